@@ -1,0 +1,229 @@
+package pdk
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk/abi"
+)
+
+// Message is a generated protobuf message with vtprotobuf fast paths.
+type Message = abi.Message
+
+// Handler implements one flow. Build turns the unified request into the
+// processor's HTTP request; Parse turns the processor's answer into the
+// unified response. A processor decline is a response (status *_FAILED with
+// error set), not a Go error; return an error for what the caller must fix
+// (InvalidRequest, MissingCredential), for answers that cannot be understood
+// (InvalidResponse) and for transport-level refusals (Errorf with a kind).
+type Handler[Req, Resp Message] struct {
+	Build func(c *Context, req Req) (*pluginv1.HttpRequest, error)
+	Parse func(c *Context, req Req, res *Response) (Resp, error)
+}
+
+func (h Handler[Req, Resp]) set() bool { return h.Build != nil && h.Parse != nil }
+
+// flowImpl is a Handler with its types erased.
+type flowImpl struct {
+	build func(c *Context, req []byte) (*pluginv1.HttpRequest, error)
+	parse func(c *Context, req []byte, res *Response) (Message, error)
+}
+
+func (h Handler[Req, Resp]) impl(newReq func() Req) flowImpl {
+	decode := func(b []byte) (Req, error) {
+		r := newReq()
+		if err := r.UnmarshalVT(b); err != nil {
+			return r, Errorf(pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "decode request: %v", err)
+		}
+		return r, nil
+	}
+	return flowImpl{
+		build: func(c *Context, b []byte) (*pluginv1.HttpRequest, error) {
+			req, err := decode(b)
+			if err != nil {
+				return nil, err
+			}
+			return h.Build(c, req)
+		},
+		parse: func(c *Context, b []byte, res *Response) (Message, error) {
+			req, err := decode(b)
+			if err != nil {
+				return nil, err
+			}
+			out, err := h.Parse(c, req, res)
+			if err != nil {
+				return nil, err
+			}
+			return out, nil
+		},
+	}
+}
+
+// Connector is a plugin: its manifest, flow handlers and webhook verifier.
+type Connector struct {
+	// Manifest describes the connector. Register fills AbiVersion and, when
+	// empty, Flows from the handlers that are set.
+	Manifest *v1.Manifest
+	Flows    Flows
+	// VerifyWebhook verifies a webhook's signature with the secret in
+	// c.Credentials and normalizes its events. Return a *Rejection for a bad or
+	// missing signature; never return events from an unverified webhook.
+	VerifyWebhook func(c *Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error)
+
+	handlers map[v1.Flow]flowImpl
+}
+
+// Dispatcher runs a Connector's handlers on ABI-encoded inputs. The wasip1
+// exports use the registered one; pdktest uses it natively.
+type Dispatcher struct{ c *Connector }
+
+// NewDispatcher prepares c (fills its manifest) and returns its dispatcher.
+func NewDispatcher(c *Connector) *Dispatcher {
+	c.handlers = c.Flows.table()
+	if c.Manifest == nil {
+		c.Manifest = &v1.Manifest{}
+	}
+	c.Manifest.AbiVersion = abi.Version
+	if len(c.Manifest.Flows) == 0 {
+		flows := make([]v1.Flow, 0, len(c.handlers))
+		for f := range c.handlers {
+			flows = append(flows, f)
+		}
+		sort.Slice(flows, func(i, j int) bool { return flows[i] < flows[j] })
+		c.Manifest.Flows = flows
+	}
+	if c.VerifyWebhook != nil && c.Manifest.Webhooks == nil {
+		c.Manifest.Webhooks = &v1.WebhookSupport{Supported: true}
+	}
+	return &Dispatcher{c: c}
+}
+
+// Manifest returns the encoded manifest.
+func (d *Dispatcher) Manifest() []byte {
+	b, err := d.c.Manifest.MarshalVT()
+	if err != nil {
+		panic(fmt.Sprintf("pdk: marshal manifest: %v", err))
+	}
+	return b
+}
+
+// BuildRequest runs build_request on an encoded BuildRequestInput.
+func (d *Dispatcher) BuildRequest(input []byte) []byte {
+	out := &pluginv1.BuildRequestOutput{}
+	in := &pluginv1.BuildRequestInput{}
+	if err := in.UnmarshalVT(input); err != nil {
+		out.Result = &pluginv1.BuildRequestOutput_Error{Error: toPluginError(InvalidRequestInput(err))}
+		return mustMarshal(out)
+	}
+	h, ok := d.c.handlers[in.GetFlow()]
+	if !ok {
+		out.Result = &pluginv1.BuildRequestOutput_Error{Error: toPluginError(Unsupported("flow %v is not supported", in.GetFlow()))}
+		return mustMarshal(out)
+	}
+	c := NewContext(in.GetFlow(), in.GetContext(), in.GetState())
+	req, err := h.build(c, in.GetRequest())
+	switch {
+	case err != nil:
+		if step, perr := stepOrError(err); step != nil {
+			out.Result = &pluginv1.BuildRequestOutput_NextStep{NextStep: step}
+		} else {
+			out.Result = &pluginv1.BuildRequestOutput_Error{Error: perr}
+		}
+	case req == nil:
+		out.Result = &pluginv1.BuildRequestOutput_Error{Error: toPluginError(errors.New("build returned no request"))}
+	default:
+		out.Result = &pluginv1.BuildRequestOutput_HttpRequest{HttpRequest: req}
+	}
+	return mustMarshal(out)
+}
+
+// ParseResponse runs parse_response on an encoded ParseResponseInput.
+func (d *Dispatcher) ParseResponse(input []byte) []byte {
+	out := &pluginv1.ParseResponseOutput{}
+	in := &pluginv1.ParseResponseInput{}
+	if err := in.UnmarshalVT(input); err != nil {
+		out.Result = &pluginv1.ParseResponseOutput_Error{Error: toPluginError(InvalidRequestInput(err))}
+		return mustMarshal(out)
+	}
+	h, ok := d.c.handlers[in.GetFlow()]
+	if !ok {
+		out.Result = &pluginv1.ParseResponseOutput_Error{Error: toPluginError(Unsupported("flow %v is not supported", in.GetFlow()))}
+		return mustMarshal(out)
+	}
+	c := NewContext(in.GetFlow(), in.GetContext(), in.GetState())
+	hr := in.GetHttpResponse()
+	res := &Response{Status: int(hr.GetStatus()), Headers: hr.GetHeaders(), Body: hr.GetBody(), Truncated: hr.GetTruncated(), Request: in.GetHttpRequest()}
+	msg, err := h.parse(c, in.GetRequest(), res)
+	if err != nil {
+		if step, perr := stepOrError(err); step != nil {
+			out.Result = &pluginv1.ParseResponseOutput_NextStep{NextStep: step}
+		} else {
+			out.Result = &pluginv1.ParseResponseOutput_Error{Error: perr}
+		}
+		return mustMarshal(out)
+	}
+	b, err := msg.MarshalVT()
+	if err != nil {
+		out.Result = &pluginv1.ParseResponseOutput_Error{Error: toPluginError(fmt.Errorf("marshal response: %w", err))}
+		return mustMarshal(out)
+	}
+	out.Result = &pluginv1.ParseResponseOutput_Response{Response: b}
+	return mustMarshal(out)
+}
+
+// VerifyWebhook runs verify_webhook on an encoded VerifyWebhookInput.
+func (d *Dispatcher) VerifyWebhook(input []byte) []byte {
+	out := &pluginv1.VerifyWebhookOutput{}
+	in := &pluginv1.VerifyWebhookInput{}
+	if err := in.UnmarshalVT(input); err != nil {
+		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(InvalidRequestInput(err))}
+		return mustMarshal(out)
+	}
+	if d.c.VerifyWebhook == nil {
+		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(Unsupported("webhooks are not supported"))}
+		return mustMarshal(out)
+	}
+	c := NewContext(v1.Flow_FLOW_UNSPECIFIED, in.GetContext(), nil)
+	res, err := d.c.VerifyWebhook(c, in.GetWebhook())
+	var rej *Rejection
+	switch {
+	case errors.As(err, &rej):
+		out.Result = &pluginv1.VerifyWebhookOutput_Rejection{Rejection: &pluginv1.WebhookRejection{Reason: rej.Reason, Message: rej.Message}}
+	case err != nil:
+		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(err)}
+	case res == nil:
+		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(errors.New("verify returned no result"))}
+	default:
+		out.Result = &pluginv1.VerifyWebhookOutput_Verified{Verified: res}
+	}
+	return mustMarshal(out)
+}
+
+// InvalidRequestInput reports an ABI input the plugin could not decode.
+func InvalidRequestInput(err error) *Error {
+	return Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "decode ABI input: %v", err)
+}
+
+// stepOrError turns a handler error into a NextStep or a PluginError.
+func stepOrError(err error) (*pluginv1.NextStep, *pluginv1.PluginError) {
+	var s *StepRequired
+	if errors.As(err, &s) {
+		b, merr := s.Request.MarshalVT()
+		if merr != nil {
+			return nil, toPluginError(fmt.Errorf("marshal next step: %w", merr))
+		}
+		return &pluginv1.NextStep{Flow: s.Flow, Request: b}, nil
+	}
+	return nil, toPluginError(err)
+}
+
+func mustMarshal(m Message) []byte {
+	b, err := m.MarshalVT()
+	if err != nil {
+		panic(fmt.Sprintf("pdk: marshal output: %v", err))
+	}
+	return b
+}

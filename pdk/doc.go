@@ -1,0 +1,35 @@
+// Package pdk is the Go plugin development kit for connector plugins: the
+// guest side of plugin ABI v1 (docs/plugin-abi.md).
+//
+// A plugin is a WASI reactor built with
+//
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o NAME.wasm .
+//
+// whose package main registers one Connector from init:
+//
+//	func init() {
+//		pdk.Register(&pdk.Connector{
+//			Manifest: manifest,
+//			Flows: pdk.Flows{
+//				Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{
+//					Build: buildAuthorize, Parse: parseAuthorize,
+//				},
+//			},
+//			VerifyWebhook: verifyWebhook,
+//		})
+//	}
+//
+//	func main() {}
+//
+// Handlers only transform: Build turns a unified request into the processor's
+// HTTP request, Parse turns the processor's HTTP response into a unified
+// response. The host does all I/O. Handlers must be deterministic: read the
+// time from Context.Now and randomness from Context.Random, never from the
+// time or crypto/rand packages, and never iterate a map to produce output.
+//
+// The sub-packages hold helpers every connector needs: money (currency
+// exponents), form (Stripe-style form encoding), jsonw (a JSON writer), sig
+// (HMAC and constant-time compares), statusmap (status tables with a safe
+// default), mask (masking secrets) and pdktest (a test kit that runs handlers
+// natively or inside the real runtime).
+package pdk

@@ -1,0 +1,83 @@
+package pdk
+
+import (
+	"errors"
+	"fmt"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+)
+
+// Error is a typed error a handler returns; its Kind decides the Connect code
+// the caller sees (see docs/plugin-abi.md).
+type Error struct {
+	Kind    pluginv1.ErrorKind
+	Message string
+	// Detail is the three-layer error when the processor gave one.
+	Detail *v1.PaymentError
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error of kind with a formatted message.
+func Errorf(kind pluginv1.ErrorKind, format string, args ...any) *Error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// InvalidRequest reports that the unified request lacks or has a wrong field.
+// Name the field: InvalidRequest("payment_method.card.cvc", "is required by Adyen").
+func InvalidRequest(field, problem string) *Error {
+	return Errorf(pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "%s: %s", field, problem)
+}
+
+// Unsupported reports a payment method, currency or option the connector does not handle.
+func Unsupported(format string, args ...any) *Error {
+	return Errorf(pluginv1.ErrorKind_ERROR_KIND_UNSUPPORTED, format, args...)
+}
+
+// InvalidResponse reports a processor answer the plugin cannot understand.
+func InvalidResponse(format string, args ...any) *Error {
+	return Errorf(pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, format, args...)
+}
+
+// MissingCredential reports a credential field the caller did not send.
+func MissingCredential(field string) *Error {
+	return Errorf(pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, "credential %q is missing", field)
+}
+
+// Rejection is a webhook refusal; return it from VerifyWebhook.
+type Rejection struct {
+	Reason  pluginv1.RejectionReason
+	Message string
+}
+
+func (r *Rejection) Error() string { return r.Message }
+
+// Reject returns a webhook rejection with a reason and message.
+func Reject(reason pluginv1.RejectionReason, format string, args ...any) *Rejection {
+	return &Rejection{Reason: reason, Message: fmt.Sprintf(format, args...)}
+}
+
+// StepRequired asks the host to run another flow first (e.g. get an access
+// token). Build it with NeedStep.
+type StepRequired struct {
+	Flow    v1.Flow
+	Request Message
+}
+
+func (s *StepRequired) Error() string { return fmt.Sprintf("step %v required first", s.Flow) }
+
+// NeedStep returns an error telling the host to run flow with req first, then
+// call this flow again with the resulting state.
+func NeedStep(flow v1.Flow, req Message) *StepRequired {
+	return &StepRequired{Flow: flow, Request: req}
+}
+
+// toPluginError converts any handler error to the ABI's PluginError.
+func toPluginError(err error) *pluginv1.PluginError {
+	var e *Error
+	if errors.As(err, &e) {
+		return &pluginv1.PluginError{Kind: e.Kind, Message: e.Message, Detail: e.Detail}
+	}
+	return &pluginv1.PluginError{Kind: pluginv1.ErrorKind_ERROR_KIND_INTERNAL, Message: err.Error()}
+}

@@ -1,0 +1,78 @@
+package pdk
+
+import (
+	"strings"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+)
+
+// Request builds the processor HTTP request a Build handler returns.
+type Request struct{ r *pluginv1.HttpRequest }
+
+// NewRequest starts a request with method and absolute URL.
+func NewRequest(method, url string) *Request {
+	return &Request{r: &pluginv1.HttpRequest{Method: method, Url: url}}
+}
+
+// Header adds a header.
+func (b *Request) Header(name, value string) *Request {
+	b.r.Headers = append(b.r.Headers, &v1.HttpHeader{Name: name, Value: value})
+	return b
+}
+
+// SecretHeader adds a header that carries a secret (API key, signature); the
+// host never logs it.
+func (b *Request) SecretHeader(name, value string) *Request {
+	b.Header(name, value)
+	b.r.SecretHeaders = append(b.r.SecretHeaders, name)
+	return b
+}
+
+// IdempotencyKey adds the processor's idempotency header and marks the request
+// safe to retry.
+func (b *Request) IdempotencyKey(header, key string) *Request {
+	b.Header(header, key)
+	b.r.Idempotent = true
+	return b
+}
+
+// Body sets the body and its Content-Type.
+func (b *Request) Body(contentType string, body []byte) *Request {
+	b.Header("Content-Type", contentType)
+	b.r.Body = body
+	return b
+}
+
+// Build returns the finished request.
+func (b *Request) Build() *pluginv1.HttpRequest { return b.r }
+
+// Response is the processor's HTTP answer as the host received it.
+type Response struct {
+	Status    int
+	Headers   []*v1.HttpHeader
+	Body      []byte
+	Truncated bool
+	// Request is the request the plugin built, without secret header values.
+	Request *pluginv1.HttpRequest
+}
+
+// Header returns the first value of a header (case-insensitive), or "".
+func (r *Response) Header(name string) string {
+	for _, h := range r.Headers {
+		if strings.EqualFold(h.GetName(), name) {
+			return h.GetValue()
+		}
+	}
+	return ""
+}
+
+// Header returns the first value of a header in hs (case-insensitive), or "".
+func Header(hs []*v1.HttpHeader, name string) string {
+	for _, h := range hs {
+		if strings.EqualFold(h.GetName(), name) {
+			return h.GetValue()
+		}
+	}
+	return ""
+}
