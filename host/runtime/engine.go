@@ -1,0 +1,281 @@
+package runtime
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/manifest"
+	"github.com/connectorhost/connector-host/pdk/abi"
+)
+
+// Limits bounds what one plugin may use.
+type Limits struct {
+	// MemoryBytes caps each instance's linear memory (default 32 MiB).
+	MemoryBytes uint64
+	// CallTimeout is the deadline of one transform (default 2 s).
+	CallTimeout time.Duration
+	// MaxInputBytes caps one transform's input (default 8 MiB).
+	MaxInputBytes int
+	// MaxOutputBytes caps one transform's output (default 4 MiB).
+	MaxOutputBytes int
+	// PoolSize is the most instances of one plugin alive at once (default GOMAXPROCS).
+	PoolSize int
+	// MaxCallsPerInstance recycles an instance after this many calls (default 10000).
+	MaxCallsPerInstance int
+	// RecycleMemoryBytes recycles an instance whose memory has grown past this (default 3/4 of MemoryBytes).
+	RecycleMemoryBytes uint64
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MemoryBytes == 0 {
+		l.MemoryBytes = 32 << 20
+	}
+	if l.CallTimeout == 0 {
+		l.CallTimeout = 2 * time.Second
+	}
+	if l.MaxInputBytes == 0 {
+		l.MaxInputBytes = 8 << 20
+	}
+	if l.MaxOutputBytes == 0 {
+		l.MaxOutputBytes = 4 << 20
+	}
+	if l.PoolSize == 0 {
+		l.PoolSize = runtime.GOMAXPROCS(0)
+	}
+	if l.MaxCallsPerInstance == 0 {
+		l.MaxCallsPerInstance = 10000
+	}
+	if l.RecycleMemoryBytes == 0 {
+		l.RecycleMemoryBytes = l.MemoryBytes / 4 * 3
+	}
+	return l
+}
+
+// Observer receives runtime events, for metrics. Any method may be called
+// concurrently. A nil Observer in Options is a no-op.
+type Observer interface {
+	// Transform reports one export call and how long it took; fault is nil on success.
+	Transform(plugin, export string, d time.Duration, fault *Fault)
+	// InstanceStarted reports a new instance (and how long _initialize took).
+	InstanceStarted(plugin string, d time.Duration)
+	// InstanceStopped reports an instance leaving the pool: "recycled_calls",
+	// "recycled_memory", "fault" or "closed".
+	InstanceStopped(plugin, reason string)
+}
+
+// Options configure an Engine.
+type Options struct {
+	Limits Limits
+	// CacheDir keeps compiled machine code on disk so a restart does not
+	// recompile. Empty keeps it in memory only.
+	CacheDir string
+	Logger   *slog.Logger
+	Observer Observer
+}
+
+// Engine compiles and loads plugins. It is safe for concurrent use.
+type Engine struct {
+	opts  Options
+	cache wazero.CompilationCache
+	log   *slog.Logger
+}
+
+// NewEngine returns an Engine with opts.
+func NewEngine(opts Options) (*Engine, error) {
+	opts.Limits = opts.Limits.withDefaults()
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Observer == nil {
+		opts.Observer = nopObserver{}
+	}
+	var cache wazero.CompilationCache
+	if opts.CacheDir != "" {
+		c, err := wazero.NewCompilationCacheWithDir(opts.CacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("compilation cache %s: %w", opts.CacheDir, err)
+		}
+		cache = c
+	} else {
+		cache = wazero.NewCompilationCache()
+	}
+	return &Engine{opts: opts, cache: cache, log: opts.Logger}, nil
+}
+
+// Limits returns the limits plugins run under.
+func (e *Engine) Limits() Limits { return e.opts.Limits }
+
+// Close releases the compilation cache. Close plugins first.
+func (e *Engine) Close(ctx context.Context) error { return e.cache.Close(ctx) }
+
+// Load compiles wasm, checks its imports, exports, ABI version and manifest,
+// and returns the plugin ready to serve. name is the connector name the file
+// was found under (its base name); the manifest must agree. Load starts one
+// instance to read the manifest and keeps it in the pool.
+func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Plugin, error) {
+	sum := sha256.Sum256(wasm)
+	p, err := e.load(ctx, name, wasm)
+	if err != nil {
+		return nil, fmt.Errorf("plugin %q: %w", name, err)
+	}
+	p.sha256 = hex.EncodeToString(sum[:])
+	return p, nil
+}
+
+func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, error) {
+	lim := e.opts.Limits
+	pages := uint32(lim.MemoryBytes / 65536)
+	cfg := wazero.NewRuntimeConfig().
+		WithCloseOnContextDone(true).
+		WithMemoryLimitPages(pages).
+		WithCompilationCache(e.cache)
+	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
+	fail := func(err error) (*Plugin, error) {
+		_ = rt.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	compiled, err := rt.CompileModule(ctx, wasm)
+	if err != nil {
+		if strings.Contains(err.Error(), "over limit") {
+			return fail(fmt.Errorf("needs more memory at start than the %d MiB limit: %w", lim.MemoryBytes>>20, err))
+		}
+		return fail(fmt.Errorf("not a valid WebAssembly module: %w", err))
+	}
+	if err := checkImports(compiled); err != nil {
+		return fail(err)
+	}
+	if err := checkExports(compiled); err != nil {
+		return fail(err)
+	}
+	for _, mem := range compiled.ExportedMemories() {
+		if uint64(mem.Min())*65536 > lim.MemoryBytes {
+			return fail(fmt.Errorf("needs %d MiB of memory at start; the limit is %d MiB", uint64(mem.Min())*65536>>20, lim.MemoryBytes>>20))
+		}
+	}
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+		return fail(fmt.Errorf("instantiate WASI: %w", err))
+	}
+	p := &Plugin{
+		name: name, rt: rt, compiled: compiled, limits: lim, log: e.log.With("plugin", name), obs: e.opts.Observer,
+		slots: make(chan struct{}, lim.PoolSize), idle: make(chan *instance, lim.PoolSize),
+	}
+	inst, err := p.newInstance(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	version, err := p.abiVersion(ctx, inst)
+	if err != nil {
+		inst.close(ctx)
+		return fail(err)
+	}
+	if version != abi.Version {
+		inst.close(ctx)
+		return fail(fmt.Errorf("speaks plugin ABI v%d; this host speaks ABI v%d", version, abi.Version))
+	}
+	m, err := p.readManifest(ctx, inst)
+	if err != nil {
+		inst.close(ctx)
+		return fail(err)
+	}
+	if err := manifest.Validate(m, name); err != nil {
+		inst.close(ctx)
+		return fail(fmt.Errorf("invalid manifest: %w", err))
+	}
+	p.manifest = m
+	p.slots <- struct{}{}
+	p.release(ctx, inst)
+	return p, nil
+}
+
+// requiredExports are the functions every ABI v1 plugin exports, with their signatures.
+var requiredExports = map[string][2][]api.ValueType{
+	abi.ExportABIVersion:    {nil, {api.ValueTypeI32}},
+	abi.ExportAlloc:         {{api.ValueTypeI32}, {api.ValueTypeI32}},
+	abi.ExportManifest:      {nil, {api.ValueTypeI64}},
+	abi.ExportBuildRequest:  {{api.ValueTypeI32, api.ValueTypeI32}, {api.ValueTypeI64}},
+	abi.ExportParseResponse: {{api.ValueTypeI32, api.ValueTypeI32}, {api.ValueTypeI64}},
+	abi.ExportVerifyWebhook: {{api.ValueTypeI32, api.ValueTypeI32}, {api.ValueTypeI64}},
+}
+
+func checkExports(m wazero.CompiledModule) error {
+	fns := m.ExportedFunctions()
+	var errs []error
+	for _, name := range []string{abi.ExportABIVersion, abi.ExportAlloc, abi.ExportManifest, abi.ExportBuildRequest, abi.ExportParseResponse, abi.ExportVerifyWebhook} {
+		want := requiredExports[name]
+		f, ok := fns[name]
+		if !ok {
+			errs = append(errs, fmt.Errorf("does not export %s: not a connector plugin (build it with the PDK or implement docs/plugin-abi.md)", name))
+			continue
+		}
+		if !sameTypes(f.ParamTypes(), want[0]) || !sameTypes(f.ResultTypes(), want[1]) {
+			errs = append(errs, fmt.Errorf("export %s has signature %v -> %v; ABI v1 wants %v -> %v", name, f.ParamTypes(), f.ResultTypes(), want[0], want[1]))
+		}
+	}
+	if len(m.ExportedMemories()) == 0 {
+		errs = append(errs, errors.New("does not export its memory"))
+	}
+	return errors.Join(errs...)
+}
+
+func sameTypes(a, b []api.ValueType) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// readManifest calls connector_manifest and decodes it.
+func (p *Plugin) readManifest(ctx context.Context, inst *instance) (*v1.Manifest, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.limits.CallTimeout)
+	defer cancel()
+	res, err := inst.manifest.Call(ctx)
+	if err != nil {
+		return nil, p.fault(ctx, abi.ExportManifest, inst, err)
+	}
+	ptr, n := abi.UnpackPtrLen(res[0])
+	if n > abi.MaxManifestBytes {
+		return nil, fmt.Errorf("manifest of %d bytes exceeds %d", n, abi.MaxManifestBytes)
+	}
+	b, ok := inst.mem.Read(ptr, n)
+	if !ok {
+		return nil, fmt.Errorf("manifest pointer %d+%d is outside memory", ptr, n)
+	}
+	m := &v1.Manifest{}
+	if err := m.UnmarshalVT(b); err != nil {
+		return nil, fmt.Errorf("manifest is not a valid connectorhost.v1.Manifest: %w", err)
+	}
+	return m, nil
+}
+
+func (p *Plugin) abiVersion(ctx context.Context, inst *instance) (uint32, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.limits.CallTimeout)
+	defer cancel()
+	res, err := inst.abiVersion.Call(ctx)
+	if err != nil {
+		return 0, p.fault(ctx, abi.ExportABIVersion, inst, err)
+	}
+	return uint32(res[0]), nil
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Transform(string, string, time.Duration, *Fault) {}
+func (nopObserver) InstanceStarted(string, time.Duration)           {}
+func (nopObserver) InstanceStopped(string, string)                  {}

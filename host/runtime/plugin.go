@@ -1,0 +1,432 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk/abi"
+)
+
+// Plugin is one loaded version of a connector plugin. Its methods are safe
+// for concurrent use; each call runs on an instance of its own.
+type Plugin struct {
+	name     string
+	sha256   string
+	manifest *v1.Manifest
+	rt       wazero.Runtime
+	compiled wazero.CompiledModule
+	limits   Limits
+	log      *slog.Logger
+	obs      Observer
+
+	// slots bounds live instances; idle holds instances ready for a call.
+	slots chan struct{}
+	idle  chan *instance
+
+	mu       sync.Mutex
+	refs     int
+	retiring bool
+	closed   bool
+	done     chan struct{}
+}
+
+// Name is the connector name.
+func (p *Plugin) Name() string { return p.name }
+
+// SHA256 is the hex SHA-256 of the .wasm this plugin was loaded from.
+func (p *Plugin) SHA256() string { return p.sha256 }
+
+// Manifest is the plugin's validated manifest. Do not modify it.
+func (p *Plugin) Manifest() *v1.Manifest { return p.manifest }
+
+// Acquire takes a reference that keeps the plugin open until Release, and
+// reports false when the plugin is retiring or closed.
+func (p *Plugin) Acquire() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.retiring || p.closed {
+		return false
+	}
+	p.refs++
+	return true
+}
+
+// Release drops a reference taken by Acquire.
+func (p *Plugin) Release() {
+	p.mu.Lock()
+	p.refs--
+	last := p.refs == 0 && p.retiring
+	p.mu.Unlock()
+	if last {
+		p.close()
+	}
+}
+
+// Retire stops new references and closes the plugin once the last reference
+// is released (immediately when there is none). It returns a channel closed
+// when the plugin has closed.
+func (p *Plugin) Retire() <-chan struct{} {
+	p.mu.Lock()
+	if p.done == nil {
+		p.done = make(chan struct{})
+	}
+	done := p.done
+	p.retiring = true
+	idle := p.refs == 0
+	p.mu.Unlock()
+	if idle {
+		p.close()
+	}
+	return done
+}
+
+// Close closes the plugin now, failing calls in flight. Prefer Retire.
+func (p *Plugin) Close() { p.Retire(); p.close() }
+
+func (p *Plugin) close() {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.closed = true
+	if p.done == nil {
+		p.done = make(chan struct{})
+	}
+	done := p.done
+	p.mu.Unlock()
+	ctx := context.Background()
+	for {
+		select {
+		case inst := <-p.idle:
+			inst.close(ctx)
+			p.obs.InstanceStopped(p.name, "closed")
+			continue
+		default:
+		}
+		break
+	}
+	_ = p.rt.Close(ctx)
+	close(done)
+}
+
+// BuildRequest runs the plugin's build_request transform.
+func (p *Plugin) BuildRequest(ctx context.Context, in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error) {
+	out := &pluginv1.BuildRequestOutput{}
+	return out, p.transform(ctx, abi.ExportBuildRequest, in, out)
+}
+
+// ParseResponse runs the plugin's parse_response transform.
+func (p *Plugin) ParseResponse(ctx context.Context, in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error) {
+	out := &pluginv1.ParseResponseOutput{}
+	return out, p.transform(ctx, abi.ExportParseResponse, in, out)
+}
+
+// VerifyWebhook runs the plugin's verify_webhook transform.
+func (p *Plugin) VerifyWebhook(ctx context.Context, in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error) {
+	out := &pluginv1.VerifyWebhookOutput{}
+	return out, p.transform(ctx, abi.ExportVerifyWebhook, in, out)
+}
+
+// transform encodes in, runs export on an instance and decodes its output into out.
+func (p *Plugin) transform(ctx context.Context, export string, in, out abi.Message) error {
+	start := time.Now()
+	input, err := in.MarshalVT()
+	if err != nil {
+		return fmt.Errorf("encode %s input: %w", export, err)
+	}
+	output, fault := p.Call(ctx, export, input)
+	if fault == nil {
+		if err := out.UnmarshalVT(output); err != nil {
+			fault = &Fault{Plugin: p.name, Export: export, Kind: FaultBadOutput, Detail: fmt.Sprintf("returned bytes that are not a valid %T: %v", out, err), Err: err}
+		}
+	}
+	p.obs.Transform(p.name, export, time.Since(start), fault)
+	if fault != nil {
+		return fault
+	}
+	return nil
+}
+
+// Call runs a transform export on raw ABI bytes and returns its raw output.
+// Runtime failures are returned as a *Fault.
+func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte, *Fault) {
+	if len(input) > p.limits.MaxInputBytes {
+		return nil, &Fault{Plugin: p.name, Export: export, Kind: FaultInputTooLarge,
+			Detail: fmt.Sprintf("input of %d bytes exceeds the %d-byte limit", len(input), p.limits.MaxInputBytes)}
+	}
+	inst, fault := p.acquire(ctx, export)
+	if fault != nil {
+		return nil, fault
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.limits.CallTimeout)
+	defer cancel()
+	out, err := inst.invoke(ctx, export, input, p.limits.MaxOutputBytes)
+	if err != nil {
+		var f *Fault
+		if !errors.As(err, &f) {
+			f = p.fault(ctx, export, inst, err)
+		}
+		f.Plugin, f.Export = p.name, export
+		p.discard(ctx, inst, "fault")
+		return nil, f
+	}
+	inst.calls++
+	switch {
+	case inst.calls >= p.limits.MaxCallsPerInstance:
+		p.discard(ctx, inst, "recycled_calls")
+	case uint64(inst.mem.Size()) > p.limits.RecycleMemoryBytes:
+		p.discard(ctx, inst, "recycled_memory")
+	default:
+		p.release(ctx, inst)
+	}
+	return out, nil
+}
+
+// acquire takes a pool slot and an idle instance, or starts a new one.
+func (p *Plugin) acquire(ctx context.Context, export string) (*instance, *Fault) {
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		return nil, &Fault{Plugin: p.name, Export: export, Kind: FaultUnavailable, Detail: "plugin is unloaded"}
+	}
+	select {
+	case p.slots <- struct{}{}:
+	case <-ctx.Done():
+		kind := FaultTimeout
+		if errors.Is(ctx.Err(), context.Canceled) {
+			kind = FaultCanceled
+		}
+		return nil, &Fault{Plugin: p.name, Export: export, Kind: kind,
+			Detail: fmt.Sprintf("all %d instances stayed busy until the deadline", cap(p.slots)), Err: ctx.Err()}
+	}
+	select {
+	case inst := <-p.idle:
+		return inst, nil
+	default:
+	}
+	ictx, cancel := context.WithTimeout(ctx, p.limits.CallTimeout)
+	defer cancel()
+	inst, err := p.newInstance(ictx)
+	if err != nil {
+		<-p.slots
+		var f *Fault
+		if errors.As(err, &f) {
+			return nil, f
+		}
+		return nil, &Fault{Plugin: p.name, Export: export, Kind: FaultUnavailable, Detail: err.Error(), Err: err}
+	}
+	return inst, nil
+}
+
+// release returns a healthy instance to the pool.
+func (p *Plugin) release(ctx context.Context, inst *instance) {
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		inst.close(ctx)
+		p.obs.InstanceStopped(p.name, "closed")
+	} else {
+		p.idle <- inst
+	}
+	<-p.slots
+}
+
+// discard closes an instance and frees its slot.
+func (p *Plugin) discard(ctx context.Context, inst *instance, reason string) {
+	inst.close(ctx)
+	p.obs.InstanceStopped(p.name, reason)
+	<-p.slots
+}
+
+// newInstance instantiates the module and runs its _initialize.
+func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
+	start := time.Now()
+	stderr := &tailBuffer{limit: 4096}
+	cfg := wazero.NewModuleConfig().
+		WithName("").
+		WithStartFunctions(abi.ExportInitialize).
+		WithStderr(stderr).
+		WithStdout(discard{})
+	mod, err := p.rt.InstantiateModule(ctx, p.compiled, cfg)
+	if err != nil {
+		f := classify(ctx, err, stderr, nil, p.limits)
+		f.Plugin, f.Export = p.name, abi.ExportInitialize
+		f.Detail = "failed to start: " + f.Detail
+		return nil, f
+	}
+	inst := &instance{
+		mod: mod, mem: mod.ExportedMemory(abi.ExportMemory), stderr: stderr,
+		abiVersion: mod.ExportedFunction(abi.ExportABIVersion),
+		alloc:      mod.ExportedFunction(abi.ExportAlloc),
+		manifest:   mod.ExportedFunction(abi.ExportManifest),
+		build:      mod.ExportedFunction(abi.ExportBuildRequest),
+		parse:      mod.ExportedFunction(abi.ExportParseResponse),
+		verify:     mod.ExportedFunction(abi.ExportVerifyWebhook),
+	}
+	if inst.mem == nil {
+		_ = mod.Close(ctx)
+		return nil, fmt.Errorf("does not export its memory as %q", abi.ExportMemory)
+	}
+	p.obs.InstanceStarted(p.name, time.Since(start))
+	return inst, nil
+}
+
+// fault classifies an error from calling into inst.
+func (p *Plugin) fault(ctx context.Context, export string, inst *instance, err error) *Fault {
+	var mem api.Memory
+	var stderr *tailBuffer
+	if inst != nil {
+		mem, stderr = inst.mem, inst.stderr
+	}
+	f := classify(ctx, err, stderr, mem, p.limits)
+	f.Plugin, f.Export = p.name, export
+	return f
+}
+
+// classify turns a wazero error into a Fault.
+func classify(ctx context.Context, err error, stderr *tailBuffer, mem api.Memory, lim Limits) *Fault {
+	msg := ""
+	if stderr != nil {
+		msg = stderr.firstLine()
+	}
+	var exit *sys.ExitError
+	switch {
+	case errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded,
+		errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return &Fault{Kind: FaultTimeout, Detail: fmt.Sprintf("did not finish within %s", lim.CallTimeout), Err: err}
+	case errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeContextCanceled,
+		errors.Is(ctx.Err(), context.Canceled):
+		return &Fault{Kind: FaultCanceled, Detail: "the call was canceled", Err: err}
+	case strings.Contains(msg, "out of memory") || (mem != nil && uint64(mem.Size())+(1<<20) > lim.MemoryBytes):
+		return &Fault{Kind: FaultOutOfMemory, Detail: fmt.Sprintf("ran out of memory (limit %d MiB)", lim.MemoryBytes>>20), Err: err}
+	case errors.As(err, &exit):
+		d := fmt.Sprintf("crashed (exit code %d)", exit.ExitCode())
+		if msg != "" {
+			d += ": " + msg
+		}
+		return &Fault{Kind: FaultTrap, Detail: d, Err: err}
+	default:
+		d := "trapped: " + firstLine(err.Error())
+		if msg != "" {
+			d += ": " + msg
+		}
+		return &Fault{Kind: FaultTrap, Detail: d, Err: err}
+	}
+}
+
+// instance is one instantiated module with its export handles cached.
+type instance struct {
+	mod                                               api.Module
+	mem                                               api.Memory
+	abiVersion, alloc, manifest, build, parse, verify api.Function
+	stderr                                            *tailBuffer
+	calls                                             int
+}
+
+func (i *instance) fn(export string) api.Function {
+	switch export {
+	case abi.ExportBuildRequest:
+		return i.build
+	case abi.ExportParseResponse:
+		return i.parse
+	case abi.ExportVerifyWebhook:
+		return i.verify
+	}
+	return nil
+}
+
+// invoke writes input into guest memory, calls export and copies its output.
+func (i *instance) invoke(ctx context.Context, export string, input []byte, maxOut int) ([]byte, error) {
+	fn := i.fn(export)
+	if fn == nil {
+		return nil, &Fault{Kind: FaultUnavailable, Detail: "unknown export " + export}
+	}
+	i.stderr.reset()
+	res, err := i.alloc.Call(ctx, uint64(len(input)))
+	if err != nil {
+		return nil, err
+	}
+	ptr := uint32(res[0])
+	if len(input) > 0 && !i.mem.Write(ptr, input) {
+		return nil, &Fault{Kind: FaultBadOutput, Detail: fmt.Sprintf("connector_alloc returned %d, outside memory for %d bytes", ptr, len(input))}
+	}
+	res, err = fn.Call(ctx, uint64(ptr), uint64(len(input)))
+	if err != nil {
+		return nil, err
+	}
+	outPtr, outLen := abi.UnpackPtrLen(res[0])
+	if int(outLen) > maxOut {
+		return nil, &Fault{Kind: FaultOutputTooLarge, Detail: fmt.Sprintf("returned %d bytes, over the %d-byte limit", outLen, maxOut)}
+	}
+	view, ok := i.mem.Read(outPtr, outLen)
+	if !ok {
+		return nil, &Fault{Kind: FaultBadOutput, Detail: fmt.Sprintf("returned output %d+%d outside its memory", outPtr, outLen)}
+	}
+	return bytes.Clone(view), nil
+}
+
+func (i *instance) close(ctx context.Context) { _ = i.mod.Close(ctx) }
+
+// tailBuffer keeps the first limit bytes written to it (a Go panic message
+// comes first) for fault messages.
+type tailBuffer struct {
+	mu    sync.Mutex
+	buf   []byte
+	limit int
+}
+
+func (b *tailBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if room := b.limit - len(b.buf); room > 0 {
+		if len(p) < room {
+			room = len(p)
+		}
+		b.buf = append(b.buf, p[:room]...)
+	}
+	return len(p), nil
+}
+
+func (b *tailBuffer) reset() {
+	b.mu.Lock()
+	b.buf = b.buf[:0]
+	b.mu.Unlock()
+}
+
+// firstLine returns the first non-empty line written, trimmed to 300 bytes.
+func (b *tailBuffer) firstLine() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return firstLine(string(b.buf))
+}
+
+func firstLine(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			if len(line) > 300 {
+				line = line[:300] + "..."
+			}
+			return line
+		}
+	}
+	return ""
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
