@@ -13,6 +13,9 @@ import (
 
 var sink [][]byte
 
+// version is set at link time (-X main.version=...) to make distinct builds for hot-reload tests.
+var version = "1.0.0"
+
 func build(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest) (*pluginv1.HttpRequest, error) {
 	switch r.GetMerchantTransactionId() {
 	case "trap":
@@ -45,7 +48,7 @@ func parse(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest, res *pdk.Respon
 func init() {
 	pdk.Register(&pdk.Connector{
 		Manifest: &v1.Manifest{
-			Name: "faulty", Version: "1.0.0", DisplayName: "Faulty (test)",
+			Name: "faulty", Version: version, DisplayName: "Faulty (test)",
 			SandboxBaseUrl: "https://faulty.test", EgressHosts: []string{"faulty.test"}, IdempotencyHeader: "Idempotency-Key",
 		},
 		Flows: pdk.Flows{Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{Build: build, Parse: parse}},

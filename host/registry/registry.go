@@ -1,0 +1,473 @@
+// Package registry keeps the connector plugins of a directory loaded and
+// current. It watches the directory: a new or changed NAME.wasm is compiled,
+// its ABI and manifest checked (and, when configured, the conformance gate
+// run) before it replaces the serving version atomically; calls in flight
+// finish on the old version; a broken file leaves the old version serving and
+// is reported; a removed file unloads once its calls drain.
+//
+// Plugins are activated lazily: at start the registry only learns each
+// file's manifest (from a cache keyed by the file's SHA-256, or by loading it
+// once in the background), so a host with a hundred plugin files serves at
+// once and holds compiled code only for the connectors it is asked to use.
+package registry
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/manifest"
+	"github.com/connectorhost/connector-host/host/runtime"
+)
+
+// Gate decides whether a freshly loaded plugin may serve (e.g. the
+// conformance suite). A non-nil error refuses it.
+type Gate func(ctx context.Context, p *runtime.Plugin, wasm []byte) error
+
+// EventKind names what happened to a plugin file.
+type EventKind string
+
+// Event kinds reported to Options.OnEvent.
+const (
+	EventLoaded   EventKind = "loaded"   // a version is ready (dormant or active)
+	EventFailed   EventKind = "failed"   // a version failed to load; an older one may still serve
+	EventUnloaded EventKind = "unloaded" // the file was removed
+)
+
+// Event reports a load, failure or unload.
+type Event struct {
+	Kind   EventKind
+	Name   string
+	SHA256 string
+	Err    error
+}
+
+// Options configure a Registry.
+type Options struct {
+	// Dir holds the NAME.wasm files.
+	Dir    string
+	Engine *runtime.Engine
+	// CacheDir keeps manifests by file hash so a restart need not load every
+	// plugin to list it. Empty disables the cache.
+	CacheDir string
+	Logger   *slog.Logger
+	// Gate, when set, must pass before a version serves.
+	Gate Gate
+	// Eager activates every plugin at load instead of on first use.
+	Eager bool
+	// Debounce is how long the watcher waits for writes to a file to settle (default 200ms).
+	Debounce time.Duration
+	// OnEvent, when set, is called after each load, failure and unload.
+	OnEvent func(Event)
+}
+
+// LoadState is where a connector is in loading.
+type LoadState int
+
+// Load states.
+const (
+	StateLoading LoadState = iota + 1
+	StateReady
+	StateFailed
+)
+
+// Info describes one connector for ConnectorService.
+type Info struct {
+	Name     string
+	Manifest *v1.Manifest
+	State    LoadState
+	// LoadError is why the newest file version failed, when it did.
+	LoadError string
+	SHA256    string
+	LoadedAt  time.Time
+	Active    bool
+}
+
+// Registry is the set of connectors. It is safe for concurrent use.
+type Registry struct {
+	opts Options
+	log  *slog.Logger
+
+	mu      sync.RWMutex
+	entries map[string]*entry
+
+	timersMu sync.Mutex
+	timers   map[string]*time.Timer
+
+	loadSem chan struct{}
+	wg      sync.WaitGroup
+	closed  chan struct{}
+}
+
+// entry is one connector name and its serving version.
+type entry struct {
+	name string
+
+	mu        sync.Mutex
+	manifest  *v1.Manifest
+	sha       string
+	plugin    *runtime.Plugin // nil while dormant
+	state     LoadState
+	loadErr   string
+	loadedAt  time.Time
+	ready     chan struct{} // closed when the first load attempt ends
+	readyOnce sync.Once
+	activate  sync.Mutex // serialises activation
+}
+
+// New scans opts.Dir and starts loading every plugin in the background.
+// Call Watch to follow changes, and Close when done.
+func New(ctx context.Context, opts Options) (*Registry, error) {
+	if opts.Engine == nil {
+		return nil, errors.New("registry: Engine is required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Debounce == 0 {
+		opts.Debounce = 200 * time.Millisecond
+	}
+	st, err := os.Stat(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("plugin directory: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("plugin directory %s is not a directory", opts.Dir)
+	}
+	if opts.CacheDir != "" {
+		if err := os.MkdirAll(filepath.Join(opts.CacheDir, "manifests"), 0o755); err != nil {
+			return nil, fmt.Errorf("manifest cache: %w", err)
+		}
+	}
+	r := &Registry{
+		opts: opts, log: opts.Logger, entries: map[string]*entry{}, timers: map[string]*time.Timer{},
+		loadSem: make(chan struct{}, 1), closed: make(chan struct{}),
+	}
+	files, err := filepath.Glob(filepath.Join(opts.Dir, "*.wasm"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".wasm")
+		if !manifest.ValidName(name) {
+			r.log.Warn("ignoring plugin file with an invalid connector name", "file", f)
+			continue
+		}
+		e := r.entry(name)
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			r.load(context.WithoutCancel(ctx), e)
+		}()
+	}
+	return r, nil
+}
+
+// entry returns the entry for name, creating it in the loading state.
+func (r *Registry) entry(name string) *entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.entries[name]
+	if !ok {
+		e = &entry{name: name, state: StateLoading, ready: make(chan struct{})}
+		r.entries[name] = e
+	}
+	return e
+}
+
+func (r *Registry) path(name string) string { return filepath.Join(r.opts.Dir, name+".wasm") }
+
+// load (re)loads name's file: learns its manifest and, when the entry is
+// active or eager, swaps in the new version. It is the single path for
+// start-up, hot reload and removal.
+func (r *Registry) load(ctx context.Context, e *entry) {
+	select {
+	case r.loadSem <- struct{}{}:
+		defer func() { <-r.loadSem }()
+	case <-r.closed:
+		return
+	}
+	wasm, err := os.ReadFile(r.path(e.name))
+	if errors.Is(err, os.ErrNotExist) {
+		r.unload(e)
+		return
+	}
+	if err != nil {
+		r.fail(e, "", fmt.Errorf("read %s: %w", r.path(e.name), err))
+		return
+	}
+	sum := sha256.Sum256(wasm)
+	sha := hex.EncodeToString(sum[:])
+	e.mu.Lock()
+	unchanged := sha == e.sha && e.state == StateReady
+	active := e.plugin != nil
+	e.mu.Unlock()
+	if unchanged {
+		return
+	}
+	if !active && !r.opts.Eager {
+		if m := r.cachedManifest(sha); m != nil {
+			r.ready(ctx, e, m, sha, nil)
+			return
+		}
+	}
+	p, err := r.opts.Engine.Load(ctx, e.name, wasm)
+	if err == nil && r.opts.Gate != nil {
+		if gerr := r.opts.Gate(ctx, p, wasm); gerr != nil {
+			p.Close()
+			err = fmt.Errorf("plugin %q failed the conformance gate: %w", e.name, gerr)
+		}
+	}
+	if err != nil {
+		r.fail(e, sha, err)
+		return
+	}
+	m := p.Manifest()
+	r.storeManifest(sha, m)
+	if !active && !r.opts.Eager {
+		// Dormant: keep only the manifest; the compiled code is cached on disk.
+		p.Close()
+		p = nil
+	}
+	r.ready(ctx, e, m, sha, p)
+}
+
+// ready records a successful load; when p is not nil it becomes the serving
+// version and the previous one retires after its calls drain.
+func (r *Registry) ready(ctx context.Context, e *entry, m *v1.Manifest, sha string, p *runtime.Plugin) {
+	e.mu.Lock()
+	old := e.plugin
+	if p == nil && old != nil {
+		// The entry was activated while this version loaded dormant: load it
+		// again, fully, so the serving code and the manifest stay one version.
+		e.mu.Unlock()
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			r.load(ctx, e)
+		}()
+		return
+	}
+	e.plugin = p
+	e.manifest, e.sha, e.state, e.loadErr, e.loadedAt = m, sha, StateReady, "", time.Now()
+	e.mu.Unlock()
+	if old != nil {
+		old.Retire()
+	}
+	e.readyOnce.Do(func() { close(e.ready) })
+	r.log.Info("plugin loaded", "connector", e.name, "version", m.GetVersion(), "sha256", sha[:12], "active", p != nil)
+	r.emit(Event{Kind: EventLoaded, Name: e.name, SHA256: sha})
+}
+
+func (r *Registry) fail(e *entry, sha string, err error) {
+	e.mu.Lock()
+	e.loadErr = err.Error()
+	if e.manifest == nil {
+		e.state = StateFailed
+	}
+	e.mu.Unlock()
+	e.readyOnce.Do(func() { close(e.ready) })
+	r.log.Error("plugin failed to load; any previous version keeps serving", "connector", e.name, "error", err)
+	r.emit(Event{Kind: EventFailed, Name: e.name, SHA256: sha, Err: err})
+}
+
+func (r *Registry) unload(e *entry) {
+	r.mu.Lock()
+	if r.entries[e.name] == e {
+		delete(r.entries, e.name)
+	}
+	r.mu.Unlock()
+	e.mu.Lock()
+	old := e.plugin
+	e.plugin = nil
+	e.mu.Unlock()
+	if old != nil {
+		old.Retire()
+	}
+	e.readyOnce.Do(func() { close(e.ready) })
+	r.log.Info("plugin unloaded", "connector", e.name)
+	r.emit(Event{Kind: EventUnloaded, Name: e.name})
+}
+
+func (r *Registry) emit(ev Event) {
+	if r.opts.OnEvent != nil {
+		r.opts.OnEvent(ev)
+	}
+}
+
+// ErrNotFound is returned by Acquire for a connector the registry does not know.
+var ErrNotFound = errors.New("connector not found")
+
+// ErrNotReady is returned by Acquire for a connector that failed to load.
+var ErrNotReady = errors.New("connector is not available")
+
+// Acquire returns the serving version of name, activating it when dormant,
+// with a release function the caller must call when the call is done (the
+// version stays open until then, even if a new one replaces it).
+func (r *Registry) Acquire(ctx context.Context, name string) (*runtime.Plugin, func(), error) {
+	r.mu.RLock()
+	e, ok := r.entries[name]
+	r.mu.RUnlock()
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: %q", ErrNotFound, name)
+	}
+	select {
+	case <-e.ready:
+	case <-ctx.Done():
+		return nil, nil, fmt.Errorf("connector %q is still loading: %w", name, ctx.Err())
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		e.mu.Lock()
+		p, state, loadErr := e.plugin, e.state, e.loadErr
+		e.mu.Unlock()
+		if state != StateReady {
+			return nil, nil, fmt.Errorf("%w: %q failed to load: %s", ErrNotReady, name, loadErr)
+		}
+		if p == nil {
+			var err error
+			if p, err = r.activate(ctx, e); err != nil {
+				return nil, nil, err
+			}
+		}
+		if p.Acquire() {
+			return p, p.Release, nil
+		}
+		// p was retired between reading and acquiring: a newer version is in place.
+	}
+	return nil, nil, fmt.Errorf("%w: %q is being replaced; retry", ErrNotReady, name)
+}
+
+// activate loads a dormant entry's file for serving.
+func (r *Registry) activate(ctx context.Context, e *entry) (*runtime.Plugin, error) {
+	e.activate.Lock()
+	defer e.activate.Unlock()
+	e.mu.Lock()
+	p, sha := e.plugin, e.sha
+	e.mu.Unlock()
+	if p != nil {
+		return p, nil
+	}
+	wasm, err := os.ReadFile(r.path(e.name))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q: %v", ErrNotReady, e.name, err)
+	}
+	p, err = r.opts.Engine.Load(ctx, e.name, wasm)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
+	}
+	e.mu.Lock()
+	if e.plugin != nil { // a reload won the race
+		winner := e.plugin
+		e.mu.Unlock()
+		p.Close()
+		return winner, nil
+	}
+	e.plugin = p
+	if p.SHA256() != sha {
+		// The file changed since its manifest was read; the watcher will report it.
+		e.manifest, e.sha = p.Manifest(), p.SHA256()
+	}
+	e.mu.Unlock()
+	r.log.Info("plugin activated", "connector", e.name)
+	return p, nil
+}
+
+// List describes every known connector, sorted by name.
+func (r *Registry) List() []Info {
+	r.mu.RLock()
+	entries := make([]*entry, 0, len(r.entries))
+	for _, e := range r.entries {
+		entries = append(entries, e)
+	}
+	r.mu.RUnlock()
+	sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
+	out := make([]Info, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, e.info())
+	}
+	return out
+}
+
+// Get describes one connector.
+func (r *Registry) Get(name string) (Info, bool) {
+	r.mu.RLock()
+	e, ok := r.entries[name]
+	r.mu.RUnlock()
+	if !ok {
+		return Info{}, false
+	}
+	return e.info(), true
+}
+
+func (e *entry) info() Info {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return Info{Name: e.name, Manifest: e.manifest, State: e.state, LoadError: e.loadErr, SHA256: e.sha, LoadedAt: e.loadedAt, Active: e.plugin != nil}
+}
+
+// WaitLoaded blocks until every connector known now has finished its first
+// load attempt, or ctx ends.
+func (r *Registry) WaitLoaded(ctx context.Context) error {
+	r.mu.RLock()
+	entries := make([]*entry, 0, len(r.entries))
+	for _, e := range r.entries {
+		entries = append(entries, e)
+	}
+	r.mu.RUnlock()
+	for _, e := range entries {
+		select {
+		case <-e.ready:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// Reload reloads name from disk now (the watcher calls it after a change).
+func (r *Registry) Reload(ctx context.Context, name string) {
+	if !manifest.ValidName(name) {
+		return
+	}
+	r.load(ctx, r.entry(name))
+}
+
+// Close stops watching and loading, and retires every plugin after its calls drain.
+func (r *Registry) Close() {
+	select {
+	case <-r.closed:
+		return
+	default:
+	}
+	close(r.closed)
+	r.timersMu.Lock()
+	for _, t := range r.timers {
+		t.Stop()
+	}
+	r.timersMu.Unlock()
+	r.wg.Wait()
+	r.mu.Lock()
+	entries := r.entries
+	r.entries = map[string]*entry{}
+	r.mu.Unlock()
+	for _, e := range entries {
+		e.mu.Lock()
+		p := e.plugin
+		e.plugin = nil
+		e.mu.Unlock()
+		if p != nil {
+			<-p.Retire()
+		}
+	}
+}
