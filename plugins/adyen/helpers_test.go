@@ -1,0 +1,153 @@
+package adyen
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/pdktest"
+)
+
+const (
+	testAPIKey   = "AQEyhmfxTEST_api_key_conformance_123"
+	testMerchant = "TestMerchantECOM"
+	testHMACHex  = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056"
+)
+
+func testCreds() map[string]string {
+	return map[string]string{credAPIKey: testAPIKey, credMerchantAccount: testMerchant, credHMACKey: testHMACHex}
+}
+
+func newKit() *pdktest.Kit { return pdktest.New(New()) }
+
+// run runs one build + parse with a canned Adyen answer.
+func run(t *testing.T, call pdktest.Call) *pdktest.Result {
+	t.Helper()
+	if call.Credentials == nil {
+		call.Credentials = testCreds()
+	}
+	if call.BaseURL == "" {
+		call.BaseURL = SandboxBaseURL
+	}
+	res, err := pdktest.Run(newKit(), call)
+	if err != nil {
+		t.Fatalf("pdktest.Run: %v", err)
+	}
+	return res
+}
+
+// mustBuild runs a call and fails unless build produced a request.
+func mustBuild(t *testing.T, call pdktest.Call) *pdktest.Result {
+	t.Helper()
+	res := run(t, call)
+	if res.BuildError != nil {
+		t.Fatalf("build error: %v %s", res.BuildError.GetKind(), res.BuildError.GetMessage())
+	}
+	if res.HTTP == nil {
+		t.Fatalf("build produced no request (next step %v)", res.NextStep.GetFlow())
+	}
+	return res
+}
+
+// bodyOf decodes the JSON body of the built request.
+func bodyOf(t *testing.T, r *pluginv1.HttpRequest) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.GetBody(), &m); err != nil {
+		t.Fatalf("request body is not JSON: %v\n%s", err, r.GetBody())
+	}
+	return m
+}
+
+// at walks a decoded JSON value by keys.
+func at(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+func wantKind(t *testing.T, e *pluginv1.PluginError, kind pluginv1.ErrorKind, contains string) {
+	t.Helper()
+	if e == nil {
+		t.Fatalf("want %v error, got none", kind)
+	}
+	if e.GetKind() != kind {
+		t.Fatalf("error kind = %v (%s), want %v", e.GetKind(), e.GetMessage(), kind)
+	}
+	if contains != "" && !strings.Contains(e.GetMessage(), contains) {
+		t.Fatalf("error %q does not mention %q", e.GetMessage(), contains)
+	}
+}
+
+func eur(minor int64) *v1.Money { return &v1.Money{MinorAmount: minor, Currency: "EUR"} }
+
+func testCard() *v1.PaymentMethod {
+	return &v1.PaymentMethod{Method: &v1.PaymentMethod_Card{Card: &v1.Card{
+		Number: "4111111111111111", ExpMonth: 3, ExpYear: 2030, Cvc: "737", HolderName: "John Smith",
+	}}}
+}
+
+func authorizeReq() *v1.PaymentServiceAuthorizeRequest {
+	return &v1.PaymentServiceAuthorizeRequest{
+		MerchantTransactionId: "order_1",
+		Amount:                eur(1000),
+		PaymentMethod:         testCard(),
+		CaptureMethod:         v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC,
+		ReturnUrl:             "https://merchant.example/return",
+	}
+}
+
+// mustJSON marshals v for canned answers.
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// oraclesDir locates ../shared/oracles relative to the repository root, or
+// skips the test when it is absent (a fresh clone has no oracles).
+func oraclesDir(t *testing.T) string {
+	t.Helper()
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatalf("find repository root: %v", err)
+	}
+	dir := filepath.Join(root, "..", "shared", "oracles")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("../shared/oracles not found: skipping Adyen spec validation")
+	}
+	return dir
+}
+
+// repoRoot is the directory holding go.mod, searching up from the test's directory.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", os.ErrNotExist
+		}
+		dir = parent
+	}
+}
+
+var _ = pdk.Header
