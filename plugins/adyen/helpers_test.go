@@ -9,8 +9,8 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
+	"github.com/valyala/fastjson"
 )
 
 const (
@@ -150,4 +150,13 @@ func repoRoot() (string, error) {
 	}
 }
 
-var _ = pdk.Header
+// signingStringOf runs the plugin's signing-string code on a raw item.
+func signingStringOf(t *testing.T, raw []byte) string {
+	t.Helper()
+	var p fastjson.Parser
+	v, err := p.ParseBytes(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signingString(v)
+}
