@@ -177,4 +177,6 @@ func Run(t Transformer, c Call) (*Result, error) {
 }
 
 // HeaderValue returns a header of an HttpRequest (case-insensitive), or "".
-func HeaderValue(r *pluginv1.HttpRequest, name string) string { return pdk.Header(r.GetHeaders(), name) }
+func HeaderValue(r *pluginv1.HttpRequest, name string) string {
+	return pdk.Header(r.GetHeaders(), name)
+}

@@ -1,0 +1,59 @@
+# The connector host. `make run` serves the bundled plugins on 127.0.0.1:8080;
+# `make test` runs every test. Everything runs through `go` and `go tool`
+# binaries pinned in go.mod, so a fresh machine needs only Go.
+
+GO       ?= go
+LISTEN   ?= 127.0.0.1:8080
+PLUGINS  := $(patsubst plugins/%/wasm,%,$(wildcard plugins/*/wasm))
+WASM     := $(patsubst %,bin/plugins/%.wasm,$(PLUGINS))
+
+.PHONY: all build host plugins run test check lint generate check-generate breaking vendor-proto matrix bench clean FORCE
+
+all: build
+
+build: host plugins
+
+host:
+	$(GO) build -o bin/connector-host ./cmd/connector-host
+
+plugins: $(WASM)
+
+bin/plugins/%.wasm: FORCE
+	@mkdir -p bin/plugins
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -ldflags="-s -w" -o $@ ./plugins/$*/wasm
+
+run: build
+	./bin/connector-host serve --listen $(LISTEN) --plugins bin/plugins
+
+test: build
+	$(GO) test -count=1 -timeout 30m ./...
+
+# The checks CI runs besides the tests.
+check: lint check-generate breaking
+
+lint:
+	$(GO) tool buf lint
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+generate:
+	$(GO) tool buf generate
+
+# Fails when the committed generated code differs from what the protos produce.
+check-generate: generate
+	@git diff --exit-code --stat -- gen || (echo "generated code is stale: run 'make generate' and commit gen/"; exit 1)
+	@test -z "$$(git status --porcelain -- gen)" || (git status --porcelain -- gen; echo "generated code is stale: run 'make generate' and commit gen/"; exit 1)
+
+# Fails when the API changed incompatibly since the previous commit on main.
+breaking:
+	@if git rev-parse -q --verify HEAD~1 >/dev/null && [ -n "$$(git ls-tree -r --name-only HEAD~1 -- proto)" ]; then \
+		$(GO) tool buf breaking --against ".git#ref=$$(git rev-parse HEAD~1)"; \
+	else echo "buf breaking: no previous commit with protos; skipped"; fi
+
+# Refreshes third_party/proto from the pinned protovalidate module.
+vendor-proto:
+	cp "$$($(GO) mod download -json github.com/bufbuild/protovalidate@v1.2.2 | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')/proto/protovalidate/buf/validate/validate.proto" third_party/proto/buf/validate/validate.proto
+	chmod 644 third_party/proto/buf/validate/validate.proto
+
+clean:
+	rm -rf bin

@@ -1,0 +1,322 @@
+// Package executor runs a unified API call on a connector plugin: it picks
+// the plugin, resolves credentials, asks the plugin to build the processor
+// request, sends it through the egress client, asks the plugin to parse the
+// answer, follows next steps (e.g. fetch an access token first), checks the
+// answer's integrity against the request, and turns every failure into a
+// Connect error with a clear code and a message naming the connector.
+package executor
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"connectrpc.com/connect"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/credentials"
+	"github.com/connectorhost/connector-host/host/egress"
+	"github.com/connectorhost/connector-host/host/manifest"
+	"github.com/connectorhost/connector-host/host/registry"
+	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/pdk/abi"
+)
+
+// Sender sends a plugin-built request to the processor (egress.Client).
+type Sender interface {
+	Do(ctx context.Context, r egress.Request) (*pluginv1.HttpResponse, error)
+}
+
+// Options configure an Executor.
+type Options struct {
+	Registry *registry.Registry
+	Sender   Sender
+	// BaseURLs are operator overrides by connector name (e.g. a mock processor).
+	BaseURLs map[string]string
+	// Config is operator configuration by connector name, passed to plugins.
+	Config map[string]map[string]string
+	// Accounts resolves x-connector-account names.
+	Accounts credentials.Lookup
+	// Now and Random default to the system clock and crypto/rand.
+	Now    func() time.Time
+	Random io.Reader
+	Logger *slog.Logger
+}
+
+// Executor runs calls. It is safe for concurrent use and keeps no state
+// between calls: everything a multi-step flow needs travels in the request
+// and response (ConnectorState).
+type Executor struct {
+	opts Options
+	log  *slog.Logger
+}
+
+// New returns an Executor.
+func New(opts Options) *Executor {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Random == nil {
+		opts.Random = rand.Reader
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Executor{opts: opts, log: opts.Logger}
+}
+
+// Call identifies who calls which connector.
+type Call struct {
+	Connector string
+	Source    credentials.Source
+	RequestID string
+}
+
+// session is one call's context: the plugin version, credentials, base URL
+// and the connector state accumulated across steps.
+type session struct {
+	x       *Executor
+	call    Call
+	plugin  *runtime.Plugin
+	m       *v1.Manifest
+	creds   *credentials.Resolved
+	baseURL string
+	state   *v1.ConnectorState
+	cc      *pluginv1.CallContext
+	secrets []string
+}
+
+// open acquires the connector's plugin and resolves credentials.
+func (x *Executor) open(ctx context.Context, call Call, webhookOnly bool) (*session, func(), error) {
+	if call.Connector == "" {
+		return nil, nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("the %s header is required: name the connector (e.g. stripe, adyen)", credentials.HeaderConnector))
+	}
+	p, release, err := x.opts.Registry.Acquire(ctx, call.Connector)
+	switch {
+	case errors.Is(err, registry.ErrNotFound):
+		return nil, nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("connector %q is not loaded on this host (ConnectorService.ListConnectors lists those that are)", call.Connector))
+	case errors.Is(err, registry.ErrNotReady):
+		return nil, nil, connect.NewError(connect.CodeUnavailable, err)
+	case err != nil:
+		return nil, nil, connect.NewError(connect.CodeUnavailable, err)
+	}
+	m := p.Manifest()
+	src := call.Source
+	src.WebhookOnly = webhookOnly
+	creds, err := credentials.Resolve(call.Connector, src, m, x.opts.Accounts)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	base, err := x.baseURL(call.Connector, m, creds)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	random := make([]byte, abi.DefaultRandomBytes)
+	if _, err := io.ReadFull(x.opts.Random, random); err != nil {
+		release()
+		return nil, nil, connect.NewError(connect.CodeInternal, fmt.Errorf("read random bytes: %w", err))
+	}
+	s := &session{
+		x: x, call: call, plugin: p, m: m, creds: creds, baseURL: base,
+		state:   &v1.ConnectorState{},
+		secrets: credentials.Secrets(creds.Fields, m),
+		cc: &pluginv1.CallContext{
+			Credentials: creds.Fields, Config: x.opts.Config[call.Connector], BaseUrl: base,
+			Environment: creds.Environment, NowUnixMs: x.opts.Now().UnixMilli(), Random: random, RequestId: call.RequestID,
+		},
+	}
+	return s, release, nil
+}
+
+// baseURL is the operator override, else the manifest's URL for the environment.
+func (x *Executor) baseURL(name string, m *v1.Manifest, creds *credentials.Resolved) (string, error) {
+	if u := x.opts.BaseURLs[name]; u != "" {
+		return u, nil
+	}
+	if creds.Environment == pluginv1.Environment_ENVIRONMENT_LIVE {
+		if m.GetLiveBaseUrl() == "" {
+			return "", connect.NewError(connect.CodeFailedPrecondition, fmt.Errorf("connector %q declares no live environment", name))
+		}
+		u, err := manifest.FillPlaceholders(m.GetLiveBaseUrl(), creds.Fields)
+		if err != nil {
+			return "", connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("connector %q live URL: %w", name, err))
+		}
+		return u, nil
+	}
+	return m.GetSandboxBaseUrl(), nil
+}
+
+// Manifest returns the serving manifest of a connector, for callers that
+// plan composite flows.
+func (x *Executor) Manifest(ctx context.Context, connector string) (*v1.Manifest, error) {
+	p, release, err := x.opts.Registry.Acquire(ctx, connector)
+	if err != nil {
+		if errors.Is(err, registry.ErrNotFound) {
+			return nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("connector %q is not loaded on this host", connector))
+		}
+		return nil, connect.NewError(connect.CodeUnavailable, err)
+	}
+	defer release()
+	return p.Manifest(), nil
+}
+
+// Run executes flow with req on call's connector and returns the flow's
+// unified response message.
+func (x *Executor) Run(ctx context.Context, call Call, flow v1.Flow, req abi.Message) (abi.Message, error) {
+	start := time.Now()
+	info, err := abi.Lookup(flow)
+	if err != nil {
+		return nil, connect.NewError(connect.CodeInternal, err)
+	}
+	s, release, err := x.open(ctx, call, false)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	s.secrets = append(s.secrets, cardSecrets(req)...)
+	if st := stateOf(req); st != nil {
+		mergeState(s.state, st)
+	}
+	resp, err := s.run(ctx, info, req, 0)
+	if err == nil {
+		err = s.checkNoSecrets(resp)
+	}
+	x.log.LogAttrs(ctx, slog.LevelInfo, "flow",
+		slog.String("request_id", call.RequestID), slog.String("connector", call.Connector),
+		slog.String("flow", info.Name()), slog.Duration("duration", time.Since(start)),
+		slog.String("code", codeOf(err)))
+	if err != nil {
+		return nil, s.redact(err)
+	}
+	return resp, nil
+}
+
+// unsupported explains a flow the connector does not declare.
+func unsupported(connector string, info abi.FlowInfo, m *v1.Manifest) error {
+	msg := fmt.Sprintf("connector %q does not support %s", connector, info.Name())
+	if info.Flow == v1.Flow_FLOW_GET && m.GetWebhooks().GetSupported() {
+		msg += "; it reports payment status through webhooks (EventService.HandleEvent)"
+	}
+	return connect.NewError(connect.CodeUnimplemented, errors.New(msg))
+}
+
+// run executes one flow, following next steps, and returns its response.
+func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, depth int) (abi.Message, error) {
+	if !manifest.Supports(s.m, info.Flow) {
+		return nil, unsupported(s.call.Connector, info, s.m)
+	}
+	if depth > abi.MaxNextSteps {
+		return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q asked for more than %d nested steps", s.call.Connector, abi.MaxNextSteps))
+	}
+	reqBytes, err := req.MarshalVT()
+	if err != nil {
+		return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("encode request: %w", err))
+	}
+	for attempt := 0; attempt <= abi.MaxNextSteps; attempt++ {
+		bo, err := s.plugin.BuildRequest(ctx, &pluginv1.BuildRequestInput{Flow: info.Flow, Request: reqBytes, Context: s.cc, State: s.state})
+		if err != nil {
+			return nil, faultError(err)
+		}
+		var hr *pluginv1.HttpRequest
+		switch r := bo.GetResult().(type) {
+		case *pluginv1.BuildRequestOutput_Error:
+			return nil, pluginError(s.call.Connector, r.Error)
+		case *pluginv1.BuildRequestOutput_NextStep:
+			if err := s.step(ctx, r.NextStep, depth); err != nil {
+				return nil, err
+			}
+			continue
+		case *pluginv1.BuildRequestOutput_HttpRequest:
+			hr = r.HttpRequest
+		default:
+			return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: build_request returned nothing", s.call.Connector))
+		}
+		hres, err := s.x.opts.Sender.Do(ctx, egress.Request{
+			Connector: s.call.Connector, HTTP: hr, AllowedHosts: s.m.GetEgressHosts(), BaseURL: s.x.opts.BaseURLs[s.call.Connector],
+		})
+		if err != nil {
+			return nil, egressError(err, info)
+		}
+		po, err := s.plugin.ParseResponse(ctx, &pluginv1.ParseResponseInput{
+			Flow: info.Flow, Request: reqBytes, Context: s.cc, State: s.state,
+			HttpRequest: withoutSecretHeaders(hr), HttpResponse: hres,
+		})
+		if err != nil {
+			return nil, faultError(err)
+		}
+		switch r := po.GetResult().(type) {
+		case *pluginv1.ParseResponseOutput_Error:
+			return nil, pluginError(s.call.Connector, r.Error)
+		case *pluginv1.ParseResponseOutput_NextStep:
+			if err := s.step(ctx, r.NextStep, depth); err != nil {
+				return nil, err
+			}
+			continue
+		case *pluginv1.ParseResponseOutput_Response:
+			resp := info.NewResponse()
+			if err := resp.UnmarshalVT(r.Response); err != nil {
+				return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q returned an invalid %s response: %w", s.call.Connector, info.Name(), err))
+			}
+			if err := checkIntegrity(info.Flow, req, resp); err != nil {
+				return nil, integrityError(s.call.Connector, info, err)
+			}
+			finishResponse(resp, s.state, hres.GetStatus())
+			return resp, nil
+		default:
+			return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: parse_response returned nothing", s.call.Connector))
+		}
+	}
+	return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q kept asking for next steps in %s", s.call.Connector, info.Name()))
+}
+
+// step runs a next step the plugin asked for and merges its state.
+func (s *session) step(ctx context.Context, ns *pluginv1.NextStep, depth int) error {
+	info, err := abi.Lookup(ns.GetFlow())
+	if err != nil {
+		return connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q asked for an unknown step: %w", s.call.Connector, err))
+	}
+	sub := info.NewRequest()
+	if err := sub.UnmarshalVT(ns.GetRequest()); err != nil {
+		return connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q sent an invalid %s step request: %w", s.call.Connector, info.Name(), err))
+	}
+	resp, err := s.run(ctx, info, sub, depth+1)
+	if err != nil {
+		return err
+	}
+	absorbState(s.state, resp)
+	return nil
+}
+
+// RunIn runs flow inside another call's session so composite flows share
+// state; it is Run with an explicit starting state.
+func (x *Executor) RunIn(ctx context.Context, call Call, flow v1.Flow, req abi.Message, state *v1.ConnectorState) (abi.Message, *v1.ConnectorState, error) {
+	info, err := abi.Lookup(flow)
+	if err != nil {
+		return nil, nil, connect.NewError(connect.CodeInternal, err)
+	}
+	s, release, err := x.open(ctx, call, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer release()
+	s.secrets = append(s.secrets, cardSecrets(req)...)
+	if state != nil {
+		mergeState(s.state, state)
+	}
+	resp, err := s.run(ctx, info, req, 0)
+	if err == nil {
+		err = s.checkNoSecrets(resp)
+	}
+	if err != nil {
+		return nil, nil, s.redact(err)
+	}
+	absorbState(s.state, resp)
+	return resp, s.state, nil
+}

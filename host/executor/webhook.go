@@ -1,0 +1,68 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"connectrpc.com/connect"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+)
+
+// rejectionCodes maps a webhook rejection to the Connect code callers see.
+var rejectionCodes = map[pluginv1.RejectionReason]connect.Code{
+	pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE:   connect.CodeUnauthenticated,
+	pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE: connect.CodeUnauthenticated,
+	pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH:  connect.CodeUnauthenticated,
+	pluginv1.RejectionReason_REJECTION_REASON_STALE_TIMESTAMP:     connect.CodeUnauthenticated,
+	pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY:      connect.CodeInvalidArgument,
+	pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET:      connect.CodeFailedPrecondition,
+}
+
+// Webhook verifies a processor's webhook with the connector's plugin and
+// returns its normalized events and the acknowledgement the processor expects.
+// A webhook that fails verification is an error, never events.
+func (x *Executor) Webhook(ctx context.Context, call Call, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
+	start := time.Now()
+	s, release, err := x.open(ctx, call, true)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if !s.m.GetWebhooks().GetSupported() {
+		return nil, connect.NewError(connect.CodeUnimplemented, fmt.Errorf("connector %q does not support webhooks", call.Connector))
+	}
+	out, err := s.plugin.VerifyWebhook(ctx, &pluginv1.VerifyWebhookInput{Webhook: w, Context: s.cc})
+	if err != nil {
+		return nil, s.redact(faultError(err))
+	}
+	var res *pluginv1.VerifiedWebhook
+	switch r := out.GetResult().(type) {
+	case *pluginv1.VerifyWebhookOutput_Rejection:
+		code, ok := rejectionCodes[r.Rejection.GetReason()]
+		if !ok {
+			code = connect.CodeUnauthenticated
+		}
+		err = connect.NewError(code, fmt.Errorf("%s: webhook rejected (%s): %s", call.Connector, r.Rejection.GetReason(), r.Rejection.GetMessage()))
+	case *pluginv1.VerifyWebhookOutput_Error:
+		err = pluginError(call.Connector, r.Error)
+	case *pluginv1.VerifyWebhookOutput_Verified:
+		res = r.Verified
+		if res.GetAcknowledgement() == nil {
+			res.Acknowledgement = &v1.Acknowledgement{Status: 200}
+		}
+		err = s.checkNoSecrets(res)
+	default:
+		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: verify_webhook returned nothing", call.Connector))
+	}
+	x.log.LogAttrs(ctx, slog.LevelInfo, "webhook",
+		slog.String("request_id", call.RequestID), slog.String("connector", call.Connector),
+		slog.Int("events", len(res.GetEvents())), slog.Duration("duration", time.Since(start)), slog.String("code", codeOf(err)))
+	if err != nil {
+		return nil, s.redact(err)
+	}
+	return res, nil
+}
