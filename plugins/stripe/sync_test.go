@@ -1,0 +1,64 @@
+package stripe
+
+import (
+	"testing"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+func TestGet(t *testing.T) {
+	req := &v1.PaymentServiceGetRequest{ConnectorTransactionId: testPI, Amount: usd(1000)}
+	resp, http := ok[*v1.PaymentServiceGetResponse](t, call{flow: v1.Flow_FLOW_GET, req: req, status: 200,
+		body: piBody(obj{"customer": "cus_1", "latest_charge": charge(obj{"amount_refunded": 300})})})
+	wantRequest(t, http, "GET", "/v1/payment_intents/"+testPI, "")
+	if http.GetUrl() != testBaseURL+"/v1/payment_intents/"+testPI+"?expand%5B%5D=latest_charge" || len(http.GetBody()) != 0 {
+		t.Errorf("url = %s body = %q", http.GetUrl(), http.GetBody())
+	}
+	want := &v1.PaymentServiceGetResponse{
+		ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED,
+		Amount: usd(1000), CapturedAmount: usd(1000), RefundedAmount: usd(300),
+		State: &v1.ConnectorState{ConnectorCustomerId: "cus_1"}, MerchantTransactionId: "order_1",
+		NetworkTransactionId: "483297487231504", ConnectorReferenceId: "ch_3MtwBwLkdIwHu7ix28a3tqPa", ConnectorHttpStatus: 200,
+	}
+	if !proto.Equal(resp, want) {
+		t.Errorf("response =\n%v\nwant\n%v", resp, want)
+	}
+	// The expected amount is checked.
+	e := parseErr(t, call{flow: v1.Flow_FLOW_GET, req: &v1.PaymentServiceGetRequest{ConnectorTransactionId: testPI, Amount: usd(999)}, status: 200, body: piBody(nil)})
+	if e.GetDetail().GetCode() != v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH {
+		t.Errorf("mismatch: %v", e)
+	}
+	e = parseErr(t, call{flow: v1.Flow_FLOW_GET, req: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pi_missing"}, status: 404,
+		body: errorBody(obj{"type": "invalid_request_error", "code": "resource_missing", "param": "intent", "message": "No such payment_intent: 'pi_missing'"})})
+	wantKind(t, e, pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND)
+}
+
+func TestGetUnexpandedCharge(t *testing.T) {
+	resp, _ := ok[*v1.PaymentServiceGetResponse](t, call{flow: v1.Flow_FLOW_GET, req: &v1.PaymentServiceGetRequest{ConnectorTransactionId: testPI}, status: 200,
+		body: piBody(obj{"latest_charge": "ch_plain"})})
+	if resp.GetConnectorReferenceId() != "ch_plain" || resp.GetRefundedAmount() != nil || resp.GetNetworkTransactionId() != "" {
+		t.Errorf("got %v", resp)
+	}
+}
+
+func TestVerifyRedirect(t *testing.T) {
+	params := map[string]string{"payment_intent": testPI, "payment_intent_client_secret": "pi_secret_x", "redirect_status": "succeeded"}
+	req := &v1.PaymentServiceVerifyRedirectResponseRequest{Params: params, MerchantTransactionId: "order_1"}
+	resp, http := ok[*v1.PaymentServiceVerifyRedirectResponseResponse](t, call{flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, req: req, status: 200,
+		body: piBody(obj{"status": "requires_capture", "capture_method": "manual", "amount_capturable": 1000, "amount_received": 0})})
+	wantRequest(t, http, "GET", "/v1/payment_intents/"+testPI, "")
+	// The outcome comes from Stripe, not from redirect_status.
+	if resp.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || resp.GetConnectorTransactionId() != testPI || resp.GetMerchantTransactionId() != "order_1" {
+		t.Errorf("got %v", resp)
+	}
+	for _, bad := range []*v1.PaymentServiceVerifyRedirectResponseRequest{
+		{},
+		{ConnectorTransactionId: "pi_other", Params: params},
+	} {
+		wantKind(t, buildErr(t, v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, bad), pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST)
+	}
+	http = build(t, v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, &v1.PaymentServiceVerifyRedirectResponseRequest{ConnectorTransactionId: "pi_direct"})
+	wantRequest(t, http, "GET", "/v1/payment_intents/pi_direct", "")
+}
