@@ -57,7 +57,7 @@ func setupPlan(c *pdk.Context, cr credentials, req *v1.PaymentServiceSetupRecurr
 	p := &paymentPlan{
 		cr: cr, reference: req.GetMerchantSetupId(), amount: amt, method: m, returnURL: ret,
 		shopperReference: ref, shopperInteraction: interactionEcom, recurringModel: modelSubscription,
-		storePaymentMethod: true, browser: req.GetBrowserInfo(), statement: "",
+		storePaymentMethod: true, browser: req.GetBrowserInfo(),
 	}
 	if req.GetFutureUsage() == v1.FutureUsage_FUTURE_USAGE_ON_SESSION {
 		p.recurringModel = modelCardOnFile

@@ -225,7 +225,7 @@ func mandateEvent(n notification) *v1.MandateEvent {
 			ConnectorMandateId:  firstNonEmpty(n.additional("recurring.recurringDetailReference"), n.additional("tokenization.storedPaymentMethodId"), n.psp),
 			ConnectorCustomerId: firstNonEmpty(n.additional("recurring.shopperReference"), n.additional("shopperReference"), n.additional("tokenization.shopperReference")),
 		},
-		ConnectorSetupId: n.original,
+		ConnectorSetupId: firstNonEmpty(n.original, str(n.it, "originalPsp")),
 		Status:           v1.MandateStatus_MANDATE_STATUS_ACTIVE,
 	}
 	if !n.success {
