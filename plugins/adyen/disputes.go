@@ -2,6 +2,7 @@ package adyen
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
+	"github.com/connectorhost/connector-host/pdk/sig"
 	"github.com/valyala/fastjson"
 )
 
@@ -23,8 +25,10 @@ import (
 // supply step it asks the host to run first.
 const stateEvidence = "adyen_evidence_supplied"
 
-// disputeCall builds one Disputes API call.
-func disputeCall(c *pdk.Context, op, disputeID, merchantReqID string, extra func(*jsonw.Object)) (*pluginv1.HttpRequest, error) {
+// disputeCall builds one Disputes API call. key is its idempotency key;
+// when empty it is derived from the body, so the same operation retried
+// shares a key and another one (other documents, another reason) does not.
+func disputeCall(c *pdk.Context, op, disputeID, key string, extra func(*jsonw.Object)) (*pluginv1.HttpRequest, error) {
 	cr, err := requireCredentials(c)
 	if err != nil {
 		return nil, err
@@ -42,8 +46,11 @@ func disputeCall(c *pdk.Context, op, disputeID, merchantReqID string, extra func
 	if extra != nil {
 		extra(o)
 	}
-	key := idempotencyKey("dispute-"+strings.ToLower(op), firstNonEmpty(merchantReqID, disputeID))
-	return post(base+"/"+op, cr, key, o.Bytes()), nil
+	body := o.Bytes()
+	if key == "" {
+		key = idempotencyKey("dispute-"+strings.ToLower(op), sig.SHA256Hex(body)[:32])
+	}
+	return post(base+"/"+op, cr, key, body), nil
 }
 
 // disputeResult checks an answer's disputeServiceResult. success false is a
@@ -81,9 +88,28 @@ func disputeResult(res *pdk.Response, op string) (*fastjson.Value, error) {
 	}
 }
 
-// buildDisputeGet calls retrieveApplicableDefenseReasons.
+// disputeKey is the idempotency key of a dispute operation from the
+// merchant's request id; "" (derive it from the body) when there is none.
+func disputeKey(op, merchantReqID string) string {
+	if merchantReqID == "" {
+		return ""
+	}
+	return idempotencyKey("dispute-"+op, merchantReqID)
+}
+
+// buildDisputeGet calls retrieveApplicableDefenseReasons. It is a read whose
+// answer changes as documents are supplied, so its idempotency key comes from
+// the host's per-call randomness: a retry of this call reuses it, a later
+// Get is not answered from Adyen's idempotency cache.
 func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	return disputeCall(c, "retrieveApplicableDefenseReasons", req.GetConnectorDisputeId(), "", nil)
+	id := hex.EncodeToString(c.Random())
+	if len(id) > 32 {
+		id = id[:32]
+	}
+	if id == "" {
+		id = req.GetConnectorDisputeId()
+	}
+	return disputeCall(c, "retrieveApplicableDefenseReasons", req.GetConnectorDisputeId(), idempotencyKey("dispute-reasons", id), nil)
 }
 
 // parseDisputeGet returns the defense reasons. The Disputes API does not
@@ -125,7 +151,7 @@ func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.
 
 // buildDisputeAccept calls acceptDispute.
 func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*pluginv1.HttpRequest, error) {
-	return disputeCall(c, "acceptDispute", req.GetConnectorDisputeId(), req.GetMerchantRequestId(), nil)
+	return disputeCall(c, "acceptDispute", req.GetConnectorDisputeId(), disputeKey("accept", req.GetMerchantRequestId()), nil)
 }
 
 func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
@@ -159,7 +185,8 @@ func buildDisputeDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*p
 			MerchantRequestId:      req.GetMerchantRequestId(),
 		})
 	}
-	return disputeCall(c, "defendDispute", req.GetConnectorDisputeId(), req.GetMerchantRequestId(), func(o *jsonw.Object) {
+	key := disputeKey("defend", req.GetMerchantRequestId())
+	return disputeCall(c, "defendDispute", req.GetConnectorDisputeId(), key, func(o *jsonw.Object) {
 		o.String("defenseReasonCode", req.GetDefenseReasonCode())
 	})
 }
@@ -221,7 +248,8 @@ func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	if err != nil {
 		return nil, err
 	}
-	return disputeCall(c, "supplyDefenseDocument", req.GetConnectorDisputeId(), req.GetMerchantRequestId(), func(o *jsonw.Object) {
+	key := disputeKey("evidence", req.GetMerchantRequestId())
+	return disputeCall(c, "supplyDefenseDocument", req.GetConnectorDisputeId(), key, func(o *jsonw.Object) {
 		o.Array("defenseDocuments", func(a *jsonw.Array) {
 			for _, d := range docs {
 				a.Object(func(w *jsonw.Object) {

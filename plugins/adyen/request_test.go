@@ -38,10 +38,10 @@ func flowCalls() []struct {
 		{pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Config: map[string]string{"return_url": "https://merchant.example/return"},
 			Request: &v1.RecurringPaymentServiceChargeRequest{MerchantTransactionId: "sub_1", Amount: eur(999), Mandate: mandate}}, "charge:sub_1"},
 		{pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_REVOKE, Request: &v1.RecurringPaymentServiceRevokeRequest{Mandate: mandate, MerchantRevokeId: "revoke_1"}}, "revoke:revoke_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "DSP1"}}, "dispute-retrieveapplicabledefensereasons:DSP1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_ACCEPT, Request: &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "DSP1", MerchantRequestId: "acc_1"}}, "dispute-acceptdispute:acc_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_DEFEND, Request: &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "DSP1", DefenseReasonCode: "GoodsWereAsDescribed", MerchantRequestId: "def_1"}}, "dispute-defenddispute:def_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "DSP1", Evidence: evidence, MerchantRequestId: "ev_1"}}, "dispute-supplydefensedocument:ev_1"},
+		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "DSP1"}}, "dispute-reasons:000102030405060708090a0b0c0d0e0f"},
+		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_ACCEPT, Request: &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "DSP1", MerchantRequestId: "acc_1"}}, "dispute-accept:acc_1"},
+		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_DEFEND, Request: &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "DSP1", DefenseReasonCode: "GoodsWereAsDescribed", MerchantRequestId: "def_1"}}, "dispute-defend:def_1"},
+		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "DSP1", Evidence: evidence, MerchantRequestId: "ev_1"}}, "dispute-evidence:ev_1"},
 	}
 }
 
@@ -69,6 +69,15 @@ func TestIdempotencyKeys(t *testing.T) {
 	k := idempotencyKey("capture", long)
 	if len(k) != maxIdempotencyKey || !strings.HasPrefix(k, "capture:") || k == idempotencyKey("capture", strings.Repeat("y", 64)) {
 		t.Fatalf("long key = %q", k)
+	}
+	// Without a merchant request id, other evidence for the same dispute gets another key.
+	ev := func(content string) string {
+		r := mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "DSP1",
+			Evidence: []*v1.EvidenceDocument{{Type: v1.EvidenceType_EVIDENCE_TYPE_RECEIPT, Content: []byte(content), MimeType: "application/pdf"}}}})
+		return pdktest.HeaderValue(r.HTTP, "Idempotency-Key")
+	}
+	if ev("first") == ev("second") || ev("first") != ev("first") {
+		t.Fatal("evidence keys must follow the documents")
 	}
 	// The redirect result decides the details key: a retry reuses it, another result gets another.
 	d1 := mustBuild(t, flowCalls()[1].call)
