@@ -38,11 +38,13 @@ lint:
 
 generate:
 	$(GO) tool buf generate
+	@mkdir -p bin
+	$(GO) tool buf build -o bin/api.binpb
+	$(GO) run ./internal/apidoc bin/api.binpb docs/api.md
 
 # Fails when the committed generated code differs from what the protos produce.
 check-generate: generate
-	@git diff --exit-code --stat -- gen || (echo "generated code is stale: run 'make generate' and commit gen/"; exit 1)
-	@test -z "$$(git status --porcelain -- gen)" || (git status --porcelain -- gen; echo "generated code is stale: run 'make generate' and commit gen/"; exit 1)
+	@test -z "$$(git status --porcelain -- gen docs/api.md)" || (git status --porcelain -- gen docs/api.md; echo "generated code or docs/api.md is stale: run 'make generate' and commit"; exit 1)
 
 # Fails when the API changed incompatibly since the previous commit on main.
 breaking:
