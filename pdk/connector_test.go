@@ -1,0 +1,146 @@
+package pdk_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/abi"
+	"github.com/connectorhost/connector-host/pdk/pdktest"
+)
+
+// Every flow of the ABI has a field in pdk.Flows, so a plugin can implement any of them.
+func TestFlowsCoverEveryABIFlow(t *testing.T) {
+	var f pdk.Flows
+	v := reflect.ValueOf(&f).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		h := v.Field(i)
+		h.FieldByName("Build").Set(reflect.MakeFunc(h.FieldByName("Build").Type(), func([]reflect.Value) []reflect.Value {
+			return []reflect.Value{reflect.Zero(h.FieldByName("Build").Type().Out(0)), reflect.Zero(reflect.TypeOf((*error)(nil)).Elem())}
+		}))
+		h.FieldByName("Parse").Set(reflect.MakeFunc(h.FieldByName("Parse").Type(), func([]reflect.Value) []reflect.Value {
+			return []reflect.Value{reflect.Zero(h.FieldByName("Parse").Type().Out(0)), reflect.Zero(reflect.TypeOf((*error)(nil)).Elem())}
+		}))
+	}
+	m, err := pdktest.New(&pdk.Connector{Flows: f}).Manifest()
+	require.NoError(t, err)
+	var want []v1.Flow
+	for _, fi := range abi.Flows() {
+		want = append(want, fi.Flow)
+	}
+	assert.ElementsMatch(t, want, m.GetFlows())
+	assert.Equal(t, abi.Version, m.GetAbiVersion())
+}
+
+func connector() *pdk.Connector {
+	return &pdk.Connector{
+		Manifest: &v1.Manifest{Name: "acme", IdempotencyHeader: "Idempotency-Key"},
+		Flows: pdk.Flows{
+			Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{
+				Build: func(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest) (*pluginv1.HttpRequest, error) {
+					if c.State.GetAccessToken().GetToken() == "" {
+						return nil, pdk.NeedStep(v1.Flow_FLOW_CREATE_ACCESS_TOKEN, &v1.MerchantAuthenticationServiceCreateAccessTokenRequest{})
+					}
+					key, err := c.Credential("api_key")
+					if err != nil {
+						return nil, err
+					}
+					if r.GetAmount().GetCurrency() == "XXX" {
+						return nil, pdk.InvalidRequest("amount.currency", "XXX is not accepted")
+					}
+					return pdk.NewRequest("POST", c.URL("/pay")).SecretHeader("Authorization", "Bearer "+key).
+						IdempotencyKey("Idempotency-Key", r.GetMerchantTransactionId()).Build(), nil
+				},
+				Parse: func(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest, res *pdk.Response) (*v1.PaymentServiceAuthorizeResponse, error) {
+					if res.Status >= 500 {
+						return nil, pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, "processor answered %d", res.Status)
+					}
+					if res.Status == 418 {
+						return nil, errors.New("plain error")
+					}
+					return &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: res.Header("X-Id"), Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED}, nil
+				},
+			},
+		},
+		VerifyWebhook: func(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
+			if pdk.Header(w.GetHeaders(), "Sig") != "good" {
+				return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "bad signature")
+			}
+			return &pluginv1.VerifiedWebhook{Events: []*v1.Event{{EventId: "evt_1", Verified: true}}}, nil
+		},
+	}
+}
+
+func TestDispatchBuildParseStepsAndErrors(t *testing.T) {
+	kit := pdktest.New(connector())
+	req := &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "o1", Amount: &v1.Money{MinorAmount: 5, Currency: "USD"}}
+
+	res, err := pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req})
+	require.NoError(t, err)
+	require.NotNil(t, res.NextStep, "no token in state: the plugin asks for one first")
+	assert.Equal(t, v1.Flow_FLOW_CREATE_ACCESS_TOKEN, res.NextStep.GetFlow())
+
+	withToken := &v1.ConnectorState{AccessToken: &v1.AccessToken{Token: "tok"}}
+	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken})
+	require.NoError(t, err)
+	require.NotNil(t, res.BuildError)
+	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, res.BuildError.GetKind())
+	assert.Contains(t, res.BuildError.GetMessage(), `"api_key"`)
+
+	creds := map[string]string{"api_key": "sk_1"}
+	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken, Credentials: creds,
+		Headers: map[string]string{"X-Id": "pay_9"}, BaseURL: "https://acme.test/"})
+	require.NoError(t, err)
+	assert.Equal(t, "https://acme.test/pay", res.HTTP.GetUrl(), "the base URL's trailing slash is trimmed")
+	assert.Equal(t, []string{"Authorization"}, res.HTTP.GetSecretHeaders())
+	assert.True(t, res.HTTP.GetIdempotent())
+	assert.Equal(t, "o1", pdktest.HeaderValue(res.HTTP, "idempotency-key"))
+	assert.Equal(t, "pay_9", res.Response.(*v1.PaymentServiceAuthorizeResponse).GetConnectorTransactionId())
+
+	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken, Credentials: creds, Status: 503})
+	require.NoError(t, err)
+	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, res.ParseError.GetKind())
+
+	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken, Credentials: creds, Status: 418})
+	require.NoError(t, err)
+	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_INTERNAL, res.ParseError.GetKind(), "an untyped error is a plugin bug")
+
+	bad := &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "o2", Amount: &v1.Money{MinorAmount: 5, Currency: "XXX"}}
+	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: bad, State: withToken, Credentials: creds})
+	require.NoError(t, err)
+	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, res.BuildError.GetKind())
+	assert.Equal(t, "amount.currency: XXX is not accepted", res.BuildError.GetMessage())
+
+	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: &v1.PaymentServiceCaptureRequest{}})
+	require.NoError(t, err)
+	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_UNSUPPORTED, res.BuildError.GetKind())
+}
+
+func TestDispatchWebhook(t *testing.T) {
+	kit := pdktest.New(connector())
+	out, err := kit.VerifyWebhook(&pluginv1.VerifyWebhookInput{Webhook: &v1.WebhookRequest{Headers: []*v1.HttpHeader{{Name: "sig", Value: "good"}}}})
+	require.NoError(t, err)
+	assert.Equal(t, "evt_1", out.GetVerified().GetEvents()[0].GetEventId())
+
+	out, err = kit.VerifyWebhook(&pluginv1.VerifyWebhookInput{Webhook: &v1.WebhookRequest{}})
+	require.NoError(t, err)
+	assert.Nil(t, out.GetVerified())
+	assert.Equal(t, pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, out.GetRejection().GetReason())
+
+	m, err := kit.Manifest()
+	require.NoError(t, err)
+	assert.True(t, m.GetWebhooks().GetSupported(), "a verifier implies webhook support")
+}
+
+func TestDispatchRejectsUndecodableInput(t *testing.T) {
+	d := pdk.NewDispatcher(connector())
+	out := &pluginv1.BuildRequestOutput{}
+	require.NoError(t, out.UnmarshalVT(d.BuildRequest([]byte{0xff, 0xff})))
+	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_INTERNAL, out.GetError().GetKind())
+}
