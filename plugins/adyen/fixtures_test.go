@@ -57,12 +57,15 @@ type fixture struct {
 
 // TestFixtures runs every shipped fixture natively through pdktest and
 // subset-matches the expected unified responses via protojson.
-func TestFixtures(t *testing.T) {
+func TestFixtures(t *testing.T) { runFixtures(t, newKit()) }
+
+// runFixtures runs the fixtures on tr (natively, or a loaded .wasm).
+func runFixtures(t *testing.T, tr pdktest.Transformer) {
 	files, err := filepath.Glob(filepath.Join("fixtures", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no fixtures: %v", err)
 	}
-	m, err := newKit().Manifest()
+	m, err := tr.Manifest()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,11 +88,11 @@ func TestFixtures(t *testing.T) {
 		t.Run(f.Name, func(t *testing.T) {
 			if f.Webhook != nil {
 				webhooks++
-				runWebhookFixture(t, &f)
+				runWebhookFixture(t, tr, &f)
 				return
 			}
 			covered[f.Flow] = true
-			runFlowFixture(t, &f)
+			runFlowFixture(t, tr, &f)
 		})
 	}
 	for _, fl := range m.GetFlows() {
@@ -102,7 +105,7 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-func runFlowFixture(t *testing.T, f *fixture) {
+func runFlowFixture(t *testing.T, tr pdktest.Transformer, f *fixture) {
 	flow, ok := v1.Flow_value[f.Flow]
 	if !ok {
 		t.Fatalf("unknown flow %q", f.Flow)
@@ -131,7 +134,7 @@ func runFlowFixture(t *testing.T, f *fixture) {
 			call.Body = f.Response.Body
 		}
 	}
-	res, err := pdktest.Run(newKit(), call)
+	res, err := pdktest.Run(tr, call)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +181,7 @@ func runFlowFixture(t *testing.T, f *fixture) {
 	subsetMatch(t, res.Response, f.ExpectResponse)
 }
 
-func runWebhookFixture(t *testing.T, f *fixture) {
+func runWebhookFixture(t *testing.T, tr pdktest.Transformer, f *fixture) {
 	if !f.SignatureInBody {
 		t.Fatal("Adyen signs inside the body: set signature_in_body")
 	}
@@ -187,7 +190,7 @@ func runWebhookFixture(t *testing.T, f *fixture) {
 		headers = append(headers, &v1.HttpHeader{Name: k, Value: v})
 	}
 	call := pdktest.Call{Credentials: f.Credentials, Now: time.UnixMilli(f.NowUnixMs)}
-	out, err := newKit().VerifyWebhook(&pluginv1.VerifyWebhookInput{
+	out, err := tr.VerifyWebhook(&pluginv1.VerifyWebhookInput{
 		Webhook: &v1.WebhookRequest{Method: f.Webhook.Method, Url: f.Webhook.URL, Headers: headers, Body: []byte(f.Webhook.BodyText)},
 		Context: call.Context(),
 	})
@@ -210,7 +213,7 @@ func runWebhookFixture(t *testing.T, f *fixture) {
 	}
 	// The same body under another key is refused.
 	creds := map[string]string{credHMACKey: strings.Repeat("0F", 32)}
-	out, err = newKit().VerifyWebhook(&pluginv1.VerifyWebhookInput{
+	out, err = tr.VerifyWebhook(&pluginv1.VerifyWebhookInput{
 		Webhook: &v1.WebhookRequest{Method: f.Webhook.Method, Url: f.Webhook.URL, Body: []byte(f.Webhook.BodyText)},
 		Context: (&pdktest.Call{Credentials: creds}).Context(),
 	})

@@ -72,10 +72,12 @@ func TestSpecHarnessCatchesBadRequests(t *testing.T) {
 // TestSpecConformance runs every declared flow end to end (pdktest.Execute)
 // against the fake Adyen, which validates each request against Checkout v71
 // or Disputes v30 and answers in the documented shapes.
-func TestSpecConformance(t *testing.T) {
+func TestSpecConformance(t *testing.T) { runSpecConformance(t, newKit()) }
+
+// runSpecConformance runs the flows on kit (natively, or a loaded .wasm).
+func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 	s := loadSpecs(t)
 	fake := newFakeAdyen(t, s)
-	kit := newKit()
 	cc := (&pdktest.Call{
 		Credentials: testCreds(),
 		BaseURL:     fake.srv.URL + "/v71",
