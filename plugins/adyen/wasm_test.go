@@ -7,7 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/connectorhost/connector-host/conformance"
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/runtime"
 	"google.golang.org/protobuf/proto"
 )
@@ -56,7 +57,27 @@ func TestWasmPlugin(t *testing.T) {
 	if !proto.Equal(p.Manifest(), native) {
 		t.Fatalf("wasm manifest differs from the native one:\n%v\n%v", p.Manifest(), native)
 	}
-	tr := conformance.PluginTransformer(ctx, p)
+	tr := wasmTransformer{ctx: ctx, p: p}
 	t.Run("fixtures", func(t *testing.T) { runFixtures(t, tr) })
 	t.Run("spec", func(t *testing.T) { runSpecConformance(t, tr) })
+}
+
+// wasmTransformer runs pdktest against a plugin loaded in the runtime.
+type wasmTransformer struct {
+	ctx context.Context //nolint:containedctx // pdktest.Transformer has no context parameter.
+	p   *runtime.Plugin
+}
+
+func (w wasmTransformer) Manifest() (*v1.Manifest, error) { return w.p.Manifest(), nil }
+
+func (w wasmTransformer) BuildRequest(in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error) {
+	return w.p.BuildRequest(w.ctx, in)
+}
+
+func (w wasmTransformer) ParseResponse(in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error) {
+	return w.p.ParseResponse(w.ctx, in)
+}
+
+func (w wasmTransformer) VerifyWebhook(in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error) {
+	return w.p.VerifyWebhook(w.ctx, in)
 }
