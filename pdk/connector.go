@@ -8,6 +8,7 @@ import (
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/abi"
+	"google.golang.org/protobuf/proto"
 )
 
 // Message is a generated protobuf message with vtprotobuf fast paths.
@@ -165,7 +166,7 @@ func (d *Dispatcher) ParseResponse(input []byte) []byte {
 		}
 		return mustMarshal(out)
 	}
-	b, err := msg.MarshalVT()
+	b, err := marshalDeterministic(msg)
 	if err != nil {
 		out.Result = &pluginv1.ParseResponseOutput_Error{Error: toPluginError(fmt.Errorf("marshal response: %w", err))}
 		return mustMarshal(out)
@@ -211,13 +212,21 @@ func InvalidRequestInput(err error) *Error {
 func stepOrError(err error) (*pluginv1.NextStep, *pluginv1.PluginError) {
 	var s *StepRequired
 	if errors.As(err, &s) {
-		b, merr := s.Request.MarshalVT()
+		b, merr := marshalDeterministic(s.Request)
 		if merr != nil {
 			return nil, toPluginError(fmt.Errorf("marshal next step: %w", merr))
 		}
 		return &pluginv1.NextStep{Flow: s.Flow, Request: b}, nil
 	}
 	return nil, toPluginError(err)
+}
+
+// marshalDeterministic encodes a unified message with map entries in key
+// order: vtprotobuf's fast path writes maps in Go's random iteration order,
+// which would make the same input give different output bytes. Envelopes
+// (which hold no maps a plugin writes) keep the fast path.
+func marshalDeterministic(m Message) ([]byte, error) {
+	return proto.MarshalOptions{Deterministic: true}.Marshal(m)
 }
 
 func mustMarshal(m Message) []byte {

@@ -144,3 +144,35 @@ func TestDispatchRejectsUndecodableInput(t *testing.T) {
 	require.NoError(t, out.UnmarshalVT(d.BuildRequest([]byte{0xff, 0xff})))
 	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_INTERNAL, out.GetError().GetKind())
 }
+
+// The same response with map entries must encode to the same bytes every time.
+func TestResponsesWithMapsEncodeDeterministically(t *testing.T) {
+	c := &pdk.Connector{Flows: pdk.Flows{Get: pdk.Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]{
+		Build: func(c *pdk.Context, r *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
+			return pdk.NewRequest("GET", c.URL("/p")).Idempotent().Build(), nil
+		},
+		Parse: func(c *pdk.Context, r *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
+			vals := map[string]string{}
+			fields := map[string]string{}
+			for i := 0; i < 20; i++ {
+				vals[string(rune('a'+i))] = "v"
+				fields[string(rune('A'+i))] = "f"
+			}
+			return &v1.PaymentServiceGetResponse{State: &v1.ConnectorState{Values: vals},
+				NextAction: &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{FormFields: fields}}}}, nil
+		},
+	}}}
+	kit := pdktest.New(c)
+	in := &pluginv1.ParseResponseInput{Flow: v1.Flow_FLOW_GET, HttpResponse: &pluginv1.HttpResponse{Status: 200}}
+	first, err := kit.ParseResponse(in)
+	require.NoError(t, err)
+	for i := 0; i < 20; i++ {
+		again, err := kit.ParseResponse(in)
+		require.NoError(t, err)
+		require.Equal(t, first.GetResponse(), again.GetResponse())
+	}
+	res, err := pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: &v1.PaymentServiceGetRequest{}})
+	require.NoError(t, err)
+	assert.True(t, res.HTTP.GetIdempotent())
+	assert.Empty(t, res.HTTP.GetHeaders(), "Idempotent adds no header")
+}

@@ -37,6 +37,13 @@ func (b *Request) IdempotencyKey(header, key string) *Request {
 	return b
 }
 
+// Idempotent marks the request safe to retry without adding a header: for
+// methods the processor defines as idempotent (GET, DELETE of a resource).
+func (b *Request) Idempotent() *Request {
+	b.r.Idempotent = true
+	return b
+}
+
 // Body sets the body and its Content-Type.
 func (b *Request) Body(contentType string, body []byte) *Request {
 	b.Header("Content-Type", contentType)

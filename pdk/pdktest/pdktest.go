@@ -74,6 +74,8 @@ type Call struct {
 	Credentials map[string]string
 	Config      map[string]string
 	BaseURL     string
+	// Environment defaults to sandbox.
+	Environment pluginv1.Environment
 	Now         time.Time
 	State       *v1.ConnectorState
 	// Status, Headers and Body are the processor's answer.
@@ -95,6 +97,22 @@ type Result struct {
 	Response pdk.Message
 }
 
+// GetBuildError returns the build error, nil-safe.
+func (r *Result) GetBuildError() *pluginv1.PluginError {
+	if r == nil {
+		return nil
+	}
+	return r.BuildError
+}
+
+// GetParseError returns the parse error, nil-safe.
+func (r *Result) GetParseError() *pluginv1.PluginError {
+	if r == nil {
+		return nil
+	}
+	return r.ParseError
+}
+
 // Context returns the CallContext Run sends for c.
 func (c *Call) Context() *pluginv1.CallContext {
 	now := c.Now
@@ -109,9 +127,13 @@ func (c *Call) Context() *pluginv1.CallContext {
 	for i := range random {
 		random[i] = byte(i)
 	}
+	env := c.Environment
+	if env == pluginv1.Environment_ENVIRONMENT_UNSPECIFIED {
+		env = pluginv1.Environment_ENVIRONMENT_SANDBOX
+	}
 	return &pluginv1.CallContext{
 		Credentials: c.Credentials, Config: c.Config, BaseUrl: base,
-		Environment: pluginv1.Environment_ENVIRONMENT_SANDBOX,
+		Environment: env,
 		NowUnixMs:   now.UnixMilli(), Random: random, RequestId: "req_test",
 	}
 }

@@ -25,7 +25,8 @@ const (
 // PaymentServiceAuthorizeRequest authorizes a payment.
 type PaymentServiceAuthorizeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The merchant's id for this payment; also the idempotency key.
+	// The merchant's id for this payment; also the idempotency key connectors
+	// send, so a retry cannot double-charge. 1-64 characters of [A-Za-z0-9_.:-].
 	MerchantTransactionId string             `protobuf:"bytes,1,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchant_transaction_id,omitempty"`
 	Amount                *Money             `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
 	PaymentMethod         *PaymentMethod     `protobuf:"bytes,3,opt,name=payment_method,json=paymentMethod,proto3" json:"payment_method,omitempty"`
@@ -2127,9 +2128,11 @@ type PaymentServiceVerifyRedirectResponseRequest struct {
 	// Query parameters or form fields the shopper's browser brought back.
 	Params map[string]string `protobuf:"bytes,3,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// The raw redirect payload, when the processor signs it whole.
-	Payload       string          `protobuf:"bytes,4,opt,name=payload,proto3" json:"payload,omitempty"`
-	Amount        *Money          `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
-	State         *ConnectorState `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
+	Payload string          `protobuf:"bytes,4,opt,name=payload,proto3" json:"payload,omitempty"`
+	Amount  *Money          `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
+	State   *ConnectorState `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
+	// The capture method of the original Authorize, so an authorized payment maps to AUTHORIZED or CHARGED.
+	CaptureMethod CaptureMethod `protobuf:"varint,7,opt,name=capture_method,json=captureMethod,proto3,enum=connectorhost.v1.CaptureMethod" json:"capture_method,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2204,6 +2207,13 @@ func (x *PaymentServiceVerifyRedirectResponseRequest) GetState() *ConnectorState
 		return x.State
 	}
 	return nil
+}
+
+func (x *PaymentServiceVerifyRedirectResponseRequest) GetCaptureMethod() CaptureMethod {
+	if x != nil {
+		return x.CaptureMethod
+	}
+	return CaptureMethod_CAPTURE_METHOD_UNSPECIFIED
 }
 
 // PaymentServiceVerifyRedirectResponseResponse is the payment after the redirect.
@@ -2745,14 +2755,15 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\x06amount\x18\x03 \x01(\v2\x17.connectorhost.v1.MoneyR\x06amount\x124\n" +
 	"\x05error\x18\x04 \x01(\v2\x1e.connectorhost.v1.PaymentErrorR\x05error\x126\n" +
 	"\x05state\x18\x05 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\x122\n" +
-	"\x15connector_http_status\x18\x06 \x01(\x05R\x13connectorHttpStatus\"\xc0\x03\n" +
+	"\x15connector_http_status\x18\x06 \x01(\x05R\x13connectorHttpStatus\"\x92\x04\n" +
 	"+PaymentServiceVerifyRedirectResponseRequest\x128\n" +
 	"\x18connector_transaction_id\x18\x01 \x01(\tR\x16connectorTransactionId\x126\n" +
 	"\x17merchant_transaction_id\x18\x02 \x01(\tR\x15merchantTransactionId\x12a\n" +
 	"\x06params\x18\x03 \x03(\v2I.connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.ParamsEntryR\x06params\x12\x18\n" +
 	"\apayload\x18\x04 \x01(\tR\apayload\x12/\n" +
 	"\x06amount\x18\x05 \x01(\v2\x17.connectorhost.v1.MoneyR\x06amount\x126\n" +
-	"\x05state\x18\x06 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\x1a9\n" +
+	"\x05state\x18\x06 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\x12P\n" +
+	"\x0ecapture_method\x18\a \x01(\x0e2\x1f.connectorhost.v1.CaptureMethodB\b\xbaH\x05\x82\x01\x02\x10\x01R\rcaptureMethod\x1a9\n" +
 	"\vParamsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xdf\x04\n" +
@@ -2955,42 +2966,43 @@ var file_connectorhost_v1_payment_service_proto_depIdxs = []int32{
 	30,  // 89: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.params:type_name -> connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.ParamsEntry
 	31,  // 90: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.amount:type_name -> connectorhost.v1.Money
 	41,  // 91: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.state:type_name -> connectorhost.v1.ConnectorState
-	42,  // 92: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.status:type_name -> connectorhost.v1.PaymentStatus
-	31,  // 93: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.amount:type_name -> connectorhost.v1.Money
-	43,  // 94: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.next_action:type_name -> connectorhost.v1.NextAction
-	44,  // 95: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.error:type_name -> connectorhost.v1.PaymentError
-	39,  // 96: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.mandate:type_name -> connectorhost.v1.MandateReference
-	41,  // 97: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.state:type_name -> connectorhost.v1.ConnectorState
-	47,  // 98: connectorhost.v1.PaymentServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
-	48,  // 99: connectorhost.v1.PaymentServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
-	49,  // 100: connectorhost.v1.PaymentServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
-	0,   // 101: connectorhost.v1.PaymentService.Authorize:input_type -> connectorhost.v1.PaymentServiceAuthorizeRequest
-	2,   // 102: connectorhost.v1.PaymentService.Capture:input_type -> connectorhost.v1.PaymentServiceCaptureRequest
-	4,   // 103: connectorhost.v1.PaymentService.Get:input_type -> connectorhost.v1.PaymentServiceGetRequest
-	6,   // 104: connectorhost.v1.PaymentService.Void:input_type -> connectorhost.v1.PaymentServiceVoidRequest
-	8,   // 105: connectorhost.v1.PaymentService.Reverse:input_type -> connectorhost.v1.PaymentServiceReverseRequest
-	10,  // 106: connectorhost.v1.PaymentService.Refund:input_type -> connectorhost.v1.PaymentServiceRefundRequest
-	12,  // 107: connectorhost.v1.PaymentService.CreateOrder:input_type -> connectorhost.v1.PaymentServiceCreateOrderRequest
-	15,  // 108: connectorhost.v1.PaymentService.SetupRecurring:input_type -> connectorhost.v1.PaymentServiceSetupRecurringRequest
-	17,  // 109: connectorhost.v1.PaymentService.IncrementalAuthorization:input_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest
-	19,  // 110: connectorhost.v1.PaymentService.VerifyRedirectResponse:input_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest
-	21,  // 111: connectorhost.v1.PaymentService.HandleEvent:input_type -> connectorhost.v1.PaymentServiceHandleEventRequest
-	1,   // 112: connectorhost.v1.PaymentService.Authorize:output_type -> connectorhost.v1.PaymentServiceAuthorizeResponse
-	3,   // 113: connectorhost.v1.PaymentService.Capture:output_type -> connectorhost.v1.PaymentServiceCaptureResponse
-	5,   // 114: connectorhost.v1.PaymentService.Get:output_type -> connectorhost.v1.PaymentServiceGetResponse
-	7,   // 115: connectorhost.v1.PaymentService.Void:output_type -> connectorhost.v1.PaymentServiceVoidResponse
-	9,   // 116: connectorhost.v1.PaymentService.Reverse:output_type -> connectorhost.v1.PaymentServiceReverseResponse
-	11,  // 117: connectorhost.v1.PaymentService.Refund:output_type -> connectorhost.v1.PaymentServiceRefundResponse
-	13,  // 118: connectorhost.v1.PaymentService.CreateOrder:output_type -> connectorhost.v1.PaymentServiceCreateOrderResponse
-	16,  // 119: connectorhost.v1.PaymentService.SetupRecurring:output_type -> connectorhost.v1.PaymentServiceSetupRecurringResponse
-	18,  // 120: connectorhost.v1.PaymentService.IncrementalAuthorization:output_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse
-	20,  // 121: connectorhost.v1.PaymentService.VerifyRedirectResponse:output_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse
-	22,  // 122: connectorhost.v1.PaymentService.HandleEvent:output_type -> connectorhost.v1.PaymentServiceHandleEventResponse
-	112, // [112:123] is the sub-list for method output_type
-	101, // [101:112] is the sub-list for method input_type
-	101, // [101:101] is the sub-list for extension type_name
-	101, // [101:101] is the sub-list for extension extendee
-	0,   // [0:101] is the sub-list for field type_name
+	33,  // 92: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.capture_method:type_name -> connectorhost.v1.CaptureMethod
+	42,  // 93: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.status:type_name -> connectorhost.v1.PaymentStatus
+	31,  // 94: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.amount:type_name -> connectorhost.v1.Money
+	43,  // 95: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.next_action:type_name -> connectorhost.v1.NextAction
+	44,  // 96: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.error:type_name -> connectorhost.v1.PaymentError
+	39,  // 97: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.mandate:type_name -> connectorhost.v1.MandateReference
+	41,  // 98: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.state:type_name -> connectorhost.v1.ConnectorState
+	47,  // 99: connectorhost.v1.PaymentServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
+	48,  // 100: connectorhost.v1.PaymentServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
+	49,  // 101: connectorhost.v1.PaymentServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
+	0,   // 102: connectorhost.v1.PaymentService.Authorize:input_type -> connectorhost.v1.PaymentServiceAuthorizeRequest
+	2,   // 103: connectorhost.v1.PaymentService.Capture:input_type -> connectorhost.v1.PaymentServiceCaptureRequest
+	4,   // 104: connectorhost.v1.PaymentService.Get:input_type -> connectorhost.v1.PaymentServiceGetRequest
+	6,   // 105: connectorhost.v1.PaymentService.Void:input_type -> connectorhost.v1.PaymentServiceVoidRequest
+	8,   // 106: connectorhost.v1.PaymentService.Reverse:input_type -> connectorhost.v1.PaymentServiceReverseRequest
+	10,  // 107: connectorhost.v1.PaymentService.Refund:input_type -> connectorhost.v1.PaymentServiceRefundRequest
+	12,  // 108: connectorhost.v1.PaymentService.CreateOrder:input_type -> connectorhost.v1.PaymentServiceCreateOrderRequest
+	15,  // 109: connectorhost.v1.PaymentService.SetupRecurring:input_type -> connectorhost.v1.PaymentServiceSetupRecurringRequest
+	17,  // 110: connectorhost.v1.PaymentService.IncrementalAuthorization:input_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest
+	19,  // 111: connectorhost.v1.PaymentService.VerifyRedirectResponse:input_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest
+	21,  // 112: connectorhost.v1.PaymentService.HandleEvent:input_type -> connectorhost.v1.PaymentServiceHandleEventRequest
+	1,   // 113: connectorhost.v1.PaymentService.Authorize:output_type -> connectorhost.v1.PaymentServiceAuthorizeResponse
+	3,   // 114: connectorhost.v1.PaymentService.Capture:output_type -> connectorhost.v1.PaymentServiceCaptureResponse
+	5,   // 115: connectorhost.v1.PaymentService.Get:output_type -> connectorhost.v1.PaymentServiceGetResponse
+	7,   // 116: connectorhost.v1.PaymentService.Void:output_type -> connectorhost.v1.PaymentServiceVoidResponse
+	9,   // 117: connectorhost.v1.PaymentService.Reverse:output_type -> connectorhost.v1.PaymentServiceReverseResponse
+	11,  // 118: connectorhost.v1.PaymentService.Refund:output_type -> connectorhost.v1.PaymentServiceRefundResponse
+	13,  // 119: connectorhost.v1.PaymentService.CreateOrder:output_type -> connectorhost.v1.PaymentServiceCreateOrderResponse
+	16,  // 120: connectorhost.v1.PaymentService.SetupRecurring:output_type -> connectorhost.v1.PaymentServiceSetupRecurringResponse
+	18,  // 121: connectorhost.v1.PaymentService.IncrementalAuthorization:output_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse
+	20,  // 122: connectorhost.v1.PaymentService.VerifyRedirectResponse:output_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse
+	22,  // 123: connectorhost.v1.PaymentService.HandleEvent:output_type -> connectorhost.v1.PaymentServiceHandleEventResponse
+	113, // [113:124] is the sub-list for method output_type
+	102, // [102:113] is the sub-list for method input_type
+	102, // [102:102] is the sub-list for extension type_name
+	102, // [102:102] is the sub-list for extension extendee
+	0,   // [0:102] is the sub-list for field type_name
 }
 
 func init() { file_connectorhost_v1_payment_service_proto_init() }

@@ -549,6 +549,7 @@ func (m *PaymentServiceVerifyRedirectResponseRequest) CloneVT() *PaymentServiceV
 	r.Payload = m.Payload
 	r.Amount = m.Amount.CloneVT()
 	r.State = m.State.CloneVT()
+	r.CaptureMethod = m.CaptureMethod
 	if rhs := m.Params; rhs != nil {
 		tmpContainer := make(map[string]string, len(rhs))
 		for k, v := range rhs {
@@ -1578,6 +1579,9 @@ func (this *PaymentServiceVerifyRedirectResponseRequest) EqualVT(that *PaymentSe
 		return false
 	}
 	if !this.State.EqualVT(that.State) {
+		return false
+	}
+	if this.CaptureMethod != that.CaptureMethod {
 		return false
 	}
 	return string(this.unknownFields) == string(that.unknownFields)
@@ -3814,6 +3818,11 @@ func (m *PaymentServiceVerifyRedirectResponseRequest) MarshalToSizedBufferVT(dAt
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if m.CaptureMethod != 0 {
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(m.CaptureMethod))
+		i--
+		dAtA[i] = 0x38
+	}
 	if m.State != nil {
 		size, err := m.State.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
@@ -5063,6 +5072,9 @@ func (m *PaymentServiceVerifyRedirectResponseRequest) SizeVT() (n int) {
 	if m.State != nil {
 		l = m.State.SizeVT()
 		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
+	}
+	if m.CaptureMethod != 0 {
+		n += 1 + protohelpers.SizeOfVarint(uint64(m.CaptureMethod))
 	}
 	n += len(m.unknownFields)
 	return n
@@ -12292,6 +12304,25 @@ func (m *PaymentServiceVerifyRedirectResponseRequest) UnmarshalVT(dAtA []byte) e
 				return err
 			}
 			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CaptureMethod", wireType)
+			}
+			m.CaptureMethod = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CaptureMethod |= CaptureMethod(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := protohelpers.Skip(dAtA[iNdEx:])

@@ -177,8 +177,10 @@ type RecurringPaymentServiceChargeRequest struct {
 	WebhookUrl            string            `protobuf:"bytes,10,opt,name=webhook_url,json=webhookUrl,proto3" json:"webhook_url,omitempty"`
 	// Subscription, UnscheduledCardOnFile, CardOnFile (processor-neutral names).
 	RecurringModel string `protobuf:"bytes,11,opt,name=recurring_model,json=recurringModel,proto3" json:"recurring_model,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Where the shopper returns if the issuer asks for authentication (some processors require it).
+	ReturnUrl     string `protobuf:"bytes,12,opt,name=return_url,json=returnUrl,proto3" json:"return_url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RecurringPaymentServiceChargeRequest) Reset() {
@@ -284,6 +286,13 @@ func (x *RecurringPaymentServiceChargeRequest) GetWebhookUrl() string {
 func (x *RecurringPaymentServiceChargeRequest) GetRecurringModel() string {
 	if x != nil {
 		return x.RecurringModel
+	}
+	return ""
+}
+
+func (x *RecurringPaymentServiceChargeRequest) GetReturnUrl() string {
+	if x != nil {
+		return x.ReturnUrl
 	}
 	return ""
 }
@@ -841,8 +850,10 @@ type EvidenceDocument struct {
 	Text string `protobuf:"bytes,5,opt,name=text,proto3" json:"text,omitempty"`
 	// A file already uploaded to the processor.
 	ConnectorFileId string `protobuf:"bytes,6,opt,name=connector_file_id,json=connectorFileId,proto3" json:"connector_file_id,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The processor's own evidence/document type code, overriding the mapping of type.
+	ConnectorEvidenceType string `protobuf:"bytes,7,opt,name=connector_evidence_type,json=connectorEvidenceType,proto3" json:"connector_evidence_type,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *EvidenceDocument) Reset() {
@@ -913,6 +924,13 @@ func (x *EvidenceDocument) GetText() string {
 func (x *EvidenceDocument) GetConnectorFileId() string {
 	if x != nil {
 		return x.ConnectorFileId
+	}
+	return ""
+}
+
+func (x *EvidenceDocument) GetConnectorEvidenceType() string {
+	if x != nil {
+		return x.ConnectorEvidenceType
 	}
 	return ""
 }
@@ -3412,7 +3430,7 @@ var File_connectorhost_v1_services_proto protoreflect.FileDescriptor
 
 const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\n" +
-	"\x1fconnectorhost/v1/services.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1dconnectorhost/v1/events.proto\x1a%connectorhost/v1/payment_method.proto\x1a&connectorhost/v1/payment_service.proto\x1a\x1cconnectorhost/v1/types.proto\"\x90\x06\n" +
+	"\x1fconnectorhost/v1/services.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1dconnectorhost/v1/events.proto\x1a%connectorhost/v1/payment_method.proto\x1a&connectorhost/v1/payment_service.proto\x1a\x1cconnectorhost/v1/types.proto\"\xbc\x06\n" +
 	"$RecurringPaymentServiceChargeRequest\x12V\n" +
 	"\x17merchant_transaction_id\x18\x01 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x15merchantTransactionId\x127\n" +
 	"\x06amount\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\x06\xbaH\x03\xc8\x01\x01R\x06amount\x12D\n" +
@@ -3426,7 +3444,9 @@ const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\vwebhook_url\x18\n" +
 	" \x01(\tR\n" +
 	"webhookUrl\x12'\n" +
-	"\x0frecurring_model\x18\v \x01(\tR\x0erecurringModel\x1a;\n" +
+	"\x0frecurring_model\x18\v \x01(\tR\x0erecurringModel\x12*\n" +
+	"\n" +
+	"return_url\x18\f \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\x88\x01\x01R\treturnUrl\x1a;\n" +
 	"\rMetadataEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xd8\x04\n" +
@@ -3473,7 +3493,7 @@ const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\awebhook\x18\x01 \x01(\v2 .connectorhost.v1.WebhookRequestB\x06\xbaH\x03\xc8\x01\x01R\awebhook\"\xa0\x01\n" +
 	" RefundServiceHandleEventResponse\x12/\n" +
 	"\x06events\x18\x01 \x03(\v2\x17.connectorhost.v1.EventR\x06events\x12K\n" +
-	"\x0facknowledgement\x18\x02 \x01(\v2!.connectorhost.v1.AcknowledgementR\x0facknowledgement\"\xfd\x01\n" +
+	"\x0facknowledgement\x18\x02 \x01(\v2!.connectorhost.v1.AcknowledgementR\x0facknowledgement\"\xb5\x02\n" +
 	"\x10EvidenceDocument\x12>\n" +
 	"\x04type\x18\x01 \x01(\x0e2\x1e.connectorhost.v1.EvidenceTypeB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04type\x12$\n" +
@@ -3482,7 +3502,8 @@ const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\tfile_name\x18\x03 \x01(\tR\bfileName\x12\x1b\n" +
 	"\tmime_type\x18\x04 \x01(\tR\bmimeType\x12\x1d\n" +
 	"\x04text\x18\x05 \x01(\tB\t\xbaH\x06r\x04\x18\xa0\x9c\x01R\x04text\x12*\n" +
-	"\x11connector_file_id\x18\x06 \x01(\tR\x0fconnectorFileId\"\xcc\x02\n" +
+	"\x11connector_file_id\x18\x06 \x01(\tR\x0fconnectorFileId\x126\n" +
+	"\x17connector_evidence_type\x18\a \x01(\tR\x15connectorEvidenceType\"\xcc\x02\n" +
 	"#DisputeServiceSubmitEvidenceRequest\x129\n" +
 	"\x14connector_dispute_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x12connectorDisputeId\x12H\n" +
 	"\bevidence\x18\x02 \x03(\v2\".connectorhost.v1.EvidenceDocumentB\b\xbaH\x05\x92\x01\x02\b\x01R\bevidence\x128\n" +

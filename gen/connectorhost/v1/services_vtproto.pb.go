@@ -34,6 +34,7 @@ func (m *RecurringPaymentServiceChargeRequest) CloneVT() *RecurringPaymentServic
 	r.StatementDescriptor = m.StatementDescriptor
 	r.WebhookUrl = m.WebhookUrl
 	r.RecurringModel = m.RecurringModel
+	r.ReturnUrl = m.ReturnUrl
 	if rhs := m.Metadata; rhs != nil {
 		tmpContainer := make(map[string]string, len(rhs))
 		for k, v := range rhs {
@@ -215,6 +216,7 @@ func (m *EvidenceDocument) CloneVT() *EvidenceDocument {
 	r.MimeType = m.MimeType
 	r.Text = m.Text
 	r.ConnectorFileId = m.ConnectorFileId
+	r.ConnectorEvidenceType = m.ConnectorEvidenceType
 	if rhs := m.Content; rhs != nil {
 		tmpBytes := make([]byte, len(rhs))
 		copy(tmpBytes, rhs)
@@ -1030,6 +1032,9 @@ func (this *RecurringPaymentServiceChargeRequest) EqualVT(that *RecurringPayment
 	if this.RecurringModel != that.RecurringModel {
 		return false
 	}
+	if this.ReturnUrl != that.ReturnUrl {
+		return false
+	}
 	return string(this.unknownFields) == string(that.unknownFields)
 }
 
@@ -1293,6 +1298,9 @@ func (this *EvidenceDocument) EqualVT(that *EvidenceDocument) bool {
 		return false
 	}
 	if this.ConnectorFileId != that.ConnectorFileId {
+		return false
+	}
+	if this.ConnectorEvidenceType != that.ConnectorEvidenceType {
 		return false
 	}
 	return string(this.unknownFields) == string(that.unknownFields)
@@ -2458,6 +2466,13 @@ func (m *RecurringPaymentServiceChargeRequest) MarshalToSizedBufferVT(dAtA []byt
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if len(m.ReturnUrl) > 0 {
+		i -= len(m.ReturnUrl)
+		copy(dAtA[i:], m.ReturnUrl)
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(len(m.ReturnUrl)))
+		i--
+		dAtA[i] = 0x62
+	}
 	if len(m.RecurringModel) > 0 {
 		i -= len(m.RecurringModel)
 		copy(dAtA[i:], m.RecurringModel)
@@ -3109,6 +3124,13 @@ func (m *EvidenceDocument) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 	if m.unknownFields != nil {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
+	}
+	if len(m.ConnectorEvidenceType) > 0 {
+		i -= len(m.ConnectorEvidenceType)
+		copy(dAtA[i:], m.ConnectorEvidenceType)
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(len(m.ConnectorEvidenceType)))
+		i--
+		dAtA[i] = 0x3a
 	}
 	if len(m.ConnectorFileId) > 0 {
 		i -= len(m.ConnectorFileId)
@@ -5631,6 +5653,10 @@ func (m *RecurringPaymentServiceChargeRequest) SizeVT() (n int) {
 	if l > 0 {
 		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
 	}
+	l = len(m.ReturnUrl)
+	if l > 0 {
+		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
+	}
 	n += len(m.unknownFields)
 	return n
 }
@@ -5867,6 +5893,10 @@ func (m *EvidenceDocument) SizeVT() (n int) {
 		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
 	}
 	l = len(m.ConnectorFileId)
+	if l > 0 {
+		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
+	}
+	l = len(m.ConnectorEvidenceType)
 	if l > 0 {
 		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
 	}
@@ -7314,6 +7344,38 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.RecurringModel = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReturnUrl", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protohelpers.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protohelpers.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ReturnUrl = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
@@ -9015,6 +9077,38 @@ func (m *EvidenceDocument) UnmarshalVT(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.ConnectorFileId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorEvidenceType", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protohelpers.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protohelpers.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ConnectorEvidenceType = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -66,6 +66,8 @@ const (
 	PaymentStatus_PAYMENT_STATUS_UNKNOWN PaymentStatus = 18
 	// The shopper must take a further action (e.g. confirm a bank transfer).
 	PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED PaymentStatus = 19
+	// A reversal was requested and its outcome is not known yet.
+	PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING PaymentStatus = 20
 )
 
 // Enum value maps for PaymentStatus.
@@ -91,6 +93,7 @@ var (
 		17: "PAYMENT_STATUS_FAILURE",
 		18: "PAYMENT_STATUS_UNKNOWN",
 		19: "PAYMENT_STATUS_ACTION_REQUIRED",
+		20: "PAYMENT_STATUS_REVERSAL_PENDING",
 	}
 	PaymentStatus_value = map[string]int32{
 		"PAYMENT_STATUS_UNSPECIFIED":            0,
@@ -113,6 +116,7 @@ var (
 		"PAYMENT_STATUS_FAILURE":                17,
 		"PAYMENT_STATUS_UNKNOWN":                18,
 		"PAYMENT_STATUS_ACTION_REQUIRED":        19,
+		"PAYMENT_STATUS_REVERSAL_PENDING":       20,
 	}
 )
 
@@ -2035,7 +2039,7 @@ const file_connectorhost_v1_types_proto_rawDesc = "" +
 	"\x0fAcknowledgement\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\x05R\x06status\x126\n" +
 	"\aheaders\x18\x02 \x03(\v2\x1c.connectorhost.v1.HttpHeaderR\aheaders\x12\x12\n" +
-	"\x04body\x18\x03 \x01(\fR\x04body*\xac\x05\n" +
+	"\x04body\x18\x03 \x01(\fR\x04body*\xd1\x05\n" +
 	"\rPaymentStatus\x12\x1e\n" +
 	"\x1aPAYMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16PAYMENT_STATUS_STARTED\x10\x01\x12)\n" +
@@ -2057,7 +2061,8 @@ const file_connectorhost_v1_types_proto_rawDesc = "" +
 	"\x17PAYMENT_STATUS_REVERSED\x10\x10\x12\x1a\n" +
 	"\x16PAYMENT_STATUS_FAILURE\x10\x11\x12\x1a\n" +
 	"\x16PAYMENT_STATUS_UNKNOWN\x10\x12\x12\"\n" +
-	"\x1ePAYMENT_STATUS_ACTION_REQUIRED\x10\x13*\xd9\x01\n" +
+	"\x1ePAYMENT_STATUS_ACTION_REQUIRED\x10\x13\x12#\n" +
+	"\x1fPAYMENT_STATUS_REVERSAL_PENDING\x10\x14*\xd9\x01\n" +
 	"\fRefundStatus\x12\x1d\n" +
 	"\x19REFUND_STATUS_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15REFUND_STATUS_PENDING\x10\x01\x12\x1b\n" +
