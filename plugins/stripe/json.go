@@ -1,9 +1,6 @@
 package stripe
 
 import (
-	"bytes"
-
-	"github.com/connectorhost/connector-host/pdk"
 	"github.com/valyala/fastjson"
 )
 
@@ -48,58 +45,3 @@ func idOf(v *fastjson.Value, keys ...string) string {
 
 // metadataValue reads metadata[key] of a Stripe object.
 func metadataValue(v *fastjson.Value, key string) string { return str(v, "metadata", key) }
-
-// answer is Stripe's parsed HTTP answer: Obj for a 2xx JSON object, Err for
-// an error status.
-type answer struct {
-	Status    int
-	RequestID string
-	Obj       *fastjson.Value
-	Err       *apiError
-}
-
-// readAnswer parses Stripe's answer. A 2xx answer must be a complete JSON
-// object, else InvalidResponse. An error status becomes Err, with Stripe's
-// error object when the body has one. secrets are redacted from messages.
-func readAnswer(res *pdk.Response, secrets []string) (*answer, error) {
-	a := &answer{Status: res.Status, RequestID: res.Header("Request-Id")}
-	var p fastjson.Parser
-	if res.Status >= 200 && res.Status < 300 {
-		if res.Truncated {
-			return nil, pdk.InvalidResponse("stripe answer (HTTP %d) was truncated", res.Status)
-		}
-		if len(bytes.TrimSpace(res.Body)) == 0 {
-			return nil, pdk.InvalidResponse("stripe answered HTTP %d with an empty body", res.Status)
-		}
-		v, err := p.ParseBytes(res.Body)
-		if err != nil {
-			return nil, pdk.InvalidResponse("stripe answered HTTP %d with a body that is not JSON: %v", res.Status, err)
-		}
-		if v.Type() != fastjson.TypeObject {
-			return nil, pdk.InvalidResponse("stripe answered HTTP %d with JSON %s, not an object", res.Status, v.Type())
-		}
-		a.Obj = v
-		return a, nil
-	}
-	var e *fastjson.Value
-	if !res.Truncated {
-		if v, err := p.ParseBytes(res.Body); err == nil {
-			e = object(v, "error")
-		}
-	}
-	if e != nil {
-		a.Err = parseAPIError(e, res.Status, a.RequestID, secrets)
-	} else {
-		a.Err = &apiError{HTTPStatus: res.Status, RequestID: a.RequestID}
-	}
-	return a, nil
-}
-
-// requireID checks that a parsed Stripe object has an id.
-func requireID(v *fastjson.Value, what string) (string, error) {
-	id := str(v, "id")
-	if id == "" {
-		return "", pdk.InvalidResponse("stripe %s answer has no id", what)
-	}
-	return id, nil
-}
