@@ -71,10 +71,14 @@ func buildDetails(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRe
 	return post(base+"/payments/details", cr, key, body), nil
 }
 
-// parseDetails reads the /payments/details answer. The capture mode comes
-// from the state Authorize returned; without it, Authorised is AUTHORIZED.
+// parseDetails reads the /payments/details answer. The capture mode is the
+// request's capture_method when set, else the one remembered in the state
+// Authorize returned; without either, Authorised is AUTHORIZED.
 func parseDetails(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRequest, res *pdk.Response) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {
 	mode := captureFromState(req.GetState(), c.State)
+	if m := req.GetCaptureMethod(); m != v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED {
+		mode = captureOf(m)
+	}
 	r, err := parsePayment(res, mode, req.GetAmount())
 	if err != nil {
 		return nil, err

@@ -215,6 +215,16 @@ func evidenceCode(t v1.EvidenceType) string {
 	return "DefenseMaterial"
 }
 
+// documentTypeCode is the defenseDocumentTypeCode of a document: the
+// caller's own Adyen code (connector_evidence_type) when set, else the
+// mapping of its unified type.
+func documentTypeCode(d *v1.EvidenceDocument) string {
+	if code := strings.TrimSpace(d.GetConnectorEvidenceType()); code != "" {
+		return code
+	}
+	return evidenceCode(d.GetType())
+}
+
 // defenseDoc is a validated DefenseDocument.
 type defenseDoc struct{ code, contentType, content string }
 
@@ -237,7 +247,7 @@ func defenseDocuments(ev []*v1.EvidenceDocument, field string) ([]defenseDoc, er
 		if ct == "" {
 			return nil, pdk.InvalidRequest(f+".mime_type", "is required")
 		}
-		out = append(out, defenseDoc{code: evidenceCode(d.GetType()), contentType: ct, content: base64.StdEncoding.EncodeToString(d.GetContent())})
+		out = append(out, defenseDoc{code: documentTypeCode(d), contentType: ct, content: base64.StdEncoding.EncodeToString(d.GetContent())})
 	}
 	return out, nil
 }
@@ -276,7 +286,7 @@ func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 		State:               &v1.ConnectorState{Values: map[string]string{stateEvidence: req.GetConnectorDisputeId()}},
 	}
 	for _, d := range req.GetEvidence() {
-		out.SubmittedEvidenceIds = append(out.SubmittedEvidenceIds, evidenceCode(d.GetType()))
+		out.SubmittedEvidenceIds = append(out.SubmittedEvidenceIds, documentTypeCode(d))
 	}
 	return out, nil
 }

@@ -238,6 +238,29 @@ func TestVerifyRedirectResponse(t *testing.T) {
 	if s := res.Response.(*v1.PaymentServiceVerifyRedirectResponseResponse).GetStatus(); s != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED {
 		t.Fatalf("status without state = %v", s)
 	}
+	// The request's capture_method decides, with or without state, and wins over it.
+	authorised := mustJSON(t, map[string]any{"resultCode": "Authorised", "pspReference": "V4"})
+	for _, tc := range []struct {
+		method v1.CaptureMethod
+		state  string
+		want   v1.PaymentStatus
+	}{
+		{v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC, "", v1.PaymentStatus_PAYMENT_STATUS_CHARGED},
+		{v1.CaptureMethod_CAPTURE_METHOD_MANUAL, "", v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED},
+		{v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE, "", v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED},
+		{v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC, "manual", v1.PaymentStatus_PAYMENT_STATUS_CHARGED},
+		{v1.CaptureMethod_CAPTURE_METHOD_MANUAL, "automatic", v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED},
+		{v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED, "automatic", v1.PaymentStatus_PAYMENT_STATUS_CHARGED},
+	} {
+		req.CaptureMethod, req.State = tc.method, nil
+		if tc.state != "" {
+			req.State = &v1.ConnectorState{Values: map[string]string{stateCapture: tc.state}}
+		}
+		res = mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, Request: req, Body: authorised})
+		if s := res.Response.(*v1.PaymentServiceVerifyRedirectResponseResponse).GetStatus(); s != tc.want {
+			t.Errorf("capture_method %v, state %q: status = %v, want %v", tc.method, tc.state, s, tc.want)
+		}
+	}
 	res = run(t, pdktest.Call{Flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, Request: &v1.PaymentServiceVerifyRedirectResponseRequest{Params: map[string]string{"foo": "bar"}}})
 	wantKind(t, res.BuildError, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "params")
 }
@@ -267,7 +290,7 @@ func TestModifications(t *testing.T) {
 	}
 
 	res = mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_REVERSE, Request: &v1.PaymentServiceReverseRequest{ConnectorTransactionId: "PSP1", MerchantReversalId: "rev_1"}, Status: 201, Body: received("REV1", nil)})
-	if v := res.Response.(*v1.PaymentServiceReverseResponse); res.HTTP.GetUrl() != SandboxBaseURL+"/payments/PSP1/reversals" || v.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_PENDING || v.GetConnectorReversalId() != "REV1" {
+	if v := res.Response.(*v1.PaymentServiceReverseResponse); res.HTTP.GetUrl() != SandboxBaseURL+"/payments/PSP1/reversals" || v.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING || v.GetConnectorReversalId() != "REV1" {
 		t.Fatalf("reverse = %s %v", res.HTTP.GetUrl(), v)
 	}
 
@@ -282,7 +305,7 @@ func TestModifications(t *testing.T) {
 
 	inc := &v1.PaymentServiceIncrementalAuthorizationRequest{ConnectorTransactionId: "PSP1", MerchantIncrementId: "inc_1", Amount: eur(1500)}
 	res = mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_INCREMENTAL_AUTHORIZATION, Request: inc, Status: 201, Body: received("ADJ1", eurAmt(1500))})
-	if r := res.Response.(*v1.PaymentServiceIncrementalAuthorizationResponse); res.HTTP.GetUrl() != SandboxBaseURL+"/payments/PSP1/amountUpdates" || r.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_PENDING || r.GetAmount().GetMinorAmount() != 1500 {
+	if r := res.Response.(*v1.PaymentServiceIncrementalAuthorizationResponse); res.HTTP.GetUrl() != SandboxBaseURL+"/payments/PSP1/amountUpdates" || r.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZING || r.GetAmount().GetMinorAmount() != 1500 {
 		t.Fatalf("amountUpdates = %s %v", res.HTTP.GetUrl(), r)
 	}
 
@@ -343,12 +366,32 @@ func TestRecurringFlows(t *testing.T) {
 	charge.RecurringModel = "Weekly"
 	wantKind(t, run(t, pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Request: charge, Config: cfg}).BuildError, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "recurring_model")
 	charge.RecurringModel = ""
-	wantKind(t, run(t, pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Request: charge}).BuildError, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "return_url")
+	// The request's return_url wins over config; with neither, the charge is refused naming the field.
+	charge.ReturnUrl = "https://merchant.example/3ds-return"
+	b = bodyOf(t, mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Request: charge, Config: cfg}).HTTP)
+	if b["returnUrl"] != charge.ReturnUrl {
+		t.Fatalf("returnUrl = %v, want the request's", b["returnUrl"])
+	}
+	b = bodyOf(t, mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Request: charge}).HTTP)
+	if b["returnUrl"] != charge.ReturnUrl {
+		t.Fatalf("returnUrl without config = %v", b["returnUrl"])
+	}
+	charge.ReturnUrl = ""
+	res = run(t, pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Request: charge})
+	wantKind(t, res.BuildError, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "return_url")
+	if !strings.HasPrefix(res.BuildError.GetMessage(), "return_url:") {
+		t.Fatalf("error %q does not name the request field return_url", res.BuildError.GetMessage())
+	}
 
 	revoke := &v1.RecurringPaymentServiceRevokeRequest{Mandate: &v1.MandateReference{ConnectorMandateId: "8415995487234100", ConnectorCustomerId: "shopper 123&x"}, MerchantRevokeId: "rv1"}
 	res = mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_REVOKE, Request: revoke, Status: 204})
 	if res.HTTP.GetMethod() != "DELETE" || res.HTTP.GetUrl() != SandboxBaseURL+"/storedPaymentMethods/8415995487234100?shopperReference=shopper+123%26x&merchantAccount=TestMerchantECOM" || len(res.HTTP.GetBody()) != 0 {
 		t.Fatalf("revoke = %s %s", res.HTTP.GetMethod(), res.HTTP.GetUrl())
+	}
+	// Checkout v71 declares Idempotency-Key on POSTs only; the DELETE is retry-safe by itself.
+	if !res.HTTP.GetIdempotent() || pdktest.HeaderValue(res.HTTP, idempotencyHeader) != "" {
+		t.Fatalf("revoke: idempotent=%v Idempotency-Key=%q, want retry-safe without a key",
+			res.HTTP.GetIdempotent(), pdktest.HeaderValue(res.HTTP, idempotencyHeader))
 	}
 	if r := res.Response.(*v1.RecurringPaymentServiceRevokeResponse); r.GetStatus() != v1.MandateStatus_MANDATE_STATUS_REVOKED || r.GetConnectorMandateId() != "8415995487234100" {
 		t.Fatalf("revoke = %v", r)
@@ -411,6 +454,19 @@ func TestDisputeFlows(t *testing.T) {
 	}
 	if s := res.Response.(*v1.DisputeServiceSubmitEvidenceResponse); s.GetState().GetValues()[stateEvidence] != "DSP1" || s.GetStatus() != v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE {
 		t.Fatalf("supply = %v", s)
+	}
+	// connector_evidence_type is sent as Adyen's defenseDocumentTypeCode instead of the mapping.
+	own := []*v1.EvidenceDocument{
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_SHIPPING_DOCUMENTATION, ConnectorEvidenceType: "GoodsRepairedOrReplaced", Content: []byte("%PDF"), MimeType: "application/pdf"},
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_RECEIPT, Content: []byte("%PDF"), MimeType: "application/pdf"},
+	}
+	res = mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "DSP1", Evidence: own}, Body: ok})
+	docs, _ := bodyOf(t, res.HTTP)["defenseDocuments"].([]any)
+	if len(docs) != 2 || at(docs[0], "defenseDocumentTypeCode") != "GoodsRepairedOrReplaced" || at(docs[1], "defenseDocumentTypeCode") != "TIDorInvoice" {
+		t.Fatalf("defenseDocuments = %v", docs)
+	}
+	if ids := res.Response.(*v1.DisputeServiceSubmitEvidenceResponse).GetSubmittedEvidenceIds(); strings.Join(ids, ",") != "GoodsRepairedOrReplaced,TIDorInvoice" {
+		t.Fatalf("submitted evidence ids = %v", ids)
 	}
 	text := []*v1.EvidenceDocument{{Type: v1.EvidenceType_EVIDENCE_TYPE_UNCATEGORIZED, Text: "we shipped it"}}
 	wantKind(t, run(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "DSP1", Evidence: text}}).BuildError,

@@ -12,7 +12,8 @@ import (
 // Modifications (Checkout v71 /payments/{paymentPspReference}/...) answer
 // 201 with status "received": the outcome arrives by webhook (CAPTURE,
 // CANCELLATION, CANCEL_OR_REFUND, REFUND, AUTHORISATION_ADJUSTMENT), so the
-// unified responses carry pending statuses.
+// unified responses carry pending statuses: CAPTURE_PENDING, VOID_PENDING,
+// REVERSAL_PENDING, REFUND_STATUS_PENDING and AUTHORIZING.
 
 // modification is a validated modification request.
 type modification struct {
@@ -186,7 +187,7 @@ func buildReverse(c *pdk.Context, req *v1.PaymentServiceReverseRequest) (*plugin
 }
 
 // parseReverse: a reversal is a cancel or a refund, Adyen's choice; until the
-// CANCEL_OR_REFUND webhook the payment is PENDING.
+// CANCEL_OR_REFUND webhook the payment is REVERSAL_PENDING.
 func parseReverse(c *pdk.Context, req *v1.PaymentServiceReverseRequest, res *pdk.Response) (*v1.PaymentServiceReverseResponse, error) {
 	m, err := reverseMod(req)
 	if err != nil {
@@ -198,7 +199,7 @@ func parseReverse(c *pdk.Context, req *v1.PaymentServiceReverseRequest, res *pdk
 	}
 	return &v1.PaymentServiceReverseResponse{
 		ConnectorTransactionId: req.GetConnectorTransactionId(),
-		Status:                 v1.PaymentStatus_PAYMENT_STATUS_PENDING,
+		Status:                 v1.PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING,
 		MerchantReversalId:     req.GetMerchantReversalId(),
 		ConnectorReversalId:    r.psp,
 		ConnectorHttpStatus:    int32(res.Status),
@@ -282,7 +283,8 @@ func buildAmountUpdate(c *pdk.Context, req *v1.PaymentServiceIncrementalAuthoriz
 	return m.build(c)
 }
 
-// parseAmountUpdate: the new amount is pending until AUTHORISATION_ADJUSTMENT.
+// parseAmountUpdate: Adyen is deciding the new authorised amount until the
+// AUTHORISATION_ADJUSTMENT webhook, so the payment is AUTHORIZING.
 func parseAmountUpdate(c *pdk.Context, req *v1.PaymentServiceIncrementalAuthorizationRequest, res *pdk.Response) (*v1.PaymentServiceIncrementalAuthorizationResponse, error) {
 	m, err := amountUpdateMod(req)
 	if err != nil {
@@ -294,7 +296,7 @@ func parseAmountUpdate(c *pdk.Context, req *v1.PaymentServiceIncrementalAuthoriz
 	}
 	return &v1.PaymentServiceIncrementalAuthorizationResponse{
 		ConnectorTransactionId: req.GetConnectorTransactionId(),
-		Status:                 v1.PaymentStatus_PAYMENT_STATUS_PENDING,
+		Status:                 v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZING,
 		Amount:                 firstMoney(r.amount, req.GetAmount()),
 		ConnectorHttpStatus:    int32(res.Status),
 	}, nil

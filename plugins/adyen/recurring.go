@@ -180,8 +180,9 @@ func chargePlan(c *pdk.Context, cr credentials, req *v1.RecurringPaymentServiceC
 	if err != nil {
 		return nil, err
 	}
-	// RecurringCharge has no return URL; Checkout v71 requires one, so it comes from config.
-	ret, err := returnURL(c, "config.return_url", "")
+	// Checkout v71 requires returnUrl even on merchant-initiated charges (the
+	// issuer may still ask for authentication): the request's, else config's.
+	ret, err := returnURL(c, "return_url", req.GetReturnUrl())
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +237,9 @@ func revokeTarget(req *v1.RecurringPaymentServiceRevokeRequest) (id, shopper str
 
 // buildRecurringRevoke builds DELETE
 // /storedPaymentMethods/{storedPaymentMethodId}?shopperReference=...&merchantAccount=...
-// (both query parameters are required in v71).
+// (both query parameters are required in v71). Checkout v71 declares the
+// Idempotency-Key header on POST operations only; deleting a token is
+// idempotent by itself, so the request is marked retry-safe without a key.
 func buildRecurringRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest) (*pluginv1.HttpRequest, error) {
 	cr, err := requireCredentials(c)
 	if err != nil {
@@ -256,11 +259,10 @@ func buildRecurringRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeR
 	}
 	u := base + "/storedPaymentMethods/" + seg +
 		"?shopperReference=" + url.QueryEscape(shopper) + "&merchantAccount=" + url.QueryEscape(cr.merchantAccount)
-	key := idempotencyKey("revoke", firstNonEmpty(req.GetMerchantRevokeId(), id))
 	return pdk.NewRequest("DELETE", u).
 		SecretHeader("X-API-Key", cr.apiKey).
 		Header("Accept", "application/json").
-		IdempotencyKey(idempotencyHeader, key).
+		Idempotent().
 		Build(), nil
 }
 

@@ -12,36 +12,40 @@ import (
 )
 
 // flowCalls is one valid request per declared flow, with the idempotency
-// key each must carry.
+// key each must carry ("" for any key), or noKey for a request that is
+// retry-safe without one.
 func flowCalls() []struct {
-	call pdktest.Call
-	key  string
+	call  pdktest.Call
+	key   string
+	noKey bool
 } {
 	evidence := []*v1.EvidenceDocument{{Type: v1.EvidenceType_EVIDENCE_TYPE_RECEIPT, Content: []byte("%PDF-1.4 receipt"), MimeType: "application/pdf"}}
 	mandate := &v1.MandateReference{ConnectorMandateId: "M5N7TQ4TG5PFWR50", ConnectorCustomerId: "shopper_123"}
 	return []struct {
-		call pdktest.Call
-		key  string
+		call  pdktest.Call
+		key   string
+		noKey bool
 	}{
-		{pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: authorizeReq()}, "authorize:order_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, Request: &v1.PaymentServiceVerifyRedirectResponseRequest{
-			MerchantTransactionId: "order_1", Params: map[string]string{"redirectResult": "X6XtfGC3!Y"}}}, ""},
-		{pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: captureReq()}, "capture:cap_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_VOID, Request: &v1.PaymentServiceVoidRequest{ConnectorTransactionId: "PSP1", MerchantVoidId: "void_1"}}, "void:void_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_REVERSE, Request: &v1.PaymentServiceReverseRequest{ConnectorTransactionId: "PSP1", MerchantReversalId: "rev_1"}}, "reverse:rev_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "PSP1", MerchantRefundId: "ref_1", RefundAmount: eur(500)}}, "refund:ref_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_INCREMENTAL_AUTHORIZATION, Request: &v1.PaymentServiceIncrementalAuthorizationRequest{
-			ConnectorTransactionId: "PSP1", MerchantIncrementId: "inc_1", Amount: eur(1500)}}, "increment:inc_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_SETUP_RECURRING, Request: &v1.PaymentServiceSetupRecurringRequest{
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: authorizeReq()}, key: "authorize:order_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, Request: &v1.PaymentServiceVerifyRedirectResponseRequest{
+			MerchantTransactionId: "order_1", Params: map[string]string{"redirectResult": "X6XtfGC3!Y"}}}},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: captureReq()}, key: "capture:cap_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_VOID, Request: &v1.PaymentServiceVoidRequest{ConnectorTransactionId: "PSP1", MerchantVoidId: "void_1"}}, key: "void:void_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_REVERSE, Request: &v1.PaymentServiceReverseRequest{ConnectorTransactionId: "PSP1", MerchantReversalId: "rev_1"}}, key: "reverse:rev_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "PSP1", MerchantRefundId: "ref_1", RefundAmount: eur(500)}}, key: "refund:ref_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_INCREMENTAL_AUTHORIZATION, Request: &v1.PaymentServiceIncrementalAuthorizationRequest{
+			ConnectorTransactionId: "PSP1", MerchantIncrementId: "inc_1", Amount: eur(1500)}}, key: "increment:inc_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_SETUP_RECURRING, Request: &v1.PaymentServiceSetupRecurringRequest{
 			MerchantSetupId: "setup_1", PaymentMethod: testCard(), Customer: &v1.Customer{Id: "shopper_123"}, Amount: eur(0),
-			ReturnUrl: "https://merchant.example/return"}}, "setup:setup_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Config: map[string]string{"return_url": "https://merchant.example/return"},
-			Request: &v1.RecurringPaymentServiceChargeRequest{MerchantTransactionId: "sub_1", Amount: eur(999), Mandate: mandate}}, "charge:sub_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_REVOKE, Request: &v1.RecurringPaymentServiceRevokeRequest{Mandate: mandate, MerchantRevokeId: "revoke_1"}}, "revoke:revoke_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "DSP1"}}, "dispute-reasons:000102030405060708090a0b0c0d0e0f"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_ACCEPT, Request: &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "DSP1", MerchantRequestId: "acc_1"}}, "dispute-accept:acc_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_DEFEND, Request: &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "DSP1", DefenseReasonCode: "GoodsWereAsDescribed", MerchantRequestId: "def_1"}}, "dispute-defend:def_1"},
-		{pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "DSP1", Evidence: evidence, MerchantRequestId: "ev_1"}}, "dispute-evidence:ev_1"},
+			ReturnUrl: "https://merchant.example/return"}}, key: "setup:setup_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Config: map[string]string{"return_url": "https://merchant.example/return"},
+			Request: &v1.RecurringPaymentServiceChargeRequest{MerchantTransactionId: "sub_1", Amount: eur(999), Mandate: mandate}}, key: "charge:sub_1"},
+		// Checkout v71 declares Idempotency-Key on POSTs only; deleting a token is idempotent by itself.
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_REVOKE, Request: &v1.RecurringPaymentServiceRevokeRequest{Mandate: mandate, MerchantRevokeId: "revoke_1"}}, noKey: true},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "DSP1"}}, key: "dispute-reasons:000102030405060708090a0b0c0d0e0f"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_ACCEPT, Request: &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "DSP1", MerchantRequestId: "acc_1"}}, key: "dispute-accept:acc_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_DEFEND, Request: &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "DSP1", DefenseReasonCode: "GoodsWereAsDescribed", MerchantRequestId: "def_1"}}, key: "dispute-defend:def_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "DSP1", Evidence: evidence, MerchantRequestId: "ev_1"}}, key: "dispute-evidence:ev_1"},
 	}
 }
 
@@ -50,6 +54,12 @@ func TestIdempotencyKeys(t *testing.T) {
 		t.Run(fc.call.Flow.String(), func(t *testing.T) {
 			res := mustBuild(t, fc.call)
 			got := pdktest.HeaderValue(res.HTTP, "Idempotency-Key")
+			if fc.noKey {
+				if got != "" || !res.HTTP.GetIdempotent() {
+					t.Fatalf("Idempotency-Key = %q, idempotent=%v: want retry-safe without a key", got, res.HTTP.GetIdempotent())
+				}
+				return
+			}
 			if got == "" || !res.HTTP.GetIdempotent() {
 				t.Fatalf("no idempotency key (idempotent=%v)", res.HTTP.GetIdempotent())
 			}

@@ -194,7 +194,7 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 	})
 	t.Run("Reverse", func(t *testing.T) {
 		resp, _ := exec(t, v1.Flow_FLOW_REVERSE, &v1.PaymentServiceReverseRequest{ConnectorTransactionId: "PSP1", MerchantReversalId: "rev_1"})
-		if out := resp.(*v1.PaymentServiceReverseResponse); out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_PENDING {
+		if out := resp.(*v1.PaymentServiceReverseResponse); out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING {
 			t.Fatalf("reverse = %v", out)
 		}
 	})
@@ -208,7 +208,7 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 	}
 	t.Run("IncrementalAuthorization", func(t *testing.T) {
 		resp, _ := exec(t, v1.Flow_FLOW_INCREMENTAL_AUTHORIZATION, &v1.PaymentServiceIncrementalAuthorizationRequest{ConnectorTransactionId: "PSP1", MerchantIncrementId: "inc_1", Amount: eur(1500)})
-		if out := resp.(*v1.PaymentServiceIncrementalAuthorizationResponse); out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_PENDING || out.GetAmount().GetMinorAmount() != 1500 {
+		if out := resp.(*v1.PaymentServiceIncrementalAuthorizationResponse); out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZING || out.GetAmount().GetMinorAmount() != 1500 {
 			t.Fatalf("amountUpdates = %v", out)
 		}
 	})
@@ -225,10 +225,17 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 	mandate := &v1.MandateReference{ConnectorMandateId: "M5N7TQ4TG5PFWR50", ConnectorCustomerId: "shopper_123"}
 	for _, model := range []string{"", "CardOnFile", "UnscheduledCardOnFile"} {
 		t.Run("RecurringCharge "+model, func(t *testing.T) {
-			resp, _ := exec(t, v1.Flow_FLOW_RECURRING_CHARGE, &v1.RecurringPaymentServiceChargeRequest{
+			req := &v1.RecurringPaymentServiceChargeRequest{
 				MerchantTransactionId: "sub_1", Amount: eur(999), Mandate: mandate, RecurringModel: model,
 				CaptureMethod: v1.CaptureMethod_CAPTURE_METHOD_MANUAL, Metadata: map[string]string{"plan": "gold"}, StatementDescriptor: "ACME SUB",
-			})
+			}
+			if model == "CardOnFile" {
+				req.ReturnUrl = "https://merchant.example/3ds-return"
+			}
+			resp, ex := exec(t, v1.Flow_FLOW_RECURRING_CHARGE, req)
+			if want := firstNonEmpty(req.GetReturnUrl(), "https://merchant.example/return"); ex[0].body["returnUrl"] != want {
+				t.Fatalf("returnUrl = %v, want %s", ex[0].body["returnUrl"], want)
+			}
 			if out := resp.(*v1.RecurringPaymentServiceChargeResponse); out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED {
 				t.Fatalf("charge = %v", out)
 			}
@@ -239,8 +246,8 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 		if out := resp.(*v1.RecurringPaymentServiceRevokeResponse); out.GetStatus() != v1.MandateStatus_MANDATE_STATUS_REVOKED {
 			t.Fatalf("revoke = %v", out)
 		}
-		if ex[0].operation != "delete-storedPaymentMethods-storedPaymentMethodId" {
-			t.Fatalf("operation %s", ex[0].operation)
+		if ex[0].operation != "delete-storedPaymentMethods-storedPaymentMethodId" || ex[0].idempotencyKey != "" {
+			t.Fatalf("operation %s, Idempotency-Key %q (v71 declares none on DELETE)", ex[0].operation, ex[0].idempotencyKey)
 		}
 	})
 	t.Run("DisputeGet", func(t *testing.T) {
