@@ -82,7 +82,7 @@ func disputeResult(res *pdk.Response, op string) (*fastjson.Value, error) {
 	}
 	return nil, &pdk.Error{
 		Kind:    kind,
-		Message: fmt.Sprintf("adyen: %s: %s", op, msg),
+		Message: fmt.Sprintf("%s: %s", op, msg),
 		Detail: &v1.PaymentError{Code: code, Message: msg,
 			Connector: &v1.ConnectorError{Message: msg, HttpStatus: int32(res.Status), Type: "disputeServiceResult"}},
 	}

@@ -65,7 +65,8 @@ func httpError(res *pdk.Response) error {
 	if msg == "" {
 		msg = fmt.Sprintf("HTTP %d", res.Status)
 	}
-	text := "adyen: HTTP " + strconv.Itoa(res.Status)
+	// No "adyen:" prefix: the host names the connector in every error it returns.
+	text := "HTTP " + strconv.Itoa(res.Status)
 	if se.errorCode != "" {
 		text += " error " + se.errorCode
 	}
@@ -119,7 +120,7 @@ func integrityError(format string, args ...any) *pdk.Error {
 	msg := fmt.Sprintf(format, args...)
 	return &pdk.Error{
 		Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
-		Message: "adyen: " + msg,
+		Message: msg,
 		Detail:  &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
 	}
 }

@@ -2,14 +2,13 @@ package adyen
 
 import (
 	"context"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/internal/wasmbuild"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -20,25 +19,11 @@ func TestWasmPlugin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the .wasm: skipped with -short")
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
+	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go command not found: cannot build the .wasm")
 	}
-	root, err := repoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "adyen.wasm")
-	cmd := exec.Command(goBin, "build", "-buildmode=c-shared", "-ldflags=-s -w", "-o", out, "./plugins/adyen/wasm")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build the .wasm: %v\n%s", err, b)
-	}
-	wasm, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Built once per test process: the host end-to-end test serves the same file.
+	wasm := wasmbuild.Read(t, "./plugins/adyen/wasm", "adyen")
 	ctx := context.Background()
 	engine, err := runtime.NewEngine(runtime.Options{})
 	if err != nil {
