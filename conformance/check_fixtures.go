@@ -152,7 +152,7 @@ func (s *suite) runFixture(ctx context.Context, f *Fixture, ff *flowFindings) er
 	}
 	ff.built++
 	secrets := secretsFor(s.m, cc.GetCredentials(), f.request)
-	ff.expected = append(ff.expected, prefix(what, expectRequestProblems(f.ExpectRequest, hr, s.m.GetIdempotencyHeader()))...)
+	ff.expected = append(ff.expected, prefix(what, expectRequestProblems(f.ExpectRequest, hr, cc.GetBaseUrl(), s.m.GetIdempotencyHeader()))...)
 	ff.host = append(ff.host, prefix(what, hostProblems(hr, cc.GetBaseUrl(), s.m.GetEgressHosts()))...)
 	if f.info.Mutating {
 		ff.idem = append(ff.idem, prefix(what, idempotencyProblems(hr, s.m.GetIdempotencyHeader()))...)
@@ -240,7 +240,7 @@ func prefix(what string, probs []string) []string {
 }
 
 // expectRequestProblems compares hr with a fixture's expect_request.
-func expectRequestProblems(e *ExpectRequest, hr *pluginv1.HttpRequest, idemHeader string) []string {
+func expectRequestProblems(e *ExpectRequest, hr *pluginv1.HttpRequest, baseURL, idemHeader string) []string {
 	if e == nil {
 		return nil
 	}
@@ -256,7 +256,7 @@ func expectRequestProblems(e *ExpectRequest, hr *pluginv1.HttpRequest, idemHeade
 		switch {
 		case err != nil:
 			probs = append(probs, fmt.Sprintf("url %q does not parse: %v", hr.GetUrl(), err))
-		case u.Path != e.Path:
+		case u.Path != e.Path && relativePath(u, baseURL) != e.Path:
 			probs = append(probs, fmt.Sprintf("path: want %s, got %s (url %s)", e.Path, u.Path, hr.GetUrl()))
 		}
 	}
@@ -282,6 +282,20 @@ func expectRequestProblems(e *ExpectRequest, hr *pluginv1.HttpRequest, idemHeade
 		}
 	}
 	return probs
+}
+
+// relativePath is u's path relative to the base URL's path when u is on the
+// base URL ("/payments" for .../v71/payments on base .../v71), else "".
+func relativePath(u *url.URL, baseURL string) string {
+	base, err := url.Parse(baseURL)
+	if err != nil || !strings.EqualFold(base.Host, u.Host) {
+		return ""
+	}
+	prefix := strings.TrimSuffix(base.Path, "/")
+	if prefix == "" || !strings.HasPrefix(u.Path, prefix+"/") {
+		return ""
+	}
+	return strings.TrimPrefix(u.Path, prefix)
 }
 
 func headerOf(hr *pluginv1.HttpRequest, name string) string {
@@ -310,8 +324,21 @@ func hostProblems(hr *pluginv1.HttpRequest, baseURL string, egress []string) []s
 	return probs
 }
 
+// idempotencyProblems checks a mutating flow's request: POST and PATCH
+// must carry the idempotency header and be marked idempotent; PUT and
+// DELETE, idempotent by HTTP semantics, must be marked idempotent; GET and
+// HEAD (a mutating flow that only reads at this processor) need nothing.
 func idempotencyProblems(hr *pluginv1.HttpRequest, header string) []string {
 	var probs []string
+	switch strings.ToUpper(hr.GetMethod()) {
+	case "GET", "HEAD":
+		return nil
+	case "PUT", "DELETE":
+		if !hr.GetIdempotent() {
+			probs = append(probs, fmt.Sprintf("%s request not marked idempotent (HttpRequest.idempotent is false)", hr.GetMethod()))
+		}
+		return probs
+	}
 	if header == "" {
 		return []string{"manifest.idempotency_header is empty"}
 	}

@@ -79,7 +79,7 @@ func (s *suite) checkWebhooks(ctx context.Context) error {
 		return nil
 	}
 	var sampleProbs, tamperProbs, staleProbs []string
-	variants, staleRuns := 0, 0
+	variants, staleRuns, inBody, inBodySigned := 0, 0, 0, 0
 	for _, f := range s.webhooks {
 		what := "webhook fixture " + f.label()
 		in := s.webhookInput(f)
@@ -99,6 +99,12 @@ func (s *suite) checkWebhooks(ctx context.Context) error {
 			continue
 		}
 		orig := verifiedCount(out)
+		if f.SignatureInBody {
+			inBody++
+			if len(f.SignedValues) > 0 {
+				inBodySigned++
+			}
+		}
 		for _, v := range s.tamperedVariants(f, in) {
 			variants++
 			p, err := s.mustRefuse(ctx, v.in, orig, what+", "+v.name)
@@ -122,6 +128,10 @@ func (s *suite) checkWebhooks(ctx context.Context) error {
 				staleProbs = append(staleProbs, p)
 			}
 		}
+	}
+	if inBody > 0 && inBodySigned == 0 {
+		tamperProbs = append(tamperProbs, "no signature_in_body fixture lists signed_values, so tampering with signed content was not tested: "+
+			`add "signed_values" (values the signature covers, e.g. a pspReference, merchantReference and amount value) to at least one webhook fixture`)
 	}
 	s.report.add(forWebhooks(result(idWebhookSample, CategoryWebhooks, 0, sampleProbs,
 		fmt.Sprintf("%d webhook fixtures verified with the expected events", len(s.webhooks)),

@@ -227,8 +227,11 @@ func (f *Fixture) decodeWebhook() error {
 		return fmt.Errorf("signature_header %q is not among webhook.headers", f.SignatureHeader)
 	}
 	if f.SignatureInBody {
-		if len(f.SignatureValues) == 0 || len(f.SignedValues) == 0 {
-			return errors.New("signature_in_body fixtures must list signature_values (the signatures as they appear in the body) and signed_values (values the signature covers)")
+		if len(f.SignatureValues) == 0 {
+			f.SignatureValues = signaturesInBody(f.Webhook.BodyText)
+		}
+		if len(f.SignatureValues) == 0 {
+			return errors.New("signature_in_body: no member named like *signature* in the body; list signature_values (the signatures as they appear in the body)")
 		}
 		for _, v := range append(append([]string(nil), f.SignatureValues...), f.SignedValues...) {
 			if v == "" || !strings.Contains(f.Webhook.BodyText, v) {
@@ -261,6 +264,22 @@ func (f *Fixture) decodeWebhook() error {
 		f.expectEvents = append(f.expectEvents, obj)
 	}
 	return nil
+}
+
+// signaturesInBody returns the non-empty string values of JSON members whose
+// name contains "signature" (Adyen's additionalData.hmacSignature), in order.
+func signaturesInBody(body string) []string {
+	var out []string
+	seen := map[string]bool{}
+	_, _, _ = rewriteJSON([]byte(body), func(key string, v any) (any, bool) {
+		if s, ok := v.(string); ok && s != "" && strings.Contains(strings.ToLower(key), "signature") && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+		return nil, false
+	})
+	sort.Strings(out)
+	return out
 }
 
 func errorKind(name string) (pluginv1.ErrorKind, error) {
