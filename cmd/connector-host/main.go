@@ -1,13 +1,22 @@
 // Command connector-host serves the unified payments API with connector
 // plugins loaded from a directory.
 //
-//	connector-host serve --listen 127.0.0.1:8080 --plugins DIR [--config FILE] [--base-url NAME=URL ...]
+//	connector-host serve [--config FILE] [--listen ADDR] [--plugins DIR] [--base-url NAME=URL ...] [--SETTING VALUE ...]
 //	connector-host config check FILE
+//	connector-host hash-key < key
 //	connector-host version
+//
+// Every setting of the configuration file can also be given as a
+// CONNECTOR_HOST_* environment variable and as a serve flag; see
+// config.example.yaml and docs/operations.md.
 package main
 
 import (
+	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,7 +25,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/connectorhost/connector-host/host/app"
 	"github.com/connectorhost/connector-host/host/config"
@@ -26,28 +34,25 @@ import (
 var version = "dev"
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
 	if len(args) == 0 {
 		usage(stderr)
 		return 2
 	}
 	switch args[0] {
 	case "serve":
-		return serve(args[1:], stderr)
+		return serve(args[1:], stderr, environ)
 	case "config":
 		if len(args) != 3 || args[1] != "check" {
 			fmt.Fprintln(stderr, "usage: connector-host config check FILE")
 			return 2
 		}
-		if _, err := config.Load(args[2], os.Getenv); err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		fmt.Fprintf(stdout, "%s: ok\n", args[2])
-		return 0
+		return checkConfig(args[2], stdout, stderr, environ)
+	case "hash-key":
+		return hashKey(stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "connector-host", version)
 		return 0
@@ -65,70 +70,121 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  connector-host serve --listen ADDR --plugins DIR [--config FILE] [--base-url NAME=URL ...]
+  connector-host serve [--config FILE] [--listen ADDR] [--plugins DIR] [--base-url NAME=URL ...] [--SETTING VALUE ...]
   connector-host conformance PATH.wasm [--fixtures DIR] [--json FILE]
   connector-host config check FILE
+  connector-host hash-key < KEY     (prints the SHA-256 to put in api_keys)
   connector-host version
+
+'connector-host serve --help' lists every setting's flag. Each is also a
+CONNECTOR_HOST_* environment variable (see config.example.yaml).
 `)
 }
 
-// baseURLs collects repeated --base-url NAME=URL flags.
-type baseURLs map[string]string
-
-func (b baseURLs) String() string { return fmt.Sprint(map[string]string(b)) }
-
-func (b baseURLs) Set(v string) error {
-	name, u, ok := strings.Cut(v, "=")
-	if !ok || name == "" || u == "" {
-		return fmt.Errorf("want NAME=URL, got %q", v)
-	}
-	b[name] = u
-	return nil
-}
-
-func serve(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", "", "YAML configuration file")
-	listen := fs.String("listen", "", "API address (default 127.0.0.1:8080)")
-	plugins := fs.String("plugins", "", "directory of NAME.wasm connector plugins")
-	cacheDir := fs.String("cache-dir", "", "compiled-code and manifest cache directory")
-	logLevel := fs.String("log-level", "", "debug, info, warn or error")
-	drain := fs.Duration("drain-timeout", 30*time.Second, "how long shutdown waits for in-flight calls")
-	urls := baseURLs{}
-	fs.Var(urls, "base-url", "point connector NAME at URL (repeatable), e.g. stripe=http://127.0.0.1:12111")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	cfg := config.Default()
-	if *cfgPath != "" {
-		c, err := config.Load(*cfgPath, os.Getenv)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		cfg = c
-	}
-	if *listen != "" {
-		cfg.Listen = *listen
-	}
-	if *plugins != "" {
-		cfg.PluginsDir = *plugins
-	}
-	if *cacheDir != "" {
-		cfg.CacheDir = *cacheDir
-	}
-	if *logLevel != "" {
-		cfg.LogLevel = *logLevel
-	}
-	for name, u := range urls {
-		conn := cfg.Connectors[name]
-		conn.BaseURL = u
-		cfg.Connectors[name] = conn
-	}
-	if err := cfg.Validate(); err != nil {
+// checkConfig loads path as serve would (with the environment's overrides)
+// and reports every problem, one per line.
+func checkConfig(path string, stdout, stderr io.Writer, environ []string) int {
+	if _, err := config.Load(path, environ); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", path)
+	return 0
+}
+
+// hashKey prints the hex SHA-256 of the key on stdin (one line; a trailing
+// newline is not part of the key).
+func hashKey(stdin io.Reader, stdout, stderr io.Writer) int {
+	line, err := bufio.NewReader(io.LimitReader(stdin, 1<<16)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		fmt.Fprintln(stderr, "hash-key: read the key from stdin:", err)
+		return 1
+	}
+	key := strings.TrimRight(line, "\r\n")
+	if key == "" {
+		io.WriteString(stderr, "hash-key: give the key on stdin, e.g. printf '%s' \"$KEY\" | connector-host hash-key\n")
+		return 2
+	}
+	if len(key) < 16 {
+		fmt.Fprintln(stderr, "hash-key: warning: keys shorter than 16 characters are easy to guess; use e.g. 32 random bytes, hex-encoded")
+	}
+	sum := sha256.Sum256([]byte(key))
+	fmt.Fprintln(stdout, hex.EncodeToString(sum[:]))
+	return 0
+}
+
+// serveConfig builds the configuration from the file, the environment and
+// the flags, in that order of precedence (flags win), and validates it.
+func serveConfig(args []string, stderr io.Writer, environ []string) (*config.Config, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "YAML configuration file (see config.example.yaml)")
+	var sets []func(*config.Config) error
+	for _, k := range config.Keys() {
+		set := func(v string) error {
+			sets = append(sets, func(c *config.Config) error { return c.Set(k.Path, v) })
+			return nil
+		}
+		if k.Bool {
+			fs.BoolFunc(k.Flag, k.Help+" ("+k.Path+")", set)
+		} else {
+			fs.Func(k.Flag, k.Help+" ("+k.Path+")", set)
+		}
+	}
+	fs.Func("plugins", "same as --plugins-dir", func(v string) error {
+		sets = append(sets, func(c *config.Config) error { return c.Set("plugins_dir", v) })
+		return nil
+	})
+	fs.Func("base-url", "point connector NAME at URL (repeatable), e.g. stripe=http://127.0.0.1:12111", func(v string) error {
+		name, u, ok := strings.Cut(v, "=")
+		if !ok || name == "" || u == "" {
+			return fmt.Errorf("want NAME=URL, got %q", v)
+		}
+		sets = append(sets, func(c *config.Config) error { return c.SetConnector(name, "base_url", u) })
+		return nil
+	})
+	fs.Func("connector", "set a connector's setting (repeatable), e.g. stripe.egress.total_timeout=10s", func(v string) error {
+		key, val, ok := strings.Cut(v, "=")
+		name, path, ok2 := strings.Cut(key, ".")
+		if !ok || !ok2 {
+			return fmt.Errorf("want NAME.KEY=VALUE, got %q", v)
+		}
+		sets = append(sets, func(c *config.Config) error { return c.SetConnector(name, path, val) })
+		return nil
+	})
+	fs.Func("api-keys", "callers' keys as name:sha256,... (replaces api_keys)", func(v string) error {
+		sets = append(sets, func(c *config.Config) error { return c.SetAPIKeys(v) })
+		return nil
+	})
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := config.Read(*cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	errs := []error{cfg.ApplyEnv(environ)}
+	for _, set := range sets {
+		errs = append(errs, set(cfg))
+	}
+	errs = append(errs, cfg.Expand(config.Getenv(environ)), cfg.Validate())
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func serve(args []string, stderr io.Writer, environ []string) int {
+	cfg, err := serveConfig(args, stderr, environ)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
 	}
 	log := newLogger(stderr, cfg.LogLevel)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -138,7 +194,7 @@ func serve(args []string, stderr io.Writer) int {
 		log.Error("start failed", "error", err)
 		return 1
 	}
-	if err := h.Serve(ctx, *drain); err != nil {
+	if err := h.Serve(ctx, cfg.DrainTimeout); err != nil {
 		log.Error("server stopped", "error", err)
 		return 1
 	}
