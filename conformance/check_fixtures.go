@@ -183,7 +183,7 @@ func (s *suite) runFixture(ctx context.Context, f *Fixture, ff *flowFindings) er
 }
 
 func fixtureResponse(r *FixtureResponse) *pluginv1.HttpResponse {
-	return &pluginv1.HttpResponse{Status: int32(r.Status), Headers: headerList(r.Headers), Body: r.body()}
+	return &pluginv1.HttpResponse{Status: int32(r.Status), Headers: headerList(r.Headers), Body: r.Bytes()}
 }
 
 // responseProblems compares a parse result with the fixture's expectation.

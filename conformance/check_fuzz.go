@@ -133,8 +133,8 @@ func (s *suite) fuzzParse(ctx context.Context, rng *rand.Rand, flow v1.Flow, n i
 	corpus := [][]byte{[]byte(genericErrorBody)}
 	statuses := []int32{200, 400, 500}
 	for _, f := range s.fixturesFor(flow) {
-		if f.Response != nil && len(f.Response.body()) > 0 {
-			corpus = append(corpus, f.Response.body())
+		if f.Response != nil && len(f.Response.Bytes()) > 0 {
+			corpus = append(corpus, f.Response.Bytes())
 			statuses = append(statuses, int32(f.Response.Status))
 		}
 	}

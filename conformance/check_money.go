@@ -118,7 +118,7 @@ func (s *suite) moneyFixture(ctx context.Context, mf moneyFlow, f *Fixture) (*Ch
 	if f.Response == nil || f.Response.Status/100 != 2 || f.ExpectErrorKind != "" {
 		return nil, nil
 	}
-	respBody := f.Response.body()
+	respBody := f.Response.Bytes()
 	if !json.Valid(respBody) || len(respBody) == 0 {
 		return nil, nil
 	}
@@ -196,7 +196,7 @@ func (s *suite) moneyCase(ctx context.Context, mf moneyFlow, f *Fixture, orig *v
 		return fmt.Sprintf("the processor request does not carry the amount in ISO-4217 minor units (%d) or as a decimal of the same value%s",
 			want.GetMinorAmount(), wrongExponentHint(sent, want)), "", nil
 	}
-	body, err := echoAmount(f.Response.body(), orig, want, class)
+	body, err := echoAmount(f.Response.Bytes(), orig, want, class)
 	if err != nil {
 		return "", "", err
 	}

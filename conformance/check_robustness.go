@@ -69,19 +69,19 @@ func deepBody() []byte {
 func successBody(fs []*Fixture) []byte {
 	var fallback []byte
 	for _, f := range fs {
-		if f.Response == nil || f.Response.Status/100 != 2 || !json.Valid(f.Response.body()) || len(f.Response.body()) == 0 {
+		if f.Response == nil || f.Response.Status/100 != 2 || !json.Valid(f.Response.Bytes()) || len(f.Response.Bytes()) == 0 {
 			continue
 		}
 		if len(f.ExpectResponse) > 0 {
 			msg := f.info.NewResponse()
 			if strictJSON.Unmarshal(f.ExpectResponse, msg) == nil {
 				if ok, _ := successVerdict(msg.ProtoReflect()); ok {
-					return f.Response.body()
+					return f.Response.Bytes()
 				}
 			}
 		}
 		if fallback == nil {
-			fallback = f.Response.body()
+			fallback = f.Response.Bytes()
 		}
 	}
 	return fallback
@@ -91,7 +91,7 @@ func successBody(fs []*Fixture) []byte {
 // with an empty body (a processor that answers 204 on success).
 func emptySuccess(fs []*Fixture) bool {
 	for _, f := range fs {
-		if f.Response != nil && f.Response.Status/100 == 2 && len(f.Response.body()) == 0 {
+		if f.Response != nil && f.Response.Status/100 == 2 && len(f.Response.Bytes()) == 0 {
 			return true
 		}
 	}

@@ -301,8 +301,8 @@ func decodeObject(raw []byte) (map[string]any, error) {
 	return m, nil
 }
 
-// body returns the response body bytes: body_text verbatim or the JSON body compacted.
-func (r *FixtureResponse) body() []byte {
+// Bytes returns the answer's body: body_text verbatim, or the JSON body compacted.
+func (r *FixtureResponse) Bytes() []byte {
 	if r.BodyText != nil {
 		return []byte(*r.BodyText)
 	}
