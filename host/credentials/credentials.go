@@ -24,6 +24,15 @@ const (
 	HeaderEnvironment = "x-connector-environment"
 )
 
+// Credential fields the host itself reads, when a connector declares them.
+const (
+	// FieldTLSClientCert is a PEM client certificate chain the processor
+	// requires (mutual TLS); the host presents it on the connection.
+	FieldTLSClientCert = "tls_client_cert"
+	// FieldTLSClientKey is the PEM private key of FieldTLSClientCert.
+	FieldTLSClientKey = "tls_client_key"
+)
+
 // Account is a named set of credentials in the host's config.
 type Account struct {
 	Name      string

@@ -3,12 +3,14 @@ package executor
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/proto"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/breaker"
 	"github.com/connectorhost/connector-host/host/egress"
 	"github.com/connectorhost/connector-host/host/runtime"
 	"github.com/connectorhost/connector-host/pdk/abi"
@@ -95,13 +97,24 @@ func egressError(err error, info abi.FlowInfo) error {
 		code, unified = connect.CodeUnavailable, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
 	case egress.KindCanceled:
 		code, unified = connect.CodeCanceled, v1.ErrorCode_ERROR_CODE_TIMEOUT
+	case egress.KindCircuitOpen:
+		code, unified = connect.CodeUnavailable, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
+		msg = e.Msg // "circuit open for stripe; retry after N s"
+	case egress.KindClientCert:
+		code, unified = connect.CodeInvalidArgument, v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS
 	default:
 		code, unified = connect.CodeUnavailable, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
 	}
 	if info.Mutating && (e.Kind == egress.KindTimeout || e.Kind == egress.KindReset) {
 		msg += "; the processor may have acted on it: retry with the same merchant id (it is the idempotency key) or read the status with a Get"
 	}
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+	}
 	ce := connect.NewError(code, errors.New(msg))
+	if e.Kind == egress.KindCircuitOpen {
+		ce.Meta().Set("Retry-After", strconv.Itoa(breaker.RetryAfterSeconds(e.RetryAfter)))
+	}
 	addDetail(ce, &v1.PaymentError{Code: unified, Message: msg})
 	return ce
 }

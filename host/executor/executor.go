@@ -8,14 +8,22 @@ package executor
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"sort"
 	"time"
 
 	"connectrpc.com/connect"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -46,14 +54,20 @@ type Options struct {
 	Now    func() time.Time
 	Random io.Reader
 	Logger *slog.Logger
+	// TracerProvider makes a span per Wasm transform (default: no tracing).
+	TracerProvider trace.TracerProvider
 }
 
 // Executor runs calls. It is safe for concurrent use and keeps no state
 // between calls: everything a multi-step flow needs travels in the request
 // and response (ConnectorState).
 type Executor struct {
-	opts Options
-	log  *slog.Logger
+	opts   Options
+	log    *slog.Logger
+	tracer trace.Tracer
+	// tenantKey keys the hash that names header credentials' breakers, so
+	// the name reveals nothing about the credentials, even offline.
+	tenantKey []byte
 }
 
 // New returns an Executor.
@@ -67,7 +81,60 @@ func New(opts Options) *Executor {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Executor{opts: opts, log: opts.Logger}
+	if opts.TracerProvider == nil {
+		opts.TracerProvider = noop.NewTracerProvider()
+	}
+	key := make([]byte, 32)
+	if _, err := io.ReadFull(rand.Reader, key); err != nil {
+		panic(fmt.Sprintf("executor: read random bytes: %v", err)) // crypto/rand never fails on supported platforms
+	}
+	return &Executor{
+		opts: opts, log: opts.Logger, tenantKey: key,
+		tracer: opts.TracerProvider.Tracer("github.com/connectorhost/connector-host/host/executor"),
+	}
+}
+
+// tenant names the breaker of a call's credentials: the account's name, or a
+// keyed hash of header credentials (never the credentials themselves).
+func (x *Executor) tenant(creds *credentials.Resolved) string {
+	if creds.Account != "" {
+		return "account:" + creds.Account
+	}
+	keys := make([]string, 0, len(creds.Fields))
+	for k := range creds.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	mac := hmac.New(sha256.New, x.tenantKey)
+	for _, k := range keys {
+		mac.Write([]byte(k))
+		mac.Write([]byte{0})
+		mac.Write([]byte(creds.Fields[k]))
+		mac.Write([]byte{0})
+	}
+	return "credentials:" + hex.EncodeToString(mac.Sum(nil))[:16]
+}
+
+// clientCert returns the client certificate the credentials carry, if any.
+func clientCert(creds *credentials.Resolved) *egress.ClientCert {
+	cert, key := creds.Fields[credentials.FieldTLSClientCert], creds.Fields[credentials.FieldTLSClientKey]
+	if cert == "" && key == "" {
+		return nil
+	}
+	return &egress.ClientCert{CertPEM: []byte(cert), KeyPEM: []byte(key)}
+}
+
+// traced runs a Wasm transform in a span.
+func (s *session) traced(ctx context.Context, export string, info string, fn func(context.Context) error) error {
+	ctx, span := s.x.tracer.Start(ctx, "wasm "+export, trace.WithAttributes(
+		attribute.String("plugin", s.call.Connector), attribute.String("export", export),
+		attribute.String("flow", info), attribute.String("plugin.sha256", s.plugin.SHA256())))
+	defer span.End()
+	err := fn(ctx)
+	if err != nil {
+		span.SetStatus(codes.Error, "transform failed")
+	}
+	return err
 }
 
 // Call identifies who calls which connector.
@@ -89,6 +156,8 @@ type session struct {
 	state   *v1.ConnectorState
 	cc      *pluginv1.CallContext
 	secrets []string
+	tenant  string
+	cert    *egress.ClientCert
 }
 
 // open acquires the connector's plugin and resolves credentials.
@@ -127,6 +196,7 @@ func (x *Executor) open(ctx context.Context, call Call, webhookOnly bool) (*sess
 		x: x, call: call, plugin: p, m: m, creds: creds, baseURL: base,
 		state:   &v1.ConnectorState{},
 		secrets: credentials.Secrets(creds.Fields, m),
+		tenant:  x.tenant(creds), cert: clientCert(creds),
 		cc: &pluginv1.CallContext{
 			Credentials: creds.Fields, Config: x.opts.Config[call.Connector], BaseUrl: base,
 			Environment: creds.Environment, NowUnixMs: x.opts.Now().UnixMilli(), Random: random, RequestId: call.RequestID,
@@ -220,7 +290,11 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 		return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("encode request: %w", err))
 	}
 	for attempt := 0; attempt <= abi.MaxNextSteps; attempt++ {
-		bo, err := s.plugin.BuildRequest(ctx, &pluginv1.BuildRequestInput{Flow: info.Flow, Request: reqBytes, Context: s.cc, State: s.state})
+		var bo *pluginv1.BuildRequestOutput
+		err := s.traced(ctx, abi.ExportBuildRequest, info.Name(), func(ctx context.Context) (err error) {
+			bo, err = s.plugin.BuildRequest(ctx, &pluginv1.BuildRequestInput{Flow: info.Flow, Request: reqBytes, Context: s.cc, State: s.state})
+			return err
+		})
 		if err != nil {
 			return nil, faultError(err)
 		}
@@ -240,13 +314,18 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 		}
 		hres, err := s.x.opts.Sender.Do(ctx, egress.Request{
 			Connector: s.call.Connector, HTTP: hr, AllowedHosts: s.m.GetEgressHosts(), BaseURL: s.x.opts.BaseURLs[s.call.Connector],
+			Tenant: s.tenant, ClientCert: s.cert,
 		})
 		if err != nil {
 			return nil, egressError(err, info)
 		}
-		po, err := s.plugin.ParseResponse(ctx, &pluginv1.ParseResponseInput{
-			Flow: info.Flow, Request: reqBytes, Context: s.cc, State: s.state,
-			HttpRequest: withoutSecretHeaders(hr), HttpResponse: hres,
+		var po *pluginv1.ParseResponseOutput
+		err = s.traced(ctx, abi.ExportParseResponse, info.Name(), func(ctx context.Context) (err error) {
+			po, err = s.plugin.ParseResponse(ctx, &pluginv1.ParseResponseInput{
+				Flow: info.Flow, Request: reqBytes, Context: s.cc, State: s.state,
+				HttpRequest: withoutSecretHeaders(hr), HttpResponse: hres,
+			})
+			return err
 		})
 		if err != nil {
 			return nil, faultError(err)

@@ -10,6 +10,7 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // rejectionCodes maps a webhook rejection to the Connect code callers see.
@@ -35,7 +36,11 @@ func (x *Executor) Webhook(ctx context.Context, call Call, w *v1.WebhookRequest)
 	if !s.m.GetWebhooks().GetSupported() {
 		return nil, connect.NewError(connect.CodeUnimplemented, fmt.Errorf("connector %q does not support webhooks", call.Connector))
 	}
-	out, err := s.plugin.VerifyWebhook(ctx, &pluginv1.VerifyWebhookInput{Webhook: w, Context: s.cc})
+	var out *pluginv1.VerifyWebhookOutput
+	err = s.traced(ctx, abi.ExportVerifyWebhook, "webhook", func(ctx context.Context) (err error) {
+		out, err = s.plugin.VerifyWebhook(ctx, &pluginv1.VerifyWebhookInput{Webhook: w, Context: s.cc})
+		return err
+	})
 	if err != nil {
 		return nil, s.redact(faultError(err))
 	}
