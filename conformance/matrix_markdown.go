@@ -56,11 +56,15 @@ func (m *Matrix) Markdown() []byte {
 	}
 
 	p("## Overview\n\n")
-	header("")
+	header("Connector")
 	row := func(label string, f func(c MatrixConnector) string) {
 		p("| %s |", label)
 		for _, c := range m.Connectors {
-			p(" %s |", f(c))
+			v := "—"
+			if c.LoadError == "" || label == "Name (`x-connector`)" || label == "Conformance" {
+				v = f(c)
+			}
+			p(" %s |", v)
 		}
 		p("\n")
 	}

@@ -44,8 +44,9 @@ type suite struct {
 
 // callStats feeds the limits check.
 type callStats struct {
-	calls       int
-	faults      []string
+	calls int
+	// faults are the resource faults by flow (FLOW_UNSPECIFIED for webhooks).
+	faults      map[v1.Flow][]string
 	slowest     time.Duration
 	slowestCall string
 }
@@ -201,25 +202,25 @@ func stripSecretHeaders(hr *pluginv1.HttpRequest) *pluginv1.HttpRequest {
 func (s *suite) build(ctx context.Context, t Transformer, in *pluginv1.BuildRequestInput, what string) (*pluginv1.BuildRequestOutput, *runtime.Fault, error) {
 	start := time.Now()
 	out, err := t.BuildRequest(ctx, in)
-	f, err := s.classify(ctx, what, time.Since(start), err)
+	f, err := s.classify(ctx, in.GetFlow(), what, time.Since(start), err)
 	return out, f, err
 }
 
 func (s *suite) parse(ctx context.Context, t Transformer, in *pluginv1.ParseResponseInput, what string) (*pluginv1.ParseResponseOutput, *runtime.Fault, error) {
 	start := time.Now()
 	out, err := t.ParseResponse(ctx, in)
-	f, err := s.classify(ctx, what, time.Since(start), err)
+	f, err := s.classify(ctx, in.GetFlow(), what, time.Since(start), err)
 	return out, f, err
 }
 
 func (s *suite) verify(ctx context.Context, t Transformer, in *pluginv1.VerifyWebhookInput, what string) (*pluginv1.VerifyWebhookOutput, *runtime.Fault, error) {
 	start := time.Now()
 	out, err := t.VerifyWebhook(ctx, in)
-	f, err := s.classify(ctx, what, time.Since(start), err)
+	f, err := s.classify(ctx, v1.Flow_FLOW_UNSPECIFIED, what, time.Since(start), err)
 	return out, f, err
 }
 
-func (s *suite) classify(ctx context.Context, what string, d time.Duration, err error) (*runtime.Fault, error) {
+func (s *suite) classify(ctx context.Context, flow v1.Flow, what string, d time.Duration, err error) (*runtime.Fault, error) {
 	s.stats.calls++
 	if d > s.stats.slowest {
 		s.stats.slowest, s.stats.slowestCall = d, what
@@ -235,7 +236,10 @@ func (s *suite) classify(ctx context.Context, what string, d time.Duration, err 
 		return nil, fmt.Errorf("%s: %w", what, errors.Join(ctx.Err(), err))
 	}
 	if resourceFault(f) && f.Kind != runtime.FaultInputTooLarge {
-		s.stats.faults = append(s.stats.faults, fmt.Sprintf("%s: %s", what, f.Error()))
+		if s.stats.faults == nil {
+			s.stats.faults = map[v1.Flow][]string{}
+		}
+		s.stats.faults[flow] = append(s.stats.faults[flow], fmt.Sprintf("%s: %s", what, f.Error()))
 	}
 	return f, nil
 }
