@@ -15,8 +15,8 @@ import (
 func TestMatrixFromReports(t *testing.T) {
 	acme := &conformance.Report{Plugin: "acme", Version: "2.0.0", Manifest: &v1.Manifest{
 		Name: "acme", DisplayName: "Acme Pay", Version: "2.0.0",
-		Flows:          []v1.Flow{v1.Flow_FLOW_AUTHORIZE, v1.Flow_FLOW_REFUND},
-		PaymentMethods: []v1.PaymentMethodType{v1.PaymentMethodType_PAYMENT_METHOD_TYPE_CARD, v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL},
+		Flows:            []v1.Flow{v1.Flow_FLOW_AUTHORIZE, v1.Flow_FLOW_REFUND},
+		PaymentMethods:   []v1.PaymentMethodType{v1.PaymentMethodType_PAYMENT_METHOD_TYPE_CARD, v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL},
 		CredentialFields: []*v1.CredentialField{{Name: "api_key", Secret: true, Required: true, Description: "API key | secret"}},
 		Webhooks:         &v1.WebhookSupport{Supported: true, SignatureScheme: "acme-hmac", Timestamped: true, ToleranceSeconds: 300, EventTypes: []string{"a", "b"}},
 		Notes:            "Line one.\nLine two.",
