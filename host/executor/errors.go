@@ -3,7 +3,9 @@ package executor
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/proto"
@@ -138,9 +140,9 @@ func addDetail(err *connect.Error, m proto.Message) {
 func (s *session) redact(err error) error {
 	var ce *connect.Error
 	if !errors.As(err, &ce) {
-		return connect.NewError(connect.CodeInternal, errors.New(mask.Redact(err.Error(), s.secrets...)))
+		return connect.NewError(connect.CodeInternal, errors.New(redactText(err.Error(), s.secrets)))
 	}
-	msg := mask.Redact(ce.Message(), s.secrets...)
+	msg := redactText(ce.Message(), s.secrets)
 	out := connect.NewError(ce.Code(), errors.New(msg))
 	for _, d := range ce.Details() {
 		v, derr := d.Value()
@@ -148,12 +150,12 @@ func (s *session) redact(err error) error {
 			continue
 		}
 		if pe, ok := v.(*v1.PaymentError); ok {
-			pe.Message = mask.Redact(pe.GetMessage(), s.secrets...)
+			pe.Message = redactText(pe.GetMessage(), s.secrets)
 			if pe.GetConnector() != nil {
-				pe.Connector.Message = mask.Redact(pe.GetConnector().GetMessage(), s.secrets...)
+				pe.Connector.Message = redactText(pe.GetConnector().GetMessage(), s.secrets)
 			}
 			if pe.GetIssuer() != nil {
-				pe.Issuer.Message = mask.Redact(pe.GetIssuer().GetMessage(), s.secrets...)
+				pe.Issuer.Message = redactText(pe.GetIssuer().GetMessage(), s.secrets)
 			}
 			addDetail(out, pe)
 			continue
@@ -169,4 +171,25 @@ func codeOf(err error) string {
 		return "ok"
 	}
 	return connect.CodeOf(err).String()
+}
+
+// redactText removes secrets from text: every occurrence of those of 4
+// bytes or more, and of a shorter all-digit secret (a 3-digit CVC) wherever
+// it stands alone, not inside a longer number.
+func redactText(text string, secrets []string) string {
+	text = mask.Redact(text, secrets...)
+	for _, sec := range secrets {
+		if len(sec) < 3 || len(sec) >= 4 || strings.Trim(sec, "0123456789") != "" {
+			continue
+		}
+		re := regexp.MustCompile(`(^|[^0-9])` + sec + `([^0-9]|$)`)
+		for {
+			next := re.ReplaceAllString(text, "${1}[redacted]${2}")
+			if next == text {
+				break
+			}
+			text = next
+		}
+	}
+	return text
 }

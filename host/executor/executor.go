@@ -258,7 +258,7 @@ func (x *Executor) Run(ctx context.Context, call Call, flow v1.Flow, req abi.Mes
 	if err == nil {
 		err = s.checkNoSecrets(resp)
 	}
-	x.log.LogAttrs(ctx, slog.LevelInfo, "flow",
+	x.log.LogAttrs(ctx, slog.LevelDebug, "flow",
 		slog.String("request_id", call.RequestID), slog.String("connector", call.Connector),
 		slog.String("flow", info.Name()), slog.Duration("duration", time.Since(start)),
 		slog.String("code", codeOf(err)))

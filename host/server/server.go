@@ -8,9 +8,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
+	"time"
 
 	"connectrpc.com/connect"
 	"connectrpc.com/grpcreflect"
@@ -19,6 +21,7 @@ import (
 	"github.com/connectorhost/connector-host/gen/connectorhost/v1/connectorhostv1connect"
 	"github.com/connectorhost/connector-host/host/credentials"
 	"github.com/connectorhost/connector-host/host/executor"
+	"github.com/connectorhost/connector-host/host/logging"
 	"github.com/connectorhost/connector-host/host/registry"
 )
 
@@ -32,10 +35,17 @@ type Options struct {
 	// BaseURLs are the operator's per-connector overrides, reported by ConnectorService.
 	BaseURLs map[string]string
 	Logger   *slog.Logger
-	// Interceptors run before validation (auth, metrics, tracing).
+	// Interceptors run after the request id is assigned and before the
+	// concurrency limit and validation (tracing, metrics, auth). They wrap
+	// every service and reflection, never health.
 	Interceptors []connect.Interceptor
 	// ConnectorStatus adds host state (e.g. breaker state) to ConnectorService answers.
 	ConnectorStatus func(name string) ConnectorStatus
+	// ReadMaxBytes caps a request message (ResourceExhausted past it); 0 is no cap.
+	ReadMaxBytes int64
+	// MaxConcurrentCalls caps unary calls in flight (ResourceExhausted past
+	// it, at once, without queueing); 0 is no cap.
+	MaxConcurrentCalls int
 }
 
 // ConnectorStatus is host state reported per connector.
@@ -68,14 +78,18 @@ var ServiceNames = []string{
 	healthServiceName,
 }
 
-// New returns an http.Handler serving every service. Mount it at "/" of an
-// HTTP/1.1 + h2c (or TLS) server.
+// New returns an http.Handler serving every service, plus GET /healthz.
+// Mount it at "/" of an HTTP/1.1 + h2c (or TLS) server.
 func New(opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{opts: opts, x: opts.Executor, log: opts.Logger}
-	interceptors := append([]connect.Interceptor{requestIDInterceptor()}, opts.Interceptors...)
+	outer := append([]connect.Interceptor{requestIDInterceptor(opts.Logger)}, opts.Interceptors...)
+	interceptors := append([]connect.Interceptor(nil), outer...)
+	if opts.MaxConcurrentCalls > 0 {
+		interceptors = append(interceptors, concurrencyLimit(opts.MaxConcurrentCalls))
+	}
 	interceptors = append(interceptors, validate.NewInterceptor(), currencyInterceptor())
 	hopts := []connect.HandlerOption{
 		connect.WithInterceptors(interceptors...),
@@ -83,6 +97,9 @@ func New(opts Options) http.Handler {
 			opts.Logger.Error("panic in handler", "procedure", spec.Procedure, "panic", r)
 			return connect.NewError(connect.CodeInternal, errPanic)
 		}),
+	}
+	if opts.ReadMaxBytes > 0 {
+		hopts = append(hopts, connect.WithReadMaxBytes(int(opts.ReadMaxBytes)))
 	}
 	mux := http.NewServeMux()
 	mux.Handle(connectorhostv1connect.NewPaymentServiceHandler(&paymentService{s}, hopts...))
@@ -97,9 +114,19 @@ func New(opts Options) http.Handler {
 	mux.Handle(connectorhostv1connect.NewCompositePaymentServiceHandler(&compositeService{s}, hopts...))
 	mux.Handle(connectorhostv1connect.NewConnectorServiceHandler(&connectorService{s}, hopts...))
 	mux.Handle(newHealthHandler(opts.Registry))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
 	reflector := grpcreflect.NewStaticReflector(ServiceNames...)
-	mux.Handle(grpcreflect.NewHandlerV1(reflector))
-	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
+	ropts := connect.WithInterceptors(outer...)
+	mux.Handle(grpcreflect.NewHandlerV1(reflector, ropts))
+	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector, ropts))
+	if opts.ReadMaxBytes > 0 {
+		// A bound on raw bodies too, above the message cap (framing,
+		// compression), for any path that reads one.
+		return http.MaxBytesHandler(mux, 2*opts.ReadMaxBytes+64<<10)
+	}
 	return mux
 }
 
@@ -108,24 +135,83 @@ type requestIDKey struct{}
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
 // requestIDInterceptor takes x-request-id from the caller (when well-formed)
-// or generates one, puts it in the context and echoes it in the response.
-func requestIDInterceptor() connect.UnaryInterceptorFunc {
+// or generates one, puts it in the context (and so on every log line of the
+// call), echoes it in the response, and logs one line per call.
+func requestIDInterceptor(log *slog.Logger) connect.Interceptor {
+	return &requestID{log: log}
+}
+
+type requestID struct{ log *slog.Logger }
+
+func (i *requestID) start(ctx context.Context, h http.Header) (context.Context, string) {
+	id := h.Get(HeaderRequestID)
+	if !requestIDPattern.MatchString(id) {
+		id = newRequestID()
+	}
+	ctx = context.WithValue(ctx, requestIDKey{}, id)
+	return logging.With(ctx, slog.String("request_id", id)), id
+}
+
+func (i *requestID) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
+	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+		if req.Spec().IsClient {
+			return next(ctx, req)
+		}
+		start := time.Now()
+		ctx, id := i.start(ctx, req.Header())
+		res, err := next(ctx, req)
+		if res != nil {
+			res.Header().Set(HeaderRequestID, id)
+		}
+		var ce *connect.Error
+		if err != nil && asConnectError(err, &ce) {
+			ce.Meta().Set(HeaderRequestID, id)
+		}
+		level := slog.LevelInfo
+		if err != nil && connect.CodeOf(err) == connect.CodeInternal {
+			level = slog.LevelWarn
+		}
+		i.log.LogAttrs(ctx, level, "call",
+			slog.String("procedure", req.Spec().Procedure), slog.String("protocol", req.Peer().Protocol),
+			slog.String("connector", req.Header().Get(credentials.HeaderConnector)),
+			slog.String("code", codeString(err)), slog.Duration("duration", time.Since(start)))
+		return res, err
+	}
+}
+
+func (i *requestID) WrapStreamingClient(next connect.StreamingClientFunc) connect.StreamingClientFunc {
+	return next
+}
+
+func (i *requestID) WrapStreamingHandler(next connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
+	return func(ctx context.Context, conn connect.StreamingHandlerConn) error {
+		ctx, id := i.start(ctx, conn.RequestHeader())
+		conn.ResponseHeader().Set(HeaderRequestID, id)
+		return next(ctx, conn)
+	}
+}
+
+func codeString(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return connect.CodeOf(err).String()
+}
+
+// concurrencyLimit fails a call at once with ResourceExhausted when n calls
+// are already in flight: a caller can retry elsewhere (another host behind
+// the load balancer) instead of queueing behind a slow processor.
+func concurrencyLimit(n int) connect.UnaryInterceptorFunc {
+	slots := make(chan struct{}, n)
 	return func(next connect.UnaryFunc) connect.UnaryFunc {
 		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-			id := req.Header().Get(HeaderRequestID)
-			if !requestIDPattern.MatchString(id) {
-				id = newRequestID()
+			select {
+			case slots <- struct{}{}:
+				defer func() { <-slots }()
+				return next(ctx, req)
+			default:
+				return nil, connect.NewError(connect.CodeResourceExhausted, fmt.Errorf("host at its concurrency limit of %d; retry", n))
 			}
-			ctx = context.WithValue(ctx, requestIDKey{}, id)
-			res, err := next(ctx, req)
-			if res != nil {
-				res.Header().Set(HeaderRequestID, id)
-			}
-			var ce *connect.Error
-			if err != nil && asConnectError(err, &ce) {
-				ce.Meta().Set(HeaderRequestID, id)
-			}
-			return res, err
 		}
 	}
 }
