@@ -17,6 +17,7 @@ import (
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/manifest"
+	"github.com/connectorhost/connector-host/host/runtime/internal/interrupt"
 	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
@@ -137,8 +138,21 @@ func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, error) {
 	lim := e.opts.Limits
 	pages := uint32(lim.MemoryBytes / 65536)
+	// Deadlines: instrument loop headers with a cheap interrupt check; only a
+	// module the rewriter cannot handle falls back to wazero's
+	// close-on-context-done (correct, but it exits to Go at every loop).
+	instrumented, ierr := interrupt.Instrument(wasm)
+	useInterrupt := ierr == nil
+	switch {
+	case errors.Is(ierr, interrupt.ErrUnsupported):
+		e.log.Warn("plugin uses instructions the interrupt rewriter does not handle; using wazero's slower deadline checks", "plugin", name, "error", ierr)
+	case ierr != nil:
+		return nil, fmt.Errorf("not a valid WebAssembly module: %w", ierr)
+	default:
+		wasm = instrumented
+	}
 	cfg := wazero.NewRuntimeConfig().
-		WithCloseOnContextDone(true).
+		WithCloseOnContextDone(!useInterrupt).
 		WithMemoryLimitPages(pages).
 		WithCompilationCache(e.cache)
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)

@@ -16,6 +16,7 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/runtime/internal/interrupt"
 	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
@@ -173,7 +174,14 @@ func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte,
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.limits.CallTimeout)
 	defer cancel()
-	out, err := inst.invoke(ctx, export, input, p.limits.MaxOutputBytes)
+	var out []byte
+	var err error
+	tripped := inst.guard(ctx, func() { out, err = inst.invoke(ctx, export, input, p.limits.MaxOutputBytes) })
+	if tripped && err == nil {
+		// The deadline hit as the call returned: keep the answer, drop the flagged instance.
+		p.discard(ctx, inst, "fault")
+		return out, nil
+	}
 	if err != nil {
 		var f *Fault
 		if !errors.As(err, &f) {
@@ -259,18 +267,38 @@ func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
 	stderr := &tailBuffer{limit: 4096}
 	cfg := wazero.NewModuleConfig().
 		WithName("").
-		WithStartFunctions(abi.ExportInitialize).
+		WithStartFunctions(). // _initialize runs below, under the deadline guard
 		WithStderr(stderr).
 		WithStdout(discard{})
-	mod, err := p.rt.InstantiateModule(ctx, p.compiled, cfg)
-	if err != nil {
-		f := classify(ctx, err, stderr, nil, p.limits)
+	startFault := func(err error, mem api.Memory) *Fault {
+		f := classify(ctx, err, stderr, mem, p.limits)
 		f.Plugin, f.Export = p.name, abi.ExportInitialize
 		f.Detail = "failed to start: " + f.Detail
-		return nil, f
+		return f
+	}
+	mod, err := p.rt.InstantiateModule(ctx, p.compiled, cfg)
+	if err != nil {
+		return nil, startFault(err, nil)
+	}
+	var interruptFlag api.MutableGlobal
+	if g, ok := mod.ExportedGlobal(interrupt.ExportName).(api.MutableGlobal); ok {
+		interruptFlag = g
+	}
+	if init := mod.ExportedFunction(abi.ExportInitialize); init != nil {
+		probe := &instance{mod: mod, interrupt: interruptFlag}
+		var ierr error
+		tripped := probe.guard(ctx, func() { _, ierr = init.Call(ctx) })
+		if ierr != nil || tripped {
+			_ = mod.Close(ctx)
+			if ierr == nil {
+				ierr = ctx.Err()
+			}
+			return nil, startFault(ierr, mod.ExportedMemory(abi.ExportMemory))
+		}
 	}
 	inst := &instance{
-		mod: mod, mem: mod.ExportedMemory(abi.ExportMemory), stderr: stderr,
+		interrupt: interruptFlag,
+		mod:       mod, mem: mod.ExportedMemory(abi.ExportMemory), stderr: stderr,
 		abiVersion: mod.ExportedFunction(abi.ExportABIVersion),
 		alloc:      mod.ExportedFunction(abi.ExportAlloc),
 		manifest:   mod.ExportedFunction(abi.ExportManifest),
@@ -329,8 +357,23 @@ func classify(ctx context.Context, err error, stderr *tailBuffer, mem api.Memory
 	}
 }
 
+// guard runs fn; if ctx ends first it sets the instance's interrupt flag so
+// the module traps at its next loop head. It reports whether the flag was
+// set, in which case the instance must not be reused.
+func (i *instance) guard(ctx context.Context, fn func()) (tripped bool) {
+	if i.interrupt == nil { // wazero's close-on-context-done is in charge
+		fn()
+		return false
+	}
+	stop := context.AfterFunc(ctx, func() { i.interrupt.Set(1) })
+	fn()
+	return !stop()
+}
+
 // instance is one instantiated module with its export handles cached.
 type instance struct {
+	// interrupt is the flag the loop-head checks read (nil without instrumentation).
+	interrupt                                         api.MutableGlobal
 	mod                                               api.Module
 	mem                                               api.Memory
 	abiVersion, alloc, manifest, build, parse, verify api.Function

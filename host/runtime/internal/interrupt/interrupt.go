@@ -1,0 +1,505 @@
+// Package interrupt rewrites a WebAssembly module so the host can stop it at
+// any time, cheaply. It adds two mutable i32 globals, an interrupt flag
+// (exported as ExportName) and a loop budget, and at the head of every loop
+// inserts
+//
+//	budget -= 1
+//	if budget == 0 {
+//	  if interrupt { unreachable }
+//	  budget = Budget
+//	  memory.grow 0   ;; an exit to the host: a preemption point for Go
+//	}
+//
+// A module can only run long by looping (recursion exhausts the stack), so
+// once the host sets the flag the module traps within Budget loop iterations.
+// The slow path's memory.grow(0) changes nothing but returns to the host's Go
+// code, where the Go scheduler can preempt the goroutine: without it, calls
+// looping on every processor would starve the timer that sets the flag.
+// The fast path is a few instructions; wazero's own close-on-context-done
+// instead exits to Go at every loop header, which costs Go-compiled plugins
+// (whose every function body is a loop) about five times the transform time.
+//
+// The rewriter decodes the code section instruction by instruction. It
+// understands the MVP, sign-extension, saturating conversions, bulk memory,
+// reference types and tail calls; a module using anything else (SIMD,
+// exceptions, threads) is refused with ErrUnsupported so the caller can fall
+// back to wazero's mechanism.
+package interrupt
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+)
+
+// ExportName is the export under which the interrupt global is published.
+const ExportName = "connector_interrupt"
+
+// Budget is the number of loop iterations between two slow-path checks.
+const Budget = 1 << 14
+
+// ErrUnsupported reports a module the rewriter cannot instrument safely.
+var ErrUnsupported = errors.New("interrupt: unsupported instruction")
+
+// Section ids.
+const (
+	secCustom   = 0
+	secImport   = 2
+	secGlobal   = 6
+	secExport   = 7
+	secCode     = 10
+	secMemory   = 5
+	kindGlobal  = 3
+	opLoop      = 0x03
+	opGlobalGet = 0x23
+)
+
+type section struct {
+	id   byte
+	body []byte
+}
+
+// Instrument returns the rewritten module.
+func Instrument(wasm []byte) ([]byte, error) {
+	if len(wasm) < 8 || !bytes.Equal(wasm[:4], []byte("\x00asm")) {
+		return nil, errors.New("interrupt: not a WebAssembly binary")
+	}
+	if !bytes.Equal(wasm[4:8], []byte{1, 0, 0, 0}) {
+		return nil, errors.New("interrupt: unsupported binary version")
+	}
+	var secs []section
+	r := &reader{b: wasm, pos: 8}
+	for r.pos < len(r.b) {
+		id, err := r.byte()
+		if err != nil {
+			return nil, err
+		}
+		size, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		body, err := r.take(int(size))
+		if err != nil {
+			return nil, err
+		}
+		secs = append(secs, section{id, body})
+	}
+
+	importedGlobals, err := countImportedGlobals(secs)
+	if err != nil {
+		return nil, err
+	}
+	// Add the global (appending to the global section, creating it if needed).
+	gi := -1
+	for i, s := range secs {
+		if s.id == secGlobal {
+			gi = i
+		}
+	}
+	hasMemory := false
+	for _, s := range secs {
+		hasMemory = hasMemory || s.id == secMemory
+	}
+	if !hasMemory {
+		return nil, fmt.Errorf("%w: the module defines no memory", ErrUnsupported)
+	}
+	newGlobals := []byte{0x7f, 0x01, 0x41, 0x00, 0x0b} // flag: i32, mutable, i32.const 0, end
+	newGlobals = append(newGlobals, 0x7f, 0x01, 0x41)  // budget: i32, mutable, i32.const Budget, end
+	newGlobals = appendS32(newGlobals, Budget)
+	newGlobals = append(newGlobals, 0x0b)
+	var globalIdx uint32
+	if gi >= 0 {
+		gr := &reader{b: secs[gi].body}
+		n, err := gr.u32()
+		if err != nil {
+			return nil, err
+		}
+		globalIdx = importedGlobals + n
+		body := appendU32(nil, n+2)
+		body = append(body, secs[gi].body[gr.pos:]...)
+		secs[gi].body = append(body, newGlobals...)
+	} else {
+		globalIdx = importedGlobals
+		secs = insertSection(secs, section{secGlobal, append(appendU32(nil, 2), newGlobals...)})
+	}
+	// Export it.
+	ei := -1
+	for i, s := range secs {
+		if s.id == secExport {
+			ei = i
+		}
+	}
+	exp := appendName(nil, ExportName)
+	exp = append(exp, kindGlobal)
+	exp = appendU32(exp, globalIdx)
+	if ei >= 0 {
+		er := &reader{b: secs[ei].body}
+		n, err := er.u32()
+		if err != nil {
+			return nil, err
+		}
+		body := appendU32(nil, n+1)
+		body = append(body, secs[ei].body[er.pos:]...)
+		secs[ei].body = append(body, exp...)
+	} else {
+		secs = insertSection(secs, section{secExport, append(appendU32(nil, 1), exp...)})
+	}
+	// Rewrite every function body.
+	for i, s := range secs {
+		if s.id != secCode {
+			continue
+		}
+		body, err := rewriteCode(s.body, globalIdx)
+		if err != nil {
+			return nil, err
+		}
+		secs[i].body = body
+	}
+	out := make([]byte, 0, len(wasm)+len(wasm)/16)
+	out = append(out, wasm[:8]...)
+	for _, s := range secs {
+		out = append(out, s.id)
+		out = appendU32(out, uint32(len(s.body)))
+		out = append(out, s.body...)
+	}
+	return out, nil
+}
+
+// order is the position of each non-custom section id in a valid module.
+var order = map[byte]int{1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13}
+
+// insertSection inserts s before the first non-custom section that must follow it.
+func insertSection(secs []section, s section) []section {
+	for i, x := range secs {
+		if x.id != secCustom && order[x.id] > order[s.id] {
+			return append(secs[:i], append([]section{s}, secs[i:]...)...)
+		}
+	}
+	return append(secs, s)
+}
+
+func countImportedGlobals(secs []section) (uint32, error) {
+	var n uint32
+	for _, s := range secs {
+		if s.id != secImport {
+			continue
+		}
+		r := &reader{b: s.body}
+		count, err := r.u32()
+		if err != nil {
+			return 0, err
+		}
+		for i := uint32(0); i < count; i++ {
+			for j := 0; j < 2; j++ { // module and field names
+				l, err := r.u32()
+				if err != nil {
+					return 0, err
+				}
+				if _, err := r.take(int(l)); err != nil {
+					return 0, err
+				}
+			}
+			kind, err := r.byte()
+			if err != nil {
+				return 0, err
+			}
+			switch kind {
+			case 0: // func: type index
+				_, err = r.u32()
+			case 1: // table: reftype + limits
+				if _, err = r.byte(); err == nil {
+					err = r.limits()
+				}
+			case 2: // memory: limits
+				err = r.limits()
+			case 3: // global: valtype + mut
+				_, err = r.take(2)
+				n++
+			default:
+				return 0, fmt.Errorf("%w: import kind %d", ErrUnsupported, kind)
+			}
+			if err != nil {
+				return 0, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// check returns the instructions inserted at each loop head (see the package doc).
+func check(flag, budget uint32) []byte {
+	var c []byte
+	get := func(g uint32) { c = appendU32(append(c, 0x23), g) }
+	set := func(g uint32) { c = appendU32(append(c, 0x24), g) }
+	get(budget)
+	c = append(c, 0x41, 0x01, 0x6b) // i32.const 1, i32.sub
+	set(budget)
+	get(budget)
+	c = append(c, 0x45, 0x04, 0x40) // i32.eqz, if (empty)
+	get(flag)
+	c = append(c, 0x04, 0x40, 0x00, 0x0b) // if unreachable end
+	c = appendS32(append(c, 0x41), Budget)
+	set(budget)
+	c = append(c, 0x41, 0x00, 0x40, 0x00, 0x1a) // i32.const 0, memory.grow 0, drop
+	return append(c, 0x0b)                      // end
+}
+
+// rewriteCode rewrites the code section's bodies, inserting the check after each loop's block type.
+func rewriteCode(sec []byte, global uint32) ([]byte, error) {
+	r := &reader{b: sec}
+	n, err := r.u32()
+	if err != nil {
+		return nil, err
+	}
+	check := check(global, global+1)
+	out := appendU32(make([]byte, 0, len(sec)+len(sec)/8), n)
+	var body []byte
+	for i := uint32(0); i < n; i++ {
+		size, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		fn, err := r.take(int(size))
+		if err != nil {
+			return nil, err
+		}
+		body, err = rewriteBody(body[:0], fn, check)
+		if err != nil {
+			return nil, fmt.Errorf("function %d: %w", i, err)
+		}
+		out = appendU32(out, uint32(len(body)))
+		out = append(out, body...)
+	}
+	return out, nil
+}
+
+func rewriteBody(out, fn, check []byte) ([]byte, error) {
+	r := &reader{b: fn}
+	groups, err := r.u32()
+	if err != nil {
+		return nil, err
+	}
+	for g := uint32(0); g < groups; g++ {
+		if _, err := r.u32(); err != nil { // count
+			return nil, err
+		}
+		if _, err := r.byte(); err != nil { // valtype
+			return nil, err
+		}
+	}
+	out = append(out, fn[:r.pos]...)
+	for r.pos < len(fn) {
+		start := r.pos
+		op, _ := r.byte()
+		if err := r.skipImmediates(op); err != nil {
+			return nil, fmt.Errorf("at offset %d: %w", start, err)
+		}
+		out = append(out, fn[start:r.pos]...)
+		if op == opLoop {
+			out = append(out, check...)
+		}
+	}
+	return out, nil
+}
+
+// skipImmediates advances past op's immediates.
+func (r *reader) skipImmediates(op byte) error {
+	var err error
+	switch {
+	case op == 0x02 || op == 0x03 || op == 0x04: // block, loop, if
+		err = r.blockType()
+	case op == 0x0c || op == 0x0d: // br, br_if
+		_, err = r.u32()
+	case op == 0x0e: // br_table
+		var n uint32
+		if n, err = r.u32(); err == nil {
+			for i := uint32(0); i <= n && err == nil; i++ {
+				_, err = r.u32()
+			}
+		}
+	case op == 0x10 || op == 0x12: // call, return_call
+		_, err = r.u32()
+	case op == 0x11 || op == 0x13: // call_indirect, return_call_indirect
+		if _, err = r.u32(); err == nil {
+			_, err = r.u32()
+		}
+	case op == 0x1c: // select t*
+		var n uint32
+		if n, err = r.u32(); err == nil {
+			_, err = r.take(int(n))
+		}
+	case op >= 0x20 && op <= 0x26: // local.*, global.*, table.get/set
+		_, err = r.u32()
+	case op >= 0x28 && op <= 0x3e: // loads and stores: memarg
+		err = r.memarg()
+	case op == 0x3f || op == 0x40: // memory.size, memory.grow
+		_, err = r.u32()
+	case op == 0x41: // i32.const
+		err = r.sleb(5)
+	case op == 0x42: // i64.const
+		err = r.sleb(10)
+	case op == 0x43:
+		_, err = r.take(4)
+	case op == 0x44:
+		_, err = r.take(8)
+	case op == 0xd0: // ref.null t
+		_, err = r.byte()
+	case op == 0xd2: // ref.func
+		_, err = r.u32()
+	case op == 0xfc:
+		err = r.prefixFC()
+	case op <= 0x01, op == 0x05, op == 0x0b, op == 0x0f, op == 0x1a, op == 0x1b,
+		op >= 0x45 && op <= 0xc4, op == 0xd1:
+		// no immediates
+	default:
+		return fmt.Errorf("%w: opcode 0x%02x", ErrUnsupported, op)
+	}
+	return err
+}
+
+func (r *reader) prefixFC() error {
+	sub, err := r.u32()
+	if err != nil {
+		return err
+	}
+	switch {
+	case sub <= 7: // saturating truncations
+		return nil
+	case sub == 8: // memory.init data, mem
+		if _, err = r.u32(); err == nil {
+			_, err = r.u32()
+		}
+	case sub == 9, sub == 11, sub == 13, sub == 15, sub == 16, sub == 17: // data.drop, memory.fill, elem.drop, table.grow/size/fill
+		_, err = r.u32()
+	case sub == 10, sub == 12, sub == 14: // memory.copy, table.init, table.copy
+		if _, err = r.u32(); err == nil {
+			_, err = r.u32()
+		}
+	default:
+		return fmt.Errorf("%w: 0xfc %d", ErrUnsupported, sub)
+	}
+	return err
+}
+
+// reader decodes the binary format.
+type reader struct {
+	b   []byte
+	pos int
+}
+
+var errShort = errors.New("interrupt: unexpected end of module")
+
+func (r *reader) byte() (byte, error) {
+	if r.pos >= len(r.b) {
+		return 0, errShort
+	}
+	c := r.b[r.pos]
+	r.pos++
+	return c, nil
+}
+
+func (r *reader) take(n int) ([]byte, error) {
+	if n < 0 || r.pos+n > len(r.b) {
+		return nil, errShort
+	}
+	s := r.b[r.pos : r.pos+n]
+	r.pos += n
+	return s, nil
+}
+
+func (r *reader) u32() (uint32, error) {
+	var v uint32
+	for shift := 0; shift < 35; shift += 7 {
+		c, err := r.byte()
+		if err != nil {
+			return 0, err
+		}
+		v |= uint32(c&0x7f) << shift
+		if c&0x80 == 0 {
+			return v, nil
+		}
+	}
+	return 0, errors.New("interrupt: LEB128 too long")
+}
+
+// sleb skips a signed LEB128 of at most max bytes.
+func (r *reader) sleb(max int) error {
+	for i := 0; i < max; i++ {
+		c, err := r.byte()
+		if err != nil {
+			return err
+		}
+		if c&0x80 == 0 {
+			return nil
+		}
+	}
+	return errors.New("interrupt: LEB128 too long")
+}
+
+func (r *reader) blockType() error {
+	if r.pos >= len(r.b) {
+		return errShort
+	}
+	c := r.b[r.pos]
+	if c == 0x40 || (c >= 0x6f && c <= 0x7f) { // empty or a value type
+		r.pos++
+		return nil
+	}
+	return r.sleb(5) // type index as s33
+}
+
+func (r *reader) memarg() error {
+	align, err := r.u32()
+	if err != nil {
+		return err
+	}
+	if align&0x40 != 0 { // multi-memory: memory index follows
+		if _, err := r.u32(); err != nil {
+			return err
+		}
+	}
+	_, err = r.u32()
+	return err
+}
+
+func (r *reader) limits() error {
+	flag, err := r.byte()
+	if err != nil {
+		return err
+	}
+	if _, err := r.u32(); err != nil {
+		return err
+	}
+	if flag&1 != 0 {
+		_, err = r.u32()
+	}
+	return err
+}
+
+func appendU32(b []byte, v uint32) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if v != 0 {
+			b = append(b, c|0x80)
+			continue
+		}
+		return append(b, c)
+	}
+}
+
+func appendS32(b []byte, v int32) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}
+
+func appendName(b []byte, s string) []byte {
+	b = appendU32(b, uint32(len(s)))
+	return append(b, s...)
+}

@@ -1,0 +1,121 @@
+package interrupt
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+// loopModule exports "run", an endless loop, and defines one memory page.
+var loopModule = []byte{
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type: () -> ()
+	0x03, 0x02, 0x01, 0x00, // function 0: type 0
+	0x05, 0x03, 0x01, 0x00, 0x01, // memory: min 1
+	0x07, 0x07, 0x01, 0x03, 'r', 'u', 'n', 0x00, 0x00, // export "run" = func 0
+	0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b, // loop br 0 end end
+}
+
+func TestInterruptStopsAnEndlessLoop(t *testing.T) {
+	out, err := Instrument(loopModule)
+	require.NoError(t, err)
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx) // no close-on-context-done: only the rewrite can stop it
+	defer rt.Close(ctx)
+	mod, err := rt.Instantiate(ctx, out)
+	require.NoError(t, err, "the rewritten module must validate")
+	flag, ok := mod.ExportedGlobal(ExportName).(api.MutableGlobal)
+	require.True(t, ok, "the interrupt flag is exported and mutable")
+	assert.Equal(t, uint64(0), flag.Get())
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := mod.ExportedFunction("run").Call(ctx)
+		done <- err
+	}()
+	flag.Set(1)
+	select {
+	case err := <-done:
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "unreachable")
+	case <-time.After(30 * time.Second):
+		t.Fatal("the loop did not stop after the interrupt flag was set")
+	}
+}
+
+// The slow path exits to Go, so a timer can set the flag even when every
+// processor is busy running looping modules.
+func TestInterruptWorksWithEveryProcessorLooping(t *testing.T) {
+	out, err := Instrument(loopModule)
+	require.NoError(t, err)
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	defer rt.Close(ctx)
+	compiled, err := rt.CompileModule(ctx, out)
+	require.NoError(t, err)
+	const n = 8 // more than the test machine's processors
+	done := make(chan error, n)
+	for i := 0; i < n; i++ {
+		mod, err := rt.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName(""))
+		require.NoError(t, err)
+		flag := mod.ExportedGlobal(ExportName).(api.MutableGlobal)
+		tctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		context.AfterFunc(tctx, func() { flag.Set(1) })
+		go func() {
+			_, err := mod.ExportedFunction("run").Call(ctx)
+			done <- err
+		}()
+	}
+	for i := 0; i < n; i++ {
+		select {
+		case err := <-done:
+			assert.Error(t, err)
+		case <-time.After(60 * time.Second):
+			t.Fatal("timers starved: loops did not stop")
+		}
+	}
+}
+
+func TestRefusesWhatItCannotRewrite(t *testing.T) {
+	noMemory := []byte{
+		0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+		0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+		0x03, 0x02, 0x01, 0x00,
+		0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b,
+	}
+	_, err := Instrument(noMemory)
+	assert.True(t, errors.Is(err, ErrUnsupported), "%v", err)
+
+	simd := append([]byte{}, loopModule[:len(loopModule)-11]...)
+	simd = append(simd, 0x0a, 0x08, 0x01, 0x06, 0x00, 0xfd, 0x0c, 0x00, 0x0b, 0x0b) // a v128 op
+	_, err = Instrument(simd)
+	assert.True(t, errors.Is(err, ErrUnsupported), "%v", err)
+
+	_, err = Instrument([]byte("not wasm"))
+	assert.Error(t, err)
+	_, err = Instrument(loopModule[:len(loopModule)-3])
+	assert.Error(t, err, "a truncated module is an error, not a panic")
+}
+
+func TestCountsImportedGlobals(t *testing.T) {
+	// import "env" "g" global i32 const; import "env" "f" func type 0
+	imports := []byte{0x02, 0x01, 0x03, 'e', 'n', 'v', 0x01, 'g', 0x03, 0x7f, 0x00, 0x03, 'e', 'n', 'v', 0x01, 'f', 0x00, 0x00}
+	imports[1] = 0x02
+	n, err := countImportedGlobals([]section{{id: secImport, body: imports[1:]}})
+	require.NoError(t, err)
+	assert.Equal(t, uint32(1), n)
+}
+
+func TestSignedLEB(t *testing.T) {
+	assert.Equal(t, []byte{0x80, 0x80, 0x01}, appendS32(nil, Budget))
+	assert.Equal(t, []byte{0x7f}, appendS32(nil, -1))
+	assert.Equal(t, []byte{0x3f}, appendS32(nil, 63))
+	assert.Equal(t, []byte{0xc0, 0x00}, appendS32(nil, 64))
+}

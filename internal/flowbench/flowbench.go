@@ -1,0 +1,95 @@
+// Package flowbench benchmarks a plugin's transforms (build_request +
+// parse_response for one flow) twice in one run: inside WebAssembly on the
+// host runtime with every limit on (per-call deadline, memory cap, size caps),
+// and natively through the PDK's same encode/dispatch/decode path. The ratio
+// of the two is the cost of the sandbox.
+package flowbench
+
+import (
+	"context"
+	"sort"
+	"testing"
+	"time"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/pdktest"
+)
+
+// Case is one flow invocation: the request and the processor's canned answer.
+type Case struct {
+	Name        string
+	Flow        v1.Flow
+	Request     pdk.Message
+	Credentials map[string]string
+	Status      int
+	Body        []byte
+}
+
+// transformer adapts a runtime plugin to pdktest.Transformer.
+type transformer struct {
+	ctx context.Context
+	p   *runtime.Plugin
+}
+
+func (t transformer) Manifest() (*v1.Manifest, error) { return t.p.Manifest(), nil }
+func (t transformer) BuildRequest(in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error) {
+	return t.p.BuildRequest(t.ctx, in)
+}
+func (t transformer) ParseResponse(in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error) {
+	return t.p.ParseResponse(t.ctx, in)
+}
+func (t transformer) VerifyWebhook(in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error) {
+	return t.p.VerifyWebhook(t.ctx, in)
+}
+
+// Run benchmarks every case natively ("native/NAME") and in Wasm
+// ("wasm/NAME"), reporting the mean (ns/op) and the median and 99th
+// percentile of single build+parse pairs (p50-µs, p99-µs).
+func Run(b *testing.B, c *pdk.Connector, name string, wasm []byte, cases []Case) {
+	eng, err := runtime.NewEngine(runtime.Options{CacheDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close(context.Background())
+	p, err := eng.Load(context.Background(), name, wasm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	impls := []struct {
+		label string
+		t     pdktest.Transformer
+	}{
+		{"native", pdktest.New(c)},
+		{"wasm", transformer{context.Background(), p}},
+	}
+	for _, tc := range cases {
+		call := pdktest.Call{Flow: tc.Flow, Request: tc.Request, Credentials: tc.Credentials, Status: tc.Status, Body: tc.Body,
+			Headers: map[string]string{"Content-Type": "application/json", "Request-Id": "req_bench"}}
+		for _, impl := range impls {
+			b.Run(impl.label+"/"+tc.Name, func(b *testing.B) {
+				res, err := pdktest.Run(impl.t, call)
+				if err != nil || res.Response == nil {
+					b.Fatalf("case does not parse to a response: err=%v build=%v parse=%v", err, res.GetBuildError(), res.GetParseError())
+				}
+				durations := make([]time.Duration, 0, b.N)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					start := time.Now()
+					if _, err := pdktest.Run(impl.t, call); err != nil {
+						b.Fatal(err)
+					}
+					durations = append(durations, time.Since(start))
+				}
+				b.StopTimer()
+				sort.Slice(durations, func(i, j int) bool { return durations[i] < durations[j] })
+				b.ReportMetric(float64(durations[len(durations)/2].Nanoseconds())/1e3, "p50-µs")
+				b.ReportMetric(float64(durations[len(durations)*99/100].Nanoseconds())/1e3, "p99-µs")
+			})
+		}
+	}
+}
