@@ -75,7 +75,7 @@ var flows = []FlowInfo{
 		func() Message { return new(v1.PaymentServiceSetupRecurringRequest) }, func() Message { return new(v1.PaymentServiceSetupRecurringResponse) }},
 	{v1.Flow_FLOW_INCREMENTAL_AUTHORIZATION, "PaymentService", "IncrementalAuthorization", true,
 		func() Message { return new(v1.PaymentServiceIncrementalAuthorizationRequest) }, func() Message { return new(v1.PaymentServiceIncrementalAuthorizationResponse) }},
-	{v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, "PaymentService", "VerifyRedirectResponse", true,
+	{v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, "PaymentService", "VerifyRedirectResponse", false,
 		func() Message { return new(v1.PaymentServiceVerifyRedirectResponseRequest) }, func() Message { return new(v1.PaymentServiceVerifyRedirectResponseResponse) }},
 	{v1.Flow_FLOW_RECURRING_CHARGE, "RecurringPaymentService", "Charge", true,
 		func() Message { return new(v1.RecurringPaymentServiceChargeRequest) }, func() Message { return new(v1.RecurringPaymentServiceChargeResponse) }},

@@ -82,6 +82,8 @@ type Call struct {
 	Status  int
 	Headers map[string]string
 	Body    []byte
+	// Truncated marks the body as cut at the host's size limit.
+	Truncated bool
 }
 
 // Result is what Run observed.
@@ -176,7 +178,7 @@ func Run(t Transformer, c Call) (*Result, error) {
 	}
 	po, err := t.ParseResponse(&pluginv1.ParseResponseInput{
 		Flow: c.Flow, Request: reqBytes, Context: cc, State: c.State, HttpRequest: res.HTTP,
-		HttpResponse: &pluginv1.HttpResponse{Status: int32(status), Headers: headers, Body: c.Body},
+		HttpResponse: &pluginv1.HttpResponse{Status: int32(status), Headers: headers, Body: c.Body, Truncated: c.Truncated},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("parse_response: %w", err)
