@@ -33,6 +33,7 @@ type GateError struct{ Report *Report }
 // maxGateFailures bounds the failures listed in a GateError's message.
 const maxGateFailures = 5
 
+// Error summarizes the failed checks (the first few, with their messages).
 func (e *GateError) Error() string {
 	failed := e.Report.Failed()
 	var b strings.Builder
