@@ -7,7 +7,7 @@ LISTEN   ?= 127.0.0.1:8080
 PLUGINS  := $(patsubst plugins/%/wasm,%,$(wildcard plugins/*/wasm))
 WASM     := $(patsubst %,bin/plugins/%.wasm,$(PLUGINS))
 
-.PHONY: all build host plugins run test check lint generate check-generate breaking vendor-proto matrix bench clean FORCE
+.PHONY: all build host plugins run test check lint generate check-generate breaking vendor-proto matrix conformance bench clean FORCE
 
 all: build
 
@@ -56,6 +56,20 @@ breaking:
 vendor-proto:
 	cp "$$($(GO) mod download -json github.com/bufbuild/protovalidate@v1.2.2 | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')/proto/protovalidate/buf/validate/validate.proto" third_party/proto/buf/validate/validate.proto
 	chmod 644 third_party/proto/buf/validate/validate.proto
+
+# Regenerates docs/connectors.md (the feature matrix) from the bundled
+# plugins' manifests and conformance results.
+matrix:
+	$(GO) run ./conformance/cmd/matrix
+
+# Runs the conformance suite on every bundled plugin.
+conformance: build
+	@for p in $(PLUGINS); do ./bin/connector-host conformance bin/plugins/$$p.wasm --fixtures plugins/$$p/fixtures || exit 1; done
+
+# Short versions of every benchmark scenario (under 5 minutes); see BENCHMARKS.md.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 1s ./plugins/stripe/ ./host/runtime/
+	$(GO) run ./cmd/bench all --short
 
 clean:
 	rm -rf bin

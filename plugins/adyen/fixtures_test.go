@@ -49,8 +49,10 @@ type fixture struct {
 		Headers  map[string]string `json:"headers"`
 		BodyText string            `json:"body_text"`
 	} `json:"webhook"`
-	NowUnixMs       int64           `json:"now_unix_ms"`
-	SignatureInBody bool            `json:"signature_in_body"`
+	NowUnixMs       int64 `json:"now_unix_ms"`
+	SignatureInBody bool  `json:"signature_in_body"`
+	// SignedValues are values the HMAC covers (for the conformance suite's tampering check).
+	SignedValues    []string        `json:"signed_values"`
 	SignatureHeader string          `json:"signature_header"`
 	ExpectEvents    json.RawMessage `json:"expect_events"`
 }
