@@ -282,7 +282,7 @@ func (c *Config) Validate() error {
 	if c.MetricsListen != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
 			add("metrics_listen: %q is not host:port (leave it empty to serve no metrics)", c.MetricsListen)
-		} else if c.MetricsListen == c.Listen {
+		} else if c.MetricsListen == c.Listen && !strings.HasSuffix(c.Listen, ":0") {
 			add("metrics_listen: must differ from listen (%s)", c.Listen)
 		}
 	}

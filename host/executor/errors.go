@@ -144,6 +144,11 @@ func (s *session) redact(err error) error {
 	}
 	msg := redactText(ce.Message(), s.secrets)
 	out := connect.NewError(ce.Code(), errors.New(msg))
+	for k, vs := range ce.Meta() {
+		for _, v := range vs {
+			out.Meta().Add(k, redactText(v, s.secrets))
+		}
+	}
 	for _, d := range ce.Details() {
 		v, derr := d.Value()
 		if derr != nil {
