@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"connectrpc.com/connect"
@@ -53,6 +54,21 @@ type Host struct {
 	tls       bool
 	metricsLn net.Listener
 	metricsSv *http.Server
+	draining atomic.Bool
+}
+
+// ready reports whether the host should receive traffic: not draining, and
+// every plugin file's first load has ended (ready or failed).
+func (h *Host) ready() bool {
+	if h.draining.Load() {
+		return false
+	}
+	for _, info := range h.registry.List() {
+		if info.State == registry.StateLoading {
+			return false
+		}
+	}
+	return true
 }
 
 // Options are what tests, the command and embedders add to the configuration.
@@ -181,6 +197,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 		ConnectorStatus:    h.connectorStatus,
 		ReadMaxBytes:       cfg.Limits.MaxRequestBytes,
 		MaxConcurrentCalls: cfg.Limits.MaxConcurrentCalls,
+		Ready:              h.ready,
 	})
 
 	protocols := new(http.Protocols)
@@ -339,6 +356,7 @@ func (h *Host) Serve(ctx context.Context, drain time.Duration) error {
 	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
+	h.draining.Store(true)
 	h.log.Info("connector host draining", "timeout", drain)
 	sctx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()

@@ -230,6 +230,10 @@ func TestAPIKeysOverTheWire(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, 200, res.StatusCode)
 	assert.Equal(t, "ok\n", string(body))
+	res, err = http.Get(h.base + "/readyz")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, 200, res.StatusCode, "ready once the plugins loaded, without a key")
 
 	_, err = connectorhostv1connect.NewConnectorServiceClient(http.DefaultClient, h.base).ListConnectors(ctx, connect.NewRequest(&v1.ConnectorServiceListConnectorsRequest{}))
 	assert.Equal(t, connect.CodeUnauthenticated, connect.CodeOf(err))

@@ -181,3 +181,39 @@ func TestSetAndSetConnector(t *testing.T) {
 	assert.Error(t, c.SetConnector("Bad Name", "base_url", "x"))
 	assert.NoError(t, c.Validate())
 }
+
+// The Kubernetes example's config.yaml and Secret variables make a valid configuration.
+func TestKubernetesExampleConfigValidates(t *testing.T) {
+	f, err := os.Open("../../deploy/kubernetes/connector-host.yaml")
+	require.NoError(t, err)
+	defer f.Close()
+	dec := yaml.NewDecoder(f)
+	var cfgText string
+	var environ []string
+	for {
+		var doc struct {
+			Kind       string            `yaml:"kind"`
+			Data       map[string]string `yaml:"data"`
+			StringData map[string]string `yaml:"stringData"`
+		}
+		if err := dec.Decode(&doc); err != nil {
+			break
+		}
+		switch doc.Kind {
+		case "ConfigMap":
+			cfgText = doc.Data["config.yaml"]
+		case "Secret":
+			for k, v := range doc.StringData {
+				environ = append(environ, k+"="+v)
+			}
+		}
+	}
+	require.NotEmpty(t, cfgText)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(cfgText), 0o600))
+	c, err := config.Load(path, environ)
+	require.NoError(t, err)
+	assert.Equal(t, "0.0.0.0:9090", c.MetricsListen)
+	assert.Len(t, c.APIKeys, 1, "API key hashes come from the Secret's CONNECTOR_HOST_API_KEYS")
+	assert.Equal(t, "sk_live_replace_me", c.Accounts[0].Credentials["api_key"])
+}

@@ -46,6 +46,9 @@ type Options struct {
 	// MaxConcurrentCalls caps unary calls in flight (ResourceExhausted past
 	// it, at once, without queueing); 0 is no cap.
 	MaxConcurrentCalls int
+	// Ready reports whether the host should receive traffic (GET /readyz);
+	// nil is always ready.
+	Ready func() bool
 }
 
 // ConnectorStatus is host state reported per connector.
@@ -78,7 +81,9 @@ var ServiceNames = []string{
 	healthServiceName,
 }
 
-// New returns an http.Handler serving every service, plus GET /healthz.
+// New returns an http.Handler serving every service, plus GET /healthz
+// (the process is up) and GET /readyz (it should receive traffic), both
+// without credentials.
 // Mount it at "/" of an HTTP/1.1 + h2c (or TLS) server.
 func New(opts Options) http.Handler {
 	if opts.Logger == nil {
@@ -117,6 +122,15 @@ func New(opts Options) http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if opts.Ready != nil && !opts.Ready() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "not ready")
+			return
+		}
+		fmt.Fprintln(w, "ready")
 	})
 	reflector := grpcreflect.NewStaticReflector(ServiceNames...)
 	ropts := connect.WithInterceptors(outer...)
