@@ -54,7 +54,7 @@ type Host struct {
 	tls       bool
 	metricsLn net.Listener
 	metricsSv *http.Server
-	draining atomic.Bool
+	draining  atomic.Bool
 }
 
 // ready reports whether the host should receive traffic: not draining, and
