@@ -64,11 +64,11 @@ func toStripeAmount(m *v1.Money, field string) (int64, string, error) {
 func fromStripeAmount(amount int64, currency string) (*v1.Money, error) {
 	cur := strings.ToUpper(currency)
 	if !money.Known(cur) {
-		return nil, pdk.InvalidResponse("stripe answered with unknown currency %q", currency)
+		return nil, pdk.InvalidResponse("answered with unknown currency %q", currency)
 	}
 	n, err := stripeExponents.FromProcessor(amount, cur)
 	if err != nil {
-		return nil, pdk.InvalidResponse("stripe amount %d %s: %v", amount, cur, err)
+		return nil, pdk.InvalidResponse("the answer's amount %d %s: %v", amount, cur, err)
 	}
 	return &v1.Money{MinorAmount: n, Currency: cur}, nil
 }

@@ -281,7 +281,7 @@ func checkAmount(want, got *v1.Money, what string) error {
 		return nil
 	}
 	if want.GetCurrency() != got.GetCurrency() || want.GetMinorAmount() != got.GetMinorAmount() {
-		msg := fmt.Sprintf("stripe %s is %d %s, expected %d %s", what, got.GetMinorAmount(), got.GetCurrency(), want.GetMinorAmount(), want.GetCurrency())
+		msg := fmt.Sprintf("%s is %d %s, expected %d %s", what, got.GetMinorAmount(), got.GetCurrency(), want.GetMinorAmount(), want.GetCurrency())
 		return &pdk.Error{
 			Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
 			Message: msg,

@@ -6,7 +6,6 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/pdk"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -442,7 +441,7 @@ func TestAuthorizeErrorClasses(t *testing.T) {
 		{"200 wrong object", 200, refundBody(nil), false, pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := parseErr(t, call{flow: v1.Flow_FLOW_AUTHORIZE, req: authorizeReq(), status: tc.status, body: tc.body})
+			e := parseErr(t, call{flow: v1.Flow_FLOW_AUTHORIZE, req: authorizeReq(), status: tc.status, body: tc.body, trunc: tc.trunc})
 			wantKind(t, e, tc.kind)
 			if tc.noDetail {
 				if e.GetDetail() != nil {
@@ -461,13 +460,28 @@ func TestAuthorizeErrorClasses(t *testing.T) {
 	}
 }
 
+// TestAuthorizeTruncatedAnswer covers a body the host cut at its size limit
+// (pdktest.Call.Truncated): it is never read, even when what arrived happens
+// to parse. A cut success is INVALID_RESPONSE; a cut error answer is
+// classified by its status alone.
 func TestAuthorizeTruncatedAnswer(t *testing.T) {
-	// pdktest.Run has no truncation flag: call the parser directly. A cut
-	// body must never be read, even when what arrived happens to parse.
-	_, err := parseAuthorize(testContext(), authorizeReq(), &pdk.Response{Status: 200, Body: []byte(piBody(nil)), Truncated: true})
-	var pe *pdk.Error
-	if !asPdkError(err, &pe) || pe.Kind != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE {
-		t.Errorf("truncated answer: %v", err)
+	e := parseErr(t, call{flow: v1.Flow_FLOW_AUTHORIZE, req: authorizeReq(), status: 200, body: piBody(nil), trunc: true})
+	wantKind(t, e, pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE)
+	if !strings.Contains(e.GetMessage(), "truncated") || e.GetDetail() != nil {
+		t.Errorf("truncated 200: %v", e)
+	}
+
+	// The same body untruncated is a success: only the flag made it fail.
+	if resp, _ := ok[*v1.PaymentServiceAuthorizeResponse](t, call{flow: v1.Flow_FLOW_AUTHORIZE, req: authorizeReq(), status: 200, body: piBody(nil)}); resp.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+		t.Errorf("untruncated: %v", resp)
+	}
+
+	// A cut error body is not parsed: Stripe's message and code are ignored.
+	body := errorBody(obj{"type": "invalid_request_error", "code": "resource_missing", "message": "No such payment_intent"})
+	e = parseErr(t, call{flow: v1.Flow_FLOW_AUTHORIZE, req: authorizeReq(), status: 500, body: body, trunc: true})
+	wantKind(t, e, pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE)
+	if d := e.GetDetail(); d.GetCode() != v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE || d.GetConnector().GetCode() != "" || d.GetConnector().GetHttpStatus() != 500 {
+		t.Errorf("truncated 500: %v", e)
 	}
 }
 

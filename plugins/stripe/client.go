@@ -50,7 +50,9 @@ func post(c *pdk.Context, path, idempotencyKey string, f *form.Values) (*pluginv
 		Build(), nil
 }
 
-// get builds a GET with an optional query.
+// get builds a GET with an optional query. A GET only reads (Get,
+// RefundService.Get, VerifyRedirectResponse, DisputeService.Get), so it is
+// marked safe to retry: the host may repeat it after a timeout or a 429/5xx.
 func get(c *pdk.Context, path string, query *form.Values) (*pluginv1.HttpRequest, error) {
 	if query != nil && query.Len() > 0 {
 		path += "?" + string(query.Encode())
@@ -59,7 +61,7 @@ func get(c *pdk.Context, path string, query *form.Values) (*pluginv1.HttpRequest
 	if err != nil {
 		return nil, err
 	}
-	return r.Build(), nil
+	return r.Idempotent().Build(), nil
 }
 
 // objectPath joins a collection path and an object id, escaping the id and

@@ -45,7 +45,7 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 		return nil, a.Err.pluginError()
 	}
 	if obj := str(a.Obj, "object"); obj != "" && obj != "customer" {
-		return nil, pdk.InvalidResponse("stripe answered with a %q object where a customer was expected", obj)
+		return nil, pdk.InvalidResponse("answered with a %q object where a customer was expected", obj)
 	}
 	id, err := requireID(a.Obj, "customer")
 	if err != nil {
@@ -68,7 +68,7 @@ var tokenizeHandler = pdk.Handler[*v1.PaymentMethodServiceTokenizeRequest, *v1.P
 func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) (*pluginv1.HttpRequest, error) {
 	card := req.GetPaymentMethod().GetCard()
 	if card == nil {
-		return nil, pdk.Unsupported("stripe: only cards can be tokenized")
+		return nil, pdk.Unsupported("only cards can be tokenized")
 	}
 	key := optionalMerchantID(c, "tokenize", req.GetMerchantRequestId())
 	f := form.New()
@@ -116,7 +116,7 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 		return out, nil
 	}
 	if obj := str(a.Obj, "object"); obj != "" && obj != "payment_method" {
-		return nil, pdk.InvalidResponse("stripe answered with a %q object where a payment_method was expected", obj)
+		return nil, pdk.InvalidResponse("answered with a %q object where a payment_method was expected", obj)
 	}
 	id, err := requireID(a.Obj, "payment_method")
 	if err != nil {

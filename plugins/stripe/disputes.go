@@ -27,7 +27,7 @@ type dispute struct {
 // parseDispute reads a Dispute object.
 func parseDispute(v *fastjson.Value) (*dispute, error) {
 	if obj := str(v, "object"); obj != "" && obj != "dispute" {
-		return nil, pdk.InvalidResponse("stripe answered with a %q object where a dispute was expected", obj)
+		return nil, pdk.InvalidResponse("answered with a %q object where a dispute was expected", obj)
 	}
 	id, err := requireID(v, "dispute")
 	if err != nil {

@@ -83,14 +83,18 @@ func (e *apiError) paymentError() *v1.PaymentError {
 	return pe
 }
 
+// fallbackMessage is the unified message for an error answer without a
+// message: Stripe's code or type, else the HTTP status. Like every message
+// the plugin writes, it does not name Stripe: the host prefixes errors with
+// the connector's name.
 func fallbackMessage(e *apiError) string {
 	switch {
 	case e.Code != "":
-		return "stripe: " + e.Code
+		return e.Code
 	case e.Type != "":
-		return "stripe: " + e.Type
+		return e.Type
 	default:
-		return fmt.Sprintf("stripe answered HTTP %d", e.HTTPStatus)
+		return fmt.Sprintf("HTTP %d without an error message", e.HTTPStatus)
 	}
 }
 
@@ -131,7 +135,7 @@ func (e *apiError) errorKind() pluginv1.ErrorKind {
 // three-layer detail attached.
 func (e *apiError) pluginError() *pdk.Error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "stripe: HTTP %d", e.HTTPStatus)
+	fmt.Fprintf(&b, "HTTP %d", e.HTTPStatus)
 	for _, s := range []string{e.Type, e.Code, e.DeclineCode} {
 		if s != "" {
 			b.WriteString(" " + s)

@@ -32,7 +32,8 @@ type call struct {
 	body    string
 	headers map[string]string
 	creds   map[string]string
-	trunc   bool
+	// trunc marks the body as cut at the host's response size limit.
+	trunc bool
 }
 
 func run(t *testing.T, c call) *pdktest.Result {
@@ -47,7 +48,7 @@ func run(t *testing.T, c call) *pdktest.Result {
 	}
 	res, err := pdktest.Run(pdktest.New(New()), pdktest.Call{
 		Flow: c.flow, Request: c.req, Credentials: creds, BaseURL: testBaseURL, Now: testNow,
-		Status: c.status, Headers: headers, Body: []byte(c.body),
+		Status: c.status, Headers: headers, Body: []byte(c.body), Truncated: c.trunc,
 	})
 	if err != nil {
 		t.Fatalf("run %v: %v", c.flow, err)
@@ -55,6 +56,8 @@ func run(t *testing.T, c call) *pdktest.Result {
 	if res.HTTP != nil {
 		checkRequestHygiene(t, res.HTTP)
 	}
+	checkNoConnectorPrefix(t, res.BuildError.GetMessage())
+	checkNoConnectorPrefix(t, res.ParseError.GetMessage())
 	if res.Response != nil {
 		b, err := protojson.Marshal(res.Response)
 		if err != nil {
@@ -120,8 +123,8 @@ func parseErr(t *testing.T, c call) *pluginv1.PluginError {
 }
 
 // checkRequestHygiene asserts what every request must satisfy: the API key
-// only in a secret Authorization header, the pinned Stripe-Version, and an
-// idempotency key on every POST.
+// only in a secret Authorization header, the pinned Stripe-Version, an
+// idempotency key on every POST, and reads marked safe to retry.
 func checkRequestHygiene(t *testing.T, r *pluginv1.HttpRequest) {
 	t.Helper()
 	if got := pdktest.HeaderValue(r, "Authorization"); got != "Bearer "+testAPIKey && got != "" {
@@ -157,8 +160,15 @@ func checkRequestHygiene(t *testing.T, r *pluginv1.HttpRequest) {
 		if got := pdktest.HeaderValue(r, "Content-Type"); got != formContentType {
 			t.Errorf("Content-Type = %q", got)
 		}
-	} else if pdktest.HeaderValue(r, idempotencyHeader) != "" {
-		t.Errorf("%s carries an idempotency key", r.GetMethod())
+	} else {
+		// Reads (Get, RefundService.Get, VerifyRedirectResponse, which the
+		// ABI counts as non-mutating) carry no key but are safe to retry.
+		if pdktest.HeaderValue(r, idempotencyHeader) != "" {
+			t.Errorf("%s carries an idempotency key", r.GetMethod())
+		}
+		if !r.GetIdempotent() {
+			t.Errorf("%s %s is not marked safe to retry", r.GetMethod(), r.GetUrl())
+		}
 	}
 }
 
@@ -231,8 +241,12 @@ func wantKind(t *testing.T, e *pluginv1.PluginError, kind pluginv1.ErrorKind) {
 	}
 }
 
-// testContext is a Context for calling handlers directly.
-func testContext() *pdk.Context {
-	c := (&pdktest.Call{Credentials: map[string]string{credAPIKey: testAPIKey}, BaseURL: testBaseURL, Now: testNow}).Context()
-	return pdk.NewContext(v1.Flow_FLOW_UNSPECIFIED, c, nil)
+// checkNoConnectorPrefix fails when an error message starts with the
+// connector's name: the host prefixes every plugin error with "stripe: "
+// itself, so a plugin prefix would read "stripe: stripe ...".
+func checkNoConnectorPrefix(t *testing.T, msg string) {
+	t.Helper()
+	if strings.HasPrefix(strings.ToLower(msg), "stripe") {
+		t.Errorf("message %q starts with the connector's name; the host adds it", msg)
+	}
 }

@@ -30,7 +30,7 @@ type intent struct {
 // the connector layer of a last_payment_error.
 func parseIntent(v *fastjson.Value, httpStatus int, requestID string, secrets []string) (*intent, error) {
 	if obj := str(v, "object"); obj != "" && obj != "payment_intent" {
-		return nil, pdk.InvalidResponse("stripe answered with a %q object where a payment_intent was expected", obj)
+		return nil, pdk.InvalidResponse("answered with a %q object where a payment_intent was expected", obj)
 	}
 	id, err := requireID(v, "payment_intent")
 	if err != nil {

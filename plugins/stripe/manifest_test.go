@@ -77,3 +77,26 @@ func TestPaymentMethodsDeclaredAreImplemented(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowsMutateAsTheABISays builds every flow's request (the stripe-mock
+// cases, without sending them): a flow the ABI counts as mutating POSTs with
+// an Idempotency-Key; any other flow (Get, RefundService.Get,
+// VerifyRedirectResponse, DisputeService.Get) is a GET without one.
+func TestFlowsMutateAsTheABISays(t *testing.T) {
+	seen := map[v1.Flow]bool{}
+	for _, tc := range e2eCases() {
+		info, err := abi.Lookup(tc.flow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := build(t, tc.flow, tc.req)
+		if post := r.GetMethod() == "POST"; post != info.Mutating || post != (pdktest.HeaderValue(r, idempotencyHeader) != "") {
+			t.Errorf("%s (%s): %s with Idempotency-Key %q; the ABI says mutating=%v", tc.name, info.Name(), r.GetMethod(),
+				pdktest.HeaderValue(r, idempotencyHeader), info.Mutating)
+		}
+		seen[tc.flow] = true
+	}
+	if !seen[v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE] {
+		t.Error("no VerifyRedirectResponse case")
+	}
+}

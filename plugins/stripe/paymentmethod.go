@@ -134,7 +134,7 @@ func methodFor(pm *v1.PaymentMethod) (methodSpec, error) {
 		if m.Wallet.GetPaypal() != nil {
 			return methodSpec{Type: "paypal", Name: "PayPal", Redirect: true, Mandate: false}, nil
 		}
-		return methodSpec{}, pdk.Unsupported("stripe: encrypted Apple Pay / Google Pay payloads are not supported; create a Stripe payment method with Stripe.js and send it as payment_method.token")
+		return methodSpec{}, pdk.Unsupported("encrypted Apple Pay / Google Pay payloads are not supported; create a Stripe payment method with Stripe.js and send it as payment_method.token")
 	case *v1.PaymentMethod_BankRedirect:
 		switch m.BankRedirect.GetKind() {
 		case v1.BankRedirectKind_BANK_REDIRECT_KIND_IDEAL:
@@ -154,7 +154,7 @@ func methodFor(pm *v1.PaymentMethod) (methodSpec, error) {
 		case v1.BankRedirectKind_BANK_REDIRECT_KIND_ONLINE_BANKING_FPX:
 			return methodSpec{Type: "fpx", Name: "FPX", Redirect: true}, nil
 		}
-		return methodSpec{}, pdk.Unsupported("stripe: bank redirect %v is not supported", m.BankRedirect.GetKind())
+		return methodSpec{}, pdk.Unsupported("bank redirect %v is not supported", m.BankRedirect.GetKind())
 	case *v1.PaymentMethod_BankDebit:
 		switch m.BankDebit.GetKind() {
 		case v1.BankDebitKind_BANK_DEBIT_KIND_SEPA:
@@ -166,7 +166,7 @@ func methodFor(pm *v1.PaymentMethod) (methodSpec, error) {
 		case v1.BankDebitKind_BANK_DEBIT_KIND_BECS:
 			return methodSpec{Type: "au_becs_debit", Name: "BECS Direct Debit", Mandate: true, needName: true, needEmail: true}, nil
 		}
-		return methodSpec{}, pdk.Unsupported("stripe: bank debit %v is not supported", m.BankDebit.GetKind())
+		return methodSpec{}, pdk.Unsupported("bank debit %v is not supported", m.BankDebit.GetKind())
 	case *v1.PaymentMethod_PayLater:
 		switch m.PayLater.GetKind() {
 		case v1.PayLaterKind_PAY_LATER_KIND_KLARNA:
@@ -176,7 +176,7 @@ func methodFor(pm *v1.PaymentMethod) (methodSpec, error) {
 		case v1.PayLaterKind_PAY_LATER_KIND_AFFIRM:
 			return methodSpec{Type: "affirm", Name: "Affirm", Redirect: true}, nil
 		}
-		return methodSpec{}, pdk.Unsupported("stripe: pay later %v is not supported", m.PayLater.GetKind())
+		return methodSpec{}, pdk.Unsupported("pay later %v is not supported", m.PayLater.GetKind())
 	case *v1.PaymentMethod_Voucher:
 		switch m.Voucher.GetKind() {
 		case v1.VoucherKind_VOUCHER_KIND_BOLETO:
@@ -186,15 +186,15 @@ func methodFor(pm *v1.PaymentMethod) (methodSpec, error) {
 		case v1.VoucherKind_VOUCHER_KIND_KONBINI:
 			return methodSpec{Type: "konbini", Name: "Konbini", needName: true, needEmail: true}, nil
 		}
-		return methodSpec{}, pdk.Unsupported("stripe: voucher %v is not supported", m.Voucher.GetKind())
+		return methodSpec{}, pdk.Unsupported("voucher %v is not supported", m.Voucher.GetKind())
 	case *v1.PaymentMethod_BankTransfer:
-		return methodSpec{}, pdk.Unsupported("stripe: bank transfers are not supported by this plugin")
+		return methodSpec{}, pdk.Unsupported("bank transfers are not supported by this plugin")
 	case *v1.PaymentMethod_Upi:
-		return methodSpec{}, pdk.Unsupported("stripe: UPI is not supported by this plugin")
+		return methodSpec{}, pdk.Unsupported("UPI is not supported by this plugin")
 	case nil:
 		return methodSpec{}, pdk.InvalidRequest("payment_method", "is required")
 	}
-	return methodSpec{}, pdk.Unsupported("stripe: payment method %T is not supported", pm.GetMethod())
+	return methodSpec{}, pdk.Unsupported("payment method %T is not supported", pm.GetMethod())
 }
 
 // writeMethodData writes the method-specific fields of payment_method_data

@@ -72,7 +72,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		return nil, err
 	}
 	if spec.Type != "" && !setupTypes[spec.Type] {
-		return nil, pdk.Unsupported("stripe: %s cannot be stored for recurring payments", spec.Name)
+		return nil, pdk.Unsupported("%s cannot be stored for recurring payments", spec.Name)
 	}
 	f.SetIf("customer", customerID(c, req.GetCustomer(), req.GetState()))
 	switch {
@@ -114,7 +114,7 @@ type setupIntent struct {
 // payment method's id (what RecurringCharge sends as payment_method).
 func parseSetupIntent(v *fastjson.Value, httpStatus int, requestID string, secrets []string) (*setupIntent, error) {
 	if obj := str(v, "object"); obj != "" && obj != "setup_intent" {
-		return nil, pdk.InvalidResponse("stripe answered with a %q object where a setup_intent was expected", obj)
+		return nil, pdk.InvalidResponse("answered with a %q object where a setup_intent was expected", obj)
 	}
 	id, err := requireID(v, "setup_intent")
 	if err != nil {
@@ -263,7 +263,7 @@ func parseRecurringRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeR
 		return nil, a.Err.pluginError()
 	}
 	if obj := str(a.Obj, "object"); obj != "" && obj != "payment_method" {
-		return nil, pdk.InvalidResponse("stripe answered with a %q object where a payment_method was expected", obj)
+		return nil, pdk.InvalidResponse("answered with a %q object where a payment_method was expected", obj)
 	}
 	id, err := requireID(a.Obj, "payment_method")
 	if err != nil {

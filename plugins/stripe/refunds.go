@@ -84,7 +84,7 @@ var refundFailureCodes = map[string]v1.ErrorCode{
 // parseRefund reads a Refund object.
 func parseRefund(v *fastjson.Value, httpStatus int, requestID string) (*refund, error) {
 	if obj := str(v, "object"); obj != "" && obj != "refund" {
-		return nil, pdk.InvalidResponse("stripe answered with a %q object where a refund was expected", obj)
+		return nil, pdk.InvalidResponse("answered with a %q object where a refund was expected", obj)
 	}
 	id, err := requireID(v, "refund")
 	if err != nil {

@@ -24,17 +24,17 @@ func readAnswer(res *pdk.Response, secrets []string) (*answer, error) {
 	var p fastjson.Parser
 	if res.Status >= 200 && res.Status < 300 {
 		if res.Truncated {
-			return nil, pdk.InvalidResponse("stripe answer (HTTP %d) was truncated", res.Status)
+			return nil, pdk.InvalidResponse("the answer (HTTP %d) was truncated", res.Status)
 		}
 		if len(bytes.TrimSpace(res.Body)) == 0 {
-			return nil, pdk.InvalidResponse("stripe answered HTTP %d with an empty body", res.Status)
+			return nil, pdk.InvalidResponse("answered HTTP %d with an empty body", res.Status)
 		}
 		v, err := p.ParseBytes(res.Body)
 		if err != nil {
-			return nil, pdk.InvalidResponse("stripe answered HTTP %d with a body that is not JSON: %v", res.Status, err)
+			return nil, pdk.InvalidResponse("answered HTTP %d with a body that is not JSON: %v", res.Status, err)
 		}
 		if v.Type() != fastjson.TypeObject {
-			return nil, pdk.InvalidResponse("stripe answered HTTP %d with JSON %s, not an object", res.Status, v.Type())
+			return nil, pdk.InvalidResponse("answered HTTP %d with JSON %s, not an object", res.Status, v.Type())
 		}
 		a.Obj = v
 		return a, nil
@@ -57,7 +57,7 @@ func readAnswer(res *pdk.Response, secrets []string) (*answer, error) {
 func requireID(v *fastjson.Value, what string) (string, error) {
 	id := str(v, "id")
 	if id == "" {
-		return "", pdk.InvalidResponse("stripe %s answer has no id", what)
+		return "", pdk.InvalidResponse("the %s answer has no id", what)
 	}
 	return id, nil
 }

@@ -31,8 +31,28 @@ var mock struct {
 	dir  string
 }
 
+// cleanups are what shared fixtures started by tests (a host using
+// stripe-mock) registered with atExit; TestMain runs them, last first,
+// before it stops stripe-mock.
+var cleanups struct {
+	sync.Mutex
+	funcs []func()
+}
+
+// atExit registers f to run once all tests have finished.
+func atExit(f func()) {
+	cleanups.Lock()
+	defer cleanups.Unlock()
+	cleanups.funcs = append(cleanups.funcs, f)
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
+	cleanups.Lock()
+	for i := len(cleanups.funcs) - 1; i >= 0; i-- {
+		cleanups.funcs[i]()
+	}
+	cleanups.Unlock()
 	if mock.cmd != nil && mock.cmd.Process != nil {
 		_ = mock.cmd.Process.Kill()
 		_ = mock.cmd.Wait()

@@ -62,6 +62,8 @@ func verify(t *testing.T, body []byte, headers map[string]string, creds map[stri
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkNoConnectorPrefix(t, out.GetRejection().GetMessage())
+	checkNoConnectorPrefix(t, out.GetError().GetMessage())
 	return out
 }
 
