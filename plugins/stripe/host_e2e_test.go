@@ -547,15 +547,6 @@ func TestHostWebhooks(t *testing.T) {
 	}
 }
 
-func signatureOf(w *v1.WebhookRequest) string {
-	for _, h := range w.GetHeaders() {
-		if h.GetName() == "Stripe-Signature" {
-			return h.GetValue()
-		}
-	}
-	return ""
-}
-
 // TestHostErrors checks plugin errors reach the caller through the host
 // typed, with the connector named once, and without secrets.
 func TestHostErrors(t *testing.T) {
@@ -965,6 +956,16 @@ func stripeEvent(id, typ string, created time.Time, obj map[string]any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// signatureOf is the webhook's Stripe-Signature header.
+func signatureOf(w *v1.WebhookRequest) string {
+	for _, h := range w.GetHeaders() {
+		if h.GetName() == "Stripe-Signature" {
+			return h.GetValue()
+		}
+	}
+	return ""
 }
 
 // payment is what every payment answer carries.
