@@ -260,6 +260,9 @@ func (r *Registry) ready(ctx context.Context, e *entry, m *v1.Manifest, sha stri
 		return
 	}
 	e.plugin = p
+	if p != nil {
+		go p.Warm(p.PoolSize())
+	}
 	e.manifest, e.sha, e.state, e.loadErr, e.loadedAt = m, sha, StateReady, "", time.Now()
 	e.mu.Unlock()
 	if old != nil {
@@ -374,6 +377,7 @@ func (r *Registry) activate(ctx context.Context, e *entry) (*runtime.Plugin, err
 		return winner, nil
 	}
 	e.plugin = p
+	go p.Warm(p.PoolSize())
 	if p.SHA256() != sha {
 		// The file changed since its manifest was read; the watcher will report it.
 		e.manifest, e.sha = p.Manifest(), p.SHA256()

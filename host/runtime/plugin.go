@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -32,9 +33,12 @@ type Plugin struct {
 	log      *slog.Logger
 	obs      Observer
 
-	// slots bounds live instances; idle holds instances ready for a call.
+	// slots bounds calls in progress; idle holds instances ready for a call;
+	// live counts instances (idle, busy or starting), which Warm keeps within
+	// the pool size.
 	slots chan struct{}
 	idle  chan *instance
+	live  atomic.Int32
 
 	mu       sync.Mutex
 	refs     int
@@ -112,8 +116,7 @@ func (p *Plugin) close() {
 	for {
 		select {
 		case inst := <-p.idle:
-			inst.close(ctx)
-			p.obs.InstanceStopped(p.name, "closed")
+			p.stop(ctx, inst, "closed")
 			continue
 		default:
 		}
@@ -195,12 +198,39 @@ func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte,
 	switch {
 	case inst.calls >= p.limits.MaxCallsPerInstance:
 		p.discard(ctx, inst, "recycled_calls")
+		go p.Warm(1)
 	case uint64(inst.mem.Size()) > p.limits.RecycleMemoryBytes:
 		p.discard(ctx, inst, "recycled_memory")
+		go p.Warm(1)
 	default:
 		p.release(ctx, inst)
 	}
 	return out, nil
+}
+
+// PoolSize is the most instances this plugin runs at once.
+func (p *Plugin) PoolSize() int { return cap(p.slots) }
+
+// Warm starts up to n idle instances ahead of demand, as far as free pool
+// slots allow, so calls do not pay an instance's start-up (tens of
+// milliseconds for a Go plugin). The host warms a pool when a plugin is
+// activated and replaces recycled instances this way.
+func (p *Plugin) Warm(n int) {
+	for i := 0; i < n && int(p.live.Load()) < cap(p.slots); i++ {
+		select {
+		case p.slots <- struct{}{}:
+		default:
+			return // the pool is busy or full: no room to warm
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), p.limits.CallTimeout)
+		inst, err := p.newInstance(ctx)
+		cancel()
+		if err != nil {
+			<-p.slots
+			return
+		}
+		p.release(context.Background(), inst)
+	}
 }
 
 // acquire takes a pool slot and an idle instance, or starts a new one.
@@ -240,25 +270,34 @@ func (p *Plugin) acquire(ctx context.Context, export string) (*instance, *Fault)
 	return inst, nil
 }
 
-// release returns a healthy instance to the pool.
+// release returns a healthy instance to the pool and frees its slot.
 func (p *Plugin) release(ctx context.Context, inst *instance) {
 	p.mu.Lock()
 	closed := p.closed
 	p.mu.Unlock()
 	if closed {
-		inst.close(ctx)
-		p.obs.InstanceStopped(p.name, "closed")
+		p.stop(ctx, inst, "closed")
 	} else {
-		p.idle <- inst
+		select {
+		case p.idle <- inst:
+		default: // never more idle instances than the pool size
+			p.stop(ctx, inst, "surplus")
+		}
 	}
 	<-p.slots
 }
 
 // discard closes an instance and frees its slot.
 func (p *Plugin) discard(ctx context.Context, inst *instance, reason string) {
-	inst.close(ctx)
-	p.obs.InstanceStopped(p.name, reason)
+	p.stop(ctx, inst, reason)
 	<-p.slots
+}
+
+// stop closes an instance and accounts for it.
+func (p *Plugin) stop(ctx context.Context, inst *instance, reason string) {
+	inst.close(ctx)
+	p.live.Add(-1)
+	p.obs.InstanceStopped(p.name, reason)
 }
 
 // newInstance instantiates the module and runs its _initialize.
@@ -310,6 +349,7 @@ func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
 		_ = mod.Close(ctx)
 		return nil, fmt.Errorf("does not export its memory as %q", abi.ExportMemory)
 	}
+	p.live.Add(1)
 	p.obs.InstanceStarted(p.name, time.Since(start))
 	return inst, nil
 }
