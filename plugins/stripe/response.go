@@ -16,6 +16,18 @@ type answer struct {
 	Err       *apiError
 }
 
+// maxAnswerBytes bounds the answers the plugin parses. Stripe's objects are a
+// few KB even with expansions; parsing megabytes of JSON would exhaust the
+// sandbox's memory (fastjson keeps a node per value), so a larger answer is
+// refused before parsing.
+const maxAnswerBytes = 256 << 10
+
+// isJSONObject reports whether body starts (after white space) with '{'.
+func isJSONObject(body []byte) bool {
+	b := bytes.TrimLeft(body, " \t\r\n")
+	return len(b) > 0 && b[0] == '{'
+}
+
 // readAnswer parses Stripe's answer. A 2xx answer must be a complete JSON
 // object, else InvalidResponse. An error status becomes Err, with Stripe's
 // error object when the body has one. secrets are redacted from messages.
@@ -29,6 +41,12 @@ func readAnswer(res *pdk.Response, secrets []string) (*answer, error) {
 		if len(bytes.TrimSpace(res.Body)) == 0 {
 			return nil, pdk.InvalidResponse("answered HTTP %d with an empty body", res.Status)
 		}
+		if len(res.Body) > maxAnswerBytes {
+			return nil, pdk.InvalidResponse("answered HTTP %d with %d bytes, more than any Stripe object (limit %d)", res.Status, len(res.Body), maxAnswerBytes)
+		}
+		if !isJSONObject(res.Body) {
+			return nil, pdk.InvalidResponse("answered HTTP %d with a body that is not a JSON object", res.Status)
+		}
 		v, err := p.ParseBytes(res.Body)
 		if err != nil {
 			return nil, pdk.InvalidResponse("answered HTTP %d with a body that is not JSON: %v", res.Status, err)
@@ -40,7 +58,7 @@ func readAnswer(res *pdk.Response, secrets []string) (*answer, error) {
 		return a, nil
 	}
 	var e *fastjson.Value
-	if !res.Truncated {
+	if !res.Truncated && len(res.Body) <= maxAnswerBytes && isJSONObject(res.Body) {
 		if v, err := p.ParseBytes(res.Body); err == nil {
 			e = object(v, "error")
 		}

@@ -106,6 +106,9 @@ func parseSignatureHeader(h string) (int64, []string, *pdk.Rejection) {
 // normalizeEvent turns a verified Stripe Event into a unified event.
 // Types the plugin does not normalize are returned as EVENT_KIND_OTHER.
 func normalizeEvent(body []byte) (*v1.Event, *pdk.Rejection) {
+	if len(body) > maxAnswerBytes || !isJSONObject(body) {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the webhook body is not a JSON object of a plausible size")
+	}
 	var p fastjson.Parser
 	v, err := p.ParseBytes(body)
 	if err != nil || v.Type() != fastjson.TypeObject {
