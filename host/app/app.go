@@ -55,6 +55,9 @@ type Host struct {
 	metricsLn net.Listener
 	metricsSv *http.Server
 	draining  atomic.Bool
+	// cancelCalls cancels every call's context: past the drain deadline,
+	// calls still in flight are abandoned rather than waited for.
+	cancelCalls context.CancelFunc
 }
 
 // ready reports whether the host should receive traffic: not draining, and
@@ -217,8 +220,12 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 	}
 	cleanups = append(cleanups, func() { ln.Close() })
 	h.ln, h.tls = ln, tlsCfg != nil
+	callsCtx, cancelCalls := context.WithCancel(context.WithoutCancel(ctx))
+	h.cancelCalls = cancelCalls
+	cleanups = append(cleanups, cancelCalls)
 	h.srv = &http.Server{
 		Handler: h.handler, Protocols: protocols, TLSConfig: tlsCfg,
+		BaseContext:       func(net.Listener) context.Context { return callsCtx },
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 1 << 20,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -336,8 +343,8 @@ func (h *Host) MetricsAddr() string {
 func (h *Host) Registry() *registry.Registry { return h.registry }
 
 // Serve serves until ctx ends, then stops accepting connections, waits up
-// to drain for in-flight calls to finish, and releases every plugin,
-// pooled connection and exporter.
+// to drain for in-flight calls to finish, cancels those still running, and
+// releases every plugin, pooled connection and exporter.
 func (h *Host) Serve(ctx context.Context, drain time.Duration) error {
 	errc := make(chan error, 2)
 	go func() {
@@ -361,6 +368,14 @@ func (h *Host) Serve(ctx context.Context, drain time.Duration) error {
 	sctx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
 	shutErr := h.srv.Shutdown(sctx)
+	if shutErr != nil {
+		// The drain deadline passed: fail the calls still in flight (their
+		// callers see Canceled) instead of waiting for them.
+		h.log.Warn("drain deadline passed; canceling calls in flight", "timeout", drain)
+		h.cancelCalls()
+		_ = h.srv.Close()
+	}
+	h.cancelCalls()
 	if h.metricsSv != nil {
 		_ = h.metricsSv.Shutdown(sctx)
 	}

@@ -67,7 +67,7 @@ func hostConfig(t *testing.T, names ...string) *config.Config {
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.PluginsDir = pluginDir(t, names...)
-	cfg.CacheDir = t.TempDir()
+	cfg.CacheDir = codeCache
 	cfg.Plugins.CallTimeout = 5 * time.Second
 	return cfg
 }
@@ -89,7 +89,7 @@ func launch(t *testing.T, cfg *config.Config, opts app.Options) *running {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- h.Serve(ctx, 5*time.Second) }()
+	go func() { done <- h.Serve(ctx, cfg.DrainTimeout) }()
 	var once sync.Once
 	var stopErr error
 	r := &running{base: "http://" + h.Addr(), host: h, stop: func() error {
@@ -107,6 +107,7 @@ type fakeProcessor struct {
 	requests atomic.Int32
 	mu       sync.Mutex
 	status   int
+	headers  []http.Header
 	auth     []string
 	bodies   []string
 	arrived  chan string   // receives the body of each held request
@@ -121,6 +122,7 @@ func newFakeProcessor(t *testing.T) *fakeProcessor {
 		b, _ := io.ReadAll(r.Body)
 		p.mu.Lock()
 		p.auth = append(p.auth, r.Header.Get("Authorization"))
+		p.headers = append(p.headers, r.Header.Clone())
 		p.bodies = append(p.bodies, string(b))
 		status, hold := p.status, p.hold
 		p.mu.Unlock()
@@ -158,6 +160,17 @@ func (p *fakeProcessor) sawAuth() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.auth...)
+}
+
+// sawHeader returns the values of a header across every request received.
+func (p *fakeProcessor) sawHeader(name string) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, h := range p.headers {
+		out = append(out, h.Values(name)...)
+	}
+	return out
 }
 
 func (p *fakeProcessor) sawBodies() []string {
@@ -688,4 +701,44 @@ func hmacHex(secret string, body []byte) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
 	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// Past the drain deadline, calls still in flight are canceled and the host
+// stops; it does not wait for a processor that never answers.
+func TestDrainDeadlineCancelsCallsInFlight(t *testing.T) {
+	proc := newFakeProcessor(t)
+	proc.hold = func(body string) bool { return body == "slow" }
+	cfg := hostConfig(t, "faulty")
+	cfg.Connectors["faulty"] = config.Connector{BaseURL: proc.srv.URL}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	h, err := app.New(ctx, cfg, app.Options{})
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() { done <- h.Serve(ctx, 200*time.Millisecond) }()
+	require.NoError(t, h.Registry().WaitLoaded(ctx))
+	client := connectorhostv1connect.NewPaymentServiceClient(&http.Client{Transport: &http.Transport{}}, "http://"+h.Addr())
+	inflight := make(chan error, 1)
+	go func() {
+		_, err := client.Authorize(context.Background(), withHeaders(authorizeRequest("slow"), "x-connector", "faulty", "x-connector-auth", "{}"))
+		inflight <- err
+	}()
+	<-proc.arrived
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "drain: context deadline exceeded")
+	case <-time.After(20 * time.Second):
+		t.Fatal("Serve waited for a call past its drain deadline")
+	}
+	assert.Less(t, time.Since(start), 10*time.Second)
+	select {
+	case err := <-inflight:
+		require.Error(t, err, "the abandoned call fails")
+	case <-time.After(20 * time.Second):
+		t.Fatal("the call in flight was not ended")
+	}
+	assert.Equal(t, int32(1), proc.requests.Load(), "a canceled call is not retried")
 }
