@@ -8,10 +8,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -86,6 +89,7 @@ type testPKI struct {
 	ca                            *x509.Certificate
 	caKey                         *ecdsa.PrivateKey
 	client                        tls.Certificate
+	clientCertPEM, clientKeyPEM   string
 	serverCert, serverKey, caFile string
 }
 
@@ -105,7 +109,9 @@ func newTestPKI(t *testing.T) *testPKI {
 	cert, key := p.issue(t, 2, "127.0.0.1", x509.ExtKeyUsageServerAuth)
 	p.serverCert, p.serverKey = p.write(t, "server.pem", "CERTIFICATE", cert), p.write(t, "server-key.pem", "EC PRIVATE KEY", key)
 	cert, key = p.issue(t, 3, "shop-backend", x509.ExtKeyUsageClientAuth)
-	p.client, err = tls.X509KeyPair(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: key}))
+	p.clientCertPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert}))
+	p.clientKeyPEM = string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: key}))
+	p.client, err = tls.X509KeyPair([]byte(p.clientCertPEM), []byte(p.clientKeyPEM))
 	require.NoError(t, err)
 	return p
 }
@@ -163,4 +169,49 @@ func TestTLSAndClientCertificates(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "no cleartext on a TLS port")
+}
+
+// A processor that requires mutual TLS gets the client certificate carried
+// in the call's credentials (tls_client_cert, tls_client_key); its CA comes
+// from egress.ca_file.
+func TestClientCertificateFromCredentials(t *testing.T) {
+	pki := newTestPKI(t)
+	serverPair, err := tls.LoadX509KeyPair(pki.serverCert, pki.serverKey)
+	require.NoError(t, err)
+	seen := make(chan string, 8)
+	proc := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		seen <- r.TLS.PeerCertificates[0].Subject.CommonName
+		io.WriteString(w, "{}")
+	}))
+	proc.TLS = &tls.Config{Certificates: []tls.Certificate{serverPair}, ClientCAs: pki.pool, ClientAuth: tls.RequireAndVerifyClientCert}
+	proc.StartTLS()
+	defer proc.Close()
+
+	cfg := hostConfig(t, "leaky")
+	cfg.Egress.CAFile = pki.caFile
+	cfg.Egress.Retry.MaxAttempts = 1
+	cfg.Connectors["leaky"] = config.Connector{BaseURL: proc.URL}
+	h := launch(t, cfg, app.Options{})
+	client := connectorhostv1connect.NewPaymentServiceClient(http.DefaultClient, h.base)
+	creds := func(cert, key string) string {
+		b, _ := json.Marshal(map[string]string{"api_key": testAPIKey, "tls_client_cert": cert, "tls_client_key": key})
+		return string(b)
+	}
+	authorize := func(auth string) error {
+		_, err := client.Authorize(context.Background(), withHeaders(cardRequest("order_mtls"), "x-connector", "leaky", "x-connector-auth", auth))
+		return err
+	}
+
+	require.NoError(t, authorize(creds(pki.clientCertPEM, pki.clientKeyPEM)))
+	assert.Equal(t, "shop-backend", <-seen, "the processor saw the credentials' client certificate")
+
+	err = authorize(creds(pki.clientCertPEM, "-----BEGIN EC PRIVATE KEY-----\nbm90IGEga2V5\n-----END EC PRIVATE KEY-----\n"))
+	assert.Equal(t, connect.CodeInvalidArgument, connect.CodeOf(err))
+	assert.Contains(t, err.Error(), "tls_client_cert and tls_client_key are not a usable PEM certificate and private key")
+	assert.NotContains(t, err.Error(), "bm90IGEga2V5")
+
+	err = authorize(`{"api_key":"` + testAPIKey + `"}`)
+	require.Error(t, err, "without a client certificate the processor refuses the connection")
+	assert.Equal(t, connect.CodeUnavailable, connect.CodeOf(err), "%v", err)
 }
