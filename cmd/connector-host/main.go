@@ -189,7 +189,7 @@ func serve(args []string, stderr io.Writer, environ []string) int {
 	log := newLogger(stderr, cfg.LogLevel)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	h, err := app.New(ctx, cfg, app.Options{Logger: log})
+	h, err := app.New(ctx, cfg, app.Options{Logger: log, Version: version})
 	if err != nil {
 		log.Error("start failed", "error", err)
 		return 1

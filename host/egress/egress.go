@@ -304,6 +304,8 @@ func (c *Client) Do(ctx context.Context, r Request) (*pluginv1.HttpResponse, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, st.Retry.Budget)
 	defer cancel()
+	var res *pluginv1.HttpResponse
+	var aerr *Error
 	for attempt := 1; ; attempt++ {
 		var ticket *breaker.Ticket
 		if c.opts.Breakers != nil {
@@ -312,35 +314,41 @@ func (c *Client) Do(ctx context.Context, r Request) (*pluginv1.HttpResponse, err
 				var oe *breaker.OpenError
 				errors.As(err, &oe)
 				c.obs.Rejected(r.Connector, "circuit_open")
-				return nil, &Error{Kind: KindCircuitOpen, Connector: r.Connector, Msg: oe.Error(), Attempts: attempt - 1, RetryAfter: oe.RetryAfter, Err: err}
+				if attempt > 1 {
+					// The breaker opened during this call: report what the
+					// processor did rather than the breaker.
+					return c.finish(res, aerr, attempt-1)
+				}
+				return nil, &Error{Kind: KindCircuitOpen, Connector: r.Connector, Msg: oe.Error(), RetryAfter: oe.RetryAfter, Err: err}
 			}
 			ticket = t
 		}
-		res, aerr := c.attempt(ctx, rt, r, u, st, attempt)
+		res, aerr = c.attempt(ctx, rt, r, u, st, attempt)
 		ticket.Done(breakerOutcome(res, aerr))
 		reason, wait, retry := c.retryable(r, st, res, aerr, attempt)
 		if deadline, ok := ctx.Deadline(); retry && ok && wait >= time.Until(deadline) {
 			retry = false // the wait would outlast the budget
 		}
 		if !retry {
-			if aerr != nil {
-				aerr.Attempts = attempt
-				return nil, aerr
-			}
-			return res, nil
+			return c.finish(res, aerr, attempt)
 		}
 		c.obs.Retry(r.Connector, reason)
 		c.log.LogAttrs(ctx, slog.LevelWarn, "retrying processor call",
 			slog.String("connector", r.Connector), slog.Int("attempt", attempt), slog.String("reason", reason),
 			slog.Duration("backoff", wait), slog.String("host", u.Host))
 		if err := c.opts.Sleep(ctx, wait); err != nil {
-			if aerr != nil {
-				aerr.Attempts = attempt
-				return nil, aerr
-			}
-			return res, nil
+			return c.finish(res, aerr, attempt)
 		}
 	}
+}
+
+// finish returns the last attempt's answer or error.
+func (c *Client) finish(res *pluginv1.HttpResponse, err *Error, attempts int) (*pluginv1.HttpResponse, error) {
+	if err != nil {
+		err.Attempts = attempts
+		return nil, err
+	}
+	return res, nil
 }
 
 // attempt makes one exchange with the processor.

@@ -561,3 +561,17 @@ func mustParse(t *testing.T, raw string) *url.URL {
 	require.NoError(t, err)
 	return u
 }
+
+// When the breaker opens between two attempts of a call, the call reports
+// what the processor did, not the breaker.
+func TestBreakerOpeningMidCallReportsTheProcessorsAnswer(t *testing.T) {
+	p := newProcessor(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) })
+	set := breaker.NewSet(breaker.Options{Settings: func(string) breaker.Settings { return breaker.Settings{FailureThreshold: 1} }})
+	c := newClient(t, egress.Options{Breakers: set, Sleep: (&sleeps{}).Sleep})
+	res, err := c.Do(context.Background(), request(p.srv.URL, true))
+	require.NoError(t, err)
+	assert.Equal(t, int32(503), res.GetStatus())
+	assert.Equal(t, int32(1), p.requests.Load(), "the breaker opened after the first failure: no retry was sent")
+	_, err = c.Do(context.Background(), request(p.srv.URL, true))
+	assert.Equal(t, egress.KindCircuitOpen, kindOf(t, err))
+}
