@@ -264,4 +264,3 @@ func soak(ctx context.Context, o options, total, interval time.Duration) error {
 func buildBenchPlugin(out string) error {
 	return goBuildWasm("./internal/benchplugin", out)
 }
-
