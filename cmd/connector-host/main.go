@@ -26,6 +26,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/connectorhost/connector-host/conformance"
 	"github.com/connectorhost/connector-host/host/app"
 	"github.com/connectorhost/connector-host/host/config"
 )
@@ -189,7 +190,11 @@ func serve(args []string, stderr io.Writer, environ []string) int {
 	log := newLogger(stderr, cfg.LogLevel)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	h, err := app.New(ctx, cfg, app.Options{Logger: log, Version: version})
+	opts := app.Options{Logger: log, Version: version}
+	if cfg.RequireConformance {
+		opts.Gate = conformance.Gate(conformance.Options{FixturesRoot: cfg.ConformanceFixtures, Logger: log})
+	}
+	h, err := app.New(ctx, cfg, opts)
 	if err != nil {
 		log.Error("start failed", "error", err)
 		return 1

@@ -58,6 +58,8 @@ type Host struct {
 	// cancelCalls cancels every call's context: past the drain deadline,
 	// calls still in flight are abandoned rather than waited for.
 	cancelCalls context.CancelFunc
+	// gated: every version serving passed the conformance gate.
+	gated bool
 }
 
 // ready reports whether the host should receive traffic: not draining, and
@@ -193,7 +195,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 	}
 	keys := auth.New(cfg.APIKeyHashes())
 	known := func(name string) bool { _, ok := reg.Get(name); return ok }
-	h = &Host{cfg: cfg, log: log, engine: engine, registry: reg, egress: eg, breakers: breakers, metrics: m, tracing: tp}
+	h = &Host{gated: opts.Gate != nil, cfg: cfg, log: log, engine: engine, registry: reg, egress: eg, breakers: breakers, metrics: m, tracing: tp}
 	h.handler = server.New(server.Options{
 		Executor: x, Registry: reg, BaseURLs: baseURLs, Logger: log,
 		Interceptors:       []connect.Interceptor{otel, m.Interceptor(known), keys.Interceptor()},
@@ -325,7 +327,7 @@ func (h *Host) connectorStatus(name string) server.ConnectorStatus {
 	case breaker.HalfOpen:
 		st = v1.BreakerState_BREAKER_STATE_HALF_OPEN
 	}
-	return server.ConnectorStatus{BreakerState: int32(st)}
+	return server.ConnectorStatus{BreakerState: int32(st), ConformancePassed: h.gated}
 }
 
 // Addr is the address the API listens on.

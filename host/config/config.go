@@ -41,6 +41,8 @@ type Config struct {
 	LogLevel string `yaml:"log_level" help:"debug, info, warn or error"`
 	// RequireConformance refuses to serve a plugin version that fails the conformance suite.
 	RequireConformance bool `yaml:"require_conformance" help:"refuse plugin versions that fail the conformance suite"`
+	// ConformanceFixtures holds NAME/fixtures/*.json for each plugin, for the conformance gate.
+	ConformanceFixtures string `yaml:"conformance_fixtures" help:"directory holding NAME/fixtures for each plugin (the conformance gate's cases)"`
 	// EagerPlugins activates every plugin at start instead of on first use.
 	EagerPlugins bool `yaml:"eager_plugins" help:"activate every plugin at start instead of on first use"`
 	// DrainTimeout is how long shutdown waits for in-flight calls.
@@ -288,6 +290,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PluginsDir == "" {
 		add("plugins_dir: must be set")
+	}
+	if c.RequireConformance && c.ConformanceFixtures == "" {
+		add("conformance_fixtures: must be set when require_conformance is true (the directory holding NAME/fixtures)")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

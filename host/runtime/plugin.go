@@ -40,6 +40,9 @@ type Plugin struct {
 	idle  chan *instance
 	live  atomic.Int32
 
+	// warming tracks Warm calls so close waits for them before closing the runtime.
+	warming sync.WaitGroup
+
 	mu       sync.Mutex
 	refs     int
 	retiring bool
@@ -112,6 +115,7 @@ func (p *Plugin) close() {
 	}
 	done := p.done
 	p.mu.Unlock()
+	p.warming.Wait() // a warm-up in progress must not race the runtime's close
 	ctx := context.Background()
 	for {
 		select {
@@ -208,6 +212,12 @@ func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte,
 	return out, nil
 }
 
+func (p *Plugin) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
 // PoolSize is the most instances this plugin runs at once.
 func (p *Plugin) PoolSize() int { return cap(p.slots) }
 
@@ -216,7 +226,15 @@ func (p *Plugin) PoolSize() int { return cap(p.slots) }
 // milliseconds for a Go plugin). The host warms a pool when a plugin is
 // activated and replaces recycled instances this way.
 func (p *Plugin) Warm(n int) {
-	for i := 0; i < n && int(p.live.Load()) < cap(p.slots); i++ {
+	p.mu.Lock()
+	if p.closed || p.retiring {
+		p.mu.Unlock()
+		return
+	}
+	p.warming.Add(1)
+	p.mu.Unlock()
+	defer p.warming.Done()
+	for i := 0; i < n && int(p.live.Load()) < cap(p.slots) && !p.isClosed(); i++ {
 		select {
 		case p.slots <- struct{}{}:
 		default:
