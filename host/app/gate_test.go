@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectorhost/connector-host/conformance"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/gen/connectorhost/v1/connectorhostv1connect"
-	"github.com/connectorhost/connector-host/conformance"
 	"github.com/connectorhost/connector-host/host/app"
 	"github.com/connectorhost/connector-host/host/config"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
