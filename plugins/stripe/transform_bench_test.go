@@ -27,14 +27,19 @@ const succeededIntent = `{
 }`
 
 // BenchmarkTransforms measures Stripe build_request + parse_response in Wasm
-// (all limits on) beside the same handlers compiled natively.
+// (all limits on) beside the same handlers compiled natively: a full-sized
+// card authorization, a sync, and every declared flow's happy-path fixture.
 func BenchmarkTransforms(b *testing.B) {
 	wasm, err := os.ReadFile(wasmbuild.Build(b, "./plugins/stripe/wasm", "stripe"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	creds := map[string]string{"api_key": "sk_test_bench"}
-	flowbench.Run(b, stripe.New(), "stripe", wasm, []flowbench.Case{
+	fixtures, err := flowbench.FixtureCases("fixtures")
+	if err != nil {
+		b.Fatal(err)
+	}
+	flowbench.Run(b, stripe.New(), "stripe", wasm, append([]flowbench.Case{
 		{
 			Name: "authorize_card", Flow: v1.Flow_FLOW_AUTHORIZE, Credentials: creds, Status: 200, Body: []byte(succeededIntent),
 			Request: &v1.PaymentServiceAuthorizeRequest{
@@ -53,5 +58,5 @@ func BenchmarkTransforms(b *testing.B) {
 			Name: "get", Flow: v1.Flow_FLOW_GET, Credentials: creds, Status: 200, Body: []byte(succeededIntent),
 			Request: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pi_3MtwBwLkdIwHu7ix28a3tqPa"},
 		},
-	})
+	}, fixtures...))
 }
