@@ -72,12 +72,19 @@ func latency(ctx context.Context, o options) error {
 	}
 	fmt.Fprintf(w, "### Added latency (open loop at a share of the host's max, %s per phase)\n\n", o.duration)
 	fmt.Fprintln(w, "| load | rate/s | direct p50 | direct p99 | host p50 | host p99 | added p50 | added p99 | host errors |\n|---|---|---|---|---|---|---|---|---|")
+	var errs []string
 	for _, share := range []float64{0.1, 0.5, 0.9} {
 		rate := m.Rate() * share
 		dr := openLoop(ctx, direct, rate, o.duration, 4096)
 		hr := openLoop(ctx, via, rate, o.duration, 4096)
 		fmt.Fprintf(w, "| %.0f%% | %.0f | %s | %s | %s | %s | **%s** | **%s** | %d |\n", share*100, rate,
 			ms(dr.Pct(.5)), ms(dr.Pct(.99)), ms(hr.Pct(.5)), ms(hr.Pct(.99)), ms(hr.Pct(.5)-dr.Pct(.5)), ms(hr.Pct(.99)-dr.Pct(.99)), hr.Errors)
+		if hr.FirstErr != "" {
+			errs = append(errs, fmt.Sprintf("at %.0f%%: `%s`", share*100, hr.FirstErr))
+		}
+	}
+	for _, e := range errs {
+		fmt.Fprintf(w, "\nfirst host error %s", e)
 	}
 	fmt.Fprintln(w)
 	return nil

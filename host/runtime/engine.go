@@ -33,7 +33,7 @@ type Limits struct {
 	MaxOutputBytes int
 	// PoolSize is the most instances of one plugin alive at once (default GOMAXPROCS).
 	PoolSize int
-	// MaxCallsPerInstance recycles an instance after this many calls (default 10000).
+	// MaxCallsPerInstance recycles an instance after this many calls (default 50000).
 	MaxCallsPerInstance int
 	// RecycleMemoryBytes recycles an instance whose memory has grown past this (default 3/4 of MemoryBytes).
 	RecycleMemoryBytes uint64
@@ -56,7 +56,7 @@ func (l Limits) withDefaults() Limits {
 		l.PoolSize = runtime.GOMAXPROCS(0)
 	}
 	if l.MaxCallsPerInstance == 0 {
-		l.MaxCallsPerInstance = 10000
+		l.MaxCallsPerInstance = 50000
 	}
 	if l.RecycleMemoryBytes == 0 {
 		l.RecycleMemoryBytes = l.MemoryBytes / 4 * 3

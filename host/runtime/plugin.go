@@ -234,20 +234,25 @@ func (p *Plugin) Warm(n int) {
 	p.warming.Add(1)
 	p.mu.Unlock()
 	defer p.warming.Done()
+	// Warming takes no call slot: calls keep every slot while an instance
+	// starts beside them.
 	for i := 0; i < n && int(p.live.Load()) < cap(p.slots) && !p.isClosed(); i++ {
-		select {
-		case p.slots <- struct{}{}:
-		default:
-			return // the pool is busy or full: no room to warm
-		}
 		ctx, cancel := context.WithTimeout(context.Background(), p.limits.CallTimeout)
 		inst, err := p.newInstance(ctx)
 		cancel()
 		if err != nil {
-			<-p.slots
 			return
 		}
-		p.release(context.Background(), inst)
+		if p.isClosed() {
+			p.stop(context.Background(), inst, "closed")
+			return
+		}
+		select {
+		case p.idle <- inst:
+		default:
+			p.stop(context.Background(), inst, "surplus")
+			return
+		}
 	}
 }
 
