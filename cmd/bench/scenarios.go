@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -230,10 +232,17 @@ func scale(ctx context.Context, o options, countsFlag string) error {
 			hc := httpClient(4)
 			start := time.Now()
 			errs := 0
+			var firstErr error
 			for i := 0; i < n; i++ {
 				if err := hostCaller(h.URL(), fmt.Sprintf("bench%03d", i), hc)(ctx, int64(i)); err != nil {
 					errs++
+					if firstErr == nil {
+						firstErr = err
+					}
 				}
+			}
+			if firstErr != nil {
+				fmt.Fprintf(os.Stderr, "scale: %d plugins (%s): first error: %v\n", n, label, firstErr)
 			}
 			activate := time.Since(start)
 			after := h.RSS()
@@ -246,7 +255,11 @@ func scale(ctx context.Context, o options, countsFlag string) error {
 }
 
 func soak(ctx context.Context, o options, total, interval time.Duration) error {
-	fake, h, _, err := stripeHost(o)
+	metricsAddr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	fake, h, _, err := stripeHost(o, "--metrics-listen", metricsAddr)
 	if err != nil {
 		return err
 	}
@@ -256,13 +269,13 @@ func soak(ctx context.Context, o options, total, interval time.Duration) error {
 	via := hostCaller(h.URL(), "stripe", hc)
 	rate := maxRate(ctx, o, via).Rate() / 2
 	w := o.out
-	fmt.Fprintf(w, "### Soak: %s at %.0f calls/s (half the max)\n\n| minute | calls | errors | p50 | p99 | RSS | threads |\n|---|---|---|---|---|---|---|\n", total, rate)
+	fmt.Fprintf(w, "### Soak: %s at %.0f calls/s (half the max)\n\n| minute | calls | errors | p50 | p99 | RSS | goroutines | threads |\n|---|---|---|---|---|---|---|---|\n", total, rate)
 	var sent, errs int64
 	for elapsed := time.Duration(0); elapsed < total; elapsed += interval {
 		r := openLoop(ctx, via, rate, interval, 4096)
 		sent += r.Sent
 		errs += r.Errors
-		fmt.Fprintf(w, "| %.1f | %d | %d | %s | %s | %.0f MiB | %d |\n", (elapsed + interval).Minutes(), r.Sent, r.Errors, ms(r.Pct(.5)), ms(r.Pct(.99)), h.RSS(), h.Threads())
+		fmt.Fprintf(w, "| %.1f | %d | %d | %s | %s | %.0f MiB | %s | %d |\n", (elapsed + interval).Minutes(), r.Sent, r.Errors, ms(r.Pct(.5)), ms(r.Pct(.99)), h.RSS(), goroutines(hc, metricsAddr), h.Threads())
 	}
 	fmt.Fprintf(w, "\nTotal: %d calls, %d errors.\n\n", sent, errs)
 	return nil
@@ -270,4 +283,20 @@ func soak(ctx context.Context, o options, total, interval time.Duration) error {
 
 func buildBenchPlugin(out string) error {
 	return goBuildWasm("./internal/benchplugin", out)
+}
+
+// goroutines reads go_goroutines from the host's /metrics.
+func goroutines(hc *http.Client, addr string) string {
+	res, err := hc.Get("http://" + addr + "/metrics")
+	if err != nil {
+		return "n/a"
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "go_goroutines "); ok {
+			return v
+		}
+	}
+	return "n/a"
 }

@@ -134,7 +134,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 	}
 	cleanups = append(cleanups, func() { _ = engine.Close(context.WithoutCancel(ctx)) })
 	reg, err := registry.New(ctx, registry.Options{
-		Dir: cfg.PluginsDir, Engine: engine, CacheDir: cacheDir, Logger: log, Eager: cfg.EagerPlugins,
+		Dir: cfg.PluginsDir, Engine: engine, CacheDir: cacheDir, Logger: log, Eager: cfg.EagerPlugins, IdleTimeout: cfg.Plugins.IdleTimeout,
 		Gate: opts.Gate, OnEvent: func(ev registry.Event) {
 			m.PluginEvent(ev)
 			if opts.OnPluginEvent != nil {

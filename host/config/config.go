@@ -93,6 +93,7 @@ type PluginLimits struct {
 	MemoryMiB   int           `yaml:"memory_mib" help:"memory cap of each plugin instance, in MiB"`
 	CallTimeout time.Duration `yaml:"call_timeout" help:"deadline of one plugin transform"`
 	PoolSize    int           `yaml:"pool_size" help:"most instances of one plugin alive at once (0: GOMAXPROCS)"`
+	IdleTimeout time.Duration `yaml:"idle_timeout" help:"release a plugin's compiled code and instances after this long unused (0: never)"`
 }
 
 // EgressPolicy is how a connector's calls to its processor are made. In a
@@ -346,6 +347,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Plugins.CallTimeout < time.Millisecond || c.Plugins.CallTimeout > time.Minute {
 		add("plugin_limits.call_timeout: %v must be between 1ms and 1m", c.Plugins.CallTimeout)
+	}
+	if c.Plugins.IdleTimeout < 0 {
+		add("plugin_limits.idle_timeout: %v must not be negative", c.Plugins.IdleTimeout)
 	}
 	if c.Plugins.PoolSize < 0 {
 		add("plugin_limits.pool_size: %d must not be negative", c.Plugins.PoolSize)

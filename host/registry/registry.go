@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -69,6 +70,10 @@ type Options struct {
 	Debounce time.Duration
 	// OnEvent, when set, is called after each load, failure and unload.
 	OnEvent func(Event)
+	// IdleTimeout deactivates a plugin unused for this long: its compiled code
+	// and instances are released and the next call activates it again from
+	// the on-disk cache. Zero keeps activated plugins for good.
+	IdleTimeout time.Duration
 }
 
 // LoadState is where a connector is in loading.
@@ -122,7 +127,8 @@ type entry struct {
 	loadedAt  time.Time
 	ready     chan struct{} // closed when the first load attempt ends
 	readyOnce sync.Once
-	activate  sync.Mutex // serialises activation
+	activate  sync.Mutex   // serialises activation
+	lastUsed  atomic.Int64 // Unix nanoseconds of the last Acquire
 }
 
 // New scans opts.Dir and starts loading every plugin in the background.
@@ -171,7 +177,59 @@ func New(ctx context.Context, opts Options) (*Registry, error) {
 			r.load(context.WithoutCancel(ctx), e)
 		}()
 	}
+	if opts.IdleTimeout > 0 {
+		r.wg.Add(1)
+		go r.janitor(opts.IdleTimeout)
+	}
 	return r, nil
+}
+
+// janitor deactivates idle plugins until the registry closes.
+func (r *Registry) janitor(idle time.Duration) {
+	defer r.wg.Done()
+	t := time.NewTicker(max(idle/4, time.Second))
+	defer t.Stop()
+	for {
+		select {
+		case <-r.closed:
+			return
+		case <-t.C:
+			r.DeactivateIdle(idle)
+		}
+	}
+}
+
+// DeactivateIdle releases the compiled code and instances of every active
+// plugin not acquired for at least idle, keeping its manifest (it stays
+// listed and ready); calls in flight finish first. It returns how many it
+// deactivated.
+func (r *Registry) DeactivateIdle(idle time.Duration) int {
+	r.mu.RLock()
+	entries := make([]*entry, 0, len(r.entries))
+	for _, e := range r.entries {
+		entries = append(entries, e)
+	}
+	r.mu.RUnlock()
+	cutoff := time.Now().Add(-idle).UnixNano()
+	n := 0
+	for _, e := range entries {
+		e.activate.Lock()
+		e.mu.Lock()
+		p := e.plugin
+		if p != nil && e.lastUsed.Load() <= cutoff {
+			e.plugin = nil
+		} else {
+			p = nil
+		}
+		e.mu.Unlock()
+		e.activate.Unlock()
+		if p != nil {
+			p.Retire()
+			n++
+			r.log.Info("plugin deactivated after being idle", "connector", e.name, "idle_timeout", idle)
+		}
+	}
+	return n
 }
 
 // entry returns the entry for name, creating it in the loading state.
@@ -330,6 +388,7 @@ func (r *Registry) Acquire(ctx context.Context, name string) (*runtime.Plugin, f
 	case <-ctx.Done():
 		return nil, nil, fmt.Errorf("connector %q is still loading: %w", name, ctx.Err())
 	}
+	e.lastUsed.Store(time.Now().UnixNano())
 	for attempt := 0; attempt < 3; attempt++ {
 		e.mu.Lock()
 		p, state, loadErr := e.plugin, e.state, e.loadErr

@@ -192,3 +192,21 @@ func TestGateRefusesPlugin(t *testing.T) {
 	_, _, err = r.Acquire(context.Background(), "faulty")
 	assert.ErrorIs(t, err, registry.ErrNotReady)
 }
+
+func TestIdlePluginsAreDeactivatedAndComeBack(t *testing.T) {
+	r, _, _ := setup(t, false)
+	_, err := call(context.Background(), r, "ok")
+	require.NoError(t, err)
+	info, _ := r.Get("faulty")
+	require.True(t, info.Active)
+
+	assert.Zero(t, r.DeactivateIdle(time.Hour), "used a moment ago: kept")
+	assert.Equal(t, 1, r.DeactivateIdle(0))
+	info, _ = r.Get("faulty")
+	assert.False(t, info.Active, "deactivated")
+	assert.Equal(t, registry.StateReady, info.State, "still listed and ready")
+
+	m, err := call(context.Background(), r, "ok")
+	require.NoError(t, err, "the next call activates it again")
+	assert.Equal(t, "faulty", m.GetName())
+}

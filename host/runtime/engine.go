@@ -84,7 +84,15 @@ type Options struct {
 	CacheDir string
 	Logger   *slog.Logger
 	Observer Observer
+
+	contextDoneChecks bool
 }
+
+// ContextDoneChecks makes the engine rely on wazero's close-on-context-done
+// instead of the host's loop-head instrumentation. Both enforce the same
+// deadlines; this one costs Go plugins several times the transform time. It
+// exists for comparison benchmarks.
+func ContextDoneChecks(o *Options) { o.contextDoneChecks = true }
 
 // Engine compiles and loads plugins. It is safe for concurrent use.
 type Engine struct {
@@ -142,8 +150,9 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 	// module the rewriter cannot handle falls back to wazero's
 	// close-on-context-done (correct, but it exits to Go at every loop).
 	instrumented, ierr := interrupt.Instrument(wasm)
-	useInterrupt := ierr == nil
+	useInterrupt := ierr == nil && !e.opts.contextDoneChecks
 	switch {
+	case e.opts.contextDoneChecks:
 	case errors.Is(ierr, interrupt.ErrUnsupported):
 		e.log.Warn("plugin uses instructions the interrupt rewriter does not handle; using wazero's slower deadline checks", "plugin", name, "error", ierr)
 	case ierr != nil:

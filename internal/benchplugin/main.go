@@ -44,6 +44,7 @@ func init() {
 		Manifest: &v1.Manifest{
 			Name: name, Version: "1.0.0", DisplayName: "Bench " + name,
 			SandboxBaseUrl: "https://bench.test", EgressHosts: []string{"bench.test"}, IdempotencyHeader: "Idempotency-Key",
+			CredentialFields: []*v1.CredentialField{{Name: "api_key", Secret: true, Required: true}},
 		},
 		Flows: pdk.Flows{Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{Build: build, Parse: parse}},
 	})

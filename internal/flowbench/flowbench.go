@@ -45,26 +45,39 @@ func (t transformer) VerifyWebhook(in *pluginv1.VerifyWebhookInput) (*pluginv1.V
 	return t.p.VerifyWebhook(t.ctx, in)
 }
 
-// Run benchmarks every case natively ("native/NAME") and in Wasm
-// ("wasm/NAME"), reporting the mean (ns/op) and the median and 99th
-// percentile of single build+parse pairs (p50-µs, p99-µs).
+// Run benchmarks every case natively ("native/NAME"), in Wasm with the host's
+// deadline instrumentation ("wasm/NAME"), and in Wasm with wazero's
+// close-on-context-done instead ("wasm-ctxdone/NAME"), reporting the mean
+// (ns/op) and the median and 99th percentile of single build+parse pairs
+// (p50-µs, p99-µs). "wasm-parallel/NAME" runs the Wasm case from every
+// processor at once: its ns/op is the inverse of the transform throughput.
 func Run(b *testing.B, c *pdk.Connector, name string, wasm []byte, cases []Case) {
-	eng, err := runtime.NewEngine(runtime.Options{CacheDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
+	load := func(opts ...func(*runtime.Options)) *runtime.Plugin {
+		o := runtime.Options{CacheDir: b.TempDir()}
+		for _, f := range opts {
+			f(&o)
+		}
+		eng, err := runtime.NewEngine(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = eng.Close(context.Background()) })
+		p, err := eng.Load(context.Background(), name, wasm)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(p.Close)
+		p.Warm(p.PoolSize())
+		return p
 	}
-	defer eng.Close(context.Background())
-	p, err := eng.Load(context.Background(), name, wasm)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer p.Close()
+	p := load()
 	impls := []struct {
 		label string
 		t     pdktest.Transformer
 	}{
 		{"native", pdktest.New(c)},
 		{"wasm", transformer{context.Background(), p}},
+		{"wasm-ctxdone", transformer{context.Background(), load(runtime.ContextDoneChecks)}},
 	}
 	for _, tc := range cases {
 		call := pdktest.Call{Flow: tc.Flow, Request: tc.Request, Credentials: tc.Credentials, Status: tc.Status, Body: tc.Body,
@@ -91,5 +104,16 @@ func Run(b *testing.B, c *pdk.Connector, name string, wasm []byte, cases []Case)
 				b.ReportMetric(float64(durations[len(durations)*99/100].Nanoseconds())/1e3, "p99-µs")
 			})
 		}
+		b.Run("wasm-parallel/"+tc.Name, func(b *testing.B) {
+			t := transformer{context.Background(), p}
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := pdktest.Run(t, call); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
 	}
 }
