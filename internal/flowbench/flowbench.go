@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	"github.com/connectorhost/connector-host/conformance"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/runtime"
 	"github.com/connectorhost/connector-host/pdk"
@@ -26,23 +26,6 @@ type Case struct {
 	Credentials map[string]string
 	Status      int
 	Body        []byte
-}
-
-// transformer adapts a runtime plugin to pdktest.Transformer.
-type transformer struct {
-	ctx context.Context
-	p   *runtime.Plugin
-}
-
-func (t transformer) Manifest() (*v1.Manifest, error) { return t.p.Manifest(), nil }
-func (t transformer) BuildRequest(in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error) {
-	return t.p.BuildRequest(t.ctx, in)
-}
-func (t transformer) ParseResponse(in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error) {
-	return t.p.ParseResponse(t.ctx, in)
-}
-func (t transformer) VerifyWebhook(in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error) {
-	return t.p.VerifyWebhook(t.ctx, in)
 }
 
 // Run benchmarks every case natively ("native/NAME"), in Wasm with the host's
@@ -76,8 +59,8 @@ func Run(b *testing.B, c *pdk.Connector, name string, wasm []byte, cases []Case)
 		t     pdktest.Transformer
 	}{
 		{"native", pdktest.New(c)},
-		{"wasm", transformer{context.Background(), p}},
-		{"wasm-ctxdone", transformer{context.Background(), load(runtime.ContextDoneChecks)}},
+		{"wasm", conformance.PluginTransformer(context.Background(), p)},
+		{"wasm-ctxdone", conformance.PluginTransformer(context.Background(), load(runtime.ContextDoneChecks))},
 	}
 	for _, tc := range cases {
 		call := pdktest.Call{Flow: tc.Flow, Request: tc.Request, Credentials: tc.Credentials, Status: tc.Status, Body: tc.Body,
@@ -105,7 +88,7 @@ func Run(b *testing.B, c *pdk.Connector, name string, wasm []byte, cases []Case)
 			})
 		}
 		b.Run("wasm-parallel/"+tc.Name, func(b *testing.B) {
-			t := transformer{context.Background(), p}
+			t := conformance.PluginTransformer(context.Background(), p)
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if _, err := pdktest.Run(t, call); err != nil {
