@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
 // rewriteJSON decodes body, calls fn on every object member and array
 // element (key is the member name, "" for elements), replaces the value with
 // fn's result when it reports a change, and re-encodes. Numbers keep their
-// exact text. It returns the new body and how many values changed.
+// exact text. Members are visited in key order, so callers that stop at the
+// first match see the same value every run. It returns the new body and how
+// many values changed.
 func rewriteJSON(body []byte, fn func(key string, v any) (any, bool)) ([]byte, int, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -27,8 +31,8 @@ func rewriteJSON(body []byte, fn func(key string, v any) (any, bool)) ([]byte, i
 		}
 		switch t := v.(type) {
 		case map[string]any:
-			for k, e := range t {
-				t[k] = walk(k, e)
+			for _, k := range slices.Sorted(maps.Keys(t)) {
+				t[k] = walk(k, t[k])
 			}
 		case []any:
 			for i, e := range t {
