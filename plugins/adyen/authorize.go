@@ -6,8 +6,9 @@ import (
 	"github.com/connectorhost/connector-host/pdk"
 )
 
-// buildAuthorize builds POST /payments.
-func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pluginv1.HttpRequest, error) {
+// postPayments builds POST /payments from a request's plan, with the
+// idempotency key derived from op and the merchant's id.
+func postPayments(c *pdk.Context, op, merchantID string, plan func(credentials) (*paymentPlan, error)) (*pluginv1.HttpRequest, error) {
 	cr, err := requireCredentials(c)
 	if err != nil {
 		return nil, err
@@ -16,11 +17,16 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	if err != nil {
 		return nil, err
 	}
-	p, err := authorizePlan(c, cr, req)
+	p, err := plan(cr)
 	if err != nil {
 		return nil, err
 	}
-	return post(base+"/payments", cr, idempotencyKey("authorize", req.GetMerchantTransactionId()), p.body()), nil
+	return post(base+"/payments", cr, idempotencyKey(op, merchantID), p.body()), nil
+}
+
+// buildAuthorize builds POST /payments.
+func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pluginv1.HttpRequest, error) {
+	return postPayments(c, "authorize", req.GetMerchantTransactionId(), func(cr credentials) (*paymentPlan, error) { return authorizePlan(c, cr, req) })
 }
 
 // authorizePlan validates an Authorize request into a /payments plan.

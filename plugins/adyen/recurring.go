@@ -13,19 +13,7 @@ import (
 // shopperInteraction Ecommerce and recurringProcessingModel (CardOnFile for
 // on-session reuse, Subscription otherwise).
 func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringRequest) (*pluginv1.HttpRequest, error) {
-	cr, err := requireCredentials(c)
-	if err != nil {
-		return nil, err
-	}
-	base, err := checkoutBase(c)
-	if err != nil {
-		return nil, err
-	}
-	p, err := setupPlan(c, cr, req)
-	if err != nil {
-		return nil, err
-	}
-	return post(base+"/payments", cr, idempotencyKey("setup", req.GetMerchantSetupId()), p.body()), nil
+	return postPayments(c, "setup", req.GetMerchantSetupId(), func(cr credentials) (*paymentPlan, error) { return setupPlan(c, cr, req) })
 }
 
 func setupPlan(c *pdk.Context, cr credentials, req *v1.PaymentServiceSetupRecurringRequest) (*paymentPlan, error) {
@@ -139,19 +127,7 @@ func recurringModel(v string) (string, error) {
 // paymentMethod.storedPaymentMethodId, shopperInteraction ContAuth and
 // recurringProcessingModel.
 func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeRequest) (*pluginv1.HttpRequest, error) {
-	cr, err := requireCredentials(c)
-	if err != nil {
-		return nil, err
-	}
-	base, err := checkoutBase(c)
-	if err != nil {
-		return nil, err
-	}
-	p, err := chargePlan(c, cr, req)
-	if err != nil {
-		return nil, err
-	}
-	return post(base+"/payments", cr, idempotencyKey("charge", req.GetMerchantTransactionId()), p.body()), nil
+	return postPayments(c, "charge", req.GetMerchantTransactionId(), func(cr credentials) (*paymentPlan, error) { return chargePlan(c, cr, req) })
 }
 
 func chargePlan(c *pdk.Context, cr credentials, req *v1.RecurringPaymentServiceChargeRequest) (*paymentPlan, error) {
