@@ -19,6 +19,7 @@ const (
 	idWebhookSample   = "webhook.sample"
 	idWebhookTampered = "webhook.tampered"
 	idWebhookStale    = "webhook.stale"
+	idWebhookParse    = "webhook.parse"
 )
 
 // webhookInput is the verify_webhook input of a webhook fixture.
@@ -78,8 +79,8 @@ func (s *suite) checkWebhooks(ctx context.Context) error {
 		}
 		return nil
 	}
-	var sampleProbs, tamperProbs, staleProbs []string
-	variants, staleRuns, inBody, inBodySigned := 0, 0, 0, 0
+	var sampleProbs, tamperProbs, staleProbs, parseProbs []string
+	variants, staleRuns, inBody, inBodySigned, parsed := 0, 0, 0, 0, 0
 	for _, f := range s.webhooks {
 		what := "webhook fixture " + f.label()
 		in := s.webhookInput(f)
@@ -99,6 +100,14 @@ func (s *suite) checkWebhooks(ctx context.Context) error {
 			continue
 		}
 		orig := verifiedCount(out)
+		if s.m.GetWebhooks().GetParseSupported() {
+			parsed++
+			p, err := s.parseMatches(ctx, in, out, what)
+			if err != nil {
+				return err
+			}
+			parseProbs = append(parseProbs, p...)
+		}
 		if f.SignatureInBody {
 			inBody++
 			if len(f.SignedValues) > 0 {
@@ -139,6 +148,13 @@ func (s *suite) checkWebhooks(ctx context.Context) error {
 	s.report.add(forWebhooks(result(idWebhookTampered, CategoryWebhooks, 0, tamperProbs,
 		fmt.Sprintf("%d tampered variants (flipped body bytes, corrupted or missing signature, wrong secret) refused", variants),
 		"Recompute the HMAC over the exact received bytes with the configured secret and compare in constant time (pdk/sig.EqualString); reject a missing or malformed signature; never return verified events, or an unverified event with its payload, from a webhook that fails.")))
+	if s.m.GetWebhooks().GetParseSupported() {
+		s.report.add(forWebhooks(result(idWebhookParse, CategoryWebhooks, 0, parseProbs,
+			fmt.Sprintf("%d webhook fixtures parsed without credentials to the events verification gives", parsed),
+			"ParseWebhook must read the payload exactly as VerifyWebhook normalizes it (pdk.ParsedFrom), with no credentials, and never claim to verify.")))
+	} else {
+		s.report.add(forWebhooks(skipped(idWebhookParse, CategoryWebhooks, 0, "the plugin does not parse webhooks without credentials (manifest.webhooks.parse_supported)")))
+	}
 	if !s.m.GetWebhooks().GetTimestamped() {
 		s.report.add(forWebhooks(skipped(idWebhookStale, CategoryWebhooks, 0, "the signature scheme is not timestamped")))
 		return nil
@@ -147,6 +163,39 @@ func (s *suite) checkWebhooks(ctx context.Context) error {
 		fmt.Sprintf("%d samples refused once older than the %ds tolerance", staleRuns, s.m.GetWebhooks().GetToleranceSeconds()),
 		"Compare the signed timestamp with pdk.Context.Now() and reject (REJECTION_REASON_STALE_TIMESTAMP) beyond manifest.webhooks.tolerance_seconds.")))
 	return nil
+}
+
+// parseMatches runs verify_webhook in parse-only mode on a fixture with its
+// credentials removed: the events must be those verification returned, in
+// order, with the same ids, types and kinds.
+func (s *suite) parseMatches(ctx context.Context, in *pluginv1.VerifyWebhookInput, verified *pluginv1.VerifyWebhookOutput, what string) ([]string, error) {
+	pin := proto.Clone(in).(*pluginv1.VerifyWebhookInput)
+	pin.ParseOnly = true
+	pin.Context.Credentials = nil
+	out, fault, err := s.verify(ctx, s.t, pin, what+" (parse only)")
+	if err != nil || fault != nil {
+		if fault != nil {
+			return []string{faultProblem(what+" (parse only)", fault)}, err
+		}
+		return nil, err
+	}
+	got := out.GetParsed().GetEvents()
+	if out.GetParsed() == nil {
+		return []string{fmt.Sprintf("%s: parse only answered %s, not parsed events", what, describeVerify(out))}, nil
+	}
+	want := verified.GetVerified().GetEvents()
+	if len(got) != len(want) {
+		return []string{fmt.Sprintf("%s: parse only gave %d events, verification %d", what, len(got), len(want))}, nil
+	}
+	var probs []string
+	for i, w := range want {
+		g := got[i]
+		if g.GetEventId() != w.GetEventId() || g.GetConnectorEventType() != w.GetConnectorEventType() || (w.GetVerified() && g.GetKind() != w.GetKind()) {
+			probs = append(probs, fmt.Sprintf("%s: parsed event %d is %s/%s/%v, verification gave %s/%s/%v", what, i,
+				g.GetEventId(), g.GetConnectorEventType(), g.GetKind(), w.GetEventId(), w.GetConnectorEventType(), w.GetKind()))
+		}
+	}
+	return probs, nil
 }
 
 // sampleProblems checks a fixture's own verification.

@@ -1,6 +1,8 @@
 package conformance_test
 
 import (
+	"github.com/connectorhost/connector-host/pdk/abi"
+
 	"bytes"
 	"encoding/json"
 	"os"
@@ -45,7 +47,7 @@ func TestMatrixFromReports(t *testing.T) {
 	if a.Passed || len(a.FailedChecks) != 2 || a.Webhooks.Verified != conformance.Supported {
 		t.Errorf("acme = %+v", a)
 	}
-	if len(m.Flows) != 25 || m.Flows[0] != "FLOW_AUTHORIZE" || len(m.PaymentMethods) != 29 {
+	if len(m.Flows) != len(abi.Flows()) || m.Flows[0] != "FLOW_AUTHORIZE" || len(m.PaymentMethods) != 29 {
 		t.Errorf("axes: %d flows, %d payment methods", len(m.Flows), len(m.PaymentMethods))
 	}
 	if _, err := json.Marshal(m); err != nil {

@@ -38,6 +38,11 @@ var successStatuses = map[protoreflect.FullName]map[string]bool{
 		v1.MandateStatus_MANDATE_STATUS_REVOKED.String(),
 	),
 	"connectorhost.v1.AuthenticationStatus": set(v1.AuthenticationStatus_AUTHENTICATION_STATUS_SUCCEEDED.String()),
+	"connectorhost.v1.PayoutStatus": set(
+		v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT.String(),
+		v1.PayoutStatus_PAYOUT_STATUS_PAID.String(),
+		v1.PayoutStatus_PAYOUT_STATUS_CANCELED.String(),
+	),
 }
 
 // createOrderSuccess: for CreateOrder, STARTED (the order exists) is a success too.

@@ -126,6 +126,17 @@ func minimalRequest(flow v1.Flow) (abi.Message, error) {
 			MerchantRequestId: "conf_tokenize_1", State: state}, nil
 	case v1.Flow_FLOW_CREATE_CUSTOMER:
 		return &v1.CustomerServiceCreateRequest{Customer: sampleCustomer(), Address: sampleAddress("US"), MerchantRequestId: "conf_customer_req_1", State: state}, nil
+	case v1.Flow_FLOW_PAYOUT_CREATE:
+		return &v1.PayoutServiceCreateRequest{MerchantPayoutId: "conf_payout_1", Amount: sampleMoney(currency), Description: "Conformance payout",
+			Recipient: &v1.PayoutRecipient{Destination: &v1.PayoutRecipient_ConnectorRecipientId{ConnectorRecipientId: "conf_recipient_1"},
+				Customer: sampleCustomer(), Address: sampleAddress("US")}, State: state}, nil
+	case v1.Flow_FLOW_PAYOUT_GET:
+		return &v1.PayoutServiceGetRequest{ConnectorPayoutId: "conf_payout_ref_1", State: state}, nil
+	case v1.Flow_FLOW_PAYOUT_CANCEL:
+		return &v1.PayoutServiceCancelRequest{ConnectorPayoutId: "conf_payout_ref_1", MerchantCancelId: "conf_payout_cancel_1", State: state}, nil
+	case v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT:
+		return &v1.PayoutServiceCreateRecipientRequest{MerchantRecipientId: "conf_recipient_req_1", Customer: sampleCustomer(), Address: sampleAddress("US"),
+			Destination: &v1.PayoutServiceCreateRecipientRequest_ProcessorToken{ProcessorToken: "conf_recipient_token_1"}, State: state}, nil
 	}
 	return nil, fmt.Errorf("no sample request for flow %v", flow)
 }

@@ -73,6 +73,11 @@ type Connector struct {
 	// c.Credentials and normalizes its events. Return a *Rejection for a bad or
 	// missing signature; never return events from an unverified webhook.
 	VerifyWebhook func(c *Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error)
+	// ParseWebhook reads a webhook WITHOUT credentials and without verifying
+	// it (EventService.ParseEvent): each event's type, id and the references
+	// its payload names. c.Credentials is empty. Return a *Rejection
+	// (MALFORMED_BODY) for a body it cannot read.
+	ParseWebhook func(c *Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error)
 
 	handlers map[v1.Flow]flowImpl
 }
@@ -98,6 +103,9 @@ func NewDispatcher(c *Connector) *Dispatcher {
 	}
 	if c.VerifyWebhook != nil && c.Manifest.Webhooks == nil {
 		c.Manifest.Webhooks = &v1.WebhookSupport{Supported: true}
+	}
+	if c.ParseWebhook != nil && c.Manifest.Webhooks != nil {
+		c.Manifest.Webhooks.ParseSupported = true
 	}
 	return &Dispatcher{c: c}
 }
@@ -183,11 +191,14 @@ func (d *Dispatcher) VerifyWebhook(input []byte) []byte {
 		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(InvalidRequestInput(err))}
 		return mustMarshal(out)
 	}
+	c := NewContext(v1.Flow_FLOW_UNSPECIFIED, in.GetContext(), nil)
+	if in.GetParseOnly() {
+		return d.parseWebhook(c, in.GetWebhook())
+	}
 	if d.c.VerifyWebhook == nil {
 		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(Unsupported("webhooks are not supported"))}
 		return mustMarshal(out)
 	}
-	c := NewContext(v1.Flow_FLOW_UNSPECIFIED, in.GetContext(), nil)
 	res, err := d.c.VerifyWebhook(c, in.GetWebhook())
 	var rej *Rejection
 	switch {
@@ -199,6 +210,26 @@ func (d *Dispatcher) VerifyWebhook(input []byte) []byte {
 		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(errors.New("verify returned no result"))}
 	default:
 		out.Result = &pluginv1.VerifyWebhookOutput_Verified{Verified: res}
+	}
+	return mustMarshal(out)
+}
+
+// parseWebhook answers a parse_only verify_webhook call.
+func (d *Dispatcher) parseWebhook(c *Context, w *v1.WebhookRequest) []byte {
+	out := &pluginv1.VerifyWebhookOutput{}
+	if d.c.ParseWebhook == nil {
+		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(Unsupported("parsing webhooks without credentials is not supported"))}
+		return mustMarshal(out)
+	}
+	events, err := d.c.ParseWebhook(c, w)
+	var rej *Rejection
+	switch {
+	case errors.As(err, &rej):
+		out.Result = &pluginv1.VerifyWebhookOutput_Rejection{Rejection: &pluginv1.WebhookRejection{Reason: rej.Reason, Message: rej.Message}}
+	case err != nil:
+		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(err)}
+	default:
+		out.Result = &pluginv1.VerifyWebhookOutput_Parsed{Parsed: &pluginv1.ParsedWebhook{Events: events}}
 	}
 	return mustMarshal(out)
 }

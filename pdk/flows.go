@@ -33,6 +33,10 @@ type Flows struct {
 	PostAuthenticate         Handler[*v1.PaymentMethodAuthenticationServicePostAuthenticateRequest, *v1.PaymentMethodAuthenticationServicePostAuthenticateResponse]
 	Tokenize                 Handler[*v1.PaymentMethodServiceTokenizeRequest, *v1.PaymentMethodServiceTokenizeResponse]
 	CreateCustomer           Handler[*v1.CustomerServiceCreateRequest, *v1.CustomerServiceCreateResponse]
+	PayoutCreate             Handler[*v1.PayoutServiceCreateRequest, *v1.PayoutServiceCreateResponse]
+	PayoutGet                Handler[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetResponse]
+	PayoutCancel             Handler[*v1.PayoutServiceCancelRequest, *v1.PayoutServiceCancelResponse]
+	PayoutCreateRecipient    Handler[*v1.PayoutServiceCreateRecipientRequest, *v1.PayoutServiceCreateRecipientResponse]
 }
 
 // table lists the set handlers by flow.
@@ -128,6 +132,20 @@ func (f *Flows) table() map[v1.Flow]flowImpl {
 	}
 	if f.CreateCustomer.set() {
 		t[v1.Flow_FLOW_CREATE_CUSTOMER] = f.CreateCustomer.impl(func() *v1.CustomerServiceCreateRequest { return new(v1.CustomerServiceCreateRequest) })
+	}
+	if f.PayoutCreate.set() {
+		t[v1.Flow_FLOW_PAYOUT_CREATE] = f.PayoutCreate.impl(func() *v1.PayoutServiceCreateRequest { return new(v1.PayoutServiceCreateRequest) })
+	}
+	if f.PayoutGet.set() {
+		t[v1.Flow_FLOW_PAYOUT_GET] = f.PayoutGet.impl(func() *v1.PayoutServiceGetRequest { return new(v1.PayoutServiceGetRequest) })
+	}
+	if f.PayoutCancel.set() {
+		t[v1.Flow_FLOW_PAYOUT_CANCEL] = f.PayoutCancel.impl(func() *v1.PayoutServiceCancelRequest { return new(v1.PayoutServiceCancelRequest) })
+	}
+	if f.PayoutCreateRecipient.set() {
+		t[v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT] = f.PayoutCreateRecipient.impl(func() *v1.PayoutServiceCreateRecipientRequest {
+			return new(v1.PayoutServiceCreateRecipientRequest)
+		})
 	}
 	return t
 }

@@ -53,6 +53,9 @@ type Source struct {
 	// WebhookOnly relaxes the check to what webhook verification needs: the
 	// fields other flows require (API keys) may be absent.
 	WebhookOnly bool
+	// None uses no credentials at all (EventService.ParseEvent): any sent
+	// are ignored, never passed to the plugin.
+	None bool
 }
 
 // Resolved is the credentials and environment a call runs with.
@@ -70,6 +73,9 @@ type Lookup func(name string) (Account, bool)
 func Resolve(connector string, src Source, m *v1.Manifest, accounts Lookup) (*Resolved, error) {
 	res := &Resolved{Environment: pluginv1.Environment_ENVIRONMENT_SANDBOX}
 	switch {
+	case src.None:
+		res.Fields = map[string]string{}
+		src = Source{Environment: src.Environment, None: true}
 	case src.AuthJSON != "" && src.Account != "":
 		return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("send either %s or %s, not both", HeaderAuth, HeaderAccount))
 	case src.AuthJSON != "":
@@ -109,6 +115,9 @@ func Resolve(connector string, src Source, m *v1.Manifest, accounts Lookup) (*Re
 			return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("%s: account %q is configured for another environment", HeaderEnvironment, res.Account))
 		}
 		res.Environment = env
+	}
+	if src.None {
+		return res, nil
 	}
 	if err := check(connector, res.Fields, m, !src.WebhookOnly); err != nil {
 		return nil, err

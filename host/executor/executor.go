@@ -223,6 +223,10 @@ func (x *Executor) baseURL(name string, m *v1.Manifest, creds *credentials.Resol
 	return m.GetSandboxBaseUrl(), nil
 }
 
+// Now is the executor's clock (Options.Now): the time every plugin is told,
+// and the time composite flows judge token expiry by.
+func (x *Executor) Now() time.Time { return x.opts.Now() }
+
 // Manifest returns the serving manifest of a connector, for callers that
 // plan composite flows.
 func (x *Executor) Manifest(ctx context.Context, connector string) (*v1.Manifest, error) {

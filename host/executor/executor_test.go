@@ -207,6 +207,6 @@ func TestCredentialsAreChecked(t *testing.T) {
 	assert.Equal(t, connect.CodeUnauthenticated, connect.CodeOf(err))
 	assert.True(t, strings.Contains(err.Error(), `needs field "api_key"`), err.Error())
 
-	_, err = x.Run(context.Background(), call, v1.Flow_FLOW_CAPTURE, &v1.PaymentServiceCaptureRequest{ConnectorTransactionId: "pay_1"})
+	_, err = x.Run(context.Background(), call, v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pay_1"})
 	assert.Equal(t, connect.CodeUnimplemented, connect.CodeOf(err))
 }

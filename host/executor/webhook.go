@@ -10,6 +10,7 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/credentials"
 	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
@@ -64,6 +65,52 @@ func (x *Executor) Webhook(ctx context.Context, call Call, w *v1.WebhookRequest)
 		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: verify_webhook returned nothing", call.Connector))
 	}
 	x.log.LogAttrs(ctx, slog.LevelInfo, "webhook",
+		slog.String("request_id", call.RequestID), slog.String("connector", call.Connector),
+		slog.Int("events", len(res.GetEvents())), slog.Duration("duration", time.Since(start)), slog.String("code", codeOf(err)))
+	if err != nil {
+		return nil, s.redact(err)
+	}
+	return res, nil
+}
+
+// ParseWebhook reads a webhook with the connector's plugin WITHOUT
+// credentials and WITHOUT verifying it (EventService.ParseEvent): the event
+// types and the ids the payload names, so a caller serving many accounts can
+// choose the secret to verify it with. The plugin is given no credentials,
+// whatever the caller sent.
+func (x *Executor) ParseWebhook(ctx context.Context, call Call, w *v1.WebhookRequest) (*pluginv1.ParsedWebhook, error) {
+	start := time.Now()
+	call.Source = credentials.Source{Environment: call.Source.Environment, None: true}
+	s, release, err := x.open(ctx, call, true)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if !s.m.GetWebhooks().GetParseSupported() {
+		return nil, connect.NewError(connect.CodeUnimplemented, fmt.Errorf("connector %q cannot parse webhooks without credentials (its manifest does not set webhooks.parse_supported); use EventService.HandleEvent", call.Connector))
+	}
+	var out *pluginv1.VerifyWebhookOutput
+	err = s.traced(ctx, abi.ExportVerifyWebhook, "parse_webhook", func(ctx context.Context) (err error) {
+		out, err = s.plugin.VerifyWebhook(ctx, &pluginv1.VerifyWebhookInput{Webhook: w, Context: s.cc, ParseOnly: true})
+		return err
+	})
+	if err != nil {
+		return nil, s.redact(faultError(err))
+	}
+	var res *pluginv1.ParsedWebhook
+	switch r := out.GetResult().(type) {
+	case *pluginv1.VerifyWebhookOutput_Parsed:
+		res = r.Parsed
+	case *pluginv1.VerifyWebhookOutput_Rejection:
+		err = connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("%s: webhook not readable (%s): %s", call.Connector, r.Rejection.GetReason(), r.Rejection.GetMessage()))
+	case *pluginv1.VerifyWebhookOutput_Error:
+		err = pluginError(call.Connector, r.Error)
+	case *pluginv1.VerifyWebhookOutput_Verified:
+		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: asked to parse a webhook, the plugin claimed to verify it without credentials; refused", call.Connector))
+	default:
+		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: verify_webhook (parse only) returned nothing", call.Connector))
+	}
+	x.log.LogAttrs(ctx, slog.LevelInfo, "parse webhook",
 		slog.String("request_id", call.RequestID), slog.String("connector", call.Connector),
 		slog.Int("events", len(res.GetEvents())), slog.Duration("duration", time.Since(start)), slog.String("code", codeOf(err)))
 	if err != nil {

@@ -3,15 +3,12 @@ package server
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"connectrpc.com/connect"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/registry"
 )
-
-func nowUnix() int64 { return time.Now().Unix() }
 
 // connectorService implements ConnectorService from the registry.
 type connectorService struct{ s *Server }

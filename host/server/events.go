@@ -22,6 +22,15 @@ func (h *eventService) HandleEvent(ctx context.Context, req *connect.Request[v1.
 	return connect.NewResponse(&v1.EventServiceHandleEventResponse{Events: res.GetEvents(), Acknowledgement: res.GetAcknowledgement()}), nil
 }
 
+// ParseEvent reads a webhook without credentials or verification.
+func (h *eventService) ParseEvent(ctx context.Context, req *connect.Request[v1.EventServiceParseEventRequest]) (*connect.Response[v1.EventServiceParseEventResponse], error) {
+	res, err := h.s.x.ParseWebhook(ctx, h.s.call(ctx, req.Header()), req.Msg.GetWebhook())
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&v1.EventServiceParseEventResponse{Events: res.GetEvents(), Verified: false}), nil
+}
+
 // handleKind verifies a webhook and keeps the events of one kind. A webhook
 // whose events are all of other kinds is refused with FailedPrecondition
 // naming the service that handles them, so nothing is silently dropped.

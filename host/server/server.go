@@ -75,6 +75,7 @@ var ServiceNames = []string{
 	connectorhostv1connect.PaymentMethodAuthenticationServiceName,
 	connectorhostv1connect.PaymentMethodServiceName,
 	connectorhostv1connect.CustomerServiceName,
+	connectorhostv1connect.PayoutServiceName,
 	connectorhostv1connect.EventServiceName,
 	connectorhostv1connect.CompositePaymentServiceName,
 	connectorhostv1connect.ConnectorServiceName,
@@ -115,6 +116,7 @@ func New(opts Options) http.Handler {
 	mux.Handle(connectorhostv1connect.NewPaymentMethodAuthenticationServiceHandler(&paymentMethodAuthService{s}, hopts...))
 	mux.Handle(connectorhostv1connect.NewPaymentMethodServiceHandler(&paymentMethodService{s}, hopts...))
 	mux.Handle(connectorhostv1connect.NewCustomerServiceHandler(&customerService{s}, hopts...))
+	mux.Handle(connectorhostv1connect.NewPayoutServiceHandler(&payoutService{s}, hopts...))
 	mux.Handle(connectorhostv1connect.NewEventServiceHandler(&eventService{s}, hopts...))
 	mux.Handle(connectorhostv1connect.NewCompositePaymentServiceHandler(&compositeService{s}, hopts...))
 	mux.Handle(connectorhostv1connect.NewConnectorServiceHandler(&connectorService{s}, hopts...))

@@ -159,3 +159,26 @@ type customerService struct{ s *Server }
 func (h *customerService) Create(ctx context.Context, req *connect.Request[v1.CustomerServiceCreateRequest]) (*connect.Response[v1.CustomerServiceCreateResponse], error) {
 	return run[v1.CustomerServiceCreateResponse](ctx, h.s, v1.Flow_FLOW_CREATE_CUSTOMER, req.Header(), req.Msg)
 }
+
+// payoutService implements PayoutService.
+type payoutService struct{ s *Server }
+
+// Create runs FLOW_PAYOUT_CREATE.
+func (h *payoutService) Create(ctx context.Context, req *connect.Request[v1.PayoutServiceCreateRequest]) (*connect.Response[v1.PayoutServiceCreateResponse], error) {
+	return run[v1.PayoutServiceCreateResponse](ctx, h.s, v1.Flow_FLOW_PAYOUT_CREATE, req.Header(), req.Msg)
+}
+
+// Get runs FLOW_PAYOUT_GET.
+func (h *payoutService) Get(ctx context.Context, req *connect.Request[v1.PayoutServiceGetRequest]) (*connect.Response[v1.PayoutServiceGetResponse], error) {
+	return run[v1.PayoutServiceGetResponse](ctx, h.s, v1.Flow_FLOW_PAYOUT_GET, req.Header(), req.Msg)
+}
+
+// Cancel runs FLOW_PAYOUT_CANCEL.
+func (h *payoutService) Cancel(ctx context.Context, req *connect.Request[v1.PayoutServiceCancelRequest]) (*connect.Response[v1.PayoutServiceCancelResponse], error) {
+	return run[v1.PayoutServiceCancelResponse](ctx, h.s, v1.Flow_FLOW_PAYOUT_CANCEL, req.Header(), req.Msg)
+}
+
+// CreateRecipient runs FLOW_PAYOUT_CREATE_RECIPIENT.
+func (h *payoutService) CreateRecipient(ctx context.Context, req *connect.Request[v1.PayoutServiceCreateRecipientRequest]) (*connect.Response[v1.PayoutServiceCreateRecipientResponse], error) {
+	return run[v1.PayoutServiceCreateRecipientResponse](ctx, h.s, v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT, req.Header(), req.Msg)
+}

@@ -107,6 +107,14 @@ var flows = []FlowInfo{
 		func() Message { return new(v1.PaymentMethodServiceTokenizeRequest) }, func() Message { return new(v1.PaymentMethodServiceTokenizeResponse) }},
 	{v1.Flow_FLOW_CREATE_CUSTOMER, "CustomerService", "Create", true,
 		func() Message { return new(v1.CustomerServiceCreateRequest) }, func() Message { return new(v1.CustomerServiceCreateResponse) }},
+	{v1.Flow_FLOW_PAYOUT_CREATE, "PayoutService", "Create", true,
+		func() Message { return new(v1.PayoutServiceCreateRequest) }, func() Message { return new(v1.PayoutServiceCreateResponse) }},
+	{v1.Flow_FLOW_PAYOUT_GET, "PayoutService", "Get", false,
+		func() Message { return new(v1.PayoutServiceGetRequest) }, func() Message { return new(v1.PayoutServiceGetResponse) }},
+	{v1.Flow_FLOW_PAYOUT_CANCEL, "PayoutService", "Cancel", true,
+		func() Message { return new(v1.PayoutServiceCancelRequest) }, func() Message { return new(v1.PayoutServiceCancelResponse) }},
+	{v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT, "PayoutService", "CreateRecipient", true,
+		func() Message { return new(v1.PayoutServiceCreateRecipientRequest) }, func() Message { return new(v1.PayoutServiceCreateRecipientResponse) }},
 }
 
 var byFlow = func() map[v1.Flow]FlowInfo {

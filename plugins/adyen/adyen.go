@@ -61,7 +61,12 @@ func New() *pdk.Connector {
 			DisputeSubmitEvidence: pdk.Handler[*v1.DisputeServiceSubmitEvidenceRequest, *v1.DisputeServiceSubmitEvidenceResponse]{
 				Build: buildSubmitEvidence, Parse: parseSubmitEvidence,
 			},
+			PayoutCreate:          payoutCreateHandler,
+			PayoutGet:             payoutGetHandler,
+			PayoutCancel:          payoutCancelHandler,
+			PayoutCreateRecipient: payoutRecipientHandler,
 		},
 		VerifyWebhook: verifyWebhook,
+		ParseWebhook:  parseWebhook,
 	}
 }

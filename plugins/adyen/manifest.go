@@ -48,6 +48,7 @@ func webhookEventTypes() []string {
 		"NOTIFICATION_OF_CHARGEBACK", "PREARBITRATION_LOST", "PREARBITRATION_WON",
 		"RECURRING_CONTRACT", "REFUND", "REFUNDED_REVERSED", "REFUND_FAILED", "REFUND_WITH_DATA",
 		"REQUEST_FOR_INFORMATION", "SECOND_CHARGEBACK", "TECHNICAL_CANCEL",
+		"PAYOUT_THIRDPARTY", "PAYOUT_DECLINE", "PAYOUT_EXPIRE", "PAIDOUT_REVERSED",
 	}
 }
 
@@ -85,6 +86,7 @@ func manifest() *v1.Manifest {
 			{Name: credMerchantAccount, Description: "Adyen merchant account name (merchantAccount / merchantAccountCode).", Required: true},
 			{Name: credHMACKey, Description: "HMAC key of the standard notification webhook, hex-encoded; needed to verify webhooks.", Secret: true},
 			{Name: credLivePrefix, Description: "Live endpoint prefix from the Customer Area (Developers > API URLs), e.g. 1797a841fbb37ca7-AdyenDemo; required live."},
+			{Name: credBalanceAccount, Description: "Balance account id (Adyen for Platforms): when set, payouts use the Transfers API v4 from it; otherwise the classic Payout API v68."},
 		},
 		Webhooks: &v1.WebhookSupport{
 			Supported:       true,
@@ -99,8 +101,11 @@ func manifest() *v1.Manifest {
 			"*.adyenpayments.com",
 			"ca-test.adyen.com",
 			"ca-live.adyen.com",
+			"pal-test.adyen.com",
+			"balanceplatform-api-test.adyen.com",
+			"balanceplatform-api-live.adyen.com",
 		},
-		ApiVersion:        "Checkout API v71; Disputes API v30",
+		ApiVersion:        "Checkout API v71; Disputes API v30; Payout API v68; Transfers API v4",
 		IdempotencyHeader: idempotencyHeader,
 		Notes: "Checkout API v71 has no endpoint to read a payment: PaymentService.Get is not implemented " +
 			"and final outcomes (authorisations after redirects, captures, cancels, refunds, chargebacks) arrive by webhook. " +
@@ -108,6 +113,8 @@ func manifest() *v1.Manifest {
 			"Live: set credential live_url_prefix; {live_url_prefix} in live_base_url is filled from it. " +
 			"Disputes API v30 is called on ca-test.adyen.com / ca-live.adyen.com, or on the origin of an operator base URL override " +
 			"(override it with config disputes_base_url). Manual capture uses additionalData.manualCapture; " +
-			"multiple partial captures need the setting on the Adyen merchant account.",
+			"multiple partial captures need the setting on the Adyen merchant account. " +
+			"Payouts: with credential balance_account_id the Transfers API v4 (create, read, cancel); otherwise the classic Payout API v68 " +
+			"(store recipient, submit, decline; submitted payouts await a reviewer's confirmation in Adyen; no read: outcomes arrive by webhook).",
 	}
 }

@@ -19,9 +19,10 @@ import (
 	"github.com/connectorhost/connector-host/internal/specfake"
 )
 
-// specs are the two loaded documents, shared by the tests of this package.
+// specs are the loaded documents, shared by the tests of this package.
 type specs struct {
 	checkout, disputes *openapi3.T
+	payouts, transfers *openapi3.T
 	webhooks           *openapi3.T
 }
 
@@ -46,6 +47,12 @@ func loadSpecs(t *testing.T) *specs {
 		if s.webhooks, specsErr = specfake.Load(filepath.Join(dir, "Webhooks-v1.json"), specfake.LoadOptions{}); specsErr != nil {
 			return
 		}
+		if s.payouts, specsErr = specfake.Load(filepath.Join(dir, "PayoutService-v68.json"), specfake.LoadOptions{}); specsErr != nil {
+			return
+		}
+		if s.transfers, specsErr = specfake.Load(filepath.Join(dir, "TransferService-v4.json"), specfake.LoadOptions{}); specsErr != nil {
+			return
+		}
 		specsVal = s
 	})
 	if specsErr != nil {
@@ -55,7 +62,8 @@ func loadSpecs(t *testing.T) *specs {
 }
 
 // validator checks requests offline against Checkout v71 (under
-// base+"/v71") and Disputes v30 (under base+DisputesPath).
+// base+"/v71"), Disputes v30 (under base+DisputesPath), Payout v68 (under
+// base+payoutPath) and Transfers v4 (under base+transfersPath).
 type validator struct{ *specfake.Validator }
 
 // harnessOptions are the fake's rules: the two documents, X-API-Key
@@ -63,7 +71,8 @@ type validator struct{ *specfake.Validator }
 // characters on every POST (Adyen's limit, which the documents do not state).
 func harnessOptions(s *specs, apiKey string) specfake.Options {
 	return specfake.Options{
-		Mounts:       []specfake.Mount{{Prefix: "/v71", Doc: s.checkout}, {Prefix: DisputesPath, Doc: s.disputes}},
+		Mounts: []specfake.Mount{{Prefix: "/v71", Doc: s.checkout}, {Prefix: DisputesPath, Doc: s.disputes},
+			{Prefix: payoutPath, Doc: s.payouts}, {Prefix: transfersPath, Doc: s.transfers}},
 		Authenticate: specfake.HeaderAuth(apiKey, "ApiKeyAuth"),
 		Check: func(ex specfake.Exchange) error {
 			if ex.Method != http.MethodPost {
@@ -176,6 +185,20 @@ func defaultAnswer(ex exchange, params map[string]string) (int, any) {
 				}},
 			},
 		}
+	case "post-storeDetailAndSubmitThirdParty", "post-submitThirdParty":
+		return http.StatusOK, map[string]any{"pspReference": "8815131762537886", "resultCode": "[payout-submit-received]"}
+	case "post-storeDetail":
+		return http.StatusOK, map[string]any{"pspReference": "8515131751004933", "recurringDetailReference": "8415718415172200", "resultCode": "Success"}
+	case "post-declineThirdParty":
+		return http.StatusOK, map[string]any{"pspReference": "8815131763010938", "response": "[payout-decline-received]"}
+	case "post-transfers":
+		return http.StatusOK, map[string]any{"id": "1W1UG35U8A9J5ZLG", "amount": b["amount"], "category": b["category"],
+			"counterparty": b["counterparty"], "reference": b["reference"], "status": "authorised", "direction": "outgoing"}
+	case "get-transfers-id":
+		return http.StatusOK, map[string]any{"id": params["id"], "amount": map[string]any{"currency": "EUR", "value": 80000}, "category": "bank",
+			"counterparty": map[string]any{"transferInstrumentId": "SE3227C223222C5GXR3M5592Q"}, "status": "credited", "direction": "outgoing"}
+	case "post-transfers-cancel":
+		return http.StatusOK, map[string]any{} // "No Content": the spec's example is {}
 	case "post-acceptDispute", "post-defendDispute", "post-supplyDefenseDocument":
 		return http.StatusOK, map[string]any{"disputeServiceResult": map[string]any{"success": true}}
 	}

@@ -284,6 +284,83 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 			t.Fatalf("want supplyDefenseDocument then defendDispute, got %+v", ex)
 		}
 	})
+	// Payouts: the classic Payout API v68 with the plain credentials, the
+	// Transfers API v4 with a balance account; every request validated.
+	bpCreds := testCreds()
+	bpCreds[credBalanceAccount] = "BA3227C223222B5FTD2KR6TJD"
+	bpCC := (&pdktest.Call{Credentials: bpCreds, BaseURL: fake.URL() + "/v71"}).Context()
+	execIn := func(t *testing.T, cc *pluginv1.CallContext, flow v1.Flow, req pdk.Message) (pdk.Message, []exchange) {
+		t.Helper()
+		ex, err := pdktest.Execute(context.Background(), kit, fake.Client(), flow, req, cc)
+		if err != nil {
+			t.Fatalf("execute %v: %v", flow, err)
+		}
+		if ex.Error != nil {
+			t.Fatalf("%v failed: %v %s", flow, ex.Error.GetKind(), ex.Error.GetMessage())
+		}
+		return ex.Response, fake.take()
+	}
+	person := &v1.Customer{Id: "shopper_ref_42", Name: "Simon Hopper", Email: "s.hopper@example.com"}
+	iban := &v1.PayoutBankAccount{AccountHolderName: "Simon Hopper", Iban: "NL13TEST0123456789", Bic: "TESTNL01", Country: "NL", Currency: "EUR"}
+	var recipient string
+	t.Run("PayoutCreateRecipient classic", func(t *testing.T) {
+		resp, ex := exec(t, v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT, &v1.PayoutServiceCreateRecipientRequest{MerchantRecipientId: "rcpt_1",
+			Destination: &v1.PayoutServiceCreateRecipientRequest_BankAccount{BankAccount: iban}, Customer: person, DateOfBirth: "1982-07-17", Nationality: "NL"})
+		recipient = resp.(*v1.PayoutServiceCreateRecipientResponse).GetConnectorRecipientId()
+		if recipient != "shopper_ref_42:8415718415172200" || ex[0].operation != "post-storeDetail" {
+			t.Fatalf("recipient %q via %+v", recipient, ex)
+		}
+	})
+	for name, rcpt := range map[string]*v1.PayoutRecipient{
+		"bank details": {Destination: &v1.PayoutRecipient_BankAccount{BankAccount: iban}, Customer: person, DateOfBirth: "1982-07-17", Nationality: "NL"},
+		"stored":       {Destination: &v1.PayoutRecipient_ConnectorRecipientId{ConnectorRecipientId: "shopper_ref_42:8415718415172200"}, Customer: person},
+	} {
+		t.Run("PayoutCreate classic "+name, func(t *testing.T) {
+			resp, ex := exec(t, v1.Flow_FLOW_PAYOUT_CREATE, &v1.PayoutServiceCreateRequest{MerchantPayoutId: "payout_1", Amount: eur(2500),
+				Description: "Deposit refund", Recipient: rcpt})
+			if out := resp.(*v1.PayoutServiceCreateResponse); out.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_PENDING || out.GetConnectorPayoutId() == "" {
+				t.Fatalf("payout = %v", out)
+			}
+			if ex[0].idempotencyKey != "payout:payout_1" || ex[0].body["recurring"].(map[string]any)["contract"] != "PAYOUT" {
+				t.Fatalf("exchange = %+v", ex[0])
+			}
+		})
+	}
+	t.Run("PayoutCancel classic", func(t *testing.T) {
+		resp, ex := exec(t, v1.Flow_FLOW_PAYOUT_CANCEL, &v1.PayoutServiceCancelRequest{ConnectorPayoutId: "8815131762537886", MerchantCancelId: "cancel_1"})
+		if out := resp.(*v1.PayoutServiceCancelResponse); out.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_CANCELED || ex[0].operation != "post-declineThirdParty" {
+			t.Fatalf("cancel = %v via %+v", out, ex)
+		}
+	})
+	for _, bank := range []*v1.PayoutBankAccount{
+		iban,
+		{AccountHolderName: "Ann Lee", AccountNumber: "123456789", RoutingNumber: "011000138", Country: "US", Currency: "USD", AccountType: "checking"},
+		{AccountHolderName: "Acme Ltd", AccountNumber: "12345678", RoutingNumber: "123456", Country: "GB", Currency: "GBP", HolderType: "company"},
+	} {
+		t.Run("PayoutCreate transfers "+bank.GetCountry(), func(t *testing.T) {
+			resp, ex := execIn(t, bpCC, v1.Flow_FLOW_PAYOUT_CREATE, &v1.PayoutServiceCreateRequest{MerchantPayoutId: "payout_3",
+				Amount: &v1.Money{MinorAmount: 80000, Currency: bank.GetCurrency()}, Speed: "instant",
+				Recipient: &v1.PayoutRecipient{Destination: &v1.PayoutRecipient_BankAccount{BankAccount: bank}}})
+			if out := resp.(*v1.PayoutServiceCreateResponse); out.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_PENDING || out.GetConnectorPayoutId() != "1W1UG35U8A9J5ZLG" {
+				t.Fatalf("payout = %v", out)
+			}
+			if ex[0].operation != "post-transfers" || ex[0].body["balanceAccountId"] != "BA3227C223222B5FTD2KR6TJD" {
+				t.Fatalf("exchange = %+v", ex[0])
+			}
+		})
+	}
+	t.Run("PayoutGet transfers", func(t *testing.T) {
+		resp, _ := execIn(t, bpCC, v1.Flow_FLOW_PAYOUT_GET, &v1.PayoutServiceGetRequest{ConnectorPayoutId: "1W1UG35U8A9J5ZLG"})
+		if out := resp.(*v1.PayoutServiceGetResponse); out.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_PAID {
+			t.Fatalf("get = %v", out)
+		}
+	})
+	t.Run("PayoutCancel transfers", func(t *testing.T) {
+		resp, ex := execIn(t, bpCC, v1.Flow_FLOW_PAYOUT_CANCEL, &v1.PayoutServiceCancelRequest{ConnectorPayoutId: "1W1UG35U8A9J5ZLG", MerchantCancelId: "cancel_2"})
+		if out := resp.(*v1.PayoutServiceCancelResponse); out.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_CANCELED || ex[0].operation != "post-transfers-cancel" {
+			t.Fatalf("cancel = %v via %+v", out, ex)
+		}
+	})
 	t.Run("errors from the fake are typed", func(t *testing.T) {
 		fake.answer("post-payments", func(exchange, map[string]string) (int, any) {
 			return 422, map[string]any{"status": 422, "errorCode": "14_030", "message": "Return URL is missing.", "errorType": "validation", "pspReference": "8816118280275544"}

@@ -53,31 +53,7 @@ func checkoutBase(c *pdk.Context) (string, error) {
 //   - otherwise (an operator override such as a test server) the origin
 //     (scheme://host:port) of the Checkout base URL + /ca/services/DisputeService/v30.
 func disputesBase(c *pdk.Context) (string, error) {
-	if v := c.Config[configDisputesURL]; v != "" {
-		return strings.TrimRight(v, "/"), nil
-	}
-	base, err := checkoutBase(c)
-	if err != nil {
-		return "", err
-	}
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" {
-		return "", pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "base URL %q is not an absolute URL", base)
-	}
-	host := strings.ToLower(u.Hostname())
-	switch {
-	case host == "checkout-test.adyen.com":
-		return DisputesSandboxURL, nil
-	case strings.HasSuffix(host, "-checkout-live.adyenpayments.com"):
-		return DisputesLiveURL, nil
-	case strings.HasSuffix(host, ".adyen.com") || strings.HasSuffix(host, ".adyenpayments.com"):
-		if c.Environment == pluginv1.Environment_ENVIRONMENT_LIVE {
-			return DisputesLiveURL, nil
-		}
-		return DisputesSandboxURL, nil
-	default:
-		return u.Scheme + "://" + u.Host + DisputesPath, nil
-	}
+	return serviceBase(c, configDisputesURL, DisputesSandboxURL, DisputesLiveURL, DisputesPath)
 }
 
 // dnsLabel reports whether s is a DNS label: 1-63 letters, digits and

@@ -167,3 +167,30 @@ func eventID(it *fastjson.Value) string {
 	}
 	return str(it, "eventCode") + ":" + str(it, "pspReference") + ":" + str(it, "success")
 }
+
+// parseWebhook reads a NotificationRequest without verifying it
+// (ParseEvent): every item normalized as verifyWebhook would, with the
+// merchant account it names, so a caller can pick the account's HMAC key.
+func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+	var p fastjson.Parser
+	v, err := p.ParseBytes(bytes.TrimSpace(w.GetBody()))
+	if err != nil || v.Type() != fastjson.TypeObject {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a JSON NotificationRequest")
+	}
+	items := v.GetArray("notificationItems")
+	if len(items) == 0 {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "notificationItems is missing or empty")
+	}
+	live := str(v, "live") == "true"
+	out := make([]*v1.ParsedEvent, 0, len(items))
+	for _, wrapper := range items {
+		it := wrapper.Get("NotificationRequestItem")
+		if it == nil || it.Type() != fastjson.TypeObject {
+			return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "a notification item is not a NotificationRequestItem object")
+		}
+		ev := normalize(it)
+		ev.Livemode = live
+		out = append(out, pdk.ParsedFrom(ev, str(it, "merchantAccountCode")))
+	}
+	return out, nil
+}

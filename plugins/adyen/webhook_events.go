@@ -58,6 +58,9 @@ func normalize(it *fastjson.Value) *v1.Event {
 		"DISPUTE_DEFENSE_PERIOD_ENDED", "ISSUER_RESPONSE_TIMEFRAME_EXPIRED":
 		ev.Kind = v1.EventKind_EVENT_KIND_DISPUTE
 		ev.Payload = &v1.Event_Dispute{Dispute: disputeEvent(n)}
+	case "PAYOUT_THIRDPARTY", "PAYOUT_DECLINE", "PAYOUT_EXPIRE", "PAIDOUT_REVERSED":
+		ev.Kind = v1.EventKind_EVENT_KIND_PAYOUT
+		ev.Payload = &v1.Event_Payout{Payout: payoutEvent(n)}
 	case "RECURRING_CONTRACT":
 		ev.Kind = v1.EventKind_EVENT_KIND_MANDATE
 		ev.Payload = &v1.Event_Mandate{Mandate: mandateEvent(n)}

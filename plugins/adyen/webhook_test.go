@@ -353,3 +353,47 @@ func TestWebhookDisputeDetails(t *testing.T) {
 		t.Fatalf("payment = %v", p)
 	}
 }
+
+// TestParseWebhookNamesEachItemsAccount reads a batch without credentials
+// (EventService.ParseEvent): every item comes back, unverified, with the
+// merchant account it names, so a platform can pick each account's key.
+func TestParseWebhookNamesEachItemsAccount(t *testing.T) {
+	payment := baseItem()
+	payment["merchantAccountCode"] = "ShopA_ECOM"
+	refund := baseItem()
+	refund["merchantAccountCode"], refund["eventCode"], refund["pspReference"] = "ShopB_ECOM", "REFUND", "KCBVMGDMT9TGK83"
+	payout := baseItem()
+	payout["eventCode"], payout["originalReference"], payout["merchantReference"] = "PAIDOUT_REVERSED", "8815131762537886", "payout_1"
+	body := notificationBody(t, payment, refund, payout) // unsigned: parsing checks nothing
+	out, err := newKit().VerifyWebhook(&pluginv1.VerifyWebhookInput{
+		Webhook: &v1.WebhookRequest{Method: "POST", Body: body}, Context: (&pdktest.Call{}).Context(), ParseOnly: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := out.GetParsed().GetEvents()
+	if len(evs) != 3 {
+		t.Fatalf("parse = %v", out)
+	}
+	want := []struct {
+		kind                v1.EventKind
+		account, id, payout string
+	}{
+		{v1.EventKind_EVENT_KIND_PAYMENT, "ShopA_ECOM", "QFQTPCQ8HXSKGK82", ""},
+		{v1.EventKind_EVENT_KIND_REFUND, "ShopB_ECOM", "9913140798220028", ""},
+		{v1.EventKind_EVENT_KIND_PAYOUT, testMerchant, "", "8815131762537886"},
+	}
+	for i, w := range want {
+		r := evs[i].GetReferences()
+		if evs[i].GetKind() != w.kind || r.GetMerchantAccount() != w.account || r.GetConnectorTransactionId() != w.id || r.GetConnectorPayoutId() != w.payout {
+			t.Errorf("event %d = %v", i, evs[i])
+		}
+	}
+	// The same unsigned body is refused by verification.
+	wantRejected(t, verifyBody(t, testCreds(), body), pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE)
+	// A body that is not a NotificationRequest is refused by parsing too.
+	bad, err := newKit().VerifyWebhook(&pluginv1.VerifyWebhookInput{Webhook: &v1.WebhookRequest{Body: []byte(`[1]`)}, Context: (&pdktest.Call{}).Context(), ParseOnly: true})
+	if err != nil || bad.GetRejection().GetReason() != pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY {
+		t.Errorf("parse of a non-object = %v, %v", bad, err)
+	}
+}

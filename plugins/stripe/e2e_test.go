@@ -194,6 +194,16 @@ func e2eCases() []e2eCase {
 		e2eCase{"dispute defend", v1.Flow_FLOW_DISPUTE_DEFEND, &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "dp_123", DefenseReasonCode: "product_not_received",
 			Evidence: []*v1.EvidenceDocument{{Type: v1.EvidenceType_EVIDENCE_TYPE_UNCATEGORIZED, Text: "Delivered"}}}, sane("status", "GetConnectorDisputeId")},
 		e2eCase{"dispute accept", v1.Flow_FLOW_DISPUTE_ACCEPT, &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "dp_123"}, sane("status", "GetConnectorDisputeId")},
+		e2eCase{"payout recipient", v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT, &v1.PayoutServiceCreateRecipientRequest{MerchantRecipientId: "e2e_rcpt",
+			Destination: &v1.PayoutServiceCreateRecipientRequest_ProcessorToken{ProcessorToken: "btok_us_verified"}},
+			func(t *testing.T, resp pdk.Message) { nonEmpty(t, resp, "GetConnectorRecipientId", "GetLast4") }},
+		e2eCase{"payout create", v1.Flow_FLOW_PAYOUT_CREATE, &v1.PayoutServiceCreateRequest{MerchantPayoutId: "e2e_payout", Amount: usd(1100),
+			Description: "e2e", Speed: "instant", Metadata: map[string]string{"batch": "7"},
+			Recipient: &v1.PayoutRecipient{Destination: &v1.PayoutRecipient_ConnectorRecipientId{ConnectorRecipientId: "ba_123"}}},
+			sane("status", "GetConnectorPayoutId")},
+		e2eCase{"payout get", v1.Flow_FLOW_PAYOUT_GET, &v1.PayoutServiceGetRequest{ConnectorPayoutId: "po_123"}, sane("status", "GetConnectorPayoutId")},
+		e2eCase{"payout cancel", v1.Flow_FLOW_PAYOUT_CANCEL, &v1.PayoutServiceCancelRequest{ConnectorPayoutId: "po_123", MerchantCancelId: "e2e_payout_cancel"},
+			sane("status", "GetConnectorPayoutId")},
 	)
 	return cases
 }

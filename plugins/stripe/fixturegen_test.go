@@ -337,6 +337,62 @@ func generateFixtures() []*fixture {
 				CardExpMonth: 12, CardExpYear: 2030, ConnectorHttpStatus: 200}),
 	)
 
+	// Payouts (the Payout object as Stripe's API reference shows it).
+	payoutBody := func(extra obj) string {
+		o := obj{"id": "po_1OaFDbEcg9tTZuTgNYmX0PKB", "object": "payout", "amount": 1100, "arrival_date": 1680652800, "automatic": false,
+			"balance_transaction": "txn_1OaFDcEcg9tTZuTgYMR25tSe", "created": 1680648691, "currency": "usd", "description": nil,
+			"destination": "ba_1MtIhL2eZvKYlo2CAElKwKu2", "failure_balance_transaction": nil, "failure_code": nil, "failure_message": nil,
+			"livemode": false, "metadata": obj{"merchant_payout_id": "payout_1"}, "method": "standard", "original_payout": nil,
+			"reconciliation_status": "not_applicable", "reversed_by": nil, "source_type": "card", "statement_descriptor": nil,
+			"status": "pending", "type": "bank_account"}
+		for k, v := range extra {
+			o[k] = v
+		}
+		b, _ := json.Marshal(o)
+		return string(b)
+	}
+	usd1100 := &v1.Money{MinorAmount: 1100, Currency: "USD"}
+	out = append(out,
+		flowFixture("payout_create_pending", v1.Flow_FLOW_PAYOUT_CREATE,
+			&v1.PayoutServiceCreateRequest{MerchantPayoutId: "payout_1", Amount: usd1100,
+				Recipient: &v1.PayoutRecipient{Destination: &v1.PayoutRecipient_ConnectorRecipientId{ConnectorRecipientId: "ba_1MtIhL2eZvKYlo2CAElKwKu2"}}},
+			&expectRequest{Method: "POST", Path: "/v1/payouts", IdempotencyKey: "payout:payout_1",
+				BodyContains: []string{"amount=1100", "currency=usd", "destination=ba_1MtIhL2eZvKYlo2CAElKwKu2"}},
+			stripeAnswer(200, payoutBody(nil)),
+			&v1.PayoutServiceCreateResponse{ConnectorPayoutId: "po_1OaFDbEcg9tTZuTgNYmX0PKB", Status: v1.PayoutStatus_PAYOUT_STATUS_PENDING,
+				Amount: usd1100, MerchantPayoutId: "payout_1", ArrivalDateUnix: 1680652800, ConnectorHttpStatus: 200}),
+		flowFixture("payout_get_failed_account_closed", v1.Flow_FLOW_PAYOUT_GET, &v1.PayoutServiceGetRequest{ConnectorPayoutId: "po_1OaFDbEcg9tTZuTgNYmX0PKB"},
+			&expectRequest{Method: "GET", Path: "/v1/payouts/po_1OaFDbEcg9tTZuTgNYmX0PKB"},
+			stripeAnswer(200, payoutBody(obj{"status": "failed", "failure_code": "account_closed", "failure_message": "The bank account has been closed."})),
+			&v1.PayoutServiceGetResponse{ConnectorPayoutId: "po_1OaFDbEcg9tTZuTgNYmX0PKB", Status: v1.PayoutStatus_PAYOUT_STATUS_FAILED, Amount: usd1100,
+				Error: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_CARD_DECLINED}, ArrivalDateUnix: 1680652800, ConnectorHttpStatus: 200}),
+		flowFixture("payout_get_reversed", v1.Flow_FLOW_PAYOUT_GET, &v1.PayoutServiceGetRequest{ConnectorPayoutId: "po_1OaFDbEcg9tTZuTgNYmX0PKB"},
+			&expectRequest{Method: "GET", Path: "/v1/payouts/po_1OaFDbEcg9tTZuTgNYmX0PKB"},
+			stripeAnswer(200, payoutBody(obj{"status": "paid", "reversed_by": "po_1OaFEcEcg9tTZuTgReversal"})),
+			&v1.PayoutServiceGetResponse{ConnectorPayoutId: "po_1OaFDbEcg9tTZuTgNYmX0PKB", Status: v1.PayoutStatus_PAYOUT_STATUS_REVERSED, Amount: usd1100,
+				ArrivalDateUnix: 1680652800, ConnectorHttpStatus: 200}),
+		flowFixture("payout_cancel_canceled", v1.Flow_FLOW_PAYOUT_CANCEL,
+			&v1.PayoutServiceCancelRequest{ConnectorPayoutId: "po_1OaFDbEcg9tTZuTgNYmX0PKB", MerchantCancelId: "payout_cancel_1"},
+			&expectRequest{Method: "POST", Path: "/v1/payouts/po_1OaFDbEcg9tTZuTgNYmX0PKB/cancel", IdempotencyKey: "payout_cancel:payout_cancel_1"},
+			stripeAnswer(200, payoutBody(obj{"status": "canceled"})),
+			&v1.PayoutServiceCancelResponse{ConnectorPayoutId: "po_1OaFDbEcg9tTZuTgNYmX0PKB", Status: v1.PayoutStatus_PAYOUT_STATUS_CANCELED, ConnectorHttpStatus: 200}),
+		func() *fixture {
+			fx := flowFixture("payout_create_recipient_bank_token", v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT,
+				&v1.PayoutServiceCreateRecipientRequest{MerchantRecipientId: "recipient_1",
+					Destination: &v1.PayoutServiceCreateRecipientRequest_ProcessorToken{ProcessorToken: "btok_1NAiJy2eZvKYlo2Cnh6bIs9c"}},
+				&expectRequest{Method: "POST", Path: "/v1/accounts/acct_1032D82eZvKYlo2C/external_accounts", IdempotencyKey: "payout_recipient:recipient_1",
+					BodyContains: []string{"external_account=btok_1NAiJy2eZvKYlo2Cnh6bIs9c"}},
+				stripeAnswer(200, `{"id":"ba_1MtIhL2eZvKYlo2CAElKwKu2","object":"bank_account","account":"acct_1032D82eZvKYlo2C","account_holder_name":"Jane Austen","account_holder_type":"individual","bank_name":"STRIPE TEST BANK","country":"US","currency":"usd","default_for_currency":false,"fingerprint":"Kpl8TwR3t9ZbNxkx","last4":"6789","metadata":{},"routing_number":"110000000","status":"new"}`),
+				&v1.PayoutServiceCreateRecipientResponse{ConnectorRecipientId: "ba_1MtIhL2eZvKYlo2CAElKwKu2", DisplayName: "STRIPE TEST BANK", Last4: "6789", ConnectorHttpStatus: 200})
+			fx.Credentials[credAccountID] = "acct_1032D82eZvKYlo2C"
+			return fx
+		}(),
+		webhookFixture("webhook_payout_paid", fixtureEvent("evt_1OaFDbEcg9tTZuTgPaid", "payout.paid", decode(payoutBody(obj{"status": "paid"}))), "",
+			&v1.Event{EventId: "evt_1OaFDbEcg9tTZuTgPaid", ConnectorEventType: "payout.paid", Kind: v1.EventKind_EVENT_KIND_PAYOUT, Verified: true,
+				Payload: &v1.Event_Payout{Payout: &v1.PayoutEvent{ConnectorPayoutId: "po_1OaFDbEcg9tTZuTgNYmX0PKB", MerchantPayoutId: "payout_1",
+					Status: v1.PayoutStatus_PAYOUT_STATUS_PAID, Amount: usd1100}}}),
+	)
+
 	// Disputes.
 	out = append(out,
 		flowFixture("dispute_get_needs_response", v1.Flow_FLOW_DISPUTE_GET, &v1.DisputeServiceGetRequest{ConnectorDisputeId: testDispute},

@@ -40,7 +40,7 @@ func run(t *testing.T, c call) *pdktest.Result {
 	t.Helper()
 	creds := c.creds
 	if creds == nil {
-		creds = map[string]string{credAPIKey: testAPIKey}
+		creds = map[string]string{credAPIKey: testAPIKey, credAccountID: "acct_test"}
 	}
 	headers := c.headers
 	if headers == nil {

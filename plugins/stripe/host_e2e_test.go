@@ -90,6 +90,13 @@ var (
 		"processing":              v1.MandateStatus_MANDATE_STATUS_PENDING,
 		"canceled":                v1.MandateStatus_MANDATE_STATUS_FAILED,
 	}
+	payoutStatuses = map[string]v1.PayoutStatus{
+		"pending":    v1.PayoutStatus_PAYOUT_STATUS_PENDING,
+		"in_transit": v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT,
+		"paid":       v1.PayoutStatus_PAYOUT_STATUS_PAID,
+		"failed":     v1.PayoutStatus_PAYOUT_STATUS_FAILED,
+		"canceled":   v1.PayoutStatus_PAYOUT_STATUS_CANCELED,
+	}
 	disputeStatuses = map[string]v1.DisputeStatus{
 		"warning_needs_response": v1.DisputeStatus_DISPUTE_STATUS_INQUIRY,
 		"warning_under_review":   v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
@@ -408,6 +415,96 @@ func TestHostEndToEnd(t *testing.T) {
 		}
 	})
 
+	payoutAuth := fmt.Sprintf(`{"api_key":%q,"account_id":"acct_host_e2e"}`, hostAPIKey)
+	var recipient string
+	t.Run("payout recipient (bank account token)", func(t *testing.T) {
+		mark := env.rec.mark()
+		res := invokeWith(t, env, payoutAuth, c.payouts.CreateRecipient, &v1.PayoutServiceCreateRecipientRequest{
+			MerchantRecipientId: "host_rcpt",
+			Destination:         &v1.PayoutServiceCreateRecipientRequest_ProcessorToken{ProcessorToken: "btok_us_verified"},
+		})
+		x := env.expect(t, mark, "POST /v1/accounts/acct_host_e2e/external_accounts")[0]
+		wantForm(t, x, map[string]string{"external_account": "btok_us_verified", "metadata[merchant_recipient_id]": "host_rcpt"})
+		wantIdempotencyKey(t, x, "payout_recipient:host_rcpt")
+		recipient = res.GetConnectorRecipientId()
+		if recipient == "" || recipient != x.Answer["id"] || res.GetLast4() != x.Answer["last4"] {
+			t.Errorf("recipient = %v, Stripe answered %v", res, x.Answer)
+		}
+	})
+	t.Run("payout recipient from raw bank details is refused with the way to tokenize", func(t *testing.T) {
+		mark := env.rec.mark()
+		ce := invokeErr(t, env, payoutAuth, c.payouts.CreateRecipient, &v1.PayoutServiceCreateRecipientRequest{
+			MerchantRecipientId: "host_rcpt_raw",
+			Destination: &v1.PayoutServiceCreateRecipientRequest_BankAccount{BankAccount: &v1.PayoutBankAccount{
+				AccountHolderName: "Jane Doe", AccountNumber: "000123456789", RoutingNumber: "110000000", Country: "US", Currency: "USD",
+			}},
+		})
+		if ce.Code() != connect.CodeInvalidArgument || !strings.Contains(ce.Message(), "btok_") || strings.Contains(ce.Message(), "000123456789") {
+			t.Errorf("error = %v", ce)
+		}
+		env.expect(t, mark)
+	})
+	var payoutID string
+	t.Run("payout create", func(t *testing.T) {
+		mark := env.rec.mark()
+		res := invoke(t, env, c.payouts.Create, &v1.PayoutServiceCreateRequest{
+			MerchantPayoutId: "host_payout", Amount: usd(2500), Description: "Weekly settlement", Speed: "standard",
+			Recipient: &v1.PayoutRecipient{Destination: &v1.PayoutRecipient_ConnectorRecipientId{ConnectorRecipientId: recipient}},
+		})
+		x := env.expect(t, mark, "POST /v1/payouts")[0]
+		wantForm(t, x, map[string]string{"amount": "2500", "currency": "usd", "destination": recipient, "method": "standard",
+			"description": "Weekly settlement", "metadata[merchant_payout_id]": "host_payout"})
+		wantIdempotencyKey(t, x, "payout:host_payout")
+		payoutID = res.GetConnectorPayoutId()
+		wantMapped(t, x, byStatus(payoutStatuses), res.GetStatus())
+		if payoutID != x.Answer["id"] || res.GetMerchantPayoutId() != "host_payout" {
+			t.Errorf("payout = %v, Stripe answered %v", res, x.Answer)
+		}
+	})
+	t.Run("payout inline bank details are refused (Stripe pays registered accounts only)", func(t *testing.T) {
+		mark := env.rec.mark()
+		ce := invokeErr(t, env, apiKeyAuth, c.payouts.Create, &v1.PayoutServiceCreateRequest{
+			MerchantPayoutId: "host_payout_inline", Amount: usd(100),
+			Recipient: &v1.PayoutRecipient{Destination: &v1.PayoutRecipient_BankAccount{BankAccount: &v1.PayoutBankAccount{
+				AccountHolderName: "Jane Doe", AccountNumber: "000123456789", RoutingNumber: "110000000", Country: "US", Currency: "USD"}}},
+		})
+		if ce.Code() != connect.CodeInvalidArgument || !strings.Contains(ce.Message(), "recipient.connector_recipient_id") {
+			t.Errorf("error = %v", ce)
+		}
+		env.expect(t, mark)
+	})
+	t.Run("payout get", func(t *testing.T) {
+		mark := env.rec.mark()
+		res := invoke(t, env, c.payouts.Get, &v1.PayoutServiceGetRequest{ConnectorPayoutId: payoutID})
+		x := env.expect(t, mark, "GET /v1/payouts/"+payoutID)[0]
+		wantMapped(t, x, byStatus(payoutStatuses), res.GetStatus())
+	})
+	t.Run("payout cancel", func(t *testing.T) {
+		mark := env.rec.mark()
+		res := invoke(t, env, c.payouts.Cancel, &v1.PayoutServiceCancelRequest{ConnectorPayoutId: payoutID, MerchantCancelId: "host_payout_cancel"})
+		x := env.expect(t, mark, "POST /v1/payouts/"+payoutID+"/cancel")[0]
+		wantIdempotencyKey(t, x, "payout_cancel:host_payout_cancel")
+		wantMapped(t, x, byStatus(payoutStatuses), res.GetStatus())
+	})
+	t.Run("composite capture, void and refund run the plain flows (Stripe needs no access token)", func(t *testing.T) {
+		mark := env.rec.mark()
+		cap := invoke(t, env, c.composite.CompositeCapture, &v1.CompositePaymentServiceCompositeCaptureRequest{Capture: &v1.PaymentServiceCaptureRequest{
+			ConnectorTransactionId: "pi_host_composite", AmountToCapture: usd(500), MerchantCaptureId: "host_ccap"}})
+		void := invoke(t, env, c.composite.CompositeVoid, &v1.CompositePaymentServiceCompositeVoidRequest{Void: &v1.PaymentServiceVoidRequest{
+			ConnectorTransactionId: "pi_host_composite", MerchantVoidId: "host_cvoid"}})
+		ref := invoke(t, env, c.composite.CompositeRefund, &v1.CompositePaymentServiceCompositeRefundRequest{Refund: &v1.PaymentServiceRefundRequest{
+			ConnectorTransactionId: "pi_host_composite", MerchantRefundId: "host_cref", RefundAmount: usd(500)}})
+		xs := env.expect(t, mark, "POST /v1/payment_intents/pi_host_composite/capture", "POST /v1/payment_intents/pi_host_composite/cancel", "POST /v1/refunds")
+		wantIdempotencyKey(t, xs[0], "capture:host_ccap")
+		wantIdempotencyKey(t, xs[2], "refund:host_cref")
+		if cap.GetAccessToken() != nil || void.GetAccessToken() != nil || ref.GetAccessToken() != nil {
+			t.Error("an access token was reported for a connector that needs none")
+		}
+		if cap.GetCapture() == nil || void.GetVoid() == nil || ref.GetRefund().GetConnectorRefundId() != xs[2].Answer["id"] {
+			t.Errorf("composite answers: %v / %v / %v", cap, void, ref)
+		}
+	})
+
 	// Every flow the manifest declares answered through the host.
 	m := invoke(t, env, c.connectors.GetConnector, &v1.ConnectorServiceGetConnectorRequest{Name: "stripe"}).GetConnector().GetManifest()
 	if len(m.GetFlows()) == 0 {
@@ -513,6 +610,53 @@ func TestHostWebhooks(t *testing.T) {
 			t.Errorf("dispute event = %v", d)
 		}
 		wantAck(t, res.GetAcknowledgement())
+	})
+
+	t.Run("EventService payout", func(t *testing.T) {
+		failed := env.mockObject(t, "/v1/payouts/po_host_wh")
+		failed["status"], failed["failure_code"], failed["failure_message"] = "failed", "account_closed", "The bank account has been closed."
+		body := stripeEvent("evt_host_6", "payout.failed", now, failed)
+		res := invokeWith(t, env, webhookAuth, c.events.HandleEvent, &v1.EventServiceHandleEventRequest{Webhook: webhookFor(t, body, now)})
+		p := oneEvent(t, res.GetEvents(), "evt_host_6", "payout.failed", v1.EventKind_EVENT_KIND_PAYOUT).GetPayout()
+		if p.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_FAILED || p.GetConnectorPayoutId() != failed["id"] ||
+			p.GetError().GetConnector().GetCode() != "account_closed" || p.GetAmount() == nil {
+			t.Errorf("payout event = %v", p)
+		}
+	})
+	t.Run("ParseEvent reads without credentials and says nothing is verified", func(t *testing.T) {
+		event := map[string]any{}
+		if err := json.Unmarshal(stripeEvent("evt_host_7", "charge.dispute.created", now, dispute), &event); err != nil {
+			t.Fatal(err)
+		}
+		event["account"] = "acct_connected_1"
+		body, _ := json.Marshal(event)
+		w := &v1.WebhookRequest{Method: "POST", Body: body, Headers: []*v1.HttpHeader{{Name: "Stripe-Signature", Value: "t=1,v1=00"}}}
+		req := connect.NewRequest(&v1.EventServiceParseEventRequest{Webhook: w})
+		req.Header().Set("x-connector", "stripe") // and no credentials at all
+		res, err := c.events.ParseEvent(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs := res.Msg.GetEvents()
+		if res.Msg.GetVerified() || len(evs) != 1 {
+			t.Fatalf("parse = %v", res.Msg)
+		}
+		refs := evs[0].GetReferences()
+		if evs[0].GetEventId() != "evt_host_7" || evs[0].GetKind() != v1.EventKind_EVENT_KIND_DISPUTE ||
+			refs.GetMerchantAccount() != "acct_connected_1" || refs.GetConnectorDisputeId() != dispute["id"] || refs.GetConnectorTransactionId() == "" {
+			t.Errorf("parsed event = %v", evs[0])
+		}
+		// The same body with a bad signature is still refused by HandleEvent.
+		if ce := invokeErr(t, env, webhookAuth, c.events.HandleEvent, &v1.EventServiceHandleEventRequest{Webhook: w}); ce.Code() != connect.CodeUnauthenticated {
+			t.Errorf("HandleEvent of the unsigned body = %v", ce)
+		}
+		bad := proto.Clone(w).(*v1.WebhookRequest)
+		bad.Body = []byte("not json")
+		req = connect.NewRequest(&v1.EventServiceParseEventRequest{Webhook: bad})
+		req.Header().Set("x-connector", "stripe")
+		if _, err := c.events.ParseEvent(context.Background(), req); connect.CodeOf(err) != connect.CodeInvalidArgument {
+			t.Errorf("ParseEvent of a non-JSON body = %v, want InvalidArgument", err)
+		}
 	})
 
 	body := stripeEvent("evt_host_5", "payment_intent.succeeded", now, intent)
@@ -736,6 +880,7 @@ type hostClients struct {
 	composite  connectorhostv1connect.CompositePaymentServiceClient
 	disputes   connectorhostv1connect.DisputeServiceClient
 	events     connectorhostv1connect.EventServiceClient
+	payouts    connectorhostv1connect.PayoutServiceClient
 }
 
 func (e *hostEnv) clients() hostClients {
@@ -750,6 +895,7 @@ func (e *hostEnv) clients() hostClients {
 		composite:  connectorhostv1connect.NewCompositePaymentServiceClient(hc, e.url),
 		disputes:   connectorhostv1connect.NewDisputeServiceClient(hc, e.url),
 		events:     connectorhostv1connect.NewEventServiceClient(hc, e.url),
+		payouts:    connectorhostv1connect.NewPayoutServiceClient(hc, e.url),
 	}
 }
 

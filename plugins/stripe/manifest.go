@@ -17,6 +17,7 @@ const (
 	// Credential field names.
 	credAPIKey        = "api_key"
 	credWebhookSecret = "webhook_secret"
+	credAccountID     = "account_id"
 
 	idempotencyHeader = "Idempotency-Key"
 	// webhookTolerance is how far (seconds) a webhook's signed timestamp may
@@ -78,6 +79,12 @@ var webhookEventTypes = []string{
 	"setup_intent.canceled",
 	"payment_method.detached",
 	"mandate.updated",
+	"payout.created",
+	"payout.updated",
+	"payout.paid",
+	"payout.failed",
+	"payout.canceled",
+	"payout.reconciliation_completed",
 }
 
 // newManifest returns the plugin's manifest. Flows are derived from the
@@ -99,6 +106,7 @@ func newManifest() *v1.Manifest {
 		CredentialFields: []*v1.CredentialField{
 			{Name: credAPIKey, Description: "Stripe secret or restricted API key (sk_test_..., sk_live_..., rk_...)", Secret: true, Required: true},
 			{Name: credWebhookSecret, Description: "Webhook endpoint signing secret (whsec_...); needed to verify webhooks", Secret: true},
+			{Name: credAccountID, Description: "The Stripe account id (acct_...); needed to register payout destinations (PayoutService.CreateRecipient)"},
 		},
 		Webhooks: &v1.WebhookSupport{
 			Supported:        true,

@@ -17,6 +17,7 @@ func New() *pdk.Connector {
 		Manifest:      newManifest(),
 		Flows:         flows(),
 		VerifyWebhook: verifyWebhook,
+		ParseWebhook:  parseWebhook,
 	}
 }
 
@@ -40,5 +41,9 @@ func flows() pdk.Flows {
 		DisputeAccept:            disputeAcceptHandler,
 		Tokenize:                 tokenizeHandler,
 		CreateCustomer:           createCustomerHandler,
+		PayoutCreate:             payoutCreateHandler,
+		PayoutGet:                payoutGetHandler,
+		PayoutCancel:             payoutCancelHandler,
+		PayoutCreateRecipient:    payoutRecipientHandler,
 	}
 }

@@ -211,7 +211,7 @@ func mockContext(base string) *pluginv1.CallContext {
 		random[i] = byte(i * 7)
 	}
 	return &pluginv1.CallContext{
-		Credentials: map[string]string{credAPIKey: "sk_test_123"},
+		Credentials: map[string]string{credAPIKey: "sk_test_123", credAccountID: "acct_e2e"},
 		BaseUrl:     base,
 		Environment: pluginv1.Environment_ENVIRONMENT_SANDBOX,
 		NowUnixMs:   time.Now().UnixMilli(),

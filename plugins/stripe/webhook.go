@@ -156,6 +156,9 @@ func normalizeEvent(body []byte) (*v1.Event, *pdk.Rejection) {
 			},
 			Status: v1.MandateStatus_MANDATE_STATUS_REVOKED,
 		}}
+	case strings.HasPrefix(typ, "payout."):
+		ev.Kind = v1.EventKind_EVENT_KIND_PAYOUT
+		ev.Payload = &v1.Event_Payout{Payout: payoutEvent(obj)}
 	case typ == "mandate.updated":
 		status := mandateStatuses.Get(str(obj, "status"))
 		ev.Kind = v1.EventKind_EVENT_KIND_MANDATE
@@ -252,4 +255,17 @@ func setupIntentEvent(obj *fastjson.Value) *v1.MandateEvent {
 		me.Error = si.Error
 	}
 	return me
+}
+
+// parseWebhook reads a Stripe event without verifying it (ParseEvent): the
+// same normalization as verifyWebhook, plus the Connect account the event
+// belongs to ("account"), so a platform can pick that account's secret.
+func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+	ev, rej := normalizeEvent(w.GetBody())
+	if rej != nil {
+		return nil, rej
+	}
+	var p fastjson.Parser
+	v, _ := p.ParseBytes(w.GetBody()) // normalizeEvent proved it parses
+	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, str(v, "account"))}, nil
 }

@@ -32,7 +32,8 @@ const (
 	EventKind_EVENT_KIND_DISPUTE     EventKind = 3
 	EventKind_EVENT_KIND_MANDATE     EventKind = 4
 	// Verified, but of a type this connector does not normalize.
-	EventKind_EVENT_KIND_OTHER EventKind = 5
+	EventKind_EVENT_KIND_OTHER  EventKind = 5
+	EventKind_EVENT_KIND_PAYOUT EventKind = 6
 )
 
 // Enum value maps for EventKind.
@@ -44,6 +45,7 @@ var (
 		3: "EVENT_KIND_DISPUTE",
 		4: "EVENT_KIND_MANDATE",
 		5: "EVENT_KIND_OTHER",
+		6: "EVENT_KIND_PAYOUT",
 	}
 	EventKind_value = map[string]int32{
 		"EVENT_KIND_UNSPECIFIED": 0,
@@ -52,6 +54,7 @@ var (
 		"EVENT_KIND_DISPUTE":     3,
 		"EVENT_KIND_MANDATE":     4,
 		"EVENT_KIND_OTHER":       5,
+		"EVENT_KIND_PAYOUT":      6,
 	}
 )
 
@@ -168,6 +171,7 @@ type Event struct {
 	//	*Event_Refund
 	//	*Event_Dispute
 	//	*Event_Mandate
+	//	*Event_Payout
 	Payload isEvent_Payload `protobuf_oneof:"payload"`
 	// True when this event's signature was verified. Events that failed
 	// verification are never returned as verified; in batches (Adyen) a bad
@@ -280,6 +284,15 @@ func (x *Event) GetMandate() *MandateEvent {
 	return nil
 }
 
+func (x *Event) GetPayout() *PayoutEvent {
+	if x != nil {
+		if x, ok := x.Payload.(*Event_Payout); ok {
+			return x.Payout
+		}
+	}
+	return nil
+}
+
 func (x *Event) GetVerified() bool {
 	if x != nil {
 		return x.Verified
@@ -321,6 +334,10 @@ type Event_Mandate struct {
 	Mandate *MandateEvent `protobuf:"bytes,8,opt,name=mandate,proto3,oneof"`
 }
 
+type Event_Payout struct {
+	Payout *PayoutEvent `protobuf:"bytes,12,opt,name=payout,proto3,oneof"`
+}
+
 func (*Event_Payment) isEvent_Payload() {}
 
 func (*Event_Refund) isEvent_Payload() {}
@@ -328,6 +345,8 @@ func (*Event_Refund) isEvent_Payload() {}
 func (*Event_Dispute) isEvent_Payload() {}
 
 func (*Event_Mandate) isEvent_Payload() {}
+
+func (*Event_Payout) isEvent_Payload() {}
 
 // PaymentEvent is a payment status change.
 type PaymentEvent struct {
@@ -678,16 +697,261 @@ func (x *MandateEvent) GetError() *PaymentError {
 	return nil
 }
 
+// PayoutEvent is a payout status change (paid, failed, reversed, ...).
+type PayoutEvent struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	ConnectorPayoutId string                 `protobuf:"bytes,1,opt,name=connector_payout_id,json=connectorPayoutId,proto3" json:"connector_payout_id,omitempty"`
+	MerchantPayoutId  string                 `protobuf:"bytes,2,opt,name=merchant_payout_id,json=merchantPayoutId,proto3" json:"merchant_payout_id,omitempty"`
+	Status            PayoutStatus           `protobuf:"varint,3,opt,name=status,proto3,enum=connectorhost.v1.PayoutStatus" json:"status,omitempty"`
+	Amount            *Money                 `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
+	Error             *PaymentError          `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *PayoutEvent) Reset() {
+	*x = PayoutEvent{}
+	mi := &file_connectorhost_v1_events_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PayoutEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PayoutEvent) ProtoMessage() {}
+
+func (x *PayoutEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_events_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PayoutEvent.ProtoReflect.Descriptor instead.
+func (*PayoutEvent) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_events_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *PayoutEvent) GetConnectorPayoutId() string {
+	if x != nil {
+		return x.ConnectorPayoutId
+	}
+	return ""
+}
+
+func (x *PayoutEvent) GetMerchantPayoutId() string {
+	if x != nil {
+		return x.MerchantPayoutId
+	}
+	return ""
+}
+
+func (x *PayoutEvent) GetStatus() PayoutStatus {
+	if x != nil {
+		return x.Status
+	}
+	return PayoutStatus_PAYOUT_STATUS_UNSPECIFIED
+}
+
+func (x *PayoutEvent) GetAmount() *Money {
+	if x != nil {
+		return x.Amount
+	}
+	return nil
+}
+
+func (x *PayoutEvent) GetError() *PaymentError {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+// EventReferences are the ids an event's payload names. ParseEvent answers
+// them without verifying anything, so that a caller serving many accounts
+// can find which account's secret verifies the webhook.
+type EventReferences struct {
+	state                  protoimpl.MessageState `protogen:"open.v1"`
+	ConnectorTransactionId string                 `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connector_transaction_id,omitempty"`
+	ConnectorRefundId      string                 `protobuf:"bytes,2,opt,name=connector_refund_id,json=connectorRefundId,proto3" json:"connector_refund_id,omitempty"`
+	ConnectorDisputeId     string                 `protobuf:"bytes,3,opt,name=connector_dispute_id,json=connectorDisputeId,proto3" json:"connector_dispute_id,omitempty"`
+	ConnectorPayoutId      string                 `protobuf:"bytes,4,opt,name=connector_payout_id,json=connectorPayoutId,proto3" json:"connector_payout_id,omitempty"`
+	// The processor account the event belongs to (Stripe Connect account,
+	// Adyen merchant account, ...).
+	MerchantAccount string `protobuf:"bytes,5,opt,name=merchant_account,json=merchantAccount,proto3" json:"merchant_account,omitempty"`
+	// The merchant's own reference, when the payload carries it.
+	MerchantReference string `protobuf:"bytes,6,opt,name=merchant_reference,json=merchantReference,proto3" json:"merchant_reference,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *EventReferences) Reset() {
+	*x = EventReferences{}
+	mi := &file_connectorhost_v1_events_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EventReferences) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventReferences) ProtoMessage() {}
+
+func (x *EventReferences) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_events_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EventReferences.ProtoReflect.Descriptor instead.
+func (*EventReferences) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_events_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *EventReferences) GetConnectorTransactionId() string {
+	if x != nil {
+		return x.ConnectorTransactionId
+	}
+	return ""
+}
+
+func (x *EventReferences) GetConnectorRefundId() string {
+	if x != nil {
+		return x.ConnectorRefundId
+	}
+	return ""
+}
+
+func (x *EventReferences) GetConnectorDisputeId() string {
+	if x != nil {
+		return x.ConnectorDisputeId
+	}
+	return ""
+}
+
+func (x *EventReferences) GetConnectorPayoutId() string {
+	if x != nil {
+		return x.ConnectorPayoutId
+	}
+	return ""
+}
+
+func (x *EventReferences) GetMerchantAccount() string {
+	if x != nil {
+		return x.MerchantAccount
+	}
+	return ""
+}
+
+func (x *EventReferences) GetMerchantReference() string {
+	if x != nil {
+		return x.MerchantReference
+	}
+	return ""
+}
+
+// ParsedEvent is one event of a webhook read WITHOUT verifying its
+// signature: nothing in it may be trusted until HandleEvent verifies it.
+type ParsedEvent struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	EventId            string                 `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	ConnectorEventType string                 `protobuf:"bytes,2,opt,name=connector_event_type,json=connectorEventType,proto3" json:"connector_event_type,omitempty"`
+	Kind               EventKind              `protobuf:"varint,3,opt,name=kind,proto3,enum=connectorhost.v1.EventKind" json:"kind,omitempty"`
+	References         *EventReferences       `protobuf:"bytes,4,opt,name=references,proto3" json:"references,omitempty"`
+	Livemode           bool                   `protobuf:"varint,5,opt,name=livemode,proto3" json:"livemode,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *ParsedEvent) Reset() {
+	*x = ParsedEvent{}
+	mi := &file_connectorhost_v1_events_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ParsedEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ParsedEvent) ProtoMessage() {}
+
+func (x *ParsedEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_events_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ParsedEvent.ProtoReflect.Descriptor instead.
+func (*ParsedEvent) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_events_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ParsedEvent) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *ParsedEvent) GetConnectorEventType() string {
+	if x != nil {
+		return x.ConnectorEventType
+	}
+	return ""
+}
+
+func (x *ParsedEvent) GetKind() EventKind {
+	if x != nil {
+		return x.Kind
+	}
+	return EventKind_EVENT_KIND_UNSPECIFIED
+}
+
+func (x *ParsedEvent) GetReferences() *EventReferences {
+	if x != nil {
+		return x.References
+	}
+	return nil
+}
+
+func (x *ParsedEvent) GetLivemode() bool {
+	if x != nil {
+		return x.Livemode
+	}
+	return false
+}
+
 var File_connectorhost_v1_events_proto protoreflect.FileDescriptor
 
 const file_connectorhost_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"\x1dconnectorhost/v1/events.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cconnectorhost/v1/types.proto\"\x8f\x01\n" +
+	"\x1dconnectorhost/v1/events.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a%connectorhost/v1/payout_service.proto\x1a\x1cconnectorhost/v1/types.proto\"\x8f\x01\n" +
 	"\x0eWebhookRequest\x12\x16\n" +
 	"\x06method\x18\x01 \x01(\tR\x06method\x12\x10\n" +
 	"\x03url\x18\x02 \x01(\tR\x03url\x126\n" +
 	"\aheaders\x18\x03 \x03(\v2\x1c.connectorhost.v1.HttpHeaderR\aheaders\x12\x1b\n" +
-	"\x04body\x18\x04 \x01(\fB\a\xbaH\x04z\x02\x10\x01R\x04body\"\x88\x04\n" +
+	"\x04body\x18\x04 \x01(\fB\a\xbaH\x04z\x02\x10\x01R\x04body\"\xc1\x04\n" +
 	"\x05Event\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x120\n" +
 	"\x14connector_event_type\x18\x02 \x01(\tR\x12connectorEventType\x12/\n" +
@@ -696,7 +960,8 @@ const file_connectorhost_v1_events_proto_rawDesc = "" +
 	"\apayment\x18\x05 \x01(\v2\x1e.connectorhost.v1.PaymentEventH\x00R\apayment\x127\n" +
 	"\x06refund\x18\x06 \x01(\v2\x1d.connectorhost.v1.RefundEventH\x00R\x06refund\x12:\n" +
 	"\adispute\x18\a \x01(\v2\x1e.connectorhost.v1.DisputeEventH\x00R\adispute\x12:\n" +
-	"\amandate\x18\b \x01(\v2\x1e.connectorhost.v1.MandateEventH\x00R\amandate\x12\x1a\n" +
+	"\amandate\x18\b \x01(\v2\x1e.connectorhost.v1.MandateEventH\x00R\amandate\x127\n" +
+	"\x06payout\x18\f \x01(\v2\x1d.connectorhost.v1.PayoutEventH\x00R\x06payout\x12\x1a\n" +
 	"\bverified\x18\t \x01(\bR\bverified\x12)\n" +
 	"\x10rejection_reason\x18\n" +
 	" \x01(\tR\x0frejectionReason\x12\x1a\n" +
@@ -731,14 +996,36 @@ const file_connectorhost_v1_events_proto_rawDesc = "" +
 	"\amandate\x18\x01 \x01(\v2\".connectorhost.v1.MandateReferenceR\amandate\x127\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x1f.connectorhost.v1.MandateStatusR\x06status\x12,\n" +
 	"\x12connector_setup_id\x18\x03 \x01(\tR\x10connectorSetupId\x124\n" +
-	"\x05error\x18\x04 \x01(\v2\x1e.connectorhost.v1.PaymentErrorR\x05error*\x9c\x01\n" +
+	"\x05error\x18\x04 \x01(\v2\x1e.connectorhost.v1.PaymentErrorR\x05error\"\x8a\x02\n" +
+	"\vPayoutEvent\x12.\n" +
+	"\x13connector_payout_id\x18\x01 \x01(\tR\x11connectorPayoutId\x12,\n" +
+	"\x12merchant_payout_id\x18\x02 \x01(\tR\x10merchantPayoutId\x126\n" +
+	"\x06status\x18\x03 \x01(\x0e2\x1e.connectorhost.v1.PayoutStatusR\x06status\x12/\n" +
+	"\x06amount\x18\x04 \x01(\v2\x17.connectorhost.v1.MoneyR\x06amount\x124\n" +
+	"\x05error\x18\x05 \x01(\v2\x1e.connectorhost.v1.PaymentErrorR\x05error\"\xb7\x02\n" +
+	"\x0fEventReferences\x128\n" +
+	"\x18connector_transaction_id\x18\x01 \x01(\tR\x16connectorTransactionId\x12.\n" +
+	"\x13connector_refund_id\x18\x02 \x01(\tR\x11connectorRefundId\x120\n" +
+	"\x14connector_dispute_id\x18\x03 \x01(\tR\x12connectorDisputeId\x12.\n" +
+	"\x13connector_payout_id\x18\x04 \x01(\tR\x11connectorPayoutId\x12)\n" +
+	"\x10merchant_account\x18\x05 \x01(\tR\x0fmerchantAccount\x12-\n" +
+	"\x12merchant_reference\x18\x06 \x01(\tR\x11merchantReference\"\xea\x01\n" +
+	"\vParsedEvent\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x120\n" +
+	"\x14connector_event_type\x18\x02 \x01(\tR\x12connectorEventType\x12/\n" +
+	"\x04kind\x18\x03 \x01(\x0e2\x1b.connectorhost.v1.EventKindR\x04kind\x12A\n" +
+	"\n" +
+	"references\x18\x04 \x01(\v2!.connectorhost.v1.EventReferencesR\n" +
+	"references\x12\x1a\n" +
+	"\blivemode\x18\x05 \x01(\bR\blivemode*\xb3\x01\n" +
 	"\tEventKind\x12\x1a\n" +
 	"\x16EVENT_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12EVENT_KIND_PAYMENT\x10\x01\x12\x15\n" +
 	"\x11EVENT_KIND_REFUND\x10\x02\x12\x16\n" +
 	"\x12EVENT_KIND_DISPUTE\x10\x03\x12\x16\n" +
 	"\x12EVENT_KIND_MANDATE\x10\x04\x12\x14\n" +
-	"\x10EVENT_KIND_OTHER\x10\x05B\xd2\x01\n" +
+	"\x10EVENT_KIND_OTHER\x10\x05\x12\x15\n" +
+	"\x11EVENT_KIND_PAYOUT\x10\x06B\xd2\x01\n" +
 	"\x14com.connectorhost.v1B\vEventsProtoP\x01ZLgithub.com/connectorhost/connector-host/gen/connectorhost/v1;connectorhostv1\xa2\x02\x03CXX\xaa\x02\x10Connectorhost.V1\xca\x02\x10Connectorhost\\V1\xe2\x02\x1cConnectorhost\\V1\\GPBMetadata\xea\x02\x11Connectorhost::V1b\x06proto3"
 
 var (
@@ -754,7 +1041,7 @@ func file_connectorhost_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_connectorhost_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_connectorhost_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_connectorhost_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_connectorhost_v1_events_proto_goTypes = []any{
 	(EventKind)(0),           // 0: connectorhost.v1.EventKind
 	(*WebhookRequest)(nil),   // 1: connectorhost.v1.WebhookRequest
@@ -763,40 +1050,50 @@ var file_connectorhost_v1_events_proto_goTypes = []any{
 	(*RefundEvent)(nil),      // 4: connectorhost.v1.RefundEvent
 	(*DisputeEvent)(nil),     // 5: connectorhost.v1.DisputeEvent
 	(*MandateEvent)(nil),     // 6: connectorhost.v1.MandateEvent
-	(*HttpHeader)(nil),       // 7: connectorhost.v1.HttpHeader
-	(PaymentStatus)(0),       // 8: connectorhost.v1.PaymentStatus
-	(*Money)(nil),            // 9: connectorhost.v1.Money
-	(*PaymentError)(nil),     // 10: connectorhost.v1.PaymentError
-	(*MandateReference)(nil), // 11: connectorhost.v1.MandateReference
-	(RefundStatus)(0),        // 12: connectorhost.v1.RefundStatus
-	(DisputeStatus)(0),       // 13: connectorhost.v1.DisputeStatus
-	(MandateStatus)(0),       // 14: connectorhost.v1.MandateStatus
+	(*PayoutEvent)(nil),      // 7: connectorhost.v1.PayoutEvent
+	(*EventReferences)(nil),  // 8: connectorhost.v1.EventReferences
+	(*ParsedEvent)(nil),      // 9: connectorhost.v1.ParsedEvent
+	(*HttpHeader)(nil),       // 10: connectorhost.v1.HttpHeader
+	(PaymentStatus)(0),       // 11: connectorhost.v1.PaymentStatus
+	(*Money)(nil),            // 12: connectorhost.v1.Money
+	(*PaymentError)(nil),     // 13: connectorhost.v1.PaymentError
+	(*MandateReference)(nil), // 14: connectorhost.v1.MandateReference
+	(RefundStatus)(0),        // 15: connectorhost.v1.RefundStatus
+	(DisputeStatus)(0),       // 16: connectorhost.v1.DisputeStatus
+	(MandateStatus)(0),       // 17: connectorhost.v1.MandateStatus
+	(PayoutStatus)(0),        // 18: connectorhost.v1.PayoutStatus
 }
 var file_connectorhost_v1_events_proto_depIdxs = []int32{
-	7,  // 0: connectorhost.v1.WebhookRequest.headers:type_name -> connectorhost.v1.HttpHeader
+	10, // 0: connectorhost.v1.WebhookRequest.headers:type_name -> connectorhost.v1.HttpHeader
 	0,  // 1: connectorhost.v1.Event.kind:type_name -> connectorhost.v1.EventKind
 	3,  // 2: connectorhost.v1.Event.payment:type_name -> connectorhost.v1.PaymentEvent
 	4,  // 3: connectorhost.v1.Event.refund:type_name -> connectorhost.v1.RefundEvent
 	5,  // 4: connectorhost.v1.Event.dispute:type_name -> connectorhost.v1.DisputeEvent
 	6,  // 5: connectorhost.v1.Event.mandate:type_name -> connectorhost.v1.MandateEvent
-	8,  // 6: connectorhost.v1.PaymentEvent.status:type_name -> connectorhost.v1.PaymentStatus
-	9,  // 7: connectorhost.v1.PaymentEvent.amount:type_name -> connectorhost.v1.Money
-	10, // 8: connectorhost.v1.PaymentEvent.error:type_name -> connectorhost.v1.PaymentError
-	11, // 9: connectorhost.v1.PaymentEvent.mandate:type_name -> connectorhost.v1.MandateReference
-	9,  // 10: connectorhost.v1.PaymentEvent.captured_amount:type_name -> connectorhost.v1.Money
-	12, // 11: connectorhost.v1.RefundEvent.status:type_name -> connectorhost.v1.RefundStatus
-	9,  // 12: connectorhost.v1.RefundEvent.amount:type_name -> connectorhost.v1.Money
-	10, // 13: connectorhost.v1.RefundEvent.error:type_name -> connectorhost.v1.PaymentError
-	13, // 14: connectorhost.v1.DisputeEvent.status:type_name -> connectorhost.v1.DisputeStatus
-	9,  // 15: connectorhost.v1.DisputeEvent.amount:type_name -> connectorhost.v1.Money
-	11, // 16: connectorhost.v1.MandateEvent.mandate:type_name -> connectorhost.v1.MandateReference
-	14, // 17: connectorhost.v1.MandateEvent.status:type_name -> connectorhost.v1.MandateStatus
-	10, // 18: connectorhost.v1.MandateEvent.error:type_name -> connectorhost.v1.PaymentError
-	19, // [19:19] is the sub-list for method output_type
-	19, // [19:19] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	7,  // 6: connectorhost.v1.Event.payout:type_name -> connectorhost.v1.PayoutEvent
+	11, // 7: connectorhost.v1.PaymentEvent.status:type_name -> connectorhost.v1.PaymentStatus
+	12, // 8: connectorhost.v1.PaymentEvent.amount:type_name -> connectorhost.v1.Money
+	13, // 9: connectorhost.v1.PaymentEvent.error:type_name -> connectorhost.v1.PaymentError
+	14, // 10: connectorhost.v1.PaymentEvent.mandate:type_name -> connectorhost.v1.MandateReference
+	12, // 11: connectorhost.v1.PaymentEvent.captured_amount:type_name -> connectorhost.v1.Money
+	15, // 12: connectorhost.v1.RefundEvent.status:type_name -> connectorhost.v1.RefundStatus
+	12, // 13: connectorhost.v1.RefundEvent.amount:type_name -> connectorhost.v1.Money
+	13, // 14: connectorhost.v1.RefundEvent.error:type_name -> connectorhost.v1.PaymentError
+	16, // 15: connectorhost.v1.DisputeEvent.status:type_name -> connectorhost.v1.DisputeStatus
+	12, // 16: connectorhost.v1.DisputeEvent.amount:type_name -> connectorhost.v1.Money
+	14, // 17: connectorhost.v1.MandateEvent.mandate:type_name -> connectorhost.v1.MandateReference
+	17, // 18: connectorhost.v1.MandateEvent.status:type_name -> connectorhost.v1.MandateStatus
+	13, // 19: connectorhost.v1.MandateEvent.error:type_name -> connectorhost.v1.PaymentError
+	18, // 20: connectorhost.v1.PayoutEvent.status:type_name -> connectorhost.v1.PayoutStatus
+	12, // 21: connectorhost.v1.PayoutEvent.amount:type_name -> connectorhost.v1.Money
+	13, // 22: connectorhost.v1.PayoutEvent.error:type_name -> connectorhost.v1.PaymentError
+	0,  // 23: connectorhost.v1.ParsedEvent.kind:type_name -> connectorhost.v1.EventKind
+	8,  // 24: connectorhost.v1.ParsedEvent.references:type_name -> connectorhost.v1.EventReferences
+	25, // [25:25] is the sub-list for method output_type
+	25, // [25:25] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_connectorhost_v1_events_proto_init() }
@@ -804,12 +1101,14 @@ func file_connectorhost_v1_events_proto_init() {
 	if File_connectorhost_v1_events_proto != nil {
 		return
 	}
+	file_connectorhost_v1_payout_service_proto_init()
 	file_connectorhost_v1_types_proto_init()
 	file_connectorhost_v1_events_proto_msgTypes[1].OneofWrappers = []any{
 		(*Event_Payment)(nil),
 		(*Event_Refund)(nil),
 		(*Event_Dispute)(nil),
 		(*Event_Mandate)(nil),
+		(*Event_Payout)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -817,7 +1116,7 @@ func file_connectorhost_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_connectorhost_v1_events_proto_rawDesc), len(file_connectorhost_v1_events_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   6,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

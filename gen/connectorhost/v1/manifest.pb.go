@@ -54,6 +54,10 @@ const (
 	Flow_FLOW_POST_AUTHENTICATE         Flow = 23
 	Flow_FLOW_TOKENIZE                  Flow = 24
 	Flow_FLOW_CREATE_CUSTOMER           Flow = 25
+	Flow_FLOW_PAYOUT_CREATE             Flow = 26
+	Flow_FLOW_PAYOUT_GET                Flow = 27
+	Flow_FLOW_PAYOUT_CANCEL             Flow = 28
+	Flow_FLOW_PAYOUT_CREATE_RECIPIENT   Flow = 29
 )
 
 // Enum value maps for Flow.
@@ -85,6 +89,10 @@ var (
 		23: "FLOW_POST_AUTHENTICATE",
 		24: "FLOW_TOKENIZE",
 		25: "FLOW_CREATE_CUSTOMER",
+		26: "FLOW_PAYOUT_CREATE",
+		27: "FLOW_PAYOUT_GET",
+		28: "FLOW_PAYOUT_CANCEL",
+		29: "FLOW_PAYOUT_CREATE_RECIPIENT",
 	}
 	Flow_value = map[string]int32{
 		"FLOW_UNSPECIFIED":               0,
@@ -113,6 +121,10 @@ var (
 		"FLOW_POST_AUTHENTICATE":         23,
 		"FLOW_TOKENIZE":                  24,
 		"FLOW_CREATE_CUSTOMER":           25,
+		"FLOW_PAYOUT_CREATE":             26,
+		"FLOW_PAYOUT_GET":                27,
+		"FLOW_PAYOUT_CANCEL":             28,
+		"FLOW_PAYOUT_CREATE_RECIPIENT":   29,
 	}
 )
 
@@ -421,8 +433,10 @@ type WebhookSupport struct {
 	// Whether signatures carry a timestamp checked against tolerance.
 	Timestamped      bool  `protobuf:"varint,5,opt,name=timestamped,proto3" json:"timestamped,omitempty"`
 	ToleranceSeconds int64 `protobuf:"varint,6,opt,name=tolerance_seconds,json=toleranceSeconds,proto3" json:"tolerance_seconds,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The plugin reads webhooks without credentials (EventService.ParseEvent).
+	ParseSupported bool `protobuf:"varint,7,opt,name=parse_supported,json=parseSupported,proto3" json:"parse_supported,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *WebhookSupport) Reset() {
@@ -497,6 +511,13 @@ func (x *WebhookSupport) GetToleranceSeconds() int64 {
 	return 0
 }
 
+func (x *WebhookSupport) GetParseSupported() bool {
+	if x != nil {
+		return x.ParseSupported
+	}
+	return false
+}
+
 var File_connectorhost_v1_manifest_proto protoreflect.FileDescriptor
 
 const file_connectorhost_v1_manifest_proto_rawDesc = "" +
@@ -530,7 +551,7 @@ const file_connectorhost_v1_manifest_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x16\n" +
 	"\x06secret\x18\x03 \x01(\bR\x06secret\x12\x1a\n" +
-	"\brequired\x18\x04 \x01(\bR\brequired\"\xec\x01\n" +
+	"\brequired\x18\x04 \x01(\bR\brequired\"\x95\x02\n" +
 	"\x0eWebhookSupport\x12\x1c\n" +
 	"\tsupported\x18\x01 \x01(\bR\tsupported\x12)\n" +
 	"\x10signature_scheme\x18\x02 \x01(\tR\x0fsignatureScheme\x12!\n" +
@@ -538,7 +559,8 @@ const file_connectorhost_v1_manifest_proto_rawDesc = "" +
 	"\vevent_types\x18\x04 \x03(\tR\n" +
 	"eventTypes\x12 \n" +
 	"\vtimestamped\x18\x05 \x01(\bR\vtimestamped\x12+\n" +
-	"\x11tolerance_seconds\x18\x06 \x01(\x03R\x10toleranceSeconds*\x8a\x05\n" +
+	"\x11tolerance_seconds\x18\x06 \x01(\x03R\x10toleranceSeconds\x12'\n" +
+	"\x0fparse_supported\x18\a \x01(\bR\x0eparseSupported*\xf1\x05\n" +
 	"\x04Flow\x12\x14\n" +
 	"\x10FLOW_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eFLOW_AUTHORIZE\x10\x01\x12\x10\n" +
@@ -566,7 +588,11 @@ const file_connectorhost_v1_manifest_proto_rawDesc = "" +
 	"\x11FLOW_AUTHENTICATE\x10\x16\x12\x1a\n" +
 	"\x16FLOW_POST_AUTHENTICATE\x10\x17\x12\x11\n" +
 	"\rFLOW_TOKENIZE\x10\x18\x12\x18\n" +
-	"\x14FLOW_CREATE_CUSTOMER\x10\x19B\xd4\x01\n" +
+	"\x14FLOW_CREATE_CUSTOMER\x10\x19\x12\x16\n" +
+	"\x12FLOW_PAYOUT_CREATE\x10\x1a\x12\x13\n" +
+	"\x0fFLOW_PAYOUT_GET\x10\x1b\x12\x16\n" +
+	"\x12FLOW_PAYOUT_CANCEL\x10\x1c\x12 \n" +
+	"\x1cFLOW_PAYOUT_CREATE_RECIPIENT\x10\x1dB\xd4\x01\n" +
 	"\x14com.connectorhost.v1B\rManifestProtoP\x01ZLgithub.com/connectorhost/connector-host/gen/connectorhost/v1;connectorhostv1\xa2\x02\x03CXX\xaa\x02\x10Connectorhost.V1\xca\x02\x10Connectorhost\\V1\xe2\x02\x1cConnectorhost\\V1\\GPBMetadata\xea\x02\x11Connectorhost::V1b\x06proto3"
 
 var (

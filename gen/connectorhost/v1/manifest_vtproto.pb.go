@@ -113,6 +113,7 @@ func (m *WebhookSupport) CloneVT() *WebhookSupport {
 	r.SecretField = m.SecretField
 	r.Timestamped = m.Timestamped
 	r.ToleranceSeconds = m.ToleranceSeconds
+	r.ParseSupported = m.ParseSupported
 	if rhs := m.EventTypes; rhs != nil {
 		tmpContainer := make([]string, len(rhs))
 		copy(tmpContainer, rhs)
@@ -305,6 +306,9 @@ func (this *WebhookSupport) EqualVT(that *WebhookSupport) bool {
 		return false
 	}
 	if this.ToleranceSeconds != that.ToleranceSeconds {
+		return false
+	}
+	if this.ParseSupported != that.ParseSupported {
 		return false
 	}
 	return string(this.unknownFields) == string(that.unknownFields)
@@ -636,6 +640,16 @@ func (m *WebhookSupport) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if m.ParseSupported {
+		i--
+		if m.ParseSupported {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x38
+	}
 	if m.ToleranceSeconds != 0 {
 		i = protohelpers.EncodeVarint(dAtA, i, uint64(m.ToleranceSeconds))
 		i--
@@ -836,6 +850,9 @@ func (m *WebhookSupport) SizeVT() (n int) {
 	}
 	if m.ToleranceSeconds != 0 {
 		n += 1 + protohelpers.SizeOfVarint(uint64(m.ToleranceSeconds))
+	}
+	if m.ParseSupported {
+		n += 2
 	}
 	n += len(m.unknownFields)
 	return n
@@ -1899,6 +1916,26 @@ func (m *WebhookSupport) UnmarshalVT(dAtA []byte) error {
 					break
 				}
 			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ParseSupported", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.ParseSupported = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := protohelpers.Skip(dAtA[iNdEx:])

@@ -3112,6 +3112,106 @@ func (x *CustomerServiceCreateResponse) GetConnectorHttpStatus() int32 {
 	return 0
 }
 
+// EventServiceParseEventRequest carries any webhook, as received.
+type EventServiceParseEventRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Webhook       *WebhookRequest        `protobuf:"bytes,1,opt,name=webhook,proto3" json:"webhook,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EventServiceParseEventRequest) Reset() {
+	*x = EventServiceParseEventRequest{}
+	mi := &file_connectorhost_v1_services_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EventServiceParseEventRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventServiceParseEventRequest) ProtoMessage() {}
+
+func (x *EventServiceParseEventRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_services_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EventServiceParseEventRequest.ProtoReflect.Descriptor instead.
+func (*EventServiceParseEventRequest) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *EventServiceParseEventRequest) GetWebhook() *WebhookRequest {
+	if x != nil {
+		return x.Webhook
+	}
+	return nil
+}
+
+// EventServiceParseEventResponse is what the payload says, unverified.
+type EventServiceParseEventResponse struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Events []*ParsedEvent         `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
+	// Always false: ParseEvent never checks a signature. Call HandleEvent with
+	// the account's credentials before acting on any event.
+	Verified      bool `protobuf:"varint,2,opt,name=verified,proto3" json:"verified,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EventServiceParseEventResponse) Reset() {
+	*x = EventServiceParseEventResponse{}
+	mi := &file_connectorhost_v1_services_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EventServiceParseEventResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventServiceParseEventResponse) ProtoMessage() {}
+
+func (x *EventServiceParseEventResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_services_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EventServiceParseEventResponse.ProtoReflect.Descriptor instead.
+func (*EventServiceParseEventResponse) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *EventServiceParseEventResponse) GetEvents() []*ParsedEvent {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+func (x *EventServiceParseEventResponse) GetVerified() bool {
+	if x != nil {
+		return x.Verified
+	}
+	return false
+}
+
 // EventServiceHandleEventRequest carries any webhook.
 type EventServiceHandleEventRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -3122,7 +3222,7 @@ type EventServiceHandleEventRequest struct {
 
 func (x *EventServiceHandleEventRequest) Reset() {
 	*x = EventServiceHandleEventRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[36]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3134,7 +3234,7 @@ func (x *EventServiceHandleEventRequest) String() string {
 func (*EventServiceHandleEventRequest) ProtoMessage() {}
 
 func (x *EventServiceHandleEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[36]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3147,7 +3247,7 @@ func (x *EventServiceHandleEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventServiceHandleEventRequest.ProtoReflect.Descriptor instead.
 func (*EventServiceHandleEventRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{36}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *EventServiceHandleEventRequest) GetWebhook() *WebhookRequest {
@@ -3169,7 +3269,7 @@ type EventServiceHandleEventResponse struct {
 
 func (x *EventServiceHandleEventResponse) Reset() {
 	*x = EventServiceHandleEventResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[37]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3181,7 +3281,7 @@ func (x *EventServiceHandleEventResponse) String() string {
 func (*EventServiceHandleEventResponse) ProtoMessage() {}
 
 func (x *EventServiceHandleEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[37]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3194,7 +3294,7 @@ func (x *EventServiceHandleEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventServiceHandleEventResponse.ProtoReflect.Descriptor instead.
 func (*EventServiceHandleEventResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{37}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *EventServiceHandleEventResponse) GetEvents() []*Event {
@@ -3223,7 +3323,7 @@ type CompositePaymentServiceCompositeAuthorizeRequest struct {
 
 func (x *CompositePaymentServiceCompositeAuthorizeRequest) Reset() {
 	*x = CompositePaymentServiceCompositeAuthorizeRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[38]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3235,7 +3335,7 @@ func (x *CompositePaymentServiceCompositeAuthorizeRequest) String() string {
 func (*CompositePaymentServiceCompositeAuthorizeRequest) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeAuthorizeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[38]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3248,7 +3348,7 @@ func (x *CompositePaymentServiceCompositeAuthorizeRequest) ProtoReflect() protor
 
 // Deprecated: Use CompositePaymentServiceCompositeAuthorizeRequest.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeAuthorizeRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{38}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *CompositePaymentServiceCompositeAuthorizeRequest) GetAuthorize() *PaymentServiceAuthorizeRequest {
@@ -3279,7 +3379,7 @@ type CompositePaymentServiceCompositeAuthorizeResponse struct {
 
 func (x *CompositePaymentServiceCompositeAuthorizeResponse) Reset() {
 	*x = CompositePaymentServiceCompositeAuthorizeResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[39]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3291,7 +3391,7 @@ func (x *CompositePaymentServiceCompositeAuthorizeResponse) String() string {
 func (*CompositePaymentServiceCompositeAuthorizeResponse) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeAuthorizeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[39]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3304,7 +3404,7 @@ func (x *CompositePaymentServiceCompositeAuthorizeResponse) ProtoReflect() proto
 
 // Deprecated: Use CompositePaymentServiceCompositeAuthorizeResponse.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeAuthorizeResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{39}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *CompositePaymentServiceCompositeAuthorizeResponse) GetAuthorize() *PaymentServiceAuthorizeResponse {
@@ -3338,7 +3438,7 @@ type CompositePaymentServiceCompositeGetRequest struct {
 
 func (x *CompositePaymentServiceCompositeGetRequest) Reset() {
 	*x = CompositePaymentServiceCompositeGetRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[40]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3350,7 +3450,7 @@ func (x *CompositePaymentServiceCompositeGetRequest) String() string {
 func (*CompositePaymentServiceCompositeGetRequest) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeGetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[40]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3363,7 +3463,7 @@ func (x *CompositePaymentServiceCompositeGetRequest) ProtoReflect() protoreflect
 
 // Deprecated: Use CompositePaymentServiceCompositeGetRequest.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeGetRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{40}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *CompositePaymentServiceCompositeGetRequest) GetGet() *PaymentServiceGetRequest {
@@ -3384,7 +3484,7 @@ type CompositePaymentServiceCompositeGetResponse struct {
 
 func (x *CompositePaymentServiceCompositeGetResponse) Reset() {
 	*x = CompositePaymentServiceCompositeGetResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[41]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3396,7 +3496,7 @@ func (x *CompositePaymentServiceCompositeGetResponse) String() string {
 func (*CompositePaymentServiceCompositeGetResponse) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeGetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[41]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3409,7 +3509,7 @@ func (x *CompositePaymentServiceCompositeGetResponse) ProtoReflect() protoreflec
 
 // Deprecated: Use CompositePaymentServiceCompositeGetResponse.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeGetResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{41}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *CompositePaymentServiceCompositeGetResponse) GetGet() *PaymentServiceGetResponse {
@@ -3420,6 +3520,301 @@ func (x *CompositePaymentServiceCompositeGetResponse) GetGet() *PaymentServiceGe
 }
 
 func (x *CompositePaymentServiceCompositeGetResponse) GetAccessToken() *AccessToken {
+	if x != nil {
+		return x.AccessToken
+	}
+	return nil
+}
+
+// CompositePaymentServiceCompositeCaptureRequest captures with set-up steps.
+type CompositePaymentServiceCompositeCaptureRequest struct {
+	state         protoimpl.MessageState        `protogen:"open.v1"`
+	Capture       *PaymentServiceCaptureRequest `protobuf:"bytes,1,opt,name=capture,proto3" json:"capture,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompositePaymentServiceCompositeCaptureRequest) Reset() {
+	*x = CompositePaymentServiceCompositeCaptureRequest{}
+	mi := &file_connectorhost_v1_services_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompositePaymentServiceCompositeCaptureRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompositePaymentServiceCompositeCaptureRequest) ProtoMessage() {}
+
+func (x *CompositePaymentServiceCompositeCaptureRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_services_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompositePaymentServiceCompositeCaptureRequest.ProtoReflect.Descriptor instead.
+func (*CompositePaymentServiceCompositeCaptureRequest) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *CompositePaymentServiceCompositeCaptureRequest) GetCapture() *PaymentServiceCaptureRequest {
+	if x != nil {
+		return x.Capture
+	}
+	return nil
+}
+
+// CompositePaymentServiceCompositeCaptureResponse is the capture and the token used.
+type CompositePaymentServiceCompositeCaptureResponse struct {
+	state   protoimpl.MessageState         `protogen:"open.v1"`
+	Capture *PaymentServiceCaptureResponse `protobuf:"bytes,1,opt,name=capture,proto3" json:"capture,omitempty"`
+	// Set when an access token was obtained.
+	AccessToken   *AccessToken `protobuf:"bytes,2,opt,name=access_token,json=accessToken,proto3" json:"access_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompositePaymentServiceCompositeCaptureResponse) Reset() {
+	*x = CompositePaymentServiceCompositeCaptureResponse{}
+	mi := &file_connectorhost_v1_services_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompositePaymentServiceCompositeCaptureResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompositePaymentServiceCompositeCaptureResponse) ProtoMessage() {}
+
+func (x *CompositePaymentServiceCompositeCaptureResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_services_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompositePaymentServiceCompositeCaptureResponse.ProtoReflect.Descriptor instead.
+func (*CompositePaymentServiceCompositeCaptureResponse) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *CompositePaymentServiceCompositeCaptureResponse) GetCapture() *PaymentServiceCaptureResponse {
+	if x != nil {
+		return x.Capture
+	}
+	return nil
+}
+
+func (x *CompositePaymentServiceCompositeCaptureResponse) GetAccessToken() *AccessToken {
+	if x != nil {
+		return x.AccessToken
+	}
+	return nil
+}
+
+// CompositePaymentServiceCompositeVoidRequest voids with set-up steps.
+type CompositePaymentServiceCompositeVoidRequest struct {
+	state         protoimpl.MessageState     `protogen:"open.v1"`
+	Void          *PaymentServiceVoidRequest `protobuf:"bytes,1,opt,name=void,proto3" json:"void,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompositePaymentServiceCompositeVoidRequest) Reset() {
+	*x = CompositePaymentServiceCompositeVoidRequest{}
+	mi := &file_connectorhost_v1_services_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompositePaymentServiceCompositeVoidRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompositePaymentServiceCompositeVoidRequest) ProtoMessage() {}
+
+func (x *CompositePaymentServiceCompositeVoidRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_services_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompositePaymentServiceCompositeVoidRequest.ProtoReflect.Descriptor instead.
+func (*CompositePaymentServiceCompositeVoidRequest) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *CompositePaymentServiceCompositeVoidRequest) GetVoid() *PaymentServiceVoidRequest {
+	if x != nil {
+		return x.Void
+	}
+	return nil
+}
+
+// CompositePaymentServiceCompositeVoidResponse is the void and the token used.
+type CompositePaymentServiceCompositeVoidResponse struct {
+	state         protoimpl.MessageState      `protogen:"open.v1"`
+	Void          *PaymentServiceVoidResponse `protobuf:"bytes,1,opt,name=void,proto3" json:"void,omitempty"`
+	AccessToken   *AccessToken                `protobuf:"bytes,2,opt,name=access_token,json=accessToken,proto3" json:"access_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompositePaymentServiceCompositeVoidResponse) Reset() {
+	*x = CompositePaymentServiceCompositeVoidResponse{}
+	mi := &file_connectorhost_v1_services_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompositePaymentServiceCompositeVoidResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompositePaymentServiceCompositeVoidResponse) ProtoMessage() {}
+
+func (x *CompositePaymentServiceCompositeVoidResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_services_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompositePaymentServiceCompositeVoidResponse.ProtoReflect.Descriptor instead.
+func (*CompositePaymentServiceCompositeVoidResponse) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *CompositePaymentServiceCompositeVoidResponse) GetVoid() *PaymentServiceVoidResponse {
+	if x != nil {
+		return x.Void
+	}
+	return nil
+}
+
+func (x *CompositePaymentServiceCompositeVoidResponse) GetAccessToken() *AccessToken {
+	if x != nil {
+		return x.AccessToken
+	}
+	return nil
+}
+
+// CompositePaymentServiceCompositeRefundRequest refunds with set-up steps.
+type CompositePaymentServiceCompositeRefundRequest struct {
+	state         protoimpl.MessageState       `protogen:"open.v1"`
+	Refund        *PaymentServiceRefundRequest `protobuf:"bytes,1,opt,name=refund,proto3" json:"refund,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompositePaymentServiceCompositeRefundRequest) Reset() {
+	*x = CompositePaymentServiceCompositeRefundRequest{}
+	mi := &file_connectorhost_v1_services_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompositePaymentServiceCompositeRefundRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompositePaymentServiceCompositeRefundRequest) ProtoMessage() {}
+
+func (x *CompositePaymentServiceCompositeRefundRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_services_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompositePaymentServiceCompositeRefundRequest.ProtoReflect.Descriptor instead.
+func (*CompositePaymentServiceCompositeRefundRequest) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *CompositePaymentServiceCompositeRefundRequest) GetRefund() *PaymentServiceRefundRequest {
+	if x != nil {
+		return x.Refund
+	}
+	return nil
+}
+
+// CompositePaymentServiceCompositeRefundResponse is the refund and the token used.
+type CompositePaymentServiceCompositeRefundResponse struct {
+	state         protoimpl.MessageState        `protogen:"open.v1"`
+	Refund        *PaymentServiceRefundResponse `protobuf:"bytes,1,opt,name=refund,proto3" json:"refund,omitempty"`
+	AccessToken   *AccessToken                  `protobuf:"bytes,2,opt,name=access_token,json=accessToken,proto3" json:"access_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompositePaymentServiceCompositeRefundResponse) Reset() {
+	*x = CompositePaymentServiceCompositeRefundResponse{}
+	mi := &file_connectorhost_v1_services_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompositePaymentServiceCompositeRefundResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompositePaymentServiceCompositeRefundResponse) ProtoMessage() {}
+
+func (x *CompositePaymentServiceCompositeRefundResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_services_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompositePaymentServiceCompositeRefundResponse.ProtoReflect.Descriptor instead.
+func (*CompositePaymentServiceCompositeRefundResponse) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *CompositePaymentServiceCompositeRefundResponse) GetRefund() *PaymentServiceRefundResponse {
+	if x != nil {
+		return x.Refund
+	}
+	return nil
+}
+
+func (x *CompositePaymentServiceCompositeRefundResponse) GetAccessToken() *AccessToken {
 	if x != nil {
 		return x.AccessToken
 	}
@@ -3699,7 +4094,12 @@ const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\x15connector_customer_id\x18\x01 \x01(\tR\x13connectorCustomerId\x124\n" +
 	"\x05error\x18\x02 \x01(\v2\x1e.connectorhost.v1.PaymentErrorR\x05error\x126\n" +
 	"\x05state\x18\x03 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\x122\n" +
-	"\x15connector_http_status\x18\x04 \x01(\x05R\x13connectorHttpStatus\"d\n" +
+	"\x15connector_http_status\x18\x04 \x01(\x05R\x13connectorHttpStatus\"c\n" +
+	"\x1dEventServiceParseEventRequest\x12B\n" +
+	"\awebhook\x18\x01 \x01(\v2 .connectorhost.v1.WebhookRequestB\x06\xbaH\x03\xc8\x01\x01R\awebhook\"s\n" +
+	"\x1eEventServiceParseEventResponse\x125\n" +
+	"\x06events\x18\x01 \x03(\v2\x1d.connectorhost.v1.ParsedEventR\x06events\x12\x1a\n" +
+	"\bverified\x18\x02 \x01(\bR\bverified\"d\n" +
 	"\x1eEventServiceHandleEventRequest\x12B\n" +
 	"\awebhook\x18\x01 \x01(\v2 .connectorhost.v1.WebhookRequestB\x06\xbaH\x03\xc8\x01\x01R\awebhook\"\x9f\x01\n" +
 	"\x1fEventServiceHandleEventResponse\x12/\n" +
@@ -3716,6 +4116,21 @@ const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\x03get\x18\x01 \x01(\v2*.connectorhost.v1.PaymentServiceGetRequestB\x06\xbaH\x03\xc8\x01\x01R\x03get\"\xae\x01\n" +
 	"+CompositePaymentServiceCompositeGetResponse\x12=\n" +
 	"\x03get\x18\x01 \x01(\v2+.connectorhost.v1.PaymentServiceGetResponseR\x03get\x12@\n" +
+	"\faccess_token\x18\x02 \x01(\v2\x1d.connectorhost.v1.AccessTokenR\vaccessToken\"\x82\x01\n" +
+	".CompositePaymentServiceCompositeCaptureRequest\x12P\n" +
+	"\acapture\x18\x01 \x01(\v2..connectorhost.v1.PaymentServiceCaptureRequestB\x06\xbaH\x03\xc8\x01\x01R\acapture\"\xbe\x01\n" +
+	"/CompositePaymentServiceCompositeCaptureResponse\x12I\n" +
+	"\acapture\x18\x01 \x01(\v2/.connectorhost.v1.PaymentServiceCaptureResponseR\acapture\x12@\n" +
+	"\faccess_token\x18\x02 \x01(\v2\x1d.connectorhost.v1.AccessTokenR\vaccessToken\"v\n" +
+	"+CompositePaymentServiceCompositeVoidRequest\x12G\n" +
+	"\x04void\x18\x01 \x01(\v2+.connectorhost.v1.PaymentServiceVoidRequestB\x06\xbaH\x03\xc8\x01\x01R\x04void\"\xb2\x01\n" +
+	",CompositePaymentServiceCompositeVoidResponse\x12@\n" +
+	"\x04void\x18\x01 \x01(\v2,.connectorhost.v1.PaymentServiceVoidResponseR\x04void\x12@\n" +
+	"\faccess_token\x18\x02 \x01(\v2\x1d.connectorhost.v1.AccessTokenR\vaccessToken\"~\n" +
+	"-CompositePaymentServiceCompositeRefundRequest\x12M\n" +
+	"\x06refund\x18\x01 \x01(\v2-.connectorhost.v1.PaymentServiceRefundRequestB\x06\xbaH\x03\xc8\x01\x01R\x06refund\"\xba\x01\n" +
+	".CompositePaymentServiceCompositeRefundResponse\x12F\n" +
+	"\x06refund\x18\x01 \x01(\v2..connectorhost.v1.PaymentServiceRefundResponseR\x06refund\x12@\n" +
 	"\faccess_token\x18\x02 \x01(\v2\x1d.connectorhost.v1.AccessTokenR\vaccessToken*\xd4\x03\n" +
 	"\fEvidenceType\x12\x1d\n" +
 	"\x19EVIDENCE_TYPE_UNSPECIFIED\x10\x00\x12\x19\n" +
@@ -3762,12 +4177,17 @@ const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\x14PaymentMethodService\x12y\n" +
 	"\bTokenize\x125.connectorhost.v1.PaymentMethodServiceTokenizeRequest\x1a6.connectorhost.v1.PaymentMethodServiceTokenizeResponse2|\n" +
 	"\x0fCustomerService\x12i\n" +
-	"\x06Create\x12..connectorhost.v1.CustomerServiceCreateRequest\x1a/.connectorhost.v1.CustomerServiceCreateResponse2\x82\x01\n" +
+	"\x06Create\x12..connectorhost.v1.CustomerServiceCreateRequest\x1a/.connectorhost.v1.CustomerServiceCreateResponse2\xf3\x01\n" +
 	"\fEventService\x12r\n" +
-	"\vHandleEvent\x120.connectorhost.v1.EventServiceHandleEventRequest\x1a1.connectorhost.v1.EventServiceHandleEventResponse2\xc7\x02\n" +
+	"\vHandleEvent\x120.connectorhost.v1.EventServiceHandleEventRequest\x1a1.connectorhost.v1.EventServiceHandleEventResponse\x12o\n" +
+	"\n" +
+	"ParseEvent\x12/.connectorhost.v1.EventServiceParseEventRequest\x1a0.connectorhost.v1.EventServiceParseEventResponse2\x89\x06\n" +
 	"\x17CompositePaymentService\x12\x9d\x01\n" +
 	"\x12CompositeAuthorize\x12B.connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest\x1aC.connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse\x12\x8b\x01\n" +
-	"\fCompositeGet\x12<.connectorhost.v1.CompositePaymentServiceCompositeGetRequest\x1a=.connectorhost.v1.CompositePaymentServiceCompositeGetResponseB\xd4\x01\n" +
+	"\fCompositeGet\x12<.connectorhost.v1.CompositePaymentServiceCompositeGetRequest\x1a=.connectorhost.v1.CompositePaymentServiceCompositeGetResponse\x12\x97\x01\n" +
+	"\x10CompositeCapture\x12@.connectorhost.v1.CompositePaymentServiceCompositeCaptureRequest\x1aA.connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse\x12\x8e\x01\n" +
+	"\rCompositeVoid\x12=.connectorhost.v1.CompositePaymentServiceCompositeVoidRequest\x1a>.connectorhost.v1.CompositePaymentServiceCompositeVoidResponse\x12\x94\x01\n" +
+	"\x0fCompositeRefund\x12?.connectorhost.v1.CompositePaymentServiceCompositeRefundRequest\x1a@.connectorhost.v1.CompositePaymentServiceCompositeRefundResponseB\xd4\x01\n" +
 	"\x14com.connectorhost.v1B\rServicesProtoP\x01ZLgithub.com/connectorhost/connector-host/gen/connectorhost/v1;connectorhostv1\xa2\x02\x03CXX\xaa\x02\x10Connectorhost.V1\xca\x02\x10Connectorhost\\V1\xe2\x02\x1cConnectorhost\\V1\\GPBMetadata\xea\x02\x11Connectorhost::V1b\x06proto3"
 
 var (
@@ -3783,7 +4203,7 @@ func file_connectorhost_v1_services_proto_rawDescGZIP() []byte {
 }
 
 var file_connectorhost_v1_services_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_connectorhost_v1_services_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
+var file_connectorhost_v1_services_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
 var file_connectorhost_v1_services_proto_goTypes = []any{
 	(EvidenceType)(0),                                                  // 0: connectorhost.v1.EvidenceType
 	(AuthenticationStatus)(0),                                          // 1: connectorhost.v1.AuthenticationStatus
@@ -3823,203 +4243,237 @@ var file_connectorhost_v1_services_proto_goTypes = []any{
 	(*PaymentMethodServiceTokenizeResponse)(nil),                       // 35: connectorhost.v1.PaymentMethodServiceTokenizeResponse
 	(*CustomerServiceCreateRequest)(nil),                               // 36: connectorhost.v1.CustomerServiceCreateRequest
 	(*CustomerServiceCreateResponse)(nil),                              // 37: connectorhost.v1.CustomerServiceCreateResponse
-	(*EventServiceHandleEventRequest)(nil),                             // 38: connectorhost.v1.EventServiceHandleEventRequest
-	(*EventServiceHandleEventResponse)(nil),                            // 39: connectorhost.v1.EventServiceHandleEventResponse
-	(*CompositePaymentServiceCompositeAuthorizeRequest)(nil),           // 40: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest
-	(*CompositePaymentServiceCompositeAuthorizeResponse)(nil),          // 41: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse
-	(*CompositePaymentServiceCompositeGetRequest)(nil),                 // 42: connectorhost.v1.CompositePaymentServiceCompositeGetRequest
-	(*CompositePaymentServiceCompositeGetResponse)(nil),                // 43: connectorhost.v1.CompositePaymentServiceCompositeGetResponse
-	nil,                                     // 44: connectorhost.v1.RecurringPaymentServiceChargeRequest.MetadataEntry
-	nil,                                     // 45: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.MetadataEntry
-	nil,                                     // 46: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.ParamsEntry
-	nil,                                     // 47: connectorhost.v1.PaymentMethodServiceTokenizeRequest.MetadataEntry
-	nil,                                     // 48: connectorhost.v1.CustomerServiceCreateRequest.MetadataEntry
-	(*Money)(nil),                           // 49: connectorhost.v1.Money
-	(*MandateReference)(nil),                // 50: connectorhost.v1.MandateReference
-	(*Customer)(nil),                        // 51: connectorhost.v1.Customer
-	(*ConnectorState)(nil),                  // 52: connectorhost.v1.ConnectorState
-	(CaptureMethod)(0),                      // 53: connectorhost.v1.CaptureMethod
-	(PaymentStatus)(0),                      // 54: connectorhost.v1.PaymentStatus
-	(*PaymentError)(nil),                    // 55: connectorhost.v1.PaymentError
-	(*NextAction)(nil),                      // 56: connectorhost.v1.NextAction
-	(MandateStatus)(0),                      // 57: connectorhost.v1.MandateStatus
-	(RefundStatus)(0),                       // 58: connectorhost.v1.RefundStatus
-	(*WebhookRequest)(nil),                  // 59: connectorhost.v1.WebhookRequest
-	(*Event)(nil),                           // 60: connectorhost.v1.Event
-	(*Acknowledgement)(nil),                 // 61: connectorhost.v1.Acknowledgement
-	(DisputeStatus)(0),                      // 62: connectorhost.v1.DisputeStatus
-	(*AccessToken)(nil),                     // 63: connectorhost.v1.AccessToken
-	(PaymentMethodType)(0),                  // 64: connectorhost.v1.PaymentMethodType
-	(*PaymentMethod)(nil),                   // 65: connectorhost.v1.PaymentMethod
-	(*Address)(nil),                         // 66: connectorhost.v1.Address
-	(*BrowserInfo)(nil),                     // 67: connectorhost.v1.BrowserInfo
-	(*ThreeDsData)(nil),                     // 68: connectorhost.v1.ThreeDsData
-	(CardNetwork)(0),                        // 69: connectorhost.v1.CardNetwork
-	(*PaymentServiceAuthorizeRequest)(nil),  // 70: connectorhost.v1.PaymentServiceAuthorizeRequest
-	(*PaymentServiceAuthorizeResponse)(nil), // 71: connectorhost.v1.PaymentServiceAuthorizeResponse
-	(*PaymentServiceGetRequest)(nil),        // 72: connectorhost.v1.PaymentServiceGetRequest
-	(*PaymentServiceGetResponse)(nil),       // 73: connectorhost.v1.PaymentServiceGetResponse
+	(*EventServiceParseEventRequest)(nil),                              // 38: connectorhost.v1.EventServiceParseEventRequest
+	(*EventServiceParseEventResponse)(nil),                             // 39: connectorhost.v1.EventServiceParseEventResponse
+	(*EventServiceHandleEventRequest)(nil),                             // 40: connectorhost.v1.EventServiceHandleEventRequest
+	(*EventServiceHandleEventResponse)(nil),                            // 41: connectorhost.v1.EventServiceHandleEventResponse
+	(*CompositePaymentServiceCompositeAuthorizeRequest)(nil),           // 42: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest
+	(*CompositePaymentServiceCompositeAuthorizeResponse)(nil),          // 43: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse
+	(*CompositePaymentServiceCompositeGetRequest)(nil),                 // 44: connectorhost.v1.CompositePaymentServiceCompositeGetRequest
+	(*CompositePaymentServiceCompositeGetResponse)(nil),                // 45: connectorhost.v1.CompositePaymentServiceCompositeGetResponse
+	(*CompositePaymentServiceCompositeCaptureRequest)(nil),             // 46: connectorhost.v1.CompositePaymentServiceCompositeCaptureRequest
+	(*CompositePaymentServiceCompositeCaptureResponse)(nil),            // 47: connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse
+	(*CompositePaymentServiceCompositeVoidRequest)(nil),                // 48: connectorhost.v1.CompositePaymentServiceCompositeVoidRequest
+	(*CompositePaymentServiceCompositeVoidResponse)(nil),               // 49: connectorhost.v1.CompositePaymentServiceCompositeVoidResponse
+	(*CompositePaymentServiceCompositeRefundRequest)(nil),              // 50: connectorhost.v1.CompositePaymentServiceCompositeRefundRequest
+	(*CompositePaymentServiceCompositeRefundResponse)(nil),             // 51: connectorhost.v1.CompositePaymentServiceCompositeRefundResponse
+	nil,                                     // 52: connectorhost.v1.RecurringPaymentServiceChargeRequest.MetadataEntry
+	nil,                                     // 53: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.MetadataEntry
+	nil,                                     // 54: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.ParamsEntry
+	nil,                                     // 55: connectorhost.v1.PaymentMethodServiceTokenizeRequest.MetadataEntry
+	nil,                                     // 56: connectorhost.v1.CustomerServiceCreateRequest.MetadataEntry
+	(*Money)(nil),                           // 57: connectorhost.v1.Money
+	(*MandateReference)(nil),                // 58: connectorhost.v1.MandateReference
+	(*Customer)(nil),                        // 59: connectorhost.v1.Customer
+	(*ConnectorState)(nil),                  // 60: connectorhost.v1.ConnectorState
+	(CaptureMethod)(0),                      // 61: connectorhost.v1.CaptureMethod
+	(PaymentStatus)(0),                      // 62: connectorhost.v1.PaymentStatus
+	(*PaymentError)(nil),                    // 63: connectorhost.v1.PaymentError
+	(*NextAction)(nil),                      // 64: connectorhost.v1.NextAction
+	(MandateStatus)(0),                      // 65: connectorhost.v1.MandateStatus
+	(RefundStatus)(0),                       // 66: connectorhost.v1.RefundStatus
+	(*WebhookRequest)(nil),                  // 67: connectorhost.v1.WebhookRequest
+	(*Event)(nil),                           // 68: connectorhost.v1.Event
+	(*Acknowledgement)(nil),                 // 69: connectorhost.v1.Acknowledgement
+	(DisputeStatus)(0),                      // 70: connectorhost.v1.DisputeStatus
+	(*AccessToken)(nil),                     // 71: connectorhost.v1.AccessToken
+	(PaymentMethodType)(0),                  // 72: connectorhost.v1.PaymentMethodType
+	(*PaymentMethod)(nil),                   // 73: connectorhost.v1.PaymentMethod
+	(*Address)(nil),                         // 74: connectorhost.v1.Address
+	(*BrowserInfo)(nil),                     // 75: connectorhost.v1.BrowserInfo
+	(*ThreeDsData)(nil),                     // 76: connectorhost.v1.ThreeDsData
+	(CardNetwork)(0),                        // 77: connectorhost.v1.CardNetwork
+	(*ParsedEvent)(nil),                     // 78: connectorhost.v1.ParsedEvent
+	(*PaymentServiceAuthorizeRequest)(nil),  // 79: connectorhost.v1.PaymentServiceAuthorizeRequest
+	(*PaymentServiceAuthorizeResponse)(nil), // 80: connectorhost.v1.PaymentServiceAuthorizeResponse
+	(*PaymentServiceGetRequest)(nil),        // 81: connectorhost.v1.PaymentServiceGetRequest
+	(*PaymentServiceGetResponse)(nil),       // 82: connectorhost.v1.PaymentServiceGetResponse
+	(*PaymentServiceCaptureRequest)(nil),    // 83: connectorhost.v1.PaymentServiceCaptureRequest
+	(*PaymentServiceCaptureResponse)(nil),   // 84: connectorhost.v1.PaymentServiceCaptureResponse
+	(*PaymentServiceVoidRequest)(nil),       // 85: connectorhost.v1.PaymentServiceVoidRequest
+	(*PaymentServiceVoidResponse)(nil),      // 86: connectorhost.v1.PaymentServiceVoidResponse
+	(*PaymentServiceRefundRequest)(nil),     // 87: connectorhost.v1.PaymentServiceRefundRequest
+	(*PaymentServiceRefundResponse)(nil),    // 88: connectorhost.v1.PaymentServiceRefundResponse
 }
 var file_connectorhost_v1_services_proto_depIdxs = []int32{
-	49,  // 0: connectorhost.v1.RecurringPaymentServiceChargeRequest.amount:type_name -> connectorhost.v1.Money
-	50,  // 1: connectorhost.v1.RecurringPaymentServiceChargeRequest.mandate:type_name -> connectorhost.v1.MandateReference
-	51,  // 2: connectorhost.v1.RecurringPaymentServiceChargeRequest.customer:type_name -> connectorhost.v1.Customer
-	44,  // 3: connectorhost.v1.RecurringPaymentServiceChargeRequest.metadata:type_name -> connectorhost.v1.RecurringPaymentServiceChargeRequest.MetadataEntry
-	52,  // 4: connectorhost.v1.RecurringPaymentServiceChargeRequest.state:type_name -> connectorhost.v1.ConnectorState
-	53,  // 5: connectorhost.v1.RecurringPaymentServiceChargeRequest.capture_method:type_name -> connectorhost.v1.CaptureMethod
-	54,  // 6: connectorhost.v1.RecurringPaymentServiceChargeResponse.status:type_name -> connectorhost.v1.PaymentStatus
-	49,  // 7: connectorhost.v1.RecurringPaymentServiceChargeResponse.amount:type_name -> connectorhost.v1.Money
-	55,  // 8: connectorhost.v1.RecurringPaymentServiceChargeResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 9: connectorhost.v1.RecurringPaymentServiceChargeResponse.state:type_name -> connectorhost.v1.ConnectorState
-	56,  // 10: connectorhost.v1.RecurringPaymentServiceChargeResponse.next_action:type_name -> connectorhost.v1.NextAction
-	50,  // 11: connectorhost.v1.RecurringPaymentServiceChargeResponse.mandate:type_name -> connectorhost.v1.MandateReference
-	50,  // 12: connectorhost.v1.RecurringPaymentServiceRevokeRequest.mandate:type_name -> connectorhost.v1.MandateReference
-	51,  // 13: connectorhost.v1.RecurringPaymentServiceRevokeRequest.customer:type_name -> connectorhost.v1.Customer
-	52,  // 14: connectorhost.v1.RecurringPaymentServiceRevokeRequest.state:type_name -> connectorhost.v1.ConnectorState
-	57,  // 15: connectorhost.v1.RecurringPaymentServiceRevokeResponse.status:type_name -> connectorhost.v1.MandateStatus
-	55,  // 16: connectorhost.v1.RecurringPaymentServiceRevokeResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 17: connectorhost.v1.RecurringPaymentServiceRevokeResponse.state:type_name -> connectorhost.v1.ConnectorState
-	49,  // 18: connectorhost.v1.RefundServiceGetRequest.refund_amount:type_name -> connectorhost.v1.Money
-	52,  // 19: connectorhost.v1.RefundServiceGetRequest.state:type_name -> connectorhost.v1.ConnectorState
-	58,  // 20: connectorhost.v1.RefundServiceGetResponse.status:type_name -> connectorhost.v1.RefundStatus
-	49,  // 21: connectorhost.v1.RefundServiceGetResponse.refund_amount:type_name -> connectorhost.v1.Money
-	55,  // 22: connectorhost.v1.RefundServiceGetResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 23: connectorhost.v1.RefundServiceGetResponse.state:type_name -> connectorhost.v1.ConnectorState
-	59,  // 24: connectorhost.v1.RefundServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
-	60,  // 25: connectorhost.v1.RefundServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
-	61,  // 26: connectorhost.v1.RefundServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
+	57,  // 0: connectorhost.v1.RecurringPaymentServiceChargeRequest.amount:type_name -> connectorhost.v1.Money
+	58,  // 1: connectorhost.v1.RecurringPaymentServiceChargeRequest.mandate:type_name -> connectorhost.v1.MandateReference
+	59,  // 2: connectorhost.v1.RecurringPaymentServiceChargeRequest.customer:type_name -> connectorhost.v1.Customer
+	52,  // 3: connectorhost.v1.RecurringPaymentServiceChargeRequest.metadata:type_name -> connectorhost.v1.RecurringPaymentServiceChargeRequest.MetadataEntry
+	60,  // 4: connectorhost.v1.RecurringPaymentServiceChargeRequest.state:type_name -> connectorhost.v1.ConnectorState
+	61,  // 5: connectorhost.v1.RecurringPaymentServiceChargeRequest.capture_method:type_name -> connectorhost.v1.CaptureMethod
+	62,  // 6: connectorhost.v1.RecurringPaymentServiceChargeResponse.status:type_name -> connectorhost.v1.PaymentStatus
+	57,  // 7: connectorhost.v1.RecurringPaymentServiceChargeResponse.amount:type_name -> connectorhost.v1.Money
+	63,  // 8: connectorhost.v1.RecurringPaymentServiceChargeResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 9: connectorhost.v1.RecurringPaymentServiceChargeResponse.state:type_name -> connectorhost.v1.ConnectorState
+	64,  // 10: connectorhost.v1.RecurringPaymentServiceChargeResponse.next_action:type_name -> connectorhost.v1.NextAction
+	58,  // 11: connectorhost.v1.RecurringPaymentServiceChargeResponse.mandate:type_name -> connectorhost.v1.MandateReference
+	58,  // 12: connectorhost.v1.RecurringPaymentServiceRevokeRequest.mandate:type_name -> connectorhost.v1.MandateReference
+	59,  // 13: connectorhost.v1.RecurringPaymentServiceRevokeRequest.customer:type_name -> connectorhost.v1.Customer
+	60,  // 14: connectorhost.v1.RecurringPaymentServiceRevokeRequest.state:type_name -> connectorhost.v1.ConnectorState
+	65,  // 15: connectorhost.v1.RecurringPaymentServiceRevokeResponse.status:type_name -> connectorhost.v1.MandateStatus
+	63,  // 16: connectorhost.v1.RecurringPaymentServiceRevokeResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 17: connectorhost.v1.RecurringPaymentServiceRevokeResponse.state:type_name -> connectorhost.v1.ConnectorState
+	57,  // 18: connectorhost.v1.RefundServiceGetRequest.refund_amount:type_name -> connectorhost.v1.Money
+	60,  // 19: connectorhost.v1.RefundServiceGetRequest.state:type_name -> connectorhost.v1.ConnectorState
+	66,  // 20: connectorhost.v1.RefundServiceGetResponse.status:type_name -> connectorhost.v1.RefundStatus
+	57,  // 21: connectorhost.v1.RefundServiceGetResponse.refund_amount:type_name -> connectorhost.v1.Money
+	63,  // 22: connectorhost.v1.RefundServiceGetResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 23: connectorhost.v1.RefundServiceGetResponse.state:type_name -> connectorhost.v1.ConnectorState
+	67,  // 24: connectorhost.v1.RefundServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
+	68,  // 25: connectorhost.v1.RefundServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
+	69,  // 26: connectorhost.v1.RefundServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
 	0,   // 27: connectorhost.v1.EvidenceDocument.type:type_name -> connectorhost.v1.EvidenceType
 	10,  // 28: connectorhost.v1.DisputeServiceSubmitEvidenceRequest.evidence:type_name -> connectorhost.v1.EvidenceDocument
-	52,  // 29: connectorhost.v1.DisputeServiceSubmitEvidenceRequest.state:type_name -> connectorhost.v1.ConnectorState
-	62,  // 30: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.status:type_name -> connectorhost.v1.DisputeStatus
-	55,  // 31: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 32: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.state:type_name -> connectorhost.v1.ConnectorState
-	52,  // 33: connectorhost.v1.DisputeServiceGetRequest.state:type_name -> connectorhost.v1.ConnectorState
-	62,  // 34: connectorhost.v1.DisputeServiceGetResponse.status:type_name -> connectorhost.v1.DisputeStatus
-	49,  // 35: connectorhost.v1.DisputeServiceGetResponse.amount:type_name -> connectorhost.v1.Money
+	60,  // 29: connectorhost.v1.DisputeServiceSubmitEvidenceRequest.state:type_name -> connectorhost.v1.ConnectorState
+	70,  // 30: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.status:type_name -> connectorhost.v1.DisputeStatus
+	63,  // 31: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 32: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.state:type_name -> connectorhost.v1.ConnectorState
+	60,  // 33: connectorhost.v1.DisputeServiceGetRequest.state:type_name -> connectorhost.v1.ConnectorState
+	70,  // 34: connectorhost.v1.DisputeServiceGetResponse.status:type_name -> connectorhost.v1.DisputeStatus
+	57,  // 35: connectorhost.v1.DisputeServiceGetResponse.amount:type_name -> connectorhost.v1.Money
 	15,  // 36: connectorhost.v1.DisputeServiceGetResponse.defense_reasons:type_name -> connectorhost.v1.DefenseReason
-	55,  // 37: connectorhost.v1.DisputeServiceGetResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 38: connectorhost.v1.DisputeServiceGetResponse.state:type_name -> connectorhost.v1.ConnectorState
+	63,  // 37: connectorhost.v1.DisputeServiceGetResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 38: connectorhost.v1.DisputeServiceGetResponse.state:type_name -> connectorhost.v1.ConnectorState
 	10,  // 39: connectorhost.v1.DisputeServiceDefendRequest.evidence:type_name -> connectorhost.v1.EvidenceDocument
-	52,  // 40: connectorhost.v1.DisputeServiceDefendRequest.state:type_name -> connectorhost.v1.ConnectorState
-	62,  // 41: connectorhost.v1.DisputeServiceDefendResponse.status:type_name -> connectorhost.v1.DisputeStatus
-	55,  // 42: connectorhost.v1.DisputeServiceDefendResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 43: connectorhost.v1.DisputeServiceDefendResponse.state:type_name -> connectorhost.v1.ConnectorState
-	52,  // 44: connectorhost.v1.DisputeServiceAcceptRequest.state:type_name -> connectorhost.v1.ConnectorState
-	62,  // 45: connectorhost.v1.DisputeServiceAcceptResponse.status:type_name -> connectorhost.v1.DisputeStatus
-	55,  // 46: connectorhost.v1.DisputeServiceAcceptResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 47: connectorhost.v1.DisputeServiceAcceptResponse.state:type_name -> connectorhost.v1.ConnectorState
-	59,  // 48: connectorhost.v1.DisputeServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
-	60,  // 49: connectorhost.v1.DisputeServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
-	61,  // 50: connectorhost.v1.DisputeServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
-	52,  // 51: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
-	63,  // 52: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.access_token:type_name -> connectorhost.v1.AccessToken
-	55,  // 53: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 54: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
-	49,  // 55: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.amount:type_name -> connectorhost.v1.Money
-	51,  // 56: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.customer:type_name -> connectorhost.v1.Customer
-	45,  // 57: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.metadata:type_name -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.MetadataEntry
-	52,  // 58: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
-	55,  // 59: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 60: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
-	49,  // 61: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.amount:type_name -> connectorhost.v1.Money
-	64,  // 62: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.payment_method_type:type_name -> connectorhost.v1.PaymentMethodType
-	51,  // 63: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.customer:type_name -> connectorhost.v1.Customer
-	52,  // 64: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
-	55,  // 65: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 66: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
-	49,  // 67: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.amount:type_name -> connectorhost.v1.Money
-	65,  // 68: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
-	51,  // 69: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.customer:type_name -> connectorhost.v1.Customer
-	66,  // 70: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.billing_address:type_name -> connectorhost.v1.Address
-	67,  // 71: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
-	52,  // 72: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
+	60,  // 40: connectorhost.v1.DisputeServiceDefendRequest.state:type_name -> connectorhost.v1.ConnectorState
+	70,  // 41: connectorhost.v1.DisputeServiceDefendResponse.status:type_name -> connectorhost.v1.DisputeStatus
+	63,  // 42: connectorhost.v1.DisputeServiceDefendResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 43: connectorhost.v1.DisputeServiceDefendResponse.state:type_name -> connectorhost.v1.ConnectorState
+	60,  // 44: connectorhost.v1.DisputeServiceAcceptRequest.state:type_name -> connectorhost.v1.ConnectorState
+	70,  // 45: connectorhost.v1.DisputeServiceAcceptResponse.status:type_name -> connectorhost.v1.DisputeStatus
+	63,  // 46: connectorhost.v1.DisputeServiceAcceptResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 47: connectorhost.v1.DisputeServiceAcceptResponse.state:type_name -> connectorhost.v1.ConnectorState
+	67,  // 48: connectorhost.v1.DisputeServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
+	68,  // 49: connectorhost.v1.DisputeServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
+	69,  // 50: connectorhost.v1.DisputeServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
+	60,  // 51: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
+	71,  // 52: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	63,  // 53: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 54: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
+	57,  // 55: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.amount:type_name -> connectorhost.v1.Money
+	59,  // 56: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.customer:type_name -> connectorhost.v1.Customer
+	53,  // 57: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.metadata:type_name -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.MetadataEntry
+	60,  // 58: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
+	63,  // 59: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 60: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
+	57,  // 61: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.amount:type_name -> connectorhost.v1.Money
+	72,  // 62: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.payment_method_type:type_name -> connectorhost.v1.PaymentMethodType
+	59,  // 63: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.customer:type_name -> connectorhost.v1.Customer
+	60,  // 64: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
+	63,  // 65: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 66: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
+	57,  // 67: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.amount:type_name -> connectorhost.v1.Money
+	73,  // 68: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
+	59,  // 69: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.customer:type_name -> connectorhost.v1.Customer
+	74,  // 70: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.billing_address:type_name -> connectorhost.v1.Address
+	75,  // 71: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
+	60,  // 72: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
 	1,   // 73: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.status:type_name -> connectorhost.v1.AuthenticationStatus
-	56,  // 74: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.next_action:type_name -> connectorhost.v1.NextAction
-	55,  // 75: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 76: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
-	49,  // 77: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.amount:type_name -> connectorhost.v1.Money
-	67,  // 78: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
-	52,  // 79: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
+	64,  // 74: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.next_action:type_name -> connectorhost.v1.NextAction
+	63,  // 75: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 76: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
+	57,  // 77: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.amount:type_name -> connectorhost.v1.Money
+	75,  // 78: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
+	60,  // 79: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
 	1,   // 80: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.status:type_name -> connectorhost.v1.AuthenticationStatus
-	56,  // 81: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.next_action:type_name -> connectorhost.v1.NextAction
-	68,  // 82: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.three_ds:type_name -> connectorhost.v1.ThreeDsData
-	55,  // 83: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 84: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
-	46,  // 85: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.params:type_name -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.ParamsEntry
-	52,  // 86: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
+	64,  // 81: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.next_action:type_name -> connectorhost.v1.NextAction
+	76,  // 82: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.three_ds:type_name -> connectorhost.v1.ThreeDsData
+	63,  // 83: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 84: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
+	54,  // 85: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.params:type_name -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.ParamsEntry
+	60,  // 86: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
 	1,   // 87: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.status:type_name -> connectorhost.v1.AuthenticationStatus
-	68,  // 88: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.three_ds:type_name -> connectorhost.v1.ThreeDsData
-	55,  // 89: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 90: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
-	65,  // 91: connectorhost.v1.PaymentMethodServiceTokenizeRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
-	51,  // 92: connectorhost.v1.PaymentMethodServiceTokenizeRequest.customer:type_name -> connectorhost.v1.Customer
-	66,  // 93: connectorhost.v1.PaymentMethodServiceTokenizeRequest.billing_address:type_name -> connectorhost.v1.Address
-	47,  // 94: connectorhost.v1.PaymentMethodServiceTokenizeRequest.metadata:type_name -> connectorhost.v1.PaymentMethodServiceTokenizeRequest.MetadataEntry
-	52,  // 95: connectorhost.v1.PaymentMethodServiceTokenizeRequest.state:type_name -> connectorhost.v1.ConnectorState
-	69,  // 96: connectorhost.v1.PaymentMethodServiceTokenizeResponse.card_network:type_name -> connectorhost.v1.CardNetwork
-	55,  // 97: connectorhost.v1.PaymentMethodServiceTokenizeResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 98: connectorhost.v1.PaymentMethodServiceTokenizeResponse.state:type_name -> connectorhost.v1.ConnectorState
-	51,  // 99: connectorhost.v1.CustomerServiceCreateRequest.customer:type_name -> connectorhost.v1.Customer
-	66,  // 100: connectorhost.v1.CustomerServiceCreateRequest.address:type_name -> connectorhost.v1.Address
-	48,  // 101: connectorhost.v1.CustomerServiceCreateRequest.metadata:type_name -> connectorhost.v1.CustomerServiceCreateRequest.MetadataEntry
-	52,  // 102: connectorhost.v1.CustomerServiceCreateRequest.state:type_name -> connectorhost.v1.ConnectorState
-	55,  // 103: connectorhost.v1.CustomerServiceCreateResponse.error:type_name -> connectorhost.v1.PaymentError
-	52,  // 104: connectorhost.v1.CustomerServiceCreateResponse.state:type_name -> connectorhost.v1.ConnectorState
-	59,  // 105: connectorhost.v1.EventServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
-	60,  // 106: connectorhost.v1.EventServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
-	61,  // 107: connectorhost.v1.EventServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
-	70,  // 108: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest.authorize:type_name -> connectorhost.v1.PaymentServiceAuthorizeRequest
-	71,  // 109: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse.authorize:type_name -> connectorhost.v1.PaymentServiceAuthorizeResponse
-	63,  // 110: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse.access_token:type_name -> connectorhost.v1.AccessToken
-	72,  // 111: connectorhost.v1.CompositePaymentServiceCompositeGetRequest.get:type_name -> connectorhost.v1.PaymentServiceGetRequest
-	73,  // 112: connectorhost.v1.CompositePaymentServiceCompositeGetResponse.get:type_name -> connectorhost.v1.PaymentServiceGetResponse
-	63,  // 113: connectorhost.v1.CompositePaymentServiceCompositeGetResponse.access_token:type_name -> connectorhost.v1.AccessToken
-	2,   // 114: connectorhost.v1.RecurringPaymentService.Charge:input_type -> connectorhost.v1.RecurringPaymentServiceChargeRequest
-	4,   // 115: connectorhost.v1.RecurringPaymentService.Revoke:input_type -> connectorhost.v1.RecurringPaymentServiceRevokeRequest
-	6,   // 116: connectorhost.v1.RefundService.Get:input_type -> connectorhost.v1.RefundServiceGetRequest
-	8,   // 117: connectorhost.v1.RefundService.HandleEvent:input_type -> connectorhost.v1.RefundServiceHandleEventRequest
-	11,  // 118: connectorhost.v1.DisputeService.SubmitEvidence:input_type -> connectorhost.v1.DisputeServiceSubmitEvidenceRequest
-	13,  // 119: connectorhost.v1.DisputeService.Get:input_type -> connectorhost.v1.DisputeServiceGetRequest
-	16,  // 120: connectorhost.v1.DisputeService.Defend:input_type -> connectorhost.v1.DisputeServiceDefendRequest
-	18,  // 121: connectorhost.v1.DisputeService.Accept:input_type -> connectorhost.v1.DisputeServiceAcceptRequest
-	20,  // 122: connectorhost.v1.DisputeService.HandleEvent:input_type -> connectorhost.v1.DisputeServiceHandleEventRequest
-	22,  // 123: connectorhost.v1.MerchantAuthenticationService.CreateAccessToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest
-	24,  // 124: connectorhost.v1.MerchantAuthenticationService.CreateSessionToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest
-	26,  // 125: connectorhost.v1.MerchantAuthenticationService.CreateSdkSessionToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest
-	28,  // 126: connectorhost.v1.PaymentMethodAuthenticationService.PreAuthenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest
-	30,  // 127: connectorhost.v1.PaymentMethodAuthenticationService.Authenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest
-	32,  // 128: connectorhost.v1.PaymentMethodAuthenticationService.PostAuthenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest
-	34,  // 129: connectorhost.v1.PaymentMethodService.Tokenize:input_type -> connectorhost.v1.PaymentMethodServiceTokenizeRequest
-	36,  // 130: connectorhost.v1.CustomerService.Create:input_type -> connectorhost.v1.CustomerServiceCreateRequest
-	38,  // 131: connectorhost.v1.EventService.HandleEvent:input_type -> connectorhost.v1.EventServiceHandleEventRequest
-	40,  // 132: connectorhost.v1.CompositePaymentService.CompositeAuthorize:input_type -> connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest
-	42,  // 133: connectorhost.v1.CompositePaymentService.CompositeGet:input_type -> connectorhost.v1.CompositePaymentServiceCompositeGetRequest
-	3,   // 134: connectorhost.v1.RecurringPaymentService.Charge:output_type -> connectorhost.v1.RecurringPaymentServiceChargeResponse
-	5,   // 135: connectorhost.v1.RecurringPaymentService.Revoke:output_type -> connectorhost.v1.RecurringPaymentServiceRevokeResponse
-	7,   // 136: connectorhost.v1.RefundService.Get:output_type -> connectorhost.v1.RefundServiceGetResponse
-	9,   // 137: connectorhost.v1.RefundService.HandleEvent:output_type -> connectorhost.v1.RefundServiceHandleEventResponse
-	12,  // 138: connectorhost.v1.DisputeService.SubmitEvidence:output_type -> connectorhost.v1.DisputeServiceSubmitEvidenceResponse
-	14,  // 139: connectorhost.v1.DisputeService.Get:output_type -> connectorhost.v1.DisputeServiceGetResponse
-	17,  // 140: connectorhost.v1.DisputeService.Defend:output_type -> connectorhost.v1.DisputeServiceDefendResponse
-	19,  // 141: connectorhost.v1.DisputeService.Accept:output_type -> connectorhost.v1.DisputeServiceAcceptResponse
-	21,  // 142: connectorhost.v1.DisputeService.HandleEvent:output_type -> connectorhost.v1.DisputeServiceHandleEventResponse
-	23,  // 143: connectorhost.v1.MerchantAuthenticationService.CreateAccessToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse
-	25,  // 144: connectorhost.v1.MerchantAuthenticationService.CreateSessionToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse
-	27,  // 145: connectorhost.v1.MerchantAuthenticationService.CreateSdkSessionToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse
-	29,  // 146: connectorhost.v1.PaymentMethodAuthenticationService.PreAuthenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse
-	31,  // 147: connectorhost.v1.PaymentMethodAuthenticationService.Authenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse
-	33,  // 148: connectorhost.v1.PaymentMethodAuthenticationService.PostAuthenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse
-	35,  // 149: connectorhost.v1.PaymentMethodService.Tokenize:output_type -> connectorhost.v1.PaymentMethodServiceTokenizeResponse
-	37,  // 150: connectorhost.v1.CustomerService.Create:output_type -> connectorhost.v1.CustomerServiceCreateResponse
-	39,  // 151: connectorhost.v1.EventService.HandleEvent:output_type -> connectorhost.v1.EventServiceHandleEventResponse
-	41,  // 152: connectorhost.v1.CompositePaymentService.CompositeAuthorize:output_type -> connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse
-	43,  // 153: connectorhost.v1.CompositePaymentService.CompositeGet:output_type -> connectorhost.v1.CompositePaymentServiceCompositeGetResponse
-	134, // [134:154] is the sub-list for method output_type
-	114, // [114:134] is the sub-list for method input_type
-	114, // [114:114] is the sub-list for extension type_name
-	114, // [114:114] is the sub-list for extension extendee
-	0,   // [0:114] is the sub-list for field type_name
+	76,  // 88: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.three_ds:type_name -> connectorhost.v1.ThreeDsData
+	63,  // 89: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 90: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
+	73,  // 91: connectorhost.v1.PaymentMethodServiceTokenizeRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
+	59,  // 92: connectorhost.v1.PaymentMethodServiceTokenizeRequest.customer:type_name -> connectorhost.v1.Customer
+	74,  // 93: connectorhost.v1.PaymentMethodServiceTokenizeRequest.billing_address:type_name -> connectorhost.v1.Address
+	55,  // 94: connectorhost.v1.PaymentMethodServiceTokenizeRequest.metadata:type_name -> connectorhost.v1.PaymentMethodServiceTokenizeRequest.MetadataEntry
+	60,  // 95: connectorhost.v1.PaymentMethodServiceTokenizeRequest.state:type_name -> connectorhost.v1.ConnectorState
+	77,  // 96: connectorhost.v1.PaymentMethodServiceTokenizeResponse.card_network:type_name -> connectorhost.v1.CardNetwork
+	63,  // 97: connectorhost.v1.PaymentMethodServiceTokenizeResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 98: connectorhost.v1.PaymentMethodServiceTokenizeResponse.state:type_name -> connectorhost.v1.ConnectorState
+	59,  // 99: connectorhost.v1.CustomerServiceCreateRequest.customer:type_name -> connectorhost.v1.Customer
+	74,  // 100: connectorhost.v1.CustomerServiceCreateRequest.address:type_name -> connectorhost.v1.Address
+	56,  // 101: connectorhost.v1.CustomerServiceCreateRequest.metadata:type_name -> connectorhost.v1.CustomerServiceCreateRequest.MetadataEntry
+	60,  // 102: connectorhost.v1.CustomerServiceCreateRequest.state:type_name -> connectorhost.v1.ConnectorState
+	63,  // 103: connectorhost.v1.CustomerServiceCreateResponse.error:type_name -> connectorhost.v1.PaymentError
+	60,  // 104: connectorhost.v1.CustomerServiceCreateResponse.state:type_name -> connectorhost.v1.ConnectorState
+	67,  // 105: connectorhost.v1.EventServiceParseEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
+	78,  // 106: connectorhost.v1.EventServiceParseEventResponse.events:type_name -> connectorhost.v1.ParsedEvent
+	67,  // 107: connectorhost.v1.EventServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
+	68,  // 108: connectorhost.v1.EventServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
+	69,  // 109: connectorhost.v1.EventServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
+	79,  // 110: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest.authorize:type_name -> connectorhost.v1.PaymentServiceAuthorizeRequest
+	80,  // 111: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse.authorize:type_name -> connectorhost.v1.PaymentServiceAuthorizeResponse
+	71,  // 112: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	81,  // 113: connectorhost.v1.CompositePaymentServiceCompositeGetRequest.get:type_name -> connectorhost.v1.PaymentServiceGetRequest
+	82,  // 114: connectorhost.v1.CompositePaymentServiceCompositeGetResponse.get:type_name -> connectorhost.v1.PaymentServiceGetResponse
+	71,  // 115: connectorhost.v1.CompositePaymentServiceCompositeGetResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	83,  // 116: connectorhost.v1.CompositePaymentServiceCompositeCaptureRequest.capture:type_name -> connectorhost.v1.PaymentServiceCaptureRequest
+	84,  // 117: connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse.capture:type_name -> connectorhost.v1.PaymentServiceCaptureResponse
+	71,  // 118: connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	85,  // 119: connectorhost.v1.CompositePaymentServiceCompositeVoidRequest.void:type_name -> connectorhost.v1.PaymentServiceVoidRequest
+	86,  // 120: connectorhost.v1.CompositePaymentServiceCompositeVoidResponse.void:type_name -> connectorhost.v1.PaymentServiceVoidResponse
+	71,  // 121: connectorhost.v1.CompositePaymentServiceCompositeVoidResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	87,  // 122: connectorhost.v1.CompositePaymentServiceCompositeRefundRequest.refund:type_name -> connectorhost.v1.PaymentServiceRefundRequest
+	88,  // 123: connectorhost.v1.CompositePaymentServiceCompositeRefundResponse.refund:type_name -> connectorhost.v1.PaymentServiceRefundResponse
+	71,  // 124: connectorhost.v1.CompositePaymentServiceCompositeRefundResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	2,   // 125: connectorhost.v1.RecurringPaymentService.Charge:input_type -> connectorhost.v1.RecurringPaymentServiceChargeRequest
+	4,   // 126: connectorhost.v1.RecurringPaymentService.Revoke:input_type -> connectorhost.v1.RecurringPaymentServiceRevokeRequest
+	6,   // 127: connectorhost.v1.RefundService.Get:input_type -> connectorhost.v1.RefundServiceGetRequest
+	8,   // 128: connectorhost.v1.RefundService.HandleEvent:input_type -> connectorhost.v1.RefundServiceHandleEventRequest
+	11,  // 129: connectorhost.v1.DisputeService.SubmitEvidence:input_type -> connectorhost.v1.DisputeServiceSubmitEvidenceRequest
+	13,  // 130: connectorhost.v1.DisputeService.Get:input_type -> connectorhost.v1.DisputeServiceGetRequest
+	16,  // 131: connectorhost.v1.DisputeService.Defend:input_type -> connectorhost.v1.DisputeServiceDefendRequest
+	18,  // 132: connectorhost.v1.DisputeService.Accept:input_type -> connectorhost.v1.DisputeServiceAcceptRequest
+	20,  // 133: connectorhost.v1.DisputeService.HandleEvent:input_type -> connectorhost.v1.DisputeServiceHandleEventRequest
+	22,  // 134: connectorhost.v1.MerchantAuthenticationService.CreateAccessToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest
+	24,  // 135: connectorhost.v1.MerchantAuthenticationService.CreateSessionToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest
+	26,  // 136: connectorhost.v1.MerchantAuthenticationService.CreateSdkSessionToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest
+	28,  // 137: connectorhost.v1.PaymentMethodAuthenticationService.PreAuthenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest
+	30,  // 138: connectorhost.v1.PaymentMethodAuthenticationService.Authenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest
+	32,  // 139: connectorhost.v1.PaymentMethodAuthenticationService.PostAuthenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest
+	34,  // 140: connectorhost.v1.PaymentMethodService.Tokenize:input_type -> connectorhost.v1.PaymentMethodServiceTokenizeRequest
+	36,  // 141: connectorhost.v1.CustomerService.Create:input_type -> connectorhost.v1.CustomerServiceCreateRequest
+	40,  // 142: connectorhost.v1.EventService.HandleEvent:input_type -> connectorhost.v1.EventServiceHandleEventRequest
+	38,  // 143: connectorhost.v1.EventService.ParseEvent:input_type -> connectorhost.v1.EventServiceParseEventRequest
+	42,  // 144: connectorhost.v1.CompositePaymentService.CompositeAuthorize:input_type -> connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest
+	44,  // 145: connectorhost.v1.CompositePaymentService.CompositeGet:input_type -> connectorhost.v1.CompositePaymentServiceCompositeGetRequest
+	46,  // 146: connectorhost.v1.CompositePaymentService.CompositeCapture:input_type -> connectorhost.v1.CompositePaymentServiceCompositeCaptureRequest
+	48,  // 147: connectorhost.v1.CompositePaymentService.CompositeVoid:input_type -> connectorhost.v1.CompositePaymentServiceCompositeVoidRequest
+	50,  // 148: connectorhost.v1.CompositePaymentService.CompositeRefund:input_type -> connectorhost.v1.CompositePaymentServiceCompositeRefundRequest
+	3,   // 149: connectorhost.v1.RecurringPaymentService.Charge:output_type -> connectorhost.v1.RecurringPaymentServiceChargeResponse
+	5,   // 150: connectorhost.v1.RecurringPaymentService.Revoke:output_type -> connectorhost.v1.RecurringPaymentServiceRevokeResponse
+	7,   // 151: connectorhost.v1.RefundService.Get:output_type -> connectorhost.v1.RefundServiceGetResponse
+	9,   // 152: connectorhost.v1.RefundService.HandleEvent:output_type -> connectorhost.v1.RefundServiceHandleEventResponse
+	12,  // 153: connectorhost.v1.DisputeService.SubmitEvidence:output_type -> connectorhost.v1.DisputeServiceSubmitEvidenceResponse
+	14,  // 154: connectorhost.v1.DisputeService.Get:output_type -> connectorhost.v1.DisputeServiceGetResponse
+	17,  // 155: connectorhost.v1.DisputeService.Defend:output_type -> connectorhost.v1.DisputeServiceDefendResponse
+	19,  // 156: connectorhost.v1.DisputeService.Accept:output_type -> connectorhost.v1.DisputeServiceAcceptResponse
+	21,  // 157: connectorhost.v1.DisputeService.HandleEvent:output_type -> connectorhost.v1.DisputeServiceHandleEventResponse
+	23,  // 158: connectorhost.v1.MerchantAuthenticationService.CreateAccessToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse
+	25,  // 159: connectorhost.v1.MerchantAuthenticationService.CreateSessionToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse
+	27,  // 160: connectorhost.v1.MerchantAuthenticationService.CreateSdkSessionToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse
+	29,  // 161: connectorhost.v1.PaymentMethodAuthenticationService.PreAuthenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse
+	31,  // 162: connectorhost.v1.PaymentMethodAuthenticationService.Authenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse
+	33,  // 163: connectorhost.v1.PaymentMethodAuthenticationService.PostAuthenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse
+	35,  // 164: connectorhost.v1.PaymentMethodService.Tokenize:output_type -> connectorhost.v1.PaymentMethodServiceTokenizeResponse
+	37,  // 165: connectorhost.v1.CustomerService.Create:output_type -> connectorhost.v1.CustomerServiceCreateResponse
+	41,  // 166: connectorhost.v1.EventService.HandleEvent:output_type -> connectorhost.v1.EventServiceHandleEventResponse
+	39,  // 167: connectorhost.v1.EventService.ParseEvent:output_type -> connectorhost.v1.EventServiceParseEventResponse
+	43,  // 168: connectorhost.v1.CompositePaymentService.CompositeAuthorize:output_type -> connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse
+	45,  // 169: connectorhost.v1.CompositePaymentService.CompositeGet:output_type -> connectorhost.v1.CompositePaymentServiceCompositeGetResponse
+	47,  // 170: connectorhost.v1.CompositePaymentService.CompositeCapture:output_type -> connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse
+	49,  // 171: connectorhost.v1.CompositePaymentService.CompositeVoid:output_type -> connectorhost.v1.CompositePaymentServiceCompositeVoidResponse
+	51,  // 172: connectorhost.v1.CompositePaymentService.CompositeRefund:output_type -> connectorhost.v1.CompositePaymentServiceCompositeRefundResponse
+	149, // [149:173] is the sub-list for method output_type
+	125, // [125:149] is the sub-list for method input_type
+	125, // [125:125] is the sub-list for extension type_name
+	125, // [125:125] is the sub-list for extension extendee
+	0,   // [0:125] is the sub-list for field type_name
 }
 
 func init() { file_connectorhost_v1_services_proto_init() }
@@ -4037,7 +4491,7 @@ func file_connectorhost_v1_services_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_connectorhost_v1_services_proto_rawDesc), len(file_connectorhost_v1_services_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   47,
+			NumMessages:   55,
 			NumExtensions: 0,
 			NumServices:   9,
 		},

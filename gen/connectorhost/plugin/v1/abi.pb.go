@@ -959,9 +959,14 @@ func (*ParseResponseOutput_NextStep) isParseResponseOutput_Result() {}
 
 // VerifyWebhookInput is the argument of verify_webhook.
 type VerifyWebhookInput struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Webhook       *v1.WebhookRequest     `protobuf:"bytes,1,opt,name=webhook,proto3" json:"webhook,omitempty"`
-	Context       *CallContext           `protobuf:"bytes,2,opt,name=context,proto3" json:"context,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Webhook *v1.WebhookRequest     `protobuf:"bytes,1,opt,name=webhook,proto3" json:"webhook,omitempty"`
+	Context *CallContext           `protobuf:"bytes,2,opt,name=context,proto3" json:"context,omitempty"`
+	// Read the webhook without verifying it (EventService.ParseEvent): the
+	// context carries no credentials, and the plugin answers parsed, never
+	// verified. Sent only to plugins whose manifest sets
+	// webhooks.parse_supported.
+	ParseOnly     bool `protobuf:"varint,3,opt,name=parse_only,json=parseOnly,proto3" json:"parse_only,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1010,6 +1015,13 @@ func (x *VerifyWebhookInput) GetContext() *CallContext {
 	return nil
 }
 
+func (x *VerifyWebhookInput) GetParseOnly() bool {
+	if x != nil {
+		return x.ParseOnly
+	}
+	return false
+}
+
 // VerifyWebhookOutput is the result of verify_webhook.
 type VerifyWebhookOutput struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1018,6 +1030,7 @@ type VerifyWebhookOutput struct {
 	//	*VerifyWebhookOutput_Verified
 	//	*VerifyWebhookOutput_Rejection
 	//	*VerifyWebhookOutput_Error
+	//	*VerifyWebhookOutput_Parsed
 	Result        isVerifyWebhookOutput_Result `protobuf_oneof:"result"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1087,6 +1100,15 @@ func (x *VerifyWebhookOutput) GetError() *PluginError {
 	return nil
 }
 
+func (x *VerifyWebhookOutput) GetParsed() *ParsedWebhook {
+	if x != nil {
+		if x, ok := x.Result.(*VerifyWebhookOutput_Parsed); ok {
+			return x.Parsed
+		}
+	}
+	return nil
+}
+
 type isVerifyWebhookOutput_Result interface {
 	isVerifyWebhookOutput_Result()
 }
@@ -1103,11 +1125,63 @@ type VerifyWebhookOutput_Error struct {
 	Error *PluginError `protobuf:"bytes,3,opt,name=error,proto3,oneof"`
 }
 
+type VerifyWebhookOutput_Parsed struct {
+	// The answer to a parse_only call.
+	Parsed *ParsedWebhook `protobuf:"bytes,4,opt,name=parsed,proto3,oneof"`
+}
+
 func (*VerifyWebhookOutput_Verified) isVerifyWebhookOutput_Result() {}
 
 func (*VerifyWebhookOutput_Rejection) isVerifyWebhookOutput_Result() {}
 
 func (*VerifyWebhookOutput_Error) isVerifyWebhookOutput_Result() {}
+
+func (*VerifyWebhookOutput_Parsed) isVerifyWebhookOutput_Result() {}
+
+// ParsedWebhook is a webhook read without verification.
+type ParsedWebhook struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Events        []*v1.ParsedEvent      `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ParsedWebhook) Reset() {
+	*x = ParsedWebhook{}
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ParsedWebhook) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ParsedWebhook) ProtoMessage() {}
+
+func (x *ParsedWebhook) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ParsedWebhook.ProtoReflect.Descriptor instead.
+func (*ParsedWebhook) Descriptor() ([]byte, []int) {
+	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ParsedWebhook) GetEvents() []*v1.ParsedEvent {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
 
 // VerifiedWebhook is a webhook whose signature checked out.
 type VerifiedWebhook struct {
@@ -1120,7 +1194,7 @@ type VerifiedWebhook struct {
 
 func (x *VerifiedWebhook) Reset() {
 	*x = VerifiedWebhook{}
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[11]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1132,7 +1206,7 @@ func (x *VerifiedWebhook) String() string {
 func (*VerifiedWebhook) ProtoMessage() {}
 
 func (x *VerifiedWebhook) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[11]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1145,7 +1219,7 @@ func (x *VerifiedWebhook) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifiedWebhook.ProtoReflect.Descriptor instead.
 func (*VerifiedWebhook) Descriptor() ([]byte, []int) {
-	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{11}
+	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *VerifiedWebhook) GetEvents() []*v1.Event {
@@ -1173,7 +1247,7 @@ type WebhookRejection struct {
 
 func (x *WebhookRejection) Reset() {
 	*x = WebhookRejection{}
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[12]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1185,7 +1259,7 @@ func (x *WebhookRejection) String() string {
 func (*WebhookRejection) ProtoMessage() {}
 
 func (x *WebhookRejection) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[12]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1198,7 +1272,7 @@ func (x *WebhookRejection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebhookRejection.ProtoReflect.Descriptor instead.
 func (*WebhookRejection) Descriptor() ([]byte, []int) {
-	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{12}
+	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *WebhookRejection) GetReason() RejectionReason {
@@ -1277,15 +1351,20 @@ const file_connectorhost_plugin_v1_abi_proto_rawDesc = "" +
 	"\bresponse\x18\x01 \x01(\fH\x00R\bresponse\x12<\n" +
 	"\x05error\x18\x02 \x01(\v2$.connectorhost.plugin.v1.PluginErrorH\x00R\x05error\x12@\n" +
 	"\tnext_step\x18\x03 \x01(\v2!.connectorhost.plugin.v1.NextStepH\x00R\bnextStepB\b\n" +
-	"\x06result\"\x90\x01\n" +
+	"\x06result\"\xaf\x01\n" +
 	"\x12VerifyWebhookInput\x12:\n" +
 	"\awebhook\x18\x01 \x01(\v2 .connectorhost.v1.WebhookRequestR\awebhook\x12>\n" +
-	"\acontext\x18\x02 \x01(\v2$.connectorhost.plugin.v1.CallContextR\acontext\"\xf0\x01\n" +
+	"\acontext\x18\x02 \x01(\v2$.connectorhost.plugin.v1.CallContextR\acontext\x12\x1d\n" +
+	"\n" +
+	"parse_only\x18\x03 \x01(\bR\tparseOnly\"\xb2\x02\n" +
 	"\x13VerifyWebhookOutput\x12F\n" +
 	"\bverified\x18\x01 \x01(\v2(.connectorhost.plugin.v1.VerifiedWebhookH\x00R\bverified\x12I\n" +
 	"\trejection\x18\x02 \x01(\v2).connectorhost.plugin.v1.WebhookRejectionH\x00R\trejection\x12<\n" +
-	"\x05error\x18\x03 \x01(\v2$.connectorhost.plugin.v1.PluginErrorH\x00R\x05errorB\b\n" +
-	"\x06result\"\x8f\x01\n" +
+	"\x05error\x18\x03 \x01(\v2$.connectorhost.plugin.v1.PluginErrorH\x00R\x05error\x12@\n" +
+	"\x06parsed\x18\x04 \x01(\v2&.connectorhost.plugin.v1.ParsedWebhookH\x00R\x06parsedB\b\n" +
+	"\x06result\"F\n" +
+	"\rParsedWebhook\x125\n" +
+	"\x06events\x18\x01 \x03(\v2\x1d.connectorhost.v1.ParsedEventR\x06events\"\x8f\x01\n" +
 	"\x0fVerifiedWebhook\x12/\n" +
 	"\x06events\x18\x01 \x03(\v2\x17.connectorhost.v1.EventR\x06events\x12K\n" +
 	"\x0facknowledgement\x18\x02 \x01(\v2!.connectorhost.v1.AcknowledgementR\x0facknowledgement\"n\n" +
@@ -1332,7 +1411,7 @@ func file_connectorhost_plugin_v1_abi_proto_rawDescGZIP() []byte {
 }
 
 var file_connectorhost_plugin_v1_abi_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_connectorhost_plugin_v1_abi_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_connectorhost_plugin_v1_abi_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_connectorhost_plugin_v1_abi_proto_goTypes = []any{
 	(Environment)(0),            // 0: connectorhost.plugin.v1.Environment
 	(ErrorKind)(0),              // 1: connectorhost.plugin.v1.ErrorKind
@@ -1348,53 +1427,57 @@ var file_connectorhost_plugin_v1_abi_proto_goTypes = []any{
 	(*ParseResponseOutput)(nil), // 11: connectorhost.plugin.v1.ParseResponseOutput
 	(*VerifyWebhookInput)(nil),  // 12: connectorhost.plugin.v1.VerifyWebhookInput
 	(*VerifyWebhookOutput)(nil), // 13: connectorhost.plugin.v1.VerifyWebhookOutput
-	(*VerifiedWebhook)(nil),     // 14: connectorhost.plugin.v1.VerifiedWebhook
-	(*WebhookRejection)(nil),    // 15: connectorhost.plugin.v1.WebhookRejection
-	nil,                         // 16: connectorhost.plugin.v1.CallContext.CredentialsEntry
-	nil,                         // 17: connectorhost.plugin.v1.CallContext.ConfigEntry
-	(*v1.HttpHeader)(nil),       // 18: connectorhost.v1.HttpHeader
-	(*v1.PaymentError)(nil),     // 19: connectorhost.v1.PaymentError
-	(v1.Flow)(0),                // 20: connectorhost.v1.Flow
-	(*v1.ConnectorState)(nil),   // 21: connectorhost.v1.ConnectorState
-	(*v1.WebhookRequest)(nil),   // 22: connectorhost.v1.WebhookRequest
-	(*v1.Event)(nil),            // 23: connectorhost.v1.Event
-	(*v1.Acknowledgement)(nil),  // 24: connectorhost.v1.Acknowledgement
+	(*ParsedWebhook)(nil),       // 14: connectorhost.plugin.v1.ParsedWebhook
+	(*VerifiedWebhook)(nil),     // 15: connectorhost.plugin.v1.VerifiedWebhook
+	(*WebhookRejection)(nil),    // 16: connectorhost.plugin.v1.WebhookRejection
+	nil,                         // 17: connectorhost.plugin.v1.CallContext.CredentialsEntry
+	nil,                         // 18: connectorhost.plugin.v1.CallContext.ConfigEntry
+	(*v1.HttpHeader)(nil),       // 19: connectorhost.v1.HttpHeader
+	(*v1.PaymentError)(nil),     // 20: connectorhost.v1.PaymentError
+	(v1.Flow)(0),                // 21: connectorhost.v1.Flow
+	(*v1.ConnectorState)(nil),   // 22: connectorhost.v1.ConnectorState
+	(*v1.WebhookRequest)(nil),   // 23: connectorhost.v1.WebhookRequest
+	(*v1.ParsedEvent)(nil),      // 24: connectorhost.v1.ParsedEvent
+	(*v1.Event)(nil),            // 25: connectorhost.v1.Event
+	(*v1.Acknowledgement)(nil),  // 26: connectorhost.v1.Acknowledgement
 }
 var file_connectorhost_plugin_v1_abi_proto_depIdxs = []int32{
-	16, // 0: connectorhost.plugin.v1.CallContext.credentials:type_name -> connectorhost.plugin.v1.CallContext.CredentialsEntry
-	17, // 1: connectorhost.plugin.v1.CallContext.config:type_name -> connectorhost.plugin.v1.CallContext.ConfigEntry
+	17, // 0: connectorhost.plugin.v1.CallContext.credentials:type_name -> connectorhost.plugin.v1.CallContext.CredentialsEntry
+	18, // 1: connectorhost.plugin.v1.CallContext.config:type_name -> connectorhost.plugin.v1.CallContext.ConfigEntry
 	0,  // 2: connectorhost.plugin.v1.CallContext.environment:type_name -> connectorhost.plugin.v1.Environment
-	18, // 3: connectorhost.plugin.v1.HttpRequest.headers:type_name -> connectorhost.v1.HttpHeader
-	18, // 4: connectorhost.plugin.v1.HttpResponse.headers:type_name -> connectorhost.v1.HttpHeader
+	19, // 3: connectorhost.plugin.v1.HttpRequest.headers:type_name -> connectorhost.v1.HttpHeader
+	19, // 4: connectorhost.plugin.v1.HttpResponse.headers:type_name -> connectorhost.v1.HttpHeader
 	1,  // 5: connectorhost.plugin.v1.PluginError.kind:type_name -> connectorhost.plugin.v1.ErrorKind
-	19, // 6: connectorhost.plugin.v1.PluginError.detail:type_name -> connectorhost.v1.PaymentError
-	20, // 7: connectorhost.plugin.v1.BuildRequestInput.flow:type_name -> connectorhost.v1.Flow
+	20, // 6: connectorhost.plugin.v1.PluginError.detail:type_name -> connectorhost.v1.PaymentError
+	21, // 7: connectorhost.plugin.v1.BuildRequestInput.flow:type_name -> connectorhost.v1.Flow
 	3,  // 8: connectorhost.plugin.v1.BuildRequestInput.context:type_name -> connectorhost.plugin.v1.CallContext
-	21, // 9: connectorhost.plugin.v1.BuildRequestInput.state:type_name -> connectorhost.v1.ConnectorState
+	22, // 9: connectorhost.plugin.v1.BuildRequestInput.state:type_name -> connectorhost.v1.ConnectorState
 	4,  // 10: connectorhost.plugin.v1.BuildRequestOutput.http_request:type_name -> connectorhost.plugin.v1.HttpRequest
 	6,  // 11: connectorhost.plugin.v1.BuildRequestOutput.error:type_name -> connectorhost.plugin.v1.PluginError
 	9,  // 12: connectorhost.plugin.v1.BuildRequestOutput.next_step:type_name -> connectorhost.plugin.v1.NextStep
-	20, // 13: connectorhost.plugin.v1.NextStep.flow:type_name -> connectorhost.v1.Flow
-	20, // 14: connectorhost.plugin.v1.ParseResponseInput.flow:type_name -> connectorhost.v1.Flow
+	21, // 13: connectorhost.plugin.v1.NextStep.flow:type_name -> connectorhost.v1.Flow
+	21, // 14: connectorhost.plugin.v1.ParseResponseInput.flow:type_name -> connectorhost.v1.Flow
 	3,  // 15: connectorhost.plugin.v1.ParseResponseInput.context:type_name -> connectorhost.plugin.v1.CallContext
-	21, // 16: connectorhost.plugin.v1.ParseResponseInput.state:type_name -> connectorhost.v1.ConnectorState
+	22, // 16: connectorhost.plugin.v1.ParseResponseInput.state:type_name -> connectorhost.v1.ConnectorState
 	4,  // 17: connectorhost.plugin.v1.ParseResponseInput.http_request:type_name -> connectorhost.plugin.v1.HttpRequest
 	5,  // 18: connectorhost.plugin.v1.ParseResponseInput.http_response:type_name -> connectorhost.plugin.v1.HttpResponse
 	6,  // 19: connectorhost.plugin.v1.ParseResponseOutput.error:type_name -> connectorhost.plugin.v1.PluginError
 	9,  // 20: connectorhost.plugin.v1.ParseResponseOutput.next_step:type_name -> connectorhost.plugin.v1.NextStep
-	22, // 21: connectorhost.plugin.v1.VerifyWebhookInput.webhook:type_name -> connectorhost.v1.WebhookRequest
+	23, // 21: connectorhost.plugin.v1.VerifyWebhookInput.webhook:type_name -> connectorhost.v1.WebhookRequest
 	3,  // 22: connectorhost.plugin.v1.VerifyWebhookInput.context:type_name -> connectorhost.plugin.v1.CallContext
-	14, // 23: connectorhost.plugin.v1.VerifyWebhookOutput.verified:type_name -> connectorhost.plugin.v1.VerifiedWebhook
-	15, // 24: connectorhost.plugin.v1.VerifyWebhookOutput.rejection:type_name -> connectorhost.plugin.v1.WebhookRejection
+	15, // 23: connectorhost.plugin.v1.VerifyWebhookOutput.verified:type_name -> connectorhost.plugin.v1.VerifiedWebhook
+	16, // 24: connectorhost.plugin.v1.VerifyWebhookOutput.rejection:type_name -> connectorhost.plugin.v1.WebhookRejection
 	6,  // 25: connectorhost.plugin.v1.VerifyWebhookOutput.error:type_name -> connectorhost.plugin.v1.PluginError
-	23, // 26: connectorhost.plugin.v1.VerifiedWebhook.events:type_name -> connectorhost.v1.Event
-	24, // 27: connectorhost.plugin.v1.VerifiedWebhook.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
-	2,  // 28: connectorhost.plugin.v1.WebhookRejection.reason:type_name -> connectorhost.plugin.v1.RejectionReason
-	29, // [29:29] is the sub-list for method output_type
-	29, // [29:29] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	14, // 26: connectorhost.plugin.v1.VerifyWebhookOutput.parsed:type_name -> connectorhost.plugin.v1.ParsedWebhook
+	24, // 27: connectorhost.plugin.v1.ParsedWebhook.events:type_name -> connectorhost.v1.ParsedEvent
+	25, // 28: connectorhost.plugin.v1.VerifiedWebhook.events:type_name -> connectorhost.v1.Event
+	26, // 29: connectorhost.plugin.v1.VerifiedWebhook.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
+	2,  // 30: connectorhost.plugin.v1.WebhookRejection.reason:type_name -> connectorhost.plugin.v1.RejectionReason
+	31, // [31:31] is the sub-list for method output_type
+	31, // [31:31] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_connectorhost_plugin_v1_abi_proto_init() }
@@ -1416,6 +1499,7 @@ func file_connectorhost_plugin_v1_abi_proto_init() {
 		(*VerifyWebhookOutput_Verified)(nil),
 		(*VerifyWebhookOutput_Rejection)(nil),
 		(*VerifyWebhookOutput_Error)(nil),
+		(*VerifyWebhookOutput_Parsed)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1423,7 +1507,7 @@ func file_connectorhost_plugin_v1_abi_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_connectorhost_plugin_v1_abi_proto_rawDesc), len(file_connectorhost_plugin_v1_abi_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   15,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

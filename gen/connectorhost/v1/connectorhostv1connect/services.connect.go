@@ -100,12 +100,23 @@ const (
 	// EventServiceHandleEventProcedure is the fully-qualified name of the EventService's HandleEvent
 	// RPC.
 	EventServiceHandleEventProcedure = "/connectorhost.v1.EventService/HandleEvent"
+	// EventServiceParseEventProcedure is the fully-qualified name of the EventService's ParseEvent RPC.
+	EventServiceParseEventProcedure = "/connectorhost.v1.EventService/ParseEvent"
 	// CompositePaymentServiceCompositeAuthorizeProcedure is the fully-qualified name of the
 	// CompositePaymentService's CompositeAuthorize RPC.
 	CompositePaymentServiceCompositeAuthorizeProcedure = "/connectorhost.v1.CompositePaymentService/CompositeAuthorize"
 	// CompositePaymentServiceCompositeGetProcedure is the fully-qualified name of the
 	// CompositePaymentService's CompositeGet RPC.
 	CompositePaymentServiceCompositeGetProcedure = "/connectorhost.v1.CompositePaymentService/CompositeGet"
+	// CompositePaymentServiceCompositeCaptureProcedure is the fully-qualified name of the
+	// CompositePaymentService's CompositeCapture RPC.
+	CompositePaymentServiceCompositeCaptureProcedure = "/connectorhost.v1.CompositePaymentService/CompositeCapture"
+	// CompositePaymentServiceCompositeVoidProcedure is the fully-qualified name of the
+	// CompositePaymentService's CompositeVoid RPC.
+	CompositePaymentServiceCompositeVoidProcedure = "/connectorhost.v1.CompositePaymentService/CompositeVoid"
+	// CompositePaymentServiceCompositeRefundProcedure is the fully-qualified name of the
+	// CompositePaymentService's CompositeRefund RPC.
+	CompositePaymentServiceCompositeRefundProcedure = "/connectorhost.v1.CompositePaymentService/CompositeRefund"
 )
 
 // RecurringPaymentServiceClient is a client for the connectorhost.v1.RecurringPaymentService
@@ -906,6 +917,11 @@ func (UnimplementedCustomerServiceHandler) Create(context.Context, *connect.Requ
 type EventServiceClient interface {
 	// HandleEvent verifies any webhook of the connector and normalizes its events.
 	HandleEvent(context.Context, *connect.Request[v1.EventServiceHandleEventRequest]) (*connect.Response[v1.EventServiceHandleEventResponse], error)
+	// ParseEvent reads a webhook WITHOUT credentials and WITHOUT verifying it:
+	// it answers the connector's event types and the ids the payload names, so
+	// a caller with many accounts can pick the secret to verify it with
+	// (HandleEvent). Nothing it returns is verified.
+	ParseEvent(context.Context, *connect.Request[v1.EventServiceParseEventRequest]) (*connect.Response[v1.EventServiceParseEventResponse], error)
 }
 
 // NewEventServiceClient constructs a client for the connectorhost.v1.EventService service. By
@@ -925,12 +941,19 @@ func NewEventServiceClient(httpClient connect.HTTPClient, baseURL string, opts .
 			connect.WithSchema(eventServiceMethods.ByName("HandleEvent")),
 			connect.WithClientOptions(opts...),
 		),
+		parseEvent: connect.NewClient[v1.EventServiceParseEventRequest, v1.EventServiceParseEventResponse](
+			httpClient,
+			baseURL+EventServiceParseEventProcedure,
+			connect.WithSchema(eventServiceMethods.ByName("ParseEvent")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // eventServiceClient implements EventServiceClient.
 type eventServiceClient struct {
 	handleEvent *connect.Client[v1.EventServiceHandleEventRequest, v1.EventServiceHandleEventResponse]
+	parseEvent  *connect.Client[v1.EventServiceParseEventRequest, v1.EventServiceParseEventResponse]
 }
 
 // HandleEvent calls connectorhost.v1.EventService.HandleEvent.
@@ -938,10 +961,20 @@ func (c *eventServiceClient) HandleEvent(ctx context.Context, req *connect.Reque
 	return c.handleEvent.CallUnary(ctx, req)
 }
 
+// ParseEvent calls connectorhost.v1.EventService.ParseEvent.
+func (c *eventServiceClient) ParseEvent(ctx context.Context, req *connect.Request[v1.EventServiceParseEventRequest]) (*connect.Response[v1.EventServiceParseEventResponse], error) {
+	return c.parseEvent.CallUnary(ctx, req)
+}
+
 // EventServiceHandler is an implementation of the connectorhost.v1.EventService service.
 type EventServiceHandler interface {
 	// HandleEvent verifies any webhook of the connector and normalizes its events.
 	HandleEvent(context.Context, *connect.Request[v1.EventServiceHandleEventRequest]) (*connect.Response[v1.EventServiceHandleEventResponse], error)
+	// ParseEvent reads a webhook WITHOUT credentials and WITHOUT verifying it:
+	// it answers the connector's event types and the ids the payload names, so
+	// a caller with many accounts can pick the secret to verify it with
+	// (HandleEvent). Nothing it returns is verified.
+	ParseEvent(context.Context, *connect.Request[v1.EventServiceParseEventRequest]) (*connect.Response[v1.EventServiceParseEventResponse], error)
 }
 
 // NewEventServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -957,10 +990,18 @@ func NewEventServiceHandler(svc EventServiceHandler, opts ...connect.HandlerOpti
 		connect.WithSchema(eventServiceMethods.ByName("HandleEvent")),
 		connect.WithHandlerOptions(opts...),
 	)
+	eventServiceParseEventHandler := connect.NewUnaryHandler(
+		EventServiceParseEventProcedure,
+		svc.ParseEvent,
+		connect.WithSchema(eventServiceMethods.ByName("ParseEvent")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/connectorhost.v1.EventService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case EventServiceHandleEventProcedure:
 			eventServiceHandleEventHandler.ServeHTTP(w, r)
+		case EventServiceParseEventProcedure:
+			eventServiceParseEventHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -974,6 +1015,10 @@ func (UnimplementedEventServiceHandler) HandleEvent(context.Context, *connect.Re
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("connectorhost.v1.EventService.HandleEvent is not implemented"))
 }
 
+func (UnimplementedEventServiceHandler) ParseEvent(context.Context, *connect.Request[v1.EventServiceParseEventRequest]) (*connect.Response[v1.EventServiceParseEventResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("connectorhost.v1.EventService.ParseEvent is not implemented"))
+}
+
 // CompositePaymentServiceClient is a client for the connectorhost.v1.CompositePaymentService
 // service.
 type CompositePaymentServiceClient interface {
@@ -982,6 +1027,12 @@ type CompositePaymentServiceClient interface {
 	CompositeAuthorize(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeAuthorizeRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeAuthorizeResponse], error)
 	// CompositeGet gets an access token (if needed) then reads the payment.
 	CompositeGet(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeGetRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeGetResponse], error)
+	// CompositeCapture gets an access token (if needed) then captures.
+	CompositeCapture(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeCaptureRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeCaptureResponse], error)
+	// CompositeVoid gets an access token (if needed) then voids.
+	CompositeVoid(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeVoidRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeVoidResponse], error)
+	// CompositeRefund gets an access token (if needed) then refunds.
+	CompositeRefund(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeRefundRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeRefundResponse], error)
 }
 
 // NewCompositePaymentServiceClient constructs a client for the
@@ -1007,6 +1058,24 @@ func NewCompositePaymentServiceClient(httpClient connect.HTTPClient, baseURL str
 			connect.WithSchema(compositePaymentServiceMethods.ByName("CompositeGet")),
 			connect.WithClientOptions(opts...),
 		),
+		compositeCapture: connect.NewClient[v1.CompositePaymentServiceCompositeCaptureRequest, v1.CompositePaymentServiceCompositeCaptureResponse](
+			httpClient,
+			baseURL+CompositePaymentServiceCompositeCaptureProcedure,
+			connect.WithSchema(compositePaymentServiceMethods.ByName("CompositeCapture")),
+			connect.WithClientOptions(opts...),
+		),
+		compositeVoid: connect.NewClient[v1.CompositePaymentServiceCompositeVoidRequest, v1.CompositePaymentServiceCompositeVoidResponse](
+			httpClient,
+			baseURL+CompositePaymentServiceCompositeVoidProcedure,
+			connect.WithSchema(compositePaymentServiceMethods.ByName("CompositeVoid")),
+			connect.WithClientOptions(opts...),
+		),
+		compositeRefund: connect.NewClient[v1.CompositePaymentServiceCompositeRefundRequest, v1.CompositePaymentServiceCompositeRefundResponse](
+			httpClient,
+			baseURL+CompositePaymentServiceCompositeRefundProcedure,
+			connect.WithSchema(compositePaymentServiceMethods.ByName("CompositeRefund")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -1014,6 +1083,9 @@ func NewCompositePaymentServiceClient(httpClient connect.HTTPClient, baseURL str
 type compositePaymentServiceClient struct {
 	compositeAuthorize *connect.Client[v1.CompositePaymentServiceCompositeAuthorizeRequest, v1.CompositePaymentServiceCompositeAuthorizeResponse]
 	compositeGet       *connect.Client[v1.CompositePaymentServiceCompositeGetRequest, v1.CompositePaymentServiceCompositeGetResponse]
+	compositeCapture   *connect.Client[v1.CompositePaymentServiceCompositeCaptureRequest, v1.CompositePaymentServiceCompositeCaptureResponse]
+	compositeVoid      *connect.Client[v1.CompositePaymentServiceCompositeVoidRequest, v1.CompositePaymentServiceCompositeVoidResponse]
+	compositeRefund    *connect.Client[v1.CompositePaymentServiceCompositeRefundRequest, v1.CompositePaymentServiceCompositeRefundResponse]
 }
 
 // CompositeAuthorize calls connectorhost.v1.CompositePaymentService.CompositeAuthorize.
@@ -1026,6 +1098,21 @@ func (c *compositePaymentServiceClient) CompositeGet(ctx context.Context, req *c
 	return c.compositeGet.CallUnary(ctx, req)
 }
 
+// CompositeCapture calls connectorhost.v1.CompositePaymentService.CompositeCapture.
+func (c *compositePaymentServiceClient) CompositeCapture(ctx context.Context, req *connect.Request[v1.CompositePaymentServiceCompositeCaptureRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeCaptureResponse], error) {
+	return c.compositeCapture.CallUnary(ctx, req)
+}
+
+// CompositeVoid calls connectorhost.v1.CompositePaymentService.CompositeVoid.
+func (c *compositePaymentServiceClient) CompositeVoid(ctx context.Context, req *connect.Request[v1.CompositePaymentServiceCompositeVoidRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeVoidResponse], error) {
+	return c.compositeVoid.CallUnary(ctx, req)
+}
+
+// CompositeRefund calls connectorhost.v1.CompositePaymentService.CompositeRefund.
+func (c *compositePaymentServiceClient) CompositeRefund(ctx context.Context, req *connect.Request[v1.CompositePaymentServiceCompositeRefundRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeRefundResponse], error) {
+	return c.compositeRefund.CallUnary(ctx, req)
+}
+
 // CompositePaymentServiceHandler is an implementation of the
 // connectorhost.v1.CompositePaymentService service.
 type CompositePaymentServiceHandler interface {
@@ -1034,6 +1121,12 @@ type CompositePaymentServiceHandler interface {
 	CompositeAuthorize(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeAuthorizeRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeAuthorizeResponse], error)
 	// CompositeGet gets an access token (if needed) then reads the payment.
 	CompositeGet(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeGetRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeGetResponse], error)
+	// CompositeCapture gets an access token (if needed) then captures.
+	CompositeCapture(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeCaptureRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeCaptureResponse], error)
+	// CompositeVoid gets an access token (if needed) then voids.
+	CompositeVoid(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeVoidRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeVoidResponse], error)
+	// CompositeRefund gets an access token (if needed) then refunds.
+	CompositeRefund(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeRefundRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeRefundResponse], error)
 }
 
 // NewCompositePaymentServiceHandler builds an HTTP handler from the service implementation. It
@@ -1055,12 +1148,36 @@ func NewCompositePaymentServiceHandler(svc CompositePaymentServiceHandler, opts 
 		connect.WithSchema(compositePaymentServiceMethods.ByName("CompositeGet")),
 		connect.WithHandlerOptions(opts...),
 	)
+	compositePaymentServiceCompositeCaptureHandler := connect.NewUnaryHandler(
+		CompositePaymentServiceCompositeCaptureProcedure,
+		svc.CompositeCapture,
+		connect.WithSchema(compositePaymentServiceMethods.ByName("CompositeCapture")),
+		connect.WithHandlerOptions(opts...),
+	)
+	compositePaymentServiceCompositeVoidHandler := connect.NewUnaryHandler(
+		CompositePaymentServiceCompositeVoidProcedure,
+		svc.CompositeVoid,
+		connect.WithSchema(compositePaymentServiceMethods.ByName("CompositeVoid")),
+		connect.WithHandlerOptions(opts...),
+	)
+	compositePaymentServiceCompositeRefundHandler := connect.NewUnaryHandler(
+		CompositePaymentServiceCompositeRefundProcedure,
+		svc.CompositeRefund,
+		connect.WithSchema(compositePaymentServiceMethods.ByName("CompositeRefund")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/connectorhost.v1.CompositePaymentService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case CompositePaymentServiceCompositeAuthorizeProcedure:
 			compositePaymentServiceCompositeAuthorizeHandler.ServeHTTP(w, r)
 		case CompositePaymentServiceCompositeGetProcedure:
 			compositePaymentServiceCompositeGetHandler.ServeHTTP(w, r)
+		case CompositePaymentServiceCompositeCaptureProcedure:
+			compositePaymentServiceCompositeCaptureHandler.ServeHTTP(w, r)
+		case CompositePaymentServiceCompositeVoidProcedure:
+			compositePaymentServiceCompositeVoidHandler.ServeHTTP(w, r)
+		case CompositePaymentServiceCompositeRefundProcedure:
+			compositePaymentServiceCompositeRefundHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -1076,4 +1193,16 @@ func (UnimplementedCompositePaymentServiceHandler) CompositeAuthorize(context.Co
 
 func (UnimplementedCompositePaymentServiceHandler) CompositeGet(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeGetRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeGetResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("connectorhost.v1.CompositePaymentService.CompositeGet is not implemented"))
+}
+
+func (UnimplementedCompositePaymentServiceHandler) CompositeCapture(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeCaptureRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeCaptureResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("connectorhost.v1.CompositePaymentService.CompositeCapture is not implemented"))
+}
+
+func (UnimplementedCompositePaymentServiceHandler) CompositeVoid(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeVoidRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeVoidResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("connectorhost.v1.CompositePaymentService.CompositeVoid is not implemented"))
+}
+
+func (UnimplementedCompositePaymentServiceHandler) CompositeRefund(context.Context, *connect.Request[v1.CompositePaymentServiceCompositeRefundRequest]) (*connect.Response[v1.CompositePaymentServiceCompositeRefundResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("connectorhost.v1.CompositePaymentService.CompositeRefund is not implemented"))
 }

@@ -3,7 +3,8 @@
 // the token expired, reports the processor's amount, currency and reference
 // (so tests can make them disagree with the request), and misbehaves on
 // request: reference "leak" returns the API key in the response, "evil"
-// builds a request to an undeclared host.
+// builds a request to an undeclared host. Its Capture, Void and Refund need
+// the token in the state already, as composite RPCs provide it.
 package main
 
 import (
@@ -81,6 +82,53 @@ func parseAuthorize(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest, res *p
 	return out, nil
 }
 
+// buildModification builds Capture, Void and Refund: each needs the access
+// token to be in the state already (no next step), so only a caller that
+// fetched one first (a composite RPC) gets through.
+func buildModification(c *pdk.Context, path, id string) (*pluginv1.HttpRequest, error) {
+	tok := c.State.GetAccessToken().GetToken()
+	if tok == "" {
+		return nil, pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, "no access token in the state")
+	}
+	return pdk.NewRequest("POST", c.URL(path)).SecretHeader("Authorization", "Bearer "+tok).
+		IdempotencyKey("Idempotency-Key", id).Body("application/json", []byte(`{}`)).Build(), nil
+}
+
+func modificationOK(res *pdk.Response) error {
+	if res.Status != 200 {
+		return pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, "processor answered %d", res.Status)
+	}
+	return nil
+}
+
+var (
+	captureHandler = pdk.Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptureResponse]{
+		Build: func(c *pdk.Context, r *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
+			return buildModification(c, "/capture", r.GetMerchantCaptureId())
+		},
+		Parse: func(_ *pdk.Context, r *v1.PaymentServiceCaptureRequest, res *pdk.Response) (*v1.PaymentServiceCaptureResponse, error) {
+			return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED}, modificationOK(res)
+		},
+	}
+	voidHandler = pdk.Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidResponse]{
+		Build: func(c *pdk.Context, r *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
+			return buildModification(c, "/void", r.GetMerchantVoidId())
+		},
+		Parse: func(_ *pdk.Context, r *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
+			return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_VOIDED}, modificationOK(res)
+		},
+	}
+	refundHandler = pdk.Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundResponse]{
+		Build: func(c *pdk.Context, r *v1.PaymentServiceRefundRequest) (*pluginv1.HttpRequest, error) {
+			return buildModification(c, "/refund", r.GetMerchantRefundId())
+		},
+		Parse: func(_ *pdk.Context, r *v1.PaymentServiceRefundRequest, res *pdk.Response) (*v1.PaymentServiceRefundResponse, error) {
+			return &v1.PaymentServiceRefundResponse{ConnectorRefundId: "re_1", ConnectorTransactionId: r.GetConnectorTransactionId(),
+				Status: v1.RefundStatus_REFUND_STATUS_SUCCEEDED, RefundAmount: r.GetRefundAmount()}, modificationOK(res)
+		},
+	}
+)
+
 func init() {
 	pdk.Register(&pdk.Connector{
 		Manifest: &v1.Manifest{
@@ -91,6 +139,9 @@ func init() {
 		Flows: pdk.Flows{
 			CreateAccessToken: pdk.Handler[*v1.MerchantAuthenticationServiceCreateAccessTokenRequest, *v1.MerchantAuthenticationServiceCreateAccessTokenResponse]{Build: buildToken, Parse: parseToken},
 			Authorize:         pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{Build: buildAuthorize, Parse: parseAuthorize},
+			Capture:           captureHandler,
+			Void:              voidHandler,
+			Refund:            refundHandler,
 		},
 	})
 }
