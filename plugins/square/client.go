@@ -121,6 +121,23 @@ func moneyAt(v *fastjson.Value, keys ...string) (*v1.Money, error) {
 	return &v1.Money{MinorAmount: minor, Currency: cur}, nil
 }
 
+// requiredMoney reads the Money of an answer's object (what names it in
+// errors); it must be present and, when requested is set, equal to it.
+func requiredMoney(o *fastjson.Value, key, what string, requested *v1.Money) (*v1.Money, error) {
+	m, err := moneyAt(o, key)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, pdk.InvalidResponse("Square's %s has no %s", what, key)
+	}
+	if !sameMoney(m, requested) {
+		return nil, integrityError("Square's %s amount %d %s differs from the requested %d %s",
+			what, m.GetMinorAmount(), m.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())
+	}
+	return m, nil
+}
+
 // sameMoney reports whether got equals want (a nil want matches anything).
 func sameMoney(got, want *v1.Money) bool {
 	return want == nil || (got.GetMinorAmount() == want.GetMinorAmount() && got.GetCurrency() == want.GetCurrency())

@@ -208,7 +208,7 @@ func readPayment(res *pdk.Response, requested *v1.Money, charging bool) (*paymen
 	if charging && res.Status >= 400 && res.Status < 500 {
 		v := jsonr.Lenient(res.Body)
 		if se := firstError(v); se.category == "PAYMENT_METHOD_ERROR" {
-			return declined(v, se, res.Status, requested)
+			return declined(v, se, res.Status), nil
 		}
 	}
 	o, err := object(res, "payment")
@@ -221,15 +221,8 @@ func readPayment(res *pdk.Response, requested *v1.Money, charging bool) (*paymen
 		return nil, pdk.InvalidResponse("Square's payment %s has no status", p.id)
 	}
 	p.status = paymentStatuses().Get(raw)
-	if p.amount, err = moneyAt(o, "amount_money"); err != nil {
+	if p.amount, err = requiredMoney(o, "amount_money", "payment "+p.id, requested); err != nil {
 		return nil, err
-	}
-	if p.amount == nil {
-		return nil, pdk.InvalidResponse("Square's payment %s has no amount_money", p.id)
-	}
-	if !sameMoney(p.amount, requested) {
-		return nil, integrityError("Square's payment amount %d %s differs from the requested %d %s",
-			p.amount.GetMinorAmount(), p.amount.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())
 	}
 	if p.refunded, err = moneyAt(o, "refunded_money"); err != nil {
 		return nil, err
@@ -241,13 +234,14 @@ func readPayment(res *pdk.Response, requested *v1.Money, charging bool) (*paymen
 	return p, nil
 }
 
-// declined is the payment of a decline answer.
-func declined(v *fastjson.Value, se squareError, status int, requested *v1.Money) (*payment, error) {
-	p := &payment{status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, err: declineError(se, status), amount: requested}
+// declined is the payment of a decline answer: nothing was authorized, so
+// it has no amount.
+func declined(v *fastjson.Value, se squareError, status int) *payment {
+	p := &payment{status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, err: declineError(se, status)}
 	if o := v.Get("payment"); o != nil && o.Type() == fastjson.TypeObject {
 		p.id, p.reference = jsonr.Str(o, "id"), jsonr.Str(o, "reference_id")
 	}
-	return p, nil
+	return p
 }
 
 // declineError is the three-layer error of a declined payment.

@@ -65,15 +65,8 @@ func readRefund(res *pdk.Response, requested *v1.Money) (*refund, error) {
 		return nil, pdk.InvalidResponse("Square's refund %s has no status", r.id)
 	}
 	r.status = refundStatuses().Get(raw)
-	if r.amount, err = moneyAt(o, "amount_money"); err != nil {
+	if r.amount, err = requiredMoney(o, "amount_money", "refund "+r.id, requested); err != nil {
 		return nil, err
-	}
-	if r.amount == nil {
-		return nil, pdk.InvalidResponse("Square's refund %s has no amount_money", r.id)
-	}
-	if !sameMoney(r.amount, requested) {
-		return nil, integrityError("Square's refund amount %d %s differs from the requested %d %s",
-			r.amount.GetMinorAmount(), r.amount.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())
 	}
 	if r.status == v1.RefundStatus_REFUND_STATUS_FAILED {
 		r.err = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "Square reports the refund " + raw,

@@ -2,6 +2,7 @@ package square
 
 import (
 	"encoding/base64"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,12 +61,17 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}, Acknowledgement: &v1.Acknowledgement{Status: 200}}, nil
 }
 
-// normalize turns a verified event into a unified Event.
+// normalize turns a verified event into a unified Event: the types of
+// webhookEventTypes get their typed payload, any other type is
+// EVENT_KIND_OTHER with no payload.
 func normalize(v *fastjson.Value) (*v1.Event, error) {
 	typ := jsonr.Str(v, "type")
 	ev := &v1.Event{EventId: jsonr.Str(v, "event_id"), ConnectorEventType: typ, Kind: v1.EventKind_EVENT_KIND_OTHER}
 	if t, err := time.Parse(time.RFC3339Nano, jsonr.Str(v, "created_at")); err == nil {
 		ev.CreatedAtUnix = t.Unix()
+	}
+	if !slices.Contains(webhookEventTypes(), typ) {
+		return ev, nil
 	}
 	obj := v.Get("data", "object")
 	switch {
