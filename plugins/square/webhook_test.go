@@ -70,6 +70,11 @@ func TestWebhookSDKVectors(t *testing.T) {
 			mismatch := pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH
 			wantRejected(t, verify(t, v.body+" ", v.signature, creds, ""), mismatch)
 			wantRejected(t, verify(t, strings.Replace(v.body, "webhooks", "webhookz", 1), v.signature, creds, ""), mismatch)
+			if strings.Contains(v.body, "created_at") {
+				// Square's signature has no timestamp of its own: the event's
+				// created_at is inside the signed body, so moving it is refused.
+				wantRejected(t, verify(t, strings.Replace(v.body, "2022-07-13", "2022-07-14", 1), v.signature, creds, ""), mismatch)
+			}
 			wantRejected(t, verify(t, v.body, v.signature, map[string]string{credWebhookKey: v.key + "x", credWebhookURL: v.url}, ""), mismatch)
 			wantRejected(t, verify(t, v.body, v.signature, map[string]string{credWebhookKey: v.key, credWebhookURL: v.url + "/"}, ""), mismatch)
 			wantRejected(t, verify(t, v.body, "A"+v.signature[1:], creds, ""), mismatch)
