@@ -198,7 +198,7 @@ func (se squareError) connectorError(status int) *v1.ConnectorError {
 //	401                                   -> CREDENTIALS (INVALID_CREDENTIALS)
 //	403                                   -> CREDENTIALS (PERMISSION_DENIED)
 //	404                                   -> NOT_FOUND
-//	409, 400 IDEMPOTENCY_KEY_REUSED        -> CONFLICT
+//	409, IDEMPOTENCY_KEY_REUSED, VERSION_MISMATCH -> CONFLICT
 //	429                                   -> RATE_LIMITED
 //	5xx                                   -> PROCESSOR_UNAVAILABLE
 //	other 4xx (402 declines included)     -> PROCESSOR_REJECTED, code mapped
@@ -232,7 +232,7 @@ func classify(status int, se squareError) (pluginv1.ErrorKind, v1.ErrorCode) {
 		return pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED
 	case status == 404:
 		return pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
-	case status == 409, se.code == "IDEMPOTENCY_KEY_REUSED":
+	case status == 409, se.code == "IDEMPOTENCY_KEY_REUSED", se.code == "VERSION_MISMATCH":
 		return pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
 	case status == 429:
 		return pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED, v1.ErrorCode_ERROR_CODE_RATE_LIMITED

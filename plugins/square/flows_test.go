@@ -170,3 +170,31 @@ func TestIdempotencyKeysFitSquare(t *testing.T) {
 		t.Fatal("the key differs between two builds of the same request")
 	}
 }
+
+// TestErrorAnswersMapped: Square's error answers become typed errors with
+// the unified code and Square's raw code and detail kept.
+func TestErrorAnswersMapped(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		code   string
+		kind   pluginv1.ErrorKind
+		want   v1.ErrorCode
+	}{
+		{400, "REFUND_AMOUNT_INVALID", pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, v1.ErrorCode_ERROR_CODE_INVALID_REQUEST},
+		{400, "VERSION_MISMATCH", pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT},
+		{403, "INSUFFICIENT_PERMISSIONS_FOR_REFUND", pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED},
+		{400, "UNSUPPORTED_CURRENCY", pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, v1.ErrorCode_ERROR_CODE_CURRENCY_NOT_SUPPORTED},
+		{503, "SERVICE_UNAVAILABLE", pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Status: tc.status,
+				Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "P1", MerchantRefundId: "r1", RefundAmount: usd(100)},
+				Body:    []byte(`{"errors":[{"category":"REFUND_ERROR","code":"` + tc.code + `","detail":"Square says no","field":"amount_money"}]}`)})
+			e := r.GetParseError()
+			if e.GetKind() != tc.kind || e.GetDetail().GetCode() != tc.want || e.GetDetail().GetConnector().GetCode() != tc.code ||
+				!strings.Contains(e.GetDetail().GetConnector().GetMessage(), "Square says no (field amount_money)") {
+				t.Fatalf("parse error = %v", e)
+			}
+		})
+	}
+}

@@ -40,8 +40,9 @@ func disputeStates() statusmap.Map[string, v1.DisputeStatus] {
 	}, v1.DisputeStatus_DISPUTE_STATUS_UNKNOWN)
 }
 
-// declineCodes maps Square's payment ErrorCodes (the spec's ErrorCode enum,
-// category PAYMENT_METHOD_ERROR) to unified codes. A code not listed is
+// declineCodes maps Square's ErrorCodes (the spec's ErrorCode enum; the
+// codes its x-endpoint-errors list for CreatePayment, RefundPayment and
+// CreateCard) to unified codes. A code not listed is
 // CARD_DECLINED on a declined payment and INVALID_REQUEST on other errors.
 func declineCodes() map[string]v1.ErrorCode {
 	return map[string]v1.ErrorCode{
@@ -91,6 +92,12 @@ func declineCodes() map[string]v1.ErrorCode {
 		"UNSUPPORTED_CURRENCY":                   v1.ErrorCode_ERROR_CODE_CURRENCY_NOT_SUPPORTED,
 		"CURRENCY_MISMATCH":                      v1.ErrorCode_ERROR_CODE_CURRENCY_NOT_SUPPORTED,
 		"TEMPORARY_ERROR":                        v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR,
+		"APPLE_TTP_PIN_TOKEN":                    v1.ErrorCode_ERROR_CODE_AUTHENTICATION_REQUIRED,
+		"INSUFFICIENT_PERMISSIONS":               v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED,
+		"INSUFFICIENT_PERMISSIONS_FOR_REFUND":    v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED,
+		"CARD_PROCESSING_NOT_ENABLED":            v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED,
+		"CUSTOMER_NOT_FOUND":                     v1.ErrorCode_ERROR_CODE_NOT_FOUND,
+		"UNSUPPORTED_COUNTRY":                    v1.ErrorCode_ERROR_CODE_PAYMENT_METHOD_NOT_SUPPORTED,
 		"REFUND_DECLINED":                        v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR,
 	}
 }
