@@ -136,11 +136,15 @@ func (s *suite) moneyFixture(ctx context.Context, mf moneyFlow, f *Fixture) (*Ch
 		return nil, nil
 	}
 	currencies, declared := moneyCurrencies(s.m)
+	amountless, err := s.amountless(ctx, f, currencies[0])
+	if err != nil {
+		return nil, err
+	}
 	what := "fixture " + f.label()
 	var probs, notes []string
 	for _, cur := range currencies {
 		for _, amt := range moneyAmounts {
-			p, note, err := s.moneyCase(ctx, mf, f, orig, class, &v1.Money{MinorAmount: amt, Currency: cur}, declared)
+			p, note, err := s.moneyCase(ctx, mf, f, orig, class, &v1.Money{MinorAmount: amt, Currency: cur}, declared, amountless)
 			if err != nil {
 				return nil, err
 			}
@@ -153,6 +157,10 @@ func (s *suite) moneyFixture(ctx context.Context, mf moneyFlow, f *Fixture) (*Ch
 		}
 	}
 	pass := fmt.Sprintf("%s round-trip through %s (amounts %s)", strings.Join(currencies, ", "), what, class)
+	if amountless {
+		pass = fmt.Sprintf("%s: the processor request carries no amount (the same request for every amount); answers echoing %s parse back exactly and an answer with another amount is refused",
+			what, strings.Join(currencies, ", "))
+	}
 	if len(notes) > 0 {
 		pass += "; not tested: " + strings.Join(notes, "; ")
 	}
@@ -171,7 +179,36 @@ func fmtMoney(minor int64, cur string) string {
 
 // moneyCase runs one amount. It returns a problem, or a note when the case
 // does not apply (an undeclared currency the plugin refuses).
-func (s *suite) moneyCase(ctx context.Context, mf moneyFlow, f *Fixture, orig *v1.Money, class string, want *v1.Money, declared bool) (problem, note string, err error) {
+// amountless reports whether the flow's processor request carries no amount
+// at all: the fixture's request built with two different amounts gives the
+// same URL and body (Square's CompletePayment completes the authorized
+// amount and takes none). The send half of the check then cannot apply; the
+// parse half still does, and the plugin must refuse an answer whose amount
+// is not the requested one.
+func (s *suite) amountless(ctx context.Context, f *Fixture, cur string) (bool, error) {
+	var sent []string
+	for _, amt := range moneyAmounts {
+		req := proto.Clone(f.request)
+		setAllMoney(req.ProtoReflect(), &v1.Money{MinorAmount: amt, Currency: cur})
+		reqB, err := proto.MarshalOptions{Deterministic: true}.Marshal(req)
+		if err != nil {
+			return false, fmt.Errorf("encode request: %w", err)
+		}
+		out, fault, err := s.build(ctx, s.t, &pluginv1.BuildRequestInput{Flow: f.flow, Request: reqB, Context: s.callContext(f), State: f.state}, f.label()+" amount probe build")
+		if err != nil || fault != nil || out.GetHttpRequest() == nil {
+			return false, err
+		}
+		hr := out.GetHttpRequest()
+		text := hr.GetUrl() + "\n" + string(hr.GetBody())
+		if carriesAmount(text, &v1.Money{MinorAmount: amt, Currency: cur}) {
+			return false, nil
+		}
+		sent = append(sent, text)
+	}
+	return len(sent) == 2 && sent[0] == sent[1], nil
+}
+
+func (s *suite) moneyCase(ctx context.Context, mf moneyFlow, f *Fixture, orig *v1.Money, class string, want *v1.Money, declared, amountless bool) (problem, note string, err error) {
 	req := proto.Clone(f.request)
 	setAllMoney(req.ProtoReflect(), want)
 	reqB, err := proto.MarshalOptions{Deterministic: true}.Marshal(req)
@@ -192,7 +229,11 @@ func (s *suite) moneyCase(ctx context.Context, mf moneyFlow, f *Fixture, orig *v
 		return fmt.Sprintf("the currency is declared but build answered %s", describeBuild(out)), "", nil
 	}
 	sent := hr.GetUrl() + "\n" + string(hr.GetBody())
-	if !carriesAmount(sent, want) {
+	if amountless {
+		if p, err := s.otherAmountRefused(ctx, mf, f, reqB, cc, hr, want, what); p != "" || err != nil {
+			return p, "", err
+		}
+	} else if !carriesAmount(sent, want) {
 		return fmt.Sprintf("the processor request does not carry the amount in ISO-4217 minor units (%d) or as a decimal of the same value%s",
 			want.GetMinorAmount(), wrongExponentHint(sent, want)), "", nil
 	}
@@ -222,6 +263,31 @@ func (s *suite) moneyCase(ctx context.Context, mf moneyFlow, f *Fixture, orig *v
 			mf.resp, got.GetMinorAmount(), got.GetCurrency(), want.GetMinorAmount(), want.GetCurrency()), "", nil
 	}
 	return "", "", nil
+}
+
+// otherAmountRefused parses the fixture's own answer (echoing its original
+// amount) for a request of want: an amountless flow's plugin must not report
+// that other amount as the one processed.
+func (s *suite) otherAmountRefused(ctx context.Context, mf moneyFlow, f *Fixture, reqB []byte, cc *pluginv1.CallContext, hr *pluginv1.HttpRequest, want *v1.Money, what string) (string, error) {
+	po, fault, err := s.parse(ctx, s.t, &pluginv1.ParseResponseInput{Flow: f.flow, Request: reqB, Context: cc, State: f.state,
+		HttpRequest: stripSecretHeaders(hr), HttpResponse: fixtureResponse(f.Response)}, what+" other amount parse")
+	if err != nil || fault != nil {
+		return faultProblem("parse", fault), err
+	}
+	r := po.GetResponse()
+	if r == nil {
+		return "", nil
+	}
+	msg := f.info.NewResponse()
+	if err := msg.UnmarshalVT(r); err != nil {
+		return fmt.Sprintf("parse returned bytes that are not a %s", f.info.Name()), nil
+	}
+	got, _ := msg.ProtoReflect().Get(msg.ProtoReflect().Descriptor().Fields().ByName(mf.resp)).Message().Interface().(*v1.Money)
+	if got != nil && !proto.Equal(got, want) {
+		return fmt.Sprintf("the request carries no amount and the answer reports %d %s for a request of %d %s, yet parsed as %s %d %s instead of an error",
+			got.GetMinorAmount(), got.GetCurrency(), want.GetMinorAmount(), want.GetCurrency(), mf.resp, got.GetMinorAmount(), got.GetCurrency()), nil
+	}
+	return "", nil
 }
 
 func describeParse(po *pluginv1.ParseResponseOutput) string {

@@ -51,6 +51,9 @@ func TestNativeDefectsFailTheirCheck(t *testing.T) {
 		{"amount with a fixed exponent", testconn.Defects{FixedTwoDecimals: true}, "money.roundtrip",
 			[]string{"123450 JPY", "it sent 1234.50, which reads as 2 decimals but JPY has 0", "pdk/money"},
 			[]string{"request.expected"}}, // the JPY fixture's body_contains
+		{"capture without an amount trusts the answer", testconn.Defects{CaptureOmitsAmount: true}, "money.roundtrip",
+			[]string{"the request carries no amount", "for a request of 123450 JPY", "parsed as captured_amount 2550 EUR instead of an error"},
+			[]string{"request.expected"}}, // the capture fixture's body_contains
 		{"unknown status reads as success", testconn.Defects{UnknownIsSuccess: true}, "robustness.unknown_status",
 			[]string{`"brand_new_status_x"`, "parsed into a success (status PAYMENT_STATUS_CHARGED)", "pdk/statusmap"}, nil},
 		{"server error body read as success", testconn.Defects{SuccessOnServerError: true}, "robustness.http_errors",

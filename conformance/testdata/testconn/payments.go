@@ -302,7 +302,9 @@ func (c *conn) buildCapture(ctx *pdk.Context, r *v1.PaymentServiceCaptureRequest
 		return nil, err
 	}
 	o := jsonw.NewObject()
-	writeAmount(o, "amount", amt)
+	if !c.d.CaptureOmitsAmount {
+		writeAmount(o, "amount", amt)
+	}
 	req, err := c.newRequest(ctx, "POST", ctx.URL("/v1/payments/"+url.PathEscape(r.GetConnectorTransactionId())+"/capture"))
 	if err != nil {
 		return nil, err

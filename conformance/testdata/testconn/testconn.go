@@ -60,6 +60,10 @@ type Defects struct {
 	NoVersion bool
 	// SandboxOutsideEgress sets a sandbox base URL whose host is not in egress_hosts.
 	SandboxOutsideEgress bool
+	// CaptureOmitsAmount sends Capture without the amount (as if the
+	// processor always captured the authorized amount) yet reports the
+	// answer's amount as captured without comparing it with the request's.
+	CaptureOmitsAmount bool
 }
 
 // API facts.

@@ -1,0 +1,250 @@
+package square
+
+import (
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/idemkey"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/jsonw"
+	"github.com/connectorhost/connector-host/pdk/money"
+	"github.com/valyala/fastjson"
+)
+
+// maxIdempotencyKey is the shortest idempotency_key limit among the Square
+// requests that take one (CreatePayment and CreateDisputeEvidenceText: 45).
+const maxIdempotencyKey = 45
+
+// idempotencyKey derives the key of an operation from the merchant's id for it.
+func idempotencyKey(op, id string) string { return idemkey.Derive(op, id, maxIdempotencyKey) }
+
+// randomKey is the key of a create call the caller gave no id for: the
+// host's random bytes, so the host's retries of this call reuse it.
+func randomKey(c *pdk.Context, op string) string {
+	return idempotencyKey(op, hex.EncodeToString(c.Random()))
+}
+
+// request starts a Square request with the access token and Square-Version.
+func request(c *pdk.Context, method, path string) (*pdk.Request, error) {
+	token, err := c.Credential(credAccessToken)
+	if err != nil {
+		return nil, err
+	}
+	return pdk.NewRequest(method, c.URL(path)).
+		SecretHeader("Authorization", "Bearer "+token).
+		Header("Square-Version", APIVersion).
+		Header("Accept", "application/json"), nil
+}
+
+// get builds a GET of path.
+func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
+	r, err := request(c, "GET", path)
+	if err != nil {
+		return nil, err
+	}
+	return r.Build(), nil
+}
+
+// post builds a JSON POST. key is the idempotency key, already written into
+// body's idempotency_key when Square's request takes one; it is also sent as
+// the ABI's idempotency header (see idempotencyHeader). body nil sends none.
+func post(c *pdk.Context, path, key string, body []byte) (*pluginv1.HttpRequest, error) {
+	r, err := request(c, "POST", path)
+	if err != nil {
+		return nil, err
+	}
+	r.IdempotencyKey(idempotencyHeader, key)
+	if body != nil {
+		r.Body("application/json", body)
+	}
+	return r.Build(), nil
+}
+
+// pathID escapes an id for a URL path segment and refuses an empty one.
+func pathID(field, id string) (string, error) {
+	if strings.TrimSpace(id) == "" {
+		return "", pdk.InvalidRequest(field, "is required")
+	}
+	return url.PathEscape(id), nil
+}
+
+// squareMoney validates a unified amount for a Square Money object. Square's
+// amount is in the currency's smallest denomination, which is ISO-4217's
+// minor unit (0 decimals for JPY, 3 for BHD), so the conversion is the
+// identity, checked by pdk/money.
+func squareMoney(field string, m *v1.Money) (int64, string, error) {
+	if m == nil {
+		return 0, "", pdk.InvalidRequest(field, "is required")
+	}
+	if m.GetMinorAmount() < 0 {
+		return 0, "", pdk.InvalidRequest(field+".minor_amount", "must not be negative")
+	}
+	cur := m.GetCurrency()
+	v, err := money.Exponents(nil).ToProcessor(m.GetMinorAmount(), cur)
+	if err != nil {
+		return 0, "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", cur))
+	}
+	return v, cur, nil
+}
+
+// writeMoney writes a Square Money object.
+func writeMoney(o *jsonw.Object, key string, amount int64, currency string) {
+	o.Object(key, func(w *jsonw.Object) {
+		w.Int("amount", amount)
+		w.String("currency", currency)
+	})
+}
+
+// moneyAt reads a Square Money object at keys; nil when absent.
+func moneyAt(v *fastjson.Value, keys ...string) (*v1.Money, error) {
+	if !jsonr.Has(v, keys...) {
+		return nil, nil
+	}
+	amount, ok, err := jsonr.Int(v, append(keys, "amount")...)
+	if err != nil {
+		return nil, err
+	}
+	cur := jsonr.Str(v, append(keys, "currency")...)
+	if !ok || cur == "" {
+		return nil, pdk.InvalidResponse("%s is not a Money object {amount, currency}", strings.Join(keys, "."))
+	}
+	minor, err := money.Exponents(nil).FromProcessor(amount, cur)
+	if err != nil {
+		return nil, pdk.InvalidResponse("%s: %v", strings.Join(keys, "."), err)
+	}
+	return &v1.Money{MinorAmount: minor, Currency: cur}, nil
+}
+
+// requiredMoney reads the Money of an answer's object (what names it in
+// errors); it must be present and, when requested is set, equal to it.
+func requiredMoney(o *fastjson.Value, key, what string, requested *v1.Money) (*v1.Money, error) {
+	m, err := moneyAt(o, key)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, pdk.InvalidResponse("Square's %s has no %s", what, key)
+	}
+	if !sameMoney(m, requested) {
+		return nil, integrityError("Square's %s amount %d %s differs from the requested %d %s",
+			what, m.GetMinorAmount(), m.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())
+	}
+	return m, nil
+}
+
+// sameMoney reports whether got equals want (a nil want matches anything).
+func sameMoney(got, want *v1.Money) bool {
+	return want == nil || (got.GetMinorAmount() == want.GetMinorAmount() && got.GetCurrency() == want.GetCurrency())
+}
+
+// integrityError reports an answer that does not match the request.
+func integrityError(format string, args ...any) *pdk.Error {
+	msg := fmt.Sprintf(format, args...)
+	return &pdk.Error{
+		Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
+		Message: msg,
+		Detail:  &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
+	}
+}
+
+// object reads a 2xx answer and returns its member name (payment, refund,
+// customer, card, dispute, evidence); any other status is a typed error.
+func object(res *pdk.Response, name string) (*fastjson.Value, error) {
+	if err := httpError(res); err != nil {
+		return nil, err
+	}
+	v, err := jsonr.Object(res, "Square")
+	if err != nil {
+		return nil, err
+	}
+	o := v.Get(name)
+	if o == nil || o.Type() != fastjson.TypeObject {
+		return nil, pdk.InvalidResponse("Square's answer (HTTP %d) has no %s object", res.Status, name)
+	}
+	if jsonr.Str(o, "id") == "" {
+		return nil, pdk.InvalidResponse("Square's %s has no id", name)
+	}
+	return o, nil
+}
+
+// squareError is the first entry of an answer's errors list.
+type squareError struct{ category, code, detail, field string }
+
+func firstError(v *fastjson.Value) squareError {
+	for _, e := range jsonr.Objects(v, "errors") {
+		return squareError{jsonr.Str(e, "category"), jsonr.Str(e, "code"), jsonr.Str(e, "detail"), jsonr.Str(e, "field")}
+	}
+	return squareError{}
+}
+
+// connectorError is the processor layer of a PaymentError.
+func (se squareError) connectorError(status int) *v1.ConnectorError {
+	msg := se.detail
+	if se.field != "" {
+		msg = strings.TrimSpace(msg + " (field " + se.field + ")")
+	}
+	return &v1.ConnectorError{Code: se.code, Message: msg, HttpStatus: int32(status), Type: se.category}
+}
+
+// httpError classifies a non-2xx answer into a typed error with the
+// three-layer PaymentError; nil for 2xx.
+//
+//	401                                   -> CREDENTIALS (INVALID_CREDENTIALS)
+//	403                                   -> CREDENTIALS (PERMISSION_DENIED)
+//	404                                   -> NOT_FOUND
+//	409, IDEMPOTENCY_KEY_REUSED, VERSION_MISMATCH -> CONFLICT
+//	429                                   -> RATE_LIMITED
+//	5xx                                   -> PROCESSOR_UNAVAILABLE
+//	other 4xx (402 declines included)     -> PROCESSOR_REJECTED, code mapped
+//	1xx, 3xx                              -> INVALID_RESPONSE
+func httpError(res *pdk.Response) error {
+	if res.Status >= 200 && res.Status < 300 {
+		return nil
+	}
+	se := firstError(jsonr.Lenient(res.Body))
+	kind, code := classify(res.Status, se)
+	msg := se.detail
+	if msg == "" {
+		msg = "HTTP " + strconv.Itoa(res.Status)
+	}
+	text := "HTTP " + strconv.Itoa(res.Status)
+	if se.code != "" {
+		text += " " + se.code
+	}
+	return &pdk.Error{
+		Kind:    kind,
+		Message: text + ": " + msg,
+		Detail:  &v1.PaymentError{Code: code, Message: msg, Connector: se.connectorError(res.Status)},
+	}
+}
+
+func classify(status int, se squareError) (pluginv1.ErrorKind, v1.ErrorCode) {
+	switch {
+	case status == 401:
+		return pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS
+	case status == 403:
+		return pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED
+	case status == 404:
+		return pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
+	case status == 409, se.code == "IDEMPOTENCY_KEY_REUSED", se.code == "VERSION_MISMATCH":
+		return pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
+	case status == 429:
+		return pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED, v1.ErrorCode_ERROR_CODE_RATE_LIMITED
+	case status >= 500:
+		return pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
+	case status >= 400:
+		code := v1.ErrorCode_ERROR_CODE_INVALID_REQUEST
+		if c, ok := declineCodes()[se.code]; ok {
+			code = c
+		}
+		return pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, code
+	default:
+		return pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, v1.ErrorCode_ERROR_CODE_INVALID_RESPONSE
+	}
+}

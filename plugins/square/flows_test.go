@@ -1,0 +1,200 @@
+package square
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk/pdktest"
+)
+
+func run(t *testing.T, c pdktest.Call) *pdktest.Result {
+	t.Helper()
+	if c.Credentials == nil {
+		c.Credentials = testCredentials()
+	}
+	c.BaseURL = SandboxBaseURL
+	r, err := pdktest.Run(pdktest.New(New()), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func wantBuildError(t *testing.T, r *pdktest.Result, kind pluginv1.ErrorKind, field string) {
+	t.Helper()
+	e := r.GetBuildError()
+	if e.GetKind() != kind || !strings.Contains(e.GetMessage(), field) {
+		t.Fatalf("build error = %v, want %v naming %q", e, kind, field)
+	}
+	if strings.Contains(e.GetMessage(), testAccessToken) {
+		t.Fatalf("the access token leaked: %s", e.GetMessage())
+	}
+}
+
+func token(tok string) *v1.PaymentMethod {
+	return &v1.PaymentMethod{Method: &v1.PaymentMethod_Token{Token: &v1.ProcessorToken{Token: tok}}}
+}
+
+// TestMoneyIsISOMinorUnits: Square's amount is the currency's smallest
+// denomination, so zero- and three-decimal currencies pass unchanged both
+// ways, and codes that are not ISO-4217 are refused naming the field.
+func TestMoneyIsISOMinorUnits(t *testing.T) {
+	for _, m := range []*v1.Money{{MinorAmount: 1500, Currency: "JPY"}, {MinorAmount: 1234, Currency: "BHD"}, {MinorAmount: 1999, Currency: "USD"}} {
+		amount, cur, err := squareMoney("amount", m)
+		if err != nil || amount != m.GetMinorAmount() || cur != m.GetCurrency() {
+			t.Fatalf("squareMoney(%v) = %d %s %v", m, amount, cur, err)
+		}
+		r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{
+			MerchantTransactionId: "o1", Amount: m, PaymentMethod: token("cnon:ok")},
+			Body: []byte(`{"payment":{"id":"P1","status":"COMPLETED","amount_money":{"amount":` + strconv.FormatInt(m.GetMinorAmount(), 10) + `,"currency":"` + m.GetCurrency() + `"}}}`)})
+		got := r.Response.(*v1.PaymentServiceAuthorizeResponse).GetAmount()
+		if got.GetMinorAmount() != m.GetMinorAmount() || got.GetCurrency() != m.GetCurrency() {
+			t.Fatalf("parsed amount = %v, want %v", got, m)
+		}
+	}
+	if _, _, err := squareMoney("refund_amount", &v1.Money{MinorAmount: 1, Currency: "XXY"}); err == nil || !strings.Contains(err.Error(), "refund_amount.currency") {
+		t.Fatalf("unknown currency error = %v", err)
+	}
+}
+
+// TestAnswerWithAnotherAmountIsAnIntegrityError: Square completing or
+// reporting another amount than the one asked for is never a success.
+func TestAnswerWithAnotherAmountIsAnIntegrityError(t *testing.T) {
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE,
+		Request: &v1.PaymentServiceCaptureRequest{ConnectorTransactionId: "P1", AmountToCapture: usd(500), MerchantCaptureId: "c1"},
+		Body:    []byte(`{"payment":{"id":"P1","status":"COMPLETED","amount_money":{"amount":1000,"currency":"USD"}}}`)})
+	if e := r.GetParseError(); e.GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE || e.GetDetail().GetCode() != v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH {
+		t.Fatalf("parse = %v, want an integrity error", r)
+	}
+	r = run(t, pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "P1"},
+		Body: []byte(`{"payment":{"id":"P2","status":"COMPLETED","amount_money":{"amount":1000,"currency":"USD"}}}`)})
+	if r.GetParseError().GetDetail().GetCode() != v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH {
+		t.Fatalf("an answer about another payment = %v, want an integrity error", r)
+	}
+}
+
+// TestBuildRefusals: what Square cannot take is refused at build time with
+// the field as the caller wrote it.
+func TestBuildRefusals(t *testing.T) {
+	invalid, unsupported := pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, pluginv1.ErrorKind_ERROR_KIND_UNSUPPORTED
+	auth := func(mod func(r *v1.PaymentServiceAuthorizeRequest)) pdktest.Call {
+		r := &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "o1", Amount: usd(100), PaymentMethod: token("cnon:ok")}
+		mod(r)
+		return pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: r}
+	}
+	for _, tc := range []struct {
+		name  string
+		call  pdktest.Call
+		kind  pluginv1.ErrorKind
+		field string
+	}{
+		{"no merchant id", auth(func(r *v1.PaymentServiceAuthorizeRequest) { r.MerchantTransactionId = "" }), invalid, "merchant_transaction_id"},
+		{"descriptor over 20", auth(func(r *v1.PaymentServiceAuthorizeRequest) { r.StatementDescriptor = strings.Repeat("d", 21) }), invalid, "statement_descriptor"},
+		{"3DS without a verification token", auth(func(r *v1.PaymentServiceAuthorizeRequest) {
+			r.AuthenticationType = v1.AuthenticationType_AUTHENTICATION_TYPE_THREE_DS
+		}), invalid, "three_ds.authentication_id"},
+		{"multiple captures", auth(func(r *v1.PaymentServiceAuthorizeRequest) {
+			r.CaptureMethod = v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE
+		}), unsupported, "capture_method"},
+		{"store while paying", auth(func(r *v1.PaymentServiceAuthorizeRequest) {
+			r.SetupFutureUsage = v1.FutureUsage_FUTURE_USAGE_OFF_SESSION
+		}), unsupported, "setup_future_usage"},
+		{"wallet data", auth(func(r *v1.PaymentServiceAuthorizeRequest) {
+			r.PaymentMethod = &v1.PaymentMethod{Method: &v1.PaymentMethod_Wallet{Wallet: &v1.Wallet{Wallet: &v1.Wallet_ApplePay{ApplePay: &v1.ApplePay{PaymentData: "x"}}}}}
+		}), unsupported, "payment_method"},
+		{"card on file without its customer", auth(func(r *v1.PaymentServiceAuthorizeRequest) {
+			r.Mandate = &v1.MandateReference{ConnectorMandateId: "ccof:1"}
+		}), invalid, "mandate.connector_customer_id"},
+		{"recurring charge without a customer", pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Request: &v1.RecurringPaymentServiceChargeRequest{
+			MerchantTransactionId: "s1", Amount: usd(100), Mandate: &v1.MandateReference{ConnectorMandateId: "ccof:1"}}}, invalid, "mandate.connector_customer_id"},
+		{"refund without merchant id", pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: &v1.PaymentServiceRefundRequest{
+			ConnectorTransactionId: "P1", RefundAmount: usd(1)}}, invalid, "merchant_refund_id"},
+		{"two evidence documents", pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{
+			ConnectorDisputeId: "D1", Evidence: []*v1.EvidenceDocument{{Text: "a", Type: v1.EvidenceType_EVIDENCE_TYPE_RECEIPT}, {Text: "b", Type: v1.EvidenceType_EVIDENCE_TYPE_RECEIPT}}}}, invalid, "evidence"},
+		{"unknown Square evidence type", pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{
+			ConnectorDisputeId: "D1", Evidence: []*v1.EvidenceDocument{{Text: "a", ConnectorEvidenceType: "SELFIE"}}}}, invalid, "evidence[0].connector_evidence_type"},
+		{"evidence over 500 characters", pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{
+			ConnectorDisputeId: "D1", Evidence: []*v1.EvidenceDocument{{Text: strings.Repeat("é", 501), Type: v1.EvidenceType_EVIDENCE_TYPE_RECEIPT}}}}, invalid, "evidence[0].text"},
+		{"defend with a reason code", pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_DEFEND, Request: &v1.DisputeServiceDefendRequest{
+			ConnectorDisputeId: "D1", DefenseReasonCode: "X"}}, invalid, "defense_reason_code"},
+		{"setup without any customer", pdktest.Call{Flow: v1.Flow_FLOW_SETUP_RECURRING, Request: &v1.PaymentServiceSetupRecurringRequest{
+			MerchantSetupId: "s1", Amount: usd(0), PaymentMethod: token("cnon:ok")}}, invalid, "customer.connector_customer_id"},
+		{"no access token", pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "P1"},
+			Credentials: map[string]string{credLocationID: testLocation}}, pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, credAccessToken},
+	} {
+		t.Run(tc.name, func(t *testing.T) { wantBuildError(t, run(t, tc.call), tc.kind, tc.field) })
+	}
+}
+
+// TestSetupRecurringAsksForTheCustomerFirst: without a Square customer the
+// build asks the host to run CustomerService.Create with the request's
+// customer; with the step's state it builds CreateCard for that customer.
+func TestSetupRecurringAsksForTheCustomerFirst(t *testing.T) {
+	setup := &v1.PaymentServiceSetupRecurringRequest{MerchantSetupId: "s1", Amount: usd(0), PaymentMethod: token("cnon:ok"),
+		Customer: &v1.Customer{Id: "user-1", Name: "Amelia Earhart"}}
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_SETUP_RECURRING, Request: setup})
+	step := r.NextStep
+	if step.GetFlow() != v1.Flow_FLOW_CREATE_CUSTOMER {
+		t.Fatalf("result = %v, want a CreateCustomer next step", r)
+	}
+	cr := &v1.CustomerServiceCreateRequest{}
+	if err := cr.UnmarshalVT(step.GetRequest()); err != nil || cr.GetCustomer().GetName() != "Amelia Earhart" || cr.GetMerchantRequestId() != "s1" {
+		t.Fatalf("step request = %v (%v)", cr, err)
+	}
+	r = run(t, pdktest.Call{Flow: v1.Flow_FLOW_SETUP_RECURRING, Request: setup, State: &v1.ConnectorState{ConnectorCustomerId: "CUST1"},
+		Body: []byte(`{"card":{"id":"ccof:9","customer_id":"CUST1","enabled":true}}`)})
+	if !strings.Contains(string(r.HTTP.GetBody()), `"customer_id":"CUST1"`) {
+		t.Fatalf("CreateCard body = %s", r.HTTP.GetBody())
+	}
+	if m := r.Response.(*v1.PaymentServiceSetupRecurringResponse).GetMandate(); m.GetConnectorMandateId() != "ccof:9" || m.GetConnectorCustomerId() != "CUST1" {
+		t.Fatalf("mandate = %v", m)
+	}
+}
+
+// TestIdempotencyKeysFitSquare: a 64-character merchant id still gives a key
+// within Square's 45, the same on every retry, in the body and the header.
+func TestIdempotencyKeysFitSquare(t *testing.T) {
+	id := strings.Repeat("a", 64)
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: id, Amount: usd(1), PaymentMethod: token("cnon:ok")}})
+	key := pdktest.HeaderValue(r.HTTP, idempotencyHeader)
+	if len(key) > maxIdempotencyKey || !strings.HasPrefix(key, "pay:") || !r.HTTP.GetIdempotent() {
+		t.Fatalf("key = %q (%d), idempotent %v", key, len(key), r.HTTP.GetIdempotent())
+	}
+	if !strings.Contains(string(r.HTTP.GetBody()), `"idempotency_key":"`+key+`"`) || strings.Contains(string(r.HTTP.GetBody()), "reference_id") {
+		t.Fatalf("body = %s (the key must be in it; a 64-character id is over reference_id's 40)", r.HTTP.GetBody())
+	}
+	if again := run(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: id, Amount: usd(1), PaymentMethod: token("cnon:ok")}}); pdktest.HeaderValue(again.HTTP, idempotencyHeader) != key {
+		t.Fatal("the key differs between two builds of the same request")
+	}
+}
+
+// TestErrorAnswersMapped: Square's error answers become typed errors with
+// the unified code and Square's raw code and detail kept.
+func TestErrorAnswersMapped(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		code   string
+		kind   pluginv1.ErrorKind
+		want   v1.ErrorCode
+	}{
+		{400, "REFUND_AMOUNT_INVALID", pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, v1.ErrorCode_ERROR_CODE_INVALID_REQUEST},
+		{400, "VERSION_MISMATCH", pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT},
+		{403, "INSUFFICIENT_PERMISSIONS_FOR_REFUND", pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED},
+		{400, "UNSUPPORTED_CURRENCY", pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, v1.ErrorCode_ERROR_CODE_CURRENCY_NOT_SUPPORTED},
+		{503, "SERVICE_UNAVAILABLE", pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Status: tc.status,
+				Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "P1", MerchantRefundId: "r1", RefundAmount: usd(100)},
+				Body:    []byte(`{"errors":[{"category":"REFUND_ERROR","code":"` + tc.code + `","detail":"Square says no","field":"amount_money"}]}`)})
+			e := r.GetParseError()
+			if e.GetKind() != tc.kind || e.GetDetail().GetCode() != tc.want || e.GetDetail().GetConnector().GetCode() != tc.code ||
+				!strings.Contains(e.GetDetail().GetConnector().GetMessage(), "Square says no (field amount_money)") {
+				t.Fatalf("parse error = %v", e)
+			}
+		})
+	}
+}

@@ -1,0 +1,356 @@
+package square
+
+import (
+	"strconv"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/jsonw"
+	"github.com/valyala/fastjson"
+)
+
+// Square's limits on CreatePayment fields.
+const (
+	maxReferenceID = 40
+	maxNote        = 500
+	maxStatement   = 20
+)
+
+// paymentPlan is a validated CreatePayment request, written in a fixed order.
+type paymentPlan struct {
+	key, source, customerID, verification string
+	amount                                int64
+	currency                              string
+	autocomplete                          bool
+	reference, email, note, statement     string
+	billing, shipping                     *v1.Address
+}
+
+// body writes the plan as CreatePaymentRequest JSON.
+func (p *paymentPlan) body(c *pdk.Context) []byte {
+	o := jsonw.NewObject()
+	o.String("idempotency_key", p.key)
+	o.String("source_id", p.source)
+	writeMoney(o, "amount_money", p.amount, p.currency)
+	o.Bool("autocomplete", p.autocomplete)
+	o.StringIf("customer_id", p.customerID)
+	o.StringIf("location_id", c.Credentials[credLocationID])
+	o.StringIf("reference_id", p.reference)
+	o.StringIf("verification_token", p.verification)
+	o.StringIf("buyer_email_address", p.email)
+	writeAddress(o, "billing_address", p.billing)
+	writeAddress(o, "shipping_address", p.shipping)
+	o.StringIf("note", p.note)
+	o.StringIf("statement_description_identifier", p.statement)
+	return o.Bytes()
+}
+
+// writeAddress writes a Square Address; nothing when a is empty.
+func writeAddress(o *jsonw.Object, key string, a *v1.Address) {
+	if a.GetLine1() == "" && a.GetCity() == "" && a.GetPostalCode() == "" && a.GetCountry() == "" {
+		return
+	}
+	o.Object(key, func(w *jsonw.Object) {
+		w.StringIf("address_line_1", a.GetLine1())
+		w.StringIf("address_line_2", a.GetLine2())
+		w.StringIf("address_line_3", a.GetLine3())
+		w.StringIf("locality", a.GetCity())
+		w.StringIf("administrative_district_level_1", a.GetState())
+		w.StringIf("postal_code", a.GetPostalCode())
+		w.StringIf("country", a.GetCountry())
+		w.StringIf("first_name", a.GetFirstName())
+		w.StringIf("last_name", a.GetLastName())
+	})
+}
+
+// newPlan validates what every CreatePayment needs: the merchant's id (the
+// idempotency key), the amount, capture mode, description and descriptor.
+func newPlan(merchantID string, amount *v1.Money, capture v1.CaptureMethod, description, statement string) (*paymentPlan, error) {
+	if merchantID == "" {
+		return nil, pdk.InvalidRequest("merchant_transaction_id", "is required (Square idempotency_key)")
+	}
+	v, cur, err := squareMoney("amount", amount)
+	if err != nil {
+		return nil, err
+	}
+	p := &paymentPlan{key: idempotencyKey("pay", merchantID), amount: v, currency: cur, autocomplete: true,
+		note: description, statement: statement}
+	switch capture {
+	case v1.CaptureMethod_CAPTURE_METHOD_MANUAL:
+		p.autocomplete = false
+	case v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE:
+		return nil, pdk.Unsupported("capture_method: Square completes a payment once, for its whole amount; CAPTURE_METHOD_MANUAL_MULTIPLE is not supported")
+	}
+	if len(merchantID) <= maxReferenceID {
+		p.reference = merchantID
+	}
+	if len(description) > maxNote {
+		return nil, pdk.InvalidRequest("description", "must be at most 500 characters at Square (note)")
+	}
+	if len(statement) > maxStatement {
+		return nil, pdk.InvalidRequest("statement_descriptor", "must be at most 20 characters at Square (statement_description_identifier)")
+	}
+	return p, nil
+}
+
+// buildAuthorize builds CreatePayment; manual capture is autocomplete=false.
+func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pluginv1.HttpRequest, error) {
+	p, err := newPlan(req.GetMerchantTransactionId(), req.GetAmount(), req.GetCaptureMethod(), req.GetDescription(), req.GetStatementDescriptor())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
+		return nil, pdk.Unsupported("setup_future_usage: Square stores a card with PaymentService.SetupRecurring (CreateCard), not while paying")
+	}
+	p.customerID = firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), req.GetMandate().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	if id := req.GetMandate().GetConnectorMandateId(); id != "" {
+		p.source = id
+		if p.customerID == "" {
+			return nil, pdk.InvalidRequest("mandate.connector_customer_id", "is required to charge a card on file at Square")
+		}
+	} else if p.source, err = sourceID(req.GetPaymentMethod()); err != nil {
+		return nil, err
+	}
+	p.verification = req.GetThreeDs().GetAuthenticationId()
+	if req.GetAuthenticationType() == v1.AuthenticationType_AUTHENTICATION_TYPE_THREE_DS && p.verification == "" {
+		return nil, pdk.InvalidRequest("three_ds.authentication_id",
+			"is required for 3-D Secure at Square: run verifyBuyer in the Web Payments SDK and send its verification token")
+	}
+	p.email = firstNonEmpty(req.GetCustomer().GetEmail(), req.GetBillingAddress().GetEmail())
+	p.billing, p.shipping = req.GetBillingAddress(), req.GetShippingAddress()
+	return post(c, "/v2/payments", p.key, p.body(c))
+}
+
+// buildRecurringCharge builds CreatePayment on a card on file.
+func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeRequest) (*pluginv1.HttpRequest, error) {
+	p, err := newPlan(req.GetMerchantTransactionId(), req.GetAmount(), req.GetCaptureMethod(), req.GetDescription(), req.GetStatementDescriptor())
+	if err != nil {
+		return nil, err
+	}
+	if p.source = req.GetMandate().GetConnectorMandateId(); p.source == "" {
+		return nil, pdk.InvalidRequest("mandate.connector_mandate_id", "is required (the Square card id, ccof:...)")
+	}
+	p.customerID = firstNonEmpty(req.GetMandate().GetConnectorCustomerId(), req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	if p.customerID == "" {
+		return nil, pdk.InvalidRequest("mandate.connector_customer_id", "is required to charge a card on file at Square")
+	}
+	p.email = req.GetCustomer().GetEmail()
+	return post(c, "/v2/payments", p.key, p.body(c))
+}
+
+// sourceID maps a payment method to a Square source_id.
+func sourceID(pm *v1.PaymentMethod) (string, error) {
+	switch m := pm.GetMethod().(type) {
+	case *v1.PaymentMethod_Token:
+		if m.Token.GetToken() == "" {
+			return "", pdk.InvalidRequest("payment_method.token.token", "is required")
+		}
+		return m.Token.GetToken(), nil
+	case *v1.PaymentMethod_Card:
+		return "", pdk.Unsupported("payment_method.card: Square does not take card numbers; tokenize the card with the Web Payments SDK and send payment_method.token")
+	case nil:
+		return "", pdk.InvalidRequest("payment_method", "is required")
+	default:
+		return "", pdk.Unsupported("payment_method: Square takes only tokens (payment_method.token: a Web Payments SDK token or a card on file id)")
+	}
+}
+
+// buildCapture builds CompletePayment, which completes the whole amount.
+func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
+	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := squareMoney("amount_to_capture", req.GetAmountToCapture()); err != nil {
+		return nil, err
+	}
+	if pa := req.GetPaymentAmount(); pa != nil && !sameMoney(req.GetAmountToCapture(), pa) {
+		return nil, pdk.Unsupported("amount_to_capture: Square completes the whole authorized amount; partial capture is not supported")
+	}
+	key := idempotencyKey("capture", firstNonEmpty(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()))
+	return post(c, "/v2/payments/"+id+"/complete", key, []byte("{}"))
+}
+
+// buildVoid builds CancelPayment.
+func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
+	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	if err != nil {
+		return nil, err
+	}
+	key := idempotencyKey("void", firstNonEmpty(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
+	return post(c, "/v2/payments/"+id+"/cancel", key, nil)
+}
+
+// buildGet builds GetPayment.
+func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
+	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	if err != nil {
+		return nil, err
+	}
+	return get(c, "/v2/payments/"+id)
+}
+
+// payment is a parsed Square Payment.
+type payment struct {
+	id, reference, customerID string
+	status                    v1.PaymentStatus
+	amount, refunded          *v1.Money
+	err                       *v1.PaymentError
+}
+
+// readPayment reads a Payment answer; requested, when set, must equal the
+// answer's amount. For CreatePayment (charging), a 4xx whose first error is
+// a PAYMENT_METHOD_ERROR is a decline: AUTHORIZATION_FAILED with the error,
+// not a Go error.
+func readPayment(res *pdk.Response, requested *v1.Money, charging bool) (*payment, error) {
+	if charging && res.Status >= 400 && res.Status < 500 {
+		v := jsonr.Lenient(res.Body)
+		if se := firstError(v); se.category == "PAYMENT_METHOD_ERROR" {
+			return declined(v, se, res.Status), nil
+		}
+	}
+	o, err := object(res, "payment")
+	if err != nil {
+		return nil, err
+	}
+	p := &payment{id: jsonr.Str(o, "id"), reference: jsonr.Str(o, "reference_id"), customerID: jsonr.Str(o, "customer_id")}
+	raw := jsonr.Str(o, "status")
+	if raw == "" {
+		return nil, pdk.InvalidResponse("Square's payment %s has no status", p.id)
+	}
+	p.status = paymentStatuses().Get(raw)
+	if p.amount, err = requiredMoney(o, "amount_money", "payment "+p.id, requested); err != nil {
+		return nil, err
+	}
+	if p.refunded, err = moneyAt(o, "refunded_money"); err != nil {
+		return nil, err
+	}
+	if p.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED {
+		se := firstError(o.Get("card_details"))
+		p.err = declineError(se, res.Status)
+	}
+	return p, nil
+}
+
+// declined is the payment of a decline answer: nothing was authorized, so
+// it has no amount.
+func declined(v *fastjson.Value, se squareError, status int) *payment {
+	p := &payment{status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, err: declineError(se, status)}
+	if o := v.Get("payment"); o != nil && o.Type() == fastjson.TypeObject {
+		p.id, p.reference = jsonr.Str(o, "id"), jsonr.Str(o, "reference_id")
+	}
+	return p
+}
+
+// declineError is the three-layer error of a declined payment.
+func declineError(se squareError, status int) *v1.PaymentError {
+	msg := firstNonEmpty(se.detail, "Square declined the payment")
+	e := &v1.PaymentError{Code: declineCode(se.code), Message: msg, Connector: se.connectorError(status)}
+	if se.code != "" {
+		e.Issuer = &v1.IssuerError{DeclineCode: se.code, Message: se.detail}
+	}
+	return e
+}
+
+// captured is the amount captured: the whole amount once COMPLETED.
+func (p *payment) captured() *v1.Money {
+	if p.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+		return p.amount
+	}
+	return nil
+}
+
+func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res *pdk.Response) (*v1.PaymentServiceAuthorizeResponse, error) {
+	p, err := readPayment(res, req.GetAmount(), true)
+	if err != nil {
+		return nil, err
+	}
+	return &v1.PaymentServiceAuthorizeResponse{
+		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err,
+		MerchantTransactionId: req.GetMerchantTransactionId(), CapturedAmount: p.captured(),
+	}, nil
+}
+
+func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeRequest, res *pdk.Response) (*v1.RecurringPaymentServiceChargeResponse, error) {
+	p, err := readPayment(res, req.GetAmount(), true)
+	if err != nil {
+		return nil, err
+	}
+	return &v1.RecurringPaymentServiceChargeResponse{
+		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err,
+		MerchantTransactionId: req.GetMerchantTransactionId(),
+	}, nil
+}
+
+func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk.Response) (*v1.PaymentServiceCaptureResponse, error) {
+	p, err := readPayment(res, req.GetAmountToCapture(), false)
+	if err != nil {
+		return nil, err
+	}
+	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+		return nil, err
+	}
+	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err,
+		MerchantCaptureId: req.GetMerchantCaptureId(), CapturedAmount: p.captured()}
+	if p.status != v1.PaymentStatus_PAYMENT_STATUS_CHARGED && p.err == nil {
+		out.Status = notFinal(p.status, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
+	}
+	return out, nil
+}
+
+func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
+	p, err := readPayment(res, req.GetAmount(), false)
+	if err != nil {
+		return nil, err
+	}
+	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+		return nil, err
+	}
+	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err, MerchantVoidId: req.GetMerchantVoidId()}
+	if p.status != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && p.err == nil {
+		out.Status = notFinal(p.status, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
+	}
+	return out, nil
+}
+
+// notFinal is the status to report when a capture or void answer shows the
+// payment in another state: UNKNOWN stays UNKNOWN, anything else is failed.
+func notFinal(s, failed v1.PaymentStatus) v1.PaymentStatus {
+	if s == v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN {
+		return s
+	}
+	return failed
+}
+
+func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
+	p, err := readPayment(res, req.GetAmount(), false)
+	if err != nil {
+		return nil, err
+	}
+	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+		return nil, err
+	}
+	return &v1.PaymentServiceGetResponse{
+		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, CapturedAmount: p.captured(),
+		RefundedAmount: p.refunded, Error: p.err, MerchantTransactionId: firstNonEmpty(req.GetMerchantTransactionId(), p.reference),
+	}, nil
+}
+
+// sameID refuses an answer about another object than the one asked for.
+func sameID(got, want string) error {
+	if want != "" && got != want {
+		return integrityError("Square answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
+	}
+	return nil
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,103 @@
+package square
+
+import (
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/jsonw"
+)
+
+// maxRefundReason is Square's limit on RefundPaymentRequest.reason.
+const maxRefundReason = 192
+
+// buildRefund builds RefundPayment.
+func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1.HttpRequest, error) {
+	if req.GetConnectorTransactionId() == "" {
+		return nil, pdk.InvalidRequest("connector_transaction_id", "is required")
+	}
+	if req.GetMerchantRefundId() == "" {
+		return nil, pdk.InvalidRequest("merchant_refund_id", "is required (Square idempotency_key)")
+	}
+	amount, cur, err := squareMoney("refund_amount", req.GetRefundAmount())
+	if err != nil {
+		return nil, err
+	}
+	if len(req.GetReason()) > maxRefundReason {
+		return nil, pdk.InvalidRequest("reason", "must be at most 192 characters at Square")
+	}
+	key := idempotencyKey("refund", req.GetMerchantRefundId())
+	o := jsonw.NewObject()
+	o.String("idempotency_key", key)
+	writeMoney(o, "amount_money", amount, cur)
+	o.String("payment_id", req.GetConnectorTransactionId())
+	o.StringIf("reason", req.GetReason())
+	return post(c, "/v2/refunds", key, o.Bytes())
+}
+
+// buildRefundGet builds GetPaymentRefund.
+func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.HttpRequest, error) {
+	id, err := pathID("connector_refund_id", req.GetConnectorRefundId())
+	if err != nil {
+		return nil, err
+	}
+	return get(c, "/v2/refunds/"+id)
+}
+
+// refund is a parsed PaymentRefund.
+type refund struct {
+	id, paymentID string
+	status        v1.RefundStatus
+	amount        *v1.Money
+	err           *v1.PaymentError
+}
+
+// readRefund reads a PaymentRefund answer; requested, when set, must equal
+// the refunded amount.
+func readRefund(res *pdk.Response, requested *v1.Money) (*refund, error) {
+	o, err := object(res, "refund")
+	if err != nil {
+		return nil, err
+	}
+	r := &refund{id: jsonr.Str(o, "id"), paymentID: jsonr.Str(o, "payment_id")}
+	raw := jsonr.Str(o, "status")
+	if raw == "" {
+		return nil, pdk.InvalidResponse("Square's refund %s has no status", r.id)
+	}
+	r.status = refundStatuses().Get(raw)
+	if r.amount, err = requiredMoney(o, "amount_money", "refund "+r.id, requested); err != nil {
+		return nil, err
+	}
+	if r.status == v1.RefundStatus_REFUND_STATUS_FAILED {
+		r.err = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "Square reports the refund " + raw,
+			Connector: &v1.ConnectorError{Code: raw, HttpStatus: int32(res.Status)}}
+	}
+	return r, nil
+}
+
+func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.Response) (*v1.PaymentServiceRefundResponse, error) {
+	r, err := readRefund(res, req.GetRefundAmount())
+	if err != nil {
+		return nil, err
+	}
+	if err := sameID(r.paymentID, req.GetConnectorTransactionId()); err != nil {
+		return nil, err
+	}
+	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
+		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: r.paymentID}, nil
+}
+
+func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {
+	r, err := readRefund(res, req.GetRefundAmount())
+	if err != nil {
+		return nil, err
+	}
+	if err := sameID(r.id, req.GetConnectorRefundId()); err != nil {
+		return nil, err
+	}
+	if err := sameID(r.paymentID, req.GetConnectorTransactionId()); err != nil {
+		return nil, err
+	}
+	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
+		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: r.paymentID}, nil
+}

@@ -1,0 +1,159 @@
+package square
+
+import (
+	"encoding/base64"
+	"slices"
+	"strings"
+	"time"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/sig"
+	"github.com/valyala/fastjson"
+)
+
+// Square signs each notification with the subscription's signature key:
+//
+//	x-square-hmacsha256-signature: base64(HMAC-SHA256(key, notification_url + raw body))
+//
+// (https://developer.squareup.com/docs/webhooks/step3validate). The URL is
+// the one registered with the subscription, so it comes from the credential
+// webhook_notification_url (or the operator config of that name); only when
+// neither is set is the URL the webhook arrived at used. The signature has no
+// timestamp: Square's event_id is the de-duplication key.
+const signatureHeader = "x-square-hmacsha256-signature"
+
+// configWebhookURL is the operator config key that may hold the notification URL.
+const configWebhookURL = "webhook_notification_url"
+
+// verifyWebhook verifies a notification and normalizes its one event.
+func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
+	key := c.Credentials[credWebhookKey]
+	if key == "" {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing: cannot verify Square webhooks", credWebhookKey)
+	}
+	given := strings.TrimSpace(pdk.Header(w.GetHeaders(), signatureHeader))
+	if given == "" {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no %s header", signatureHeader)
+	}
+	givenMAC, err := base64.StdEncoding.DecodeString(given)
+	if err != nil {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "%s is not base64", signatureHeader)
+	}
+	url := firstNonEmpty(c.Credentials[credWebhookURL], c.Config[configWebhookURL], w.GetUrl())
+	signed := make([]byte, 0, len(url)+len(w.GetBody()))
+	signed = append(append(signed, url...), w.GetBody()...)
+	if !sig.Equal(sig.HMACSHA256([]byte(key), signed), givenMAC) {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "%s does not match the body and notification URL", signatureHeader)
+	}
+	v := jsonr.Lenient(w.GetBody())
+	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
+	}
+	ev, err := normalize(v)
+	if err != nil {
+		return nil, err
+	}
+	ev.Verified = true
+	ev.Livemode = c.Environment == pluginv1.Environment_ENVIRONMENT_LIVE
+	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}, Acknowledgement: &v1.Acknowledgement{Status: 200}}, nil
+}
+
+// normalize turns a verified event into a unified Event: the types of
+// webhookEventTypes get their typed payload, any other type is
+// EVENT_KIND_OTHER with no payload.
+func normalize(v *fastjson.Value) (*v1.Event, error) {
+	typ := jsonr.Str(v, "type")
+	ev := &v1.Event{EventId: jsonr.Str(v, "event_id"), ConnectorEventType: typ, Kind: v1.EventKind_EVENT_KIND_OTHER}
+	if t, err := time.Parse(time.RFC3339Nano, jsonr.Str(v, "created_at")); err == nil {
+		ev.CreatedAtUnix = t.Unix()
+	}
+	if !slices.Contains(webhookEventTypes(), typ) {
+		return ev, nil
+	}
+	obj := v.Get("data", "object")
+	switch {
+	case strings.HasPrefix(typ, "payment."):
+		return ev, paymentEvent(ev, obj.Get("payment"))
+	case strings.HasPrefix(typ, "refund."):
+		return ev, refundEvent(ev, obj.Get("refund"))
+	case strings.HasPrefix(typ, "dispute."):
+		return ev, disputeEvent(ev, obj.Get("dispute"))
+	case strings.HasPrefix(typ, "card."):
+		return ev, cardEvent(ev, typ, obj.Get("card"))
+	}
+	return ev, nil
+}
+
+func isObject(o *fastjson.Value) bool { return o != nil && o.Type() == fastjson.TypeObject }
+
+func malformed(what string) error {
+	return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "data.object.%s is missing or malformed", what)
+}
+
+func paymentEvent(ev *v1.Event, o *fastjson.Value) error {
+	if !isObject(o) || jsonr.Str(o, "id") == "" {
+		return malformed("payment")
+	}
+	amount, err := moneyAt(o, "amount_money")
+	if err != nil {
+		return malformed("payment.amount_money")
+	}
+	p := &v1.PaymentEvent{ConnectorTransactionId: jsonr.Str(o, "id"), MerchantTransactionId: jsonr.Str(o, "reference_id"),
+		Status: paymentStatuses().Get(jsonr.Str(o, "status")), Amount: amount}
+	if p.Status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+		p.CapturedAmount = amount
+	}
+	if p.Status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED {
+		p.Error = declineError(firstError(o.Get("card_details")), 0)
+	}
+	ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYMENT, &v1.Event_Payment{Payment: p}
+	return nil
+}
+
+func refundEvent(ev *v1.Event, o *fastjson.Value) error {
+	if !isObject(o) || jsonr.Str(o, "id") == "" {
+		return malformed("refund")
+	}
+	amount, err := moneyAt(o, "amount_money")
+	if err != nil {
+		return malformed("refund.amount_money")
+	}
+	ev.Kind = v1.EventKind_EVENT_KIND_REFUND
+	ev.Payload = &v1.Event_Refund{Refund: &v1.RefundEvent{ConnectorRefundId: jsonr.Str(o, "id"),
+		ConnectorTransactionId: jsonr.Str(o, "payment_id"), Status: refundStatuses().Get(jsonr.Str(o, "status")), Amount: amount}}
+	return nil
+}
+
+func disputeEvent(ev *v1.Event, o *fastjson.Value) error {
+	if !isObject(o) {
+		return malformed("dispute")
+	}
+	d, err := readDispute(o)
+	if err != nil || d.id == "" {
+		return malformed("dispute")
+	}
+	ev.Kind = v1.EventKind_EVENT_KIND_DISPUTE
+	ev.Payload = &v1.Event_Dispute{Dispute: &v1.DisputeEvent{ConnectorDisputeId: d.id, ConnectorTransactionId: d.paymentID,
+		Status: d.status, Amount: d.amount, Reason: d.reason, ReasonCode: d.reason, EvidenceDueByUnix: d.dueBy, Stage: d.state}}
+	return nil
+}
+
+func cardEvent(ev *v1.Event, typ string, o *fastjson.Value) error {
+	if !isObject(o) || jsonr.Str(o, "id") == "" {
+		return malformed("card")
+	}
+	status := v1.MandateStatus_MANDATE_STATUS_ACTIVE
+	switch {
+	case typ == "card.forgotten":
+		status = v1.MandateStatus_MANDATE_STATUS_REVOKED
+	case o.Get("enabled") != nil && o.Get("enabled").Type() == fastjson.TypeFalse, typ == "card.disabled":
+		status = v1.MandateStatus_MANDATE_STATUS_INACTIVE
+	}
+	m := &v1.MandateReference{ConnectorMandateId: jsonr.Str(o, "id"), ConnectorCustomerId: jsonr.Str(o, "customer_id"), Status: status}
+	ev.Kind = v1.EventKind_EVENT_KIND_MANDATE
+	ev.Payload = &v1.Event_Mandate{Mandate: &v1.MandateEvent{Mandate: m, Status: status}}
+	return nil
+}
