@@ -1,0 +1,159 @@
+// Package jsonr reads a processor's JSON answer: one parse that turns empty,
+// truncated, HTML or otherwise non-object bodies into typed InvalidResponse
+// errors, and nil-safe accessors that never panic on a missing or mistyped
+// member. It is the reading counterpart of pdk/jsonw.
+//
+// Nesting is bounded by fastjson's parser (MaxDepth), so a hostile answer
+// nested 100,000 deep is an error, not a stack overflow.
+package jsonr
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/valyala/fastjson"
+)
+
+// Object parses res.Body, which must be one JSON object. processor names the
+// processor in error messages ("Checkout.com answered HTTP 200 with ...").
+// Parse every answer with a fresh call: the returned value owns its parser.
+func Object(res *pdk.Response, processor string) (*fastjson.Value, error) {
+	if res.Truncated {
+		return nil, pdk.InvalidResponse("%s's answer (HTTP %d) was truncated", processor, res.Status)
+	}
+	body := bytes.TrimSpace(res.Body)
+	if len(body) == 0 {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with an empty body", processor, res.Status)
+	}
+	if body[0] != '{' {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with a body that is not a JSON object (Content-Type %q)",
+			processor, res.Status, res.Header("Content-Type"))
+	}
+	var p fastjson.Parser
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with malformed JSON: %v", processor, res.Status, err)
+	}
+	if v.Type() != fastjson.TypeObject {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with JSON that is not an object", processor, res.Status)
+	}
+	return v, nil
+}
+
+// ArrayOf parses res.Body, which must be one JSON array (a list answer), and
+// returns its elements; the same errors as Object otherwise.
+func ArrayOf(res *pdk.Response, processor string) ([]*fastjson.Value, error) {
+	if res.Truncated {
+		return nil, pdk.InvalidResponse("%s's answer (HTTP %d) was truncated", processor, res.Status)
+	}
+	body := bytes.TrimSpace(res.Body)
+	if len(body) == 0 || body[0] != '[' {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with a body that is not a JSON array (Content-Type %q)",
+			processor, res.Status, res.Header("Content-Type"))
+	}
+	var p fastjson.Parser
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with malformed JSON: %v", processor, res.Status, err)
+	}
+	a, _ := v.Array()
+	return a, nil
+}
+
+// TryObject parses body as a JSON object and returns nil when it is not one
+// (an error answer from a proxy, an empty body): for reading optional error
+// details, where a non-JSON body is not itself an error.
+func TryObject(body []byte) *fastjson.Value {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return nil
+	}
+	var p fastjson.Parser
+	v, err := p.ParseBytes(body)
+	if err != nil || v.Type() != fastjson.TypeObject {
+		return nil
+	}
+	return v
+}
+
+// Str returns the string at keys, or "" when absent or not a string.
+func Str(v *fastjson.Value, keys ...string) string {
+	x := at(v, keys)
+	if x == nil || x.Type() != fastjson.TypeString {
+		return ""
+	}
+	return string(x.GetStringBytes())
+}
+
+// Int returns the integer at keys. ok is false when the member is absent or
+// null; err is set when it is present but not an integer (a fraction, a
+// string, an object), which for an amount is an answer the plugin must not guess at.
+func Int(v *fastjson.Value, keys ...string) (n int64, ok bool, err error) {
+	x := at(v, keys)
+	if x == nil || x.Type() == fastjson.TypeNull {
+		return 0, false, nil
+	}
+	if x.Type() != fastjson.TypeNumber {
+		return 0, false, pdk.InvalidResponse("%s is not a number", path(keys))
+	}
+	n, perr := strconv.ParseInt(x.String(), 10, 64)
+	if perr != nil {
+		return 0, false, pdk.InvalidResponse("%s is not an integer: %s", path(keys), x.String())
+	}
+	return n, true, nil
+}
+
+// Bool returns the boolean at keys; ok is false when absent or not a boolean.
+func Bool(v *fastjson.Value, keys ...string) (b, ok bool) {
+	x := at(v, keys)
+	if x == nil {
+		return false, false
+	}
+	switch x.Type() {
+	case fastjson.TypeTrue:
+		return true, true
+	case fastjson.TypeFalse:
+		return false, true
+	}
+	return false, false
+}
+
+// Array returns the array at keys, or nil when absent or not an array.
+func Array(v *fastjson.Value, keys ...string) []*fastjson.Value {
+	x := at(v, keys)
+	if x == nil || x.Type() != fastjson.TypeArray {
+		return nil
+	}
+	a, _ := x.Array()
+	return a
+}
+
+// Strings returns the string elements of the array at keys, in order.
+func Strings(v *fastjson.Value, keys ...string) []string {
+	var out []string
+	for _, x := range Array(v, keys...) {
+		if x.Type() == fastjson.TypeString {
+			out = append(out, string(x.GetStringBytes()))
+		}
+	}
+	return out
+}
+
+func at(v *fastjson.Value, keys []string) *fastjson.Value {
+	if v == nil {
+		return nil
+	}
+	return v.Get(keys...)
+}
+
+func path(keys []string) string {
+	p := ""
+	for i, k := range keys {
+		if i > 0 {
+			p += "."
+		}
+		p += k
+	}
+	return p
+}
