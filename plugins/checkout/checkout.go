@@ -63,9 +63,6 @@ func New() *pdk.Connector {
 			DisputeSubmitEvidence: pdk.Handler[*v1.DisputeServiceSubmitEvidenceRequest, *v1.DisputeServiceSubmitEvidenceResponse]{
 				Build: buildSubmitEvidence, Parse: parseSubmitEvidence,
 			},
-			DisputeDefend: pdk.Handler[*v1.DisputeServiceDefendRequest, *v1.DisputeServiceDefendResponse]{
-				Build: buildDefend, Parse: parseDefend,
-			},
 		},
 		VerifyWebhook: verifyWebhook,
 	}

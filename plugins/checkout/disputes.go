@@ -183,8 +183,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// buildSubmitEvidence provides evidence (PUT /disputes/{id}/evidence, 204)
-// without submitting it: Checkout.com keeps it editable until Defend.
+// buildSubmitEvidence provides evidence (PUT /disputes/{id}/evidence, 204).
+// Checkout.com keeps it editable until it is submitted to the scheme (POST
+// /disputes/{id}/evidence), which the spec allows only with an OAuth token:
+// the dashboard submits it, or Checkout.com does at the deadline.
 func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest) (*pluginv1.HttpRequest, error) {
 	path, err := disputePath(req.GetConnectorDisputeId(), "/evidence")
 	if err != nil {
@@ -212,29 +214,5 @@ func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	return &v1.DisputeServiceSubmitEvidenceResponse{
 		ConnectorDisputeId: req.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
 		SubmittedEvidenceIds: ids, ConnectorHttpStatus: int32(res.Status),
-	}, nil
-}
-
-// buildDefend submits the provided evidence to the scheme (POST
-// /disputes/{id}/evidence, no body). Evidence goes through SubmitEvidence
-// first; Checkout.com has no defense reason codes.
-func buildDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1.HttpRequest, error) {
-	path, err := disputePath(req.GetConnectorDisputeId(), "/evidence")
-	if err != nil {
-		return nil, err
-	}
-	if len(req.GetEvidence()) > 0 {
-		return nil, pdk.InvalidRequest("evidence", "provide evidence with DisputeService.SubmitEvidence first; Defend submits what was provided")
-	}
-	return send(c, "POST", path, "dispute-defend", firstNonEmpty(req.GetMerchantRequestId(), req.GetConnectorDisputeId()), nil)
-}
-
-func parseDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest, res *pdk.Response) (*v1.DisputeServiceDefendResponse, error) {
-	if err := noContent(res); err != nil {
-		return nil, err
-	}
-	return &v1.DisputeServiceDefendResponse{
-		ConnectorDisputeId: req.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
-		ConnectorHttpStatus: int32(res.Status),
 	}, nil
 }

@@ -59,7 +59,7 @@ func manifest() *v1.Manifest {
 		Notes: "Cards (raw, Frames tokens tok_..., stored instruments src_...) with 3-D Secure redirects; " +
 			"captures, voids and refunds are asynchronous (HTTP 202): their outcome comes from RefundService.Get (payment actions), " +
 			"PaymentService.Get or webhooks. Tokenize stores a Frames token as an instrument (POST /instruments). " +
-			"SubmitEvidence provides evidence (PUT); Defend submits it to the scheme (POST). " +
+			"SubmitEvidence provides evidence (PUT); submitting it to the scheme needs OAuth (not supported): use the Dashboard. " +
 			"Amounts of BHD, IQD, JOD, KWD, LYD, OMR and TND must end in 0; CLP is sent with two decimals.",
 	}
 }

@@ -355,8 +355,9 @@ func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 }
 
 func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRequest, res *pdk.Response) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {
+	// The request's capture method wins over the state Authorize returned.
 	mode := modeFromState(req.GetState())
-	if mode == captureUnknown && req.GetCaptureMethod() != v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED {
+	if req.GetCaptureMethod() != v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED {
 		mode = captureOf(req.GetCaptureMethod())
 	}
 	r, err := readPayment(res, mode, req.GetAmount())
