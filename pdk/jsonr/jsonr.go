@@ -41,11 +41,17 @@ func Object(res *pdk.Response, processor string) (*fastjson.Value, error) {
 	return v, nil
 }
 
-// ArrayOf parses res.Body, which must be one JSON array (a list answer), and
-// returns its elements; the same errors as Object otherwise.
-func ArrayOf(res *pdk.Response, processor string) ([]*fastjson.Value, error) {
+// ArrayOf parses res.Body, which must be one JSON array (a list answer) of
+// at most maxBytes, and returns its elements; the same errors as Object
+// otherwise. A parsed array costs memory per element, so a plugin bounds the
+// lists it reads to what the processor can really send (a guest has a few
+// tens of MiB): a larger answer is an InvalidResponse, not a trap.
+func ArrayOf(res *pdk.Response, processor string, maxBytes int) ([]*fastjson.Value, error) {
 	if res.Truncated {
 		return nil, pdk.InvalidResponse("%s's answer (HTTP %d) was truncated", processor, res.Status)
+	}
+	if len(res.Body) > maxBytes {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with a list of %d bytes, more than the %d expected", processor, res.Status, len(res.Body), maxBytes)
 	}
 	body := bytes.TrimSpace(res.Body)
 	if len(body) == 0 || body[0] != '[' {

@@ -82,12 +82,12 @@ func TestAccessors(t *testing.T) {
 }
 
 func TestArrayOf(t *testing.T) {
-	a, err := ArrayOf(&pdk.Response{Status: 200, Body: []byte(` [{"id":"a"},{"id":"b"}]`)}, "Acme")
+	a, err := ArrayOf(&pdk.Response{Status: 200, Body: []byte(` [{"id":"a"},{"id":"b"}]`)}, "Acme", 1024)
 	if err != nil || len(a) != 2 || Str(a[1], "id") != "b" {
 		t.Fatalf("ArrayOf = %v, %v", a, err)
 	}
-	for _, body := range []string{"", `{"id":"a"}`, `[{"id":`, "<html>"} {
-		if _, err := ArrayOf(&pdk.Response{Status: 200, Body: []byte(body)}, "Acme"); err == nil {
+	for _, body := range []string{"", `{"id":"a"}`, `[{"id":`, "<html>", "[" + strings.Repeat("0,", 600) + "0]"} {
+		if _, err := ArrayOf(&pdk.Response{Status: 200, Body: []byte(body)}, "Acme", 1024); err == nil {
 			t.Errorf("ArrayOf(%q) must fail", body)
 		} else if k := kindOf(t, err); k != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE {
 			t.Errorf("ArrayOf(%q) kind = %v", body, k)

@@ -156,6 +156,10 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	}, nil
 }
 
+// maxActionsBytes bounds a payment's action list (a few hundred bytes per
+// action: hundreds of actions).
+const maxActionsBytes = 128 << 10
+
 // buildRefundGet reads the payment's actions (GET /payments/{id}/actions):
 // Checkout.com has no refund resource, a refund is an action of its payment.
 func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.HttpRequest, error) {
@@ -175,7 +179,7 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	v, err := jsonr.ArrayOf(res, processor)
+	v, err := jsonr.ArrayOf(res, processor, maxActionsBytes)
 	if err != nil {
 		return nil, err
 	}

@@ -415,8 +415,8 @@ func TestHostEndToEnd(t *testing.T) {
 		}
 		env.one(t, "POST", "/customers")
 		tk := must[v1.PaymentMethodServiceTokenizeResponse](t)(env.methods.Tokenize(ctx, call(t, &v1.PaymentMethodServiceTokenizeRequest{
-			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Token{Token: &v1.ProcessorToken{Token: tokID}}},
-			Customer:      &v1.Customer{ConnectorCustomerId: c.GetConnectorCustomerId()},
+			PaymentMethod:  &v1.PaymentMethod{Method: &v1.PaymentMethod_Token{Token: &v1.ProcessorToken{Token: tokID}}},
+			Customer:       &v1.Customer{ConnectorCustomerId: c.GetConnectorCustomerId()},
 			BillingAddress: &v1.Address{FirstName: "Jack", LastName: "Napier", Line1: "90 Tottenham Court Road", City: "London", Country: "GB"},
 		})))
 		if tk.GetPaymentMethodToken() != "src_wmlfc3zyhqzehihu7giusaaawu" || tk.GetCardLast4() != "9996" || tk.GetCardNetwork() != v1.CardNetwork_CARD_NETWORK_VISA {
