@@ -10,6 +10,7 @@ package jsonr
 import (
 	"bytes"
 	"strconv"
+	"strings"
 
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/valyala/fastjson"
@@ -101,11 +102,11 @@ func Int(v *fastjson.Value, keys ...string) (n int64, ok bool, err error) {
 		return 0, false, nil
 	}
 	if x.Type() != fastjson.TypeNumber {
-		return 0, false, pdk.InvalidResponse("%s is not a number", path(keys))
+		return 0, false, pdk.InvalidResponse("%s is not a number", strings.Join(keys, "."))
 	}
 	n, perr := strconv.ParseInt(x.String(), 10, 64)
 	if perr != nil {
-		return 0, false, pdk.InvalidResponse("%s is not an integer: %s", path(keys), x.String())
+		return 0, false, pdk.InvalidResponse("%s is not an integer: %s", strings.Join(keys, "."), x.String())
 	}
 	return n, true, nil
 }
@@ -151,15 +152,4 @@ func at(v *fastjson.Value, keys []string) *fastjson.Value {
 		return nil
 	}
 	return v.Get(keys...)
-}
-
-func path(keys []string) string {
-	p := ""
-	for i, k := range keys {
-		if i > 0 {
-			p += "."
-		}
-		p += k
-	}
-	return p
 }

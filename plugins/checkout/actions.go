@@ -1,8 +1,6 @@
 package checkout
 
 import (
-	"sort"
-
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -26,14 +24,7 @@ func actionBody(amount int64, withAmount bool, captureType, reference string, me
 	}
 	o.StringIf("capture_type", captureType)
 	o.StringIf("reference", reference)
-	if len(metadata) > 0 {
-		keys := make([]string, 0, len(metadata))
-		for k := range metadata {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		o.StringMap("metadata", keys, metadata)
-	}
+	o.SortedStringMap("metadata", metadata)
 	return o.Bytes()
 }
 

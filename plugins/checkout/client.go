@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -134,12 +135,10 @@ func amountAt(v *fastjson.Value, cur string, keys ...string) (*v1.Money, error) 
 	return fromCko(n, cur)
 }
 
-// httpError classifies a non-2xx answer into a typed error carrying the
-// three-layer PaymentError; nil for 2xx.
-//
-//	401 -> CREDENTIALS; 403 -> PROCESSOR_REJECTED (operation not allowed);
-//	404 -> NOT_FOUND; 409 -> CONFLICT; 422 -> PROCESSOR_REJECTED (validation);
-//	429 -> RATE_LIMITED (also "duplicate request detected"); 5xx -> PROCESSOR_UNAVAILABLE.
+// httpError classifies a non-2xx answer (pdk.StatusKind: Checkout.com's 403
+// "not allowed" is PROCESSOR_REJECTED, its 422 validation errors too, its 429
+// "duplicate request" RATE_LIMITED) into a typed error carrying the
+// three-layer PaymentError with Checkout.com's error_type and error_codes; nil for 2xx.
 func httpError(res *pdk.Response) error {
 	if res.Status >= 200 && res.Status < 300 {
 		return nil
@@ -147,7 +146,7 @@ func httpError(res *pdk.Response) error {
 	v := jsonr.TryObject(res.Body)
 	typ := jsonr.Str(v, "error_type")
 	codes := jsonr.Strings(v, "error_codes")
-	kind, code := classify(res.Status)
+	kind, code := pdk.StatusKind(res.Status)
 	msg := "HTTP " + strconv.Itoa(res.Status)
 	if typ != "" {
 		msg += " " + typ
@@ -155,7 +154,7 @@ func httpError(res *pdk.Response) error {
 	raw := ""
 	if len(codes) > 0 {
 		raw = codes[0]
-		msg += ": " + joinCodes(codes)
+		msg += ": " + strings.Join(codes, ", ")
 	}
 	return &pdk.Error{
 		Kind:    kind,
@@ -164,42 +163,11 @@ func httpError(res *pdk.Response) error {
 			Code:    code,
 			Message: msg,
 			Connector: &v1.ConnectorError{
-				Code: raw, Message: joinCodes(codes), Type: typ,
+				Code: raw, Message: strings.Join(codes, ", "), Type: typ,
 				HttpStatus: int32(res.Status), RequestId: firstNonEmpty(jsonr.Str(v, "request_id"), res.Header("Cko-Request-Id")),
 			},
 		},
 	}
-}
-
-func classify(status int) (pluginv1.ErrorKind, v1.ErrorCode) {
-	switch {
-	case status == 401:
-		return pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS
-	case status == 403:
-		return pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED
-	case status == 404:
-		return pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
-	case status == 409:
-		return pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
-	case status == 429:
-		return pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED, v1.ErrorCode_ERROR_CODE_RATE_LIMITED
-	case status >= 500:
-		return pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
-	case status >= 400:
-		return pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, v1.ErrorCode_ERROR_CODE_INVALID_REQUEST
-	}
-	return pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, v1.ErrorCode_ERROR_CODE_INVALID_RESPONSE
-}
-
-func joinCodes(codes []string) string {
-	s := ""
-	for i, c := range codes {
-		if i > 0 {
-			s += ", "
-		}
-		s += c
-	}
-	return s
 }
 
 // object checks the HTTP status and parses a 2xx answer as one JSON object.

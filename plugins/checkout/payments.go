@@ -2,7 +2,6 @@ package checkout
 
 import (
 	"fmt"
-	"sort"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -76,14 +75,7 @@ func (p *paymentPlan) body() []byte {
 	o.StringIf("success_url", p.successURL)
 	o.StringIf("failure_url", p.failureURL)
 	o.StringIf("payment_ip", p.ip)
-	if len(p.metadata) > 0 {
-		keys := make([]string, 0, len(p.metadata))
-		for k := range p.metadata {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		o.StringMap("metadata", keys, p.metadata)
-	}
+	o.SortedStringMap("metadata", p.metadata)
 	return o.Bytes()
 }
 

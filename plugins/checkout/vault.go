@@ -1,7 +1,6 @@
 package checkout
 
 import (
-	"sort"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -37,14 +36,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	if cust.GetId() != "" {
 		md["merchant_customer_id"] = cust.GetId()
 	}
-	if len(md) > 0 {
-		keys := make([]string, 0, len(md))
-		for k := range md {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		o.StringMap("metadata", keys, md)
-	}
+	o.SortedStringMap("metadata", md)
 	return send(c, "POST", "/customers", "customer", key, o.Bytes())
 }
 
