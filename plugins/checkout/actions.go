@@ -128,11 +128,7 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
-	mode := captureUnknown
-	if req.GetCaptureMethod() != v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED {
-		mode = captureOf(req.GetCaptureMethod())
-	}
-	r, err := readPayment(res, mode, req.GetAmount())
+	r, err := readPayment(res, captureOf(req.GetCaptureMethod(), ""), req.GetAmount())
 	if err != nil {
 		return nil, err
 	}

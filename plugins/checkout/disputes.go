@@ -122,54 +122,41 @@ func evidenceField(t v1.EvidenceType) string {
 	return "additional_evidence"
 }
 
-// evidenceBody writes a ProvideEvidenceRequest, one field stem per document.
-// It returns the fields set, in request order.
+// evidenceBody writes a ProvideEvidenceRequest: each document fills its
+// stem's _file (a Files API id) and/or _text (at most 500 characters) field,
+// once. It returns the fields set, in request order.
 func evidenceBody(docs []*v1.EvidenceDocument) ([]byte, []string, error) {
-	type pair struct{ file, text string }
-	set := map[string]*pair{}
-	var order []string
+	vals := map[string]string{}
+	var ids []string
 	for i, d := range docs {
 		f := fmt.Sprintf("evidence[%d]", i)
 		stem := evidenceField(d.GetType())
 		if t := d.GetConnectorEvidenceType(); t != "" {
-			stem = strings.TrimSuffix(strings.TrimSuffix(t, "_file"), "_text")
-			if !contains(evidenceFields, stem) {
+			if stem = strings.TrimSuffix(strings.TrimSuffix(t, "_file"), "_text"); !contains(evidenceFields, stem) {
 				return nil, nil, pdk.InvalidRequest(f+".connector_evidence_type", fmt.Sprintf("%q is not a Checkout.com evidence field (%s)", t, strings.Join(evidenceFields, ", ")))
 			}
 		}
-		if len(d.GetContent()) > 0 {
+		switch {
+		case len(d.GetContent()) > 0:
 			return nil, nil, pdk.InvalidRequest(f+".content", "upload the file with Checkout.com's Files API first and send its id (file_...) as connector_file_id")
-		}
-		if d.GetConnectorFileId() == "" && d.GetText() == "" {
+		case d.GetConnectorFileId() == "" && d.GetText() == "":
 			return nil, nil, pdk.InvalidRequest(f, "needs connector_file_id or text")
-		}
-		if len(d.GetText()) > 500 {
+		case len(d.GetText()) > 500:
 			return nil, nil, pdk.InvalidRequest(f+".text", "must be at most 500 characters at Checkout.com")
 		}
-		p := set[stem]
-		if p == nil {
-			p = &pair{}
-			set[stem] = p
-			order = append(order, stem)
+		for _, kv := range [][2]string{{stem + "_file", d.GetConnectorFileId()}, {stem + "_text", d.GetText()}} {
+			if kv[1] == "" {
+				continue
+			}
+			if _, dup := vals[kv[0]]; dup {
+				return nil, nil, pdk.InvalidRequest(f, "a second document for Checkout.com's "+kv[0])
+			}
+			vals[kv[0]], ids = kv[1], append(ids, kv[0])
 		}
-		if (d.GetConnectorFileId() != "" && p.file != "") || (d.GetText() != "" && p.text != "") {
-			return nil, nil, pdk.InvalidRequest(f, fmt.Sprintf("a second document for Checkout.com's %s evidence", stem))
-		}
-		p.file = firstNonEmpty(d.GetConnectorFileId(), p.file)
-		p.text = firstNonEmpty(d.GetText(), p.text)
 	}
 	o := jsonw.NewObject()
-	var ids []string
-	for _, stem := range order {
-		p := set[stem]
-		if p.file != "" {
-			o.String(stem+"_file", p.file)
-			ids = append(ids, stem+"_file")
-		}
-		if p.text != "" {
-			o.String(stem+"_text", p.text)
-			ids = append(ids, stem+"_text")
-		}
+	for _, id := range ids {
+		o.String(id, vals[id])
 	}
 	return o.Bytes(), ids, nil
 }

@@ -29,7 +29,6 @@ type paymentPlan struct {
 	capture         bool
 	customer        *v1.Customer
 	customerID      string
-	billing         *v1.Address
 	shipping        *v1.Address
 	threeDS         func(*jsonw.Object)
 	channel         string
@@ -248,10 +247,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	if err := p.setCustomer("customer.connector_customer_id", req.GetCustomer(), req.GetMandate().GetConnectorCustomerId()); err != nil {
 		return nil, err
 	}
-	switch req.GetCaptureMethod() {
-	case v1.CaptureMethod_CAPTURE_METHOD_MANUAL, v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE:
-		p.capture = false
-	}
+	p.capture = captureOf(req.GetCaptureMethod(), modeAuto) == modeAuto
 	if len(req.GetDescription()) > 100 {
 		return nil, pdk.InvalidRequest("description", "must be at most 100 characters at Checkout.com")
 	}
@@ -264,50 +260,32 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	return p.post(c, "authorize")
 }
 
-// captureMode is what the connector knows about a payment's capture.
-type captureMode int
-
+// Capture modes, as the ConnectorState value stateCapture carries them
+// across a 3DS redirect ("" when unknown).
 const (
-	captureUnknown captureMode = iota
-	captureAutomatic
-	captureManual
+	stateCapture = "checkout_capture"
+	modeAuto     = "automatic"
+	modeManual   = "manual"
 )
 
-// stateCapture remembers, across a 3DS redirect, how the payment captures.
-const stateCapture = "checkout_capture"
-
-func captureOf(m v1.CaptureMethod) captureMode {
+// captureOf is the capture mode of m; unspecified is what an unset m means.
+func captureOf(m v1.CaptureMethod, unspecified string) string {
 	switch m {
 	case v1.CaptureMethod_CAPTURE_METHOD_MANUAL, v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE:
-		return captureManual
-	case v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC, v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED:
-		return captureAutomatic
+		return modeManual
+	case v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC:
+		return modeAuto
 	}
-	return captureUnknown
+	return unspecified
 }
 
-// modeState is the state that carries mode to VerifyRedirectResponse.
-func modeState(mode captureMode) *v1.ConnectorState {
-	v := "automatic"
-	if mode == captureManual {
-		v = "manual"
-	}
-	return &v1.ConnectorState{Values: map[string]string{stateCapture: v}}
-}
-
-func modeFromState(s *v1.ConnectorState) captureMode {
-	switch s.GetValues()[stateCapture] {
-	case "manual":
-		return captureManual
-	case "automatic":
-		return captureAutomatic
-	}
-	return captureUnknown
+func modeState(mode string) *v1.ConnectorState {
+	return &v1.ConnectorState{Values: map[string]string{stateCapture: mode}}
 }
 
 // parseAuthorize reads the PaymentResponse (201) or PaymentAcceptedResponse (202).
 func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res *pdk.Response) (*v1.PaymentServiceAuthorizeResponse, error) {
-	mode := captureOf(req.GetCaptureMethod())
+	mode := captureOf(req.GetCaptureMethod(), modeAuto)
 	r, err := readPayment(res, mode, req.GetAmount())
 	if err != nil {
 		return nil, err
@@ -348,10 +326,7 @@ func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 
 func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRequest, res *pdk.Response) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {
 	// The request's capture method wins over the state Authorize returned.
-	mode := modeFromState(req.GetState())
-	if req.GetCaptureMethod() != v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED {
-		mode = captureOf(req.GetCaptureMethod())
-	}
+	mode := captureOf(req.GetCaptureMethod(), req.GetState().GetValues()[stateCapture])
 	r, err := readPayment(res, mode, req.GetAmount())
 	if err != nil {
 		return nil, err
@@ -387,7 +362,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 }
 
 func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringRequest, res *pdk.Response) (*v1.PaymentServiceSetupRecurringResponse, error) {
-	r, err := readPayment(res, captureAutomatic, req.GetAmount())
+	r, err := readPayment(res, modeAuto, req.GetAmount())
 	if err != nil {
 		return nil, err
 	}
@@ -400,7 +375,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		out.Status = v1.MandateStatus_MANDATE_STATUS_FAILED
 	case r.next != nil:
 		out.Status = v1.MandateStatus_MANDATE_STATUS_ACTION_REQUIRED
-		out.State = modeState(captureAutomatic)
+		out.State = modeState(modeAuto)
 	case r.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || r.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED:
 		out.Mandate = r.mandate()
 		if out.Mandate == nil {
@@ -447,9 +422,7 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	if err := p.setCustomer("mandate.connector_customer_id", req.GetCustomer(), req.GetMandate().GetConnectorCustomerId()); err != nil {
 		return nil, err
 	}
-	if req.GetCaptureMethod() == v1.CaptureMethod_CAPTURE_METHOD_MANUAL || req.GetCaptureMethod() == v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE {
-		p.capture = false
-	}
+	p.capture = captureOf(req.GetCaptureMethod(), modeAuto) == modeAuto
 	if len(req.GetDescription()) > 100 {
 		return nil, pdk.InvalidRequest("description", "must be at most 100 characters at Checkout.com")
 	}
@@ -460,7 +433,7 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 }
 
 func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeRequest, res *pdk.Response) (*v1.RecurringPaymentServiceChargeResponse, error) {
-	mode := captureOf(req.GetCaptureMethod())
+	mode := captureOf(req.GetCaptureMethod(), modeAuto)
 	r, err := readPayment(res, mode, req.GetAmount())
 	if err != nil {
 		return nil, err

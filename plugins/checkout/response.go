@@ -21,7 +21,7 @@ type paymentResult struct {
 
 // readPayment reads a payment answer. requested is the amount asked for
 // (nil when unknown); an answer in another currency is an integrity error.
-func readPayment(res *pdk.Response, mode captureMode, requested *v1.Money) (*paymentResult, error) {
+func readPayment(res *pdk.Response, mode string, requested *v1.Money) (*paymentResult, error) {
 	v, err := object(res)
 	if err != nil {
 		return nil, err

@@ -30,8 +30,8 @@ func paymentStatuses() statusmap.Map[string, v1.PaymentStatus] {
 // paymentStatus maps status: "Authorized" is CHARGED when the payment
 // captures automatically (Checkout.com captures it without another call) and
 // AUTHORIZED otherwise.
-func paymentStatus(status string, mode captureMode) v1.PaymentStatus {
-	if status == "Authorized" && mode == captureAutomatic {
+func paymentStatus(status string, mode string) v1.PaymentStatus {
+	if status == "Authorized" && mode == modeAuto {
 		return v1.PaymentStatus_PAYMENT_STATUS_CHARGED
 	}
 	return paymentStatuses().Get(status)
