@@ -19,7 +19,8 @@ const processor = "Checkout.com"
 
 // Checkout.com's id formats (the spec's patterns).
 var (
-	paymentIDPattern  = regexp.MustCompile(`^(pay|sid)_\w{26}$`)
+	paymentIDPattern  = regexp.MustCompile(`^pay_\w{26}$`)
+	sessionIDPattern  = regexp.MustCompile(`^(pay|sid)_\w{26}$`)
 	sourceIDPattern   = regexp.MustCompile(`^src_\w{26}$`)
 	tokenPattern      = regexp.MustCompile(`^tok_\w{26}$`)
 	customerIDPattern = regexp.MustCompile(`^cus_\w{26}$`)

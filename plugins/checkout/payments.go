@@ -318,7 +318,7 @@ func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 	if id == "" {
 		return nil, pdk.InvalidRequest("params.cko-session-id", "or connector_transaction_id is required")
 	}
-	if err := checkID(field, id, paymentIDPattern, "sid_... or pay_..."); err != nil {
+	if err := checkID(field, id, sessionIDPattern, "sid_... or pay_..."); err != nil {
 		return nil, err
 	}
 	return get(c, "/payments/"+id)
