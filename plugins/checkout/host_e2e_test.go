@@ -363,6 +363,25 @@ func TestHostEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("external 3DS result, automatic capture, final capture", func(t *testing.T) {
+		out := must[v1.PaymentServiceAuthorizeResponse](t)(pay.Authorize(ctx, call(t, &v1.PaymentServiceAuthorizeRequest{
+			MerchantTransactionId: "order_mpi", Amount: eur(2500), PaymentMethod: card(), CaptureMethod: v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC,
+			ThreeDs: &v1.ThreeDsData{Eci: "05", AuthenticationValue: "AgAAAAAAAIR8CQrXcIhbQAAAAAA=", DsTransactionId: "MDAwMDAwMDAwMDAwMDAwMzIyNzY=", MessageVersion: "2.1.0"},
+		})))
+		if out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || out.GetCapturedAmount().GetMinorAmount() != 2500 {
+			t.Fatalf("authorize = %v", out)
+		}
+		if ex := env.one(t, "POST", "/payments"); at(ex.Body, "3ds", "cryptogram") != "AgAAAAAAAIR8CQrXcIhbQAAAAAA=" || at(ex.Body, "capture") != true {
+			t.Fatalf("request = %v", ex.Body)
+		}
+		must[v1.PaymentServiceCaptureResponse](t)(pay.Capture(ctx, call(t, &v1.PaymentServiceCaptureRequest{
+			ConnectorTransactionId: payID, AmountToCapture: eur(2500), MerchantCaptureId: "capture_final", FinalCapture: true,
+			Metadata: map[string]string{"shipping_ref": "MQIBN2"}})))
+		if ex := env.one(t, "POST", "/payments/"+payID+"/captures"); at(ex.Body, "capture_type") != "Final" || at(ex.Body, "metadata", "shipping_ref") != "MQIBN2" {
+			t.Fatalf("capture request = %v", ex.Body)
+		}
+	})
+
 	t.Run("token with setup_future_usage, then MIT with the stored credential", func(t *testing.T) {
 		out := must[v1.PaymentServiceAuthorizeResponse](t)(pay.Authorize(ctx, call(t, &v1.PaymentServiceAuthorizeRequest{
 			MerchantTransactionId: "order_tok", Amount: eur(2500), SetupFutureUsage: v1.FutureUsage_FUTURE_USAGE_OFF_SESSION,
