@@ -20,26 +20,7 @@ import (
 // processor in error messages ("Checkout.com answered HTTP 200 with ...").
 // Parse every answer with a fresh call: the returned value owns its parser.
 func Object(res *pdk.Response, processor string) (*fastjson.Value, error) {
-	if res.Truncated {
-		return nil, pdk.InvalidResponse("%s's answer (HTTP %d) was truncated", processor, res.Status)
-	}
-	body := bytes.TrimSpace(res.Body)
-	if len(body) == 0 {
-		return nil, pdk.InvalidResponse("%s answered HTTP %d with an empty body", processor, res.Status)
-	}
-	if body[0] != '{' {
-		return nil, pdk.InvalidResponse("%s answered HTTP %d with a body that is not a JSON object (Content-Type %q)",
-			processor, res.Status, res.Header("Content-Type"))
-	}
-	var p fastjson.Parser
-	v, err := p.ParseBytes(body)
-	if err != nil {
-		return nil, pdk.InvalidResponse("%s answered HTTP %d with malformed JSON: %v", processor, res.Status, err)
-	}
-	if v.Type() != fastjson.TypeObject {
-		return nil, pdk.InvalidResponse("%s answered HTTP %d with JSON that is not an object", processor, res.Status)
-	}
-	return v, nil
+	return parse(res, processor, '{', "object")
 }
 
 // ArrayOf parses res.Body, which must be one JSON array (a list answer) of
@@ -48,24 +29,37 @@ func Object(res *pdk.Response, processor string) (*fastjson.Value, error) {
 // lists it reads to what the processor can really send (a guest has a few
 // tens of MiB): a larger answer is an InvalidResponse, not a trap.
 func ArrayOf(res *pdk.Response, processor string, maxBytes int) ([]*fastjson.Value, error) {
-	if res.Truncated {
-		return nil, pdk.InvalidResponse("%s's answer (HTTP %d) was truncated", processor, res.Status)
-	}
 	if len(res.Body) > maxBytes {
 		return nil, pdk.InvalidResponse("%s answered HTTP %d with a list of %d bytes, more than the %d expected", processor, res.Status, len(res.Body), maxBytes)
 	}
+	v, err := parse(res, processor, '[', "array")
+	if err != nil {
+		return nil, err
+	}
+	a, _ := v.Array()
+	return a, nil
+}
+
+// parse checks the body starts with open (so an HTML page or an empty body
+// is refused before any parsing) and parses it.
+func parse(res *pdk.Response, processor string, open byte, what string) (*fastjson.Value, error) {
+	if res.Truncated {
+		return nil, pdk.InvalidResponse("%s's answer (HTTP %d) was truncated", processor, res.Status)
+	}
 	body := bytes.TrimSpace(res.Body)
-	if len(body) == 0 || body[0] != '[' {
-		return nil, pdk.InvalidResponse("%s answered HTTP %d with a body that is not a JSON array (Content-Type %q)",
-			processor, res.Status, res.Header("Content-Type"))
+	if len(body) == 0 {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with an empty body", processor, res.Status)
+	}
+	if body[0] != open {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with a body that is not a JSON %s (Content-Type %q)",
+			processor, res.Status, what, res.Header("Content-Type"))
 	}
 	var p fastjson.Parser
 	v, err := p.ParseBytes(body)
 	if err != nil {
 		return nil, pdk.InvalidResponse("%s answered HTTP %d with malformed JSON: %v", processor, res.Status, err)
 	}
-	a, _ := v.Array()
-	return a, nil
+	return v, nil
 }
 
 // TryObject parses body as a JSON object and returns nil when it is not one
