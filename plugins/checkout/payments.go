@@ -210,6 +210,15 @@ func (p *paymentPlan) setThreeDS(kind v1.AuthenticationType, t *v1.ThreeDsData) 
 	}
 }
 
+// setDescription sets the description (at most 100 characters at Checkout.com).
+func (p *paymentPlan) setDescription(d string) error {
+	if len(d) > 100 {
+		return pdk.InvalidRequest("description", "must be at most 100 characters at Checkout.com")
+	}
+	p.description = d
+	return nil
+}
+
 // setReturn sets success_url and failure_url (failure: cancel URL, else the return URL).
 func (p *paymentPlan) setReturn(ret, cancel string) {
 	p.successURL = ret
@@ -248,10 +257,9 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 		return nil, err
 	}
 	p.capture = captureOf(req.GetCaptureMethod(), modeAuto) == modeAuto
-	if len(req.GetDescription()) > 100 {
-		return nil, pdk.InvalidRequest("description", "must be at most 100 characters at Checkout.com")
+	if err := p.setDescription(req.GetDescription()); err != nil {
+		return nil, err
 	}
-	p.description = req.GetDescription()
 	p.setThreeDS(req.GetAuthenticationType(), req.GetThreeDs())
 	p.setReturn(req.GetReturnUrl(), req.GetCancelUrl())
 	p.shipping = req.GetShippingAddress()
@@ -353,7 +361,9 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		return nil, err
 	}
 	p.paymentType = typeRecurring
-	p.description = req.GetDescription()
+	if err := p.setDescription(req.GetDescription()); err != nil {
+		return nil, err
+	}
 	p.setThreeDS(req.GetAuthenticationType(), nil)
 	p.setReturn(req.GetReturnUrl(), "")
 	p.ip = req.GetBrowserInfo().GetIpAddress()
@@ -423,10 +433,9 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 		return nil, err
 	}
 	p.capture = captureOf(req.GetCaptureMethod(), modeAuto) == modeAuto
-	if len(req.GetDescription()) > 100 {
-		return nil, pdk.InvalidRequest("description", "must be at most 100 characters at Checkout.com")
+	if err := p.setDescription(req.GetDescription()); err != nil {
+		return nil, err
 	}
-	p.description = req.GetDescription()
 	p.setReturn(req.GetReturnUrl(), "")
 	p.metadata = req.GetMetadata()
 	return p.post(c, "charge")
