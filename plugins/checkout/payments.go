@@ -249,6 +249,8 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 		}
 	} else if err := p.setSource(req.GetPaymentMethod(), req.GetBillingAddress()); err != nil {
 		return nil, err
+	} else if req.GetOffSession() {
+		p.mit = true // card details on file, charged without the shopper
 	}
 	if req.GetSetupFutureUsage() == v1.FutureUsage_FUTURE_USAGE_OFF_SESSION {
 		p.paymentType = typeRecurring

@@ -133,25 +133,12 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 
 // network maps Checkout.com's scheme names to card networks.
 func network(scheme string) v1.CardNetwork {
-	switch strings.ToLower(scheme) {
-	case "visa":
-		return v1.CardNetwork_CARD_NETWORK_VISA
-	case "mastercard":
-		return v1.CardNetwork_CARD_NETWORK_MASTERCARD
-	case "amex", "american express":
-		return v1.CardNetwork_CARD_NETWORK_AMEX
-	case "discover":
-		return v1.CardNetwork_CARD_NETWORK_DISCOVER
-	case "jcb":
-		return v1.CardNetwork_CARD_NETWORK_JCB
-	case "diners", "diners club international":
-		return v1.CardNetwork_CARD_NETWORK_DINERS
-	case "cartes_bancaires", "cartes bancaires":
-		return v1.CardNetwork_CARD_NETWORK_CARTES_BANCAIRES
-	case "maestro":
-		return v1.CardNetwork_CARD_NETWORK_MAESTRO
-	case "china union pay", "unionpay":
-		return v1.CardNetwork_CARD_NETWORK_UNIONPAY
-	}
-	return v1.CardNetwork_CARD_NETWORK_UNSPECIFIED
+	return map[string]v1.CardNetwork{
+		"visa": v1.CardNetwork_CARD_NETWORK_VISA, "mastercard": v1.CardNetwork_CARD_NETWORK_MASTERCARD,
+		"amex": v1.CardNetwork_CARD_NETWORK_AMEX, "american express": v1.CardNetwork_CARD_NETWORK_AMEX,
+		"discover": v1.CardNetwork_CARD_NETWORK_DISCOVER, "jcb": v1.CardNetwork_CARD_NETWORK_JCB,
+		"diners": v1.CardNetwork_CARD_NETWORK_DINERS, "diners club international": v1.CardNetwork_CARD_NETWORK_DINERS,
+		"cartes_bancaires": v1.CardNetwork_CARD_NETWORK_CARTES_BANCAIRES, "cartes bancaires": v1.CardNetwork_CARD_NETWORK_CARTES_BANCAIRES,
+		"maestro": v1.CardNetwork_CARD_NETWORK_MAESTRO, "china union pay": v1.CardNetwork_CARD_NETWORK_UNIONPAY, "unionpay": v1.CardNetwork_CARD_NETWORK_UNIONPAY,
+	}[strings.ToLower(scheme)]
 }
