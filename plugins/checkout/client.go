@@ -24,7 +24,7 @@ var (
 	sourceIDPattern   = regexp.MustCompile(`^src_\w{26}$`)
 	tokenPattern      = regexp.MustCompile(`^tok_\w{26}$`)
 	customerIDPattern = regexp.MustCompile(`^cus_\w{26}$`)
-	disputeIDPattern  = regexp.MustCompile(`^dsp_\w{10,40}$`)
+	disputeIDPattern  = regexp.MustCompile(`^dsp_\w{20,26}$`)
 )
 
 // checkID refuses an id that does not have Checkout.com's format, naming the field.

@@ -15,9 +15,9 @@ package checkout_test
 //   - every object schema with properties, nested ones included, gets
 //     additionalProperties: false;
 //   - the dispute_id path parameter's pattern `^(dsp)_(\\w{26})$` (a doubled
-//     backslash: it matches a literal backslash) becomes `^(dsp)_(\w{26})$`,
-//     and Dispute.id, whose pattern (22 characters) contradicts both the path
-//     and the spec's own example (20), accepts 20 to 26;
+//     backslash: it matches a literal backslash) and Dispute.id's (22
+//     characters), which contradict each other and the spec's own example
+//     (20 characters), both become `^(dsp)_(\w{20,26})$`;
 //   - Dispute.relevant_evidence, an array of arrays whose inner array has
 //     the string enum, becomes the array of strings its description and
 //     example show;
@@ -178,10 +178,8 @@ func repair(doc map[string]any) {
 			}
 			params, _ := o["parameters"].([]any)
 			for _, x := range params {
-				if sch, ok := x.(map[string]any)["schema"].(map[string]any); ok {
-					if pat, ok := sch["pattern"].(string); ok {
-						sch["pattern"] = strings.ReplaceAll(pat, `\\w`, `\w`)
-					}
+				if x.(map[string]any)["name"] == "dispute_id" {
+					x.(map[string]any)["schema"].(map[string]any)["pattern"] = `^(dsp)_(\w{20,26})$`
 				}
 			}
 		}
