@@ -10,10 +10,7 @@
 // plugins/checkout/wasm) and natively in tests through pdk/pdktest.
 package checkout
 
-import (
-	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/pdk"
-)
+import "github.com/connectorhost/connector-host/pdk"
 
 // New returns the Checkout.com connector with its manifest, flow handlers and
 // webhook verifier. Each call returns a fresh value.
@@ -21,48 +18,20 @@ func New() *pdk.Connector {
 	return &pdk.Connector{
 		Manifest: manifest(),
 		Flows: pdk.Flows{
-			Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{
-				Build: buildAuthorize, Parse: parseAuthorize,
-			},
-			VerifyRedirectResponse: pdk.Handler[*v1.PaymentServiceVerifyRedirectResponseRequest, *v1.PaymentServiceVerifyRedirectResponseResponse]{
-				Build: buildVerifyRedirect, Parse: parseVerifyRedirect,
-			},
-			Get: pdk.Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]{
-				Build: buildGet, Parse: parseGet,
-			},
-			Capture: pdk.Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptureResponse]{
-				Build: buildCapture, Parse: parseCapture,
-			},
-			Void: pdk.Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidResponse]{
-				Build: buildVoid, Parse: parseVoid,
-			},
-			Refund: pdk.Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundResponse]{
-				Build: buildRefund, Parse: parseRefund,
-			},
-			RefundGet: pdk.Handler[*v1.RefundServiceGetRequest, *v1.RefundServiceGetResponse]{
-				Build: buildRefundGet, Parse: parseRefundGet,
-			},
-			SetupRecurring: pdk.Handler[*v1.PaymentServiceSetupRecurringRequest, *v1.PaymentServiceSetupRecurringResponse]{
-				Build: buildSetupRecurring, Parse: parseSetupRecurring,
-			},
-			RecurringCharge: pdk.Handler[*v1.RecurringPaymentServiceChargeRequest, *v1.RecurringPaymentServiceChargeResponse]{
-				Build: buildRecurringCharge, Parse: parseRecurringCharge,
-			},
-			CreateCustomer: pdk.Handler[*v1.CustomerServiceCreateRequest, *v1.CustomerServiceCreateResponse]{
-				Build: buildCreateCustomer, Parse: parseCreateCustomer,
-			},
-			Tokenize: pdk.Handler[*v1.PaymentMethodServiceTokenizeRequest, *v1.PaymentMethodServiceTokenizeResponse]{
-				Build: buildTokenize, Parse: parseTokenize,
-			},
-			DisputeGet: pdk.Handler[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetResponse]{
-				Build: buildDisputeGet, Parse: parseDisputeGet,
-			},
-			DisputeAccept: pdk.Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeServiceAcceptResponse]{
-				Build: buildDisputeAccept, Parse: parseDisputeAccept,
-			},
-			DisputeSubmitEvidence: pdk.Handler[*v1.DisputeServiceSubmitEvidenceRequest, *v1.DisputeServiceSubmitEvidenceResponse]{
-				Build: buildSubmitEvidence, Parse: parseSubmitEvidence,
-			},
+			Authorize:              pdk.H(buildAuthorize, parseAuthorize),
+			VerifyRedirectResponse: pdk.H(buildVerifyRedirect, parseVerifyRedirect),
+			Get:                    pdk.H(buildGet, parseGet),
+			Capture:                pdk.H(buildCapture, parseCapture),
+			Void:                   pdk.H(buildVoid, parseVoid),
+			Refund:                 pdk.H(buildRefund, parseRefund),
+			RefundGet:              pdk.H(buildRefundGet, parseRefundGet),
+			SetupRecurring:         pdk.H(buildSetupRecurring, parseSetupRecurring),
+			RecurringCharge:        pdk.H(buildRecurringCharge, parseRecurringCharge),
+			CreateCustomer:         pdk.H(buildCreateCustomer, parseCreateCustomer),
+			Tokenize:               pdk.H(buildTokenize, parseTokenize),
+			DisputeGet:             pdk.H(buildDisputeGet, parseDisputeGet),
+			DisputeAccept:          pdk.H(buildDisputeAccept, parseDisputeAccept),
+			DisputeSubmitEvidence:  pdk.H(buildSubmitEvidence, parseSubmitEvidence),
 		},
 		VerifyWebhook: verifyWebhook,
 	}

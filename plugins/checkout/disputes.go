@@ -105,21 +105,22 @@ var evidenceFields = []string{
 	"additional_evidence", "proof_of_delivery_or_service_date",
 }
 
-// evidenceField maps a unified evidence type to a field stem.
+// evidenceField maps a unified evidence type to a field stem; the types
+// Checkout.com has no field for are additional_evidence.
 func evidenceField(t v1.EvidenceType) string {
-	switch t {
-	case v1.EvidenceType_EVIDENCE_TYPE_RECEIPT:
-		return "invoice_or_receipt"
-	case v1.EvidenceType_EVIDENCE_TYPE_CUSTOMER_COMMUNICATION:
-		return "customer_communication"
-	case v1.EvidenceType_EVIDENCE_TYPE_SHIPPING_DOCUMENTATION, v1.EvidenceType_EVIDENCE_TYPE_SERVICE_DOCUMENTATION:
-		return "proof_of_delivery_or_service"
-	case v1.EvidenceType_EVIDENCE_TYPE_REFUND_POLICY, v1.EvidenceType_EVIDENCE_TYPE_CANCELLATION_POLICY:
-		return "refund_or_cancellation_policy"
-	case v1.EvidenceType_EVIDENCE_TYPE_DUPLICATE_CHARGE_DOCUMENTATION:
-		return "invoice_showing_distinct_transactions"
+	stem, ok := map[v1.EvidenceType]string{
+		v1.EvidenceType_EVIDENCE_TYPE_RECEIPT:                        "invoice_or_receipt",
+		v1.EvidenceType_EVIDENCE_TYPE_CUSTOMER_COMMUNICATION:         "customer_communication",
+		v1.EvidenceType_EVIDENCE_TYPE_SHIPPING_DOCUMENTATION:         "proof_of_delivery_or_service",
+		v1.EvidenceType_EVIDENCE_TYPE_SERVICE_DOCUMENTATION:          "proof_of_delivery_or_service",
+		v1.EvidenceType_EVIDENCE_TYPE_REFUND_POLICY:                  "refund_or_cancellation_policy",
+		v1.EvidenceType_EVIDENCE_TYPE_CANCELLATION_POLICY:            "refund_or_cancellation_policy",
+		v1.EvidenceType_EVIDENCE_TYPE_DUPLICATE_CHARGE_DOCUMENTATION: "invoice_showing_distinct_transactions",
+	}[t]
+	if !ok {
+		return "additional_evidence"
 	}
-	return "additional_evidence"
+	return stem
 }
 
 // evidenceBody writes a ProvideEvidenceRequest: each document fills its
