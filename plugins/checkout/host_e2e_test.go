@@ -16,21 +16,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"connectrpc.com/connect"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/gen/connectorhost/v1/connectorhostv1connect"
-	"github.com/connectorhost/connector-host/host/app"
-	"github.com/connectorhost/connector-host/host/config"
+	"github.com/connectorhost/connector-host/internal/hosttest"
 	"github.com/connectorhost/connector-host/internal/specfake"
-	"github.com/connectorhost/connector-host/internal/wasmbuild"
 )
 
 // Test credentials and ids in Checkout.com's formats.
@@ -154,9 +149,6 @@ type hostEnv struct {
 
 func startHost(t *testing.T) *hostEnv {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the .wasm and starts a host: skipped with -short")
-	}
 	fake := &fakeCheckout{}
 	fake.Server = specfake.New(t, specfake.Options{
 		Mounts:       []specfake.Mount{{Doc: checkoutDoc(t)}},
@@ -164,34 +156,7 @@ func startHost(t *testing.T) *hostEnv {
 		Check:        checkRequest,
 		Default:      fake.answer,
 	})
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "checkout.wasm"), wasmbuild.Read(t, "./plugins/checkout/wasm", "checkout"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.Listen = "127.0.0.1:0"
-	cfg.PluginsDir = dir
-	cfg.CacheDir = t.TempDir()
-	cfg.Plugins.CallTimeout = 10 * time.Second // a shared CI machine may be slow
-	cfg.Connectors["checkout"] = config.Connector{BaseURL: fake.URL()}
-	ctx, cancel := context.WithCancel(context.Background())
-	h, err := app.New(ctx, cfg, app.Options{})
-	if err != nil {
-		cancel()
-		t.Fatalf("start the host: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- h.Serve(ctx, 5*time.Second) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("host shutdown: %v", err)
-		}
-	})
-	if err := h.Registry().WaitLoaded(ctx); err != nil {
-		t.Fatalf("load the plugin: %v", err)
-	}
-	base, hc := "http://"+h.Addr(), http.DefaultClient
+	base, hc := hosttest.Start(t, "checkout", fake.URL()), http.DefaultClient
 	return &hostEnv{
 		fake:      fake,
 		payments:  connectorhostv1connect.NewPaymentServiceClient(hc, base),
