@@ -1,62 +1,86 @@
-// Package jsonr reads a processor's JSON answer for a Parse handler: it
-// checks the answer's shape before parsing it, reports what it cannot read as
-// typed PDK errors (ERROR_KIND_INVALID_RESPONSE), and offers nil-safe
-// accessors so a missing or mistyped member reads as absent, never as a panic.
+// Package jsonr reads a processor's JSON answer: one parse that turns empty,
+// truncated, HTML or otherwise non-object bodies into typed InvalidResponse
+// errors, and nil-safe accessors that never panic on a missing or mistyped
+// member. It is the reading counterpart of pdk/jsonw.
+//
+// Nesting is bounded by fastjson's parser (MaxDepth), so a hostile answer
+// nested 100,000 deep is an error, not a stack overflow.
 package jsonr
 
 import (
 	"bytes"
 	"strconv"
+	"strings"
 
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/valyala/fastjson"
 )
 
-// Object parses an answer that must be one JSON object. Truncated, empty,
-// HTML or otherwise non-JSON bodies are InvalidResponse errors naming
-// processor and the HTTP status.
+// Object parses res.Body, which must be one JSON object. processor names the
+// processor in error messages ("Checkout.com answered HTTP 200 with ...").
+// Parse every answer with a fresh call: the returned value owns its parser.
 func Object(res *pdk.Response, processor string) (*fastjson.Value, error) {
+	return parse(res, processor, '{', "object")
+}
+
+// ArrayOf parses res.Body, which must be one JSON array (a list answer) of
+// at most maxBytes, and returns its elements; the same errors as Object
+// otherwise. A parsed array costs memory per element, so a plugin bounds the
+// lists it reads to what the processor can really send (a guest has a few
+// tens of MiB): a larger answer is an InvalidResponse, not a trap.
+func ArrayOf(res *pdk.Response, processor string, maxBytes int) ([]*fastjson.Value, error) {
+	if len(res.Body) > maxBytes {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with a list of %d bytes, more than the %d expected", processor, res.Status, len(res.Body), maxBytes)
+	}
+	v, err := parse(res, processor, '[', "array")
+	if err != nil {
+		return nil, err
+	}
+	a, _ := v.Array()
+	return a, nil
+}
+
+// parse checks the body starts with open (so an HTML page or an empty body
+// is refused before any parsing) and parses it.
+func parse(res *pdk.Response, processor string, open byte, what string) (*fastjson.Value, error) {
 	if res.Truncated {
 		return nil, pdk.InvalidResponse("%s's answer (HTTP %d) was truncated", processor, res.Status)
 	}
-	v, ok := parseObject(res.Body)
-	if !ok {
-		if len(bytes.TrimSpace(res.Body)) == 0 {
-			return nil, pdk.InvalidResponse("%s answered HTTP %d with an empty body", processor, res.Status)
-		}
-		return nil, pdk.InvalidResponse("%s answered HTTP %d with a body that is not a JSON object (Content-Type %q)",
-			processor, res.Status, res.Header("Content-Type"))
+	body := bytes.TrimSpace(res.Body)
+	if len(body) == 0 {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with an empty body", processor, res.Status)
+	}
+	if body[0] != open {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with a body that is not a JSON %s (Content-Type %q)",
+			processor, res.Status, what, res.Header("Content-Type"))
+	}
+	var p fastjson.Parser
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with malformed JSON: %v", processor, res.Status, err)
 	}
 	return v, nil
 }
 
-// Lenient parses body as a JSON object and returns nil when it is not one:
-// for error answers, whose body may be a proxy's HTML page.
-func Lenient(body []byte) *fastjson.Value {
-	v, _ := parseObject(body)
-	return v
-}
-
-func parseObject(body []byte) (*fastjson.Value, bool) {
+// TryObject parses body as a JSON object and returns nil when it is not one
+// (an error answer from a proxy, an empty body): for reading optional error
+// details, where a non-JSON body is not itself an error.
+func TryObject(body []byte) *fastjson.Value {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
-		return nil, false
+		return nil
 	}
 	var p fastjson.Parser
 	v, err := p.ParseBytes(body)
 	if err != nil || v.Type() != fastjson.TypeObject {
-		return nil, false
+		return nil
 	}
-	return v, true
+	return v
 }
 
-// Str returns the string at keys, or "" when v is nil or the member is
-// absent or not a string.
+// Str returns the string at keys, or "" when absent or not a string.
 func Str(v *fastjson.Value, keys ...string) string {
-	if v == nil {
-		return ""
-	}
-	x := v.Get(keys...)
+	x := at(v, keys)
 	if x == nil || x.Type() != fastjson.TypeString {
 		return ""
 	}
@@ -64,40 +88,53 @@ func Str(v *fastjson.Value, keys ...string) string {
 }
 
 // Int returns the integer at keys. ok is false when the member is absent or
-// null; err is set when it is present but not an integer (a JSON number
-// without fraction or exponent, or such a number written as a string).
+// null; err is set when it is present but not an integer (a fraction, a
+// string, an object), which for an amount is an answer the plugin must not guess at.
 func Int(v *fastjson.Value, keys ...string) (n int64, ok bool, err error) {
-	if v == nil {
-		return 0, false, nil
-	}
-	x := v.Get(keys...)
+	x := at(v, keys)
 	if x == nil || x.Type() == fastjson.TypeNull {
 		return 0, false, nil
 	}
-	var text string
-	switch x.Type() {
-	case fastjson.TypeNumber:
-		text = x.String()
-	case fastjson.TypeString:
-		text = string(x.GetStringBytes())
-	default:
-		return 0, false, pdk.InvalidResponse("%s is a JSON %s, not an integer", path(keys), x.Type())
+	if x.Type() != fastjson.TypeNumber {
+		return 0, false, pdk.InvalidResponse("%s is not a number", strings.Join(keys, "."))
 	}
-	n, perr := strconv.ParseInt(text, 10, 64)
+	n, perr := strconv.ParseInt(x.String(), 10, 64)
 	if perr != nil {
-		return 0, false, pdk.InvalidResponse("%s is %q, not an integer", path(keys), text)
+		return 0, false, pdk.InvalidResponse("%s is not an integer: %s", strings.Join(keys, "."), x.String())
 	}
 	return n, true, nil
 }
 
-// Objects returns the objects of the array at keys, skipping members that
-// are not objects; nil when absent.
-func Objects(v *fastjson.Value, keys ...string) []*fastjson.Value {
-	if v == nil {
+// Bool returns the boolean at keys; ok is false when absent or not a boolean.
+func Bool(v *fastjson.Value, keys ...string) (b, ok bool) {
+	x := at(v, keys)
+	if x == nil {
+		return false, false
+	}
+	switch x.Type() {
+	case fastjson.TypeTrue:
+		return true, true
+	case fastjson.TypeFalse:
+		return false, true
+	}
+	return false, false
+}
+
+// Array returns the array at keys, or nil when absent or not an array.
+func Array(v *fastjson.Value, keys ...string) []*fastjson.Value {
+	x := at(v, keys)
+	if x == nil || x.Type() != fastjson.TypeArray {
 		return nil
 	}
+	a, _ := x.Array()
+	return a
+}
+
+// Objects returns the object elements of the array at keys, skipping
+// members that are not objects; nil when absent.
+func Objects(v *fastjson.Value, keys ...string) []*fastjson.Value {
 	var out []*fastjson.Value
-	for _, x := range v.GetArray(keys...) {
+	for _, x := range Array(v, keys...) {
 		if x.Type() == fastjson.TypeObject {
 			out = append(out, x)
 		}
@@ -107,20 +144,24 @@ func Objects(v *fastjson.Value, keys ...string) []*fastjson.Value {
 
 // Has reports whether v has a non-null member at keys.
 func Has(v *fastjson.Value, keys ...string) bool {
-	if v == nil {
-		return false
-	}
-	x := v.Get(keys...)
+	x := at(v, keys)
 	return x != nil && x.Type() != fastjson.TypeNull
 }
 
-func path(keys []string) string {
-	var b []byte
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, '.')
+// Strings returns the string elements of the array at keys, in order.
+func Strings(v *fastjson.Value, keys ...string) []string {
+	var out []string
+	for _, x := range Array(v, keys...) {
+		if x.Type() == fastjson.TypeString {
+			out = append(out, string(x.GetStringBytes()))
 		}
-		b = append(b, k...)
 	}
-	return string(b)
+	return out
+}
+
+func at(v *fastjson.Value, keys []string) *fastjson.Value {
+	if v == nil {
+		return nil
+	}
+	return v.Get(keys...)
 }

@@ -207,7 +207,7 @@ func httpError(res *pdk.Response) error {
 	if res.Status >= 200 && res.Status < 300 {
 		return nil
 	}
-	se := firstError(jsonr.Lenient(res.Body))
+	se := firstError(jsonr.TryObject(res.Body))
 	kind, code := classify(res.Status, se)
 	msg := se.detail
 	if msg == "" {

@@ -206,7 +206,7 @@ type payment struct {
 // not a Go error.
 func readPayment(res *pdk.Response, requested *v1.Money, charging bool) (*payment, error) {
 	if charging && res.Status >= 400 && res.Status < 500 {
-		v := jsonr.Lenient(res.Body)
+		v := jsonr.TryObject(res.Body)
 		if se := firstError(v); se.category == "PAYMENT_METHOD_ERROR" {
 			return declined(v, se, res.Status), nil
 		}

@@ -48,7 +48,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if !sig.Equal(sig.HMACSHA256([]byte(key), signed), givenMAC) {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "%s does not match the body and notification URL", signatureHeader)
 	}
-	v := jsonr.Lenient(w.GetBody())
+	v := jsonr.TryObject(w.GetBody())
 	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
 	}

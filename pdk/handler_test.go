@@ -1,0 +1,31 @@
+package pdk
+
+import (
+	"testing"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+)
+
+func TestHInfersTheFlowTypes(t *testing.T) {
+	build := func(c *Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
+		return NewRequest("GET", c.URL("/p/"+req.GetConnectorTransactionId())).Build(), nil
+	}
+	parse := func(_ *Context, req *v1.PaymentServiceGetRequest, _ *Response) (*v1.PaymentServiceGetResponse, error) {
+		return &v1.PaymentServiceGetResponse{ConnectorTransactionId: req.GetConnectorTransactionId()}, nil
+	}
+	c := &Connector{Flows: Flows{Get: H(build, parse)}}
+	d := NewDispatcher(c)
+	if got := c.Manifest.GetFlows(); len(got) != 1 || got[0] != v1.Flow_FLOW_GET {
+		t.Fatalf("flows = %v", got)
+	}
+	req, _ := (&v1.PaymentServiceGetRequest{ConnectorTransactionId: "p1"}).MarshalVT()
+	in, _ := (&pluginv1.BuildRequestInput{Flow: v1.Flow_FLOW_GET, Request: req, Context: &pluginv1.CallContext{BaseUrl: "https://x.test"}}).MarshalVT()
+	out := &pluginv1.BuildRequestOutput{}
+	if err := out.UnmarshalVT(d.BuildRequest(in)); err != nil {
+		t.Fatal(err)
+	}
+	if out.GetHttpRequest().GetUrl() != "https://x.test/p/p1" {
+		t.Fatalf("build = %v", out)
+	}
+}

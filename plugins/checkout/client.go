@@ -1,0 +1,219 @@
+package checkout
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/money"
+	"github.com/valyala/fastjson"
+)
+
+// processor names Checkout.com in error messages.
+const processor = "Checkout.com"
+
+// Checkout.com's id formats (the spec's patterns).
+var (
+	paymentIDPattern  = regexp.MustCompile(`^pay_\w{26}$`)
+	sessionIDPattern  = regexp.MustCompile(`^(pay|sid)_\w{26}$`)
+	sourceIDPattern   = regexp.MustCompile(`^src_\w{26}$`)
+	tokenPattern      = regexp.MustCompile(`^tok_\w{26}$`)
+	customerIDPattern = regexp.MustCompile(`^cus_\w{26}$`)
+	disputeIDPattern  = regexp.MustCompile(`^dsp_\w{20,26}$`)
+)
+
+// checkID refuses an id that does not have Checkout.com's format, naming the field.
+func checkID(field, id string, re *regexp.Regexp, example string) error {
+	if id == "" {
+		return pdk.InvalidRequest(field, "is required")
+	}
+	if !re.MatchString(id) {
+		return pdk.InvalidRequest(field, fmt.Sprintf("must be a Checkout.com id like %s", example))
+	}
+	return nil
+}
+
+// call starts a request to path with the secret key as bearer token.
+func call(c *pdk.Context, method, path string) (*pdk.Request, error) {
+	key, err := c.Credential(credSecretKey)
+	if err != nil {
+		return nil, err
+	}
+	return pdk.NewRequest(method, c.URL(path)).
+		SecretHeader("Authorization", "Bearer "+key).
+		Header("Accept", "application/json"), nil
+}
+
+// get builds a GET of path; GETs are safe to retry.
+func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
+	r, err := call(c, "GET", path)
+	if err != nil {
+		return nil, err
+	}
+	return r.Idempotent().Build(), nil
+}
+
+// send builds a mutating request with an idempotency key derived from op and
+// the merchant's id, and a JSON body when body is not nil.
+func send(c *pdk.Context, method, path, op, merchantID string, body []byte) (*pluginv1.HttpRequest, error) {
+	r, err := call(c, method, path)
+	if err != nil {
+		return nil, err
+	}
+	r.IdempotencyKey(idempotencyHeader, op+":"+merchantID)
+	if body != nil {
+		r.Body("application/json", body)
+	}
+	return r.Build(), nil
+}
+
+// exponents is where Checkout.com's minor units differ from ISO 4217: CLP is
+// sent with two decimals ("Format the amount value": CLP is not among the
+// full-value currencies, so the amount is divided by 100).
+func exponents() money.Exponents { return money.Exponents{"CLP": 2} }
+
+// threeDecimal are the currencies whose amounts must end in 0 at Checkout.com.
+func threeDecimal(cur string) bool {
+	switch cur {
+	case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND":
+		return true
+	}
+	return false
+}
+
+// maxAmount is Checkout.com's limit: at most nine digits.
+const maxAmount = 999_999_999
+
+// toCko converts a unified amount to Checkout.com's minor units, refusing
+// what Checkout.com would refuse or misread. field names the request field.
+func toCko(field string, m *v1.Money) (int64, string, error) {
+	if m == nil {
+		return 0, "", pdk.InvalidRequest(field, "is required")
+	}
+	cur := m.GetCurrency()
+	if !money.Known(cur) {
+		return 0, "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", cur))
+	}
+	if m.GetMinorAmount() < 0 {
+		return 0, "", pdk.InvalidRequest(field+".minor_amount", "must not be negative")
+	}
+	v, err := exponents().ToProcessor(m.GetMinorAmount(), cur)
+	if err != nil {
+		return 0, "", pdk.InvalidRequest(field+".minor_amount", err.Error())
+	}
+	if threeDecimal(cur) && v%10 != 0 {
+		return 0, "", pdk.InvalidRequest(field+".minor_amount", fmt.Sprintf("must end in 0 for %s at Checkout.com (e.g. 1310, not 1312)", cur))
+	}
+	if v > maxAmount {
+		return 0, "", pdk.InvalidRequest(field+".minor_amount", "has more than nine digits in Checkout.com's units")
+	}
+	return v, cur, nil
+}
+
+// fromCko converts Checkout.com minor units to a unified amount.
+func fromCko(value int64, cur string) (*v1.Money, error) {
+	if !money.Known(cur) {
+		return nil, pdk.InvalidResponse("%s answered with unknown currency %q", processor, cur)
+	}
+	v, err := exponents().FromProcessor(value, cur)
+	if err != nil {
+		return nil, pdk.InvalidResponse("amount %d %s: %v", value, cur, err)
+	}
+	return &v1.Money{MinorAmount: v, Currency: cur}, nil
+}
+
+// amountAt reads the integer at keys as an amount in cur; nil when absent.
+func amountAt(v *fastjson.Value, cur string, keys ...string) (*v1.Money, error) {
+	n, ok, err := jsonr.Int(v, keys...)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return fromCko(n, cur)
+}
+
+// httpError classifies a non-2xx answer (pdk.StatusKind: Checkout.com's 403
+// "not allowed" is PROCESSOR_REJECTED, its 422 validation errors too, its 429
+// "duplicate request" RATE_LIMITED) into a typed error carrying the
+// three-layer PaymentError with Checkout.com's error_type and error_codes; nil for 2xx.
+func httpError(res *pdk.Response) error {
+	if res.Status >= 200 && res.Status < 300 {
+		return nil
+	}
+	v := jsonr.TryObject(res.Body)
+	typ := jsonr.Str(v, "error_type")
+	codes := jsonr.Strings(v, "error_codes")
+	kind, code := pdk.StatusKind(res.Status)
+	msg := "HTTP " + strconv.Itoa(res.Status)
+	if typ != "" {
+		msg += " " + typ
+	}
+	raw := ""
+	if len(codes) > 0 {
+		raw = codes[0]
+		msg += ": " + strings.Join(codes, ", ")
+	}
+	return &pdk.Error{
+		Kind:    kind,
+		Message: msg,
+		Detail: &v1.PaymentError{
+			Code:    code,
+			Message: msg,
+			Connector: &v1.ConnectorError{
+				Code: raw, Message: strings.Join(codes, ", "), Type: typ,
+				HttpStatus: int32(res.Status), RequestId: firstNonEmpty(jsonr.Str(v, "request_id"), res.Header("Cko-Request-Id")),
+			},
+		},
+	}
+}
+
+// object checks the HTTP status and parses a 2xx answer as one JSON object.
+func object(res *pdk.Response) (*fastjson.Value, error) {
+	if err := httpError(res); err != nil {
+		return nil, err
+	}
+	return jsonr.Object(res, processor)
+}
+
+// noContent checks the HTTP status of an answer that succeeds with 204.
+func noContent(res *pdk.Response) error {
+	if err := httpError(res); err != nil {
+		return err
+	}
+	if res.Status != 204 && res.Status != 200 && res.Status != 202 {
+		return pdk.InvalidResponse("%s answered HTTP %d where 204 was expected", processor, res.Status)
+	}
+	return nil
+}
+
+// integrityError reports an answer that does not match the request.
+func integrityError(format string, args ...any) *pdk.Error {
+	msg := fmt.Sprintf(format, args...)
+	return &pdk.Error{
+		Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
+		Message: msg,
+		Detail:  &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
+	}
+}
+
+// needID refuses a response without the id the caller needs to continue.
+func needID(v *fastjson.Value, key, what string) (string, error) {
+	id := jsonr.Str(v, key)
+	if id == "" {
+		return "", pdk.InvalidResponse("%s's %s answer has no %s", processor, what, key)
+	}
+	return id, nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

@@ -1,0 +1,176 @@
+package checkout
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/sig"
+	"github.com/valyala/fastjson"
+)
+
+// paymentEvents maps payment webhook types to the payment's status.
+func paymentEvents() map[string]v1.PaymentStatus {
+	return map[string]v1.PaymentStatus{
+		"payment_approved":              v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED,
+		"card_verified":                 v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED,
+		"payment_pending":               v1.PaymentStatus_PAYMENT_STATUS_PENDING,
+		"payment_declined":              v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED,
+		"card_verification_declined":    v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED,
+		"payment_authentication_failed": v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED,
+		"payment_captured":              v1.PaymentStatus_PAYMENT_STATUS_CHARGED,
+		"payment_paid":                  v1.PaymentStatus_PAYMENT_STATUS_CHARGED,
+		"payment_capture_pending":       v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING,
+		"payment_capture_declined":      v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED,
+		"payment_voided":                v1.PaymentStatus_PAYMENT_STATUS_VOIDED,
+		"payment_void_declined":         v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED,
+		"payment_canceled":              v1.PaymentStatus_PAYMENT_STATUS_VOIDED,
+		"payment_expired":               v1.PaymentStatus_PAYMENT_STATUS_VOIDED,
+	}
+}
+
+// refundEvents maps refund webhook types to the refund's status.
+func refundEvents() map[string]v1.RefundStatus {
+	return map[string]v1.RefundStatus{
+		"payment_refunded":        v1.RefundStatus_REFUND_STATUS_SUCCEEDED,
+		"payment_refund_pending":  v1.RefundStatus_REFUND_STATUS_PENDING,
+		"payment_refund_declined": v1.RefundStatus_REFUND_STATUS_FAILED,
+	}
+}
+
+// disputeEvents maps dispute webhook types to the dispute's status.
+func disputeEvents() map[string]v1.DisputeStatus {
+	return map[string]v1.DisputeStatus{
+		"dispute_received":                        v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
+		"dispute_evidence_required":               v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
+		"dispute_evidence_submitted":              v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
+		"dispute_evidence_acknowledged_by_scheme": v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
+		"dispute_arbitration_sent_to_scheme":      v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
+		"dispute_won":                             v1.DisputeStatus_DISPUTE_STATUS_WON,
+		"dispute_arbitration_won":                 v1.DisputeStatus_DISPUTE_STATUS_WON,
+		"dispute_lost":                            v1.DisputeStatus_DISPUTE_STATUS_LOST,
+		"dispute_arbitration_lost":                v1.DisputeStatus_DISPUTE_STATUS_LOST,
+		"dispute_expired":                         v1.DisputeStatus_DISPUTE_STATUS_LOST,
+		"dispute_accepted":                        v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED,
+		"dispute_canceled":                        v1.DisputeStatus_DISPUTE_STATUS_CLOSED,
+		"dispute_resolved":                        v1.DisputeStatus_DISPUTE_STATUS_CLOSED,
+	}
+}
+
+// webhookEventTypes lists the event types normalized into typed events; any
+// other verified type becomes EVENT_KIND_OTHER.
+func webhookEventTypes() []string {
+	var out []string
+	for k := range paymentEvents() {
+		out = append(out, k)
+	}
+	for k := range refundEvents() {
+		out = append(out, k)
+	}
+	for k := range disputeEvents() {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// verifyWebhook checks Cko-Signature, the lower-case hex HMAC-SHA256 of the
+// exact raw body keyed with the endpoint's signature key, in constant time,
+// then normalizes the one event the body carries.
+func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
+	secret := c.Credentials[credWebhookSecret]
+	if secret == "" {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing: cannot verify Cko-Signature", credWebhookSecret)
+	}
+	got := strings.TrimSpace(pdk.Header(w.GetHeaders(), signatureHeader))
+	if got == "" {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no %s header", signatureHeader)
+	}
+	if len(got) != 64 || !isHex(got) {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "%s is not a hex HMAC-SHA256", signatureHeader)
+	}
+	want := sig.HMACSHA256Hex([]byte(secret), w.GetBody())
+	if !sig.EqualString(strings.ToLower(got), want) {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "%s does not match the body", signatureHeader)
+	}
+	v := jsonr.TryObject(w.GetBody())
+	if v == nil {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the signed body is not a JSON object")
+	}
+	ev, err := normalize(v)
+	if err != nil {
+		return nil, err
+	}
+	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}}, nil
+}
+
+// normalize turns a verified notification into a unified event.
+func normalize(v *fastjson.Value) (*v1.Event, error) {
+	typ := jsonr.Str(v, "type")
+	ev := &v1.Event{EventId: jsonr.Str(v, "id"), ConnectorEventType: typ, Kind: v1.EventKind_EVENT_KIND_OTHER, Verified: true}
+	if ev.EventId == "" || typ == "" {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the notification has no id or type")
+	}
+	if t, err := time.Parse(time.RFC3339, jsonr.Str(v, "created_on")); err == nil {
+		ev.CreatedAtUnix = t.Unix()
+	}
+	data := v.Get("data")
+	if data == nil || data.Type() != fastjson.TypeObject {
+		return ev, nil
+	}
+	cur := jsonr.Str(data, "currency")
+	var amount *v1.Money
+	if cur != "" {
+		var err error
+		if amount, err = amountAt(data, cur, "amount"); err != nil {
+			return nil, err
+		}
+	}
+	if s, ok := paymentEvents()[typ]; ok {
+		p := &v1.PaymentEvent{ConnectorTransactionId: jsonr.Str(data, "id"), MerchantTransactionId: jsonr.Str(data, "reference"), Status: s, Amount: amount}
+		switch s {
+		case v1.PaymentStatus_PAYMENT_STATUS_CHARGED:
+			p.CapturedAmount = amount
+		case v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED,
+			v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED, v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED:
+			p.Error = declineError(jsonr.Str(data, "response_code"), jsonr.Str(data, "response_summary"), 0, "")
+		}
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYMENT, &v1.Event_Payment{Payment: p}
+		return ev, nil
+	}
+	if s, ok := refundEvents()[typ]; ok {
+		r := &v1.RefundEvent{ConnectorRefundId: jsonr.Str(data, "action_id"), ConnectorTransactionId: jsonr.Str(data, "id"),
+			MerchantRefundId: jsonr.Str(data, "reference"), Status: s, Amount: amount}
+		if s == v1.RefundStatus_REFUND_STATUS_FAILED {
+			r.Error = declineError(jsonr.Str(data, "response_code"), jsonr.Str(data, "response_summary"), 0, "")
+		}
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_REFUND, &v1.Event_Refund{Refund: r}
+		return ev, nil
+	}
+	if s, ok := disputeEvents()[typ]; ok {
+		d, err := readDispute(data)
+		if err != nil {
+			return nil, err
+		}
+		d.Status = s
+		if strings.HasPrefix(typ, "dispute_arbitration_") {
+			d.Stage = "arbitration"
+		}
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_DISPUTE, &v1.Event_Dispute{Dispute: d}
+	}
+	return ev, nil
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
