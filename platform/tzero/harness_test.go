@@ -192,24 +192,24 @@ func (p *sim) waitUpdate(t *testing.T) *pi.PaymentIntentUpdateRequest {
 }
 
 type env struct {
-	t   *testing.T
-	db  *sql.DB
-	dia string
-	clk *clock
-	net *Service
-	url string
+	t         *testing.T
+	db        *sql.DB
+	dia       string
+	clk       *clock
+	net       *Service
+	url       string
 	netKey    *secp256k1.PrivateKey
 	delivered chan uint64 // intent ids whose notification was marked delivered
 	ben       *sim        // beneficiary, id 1
-	p1  *sim // pay-in provider, id 2
-	p2  *sim // pay-in provider, id 3
+	p1        *sim        // pay-in provider, id 2
+	p2        *sim        // pay-in provider, id 3
 }
 
 func legalPerson(name string) *ivms.LegalPerson {
 	return &ivms.LegalPerson{
 		Name: &ivms.LegalPersonName{NameIdentifiers: []*ivms.LegalPersonNameId{{
 			LegalPersonName: name, LegalPersonNameIdentifierType: ivms.LegalPersonNameTypeCode_LEGAL_PERSON_NAME_TYPE_CODE_LEGL}}},
-		GeographicAddresses: []*ivms.Address{{AddressType: ivms.AddressTypeCode_ADDRESS_TYPE_CODE_GEOG, TownName: "Berlin", Country: "DE"}},
+		GeographicAddresses:   []*ivms.Address{{AddressType: ivms.AddressTypeCode_ADDRESS_TYPE_CODE_GEOG, TownName: "Berlin", Country: "DE"}},
 		CountryOfRegistration: "DE",
 	}
 }
