@@ -124,7 +124,7 @@ func (s *Service) PublicKey() string { return sigauth.FormatPublicKey(s.key.PubK
 // protos are enforced before the service sees a request.
 func (s *Service) Handler() (string, http.Handler) {
 	path, h := payment_intentconnect.NewPaymentIntentServiceHandler(&rpc{s: s},
-		connect.WithInterceptors(validate.NewInterceptor()))
+		connect.WithInterceptors(validate.NewInterceptor()), connect.WithCodec(strictJSON{}))
 	v := &sigauth.Verifier{Resolve: s.resolveKey, Now: s.now, Window: s.sigWindow}
 	return path, v.Middleware(h)
 }
