@@ -192,7 +192,7 @@ func (p *sim) waitUpdate(t *testing.T) *pi.PaymentIntentUpdateRequest {
 }
 
 type env struct {
-	t         *testing.T
+	t         testing.TB
 	db        *sql.DB
 	dia       string
 	clk       *clock
@@ -218,7 +218,7 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 
 // newEnv starts the network (with its workers unless noRun) and three
 // registered providers on db.
-func newEnv(t *testing.T, d testDB, noRun bool) *env {
+func newEnv(t testing.TB, d testDB, noRun bool) *env {
 	t.Helper()
 	ctx := context.Background()
 	db := d.open(t)
