@@ -180,6 +180,13 @@ func TestCreatePaymentIntentFailures(t *testing.T) {
 			t.Errorf("with P2 rejecting: %v, want P1 only", r)
 		}
 		e.p2.rejectDetails.Store(false)
+		// Invalid details, or details for a method not asked for, are no option.
+		e.p2.badDetails.Store(true)
+		r3 := e.create(e.ben, createReq("bad-details", "EUR", dec(10, 0)))
+		if opts := r3.GetSuccess().GetPayInDetails(); len(opts) != 1 || opts[0].GetProviderId() != 2 {
+			t.Errorf("with P2 answering invalid details: %v, want P1 only", r3)
+		}
+		e.p2.badDetails.Store(false)
 		// The same external_reference with another amount is refused by name.
 		_, err := e.ben.client.CreatePaymentIntent(context.Background(), connect.NewRequest(createReq("half", "EUR", dec(11, 0))))
 		if connect.CodeOf(err) != connect.CodeAlreadyExists || !contains(err, "external_reference") {
@@ -278,7 +285,21 @@ func TestConfirmRejectReasons(t *testing.T) {
 		}
 		want("rejected intent", e.p1, confirmReq(rid, e.p1.code(rid), sepa, "R-r"), pi.ConfirmFundsReceivedResponse_Reject_REJECT_REASON_NO_VALID_OFFER)
 
-		_, err := e.confirm(e.p1, confirmReq(999999, "x", sepa, "R"))
+		// A provider with two legal entities must name the one that received the funds.
+		two, err := e.net.GetProvider(context.Background(), 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		two.LegalEntities = append(two.LegalEntities, LegalEntity{ID: 31, Person: legalPerson("Provider 3 Ltd")})
+		if err := e.net.PutProvider(context.Background(), *two); err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.confirm(e.p2, confirmReq(b, e.p2.code(b), sepa, "R-two"))
+		if connect.CodeOf(err) != connect.CodeInvalidArgument || !contains(err, "originator_provider_legal_entity_id") {
+			t.Errorf("two legal entities, none named: %v", err)
+		}
+
+		_, err = e.confirm(e.p1, confirmReq(999999, "x", sepa, "R"))
 		if connect.CodeOf(err) != connect.CodeNotFound || !contains(err, "payment_intent_id") {
 			t.Errorf("unknown intent: %v, want not_found naming payment_intent_id", err)
 		}

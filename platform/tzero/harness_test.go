@@ -131,6 +131,7 @@ type sim struct {
 	lastDetails  *pi.GetPaymentDetailsRequest
 
 	rejectDetails atomic.Bool
+	badDetails    atomic.Bool // answer an invalid IBAN and a method not asked for
 	failUpdates   atomic.Int32 // fail this many next PaymentIntentUpdate calls
 	updateCalls   atomic.Int32
 	updates       chan *pi.PaymentIntentUpdateRequest
@@ -147,6 +148,13 @@ func (p *sim) GetPaymentDetails(_ context.Context, req *connect.Request[pi.GetPa
 		return connect.NewResponse(&pi.GetPaymentDetailsResponse{Result: &pi.GetPaymentDetailsResponse_Rejection_{Rejection: &pi.GetPaymentDetailsResponse_Rejection{Reason: "no capacity"}}}), nil
 	}
 	d := &pi.GetPaymentDetailsResponse_Details{}
+	if p.badDetails.Load() {
+		d.PaymentDetails = []*common.PaymentDetails{
+			{Details: &common.PaymentDetails_Sepa_{Sepa: &common.PaymentDetails_Sepa{Iban: "not an iban", BeneficiaryName: "X"}}},
+			{Details: &common.PaymentDetails_Fps_{Fps: &common.PaymentDetails_Fps{SortCode: "123456", AccountNumber: "12345678", BeneficiaryName: "X"}}},
+		}
+		return connect.NewResponse(&pi.GetPaymentDetailsResponse{Result: &pi.GetPaymentDetailsResponse_Details_{Details: d}}), nil
+	}
 	for _, method := range m.GetPaymentMethods() {
 		if method == common.PaymentMethodType_PAYMENT_METHOD_TYPE_SEPA {
 			d.PaymentDetails = append(d.PaymentDetails, &common.PaymentDetails{Details: &common.PaymentDetails_Sepa_{Sepa: &common.PaymentDetails_Sepa{

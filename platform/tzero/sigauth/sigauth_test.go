@@ -213,3 +213,37 @@ func TestTransportSignsBody(t *testing.T) {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 }
+
+// TestGRPCUnframedSignature: a gRPC caller that signed the message alone
+// (not the 5-byte frame) is accepted; a different message is not.
+func TestGRPCUnframedSignature(t *testing.T) {
+	key, err := ParsePrivateKey("6b30303de7b26bfb1222b317a52113357f8bb06de00160b4261a2fef9c8b9bd8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.UnixMilli(1706000000000)
+	ver := &Verifier{Now: func() time.Time { return now }, Resolve: func(context.Context, string) (any, error) { return "ok", nil }}
+	h := ver.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	msg := []byte("test request body")
+	framed := append([]byte{0, 0, 0, 0, byte(len(msg))}, msg...)
+	for _, c := range []struct {
+		name   string
+		signed []byte
+		want   int
+	}{{"framed", framed, 200}, {"unframed", msg, 200}, {"other message", []byte("other"), 401}} {
+		ts := uint64(now.UnixMilli())
+		req := httptest.NewRequest(http.MethodPost, "/x.Y/Z", bytes.NewReader(framed))
+		req.Header.Set("Content-Type", "application/grpc")
+		req.Header.Set(HeaderSignature, hex.EncodeToString(Sign(key, c.signed, ts)))
+		req.Header.Set(HeaderTimestamp, strconv.FormatUint(ts, 10))
+		req.Header.Set(HeaderPublicKey, FormatPublicKey(key.PubKey()))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		// A refused gRPC call is HTTP 200 with grpc-status 16 (unauthenticated).
+		accepted := rec.Code == 200 && rec.Header().Get("Grpc-Status") == ""
+		refused := rec.Header().Get("Grpc-Status") == "16"
+		if (c.want == 200 && !accepted) || (c.want == 401 && !refused) {
+			t.Errorf("%s: status %d, grpc-status %q; want accepted=%v", c.name, rec.Code, rec.Header().Get("Grpc-Status"), c.want == 200)
+		}
+	}
+}
