@@ -131,7 +131,7 @@ type sim struct {
 	lastDetails  *pi.GetPaymentDetailsRequest
 
 	rejectDetails atomic.Bool
-	badDetails    atomic.Bool // answer an invalid IBAN and a method not asked for
+	badDetails    atomic.Bool  // answer an invalid IBAN and a method not asked for
 	failUpdates   atomic.Int32 // fail this many next PaymentIntentUpdate calls
 	updateCalls   atomic.Int32
 	updates       chan *pi.PaymentIntentUpdateRequest
