@@ -187,8 +187,22 @@ func TestCreatePaymentIntentFailures(t *testing.T) {
 			t.Errorf("with P2 answering invalid details: %v, want P1 only", r3)
 		}
 		e.p2.badDetails.Store(false)
+		// The only chosen provider does not answer: nothing is fixed, a retry asks again.
+		e.p1.failDetails.Store(true)
+		_, err := e.ben.client.CreatePaymentIntent(context.Background(), connect.NewRequest(createReq("down", "EUR", dec(10, 0), 2)))
+		if connect.CodeOf(err) != connect.CodeUnavailable {
+			t.Errorf("provider down: %v, want unavailable", err)
+		}
+		e.p1.failDetails.Store(false)
+		var downID uint64
+		if err := e.db.QueryRow(`SELECT id FROM tzero_intents WHERE external_reference = 'down'`).Scan(&downID); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.mustCreate(e.ben, createReq("down", "EUR", dec(10, 0), 2)); got != downID || e.p1.calls(downID) != 2 {
+			t.Errorf("retry after provider recovered: id %d (want %d), GetPaymentDetails calls %d (want 2)", got, downID, e.p1.calls(downID))
+		}
 		// The same external_reference with another amount is refused by name.
-		_, err := e.ben.client.CreatePaymentIntent(context.Background(), connect.NewRequest(createReq("half", "EUR", dec(11, 0))))
+		_, err = e.ben.client.CreatePaymentIntent(context.Background(), connect.NewRequest(createReq("half", "EUR", dec(11, 0))))
 		if connect.CodeOf(err) != connect.CodeAlreadyExists || !contains(err, "external_reference") {
 			t.Errorf("reused reference: %v, want already_exists naming external_reference", err)
 		}

@@ -131,6 +131,7 @@ type sim struct {
 	lastDetails  *pi.GetPaymentDetailsRequest
 
 	rejectDetails atomic.Bool
+	failDetails   atomic.Bool  // GetPaymentDetails answers an error
 	badDetails    atomic.Bool  // answer an invalid IBAN and a method not asked for
 	failUpdates   atomic.Int32 // fail this many next PaymentIntentUpdate calls
 	updateCalls   atomic.Int32
@@ -144,6 +145,9 @@ func (p *sim) GetPaymentDetails(_ context.Context, req *connect.Request[pi.GetPa
 	p.detailsCalls[m.GetPaymentIntentId()]++
 	p.lastDetails = m
 	p.mu.Unlock()
+	if p.failDetails.Load() {
+		return nil, connect.NewError(connect.CodeUnavailable, fmt.Errorf("provider %d is down", p.id))
+	}
 	if p.rejectDetails.Load() {
 		return connect.NewResponse(&pi.GetPaymentDetailsResponse{Result: &pi.GetPaymentDetailsResponse_Rejection_{Rejection: &pi.GetPaymentDetailsResponse_Rejection{Reason: "no capacity"}}}), nil
 	}

@@ -83,8 +83,15 @@ func (r *rpc) CreatePaymentIntent(ctx context.Context, req *connect.Request[pi.C
 			"external_reference: %q is already used by payment intent %d for %s %s", m.GetExternalReference(), in.id, decimal.String(in.amount), in.currency))
 	}
 	if in.status == statusCreating {
-		if err := s.fixOffers(ctx, caller, in); err != nil {
+		// Detached from the caller's cancellation: a client giving up must not
+		// turn unanswered providers into a rejection.
+		answered, err := s.fixOffers(context.WithoutCancel(ctx), caller, in)
+		if err != nil {
 			return nil, s.internal(ctx, "create payment intent", err)
+		}
+		if !answered {
+			return nil, connect.NewError(connect.CodeUnavailable, fmt.Errorf(
+				"no pay-in provider answered GetPaymentDetails for payment intent %d; retry with the same external_reference", in.id))
 		}
 		if in, err = s.loadIntent(ctx, s.db, in.id); err != nil {
 			return nil, s.internal(ctx, "create payment intent", err)
@@ -174,12 +181,14 @@ func (s *Service) loadIntent(ctx context.Context, q querier, id uint64) (*intent
 
 // fixOffers asks every pay-in provider with a live quote for payment details
 // and fixes the intent's option set: PENDING with the valid details, or
-// REJECTED when no provider returned any. A concurrent call may fix it
-// first; the conditional update lets exactly one set stand.
-func (s *Service) fixOffers(ctx context.Context, beneficiary *Provider, in *intent) error {
+// REJECTED when providers answered but none returned valid details. When no
+// provider answered at all (unreachable, errors, timeouts) it changes nothing
+// and reports answered = false, so a retry asks again. A concurrent call may
+// fix the set first; the conditional update lets exactly one set stand.
+func (s *Service) fixOffers(ctx context.Context, beneficiary *Provider, in *intent) (answered bool, err error) {
 	live, err := s.liveQuotes(ctx, s.db, in.currency, in.amount, in.request.GetPayInProviderIds(), 0)
 	if err != nil {
-		return err
+		return false, err
 	}
 	methods := map[uint32][]common.PaymentMethodType{}
 	for _, l := range live {
@@ -194,13 +203,17 @@ func (s *Service) fixOffers(ctx context.Context, beneficiary *Provider, in *inte
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got := s.getPaymentDetails(ctx, beneficiary, provider, in, ms)
+			got, ok := s.getPaymentDetails(ctx, beneficiary, provider, in, ms)
 			mu.Lock()
 			offers = append(offers, got...)
+			answered = answered || ok
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
+	if !answered {
+		return false, nil
+	}
 	sort.Slice(offers, func(i, j int) bool {
 		if offers[i].provider != offers[j].provider {
 			return offers[i].provider < offers[j].provider
@@ -213,42 +226,43 @@ func (s *Service) fixOffers(ctx context.Context, beneficiary *Provider, in *inte
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer func() { _ = tx.Rollback() }()
 	res, err := tx.ExecContext(ctx, `UPDATE tzero_intents SET status = $1 WHERE id = $2 AND status = $3`, status, in.id, statusCreating)
 	if err != nil {
-		return fmt.Errorf("fix offers of intent %d: %w", in.id, err)
+		return false, fmt.Errorf("fix offers of intent %d: %w", in.id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil // a concurrent call fixed them first
+		return true, nil // a concurrent call fixed them first
 	}
 	for _, o := range offers {
 		b, err := proto.Marshal(o.details)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO tzero_offers (intent_id, provider_id, payment_method, payment_details) VALUES ($1, $2, $3, $4)`,
 			in.id, o.provider, int32(o.method), b); err != nil {
-			return fmt.Errorf("fix offers of intent %d: %w", in.id, err)
+			return false, fmt.Errorf("fix offers of intent %d: %w", in.id, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("fix offers of intent %d: %w", in.id, err)
+		return false, fmt.Errorf("fix offers of intent %d: %w", in.id, err)
 	}
 	s.log.InfoContext(ctx, "tzero: payment intent created", "intent", in.id, "beneficiary", in.beneficiary, "offers", len(offers), "status", status)
-	return nil
+	return true, nil
 }
 
 // getPaymentDetails calls one pay-in provider's GetPaymentDetails and keeps
-// the valid details of the requested methods (one per method). Any failure
-// (unreachable, error, rejection, invalid details) yields no offers from it.
-func (s *Service) getPaymentDetails(ctx context.Context, beneficiary *Provider, providerID uint32, in *intent, methods []common.PaymentMethodType) []offer {
+// the valid details of the requested methods (one per method). answered is
+// false when the provider gave no answer (unreachable, error, timeout); a
+// rejection or invalid details are an answer with no offers.
+func (s *Service) getPaymentDetails(ctx context.Context, beneficiary *Provider, providerID uint32, in *intent, methods []common.PaymentMethodType) (offers []offer, answered bool) {
 	log := s.log.With("intent", in.id, "provider", providerID)
 	p, err := s.GetProvider(ctx, providerID)
 	if err != nil {
 		log.WarnContext(ctx, "tzero: pay-in provider not loadable", "err", err)
-		return nil
+		return nil, false
 	}
 	var benLegal = beneficiary.LegalEntities[0].Person
 	req := &pi.GetPaymentDetailsRequest{
@@ -270,18 +284,17 @@ func (s *Service) getPaymentDetails(ctx context.Context, beneficiary *Provider, 
 	resp, err := client.GetPaymentDetails(ctx, connect.NewRequest(req))
 	if err != nil {
 		log.WarnContext(ctx, "tzero: GetPaymentDetails failed", "err", err)
-		return nil
+		return nil, false
 	}
 	d, ok := resp.Msg.GetResult().(*pi.GetPaymentDetailsResponse_Details_)
 	if !ok {
 		log.InfoContext(ctx, "tzero: GetPaymentDetails rejected", "reason", resp.Msg.GetRejection().GetReason())
-		return nil
+		return nil, true
 	}
 	wanted := map[common.PaymentMethodType]bool{}
 	for _, m := range methods {
 		wanted[m] = true
 	}
-	var out []offer
 	for i, pd := range d.Details.GetPaymentDetails() {
 		m := methodOf(pd)
 		if !wanted[m] {
@@ -293,9 +306,9 @@ func (s *Service) getPaymentDetails(ctx context.Context, beneficiary *Provider, 
 			continue
 		}
 		wanted[m] = false
-		out = append(out, offer{provider: providerID, method: m, details: pd})
+		offers = append(offers, offer{provider: providerID, method: m, details: pd})
 	}
-	return out
+	return offers, true
 }
 
 // methodOf is the payment method of a PaymentDetails: the
