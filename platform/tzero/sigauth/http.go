@@ -76,6 +76,10 @@ func (v *Verifier) verify(r *http.Request) (any, error) {
 	unauth := func(format string, a ...any) error {
 		return connect.NewError(connect.CodeUnauthenticated, fmt.Errorf(format, a...))
 	}
+	if r.Method != http.MethodPost {
+		// Only a body is signed: a GET's query would be unauthenticated.
+		return nil, unauth("only POST requests can be signed, got %s", r.Method)
+	}
 	sigHex, tsStr, keyHex := r.Header.Get(HeaderSignature), r.Header.Get(HeaderTimestamp), r.Header.Get(HeaderPublicKey)
 	switch {
 	case sigHex == "":

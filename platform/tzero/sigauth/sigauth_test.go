@@ -145,9 +145,9 @@ func TestMiddleware(t *testing.T) {
 	})))
 	defer srv.Close()
 	body := []byte(`{"a":1}`)
-	send := func(t *testing.T, sign func(*http.Request)) (int, string) {
+	send := func(t *testing.T, method string, sign func(*http.Request)) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/x.Y/Z", bytes.NewReader(body))
+		req, _ := http.NewRequest(method, srv.URL+"/x.Y/Z", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		sign(req)
 		resp, err := http.DefaultClient.Do(req)
@@ -171,21 +171,27 @@ func TestMiddleware(t *testing.T) {
 		sign   func(*http.Request)
 		status int
 		want   string
+		method string
 	}{
-		{"valid", headers(Sign(key, body, ts), ts, FormatPublicKey(key.PubKey())), 200, "trusted"},
-		{"valid 64-byte signature, bare hex key", headers(Sign(key, body, ts)[:64], ts, v.Keys.PublicKey), 200, "trusted"},
-		{"timestamp 59s old", headers(Sign(key, body, ts-59000), ts-59000, v.Keys.PublicKey), 200, "trusted"},
-		{"stale timestamp", headers(Sign(key, body, ts-61000), ts-61000, v.Keys.PublicKey), 401, "outside the accepted window"},
-		{"future timestamp", headers(Sign(key, body, ts+61000), ts+61000, v.Keys.PublicKey), 401, "outside the accepted window"},
-		{"bad signature", headers(Sign(impostor, body, ts), ts, v.Keys.PublicKey), 401, "does not verify"},
-		{"restamped", headers(Sign(key, body, ts), ts+1, v.Keys.PublicKey), 401, "does not verify"},
-		{"unknown key", headers(Sign(impostor, body, ts), ts, v.ImpostorKeys.PublicKey), 401, "unknown public key"},
-		{"no headers", func(*http.Request) {}, 401, "missing X-Signature"},
+		{"valid", headers(Sign(key, body, ts), ts, FormatPublicKey(key.PubKey())), 200, "trusted", ""},
+		{"valid 64-byte signature, bare hex key", headers(Sign(key, body, ts)[:64], ts, v.Keys.PublicKey), 200, "trusted", ""},
+		{"timestamp 59s old", headers(Sign(key, body, ts-59000), ts-59000, v.Keys.PublicKey), 200, "trusted", ""},
+		{"stale timestamp", headers(Sign(key, body, ts-61000), ts-61000, v.Keys.PublicKey), 401, "outside the accepted window", ""},
+		{"future timestamp", headers(Sign(key, body, ts+61000), ts+61000, v.Keys.PublicKey), 401, "outside the accepted window", ""},
+		{"bad signature", headers(Sign(impostor, body, ts), ts, v.Keys.PublicKey), 401, "does not verify", ""},
+		{"restamped", headers(Sign(key, body, ts), ts+1, v.Keys.PublicKey), 401, "does not verify", ""},
+		{"unknown key", headers(Sign(impostor, body, ts), ts, v.ImpostorKeys.PublicKey), 401, "unknown public key", ""},
+		{"no headers", func(*http.Request) {}, 401, "missing X-Signature", ""},
+		{"GET", headers(Sign(key, body, ts), ts, FormatPublicKey(key.PubKey())), 401, "only POST", http.MethodGet},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			seen = nil
-			status, got := send(t, c.sign)
+			method := c.method
+			if method == "" {
+				method = http.MethodPost
+			}
+			status, got := send(t, method, c.sign)
 			if status != c.status || !bytes.Contains([]byte(got), []byte(c.want)) {
 				t.Fatalf("got %d %s, want %d containing %q", status, got, c.status, c.want)
 			}
