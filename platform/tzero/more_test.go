@@ -351,6 +351,8 @@ func TestAdminProviders(t *testing.T) {
 		{"7", strings.Replace(good, compressed, "zz", 1), "public_key"},
 		{"7", strings.Replace(good, "https://seven.example", "seven.example", 1), "base_url"},
 		{"7", strings.Replace(good, `"id":70`, `"id":0`, 1), "legal_entities[0].id"},
+		{"7", strings.Replace(good, `"id":70`, `"id":20`, 1), "legal entity 20 belongs to provider 2"},
+		{"7", strings.Replace(good, compressed, sigauth.FormatPublicKey(e.p1.key.PubKey()), 1), "already registered to provider 2"},
 	} {
 		if status, body := put(c.id, c.body); status != 400 || !strings.Contains(body, c.field) {
 			t.Errorf("PUT %s: %d %s, want 400 naming %s", c.field, status, body, c.field)

@@ -97,6 +97,23 @@ func (s *Service) PutProvider(ctx context.Context, p Provider) error {
 		return fmt.Errorf("tzero: put provider: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	var other uint32
+	err = tx.QueryRowContext(ctx, `SELECT id FROM tzero_providers WHERE public_key = $1 AND id <> $2`, p.PublicKey, p.ID).Scan(&other)
+	if err == nil {
+		return &InvalidError{"public_key", fmt.Sprintf("already registered to provider %d", other)}
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("tzero: put provider %d: %w", p.ID, err)
+	}
+	for i, le := range p.LegalEntities {
+		err = tx.QueryRowContext(ctx, `SELECT provider_id FROM tzero_legal_entities WHERE id = $1 AND provider_id <> $2`, le.ID, p.ID).Scan(&other)
+		if err == nil {
+			return &InvalidError{fmt.Sprintf("legal_entities[%d].id", i), fmt.Sprintf("legal entity %d belongs to provider %d", le.ID, other)}
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("tzero: put provider %d: %w", p.ID, err)
+		}
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE tzero_providers SET name = $2, public_key = $3, base_url = $4 WHERE id = $1`,
 		p.ID, p.Name, p.PublicKey, p.BaseURL)
 	if err != nil {
