@@ -135,6 +135,7 @@ type sim struct {
 	badDetails    atomic.Bool  // answer an invalid IBAN and a method not asked for
 	failUpdates   atomic.Int32 // fail this many next PaymentIntentUpdate calls
 	updateCalls   atomic.Int32
+	protocols     sync.Map // content types of the network's calls seen
 	updates       chan *pi.PaymentIntentUpdateRequest
 }
 
@@ -212,6 +213,7 @@ type env struct {
 	url       string
 	netKey    *secp256k1.PrivateKey
 	delivered chan uint64 // intent ids whose notification was marked delivered
+	opts      []Option    // extra options for the network
 	ben       *sim        // beneficiary, id 1
 	p1        *sim        // pay-in provider, id 2
 	p2        *sim        // pay-in provider, id 3
@@ -230,14 +232,14 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 
 // newEnv starts the network (with its workers unless noRun) and three
 // registered providers on db.
-func newEnv(t testing.TB, d testDB, noRun bool) *env {
+func newEnv(t testing.TB, d testDB, noRun bool, opts ...Option) *env {
 	t.Helper()
 	ctx := context.Background()
 	db := d.open(t)
 	if err := Migrate(ctx, db, d.dialect); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, dia: d.dialect, clk: &clock{}, delivered: make(chan uint64, 100)}
+	e := &env{t: t, db: db, dia: d.dialect, clk: &clock{}, delivered: make(chan uint64, 100), opts: opts}
 	netKey, err := secp256k1.GeneratePrivateKey()
 	if err != nil {
 		t.Fatal(err)
@@ -259,8 +261,9 @@ func newEnv(t testing.TB, d testDB, noRun bool) *env {
 }
 
 func (e *env) newService(netKey *secp256k1.PrivateKey) *Service {
-	s, err := New(context.Background(), e.db, e.dia, WithSigningKey(netKey), WithClock(e.clk.Now), WithLogger(quietLogger()),
-		WithRetryBackoff(5*time.Millisecond, 50*time.Millisecond), WithPollInterval(10*time.Millisecond), WithSettlementInterval(0))
+	opts := append([]Option{WithSigningKey(netKey), WithClock(e.clk.Now), WithLogger(quietLogger()),
+		WithRetryBackoff(5*time.Millisecond, 50*time.Millisecond), WithPollInterval(10 * time.Millisecond), WithSettlementInterval(0)}, e.opts...)
+	s, err := New(context.Background(), e.db, e.dia, opts...)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -309,7 +312,16 @@ func (e *env) newSim(id uint32, netKey *secp256k1.PrivateKey) *sim {
 		}
 		return "network", nil
 	}}
-	p.srv = httptest.NewServer(v.Middleware(mux))
+	seen := v.Middleware(mux)
+	// Serves HTTP/1.1 and cleartext HTTP/2 (for gRPC).
+	p.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.protocols.Store(r.Header.Get("Content-Type"), true)
+		seen.ServeHTTP(w, r)
+	}))
+	p.srv.Config.Protocols = new(http.Protocols)
+	p.srv.Config.Protocols.SetHTTP1(true)
+	p.srv.Config.Protocols.SetUnencryptedHTTP2(true)
+	p.srv.Start()
 	t.Cleanup(p.srv.Close)
 	p.client = payment_intentconnect.NewPaymentIntentServiceClient(
 		&http.Client{Transport: &sigauth.Transport{Key: key, Now: e.clk.Now}}, e.url)

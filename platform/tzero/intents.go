@@ -280,7 +280,7 @@ func (s *Service) getPaymentDetails(ctx context.Context, beneficiary *Provider, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.detailsTimeout)
 	defer cancel()
-	client := payment_intentconnect.NewPayInProviderServiceClient(s.signingClient(), p.BaseURL)
+	client := payment_intentconnect.NewPayInProviderServiceClient(s.signingClient(), p.BaseURL, s.clientOptions()...)
 	resp, err := client.GetPaymentDetails(ctx, connect.NewRequest(req))
 	if err != nil {
 		log.WarnContext(ctx, "tzero: GetPaymentDetails failed", "err", err)

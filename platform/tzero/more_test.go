@@ -190,6 +190,28 @@ func TestProtocols(t *testing.T) {
 	}
 }
 
+// TestGRPCToProviders: the network calls providers over gRPC (cleartext
+// HTTP/2), signing the framed body; the providers verify it.
+func TestGRPCToProviders(t *testing.T) {
+	e := newEnv(t, testDBs(t)[0], false, WithProviderProtocol(ProtocolGRPC))
+	e.standardQuotes()
+	id := e.mustCreate(e.ben, createReq("grpc", "EUR", dec(100, 0)))
+	if r, err := e.confirm(e.p2, confirmReq(id, e.p2.code(id), sepa, "R-grpc")); err != nil || r.GetAccept() == nil {
+		t.Fatalf("confirm: %v, %v", r, err)
+	}
+	if u := e.ben.waitUpdate(t); u.GetPaymentIntentId() != id {
+		t.Fatalf("update for %d, want %d", u.GetPaymentIntentId(), id)
+	}
+	for _, p := range []*sim{e.p1, e.p2, e.ben} {
+		if _, ok := p.protocols.Load("application/grpc"); !ok {
+			t.Errorf("provider %d was not called over gRPC", p.id)
+		}
+		if _, ok := p.protocols.Load("application/proto"); ok {
+			t.Errorf("provider %d was called over Connect", p.id)
+		}
+	}
+}
+
 func TestNotificationRetriedUntilAcknowledged(t *testing.T) {
 	forEachDB(t, func(t *testing.T, d testDB) {
 		e := newEnv(t, d, false)

@@ -131,7 +131,7 @@ func (s *Service) deliver(ctx context.Context, r outboxRow) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.notifyTimeout)
 	defer cancel()
-	client := payment_intentconnect.NewBeneficiaryServiceClient(s.signingClient(), p.BaseURL)
+	client := payment_intentconnect.NewBeneficiaryServiceClient(s.signingClient(), p.BaseURL, s.clientOptions()...)
 	if _, err := client.PaymentIntentUpdate(ctx, connect.NewRequest(msg)); err != nil {
 		return fmt.Errorf("PaymentIntentUpdate to provider %d: %w", r.provider, err)
 	}

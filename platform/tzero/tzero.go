@@ -34,6 +34,7 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 	base    http.RoundTripper
+	grpc    bool // call providers over gRPC instead of the Connect protocol
 
 	detailsTimeout time.Duration
 	notifyTimeout  time.Duration
@@ -67,6 +68,21 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // signing transport; http.DefaultTransport when unset).
 func WithTransport(rt http.RoundTripper) Option { return func(s *Service) { s.base = rt } }
 
+// Protocols the network can use to call providers (WithProviderProtocol).
+const (
+	ProtocolConnect = "connect"
+	ProtocolGRPC    = "grpc"
+)
+
+// WithProviderProtocol chooses how the network calls providers:
+// ProtocolConnect (default; binary protobuf over HTTP/1.1 or HTTP/2) or
+// ProtocolGRPC (HTTP/2, cleartext for http:// base URLs), for providers whose
+// SDK serves gRPC only. Over gRPC the signature covers the framed body, as
+// the protocol's SDKs expect. Unknown values keep the default.
+func WithProviderProtocol(p string) Option {
+	return func(s *Service) { s.grpc = p == ProtocolGRPC }
+}
+
 // WithProviderTimeout bounds each GetPaymentDetails and PaymentIntentUpdate
 // call to a provider (default 10 s).
 func WithProviderTimeout(d time.Duration) Option {
@@ -97,7 +113,7 @@ func New(ctx context.Context, db *sql.DB, dialect string, opts ...Option) (*Serv
 		return nil, fmt.Errorf("tzero: unknown dialect %q", dialect)
 	}
 	s := &Service{
-		db: db, dialect: dialect, log: slog.Default(), now: time.Now, base: http.DefaultTransport,
+		db: db, dialect: dialect, log: slog.Default(), now: time.Now,
 		detailsTimeout: 10 * time.Second, notifyTimeout: 10 * time.Second,
 		retryMin: time.Second, retryMax: 10 * time.Minute, pollEvery: time.Second,
 		settleEvery: 24 * time.Hour, sigWindow: sigauth.DefaultWindow,
@@ -108,6 +124,15 @@ func New(ctx context.Context, db *sql.DB, dialect string, opts ...Option) (*Serv
 	}
 	if s.key == nil {
 		return nil, errors.New("tzero: WithSigningKey is required (the network signs its calls to providers)")
+	}
+	if s.base == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		if s.grpc {
+			t.Protocols = new(http.Protocols)
+			t.Protocols.SetHTTP2(true)
+			t.Protocols.SetUnencryptedHTTP2(true)
+		}
+		s.base = t
 	}
 	if err := db.PingContext(ctx); err != nil {
 		return nil, fmt.Errorf("tzero: database: %w", err)
@@ -166,6 +191,14 @@ func (s *Service) Run(ctx context.Context) error {
 // signingClient is the HTTP client for calls to providers.
 func (s *Service) signingClient() *http.Client {
 	return &http.Client{Transport: &sigauth.Transport{Key: s.key, Base: s.base, Now: s.now}}
+}
+
+// clientOptions are the connect options for calls to providers.
+func (s *Service) clientOptions() []connect.ClientOption {
+	if s.grpc {
+		return []connect.ClientOption{connect.WithGRPC()}
+	}
+	return nil
 }
 
 func (s *Service) nowMs() int64 { return s.now().UnixMilli() }
