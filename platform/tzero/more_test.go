@@ -390,3 +390,44 @@ func TestAdminProviders(t *testing.T) {
 		t.Errorf("provider list: %v\n%s", err, out.String())
 	}
 }
+
+func TestAdminCommand(t *testing.T) {
+	e := newEnv(t, testDBs(t)[0], true)
+	ctx := context.Background()
+	run := func(stdin string, args ...string) (string, error) {
+		var out bytes.Buffer
+		err := e.net.AdminCommand(ctx, args, strings.NewReader(stdin), &out)
+		return out.String(), err
+	}
+	key, _ := secp256k1.GeneratePrivateKey()
+	doc := `{"id":9,"name":"Nine","public_key":"` + sigauth.FormatPublicKey(key.PubKey()) + `","base_url":"http://nine.example",
+		"legal_entities":[{"id":90,"legal_person":{"name":{"nameIdentifier":[{"legalPersonName":"Nine AG","legalPersonNameIdentifierType":"LEGAL_PERSON_NAME_TYPE_CODE_LEGL"}]}}}]}`
+	if _, err := run(doc, "provider", "put", "-"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := e.net.GetProvider(ctx, 9); err != nil || p.LegalEntities[0].ID != 90 {
+		t.Fatalf("provider 9 = %+v, %v", p, err)
+	}
+	if out, err := run("", "settlement", "run"); err != nil || out != "" {
+		t.Errorf("settlement run with nothing confirmed = %q, %v, want no batch", out, err)
+	}
+	e.setQuotes(e.p1, e.quote("EUR", sepa, time.Hour, band(dec(1e6, 0), dec(8, -1), nil)))
+	id := e.mustCreate(e.ben, createReq("cli", "EUR", dec(8, 0)))
+	if r, err := e.confirm(e.p1, confirmReq(id, e.p1.code(id), sepa, "R-cli")); err != nil || r.GetAccept() == nil {
+		t.Fatalf("confirm: %v, %v", r, err)
+	}
+	out, err := run("", "settlement", "run")
+	var b batchJSON
+	if err != nil || json.Unmarshal([]byte(out), &b) != nil || len(b.Lines) != 1 || b.Lines[0].AmountUSD != "10" || b.Lines[0].PayerID != 2 {
+		t.Fatalf("settlement run = %s, %v", out, err)
+	}
+	if _, err := run("", "settlement", "settled", fmt.Sprint(b.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run("", "settlement", "settled", fmt.Sprint(b.ID)); !errors.Is(err, ErrAlreadySettled) {
+		t.Errorf("settled twice: %v", err)
+	}
+	if _, err := run("", "settlement", "frobnicate"); err == nil {
+		t.Error("unknown command accepted")
+	}
+}
