@@ -7,7 +7,7 @@ LISTEN   ?= 127.0.0.1:8080
 PLUGINS  := $(patsubst plugins/%/wasm,%,$(wildcard plugins/*/wasm))
 WASM     := $(patsubst %,bin/plugins/%.wasm,$(PLUGINS))
 
-.PHONY: all build host plugins run test check lint generate check-generate breaking vendor-proto matrix conformance bench clean FORCE
+.PHONY: all build host plugins run test check lint generate docs api-doc check-generate breaking vendor-proto matrix conformance bench clean FORCE
 
 all: build
 
@@ -38,6 +38,13 @@ lint:
 
 generate:
 	$(GO) tool buf generate
+	$(MAKE) --no-print-directory api-doc
+
+# Regenerates the generated documentation: docs/api.md from the protos and
+# docs/connectors.md (the feature matrix) from the bundled plugins.
+docs: api-doc matrix
+
+api-doc:
 	@mkdir -p bin
 	$(GO) tool buf build -o bin/api.binpb
 	$(GO) run ./internal/apidoc bin/api.binpb docs/api.md
