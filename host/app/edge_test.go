@@ -10,8 +10,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"connectrpc.com/connect"
 	"github.com/stretchr/testify/assert"
@@ -21,6 +24,8 @@ import (
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/gen/connectorhost/v1/connectorhostv1connect"
+	"github.com/connectorhost/connector-host/host/app"
+	"github.com/connectorhost/connector-host/host/registry"
 )
 
 // The API edge over the wire: strict decoding on every protocol, messages
@@ -284,4 +289,61 @@ func testMalformedFramingIsInvalidArgument(t *testing.T, base string) {
 		status, message := grpcCall(t, false, envelope(0, uint32(len(msg)), msg))
 		assert.Equal(t, "0", status, message)
 	})
+}
+
+// After a broken file replaced the one serving and the good file is put
+// back, GetConnector no longer reports the broken file's load error.
+func TestLoadErrorClearedWhenFileRestored(t *testing.T) {
+	events := make(chan registry.Event, 16)
+	base, dir := startHostWith(t, app.Options{OnPluginEvent: func(ev registry.Event) {
+		if ev.Name == "faulty" {
+			events <- ev
+		}
+	}})
+	client := connectorhostv1connect.NewConnectorServiceClient(http.DefaultClient, base)
+	ctx := context.Background()
+	loadError := func() string {
+		t.Helper()
+		res, err := client.GetConnector(ctx, connect.NewRequest(&v1.ConnectorServiceGetConnectorRequest{Name: "faulty"}))
+		require.NoError(t, err)
+		return res.Msg.GetConnector().GetLoadError()
+	}
+	wait := func(kind registry.EventKind) {
+		t.Helper()
+		timeout := time.After(time.Minute) // a bound, not synchronisation
+		for {
+			select {
+			case ev := <-events:
+				if ev.Kind == kind {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("no %s event within a minute", kind)
+			}
+		}
+	}
+	drain := func() {
+		for {
+			select {
+			case <-events:
+			default:
+				return
+			}
+		}
+	}
+	good, err := os.ReadFile(filepath.Join(dir, "faulty.wasm"))
+	require.NoError(t, err)
+	replace := func(b []byte) { // rename into place, as operators are told to
+		tmp := filepath.Join(dir, ".faulty.wasm.tmp")
+		require.NoError(t, os.WriteFile(tmp, b, 0o644))
+		require.NoError(t, os.Rename(tmp, filepath.Join(dir, "faulty.wasm")))
+	}
+	require.Empty(t, loadError())
+	drain()
+	replace([]byte("\x00asm\x01\x00\x00\x00broken"))
+	wait(registry.EventFailed)
+	assert.NotEmpty(t, loadError(), "the broken file is reported while the old version serves")
+	replace(good)
+	wait(registry.EventLoaded)
+	assert.Empty(t, loadError(), "the file on disk is the one serving again")
 }
