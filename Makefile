@@ -1,5 +1,5 @@
 # The connector host. `make run` serves the bundled plugins on 127.0.0.1:8080;
-# `make test` runs every test. Everything runs through `go` and `go tool`
+# `make test` runs every test and lists the skipped ones with their reasons. Everything runs through `go` and `go tool`
 # binaries pinned in go.mod, so a fresh machine needs only Go.
 
 GO       ?= go
@@ -25,8 +25,10 @@ bin/plugins/%.wasm: FORCE
 run: build
 	./bin/connector-host serve --listen $(LISTEN) --plugins bin/plugins
 
+# go test's usual output, then every skipped test with its reason and a
+# closing "N passed, N failed, N skipped" line (internal/testsum).
 test: build
-	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) run ./internal/testsum -count=1 -timeout 30m ./...
 
 # The checks CI runs besides the tests.
 check: lint check-generate breaking
