@@ -1,6 +1,7 @@
 # The connector host. `make run` serves the bundled plugins on 127.0.0.1:8080;
-# `make test` runs every test and lists the skipped ones with their reasons. Everything runs through `go` and `go tool`
-# binaries pinned in go.mod, so a fresh machine needs only Go.
+# `make test` runs every test and lists the skipped ones with their reasons.
+# Everything runs through `go` and `go tool` binaries pinned in go.mod, so a
+# fresh machine needs only Go.
 
 GO       ?= go
 LISTEN   ?= 127.0.0.1:8080
