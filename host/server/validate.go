@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
@@ -55,7 +56,11 @@ func validationInterceptor() (connect.UnaryInterceptorFunc, error) {
 			if err := checkCurrencies(m.ProtoReflect(), nil, json); err != nil {
 				return nil, connect.NewError(connect.CodeInvalidArgument, err)
 			}
-			return next(ctx, req)
+			res, err := next(ctx, req)
+			if err != nil && json {
+				err = jsonFieldNames(err, m.ProtoReflect().Descriptor())
+			}
+			return res, err
 		}
 	}, nil
 }
@@ -156,6 +161,64 @@ func violationMessage(v *protovalidate.Violation) string {
 	msg := v.Proto.GetMessage()
 	msg = strings.TrimPrefix(msg, "value ")
 	return msg
+}
+
+// pluginFieldError is a connector's refusal of a field: "adyen: return_url: is required ...".
+var pluginFieldError = regexp.MustCompile(`^([a-z0-9_]+): ([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*|\[[0-9]+\])*): (.*)$`)
+
+// jsonFieldNames rewrites the field a connector names in an InvalidArgument
+// (plugins name fields in proto spelling) into the JSON spelling a JSON
+// caller used, when the path resolves in the request's schema. The error's
+// code, metadata and details are kept.
+func jsonFieldNames(err error, root protoreflect.MessageDescriptor) error {
+	var ce *connect.Error
+	if !errors.As(err, &ce) || ce.Code() != connect.CodeInvalidArgument {
+		return err
+	}
+	m := pluginFieldError.FindStringSubmatch(ce.Message())
+	if m == nil {
+		return err
+	}
+	path, ok := jsonPath(root, m[2])
+	if !ok || path == m[2] {
+		return err
+	}
+	out := connect.NewError(ce.Code(), fmt.Errorf("%s: %s: %s", m[1], path, m[3]))
+	for k, vs := range ce.Meta() {
+		for _, v := range vs {
+			out.Meta().Add(k, v)
+		}
+	}
+	for _, d := range ce.Details() {
+		out.AddDetail(d)
+	}
+	return out
+}
+
+// jsonPath turns a proto-spelled field path ("payment_method.card.cvc",
+// "items[0].name") into its JSON spelling; false when it does not resolve.
+func jsonPath(md protoreflect.MessageDescriptor, path string) (string, bool) {
+	var out []string
+	for _, part := range strings.Split(path, ".") {
+		name, sub, _ := strings.Cut(part, "[")
+		if md == nil {
+			return "", false
+		}
+		fd := md.Fields().ByName(protoreflect.Name(name))
+		if fd == nil {
+			return "", false
+		}
+		el := fd.JSONName()
+		if sub != "" {
+			el += "[" + sub
+		}
+		out = append(out, el)
+		md = fd.Message()
+		if fd.IsMap() {
+			md = fd.MapValue().Message()
+		}
+	}
+	return strings.Join(out, "."), true
 }
 
 // checkCurrencies refuses a Money whose currency is not in the ISO-4217 list.

@@ -66,7 +66,9 @@ const edgeRules = `## Requests the host refuses
 The host never guesses what a request meant. Each case below is refused before any connector runs, with
 ` + "`InvalidArgument`" + ` (HTTP 400) unless stated, and a message naming the field as the caller spells it: JSON
 names (` + "`merchantTransactionId`" + `, ` + "`amount.currency`" + `) for JSON callers, proto names
-(` + "`merchant_transaction_id`" + `) and field numbers for binary protobuf callers. Messages never name Go types.
+(` + "`merchant_transaction_id`" + `) and field numbers for binary protobuf callers. Messages never name Go types. A
+connector's own refusal of a field, prefixed with the connector's name, is spelled the same way
+(` + "`adyen: returnUrl: is required ...`" + ` for a JSON caller, ` + "`adyen: return_url: ...`" + ` for a protobuf caller).
 
 - **Unknown fields**, in JSON (` + "`\"merchantTransactionID\": ...`" + ` is ` + "`merchantTransactionID: unknown field`" + `) and in binary
   protobuf alike (` + "`amount: unknown field number 99`" + `), at any depth. A caller built against a newer schema

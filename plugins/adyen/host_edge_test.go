@@ -12,17 +12,23 @@ import (
 	"github.com/connectorhost/connector-host/plugins/adyen"
 )
 
-// An Adyen notification batch may mix kinds (AUTHORISATION and REFUND).
-// Its "[accepted]" acknowledgement covers the whole batch: a caller that
-// returns it after handling only some events loses the others for good.
-// So every HandleEvent returns every event or refuses the batch without an
-// acknowledgement. Verifying needs no processor, so this runs without the
-// spec fake (and ../shared/oracles).
-func TestHostMixedBatchIsAllOrNothing(t *testing.T) {
+// The API edge with the Adyen plugin in a real host. Nothing here calls
+// Adyen, so it runs without the spec fake (and ../shared/oracles).
+func TestHostEdge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the .wasm and starts a host: skipped with -short")
 	}
 	base := serveAdyen(t, "https://checkout-test.adyen.com/v71") // never called
+	t.Run("mixed batch is all or nothing", func(t *testing.T) { testMixedBatch(t, base) })
+	t.Run("plugin errors name fields in the caller's spelling", func(t *testing.T) { testFieldSpelling(t, base) })
+}
+
+// An Adyen notification batch may mix kinds (AUTHORISATION and REFUND).
+// Its "[accepted]" acknowledgement covers the whole batch: a caller that
+// returns it after handling only some events loses the others for good.
+// So every HandleEvent returns every event or refuses the batch without an
+// acknowledgement.
+func testMixedBatch(t *testing.T, base string) {
 	ctx := context.Background()
 	body := adyen.SignNotification(t, adyen.TestHMACKey, notificationItems()...)
 	hook := &v1.WebhookRequest{Method: http.MethodPost, Url: "https://merchant.example/webhooks/adyen",
@@ -62,4 +68,21 @@ func TestHostMixedBatchIsAllOrNothing(t *testing.T) {
 	if evs := rres.Msg.GetEvents(); len(evs) != 1 || evs[0].GetKind() != v1.EventKind_EVENT_KIND_REFUND || string(rres.Msg.GetAcknowledgement().GetBody()) != "[accepted]" {
 		t.Fatalf("RefundService = %v", rres.Msg)
 	}
+}
+
+// The plugin refuses a missing return_url; a JSON caller reads the name it
+// writes (returnUrl), a protobuf caller the proto name.
+func testFieldSpelling(t *testing.T, base string) {
+	msg := &v1.PaymentServiceAuthorizeRequest{
+		MerchantTransactionId: "order_no_return", Amount: &v1.Money{MinorAmount: 1000, Currency: "EUR"},
+		PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Token{Token: &v1.ProcessorToken{Token: "8415995487234100"}}},
+		Customer:      &v1.Customer{Id: "shopper_42"},
+	}
+	creds := map[string]string{"api_key": "AQE_test_key_123", "merchant_account": adyen.TestMerchant}
+	jsonClient := connectorhostv1connect.NewPaymentServiceClient(http.DefaultClient, base, connect.WithProtoJSON())
+	_, err := jsonClient.Authorize(context.Background(), adyenCall(t, msg, creds))
+	wantConnectError(t, err, connect.CodeInvalidArgument, "adyen: returnUrl: is required")
+	protoClient := connectorhostv1connect.NewPaymentServiceClient(http.DefaultClient, base)
+	_, err = protoClient.Authorize(context.Background(), adyenCall(t, msg, creds))
+	wantConnectError(t, err, connect.CodeInvalidArgument, "adyen: return_url: is required")
 }
