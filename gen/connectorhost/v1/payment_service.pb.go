@@ -644,7 +644,10 @@ type PaymentServiceGetRequest struct {
 	ConnectorTransactionId string                 `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connector_transaction_id,omitempty"`
 	MerchantTransactionId  string                 `protobuf:"bytes,2,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchant_transaction_id,omitempty"`
 	// The expected amount; a processor answer with another amount is an integrity error.
-	Amount        *Money          `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	Amount *Money `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	// The capture method of the original Authorize, so an authorized payment
+	// reads as AUTHORIZED or CHARGED. It moves no money; UNSPECIFIED leaves the
+	// reading to the processor's answer and the state Authorize returned.
 	CaptureMethod CaptureMethod   `protobuf:"varint,4,opt,name=capture_method,json=captureMethod,proto3,enum=connectorhost.v1.CaptureMethod" json:"capture_method,omitempty"`
 	State         *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -2140,6 +2143,7 @@ type PaymentServiceVerifyRedirectResponseRequest struct {
 	Amount  *Money          `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
 	State   *ConnectorState `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
 	// The capture method of the original Authorize, so an authorized payment maps to AUTHORIZED or CHARGED.
+	// It moves no money; UNSPECIFIED uses the one remembered in the state Authorize returned.
 	CaptureMethod CaptureMethod `protobuf:"varint,7,opt,name=capture_method,json=captureMethod,proto3,enum=connectorhost.v1.CaptureMethod" json:"capture_method,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
