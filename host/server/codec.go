@@ -83,7 +83,7 @@ func (c strictCodec) Unmarshal(data []byte, v any) error {
 		}
 	} else {
 		if err := (proto.UnmarshalOptions{}).Unmarshal(data, m); err != nil {
-			return fmt.Errorf("the body is not a valid protobuf message: %s", strings.TrimPrefix(err.Error(), "proto: "))
+			return fmt.Errorf("the body is not a valid protobuf message: %s", protoErrorText(err))
 		}
 		if err := checkUnknownFields(m.ProtoReflect(), nil); err != nil {
 			return err
@@ -93,7 +93,7 @@ func (c strictCodec) Unmarshal(data []byte, v any) error {
 }
 
 var (
-	protojsonPos     = regexp.MustCompile(`^proto:(?: syntax error)? \(line (\d+):(\d+)\): (.*)$`)
+	protojsonPos     = regexp.MustCompile(`^(?:syntax error )?\(line (\d+):(\d+)\): (.*)$`)
 	protojsonEnum    = regexp.MustCompile(`^invalid value for enum field (\w+): (.*)$`)
 	protojsonValue   = regexp.MustCompile(`^invalid value for (\w+) field (\w+): (.*)$`)
 	protojsonUnknown = regexp.MustCompile(`^unknown field "(.*)"$`)
@@ -103,10 +103,10 @@ var (
 // jsonError rewrites a protojson error into one a caller can act on: the
 // field as the caller wrote it, what is wrong, and where (line:column).
 func jsonError(data []byte, err error, root protoreflect.MessageDescriptor) error {
-	msg := err.Error()
+	msg := protoErrorText(err)
 	sub := protojsonPos.FindStringSubmatch(msg)
 	if sub == nil {
-		return fmt.Errorf("the body is not valid JSON for this request: %s", strings.TrimPrefix(msg, "proto: "))
+		return fmt.Errorf("the body is not valid JSON for this request: %s", msg)
 	}
 	line, _ := strconv.Atoi(sub[1])
 	col, _ := strconv.Atoi(sub[2])
@@ -139,6 +139,15 @@ func jsonError(data []byte, err error, root protoreflect.MessageDescriptor) erro
 	default:
 		return fmt.Errorf("the body is not valid JSON for this request: %s %s", detail, where)
 	}
+}
+
+// protoErrorText is a protobuf error's text without its "proto: " prefix.
+// The prefix's space is randomly U+0020 or U+00A0 (the protobuf module does
+// this on purpose, to discourage parsing its messages), so every U+00A0 is
+// normalized first.
+func protoErrorText(err error) string {
+	msg := strings.ReplaceAll(err.Error(), "\u00a0", " ")
+	return strings.TrimSpace(strings.TrimPrefix(msg, "proto:"))
 }
 
 func jsonKind(k string) string {
