@@ -36,7 +36,7 @@ func strictBodies(next http.Handler, timeout time.Duration) http.Handler {
 			enc := r.Header.Get("Grpc-Encoding")
 			b.compressed = enc != "" && enc != "identity"
 		}
-		if timeout > 0 {
+		if timeout > 0 && !longLived(r.URL.Path) {
 			b.rc = http.NewResponseController(w)
 			if b.rc.SetReadDeadline(time.Now().Add(timeout)) != nil {
 				b.rc = nil
@@ -47,6 +47,13 @@ func strictBodies(next http.Handler, timeout time.Duration) http.Handler {
 		r.Body = b
 		next.ServeHTTP(w, r)
 	})
+}
+
+// longLived reports the streams whose request side may stay open as long as
+// the caller likes (reflection's bidirectional stream, health Watch): no
+// body read timeout for them.
+func longLived(path string) bool {
+	return strings.HasPrefix(path, "/grpc.reflection.") || path == "/grpc.health.v1.Health/Watch"
 }
 
 // strictBody is a request body that reports malformed framing as InvalidArgument.

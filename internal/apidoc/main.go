@@ -93,6 +93,7 @@ connector's own refusal of a field, prefixed with the connector's name, is spell
   ` + "`ResourceExhausted`" + `.
 - **Slow bodies**: headers must arrive within 10 s and the body within 30 s of them; a body promised by
   ` + "`Content-Length`" + ` and never sent is cut with ` + "`DeadlineExceeded`" + ` (HTTP 504 for Connect/HTTP-JSON callers).
+  Server reflection and health ` + "`Watch`" + ` streams, which a caller may hold open, have no body timeout.
 
 Webhooks: ` + "`EventService.HandleEvent`" + ` returns every event of a webhook. ` + "`PaymentService`" + `, ` + "`RefundService`" + ` and
 ` + "`DisputeService`" + `.HandleEvent return every event of a webhook or none: a webhook that also carries events of
