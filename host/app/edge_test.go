@@ -78,7 +78,7 @@ func testStrictJSONDecoding(t *testing.T, base string) {
 		{"misspelled field", `{"merchantTransactionID":"order_1","amount":{"minorAmount":"1000","currency":"USD"},"paymentMethod":{"token":{"token":"tok_1"}}}`,
 			[]string{"merchantTransactionID: unknown field"}},
 		{"unknown nested field", `{` + validAuthorize + `,"customer":{"id":"c1","nickname":"x"}}`,
-			[]string{"nickname: unknown field"}},
+			[]string{"customer.nickname: unknown field"}},
 		{"wrong type", `{"merchantTransactionId":"order_1","amount":{"minorAmount":"ten","currency":"USD"}}`,
 			[]string{`minorAmount: "ten" is not a valid integer`}},
 	} {

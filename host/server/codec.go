@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -112,9 +114,12 @@ func jsonError(data []byte, err error, root protoreflect.MessageDescriptor) erro
 	col, _ := strconv.Atoi(sub[2])
 	where := fmt.Sprintf("(line %d, column %d)", line, col)
 	detail := sub[3]
-	// The key the caller wrote just before the offending value.
+	// The member as the caller wrote it, with its path ("customer.nickname").
 	written := func(fallback string) string {
 		off := offset(data, line, col)
+		if p := jsonPathAt(data, off); p != "" {
+			return p
+		}
 		if k := lastJSONKey.FindSubmatch(data[:off]); k != nil {
 			return string(k[1])
 		}
@@ -123,7 +128,7 @@ func jsonError(data []byte, err error, root protoreflect.MessageDescriptor) erro
 	switch {
 	case protojsonUnknown.MatchString(detail):
 		name := protojsonUnknown.FindStringSubmatch(detail)[1]
-		return fmt.Errorf("%s: unknown field %s", name, where)
+		return fmt.Errorf("%s: unknown field %s", written(name), where)
 	case protojsonEnum.MatchString(detail):
 		m := protojsonEnum.FindStringSubmatch(detail)
 		name := written(m[1])
@@ -166,6 +171,78 @@ func jsonKind(k string) string {
 		return "JSON object"
 	}
 	return k
+}
+
+// jsonPathAt returns the path ("customer.nickname", "items[2].name") of the
+// member whose key or value starts at byte off of data, as the caller
+// spelled it; "" when off is not at a member.
+func jsonPathAt(data []byte, off int) string {
+	type frame struct {
+		object    bool
+		key       string
+		index     int
+		expectKey bool
+	}
+	var stack []*frame
+	path := func(last string) string {
+		var b strings.Builder
+		for i, f := range stack {
+			switch {
+			case !f.object:
+				fmt.Fprintf(&b, "[%d]", f.index)
+			case i == len(stack)-1 && last != "":
+				b.WriteString("." + last)
+			default:
+				b.WriteString("." + f.key)
+			}
+		}
+		return strings.TrimPrefix(b.String(), ".")
+	}
+	// valueDone records that the value of the innermost container's current
+	// member or element is complete.
+	valueDone := func() {
+		if len(stack) == 0 {
+			return
+		}
+		if f := stack[len(stack)-1]; f.object {
+			f.expectKey = true
+		} else {
+			f.index++
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		end := int(dec.InputOffset())
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		key, isKey := tok.(string)
+		isKey = isKey && top != nil && top.object && top.expectKey
+		delim, isDelim := tok.(json.Delim)
+		closing := isDelim && (delim == '}' || delim == ']')
+		if end > off && !closing && len(stack) > 0 {
+			if isKey {
+				return path(key)
+			}
+			return path("")
+		}
+		switch {
+		case isKey:
+			top.key, top.expectKey = key, false
+		case isDelim && (delim == '{' || delim == '['):
+			stack = append(stack, &frame{object: delim == '{', expectKey: delim == '{'})
+		case closing:
+			stack = stack[:len(stack)-1]
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
 }
 
 // offset turns protojson's 1-based line and column into a byte offset.

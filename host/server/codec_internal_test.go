@@ -27,3 +27,19 @@ func TestJSONErrorEitherPrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONPathAt(t *testing.T) {
+	data := `{"a": 1, "customer": {"id": "c1", "nickname": "x"}, "items": [{"n": 1}, {"bad": true}]}`
+	for _, tc := range []struct{ at, want string }{
+		{`"a"`, "a"},
+		{`"nickname"`, "customer.nickname"},
+		{`"x"`, "customer.nickname"},
+		{`"bad"`, "items[1].bad"},
+		{`"c1"`, "customer.id"},
+	} {
+		off := strings.Index(data, tc.at)
+		if got := jsonPathAt([]byte(data), off); got != tc.want {
+			t.Errorf("jsonPathAt(%s) = %q, want %q", tc.at, got, tc.want)
+		}
+	}
+}

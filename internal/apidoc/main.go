@@ -71,7 +71,8 @@ connector's own refusal of a field, prefixed with the connector's name, is spell
 (` + "`adyen: returnUrl: is required ...`" + ` for a JSON caller, ` + "`adyen: return_url: ...`" + ` for a protobuf caller).
 
 - **Unknown fields**, in JSON (` + "`\"merchantTransactionID\": ...`" + ` is ` + "`merchantTransactionID: unknown field`" + `) and in binary
-  protobuf alike (` + "`amount: unknown field number 99`" + `), at any depth. A caller built against a newer schema
+  protobuf alike (` + "`amount: unknown field number 99`" + `), at any depth, with the path
+  (` + "`customer.nickname: unknown field`" + `) and, for JSON, the line and column. A caller built against a newer schema
   gets an error rather than a silently dropped field.
 - **Unknown enum values**: a name the schema does not define (` + "`\"captureMethod\": \"MANUAL\"`" + `, whose message lists the
   valid names) or a number it does not define, in JSON or binary. Where an enum decides what happens to money,
