@@ -1,0 +1,263 @@
+package paypal
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"strconv"
+	"strings"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/abi"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/jsonw"
+	"github.com/connectorhost/connector-host/pdk/money"
+	"github.com/connectorhost/connector-host/pdk/sig"
+	"github.com/valyala/fastjson"
+)
+
+// who names PayPal in error messages.
+const who = "PayPal"
+
+// tokenMargin is how many seconds before its expiry a token is renewed.
+const tokenMargin = 60
+
+// buildToken asks for an access token: POST /v1/oauth2/token with the
+// client id and secret as HTTP Basic credentials (RFC 6749 section 4.4).
+func buildToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessTokenRequest) (*pluginv1.HttpRequest, error) {
+	id, err := c.Credential(credClientID)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := c.Credential(credClientSecret)
+	if err != nil {
+		return nil, err
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte(id + ":" + secret))
+	return pdk.NewRequest("POST", c.URL("/v1/oauth2/token")).
+		SecretHeader("Authorization", "Basic "+basic).
+		Header("Accept", "application/json").
+		Idempotent().
+		Body("application/x-www-form-urlencoded", []byte("grant_type=client_credentials")).
+		Build(), nil
+}
+
+// parseToken reads {access_token, token_type, expires_in}.
+func parseToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessTokenRequest, res *pdk.Response) (*v1.MerchantAuthenticationServiceCreateAccessTokenResponse, error) {
+	if err := httpError(res); err != nil {
+		return nil, err
+	}
+	v, err := jsonr.Object(res, who)
+	if err != nil {
+		return nil, err
+	}
+	tok := jsonr.Str(v, "access_token")
+	exp := v.Get("expires_in")
+	if tok == "" || exp == nil || exp.Type() != fastjson.TypeNumber || exp.GetInt64() <= 0 {
+		return nil, pdk.InvalidResponse("PayPal's token answer has no access_token or expires_in")
+	}
+	typ := jsonr.Str(v, "token_type")
+	if typ == "" {
+		typ = "Bearer"
+	}
+	return &v1.MerchantAuthenticationServiceCreateAccessTokenResponse{
+		AccessToken: &v1.AccessToken{Token: tok, TokenType: typ, ExpiresAtUnix: c.Now().Unix() + exp.GetInt64()},
+	}, nil
+}
+
+// needToken asks the host to fetch an access token first.
+func needToken() error {
+	return pdk.NeedStep(v1.Flow_FLOW_CREATE_ACCESS_TOKEN, &v1.MerchantAuthenticationServiceCreateAccessTokenRequest{})
+}
+
+// bearer returns a request to path with the state's access token, or asks
+// for a token when the state has none that is valid for another minute.
+func bearer(c *pdk.Context, method, path string) (*pdk.Request, error) {
+	tok := c.State.GetAccessToken()
+	if tok.GetToken() == "" || (tok.GetExpiresAtUnix() != 0 && tok.GetExpiresAtUnix() <= c.Now().Unix()+tokenMargin) {
+		return nil, needToken()
+	}
+	r := pdk.NewRequest(method, c.URL(path)).
+		SecretHeader("Authorization", "Bearer "+tok.GetToken()).
+		Header("Accept", "application/json")
+	if method == "GET" {
+		r.Idempotent()
+	}
+	return r, nil
+}
+
+// get builds a GET of path.
+func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
+	r, err := bearer(c, "GET", path)
+	if err != nil {
+		return nil, err
+	}
+	return r.Build(), nil
+}
+
+// post builds a JSON POST carrying PayPal-Request-Id "<op>:<id>"; without a
+// merchant id the key comes from the call's random bytes, so host retries
+// of this call are deduplicated but separate calls are not.
+func post(c *pdk.Context, path, op, id string, body []byte) (*pluginv1.HttpRequest, error) {
+	r, err := bearer(c, "POST", path)
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		id = hex.EncodeToString(c.Random())
+	}
+	key := op + ":" + id
+	if len(key) > abi.IdempotencyKeyMaxLen || len(key) > 108 {
+		key = op + ":" + sig.SHA256Hex([]byte(id))
+	}
+	r.Header("Prefer", "return=representation").IdempotencyKey(idempotencyHeader, key)
+	if body != nil {
+		r.Body("application/json", body)
+	}
+	return r.Build(), nil
+}
+
+// pathID refuses ids that would change the URL's path or query.
+func pathID(field, id string) (string, error) {
+	if id == "" {
+		return "", pdk.InvalidRequest(field, "is required")
+	}
+	if len(id) > 64 || strings.ContainsAny(id, "/?#%\\ ") || id == "." || id == ".." {
+		return "", pdk.InvalidRequest(field, "is not a PayPal id")
+	}
+	return id, nil
+}
+
+// exponents are PayPal's deviations from ISO-4217: HUF and TWD take no decimals.
+var exponents = money.Exponents{"HUF": 0, "TWD": 0}
+
+// supported reports a currency PayPal accepts.
+func supported(cur string) bool {
+	for _, c := range currencies {
+		if c == cur {
+			return true
+		}
+	}
+	return false
+}
+
+// amountValue renders minor units as PayPal's decimal string.
+func amountValue(field string, m *v1.Money) (string, error) {
+	if m == nil {
+		return "", pdk.InvalidRequest(field, "is required")
+	}
+	if !supported(m.GetCurrency()) {
+		return "", pdk.InvalidRequest(field+".currency", "PayPal does not support "+strconv.Quote(m.GetCurrency()))
+	}
+	if m.GetMinorAmount() <= 0 {
+		return "", pdk.InvalidRequest(field+".minor_amount", "must be positive")
+	}
+	n, err := exponents.ToProcessor(m.GetMinorAmount(), m.GetCurrency())
+	if err != nil {
+		return "", pdk.InvalidRequest(field+".minor_amount", "PayPal takes no decimals in "+m.GetCurrency())
+	}
+	e, _ := exponents.Exponent(m.GetCurrency())
+	return money.FormatDecimal(n, e), nil
+}
+
+// writeMoney writes {currency_code, value} under key k.
+func writeMoney(o *jsonw.Object, k, cur, val string) {
+	o.Object(k, func(a *jsonw.Object) { a.String("currency_code", cur).String("value", val) })
+}
+
+// readMoney reads a {currency_code, value} object at keys; nil when absent.
+func readMoney(v *fastjson.Value, keys ...string) (*v1.Money, error) {
+	m := jsonr.Obj(v, keys...)
+	if m == nil {
+		return nil, nil
+	}
+	cur, val := jsonr.Str(m, "currency_code"), jsonr.Str(m, "value")
+	e, err := exponents.Exponent(cur)
+	if err != nil {
+		return nil, pdk.InvalidResponse("PayPal amount has an unknown currency %q", cur)
+	}
+	n, err := money.ParseDecimalExp(val, e)
+	if err != nil {
+		return nil, pdk.InvalidResponse("PayPal amount %q %s: %v", val, cur, err)
+	}
+	minor, err := exponents.FromProcessor(n, cur)
+	if err != nil || minor < 0 {
+		return nil, pdk.InvalidResponse("PayPal amount %q %s cannot be represented", val, cur)
+	}
+	return &v1.Money{MinorAmount: minor, Currency: cur}, nil
+}
+
+// apiError is PayPal's error body: {name, message, debug_id, details[{issue,
+// description}]} for REST APIs, {error, error_description} for OAuth.
+type apiError struct {
+	name, message, issue, description, debugID string
+}
+
+func readAPIError(body []byte) apiError {
+	var e apiError
+	var p fastjson.Parser
+	v, err := p.ParseBytes(body)
+	if err != nil || v.Type() != fastjson.TypeObject {
+		return e
+	}
+	e.name, e.message, e.debugID = jsonr.Str(v, "name"), jsonr.Str(v, "message"), jsonr.Str(v, "debug_id")
+	if d := jsonr.Array(v, "details"); len(d) > 0 {
+		e.issue, e.description = jsonr.Str(d[0], "issue"), jsonr.Str(d[0], "description")
+	}
+	if e.name == "" {
+		e.name, e.message = jsonr.Str(v, "error"), jsonr.Str(v, "error_description")
+	}
+	return e
+}
+
+// code is the most specific code PayPal gave.
+func (e apiError) code() string {
+	if e.issue != "" {
+		return e.issue
+	}
+	return e.name
+}
+
+// text is the most specific message PayPal gave.
+func (e apiError) text() string {
+	if e.description != "" {
+		return e.description
+	}
+	return e.message
+}
+
+// paymentError is the three-layer error of a PayPal error body.
+func (e apiError) paymentError(status int, code v1.ErrorCode) *v1.PaymentError {
+	msg := e.text()
+	if msg == "" {
+		msg = "HTTP " + strconv.Itoa(status)
+	}
+	return &v1.PaymentError{Code: code, Message: msg, Connector: &v1.ConnectorError{
+		Code: e.code(), Message: e.text(), HttpStatus: int32(status), Type: e.name, RequestId: e.debugID,
+	}}
+}
+
+// httpError classifies a non-2xx answer into a typed error; nil for 2xx.
+// An expired or revoked token (401 invalid_token) asks for a new token.
+func httpError(res *pdk.Response) error {
+	if res.Status >= 200 && res.Status < 300 {
+		return nil
+	}
+	e := readAPIError(res.Body)
+	if res.Status == 401 && e.name == "invalid_token" && res.Request != nil && !strings.HasSuffix(res.Request.GetUrl(), "/v1/oauth2/token") {
+		return needToken()
+	}
+	kind, code := pdk.KindForHTTPStatus(res.Status)
+	if res.Status == 422 && e.issue == "DUPLICATE_INVOICE_ID" || e.issue == "DUPLICATE_REQUEST_ID" {
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
+	}
+	text := "HTTP " + strconv.Itoa(res.Status)
+	if c := e.code(); c != "" {
+		text += " " + c
+	}
+	if m := e.text(); m != "" {
+		text += ": " + m
+	}
+	return &pdk.Error{Kind: kind, Message: text, Detail: e.paymentError(res.Status, code)}
+}

@@ -1,0 +1,198 @@
+package paypal
+
+import (
+	"bytes"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/valyala/fastjson"
+)
+
+// disputePath is the path of a dispute, its id checked.
+func disputePath(id string) (string, error) {
+	id, err := pathID("connector_dispute_id", id)
+	if err != nil {
+		return "", err
+	}
+	return "/v1/customer/disputes/" + id, nil
+}
+
+func buildDisputeGet(c *pdk.Context, r *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
+	p, err := disputePath(r.GetConnectorDisputeId())
+	if err != nil {
+		return nil, err
+	}
+	return get(c, p)
+}
+
+func parseDisputeGet(c *pdk.Context, r *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
+	if err := httpError(res); err != nil {
+		return nil, err
+	}
+	v, err := jsonr.Object(res, who)
+	if err != nil {
+		return nil, err
+	}
+	d, err := readDispute(v)
+	if err != nil {
+		return nil, err
+	}
+	out := &v1.DisputeServiceGetResponse{
+		ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status, Amount: d.Amount, Reason: d.Reason, ReasonCode: d.ReasonCode,
+		EvidenceDueByUnix: d.EvidenceDueByUnix, Stage: d.Stage,
+	}
+	if want := r.GetConnectorTransactionId(); want == "" || want == d.ConnectorTransactionId {
+		out.ConnectorTransactionId = d.ConnectorTransactionId
+	}
+	return out, nil
+}
+
+// readDispute reads a Disputes v1 dispute (also the resource of dispute webhooks).
+func readDispute(v *fastjson.Value) (*v1.DisputeEvent, error) {
+	id := jsonr.Str(v, "dispute_id")
+	if id == "" {
+		return nil, pdk.InvalidResponse("PayPal's dispute has no dispute_id")
+	}
+	amount, err := readMoney(v, "dispute_amount")
+	if err != nil {
+		return nil, err
+	}
+	d := &v1.DisputeEvent{
+		ConnectorDisputeId: id, Amount: amount, Reason: jsonr.Str(v, "reason"), ReasonCode: jsonr.Str(v, "external_reason_code"),
+		Stage: jsonr.Str(v, "dispute_life_cycle_stage"), Status: disputeStatuses.Get(jsonr.Str(v, "status")),
+	}
+	if d.Status == v1.DisputeStatus_DISPUTE_STATUS_CLOSED {
+		d.Status = disputeOutcomes.Get(jsonr.Str(v, "dispute_outcome", "outcome_code"))
+	}
+	if d.Status == v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE && d.Stage == "INQUIRY" {
+		d.Status = v1.DisputeStatus_DISPUTE_STATUS_INQUIRY
+	}
+	if t := jsonr.Array(v, "disputed_transactions"); len(t) > 0 {
+		d.ConnectorTransactionId = jsonr.Str(t[0], "seller_transaction_id")
+	}
+	if due := jsonr.Str(v, "seller_response_due_date"); due != "" {
+		ts, err := time.Parse(time.RFC3339, due)
+		if err != nil {
+			return nil, pdk.InvalidResponse("PayPal's seller_response_due_date %q is not a time", due)
+		}
+		d.EvidenceDueByUnix = ts.Unix()
+	}
+	return d, nil
+}
+
+// multipart is a multipart/form-data body with a boundary from the call's
+// random bytes (deterministic for one call, absent from the parts).
+type multipart struct {
+	boundary string
+	buf      bytes.Buffer
+}
+
+func newMultipart(c *pdk.Context) *multipart {
+	return &multipart{boundary: "paypal-" + hex.EncodeToString(c.Random())}
+}
+
+func (m *multipart) file(field, name, mime string, content []byte) error {
+	if bytes.Contains(content, []byte(m.boundary)) {
+		return pdk.InvalidRequest("evidence.content", "contains the multipart boundary; retry the call")
+	}
+	if mime == "" {
+		mime = "application/octet-stream"
+	}
+	clean := strings.NewReplacer(`"`, "", "\r", "", "\n", "", `\`, "")
+	m.buf.WriteString("--" + m.boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + clean.Replace(name) +
+		"\"\r\nContent-Type: " + clean.Replace(mime) + "\r\n\r\n")
+	m.buf.Write(content)
+	m.buf.WriteString("\r\n")
+	return nil
+}
+
+func (m *multipart) bytes() []byte {
+	m.buf.WriteString("--" + m.boundary + "--\r\n")
+	return m.buf.Bytes()
+}
+
+// postMultipart is post with a multipart body.
+func postMultipart(c *pdk.Context, path, op, id string, m *multipart) (*pluginv1.HttpRequest, error) {
+	req, err := post(c, path, op, id, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Headers = append(req.Headers, &v1.HttpHeader{Name: "Content-Type", Value: "multipart/form-data; boundary=" + m.boundary})
+	req.Body = m.bytes()
+	return req, nil
+}
+
+func buildDisputeAccept(c *pdk.Context, r *v1.DisputeServiceAcceptRequest) (*pluginv1.HttpRequest, error) {
+	p, err := disputePath(r.GetConnectorDisputeId())
+	if err != nil {
+		return nil, err
+	}
+	return postMultipart(c, p+"/accept-claim", "accept", r.GetMerchantRequestId(), newMultipart(c))
+}
+
+func parseDisputeAccept(c *pdk.Context, r *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
+	if err := subsequentAction(res); err != nil {
+		return nil, err
+	}
+	return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED}, nil
+}
+
+// subsequentAction checks the {links} answer of a dispute action.
+func subsequentAction(res *pdk.Response) error {
+	if err := httpError(res); err != nil {
+		return err
+	}
+	v, err := jsonr.Object(res, who)
+	if err != nil {
+		return err
+	}
+	if linkOf(v, "self") == "" {
+		return pdk.InvalidResponse("PayPal's dispute action answer has no link to the dispute")
+	}
+	return nil
+}
+
+// maxEvidenceFiles is PayPal's limit of files per provide-evidence call.
+const maxEvidenceFiles = 10
+
+func buildSubmitEvidence(c *pdk.Context, r *v1.DisputeServiceSubmitEvidenceRequest) (*pluginv1.HttpRequest, error) {
+	p, err := disputePath(r.GetConnectorDisputeId())
+	if err != nil {
+		return nil, err
+	}
+	if len(r.GetEvidence()) > maxEvidenceFiles {
+		return nil, pdk.InvalidRequest("evidence", "PayPal takes at most 10 files per submission")
+	}
+	m := newMultipart(c)
+	for i, e := range r.GetEvidence() {
+		name := e.GetFileName()
+		if name == "" {
+			name = strings.ToLower(strings.TrimPrefix(e.GetType().String(), "EVIDENCE_TYPE_")) + ".txt"
+		}
+		switch {
+		case len(e.GetContent()) > 0:
+			err = m.file("evidence-file", name, e.GetMimeType(), e.GetContent())
+		case e.GetText() != "":
+			err = m.file("evidence-file", name, "text/plain", []byte(e.GetText()))
+		default:
+			return nil, pdk.InvalidRequest("evidence["+strconv.Itoa(i)+"]", "needs content or text (PayPal has no uploaded file ids)")
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return postMultipart(c, p+"/provide-evidence", "evidence", r.GetMerchantRequestId(), m)
+}
+
+func parseSubmitEvidence(c *pdk.Context, r *v1.DisputeServiceSubmitEvidenceRequest, res *pdk.Response) (*v1.DisputeServiceSubmitEvidenceResponse, error) {
+	if err := subsequentAction(res); err != nil {
+		return nil, err
+	}
+	return &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW}, nil
+}
