@@ -62,10 +62,6 @@ func buildRevoke(c *pdk.Context, r *v1.RecurringPaymentServiceRevokeRequest) (*p
 }
 
 func parseRevoke(c *pdk.Context, r *v1.RecurringPaymentServiceRevokeRequest, res *pdk.Response) (*v1.RecurringPaymentServiceRevokeResponse, error) {
-	if res.Status == 404 {
-		// Already deleted: DELETE is idempotent for the caller too.
-		return &v1.RecurringPaymentServiceRevokeResponse{Status: v1.MandateStatus_MANDATE_STATUS_REVOKED}, nil
-	}
 	if err := httpError(res); err != nil {
 		return nil, err
 	}

@@ -4,9 +4,7 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"hash/crc32"
 	"net/url"
 	"strconv"
@@ -17,6 +15,7 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/rsacert"
 	"github.com/valyala/fastjson"
 )
 
@@ -89,51 +88,28 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 }
 
 // signingKey reads the pinned certificate (and its chain, when given),
-// checks the chain and the validity period at now, and returns its RSA key.
+// checks the chain and the validity periods at now, and returns its RSA key.
+// The chain's last certificate is the operator's trust anchor.
 func signingKey(pemText string, now time.Time) (*rsa.PublicKey, error) {
 	if strings.TrimSpace(pemText) == "" {
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing", credWebhookCert)
 	}
-	var certs []*x509.Certificate
-	rest := []byte(pemText)
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		cert, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q holds a malformed certificate", credWebhookCert)
-		}
-		certs = append(certs, cert)
+	certs, err := rsacert.ParsePEM([]byte(pemText))
+	if err != nil {
+		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q: %v", credWebhookCert, err)
 	}
-	if len(certs) == 0 {
-		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q holds no PEM certificate", credWebhookCert)
-	}
-	leaf := certs[0]
-	if now.Before(leaf.NotBefore) || now.After(leaf.NotAfter) {
-		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "the webhook certificate is not valid now (%s to %s)",
-			leaf.NotBefore.Format(time.DateOnly), leaf.NotAfter.Format(time.DateOnly))
-	}
-	if len(certs) > 1 {
-		roots, inter := x509.NewCertPool(), x509.NewCertPool()
-		roots.AddCert(certs[len(certs)-1])
-		for _, ic := range certs[1 : len(certs)-1] {
-			inter.AddCert(ic)
+	for i, c := range certs {
+		if !c.ValidAt(now) {
+			return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "certificate %d of %q is not valid now (%s to %s)",
+				i+1, credWebhookCert, c.NotBefore.Format(time.DateOnly), c.NotAfter.Format(time.DateOnly))
 		}
-		if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
-			return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "the webhook certificate does not chain to the pinned root: %v", err)
+		if i+1 < len(certs) {
+			if err := c.CheckSignatureFrom(certs[i+1]); err != nil {
+				return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "certificate %d of %q: %v", i+1, credWebhookCert, err)
+			}
 		}
 	}
-	pub, ok := leaf.PublicKey.(*rsa.PublicKey)
-	if !ok {
-		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "the webhook certificate's key is not RSA")
-	}
-	return pub, nil
+	return certs[0].Key, nil
 }
 
 // event normalizes a verified webhook event.
