@@ -35,7 +35,7 @@ func NewSpecFake(t *testing.T) *SpecFake {
 }
 
 // URL is the fake's origin (scheme://host:port).
-func (s *SpecFake) URL() string { return s.f.srv.URL }
+func (s *SpecFake) URL() string { return s.f.URL() }
 
 // Take returns the exchanges since the last Take and forgets them.
 func (s *SpecFake) Take() []Exchange {

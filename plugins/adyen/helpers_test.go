@@ -2,8 +2,6 @@ package adyen
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -115,39 +113,6 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// oraclesDir locates ../shared/oracles relative to the repository root, or
-// skips the test when it is absent (a fresh clone has no oracles).
-func oraclesDir(t *testing.T) string {
-	t.Helper()
-	root, err := repoRoot()
-	if err != nil {
-		t.Fatalf("find repository root: %v", err)
-	}
-	dir := filepath.Join(root, "..", "shared", "oracles")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("../shared/oracles not found: skipping Adyen spec validation")
-	}
-	return dir
-}
-
-// repoRoot is the directory holding go.mod, searching up from the test's directory.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", os.ErrNotExist
-		}
-		dir = parent
-	}
 }
 
 // signingStringOf runs the plugin's signing-string code on a raw item.

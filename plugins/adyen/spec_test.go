@@ -80,12 +80,12 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 	fake := newFakeAdyen(t, s)
 	cc := (&pdktest.Call{
 		Credentials: testCreds(),
-		BaseURL:     fake.srv.URL + "/v71",
+		BaseURL:     fake.URL() + "/v71",
 		Config:      map[string]string{"return_url": "https://merchant.example/return"},
 	}).Context()
 	exec := func(t *testing.T, flow v1.Flow, req pdk.Message) (pdk.Message, []exchange) {
 		t.Helper()
-		ex, err := pdktest.Execute(context.Background(), kit, fake.srv.Client(), flow, req, cc)
+		ex, err := pdktest.Execute(context.Background(), kit, fake.Client(), flow, req, cc)
 		if err != nil {
 			t.Fatalf("execute %v: %v", flow, err)
 		}
@@ -289,7 +289,7 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 			return 422, map[string]any{"status": 422, "errorCode": "14_030", "message": "Return URL is missing.", "errorType": "validation", "pspReference": "8816118280275544"}
 		})
 		defer fake.answer("post-payments", nil)
-		ex, err := pdktest.Execute(context.Background(), kit, fake.srv.Client(), v1.Flow_FLOW_AUTHORIZE, authorizeReq(), cc)
+		ex, err := pdktest.Execute(context.Background(), kit, fake.Client(), v1.Flow_FLOW_AUTHORIZE, authorizeReq(), cc)
 		if err != nil {
 			t.Fatal(err)
 		}

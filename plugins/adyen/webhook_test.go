@@ -14,6 +14,7 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/specfake"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
@@ -105,7 +106,7 @@ func wantRejected(t *testing.T, out *pluginv1.VerifyWebhookOutput, reason plugin
 }
 
 func TestHMACVectors(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(oraclesDir(t), "vectors", "adyen-hmac.json"))
+	raw, err := os.ReadFile(filepath.Join(specfake.OraclesDir(t), "vectors", "adyen-hmac.json"))
 	if err != nil {
 		t.Skipf("../shared/oracles/vectors/adyen-hmac.json not readable: %v", err)
 	}
