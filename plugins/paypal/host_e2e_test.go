@@ -300,6 +300,26 @@ func TestHostEndToEnd(t *testing.T) {
 			}
 		}
 	})
+	t.Run("vault tokens as payment methods (card and PayPal wallet)", func(t *testing.T) {
+		for _, tok := range []string{"card:nkq2y9g", "paypal:8kk8451t", "nkq2y9g"} {
+			req := cardAuthorize("order_tok", v1.CaptureMethod_CAPTURE_METHOD_MANUAL)
+			req.PaymentMethod = &v1.PaymentMethod{Method: &v1.PaymentMethod_Token{Token: &v1.ProcessorToken{Token: tok}}}
+			req.State = manual.GetState()
+			f.Take()
+			res := rpc(env.payments.Authorize(ctx, call(t, env, req))).msg(t)
+			ex := wantOps(t, f, "orders.create")
+			src, id, found := strings.Cut(tok, ":")
+			if !found {
+				src, id = "card", tok
+			}
+			if got := ex[0].Body["payment_source"].(map[string]any)[src].(map[string]any)["vault_id"]; got != id {
+				t.Errorf("%s: payment_source.%s.vault_id = %v", tok, src, got)
+			}
+			if res.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED {
+				t.Errorf("%s: authorize = %v", tok, res)
+			}
+		}
+	})
 	t.Run("vaulted card: setup, merchant-initiated charge, revoke", func(t *testing.T) {
 		f.Take()
 		setup := rpc(env.payments.SetupRecurring(ctx, call(t, env, &v1.PaymentServiceSetupRecurringRequest{MerchantSetupId: "setup_1",
