@@ -245,7 +245,8 @@ func httpError(res *pdk.Response) error {
 		return nil
 	}
 	e := readAPIError(res.Body)
-	if res.Status == 401 && e.name == "invalid_token" && res.Request != nil && !strings.HasSuffix(res.Request.GetUrl(), "/v1/oauth2/token") {
+	if res.Status == 401 && (e.name == "invalid_token" || e.name == "AUTHENTICATION_FAILURE") && res.Request != nil &&
+		!strings.HasSuffix(res.Request.GetUrl(), "/v1/oauth2/token") {
 		return needToken()
 	}
 	kind, code := pdk.KindForHTTPStatus(res.Status)

@@ -22,9 +22,9 @@ func paymentID(c *pdk.Context, field, orderID, key string) (string, error) {
 	}
 	id := vals[key]
 	if id == "" {
-		what := "an authorization (it was not created with capture_method MANUAL, or the payer has not approved it)"
+		what := "authorization (it was not created with capture_method MANUAL, or the payer has not approved it)"
 		if key == stateCapture {
-			what = "a completed capture"
+			what = "completed capture"
 		}
 		return "", pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_CONFLICT, "%s: PayPal order %s has no %s", field, orderID, what)
 	}
