@@ -87,9 +87,13 @@ func bearer(c *pdk.Context, method, path string) (*pdk.Request, error) {
 	return r, nil
 }
 
-// get builds a GET of path.
-func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := bearer(c, "GET", path)
+// getByID builds a GET of prefix+id, the id (the request's field) checked.
+func getByID(c *pdk.Context, prefix, field, id string) (*pluginv1.HttpRequest, error) {
+	id, err := pathID(field, id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := bearer(c, "GET", prefix+id)
 	if err != nil {
 		return nil, err
 	}

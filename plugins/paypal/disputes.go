@@ -24,11 +24,7 @@ func disputePath(id string) (string, error) {
 }
 
 func buildDisputeGet(c *pdk.Context, r *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	p, err := disputePath(r.GetConnectorDisputeId())
-	if err != nil {
-		return nil, err
-	}
-	return get(c, p)
+	return getByID(c, "/v1/customer/disputes/", "connector_dispute_id", r.GetConnectorDisputeId())
 }
 
 func parseDisputeGet(c *pdk.Context, r *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {

@@ -1,6 +1,7 @@
 package paypal_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +71,12 @@ func TestCaptureReadsTheOrderWhenStateLacksIt(t *testing.T) {
 		t.Fatalf("state of another order used: %v %v", res.HTTP, res.BuildError)
 	}
 	res = runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: capture, State: tokenState(later, map[string]string{"paypal.order_id": "ORDER2"})})
+	if res.NextStep.GetFlow() != v1.Flow_FLOW_GET {
+		t.Fatalf("a state without the authorization (read in an earlier call) did not re-read the order: %v", res.BuildError)
+	}
+	readNow := strconv.FormatInt(now.UnixMilli(), 10)
+	res = runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: capture,
+		State: tokenState(later, map[string]string{"paypal.order_id": "ORDER2", "paypal.read_at_ms": readNow})})
 	if res.BuildError.GetKind() != pluginv1.ErrorKind_ERROR_KIND_CONFLICT || !strings.Contains(res.BuildError.GetMessage(), "ORDER2 has no authorization") {
 		t.Fatalf("order without authorization: %v", res.BuildError)
 	}

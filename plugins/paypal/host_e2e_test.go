@@ -203,6 +203,15 @@ func TestHostEndToEnd(t *testing.T) {
 			t.Fatalf("refund get = %v", got)
 		}
 	})
+	t.Run("refund with a stale state (no capture id yet): the order is read again", func(t *testing.T) {
+		f.Take()
+		res := rpc(env.payments.Refund(ctx, call(t, env, &v1.PaymentServiceRefundRequest{
+			ConnectorTransactionId: manual.GetConnectorTransactionId(), MerchantRefundId: "refund_2", RefundAmount: usd(100), State: manual.GetState()}))).msg(t)
+		wantOps(t, f, "orders.get", "captures.refund")
+		if res.GetStatus() != v1.RefundStatus_REFUND_STATUS_SUCCEEDED || res.GetState().GetValues()["paypal.capture_id"] == "" {
+			t.Fatalf("refund = %v", res)
+		}
+	})
 	t.Run("void a second authorization", func(t *testing.T) {
 		auth := rpc(env.payments.Authorize(ctx, call(t, env, cardAuthorize("order_m2", v1.CaptureMethod_CAPTURE_METHOD_MANUAL)))).msg(t)
 		f.Take()

@@ -2,6 +2,7 @@ package paypal
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -18,6 +19,10 @@ const (
 	stateOrder         = "paypal.order_id"
 	stateAuthorization = "paypal.authorization_id"
 	stateCapture       = "paypal.capture_id"
+	// stateReadAt is the call time (Unix ms) of the Get that wrote the ids:
+	// equal to the current call's time, it says the order was read in this
+	// very call, so a missing id is really missing (no second read).
+	stateReadAt = "paypal.read_at_ms"
 )
 
 // unit is the one purchase unit of an order.
@@ -37,8 +42,8 @@ func orderBody(manual bool, u unit, source func(*jsonw.Object)) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	if len(u.customID) > 127 || len(u.invoiceID) > 127 {
-		return nil, pdk.InvalidRequest("merchant_transaction_id", "PayPal takes at most 127 characters")
+	if len([]rune(u.invoiceID)) > 127 {
+		return nil, pdk.InvalidRequest("merchant_order_reference", "PayPal takes at most 127 characters")
 	}
 	o := jsonw.NewObject()
 	if manual {
@@ -87,11 +92,12 @@ func fullName(a *v1.Address, c *v1.Customer) string {
 	return c.GetName()
 }
 
+// truncate cuts s to n characters (PayPal's maxLength counts characters).
 func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
 	}
-	return s[:n]
+	return s
 }
 
 // redirects are the URLs a payer returns to after approval.
@@ -249,7 +255,7 @@ func buildAuthorize(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest) (*plug
 		if _, err := pathID("connector_order_id", id); err != nil {
 			return nil, err
 		}
-		return post(c, "/v2/checkout/orders/"+id+"/"+intentPath(r.GetCaptureMethod()), "complete", r.GetMerchantTransactionId(), []byte("{}"))
+		return post(c, "/v2/checkout/orders/"+id+"/"+intentPath(r.GetCaptureMethod()), "complete", id, []byte("{}"))
 	}
 	src, err := authorizeSource(c, r)
 	if err != nil {
@@ -341,11 +347,7 @@ func parseComplete(c *pdk.Context, r *v1.PaymentServiceVerifyRedirectResponseReq
 }
 
 func buildGet(c *pdk.Context, r *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_transaction_id", r.GetConnectorTransactionId())
-	if err != nil {
-		return nil, err
-	}
-	return get(c, "/v2/checkout/orders/"+id)
+	return getByID(c, "/v2/checkout/orders/", "connector_transaction_id", r.GetConnectorTransactionId())
 }
 
 func parseGet(c *pdk.Context, r *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
@@ -353,9 +355,11 @@ func parseGet(c *pdk.Context, r *v1.PaymentServiceGetRequest, res *pdk.Response)
 	if err != nil {
 		return nil, err
 	}
+	st := o.state()
+	st.Values[stateReadAt] = strconv.FormatInt(c.Now().UnixMilli(), 10)
 	return &v1.PaymentServiceGetResponse{
 		ConnectorTransactionId: o.id, Status: o.status, Amount: o.amount, CapturedAmount: o.captured, RefundedAmount: o.refunded,
-		NextAction: o.next, Error: o.err, Mandate: o.mandate, State: o.state(), MerchantTransactionId: o.customID,
+		NextAction: o.next, Error: o.err, Mandate: o.mandate, State: st, MerchantTransactionId: o.customID,
 		NetworkTransactionId: o.ntid, ConnectorReferenceId: o.paymentID,
 	}, nil
 }

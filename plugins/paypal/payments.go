@@ -1,6 +1,8 @@
 package paypal
 
 import (
+	"strconv"
+
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -17,10 +19,10 @@ func paymentID(c *pdk.Context, field, orderID, key string) (string, error) {
 		return "", err
 	}
 	vals := c.State.GetValues()
-	if vals[stateOrder] != orderID {
+	id := vals[key]
+	if vals[stateOrder] != orderID || id == "" && vals[stateReadAt] != strconv.FormatInt(c.Now().UnixMilli(), 10) {
 		return "", pdk.NeedStep(v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: orderID})
 	}
-	id := vals[key]
 	if id == "" {
 		what := "authorization (it was not created with capture_method MANUAL, or the payer has not approved it)"
 		if key == stateCapture {
@@ -164,11 +166,7 @@ func parseRefund(c *pdk.Context, r *v1.PaymentServiceRefundRequest, res *pdk.Res
 }
 
 func buildRefundGet(c *pdk.Context, r *v1.RefundServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_refund_id", r.GetConnectorRefundId())
-	if err != nil {
-		return nil, err
-	}
-	return get(c, "/v2/payments/refunds/"+id)
+	return getByID(c, "/v2/payments/refunds/", "connector_refund_id", r.GetConnectorRefundId())
 }
 
 func parseRefundGet(c *pdk.Context, r *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {
