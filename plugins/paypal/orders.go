@@ -444,26 +444,23 @@ func readOrder(res *pdk.Response, pay bool) (*order, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &order{id: jsonr.Str(v, "id")}
+	return orderOf(v)
+}
+
+// orderOf reads an order object (an API answer or a webhook resource).
+func orderOf(v *fastjson.Value) (o *order, err error) {
+	o = &order{id: jsonr.Str(v, "id"), status: orderStatuses.Get(jsonr.Str(v, "status"))}
 	if o.id == "" {
 		return nil, pdk.InvalidResponse("PayPal's order has no id")
 	}
-	pu := jsonr.Array(v, "purchase_units")
 	var u *fastjson.Value
-	if len(pu) > 0 {
+	if pu := jsonr.Array(v, "purchase_units"); len(pu) > 0 {
 		u = pu[0]
-	}
-	if u != nil {
 		o.customID = jsonr.Str(u, "custom_id")
 		if o.amount, err = readMoney(u, "amount"); err != nil {
 			return nil, err
 		}
 	}
-	status, ok := orderStatuses.Lookup(jsonr.Str(v, "status"))
-	if !ok {
-		status = v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN
-	}
-	o.status = status
 	if err := o.readPayments(u); err != nil {
 		return nil, err
 	}

@@ -157,15 +157,12 @@ func event(body []byte) (*v1.Event, error) {
 		ev.Payload = &v1.Event_Payment{Payment: &v1.PaymentEvent{ConnectorTransactionId: orderID, MerchantTransactionId: jsonr.Str(res, "custom_id"),
 			Status: st, Amount: amount, Error: processorError(res, st)}}
 	case strings.HasPrefix(typ, "CHECKOUT.ORDER."):
-		pu := jsonr.Array(res, "purchase_units")
-		pe := &v1.PaymentEvent{ConnectorTransactionId: jsonr.Str(res, "id"), Status: orderStatuses.Get(jsonr.Str(res, "status"))}
-		if len(pu) > 0 {
-			if pe.Amount, err = readMoney(pu[0], "amount"); err != nil {
-				return nil, err
-			}
-			pe.MerchantTransactionId = jsonr.Str(pu[0], "custom_id")
+		o, err := orderOf(res)
+		if err != nil {
+			return nil, err
 		}
-		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYMENT, &v1.Event_Payment{Payment: pe}
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYMENT, &v1.Event_Payment{Payment: &v1.PaymentEvent{ConnectorTransactionId: o.id,
+			MerchantTransactionId: o.customID, Status: o.status, Amount: o.amount, Error: o.err, Mandate: o.mandate, CapturedAmount: o.captured}}
 	case strings.HasPrefix(typ, "CUSTOMER.DISPUTE."):
 		d, err := readDispute(res)
 		if err != nil {

@@ -234,3 +234,57 @@ func flipFirst(s string) string {
 	}
 	return "A" + s[1:]
 }
+
+// TestWebhookEvents normalizes the event types PayPal sends for payments,
+// refunds, disputes and vault tokens (resource shapes from PayPal's webhook
+// event reference).
+func TestWebhookEvents(t *testing.T) {
+	s := newWebhookSigner(t, false)
+	cases := []struct {
+		name, body string
+		check      func(e *v1.Event) bool
+	}{
+		{"order completed", `{"id":"WH-1","event_type":"CHECKOUT.ORDER.COMPLETED","resource":{"id":"ORD1","status":"COMPLETED","purchase_units":[{"custom_id":"o1",` +
+			`"amount":{"currency_code":"EUR","value":"25.99"},"payments":{"captures":[{"id":"CAP1","status":"COMPLETED","amount":{"currency_code":"EUR","value":"25.99"}}]}}]}}`,
+			func(e *v1.Event) bool {
+				p := e.GetPayment()
+				return e.GetKind() == v1.EventKind_EVENT_KIND_PAYMENT && p.GetConnectorTransactionId() == "ORD1" && p.GetStatus() == v1.PaymentStatus_PAYMENT_STATUS_CHARGED &&
+					p.GetCapturedAmount().GetMinorAmount() == 2599 && p.GetMerchantTransactionId() == "o1"
+			}},
+		{"authorization voided", `{"id":"WH-2","event_type":"PAYMENT.AUTHORIZATION.VOIDED","resource":{"id":"AUT1","status":"VOIDED",` +
+			`"amount":{"currency_code":"USD","value":"10.00"},"supplementary_data":{"related_ids":{"order_id":"ORD2"}}}}`,
+			func(e *v1.Event) bool {
+				return e.GetPayment().GetStatus() == v1.PaymentStatus_PAYMENT_STATUS_VOIDED && e.GetPayment().GetConnectorTransactionId() == "ORD2"
+			}},
+		{"capture declined keeps the response code", `{"id":"WH-3","event_type":"PAYMENT.CAPTURE.DECLINED","resource":{"id":"CAP3","status":"DECLINED",` +
+			`"amount":{"currency_code":"USD","value":"10.00"},"processor_response":{"response_code":"5400"},"supplementary_data":{"related_ids":{"order_id":"ORD3"}}}}`,
+			func(e *v1.Event) bool {
+				return e.GetPayment().GetStatus() == v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED &&
+					e.GetPayment().GetError().GetCode() == v1.ErrorCode_ERROR_CODE_EXPIRED_CARD && e.GetPayment().GetError().GetIssuer().GetDeclineCode() == "5400"
+			}},
+		{"capture reversed", `{"id":"WH-4","event_type":"PAYMENT.CAPTURE.REVERSED","resource":{"id":"CAP4","status":"REFUNDED","amount":{"currency_code":"USD","value":"10.00"}}}`,
+			func(e *v1.Event) bool { return e.GetPayment().GetStatus() == v1.PaymentStatus_PAYMENT_STATUS_REVERSED }},
+		{"dispute resolved for the seller", `{"id":"WH-5","event_type":"CUSTOMER.DISPUTE.RESOLVED","resource":{"dispute_id":"PP-D-1","status":"RESOLVED",` +
+			`"dispute_amount":{"currency_code":"USD","value":"10.00"},"dispute_outcome":{"outcome_code":"RESOLVED_SELLER_FAVOUR"}}}`,
+			func(e *v1.Event) bool {
+				return e.GetKind() == v1.EventKind_EVENT_KIND_DISPUTE && e.GetDispute().GetStatus() == v1.DisputeStatus_DISPUTE_STATUS_WON
+			}},
+		{"payment token deleted", `{"id":"WH-6","event_type":"VAULT.PAYMENT-TOKEN.DELETED","resource":{"id":"8kk8451t","payment_source":{"paypal":{}}}}`,
+			func(e *v1.Event) bool {
+				return e.GetKind() == v1.EventKind_EVENT_KIND_MANDATE && e.GetMandate().GetStatus() == v1.MandateStatus_MANDATE_STATUS_REVOKED &&
+					e.GetMandate().GetMandate().GetConnectorMandateId() == "paypal:8kk8451t"
+			}},
+		{"other", `{"id":"WH-7","event_type":"BILLING.SUBSCRIPTION.CREATED","resource":{"id":"I-1"}}`,
+			func(e *v1.Event) bool { return e.GetKind() == v1.EventKind_EVENT_KIND_OTHER && e.GetPayload() == nil }},
+	}
+	for _, c := range cases {
+		out := verify(t, s.sign(t, []byte(c.body), now), s.creds(), now)
+		evs := out.GetVerified().GetEvents()
+		if len(evs) != 1 || !evs[0].GetVerified() || !c.check(evs[0]) {
+			t.Errorf("%s: %v", c.name, out)
+		}
+	}
+	if out := verify(t, s.sign(t, []byte(`[1,2]`), now), s.creds(), now); out.GetRejection().GetReason() != pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY {
+		t.Errorf("a signed non-object body: %v", out)
+	}
+}
