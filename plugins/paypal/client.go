@@ -3,6 +3,7 @@ package paypal
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -122,13 +123,16 @@ func post(c *pdk.Context, path, op, id string, body []byte) (*pluginv1.HttpReque
 	return r.Build(), nil
 }
 
-// pathID refuses ids that would change the URL's path or query.
+// pathID accepts only what PayPal ids are made of ([A-Za-z0-9_-], at most
+// 64), so an id can never change the URL's path or query.
 func pathID(field, id string) (string, error) {
 	if id == "" {
 		return "", pdk.InvalidRequest(field, "is required")
 	}
-	if len(id) > 64 || strings.ContainsAny(id, "/?#%\\ ") || id == "." || id == ".." {
-		return "", pdk.InvalidRequest(field, "is not a PayPal id")
+	if len(id) > 64 || strings.IndexFunc(id, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+	}) >= 0 {
+		return "", pdk.InvalidRequest(field, "is not a PayPal id (letters, digits, - and _)")
 	}
 	return id, nil
 }
@@ -136,33 +140,22 @@ func pathID(field, id string) (string, error) {
 // exponents are PayPal's deviations from ISO-4217: HUF and TWD take no decimals.
 var exponents = money.Exponents{"HUF": 0, "TWD": 0}
 
-// supported reports a currency PayPal accepts.
-func supported(cur string) bool {
-	for _, c := range currencies {
-		if c == cur {
-			return true
-		}
-	}
-	return false
-}
-
 // amountValue renders minor units as PayPal's decimal string.
 func amountValue(field string, m *v1.Money) (string, error) {
 	if m == nil {
 		return "", pdk.InvalidRequest(field, "is required")
 	}
-	if !supported(m.GetCurrency()) {
+	if !slices.Contains(currencies, m.GetCurrency()) {
 		return "", pdk.InvalidRequest(field+".currency", "PayPal does not support "+strconv.Quote(m.GetCurrency()))
 	}
 	if m.GetMinorAmount() <= 0 {
 		return "", pdk.InvalidRequest(field+".minor_amount", "must be positive")
 	}
-	n, err := exponents.ToProcessor(m.GetMinorAmount(), m.GetCurrency())
+	v, err := exponents.Decimal(m.GetMinorAmount(), m.GetCurrency())
 	if err != nil {
 		return "", pdk.InvalidRequest(field+".minor_amount", "PayPal takes no decimals in "+m.GetCurrency())
 	}
-	e, _ := exponents.Exponent(m.GetCurrency())
-	return money.FormatDecimal(n, e), nil
+	return v, nil
 }
 
 // writeMoney writes {currency_code, value} under key k.
@@ -177,17 +170,9 @@ func readMoney(v *fastjson.Value, keys ...string) (*v1.Money, error) {
 		return nil, nil
 	}
 	cur, val := jsonr.Str(m, "currency_code"), jsonr.Str(m, "value")
-	e, err := exponents.Exponent(cur)
-	if err != nil {
-		return nil, pdk.InvalidResponse("PayPal amount has an unknown currency %q", cur)
-	}
-	n, err := money.ParseDecimalExp(val, e)
-	if err != nil {
-		return nil, pdk.InvalidResponse("PayPal amount %q %s: %v", val, cur, err)
-	}
-	minor, err := exponents.FromProcessor(n, cur)
+	minor, err := exponents.ParseDecimal(val, cur)
 	if err != nil || minor < 0 {
-		return nil, pdk.InvalidResponse("PayPal amount %q %s cannot be represented", val, cur)
+		return nil, pdk.InvalidResponse("PayPal amount %q %q cannot be read: %v", val, cur, err)
 	}
 	return &v1.Money{MinorAmount: minor, Currency: cur}, nil
 }

@@ -1,8 +1,6 @@
 package paypal
 
 import (
-	"bytes"
-	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +9,7 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/multipart"
 	"github.com/valyala/fastjson"
 )
 
@@ -82,45 +81,14 @@ func readDispute(v *fastjson.Value) (*v1.DisputeEvent, error) {
 	return d, nil
 }
 
-// multipart is a multipart/form-data body with a boundary from the call's
-// random bytes (deterministic for one call, absent from the parts).
-type multipart struct {
-	boundary string
-	buf      bytes.Buffer
-}
-
-func newMultipart(c *pdk.Context) *multipart {
-	return &multipart{boundary: "paypal-" + hex.EncodeToString(c.Random())}
-}
-
-func (m *multipart) file(field, name, mime string, content []byte) error {
-	if bytes.Contains(content, []byte(m.boundary)) {
-		return pdk.InvalidRequest("evidence.content", "contains the multipart boundary; retry the call")
-	}
-	if mime == "" {
-		mime = "application/octet-stream"
-	}
-	clean := strings.NewReplacer(`"`, "", "\r", "", "\n", "", `\`, "")
-	m.buf.WriteString("--" + m.boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + clean.Replace(name) +
-		"\"\r\nContent-Type: " + clean.Replace(mime) + "\r\n\r\n")
-	m.buf.Write(content)
-	m.buf.WriteString("\r\n")
-	return nil
-}
-
-func (m *multipart) bytes() []byte {
-	m.buf.WriteString("--" + m.boundary + "--\r\n")
-	return m.buf.Bytes()
-}
-
 // postMultipart is post with a multipart body.
-func postMultipart(c *pdk.Context, path, op, id string, m *multipart) (*pluginv1.HttpRequest, error) {
+func postMultipart(c *pdk.Context, path, op, id string, m *multipart.Body) (*pluginv1.HttpRequest, error) {
 	req, err := post(c, path, op, id, nil)
 	if err != nil {
 		return nil, err
 	}
-	req.Headers = append(req.Headers, &v1.HttpHeader{Name: "Content-Type", Value: "multipart/form-data; boundary=" + m.boundary})
-	req.Body = m.bytes()
+	req.Headers = append(req.Headers, &v1.HttpHeader{Name: "Content-Type", Value: m.ContentType()})
+	req.Body = m.Bytes()
 	return req, nil
 }
 
@@ -129,7 +97,7 @@ func buildDisputeAccept(c *pdk.Context, r *v1.DisputeServiceAcceptRequest) (*plu
 	if err != nil {
 		return nil, err
 	}
-	return postMultipart(c, p+"/accept-claim", "accept", r.GetMerchantRequestId(), newMultipart(c))
+	return postMultipart(c, p+"/accept-claim", "accept", r.GetMerchantRequestId(), multipart.New(c.Random()))
 }
 
 func parseDisputeAccept(c *pdk.Context, r *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
@@ -165,22 +133,23 @@ func buildSubmitEvidence(c *pdk.Context, r *v1.DisputeServiceSubmitEvidenceReque
 	if len(r.GetEvidence()) > maxEvidenceFiles {
 		return nil, pdk.InvalidRequest("evidence", "PayPal takes at most 10 files per submission")
 	}
-	m := newMultipart(c)
+	m := multipart.New(c.Random())
 	for i, e := range r.GetEvidence() {
+		field := "evidence[" + strconv.Itoa(i) + "]"
 		name := e.GetFileName()
 		if name == "" {
 			name = strings.ToLower(strings.TrimPrefix(e.GetType().String(), "EVIDENCE_TYPE_")) + ".txt"
 		}
 		switch {
 		case len(e.GetContent()) > 0:
-			err = m.file("evidence-file", name, e.GetMimeType(), e.GetContent())
+			err = m.File("evidence-file", name, e.GetMimeType(), e.GetContent())
 		case e.GetText() != "":
-			err = m.file("evidence-file", name, "text/plain", []byte(e.GetText()))
+			err = m.File("evidence-file", name, "text/plain", []byte(e.GetText()))
 		default:
-			return nil, pdk.InvalidRequest("evidence["+strconv.Itoa(i)+"]", "needs content or text (PayPal has no uploaded file ids)")
+			return nil, pdk.InvalidRequest(field, "needs content or text (PayPal has no uploaded file ids)")
 		}
 		if err != nil {
-			return nil, err
+			return nil, pdk.InvalidRequest(field, err.Error())
 		}
 	}
 	return postMultipart(c, p+"/provide-evidence", "evidence", r.GetMerchantRequestId(), m)
