@@ -11,9 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,10 +19,8 @@ import (
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/gen/connectorhost/v1/connectorhostv1connect"
-	"github.com/connectorhost/connector-host/host/app"
-	"github.com/connectorhost/connector-host/host/config"
+	"github.com/connectorhost/connector-host/internal/hosttest"
 	"github.com/connectorhost/connector-host/internal/specfake"
-	"github.com/connectorhost/connector-host/internal/wasmbuild"
 )
 
 type hostEnv struct {
@@ -41,42 +36,8 @@ type hostEnv struct {
 
 func startHost(t *testing.T) *hostEnv {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the .wasm and starts a host: skipped with -short")
-	}
 	fake := newFakePayPal(t) // skips when ../shared/oracles is absent
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("go command not found: cannot build the .wasm")
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "paypal.wasm"), wasmbuild.Read(t, "./plugins/paypal/wasm", "paypal"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.Listen = "127.0.0.1:0"
-	cfg.PluginsDir = dir
-	cfg.CacheDir = t.TempDir()
-	cfg.Plugins.CallTimeout = 10 * time.Second
-	cfg.Connectors["paypal"] = config.Connector{BaseURL: fake.URL()}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	h, err := app.New(ctx, cfg, app.Options{})
-	if err != nil {
-		cancel()
-		t.Fatalf("start the host: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- h.Serve(ctx, 5*time.Second) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("host shutdown: %v", err)
-		}
-	})
-	if err := h.Registry().WaitLoaded(ctx); err != nil {
-		t.Fatalf("load the plugin: %v", err)
-	}
-	base, c := "http://"+h.Addr(), http.DefaultClient
+	base, c := hosttest.Start(t, "paypal", fake.URL()), http.DefaultClient
 	return &hostEnv{
 		fake:      fake,
 		payments:  connectorhostv1connect.NewPaymentServiceClient(c, base),

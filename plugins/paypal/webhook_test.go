@@ -22,11 +22,16 @@ import (
 	"github.com/connectorhost/connector-host/plugins/paypal"
 )
 
-// webhookSigner signs webhooks as PayPal does (SHA256withRSA over
-// transmission_id|transmission_time|webhook_id|crc32(body), per PayPal's
-// "Verify webhook signature" documentation and its SDKs' WebhookEvent
-// validation), with a key generated for the test and a certificate issued
-// by a generated root (PayPal publishes no test vectors with a private key).
+// webhookSigner signs webhooks as PayPal does: SHA256withRSA over
+// transmission_id|transmission_time|webhook_id|crc32(body) (PayPal developer
+// docs, "Webhooks > Verify signatures"; PayPal-Java-SDK
+// com.paypal.api.payments.Event.validateReceivedEvent and
+// SSLUtil.crc32/validateData). There is no official vector usable offline:
+// the SDKs' samples download the certificate from PayPal at test time (and
+// PayPal-PHP-SDK sample/notifications/ValidateWebhookEvent.php calls the
+// verify-webhook-signature API instead, as PHP cannot check the chain), and
+// those certificates have expired. So the key and the certificate chain are
+// generated here.
 type webhookSigner struct {
 	key       *rsa.PrivateKey
 	certPEM   string // leaf then root
