@@ -2,6 +2,7 @@ package paypal
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -482,24 +483,13 @@ func (o *order) readPayments(u *fastjson.Value) error {
 		return nil
 	}
 	auths, caps, refs := jsonr.Array(u, "payments", "authorizations"), jsonr.Array(u, "payments", "captures"), jsonr.Array(u, "payments", "refunds")
-	var captured, refunded int64
-	for _, c := range caps {
-		if st := jsonr.Str(c, "status"); st == "COMPLETED" || st == "PARTIALLY_REFUNDED" || st == "REFUNDED" {
-			m, err := readMoney(c, "amount")
-			if err != nil {
-				return err
-			}
-			captured += m.GetMinorAmount()
-		}
+	captured, err := total(caps, "COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED")
+	if err != nil {
+		return err
 	}
-	for _, r := range refs {
-		if jsonr.Str(r, "status") == "COMPLETED" {
-			m, err := readMoney(r, "amount")
-			if err != nil {
-				return err
-			}
-			refunded += m.GetMinorAmount()
-		}
+	refunded, err := total(refs, "COMPLETED")
+	if err != nil {
+		return err
 	}
 	cur := o.amount.GetCurrency()
 	if len(caps) > 0 {
@@ -530,6 +520,26 @@ func (o *order) readPayments(u *fastjson.Value) error {
 		o.refunded = &v1.Money{MinorAmount: refunded, Currency: cur}
 	}
 	return nil
+}
+
+// total sums the amounts of the payments in one of statuses, refusing an
+// answer whose sum would overflow.
+func total(payments []*fastjson.Value, statuses ...string) (int64, error) {
+	var sum int64
+	for _, p := range payments {
+		if !slices.Contains(statuses, jsonr.Str(p, "status")) {
+			continue
+		}
+		m, err := readMoney(p, "amount")
+		if err != nil {
+			return 0, err
+		}
+		if sum+m.GetMinorAmount() < sum {
+			return 0, pdk.InvalidResponse("PayPal's payment amounts overflow")
+		}
+		sum += m.GetMinorAmount()
+	}
+	return sum, nil
 }
 
 // linkOf returns the href of the first link with one of rels.

@@ -76,7 +76,7 @@ func parseCapture(c *pdk.Context, r *v1.PaymentServiceCaptureRequest, res *pdk.R
 	}
 	out.ConnectorCaptureId, out.CapturedAmount = jsonr.Str(v, "id"), m
 	out.Status = captureStatuses.Get(jsonr.Str(v, "status"))
-	if out.Status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED && r.GetPaymentAmount().GetMinorAmount() > m.GetMinorAmount() {
+	if out.Status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED && !r.GetFinalCapture() && r.GetPaymentAmount().GetMinorAmount() > m.GetMinorAmount() {
 		out.Status = v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED
 	}
 	out.Error = processorError(v, out.Status)
