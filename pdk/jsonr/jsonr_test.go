@@ -1,6 +1,7 @@
 package jsonr
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -8,40 +9,95 @@ import (
 	"github.com/connectorhost/connector-host/pdk"
 )
 
-func TestObjectRefusesWhatIsNotOneObject(t *testing.T) {
-	cases := map[string]*pdk.Response{
-		"empty":     {Status: 200, Body: []byte("  ")},
-		"truncated": {Status: 200, Body: []byte(`{"id":"x"}`), Truncated: true},
-		"html":      {Status: 502, Body: []byte("<html>bad gateway</html>")},
-		"array":     {Status: 200, Body: []byte(`[1,2]`)},
-		"broken":    {Status: 200, Body: []byte(`{"id":`)},
-		"deep":      {Status: 200, Body: []byte(`{"a":` + strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1) + `}`)},
+func kindOf(t *testing.T, err error) pluginv1.ErrorKind {
+	t.Helper()
+	var e *pdk.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("want a *pdk.Error, got %v", err)
 	}
-	for name, res := range cases {
-		_, err := Object(res, "Acme")
-		e, ok := err.(*pdk.Error)
-		if !ok || e.Kind != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE {
-			t.Errorf("%s: got %v, want an INVALID_RESPONSE error", name, err)
-			continue
-		}
-		if !strings.Contains(e.Message, "Acme") {
-			t.Errorf("%s: message %q does not name the processor", name, e.Message)
-		}
+	return e.Kind
+}
+
+func TestObjectRefusesWhatIsNotAnObject(t *testing.T) {
+	for name, res := range map[string]*pdk.Response{
+		"empty":     {Status: 200, Body: nil},
+		"html":      {Status: 200, Body: []byte("<html>oops</html>")},
+		"array":     {Status: 200, Body: []byte(`[1,2]`)},
+		"truncated": {Status: 200, Body: []byte(`{"id":"pay_1"`)},
+		"cut":       {Status: 200, Body: []byte(`{"id":"pay_1"}`), Truncated: true},
+		"deep":      {Status: 200, Body: []byte(`{"a":` + strings.Repeat("[", 100000))},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Object(res, "Acme")
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if k := kindOf(t, err); k != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE {
+				t.Fatalf("kind = %v", k)
+			}
+			if !strings.Contains(err.Error(), "Acme") {
+				t.Errorf("message %q does not name the processor", err)
+			}
+		})
 	}
 }
 
-func TestObjectAndAccessors(t *testing.T) {
-	v, err := Object(&pdk.Response{Status: 200, Body: []byte(`{"id":"A1","n":3,"deep":{"s":"[{\"x"},"list":[{"k":"v"}]}`)}, "Acme")
+func TestAccessors(t *testing.T) {
+	v, err := Object(&pdk.Response{Status: 200, Body: []byte(`{"s":"x","n":1200,"f":1.5,"q":"12","b":true,"a":["p",1,"q"],"o":{"s":"y"},"z":null}`)}, "Acme")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if Str(v, "id") != "A1" || Str(v, "n") != "" || Str(v, "missing") != "" || Str(v, "deep", "s") != `[{"x` {
-		t.Errorf("Str read the wrong values")
+	if Str(v, "s") != "x" || Str(v, "o", "s") != "y" || Str(v, "n") != "" || Str(v, "missing", "x") != "" || Str(nil, "s") != "" {
+		t.Error("Str")
 	}
-	if a := Array(v, "list"); len(a) != 1 || Str(a[0], "k") != "v" {
-		t.Errorf("Array(list) = %v", a)
+	if n, ok, err := Int(v, "n"); n != 1200 || !ok || err != nil {
+		t.Errorf("Int(n) = %d %v %v", n, ok, err)
 	}
-	if Array(v, "id") != nil || Obj(v, "id") != nil || Obj(v, "deep") == nil {
-		t.Errorf("Array/Obj accept mistyped members")
+	if _, ok, err := Int(v, "z"); ok || err != nil {
+		t.Errorf("Int(null) = %v %v", ok, err)
+	}
+	if _, ok, err := Int(v, "absent"); ok || err != nil {
+		t.Errorf("Int(absent) = %v %v", ok, err)
+	}
+	for _, k := range []string{"f", "q", "o"} {
+		if _, _, err := Int(v, k); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("Int(%s) err = %v, want one naming the member", k, err)
+		}
+	}
+	if b, ok := Bool(v, "b"); !b || !ok {
+		t.Error("Bool(b)")
+	}
+	if _, ok := Bool(v, "s"); ok {
+		t.Error("Bool(s) must not be ok")
+	}
+	if got := strings.Join(Strings(v, "a"), ","); got != "p,q" {
+		t.Errorf("Strings = %q", got)
+	}
+	if Array(v, "s") != nil {
+		t.Error("Array of a string must be nil")
+	}
+	if TryObject([]byte("<html>")) != nil || TryObject([]byte(`{"a":1}`)) == nil {
+		t.Error("TryObject")
+	}
+	l, _ := Object(&pdk.Response{Status: 200, Body: []byte(`{"l":[{"k":1},2,{"k":3}],"z":null,"o":{}}`)}, "Acme")
+	if got := Objects(l, "l"); len(got) != 2 || Objects(l, "z") != nil || Objects(nil, "l") != nil {
+		t.Errorf("Objects = %v", got)
+	}
+	if !Has(l, "o") || Has(l, "z") || Has(l, "missing") || Has(nil, "o") {
+		t.Error("Has")
+	}
+}
+
+func TestArrayOf(t *testing.T) {
+	a, err := ArrayOf(&pdk.Response{Status: 200, Body: []byte(` [{"id":"a"},{"id":"b"}]`)}, "Acme", 1024)
+	if err != nil || len(a) != 2 || Str(a[1], "id") != "b" {
+		t.Fatalf("ArrayOf = %v, %v", a, err)
+	}
+	for _, body := range []string{"", `{"id":"a"}`, `[{"id":`, "<html>", "[" + strings.Repeat("0,", 600) + "0]"} {
+		if _, err := ArrayOf(&pdk.Response{Status: 200, Body: []byte(body)}, "Acme", 1024); err == nil {
+			t.Errorf("ArrayOf(%q) must fail", body)
+		} else if k := kindOf(t, err); k != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE {
+			t.Errorf("ArrayOf(%q) kind = %v", body, k)
+		}
 	}
 }

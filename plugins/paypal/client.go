@@ -11,15 +11,18 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/abi"
+	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 	"github.com/connectorhost/connector-host/pdk/money"
-	"github.com/connectorhost/connector-host/pdk/sig"
 	"github.com/valyala/fastjson"
 )
 
 // who names PayPal in error messages.
 const who = "PayPal"
+
+// maxRequestID is the longest PayPal-Request-Id Orders v2 takes.
+const maxRequestID = 108
 
 // tokenMargin is how many seconds before its expiry a token is renewed.
 const tokenMargin = 60
@@ -54,8 +57,8 @@ func parseToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessT
 		return nil, err
 	}
 	tok := jsonr.Str(v, "access_token")
-	exp := v.Get("expires_in")
-	if tok == "" || exp == nil || exp.Type() != fastjson.TypeNumber || exp.GetInt64() <= 0 {
+	exp, ok, err := jsonr.Int(v, "expires_in")
+	if tok == "" || !ok || err != nil || exp <= 0 {
 		return nil, pdk.InvalidResponse("PayPal's token answer has no access_token or expires_in")
 	}
 	typ := jsonr.Str(v, "token_type")
@@ -63,7 +66,7 @@ func parseToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessT
 		typ = "Bearer"
 	}
 	return &v1.MerchantAuthenticationServiceCreateAccessTokenResponse{
-		AccessToken: &v1.AccessToken{Token: tok, TokenType: typ, ExpiresAtUnix: c.Now().Unix() + exp.GetInt64()},
+		AccessToken: &v1.AccessToken{Token: tok, TokenType: typ, ExpiresAtUnix: c.Now().Unix() + exp},
 	}, nil
 }
 
@@ -112,10 +115,7 @@ func post(c *pdk.Context, path, op, id string, body []byte) (*pluginv1.HttpReque
 	if id == "" {
 		id = hex.EncodeToString(c.Random())
 	}
-	key := op + ":" + id
-	if len(key) > abi.IdempotencyKeyMaxLen || len(key) > 108 {
-		key = op + ":" + sig.SHA256Hex([]byte(id))
-	}
+	key := idemkey.Derive(op, id, min(abi.IdempotencyKeyMaxLen, maxRequestID))
 	r.Header("Prefer", "return=representation").IdempotencyKey(idempotencyHeader, key)
 	if body != nil {
 		r.Body("application/json", body)
@@ -185,13 +185,9 @@ type apiError struct {
 
 func readAPIError(body []byte) apiError {
 	var e apiError
-	var p fastjson.Parser
-	v, err := p.ParseBytes(body)
-	if err != nil || v.Type() != fastjson.TypeObject {
-		return e
-	}
+	v := jsonr.TryObject(body)
 	e.name, e.message, e.debugID = jsonr.Str(v, "name"), jsonr.Str(v, "message"), jsonr.Str(v, "debug_id")
-	if d := jsonr.Array(v, "details"); len(d) > 0 {
+	if d := jsonr.Objects(v, "details"); len(d) > 0 {
 		e.issue, e.description = jsonr.Str(d[0], "issue"), jsonr.Str(d[0], "description")
 	}
 	if e.name == "" {
@@ -238,7 +234,7 @@ func httpError(res *pdk.Response) error {
 		!strings.HasSuffix(res.Request.GetUrl(), "/v1/oauth2/token") {
 		return needToken()
 	}
-	kind, code := pdk.KindForHTTPStatus(res.Status)
+	kind, code := pdk.StatusKind(res.Status)
 	if res.Status == 422 && e.issue == "DUPLICATE_INVOICE_ID" || e.issue == "DUPLICATE_REQUEST_ID" {
 		kind, code = pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
 	}

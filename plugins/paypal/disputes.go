@@ -68,7 +68,7 @@ func readDispute(v *fastjson.Value) (*v1.DisputeEvent, error) {
 	if d.Status == v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE && d.Stage == "INQUIRY" {
 		d.Status = v1.DisputeStatus_DISPUTE_STATUS_INQUIRY
 	}
-	if t := jsonr.Array(v, "disputed_transactions"); len(t) > 0 {
+	if t := jsonr.Objects(v, "disputed_transactions"); len(t) > 0 {
 		d.ConnectorTransactionId = jsonr.Str(t[0], "seller_transaction_id")
 	}
 	if due := jsonr.Str(v, "seller_response_due_date"); due != "" {

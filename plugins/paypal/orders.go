@@ -455,7 +455,7 @@ func orderOf(v *fastjson.Value) (o *order, err error) {
 		return nil, pdk.InvalidResponse("PayPal's order has no id")
 	}
 	var u *fastjson.Value
-	if pu := jsonr.Array(v, "purchase_units"); len(pu) > 0 {
+	if pu := jsonr.Objects(v, "purchase_units"); len(pu) > 0 {
 		u = pu[0]
 		o.customID = jsonr.Str(u, "custom_id")
 		if o.amount, err = readMoney(u, "amount"); err != nil {
@@ -482,7 +482,7 @@ func (o *order) readPayments(u *fastjson.Value) error {
 	if u == nil {
 		return nil
 	}
-	auths, caps, refs := jsonr.Array(u, "payments", "authorizations"), jsonr.Array(u, "payments", "captures"), jsonr.Array(u, "payments", "refunds")
+	auths, caps, refs := jsonr.Objects(u, "payments", "authorizations"), jsonr.Objects(u, "payments", "captures"), jsonr.Objects(u, "payments", "refunds")
 	captured, err := total(caps, "COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED")
 	if err != nil {
 		return err
@@ -545,7 +545,7 @@ func total(payments []*fastjson.Value, statuses ...string) (int64, error) {
 // linkOf returns the href of the first link with one of rels.
 func linkOf(v *fastjson.Value, rels ...string) string {
 	for _, rel := range rels {
-		for _, l := range jsonr.Array(v, "links") {
+		for _, l := range jsonr.Objects(v, "links") {
 			if jsonr.Str(l, "rel") == rel {
 				return jsonr.Str(l, "href")
 			}

@@ -16,7 +16,6 @@ import (
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/rsacert"
-	"github.com/valyala/fastjson"
 )
 
 // certHosts are the hosts PayPal publishes webhook signing certificates on.
@@ -114,9 +113,8 @@ func signingKey(pemText string, now time.Time) (*rsa.PublicKey, error) {
 
 // event normalizes a verified webhook event.
 func event(body []byte) (*v1.Event, error) {
-	var p fastjson.Parser
-	v, err := p.ParseBytes(body)
-	if err != nil || v.Type() != fastjson.TypeObject {
+	v := jsonr.TryObject(body)
+	if v == nil {
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the webhook body is not a JSON object")
 	}
 	typ, res := jsonr.Str(v, "event_type"), jsonr.Obj(v, "resource")
