@@ -8,7 +8,6 @@ package paypal_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -57,31 +56,7 @@ func (e *hostEnv) creds() map[string]string {
 
 func call[T any](t *testing.T, e *hostEnv, msg *T) *connect.Request[T] {
 	t.Helper()
-	auth, err := json.Marshal(e.creds())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := connect.NewRequest(msg)
-	r.Header().Set("x-connector", "paypal")
-	r.Header().Set("x-connector-auth", string(auth))
-	return r
-}
-
-// outcome is an RPC's result: rpc(client.M(ctx, r)).msg(t).
-type outcome[T any] struct {
-	res *connect.Response[T]
-	err error
-}
-
-func rpc[T any](res *connect.Response[T], err error) outcome[T] { return outcome[T]{res, err} }
-
-// msg fails t on an RPC error and returns the response message.
-func (o outcome[T]) msg(t *testing.T) *T {
-	t.Helper()
-	if o.err != nil {
-		t.Fatalf("RPC failed: %v", o.err)
-	}
-	return o.res.Msg
+	return hosttest.Request(t, "paypal", e.creds(), msg)
 }
 
 // wantOps checks the operations the fake received, in order.
@@ -126,7 +101,7 @@ func TestHostEndToEnd(t *testing.T) {
 	var manual *v1.PaymentServiceAuthorizeResponse
 	t.Run("token fetched first, then authorize (manual capture)", func(t *testing.T) {
 		f.Take()
-		manual = rpc(env.payments.Authorize(ctx, call(t, env, cardAuthorize("order_m1", v1.CaptureMethod_CAPTURE_METHOD_MANUAL)))).msg(t)
+		manual = hosttest.RPC(env.payments.Authorize(ctx, call(t, env, cardAuthorize("order_m1", v1.CaptureMethod_CAPTURE_METHOD_MANUAL)))).Msg(t)
 		ex := wantOps(t, f, "oauth2.token", "orders.create")
 		if ex[1].Body["intent"] != "AUTHORIZE" {
 			t.Errorf("intent = %v", ex[1].Body["intent"])
@@ -138,9 +113,9 @@ func TestHostEndToEnd(t *testing.T) {
 	})
 	t.Run("capture with the returned state: no token, no read", func(t *testing.T) {
 		f.Take()
-		res := rpc(env.payments.Capture(ctx, call(t, env, &v1.PaymentServiceCaptureRequest{
+		res := hosttest.RPC(env.payments.Capture(ctx, call(t, env, &v1.PaymentServiceCaptureRequest{
 			ConnectorTransactionId: manual.GetConnectorTransactionId(), AmountToCapture: usd(400), MerchantCaptureId: "cap_1",
-			PaymentAmount: usd(1000), State: manual.GetState()}))).msg(t)
+			PaymentAmount: usd(1000), State: manual.GetState()}))).Msg(t)
 		wantOps(t, f, "authorizations.capture")
 		if res.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED || res.GetCapturedAmount().GetMinorAmount() != 400 || res.GetConnectorCaptureId() == "" {
 			t.Fatalf("capture = %v", res)
@@ -148,8 +123,8 @@ func TestHostEndToEnd(t *testing.T) {
 	})
 	t.Run("refund without state: token, read the order, refund; then refund get", func(t *testing.T) {
 		f.Take()
-		res := rpc(env.payments.Refund(ctx, call(t, env, &v1.PaymentServiceRefundRequest{
-			ConnectorTransactionId: manual.GetConnectorTransactionId(), MerchantRefundId: "refund_1", RefundAmount: usd(250), Reason: "Damaged"}))).msg(t)
+		res := hosttest.RPC(env.payments.Refund(ctx, call(t, env, &v1.PaymentServiceRefundRequest{
+			ConnectorTransactionId: manual.GetConnectorTransactionId(), MerchantRefundId: "refund_1", RefundAmount: usd(250), Reason: "Damaged"}))).Msg(t)
 		ex := wantOps(t, f, "oauth2.token", "orders.get", "captures.refund")
 		if ex[2].Header.Get("PayPal-Request-Id") != "refund:refund_1" {
 			t.Errorf("PayPal-Request-Id = %q", ex[2].Header.Get("PayPal-Request-Id"))
@@ -157,8 +132,8 @@ func TestHostEndToEnd(t *testing.T) {
 		if res.GetStatus() != v1.RefundStatus_REFUND_STATUS_SUCCEEDED || res.GetRefundAmount().GetMinorAmount() != 250 {
 			t.Fatalf("refund = %v", res)
 		}
-		got := rpc(env.refunds.Get(ctx, call(t, env, &v1.RefundServiceGetRequest{ConnectorRefundId: res.GetConnectorRefundId(),
-			RefundAmount: usd(250), State: res.GetState()}))).msg(t)
+		got := hosttest.RPC(env.refunds.Get(ctx, call(t, env, &v1.RefundServiceGetRequest{ConnectorRefundId: res.GetConnectorRefundId(),
+			RefundAmount: usd(250), State: res.GetState()}))).Msg(t)
 		wantOps(t, f, "refunds.get")
 		if got.GetStatus() != v1.RefundStatus_REFUND_STATUS_SUCCEEDED || got.GetMerchantRefundId() != "refund_1" {
 			t.Fatalf("refund get = %v", got)
@@ -166,18 +141,18 @@ func TestHostEndToEnd(t *testing.T) {
 	})
 	t.Run("refund with a stale state (no capture id yet): the order is read again", func(t *testing.T) {
 		f.Take()
-		res := rpc(env.payments.Refund(ctx, call(t, env, &v1.PaymentServiceRefundRequest{
-			ConnectorTransactionId: manual.GetConnectorTransactionId(), MerchantRefundId: "refund_2", RefundAmount: usd(100), State: manual.GetState()}))).msg(t)
+		res := hosttest.RPC(env.payments.Refund(ctx, call(t, env, &v1.PaymentServiceRefundRequest{
+			ConnectorTransactionId: manual.GetConnectorTransactionId(), MerchantRefundId: "refund_2", RefundAmount: usd(100), State: manual.GetState()}))).Msg(t)
 		wantOps(t, f, "orders.get", "captures.refund")
 		if res.GetStatus() != v1.RefundStatus_REFUND_STATUS_SUCCEEDED || res.GetState().GetValues()["paypal.capture_id"] == "" {
 			t.Fatalf("refund = %v", res)
 		}
 	})
 	t.Run("void a second authorization", func(t *testing.T) {
-		auth := rpc(env.payments.Authorize(ctx, call(t, env, cardAuthorize("order_m2", v1.CaptureMethod_CAPTURE_METHOD_MANUAL)))).msg(t)
+		auth := hosttest.RPC(env.payments.Authorize(ctx, call(t, env, cardAuthorize("order_m2", v1.CaptureMethod_CAPTURE_METHOD_MANUAL)))).Msg(t)
 		f.Take()
-		res := rpc(env.payments.Void(ctx, call(t, env, &v1.PaymentServiceVoidRequest{ConnectorTransactionId: auth.GetConnectorTransactionId(),
-			MerchantVoidId: "void_1", State: auth.GetState()}))).msg(t)
+		res := hosttest.RPC(env.payments.Void(ctx, call(t, env, &v1.PaymentServiceVoidRequest{ConnectorTransactionId: auth.GetConnectorTransactionId(),
+			MerchantVoidId: "void_1", State: auth.GetState()}))).Msg(t)
 		wantOps(t, f, "authorizations.void")
 		if res.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_VOIDED {
 			t.Fatalf("void = %v", res)
@@ -185,8 +160,8 @@ func TestHostEndToEnd(t *testing.T) {
 	})
 	t.Run("get", func(t *testing.T) {
 		f.Take()
-		res := rpc(env.payments.Get(ctx, call(t, env, &v1.PaymentServiceGetRequest{ConnectorTransactionId: manual.GetConnectorTransactionId(),
-			State: manual.GetState()}))).msg(t)
+		res := hosttest.RPC(env.payments.Get(ctx, call(t, env, &v1.PaymentServiceGetRequest{ConnectorTransactionId: manual.GetConnectorTransactionId(),
+			State: manual.GetState()}))).Msg(t)
 		wantOps(t, f, "orders.get")
 		if res.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED || res.GetCapturedAmount().GetMinorAmount() != 400 ||
 			res.GetAmount().GetMinorAmount() != 1000 {
@@ -196,7 +171,7 @@ func TestHostEndToEnd(t *testing.T) {
 	t.Run("an expired token in the state is renewed", func(t *testing.T) {
 		st := &v1.ConnectorState{AccessToken: &v1.AccessToken{Token: "A21AAstale", ExpiresAtUnix: time.Now().Add(-time.Minute).Unix()}}
 		f.Take()
-		res := rpc(env.payments.Get(ctx, call(t, env, &v1.PaymentServiceGetRequest{ConnectorTransactionId: manual.GetConnectorTransactionId(), State: st}))).msg(t)
+		res := hosttest.RPC(env.payments.Get(ctx, call(t, env, &v1.PaymentServiceGetRequest{ConnectorTransactionId: manual.GetConnectorTransactionId(), State: st}))).Msg(t)
 		wantOps(t, f, "oauth2.token", "orders.get")
 		if tok := res.GetState().GetAccessToken().GetToken(); tok == "" || tok == "A21AAstale" {
 			t.Fatalf("state token = %q", tok)
@@ -209,13 +184,13 @@ func TestHostEndToEnd(t *testing.T) {
 			f.Answer("orders.get", nil)
 			return 401, map[string]any{"error": "invalid_token", "error_description": "Token signature verification failed"}
 		})
-		rpc(env.payments.Get(ctx, call(t, env, &v1.PaymentServiceGetRequest{ConnectorTransactionId: manual.GetConnectorTransactionId(), State: st}))).msg(t)
+		hosttest.RPC(env.payments.Get(ctx, call(t, env, &v1.PaymentServiceGetRequest{ConnectorTransactionId: manual.GetConnectorTransactionId(), State: st}))).Msg(t)
 		wantOps(t, f, "orders.get", "oauth2.token", "orders.get")
 	})
 	t.Run("composite authorize fetches the token through the host", func(t *testing.T) {
 		f.Take()
-		res := rpc(env.composite.CompositeAuthorize(ctx, call(t, env, &v1.CompositePaymentServiceCompositeAuthorizeRequest{
-			Authorize: cardAuthorize("order_c1", v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC)}))).msg(t)
+		res := hosttest.RPC(env.composite.CompositeAuthorize(ctx, call(t, env, &v1.CompositePaymentServiceCompositeAuthorizeRequest{
+			Authorize: cardAuthorize("order_c1", v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC)}))).Msg(t)
 		wantOps(t, f, "oauth2.token", "orders.create")
 		if res.GetAccessToken().GetToken() == "" || res.GetAuthorize().GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
 			t.Fatalf("composite = %v", res)
@@ -225,15 +200,15 @@ func TestHostEndToEnd(t *testing.T) {
 		req := cardAuthorize("order_w1", v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC)
 		req.PaymentMethod = &v1.PaymentMethod{Method: &v1.PaymentMethod_Wallet{Wallet: &v1.Wallet{Wallet: &v1.Wallet_Paypal{Paypal: &v1.PayPalWallet{Email: "buyer@example.com"}}}}}
 		req.SetupFutureUsage = v1.FutureUsage_FUTURE_USAGE_OFF_SESSION
-		res := rpc(env.payments.Authorize(ctx, call(t, env, req))).msg(t)
+		res := hosttest.RPC(env.payments.Authorize(ctx, call(t, env, req))).Msg(t)
 		url := res.GetNextAction().GetRedirect().GetUrl()
 		if res.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING || !strings.Contains(url, res.GetConnectorTransactionId()) {
 			t.Fatalf("authorize = %v", res)
 		}
 		f.Take()
-		done := rpc(env.payments.VerifyRedirectResponse(ctx, call(t, env, &v1.PaymentServiceVerifyRedirectResponseRequest{
+		done := hosttest.RPC(env.payments.VerifyRedirectResponse(ctx, call(t, env, &v1.PaymentServiceVerifyRedirectResponseRequest{
 			ConnectorTransactionId: res.GetConnectorTransactionId(), Params: map[string]string{"token": res.GetConnectorTransactionId(), "PayerID": "FSMVU44LF3YUS"},
-			Amount: usd(1000), State: res.GetState()}))).msg(t)
+			Amount: usd(1000), State: res.GetState()}))).Msg(t)
 		wantOps(t, f, "orders.capture")
 		if done.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || done.GetAmount().GetMinorAmount() != 1000 {
 			t.Fatalf("verify redirect = %v", done)
@@ -241,8 +216,8 @@ func TestHostEndToEnd(t *testing.T) {
 	})
 	t.Run("create order, then authorize it after approval", func(t *testing.T) {
 		f.Take()
-		o := rpc(env.payments.CreateOrder(ctx, call(t, env, &v1.PaymentServiceCreateOrderRequest{MerchantOrderId: "order_o1", Amount: usd(1000),
-			ReturnUrl: "https://merchant.example/return"}))).msg(t)
+		o := hosttest.RPC(env.payments.CreateOrder(ctx, call(t, env, &v1.PaymentServiceCreateOrderRequest{MerchantOrderId: "order_o1", Amount: usd(1000),
+			ReturnUrl: "https://merchant.example/return"}))).Msg(t)
 		wantOps(t, f, "oauth2.token", "orders.create")
 		if o.GetConnectorOrderId() == "" || o.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_STARTED {
 			t.Fatalf("create order = %v", o)
@@ -250,7 +225,7 @@ func TestHostEndToEnd(t *testing.T) {
 		req := cardAuthorize("order_o1", v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC)
 		req.ConnectorOrderId, req.State = o.GetConnectorOrderId(), o.GetState()
 		req.PaymentMethod = &v1.PaymentMethod{Method: &v1.PaymentMethod_Wallet{Wallet: &v1.Wallet{Wallet: &v1.Wallet_Paypal{Paypal: &v1.PayPalWallet{}}}}}
-		res := rpc(env.payments.Authorize(ctx, call(t, env, req))).msg(t)
+		res := hosttest.RPC(env.payments.Authorize(ctx, call(t, env, req))).Msg(t)
 		wantOps(t, f, "orders.capture")
 		if res.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
 			t.Fatalf("authorize order = %v", res)
@@ -264,7 +239,7 @@ func TestHostEndToEnd(t *testing.T) {
 			req.Amount = &v1.Money{MinorAmount: 1000, Currency: "EUR"}
 			req.PaymentMethod = &v1.PaymentMethod{Method: &v1.PaymentMethod_BankRedirect{BankRedirect: &v1.BankRedirect{Kind: k, Country: "NL"}}}
 			req.State = manual.GetState()
-			res := rpc(env.payments.Authorize(ctx, call(t, env, req))).msg(t)
+			res := hosttest.RPC(env.payments.Authorize(ctx, call(t, env, req))).Msg(t)
 			if res.GetNextAction().GetRedirect().GetUrl() == "" {
 				t.Errorf("%v: no redirect in %v", k, res)
 			}
@@ -276,7 +251,7 @@ func TestHostEndToEnd(t *testing.T) {
 			req.PaymentMethod = &v1.PaymentMethod{Method: &v1.PaymentMethod_Token{Token: &v1.ProcessorToken{Token: tok}}}
 			req.State = manual.GetState()
 			f.Take()
-			res := rpc(env.payments.Authorize(ctx, call(t, env, req))).msg(t)
+			res := hosttest.RPC(env.payments.Authorize(ctx, call(t, env, req))).Msg(t)
 			ex := wantOps(t, f, "orders.create")
 			src, id, found := strings.Cut(tok, ":")
 			if !found {
@@ -292,17 +267,17 @@ func TestHostEndToEnd(t *testing.T) {
 	})
 	t.Run("vaulted card: setup, merchant-initiated charge, revoke", func(t *testing.T) {
 		f.Take()
-		setup := rpc(env.payments.SetupRecurring(ctx, call(t, env, &v1.PaymentServiceSetupRecurringRequest{MerchantSetupId: "setup_1",
+		setup := hosttest.RPC(env.payments.SetupRecurring(ctx, call(t, env, &v1.PaymentServiceSetupRecurringRequest{MerchantSetupId: "setup_1",
 			PaymentMethod: testCard(), Amount: usd(0), State: manual.GetState(),
-			BillingAddress: &v1.Address{Line1: "2211 N First Street", City: "San Jose", PostalCode: "95131", Country: "US"}}))).msg(t)
+			BillingAddress: &v1.Address{Line1: "2211 N First Street", City: "San Jose", PostalCode: "95131", Country: "US"}}))).Msg(t)
 		wantOps(t, f, "payment-tokens.create")
 		m := setup.GetMandate()
 		if setup.GetStatus() != v1.MandateStatus_MANDATE_STATUS_ACTIVE || !strings.HasPrefix(m.GetConnectorMandateId(), "card:") {
 			t.Fatalf("setup = %v", setup)
 		}
 		m.NetworkTransactionId = "123456789012345"
-		charge := rpc(env.recurring.Charge(ctx, call(t, env, &v1.RecurringPaymentServiceChargeRequest{MerchantTransactionId: "mit_1",
-			Amount: usd(1500), Mandate: m, RecurringModel: "subscription", State: manual.GetState()}))).msg(t)
+		charge := hosttest.RPC(env.recurring.Charge(ctx, call(t, env, &v1.RecurringPaymentServiceChargeRequest{MerchantTransactionId: "mit_1",
+			Amount: usd(1500), Mandate: m, RecurringModel: "subscription", State: manual.GetState()}))).Msg(t)
 		ex := wantOps(t, f, "orders.create")
 		card, _ := ex[0].Body["payment_source"].(map[string]any)["card"].(map[string]any)
 		if card["vault_id"] != strings.TrimPrefix(m.GetConnectorMandateId(), "card:") || card["stored_credential"] == nil {
@@ -311,7 +286,7 @@ func TestHostEndToEnd(t *testing.T) {
 		if charge.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || charge.GetAmount().GetMinorAmount() != 1500 {
 			t.Fatalf("charge = %v", charge)
 		}
-		rev := rpc(env.recurring.Revoke(ctx, call(t, env, &v1.RecurringPaymentServiceRevokeRequest{Mandate: m, MerchantRevokeId: "rev_1", State: manual.GetState()}))).msg(t)
+		rev := hosttest.RPC(env.recurring.Revoke(ctx, call(t, env, &v1.RecurringPaymentServiceRevokeRequest{Mandate: m, MerchantRevokeId: "rev_1", State: manual.GetState()}))).Msg(t)
 		wantOps(t, f, "payment-tokens.delete")
 		if rev.GetStatus() != v1.MandateStatus_MANDATE_STATUS_REVOKED {
 			t.Fatalf("revoke = %v", rev)
@@ -320,16 +295,16 @@ func TestHostEndToEnd(t *testing.T) {
 	t.Run("disputes: get, accept, submit evidence", func(t *testing.T) {
 		f.Take()
 		st := manual.GetState()
-		d := rpc(env.disputes.Get(ctx, call(t, env, &v1.DisputeServiceGetRequest{ConnectorDisputeId: "PP-D-27803", State: st}))).msg(t)
+		d := hosttest.RPC(env.disputes.Get(ctx, call(t, env, &v1.DisputeServiceGetRequest{ConnectorDisputeId: "PP-D-27803", State: st}))).Msg(t)
 		if d.GetStatus() != v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE || d.GetAmount().GetMinorAmount() != 1000 || d.GetEvidenceDueByUnix() == 0 {
 			t.Fatalf("dispute = %v", d)
 		}
-		a := rpc(env.disputes.Accept(ctx, call(t, env, &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "PP-D-27803", MerchantRequestId: "acc_1", State: st}))).msg(t)
-		e := rpc(env.disputes.SubmitEvidence(ctx, call(t, env, &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "PP-D-27804", State: st,
+		a := hosttest.RPC(env.disputes.Accept(ctx, call(t, env, &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "PP-D-27803", MerchantRequestId: "acc_1", State: st}))).Msg(t)
+		e := hosttest.RPC(env.disputes.SubmitEvidence(ctx, call(t, env, &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "PP-D-27804", State: st,
 			MerchantRequestId: "ev_1", Evidence: []*v1.EvidenceDocument{
 				{Type: v1.EvidenceType_EVIDENCE_TYPE_SHIPPING_DOCUMENTATION, Text: "Delivered on 2026-01-01"},
 				{Type: v1.EvidenceType_EVIDENCE_TYPE_RECEIPT, Content: []byte("%PDF-1.4 receipt"), FileName: "receipt.pdf", MimeType: "application/pdf"},
-			}}))).msg(t)
+			}}))).Msg(t)
 		ex := wantOps(t, f, "disputes.get", "disputes.accept-claim", "disputes.provide-evidence")
 		if a.GetStatus() != v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED || e.GetStatus() != v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW {
 			t.Fatalf("accept = %v, evidence = %v", a, e)
@@ -352,7 +327,7 @@ func TestHostEndToEnd(t *testing.T) {
 		body := []byte(`{"id":"WH-1","event_type":"PAYMENT.CAPTURE.COMPLETED","create_time":"2026-01-02T03:04:05Z","resource":{"id":"CAP1","status":"COMPLETED",` +
 			`"amount":{"currency_code":"USD","value":"10.00"},"supplementary_data":{"related_ids":{"order_id":"ORD1"}}}}`)
 		w := env.signer.sign(t, body, time.Now())
-		res := rpc(env.events.HandleEvent(ctx, call(t, env, &v1.EventServiceHandleEventRequest{Webhook: w}))).msg(t)
+		res := hosttest.RPC(env.events.HandleEvent(ctx, call(t, env, &v1.EventServiceHandleEventRequest{Webhook: w}))).Msg(t)
 		if len(res.GetEvents()) != 1 || !res.GetEvents()[0].GetVerified() || res.GetEvents()[0].GetPayment().GetConnectorTransactionId() != "ORD1" {
 			t.Fatalf("events = %v", res.GetEvents())
 		}
