@@ -26,6 +26,9 @@ import (
 	"github.com/connectorhost/connector-host/internal/specfake"
 )
 
+// threeDSCard is the card number the fake answers with a 3-D Secure challenge.
+const threeDSCard = "4000000000003220"
+
 const (
 	testClientID     = "AcmeE2EClientId_0001"
 	testClientSecret = "EAcme_e2e_client_secret_0001"
@@ -265,6 +268,12 @@ func (f *fakePayPal) createOrder(b map[string]any) (int, any) {
 		"links": []any{link("https://api-m.sandbox.paypal.com/v2/checkout/orders/"+id, "self", "GET")}}
 	f.orders[id] = o
 	src, _ := b["payment_source"].(map[string]any)
+	if card, ok := src["card"].(map[string]any); ok && card["number"] == threeDSCard {
+		// PayPal's 3-D Secure challenge: the payer authenticates first.
+		o["status"] = "PAYER_ACTION_REQUIRED"
+		o["links"] = append(o["links"].([]any), link("https://www.sandbox.paypal.com/webapps/helios?action=authenticate&token="+id, "payer-action", "GET"))
+		return 200, o
+	}
 	if card, ok := src["card"].(map[string]any); ok || src["paypal"] != nil && src["paypal"].(map[string]any)["vault_id"] != nil {
 		o["status"] = "COMPLETED"
 		f.pay(o, b["intent"] == "CAPTURE")

@@ -214,6 +214,27 @@ func TestHostEndToEnd(t *testing.T) {
 			t.Fatalf("verify redirect = %v", done)
 		}
 	})
+	t.Run("card with a 3-D Secure challenge: payer-action redirect, then capture", func(t *testing.T) {
+		req := cardAuthorize("order_3ds", v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC)
+		req.PaymentMethod.GetCard().Number = threeDSCard
+		req.State = manual.GetState()
+		f.Take()
+		res := hosttest.RPC(env.payments.Authorize(ctx, call(t, env, req))).Msg(t)
+		ex := wantOps(t, f, "orders.create")
+		ctx3ds, _ := ex[0].Body["payment_source"].(map[string]any)["card"].(map[string]any)["experience_context"].(map[string]any)
+		if ctx3ds["return_url"] != "https://merchant.example/return" {
+			t.Errorf("card experience_context = %v", ctx3ds)
+		}
+		if res.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING || !strings.Contains(res.GetNextAction().GetRedirect().GetUrl(), "authenticate") {
+			t.Fatalf("authorize = %v", res)
+		}
+		done := hosttest.RPC(env.payments.VerifyRedirectResponse(ctx, call(t, env, &v1.PaymentServiceVerifyRedirectResponseRequest{
+			ConnectorTransactionId: res.GetConnectorTransactionId(), Amount: usd(1000), State: res.GetState()}))).Msg(t)
+		wantOps(t, f, "orders.capture")
+		if done.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+			t.Fatalf("after 3-D Secure = %v", done)
+		}
+	})
 	t.Run("create order, then authorize it after approval", func(t *testing.T) {
 		f.Take()
 		o := hosttest.RPC(env.payments.CreateOrder(ctx, call(t, env, &v1.PaymentServiceCreateOrderRequest{MerchantOrderId: "order_o1", Amount: usd(1000),
