@@ -49,10 +49,7 @@ func buildToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessT
 
 // parseToken reads {access_token, token_type, expires_in}.
 func parseToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessTokenRequest, res *pdk.Response) (*v1.MerchantAuthenticationServiceCreateAccessTokenResponse, error) {
-	if err := httpError(res); err != nil {
-		return nil, err
-	}
-	v, err := jsonr.Object(res, who)
+	v, err := answer(res)
 	if err != nil {
 		return nil, err
 	}
@@ -178,49 +175,45 @@ func readMoney(v *fastjson.Value, keys ...string) (*v1.Money, error) {
 }
 
 // apiError is PayPal's error body: {name, message, debug_id, details[{issue,
-// description}]} for REST APIs, {error, error_description} for OAuth.
+// description}]} for REST APIs, {error, error_description} for OAuth. code
+// and text are the most specific code and message it gives.
 type apiError struct {
-	name, message, issue, description, debugID string
+	name, issue, code, text, debugID string
 }
 
 func readAPIError(body []byte) apiError {
-	var e apiError
 	v := jsonr.TryObject(body)
-	e.name, e.message, e.debugID = jsonr.Str(v, "name"), jsonr.Str(v, "message"), jsonr.Str(v, "debug_id")
-	if d := jsonr.Objects(v, "details"); len(d) > 0 {
-		e.issue, e.description = jsonr.Str(d[0], "issue"), jsonr.Str(d[0], "description")
-	}
+	e := apiError{name: jsonr.Str(v, "name"), text: jsonr.Str(v, "message"), debugID: jsonr.Str(v, "debug_id")}
 	if e.name == "" {
-		e.name, e.message = jsonr.Str(v, "error"), jsonr.Str(v, "error_description")
+		e.name, e.text = jsonr.Str(v, "error"), jsonr.Str(v, "error_description")
+	}
+	e.code = e.name
+	if d := jsonr.Objects(v, "details"); len(d) > 0 && jsonr.Str(d[0], "issue") != "" {
+		e.issue, e.code = jsonr.Str(d[0], "issue"), jsonr.Str(d[0], "issue")
+		if desc := jsonr.Str(d[0], "description"); desc != "" {
+			e.text = desc
+		}
 	}
 	return e
 }
 
-// code is the most specific code PayPal gave.
-func (e apiError) code() string {
-	if e.issue != "" {
-		return e.issue
-	}
-	return e.name
-}
-
-// text is the most specific message PayPal gave.
-func (e apiError) text() string {
-	if e.description != "" {
-		return e.description
-	}
-	return e.message
-}
-
 // paymentError is the three-layer error of a PayPal error body.
 func (e apiError) paymentError(status int, code v1.ErrorCode) *v1.PaymentError {
-	msg := e.text()
+	msg := e.text
 	if msg == "" {
 		msg = "HTTP " + strconv.Itoa(status)
 	}
 	return &v1.PaymentError{Code: code, Message: msg, Connector: &v1.ConnectorError{
-		Code: e.code(), Message: e.text(), HttpStatus: int32(status), Type: e.name, RequestId: e.debugID,
+		Code: e.code, Message: e.text, HttpStatus: int32(status), Type: e.name, RequestId: e.debugID,
 	}}
+}
+
+// answer reads a 2xx answer's JSON object; other statuses are typed errors.
+func answer(res *pdk.Response) (*fastjson.Value, error) {
+	if err := httpError(res); err != nil {
+		return nil, err
+	}
+	return jsonr.Object(res, who)
 }
 
 // httpError classifies a non-2xx answer into a typed error; nil for 2xx.
@@ -239,10 +232,10 @@ func httpError(res *pdk.Response) error {
 		kind, code = pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
 	}
 	text := "HTTP " + strconv.Itoa(res.Status)
-	if c := e.code(); c != "" {
+	if c := e.code; c != "" {
 		text += " " + c
 	}
-	if m := e.text(); m != "" {
+	if m := e.text; m != "" {
 		text += ": " + m
 	}
 	return &pdk.Error{Kind: kind, Message: text, Detail: e.paymentError(res.Status, code)}

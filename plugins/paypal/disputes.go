@@ -27,10 +27,7 @@ func buildDisputeGet(c *pdk.Context, r *v1.DisputeServiceGetRequest) (*pluginv1.
 }
 
 func parseDisputeGet(c *pdk.Context, r *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
-	if err := httpError(res); err != nil {
-		return nil, err
-	}
-	v, err := jsonr.Object(res, who)
+	v, err := answer(res)
 	if err != nil {
 		return nil, err
 	}
@@ -109,10 +106,7 @@ func parseDisputeAccept(c *pdk.Context, r *v1.DisputeServiceAcceptRequest, res *
 
 // subsequentAction checks the {links} answer of a dispute action.
 func subsequentAction(res *pdk.Response) error {
-	if err := httpError(res); err != nil {
-		return err
-	}
-	v, err := jsonr.Object(res, who)
+	v, err := answer(res)
 	if err != nil {
 		return err
 	}

@@ -438,10 +438,7 @@ func readOrder(res *pdk.Response, pay bool) (*order, error) {
 			return &order{status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, err: pe}, nil
 		}
 	}
-	if err := httpError(res); err != nil {
-		return nil, err
-	}
-	v, err := jsonr.Object(res, who)
+	v, err := answer(res)
 	if err != nil {
 		return nil, err
 	}

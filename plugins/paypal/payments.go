@@ -86,10 +86,7 @@ func parseCapture(c *pdk.Context, r *v1.PaymentServiceCaptureRequest, res *pdk.R
 
 // readPayment reads an authorization, capture or refund answer with its id and amount.
 func readPayment(res *pdk.Response, what string) (*fastjson.Value, *v1.Money, error) {
-	if err := httpError(res); err != nil {
-		return nil, nil, err
-	}
-	v, err := jsonr.Object(res, who)
+	v, err := answer(res)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -30,10 +30,7 @@ func buildSetupRecurring(c *pdk.Context, r *v1.PaymentServiceSetupRecurringReque
 }
 
 func parseSetupRecurring(c *pdk.Context, r *v1.PaymentServiceSetupRecurringRequest, res *pdk.Response) (*v1.PaymentServiceSetupRecurringResponse, error) {
-	if err := httpError(res); err != nil {
-		return nil, err
-	}
-	v, err := jsonr.Object(res, who)
+	v, err := answer(res)
 	if err != nil {
 		return nil, err
 	}
