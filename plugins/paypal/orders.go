@@ -420,6 +420,9 @@ type order struct {
 
 // state carries the ids capture, void and refund need.
 func (o *order) state() *v1.ConnectorState {
+	if o.id == "" {
+		return nil
+	}
 	vals := map[string]string{stateOrder: o.id}
 	if o.authorizationID != "" {
 		vals[stateAuthorization] = o.authorizationID

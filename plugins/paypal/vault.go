@@ -65,5 +65,5 @@ func parseRevoke(c *pdk.Context, r *v1.RecurringPaymentServiceRevokeRequest, res
 	if res.Status != 204 {
 		return nil, pdk.InvalidResponse("PayPal answered HTTP %d to a payment token deletion; 204 was expected", res.Status)
 	}
-	return &v1.RecurringPaymentServiceRevokeResponse{Status: v1.MandateStatus_MANDATE_STATUS_REVOKED}, nil
+	return &v1.RecurringPaymentServiceRevokeResponse{Status: v1.MandateStatus_MANDATE_STATUS_REVOKED, ConnectorMandateId: r.GetMandate().GetConnectorMandateId()}, nil
 }
