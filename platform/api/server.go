@@ -170,7 +170,9 @@ func (s *Server) routes() {
 
 	// Connectors and routing.
 	s.route("GET /connectors", "connectors:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
-		return list(r, func(c string, n int) ([]*payments.Connector, error) { return svc.ListConnectors(r.Context(), p.tenant, c, n) },
+		return list(r, func(c string, n int) ([]*payments.Connector, error) {
+			return svc.ListConnectors(r.Context(), p.tenant, c, n)
+		},
 			func(c *payments.Connector) string { return c.ID })
 	})
 	s.route("POST /connectors", "connectors:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {
@@ -376,7 +378,9 @@ func (s *Server) routes() {
 	// Outbound webhooks.
 	wh := s.opts.Webhooks
 	s.route("GET /webhooks", "webhooks:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
-		return list(r, func(c string, n int) ([]*webhooks.Endpoint, error) { return wh.ListEndpoints(r.Context(), p.tenant, c, n) },
+		return list(r, func(c string, n int) ([]*webhooks.Endpoint, error) {
+			return wh.ListEndpoints(r.Context(), p.tenant, c, n)
+		},
 			func(e *webhooks.Endpoint) string { return e.ID })
 	})
 	s.route("POST /webhooks", "webhooks:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {

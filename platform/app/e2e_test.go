@@ -181,7 +181,9 @@ func TestConcurrentCaptureAndRefund(t *testing.T) {
 		if statuses[200] != 1 || statuses[409] != 3 {
 			t.Fatalf("capture statuses %v, want one 200 and three 409", statuses)
 		}
-		statuses = race(5, func(int) int { return p.call("POST", "/refunds", map[string]any{"intent_id": id, "amount": 300}).status })
+		statuses = race(5, func(int) int {
+			return p.call("POST", "/refunds", map[string]any{"intent_id": id, "amount": 300}).status
+		})
 		if statuses[201] != 3 || statuses[409] != 2 {
 			t.Fatalf("refund statuses %v, want three 201 (900 of 1000) and two 409", statuses)
 		}
