@@ -240,6 +240,8 @@ type platform struct {
 	keys   string
 	proxy  *stripeProxy
 	client *http.Client
+	// delivered receives the event type of each webhook delivery recorded as succeeded.
+	delivered chan string
 }
 
 type platformOpts struct {
@@ -263,10 +265,16 @@ func startPlatform(t *testing.T, o platformOpts) *platform {
 		o.webhookMax = 5
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	delivered := make(chan string, 64)
 	a, err := app.New(ctx, app.Config{
 		Listen: "127.0.0.1:0", DatabaseURL: o.dbURL, EncryptionKeys: o.keys, PluginsDir: dir, PluginCacheDir: cache,
 		BaseURLs: map[string]string{"stripe": o.proxy.URL},
-		Webhooks: webhooks.DispatcherOptions{Poll: 50 * time.Millisecond, Backoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxAttempts: o.webhookMax},
+		Webhooks: webhooks.DispatcherOptions{Poll: 50 * time.Millisecond, Backoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxAttempts: o.webhookMax,
+			OnAttempt: func(_, typ, status string) {
+				if status == "succeeded" {
+					delivered <- typ
+				}
+			}},
 	})
 	if err != nil {
 		cancel()
@@ -275,7 +283,7 @@ func startPlatform(t *testing.T, o platformOpts) *platform {
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx) }()
 	var once sync.Once
-	p := &platform{t: t, app: a, url: "http://" + a.Addr() + api.Base, dbURL: o.dbURL, keys: o.keys, proxy: o.proxy, client: &http.Client{Timeout: 60 * time.Second}}
+	p := &platform{t: t, app: a, url: "http://" + a.Addr() + api.Base, dbURL: o.dbURL, keys: o.keys, proxy: o.proxy, client: &http.Client{Timeout: 60 * time.Second}, delivered: delivered}
 	p.stop = func() {
 		once.Do(func() {
 			cancel()
@@ -393,5 +401,23 @@ func (r *response) wantError(t *testing.T, status int, code, param string) {
 	t.Helper()
 	if r.status != status || r.str("error", "code") != code || r.str("error", "param") != param || r.str("error", "type") == "" || r.str("error", "message") == "" {
 		t.Fatalf("got %d %s, want %d code=%s param=%s", r.status, r.raw, status, code, param)
+	}
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// waitDelivered waits until a delivery of typ is recorded as succeeded.
+func (p *platform) waitDelivered(typ string) {
+	p.t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case got := <-p.delivered:
+			if got == typ {
+				return
+			}
+		case <-timeout:
+			p.t.Fatalf("no %s delivery recorded within 30 s", typ)
+		}
 	}
 }

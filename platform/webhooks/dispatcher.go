@@ -27,6 +27,9 @@ type DispatcherOptions struct {
 	// Client sends the POSTs (default: 10s timeout).
 	Client *http.Client
 	Logger *slog.Logger
+	// OnAttempt, when set, observes each recorded attempt: the delivery,
+	// its event type and its status afterwards (pending, succeeded, failed).
+	OnAttempt func(deliveryID, eventType, status string)
 }
 
 // Dispatcher delivers queued events.
@@ -107,31 +110,40 @@ func (d *Dispatcher) backoff(n int) time.Duration {
 func (d *Dispatcher) deliverOne(ctx context.Context) (bool, error) {
 	now := store.Now()
 	lease := now + d.opts.Lease.Milliseconds()
-	var id, endpointID, eventID string
+	var id, endpointID, eventID, eventType string
 	var attempts int
-	err := d.st.DB.SQL.QueryRowContext(ctx, `UPDATE webhook_deliveries SET locked_until = $1, updated_at = $2
+	// The claim and the record run to completion even when ctx ends, so a
+	// shutdown never strands a delivery under a lease.
+	dbctx := context.WithoutCancel(ctx)
+	err := d.st.DB.SQL.QueryRowContext(dbctx, `UPDATE webhook_deliveries SET locked_until = $1, updated_at = $2
 		WHERE id = (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $2 AND locked_until <= $2 ORDER BY next_attempt_at, id LIMIT 1)
 		AND status = 'pending' AND locked_until <= $2
-		RETURNING id, endpoint_id, event_id, attempts`, lease, now).Scan(&id, &endpointID, &eventID, &attempts)
+		RETURNING id, endpoint_id, event_id, event_type, attempts`, lease, now).Scan(&id, &endpointID, &eventID, &eventType, &attempts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("claim delivery: %w", err)
 	}
-	url, secret, err := d.st.endpointSecret(ctx, endpointID)
+	url, secret, err := d.st.endpointSecret(dbctx, endpointID)
 	if errors.Is(err, errEndpointGone) {
-		_, err = d.st.DB.SQL.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'canceled' WHERE id = $1`, id)
+		_, err = d.st.DB.SQL.ExecContext(dbctx, `UPDATE webhook_deliveries SET status = 'canceled' WHERE id = $1`, id)
 		return true, err
 	}
 	if err != nil {
 		return true, fmt.Errorf("delivery %s: endpoint secret: %w", id, err)
 	}
 	var payload string
-	if err := d.st.DB.SQL.QueryRowContext(ctx, `SELECT payload FROM events WHERE id = $1`, eventID).Scan(&payload); err != nil {
+	if err := d.st.DB.SQL.QueryRowContext(dbctx, `SELECT payload FROM events WHERE id = $1`, eventID).Scan(&payload); err != nil {
 		return true, fmt.Errorf("delivery %s: event: %w", id, err)
 	}
 	code, sendErr := d.send(ctx, url, secret, []byte(payload))
+	if ctx.Err() != nil {
+		// Shutting down mid-send: hand the delivery back now rather than
+		// leave it leased; the next run (here or on another instance) sends it.
+		_, err := d.st.DB.SQL.ExecContext(dbctx, `UPDATE webhook_deliveries SET locked_until = 0 WHERE id = $1 AND locked_until = $2`, id, lease)
+		return false, err
+	}
 	attempts++
 	errText := ""
 	if sendErr != nil {
@@ -147,15 +159,19 @@ func (d *Dispatcher) deliverOne(ctx context.Context) (bool, error) {
 			errText = fmt.Sprintf("endpoint answered HTTP %d", code)
 		}
 	}
-	return true, d.st.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_delivery_attempts (id, delivery_id, attempt, status_code, error, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+	err = d.st.DB.Tx(dbctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(dbctx, `INSERT INTO webhook_delivery_attempts (id, delivery_id, attempt, status_code, error, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 			store.NewID("wha"), id, attempts, code, errText, store.Now()); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, locked_until = 0, last_status_code = $4, last_error = $5, updated_at = $6
+		_, err := tx.ExecContext(dbctx, `UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, locked_until = 0, last_status_code = $4, last_error = $5, updated_at = $6
 			WHERE id = $7 AND locked_until = $8`, status, attempts, next, code, errText, store.Now(), id, lease)
 		return err
 	})
+	if err == nil && d.opts.OnAttempt != nil {
+		d.opts.OnAttempt(id, eventType, status)
+	}
+	return true, err
 }
 
 func (d *Dispatcher) send(ctx context.Context, url string, secret, body []byte) (int, error) {
