@@ -17,7 +17,7 @@ import (
 )
 
 // Resources a key's scopes name ("RESOURCE:read", "RESOURCE:write", or "*").
-var Resources = []string{"intents", "methods", "refunds", "connectors", "routing", "webhooks", "keys"}
+var Resources = []string{"intents", "methods", "refunds", "connectors", "routing", "webhooks", "keys", "disputes"}
 
 // Key is an API key; Secret is set only in the answer that creates it.
 type Key struct {

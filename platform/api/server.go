@@ -356,6 +356,41 @@ func (s *Server) routes() {
 		}, func(x *payments.Refund) string { return x.ID })
 	})
 
+	// Authorizations and charges (an authorization's id is its authorize transaction's id).
+	s.route("GET /authorizations/{id}", "intents:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
+		x, err := svc.GetAuthorization(r.Context(), p.tenant, r.PathValue("id"))
+		return http.StatusOK, x, err
+	})
+	s.route("POST /authorizations/{id}/capture", "intents:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {
+		var in struct {
+			AmountToCapture *int64 `json:"amount_to_capture"`
+		}
+		if err := decode(body, &in); err != nil {
+			return 0, nil, err
+		}
+		x, err := svc.CaptureAuthorization(r.Context(), p.tenant, r.PathValue("id"), in.AmountToCapture)
+		return http.StatusOK, x, err
+	})
+	s.route("POST /authorizations/{id}/void", "intents:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {
+		var in struct {
+			Reason string `json:"cancellation_reason"`
+		}
+		if err := decode(body, &in); err != nil {
+			return 0, nil, err
+		}
+		x, err := svc.VoidAuthorization(r.Context(), p.tenant, r.PathValue("id"), in.Reason)
+		return http.StatusOK, x, err
+	})
+	s.route("GET /charges/{id}", "intents:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
+		x, err := svc.GetCharge(r.Context(), p.tenant, r.PathValue("id"))
+		return http.StatusOK, x, err
+	})
+	s.route("GET /intents/{id}/charges", "intents:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
+		return list(r, func(c string, n int) ([]*payments.Charge, error) {
+			return svc.ListCharges(r.Context(), p.tenant, r.PathValue("id"), c, n)
+		}, func(x *payments.Charge) string { return x.ID })
+	})
+
 	// Refunds.
 	s.route("POST /refunds", "refunds:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {
 		var in payments.RefundInput
@@ -372,6 +407,50 @@ func (s *Server) routes() {
 	})
 	s.route("GET /refunds/{id}", "refunds:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
 		x, err := svc.GetRefund(r.Context(), p.tenant, r.PathValue("id"))
+		return http.StatusOK, x, err
+	})
+
+	// Disputes.
+	s.route("POST /disputes", "disputes:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {
+		var in payments.DisputeInput
+		if err := decode(body, &in); err != nil {
+			return 0, nil, err
+		}
+		x, err := svc.CreateDispute(r.Context(), p.tenant, in)
+		return http.StatusCreated, x, err
+	})
+	s.route("GET /disputes", "disputes:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
+		q := r.URL.Query()
+		return list(r, func(c string, n int) ([]*payments.Dispute, error) {
+			return svc.ListDisputes(r.Context(), p.tenant, q.Get("status"), q.Get("intent_id"), c, n)
+		}, func(x *payments.Dispute) string { return x.ID })
+	})
+	s.route("GET /disputes/{id}", "disputes:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
+		x, err := svc.GetDispute(r.Context(), p.tenant, r.PathValue("id"))
+		return http.StatusOK, x, err
+	})
+	s.route("GET /disputes/{id}/evidence", "disputes:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
+		return list(r, func(c string, n int) ([]*payments.DisputeRecord, error) {
+			return svc.DisputeHistory(r.Context(), p.tenant, r.PathValue("id"), "evidence", c, n)
+		}, func(x *payments.DisputeRecord) string { return x.ID })
+	})
+	s.route("GET /disputes/{id}/history", "disputes:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
+		return list(r, func(c string, n int) ([]*payments.DisputeRecord, error) {
+			return svc.DisputeHistory(r.Context(), p.tenant, r.PathValue("id"), "", c, n)
+		}, func(x *payments.DisputeRecord) string { return x.ID })
+	})
+	s.route("POST /disputes/{id}/submit-evidence", "disputes:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {
+		var in struct {
+			Evidence []payments.EvidenceInput `json:"evidence"`
+		}
+		if err := decode(body, &in); err != nil {
+			return 0, nil, err
+		}
+		x, err := svc.SubmitEvidence(r.Context(), p.tenant, r.PathValue("id"), in.Evidence)
+		return http.StatusOK, x, err
+	})
+	s.route("POST /disputes/{id}/close", "disputes:write", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
+		x, err := svc.CloseDispute(r.Context(), p.tenant, r.PathValue("id"))
 		return http.StatusOK, x, err
 	})
 

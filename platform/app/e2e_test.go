@@ -9,7 +9,7 @@ import (
 )
 
 // setup creates a Stripe connector and a saved token, and returns their ids.
-func setup(t *testing.T, p *platform) (connectorID, methodID string) {
+func setup(t testing.TB, p *platform) (connectorID, methodID string) {
 	t.Helper()
 	c := p.call("POST", "/connectors", map[string]any{"plugin": "stripe", "name": "stripe main",
 		"credentials": map[string]string{"api_key": "sk_test_123", "webhook_secret": "whsec_platform_test"}}).must(t, 201)
@@ -20,7 +20,7 @@ func setup(t *testing.T, p *platform) (connectorID, methodID string) {
 	return c.str("id"), m.str("id")
 }
 
-func createIntent(t *testing.T, p *platform, amount int64, capture, method string) string {
+func createIntent(t testing.TB, p *platform, amount int64, capture, method string) string {
 	t.Helper()
 	return p.call("POST", "/intents", map[string]any{"amount": amount, "currency": "USD", "capture_method": capture, "payment_method_id": method}).must(t, 201).str("id")
 }
@@ -62,6 +62,29 @@ func TestPaymentLifecycle(t *testing.T) {
 		if dig(tx.body, "data", "0", "kind") != "authorize" || dig(tx.body, "data", "1", "kind") != "capture" {
 			t.Errorf("transactions = %s", tx.raw)
 		}
+
+		auth := p.call("GET", "/authorizations/"+dig(tx.body, "data", "0", "id").(string), nil).must(t, 200)
+		if auth.str("status") != "captured" || auth.str("connector_transaction_id") != in.str("connector_transaction_id") {
+			t.Fatalf("authorization = %s", auth.raw)
+		}
+		charges := p.call("GET", "/intents/"+id+"/charges", nil).must(t, 200)
+		if dig(charges.body, "data", "0", "amount") != float64(600) || dig(charges.body, "data", "1") != nil {
+			t.Fatalf("charges = %s", charges.raw)
+		}
+		p.call("GET", "/charges/"+dig(charges.body, "data", "0", "id").(string), nil).must(t, 200)
+		p.call("GET", "/charges/"+auth.str("id"), nil).wantError(t, 404, "resource_missing", "id")
+
+		// Capture and void through the authorization.
+		viaAuth := createIntent(t, p, 300, "manual", pm)
+		p.call("POST", "/intents/"+viaAuth+"/confirm", nil).must(t, 200)
+		authID := dig(p.call("GET", "/intents/"+viaAuth+"/transactions", nil).body, "data", "0", "id").(string)
+		if a := p.call("GET", "/authorizations/"+authID, nil).must(t, 200); a.str("status") != "authorized" || a.num("amount") != 300 {
+			t.Fatalf("authorization = %s", a.raw)
+		}
+		if a := p.call("POST", "/authorizations/"+authID+"/void", nil).must(t, 200); a.str("status") != "voided" {
+			t.Fatalf("void = %s", a.raw)
+		}
+		p.call("POST", "/authorizations/"+authID+"/capture", nil).wantError(t, 409, "intent_unexpected_state", "")
 
 		auto := createIntent(t, p, 500, "automatic", pm)
 		if in := p.call("POST", "/intents/"+auto+"/confirm", nil).must(t, 200); in.str("status") != "succeeded" || in.num("amount_received") != 500 {
@@ -128,7 +151,7 @@ func TestFallback(t *testing.T) {
 }
 
 // mustRule adds a catch-all rule (priority 5) to connector and returns its id.
-func mustRule(t *testing.T, p *platform, connector string) string {
+func mustRule(t testing.TB, p *platform, connector string) string {
 	return p.call("POST", "/routing-rules", map[string]any{"priority": 5, "connector_id": connector}).must(t, 201).str("id")
 }
 

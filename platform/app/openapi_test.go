@@ -47,7 +47,7 @@ func loadSpec() (routers.Router, error) {
 // checkOpenAPI fails the test when the answer to req is not what the
 // OpenAPI document says that operation answers (an undocumented endpoint,
 // status, header or body field included).
-func checkOpenAPI(t *testing.T, req *http.Request, reqBody []byte, res *http.Response, body []byte) {
+func checkOpenAPI(t testing.TB, req *http.Request, reqBody []byte, res *http.Response, body []byte) {
 	t.Helper()
 	router, err := loadSpec()
 	if err != nil {

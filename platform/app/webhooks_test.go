@@ -167,3 +167,74 @@ func TestOutboundWebhooks(t *testing.T) {
 		p2.call("DELETE", "/webhooks/"+ep.str("id"), nil).must(t, 200)
 	})
 }
+
+// signedStripe posts body signed as Stripe signs to connector's inbound endpoint.
+func signedStripe(t *testing.T, p *platform, connector, body, secret string) *response {
+	t.Helper()
+	ts := time.Now().Unix()
+	m := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(m, "%d.%s", ts, body)
+	return p.call("POST", "/webhook/gateway/"+connector, body, "Authorization", "", "Stripe-Signature", fmt.Sprintf("t=%d,v1=%s", ts, hex.EncodeToString(m.Sum(nil))))
+}
+
+func disputeEvent(eventID, typ, dispute, pi, status string) string {
+	return fmt.Sprintf(`{"id":%q,"object":"event","type":%q,"created":%d,"livemode":false,"data":{"object":{"id":%q,"object":"dispute","amount":1000,"currency":"usd","charge":"ch_1","payment_intent":%q,"reason":"fraudulent","status":%q,"evidence_details":{"due_by":%d}}}}`,
+		eventID, typ, time.Now().Unix(), dispute, pi, status, time.Now().Add(7*24*time.Hour).Unix())
+}
+
+// TestDisputes: a connector webhook opens a dispute on the intent; evidence
+// goes through the connector's DisputeService and is kept in the
+// append-only history; closing concedes it; a late event does not reopen
+// it; a dispute entered by hand closes as accepted.
+func TestDisputes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		p := startPlatform(t, platformOpts{dbURL: dbURL})
+		conn, pm := setup(t, p)
+		id := createIntent(t, p, 1000, "automatic", pm)
+		pi := p.call("POST", "/intents/"+id+"/confirm", nil).must(t, 200).str("connector_transaction_id")
+
+		r := signedStripe(t, p, conn, disputeEvent("evt_d1", "charge.dispute.created", "dp_platform_1", pi, "needs_response"), "whsec_platform_test").must(t, 200)
+		dp := dig(r.body, "applied", "0").(string)
+		d := p.call("GET", "/disputes/"+dp, nil).must(t, 200)
+		if d.str("intent_id") != id || d.str("status") != "needs_response" || d.num("amount") != 1000 || d.str("connector_dispute_id") != "dp_platform_1" {
+			t.Fatalf("dispute = %s", d.raw)
+		}
+		if l := p.call("GET", "/disputes?status=needs_response&intent_id="+id, nil).must(t, 200); dig(l.body, "data", "0", "id") != dp {
+			t.Fatalf("filtered list = %s", l.raw)
+		}
+		if l := p.call("GET", "/disputes?status=won", nil).must(t, 200); len(dig(l.body, "data").([]any)) != 0 {
+			t.Fatalf("status filter ignored: %s", l.raw)
+		}
+		p.call("GET", "/disputes?status=bogus", nil).wantError(t, 400, "parameter_invalid", "status")
+		p.call("POST", "/disputes/"+dp+"/submit-evidence", map[string]any{"evidence": []map[string]any{{"type": "telepathy", "text": "x"}}}).wantError(t, 400, "parameter_invalid", "evidence[0].type")
+		d = p.call("POST", "/disputes/"+dp+"/submit-evidence", map[string]any{"evidence": []map[string]any{{"type": "uncategorized", "text": "The customer signed for the parcel."}}}).must(t, 200)
+		if d.str("status") != "under_review" {
+			t.Fatalf("after evidence: %s", d.raw)
+		}
+		ev := p.call("GET", "/disputes/"+dp+"/evidence", nil).must(t, 200)
+		if dig(ev.body, "data", "0", "data", "documents", "0", "text") != "The customer signed for the parcel." || dig(ev.body, "data", "1") != nil {
+			t.Fatalf("evidence = %s", ev.raw)
+		}
+		// Stripe marks a closed dispute lost; the connector reports it as accepted.
+		if d := p.call("POST", "/disputes/"+dp+"/close", nil).must(t, 200); d.str("status") != "accepted" {
+			t.Fatalf("close = %s", d.raw)
+		}
+		p.call("POST", "/disputes/"+dp+"/submit-evidence", map[string]any{"evidence": []map[string]any{{"type": "receipt", "text": "late"}}}).wantError(t, 409, "dispute_closed", "")
+		signedStripe(t, p, conn, disputeEvent("evt_d0", "charge.dispute.updated", "dp_platform_1", pi, "needs_response"), "whsec_platform_test").must(t, 200)
+		if d := p.call("GET", "/disputes/"+dp, nil); d.str("status") != "accepted" {
+			t.Fatalf("a late event reopened the dispute: %s", d.raw)
+		}
+		if h := p.call("GET", "/disputes/"+dp+"/history", nil).must(t, 200); len(dig(h.body, "data").([]any)) != 4 {
+			t.Fatalf("history (created, evidence, closed, late event) = %s", h.raw)
+		}
+
+		manual := p.call("POST", "/disputes", map[string]any{"intent_id": id, "amount": 400, "reason": "product_not_received"}).must(t, 201)
+		if manual.str("status") != "needs_response" {
+			t.Fatalf("manual dispute = %s", manual.raw)
+		}
+		p.call("POST", "/disputes", map[string]any{"intent_id": id, "amount": 4000}).wantError(t, 400, "parameter_invalid", "amount")
+		if d := p.call("POST", "/disputes/"+manual.str("id")+"/close", nil).must(t, 200); d.str("status") != "accepted" {
+			t.Fatalf("close manual = %s", d.raw)
+		}
+	})
+}

@@ -147,6 +147,20 @@ func (g *Gateway) Tokenize(ctx context.Context, t Target, req *v1.PaymentMethodS
 	}, req)
 }
 
+// SubmitEvidence sends dispute evidence.
+func (g *Gateway) SubmitEvidence(ctx context.Context, t Target, req *v1.DisputeServiceSubmitEvidenceRequest) (*v1.DisputeServiceSubmitEvidenceResponse, error) {
+	return call(ctx, g, t, func(c *clients) func(context.Context, *connect.Request[v1.DisputeServiceSubmitEvidenceRequest]) (*connect.Response[v1.DisputeServiceSubmitEvidenceResponse], error) {
+		return c.disputes.SubmitEvidence
+	}, req)
+}
+
+// AcceptDispute concedes a dispute.
+func (g *Gateway) AcceptDispute(ctx context.Context, t Target, req *v1.DisputeServiceAcceptRequest) (*v1.DisputeServiceAcceptResponse, error) {
+	return call(ctx, g, t, func(c *clients) func(context.Context, *connect.Request[v1.DisputeServiceAcceptRequest]) (*connect.Response[v1.DisputeServiceAcceptResponse], error) {
+		return c.disputes.Accept
+	}, req)
+}
+
 // HandleEvent verifies and normalizes a processor webhook.
 func (g *Gateway) HandleEvent(ctx context.Context, t Target, req *v1.EventServiceHandleEventRequest) (*v1.EventServiceHandleEventResponse, error) {
 	return call(ctx, g, t, func(c *clients) func(context.Context, *connect.Request[v1.EventServiceHandleEventRequest]) (*connect.Response[v1.EventServiceHandleEventResponse], error) {

@@ -23,8 +23,9 @@ type InboundResult struct {
 
 // HandleInbound verifies a processor webhook through the connector's
 // EventService, drops events already seen (by connector and event id), and
-// applies each new one idempotently: an event only moves an intent or a
-// refund forward, so late and out-of-order deliveries change nothing.
+// applies each new one idempotently: an event only moves an intent, a
+// refund or a dispute forward (a dispute is created by its first event), so
+// late and out-of-order deliveries change nothing.
 func (s *Service) HandleInbound(ctx context.Context, connectorID string, r *http.Request, body []byte) (*InboundResult, error) {
 	c, tenant, err := s.connectorByID(ctx, connectorID)
 	if err != nil {
@@ -138,6 +139,8 @@ func (s *Service) applyEvent(ctx context.Context, tenant string, c *Connector, e
 		}
 		s.opts.OnEvent()
 		return id, nil
+	case ev.GetDispute() != nil:
+		return s.applyDisputeEvent(ctx, tenant, c, ev)
 	case ev.GetRefund() != nil:
 		rf := ev.GetRefund()
 		var status string

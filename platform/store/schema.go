@@ -211,3 +211,35 @@ CREATE TABLE webhook_delivery_attempts (
 );
 CREATE INDEX webhook_delivery_attempts_delivery ON webhook_delivery_attempts (delivery_id, id)
 `}}
+
+func init() {
+	migrations = append(migrations, Migration{Version: 2, Name: "disputes", SQL: `
+CREATE TABLE disputes (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	intent_id TEXT NOT NULL DEFAULT '',
+	connector_id TEXT NOT NULL DEFAULT '',
+	connector_dispute_id TEXT NOT NULL DEFAULT '',
+	connector_transaction_id TEXT NOT NULL DEFAULT '',
+	amount BIGINT NOT NULL,
+	currency TEXT NOT NULL,
+	status TEXT NOT NULL,
+	reason TEXT NOT NULL DEFAULT '',
+	evidence_due_by BIGINT NOT NULL DEFAULT 0,
+	version BIGINT NOT NULL,
+	created_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL
+);
+CREATE INDEX disputes_tenant ON disputes (tenant_id, id);
+CREATE INDEX disputes_connector ON disputes (connector_id, connector_dispute_id);
+
+CREATE TABLE dispute_history (
+	id TEXT PRIMARY KEY,
+	dispute_id TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	data TEXT NOT NULL,
+	created_at BIGINT NOT NULL
+);
+CREATE INDEX dispute_history_dispute ON dispute_history (dispute_id, kind, id)
+`})
+}

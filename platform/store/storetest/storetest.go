@@ -31,13 +31,13 @@ func Each(t *testing.T, fn func(t *testing.T, dbURL string)) {
 }
 
 // SQLiteURL is a fresh SQLite database in the test's temporary directory.
-func SQLiteURL(t *testing.T) string {
+func SQLiteURL(t testing.TB) string {
 	return "sqlite:" + filepath.Join(t.TempDir(), "platform.db")
 }
 
 // PostgresURL creates a uniquely named database on the server named by
 // PAYMENTS_TEST_POSTGRES_URL, drops it when the test ends, and returns its URL.
-func PostgresURL(t *testing.T) string {
+func PostgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
