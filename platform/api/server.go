@@ -318,6 +318,14 @@ func (s *Server) routes() {
 		x, err := svc.Confirm(r.Context(), p.tenant, r.PathValue("id"), in)
 		return http.StatusOK, x, err
 	})
+	s.route("POST /intents/{id}/3ds/complete", "intents:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {
+		var in payments.ThreeDSInput
+		if err := decode(body, &in); err != nil {
+			return 0, nil, err
+		}
+		x, err := svc.CompleteThreeDS(r.Context(), p.tenant, r.PathValue("id"), in)
+		return http.StatusOK, x, err
+	})
 	s.route("GET /intents/{id}/next-action", "intents:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
 		x, err := svc.GetIntent(r.Context(), p.tenant, r.PathValue("id"))
 		if err != nil {

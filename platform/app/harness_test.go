@@ -114,13 +114,23 @@ var (
 	cacheDir   string
 )
 
-// plugins builds the Stripe plugin once; every platform in the test binary
-// loads it from the same directory and shares one compiled-code cache.
+// plugins builds the Stripe and Adyen plugins once; every platform in the
+// test binary loads them from the same directory and shares one
+// compiled-code cache.
 func plugins(t testing.TB) (dir, cache string) {
 	t.Helper()
 	pluginOnce.Do(func() {
-		pluginDir = filepath.Dir(wasmbuild.Build(t, "./plugins/stripe/wasm", "stripe"))
+		pluginDir, _ = os.MkdirTemp("", "platform-plugins-")
 		cacheDir, _ = os.MkdirTemp("", "platform-plugin-cache-")
+		for _, name := range []string{"stripe", "adyen"} {
+			b, err := os.ReadFile(wasmbuild.Build(t, "./plugins/"+name+"/wasm", name))
+			if err == nil {
+				err = os.WriteFile(filepath.Join(pluginDir, name+".wasm"), b, 0o644)
+			}
+			if err != nil {
+				t.Fatalf("plugin %s: %v", name, err)
+			}
+		}
 	})
 	return pluginDir, cacheDir
 }
@@ -256,6 +266,8 @@ type platformOpts struct {
 	proxy      *stripeProxy
 	noBootKey  bool
 	webhookMax int
+	// baseURLs point more connectors of the in-process host at fakes.
+	baseURLs map[string]string
 }
 
 func startPlatform(t testing.TB, o platformOpts) *platform {
@@ -270,11 +282,15 @@ func startPlatform(t testing.TB, o platformOpts) *platform {
 	if o.webhookMax == 0 {
 		o.webhookMax = 5
 	}
+	bases := map[string]string{"stripe": o.proxy.URL}
+	for k, v := range o.baseURLs {
+		bases[k] = v
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	delivered := make(chan string, 64)
 	a, err := app.New(ctx, app.Config{
 		Listen: "127.0.0.1:0", DatabaseURL: o.dbURL, EncryptionKeys: o.keys, PluginsDir: dir, PluginCacheDir: cache,
-		BaseURLs: map[string]string{"stripe": o.proxy.URL},
+		BaseURLs: bases,
 		Webhooks: webhooks.DispatcherOptions{Poll: 50 * time.Millisecond, Backoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxAttempts: o.webhookMax,
 			OnAttempt: func(_, typ, status string) {
 				if status == "succeeded" {

@@ -321,6 +321,9 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 			Description:           in.Description,
 			Metadata:              map[string]string{"intent_id": in.ID},
 		}
+		if cust := firstNonEmpty(in.CustomerID, m.CustomerID); cust != "" {
+			req.Customer = &v1.Customer{Id: cust}
+		}
 		if x.ReturnURL != nil {
 			req.ReturnUrl = *x.ReturnURL
 		}
@@ -346,7 +349,7 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 		}
 		att.NetworkResponseCode = ar.GetError().GetIssuer().GetNetworkDeclineCode()
 		s.recordAttempt(ctx, tenant, att)
-		return s.finishAuthorize(ctx, tenant, in, c, ar)
+		return s.finishAuthorize(ctx, tenant, in, c, ar, "")
 	}
 	_, ferr := fail(StatusRequiresConfirmation, &LastError{Code: "connectors_unavailable", Message: "every eligible connector was unavailable: " + errMessage(lastErr)})
 	if ferr != nil {
@@ -366,8 +369,19 @@ func errMessage(err error) string {
 	return err.Error()
 }
 
-// finishAuthorize records the connector's answer on the intent.
-func (s *Service) finishAuthorize(ctx context.Context, tenant string, in *Intent, c *Connector, ar *v1.PaymentServiceAuthorizeResponse) (*Intent, error) {
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// finishAuthorize records the connector's answer (to Authorize, or to
+// VerifyRedirectResponse after 3DS) on the claimed intent. prevTx is the
+// connector transaction id the intent already had ("" on confirm).
+func (s *Service) finishAuthorize(ctx context.Context, tenant string, in *Intent, c *Connector, ar authResult, prevTx string) (*Intent, error) {
 	status, capturable, captured := StatusProcessing, int64(0), int64(0)
 	var le *LastError
 	var next string
@@ -379,7 +393,7 @@ func (s *Service) finishAuthorize(ctx context.Context, tenant string, in *Intent
 		}
 	case v1.PaymentStatus_PAYMENT_STATUS_CHARGED:
 		status, captured = StatusSucceeded, in.Amount
-		if a := ar.GetCapturedAmount().GetMinorAmount(); a > 0 {
+		if a := capturedAmount(ar); a > 0 {
 			captured = a
 		}
 	case v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED, v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING:
@@ -399,11 +413,17 @@ func (s *Service) finishAuthorize(ctx context.Context, tenant string, in *Intent
 		b, _ := json.Marshal(le)
 		lastErr = string(b)
 	}
+	state := ""
+	if ar.GetState() != nil {
+		b, _ := protojson.Marshal(ar.GetState())
+		state = string(b)
+	}
+	txID := firstNonEmpty(ar.GetConnectorTransactionId(), prevTx)
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE intents SET status = $1, connector_id = $2, connector_transaction_id = $3, amount_capturable = $4, amount_captured = $5,
-			next_action = $6, last_error = $7, locked_until = 0, version = version + 1, updated_at = $8
-			WHERE id = $9 AND status = 'processing' AND attempt = $10`,
-			status, c.ID, ar.GetConnectorTransactionId(), capturable, captured, next, lastErr, store.Now(), in.ID, in.attempt)
+			next_action = $6, last_error = $7, connector_state = $8, locked_until = 0, version = version + 1, updated_at = $9
+			WHERE id = $10 AND status = 'processing' AND attempt = $11`,
+			status, c.ID, txID, capturable, captured, next, lastErr, state, store.Now(), in.ID, in.attempt)
 		if err != nil {
 			return err
 		}

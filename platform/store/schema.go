@@ -243,3 +243,9 @@ CREATE TABLE dispute_history (
 CREATE INDEX dispute_history_dispute ON dispute_history (dispute_id, kind, id)
 `})
 }
+
+func init() {
+	migrations = append(migrations, Migration{Version: 3, Name: "intent connector state", SQL: `
+ALTER TABLE intents ADD COLUMN connector_state TEXT NOT NULL DEFAULT ''
+`})
+}
