@@ -310,3 +310,34 @@ func TestBadInputAndAuth(t *testing.T) {
 		}
 	})
 }
+
+// TestConfirmAfterCrash: a confirm that died after claiming the intent
+// (the processor may have charged; the platform never recorded it) is
+// driven again once its lease has run out, with the same attempt number,
+// hence the same processor idempotency key: the processor answers the
+// original charge instead of making a second one.
+func TestConfirmAfterCrash(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		p := startPlatform(t, platformOpts{dbURL: dbURL})
+		_, pm := setup(t, p)
+		id := createIntent(t, p, 1000, "automatic", pm)
+		// What a crash right after the processor's answer leaves behind:
+		// claimed (attempt 1), lease expired, no transaction recorded.
+		if _, err := p.app.DB().Exec(`UPDATE intents SET status = 'processing', attempt = 1, locked_until = 1, version = version + 1 WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		in := p.call("POST", "/intents/"+id+"/confirm", nil).must(t, 200)
+		if in.str("status") != "succeeded" {
+			t.Fatalf("re-driven confirm = %s", in.raw)
+		}
+		if keys := p.proxy.idempotencyKeys(); keys[len(keys)-1] != id+"_1_0" {
+			t.Fatalf("re-driven confirm sent key %s, want the crashed attempt's %s_1_0", keys[len(keys)-1], id)
+		}
+		// A claim still under its lease is a confirm in flight: refused.
+		id = createIntent(t, p, 1000, "automatic", pm)
+		if _, err := p.app.DB().Exec(`UPDATE intents SET status = 'processing', attempt = 1, locked_until = $1 WHERE id = $2`, int64(1)<<50, id); err != nil {
+			t.Fatal(err)
+		}
+		p.call("POST", "/intents/"+id+"/confirm", nil).wantError(t, 409, "intent_unexpected_state", "")
+	})
+}
