@@ -64,6 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dbURL := fs.String("database", env("PAYMENTS_DATABASE_URL", "sqlite:payments.db"), "sqlite:PATH or postgres://… (env PAYMENTS_DATABASE_URL)")
 	plugins := fs.String("plugins", env("PAYMENTS_PLUGINS_DIR", "bin/plugins"), "plugin directory for the in-process connector host; empty: none (env PAYMENTS_PLUGINS_DIR)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
+	rateLimit := fs.Float64("rate-limit", 100, "requests per second per API key (bursts of the same size); 0: unlimited")
 	var baseURLs multi
 	fs.Var(&baseURLs, "base-url", "NAME=URL: point the in-process host's connector NAME at URL (repeatable)")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -79,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	a, err := app.New(ctx, app.Config{Listen: *listen, DatabaseURL: *dbURL, EncryptionKeys: os.Getenv(secrets.EnvKeys),
-		PluginsDir: *plugins, BaseURLs: bases, Logger: log})
+		PluginsDir: *plugins, BaseURLs: bases, RateLimit: *rateLimit, Logger: log})
 	if err != nil {
 		return err
 	}

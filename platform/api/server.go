@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+
+	"golang.org/x/time/rate"
 
 	"github.com/connectorhost/connector-host/platform/payments"
 	"github.com/connectorhost/connector-host/platform/perr"
@@ -35,6 +38,10 @@ type Options struct {
 	OnEvent func()
 	Health  []HealthCheck
 	Logger  *slog.Logger
+	// RateLimit is each API key's sustained requests per second (0: no
+	// limit), with bursts up to RateBurst; beyond it the answer is 429.
+	RateLimit float64
+	RateBurst int
 }
 
 // Server is the REST API.
@@ -42,6 +49,9 @@ type Server struct {
 	opts Options
 	mux  *http.ServeMux
 	log  *slog.Logger
+
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter // by API key id
 }
 
 // New builds the API's handler.
@@ -52,7 +62,10 @@ func New(opts Options) *Server {
 	if opts.OnEvent == nil {
 		opts.OnEvent = func() {}
 	}
-	s := &Server{opts: opts, mux: http.NewServeMux(), log: opts.Logger}
+	if opts.RateBurst <= 0 {
+		opts.RateBurst = max(1, int(opts.RateLimit))
+	}
+	s := &Server{opts: opts, mux: http.NewServeMux(), log: opts.Logger, limiters: map[string]*rate.Limiter{}}
 	s.routes()
 	return s
 }
@@ -74,6 +87,11 @@ func (s *Server) route(pattern, scope string, fn handlerFunc) {
 		}
 		if t := r.Header.Get("X-Tenant-ID"); t != "" && t != p.tenant {
 			writeError(w, s.log, r, &perr.Error{Kind: perr.Forbidden, Code: "tenant_mismatch", Param: "X-Tenant-ID", Message: "X-Tenant-ID does not match the API key's tenant"})
+			return
+		}
+		if !s.allow(p.keyID) {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, s.log, r, &perr.Error{Kind: perr.RateLimited, Code: "rate_limited", Message: "too many requests for this API key; retry after a second"})
 			return
 		}
 		if !p.allows(scope) {
@@ -108,6 +126,21 @@ func (s *Server) route(pattern, scope string, fn handlerFunc) {
 			writeError(w, s.log, r, err)
 		}
 	})
+}
+
+// allow takes one request from key's token bucket.
+func (s *Server) allow(key string) bool {
+	if s.opts.RateLimit <= 0 {
+		return true
+	}
+	s.mu.Lock()
+	l := s.limiters[key]
+	if l == nil {
+		l = rate.NewLimiter(rate.Limit(s.opts.RateLimit), s.opts.RateBurst)
+		s.limiters[key] = l
+	}
+	s.mu.Unlock()
+	return l.Allow()
 }
 
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }

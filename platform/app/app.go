@@ -40,8 +40,11 @@ type Config struct {
 	// Webhooks tune outbound delivery.
 	Webhooks webhooks.DispatcherOptions
 	// Lease is how long a claimed intent stays processing before a retry may re-drive it.
-	Lease  time.Duration
-	Logger *slog.Logger
+	Lease time.Duration
+	// RateLimit is each API key's requests per second (0: unlimited), RateBurst its burst.
+	RateLimit float64
+	RateBurst int
+	Logger    *slog.Logger
 }
 
 // Option adds to the platform.
@@ -143,7 +146,8 @@ func New(ctx context.Context, cfg Config, opts ...Option) (a *App, err error) {
 		}})
 	}
 	a.mux = http.NewServeMux()
-	a.mux.Handle(api.Base+"/", api.New(api.Options{DB: a.db, Service: a.svc, Webhooks: whs, OnEvent: a.dispatcher.Notify, Health: health, Logger: log}))
+	a.mux.Handle(api.Base+"/", api.New(api.Options{DB: a.db, Service: a.svc, Webhooks: whs, OnEvent: a.dispatcher.Notify, Health: health, Logger: log,
+		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst}))
 	for _, m := range a.extra {
 		a.mux.Handle(m.pattern, m.h)
 	}

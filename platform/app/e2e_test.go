@@ -341,3 +341,19 @@ func TestConfirmAfterCrash(t *testing.T) {
 		p.call("POST", "/intents/"+id+"/confirm", nil).wantError(t, 409, "intent_unexpected_state", "")
 	})
 }
+
+// TestRateLimit: past its burst, a key gets 429 with Retry-After; other
+// keys are not affected.
+func TestRateLimit(t *testing.T) {
+	p := startPlatform(t, platformOpts{dbURL: storetest.SQLiteURL(t), rateLimit: 0.001})
+	other := p.call("POST", "/keys", map[string]any{"name": "other", "scopes": []string{"intents:read"}}).str("secret")
+	if other == "" {
+		t.Fatal("the first request of a fresh key was refused")
+	}
+	r := p.call("GET", "/intents", nil)
+	r.wantError(t, 429, "rate_limited", "")
+	if r.header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	p.call("GET", "/intents", nil, "Authorization", "Bearer "+other).must(t, 200)
+}

@@ -268,6 +268,8 @@ type platformOpts struct {
 	webhookMax int
 	// baseURLs point more connectors of the in-process host at fakes.
 	baseURLs map[string]string
+	// rateLimit per key per second (0: none).
+	rateLimit float64
 }
 
 func startPlatform(t testing.TB, o platformOpts) *platform {
@@ -290,7 +292,7 @@ func startPlatform(t testing.TB, o platformOpts) *platform {
 	delivered := make(chan string, 64)
 	a, err := app.New(ctx, app.Config{
 		Listen: "127.0.0.1:0", DatabaseURL: o.dbURL, EncryptionKeys: o.keys, PluginsDir: dir, PluginCacheDir: cache,
-		BaseURLs: bases,
+		BaseURLs: bases, RateLimit: o.rateLimit,
 		Webhooks: webhooks.DispatcherOptions{Poll: 50 * time.Millisecond, Backoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxAttempts: o.webhookMax,
 			OnAttempt: func(_, typ, status string) {
 				if status == "succeeded" {
