@@ -282,6 +282,14 @@ func (s *Server) routes() {
 	}
 	s.route("POST /methods", "methods:write", createMethod(false))
 	s.route("POST /methods/attach", "methods:write", createMethod(true))
+	s.route("POST /methods/verify", "methods:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {
+		var in payments.VerifyInput
+		if err := decode(body, &in); err != nil {
+			return 0, nil, err
+		}
+		v, err := svc.VerifyMethod(r.Context(), p.tenant, in)
+		return http.StatusOK, v, err
+	})
 	s.route("GET /methods", "methods:read", func(r *http.Request, p *principal, _ []byte) (int, any, error) {
 		return list(r, func(c string, n int) ([]*payments.Method, error) {
 			return svc.ListMethods(r.Context(), p.tenant, r.URL.Query().Get("customer_id"), c, n)

@@ -99,6 +99,13 @@ func TestPaymentLifecycle(t *testing.T) {
 		p.call("POST", "/intents/"+cancel+"/capture", nil).wantError(t, 409, "intent_unexpected_state", "")
 		p.call("POST", "/refunds", map[string]any{"intent_id": cancel}).wantError(t, 409, "intent_unexpected_state", "")
 
+		conn := dig(p.call("GET", "/connectors", nil).body, "data", "0", "id").(string)
+		v := p.call("POST", "/methods/verify", map[string]any{"payment_method_id": pm, "connector_id": conn}).must(t, 200)
+		if v.body["verified"] != true || !strings.HasPrefix(v.str("connector_setup_id"), "seti_") {
+			t.Fatalf("verify = %s", v.raw)
+		}
+		p.call("POST", "/methods/verify", map[string]any{"payment_method_id": pm}).wantError(t, 400, "parameter_missing", "connector_id")
+
 		declined := createIntent(t, p, 9999, "automatic", pm)
 		in = p.call("POST", "/intents/"+declined+"/confirm", nil).must(t, 200)
 		if in.str("status") != "failed" || in.str("last_error", "code") == "" {
@@ -356,4 +363,43 @@ func TestRateLimit(t *testing.T) {
 		t.Error("429 without Retry-After")
 	}
 	p.call("GET", "/intents", nil, "Authorization", "Bearer "+other).must(t, 200)
+}
+
+// TestPaymentMethods: a card is tokenized at the connector and only the
+// token, brand, last4 and expiry are kept; methods are listed by customer,
+// patched, and soft-deleted with an audit record.
+func TestPaymentMethods(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		p := startPlatform(t, platformOpts{dbURL: dbURL})
+		conn, tok := setup(t, p)
+		const pan = "4242424242424242"
+		card := p.call("POST", "/methods", map[string]any{"type": "card", "connector_id": conn, "customer_id": "cus_1",
+			"card": map[string]any{"number": pan, "exp_month": 12, "exp_year": 2031, "cvc": "123"}}).must(t, 201)
+		if strings.Contains(string(card.raw), pan) || !strings.HasPrefix(card.str("token"), "pm_") || card.str("last4") != "4242" || card.num("exp_year") != 2031 {
+			t.Fatalf("tokenized card = %s", card.raw)
+		}
+		var stored int
+		if err := p.app.DB().QueryRow(`SELECT COUNT(*) FROM payment_methods WHERE token LIKE $1 OR last4 LIKE $1 OR metadata LIKE $1`, "%"+pan+"%").Scan(&stored); err != nil || stored != 0 {
+			t.Fatalf("the card number is in the database (%d rows, %v)", stored, err)
+		}
+		p.call("POST", "/methods", map[string]any{"type": "card", "connector_id": conn, "card": map[string]any{"number": "42", "exp_month": 12, "exp_year": 2031}}).
+			wantError(t, 400, "parameter_invalid", "card.number")
+		p.call("POST", "/methods/attach", map[string]any{"card": map[string]any{"number": pan}}).wantError(t, 400, "parameter_invalid", "card")
+
+		l := p.call("GET", "/methods?customer_id=cus_1", nil).must(t, 200)
+		if len(dig(l.body, "data").([]any)) != 2 {
+			t.Fatalf("customer's methods = %s", l.raw)
+		}
+		if m := p.call("PATCH", "/methods/"+tok, map[string]any{"exp_month": 1, "metadata": map[string]string{"nick": "work"}}).must(t, 200); m.num("exp_month") != 1 || m.str("metadata", "nick") != "work" {
+			t.Fatalf("patched = %s", m.raw)
+		}
+		p.call("PATCH", "/methods/"+tok, map[string]any{"token": "pm_other"}).wantError(t, 400, "parameter_invalid", "token")
+		p.call("DELETE", "/methods/"+tok, nil).must(t, 200)
+		p.call("GET", "/methods/"+tok, nil).wantError(t, 404, "resource_missing", "id")
+		var audits int
+		if err := p.app.DB().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE object_id = $1 AND action = 'payment_method.deleted'`, tok).Scan(&audits); err != nil || audits != 1 {
+			t.Fatalf("audit records for the deletion: %d (%v)", audits, err)
+		}
+		p.call("POST", "/intents", map[string]any{"amount": 100, "currency": "USD", "payment_method_id": tok}).wantError(t, 404, "resource_missing", "payment_method_id")
+	})
 }

@@ -215,6 +215,9 @@ func (p *stripeProxy) rewrite(res *http.Response) error {
 	case strings.HasSuffix(path, "/cancel"):
 		id := strings.TrimSuffix(strings.TrimPrefix(path, "/v1/payment_intents/"), "/cancel")
 		obj["id"], obj["status"], obj["last_payment_error"], obj["latest_charge"] = id, "canceled", nil, nil
+	case path == "/v1/setup_intents":
+		obj["id"], obj["status"], obj["last_setup_error"], obj["next_action"] = fmt.Sprintf("seti_proxy_%d", p.n.Add(1)), "succeeded", nil, nil
+		obj["payment_method"] = f.Get("payment_method")
 	case strings.HasPrefix(path, "/v1/disputes/") && strings.HasSuffix(path, "/close"):
 		obj["id"], obj["status"] = strings.TrimSuffix(strings.TrimPrefix(path, "/v1/disputes/"), "/close"), "lost"
 	case strings.HasPrefix(path, "/v1/disputes/"):

@@ -133,6 +133,13 @@ func (g *Gateway) Refund(ctx context.Context, t Target, req *v1.PaymentServiceRe
 	}, req)
 }
 
+// SetupRecurring verifies and stores a payment method for later charges.
+func (g *Gateway) SetupRecurring(ctx context.Context, t Target, req *v1.PaymentServiceSetupRecurringRequest) (*v1.PaymentServiceSetupRecurringResponse, error) {
+	return call(ctx, g, t, func(c *clients) func(context.Context, *connect.Request[v1.PaymentServiceSetupRecurringRequest]) (*connect.Response[v1.PaymentServiceSetupRecurringResponse], error) {
+		return c.payments.SetupRecurring
+	}, req)
+}
+
 // VerifyRedirect completes a payment after 3DS or a redirect.
 func (g *Gateway) VerifyRedirect(ctx context.Context, t Target, req *v1.PaymentServiceVerifyRedirectResponseRequest) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {
 	return call(ctx, g, t, func(c *clients) func(context.Context, *connect.Request[v1.PaymentServiceVerifyRedirectResponseRequest]) (*connect.Response[v1.PaymentServiceVerifyRedirectResponseResponse], error) {

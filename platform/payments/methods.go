@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk/money"
 	"github.com/connectorhost/connector-host/platform/perr"
 	"github.com/connectorhost/connector-host/platform/store"
 )
@@ -246,4 +247,68 @@ func (s *Service) DeleteMethod(ctx context.Context, tenant, actor, id string) er
 			store.NewID("aud"), tenant, actor, "payment_method.deleted", id, store.Now())
 		return err
 	})
+}
+
+// Verification is the result of checking a saved method with its connector.
+type Verification struct {
+	Object           string     `json:"object"`
+	PaymentMethodID  string     `json:"payment_method_id"`
+	ConnectorID      string     `json:"connector_id"`
+	Verified         bool       `json:"verified"`
+	Status           string     `json:"status"`
+	ConnectorSetupID string     `json:"connector_setup_id"`
+	LastError        *LastError `json:"last_error"`
+}
+
+// VerifyInput names the method to verify.
+type VerifyInput struct {
+	PaymentMethodID *string `json:"payment_method_id"`
+	ConnectorID     *string `json:"connector_id"`
+	Currency        *string `json:"currency"`
+}
+
+// VerifyMethod checks a saved method with the connector without charging
+// it: a zero-amount setup (the connector's SetupRecurring). The method's
+// own connector is used when it has one, else connector_id.
+func (s *Service) VerifyMethod(ctx context.Context, tenant string, x VerifyInput) (*Verification, error) {
+	if x.PaymentMethodID == nil || *x.PaymentMethodID == "" {
+		return nil, perr.Missing("payment_method_id")
+	}
+	m, err := s.GetMethod(ctx, tenant, *x.PaymentMethodID)
+	if err != nil {
+		return nil, perr.NotFoundf("payment_method_id", "no payment method %s", *x.PaymentMethodID)
+	}
+	connID := m.ConnectorID
+	if connID == "" && x.ConnectorID != nil {
+		connID = *x.ConnectorID
+	}
+	if connID == "" {
+		return nil, &perr.Error{Kind: perr.InvalidRequest, Code: "parameter_missing", Param: "connector_id", Message: "the payment method has no connector; name one in connector_id"}
+	}
+	c, err := s.GetConnector(ctx, tenant, connID)
+	if err != nil {
+		return nil, perr.NotFoundf("connector_id", "no connector %s", connID)
+	}
+	cur := "USD"
+	if x.Currency != nil {
+		cur = *x.Currency
+	}
+	if !currencyRE.MatchString(cur) || !money.Known(cur) {
+		return nil, perr.Invalid("currency", "currency must be an ISO-4217 code in upper case")
+	}
+	req := &v1.PaymentServiceSetupRecurringRequest{MerchantSetupId: store.NewID("vf"), Amount: &v1.Money{MinorAmount: 0, Currency: cur},
+		PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Token{Token: &v1.ProcessorToken{Token: m.Token}}}}
+	if m.CustomerID != "" {
+		req.Customer = &v1.Customer{Id: m.CustomerID}
+	}
+	res, err := s.gw.SetupRecurring(ctx, c.target(), req)
+	if err != nil {
+		return nil, &perr.Error{Kind: perr.Unprocessable, Code: "verification_failed", Message: "the connector could not verify the method: " + errMessage(err), Err: err}
+	}
+	v := &Verification{Object: "method_verification", PaymentMethodID: m.ID, ConnectorID: c.ID, ConnectorSetupID: res.GetConnectorSetupId(),
+		Status: strings.ToLower(strings.TrimPrefix(res.GetStatus().String(), "MANDATE_STATUS_")), Verified: res.GetStatus() == v1.MandateStatus_MANDATE_STATUS_ACTIVE}
+	if e := res.GetError(); e != nil {
+		v.LastError = &LastError{Code: strings.ToLower(strings.TrimPrefix(e.GetCode().String(), "ERROR_CODE_")), Message: e.GetMessage(), DeclineCode: e.GetIssuer().GetDeclineCode(), ConnectorID: c.ID}
+	}
+	return v, nil
 }
