@@ -249,3 +249,12 @@ func idempotent(ctx context.Context, db *store.DB, tenant string, w http.Respons
 	done = true
 	return nil
 }
+
+// PurgeIdempotencyKeys forgets keys older than their 24 hours.
+func PurgeIdempotencyKeys(ctx context.Context, db *store.DB) (int64, error) {
+	res, err := db.SQL.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`, store.Now()-idemTTL.Milliseconds())
+	if err != nil {
+		return 0, fmt.Errorf("purge idempotency keys: %w", err)
+	}
+	return store.Affected(res), nil
+}

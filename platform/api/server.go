@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -193,6 +194,12 @@ func (s *Server) routes() {
 		}
 		if err := decode(body, &in); err != nil {
 			return 0, nil, err
+		}
+		for i, sc := range in.Scopes {
+			// A key can grant only what it has.
+			if !p.allows(sc) || (sc == "*" && !p.allows("*")) {
+				return 0, nil, &perr.Error{Kind: perr.Forbidden, Code: "scope_not_grantable", Param: fmt.Sprintf("scopes[%d]", i), Message: "this API key cannot grant " + sc + ": it does not hold it"}
+			}
 		}
 		k, err := CreateKey(r.Context(), s.opts.DB, p.tenant, in.Name, in.Scopes)
 		return http.StatusCreated, k, err

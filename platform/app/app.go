@@ -192,6 +192,7 @@ func (a *App) Serve(ctx context.Context) error {
 	dctx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))
 	dispatched := make(chan struct{})
 	go func() { defer close(dispatched); a.dispatcher.Run(dctx) }()
+	go a.purge(dctx)
 	errc := make(chan error, 1)
 	go func() { errc <- a.srv.Serve(a.ln) }()
 	a.log.Info("payments platform serving", "addr", a.Addr(), "database", a.db.Dialect, "connector_host", a.LocalHostURL())
@@ -210,6 +211,24 @@ func (a *App) Serve(ctx context.Context) error {
 		return serveErr
 	}
 	return shutErr
+}
+
+// purge forgets expired idempotency keys every hour until ctx ends.
+func (a *App) purge(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := api.PurgeIdempotencyKeys(ctx, a.db); err != nil && ctx.Err() == nil {
+			a.log.Warn("purge idempotency keys", "error", err)
+		} else if n > 0 {
+			a.log.Info("purged expired idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func (a *App) close() {

@@ -286,6 +286,9 @@ func TestBadInputAndAuth(t *testing.T) {
 		}
 		p.call("GET", "/intents", nil, "Authorization", "Bearer "+ro.str("secret"), "X-Tenant-ID", "acme").must(t, 200)
 		p.call("POST", "/intents", map[string]any{"amount": 1, "currency": "USD"}, "Authorization", "Bearer "+ro.str("secret")).wantError(t, 403, "scope_missing", "")
+		admin := p.call("POST", "/keys", map[string]any{"name": "key admin", "scopes": []string{"keys:write"}}).must(t, 201).str("secret")
+		p.call("POST", "/keys", map[string]any{"name": "escalate", "scopes": []string{"*"}}, "Authorization", "Bearer "+admin).wantError(t, 403, "scope_not_grantable", "scopes[0]")
+		p.call("POST", "/keys", map[string]any{"name": "ok", "scopes": []string{"keys:read"}}, "Authorization", "Bearer "+admin).must(t, 201)
 		p.call("DELETE", "/keys/"+ro.str("id"), nil).must(t, 200)
 		p.call("GET", "/intents", nil, "Authorization", "Bearer "+ro.str("secret")).wantError(t, 401, "api_key_invalid", "Authorization")
 

@@ -103,6 +103,12 @@ func (s *Service) applyEvent(ctx context.Context, tenant string, c *Connector, e
 		}
 		lower := []string{}
 		for st, r := range rank {
+			// A capture or void in flight (processing, with a transaction id)
+			// is only overtaken by a final outcome; an authorization event
+			// must not pull it back to requires_capture under the capture.
+			if st == StatusProcessing && target != StatusSucceeded && target != StatusCanceled {
+				continue
+			}
 			if r < rank[target] {
 				lower = append(lower, st)
 			}

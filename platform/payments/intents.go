@@ -282,28 +282,31 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 	if err != nil {
 		return nil, err
 	}
-	fail := func(status string, le *LastError) (*Intent, error) {
-		// release the claim; the caller may confirm again.
+	// fail releases the claim with le; the caller may confirm again.
+	fail := func(status string, le *LastError) error {
 		b, _ := json.Marshal(le)
 		_, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), `UPDATE intents SET status = $1, locked_until = 0, last_error = $2, version = version + 1, updated_at = $3
 			WHERE id = $4 AND status = 'processing' AND attempt = $5`, status, string(b), store.Now(), id, in.attempt)
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("release intent %s: %w", id, err)
 		}
-		return nil, nil
+		return nil
 	}
 	m, err := s.GetMethod(ctx, tenant, in.PaymentMethodID)
 	if err != nil {
-		_, _ = fail(StatusRequiresPaymentMethod, &LastError{Code: "payment_method_missing", Message: "the payment method was deleted"})
+		if err := fail(StatusRequiresPaymentMethod, &LastError{Code: "payment_method_missing", Message: "the payment method was deleted"}); err != nil {
+			return nil, err
+		}
 		return nil, perr.NotFoundf("payment_method_id", "no payment method %s", in.PaymentMethodID)
 	}
 	cands, err := s.route(ctx, tenant, in, m)
 	if err != nil {
-		_, _ = fail(StatusRequiresConfirmation, &LastError{Code: "routing_failed", Message: "routing failed"})
-		return nil, err
+		return nil, errors.Join(err, fail(StatusRequiresConfirmation, &LastError{Code: "routing_failed", Message: "routing failed"}))
 	}
 	if len(cands) == 0 {
-		_, _ = fail(StatusRequiresConfirmation, &LastError{Code: "no_connector", Message: "no enabled connector matches this payment"})
+		if err := fail(StatusRequiresConfirmation, &LastError{Code: "no_connector", Message: "no enabled connector matches this payment"}); err != nil {
+			return nil, err
+		}
 		return nil, &perr.Error{Kind: perr.Unprocessable, Code: "no_connector", Message: "no enabled connector matches this payment; add a connector or a routing rule"}
 	}
 	capture := v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC
@@ -336,8 +339,7 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 			if att.Retryable {
 				continue
 			}
-			_, ferr := fail(StatusRequiresConfirmation, &LastError{Code: "connector_error", Message: errMessage(err), ConnectorID: c.ID})
-			if ferr != nil {
+			if ferr := fail(StatusRequiresConfirmation, &LastError{Code: "connector_error", Message: errMessage(err), ConnectorID: c.ID}); ferr != nil {
 				return nil, ferr
 			}
 			return nil, &perr.Error{Kind: perr.Unprocessable, Code: "connector_rejected", Message: errMessage(err), Err: err}
@@ -351,8 +353,7 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 		s.recordAttempt(ctx, tenant, att)
 		return s.finishAuthorize(ctx, tenant, in, c, ar, "")
 	}
-	_, ferr := fail(StatusRequiresConfirmation, &LastError{Code: "connectors_unavailable", Message: "every eligible connector was unavailable: " + errMessage(lastErr)})
-	if ferr != nil {
+	if ferr := fail(StatusRequiresConfirmation, &LastError{Code: "connectors_unavailable", Message: "every eligible connector was unavailable: " + errMessage(lastErr)}); ferr != nil {
 		return nil, ferr
 	}
 	return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "connectors_unavailable", Message: "every eligible connector was unavailable; the intent was not charged and may be confirmed again", Err: lastErr}
