@@ -238,3 +238,36 @@ func TestDisputes(t *testing.T) {
 		}
 	})
 }
+
+// TestInboundRefundWebhook: a refund the processor left pending is settled
+// by its webhook — succeeded keeps the amount, failed releases it — and a
+// late duplicate status changes nothing.
+func TestInboundRefundWebhook(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		p := startPlatform(t, platformOpts{dbURL: dbURL})
+		conn, pm := setup(t, p)
+		id := createIntent(t, p, 2000, "automatic", pm)
+		pi := p.call("POST", "/intents/"+id+"/confirm", nil).must(t, 200).str("connector_transaction_id")
+		refundEvent := func(evt, re, status string) string {
+			return fmt.Sprintf(`{"id":%q,"object":"event","type":"refund.updated","created":%d,"livemode":false,"data":{"object":{"id":%q,"object":"refund","amount":777,"currency":"usd","payment_intent":%q,"status":%q,"metadata":{}}}}`,
+				evt, time.Now().Unix(), re, pi, status)
+		}
+		ok := p.call("POST", "/refunds", map[string]any{"intent_id": id, "amount": 777}).must(t, 201)
+		bad := p.call("POST", "/refunds", map[string]any{"intent_id": id, "amount": 777}).must(t, 201)
+		if ok.str("status") != "pending" || bad.str("status") != "pending" {
+			t.Fatalf("refunds = %s %s", ok.raw, bad.raw)
+		}
+		signedStripe(t, p, conn, refundEvent("evt_r1", ok.str("connector_refund_id"), "succeeded"), "whsec_platform_test").must(t, 200)
+		signedStripe(t, p, conn, refundEvent("evt_r2", bad.str("connector_refund_id"), "failed"), "whsec_platform_test").must(t, 200)
+		signedStripe(t, p, conn, refundEvent("evt_r3", ok.str("connector_refund_id"), "failed"), "whsec_platform_test").must(t, 200)
+		if r := p.call("GET", "/refunds/"+ok.str("id"), nil); r.str("status") != "succeeded" {
+			t.Fatalf("refund after webhooks = %s", r.raw)
+		}
+		if r := p.call("GET", "/refunds/"+bad.str("id"), nil); r.str("status") != "failed" {
+			t.Fatalf("failed refund = %s", r.raw)
+		}
+		if in := p.call("GET", "/intents/"+id, nil); in.num("amount_refunded") != 777 {
+			t.Fatalf("amount_refunded = %d, want 777 (the failed refund released)", in.num("amount_refunded"))
+		}
+	})
+}
