@@ -177,6 +177,19 @@ func (s *Server) routes() {
 			writeError(w, s.log, r, err)
 			return
 		}
+		// What was done travels in headers, so the body can be the
+		// acknowledgement the processor expects.
+		w.Header().Set("Payments-Webhook-Received", strconv.Itoa(res.Received))
+		w.Header().Set("Payments-Webhook-Duplicates", strconv.Itoa(res.Duplicates))
+		w.Header().Set("Payments-Webhook-Applied", strings.Join(res.Applied, ","))
+		if ack := res.Ack; ack != nil && ack.GetStatus() >= 200 && ack.GetStatus() < 300 {
+			for _, h := range ack.GetHeaders() {
+				w.Header().Set(h.GetName(), h.GetValue())
+			}
+			w.WriteHeader(int(ack.GetStatus()))
+			_, _ = w.Write(ack.GetBody())
+			return
+		}
 		writeJSON(w, http.StatusOK, res)
 	})
 	s.mux.HandleFunc(Base+"/", func(w http.ResponseWriter, r *http.Request) {

@@ -19,6 +19,9 @@ type InboundResult struct {
 	Received   int      `json:"received"`
 	Duplicates int      `json:"duplicates"`
 	Applied    []string `json:"applied"`
+	// Ack is the answer the processor expects (e.g. Adyen's "[accepted]"),
+	// when the connector names one.
+	Ack *v1.Acknowledgement `json:"-"`
 }
 
 // HandleInbound verifies a processor webhook through the connector's
@@ -46,7 +49,7 @@ func (s *Service) HandleInbound(ctx context.Context, connectorID string, r *http
 	if err != nil {
 		return nil, &perr.Error{Kind: perr.InvalidRequest, Code: "webhook_rejected", Message: "the connector could not read this webhook: " + errMessage(err), Err: err}
 	}
-	out := &InboundResult{Object: "webhook_receipt", Applied: []string{}}
+	out := &InboundResult{Object: "webhook_receipt", Applied: []string{}, Ack: res.GetAcknowledgement()}
 	for _, ev := range res.GetEvents() {
 		if !ev.GetVerified() {
 			return nil, &perr.Error{Kind: perr.Unauthenticated, Code: "webhook_signature_invalid", Message: "webhook not verified: " + ev.GetRejectionReason()}
