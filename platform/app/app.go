@@ -120,9 +120,9 @@ func New(ctx context.Context, cfg Config, opts ...Option) (a *App, err error) {
 	a.dispatcher = webhooks.NewDispatcher(whs, wopts)
 	a.svc = payments.New(payments.Options{DB: a.db, Ring: ring, Gateway: gw, OnEvent: a.dispatcher.Notify, Lease: cfg.Lease, Logger: log})
 	if n, err := a.svc.RotateCredentials(ctx); err != nil {
-		return nil, fmt.Errorf("re-encrypt credentials under the active key: %w", err)
+		return nil, fmt.Errorf("re-encrypt stored secrets under the active key: %w", err)
 	} else if n > 0 {
-		log.Info("re-encrypted connector credentials under the active key", "count", n)
+		log.Info("re-encrypted stored secrets under the active key", "count", n)
 	}
 	health := []api.HealthCheck{
 		{Name: "database", Check: func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) }},

@@ -51,12 +51,14 @@ func TestMountedHandlerAndSharedDatabase(t *testing.T) {
 }
 
 // TestKeyRotation: with a new key first, the platform re-encrypts stored
-// credentials at start; after the old key is dropped they still work.
+// credentials and webhook secrets at start; after the old key is dropped
+// they still work.
 func TestKeyRotation(t *testing.T) {
 	dbURL := storetest.SQLiteURL(t)
 	k1, k2 := secrets.NewKey("k1"), secrets.NewKey("k2")
 	p := startPlatform(t, platformOpts{dbURL: dbURL, keys: k1})
 	_, pm := setup(t, p)
+	p.call("POST", "/webhooks", map[string]any{"url": "https://merchant.example/hooks", "events": []string{"*"}}).must(t, 201)
 	p.stop()
 	p = startPlatform(t, platformOpts{dbURL: dbURL, keys: k2 + "," + k1, proxy: p.proxy})
 	p.stop()
@@ -64,6 +66,9 @@ func TestKeyRotation(t *testing.T) {
 	p = startPlatform(t, platformOpts{dbURL: dbURL, keys: k2, proxy: p.proxy})
 	if err := p.app.DB().QueryRow(`SELECT credentials FROM connectors`).Scan(&enc); err != nil || !strings.HasPrefix(enc, "k2:") {
 		t.Fatalf("credentials after rotation are not under k2 (key id %q): %v", strings.SplitN(enc, ":", 2)[0], err)
+	}
+	if err := p.app.DB().QueryRow(`SELECT secret FROM webhook_endpoints`).Scan(&enc); err != nil || !strings.HasPrefix(enc, "k2:") {
+		t.Fatalf("webhook secret after rotation is not under k2 (key id %q): %v", strings.SplitN(enc, ":", 2)[0], err)
 	}
 	id := createIntent(t, p, 1000, "automatic", pm)
 	if in := p.call("POST", "/intents/"+id+"/confirm", nil).must(t, 200); in.str("status") != "succeeded" {

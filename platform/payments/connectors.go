@@ -237,9 +237,23 @@ func (c *Connector) target() connectors.Target {
 	return connectors.Target{Plugin: c.Plugin, HostURL: c.HostURL, Credentials: c.creds}
 }
 
-// RotateCredentials re-encrypts every stored secret still under an old key.
+// RotateCredentials re-encrypts every stored secret still under an old
+// key: connector credentials and webhook endpoints' signing secrets.
 func (s *Service) RotateCredentials(ctx context.Context) (int, error) {
-	rows, err := s.db.SQL.QueryContext(ctx, `SELECT id, credentials FROM connectors`)
+	n := 0
+	for _, table := range []struct{ name, col string }{{"connectors", "credentials"}, {"webhook_endpoints", "secret"}} {
+		m, err := s.rotate(ctx, table.name, table.col)
+		n += m
+		if err != nil {
+			return n, fmt.Errorf("%s.%s: %w", table.name, table.col, err)
+		}
+	}
+	return n, nil
+}
+
+// rotate re-encrypts table's col (encrypted with the row id as context).
+func (s *Service) rotate(ctx context.Context, table, col string) (int, error) {
+	rows, err := s.db.SQL.QueryContext(ctx, `SELECT id, `+col+` FROM `+table)
 	if err != nil {
 		return 0, err
 	}
@@ -256,17 +270,20 @@ func (s *Service) RotateCredentials(ctx context.Context) (int, error) {
 		}
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
 	n := 0
 	for _, r := range todo {
 		pt, err := s.ring.Decrypt(r.enc, r.id)
 		if err != nil {
-			return n, fmt.Errorf("connector %s: %w", r.id, err)
+			return n, fmt.Errorf("row %s: %w", r.id, err)
 		}
 		enc, err := s.ring.Encrypt(pt, r.id)
 		if err != nil {
 			return n, err
 		}
-		res, err := s.db.SQL.ExecContext(ctx, `UPDATE connectors SET credentials = $1 WHERE id = $2 AND credentials = $3`, enc, r.id, r.enc)
+		res, err := s.db.SQL.ExecContext(ctx, `UPDATE `+table+` SET `+col+` = $1 WHERE id = $2 AND `+col+` = $3`, enc, r.id, r.enc)
 		if err != nil {
 			return n, err
 		}
