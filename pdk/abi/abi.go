@@ -9,7 +9,6 @@ import (
 	"fmt"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"google.golang.org/protobuf/proto"
 )
 
 // Version is the ABI version this module describes. A plugin exports it from
@@ -32,14 +31,6 @@ const (
 	DefaultRandomBytes   = 32
 	IdempotencyKeyMaxLen = 255
 )
-
-// Message is the method set generated protobuf messages have in both the
-// host (reflection) and the guest (vtprotobuf fast paths).
-type Message interface {
-	proto.Message
-	MarshalVT() ([]byte, error)
-	UnmarshalVT([]byte) error
-}
 
 // FlowInfo describes one flow: the RPC that runs it and its messages.
 type FlowInfo struct {
