@@ -15,16 +15,22 @@ import (
 // connector_abi_version; the host refuses any other value.
 const Version uint32 = 1
 
-// Export names. Every plugin exports all of them (plus its linear memory as
-// "memory", and "_initialize" when it is a WASI reactor).
+// Export names. Every plugin exports all of them but the optional ExportGC
+// (plus its linear memory as "memory", and "_initialize" when it is a WASI
+// reactor).
 const (
-	ExportABIVersion     = "connector_abi_version"
-	ExportAlloc          = "connector_alloc"
-	ExportManifest       = "connector_manifest"
-	ExportBuildRequest   = "connector_build_request"
-	ExportParseResponse  = "connector_parse_response"
-	ExportVerifyWebhook  = "connector_verify_webhook"
-	ExportInitialize     = "_initialize"
+	ExportABIVersion    = "connector_abi_version"
+	ExportAlloc         = "connector_alloc"
+	ExportManifest      = "connector_manifest"
+	ExportBuildRequest  = "connector_build_request"
+	ExportParseResponse = "connector_parse_response"
+	ExportVerifyWebhook = "connector_verify_webhook"
+	ExportInitialize    = "_initialize"
+	// ExportGC is optional: () -> i32. The host calls it on an instance it
+	// has just finished a call with, off the caller's path, so the guest can
+	// collect garbage between calls rather than inside one; it returns 1 when
+	// it collected. Plugins without it are served the same way.
+	ExportGC             = "connector_gc"
 	ExportMemory         = "memory"
 	MaxManifestBytes     = 1 << 20
 	MaxNextSteps         = 4

@@ -1,6 +1,7 @@
 // Command rawabi is a test plugin written against the raw ABI without the
 // PDK. Its transforms return garbage, and its ABI version is set at link time
-// (-X main.abiVersion=2) to test version refusal.
+// (-X main.abiVersion=2) to test version refusal. Its optional connector_gc
+// reports a collection every time, or traps (-X main.gcMode=trap).
 package main
 
 import (
@@ -12,6 +13,7 @@ import (
 
 var (
 	abiVersion = "1"
+	gcMode     = "collect"
 	name       = "rawabi"
 	keep       []byte
 	out        []byte
@@ -49,5 +51,13 @@ func parse(p, n uint32) uint64 { return ptrLen(garbage) }
 
 //go:wasmexport connector_verify_webhook
 func verify(p, n uint32) uint64 { return 0xFFFF_FFF0_0000_0010 } // pointer outside memory
+
+//go:wasmexport connector_gc
+func gc() uint32 {
+	if gcMode == "trap" {
+		panic("connector_gc trapped")
+	}
+	return 1
+}
 
 func main() {}

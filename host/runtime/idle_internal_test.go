@@ -1,0 +1,82 @@
+package runtime
+
+import (
+	"context"
+	"testing"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/wasmbuild"
+	"github.com/connectorhost/connector-host/pdk/abi"
+)
+
+func loadInternal(t *testing.T, pkg, name string, ldflags ...string) *Plugin {
+	t.Helper()
+	e, err := NewEngine(Options{Limits: Limits{PoolSize: 1}, CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close(context.Background()) })
+	p, err := e.Load(context.Background(), name, wasmbuild.Read(t, pkg, name, ldflags...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	return p
+}
+
+// Each successful call is followed by connector_gc on its instance, after the
+// caller has its answer; the instance then serves the next call.
+func TestGCRunsBetweenCalls(t *testing.T) {
+	p := loadInternal(t, "./host/runtime/testdata/rawabi", "rawabi")
+	ctx := context.Background()
+	for i := 1; i <= 3; i++ {
+		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}); f != nil {
+			t.Fatalf("call %d: %v", i, f)
+		}
+		p.collecting.Wait()
+		if got := p.Collections(); got != int64(i) {
+			t.Fatalf("after %d calls: %d collections, want %d", i, got, i)
+		}
+		if got := p.live.Load(); got != 1 {
+			t.Fatalf("after %d calls: %d live instances, want the same 1 reused", i, got)
+		}
+	}
+}
+
+// A connector_gc that traps costs the instance, not a call: the next call
+// runs on a fresh instance.
+func TestGCFaultReplacesInstance(t *testing.T) {
+	p := loadInternal(t, "./host/runtime/testdata/rawabi", "rawabi", "-X main.gcMode=trap")
+	ctx := context.Background()
+	for i := 1; i <= 2; i++ {
+		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}); f != nil {
+			t.Fatalf("call %d: %v", i, f)
+		}
+		p.collecting.Wait()
+	}
+	if got := p.Collections(); got != 0 {
+		t.Fatalf("%d collections counted from a trapping connector_gc", got)
+	}
+}
+
+// The Go PDK's connector_gc collects between calls once the heap has used
+// half its budget, so a run of calls sees collections reported by the host.
+func TestPDKPluginCollectsBetweenCalls(t *testing.T) {
+	p := loadInternal(t, "./host/runtime/testdata/faulty", "faulty")
+	ctx := context.Background()
+	req, err := (&v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "ok", Amount: &v1.Money{MinorAmount: 100, Currency: "USD"}}).MarshalVT()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &pluginv1.BuildRequestInput{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, Context: &pluginv1.CallContext{BaseUrl: "https://faulty.test", NowUnixMs: 1}}
+	for i := 0; i < 2000 && p.Collections() == 0; i++ {
+		if _, err := p.BuildRequest(ctx, in); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+		p.collecting.Wait()
+	}
+	if p.Collections() == 0 {
+		t.Fatal("no collection between 2000 calls")
+	}
+}
