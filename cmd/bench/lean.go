@@ -23,10 +23,11 @@ func lean(ctx context.Context, o options, baseline string, reps int) error {
 		vs = append([]variantWasm{{"baseline", baseline}}, vs...)
 	}
 	type row struct {
-		size             int
-		compile          time.Duration
-		idle, one, after float64
-		errs             int64
+		size              int
+		compile           time.Duration
+		idle, one, after  float64
+		warmIdle, warmOne float64
+		errs              int64
 	}
 	rows := make([]row, len(vs))
 	for i, v := range vs {
@@ -85,20 +86,34 @@ func lean(ctx context.Context, o options, baseline string, reps int) error {
 		}
 		rows[i].after = h.RSS()
 		h.Stop()
+		// A restart on the same cache: the plugin loads compiled, so what it
+		// adds is its code and instances without the compiler's garbage.
+		h, err = startHost(o.hostBin, dir, filepath.Join(o.work, "lean-cache-"+v.label), "--base-url", "stripe="+fake.URL())
+		if err != nil {
+			fake.Close()
+			return err
+		}
+		call = hostCaller(h.URL(), "stripe", httpClient(4))
+		rows[i].warmIdle = h.RSS()
+		if err := call(ctx, 0); err != nil {
+			rows[i].errs++
+		}
+		rows[i].warmOne = h.RSS()
+		h.Stop()
 		fake.Close()
 	}
 	w := o.out
 	fmt.Fprintf(w, "### One plugin's cost (Stripe; cold compile: median of %d, in-process)\n\n", reps)
-	fmt.Fprintln(w, "| build | .wasm | cold compile | host RSS idle | after 1 call | added by the plugin | after 1,001 calls | errors |\n|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| build | .wasm | cold compile | host RSS idle | after 1 call | added by the plugin | after 1,001 calls | restarted on the cache: added by 1 call | errors |\n|---|---|---|---|---|---|---|---|---|")
 	for i, v := range vs {
 		r := rows[i]
-		fmt.Fprintf(w, "| %s | %.2f MB | %s | %.0f MiB | %.0f MiB | **%.0f MiB** | %.0f MiB | %d |\n", v.label, float64(r.size)/1e6,
-			r.compile.Round(time.Millisecond), r.idle, r.one, r.one-r.idle, r.after, r.errs)
+		fmt.Fprintf(w, "| %s | %.2f MB | %s | %.0f MiB | %.0f MiB | **%.0f MiB** | %.0f MiB | %.0f MiB | %d |\n", v.label, float64(r.size)/1e6,
+			r.compile.Round(time.Millisecond), r.idle, r.one, r.one-r.idle, r.after, r.warmOne-r.warmIdle, r.errs)
 	}
 	if len(vs) == 2 {
 		b, c := rows[0], rows[1]
-		fmt.Fprintf(w, "\ncurrent / baseline: .wasm %.2f×, cold compile %.2f×, RSS added by one active plugin %.2f×\n",
-			float64(c.size)/float64(b.size), c.compile.Seconds()/b.compile.Seconds(), (c.one-c.idle)/(b.one-b.idle))
+		fmt.Fprintf(w, "\ncurrent / baseline: .wasm %.2f×, cold compile %.2f×, RSS added by one active plugin %.2f× (%.2f× restarted on the cache)\n",
+			float64(c.size)/float64(b.size), c.compile.Seconds()/b.compile.Seconds(), (c.one-c.idle)/(b.one-b.idle), (c.warmOne-c.warmIdle)/(b.warmOne-b.warmIdle))
 	}
 	fmt.Fprintln(w)
 	return nil

@@ -13,13 +13,17 @@ import (
 // A Go plugin's garbage collector runs inside whichever call crosses its heap
 // goal, adding milliseconds to that call: the p99 of a transform was about four
 // times its p50. A plugin that exports the optional connector_gc (() -> i32;
-// the Go PDK does) gets it called after every successful call, off the
-// caller's path: the caller has its answer, the instance keeps its pool slot
-// until connector_gc returns, under the same deadline and interrupt guard as
-// a call, and then goes back to the idle pool. The guest decides whether to
-// collect (the PDK does when half the heap's budget is used), so the check
-// costs one short call when there is nothing to do. Plugins without the export
-// are served exactly as before.
+// the Go PDK does) gets it called after every gcCheckEvery-th successful call
+// of an instance, off the caller's path: the caller has its answer, the
+// instance keeps its pool slot until connector_gc returns, under the same
+// deadline and interrupt guard as a call, and then goes back to the idle pool.
+// The guest decides whether to collect (the PDK does once half the heap's
+// budget is used, which takes far more than gcCheckEvery calls), so a check
+// with nothing to do costs one short call. Plugins without the export are
+// served exactly as before.
+
+// gcCheckEvery is how many calls an instance serves between connector_gc calls.
+const gcCheckEvery = 8
 
 // optionalGC returns mod's connector_gc export when it has the ABI's
 // signature, else nil.
@@ -36,13 +40,16 @@ func optionalGC(mod api.Module) api.Function {
 }
 
 // releaseAfterGC returns inst to the pool, first running its connector_gc in
-// the background when it has one. A fault in connector_gc discards the
+// the background when it has one and its gcCheckEvery-th call since the last
+// check just ended. A fault in connector_gc discards the
 // instance (and starts a replacement) as a fault in a call does.
 func (p *Plugin) releaseAfterGC(ctx context.Context, inst *instance) {
-	if inst.gc == nil || !p.startCollecting() {
+	inst.sinceGC++
+	if inst.gc == nil || inst.sinceGC < gcCheckEvery || !p.startCollecting() {
 		p.release(ctx, inst)
 		return
 	}
+	inst.sinceGC = 0
 	go func() {
 		defer p.collecting.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), p.limits.CallTimeout)

@@ -2,7 +2,9 @@ package runtime
 
 import (
 	"context"
+	"sync"
 	"testing"
+	"time"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -10,9 +12,36 @@ import (
 	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
+// stops counts instances stopped per reason.
+type stops struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (s *stops) Transform(string, string, time.Duration, *Fault) {}
+func (s *stops) InstanceStarted(string, time.Duration)           {}
+func (s *stops) InstanceStopped(_, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n == nil {
+		s.n = map[string]int{}
+	}
+	s.n[reason]++
+}
+
+func (s *stops) count(reason string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n[reason]
+}
+
 func loadInternal(t *testing.T, pkg, name string, ldflags ...string) *Plugin {
+	return loadObserved(t, nil, pkg, name, ldflags...)
+}
+
+func loadObserved(t *testing.T, obs Observer, pkg, name string, ldflags ...string) *Plugin {
 	t.Helper()
-	e, err := NewEngine(Options{Limits: Limits{PoolSize: 1}, CacheDir: t.TempDir()})
+	e, err := NewEngine(Options{Limits: Limits{PoolSize: 1}, CacheDir: t.TempDir(), Observer: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,18 +54,19 @@ func loadInternal(t *testing.T, pkg, name string, ldflags ...string) *Plugin {
 	return p
 }
 
-// Each successful call is followed by connector_gc on its instance, after the
-// caller has its answer; the instance then serves the next call.
+// Every gcCheckEvery-th successful call of an instance is followed by
+// connector_gc, after the caller has its answer; the instance then serves the
+// next call.
 func TestGCRunsBetweenCalls(t *testing.T) {
 	p := loadInternal(t, "./host/runtime/testdata/rawabi", "rawabi")
 	ctx := context.Background()
-	for i := 1; i <= 3; i++ {
+	for i := 1; i <= 3*gcCheckEvery; i++ {
 		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}); f != nil {
 			t.Fatalf("call %d: %v", i, f)
 		}
 		p.collecting.Wait()
-		if got := p.Collections(); got != int64(i) {
-			t.Fatalf("after %d calls: %d collections, want %d", i, got, i)
+		if got, want := p.Collections(), int64(i/gcCheckEvery); got != want {
+			t.Fatalf("after %d calls: %d collections, want %d", i, got, want)
 		}
 		if got := p.live.Load(); got != 1 {
 			t.Fatalf("after %d calls: %d live instances, want the same 1 reused", i, got)
@@ -47,9 +77,10 @@ func TestGCRunsBetweenCalls(t *testing.T) {
 // A connector_gc that traps costs the instance, not a call: the next call
 // runs on a fresh instance.
 func TestGCFaultReplacesInstance(t *testing.T) {
-	p := loadInternal(t, "./host/runtime/testdata/rawabi", "rawabi", "-X main.gcMode=trap")
+	obs := &stops{}
+	p := loadObserved(t, obs, "./host/runtime/testdata/rawabi", "rawabi", "-X main.gcMode=trap")
 	ctx := context.Background()
-	for i := 1; i <= 2; i++ {
+	for i := 1; i <= 6*gcCheckEvery && obs.count("fault") < 2; i++ {
 		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}); f != nil {
 			t.Fatalf("call %d: %v", i, f)
 		}
@@ -57,6 +88,9 @@ func TestGCFaultReplacesInstance(t *testing.T) {
 	}
 	if got := p.Collections(); got != 0 {
 		t.Fatalf("%d collections counted from a trapping connector_gc", got)
+	}
+	if got := obs.count("fault"); got != 2 {
+		t.Fatalf("%d instances stopped for a fault in connector_gc, want 2", got)
 	}
 }
 

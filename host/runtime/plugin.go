@@ -449,8 +449,10 @@ type instance struct {
 	stderr                                            *tailBuffer
 	calls                                             int
 
-	// gc is the optional connector_gc export (nil when the plugin lacks it).
-	gc api.Function
+	// gc is the optional connector_gc export (nil when the plugin lacks it);
+	// sinceGC counts calls since it last ran (idle.go).
+	gc      api.Function
+	sinceGC int
 }
 
 func (i *instance) fn(export string) api.Function {
