@@ -57,6 +57,7 @@ lint:
 
 generate:
 	$(GO) tool buf generate
+	$(GO) tool buf generate --template buf.gen.lite.yaml
 	$(GO) run ./internal/genlite bin/gen-lite gen
 	@mkdir -p bin
 	$(GO) tool buf build -o bin/api.binpb

@@ -1,5 +1,6 @@
 // Command genlite finishes `make generate`'s guest code: gen/ holds two
-// implementations of every generated package, selected by build constraint.
+// implementations of every package generated from proto/ (buf.gen.yaml and
+// buf.gen.lite.yaml), selected by build constraint.
 //
 //   - protoc-gen-go + protoc-gen-go-vtproto (reflection, protovalidate
 //     descriptors): every build except wasip1, i.e. the host, pdktest and the
