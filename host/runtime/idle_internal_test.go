@@ -40,8 +40,12 @@ func loadInternal(t *testing.T, pkg, name string, ldflags ...string) *Plugin {
 }
 
 func loadObserved(t *testing.T, obs Observer, pkg, name string, ldflags ...string) *Plugin {
+	return loadLimited(t, Limits{PoolSize: 1}, obs, pkg, name, ldflags...)
+}
+
+func loadLimited(t *testing.T, lim Limits, obs Observer, pkg, name string, ldflags ...string) *Plugin {
 	t.Helper()
-	e, err := NewEngine(Options{Limits: Limits{PoolSize: 1}, CacheDir: t.TempDir(), Observer: obs})
+	e, err := NewEngine(Options{Limits: lim, CacheDir: t.TempDir(), Observer: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +95,23 @@ func TestGCFaultReplacesInstance(t *testing.T) {
 	}
 	if got := obs.count("fault"); got != 2 {
 		t.Fatalf("%d instances stopped for a fault in connector_gc, want 2", got)
+	}
+}
+
+// connector_gc runs under the call deadline: one that never returns is
+// interrupted and its instance replaced, and calls keep being served.
+func TestGCPastDeadlineReplacesInstance(t *testing.T) {
+	obs := &stops{}
+	p := loadLimited(t, Limits{PoolSize: 1, CallTimeout: 300 * time.Millisecond}, obs, "./host/runtime/testdata/rawabi", "rawabi", "-X main.gcMode=loop")
+	ctx := context.Background()
+	for i := 1; i <= gcCheckEvery+1; i++ {
+		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}); f != nil {
+			t.Fatalf("call %d: %v", i, f)
+		}
+		p.collecting.Wait()
+	}
+	if got := obs.count("fault"); got != 1 {
+		t.Fatalf("%d instances stopped for a fault, want 1 (the looping connector_gc)", got)
 	}
 }
 

@@ -1,7 +1,8 @@
 // Command rawabi is a test plugin written against the raw ABI without the
 // PDK. Its transforms return garbage, and its ABI version is set at link time
 // (-X main.abiVersion=2) to test version refusal. Its optional connector_gc
-// reports a collection every time, or traps (-X main.gcMode=trap).
+// reports a collection every time, or traps (-X main.gcMode=trap), or loops
+// forever (-X main.gcMode=loop).
 package main
 
 import (
@@ -17,6 +18,7 @@ var (
 	name       = "rawabi"
 	keep       []byte
 	out        []byte
+	keepN      uint32
 )
 
 func ptrLen(b []byte) uint64 {
@@ -54,8 +56,13 @@ func verify(p, n uint32) uint64 { return 0xFFFF_FFF0_0000_0010 } // pointer outs
 
 //go:wasmexport connector_gc
 func gc() uint32 {
-	if gcMode == "trap" {
+	switch gcMode {
+	case "trap":
 		panic("connector_gc trapped")
+	case "loop":
+		for n := uint32(0); ; n++ {
+			keepN = n
+		}
 	}
 	return 1
 }
