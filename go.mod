@@ -4,6 +4,7 @@ go 1.26.8
 
 tool (
 	connectrpc.com/connect/cmd/protoc-gen-connect-go
+	github.com/aperturerobotics/protobuf-go-lite/cmd/protoc-gen-go-lite
 	github.com/bufbuild/buf/cmd/buf
 	github.com/planetscale/vtprotobuf/cmd/protoc-gen-go-vtproto
 	github.com/stripe/stripe-mock
@@ -13,6 +14,7 @@ tool (
 require (
 	buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go v1.36.12-20260825204119-511051f7f437.1
 	connectrpc.com/connect v1.21.1
+	github.com/aperturerobotics/protobuf-go-lite v0.14.0
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/planetscale/vtprotobuf v0.6.1-0.20240319094008-0393e58bdf10
 	golang.org/x/time v0.11.0

@@ -8,7 +8,6 @@ import (
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/abi"
-	"google.golang.org/protobuf/proto"
 )
 
 // Message is a generated protobuf message with vtprotobuf fast paths.
@@ -250,14 +249,6 @@ func stepOrError(err error) (*pluginv1.NextStep, *pluginv1.PluginError) {
 		return &pluginv1.NextStep{Flow: s.Flow, Request: b}, nil
 	}
 	return nil, toPluginError(err)
-}
-
-// marshalDeterministic encodes a unified message with map entries in key
-// order: vtprotobuf's fast path writes maps in Go's random iteration order,
-// which would make the same input give different output bytes. Envelopes
-// (which hold no maps a plugin writes) keep the fast path.
-func marshalDeterministic(m Message) ([]byte, error) {
-	return proto.MarshalOptions{Deterministic: true}.Marshal(m)
 }
 
 func mustMarshal(m Message) []byte {

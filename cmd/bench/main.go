@@ -7,6 +7,7 @@
 //	bench scale    [flags]  start time and RSS with 1, 10, 100 plugin files
 //	bench soak     [flags]  steady load at half the max rate: errors, RSS and goroutines over time
 //	bench profile  [flags]  where the host's CPU goes under load (pprof summary)
+//	bench lean     [flags]  one plugin's size, cold compile and host RSS (vs --baseline)
 //	bench all --short       the short versions of all of them (make bench)
 package main
 
@@ -34,7 +35,7 @@ type options struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: bench latency|reload|scale|soak|profile|all [flags]")
+		fmt.Fprintln(os.Stderr, "usage: bench latency|reload|scale|soak|profile|lean|all [flags]")
 		os.Exit(2)
 	}
 	scenario := os.Args[1]
@@ -49,6 +50,8 @@ func main() {
 	counts := fs.String("counts", "1,10,100", "scale: plugin file counts")
 	soakFor := fs.Duration("soak", 10*time.Minute, "soak: total duration")
 	interval := fs.Duration("interval", time.Minute, "soak: sampling interval")
+	baseline := fs.String("baseline", "", "lean: another build of stripe.wasm to compare with, in the same run")
+	reps := fs.Int("reps", 3, "lean: cold compiles per build")
 	_ = fs.Parse(os.Args[2:])
 	work, err := os.MkdirTemp("", "bench-")
 	if err != nil {
@@ -64,6 +67,7 @@ func main() {
 		o.duration = 3 * time.Second
 		*swaps = 5
 		*soakFor, *interval = 30*time.Second, 10*time.Second
+		*reps = 1
 	}
 	fmt.Fprintf(o.out, "<!-- bench %s: %s, %d CPUs, GOMAXPROCS %d, %s -->\n\n", scenario, runtime.Version(), runtime.NumCPU(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339))
 	ctx := context.Background()
@@ -73,9 +77,10 @@ func main() {
 		"scale":   func() error { return scale(ctx, o, *counts) },
 		"soak":    func() error { return soak(ctx, o, *soakFor, *interval) },
 		"profile": func() error { return profile(ctx, o) },
+		"lean":    func() error { return lean(ctx, o, *baseline, *reps) },
 	}
 	if scenario == "all" {
-		for _, name := range []string{"latency", "reload", "scale", "soak", "profile"} {
+		for _, name := range []string{"lean", "latency", "reload", "scale", "soak", "profile"} {
 			if name == "scale" && o.short {
 				*counts = "1,10"
 			}

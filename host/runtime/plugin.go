@@ -42,6 +42,10 @@ type Plugin struct {
 
 	// warming tracks Warm calls so close waits for them before closing the runtime.
 	warming sync.WaitGroup
+	// collecting tracks connector_gc calls on instances between calls, and
+	// collections counts those that collected (idle.go).
+	collecting  sync.WaitGroup
+	collections atomic.Int64
 
 	mu       sync.Mutex
 	refs     int
@@ -116,6 +120,7 @@ func (p *Plugin) close() {
 	done := p.done
 	p.mu.Unlock()
 	p.warming.Wait() // a warm-up in progress must not race the runtime's close
+	p.collecting.Wait()
 	ctx := context.Background()
 	for {
 		select {
@@ -207,7 +212,7 @@ func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte,
 		p.discard(ctx, inst, "recycled_memory")
 		go p.Warm(1)
 	default:
-		p.release(ctx, inst)
+		p.releaseAfterGC(ctx, inst)
 	}
 	return out, nil
 }
@@ -367,6 +372,7 @@ func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
 		build:      mod.ExportedFunction(abi.ExportBuildRequest),
 		parse:      mod.ExportedFunction(abi.ExportParseResponse),
 		verify:     mod.ExportedFunction(abi.ExportVerifyWebhook),
+		gc:         optionalGC(mod),
 	}
 	if inst.mem == nil {
 		_ = mod.Close(ctx)
@@ -442,6 +448,11 @@ type instance struct {
 	abiVersion, alloc, manifest, build, parse, verify api.Function
 	stderr                                            *tailBuffer
 	calls                                             int
+
+	// gc is the optional connector_gc export (nil when the plugin lacks it);
+	// sinceGC counts calls since it last ran (idle.go).
+	gc      api.Function
+	sinceGC int
 }
 
 func (i *instance) fn(export string) api.Function {

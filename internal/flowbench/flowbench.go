@@ -6,6 +6,7 @@
 package flowbench
 
 import (
+	"bytes"
 	"context"
 	"sort"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/runtime"
 	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/abi"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
@@ -35,33 +37,52 @@ type Case struct {
 // (p50-µs, p99-µs). "wasm-parallel/NAME" runs the Wasm case from every
 // processor at once: its ns/op is the inverse of the transform throughput.
 func Run(b *testing.B, c *pdk.Connector, name string, wasm []byte, cases []Case) {
-	load := func(opts ...func(*runtime.Options)) *runtime.Plugin {
-		o := runtime.Options{CacheDir: b.TempDir()}
-		for _, f := range opts {
-			f(&o)
-		}
-		eng, err := runtime.NewEngine(o)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { _ = eng.Close(context.Background()) })
-		p, err := eng.Load(context.Background(), name, wasm)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(p.Close)
-		p.Warm(p.PoolSize())
-		return p
-	}
+	load := func(opts ...func(*runtime.Options)) *runtime.Plugin { return loadModule(b, name, wasm, opts...) }
 	p := load()
-	impls := []struct {
-		label string
-		t     pdktest.Transformer
-	}{
+	impls := []impl{
 		{"native", pdktest.New(c)},
 		{"wasm", conformance.PluginTransformer(context.Background(), p)},
+		{"wasm-nogc", conformance.PluginTransformer(context.Background(), loadModule(b, name, withoutGCExport(wasm)))},
 		{"wasm-ctxdone", conformance.PluginTransformer(context.Background(), load(runtime.ContextDoneChecks))},
 	}
+	runCases(b, p, impls, cases)
+}
+
+// withoutGCExport renames the optional connector_gc export so the host
+// serves the module as it serves a plugin without it: Go's collector then
+// runs inside calls ("wasm-nogc" shows what moving it between calls buys).
+func withoutGCExport(wasm []byte) []byte {
+	name := append([]byte{byte(len(abi.ExportGC))}, abi.ExportGC...)
+	renamed := append([]byte{byte(len(abi.ExportGC))}, abi.ExportGC[:len(abi.ExportGC)-1]+"_"...)
+	return bytes.Replace(wasm, name, renamed, 1)
+}
+
+func loadModule(b *testing.B, name string, wasm []byte, opts ...func(*runtime.Options)) *runtime.Plugin {
+	o := runtime.Options{CacheDir: b.TempDir()}
+	for _, f := range opts {
+		f(&o)
+	}
+	eng, err := runtime.NewEngine(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = eng.Close(context.Background()) })
+	p, err := eng.Load(context.Background(), name, wasm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(p.Close)
+	p.Warm(p.PoolSize())
+	return p
+}
+
+// impl is one way to run the transforms.
+type impl struct {
+	label string
+	t     pdktest.Transformer
+}
+
+func runCases(b *testing.B, p *runtime.Plugin, impls []impl, cases []Case) {
 	for _, tc := range cases {
 		call := pdktest.Call{Flow: tc.Flow, Request: tc.Request, Credentials: tc.Credentials, Status: tc.Status, Body: tc.Body,
 			Headers: map[string]string{"Content-Type": "application/json", "Request-Id": "req_bench"}}

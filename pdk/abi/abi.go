@@ -9,37 +9,34 @@ import (
 	"fmt"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"google.golang.org/protobuf/proto"
 )
 
 // Version is the ABI version this module describes. A plugin exports it from
 // connector_abi_version; the host refuses any other value.
 const Version uint32 = 1
 
-// Export names. Every plugin exports all of them (plus its linear memory as
-// "memory", and "_initialize" when it is a WASI reactor).
+// Export names. Every plugin exports all of them but the optional ExportGC
+// (plus its linear memory as "memory", and "_initialize" when it is a WASI
+// reactor).
 const (
-	ExportABIVersion     = "connector_abi_version"
-	ExportAlloc          = "connector_alloc"
-	ExportManifest       = "connector_manifest"
-	ExportBuildRequest   = "connector_build_request"
-	ExportParseResponse  = "connector_parse_response"
-	ExportVerifyWebhook  = "connector_verify_webhook"
-	ExportInitialize     = "_initialize"
+	ExportABIVersion    = "connector_abi_version"
+	ExportAlloc         = "connector_alloc"
+	ExportManifest      = "connector_manifest"
+	ExportBuildRequest  = "connector_build_request"
+	ExportParseResponse = "connector_parse_response"
+	ExportVerifyWebhook = "connector_verify_webhook"
+	ExportInitialize    = "_initialize"
+	// ExportGC is optional: () -> i32. The host calls it on an instance it
+	// has just finished a call with, off the caller's path, so the guest can
+	// collect garbage between calls rather than inside one; it returns 1 when
+	// it collected. Plugins without it are served the same way.
+	ExportGC             = "connector_gc"
 	ExportMemory         = "memory"
 	MaxManifestBytes     = 1 << 20
 	MaxNextSteps         = 4
 	DefaultRandomBytes   = 32
 	IdempotencyKeyMaxLen = 255
 )
-
-// Message is the method set generated protobuf messages have in both the
-// host (reflection) and the guest (vtprotobuf fast paths).
-type Message interface {
-	proto.Message
-	MarshalVT() ([]byte, error)
-	UnmarshalVT([]byte) error
-}
 
 // FlowInfo describes one flow: the RPC that runs it and its messages.
 type FlowInfo struct {

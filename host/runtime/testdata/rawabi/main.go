@@ -1,6 +1,8 @@
 // Command rawabi is a test plugin written against the raw ABI without the
 // PDK. Its transforms return garbage, and its ABI version is set at link time
-// (-X main.abiVersion=2) to test version refusal.
+// (-X main.abiVersion=2) to test version refusal. Its optional connector_gc
+// reports a collection every time, or traps (-X main.gcMode=trap), or loops
+// forever (-X main.gcMode=loop).
 package main
 
 import (
@@ -12,9 +14,11 @@ import (
 
 var (
 	abiVersion = "1"
+	gcMode     = "collect"
 	name       = "rawabi"
 	keep       []byte
 	out        []byte
+	keepN      uint32
 )
 
 func ptrLen(b []byte) uint64 {
@@ -49,5 +53,18 @@ func parse(p, n uint32) uint64 { return ptrLen(garbage) }
 
 //go:wasmexport connector_verify_webhook
 func verify(p, n uint32) uint64 { return 0xFFFF_FFF0_0000_0010 } // pointer outside memory
+
+//go:wasmexport connector_gc
+func gc() uint32 {
+	switch gcMode {
+	case "trap":
+		panic("connector_gc trapped")
+	case "loop":
+		for n := uint32(0); ; n++ {
+			keepN = n
+		}
+	}
+	return 1
+}
 
 func main() {}
