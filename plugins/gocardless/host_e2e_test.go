@@ -28,8 +28,8 @@ import (
 // exchange is one expected request and the fake's answer to it.
 type exchange struct {
 	method, path, key, body string // key "" means no Idempotency-Key; body "" means none
-	status                      int
-	answer                      string
+	status                  int
+	answer                  string
 }
 
 // fakeGoCardless serves the exchanges in order and fails t on any request
@@ -152,8 +152,8 @@ func TestHostEndToEnd(t *testing.T) {
 		)
 		out := ok[v1.PaymentServiceSetupRecurringResponse](t)(payments.SetupRecurring(ctx, gcCall(t, &v1.PaymentServiceSetupRecurringRequest{
 			MerchantSetupId: "setup_e2e", PaymentMethod: bacs(), Amount: gbp(0),
-			Customer:        &v1.Customer{Name: "Frank Osborne", Email: "frank@example.com"},
-			BillingAddress:  &v1.Address{Line1: "27 Acer Road", City: "London", PostalCode: "E8 3GX", Country: "GB"}})))
+			Customer:       &v1.Customer{Name: "Frank Osborne", Email: "frank@example.com"},
+			BillingAddress: &v1.Address{Line1: "27 Acer Road", City: "London", PostalCode: "E8 3GX", Country: "GB"}})))
 		fake.done()
 		m := out.GetMandate()
 		if out.GetStatus() != v1.MandateStatus_MANDATE_STATUS_PENDING || m.GetConnectorMandateId() != "MD123" || m.GetConnectorCustomerId() != "CU123" ||
