@@ -187,6 +187,23 @@ func resource(res *pdk.Response, name string, status bool) (*fastjson.Value, err
 	return o, nil
 }
 
+// conflictID is the id of the resource an earlier request with the same
+// Idempotency-Key created: GoCardless answers a repeated create with 409
+// idempotent_creation_conflict and links.conflicting_resource_id. A retried
+// create therefore reports the existing resource, never a second one and
+// never a failure; "" for any other answer.
+func conflictID(res *pdk.Response) string {
+	if res.Status != 409 {
+		return ""
+	}
+	for _, d := range jsonr.Objects(jsonr.TryObject(res.Body), "error", "errors") {
+		if jsonr.Str(d, "reason") == "idempotent_creation_conflict" {
+			return jsonr.Str(d, "links", "conflicting_resource_id")
+		}
+	}
+	return ""
+}
+
 // apiError is GoCardless's error envelope: {"error": {"type", "code",
 // "message", "request_id", "errors": [{"reason", "field", "message"}]}}.
 type apiError struct{ typ, reason, message, field, requestID string }

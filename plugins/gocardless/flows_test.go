@@ -200,3 +200,29 @@ func TestVoidOfASubmittedPaymentFails(t *testing.T) {
 		t.Fatalf("void = %v", out)
 	}
 }
+
+// TestRepeatedCreateReportsTheExistingResource: a create retried with the
+// same Idempotency-Key (409 idempotent_creation_conflict) reports the
+// resource the first attempt created, never a second one or a failure.
+func TestRepeatedCreateReportsTheExistingResource(t *testing.T) {
+	conflict := func(id string) []byte {
+		return []byte(`{"error":{"type":"invalid_state","code":409,"errors":[{"reason":"idempotent_creation_conflict","links":{"conflicting_resource_id":"` + id + `"}}]}}`)
+	}
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_SETUP_RECURRING, Request: &v1.PaymentServiceSetupRecurringRequest{
+		MerchantSetupId: "s1", PaymentMethod: bacs(), Amount: gbp(0)},
+		State:  &v1.ConnectorState{ConnectorCustomerId: "CU1", Values: map[string]string{stateBankAccount: "BA1"}},
+		Status: 409, Body: conflict("MD1")})
+	if s := r.Response.(*v1.PaymentServiceSetupRecurringResponse); s.GetMandate().GetConnectorMandateId() != "MD1" || s.GetStatus() != v1.MandateStatus_MANDATE_STATUS_UNKNOWN {
+		t.Fatalf("repeated mandate = %v", r)
+	}
+	r = run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "PM1", MerchantRefundId: "r1", RefundAmount: gbp(10)},
+		State: &v1.ConnectorState{Values: map[string]string{refundedKey("PM1"): "0"}}, Status: 409, Body: conflict("RF1")})
+	if s := r.Response.(*v1.PaymentServiceRefundResponse); s.GetConnectorRefundId() != "RF1" || s.GetStatus() != v1.RefundStatus_REFUND_STATUS_UNKNOWN || s.GetConnectorTransactionId() != "PM1" {
+		t.Fatalf("repeated refund = %v", r)
+	}
+	r = run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "PM1", MerchantRefundId: "r1", RefundAmount: gbp(10)},
+		State: &v1.ConnectorState{Values: map[string]string{refundedKey("PM1"): "0"}}, Status: 409, Body: []byte(`{"error":{"code":409,"errors":[{"reason":"idempotent_creation_conflict"}]}}`)})
+	if r.GetParseError().GetKind() != pluginv1.ErrorKind_ERROR_KIND_CONFLICT {
+		t.Fatalf("a conflict naming no resource = %v, want a CONFLICT error", r)
+	}
+}

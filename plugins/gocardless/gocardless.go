@@ -23,6 +23,7 @@ func New() *pdk.Connector {
 			SetupRecurring:  pdk.H(buildSetupRecurring, parseSetupRecurring),
 			Authorize:       pdk.H(buildAuthorize, parseAuthorize),
 			RecurringCharge: pdk.H(buildRecurringCharge, parseRecurringCharge),
+			RecurringRevoke: pdk.H(buildRevoke, parseRevoke),
 			Get:             pdk.H(buildGet, parseGet),
 			Void:            pdk.H(buildVoid, parseVoid),
 			Refund:          pdk.H(buildRefund, parseRefund),

@@ -126,7 +126,8 @@ func ok[T any](t *testing.T) func(*connect.Response[T], error) *T {
 // TestHostEndToEnd runs every flow through a real host: a mandate set up
 // from nothing (customer, bank account, mandate as three host-run steps), a
 // payment on it, a refund that reads the refunded total first, the refund's
-// status, a cancel, an API error, and webhooks.
+// status, a cancel, an authorize on a mandate, a mandate revoke, an API
+// error, and webhooks.
 func TestHostEndToEnd(t *testing.T) {
 	fake := &fakeGoCardless{t: t}
 	srv := httptest.NewServer(fake)
@@ -201,6 +202,28 @@ func TestHostEndToEnd(t *testing.T) {
 		fake.done()
 		if vd.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_VOIDED {
 			t.Fatalf("void = %v", vd)
+		}
+	})
+
+	t.Run("authorize on a mandate, revoke the mandate", func(t *testing.T) {
+		fake.expect(exchange{"POST", "/payments", "payment:order_auth",
+			`{"payments":{"amount":990,"currency":"AUD","metadata":{"merchant_transaction_id":"order_auth"},"links":{"mandate":"MD777"}}}`,
+			201, `{"payments":{"id":"PM777","amount":990,"amount_refunded":0,"currency":"AUD","status":"pending_submission","links":{"mandate":"MD777"}}}`})
+		becs := &v1.PaymentMethod{Method: &v1.PaymentMethod_BankDebit{BankDebit: &v1.BankDebit{Kind: v1.BankDebitKind_BANK_DEBIT_KIND_BECS, AccountHolderName: "Bruce Wayne"}}}
+		au := ok[v1.PaymentServiceAuthorizeResponse](t)(payments.Authorize(ctx, gcCall(t, &v1.PaymentServiceAuthorizeRequest{
+			MerchantTransactionId: "order_auth", Amount: &v1.Money{MinorAmount: 990, Currency: "AUD"}, PaymentMethod: becs,
+			Mandate: &v1.MandateReference{ConnectorMandateId: "MD777"}})))
+		fake.done()
+		if au.GetConnectorTransactionId() != "PM777" || au.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_PENDING || au.GetMandate().GetConnectorMandateId() != "MD777" {
+			t.Fatalf("authorize = %v", au)
+		}
+		fake.expect(exchange{"POST", "/mandates/MD777/actions/cancel", "revoke:revoke_e2e", `{"data":{"metadata":{"merchant_revoke_id":"revoke_e2e"}}}`, 200,
+			`{"mandates":{"id":"MD777","scheme":"becs","status":"cancelled","links":{"customer_bank_account":"BA7","customer":"CU7"}}}`})
+		rv := ok[v1.RecurringPaymentServiceRevokeResponse](t)(recurring.Revoke(ctx, gcCall(t, &v1.RecurringPaymentServiceRevokeRequest{
+			Mandate: &v1.MandateReference{ConnectorMandateId: "MD777"}, MerchantRevokeId: "revoke_e2e"})))
+		fake.done()
+		if rv.GetStatus() != v1.MandateStatus_MANDATE_STATUS_REVOKED || rv.GetConnectorMandateId() != "MD777" {
+			t.Fatalf("revoke = %v", rv)
 		}
 	})
 

@@ -8,6 +8,7 @@ import (
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
+	"github.com/valyala/fastjson"
 )
 
 // stateBankAccount is the ConnectorState value Tokenize sets: the customer
@@ -50,12 +51,24 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	return post(c, "/customers", keyFor(c, "customer", req.GetMerchantRequestId()), body)
 }
 
+// createdID is the id of a created resource: the answer's, or the existing
+// one's for a repeated create (see conflictID).
+func createdID(res *pdk.Response, name string) (string, *fastjson.Value, error) {
+	if id := conflictID(res); id != "" {
+		return id, nil, nil
+	}
+	o, err := resource(res, name, false)
+	if err != nil {
+		return "", nil, err
+	}
+	return jsonr.Str(o, "id"), o, nil
+}
+
 func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
-	o, err := resource(res, "customers", false)
+	id, _, err := createdID(res, "customers")
 	if err != nil {
 		return nil, err
 	}
-	id := jsonr.Str(o, "id")
 	return &v1.CustomerServiceCreateResponse{ConnectorCustomerId: id, State: &v1.ConnectorState{ConnectorCustomerId: id}}, nil
 }
 
@@ -145,13 +158,13 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 }
 
 func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, res *pdk.Response) (*v1.PaymentMethodServiceTokenizeResponse, error) {
-	o, err := resource(res, "customer_bank_accounts", false)
+	id, o, err := createdID(res, "customer_bank_accounts")
 	if err != nil {
 		return nil, err
 	}
-	id := jsonr.Str(o, "id")
+	cust := firstNonEmpty(jsonr.Str(o, "links", "customer"), req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	return &v1.PaymentMethodServiceTokenizeResponse{PaymentMethodToken: id, State: &v1.ConnectorState{
-		ConnectorCustomerId: jsonr.Str(o, "links", "customer"), Values: map[string]string{stateBankAccount: id}}}, nil
+		ConnectorCustomerId: cust, Values: map[string]string{stateBankAccount: id}}}, nil
 }
 
 // buildSetupRecurring builds POST /mandates on a customer bank account: the
@@ -202,15 +215,54 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 }
 
 func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringRequest, res *pdk.Response) (*v1.PaymentServiceSetupRecurringResponse, error) {
-	o, err := resource(res, "mandates", true)
+	status := v1.MandateStatus_MANDATE_STATUS_UNKNOWN // a repeated create: the existing mandate, status unknown
+	id, o, err := createdID(res, "mandates")
 	if err != nil {
 		return nil, err
 	}
-	id, status := jsonr.Str(o, "id"), mandateStatuses().Get(jsonr.Str(o, "status"))
+	if o != nil {
+		if jsonr.Str(o, "status") == "" {
+			return nil, pdk.InvalidResponse("GoCardless's mandate %s has no status", id)
+		}
+		status = mandateStatuses().Get(jsonr.Str(o, "status"))
+	}
 	cust := firstNonEmpty(jsonr.Str(o, "links", "customer"), c.State.GetConnectorCustomerId())
 	return &v1.PaymentServiceSetupRecurringResponse{
 		ConnectorSetupId: id, Status: status, MerchantSetupId: req.GetMerchantSetupId(),
 		Mandate: &v1.MandateReference{ConnectorMandateId: id, ConnectorCustomerId: cust, Status: status},
 		State:   &v1.ConnectorState{ConnectorCustomerId: cust},
 	}, nil
+}
+
+// buildRevoke builds POST /mandates/{id}/actions/cancel: no further
+// payments can be created on the mandate.
+func buildRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest) (*pluginv1.HttpRequest, error) {
+	id, err := pathID("mandate.connector_mandate_id", req.GetMandate().GetConnectorMandateId())
+	if err != nil {
+		return nil, err
+	}
+	body := envelope("data", func(o *jsonw.Object) {
+		if req.GetMerchantRevokeId() != "" {
+			o.SortedStringMap("metadata", map[string]string{"merchant_revoke_id": req.GetMerchantRevokeId()})
+		}
+	})
+	key := idempotencyKey("revoke", firstNonEmpty(req.GetMerchantRevokeId(), req.GetMandate().GetConnectorMandateId()))
+	return post(c, "/mandates/"+id+"/actions/cancel", key, body)
+}
+
+func parseRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest, res *pdk.Response) (*v1.RecurringPaymentServiceRevokeResponse, error) {
+	o, err := resource(res, "mandates", true)
+	if err != nil {
+		return nil, err
+	}
+	id, raw := jsonr.Str(o, "id"), jsonr.Str(o, "status")
+	if err := sameID(id, req.GetMandate().GetConnectorMandateId()); err != nil {
+		return nil, err
+	}
+	out := &v1.RecurringPaymentServiceRevokeResponse{ConnectorMandateId: id, Status: mandateStatuses().Get(raw)}
+	if out.Status != v1.MandateStatus_MANDATE_STATUS_REVOKED && out.Status != v1.MandateStatus_MANDATE_STATUS_UNKNOWN {
+		out.Error = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "GoCardless reports the mandate " + raw + " after the cancel",
+			Connector: &v1.ConnectorError{Code: raw, HttpStatus: int32(res.Status)}}
+	}
+	return out, nil
 }

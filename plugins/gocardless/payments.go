@@ -92,7 +92,12 @@ type payment struct {
 
 // readPayment reads a {"payments": {...}} answer; requested, when set, must
 // equal its amount.
+// A repeated create answers with the existing payment's id only: its status
+// is UNKNOWN until PaymentService.Get.
 func readPayment(res *pdk.Response, requested *v1.Money) (*payment, error) {
+	if id := conflictID(res); id != "" {
+		return &payment{id: id, status: v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN}, nil
+	}
 	o, err := resource(res, "payments", true)
 	if err != nil {
 		return nil, err
@@ -282,7 +287,12 @@ type refund struct {
 
 // readRefund reads a {"refunds": {...}} answer; requested, when set, must
 // equal the refunded amount.
+// A repeated create answers with the existing refund's id only (status
+// UNKNOWN until RefundService.Get).
 func readRefund(res *pdk.Response, requested *v1.Money) (*refund, error) {
+	if id := conflictID(res); id != "" {
+		return &refund{id: id, status: v1.RefundStatus_REFUND_STATUS_UNKNOWN}, nil
+	}
 	o, err := resource(res, "refunds", true)
 	if err != nil {
 		return nil, err
@@ -310,6 +320,9 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	r, err := readRefund(res, req.GetRefundAmount())
 	if err != nil {
 		return nil, err
+	}
+	if r.paymentID == "" && r.status == v1.RefundStatus_REFUND_STATUS_UNKNOWN {
+		r.paymentID = req.GetConnectorTransactionId() // an idempotent repeat names only the refund
 	}
 	if err := sameID(r.paymentID, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
