@@ -55,7 +55,7 @@ func manifest() *v1.Manifest {
 		ApiVersion:        "GoCardless-Version " + APIVersion,
 		IdempotencyHeader: idempotencyHeader,
 		Notes: "Bank debits only: SEPA Core, Bacs, ACH and BECS. SetupRecurring creates a mandate server to server " +
-			"(POST /mandates; needs GoCardless's custom payment pages upgrade), after CustomerService.Create and " +
+			"(POST /mandates; restricted by GoCardless to Pro/Enterprise accounts with approved payment pages), after CustomerService.Create and " +
 			"PaymentMethodService.Tokenize (a customer bank account) when the call has no customer or bank account id yet. " +
 			"RecurringCharge and Authorize (with mandate.connector_mandate_id, automatic capture only) create a payment " +
 			"collected on the mandate; it is PENDING until GoCardless confirms it. Void cancels a payment not yet submitted. " +
