@@ -149,7 +149,9 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 			}
 			o.String(routing, strings.ReplaceAll(bd.GetRoutingNumber(), "-", ""))
 			o.String("country_code", s.country)
-			o.StringIf("account_type", bd.GetAccountType())
+			if s.scheme == "ach" {
+				o.String("account_type", bd.GetAccountType()) // checking or savings: US accounts only
+			}
 		}
 		o.String("currency", s.currency)
 		o.Object("links", func(l *jsonw.Object) { l.String("customer", cust) })
