@@ -17,7 +17,9 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// maxIdempotencyKey bounds the Idempotency-Key this connector sends.
+// maxIdempotencyKey bounds the Idempotency-Key this connector sends. The
+// GoCardless pages read for this connector state no limit; merchant ids are
+// at most 64 characters, so keys stay near 80 and the bound is a safeguard.
 const maxIdempotencyKey = 128
 
 // maxMetadataKeys is GoCardless's limit on a resource's metadata keys.
