@@ -1,0 +1,347 @@
+package gocardless
+
+import (
+	"strconv"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/jsonw"
+	"github.com/valyala/fastjson"
+)
+
+// maxDescription is GoCardless's limit on Payment.description.
+const maxDescription = 255
+
+// charge is a validated POST /payments: an amount collected on a mandate.
+type charge struct {
+	merchantID, mandate, description string
+	amount                           *v1.Money
+	metadata                         map[string]string
+}
+
+// newCharge validates what every payment needs.
+func newCharge(merchantID string, amount *v1.Money, mandate, description string, capture v1.CaptureMethod, meta map[string]string) (*charge, error) {
+	if merchantID == "" {
+		return nil, pdk.InvalidRequest("merchant_transaction_id", "is required (GoCardless Idempotency-Key)")
+	}
+	if _, _, err := amountOf("amount", amount); err != nil {
+		return nil, err
+	}
+	if mandate == "" {
+		return nil, pdk.InvalidRequest("mandate.connector_mandate_id", "is required: GoCardless collects a payment on a mandate (PaymentService.SetupRecurring)")
+	}
+	if capture != v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED && capture != v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC {
+		return nil, pdk.Unsupported("capture_method: a GoCardless bank debit is collected when created; only CAPTURE_METHOD_AUTOMATIC is supported")
+	}
+	if len(description) > maxDescription {
+		return nil, pdk.InvalidRequest("description", "must be at most 255 characters at GoCardless")
+	}
+	m, err := metadata("metadata", meta, "merchant_transaction_id", merchantID)
+	if err != nil {
+		return nil, err
+	}
+	return &charge{merchantID: merchantID, mandate: mandate, description: description, amount: amount, metadata: m}, nil
+}
+
+// request builds the POST /payments.
+func (ch *charge) request(c *pdk.Context) (*pluginv1.HttpRequest, error) {
+	body := envelope("payments", func(o *jsonw.Object) {
+		o.Int("amount", ch.amount.GetMinorAmount())
+		o.String("currency", ch.amount.GetCurrency())
+		o.StringIf("description", ch.description)
+		o.SortedStringMap("metadata", ch.metadata)
+		o.Object("links", func(l *jsonw.Object) { l.String("mandate", ch.mandate) })
+	})
+	return post(c, "/payments", idempotencyKey("payment", ch.merchantID), body)
+}
+
+// buildAuthorize builds POST /payments on the request's mandate: Authorize
+// maps to GoCardless only as a collection on an existing mandate.
+func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pluginv1.HttpRequest, error) {
+	if req.GetPaymentMethod().GetBankDebit() != nil && req.GetMandate().GetConnectorMandateId() == "" {
+		return nil, pdk.InvalidRequest("mandate.connector_mandate_id",
+			"is required: GoCardless collects bank debits on a mandate; create it with PaymentService.SetupRecurring first")
+	}
+	ch, err := newCharge(req.GetMerchantTransactionId(), req.GetAmount(), req.GetMandate().GetConnectorMandateId(),
+		req.GetDescription(), req.GetCaptureMethod(), req.GetMetadata())
+	if err != nil {
+		return nil, err
+	}
+	return ch.request(c)
+}
+
+// buildRecurringCharge builds POST /payments on the mandate.
+func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeRequest) (*pluginv1.HttpRequest, error) {
+	ch, err := newCharge(req.GetMerchantTransactionId(), req.GetAmount(), req.GetMandate().GetConnectorMandateId(),
+		req.GetDescription(), req.GetCaptureMethod(), req.GetMetadata())
+	if err != nil {
+		return nil, err
+	}
+	return ch.request(c)
+}
+
+// payment is a parsed GoCardless Payment.
+type payment struct {
+	id, mandate, merchantID string
+	raw                     string
+	status                  v1.PaymentStatus
+	amount, refunded        *v1.Money
+}
+
+// readPayment reads a {"payments": {...}} answer; requested, when set, must
+// equal its amount.
+// A repeated create answers with the existing payment's id only: its status
+// is UNKNOWN until PaymentService.Get.
+func readPayment(res *pdk.Response, requested *v1.Money) (*payment, error) {
+	if id := conflictID(res); id != "" {
+		return &payment{id: id, status: v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN}, nil
+	}
+	o, err := resource(res, "payments", true)
+	if err != nil {
+		return nil, err
+	}
+	p := &payment{id: jsonr.Str(o, "id"), mandate: jsonr.Str(o, "links", "mandate"),
+		merchantID: jsonr.Str(o, "metadata", "merchant_transaction_id"), raw: jsonr.Str(o, "status")}
+	p.status = paymentStatuses().Get(p.raw)
+	if p.amount, err = moneyIn(o, "amount", "payment "+p.id, requested); err != nil {
+		return nil, err
+	}
+	if jsonr.Has(o, "amount_refunded") {
+		if p.refunded, err = moneyIn(o, "amount_refunded", "payment "+p.id, nil); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// failed is the error of a payment GoCardless reports failed or denied;
+// the cause arrives with the webhook event, so only the status is known.
+func (p *payment) failed() *v1.PaymentError {
+	switch p.status {
+	case v1.PaymentStatus_PAYMENT_STATUS_FAILURE, v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED:
+		return &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "GoCardless reports the payment " + p.raw,
+			Connector: &v1.ConnectorError{Code: p.raw}}
+	}
+	return nil
+}
+
+func (p *payment) mandateRef() *v1.MandateReference {
+	if p.mandate == "" {
+		return nil
+	}
+	return &v1.MandateReference{ConnectorMandateId: p.mandate}
+}
+
+// captured is the amount collected: the whole amount once confirmed.
+func (p *payment) captured() *v1.Money {
+	if p.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+		return p.amount
+	}
+	return nil
+}
+
+func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res *pdk.Response) (*v1.PaymentServiceAuthorizeResponse, error) {
+	p, err := readPayment(res, req.GetAmount())
+	if err != nil {
+		return nil, err
+	}
+	return &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.failed(),
+		MerchantTransactionId: req.GetMerchantTransactionId(), Mandate: p.mandateRef(), CapturedAmount: p.captured()}, nil
+}
+
+func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeRequest, res *pdk.Response) (*v1.RecurringPaymentServiceChargeResponse, error) {
+	p, err := readPayment(res, req.GetAmount())
+	if err != nil {
+		return nil, err
+	}
+	return &v1.RecurringPaymentServiceChargeResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.failed(),
+		MerchantTransactionId: req.GetMerchantTransactionId(), Mandate: p.mandateRef()}, nil
+}
+
+// buildGet builds GET /payments/{id}.
+func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
+	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	if err != nil {
+		return nil, err
+	}
+	return get(c, "/payments/"+id)
+}
+
+// refundedKey is the ConnectorState value holding a payment's refunded
+// total (minor units), which Get sets and Refund reads.
+func refundedKey(paymentID string) string { return "amount_refunded:" + paymentID }
+
+func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
+	p, err := readPayment(res, req.GetAmount())
+	if err != nil {
+		return nil, err
+	}
+	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+		return nil, err
+	}
+	out := &v1.PaymentServiceGetResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount,
+		CapturedAmount: p.captured(), RefundedAmount: p.refunded, Error: p.failed(), Mandate: p.mandateRef(),
+		MerchantTransactionId: firstNonEmpty(req.GetMerchantTransactionId(), p.merchantID)}
+	if p.refunded != nil {
+		out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(p.id): strconv.FormatInt(p.refunded.GetMinorAmount(), 10)}}
+	}
+	return out, nil
+}
+
+// buildVoid builds POST /payments/{id}/actions/cancel, which GoCardless
+// accepts while the payment is not yet submitted to the bank. GoCardless
+// honours Idempotency-Key on creates; on this action the key is the host
+// ABI's contract (it may retry after a network failure), and a repeated
+// cancel has no second effect: GoCardless refuses it (cancellation_failed).
+func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
+	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	if err != nil {
+		return nil, err
+	}
+	meta, err := metadata("metadata", req.GetMetadata(), "merchant_void_id", req.GetMerchantVoidId(), "cancellation_reason", req.GetCancellationReason())
+	if err != nil {
+		return nil, err
+	}
+	body := envelope("data", func(o *jsonw.Object) {
+		if len(meta) > 0 {
+			o.SortedStringMap("metadata", meta)
+		}
+	})
+	key := idempotencyKey("cancel", firstNonEmpty(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
+	return post(c, "/payments/"+id+"/actions/cancel", key, body)
+}
+
+func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
+	p, err := readPayment(res, req.GetAmount())
+	if err != nil {
+		return nil, err
+	}
+	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+		return nil, err
+	}
+	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, MerchantVoidId: req.GetMerchantVoidId()}
+	if p.status != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && p.status != v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN {
+		out.Status = v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED
+		out.Error = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "GoCardless reports the payment " + p.raw + " after the cancel",
+			Connector: &v1.ConnectorError{Code: p.raw, HttpStatus: int32(res.Status)}}
+	}
+	return out, nil
+}
+
+// buildRefund builds POST /refunds. GoCardless requires
+// total_amount_confirmation, the payment's refunded total after this refund
+// (it refuses the refund when that does not hold, so two concurrent refunds
+// cannot both pass). The refunded total comes from the state; without it
+// the host first runs PaymentService.Get, which sets it.
+func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1.HttpRequest, error) {
+	pid := req.GetConnectorTransactionId()
+	if pid == "" {
+		return nil, pdk.InvalidRequest("connector_transaction_id", "is required")
+	}
+	if req.GetMerchantRefundId() == "" {
+		return nil, pdk.InvalidRequest("merchant_refund_id", "is required (GoCardless Idempotency-Key)")
+	}
+	amount, _, err := amountOf("refund_amount", req.GetRefundAmount())
+	if err != nil {
+		return nil, err
+	}
+	done, ok := c.State.GetValues()[refundedKey(pid)]
+	if !ok {
+		return nil, pdk.NeedStep(v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: pid})
+	}
+	before, err := strconv.ParseInt(done, 10, 64)
+	if err != nil || before < 0 {
+		return nil, pdk.InvalidRequest("state.values", "holds a malformed refunded total for "+pid)
+	}
+	meta, err := metadata("metadata", req.GetMetadata(), "merchant_refund_id", req.GetMerchantRefundId(), "reason", req.GetReason())
+	if err != nil {
+		return nil, err
+	}
+	body := envelope("refunds", func(o *jsonw.Object) {
+		o.Int("amount", amount)
+		o.Int("total_amount_confirmation", before+amount)
+		o.SortedStringMap("metadata", meta)
+		o.Object("links", func(l *jsonw.Object) { l.String("payment", pid) })
+	})
+	return post(c, "/refunds", idempotencyKey("refund", req.GetMerchantRefundId()), body)
+}
+
+// buildRefundGet builds GET /refunds/{id}.
+func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.HttpRequest, error) {
+	id, err := pathID("connector_refund_id", req.GetConnectorRefundId())
+	if err != nil {
+		return nil, err
+	}
+	return get(c, "/refunds/"+id)
+}
+
+// refund is a parsed GoCardless Refund.
+type refund struct {
+	id, paymentID, merchantID string
+	status                    v1.RefundStatus
+	amount                    *v1.Money
+	err                       *v1.PaymentError
+}
+
+// readRefund reads a {"refunds": {...}} answer; requested, when set, must
+// equal the refunded amount.
+// A repeated create answers with the existing refund's id only (status
+// UNKNOWN until RefundService.Get).
+func readRefund(res *pdk.Response, requested *v1.Money) (*refund, error) {
+	if id := conflictID(res); id != "" {
+		return &refund{id: id, status: v1.RefundStatus_REFUND_STATUS_UNKNOWN}, nil
+	}
+	o, err := resource(res, "refunds", true)
+	if err != nil {
+		return nil, err
+	}
+	return refundFrom(o, requested)
+}
+
+func refundFrom(o *fastjson.Value, requested *v1.Money) (*refund, error) {
+	r := &refund{id: jsonr.Str(o, "id"), paymentID: jsonr.Str(o, "links", "payment"),
+		merchantID: jsonr.Str(o, "metadata", "merchant_refund_id")}
+	raw := jsonr.Str(o, "status")
+	r.status = refundStatuses().Get(raw)
+	var err error
+	if r.amount, err = moneyIn(o, "amount", "refund "+r.id, requested); err != nil {
+		return nil, err
+	}
+	if r.status == v1.RefundStatus_REFUND_STATUS_FAILED {
+		r.err = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "GoCardless reports the refund " + raw,
+			Connector: &v1.ConnectorError{Code: raw}}
+	}
+	return r, nil
+}
+
+func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.Response) (*v1.PaymentServiceRefundResponse, error) {
+	r, err := readRefund(res, req.GetRefundAmount())
+	if err != nil {
+		return nil, err
+	}
+	if r.paymentID == "" && r.status == v1.RefundStatus_REFUND_STATUS_UNKNOWN {
+		r.paymentID = req.GetConnectorTransactionId() // an idempotent repeat names only the refund
+	}
+	if err := sameID(r.paymentID, req.GetConnectorTransactionId()); err != nil {
+		return nil, err
+	}
+	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
+		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: r.paymentID}, nil
+}
+
+func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {
+	r, err := readRefund(res, req.GetRefundAmount())
+	if err != nil {
+		return nil, err
+	}
+	if err := sameID(r.id, req.GetConnectorRefundId()); err != nil {
+		return nil, err
+	}
+	if err := sameID(r.paymentID, req.GetConnectorTransactionId()); err != nil {
+		return nil, err
+	}
+	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
+		MerchantRefundId: firstNonEmpty(req.GetMerchantRefundId(), r.merchantID), ConnectorTransactionId: r.paymentID}, nil
+}
