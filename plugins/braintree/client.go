@@ -9,6 +9,7 @@ import (
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 	"github.com/connectorhost/connector-host/pdk/money"
@@ -18,9 +19,18 @@ import (
 // maxClientMutationID is Braintree's limit on clientMutationId and orderId.
 const maxClientMutationID = 255
 
+// idempotencyHeader carries the operation's key derived from the merchant's
+// id. Braintree's public GraphQL API has no idempotency key and ignores it
+// (see the manifest notes): it is the host ABI's contract (retries, logs).
+const idempotencyHeader = "Idempotency-Key"
+
+// idempotencyKey derives the key of an operation from the merchant's id for it.
+func idempotencyKey(op, id string) string { return idemkey.Derive(op, id, maxClientMutationID) }
+
 // gql builds the POST /graphql carrying query and its variables (written by
-// vars), with Basic auth from the API key pair and Braintree-Version.
-func gql(c *pdk.Context, query string, vars func(v *jsonw.Object)) (*pluginv1.HttpRequest, error) {
+// vars), with Basic auth from the API key pair and Braintree-Version. key is
+// the idempotency key of a mutation; "" marks a query, safe to repeat.
+func gql(c *pdk.Context, query, key string, vars func(v *jsonw.Object)) (*pluginv1.HttpRequest, error) {
 	pub, err := c.Credential(credPublicKey)
 	if err != nil {
 		return nil, err
@@ -33,17 +43,23 @@ func gql(c *pdk.Context, query string, vars func(v *jsonw.Object)) (*pluginv1.Ht
 	o.String("query", query)
 	o.Object("variables", vars)
 	auth := base64.StdEncoding.EncodeToString([]byte(pub + ":" + priv))
-	return pdk.NewRequest("POST", c.URL(graphqlPath)).
+	r := pdk.NewRequest("POST", c.URL(graphqlPath)).
 		SecretHeader("Authorization", "Basic "+auth).
 		Header("Braintree-Version", APIVersion).
-		Header("Accept", "application/json").
-		Body("application/json", o.Bytes()).Build(), nil
+		Header("Accept", "application/json")
+	if key != "" {
+		r.IdempotencyKey(idempotencyHeader, key)
+	} else {
+		r.Idempotent()
+	}
+	return r.Body("application/json", o.Bytes()).Build(), nil
 }
 
-// mutation builds a mutation whose only variable is $input of inputType.
-func mutation(c *pdk.Context, name, inputType, selection string, input func(o *jsonw.Object)) (*pluginv1.HttpRequest, error) {
+// mutation builds a mutation whose only variable is $input of inputType;
+// id is the merchant's id of the operation (the idempotency key's source).
+func mutation(c *pdk.Context, name, inputType, selection, id string, input func(o *jsonw.Object)) (*pluginv1.HttpRequest, error) {
 	q := "mutation " + strings.ToUpper(name[:1]) + name[1:] + "($input: " + inputType + "!) { " + name + "(input: $input) { " + selection + " } }"
-	return gql(c, q, func(v *jsonw.Object) { v.Object("input", input) })
+	return gql(c, q, idempotencyKey(name, id), func(v *jsonw.Object) { v.Object("input", input) })
 }
 
 // node builds the node(id) query of a Transaction or Dispute.
@@ -52,7 +68,7 @@ func node(c *pdk.Context, field, id, typ, selection string) (*pluginv1.HttpReque
 		return nil, pdk.InvalidRequest(field, "is required")
 	}
 	q := "query Node($id: ID!) { node(id: $id) { ... on " + typ + " { " + selection + " } } }"
-	return gql(c, q, func(v *jsonw.Object) { v.String("id", id) })
+	return gql(c, q, "", func(v *jsonw.Object) { v.String("id", id) })
 }
 
 // decimal validates a unified amount and formats it as Braintree's Amount

@@ -27,10 +27,11 @@ func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*p
 	if err := reference("merchant_request_id", req.GetMerchantRequestId()); err != nil {
 		return nil, err
 	}
-	return mutation(c, "acceptDispute", "AcceptDisputeInput", "dispute { "+disputeSelection+" }", func(o *jsonw.Object) {
-		o.StringIf("clientMutationId", req.GetMerchantRequestId())
-		o.String("disputeId", req.GetConnectorDisputeId())
-	})
+	return mutation(c, "acceptDispute", "AcceptDisputeInput", "dispute { "+disputeSelection+" }",
+		firstNonEmpty(req.GetMerchantRequestId(), req.GetConnectorDisputeId()), func(o *jsonw.Object) {
+			o.StringIf("clientMutationId", req.GetMerchantRequestId())
+			o.String("disputeId", req.GetConnectorDisputeId())
+		})
 }
 
 // dispute is a parsed Braintree Dispute.

@@ -61,10 +61,11 @@ func manifest() *v1.Manifest {
 			SecretField:     credPrivateKey,
 			EventTypes:      webhookKinds(),
 		},
-		SandboxBaseUrl: SandboxBaseURL,
-		LiveBaseUrl:    LiveBaseURL,
-		EgressHosts:    []string{"payments.sandbox.braintree-api.com", "payments.braintree-api.com"},
-		ApiVersion:     "Braintree-Version " + APIVersion,
+		SandboxBaseUrl:    SandboxBaseURL,
+		LiveBaseUrl:       LiveBaseURL,
+		EgressHosts:       []string{"payments.sandbox.braintree-api.com", "payments.braintree-api.com"},
+		ApiVersion:        "Braintree-Version " + APIVersion,
+		IdempotencyHeader: idempotencyHeader,
 		Notes: "GraphQL API. Payment methods are Braintree payment method ids: a single-use nonce from a client SDK " +
 			"(Drop-in, Hosted Fields, PayPal, Venmo, Apple Pay, Google Pay) or a vaulted multi-use id; raw card numbers are refused. " +
 			"Amounts are decimal strings; the currency is the merchant account's (credential merchant_account_id or config " +
@@ -72,7 +73,9 @@ func manifest() *v1.Manifest {
 			"Void is reverseTransaction: an unsettled transaction is voided, a settled one is refunded in full (status REVERSED). " +
 			"Tokenize and SetupRecurring vault the payment method (vaultPaymentMethod, verified by default). " +
 			"Braintree's public GraphQL API has no idempotency key (its At-Most-Once ApiRequestKey is not generally available): " +
-			"clientMutationId and orderId carry the merchant's ids for reconciliation, and the host must not blindly retry " +
-			"money-moving calls. Webhooks carry no event id: the event id is derived from kind, timestamp and subject id.",
+			"the Idempotency-Key header (derived from the merchant's ids) is the host's contract and Braintree ignores it; " +
+			"clientMutationId and orderId carry the merchant's ids for reconciliation. A single-use nonce cannot be charged twice, " +
+			"but a retried refundTransaction or a chargePaymentMethod on a vaulted method can repeat: enable Braintree's duplicate " +
+			"transaction checking, or set this connector's egress.retry.max_attempts to 1. Webhooks carry no event id: the event id is derived from kind, timestamp and subject id.",
 	}
 }

@@ -48,7 +48,7 @@ func (ch *charge) build(c *pdk.Context) (*pluginv1.HttpRequest, error) {
 	if !ch.capture {
 		name, typ = "authorizePaymentMethod", "AuthorizePaymentMethodInput"
 	}
-	return mutation(c, name, typ, "transaction { "+txSelection+" }", func(o *jsonw.Object) {
+	return mutation(c, name, typ, "transaction { "+txSelection+" }", ch.merchantID, func(o *jsonw.Object) {
 		o.String("clientMutationId", ch.merchantID)
 		o.String("paymentMethodId", ch.paymentMethodID)
 		o.Object("transaction", func(t *jsonw.Object) {
@@ -124,11 +124,12 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 	if err := reference("merchant_capture_id", req.GetMerchantCaptureId()); err != nil {
 		return nil, err
 	}
-	return mutation(c, "captureTransaction", "CaptureTransactionInput", "transaction { "+txSelection+" }", func(o *jsonw.Object) {
-		o.StringIf("clientMutationId", req.GetMerchantCaptureId())
-		o.String("transactionId", req.GetConnectorTransactionId())
-		o.Object("transaction", func(t *jsonw.Object) { t.String("amount", dec) })
-	})
+	return mutation(c, "captureTransaction", "CaptureTransactionInput", "transaction { "+txSelection+" }",
+		firstNonEmpty(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()), func(o *jsonw.Object) {
+			o.StringIf("clientMutationId", req.GetMerchantCaptureId())
+			o.String("transactionId", req.GetConnectorTransactionId())
+			o.Object("transaction", func(t *jsonw.Object) { t.String("amount", dec) })
+		})
 }
 
 // buildVoid builds reverseTransaction: Braintree voids an unsettled
@@ -141,10 +142,11 @@ func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.Htt
 		return nil, err
 	}
 	sel := "reversal { __typename ... on Transaction { " + txSelection + " } ... on Refund { " + refundSelection + " } }"
-	return mutation(c, "reverseTransaction", "ReverseTransactionInput", sel, func(o *jsonw.Object) {
-		o.StringIf("clientMutationId", req.GetMerchantVoidId())
-		o.String("transactionId", req.GetConnectorTransactionId())
-	})
+	return mutation(c, "reverseTransaction", "ReverseTransactionInput", sel,
+		firstNonEmpty(req.GetMerchantVoidId(), req.GetConnectorTransactionId()), func(o *jsonw.Object) {
+			o.StringIf("clientMutationId", req.GetMerchantVoidId())
+			o.String("transactionId", req.GetConnectorTransactionId())
+		})
 }
 
 // buildGet builds the node query of a Transaction.

@@ -27,7 +27,7 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	if err != nil {
 		return nil, err
 	}
-	return mutation(c, "refundTransaction", "RefundTransactionInput", "refund { "+refundSelection+" }", func(o *jsonw.Object) {
+	return mutation(c, "refundTransaction", "RefundTransactionInput", "refund { "+refundSelection+" }", req.GetMerchantRefundId(), func(o *jsonw.Object) {
 		o.String("clientMutationId", req.GetMerchantRefundId())
 		o.String("transactionId", req.GetConnectorTransactionId())
 		o.Object("refund", func(r *jsonw.Object) {

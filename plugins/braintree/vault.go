@@ -1,6 +1,7 @@
 package braintree
 
 import (
+	"encoding/hex"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -21,7 +22,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	if err := reference("merchant_request_id", id); err != nil {
 		return nil, err
 	}
-	return mutation(c, "createCustomer", "CreateCustomerInput", "customer { id }", func(o *jsonw.Object) {
+	return mutation(c, "createCustomer", "CreateCustomerInput", "customer { id }", firstNonEmpty(id, hexRandom(c)), func(o *jsonw.Object) {
 		o.StringIf("clientMutationId", id)
 		o.Object("customer", func(w *jsonw.Object) {
 			w.StringIf("firstName", first)
@@ -59,7 +60,7 @@ func vault(c *pdk.Context, merchantID string, pm *v1.PaymentMethod, customerID s
 	if err := reference("merchant_request_id", merchantID); err != nil {
 		return nil, err
 	}
-	return mutation(c, "vaultPaymentMethod", "VaultPaymentMethodInput", vaultSelection, func(o *jsonw.Object) {
+	return mutation(c, "vaultPaymentMethod", "VaultPaymentMethodInput", vaultSelection, firstNonEmpty(merchantID, nonce), func(o *jsonw.Object) {
 		o.StringIf("clientMutationId", merchantID)
 		o.String("paymentMethodId", nonce)
 		o.StringIf("customerId", customerID)
@@ -148,6 +149,10 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	}
 	return out, nil
 }
+
+// hexRandom is the host's random bytes in hex: the key of a create call the
+// caller gave no id for, reused by the host's retries of this call.
+func hexRandom(c *pdk.Context) string { return hex.EncodeToString(c.Random()) }
 
 func cardNetworks() map[string]v1.CardNetwork {
 	return map[string]v1.CardNetwork{
