@@ -126,6 +126,16 @@ func TestRequestsFieldByField(t *testing.T) {
 		{"dispute accept", "reference/mutations/accept-dispute", "acceptDispute(input: $input) { dispute {", "acceptDispute:dp_1",
 			pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_ACCEPT, Request: &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "dp_1"}},
 			`{"input":{"disputeId":"dp_1"}}`},
+		{"refund get", "reference (query node), types/refund", "node(id: $id) { ... on Refund {", "",
+			pdktest.Call{Flow: v1.Flow_FLOW_REFUND_GET, Request: &v1.RefundServiceGetRequest{ConnectorRefundId: "rf_1"}},
+			`{"id":"rf_1"}`},
+		{"submit evidence", "reference/mutations/create-dispute-text-evidence", "createDisputeTextEvidence(input: $input) { evidence { id } }", "createDisputeTextEvidence:ev_1",
+			pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "dp_1", MerchantRequestId: "ev_1",
+				Evidence: []*v1.EvidenceDocument{{Type: v1.EvidenceType_EVIDENCE_TYPE_SHIPPING_DOCUMENTATION, Text: "1Z999", ConnectorEvidenceType: "TRACKING_NUMBER"}}}},
+			`{"input":{"clientMutationId":"ev_1","disputeId":"dp_1","category":"TRACKING_NUMBER","content":"1Z999"}}`},
+		{"defend", "reference/mutations/finalize-dispute", "finalizeDispute(input: $input) { dispute {", "finalizeDispute:dp_1",
+			pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_DEFEND, Request: &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "dp_1"}},
+			`{"input":{"disputeId":"dp_1"}}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -182,6 +192,14 @@ func TestBuildRefusals(t *testing.T) {
 			pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "merchant_refund_id"},
 		{"get without id", pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: &v1.PaymentServiceGetRequest{}},
 			pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "connector_transaction_id"},
+		{"two evidence documents", pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "d",
+			Evidence: []*v1.EvidenceDocument{{Text: "a"}, {Text: "b"}}}}, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "evidence"},
+		{"unknown text category", pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "d",
+			Evidence: []*v1.EvidenceDocument{{Text: "a", ConnectorEvidenceType: "PROOF_OF_FULFILLMENT"}}}}, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "evidence[0].connector_evidence_type"},
+		{"defend with documents", pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_DEFEND, Request: &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "d",
+			Evidence: []*v1.EvidenceDocument{{Text: "a"}}}}, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "evidence"},
+		{"defend with reason code", pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_DEFEND, Request: &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "d", DefenseReasonCode: "x"}},
+			pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "defense_reason_code"},
 		{"missing private key", pdktest.Call{Flow: v1.Flow_FLOW_GET, Credentials: map[string]string{credPublicKey: docPublicKey}, Request: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "t"}},
 			pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, credPrivateKey},
 	}

@@ -196,6 +196,16 @@ func TestHostEndToEnd(t *testing.T) {
 		t.Fatalf("refund = %v", rf)
 	}
 
+	refunds := connectorhostv1connect.NewRefundServiceClient(hc, base)
+	fake.answer("node", `{"data":{"node":{"id":"rf_e2e","status":"SETTLED","amount":{"value":"5.00","currencyCode":"USD"},"refundedTransaction":{"id":"tx_e2e"}}}}`)
+	rg := ok[v1.RefundServiceGetResponse](t)(refunds.Get(ctx, bt(t, &v1.RefundServiceGetRequest{ConnectorRefundId: "rf_e2e"})))
+	if ex := fake.take(t, "node"); !strings.Contains(ex.query, "... on Refund {") {
+		t.Fatalf("refund get query = %s", ex.query)
+	}
+	if rg.GetStatus() != v1.RefundStatus_REFUND_STATUS_SUCCEEDED || rg.GetConnectorTransactionId() != "tx_e2e" || rg.GetRefundAmount().GetMinorAmount() != 500 {
+		t.Fatalf("refund get = %v", rg)
+	}
+
 	// Get it.
 	fake.answer("node", `{"data":{"node":`+sprintf(txJSON, "tx_e2e", "SETTLED", "40.00", "null")+`}}`)
 	got := ok[v1.PaymentServiceGetResponse](t)(payments.Get(ctx, bt(t, &v1.PaymentServiceGetRequest{ConnectorTransactionId: "tx_e2e"})))
@@ -243,6 +253,21 @@ func TestHostEndToEnd(t *testing.T) {
 	if dec.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED || dec.GetError().GetCode() != v1.ErrorCode_ERROR_CODE_INSUFFICIENT_FUNDS ||
 		dec.GetError().GetConnector().GetCode() != "2001" {
 		t.Fatalf("decline = %v", dec)
+	}
+
+	// Dispute: add text evidence, then finalize.
+	fake.answer("createDisputeTextEvidence", `{"data":{"createDisputeTextEvidence":{"evidence":{"id":"ev_e2e"}}}}`)
+	se := ok[v1.DisputeServiceSubmitEvidenceResponse](t)(disputes.SubmitEvidence(ctx, bt(t, &v1.DisputeServiceSubmitEvidenceRequest{
+		ConnectorDisputeId: "dp_e2e", MerchantRequestId: "ev_req", Evidence: []*v1.EvidenceDocument{{Type: v1.EvidenceType_EVIDENCE_TYPE_RECEIPT, Text: "signed delivery receipt"}}})))
+	wantVars(t, fake.take(t, "createDisputeTextEvidence"), `{"input":{"clientMutationId":"ev_req","disputeId":"dp_e2e","category":"GENERAL","content":"signed delivery receipt"}}`)
+	if len(se.GetSubmittedEvidenceIds()) != 1 || se.GetSubmittedEvidenceIds()[0] != "ev_e2e" {
+		t.Fatalf("submit evidence = %v", se)
+	}
+	fake.answer("finalizeDispute", `{"data":{"finalizeDispute":{"dispute":{"id":"dp_e2e","status":"DISPUTED","type":"CHARGEBACK","reason":"FRAUD","amountDisputed":{"value":"40.00","currencyCode":"USD"},"transaction":{"id":"tx_e2e"}}}}}`)
+	df := ok[v1.DisputeServiceDefendResponse](t)(disputes.Defend(ctx, bt(t, &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "dp_e2e"})))
+	wantVars(t, fake.take(t, "finalizeDispute"), `{"input":{"disputeId":"dp_e2e"}}`)
+	if df.GetStatus() != v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW {
+		t.Fatalf("defend = %v", df)
 	}
 
 	// Bad credentials are an RPC error that never echoes the private key.

@@ -72,6 +72,7 @@ func manifest() *v1.Manifest {
 			"merchant_account_id_<CURRENCY>), and every answer's currencyCode is checked against the request's. " +
 			"Void is reverseTransaction: an unsettled transaction is voided, a settled one is refunded in full (status REVERSED). " +
 			"Tokenize and SetupRecurring vault the payment method (vaultPaymentMethod, verified by default). " +
+			"SubmitEvidence adds one text evidence (createDisputeTextEvidence; file evidence is not supported); Defend is finalizeDispute. " +
 			"Braintree's public GraphQL API has no idempotency key (its At-Most-Once ApiRequestKey is not generally available): " +
 			"the Idempotency-Key header (derived from the merchant's ids) is the host's contract and Braintree ignores it; " +
 			"clientMutationId and orderId carry the merchant's ids for reconciliation. A single-use nonce cannot be charged twice, " +

@@ -86,3 +86,27 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
 		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: req.GetConnectorTransactionId()}, nil
 }
+
+// buildRefundGet builds the node query of a Refund.
+func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.HttpRequest, error) {
+	return node(c, "connector_refund_id", req.GetConnectorRefundId(), "Refund", refundSelection)
+}
+
+func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {
+	p, err := payload(res, "node")
+	if err != nil {
+		return nil, err
+	}
+	r, err := refundFrom(p, req.GetRefundAmount(), res.Status)
+	if err != nil {
+		return nil, err
+	}
+	if err := sameID(r.id, req.GetConnectorRefundId()); err != nil {
+		return nil, err
+	}
+	if err := sameID(r.transactionID, req.GetConnectorTransactionId()); err != nil {
+		return nil, err
+	}
+	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
+		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: r.transactionID}, nil
+}
