@@ -174,6 +174,8 @@ func TestBuildRefusals(t *testing.T) {
 	}{
 		{"card number", pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "o", Amount: usd(100), PaymentMethod: card}},
 			pluginv1.ErrorKind_ERROR_KIND_UNSUPPORTED, "payment_method.card"},
+		{"external 3-D Secure data", pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "o", Amount: usd(100), PaymentMethod: token("n"), ThreeDs: &v1.ThreeDsData{AuthenticationId: "x"}}},
+			pluginv1.ErrorKind_ERROR_KIND_UNSUPPORTED, "three_ds"},
 		{"no merchant id", pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{Amount: usd(100), PaymentMethod: token("n")}},
 			pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "merchant_transaction_id"},
 		{"merchant id over 255", pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: strings.Repeat("x", 256), Amount: usd(100), PaymentMethod: token("n")}},

@@ -95,6 +95,9 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	} else if ch.paymentMethodID, err = paymentMethodID(req.GetPaymentMethod()); err != nil {
 		return nil, err
 	}
+	if req.GetThreeDs() != nil {
+		return nil, pdk.Unsupported("three_ds: 3-D Secure runs in Braintree's client SDK (verifyCard), whose nonce carries the result; send that nonce as payment_method.token")
+	}
 	ch.customerID = firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	ch.vault = req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED
 	return ch.build(c)
