@@ -1,0 +1,38 @@
+// Package braintree is the Braintree connector: Braintree's GraphQL API
+// (one POST /graphql endpoint, Basic auth with the API key pair, a
+// Braintree-Version date header) and its bt_signature / bt_payload webhooks.
+//
+// The connector only transforms data: every Build handler turns a unified
+// request into one GraphQL mutation or query and every Parse handler turns
+// the answer (data and the errors array, which arrives with HTTP 200) into a
+// unified response. It runs inside WebAssembly (plugins/braintree/wasm) and
+// natively in tests through pdk/pdktest.
+package braintree
+
+import "github.com/connectorhost/connector-host/pdk"
+
+// New returns the Braintree connector with its manifest, flow handlers and
+// webhook verifier and parser. Each call returns a fresh value.
+func New() *pdk.Connector {
+	return &pdk.Connector{
+		Manifest: manifest(),
+		Flows: pdk.Flows{
+			Authorize:             pdk.H(buildAuthorize, parseAuthorize),
+			Capture:               pdk.H(buildCapture, parseCapture),
+			Void:                  pdk.H(buildVoid, parseVoid),
+			Get:                   pdk.H(buildGet, parseGet),
+			Refund:                pdk.H(buildRefund, parseRefund),
+			RecurringCharge:       pdk.H(buildRecurringCharge, parseRecurringCharge),
+			CreateCustomer:        pdk.H(buildCreateCustomer, parseCreateCustomer),
+			Tokenize:              pdk.H(buildTokenize, parseTokenize),
+			SetupRecurring:        pdk.H(buildSetupRecurring, parseSetupRecurring),
+			DisputeGet:            pdk.H(buildDisputeGet, parseDisputeGet),
+			RefundGet:             pdk.H(buildRefundGet, parseRefundGet),
+			DisputeAccept:         pdk.H(buildDisputeAccept, parseDisputeAccept),
+			DisputeSubmitEvidence: pdk.H(buildSubmitEvidence, parseSubmitEvidence),
+			DisputeDefend:         pdk.H(buildDefend, parseDefend),
+		},
+		VerifyWebhook: verifyWebhook,
+		ParseWebhook:  parseWebhook,
+	}
+}

@@ -1,0 +1,279 @@
+package braintree
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/idemkey"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/jsonw"
+	"github.com/connectorhost/connector-host/pdk/money"
+	"github.com/valyala/fastjson"
+)
+
+// maxClientMutationID is Braintree's limit on clientMutationId and orderId.
+const maxClientMutationID = 255
+
+// idempotencyHeader carries the operation's key derived from the merchant's
+// id. Braintree's public GraphQL API has no idempotency key and ignores it
+// (see the manifest notes): it is the host ABI's contract (retries, logs).
+const idempotencyHeader = "Idempotency-Key"
+
+// idempotencyKey derives the key of an operation from the merchant's id for it.
+func idempotencyKey(op, id string) string { return idemkey.Derive(op, id, maxClientMutationID) }
+
+// gql builds the POST /graphql carrying query and its variables (written by
+// vars), with Basic auth from the API key pair and Braintree-Version. key is
+// the idempotency key of a mutation; "" marks a query, safe to repeat.
+func gql(c *pdk.Context, query, key string, vars func(v *jsonw.Object)) (*pluginv1.HttpRequest, error) {
+	pub, err := c.Credential(credPublicKey)
+	if err != nil {
+		return nil, err
+	}
+	priv, err := c.Credential(credPrivateKey)
+	if err != nil {
+		return nil, err
+	}
+	o := jsonw.NewObject()
+	o.String("query", query)
+	o.Object("variables", vars)
+	auth := base64.StdEncoding.EncodeToString([]byte(pub + ":" + priv))
+	r := pdk.NewRequest("POST", c.URL(graphqlPath)).
+		SecretHeader("Authorization", "Basic "+auth).
+		Header("Braintree-Version", APIVersion).
+		Header("Accept", "application/json")
+	if key != "" {
+		r.IdempotencyKey(idempotencyHeader, key)
+	} else {
+		r.Idempotent()
+	}
+	return r.Body("application/json", o.Bytes()).Build(), nil
+}
+
+// mutation builds a mutation whose only variable is $input of inputType;
+// id is the merchant's id of the operation (the idempotency key's source).
+func mutation(c *pdk.Context, name, inputType, selection, id string, input func(o *jsonw.Object)) (*pluginv1.HttpRequest, error) {
+	q := "mutation " + strings.ToUpper(name[:1]) + name[1:] + "($input: " + inputType + "!) { " + name + "(input: $input) { " + selection + " } }"
+	return gql(c, q, idempotencyKey(name, id), func(v *jsonw.Object) { v.Object("input", input) })
+}
+
+// node builds the node(id) query of a Transaction or Dispute.
+func node(c *pdk.Context, field, id, typ, selection string) (*pluginv1.HttpRequest, error) {
+	if strings.TrimSpace(id) == "" {
+		return nil, pdk.InvalidRequest(field, "is required")
+	}
+	q := "query Node($id: ID!) { node(id: $id) { ... on " + typ + " { " + selection + " } } }"
+	return gql(c, q, "", func(v *jsonw.Object) { v.String("id", id) })
+}
+
+// decimal validates a unified amount and formats it as Braintree's Amount
+// scalar (a decimal string in the currency's ISO-4217 exponent: "10.00",
+// "1000" for JPY, "1.005" for BHD).
+func decimal(field string, m *v1.Money, allowZero bool) (string, error) {
+	if m == nil {
+		return "", pdk.InvalidRequest(field, "is required")
+	}
+	if m.GetMinorAmount() < 0 || (!allowZero && m.GetMinorAmount() == 0) {
+		return "", pdk.InvalidRequest(field+".minor_amount", "must be greater than 0 at Braintree")
+	}
+	s, err := money.Decimal(m.GetMinorAmount(), m.GetCurrency())
+	if err != nil {
+		return "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", m.GetCurrency()))
+	}
+	return s, nil
+}
+
+// merchantAccount is the merchant account for currency: the operator's
+// config merchant_account_id_<CURRENCY>, else the credential; "" selects the
+// gateway's default merchant account.
+func merchantAccount(c *pdk.Context, currency string) string {
+	if id := c.Config[configMerchantAccountPrefix+strings.ToUpper(currency)]; id != "" {
+		return id
+	}
+	return c.Credentials[credMerchantID]
+}
+
+// moneyAt reads a MonetaryAmount {value, currencyCode} at keys; nil when absent.
+func moneyAt(v *fastjson.Value, keys ...string) (*v1.Money, error) {
+	if !jsonr.Has(v, keys...) || v.Get(keys...).Type() == fastjson.TypeNull {
+		return nil, nil
+	}
+	val, cur := jsonr.Str(v, append(keys, "value")...), jsonr.Str(v, append(keys, "currencyCode")...)
+	if cur == "" {
+		cur = jsonr.Str(v, append(keys, "currencyIsoCode")...)
+	}
+	minor, err := money.ParseDecimal(val, cur)
+	if err != nil || cur == "" {
+		return nil, pdk.InvalidResponse("Braintree's %s is not a MonetaryAmount {value, currencyCode}: %v", strings.Join(keys, "."), err)
+	}
+	return &v1.Money{MinorAmount: minor, Currency: cur}, nil
+}
+
+// checkMoney requires got to be present and, when want is set, equal to it.
+func checkMoney(got, want *v1.Money, what string) error {
+	if got == nil {
+		return pdk.InvalidResponse("Braintree's %s has no amount", what)
+	}
+	if want != nil && (got.GetMinorAmount() != want.GetMinorAmount() || got.GetCurrency() != want.GetCurrency()) {
+		return integrityError("Braintree's %s amount %d %s differs from the requested %d %s",
+			what, got.GetMinorAmount(), got.GetCurrency(), want.GetMinorAmount(), want.GetCurrency())
+	}
+	return nil
+}
+
+// integrityError reports an answer that does not match the request.
+func integrityError(format string, args ...any) *pdk.Error {
+	msg := fmt.Sprintf(format, args...)
+	return &pdk.Error{Kind: pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, Message: msg,
+		Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg}}
+}
+
+// sameID refuses an answer about another object than the one asked for.
+func sameID(got, want string) error {
+	if want != "" && got != want {
+		return integrityError("Braintree answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
+	}
+	return nil
+}
+
+// gqlError is the first entry of an answer's errors array.
+type gqlError struct{ message, class, legacyCode, inputPath string }
+
+func firstError(v *fastjson.Value) (gqlError, bool) {
+	for _, e := range jsonr.Objects(v, "errors") {
+		ge := gqlError{message: jsonr.Str(e, "message"), class: jsonr.Str(e, "extensions", "errorClass"),
+			legacyCode: jsonr.Str(e, "extensions", "legacyCode")}
+		var path []string
+		for _, p := range jsonr.Array(e, "extensions", "inputPath") {
+			if s, err := p.StringBytes(); err == nil {
+				path = append(path, string(s))
+			} else {
+				path = append(path, p.String())
+			}
+		}
+		ge.inputPath = strings.Join(path, ".")
+		return ge, true
+	}
+	return gqlError{}, false
+}
+
+// connectorError is the processor layer of a PaymentError.
+func (ge gqlError) connectorError(status int) *v1.ConnectorError {
+	msg := ge.message
+	if ge.inputPath != "" {
+		msg = strings.TrimSpace(msg + " (input " + ge.inputPath + ")")
+	}
+	return &v1.ConnectorError{Code: ge.legacyCode, Message: msg, HttpStatus: int32(status), Type: ge.class}
+}
+
+// isDecline reports whether the error is a processor decline: Braintree's
+// processor response codes 2000-3000 (legacyCode) on a transaction mutation.
+func (ge gqlError) isDecline() bool {
+	n, err := strconv.Atoi(ge.legacyCode)
+	return err == nil && n >= 2000 && n <= 3000
+}
+
+// payload reads an answer and returns data.<field>: non-2xx answers and
+// GraphQL errors (which come with HTTP 200) are typed errors carrying the
+// three-layer PaymentError.
+func payload(res *pdk.Response, field string) (*fastjson.Value, error) {
+	if err := httpError(res); err != nil {
+		return nil, err
+	}
+	v, err := jsonr.Object(res, "Braintree")
+	if err != nil {
+		return nil, err
+	}
+	if ge, ok := firstError(v); ok {
+		return nil, ge.typed(res.Status)
+	}
+	p := v.Get("data", field)
+	if p == nil || p.Type() != fastjson.TypeObject {
+		return nil, pdk.InvalidResponse("Braintree's answer (HTTP %d) has no data.%s object", res.Status, field)
+	}
+	return p, nil
+}
+
+// typed is the Go error of a GraphQL error, by its errorClass
+// (https://developer.paypal.com/braintree/graphql/guides/making_api_calls):
+//
+//	AUTHENTICATION                 -> CREDENTIALS (INVALID_CREDENTIALS)
+//	AUTHORIZATION                  -> CREDENTIALS (PERMISSION_DENIED)
+//	NOT_FOUND                      -> NOT_FOUND
+//	RESOURCE_LIMIT                 -> RATE_LIMITED
+//	INTERNAL, SERVICE_AVAILABILITY -> PROCESSOR_UNAVAILABLE
+//	VALIDATION, others             -> PROCESSOR_REJECTED, legacyCode mapped
+func (ge gqlError) typed(status int) error {
+	kind, code := pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, legacyCode(ge.legacyCode, v1.ErrorCode_ERROR_CODE_INVALID_REQUEST)
+	switch ge.class {
+	case "AUTHENTICATION":
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS
+	case "AUTHORIZATION":
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED
+	case "NOT_FOUND":
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
+	case "RESOURCE_LIMIT":
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED, v1.ErrorCode_ERROR_CODE_RATE_LIMITED
+	case "INTERNAL", "SERVICE_AVAILABILITY":
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
+	}
+	msg := firstNonEmpty(ge.message, "Braintree answered with an error")
+	text := "Braintree " + firstNonEmpty(ge.class, "error")
+	if ge.legacyCode != "" {
+		text += " " + ge.legacyCode
+	}
+	return &pdk.Error{Kind: kind, Message: text + ": " + ge.connectorError(status).GetMessage(),
+		Detail: &v1.PaymentError{Code: code, Message: msg, Connector: ge.connectorError(status)}}
+}
+
+// httpError classifies a non-2xx answer (Braintree answers GraphQL errors
+// with 200; other statuses come from its edge): 401 and 403 are
+// credentials, 429 rate limiting, 5xx unavailability, anything else a
+// rejection. nil for 2xx.
+func httpError(res *pdk.Response) error {
+	if res.Status >= 200 && res.Status < 300 {
+		return nil
+	}
+	ge, _ := firstError(jsonr.TryObject(res.Body))
+	kind, code := pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, v1.ErrorCode_ERROR_CODE_INVALID_REQUEST
+	switch {
+	case res.Status == 401:
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS
+	case res.Status == 403:
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED
+	case res.Status == 404:
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
+	case res.Status == 429:
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED, v1.ErrorCode_ERROR_CODE_RATE_LIMITED
+	case res.Status >= 500:
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
+	case res.Status < 400:
+		kind, code = pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, v1.ErrorCode_ERROR_CODE_INVALID_RESPONSE
+	}
+	msg := firstNonEmpty(ge.message, "HTTP "+strconv.Itoa(res.Status))
+	return &pdk.Error{Kind: kind, Message: "Braintree HTTP " + strconv.Itoa(res.Status) + ": " + msg,
+		Detail: &v1.PaymentError{Code: code, Message: msg, Connector: ge.connectorError(res.Status)}}
+}
+
+// reference validates a merchant id Braintree echoes (orderId,
+// clientMutationId): at most 255 characters.
+func reference(field, id string) error {
+	if len(id) > maxClientMutationID {
+		return pdk.InvalidRequest(field, "must be at most 255 characters at Braintree (orderId, clientMutationId)")
+	}
+	return nil
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,212 @@
+package braintree
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/xml"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/money"
+	"github.com/connectorhost/connector-host/pdk/sig"
+)
+
+// Braintree posts a notification as a form body bt_signature=...&bt_payload=...
+// (https://developer.paypal.com/braintree/docs/guides/webhooks/parse):
+//
+//	bt_payload   = base64(notification XML), possibly with line breaks
+//	bt_signature = public_key|hex(HMAC-SHA1(key = SHA1(private_key), bt_payload)), pairs joined by "&"
+//
+// The pair whose public key is ours must match, compared in constant time.
+// The signature has no timestamp and the notification no id: the event id
+// is kind:subject id:timestamp, the de-duplication key.
+const maxPayload = 1 << 20
+
+// signature is hex(HMAC-SHA1(SHA1(privateKey), payload)), as Braintree's
+// SDKs compute it (Braintree::Digest.hexdigest).
+func signature(privateKey string, payload []byte) []byte {
+	k := sha1.Sum([]byte(privateKey))
+	m := hmac.New(sha1.New, k[:])
+	m.Write(payload)
+	return m.Sum(nil)
+}
+
+// form reads the bt_signature and bt_payload of a webhook body.
+func form(w *v1.WebhookRequest) (signature, payload string, err error) {
+	q, perr := url.ParseQuery(string(w.GetBody()))
+	if perr != nil {
+		return "", "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a form with bt_signature and bt_payload")
+	}
+	payload = q.Get("bt_payload")
+	if payload == "" || len(payload) > maxPayload {
+		return "", "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body has no bt_payload (or one over 1 MiB)")
+	}
+	if strings.Trim(payload, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n") != "" {
+		return "", "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "bt_payload contains characters outside base64")
+	}
+	return q.Get("bt_signature"), payload, nil
+}
+
+// verifyWebhook verifies a notification and normalizes its one event.
+func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
+	pub, priv := c.Credentials[credPublicKey], c.Credentials[credPrivateKey]
+	if pub == "" || priv == "" {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credentials %q and %q are needed to verify Braintree webhooks", credPublicKey, credPrivateKey)
+	}
+	signatures, payload, err := form(w)
+	if err != nil {
+		return nil, err
+	}
+	if signatures == "" {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "body has no bt_signature")
+	}
+	var given string
+	for _, pair := range strings.Split(signatures, "&") {
+		if k, s, ok := strings.Cut(pair, "|"); ok && k == pub {
+			given = s
+			break
+		}
+	}
+	if given == "" {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "bt_signature has no signature for this public key")
+	}
+	mac, herr := hex.DecodeString(given)
+	if herr != nil {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "bt_signature is not hex")
+	}
+	if !sig.Equal(signature(priv, []byte(payload)), mac) {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "bt_signature does not match bt_payload")
+	}
+	ev, _, err := normalize(payload)
+	if err != nil {
+		return nil, err
+	}
+	ev.Verified = true
+	ev.Livemode = c.Environment == pluginv1.Environment_ENVIRONMENT_LIVE
+	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}, Acknowledgement: &v1.Acknowledgement{Status: 200}}, nil
+}
+
+// parseWebhook reads a notification without verifying it (ParseEvent).
+func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+	_, payload, err := form(w)
+	if err != nil {
+		return nil, err
+	}
+	ev, account, err := normalize(payload)
+	if err != nil {
+		return nil, err
+	}
+	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, account)}, nil
+}
+
+// notification is the decoded bt_payload.
+type notification struct {
+	Kind      string `xml:"kind"`
+	Timestamp string `xml:"timestamp"`
+	Subject   struct {
+		Transaction *xmlTransaction `xml:"transaction"`
+		Dispute     *struct {
+			ID          string         `xml:"id"`
+			Amount      string         `xml:"amount"`
+			Currency    string         `xml:"currency-iso-code"`
+			Status      string         `xml:"status"`
+			Reason      string         `xml:"reason"`
+			Kind        string         `xml:"kind"`
+			ReplyBy     string         `xml:"reply-by-date"`
+			Transaction xmlTransaction `xml:"transaction"`
+		} `xml:"dispute"`
+	} `xml:"subject"`
+}
+
+type xmlTransaction struct {
+	ID       string `xml:"id"`
+	Status   string `xml:"status"`
+	Amount   string `xml:"amount"`
+	Currency string `xml:"currency-iso-code"`
+	OrderID  string `xml:"order-id"`
+	Account  string `xml:"merchant-account-id"`
+}
+
+func malformed(format string, args ...any) error {
+	return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, format, args...)
+}
+
+// normalize decodes a payload into a unified Event (and the merchant
+// account it names): the kinds of webhookKinds get a typed payload, any
+// other kind is EVENT_KIND_OTHER with none.
+func normalize(payload string) (*v1.Event, string, error) {
+	raw, err := base64.StdEncoding.DecodeString(strings.NewReplacer("\n", "", "\r", "").Replace(payload))
+	if err != nil {
+		return nil, "", malformed("bt_payload is not base64")
+	}
+	var n notification
+	d := xml.NewDecoder(bytes.NewReader(raw))
+	if err := d.Decode(&n); err != nil || n.Kind == "" {
+		return nil, "", malformed("bt_payload is not a Braintree notification with a kind")
+	}
+	ev := &v1.Event{ConnectorEventType: n.Kind, Kind: v1.EventKind_EVENT_KIND_OTHER}
+	ts, err := time.Parse(time.RFC3339, strings.TrimSpace(n.Timestamp))
+	if err == nil {
+		ev.CreatedAtUnix = ts.Unix()
+	}
+	subjectID, account := "", ""
+	switch t, dp := n.Subject.Transaction, n.Subject.Dispute; {
+	case t != nil:
+		subjectID, account = t.ID, t.Account
+	case dp != nil:
+		subjectID = dp.ID
+	}
+	ev.EventId = n.Kind + ":" + subjectID + ":" + strings.TrimSpace(n.Timestamp)
+	if !slices.Contains(webhookKinds(), n.Kind) {
+		return ev, account, nil
+	}
+	if strings.HasPrefix(n.Kind, "transaction_") {
+		t := n.Subject.Transaction
+		if t == nil || t.ID == "" {
+			return nil, "", malformed("notification %s has no subject transaction", n.Kind)
+		}
+		amount, err := xmlMoney(t.Amount, t.Currency)
+		if err != nil {
+			return nil, "", err
+		}
+		p := &v1.PaymentEvent{ConnectorTransactionId: t.ID, MerchantTransactionId: t.OrderID, Amount: amount,
+			Status: transactionStatuses().Get(strings.ToUpper(t.Status))}
+		if p.Status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+			p.CapturedAmount = amount
+		}
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYMENT, &v1.Event_Payment{Payment: p}
+		return ev, account, nil
+	}
+	dp := n.Subject.Dispute
+	if dp == nil || dp.ID == "" {
+		return nil, "", malformed("notification %s has no subject dispute", n.Kind)
+	}
+	amount, err := xmlMoney(dp.Amount, dp.Currency)
+	if err != nil {
+		return nil, "", err
+	}
+	de := &v1.DisputeEvent{ConnectorDisputeId: dp.ID, ConnectorTransactionId: dp.Transaction.ID, Amount: amount,
+		Status: disputeStatuses().Get(strings.ToUpper(dp.Status)), Reason: dp.Reason, ReasonCode: dp.Reason, Stage: dp.Kind}
+	if t, err := time.Parse(time.DateOnly, strings.TrimSpace(dp.ReplyBy)); err == nil {
+		de.EvidenceDueByUnix = t.Unix()
+	}
+	ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_DISPUTE, &v1.Event_Dispute{Dispute: de}
+	return ev, account, nil
+}
+
+// xmlMoney reads a notification's decimal amount and currency.
+func xmlMoney(amount, currency string) (*v1.Money, error) {
+	minor, err := money.ParseDecimal(strings.TrimSpace(amount), strings.TrimSpace(currency))
+	if err != nil {
+		return nil, malformed("notification amount %q %q: %v", amount, currency, err)
+	}
+	return &v1.Money{MinorAmount: minor, Currency: strings.TrimSpace(currency)}, nil
+}
