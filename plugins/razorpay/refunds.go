@@ -106,7 +106,7 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	}
 	return &v1.RefundServiceGetResponse{
 		ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount,
-		MerchantRefundId: firstNonEmpty(r.receipt, req.GetMerchantRefundId()),
+		MerchantRefundId:       firstNonEmpty(r.receipt, req.GetMerchantRefundId()),
 		ConnectorTransactionId: firstNonEmpty(r.paymentID, req.GetConnectorTransactionId()), ConnectorHttpStatus: int32(res.Status),
 	}, nil
 }
