@@ -198,7 +198,7 @@ func TestHostEndToEnd(t *testing.T) {
 		}
 		wantFields(t, "payment", ex[1].body, map[string]any{"amount": 50000, "currency": "INR", "order_id": "order_E2e00000000001",
 			"email": "gaurav.kumar@example.com", "contact": "9000090000", "method": "card", "callback_url": "https://merchant.example/return",
-			"card": map[string]any{"number": testCard, "name": "Gaurav Kumar", "expiry_month": "03", "expiry_year": "2031", "cvv": "123"},
+			"card":  map[string]any{"number": testCard, "name": "Gaurav Kumar", "expiry_month": "03", "expiry_year": "2031", "cvv": "123"},
 			"notes": map[string]any{"cart": "42"}})
 		if auth.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING || auth.GetConnectorTransactionId() != "pay_E2e00000000002" ||
 			auth.GetNextAction().GetRedirect().GetUrl() != "https://api.razorpay.com/v1/payments/pay_E2e00000000002/authenticate" ||
