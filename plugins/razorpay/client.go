@@ -154,15 +154,23 @@ func (e apiError) paymentError(httpStatus int) *v1.PaymentError {
 	}
 }
 
+// notFound is the description of Razorpay's answer (HTTP 400) for an id it
+// does not know.
+const notFound = "The id provided does not exist"
+
 // httpError classifies a non-2xx answer (pdk.StatusKind; Razorpay answers
-// 400 BAD_REQUEST_ERROR for validation errors and refusals) into a typed
-// error carrying the three-layer PaymentError; nil for 2xx.
+// 400 BAD_REQUEST_ERROR for validation errors and refusals, and for unknown
+// ids, which are NOT_FOUND) into a typed error carrying the three-layer
+// PaymentError; nil for 2xx.
 func httpError(res *pdk.Response) error {
 	if res.Status >= 200 && res.Status < 300 {
 		return nil
 	}
 	e := readAPIError(res.Body)
 	kind, code := pdk.StatusKind(res.Status)
+	if res.Status == 400 && e.description == notFound {
+		kind, code = pdk.StatusKind(404)
+	}
 	msg := "HTTP " + strconv.Itoa(res.Status)
 	if e.code != "" {
 		msg += " " + e.code
@@ -207,7 +215,8 @@ func needID(v *fastjson.Value, key, what string) (string, error) {
 	return id, nil
 }
 
-// notes writes the merchant's metadata as Razorpay notes (at most 15).
+// checkNotes refuses metadata Razorpay's notes cannot hold (at most 15
+// entries of at most 256 characters).
 func checkNotes(md map[string]string) error {
 	if len(md) > 15 {
 		return pdk.InvalidRequest("metadata", "must have at most 15 entries (Razorpay notes)")

@@ -130,6 +130,9 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	if req.GetMandate().GetConnectorMandateId() != "" {
 		return nil, pdk.Unsupported("Razorpay charges a token with RecurringPaymentService.Charge, not Authorize")
 	}
+	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
+		return nil, pdk.Unsupported("the razorpay connector stores payment methods with PaymentService.SetupRecurring (a recurring authorization), not setup_future_usage")
+	}
 	p, err := newPlan("amount", req.GetAmount(), req.GetCustomer(), req.GetBillingAddress(), req.GetMetadata())
 	if err != nil {
 		return nil, err
@@ -298,6 +301,9 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	}
 	if p.id != req.GetConnectorTransactionId() {
 		return nil, integrityError("capture answered for payment %s, not %s", p.id, req.GetConnectorTransactionId())
+	}
+	if p.amount.GetMinorAmount() != req.GetAmountToCapture().GetMinorAmount() {
+		return nil, integrityError("capture answered amount %d, not %d", p.amount.GetMinorAmount(), req.GetAmountToCapture().GetMinorAmount())
 	}
 	out := &v1.PaymentServiceCaptureResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Error: p.err,
