@@ -1,13 +1,14 @@
 # The connector host. `make run` serves the bundled plugins on 127.0.0.1:8080;
-# `make test` runs every test. Everything runs through `go` and `go tool`
-# binaries pinned in go.mod, so a fresh machine needs only Go.
+# `make test` runs every test and lists the skipped ones with their reasons.
+# Everything runs through `go` and `go tool` binaries pinned in go.mod, so a
+# fresh machine needs only Go.
 
 GO       ?= go
 LISTEN   ?= 127.0.0.1:8080
 PLUGINS  := $(patsubst plugins/%/wasm,%,$(wildcard plugins/*/wasm))
 WASM     := $(patsubst %,bin/plugins/%.wasm,$(PLUGINS))
 
-.PHONY: all build host plugins run test check lint generate check-generate breaking vendor-proto matrix conformance bench clean FORCE
+.PHONY: all build host plugins run test check lint generate docs api-doc check-generate breaking vendor-proto matrix conformance bench clean FORCE
 
 all: build
 
@@ -25,8 +26,10 @@ bin/plugins/%.wasm: FORCE
 run: build
 	./bin/connector-host serve --listen $(LISTEN) --plugins bin/plugins
 
+# go test's usual output, then every skipped test with its reason and a
+# closing "N passed, N failed, N skipped" line (internal/testsum).
 test: build
-	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) run ./internal/testsum -count=1 -timeout 30m ./...
 
 # The checks CI runs besides the tests.
 check: lint check-generate breaking
@@ -38,6 +41,13 @@ lint:
 
 generate:
 	$(GO) tool buf generate
+	$(MAKE) --no-print-directory api-doc
+
+# Regenerates the generated documentation: docs/api.md from the protos and
+# docs/connectors.md (the feature matrix) from the bundled plugins.
+docs: api-doc matrix
+
+api-doc:
 	@mkdir -p bin
 	$(GO) tool buf build -o bin/api.binpb
 	$(GO) run ./internal/apidoc bin/api.binpb docs/api.md

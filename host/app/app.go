@@ -38,6 +38,12 @@ import (
 	"github.com/connectorhost/connector-host/host/tracing"
 )
 
+// bodyReadTimeout bounds how long a request body may take to arrive after
+// its headers (which ReadHeaderTimeout bounds). It is not http.Server's
+// ReadTimeout: on HTTP/1.1 that deadline stays set while the handler runs,
+// and its expiry cancels calls that wait on a slow processor.
+const bodyReadTimeout = 30 * time.Second
+
 // Host is a running connector host.
 type Host struct {
 	cfg       *config.Config
@@ -201,6 +207,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 		Interceptors:       []connect.Interceptor{otel, m.Interceptor(known), keys.Interceptor()},
 		ConnectorStatus:    h.connectorStatus,
 		ReadMaxBytes:       cfg.Limits.MaxRequestBytes,
+		BodyReadTimeout:    bodyReadTimeout,
 		MaxConcurrentCalls: cfg.Limits.MaxConcurrentCalls,
 		Ready:              h.ready,
 	})

@@ -36,6 +36,13 @@ import (
 // pointed at a fake processor that echoes the request body.
 func startHost(t *testing.T) string {
 	t.Helper()
+	base, _ := startHostWith(t, app.Options{})
+	return base
+}
+
+// startHostWith is startHost with opts; it also returns the plugin directory.
+func startHostWith(t *testing.T, opts app.Options) (string, string) {
+	t.Helper()
 	processor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		w.Write(b)
@@ -55,7 +62,7 @@ func startHost(t *testing.T) string {
 	cfg.Connectors["faulty"] = config.Connector{BaseURL: processor.URL}
 	cfg.Accounts = []config.Account{{Name: "faulty-main", Connector: "faulty", Credentials: map[string]string{}}}
 	ctx, cancel := context.WithCancel(context.Background())
-	h, err := app.New(ctx, cfg, app.Options{})
+	h, err := app.New(ctx, cfg, opts)
 	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() { done <- h.Serve(ctx, 5*time.Second) }()
@@ -64,7 +71,7 @@ func startHost(t *testing.T) string {
 		require.NoError(t, <-done)
 	})
 	require.NoError(t, h.Registry().WaitLoaded(ctx))
-	return "http://" + h.Addr()
+	return "http://" + h.Addr(), dir
 }
 
 func authorizeRequest(id string) *v1.PaymentServiceAuthorizeRequest {

@@ -270,7 +270,18 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 	e.mu.Lock()
 	unchanged := sha == e.sha && e.state == StateReady
 	active := e.plugin != nil
+	// The file serving was replaced by a broken one, then put back: the
+	// version serving is the file's again, so its load error is stale.
+	restored := unchanged && e.loadErr != ""
+	if restored {
+		e.loadErr = ""
+	}
 	e.mu.Unlock()
+	if restored {
+		r.log.Info("plugin file restored: the version serving matches it again; the earlier load error is cleared",
+			"connector", e.name, "sha256", sha[:12])
+		r.emit(Event{Kind: EventLoaded, Name: e.name, SHA256: sha})
+	}
 	if unchanged {
 		return
 	}
@@ -327,7 +338,11 @@ func (r *Registry) ready(ctx context.Context, e *entry, m *v1.Manifest, sha stri
 		old.Retire()
 	}
 	e.readyOnce.Do(func() { close(e.ready) })
-	r.log.Info("plugin loaded", "connector", e.name, "version", m.GetVersion(), "sha256", sha[:12], "active", p != nil)
+	meaning := "dormant: manifest read, compiled code cached on disk; it is compiled into memory on its first call (eager_plugins: true activates at start)"
+	if p != nil {
+		meaning = "active: compiled and in memory, serving calls"
+	}
+	r.log.Info("plugin loaded", "connector", e.name, "version", m.GetVersion(), "sha256", sha[:12], "active", p != nil, "active_means", meaning)
 	r.emit(Event{Kind: EventLoaded, Name: e.name, SHA256: sha})
 }
 

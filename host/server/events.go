@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"connectrpc.com/connect"
@@ -31,32 +33,31 @@ func (h *eventService) ParseEvent(ctx context.Context, req *connect.Request[v1.E
 	return connect.NewResponse(&v1.EventServiceParseEventResponse{Events: res.GetEvents(), Verified: false}), nil
 }
 
-// handleKind verifies a webhook and keeps the events of one kind. A webhook
-// whose events are all of other kinds is refused with FailedPrecondition
-// naming the service that handles them, so nothing is silently dropped.
+// handleKind verifies a webhook for a service that answers events of one
+// kind. It returns every event of the webhook or none: a webhook carrying
+// events of another kind (an Adyen batch with AUTHORISATION and REFUND
+// items) is refused whole with FailedPrecondition and no acknowledgement,
+// naming EventService.HandleEvent, which returns every event. Answering
+// with the matching events only would hand the caller an acknowledgement
+// for events it never saw, and the processor would not send them again.
 func (s *Server) handleKind(ctx context.Context, req connect.AnyRequest, w *v1.WebhookRequest, kind v1.EventKind, service string) ([]*v1.Event, *v1.Acknowledgement, error) {
 	res, err := s.x.Webhook(ctx, s.call(ctx, req.Header()), w)
 	if err != nil {
 		return nil, nil, err
 	}
-	var keep []*v1.Event
 	others := map[string]bool{}
 	for _, ev := range res.GetEvents() {
-		if ev.GetKind() == kind {
-			keep = append(keep, ev)
-		} else {
+		if ev.GetKind() != kind {
 			others[strings.ToLower(strings.TrimPrefix(ev.GetKind().String(), "EVENT_KIND_"))] = true
 		}
 	}
-	if len(keep) == 0 && len(others) > 0 {
-		var names []string
-		for n := range others {
-			names = append(names, n)
-		}
+	if len(others) > 0 {
+		names := slices.Sorted(maps.Keys(others))
+		want := strings.ToLower(strings.TrimPrefix(kind.String(), "EVENT_KIND_"))
 		return nil, nil, connect.NewError(connect.CodeFailedPrecondition,
-			fmt.Errorf("this webhook carries %s events, not the events %s handles; send it to EventService.HandleEvent", strings.Join(names, "/"), service))
+			fmt.Errorf("this webhook carries %s events and %s.HandleEvent answers only %s events; nothing was acknowledged: send the whole webhook to EventService.HandleEvent, which returns every event", strings.Join(names, "/"), service, want))
 	}
-	return keep, res.GetAcknowledgement(), nil
+	return res.GetEvents(), res.GetAcknowledgement(), nil
 }
 
 // HandleEvent verifies a payment webhook.

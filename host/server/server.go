@@ -16,7 +16,6 @@ import (
 
 	"connectrpc.com/connect"
 	"connectrpc.com/grpcreflect"
-	"connectrpc.com/validate"
 
 	"github.com/connectorhost/connector-host/gen/connectorhost/v1/connectorhostv1connect"
 	"github.com/connectorhost/connector-host/host/credentials"
@@ -46,6 +45,10 @@ type Options struct {
 	// MaxConcurrentCalls caps unary calls in flight (ResourceExhausted past
 	// it, at once, without queueing); 0 is no cap.
 	MaxConcurrentCalls int
+	// BodyReadTimeout bounds how long a request body may take to arrive
+	// after its headers (DeadlineExceeded past it): a body promised by
+	// Content-Length and never sent cannot hold a call open. 0 is no bound.
+	BodyReadTimeout time.Duration
 	// Ready reports whether the host should receive traffic (GET /readyz);
 	// nil is always ready.
 	Ready func() bool
@@ -96,7 +99,16 @@ func New(opts Options) http.Handler {
 	if opts.MaxConcurrentCalls > 0 {
 		interceptors = append(interceptors, concurrencyLimit(opts.MaxConcurrentCalls))
 	}
-	interceptors = append(interceptors, validate.NewInterceptor(), currencyInterceptor())
+	validation, err := validationInterceptor()
+	if err != nil {
+		opts.Logger.Error("request validation unavailable; every call fails", "error", err)
+		validation = func(connect.UnaryFunc) connect.UnaryFunc {
+			return func(context.Context, connect.AnyRequest) (connect.AnyResponse, error) {
+				return nil, connect.NewError(connect.CodeInternal, err)
+			}
+		}
+	}
+	interceptors = append(interceptors, validation)
 	hopts := []connect.HandlerOption{
 		connect.WithInterceptors(interceptors...),
 		connect.WithRecover(func(ctx context.Context, spec connect.Spec, _ http.Header, r any) error {
@@ -104,6 +116,7 @@ func New(opts Options) http.Handler {
 			return connect.NewError(connect.CodeInternal, errPanic)
 		}),
 	}
+	hopts = append(hopts, codecOptions()...)
 	if opts.ReadMaxBytes > 0 {
 		hopts = append(hopts, connect.WithReadMaxBytes(int(opts.ReadMaxBytes)))
 	}
@@ -138,12 +151,13 @@ func New(opts Options) http.Handler {
 	ropts := connect.WithInterceptors(outer...)
 	mux.Handle(grpcreflect.NewHandlerV1(reflector, ropts))
 	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector, ropts))
+	h := strictBodies(mux, opts.BodyReadTimeout)
 	if opts.ReadMaxBytes > 0 {
 		// A bound on raw bodies too, above the message cap (framing,
 		// compression), for any path that reads one.
-		return http.MaxBytesHandler(mux, 2*opts.ReadMaxBytes+64<<10)
+		return http.MaxBytesHandler(h, 2*opts.ReadMaxBytes+64<<10)
 	}
-	return mux
+	return h
 }
 
 type requestIDKey struct{}

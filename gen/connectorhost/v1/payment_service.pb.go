@@ -27,15 +27,19 @@ type PaymentServiceAuthorizeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The merchant's id for this payment; also the idempotency key connectors
 	// send, so a retry cannot double-charge. 1-64 characters of [A-Za-z0-9_.:-].
-	MerchantTransactionId string             `protobuf:"bytes,1,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchant_transaction_id,omitempty"`
-	Amount                *Money             `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	PaymentMethod         *PaymentMethod     `protobuf:"bytes,3,opt,name=payment_method,json=paymentMethod,proto3" json:"payment_method,omitempty"`
-	CaptureMethod         CaptureMethod      `protobuf:"varint,4,opt,name=capture_method,json=captureMethod,proto3,enum=connectorhost.v1.CaptureMethod" json:"capture_method,omitempty"`
-	AuthenticationType    AuthenticationType `protobuf:"varint,5,opt,name=authentication_type,json=authenticationType,proto3,enum=connectorhost.v1.AuthenticationType" json:"authentication_type,omitempty"`
-	Customer              *Customer          `protobuf:"bytes,6,opt,name=customer,proto3" json:"customer,omitempty"`
-	BillingAddress        *Address           `protobuf:"bytes,7,opt,name=billing_address,json=billingAddress,proto3" json:"billing_address,omitempty"`
-	ShippingAddress       *Address           `protobuf:"bytes,8,opt,name=shipping_address,json=shippingAddress,proto3" json:"shipping_address,omitempty"`
-	BrowserInfo           *BrowserInfo       `protobuf:"bytes,9,opt,name=browser_info,json=browserInfo,proto3" json:"browser_info,omitempty"`
+	MerchantTransactionId string `protobuf:"bytes,1,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchant_transaction_id,omitempty"`
+	// Required, more than zero and at most Money's bound.
+	Amount        *Money         `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	PaymentMethod *PaymentMethod `protobuf:"bytes,3,opt,name=payment_method,json=paymentMethod,proto3" json:"payment_method,omitempty"`
+	// When funds are captured. UNSPECIFIED (or absent) means AUTOMATIC: the
+	// payment is charged at once. Send CAPTURE_METHOD_MANUAL to only hold funds.
+	CaptureMethod CaptureMethod `protobuf:"varint,4,opt,name=capture_method,json=captureMethod,proto3,enum=connectorhost.v1.CaptureMethod" json:"capture_method,omitempty"`
+	// UNSPECIFIED leaves 3-D Secure to the connector's and issuer's defaults.
+	AuthenticationType AuthenticationType `protobuf:"varint,5,opt,name=authentication_type,json=authenticationType,proto3,enum=connectorhost.v1.AuthenticationType" json:"authentication_type,omitempty"`
+	Customer           *Customer          `protobuf:"bytes,6,opt,name=customer,proto3" json:"customer,omitempty"`
+	BillingAddress     *Address           `protobuf:"bytes,7,opt,name=billing_address,json=billingAddress,proto3" json:"billing_address,omitempty"`
+	ShippingAddress    *Address           `protobuf:"bytes,8,opt,name=shipping_address,json=shippingAddress,proto3" json:"shipping_address,omitempty"`
+	BrowserInfo        *BrowserInfo       `protobuf:"bytes,9,opt,name=browser_info,json=browserInfo,proto3" json:"browser_info,omitempty"`
 	// Where the shopper returns after a redirect or 3DS challenge.
 	ReturnUrl string `protobuf:"bytes,10,opt,name=return_url,json=returnUrl,proto3" json:"return_url,omitempty"`
 	// Where the processor should send webhooks for this payment (if per-payment).
@@ -43,7 +47,8 @@ type PaymentServiceAuthorizeRequest struct {
 	Description string `protobuf:"bytes,12,opt,name=description,proto3" json:"description,omitempty"`
 	// Text on the shopper's statement.
 	StatementDescriptor string `protobuf:"bytes,13,opt,name=statement_descriptor,json=statementDescriptor,proto3" json:"statement_descriptor,omitempty"`
-	// Store the payment method for future use.
+	// Store the payment method for future use. UNSPECIFIED (or absent): it is
+	// not stored.
 	SetupFutureUsage FutureUsage `protobuf:"varint,14,opt,name=setup_future_usage,json=setupFutureUsage,proto3,enum=connectorhost.v1.FutureUsage" json:"setup_future_usage,omitempty"`
 	// A merchant-initiated charge with the shopper absent.
 	OffSession bool `protobuf:"varint,15,opt,name=off_session,json=offSession,proto3" json:"off_session,omitempty"`
@@ -420,7 +425,7 @@ func (x *PaymentServiceAuthorizeResponse) GetConnectorHttpStatus() int32 {
 type PaymentServiceCaptureRequest struct {
 	state                  protoimpl.MessageState `protogen:"open.v1"`
 	ConnectorTransactionId string                 `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connector_transaction_id,omitempty"`
-	// The amount to capture; less than authorized for a partial capture.
+	// The amount to capture, more than zero; less than authorized for a partial capture.
 	AmountToCapture *Money `protobuf:"bytes,2,opt,name=amount_to_capture,json=amountToCapture,proto3" json:"amount_to_capture,omitempty"`
 	// The merchant's id for this capture; the idempotency key.
 	MerchantCaptureId string `protobuf:"bytes,3,opt,name=merchant_capture_id,json=merchantCaptureId,proto3" json:"merchant_capture_id,omitempty"`
@@ -639,7 +644,10 @@ type PaymentServiceGetRequest struct {
 	ConnectorTransactionId string                 `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connector_transaction_id,omitempty"`
 	MerchantTransactionId  string                 `protobuf:"bytes,2,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchant_transaction_id,omitempty"`
 	// The expected amount; a processor answer with another amount is an integrity error.
-	Amount        *Money          `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	Amount *Money `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	// The capture method of the original Authorize, so an authorized payment
+	// reads as AUTHORIZED or CHARGED. It moves no money; UNSPECIFIED leaves the
+	// reading to the processor's answer and the state Authorize returned.
 	CaptureMethod CaptureMethod   `protobuf:"varint,4,opt,name=capture_method,json=captureMethod,proto3,enum=connectorhost.v1.CaptureMethod" json:"capture_method,omitempty"`
 	State         *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -1227,7 +1235,7 @@ type PaymentServiceRefundRequest struct {
 	ConnectorTransactionId string                 `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connector_transaction_id,omitempty"`
 	// The merchant's id for this refund; the idempotency key.
 	MerchantRefundId string `protobuf:"bytes,2,opt,name=merchant_refund_id,json=merchantRefundId,proto3" json:"merchant_refund_id,omitempty"`
-	// The amount to refund; less than captured for a partial refund.
+	// The amount to refund, more than zero; less than captured for a partial refund.
 	RefundAmount *Money `protobuf:"bytes,3,opt,name=refund_amount,json=refundAmount,proto3" json:"refund_amount,omitempty"`
 	// The payment's captured amount, where the processor needs it.
 	PaymentAmount *Money `protobuf:"bytes,4,opt,name=payment_amount,json=paymentAmount,proto3" json:"payment_amount,omitempty"`
@@ -1439,15 +1447,16 @@ func (x *PaymentServiceRefundResponse) GetConnectorHttpStatus() int32 {
 type PaymentServiceCreateOrderRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The merchant's id for the order; the idempotency key.
-	MerchantOrderId string            `protobuf:"bytes,1,opt,name=merchant_order_id,json=merchantOrderId,proto3" json:"merchant_order_id,omitempty"`
-	Amount          *Money            `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	OrderDetails    []*OrderDetail    `protobuf:"bytes,3,rep,name=order_details,json=orderDetails,proto3" json:"order_details,omitempty"`
-	Customer        *Customer         `protobuf:"bytes,4,opt,name=customer,proto3" json:"customer,omitempty"`
-	Metadata        map[string]string `protobuf:"bytes,5,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	State           *ConnectorState   `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
-	ReturnUrl       string            `protobuf:"bytes,7,opt,name=return_url,json=returnUrl,proto3" json:"return_url,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	MerchantOrderId string `protobuf:"bytes,1,opt,name=merchant_order_id,json=merchantOrderId,proto3" json:"merchant_order_id,omitempty"`
+	// More than zero.
+	Amount        *Money            `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	OrderDetails  []*OrderDetail    `protobuf:"bytes,3,rep,name=order_details,json=orderDetails,proto3" json:"order_details,omitempty"`
+	Customer      *Customer         `protobuf:"bytes,4,opt,name=customer,proto3" json:"customer,omitempty"`
+	Metadata      map[string]string `protobuf:"bytes,5,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	State         *ConnectorState   `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
+	ReturnUrl     string            `protobuf:"bytes,7,opt,name=return_url,json=returnUrl,proto3" json:"return_url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PaymentServiceCreateOrderRequest) Reset() {
@@ -1701,8 +1710,11 @@ type PaymentServiceSetupRecurringRequest struct {
 	PaymentMethod   *PaymentMethod `protobuf:"bytes,2,opt,name=payment_method,json=paymentMethod,proto3" json:"payment_method,omitempty"`
 	Customer        *Customer      `protobuf:"bytes,3,opt,name=customer,proto3" json:"customer,omitempty"`
 	BillingAddress  *Address       `protobuf:"bytes,4,opt,name=billing_address,json=billingAddress,proto3" json:"billing_address,omitempty"`
-	// Zero for a verification-only setup; otherwise a first charge.
-	Amount             *Money              `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
+	// Zero for a verification-only setup (the only flow where a zero amount is
+	// accepted); otherwise a first charge.
+	Amount *Money `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
+	// How the stored method will be used. UNSPECIFIED (or absent) means
+	// OFF_SESSION: merchant-initiated charges with the shopper absent.
 	FutureUsage        FutureUsage         `protobuf:"varint,6,opt,name=future_usage,json=futureUsage,proto3,enum=connectorhost.v1.FutureUsage" json:"future_usage,omitempty"`
 	CustomerAcceptance *CustomerAcceptance `protobuf:"bytes,7,opt,name=customer_acceptance,json=customerAcceptance,proto3" json:"customer_acceptance,omitempty"`
 	ReturnUrl          string              `protobuf:"bytes,8,opt,name=return_url,json=returnUrl,proto3" json:"return_url,omitempty"`
@@ -1951,8 +1963,7 @@ func (x *PaymentServiceSetupRecurringResponse) GetConnectorHttpStatus() int32 {
 type PaymentServiceIncrementalAuthorizationRequest struct {
 	state                  protoimpl.MessageState `protogen:"open.v1"`
 	ConnectorTransactionId string                 `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connector_transaction_id,omitempty"`
-	// The new total authorized amount.
-	Amount *Money `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	Amount                 *Money                 `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
 	// The merchant's id for this increment; the idempotency key.
 	MerchantIncrementId   string          `protobuf:"bytes,3,opt,name=merchant_increment_id,json=merchantIncrementId,proto3" json:"merchant_increment_id,omitempty"`
 	Reason                string          `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
@@ -2132,6 +2143,7 @@ type PaymentServiceVerifyRedirectResponseRequest struct {
 	Amount  *Money          `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
 	State   *ConnectorState `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
 	// The capture method of the original Authorize, so an authorized payment maps to AUTHORIZED or CHARGED.
+	// It moves no money; UNSPECIFIED uses the one remembered in the state Authorize returned.
 	CaptureMethod CaptureMethod `protobuf:"varint,7,opt,name=capture_method,json=captureMethod,proto3,enum=connectorhost.v1.CaptureMethod" json:"capture_method,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2534,10 +2546,11 @@ var File_connectorhost_v1_payment_service_proto protoreflect.FileDescriptor
 
 const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\n" +
-	"&connectorhost/v1/payment_service.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1dconnectorhost/v1/events.proto\x1a%connectorhost/v1/payment_method.proto\x1a\x1cconnectorhost/v1/types.proto\"\xd2\f\n" +
+	"&connectorhost/v1/payment_service.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1dconnectorhost/v1/events.proto\x1a%connectorhost/v1/payment_method.proto\x1a\x1cconnectorhost/v1/types.proto\"\x8c\x0e\n" +
 	"\x1ePaymentServiceAuthorizeRequest\x12V\n" +
-	"\x17merchant_transaction_id\x18\x01 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x15merchantTransactionId\x127\n" +
-	"\x06amount\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\x06\xbaH\x03\xc8\x01\x01R\x06amount\x12N\n" +
+	"\x17merchant_transaction_id\x18\x01 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x15merchantTransactionId\x12\xf0\x01\n" +
+	"\x06amount\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\xbe\x01\xbaH\xba\x01\xba\x01\xb3\x01\n" +
+	"\x0famount.positive\x12\x88\x01must be greater than zero: this call moves money (a zero amount is allowed only in SetupRecurring, where it verifies the payment method)\x1a\x15this.minor_amount > 0\xc8\x01\x01R\x06amount\x12N\n" +
 	"\x0epayment_method\x18\x03 \x01(\v2\x1f.connectorhost.v1.PaymentMethodB\x06\xbaH\x03\xc8\x01\x01R\rpaymentMethod\x12P\n" +
 	"\x0ecapture_method\x18\x04 \x01(\x0e2\x1f.connectorhost.v1.CaptureMethodB\b\xbaH\x05\x82\x01\x02\x10\x01R\rcaptureMethod\x12_\n" +
 	"\x13authentication_type\x18\x05 \x01(\x0e2$.connectorhost.v1.AuthenticationTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\x12authenticationType\x126\n" +
@@ -2583,10 +2596,11 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	" \x01(\tR\x14connectorReferenceId\x12J\n" +
 	"!incremental_authorization_allowed\x18\v \x01(\bR\x1fincrementalAuthorizationAllowed\x12@\n" +
 	"\x0fcaptured_amount\x18\f \x01(\v2\x17.connectorhost.v1.MoneyR\x0ecapturedAmount\x122\n" +
-	"\x15connector_http_status\x18\r \x01(\x05R\x13connectorHttpStatus\"\xa6\x05\n" +
+	"\x15connector_http_status\x18\r \x01(\x05R\x13connectorHttpStatus\"\xe0\x06\n" +
 	"\x1cPaymentServiceCaptureRequest\x12A\n" +
-	"\x18connector_transaction_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x16connectorTransactionId\x12K\n" +
-	"\x11amount_to_capture\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\x06\xbaH\x03\xc8\x01\x01R\x0famountToCapture\x12N\n" +
+	"\x18connector_transaction_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x16connectorTransactionId\x12\x84\x02\n" +
+	"\x11amount_to_capture\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\xbe\x01\xbaH\xba\x01\xba\x01\xb3\x01\n" +
+	"\x0famount.positive\x12\x88\x01must be greater than zero: this call moves money (a zero amount is allowed only in SetupRecurring, where it verifies the payment method)\x1a\x15this.minor_amount > 0\xc8\x01\x01R\x0famountToCapture\x12N\n" +
 	"\x13merchant_capture_id\x18\x03 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x11merchantCaptureId\x126\n" +
 	"\x17merchant_transaction_id\x18\x04 \x01(\tR\x15merchantTransactionId\x12#\n" +
 	"\rfinal_capture\x18\x05 \x01(\bR\ffinalCapture\x12X\n" +
@@ -2661,11 +2675,12 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\x05state\x18\x04 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\x120\n" +
 	"\x14merchant_reversal_id\x18\x05 \x01(\tR\x12merchantReversalId\x122\n" +
 	"\x15connector_reversal_id\x18\x06 \x01(\tR\x13connectorReversalId\x122\n" +
-	"\x15connector_http_status\x18\a \x01(\x05R\x13connectorHttpStatus\"\xfd\x04\n" +
+	"\x15connector_http_status\x18\a \x01(\x05R\x13connectorHttpStatus\"\xb7\x06\n" +
 	"\x1bPaymentServiceRefundRequest\x12A\n" +
 	"\x18connector_transaction_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x16connectorTransactionId\x12L\n" +
-	"\x12merchant_refund_id\x18\x02 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x10merchantRefundId\x12D\n" +
-	"\rrefund_amount\x18\x03 \x01(\v2\x17.connectorhost.v1.MoneyB\x06\xbaH\x03\xc8\x01\x01R\frefundAmount\x12>\n" +
+	"\x12merchant_refund_id\x18\x02 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x10merchantRefundId\x12\xfd\x01\n" +
+	"\rrefund_amount\x18\x03 \x01(\v2\x17.connectorhost.v1.MoneyB\xbe\x01\xbaH\xba\x01\xba\x01\xb3\x01\n" +
+	"\x0famount.positive\x12\x88\x01must be greater than zero: this call moves money (a zero amount is allowed only in SetupRecurring, where it verifies the payment method)\x1a\x15this.minor_amount > 0\xc8\x01\x01R\frefundAmount\x12>\n" +
 	"\x0epayment_amount\x18\x04 \x01(\v2\x17.connectorhost.v1.MoneyR\rpaymentAmount\x12 \n" +
 	"\x06reason\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xff\x01R\x06reason\x12W\n" +
 	"\bmetadata\x18\x06 \x03(\v2;.connectorhost.v1.PaymentServiceRefundRequest.MetadataEntryR\bmetadata\x126\n" +
@@ -2684,10 +2699,11 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\x05state\x18\x05 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\x12,\n" +
 	"\x12merchant_refund_id\x18\x06 \x01(\tR\x10merchantRefundId\x128\n" +
 	"\x18connector_transaction_id\x18\a \x01(\tR\x16connectorTransactionId\x122\n" +
-	"\x15connector_http_status\x18\b \x01(\x05R\x13connectorHttpStatus\"\x95\x04\n" +
+	"\x15connector_http_status\x18\b \x01(\x05R\x13connectorHttpStatus\"\xcf\x05\n" +
 	" PaymentServiceCreateOrderRequest\x12J\n" +
-	"\x11merchant_order_id\x18\x01 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x0fmerchantOrderId\x127\n" +
-	"\x06amount\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\x06\xbaH\x03\xc8\x01\x01R\x06amount\x12B\n" +
+	"\x11merchant_order_id\x18\x01 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x0fmerchantOrderId\x12\xf0\x01\n" +
+	"\x06amount\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\xbe\x01\xbaH\xba\x01\xba\x01\xb3\x01\n" +
+	"\x0famount.positive\x12\x88\x01must be greater than zero: this call moves money (a zero amount is allowed only in SetupRecurring, where it verifies the payment method)\x1a\x15this.minor_amount > 0\xc8\x01\x01R\x06amount\x12B\n" +
 	"\rorder_details\x18\x03 \x03(\v2\x1d.connectorhost.v1.OrderDetailR\forderDetails\x126\n" +
 	"\bcustomer\x18\x04 \x01(\v2\x1a.connectorhost.v1.CustomerR\bcustomer\x12\\\n" +
 	"\bmetadata\x18\x05 \x03(\v2@.connectorhost.v1.PaymentServiceCreateOrderRequest.MetadataEntryR\bmetadata\x126\n" +
@@ -2741,10 +2757,11 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\x05state\x18\x06 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\x12*\n" +
 	"\x11merchant_setup_id\x18\a \x01(\tR\x0fmerchantSetupId\x12F\n" +
 	"\x0epayment_status\x18\b \x01(\x0e2\x1f.connectorhost.v1.PaymentStatusR\rpaymentStatus\x122\n" +
-	"\x15connector_http_status\x18\t \x01(\x05R\x13connectorHttpStatus\"\x87\x03\n" +
+	"\x15connector_http_status\x18\t \x01(\x05R\x13connectorHttpStatus\"\xc1\x04\n" +
 	"-PaymentServiceIncrementalAuthorizationRequest\x12A\n" +
-	"\x18connector_transaction_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x16connectorTransactionId\x127\n" +
-	"\x06amount\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\x06\xbaH\x03\xc8\x01\x01R\x06amount\x12R\n" +
+	"\x18connector_transaction_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x16connectorTransactionId\x12\xf0\x01\n" +
+	"\x06amount\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\xbe\x01\xbaH\xba\x01\xba\x01\xb3\x01\n" +
+	"\x0famount.positive\x12\x88\x01must be greater than zero: this call moves money (a zero amount is allowed only in SetupRecurring, where it verifies the payment method)\x1a\x15this.minor_amount > 0\xc8\x01\x01R\x06amount\x12R\n" +
 	"\x15merchant_increment_id\x18\x03 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x13merchantIncrementId\x12\x16\n" +
 	"\x06reason\x18\x04 \x01(\tR\x06reason\x126\n" +
 	"\x05state\x18\x05 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\x126\n" +

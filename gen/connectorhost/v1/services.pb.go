@@ -165,16 +165,18 @@ func (AuthenticationStatus) EnumDescriptor() ([]byte, []int) {
 type RecurringPaymentServiceChargeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The merchant's id for this charge; the idempotency key.
-	MerchantTransactionId string            `protobuf:"bytes,1,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchant_transaction_id,omitempty"`
-	Amount                *Money            `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	Mandate               *MandateReference `protobuf:"bytes,3,opt,name=mandate,proto3" json:"mandate,omitempty"`
-	Customer              *Customer         `protobuf:"bytes,4,opt,name=customer,proto3" json:"customer,omitempty"`
-	Description           string            `protobuf:"bytes,5,opt,name=description,proto3" json:"description,omitempty"`
-	Metadata              map[string]string `protobuf:"bytes,6,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	State                 *ConnectorState   `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
-	CaptureMethod         CaptureMethod     `protobuf:"varint,8,opt,name=capture_method,json=captureMethod,proto3,enum=connectorhost.v1.CaptureMethod" json:"capture_method,omitempty"`
-	StatementDescriptor   string            `protobuf:"bytes,9,opt,name=statement_descriptor,json=statementDescriptor,proto3" json:"statement_descriptor,omitempty"`
-	WebhookUrl            string            `protobuf:"bytes,10,opt,name=webhook_url,json=webhookUrl,proto3" json:"webhook_url,omitempty"`
+	MerchantTransactionId string `protobuf:"bytes,1,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchant_transaction_id,omitempty"`
+	// More than zero.
+	Amount      *Money            `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	Mandate     *MandateReference `protobuf:"bytes,3,opt,name=mandate,proto3" json:"mandate,omitempty"`
+	Customer    *Customer         `protobuf:"bytes,4,opt,name=customer,proto3" json:"customer,omitempty"`
+	Description string            `protobuf:"bytes,5,opt,name=description,proto3" json:"description,omitempty"`
+	Metadata    map[string]string `protobuf:"bytes,6,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	State       *ConnectorState   `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
+	// UNSPECIFIED (or absent) means AUTOMATIC: the charge is captured at once.
+	CaptureMethod       CaptureMethod `protobuf:"varint,8,opt,name=capture_method,json=captureMethod,proto3,enum=connectorhost.v1.CaptureMethod" json:"capture_method,omitempty"`
+	StatementDescriptor string        `protobuf:"bytes,9,opt,name=statement_descriptor,json=statementDescriptor,proto3" json:"statement_descriptor,omitempty"`
+	WebhookUrl          string        `protobuf:"bytes,10,opt,name=webhook_url,json=webhookUrl,proto3" json:"webhook_url,omitempty"`
 	// Subscription, UnscheduledCardOnFile, CardOnFile (processor-neutral names).
 	RecurringModel string `protobuf:"bytes,11,opt,name=recurring_model,json=recurringModel,proto3" json:"recurring_model,omitempty"`
 	// Where the shopper returns if the issuer asks for authentication (some processors require it).
@@ -3825,10 +3827,11 @@ var File_connectorhost_v1_services_proto protoreflect.FileDescriptor
 
 const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\n" +
-	"\x1fconnectorhost/v1/services.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1dconnectorhost/v1/events.proto\x1a%connectorhost/v1/payment_method.proto\x1a&connectorhost/v1/payment_service.proto\x1a\x1cconnectorhost/v1/types.proto\"\xbc\x06\n" +
+	"\x1fconnectorhost/v1/services.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1dconnectorhost/v1/events.proto\x1a%connectorhost/v1/payment_method.proto\x1a&connectorhost/v1/payment_service.proto\x1a\x1cconnectorhost/v1/types.proto\"\xf6\a\n" +
 	"$RecurringPaymentServiceChargeRequest\x12V\n" +
-	"\x17merchant_transaction_id\x18\x01 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x15merchantTransactionId\x127\n" +
-	"\x06amount\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\x06\xbaH\x03\xc8\x01\x01R\x06amount\x12D\n" +
+	"\x17merchant_transaction_id\x18\x01 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x15merchantTransactionId\x12\xf0\x01\n" +
+	"\x06amount\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\xbe\x01\xbaH\xba\x01\xba\x01\xb3\x01\n" +
+	"\x0famount.positive\x12\x88\x01must be greater than zero: this call moves money (a zero amount is allowed only in SetupRecurring, where it verifies the payment method)\x1a\x15this.minor_amount > 0\xc8\x01\x01R\x06amount\x12D\n" +
 	"\amandate\x18\x03 \x01(\v2\".connectorhost.v1.MandateReferenceB\x06\xbaH\x03\xc8\x01\x01R\amandate\x126\n" +
 	"\bcustomer\x18\x04 \x01(\v2\x1a.connectorhost.v1.CustomerR\bcustomer\x12*\n" +
 	"\vdescription\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aR\vdescription\x12`\n" +

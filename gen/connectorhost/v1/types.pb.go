@@ -356,7 +356,8 @@ func (MandateStatus) EnumDescriptor() ([]byte, []int) {
 	return file_connectorhost_v1_types_proto_rawDescGZIP(), []int{3}
 }
 
-// CaptureMethod says when funds are captured.
+// CaptureMethod says when funds are captured. UNSPECIFIED, in every request
+// that takes one, means AUTOMATIC.
 type CaptureMethod int32
 
 const (
@@ -464,7 +465,8 @@ func (AuthenticationType) EnumDescriptor() ([]byte, []int) {
 	return file_connectorhost_v1_types_proto_rawDescGZIP(), []int{5}
 }
 
-// FutureUsage declares how a stored payment method will be used again.
+// FutureUsage declares how a stored payment method will be used again. What
+// UNSPECIFIED means is documented on each field.
 type FutureUsage int32
 
 const (
@@ -655,7 +657,11 @@ func (ErrorCode) EnumDescriptor() ([]byte, []int) {
 // processor's own representation; callers never send decimals.
 type Money struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Amount in minor units of currency. Never negative.
+	// Amount in minor units of currency. Never negative, and at most
+	// 1,000,000,000,000,000 (10^15): every amount then stays exact when a
+	// connector converts it to three decimals or to a JSON number. Flows that
+	// move money (Authorize, Capture, Refund, IncrementalAuthorization,
+	// CreateOrder, RecurringPaymentService.Charge) refuse zero as well.
 	MinorAmount int64 `protobuf:"varint,1,opt,name=minor_amount,json=minorAmount,proto3" json:"minor_amount,omitempty"`
 	// ISO-4217 alphabetic currency code, upper case (USD, EUR, JPY, BHD).
 	Currency      string `protobuf:"bytes,2,opt,name=currency,proto3" json:"currency,omitempty"`
@@ -1922,9 +1928,9 @@ var File_connectorhost_v1_types_proto protoreflect.FileDescriptor
 
 const file_connectorhost_v1_types_proto_rawDesc = "" +
 	"\n" +
-	"\x1cconnectorhost/v1/types.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\"b\n" +
-	"\x05Money\x12*\n" +
-	"\fminor_amount\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\vminorAmount\x12-\n" +
+	"\x1cconnectorhost/v1/types.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\"k\n" +
+	"\x05Money\x123\n" +
+	"\fminor_amount\x18\x01 \x01(\x03B\x10\xbaH\r\"\v\x18\x80\x80\x9a\xa6\xea\xaf\xe3\x01(\x00R\vminorAmount\x12-\n" +
 	"\bcurrency\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[A-Z]{3}$R\bcurrency\"\xae\x02\n" +
 	"\aAddress\x12\x1d\n" +

@@ -85,7 +85,12 @@ type PaymentServiceClient interface {
 	IncrementalAuthorization(context.Context, *connect.Request[v1.PaymentServiceIncrementalAuthorizationRequest]) (*connect.Response[v1.PaymentServiceIncrementalAuthorizationResponse], error)
 	// VerifyRedirectResponse completes a payment after the shopper returns from a redirect or 3DS.
 	VerifyRedirectResponse(context.Context, *connect.Request[v1.PaymentServiceVerifyRedirectResponseRequest]) (*connect.Response[v1.PaymentServiceVerifyRedirectResponseResponse], error)
-	// HandleEvent verifies and normalizes a payment webhook.
+	// HandleEvent verifies and normalizes a payment webhook. It returns every
+	// event of the webhook or none: a webhook that also carries events of
+	// another kind (an Adyen batch with AUTHORISATION and REFUND items) is
+	// refused whole with FAILED_PRECONDITION and no acknowledgement, so the
+	// processor sends it again; send such webhooks to EventService.HandleEvent,
+	// which returns every event.
 	HandleEvent(context.Context, *connect.Request[v1.PaymentServiceHandleEventRequest]) (*connect.Response[v1.PaymentServiceHandleEventResponse], error)
 }
 
@@ -261,7 +266,12 @@ type PaymentServiceHandler interface {
 	IncrementalAuthorization(context.Context, *connect.Request[v1.PaymentServiceIncrementalAuthorizationRequest]) (*connect.Response[v1.PaymentServiceIncrementalAuthorizationResponse], error)
 	// VerifyRedirectResponse completes a payment after the shopper returns from a redirect or 3DS.
 	VerifyRedirectResponse(context.Context, *connect.Request[v1.PaymentServiceVerifyRedirectResponseRequest]) (*connect.Response[v1.PaymentServiceVerifyRedirectResponseResponse], error)
-	// HandleEvent verifies and normalizes a payment webhook.
+	// HandleEvent verifies and normalizes a payment webhook. It returns every
+	// event of the webhook or none: a webhook that also carries events of
+	// another kind (an Adyen batch with AUTHORISATION and REFUND items) is
+	// refused whole with FAILED_PRECONDITION and no acknowledgement, so the
+	// processor sends it again; send such webhooks to EventService.HandleEvent,
+	// which returns every event.
 	HandleEvent(context.Context, *connect.Request[v1.PaymentServiceHandleEventRequest]) (*connect.Response[v1.PaymentServiceHandleEventResponse], error)
 }
 

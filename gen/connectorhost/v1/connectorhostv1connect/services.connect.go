@@ -225,7 +225,12 @@ func (UnimplementedRecurringPaymentServiceHandler) Revoke(context.Context, *conn
 type RefundServiceClient interface {
 	// Get reads a refund's current status.
 	Get(context.Context, *connect.Request[v1.RefundServiceGetRequest]) (*connect.Response[v1.RefundServiceGetResponse], error)
-	// HandleEvent verifies and normalizes a refund webhook.
+	// HandleEvent verifies and normalizes a refund webhook. It returns every
+	// event of the webhook or none: a webhook that also carries events of
+	// another kind (an Adyen batch with AUTHORISATION and REFUND items) is
+	// refused whole with FAILED_PRECONDITION and no acknowledgement, so the
+	// processor sends it again; send such webhooks to EventService.HandleEvent,
+	// which returns every event.
 	HandleEvent(context.Context, *connect.Request[v1.RefundServiceHandleEventRequest]) (*connect.Response[v1.RefundServiceHandleEventResponse], error)
 }
 
@@ -275,7 +280,12 @@ func (c *refundServiceClient) HandleEvent(ctx context.Context, req *connect.Requ
 type RefundServiceHandler interface {
 	// Get reads a refund's current status.
 	Get(context.Context, *connect.Request[v1.RefundServiceGetRequest]) (*connect.Response[v1.RefundServiceGetResponse], error)
-	// HandleEvent verifies and normalizes a refund webhook.
+	// HandleEvent verifies and normalizes a refund webhook. It returns every
+	// event of the webhook or none: a webhook that also carries events of
+	// another kind (an Adyen batch with AUTHORISATION and REFUND items) is
+	// refused whole with FAILED_PRECONDITION and no acknowledgement, so the
+	// processor sends it again; send such webhooks to EventService.HandleEvent,
+	// which returns every event.
 	HandleEvent(context.Context, *connect.Request[v1.RefundServiceHandleEventRequest]) (*connect.Response[v1.RefundServiceHandleEventResponse], error)
 }
 
@@ -331,7 +341,12 @@ type DisputeServiceClient interface {
 	Defend(context.Context, *connect.Request[v1.DisputeServiceDefendRequest]) (*connect.Response[v1.DisputeServiceDefendResponse], error)
 	// Accept accepts liability and closes the dispute.
 	Accept(context.Context, *connect.Request[v1.DisputeServiceAcceptRequest]) (*connect.Response[v1.DisputeServiceAcceptResponse], error)
-	// HandleEvent verifies and normalizes a dispute webhook.
+	// HandleEvent verifies and normalizes a dispute webhook. It returns every
+	// event of the webhook or none: a webhook that also carries events of
+	// another kind (an Adyen batch with AUTHORISATION and REFUND items) is
+	// refused whole with FAILED_PRECONDITION and no acknowledgement, so the
+	// processor sends it again; send such webhooks to EventService.HandleEvent,
+	// which returns every event.
 	HandleEvent(context.Context, *connect.Request[v1.DisputeServiceHandleEventRequest]) (*connect.Response[v1.DisputeServiceHandleEventResponse], error)
 }
 
@@ -423,7 +438,12 @@ type DisputeServiceHandler interface {
 	Defend(context.Context, *connect.Request[v1.DisputeServiceDefendRequest]) (*connect.Response[v1.DisputeServiceDefendResponse], error)
 	// Accept accepts liability and closes the dispute.
 	Accept(context.Context, *connect.Request[v1.DisputeServiceAcceptRequest]) (*connect.Response[v1.DisputeServiceAcceptResponse], error)
-	// HandleEvent verifies and normalizes a dispute webhook.
+	// HandleEvent verifies and normalizes a dispute webhook. It returns every
+	// event of the webhook or none: a webhook that also carries events of
+	// another kind (an Adyen batch with AUTHORISATION and REFUND items) is
+	// refused whole with FAILED_PRECONDITION and no acknowledgement, so the
+	// processor sends it again; send such webhooks to EventService.HandleEvent,
+	// which returns every event.
 	HandleEvent(context.Context, *connect.Request[v1.DisputeServiceHandleEventRequest]) (*connect.Response[v1.DisputeServiceHandleEventResponse], error)
 }
 

@@ -1,0 +1,52 @@
+// Package example is the connector template: a complete, minimal connector
+// for "ExamplePay", a fictional processor with a JSON API. It authorizes a
+// payment (POST /v1/payments) and reads one back (GET /v1/payments/{id}).
+//
+// Start a connector by copying this folder to plugins/<name>/ and renaming
+// "example" (the package, the manifest's name, the .wasm file) to <name>;
+// then replace ExamplePay's API with your processor's, flow by flow, with a
+// fixture for each (CONTRIBUTING.md). As it is, the template builds to
+// WebAssembly and passes `connector-host conformance` (template_test.go
+// proves both).
+package example
+
+import (
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+)
+
+// ExamplePay's API facts.
+const (
+	name              = "example" // what callers send in x-connector; the .wasm's base name
+	sandboxURL        = "https://sandbox.examplepay.example"
+	liveURL           = "https://api.examplepay.example"
+	idempotencyHeader = "Idempotency-Key"
+	credAPIKey        = "api_key"
+)
+
+// New returns the connector; wasm/main.go registers it.
+func New() *pdk.Connector {
+	return &pdk.Connector{
+		Manifest: &v1.Manifest{
+			Name:           name,
+			Version:        "0.1.0",
+			DisplayName:    "ExamplePay (connector template)",
+			PaymentMethods: []v1.PaymentMethodType{v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PROCESSOR_TOKEN},
+			CaptureMethods: []v1.CaptureMethod{v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC, v1.CaptureMethod_CAPTURE_METHOD_MANUAL},
+			CredentialFields: []*v1.CredentialField{
+				{Name: credAPIKey, Description: "ExamplePay secret API key (sent only as a Bearer token).", Secret: true, Required: true},
+			},
+			SandboxBaseUrl:    sandboxURL,
+			LiveBaseUrl:       liveURL,
+			EgressHosts:       []string{"sandbox.examplepay.example", "api.examplepay.example"},
+			IdempotencyHeader: idempotencyHeader,
+			ApiVersion:        "2026-01",
+			Notes:             "A template: a fictional processor, not a real connector.",
+		},
+		// One field per flow; the manifest's flows are derived from the handlers set.
+		Flows: pdk.Flows{
+			Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{Build: buildAuthorize, Parse: parseAuthorize},
+			Get:       pdk.Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]{Build: buildGet, Parse: parseGet},
+		},
+	}
+}
