@@ -84,7 +84,7 @@ func (p *paymentPlan) setMethod(pm *v1.PaymentMethod) error {
 	case nil:
 		return pdk.InvalidRequest("payment_method", "is required")
 	}
-	return pdk.Unsupported("payment method %T is not supported by the razorpay connector (cards and UPI only)", pm.GetMethod())
+	return pdk.Unsupported("payment_method: only card and upi are supported")
 }
 
 // body writes the plan as the S2S JSON request in a fixed field order.
@@ -128,10 +128,10 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 		return nil, pdk.InvalidRequest("merchant_transaction_id", "is required (the order's receipt and the idempotency key)")
 	}
 	if req.GetMandate().GetConnectorMandateId() != "" {
-		return nil, pdk.Unsupported("Razorpay charges a token with RecurringPaymentService.Charge, not Authorize")
+		return nil, pdk.Unsupported("mandate: charge a Razorpay token with RecurringPaymentService.Charge, not Authorize")
 	}
 	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
-		return nil, pdk.Unsupported("the razorpay connector stores payment methods with PaymentService.SetupRecurring (a recurring authorization), not setup_future_usage")
+		return nil, pdk.Unsupported("setup_future_usage: store a card or UPI mandate with PaymentService.SetupRecurring (a Razorpay recurring authorization)")
 	}
 	p, err := newPlan("amount", req.GetAmount(), req.GetCustomer(), req.GetBillingAddress(), req.GetMetadata())
 	if err != nil {
