@@ -115,7 +115,8 @@ func normalize(w *v1.WebhookRequest) (*v1.Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		pe := &v1.PaymentEvent{ConnectorTransactionId: p.id, Status: s, Amount: p.amount, Error: p.err, Mandate: p.mandate()}
+		pe := &v1.PaymentEvent{ConnectorTransactionId: p.id, Status: s, Amount: p.amount, Error: p.err, Mandate: p.mandate(),
+			MerchantTransactionId: jsonr.Str(v, "payload", "order", "entity", "receipt")} // order.paid names the receipt
 		if s == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
 			pe.CapturedAmount = p.amount
 		}
