@@ -89,6 +89,10 @@ func (f *fakeRazorpay) answer(ex exchange) (int, any) {
 		return 200, map[string]any{"id": f.id("cust"), "entity": "customer", "name": b["name"], "email": b["email"], "contact": b["contact"], "created_at": 1582033731}
 	case ex.method == "POST" && ex.path == "/v1/payments/create/json":
 		id := f.id("pay")
+		if b["email"] == "decline@example.com" { // the documented failed-payment error
+			return 400, map[string]any{"error": map[string]any{"code": "BAD_REQUEST_ERROR", "description": "Payment failed due to insufficient balance.",
+				"source": "customer", "step": "payment_authorization", "reason": "insufficient_balance", "metadata": map[string]any{"payment_id": id, "order_id": b["order_id"]}}}
+		}
 		if upi, _ := b["upi"].(map[string]any); upi != nil {
 			if upi["flow"] == "intent" {
 				return 200, map[string]any{"razorpay_payment_id": id, "next": []any{map[string]any{"action": "intent", "url": "upi://pay?pa=upi@razopay&am=1.00&cu=INR"}}}
@@ -327,6 +331,19 @@ func TestHostEndToEnd(t *testing.T) {
 			}
 		}
 		fake.take(t) // verifying webhooks never calls Razorpay
+	})
+
+	t.Run("a decline is a failed payment with Razorpay's reason kept", func(t *testing.T) {
+		out := must[v1.PaymentServiceAuthorizeResponse](t)(payments.Authorize(ctx, call(&v1.PaymentServiceAuthorizeRequest{
+			MerchantTransactionId: "order_e2e_decline", Amount: inr(50000), Customer: &v1.Customer{Email: "decline@example.com", Phone: "9000090000"},
+			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Card{Card: &v1.Card{Number: testCard, ExpMonth: 3, ExpYear: 2031, Cvc: "123"}}},
+		})))
+		fake.take(t, "POST /v1/orders", "POST /v1/payments/create/json")
+		e := out.GetError()
+		if out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED || !strings.HasPrefix(out.GetConnectorTransactionId(), "pay_") ||
+			e.GetCode() != v1.ErrorCode_ERROR_CODE_INSUFFICIENT_FUNDS || e.GetConnector().GetCode() != "insufficient_balance" || e.GetConnector().GetHttpStatus() != 400 {
+			t.Fatalf("decline = %v", out)
+		}
 	})
 
 	t.Run("refusals name the field and never echo the card", func(t *testing.T) {
