@@ -8,11 +8,11 @@ LISTEN   ?= 127.0.0.1:8080
 PLUGINS  := $(patsubst plugins/%/wasm,%,$(wildcard plugins/*/wasm))
 WASM     := $(patsubst %,bin/plugins/%.wasm,$(PLUGINS))
 
-.PHONY: all build host plugins run test check lint generate docs api-doc check-generate breaking vendor-proto matrix conformance bench clean FORCE
+.PHONY: all build host platform plugins run run-platform test check lint generate docs api-doc check-generate breaking vendor-proto matrix conformance bench clean FORCE
 
 all: build
 
-build: host plugins
+build: host platform plugins
 
 host:
 	$(GO) build -o bin/connector-host ./cmd/connector-host
@@ -25,6 +25,17 @@ bin/plugins/%.wasm: FORCE
 
 run: build
 	./bin/connector-host serve --listen $(LISTEN) --plugins bin/plugins
+
+platform:
+	$(GO) build -o bin/payments-platform ./cmd/payments-platform
+
+# The payments platform on embedded SQLite (bin/payments.db) with the bundled
+# plugins in process, on $(PLATFORM_LISTEN). A development encryption key for
+# connector credentials is generated once into bin/platform-dev.keys.
+PLATFORM_LISTEN ?= 127.0.0.1:8090
+run-platform: platform plugins
+	@test -s bin/platform-dev.keys || ./bin/payments-platform gen-key dev > bin/platform-dev.keys
+	PAYMENTS_ENCRYPTION_KEYS="$$(cat bin/platform-dev.keys)" ./bin/payments-platform serve --listen $(PLATFORM_LISTEN) --database sqlite:bin/payments.db --plugins bin/plugins
 
 # go test's usual output, then every skipped test with its reason and a
 # closing "N passed, N failed, N skipped" line (internal/testsum).

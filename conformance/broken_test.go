@@ -27,7 +27,7 @@ func TestGoodPluginPassesEverything(t *testing.T) {
 		"plugin.load", "manifest.valid", "manifest.abi_version", "manifest.egress", "manifest.credentials", "manifest.flows", "manifest.payment_methods",
 		"fixtures.valid", "fixtures.coverage", "request.expected", "request.host", "request.idempotency", "request.secrets",
 		"response.expected", "response.secrets", "robustness.http_errors", "robustness.malformed", "robustness.unknown_status",
-		"money.roundtrip", "webhook.sample", "webhook.tampered", "webhook.stale", "determinism", "fuzz.parse_response",
+		"money.roundtrip", "webhook.sample", "webhook.tampered", "webhook.stale", "webhook.parse", "determinism", "fuzz.parse_response",
 		"fuzz.verify_webhook", "limits",
 	} {
 		if !ids[id] {

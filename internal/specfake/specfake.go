@@ -83,6 +83,10 @@ type LoadOptions struct {
 	// say otherwise `additionalProperties: false`, so an unknown field in a
 	// request is a violation even where the publisher left objects open.
 	CloseObjects bool
+	// MergeAllOf folds `allOf` compositions of object schemas into one
+	// object before CloseObjects closes it (see mergeAllOf); without it a
+	// closed member would refuse the other members' properties.
+	MergeAllOf bool
 }
 
 // Load reads an OpenAPI document (JSON) and fixes what a strict validator
@@ -99,6 +103,9 @@ func Load(path string, opts LoadOptions) (*openapi3.T, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	rewriteNullable(doc)
+	if opts.MergeAllOf {
+		mergeAllOf(doc)
+	}
 	if opts.CloseObjects {
 		closeObjects(doc)
 	}

@@ -127,7 +127,7 @@ func New(name string, d Defects) *pdk.Connector {
 	if d.UnhandledReverse {
 		m.Flows = []v1.Flow{v1.Flow_FLOW_AUTHORIZE, v1.Flow_FLOW_CAPTURE, v1.Flow_FLOW_GET, v1.Flow_FLOW_VOID, v1.Flow_FLOW_REVERSE, v1.Flow_FLOW_REFUND}
 	}
-	return &pdk.Connector{Manifest: m, Flows: flows, VerifyWebhook: c.verifyWebhook}
+	return &pdk.Connector{Manifest: m, Flows: flows, VerifyWebhook: c.verifyWebhook, ParseWebhook: c.parseWebhook}
 }
 
 // conn holds the connector's defects; handlers are its methods.

@@ -82,6 +82,19 @@ func (c *conn) verifyWebhook(ctx *pdk.Context, w *v1.WebhookRequest) (*pluginv1.
 	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{e}, Acknowledgement: &v1.Acknowledgement{Status: 200}}, nil
 }
 
+// parseWebhook reads a TestPay event without verifying it (ParseEvent).
+func (c *conn) parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+	var ev event
+	if err := json.Unmarshal(w.GetBody(), &ev); err != nil {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a TestPay event")
+	}
+	e, err := c.normalize(ev)
+	if err != nil {
+		return nil, err
+	}
+	return []*v1.ParsedEvent{pdk.ParsedFrom(e, "")}, nil
+}
+
 // normalize turns a verified TestPay event into a unified event.
 func (c *conn) normalize(ev event) (*v1.Event, error) {
 	e := &v1.Event{EventId: ev.ID, ConnectorEventType: ev.Type, CreatedAtUnix: ev.Created, Verified: true, Livemode: ev.Livemode,

@@ -1,0 +1,100 @@
+// Command payments-platform serves the payments platform's REST API (see
+// README, "The payments platform").
+//
+//	payments-platform serve [--listen ADDR] [--database URL] [--plugins DIR] [--base-url NAME=URL ...]
+//	payments-platform gen-key [ID]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/connectorhost/connector-host/platform/api"
+	"github.com/connectorhost/connector-host/platform/app"
+	"github.com/connectorhost/connector-host/platform/secrets"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "payments-platform:", err)
+		os.Exit(1)
+	}
+}
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: payments-platform serve|gen-key (see --help)")
+	}
+	switch args[0] {
+	case "gen-key":
+		id := "k1"
+		if len(args) > 1 {
+			id = args[1]
+		}
+		fmt.Fprintln(stdout, secrets.NewKey(id))
+		return nil
+	case "serve":
+	default:
+		return fmt.Errorf("unknown command %q: want serve or gen-key", args[0])
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", env("PAYMENTS_LISTEN", "127.0.0.1:8090"), "API address (env PAYMENTS_LISTEN)")
+	dbURL := fs.String("database", env("PAYMENTS_DATABASE_URL", "sqlite:payments.db"), "sqlite:PATH or postgres://… (env PAYMENTS_DATABASE_URL)")
+	plugins := fs.String("plugins", env("PAYMENTS_PLUGINS_DIR", "bin/plugins"), "plugin directory for the in-process connector host; empty: none (env PAYMENTS_PLUGINS_DIR)")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	rateLimit := fs.Float64("rate-limit", 100, "requests per second per API key (bursts of the same size); 0: unlimited")
+	var baseURLs multi
+	fs.Var(&baseURLs, "base-url", "NAME=URL: point the in-process host's connector NAME at URL (repeatable)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+	bases, err := app.ParseBaseURLs(baseURLs)
+	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, app.Config{Listen: *listen, DatabaseURL: *dbURL, EncryptionKeys: os.Getenv(secrets.EnvKeys),
+		PluginsDir: *plugins, BaseURLs: bases, RateLimit: *rateLimit, Logger: log})
+	if err != nil {
+		return err
+	}
+	n, err := api.CountKeys(ctx, a.Store())
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		k, err := api.CreateKey(ctx, a.Store(), "default", "bootstrap", []string{"*"})
+		if err != nil {
+			return err
+		}
+		// Shown once: only its hash is stored.
+		fmt.Fprintf(stdout, "first start: created an admin API key for tenant %q (shown once, store it now):\n%s\n", k.Tenant, k.Secret)
+	}
+	return a.Serve(ctx)
+}

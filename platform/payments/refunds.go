@@ -1,0 +1,192 @@
+package payments
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/platform/perr"
+	"github.com/connectorhost/connector-host/platform/store"
+	"github.com/connectorhost/connector-host/platform/webhooks"
+)
+
+// RefundInput creates a refund.
+type RefundInput struct {
+	IntentID *string `json:"intent_id"`
+	Amount   *int64  `json:"amount"`
+	Reason   *string `json:"reason"`
+}
+
+// CreateRefund refunds all that remains (amount nil) or part of a
+// succeeded intent. The amount is reserved on the intent with one
+// conditional UPDATE (refunded + amount <= captured) before the connector
+// is called, so concurrent refunds can never exceed what was captured; a
+// failed refund releases its reservation.
+func (s *Service) CreateRefund(ctx context.Context, tenant string, x RefundInput) (*Refund, error) {
+	if x.IntentID == nil || *x.IntentID == "" {
+		return nil, perr.Missing("intent_id")
+	}
+	in, err := s.GetIntent(ctx, tenant, *x.IntentID)
+	if err != nil {
+		var pe *perr.Error
+		if errors.As(err, &pe) && pe.Kind == perr.NotFound {
+			pe.Param = "intent_id"
+		}
+		return nil, err
+	}
+	amt := in.AmountReceived - in.AmountRefunded
+	if x.Amount != nil {
+		if *x.Amount <= 0 {
+			return nil, perr.Invalid("amount", "amount must be a positive integer in the currency's minor unit")
+		}
+		amt = *x.Amount
+	}
+	r := &Refund{ID: store.NewID("re"), Object: "refund", IntentID: in.ID, Amount: amt, Currency: in.Currency, Status: "pending"}
+	if x.Reason != nil {
+		if len(*x.Reason) > 255 {
+			return nil, perr.Invalid("reason", "reason is longer than 255 characters")
+		}
+		r.Reason = *x.Reason
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE intents SET amount_refunded = amount_refunded + $1, version = version + 1, updated_at = $2
+			WHERE id = $3 AND tenant_id = $4 AND status = 'succeeded' AND amount_refunded + $1 <= amount_captured`, amt, store.Now(), in.ID, tenant)
+		if err != nil {
+			return err
+		}
+		if store.Affected(res) == 0 {
+			cur, err := scanIntent(tx.QueryRowContext(ctx, `SELECT `+intentCols+` FROM intents WHERE id = $1`, in.ID))
+			if err != nil {
+				return err
+			}
+			if cur.Status != StatusSucceeded {
+				return perr.Conflictf("intent_unexpected_state", "cannot refund: the intent is %s", cur.Status)
+			}
+			return &perr.Error{Kind: perr.Conflict, Code: "amount_exceeds_refundable", Param: "amount",
+				Message: fmt.Sprintf("amount %d exceeds what remains refundable (%d captured, %d already refunded or pending)", amt, cur.AmountReceived, cur.AmountRefunded)}
+		}
+		now := store.Now()
+		_, err = tx.ExecContext(ctx, `INSERT INTO refunds (id, tenant_id, intent_id, amount, currency, status, reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7)`,
+			r.ID, tenant, in.ID, amt, in.Currency, r.Reason, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.GetConnector(ctx, tenant, in.ConnectorID)
+	if err != nil {
+		s.settleRefund(ctx, tenant, r.ID, "failed", "", &LastError{Code: "connector_missing", Message: "the intent's connector was deleted"})
+		return s.GetRefund(ctx, tenant, r.ID)
+	}
+	rr, err := s.gw.Refund(ctx, c.target(), &v1.PaymentServiceRefundRequest{
+		ConnectorTransactionId: in.ConnectorTransactionID, MerchantRefundId: r.ID, RefundAmount: &v1.Money{MinorAmount: amt, Currency: in.Currency},
+		PaymentAmount: &v1.Money{MinorAmount: in.Amount, Currency: in.Currency}, Reason: r.Reason, MerchantTransactionId: in.ID,
+	})
+	switch {
+	case err != nil:
+		s.settleRefund(ctx, tenant, r.ID, "failed", "", &LastError{Code: "connector_error", Message: errMessage(err), ConnectorID: c.ID})
+	case rr.GetStatus() == v1.RefundStatus_REFUND_STATUS_SUCCEEDED:
+		s.settleRefund(ctx, tenant, r.ID, "succeeded", rr.GetConnectorRefundId(), nil)
+	case rr.GetStatus() == v1.RefundStatus_REFUND_STATUS_FAILED || rr.GetStatus() == v1.RefundStatus_REFUND_STATUS_CANCELED:
+		s.settleRefund(ctx, tenant, r.ID, "failed", rr.GetConnectorRefundId(), &LastError{Code: "refund_failed", Message: rr.GetError().GetMessage(), ConnectorID: c.ID})
+	default: // pending at the processor: a webhook settles it
+		if _, err := s.db.SQL.ExecContext(ctx, `UPDATE refunds SET connector_refund_id = $1, updated_at = $2 WHERE id = $3`, rr.GetConnectorRefundId(), store.Now(), r.ID); err != nil {
+			return nil, err
+		}
+	}
+	return s.GetRefund(ctx, tenant, r.ID)
+}
+
+// settleRefund moves a pending refund to its final status once (later and
+// duplicate settlements change nothing); a failure releases the amount.
+func (s *Service) settleRefund(ctx context.Context, tenant, id, status, connectorRefundID string, le *LastError) bool {
+	ctx = context.WithoutCancel(ctx)
+	lastErr := ""
+	if le != nil {
+		b, _ := json.Marshal(le)
+		lastErr = string(b)
+	}
+	moved := false
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = $1, connector_refund_id = CASE WHEN $2 = '' THEN connector_refund_id ELSE $2 END, last_error = $3, updated_at = $4
+			WHERE id = $5 AND status = 'pending'`, status, connectorRefundID, lastErr, store.Now(), id)
+		if err != nil || store.Affected(res) == 0 {
+			return err
+		}
+		moved = true
+		r, err := scanRefund(tx.QueryRowContext(ctx, `SELECT `+refundCols+` FROM refunds WHERE id = $1`, id))
+		if err != nil {
+			return err
+		}
+		if status == "failed" {
+			if _, err := tx.ExecContext(ctx, `UPDATE intents SET amount_refunded = amount_refunded - $1, version = version + 1, updated_at = $2 WHERE id = $3`,
+				r.Amount, store.Now(), r.IntentID); err != nil {
+				return err
+			}
+		}
+		_, err = webhooks.Enqueue(ctx, tx, tenant, "refund."+status, id, r, "")
+		return err
+	})
+	if err != nil {
+		s.log.Error("settle refund", "refund", id, "error", err)
+		return false
+	}
+	if moved {
+		s.opts.OnEvent()
+	}
+	return moved
+}
+
+const refundCols = `id, intent_id, amount, currency, status, reason, connector_refund_id, last_error, created_at, updated_at`
+
+func scanRefund(row interface{ Scan(...any) error }) (*Refund, error) {
+	r := &Refund{Object: "refund"}
+	var lastErr string
+	if err := row.Scan(&r.ID, &r.IntentID, &r.Amount, &r.Currency, &r.Status, &r.Reason, &r.ConnectorRefundID, &lastErr, &r.Created, &r.Updated); err != nil {
+		return nil, err
+	}
+	r.Created, r.Updated = r.Created/1000, r.Updated/1000
+	if lastErr != "" {
+		r.LastError = new(LastError)
+		if err := json.Unmarshal([]byte(lastErr), r.LastError); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// GetRefund reads a refund.
+func (s *Service) GetRefund(ctx context.Context, tenant, id string) (*Refund, error) {
+	r, err := scanRefund(s.db.SQL.QueryRowContext(ctx, `SELECT `+refundCols+` FROM refunds WHERE id = $1 AND tenant_id = $2`, id, tenant))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, perr.NotFoundf("id", "no refund %s", id)
+	}
+	return r, err
+}
+
+// ListRefunds lists refunds (of one intent when intentID is set) after cursor.
+func (s *Service) ListRefunds(ctx context.Context, tenant, intentID, cursor string, limit int) ([]*Refund, error) {
+	if intentID != "" {
+		if _, err := s.GetIntent(ctx, tenant, intentID); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := s.db.SQL.QueryContext(ctx, `SELECT `+refundCols+` FROM refunds WHERE tenant_id = $1 AND ($2 = '' OR intent_id = $2) AND id > $3 ORDER BY id LIMIT $4`,
+		tenant, intentID, cursor, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list refunds: %w", err)
+	}
+	defer rows.Close()
+	var out []*Refund
+	for rows.Next() {
+		r, err := scanRefund(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,251 @@
+package store
+
+// migrations is the platform's schema. Timestamps are unix milliseconds;
+// 0 means "not set" (deleted_at, revoked_at). Ids are time-ordered text, so
+// "ORDER BY id" is creation order and cursor pagination is stable.
+var migrations = []Migration{{
+	Version: 1, Name: "core",
+	SQL: `
+CREATE TABLE api_keys (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	name TEXT NOT NULL,
+	hash TEXT NOT NULL UNIQUE,
+	prefix TEXT NOT NULL,
+	scopes TEXT NOT NULL,
+	created_at BIGINT NOT NULL,
+	revoked_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX api_keys_tenant ON api_keys (tenant_id, id);
+
+CREATE TABLE idempotency_keys (
+	tenant_id TEXT NOT NULL,
+	idem_key TEXT NOT NULL,
+	method TEXT NOT NULL,
+	path TEXT NOT NULL,
+	body_hash TEXT NOT NULL,
+	state TEXT NOT NULL,
+	response_status INTEGER NOT NULL DEFAULT 0,
+	response_headers TEXT NOT NULL DEFAULT '',
+	response_body TEXT NOT NULL DEFAULT '',
+	created_at BIGINT NOT NULL,
+	locked_until BIGINT NOT NULL,
+	PRIMARY KEY (tenant_id, idem_key)
+);
+
+CREATE TABLE connectors (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	name TEXT NOT NULL,
+	plugin TEXT NOT NULL,
+	host_url TEXT NOT NULL DEFAULT '',
+	credentials TEXT NOT NULL,
+	enabled INTEGER NOT NULL,
+	version BIGINT NOT NULL,
+	created_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL,
+	deleted_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX connectors_tenant ON connectors (tenant_id, id);
+
+CREATE TABLE routing_rules (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	priority INTEGER NOT NULL,
+	connector_id TEXT NOT NULL,
+	currency TEXT NOT NULL DEFAULT '',
+	country TEXT NOT NULL DEFAULT '',
+	card_brand TEXT NOT NULL DEFAULT '',
+	method_type TEXT NOT NULL DEFAULT '',
+	min_amount BIGINT NOT NULL DEFAULT 0,
+	max_amount BIGINT NOT NULL DEFAULT 0,
+	version BIGINT NOT NULL,
+	created_at BIGINT NOT NULL
+);
+CREATE INDEX routing_rules_tenant ON routing_rules (tenant_id, priority, id);
+
+CREATE TABLE payment_methods (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	customer_id TEXT NOT NULL DEFAULT '',
+	connector_id TEXT NOT NULL DEFAULT '',
+	type TEXT NOT NULL,
+	token TEXT NOT NULL,
+	brand TEXT NOT NULL DEFAULT '',
+	last4 TEXT NOT NULL DEFAULT '',
+	exp_month INTEGER NOT NULL DEFAULT 0,
+	exp_year INTEGER NOT NULL DEFAULT 0,
+	metadata TEXT NOT NULL DEFAULT '{}',
+	version BIGINT NOT NULL,
+	created_at BIGINT NOT NULL,
+	deleted_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX payment_methods_customer ON payment_methods (tenant_id, customer_id, id);
+
+CREATE TABLE audit_log (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	actor TEXT NOT NULL,
+	action TEXT NOT NULL,
+	object_id TEXT NOT NULL,
+	created_at BIGINT NOT NULL
+);
+
+CREATE TABLE intents (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	status TEXT NOT NULL,
+	amount BIGINT NOT NULL,
+	currency TEXT NOT NULL,
+	capture_method TEXT NOT NULL,
+	customer_id TEXT NOT NULL DEFAULT '',
+	payment_method_id TEXT NOT NULL DEFAULT '',
+	country TEXT NOT NULL DEFAULT '',
+	description TEXT NOT NULL DEFAULT '',
+	metadata TEXT NOT NULL DEFAULT '{}',
+	connector_id TEXT NOT NULL DEFAULT '',
+	connector_transaction_id TEXT NOT NULL DEFAULT '',
+	amount_capturable BIGINT NOT NULL DEFAULT 0,
+	amount_captured BIGINT NOT NULL DEFAULT 0,
+	amount_refunded BIGINT NOT NULL DEFAULT 0,
+	attempt INTEGER NOT NULL DEFAULT 0,
+	locked_until BIGINT NOT NULL DEFAULT 0,
+	next_action TEXT NOT NULL DEFAULT '',
+	last_error TEXT NOT NULL DEFAULT '',
+	version BIGINT NOT NULL,
+	created_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL
+);
+CREATE INDEX intents_tenant ON intents (tenant_id, id);
+CREATE INDEX intents_connector_tx ON intents (connector_transaction_id);
+
+CREATE TABLE intent_attempts (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	intent_id TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	attempt INTEGER NOT NULL,
+	seq INTEGER NOT NULL,
+	connector_id TEXT NOT NULL,
+	idempotency_key TEXT NOT NULL,
+	status TEXT NOT NULL,
+	amount BIGINT NOT NULL DEFAULT 0,
+	connector_transaction_id TEXT NOT NULL DEFAULT '',
+	error_code TEXT NOT NULL DEFAULT '',
+	error_message TEXT NOT NULL DEFAULT '',
+	retryable INTEGER NOT NULL DEFAULT 0,
+	network_response_code TEXT NOT NULL DEFAULT '',
+	created_at BIGINT NOT NULL
+);
+CREATE INDEX intent_attempts_intent ON intent_attempts (intent_id, id);
+
+CREATE TABLE refunds (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	intent_id TEXT NOT NULL,
+	amount BIGINT NOT NULL,
+	currency TEXT NOT NULL,
+	status TEXT NOT NULL,
+	reason TEXT NOT NULL DEFAULT '',
+	connector_refund_id TEXT NOT NULL DEFAULT '',
+	last_error TEXT NOT NULL DEFAULT '',
+	created_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL
+);
+CREATE INDEX refunds_intent ON refunds (intent_id, id);
+CREATE INDEX refunds_connector ON refunds (connector_refund_id);
+
+CREATE TABLE inbound_events (
+	connector_id TEXT NOT NULL,
+	event_id TEXT NOT NULL,
+	event_type TEXT NOT NULL,
+	received_at BIGINT NOT NULL,
+	PRIMARY KEY (connector_id, event_id)
+);
+
+CREATE TABLE webhook_endpoints (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	url TEXT NOT NULL,
+	secret TEXT NOT NULL,
+	events TEXT NOT NULL,
+	created_at BIGINT NOT NULL,
+	deleted_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints (tenant_id, id);
+
+CREATE TABLE events (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	type TEXT NOT NULL,
+	object_id TEXT NOT NULL,
+	payload TEXT NOT NULL,
+	created_at BIGINT NOT NULL
+);
+
+CREATE TABLE webhook_deliveries (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	endpoint_id TEXT NOT NULL,
+	event_id TEXT NOT NULL,
+	event_type TEXT NOT NULL,
+	status TEXT NOT NULL,
+	attempts INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at BIGINT NOT NULL,
+	locked_until BIGINT NOT NULL DEFAULT 0,
+	last_status_code INTEGER NOT NULL DEFAULT 0,
+	last_error TEXT NOT NULL DEFAULT '',
+	created_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
+
+CREATE TABLE webhook_delivery_attempts (
+	id TEXT PRIMARY KEY,
+	delivery_id TEXT NOT NULL,
+	attempt INTEGER NOT NULL,
+	status_code INTEGER NOT NULL,
+	error TEXT NOT NULL DEFAULT '',
+	created_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_delivery_attempts_delivery ON webhook_delivery_attempts (delivery_id, id)
+`}}
+
+func init() {
+	migrations = append(migrations, Migration{Version: 2, Name: "disputes", SQL: `
+CREATE TABLE disputes (
+	id TEXT PRIMARY KEY,
+	tenant_id TEXT NOT NULL,
+	intent_id TEXT NOT NULL DEFAULT '',
+	connector_id TEXT NOT NULL DEFAULT '',
+	connector_dispute_id TEXT NOT NULL DEFAULT '',
+	connector_transaction_id TEXT NOT NULL DEFAULT '',
+	amount BIGINT NOT NULL,
+	currency TEXT NOT NULL,
+	status TEXT NOT NULL,
+	reason TEXT NOT NULL DEFAULT '',
+	evidence_due_by BIGINT NOT NULL DEFAULT 0,
+	version BIGINT NOT NULL,
+	created_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL
+);
+CREATE INDEX disputes_tenant ON disputes (tenant_id, id);
+CREATE INDEX disputes_connector ON disputes (connector_id, connector_dispute_id);
+
+CREATE TABLE dispute_history (
+	id TEXT PRIMARY KEY,
+	dispute_id TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	data TEXT NOT NULL,
+	created_at BIGINT NOT NULL
+);
+CREATE INDEX dispute_history_dispute ON dispute_history (dispute_id, kind, id)
+`})
+}
+
+func init() {
+	migrations = append(migrations, Migration{Version: 3, Name: "intent connector state", SQL: `
+ALTER TABLE intents ADD COLUMN connector_state TEXT NOT NULL DEFAULT ''
+`})
+}

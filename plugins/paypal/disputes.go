@@ -1,0 +1,157 @@
+package paypal
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/multipart"
+	"github.com/valyala/fastjson"
+)
+
+// disputePath is the path of a dispute, its id checked.
+func disputePath(id string) (string, error) {
+	id, err := pathID("connector_dispute_id", id)
+	if err != nil {
+		return "", err
+	}
+	return "/v1/customer/disputes/" + id, nil
+}
+
+func buildDisputeGet(c *pdk.Context, r *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
+	return getByID(c, "/v1/customer/disputes/", "connector_dispute_id", r.GetConnectorDisputeId())
+}
+
+func parseDisputeGet(c *pdk.Context, r *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
+	v, err := answer(res)
+	if err != nil {
+		return nil, err
+	}
+	d, err := readDispute(v)
+	if err != nil {
+		return nil, err
+	}
+	out := &v1.DisputeServiceGetResponse{
+		ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status, Amount: d.Amount, Reason: d.Reason, ReasonCode: d.ReasonCode,
+		EvidenceDueByUnix: d.EvidenceDueByUnix, Stage: d.Stage,
+	}
+	if want := r.GetConnectorTransactionId(); want == "" || want == d.ConnectorTransactionId {
+		out.ConnectorTransactionId = d.ConnectorTransactionId
+	}
+	return out, nil
+}
+
+// readDispute reads a Disputes v1 dispute (also the resource of dispute webhooks).
+func readDispute(v *fastjson.Value) (*v1.DisputeEvent, error) {
+	id := jsonr.Str(v, "dispute_id")
+	if id == "" {
+		return nil, pdk.InvalidResponse("PayPal's dispute has no dispute_id")
+	}
+	amount, err := readMoney(v, "dispute_amount")
+	if err != nil {
+		return nil, err
+	}
+	d := &v1.DisputeEvent{
+		ConnectorDisputeId: id, Amount: amount, Reason: jsonr.Str(v, "reason"), ReasonCode: jsonr.Str(v, "external_reason_code"),
+		Stage: jsonr.Str(v, "dispute_life_cycle_stage"), Status: disputeStatuses.Get(jsonr.Str(v, "status")),
+	}
+	if d.Status == v1.DisputeStatus_DISPUTE_STATUS_CLOSED {
+		d.Status = disputeOutcomes.Get(jsonr.Str(v, "dispute_outcome", "outcome_code"))
+	}
+	if d.Status == v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE && d.Stage == "INQUIRY" {
+		d.Status = v1.DisputeStatus_DISPUTE_STATUS_INQUIRY
+	}
+	if t := jsonr.Objects(v, "disputed_transactions"); len(t) > 0 {
+		d.ConnectorTransactionId = jsonr.Str(t[0], "seller_transaction_id")
+	}
+	if due := jsonr.Str(v, "seller_response_due_date"); due != "" {
+		ts, err := time.Parse(time.RFC3339, due)
+		if err != nil {
+			return nil, pdk.InvalidResponse("PayPal's seller_response_due_date %q is not a time", due)
+		}
+		d.EvidenceDueByUnix = ts.Unix()
+	}
+	return d, nil
+}
+
+// postMultipart is post with a multipart body.
+func postMultipart(c *pdk.Context, path, op, id string, m *multipart.Body) (*pluginv1.HttpRequest, error) {
+	req, err := post(c, path, op, id, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Headers = append(req.Headers, &v1.HttpHeader{Name: "Content-Type", Value: m.ContentType()})
+	req.Body = m.Bytes()
+	return req, nil
+}
+
+func buildDisputeAccept(c *pdk.Context, r *v1.DisputeServiceAcceptRequest) (*pluginv1.HttpRequest, error) {
+	p, err := disputePath(r.GetConnectorDisputeId())
+	if err != nil {
+		return nil, err
+	}
+	return postMultipart(c, p+"/accept-claim", "accept", r.GetMerchantRequestId(), multipart.New(c.Random()))
+}
+
+func parseDisputeAccept(c *pdk.Context, r *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
+	if err := subsequentAction(res); err != nil {
+		return nil, err
+	}
+	return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED}, nil
+}
+
+// subsequentAction checks the {links} answer of a dispute action.
+func subsequentAction(res *pdk.Response) error {
+	v, err := answer(res)
+	if err != nil {
+		return err
+	}
+	if linkOf(v, "self") == "" {
+		return pdk.InvalidResponse("PayPal's dispute action answer has no link to the dispute")
+	}
+	return nil
+}
+
+// maxEvidenceFiles is PayPal's limit of files per provide-evidence call.
+const maxEvidenceFiles = 10
+
+func buildSubmitEvidence(c *pdk.Context, r *v1.DisputeServiceSubmitEvidenceRequest) (*pluginv1.HttpRequest, error) {
+	p, err := disputePath(r.GetConnectorDisputeId())
+	if err != nil {
+		return nil, err
+	}
+	if len(r.GetEvidence()) > maxEvidenceFiles {
+		return nil, pdk.InvalidRequest("evidence", "PayPal takes at most 10 files per submission")
+	}
+	m := multipart.New(c.Random())
+	for i, e := range r.GetEvidence() {
+		field := "evidence[" + strconv.Itoa(i) + "]"
+		name := e.GetFileName()
+		if name == "" {
+			name = strings.ToLower(strings.TrimPrefix(e.GetType().String(), "EVIDENCE_TYPE_")) + ".txt"
+		}
+		switch {
+		case len(e.GetContent()) > 0:
+			err = m.File("evidence-file", name, e.GetMimeType(), e.GetContent())
+		case e.GetText() != "":
+			err = m.File("evidence-file", name, "text/plain", []byte(e.GetText()))
+		default:
+			return nil, pdk.InvalidRequest(field, "needs content or text (PayPal has no uploaded file ids)")
+		}
+		if err != nil {
+			return nil, pdk.InvalidRequest(field, err.Error())
+		}
+	}
+	return postMultipart(c, p+"/provide-evidence", "evidence", r.GetMerchantRequestId(), m)
+}
+
+func parseSubmitEvidence(c *pdk.Context, r *v1.DisputeServiceSubmitEvidenceRequest, res *pdk.Response) (*v1.DisputeServiceSubmitEvidenceResponse, error) {
+	if err := subsequentAction(res); err != nil {
+		return nil, err
+	}
+	return &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW}, nil
+}

@@ -1,0 +1,132 @@
+package paypal_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk/pdktest"
+	"github.com/connectorhost/connector-host/plugins/paypal"
+)
+
+var testCreds = map[string]string{"client_id": testClientID, "client_secret": testClientSecret}
+
+func tokenState(expires time.Time, vals map[string]string) *v1.ConnectorState {
+	return &v1.ConnectorState{AccessToken: &v1.AccessToken{Token: "A21AAtoken", ExpiresAtUnix: expires.Unix()}, Values: vals}
+}
+
+func runFlow(t *testing.T, c pdktest.Call) *pdktest.Result {
+	t.Helper()
+	if c.Credentials == nil {
+		c.Credentials = testCreds
+	}
+	if c.Now.IsZero() {
+		c.Now = now
+	}
+	res, err := pdktest.Run(pdktest.New(paypal.New()), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestTokenIsRenewedBeforeItExpires: a token valid for less than a minute,
+// or none, makes every flow ask for FLOW_CREATE_ACCESS_TOKEN first.
+func TestTokenIsRenewedBeforeItExpires(t *testing.T) {
+	get := &v1.PaymentServiceGetRequest{ConnectorTransactionId: "5O190127TN364715T"}
+	for name, st := range map[string]*v1.ConnectorState{
+		"no state":            nil,
+		"expired":             tokenState(now.Add(-time.Hour), nil),
+		"expires in 30s":      tokenState(now.Add(30*time.Second), nil),
+		"token without value": {AccessToken: &v1.AccessToken{ExpiresAtUnix: now.Add(time.Hour).Unix()}},
+	} {
+		res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: get, State: st})
+		if res.NextStep.GetFlow() != v1.Flow_FLOW_CREATE_ACCESS_TOKEN {
+			t.Errorf("%s: got %v / %v, want a token step", name, res.HTTP, res.BuildError)
+		}
+	}
+	res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: get, State: tokenState(now.Add(2*time.Minute), nil), Status: 200,
+		Body: []byte(`{"id":"5O190127TN364715T","status":"CREATED"}`)})
+	if res.HTTP == nil || pdktest.HeaderValue(res.HTTP, "Authorization") != "Bearer A21AAtoken" {
+		t.Fatalf("a valid token was not used: %v", res.HTTP)
+	}
+	if len(res.HTTP.GetSecretHeaders()) != 1 || res.HTTP.GetSecretHeaders()[0] != "Authorization" {
+		t.Errorf("Authorization is not a secret header: %v", res.HTTP.GetSecretHeaders())
+	}
+}
+
+// TestCaptureReadsTheOrderWhenStateLacksIt: the authorization id comes from
+// the state only when the state describes the same order; otherwise the
+// plugin asks for a Get of that order first, and an order without an
+// authorization is a conflict, not a loop.
+func TestCaptureReadsTheOrderWhenStateLacksIt(t *testing.T) {
+	capture := &v1.PaymentServiceCaptureRequest{ConnectorTransactionId: "ORDER2", AmountToCapture: usd(100)}
+	later := now.Add(time.Hour)
+	res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: capture,
+		State: tokenState(later, map[string]string{"paypal.order_id": "ORDER1", "paypal.authorization_id": "AUTH1"})})
+	if res.NextStep.GetFlow() != v1.Flow_FLOW_GET {
+		t.Fatalf("state of another order used: %v %v", res.HTTP, res.BuildError)
+	}
+	res = runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: capture, State: tokenState(later, map[string]string{"paypal.order_id": "ORDER2"})})
+	if res.NextStep.GetFlow() != v1.Flow_FLOW_GET {
+		t.Fatalf("a state without the authorization (read in an earlier call) did not re-read the order: %v", res.BuildError)
+	}
+	readNow := strconv.FormatInt(now.UnixMilli(), 10)
+	res = runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: capture,
+		State: tokenState(later, map[string]string{"paypal.order_id": "ORDER2", "paypal.read_at_ms": readNow})})
+	if res.BuildError.GetKind() != pluginv1.ErrorKind_ERROR_KIND_CONFLICT || !strings.Contains(res.BuildError.GetMessage(), "ORDER2 has no authorization") {
+		t.Fatalf("order without authorization: %v", res.BuildError)
+	}
+	res = runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: capture,
+		State: tokenState(later, map[string]string{"paypal.order_id": "ORDER2", "paypal.authorization_id": "../admin"})})
+	if res.BuildError.GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST {
+		t.Fatalf("a path-changing id was used: %v %v", res.HTTP, res.BuildError)
+	}
+}
+
+// TestAmounts: PayPal's decimal strings per currency, and amounts PayPal
+// cannot take refused naming the field.
+func TestAmounts(t *testing.T) {
+	later := now.Add(time.Hour)
+	for _, c := range []struct {
+		m    *v1.Money
+		want string
+	}{{usd(1050), `"value":"10.50"`}, {&v1.Money{MinorAmount: 1050, Currency: "JPY"}, `"value":"1050"`}, {&v1.Money{MinorAmount: 100000, Currency: "HUF"}, `"value":"1000"`}} {
+		res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{Amount: c.m, PaymentMethod: testCard()}, State: tokenState(later, nil)})
+		if res.HTTP == nil || !strings.Contains(string(res.HTTP.GetBody()), c.want) {
+			t.Errorf("%v: body %s, want %s (%v)", c.m, res.HTTP.GetBody(), c.want, res.BuildError)
+		}
+	}
+	for _, m := range []*v1.Money{{MinorAmount: 1050, Currency: "HUF"}, {MinorAmount: 1000, Currency: "BHD"}, {MinorAmount: 0, Currency: "USD"}} {
+		res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{Amount: m, PaymentMethod: testCard()}, State: tokenState(later, nil)})
+		if res.BuildError.GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST || !strings.Contains(res.BuildError.GetMessage(), "amount.") {
+			t.Errorf("%v: %v", m, res.BuildError)
+		}
+	}
+}
+
+// TestUnauthorizedAsksForANewTokenOnlyWhenTheTokenIsBad: a 401 saying the
+// token is invalid renews it; a 401 of the token endpoint is a credentials error.
+func TestUnauthorizedAsksForANewTokenOnlyWhenTheTokenIsBad(t *testing.T) {
+	get := &v1.PaymentServiceGetRequest{ConnectorTransactionId: "5O190127TN364715T"}
+	for _, body := range []string{`{"error":"invalid_token","error_description":"Token signature verification failed"}`,
+		`{"name":"AUTHENTICATION_FAILURE","message":"Authentication failed due to invalid authentication credentials or a missing Authorization header."}`} {
+		res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: get, State: tokenState(now.Add(time.Hour), nil), Status: 401, Body: []byte(body)})
+		if res.NextStep.GetFlow() != v1.Flow_FLOW_CREATE_ACCESS_TOKEN {
+			t.Errorf("%s: %v", body, res.ParseError)
+		}
+	}
+	res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_CREATE_ACCESS_TOKEN, Request: &v1.MerchantAuthenticationServiceCreateAccessTokenRequest{}, Status: 401,
+		Body: []byte(`{"error":"invalid_token","error_description":"x"}`)})
+	if res.ParseError.GetKind() != pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS {
+		t.Errorf("token endpoint 401: %v %v", res.NextStep, res.ParseError)
+	}
+	res = runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_CREATE_ACCESS_TOKEN, Request: &v1.MerchantAuthenticationServiceCreateAccessTokenRequest{},
+		Credentials: map[string]string{"client_id": testClientID}})
+	if res.BuildError.GetKind() != pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS || !strings.Contains(res.BuildError.GetMessage(), "client_secret") {
+		t.Errorf("missing secret: %v", res.BuildError)
+	}
+}

@@ -1,0 +1,161 @@
+// Package paypal is the PayPal connector: OAuth 2.0 client-credentials
+// tokens, Orders v2 for payments (authorize and capture intents, cards,
+// PayPal wallet and bank redirects, vaulted instruments), Payments v2 for
+// captures, voids and refunds, Vault v3 payment tokens for recurring
+// charges, Disputes v1, and webhooks signed with SHA256withRSA.
+//
+// The connector only transforms data. connector_transaction_id is always the
+// PayPal order id; the authorization and capture ids a capture, void or
+// refund needs travel in the connector state, and when the caller's state
+// lacks them the plugin asks the host to read the order first (a Get next
+// step). Every call needs an access token in the state; without a valid one
+// the plugin asks for FLOW_CREATE_ACCESS_TOKEN first.
+package paypal
+
+import (
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+)
+
+// Base URLs of PayPal's REST APIs.
+const (
+	SandboxBaseURL = "https://api-m.sandbox.paypal.com"
+	LiveBaseURL    = "https://api-m.paypal.com"
+)
+
+// Credential field names.
+const (
+	credClientID     = "client_id"
+	credClientSecret = "client_secret"
+	credWebhookID    = "webhook_id"
+	credWebhookCert  = "webhook_cert_pem"
+)
+
+// Operator config keys (non-secret).
+const (
+	// configReturnURL and configCancelURL are used when a redirect payment
+	// has no return_url / cancel_url of its own.
+	configReturnURL = "return_url"
+	configCancelURL = "cancel_url"
+)
+
+// idempotencyHeader is the header PayPal reads idempotency keys from.
+const idempotencyHeader = "PayPal-Request-Id"
+
+// webhookTolerance is how far a webhook's paypal-transmission-time may be
+// from the host's clock.
+const webhookTolerance = 300
+
+// New returns the PayPal connector. Each call returns a fresh value.
+func New() *pdk.Connector {
+	return &pdk.Connector{
+		Manifest: manifest(),
+		Flows: pdk.Flows{
+			CreateAccessToken: pdk.Handler[*v1.MerchantAuthenticationServiceCreateAccessTokenRequest, *v1.MerchantAuthenticationServiceCreateAccessTokenResponse]{
+				Build: buildToken, Parse: parseToken,
+			},
+			CreateOrder: pdk.Handler[*v1.PaymentServiceCreateOrderRequest, *v1.PaymentServiceCreateOrderResponse]{
+				Build: buildCreateOrder, Parse: parseCreateOrder,
+			},
+			Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{
+				Build: buildAuthorize, Parse: parseAuthorize,
+			},
+			VerifyRedirectResponse: pdk.Handler[*v1.PaymentServiceVerifyRedirectResponseRequest, *v1.PaymentServiceVerifyRedirectResponseResponse]{
+				Build: buildComplete, Parse: parseComplete,
+			},
+			Get: pdk.Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]{
+				Build: buildGet, Parse: parseGet,
+			},
+			Capture: pdk.Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptureResponse]{
+				Build: buildCapture, Parse: parseCapture,
+			},
+			Void: pdk.Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidResponse]{
+				Build: buildVoid, Parse: parseVoid,
+			},
+			Refund: pdk.Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundResponse]{
+				Build: buildRefund, Parse: parseRefund,
+			},
+			RefundGet: pdk.Handler[*v1.RefundServiceGetRequest, *v1.RefundServiceGetResponse]{
+				Build: buildRefundGet, Parse: parseRefundGet,
+			},
+			SetupRecurring: pdk.Handler[*v1.PaymentServiceSetupRecurringRequest, *v1.PaymentServiceSetupRecurringResponse]{
+				Build: buildSetupRecurring, Parse: parseSetupRecurring,
+			},
+			RecurringCharge: pdk.Handler[*v1.RecurringPaymentServiceChargeRequest, *v1.RecurringPaymentServiceChargeResponse]{
+				Build: buildRecurringCharge, Parse: parseRecurringCharge,
+			},
+			RecurringRevoke: pdk.Handler[*v1.RecurringPaymentServiceRevokeRequest, *v1.RecurringPaymentServiceRevokeResponse]{
+				Build: buildRevoke, Parse: parseRevoke,
+			},
+			DisputeGet: pdk.Handler[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetResponse]{
+				Build: buildDisputeGet, Parse: parseDisputeGet,
+			},
+			DisputeAccept: pdk.Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeServiceAcceptResponse]{
+				Build: buildDisputeAccept, Parse: parseDisputeAccept,
+			},
+			DisputeSubmitEvidence: pdk.Handler[*v1.DisputeServiceSubmitEvidenceRequest, *v1.DisputeServiceSubmitEvidenceResponse]{
+				Build: buildSubmitEvidence, Parse: parseSubmitEvidence,
+			},
+		},
+		VerifyWebhook: verifyWebhook,
+	}
+}
+
+// currencies are the currencies PayPal's REST APIs accept.
+var currencies = []string{
+	"AUD", "BRL", "CAD", "CHF", "CNY", "CZK", "DKK", "EUR", "GBP", "HKD", "HUF", "ILS", "JPY", "MXN",
+	"MYR", "NOK", "NZD", "PHP", "PLN", "SEK", "SGD", "THB", "TWD", "USD",
+}
+
+// manifest describes the connector. Flows are derived from the handlers set in New.
+func manifest() *v1.Manifest {
+	return &v1.Manifest{
+		Name:        "paypal",
+		Version:     "0.1.0",
+		DisplayName: "PayPal",
+		PaymentMethods: []v1.PaymentMethodType{
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_CARD,
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PAYPAL,
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PROCESSOR_TOKEN,
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL,
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SOFORT,
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_GIROPAY,
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BANCONTACT,
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_EPS,
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BLIK,
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PRZELEWY24,
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_TRUSTLY,
+		},
+		CaptureMethods: []v1.CaptureMethod{
+			v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC,
+			v1.CaptureMethod_CAPTURE_METHOD_MANUAL,
+			v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE,
+		},
+		Currencies: currencies,
+		CredentialFields: []*v1.CredentialField{
+			{Name: credClientID, Description: "REST app client id (sent only Basic-encoded in the token request).", Required: true},
+			{Name: credClientSecret, Description: "REST app client secret.", Secret: true, Required: true},
+			{Name: credWebhookID, Description: "Id of the webhook (Developer Dashboard > app > Webhooks); part of the signed message."},
+			{Name: credWebhookCert, Description: "PEM of PayPal's webhook signing certificate (downloaded from the paypal-cert-url of a webhook), " +
+				"optionally followed by its chain; needed to verify webhooks."},
+		},
+		Webhooks: &v1.WebhookSupport{
+			Supported:        true,
+			SignatureScheme:  "paypal-sha256withrsa-crc32",
+			SecretField:      credWebhookCert,
+			EventTypes:       webhookEventTypes(),
+			Timestamped:      true,
+			ToleranceSeconds: webhookTolerance,
+		},
+		SandboxBaseUrl:      SandboxBaseURL,
+		LiveBaseUrl:         LiveBaseURL,
+		EgressHosts:         []string{"api-m.sandbox.paypal.com", "api-m.paypal.com"},
+		ApiVersion:          "Orders v2; Payments v2; Vault v3; Disputes v1",
+		IdempotencyHeader:   idempotencyHeader,
+		RequiresAccessToken: true,
+		Notes: "connector_transaction_id is the PayPal order id; capture, void and refund find the authorization or capture " +
+			"in the state (paypal.authorization_id / paypal.capture_id) or read the order first. Authorize with the PayPal wallet " +
+			"or a bank method answers ACTION_REQUIRED with the approval link; VerifyRedirectResponse then authorizes or captures the order. " +
+			"HUF and TWD are sent without decimals. Webhooks are verified offline against the certificate in webhook_cert_pem.",
+	}
+}

@@ -1,0 +1,295 @@
+package paypal_test
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
+	"hash/crc32"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk/pdktest"
+	"github.com/connectorhost/connector-host/plugins/paypal"
+)
+
+// webhookSigner signs webhooks as PayPal does: SHA256withRSA over
+// transmission_id|transmission_time|webhook_id|crc32(body) (PayPal developer
+// docs, "Webhooks > Verify signatures"; PayPal-Java-SDK
+// com.paypal.api.payments.Event.validateReceivedEvent and
+// SSLUtil.crc32/validateData). There is no official vector usable offline:
+// the SDKs' samples download the certificate from PayPal at test time (and
+// PayPal-PHP-SDK sample/notifications/ValidateWebhookEvent.php calls the
+// verify-webhook-signature API instead, as PHP cannot check the chain), and
+// those certificates have expired. So the key and the certificate chain are
+// generated here.
+type webhookSigner struct {
+	key       *rsa.PrivateKey
+	certPEM   string // leaf then root
+	webhookID string
+}
+
+func newCert(t *testing.T, cn string, pub *rsa.PublicKey, parent *x509.Certificate, signer *rsa.PrivateKey, ca bool, notAfter time.Time) *x509.Certificate {
+	t.Helper()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn},
+		NotBefore: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: notAfter, IsCA: ca, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign}
+	if parent == nil {
+		parent = tmpl
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func pemOf(cs ...*x509.Certificate) string {
+	var b strings.Builder
+	for _, c := range cs {
+		b.Write(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
+	}
+	return b.String()
+}
+
+func newWebhookSigner(t *testing.T, expired bool) *webhookSigner {
+	t.Helper()
+	rootKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notAfter := time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
+	if expired {
+		notAfter = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	root := newCert(t, "Test Root CA", &rootKey.PublicKey, nil, rootKey, true, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC))
+	leaf := newCert(t, "messageverificationcerts.sandbox.paypal.com", &key.PublicKey, root, rootKey, false, notAfter)
+	return &webhookSigner{key: key, certPEM: pemOf(leaf, root), webhookID: "8PT597110X687430LKGECATA"}
+}
+
+func (s *webhookSigner) sign(t *testing.T, body []byte, at time.Time) *v1.WebhookRequest {
+	t.Helper()
+	id, ts := "b2384410-f8d2-11ec-9a54-6b7c3f4a8bd0", at.UTC().Format(time.RFC3339)
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s|%s|%s|%d", id, ts, s.webhookID, crc32.ChecksumIEEE(body))))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, s.key, crypto.SHA256, sum[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := func(n, v string) *v1.HttpHeader { return &v1.HttpHeader{Name: n, Value: v} }
+	return &v1.WebhookRequest{Method: "POST", Url: "https://merchant.example/webhooks/paypal", Body: body, Headers: []*v1.HttpHeader{
+		h("Content-Type", "application/json"), h("PAYPAL-TRANSMISSION-ID", id), h("PAYPAL-TRANSMISSION-TIME", ts),
+		h("PAYPAL-TRANSMISSION-SIG", base64.StdEncoding.EncodeToString(sig)), h("PAYPAL-AUTH-ALGO", "SHA256withRSA"),
+		h("PAYPAL-CERT-URL", "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77"),
+	}}
+}
+
+func (s *webhookSigner) creds() map[string]string {
+	return map[string]string{"webhook_id": s.webhookID, "webhook_cert_pem": s.certPEM}
+}
+
+var now = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func verify(t *testing.T, w *v1.WebhookRequest, creds map[string]string, at time.Time) *pluginv1.VerifyWebhookOutput {
+	t.Helper()
+	out, err := pdktest.New(paypal.New()).VerifyWebhook(&pluginv1.VerifyWebhookInput{Webhook: w,
+		Context: &pluginv1.CallContext{Credentials: creds, NowUnixMs: at.UnixMilli()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+const refundBody = `{"id":"WH-1TR31355W1766684Y-43J04566WP6932510","create_time":"2026-01-02T03:04:00.000Z","resource_type":"refund",` +
+	`"event_type":"PAYMENT.CAPTURE.REFUNDED","resource":{"id":"1JU08902781691411","status":"COMPLETED","amount":{"currency_code":"JPY","value":"500"},` +
+	`"custom_id":"refund_1","supplementary_data":{"related_ids":{"order_id":"5O190127TN364715T","capture_id":"42311647XV020574X"}}}}`
+
+func TestWebhookVerifiesGenuine(t *testing.T) {
+	s := newWebhookSigner(t, false)
+	out := verify(t, s.sign(t, []byte(refundBody), now.Add(-5*time.Second)), s.creds(), now)
+	evs := out.GetVerified().GetEvents()
+	if len(evs) != 1 {
+		t.Fatalf("output = %v", out)
+	}
+	r := evs[0].GetRefund()
+	if !evs[0].GetVerified() || evs[0].GetKind() != v1.EventKind_EVENT_KIND_REFUND || r.GetConnectorRefundId() != "1JU08902781691411" ||
+		r.GetConnectorTransactionId() != "5O190127TN364715T" || r.GetAmount().GetMinorAmount() != 500 || r.GetAmount().GetCurrency() != "JPY" ||
+		r.GetStatus() != v1.RefundStatus_REFUND_STATUS_SUCCEEDED || r.GetMerchantRefundId() != "refund_1" {
+		t.Fatalf("event = %v", evs[0])
+	}
+	if out.GetVerified().GetAcknowledgement().GetStatus() != 200 {
+		t.Errorf("acknowledgement = %v", out.GetVerified().GetAcknowledgement())
+	}
+}
+
+// TestWebhookRefusesTampering refuses every variant of a genuine webhook
+// that changes the body, the timestamp, the transmission id, the signature,
+// the webhook id or the certificate, or comes with a certificate that is
+// expired, not chained to the pinned root, or announced on a foreign host.
+func TestWebhookRefusesTampering(t *testing.T) {
+	s := newWebhookSigner(t, false)
+	other := newWebhookSigner(t, false)
+	expired := newWebhookSigner(t, true)
+	body := []byte(refundBody)
+	header := func(w *v1.WebhookRequest, name string) string {
+		for _, h := range w.Headers {
+			if strings.EqualFold(h.Name, name) {
+				return h.Value
+			}
+		}
+		return ""
+	}
+	set := func(w *v1.WebhookRequest, name, value string) *v1.WebhookRequest {
+		var hs []*v1.HttpHeader
+		for _, h := range w.Headers {
+			if !strings.EqualFold(h.Name, name) {
+				hs = append(hs, h)
+			}
+		}
+		if value != "" {
+			hs = append(hs, &v1.HttpHeader{Name: name, Value: value})
+		}
+		w.Headers = hs
+		return w
+	}
+	genuine := func() *v1.WebhookRequest { return s.sign(t, body, now) }
+	certs := strings.SplitAfter(s.certPEM, "-----END CERTIFICATE-----\n")
+	otherCerts := strings.SplitAfter(other.certPEM, "-----END CERTIFICATE-----\n")
+	with := func(k, v string) map[string]string {
+		c := s.creds()
+		c[k] = v
+		return c
+	}
+	const (
+		mismatch = pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH
+		missing  = pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE
+		bad      = pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE
+		stale    = pluginv1.RejectionReason_REJECTION_REASON_STALE_TIMESTAMP
+		noSecret = pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET
+	)
+	cases := []struct {
+		name  string
+		w     *v1.WebhookRequest
+		creds map[string]string
+		at    time.Time
+		want  pluginv1.RejectionReason
+	}{
+		{"body changed", func() *v1.WebhookRequest {
+			w := genuine()
+			w.Body = []byte(strings.Replace(refundBody, `"500"`, `"900"`, 1))
+			return w
+		}(), s.creds(), now, mismatch},
+		{"transmission time changed", set(genuine(), "Paypal-Transmission-Time", now.Add(time.Second).Format(time.RFC3339)), s.creds(), now, mismatch},
+		{"transmission id changed", set(genuine(), "Paypal-Transmission-Id", "b2384410-f8d2-11ec-9a54-6b7c3f4a8bd1"), s.creds(), now, mismatch},
+		{"signed by another key", set(genuine(), "Paypal-Transmission-Sig", header(other.sign(t, body, now), "Paypal-Transmission-Sig")), s.creds(), now, mismatch},
+		{"signature corrupted", set(genuine(), "Paypal-Transmission-Sig", flipFirst(header(genuine(), "Paypal-Transmission-Sig"))), s.creds(), now, mismatch},
+		{"signature not base64", set(genuine(), "Paypal-Transmission-Sig", "%%%"), s.creds(), now, bad},
+		{"signature missing", set(genuine(), "Paypal-Transmission-Sig", ""), s.creds(), now, missing},
+		{"cert url missing", set(genuine(), "Paypal-Cert-Url", ""), s.creds(), now, missing},
+		{"cert url on a foreign host", set(genuine(), "Paypal-Cert-Url", "https://evil.example/v1/notifications/certs/CERT-1"), s.creds(), now, bad},
+		{"cert url over http", set(genuine(), "Paypal-Cert-Url", "http://api.paypal.com/v1/notifications/certs/CERT-1"), s.creds(), now, bad},
+		{"another algorithm", set(genuine(), "Paypal-Auth-Algo", "SHA1withRSA"), s.creds(), now, bad},
+		{"another webhook id", genuine(), with("webhook_id", "1JE4291016473214C"), now, mismatch},
+		{"webhook id missing", genuine(), with("webhook_id", ""), now, noSecret},
+		{"another certificate", genuine(), with("webhook_cert_pem", other.certPEM), now, mismatch},
+		{"leaf not signed by the pinned root", genuine(), with("webhook_cert_pem", certs[0]+otherCerts[1]), now, mismatch},
+		{"certificate missing", genuine(), with("webhook_cert_pem", ""), now, noSecret},
+		{"certificate garbage", genuine(), with("webhook_cert_pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), now, noSecret},
+		{"expired certificate", expired.sign(t, body, now), expired.creds(), now, mismatch},
+		{"received too late", genuine(), s.creds(), now.Add(6 * time.Minute), stale},
+		{"signed in the future", genuine(), s.creds(), now.Add(-6 * time.Minute), stale},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := verify(t, c.w, c.creds, c.at)
+			if out.GetVerified() != nil {
+				t.Fatalf("accepted: %v", out.GetVerified())
+			}
+			if got := out.GetRejection().GetReason(); got != c.want {
+				t.Fatalf("rejection = %v (%s), want %v", got, out.GetRejection().GetMessage(), c.want)
+			}
+		})
+	}
+	// The leaf alone (no chain) is accepted: the operator pinned it.
+	if out := verify(t, genuine(), with("webhook_cert_pem", certs[0]), now); out.GetVerified() == nil {
+		t.Fatalf("leaf-only pin refused: %v", out)
+	}
+}
+
+// flipFirst changes the first character of a base64 string to another one.
+func flipFirst(s string) string {
+	if s[0] == 'A' {
+		return "B" + s[1:]
+	}
+	return "A" + s[1:]
+}
+
+// TestWebhookEvents normalizes the event types PayPal sends for payments,
+// refunds, disputes and vault tokens (resource shapes from PayPal's webhook
+// event reference).
+func TestWebhookEvents(t *testing.T) {
+	s := newWebhookSigner(t, false)
+	cases := []struct {
+		name, body string
+		check      func(e *v1.Event) bool
+	}{
+		{"order completed", `{"id":"WH-1","event_type":"CHECKOUT.ORDER.COMPLETED","resource":{"id":"ORD1","status":"COMPLETED","purchase_units":[{"custom_id":"o1",` +
+			`"amount":{"currency_code":"EUR","value":"25.99"},"payments":{"captures":[{"id":"CAP1","status":"COMPLETED","amount":{"currency_code":"EUR","value":"25.99"}}]}}]}}`,
+			func(e *v1.Event) bool {
+				p := e.GetPayment()
+				return e.GetKind() == v1.EventKind_EVENT_KIND_PAYMENT && p.GetConnectorTransactionId() == "ORD1" && p.GetStatus() == v1.PaymentStatus_PAYMENT_STATUS_CHARGED &&
+					p.GetCapturedAmount().GetMinorAmount() == 2599 && p.GetMerchantTransactionId() == "o1"
+			}},
+		{"authorization voided", `{"id":"WH-2","event_type":"PAYMENT.AUTHORIZATION.VOIDED","resource":{"id":"AUT1","status":"VOIDED",` +
+			`"amount":{"currency_code":"USD","value":"10.00"},"supplementary_data":{"related_ids":{"order_id":"ORD2"}}}}`,
+			func(e *v1.Event) bool {
+				return e.GetPayment().GetStatus() == v1.PaymentStatus_PAYMENT_STATUS_VOIDED && e.GetPayment().GetConnectorTransactionId() == "ORD2"
+			}},
+		{"capture declined keeps the response code", `{"id":"WH-3","event_type":"PAYMENT.CAPTURE.DECLINED","resource":{"id":"CAP3","status":"DECLINED",` +
+			`"amount":{"currency_code":"USD","value":"10.00"},"processor_response":{"response_code":"5400"},"supplementary_data":{"related_ids":{"order_id":"ORD3"}}}}`,
+			func(e *v1.Event) bool {
+				return e.GetPayment().GetStatus() == v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED &&
+					e.GetPayment().GetError().GetCode() == v1.ErrorCode_ERROR_CODE_EXPIRED_CARD && e.GetPayment().GetError().GetIssuer().GetDeclineCode() == "5400"
+			}},
+		{"capture reversed", `{"id":"WH-4","event_type":"PAYMENT.CAPTURE.REVERSED","resource":{"id":"CAP4","status":"REFUNDED","amount":{"currency_code":"USD","value":"10.00"}}}`,
+			func(e *v1.Event) bool { return e.GetPayment().GetStatus() == v1.PaymentStatus_PAYMENT_STATUS_REVERSED }},
+		{"dispute resolved for the seller", `{"id":"WH-5","event_type":"CUSTOMER.DISPUTE.RESOLVED","resource":{"dispute_id":"PP-D-1","status":"RESOLVED",` +
+			`"dispute_amount":{"currency_code":"USD","value":"10.00"},"dispute_outcome":{"outcome_code":"RESOLVED_SELLER_FAVOUR"}}}`,
+			func(e *v1.Event) bool {
+				return e.GetKind() == v1.EventKind_EVENT_KIND_DISPUTE && e.GetDispute().GetStatus() == v1.DisputeStatus_DISPUTE_STATUS_WON
+			}},
+		{"payment token deleted", `{"id":"WH-6","event_type":"VAULT.PAYMENT-TOKEN.DELETED","resource":{"id":"8kk8451t","payment_source":{"paypal":{}}}}`,
+			func(e *v1.Event) bool {
+				return e.GetKind() == v1.EventKind_EVENT_KIND_MANDATE && e.GetMandate().GetStatus() == v1.MandateStatus_MANDATE_STATUS_REVOKED &&
+					e.GetMandate().GetMandate().GetConnectorMandateId() == "paypal:8kk8451t"
+			}},
+		{"other", `{"id":"WH-7","event_type":"BILLING.SUBSCRIPTION.CREATED","resource":{"id":"I-1"}}`,
+			func(e *v1.Event) bool { return e.GetKind() == v1.EventKind_EVENT_KIND_OTHER && e.GetPayload() == nil }},
+	}
+	for _, c := range cases {
+		out := verify(t, s.sign(t, []byte(c.body), now), s.creds(), now)
+		evs := out.GetVerified().GetEvents()
+		if len(evs) != 1 || !evs[0].GetVerified() || !c.check(evs[0]) {
+			t.Errorf("%s: %v", c.name, out)
+		}
+	}
+	if out := verify(t, s.sign(t, []byte(`[1,2]`), now), s.creds(), now); out.GetRejection().GetReason() != pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY {
+		t.Errorf("a signed non-object body: %v", out)
+	}
+}
