@@ -152,22 +152,9 @@ func wantFields(t *testing.T, what string, body map[string]any, want map[string]
 	}
 }
 
-func call[T any](msg *T) *connect.Request[T] {
-	auth, _ := json.Marshal(map[string]string{"key_id": testKeyID, "key_secret": testKeySecret, "webhook_secret": testWebhookSecret})
-	r := connect.NewRequest(msg)
-	r.Header().Set("x-connector", "razorpay")
-	r.Header().Set("x-connector-auth", string(auth))
-	return r
-}
-
-func must[T any](t *testing.T) func(*connect.Response[T], error) *T {
-	return func(res *connect.Response[T], err error) *T {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("RPC failed: %v", err)
-		}
-		return res.Msg
-	}
+// call selects the razorpay connector with the test credentials.
+func call[T any](t *testing.T, msg *T) *connect.Request[T] {
+	return hosttest.Request(t, "razorpay", map[string]string{"key_id": testKeyID, "key_secret": testKeySecret, "webhook_secret": testWebhookSecret}, msg)
 }
 
 func inr(minor int64) *v1.Money { return &v1.Money{MinorAmount: minor, Currency: "INR"} }
@@ -189,11 +176,11 @@ func TestHostEndToEnd(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("card authorize creates the order first, then capture, get, refund, refund get", func(t *testing.T) {
-		auth := must[v1.PaymentServiceAuthorizeResponse](t)(payments.Authorize(ctx, call(&v1.PaymentServiceAuthorizeRequest{
+		auth := hosttest.RPC(payments.Authorize(ctx, call(t, &v1.PaymentServiceAuthorizeRequest{
 			MerchantTransactionId: "order_e2e_1", Amount: inr(50000), CaptureMethod: v1.CaptureMethod_CAPTURE_METHOD_MANUAL, Customer: gaurav,
 			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Card{Card: &v1.Card{Number: testCard, ExpMonth: 3, ExpYear: 2031, Cvc: "123", HolderName: "Gaurav Kumar"}}},
 			ReturnUrl:     "https://merchant.example/return", Metadata: map[string]string{"cart": "42"},
-		})))
+		}))).Msg(t)
 		ex := fake.take(t, "POST /v1/orders", "POST /v1/payments/create/json")
 		wantFields(t, "order", ex[0].body, map[string]any{"amount": 50000, "currency": "INR", "receipt": "order_e2e_1", "unique_receipt": true,
 			"payment_capture": false, "notes": map[string]any{"cart": "42"}})
@@ -211,30 +198,30 @@ func TestHostEndToEnd(t *testing.T) {
 		}
 		id := auth.GetConnectorTransactionId()
 
-		capt := must[v1.PaymentServiceCaptureResponse](t)(payments.Capture(ctx, call(&v1.PaymentServiceCaptureRequest{
-			ConnectorTransactionId: id, AmountToCapture: inr(50000), MerchantCaptureId: "cap_e2e_1"})))
+		capt := hosttest.RPC(payments.Capture(ctx, call(t, &v1.PaymentServiceCaptureRequest{
+			ConnectorTransactionId: id, AmountToCapture: inr(50000), MerchantCaptureId: "cap_e2e_1"}))).Msg(t)
 		ex = fake.take(t, "POST /v1/payments/"+id+"/capture")
 		wantFields(t, "capture", ex[0].body, map[string]any{"amount": 50000, "currency": "INR"})
 		if len(ex[0].body) != 2 || capt.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || capt.GetCapturedAmount().GetMinorAmount() != 50000 {
 			t.Fatalf("capture body %v, response %v", ex[0].body, capt)
 		}
 
-		got := must[v1.PaymentServiceGetResponse](t)(payments.Get(ctx, call(&v1.PaymentServiceGetRequest{ConnectorTransactionId: id})))
+		got := hosttest.RPC(payments.Get(ctx, call(t, &v1.PaymentServiceGetRequest{ConnectorTransactionId: id}))).Msg(t)
 		fake.take(t, "GET /v1/payments/"+id)
 		if got.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || got.GetRefundedAmount().GetMinorAmount() != 2000 ||
 			got.GetMandate().GetConnectorMandateId() != "token_E2e00000000077" {
 			t.Fatalf("get = %v", got)
 		}
 
-		ref := must[v1.PaymentServiceRefundResponse](t)(payments.Refund(ctx, call(&v1.PaymentServiceRefundRequest{
-			ConnectorTransactionId: id, MerchantRefundId: "refund_e2e_1", RefundAmount: inr(2000)})))
+		ref := hosttest.RPC(payments.Refund(ctx, call(t, &v1.PaymentServiceRefundRequest{
+			ConnectorTransactionId: id, MerchantRefundId: "refund_e2e_1", RefundAmount: inr(2000)}))).Msg(t)
 		ex = fake.take(t, "POST /v1/payments/"+id+"/refund")
 		wantFields(t, "refund", ex[0].body, map[string]any{"amount": 2000, "speed": "normal", "receipt": "refund_e2e_1"})
 		if ex[0].idemKey != "refund_refund_e2e_1" || ref.GetStatus() != v1.RefundStatus_REFUND_STATUS_PENDING || ref.GetConnectorRefundId() != "rfnd_E2e00000000009" {
 			t.Fatalf("refund key %q, response %v", ex[0].idemKey, ref)
 		}
 
-		rg := must[v1.RefundServiceGetResponse](t)(refunds.Get(ctx, call(&v1.RefundServiceGetRequest{ConnectorRefundId: ref.GetConnectorRefundId(), RefundAmount: inr(2000)})))
+		rg := hosttest.RPC(refunds.Get(ctx, call(t, &v1.RefundServiceGetRequest{ConnectorRefundId: ref.GetConnectorRefundId(), RefundAmount: inr(2000)}))).Msg(t)
 		fake.take(t, "GET /v1/refunds/rfnd_E2e00000000009")
 		if rg.GetStatus() != v1.RefundStatus_REFUND_STATUS_SUCCEEDED || rg.GetConnectorTransactionId() != id {
 			t.Fatalf("refund get = %v", rg)
@@ -242,20 +229,20 @@ func TestHostEndToEnd(t *testing.T) {
 	})
 
 	t.Run("UPI intent and collect", func(t *testing.T) {
-		intent := must[v1.PaymentServiceAuthorizeResponse](t)(payments.Authorize(ctx, call(&v1.PaymentServiceAuthorizeRequest{
+		intent := hosttest.RPC(payments.Authorize(ctx, call(t, &v1.PaymentServiceAuthorizeRequest{
 			MerchantTransactionId: "upi_e2e_1", Amount: inr(100), Customer: gaurav,
 			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Upi{Upi: &v1.Upi{Flow: &v1.Upi_Intent{Intent: true}}}},
-		})))
+		}))).Msg(t)
 		ex := fake.take(t, "POST /v1/orders", "POST /v1/payments/create/json")
 		wantFields(t, "order", ex[0].body, map[string]any{"payment_capture": true, "receipt": "upi_e2e_1"})
 		wantFields(t, "payment", ex[1].body, map[string]any{"method": "upi", "upi": map[string]any{"flow": "intent"}})
 		if !strings.HasPrefix(intent.GetNextAction().GetRedirect().GetUrl(), "upi://pay?") {
 			t.Fatalf("intent = %v", intent)
 		}
-		collect := must[v1.PaymentServiceAuthorizeResponse](t)(payments.Authorize(ctx, call(&v1.PaymentServiceAuthorizeRequest{
+		collect := hosttest.RPC(payments.Authorize(ctx, call(t, &v1.PaymentServiceAuthorizeRequest{
 			MerchantTransactionId: "upi_e2e_2", Amount: inr(100), Customer: gaurav,
 			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Upi{Upi: &v1.Upi{Flow: &v1.Upi_Vpa{Vpa: "gaurav.kumar@exampleupi"}}}},
-		})))
+		}))).Msg(t)
 		ex = fake.take(t, "POST /v1/orders", "POST /v1/payments/create/json")
 		wantFields(t, "payment", ex[1].body, map[string]any{"upi": map[string]any{"flow": "collect", "vpa": "gaurav.kumar@exampleupi"}})
 		if collect.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_PENDING || collect.GetNextAction() != nil {
@@ -264,10 +251,10 @@ func TestHostEndToEnd(t *testing.T) {
 	})
 
 	t.Run("UPI AutoPay setup creates customer and mandate order, then recurring charge", func(t *testing.T) {
-		setup := must[v1.PaymentServiceSetupRecurringResponse](t)(payments.SetupRecurring(ctx, call(&v1.PaymentServiceSetupRecurringRequest{
+		setup := hosttest.RPC(payments.SetupRecurring(ctx, call(t, &v1.PaymentServiceSetupRecurringRequest{
 			MerchantSetupId: "setup_e2e_1", Amount: inr(100), Customer: gaurav, Metadata: map[string]string{"max_amount": "200000"},
 			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Upi{Upi: &v1.Upi{Flow: &v1.Upi_Intent{Intent: true}}}},
-		})))
+		}))).Msg(t)
 		ex := fake.take(t, "POST /v1/customers", "POST /v1/orders", "POST /v1/payments/create/json")
 		wantFields(t, "customer", ex[0].body, map[string]any{"name": "Gaurav Kumar", "email": "gaurav.kumar@example.com", "contact": "9000090000", "fail_existing": "0"})
 		cust := setup.GetMandate().GetConnectorCustomerId()
@@ -281,10 +268,10 @@ func TestHostEndToEnd(t *testing.T) {
 			t.Fatalf("setup = %v", setup)
 		}
 
-		charge := must[v1.RecurringPaymentServiceChargeResponse](t)(recurring.Charge(ctx, call(&v1.RecurringPaymentServiceChargeRequest{
+		charge := hosttest.RPC(recurring.Charge(ctx, call(t, &v1.RecurringPaymentServiceChargeRequest{
 			MerchantTransactionId: "sub_e2e_1", Amount: inr(49900), Customer: gaurav,
 			Mandate: &v1.MandateReference{ConnectorMandateId: "token_E2e00000000077", ConnectorCustomerId: cust},
-		})))
+		}))).Msg(t)
 		ex = fake.take(t, "POST /v1/orders", "POST /v1/payments/create/recurring")
 		wantFields(t, "charge order", ex[0].body, map[string]any{"amount": 49900, "receipt": "sub_e2e_1", "payment_capture": true})
 		wantFields(t, "recurring payment", ex[1].body, map[string]any{"email": "gaurav.kumar@example.com", "contact": "9000090000", "amount": 49900,
@@ -295,8 +282,8 @@ func TestHostEndToEnd(t *testing.T) {
 	})
 
 	t.Run("customer create", func(t *testing.T) {
-		out := must[v1.CustomerServiceCreateResponse](t)(customers.Create(ctx, call(&v1.CustomerServiceCreateRequest{
-			Customer: &v1.Customer{Id: "user-9", Email: "grace@example.com"}, MerchantRequestId: "cust_req_e2e"})))
+		out := hosttest.RPC(customers.Create(ctx, call(t, &v1.CustomerServiceCreateRequest{
+			Customer: &v1.Customer{Id: "user-9", Email: "grace@example.com"}, MerchantRequestId: "cust_req_e2e"}))).Msg(t)
 		ex := fake.take(t, "POST /v1/customers")
 		wantFields(t, "customer", ex[0].body, map[string]any{"email": "grace@example.com", "fail_existing": "0", "notes": map[string]any{"merchant_customer_id": "user-9"}})
 		if ex[0].idemKey != "customer_cust_req_e2e" || !strings.HasPrefix(out.GetConnectorCustomerId(), "cust_") {
@@ -312,7 +299,7 @@ func TestHostEndToEnd(t *testing.T) {
 				{Name: "Content-Type", Value: "application/json"}, {Name: "X-Razorpay-Signature", Value: signature}, {Name: "X-Razorpay-Event-Id", Value: "EvE2e0000001"}}}
 		}
 		good := sig.HMACSHA256Hex([]byte(testWebhookSecret), body)
-		out := must[v1.EventServiceHandleEventResponse](t)(events.HandleEvent(ctx, call(&v1.EventServiceHandleEventRequest{Webhook: hook(body, good)})))
+		out := hosttest.RPC(events.HandleEvent(ctx, call(t, &v1.EventServiceHandleEventRequest{Webhook: hook(body, good)}))).Msg(t)
 		if evs := out.GetEvents(); len(evs) != 1 || !evs[0].GetVerified() || evs[0].GetEventId() != "EvE2e0000001" ||
 			evs[0].GetPayment().GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || evs[0].GetPayment().GetAmount().GetMinorAmount() != 50000 {
 			t.Fatalf("events = %v", evs)
@@ -323,7 +310,7 @@ func TestHostEndToEnd(t *testing.T) {
 			"wrong secret":  hook(body, sig.HMACSHA256Hex([]byte("whsec_other"), body)),
 			"no signature":  hook(body, ""),
 		} {
-			_, err := events.HandleEvent(ctx, call(&v1.EventServiceHandleEventRequest{Webhook: w}))
+			_, err := events.HandleEvent(ctx, call(t, &v1.EventServiceHandleEventRequest{Webhook: w}))
 			if connect.CodeOf(err) != connect.CodeUnauthenticated {
 				t.Errorf("%s: err = %v, want unauthenticated", name, err)
 			} else if strings.Contains(err.Error(), testWebhookSecret) {
@@ -334,10 +321,10 @@ func TestHostEndToEnd(t *testing.T) {
 	})
 
 	t.Run("a decline is a failed payment with Razorpay's reason kept", func(t *testing.T) {
-		out := must[v1.PaymentServiceAuthorizeResponse](t)(payments.Authorize(ctx, call(&v1.PaymentServiceAuthorizeRequest{
+		out := hosttest.RPC(payments.Authorize(ctx, call(t, &v1.PaymentServiceAuthorizeRequest{
 			MerchantTransactionId: "order_e2e_decline", Amount: inr(50000), Customer: &v1.Customer{Email: "decline@example.com", Phone: "9000090000"},
 			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Card{Card: &v1.Card{Number: testCard, ExpMonth: 3, ExpYear: 2031, Cvc: "123"}}},
-		})))
+		}))).Msg(t)
 		fake.take(t, "POST /v1/orders", "POST /v1/payments/create/json")
 		e := out.GetError()
 		if out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED || !strings.HasPrefix(out.GetConnectorTransactionId(), "pay_") ||
@@ -347,7 +334,7 @@ func TestHostEndToEnd(t *testing.T) {
 	})
 
 	t.Run("refusals name the field and never echo the card", func(t *testing.T) {
-		_, err := payments.Authorize(ctx, call(&v1.PaymentServiceAuthorizeRequest{
+		_, err := payments.Authorize(ctx, call(t, &v1.PaymentServiceAuthorizeRequest{
 			MerchantTransactionId: "order_e2e_bad", Amount: inr(50000), Customer: &v1.Customer{Phone: "9000090000"},
 			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Card{Card: &v1.Card{Number: testCard, ExpMonth: 3, ExpYear: 2031, Cvc: "123"}}},
 		}))
