@@ -175,7 +175,7 @@ func TestHostEndToEnd(t *testing.T) {
 	events := connectorhostv1connect.NewEventServiceClient(c, base)
 	ctx := context.Background()
 
-	t.Run("card authorize creates the order first, then capture, get, refund, refund get", func(t *testing.T) {
+	t.Run("card authorize creates the order first, then the signed 3DS return, capture, get, refund, refund get", func(t *testing.T) {
 		auth := hosttest.RPC(payments.Authorize(ctx, call(t, &v1.PaymentServiceAuthorizeRequest{
 			MerchantTransactionId: "order_e2e_1", Amount: inr(50000), CaptureMethod: v1.CaptureMethod_CAPTURE_METHOD_MANUAL, Customer: gaurav,
 			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Card{Card: &v1.Card{Number: testCard, ExpMonth: 3, ExpYear: 2031, Cvc: "123", HolderName: "Gaurav Kumar"}}},
@@ -197,6 +197,27 @@ func TestHostEndToEnd(t *testing.T) {
 			t.Fatalf("authorize = %v", auth)
 		}
 		id := auth.GetConnectorTransactionId()
+		if auth.GetState().GetValues()["razorpay_order_id"] != "order_E2e00000000001" {
+			t.Fatalf("authorize state = %v", auth.GetState())
+		}
+
+		// The shopper returns to callback_url with Razorpay's signed parameters.
+		signed := func(order string) map[string]string {
+			return map[string]string{"razorpay_payment_id": id, "razorpay_order_id": order,
+				"razorpay_signature": sig.HMACSHA256Hex([]byte(testKeySecret), []byte(order+"|"+id))}
+		}
+		_, err := payments.VerifyRedirectResponse(ctx, call(t, &v1.PaymentServiceVerifyRedirectResponseRequest{
+			ConnectorTransactionId: id, State: auth.GetState(), Params: signed("order_E2e00000000099")}))
+		if connect.CodeOf(err) != connect.CodeInvalidArgument || !strings.Contains(err.Error(), "params.razorpay_signature") {
+			t.Fatalf("a callback signed for another order: %v", err)
+		}
+		fake.take(t)
+		back := hosttest.RPC(payments.VerifyRedirectResponse(ctx, call(t, &v1.PaymentServiceVerifyRedirectResponseRequest{
+			ConnectorTransactionId: id, State: auth.GetState(), Amount: inr(50000), Params: signed("order_E2e00000000001")}))).Msg(t)
+		fake.take(t, "GET /v1/payments/"+id)
+		if back.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || back.GetAmount().GetMinorAmount() != 50000 {
+			t.Fatalf("verify redirect = %v", back)
+		}
 
 		capt := hosttest.RPC(payments.Capture(ctx, call(t, &v1.PaymentServiceCaptureRequest{
 			ConnectorTransactionId: id, AmountToCapture: inr(50000), MerchantCaptureId: "cap_e2e_1"}))).Msg(t)
