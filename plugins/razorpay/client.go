@@ -125,18 +125,17 @@ func amountAt(v *fastjson.Value, cur, key string) (*v1.Money, error) {
 	return &v1.Money{MinorAmount: minor, Currency: cur}, nil
 }
 
-// apiError is Razorpay's error object: {"error": {"code", "description",
-// "source", "step", "reason", "metadata", "field"}}.
+// apiError is what the connector reads of Razorpay's error object:
+// {"error": {"code", "description", "reason", "field", "metadata": {"payment_id"}}}.
 type apiError struct {
-	code, description, reason, source, step, field, paymentID string
+	code, description, reason, field, paymentID string
 }
 
 func readAPIError(body []byte) apiError {
 	v := jsonr.TryObject(body)
 	return apiError{
 		code: jsonr.Str(v, "error", "code"), description: jsonr.Str(v, "error", "description"),
-		reason: jsonr.Str(v, "error", "reason"), source: jsonr.Str(v, "error", "source"),
-		step: jsonr.Str(v, "error", "step"), field: jsonr.Str(v, "error", "field"),
+		reason: jsonr.Str(v, "error", "reason"), field: jsonr.Str(v, "error", "field"),
 		paymentID: jsonr.Str(v, "error", "metadata", "payment_id"),
 	}
 }

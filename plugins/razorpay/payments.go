@@ -254,7 +254,7 @@ func paymentOf(v *fastjson.Value, requested *v1.Money, httpStatus int) (*payment
 	if raw == "failed" {
 		p.err = apiError{
 			code: jsonr.Str(v, "error_code"), description: jsonr.Str(v, "error_description"),
-			reason: jsonr.Str(v, "error_reason"), source: jsonr.Str(v, "error_source"), step: jsonr.Str(v, "error_step"),
+			reason: jsonr.Str(v, "error_reason"),
 		}.paymentError(httpStatus)
 	}
 	return p, nil
