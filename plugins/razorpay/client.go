@@ -153,22 +153,30 @@ func (e apiError) paymentError(httpStatus int) *v1.PaymentError {
 	}
 }
 
-// notFound is the description of Razorpay's answer (HTTP 400) for an id it
-// does not know.
-const notFound = "The id provided does not exist"
+// Descriptions of Razorpay's HTTP 400 answers that mean more than a bad
+// request: an id it does not know (NOT_FOUND), and a capture already done,
+// e.g. by a retried request whose first answer was lost (CONFLICT: read the
+// payment with PaymentService.Get).
+const (
+	notFound        = "The id provided does not exist"
+	alreadyCaptured = "This payment has already been captured"
+)
 
 // httpError classifies a non-2xx answer (pdk.StatusKind; Razorpay answers
-// 400 BAD_REQUEST_ERROR for validation errors and refusals, and for unknown
-// ids, which are NOT_FOUND) into a typed error carrying the three-layer
-// PaymentError; nil for 2xx.
+// 400 BAD_REQUEST_ERROR for validation errors and refusals, and for the two
+// cases above) into a typed error carrying the three-layer PaymentError;
+// nil for 2xx.
 func httpError(res *pdk.Response) error {
 	if res.Status >= 200 && res.Status < 300 {
 		return nil
 	}
 	e := readAPIError(res.Body)
 	kind, code := pdk.StatusKind(res.Status)
-	if res.Status == 400 && e.description == notFound {
+	switch {
+	case res.Status == 400 && e.description == notFound:
 		kind, code = pdk.StatusKind(404)
+	case res.Status == 400 && e.description == alreadyCaptured:
+		kind, code = pdk.StatusKind(409)
 	}
 	msg := "HTTP " + strconv.Itoa(res.Status)
 	if e.code != "" {
