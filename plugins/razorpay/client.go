@@ -1,0 +1,246 @@
+package razorpay
+
+import (
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/idemkey"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/money"
+	"github.com/connectorhost/connector-host/pdk/sig"
+	"github.com/valyala/fastjson"
+)
+
+// processor names Razorpay in error messages.
+const processor = "Razorpay"
+
+// Razorpay's id formats: a prefix and 14 base-62 characters.
+var (
+	paymentIDPattern  = regexp.MustCompile(`^pay_[A-Za-z0-9]{14}$`)
+	orderIDPattern    = regexp.MustCompile(`^order_[A-Za-z0-9]{14}$`)
+	refundIDPattern   = regexp.MustCompile(`^rfnd_[A-Za-z0-9]{14}$`)
+	customerIDPattern = regexp.MustCompile(`^cust_[A-Za-z0-9]{14}$`)
+	tokenIDPattern    = regexp.MustCompile(`^token_[A-Za-z0-9]{14}$`)
+	// keyPattern is what Razorpay accepts as X-Refund-Idempotency: at least
+	// 10 letters, digits, hyphens and underscores.
+	keyPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{10,64}$`)
+)
+
+// checkID refuses an id that does not have Razorpay's format, naming the field.
+func checkID(field, id string, re *regexp.Regexp, example string) error {
+	if id == "" {
+		return pdk.InvalidRequest(field, "is required")
+	}
+	if !re.MatchString(id) {
+		return pdk.InvalidRequest(field, fmt.Sprintf("must be a Razorpay id like %s", example))
+	}
+	return nil
+}
+
+// call starts a request to path with HTTP Basic auth (key_id:key_secret).
+func call(c *pdk.Context, method, path string) (*pdk.Request, error) {
+	id, err := c.Credential(credKeyID)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := c.Credential(credKeySecret)
+	if err != nil {
+		return nil, err
+	}
+	auth := base64.StdEncoding.EncodeToString([]byte(id + ":" + secret))
+	return pdk.NewRequest(method, c.URL(path)).SecretHeader("Authorization", "Basic "+auth), nil
+}
+
+// get builds a GET of path; GETs are safe to retry.
+func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
+	r, err := call(c, "GET", path)
+	if err != nil {
+		return nil, err
+	}
+	return r.Idempotent().Build(), nil
+}
+
+// post builds a JSON POST carrying the idempotency key of op and the
+// merchant's id (see the manifest notes for why every POST may be retried).
+func post(c *pdk.Context, path, op, merchantID string, body []byte) (*pluginv1.HttpRequest, error) {
+	r, err := call(c, "POST", path)
+	if err != nil {
+		return nil, err
+	}
+	return r.IdempotencyKey(idempotencyHeader, idempotencyKey(op, merchantID)).Body("application/json", body).Build(), nil
+}
+
+// idempotencyKey is "<op>_<id>" when Razorpay accepts that as a key, else
+// "<op>_" and a hash of id (ids with '.' or ':', too short or too long).
+func idempotencyKey(op, id string) string {
+	k := strings.Replace(idemkey.Derive(op, id, 64), ":", "_", 1)
+	if !keyPattern.MatchString(k) {
+		k = strings.Replace(idemkey.Derive(op, sig.SHA256Hex([]byte(id)), 64), ":", "_", 1)
+	}
+	return k
+}
+
+// toRazorpay converts a unified amount to Razorpay's subunits (ISO 4217
+// minor units), refusing what Razorpay would refuse. field names the request field.
+func toRazorpay(field string, m *v1.Money) (int64, string, error) {
+	if m == nil {
+		return 0, "", pdk.InvalidRequest(field, "is required")
+	}
+	cur := m.GetCurrency()
+	if !money.Known(cur) {
+		return 0, "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", cur))
+	}
+	if m.GetMinorAmount() < 0 {
+		return 0, "", pdk.InvalidRequest(field+".minor_amount", "must not be negative")
+	}
+	v, err := money.Exponents{}.ToProcessor(m.GetMinorAmount(), cur)
+	if err != nil {
+		return 0, "", pdk.InvalidRequest(field+".minor_amount", err.Error())
+	}
+	if e, _ := money.Exponent(cur); e == 3 && v%10 != 0 {
+		return 0, "", pdk.InvalidRequest(field+".minor_amount", fmt.Sprintf("must end in 0 for %s at Razorpay (e.g. 295990 for 295.990)", cur))
+	}
+	return v, cur, nil
+}
+
+// amountAt reads the integer at key as an amount in cur; nil when absent.
+func amountAt(v *fastjson.Value, cur, key string) (*v1.Money, error) {
+	n, ok, err := jsonr.Int(v, key)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if !money.Known(cur) {
+		return nil, pdk.InvalidResponse("%s answered with unknown currency %q", processor, cur)
+	}
+	minor, err := money.Exponents{}.FromProcessor(n, cur)
+	if err != nil {
+		return nil, pdk.InvalidResponse("amount %d %s: %v", n, cur, err)
+	}
+	return &v1.Money{MinorAmount: minor, Currency: cur}, nil
+}
+
+// apiError is what the connector reads of Razorpay's error object:
+// {"error": {"code", "description", "reason", "field", "metadata": {"payment_id"}}}.
+type apiError struct {
+	code, description, reason, field, paymentID string
+}
+
+func readAPIError(body []byte) apiError {
+	v := jsonr.TryObject(body)
+	return apiError{
+		code: jsonr.Str(v, "error", "code"), description: jsonr.Str(v, "error", "description"),
+		reason: jsonr.Str(v, "error", "reason"), field: jsonr.Str(v, "error", "field"),
+		paymentID: jsonr.Str(v, "error", "metadata", "payment_id"),
+	}
+}
+
+// paymentError is the three-layer error of a failed payment: the unified
+// code from the reason, Razorpay's code, reason and description kept.
+func (e apiError) paymentError(httpStatus int) *v1.PaymentError {
+	msg := firstNonEmpty(e.description, e.reason, "payment failed")
+	return &v1.PaymentError{
+		Code: reasonCode(e.reason, e.code), Message: msg,
+		Connector: &v1.ConnectorError{
+			Code: firstNonEmpty(e.reason, e.code), Message: e.description, Type: e.code, HttpStatus: int32(httpStatus),
+		},
+		Issuer: &v1.IssuerError{DeclineCode: e.reason},
+	}
+}
+
+// Descriptions of Razorpay's HTTP 400 answers that mean more than a bad
+// request: an id it does not know (NOT_FOUND), and a capture already done,
+// e.g. by a retried request whose first answer was lost (CONFLICT: read the
+// payment with PaymentService.Get).
+const (
+	notFound        = "The id provided does not exist"
+	alreadyCaptured = "This payment has already been captured"
+)
+
+// httpError classifies a non-2xx answer (pdk.StatusKind; Razorpay answers
+// 400 BAD_REQUEST_ERROR for validation errors and refusals, and for the two
+// cases above) into a typed error carrying the three-layer PaymentError;
+// nil for 2xx.
+func httpError(res *pdk.Response) error {
+	if res.Status >= 200 && res.Status < 300 {
+		return nil
+	}
+	e := readAPIError(res.Body)
+	kind, code := pdk.StatusKind(res.Status)
+	switch {
+	case res.Status == 400 && e.description == notFound:
+		kind, code = pdk.StatusKind(404)
+	case res.Status == 400 && e.description == alreadyCaptured:
+		kind, code = pdk.StatusKind(409)
+	}
+	msg := "HTTP " + strconv.Itoa(res.Status)
+	if e.code != "" {
+		msg += " " + e.code
+	}
+	if e.description != "" {
+		msg += ": " + e.description
+	}
+	if e.field != "" {
+		msg += " (field " + e.field + ")"
+	}
+	return &pdk.Error{
+		Kind: kind, Message: msg,
+		Detail: &v1.PaymentError{Code: code, Message: msg, Connector: &v1.ConnectorError{
+			Code: firstNonEmpty(e.reason, e.code), Message: e.description, Type: e.code, HttpStatus: int32(res.Status),
+		}},
+	}
+}
+
+// object checks the HTTP status and parses a 2xx answer as one JSON object.
+func object(res *pdk.Response) (*fastjson.Value, error) {
+	if err := httpError(res); err != nil {
+		return nil, err
+	}
+	return jsonr.Object(res, processor)
+}
+
+// integrityError reports an answer that does not match the request.
+func integrityError(format string, args ...any) *pdk.Error {
+	msg := fmt.Sprintf(format, args...)
+	return &pdk.Error{
+		Kind: pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, Message: msg,
+		Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
+	}
+}
+
+// needID returns the string at key, refusing an answer without it.
+func needID(v *fastjson.Value, key, what string) (string, error) {
+	id := jsonr.Str(v, key)
+	if id == "" {
+		return "", pdk.InvalidResponse("%s's %s answer has no %s", processor, what, key)
+	}
+	return id, nil
+}
+
+// checkNotes refuses metadata Razorpay's notes cannot hold (at most 15
+// entries of at most 256 characters).
+func checkNotes(md map[string]string) error {
+	if len(md) > 15 {
+		return pdk.InvalidRequest("metadata", "must have at most 15 entries (Razorpay notes)")
+	}
+	for k, v := range md {
+		if len(v) > 256 {
+			return pdk.InvalidRequest("metadata."+k, "must be at most 256 characters (Razorpay notes)")
+		}
+	}
+	return nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

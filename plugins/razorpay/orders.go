@@ -1,0 +1,145 @@
+package razorpay
+
+import (
+	"strconv"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/jsonw"
+)
+
+// ConnectorState values this connector sets and reads.
+const (
+	// stateOrderID and stateOrderFor: the order CreateOrder made and the
+	// merchant id it was made for (a payment uses it only for that id).
+	stateOrderID  = "razorpay_order_id"
+	stateOrderFor = "razorpay_order_for"
+	// stateCapture ("1" or "0") is the order's payment_capture, set by the
+	// flow that asks for the order.
+	stateCapture = "razorpay_payment_capture"
+	// stateMethod (card or upi) and stateMaxAmount make the order a
+	// recurring authorization order (token object) for SetupRecurring.
+	stateMethod    = "razorpay_recurring_method"
+	stateMaxAmount = "razorpay_token_max_amount"
+)
+
+// maxReceipt is the length limit of an order's or refund's receipt.
+const maxReceipt = 40
+
+// orderFor returns the Razorpay order to pay for merchantID: explicit when
+// the caller named one, else the one CreateOrder made for merchantID in
+// this call's state, else "".
+func orderFor(c *pdk.Context, explicit, merchantID string) (string, error) {
+	if explicit != "" {
+		return explicit, checkID("connector_order_id", explicit, orderIDPattern, "order_EKwxwAgItmmXdp")
+	}
+	vals := c.State.GetValues()
+	if vals[stateOrderFor] == merchantID {
+		return vals[stateOrderID], nil
+	}
+	return "", nil
+}
+
+// needOrder asks the host to create the order a payment for merchantID needs.
+func needOrder(merchantID string, amount *v1.Money, cust *v1.Customer, md map[string]string, values map[string]string) error {
+	return pdk.NeedStep(v1.Flow_FLOW_CREATE_ORDER, &v1.PaymentServiceCreateOrderRequest{
+		MerchantOrderId: merchantID, Amount: amount, Customer: cust, Metadata: md,
+		State: &v1.ConnectorState{Values: values},
+	})
+}
+
+// captureValue is the order's payment_capture for a capture method
+// (automatic unless manual is asked for).
+func captureValue(m v1.CaptureMethod) string {
+	if m == v1.CaptureMethod_CAPTURE_METHOD_MANUAL || m == v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE {
+		return "0"
+	}
+	return "1"
+}
+
+// buildCreateOrder builds POST /v1/orders. The merchant id is the receipt,
+// with unique_receipt so a retried create returns the same order.
+func buildCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest) (*pluginv1.HttpRequest, error) {
+	id := req.GetMerchantOrderId()
+	if id == "" {
+		return nil, pdk.InvalidRequest("merchant_order_id", "is required (Razorpay receipt)")
+	}
+	if len(id) > maxReceipt {
+		return nil, pdk.InvalidRequest("merchant_order_id", "must be at most 40 characters (Razorpay receipt)")
+	}
+	amt, cur, err := toRazorpay("amount", req.GetAmount())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNotes(req.GetMetadata()); err != nil {
+		return nil, err
+	}
+	vals := req.GetState().GetValues()
+	o := jsonw.NewObject()
+	o.Int("amount", amt)
+	o.String("currency", cur)
+	o.String("receipt", id)
+	o.Bool("unique_receipt", true)
+	switch vals[stateCapture] {
+	case "1", "0":
+		o.Bool("payment_capture", vals[stateCapture] == "1")
+	}
+	if m := vals[stateMethod]; m != "" {
+		cust := firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), req.GetState().GetConnectorCustomerId())
+		if err := checkID("customer.connector_customer_id", cust, customerIDPattern, "cust_1Aa00000000001"); err != nil {
+			return nil, err
+		}
+		o.String("method", m)
+		o.String("customer_id", cust)
+		var max int64
+		if s := vals[stateMaxAmount]; s != "" {
+			if max, err = strconv.ParseInt(s, 10, 64); err != nil || max <= 0 {
+				return nil, pdk.InvalidRequest("metadata.max_amount", "must be a positive integer in minor units")
+			}
+		}
+		o.Object("token", func(t *jsonw.Object) {
+			if max > 0 {
+				t.Int("max_amount", max)
+			}
+			t.String("frequency", "as_presented")
+		})
+	}
+	o.SortedStringMap("notes", req.GetMetadata())
+	return post(c, "/v1/orders", "order", id, o.Bytes())
+}
+
+// parseCreateOrder reads the order entity and keeps its id in the state for
+// the payment that asked for it.
+func parseCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest, res *pdk.Response) (*v1.PaymentServiceCreateOrderResponse, error) {
+	v, err := object(res)
+	if err != nil {
+		return nil, err
+	}
+	id, err := needID(v, "id", "order")
+	if err != nil {
+		return nil, err
+	}
+	if cur := jsonr.Str(v, "currency"); cur != req.GetAmount().GetCurrency() {
+		return nil, integrityError("order currency %s differs from the requested %s", cur, req.GetAmount().GetCurrency())
+	}
+	amt, err := amountAt(v, req.GetAmount().GetCurrency(), "amount")
+	if err != nil {
+		return nil, err
+	}
+	if amt == nil || amt.GetMinorAmount() != req.GetAmount().GetMinorAmount() {
+		return nil, integrityError("order amount differs from the requested %d", req.GetAmount().GetMinorAmount())
+	}
+	status := v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN
+	switch jsonr.Str(v, "status") {
+	case "created", "attempted":
+		status = v1.PaymentStatus_PAYMENT_STATUS_PENDING
+	case "paid":
+		status = v1.PaymentStatus_PAYMENT_STATUS_CHARGED
+	}
+	return &v1.PaymentServiceCreateOrderResponse{
+		ConnectorOrderId: id, Status: status, ConnectorHttpStatus: int32(res.Status),
+		State: &v1.ConnectorState{Values: map[string]string{stateOrderID: id, stateOrderFor: req.GetMerchantOrderId()}},
+	}, nil
+}

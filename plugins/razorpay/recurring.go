@@ -1,0 +1,200 @@
+package razorpay
+
+import (
+	"strconv"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/jsonw"
+)
+
+// buildCreateCustomer builds POST /v1/customers with fail_existing "0":
+// a customer with the same email and contact is returned, not duplicated,
+// which also makes a retried create safe.
+func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (*pluginv1.HttpRequest, error) {
+	cu := req.GetCustomer()
+	contact := firstNonEmpty(cu.GetPhone(), req.GetAddress().GetPhone())
+	if cu.GetEmail() == "" && contact == "" {
+		return nil, pdk.InvalidRequest("customer.email", "or customer.phone is required by Razorpay")
+	}
+	if len(cu.GetName()) > 50 {
+		return nil, pdk.InvalidRequest("customer.name", "must be at most 50 characters at Razorpay")
+	}
+	md := map[string]string{}
+	for k, v := range req.GetMetadata() {
+		md[k] = v
+	}
+	if cu.GetId() != "" {
+		md["merchant_customer_id"] = cu.GetId()
+	}
+	if err := checkNotes(md); err != nil {
+		return nil, err
+	}
+	o := jsonw.NewObject()
+	o.StringIf("name", cu.GetName())
+	o.StringIf("email", cu.GetEmail())
+	o.StringIf("contact", contact)
+	o.String("fail_existing", "0")
+	o.SortedStringMap("notes", md)
+	return post(c, "/v1/customers", "customer", firstNonEmpty(req.GetMerchantRequestId(), cu.GetId(), cu.GetEmail()+contact), o.Bytes())
+}
+
+func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
+	v, err := object(res)
+	if err != nil {
+		return nil, err
+	}
+	id, err := needID(v, "id", "customer")
+	if err != nil {
+		return nil, err
+	}
+	return &v1.CustomerServiceCreateResponse{
+		ConnectorCustomerId: id, ConnectorHttpStatus: int32(res.Status),
+		State: &v1.ConnectorState{ConnectorCustomerId: id},
+	}, nil
+}
+
+// buildSetupRecurring starts a recurring authorization: the authorization
+// payment (S2S JSON with recurring "1") on an order made for it, for a card
+// or a UPI AutoPay mandate. It asks the host for the missing steps first:
+// CreateCustomer (Razorpay tokens belong to a customer), then CreateOrder
+// with method, customer_id and token (metadata max_amount sets the token's
+// max_amount in minor units; UPI AutoPay requires one).
+func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringRequest) (*pluginv1.HttpRequest, error) {
+	id := req.GetMerchantSetupId()
+	if id == "" {
+		return nil, pdk.InvalidRequest("merchant_setup_id", "is required (the order's receipt and the idempotency key)")
+	}
+	md := map[string]string{}
+	for k, v := range req.GetMetadata() {
+		if k != "max_amount" {
+			md[k] = v
+		}
+	}
+	p, err := newPlan("amount", req.GetAmount(), req.GetCustomer(), req.GetBillingAddress(), md)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.setMethod(req.GetPaymentMethod()); err != nil {
+		return nil, err
+	}
+	method := "card"
+	if req.GetPaymentMethod().GetUpi() != nil {
+		method = "upi"
+		if req.GetMetadata()["max_amount"] == "" {
+			return nil, pdk.InvalidRequest("metadata.max_amount", "is required for UPI AutoPay (the mandate's maximum debit, in minor units)")
+		}
+	}
+	if s := req.GetMetadata()["max_amount"]; s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err != nil || n <= 0 {
+			return nil, pdk.InvalidRequest("metadata.max_amount", "must be a positive integer in minor units")
+		}
+	}
+	cust := req.GetCustomer()
+	p.customerID = firstNonEmpty(cust.GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	if p.customerID == "" {
+		return nil, pdk.NeedStep(v1.Flow_FLOW_CREATE_CUSTOMER, &v1.CustomerServiceCreateRequest{
+			Customer: cust, Address: req.GetBillingAddress(), MerchantRequestId: id,
+		})
+	}
+	if err := checkID("customer.connector_customer_id", p.customerID, customerIDPattern, "cust_1Aa00000000001"); err != nil {
+		return nil, err
+	}
+	if p.orderID, err = orderFor(c, "", id); err != nil {
+		return nil, err
+	}
+	if p.orderID == "" {
+		withID := &v1.Customer{ConnectorCustomerId: p.customerID, Email: cust.GetEmail(), Phone: cust.GetPhone(), Name: cust.GetName()}
+		return nil, needOrder(id, req.GetAmount(), withID, md, map[string]string{
+			stateMethod: method, stateMaxAmount: req.GetMetadata()["max_amount"], stateCapture: "1",
+		})
+	}
+	p.recurring = true
+	p.description, p.callback, p.browser = req.GetDescription(), req.GetReturnUrl(), req.GetBrowserInfo()
+	return post(c, "/v1/payments/create/json", "setup", id, p.body())
+}
+
+// parseSetupRecurring reads the authorization payment's answer. The token
+// exists once the shopper completes the authorization: PaymentService.Get
+// (token_id) or the token.confirmed webhook names it.
+func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringRequest, res *pdk.Response) (*v1.PaymentServiceSetupRecurringResponse, error) {
+	r, err := readCreated(res)
+	if err != nil {
+		return nil, err
+	}
+	out := &v1.PaymentServiceSetupRecurringResponse{
+		ConnectorSetupId: r.paymentID, PaymentStatus: r.status, NextAction: r.next, Error: r.err,
+		MerchantSetupId: req.GetMerchantSetupId(), ConnectorHttpStatus: int32(res.Status),
+		Mandate: &v1.MandateReference{ConnectorCustomerId: firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())},
+	}
+	switch {
+	case r.err != nil:
+		out.Status = v1.MandateStatus_MANDATE_STATUS_FAILED
+	case r.next != nil:
+		out.Status = v1.MandateStatus_MANDATE_STATUS_ACTION_REQUIRED
+	default:
+		out.Status = v1.MandateStatus_MANDATE_STATUS_PENDING
+	}
+	return out, nil
+}
+
+// buildRecurringCharge charges a token: POST /v1/payments/create/recurring
+// on a new order (asked of the host when this call has none).
+func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeRequest) (*pluginv1.HttpRequest, error) {
+	id := req.GetMerchantTransactionId()
+	if id == "" {
+		return nil, pdk.InvalidRequest("merchant_transaction_id", "is required (the order's receipt and the idempotency key)")
+	}
+	token := req.GetMandate().GetConnectorMandateId()
+	if err := checkID("mandate.connector_mandate_id", token, tokenIDPattern, "token_1Aa00000000001"); err != nil {
+		return nil, err
+	}
+	custID := firstNonEmpty(req.GetMandate().GetConnectorCustomerId(), req.GetCustomer().GetConnectorCustomerId())
+	if err := checkID("mandate.connector_customer_id", custID, customerIDPattern, "cust_1Aa00000000001"); err != nil {
+		return nil, err
+	}
+	p, err := newPlan("amount", req.GetAmount(), req.GetCustomer(), nil, req.GetMetadata())
+	if err != nil {
+		return nil, err
+	}
+	if p.orderID, err = orderFor(c, "", id); err != nil {
+		return nil, err
+	}
+	if p.orderID == "" {
+		return nil, needOrder(id, req.GetAmount(), nil, req.GetMetadata(), map[string]string{stateCapture: captureValue(req.GetCaptureMethod())})
+	}
+	o := jsonw.NewObject()
+	o.String("email", p.email)
+	o.String("contact", p.contact)
+	o.Int("amount", p.amount)
+	o.String("currency", p.currency)
+	o.String("order_id", p.orderID)
+	o.String("customer_id", custID)
+	o.String("token", token)
+	o.String("recurring", "1")
+	o.StringIf("description", req.GetDescription())
+	o.SortedStringMap("notes", req.GetMetadata())
+	return post(c, "/v1/payments/create/recurring", "charge", id, o.Bytes())
+}
+
+// parseRecurringCharge reads {"razorpay_payment_id", "razorpay_order_id",
+// "razorpay_signature"}: the debit is accepted; its outcome comes from
+// PaymentService.Get or the payment.captured / payment.failed webhooks.
+func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeRequest, res *pdk.Response) (*v1.RecurringPaymentServiceChargeResponse, error) {
+	r, err := readCreated(res)
+	if err != nil {
+		return nil, err
+	}
+	if r.err == nil {
+		want, _ := orderFor(c, "", req.GetMerchantTransactionId())
+		if got := jsonr.Str(jsonr.TryObject(res.Body), "razorpay_order_id"); got != "" && want != "" && got != want {
+			return nil, integrityError("recurring payment answered for order %s, not %s", got, want)
+		}
+	}
+	return &v1.RecurringPaymentServiceChargeResponse{
+		ConnectorTransactionId: r.paymentID, Status: r.status, Amount: req.GetAmount(), Error: r.err,
+		MerchantTransactionId: req.GetMerchantTransactionId(), ConnectorHttpStatus: int32(res.Status),
+	}, nil
+}

@@ -1,0 +1,135 @@
+package razorpay
+
+import (
+	"strings"
+	"testing"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/pdktest"
+	"github.com/connectorhost/connector-host/pdk/sig"
+)
+
+// Razorpay signs each webhook with the secret entered on the Dashboard:
+// X-Razorpay-Signature is the hex HMAC-SHA256 of the raw request body
+// (https://razorpay.com/docs/webhooks/validate-test/). The scheme signs no
+// separate timestamp: created_at is inside the signed body, so changing it
+// is a body forgery (tested below); de-duplication is on X-Razorpay-Event-Id.
+// Razorpay's docs and SDKs publish no fixed vector (razorpay-go's
+// utils_test.go computes its own), so this one, on the payment.authorized
+// payload shape of https://razorpay.com/docs/webhooks/payloads/payments/,
+// was computed outside Go with Python's hmac module:
+//
+//	hmac.new(b"whsec_rzp_vector_secret", body, hashlib.sha256).hexdigest()
+const (
+	vectorSecret = "whsec_rzp_vector_secret"
+	vectorBody   = `{"entity":"event","account_id":"acc_BFQ7uQEaa7j2z7","event":"payment.authorized","contains":["payment"],"payload":{"payment":{"entity":{"id":"pay_DESlfW9H8K9uqM","entity":"payment","amount":100,"currency":"INR","status":"authorized","order_id":"order_DESlLckIVRkHWj","method":"netbanking","email":"gaurav.kumar@example.com","contact":"+919876543210","created_at":1567674599}}},"created_at":1567674606}`
+	vectorSig    = "e9a5286f4333b262c46133c37d9d63123a94293d34f773eb86b2198235cadb87"
+)
+
+func hook(body, signature, eventID string) *v1.WebhookRequest {
+	w := &v1.WebhookRequest{Method: "POST", Url: "https://merchant.example/webhooks/razorpay", Body: []byte(body)}
+	if signature != "" {
+		w.Headers = append(w.Headers, &v1.HttpHeader{Name: "x-razorpay-signature", Value: signature})
+	}
+	if eventID != "" {
+		w.Headers = append(w.Headers, &v1.HttpHeader{Name: "X-Razorpay-Event-Id", Value: eventID})
+	}
+	return w
+}
+
+func verify(t *testing.T, w *v1.WebhookRequest, secret string) *pluginv1.VerifyWebhookOutput {
+	t.Helper()
+	creds := map[string]string{}
+	if secret != "" {
+		creds[credWebhookSecret] = secret
+	}
+	out, err := pdktest.New(New()).VerifyWebhook(&pluginv1.VerifyWebhookInput{Context: (&pdktest.Call{Credentials: creds}).Context(), Webhook: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestWebhookVectorVerifies(t *testing.T) {
+	out := verify(t, hook(vectorBody, vectorSig, "EvT9nB2XlAlqzq"), vectorSecret)
+	evs := out.GetVerified().GetEvents()
+	if len(evs) != 1 {
+		t.Fatalf("result = %v", out)
+	}
+	e, p := evs[0], evs[0].GetPayment()
+	if !e.GetVerified() || e.GetEventId() != "EvT9nB2XlAlqzq" || e.GetCreatedAtUnix() != 1567674606 || e.GetConnectorEventType() != "payment.authorized" ||
+		p.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || p.GetAmount().GetMinorAmount() != 100 || p.GetAmount().GetCurrency() != "INR" ||
+		p.GetConnectorTransactionId() != "pay_DESlfW9H8K9uqM" {
+		t.Fatalf("event = %v", e)
+	}
+	// A proxy may upper-case the hex: still the same MAC.
+	if out := verify(t, hook(vectorBody, strings.ToUpper(vectorSig), ""), vectorSecret); len(out.GetVerified().GetEvents()) != 1 {
+		t.Fatalf("upper-case hex refused: %v", out)
+	}
+}
+
+func TestWebhookEventIDWithoutHeaderIsStable(t *testing.T) {
+	a := verify(t, hook(vectorBody, vectorSig, ""), vectorSecret).GetVerified().GetEvents()[0].GetEventId()
+	b := verify(t, hook(vectorBody, vectorSig, ""), vectorSecret).GetVerified().GetEvents()[0].GetEventId()
+	if a != "payment.authorized:pay_DESlfW9H8K9uqM:1567674606" || a != b {
+		t.Fatalf("derived event ids %q, %q", a, b)
+	}
+}
+
+func TestWebhookForgeriesAreRefused(t *testing.T) {
+	flip := func(s string, i int) string { b := []byte(s); b[i] ^= 0x01; return string(b) }
+	cases := []struct {
+		name, body, sig, secret string
+		want                    pluginv1.RejectionReason
+	}{
+		{"body byte flipped", flip(vectorBody, 150), vectorSig, vectorSecret, pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH},
+		{"amount changed", strings.Replace(vectorBody, `"amount":100`, `"amount":900`, 1), vectorSig, vectorSecret, pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH},
+		{"timestamp changed", strings.Replace(vectorBody, "1567674606", "1567674999", 1), vectorSig, vectorSecret, pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH},
+		{"body re-serialized", strings.Replace(vectorBody, `","`, `", "`, 1), vectorSig, vectorSecret, pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH},
+		{"signature digit changed", vectorBody, flip(vectorSig, 10), vectorSecret, pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH},
+		{"wrong secret", vectorBody, vectorSig, vectorSecret + "x", pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH},
+		{"signature truncated", vectorBody, vectorSig[:40], vectorSecret, pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE},
+		{"signature not hex", vectorBody, strings.Repeat("z", 64), vectorSecret, pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE},
+		{"no signature", vectorBody, "", vectorSecret, pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE},
+		{"no secret configured", vectorBody, vectorSig, "", pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out := verify(t, hook(tc.body, tc.sig, ""), tc.secret)
+			if out.GetVerified() != nil || out.GetRejection().GetReason() != tc.want {
+				t.Fatalf("result = %v, want rejection %v", out, tc.want)
+			}
+			if strings.Contains(out.GetRejection().GetMessage(), vectorSecret) {
+				t.Fatal("the rejection message carries the secret")
+			}
+		})
+	}
+}
+
+func TestWebhookSignedButNotAnEventIsMalformed(t *testing.T) {
+	for _, body := range []string{"<html>not json</html>", `{"event":"payment.captured"}`} {
+		out := verify(t, hook(body, sig.HMACSHA256Hex([]byte(vectorSecret), []byte(body)), ""), vectorSecret)
+		if out.GetRejection().GetReason() != pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY {
+			t.Fatalf("%s: result = %v", body, out)
+		}
+	}
+}
+
+// ParseEvent reads an event without credentials: its type, id and the ids
+// a platform needs to pick the account and the payment, never verified.
+func TestParseWebhookWithoutCredentials(t *testing.T) {
+	d := func(w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) { return New().ParseWebhook(&pdk.Context{}, w) }
+	evs, err := d(hook(vectorBody, "", "EvT9nB2XlAlqzq"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 || evs[0].GetEventId() != "EvT9nB2XlAlqzq" || evs[0].GetKind() != v1.EventKind_EVENT_KIND_PAYMENT ||
+		evs[0].GetReferences().GetConnectorTransactionId() != "pay_DESlfW9H8K9uqM" || evs[0].GetReferences().GetMerchantAccount() != "acc_BFQ7uQEaa7j2z7" {
+		t.Fatalf("parsed = %v", evs)
+	}
+	if _, err := d(hook("not json", "", "")); err == nil {
+		t.Fatal("a body that is not an event parsed")
+	}
+}
