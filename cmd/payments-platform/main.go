@@ -3,6 +3,12 @@
 //
 //	payments-platform serve [--listen ADDR] [--database URL] [--plugins DIR] [--base-url NAME=URL ...]
 //	payments-platform gen-key [ID]
+//	payments-platform tzero gen-key
+//	payments-platform tzero [--database URL] provider put FILE.json|- | provider list | settlement run | settlement list | settlement settled ID
+//
+// The T-0 network's PaymentIntentService (docs/tzero.md) is served beside the
+// REST API when TZERO_NETWORK_KEY holds the network's secp256k1 private key
+// (hex); `tzero gen-key` makes one.
 package main
 
 import (
@@ -54,9 +60,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintln(stdout, secrets.NewKey(id))
 		return nil
+	case "tzero":
+		return runTzero(ctx, args[1:], os.Stdin, stdout)
 	case "serve":
 	default:
-		return fmt.Errorf("unknown command %q: want serve or gen-key", args[0])
+		return fmt.Errorf("unknown command %q: want serve, gen-key or tzero", args[0])
 	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -79,8 +87,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var opts []app.Option
+	if key := os.Getenv(envTzeroKey); key != "" {
+		m, err := tzeroModule(key, log)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, app.WithModule("tzero", m))
+	} else {
+		log.Info("T-0 PaymentIntentService not served: set " + envTzeroKey + " (payments-platform tzero gen-key)")
+	}
 	a, err := app.New(ctx, app.Config{Listen: *listen, DatabaseURL: *dbURL, EncryptionKeys: os.Getenv(secrets.EnvKeys),
-		PluginsDir: *plugins, BaseURLs: bases, RateLimit: *rateLimit, Logger: log})
+		PluginsDir: *plugins, BaseURLs: bases, RateLimit: *rateLimit, Logger: log}, opts...)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/connectorhost/connector-host/platform/api"
@@ -61,6 +64,24 @@ type mount struct {
 	h       http.Handler
 }
 
+// ModuleStart starts a service that runs beside the payments API on the
+// platform's database (the T-0 network today; settlements, reconciliation
+// and reports later). It gets the opened, migrated database and answers the
+// handlers to mount (ServeMux pattern → handler) and its background work, run
+// from Serve until shutdown (nil for none). It runs its own migrations.
+type ModuleStart func(ctx context.Context, db *sql.DB, dialect string) (mounts map[string]http.Handler, run func(context.Context) error, err error)
+
+// WithModule adds a module, named in errors and logs.
+func WithModule(name string, start ModuleStart) Option {
+	return func(a *App) { a.modules = append(a.modules, module{name: name, start: start}) }
+}
+
+type module struct {
+	name  string
+	start ModuleStart
+	run   func(context.Context) error
+}
+
 // App is a running platform.
 type App struct {
 	cfg        Config
@@ -72,6 +93,7 @@ type App struct {
 	ln         net.Listener
 	srv        *http.Server
 	extra      []mount
+	modules    []module
 	mux        *http.ServeMux
 }
 
@@ -145,6 +167,17 @@ func New(ctx context.Context, cfg Config, opts ...Option) (a *App, err error) {
 			return nil
 		}})
 	}
+	for i := range a.modules {
+		m := &a.modules[i]
+		mounts, run, err := m.start(ctx, a.db.SQL, a.db.Dialect)
+		if err != nil {
+			return nil, fmt.Errorf("start %s: %w", m.name, err)
+		}
+		for _, pattern := range slices.Sorted(maps.Keys(mounts)) {
+			a.extra = append(a.extra, mount{pattern, mounts[pattern]})
+		}
+		m.run = run
+	}
 	a.mux = http.NewServeMux()
 	a.mux.Handle(api.Base+"/", api.New(api.Options{DB: a.db, Service: a.svc, Webhooks: whs, OnEvent: a.dispatcher.Notify, Health: health, Logger: log,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst}))
@@ -193,6 +226,19 @@ func (a *App) Serve(ctx context.Context) error {
 	dispatched := make(chan struct{})
 	go func() { defer close(dispatched); a.dispatcher.Run(dctx) }()
 	go a.purge(dctx)
+	var modules sync.WaitGroup
+	for _, m := range a.modules {
+		if m.run == nil {
+			continue
+		}
+		modules.Add(1)
+		go func() {
+			defer modules.Done()
+			if err := m.run(dctx); err != nil && dctx.Err() == nil {
+				a.log.Error("module stopped", "module", m.name, "error", err)
+			}
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.srv.Serve(a.ln) }()
 	a.log.Info("payments platform serving", "addr", a.Addr(), "database", a.db.Dialect, "connector_host", a.LocalHostURL())
@@ -206,6 +252,7 @@ func (a *App) Serve(ctx context.Context) error {
 	shutErr := a.srv.Shutdown(sctx)
 	stopDispatch()
 	<-dispatched
+	modules.Wait()
 	a.close()
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr

@@ -1,6 +1,8 @@
 package tzero
 
 import (
+	"github.com/connectorhost/connector-host/platform/store"
+
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -38,21 +40,16 @@ type testDB struct {
 	open    func(t testing.TB) *sql.DB // a fresh, empty database
 }
 
-// sqliteDSN is how the platform should open SQLite for this package: WAL,
-// a busy timeout, and IMMEDIATE transactions so writers queue instead of
-// failing on a lock upgrade.
-func sqliteDSN(path string) string {
-	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
-}
-
 func testDBs(t testing.TB) []testDB {
+	// SQLite is opened exactly as the platform opens it (platform/store), so
+	// the tests run on the production settings (one connection, WAL).
 	dbs := []testDB{{name: "sqlite", dialect: DialectSQLite, open: func(t testing.TB) *sql.DB {
-		db, err := sql.Open("sqlite", sqliteDSN(filepath.Join(t.TempDir(), "tzero.db")))
+		db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "tzero.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		return db
+		return db.SQL
 	}}}
 	pgURL := os.Getenv("PAYMENTS_TEST_POSTGRES_URL")
 	if pgURL == "" {
