@@ -106,8 +106,9 @@ func (s *suite) checkFixtureCases(ctx context.Context) error {
 		if info.Mutating {
 			hdr := s.m.GetIdempotencyHeader()
 			s.report.add(result(idIdempotency, CategoryRequest, flow, ff.idem,
-				fmt.Sprintf("%s set and request marked idempotent", hdr),
-				fmt.Sprintf("Mutating flows must call pdk.Request.IdempotencyKey(%q, <the request's merchant id>), which sets the header and marks the request idempotent.", hdr)))
+				fmt.Sprintf("%s set (the request is retried by the host only when marked idempotent)", hdr),
+				fmt.Sprintf("Mutating flows must call pdk.Request.IdempotencyKey(%q, <the request's merchant id>), which sets the header and marks the request idempotent; "+
+					"where the processor does not deduplicate by the key, pdk.Request.AdvisoryIdempotencyKey sets it without the mark, so the host never repeats the request.", hdr)))
 		}
 		s.report.add(result(idRequestSecrets, CategoryRequest, flow, ff.reqSecrets,
 			"no secret outside secret headers",
@@ -325,7 +326,9 @@ func hostProblems(hr *pluginv1.HttpRequest, baseURL string, egress []string) []s
 }
 
 // idempotencyProblems checks a mutating flow's request: POST and PATCH
-// must carry the idempotency header and be marked idempotent; PUT and
+// must carry the idempotency header (marked idempotent when the processor
+// honours it, which the suite cannot see; unmarked requests are never
+// retried by the host); PUT and
 // DELETE, idempotent by HTTP semantics, must be marked idempotent; GET and
 // HEAD (a mutating flow that only reads at this processor) need nothing.
 func idempotencyProblems(hr *pluginv1.HttpRequest, header string) []string {
@@ -348,8 +351,8 @@ func idempotencyProblems(hr *pluginv1.HttpRequest, header string) []string {
 	case len(key) > abi.IdempotencyKeyMaxLen:
 		probs = append(probs, fmt.Sprintf("%s is %d characters; the ABI allows %d", header, len(key), abi.IdempotencyKeyMaxLen))
 	}
-	if !hr.GetIdempotent() {
-		probs = append(probs, "request not marked idempotent (HttpRequest.idempotent is false)")
-	}
+	// Not marked idempotent is allowed: the host then never retries the
+	// request, which is the safe side when the processor does not honour the
+	// key (pdk.Request.AdvisoryIdempotencyKey).
 	return probs
 }

@@ -30,7 +30,7 @@
 //	fixtures.coverage         every declared flow (and webhooks, when supported) has a fixture
 //	request.expected          built requests match expect_request (method, url, path, headers, body)
 //	request.host              requests go to the base URL's host or an egress host, over https
-//	request.idempotency       mutating flows send the idempotency header and mark the request idempotent
+//	request.idempotency       mutating flows send the idempotency header (marked idempotent, so retried, only where honoured)
 //	request.secrets           no secret outside secret headers (card data only in card flows' bodies)
 //	response.expected         parsed answers match expect_response / expect_error_kind
 //	response.secrets          parsed responses and errors carry no secret

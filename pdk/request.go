@@ -37,6 +37,18 @@ func (b *Request) IdempotencyKey(header, key string) *Request {
 	return b
 }
 
+// AdvisoryIdempotencyKey sets the idempotency header WITHOUT marking the
+// request safe to retry: for a processor that does not deduplicate by the
+// key (it is sent for its logs and tracing only). The host then never
+// repeats the request after a timeout or a 5xx, since a repeat could refund
+// or charge twice; the caller retries with the same merchant id after
+// reading the status. Use IdempotencyKey whenever the processor honours the
+// key.
+func (b *Request) AdvisoryIdempotencyKey(header, key string) *Request {
+	b.Header(header, key)
+	return b
+}
+
 // Idempotent marks the request safe to retry without adding a header: for
 // methods the processor defines as idempotent (GET, DELETE of a resource).
 func (b *Request) Idempotent() *Request {

@@ -48,7 +48,11 @@ func gql(c *pdk.Context, query, key string, vars func(v *jsonw.Object)) (*plugin
 		Header("Braintree-Version", APIVersion).
 		Header("Accept", "application/json")
 	if key != "" {
-		r.IdempotencyKey(idempotencyHeader, key)
+		// Braintree's GraphQL API does not deduplicate by this key: it is
+		// sent for tracing only and the request is not marked retry-safe, so
+		// the host never repeats a mutation (a repeat could refund or charge
+		// twice).
+		r.AdvisoryIdempotencyKey(idempotencyHeader, key)
 	} else {
 		r.Idempotent()
 	}

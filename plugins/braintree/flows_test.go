@@ -158,6 +158,9 @@ func TestRequestsFieldByField(t *testing.T) {
 			if tc.idemKey == "" && !r.HTTP.GetIdempotent() {
 				t.Fatal("a query must be marked safe to repeat")
 			}
+			if tc.idemKey != "" && r.HTTP.GetIdempotent() {
+				t.Fatal("a mutation is marked safe to repeat, but Braintree does not deduplicate by the key: the host would retry it")
+			}
 		})
 	}
 }

@@ -74,9 +74,8 @@ func manifest() *v1.Manifest {
 			"Tokenize and SetupRecurring vault the payment method (vaultPaymentMethod, verified by default). " +
 			"SubmitEvidence adds one text evidence (createDisputeTextEvidence; file evidence is not supported); Defend is finalizeDispute. " +
 			"Braintree's public GraphQL API has no idempotency key (its At-Most-Once ApiRequestKey is not generally available): " +
-			"the Idempotency-Key header (derived from the merchant's ids) is the host's contract and Braintree ignores it; " +
-			"clientMutationId and orderId carry the merchant's ids for reconciliation. A single-use nonce cannot be charged twice, " +
-			"but a retried refundTransaction or a chargePaymentMethod on a vaulted method can repeat: enable Braintree's duplicate " +
-			"transaction checking, or set this connector's egress.retry.max_attempts to 1. Webhooks carry no event id: the event id is derived from kind, timestamp and subject id.",
+			"the Idempotency-Key header (derived from the merchant's ids) is sent for tracing and Braintree ignores it, so mutations " +
+			"are not marked retry-safe and the host never repeats one (a repeat could refund or charge twice); " +
+			"clientMutationId and orderId carry the merchant's ids for reconciliation. After a timeout, Get the transaction before retrying. Webhooks carry no event id: the event id is derived from kind, timestamp and subject id.",
 	}
 }
