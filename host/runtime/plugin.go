@@ -155,12 +155,12 @@ func (p *Plugin) transform(ctx context.Context, export string, in, out abi.Messa
 	if err != nil {
 		return fmt.Errorf("encode %s input: %w", export, err)
 	}
-	output, fault := p.Call(ctx, export, input)
-	if fault == nil {
+	_, fault := p.call(ctx, export, input, func(output []byte) *Fault {
 		if err := out.UnmarshalVT(output); err != nil {
-			fault = &Fault{Plugin: p.name, Export: export, Kind: FaultBadOutput, Detail: fmt.Sprintf("returned bytes that are not a valid %T: %v", out, err), Err: err}
+			return &Fault{Plugin: p.name, Export: export, Kind: FaultBadOutput, Detail: fmt.Sprintf("returned bytes that are not a valid %T: %v", out, err), Err: err}
 		}
-	}
+		return nil
+	})
 	p.obs.Transform(p.name, export, time.Since(start), fault)
 	if fault != nil {
 		return fault
@@ -171,6 +171,12 @@ func (p *Plugin) transform(ctx context.Context, export string, in, out abi.Messa
 // Call runs a transform export on raw ABI bytes and returns its raw output.
 // Runtime failures are returned as a *Fault.
 func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte, *Fault) {
+	return p.call(ctx, export, input, nil)
+}
+
+// call is Call with a check of the output: an instance whose output fails
+// it (garbage) is discarded, not pooled, as docs/plugin-abi.md promises.
+func (p *Plugin) call(ctx context.Context, export string, input []byte, check func([]byte) *Fault) ([]byte, *Fault) {
 	if len(input) > p.limits.MaxInputBytes {
 		return nil, &Fault{Plugin: p.name, Export: export, Kind: FaultInputTooLarge,
 			Detail: fmt.Sprintf("input of %d bytes exceeds the %d-byte limit", len(input), p.limits.MaxInputBytes)}
@@ -187,6 +193,11 @@ func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte,
 	if tripped && err == nil {
 		// The deadline hit as the call returned: keep the answer, drop the flagged instance.
 		p.discard(ctx, inst, "fault")
+		if check != nil {
+			if f := check(out); f != nil {
+				return nil, f
+			}
+		}
 		return out, nil
 	}
 	if err != nil {
@@ -197,6 +208,12 @@ func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte,
 		f.Plugin, f.Export = p.name, export
 		p.discard(ctx, inst, "fault")
 		return nil, f
+	}
+	if check != nil {
+		if f := check(out); f != nil {
+			p.discard(ctx, inst, "fault")
+			return nil, f
+		}
 	}
 	inst.calls++
 	switch {
@@ -237,7 +254,7 @@ func (p *Plugin) Warm(n int) {
 	// Warming takes no call slot: calls keep every slot while an instance
 	// starts beside them.
 	for i := 0; i < n && int(p.live.Load()) < cap(p.slots) && !p.isClosed(); i++ {
-		ctx, cancel := context.WithTimeout(context.Background(), p.limits.CallTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), p.limits.LoadTimeout)
 		inst, err := p.newInstance(ctx)
 		cancel()
 		if err != nil {

@@ -1,7 +1,7 @@
 // Package interrupt rewrites a WebAssembly module so the host can stop it at
 // any time, cheaply. It adds two mutable i32 globals, an interrupt flag
-// (exported as ExportName) and a loop budget, and at the head of every loop
-// inserts
+// (exported as ExportName) and a budget, and at the head of every loop and
+// at the entry of every function inserts
 //
 //	budget -= 1
 //	if budget == 0 {
@@ -10,8 +10,11 @@
 //	  memory.grow 0   ;; an exit to the host: a preemption point for Go
 //	}
 //
-// A module can only run long by looping (recursion exhausts the stack), so
-// once the host sets the flag the module traps within Budget loop iterations.
+// A module can only run long by looping or by calling: recursion without a
+// loop stays within the stack yet can make 2^depth calls (binary recursion of
+// depth 40 is 10^12 calls). Counting both loop iterations and function
+// entries, a module traps within Budget of either once the host sets the
+// flag, and exits to Go at least every Budget of them.
 // The slow path's memory.grow(0) changes nothing but returns to the host's Go
 // code, where the Go scheduler can preempt the goroutine: without it, calls
 // looping on every processor would starve the timer that sets the flag.
@@ -27,7 +30,6 @@
 package interrupt
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 )
@@ -45,6 +47,7 @@ var ErrUnsupported = errors.New("interrupt: unsupported instruction")
 const (
 	secCustom   = 0
 	secImport   = 2
+	secTable    = 4
 	secGlobal   = 6
 	secExport   = 7
 	secCode     = 10
@@ -61,28 +64,9 @@ type section struct {
 
 // Instrument returns the rewritten module.
 func Instrument(wasm []byte) ([]byte, error) {
-	if len(wasm) < 8 || !bytes.Equal(wasm[:4], []byte("\x00asm")) {
-		return nil, errors.New("interrupt: not a WebAssembly binary")
-	}
-	if !bytes.Equal(wasm[4:8], []byte{1, 0, 0, 0}) {
-		return nil, errors.New("interrupt: unsupported binary version")
-	}
-	var secs []section
-	r := &reader{b: wasm, pos: 8}
-	for r.pos < len(r.b) {
-		id, err := r.byte()
-		if err != nil {
-			return nil, err
-		}
-		size, err := r.u32()
-		if err != nil {
-			return nil, err
-		}
-		body, err := r.take(int(size))
-		if err != nil {
-			return nil, err
-		}
-		secs = append(secs, section{id, body})
+	secs, err := sections(wasm)
+	if err != nil {
+		return nil, err
 	}
 
 	importedGlobals, err := countImportedGlobals(secs)
@@ -288,6 +272,7 @@ func rewriteBody(out, fn, check []byte) ([]byte, error) {
 		}
 	}
 	out = append(out, fn[:r.pos]...)
+	out = append(out, check...) // function entry: calls count against the budget too
 	for r.pos < len(fn) {
 		start := r.pos
 		op, _ := r.byte()
