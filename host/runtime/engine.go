@@ -190,7 +190,7 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 		_ = rt.Close(context.WithoutCancel(ctx))
 		return nil, err
 	}
-	compiled, err := rt.CompileModule(ctx, wasm)
+	compiled, err := compileModule(ctx, rt, wasm)
 	if err != nil {
 		if strings.Contains(err.Error(), "over limit") {
 			return fail(fmt.Errorf("needs more memory at start than the %d MiB limit: %w", lim.MemoryBytes>>20, err))
@@ -245,6 +245,18 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 	p.slots <- struct{}{}
 	p.release(ctx, inst)
 	return p, nil
+}
+
+// compileModule is rt.CompileModule with a panic in wazero's validator
+// (which some malformed modules trigger) turned into an error: a bad plugin
+// file must not take the host down.
+func compileModule(ctx context.Context, rt wazero.Runtime, wasm []byte) (c wazero.CompiledModule, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the module crashed the validator: %v", r)
+		}
+	}()
+	return rt.CompileModule(ctx, wasm)
 }
 
 // loadFault words a timeout at load in terms of the load deadline.

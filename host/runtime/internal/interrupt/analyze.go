@@ -166,15 +166,24 @@ func (a *Analysis) code(r *reader) error {
 	return nil
 }
 
+// MaxLocals is the most locals a function may declare (as in V8): wazero
+// spends seconds compiling a function that declares billions.
+const MaxLocals = 50000
+
 func (a *Analysis) body(fn []byte) error {
 	r := &reader{b: fn}
 	groups, err := r.u32()
 	if err != nil {
 		return err
 	}
+	var locals uint64
 	for g := uint32(0); g < groups; g++ {
-		if _, err := r.u32(); err != nil {
+		n, err := r.u32()
+		if err != nil {
 			return err
+		}
+		if locals += uint64(n); locals > MaxLocals {
+			return fmt.Errorf("declares more than %d locals", MaxLocals)
 		}
 		if _, err := r.byte(); err != nil {
 			return err
