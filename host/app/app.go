@@ -58,8 +58,6 @@ type Host struct {
 	// cancelCalls cancels every call's context: past the drain deadline,
 	// calls still in flight are abandoned rather than waited for.
 	cancelCalls context.CancelFunc
-	// gated: every version serving passed the conformance gate.
-	gated bool
 }
 
 // ready reports whether the host should receive traffic: not draining, and
@@ -81,6 +79,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Gate, when set, must pass before a plugin version serves.
 	Gate registry.Gate
+	// GateKey names the gate's settings; a pass is remembered per module
+	// hash and GateKey (see registry.Options).
+	GateKey string
 	// OnPluginEvent observes plugin loads (tests wait on it).
 	OnPluginEvent func(registry.Event)
 	// TracerProvider, when set, replaces the one built from cfg.Tracing (an
@@ -127,7 +128,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 	m := metrics.New()
 	engine, err := runtime.NewEngine(runtime.Options{
 		CacheDir: codeDir, Logger: log, Observer: m,
-		Limits: runtime.Limits{MemoryBytes: uint64(cfg.Plugins.MemoryMiB) << 20, CallTimeout: cfg.Plugins.CallTimeout, PoolSize: cfg.Plugins.PoolSize},
+		Limits: runtime.Limits{MemoryBytes: uint64(cfg.Plugins.MemoryMiB) << 20, CallTimeout: cfg.Plugins.CallTimeout, PoolSize: cfg.Plugins.PoolSize, LoadTimeout: cfg.Plugins.LoadTimeout},
 	})
 	if err != nil {
 		return nil, err
@@ -135,7 +136,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 	cleanups = append(cleanups, func() { _ = engine.Close(context.WithoutCancel(ctx)) })
 	reg, err := registry.New(ctx, registry.Options{
 		Dir: cfg.PluginsDir, Engine: engine, CacheDir: cacheDir, Logger: log, Eager: cfg.EagerPlugins, IdleTimeout: cfg.Plugins.IdleTimeout,
-		Gate: opts.Gate, OnEvent: func(ev registry.Event) {
+		Gate: opts.Gate, GateKey: opts.GateKey, TrustedKeys: cfg.Plugins.PublicKeys(), OnEvent: func(ev registry.Event) {
 			m.PluginEvent(ev)
 			if opts.OnPluginEvent != nil {
 				opts.OnPluginEvent(ev)
@@ -195,7 +196,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 	}
 	keys := auth.New(cfg.APIKeyHashes())
 	known := func(name string) bool { _, ok := reg.Get(name); return ok }
-	h = &Host{gated: opts.Gate != nil, cfg: cfg, log: log, engine: engine, registry: reg, egress: eg, breakers: breakers, metrics: m, tracing: tp}
+	h = &Host{cfg: cfg, log: log, engine: engine, registry: reg, egress: eg, breakers: breakers, metrics: m, tracing: tp}
 	h.handler = server.New(server.Options{
 		Executor: x, Registry: reg, BaseURLs: baseURLs, Logger: log,
 		Interceptors:       []connect.Interceptor{otel, m.Interceptor(known), keys.Interceptor()},
@@ -327,7 +328,8 @@ func (h *Host) connectorStatus(name string) server.ConnectorStatus {
 	case breaker.HalfOpen:
 		st = v1.BreakerState_BREAKER_STATE_HALF_OPEN
 	}
-	return server.ConnectorStatus{BreakerState: int32(st), ConformancePassed: h.gated}
+	info, _ := h.registry.Get(name)
+	return server.ConnectorStatus{BreakerState: int32(st), ConformancePassed: info.ConformancePassed}
 }
 
 // Addr is the address the API listens on.
