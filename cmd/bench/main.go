@@ -7,6 +7,7 @@
 //	bench scale    [flags]  start time and RSS with 1, 10, 100 plugin files
 //	bench soak     [flags]  steady load at half the max rate: errors, RSS and goroutines over time
 //	bench profile  [flags]  where the host's CPU goes under load (pprof summary)
+//	bench attack   [flags]  hostile plugins (issue 11): time to fail, health latency, RSS, exit on SIGTERM
 //	bench all --short       the short versions of all of them (make bench)
 package main
 
@@ -34,7 +35,7 @@ type options struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: bench latency|reload|scale|soak|profile|all [flags]")
+		fmt.Fprintln(os.Stderr, "usage: bench latency|reload|scale|soak|profile|attack|all [flags]")
 		os.Exit(2)
 	}
 	scenario := os.Args[1]
@@ -73,6 +74,7 @@ func main() {
 		"scale":   func() error { return scale(ctx, o, *counts) },
 		"soak":    func() error { return soak(ctx, o, *soakFor, *interval) },
 		"profile": func() error { return profile(ctx, o) },
+		"attack":  func() error { return attack(ctx, o) },
 	}
 	if scenario == "all" {
 		for _, name := range []string{"latency", "reload", "scale", "soak", "profile"} {
