@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,14 +73,17 @@ func attack(ctx context.Context, o options) error {
 	}
 	client := connectorhostv1connect.NewPaymentServiceClient(hc, h.URL())
 	hostile := func(connector string) error {
-		req := connect.NewRequest(&v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "attack", Amount: &v1.Money{MinorAmount: 1, Currency: "USD"}})
+		req := connect.NewRequest(&v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "attack", Amount: &v1.Money{MinorAmount: 100, Currency: "USD"},
+			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Token{Token: &v1.ProcessorToken{Token: "tok_1"}}}})
 		req.Header().Set("x-connector", connector)
 		req.Header().Set("x-connector-auth", "{}")
 		_, err := client.Authorize(ctx, req)
 		return err
 	}
 	w := o.out
-	fmt.Fprintf(w, "### Hostile plugins (issue 11)\n\nA real host process; call deadline %s, %d attackers on %d CPUs, %s of attack.\n\n", callTimeout, attackers, runtime.NumCPU(), o.duration)
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Fprintf(w, "### Hostile plugins (issue 11)\n\nA real host process; call deadline %s, %d attackers on %d CPUs, %s of attack; load average at start %s.\n\n",
+		callTimeout, attackers, runtime.NumCPU(), o.duration, strings.Join(strings.Fields(string(load))[:3], " "))
 
 	// 1. Recursion without loops.
 	rssBefore := h.RSS()
@@ -88,6 +92,7 @@ func attack(ctx context.Context, o options) error {
 	var mu sync.Mutex
 	var fails []time.Duration
 	var wrongCode atomic.Int32
+	var sigtermAt atomic.Int64 // Unix nanoseconds; calls started after it are not counted
 	for range attackers {
 		wg.Add(1)
 		go func() {
@@ -101,8 +106,13 @@ func attack(ctx context.Context, o options) error {
 				start := time.Now()
 				err := hostile("recurse")
 				d := time.Since(start)
+				if at := sigtermAt.Load(); at != 0 && start.UnixNano() >= at {
+					continue // the host is going away
+				}
 				if connect.CodeOf(err) != connect.CodeDeadlineExceeded {
-					wrongCode.Add(1)
+					if wrongCode.Add(1) == 1 {
+						fmt.Fprintf(os.Stderr, "attack: first call that did not fail DeadlineExceeded: %v\n", err)
+					}
 				}
 				mu.Lock()
 				fails = append(fails, d)
@@ -129,6 +139,7 @@ func attack(ctx context.Context, o options) error {
 	rssDuring := h.RSS()
 	// SIGTERM while the attack is still running.
 	sigterm := time.Now()
+	sigtermAt.Store(sigterm.UnixNano())
 	stopErr := h.Stop()
 	exitAfter := time.Since(sigterm)
 	close(stop)

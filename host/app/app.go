@@ -55,22 +55,30 @@ type Host struct {
 	metricsLn net.Listener
 	metricsSv *http.Server
 	draining  atomic.Bool
+	// started: every plugin file present at start has finished its first load.
+	started atomic.Bool
 	// cancelCalls cancels every call's context: past the drain deadline,
 	// calls still in flight are abandoned rather than waited for.
 	cancelCalls context.CancelFunc
 }
 
 // ready reports whether the host should receive traffic: not draining, and
-// every plugin file's first load has ended (ready or failed).
+// every plugin file's first load at start-up has ended (ready or failed).
 func (h *Host) ready() bool {
 	if h.draining.Load() {
 		return false
+	}
+	if h.started.Load() {
+		// A plugin file added later loads beside the serving ones (bounded
+		// by the load deadline) without taking the host out of rotation.
+		return true
 	}
 	for _, info := range h.registry.List() {
 		if info.State == registry.StateLoading {
 			return false
 		}
 	}
+	h.started.Store(true)
 	return true
 }
 
@@ -361,6 +369,12 @@ func (h *Host) Serve(ctx context.Context, drain time.Duration) error {
 	if h.metricsSv != nil {
 		go func() { errc <- h.metricsSv.Serve(h.metricsLn) }()
 	}
+	go func() {
+		// The plugin files present now are the start-up set /readyz waits for.
+		if h.registry.WaitLoaded(ctx) == nil {
+			h.started.Store(true)
+		}
+	}()
 	h.log.Info("connector host serving", "addr", h.Addr(), "tls", h.tls, "metrics_addr", h.MetricsAddr(), "plugins_dir", h.cfg.PluginsDir)
 	var serveErr error
 	select {

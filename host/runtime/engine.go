@@ -150,6 +150,10 @@ func (e *Engine) Close(ctx context.Context) error { return e.cache.Close(ctx) }
 func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Plugin, error) {
 	sum := sha256.Sum256(wasm)
 	p, err := e.load(ctx, name, wasm)
+	var f *Fault
+	if errors.As(err, &f) && f.Plugin == name {
+		return nil, err // it names the plugin already
+	}
 	if err != nil {
 		return nil, fmt.Errorf("plugin %q: %w", name, err)
 	}

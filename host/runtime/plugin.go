@@ -475,12 +475,16 @@ func (i *instance) fn(export string) api.Function {
 
 // invoke writes input into guest memory, calls export and copies its output.
 func (i *instance) invoke(ctx context.Context, export string, input []byte, maxOut int) ([]byte, error) {
-	fn := i.fn(export)
-	if fn == nil {
+	if i.fn(export) == nil {
 		return nil, &Fault{Kind: FaultUnavailable, Detail: "unknown export " + export}
 	}
+	// Fresh function handles for every call: wazero keeps the stack a call
+	// grew (up to ~100 MiB) in its handle, so a pooled handle would keep a
+	// deep recursion's stack alive outside the memory cap. A fresh handle
+	// costs a 10 KiB stack; the grown one is garbage when the call ends.
+	fn, alloc := i.mod.ExportedFunction(export), i.mod.ExportedFunction(abi.ExportAlloc)
 	i.stderr.reset()
-	res, err := i.alloc.Call(ctx, uint64(len(input)))
+	res, err := alloc.Call(ctx, uint64(len(input)))
 	if err != nil {
 		return nil, err
 	}
