@@ -201,7 +201,7 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 		}
 		return fail(fmt.Errorf("not a valid WebAssembly module: %w", err))
 	}
-	if err := checkImports(compiled); err != nil {
+	if err := checkImports(compiled, useInterrupt); err != nil {
 		return fail(err)
 	}
 	if err := checkExports(compiled); err != nil {
@@ -214,6 +214,11 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 	}
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		return fail(fmt.Errorf("instantiate WASI: %w", err))
+	}
+	if useInterrupt {
+		if err := interrupt.InstantiateYield(ctx, rt); err != nil {
+			return fail(fmt.Errorf("instantiate the interrupt yield: %w", err))
+		}
 	}
 	p := &Plugin{
 		name: name, rt: rt, compiled: compiled, limits: lim, log: e.log.With("plugin", name), obs: e.opts.Observer,

@@ -172,6 +172,9 @@ func FuzzRewriteSameResults(f *testing.F) {
 	f.Add([]byte{2, 4, 1, 0, 6, 2, 0, 6, 0x10, 0x27, 2, 0, 0, 0, 3, 7, 7, 5, 0})
 	ctx := context.Background()
 	rt := wazero.NewRuntime(ctx)
+	if err := InstantiateYield(ctx, rt); err != nil {
+		f.Fatal(err)
+	}
 	defer rt.Close(ctx)
 	f.Fuzz(func(t *testing.T, seed []byte) {
 		orig := genModule(seed)
@@ -206,6 +209,9 @@ func FuzzRewriteValidInValidOut(f *testing.F) {
 	f.Add(genModule([]byte{3, 5, 0xff, 0xff, 2, 1, 2, 6, 7, 0, 0, 5, 9, 9, 3, 4, 4, 4, 1}))
 	ctx := context.Background()
 	rt := wazero.NewRuntime(ctx)
+	if err := InstantiateYield(ctx, rt); err != nil {
+		f.Fatal(err)
+	}
 	defer rt.Close(ctx)
 	f.Fuzz(func(t *testing.T, wasm []byte) {
 		if _, err := Analyze(wasm); err != nil {

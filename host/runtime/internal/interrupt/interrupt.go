@@ -7,7 +7,7 @@
 //	if budget == 0 {
 //	  if interrupt { unreachable }
 //	  budget = Budget
-//	  memory.grow 0   ;; an exit to the host: a preemption point for Go
+//	  call yield      ;; the host function YieldModule.YieldName: runtime.Gosched
 //	}
 //
 // A module can only run long by looping or by calling: recursion without a
@@ -15,9 +15,14 @@
 // depth 40 is 10^12 calls). Counting both loop iterations and function
 // entries, a module traps within Budget of either once the host sets the
 // flag, and exits to Go at least every Budget of them.
-// The slow path's memory.grow(0) changes nothing but returns to the host's Go
-// code, where the Go scheduler can preempt the goroutine: without it, calls
-// looping on every processor would starve the timer that sets the flag.
+// The slow path calls a host function that yields the goroutine: without
+// it, calls looping on every processor would starve the timer that sets the
+// flag and every other goroutine of the host (health checks, other calls)
+// until the Go scheduler's 10 ms preemption. The yield is an import the
+// rewriter appends to the module's function imports, so the module's own
+// functions move up by one index (calls, exports, the start function,
+// element segments and ref.func are renumbered; the "name" section is
+// dropped).
 // The fast path is a few instructions; wazero's own close-on-context-done
 // instead exits to Go at every loop header, which costs Go-compiled plugins
 // (whose every function body is a loop) about five times the transform time.
@@ -37,7 +42,8 @@ import (
 // ExportName is the export under which the interrupt global is published.
 const ExportName = "connector_interrupt"
 
-// Budget is the number of loop iterations between two slow-path checks.
+// Budget is the number of loop iterations and function entries between two
+// slow-path checks.
 const Budget = 1 << 14
 
 // ErrUnsupported reports a module the rewriter cannot instrument safely.
@@ -46,8 +52,12 @@ var ErrUnsupported = errors.New("interrupt: unsupported instruction")
 // Section ids.
 const (
 	secCustom   = 0
+	secType     = 1
 	secImport   = 2
 	secTable    = 4
+	secStart    = 8
+	secElem     = 9
+	opRefFunc   = 0xd2
 	secGlobal   = 6
 	secExport   = 7
 	secCode     = 10
@@ -68,6 +78,16 @@ func Instrument(wasm []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if indexOf(secs, secMemory) < 0 {
+		return nil, fmt.Errorf("%w: the module defines no memory", ErrUnsupported)
+	}
+	secs, yield, shift, err := addYield(secs)
+	if err != nil {
+		return nil, err
+	}
+	if err := shiftSections(secs, shift); err != nil {
+		return nil, err
+	}
 
 	importedGlobals, err := countImportedGlobals(secs)
 	if err != nil {
@@ -79,13 +99,6 @@ func Instrument(wasm []byte) ([]byte, error) {
 		if s.id == secGlobal {
 			gi = i
 		}
-	}
-	hasMemory := false
-	for _, s := range secs {
-		hasMemory = hasMemory || s.id == secMemory
-	}
-	if !hasMemory {
-		return nil, fmt.Errorf("%w: the module defines no memory", ErrUnsupported)
 	}
 	newGlobals := []byte{0x7f, 0x01, 0x41, 0x00, 0x0b} // flag: i32, mutable, i32.const 0, end
 	newGlobals = append(newGlobals, 0x7f, 0x01, 0x41)  // budget: i32, mutable, i32.const Budget, end
@@ -133,7 +146,7 @@ func Instrument(wasm []byte) ([]byte, error) {
 		if s.id != secCode {
 			continue
 		}
-		body, err := rewriteCode(s.body, globalIdx)
+		body, err := rewriteCode(s.body, globalIdx, yield, shift)
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +224,7 @@ func countImportedGlobals(secs []section) (uint32, error) {
 }
 
 // check returns the instructions inserted at each loop head (see the package doc).
-func check(flag, budget uint32) []byte {
+func check(flag, budget, yield uint32) []byte {
 	var c []byte
 	get := func(g uint32) { c = appendU32(append(c, 0x23), g) }
 	set := func(g uint32) { c = appendU32(append(c, 0x24), g) }
@@ -224,18 +237,18 @@ func check(flag, budget uint32) []byte {
 	c = append(c, 0x04, 0x40, 0x00, 0x0b) // if unreachable end
 	c = appendS32(append(c, 0x41), Budget)
 	set(budget)
-	c = append(c, 0x41, 0x00, 0x40, 0x00, 0x1a) // i32.const 0, memory.grow 0, drop
-	return append(c, 0x0b)                      // end
+	c = appendU32(append(c, 0x10), yield) // call yield: the host yields the goroutine
+	return append(c, 0x0b)                // end
 }
 
 // rewriteCode rewrites the code section's bodies, inserting the check after each loop's block type.
-func rewriteCode(sec []byte, global uint32) ([]byte, error) {
+func rewriteCode(sec []byte, global, yield uint32, shift func(uint32) uint32) ([]byte, error) {
 	r := &reader{b: sec}
 	n, err := r.u32()
 	if err != nil {
 		return nil, err
 	}
-	check := check(global, global+1)
+	check := check(global, global+1, yield)
 	out := appendU32(make([]byte, 0, len(sec)+len(sec)/8), n)
 	var body []byte
 	for i := uint32(0); i < n; i++ {
@@ -247,7 +260,7 @@ func rewriteCode(sec []byte, global uint32) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		body, err = rewriteBody(body[:0], fn, check)
+		body, err = rewriteBody(body[:0], fn, check, shift)
 		if err != nil {
 			return nil, fmt.Errorf("function %d: %w", i, err)
 		}
@@ -257,7 +270,7 @@ func rewriteCode(sec []byte, global uint32) ([]byte, error) {
 	return out, nil
 }
 
-func rewriteBody(out, fn, check []byte) ([]byte, error) {
+func rewriteBody(out, fn, check []byte, shift func(uint32) uint32) ([]byte, error) {
 	r := &reader{b: fn}
 	groups, err := r.u32()
 	if err != nil {
@@ -276,6 +289,14 @@ func rewriteBody(out, fn, check []byte) ([]byte, error) {
 	for r.pos < len(fn) {
 		start := r.pos
 		op, _ := r.byte()
+		if op == 0x10 || op == 0x12 || op == opRefFunc { // call, return_call, ref.func: renumber
+			f, err := r.u32()
+			if err != nil {
+				return nil, fmt.Errorf("at offset %d: %w", start, err)
+			}
+			out = appendU32(append(out, op), shift(f))
+			continue
+		}
 		if err := r.skipImmediates(op); err != nil {
 			return nil, fmt.Errorf("at offset %d: %w", start, err)
 		}
@@ -488,3 +509,5 @@ func appendName(b []byte, s string) []byte {
 	b = appendU32(b, uint32(len(s)))
 	return append(b, s...)
 }
+
+//go:generate wat2wasm testdata/shift.wat -o testdata/shift.wasm
