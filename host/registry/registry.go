@@ -336,7 +336,7 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 	} else {
 		// Warm the new version before it takes traffic: the old one serves
 		// until then.
-		p.Warm(p.PoolSize())
+		p.WarmContext(ctx, p.PoolSize())
 	}
 	r.ready(ctx, e, m, sha, p)
 }

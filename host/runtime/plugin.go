@@ -242,7 +242,12 @@ func (p *Plugin) PoolSize() int { return cap(p.slots) }
 // slots allow, so calls do not pay an instance's start-up (tens of
 // milliseconds for a Go plugin). The host warms a pool when a plugin is
 // activated and replaces recycled instances this way.
-func (p *Plugin) Warm(n int) {
+func (p *Plugin) Warm(n int) { p.WarmContext(context.Background(), n) }
+
+// WarmContext is Warm with a context: when ctx ends, the instance starting
+// is interrupted and warming stops. Each start is also bounded by the load
+// deadline.
+func (p *Plugin) WarmContext(ctx context.Context, n int) {
 	p.mu.Lock()
 	if p.closed || p.retiring {
 		p.mu.Unlock()
@@ -254,7 +259,7 @@ func (p *Plugin) Warm(n int) {
 	// Warming takes no call slot: calls keep every slot while an instance
 	// starts beside them.
 	for i := 0; i < n && int(p.live.Load()) < cap(p.slots) && !p.isClosed(); i++ {
-		ctx, cancel := context.WithTimeout(context.Background(), p.limits.LoadTimeout)
+		ctx, cancel := context.WithTimeout(ctx, p.limits.LoadTimeout)
 		inst, err := p.newInstance(ctx)
 		cancel()
 		if err != nil {
