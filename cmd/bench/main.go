@@ -77,7 +77,7 @@ func main() {
 		"attack":  func() error { return attack(ctx, o) },
 	}
 	if scenario == "all" {
-		for _, name := range []string{"latency", "reload", "scale", "soak", "profile"} {
+		for _, name := range []string{"latency", "reload", "scale", "soak", "profile", "attack"} {
 			if name == "scale" && o.short {
 				*counts = "1,10"
 			}

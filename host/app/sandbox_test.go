@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -99,13 +100,19 @@ func TestRecursionAttackOverTheWire(t *testing.T) {
 	}
 	// While the attack runs: health and healthy calls.
 	var maxHealth time.Duration
+	var health []time.Duration
+	check := func() {
+		d := healthz(t, h.base)
+		health = append(health, d)
+		maxHealth = max(maxHealth, d)
+	}
 	for i := 0; i < 20; i++ {
-		maxHealth = max(maxHealth, healthz(t, h.base))
+		check()
 		_, err := client.Authorize(context.Background(), withHeaders(authorizeRequest("order_ok"), "x-connector", "faulty", "x-connector-auth", "{}"))
 		require.NoError(t, err, "a healthy call during the attack")
 	}
 	for attacks.Load() < int32(2*attackers) {
-		maxHealth = max(maxHealth, healthz(t, h.base))
+		check()
 	}
 	close(stop)
 	wg.Wait()
@@ -114,6 +121,8 @@ func TestRecursionAttackOverTheWire(t *testing.T) {
 	// them on an idle machine (BENCHMARKS.md). A test shares its cores with
 	// other builds, so it asserts bounds that scheduling noise does not
 	// reach but the old behaviour (15 s health checks, 16 s calls) fails.
+	slices.Sort(health)
+	assert.Less(t, health[len(health)/2], 100*time.Millisecond, "median /healthz during the attack")
 	assert.Less(t, maxHealth, time.Second, "/healthz during the attack")
 	assert.LessOrEqual(t, time.Duration(worst.Load()), deadline+time.Second, "slowest attack call")
 	t.Logf("%d attack calls, worst %v; /healthz worst %v", attacks.Load(), time.Duration(worst.Load()), maxHealth)
