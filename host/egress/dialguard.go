@@ -51,8 +51,14 @@ func publicAddr(a netip.Addr) bool {
 			return false
 		}
 	}
+	if nat64.Contains(a) { // an IPv4 address behind the well-known NAT64 prefix
+		b := a.As16()
+		return publicAddr(netip.AddrFrom4([4]byte(b[12:])))
+	}
 	return true
 }
+
+var nat64 = netip.MustParsePrefix("64:ff9b::/96")
 
 // guardControl is a net.Dialer ControlContext: it runs after resolution,
 // once per address tried, and refuses non-public ones.
