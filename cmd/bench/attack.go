@@ -52,7 +52,7 @@ func attack(ctx context.Context, o options) error {
 	if err := copyFile(stripeWasm(o), "stripe"); err != nil {
 		return fmt.Errorf("%w (run make build first)", err)
 	}
-	for _, n := range []string{"recurse", "table_capped"} {
+	for _, n := range []string{"recurse", "table_capped", "deep_stack"} {
 		if err := copyFile(filepath.Join(hostileDir, n+".wasm"), n); err != nil {
 			return err
 		}
@@ -177,8 +177,23 @@ func attack(ctx context.Context, o options) error {
 	}
 	twg.Wait()
 	after := h2.RSS()
-	fmt.Fprintln(w, "| table growth (table_capped: at most 2^20 entries, 8 MiB, per instance) | value |\n|---|---|")
-	fmt.Fprintf(w, "| RSS before / after %d instances grew their tables to the cap | %.0f MiB / %.0f MiB |\n", attackers, before, after)
+	fmt.Fprintln(w, "| memory attacks | value |\n|---|---|")
+	fmt.Fprintf(w, "| table_capped (at most 2^20 entries, 8 MiB, per instance): RSS before / after %d instances grew their tables to the cap | %.0f MiB / %.0f MiB |\n", attackers, before, after)
+	before = h2.RSS()
+	var deepFailed atomic.Int32
+	for range attackers {
+		twg.Add(1)
+		go func() {
+			defer twg.Done()
+			for range 5 {
+				if err := hostile("deep_stack"); connect.CodeOf(err) == connect.CodeDeadlineExceeded || connect.CodeOf(err) == connect.CodeInternal {
+					deepFailed.Add(1)
+				}
+			}
+		}()
+	}
+	twg.Wait()
+	fmt.Fprintf(w, "| deep_stack (400,000 frames deep, then returns): RSS before / after %d concurrent callers x 5 calls | %.0f MiB / %.0f MiB (%d calls trapped or timed out) |\n", attackers, before, h2.RSS(), deepFailed.Load())
 
 	if err := copyFile(filepath.Join(hostileDir, "table_unbounded.wasm"), "table_unbounded"); err != nil {
 		return err

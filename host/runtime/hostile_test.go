@@ -129,3 +129,16 @@ func TestGarbageOutputDiscardsTheInstance(t *testing.T) {
 	defer rec.mu.Unlock()
 	assert.Equal(t, 2, rec.stopped["fault"], "each garbage answer discards its instance")
 }
+
+// A deep (not long) recursion grows wazero's call stack; the call succeeds
+// and the instance keeps serving (its stack is released with the call's
+// function handles).
+func TestDeepStackCallSucceedsAndInstanceServesAgain(t *testing.T) {
+	e := newEngine(t, runtime.Limits{PoolSize: 1}, nil)
+	p, err := e.Load(context.Background(), "deep_stack", hostile(t, "deep_stack"))
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	for range 3 {
+		require.NoError(t, hostileBuild(context.Background(), p))
+	}
+}

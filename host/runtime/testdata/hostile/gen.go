@@ -66,6 +66,12 @@ var attacks = map[string]attack{
 		Extra: `(import "env" "tbl" (table 1 funcref))`},
 	"egress_ip":          {Doc: "declares an IP literal as its egress host", Egress: []string{"127.0.0.1"}},
 	"egress_wildcard_ip": {Doc: "declares *.0.0.1 as its egress host", Egress: []string{"*.0.0.1"}},
+	"deep_stack": {Doc: "build_request recurses 400,000 frames deep (no loop), growing wazero's call stack, then returns",
+		Extra: `(func $deep (param $d i32) (result i32)
+    (if (result i32) (local.get $d)
+      (then (i32.add (call $deep (i32.sub (local.get $d) (i32.const 1))) (i32.const 1)))
+      (else (i32.const 0))))`,
+		Build: "(drop (call $deep (i32.const 400000))) (i64.const 0)"},
 	"garbage": {Doc: "build_request returns bytes that are not a BuildRequestOutput",
 		Build: "(i64.const 0x0000100000000006)", Extra: `(data (i32.const 4096) "\7f\ff\ff\ff\ff\ff")`},
 }
