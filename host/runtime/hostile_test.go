@@ -130,15 +130,25 @@ func TestGarbageOutputDiscardsTheInstance(t *testing.T) {
 	assert.Equal(t, 2, rec.stopped["fault"], "each garbage answer discards its instance")
 }
 
-// A deep (not long) recursion grows wazero's call stack; the call succeeds
-// and the instance keeps serving (its stack is released with the call's
-// function handles).
-func TestDeepStackCallSucceedsAndInstanceServesAgain(t *testing.T) {
-	e := newEngine(t, runtime.Limits{PoolSize: 1}, nil)
+// A deep (not long) recursion, 400,000 frames, hits the call stack limit
+// (issue 11: stacks were outside the memory cap; wazero grows them to
+// ~100 MiB): ResourceExhausted naming the limit, and the next call works
+// on a fresh instance.
+func TestDeepStackHitsTheStackLimit(t *testing.T) {
+	rec := &recorder{stopped: map[string]int{}}
+	e := newEngine(t, runtime.Limits{PoolSize: 1}, rec)
 	p, err := e.Load(context.Background(), "deep_stack", hostile(t, "deep_stack"))
 	require.NoError(t, err)
 	t.Cleanup(p.Close)
-	for range 3 {
-		require.NoError(t, hostileBuild(context.Background(), p))
+	for range 2 {
+		err := hostileBuild(context.Background(), p)
+		var f *runtime.Fault
+		require.True(t, errors.As(err, &f), "want a fault, got %v", err)
+		assert.Equal(t, runtime.FaultOutOfMemory, f.Kind, f.Error())
+		assert.Equal(t, connect.CodeResourceExhausted, f.Code())
+		assert.Contains(t, f.Error(), "exceeded the call stack limit of 16 MiB")
 	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	assert.Equal(t, 2, rec.stopped["fault"])
 }

@@ -381,8 +381,8 @@ func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
 		}
 	}
 	inst := &instance{
-		interrupt: interruptFlag,
-		mod:       mod, mem: mod.ExportedMemory(abi.ExportMemory), stderr: stderr,
+		interrupt: interruptFlag, stack: mod.ExportedGlobal(interrupt.StackExportName),
+		mod: mod, mem: mod.ExportedMemory(abi.ExportMemory), stderr: stderr,
 		abiVersion: mod.ExportedFunction(abi.ExportABIVersion),
 		alloc:      mod.ExportedFunction(abi.ExportAlloc),
 		manifest:   mod.ExportedFunction(abi.ExportManifest),
@@ -408,6 +408,10 @@ func (p *Plugin) fault(ctx context.Context, export string, inst *instance, err e
 	}
 	f := classify(ctx, err, stderr, mem, p.limits)
 	f.Plugin, f.Export = p.name, export
+	if f.Kind == FaultTrap && inst != nil && inst.stack != nil && inst.stack.Get() > interrupt.MaxStackBytes {
+		f.Kind = FaultOutOfMemory
+		f.Detail = fmt.Sprintf("exceeded the call stack limit of %d MiB (recursion too deep)", interrupt.MaxStackBytes>>20)
+	}
 	return f
 }
 
@@ -458,7 +462,9 @@ func (i *instance) guard(ctx context.Context, fn func()) (tripped bool) {
 // instance is one instantiated module with its export handles cached.
 type instance struct {
 	// interrupt is the flag the loop-head checks read (nil without instrumentation).
-	interrupt                                         api.MutableGlobal
+	interrupt api.MutableGlobal
+	// stack is the rewriter's estimate of the call's stack use (nil without instrumentation).
+	stack                                             api.Global
 	mod                                               api.Module
 	mem                                               api.Memory
 	abiVersion, alloc, manifest, build, parse, verify api.Function
@@ -484,9 +490,10 @@ func (i *instance) invoke(ctx context.Context, export string, input []byte, maxO
 		return nil, &Fault{Kind: FaultUnavailable, Detail: "unknown export " + export}
 	}
 	// Fresh function handles for every call: wazero keeps the stack a call
-	// grew (up to ~100 MiB) in its handle, so a pooled handle would keep a
-	// deep recursion's stack alive outside the memory cap. A fresh handle
-	// costs a 10 KiB stack; the grown one is garbage when the call ends.
+	// grew in its handle, so a pooled handle would keep a deep recursion's
+	// stack (up to interrupt.MaxStackBytes, estimated) alive outside the
+	// memory cap. A fresh handle costs a 10 KiB stack; the grown one is
+	// garbage when the call ends.
 	fn, alloc := i.mod.ExportedFunction(export), i.mod.ExportedFunction(abi.ExportAlloc)
 	i.stderr.reset()
 	res, err := alloc.Call(ctx, uint64(len(input)))

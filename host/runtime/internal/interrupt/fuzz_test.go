@@ -36,7 +36,7 @@ func genModule(seed []byte) []byte {
 		nstmt := int(next() % 12)
 		for s := 0; s < nstmt; s++ {
 			k := int32(next()) | int32(next())<<8
-			switch next() % 8 {
+			switch next() % 11 {
 			case 0: // acc += k
 				get(acc)
 				constI32(k)
@@ -100,6 +100,24 @@ func genModule(seed []byte) []byte {
 				constI32((k * 7) % 60000)
 				b = append(b, 0x28, 0x00, 0x00, 0x6a) // i32.load, add
 				set(acc)
+			case 8: // if acc&4 { return acc }
+				get(acc)
+				constI32(4)
+				b = append(b, 0x71, 0x04, 0x40) // and, if
+				get(acc)
+				b = append(b, 0x0f, 0x0b) // return, end
+			case 9: // br_if to the function's label with acc when acc&8, from inside a block
+				b = append(b, 0x02, 0x40) // block
+				get(acc)
+				get(acc)
+				constI32(8)
+				b = append(b, 0x71, 0x0d, 0x01, 0x1a, 0x0b) // and, br_if 1 (the function), drop, end
+			case 10: // br_table over (block, function) by acc&1, default the block
+				b = append(b, 0x02, 0x7f) // block (result i32)
+				get(acc)
+				get(acc)
+				constI32(1)
+				b = append(b, 0x71, 0x0e, 0x01, 0x01, 0x00, 0x0b, 0x1a) // and, br_table [1] 0, end, drop
 			case 6, 7: // acc += f_j(), j > f
 				if f+1 >= nfn || calls == 2 {
 					continue
@@ -154,11 +172,16 @@ func run(t *testing.T, rt wazero.Runtime, wasm []byte) ([]uint64, error) {
 		if fn == nil {
 			return out, nil
 		}
-		res, err := fn.Call(ctx)
-		if err != nil {
-			return nil, err
+		for range 2 { // twice: an instance must come back to a zero stack estimate
+			res, err := fn.Call(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if g := mod.ExportedGlobal(StackExportName); g != nil && g.Get() != 0 {
+				t.Fatalf("f%d left the stack estimate at %d", f, g.Get())
+			}
+			out = append(out, res...)
 		}
-		out = append(out, res...)
 	}
 }
 

@@ -143,5 +143,8 @@ func TestInstrumentRenumbersFunctions(t *testing.T) {
 		res, err := mod.ExportedFunction("run").Call(ctx)
 		require.NoError(t, err, name)
 		assert.Equal(t, uint64(7+8+9+9+10+1000+100), res[0], name)
+		if g := mod.ExportedGlobal(StackExportName); g != nil {
+			assert.Zero(t, g.Get(), "the start function and run left no stack estimate behind")
+		}
 	}
 }
