@@ -8,6 +8,7 @@
 //	bench soak     [flags]  steady load at half the max rate: errors, RSS and goroutines over time
 //	bench profile  [flags]  where the host's CPU goes under load (pprof summary)
 //	bench lean     [flags]  one plugin's size, cold compile and host RSS (vs --baseline)
+//	bench attack   [flags]  hostile plugins (issue 11): time to fail, health latency, RSS, exit on SIGTERM
 //	bench all --short       the short versions of all of them (make bench)
 package main
 
@@ -35,7 +36,7 @@ type options struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: bench latency|reload|scale|soak|profile|lean|all [flags]")
+		fmt.Fprintln(os.Stderr, "usage: bench latency|reload|scale|soak|profile|lean|attack|all [flags]")
 		os.Exit(2)
 	}
 	scenario := os.Args[1]
@@ -78,9 +79,10 @@ func main() {
 		"soak":    func() error { return soak(ctx, o, *soakFor, *interval) },
 		"profile": func() error { return profile(ctx, o) },
 		"lean":    func() error { return lean(ctx, o, *baseline, *reps) },
+		"attack":  func() error { return attack(ctx, o) },
 	}
 	if scenario == "all" {
-		for _, name := range []string{"lean", "latency", "reload", "scale", "soak", "profile"} {
+		for _, name := range []string{"lean", "latency", "reload", "scale", "soak", "profile", "attack"} {
 			if name == "scale" && o.short {
 				*counts = "1,10"
 			}

@@ -4,6 +4,7 @@
 //	connector-host serve [--config FILE] [--listen ADDR] [--plugins DIR] [--base-url NAME=URL ...] [--SETTING VALUE ...]
 //	connector-host config check FILE
 //	connector-host hash-key < key
+//	connector-host sign --key KEY.pem NAME.wasm ... | --generate-key KEY.pem
 //	connector-host version
 //
 // Every setting of the configuration file can also be given as a
@@ -54,6 +55,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []str
 		return checkConfig(args[2], stdout, stderr, environ)
 	case "hash-key":
 		return hashKey(stdin, stdout, stderr)
+	case "sign":
+		return sign(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "connector-host", version)
 		return 0
@@ -75,6 +78,8 @@ func usage(w io.Writer) {
   connector-host conformance PATH.wasm [--fixtures DIR] [--json FILE]
   connector-host config check FILE
   connector-host hash-key < KEY     (prints the SHA-256 to put in api_keys)
+  connector-host sign --key KEY.pem NAME.wasm ...   (writes NAME.wasm.sig)
+  connector-host sign --generate-key KEY.pem        (prints the key for plugin_limits.trusted_keys)
   connector-host version
 
 'connector-host serve --help' lists every setting's flag. Each is also a
@@ -193,6 +198,7 @@ func serve(args []string, stderr io.Writer, environ []string) int {
 	opts := app.Options{Logger: log, Version: version}
 	if cfg.RequireConformance {
 		opts.Gate = conformance.Gate(conformance.Options{FixturesRoot: cfg.ConformanceFixtures, Logger: log})
+		opts.GateKey = gateKey(cfg.ConformanceFixtures)
 	}
 	h, err := app.New(ctx, cfg, opts)
 	if err != nil {

@@ -61,24 +61,30 @@ type Host struct {
 	metricsLn net.Listener
 	metricsSv *http.Server
 	draining  atomic.Bool
+	// started: every plugin file present at start has finished its first load.
+	started atomic.Bool
 	// cancelCalls cancels every call's context: past the drain deadline,
 	// calls still in flight are abandoned rather than waited for.
 	cancelCalls context.CancelFunc
-	// gated: every version serving passed the conformance gate.
-	gated bool
 }
 
 // ready reports whether the host should receive traffic: not draining, and
-// every plugin file's first load has ended (ready or failed).
+// every plugin file's first load at start-up has ended (ready or failed).
 func (h *Host) ready() bool {
 	if h.draining.Load() {
 		return false
+	}
+	if h.started.Load() {
+		// A plugin file added later loads beside the serving ones (bounded
+		// by the load deadline) without taking the host out of rotation.
+		return true
 	}
 	for _, info := range h.registry.List() {
 		if info.State == registry.StateLoading {
 			return false
 		}
 	}
+	h.started.Store(true)
 	return true
 }
 
@@ -87,6 +93,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Gate, when set, must pass before a plugin version serves.
 	Gate registry.Gate
+	// GateKey names the gate's settings; a pass is remembered per module
+	// hash and GateKey (see registry.Options).
+	GateKey string
 	// OnPluginEvent observes plugin loads (tests wait on it).
 	OnPluginEvent func(registry.Event)
 	// TracerProvider, when set, replaces the one built from cfg.Tracing (an
@@ -133,7 +142,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 	m := metrics.New()
 	engine, err := runtime.NewEngine(runtime.Options{
 		CacheDir: codeDir, Logger: log, Observer: m,
-		Limits: runtime.Limits{MemoryBytes: uint64(cfg.Plugins.MemoryMiB) << 20, CallTimeout: cfg.Plugins.CallTimeout, PoolSize: cfg.Plugins.PoolSize},
+		Limits: runtime.Limits{MemoryBytes: uint64(cfg.Plugins.MemoryMiB) << 20, CallTimeout: cfg.Plugins.CallTimeout, PoolSize: cfg.Plugins.PoolSize, LoadTimeout: cfg.Plugins.LoadTimeout},
 	})
 	if err != nil {
 		return nil, err
@@ -141,7 +150,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 	cleanups = append(cleanups, func() { _ = engine.Close(context.WithoutCancel(ctx)) })
 	reg, err := registry.New(ctx, registry.Options{
 		Dir: cfg.PluginsDir, Engine: engine, CacheDir: cacheDir, Logger: log, Eager: cfg.EagerPlugins, IdleTimeout: cfg.Plugins.IdleTimeout,
-		Gate: opts.Gate, OnEvent: func(ev registry.Event) {
+		Gate: opts.Gate, GateKey: opts.GateKey, TrustedKeys: cfg.Plugins.PublicKeys(), OnEvent: func(ev registry.Event) {
 			m.PluginEvent(ev)
 			if opts.OnPluginEvent != nil {
 				opts.OnPluginEvent(ev)
@@ -201,7 +210,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 	}
 	keys := auth.New(cfg.APIKeyHashes())
 	known := func(name string) bool { _, ok := reg.Get(name); return ok }
-	h = &Host{gated: opts.Gate != nil, cfg: cfg, log: log, engine: engine, registry: reg, egress: eg, breakers: breakers, metrics: m, tracing: tp}
+	h = &Host{cfg: cfg, log: log, engine: engine, registry: reg, egress: eg, breakers: breakers, metrics: m, tracing: tp}
 	h.handler = server.New(server.Options{
 		Executor: x, Registry: reg, BaseURLs: baseURLs, Logger: log,
 		Interceptors:       []connect.Interceptor{otel, m.Interceptor(known), keys.Interceptor()},
@@ -334,7 +343,8 @@ func (h *Host) connectorStatus(name string) server.ConnectorStatus {
 	case breaker.HalfOpen:
 		st = v1.BreakerState_BREAKER_STATE_HALF_OPEN
 	}
-	return server.ConnectorStatus{BreakerState: int32(st), ConformancePassed: h.gated}
+	info, _ := h.registry.Get(name)
+	return server.ConnectorStatus{BreakerState: int32(st), ConformancePassed: info.ConformancePassed}
 }
 
 // Addr is the address the API listens on.
@@ -366,6 +376,12 @@ func (h *Host) Serve(ctx context.Context, drain time.Duration) error {
 	if h.metricsSv != nil {
 		go func() { errc <- h.metricsSv.Serve(h.metricsLn) }()
 	}
+	go func() {
+		// The plugin files present now are the start-up set /readyz waits for.
+		if h.registry.WaitLoaded(ctx) == nil {
+			h.started.Store(true)
+		}
+	}()
 	h.log.Info("connector host serving", "addr", h.Addr(), "tls", h.tls, "metrics_addr", h.MetricsAddr(), "plugins_dir", h.cfg.PluginsDir)
 	var serveErr error
 	select {

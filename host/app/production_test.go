@@ -110,6 +110,7 @@ type fakeProcessor struct {
 	headers  []http.Header
 	auth     []string
 	bodies   []string
+	paths    []string
 	arrived  chan string   // receives the body of each held request
 	release  chan struct{} // closed to let held requests answer
 	hold     func(body string) bool
@@ -124,6 +125,7 @@ func newFakeProcessor(t *testing.T) *fakeProcessor {
 		p.auth = append(p.auth, r.Header.Get("Authorization"))
 		p.headers = append(p.headers, r.Header.Clone())
 		p.bodies = append(p.bodies, string(b))
+		p.paths = append(p.paths, r.URL.Path)
 		status, hold := p.status, p.hold
 		p.mu.Unlock()
 		if hold != nil && hold(string(b)) {
@@ -612,8 +614,9 @@ func TestSecretsNeverReachLogsOrErrors(t *testing.T) {
 			errs = append(errs, err)
 		}
 	}
-	authorize("leaky", "order_ok", leakyAuth(testAPIKey)) // succeeds
-	authorize("leaky", "echo", leakyAuth(testAPIKey))     // the plugin returns the processor's echo: refused
+	authorize("leaky", "order_ok", leakyAuth(testAPIKey))  // succeeds
+	authorize("leaky", "leak-path", leakyAuth(testAPIKey)) // card number, CVC and key in the URL path; succeeds
+	authorize("leaky", "echo", leakyAuth(testAPIKey))      // the plugin returns the processor's echo: refused
 	proc.setStatus(402)
 	authorize("leaky", "order_declined", leakyAuth(testAPIKey)) // the plugin quotes the echo and the key
 	proc.setStatus(503)
@@ -645,6 +648,9 @@ func TestSecretsNeverReachLogsOrErrors(t *testing.T) {
 	assert.Contains(t, proc.sawAuth(), "Bearer "+testAPIKey)
 	assert.Contains(t, proc.sawBodies()[0], testPAN)
 	assert.Contains(t, proc.sawBodies()[0], `"cvc":"`+testCVC+`"`)
+	proc.mu.Lock()
+	assert.Contains(t, proc.paths, "/v1/leak/"+testPAN+"/"+testCVC+"/"+testAPIKey, "the plugin put them in the path")
+	proc.mu.Unlock()
 
 	require.Len(t, errs, 9)
 	cvc := regexp.MustCompile(`(^|[^0-9])` + testCVC + `([^0-9]|$)`)

@@ -8,6 +8,8 @@ package config
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -94,6 +96,22 @@ type PluginLimits struct {
 	CallTimeout time.Duration `yaml:"call_timeout" help:"deadline of one plugin transform"`
 	PoolSize    int           `yaml:"pool_size" help:"most instances of one plugin alive at once (0: GOMAXPROCS)"`
 	IdleTimeout time.Duration `yaml:"idle_timeout" help:"release a plugin's compiled code and instances after this long unused (0: never)"`
+	LoadTimeout time.Duration `yaml:"load_timeout" help:"deadline of each guest call while a plugin loads or warms (_initialize, connector_abi_version, connector_manifest)"`
+	// TrustedKeys, when not empty, makes the host load only plugin files
+	// signed by one of these ed25519 public keys (standard base64 of the 32
+	// key bytes), with the signature in NAME.wasm.sig (`connector-host sign`).
+	TrustedKeys []string `yaml:"trusted_keys"`
+}
+
+// PublicKeys decodes TrustedKeys (Validate has checked them).
+func (p PluginLimits) PublicKeys() []ed25519.PublicKey {
+	var out []ed25519.PublicKey
+	for _, k := range p.TrustedKeys {
+		if b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(k)); err == nil && len(b) == ed25519.PublicKeySize {
+			out = append(out, ed25519.PublicKey(b))
+		}
+	}
+	return out
 }
 
 // EgressPolicy is how a connector's calls to its processor are made. In a
@@ -165,7 +183,7 @@ func Default() *Config {
 	return &Config{
 		Listen: "127.0.0.1:8080", PluginsDir: "plugins.d", LogLevel: "info", DrainTimeout: 30 * time.Second,
 		Limits:  Limits{MaxRequestBytes: 4 << 20, MaxConcurrentCalls: 1024},
-		Plugins: PluginLimits{MemoryMiB: 32, CallTimeout: 2 * time.Second},
+		Plugins: PluginLimits{MemoryMiB: 32, CallTimeout: 2 * time.Second, LoadTimeout: 10 * time.Second},
 		Egress: Egress{
 			EgressPolicy: EgressPolicy{
 				ConnectTimeout: 5 * time.Second, TLSTimeout: 5 * time.Second, TotalTimeout: 30 * time.Second,
@@ -347,6 +365,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Plugins.CallTimeout < time.Millisecond || c.Plugins.CallTimeout > time.Minute {
 		add("plugin_limits.call_timeout: %v must be between 1ms and 1m", c.Plugins.CallTimeout)
+	}
+	if c.Plugins.LoadTimeout < 10*time.Millisecond || c.Plugins.LoadTimeout > 10*time.Minute {
+		add("plugin_limits.load_timeout: %v must be between 10ms and 10m", c.Plugins.LoadTimeout)
+	}
+	for i, k := range c.Plugins.TrustedKeys {
+		if b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(k)); err != nil || len(b) != ed25519.PublicKeySize {
+			add("plugin_limits.trusted_keys[%d]: not the base64 of a 32-byte ed25519 public key (print one with `connector-host sign --generate-key FILE`)", i)
+		}
 	}
 	if c.Plugins.IdleTimeout < 0 {
 		add("plugin_limits.idle_timeout: %v must not be negative", c.Plugins.IdleTimeout)

@@ -32,6 +32,7 @@ import (
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/breaker"
+	"github.com/connectorhost/connector-host/host/logging"
 	"github.com/connectorhost/connector-host/host/manifest"
 )
 
@@ -304,6 +305,11 @@ func (c *Client) Do(ctx context.Context, r Request) (*pluginv1.HttpResponse, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, st.Retry.Budget)
 	defer cancel()
+	if r.BaseURL != "" {
+		// Check let it through only to the operator's base URL, which may
+		// be a private or loopback address.
+		ctx = toOperator(ctx)
+	}
 	var res *pluginv1.HttpResponse
 	var aerr *Error
 	for attempt := 1; ; attempt++ {
@@ -361,7 +367,7 @@ func (c *Client) attempt(ctx context.Context, rt http.RoundTripper, r Request, u
 			attribute.String("connector", r.Connector),
 			attribute.String("http.request.method", r.HTTP.GetMethod()),
 			attribute.String("server.address", u.Hostname()),
-			attribute.String("url.path", u.Path),
+			attribute.String("url.path", logging.PathTemplate(u.Path)), // templated: a plugin may put data in the path
 			attribute.Int("http.request.resend_count", attempt-1),
 			attribute.Bool("idempotent", r.HTTP.GetIdempotent()),
 		))
@@ -377,7 +383,7 @@ func (c *Client) attempt(ctx context.Context, rt http.RoundTripper, r Request, u
 		span.SetStatus(codes.Error, outcome)
 		span.SetAttributes(attribute.String("error.type", outcome))
 		c.log.LogAttrs(ctx, slog.LevelDebug, "processor call failed", slog.String("connector", r.Connector),
-			slog.String("method", r.HTTP.GetMethod()), slog.String("host", u.Host), slog.String("path", u.Path),
+			slog.String("method", r.HTTP.GetMethod()), slog.String("host", u.Host), slog.String("path", logging.PathTemplate(u.Path)),
 			slog.Int("attempt", attempt), slog.String("outcome", outcome), slog.Duration("duration", d))
 		return nil, e
 	}
@@ -388,7 +394,7 @@ func (c *Client) attempt(ctx context.Context, rt http.RoundTripper, r Request, u
 		span.SetStatus(codes.Error, outcome)
 	}
 	c.log.LogAttrs(ctx, slog.LevelDebug, "processor call", slog.String("connector", r.Connector),
-		slog.String("method", r.HTTP.GetMethod()), slog.String("host", u.Host), slog.String("path", u.Path),
+		slog.String("method", r.HTTP.GetMethod()), slog.String("host", u.Host), slog.String("path", logging.PathTemplate(u.Path)),
 		slog.Int("attempt", attempt), slog.Int("status", int(res.GetStatus())), slog.Int("bytes", len(res.GetBody())),
 		slog.Bool("truncated", res.GetTruncated()), slog.Duration("duration", d))
 	return res, nil
@@ -439,7 +445,10 @@ func (c *Client) classify(parent context.Context, r Request, st Settings, err er
 	}
 	var ne net.Error
 	timeout := errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+	var blocked *BlockedAddressError
 	switch {
+	case errors.As(err, &blocked):
+		return &Error{Kind: KindBlocked, Connector: r.Connector, Msg: "refused to connect: " + blocked.Error() + " (only the operator's base URL may be loopback, private or link-local)", Err: err}
 	case errors.Is(parent.Err(), context.Canceled):
 		return &Error{Kind: KindCanceled, Connector: r.Connector, Msg: "the call was canceled", Err: err}
 	case !connected && timeout:

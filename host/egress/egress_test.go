@@ -575,3 +575,30 @@ func TestBreakerOpeningMidCallReportsTheProcessorsAnswer(t *testing.T) {
 	_, err = c.Do(context.Background(), request(p.srv.URL, true))
 	assert.Equal(t, egress.KindCircuitOpen, kindOf(t, err))
 }
+
+// A declared host that resolves to loopback (DNS rebinding, or a name like
+// localhost) is refused after resolution, before any byte is sent; the
+// operator's base URL may be loopback.
+func TestDialGuardRefusesNonPublicAddresses(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "reached") }))
+	t.Cleanup(srv.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	c := newClient(t, egress.Options{RootCAs: pool, Defaults: egress.Settings{Retry: egress.RetryPolicy{MaxAttempts: 3}}})
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	target := "https://localhost:" + port + "/pay"
+
+	_, err := c.Do(context.Background(), egress.Request{Connector: "acme", AllowedHosts: []string{"localhost"},
+		HTTP: &pluginv1.HttpRequest{Method: "GET", Url: target, Idempotent: true}})
+	require.Error(t, err)
+	assert.Equal(t, egress.KindBlocked, kindOf(t, err))
+	assert.Contains(t, err.Error(), "a non-public address")
+	var blocked *egress.BlockedAddressError
+	require.ErrorAs(t, err, &blocked)
+	assert.True(t, blocked.Addr.IsLoopback())
+
+	res, err := c.Do(context.Background(), egress.Request{Connector: "acme", BaseURL: srv.URL,
+		HTTP: &pluginv1.HttpRequest{Method: "GET", Url: srv.URL + "/pay"}})
+	require.NoError(t, err, "the operator's base URL may be loopback")
+	assert.Equal(t, "reached", string(res.GetBody()))
+}

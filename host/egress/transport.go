@@ -109,7 +109,8 @@ func (t *transports) evictLocked() {
 }
 
 func (t *transports) build(st Settings, cert *tls.Certificate) *http.Transport {
-	dialer := &net.Dialer{Timeout: st.Timeouts.Connect, KeepAlive: 30 * time.Second}
+	// With a proxy the dial goes to the operator's proxy, which resolves.
+	dialer := &net.Dialer{Timeout: st.Timeouts.Connect, KeepAlive: 30 * time.Second, ControlContext: guardControl(t.opts.Proxy != nil)}
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: t.opts.RootCAs}
 	if cert != nil {
 		tlsCfg.Certificates = []tls.Certificate{*cert}

@@ -7,6 +7,8 @@ package logging
 import (
 	"context"
 	"log/slog"
+	"regexp"
+	"strings"
 )
 
 type ctxKey struct{}
@@ -72,3 +74,28 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 func (h *Handler) WithGroup(name string) slog.Handler {
 	return &Handler{next: h.next.WithGroup(name)}
 }
+
+// PathTemplate returns a URL path fit for logs and traces: every segment
+// that could carry data (digits, upper case, a secret's prefix, over 32
+// characters, anything but lower-case letters, '-' and '_') becomes "{}",
+// so "/v1/payment_intents/pi_3Mt/capture" logs as
+// "/v1/payment_intents/{}/capture" and a card number, CVC or API key a
+// plugin put in a path never reaches a log. Version segments (v1..v99)
+// are kept. The query is dropped.
+func PathTemplate(path string) string {
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if s != "" && !pathWord.MatchString(s) || secretPrefix.MatchString(s) {
+			segs[i] = "{}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+var (
+	pathWord     = regexp.MustCompile(`^(v[0-9]{1,2}|[a-z][a-z_-]{0,31})$`)
+	secretPrefix = regexp.MustCompile(`^(sk|pk|rk|whsec|key|tok|secret|token|pan|card|cvc|cvv)_`)
+)

@@ -37,3 +37,19 @@ func TestContextAttributesReachEveryLine(t *testing.T) {
 	assert.NotContains(t, lines[2], "request_id")
 	assert.Equal(t, 1, bytes.Count(raw[1], []byte(`"request_id"`)))
 }
+
+func TestPathTemplateKeepsNoData(t *testing.T) {
+	for in, want := range map[string]string{
+		"/v1/payment_intents/pi_3Mt/capture":                 "/v1/payment_intents/{}/capture",
+		"/v1/leak/4242424242424242/987/sk_test_SECRET_abcde": "/v1/leak/{}/{}/{}",
+		"/pay":                      "/pay",
+		"/v1/leak/secret_lowercase": "/v1/leak/{}",
+		"/a/sk_live_lowercase":      "/a/{}",
+		"/refunds?api_key=x":        "/refunds",
+		"/Users/ABC":                "/{}/{}",
+		"":                          "",
+		"/":                         "/",
+	} {
+		assert.Equal(t, want, logging.PathTemplate(in), in)
+	}
+}

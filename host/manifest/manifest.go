@@ -8,6 +8,7 @@ package manifest
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -92,6 +93,8 @@ func Validate(m *v1.Manifest, fileName string) error {
 	for _, h := range m.GetEgressHosts() {
 		if h == "" || h == "*" || strings.Contains(h, "/") || strings.Count(h, "*") > 1 || (strings.Contains(h, "*") && !strings.HasPrefix(h, "*.")) {
 			add("manifest.egress_hosts: %q must be a host name or *.suffix", h)
+		} else if why := notDNSName(strings.TrimPrefix(h, "*.")); why != "" {
+			add("manifest.egress_hosts: %q %s; only DNS names of the processor's API may be declared", h, why)
 		}
 	}
 	for field, raw := range map[string]string{"sandbox_base_url": m.GetSandboxBaseUrl(), "live_base_url": m.GetLiveBaseUrl()} {
@@ -106,6 +109,26 @@ func Validate(m *v1.Manifest, fileName string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// notDNSName says why host cannot be a processor's DNS name: an IP literal
+// (or a suffix of one, as in *.0.0.1), a name with a numeric top-level label
+// (which resolvers may read as an address), or localhost. It returns "" for
+// a DNS name.
+func notDNSName(host string) string {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	labels := strings.Split(h, ".")
+	tld := labels[len(labels)-1]
+	switch {
+	case strings.ContainsAny(h, ":[]"), net.ParseIP(h) != nil:
+		return "is an IP address"
+	case tld != "" && strings.Trim(tld, "0123456789") == "",
+		strings.HasPrefix(tld, "0x"):
+		return "ends in a numeric label, like an IP address"
+	case h == "localhost" || strings.HasSuffix(h, ".localhost"):
+		return "is a loopback name"
+	}
+	return ""
 }
 
 // checkBaseURL checks an https base URL whose host is inside the egress hosts.

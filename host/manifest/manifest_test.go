@@ -81,3 +81,32 @@ func TestFillPlaceholders(t *testing.T) {
 	_, err = FillPlaceholders("https://{prefix}.x.test", nil)
 	assert.Error(t, err)
 }
+
+func TestEgressHostsMustBeDNSNames(t *testing.T) {
+	for h, want := range map[string]string{
+		"127.0.0.1":          "is an IP address",
+		"*.0.0.1":            "ends in a numeric label",
+		"169.254.169.254":    "is an IP address",
+		"[::1]":              "is an IP address",
+		"::1":                "is an IP address",
+		"2130706433":         "ends in a numeric label",
+		"0x7f000001":         "ends in a numeric label",
+		"localhost":          "is a loopback name",
+		"api.localhost":      "is a loopback name",
+		"*.metadata.0x1":     "ends in a numeric label",
+		"10.0.0.1.":          "is an IP address",
+		"*.internal.10.0.0":  "ends in a numeric label",
+		"processor.internal": "",
+	} {
+		m := valid()
+		m.EgressHosts = append(m.EgressHosts, h)
+		err := Validate(m, "acme")
+		if want == "" {
+			assert.NoError(t, err, h)
+			continue
+		}
+		require.Error(t, err, h)
+		assert.Contains(t, err.Error(), want, h)
+		assert.Contains(t, err.Error(), "manifest.egress_hosts", h)
+	}
+}

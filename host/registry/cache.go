@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 
@@ -51,5 +53,30 @@ func (r *Registry) storeManifest(sha string, m *v1.Manifest) {
 	}
 	if err := os.Rename(tmp.Name(), r.cachePath(sha)); err != nil {
 		_ = os.Remove(tmp.Name())
+	}
+}
+
+// The gate cache records, per module hash and gate settings (GateKey), that
+// the module passed the gate: an empty marker file.
+
+func (r *Registry) gatePath(sha string) string {
+	k := sha256.Sum256([]byte(r.opts.GateKey))
+	return filepath.Join(r.opts.CacheDir, "manifests", sha+".gate-"+hex.EncodeToString(k[:8]))
+}
+
+func (r *Registry) cachedGatePass(sha string) bool {
+	if r.opts.CacheDir == "" {
+		return false
+	}
+	_, err := os.Stat(r.gatePath(sha))
+	return err == nil
+}
+
+func (r *Registry) storeGatePass(sha string) {
+	if r.opts.CacheDir == "" {
+		return
+	}
+	if err := os.WriteFile(r.gatePath(sha), nil, 0o644); err != nil {
+		r.log.Warn("gate cache write failed", "error", err)
 	}
 }

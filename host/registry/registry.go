@@ -13,6 +13,7 @@ package registry
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -62,8 +64,17 @@ type Options struct {
 	// plugin to list it. Empty disables the cache.
 	CacheDir string
 	Logger   *slog.Logger
-	// Gate, when set, must pass before a version serves.
+	// Gate, when set, must pass before a version serves: every version, on
+	// every path (start-up, reload, lazy activation), once per module hash
+	// and GateKey.
 	Gate Gate
+	// GateKey names the gate's settings (e.g. a hash of the conformance
+	// fixtures); a pass is remembered for a module hash and this key, so
+	// changed settings gate every plugin again.
+	GateKey string
+	// TrustedKeys, when not empty, requires every plugin file to carry a
+	// signature file (NAME.wasm.sig) made by one of these keys.
+	TrustedKeys []ed25519.PublicKey
 	// Eager activates every plugin at load instead of on first use.
 	Eager bool
 	// Debounce is how long the watcher waits for writes to a file to settle (default 200ms).
@@ -96,6 +107,9 @@ type Info struct {
 	SHA256    string
 	LoadedAt  time.Time
 	Active    bool
+	// ConformancePassed reports that this version (by SHA256) passed the
+	// gate; false when no gate is configured.
+	ConformancePassed bool
 }
 
 // Registry is the set of connectors. It is safe for concurrent use.
@@ -109,9 +123,19 @@ type Registry struct {
 	timersMu sync.Mutex
 	timers   map[string]*time.Timer
 
+	// loadSem bounds concurrent loads; each guest call at load is bounded by
+	// the engine's load deadline, so a stuck plugin holds a slot only that
+	// long, and there are always at least two.
 	loadSem chan struct{}
 	wg      sync.WaitGroup
 	closed  chan struct{}
+	// ctx ends at Close, interrupting loads in progress.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// gatePassed remembers module hashes that passed the gate (with GateKey).
+	gateMu     sync.Mutex
+	gatePassed map[string]bool
 }
 
 // entry is one connector name and its serving version.
@@ -128,6 +152,8 @@ type entry struct {
 	ready     chan struct{} // closed when the first load attempt ends
 	readyOnce sync.Once
 	activate  sync.Mutex   // serialises activation
+	loading   sync.Mutex   // serialises loads of this name
+	gated     bool         // the serving version (sha) passed the gate
 	lastUsed  atomic.Int64 // Unix nanoseconds of the last Acquire
 }
 
@@ -157,8 +183,10 @@ func New(ctx context.Context, opts Options) (*Registry, error) {
 	}
 	r := &Registry{
 		opts: opts, log: opts.Logger, entries: map[string]*entry{}, timers: map[string]*time.Timer{},
-		loadSem: make(chan struct{}, 1), closed: make(chan struct{}),
+		loadSem: make(chan struct{}, max(2, goruntime.GOMAXPROCS(0))), closed: make(chan struct{}),
+		gatePassed: map[string]bool{},
 	}
+	r.ctx, r.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	files, err := filepath.Glob(filepath.Join(opts.Dir, "*.wasm"))
 	if err != nil {
 		return nil, err
@@ -174,7 +202,7 @@ func New(ctx context.Context, opts Options) (*Registry, error) {
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
-			r.load(context.WithoutCancel(ctx), e)
+			r.load(r.ctx, e)
 		}()
 	}
 	if opts.IdleTimeout > 0 {
@@ -247,9 +275,14 @@ func (r *Registry) entry(name string) *entry {
 func (r *Registry) path(name string) string { return filepath.Join(r.opts.Dir, name+".wasm") }
 
 // load (re)loads name's file: learns its manifest and, when the entry is
-// active or eager, swaps in the new version. It is the single path for
-// start-up, hot reload and removal.
+// active or eager, compiles, gates and warms the new version before it
+// replaces the serving one (no call waits for it). It is the single path for
+// start-up, hot reload and removal. Loads of one name are serialised; loads
+// of different names run side by side, so a stuck plugin (bounded by the
+// load deadline) does not hold up the others.
 func (r *Registry) load(ctx context.Context, e *entry) {
+	e.loading.Lock()
+	defer e.loading.Unlock()
 	select {
 	case r.loadSem <- struct{}{}:
 		defer func() { <-r.loadSem }()
@@ -267,6 +300,10 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 	}
 	sum := sha256.Sum256(wasm)
 	sha := hex.EncodeToString(sum[:])
+	if err := r.verify(e.name, wasm); err != nil {
+		r.fail(e, sha, err)
+		return
+	}
 	e.mu.Lock()
 	unchanged := sha == e.sha && e.state == StateReady
 	active := e.plugin != nil
@@ -285,17 +322,16 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 	if unchanged {
 		return
 	}
-	if !active && !r.opts.Eager {
+	if !active && !r.opts.Eager && (r.opts.Gate == nil || r.passedGate(sha)) {
 		if m := r.cachedManifest(sha); m != nil {
 			r.ready(ctx, e, m, sha, nil)
 			return
 		}
 	}
 	p, err := r.opts.Engine.Load(ctx, e.name, wasm)
-	if err == nil && r.opts.Gate != nil {
-		if gerr := r.opts.Gate(ctx, p, wasm); gerr != nil {
+	if err == nil {
+		if err = r.gate(ctx, p, wasm); err != nil {
 			p.Close()
-			err = fmt.Errorf("plugin %q failed the conformance gate: %w", e.name, gerr)
 		}
 	}
 	if err != nil {
@@ -308,8 +344,57 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 		// Dormant: keep only the manifest; the compiled code is cached on disk.
 		p.Close()
 		p = nil
+	} else {
+		// Warm the new version before it takes traffic: the old one serves
+		// until then.
+		p.WarmContext(ctx, p.PoolSize())
 	}
 	r.ready(ctx, e, m, sha, p)
+}
+
+// verify checks name's signature when trusted keys are configured.
+func (r *Registry) verify(name string, wasm []byte) error {
+	if len(r.opts.TrustedKeys) == 0 {
+		return nil
+	}
+	if err := verifySignature(r.path(name), wasm, r.opts.TrustedKeys); err != nil {
+		return fmt.Errorf("plugin %q refused: %w", name, err)
+	}
+	return nil
+}
+
+// gate runs the gate on p unless its module hash already passed it with
+// the current settings.
+func (r *Registry) gate(ctx context.Context, p *runtime.Plugin, wasm []byte) error {
+	if r.opts.Gate == nil || r.passedGate(p.SHA256()) {
+		return nil
+	}
+	if err := r.opts.Gate(ctx, p, wasm); err != nil {
+		return fmt.Errorf("plugin %q failed the conformance gate: %w", p.Name(), err)
+	}
+	r.gateMu.Lock()
+	r.gatePassed[p.SHA256()] = true
+	r.gateMu.Unlock()
+	r.storeGatePass(p.SHA256())
+	return nil
+}
+
+// passedGate reports whether the module hash sha passed the gate with the
+// current settings (in this process or, through the cache, an earlier one).
+func (r *Registry) passedGate(sha string) bool {
+	r.gateMu.Lock()
+	ok := r.gatePassed[sha]
+	r.gateMu.Unlock()
+	if ok {
+		return true
+	}
+	if r.cachedGatePass(sha) {
+		r.gateMu.Lock()
+		r.gatePassed[sha] = true
+		r.gateMu.Unlock()
+		return true
+	}
+	return false
 }
 
 // ready records a successful load; when p is not nil it becomes the serving
@@ -329,10 +414,8 @@ func (r *Registry) ready(ctx context.Context, e *entry, m *v1.Manifest, sha stri
 		return
 	}
 	e.plugin = p
-	if p != nil {
-		go p.Warm(p.PoolSize())
-	}
 	e.manifest, e.sha, e.state, e.loadErr, e.loadedAt = m, sha, StateReady, "", time.Now()
+	e.gated = r.opts.Gate != nil && r.passedGate(sha)
 	e.mu.Unlock()
 	if old != nil {
 		old.Retire()
@@ -439,8 +522,17 @@ func (r *Registry) activate(ctx context.Context, e *entry) (*runtime.Plugin, err
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q: %v", ErrNotReady, e.name, err)
 	}
+	if err := r.verify(e.name, wasm); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
+	}
 	p, err = r.opts.Engine.Load(ctx, e.name, wasm)
 	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
+	}
+	// Lazy activation gates too: the manifest may have come from the cache
+	// of a run without the gate, or the file may have changed since.
+	if err := r.gate(ctx, p, wasm); err != nil {
+		p.Close()
 		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
 	}
 	e.mu.Lock()
@@ -456,6 +548,7 @@ func (r *Registry) activate(ctx context.Context, e *entry) (*runtime.Plugin, err
 		// The file changed since its manifest was read; the watcher will report it.
 		e.manifest, e.sha = p.Manifest(), p.SHA256()
 	}
+	e.gated = r.opts.Gate != nil && r.passedGate(p.SHA256())
 	e.mu.Unlock()
 	r.log.Info("plugin activated", "connector", e.name)
 	return p, nil
@@ -491,7 +584,7 @@ func (r *Registry) Get(name string) (Info, bool) {
 func (e *entry) info() Info {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return Info{Name: e.name, Manifest: e.manifest, State: e.state, LoadError: e.loadErr, SHA256: e.sha, LoadedAt: e.loadedAt, Active: e.plugin != nil}
+	return Info{Name: e.name, Manifest: e.manifest, State: e.state, LoadError: e.loadErr, SHA256: e.sha, LoadedAt: e.loadedAt, Active: e.plugin != nil, ConformancePassed: e.gated}
 }
 
 // WaitLoaded blocks until every connector known now has finished its first
@@ -529,6 +622,7 @@ func (r *Registry) Close() {
 	default:
 	}
 	close(r.closed)
+	r.cancel() // interrupts guest calls of loads in progress
 	r.timersMu.Lock()
 	for _, t := range r.timers {
 		t.Stop()

@@ -37,10 +37,11 @@ func (r *Registry) Watch(ctx context.Context) error {
 				if !ok {
 					return
 				}
-				if filepath.Ext(ev.Name) != ".wasm" {
+				base := strings.TrimSuffix(filepath.Base(ev.Name), SignatureSuffix)
+				if filepath.Ext(base) != ".wasm" {
 					continue
 				}
-				r.schedule(ctx, strings.TrimSuffix(filepath.Base(ev.Name), ".wasm"))
+				r.schedule(ctx, strings.TrimSuffix(base, ".wasm"))
 			case err, ok := <-w.Errors:
 				if !ok {
 					return
@@ -71,6 +72,6 @@ func (r *Registry) schedule(ctx context.Context, name string) {
 		}
 		r.wg.Add(1)
 		defer r.wg.Done()
-		r.Reload(context.WithoutCancel(ctx), name)
+		r.Reload(r.ctx, name)
 	})
 }

@@ -37,7 +37,18 @@ type Limits struct {
 	MaxCallsPerInstance int
 	// RecycleMemoryBytes recycles an instance whose memory has grown past this (default 3/4 of MemoryBytes).
 	RecycleMemoryBytes uint64
+	// LoadTimeout bounds every guest call made while loading and warming a
+	// plugin (_initialize, connector_abi_version, connector_manifest) and
+	// each instance start (default 10 s).
+	LoadTimeout time.Duration
 }
+
+// TableEntryBytes is what one table entry costs the host; tables count
+// against Limits.MemoryBytes at this rate.
+const TableEntryBytes = 8
+
+// GlobalBytes is what one global costs the host at most (a v128).
+const GlobalBytes = 16
 
 func (l Limits) withDefaults() Limits {
 	if l.MemoryBytes == 0 {
@@ -57,6 +68,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxCallsPerInstance == 0 {
 		l.MaxCallsPerInstance = 50000
+	}
+	if l.LoadTimeout == 0 {
+		l.LoadTimeout = 10 * time.Second
 	}
 	if l.RecycleMemoryBytes == 0 {
 		l.RecycleMemoryBytes = l.MemoryBytes / 4 * 3
@@ -136,6 +150,10 @@ func (e *Engine) Close(ctx context.Context) error { return e.cache.Close(ctx) }
 func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Plugin, error) {
 	sum := sha256.Sum256(wasm)
 	p, err := e.load(ctx, name, wasm)
+	var f *Fault
+	if errors.As(err, &f) && f.Plugin == name {
+		return nil, err // it names the plugin already
+	}
 	if err != nil {
 		return nil, fmt.Errorf("plugin %q: %w", name, err)
 	}
@@ -145,10 +163,17 @@ func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 
 func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, error) {
 	lim := e.opts.Limits
-	pages := uint32(lim.MemoryBytes / 65536)
-	// Deadlines: instrument loop headers with a cheap interrupt check; only a
-	// module the rewriter cannot handle falls back to wazero's
-	// close-on-context-done (correct, but it exits to Go at every loop).
+	extra, err := outsideMemory(wasm, lim)
+	if err != nil {
+		return nil, err
+	}
+	// Tables and globals live outside linear memory; they take their share
+	// of the plugin's memory budget first.
+	pages := uint32((lim.MemoryBytes - extra) / 65536)
+	// Deadlines: instrument loop headers and function entries with a cheap
+	// interrupt check; only a module the rewriter cannot handle falls back
+	// to wazero's close-on-context-done (correct, but it exits to Go at
+	// every loop).
 	instrumented, ierr := interrupt.Instrument(wasm)
 	useInterrupt := ierr == nil && !e.opts.contextDoneChecks
 	switch {
@@ -169,57 +194,119 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 		_ = rt.Close(context.WithoutCancel(ctx))
 		return nil, err
 	}
-	compiled, err := rt.CompileModule(ctx, wasm)
+	compiled, err := compileModule(ctx, rt, wasm)
 	if err != nil {
 		if strings.Contains(err.Error(), "over limit") {
 			return fail(fmt.Errorf("needs more memory at start than the %d MiB limit: %w", lim.MemoryBytes>>20, err))
 		}
 		return fail(fmt.Errorf("not a valid WebAssembly module: %w", err))
 	}
-	if err := checkImports(compiled); err != nil {
+	if err := checkImports(compiled, useInterrupt); err != nil {
 		return fail(err)
 	}
 	if err := checkExports(compiled); err != nil {
 		return fail(err)
 	}
 	for _, mem := range compiled.ExportedMemories() {
-		if uint64(mem.Min())*65536 > lim.MemoryBytes {
-			return fail(fmt.Errorf("needs %d MiB of memory at start; the limit is %d MiB", uint64(mem.Min())*65536>>20, lim.MemoryBytes>>20))
+		if uint64(mem.Min())*65536+extra > lim.MemoryBytes {
+			return fail(fmt.Errorf("needs %d MiB of memory at start; the limit is %d MiB", (uint64(mem.Min())*65536+extra)>>20, lim.MemoryBytes>>20))
 		}
 	}
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		return fail(fmt.Errorf("instantiate WASI: %w", err))
 	}
+	if useInterrupt {
+		if err := interrupt.InstantiateYield(ctx, rt); err != nil {
+			return fail(fmt.Errorf("instantiate the interrupt yield: %w", err))
+		}
+	}
 	p := &Plugin{
 		name: name, rt: rt, compiled: compiled, limits: lim, log: e.log.With("plugin", name), obs: e.opts.Observer,
 		slots: make(chan struct{}, lim.PoolSize), idle: make(chan *instance, lim.PoolSize),
 	}
-	inst, err := p.newInstance(ctx)
+	// Every guest call below runs under the load deadline: a plugin that
+	// never returns from one is refused, naming the export.
+	lctx, cancel := context.WithTimeout(ctx, lim.LoadTimeout)
+	defer cancel()
+	inst, err := p.newInstance(lctx)
 	if err != nil {
-		return fail(err)
+		return fail(loadFault(err, lim))
 	}
-	version, err := p.abiVersion(ctx, inst)
+	version, err := p.abiVersion(lctx, inst)
 	if err != nil {
-		inst.close(ctx)
-		return fail(err)
+		p.stop(ctx, inst, "fault")
+		return fail(loadFault(err, lim))
 	}
 	if version != abi.Version {
-		inst.close(ctx)
+		p.stop(ctx, inst, "fault")
 		return fail(fmt.Errorf("speaks plugin ABI v%d; this host speaks ABI v%d", version, abi.Version))
 	}
-	m, err := p.readManifest(ctx, inst)
+	m, err := p.readManifest(lctx, inst)
 	if err != nil {
-		inst.close(ctx)
-		return fail(err)
+		p.stop(ctx, inst, "fault")
+		return fail(loadFault(err, lim))
 	}
 	if err := manifest.Validate(m, name); err != nil {
-		inst.close(ctx)
+		p.stop(ctx, inst, "fault")
 		return fail(fmt.Errorf("invalid manifest: %w", err))
 	}
 	p.manifest = m
 	p.slots <- struct{}{}
 	p.release(ctx, inst)
 	return p, nil
+}
+
+// compileModule is rt.CompileModule with a panic in wazero's validator
+// (which some malformed modules trigger) turned into an error: a bad plugin
+// file must not take the host down.
+func compileModule(ctx context.Context, rt wazero.Runtime, wasm []byte) (c wazero.CompiledModule, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the module crashed the validator: %v", r)
+		}
+	}()
+	return rt.CompileModule(ctx, wasm)
+}
+
+// loadFault words a timeout at load in terms of the load deadline.
+func loadFault(err error, lim Limits) error {
+	var f *Fault
+	if errors.As(err, &f) && f.Kind == FaultTimeout {
+		f.Detail = fmt.Sprintf("did not return within the %s load deadline (plugins.load_timeout)", lim.LoadTimeout)
+	}
+	return err
+}
+
+// outsideMemory checks what wasm allocates besides its linear memory and
+// returns its size in bytes: tables (TableEntryBytes an entry, at their
+// largest) and globals. Imports of tables or globals are refused (the
+// sandbox provides none), as is a table that can grow without bound.
+func outsideMemory(wasm []byte, lim Limits) (uint64, error) {
+	a, err := interrupt.Analyze(wasm)
+	if err != nil {
+		return 0, fmt.Errorf("not a valid WebAssembly module: %w", err)
+	}
+	var bad []string
+	for _, imp := range a.Imports {
+		if imp.Kind == "table" || imp.Kind == "global" {
+			bad = append(bad, fmt.Sprintf("%s.%s (%s)", imp.Module, imp.Name, imp.Kind))
+		}
+	}
+	if len(bad) > 0 {
+		return 0, fmt.Errorf("imports %s, which the sandbox does not provide (a plugin may import only WASI functions)", strings.Join(bad, ", "))
+	}
+	bytes := uint64(a.Globals) * GlobalBytes
+	for i, t := range a.Tables {
+		n, ok := t.MaxEntries()
+		if !ok {
+			return 0, fmt.Errorf("table %d can grow without limit (table.grow with no declared maximum); declare a maximum", i)
+		}
+		bytes += uint64(n) * TableEntryBytes
+	}
+	if bytes >= lim.MemoryBytes {
+		return 0, fmt.Errorf("its tables and globals need %d KiB at their largest, over the %d MiB memory limit", bytes>>10, lim.MemoryBytes>>20)
+	}
+	return bytes, nil
 }
 
 // requiredExports are the functions every ABI v1 plugin exports, with their signatures.
@@ -264,11 +351,14 @@ func sameTypes(a, b []api.ValueType) bool {
 	return true
 }
 
-// readManifest calls connector_manifest and decodes it.
+// readManifest calls connector_manifest, under ctx's deadline, and decodes it.
 func (p *Plugin) readManifest(ctx context.Context, inst *instance) (*v1.Manifest, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.limits.CallTimeout)
-	defer cancel()
-	res, err := inst.manifest.Call(ctx)
+	var res []uint64
+	var err error
+	tripped := inst.guard(ctx, func() { res, err = inst.manifest.Call(ctx) })
+	if err == nil && tripped {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return nil, p.fault(ctx, abi.ExportManifest, inst, err)
 	}
@@ -288,9 +378,12 @@ func (p *Plugin) readManifest(ctx context.Context, inst *instance) (*v1.Manifest
 }
 
 func (p *Plugin) abiVersion(ctx context.Context, inst *instance) (uint32, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.limits.CallTimeout)
-	defer cancel()
-	res, err := inst.abiVersion.Call(ctx)
+	var res []uint64
+	var err error
+	tripped := inst.guard(ctx, func() { res, err = inst.abiVersion.Call(ctx) })
+	if err == nil && tripped {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return 0, p.fault(ctx, abi.ExportABIVersion, inst, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/tetratelabs/wazero"
+
+	"github.com/connectorhost/connector-host/host/runtime/internal/interrupt"
 )
 
 // wasiModule is the only module plugins may import from.
@@ -34,10 +36,13 @@ func AllowedImports() []string {
 // checkImports refuses a module that imports anything but the allowed WASI
 // functions: a filesystem, socket or custom host function is a sandbox escape
 // attempt or a plugin built for another host.
-func checkImports(m wazero.CompiledModule) error {
+func checkImports(m wazero.CompiledModule, instrumented bool) error {
 	var bad []string
 	for _, f := range m.ImportedFunctions() {
 		mod, name, _ := f.Import()
+		if instrumented && mod == interrupt.YieldModule && name == interrupt.YieldName {
+			continue // added by the interrupt rewriter
+		}
 		if mod != wasiModule || !allowedWASI[name] {
 			bad = append(bad, mod+"."+name)
 		}

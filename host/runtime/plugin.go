@@ -160,12 +160,12 @@ func (p *Plugin) transform(ctx context.Context, export string, in, out abi.Messa
 	if err != nil {
 		return fmt.Errorf("encode %s input: %w", export, err)
 	}
-	output, fault := p.Call(ctx, export, input)
-	if fault == nil {
+	_, fault := p.call(ctx, export, input, func(output []byte) *Fault {
 		if err := out.UnmarshalVT(output); err != nil {
-			fault = &Fault{Plugin: p.name, Export: export, Kind: FaultBadOutput, Detail: fmt.Sprintf("returned bytes that are not a valid %T: %v", out, err), Err: err}
+			return &Fault{Plugin: p.name, Export: export, Kind: FaultBadOutput, Detail: fmt.Sprintf("returned bytes that are not a valid %T: %v", out, err), Err: err}
 		}
-	}
+		return nil
+	})
 	p.obs.Transform(p.name, export, time.Since(start), fault)
 	if fault != nil {
 		return fault
@@ -176,6 +176,12 @@ func (p *Plugin) transform(ctx context.Context, export string, in, out abi.Messa
 // Call runs a transform export on raw ABI bytes and returns its raw output.
 // Runtime failures are returned as a *Fault.
 func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte, *Fault) {
+	return p.call(ctx, export, input, nil)
+}
+
+// call is Call with a check of the output: an instance whose output fails
+// it (garbage) is discarded, not pooled, as docs/plugin-abi.md promises.
+func (p *Plugin) call(ctx context.Context, export string, input []byte, check func([]byte) *Fault) ([]byte, *Fault) {
 	if len(input) > p.limits.MaxInputBytes {
 		return nil, &Fault{Plugin: p.name, Export: export, Kind: FaultInputTooLarge,
 			Detail: fmt.Sprintf("input of %d bytes exceeds the %d-byte limit", len(input), p.limits.MaxInputBytes)}
@@ -192,6 +198,11 @@ func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte,
 	if tripped && err == nil {
 		// The deadline hit as the call returned: keep the answer, drop the flagged instance.
 		p.discard(ctx, inst, "fault")
+		if check != nil {
+			if f := check(out); f != nil {
+				return nil, f
+			}
+		}
 		return out, nil
 	}
 	if err != nil {
@@ -202,6 +213,12 @@ func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte,
 		f.Plugin, f.Export = p.name, export
 		p.discard(ctx, inst, "fault")
 		return nil, f
+	}
+	if check != nil {
+		if f := check(out); f != nil {
+			p.discard(ctx, inst, "fault")
+			return nil, f
+		}
 	}
 	inst.calls++
 	switch {
@@ -230,7 +247,12 @@ func (p *Plugin) PoolSize() int { return cap(p.slots) }
 // slots allow, so calls do not pay an instance's start-up (tens of
 // milliseconds for a Go plugin). The host warms a pool when a plugin is
 // activated and replaces recycled instances this way.
-func (p *Plugin) Warm(n int) {
+func (p *Plugin) Warm(n int) { p.WarmContext(context.Background(), n) }
+
+// WarmContext is Warm with a context: when ctx ends, the instance starting
+// is interrupted and warming stops. Each start is also bounded by the load
+// deadline.
+func (p *Plugin) WarmContext(ctx context.Context, n int) {
 	p.mu.Lock()
 	if p.closed || p.retiring {
 		p.mu.Unlock()
@@ -242,7 +264,7 @@ func (p *Plugin) Warm(n int) {
 	// Warming takes no call slot: calls keep every slot while an instance
 	// starts beside them.
 	for i := 0; i < n && int(p.live.Load()) < cap(p.slots) && !p.isClosed(); i++ {
-		ctx, cancel := context.WithTimeout(context.Background(), p.limits.CallTimeout)
+		ctx, cancel := context.WithTimeout(ctx, p.limits.LoadTimeout)
 		inst, err := p.newInstance(ctx)
 		cancel()
 		if err != nil {
@@ -364,8 +386,8 @@ func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
 		}
 	}
 	inst := &instance{
-		interrupt: interruptFlag,
-		mod:       mod, mem: mod.ExportedMemory(abi.ExportMemory), stderr: stderr,
+		interrupt: interruptFlag, stack: mod.ExportedGlobal(interrupt.StackExportName),
+		mod: mod, mem: mod.ExportedMemory(abi.ExportMemory), stderr: stderr,
 		abiVersion: mod.ExportedFunction(abi.ExportABIVersion),
 		alloc:      mod.ExportedFunction(abi.ExportAlloc),
 		manifest:   mod.ExportedFunction(abi.ExportManifest),
@@ -392,6 +414,10 @@ func (p *Plugin) fault(ctx context.Context, export string, inst *instance, err e
 	}
 	f := classify(ctx, err, stderr, mem, p.limits)
 	f.Plugin, f.Export = p.name, export
+	if f.Kind == FaultTrap && inst != nil && inst.stack != nil && inst.stack.Get() > interrupt.MaxStackBytes {
+		f.Kind = FaultOutOfMemory
+		f.Detail = fmt.Sprintf("exceeded the call stack limit of %d MiB (recursion too deep)", interrupt.MaxStackBytes>>20)
+	}
 	return f
 }
 
@@ -442,7 +468,9 @@ func (i *instance) guard(ctx context.Context, fn func()) (tripped bool) {
 // instance is one instantiated module with its export handles cached.
 type instance struct {
 	// interrupt is the flag the loop-head checks read (nil without instrumentation).
-	interrupt                                         api.MutableGlobal
+	interrupt api.MutableGlobal
+	// stack is the rewriter's estimate of the call's stack use (nil without instrumentation).
+	stack                                             api.Global
 	mod                                               api.Module
 	mem                                               api.Memory
 	abiVersion, alloc, manifest, build, parse, verify api.Function
@@ -469,12 +497,17 @@ func (i *instance) fn(export string) api.Function {
 
 // invoke writes input into guest memory, calls export and copies its output.
 func (i *instance) invoke(ctx context.Context, export string, input []byte, maxOut int) ([]byte, error) {
-	fn := i.fn(export)
-	if fn == nil {
+	if i.fn(export) == nil {
 		return nil, &Fault{Kind: FaultUnavailable, Detail: "unknown export " + export}
 	}
+	// Fresh function handles for every call: wazero keeps the stack a call
+	// grew in its handle, so a pooled handle would keep a deep recursion's
+	// stack (up to interrupt.MaxStackBytes, estimated) alive outside the
+	// memory cap. A fresh handle costs a 10 KiB stack; the grown one is
+	// garbage when the call ends.
+	fn, alloc := i.mod.ExportedFunction(export), i.mod.ExportedFunction(abi.ExportAlloc)
 	i.stderr.reset()
-	res, err := i.alloc.Call(ctx, uint64(len(input)))
+	res, err := alloc.Call(ctx, uint64(len(input)))
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,8 @@
 // sends the card number and CVC in the body and the api_key as a bearer
 // token (as a real connector would), and on a declined (402) or failed (5xx)
 // answer returns an error quoting the processor's whole answer. Merchant id
-// "echo" returns the processor's answer as the transaction id. Its webhook
+// "echo" returns the processor's answer as the transaction id; merchant id
+// "leak-path" puts the card number, CVC and api_key in the URL path. Its webhook
 // verification (HMAC-SHA256 of the body with webhook_secret, hex, in
 // X-Signature) quotes the secret when the signature does not match. Its
 // credentials may carry tls_client_cert and tls_client_key (mTLS).
@@ -30,7 +31,12 @@ func build(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest) (*pluginv1.Http
 		"ref": r.GetMerchantTransactionId(), "amount": r.GetAmount().GetMinorAmount(),
 		"number": card.GetNumber(), "cvc": card.GetCvc(),
 	})
-	req := pdk.NewRequest("POST", c.URL("/pay")).SecretHeader("Authorization", "Bearer "+key)
+	path := "/pay"
+	if r.GetMerchantTransactionId() == "leak-path" {
+		// Card number, CVC and API key in the URL path: the host must not log them.
+		path = "/v1/leak/" + card.GetNumber() + "/" + card.GetCvc() + "/" + key
+	}
+	req := pdk.NewRequest("POST", c.URL(path)).SecretHeader("Authorization", "Bearer "+key)
 	if r.GetMerchantTransactionId() != "no-idempotency" {
 		req = req.IdempotencyKey("Idempotency-Key", r.GetMerchantTransactionId())
 	}

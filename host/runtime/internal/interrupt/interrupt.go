@@ -1,20 +1,28 @@
 // Package interrupt rewrites a WebAssembly module so the host can stop it at
 // any time, cheaply. It adds two mutable i32 globals, an interrupt flag
-// (exported as ExportName) and a loop budget, and at the head of every loop
-// inserts
+// (exported as ExportName) and a budget, and at the head of every loop and
+// at the entry of every function inserts
 //
 //	budget -= 1
 //	if budget == 0 {
 //	  if interrupt { unreachable }
 //	  budget = Budget
-//	  memory.grow 0   ;; an exit to the host: a preemption point for Go
+//	  call yield      ;; the host function YieldModule.YieldName: runtime.Gosched
 //	}
 //
-// A module can only run long by looping (recursion exhausts the stack), so
-// once the host sets the flag the module traps within Budget loop iterations.
-// The slow path's memory.grow(0) changes nothing but returns to the host's Go
-// code, where the Go scheduler can preempt the goroutine: without it, calls
-// looping on every processor would starve the timer that sets the flag.
+// A module can only run long by looping or by calling: recursion without a
+// loop stays within the stack yet can make 2^depth calls (binary recursion of
+// depth 40 is 10^12 calls). Counting both loop iterations and function
+// entries, a module traps within Budget of either once the host sets the
+// flag, and exits to Go at least every Budget of them.
+// The slow path calls a host function that yields the goroutine: without
+// it, calls looping on every processor would starve the timer that sets the
+// flag and every other goroutine of the host (health checks, other calls)
+// until the Go scheduler's 10 ms preemption. The yield is an import the
+// rewriter appends to the module's function imports, so the module's own
+// functions move up by one index (calls, exports, the start function,
+// element segments and ref.func are renumbered; the "name" section is
+// dropped).
 // The fast path is a few instructions; wazero's own close-on-context-done
 // instead exits to Go at every loop header, which costs Go-compiled plugins
 // (whose every function body is a loop) about five times the transform time.
@@ -27,7 +35,6 @@
 package interrupt
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 )
@@ -35,7 +42,13 @@ import (
 // ExportName is the export under which the interrupt global is published.
 const ExportName = "connector_interrupt"
 
-// Budget is the number of loop iterations between two slow-path checks.
+// StackExportName is the export of the estimated stack use (bytes) of the
+// call in progress: 0 between calls, above MaxStackBytes when the module
+// trapped on the stack limit.
+const StackExportName = "connector_stack"
+
+// Budget is the number of loop iterations and function entries between two
+// slow-path checks.
 const Budget = 1 << 14
 
 // ErrUnsupported reports a module the rewriter cannot instrument safely.
@@ -44,7 +57,13 @@ var ErrUnsupported = errors.New("interrupt: unsupported instruction")
 // Section ids.
 const (
 	secCustom   = 0
+	secType     = 1
+	secFunction = 3
 	secImport   = 2
+	secTable    = 4
+	secStart    = 8
+	secElem     = 9
+	opRefFunc   = 0xd2
 	secGlobal   = 6
 	secExport   = 7
 	secCode     = 10
@@ -61,28 +80,19 @@ type section struct {
 
 // Instrument returns the rewritten module.
 func Instrument(wasm []byte) ([]byte, error) {
-	if len(wasm) < 8 || !bytes.Equal(wasm[:4], []byte("\x00asm")) {
-		return nil, errors.New("interrupt: not a WebAssembly binary")
+	secs, err := sections(wasm)
+	if err != nil {
+		return nil, err
 	}
-	if !bytes.Equal(wasm[4:8], []byte{1, 0, 0, 0}) {
-		return nil, errors.New("interrupt: unsupported binary version")
+	if indexOf(secs, secMemory) < 0 {
+		return nil, fmt.Errorf("%w: the module defines no memory", ErrUnsupported)
 	}
-	var secs []section
-	r := &reader{b: wasm, pos: 8}
-	for r.pos < len(r.b) {
-		id, err := r.byte()
-		if err != nil {
-			return nil, err
-		}
-		size, err := r.u32()
-		if err != nil {
-			return nil, err
-		}
-		body, err := r.take(int(size))
-		if err != nil {
-			return nil, err
-		}
-		secs = append(secs, section{id, body})
+	secs, yield, shift, err := addYield(secs)
+	if err != nil {
+		return nil, err
+	}
+	if err := shiftSections(secs, shift); err != nil {
+		return nil, err
 	}
 
 	importedGlobals, err := countImportedGlobals(secs)
@@ -96,17 +106,11 @@ func Instrument(wasm []byte) ([]byte, error) {
 			gi = i
 		}
 	}
-	hasMemory := false
-	for _, s := range secs {
-		hasMemory = hasMemory || s.id == secMemory
-	}
-	if !hasMemory {
-		return nil, fmt.Errorf("%w: the module defines no memory", ErrUnsupported)
-	}
 	newGlobals := []byte{0x7f, 0x01, 0x41, 0x00, 0x0b} // flag: i32, mutable, i32.const 0, end
 	newGlobals = append(newGlobals, 0x7f, 0x01, 0x41)  // budget: i32, mutable, i32.const Budget, end
 	newGlobals = appendS32(newGlobals, Budget)
 	newGlobals = append(newGlobals, 0x0b)
+	newGlobals = append(newGlobals, 0x7f, 0x01, 0x41, 0x00, 0x0b) // stack use: i32, mutable, i32.const 0, end
 	var globalIdx uint32
 	if gi >= 0 {
 		gr := &reader{b: secs[gi].body}
@@ -115,12 +119,12 @@ func Instrument(wasm []byte) ([]byte, error) {
 			return nil, err
 		}
 		globalIdx = importedGlobals + n
-		body := appendU32(nil, n+2)
+		body := appendU32(nil, n+3)
 		body = append(body, secs[gi].body[gr.pos:]...)
 		secs[gi].body = append(body, newGlobals...)
 	} else {
 		globalIdx = importedGlobals
-		secs = insertSection(secs, section{secGlobal, append(appendU32(nil, 2), newGlobals...)})
+		secs = insertSection(secs, section{secGlobal, append(appendU32(nil, 3), newGlobals...)})
 	}
 	// Export it.
 	ei := -1
@@ -132,24 +136,30 @@ func Instrument(wasm []byte) ([]byte, error) {
 	exp := appendName(nil, ExportName)
 	exp = append(exp, kindGlobal)
 	exp = appendU32(exp, globalIdx)
+	exp = appendName(exp, StackExportName)
+	exp = appendU32(append(exp, kindGlobal), globalIdx+2)
 	if ei >= 0 {
 		er := &reader{b: secs[ei].body}
 		n, err := er.u32()
 		if err != nil {
 			return nil, err
 		}
-		body := appendU32(nil, n+1)
+		body := appendU32(nil, n+2)
 		body = append(body, secs[ei].body[er.pos:]...)
 		secs[ei].body = append(body, exp...)
 	} else {
-		secs = insertSection(secs, section{secExport, append(appendU32(nil, 1), exp...)})
+		secs = insertSection(secs, section{secExport, append(appendU32(nil, 2), exp...)})
 	}
 	// Rewrite every function body.
 	for i, s := range secs {
 		if s.id != secCode {
 			continue
 		}
-		body, err := rewriteCode(s.body, globalIdx)
+		params, err := definedParams(secs)
+		if err != nil {
+			return nil, err
+		}
+		body, err := rewriteCode(s.body, globalIdx, yield, shift, params)
 		if err != nil {
 			return nil, err
 		}
@@ -227,7 +237,7 @@ func countImportedGlobals(secs []section) (uint32, error) {
 }
 
 // check returns the instructions inserted at each loop head (see the package doc).
-func check(flag, budget uint32) []byte {
+func check(flag, budget, yield uint32) []byte {
 	var c []byte
 	get := func(g uint32) { c = appendU32(append(c, 0x23), g) }
 	set := func(g uint32) { c = appendU32(append(c, 0x24), g) }
@@ -240,18 +250,21 @@ func check(flag, budget uint32) []byte {
 	c = append(c, 0x04, 0x40, 0x00, 0x0b) // if unreachable end
 	c = appendS32(append(c, 0x41), Budget)
 	set(budget)
-	c = append(c, 0x41, 0x00, 0x40, 0x00, 0x1a) // i32.const 0, memory.grow 0, drop
-	return append(c, 0x0b)                      // end
+	c = appendU32(append(c, 0x10), yield) // call yield: the host yields the goroutine
+	return append(c, 0x0b)                // end
 }
 
 // rewriteCode rewrites the code section's bodies, inserting the check after each loop's block type.
-func rewriteCode(sec []byte, global uint32) ([]byte, error) {
+func rewriteCode(sec []byte, global, yield uint32, shift func(uint32) uint32, params []uint32) ([]byte, error) {
 	r := &reader{b: sec}
 	n, err := r.u32()
 	if err != nil {
 		return nil, err
 	}
-	check := check(global, global+1)
+	check := check(global, global+1, yield)
+	if uint32(len(params)) != n {
+		return nil, errors.New("interrupt: the function and code sections disagree")
+	}
 	out := appendU32(make([]byte, 0, len(sec)+len(sec)/8), n)
 	var body []byte
 	for i := uint32(0); i < n; i++ {
@@ -263,7 +276,7 @@ func rewriteCode(sec []byte, global uint32) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		body, err = rewriteBody(body[:0], fn, check)
+		body, err = rewriteBody(body[:0], fn, check, shift, params[i], global+2)
 		if err != nil {
 			return nil, fmt.Errorf("function %d: %w", i, err)
 		}
@@ -273,30 +286,205 @@ func rewriteCode(sec []byte, global uint32) ([]byte, error) {
 	return out, nil
 }
 
-func rewriteBody(out, fn, check []byte) ([]byte, error) {
+// Stack accounting: wazero grows a call's stack up to about 100 MiB, outside
+// the memory cap. Each function's entry adds an estimate of its frame to a
+// counter and every exit (return, a branch to the function's label, a tail
+// call, the final end) subtracts it; past MaxStackBytes the module traps.
+const (
+	// MaxStackBytes bounds the estimated call stack of one call.
+	MaxStackBytes = 16 << 20
+	// frameBytes and slotBytes estimate a frame: a base (return address,
+	// saved registers, spills) and a slot per parameter and local. A
+	// one-parameter function measured about 250 bytes a frame in wazero.
+	frameBytes = 256
+	slotBytes  = 16
+)
+
+func rewriteBody(out, fn, check []byte, shift func(uint32) uint32, params, depth uint32) ([]byte, error) {
 	r := &reader{b: fn}
 	groups, err := r.u32()
 	if err != nil {
 		return nil, err
 	}
+	var locals uint64
 	for g := uint32(0); g < groups; g++ {
-		if _, err := r.u32(); err != nil { // count
+		n, err := r.u32()
+		if err != nil { // count
 			return nil, err
 		}
+		locals += uint64(n)
 		if _, err := r.byte(); err != nil { // valtype
 			return nil, err
 		}
 	}
-	out = append(out, fn[:r.pos]...)
+	if locals > MaxLocals {
+		return nil, fmt.Errorf("declares more than %d locals", MaxLocals)
+	}
+	tmp := params + uint32(locals) // an i32 local added for conditional branches out of the function
+	out = appendU32(out, groups+1)
+	out = append(out, fn[len(appendU32(nil, groups)):r.pos]...)
+	out = append(out, 0x01, 0x7f)
+	weight := int32(min(uint64(frameBytes)+uint64(slotBytes)*(uint64(params)+locals+1), MaxStackBytes))
+	// Entry: depth += weight; if depth > MaxStackBytes { unreachable }.
+	out = appendU32(append(out, opGlobalGet), depth)
+	out = appendS32(append(out, 0x41), weight)
+	out = appendU32(append(out, 0x6a, 0x24), depth) // i32.add, global.set
+	out = appendU32(append(out, opGlobalGet), depth)
+	out = appendS32(append(out, 0x41), MaxStackBytes)
+	out = append(out, 0x4b, 0x04, 0x40, 0x00, 0x0b) // i32.gt_u, if, unreachable, end
+	out = append(out, check...)                     // function entry: calls count against the budget too
+	dec := appendU32([]byte{opGlobalGet}, depth)
+	dec = appendS32(append(dec, 0x41), weight)
+	dec = appendU32(append(dec, 0x6b, 0x24), depth)    // i32.sub, global.set
+	condDec := func(out []byte, test ...byte) []byte { // if (tmp test) { depth -= weight }
+		out = appendU32(append(out, 0x20), tmp) // local.get tmp
+		out = append(out, test...)
+		out = append(out, 0x04, 0x40)
+		out = append(out, dec...)
+		return append(out, 0x0b)
+	}
+	level := uint32(0) // blocks open inside the function body
 	for r.pos < len(fn) {
 		start := r.pos
 		op, _ := r.byte()
+		switch op {
+		case 0x10, 0x12, opRefFunc: // call, return_call, ref.func: renumber
+			f, err := r.u32()
+			if err != nil {
+				return nil, fmt.Errorf("at offset %d: %w", start, err)
+			}
+			if op == 0x12 {
+				out = append(out, dec...)
+			}
+			out = appendU32(append(out, op), shift(f))
+			continue
+		case 0x0d: // br_if: leaving the function only when taken
+			save := r.pos
+			l, err := r.u32()
+			if err != nil {
+				return nil, fmt.Errorf("at offset %d: %w", start, err)
+			}
+			r.pos = save
+			if l == level {
+				out = appendU32(append(out, 0x22), tmp) // local.tee tmp
+				out = condDec(out)                      // taken when non-zero
+			}
+		case 0x0e: // br_table
+			save := r.pos
+			n, err := r.u32()
+			if err != nil {
+				return nil, fmt.Errorf("at offset %d: %w", start, err)
+			}
+			targets := make([]uint32, n+1)
+			for k := range targets {
+				if targets[k], err = r.u32(); err != nil {
+					return nil, fmt.Errorf("at offset %d: %w", start, err)
+				}
+			}
+			r.pos = save
+			if slicesContains(targets, level) {
+				out = appendU32(append(out, 0x22), tmp)
+				for k, t := range targets[:n] {
+					if t == level {
+						out = condDec(out, append(appendS32([]byte{0x41}, int32(k)), 0x46)...) // i32.const k, i32.eq
+					}
+				}
+				if targets[n] == level {
+					out = condDec(out, append(appendS32([]byte{0x41}, int32(n)), 0x4f)...) // i32.const n, i32.ge_u
+				}
+			}
+		case 0x0c: // br
+			save := r.pos
+			l, err := r.u32()
+			if err != nil {
+				return nil, fmt.Errorf("at offset %d: %w", start, err)
+			}
+			r.pos = save
+			if l == level {
+				out = append(out, dec...)
+			}
+		case 0x0f, 0x13: // return, return_call_indirect
+			out = append(out, dec...)
+		case 0x0b: // end
+			if level == 0 {
+				out = append(out, dec...)
+			} else {
+				level--
+			}
+		case 0x02, 0x03, 0x04: // block, loop, if
+			level++
+		}
 		if err := r.skipImmediates(op); err != nil {
 			return nil, fmt.Errorf("at offset %d: %w", start, err)
 		}
 		out = append(out, fn[start:r.pos]...)
 		if op == opLoop {
 			out = append(out, check...)
+		}
+	}
+	return out, nil
+}
+
+func slicesContains(s []uint32, v uint32) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// definedParams returns the parameter count of each function the module
+// defines, in code section order.
+func definedParams(secs []section) ([]uint32, error) {
+	var types []uint32
+	if ti := indexOf(secs, secType); ti >= 0 {
+		r := &reader{b: secs[ti].body}
+		n, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		for i := uint32(0); i < n; i++ {
+			form, err := r.byte()
+			if err != nil {
+				return nil, err
+			}
+			if form != 0x60 {
+				return nil, fmt.Errorf("%w: type form 0x%02x", ErrUnsupported, form)
+			}
+			np, err := r.u32()
+			if err != nil {
+				return nil, err
+			}
+			if _, err := r.take(int(np)); err != nil {
+				return nil, err
+			}
+			nr, err := r.u32()
+			if err != nil {
+				return nil, err
+			}
+			if _, err := r.take(int(nr)); err != nil {
+				return nil, err
+			}
+			types = append(types, np)
+		}
+	}
+	var out []uint32
+	if fi := indexOf(secs, secFunction); fi >= 0 {
+		r := &reader{b: secs[fi].body}
+		n, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		for i := uint32(0); i < n; i++ {
+			t, err := r.u32()
+			if err != nil {
+				return nil, err
+			}
+			if int(t) >= len(types) {
+				return nil, errors.New("interrupt: function of an undefined type")
+			}
+			out = append(out, types[t])
 		}
 	}
 	return out, nil
@@ -503,3 +691,5 @@ func appendName(b []byte, s string) []byte {
 	b = appendU32(b, uint32(len(s)))
 	return append(b, s...)
 }
+
+//go:generate wat2wasm testdata/shift.wat -o testdata/shift.wasm

@@ -3,6 +3,7 @@ package interrupt
 import (
 	"context"
 	"errors"
+	"os"
 	"testing"
 	"time"
 
@@ -27,6 +28,7 @@ func TestInterruptStopsAnEndlessLoop(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	rt := wazero.NewRuntime(ctx) // no close-on-context-done: only the rewrite can stop it
+	require.NoError(t, InstantiateYield(ctx, rt))
 	defer rt.Close(ctx)
 	mod, err := rt.Instantiate(ctx, out)
 	require.NoError(t, err, "the rewritten module must validate")
@@ -56,6 +58,7 @@ func TestInterruptWorksWithEveryProcessorLooping(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	rt := wazero.NewRuntime(ctx)
+	require.NoError(t, InstantiateYield(ctx, rt))
 	defer rt.Close(ctx)
 	compiled, err := rt.CompileModule(ctx, out)
 	require.NoError(t, err)
@@ -118,4 +121,30 @@ func TestSignedLEB(t *testing.T) {
 	assert.Equal(t, []byte{0x7f}, appendS32(nil, -1))
 	assert.Equal(t, []byte{0x3f}, appendS32(nil, 63))
 	assert.Equal(t, []byte{0xc0, 0x00}, appendS32(nil, 64))
+}
+
+// Function indices are renumbered everywhere (calls, call_indirect through
+// active, passive and expression element segments, ref.func in code and
+// globals, the start function, exports) after the yield import is added.
+func TestInstrumentRenumbersFunctions(t *testing.T) {
+	wasm, err := os.ReadFile("testdata/shift.wasm")
+	require.NoError(t, err)
+	out, err := Instrument(wasm)
+	require.NoError(t, err)
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	defer rt.Close(ctx)
+	require.NoError(t, InstantiateYield(ctx, rt))
+	_, err = rt.NewHostModuleBuilder("env").NewFunctionBuilder().WithFunc(func() int32 { return 1000 }).Export("imported").Instantiate(ctx)
+	require.NoError(t, err)
+	for name, m := range map[string][]byte{"original": wasm, "instrumented": out} {
+		mod, err := rt.InstantiateWithConfig(ctx, m, wazero.NewModuleConfig().WithName(""))
+		require.NoError(t, err, name)
+		res, err := mod.ExportedFunction("run").Call(ctx)
+		require.NoError(t, err, name)
+		assert.Equal(t, uint64(7+8+9+9+10+1000+100), res[0], name)
+		if g := mod.ExportedGlobal(StackExportName); g != nil {
+			assert.Zero(t, g.Get(), "the start function and run left no stack estimate behind")
+		}
+	}
 }
