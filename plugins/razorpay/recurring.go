@@ -105,7 +105,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 			return nil, err
 		}
 	}
-	if s := req.GetMetadata()["max_amount"]; s != "" {
+	if s := req.GetMetadata()[mdMaxAmount]; s != "" {
 		if n, err := strconv.ParseInt(s, 10, 64); err != nil || n <= 0 {
 			return nil, pdk.InvalidRequest("metadata.max_amount", "must be a positive integer in minor units")
 		}
