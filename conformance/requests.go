@@ -248,6 +248,9 @@ func paymentMethodSample(t v1.PaymentMethodType) (methodSample, error) {
 		return methodSample{debit(&v1.BankDebit{Kind: v1.BankDebitKind_BANK_DEBIT_KIND_BACS, AccountNumber: "00012345", RoutingNumber: "108800"}), "GBP", "GB"}, nil
 	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BECS_DEBIT:
 		return methodSample{debit(&v1.BankDebit{Kind: v1.BankDebitKind_BANK_DEBIT_KIND_BECS, AccountNumber: "000123456", RoutingNumber: "000000"}), "AUD", "AU"}, nil
+	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_NACH_DEBIT:
+		return methodSample{debit(&v1.BankDebit{Kind: v1.BankDebitKind_BANK_DEBIT_KIND_NACH, AccountNumber: "1121431121541121", RoutingNumber: "HDFC0000001",
+			AccountHolderName: "Gaurav Kumar", AccountType: "savings"}), "INR", "IN"}, nil
 	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KLARNA:
 		return methodSample{later(v1.PayLaterKind_PAY_LATER_KIND_KLARNA), "EUR", "DE"}, nil
 	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_AFTERPAY_CLEARPAY:

@@ -364,4 +364,42 @@ func TestHostEndToEnd(t *testing.T) {
 		}
 		fake.take(t)
 	})
+
+	t.Run("NACH e-mandate setup creates customer and emandate order, then the authorization redirect", func(t *testing.T) {
+		const account = "1121431121541121"
+		req := &v1.PaymentServiceSetupRecurringRequest{
+			MerchantSetupId: "setup_e2e_nach", Amount: inr(0), Customer: gaurav, ReturnUrl: "https://merchant.example/razorpay/return",
+			Metadata: map[string]string{"max_amount": "9999900", "auth_type": "aadhaar"},
+			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_BankDebit{BankDebit: &v1.BankDebit{Kind: v1.BankDebitKind_BANK_DEBIT_KIND_NACH,
+				AccountNumber: account, RoutingNumber: "HDFC0000001", AccountHolderName: "Gaurav Kumar", AccountType: "savings"}}},
+		}
+		setup := hosttest.RPC(payments.SetupRecurring(ctx, call(t, req))).Msg(t)
+		ex := fake.take(t, "POST /v1/customers", "POST /v1/orders", "POST /v1/payments/create/json")
+		cust := setup.GetMandate().GetConnectorCustomerId()
+		wantFields(t, "emandate order", ex[1].body, map[string]any{"amount": 0, "currency": "INR", "receipt": "setup_e2e_nach", "method": "emandate", "customer_id": cust,
+			"token": map[string]any{"auth_type": "aadhaar", "max_amount": 9999900,
+				"bank_account": map[string]any{"beneficiary_name": "Gaurav Kumar", "account_number": account, "account_type": "savings", "ifsc_code": "HDFC0000001"}}})
+		order, _ := ex[1].body["receipt"].(string)
+		wantFields(t, "authorization payment", ex[2].body, map[string]any{"amount": 0, "currency": "INR", "customer_id": cust, "recurring": "1",
+			"method": "emandate", "bank": "HDFC", "auth_type": "aadhaar",
+			"bank_account": map[string]any{"account_number": account, "ifsc": "HDFC0000001", "name": "Gaurav Kumar", "account_type": "savings"}})
+		if order != "setup_e2e_nach" || !strings.HasPrefix(fmt.Sprint(ex[2].body["order_id"]), "order_") {
+			t.Fatalf("the authorization payment is not on the emandate order: %v", ex[2].body)
+		}
+		if setup.GetStatus() != v1.MandateStatus_MANDATE_STATUS_ACTION_REQUIRED || !strings.HasSuffix(setup.GetNextAction().GetRedirect().GetUrl(), "/authenticate") ||
+			!strings.HasPrefix(cust, "cust_") {
+			t.Fatalf("setup = %v", setup)
+		}
+		if b, _ := json.Marshal(setup.GetState()); strings.Contains(string(b), account) {
+			t.Fatalf("the bank account number came back in the state: %s", b)
+		}
+
+		_, err := payments.Authorize(ctx, call(t, &v1.PaymentServiceAuthorizeRequest{
+			MerchantTransactionId: "order_e2e_nach", Amount: inr(50000), Customer: gaurav, PaymentMethod: req.GetPaymentMethod(),
+		}))
+		if connect.CodeOf(err) != connect.CodeInvalidArgument || !strings.Contains(err.Error(), "SetupRecurring") || strings.Contains(err.Error(), account) {
+			t.Fatalf("authorize with NACH: %v", err)
+		}
+		fake.take(t)
+	})
 }

@@ -34,6 +34,7 @@ func manifest() *v1.Manifest {
 		PaymentMethods: []v1.PaymentMethodType{
 			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_CARD,
 			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_UPI,
+			v1.PaymentMethodType_PAYMENT_METHOD_TYPE_NACH_DEBIT,
 		},
 		CaptureMethods: []v1.CaptureMethod{
 			v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC,
@@ -62,7 +63,8 @@ func manifest() *v1.Manifest {
 			"(POST /v1/payments/create/json, an on-demand Razorpay feature). Razorpay honours " + idempotencyHeader + " on refunds only; " +
 			"the header is sent on every POST, and retries of orders (unique receipt), payments (one successful payment per order), " +
 			"captures (a captured payment cannot be captured again) and customers (fail_existing=0) are safe without it. " +
-			"No void: Razorpay releases uncaptured authorizations itself. UPI is INR only. Three-decimal currencies must end in 0.",
+			"No void: Razorpay releases uncaptured authorizations itself. UPI is INR only. Three-decimal currencies must end in 0. " +
+			"NACH e-mandates (bank_debit, INR, amount 0) are registered with SetupRecurring only and debited with RecurringPaymentService.Charge.",
 	}
 }
 

@@ -19,7 +19,7 @@ const (
 	// stateCapture ("1" or "0") is the order's payment_capture, set by the
 	// flow that asks for the order.
 	stateCapture = "razorpay_payment_capture"
-	// stateMethod (card or upi) and stateMaxAmount make the order a
+	// stateMethod (card, upi or emandate) and stateMaxAmount make the order a
 	// recurring authorization order (token object) for SetupRecurring.
 	stateMethod    = "razorpay_recurring_method"
 	stateMaxAmount = "razorpay_token_max_amount"
@@ -99,12 +99,23 @@ func buildCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest) 
 				return nil, pdk.InvalidRequest("metadata.max_amount", "must be a positive integer in minor units")
 			}
 		}
-		o.Object("token", func(t *jsonw.Object) {
-			if max > 0 {
-				t.Int("max_amount", max)
+		if m == methodEmandate {
+			em, err := emandateFromState(vals)
+			if err != nil {
+				return nil, err
 			}
-			t.String("frequency", "as_presented")
-		})
+			if amt != 0 {
+				return nil, pdk.InvalidRequest("amount.minor_amount", "must be 0 for a NACH e-mandate order")
+			}
+			o.Object("token", func(t *jsonw.Object) { em.writeOrderToken(t, max) })
+		} else {
+			o.Object("token", func(t *jsonw.Object) {
+				if max > 0 {
+					t.Int("max_amount", max)
+				}
+				t.String("frequency", "as_presented")
+			})
+		}
 	}
 	o.SortedStringMap("notes", req.GetMetadata())
 	return post(c, "/v1/orders", "order", id, o.Bytes())

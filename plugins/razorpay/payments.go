@@ -84,7 +84,7 @@ func (p *paymentPlan) setMethod(pm *v1.PaymentMethod) error {
 	case nil:
 		return pdk.InvalidRequest("payment_method", "is required")
 	}
-	return pdk.Unsupported("payment_method: only card and upi are supported")
+	return pdk.Unsupported("payment_method: only card, upi and (in SetupRecurring) a NACH bank_debit are supported")
 }
 
 // body writes the plan as the S2S JSON request in a fixed field order.
@@ -132,6 +132,9 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	}
 	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
 		return nil, pdk.Unsupported("setup_future_usage: store a card or UPI mandate with PaymentService.SetupRecurring (a Razorpay recurring authorization)")
+	}
+	if req.GetPaymentMethod().GetBankDebit().GetKind() == v1.BankDebitKind_BANK_DEBIT_KIND_NACH {
+		return nil, pdk.InvalidRequest("payment_method.bank_debit", "a NACH e-mandate is registered with PaymentService.SetupRecurring and debited with RecurringPaymentService.Charge (Razorpay has no one-off e-mandate payment)")
 	}
 	p, err := newPlan("amount", req.GetAmount(), req.GetCustomer(), req.GetBillingAddress(), req.GetMetadata())
 	if err != nil {
@@ -213,6 +216,7 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 // payment is a parsed payment entity.
 type payment struct {
 	id, orderID, tokenID, customerID, rrn string
+	method                                string
 	status                                v1.PaymentStatus
 	amount, refunded                      *v1.Money
 	err                                   *v1.PaymentError
@@ -231,6 +235,7 @@ func paymentOf(v *fastjson.Value, requested *v1.Money, httpStatus int) (*payment
 	p := &payment{
 		orderID: jsonr.Str(v, "order_id"), tokenID: jsonr.Str(v, "token_id"),
 		customerID: jsonr.Str(v, "customer_id"), rrn: jsonr.Str(v, "acquirer_data", "rrn"),
+		method: jsonr.Str(v, "method"),
 	}
 	var err error
 	if p.id, err = needID(v, "id", "payment"); err != nil {
@@ -261,11 +266,18 @@ func paymentOf(v *fastjson.Value, requested *v1.Money, httpStatus int) (*payment
 }
 
 // mandate is the token a recurring payment's authorization created, if any.
+// A card or UPI token is active once its authorization is; an e-mandate
+// token stays pending until the customer's bank confirms the mandate
+// (token.confirmed or token.rejected), which takes days.
 func (p *payment) mandate() *v1.MandateReference {
 	if p.tokenID == "" {
 		return nil
 	}
-	return &v1.MandateReference{ConnectorMandateId: p.tokenID, ConnectorCustomerId: p.customerID, Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE}
+	status := v1.MandateStatus_MANDATE_STATUS_ACTIVE
+	if p.method == methodEmandate {
+		status = v1.MandateStatus_MANDATE_STATUS_PENDING
+	}
+	return &v1.MandateReference{ConnectorMandateId: p.tokenID, ConnectorCustomerId: p.customerID, Status: status}
 }
 
 // paymentPath checks a payment id and returns /v1/payments/{id} + suffix.

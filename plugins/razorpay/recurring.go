@@ -57,11 +57,13 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 }
 
 // buildSetupRecurring starts a recurring authorization: the authorization
-// payment (S2S JSON with recurring "1") on an order made for it, for a card
-// or a UPI AutoPay mandate. It asks the host for the missing steps first:
-// CreateCustomer (Razorpay tokens belong to a customer), then CreateOrder
-// with method, customer_id and token (metadata max_amount sets the token's
-// max_amount in minor units; UPI AutoPay requires one).
+// payment (S2S JSON with recurring "1") on an order made for it, for a card,
+// a UPI AutoPay mandate or a NACH e-mandate. It asks the host for the
+// missing steps first: CreateCustomer (Razorpay tokens belong to a
+// customer), then CreateOrder with method, customer_id and token (metadata
+// max_amount sets the token's max_amount in minor units; UPI AutoPay
+// requires one; an e-mandate's token also takes auth_type and the bank
+// account).
 func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringRequest) (*pluginv1.HttpRequest, error) {
 	id := req.GetMerchantSetupId()
 	if id == "" {
@@ -69,7 +71,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	}
 	md := map[string]string{}
 	for k, v := range req.GetMetadata() {
-		if k != "max_amount" {
+		if k != mdMaxAmount && k != mdAuthType {
 			md[k] = v
 		}
 	}
@@ -77,17 +79,33 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	if err != nil {
 		return nil, err
 	}
-	if err := p.setMethod(req.GetPaymentMethod()); err != nil {
-		return nil, err
-	}
-	method := "card"
-	if req.GetPaymentMethod().GetUpi() != nil {
+	pm := req.GetPaymentMethod()
+	method, orderValues := "card", map[string]string{}
+	switch {
+	case pm.GetBankDebit() != nil:
+		em, err := newEmandate(pm.GetBankDebit(), p.currency, req.GetMetadata())
+		if err != nil {
+			return nil, err
+		}
+		if p.amount != 0 {
+			return nil, pdk.InvalidRequest("amount.minor_amount", "must be 0 for a NACH e-mandate: Razorpay registers it with a zero-amount authorization; debit it with RecurringPaymentService.Charge")
+		}
+		method, p.method = methodEmandate, em.writePayment
+		em.orderValues(orderValues)
+	case req.GetMetadata()[mdAuthType] != "":
+		return nil, pdk.InvalidRequest("metadata.auth_type", "applies only to a NACH e-mandate (payment_method.bank_debit)")
+	case pm.GetUpi() != nil:
 		method = "upi"
-		if req.GetMetadata()["max_amount"] == "" {
+		if req.GetMetadata()[mdMaxAmount] == "" {
 			return nil, pdk.InvalidRequest("metadata.max_amount", "is required for UPI AutoPay (the mandate's maximum debit, in minor units)")
 		}
 	}
-	if s := req.GetMetadata()["max_amount"]; s != "" {
+	if p.method == nil {
+		if err := p.setMethod(pm); err != nil {
+			return nil, err
+		}
+	}
+	if s := req.GetMetadata()[mdMaxAmount]; s != "" {
 		if n, err := strconv.ParseInt(s, 10, 64); err != nil || n <= 0 {
 			return nil, pdk.InvalidRequest("metadata.max_amount", "must be a positive integer in minor units")
 		}
@@ -107,9 +125,8 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	}
 	if p.orderID == "" {
 		withID := &v1.Customer{ConnectorCustomerId: p.customerID, Email: cust.GetEmail(), Phone: cust.GetPhone(), Name: cust.GetName()}
-		return nil, needOrder(id, req.GetAmount(), withID, md, map[string]string{
-			stateMethod: method, stateMaxAmount: req.GetMetadata()["max_amount"], stateCapture: "1",
-		})
+		orderValues[stateMethod], orderValues[stateMaxAmount], orderValues[stateCapture] = method, req.GetMetadata()[mdMaxAmount], "1"
+		return nil, needOrder(id, req.GetAmount(), withID, md, orderValues)
 	}
 	p.recurring = true
 	p.description, p.callback, p.browser = req.GetDescription(), req.GetReturnUrl(), req.GetBrowserInfo()

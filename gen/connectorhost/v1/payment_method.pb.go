@@ -237,6 +237,10 @@ const (
 	BankDebitKind_BANK_DEBIT_KIND_ACH         BankDebitKind = 2
 	BankDebitKind_BANK_DEBIT_KIND_BACS        BankDebitKind = 3
 	BankDebitKind_BANK_DEBIT_KIND_BECS        BankDebitKind = 4
+	// India e-mandate on NACH (National Automated Clearing House): the
+	// shopper authorizes a mandate on their bank account (netbanking, debit
+	// card or Aadhaar); debits follow under it.
+	BankDebitKind_BANK_DEBIT_KIND_NACH BankDebitKind = 5
 )
 
 // Enum value maps for BankDebitKind.
@@ -247,6 +251,7 @@ var (
 		2: "BANK_DEBIT_KIND_ACH",
 		3: "BANK_DEBIT_KIND_BACS",
 		4: "BANK_DEBIT_KIND_BECS",
+		5: "BANK_DEBIT_KIND_NACH",
 	}
 	BankDebitKind_value = map[string]int32{
 		"BANK_DEBIT_KIND_UNSPECIFIED": 0,
@@ -254,6 +259,7 @@ var (
 		"BANK_DEBIT_KIND_ACH":         2,
 		"BANK_DEBIT_KIND_BACS":        3,
 		"BANK_DEBIT_KIND_BECS":        4,
+		"BANK_DEBIT_KIND_NACH":        5,
 	}
 )
 
@@ -424,6 +430,8 @@ const (
 	PaymentMethodType_PAYMENT_METHOD_TYPE_UPI                  PaymentMethodType = 27
 	PaymentMethodType_PAYMENT_METHOD_TYPE_MULTIBANCO           PaymentMethodType = 28
 	PaymentMethodType_PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX   PaymentMethodType = 29
+	// India e-mandate (NACH): bank_debit with BANK_DEBIT_KIND_NACH.
+	PaymentMethodType_PAYMENT_METHOD_TYPE_NACH_DEBIT PaymentMethodType = 30
 )
 
 // Enum value maps for PaymentMethodType.
@@ -459,6 +467,7 @@ var (
 		27: "PAYMENT_METHOD_TYPE_UPI",
 		28: "PAYMENT_METHOD_TYPE_MULTIBANCO",
 		29: "PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX",
+		30: "PAYMENT_METHOD_TYPE_NACH_DEBIT",
 	}
 	PaymentMethodType_value = map[string]int32{
 		"PAYMENT_METHOD_TYPE_UNSPECIFIED":          0,
@@ -491,6 +500,7 @@ var (
 		"PAYMENT_METHOD_TYPE_UPI":                  27,
 		"PAYMENT_METHOD_TYPE_MULTIBANCO":           28,
 		"PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX":   29,
+		"PAYMENT_METHOD_TYPE_NACH_DEBIT":           30,
 	}
 )
 
@@ -1268,12 +1278,13 @@ type BankDebit struct {
 	Kind  BankDebitKind          `protobuf:"varint,1,opt,name=kind,proto3,enum=connectorhost.v1.BankDebitKind" json:"kind,omitempty"`
 	// IBAN (SEPA).
 	Iban string `protobuf:"bytes,2,opt,name=iban,proto3" json:"iban,omitempty"`
-	// Account number (ACH, BACS, BECS).
+	// Account number (ACH, BACS, BECS, NACH).
 	AccountNumber string `protobuf:"bytes,3,opt,name=account_number,json=accountNumber,proto3" json:"account_number,omitempty"`
-	// Routing number (ACH), sort code (BACS), BSB (BECS).
+	// Routing number (ACH), sort code (BACS), BSB (BECS), IFSC (NACH).
 	RoutingNumber     string `protobuf:"bytes,4,opt,name=routing_number,json=routingNumber,proto3" json:"routing_number,omitempty"`
 	AccountHolderName string `protobuf:"bytes,5,opt,name=account_holder_name,json=accountHolderName,proto3" json:"account_holder_name,omitempty"`
-	// checking or savings (ACH).
+	// checking or savings (ACH); savings, current, cc (cash credit), nre or
+	// nro (NACH).
 	AccountType   string `protobuf:"bytes,6,opt,name=account_type,json=accountType,proto3" json:"account_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1639,13 +1650,14 @@ const file_connectorhost_v1_payment_method_proto_rawDesc = "" +
 	"\x16BANK_TRANSFER_KIND_PIX\x10\x01\x12\"\n" +
 	"\x1eBANK_TRANSFER_KIND_SEPA_CREDIT\x10\x02\x12!\n" +
 	"\x1dBANK_TRANSFER_KIND_ACH_CREDIT\x10\x03\x12!\n" +
-	"\x1dBANK_TRANSFER_KIND_MULTIBANCO\x10\x04*\x97\x01\n" +
+	"\x1dBANK_TRANSFER_KIND_MULTIBANCO\x10\x04*\xb1\x01\n" +
 	"\rBankDebitKind\x12\x1f\n" +
 	"\x1bBANK_DEBIT_KIND_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14BANK_DEBIT_KIND_SEPA\x10\x01\x12\x17\n" +
 	"\x13BANK_DEBIT_KIND_ACH\x10\x02\x12\x18\n" +
 	"\x14BANK_DEBIT_KIND_BACS\x10\x03\x12\x18\n" +
-	"\x14BANK_DEBIT_KIND_BECS\x10\x04*\x8a\x01\n" +
+	"\x14BANK_DEBIT_KIND_BECS\x10\x04\x12\x18\n" +
+	"\x14BANK_DEBIT_KIND_NACH\x10\x05*\x8a\x01\n" +
 	"\fPayLaterKind\x12\x1e\n" +
 	"\x1aPAY_LATER_KIND_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15PAY_LATER_KIND_KLARNA\x10\x01\x12$\n" +
@@ -1655,7 +1667,7 @@ const file_connectorhost_v1_payment_method_proto_rawDesc = "" +
 	"\x18VOUCHER_KIND_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13VOUCHER_KIND_BOLETO\x10\x01\x12\x15\n" +
 	"\x11VOUCHER_KIND_OXXO\x10\x02\x12\x18\n" +
-	"\x14VOUCHER_KIND_KONBINI\x10\x03*\xa8\b\n" +
+	"\x14VOUCHER_KIND_KONBINI\x10\x03*\xcc\b\n" +
 	"\x11PaymentMethodType\x12#\n" +
 	"\x1fPAYMENT_METHOD_TYPE_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18PAYMENT_METHOD_TYPE_CARD\x10\x01\x12'\n" +
@@ -1687,7 +1699,8 @@ const file_connectorhost_v1_payment_method_proto_rawDesc = "" +
 	"\x1bPAYMENT_METHOD_TYPE_KONBINI\x10\x1a\x12\x1b\n" +
 	"\x17PAYMENT_METHOD_TYPE_UPI\x10\x1b\x12\"\n" +
 	"\x1ePAYMENT_METHOD_TYPE_MULTIBANCO\x10\x1c\x12*\n" +
-	"&PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX\x10\x1dB\xd9\x01\n" +
+	"&PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX\x10\x1d\x12\"\n" +
+	"\x1ePAYMENT_METHOD_TYPE_NACH_DEBIT\x10\x1eB\xd9\x01\n" +
 	"\x14com.connectorhost.v1B\x12PaymentMethodProtoP\x01ZLgithub.com/connectorhost/connector-host/gen/connectorhost/v1;connectorhostv1\xa2\x02\x03CXX\xaa\x02\x10Connectorhost.V1\xca\x02\x10Connectorhost\\V1\xe2\x02\x1cConnectorhost\\V1\\GPBMetadata\xea\x02\x11Connectorhost::V1b\x06proto3"
 
 var (

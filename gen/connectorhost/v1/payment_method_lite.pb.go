@@ -188,6 +188,10 @@ const (
 	BankDebitKind_BANK_DEBIT_KIND_ACH         BankDebitKind = 2
 	BankDebitKind_BANK_DEBIT_KIND_BACS        BankDebitKind = 3
 	BankDebitKind_BANK_DEBIT_KIND_BECS        BankDebitKind = 4
+	// India e-mandate on NACH (National Automated Clearing House): the
+	// shopper authorizes a mandate on their bank account (netbanking, debit
+	// card or Aadhaar); debits follow under it.
+	BankDebitKind_BANK_DEBIT_KIND_NACH BankDebitKind = 5
 )
 
 // Enum value maps for BankDebitKind.
@@ -198,6 +202,7 @@ var (
 		2: "BANK_DEBIT_KIND_ACH",
 		3: "BANK_DEBIT_KIND_BACS",
 		4: "BANK_DEBIT_KIND_BECS",
+		5: "BANK_DEBIT_KIND_NACH",
 	}
 	BankDebitKind_value = map[string]int32{
 		"BANK_DEBIT_KIND_UNSPECIFIED": 0,
@@ -205,6 +210,7 @@ var (
 		"BANK_DEBIT_KIND_ACH":         2,
 		"BANK_DEBIT_KIND_BACS":        3,
 		"BANK_DEBIT_KIND_BECS":        4,
+		"BANK_DEBIT_KIND_NACH":        5,
 	}
 )
 
@@ -336,6 +342,8 @@ const (
 	PaymentMethodType_PAYMENT_METHOD_TYPE_UPI                  PaymentMethodType = 27
 	PaymentMethodType_PAYMENT_METHOD_TYPE_MULTIBANCO           PaymentMethodType = 28
 	PaymentMethodType_PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX   PaymentMethodType = 29
+	// India e-mandate (NACH): bank_debit with BANK_DEBIT_KIND_NACH.
+	PaymentMethodType_PAYMENT_METHOD_TYPE_NACH_DEBIT PaymentMethodType = 30
 )
 
 // Enum value maps for PaymentMethodType.
@@ -371,6 +379,7 @@ var (
 		27: "PAYMENT_METHOD_TYPE_UPI",
 		28: "PAYMENT_METHOD_TYPE_MULTIBANCO",
 		29: "PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX",
+		30: "PAYMENT_METHOD_TYPE_NACH_DEBIT",
 	}
 	PaymentMethodType_value = map[string]int32{
 		"PAYMENT_METHOD_TYPE_UNSPECIFIED":          0,
@@ -403,6 +412,7 @@ var (
 		"PAYMENT_METHOD_TYPE_UPI":                  27,
 		"PAYMENT_METHOD_TYPE_MULTIBANCO":           28,
 		"PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX":   29,
+		"PAYMENT_METHOD_TYPE_NACH_DEBIT":           30,
 	}
 )
 
@@ -909,12 +919,13 @@ type BankDebit struct {
 	Kind          BankDebitKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
 	// IBAN (SEPA).
 	Iban string `protobuf:"bytes,2,opt,name=iban,proto3" json:"iban,omitempty"`
-	// Account number (ACH, BACS, BECS).
+	// Account number (ACH, BACS, BECS, NACH).
 	AccountNumber string `protobuf:"bytes,3,opt,name=account_number,json=accountNumber,proto3" json:"accountNumber,omitempty"`
-	// Routing number (ACH), sort code (BACS), BSB (BECS).
+	// Routing number (ACH), sort code (BACS), BSB (BECS), IFSC (NACH).
 	RoutingNumber     string `protobuf:"bytes,4,opt,name=routing_number,json=routingNumber,proto3" json:"routingNumber,omitempty"`
 	AccountHolderName string `protobuf:"bytes,5,opt,name=account_holder_name,json=accountHolderName,proto3" json:"accountHolderName,omitempty"`
-	// checking or savings (ACH).
+	// checking or savings (ACH); savings, current, cc (cash credit), nre or
+	// nro (NACH).
 	AccountType string `protobuf:"bytes,6,opt,name=account_type,json=accountType,proto3" json:"accountType,omitempty"`
 }
 
