@@ -229,7 +229,10 @@ func (d *Dispatcher) parseWebhook(c *Context, w *v1.WebhookRequest) []byte {
 	}
 	events, err := d.c.ParseWebhook(c, w)
 	var rej *Rejection
+	var docs *DocumentsRequired
 	switch {
+	case errors.As(err, &docs):
+		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(errors.New("ParseWebhook asked for documents; the host never fetches to parse a webhook"))}
 	case errors.As(err, &rej):
 		out.Result = &pluginv1.VerifyWebhookOutput_Rejection{Rejection: &pluginv1.WebhookRejection{Reason: rej.Reason, Message: rej.Message}}
 	case err != nil:

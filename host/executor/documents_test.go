@@ -111,6 +111,7 @@ func TestWebhookDocumentFailuresAreNotCached(t *testing.T) {
 }
 
 func TestWebhookDocumentURLsAreChecked(t *testing.T) {
+	x, docs, _ := docsSetup(t)
 	for name, tc := range map[string]struct {
 		url  string
 		code connect.Code
@@ -124,14 +125,14 @@ func TestWebhookDocumentURLsAreChecked(t *testing.T) {
 		"larger than 64 KiB":       {"https://docs.tokenized.test/big", connect.CodeUnauthenticated, "larger than 64 KiB"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			x, docs, _ := docsSetup(t)
+			before := docs.total()
 			_, err := x.Webhook(context.Background(), call, webhookNaming(certURL, tc.url))
 			require.Error(t, err)
 			assert.Equal(t, tc.code, connect.CodeOf(err), err.Error())
 			assert.Contains(t, err.Error(), tc.want)
 			if name != "larger than 64 KiB" {
 				assert.Contains(t, err.Error(), tc.url, "the error names the URL")
-				assert.Zero(t, docs.total(), "nothing is fetched when any URL is refused")
+				assert.Equal(t, before, docs.total(), "nothing is fetched when any URL is refused")
 			}
 		})
 	}
@@ -151,6 +152,8 @@ func TestWebhookAskingForDocumentsTwiceIsAnError(t *testing.T) {
 func TestParseWebhookNeverFetches(t *testing.T) {
 	x, docs, _ := docsSetup(t)
 	_, err := x.ParseWebhook(context.Background(), call, webhookNaming(certURL))
-	require.Error(t, err) // the tokenized plugin does not parse without credentials
+	require.Error(t, err)
+	assert.Equal(t, connect.CodeInternal, connect.CodeOf(err))
+	assert.Contains(t, err.Error(), "never fetches")
 	assert.Zero(t, docs.total())
 }

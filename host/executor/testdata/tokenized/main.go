@@ -8,7 +8,7 @@
 // webhook verifier asks the host for the documents the X-Doc-Url header
 // names (comma-separated) and accepts the webhook when each was fetched with
 // status 200 and reads "doc-ok"; with X-Ask-Again it asks even when given
-// them.
+// them. Its ParseWebhook asks for the same documents, which must fail.
 package main
 
 import (
@@ -167,6 +167,10 @@ func init() {
 			Refund:            refundHandler,
 		},
 		VerifyWebhook: verifyWebhook,
+		// Parsing asks for the documents too: the PDK and the host refuse.
+		ParseWebhook: func(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+			return nil, pdk.NeedDocuments(strings.Split(pdk.Header(w.GetHeaders(), "X-Doc-Url"), ",")...)
+		},
 	})
 }
 
