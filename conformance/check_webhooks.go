@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"sort"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
@@ -34,9 +35,27 @@ func (s *suite) webhookInput(f *Fixture) *pluginv1.VerifyWebhookInput {
 		url = "https://merchant.example/webhooks/" + s.m.GetName()
 	}
 	return &pluginv1.VerifyWebhookInput{
-		Webhook: &v1.WebhookRequest{Method: method, Url: url, Headers: headerList(w.Headers), Body: []byte(w.BodyText)},
-		Context: s.callContext(f),
+		Webhook:   &v1.WebhookRequest{Method: method, Url: url, Headers: headerList(w.Headers), Body: []byte(w.BodyText)},
+		Context:   s.callContext(f),
+		Documents: fixtureDocuments(w.Documents),
 	}
+}
+
+// fixtureDocuments are a fixture's documents as the host would fetch them,
+// in URL order. A plugin reads them on its first call, so the robustness
+// checks exercise verification; one that asks for another document gets it
+// as a 404 (see suite.verify).
+func fixtureDocuments(docs map[string]string) []*pluginv1.FetchedDocument {
+	urls := make([]string, 0, len(docs))
+	for u := range docs {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	out := make([]*pluginv1.FetchedDocument, 0, len(urls))
+	for _, u := range urls {
+		out = append(out, &pluginv1.FetchedDocument{Url: u, Status: 200, Body: []byte(docs[u])})
+	}
+	return out
 }
 
 // verifiedCount counts the verified events of an output; -1 when it is not a Verified.
@@ -172,6 +191,7 @@ func (s *suite) parseMatches(ctx context.Context, in *pluginv1.VerifyWebhookInpu
 	pin := proto.Clone(in).(*pluginv1.VerifyWebhookInput)
 	pin.ParseOnly = true
 	pin.Context.Credentials = nil
+	pin.Documents = nil // the host never fetches to parse
 	out, fault, err := s.verify(ctx, s.t, pin, what+" (parse only)")
 	if err != nil || fault != nil {
 		if fault != nil {

@@ -89,6 +89,10 @@ type FixtureWebhook struct {
 	Headers map[string]string `json:"headers,omitempty"`
 	// BodyText is the exact signed body.
 	BodyText string `json:"body_text"`
+	// Documents are the documents the host fetches for verification when the
+	// plugin asks for them (NeedDocuments, e.g. a signing certificate), by
+	// URL. A URL the plugin asks for that is not here answers 404.
+	Documents map[string]string `json:"documents,omitempty"`
 }
 
 // IsWebhook reports whether f is a webhook fixture.

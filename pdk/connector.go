@@ -198,9 +198,16 @@ func (d *Dispatcher) VerifyWebhook(input []byte) []byte {
 		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(Unsupported("webhooks are not supported"))}
 		return mustMarshal(out)
 	}
-	res, err := d.c.VerifyWebhook(c, in.GetWebhook())
+	res, err := d.c.VerifyWebhook(c.withDocuments(in.GetDocuments()), in.GetWebhook())
 	var rej *Rejection
+	var docs *DocumentsRequired
 	switch {
+	case errors.As(err, &docs):
+		if len(docs.URLs) == 0 || len(docs.URLs) > MaxDocuments {
+			out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(fmt.Errorf("NeedDocuments asked for %d documents; 1 to %d are allowed", len(docs.URLs), MaxDocuments))}
+			break
+		}
+		out.Result = &pluginv1.VerifyWebhookOutput_NeedDocuments{NeedDocuments: &pluginv1.NeedDocuments{Urls: docs.URLs}}
 	case errors.As(err, &rej):
 		out.Result = &pluginv1.VerifyWebhookOutput_Rejection{Rejection: &pluginv1.WebhookRejection{Reason: rej.Reason, Message: rej.Message}}
 	case err != nil:
@@ -222,7 +229,10 @@ func (d *Dispatcher) parseWebhook(c *Context, w *v1.WebhookRequest) []byte {
 	}
 	events, err := d.c.ParseWebhook(c, w)
 	var rej *Rejection
+	var docs *DocumentsRequired
 	switch {
+	case errors.As(err, &docs):
+		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(errors.New("ParseWebhook asked for documents; the host never fetches to parse a webhook"))}
 	case errors.As(err, &rej):
 		out.Result = &pluginv1.VerifyWebhookOutput_Rejection{Rejection: &pluginv1.WebhookRejection{Reason: rej.Reason, Message: rej.Message}}
 	case err != nil:

@@ -27,6 +27,7 @@ type Context struct {
 
 	nowUnixMs int64
 	random    []byte
+	documents []*pluginv1.FetchedDocument
 }
 
 // NewContext makes a Context from the ABI's CallContext; tests use it through pdktest.

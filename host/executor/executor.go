@@ -56,11 +56,15 @@ type Options struct {
 	Logger *slog.Logger
 	// TracerProvider makes a span per Wasm transform (default: no tracing).
 	TracerProvider trace.TracerProvider
+	// DocumentTTL is how long documents fetched for webhook verification
+	// (NeedDocuments, e.g. a signing certificate) are cached (default 1h).
+	DocumentTTL time.Duration
 }
 
 // Executor runs calls. It is safe for concurrent use and keeps no state
 // between calls: everything a multi-step flow needs travels in the request
-// and response (ConnectorState).
+// and response (ConnectorState). Its only memory is a bounded TTL cache of
+// public documents fetched for webhook verification.
 type Executor struct {
 	opts   Options
 	log    *slog.Logger
@@ -68,6 +72,8 @@ type Executor struct {
 	// tenantKey keys the hash that names header credentials' breakers, so
 	// the name reveals nothing about the credentials, even offline.
 	tenantKey []byte
+	// docs caches documents fetched for verify_webhook (NeedDocuments).
+	docs *docCache
 }
 
 // New returns an Executor.
@@ -84,12 +90,15 @@ func New(opts Options) *Executor {
 	if opts.TracerProvider == nil {
 		opts.TracerProvider = noop.NewTracerProvider()
 	}
+	if opts.DocumentTTL <= 0 {
+		opts.DocumentTTL = defaultDocumentTTL
+	}
 	key := make([]byte, 32)
 	if _, err := io.ReadFull(rand.Reader, key); err != nil {
 		panic(fmt.Sprintf("executor: read random bytes: %v", err)) // crypto/rand never fails on supported platforms
 	}
 	return &Executor{
-		opts: opts, log: opts.Logger, tenantKey: key,
+		opts: opts, log: opts.Logger, tenantKey: key, docs: newDocCache(opts.DocumentTTL, maxCachedDocuments),
 		tracer: opts.TracerProvider.Tracer("github.com/connectorhost/connector-host/host/executor"),
 	}
 }

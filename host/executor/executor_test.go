@@ -88,6 +88,16 @@ func setup(t *testing.T) (*executor.Executor, *processor, *httptest.Server) {
 	p := &processor{}
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
+	x := executor.New(executor.Options{
+		Registry: loadTokenized(t), Sender: egress.New(egress.Options{}), BaseURLs: map[string]string{"tokenized": srv.URL},
+		Now: func() time.Time { return time.Unix(1_800_000_000, 0) },
+	})
+	return x, p, srv
+}
+
+// loadTokenized builds the tokenized test plugin and returns a registry serving it.
+func loadTokenized(t *testing.T) *registry.Registry {
+	t.Helper()
 	dir := t.TempDir()
 	b, err := os.ReadFile(wasmbuild.Build(t, "./host/executor/testdata/tokenized", "tokenized"))
 	require.NoError(t, err)
@@ -98,11 +108,7 @@ func setup(t *testing.T) (*executor.Executor, *processor, *httptest.Server) {
 	require.NoError(t, err)
 	t.Cleanup(func() { reg.Close(); eng.Close(context.Background()) })
 	require.NoError(t, reg.WaitLoaded(context.Background()))
-	x := executor.New(executor.Options{
-		Registry: reg, Sender: egress.New(egress.Options{}), BaseURLs: map[string]string{"tokenized": srv.URL},
-		Now: func() time.Time { return time.Unix(1_800_000_000, 0) },
-	})
-	return x, p, srv
+	return reg
 }
 
 var call = executor.Call{Connector: "tokenized", Source: credentials.Source{AuthJSON: `{"api_key":"` + apiKey + `"}`}, RequestID: "req_1"}

@@ -37,16 +37,14 @@ func (x *Executor) Webhook(ctx context.Context, call Call, w *v1.WebhookRequest)
 	if !s.m.GetWebhooks().GetSupported() {
 		return nil, connect.NewError(connect.CodeUnimplemented, fmt.Errorf("connector %q does not support webhooks", call.Connector))
 	}
-	var out *pluginv1.VerifyWebhookOutput
-	err = s.traced(ctx, abi.ExportVerifyWebhook, "webhook", func(ctx context.Context) (err error) {
-		out, err = s.plugin.VerifyWebhook(ctx, &pluginv1.VerifyWebhookInput{Webhook: w, Context: s.cc})
-		return err
-	})
+	out, err := s.verifyWebhook(ctx, w)
 	if err != nil {
-		return nil, s.redact(faultError(err))
+		return nil, s.redact(err)
 	}
 	var res *pluginv1.VerifiedWebhook
 	switch r := out.GetResult().(type) {
+	case *pluginv1.VerifyWebhookOutput_NeedDocuments:
+		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q asked for documents %q again after the host gave them; refused", call.Connector, r.NeedDocuments.GetUrls()))
 	case *pluginv1.VerifyWebhookOutput_Rejection:
 		code, ok := rejectionCodes[r.Rejection.GetReason()]
 		if !ok {
@@ -71,6 +69,34 @@ func (x *Executor) Webhook(ctx context.Context, call Call, w *v1.WebhookRequest)
 		return nil, s.redact(err)
 	}
 	return res, nil
+}
+
+// verifyWebhook runs verify_webhook and, when the plugin answers
+// NeedDocuments, fetches the documents (allowlisted, size-capped, cached)
+// and runs it once more with them.
+func (s *session) verifyWebhook(ctx context.Context, w *v1.WebhookRequest) (*pluginv1.VerifyWebhookOutput, error) {
+	in := &pluginv1.VerifyWebhookInput{Webhook: w, Context: s.cc}
+	var out *pluginv1.VerifyWebhookOutput
+	run := func(ctx context.Context) (err error) {
+		out, err = s.plugin.VerifyWebhook(ctx, in)
+		return err
+	}
+	if err := s.traced(ctx, abi.ExportVerifyWebhook, "webhook", run); err != nil {
+		return nil, faultError(err)
+	}
+	need := out.GetNeedDocuments()
+	if need == nil {
+		return out, nil
+	}
+	docs, err := s.fetchDocuments(ctx, need)
+	if err != nil {
+		return nil, err
+	}
+	in.Documents = docs
+	if err := s.traced(ctx, abi.ExportVerifyWebhook, "webhook", run); err != nil {
+		return nil, faultError(err)
+	}
+	return out, nil
 }
 
 // ParseWebhook reads a webhook with the connector's plugin WITHOUT
@@ -105,6 +131,8 @@ func (x *Executor) ParseWebhook(ctx context.Context, call Call, w *v1.WebhookReq
 		err = connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("%s: webhook not readable (%s): %s", call.Connector, r.Rejection.GetReason(), r.Rejection.GetMessage()))
 	case *pluginv1.VerifyWebhookOutput_Error:
 		err = pluginError(call.Connector, r.Error)
+	case *pluginv1.VerifyWebhookOutput_NeedDocuments:
+		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: asked to parse a webhook, the plugin asked for documents; the host never fetches to parse", call.Connector))
 	case *pluginv1.VerifyWebhookOutput_Verified:
 		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: asked to parse a webhook, the plugin claimed to verify it without credentials; refused", call.Connector))
 	default:

@@ -22,6 +22,14 @@ import (
 // stops when t ends; a test run with -short skips (it builds a .wasm).
 func Start(t *testing.T, name, baseURL string) string {
 	t.Helper()
+	return StartWith(t, name, baseURL, nil)
+}
+
+// StartWith is Start with configure applied to the host's configuration
+// last (e.g. an egress proxy and CA file that route an allowlisted
+// processor host to a test server).
+func StartWith(t *testing.T, name, baseURL string, configure func(*config.Config)) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the .wasm and starts a host: skipped with -short")
 	}
@@ -36,6 +44,9 @@ func Start(t *testing.T, name, baseURL string) string {
 	cfg.CacheDir = t.TempDir()
 	cfg.Plugins.CallTimeout = 10 * time.Second // a shared CI machine may be slow
 	cfg.Connectors[name] = config.Connector{BaseURL: baseURL}
+	if configure != nil {
+		configure(cfg)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	h, err := app.New(ctx, cfg, app.Options{})

@@ -7,6 +7,7 @@
 package rsacert
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -24,9 +25,15 @@ import (
 type Cert struct {
 	NotBefore, NotAfter time.Time
 	Key                 *rsa.PublicKey
-	tbs                 []byte
-	sigAlg              asn1.ObjectIdentifier
-	sig                 []byte
+	// Subject is the certificate's subject name (CommonName, Organization...).
+	Subject pkix.Name
+	// IsCA reports whether the basic constraints extension marks the
+	// certificate as a CA (one that may sign others).
+	IsCA   bool
+	raw    []byte
+	tbs    []byte
+	sigAlg asn1.ObjectIdentifier
+	sig    []byte
 }
 
 type certificate struct {
@@ -57,7 +64,14 @@ var (
 	oidSHA256RSA = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
 	oidSHA384RSA = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
 	oidSHA512RSA = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
+
+	oidBasicConstraints = asn1.ObjectIdentifier{2, 5, 29, 19}
 )
+
+type basicConstraints struct {
+	IsCA       bool `asn1:"optional"`
+	MaxPathLen int  `asn1:"optional,default:-1"`
+}
 
 // ParsePEM reads every CERTIFICATE block of pemText, in order.
 func ParsePEM(pemText []byte) ([]*Cert, error) {
@@ -106,11 +120,30 @@ func Parse(der []byte) (*Cert, error) {
 	if k.N == nil || k.N.Sign() <= 0 || k.N.BitLen() < 2048 || k.E < 3 || k.E > 1<<31-1 {
 		return nil, errors.New("the certificate's RSA key is malformed or shorter than 2048 bits")
 	}
-	return &Cert{
+	var subject pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(c.TBS.Subject.FullBytes, &subject); err != nil || len(rest) > 0 {
+		return nil, errors.New("parse certificate: malformed subject")
+	}
+	out := &Cert{
 		NotBefore: c.TBS.Validity.NotBefore, NotAfter: c.TBS.Validity.NotAfter,
-		Key: &rsa.PublicKey{N: k.N, E: k.E}, tbs: c.TBS.Raw, sigAlg: c.SigAlg.Algorithm, sig: c.Sig.RightAlign(),
-	}, nil
+		Key: &rsa.PublicKey{N: k.N, E: k.E}, raw: der, tbs: c.TBS.Raw, sigAlg: c.SigAlg.Algorithm, sig: c.Sig.RightAlign(),
+	}
+	out.Subject.FillFromRDNSequence(&subject)
+	for _, e := range c.TBS.Extensions {
+		if !e.Id.Equal(oidBasicConstraints) {
+			continue
+		}
+		var bc basicConstraints
+		if rest, err := asn1.Unmarshal(e.Value, &bc); err != nil || len(rest) > 0 {
+			return nil, errors.New("parse certificate: malformed basic constraints")
+		}
+		out.IsCA = bc.IsCA
+	}
+	return out, nil
 }
+
+// Equal reports whether c and o are the same certificate (the same DER bytes).
+func (c *Cert) Equal(o *Cert) bool { return o != nil && bytes.Equal(c.raw, o.raw) }
 
 // ValidAt reports whether t is within the certificate's validity period.
 func (c *Cert) ValidAt(t time.Time) bool { return !t.Before(c.NotBefore) && !t.After(c.NotAfter) }

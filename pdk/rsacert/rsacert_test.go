@@ -66,6 +66,15 @@ func TestParseAndChain(t *testing.T) {
 	if err := cs[0].CheckSignatureFrom(cs[1]); err != nil {
 		t.Errorf("genuine chain refused: %v", err)
 	}
+	if cs[0].Subject.CommonName != "leaf" || cs[1].Subject.CommonName != "root" {
+		t.Errorf("subjects %q, %q; want leaf, root", cs[0].Subject.CommonName, cs[1].Subject.CommonName)
+	}
+	if cs[0].IsCA || !cs[1].IsCA {
+		t.Errorf("IsCA leaf=%v root=%v; want false, true", cs[0].IsCA, cs[1].IsCA)
+	}
+	if !cs[1].Equal(cs[1]) || cs[0].Equal(cs[1]) {
+		t.Errorf("Equal is wrong")
+	}
 	if err := cs[1].CheckSignatureFrom(cs[0]); err == nil {
 		t.Errorf("root accepted as signed by the leaf")
 	}

@@ -38,6 +38,8 @@ func TestRegenerateWebhookFixtures(t *testing.T) {
 			headers[h.GetName()] = h.GetValue()
 		}
 		wh["headers"] = headers
+		// What the host fetches from paypal-cert-url; the test root is pinned in webhook_cert_pem.
+		wh["documents"] = map[string]string{testCertURL: s.chainPEM}
 		fx["credentials"] = s.creds()
 		fx["signature_header"] = "PAYPAL-TRANSMISSION-SIG"
 		out, err := json.MarshalIndent(fx, "", "  ")

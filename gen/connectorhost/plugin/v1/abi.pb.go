@@ -968,7 +968,12 @@ type VerifyWebhookInput struct {
 	// context carries no credentials, and the plugin answers parsed, never
 	// verified. Sent only to plugins whose manifest sets
 	// webhooks.parse_supported.
-	ParseOnly     bool `protobuf:"varint,3,opt,name=parse_only,json=parseOnly,proto3" json:"parse_only,omitempty"`
+	ParseOnly bool `protobuf:"varint,3,opt,name=parse_only,json=parseOnly,proto3" json:"parse_only,omitempty"`
+	// The documents the plugin asked for with NeedDocuments, as the host
+	// fetched them (allowlisted https hosts only, size-capped, cached). Empty
+	// on the first call and on parse_only calls: the host never fetches for
+	// EventService.ParseEvent.
+	Documents     []*FetchedDocument `protobuf:"bytes,4,rep,name=documents,proto3" json:"documents,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1024,6 +1029,124 @@ func (x *VerifyWebhookInput) GetParseOnly() bool {
 	return false
 }
 
+func (x *VerifyWebhookInput) GetDocuments() []*FetchedDocument {
+	if x != nil {
+		return x.Documents
+	}
+	return nil
+}
+
+// FetchedDocument is a document the host fetched for verify_webhook.
+type FetchedDocument struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The URL exactly as the plugin asked for it.
+	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
+	// The HTTP status the host received.
+	Status        int32  `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
+	Body          []byte `protobuf:"bytes,3,opt,name=body,proto3" json:"body,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FetchedDocument) Reset() {
+	*x = FetchedDocument{}
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FetchedDocument) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FetchedDocument) ProtoMessage() {}
+
+func (x *FetchedDocument) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FetchedDocument.ProtoReflect.Descriptor instead.
+func (*FetchedDocument) Descriptor() ([]byte, []int) {
+	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *FetchedDocument) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *FetchedDocument) GetStatus() int32 {
+	if x != nil {
+		return x.Status
+	}
+	return 0
+}
+
+func (x *FetchedDocument) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+// NeedDocuments asks the host to fetch documents (e.g. a signing
+// certificate) and call verify_webhook again with them. Each URL must be
+// https on a host the manifest's egress_hosts allows; the host answers at
+// most once per webhook and refuses more than a few URLs.
+type NeedDocuments struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Urls          []string               `protobuf:"bytes,1,rep,name=urls,proto3" json:"urls,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NeedDocuments) Reset() {
+	*x = NeedDocuments{}
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NeedDocuments) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NeedDocuments) ProtoMessage() {}
+
+func (x *NeedDocuments) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NeedDocuments.ProtoReflect.Descriptor instead.
+func (*NeedDocuments) Descriptor() ([]byte, []int) {
+	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *NeedDocuments) GetUrls() []string {
+	if x != nil {
+		return x.Urls
+	}
+	return nil
+}
+
 // VerifyWebhookOutput is the result of verify_webhook.
 type VerifyWebhookOutput struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1033,6 +1156,7 @@ type VerifyWebhookOutput struct {
 	//	*VerifyWebhookOutput_Rejection
 	//	*VerifyWebhookOutput_Error
 	//	*VerifyWebhookOutput_Parsed
+	//	*VerifyWebhookOutput_NeedDocuments
 	Result        isVerifyWebhookOutput_Result `protobuf_oneof:"result"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1040,7 +1164,7 @@ type VerifyWebhookOutput struct {
 
 func (x *VerifyWebhookOutput) Reset() {
 	*x = VerifyWebhookOutput{}
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[10]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1052,7 +1176,7 @@ func (x *VerifyWebhookOutput) String() string {
 func (*VerifyWebhookOutput) ProtoMessage() {}
 
 func (x *VerifyWebhookOutput) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[10]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1065,7 +1189,7 @@ func (x *VerifyWebhookOutput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyWebhookOutput.ProtoReflect.Descriptor instead.
 func (*VerifyWebhookOutput) Descriptor() ([]byte, []int) {
-	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{10}
+	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *VerifyWebhookOutput) GetResult() isVerifyWebhookOutput_Result {
@@ -1111,6 +1235,15 @@ func (x *VerifyWebhookOutput) GetParsed() *ParsedWebhook {
 	return nil
 }
 
+func (x *VerifyWebhookOutput) GetNeedDocuments() *NeedDocuments {
+	if x != nil {
+		if x, ok := x.Result.(*VerifyWebhookOutput_NeedDocuments); ok {
+			return x.NeedDocuments
+		}
+	}
+	return nil
+}
+
 type isVerifyWebhookOutput_Result interface {
 	isVerifyWebhookOutput_Result()
 }
@@ -1132,6 +1265,11 @@ type VerifyWebhookOutput_Parsed struct {
 	Parsed *ParsedWebhook `protobuf:"bytes,4,opt,name=parsed,proto3,oneof"`
 }
 
+type VerifyWebhookOutput_NeedDocuments struct {
+	// Fetch these documents and call verify_webhook again with them.
+	NeedDocuments *NeedDocuments `protobuf:"bytes,5,opt,name=need_documents,json=needDocuments,proto3,oneof"`
+}
+
 func (*VerifyWebhookOutput_Verified) isVerifyWebhookOutput_Result() {}
 
 func (*VerifyWebhookOutput_Rejection) isVerifyWebhookOutput_Result() {}
@@ -1139,6 +1277,8 @@ func (*VerifyWebhookOutput_Rejection) isVerifyWebhookOutput_Result() {}
 func (*VerifyWebhookOutput_Error) isVerifyWebhookOutput_Result() {}
 
 func (*VerifyWebhookOutput_Parsed) isVerifyWebhookOutput_Result() {}
+
+func (*VerifyWebhookOutput_NeedDocuments) isVerifyWebhookOutput_Result() {}
 
 // ParsedWebhook is a webhook read without verification.
 type ParsedWebhook struct {
@@ -1150,7 +1290,7 @@ type ParsedWebhook struct {
 
 func (x *ParsedWebhook) Reset() {
 	*x = ParsedWebhook{}
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[11]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1162,7 +1302,7 @@ func (x *ParsedWebhook) String() string {
 func (*ParsedWebhook) ProtoMessage() {}
 
 func (x *ParsedWebhook) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[11]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1175,7 +1315,7 @@ func (x *ParsedWebhook) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParsedWebhook.ProtoReflect.Descriptor instead.
 func (*ParsedWebhook) Descriptor() ([]byte, []int) {
-	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{11}
+	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ParsedWebhook) GetEvents() []*v1.ParsedEvent {
@@ -1196,7 +1336,7 @@ type VerifiedWebhook struct {
 
 func (x *VerifiedWebhook) Reset() {
 	*x = VerifiedWebhook{}
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[12]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1208,7 +1348,7 @@ func (x *VerifiedWebhook) String() string {
 func (*VerifiedWebhook) ProtoMessage() {}
 
 func (x *VerifiedWebhook) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[12]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1221,7 +1361,7 @@ func (x *VerifiedWebhook) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifiedWebhook.ProtoReflect.Descriptor instead.
 func (*VerifiedWebhook) Descriptor() ([]byte, []int) {
-	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{12}
+	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *VerifiedWebhook) GetEvents() []*v1.Event {
@@ -1249,7 +1389,7 @@ type WebhookRejection struct {
 
 func (x *WebhookRejection) Reset() {
 	*x = WebhookRejection{}
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[13]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1261,7 +1401,7 @@ func (x *WebhookRejection) String() string {
 func (*WebhookRejection) ProtoMessage() {}
 
 func (x *WebhookRejection) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[13]
+	mi := &file_connectorhost_plugin_v1_abi_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1274,7 +1414,7 @@ func (x *WebhookRejection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebhookRejection.ProtoReflect.Descriptor instead.
 func (*WebhookRejection) Descriptor() ([]byte, []int) {
-	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{13}
+	return file_connectorhost_plugin_v1_abi_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *WebhookRejection) GetReason() RejectionReason {
@@ -1353,17 +1493,25 @@ const file_connectorhost_plugin_v1_abi_proto_rawDesc = "" +
 	"\bresponse\x18\x01 \x01(\fH\x00R\bresponse\x12<\n" +
 	"\x05error\x18\x02 \x01(\v2$.connectorhost.plugin.v1.PluginErrorH\x00R\x05error\x12@\n" +
 	"\tnext_step\x18\x03 \x01(\v2!.connectorhost.plugin.v1.NextStepH\x00R\bnextStepB\b\n" +
-	"\x06result\"\xaf\x01\n" +
+	"\x06result\"\xf7\x01\n" +
 	"\x12VerifyWebhookInput\x12:\n" +
 	"\awebhook\x18\x01 \x01(\v2 .connectorhost.v1.WebhookRequestR\awebhook\x12>\n" +
 	"\acontext\x18\x02 \x01(\v2$.connectorhost.plugin.v1.CallContextR\acontext\x12\x1d\n" +
 	"\n" +
-	"parse_only\x18\x03 \x01(\bR\tparseOnly\"\xb2\x02\n" +
+	"parse_only\x18\x03 \x01(\bR\tparseOnly\x12F\n" +
+	"\tdocuments\x18\x04 \x03(\v2(.connectorhost.plugin.v1.FetchedDocumentR\tdocuments\"O\n" +
+	"\x0fFetchedDocument\x12\x10\n" +
+	"\x03url\x18\x01 \x01(\tR\x03url\x12\x16\n" +
+	"\x06status\x18\x02 \x01(\x05R\x06status\x12\x12\n" +
+	"\x04body\x18\x03 \x01(\fR\x04body\"#\n" +
+	"\rNeedDocuments\x12\x12\n" +
+	"\x04urls\x18\x01 \x03(\tR\x04urls\"\x83\x03\n" +
 	"\x13VerifyWebhookOutput\x12F\n" +
 	"\bverified\x18\x01 \x01(\v2(.connectorhost.plugin.v1.VerifiedWebhookH\x00R\bverified\x12I\n" +
 	"\trejection\x18\x02 \x01(\v2).connectorhost.plugin.v1.WebhookRejectionH\x00R\trejection\x12<\n" +
 	"\x05error\x18\x03 \x01(\v2$.connectorhost.plugin.v1.PluginErrorH\x00R\x05error\x12@\n" +
-	"\x06parsed\x18\x04 \x01(\v2&.connectorhost.plugin.v1.ParsedWebhookH\x00R\x06parsedB\b\n" +
+	"\x06parsed\x18\x04 \x01(\v2&.connectorhost.plugin.v1.ParsedWebhookH\x00R\x06parsed\x12O\n" +
+	"\x0eneed_documents\x18\x05 \x01(\v2&.connectorhost.plugin.v1.NeedDocumentsH\x00R\rneedDocumentsB\b\n" +
 	"\x06result\"F\n" +
 	"\rParsedWebhook\x125\n" +
 	"\x06events\x18\x01 \x03(\v2\x1d.connectorhost.v1.ParsedEventR\x06events\"\x8f\x01\n" +
@@ -1413,7 +1561,7 @@ func file_connectorhost_plugin_v1_abi_proto_rawDescGZIP() []byte {
 }
 
 var file_connectorhost_plugin_v1_abi_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_connectorhost_plugin_v1_abi_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_connectorhost_plugin_v1_abi_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_connectorhost_plugin_v1_abi_proto_goTypes = []any{
 	(Environment)(0),            // 0: connectorhost.plugin.v1.Environment
 	(ErrorKind)(0),              // 1: connectorhost.plugin.v1.ErrorKind
@@ -1428,58 +1576,62 @@ var file_connectorhost_plugin_v1_abi_proto_goTypes = []any{
 	(*ParseResponseInput)(nil),  // 10: connectorhost.plugin.v1.ParseResponseInput
 	(*ParseResponseOutput)(nil), // 11: connectorhost.plugin.v1.ParseResponseOutput
 	(*VerifyWebhookInput)(nil),  // 12: connectorhost.plugin.v1.VerifyWebhookInput
-	(*VerifyWebhookOutput)(nil), // 13: connectorhost.plugin.v1.VerifyWebhookOutput
-	(*ParsedWebhook)(nil),       // 14: connectorhost.plugin.v1.ParsedWebhook
-	(*VerifiedWebhook)(nil),     // 15: connectorhost.plugin.v1.VerifiedWebhook
-	(*WebhookRejection)(nil),    // 16: connectorhost.plugin.v1.WebhookRejection
-	nil,                         // 17: connectorhost.plugin.v1.CallContext.CredentialsEntry
-	nil,                         // 18: connectorhost.plugin.v1.CallContext.ConfigEntry
-	(*v1.HttpHeader)(nil),       // 19: connectorhost.v1.HttpHeader
-	(*v1.PaymentError)(nil),     // 20: connectorhost.v1.PaymentError
-	(v1.Flow)(0),                // 21: connectorhost.v1.Flow
-	(*v1.ConnectorState)(nil),   // 22: connectorhost.v1.ConnectorState
-	(*v1.WebhookRequest)(nil),   // 23: connectorhost.v1.WebhookRequest
-	(*v1.ParsedEvent)(nil),      // 24: connectorhost.v1.ParsedEvent
-	(*v1.Event)(nil),            // 25: connectorhost.v1.Event
-	(*v1.Acknowledgement)(nil),  // 26: connectorhost.v1.Acknowledgement
+	(*FetchedDocument)(nil),     // 13: connectorhost.plugin.v1.FetchedDocument
+	(*NeedDocuments)(nil),       // 14: connectorhost.plugin.v1.NeedDocuments
+	(*VerifyWebhookOutput)(nil), // 15: connectorhost.plugin.v1.VerifyWebhookOutput
+	(*ParsedWebhook)(nil),       // 16: connectorhost.plugin.v1.ParsedWebhook
+	(*VerifiedWebhook)(nil),     // 17: connectorhost.plugin.v1.VerifiedWebhook
+	(*WebhookRejection)(nil),    // 18: connectorhost.plugin.v1.WebhookRejection
+	nil,                         // 19: connectorhost.plugin.v1.CallContext.CredentialsEntry
+	nil,                         // 20: connectorhost.plugin.v1.CallContext.ConfigEntry
+	(*v1.HttpHeader)(nil),       // 21: connectorhost.v1.HttpHeader
+	(*v1.PaymentError)(nil),     // 22: connectorhost.v1.PaymentError
+	(v1.Flow)(0),                // 23: connectorhost.v1.Flow
+	(*v1.ConnectorState)(nil),   // 24: connectorhost.v1.ConnectorState
+	(*v1.WebhookRequest)(nil),   // 25: connectorhost.v1.WebhookRequest
+	(*v1.ParsedEvent)(nil),      // 26: connectorhost.v1.ParsedEvent
+	(*v1.Event)(nil),            // 27: connectorhost.v1.Event
+	(*v1.Acknowledgement)(nil),  // 28: connectorhost.v1.Acknowledgement
 }
 var file_connectorhost_plugin_v1_abi_proto_depIdxs = []int32{
-	17, // 0: connectorhost.plugin.v1.CallContext.credentials:type_name -> connectorhost.plugin.v1.CallContext.CredentialsEntry
-	18, // 1: connectorhost.plugin.v1.CallContext.config:type_name -> connectorhost.plugin.v1.CallContext.ConfigEntry
+	19, // 0: connectorhost.plugin.v1.CallContext.credentials:type_name -> connectorhost.plugin.v1.CallContext.CredentialsEntry
+	20, // 1: connectorhost.plugin.v1.CallContext.config:type_name -> connectorhost.plugin.v1.CallContext.ConfigEntry
 	0,  // 2: connectorhost.plugin.v1.CallContext.environment:type_name -> connectorhost.plugin.v1.Environment
-	19, // 3: connectorhost.plugin.v1.HttpRequest.headers:type_name -> connectorhost.v1.HttpHeader
-	19, // 4: connectorhost.plugin.v1.HttpResponse.headers:type_name -> connectorhost.v1.HttpHeader
+	21, // 3: connectorhost.plugin.v1.HttpRequest.headers:type_name -> connectorhost.v1.HttpHeader
+	21, // 4: connectorhost.plugin.v1.HttpResponse.headers:type_name -> connectorhost.v1.HttpHeader
 	1,  // 5: connectorhost.plugin.v1.PluginError.kind:type_name -> connectorhost.plugin.v1.ErrorKind
-	20, // 6: connectorhost.plugin.v1.PluginError.detail:type_name -> connectorhost.v1.PaymentError
-	21, // 7: connectorhost.plugin.v1.BuildRequestInput.flow:type_name -> connectorhost.v1.Flow
+	22, // 6: connectorhost.plugin.v1.PluginError.detail:type_name -> connectorhost.v1.PaymentError
+	23, // 7: connectorhost.plugin.v1.BuildRequestInput.flow:type_name -> connectorhost.v1.Flow
 	3,  // 8: connectorhost.plugin.v1.BuildRequestInput.context:type_name -> connectorhost.plugin.v1.CallContext
-	22, // 9: connectorhost.plugin.v1.BuildRequestInput.state:type_name -> connectorhost.v1.ConnectorState
+	24, // 9: connectorhost.plugin.v1.BuildRequestInput.state:type_name -> connectorhost.v1.ConnectorState
 	4,  // 10: connectorhost.plugin.v1.BuildRequestOutput.http_request:type_name -> connectorhost.plugin.v1.HttpRequest
 	6,  // 11: connectorhost.plugin.v1.BuildRequestOutput.error:type_name -> connectorhost.plugin.v1.PluginError
 	9,  // 12: connectorhost.plugin.v1.BuildRequestOutput.next_step:type_name -> connectorhost.plugin.v1.NextStep
-	21, // 13: connectorhost.plugin.v1.NextStep.flow:type_name -> connectorhost.v1.Flow
-	21, // 14: connectorhost.plugin.v1.ParseResponseInput.flow:type_name -> connectorhost.v1.Flow
+	23, // 13: connectorhost.plugin.v1.NextStep.flow:type_name -> connectorhost.v1.Flow
+	23, // 14: connectorhost.plugin.v1.ParseResponseInput.flow:type_name -> connectorhost.v1.Flow
 	3,  // 15: connectorhost.plugin.v1.ParseResponseInput.context:type_name -> connectorhost.plugin.v1.CallContext
-	22, // 16: connectorhost.plugin.v1.ParseResponseInput.state:type_name -> connectorhost.v1.ConnectorState
+	24, // 16: connectorhost.plugin.v1.ParseResponseInput.state:type_name -> connectorhost.v1.ConnectorState
 	4,  // 17: connectorhost.plugin.v1.ParseResponseInput.http_request:type_name -> connectorhost.plugin.v1.HttpRequest
 	5,  // 18: connectorhost.plugin.v1.ParseResponseInput.http_response:type_name -> connectorhost.plugin.v1.HttpResponse
 	6,  // 19: connectorhost.plugin.v1.ParseResponseOutput.error:type_name -> connectorhost.plugin.v1.PluginError
 	9,  // 20: connectorhost.plugin.v1.ParseResponseOutput.next_step:type_name -> connectorhost.plugin.v1.NextStep
-	23, // 21: connectorhost.plugin.v1.VerifyWebhookInput.webhook:type_name -> connectorhost.v1.WebhookRequest
+	25, // 21: connectorhost.plugin.v1.VerifyWebhookInput.webhook:type_name -> connectorhost.v1.WebhookRequest
 	3,  // 22: connectorhost.plugin.v1.VerifyWebhookInput.context:type_name -> connectorhost.plugin.v1.CallContext
-	15, // 23: connectorhost.plugin.v1.VerifyWebhookOutput.verified:type_name -> connectorhost.plugin.v1.VerifiedWebhook
-	16, // 24: connectorhost.plugin.v1.VerifyWebhookOutput.rejection:type_name -> connectorhost.plugin.v1.WebhookRejection
-	6,  // 25: connectorhost.plugin.v1.VerifyWebhookOutput.error:type_name -> connectorhost.plugin.v1.PluginError
-	14, // 26: connectorhost.plugin.v1.VerifyWebhookOutput.parsed:type_name -> connectorhost.plugin.v1.ParsedWebhook
-	24, // 27: connectorhost.plugin.v1.ParsedWebhook.events:type_name -> connectorhost.v1.ParsedEvent
-	25, // 28: connectorhost.plugin.v1.VerifiedWebhook.events:type_name -> connectorhost.v1.Event
-	26, // 29: connectorhost.plugin.v1.VerifiedWebhook.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
-	2,  // 30: connectorhost.plugin.v1.WebhookRejection.reason:type_name -> connectorhost.plugin.v1.RejectionReason
-	31, // [31:31] is the sub-list for method output_type
-	31, // [31:31] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	13, // 23: connectorhost.plugin.v1.VerifyWebhookInput.documents:type_name -> connectorhost.plugin.v1.FetchedDocument
+	17, // 24: connectorhost.plugin.v1.VerifyWebhookOutput.verified:type_name -> connectorhost.plugin.v1.VerifiedWebhook
+	18, // 25: connectorhost.plugin.v1.VerifyWebhookOutput.rejection:type_name -> connectorhost.plugin.v1.WebhookRejection
+	6,  // 26: connectorhost.plugin.v1.VerifyWebhookOutput.error:type_name -> connectorhost.plugin.v1.PluginError
+	16, // 27: connectorhost.plugin.v1.VerifyWebhookOutput.parsed:type_name -> connectorhost.plugin.v1.ParsedWebhook
+	14, // 28: connectorhost.plugin.v1.VerifyWebhookOutput.need_documents:type_name -> connectorhost.plugin.v1.NeedDocuments
+	26, // 29: connectorhost.plugin.v1.ParsedWebhook.events:type_name -> connectorhost.v1.ParsedEvent
+	27, // 30: connectorhost.plugin.v1.VerifiedWebhook.events:type_name -> connectorhost.v1.Event
+	28, // 31: connectorhost.plugin.v1.VerifiedWebhook.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
+	2,  // 32: connectorhost.plugin.v1.WebhookRejection.reason:type_name -> connectorhost.plugin.v1.RejectionReason
+	33, // [33:33] is the sub-list for method output_type
+	33, // [33:33] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_connectorhost_plugin_v1_abi_proto_init() }
@@ -1497,11 +1649,12 @@ func file_connectorhost_plugin_v1_abi_proto_init() {
 		(*ParseResponseOutput_Error)(nil),
 		(*ParseResponseOutput_NextStep)(nil),
 	}
-	file_connectorhost_plugin_v1_abi_proto_msgTypes[10].OneofWrappers = []any{
+	file_connectorhost_plugin_v1_abi_proto_msgTypes[12].OneofWrappers = []any{
 		(*VerifyWebhookOutput_Verified)(nil),
 		(*VerifyWebhookOutput_Rejection)(nil),
 		(*VerifyWebhookOutput_Error)(nil),
 		(*VerifyWebhookOutput_Parsed)(nil),
+		(*VerifyWebhookOutput_NeedDocuments)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1509,7 +1662,7 @@ func file_connectorhost_plugin_v1_abi_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_connectorhost_plugin_v1_abi_proto_rawDesc), len(file_connectorhost_plugin_v1_abi_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   16,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

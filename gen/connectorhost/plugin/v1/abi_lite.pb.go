@@ -676,6 +676,11 @@ type VerifyWebhookInput struct {
 	// verified. Sent only to plugins whose manifest sets
 	// webhooks.parse_supported.
 	ParseOnly bool `protobuf:"varint,3,opt,name=parse_only,json=parseOnly,proto3" json:"parseOnly,omitempty"`
+	// The documents the plugin asked for with NeedDocuments, as the host
+	// fetched them (allowlisted https hosts only, size-capped, cached). Empty
+	// on the first call and on parse_only calls: the host never fetches for
+	// EventService.ParseEvent.
+	Documents []*FetchedDocument `protobuf:"bytes,4,rep,name=documents,proto3" json:"documents,omitempty"`
 }
 
 func (x *VerifyWebhookInput) Reset() {
@@ -705,6 +710,72 @@ func (x *VerifyWebhookInput) GetParseOnly() bool {
 	return false
 }
 
+func (x *VerifyWebhookInput) GetDocuments() []*FetchedDocument {
+	if x != nil {
+		return x.Documents
+	}
+	return nil
+}
+
+// FetchedDocument is a document the host fetched for verify_webhook.
+type FetchedDocument struct {
+	unknownFields []byte
+	// The URL exactly as the plugin asked for it.
+	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
+	// The HTTP status the host received.
+	Status int32  `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
+	Body   []byte `protobuf:"bytes,3,opt,name=body,proto3" json:"body,omitempty"`
+}
+
+func (x *FetchedDocument) Reset() {
+	*x = FetchedDocument{}
+}
+
+func (*FetchedDocument) ProtoMessage() {}
+
+func (x *FetchedDocument) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *FetchedDocument) GetStatus() int32 {
+	if x != nil {
+		return x.Status
+	}
+	return 0
+}
+
+func (x *FetchedDocument) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+// NeedDocuments asks the host to fetch documents (e.g. a signing
+// certificate) and call verify_webhook again with them. Each URL must be
+// https on a host the manifest's egress_hosts allows; the host answers at
+// most once per webhook and refuses more than a few URLs.
+type NeedDocuments struct {
+	unknownFields []byte
+	Urls          []string `protobuf:"bytes,1,rep,name=urls,proto3" json:"urls,omitempty"`
+}
+
+func (x *NeedDocuments) Reset() {
+	*x = NeedDocuments{}
+}
+
+func (*NeedDocuments) ProtoMessage() {}
+
+func (x *NeedDocuments) GetUrls() []string {
+	if x != nil {
+		return x.Urls
+	}
+	return nil
+}
+
 // VerifyWebhookOutput is the result of verify_webhook.
 type VerifyWebhookOutput struct {
 	unknownFields []byte
@@ -714,6 +785,7 @@ type VerifyWebhookOutput struct {
 	//	*VerifyWebhookOutput_Rejection
 	//	*VerifyWebhookOutput_Error
 	//	*VerifyWebhookOutput_Parsed
+	//	*VerifyWebhookOutput_NeedDocuments
 	Result isVerifyWebhookOutput_Result `protobuf_oneof:"result"`
 }
 
@@ -758,6 +830,13 @@ func (x *VerifyWebhookOutput) GetParsed() *ParsedWebhook {
 	return nil
 }
 
+func (x *VerifyWebhookOutput) GetNeedDocuments() *NeedDocuments {
+	if x, ok := x.GetResult().(*VerifyWebhookOutput_NeedDocuments); ok {
+		return x.NeedDocuments
+	}
+	return nil
+}
+
 type isVerifyWebhookOutput_Result interface {
 	isVerifyWebhookOutput_Result()
 }
@@ -779,6 +858,11 @@ type VerifyWebhookOutput_Parsed struct {
 	Parsed *ParsedWebhook `protobuf:"bytes,4,opt,name=parsed,proto3,oneof"`
 }
 
+type VerifyWebhookOutput_NeedDocuments struct {
+	// Fetch these documents and call verify_webhook again with them.
+	NeedDocuments *NeedDocuments `protobuf:"bytes,5,opt,name=need_documents,json=needDocuments,proto3,oneof"`
+}
+
 func (*VerifyWebhookOutput_Verified) isVerifyWebhookOutput_Result() {}
 
 func (*VerifyWebhookOutput_Rejection) isVerifyWebhookOutput_Result() {}
@@ -786,6 +870,8 @@ func (*VerifyWebhookOutput_Rejection) isVerifyWebhookOutput_Result() {}
 func (*VerifyWebhookOutput_Error) isVerifyWebhookOutput_Result() {}
 
 func (*VerifyWebhookOutput_Parsed) isVerifyWebhookOutput_Result() {}
+
+func (*VerifyWebhookOutput_NeedDocuments) isVerifyWebhookOutput_Result() {}
 
 // ParsedWebhook is a webhook read without verification.
 type ParsedWebhook struct {
@@ -1213,6 +1299,12 @@ func (m *VerifyWebhookInput) CloneVT() *VerifyWebhookInput {
 	if rhs := m.Webhook; rhs != nil {
 		r.Webhook = rhs.CloneVT()
 	}
+	if rhs := m.Documents; rhs != nil {
+		r.Documents = make([]*FetchedDocument, len(rhs))
+		for k, v := range rhs {
+			r.Documents[k] = v.CloneVT()
+		}
+	}
 	if len(m.unknownFields) > 0 {
 		r.unknownFields = slices.Clone(m.unknownFields)
 	}
@@ -1220,6 +1312,44 @@ func (m *VerifyWebhookInput) CloneVT() *VerifyWebhookInput {
 }
 
 func (m *VerifyWebhookInput) CloneMessageVT() protobuf_go_lite.CloneMessage {
+	return m.CloneVT()
+}
+
+func (m *FetchedDocument) CloneVT() *FetchedDocument {
+	if m == nil {
+		return (*FetchedDocument)(nil)
+	}
+	r := new(FetchedDocument)
+	r.Url = m.Url
+	r.Status = m.Status
+	if rhs := m.Body; rhs != nil {
+		r.Body = slices.Clone(rhs)
+	}
+	if len(m.unknownFields) > 0 {
+		r.unknownFields = slices.Clone(m.unknownFields)
+	}
+	return r
+}
+
+func (m *FetchedDocument) CloneMessageVT() protobuf_go_lite.CloneMessage {
+	return m.CloneVT()
+}
+
+func (m *NeedDocuments) CloneVT() *NeedDocuments {
+	if m == nil {
+		return (*NeedDocuments)(nil)
+	}
+	r := new(NeedDocuments)
+	if rhs := m.Urls; rhs != nil {
+		r.Urls = slices.Clone(rhs)
+	}
+	if len(m.unknownFields) > 0 {
+		r.unknownFields = slices.Clone(m.unknownFields)
+	}
+	return r
+}
+
+func (m *NeedDocuments) CloneMessageVT() protobuf_go_lite.CloneMessage {
 	return m.CloneVT()
 }
 
@@ -1292,6 +1422,19 @@ func (m *VerifyWebhookOutput_Parsed) CloneVT() *VerifyWebhookOutput_Parsed {
 }
 
 func (m *VerifyWebhookOutput_Parsed) CloneOneofVT() isVerifyWebhookOutput_Result {
+	return m.CloneVT()
+}
+
+func (m *VerifyWebhookOutput_NeedDocuments) CloneVT() *VerifyWebhookOutput_NeedDocuments {
+	if m == nil {
+		return (*VerifyWebhookOutput_NeedDocuments)(nil)
+	}
+	r := new(VerifyWebhookOutput_NeedDocuments)
+	r.NeedDocuments = m.NeedDocuments.CloneVT()
+	return r
+}
+
+func (m *VerifyWebhookOutput_NeedDocuments) CloneOneofVT() isVerifyWebhookOutput_Result {
 	return m.CloneVT()
 }
 
@@ -1830,11 +1973,78 @@ func (this *VerifyWebhookInput) EqualVT(that *VerifyWebhookInput) bool {
 	if this.ParseOnly != that.ParseOnly {
 		return false
 	}
+	if len(this.Documents) != len(that.Documents) {
+		return false
+	}
+	for i, vx := range this.Documents {
+		vy := that.Documents[i]
+		if p, q := vx, vy; p != q {
+			if p == nil {
+				p = &FetchedDocument{}
+			}
+			if q == nil {
+				q = &FetchedDocument{}
+			}
+			if !p.EqualVT(q) {
+				return false
+			}
+		}
+	}
 	return string(this.unknownFields) == string(that.unknownFields)
 }
 
 func (this *VerifyWebhookInput) EqualMessageVT(thatMsg any) bool {
 	that, ok := thatMsg.(*VerifyWebhookInput)
+	if !ok {
+		return false
+	}
+	return this.EqualVT(that)
+}
+func (this *FetchedDocument) EqualVT(that *FetchedDocument) bool {
+	if this == that {
+		return true
+	} else if this == nil || that == nil {
+		return false
+	}
+	if this.Url != that.Url {
+		return false
+	}
+	if this.Status != that.Status {
+		return false
+	}
+	if string(this.Body) != string(that.Body) {
+		return false
+	}
+	return string(this.unknownFields) == string(that.unknownFields)
+}
+
+func (this *FetchedDocument) EqualMessageVT(thatMsg any) bool {
+	that, ok := thatMsg.(*FetchedDocument)
+	if !ok {
+		return false
+	}
+	return this.EqualVT(that)
+}
+func (this *NeedDocuments) EqualVT(that *NeedDocuments) bool {
+	if this == that {
+		return true
+	} else if this == nil || that == nil {
+		return false
+	}
+	if len(this.Urls) != len(that.Urls) {
+		return false
+	}
+	for i, vx := range this.Urls {
+		vy := that.Urls[i]
+		if vx != vy {
+			return false
+		}
+	}
+	return string(this.unknownFields) == string(that.unknownFields)
+}
+
+func (this *NeedDocuments) EqualMessageVT(thatMsg any) bool {
+	that, ok := thatMsg.(*NeedDocuments)
 	if !ok {
 		return false
 	}
@@ -1960,6 +2170,31 @@ func (this *VerifyWebhookOutput_Parsed) EqualVT(thatIface isVerifyWebhookOutput_
 		}
 		if q == nil {
 			q = &ParsedWebhook{}
+		}
+		if !p.EqualVT(q) {
+			return false
+		}
+	}
+	return true
+}
+
+func (this *VerifyWebhookOutput_NeedDocuments) EqualVT(thatIface isVerifyWebhookOutput_Result) bool {
+	that, ok := thatIface.(*VerifyWebhookOutput_NeedDocuments)
+	if !ok {
+		return false
+	}
+	if this == that {
+		return true
+	}
+	if this == nil && that != nil || this != nil && that == nil {
+		return false
+	}
+	if p, q := this.NeedDocuments, that.NeedDocuments; p != q {
+		if p == nil {
+			p = &NeedDocuments{}
+		}
+		if q == nil {
+			q = &NeedDocuments{}
 		}
 		if !p.EqualVT(q) {
 			return false
@@ -2806,6 +3041,18 @@ func (m *VerifyWebhookInput) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if len(m.Documents) > 0 {
+		for iNdEx := len(m.Documents) - 1; iNdEx >= 0; iNdEx-- {
+			size, err := m.Documents[iNdEx].MarshalToSizedBufferVT(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(size))
+			i--
+			dAtA[i] = 0x22
+		}
+	}
 	if m.ParseOnly {
 		i--
 		if m.ParseOnly {
@@ -2835,6 +3082,100 @@ func (m *VerifyWebhookInput) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(size))
 		i--
 		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *FetchedDocument) MarshalVT() (dAtA []byte, err error) {
+	if m == nil {
+		return nil, nil
+	}
+	size := m.SizeVT()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBufferVT(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *FetchedDocument) MarshalToVT(dAtA []byte) (int, error) {
+	size := m.SizeVT()
+	return m.MarshalToSizedBufferVT(dAtA[:size])
+}
+
+func (m *FetchedDocument) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
+	if m == nil {
+		return 0, nil
+	}
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.unknownFields != nil {
+		i -= len(m.unknownFields)
+		copy(dAtA[i:], m.unknownFields)
+	}
+	if len(m.Body) > 0 {
+		i -= len(m.Body)
+		copy(dAtA[i:], m.Body)
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(len(m.Body)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Status != 0 {
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Url) > 0 {
+		i -= len(m.Url)
+		copy(dAtA[i:], m.Url)
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(len(m.Url)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *NeedDocuments) MarshalVT() (dAtA []byte, err error) {
+	if m == nil {
+		return nil, nil
+	}
+	size := m.SizeVT()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBufferVT(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *NeedDocuments) MarshalToVT(dAtA []byte) (int, error) {
+	size := m.SizeVT()
+	return m.MarshalToSizedBufferVT(dAtA[:size])
+}
+
+func (m *NeedDocuments) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
+	if m == nil {
+		return 0, nil
+	}
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.unknownFields != nil {
+		i -= len(m.unknownFields)
+		copy(dAtA[i:], m.unknownFields)
+	}
+	if len(m.Urls) > 0 {
+		for iNdEx := len(m.Urls) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Urls[iNdEx])
+			copy(dAtA[i:], m.Urls[iNdEx])
+			i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(len(m.Urls[iNdEx])))
+			i--
+			dAtA[i] = 0xa
+		}
 	}
 	return len(dAtA) - i, nil
 }
@@ -2970,6 +3311,29 @@ func (m *VerifyWebhookOutput_Parsed) MarshalToSizedBufferVT(dAtA []byte) (int, e
 		i = protobuf_go_lite.EncodeVarint(dAtA, i, 0)
 		i--
 		dAtA[i] = 0x22
+	}
+	return len(dAtA) - i, nil
+}
+func (m *VerifyWebhookOutput_NeedDocuments) MarshalToVT(dAtA []byte) (int, error) {
+	size := m.SizeVT()
+	return m.MarshalToSizedBufferVT(dAtA[:size])
+}
+
+func (m *VerifyWebhookOutput_NeedDocuments) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.NeedDocuments != nil {
+		size, err := m.NeedDocuments.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(size))
+		i--
+		dAtA[i] = 0x2a
+	} else {
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, 0)
+		i--
+		dAtA[i] = 0x2a
 	}
 	return len(dAtA) - i, nil
 }
@@ -3444,6 +3808,49 @@ func (m *VerifyWebhookInput) SizeVT() (n int) {
 	if m.ParseOnly {
 		n += 2
 	}
+	if len(m.Documents) > 0 {
+		for _, e := range m.Documents {
+			l = e.SizeVT()
+			n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+		}
+	}
+	n += len(m.unknownFields)
+	return n
+}
+
+func (m *FetchedDocument) SizeVT() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Url)
+	if l > 0 {
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	}
+	if m.Status != 0 {
+		n += 1 + protobuf_go_lite.SizeOfVarint(uint64(m.Status))
+	}
+	l = len(m.Body)
+	if l > 0 {
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	}
+	n += len(m.unknownFields)
+	return n
+}
+
+func (m *NeedDocuments) SizeVT() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Urls) > 0 {
+		for _, s := range m.Urls {
+			l = len(s)
+			n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+		}
+	}
 	n += len(m.unknownFields)
 	return n
 }
@@ -3511,6 +3918,20 @@ func (m *VerifyWebhookOutput_Parsed) SizeVT() (n int) {
 	_ = l
 	if m.Parsed != nil {
 		l = m.Parsed.SizeVT()
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	} else {
+		n += 2
+	}
+	return n
+}
+func (m *VerifyWebhookOutput_NeedDocuments) SizeVT() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.NeedDocuments != nil {
+		l = m.NeedDocuments.SizeVT()
 		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
 	} else {
 		n += 2
@@ -5037,6 +5458,195 @@ func (m *VerifyWebhookInput) UnmarshalVT(dAtA []byte) error {
 				return err
 			}
 			m.ParseOnly = bool(v != 0)
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Documents", wireType)
+			}
+			var msglen int
+			var _v uint64
+			_v, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			msglen = int(_v)
+			if err != nil {
+				return err
+			}
+			if msglen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Documents = append(m.Documents, &FetchedDocument{})
+			if err := m.Documents[len(m.Documents)-1].UnmarshalVT(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := protobuf_go_lite.Skip(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.unknownFields = append(m.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *FetchedDocument) UnmarshalVT(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	var err error
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		wire, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+		if err != nil {
+			return err
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: FetchedDocument: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: FetchedDocument: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Url", wireType)
+			}
+			var stringLen uint64
+			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			if err != nil {
+				return err
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Url = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			m.Status, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
+			if err != nil {
+				return err
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Body", wireType)
+			}
+			var byteLen int
+			var _v uint64
+			_v, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			byteLen = int(_v)
+			if err != nil {
+				return err
+			}
+			if byteLen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Body = append(m.Body[:0], dAtA[iNdEx:postIndex]...)
+			if m.Body == nil {
+				m.Body = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := protobuf_go_lite.Skip(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.unknownFields = append(m.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *NeedDocuments) UnmarshalVT(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	var err error
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		wire, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+		if err != nil {
+			return err
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: NeedDocuments: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: NeedDocuments: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Urls", wireType)
+			}
+			var stringLen uint64
+			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			if err != nil {
+				return err
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Urls = append(m.Urls, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := protobuf_go_lite.Skip(dAtA[iNdEx:])
@@ -5209,6 +5819,39 @@ func (m *VerifyWebhookOutput) UnmarshalVT(dAtA []byte) error {
 					return err
 				}
 				m.Result = &VerifyWebhookOutput_Parsed{Parsed: v}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NeedDocuments", wireType)
+			}
+			var msglen int
+			var _v uint64
+			_v, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			msglen = int(_v)
+			if err != nil {
+				return err
+			}
+			if msglen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if oneof, ok := m.Result.(*VerifyWebhookOutput_NeedDocuments); ok {
+				if err := oneof.NeedDocuments.UnmarshalVT(dAtA[iNdEx:postIndex]); err != nil {
+					return err
+				}
+			} else {
+				v := &NeedDocuments{}
+				if err := v.UnmarshalVT(dAtA[iNdEx:postIndex]); err != nil {
+					return err
+				}
+				m.Result = &VerifyWebhookOutput_NeedDocuments{NeedDocuments: v}
 			}
 			iNdEx = postIndex
 		default:

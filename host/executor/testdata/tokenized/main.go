@@ -4,13 +4,18 @@
 // (so tests can make them disagree with the request), and misbehaves on
 // request: reference "leak" returns the API key in the response, "evil"
 // builds a request to an undeclared host. Its Capture, Void and Refund need
-// the token in the state already, as composite RPCs provide it.
+// the token in the state already, as composite RPCs provide it. Its
+// webhook verifier asks the host for the documents the X-Doc-Url header
+// names (comma-separated) and accepts the webhook when each was fetched with
+// status 200 and reads "doc-ok"; with X-Ask-Again it asks even when given
+// them. Its ParseWebhook asks for the same documents, which must fail.
 package main
 
 import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -129,10 +134,28 @@ var (
 	}
 )
 
+func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
+	urls := strings.Split(pdk.Header(w.GetHeaders(), "X-Doc-Url"), ",")
+	if pdk.Header(w.GetHeaders(), "X-Ask-Again") != "" {
+		return nil, pdk.NeedDocuments(urls...)
+	}
+	for _, u := range urls {
+		d, ok := c.Document(u)
+		if !ok {
+			return nil, pdk.NeedDocuments(urls...)
+		}
+		if d.Status != 200 || string(d.Body) != "doc-ok" {
+			return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "document %s: status %d", u, d.Status)
+		}
+	}
+	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{{EventId: "evt_1", Kind: v1.EventKind_EVENT_KIND_OTHER, Verified: true}}}, nil
+}
+
 func init() {
 	pdk.Register(&pdk.Connector{
 		Manifest: &v1.Manifest{
-			Name: "tokenized", Version: "1.0.0", SandboxBaseUrl: "https://api.tokenized.test", EgressHosts: []string{"api.tokenized.test"},
+			Name: "tokenized", Version: "1.0.0", SandboxBaseUrl: "https://api.tokenized.test", EgressHosts: []string{"api.tokenized.test", "docs.tokenized.test"},
+			Webhooks:          &v1.WebhookSupport{Supported: true},
 			IdempotencyHeader: "Idempotency-Key", RequiresAccessToken: true,
 			CredentialFields: []*v1.CredentialField{{Name: "api_key", Secret: true, Required: true}},
 		},
@@ -142,6 +165,11 @@ func init() {
 			Capture:           captureHandler,
 			Void:              voidHandler,
 			Refund:            refundHandler,
+		},
+		VerifyWebhook: verifyWebhook,
+		// Parsing asks for the documents too: the PDK and the host refuse.
+		ParseWebhook: func(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+			return nil, pdk.NeedDocuments(strings.Split(pdk.Header(w.GetHeaders(), "X-Doc-Url"), ",")...)
 		},
 	})
 }
