@@ -98,6 +98,7 @@ func New() *pdk.Connector {
 			},
 		},
 		VerifyWebhook: verifyWebhook,
+		ParseWebhook:  parseWebhook,
 	}
 }
 

@@ -190,6 +190,18 @@ func anchored(chain, anchors []*rsacert.Cert, now time.Time) bool {
 	return false
 }
 
+// parseWebhook reads an event without verifying it (EventService.ParseEvent):
+// the same normalization as verifyWebhook, no certificate, no webhook id.
+// PayPal's payload names no merchant account, so a platform with several
+// PayPal apps tells them apart by its own webhook URL.
+func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+	ev, err := event(w.GetBody())
+	if err != nil {
+		return nil, err
+	}
+	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, "")}, nil
+}
+
 // event normalizes a verified webhook event.
 func event(body []byte) (*v1.Event, error) {
 	v := jsonr.TryObject(body)
