@@ -283,6 +283,15 @@ func generateFixtures() []*fixture {
 			stripeAnswer(200, refundBody(obj{"status": "failed", "failure_reason": "expired_or_canceled_card"})),
 			&v1.RefundServiceGetResponse{ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", Status: v1.RefundStatus_REFUND_STATUS_FAILED,
 				Error: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_EXPIRED_CARD}, MerchantRefundId: "refund_1", ConnectorTransactionId: testPI}),
+		flowFixture("refund_cancel_canceled", v1.Flow_FLOW_REFUND_CANCEL,
+			&v1.RefundServiceCancelRequest{ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", MerchantCancelId: "refund_cancel_1"},
+			&expectRequest{Method: "POST", Path: "/v1/refunds/re_3MtwBwLkdIwHu7ix0ezqsBbC/cancel", IdempotencyKey: "refund_cancel:refund_cancel_1"},
+			stripeAnswer(200, refundBody(obj{"status": "canceled"})),
+			&v1.RefundServiceCancelResponse{ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", Status: v1.RefundStatus_REFUND_STATUS_CANCELED, ConnectorHttpStatus: 200}),
+		errorFixture("refund_cancel_not_cancelable_400", v1.Flow_FLOW_REFUND_CANCEL,
+			&v1.RefundServiceCancelRequest{ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", MerchantCancelId: "refund_cancel_2"}, nil,
+			stripeAnswer(400, errorBody(obj{"type": "invalid_request_error", "message": "You can only cancel refunds with a status of `requires_action`."})),
+			pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED),
 	)
 
 	// Recurring.
