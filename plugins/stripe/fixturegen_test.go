@@ -119,6 +119,17 @@ func generateFixtures() []*fixture {
 			postPI("order_2", "capture_method=manual"),
 			stripeAnswer(200, piFixtureBody(obj{"status": "requires_capture", "capture_method": "manual", "amount_capturable": 1000, "amount_received": 0})),
 			&v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED, Amount: usd(1000), ConnectorHttpStatus: 200}),
+		// The expanded latest_charge carries the card checks and the 3-D Secure result.
+		flowFixture("authorize_card_checks_and_3ds_result", v1.Flow_FLOW_AUTHORIZE, auth("order_5", usd(1000), automatic),
+			postPI("order_5", "expand%5B%5D=latest_charge"),
+			stripeAnswer(200, piFixtureBody(obj{"latest_charge": obj{"id": "ch_3MtwBwLkdIwHu7ix28a3tqPa", "object": "charge", "amount_refunded": 0,
+				"payment_method_details": obj{"type": "card", "card": obj{"brand": "visa", "last4": "4242", "network_transaction_id": "1234567890",
+					"checks":         obj{"address_line1_check": "pass", "address_postal_code_check": "fail", "cvc_check": "pass"},
+					"three_d_secure": obj{"authentication_flow": "challenge", "electronic_commerce_indicator": "05", "result": "authenticated", "version": "2.2.0"}}}}})),
+			&v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED, ConnectorReferenceId: "ch_3MtwBwLkdIwHu7ix28a3tqPa",
+				NetworkTransactionId: "1234567890",
+				CardChecks: &v1.CardChecks{AddressLine1Check: "pass", PostalCodeCheck: "fail", CvcCheck: "pass",
+					ThreeDsResult: &v1.ThreeDsResult{Eci: "05", Version: "2.2.0", AuthenticationStatus: "authenticated"}}}),
 	)
 	threeDS := auth("order_3", usd(1000), automatic)
 	threeDS.AuthenticationType = v1.AuthenticationType_AUTHENTICATION_TYPE_THREE_DS

@@ -63,6 +63,7 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 		NetworkTransactionId:   in.NetworkTxnID,
 		ConnectorReferenceId:   in.ChargeID,
 		ConnectorHttpStatus:    int32(res.Status),
+		CardChecks:             in.CardChecks,
 	}, nil
 }
 
