@@ -227,9 +227,10 @@ func (UnimplementedRecurringPaymentServiceHandler) Revoke(context.Context, *conn
 type RefundServiceClient interface {
 	// Get reads a refund's current status.
 	Get(context.Context, *connect.Request[v1.RefundServiceGetRequest]) (*connect.Response[v1.RefundServiceGetResponse], error)
-	// Cancel cancels a refund the processor has not yet sent (still pending);
-	// a refund that already succeeded or failed cannot be canceled and answers
-	// its status with an error.
+	// Cancel cancels a refund the processor has not yet sent (still pending),
+	// answering status CANCELED. A processor that refuses (the refund already
+	// succeeded or failed) answers its error; connectors without the flow
+	// answer Unimplemented.
 	Cancel(context.Context, *connect.Request[v1.RefundServiceCancelRequest]) (*connect.Response[v1.RefundServiceCancelResponse], error)
 	// HandleEvent verifies and normalizes a refund webhook. It returns every
 	// event of the webhook or none: a webhook that also carries events of
@@ -298,9 +299,10 @@ func (c *refundServiceClient) HandleEvent(ctx context.Context, req *connect.Requ
 type RefundServiceHandler interface {
 	// Get reads a refund's current status.
 	Get(context.Context, *connect.Request[v1.RefundServiceGetRequest]) (*connect.Response[v1.RefundServiceGetResponse], error)
-	// Cancel cancels a refund the processor has not yet sent (still pending);
-	// a refund that already succeeded or failed cannot be canceled and answers
-	// its status with an error.
+	// Cancel cancels a refund the processor has not yet sent (still pending),
+	// answering status CANCELED. A processor that refuses (the refund already
+	// succeeded or failed) answers its error; connectors without the flow
+	// answer Unimplemented.
 	Cancel(context.Context, *connect.Request[v1.RefundServiceCancelRequest]) (*connect.Response[v1.RefundServiceCancelResponse], error)
 	// HandleEvent verifies and normalizes a refund webhook. It returns every
 	// event of the webhook or none: a webhook that also carries events of
