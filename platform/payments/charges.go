@@ -162,9 +162,10 @@ func scanCharge(row interface{ Scan(...any) error }) (*Charge, error) {
 }
 
 // chargeQuery reads a charge; a capture's card checks are its
-// authorization's (the latest authorize attempt of the same transaction).
+// authorization's (the latest authorize or 3DS completion of the same
+// transaction that reported them).
 const chargeQuery = `SELECT a.id, a.intent_id, a.connector_id, a.connector_transaction_id, a.amount, a.network_response_code, a.created_at, i.currency,
-	COALESCE((SELECT b.card_checks FROM intent_attempts b WHERE b.intent_id = a.intent_id AND b.kind = 'authorize'
+	COALESCE((SELECT b.card_checks FROM intent_attempts b WHERE b.intent_id = a.intent_id AND b.kind IN ('authorize', '3ds_complete')
 		AND b.connector_transaction_id = a.connector_transaction_id AND b.card_checks <> '' ORDER BY b.id DESC LIMIT 1), '')
 	FROM intent_attempts a JOIN intents i ON i.id = a.intent_id WHERE a.tenant_id = $1 AND `
 

@@ -271,6 +271,16 @@ func generateFixtures() []*fixture {
 			&expectRequest{Method: "GET", Path: "/v1/payment_intents/" + testPI},
 			stripeAnswer(200, piFixtureBody(nil)),
 			&v1.PaymentServiceVerifyRedirectResponseResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED, MerchantTransactionId: "order_3", ConnectorHttpStatus: 200}),
+		// After the 3DS redirect, the expanded charge reports the authentication's result.
+		flowFixture("verify_redirect_response_3ds_result", v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE,
+			&v1.PaymentServiceVerifyRedirectResponseRequest{MerchantTransactionId: "order_3", ConnectorTransactionId: testPI},
+			&expectRequest{Method: "GET", Path: "/v1/payment_intents/" + testPI},
+			stripeAnswer(200, piFixtureBody(obj{"latest_charge": obj{"id": "ch_3MtwBwLkdIwHu7ix28a3tqPa", "object": "charge", "amount_refunded": 0,
+				"payment_method_details": obj{"type": "card", "card": obj{"brand": "visa", "last4": "4242",
+					"checks":         obj{"address_line1_check": nil, "address_postal_code_check": nil, "cvc_check": "pass"},
+					"three_d_secure": obj{"authentication_flow": "challenge", "electronic_commerce_indicator": "05", "result": "authenticated", "version": "2.2.0"}}}}})),
+			&v1.PaymentServiceVerifyRedirectResponseResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED,
+				CardChecks: &v1.CardChecks{CvcCheck: "pass", ThreeDsResult: &v1.ThreeDsResult{Eci: "05", Version: "2.2.0", AuthenticationStatus: "authenticated"}}}),
 	)
 
 	// Refunds.

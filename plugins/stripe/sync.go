@@ -114,6 +114,7 @@ func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 		MerchantTransactionId:  firstNonEmpty(req.GetMerchantTransactionId(), in.MerchantTxnID),
 		NetworkTransactionId:   in.NetworkTxnID,
 		ConnectorHttpStatus:    int32(res.Status),
+		CardChecks:             in.CardChecks,
 	}, nil
 }
 

@@ -2410,8 +2410,11 @@ type PaymentServiceVerifyRedirectResponseResponse struct {
 	MerchantTransactionId  string                 `protobuf:"bytes,8,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchant_transaction_id,omitempty"`
 	NetworkTransactionId   string                 `protobuf:"bytes,9,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"network_transaction_id,omitempty"`
 	ConnectorHttpStatus    int32                  `protobuf:"varint,10,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connector_http_status,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	// The card checks (AVS, CVC, 3-D Secure) when the processor reports them:
+	// after a 3-D Secure redirect, this is where its result arrives.
+	CardChecks    *CardChecks `protobuf:"bytes,11,opt,name=card_checks,json=cardChecks,proto3" json:"card_checks,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PaymentServiceVerifyRedirectResponseResponse) Reset() {
@@ -2512,6 +2515,13 @@ func (x *PaymentServiceVerifyRedirectResponseResponse) GetConnectorHttpStatus() 
 		return x.ConnectorHttpStatus
 	}
 	return 0
+}
+
+func (x *PaymentServiceVerifyRedirectResponseResponse) GetCardChecks() *CardChecks {
+	if x != nil {
+		return x.CardChecks
+	}
+	return nil
 }
 
 // PaymentServiceHandleEventRequest carries a payment webhook as received.
@@ -2968,7 +2978,7 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\x0ecapture_method\x18\a \x01(\x0e2\x1f.connectorhost.v1.CaptureMethodB\b\xbaH\x05\x82\x01\x02\x10\x01R\rcaptureMethod\x1a9\n" +
 	"\vParamsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xdf\x04\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x9e\x05\n" +
 	",PaymentServiceVerifyRedirectResponseResponse\x128\n" +
 	"\x18connector_transaction_id\x18\x01 \x01(\tR\x16connectorTransactionId\x127\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x1f.connectorhost.v1.PaymentStatusR\x06status\x12/\n" +
@@ -2981,7 +2991,9 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\x17merchant_transaction_id\x18\b \x01(\tR\x15merchantTransactionId\x124\n" +
 	"\x16network_transaction_id\x18\t \x01(\tR\x14networkTransactionId\x122\n" +
 	"\x15connector_http_status\x18\n" +
-	" \x01(\x05R\x13connectorHttpStatus\"f\n" +
+	" \x01(\x05R\x13connectorHttpStatus\x12=\n" +
+	"\vcard_checks\x18\v \x01(\v2\x1c.connectorhost.v1.CardChecksR\n" +
+	"cardChecks\"f\n" +
 	" PaymentServiceHandleEventRequest\x12B\n" +
 	"\awebhook\x18\x01 \x01(\v2 .connectorhost.v1.WebhookRequestB\x06\xbaH\x03\xc8\x01\x01R\awebhook\"\xa1\x01\n" +
 	"!PaymentServiceHandleEventResponse\x12/\n" +
@@ -3180,36 +3192,37 @@ var file_connectorhost_v1_payment_service_proto_depIdxs = []int32{
 	46,  // 99: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.error:type_name -> connectorhost.v1.PaymentError
 	41,  // 100: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.mandate:type_name -> connectorhost.v1.MandateReference
 	43,  // 101: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.state:type_name -> connectorhost.v1.ConnectorState
-	49,  // 102: connectorhost.v1.PaymentServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
-	50,  // 103: connectorhost.v1.PaymentServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
-	51,  // 104: connectorhost.v1.PaymentServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
-	0,   // 105: connectorhost.v1.PaymentService.Authorize:input_type -> connectorhost.v1.PaymentServiceAuthorizeRequest
-	4,   // 106: connectorhost.v1.PaymentService.Capture:input_type -> connectorhost.v1.PaymentServiceCaptureRequest
-	6,   // 107: connectorhost.v1.PaymentService.Get:input_type -> connectorhost.v1.PaymentServiceGetRequest
-	8,   // 108: connectorhost.v1.PaymentService.Void:input_type -> connectorhost.v1.PaymentServiceVoidRequest
-	10,  // 109: connectorhost.v1.PaymentService.Reverse:input_type -> connectorhost.v1.PaymentServiceReverseRequest
-	12,  // 110: connectorhost.v1.PaymentService.Refund:input_type -> connectorhost.v1.PaymentServiceRefundRequest
-	14,  // 111: connectorhost.v1.PaymentService.CreateOrder:input_type -> connectorhost.v1.PaymentServiceCreateOrderRequest
-	17,  // 112: connectorhost.v1.PaymentService.SetupRecurring:input_type -> connectorhost.v1.PaymentServiceSetupRecurringRequest
-	19,  // 113: connectorhost.v1.PaymentService.IncrementalAuthorization:input_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest
-	21,  // 114: connectorhost.v1.PaymentService.VerifyRedirectResponse:input_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest
-	23,  // 115: connectorhost.v1.PaymentService.HandleEvent:input_type -> connectorhost.v1.PaymentServiceHandleEventRequest
-	1,   // 116: connectorhost.v1.PaymentService.Authorize:output_type -> connectorhost.v1.PaymentServiceAuthorizeResponse
-	5,   // 117: connectorhost.v1.PaymentService.Capture:output_type -> connectorhost.v1.PaymentServiceCaptureResponse
-	7,   // 118: connectorhost.v1.PaymentService.Get:output_type -> connectorhost.v1.PaymentServiceGetResponse
-	9,   // 119: connectorhost.v1.PaymentService.Void:output_type -> connectorhost.v1.PaymentServiceVoidResponse
-	11,  // 120: connectorhost.v1.PaymentService.Reverse:output_type -> connectorhost.v1.PaymentServiceReverseResponse
-	13,  // 121: connectorhost.v1.PaymentService.Refund:output_type -> connectorhost.v1.PaymentServiceRefundResponse
-	15,  // 122: connectorhost.v1.PaymentService.CreateOrder:output_type -> connectorhost.v1.PaymentServiceCreateOrderResponse
-	18,  // 123: connectorhost.v1.PaymentService.SetupRecurring:output_type -> connectorhost.v1.PaymentServiceSetupRecurringResponse
-	20,  // 124: connectorhost.v1.PaymentService.IncrementalAuthorization:output_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse
-	22,  // 125: connectorhost.v1.PaymentService.VerifyRedirectResponse:output_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse
-	24,  // 126: connectorhost.v1.PaymentService.HandleEvent:output_type -> connectorhost.v1.PaymentServiceHandleEventResponse
-	116, // [116:127] is the sub-list for method output_type
-	105, // [105:116] is the sub-list for method input_type
-	105, // [105:105] is the sub-list for extension type_name
-	105, // [105:105] is the sub-list for extension extendee
-	0,   // [0:105] is the sub-list for field type_name
+	2,   // 102: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.card_checks:type_name -> connectorhost.v1.CardChecks
+	49,  // 103: connectorhost.v1.PaymentServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
+	50,  // 104: connectorhost.v1.PaymentServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
+	51,  // 105: connectorhost.v1.PaymentServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
+	0,   // 106: connectorhost.v1.PaymentService.Authorize:input_type -> connectorhost.v1.PaymentServiceAuthorizeRequest
+	4,   // 107: connectorhost.v1.PaymentService.Capture:input_type -> connectorhost.v1.PaymentServiceCaptureRequest
+	6,   // 108: connectorhost.v1.PaymentService.Get:input_type -> connectorhost.v1.PaymentServiceGetRequest
+	8,   // 109: connectorhost.v1.PaymentService.Void:input_type -> connectorhost.v1.PaymentServiceVoidRequest
+	10,  // 110: connectorhost.v1.PaymentService.Reverse:input_type -> connectorhost.v1.PaymentServiceReverseRequest
+	12,  // 111: connectorhost.v1.PaymentService.Refund:input_type -> connectorhost.v1.PaymentServiceRefundRequest
+	14,  // 112: connectorhost.v1.PaymentService.CreateOrder:input_type -> connectorhost.v1.PaymentServiceCreateOrderRequest
+	17,  // 113: connectorhost.v1.PaymentService.SetupRecurring:input_type -> connectorhost.v1.PaymentServiceSetupRecurringRequest
+	19,  // 114: connectorhost.v1.PaymentService.IncrementalAuthorization:input_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest
+	21,  // 115: connectorhost.v1.PaymentService.VerifyRedirectResponse:input_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest
+	23,  // 116: connectorhost.v1.PaymentService.HandleEvent:input_type -> connectorhost.v1.PaymentServiceHandleEventRequest
+	1,   // 117: connectorhost.v1.PaymentService.Authorize:output_type -> connectorhost.v1.PaymentServiceAuthorizeResponse
+	5,   // 118: connectorhost.v1.PaymentService.Capture:output_type -> connectorhost.v1.PaymentServiceCaptureResponse
+	7,   // 119: connectorhost.v1.PaymentService.Get:output_type -> connectorhost.v1.PaymentServiceGetResponse
+	9,   // 120: connectorhost.v1.PaymentService.Void:output_type -> connectorhost.v1.PaymentServiceVoidResponse
+	11,  // 121: connectorhost.v1.PaymentService.Reverse:output_type -> connectorhost.v1.PaymentServiceReverseResponse
+	13,  // 122: connectorhost.v1.PaymentService.Refund:output_type -> connectorhost.v1.PaymentServiceRefundResponse
+	15,  // 123: connectorhost.v1.PaymentService.CreateOrder:output_type -> connectorhost.v1.PaymentServiceCreateOrderResponse
+	18,  // 124: connectorhost.v1.PaymentService.SetupRecurring:output_type -> connectorhost.v1.PaymentServiceSetupRecurringResponse
+	20,  // 125: connectorhost.v1.PaymentService.IncrementalAuthorization:output_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse
+	22,  // 126: connectorhost.v1.PaymentService.VerifyRedirectResponse:output_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse
+	24,  // 127: connectorhost.v1.PaymentService.HandleEvent:output_type -> connectorhost.v1.PaymentServiceHandleEventResponse
+	117, // [117:128] is the sub-list for method output_type
+	106, // [106:117] is the sub-list for method input_type
+	106, // [106:106] is the sub-list for extension type_name
+	106, // [106:106] is the sub-list for extension extendee
+	0,   // [0:106] is the sub-list for field type_name
 }
 
 func init() { file_connectorhost_v1_payment_service_proto_init() }

@@ -1828,6 +1828,9 @@ type PaymentServiceVerifyRedirectResponseResponse struct {
 	MerchantTransactionId  string            `protobuf:"bytes,8,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
 	NetworkTransactionId   string            `protobuf:"bytes,9,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"networkTransactionId,omitempty"`
 	ConnectorHttpStatus    int32             `protobuf:"varint,10,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	// The card checks (AVS, CVC, 3-D Secure) when the processor reports them:
+	// after a 3-D Secure redirect, this is where its result arrives.
+	CardChecks *CardChecks `protobuf:"bytes,11,opt,name=card_checks,json=cardChecks,proto3" json:"cardChecks,omitempty"`
 }
 
 func (x *PaymentServiceVerifyRedirectResponseResponse) Reset() {
@@ -1904,6 +1907,13 @@ func (x *PaymentServiceVerifyRedirectResponseResponse) GetConnectorHttpStatus() 
 		return x.ConnectorHttpStatus
 	}
 	return 0
+}
+
+func (x *PaymentServiceVerifyRedirectResponseResponse) GetCardChecks() *CardChecks {
+	if x != nil {
+		return x.CardChecks
+	}
+	return nil
 }
 
 // PaymentServiceHandleEventRequest carries a payment webhook as received.
@@ -2761,6 +2771,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) CloneVT() *PaymentService
 	r.MerchantTransactionId = m.MerchantTransactionId
 	r.NetworkTransactionId = m.NetworkTransactionId
 	r.ConnectorHttpStatus = m.ConnectorHttpStatus
+	r.CardChecks = m.CardChecks.CloneVT()
 	if len(m.unknownFields) > 0 {
 		r.unknownFields = slices.Clone(m.unknownFields)
 	}
@@ -3863,6 +3874,9 @@ func (this *PaymentServiceVerifyRedirectResponseResponse) EqualVT(that *PaymentS
 		return false
 	}
 	if this.ConnectorHttpStatus != that.ConnectorHttpStatus {
+		return false
+	}
+	if !this.CardChecks.EqualVT(that.CardChecks) {
 		return false
 	}
 	return string(this.unknownFields) == string(that.unknownFields)
@@ -6296,6 +6310,16 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) MarshalToSizedBufferVT(dA
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if m.CardChecks != nil {
+		size, err := m.CardChecks.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(size))
+		i--
+		dAtA[i] = 0x5a
+	}
 	if m.ConnectorHttpStatus != 0 {
 		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(m.ConnectorHttpStatus))
 		i--
@@ -7563,6 +7587,10 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) SizeVT() (n int) {
 	}
 	if m.ConnectorHttpStatus != 0 {
 		n += 1 + protobuf_go_lite.SizeOfVarint(uint64(m.ConnectorHttpStatus))
+	}
+	if m.CardChecks != nil {
+		l = m.CardChecks.SizeVT()
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
 	}
 	n += len(m.unknownFields)
 	return n
@@ -13407,6 +13435,34 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			if err != nil {
 				return err
 			}
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CardChecks", wireType)
+			}
+			var msglen int
+			var _v uint64
+			_v, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			msglen = int(_v)
+			if err != nil {
+				return err
+			}
+			if msglen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.CardChecks == nil {
+				m.CardChecks = &CardChecks{}
+			}
+			if err := m.CardChecks.UnmarshalVT(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := protobuf_go_lite.Skip(dAtA[iNdEx:])

@@ -627,6 +627,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) CloneVT() *PaymentService
 	r.MerchantTransactionId = m.MerchantTransactionId
 	r.NetworkTransactionId = m.NetworkTransactionId
 	r.ConnectorHttpStatus = m.ConnectorHttpStatus
+	r.CardChecks = m.CardChecks.CloneVT()
 	if len(m.unknownFields) > 0 {
 		r.unknownFields = make([]byte, len(m.unknownFields))
 		copy(r.unknownFields, m.unknownFields)
@@ -1734,6 +1735,9 @@ func (this *PaymentServiceVerifyRedirectResponseResponse) EqualVT(that *PaymentS
 		return false
 	}
 	if this.ConnectorHttpStatus != that.ConnectorHttpStatus {
+		return false
+	}
+	if !this.CardChecks.EqualVT(that.CardChecks) {
 		return false
 	}
 	return string(this.unknownFields) == string(that.unknownFields)
@@ -4167,6 +4171,16 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) MarshalToSizedBufferVT(dA
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if m.CardChecks != nil {
+		size, err := m.CardChecks.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(size))
+		i--
+		dAtA[i] = 0x5a
+	}
 	if m.ConnectorHttpStatus != 0 {
 		i = protohelpers.EncodeVarint(dAtA, i, uint64(m.ConnectorHttpStatus))
 		i--
@@ -5434,6 +5448,10 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) SizeVT() (n int) {
 	}
 	if m.ConnectorHttpStatus != 0 {
 		n += 1 + protohelpers.SizeOfVarint(uint64(m.ConnectorHttpStatus))
+	}
+	if m.CardChecks != nil {
+		l = m.CardChecks.SizeVT()
+		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
 	}
 	n += len(m.unknownFields)
 	return n
@@ -13433,6 +13451,42 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 					break
 				}
 			}
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CardChecks", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return protohelpers.ErrInvalidLength
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return protohelpers.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.CardChecks == nil {
+				m.CardChecks = &CardChecks{}
+			}
+			if err := m.CardChecks.UnmarshalVT(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := protohelpers.Skip(dAtA[iNdEx:])
