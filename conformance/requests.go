@@ -134,6 +134,8 @@ func minimalRequest(flow v1.Flow) (abi.Message, error) {
 		return &v1.PayoutServiceGetRequest{ConnectorPayoutId: "conf_payout_ref_1", State: state}, nil
 	case v1.Flow_FLOW_PAYOUT_CANCEL:
 		return &v1.PayoutServiceCancelRequest{ConnectorPayoutId: "conf_payout_ref_1", MerchantCancelId: "conf_payout_cancel_1", State: state}, nil
+	case v1.Flow_FLOW_REFUND_CANCEL:
+		return &v1.RefundServiceCancelRequest{ConnectorRefundId: "conf_refund_ref_1", MerchantCancelId: "conf_refund_cancel_1", State: state}, nil
 	case v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT:
 		return &v1.PayoutServiceCreateRecipientRequest{MerchantRecipientId: "conf_recipient_req_1", Customer: sampleCustomer(), Address: sampleAddress("US"),
 			Destination: &v1.PayoutServiceCreateRecipientRequest_ProcessorToken{ProcessorToken: "conf_recipient_token_1"}, State: state}, nil

@@ -37,6 +37,7 @@ type Flows struct {
 	PayoutGet                Handler[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetResponse]
 	PayoutCancel             Handler[*v1.PayoutServiceCancelRequest, *v1.PayoutServiceCancelResponse]
 	PayoutCreateRecipient    Handler[*v1.PayoutServiceCreateRecipientRequest, *v1.PayoutServiceCreateRecipientResponse]
+	RefundCancel             Handler[*v1.RefundServiceCancelRequest, *v1.RefundServiceCancelResponse]
 }
 
 // table lists the set handlers by flow.
@@ -146,6 +147,9 @@ func (f *Flows) table() map[v1.Flow]flowImpl {
 		t[v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT] = f.PayoutCreateRecipient.impl(func() *v1.PayoutServiceCreateRecipientRequest {
 			return new(v1.PayoutServiceCreateRecipientRequest)
 		})
+	}
+	if f.RefundCancel.set() {
+		t[v1.Flow_FLOW_REFUND_CANCEL] = f.RefundCancel.impl(func() *v1.RefundServiceCancelRequest { return new(v1.RefundServiceCancelRequest) })
 	}
 	return t
 }

@@ -85,6 +85,11 @@ func (h *refundService) Get(ctx context.Context, req *connect.Request[v1.RefundS
 	return run[v1.RefundServiceGetResponse](ctx, h.s, v1.Flow_FLOW_REFUND_GET, req.Header(), req.Msg)
 }
 
+// Cancel runs FLOW_REFUND_CANCEL.
+func (h *refundService) Cancel(ctx context.Context, req *connect.Request[v1.RefundServiceCancelRequest]) (*connect.Response[v1.RefundServiceCancelResponse], error) {
+	return run[v1.RefundServiceCancelResponse](ctx, h.s, v1.Flow_FLOW_REFUND_CANCEL, req.Header(), req.Msg)
+}
+
 // disputeService implements DisputeService.
 type disputeService struct{ s *Server }
 

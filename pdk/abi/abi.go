@@ -112,6 +112,8 @@ var flows = []FlowInfo{
 		func() Message { return new(v1.PayoutServiceCancelRequest) }, func() Message { return new(v1.PayoutServiceCancelResponse) }},
 	{v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT, "PayoutService", "CreateRecipient", true,
 		func() Message { return new(v1.PayoutServiceCreateRecipientRequest) }, func() Message { return new(v1.PayoutServiceCreateRecipientResponse) }},
+	{v1.Flow_FLOW_REFUND_CANCEL, "RefundService", "Cancel", true,
+		func() Message { return new(v1.RefundServiceCancelRequest) }, func() Message { return new(v1.RefundServiceCancelResponse) }},
 }
 
 var byFlow = func() map[v1.Flow]FlowInfo {

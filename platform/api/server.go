@@ -478,6 +478,14 @@ func (s *Server) routes() {
 		x, err := svc.GetRefund(r.Context(), p.tenant, r.PathValue("id"))
 		return http.StatusOK, x, err
 	})
+	s.route("POST /refunds/{id}/cancel", "refunds:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {
+		var in struct{} // no parameters; unknown fields are refused
+		if err := decode(body, &in); err != nil {
+			return 0, nil, err
+		}
+		x, err := svc.CancelRefund(r.Context(), p.tenant, r.PathValue("id"))
+		return http.StatusOK, x, err
+	})
 
 	// Disputes.
 	s.route("POST /disputes", "disputes:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {

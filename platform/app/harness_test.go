@@ -144,6 +144,8 @@ type stripeProxy struct {
 	hold     chan struct{}
 	held     chan struct{}
 	holdNext atomic.Bool
+	// holdCancel holds the next POST /v1/refunds/{id}/cancel like holdNext.
+	holdCancel atomic.Bool
 }
 
 func newStripeProxy(t testing.TB) *stripeProxy {
@@ -164,6 +166,11 @@ func newStripeProxy(t testing.TB) *stripeProxy {
 				p.held <- struct{}{}
 				<-p.hold
 			}
+		}
+		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v1/refunds/") && strings.HasSuffix(r.URL.Path, "/cancel") &&
+			p.holdCancel.CompareAndSwap(true, false) {
+			p.held <- struct{}{}
+			<-p.hold
 		}
 		rp.ServeHTTP(w, r)
 	}))
@@ -202,11 +209,19 @@ func (p *stripeProxy) rewrite(res *http.Response) error {
 		obj["id"] = fmt.Sprintf("pi_proxy_%d_%d", time.Now().UnixNano(), p.n.Add(1))
 		obj["amount"], obj["currency"], obj["capture_method"] = amount, f.Get("currency"), f.Get("capture_method")
 		obj["last_payment_error"], obj["latest_charge"], obj["next_action"] = nil, nil, nil
+		if amount == 4321 { // a charge reporting its card checks and 3DS result
+			obj["latest_charge"] = map[string]any{"id": "ch_proxy_checks", "object": "charge", "amount_refunded": 0,
+				"payment_method_details": map[string]any{"type": "card", "card": map[string]any{
+					"checks":         map[string]any{"address_line1_check": "pass", "address_postal_code_check": "fail", "cvc_check": "pass"},
+					"three_d_secure": map[string]any{"electronic_commerce_indicator": "05", "version": "2.2.0", "result": "authenticated"}}}}
+		}
 		if f.Get("capture_method") == "manual" {
 			obj["status"], obj["amount_capturable"], obj["amount_received"] = "requires_capture", amount, 0
 		} else {
 			obj["status"], obj["amount_capturable"], obj["amount_received"] = "succeeded", 0, amount
 		}
+	case strings.HasPrefix(path, "/v1/refunds/") && strings.HasSuffix(path, "/cancel"):
+		obj["id"], obj["status"] = strings.TrimSuffix(strings.TrimPrefix(path, "/v1/refunds/"), "/cancel"), "canceled"
 	case strings.HasSuffix(path, "/capture"):
 		id := strings.TrimSuffix(strings.TrimPrefix(path, "/v1/payment_intents/"), "/capture")
 		captured, _ := strconv.ParseInt(f.Get("amount_to_capture"), 10, 64)

@@ -35,7 +35,11 @@ func newFakeAdyen(t *testing.T) *fakeAdyen {
 			f.mu.Lock()
 			ref := f.bodies["/v71/payments"][len(f.bodies["/v71/payments"])-1]["reference"]
 			f.mu.Unlock()
-			_ = json.NewEncoder(w).Encode(map[string]any{"resultCode": "Authorised", "pspReference": "PSP3DS000000001", "merchantReference": ref})
+			_ = json.NewEncoder(w).Encode(map[string]any{"resultCode": "Authorised", "pspReference": "PSP3DS000000001", "merchantReference": ref,
+				"additionalData": map[string]any{"eci": "05", "threeDSVersion": "2.2.0", "threeDAuthenticatedResponse": "Y", "cvcResult": "1 Matches"}})
+		case strings.HasSuffix(r.URL.Path, "/captures"):
+			_ = json.NewEncoder(w).Encode(map[string]any{"status": "received", "pspReference": "PSPCAPTURE000001", "paymentPspReference": "PSP3DS000000001",
+				"merchantAccount": "TestMerchant", "reference": body["reference"], "amount": body["amount"]})
 		case strings.HasSuffix(r.URL.Path, "/payments"):
 			_ = json.NewEncoder(w).Encode(map[string]any{"resultCode": "RedirectShopper", "pspReference": "PSP3DS000000001", "action": map[string]any{
 				"type": "redirect", "paymentMethodType": "scheme", "method": "GET",
@@ -87,5 +91,18 @@ func TestThreeDS(t *testing.T) {
 			t.Fatalf("/payments/details got %v", sent)
 		}
 		p.call("POST", "/intents/"+id+"/3ds/complete", map[string]any{"params": map[string]string{"redirectResult": "again"}}).wantError(t, 409, "intent_unexpected_state", "")
+
+		// The capture's charge carries the 3DS result Adyen gave on /payments/details.
+		p.call("POST", "/intents/"+id+"/capture", nil).must(t, 200)
+		l := p.call("GET", "/intents/"+id+"/charges", nil).must(t, 200)
+		ch, _ := dig(l.body, "data", "0", "id").(string)
+		if ch == "" {
+			t.Fatalf("charges after capture = %s", l.raw)
+		}
+		c := p.call("GET", "/charges/"+ch, nil).must(t, 200)
+		if c.str("card_checks", "three_ds_result", "eci") != "05" || c.str("card_checks", "three_ds_result", "version") != "2.2.0" ||
+			c.str("three_ds_result") != "Y" || c.str("cvv_result") != "1 Matches" {
+			t.Fatalf("charge = %s", c.raw)
+		}
 	})
 }

@@ -36,6 +36,7 @@ type clients struct {
 	payments   connectorhostv1connect.PaymentServiceClient
 	methods    connectorhostv1connect.PaymentMethodServiceClient
 	events     connectorhostv1connect.EventServiceClient
+	refunds    connectorhostv1connect.RefundServiceClient
 	disputes   connectorhostv1connect.DisputeServiceClient
 	connectors connectorhostv1connect.ConnectorServiceClient
 }
@@ -76,6 +77,7 @@ func (g *Gateway) clientsFor(t Target) (*clients, error) {
 			payments:   connectorhostv1connect.NewPaymentServiceClient(g.hc, base),
 			methods:    connectorhostv1connect.NewPaymentMethodServiceClient(g.hc, base),
 			events:     connectorhostv1connect.NewEventServiceClient(g.hc, base),
+			refunds:    connectorhostv1connect.NewRefundServiceClient(g.hc, base),
 			disputes:   connectorhostv1connect.NewDisputeServiceClient(g.hc, base),
 			connectors: connectorhostv1connect.NewConnectorServiceClient(g.hc, base),
 		}
@@ -130,6 +132,13 @@ func (g *Gateway) Void(ctx context.Context, t Target, req *v1.PaymentServiceVoid
 func (g *Gateway) Refund(ctx context.Context, t Target, req *v1.PaymentServiceRefundRequest) (*v1.PaymentServiceRefundResponse, error) {
 	return call(ctx, g, t, func(c *clients) func(context.Context, *connect.Request[v1.PaymentServiceRefundRequest]) (*connect.Response[v1.PaymentServiceRefundResponse], error) {
 		return c.payments.Refund
+	}, req)
+}
+
+// CancelRefund cancels a refund the processor has not yet sent.
+func (g *Gateway) CancelRefund(ctx context.Context, t Target, req *v1.RefundServiceCancelRequest) (*v1.RefundServiceCancelResponse, error) {
+	return call(ctx, g, t, func(c *clients) func(context.Context, *connect.Request[v1.RefundServiceCancelRequest]) (*connect.Response[v1.RefundServiceCancelResponse], error) {
+		return c.refunds.Cancel
 	}, req)
 }
 

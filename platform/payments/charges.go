@@ -3,9 +3,11 @@ package payments
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/platform/perr"
 )
 
@@ -35,12 +37,44 @@ type Charge struct {
 	Currency               string `json:"currency"`
 	Status                 string `json:"status"`
 	NetworkResponseCode    string `json:"network_response_code"`
-	// AVS, CVV and 3DS results are reported when the connector gives them;
-	// the unified API carries none of them yet, so they are empty.
+	// AVSResult, CVVResult and ThreeDSResult summarize CardChecks (the
+	// combined AVS code, the CVC check and the 3DS authentication status);
+	// empty when the connector reported none.
 	AVSResult     string `json:"avs_result"`
 	CVVResult     string `json:"cvv_result"`
 	ThreeDSResult string `json:"three_ds_result"`
-	Created       int64  `json:"created"`
+	// CardChecks are the processor's raw AVS, CVC and 3DS results from the
+	// authorization; nil when the connector gave none.
+	CardChecks *CardChecks `json:"card_checks"`
+	Created    int64       `json:"created"`
+}
+
+// CardChecks are a card authorization's checks as the processor wrote them.
+type CardChecks struct {
+	AVSResult         string         `json:"avs_result,omitempty"`
+	AddressLine1Check string         `json:"address_line1_check,omitempty"`
+	PostalCodeCheck   string         `json:"postal_code_check,omitempty"`
+	CVCCheck          string         `json:"cvc_check,omitempty"`
+	ThreeDS           *ThreeDSResult `json:"three_ds_result,omitempty"`
+}
+
+// ThreeDSResult is a 3-D Secure authentication's outcome.
+type ThreeDSResult struct {
+	ECI                  string `json:"eci,omitempty"`
+	Version              string `json:"version,omitempty"`
+	AuthenticationStatus string `json:"authentication_status,omitempty"`
+}
+
+// cardChecksFrom copies the connector's card checks; nil when there are none.
+func cardChecksFrom(cc *v1.CardChecks) *CardChecks {
+	if cc == nil {
+		return nil
+	}
+	out := &CardChecks{AVSResult: cc.GetAvsResult(), AddressLine1Check: cc.GetAddressLine1Check(), PostalCodeCheck: cc.GetPostalCodeCheck(), CVCCheck: cc.GetCvcCheck()}
+	if t := cc.GetThreeDsResult(); t != nil {
+		out.ThreeDS = &ThreeDSResult{ECI: t.GetEci(), Version: t.GetVersion(), AuthenticationStatus: t.GetAuthenticationStatus()}
+	}
+	return out
 }
 
 const authorizedStatuses = `('PAYMENT_STATUS_AUTHORIZED', 'PAYMENT_STATUS_PARTIALLY_AUTHORIZED', 'PAYMENT_STATUS_CHARGED')`
@@ -109,12 +143,30 @@ func (s *Service) VoidAuthorization(ctx context.Context, tenant, id, reason stri
 
 func scanCharge(row interface{ Scan(...any) error }) (*Charge, error) {
 	c := &Charge{Object: "charge", Status: "succeeded"}
-	err := row.Scan(&c.ID, &c.IntentID, &c.ConnectorID, &c.ConnectorTransactionID, &c.Amount, &c.NetworkResponseCode, &c.Created, &c.Currency)
+	var checks string
+	if err := row.Scan(&c.ID, &c.IntentID, &c.ConnectorID, &c.ConnectorTransactionID, &c.Amount, &c.NetworkResponseCode, &c.Created, &c.Currency, &checks); err != nil {
+		return nil, err
+	}
 	c.Created /= 1000
-	return c, err
+	if checks != "" {
+		c.CardChecks = new(CardChecks)
+		if err := json.Unmarshal([]byte(checks), c.CardChecks); err != nil {
+			return nil, fmt.Errorf("charge %s card checks: %w", c.ID, err)
+		}
+		c.AVSResult, c.CVVResult = c.CardChecks.AVSResult, c.CardChecks.CVCCheck
+		if c.CardChecks.ThreeDS != nil {
+			c.ThreeDSResult = c.CardChecks.ThreeDS.AuthenticationStatus
+		}
+	}
+	return c, nil
 }
 
-const chargeQuery = `SELECT a.id, a.intent_id, a.connector_id, a.connector_transaction_id, a.amount, a.network_response_code, a.created_at, i.currency
+// chargeQuery reads a charge; a capture's card checks are its
+// authorization's (the latest authorize or 3DS completion of the same
+// transaction that reported them).
+const chargeQuery = `SELECT a.id, a.intent_id, a.connector_id, a.connector_transaction_id, a.amount, a.network_response_code, a.created_at, i.currency,
+	COALESCE((SELECT b.card_checks FROM intent_attempts b WHERE b.intent_id = a.intent_id AND b.kind IN ('authorize', '3ds_complete')
+		AND b.connector_transaction_id = a.connector_transaction_id AND b.card_checks <> '' ORDER BY b.id DESC LIMIT 1), '')
 	FROM intent_attempts a JOIN intents i ON i.id = a.intent_id WHERE a.tenant_id = $1 AND `
 
 // GetCharge reads a charge.

@@ -156,8 +156,10 @@ func (s *Service) applyEvent(ctx context.Context, tenant string, c *Connector, e
 		switch rf.GetStatus() {
 		case v1.RefundStatus_REFUND_STATUS_SUCCEEDED:
 			status = "succeeded"
-		case v1.RefundStatus_REFUND_STATUS_FAILED, v1.RefundStatus_REFUND_STATUS_CANCELED:
+		case v1.RefundStatus_REFUND_STATUS_FAILED:
 			status = "failed"
+		case v1.RefundStatus_REFUND_STATUS_CANCELED:
+			status = "canceled"
 		default:
 			return "", nil
 		}

@@ -350,6 +350,7 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 			att.ErrorCode = ""
 		}
 		att.NetworkResponseCode = ar.GetError().GetIssuer().GetNetworkDeclineCode()
+		att.CardChecks = cardChecksFrom(ar.GetCardChecks())
 		s.recordAttempt(ctx, tenant, att)
 		return s.finishAuthorize(ctx, tenant, in, c, ar, "")
 	}
@@ -456,10 +457,19 @@ func (s *Service) emitIntent(ctx context.Context, tx *sql.Tx, tenant, id, status
 
 func (s *Service) recordAttempt(ctx context.Context, tenant string, a *Attempt) {
 	a.ID = store.NewID("att")
+	checks := ""
+	if a.CardChecks != nil {
+		b, err := json.Marshal(a.CardChecks)
+		if err != nil {
+			s.log.Error("record attempt card checks", "intent", a.IntentID, "error", err)
+		}
+		checks = string(b)
+	}
 	_, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), `INSERT INTO intent_attempts (id, tenant_id, intent_id, kind, attempt, seq, connector_id, idempotency_key, status, amount,
-		connector_transaction_id, error_code, error_message, retryable, network_response_code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		connector_transaction_id, error_code, error_message, retryable, network_response_code, card_checks, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 		a.ID, tenant, a.IntentID, a.Kind, a.Attempt, a.Seq, a.ConnectorID, a.IdempotencyKey, a.Status, a.Amount, a.ConnectorTransactionID, a.ErrorCode, a.ErrorMessage,
-		boolInt(a.Retryable), a.NetworkResponseCode, store.Now())
+		boolInt(a.Retryable), a.NetworkResponseCode, checks, store.Now())
 	if err != nil {
 		s.log.Error("record attempt", "intent", a.IntentID, "error", err)
 	}

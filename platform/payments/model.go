@@ -88,6 +88,9 @@ type Attempt struct {
 	Retryable              bool   `json:"retryable"`
 	NetworkResponseCode    string `json:"network_response_code"`
 	Created                int64  `json:"created"`
+	// CardChecks are the authorization's AVS, CVC and 3DS results (stored,
+	// shown on the charge).
+	CardChecks *CardChecks `json:"-"`
 }
 
 // Refund is a refund of a captured intent.

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+
+	"connectrpc.com/connect"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/platform/perr"
@@ -101,7 +104,8 @@ func (s *Service) CreateRefund(ctx context.Context, tenant string, x RefundInput
 }
 
 // settleRefund moves a pending refund to its final status once (later and
-// duplicate settlements change nothing); a failure releases the amount.
+// duplicate settlements change nothing); a failure or a cancellation
+// releases the amount.
 func (s *Service) settleRefund(ctx context.Context, tenant, id, status, connectorRefundID string, le *LastError) bool {
 	ctx = context.WithoutCancel(ctx)
 	lastErr := ""
@@ -121,7 +125,7 @@ func (s *Service) settleRefund(ctx context.Context, tenant, id, status, connecto
 		if err != nil {
 			return err
 		}
-		if status == "failed" {
+		if status == "failed" || status == "canceled" {
 			if _, err := tx.ExecContext(ctx, `UPDATE intents SET amount_refunded = amount_refunded - $1, version = version + 1, updated_at = $2 WHERE id = $3`,
 				r.Amount, store.Now(), r.IntentID); err != nil {
 				return err
@@ -138,6 +142,71 @@ func (s *Service) settleRefund(ctx context.Context, tenant, id, status, connecto
 		s.opts.OnEvent()
 	}
 	return moved
+}
+
+// CancelRefund cancels a refund still pending at the processor, through the
+// connector's RefundService.Cancel. The refund moves to canceled (releasing
+// its amount) with the same conditional update a webhook uses (status still
+// pending), so a cancel racing a webhook resolves once: whichever commits
+// first wins and the other changes nothing. A refund that is already final,
+// not yet sent, or at a connector without the flow is a 409 saying why.
+func (s *Service) CancelRefund(ctx context.Context, tenant, id string) (*Refund, error) {
+	r, err := s.GetRefund(ctx, tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == "canceled" {
+		return r, nil // a retried cancel answers the canceled refund
+	}
+	if r.Status != "pending" {
+		return nil, perr.Conflictf("refund_not_cancelable", "cannot cancel: the refund already %s", r.Status)
+	}
+	if r.ConnectorRefundID == "" {
+		return nil, perr.Conflictf("refund_not_cancelable", "cannot cancel: the refund has not yet been accepted by the processor")
+	}
+	in, err := s.GetIntent(ctx, tenant, r.IntentID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.GetConnector(ctx, tenant, in.ConnectorID)
+	if err != nil {
+		return nil, perr.Conflictf("refund_not_cancelable", "cannot cancel: the refund's connector was deleted")
+	}
+	cr, err := s.gw.CancelRefund(ctx, c.target(), &v1.RefundServiceCancelRequest{
+		ConnectorRefundId: r.ConnectorRefundID, MerchantCancelId: "cancel_" + r.ID,
+	})
+	if err != nil {
+		switch connect.CodeOf(err) {
+		case connect.CodeUnimplemented:
+			return nil, perr.Conflictf("connector_cannot_cancel_refund", "cannot cancel: connector %s (%s) does not support refund cancellation", c.ID, c.Plugin)
+		case connect.CodeUnavailable, connect.CodeDeadlineExceeded:
+			return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "connector_unavailable", Message: errMessage(err), Err: err}
+		}
+		return nil, &perr.Error{Kind: perr.Conflict, Code: "refund_not_cancelable", Message: "the processor refused to cancel the refund: " + errMessage(err), Err: err}
+	}
+	switch cr.GetStatus() {
+	case v1.RefundStatus_REFUND_STATUS_CANCELED:
+		s.settleRefund(ctx, tenant, r.ID, "canceled", "", nil)
+	case v1.RefundStatus_REFUND_STATUS_SUCCEEDED:
+		s.settleRefund(ctx, tenant, r.ID, "succeeded", "", nil)
+	case v1.RefundStatus_REFUND_STATUS_FAILED:
+		s.settleRefund(ctx, tenant, r.ID, "failed", "", &LastError{Code: "refund_failed", Message: cr.GetError().GetMessage(), ConnectorID: c.ID})
+	default:
+		return nil, perr.Conflictf("refund_not_cancelable", "cannot cancel: the processor still reports the refund as %s", refundStatusName(cr.GetStatus()))
+	}
+	out, err := s.GetRefund(ctx, tenant, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if out.Status != "canceled" {
+		return nil, perr.Conflictf("refund_not_cancelable", "cannot cancel: the refund already %s", out.Status)
+	}
+	return out, nil
+}
+
+// refundStatusName is a connector refund status in the platform's words.
+func refundStatusName(st v1.RefundStatus) string {
+	return strings.ToLower(strings.TrimPrefix(st.String(), "REFUND_STATUS_"))
 }
 
 const refundCols = `id, intent_id, amount, currency, status, reason, connector_refund_id, last_error, created_at, updated_at`

@@ -97,6 +97,7 @@ func (s *Service) CompleteThreeDS(ctx context.Context, tenant, id string, x Thre
 		return nil, &perr.Error{Kind: perr.Unprocessable, Code: "3ds_failed", Message: errMessage(err), Err: err}
 	}
 	att.Status, att.ConnectorTransactionID = vr.GetStatus().String(), firstNonEmpty(vr.GetConnectorTransactionId(), in.ConnectorTransactionID)
+	att.CardChecks = cardChecksFrom(vr.GetCardChecks())
 	s.recordAttempt(ctx, tenant, att)
 	return s.finishAuthorize(ctx, tenant, in, c, vr, in.ConnectorTransactionID)
 }

@@ -249,3 +249,9 @@ func init() {
 ALTER TABLE intents ADD COLUMN connector_state TEXT NOT NULL DEFAULT ''
 `})
 }
+
+func init() {
+	migrations = append(migrations, Migration{Version: 4, Name: "attempt card checks", SQL: `
+ALTER TABLE intent_attempts ADD COLUMN card_checks TEXT NOT NULL DEFAULT ''
+`})
+}

@@ -33,7 +33,7 @@ import (
 // Event types merchants subscribe to.
 var EventTypes = []string{
 	"payment.succeeded", "payment.failed", "payment.requires_action", "payment.canceled",
-	"refund.succeeded", "refund.failed", "dispute.created", "dispute.updated",
+	"refund.succeeded", "refund.failed", "refund.canceled", "dispute.created", "dispute.updated",
 }
 
 // TestEventType is what POST /webhooks/test sends.

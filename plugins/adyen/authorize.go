@@ -146,6 +146,7 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 		NetworkTransactionId:   r.networkTxID,
 		ConnectorHttpStatus:    int32(res.Status),
 		State:                  r.state(mode),
+		CardChecks:             r.checks,
 	}
 	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
 		out.Mandate = r.mandateFor(firstNonEmpty(req.GetCustomer().GetId(), req.GetMandate().GetConnectorCustomerId()))

@@ -94,5 +94,6 @@ func parseDetails(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRe
 		NetworkTransactionId:   r.networkTxID,
 		ConnectorHttpStatus:    int32(res.Status),
 		State:                  r.state(mode),
+		CardChecks:             r.checks,
 	}, nil
 }

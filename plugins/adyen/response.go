@@ -26,6 +26,7 @@ type paymentResult struct {
 	networkTxID  string
 	token        string
 	tokenShopper string
+	checks       *v1.CardChecks
 }
 
 // parsePayment reads the answer of /payments or /payments/details.
@@ -47,6 +48,7 @@ func parsePayment(res *pdk.Response, mode captureMode, requested *v1.Money) (*pa
 			str(v, "additionalData", "recurring.recurringDetailReference")),
 		tokenShopper: firstNonEmpty(str(v, "additionalData", "tokenization.shopperReference"),
 			str(v, "additionalData", "recurring.shopperReference")),
+		checks: cardChecks(v),
 	}
 	if r.resultCode == "" {
 		return nil, pdk.InvalidResponse("Adyen's payment answer has no resultCode")
@@ -204,4 +206,24 @@ func (r *paymentResult) mandateFor(shopperRef string) *v1.MandateReference {
 		NetworkTransactionId: r.networkTxID,
 		Status:               v1.MandateStatus_MANDATE_STATUS_ACTIVE,
 	}
+}
+
+// cardChecks reads the card results Adyen returns in additionalData when
+// the merchant account enables them: avsResult ("4 AVS not supported for
+// this card type"), cvcResult ("1 Matches"), eci, threeDSVersion and
+// threeDAuthenticatedResponse (the ARes/RReq transStatus, e.g. "Y"; else
+// threeDAuthenticated "true"/"false"), as Adyen wrote them. Adyen reports no
+// separate street and postal checks. Nil when none is present.
+func cardChecks(v *fastjson.Value) *v1.CardChecks {
+	ad := func(k string) string { return str(v, "additionalData", k) }
+	cc := &v1.CardChecks{AvsResult: ad("avsResult"), CvcCheck: ad("cvcResult")}
+	eci, version := ad("eci"), ad("threeDSVersion")
+	status := firstNonEmpty(ad("threeDAuthenticatedResponse"), ad("threeDAuthenticated"))
+	if eci != "" || version != "" || status != "" {
+		cc.ThreeDsResult = &v1.ThreeDsResult{Eci: eci, Version: version, AuthenticationStatus: status}
+	}
+	if cc.AvsResult == "" && cc.CvcCheck == "" && cc.ThreeDsResult == nil {
+		return nil
+	}
+	return cc
 }

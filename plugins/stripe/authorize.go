@@ -224,6 +224,7 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 		IncrementalAuthorizationAllowed: out.IncrementalAllowed,
 		CapturedAmount:                  out.Received,
 		ConnectorHttpStatus:             int32(res.Status),
+		CardChecks:                      out.CardChecks,
 	}, nil
 }
 

@@ -204,6 +204,8 @@ func e2eCases() []e2eCase {
 		e2eCase{"payout get", v1.Flow_FLOW_PAYOUT_GET, &v1.PayoutServiceGetRequest{ConnectorPayoutId: "po_123"}, sane("status", "GetConnectorPayoutId")},
 		e2eCase{"payout cancel", v1.Flow_FLOW_PAYOUT_CANCEL, &v1.PayoutServiceCancelRequest{ConnectorPayoutId: "po_123", MerchantCancelId: "e2e_payout_cancel"},
 			sane("status", "GetConnectorPayoutId")},
+		e2eCase{"refund cancel", v1.Flow_FLOW_REFUND_CANCEL, &v1.RefundServiceCancelRequest{ConnectorRefundId: "re_123", MerchantCancelId: "e2e_refund_cancel"},
+			sane("status", "GetConnectorRefundId")},
 	)
 	return cases
 }

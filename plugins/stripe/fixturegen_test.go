@@ -119,6 +119,17 @@ func generateFixtures() []*fixture {
 			postPI("order_2", "capture_method=manual"),
 			stripeAnswer(200, piFixtureBody(obj{"status": "requires_capture", "capture_method": "manual", "amount_capturable": 1000, "amount_received": 0})),
 			&v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED, Amount: usd(1000), ConnectorHttpStatus: 200}),
+		// The expanded latest_charge carries the card checks and the 3-D Secure result.
+		flowFixture("authorize_card_checks_and_3ds_result", v1.Flow_FLOW_AUTHORIZE, auth("order_5", usd(1000), automatic),
+			postPI("order_5", "expand%5B%5D=latest_charge"),
+			stripeAnswer(200, piFixtureBody(obj{"latest_charge": obj{"id": "ch_3MtwBwLkdIwHu7ix28a3tqPa", "object": "charge", "amount_refunded": 0,
+				"payment_method_details": obj{"type": "card", "card": obj{"brand": "visa", "last4": "4242", "network_transaction_id": "1234567890",
+					"checks":         obj{"address_line1_check": "pass", "address_postal_code_check": "fail", "cvc_check": "pass"},
+					"three_d_secure": obj{"authentication_flow": "challenge", "electronic_commerce_indicator": "05", "result": "authenticated", "version": "2.2.0"}}}}})),
+			&v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED, ConnectorReferenceId: "ch_3MtwBwLkdIwHu7ix28a3tqPa",
+				NetworkTransactionId: "1234567890",
+				CardChecks: &v1.CardChecks{AddressLine1Check: "pass", PostalCodeCheck: "fail", CvcCheck: "pass",
+					ThreeDsResult: &v1.ThreeDsResult{Eci: "05", Version: "2.2.0", AuthenticationStatus: "authenticated"}}}),
 	)
 	threeDS := auth("order_3", usd(1000), automatic)
 	threeDS.AuthenticationType = v1.AuthenticationType_AUTHENTICATION_TYPE_THREE_DS
@@ -260,6 +271,16 @@ func generateFixtures() []*fixture {
 			&expectRequest{Method: "GET", Path: "/v1/payment_intents/" + testPI},
 			stripeAnswer(200, piFixtureBody(nil)),
 			&v1.PaymentServiceVerifyRedirectResponseResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED, MerchantTransactionId: "order_3", ConnectorHttpStatus: 200}),
+		// After the 3DS redirect, the expanded charge reports the authentication's result.
+		flowFixture("verify_redirect_response_3ds_result", v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE,
+			&v1.PaymentServiceVerifyRedirectResponseRequest{MerchantTransactionId: "order_3", ConnectorTransactionId: testPI},
+			&expectRequest{Method: "GET", Path: "/v1/payment_intents/" + testPI},
+			stripeAnswer(200, piFixtureBody(obj{"latest_charge": obj{"id": "ch_3MtwBwLkdIwHu7ix28a3tqPa", "object": "charge", "amount_refunded": 0,
+				"payment_method_details": obj{"type": "card", "card": obj{"brand": "visa", "last4": "4242",
+					"checks":         obj{"address_line1_check": nil, "address_postal_code_check": nil, "cvc_check": "pass"},
+					"three_d_secure": obj{"authentication_flow": "challenge", "electronic_commerce_indicator": "05", "result": "authenticated", "version": "2.2.0"}}}}})),
+			&v1.PaymentServiceVerifyRedirectResponseResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED,
+				CardChecks: &v1.CardChecks{CvcCheck: "pass", ThreeDsResult: &v1.ThreeDsResult{Eci: "05", Version: "2.2.0", AuthenticationStatus: "authenticated"}}}),
 	)
 
 	// Refunds.
@@ -283,6 +304,15 @@ func generateFixtures() []*fixture {
 			stripeAnswer(200, refundBody(obj{"status": "failed", "failure_reason": "expired_or_canceled_card"})),
 			&v1.RefundServiceGetResponse{ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", Status: v1.RefundStatus_REFUND_STATUS_FAILED,
 				Error: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_EXPIRED_CARD}, MerchantRefundId: "refund_1", ConnectorTransactionId: testPI}),
+		flowFixture("refund_cancel_canceled", v1.Flow_FLOW_REFUND_CANCEL,
+			&v1.RefundServiceCancelRequest{ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", MerchantCancelId: "refund_cancel_1"},
+			&expectRequest{Method: "POST", Path: "/v1/refunds/re_3MtwBwLkdIwHu7ix0ezqsBbC/cancel", IdempotencyKey: "refund_cancel:refund_cancel_1"},
+			stripeAnswer(200, refundBody(obj{"status": "canceled"})),
+			&v1.RefundServiceCancelResponse{ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", Status: v1.RefundStatus_REFUND_STATUS_CANCELED, ConnectorHttpStatus: 200}),
+		errorFixture("refund_cancel_not_cancelable_400", v1.Flow_FLOW_REFUND_CANCEL,
+			&v1.RefundServiceCancelRequest{ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", MerchantCancelId: "refund_cancel_2"}, nil,
+			stripeAnswer(400, errorBody(obj{"type": "invalid_request_error", "message": "You can only cancel refunds with a status of `requires_action`."})),
+			pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED),
 	)
 
 	// Recurring.

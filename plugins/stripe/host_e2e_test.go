@@ -287,6 +287,16 @@ func TestHostEndToEnd(t *testing.T) {
 			t.Errorf("refund = %v", res)
 		}
 	})
+	t.Run("refund cancel", func(t *testing.T) {
+		mark := env.rec.mark()
+		res := invoke(t, env, c.refunds.Cancel, &v1.RefundServiceCancelRequest{ConnectorRefundId: refundID, MerchantCancelId: "host_refund_cancel"})
+		x := env.expect(t, mark, "POST /v1/refunds/"+refundID+"/cancel")[0]
+		wantIdempotencyKey(t, x, "refund_cancel:host_refund_cancel")
+		wantMapped(t, x, byStatus(refundStatuses), res.GetStatus())
+		if res.GetConnectorRefundId() != refundID {
+			t.Errorf("refund cancel = %v, Stripe answered %v", res, x.Answer)
+		}
+	})
 
 	var customer string
 	t.Run("create customer", func(t *testing.T) {

@@ -22,6 +22,8 @@ type intent struct {
 	ChargeID           string
 	NetworkTxnID       string
 	IncrementalAllowed bool
+	// CardChecks are the latest charge's AVS, CVC and 3-D Secure results.
+	CardChecks *v1.CardChecks
 	// MerchantTxnID is metadata[merchant_transaction_id], set by Authorize.
 	MerchantTxnID string
 }
@@ -63,6 +65,7 @@ func parseIntent(v *fastjson.Value, httpStatus int, requestID string, secrets []
 		card := object(ch, "payment_method_details", "card")
 		in.NetworkTxnID = str(card, "network_transaction_id")
 		in.IncrementalAllowed = str(card, "incremental_authorization", "status") == "available"
+		in.CardChecks = cardChecks(card)
 		if refunded, err := fromStripeAmount(num(ch, "amount_refunded"), cur); err == nil {
 			in.Refunded = refunded
 		}
@@ -166,4 +169,31 @@ func nextAction(na *fastjson.Value) (v1.PaymentStatus, *v1.NextAction) {
 		return action, display(&v1.DisplayData{Reference: str(d, "reference"), InstructionsUrl: str(d, "hosted_instructions_url")})
 	}
 	return pending, &v1.NextAction{Action: &v1.NextAction_SdkDataJson{SdkDataJson: na.String()}}
+}
+
+// cardChecks reads a charge's payment_method_details.card: checks
+// (address_line1_check, address_postal_code_check, cvc_check: pass, fail,
+// unavailable or unchecked) and three_d_secure (electronic_commerce_indicator,
+// version, result), as Stripe wrote them. Stripe reports no combined AVS
+// code, so avs_result stays empty. Nil when the charge reports none.
+func cardChecks(card *fastjson.Value) *v1.CardChecks {
+	if card == nil {
+		return nil
+	}
+	cc := &v1.CardChecks{
+		AddressLine1Check: str(card, "checks", "address_line1_check"),
+		PostalCodeCheck:   str(card, "checks", "address_postal_code_check"),
+		CvcCheck:          str(card, "checks", "cvc_check"),
+	}
+	if tds := object(card, "three_d_secure"); tds != nil {
+		cc.ThreeDsResult = &v1.ThreeDsResult{
+			Eci:                  str(tds, "electronic_commerce_indicator"),
+			Version:              str(tds, "version"),
+			AuthenticationStatus: str(tds, "result"),
+		}
+	}
+	if cc.AddressLine1Check == "" && cc.PostalCodeCheck == "" && cc.CvcCheck == "" && cc.ThreeDsResult == nil {
+		return nil
+	}
+	return cc
 }

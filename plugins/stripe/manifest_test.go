@@ -28,6 +28,7 @@ func TestManifest(t *testing.T) {
 		v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, v1.Flow_FLOW_DISPUTE_GET, v1.Flow_FLOW_DISPUTE_DEFEND, v1.Flow_FLOW_DISPUTE_ACCEPT,
 		v1.Flow_FLOW_TOKENIZE, v1.Flow_FLOW_CREATE_CUSTOMER,
 		v1.Flow_FLOW_PAYOUT_CREATE, v1.Flow_FLOW_PAYOUT_GET, v1.Flow_FLOW_PAYOUT_CANCEL, v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT,
+		v1.Flow_FLOW_REFUND_CANCEL,
 	}
 	if !slices.Equal(m.GetFlows(), wantFlows) {
 		t.Errorf("flows = %v\nwant %v", m.GetFlows(), wantFlows)

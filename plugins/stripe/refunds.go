@@ -181,3 +181,34 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 		ConnectorHttpStatus:    int32(res.Status),
 	}, nil
 }
+
+var refundCancelHandler = pdk.Handler[*v1.RefundServiceCancelRequest, *v1.RefundServiceCancelResponse]{
+	Build: buildRefundCancel,
+	Parse: parseRefundCancel,
+}
+
+// buildRefundCancel builds POST /v1/refunds/{id}/cancel. Stripe cancels only
+// a refund still in requires_action (a pending refund to a card that needs
+// the customer's bank details); any other refund is refused with a 400
+// invalid_request_error, answered as the typed error.
+func buildRefundCancel(c *pdk.Context, req *v1.RefundServiceCancelRequest) (*pluginv1.HttpRequest, error) {
+	key, err := requireMerchantID("refund_cancel", req.GetMerchantCancelId(), "merchant_cancel_id")
+	if err != nil {
+		return nil, err
+	}
+	path, err := objectPath("/v1/refunds", req.GetConnectorRefundId(), "connector_refund_id", "cancel")
+	if err != nil {
+		return nil, err
+	}
+	return post(c, path, key, nil)
+}
+
+func parseRefundCancel(c *pdk.Context, _ *v1.RefundServiceCancelRequest, res *pdk.Response) (*v1.RefundServiceCancelResponse, error) {
+	r, err := readRefund(c, res)
+	if err != nil {
+		return nil, err
+	}
+	return &v1.RefundServiceCancelResponse{
+		ConnectorRefundId: r.ID, Status: r.Status, Error: r.Error, ConnectorHttpStatus: int32(res.Status),
+	}, nil
+}

@@ -35,6 +35,7 @@ func flows() pdk.Flows {
 		RecurringCharge:          recurringChargeHandler,
 		RecurringRevoke:          recurringRevokeHandler,
 		RefundGet:                refundGetHandler,
+		RefundCancel:             refundCancelHandler,
 		DisputeSubmitEvidence:    disputeSubmitEvidenceHandler,
 		DisputeGet:               disputeGetHandler,
 		DisputeDefend:            disputeDefendHandler,

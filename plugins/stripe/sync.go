@@ -63,6 +63,7 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 		NetworkTransactionId:   in.NetworkTxnID,
 		ConnectorReferenceId:   in.ChargeID,
 		ConnectorHttpStatus:    int32(res.Status),
+		CardChecks:             in.CardChecks,
 	}, nil
 }
 
@@ -113,6 +114,7 @@ func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 		MerchantTransactionId:  firstNonEmpty(req.GetMerchantTransactionId(), in.MerchantTxnID),
 		NetworkTransactionId:   in.NetworkTxnID,
 		ConnectorHttpStatus:    int32(res.Status),
+		CardChecks:             in.CardChecks,
 	}, nil
 }
 

@@ -60,6 +60,7 @@ const (
 	Flow_FLOW_PAYOUT_GET                Flow = 27
 	Flow_FLOW_PAYOUT_CANCEL             Flow = 28
 	Flow_FLOW_PAYOUT_CREATE_RECIPIENT   Flow = 29
+	Flow_FLOW_REFUND_CANCEL             Flow = 30
 )
 
 // Enum value maps for Flow.
@@ -95,6 +96,7 @@ var (
 		27: "FLOW_PAYOUT_GET",
 		28: "FLOW_PAYOUT_CANCEL",
 		29: "FLOW_PAYOUT_CREATE_RECIPIENT",
+		30: "FLOW_REFUND_CANCEL",
 	}
 	Flow_value = map[string]int32{
 		"FLOW_UNSPECIFIED":               0,
@@ -127,6 +129,7 @@ var (
 		"FLOW_PAYOUT_GET":                27,
 		"FLOW_PAYOUT_CANCEL":             28,
 		"FLOW_PAYOUT_CREATE_RECIPIENT":   29,
+		"FLOW_REFUND_CANCEL":             30,
 	}
 )
 
@@ -562,7 +565,7 @@ const file_connectorhost_v1_manifest_proto_rawDesc = "" +
 	"eventTypes\x12 \n" +
 	"\vtimestamped\x18\x05 \x01(\bR\vtimestamped\x12+\n" +
 	"\x11tolerance_seconds\x18\x06 \x01(\x03R\x10toleranceSeconds\x12'\n" +
-	"\x0fparse_supported\x18\a \x01(\bR\x0eparseSupported*\xf1\x05\n" +
+	"\x0fparse_supported\x18\a \x01(\bR\x0eparseSupported*\x89\x06\n" +
 	"\x04Flow\x12\x14\n" +
 	"\x10FLOW_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eFLOW_AUTHORIZE\x10\x01\x12\x10\n" +
@@ -594,7 +597,8 @@ const file_connectorhost_v1_manifest_proto_rawDesc = "" +
 	"\x12FLOW_PAYOUT_CREATE\x10\x1a\x12\x13\n" +
 	"\x0fFLOW_PAYOUT_GET\x10\x1b\x12\x16\n" +
 	"\x12FLOW_PAYOUT_CANCEL\x10\x1c\x12 \n" +
-	"\x1cFLOW_PAYOUT_CREATE_RECIPIENT\x10\x1dB\xd4\x01\n" +
+	"\x1cFLOW_PAYOUT_CREATE_RECIPIENT\x10\x1d\x12\x16\n" +
+	"\x12FLOW_REFUND_CANCEL\x10\x1eB\xd4\x01\n" +
 	"\x14com.connectorhost.v1B\rManifestProtoP\x01ZLgithub.com/connectorhost/connector-host/gen/connectorhost/v1;connectorhostv1\xa2\x02\x03CXX\xaa\x02\x10Connectorhost.V1\xca\x02\x10Connectorhost\\V1\xe2\x02\x1cConnectorhost\\V1\\GPBMetadata\xea\x02\x11Connectorhost::V1b\x06proto3"
 
 var (

@@ -51,6 +51,7 @@ const (
 	Flow_FLOW_PAYOUT_GET                Flow = 27
 	Flow_FLOW_PAYOUT_CANCEL             Flow = 28
 	Flow_FLOW_PAYOUT_CREATE_RECIPIENT   Flow = 29
+	Flow_FLOW_REFUND_CANCEL             Flow = 30
 )
 
 // Enum value maps for Flow.
@@ -86,6 +87,7 @@ var (
 		27: "FLOW_PAYOUT_GET",
 		28: "FLOW_PAYOUT_CANCEL",
 		29: "FLOW_PAYOUT_CREATE_RECIPIENT",
+		30: "FLOW_REFUND_CANCEL",
 	}
 	Flow_value = map[string]int32{
 		"FLOW_UNSPECIFIED":               0,
@@ -118,6 +120,7 @@ var (
 		"FLOW_PAYOUT_GET":                27,
 		"FLOW_PAYOUT_CANCEL":             28,
 		"FLOW_PAYOUT_CREATE_RECIPIENT":   29,
+		"FLOW_REFUND_CANCEL":             30,
 	}
 )
 

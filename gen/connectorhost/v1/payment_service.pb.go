@@ -298,8 +298,10 @@ type PaymentServiceAuthorizeResponse struct {
 	CapturedAmount *Money `protobuf:"bytes,12,opt,name=captured_amount,json=capturedAmount,proto3" json:"captured_amount,omitempty"`
 	// The processor's HTTP status for the final call.
 	ConnectorHttpStatus int32 `protobuf:"varint,13,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connector_http_status,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// The card checks (AVS, CVC, 3-D Secure) when the processor reports them.
+	CardChecks    *CardChecks `protobuf:"bytes,14,opt,name=card_checks,json=cardChecks,proto3" json:"card_checks,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PaymentServiceAuthorizeResponse) Reset() {
@@ -423,6 +425,162 @@ func (x *PaymentServiceAuthorizeResponse) GetConnectorHttpStatus() int32 {
 	return 0
 }
 
+func (x *PaymentServiceAuthorizeResponse) GetCardChecks() *CardChecks {
+	if x != nil {
+		return x.CardChecks
+	}
+	return nil
+}
+
+// CardChecks are the processor's address, security code and 3-D Secure
+// results for a card payment, as the processor wrote them (raw values, e.g.
+// Stripe "pass"/"fail"/"unavailable"/"unchecked", Adyen "4 Address matches..."
+// or "1 Matches"). Empty fields were not reported.
+type CardChecks struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The processor's combined address verification result.
+	AvsResult string `protobuf:"bytes,1,opt,name=avs_result,json=avsResult,proto3" json:"avs_result,omitempty"`
+	// The street address check.
+	AddressLine1Check string `protobuf:"bytes,2,opt,name=address_line1_check,json=addressLine1Check,proto3" json:"address_line1_check,omitempty"`
+	// The postal code check.
+	PostalCodeCheck string `protobuf:"bytes,3,opt,name=postal_code_check,json=postalCodeCheck,proto3" json:"postal_code_check,omitempty"`
+	// The card security code (CVC/CVV) check.
+	CvcCheck string `protobuf:"bytes,4,opt,name=cvc_check,json=cvcCheck,proto3" json:"cvc_check,omitempty"`
+	// The 3-D Secure authentication, when there was one.
+	ThreeDsResult *ThreeDsResult `protobuf:"bytes,5,opt,name=three_ds_result,json=threeDsResult,proto3" json:"three_ds_result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CardChecks) Reset() {
+	*x = CardChecks{}
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CardChecks) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CardChecks) ProtoMessage() {}
+
+func (x *CardChecks) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CardChecks.ProtoReflect.Descriptor instead.
+func (*CardChecks) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CardChecks) GetAvsResult() string {
+	if x != nil {
+		return x.AvsResult
+	}
+	return ""
+}
+
+func (x *CardChecks) GetAddressLine1Check() string {
+	if x != nil {
+		return x.AddressLine1Check
+	}
+	return ""
+}
+
+func (x *CardChecks) GetPostalCodeCheck() string {
+	if x != nil {
+		return x.PostalCodeCheck
+	}
+	return ""
+}
+
+func (x *CardChecks) GetCvcCheck() string {
+	if x != nil {
+		return x.CvcCheck
+	}
+	return ""
+}
+
+func (x *CardChecks) GetThreeDsResult() *ThreeDsResult {
+	if x != nil {
+		return x.ThreeDsResult
+	}
+	return nil
+}
+
+// ThreeDsResult is the outcome of a 3-D Secure authentication.
+type ThreeDsResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The electronic commerce indicator (e.g. "05", "07").
+	Eci string `protobuf:"bytes,1,opt,name=eci,proto3" json:"eci,omitempty"`
+	// The protocol version (e.g. "2.2.0").
+	Version string `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
+	// The processor's authentication result (e.g. "authenticated", "Y").
+	AuthenticationStatus string `protobuf:"bytes,3,opt,name=authentication_status,json=authenticationStatus,proto3" json:"authentication_status,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *ThreeDsResult) Reset() {
+	*x = ThreeDsResult{}
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ThreeDsResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ThreeDsResult) ProtoMessage() {}
+
+func (x *ThreeDsResult) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ThreeDsResult.ProtoReflect.Descriptor instead.
+func (*ThreeDsResult) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *ThreeDsResult) GetEci() string {
+	if x != nil {
+		return x.Eci
+	}
+	return ""
+}
+
+func (x *ThreeDsResult) GetVersion() string {
+	if x != nil {
+		return x.Version
+	}
+	return ""
+}
+
+func (x *ThreeDsResult) GetAuthenticationStatus() string {
+	if x != nil {
+		return x.AuthenticationStatus
+	}
+	return ""
+}
+
 // PaymentServiceCaptureRequest captures an authorized payment.
 type PaymentServiceCaptureRequest struct {
 	state                  protoimpl.MessageState `protogen:"open.v1"`
@@ -446,7 +604,7 @@ type PaymentServiceCaptureRequest struct {
 
 func (x *PaymentServiceCaptureRequest) Reset() {
 	*x = PaymentServiceCaptureRequest{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[2]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -458,7 +616,7 @@ func (x *PaymentServiceCaptureRequest) String() string {
 func (*PaymentServiceCaptureRequest) ProtoMessage() {}
 
 func (x *PaymentServiceCaptureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[2]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -471,7 +629,7 @@ func (x *PaymentServiceCaptureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceCaptureRequest.ProtoReflect.Descriptor instead.
 func (*PaymentServiceCaptureRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{2}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *PaymentServiceCaptureRequest) GetConnectorTransactionId() string {
@@ -556,7 +714,7 @@ type PaymentServiceCaptureResponse struct {
 
 func (x *PaymentServiceCaptureResponse) Reset() {
 	*x = PaymentServiceCaptureResponse{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[3]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -568,7 +726,7 @@ func (x *PaymentServiceCaptureResponse) String() string {
 func (*PaymentServiceCaptureResponse) ProtoMessage() {}
 
 func (x *PaymentServiceCaptureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[3]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -581,7 +739,7 @@ func (x *PaymentServiceCaptureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceCaptureResponse.ProtoReflect.Descriptor instead.
 func (*PaymentServiceCaptureResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{3}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *PaymentServiceCaptureResponse) GetConnectorTransactionId() string {
@@ -658,7 +816,7 @@ type PaymentServiceGetRequest struct {
 
 func (x *PaymentServiceGetRequest) Reset() {
 	*x = PaymentServiceGetRequest{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[4]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -670,7 +828,7 @@ func (x *PaymentServiceGetRequest) String() string {
 func (*PaymentServiceGetRequest) ProtoMessage() {}
 
 func (x *PaymentServiceGetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[4]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -683,7 +841,7 @@ func (x *PaymentServiceGetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceGetRequest.ProtoReflect.Descriptor instead.
 func (*PaymentServiceGetRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{4}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *PaymentServiceGetRequest) GetConnectorTransactionId() string {
@@ -737,13 +895,15 @@ type PaymentServiceGetResponse struct {
 	NetworkTransactionId   string                 `protobuf:"bytes,11,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"network_transaction_id,omitempty"`
 	ConnectorReferenceId   string                 `protobuf:"bytes,12,opt,name=connector_reference_id,json=connectorReferenceId,proto3" json:"connector_reference_id,omitempty"`
 	ConnectorHttpStatus    int32                  `protobuf:"varint,13,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connector_http_status,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	// The card checks (AVS, CVC, 3-D Secure) when the processor reports them.
+	CardChecks    *CardChecks `protobuf:"bytes,14,opt,name=card_checks,json=cardChecks,proto3" json:"card_checks,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PaymentServiceGetResponse) Reset() {
 	*x = PaymentServiceGetResponse{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[5]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -755,7 +915,7 @@ func (x *PaymentServiceGetResponse) String() string {
 func (*PaymentServiceGetResponse) ProtoMessage() {}
 
 func (x *PaymentServiceGetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[5]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -768,7 +928,7 @@ func (x *PaymentServiceGetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceGetResponse.ProtoReflect.Descriptor instead.
 func (*PaymentServiceGetResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{5}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *PaymentServiceGetResponse) GetConnectorTransactionId() string {
@@ -862,6 +1022,13 @@ func (x *PaymentServiceGetResponse) GetConnectorHttpStatus() int32 {
 	return 0
 }
 
+func (x *PaymentServiceGetResponse) GetCardChecks() *CardChecks {
+	if x != nil {
+		return x.CardChecks
+	}
+	return nil
+}
+
 // PaymentServiceVoidRequest releases an authorization.
 type PaymentServiceVoidRequest struct {
 	state                  protoimpl.MessageState `protogen:"open.v1"`
@@ -881,7 +1048,7 @@ type PaymentServiceVoidRequest struct {
 
 func (x *PaymentServiceVoidRequest) Reset() {
 	*x = PaymentServiceVoidRequest{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[6]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -893,7 +1060,7 @@ func (x *PaymentServiceVoidRequest) String() string {
 func (*PaymentServiceVoidRequest) ProtoMessage() {}
 
 func (x *PaymentServiceVoidRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[6]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -906,7 +1073,7 @@ func (x *PaymentServiceVoidRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceVoidRequest.ProtoReflect.Descriptor instead.
 func (*PaymentServiceVoidRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{6}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *PaymentServiceVoidRequest) GetConnectorTransactionId() string {
@@ -975,7 +1142,7 @@ type PaymentServiceVoidResponse struct {
 
 func (x *PaymentServiceVoidResponse) Reset() {
 	*x = PaymentServiceVoidResponse{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[7]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -987,7 +1154,7 @@ func (x *PaymentServiceVoidResponse) String() string {
 func (*PaymentServiceVoidResponse) ProtoMessage() {}
 
 func (x *PaymentServiceVoidResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[7]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1000,7 +1167,7 @@ func (x *PaymentServiceVoidResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceVoidResponse.ProtoReflect.Descriptor instead.
 func (*PaymentServiceVoidResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{7}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *PaymentServiceVoidResponse) GetConnectorTransactionId() string {
@@ -1068,7 +1235,7 @@ type PaymentServiceReverseRequest struct {
 
 func (x *PaymentServiceReverseRequest) Reset() {
 	*x = PaymentServiceReverseRequest{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[8]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1080,7 +1247,7 @@ func (x *PaymentServiceReverseRequest) String() string {
 func (*PaymentServiceReverseRequest) ProtoMessage() {}
 
 func (x *PaymentServiceReverseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[8]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1093,7 +1260,7 @@ func (x *PaymentServiceReverseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceReverseRequest.ProtoReflect.Descriptor instead.
 func (*PaymentServiceReverseRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{8}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *PaymentServiceReverseRequest) GetConnectorTransactionId() string {
@@ -1154,7 +1321,7 @@ type PaymentServiceReverseResponse struct {
 
 func (x *PaymentServiceReverseResponse) Reset() {
 	*x = PaymentServiceReverseResponse{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[9]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1166,7 +1333,7 @@ func (x *PaymentServiceReverseResponse) String() string {
 func (*PaymentServiceReverseResponse) ProtoMessage() {}
 
 func (x *PaymentServiceReverseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[9]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1179,7 +1346,7 @@ func (x *PaymentServiceReverseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceReverseResponse.ProtoReflect.Descriptor instead.
 func (*PaymentServiceReverseResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{9}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *PaymentServiceReverseResponse) GetConnectorTransactionId() string {
@@ -1253,7 +1420,7 @@ type PaymentServiceRefundRequest struct {
 
 func (x *PaymentServiceRefundRequest) Reset() {
 	*x = PaymentServiceRefundRequest{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[10]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1265,7 +1432,7 @@ func (x *PaymentServiceRefundRequest) String() string {
 func (*PaymentServiceRefundRequest) ProtoMessage() {}
 
 func (x *PaymentServiceRefundRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[10]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1278,7 +1445,7 @@ func (x *PaymentServiceRefundRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceRefundRequest.ProtoReflect.Descriptor instead.
 func (*PaymentServiceRefundRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{10}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *PaymentServiceRefundRequest) GetConnectorTransactionId() string {
@@ -1361,7 +1528,7 @@ type PaymentServiceRefundResponse struct {
 
 func (x *PaymentServiceRefundResponse) Reset() {
 	*x = PaymentServiceRefundResponse{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[11]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1373,7 +1540,7 @@ func (x *PaymentServiceRefundResponse) String() string {
 func (*PaymentServiceRefundResponse) ProtoMessage() {}
 
 func (x *PaymentServiceRefundResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[11]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1386,7 +1553,7 @@ func (x *PaymentServiceRefundResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceRefundResponse.ProtoReflect.Descriptor instead.
 func (*PaymentServiceRefundResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{11}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *PaymentServiceRefundResponse) GetConnectorRefundId() string {
@@ -1463,7 +1630,7 @@ type PaymentServiceCreateOrderRequest struct {
 
 func (x *PaymentServiceCreateOrderRequest) Reset() {
 	*x = PaymentServiceCreateOrderRequest{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[12]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1475,7 +1642,7 @@ func (x *PaymentServiceCreateOrderRequest) String() string {
 func (*PaymentServiceCreateOrderRequest) ProtoMessage() {}
 
 func (x *PaymentServiceCreateOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[12]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1488,7 +1655,7 @@ func (x *PaymentServiceCreateOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceCreateOrderRequest.ProtoReflect.Descriptor instead.
 func (*PaymentServiceCreateOrderRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{12}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *PaymentServiceCreateOrderRequest) GetMerchantOrderId() string {
@@ -1557,7 +1724,7 @@ type PaymentServiceCreateOrderResponse struct {
 
 func (x *PaymentServiceCreateOrderResponse) Reset() {
 	*x = PaymentServiceCreateOrderResponse{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[13]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1569,7 +1736,7 @@ func (x *PaymentServiceCreateOrderResponse) String() string {
 func (*PaymentServiceCreateOrderResponse) ProtoMessage() {}
 
 func (x *PaymentServiceCreateOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[13]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1582,7 +1749,7 @@ func (x *PaymentServiceCreateOrderResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use PaymentServiceCreateOrderResponse.ProtoReflect.Descriptor instead.
 func (*PaymentServiceCreateOrderResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{13}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *PaymentServiceCreateOrderResponse) GetConnectorOrderId() string {
@@ -1648,7 +1815,7 @@ type CustomerAcceptance struct {
 
 func (x *CustomerAcceptance) Reset() {
 	*x = CustomerAcceptance{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[14]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1660,7 +1827,7 @@ func (x *CustomerAcceptance) String() string {
 func (*CustomerAcceptance) ProtoMessage() {}
 
 func (x *CustomerAcceptance) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[14]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1673,7 +1840,7 @@ func (x *CustomerAcceptance) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerAcceptance.ProtoReflect.Descriptor instead.
 func (*CustomerAcceptance) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{14}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CustomerAcceptance) GetAcceptanceType() string {
@@ -1731,7 +1898,7 @@ type PaymentServiceSetupRecurringRequest struct {
 
 func (x *PaymentServiceSetupRecurringRequest) Reset() {
 	*x = PaymentServiceSetupRecurringRequest{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[15]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1743,7 +1910,7 @@ func (x *PaymentServiceSetupRecurringRequest) String() string {
 func (*PaymentServiceSetupRecurringRequest) ProtoMessage() {}
 
 func (x *PaymentServiceSetupRecurringRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[15]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1756,7 +1923,7 @@ func (x *PaymentServiceSetupRecurringRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use PaymentServiceSetupRecurringRequest.ProtoReflect.Descriptor instead.
 func (*PaymentServiceSetupRecurringRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{15}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *PaymentServiceSetupRecurringRequest) GetMerchantSetupId() string {
@@ -1870,7 +2037,7 @@ type PaymentServiceSetupRecurringResponse struct {
 
 func (x *PaymentServiceSetupRecurringResponse) Reset() {
 	*x = PaymentServiceSetupRecurringResponse{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[16]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1882,7 +2049,7 @@ func (x *PaymentServiceSetupRecurringResponse) String() string {
 func (*PaymentServiceSetupRecurringResponse) ProtoMessage() {}
 
 func (x *PaymentServiceSetupRecurringResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[16]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1895,7 +2062,7 @@ func (x *PaymentServiceSetupRecurringResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use PaymentServiceSetupRecurringResponse.ProtoReflect.Descriptor instead.
 func (*PaymentServiceSetupRecurringResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{16}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PaymentServiceSetupRecurringResponse) GetConnectorSetupId() string {
@@ -1977,7 +2144,7 @@ type PaymentServiceIncrementalAuthorizationRequest struct {
 
 func (x *PaymentServiceIncrementalAuthorizationRequest) Reset() {
 	*x = PaymentServiceIncrementalAuthorizationRequest{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[17]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1989,7 +2156,7 @@ func (x *PaymentServiceIncrementalAuthorizationRequest) String() string {
 func (*PaymentServiceIncrementalAuthorizationRequest) ProtoMessage() {}
 
 func (x *PaymentServiceIncrementalAuthorizationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[17]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2002,7 +2169,7 @@ func (x *PaymentServiceIncrementalAuthorizationRequest) ProtoReflect() protorefl
 
 // Deprecated: Use PaymentServiceIncrementalAuthorizationRequest.ProtoReflect.Descriptor instead.
 func (*PaymentServiceIncrementalAuthorizationRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{17}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *PaymentServiceIncrementalAuthorizationRequest) GetConnectorTransactionId() string {
@@ -2063,7 +2230,7 @@ type PaymentServiceIncrementalAuthorizationResponse struct {
 
 func (x *PaymentServiceIncrementalAuthorizationResponse) Reset() {
 	*x = PaymentServiceIncrementalAuthorizationResponse{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[18]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2075,7 +2242,7 @@ func (x *PaymentServiceIncrementalAuthorizationResponse) String() string {
 func (*PaymentServiceIncrementalAuthorizationResponse) ProtoMessage() {}
 
 func (x *PaymentServiceIncrementalAuthorizationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[18]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2088,7 +2255,7 @@ func (x *PaymentServiceIncrementalAuthorizationResponse) ProtoReflect() protoref
 
 // Deprecated: Use PaymentServiceIncrementalAuthorizationResponse.ProtoReflect.Descriptor instead.
 func (*PaymentServiceIncrementalAuthorizationResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{18}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *PaymentServiceIncrementalAuthorizationResponse) GetConnectorTransactionId() string {
@@ -2153,7 +2320,7 @@ type PaymentServiceVerifyRedirectResponseRequest struct {
 
 func (x *PaymentServiceVerifyRedirectResponseRequest) Reset() {
 	*x = PaymentServiceVerifyRedirectResponseRequest{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[19]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2165,7 +2332,7 @@ func (x *PaymentServiceVerifyRedirectResponseRequest) String() string {
 func (*PaymentServiceVerifyRedirectResponseRequest) ProtoMessage() {}
 
 func (x *PaymentServiceVerifyRedirectResponseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[19]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2178,7 +2345,7 @@ func (x *PaymentServiceVerifyRedirectResponseRequest) ProtoReflect() protoreflec
 
 // Deprecated: Use PaymentServiceVerifyRedirectResponseRequest.ProtoReflect.Descriptor instead.
 func (*PaymentServiceVerifyRedirectResponseRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{19}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *PaymentServiceVerifyRedirectResponseRequest) GetConnectorTransactionId() string {
@@ -2243,13 +2410,16 @@ type PaymentServiceVerifyRedirectResponseResponse struct {
 	MerchantTransactionId  string                 `protobuf:"bytes,8,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchant_transaction_id,omitempty"`
 	NetworkTransactionId   string                 `protobuf:"bytes,9,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"network_transaction_id,omitempty"`
 	ConnectorHttpStatus    int32                  `protobuf:"varint,10,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connector_http_status,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	// The card checks (AVS, CVC, 3-D Secure) when the processor reports them:
+	// after a 3-D Secure redirect, this is where its result arrives.
+	CardChecks    *CardChecks `protobuf:"bytes,11,opt,name=card_checks,json=cardChecks,proto3" json:"card_checks,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PaymentServiceVerifyRedirectResponseResponse) Reset() {
 	*x = PaymentServiceVerifyRedirectResponseResponse{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[20]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2261,7 +2431,7 @@ func (x *PaymentServiceVerifyRedirectResponseResponse) String() string {
 func (*PaymentServiceVerifyRedirectResponseResponse) ProtoMessage() {}
 
 func (x *PaymentServiceVerifyRedirectResponseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[20]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2274,7 +2444,7 @@ func (x *PaymentServiceVerifyRedirectResponseResponse) ProtoReflect() protorefle
 
 // Deprecated: Use PaymentServiceVerifyRedirectResponseResponse.ProtoReflect.Descriptor instead.
 func (*PaymentServiceVerifyRedirectResponseResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{20}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *PaymentServiceVerifyRedirectResponseResponse) GetConnectorTransactionId() string {
@@ -2347,6 +2517,13 @@ func (x *PaymentServiceVerifyRedirectResponseResponse) GetConnectorHttpStatus() 
 	return 0
 }
 
+func (x *PaymentServiceVerifyRedirectResponseResponse) GetCardChecks() *CardChecks {
+	if x != nil {
+		return x.CardChecks
+	}
+	return nil
+}
+
 // PaymentServiceHandleEventRequest carries a payment webhook as received.
 type PaymentServiceHandleEventRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -2357,7 +2534,7 @@ type PaymentServiceHandleEventRequest struct {
 
 func (x *PaymentServiceHandleEventRequest) Reset() {
 	*x = PaymentServiceHandleEventRequest{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[21]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2369,7 +2546,7 @@ func (x *PaymentServiceHandleEventRequest) String() string {
 func (*PaymentServiceHandleEventRequest) ProtoMessage() {}
 
 func (x *PaymentServiceHandleEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[21]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2382,7 +2559,7 @@ func (x *PaymentServiceHandleEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PaymentServiceHandleEventRequest.ProtoReflect.Descriptor instead.
 func (*PaymentServiceHandleEventRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{21}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *PaymentServiceHandleEventRequest) GetWebhook() *WebhookRequest {
@@ -2404,7 +2581,7 @@ type PaymentServiceHandleEventResponse struct {
 
 func (x *PaymentServiceHandleEventResponse) Reset() {
 	*x = PaymentServiceHandleEventResponse{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[22]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2416,7 +2593,7 @@ func (x *PaymentServiceHandleEventResponse) String() string {
 func (*PaymentServiceHandleEventResponse) ProtoMessage() {}
 
 func (x *PaymentServiceHandleEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[22]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2429,7 +2606,7 @@ func (x *PaymentServiceHandleEventResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use PaymentServiceHandleEventResponse.ProtoReflect.Descriptor instead.
 func (*PaymentServiceHandleEventResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{22}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *PaymentServiceHandleEventResponse) GetEvents() []*Event {
@@ -2467,7 +2644,7 @@ type ThreeDsData struct {
 
 func (x *ThreeDsData) Reset() {
 	*x = ThreeDsData{}
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[23]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2479,7 +2656,7 @@ func (x *ThreeDsData) String() string {
 func (*ThreeDsData) ProtoMessage() {}
 
 func (x *ThreeDsData) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[23]
+	mi := &file_connectorhost_v1_payment_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2492,7 +2669,7 @@ func (x *ThreeDsData) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ThreeDsData.ProtoReflect.Descriptor instead.
 func (*ThreeDsData) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{23}
+	return file_connectorhost_v1_payment_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ThreeDsData) GetEci() string {
@@ -2582,7 +2759,7 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\x18merchant_order_reference\x18\x18 \x01(\tR\x16merchantOrderReference\x1a;\n" +
 	"\rMetadataEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x96\x06\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xd5\x06\n" +
 	"\x1fPaymentServiceAuthorizeResponse\x128\n" +
 	"\x18connector_transaction_id\x18\x01 \x01(\tR\x16connectorTransactionId\x127\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x1f.connectorhost.v1.PaymentStatusR\x06status\x12/\n" +
@@ -2598,7 +2775,21 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	" \x01(\tR\x14connectorReferenceId\x12J\n" +
 	"!incremental_authorization_allowed\x18\v \x01(\bR\x1fincrementalAuthorizationAllowed\x12@\n" +
 	"\x0fcaptured_amount\x18\f \x01(\v2\x17.connectorhost.v1.MoneyR\x0ecapturedAmount\x122\n" +
-	"\x15connector_http_status\x18\r \x01(\x05R\x13connectorHttpStatus\"\xe0\x06\n" +
+	"\x15connector_http_status\x18\r \x01(\x05R\x13connectorHttpStatus\x12=\n" +
+	"\vcard_checks\x18\x0e \x01(\v2\x1c.connectorhost.v1.CardChecksR\n" +
+	"cardChecks\"\xed\x01\n" +
+	"\n" +
+	"CardChecks\x12\x1d\n" +
+	"\n" +
+	"avs_result\x18\x01 \x01(\tR\tavsResult\x12.\n" +
+	"\x13address_line1_check\x18\x02 \x01(\tR\x11addressLine1Check\x12*\n" +
+	"\x11postal_code_check\x18\x03 \x01(\tR\x0fpostalCodeCheck\x12\x1b\n" +
+	"\tcvc_check\x18\x04 \x01(\tR\bcvcCheck\x12G\n" +
+	"\x0fthree_ds_result\x18\x05 \x01(\v2\x1f.connectorhost.v1.ThreeDsResultR\rthreeDsResult\"p\n" +
+	"\rThreeDsResult\x12\x10\n" +
+	"\x03eci\x18\x01 \x01(\tR\x03eci\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\tR\aversion\x123\n" +
+	"\x15authentication_status\x18\x03 \x01(\tR\x14authenticationStatus\"\xe0\x06\n" +
 	"\x1cPaymentServiceCaptureRequest\x12A\n" +
 	"\x18connector_transaction_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x16connectorTransactionId\x12\x84\x02\n" +
 	"\x11amount_to_capture\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\xbe\x01\xbaH\xba\x01\xba\x01\xb3\x01\n" +
@@ -2627,7 +2818,7 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\x17merchant_transaction_id\x18\x02 \x01(\tR\x15merchantTransactionId\x12/\n" +
 	"\x06amount\x18\x03 \x01(\v2\x17.connectorhost.v1.MoneyR\x06amount\x12P\n" +
 	"\x0ecapture_method\x18\x04 \x01(\x0e2\x1f.connectorhost.v1.CaptureMethodB\b\xbaH\x05\x82\x01\x02\x10\x01R\rcaptureMethod\x126\n" +
-	"\x05state\x18\x05 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\"\x86\x06\n" +
+	"\x05state\x18\x05 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\"\xc5\x06\n" +
 	"\x19PaymentServiceGetResponse\x128\n" +
 	"\x18connector_transaction_id\x18\x01 \x01(\tR\x16connectorTransactionId\x127\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x1f.connectorhost.v1.PaymentStatusR\x06status\x12/\n" +
@@ -2643,7 +2834,9 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	" \x01(\tR\x15merchantTransactionId\x124\n" +
 	"\x16network_transaction_id\x18\v \x01(\tR\x14networkTransactionId\x124\n" +
 	"\x16connector_reference_id\x18\f \x01(\tR\x14connectorReferenceId\x122\n" +
-	"\x15connector_http_status\x18\r \x01(\x05R\x13connectorHttpStatus\"\x98\x04\n" +
+	"\x15connector_http_status\x18\r \x01(\x05R\x13connectorHttpStatus\x12=\n" +
+	"\vcard_checks\x18\x0e \x01(\v2\x1c.connectorhost.v1.CardChecksR\n" +
+	"cardChecks\"\x98\x04\n" +
 	"\x19PaymentServiceVoidRequest\x12A\n" +
 	"\x18connector_transaction_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x16connectorTransactionId\x12H\n" +
 	"\x10merchant_void_id\x18\x02 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x0emerchantVoidId\x129\n" +
@@ -2785,7 +2978,7 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\x0ecapture_method\x18\a \x01(\x0e2\x1f.connectorhost.v1.CaptureMethodB\b\xbaH\x05\x82\x01\x02\x10\x01R\rcaptureMethod\x1a9\n" +
 	"\vParamsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xdf\x04\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x9e\x05\n" +
 	",PaymentServiceVerifyRedirectResponseResponse\x128\n" +
 	"\x18connector_transaction_id\x18\x01 \x01(\tR\x16connectorTransactionId\x127\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x1f.connectorhost.v1.PaymentStatusR\x06status\x12/\n" +
@@ -2798,7 +2991,9 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\x17merchant_transaction_id\x18\b \x01(\tR\x15merchantTransactionId\x124\n" +
 	"\x16network_transaction_id\x18\t \x01(\tR\x14networkTransactionId\x122\n" +
 	"\x15connector_http_status\x18\n" +
-	" \x01(\x05R\x13connectorHttpStatus\"f\n" +
+	" \x01(\x05R\x13connectorHttpStatus\x12=\n" +
+	"\vcard_checks\x18\v \x01(\v2\x1c.connectorhost.v1.CardChecksR\n" +
+	"cardChecks\"f\n" +
 	" PaymentServiceHandleEventRequest\x12B\n" +
 	"\awebhook\x18\x01 \x01(\v2 .connectorhost.v1.WebhookRequestB\x06\xbaH\x03\xc8\x01\x01R\awebhook\"\xa1\x01\n" +
 	"!PaymentServiceHandleEventResponse\x12/\n" +
@@ -2839,189 +3034,195 @@ func file_connectorhost_v1_payment_service_proto_rawDescGZIP() []byte {
 	return file_connectorhost_v1_payment_service_proto_rawDescData
 }
 
-var file_connectorhost_v1_payment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
+var file_connectorhost_v1_payment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_connectorhost_v1_payment_service_proto_goTypes = []any{
 	(*PaymentServiceAuthorizeRequest)(nil),                 // 0: connectorhost.v1.PaymentServiceAuthorizeRequest
 	(*PaymentServiceAuthorizeResponse)(nil),                // 1: connectorhost.v1.PaymentServiceAuthorizeResponse
-	(*PaymentServiceCaptureRequest)(nil),                   // 2: connectorhost.v1.PaymentServiceCaptureRequest
-	(*PaymentServiceCaptureResponse)(nil),                  // 3: connectorhost.v1.PaymentServiceCaptureResponse
-	(*PaymentServiceGetRequest)(nil),                       // 4: connectorhost.v1.PaymentServiceGetRequest
-	(*PaymentServiceGetResponse)(nil),                      // 5: connectorhost.v1.PaymentServiceGetResponse
-	(*PaymentServiceVoidRequest)(nil),                      // 6: connectorhost.v1.PaymentServiceVoidRequest
-	(*PaymentServiceVoidResponse)(nil),                     // 7: connectorhost.v1.PaymentServiceVoidResponse
-	(*PaymentServiceReverseRequest)(nil),                   // 8: connectorhost.v1.PaymentServiceReverseRequest
-	(*PaymentServiceReverseResponse)(nil),                  // 9: connectorhost.v1.PaymentServiceReverseResponse
-	(*PaymentServiceRefundRequest)(nil),                    // 10: connectorhost.v1.PaymentServiceRefundRequest
-	(*PaymentServiceRefundResponse)(nil),                   // 11: connectorhost.v1.PaymentServiceRefundResponse
-	(*PaymentServiceCreateOrderRequest)(nil),               // 12: connectorhost.v1.PaymentServiceCreateOrderRequest
-	(*PaymentServiceCreateOrderResponse)(nil),              // 13: connectorhost.v1.PaymentServiceCreateOrderResponse
-	(*CustomerAcceptance)(nil),                             // 14: connectorhost.v1.CustomerAcceptance
-	(*PaymentServiceSetupRecurringRequest)(nil),            // 15: connectorhost.v1.PaymentServiceSetupRecurringRequest
-	(*PaymentServiceSetupRecurringResponse)(nil),           // 16: connectorhost.v1.PaymentServiceSetupRecurringResponse
-	(*PaymentServiceIncrementalAuthorizationRequest)(nil),  // 17: connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest
-	(*PaymentServiceIncrementalAuthorizationResponse)(nil), // 18: connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse
-	(*PaymentServiceVerifyRedirectResponseRequest)(nil),    // 19: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest
-	(*PaymentServiceVerifyRedirectResponseResponse)(nil),   // 20: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse
-	(*PaymentServiceHandleEventRequest)(nil),               // 21: connectorhost.v1.PaymentServiceHandleEventRequest
-	(*PaymentServiceHandleEventResponse)(nil),              // 22: connectorhost.v1.PaymentServiceHandleEventResponse
-	(*ThreeDsData)(nil),                                    // 23: connectorhost.v1.ThreeDsData
-	nil,                                                    // 24: connectorhost.v1.PaymentServiceAuthorizeRequest.MetadataEntry
-	nil,                                                    // 25: connectorhost.v1.PaymentServiceCaptureRequest.MetadataEntry
-	nil,                                                    // 26: connectorhost.v1.PaymentServiceVoidRequest.MetadataEntry
-	nil,                                                    // 27: connectorhost.v1.PaymentServiceRefundRequest.MetadataEntry
-	nil,                                                    // 28: connectorhost.v1.PaymentServiceCreateOrderRequest.MetadataEntry
-	nil,                                                    // 29: connectorhost.v1.PaymentServiceSetupRecurringRequest.MetadataEntry
-	nil,                                                    // 30: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.ParamsEntry
-	(*Money)(nil),                                          // 31: connectorhost.v1.Money
-	(*PaymentMethod)(nil),                                  // 32: connectorhost.v1.PaymentMethod
-	(CaptureMethod)(0),                                     // 33: connectorhost.v1.CaptureMethod
-	(AuthenticationType)(0),                                // 34: connectorhost.v1.AuthenticationType
-	(*Customer)(nil),                                       // 35: connectorhost.v1.Customer
-	(*Address)(nil),                                        // 36: connectorhost.v1.Address
-	(*BrowserInfo)(nil),                                    // 37: connectorhost.v1.BrowserInfo
-	(FutureUsage)(0),                                       // 38: connectorhost.v1.FutureUsage
-	(*MandateReference)(nil),                               // 39: connectorhost.v1.MandateReference
-	(*OrderDetail)(nil),                                    // 40: connectorhost.v1.OrderDetail
-	(*ConnectorState)(nil),                                 // 41: connectorhost.v1.ConnectorState
-	(PaymentStatus)(0),                                     // 42: connectorhost.v1.PaymentStatus
-	(*NextAction)(nil),                                     // 43: connectorhost.v1.NextAction
-	(*PaymentError)(nil),                                   // 44: connectorhost.v1.PaymentError
-	(RefundStatus)(0),                                      // 45: connectorhost.v1.RefundStatus
-	(MandateStatus)(0),                                     // 46: connectorhost.v1.MandateStatus
-	(*WebhookRequest)(nil),                                 // 47: connectorhost.v1.WebhookRequest
-	(*Event)(nil),                                          // 48: connectorhost.v1.Event
-	(*Acknowledgement)(nil),                                // 49: connectorhost.v1.Acknowledgement
+	(*CardChecks)(nil),                                     // 2: connectorhost.v1.CardChecks
+	(*ThreeDsResult)(nil),                                  // 3: connectorhost.v1.ThreeDsResult
+	(*PaymentServiceCaptureRequest)(nil),                   // 4: connectorhost.v1.PaymentServiceCaptureRequest
+	(*PaymentServiceCaptureResponse)(nil),                  // 5: connectorhost.v1.PaymentServiceCaptureResponse
+	(*PaymentServiceGetRequest)(nil),                       // 6: connectorhost.v1.PaymentServiceGetRequest
+	(*PaymentServiceGetResponse)(nil),                      // 7: connectorhost.v1.PaymentServiceGetResponse
+	(*PaymentServiceVoidRequest)(nil),                      // 8: connectorhost.v1.PaymentServiceVoidRequest
+	(*PaymentServiceVoidResponse)(nil),                     // 9: connectorhost.v1.PaymentServiceVoidResponse
+	(*PaymentServiceReverseRequest)(nil),                   // 10: connectorhost.v1.PaymentServiceReverseRequest
+	(*PaymentServiceReverseResponse)(nil),                  // 11: connectorhost.v1.PaymentServiceReverseResponse
+	(*PaymentServiceRefundRequest)(nil),                    // 12: connectorhost.v1.PaymentServiceRefundRequest
+	(*PaymentServiceRefundResponse)(nil),                   // 13: connectorhost.v1.PaymentServiceRefundResponse
+	(*PaymentServiceCreateOrderRequest)(nil),               // 14: connectorhost.v1.PaymentServiceCreateOrderRequest
+	(*PaymentServiceCreateOrderResponse)(nil),              // 15: connectorhost.v1.PaymentServiceCreateOrderResponse
+	(*CustomerAcceptance)(nil),                             // 16: connectorhost.v1.CustomerAcceptance
+	(*PaymentServiceSetupRecurringRequest)(nil),            // 17: connectorhost.v1.PaymentServiceSetupRecurringRequest
+	(*PaymentServiceSetupRecurringResponse)(nil),           // 18: connectorhost.v1.PaymentServiceSetupRecurringResponse
+	(*PaymentServiceIncrementalAuthorizationRequest)(nil),  // 19: connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest
+	(*PaymentServiceIncrementalAuthorizationResponse)(nil), // 20: connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse
+	(*PaymentServiceVerifyRedirectResponseRequest)(nil),    // 21: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest
+	(*PaymentServiceVerifyRedirectResponseResponse)(nil),   // 22: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse
+	(*PaymentServiceHandleEventRequest)(nil),               // 23: connectorhost.v1.PaymentServiceHandleEventRequest
+	(*PaymentServiceHandleEventResponse)(nil),              // 24: connectorhost.v1.PaymentServiceHandleEventResponse
+	(*ThreeDsData)(nil),                                    // 25: connectorhost.v1.ThreeDsData
+	nil,                                                    // 26: connectorhost.v1.PaymentServiceAuthorizeRequest.MetadataEntry
+	nil,                                                    // 27: connectorhost.v1.PaymentServiceCaptureRequest.MetadataEntry
+	nil,                                                    // 28: connectorhost.v1.PaymentServiceVoidRequest.MetadataEntry
+	nil,                                                    // 29: connectorhost.v1.PaymentServiceRefundRequest.MetadataEntry
+	nil,                                                    // 30: connectorhost.v1.PaymentServiceCreateOrderRequest.MetadataEntry
+	nil,                                                    // 31: connectorhost.v1.PaymentServiceSetupRecurringRequest.MetadataEntry
+	nil,                                                    // 32: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.ParamsEntry
+	(*Money)(nil),                                          // 33: connectorhost.v1.Money
+	(*PaymentMethod)(nil),                                  // 34: connectorhost.v1.PaymentMethod
+	(CaptureMethod)(0),                                     // 35: connectorhost.v1.CaptureMethod
+	(AuthenticationType)(0),                                // 36: connectorhost.v1.AuthenticationType
+	(*Customer)(nil),                                       // 37: connectorhost.v1.Customer
+	(*Address)(nil),                                        // 38: connectorhost.v1.Address
+	(*BrowserInfo)(nil),                                    // 39: connectorhost.v1.BrowserInfo
+	(FutureUsage)(0),                                       // 40: connectorhost.v1.FutureUsage
+	(*MandateReference)(nil),                               // 41: connectorhost.v1.MandateReference
+	(*OrderDetail)(nil),                                    // 42: connectorhost.v1.OrderDetail
+	(*ConnectorState)(nil),                                 // 43: connectorhost.v1.ConnectorState
+	(PaymentStatus)(0),                                     // 44: connectorhost.v1.PaymentStatus
+	(*NextAction)(nil),                                     // 45: connectorhost.v1.NextAction
+	(*PaymentError)(nil),                                   // 46: connectorhost.v1.PaymentError
+	(RefundStatus)(0),                                      // 47: connectorhost.v1.RefundStatus
+	(MandateStatus)(0),                                     // 48: connectorhost.v1.MandateStatus
+	(*WebhookRequest)(nil),                                 // 49: connectorhost.v1.WebhookRequest
+	(*Event)(nil),                                          // 50: connectorhost.v1.Event
+	(*Acknowledgement)(nil),                                // 51: connectorhost.v1.Acknowledgement
 }
 var file_connectorhost_v1_payment_service_proto_depIdxs = []int32{
-	31,  // 0: connectorhost.v1.PaymentServiceAuthorizeRequest.amount:type_name -> connectorhost.v1.Money
-	32,  // 1: connectorhost.v1.PaymentServiceAuthorizeRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
-	33,  // 2: connectorhost.v1.PaymentServiceAuthorizeRequest.capture_method:type_name -> connectorhost.v1.CaptureMethod
-	34,  // 3: connectorhost.v1.PaymentServiceAuthorizeRequest.authentication_type:type_name -> connectorhost.v1.AuthenticationType
-	35,  // 4: connectorhost.v1.PaymentServiceAuthorizeRequest.customer:type_name -> connectorhost.v1.Customer
-	36,  // 5: connectorhost.v1.PaymentServiceAuthorizeRequest.billing_address:type_name -> connectorhost.v1.Address
-	36,  // 6: connectorhost.v1.PaymentServiceAuthorizeRequest.shipping_address:type_name -> connectorhost.v1.Address
-	37,  // 7: connectorhost.v1.PaymentServiceAuthorizeRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
-	38,  // 8: connectorhost.v1.PaymentServiceAuthorizeRequest.setup_future_usage:type_name -> connectorhost.v1.FutureUsage
-	39,  // 9: connectorhost.v1.PaymentServiceAuthorizeRequest.mandate:type_name -> connectorhost.v1.MandateReference
-	40,  // 10: connectorhost.v1.PaymentServiceAuthorizeRequest.order_details:type_name -> connectorhost.v1.OrderDetail
-	24,  // 11: connectorhost.v1.PaymentServiceAuthorizeRequest.metadata:type_name -> connectorhost.v1.PaymentServiceAuthorizeRequest.MetadataEntry
-	41,  // 12: connectorhost.v1.PaymentServiceAuthorizeRequest.state:type_name -> connectorhost.v1.ConnectorState
-	23,  // 13: connectorhost.v1.PaymentServiceAuthorizeRequest.three_ds:type_name -> connectorhost.v1.ThreeDsData
-	42,  // 14: connectorhost.v1.PaymentServiceAuthorizeResponse.status:type_name -> connectorhost.v1.PaymentStatus
-	31,  // 15: connectorhost.v1.PaymentServiceAuthorizeResponse.amount:type_name -> connectorhost.v1.Money
-	43,  // 16: connectorhost.v1.PaymentServiceAuthorizeResponse.next_action:type_name -> connectorhost.v1.NextAction
-	44,  // 17: connectorhost.v1.PaymentServiceAuthorizeResponse.error:type_name -> connectorhost.v1.PaymentError
-	39,  // 18: connectorhost.v1.PaymentServiceAuthorizeResponse.mandate:type_name -> connectorhost.v1.MandateReference
-	41,  // 19: connectorhost.v1.PaymentServiceAuthorizeResponse.state:type_name -> connectorhost.v1.ConnectorState
-	31,  // 20: connectorhost.v1.PaymentServiceAuthorizeResponse.captured_amount:type_name -> connectorhost.v1.Money
-	31,  // 21: connectorhost.v1.PaymentServiceCaptureRequest.amount_to_capture:type_name -> connectorhost.v1.Money
-	25,  // 22: connectorhost.v1.PaymentServiceCaptureRequest.metadata:type_name -> connectorhost.v1.PaymentServiceCaptureRequest.MetadataEntry
-	41,  // 23: connectorhost.v1.PaymentServiceCaptureRequest.state:type_name -> connectorhost.v1.ConnectorState
-	31,  // 24: connectorhost.v1.PaymentServiceCaptureRequest.payment_amount:type_name -> connectorhost.v1.Money
-	42,  // 25: connectorhost.v1.PaymentServiceCaptureResponse.status:type_name -> connectorhost.v1.PaymentStatus
-	31,  // 26: connectorhost.v1.PaymentServiceCaptureResponse.captured_amount:type_name -> connectorhost.v1.Money
-	44,  // 27: connectorhost.v1.PaymentServiceCaptureResponse.error:type_name -> connectorhost.v1.PaymentError
-	41,  // 28: connectorhost.v1.PaymentServiceCaptureResponse.state:type_name -> connectorhost.v1.ConnectorState
-	31,  // 29: connectorhost.v1.PaymentServiceGetRequest.amount:type_name -> connectorhost.v1.Money
-	33,  // 30: connectorhost.v1.PaymentServiceGetRequest.capture_method:type_name -> connectorhost.v1.CaptureMethod
-	41,  // 31: connectorhost.v1.PaymentServiceGetRequest.state:type_name -> connectorhost.v1.ConnectorState
-	42,  // 32: connectorhost.v1.PaymentServiceGetResponse.status:type_name -> connectorhost.v1.PaymentStatus
-	31,  // 33: connectorhost.v1.PaymentServiceGetResponse.amount:type_name -> connectorhost.v1.Money
-	31,  // 34: connectorhost.v1.PaymentServiceGetResponse.captured_amount:type_name -> connectorhost.v1.Money
-	31,  // 35: connectorhost.v1.PaymentServiceGetResponse.refunded_amount:type_name -> connectorhost.v1.Money
-	43,  // 36: connectorhost.v1.PaymentServiceGetResponse.next_action:type_name -> connectorhost.v1.NextAction
-	44,  // 37: connectorhost.v1.PaymentServiceGetResponse.error:type_name -> connectorhost.v1.PaymentError
-	39,  // 38: connectorhost.v1.PaymentServiceGetResponse.mandate:type_name -> connectorhost.v1.MandateReference
-	41,  // 39: connectorhost.v1.PaymentServiceGetResponse.state:type_name -> connectorhost.v1.ConnectorState
-	41,  // 40: connectorhost.v1.PaymentServiceVoidRequest.state:type_name -> connectorhost.v1.ConnectorState
-	31,  // 41: connectorhost.v1.PaymentServiceVoidRequest.amount:type_name -> connectorhost.v1.Money
-	26,  // 42: connectorhost.v1.PaymentServiceVoidRequest.metadata:type_name -> connectorhost.v1.PaymentServiceVoidRequest.MetadataEntry
-	42,  // 43: connectorhost.v1.PaymentServiceVoidResponse.status:type_name -> connectorhost.v1.PaymentStatus
-	44,  // 44: connectorhost.v1.PaymentServiceVoidResponse.error:type_name -> connectorhost.v1.PaymentError
-	41,  // 45: connectorhost.v1.PaymentServiceVoidResponse.state:type_name -> connectorhost.v1.ConnectorState
-	31,  // 46: connectorhost.v1.PaymentServiceReverseRequest.amount:type_name -> connectorhost.v1.Money
-	41,  // 47: connectorhost.v1.PaymentServiceReverseRequest.state:type_name -> connectorhost.v1.ConnectorState
-	42,  // 48: connectorhost.v1.PaymentServiceReverseResponse.status:type_name -> connectorhost.v1.PaymentStatus
-	44,  // 49: connectorhost.v1.PaymentServiceReverseResponse.error:type_name -> connectorhost.v1.PaymentError
-	41,  // 50: connectorhost.v1.PaymentServiceReverseResponse.state:type_name -> connectorhost.v1.ConnectorState
-	31,  // 51: connectorhost.v1.PaymentServiceRefundRequest.refund_amount:type_name -> connectorhost.v1.Money
-	31,  // 52: connectorhost.v1.PaymentServiceRefundRequest.payment_amount:type_name -> connectorhost.v1.Money
-	27,  // 53: connectorhost.v1.PaymentServiceRefundRequest.metadata:type_name -> connectorhost.v1.PaymentServiceRefundRequest.MetadataEntry
-	41,  // 54: connectorhost.v1.PaymentServiceRefundRequest.state:type_name -> connectorhost.v1.ConnectorState
-	45,  // 55: connectorhost.v1.PaymentServiceRefundResponse.status:type_name -> connectorhost.v1.RefundStatus
-	31,  // 56: connectorhost.v1.PaymentServiceRefundResponse.refund_amount:type_name -> connectorhost.v1.Money
-	44,  // 57: connectorhost.v1.PaymentServiceRefundResponse.error:type_name -> connectorhost.v1.PaymentError
-	41,  // 58: connectorhost.v1.PaymentServiceRefundResponse.state:type_name -> connectorhost.v1.ConnectorState
-	31,  // 59: connectorhost.v1.PaymentServiceCreateOrderRequest.amount:type_name -> connectorhost.v1.Money
-	40,  // 60: connectorhost.v1.PaymentServiceCreateOrderRequest.order_details:type_name -> connectorhost.v1.OrderDetail
-	35,  // 61: connectorhost.v1.PaymentServiceCreateOrderRequest.customer:type_name -> connectorhost.v1.Customer
-	28,  // 62: connectorhost.v1.PaymentServiceCreateOrderRequest.metadata:type_name -> connectorhost.v1.PaymentServiceCreateOrderRequest.MetadataEntry
-	41,  // 63: connectorhost.v1.PaymentServiceCreateOrderRequest.state:type_name -> connectorhost.v1.ConnectorState
-	42,  // 64: connectorhost.v1.PaymentServiceCreateOrderResponse.status:type_name -> connectorhost.v1.PaymentStatus
-	44,  // 65: connectorhost.v1.PaymentServiceCreateOrderResponse.error:type_name -> connectorhost.v1.PaymentError
-	41,  // 66: connectorhost.v1.PaymentServiceCreateOrderResponse.state:type_name -> connectorhost.v1.ConnectorState
-	32,  // 67: connectorhost.v1.PaymentServiceSetupRecurringRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
-	35,  // 68: connectorhost.v1.PaymentServiceSetupRecurringRequest.customer:type_name -> connectorhost.v1.Customer
-	36,  // 69: connectorhost.v1.PaymentServiceSetupRecurringRequest.billing_address:type_name -> connectorhost.v1.Address
-	31,  // 70: connectorhost.v1.PaymentServiceSetupRecurringRequest.amount:type_name -> connectorhost.v1.Money
-	38,  // 71: connectorhost.v1.PaymentServiceSetupRecurringRequest.future_usage:type_name -> connectorhost.v1.FutureUsage
-	14,  // 72: connectorhost.v1.PaymentServiceSetupRecurringRequest.customer_acceptance:type_name -> connectorhost.v1.CustomerAcceptance
-	37,  // 73: connectorhost.v1.PaymentServiceSetupRecurringRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
-	34,  // 74: connectorhost.v1.PaymentServiceSetupRecurringRequest.authentication_type:type_name -> connectorhost.v1.AuthenticationType
-	29,  // 75: connectorhost.v1.PaymentServiceSetupRecurringRequest.metadata:type_name -> connectorhost.v1.PaymentServiceSetupRecurringRequest.MetadataEntry
-	41,  // 76: connectorhost.v1.PaymentServiceSetupRecurringRequest.state:type_name -> connectorhost.v1.ConnectorState
-	39,  // 77: connectorhost.v1.PaymentServiceSetupRecurringResponse.mandate:type_name -> connectorhost.v1.MandateReference
-	46,  // 78: connectorhost.v1.PaymentServiceSetupRecurringResponse.status:type_name -> connectorhost.v1.MandateStatus
-	43,  // 79: connectorhost.v1.PaymentServiceSetupRecurringResponse.next_action:type_name -> connectorhost.v1.NextAction
-	44,  // 80: connectorhost.v1.PaymentServiceSetupRecurringResponse.error:type_name -> connectorhost.v1.PaymentError
-	41,  // 81: connectorhost.v1.PaymentServiceSetupRecurringResponse.state:type_name -> connectorhost.v1.ConnectorState
-	42,  // 82: connectorhost.v1.PaymentServiceSetupRecurringResponse.payment_status:type_name -> connectorhost.v1.PaymentStatus
-	31,  // 83: connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest.amount:type_name -> connectorhost.v1.Money
-	41,  // 84: connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest.state:type_name -> connectorhost.v1.ConnectorState
-	42,  // 85: connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse.status:type_name -> connectorhost.v1.PaymentStatus
-	31,  // 86: connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse.amount:type_name -> connectorhost.v1.Money
-	44,  // 87: connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse.error:type_name -> connectorhost.v1.PaymentError
-	41,  // 88: connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse.state:type_name -> connectorhost.v1.ConnectorState
-	30,  // 89: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.params:type_name -> connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.ParamsEntry
-	31,  // 90: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.amount:type_name -> connectorhost.v1.Money
-	41,  // 91: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.state:type_name -> connectorhost.v1.ConnectorState
-	33,  // 92: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.capture_method:type_name -> connectorhost.v1.CaptureMethod
-	42,  // 93: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.status:type_name -> connectorhost.v1.PaymentStatus
-	31,  // 94: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.amount:type_name -> connectorhost.v1.Money
-	43,  // 95: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.next_action:type_name -> connectorhost.v1.NextAction
-	44,  // 96: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.error:type_name -> connectorhost.v1.PaymentError
-	39,  // 97: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.mandate:type_name -> connectorhost.v1.MandateReference
-	41,  // 98: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.state:type_name -> connectorhost.v1.ConnectorState
-	47,  // 99: connectorhost.v1.PaymentServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
-	48,  // 100: connectorhost.v1.PaymentServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
-	49,  // 101: connectorhost.v1.PaymentServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
-	0,   // 102: connectorhost.v1.PaymentService.Authorize:input_type -> connectorhost.v1.PaymentServiceAuthorizeRequest
-	2,   // 103: connectorhost.v1.PaymentService.Capture:input_type -> connectorhost.v1.PaymentServiceCaptureRequest
-	4,   // 104: connectorhost.v1.PaymentService.Get:input_type -> connectorhost.v1.PaymentServiceGetRequest
-	6,   // 105: connectorhost.v1.PaymentService.Void:input_type -> connectorhost.v1.PaymentServiceVoidRequest
-	8,   // 106: connectorhost.v1.PaymentService.Reverse:input_type -> connectorhost.v1.PaymentServiceReverseRequest
-	10,  // 107: connectorhost.v1.PaymentService.Refund:input_type -> connectorhost.v1.PaymentServiceRefundRequest
-	12,  // 108: connectorhost.v1.PaymentService.CreateOrder:input_type -> connectorhost.v1.PaymentServiceCreateOrderRequest
-	15,  // 109: connectorhost.v1.PaymentService.SetupRecurring:input_type -> connectorhost.v1.PaymentServiceSetupRecurringRequest
-	17,  // 110: connectorhost.v1.PaymentService.IncrementalAuthorization:input_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest
-	19,  // 111: connectorhost.v1.PaymentService.VerifyRedirectResponse:input_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest
-	21,  // 112: connectorhost.v1.PaymentService.HandleEvent:input_type -> connectorhost.v1.PaymentServiceHandleEventRequest
-	1,   // 113: connectorhost.v1.PaymentService.Authorize:output_type -> connectorhost.v1.PaymentServiceAuthorizeResponse
-	3,   // 114: connectorhost.v1.PaymentService.Capture:output_type -> connectorhost.v1.PaymentServiceCaptureResponse
-	5,   // 115: connectorhost.v1.PaymentService.Get:output_type -> connectorhost.v1.PaymentServiceGetResponse
-	7,   // 116: connectorhost.v1.PaymentService.Void:output_type -> connectorhost.v1.PaymentServiceVoidResponse
-	9,   // 117: connectorhost.v1.PaymentService.Reverse:output_type -> connectorhost.v1.PaymentServiceReverseResponse
-	11,  // 118: connectorhost.v1.PaymentService.Refund:output_type -> connectorhost.v1.PaymentServiceRefundResponse
-	13,  // 119: connectorhost.v1.PaymentService.CreateOrder:output_type -> connectorhost.v1.PaymentServiceCreateOrderResponse
-	16,  // 120: connectorhost.v1.PaymentService.SetupRecurring:output_type -> connectorhost.v1.PaymentServiceSetupRecurringResponse
-	18,  // 121: connectorhost.v1.PaymentService.IncrementalAuthorization:output_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse
-	20,  // 122: connectorhost.v1.PaymentService.VerifyRedirectResponse:output_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse
-	22,  // 123: connectorhost.v1.PaymentService.HandleEvent:output_type -> connectorhost.v1.PaymentServiceHandleEventResponse
-	113, // [113:124] is the sub-list for method output_type
-	102, // [102:113] is the sub-list for method input_type
-	102, // [102:102] is the sub-list for extension type_name
-	102, // [102:102] is the sub-list for extension extendee
-	0,   // [0:102] is the sub-list for field type_name
+	33,  // 0: connectorhost.v1.PaymentServiceAuthorizeRequest.amount:type_name -> connectorhost.v1.Money
+	34,  // 1: connectorhost.v1.PaymentServiceAuthorizeRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
+	35,  // 2: connectorhost.v1.PaymentServiceAuthorizeRequest.capture_method:type_name -> connectorhost.v1.CaptureMethod
+	36,  // 3: connectorhost.v1.PaymentServiceAuthorizeRequest.authentication_type:type_name -> connectorhost.v1.AuthenticationType
+	37,  // 4: connectorhost.v1.PaymentServiceAuthorizeRequest.customer:type_name -> connectorhost.v1.Customer
+	38,  // 5: connectorhost.v1.PaymentServiceAuthorizeRequest.billing_address:type_name -> connectorhost.v1.Address
+	38,  // 6: connectorhost.v1.PaymentServiceAuthorizeRequest.shipping_address:type_name -> connectorhost.v1.Address
+	39,  // 7: connectorhost.v1.PaymentServiceAuthorizeRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
+	40,  // 8: connectorhost.v1.PaymentServiceAuthorizeRequest.setup_future_usage:type_name -> connectorhost.v1.FutureUsage
+	41,  // 9: connectorhost.v1.PaymentServiceAuthorizeRequest.mandate:type_name -> connectorhost.v1.MandateReference
+	42,  // 10: connectorhost.v1.PaymentServiceAuthorizeRequest.order_details:type_name -> connectorhost.v1.OrderDetail
+	26,  // 11: connectorhost.v1.PaymentServiceAuthorizeRequest.metadata:type_name -> connectorhost.v1.PaymentServiceAuthorizeRequest.MetadataEntry
+	43,  // 12: connectorhost.v1.PaymentServiceAuthorizeRequest.state:type_name -> connectorhost.v1.ConnectorState
+	25,  // 13: connectorhost.v1.PaymentServiceAuthorizeRequest.three_ds:type_name -> connectorhost.v1.ThreeDsData
+	44,  // 14: connectorhost.v1.PaymentServiceAuthorizeResponse.status:type_name -> connectorhost.v1.PaymentStatus
+	33,  // 15: connectorhost.v1.PaymentServiceAuthorizeResponse.amount:type_name -> connectorhost.v1.Money
+	45,  // 16: connectorhost.v1.PaymentServiceAuthorizeResponse.next_action:type_name -> connectorhost.v1.NextAction
+	46,  // 17: connectorhost.v1.PaymentServiceAuthorizeResponse.error:type_name -> connectorhost.v1.PaymentError
+	41,  // 18: connectorhost.v1.PaymentServiceAuthorizeResponse.mandate:type_name -> connectorhost.v1.MandateReference
+	43,  // 19: connectorhost.v1.PaymentServiceAuthorizeResponse.state:type_name -> connectorhost.v1.ConnectorState
+	33,  // 20: connectorhost.v1.PaymentServiceAuthorizeResponse.captured_amount:type_name -> connectorhost.v1.Money
+	2,   // 21: connectorhost.v1.PaymentServiceAuthorizeResponse.card_checks:type_name -> connectorhost.v1.CardChecks
+	3,   // 22: connectorhost.v1.CardChecks.three_ds_result:type_name -> connectorhost.v1.ThreeDsResult
+	33,  // 23: connectorhost.v1.PaymentServiceCaptureRequest.amount_to_capture:type_name -> connectorhost.v1.Money
+	27,  // 24: connectorhost.v1.PaymentServiceCaptureRequest.metadata:type_name -> connectorhost.v1.PaymentServiceCaptureRequest.MetadataEntry
+	43,  // 25: connectorhost.v1.PaymentServiceCaptureRequest.state:type_name -> connectorhost.v1.ConnectorState
+	33,  // 26: connectorhost.v1.PaymentServiceCaptureRequest.payment_amount:type_name -> connectorhost.v1.Money
+	44,  // 27: connectorhost.v1.PaymentServiceCaptureResponse.status:type_name -> connectorhost.v1.PaymentStatus
+	33,  // 28: connectorhost.v1.PaymentServiceCaptureResponse.captured_amount:type_name -> connectorhost.v1.Money
+	46,  // 29: connectorhost.v1.PaymentServiceCaptureResponse.error:type_name -> connectorhost.v1.PaymentError
+	43,  // 30: connectorhost.v1.PaymentServiceCaptureResponse.state:type_name -> connectorhost.v1.ConnectorState
+	33,  // 31: connectorhost.v1.PaymentServiceGetRequest.amount:type_name -> connectorhost.v1.Money
+	35,  // 32: connectorhost.v1.PaymentServiceGetRequest.capture_method:type_name -> connectorhost.v1.CaptureMethod
+	43,  // 33: connectorhost.v1.PaymentServiceGetRequest.state:type_name -> connectorhost.v1.ConnectorState
+	44,  // 34: connectorhost.v1.PaymentServiceGetResponse.status:type_name -> connectorhost.v1.PaymentStatus
+	33,  // 35: connectorhost.v1.PaymentServiceGetResponse.amount:type_name -> connectorhost.v1.Money
+	33,  // 36: connectorhost.v1.PaymentServiceGetResponse.captured_amount:type_name -> connectorhost.v1.Money
+	33,  // 37: connectorhost.v1.PaymentServiceGetResponse.refunded_amount:type_name -> connectorhost.v1.Money
+	45,  // 38: connectorhost.v1.PaymentServiceGetResponse.next_action:type_name -> connectorhost.v1.NextAction
+	46,  // 39: connectorhost.v1.PaymentServiceGetResponse.error:type_name -> connectorhost.v1.PaymentError
+	41,  // 40: connectorhost.v1.PaymentServiceGetResponse.mandate:type_name -> connectorhost.v1.MandateReference
+	43,  // 41: connectorhost.v1.PaymentServiceGetResponse.state:type_name -> connectorhost.v1.ConnectorState
+	2,   // 42: connectorhost.v1.PaymentServiceGetResponse.card_checks:type_name -> connectorhost.v1.CardChecks
+	43,  // 43: connectorhost.v1.PaymentServiceVoidRequest.state:type_name -> connectorhost.v1.ConnectorState
+	33,  // 44: connectorhost.v1.PaymentServiceVoidRequest.amount:type_name -> connectorhost.v1.Money
+	28,  // 45: connectorhost.v1.PaymentServiceVoidRequest.metadata:type_name -> connectorhost.v1.PaymentServiceVoidRequest.MetadataEntry
+	44,  // 46: connectorhost.v1.PaymentServiceVoidResponse.status:type_name -> connectorhost.v1.PaymentStatus
+	46,  // 47: connectorhost.v1.PaymentServiceVoidResponse.error:type_name -> connectorhost.v1.PaymentError
+	43,  // 48: connectorhost.v1.PaymentServiceVoidResponse.state:type_name -> connectorhost.v1.ConnectorState
+	33,  // 49: connectorhost.v1.PaymentServiceReverseRequest.amount:type_name -> connectorhost.v1.Money
+	43,  // 50: connectorhost.v1.PaymentServiceReverseRequest.state:type_name -> connectorhost.v1.ConnectorState
+	44,  // 51: connectorhost.v1.PaymentServiceReverseResponse.status:type_name -> connectorhost.v1.PaymentStatus
+	46,  // 52: connectorhost.v1.PaymentServiceReverseResponse.error:type_name -> connectorhost.v1.PaymentError
+	43,  // 53: connectorhost.v1.PaymentServiceReverseResponse.state:type_name -> connectorhost.v1.ConnectorState
+	33,  // 54: connectorhost.v1.PaymentServiceRefundRequest.refund_amount:type_name -> connectorhost.v1.Money
+	33,  // 55: connectorhost.v1.PaymentServiceRefundRequest.payment_amount:type_name -> connectorhost.v1.Money
+	29,  // 56: connectorhost.v1.PaymentServiceRefundRequest.metadata:type_name -> connectorhost.v1.PaymentServiceRefundRequest.MetadataEntry
+	43,  // 57: connectorhost.v1.PaymentServiceRefundRequest.state:type_name -> connectorhost.v1.ConnectorState
+	47,  // 58: connectorhost.v1.PaymentServiceRefundResponse.status:type_name -> connectorhost.v1.RefundStatus
+	33,  // 59: connectorhost.v1.PaymentServiceRefundResponse.refund_amount:type_name -> connectorhost.v1.Money
+	46,  // 60: connectorhost.v1.PaymentServiceRefundResponse.error:type_name -> connectorhost.v1.PaymentError
+	43,  // 61: connectorhost.v1.PaymentServiceRefundResponse.state:type_name -> connectorhost.v1.ConnectorState
+	33,  // 62: connectorhost.v1.PaymentServiceCreateOrderRequest.amount:type_name -> connectorhost.v1.Money
+	42,  // 63: connectorhost.v1.PaymentServiceCreateOrderRequest.order_details:type_name -> connectorhost.v1.OrderDetail
+	37,  // 64: connectorhost.v1.PaymentServiceCreateOrderRequest.customer:type_name -> connectorhost.v1.Customer
+	30,  // 65: connectorhost.v1.PaymentServiceCreateOrderRequest.metadata:type_name -> connectorhost.v1.PaymentServiceCreateOrderRequest.MetadataEntry
+	43,  // 66: connectorhost.v1.PaymentServiceCreateOrderRequest.state:type_name -> connectorhost.v1.ConnectorState
+	44,  // 67: connectorhost.v1.PaymentServiceCreateOrderResponse.status:type_name -> connectorhost.v1.PaymentStatus
+	46,  // 68: connectorhost.v1.PaymentServiceCreateOrderResponse.error:type_name -> connectorhost.v1.PaymentError
+	43,  // 69: connectorhost.v1.PaymentServiceCreateOrderResponse.state:type_name -> connectorhost.v1.ConnectorState
+	34,  // 70: connectorhost.v1.PaymentServiceSetupRecurringRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
+	37,  // 71: connectorhost.v1.PaymentServiceSetupRecurringRequest.customer:type_name -> connectorhost.v1.Customer
+	38,  // 72: connectorhost.v1.PaymentServiceSetupRecurringRequest.billing_address:type_name -> connectorhost.v1.Address
+	33,  // 73: connectorhost.v1.PaymentServiceSetupRecurringRequest.amount:type_name -> connectorhost.v1.Money
+	40,  // 74: connectorhost.v1.PaymentServiceSetupRecurringRequest.future_usage:type_name -> connectorhost.v1.FutureUsage
+	16,  // 75: connectorhost.v1.PaymentServiceSetupRecurringRequest.customer_acceptance:type_name -> connectorhost.v1.CustomerAcceptance
+	39,  // 76: connectorhost.v1.PaymentServiceSetupRecurringRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
+	36,  // 77: connectorhost.v1.PaymentServiceSetupRecurringRequest.authentication_type:type_name -> connectorhost.v1.AuthenticationType
+	31,  // 78: connectorhost.v1.PaymentServiceSetupRecurringRequest.metadata:type_name -> connectorhost.v1.PaymentServiceSetupRecurringRequest.MetadataEntry
+	43,  // 79: connectorhost.v1.PaymentServiceSetupRecurringRequest.state:type_name -> connectorhost.v1.ConnectorState
+	41,  // 80: connectorhost.v1.PaymentServiceSetupRecurringResponse.mandate:type_name -> connectorhost.v1.MandateReference
+	48,  // 81: connectorhost.v1.PaymentServiceSetupRecurringResponse.status:type_name -> connectorhost.v1.MandateStatus
+	45,  // 82: connectorhost.v1.PaymentServiceSetupRecurringResponse.next_action:type_name -> connectorhost.v1.NextAction
+	46,  // 83: connectorhost.v1.PaymentServiceSetupRecurringResponse.error:type_name -> connectorhost.v1.PaymentError
+	43,  // 84: connectorhost.v1.PaymentServiceSetupRecurringResponse.state:type_name -> connectorhost.v1.ConnectorState
+	44,  // 85: connectorhost.v1.PaymentServiceSetupRecurringResponse.payment_status:type_name -> connectorhost.v1.PaymentStatus
+	33,  // 86: connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest.amount:type_name -> connectorhost.v1.Money
+	43,  // 87: connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest.state:type_name -> connectorhost.v1.ConnectorState
+	44,  // 88: connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse.status:type_name -> connectorhost.v1.PaymentStatus
+	33,  // 89: connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse.amount:type_name -> connectorhost.v1.Money
+	46,  // 90: connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse.error:type_name -> connectorhost.v1.PaymentError
+	43,  // 91: connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse.state:type_name -> connectorhost.v1.ConnectorState
+	32,  // 92: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.params:type_name -> connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.ParamsEntry
+	33,  // 93: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.amount:type_name -> connectorhost.v1.Money
+	43,  // 94: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.state:type_name -> connectorhost.v1.ConnectorState
+	35,  // 95: connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest.capture_method:type_name -> connectorhost.v1.CaptureMethod
+	44,  // 96: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.status:type_name -> connectorhost.v1.PaymentStatus
+	33,  // 97: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.amount:type_name -> connectorhost.v1.Money
+	45,  // 98: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.next_action:type_name -> connectorhost.v1.NextAction
+	46,  // 99: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.error:type_name -> connectorhost.v1.PaymentError
+	41,  // 100: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.mandate:type_name -> connectorhost.v1.MandateReference
+	43,  // 101: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.state:type_name -> connectorhost.v1.ConnectorState
+	2,   // 102: connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse.card_checks:type_name -> connectorhost.v1.CardChecks
+	49,  // 103: connectorhost.v1.PaymentServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
+	50,  // 104: connectorhost.v1.PaymentServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
+	51,  // 105: connectorhost.v1.PaymentServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
+	0,   // 106: connectorhost.v1.PaymentService.Authorize:input_type -> connectorhost.v1.PaymentServiceAuthorizeRequest
+	4,   // 107: connectorhost.v1.PaymentService.Capture:input_type -> connectorhost.v1.PaymentServiceCaptureRequest
+	6,   // 108: connectorhost.v1.PaymentService.Get:input_type -> connectorhost.v1.PaymentServiceGetRequest
+	8,   // 109: connectorhost.v1.PaymentService.Void:input_type -> connectorhost.v1.PaymentServiceVoidRequest
+	10,  // 110: connectorhost.v1.PaymentService.Reverse:input_type -> connectorhost.v1.PaymentServiceReverseRequest
+	12,  // 111: connectorhost.v1.PaymentService.Refund:input_type -> connectorhost.v1.PaymentServiceRefundRequest
+	14,  // 112: connectorhost.v1.PaymentService.CreateOrder:input_type -> connectorhost.v1.PaymentServiceCreateOrderRequest
+	17,  // 113: connectorhost.v1.PaymentService.SetupRecurring:input_type -> connectorhost.v1.PaymentServiceSetupRecurringRequest
+	19,  // 114: connectorhost.v1.PaymentService.IncrementalAuthorization:input_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest
+	21,  // 115: connectorhost.v1.PaymentService.VerifyRedirectResponse:input_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest
+	23,  // 116: connectorhost.v1.PaymentService.HandleEvent:input_type -> connectorhost.v1.PaymentServiceHandleEventRequest
+	1,   // 117: connectorhost.v1.PaymentService.Authorize:output_type -> connectorhost.v1.PaymentServiceAuthorizeResponse
+	5,   // 118: connectorhost.v1.PaymentService.Capture:output_type -> connectorhost.v1.PaymentServiceCaptureResponse
+	7,   // 119: connectorhost.v1.PaymentService.Get:output_type -> connectorhost.v1.PaymentServiceGetResponse
+	9,   // 120: connectorhost.v1.PaymentService.Void:output_type -> connectorhost.v1.PaymentServiceVoidResponse
+	11,  // 121: connectorhost.v1.PaymentService.Reverse:output_type -> connectorhost.v1.PaymentServiceReverseResponse
+	13,  // 122: connectorhost.v1.PaymentService.Refund:output_type -> connectorhost.v1.PaymentServiceRefundResponse
+	15,  // 123: connectorhost.v1.PaymentService.CreateOrder:output_type -> connectorhost.v1.PaymentServiceCreateOrderResponse
+	18,  // 124: connectorhost.v1.PaymentService.SetupRecurring:output_type -> connectorhost.v1.PaymentServiceSetupRecurringResponse
+	20,  // 125: connectorhost.v1.PaymentService.IncrementalAuthorization:output_type -> connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse
+	22,  // 126: connectorhost.v1.PaymentService.VerifyRedirectResponse:output_type -> connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse
+	24,  // 127: connectorhost.v1.PaymentService.HandleEvent:output_type -> connectorhost.v1.PaymentServiceHandleEventResponse
+	117, // [117:128] is the sub-list for method output_type
+	106, // [106:117] is the sub-list for method input_type
+	106, // [106:106] is the sub-list for extension type_name
+	106, // [106:106] is the sub-list for extension extendee
+	0,   // [0:106] is the sub-list for field type_name
 }
 
 func init() { file_connectorhost_v1_payment_service_proto_init() }
@@ -3038,7 +3239,7 @@ func file_connectorhost_v1_payment_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_connectorhost_v1_payment_service_proto_rawDesc), len(file_connectorhost_v1_payment_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   31,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -262,6 +262,8 @@ type PaymentServiceAuthorizeResponse struct {
 	CapturedAmount *Money `protobuf:"bytes,12,opt,name=captured_amount,json=capturedAmount,proto3" json:"capturedAmount,omitempty"`
 	// The processor's HTTP status for the final call.
 	ConnectorHttpStatus int32 `protobuf:"varint,13,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	// The card checks (AVS, CVC, 3-D Secure) when the processor reports them.
+	CardChecks *CardChecks `protobuf:"bytes,14,opt,name=card_checks,json=cardChecks,proto3" json:"cardChecks,omitempty"`
 }
 
 func (x *PaymentServiceAuthorizeResponse) Reset() {
@@ -359,6 +361,110 @@ func (x *PaymentServiceAuthorizeResponse) GetConnectorHttpStatus() int32 {
 		return x.ConnectorHttpStatus
 	}
 	return 0
+}
+
+func (x *PaymentServiceAuthorizeResponse) GetCardChecks() *CardChecks {
+	if x != nil {
+		return x.CardChecks
+	}
+	return nil
+}
+
+// CardChecks are the processor's address, security code and 3-D Secure
+// results for a card payment, as the processor wrote them (raw values, e.g.
+// Stripe "pass"/"fail"/"unavailable"/"unchecked", Adyen "4 Address matches..."
+// or "1 Matches"). Empty fields were not reported.
+type CardChecks struct {
+	unknownFields []byte
+	// The processor's combined address verification result.
+	AvsResult string `protobuf:"bytes,1,opt,name=avs_result,json=avsResult,proto3" json:"avsResult,omitempty"`
+	// The street address check.
+	AddressLine1Check string `protobuf:"bytes,2,opt,name=address_line1_check,json=addressLine1Check,proto3" json:"addressLine1Check,omitempty"`
+	// The postal code check.
+	PostalCodeCheck string `protobuf:"bytes,3,opt,name=postal_code_check,json=postalCodeCheck,proto3" json:"postalCodeCheck,omitempty"`
+	// The card security code (CVC/CVV) check.
+	CvcCheck string `protobuf:"bytes,4,opt,name=cvc_check,json=cvcCheck,proto3" json:"cvcCheck,omitempty"`
+	// The 3-D Secure authentication, when there was one.
+	ThreeDsResult *ThreeDsResult `protobuf:"bytes,5,opt,name=three_ds_result,json=threeDsResult,proto3" json:"threeDsResult,omitempty"`
+}
+
+func (x *CardChecks) Reset() {
+	*x = CardChecks{}
+}
+
+func (*CardChecks) ProtoMessage() {}
+
+func (x *CardChecks) GetAvsResult() string {
+	if x != nil {
+		return x.AvsResult
+	}
+	return ""
+}
+
+func (x *CardChecks) GetAddressLine1Check() string {
+	if x != nil {
+		return x.AddressLine1Check
+	}
+	return ""
+}
+
+func (x *CardChecks) GetPostalCodeCheck() string {
+	if x != nil {
+		return x.PostalCodeCheck
+	}
+	return ""
+}
+
+func (x *CardChecks) GetCvcCheck() string {
+	if x != nil {
+		return x.CvcCheck
+	}
+	return ""
+}
+
+func (x *CardChecks) GetThreeDsResult() *ThreeDsResult {
+	if x != nil {
+		return x.ThreeDsResult
+	}
+	return nil
+}
+
+// ThreeDsResult is the outcome of a 3-D Secure authentication.
+type ThreeDsResult struct {
+	unknownFields []byte
+	// The electronic commerce indicator (e.g. "05", "07").
+	Eci string `protobuf:"bytes,1,opt,name=eci,proto3" json:"eci,omitempty"`
+	// The protocol version (e.g. "2.2.0").
+	Version string `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
+	// The processor's authentication result (e.g. "authenticated", "Y").
+	AuthenticationStatus string `protobuf:"bytes,3,opt,name=authentication_status,json=authenticationStatus,proto3" json:"authenticationStatus,omitempty"`
+}
+
+func (x *ThreeDsResult) Reset() {
+	*x = ThreeDsResult{}
+}
+
+func (*ThreeDsResult) ProtoMessage() {}
+
+func (x *ThreeDsResult) GetEci() string {
+	if x != nil {
+		return x.Eci
+	}
+	return ""
+}
+
+func (x *ThreeDsResult) GetVersion() string {
+	if x != nil {
+		return x.Version
+	}
+	return ""
+}
+
+func (x *ThreeDsResult) GetAuthenticationStatus() string {
+	if x != nil {
+		return x.AuthenticationStatus
+	}
+	return ""
 }
 
 // PaymentServiceCaptureRequest captures an authorized payment.
@@ -597,6 +703,8 @@ type PaymentServiceGetResponse struct {
 	NetworkTransactionId   string            `protobuf:"bytes,11,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"networkTransactionId,omitempty"`
 	ConnectorReferenceId   string            `protobuf:"bytes,12,opt,name=connector_reference_id,json=connectorReferenceId,proto3" json:"connectorReferenceId,omitempty"`
 	ConnectorHttpStatus    int32             `protobuf:"varint,13,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	// The card checks (AVS, CVC, 3-D Secure) when the processor reports them.
+	CardChecks *CardChecks `protobuf:"bytes,14,opt,name=card_checks,json=cardChecks,proto3" json:"cardChecks,omitempty"`
 }
 
 func (x *PaymentServiceGetResponse) Reset() {
@@ -694,6 +802,13 @@ func (x *PaymentServiceGetResponse) GetConnectorHttpStatus() int32 {
 		return x.ConnectorHttpStatus
 	}
 	return 0
+}
+
+func (x *PaymentServiceGetResponse) GetCardChecks() *CardChecks {
+	if x != nil {
+		return x.CardChecks
+	}
+	return nil
 }
 
 // PaymentServiceVoidRequest releases an authorization.
@@ -1713,6 +1828,9 @@ type PaymentServiceVerifyRedirectResponseResponse struct {
 	MerchantTransactionId  string            `protobuf:"bytes,8,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
 	NetworkTransactionId   string            `protobuf:"bytes,9,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"networkTransactionId,omitempty"`
 	ConnectorHttpStatus    int32             `protobuf:"varint,10,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	// The card checks (AVS, CVC, 3-D Secure) when the processor reports them:
+	// after a 3-D Secure redirect, this is where its result arrives.
+	CardChecks *CardChecks `protobuf:"bytes,11,opt,name=card_checks,json=cardChecks,proto3" json:"cardChecks,omitempty"`
 }
 
 func (x *PaymentServiceVerifyRedirectResponseResponse) Reset() {
@@ -1789,6 +1907,13 @@ func (x *PaymentServiceVerifyRedirectResponseResponse) GetConnectorHttpStatus() 
 		return x.ConnectorHttpStatus
 	}
 	return 0
+}
+
+func (x *PaymentServiceVerifyRedirectResponseResponse) GetCardChecks() *CardChecks {
+	if x != nil {
+		return x.CardChecks
+	}
+	return nil
 }
 
 // PaymentServiceHandleEventRequest carries a payment webhook as received.
@@ -2156,6 +2281,7 @@ func (m *PaymentServiceAuthorizeResponse) CloneVT() *PaymentServiceAuthorizeResp
 	r.IncrementalAuthorizationAllowed = m.IncrementalAuthorizationAllowed
 	r.CapturedAmount = m.CapturedAmount.CloneVT()
 	r.ConnectorHttpStatus = m.ConnectorHttpStatus
+	r.CardChecks = m.CardChecks.CloneVT()
 	if len(m.unknownFields) > 0 {
 		r.unknownFields = slices.Clone(m.unknownFields)
 	}
@@ -2163,6 +2289,44 @@ func (m *PaymentServiceAuthorizeResponse) CloneVT() *PaymentServiceAuthorizeResp
 }
 
 func (m *PaymentServiceAuthorizeResponse) CloneMessageVT() protobuf_go_lite.CloneMessage {
+	return m.CloneVT()
+}
+
+func (m *CardChecks) CloneVT() *CardChecks {
+	if m == nil {
+		return (*CardChecks)(nil)
+	}
+	r := new(CardChecks)
+	r.AvsResult = m.AvsResult
+	r.AddressLine1Check = m.AddressLine1Check
+	r.PostalCodeCheck = m.PostalCodeCheck
+	r.CvcCheck = m.CvcCheck
+	r.ThreeDsResult = m.ThreeDsResult.CloneVT()
+	if len(m.unknownFields) > 0 {
+		r.unknownFields = slices.Clone(m.unknownFields)
+	}
+	return r
+}
+
+func (m *CardChecks) CloneMessageVT() protobuf_go_lite.CloneMessage {
+	return m.CloneVT()
+}
+
+func (m *ThreeDsResult) CloneVT() *ThreeDsResult {
+	if m == nil {
+		return (*ThreeDsResult)(nil)
+	}
+	r := new(ThreeDsResult)
+	r.Eci = m.Eci
+	r.Version = m.Version
+	r.AuthenticationStatus = m.AuthenticationStatus
+	if len(m.unknownFields) > 0 {
+		r.unknownFields = slices.Clone(m.unknownFields)
+	}
+	return r
+}
+
+func (m *ThreeDsResult) CloneMessageVT() protobuf_go_lite.CloneMessage {
 	return m.CloneVT()
 }
 
@@ -2253,6 +2417,7 @@ func (m *PaymentServiceGetResponse) CloneVT() *PaymentServiceGetResponse {
 	r.NetworkTransactionId = m.NetworkTransactionId
 	r.ConnectorReferenceId = m.ConnectorReferenceId
 	r.ConnectorHttpStatus = m.ConnectorHttpStatus
+	r.CardChecks = m.CardChecks.CloneVT()
 	if len(m.unknownFields) > 0 {
 		r.unknownFields = slices.Clone(m.unknownFields)
 	}
@@ -2606,6 +2771,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) CloneVT() *PaymentService
 	r.MerchantTransactionId = m.MerchantTransactionId
 	r.NetworkTransactionId = m.NetworkTransactionId
 	r.ConnectorHttpStatus = m.ConnectorHttpStatus
+	r.CardChecks = m.CardChecks.CloneVT()
 	if len(m.unknownFields) > 0 {
 		r.unknownFields = slices.Clone(m.unknownFields)
 	}
@@ -2832,11 +2998,70 @@ func (this *PaymentServiceAuthorizeResponse) EqualVT(that *PaymentServiceAuthori
 	if this.ConnectorHttpStatus != that.ConnectorHttpStatus {
 		return false
 	}
+	if !this.CardChecks.EqualVT(that.CardChecks) {
+		return false
+	}
 	return string(this.unknownFields) == string(that.unknownFields)
 }
 
 func (this *PaymentServiceAuthorizeResponse) EqualMessageVT(thatMsg any) bool {
 	that, ok := thatMsg.(*PaymentServiceAuthorizeResponse)
+	if !ok {
+		return false
+	}
+	return this.EqualVT(that)
+}
+func (this *CardChecks) EqualVT(that *CardChecks) bool {
+	if this == that {
+		return true
+	} else if this == nil || that == nil {
+		return false
+	}
+	if this.AvsResult != that.AvsResult {
+		return false
+	}
+	if this.AddressLine1Check != that.AddressLine1Check {
+		return false
+	}
+	if this.PostalCodeCheck != that.PostalCodeCheck {
+		return false
+	}
+	if this.CvcCheck != that.CvcCheck {
+		return false
+	}
+	if !this.ThreeDsResult.EqualVT(that.ThreeDsResult) {
+		return false
+	}
+	return string(this.unknownFields) == string(that.unknownFields)
+}
+
+func (this *CardChecks) EqualMessageVT(thatMsg any) bool {
+	that, ok := thatMsg.(*CardChecks)
+	if !ok {
+		return false
+	}
+	return this.EqualVT(that)
+}
+func (this *ThreeDsResult) EqualVT(that *ThreeDsResult) bool {
+	if this == that {
+		return true
+	} else if this == nil || that == nil {
+		return false
+	}
+	if this.Eci != that.Eci {
+		return false
+	}
+	if this.Version != that.Version {
+		return false
+	}
+	if this.AuthenticationStatus != that.AuthenticationStatus {
+		return false
+	}
+	return string(this.unknownFields) == string(that.unknownFields)
+}
+
+func (this *ThreeDsResult) EqualMessageVT(thatMsg any) bool {
+	that, ok := thatMsg.(*ThreeDsResult)
 	if !ok {
 		return false
 	}
@@ -3008,6 +3233,9 @@ func (this *PaymentServiceGetResponse) EqualVT(that *PaymentServiceGetResponse) 
 		return false
 	}
 	if this.ConnectorHttpStatus != that.ConnectorHttpStatus {
+		return false
+	}
+	if !this.CardChecks.EqualVT(that.CardChecks) {
 		return false
 	}
 	return string(this.unknownFields) == string(that.unknownFields)
@@ -3648,6 +3876,9 @@ func (this *PaymentServiceVerifyRedirectResponseResponse) EqualVT(that *PaymentS
 	if this.ConnectorHttpStatus != that.ConnectorHttpStatus {
 		return false
 	}
+	if !this.CardChecks.EqualVT(that.CardChecks) {
+		return false
+	}
 	return string(this.unknownFields) == string(that.unknownFields)
 }
 
@@ -4043,6 +4274,16 @@ func (m *PaymentServiceAuthorizeResponse) MarshalToSizedBufferVT(dAtA []byte) (i
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if m.CardChecks != nil {
+		size, err := m.CardChecks.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(size))
+		i--
+		dAtA[i] = 0x72
+	}
 	if m.ConnectorHttpStatus != 0 {
 		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(m.ConnectorHttpStatus))
 		i--
@@ -4148,6 +4389,131 @@ func (m *PaymentServiceAuthorizeResponse) MarshalToSizedBufferVT(dAtA []byte) (i
 		i -= len(m.ConnectorTransactionId)
 		copy(dAtA[i:], m.ConnectorTransactionId)
 		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(len(m.ConnectorTransactionId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *CardChecks) MarshalVT() (dAtA []byte, err error) {
+	if m == nil {
+		return nil, nil
+	}
+	size := m.SizeVT()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBufferVT(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CardChecks) MarshalToVT(dAtA []byte) (int, error) {
+	size := m.SizeVT()
+	return m.MarshalToSizedBufferVT(dAtA[:size])
+}
+
+func (m *CardChecks) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
+	if m == nil {
+		return 0, nil
+	}
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.unknownFields != nil {
+		i -= len(m.unknownFields)
+		copy(dAtA[i:], m.unknownFields)
+	}
+	if m.ThreeDsResult != nil {
+		size, err := m.ThreeDsResult.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(size))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.CvcCheck) > 0 {
+		i -= len(m.CvcCheck)
+		copy(dAtA[i:], m.CvcCheck)
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(len(m.CvcCheck)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.PostalCodeCheck) > 0 {
+		i -= len(m.PostalCodeCheck)
+		copy(dAtA[i:], m.PostalCodeCheck)
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(len(m.PostalCodeCheck)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.AddressLine1Check) > 0 {
+		i -= len(m.AddressLine1Check)
+		copy(dAtA[i:], m.AddressLine1Check)
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(len(m.AddressLine1Check)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.AvsResult) > 0 {
+		i -= len(m.AvsResult)
+		copy(dAtA[i:], m.AvsResult)
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(len(m.AvsResult)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ThreeDsResult) MarshalVT() (dAtA []byte, err error) {
+	if m == nil {
+		return nil, nil
+	}
+	size := m.SizeVT()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBufferVT(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ThreeDsResult) MarshalToVT(dAtA []byte) (int, error) {
+	size := m.SizeVT()
+	return m.MarshalToSizedBufferVT(dAtA[:size])
+}
+
+func (m *ThreeDsResult) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
+	if m == nil {
+		return 0, nil
+	}
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.unknownFields != nil {
+		i -= len(m.unknownFields)
+		copy(dAtA[i:], m.unknownFields)
+	}
+	if len(m.AuthenticationStatus) > 0 {
+		i -= len(m.AuthenticationStatus)
+		copy(dAtA[i:], m.AuthenticationStatus)
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(len(m.AuthenticationStatus)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Version) > 0 {
+		i -= len(m.Version)
+		copy(dAtA[i:], m.Version)
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(len(m.Version)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Eci) > 0 {
+		i -= len(m.Eci)
+		copy(dAtA[i:], m.Eci)
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(len(m.Eci)))
 		i--
 		dAtA[i] = 0xa
 	}
@@ -4469,6 +4835,16 @@ func (m *PaymentServiceGetResponse) MarshalToSizedBufferVT(dAtA []byte) (int, er
 	if m.unknownFields != nil {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
+	}
+	if m.CardChecks != nil {
+		size, err := m.CardChecks.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(size))
+		i--
+		dAtA[i] = 0x72
 	}
 	if m.ConnectorHttpStatus != 0 {
 		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(m.ConnectorHttpStatus))
@@ -5934,6 +6310,16 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) MarshalToSizedBufferVT(dA
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if m.CardChecks != nil {
+		size, err := m.CardChecks.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(size))
+		i--
+		dAtA[i] = 0x5a
+	}
 	if m.ConnectorHttpStatus != 0 {
 		i = protobuf_go_lite.EncodeVarint(dAtA, i, uint64(m.ConnectorHttpStatus))
 		i--
@@ -6360,6 +6746,62 @@ func (m *PaymentServiceAuthorizeResponse) SizeVT() (n int) {
 	if m.ConnectorHttpStatus != 0 {
 		n += 1 + protobuf_go_lite.SizeOfVarint(uint64(m.ConnectorHttpStatus))
 	}
+	if m.CardChecks != nil {
+		l = m.CardChecks.SizeVT()
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	}
+	n += len(m.unknownFields)
+	return n
+}
+
+func (m *CardChecks) SizeVT() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.AvsResult)
+	if l > 0 {
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	}
+	l = len(m.AddressLine1Check)
+	if l > 0 {
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	}
+	l = len(m.PostalCodeCheck)
+	if l > 0 {
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	}
+	l = len(m.CvcCheck)
+	if l > 0 {
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	}
+	if m.ThreeDsResult != nil {
+		l = m.ThreeDsResult.SizeVT()
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	}
+	n += len(m.unknownFields)
+	return n
+}
+
+func (m *ThreeDsResult) SizeVT() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Eci)
+	if l > 0 {
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	}
+	l = len(m.Version)
+	if l > 0 {
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	}
+	l = len(m.AuthenticationStatus)
+	if l > 0 {
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
+	}
 	n += len(m.unknownFields)
 	return n
 }
@@ -6537,6 +6979,10 @@ func (m *PaymentServiceGetResponse) SizeVT() (n int) {
 	}
 	if m.ConnectorHttpStatus != 0 {
 		n += 1 + protobuf_go_lite.SizeOfVarint(uint64(m.ConnectorHttpStatus))
+	}
+	if m.CardChecks != nil {
+		l = m.CardChecks.SizeVT()
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
 	}
 	n += len(m.unknownFields)
 	return n
@@ -7141,6 +7587,10 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) SizeVT() (n int) {
 	}
 	if m.ConnectorHttpStatus != 0 {
 		n += 1 + protobuf_go_lite.SizeOfVarint(uint64(m.ConnectorHttpStatus))
+	}
+	if m.CardChecks != nil {
+		l = m.CardChecks.SizeVT()
+		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
 	}
 	n += len(m.unknownFields)
 	return n
@@ -8168,6 +8618,300 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			if err != nil {
 				return err
 			}
+		case 14:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CardChecks", wireType)
+			}
+			var msglen int
+			var _v uint64
+			_v, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			msglen = int(_v)
+			if err != nil {
+				return err
+			}
+			if msglen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.CardChecks == nil {
+				m.CardChecks = &CardChecks{}
+			}
+			if err := m.CardChecks.UnmarshalVT(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := protobuf_go_lite.Skip(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.unknownFields = append(m.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CardChecks) UnmarshalVT(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	var err error
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		wire, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+		if err != nil {
+			return err
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CardChecks: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CardChecks: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AvsResult", wireType)
+			}
+			var stringLen uint64
+			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			if err != nil {
+				return err
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AvsResult = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AddressLine1Check", wireType)
+			}
+			var stringLen uint64
+			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			if err != nil {
+				return err
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AddressLine1Check = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PostalCodeCheck", wireType)
+			}
+			var stringLen uint64
+			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			if err != nil {
+				return err
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PostalCodeCheck = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CvcCheck", wireType)
+			}
+			var stringLen uint64
+			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			if err != nil {
+				return err
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.CvcCheck = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ThreeDsResult", wireType)
+			}
+			var msglen int
+			var _v uint64
+			_v, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			msglen = int(_v)
+			if err != nil {
+				return err
+			}
+			if msglen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.ThreeDsResult == nil {
+				m.ThreeDsResult = &ThreeDsResult{}
+			}
+			if err := m.ThreeDsResult.UnmarshalVT(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := protobuf_go_lite.Skip(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.unknownFields = append(m.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ThreeDsResult) UnmarshalVT(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	var err error
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		wire, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+		if err != nil {
+			return err
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ThreeDsResult: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ThreeDsResult: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Eci", wireType)
+			}
+			var stringLen uint64
+			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			if err != nil {
+				return err
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Eci = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Version", wireType)
+			}
+			var stringLen uint64
+			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			if err != nil {
+				return err
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Version = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AuthenticationStatus", wireType)
+			}
+			var stringLen uint64
+			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			if err != nil {
+				return err
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AuthenticationStatus = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := protobuf_go_lite.Skip(dAtA[iNdEx:])
@@ -9194,6 +9938,34 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			if err != nil {
 				return err
 			}
+		case 14:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CardChecks", wireType)
+			}
+			var msglen int
+			var _v uint64
+			_v, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			msglen = int(_v)
+			if err != nil {
+				return err
+			}
+			if msglen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.CardChecks == nil {
+				m.CardChecks = &CardChecks{}
+			}
+			if err := m.CardChecks.UnmarshalVT(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := protobuf_go_lite.Skip(dAtA[iNdEx:])
@@ -12663,6 +13435,34 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			if err != nil {
 				return err
 			}
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CardChecks", wireType)
+			}
+			var msglen int
+			var _v uint64
+			_v, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
+			msglen = int(_v)
+			if err != nil {
+				return err
+			}
+			if msglen < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return protobuf_go_lite.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.CardChecks == nil {
+				m.CardChecks = &CardChecks{}
+			}
+			if err := m.CardChecks.UnmarshalVT(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := protobuf_go_lite.Skip(dAtA[iNdEx:])

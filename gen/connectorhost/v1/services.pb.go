@@ -744,6 +744,145 @@ func (x *RefundServiceGetResponse) GetConnectorHttpStatus() int32 {
 	return 0
 }
 
+// RefundServiceCancelRequest cancels a pending refund.
+type RefundServiceCancelRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	ConnectorRefundId string                 `protobuf:"bytes,1,opt,name=connector_refund_id,json=connectorRefundId,proto3" json:"connector_refund_id,omitempty"`
+	// The merchant's id for this cancellation; the idempotency key.
+	MerchantCancelId string          `protobuf:"bytes,2,opt,name=merchant_cancel_id,json=merchantCancelId,proto3" json:"merchant_cancel_id,omitempty"`
+	State            *ConnectorState `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *RefundServiceCancelRequest) Reset() {
+	*x = RefundServiceCancelRequest{}
+	mi := &file_connectorhost_v1_services_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RefundServiceCancelRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RefundServiceCancelRequest) ProtoMessage() {}
+
+func (x *RefundServiceCancelRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_services_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RefundServiceCancelRequest.ProtoReflect.Descriptor instead.
+func (*RefundServiceCancelRequest) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *RefundServiceCancelRequest) GetConnectorRefundId() string {
+	if x != nil {
+		return x.ConnectorRefundId
+	}
+	return ""
+}
+
+func (x *RefundServiceCancelRequest) GetMerchantCancelId() string {
+	if x != nil {
+		return x.MerchantCancelId
+	}
+	return ""
+}
+
+func (x *RefundServiceCancelRequest) GetState() *ConnectorState {
+	if x != nil {
+		return x.State
+	}
+	return nil
+}
+
+// RefundServiceCancelResponse is the refund after the cancellation.
+type RefundServiceCancelResponse struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	ConnectorRefundId   string                 `protobuf:"bytes,1,opt,name=connector_refund_id,json=connectorRefundId,proto3" json:"connector_refund_id,omitempty"`
+	Status              RefundStatus           `protobuf:"varint,2,opt,name=status,proto3,enum=connectorhost.v1.RefundStatus" json:"status,omitempty"`
+	Error               *PaymentError          `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
+	State               *ConnectorState        `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	ConnectorHttpStatus int32                  `protobuf:"varint,5,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connector_http_status,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *RefundServiceCancelResponse) Reset() {
+	*x = RefundServiceCancelResponse{}
+	mi := &file_connectorhost_v1_services_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RefundServiceCancelResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RefundServiceCancelResponse) ProtoMessage() {}
+
+func (x *RefundServiceCancelResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_connectorhost_v1_services_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RefundServiceCancelResponse.ProtoReflect.Descriptor instead.
+func (*RefundServiceCancelResponse) Descriptor() ([]byte, []int) {
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *RefundServiceCancelResponse) GetConnectorRefundId() string {
+	if x != nil {
+		return x.ConnectorRefundId
+	}
+	return ""
+}
+
+func (x *RefundServiceCancelResponse) GetStatus() RefundStatus {
+	if x != nil {
+		return x.Status
+	}
+	return RefundStatus_REFUND_STATUS_UNSPECIFIED
+}
+
+func (x *RefundServiceCancelResponse) GetError() *PaymentError {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+func (x *RefundServiceCancelResponse) GetState() *ConnectorState {
+	if x != nil {
+		return x.State
+	}
+	return nil
+}
+
+func (x *RefundServiceCancelResponse) GetConnectorHttpStatus() int32 {
+	if x != nil {
+		return x.ConnectorHttpStatus
+	}
+	return 0
+}
+
 // RefundServiceHandleEventRequest carries a refund webhook.
 type RefundServiceHandleEventRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -754,7 +893,7 @@ type RefundServiceHandleEventRequest struct {
 
 func (x *RefundServiceHandleEventRequest) Reset() {
 	*x = RefundServiceHandleEventRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[6]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -766,7 +905,7 @@ func (x *RefundServiceHandleEventRequest) String() string {
 func (*RefundServiceHandleEventRequest) ProtoMessage() {}
 
 func (x *RefundServiceHandleEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[6]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -779,7 +918,7 @@ func (x *RefundServiceHandleEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefundServiceHandleEventRequest.ProtoReflect.Descriptor instead.
 func (*RefundServiceHandleEventRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{6}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *RefundServiceHandleEventRequest) GetWebhook() *WebhookRequest {
@@ -800,7 +939,7 @@ type RefundServiceHandleEventResponse struct {
 
 func (x *RefundServiceHandleEventResponse) Reset() {
 	*x = RefundServiceHandleEventResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[7]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -812,7 +951,7 @@ func (x *RefundServiceHandleEventResponse) String() string {
 func (*RefundServiceHandleEventResponse) ProtoMessage() {}
 
 func (x *RefundServiceHandleEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[7]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -825,7 +964,7 @@ func (x *RefundServiceHandleEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefundServiceHandleEventResponse.ProtoReflect.Descriptor instead.
 func (*RefundServiceHandleEventResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{7}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *RefundServiceHandleEventResponse) GetEvents() []*Event {
@@ -862,7 +1001,7 @@ type EvidenceDocument struct {
 
 func (x *EvidenceDocument) Reset() {
 	*x = EvidenceDocument{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[8]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -874,7 +1013,7 @@ func (x *EvidenceDocument) String() string {
 func (*EvidenceDocument) ProtoMessage() {}
 
 func (x *EvidenceDocument) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[8]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -887,7 +1026,7 @@ func (x *EvidenceDocument) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EvidenceDocument.ProtoReflect.Descriptor instead.
 func (*EvidenceDocument) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{8}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *EvidenceDocument) GetType() EvidenceType {
@@ -954,7 +1093,7 @@ type DisputeServiceSubmitEvidenceRequest struct {
 
 func (x *DisputeServiceSubmitEvidenceRequest) Reset() {
 	*x = DisputeServiceSubmitEvidenceRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[9]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -966,7 +1105,7 @@ func (x *DisputeServiceSubmitEvidenceRequest) String() string {
 func (*DisputeServiceSubmitEvidenceRequest) ProtoMessage() {}
 
 func (x *DisputeServiceSubmitEvidenceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[9]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -979,7 +1118,7 @@ func (x *DisputeServiceSubmitEvidenceRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use DisputeServiceSubmitEvidenceRequest.ProtoReflect.Descriptor instead.
 func (*DisputeServiceSubmitEvidenceRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{9}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *DisputeServiceSubmitEvidenceRequest) GetConnectorDisputeId() string {
@@ -1032,7 +1171,7 @@ type DisputeServiceSubmitEvidenceResponse struct {
 
 func (x *DisputeServiceSubmitEvidenceResponse) Reset() {
 	*x = DisputeServiceSubmitEvidenceResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[10]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1044,7 +1183,7 @@ func (x *DisputeServiceSubmitEvidenceResponse) String() string {
 func (*DisputeServiceSubmitEvidenceResponse) ProtoMessage() {}
 
 func (x *DisputeServiceSubmitEvidenceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[10]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1057,7 +1196,7 @@ func (x *DisputeServiceSubmitEvidenceResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DisputeServiceSubmitEvidenceResponse.ProtoReflect.Descriptor instead.
 func (*DisputeServiceSubmitEvidenceResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{10}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *DisputeServiceSubmitEvidenceResponse) GetConnectorDisputeId() string {
@@ -1114,7 +1253,7 @@ type DisputeServiceGetRequest struct {
 
 func (x *DisputeServiceGetRequest) Reset() {
 	*x = DisputeServiceGetRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[11]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1126,7 +1265,7 @@ func (x *DisputeServiceGetRequest) String() string {
 func (*DisputeServiceGetRequest) ProtoMessage() {}
 
 func (x *DisputeServiceGetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[11]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1139,7 +1278,7 @@ func (x *DisputeServiceGetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisputeServiceGetRequest.ProtoReflect.Descriptor instead.
 func (*DisputeServiceGetRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{11}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DisputeServiceGetRequest) GetConnectorDisputeId() string {
@@ -1185,7 +1324,7 @@ type DisputeServiceGetResponse struct {
 
 func (x *DisputeServiceGetResponse) Reset() {
 	*x = DisputeServiceGetResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[12]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1197,7 +1336,7 @@ func (x *DisputeServiceGetResponse) String() string {
 func (*DisputeServiceGetResponse) ProtoMessage() {}
 
 func (x *DisputeServiceGetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[12]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1210,7 +1349,7 @@ func (x *DisputeServiceGetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisputeServiceGetResponse.ProtoReflect.Descriptor instead.
 func (*DisputeServiceGetResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{12}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *DisputeServiceGetResponse) GetConnectorDisputeId() string {
@@ -1310,7 +1449,7 @@ type DefenseReason struct {
 
 func (x *DefenseReason) Reset() {
 	*x = DefenseReason{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[13]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1322,7 +1461,7 @@ func (x *DefenseReason) String() string {
 func (*DefenseReason) ProtoMessage() {}
 
 func (x *DefenseReason) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[13]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1335,7 +1474,7 @@ func (x *DefenseReason) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DefenseReason.ProtoReflect.Descriptor instead.
 func (*DefenseReason) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{13}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *DefenseReason) GetCode() string {
@@ -1382,7 +1521,7 @@ type DisputeServiceDefendRequest struct {
 
 func (x *DisputeServiceDefendRequest) Reset() {
 	*x = DisputeServiceDefendRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[14]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1394,7 +1533,7 @@ func (x *DisputeServiceDefendRequest) String() string {
 func (*DisputeServiceDefendRequest) ProtoMessage() {}
 
 func (x *DisputeServiceDefendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[14]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1407,7 +1546,7 @@ func (x *DisputeServiceDefendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisputeServiceDefendRequest.ProtoReflect.Descriptor instead.
 func (*DisputeServiceDefendRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{14}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *DisputeServiceDefendRequest) GetConnectorDisputeId() string {
@@ -1466,7 +1605,7 @@ type DisputeServiceDefendResponse struct {
 
 func (x *DisputeServiceDefendResponse) Reset() {
 	*x = DisputeServiceDefendResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[15]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1478,7 +1617,7 @@ func (x *DisputeServiceDefendResponse) String() string {
 func (*DisputeServiceDefendResponse) ProtoMessage() {}
 
 func (x *DisputeServiceDefendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[15]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1491,7 +1630,7 @@ func (x *DisputeServiceDefendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisputeServiceDefendResponse.ProtoReflect.Descriptor instead.
 func (*DisputeServiceDefendResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{15}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *DisputeServiceDefendResponse) GetConnectorDisputeId() string {
@@ -1542,7 +1681,7 @@ type DisputeServiceAcceptRequest struct {
 
 func (x *DisputeServiceAcceptRequest) Reset() {
 	*x = DisputeServiceAcceptRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[16]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1554,7 +1693,7 @@ func (x *DisputeServiceAcceptRequest) String() string {
 func (*DisputeServiceAcceptRequest) ProtoMessage() {}
 
 func (x *DisputeServiceAcceptRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[16]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1567,7 +1706,7 @@ func (x *DisputeServiceAcceptRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisputeServiceAcceptRequest.ProtoReflect.Descriptor instead.
 func (*DisputeServiceAcceptRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{16}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *DisputeServiceAcceptRequest) GetConnectorDisputeId() string {
@@ -1612,7 +1751,7 @@ type DisputeServiceAcceptResponse struct {
 
 func (x *DisputeServiceAcceptResponse) Reset() {
 	*x = DisputeServiceAcceptResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[17]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1624,7 +1763,7 @@ func (x *DisputeServiceAcceptResponse) String() string {
 func (*DisputeServiceAcceptResponse) ProtoMessage() {}
 
 func (x *DisputeServiceAcceptResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[17]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1637,7 +1776,7 @@ func (x *DisputeServiceAcceptResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisputeServiceAcceptResponse.ProtoReflect.Descriptor instead.
 func (*DisputeServiceAcceptResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{17}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *DisputeServiceAcceptResponse) GetConnectorDisputeId() string {
@@ -1685,7 +1824,7 @@ type DisputeServiceHandleEventRequest struct {
 
 func (x *DisputeServiceHandleEventRequest) Reset() {
 	*x = DisputeServiceHandleEventRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[18]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1697,7 +1836,7 @@ func (x *DisputeServiceHandleEventRequest) String() string {
 func (*DisputeServiceHandleEventRequest) ProtoMessage() {}
 
 func (x *DisputeServiceHandleEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[18]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1710,7 +1849,7 @@ func (x *DisputeServiceHandleEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisputeServiceHandleEventRequest.ProtoReflect.Descriptor instead.
 func (*DisputeServiceHandleEventRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{18}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *DisputeServiceHandleEventRequest) GetWebhook() *WebhookRequest {
@@ -1731,7 +1870,7 @@ type DisputeServiceHandleEventResponse struct {
 
 func (x *DisputeServiceHandleEventResponse) Reset() {
 	*x = DisputeServiceHandleEventResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[19]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1743,7 +1882,7 @@ func (x *DisputeServiceHandleEventResponse) String() string {
 func (*DisputeServiceHandleEventResponse) ProtoMessage() {}
 
 func (x *DisputeServiceHandleEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[19]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1756,7 +1895,7 @@ func (x *DisputeServiceHandleEventResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DisputeServiceHandleEventResponse.ProtoReflect.Descriptor instead.
 func (*DisputeServiceHandleEventResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{19}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *DisputeServiceHandleEventResponse) GetEvents() []*Event {
@@ -1783,7 +1922,7 @@ type MerchantAuthenticationServiceCreateAccessTokenRequest struct {
 
 func (x *MerchantAuthenticationServiceCreateAccessTokenRequest) Reset() {
 	*x = MerchantAuthenticationServiceCreateAccessTokenRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[20]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1795,7 +1934,7 @@ func (x *MerchantAuthenticationServiceCreateAccessTokenRequest) String() string 
 func (*MerchantAuthenticationServiceCreateAccessTokenRequest) ProtoMessage() {}
 
 func (x *MerchantAuthenticationServiceCreateAccessTokenRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[20]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1808,7 +1947,7 @@ func (x *MerchantAuthenticationServiceCreateAccessTokenRequest) ProtoReflect() p
 
 // Deprecated: Use MerchantAuthenticationServiceCreateAccessTokenRequest.ProtoReflect.Descriptor instead.
 func (*MerchantAuthenticationServiceCreateAccessTokenRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{20}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *MerchantAuthenticationServiceCreateAccessTokenRequest) GetState() *ConnectorState {
@@ -1831,7 +1970,7 @@ type MerchantAuthenticationServiceCreateAccessTokenResponse struct {
 
 func (x *MerchantAuthenticationServiceCreateAccessTokenResponse) Reset() {
 	*x = MerchantAuthenticationServiceCreateAccessTokenResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[21]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1843,7 +1982,7 @@ func (x *MerchantAuthenticationServiceCreateAccessTokenResponse) String() string
 func (*MerchantAuthenticationServiceCreateAccessTokenResponse) ProtoMessage() {}
 
 func (x *MerchantAuthenticationServiceCreateAccessTokenResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[21]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1856,7 +1995,7 @@ func (x *MerchantAuthenticationServiceCreateAccessTokenResponse) ProtoReflect() 
 
 // Deprecated: Use MerchantAuthenticationServiceCreateAccessTokenResponse.ProtoReflect.Descriptor instead.
 func (*MerchantAuthenticationServiceCreateAccessTokenResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{21}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *MerchantAuthenticationServiceCreateAccessTokenResponse) GetAccessToken() *AccessToken {
@@ -1902,7 +2041,7 @@ type MerchantAuthenticationServiceCreateSessionTokenRequest struct {
 
 func (x *MerchantAuthenticationServiceCreateSessionTokenRequest) Reset() {
 	*x = MerchantAuthenticationServiceCreateSessionTokenRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[22]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1914,7 +2053,7 @@ func (x *MerchantAuthenticationServiceCreateSessionTokenRequest) String() string
 func (*MerchantAuthenticationServiceCreateSessionTokenRequest) ProtoMessage() {}
 
 func (x *MerchantAuthenticationServiceCreateSessionTokenRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[22]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1927,7 +2066,7 @@ func (x *MerchantAuthenticationServiceCreateSessionTokenRequest) ProtoReflect() 
 
 // Deprecated: Use MerchantAuthenticationServiceCreateSessionTokenRequest.ProtoReflect.Descriptor instead.
 func (*MerchantAuthenticationServiceCreateSessionTokenRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{22}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *MerchantAuthenticationServiceCreateSessionTokenRequest) GetMerchantTransactionId() string {
@@ -1987,7 +2126,7 @@ type MerchantAuthenticationServiceCreateSessionTokenResponse struct {
 
 func (x *MerchantAuthenticationServiceCreateSessionTokenResponse) Reset() {
 	*x = MerchantAuthenticationServiceCreateSessionTokenResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[23]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1999,7 +2138,7 @@ func (x *MerchantAuthenticationServiceCreateSessionTokenResponse) String() strin
 func (*MerchantAuthenticationServiceCreateSessionTokenResponse) ProtoMessage() {}
 
 func (x *MerchantAuthenticationServiceCreateSessionTokenResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[23]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2012,7 +2151,7 @@ func (x *MerchantAuthenticationServiceCreateSessionTokenResponse) ProtoReflect()
 
 // Deprecated: Use MerchantAuthenticationServiceCreateSessionTokenResponse.ProtoReflect.Descriptor instead.
 func (*MerchantAuthenticationServiceCreateSessionTokenResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{23}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *MerchantAuthenticationServiceCreateSessionTokenResponse) GetSessionId() string {
@@ -2076,7 +2215,7 @@ type MerchantAuthenticationServiceCreateSdkSessionTokenRequest struct {
 
 func (x *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) Reset() {
 	*x = MerchantAuthenticationServiceCreateSdkSessionTokenRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[24]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2088,7 +2227,7 @@ func (x *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) String() str
 func (*MerchantAuthenticationServiceCreateSdkSessionTokenRequest) ProtoMessage() {}
 
 func (x *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[24]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2101,7 +2240,7 @@ func (x *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) ProtoReflect
 
 // Deprecated: Use MerchantAuthenticationServiceCreateSdkSessionTokenRequest.ProtoReflect.Descriptor instead.
 func (*MerchantAuthenticationServiceCreateSdkSessionTokenRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{24}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) GetMerchantTransactionId() string {
@@ -2176,7 +2315,7 @@ type MerchantAuthenticationServiceCreateSdkSessionTokenResponse struct {
 
 func (x *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) Reset() {
 	*x = MerchantAuthenticationServiceCreateSdkSessionTokenResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[25]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2188,7 +2327,7 @@ func (x *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) String() st
 func (*MerchantAuthenticationServiceCreateSdkSessionTokenResponse) ProtoMessage() {}
 
 func (x *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[25]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2201,7 +2340,7 @@ func (x *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) ProtoReflec
 
 // Deprecated: Use MerchantAuthenticationServiceCreateSdkSessionTokenResponse.ProtoReflect.Descriptor instead.
 func (*MerchantAuthenticationServiceCreateSdkSessionTokenResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{25}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) GetSdkSessionJson() string {
@@ -2263,7 +2402,7 @@ type PaymentMethodAuthenticationServicePreAuthenticateRequest struct {
 
 func (x *PaymentMethodAuthenticationServicePreAuthenticateRequest) Reset() {
 	*x = PaymentMethodAuthenticationServicePreAuthenticateRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[26]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2275,7 +2414,7 @@ func (x *PaymentMethodAuthenticationServicePreAuthenticateRequest) String() stri
 func (*PaymentMethodAuthenticationServicePreAuthenticateRequest) ProtoMessage() {}
 
 func (x *PaymentMethodAuthenticationServicePreAuthenticateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[26]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2288,7 +2427,7 @@ func (x *PaymentMethodAuthenticationServicePreAuthenticateRequest) ProtoReflect(
 
 // Deprecated: Use PaymentMethodAuthenticationServicePreAuthenticateRequest.ProtoReflect.Descriptor instead.
 func (*PaymentMethodAuthenticationServicePreAuthenticateRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{26}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *PaymentMethodAuthenticationServicePreAuthenticateRequest) GetMerchantTransactionId() string {
@@ -2363,7 +2502,7 @@ type PaymentMethodAuthenticationServicePreAuthenticateResponse struct {
 
 func (x *PaymentMethodAuthenticationServicePreAuthenticateResponse) Reset() {
 	*x = PaymentMethodAuthenticationServicePreAuthenticateResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[27]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2375,7 +2514,7 @@ func (x *PaymentMethodAuthenticationServicePreAuthenticateResponse) String() str
 func (*PaymentMethodAuthenticationServicePreAuthenticateResponse) ProtoMessage() {}
 
 func (x *PaymentMethodAuthenticationServicePreAuthenticateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[27]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2388,7 +2527,7 @@ func (x *PaymentMethodAuthenticationServicePreAuthenticateResponse) ProtoReflect
 
 // Deprecated: Use PaymentMethodAuthenticationServicePreAuthenticateResponse.ProtoReflect.Descriptor instead.
 func (*PaymentMethodAuthenticationServicePreAuthenticateResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{27}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *PaymentMethodAuthenticationServicePreAuthenticateResponse) GetAuthenticationId() string {
@@ -2457,7 +2596,7 @@ type PaymentMethodAuthenticationServiceAuthenticateRequest struct {
 
 func (x *PaymentMethodAuthenticationServiceAuthenticateRequest) Reset() {
 	*x = PaymentMethodAuthenticationServiceAuthenticateRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[28]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2469,7 +2608,7 @@ func (x *PaymentMethodAuthenticationServiceAuthenticateRequest) String() string 
 func (*PaymentMethodAuthenticationServiceAuthenticateRequest) ProtoMessage() {}
 
 func (x *PaymentMethodAuthenticationServiceAuthenticateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[28]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2482,7 +2621,7 @@ func (x *PaymentMethodAuthenticationServiceAuthenticateRequest) ProtoReflect() p
 
 // Deprecated: Use PaymentMethodAuthenticationServiceAuthenticateRequest.ProtoReflect.Descriptor instead.
 func (*PaymentMethodAuthenticationServiceAuthenticateRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{28}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *PaymentMethodAuthenticationServiceAuthenticateRequest) GetAuthenticationId() string {
@@ -2550,7 +2689,7 @@ type PaymentMethodAuthenticationServiceAuthenticateResponse struct {
 
 func (x *PaymentMethodAuthenticationServiceAuthenticateResponse) Reset() {
 	*x = PaymentMethodAuthenticationServiceAuthenticateResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[29]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2562,7 +2701,7 @@ func (x *PaymentMethodAuthenticationServiceAuthenticateResponse) String() string
 func (*PaymentMethodAuthenticationServiceAuthenticateResponse) ProtoMessage() {}
 
 func (x *PaymentMethodAuthenticationServiceAuthenticateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[29]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2575,7 +2714,7 @@ func (x *PaymentMethodAuthenticationServiceAuthenticateResponse) ProtoReflect() 
 
 // Deprecated: Use PaymentMethodAuthenticationServiceAuthenticateResponse.ProtoReflect.Descriptor instead.
 func (*PaymentMethodAuthenticationServiceAuthenticateResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{29}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *PaymentMethodAuthenticationServiceAuthenticateResponse) GetAuthenticationId() string {
@@ -2640,7 +2779,7 @@ type PaymentMethodAuthenticationServicePostAuthenticateRequest struct {
 
 func (x *PaymentMethodAuthenticationServicePostAuthenticateRequest) Reset() {
 	*x = PaymentMethodAuthenticationServicePostAuthenticateRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[30]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2652,7 +2791,7 @@ func (x *PaymentMethodAuthenticationServicePostAuthenticateRequest) String() str
 func (*PaymentMethodAuthenticationServicePostAuthenticateRequest) ProtoMessage() {}
 
 func (x *PaymentMethodAuthenticationServicePostAuthenticateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[30]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2665,7 +2804,7 @@ func (x *PaymentMethodAuthenticationServicePostAuthenticateRequest) ProtoReflect
 
 // Deprecated: Use PaymentMethodAuthenticationServicePostAuthenticateRequest.ProtoReflect.Descriptor instead.
 func (*PaymentMethodAuthenticationServicePostAuthenticateRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{30}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *PaymentMethodAuthenticationServicePostAuthenticateRequest) GetAuthenticationId() string {
@@ -2711,7 +2850,7 @@ type PaymentMethodAuthenticationServicePostAuthenticateResponse struct {
 
 func (x *PaymentMethodAuthenticationServicePostAuthenticateResponse) Reset() {
 	*x = PaymentMethodAuthenticationServicePostAuthenticateResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[31]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2723,7 +2862,7 @@ func (x *PaymentMethodAuthenticationServicePostAuthenticateResponse) String() st
 func (*PaymentMethodAuthenticationServicePostAuthenticateResponse) ProtoMessage() {}
 
 func (x *PaymentMethodAuthenticationServicePostAuthenticateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[31]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2736,7 +2875,7 @@ func (x *PaymentMethodAuthenticationServicePostAuthenticateResponse) ProtoReflec
 
 // Deprecated: Use PaymentMethodAuthenticationServicePostAuthenticateResponse.ProtoReflect.Descriptor instead.
 func (*PaymentMethodAuthenticationServicePostAuthenticateResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{31}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *PaymentMethodAuthenticationServicePostAuthenticateResponse) GetAuthenticationId() string {
@@ -2797,7 +2936,7 @@ type PaymentMethodServiceTokenizeRequest struct {
 
 func (x *PaymentMethodServiceTokenizeRequest) Reset() {
 	*x = PaymentMethodServiceTokenizeRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[32]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2809,7 +2948,7 @@ func (x *PaymentMethodServiceTokenizeRequest) String() string {
 func (*PaymentMethodServiceTokenizeRequest) ProtoMessage() {}
 
 func (x *PaymentMethodServiceTokenizeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[32]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2822,7 +2961,7 @@ func (x *PaymentMethodServiceTokenizeRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use PaymentMethodServiceTokenizeRequest.ProtoReflect.Descriptor instead.
 func (*PaymentMethodServiceTokenizeRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{32}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *PaymentMethodServiceTokenizeRequest) GetPaymentMethod() *PaymentMethod {
@@ -2885,7 +3024,7 @@ type PaymentMethodServiceTokenizeResponse struct {
 
 func (x *PaymentMethodServiceTokenizeResponse) Reset() {
 	*x = PaymentMethodServiceTokenizeResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[33]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2897,7 +3036,7 @@ func (x *PaymentMethodServiceTokenizeResponse) String() string {
 func (*PaymentMethodServiceTokenizeResponse) ProtoMessage() {}
 
 func (x *PaymentMethodServiceTokenizeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[33]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2910,7 +3049,7 @@ func (x *PaymentMethodServiceTokenizeResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use PaymentMethodServiceTokenizeResponse.ProtoReflect.Descriptor instead.
 func (*PaymentMethodServiceTokenizeResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{33}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *PaymentMethodServiceTokenizeResponse) GetPaymentMethodToken() string {
@@ -2984,7 +3123,7 @@ type CustomerServiceCreateRequest struct {
 
 func (x *CustomerServiceCreateRequest) Reset() {
 	*x = CustomerServiceCreateRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[34]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2996,7 +3135,7 @@ func (x *CustomerServiceCreateRequest) String() string {
 func (*CustomerServiceCreateRequest) ProtoMessage() {}
 
 func (x *CustomerServiceCreateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[34]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3009,7 +3148,7 @@ func (x *CustomerServiceCreateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerServiceCreateRequest.ProtoReflect.Descriptor instead.
 func (*CustomerServiceCreateRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{34}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *CustomerServiceCreateRequest) GetCustomer() *Customer {
@@ -3060,7 +3199,7 @@ type CustomerServiceCreateResponse struct {
 
 func (x *CustomerServiceCreateResponse) Reset() {
 	*x = CustomerServiceCreateResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[35]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3072,7 +3211,7 @@ func (x *CustomerServiceCreateResponse) String() string {
 func (*CustomerServiceCreateResponse) ProtoMessage() {}
 
 func (x *CustomerServiceCreateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[35]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3085,7 +3224,7 @@ func (x *CustomerServiceCreateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerServiceCreateResponse.ProtoReflect.Descriptor instead.
 func (*CustomerServiceCreateResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{35}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *CustomerServiceCreateResponse) GetConnectorCustomerId() string {
@@ -3126,7 +3265,7 @@ type EventServiceParseEventRequest struct {
 
 func (x *EventServiceParseEventRequest) Reset() {
 	*x = EventServiceParseEventRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[36]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3138,7 +3277,7 @@ func (x *EventServiceParseEventRequest) String() string {
 func (*EventServiceParseEventRequest) ProtoMessage() {}
 
 func (x *EventServiceParseEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[36]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3151,7 +3290,7 @@ func (x *EventServiceParseEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventServiceParseEventRequest.ProtoReflect.Descriptor instead.
 func (*EventServiceParseEventRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{36}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *EventServiceParseEventRequest) GetWebhook() *WebhookRequest {
@@ -3174,7 +3313,7 @@ type EventServiceParseEventResponse struct {
 
 func (x *EventServiceParseEventResponse) Reset() {
 	*x = EventServiceParseEventResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[37]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3186,7 +3325,7 @@ func (x *EventServiceParseEventResponse) String() string {
 func (*EventServiceParseEventResponse) ProtoMessage() {}
 
 func (x *EventServiceParseEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[37]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3199,7 +3338,7 @@ func (x *EventServiceParseEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventServiceParseEventResponse.ProtoReflect.Descriptor instead.
 func (*EventServiceParseEventResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{37}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *EventServiceParseEventResponse) GetEvents() []*ParsedEvent {
@@ -3226,7 +3365,7 @@ type EventServiceHandleEventRequest struct {
 
 func (x *EventServiceHandleEventRequest) Reset() {
 	*x = EventServiceHandleEventRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[38]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3238,7 +3377,7 @@ func (x *EventServiceHandleEventRequest) String() string {
 func (*EventServiceHandleEventRequest) ProtoMessage() {}
 
 func (x *EventServiceHandleEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[38]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3251,7 +3390,7 @@ func (x *EventServiceHandleEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventServiceHandleEventRequest.ProtoReflect.Descriptor instead.
 func (*EventServiceHandleEventRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{38}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *EventServiceHandleEventRequest) GetWebhook() *WebhookRequest {
@@ -3273,7 +3412,7 @@ type EventServiceHandleEventResponse struct {
 
 func (x *EventServiceHandleEventResponse) Reset() {
 	*x = EventServiceHandleEventResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[39]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3285,7 +3424,7 @@ func (x *EventServiceHandleEventResponse) String() string {
 func (*EventServiceHandleEventResponse) ProtoMessage() {}
 
 func (x *EventServiceHandleEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[39]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3298,7 +3437,7 @@ func (x *EventServiceHandleEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventServiceHandleEventResponse.ProtoReflect.Descriptor instead.
 func (*EventServiceHandleEventResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{39}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *EventServiceHandleEventResponse) GetEvents() []*Event {
@@ -3327,7 +3466,7 @@ type CompositePaymentServiceCompositeAuthorizeRequest struct {
 
 func (x *CompositePaymentServiceCompositeAuthorizeRequest) Reset() {
 	*x = CompositePaymentServiceCompositeAuthorizeRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[40]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3339,7 +3478,7 @@ func (x *CompositePaymentServiceCompositeAuthorizeRequest) String() string {
 func (*CompositePaymentServiceCompositeAuthorizeRequest) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeAuthorizeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[40]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3352,7 +3491,7 @@ func (x *CompositePaymentServiceCompositeAuthorizeRequest) ProtoReflect() protor
 
 // Deprecated: Use CompositePaymentServiceCompositeAuthorizeRequest.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeAuthorizeRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{40}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *CompositePaymentServiceCompositeAuthorizeRequest) GetAuthorize() *PaymentServiceAuthorizeRequest {
@@ -3383,7 +3522,7 @@ type CompositePaymentServiceCompositeAuthorizeResponse struct {
 
 func (x *CompositePaymentServiceCompositeAuthorizeResponse) Reset() {
 	*x = CompositePaymentServiceCompositeAuthorizeResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[41]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3395,7 +3534,7 @@ func (x *CompositePaymentServiceCompositeAuthorizeResponse) String() string {
 func (*CompositePaymentServiceCompositeAuthorizeResponse) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeAuthorizeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[41]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3408,7 +3547,7 @@ func (x *CompositePaymentServiceCompositeAuthorizeResponse) ProtoReflect() proto
 
 // Deprecated: Use CompositePaymentServiceCompositeAuthorizeResponse.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeAuthorizeResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{41}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *CompositePaymentServiceCompositeAuthorizeResponse) GetAuthorize() *PaymentServiceAuthorizeResponse {
@@ -3442,7 +3581,7 @@ type CompositePaymentServiceCompositeGetRequest struct {
 
 func (x *CompositePaymentServiceCompositeGetRequest) Reset() {
 	*x = CompositePaymentServiceCompositeGetRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[42]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3454,7 +3593,7 @@ func (x *CompositePaymentServiceCompositeGetRequest) String() string {
 func (*CompositePaymentServiceCompositeGetRequest) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeGetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[42]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3467,7 +3606,7 @@ func (x *CompositePaymentServiceCompositeGetRequest) ProtoReflect() protoreflect
 
 // Deprecated: Use CompositePaymentServiceCompositeGetRequest.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeGetRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{42}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *CompositePaymentServiceCompositeGetRequest) GetGet() *PaymentServiceGetRequest {
@@ -3488,7 +3627,7 @@ type CompositePaymentServiceCompositeGetResponse struct {
 
 func (x *CompositePaymentServiceCompositeGetResponse) Reset() {
 	*x = CompositePaymentServiceCompositeGetResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[43]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3500,7 +3639,7 @@ func (x *CompositePaymentServiceCompositeGetResponse) String() string {
 func (*CompositePaymentServiceCompositeGetResponse) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeGetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[43]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3513,7 +3652,7 @@ func (x *CompositePaymentServiceCompositeGetResponse) ProtoReflect() protoreflec
 
 // Deprecated: Use CompositePaymentServiceCompositeGetResponse.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeGetResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{43}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *CompositePaymentServiceCompositeGetResponse) GetGet() *PaymentServiceGetResponse {
@@ -3540,7 +3679,7 @@ type CompositePaymentServiceCompositeCaptureRequest struct {
 
 func (x *CompositePaymentServiceCompositeCaptureRequest) Reset() {
 	*x = CompositePaymentServiceCompositeCaptureRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[44]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3552,7 +3691,7 @@ func (x *CompositePaymentServiceCompositeCaptureRequest) String() string {
 func (*CompositePaymentServiceCompositeCaptureRequest) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeCaptureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[44]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3565,7 +3704,7 @@ func (x *CompositePaymentServiceCompositeCaptureRequest) ProtoReflect() protoref
 
 // Deprecated: Use CompositePaymentServiceCompositeCaptureRequest.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeCaptureRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{44}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *CompositePaymentServiceCompositeCaptureRequest) GetCapture() *PaymentServiceCaptureRequest {
@@ -3587,7 +3726,7 @@ type CompositePaymentServiceCompositeCaptureResponse struct {
 
 func (x *CompositePaymentServiceCompositeCaptureResponse) Reset() {
 	*x = CompositePaymentServiceCompositeCaptureResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[45]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3599,7 +3738,7 @@ func (x *CompositePaymentServiceCompositeCaptureResponse) String() string {
 func (*CompositePaymentServiceCompositeCaptureResponse) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeCaptureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[45]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3612,7 +3751,7 @@ func (x *CompositePaymentServiceCompositeCaptureResponse) ProtoReflect() protore
 
 // Deprecated: Use CompositePaymentServiceCompositeCaptureResponse.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeCaptureResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{45}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *CompositePaymentServiceCompositeCaptureResponse) GetCapture() *PaymentServiceCaptureResponse {
@@ -3639,7 +3778,7 @@ type CompositePaymentServiceCompositeVoidRequest struct {
 
 func (x *CompositePaymentServiceCompositeVoidRequest) Reset() {
 	*x = CompositePaymentServiceCompositeVoidRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[46]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3651,7 +3790,7 @@ func (x *CompositePaymentServiceCompositeVoidRequest) String() string {
 func (*CompositePaymentServiceCompositeVoidRequest) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeVoidRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[46]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3664,7 +3803,7 @@ func (x *CompositePaymentServiceCompositeVoidRequest) ProtoReflect() protoreflec
 
 // Deprecated: Use CompositePaymentServiceCompositeVoidRequest.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeVoidRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{46}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *CompositePaymentServiceCompositeVoidRequest) GetVoid() *PaymentServiceVoidRequest {
@@ -3685,7 +3824,7 @@ type CompositePaymentServiceCompositeVoidResponse struct {
 
 func (x *CompositePaymentServiceCompositeVoidResponse) Reset() {
 	*x = CompositePaymentServiceCompositeVoidResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[47]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3697,7 +3836,7 @@ func (x *CompositePaymentServiceCompositeVoidResponse) String() string {
 func (*CompositePaymentServiceCompositeVoidResponse) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeVoidResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[47]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3710,7 +3849,7 @@ func (x *CompositePaymentServiceCompositeVoidResponse) ProtoReflect() protorefle
 
 // Deprecated: Use CompositePaymentServiceCompositeVoidResponse.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeVoidResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{47}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *CompositePaymentServiceCompositeVoidResponse) GetVoid() *PaymentServiceVoidResponse {
@@ -3737,7 +3876,7 @@ type CompositePaymentServiceCompositeRefundRequest struct {
 
 func (x *CompositePaymentServiceCompositeRefundRequest) Reset() {
 	*x = CompositePaymentServiceCompositeRefundRequest{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[48]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3749,7 +3888,7 @@ func (x *CompositePaymentServiceCompositeRefundRequest) String() string {
 func (*CompositePaymentServiceCompositeRefundRequest) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeRefundRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[48]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3762,7 +3901,7 @@ func (x *CompositePaymentServiceCompositeRefundRequest) ProtoReflect() protorefl
 
 // Deprecated: Use CompositePaymentServiceCompositeRefundRequest.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeRefundRequest) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{48}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *CompositePaymentServiceCompositeRefundRequest) GetRefund() *PaymentServiceRefundRequest {
@@ -3783,7 +3922,7 @@ type CompositePaymentServiceCompositeRefundResponse struct {
 
 func (x *CompositePaymentServiceCompositeRefundResponse) Reset() {
 	*x = CompositePaymentServiceCompositeRefundResponse{}
-	mi := &file_connectorhost_v1_services_proto_msgTypes[49]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3795,7 +3934,7 @@ func (x *CompositePaymentServiceCompositeRefundResponse) String() string {
 func (*CompositePaymentServiceCompositeRefundResponse) ProtoMessage() {}
 
 func (x *CompositePaymentServiceCompositeRefundResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connectorhost_v1_services_proto_msgTypes[49]
+	mi := &file_connectorhost_v1_services_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3808,7 +3947,7 @@ func (x *CompositePaymentServiceCompositeRefundResponse) ProtoReflect() protoref
 
 // Deprecated: Use CompositePaymentServiceCompositeRefundResponse.ProtoReflect.Descriptor instead.
 func (*CompositePaymentServiceCompositeRefundResponse) Descriptor() ([]byte, []int) {
-	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{49}
+	return file_connectorhost_v1_services_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *CompositePaymentServiceCompositeRefundResponse) GetRefund() *PaymentServiceRefundResponse {
@@ -3888,7 +4027,17 @@ const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\x05state\x18\x05 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\x12,\n" +
 	"\x12merchant_refund_id\x18\x06 \x01(\tR\x10merchantRefundId\x128\n" +
 	"\x18connector_transaction_id\x18\a \x01(\tR\x16connectorTransactionId\x122\n" +
-	"\x15connector_http_status\x18\b \x01(\x05R\x13connectorHttpStatus\"e\n" +
+	"\x15connector_http_status\x18\b \x01(\x05R\x13connectorHttpStatus\"\xdb\x01\n" +
+	"\x1aRefundServiceCancelRequest\x127\n" +
+	"\x13connector_refund_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x11connectorRefundId\x12L\n" +
+	"\x12merchant_cancel_id\x18\x02 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x10merchantCancelId\x126\n" +
+	"\x05state\x18\x03 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\"\xa7\x02\n" +
+	"\x1bRefundServiceCancelResponse\x12.\n" +
+	"\x13connector_refund_id\x18\x01 \x01(\tR\x11connectorRefundId\x126\n" +
+	"\x06status\x18\x02 \x01(\x0e2\x1e.connectorhost.v1.RefundStatusR\x06status\x124\n" +
+	"\x05error\x18\x03 \x01(\v2\x1e.connectorhost.v1.PaymentErrorR\x05error\x126\n" +
+	"\x05state\x18\x04 \x01(\v2 .connectorhost.v1.ConnectorStateR\x05state\x122\n" +
+	"\x15connector_http_status\x18\x05 \x01(\x05R\x13connectorHttpStatus\"e\n" +
 	"\x1fRefundServiceHandleEventRequest\x12B\n" +
 	"\awebhook\x18\x01 \x01(\v2 .connectorhost.v1.WebhookRequestB\x06\xbaH\x03\xc8\x01\x01R\awebhook\"\xa0\x01\n" +
 	" RefundServiceHandleEventResponse\x12/\n" +
@@ -4161,9 +4310,10 @@ const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\x1dAUTHENTICATION_STATUS_UNKNOWN\x10\x062\x8f\x02\n" +
 	"\x17RecurringPaymentService\x12y\n" +
 	"\x06Charge\x126.connectorhost.v1.RecurringPaymentServiceChargeRequest\x1a7.connectorhost.v1.RecurringPaymentServiceChargeResponse\x12y\n" +
-	"\x06Revoke\x126.connectorhost.v1.RecurringPaymentServiceRevokeRequest\x1a7.connectorhost.v1.RecurringPaymentServiceRevokeResponse2\xe3\x01\n" +
+	"\x06Revoke\x126.connectorhost.v1.RecurringPaymentServiceRevokeRequest\x1a7.connectorhost.v1.RecurringPaymentServiceRevokeResponse2\xca\x02\n" +
 	"\rRefundService\x12\\\n" +
-	"\x03Get\x12).connectorhost.v1.RefundServiceGetRequest\x1a*.connectorhost.v1.RefundServiceGetResponse\x12t\n" +
+	"\x03Get\x12).connectorhost.v1.RefundServiceGetRequest\x1a*.connectorhost.v1.RefundServiceGetResponse\x12e\n" +
+	"\x06Cancel\x12,.connectorhost.v1.RefundServiceCancelRequest\x1a-.connectorhost.v1.RefundServiceCancelResponse\x12t\n" +
 	"\vHandleEvent\x121.connectorhost.v1.RefundServiceHandleEventRequest\x1a2.connectorhost.v1.RefundServiceHandleEventResponse2\xbb\x04\n" +
 	"\x0eDisputeService\x12\x7f\n" +
 	"\x0eSubmitEvidence\x125.connectorhost.v1.DisputeServiceSubmitEvidenceRequest\x1a6.connectorhost.v1.DisputeServiceSubmitEvidenceResponse\x12^\n" +
@@ -4208,7 +4358,7 @@ func file_connectorhost_v1_services_proto_rawDescGZIP() []byte {
 }
 
 var file_connectorhost_v1_services_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_connectorhost_v1_services_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
+var file_connectorhost_v1_services_proto_msgTypes = make([]protoimpl.MessageInfo, 57)
 var file_connectorhost_v1_services_proto_goTypes = []any{
 	(EvidenceType)(0),                                                  // 0: connectorhost.v1.EvidenceType
 	(AuthenticationStatus)(0),                                          // 1: connectorhost.v1.AuthenticationStatus
@@ -4218,267 +4368,275 @@ var file_connectorhost_v1_services_proto_goTypes = []any{
 	(*RecurringPaymentServiceRevokeResponse)(nil),                      // 5: connectorhost.v1.RecurringPaymentServiceRevokeResponse
 	(*RefundServiceGetRequest)(nil),                                    // 6: connectorhost.v1.RefundServiceGetRequest
 	(*RefundServiceGetResponse)(nil),                                   // 7: connectorhost.v1.RefundServiceGetResponse
-	(*RefundServiceHandleEventRequest)(nil),                            // 8: connectorhost.v1.RefundServiceHandleEventRequest
-	(*RefundServiceHandleEventResponse)(nil),                           // 9: connectorhost.v1.RefundServiceHandleEventResponse
-	(*EvidenceDocument)(nil),                                           // 10: connectorhost.v1.EvidenceDocument
-	(*DisputeServiceSubmitEvidenceRequest)(nil),                        // 11: connectorhost.v1.DisputeServiceSubmitEvidenceRequest
-	(*DisputeServiceSubmitEvidenceResponse)(nil),                       // 12: connectorhost.v1.DisputeServiceSubmitEvidenceResponse
-	(*DisputeServiceGetRequest)(nil),                                   // 13: connectorhost.v1.DisputeServiceGetRequest
-	(*DisputeServiceGetResponse)(nil),                                  // 14: connectorhost.v1.DisputeServiceGetResponse
-	(*DefenseReason)(nil),                                              // 15: connectorhost.v1.DefenseReason
-	(*DisputeServiceDefendRequest)(nil),                                // 16: connectorhost.v1.DisputeServiceDefendRequest
-	(*DisputeServiceDefendResponse)(nil),                               // 17: connectorhost.v1.DisputeServiceDefendResponse
-	(*DisputeServiceAcceptRequest)(nil),                                // 18: connectorhost.v1.DisputeServiceAcceptRequest
-	(*DisputeServiceAcceptResponse)(nil),                               // 19: connectorhost.v1.DisputeServiceAcceptResponse
-	(*DisputeServiceHandleEventRequest)(nil),                           // 20: connectorhost.v1.DisputeServiceHandleEventRequest
-	(*DisputeServiceHandleEventResponse)(nil),                          // 21: connectorhost.v1.DisputeServiceHandleEventResponse
-	(*MerchantAuthenticationServiceCreateAccessTokenRequest)(nil),      // 22: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest
-	(*MerchantAuthenticationServiceCreateAccessTokenResponse)(nil),     // 23: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse
-	(*MerchantAuthenticationServiceCreateSessionTokenRequest)(nil),     // 24: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest
-	(*MerchantAuthenticationServiceCreateSessionTokenResponse)(nil),    // 25: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse
-	(*MerchantAuthenticationServiceCreateSdkSessionTokenRequest)(nil),  // 26: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest
-	(*MerchantAuthenticationServiceCreateSdkSessionTokenResponse)(nil), // 27: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse
-	(*PaymentMethodAuthenticationServicePreAuthenticateRequest)(nil),   // 28: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest
-	(*PaymentMethodAuthenticationServicePreAuthenticateResponse)(nil),  // 29: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse
-	(*PaymentMethodAuthenticationServiceAuthenticateRequest)(nil),      // 30: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest
-	(*PaymentMethodAuthenticationServiceAuthenticateResponse)(nil),     // 31: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse
-	(*PaymentMethodAuthenticationServicePostAuthenticateRequest)(nil),  // 32: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest
-	(*PaymentMethodAuthenticationServicePostAuthenticateResponse)(nil), // 33: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse
-	(*PaymentMethodServiceTokenizeRequest)(nil),                        // 34: connectorhost.v1.PaymentMethodServiceTokenizeRequest
-	(*PaymentMethodServiceTokenizeResponse)(nil),                       // 35: connectorhost.v1.PaymentMethodServiceTokenizeResponse
-	(*CustomerServiceCreateRequest)(nil),                               // 36: connectorhost.v1.CustomerServiceCreateRequest
-	(*CustomerServiceCreateResponse)(nil),                              // 37: connectorhost.v1.CustomerServiceCreateResponse
-	(*EventServiceParseEventRequest)(nil),                              // 38: connectorhost.v1.EventServiceParseEventRequest
-	(*EventServiceParseEventResponse)(nil),                             // 39: connectorhost.v1.EventServiceParseEventResponse
-	(*EventServiceHandleEventRequest)(nil),                             // 40: connectorhost.v1.EventServiceHandleEventRequest
-	(*EventServiceHandleEventResponse)(nil),                            // 41: connectorhost.v1.EventServiceHandleEventResponse
-	(*CompositePaymentServiceCompositeAuthorizeRequest)(nil),           // 42: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest
-	(*CompositePaymentServiceCompositeAuthorizeResponse)(nil),          // 43: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse
-	(*CompositePaymentServiceCompositeGetRequest)(nil),                 // 44: connectorhost.v1.CompositePaymentServiceCompositeGetRequest
-	(*CompositePaymentServiceCompositeGetResponse)(nil),                // 45: connectorhost.v1.CompositePaymentServiceCompositeGetResponse
-	(*CompositePaymentServiceCompositeCaptureRequest)(nil),             // 46: connectorhost.v1.CompositePaymentServiceCompositeCaptureRequest
-	(*CompositePaymentServiceCompositeCaptureResponse)(nil),            // 47: connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse
-	(*CompositePaymentServiceCompositeVoidRequest)(nil),                // 48: connectorhost.v1.CompositePaymentServiceCompositeVoidRequest
-	(*CompositePaymentServiceCompositeVoidResponse)(nil),               // 49: connectorhost.v1.CompositePaymentServiceCompositeVoidResponse
-	(*CompositePaymentServiceCompositeRefundRequest)(nil),              // 50: connectorhost.v1.CompositePaymentServiceCompositeRefundRequest
-	(*CompositePaymentServiceCompositeRefundResponse)(nil),             // 51: connectorhost.v1.CompositePaymentServiceCompositeRefundResponse
-	nil,                                     // 52: connectorhost.v1.RecurringPaymentServiceChargeRequest.MetadataEntry
-	nil,                                     // 53: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.MetadataEntry
-	nil,                                     // 54: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.ParamsEntry
-	nil,                                     // 55: connectorhost.v1.PaymentMethodServiceTokenizeRequest.MetadataEntry
-	nil,                                     // 56: connectorhost.v1.CustomerServiceCreateRequest.MetadataEntry
-	(*Money)(nil),                           // 57: connectorhost.v1.Money
-	(*MandateReference)(nil),                // 58: connectorhost.v1.MandateReference
-	(*Customer)(nil),                        // 59: connectorhost.v1.Customer
-	(*ConnectorState)(nil),                  // 60: connectorhost.v1.ConnectorState
-	(CaptureMethod)(0),                      // 61: connectorhost.v1.CaptureMethod
-	(PaymentStatus)(0),                      // 62: connectorhost.v1.PaymentStatus
-	(*PaymentError)(nil),                    // 63: connectorhost.v1.PaymentError
-	(*NextAction)(nil),                      // 64: connectorhost.v1.NextAction
-	(MandateStatus)(0),                      // 65: connectorhost.v1.MandateStatus
-	(RefundStatus)(0),                       // 66: connectorhost.v1.RefundStatus
-	(*WebhookRequest)(nil),                  // 67: connectorhost.v1.WebhookRequest
-	(*Event)(nil),                           // 68: connectorhost.v1.Event
-	(*Acknowledgement)(nil),                 // 69: connectorhost.v1.Acknowledgement
-	(DisputeStatus)(0),                      // 70: connectorhost.v1.DisputeStatus
-	(*AccessToken)(nil),                     // 71: connectorhost.v1.AccessToken
-	(PaymentMethodType)(0),                  // 72: connectorhost.v1.PaymentMethodType
-	(*PaymentMethod)(nil),                   // 73: connectorhost.v1.PaymentMethod
-	(*Address)(nil),                         // 74: connectorhost.v1.Address
-	(*BrowserInfo)(nil),                     // 75: connectorhost.v1.BrowserInfo
-	(*ThreeDsData)(nil),                     // 76: connectorhost.v1.ThreeDsData
-	(CardNetwork)(0),                        // 77: connectorhost.v1.CardNetwork
-	(*ParsedEvent)(nil),                     // 78: connectorhost.v1.ParsedEvent
-	(*PaymentServiceAuthorizeRequest)(nil),  // 79: connectorhost.v1.PaymentServiceAuthorizeRequest
-	(*PaymentServiceAuthorizeResponse)(nil), // 80: connectorhost.v1.PaymentServiceAuthorizeResponse
-	(*PaymentServiceGetRequest)(nil),        // 81: connectorhost.v1.PaymentServiceGetRequest
-	(*PaymentServiceGetResponse)(nil),       // 82: connectorhost.v1.PaymentServiceGetResponse
-	(*PaymentServiceCaptureRequest)(nil),    // 83: connectorhost.v1.PaymentServiceCaptureRequest
-	(*PaymentServiceCaptureResponse)(nil),   // 84: connectorhost.v1.PaymentServiceCaptureResponse
-	(*PaymentServiceVoidRequest)(nil),       // 85: connectorhost.v1.PaymentServiceVoidRequest
-	(*PaymentServiceVoidResponse)(nil),      // 86: connectorhost.v1.PaymentServiceVoidResponse
-	(*PaymentServiceRefundRequest)(nil),     // 87: connectorhost.v1.PaymentServiceRefundRequest
-	(*PaymentServiceRefundResponse)(nil),    // 88: connectorhost.v1.PaymentServiceRefundResponse
+	(*RefundServiceCancelRequest)(nil),                                 // 8: connectorhost.v1.RefundServiceCancelRequest
+	(*RefundServiceCancelResponse)(nil),                                // 9: connectorhost.v1.RefundServiceCancelResponse
+	(*RefundServiceHandleEventRequest)(nil),                            // 10: connectorhost.v1.RefundServiceHandleEventRequest
+	(*RefundServiceHandleEventResponse)(nil),                           // 11: connectorhost.v1.RefundServiceHandleEventResponse
+	(*EvidenceDocument)(nil),                                           // 12: connectorhost.v1.EvidenceDocument
+	(*DisputeServiceSubmitEvidenceRequest)(nil),                        // 13: connectorhost.v1.DisputeServiceSubmitEvidenceRequest
+	(*DisputeServiceSubmitEvidenceResponse)(nil),                       // 14: connectorhost.v1.DisputeServiceSubmitEvidenceResponse
+	(*DisputeServiceGetRequest)(nil),                                   // 15: connectorhost.v1.DisputeServiceGetRequest
+	(*DisputeServiceGetResponse)(nil),                                  // 16: connectorhost.v1.DisputeServiceGetResponse
+	(*DefenseReason)(nil),                                              // 17: connectorhost.v1.DefenseReason
+	(*DisputeServiceDefendRequest)(nil),                                // 18: connectorhost.v1.DisputeServiceDefendRequest
+	(*DisputeServiceDefendResponse)(nil),                               // 19: connectorhost.v1.DisputeServiceDefendResponse
+	(*DisputeServiceAcceptRequest)(nil),                                // 20: connectorhost.v1.DisputeServiceAcceptRequest
+	(*DisputeServiceAcceptResponse)(nil),                               // 21: connectorhost.v1.DisputeServiceAcceptResponse
+	(*DisputeServiceHandleEventRequest)(nil),                           // 22: connectorhost.v1.DisputeServiceHandleEventRequest
+	(*DisputeServiceHandleEventResponse)(nil),                          // 23: connectorhost.v1.DisputeServiceHandleEventResponse
+	(*MerchantAuthenticationServiceCreateAccessTokenRequest)(nil),      // 24: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest
+	(*MerchantAuthenticationServiceCreateAccessTokenResponse)(nil),     // 25: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse
+	(*MerchantAuthenticationServiceCreateSessionTokenRequest)(nil),     // 26: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest
+	(*MerchantAuthenticationServiceCreateSessionTokenResponse)(nil),    // 27: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse
+	(*MerchantAuthenticationServiceCreateSdkSessionTokenRequest)(nil),  // 28: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest
+	(*MerchantAuthenticationServiceCreateSdkSessionTokenResponse)(nil), // 29: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse
+	(*PaymentMethodAuthenticationServicePreAuthenticateRequest)(nil),   // 30: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest
+	(*PaymentMethodAuthenticationServicePreAuthenticateResponse)(nil),  // 31: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse
+	(*PaymentMethodAuthenticationServiceAuthenticateRequest)(nil),      // 32: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest
+	(*PaymentMethodAuthenticationServiceAuthenticateResponse)(nil),     // 33: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse
+	(*PaymentMethodAuthenticationServicePostAuthenticateRequest)(nil),  // 34: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest
+	(*PaymentMethodAuthenticationServicePostAuthenticateResponse)(nil), // 35: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse
+	(*PaymentMethodServiceTokenizeRequest)(nil),                        // 36: connectorhost.v1.PaymentMethodServiceTokenizeRequest
+	(*PaymentMethodServiceTokenizeResponse)(nil),                       // 37: connectorhost.v1.PaymentMethodServiceTokenizeResponse
+	(*CustomerServiceCreateRequest)(nil),                               // 38: connectorhost.v1.CustomerServiceCreateRequest
+	(*CustomerServiceCreateResponse)(nil),                              // 39: connectorhost.v1.CustomerServiceCreateResponse
+	(*EventServiceParseEventRequest)(nil),                              // 40: connectorhost.v1.EventServiceParseEventRequest
+	(*EventServiceParseEventResponse)(nil),                             // 41: connectorhost.v1.EventServiceParseEventResponse
+	(*EventServiceHandleEventRequest)(nil),                             // 42: connectorhost.v1.EventServiceHandleEventRequest
+	(*EventServiceHandleEventResponse)(nil),                            // 43: connectorhost.v1.EventServiceHandleEventResponse
+	(*CompositePaymentServiceCompositeAuthorizeRequest)(nil),           // 44: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest
+	(*CompositePaymentServiceCompositeAuthorizeResponse)(nil),          // 45: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse
+	(*CompositePaymentServiceCompositeGetRequest)(nil),                 // 46: connectorhost.v1.CompositePaymentServiceCompositeGetRequest
+	(*CompositePaymentServiceCompositeGetResponse)(nil),                // 47: connectorhost.v1.CompositePaymentServiceCompositeGetResponse
+	(*CompositePaymentServiceCompositeCaptureRequest)(nil),             // 48: connectorhost.v1.CompositePaymentServiceCompositeCaptureRequest
+	(*CompositePaymentServiceCompositeCaptureResponse)(nil),            // 49: connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse
+	(*CompositePaymentServiceCompositeVoidRequest)(nil),                // 50: connectorhost.v1.CompositePaymentServiceCompositeVoidRequest
+	(*CompositePaymentServiceCompositeVoidResponse)(nil),               // 51: connectorhost.v1.CompositePaymentServiceCompositeVoidResponse
+	(*CompositePaymentServiceCompositeRefundRequest)(nil),              // 52: connectorhost.v1.CompositePaymentServiceCompositeRefundRequest
+	(*CompositePaymentServiceCompositeRefundResponse)(nil),             // 53: connectorhost.v1.CompositePaymentServiceCompositeRefundResponse
+	nil,                                     // 54: connectorhost.v1.RecurringPaymentServiceChargeRequest.MetadataEntry
+	nil,                                     // 55: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.MetadataEntry
+	nil,                                     // 56: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.ParamsEntry
+	nil,                                     // 57: connectorhost.v1.PaymentMethodServiceTokenizeRequest.MetadataEntry
+	nil,                                     // 58: connectorhost.v1.CustomerServiceCreateRequest.MetadataEntry
+	(*Money)(nil),                           // 59: connectorhost.v1.Money
+	(*MandateReference)(nil),                // 60: connectorhost.v1.MandateReference
+	(*Customer)(nil),                        // 61: connectorhost.v1.Customer
+	(*ConnectorState)(nil),                  // 62: connectorhost.v1.ConnectorState
+	(CaptureMethod)(0),                      // 63: connectorhost.v1.CaptureMethod
+	(PaymentStatus)(0),                      // 64: connectorhost.v1.PaymentStatus
+	(*PaymentError)(nil),                    // 65: connectorhost.v1.PaymentError
+	(*NextAction)(nil),                      // 66: connectorhost.v1.NextAction
+	(MandateStatus)(0),                      // 67: connectorhost.v1.MandateStatus
+	(RefundStatus)(0),                       // 68: connectorhost.v1.RefundStatus
+	(*WebhookRequest)(nil),                  // 69: connectorhost.v1.WebhookRequest
+	(*Event)(nil),                           // 70: connectorhost.v1.Event
+	(*Acknowledgement)(nil),                 // 71: connectorhost.v1.Acknowledgement
+	(DisputeStatus)(0),                      // 72: connectorhost.v1.DisputeStatus
+	(*AccessToken)(nil),                     // 73: connectorhost.v1.AccessToken
+	(PaymentMethodType)(0),                  // 74: connectorhost.v1.PaymentMethodType
+	(*PaymentMethod)(nil),                   // 75: connectorhost.v1.PaymentMethod
+	(*Address)(nil),                         // 76: connectorhost.v1.Address
+	(*BrowserInfo)(nil),                     // 77: connectorhost.v1.BrowserInfo
+	(*ThreeDsData)(nil),                     // 78: connectorhost.v1.ThreeDsData
+	(CardNetwork)(0),                        // 79: connectorhost.v1.CardNetwork
+	(*ParsedEvent)(nil),                     // 80: connectorhost.v1.ParsedEvent
+	(*PaymentServiceAuthorizeRequest)(nil),  // 81: connectorhost.v1.PaymentServiceAuthorizeRequest
+	(*PaymentServiceAuthorizeResponse)(nil), // 82: connectorhost.v1.PaymentServiceAuthorizeResponse
+	(*PaymentServiceGetRequest)(nil),        // 83: connectorhost.v1.PaymentServiceGetRequest
+	(*PaymentServiceGetResponse)(nil),       // 84: connectorhost.v1.PaymentServiceGetResponse
+	(*PaymentServiceCaptureRequest)(nil),    // 85: connectorhost.v1.PaymentServiceCaptureRequest
+	(*PaymentServiceCaptureResponse)(nil),   // 86: connectorhost.v1.PaymentServiceCaptureResponse
+	(*PaymentServiceVoidRequest)(nil),       // 87: connectorhost.v1.PaymentServiceVoidRequest
+	(*PaymentServiceVoidResponse)(nil),      // 88: connectorhost.v1.PaymentServiceVoidResponse
+	(*PaymentServiceRefundRequest)(nil),     // 89: connectorhost.v1.PaymentServiceRefundRequest
+	(*PaymentServiceRefundResponse)(nil),    // 90: connectorhost.v1.PaymentServiceRefundResponse
 }
 var file_connectorhost_v1_services_proto_depIdxs = []int32{
-	57,  // 0: connectorhost.v1.RecurringPaymentServiceChargeRequest.amount:type_name -> connectorhost.v1.Money
-	58,  // 1: connectorhost.v1.RecurringPaymentServiceChargeRequest.mandate:type_name -> connectorhost.v1.MandateReference
-	59,  // 2: connectorhost.v1.RecurringPaymentServiceChargeRequest.customer:type_name -> connectorhost.v1.Customer
-	52,  // 3: connectorhost.v1.RecurringPaymentServiceChargeRequest.metadata:type_name -> connectorhost.v1.RecurringPaymentServiceChargeRequest.MetadataEntry
-	60,  // 4: connectorhost.v1.RecurringPaymentServiceChargeRequest.state:type_name -> connectorhost.v1.ConnectorState
-	61,  // 5: connectorhost.v1.RecurringPaymentServiceChargeRequest.capture_method:type_name -> connectorhost.v1.CaptureMethod
-	62,  // 6: connectorhost.v1.RecurringPaymentServiceChargeResponse.status:type_name -> connectorhost.v1.PaymentStatus
-	57,  // 7: connectorhost.v1.RecurringPaymentServiceChargeResponse.amount:type_name -> connectorhost.v1.Money
-	63,  // 8: connectorhost.v1.RecurringPaymentServiceChargeResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 9: connectorhost.v1.RecurringPaymentServiceChargeResponse.state:type_name -> connectorhost.v1.ConnectorState
-	64,  // 10: connectorhost.v1.RecurringPaymentServiceChargeResponse.next_action:type_name -> connectorhost.v1.NextAction
-	58,  // 11: connectorhost.v1.RecurringPaymentServiceChargeResponse.mandate:type_name -> connectorhost.v1.MandateReference
-	58,  // 12: connectorhost.v1.RecurringPaymentServiceRevokeRequest.mandate:type_name -> connectorhost.v1.MandateReference
-	59,  // 13: connectorhost.v1.RecurringPaymentServiceRevokeRequest.customer:type_name -> connectorhost.v1.Customer
-	60,  // 14: connectorhost.v1.RecurringPaymentServiceRevokeRequest.state:type_name -> connectorhost.v1.ConnectorState
-	65,  // 15: connectorhost.v1.RecurringPaymentServiceRevokeResponse.status:type_name -> connectorhost.v1.MandateStatus
-	63,  // 16: connectorhost.v1.RecurringPaymentServiceRevokeResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 17: connectorhost.v1.RecurringPaymentServiceRevokeResponse.state:type_name -> connectorhost.v1.ConnectorState
-	57,  // 18: connectorhost.v1.RefundServiceGetRequest.refund_amount:type_name -> connectorhost.v1.Money
-	60,  // 19: connectorhost.v1.RefundServiceGetRequest.state:type_name -> connectorhost.v1.ConnectorState
-	66,  // 20: connectorhost.v1.RefundServiceGetResponse.status:type_name -> connectorhost.v1.RefundStatus
-	57,  // 21: connectorhost.v1.RefundServiceGetResponse.refund_amount:type_name -> connectorhost.v1.Money
-	63,  // 22: connectorhost.v1.RefundServiceGetResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 23: connectorhost.v1.RefundServiceGetResponse.state:type_name -> connectorhost.v1.ConnectorState
-	67,  // 24: connectorhost.v1.RefundServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
-	68,  // 25: connectorhost.v1.RefundServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
-	69,  // 26: connectorhost.v1.RefundServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
-	0,   // 27: connectorhost.v1.EvidenceDocument.type:type_name -> connectorhost.v1.EvidenceType
-	10,  // 28: connectorhost.v1.DisputeServiceSubmitEvidenceRequest.evidence:type_name -> connectorhost.v1.EvidenceDocument
-	60,  // 29: connectorhost.v1.DisputeServiceSubmitEvidenceRequest.state:type_name -> connectorhost.v1.ConnectorState
-	70,  // 30: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.status:type_name -> connectorhost.v1.DisputeStatus
-	63,  // 31: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 32: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.state:type_name -> connectorhost.v1.ConnectorState
-	60,  // 33: connectorhost.v1.DisputeServiceGetRequest.state:type_name -> connectorhost.v1.ConnectorState
-	70,  // 34: connectorhost.v1.DisputeServiceGetResponse.status:type_name -> connectorhost.v1.DisputeStatus
-	57,  // 35: connectorhost.v1.DisputeServiceGetResponse.amount:type_name -> connectorhost.v1.Money
-	15,  // 36: connectorhost.v1.DisputeServiceGetResponse.defense_reasons:type_name -> connectorhost.v1.DefenseReason
-	63,  // 37: connectorhost.v1.DisputeServiceGetResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 38: connectorhost.v1.DisputeServiceGetResponse.state:type_name -> connectorhost.v1.ConnectorState
-	10,  // 39: connectorhost.v1.DisputeServiceDefendRequest.evidence:type_name -> connectorhost.v1.EvidenceDocument
-	60,  // 40: connectorhost.v1.DisputeServiceDefendRequest.state:type_name -> connectorhost.v1.ConnectorState
-	70,  // 41: connectorhost.v1.DisputeServiceDefendResponse.status:type_name -> connectorhost.v1.DisputeStatus
-	63,  // 42: connectorhost.v1.DisputeServiceDefendResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 43: connectorhost.v1.DisputeServiceDefendResponse.state:type_name -> connectorhost.v1.ConnectorState
-	60,  // 44: connectorhost.v1.DisputeServiceAcceptRequest.state:type_name -> connectorhost.v1.ConnectorState
-	70,  // 45: connectorhost.v1.DisputeServiceAcceptResponse.status:type_name -> connectorhost.v1.DisputeStatus
-	63,  // 46: connectorhost.v1.DisputeServiceAcceptResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 47: connectorhost.v1.DisputeServiceAcceptResponse.state:type_name -> connectorhost.v1.ConnectorState
-	67,  // 48: connectorhost.v1.DisputeServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
-	68,  // 49: connectorhost.v1.DisputeServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
-	69,  // 50: connectorhost.v1.DisputeServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
-	60,  // 51: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
-	71,  // 52: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.access_token:type_name -> connectorhost.v1.AccessToken
-	63,  // 53: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 54: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
-	57,  // 55: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.amount:type_name -> connectorhost.v1.Money
-	59,  // 56: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.customer:type_name -> connectorhost.v1.Customer
-	53,  // 57: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.metadata:type_name -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.MetadataEntry
-	60,  // 58: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
-	63,  // 59: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 60: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
-	57,  // 61: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.amount:type_name -> connectorhost.v1.Money
-	72,  // 62: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.payment_method_type:type_name -> connectorhost.v1.PaymentMethodType
-	59,  // 63: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.customer:type_name -> connectorhost.v1.Customer
-	60,  // 64: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
-	63,  // 65: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 66: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
-	57,  // 67: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.amount:type_name -> connectorhost.v1.Money
-	73,  // 68: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
-	59,  // 69: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.customer:type_name -> connectorhost.v1.Customer
-	74,  // 70: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.billing_address:type_name -> connectorhost.v1.Address
-	75,  // 71: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
-	60,  // 72: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
-	1,   // 73: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.status:type_name -> connectorhost.v1.AuthenticationStatus
-	64,  // 74: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.next_action:type_name -> connectorhost.v1.NextAction
-	63,  // 75: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 76: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
-	57,  // 77: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.amount:type_name -> connectorhost.v1.Money
-	75,  // 78: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
-	60,  // 79: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
-	1,   // 80: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.status:type_name -> connectorhost.v1.AuthenticationStatus
-	64,  // 81: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.next_action:type_name -> connectorhost.v1.NextAction
-	76,  // 82: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.three_ds:type_name -> connectorhost.v1.ThreeDsData
-	63,  // 83: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 84: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
-	54,  // 85: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.params:type_name -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.ParamsEntry
-	60,  // 86: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
-	1,   // 87: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.status:type_name -> connectorhost.v1.AuthenticationStatus
-	76,  // 88: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.three_ds:type_name -> connectorhost.v1.ThreeDsData
-	63,  // 89: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 90: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
-	73,  // 91: connectorhost.v1.PaymentMethodServiceTokenizeRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
-	59,  // 92: connectorhost.v1.PaymentMethodServiceTokenizeRequest.customer:type_name -> connectorhost.v1.Customer
-	74,  // 93: connectorhost.v1.PaymentMethodServiceTokenizeRequest.billing_address:type_name -> connectorhost.v1.Address
-	55,  // 94: connectorhost.v1.PaymentMethodServiceTokenizeRequest.metadata:type_name -> connectorhost.v1.PaymentMethodServiceTokenizeRequest.MetadataEntry
-	60,  // 95: connectorhost.v1.PaymentMethodServiceTokenizeRequest.state:type_name -> connectorhost.v1.ConnectorState
-	77,  // 96: connectorhost.v1.PaymentMethodServiceTokenizeResponse.card_network:type_name -> connectorhost.v1.CardNetwork
-	63,  // 97: connectorhost.v1.PaymentMethodServiceTokenizeResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 98: connectorhost.v1.PaymentMethodServiceTokenizeResponse.state:type_name -> connectorhost.v1.ConnectorState
-	59,  // 99: connectorhost.v1.CustomerServiceCreateRequest.customer:type_name -> connectorhost.v1.Customer
-	74,  // 100: connectorhost.v1.CustomerServiceCreateRequest.address:type_name -> connectorhost.v1.Address
-	56,  // 101: connectorhost.v1.CustomerServiceCreateRequest.metadata:type_name -> connectorhost.v1.CustomerServiceCreateRequest.MetadataEntry
-	60,  // 102: connectorhost.v1.CustomerServiceCreateRequest.state:type_name -> connectorhost.v1.ConnectorState
-	63,  // 103: connectorhost.v1.CustomerServiceCreateResponse.error:type_name -> connectorhost.v1.PaymentError
-	60,  // 104: connectorhost.v1.CustomerServiceCreateResponse.state:type_name -> connectorhost.v1.ConnectorState
-	67,  // 105: connectorhost.v1.EventServiceParseEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
-	78,  // 106: connectorhost.v1.EventServiceParseEventResponse.events:type_name -> connectorhost.v1.ParsedEvent
-	67,  // 107: connectorhost.v1.EventServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
-	68,  // 108: connectorhost.v1.EventServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
-	69,  // 109: connectorhost.v1.EventServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
-	79,  // 110: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest.authorize:type_name -> connectorhost.v1.PaymentServiceAuthorizeRequest
-	80,  // 111: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse.authorize:type_name -> connectorhost.v1.PaymentServiceAuthorizeResponse
-	71,  // 112: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse.access_token:type_name -> connectorhost.v1.AccessToken
-	81,  // 113: connectorhost.v1.CompositePaymentServiceCompositeGetRequest.get:type_name -> connectorhost.v1.PaymentServiceGetRequest
-	82,  // 114: connectorhost.v1.CompositePaymentServiceCompositeGetResponse.get:type_name -> connectorhost.v1.PaymentServiceGetResponse
-	71,  // 115: connectorhost.v1.CompositePaymentServiceCompositeGetResponse.access_token:type_name -> connectorhost.v1.AccessToken
-	83,  // 116: connectorhost.v1.CompositePaymentServiceCompositeCaptureRequest.capture:type_name -> connectorhost.v1.PaymentServiceCaptureRequest
-	84,  // 117: connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse.capture:type_name -> connectorhost.v1.PaymentServiceCaptureResponse
-	71,  // 118: connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse.access_token:type_name -> connectorhost.v1.AccessToken
-	85,  // 119: connectorhost.v1.CompositePaymentServiceCompositeVoidRequest.void:type_name -> connectorhost.v1.PaymentServiceVoidRequest
-	86,  // 120: connectorhost.v1.CompositePaymentServiceCompositeVoidResponse.void:type_name -> connectorhost.v1.PaymentServiceVoidResponse
-	71,  // 121: connectorhost.v1.CompositePaymentServiceCompositeVoidResponse.access_token:type_name -> connectorhost.v1.AccessToken
-	87,  // 122: connectorhost.v1.CompositePaymentServiceCompositeRefundRequest.refund:type_name -> connectorhost.v1.PaymentServiceRefundRequest
-	88,  // 123: connectorhost.v1.CompositePaymentServiceCompositeRefundResponse.refund:type_name -> connectorhost.v1.PaymentServiceRefundResponse
-	71,  // 124: connectorhost.v1.CompositePaymentServiceCompositeRefundResponse.access_token:type_name -> connectorhost.v1.AccessToken
-	2,   // 125: connectorhost.v1.RecurringPaymentService.Charge:input_type -> connectorhost.v1.RecurringPaymentServiceChargeRequest
-	4,   // 126: connectorhost.v1.RecurringPaymentService.Revoke:input_type -> connectorhost.v1.RecurringPaymentServiceRevokeRequest
-	6,   // 127: connectorhost.v1.RefundService.Get:input_type -> connectorhost.v1.RefundServiceGetRequest
-	8,   // 128: connectorhost.v1.RefundService.HandleEvent:input_type -> connectorhost.v1.RefundServiceHandleEventRequest
-	11,  // 129: connectorhost.v1.DisputeService.SubmitEvidence:input_type -> connectorhost.v1.DisputeServiceSubmitEvidenceRequest
-	13,  // 130: connectorhost.v1.DisputeService.Get:input_type -> connectorhost.v1.DisputeServiceGetRequest
-	16,  // 131: connectorhost.v1.DisputeService.Defend:input_type -> connectorhost.v1.DisputeServiceDefendRequest
-	18,  // 132: connectorhost.v1.DisputeService.Accept:input_type -> connectorhost.v1.DisputeServiceAcceptRequest
-	20,  // 133: connectorhost.v1.DisputeService.HandleEvent:input_type -> connectorhost.v1.DisputeServiceHandleEventRequest
-	22,  // 134: connectorhost.v1.MerchantAuthenticationService.CreateAccessToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest
-	24,  // 135: connectorhost.v1.MerchantAuthenticationService.CreateSessionToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest
-	26,  // 136: connectorhost.v1.MerchantAuthenticationService.CreateSdkSessionToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest
-	28,  // 137: connectorhost.v1.PaymentMethodAuthenticationService.PreAuthenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest
-	30,  // 138: connectorhost.v1.PaymentMethodAuthenticationService.Authenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest
-	32,  // 139: connectorhost.v1.PaymentMethodAuthenticationService.PostAuthenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest
-	34,  // 140: connectorhost.v1.PaymentMethodService.Tokenize:input_type -> connectorhost.v1.PaymentMethodServiceTokenizeRequest
-	36,  // 141: connectorhost.v1.CustomerService.Create:input_type -> connectorhost.v1.CustomerServiceCreateRequest
-	40,  // 142: connectorhost.v1.EventService.HandleEvent:input_type -> connectorhost.v1.EventServiceHandleEventRequest
-	38,  // 143: connectorhost.v1.EventService.ParseEvent:input_type -> connectorhost.v1.EventServiceParseEventRequest
-	42,  // 144: connectorhost.v1.CompositePaymentService.CompositeAuthorize:input_type -> connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest
-	44,  // 145: connectorhost.v1.CompositePaymentService.CompositeGet:input_type -> connectorhost.v1.CompositePaymentServiceCompositeGetRequest
-	46,  // 146: connectorhost.v1.CompositePaymentService.CompositeCapture:input_type -> connectorhost.v1.CompositePaymentServiceCompositeCaptureRequest
-	48,  // 147: connectorhost.v1.CompositePaymentService.CompositeVoid:input_type -> connectorhost.v1.CompositePaymentServiceCompositeVoidRequest
-	50,  // 148: connectorhost.v1.CompositePaymentService.CompositeRefund:input_type -> connectorhost.v1.CompositePaymentServiceCompositeRefundRequest
-	3,   // 149: connectorhost.v1.RecurringPaymentService.Charge:output_type -> connectorhost.v1.RecurringPaymentServiceChargeResponse
-	5,   // 150: connectorhost.v1.RecurringPaymentService.Revoke:output_type -> connectorhost.v1.RecurringPaymentServiceRevokeResponse
-	7,   // 151: connectorhost.v1.RefundService.Get:output_type -> connectorhost.v1.RefundServiceGetResponse
-	9,   // 152: connectorhost.v1.RefundService.HandleEvent:output_type -> connectorhost.v1.RefundServiceHandleEventResponse
-	12,  // 153: connectorhost.v1.DisputeService.SubmitEvidence:output_type -> connectorhost.v1.DisputeServiceSubmitEvidenceResponse
-	14,  // 154: connectorhost.v1.DisputeService.Get:output_type -> connectorhost.v1.DisputeServiceGetResponse
-	17,  // 155: connectorhost.v1.DisputeService.Defend:output_type -> connectorhost.v1.DisputeServiceDefendResponse
-	19,  // 156: connectorhost.v1.DisputeService.Accept:output_type -> connectorhost.v1.DisputeServiceAcceptResponse
-	21,  // 157: connectorhost.v1.DisputeService.HandleEvent:output_type -> connectorhost.v1.DisputeServiceHandleEventResponse
-	23,  // 158: connectorhost.v1.MerchantAuthenticationService.CreateAccessToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse
-	25,  // 159: connectorhost.v1.MerchantAuthenticationService.CreateSessionToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse
-	27,  // 160: connectorhost.v1.MerchantAuthenticationService.CreateSdkSessionToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse
-	29,  // 161: connectorhost.v1.PaymentMethodAuthenticationService.PreAuthenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse
-	31,  // 162: connectorhost.v1.PaymentMethodAuthenticationService.Authenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse
-	33,  // 163: connectorhost.v1.PaymentMethodAuthenticationService.PostAuthenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse
-	35,  // 164: connectorhost.v1.PaymentMethodService.Tokenize:output_type -> connectorhost.v1.PaymentMethodServiceTokenizeResponse
-	37,  // 165: connectorhost.v1.CustomerService.Create:output_type -> connectorhost.v1.CustomerServiceCreateResponse
-	41,  // 166: connectorhost.v1.EventService.HandleEvent:output_type -> connectorhost.v1.EventServiceHandleEventResponse
-	39,  // 167: connectorhost.v1.EventService.ParseEvent:output_type -> connectorhost.v1.EventServiceParseEventResponse
-	43,  // 168: connectorhost.v1.CompositePaymentService.CompositeAuthorize:output_type -> connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse
-	45,  // 169: connectorhost.v1.CompositePaymentService.CompositeGet:output_type -> connectorhost.v1.CompositePaymentServiceCompositeGetResponse
-	47,  // 170: connectorhost.v1.CompositePaymentService.CompositeCapture:output_type -> connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse
-	49,  // 171: connectorhost.v1.CompositePaymentService.CompositeVoid:output_type -> connectorhost.v1.CompositePaymentServiceCompositeVoidResponse
-	51,  // 172: connectorhost.v1.CompositePaymentService.CompositeRefund:output_type -> connectorhost.v1.CompositePaymentServiceCompositeRefundResponse
-	149, // [149:173] is the sub-list for method output_type
-	125, // [125:149] is the sub-list for method input_type
-	125, // [125:125] is the sub-list for extension type_name
-	125, // [125:125] is the sub-list for extension extendee
-	0,   // [0:125] is the sub-list for field type_name
+	59,  // 0: connectorhost.v1.RecurringPaymentServiceChargeRequest.amount:type_name -> connectorhost.v1.Money
+	60,  // 1: connectorhost.v1.RecurringPaymentServiceChargeRequest.mandate:type_name -> connectorhost.v1.MandateReference
+	61,  // 2: connectorhost.v1.RecurringPaymentServiceChargeRequest.customer:type_name -> connectorhost.v1.Customer
+	54,  // 3: connectorhost.v1.RecurringPaymentServiceChargeRequest.metadata:type_name -> connectorhost.v1.RecurringPaymentServiceChargeRequest.MetadataEntry
+	62,  // 4: connectorhost.v1.RecurringPaymentServiceChargeRequest.state:type_name -> connectorhost.v1.ConnectorState
+	63,  // 5: connectorhost.v1.RecurringPaymentServiceChargeRequest.capture_method:type_name -> connectorhost.v1.CaptureMethod
+	64,  // 6: connectorhost.v1.RecurringPaymentServiceChargeResponse.status:type_name -> connectorhost.v1.PaymentStatus
+	59,  // 7: connectorhost.v1.RecurringPaymentServiceChargeResponse.amount:type_name -> connectorhost.v1.Money
+	65,  // 8: connectorhost.v1.RecurringPaymentServiceChargeResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 9: connectorhost.v1.RecurringPaymentServiceChargeResponse.state:type_name -> connectorhost.v1.ConnectorState
+	66,  // 10: connectorhost.v1.RecurringPaymentServiceChargeResponse.next_action:type_name -> connectorhost.v1.NextAction
+	60,  // 11: connectorhost.v1.RecurringPaymentServiceChargeResponse.mandate:type_name -> connectorhost.v1.MandateReference
+	60,  // 12: connectorhost.v1.RecurringPaymentServiceRevokeRequest.mandate:type_name -> connectorhost.v1.MandateReference
+	61,  // 13: connectorhost.v1.RecurringPaymentServiceRevokeRequest.customer:type_name -> connectorhost.v1.Customer
+	62,  // 14: connectorhost.v1.RecurringPaymentServiceRevokeRequest.state:type_name -> connectorhost.v1.ConnectorState
+	67,  // 15: connectorhost.v1.RecurringPaymentServiceRevokeResponse.status:type_name -> connectorhost.v1.MandateStatus
+	65,  // 16: connectorhost.v1.RecurringPaymentServiceRevokeResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 17: connectorhost.v1.RecurringPaymentServiceRevokeResponse.state:type_name -> connectorhost.v1.ConnectorState
+	59,  // 18: connectorhost.v1.RefundServiceGetRequest.refund_amount:type_name -> connectorhost.v1.Money
+	62,  // 19: connectorhost.v1.RefundServiceGetRequest.state:type_name -> connectorhost.v1.ConnectorState
+	68,  // 20: connectorhost.v1.RefundServiceGetResponse.status:type_name -> connectorhost.v1.RefundStatus
+	59,  // 21: connectorhost.v1.RefundServiceGetResponse.refund_amount:type_name -> connectorhost.v1.Money
+	65,  // 22: connectorhost.v1.RefundServiceGetResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 23: connectorhost.v1.RefundServiceGetResponse.state:type_name -> connectorhost.v1.ConnectorState
+	62,  // 24: connectorhost.v1.RefundServiceCancelRequest.state:type_name -> connectorhost.v1.ConnectorState
+	68,  // 25: connectorhost.v1.RefundServiceCancelResponse.status:type_name -> connectorhost.v1.RefundStatus
+	65,  // 26: connectorhost.v1.RefundServiceCancelResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 27: connectorhost.v1.RefundServiceCancelResponse.state:type_name -> connectorhost.v1.ConnectorState
+	69,  // 28: connectorhost.v1.RefundServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
+	70,  // 29: connectorhost.v1.RefundServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
+	71,  // 30: connectorhost.v1.RefundServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
+	0,   // 31: connectorhost.v1.EvidenceDocument.type:type_name -> connectorhost.v1.EvidenceType
+	12,  // 32: connectorhost.v1.DisputeServiceSubmitEvidenceRequest.evidence:type_name -> connectorhost.v1.EvidenceDocument
+	62,  // 33: connectorhost.v1.DisputeServiceSubmitEvidenceRequest.state:type_name -> connectorhost.v1.ConnectorState
+	72,  // 34: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.status:type_name -> connectorhost.v1.DisputeStatus
+	65,  // 35: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 36: connectorhost.v1.DisputeServiceSubmitEvidenceResponse.state:type_name -> connectorhost.v1.ConnectorState
+	62,  // 37: connectorhost.v1.DisputeServiceGetRequest.state:type_name -> connectorhost.v1.ConnectorState
+	72,  // 38: connectorhost.v1.DisputeServiceGetResponse.status:type_name -> connectorhost.v1.DisputeStatus
+	59,  // 39: connectorhost.v1.DisputeServiceGetResponse.amount:type_name -> connectorhost.v1.Money
+	17,  // 40: connectorhost.v1.DisputeServiceGetResponse.defense_reasons:type_name -> connectorhost.v1.DefenseReason
+	65,  // 41: connectorhost.v1.DisputeServiceGetResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 42: connectorhost.v1.DisputeServiceGetResponse.state:type_name -> connectorhost.v1.ConnectorState
+	12,  // 43: connectorhost.v1.DisputeServiceDefendRequest.evidence:type_name -> connectorhost.v1.EvidenceDocument
+	62,  // 44: connectorhost.v1.DisputeServiceDefendRequest.state:type_name -> connectorhost.v1.ConnectorState
+	72,  // 45: connectorhost.v1.DisputeServiceDefendResponse.status:type_name -> connectorhost.v1.DisputeStatus
+	65,  // 46: connectorhost.v1.DisputeServiceDefendResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 47: connectorhost.v1.DisputeServiceDefendResponse.state:type_name -> connectorhost.v1.ConnectorState
+	62,  // 48: connectorhost.v1.DisputeServiceAcceptRequest.state:type_name -> connectorhost.v1.ConnectorState
+	72,  // 49: connectorhost.v1.DisputeServiceAcceptResponse.status:type_name -> connectorhost.v1.DisputeStatus
+	65,  // 50: connectorhost.v1.DisputeServiceAcceptResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 51: connectorhost.v1.DisputeServiceAcceptResponse.state:type_name -> connectorhost.v1.ConnectorState
+	69,  // 52: connectorhost.v1.DisputeServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
+	70,  // 53: connectorhost.v1.DisputeServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
+	71,  // 54: connectorhost.v1.DisputeServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
+	62,  // 55: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
+	73,  // 56: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	65,  // 57: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 58: connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
+	59,  // 59: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.amount:type_name -> connectorhost.v1.Money
+	61,  // 60: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.customer:type_name -> connectorhost.v1.Customer
+	55,  // 61: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.metadata:type_name -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.MetadataEntry
+	62,  // 62: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
+	65,  // 63: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 64: connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
+	59,  // 65: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.amount:type_name -> connectorhost.v1.Money
+	74,  // 66: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.payment_method_type:type_name -> connectorhost.v1.PaymentMethodType
+	61,  // 67: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.customer:type_name -> connectorhost.v1.Customer
+	62,  // 68: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest.state:type_name -> connectorhost.v1.ConnectorState
+	65,  // 69: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 70: connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse.state:type_name -> connectorhost.v1.ConnectorState
+	59,  // 71: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.amount:type_name -> connectorhost.v1.Money
+	75,  // 72: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
+	61,  // 73: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.customer:type_name -> connectorhost.v1.Customer
+	76,  // 74: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.billing_address:type_name -> connectorhost.v1.Address
+	77,  // 75: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
+	62,  // 76: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
+	1,   // 77: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.status:type_name -> connectorhost.v1.AuthenticationStatus
+	66,  // 78: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.next_action:type_name -> connectorhost.v1.NextAction
+	65,  // 79: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 80: connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
+	59,  // 81: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.amount:type_name -> connectorhost.v1.Money
+	77,  // 82: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.browser_info:type_name -> connectorhost.v1.BrowserInfo
+	62,  // 83: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
+	1,   // 84: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.status:type_name -> connectorhost.v1.AuthenticationStatus
+	66,  // 85: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.next_action:type_name -> connectorhost.v1.NextAction
+	78,  // 86: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.three_ds:type_name -> connectorhost.v1.ThreeDsData
+	65,  // 87: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 88: connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
+	56,  // 89: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.params:type_name -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.ParamsEntry
+	62,  // 90: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest.state:type_name -> connectorhost.v1.ConnectorState
+	1,   // 91: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.status:type_name -> connectorhost.v1.AuthenticationStatus
+	78,  // 92: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.three_ds:type_name -> connectorhost.v1.ThreeDsData
+	65,  // 93: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 94: connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse.state:type_name -> connectorhost.v1.ConnectorState
+	75,  // 95: connectorhost.v1.PaymentMethodServiceTokenizeRequest.payment_method:type_name -> connectorhost.v1.PaymentMethod
+	61,  // 96: connectorhost.v1.PaymentMethodServiceTokenizeRequest.customer:type_name -> connectorhost.v1.Customer
+	76,  // 97: connectorhost.v1.PaymentMethodServiceTokenizeRequest.billing_address:type_name -> connectorhost.v1.Address
+	57,  // 98: connectorhost.v1.PaymentMethodServiceTokenizeRequest.metadata:type_name -> connectorhost.v1.PaymentMethodServiceTokenizeRequest.MetadataEntry
+	62,  // 99: connectorhost.v1.PaymentMethodServiceTokenizeRequest.state:type_name -> connectorhost.v1.ConnectorState
+	79,  // 100: connectorhost.v1.PaymentMethodServiceTokenizeResponse.card_network:type_name -> connectorhost.v1.CardNetwork
+	65,  // 101: connectorhost.v1.PaymentMethodServiceTokenizeResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 102: connectorhost.v1.PaymentMethodServiceTokenizeResponse.state:type_name -> connectorhost.v1.ConnectorState
+	61,  // 103: connectorhost.v1.CustomerServiceCreateRequest.customer:type_name -> connectorhost.v1.Customer
+	76,  // 104: connectorhost.v1.CustomerServiceCreateRequest.address:type_name -> connectorhost.v1.Address
+	58,  // 105: connectorhost.v1.CustomerServiceCreateRequest.metadata:type_name -> connectorhost.v1.CustomerServiceCreateRequest.MetadataEntry
+	62,  // 106: connectorhost.v1.CustomerServiceCreateRequest.state:type_name -> connectorhost.v1.ConnectorState
+	65,  // 107: connectorhost.v1.CustomerServiceCreateResponse.error:type_name -> connectorhost.v1.PaymentError
+	62,  // 108: connectorhost.v1.CustomerServiceCreateResponse.state:type_name -> connectorhost.v1.ConnectorState
+	69,  // 109: connectorhost.v1.EventServiceParseEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
+	80,  // 110: connectorhost.v1.EventServiceParseEventResponse.events:type_name -> connectorhost.v1.ParsedEvent
+	69,  // 111: connectorhost.v1.EventServiceHandleEventRequest.webhook:type_name -> connectorhost.v1.WebhookRequest
+	70,  // 112: connectorhost.v1.EventServiceHandleEventResponse.events:type_name -> connectorhost.v1.Event
+	71,  // 113: connectorhost.v1.EventServiceHandleEventResponse.acknowledgement:type_name -> connectorhost.v1.Acknowledgement
+	81,  // 114: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest.authorize:type_name -> connectorhost.v1.PaymentServiceAuthorizeRequest
+	82,  // 115: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse.authorize:type_name -> connectorhost.v1.PaymentServiceAuthorizeResponse
+	73,  // 116: connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	83,  // 117: connectorhost.v1.CompositePaymentServiceCompositeGetRequest.get:type_name -> connectorhost.v1.PaymentServiceGetRequest
+	84,  // 118: connectorhost.v1.CompositePaymentServiceCompositeGetResponse.get:type_name -> connectorhost.v1.PaymentServiceGetResponse
+	73,  // 119: connectorhost.v1.CompositePaymentServiceCompositeGetResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	85,  // 120: connectorhost.v1.CompositePaymentServiceCompositeCaptureRequest.capture:type_name -> connectorhost.v1.PaymentServiceCaptureRequest
+	86,  // 121: connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse.capture:type_name -> connectorhost.v1.PaymentServiceCaptureResponse
+	73,  // 122: connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	87,  // 123: connectorhost.v1.CompositePaymentServiceCompositeVoidRequest.void:type_name -> connectorhost.v1.PaymentServiceVoidRequest
+	88,  // 124: connectorhost.v1.CompositePaymentServiceCompositeVoidResponse.void:type_name -> connectorhost.v1.PaymentServiceVoidResponse
+	73,  // 125: connectorhost.v1.CompositePaymentServiceCompositeVoidResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	89,  // 126: connectorhost.v1.CompositePaymentServiceCompositeRefundRequest.refund:type_name -> connectorhost.v1.PaymentServiceRefundRequest
+	90,  // 127: connectorhost.v1.CompositePaymentServiceCompositeRefundResponse.refund:type_name -> connectorhost.v1.PaymentServiceRefundResponse
+	73,  // 128: connectorhost.v1.CompositePaymentServiceCompositeRefundResponse.access_token:type_name -> connectorhost.v1.AccessToken
+	2,   // 129: connectorhost.v1.RecurringPaymentService.Charge:input_type -> connectorhost.v1.RecurringPaymentServiceChargeRequest
+	4,   // 130: connectorhost.v1.RecurringPaymentService.Revoke:input_type -> connectorhost.v1.RecurringPaymentServiceRevokeRequest
+	6,   // 131: connectorhost.v1.RefundService.Get:input_type -> connectorhost.v1.RefundServiceGetRequest
+	8,   // 132: connectorhost.v1.RefundService.Cancel:input_type -> connectorhost.v1.RefundServiceCancelRequest
+	10,  // 133: connectorhost.v1.RefundService.HandleEvent:input_type -> connectorhost.v1.RefundServiceHandleEventRequest
+	13,  // 134: connectorhost.v1.DisputeService.SubmitEvidence:input_type -> connectorhost.v1.DisputeServiceSubmitEvidenceRequest
+	15,  // 135: connectorhost.v1.DisputeService.Get:input_type -> connectorhost.v1.DisputeServiceGetRequest
+	18,  // 136: connectorhost.v1.DisputeService.Defend:input_type -> connectorhost.v1.DisputeServiceDefendRequest
+	20,  // 137: connectorhost.v1.DisputeService.Accept:input_type -> connectorhost.v1.DisputeServiceAcceptRequest
+	22,  // 138: connectorhost.v1.DisputeService.HandleEvent:input_type -> connectorhost.v1.DisputeServiceHandleEventRequest
+	24,  // 139: connectorhost.v1.MerchantAuthenticationService.CreateAccessToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest
+	26,  // 140: connectorhost.v1.MerchantAuthenticationService.CreateSessionToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest
+	28,  // 141: connectorhost.v1.MerchantAuthenticationService.CreateSdkSessionToken:input_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest
+	30,  // 142: connectorhost.v1.PaymentMethodAuthenticationService.PreAuthenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest
+	32,  // 143: connectorhost.v1.PaymentMethodAuthenticationService.Authenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest
+	34,  // 144: connectorhost.v1.PaymentMethodAuthenticationService.PostAuthenticate:input_type -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest
+	36,  // 145: connectorhost.v1.PaymentMethodService.Tokenize:input_type -> connectorhost.v1.PaymentMethodServiceTokenizeRequest
+	38,  // 146: connectorhost.v1.CustomerService.Create:input_type -> connectorhost.v1.CustomerServiceCreateRequest
+	42,  // 147: connectorhost.v1.EventService.HandleEvent:input_type -> connectorhost.v1.EventServiceHandleEventRequest
+	40,  // 148: connectorhost.v1.EventService.ParseEvent:input_type -> connectorhost.v1.EventServiceParseEventRequest
+	44,  // 149: connectorhost.v1.CompositePaymentService.CompositeAuthorize:input_type -> connectorhost.v1.CompositePaymentServiceCompositeAuthorizeRequest
+	46,  // 150: connectorhost.v1.CompositePaymentService.CompositeGet:input_type -> connectorhost.v1.CompositePaymentServiceCompositeGetRequest
+	48,  // 151: connectorhost.v1.CompositePaymentService.CompositeCapture:input_type -> connectorhost.v1.CompositePaymentServiceCompositeCaptureRequest
+	50,  // 152: connectorhost.v1.CompositePaymentService.CompositeVoid:input_type -> connectorhost.v1.CompositePaymentServiceCompositeVoidRequest
+	52,  // 153: connectorhost.v1.CompositePaymentService.CompositeRefund:input_type -> connectorhost.v1.CompositePaymentServiceCompositeRefundRequest
+	3,   // 154: connectorhost.v1.RecurringPaymentService.Charge:output_type -> connectorhost.v1.RecurringPaymentServiceChargeResponse
+	5,   // 155: connectorhost.v1.RecurringPaymentService.Revoke:output_type -> connectorhost.v1.RecurringPaymentServiceRevokeResponse
+	7,   // 156: connectorhost.v1.RefundService.Get:output_type -> connectorhost.v1.RefundServiceGetResponse
+	9,   // 157: connectorhost.v1.RefundService.Cancel:output_type -> connectorhost.v1.RefundServiceCancelResponse
+	11,  // 158: connectorhost.v1.RefundService.HandleEvent:output_type -> connectorhost.v1.RefundServiceHandleEventResponse
+	14,  // 159: connectorhost.v1.DisputeService.SubmitEvidence:output_type -> connectorhost.v1.DisputeServiceSubmitEvidenceResponse
+	16,  // 160: connectorhost.v1.DisputeService.Get:output_type -> connectorhost.v1.DisputeServiceGetResponse
+	19,  // 161: connectorhost.v1.DisputeService.Defend:output_type -> connectorhost.v1.DisputeServiceDefendResponse
+	21,  // 162: connectorhost.v1.DisputeService.Accept:output_type -> connectorhost.v1.DisputeServiceAcceptResponse
+	23,  // 163: connectorhost.v1.DisputeService.HandleEvent:output_type -> connectorhost.v1.DisputeServiceHandleEventResponse
+	25,  // 164: connectorhost.v1.MerchantAuthenticationService.CreateAccessToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse
+	27,  // 165: connectorhost.v1.MerchantAuthenticationService.CreateSessionToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse
+	29,  // 166: connectorhost.v1.MerchantAuthenticationService.CreateSdkSessionToken:output_type -> connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse
+	31,  // 167: connectorhost.v1.PaymentMethodAuthenticationService.PreAuthenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse
+	33,  // 168: connectorhost.v1.PaymentMethodAuthenticationService.Authenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse
+	35,  // 169: connectorhost.v1.PaymentMethodAuthenticationService.PostAuthenticate:output_type -> connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse
+	37,  // 170: connectorhost.v1.PaymentMethodService.Tokenize:output_type -> connectorhost.v1.PaymentMethodServiceTokenizeResponse
+	39,  // 171: connectorhost.v1.CustomerService.Create:output_type -> connectorhost.v1.CustomerServiceCreateResponse
+	43,  // 172: connectorhost.v1.EventService.HandleEvent:output_type -> connectorhost.v1.EventServiceHandleEventResponse
+	41,  // 173: connectorhost.v1.EventService.ParseEvent:output_type -> connectorhost.v1.EventServiceParseEventResponse
+	45,  // 174: connectorhost.v1.CompositePaymentService.CompositeAuthorize:output_type -> connectorhost.v1.CompositePaymentServiceCompositeAuthorizeResponse
+	47,  // 175: connectorhost.v1.CompositePaymentService.CompositeGet:output_type -> connectorhost.v1.CompositePaymentServiceCompositeGetResponse
+	49,  // 176: connectorhost.v1.CompositePaymentService.CompositeCapture:output_type -> connectorhost.v1.CompositePaymentServiceCompositeCaptureResponse
+	51,  // 177: connectorhost.v1.CompositePaymentService.CompositeVoid:output_type -> connectorhost.v1.CompositePaymentServiceCompositeVoidResponse
+	53,  // 178: connectorhost.v1.CompositePaymentService.CompositeRefund:output_type -> connectorhost.v1.CompositePaymentServiceCompositeRefundResponse
+	154, // [154:179] is the sub-list for method output_type
+	129, // [129:154] is the sub-list for method input_type
+	129, // [129:129] is the sub-list for extension type_name
+	129, // [129:129] is the sub-list for extension extendee
+	0,   // [0:129] is the sub-list for field type_name
 }
 
 func init() { file_connectorhost_v1_services_proto_init() }
@@ -4496,7 +4654,7 @@ func file_connectorhost_v1_services_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_connectorhost_v1_services_proto_rawDesc), len(file_connectorhost_v1_services_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   55,
+			NumMessages:   57,
 			NumExtensions: 0,
 			NumServices:   9,
 		},

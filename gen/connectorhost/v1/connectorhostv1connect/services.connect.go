@@ -59,6 +59,8 @@ const (
 	RecurringPaymentServiceRevokeProcedure = "/connectorhost.v1.RecurringPaymentService/Revoke"
 	// RefundServiceGetProcedure is the fully-qualified name of the RefundService's Get RPC.
 	RefundServiceGetProcedure = "/connectorhost.v1.RefundService/Get"
+	// RefundServiceCancelProcedure is the fully-qualified name of the RefundService's Cancel RPC.
+	RefundServiceCancelProcedure = "/connectorhost.v1.RefundService/Cancel"
 	// RefundServiceHandleEventProcedure is the fully-qualified name of the RefundService's HandleEvent
 	// RPC.
 	RefundServiceHandleEventProcedure = "/connectorhost.v1.RefundService/HandleEvent"
@@ -225,6 +227,11 @@ func (UnimplementedRecurringPaymentServiceHandler) Revoke(context.Context, *conn
 type RefundServiceClient interface {
 	// Get reads a refund's current status.
 	Get(context.Context, *connect.Request[v1.RefundServiceGetRequest]) (*connect.Response[v1.RefundServiceGetResponse], error)
+	// Cancel cancels a refund the processor has not yet sent (still pending),
+	// answering status CANCELED. A processor that refuses (the refund already
+	// succeeded or failed) answers its error; connectors without the flow
+	// answer Unimplemented.
+	Cancel(context.Context, *connect.Request[v1.RefundServiceCancelRequest]) (*connect.Response[v1.RefundServiceCancelResponse], error)
 	// HandleEvent verifies and normalizes a refund webhook. It returns every
 	// event of the webhook or none: a webhook that also carries events of
 	// another kind (an Adyen batch with AUTHORISATION and REFUND items) is
@@ -251,6 +258,12 @@ func NewRefundServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			connect.WithSchema(refundServiceMethods.ByName("Get")),
 			connect.WithClientOptions(opts...),
 		),
+		cancel: connect.NewClient[v1.RefundServiceCancelRequest, v1.RefundServiceCancelResponse](
+			httpClient,
+			baseURL+RefundServiceCancelProcedure,
+			connect.WithSchema(refundServiceMethods.ByName("Cancel")),
+			connect.WithClientOptions(opts...),
+		),
 		handleEvent: connect.NewClient[v1.RefundServiceHandleEventRequest, v1.RefundServiceHandleEventResponse](
 			httpClient,
 			baseURL+RefundServiceHandleEventProcedure,
@@ -263,12 +276,18 @@ func NewRefundServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 // refundServiceClient implements RefundServiceClient.
 type refundServiceClient struct {
 	get         *connect.Client[v1.RefundServiceGetRequest, v1.RefundServiceGetResponse]
+	cancel      *connect.Client[v1.RefundServiceCancelRequest, v1.RefundServiceCancelResponse]
 	handleEvent *connect.Client[v1.RefundServiceHandleEventRequest, v1.RefundServiceHandleEventResponse]
 }
 
 // Get calls connectorhost.v1.RefundService.Get.
 func (c *refundServiceClient) Get(ctx context.Context, req *connect.Request[v1.RefundServiceGetRequest]) (*connect.Response[v1.RefundServiceGetResponse], error) {
 	return c.get.CallUnary(ctx, req)
+}
+
+// Cancel calls connectorhost.v1.RefundService.Cancel.
+func (c *refundServiceClient) Cancel(ctx context.Context, req *connect.Request[v1.RefundServiceCancelRequest]) (*connect.Response[v1.RefundServiceCancelResponse], error) {
+	return c.cancel.CallUnary(ctx, req)
 }
 
 // HandleEvent calls connectorhost.v1.RefundService.HandleEvent.
@@ -280,6 +299,11 @@ func (c *refundServiceClient) HandleEvent(ctx context.Context, req *connect.Requ
 type RefundServiceHandler interface {
 	// Get reads a refund's current status.
 	Get(context.Context, *connect.Request[v1.RefundServiceGetRequest]) (*connect.Response[v1.RefundServiceGetResponse], error)
+	// Cancel cancels a refund the processor has not yet sent (still pending),
+	// answering status CANCELED. A processor that refuses (the refund already
+	// succeeded or failed) answers its error; connectors without the flow
+	// answer Unimplemented.
+	Cancel(context.Context, *connect.Request[v1.RefundServiceCancelRequest]) (*connect.Response[v1.RefundServiceCancelResponse], error)
 	// HandleEvent verifies and normalizes a refund webhook. It returns every
 	// event of the webhook or none: a webhook that also carries events of
 	// another kind (an Adyen batch with AUTHORISATION and REFUND items) is
@@ -302,6 +326,12 @@ func NewRefundServiceHandler(svc RefundServiceHandler, opts ...connect.HandlerOp
 		connect.WithSchema(refundServiceMethods.ByName("Get")),
 		connect.WithHandlerOptions(opts...),
 	)
+	refundServiceCancelHandler := connect.NewUnaryHandler(
+		RefundServiceCancelProcedure,
+		svc.Cancel,
+		connect.WithSchema(refundServiceMethods.ByName("Cancel")),
+		connect.WithHandlerOptions(opts...),
+	)
 	refundServiceHandleEventHandler := connect.NewUnaryHandler(
 		RefundServiceHandleEventProcedure,
 		svc.HandleEvent,
@@ -312,6 +342,8 @@ func NewRefundServiceHandler(svc RefundServiceHandler, opts ...connect.HandlerOp
 		switch r.URL.Path {
 		case RefundServiceGetProcedure:
 			refundServiceGetHandler.ServeHTTP(w, r)
+		case RefundServiceCancelProcedure:
+			refundServiceCancelHandler.ServeHTTP(w, r)
 		case RefundServiceHandleEventProcedure:
 			refundServiceHandleEventHandler.ServeHTTP(w, r)
 		default:
@@ -325,6 +357,10 @@ type UnimplementedRefundServiceHandler struct{}
 
 func (UnimplementedRefundServiceHandler) Get(context.Context, *connect.Request[v1.RefundServiceGetRequest]) (*connect.Response[v1.RefundServiceGetResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("connectorhost.v1.RefundService.Get is not implemented"))
+}
+
+func (UnimplementedRefundServiceHandler) Cancel(context.Context, *connect.Request[v1.RefundServiceCancelRequest]) (*connect.Response[v1.RefundServiceCancelResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("connectorhost.v1.RefundService.Cancel is not implemented"))
 }
 
 func (UnimplementedRefundServiceHandler) HandleEvent(context.Context, *connect.Request[v1.RefundServiceHandleEventRequest]) (*connect.Response[v1.RefundServiceHandleEventResponse], error) {
