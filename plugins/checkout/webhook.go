@@ -9,7 +9,6 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
-	"github.com/connectorhost/connector-host/pdk/sig"
 	"github.com/valyala/fastjson"
 )
 
@@ -82,20 +81,8 @@ func webhookEventTypes() []string {
 // exact raw body keyed with the endpoint's signature key, in constant time,
 // then normalizes the one event the body carries.
 func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
-	secret := c.Credentials[credWebhookSecret]
-	if secret == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing: cannot verify Cko-Signature", credWebhookSecret)
-	}
-	got := strings.TrimSpace(pdk.Header(w.GetHeaders(), signatureHeader))
-	if got == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no %s header", signatureHeader)
-	}
-	if len(got) != 64 || !isHex(got) {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "%s is not a hex HMAC-SHA256", signatureHeader)
-	}
-	want := sig.HMACSHA256Hex([]byte(secret), w.GetBody())
-	if !sig.EqualString(strings.ToLower(got), want) {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "%s does not match the body", signatureHeader)
+	if rej := pdk.VerifyBodyHMACSHA256Hex(c, w, signatureHeader, credWebhookSecret); rej != nil {
+		return nil, rej
 	}
 	v := jsonr.TryObject(w.GetBody())
 	if v == nil {
@@ -163,14 +150,4 @@ func normalize(v *fastjson.Value) (*v1.Event, error) {
 		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_DISPUTE, &v1.Event_Dispute{Dispute: d}
 	}
 	return ev, nil
-}
-
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }

@@ -1,16 +1,13 @@
 package gocardless
 
 import (
-	"encoding/hex"
 	"slices"
-	"strings"
 	"time"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
-	"github.com/connectorhost/connector-host/pdk/sig"
 	"github.com/valyala/fastjson"
 )
 
@@ -46,20 +43,8 @@ func webhookEventTypes() []string {
 // verifyWebhook checks Webhook-Signature in constant time and normalizes
 // every event of the body.
 func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
-	secret := c.Credentials[credWebhookSecret]
-	if secret == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing: cannot verify GoCardless webhooks", credWebhookSecret)
-	}
-	given := strings.TrimSpace(pdk.Header(w.GetHeaders(), signatureHeader))
-	if given == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no %s header", signatureHeader)
-	}
-	mac, err := hex.DecodeString(given)
-	if err != nil {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "%s is not hex", signatureHeader)
-	}
-	if !sig.Equal(sig.HMACSHA256([]byte(secret), w.GetBody()), mac) {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "%s does not match the body", signatureHeader)
+	if rej := pdk.VerifyBodyHMACSHA256Hex(c, w, signatureHeader, credWebhookSecret); rej != nil {
+		return nil, rej
 	}
 	events, err := normalizeAll(w.GetBody())
 	if err != nil {

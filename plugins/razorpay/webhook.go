@@ -3,13 +3,11 @@ package razorpay
 import (
 	"sort"
 	"strconv"
-	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
-	"github.com/connectorhost/connector-host/pdk/sig"
 	"github.com/valyala/fastjson"
 )
 
@@ -64,19 +62,8 @@ func webhookEventTypes() []string {
 // exact raw body keyed with the webhook secret, in constant time, then
 // normalizes the one event the body carries.
 func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
-	secret := c.Credentials[credWebhookSecret]
-	if secret == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing: cannot verify %s", credWebhookSecret, signatureHeader)
-	}
-	got := strings.ToLower(strings.TrimSpace(pdk.Header(w.GetHeaders(), signatureHeader)))
-	if got == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no %s header", signatureHeader)
-	}
-	if len(got) != 64 || strings.Trim(got, "0123456789abcdef") != "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "%s is not a hex HMAC-SHA256", signatureHeader)
-	}
-	if !sig.EqualString(got, sig.HMACSHA256Hex([]byte(secret), w.GetBody())) {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "%s does not match the body", signatureHeader)
+	if rej := pdk.VerifyBodyHMACSHA256Hex(c, w, signatureHeader, credWebhookSecret); rej != nil {
+		return nil, rej
 	}
 	ev, err := normalize(w)
 	if err != nil {
