@@ -34,5 +34,6 @@ func New() *pdk.Connector {
 			DisputeSubmitEvidence:  pdk.H(buildSubmitEvidence, parseSubmitEvidence),
 		},
 		VerifyWebhook: verifyWebhook,
+		ParseWebhook:  parseWebhook,
 	}
 }

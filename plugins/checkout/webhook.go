@@ -95,6 +95,21 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}}, nil
 }
 
+// parseWebhook reads a notification without verifying it
+// (EventService.ParseEvent): the verifier's normalization. Checkout.com's
+// payload names no account; a platform tells its accounts apart by webhook URL.
+func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+	v := jsonr.TryObject(w.GetBody())
+	if v == nil {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the body is not a JSON object")
+	}
+	ev, err := normalize(v)
+	if err != nil {
+		return nil, err
+	}
+	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, "")}, nil
+}
+
 // normalize turns a verified notification into a unified event.
 func normalize(v *fastjson.Value) (*v1.Event, error) {
 	typ := jsonr.Str(v, "type")

@@ -63,5 +63,6 @@ func New() *pdk.Connector {
 			},
 		},
 		VerifyWebhook: verifyWebhook,
+		ParseWebhook:  parseWebhook,
 	}
 }

@@ -61,6 +61,20 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}, Acknowledgement: &v1.Acknowledgement{Status: 200}}, nil
 }
 
+// parseWebhook reads an event without verifying it (EventService.ParseEvent):
+// the verifier's normalization, and the seller (merchant_id) it is for.
+func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+	v := jsonr.TryObject(w.GetBody())
+	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
+	}
+	ev, err := normalize(v)
+	if err != nil {
+		return nil, err
+	}
+	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, jsonr.Str(v, "merchant_id"))}, nil
+}
+
 // normalize turns a verified event into a unified Event: the types of
 // webhookEventTypes get their typed payload, any other type is
 // EVENT_KIND_OTHER with no payload.
