@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	"github.com/connectorhost/connector-host/host/manifest"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // Fixture check IDs.

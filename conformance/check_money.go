@@ -14,7 +14,7 @@ import (
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/manifest"
-	"github.com/connectorhost/connector-host/pdk/money"
+	"github.com/connectorhost/connector-host/money"
 )
 
 const idMoney = "money.roundtrip"
@@ -165,7 +165,7 @@ func (s *suite) moneyFixture(ctx context.Context, mf moneyFlow, f *Fixture) (*Ch
 		pass += "; not tested: " + strings.Join(notes, "; ")
 	}
 	c := result(idMoney, CategoryMoney, mf.flow, probs, pass,
-		"Convert with pdk/money (ISO-4217 exponents, or the processor's Exponents table) in both directions: the amount sent and the amount parsed back must be the same minor units.")
+		"Convert with money (ISO-4217 exponents, or the processor's Exponents table) in both directions: the amount sent and the amount parsed back must be the same minor units.")
 	return &c, nil
 }
 

@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/runtime"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // Robustness check IDs.

@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/connectorhost/connector-host/abi"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // Support is one cell of the feature matrix.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/connectorhost/connector-host/pdk/abi"
+	"github.com/connectorhost/connector-host/abi"
 )
 
 // MatrixHeader starts docs/connectors.md; the staleness test and tools

@@ -1,7 +1,7 @@
 package conformance_test
 
 import (
-	"github.com/connectorhost/connector-host/pdk/abi"
+	"github.com/connectorhost/connector-host/abi"
 
 	"bytes"
 	"encoding/json"

@@ -49,7 +49,7 @@ func TestNativeDefectsFailTheirCheck(t *testing.T) {
 		{"secret in body", testconn.Defects{SecretInBody: true}, "request.secrets",
 			[]string{"credential api_key appears in the body"}, nil},
 		{"amount with a fixed exponent", testconn.Defects{FixedTwoDecimals: true}, "money.roundtrip",
-			[]string{"123450 JPY", "it sent 1234.50, which reads as 2 decimals but JPY has 0", "pdk/money"},
+			[]string{"123450 JPY", "it sent 1234.50, which reads as 2 decimals but JPY has 0", "money"},
 			[]string{"request.expected"}}, // the JPY fixture's body_contains
 		{"capture without an amount trusts the answer", testconn.Defects{CaptureOmitsAmount: true}, "money.roundtrip",
 			[]string{"the request carries no amount", "for a request of 123450 JPY", "parsed as captured_amount 2550 EUR instead of an error"},

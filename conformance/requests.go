@@ -3,8 +3,8 @@ package conformance
 import (
 	"fmt"
 
+	"github.com/connectorhost/connector-host/abi"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // Values the suite puts in the requests it makes up. They are distinctive so

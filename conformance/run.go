@@ -169,6 +169,6 @@ func reportLoadFailure(r *Report, err error) {
 	}
 	if abiMismatch(err) {
 		r.add(CheckResult{ID: "manifest.abi_version", Category: CategoryManifest, Passed: false,
-			Message: fmt.Sprintf("%v: rebuild the plugin with this repository's PDK (pdk/abi.Version)", err)})
+			Message: fmt.Sprintf("%v: rebuild the plugin with this repository's PDK (abi.Version)", err)})
 	}
 }

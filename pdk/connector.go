@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // Message is a generated protobuf message with vtprotobuf fast paths.

@@ -5,7 +5,7 @@ package pdk
 import (
 	"unsafe"
 
-	"github.com/connectorhost/connector-host/pdk/abi"
+	"github.com/connectorhost/connector-host/abi"
 )
 
 // The ABI's memory protocol (docs/plugin-abi.md): the host calls

@@ -1,4 +1,4 @@
-// Flow handler table: one field per flow of ABI v1 (see pdk/abi).
+// Flow handler table: one field per flow of ABI v1 (see abi).
 
 package pdk
 

@@ -25,6 +25,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/credentials"
@@ -32,7 +33,6 @@ import (
 	"github.com/connectorhost/connector-host/host/manifest"
 	"github.com/connectorhost/connector-host/host/registry"
 	"github.com/connectorhost/connector-host/host/runtime"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // Sender sends a plugin-built request to the processor (egress.Client).

@@ -8,10 +8,10 @@ import (
 
 	"connectrpc.com/connect"
 
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/credentials"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // rejectionCodes maps a webhook rejection to the Connect code callers see.

@@ -13,9 +13,9 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/connectorhost/connector-host/abi"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/pdk/abi"
-	"github.com/connectorhost/connector-host/pdk/money"
+	"github.com/connectorhost/connector-host/money"
 )
 
 var (

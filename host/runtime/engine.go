@@ -15,10 +15,10 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
+	"github.com/connectorhost/connector-host/abi"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/manifest"
 	"github.com/connectorhost/connector-host/host/runtime/internal/interrupt"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // Limits bounds what one plugin may use.

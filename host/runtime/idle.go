@@ -5,7 +5,7 @@ import (
 
 	"github.com/tetratelabs/wazero/api"
 
-	"github.com/connectorhost/connector-host/pdk/abi"
+	"github.com/connectorhost/connector-host/abi"
 )
 
 // Garbage collection between calls.

@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // stops counts instances stopped per reason.

@@ -15,10 +15,10 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
 
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/runtime/internal/interrupt"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // Plugin is one loaded version of a connector plugin. Its methods are safe

@@ -8,10 +8,10 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/connectorhost/connector-host/abi"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/executor"
 	"github.com/connectorhost/connector-host/host/manifest"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // compositeService implements CompositePaymentService: several flows in one

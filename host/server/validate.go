@@ -16,7 +16,7 @@ import (
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/credentials"
-	"github.com/connectorhost/connector-host/pdk/money"
+	"github.com/connectorhost/connector-host/money"
 )
 
 // singleHeaders are the headers that select what a call does; each must be
@@ -29,7 +29,7 @@ var singleHeaders = []string{
 // validationInterceptor refuses, with InvalidArgument and before any
 // connector runs: a selecting header sent twice, a request breaking the
 // protos' validation rules, and a Money whose currency is well-formed but
-// not an ISO-4217 code (the code list lives in pdk/money). Messages name
+// not an ISO-4217 code (the code list lives in money). Messages name
 // each field as the caller spells it: JSON names for JSON callers, proto
 // names for binary ones.
 func validationInterceptor() (connect.UnaryInterceptorFunc, error) {

@@ -6,9 +6,9 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/connectorhost/connector-host/abi"
 	"github.com/connectorhost/connector-host/conformance"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // FixtureCases returns one case per flow from a plugin's conformance

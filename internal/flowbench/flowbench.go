@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectorhost/connector-host/abi"
 	"github.com/connectorhost/connector-host/conformance"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/runtime"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/abi"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 

@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/abi"
 )
 
 // Transformer is what runs a plugin's transforms: Kit natively, or the host

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/pdk/money"
+	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/platform/perr"
 	"github.com/connectorhost/connector-host/platform/store"
 )

@@ -13,7 +13,7 @@ import (
 
 	"github.com/connectorhost/connector-host/gen/tzero/v1/common"
 	pi "github.com/connectorhost/connector-host/gen/tzero/v1/payment_intent"
-	"github.com/connectorhost/connector-host/pdk/money"
+	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/platform/tzero/decimal"
 )
 

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/money"
 )
 
 // exponents is Adyen's currency exponent table where it differs from ISO

@@ -1,9 +1,9 @@
 package adyen
 
 import (
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/abi"
 	"github.com/connectorhost/connector-host/pdk/sig"
 )
 

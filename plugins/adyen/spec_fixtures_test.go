@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/abi"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/pdk/abi"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 	"github.com/getkin/kin-openapi/openapi3"
 	"google.golang.org/protobuf/encoding/protojson"

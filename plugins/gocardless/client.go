@@ -9,11 +9,11 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
-	"github.com/connectorhost/connector-host/pdk/money"
 	"github.com/valyala/fastjson"
 )
 
@@ -109,7 +109,7 @@ func ownKeys(own []string) []string {
 
 // amountOf validates a unified amount. GoCardless amounts are integers in
 // the currency's minor unit (pence, cents), ISO-4217's, so the conversion is
-// the identity, checked by pdk/money.
+// the identity, checked by money.
 func amountOf(field string, m *v1.Money) (int64, string, error) {
 	if m == nil {
 		return 0, "", pdk.InvalidRequest(field, "is required")

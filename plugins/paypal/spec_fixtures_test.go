@@ -7,10 +7,10 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/connectorhost/connector-host/abi"
 	"github.com/connectorhost/connector-host/conformance"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/internal/specfake"
-	"github.com/connectorhost/connector-host/pdk/abi"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 	"github.com/connectorhost/connector-host/plugins/paypal"
 )

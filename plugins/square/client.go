@@ -9,11 +9,11 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
-	"github.com/connectorhost/connector-host/pdk/money"
 	"github.com/valyala/fastjson"
 )
 
@@ -77,7 +77,7 @@ func pathID(field, id string) (string, error) {
 // squareMoney validates a unified amount for a Square Money object. Square's
 // amount is in the currency's smallest denomination, which is ISO-4217's
 // minor unit (0 decimals for JPY, 3 for BHD), so the conversion is the
-// identity, checked by pdk/money.
+// identity, checked by money.
 func squareMoney(field string, m *v1.Money) (int64, string, error) {
 	if m == nil {
 		return 0, "", pdk.InvalidRequest(field, "is required")

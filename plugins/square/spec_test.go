@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/abi"
 	"github.com/connectorhost/connector-host/conformance"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/internal/specfake"
-	"github.com/connectorhost/connector-host/pdk/abi"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/money"
 )
 
 // stripeExponents are the exponents Stripe uses for amounts

@@ -24,12 +24,12 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/connectorhost/connector-host/abi"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/gen/connectorhost/v1/connectorhostv1connect"
 	"github.com/connectorhost/connector-host/host/app"
 	"github.com/connectorhost/connector-host/host/config"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
-	"github.com/connectorhost/connector-host/pdk/abi"
 	"github.com/connectorhost/connector-host/plugins/stripe"
 )
 

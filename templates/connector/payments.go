@@ -5,9 +5,9 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
-	"github.com/connectorhost/connector-host/pdk/money"
 	"github.com/connectorhost/connector-host/pdk/statusmap"
 )
 
@@ -43,7 +43,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	if req.GetAmount() == nil {
 		return nil, pdk.InvalidRequest("amount", "is required")
 	}
-	// ExamplePay takes decimal amounts: convert exactly with pdk/money.
+	// ExamplePay takes decimal amounts: convert exactly with money.
 	value, err := money.Decimal(req.GetAmount().GetMinorAmount(), req.GetAmount().GetCurrency())
 	if err != nil {
 		return nil, pdk.InvalidRequest("amount.currency", err.Error())

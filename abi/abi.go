@@ -1,4 +1,4 @@
-// Package abi holds the facts of plugin ABI v1 that both sides share: the
+// Package abi holds the facts of plugin ABI v1 that host and plugins share (it belongs to neither): the
 // version number, the names of the exports, and which unified API messages each
 // flow carries. It has no WebAssembly code and compiles for host and guest.
 //
