@@ -117,6 +117,7 @@ func execute(ctx context.Context, t Transformer, client *http.Client, flow v1.Fl
 			if err := msg.UnmarshalVT(r.Response); err != nil {
 				return nil, nil, err
 			}
+			echoHTTPStatus(msg, hres.StatusCode)
 			exch.Response = msg
 			ex.Exchanges = append(ex.Exchanges, exch)
 			return msg, nil, nil

@@ -193,6 +193,7 @@ func Run(t Transformer, c Call) (*Result, error) {
 		if err := msg.UnmarshalVT(r.Response); err != nil {
 			return nil, fmt.Errorf("decode %s response: %w", info.Name(), err)
 		}
+		echoHTTPStatus(msg, status)
 		res.Response = msg
 	default:
 		return nil, fmt.Errorf("parse_response returned no result")

@@ -6,6 +6,7 @@ import (
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 )
 
@@ -13,25 +14,51 @@ import (
 // 201 with status "received": the outcome arrives by webhook (CAPTURE,
 // CANCELLATION, CANCEL_OR_REFUND, REFUND, AUTHORISATION_ADJUSTMENT), so the
 // unified responses carry pending statuses: CAPTURE_PENDING, VOID_PENDING,
-// REVERSAL_PENDING, REFUND_STATUS_PENDING and AUTHORIZING.
+// REVERSAL_PENDING (a reversal is a cancel or a refund, Adyen's choice),
+// REFUND_STATUS_PENDING and AUTHORIZING (Adyen is deciding the new amount).
 
-// modification is a validated modification request.
+// modification is one modification call.
 type modification struct {
-	op        string // idempotency prefix and error context
-	path      string // "captures", "cancels", ...
-	psp       string // paymentPspReference
-	reference string // the merchant's id for the modification
-	amount    *adyenAmount
-	reason    string // merchantRefundReason (refunds only)
+	op, path      string // idempotency prefix and error context; "captures", "cancels", ...
+	psp           string // paymentPspReference
+	ref, refField string // the merchant's id for the modification (Adyen reference, idempotency key)
+	amount        *v1.Money
+	amountField   string // "" when the call takes no amount (/cancels, /reversals: the whole payment)
+	reason        string // merchantRefundReason (refunds only)
 }
 
-// build writes the modification request.
+// modified is Adyen's acknowledgement of a modification.
+type modified struct {
+	psp, paymentPsp string
+	amount          *v1.Money
+}
+
+// modFlow is the handler of a modification flow: mod describes the call,
+// out makes the unified response of Adyen's acknowledgement.
+func modFlow[Req, Resp pdk.Message](mod func(Req) modification, out func(Req, modified) Resp) pdk.Handler[Req, Resp] {
+	return pdk.H(func(c *pdk.Context, req Req) (*pluginv1.HttpRequest, error) { return mod(req).build(c) },
+		func(c *pdk.Context, req Req, res *pdk.Response) (Resp, error) {
+			a, err := mod(req).parse(res)
+			if err != nil {
+				var zero Resp
+				return zero, err
+			}
+			return out(req, a), nil
+		})
+}
+
 func (m modification) build(c *pdk.Context) (*pluginv1.HttpRequest, error) {
-	cr, err := requireCredentials(c)
-	if err != nil {
-		return nil, err
+	if m.ref == "" {
+		return nil, pdk.InvalidRequest(m.refField, "is required (Adyen reference and idempotency key)")
 	}
-	base, err := checkoutBase(c)
+	var value int64
+	if m.amountField != "" {
+		var err error
+		if value, err = toAdyen(m.amountField, m.amount); err != nil {
+			return nil, err
+		}
+	}
+	cl, err := newClient(c)
 	if err != nil {
 		return nil, err
 	}
@@ -39,274 +66,98 @@ func (m modification) build(c *pdk.Context) (*pluginv1.HttpRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := jsonw.NewObject()
-	o.String("merchantAccount", cr.merchantAccount)
-	if m.amount != nil {
-		writeAmount(o, "amount", *m.amount)
+	body := jsonw.NewObject().String("merchantAccount", cl.merchant)
+	if m.amountField != "" {
+		writeAmount(body, "amount", value, m.amount.GetCurrency())
 	}
-	o.String("reference", m.reference)
-	o.StringIf("merchantRefundReason", m.reason)
-	return post(base+"/payments/"+seg+"/"+m.path, cr, idempotencyKey(m.op, m.reference), o.Bytes()), nil
+	body.String("reference", m.ref).StringIf("merchantRefundReason", m.reason)
+	return cl.post(checkout, "/payments/"+seg+"/"+m.path, m.op, m.ref, body.Bytes())
 }
 
-// modResult is a parsed modification answer.
-type modResult struct {
-	psp        string
-	paymentPsp string
-	amount     *v1.Money
-}
-
-// parseModification checks a modification answer: HTTP errors, status
-// "received", the payment it is for and the amount.
-func parseModification(res *pdk.Response, m modification) (*modResult, error) {
-	if err := httpError(res); err != nil {
-		return nil, err
-	}
-	v, err := parseObject(res)
+// parse checks a modification answer: HTTP errors, status "received", the
+// payment it is for and the amount.
+func (m modification) parse(res *pdk.Response) (modified, error) {
+	v, err := readAnswer(res)
 	if err != nil {
-		return nil, err
+		return modified{}, err
 	}
-	if s := str(v, "status"); s != "received" {
-		return nil, pdk.InvalidResponse("Adyen's %s answer has status %q, expected \"received\"", m.op, s)
+	if s := jsonr.Str(v, "status"); s != "received" {
+		return modified{}, pdk.InvalidResponse("Adyen's %s answer has status %q, expected \"received\"", m.op, s)
 	}
-	r := &modResult{psp: str(v, "pspReference"), paymentPsp: str(v, "paymentPspReference")}
-	if r.psp == "" {
-		return nil, pdk.InvalidResponse("Adyen's %s answer has no pspReference", m.op)
+	a := modified{psp: jsonr.Str(v, "pspReference"), paymentPsp: jsonr.Str(v, "paymentPspReference"), amount: m.amount}
+	if a.psp == "" {
+		return modified{}, pdk.InvalidResponse("Adyen's %s answer has no pspReference", m.op)
 	}
-	if r.paymentPsp != "" && r.paymentPsp != m.psp {
-		return nil, integrityError("%s answer is for payment %s, not %s", m.op, r.paymentPsp, m.psp)
+	if a.paymentPsp != "" && a.paymentPsp != m.psp {
+		return modified{}, pdk.IntegrityMismatch("%s answer is for payment %s, not %s", m.op, a.paymentPsp, m.psp)
 	}
-	value, cur, ok, err := amountAt(v, "amount")
-	if err != nil {
-		return nil, err
+	got, err := amountAt(v, "amount")
+	switch {
+	case err != nil:
+		return modified{}, err
+	case got != nil && m.amount != nil && (got.GetMinorAmount() != m.amount.GetMinorAmount() || got.GetCurrency() != m.amount.GetCurrency()):
+		return modified{}, pdk.IntegrityMismatch("%s answer amount %d %s differs from the requested %d %s", m.op,
+			got.GetMinorAmount(), got.GetCurrency(), m.amount.GetMinorAmount(), m.amount.GetCurrency())
+	case got != nil:
+		a.amount = got
 	}
-	if ok {
-		if m.amount != nil && (value != m.amount.Value || cur != m.amount.Currency) {
-			return nil, integrityError("%s answer amount %d %s differs from the requested %d %s", m.op, value, cur, m.amount.Value, m.amount.Currency)
-		}
-		if r.amount, err = fromAdyen(value, cur); err != nil {
-			return nil, pdk.InvalidResponse("amount: %v", err)
-		}
-	}
-	return r, nil
+	return a, nil
 }
 
-// requireID checks the merchant's id for an operation (its idempotency key).
-func requireID(field, v string) error {
-	if v == "" {
-		return pdk.InvalidRequest(field, "is required (Adyen reference and idempotency key)")
-	}
-	return nil
+func captureMod(r *v1.PaymentServiceCaptureRequest) modification {
+	return modification{op: "capture", path: "captures", psp: r.GetConnectorTransactionId(), ref: r.GetMerchantCaptureId(),
+		refField: "merchant_capture_id", amount: r.GetAmountToCapture(), amountField: "amount_to_capture"}
 }
 
-func captureMod(req *v1.PaymentServiceCaptureRequest) (modification, error) {
-	if err := requireID("merchant_capture_id", req.GetMerchantCaptureId()); err != nil {
-		return modification{}, err
-	}
-	amt, err := toAdyen("amount_to_capture", req.GetAmountToCapture())
-	if err != nil {
-		return modification{}, err
-	}
-	return modification{op: "capture", path: "captures", psp: req.GetConnectorTransactionId(), reference: req.GetMerchantCaptureId(), amount: &amt}, nil
+func captured(r *v1.PaymentServiceCaptureRequest, a modified) *v1.PaymentServiceCaptureResponse {
+	return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING,
+		CapturedAmount: a.amount, ConnectorCaptureId: a.psp, MerchantCaptureId: r.GetMerchantCaptureId()}
 }
 
-func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
-	m, err := captureMod(req)
-	if err != nil {
-		return nil, err
-	}
-	return m.build(c)
+func voidMod(r *v1.PaymentServiceVoidRequest) modification {
+	return modification{op: "void", path: "cancels", psp: r.GetConnectorTransactionId(), ref: r.GetMerchantVoidId(), refField: "merchant_void_id"}
 }
 
-func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk.Response) (*v1.PaymentServiceCaptureResponse, error) {
-	m, err := captureMod(req)
-	if err != nil {
-		return nil, err
-	}
-	r, err := parseModification(res, m)
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceCaptureResponse{
-		ConnectorTransactionId: req.GetConnectorTransactionId(),
-		Status:                 v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING,
-		CapturedAmount:         firstMoney(r.amount, req.GetAmountToCapture()),
-		ConnectorCaptureId:     r.psp,
-		MerchantCaptureId:      req.GetMerchantCaptureId(),
-		ConnectorHttpStatus:    int32(res.Status),
-	}, nil
+func voided(r *v1.PaymentServiceVoidRequest, a modified) *v1.PaymentServiceVoidResponse {
+	return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING,
+		MerchantVoidId: r.GetMerchantVoidId(), ConnectorVoidId: a.psp}
 }
 
-func voidMod(req *v1.PaymentServiceVoidRequest) (modification, error) {
-	if err := requireID("merchant_void_id", req.GetMerchantVoidId()); err != nil {
-		return modification{}, err
-	}
-	return modification{op: "void", path: "cancels", psp: req.GetConnectorTransactionId(), reference: req.GetMerchantVoidId()}, nil
+func reverseMod(r *v1.PaymentServiceReverseRequest) modification {
+	return modification{op: "reverse", path: "reversals", psp: r.GetConnectorTransactionId(), ref: r.GetMerchantReversalId(), refField: "merchant_reversal_id"}
 }
 
-func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
-	m, err := voidMod(req)
-	if err != nil {
-		return nil, err
-	}
-	return m.build(c)
+func reversed(r *v1.PaymentServiceReverseRequest, a modified) *v1.PaymentServiceReverseResponse {
+	return &v1.PaymentServiceReverseResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING,
+		MerchantReversalId: r.GetMerchantReversalId(), ConnectorReversalId: a.psp}
 }
 
-func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
-	m, err := voidMod(req)
-	if err != nil {
-		return nil, err
-	}
-	r, err := parseModification(res, m)
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceVoidResponse{
-		ConnectorTransactionId: req.GetConnectorTransactionId(),
-		Status:                 v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING,
-		MerchantVoidId:         req.GetMerchantVoidId(),
-		ConnectorVoidId:        r.psp,
-		ConnectorHttpStatus:    int32(res.Status),
-	}, nil
-}
-
-func reverseMod(req *v1.PaymentServiceReverseRequest) (modification, error) {
-	if err := requireID("merchant_reversal_id", req.GetMerchantReversalId()); err != nil {
-		return modification{}, err
-	}
-	// /reversals always reverses the whole payment; it takes no amount.
-	return modification{op: "reverse", path: "reversals", psp: req.GetConnectorTransactionId(), reference: req.GetMerchantReversalId()}, nil
-}
-
-func buildReverse(c *pdk.Context, req *v1.PaymentServiceReverseRequest) (*pluginv1.HttpRequest, error) {
-	m, err := reverseMod(req)
-	if err != nil {
-		return nil, err
-	}
-	return m.build(c)
-}
-
-// parseReverse: a reversal is a cancel or a refund, Adyen's choice; until the
-// CANCEL_OR_REFUND webhook the payment is REVERSAL_PENDING.
-func parseReverse(c *pdk.Context, req *v1.PaymentServiceReverseRequest, res *pdk.Response) (*v1.PaymentServiceReverseResponse, error) {
-	m, err := reverseMod(req)
-	if err != nil {
-		return nil, err
-	}
-	r, err := parseModification(res, m)
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceReverseResponse{
-		ConnectorTransactionId: req.GetConnectorTransactionId(),
-		Status:                 v1.PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING,
-		MerchantReversalId:     req.GetMerchantReversalId(),
-		ConnectorReversalId:    r.psp,
-		ConnectorHttpStatus:    int32(res.Status),
-	}, nil
-}
-
-// refundReason maps the unified reason to Adyen's merchantRefundReason enum
+// refundMod maps the unified reason to Adyen's merchantRefundReason enum
 // (FRAUD, CUSTOMER REQUEST, RETURN, DUPLICATE, OTHER); free text is OTHER.
-func refundReason(reason string) string {
-	switch strings.ToLower(strings.TrimSpace(reason)) {
-	case "":
-		return ""
-	case "duplicate":
-		return "DUPLICATE"
-	case "fraudulent", "fraud":
-		return "FRAUD"
-	case "requested_by_customer", "customer request":
-		return "CUSTOMER REQUEST"
-	case "return":
-		return "RETURN"
+func refundMod(r *v1.PaymentServiceRefundRequest) modification {
+	reason := ""
+	if s := strings.ToLower(strings.TrimSpace(r.GetReason())); s != "" {
+		reason = map[string]string{"duplicate": "DUPLICATE", "fraudulent": "FRAUD", "fraud": "FRAUD", "return": "RETURN",
+			"requested_by_customer": "CUSTOMER REQUEST", "customer request": "CUSTOMER REQUEST"}[s]
+		reason = firstNonEmpty(reason, "OTHER")
 	}
-	return "OTHER"
+	return modification{op: "refund", path: "refunds", psp: r.GetConnectorTransactionId(), ref: r.GetMerchantRefundId(),
+		refField: "merchant_refund_id", amount: r.GetRefundAmount(), amountField: "refund_amount", reason: reason}
 }
 
-func refundMod(req *v1.PaymentServiceRefundRequest) (modification, error) {
-	if err := requireID("merchant_refund_id", req.GetMerchantRefundId()); err != nil {
-		return modification{}, err
-	}
-	amt, err := toAdyen("refund_amount", req.GetRefundAmount())
-	if err != nil {
-		return modification{}, err
-	}
-	return modification{op: "refund", path: "refunds", psp: req.GetConnectorTransactionId(), reference: req.GetMerchantRefundId(),
-		amount: &amt, reason: refundReason(req.GetReason())}, nil
+func refunded(r *v1.PaymentServiceRefundRequest, a modified) *v1.PaymentServiceRefundResponse {
+	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: a.psp, Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: a.amount,
+		MerchantRefundId: r.GetMerchantRefundId(), ConnectorTransactionId: firstNonEmpty(a.paymentPsp, r.GetConnectorTransactionId())}
 }
 
-func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1.HttpRequest, error) {
-	m, err := refundMod(req)
-	if err != nil {
-		return nil, err
-	}
-	return m.build(c)
+// amountUpdateMod: amountUpdates takes the new total authorised amount, as
+// the unified request does.
+func amountUpdateMod(r *v1.PaymentServiceIncrementalAuthorizationRequest) modification {
+	return modification{op: "increment", path: "amountUpdates", psp: r.GetConnectorTransactionId(), ref: r.GetMerchantIncrementId(),
+		refField: "merchant_increment_id", amount: r.GetAmount(), amountField: "amount"}
 }
 
-func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.Response) (*v1.PaymentServiceRefundResponse, error) {
-	m, err := refundMod(req)
-	if err != nil {
-		return nil, err
-	}
-	r, err := parseModification(res, m)
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceRefundResponse{
-		ConnectorRefundId:      r.psp,
-		Status:                 v1.RefundStatus_REFUND_STATUS_PENDING,
-		RefundAmount:           firstMoney(r.amount, req.GetRefundAmount()),
-		MerchantRefundId:       req.GetMerchantRefundId(),
-		ConnectorTransactionId: firstNonEmpty(r.paymentPsp, req.GetConnectorTransactionId()),
-		ConnectorHttpStatus:    int32(res.Status),
-	}, nil
-}
-
-func amountUpdateMod(req *v1.PaymentServiceIncrementalAuthorizationRequest) (modification, error) {
-	if err := requireID("merchant_increment_id", req.GetMerchantIncrementId()); err != nil {
-		return modification{}, err
-	}
-	amt, err := toAdyen("amount", req.GetAmount())
-	if err != nil {
-		return modification{}, err
-	}
-	// amountUpdates takes the new total authorised amount, as the unified request does.
-	return modification{op: "increment", path: "amountUpdates", psp: req.GetConnectorTransactionId(), reference: req.GetMerchantIncrementId(), amount: &amt}, nil
-}
-
-func buildAmountUpdate(c *pdk.Context, req *v1.PaymentServiceIncrementalAuthorizationRequest) (*pluginv1.HttpRequest, error) {
-	m, err := amountUpdateMod(req)
-	if err != nil {
-		return nil, err
-	}
-	return m.build(c)
-}
-
-// parseAmountUpdate: Adyen is deciding the new authorised amount until the
-// AUTHORISATION_ADJUSTMENT webhook, so the payment is AUTHORIZING.
-func parseAmountUpdate(c *pdk.Context, req *v1.PaymentServiceIncrementalAuthorizationRequest, res *pdk.Response) (*v1.PaymentServiceIncrementalAuthorizationResponse, error) {
-	m, err := amountUpdateMod(req)
-	if err != nil {
-		return nil, err
-	}
-	r, err := parseModification(res, m)
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceIncrementalAuthorizationResponse{
-		ConnectorTransactionId: req.GetConnectorTransactionId(),
-		Status:                 v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZING,
-		Amount:                 firstMoney(r.amount, req.GetAmount()),
-		ConnectorHttpStatus:    int32(res.Status),
-	}, nil
-}
-
-func firstMoney(ms ...*v1.Money) *v1.Money {
-	for _, m := range ms {
-		if m != nil {
-			return m
-		}
-	}
-	return nil
+func amountUpdated(r *v1.PaymentServiceIncrementalAuthorizationRequest, a modified) *v1.PaymentServiceIncrementalAuthorizationResponse {
+	return &v1.PaymentServiceIncrementalAuthorizationResponse{ConnectorTransactionId: r.GetConnectorTransactionId(),
+		Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZING, Amount: a.amount}
 }
