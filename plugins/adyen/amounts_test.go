@@ -57,10 +57,10 @@ func TestUnrepresentableAmounts(t *testing.T) {
 }
 
 func TestFromAdyenRefusesFractionalISK(t *testing.T) {
-	if _, err := fromAdyen(279050, "ISK"); err == nil {
+	if _, err := amounts.From(279050, "ISK"); err == nil {
 		t.Fatal("ISK 2790.50 has no ISO representation; want an error")
 	}
-	if m, err := fromAdyen(279000, "ISK"); err != nil || m.GetMinorAmount() != 2790 {
+	if m, err := amounts.From(279000, "ISK"); err != nil || m.GetMinorAmount() != 2790 {
 		t.Fatalf("ISK 279000 -> %v, %v", m, err)
 	}
 }

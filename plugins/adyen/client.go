@@ -108,6 +108,40 @@ func (s service) base(c *pdk.Context) (string, error) {
 	return s.test, nil
 }
 
+// api is what every Adyen call declared with pdk.Call shares: the API key
+// in a secret header, JSON bodies, 64-character idempotency keys, Adyen's
+// exponents and ServiceError answers.
+var api = &pdk.API{
+	Auth: func(c *pdk.Context, r *pdk.Request) error {
+		cl, err := newClient(c)
+		if err == nil {
+			r.SecretHeader("X-API-Key", cl.apiKey)
+		}
+		return err
+	},
+	Headers:           [][2]string{{"Accept", "application/json"}},
+	IdempotencyHeader: idempotencyHeader,
+	MaxKeyLen:         maxIdempotencyKey,
+	Encoding:          pdk.JSONEncoded,
+	Amounts:           amounts,
+	ErrorAnswer:       func(res *pdk.Response, v *fastjson.Value) (*pdk.Error, bool) { return serviceError(res, v), false },
+}
+
+// on runs a pdk.Call against svc: the Call's path is relative to the
+// service's base URL for this call (pdk.Call builds on c.BaseURL, which is
+// Checkout's).
+func on[Req, Resp pdk.Message](svc service, call *pdk.Call[Req, Resp]) pdk.Handler[Req, Resp] {
+	return pdk.H(func(c *pdk.Context, req Req) (*pluginv1.HttpRequest, error) {
+		base, err := svc.base(c)
+		if err != nil {
+			return nil, err
+		}
+		at := *c
+		at.BaseURL = base
+		return call.Build(&at, req)
+	}, call.Parse)
+}
+
 // client is one call's credentials: every Adyen call needs the API key and
 // the merchant account.
 type client struct {
@@ -177,18 +211,33 @@ func readAnswer(res *pdk.Response) (*fastjson.Value, error) {
 // CREDENTIALS (Adyen answers it to an API key without the role the call
 // needs, which only new credentials fix), and 422 with error 704 (request
 // already processed or in progress) or another idempotency refusal is
-// CONFLICT. It returns nil for 2xx.
+// CONFLICT. The error carries Adyen's ServiceError (errorCode, message,
+// errorType, pspReference). It returns nil for 2xx.
 func httpError(res *pdk.Response) error {
 	if res.Status >= 200 && res.Status < 300 {
 		return nil
 	}
-	v := jsonr.TryObject(res.Body)
-	e := pdk.StatusError(res.Status, &v1.ConnectorError{Code: jsonr.Str(v, "errorCode"), Message: jsonr.Str(v, "message"),
-		Type: jsonr.Str(v, "errorType"), RequestId: jsonr.Str(v, "pspReference")})
+	return serviceError(res, jsonr.TryObject(res.Body))
+}
+
+// serviceError is the typed error of a non-2xx answer whose body v is
+// Adyen's ServiceError (nil when it is not one: a proxy's page).
+func serviceError(res *pdk.Response, v *fastjson.Value) *pdk.Error {
+	e := pdk.StatusError(res, "")
+	code, msg := jsonr.Str(v, "errorCode"), jsonr.Str(v, "message")
+	ce := e.Detail.Connector
+	ce.Code, ce.Message, ce.Type, ce.RequestId = code, msg, jsonr.Str(v, "errorType"), jsonr.Str(v, "pspReference")
+	if code != "" {
+		e.Message += " error " + code
+	}
+	if msg != "" {
+		e.Detail.Message = msg
+	}
+	e.Message += ": " + e.Detail.Message
 	switch {
 	case res.Status == 403:
 		e.Kind = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS
-	case res.Status == 422 && (jsonr.Str(v, "errorCode") == "704" || strings.Contains(strings.ToLower(jsonr.Str(v, "message")), "idempotency")):
+	case res.Status == 422 && (code == "704" || strings.Contains(strings.ToLower(msg), "idempotency")):
 		e.Kind, e.Detail.Code = pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
 	}
 	return e
@@ -204,21 +253,19 @@ func exponents() money.Exponents {
 	return money.Exponents{"CLP": 2, "CVE": 0, "IDR": 0, "ISK": 2}
 }
 
-// toAdyen converts a unified amount to Adyen's minor units (field names it
-// in errors); an amount Adyen cannot represent exactly (IDR 100.50: Adyen
-// takes whole rupiah) is refused.
+// amounts converts amounts with Adyen's exponents; toAdyen refuses an
+// amount Adyen cannot represent exactly (IDR 100.50: Adyen takes whole
+// rupiah), naming field.
+var amounts = pdk.Amounts{Exponents: exponents()}
+
 func toAdyen(field string, m *v1.Money) (int64, error) {
-	return pdk.ToProcessorAmount(field, m, exponents(), "Adyen")
+	n, _, err := amounts.To(m, field)
+	return n, err
 }
 
 // writeAmount writes an Adyen Amount {currency, value}.
 func writeAmount(o *jsonw.Object, key string, value int64, currency string) {
 	o.Object(key, func(w *jsonw.Object) { w.String("currency", currency).Int("value", value) })
-}
-
-// fromAdyen converts an Adyen amount to a unified one (ISO minor units).
-func fromAdyen(value int64, currency string) (*v1.Money, error) {
-	return pdk.FromProcessorAmount(value, currency, exponents())
 }
 
 // amountAt reads an Adyen Amount object at keys as unified money: nil when
@@ -233,7 +280,7 @@ func amountAt(v *fastjson.Value, keys ...string) (*v1.Money, error) {
 	if err != nil || cur == "" {
 		return nil, pdk.InvalidResponse("amount {value: %q, currency: %q} is malformed", txt, cur)
 	}
-	return fromAdyen(n, cur)
+	return amounts.From(n, cur)
 }
 
 func firstNonEmpty(vs ...string) string {

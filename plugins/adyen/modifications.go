@@ -3,11 +3,8 @@ package adyen
 import (
 	"strings"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/jsonr"
-	"github.com/connectorhost/connector-host/pdk/jsonw"
 )
 
 // Modifications (Checkout v71 /payments/{paymentPspReference}/...) answer
@@ -17,14 +14,12 @@ import (
 // REVERSAL_PENDING (a reversal is a cancel or a refund, Adyen's choice),
 // REFUND_STATUS_PENDING and AUTHORIZING (Adyen is deciding the new amount).
 
-// modification is one modification call.
+// modification is what one modification request says.
 type modification struct {
-	op, path      string // idempotency prefix and error context; "captures", "cancels", ...
-	psp           string // paymentPspReference
-	ref, refField string // the merchant's id for the modification (Adyen reference, idempotency key)
-	amount        *v1.Money
-	amountField   string // "" when the call takes no amount (/cancels, /reversals: the whole payment)
-	reason        string // merchantRefundReason (refunds only)
+	psp, ref    string    // paymentPspReference; the merchant's id for the modification (Adyen reference)
+	amount      *v1.Money // nil for /cancels and /reversals, which act on the whole payment
+	amountField string
+	reason      string // merchantRefundReason (refunds only)
 }
 
 // modified is Adyen's acknowledgement of a modification.
@@ -33,80 +28,58 @@ type modified struct {
 	amount          *v1.Money
 }
 
-// modFlow is the handler of a modification flow: mod describes the call,
-// out makes the unified response of Adyen's acknowledgement.
-func modFlow[Req, Resp pdk.Message](mod func(Req) modification, out func(Req, modified) Resp) pdk.Handler[Req, Resp] {
-	return pdk.H(func(c *pdk.Context, req Req) (*pluginv1.HttpRequest, error) { return mod(req).build(c) },
-		func(c *pdk.Context, req Req, res *pdk.Response) (Resp, error) {
-			a, err := mod(req).parse(res)
-			if err != nil {
-				var zero Resp
-				return zero, err
+// modFlow declares a modification flow: POST
+// /payments/{paymentPspReference}/{path} with the idempotency key
+// "<op>:<reference>" (refField names the reference as the caller writes it),
+// mod reading the request and out making the unified response.
+func modFlow[Req, Resp pdk.Message](path, op, refField string, mod func(Req) modification, out func(Req, modified) Resp) pdk.Handler[Req, Resp] {
+	return on(checkout, &pdk.Call[Req, Resp]{
+		API: api, Method: "POST", Path: "/payments/{psp}/" + path,
+		Params: pdk.Params[Req]{"psp": {Field: "connector_transaction_id", Get: func(r Req) string { return mod(r).psp }}},
+		Key:    pdk.Key[Req]{Op: op, Field: refField, ID: func(r Req) string { return mod(r).ref }},
+		Fill: func(c *pdk.Context, r Req, b *pdk.Body) error {
+			m := mod(r)
+			if strings.ContainsAny(m.psp, "/?#") {
+				return pdk.InvalidRequest("connector_transaction_id", "is not an Adyen reference")
 			}
-			return out(req, a), nil
-		})
-}
-
-func (m modification) build(c *pdk.Context) (*pluginv1.HttpRequest, error) {
-	if m.ref == "" {
-		return nil, pdk.InvalidRequest(m.refField, "is required (Adyen reference and idempotency key)")
-	}
-	var value int64
-	if m.amountField != "" {
-		var err error
-		if value, err = toAdyen(m.amountField, m.amount); err != nil {
-			return nil, err
-		}
-	}
-	cl, err := newClient(c)
-	if err != nil {
-		return nil, err
-	}
-	seg, err := pathSegment("connector_transaction_id", m.psp)
-	if err != nil {
-		return nil, err
-	}
-	body := jsonw.NewObject().String("merchantAccount", cl.merchant)
-	if m.amountField != "" {
-		writeAmount(body, "amount", value, m.amount.GetCurrency())
-	}
-	body.String("reference", m.ref).StringIf("merchantRefundReason", m.reason)
-	return cl.post(checkout, "/payments/"+seg+"/"+m.path, m.op, m.ref, body.Bytes())
-}
-
-// parse checks a modification answer: HTTP errors, status "received", the
-// payment it is for and the amount.
-func (m modification) parse(res *pdk.Response) (modified, error) {
-	v, err := readAnswer(res)
-	if err != nil {
-		return modified{}, err
-	}
-	if s := jsonr.Str(v, "status"); s != "received" {
-		return modified{}, pdk.InvalidResponse("Adyen's %s answer has status %q, expected \"received\"", m.op, s)
-	}
-	a := modified{psp: jsonr.Str(v, "pspReference"), paymentPsp: jsonr.Str(v, "paymentPspReference"), amount: m.amount}
-	if a.psp == "" {
-		return modified{}, pdk.InvalidResponse("Adyen's %s answer has no pspReference", m.op)
-	}
-	if a.paymentPsp != "" && a.paymentPsp != m.psp {
-		return modified{}, pdk.IntegrityMismatch("%s answer is for payment %s, not %s", m.op, a.paymentPsp, m.psp)
-	}
-	got, err := amountAt(v, "amount")
-	switch {
-	case err != nil:
-		return modified{}, err
-	case got != nil && m.amount != nil && (got.GetMinorAmount() != m.amount.GetMinorAmount() || got.GetCurrency() != m.amount.GetCurrency()):
-		return modified{}, pdk.IntegrityMismatch("%s answer amount %d %s differs from the requested %d %s", m.op,
-			got.GetMinorAmount(), got.GetCurrency(), m.amount.GetMinorAmount(), m.amount.GetCurrency())
-	case got != nil:
-		a.amount = got
-	}
-	return a, nil
+			b.Set("merchantAccount", c.Credentials[credMerchantAccount])
+			if m.amountField != "" {
+				n, cur, err := amounts.To(m.amount, m.amountField)
+				if err != nil {
+					return err
+				}
+				b.Set("amount.currency", cur)
+				b.SetInt("amount.value", n)
+			}
+			b.Set("reference", m.ref)
+			b.SetIf("merchantRefundReason", m.reason)
+			return nil
+		},
+		Answer: func(c *pdk.Context, r Req, a *pdk.Answer) (Resp, error) {
+			m, ack := mod(r), modified{psp: a.Str("pspReference"), paymentPsp: a.Str("paymentPspReference")}
+			ack.amount, _ = amountAt(a.V, "amount")
+			switch got := ack.amount; {
+			case a.Str("status") != "received":
+				a.Fail(pdk.InvalidResponse("Adyen's %s answer has status %q, expected \"received\"", op, a.Str("status")))
+			case ack.psp == "":
+				a.Fail(pdk.InvalidResponse("Adyen's %s answer has no pspReference", op))
+			case ack.paymentPsp != "" && ack.paymentPsp != m.psp:
+				a.Fail(pdk.IntegrityMismatch("%s answer is for payment %s, not %s", op, ack.paymentPsp, m.psp))
+			case a.Has("amount") && got == nil:
+				a.Fail(pdk.InvalidResponse("Adyen's %s answer has a malformed amount", op))
+			case got != nil && m.amount != nil && (got.GetMinorAmount() != m.amount.GetMinorAmount() || got.GetCurrency() != m.amount.GetCurrency()):
+				a.Fail(pdk.IntegrityMismatch("%s answer amount %d %s differs from the requested %d %s", op,
+					got.GetMinorAmount(), got.GetCurrency(), m.amount.GetMinorAmount(), m.amount.GetCurrency()))
+			case got == nil:
+				ack.amount = m.amount
+			}
+			return out(r, ack), nil
+		},
+	})
 }
 
 func captureMod(r *v1.PaymentServiceCaptureRequest) modification {
-	return modification{op: "capture", path: "captures", psp: r.GetConnectorTransactionId(), ref: r.GetMerchantCaptureId(),
-		refField: "merchant_capture_id", amount: r.GetAmountToCapture(), amountField: "amount_to_capture"}
+	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantCaptureId(), amount: r.GetAmountToCapture(), amountField: "amount_to_capture"}
 }
 
 func captured(r *v1.PaymentServiceCaptureRequest, a modified) *v1.PaymentServiceCaptureResponse {
@@ -115,7 +88,7 @@ func captured(r *v1.PaymentServiceCaptureRequest, a modified) *v1.PaymentService
 }
 
 func voidMod(r *v1.PaymentServiceVoidRequest) modification {
-	return modification{op: "void", path: "cancels", psp: r.GetConnectorTransactionId(), ref: r.GetMerchantVoidId(), refField: "merchant_void_id"}
+	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantVoidId()}
 }
 
 func voided(r *v1.PaymentServiceVoidRequest, a modified) *v1.PaymentServiceVoidResponse {
@@ -124,7 +97,7 @@ func voided(r *v1.PaymentServiceVoidRequest, a modified) *v1.PaymentServiceVoidR
 }
 
 func reverseMod(r *v1.PaymentServiceReverseRequest) modification {
-	return modification{op: "reverse", path: "reversals", psp: r.GetConnectorTransactionId(), ref: r.GetMerchantReversalId(), refField: "merchant_reversal_id"}
+	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantReversalId()}
 }
 
 func reversed(r *v1.PaymentServiceReverseRequest, a modified) *v1.PaymentServiceReverseResponse {
@@ -137,12 +110,10 @@ func reversed(r *v1.PaymentServiceReverseRequest, a modified) *v1.PaymentService
 func refundMod(r *v1.PaymentServiceRefundRequest) modification {
 	reason := ""
 	if s := strings.ToLower(strings.TrimSpace(r.GetReason())); s != "" {
-		reason = map[string]string{"duplicate": "DUPLICATE", "fraudulent": "FRAUD", "fraud": "FRAUD", "return": "RETURN",
-			"requested_by_customer": "CUSTOMER REQUEST", "customer request": "CUSTOMER REQUEST"}[s]
-		reason = firstNonEmpty(reason, "OTHER")
+		reason = firstNonEmpty(map[string]string{"duplicate": "DUPLICATE", "fraudulent": "FRAUD", "fraud": "FRAUD", "return": "RETURN",
+			"requested_by_customer": "CUSTOMER REQUEST", "customer request": "CUSTOMER REQUEST"}[s], "OTHER")
 	}
-	return modification{op: "refund", path: "refunds", psp: r.GetConnectorTransactionId(), ref: r.GetMerchantRefundId(),
-		refField: "merchant_refund_id", amount: r.GetRefundAmount(), amountField: "refund_amount", reason: reason}
+	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantRefundId(), amount: r.GetRefundAmount(), amountField: "refund_amount", reason: reason}
 }
 
 func refunded(r *v1.PaymentServiceRefundRequest, a modified) *v1.PaymentServiceRefundResponse {
@@ -153,8 +124,7 @@ func refunded(r *v1.PaymentServiceRefundRequest, a modified) *v1.PaymentServiceR
 // amountUpdateMod: amountUpdates takes the new total authorised amount, as
 // the unified request does.
 func amountUpdateMod(r *v1.PaymentServiceIncrementalAuthorizationRequest) modification {
-	return modification{op: "increment", path: "amountUpdates", psp: r.GetConnectorTransactionId(), ref: r.GetMerchantIncrementId(),
-		refField: "merchant_increment_id", amount: r.GetAmount(), amountField: "amount"}
+	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantIncrementId(), amount: r.GetAmount(), amountField: "amount"}
 }
 
 func amountUpdated(r *v1.PaymentServiceIncrementalAuthorizationRequest, a modified) *v1.PaymentServiceIncrementalAuthorizationResponse {
