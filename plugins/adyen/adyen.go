@@ -32,7 +32,7 @@ func New() *pdk.Connector {
 			DisputeDefend:            pdk.H(buildDisputeDefend, parseDisputeDefend),
 			DisputeSubmitEvidence:    pdk.H(buildSubmitEvidence, parseSubmitEvidence),
 			PayoutCreate:             pdk.H(buildPayoutCreate, parsePayoutCreate),
-			PayoutGet:                pdk.H(buildPayoutGet, parsePayoutGet),
+			PayoutGet:                payoutGet(),
 			PayoutCancel:             pdk.H(buildPayoutCancel, parsePayoutCancel),
 			PayoutCreateRecipient:    pdk.H(buildPayoutRecipient, parsePayoutRecipient),
 		},

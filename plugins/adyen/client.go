@@ -108,14 +108,16 @@ func (s service) base(c *pdk.Context) (string, error) {
 	return s.test, nil
 }
 
-// api is what every Adyen call declared with pdk.Call shares: the API key
-// in a secret header, JSON bodies, 64-character idempotency keys, Adyen's
+// api is what every Adyen call shares (pdk.Call's connector-wide part):
+// the API key in a secret header (and the merchant account, which every
+// body names), JSON bodies, 64-character idempotency keys, Adyen's
 // exponents and ServiceError answers.
 var api = &pdk.API{
 	Auth: func(c *pdk.Context, r *pdk.Request) error {
-		cl, err := newClient(c)
+		key, err := c.Credential(credAPIKey)
 		if err == nil {
-			r.SecretHeader("X-API-Key", cl.apiKey)
+			_, err = c.Credential(credMerchantAccount)
+			r.SecretHeader("X-API-Key", key)
 		}
 		return err
 	},
@@ -142,49 +144,27 @@ func on[Req, Resp pdk.Message](svc service, call *pdk.Call[Req, Resp]) pdk.Handl
 	}, call.Parse)
 }
 
-// client is one call's credentials: every Adyen call needs the API key and
-// the merchant account.
-type client struct {
-	c                *pdk.Context
-	apiKey, merchant string
-}
-
-func newClient(c *pdk.Context) (*client, error) {
-	key, err := c.Credential(credAPIKey)
+// send builds a request the way api does for a body pdk.Call cannot write:
+// a POST carries the JSON body and the Idempotency-Key "<op>:<id>"; a GET
+// or DELETE is retry-safe by itself (Adyen declares Idempotency-Key on POSTs
+// only).
+func send(c *pdk.Context, svc service, method, path, op, id string, body []byte) (*pluginv1.HttpRequest, error) {
+	base, err := svc.base(c)
 	if err != nil {
 		return nil, err
 	}
-	acct, err := c.Credential(credMerchantAccount)
-	if err != nil {
+	r := pdk.NewRequest(method, base+path).Header("Accept", "application/json")
+	if err := api.Auth(c, r); err != nil {
 		return nil, err
 	}
-	return &client{c: c, apiKey: key, merchant: acct}, nil
-}
-
-// post builds a JSON POST to path of svc with the Idempotency-Key of op and
-// the merchant's id for the operation.
-func (cl *client) post(svc service, path, op, id string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := cl.request("POST", svc, path)
-	if err != nil {
-		return nil, err
+	if method != "POST" {
+		return r.Idempotent().Build(), nil
 	}
 	return r.IdempotencyKey(idempotencyHeader, idempotencyKey(op, id)).Body("application/json", body).Build(), nil
 }
 
-// request starts a request with the API key in a secret header. A GET or
-// DELETE is retry-safe by itself (Adyen declares Idempotency-Key on POSTs
-// only).
-func (cl *client) request(method string, svc service, path string) (*pdk.Request, error) {
-	base, err := svc.base(cl.c)
-	if err != nil {
-		return nil, err
-	}
-	r := pdk.NewRequest(method, base+path).SecretHeader("X-API-Key", cl.apiKey).Header("Accept", "application/json")
-	if method == "GET" || method == "DELETE" {
-		r.Idempotent()
-	}
-	return r, nil
-}
+// merchant is the merchant account every body names (api.Auth requires it).
+func merchant(c *pdk.Context) string { return c.Credentials[credMerchantAccount] }
 
 // pathSegment escapes an Adyen reference for use as one path segment.
 func pathSegment(field, v string) (string, error) {

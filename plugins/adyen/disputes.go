@@ -31,14 +31,10 @@ const stateEvidence = "adyen_evidence_supplied"
 // without an id, of op and the body, so the same operation retried shares
 // a key and another one (other documents, another reason) does not.
 func disputeCall(c *pdk.Context, op, disputeID, keyOp, id string, extra func(*jsonw.Object) error) (*pluginv1.HttpRequest, error) {
-	cl, err := newClient(c)
-	if err != nil {
-		return nil, err
-	}
 	if disputeID == "" {
 		return nil, pdk.InvalidRequest("connector_dispute_id", "is required (Adyen disputePspReference)")
 	}
-	o := jsonw.NewObject().String("merchantAccountCode", cl.merchant).String("disputePspReference", disputeID)
+	o := jsonw.NewObject().String("merchantAccountCode", merchant(c)).String("disputePspReference", disputeID)
 	if extra != nil {
 		if err := extra(o); err != nil {
 			return nil, err
@@ -48,7 +44,7 @@ func disputeCall(c *pdk.Context, op, disputeID, keyOp, id string, extra func(*js
 	if id == "" {
 		keyOp, id = strings.ToLower(op), sig.SHA256Hex(body)[:32]
 	}
-	return cl.post(disputes, "/"+op, "dispute-"+keyOp, id, body)
+	return send(c, disputes, "POST", "/"+op, "dispute-"+keyOp, id, body)
 }
 
 // disputeAnswer checks an answer's disputeServiceResult. success false is a

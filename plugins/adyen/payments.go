@@ -149,11 +149,7 @@ func (p *payment) country() string {
 
 // post builds POST /payments; op prefixes the idempotency key.
 func (p *payment) post(c *pdk.Context, op string) (*pluginv1.HttpRequest, error) {
-	cl, err := newClient(c)
-	if err != nil {
-		return nil, err
-	}
-	return cl.post(checkout, "/payments", op, p.req.GetMerchantTransactionId(), p.body(cl.merchant))
+	return send(c, checkout, "POST", "/payments", op, p.req.GetMerchantTransactionId(), p.body(merchant(c)))
 }
 
 // body writes the PaymentRequest in a fixed field order.
@@ -293,10 +289,6 @@ var detailsKeys = []string{
 // (other parameters, the merchant's own on the return URL, are dropped); a
 // raw payload without any known parameter is sent as returnUrlQueryString.
 func buildDetails(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRequest) (*pluginv1.HttpRequest, error) {
-	cl, err := newClient(c)
-	if err != nil {
-		return nil, err
-	}
 	details := map[string]string{}
 	for _, k := range detailsKeys {
 		if v := req.GetParams()[k]; v != "" {
@@ -312,7 +304,7 @@ func buildDetails(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRe
 	body := jsonw.NewObject().SortedStringMap("details", details).Bytes()
 	// The same redirect result retried gets the same key; another one (a 3DS
 	// step then a bank redirect) gets its own.
-	return cl.post(checkout, "/payments/details", "details", sig.SHA256Hex(body)[:32], body)
+	return send(c, checkout, "POST", "/payments/details", "details", sig.SHA256Hex(body)[:32], body)
 }
 
 // parseDetails reads the /payments/details answer. The capture mode is the
@@ -447,10 +439,6 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 // /storedPaymentMethods/{storedPaymentMethodId}?shopperReference=...&merchantAccount=...
 // (both query parameters are required in v71).
 func buildRecurringRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest) (*pluginv1.HttpRequest, error) {
-	cl, err := newClient(c)
-	if err != nil {
-		return nil, err
-	}
 	id, shopper, err := storedShopper(req.GetMandate(), req.GetCustomer())
 	if err != nil {
 		return nil, err
@@ -459,11 +447,7 @@ func buildRecurringRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeR
 	if err != nil {
 		return nil, err
 	}
-	r, err := cl.request("DELETE", checkout, "/storedPaymentMethods/"+seg+"?shopperReference="+url.QueryEscape(shopper)+"&merchantAccount="+url.QueryEscape(cl.merchant))
-	if err != nil {
-		return nil, err
-	}
-	return r.Build(), nil
+	return send(c, checkout, "DELETE", "/storedPaymentMethods/"+seg+"?shopperReference="+url.QueryEscape(shopper)+"&merchantAccount="+url.QueryEscape(merchant(c)), "", "", nil)
 }
 
 // parseRecurringRevoke: 204 No Content (or any 2xx) means the token is deleted.

@@ -32,26 +32,14 @@ import (
 //     PAYOUT_EXPIRE, PAIDOUT_REVERSED), and Get is refused in this mode.
 
 // transferStatuses maps Transfer.status for outgoing bank transfers.
-var transferStatuses = statusmap.New(map[string]v1.PayoutStatus{
-	"received":            v1.PayoutStatus_PAYOUT_STATUS_PENDING,
-	"authorised":          v1.PayoutStatus_PAYOUT_STATUS_PENDING,
-	"pending":             v1.PayoutStatus_PAYOUT_STATUS_PENDING,
-	"pendingApproval":     v1.PayoutStatus_PAYOUT_STATUS_PENDING,
-	"approvalPending":     v1.PayoutStatus_PAYOUT_STATUS_PENDING,
-	"pendingExecution":    v1.PayoutStatus_PAYOUT_STATUS_PENDING,
-	"bookingPending":      v1.PayoutStatus_PAYOUT_STATUS_PENDING,
-	"bankTransferPending": v1.PayoutStatus_PAYOUT_STATUS_PENDING,
-	"booked":              v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT,
-	"bankTransfer":        v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT,
-	"credited":            v1.PayoutStatus_PAYOUT_STATUS_PAID,
-	"refused":             v1.PayoutStatus_PAYOUT_STATUS_FAILED,
-	"rejected":            v1.PayoutStatus_PAYOUT_STATUS_FAILED,
-	"failed":              v1.PayoutStatus_PAYOUT_STATUS_FAILED,
-	"error":               v1.PayoutStatus_PAYOUT_STATUS_FAILED,
-	"expired":             v1.PayoutStatus_PAYOUT_STATUS_FAILED,
-	"cancelled":           v1.PayoutStatus_PAYOUT_STATUS_CANCELED,
-	"returned":            v1.PayoutStatus_PAYOUT_STATUS_REVERSED,
-	"reversed":            v1.PayoutStatus_PAYOUT_STATUS_REVERSED,
+var transferStatuses = statusmap.Groups(map[v1.PayoutStatus][]string{
+	v1.PayoutStatus_PAYOUT_STATUS_PENDING: {"received", "authorised", "pending", "pendingApproval", "approvalPending", "pendingExecution",
+		"bookingPending", "bankTransferPending"},
+	v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT: {"booked", "bankTransfer"},
+	v1.PayoutStatus_PAYOUT_STATUS_PAID:       {"credited"},
+	v1.PayoutStatus_PAYOUT_STATUS_FAILED:     {"refused", "rejected", "failed", "error", "expired"},
+	v1.PayoutStatus_PAYOUT_STATUS_CANCELED:   {"cancelled"},
+	v1.PayoutStatus_PAYOUT_STATUS_REVERSED:   {"returned", "reversed"},
 }, v1.PayoutStatus_PAYOUT_STATUS_UNKNOWN)
 
 // transferReasons maps Transfer.reason of a failed transfer; others are
@@ -69,11 +57,10 @@ var transferReasons = statusmap.New(map[string]v1.ErrorCode{
 	"counterpartyBankTimedOut":    v1.ErrorCode_ERROR_CODE_TIMEOUT,
 }, v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR)
 
-// payoutClient is a client whose balance account (set: Transfers API v4;
-// empty: classic Payout API v68) picks the API.
-func payoutClient(c *pdk.Context) (*client, string, error) {
-	cl, err := newClient(c)
-	return cl, strings.TrimSpace(c.Credentials[credBalanceAccount]), err
+// balanceAccount picks the payout API: set, the Transfers API v4 from that
+// balance account; empty, the classic Payout API v68.
+func balanceAccount(c *pdk.Context) string {
+	return strings.TrimSpace(c.Credentials[credBalanceAccount])
 }
 
 // buildPayoutCreate builds the payout in the API the credentials select.
@@ -85,10 +72,7 @@ func buildPayoutCreate(c *pdk.Context, req *v1.PayoutServiceCreateRequest) (*plu
 	if err != nil {
 		return nil, err
 	}
-	cl, balance, err := payoutClient(c)
-	if err != nil {
-		return nil, err
-	}
+	balance := balanceAccount(c)
 	rcpt, id, o := req.GetRecipient(), req.GetMerchantPayoutId(), jsonw.NewObject()
 	if balance != "" {
 		writeAmount(o, "amount", value, req.GetAmount().GetCurrency())
@@ -105,9 +89,9 @@ func buildPayoutCreate(c *pdk.Context, req *v1.PayoutServiceCreateRequest) (*plu
 		}
 		o.StringIf("description", truncate(req.GetDescription(), 140)).String("reference", id)
 		o.String("priority", map[string]string{"": "regular", "standard": "regular", "instant": "instant"}[req.GetSpeed()])
-		return cl.post(transfers, "/transfers", "payout", id, o.Bytes())
+		return send(c, transfers, "POST", "/transfers", "payout", id, o.Bytes())
 	}
-	o.String("merchantAccount", cl.merchant)
+	o.String("merchantAccount", merchant(c))
 	writeAmount(o, "amount", value, req.GetAmount().GetCurrency())
 	o.String("reference", id).Object("recurring", func(r *jsonw.Object) { r.String("contract", "PAYOUT") })
 	o.StringIf("shopperStatement", req.GetDescription())
@@ -124,12 +108,12 @@ func buildPayoutCreate(c *pdk.Context, req *v1.PayoutServiceCreateRequest) (*plu
 		}
 		o.String("selectedRecurringDetailReference", rcpt.GetConnectorRecipientId()[i+1:])
 		o.String("shopperEmail", rcpt.GetCustomer().GetEmail()).String("shopperReference", rcpt.GetConnectorRecipientId()[:i])
-		return cl.post(payouts, "/submitThirdParty", "payout", id, o.Bytes())
+		return send(c, payouts, "POST", "/submitThirdParty", "payout", id, o.Bytes())
 	case rcpt.GetBankAccount() != nil:
 		if err := writeClassicRecipient(o, rcpt.GetCustomer(), rcpt.GetDateOfBirth(), rcpt.GetNationality(), rcpt.GetBankAccount(), "recipient."); err != nil {
 			return nil, err
 		}
-		return cl.post(payouts, "/storeDetailAndSubmitThirdParty", "payout", id, o.Bytes())
+		return send(c, payouts, "POST", "/storeDetailAndSubmitThirdParty", "payout", id, o.Bytes())
 	}
 	return nil, pdk.InvalidRequest("recipient", "must be a bank_account or a connector_recipient_id for Adyen payouts (card payouts need Adyen's card tokenization)")
 }
@@ -210,19 +194,16 @@ type payoutResult struct {
 	err    *v1.PaymentError
 }
 
-// parsePayout reads a Transfer (transfer true) or a classic submit answer
+// payoutOf reads a Transfer (transfer true) or a classic submit answer
 // (resultCode "[payout-submit-received]", waiting for review, or a
 // refusal), and checks the amount against the requested one.
-func parsePayout(res *pdk.Response, transfer bool, requested *v1.Money) (*payoutResult, error) {
-	v, err := readAnswer(res)
-	if err != nil {
-		return nil, err
-	}
+func payoutOf(v *fastjson.Value, httpStatus int, transfer bool, requested *v1.Money) (*payoutResult, error) {
 	var r *payoutResult
+	var err error
 	if transfer {
-		r, err = parseTransfer(v, res.Status)
+		r, err = parseTransfer(v, httpStatus)
 	} else {
-		r, err = parseClassicSubmit(v, requested, res.Status)
+		r, err = parseClassicSubmit(v, requested, httpStatus)
 	}
 	if err == nil && requested != nil && r.amount != nil &&
 		(requested.GetMinorAmount() != r.amount.GetMinorAmount() || requested.GetCurrency() != r.amount.GetCurrency()) {
@@ -269,41 +250,39 @@ func parseClassicSubmit(v *fastjson.Value, requested *v1.Money, httpStatus int) 
 }
 
 func parsePayoutCreate(c *pdk.Context, req *v1.PayoutServiceCreateRequest, res *pdk.Response) (*v1.PayoutServiceCreateResponse, error) {
-	r, err := parsePayout(res, strings.TrimSpace(c.Credentials[credBalanceAccount]) != "", req.GetAmount())
+	v, err := readAnswer(res)
+	if err != nil {
+		return nil, err
+	}
+	r, err := payoutOf(v, res.Status, balanceAccount(c) != "", req.GetAmount())
 	if err != nil {
 		return nil, err
 	}
 	return &v1.PayoutServiceCreateResponse{ConnectorPayoutId: r.id, Status: r.status, Amount: r.amount, Error: r.err, MerchantPayoutId: req.GetMerchantPayoutId()}, nil
 }
 
-// buildPayoutGet builds GET /transfers/{id}; the classic API has no read.
-func buildPayoutGet(c *pdk.Context, req *v1.PayoutServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	cl, balance, err := payoutClient(c)
-	if err != nil {
-		return nil, err
-	}
-	if balance == "" {
-		return nil, pdk.Unsupported("Adyen's classic Payout API has no endpoint to read a payout: its outcome arrives by webhook " +
-			"(PAYOUT_THIRDPARTY, PAYOUT_DECLINE, PAYOUT_EXPIRE, PAIDOUT_REVERSED); payouts made through the Transfers API " +
-			"(credential " + credBalanceAccount + ") can be read")
-	}
-	seg, err := pathSegment("connector_payout_id", req.GetConnectorPayoutId())
-	if err != nil {
-		return nil, err
-	}
-	r, err := cl.request("GET", transfers, "/transfers/"+seg)
-	if err != nil {
-		return nil, err
-	}
-	return r.Build(), nil
-}
-
-func parsePayoutGet(_ *pdk.Context, req *v1.PayoutServiceGetRequest, res *pdk.Response) (*v1.PayoutServiceGetResponse, error) {
-	r, err := parsePayout(res, true, req.GetAmount())
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PayoutServiceGetResponse{ConnectorPayoutId: r.id, Status: r.status, Amount: r.amount, Error: r.err}, nil
+// payoutGet reads a transfer: GET /transfers/{id}. The classic API has no
+// read.
+func payoutGet() pdk.Handler[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetResponse] {
+	get := on(transfers, &pdk.Call[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetResponse]{
+		API: api, Path: "/transfers/{id}",
+		Params: pdk.Params[*v1.PayoutServiceGetRequest]{"id": {Field: "connector_payout_id", Get: (*v1.PayoutServiceGetRequest).GetConnectorPayoutId}},
+		Answer: func(c *pdk.Context, req *v1.PayoutServiceGetRequest, a *pdk.Answer) (*v1.PayoutServiceGetResponse, error) {
+			r, err := payoutOf(a.V, a.Res.Status, true, req.GetAmount())
+			if err != nil {
+				return nil, err
+			}
+			return &v1.PayoutServiceGetResponse{ConnectorPayoutId: r.id, Status: r.status, Amount: r.amount, Error: r.err}, nil
+		},
+	})
+	return pdk.H(func(c *pdk.Context, req *v1.PayoutServiceGetRequest) (*pluginv1.HttpRequest, error) {
+		if balanceAccount(c) == "" {
+			return nil, pdk.Unsupported("Adyen's classic Payout API has no endpoint to read a payout: its outcome arrives by webhook " +
+				"(PAYOUT_THIRDPARTY, PAYOUT_DECLINE, PAYOUT_EXPIRE, PAIDOUT_REVERSED); payouts made through the Transfers API " +
+				"(credential " + credBalanceAccount + ") can be read")
+		}
+		return get.Build(c, req)
+	}, get.Parse)
 }
 
 // buildPayoutCancel builds /transfers/cancel or the classic /declineThirdParty.
@@ -314,16 +293,13 @@ func buildPayoutCancel(c *pdk.Context, req *v1.PayoutServiceCancelRequest) (*plu
 	if req.GetMerchantCancelId() == "" {
 		return nil, pdk.InvalidRequest("merchant_cancel_id", "is required: it is the idempotency key")
 	}
-	cl, balance, err := payoutClient(c)
-	if err != nil {
-		return nil, err
-	}
+	balance := balanceAccount(c)
 	if balance != "" {
 		body := jsonw.NewObject().Array("transferIds", func(a *jsonw.Array) { a.String(req.GetConnectorPayoutId()) }).Bytes()
-		return cl.post(transfers, "/transfers/cancel", "payout_cancel", req.GetMerchantCancelId(), body)
+		return send(c, transfers, "POST", "/transfers/cancel", "payout_cancel", req.GetMerchantCancelId(), body)
 	}
-	body := jsonw.NewObject().String("merchantAccount", cl.merchant).String("originalReference", req.GetConnectorPayoutId()).Bytes()
-	return cl.post(payouts, "/declineThirdParty", "payout_cancel", req.GetMerchantCancelId(), body)
+	body := jsonw.NewObject().String("merchantAccount", merchant(c)).String("originalReference", req.GetConnectorPayoutId()).Bytes()
+	return send(c, payouts, "POST", "/declineThirdParty", "payout_cancel", req.GetMerchantCancelId(), body)
 }
 
 // parsePayoutCancel reads the cancel answer: an empty 200/202 from
@@ -334,7 +310,7 @@ func parsePayoutCancel(c *pdk.Context, req *v1.PayoutServiceCancelRequest, res *
 		return nil, err
 	}
 	out := &v1.PayoutServiceCancelResponse{ConnectorPayoutId: req.GetConnectorPayoutId(), Status: v1.PayoutStatus_PAYOUT_STATUS_CANCELED}
-	if strings.TrimSpace(c.Credentials[credBalanceAccount]) != "" {
+	if balanceAccount(c) != "" {
 		return out, nil
 	}
 	v, err := readAnswer(res)
@@ -353,10 +329,7 @@ func buildPayoutRecipient(c *pdk.Context, req *v1.PayoutServiceCreateRecipientRe
 	if req.GetMerchantRecipientId() == "" {
 		return nil, pdk.InvalidRequest("merchant_recipient_id", "is required: it is the idempotency key")
 	}
-	cl, balance, err := payoutClient(c)
-	if err != nil {
-		return nil, err
-	}
+	balance := balanceAccount(c)
 	if balance != "" {
 		return nil, pdk.Unsupported("with " + credBalanceAccount + " (Transfers API) payout destinations are transfer instruments of Adyen's " +
 			"Legal Entity Management API, which this connector does not call; pay a bank_account inline or a transfer instrument id")
@@ -364,11 +337,11 @@ func buildPayoutRecipient(c *pdk.Context, req *v1.PayoutServiceCreateRecipientRe
 	if req.GetBankAccount() == nil {
 		return nil, pdk.InvalidRequest("bank_account", "is required: Adyen stores payout destinations from bank details")
 	}
-	o := jsonw.NewObject().String("merchantAccount", cl.merchant).Object("recurring", func(r *jsonw.Object) { r.String("contract", "PAYOUT") })
+	o := jsonw.NewObject().String("merchantAccount", merchant(c)).Object("recurring", func(r *jsonw.Object) { r.String("contract", "PAYOUT") })
 	if err := writeClassicRecipient(o, req.GetCustomer(), req.GetDateOfBirth(), req.GetNationality(), req.GetBankAccount(), ""); err != nil {
 		return nil, err
 	}
-	return cl.post(payouts, "/storeDetail", "payout_recipient", req.GetMerchantRecipientId(), o.Bytes())
+	return send(c, payouts, "POST", "/storeDetail", "payout_recipient", req.GetMerchantRecipientId(), o.Bytes())
 }
 
 // parsePayoutRecipient answers the recipient id a classic payout to a stored
