@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
+	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -119,17 +120,12 @@ func paymentMethod(pm *v1.PaymentMethod, billingCountry string) (method, error) 
 		pl := kind(t)
 		pl.needsOrder = true
 		return pl, nil
-	case *v1.PaymentMethod_BankTransfer:
-		return method{}, pdk.Unsupported("payment_method.bank_transfer is not supported by the adyen connector")
-	case *v1.PaymentMethod_Voucher:
-		return method{}, pdk.Unsupported("payment_method.voucher is not supported by the adyen connector")
-	case *v1.PaymentMethod_Upi:
-		return method{}, pdk.Unsupported("payment_method.upi is not supported by the adyen connector")
 	case nil:
 		return method{}, pdk.InvalidRequest("payment_method", "is required")
-	default:
-		return method{}, pdk.Unsupported("payment method %T is not supported by the adyen connector", m)
 	}
+	// Bank transfers, vouchers, UPI and any method added later.
+	t := fmt.Sprintf("%T", pm.GetMethod())
+	return method{}, pdk.Unsupported("payment method %s is not supported by the adyen connector", strings.ToLower(t[strings.LastIndexByte(t, '_')+1:]))
 }
 
 func bankRedirect(b *v1.BankRedirect) (method, error) {
