@@ -89,7 +89,7 @@ func (s service) base(c *pdk.Context) (string, error) {
 	if base == "" && c.Environment == pluginv1.Environment_ENVIRONMENT_LIVE {
 		base = LiveBaseURL
 	}
-	base, err := c.FillPlaceholders(firstNonEmpty(base, SandboxBaseURL))
+	base, err := c.FillPlaceholders(pdk.First(base, SandboxBaseURL))
 	if err != nil || s == checkout {
 		return strings.TrimRight(base, "/"), err
 	}
@@ -261,13 +261,4 @@ func amountAt(v *fastjson.Value, keys ...string) (*v1.Money, error) {
 		return nil, pdk.InvalidResponse("amount {value: %q, currency: %q} is malformed", txt, cur)
 	}
 	return amounts.From(n, cur)
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

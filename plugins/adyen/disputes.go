@@ -64,7 +64,7 @@ func disputeAnswer(res *pdk.Response, op string) (*fastjson.Value, error) {
 	case ok:
 		return v, nil
 	}
-	msg := firstNonEmpty(jsonr.Str(v, "disputeServiceResult", "errorMessage"), "Adyen refused the dispute operation")
+	msg := pdk.First(jsonr.Str(v, "disputeServiceResult", "errorMessage"), "Adyen refused the dispute operation")
 	kind, code := pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
 	if l := strings.ToLower(msg); strings.Contains(l, "not found") || strings.Contains(l, "unknown dispute") {
 		kind, code = pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
@@ -82,7 +82,7 @@ func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv
 	if len(id) > 32 {
 		id = id[:32]
 	}
-	return disputeCall(c, "retrieveApplicableDefenseReasons", req.GetConnectorDisputeId(), "reasons", firstNonEmpty(id, req.GetConnectorDisputeId()), nil)
+	return disputeCall(c, "retrieveApplicableDefenseReasons", req.GetConnectorDisputeId(), "reasons", pdk.First(id, req.GetConnectorDisputeId()), nil)
 }
 
 // parseDisputeGet returns the defense reasons. The Disputes API does not
@@ -168,7 +168,7 @@ func documentTypeCode(d *v1.EvidenceDocument) string {
 	if code := strings.TrimSpace(d.GetConnectorEvidenceType()); code != "" {
 		return code
 	}
-	return firstNonEmpty(map[v1.EvidenceType]string{
+	return pdk.First(map[v1.EvidenceType]string{
 		v1.EvidenceType_EVIDENCE_TYPE_RECEIPT:             "TIDorInvoice",
 		v1.EvidenceType_EVIDENCE_TYPE_PRODUCT_DESCRIPTION: "GoodsWereAsDescribed",
 	}[d.GetType()], "DefenseMaterial")

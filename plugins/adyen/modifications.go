@@ -110,7 +110,7 @@ func reversed(r *v1.PaymentServiceReverseRequest, a modified) *v1.PaymentService
 func refundMod(r *v1.PaymentServiceRefundRequest) modification {
 	reason := ""
 	if s := strings.ToLower(strings.TrimSpace(r.GetReason())); s != "" {
-		reason = firstNonEmpty(map[string]string{"duplicate": "DUPLICATE", "fraudulent": "FRAUD", "fraud": "FRAUD", "return": "RETURN",
+		reason = pdk.First(map[string]string{"duplicate": "DUPLICATE", "fraudulent": "FRAUD", "fraud": "FRAUD", "return": "RETURN",
 			"requested_by_customer": "CUSTOMER REQUEST", "customer request": "CUSTOMER REQUEST"}[s], "OTHER")
 	}
 	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantRefundId(), amount: r.GetRefundAmount(), amountField: "refund_amount", reason: reason}
@@ -118,7 +118,7 @@ func refundMod(r *v1.PaymentServiceRefundRequest) modification {
 
 func refunded(r *v1.PaymentServiceRefundRequest, a modified) *v1.PaymentServiceRefundResponse {
 	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: a.psp, Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: a.amount,
-		MerchantRefundId: r.GetMerchantRefundId(), ConnectorTransactionId: firstNonEmpty(a.paymentPsp, r.GetConnectorTransactionId())}
+		MerchantRefundId: r.GetMerchantRefundId(), ConnectorTransactionId: pdk.First(a.paymentPsp, r.GetConnectorTransactionId())}
 }
 
 // amountUpdateMod: amountUpdates takes the new total authorised amount, as

@@ -3,7 +3,6 @@ package adyen
 import (
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -47,7 +46,7 @@ func newPayment(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, refField
 		return nil, err
 	}
 	// Checkout v71 requires returnUrl on every /payments call, merchant-initiated ones included.
-	p := &payment{req: req, value: value, returnURL: firstNonEmpty(req.GetReturnUrl(), c.Config[configReturnURL])}
+	p := &payment{req: req, value: value, returnURL: pdk.First(req.GetReturnUrl(), c.Config[configReturnURL])}
 	if p.returnURL == "" {
 		return nil, pdk.InvalidRequest("return_url", "is required by Adyen Checkout v71 (or set the connector config return_url)")
 	}
@@ -86,7 +85,8 @@ func newPayment(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, refField
 	if s := req.GetThreeDs().GetTransactionStatus(); !strings.Contains(",,A,C,D,I,N,R,U,Y,", ","+s+",") {
 		return nil, pdk.InvalidRequest("three_ds.transaction_status", "must be one of A, C, D, I, N, R, U, Y")
 	}
-	if err := checkMetadata(req.GetMetadata()); err != nil {
+	// Adyen's limits: 20 entries, 20-character keys and 80-character values.
+	if _, err := (pdk.Metadata{MaxKeys: 20, MaxKeyLen: 20, MaxValueLen: 80}).Merge(req.GetMetadata()); err != nil {
 		return nil, err
 	}
 	for i, d := range req.GetOrderDetails() {
@@ -120,31 +120,9 @@ func checkShopper(field, ref string) error {
 	return nil
 }
 
-// checkMetadata enforces Adyen's limits: 20 entries, 20-character keys and
-// 80-character values (keys checked in order, so the error is stable).
-func checkMetadata(m map[string]string) error {
-	if len(m) > 20 {
-		return pdk.InvalidRequest("metadata", fmt.Sprintf("has %d entries; Adyen accepts at most 20", len(m)))
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if k == "" || len(k) > 20 {
-			return pdk.InvalidRequest("metadata", fmt.Sprintf("key %q must be 1 to 20 characters", k))
-		}
-		if len(m[k]) > 80 {
-			return pdk.InvalidRequest("metadata["+k+"]", "must be at most 80 characters")
-		}
-	}
-	return nil
-}
-
 // country is the shopper's country: the method's own (Sofort), else billing.
 func (p *payment) country() string {
-	return firstNonEmpty(p.method.country, p.req.GetBillingAddress().GetCountry())
+	return pdk.First(p.method.country, p.req.GetBillingAddress().GetCountry())
 }
 
 // post builds POST /payments; op prefixes the idempotency key.
@@ -199,7 +177,7 @@ func (p *payment) body(merchant string) []byte {
 	billing, cust := r.GetBillingAddress(), r.GetCustomer()
 	writeAddress(o, "billingAddress", billing, false)
 	writeAddress(o, "deliveryAddress", r.GetShippingAddress(), true)
-	o.StringIf("shopperEmail", firstNonEmpty(cust.GetEmail(), billing.GetEmail())).StringIf("telephoneNumber", firstNonEmpty(cust.GetPhone(), billing.GetPhone()))
+	o.StringIf("shopperEmail", pdk.First(cust.GetEmail(), billing.GetEmail())).StringIf("telephoneNumber", pdk.First(cust.GetPhone(), billing.GetPhone()))
 	first, last := billing.GetFirstName(), billing.GetLastName()
 	if first == "" || last == "" {
 		first, last, _ = strings.Cut(strings.TrimSpace(cust.GetName()), " ")
@@ -260,11 +238,11 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 	}
 	out := &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: r.psp, Status: r.status, Amount: r.amount, NextAction: r.next, Error: r.err,
-		MerchantTransactionId: firstNonEmpty(r.merchantRef, req.GetMerchantTransactionId()),
+		MerchantTransactionId: pdk.First(r.merchantRef, req.GetMerchantTransactionId()),
 		NetworkTransactionId:  r.networkTxID, State: r.state, CardChecks: r.checks,
 	}
 	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
-		out.Mandate = r.mandateFor(firstNonEmpty(req.GetCustomer().GetId(), req.GetMandate().GetConnectorCustomerId()))
+		out.Mandate = r.mandateFor(pdk.First(req.GetCustomer().GetId(), req.GetMandate().GetConnectorCustomerId()))
 	}
 	if r.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || r.status == v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED {
 		out.IncrementalAuthorizationAllowed = req.GetRequestIncrementalAuthorization()
@@ -316,9 +294,9 @@ func parseDetails(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRe
 		return nil, err
 	}
 	return &v1.PaymentServiceVerifyRedirectResponseResponse{
-		ConnectorTransactionId: firstNonEmpty(r.psp, req.GetConnectorTransactionId()), Status: r.status, Amount: r.amount,
+		ConnectorTransactionId: pdk.First(r.psp, req.GetConnectorTransactionId()), Status: r.status, Amount: r.amount,
 		NextAction: r.next, Error: r.err, Mandate: r.mandateFor(""), State: r.state, CardChecks: r.checks,
-		MerchantTransactionId: firstNonEmpty(r.merchantRef, req.GetMerchantTransactionId()), NetworkTransactionId: r.networkTxID,
+		MerchantTransactionId: pdk.First(r.merchantRef, req.GetMerchantTransactionId()), NetworkTransactionId: r.networkTxID,
 	}, nil
 }
 
@@ -406,7 +384,7 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	if err != nil {
 		return nil, err
 	}
-	model := firstNonEmpty(req.GetRecurringModel(), modelSubscription)
+	model := pdk.First(req.GetRecurringModel(), modelSubscription)
 	if model != modelSubscription && model != modelCardOnFile && model != modelUnscheduled {
 		return nil, pdk.InvalidRequest("recurring_model", "must be Subscription, UnscheduledCardOnFile or CardOnFile")
 	}
@@ -430,7 +408,7 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	}
 	return &v1.RecurringPaymentServiceChargeResponse{
 		ConnectorTransactionId: r.psp, Status: r.status, Amount: r.amount, Error: r.err, NextAction: r.next, State: r.state,
-		MerchantTransactionId: firstNonEmpty(r.merchantRef, req.GetMerchantTransactionId()), NetworkTransactionId: r.networkTxID,
+		MerchantTransactionId: pdk.First(r.merchantRef, req.GetMerchantTransactionId()), NetworkTransactionId: r.networkTxID,
 		Mandate: req.GetMandate(),
 	}, nil
 }

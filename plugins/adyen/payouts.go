@@ -32,14 +32,13 @@ import (
 //     PAYOUT_EXPIRE, PAIDOUT_REVERSED), and Get is refused in this mode.
 
 // transferStatuses maps Transfer.status for outgoing bank transfers.
-var transferStatuses = statusmap.Groups(map[v1.PayoutStatus][]string{
-	v1.PayoutStatus_PAYOUT_STATUS_PENDING: {"received", "authorised", "pending", "pendingApproval", "approvalPending", "pendingExecution",
-		"bookingPending", "bankTransferPending"},
-	v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT: {"booked", "bankTransfer"},
-	v1.PayoutStatus_PAYOUT_STATUS_PAID:       {"credited"},
-	v1.PayoutStatus_PAYOUT_STATUS_FAILED:     {"refused", "rejected", "failed", "error", "expired"},
-	v1.PayoutStatus_PAYOUT_STATUS_CANCELED:   {"cancelled"},
-	v1.PayoutStatus_PAYOUT_STATUS_REVERSED:   {"returned", "reversed"},
+var transferStatuses = statusmap.Grouped(map[v1.PayoutStatus]string{
+	v1.PayoutStatus_PAYOUT_STATUS_PENDING:    "received authorised pending pendingApproval approvalPending pendingExecution bookingPending bankTransferPending",
+	v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT: "booked bankTransfer",
+	v1.PayoutStatus_PAYOUT_STATUS_PAID:       "credited",
+	v1.PayoutStatus_PAYOUT_STATUS_FAILED:     "refused rejected failed error expired",
+	v1.PayoutStatus_PAYOUT_STATUS_CANCELED:   "cancelled",
+	v1.PayoutStatus_PAYOUT_STATUS_REVERSED:   "returned reversed",
 }, v1.PayoutStatus_PAYOUT_STATUS_UNKNOWN)
 
 // transferReasons maps Transfer.reason of a failed transfer; others are
@@ -205,10 +204,8 @@ func payoutOf(v *fastjson.Value, httpStatus int, transfer bool, requested *v1.Mo
 	} else {
 		r, err = parseClassicSubmit(v, requested, httpStatus)
 	}
-	if err == nil && requested != nil && r.amount != nil &&
-		(requested.GetMinorAmount() != r.amount.GetMinorAmount() || requested.GetCurrency() != r.amount.GetCurrency()) {
-		err = pdk.IntegrityMismatch("Adyen answered payout %s for %d %s; %d %s was requested", r.id,
-			r.amount.GetMinorAmount(), r.amount.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())
+	if err == nil {
+		err = pdk.CheckAmount(requested, r.amount, "Adyen's payout "+r.id)
 	}
 	return r, err
 }
@@ -242,7 +239,7 @@ func parseClassicSubmit(v *fastjson.Value, requested *v1.Money, httpStatus int) 
 	case "[payout-submit-received]", "Received", "Authorised":
 		r.status = v1.PayoutStatus_PAYOUT_STATUS_PENDING
 	case "Refused", "Error":
-		reason := firstNonEmpty(jsonr.Str(v, "refusalReason"), code)
+		reason := pdk.First(jsonr.Str(v, "refusalReason"), code)
 		r.status, r.err = v1.PayoutStatus_PAYOUT_STATUS_FAILED, &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: reason,
 			Connector: &v1.ConnectorError{Code: code, Message: reason, HttpStatus: int32(httpStatus), RequestId: r.id}}
 	}
@@ -360,7 +357,7 @@ func parsePayoutRecipient(_ *pdk.Context, req *v1.PayoutServiceCreateRecipientRe
 			Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "storeDetail answered " + code,
 				Connector: &v1.ConnectorError{Code: code, HttpStatus: int32(res.Status), RequestId: jsonr.Str(v, "pspReference")}}}
 	}
-	last4 := firstNonEmpty(req.GetBankAccount().GetIban(), req.GetBankAccount().GetAccountNumber())
+	last4 := pdk.First(req.GetBankAccount().GetIban(), req.GetBankAccount().GetAccountNumber())
 	if len(last4) > 4 {
 		last4 = last4[len(last4)-4:]
 	}

@@ -40,8 +40,8 @@ func parsePayment(res *pdk.Response, manual *bool, requested *v1.Money) (*paymen
 	ad := func(k string) string { return jsonr.Str(v, "additionalData", k) }
 	r := &paymentResult{
 		psp: jsonr.Str(v, "pspReference"), merchantRef: jsonr.Str(v, "merchantReference"), networkTxID: ad("networkTxReference"),
-		token:        firstNonEmpty(ad("tokenization.storedPaymentMethodId"), ad("recurring.recurringDetailReference")),
-		tokenShopper: firstNonEmpty(ad("tokenization.shopperReference"), ad("recurring.shopperReference")),
+		token:        pdk.First(ad("tokenization.storedPaymentMethodId"), ad("recurring.recurringDetailReference")),
+		tokenShopper: pdk.First(ad("tokenization.shopperReference"), ad("recurring.shopperReference")),
 		checks:       cardChecks(ad),
 	}
 	code := jsonr.Str(v, "resultCode")
@@ -70,7 +70,7 @@ func parsePayment(res *pdk.Response, manual *bool, requested *v1.Money) (*paymen
 	reason, reasonCode := jsonr.Str(v, "refusalReason"), jsonr.Str(v, "refusalReasonCode")
 	switch code {
 	case "Refused":
-		r.err = &v1.PaymentError{Code: refusalCode(reasonCode, reason), Message: firstNonEmpty(reason, "Refused"),
+		r.err = &v1.PaymentError{Code: refusalCode(reasonCode, reason), Message: pdk.First(reason, "Refused"),
 			Connector: &v1.ConnectorError{Code: reasonCode, Message: reason, HttpStatus: int32(res.Status), Type: "Refused", RequestId: r.psp}}
 		if raw, advice := ad("refusalReasonRaw"), ad("merchantAdviceCode"); raw != "" || advice != "" {
 			// refusalReasonRaw is "<network code> : <text>", e.g. "05 : Do not honor".
@@ -81,7 +81,7 @@ func parsePayment(res *pdk.Response, manual *bool, requested *v1.Money) (*paymen
 			r.err.Issuer = &v1.IssuerError{DeclineCode: raw, AdviceCode: advice, NetworkDeclineCode: strings.TrimSpace(netCode), Message: strings.TrimSpace(text)}
 		}
 	case "Error":
-		r.err = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: firstNonEmpty(reason, "Adyen reported an error processing the payment"),
+		r.err = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: pdk.First(reason, "Adyen reported an error processing the payment"),
 			Connector: &v1.ConnectorError{Code: reasonCode, Message: reason, HttpStatus: int32(res.Status), RequestId: r.psp}}
 	}
 	// A payment that is not final yet remembers its capture mode for VerifyRedirectResponse.
@@ -110,11 +110,11 @@ func nextAction(a *fastjson.Value) (*v1.NextAction, error) {
 			return nil, pdk.InvalidResponse("Adyen's redirect action has no url")
 		}
 		return &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{Url: jsonr.Str(a, "url"),
-			Method: strings.ToUpper(firstNonEmpty(jsonr.Str(a, "method"), "GET")), FormFields: jsonr.StringMap(a, "data")}}}, nil
+			Method: strings.ToUpper(pdk.First(jsonr.Str(a, "method"), "GET")), FormFields: jsonr.StringMap(a, "data")}}}, nil
 	case "voucher":
 		d := &v1.DisplayData{
-			Reference:       firstNonEmpty(jsonr.Str(a, "reference"), jsonr.Str(a, "alternativeReference")),
-			InstructionsUrl: firstNonEmpty(jsonr.Str(a, "instructionsUrl"), jsonr.Str(a, "downloadUrl")),
+			Reference:       pdk.First(jsonr.Str(a, "reference"), jsonr.Str(a, "alternativeReference")),
+			InstructionsUrl: pdk.First(jsonr.Str(a, "instructionsUrl"), jsonr.Str(a, "downloadUrl")),
 		}
 		if t, err := time.Parse(time.RFC3339, jsonr.Str(a, "expiresAt")); err == nil {
 			d.ExpiresAtUnix = t.Unix()
@@ -153,7 +153,7 @@ func (r *paymentResult) mandateFor(shopperRef string) *v1.MandateReference {
 	if r.token == "" {
 		return nil
 	}
-	return &v1.MandateReference{ConnectorMandateId: r.token, ConnectorCustomerId: firstNonEmpty(r.tokenShopper, shopperRef),
+	return &v1.MandateReference{ConnectorMandateId: r.token, ConnectorCustomerId: pdk.First(r.tokenShopper, shopperRef),
 		NetworkTransactionId: r.networkTxID, Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE}
 }
 
@@ -166,7 +166,7 @@ func (r *paymentResult) mandateFor(shopperRef string) *v1.MandateReference {
 func cardChecks(ad func(string) string) *v1.CardChecks {
 	cc := &v1.CardChecks{AvsResult: ad("avsResult"), CvcCheck: ad("cvcResult")}
 	eci, version := ad("eci"), ad("threeDSVersion")
-	status := firstNonEmpty(ad("threeDAuthenticatedResponse"), ad("threeDAuthenticated"))
+	status := pdk.First(ad("threeDAuthenticatedResponse"), ad("threeDAuthenticated"))
 	if eci != "" || version != "" || status != "" {
 		cc.ThreeDsResult = &v1.ThreeDsResult{Eci: eci, Version: version, AuthenticationStatus: status}
 	}
@@ -181,15 +181,15 @@ func cardChecks(ad func(string) string) *v1.CardChecks {
 // and AuthenticationFinished, AuthenticationNotRequired and Success (answers
 // of flows this connector does not start), map to UNKNOWN: never to a
 // success.
-var resultStatuses = statusmap.Groups(map[v1.PaymentStatus][]string{
-	v1.PaymentStatus_PAYMENT_STATUS_CHARGED:                {"Authorised"},
-	v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED:   {"PartiallyAuthorised"},
-	v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED:   {"Refused"},
-	v1.PaymentStatus_PAYMENT_STATUS_PENDING:                {"Pending", "Received"},
-	v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING: {"RedirectShopper", "IdentifyShopper", "ChallengeShopper"},
-	v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED:        {"PresentToShopper"},
-	v1.PaymentStatus_PAYMENT_STATUS_VOIDED:                 {"Cancelled"},
-	v1.PaymentStatus_PAYMENT_STATUS_FAILURE:                {"Error"},
+var resultStatuses = statusmap.Grouped(map[v1.PaymentStatus]string{
+	v1.PaymentStatus_PAYMENT_STATUS_CHARGED:                "Authorised",
+	v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED:   "PartiallyAuthorised",
+	v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED:   "Refused",
+	v1.PaymentStatus_PAYMENT_STATUS_PENDING:                "Pending Received",
+	v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING: "RedirectShopper IdentifyShopper ChallengeShopper",
+	v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED:        "PresentToShopper",
+	v1.PaymentStatus_PAYMENT_STATUS_VOIDED:                 "Cancelled",
+	v1.PaymentStatus_PAYMENT_STATUS_FAILURE:                "Error",
 }, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN)
 
 // refusals maps Adyen's refusal reasons
@@ -197,7 +197,7 @@ var resultStatuses = statusmap.Groups(map[v1.PaymentStatus][]string{
 // listed as its refusalReasonCode and its refusalReason text, to a unified
 // ErrorCode. An unknown refusal is CARD_DECLINED: a refusal is never
 // anything but a decline.
-var refusals = statusmap.Groups(map[v1.ErrorCode][]string{
+var refusals = map[v1.ErrorCode][]string{
 	v1.ErrorCode_ERROR_CODE_CARD_DECLINED: {"2", "Refused", "3", "Referral", "5", "Blocked Card", "17", "Invalid Pin",
 		"25", "Restricted Card", "32", "AVS Declined", "44", "Try another interface"},
 	v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR: {"4", "Acquirer Error", "15", "Cancelled", "19", "Pin validation not possible",
@@ -219,15 +219,17 @@ var refusals = statusmap.Groups(map[v1.ErrorCode][]string{
 	v1.ErrorCode_ERROR_CODE_DO_NOT_HONOR:  {"26", "Revocation Of Auth", "27", "Declined Non Generic"},
 	v1.ErrorCode_ERROR_CODE_AUTHENTICATION_REQUIRED: {"33", "Card requires online pin", "36", "Mobile pin required",
 		"37", "Contactless fallback", "38", "Authentication required", "41", "CVM Required Restart Payment", "43", "Online PIN required"},
-}, v1.ErrorCode_ERROR_CODE_CARD_DECLINED)
+}
 
 // refusalCode maps a refusalReasonCode or, when the code is empty (webhooks
 // carry only the text), the refusalReason text in any case.
 func refusalCode(code, reason string) v1.ErrorCode {
-	for _, k := range refusals.Keys() {
-		if code == "" && reason != "" && strings.EqualFold(k, reason) {
-			code = k
+	for unified, rows := range refusals {
+		for i := 0; i+1 < len(rows); i += 2 {
+			if code != "" && rows[i] == code || code == "" && reason != "" && strings.EqualFold(rows[i+1], reason) {
+				return unified
+			}
 		}
 	}
-	return refusals.Get(code)
+	return v1.ErrorCode_ERROR_CODE_CARD_DECLINED
 }

@@ -233,7 +233,7 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 				req.ReturnUrl = "https://merchant.example/3ds-return"
 			}
 			resp, ex := exec(t, v1.Flow_FLOW_RECURRING_CHARGE, req)
-			if want := firstNonEmpty(req.GetReturnUrl(), "https://merchant.example/return"); ex[0].body["returnUrl"] != want {
+			if want := pdk.First(req.GetReturnUrl(), "https://merchant.example/return"); ex[0].body["returnUrl"] != want {
 				t.Fatalf("returnUrl = %v, want %s", ex[0].body["returnUrl"], want)
 			}
 			if out := resp.(*v1.RecurringPaymentServiceChargeResponse); out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED {

@@ -166,7 +166,7 @@ func (n notification) ad(keys ...string) string {
 
 // failure is the error of an item that reports a failure.
 func (n notification) failure(code v1.ErrorCode) *v1.PaymentError {
-	return &v1.PaymentError{Code: code, Message: firstNonEmpty(n.reason, n.code+" failed"), Connector: &v1.ConnectorError{Message: n.reason, Type: n.code, RequestId: n.psp}}
+	return &v1.PaymentError{Code: code, Message: pdk.First(n.reason, n.code+" failed"), Connector: &v1.ConnectorError{Message: n.reason, Type: n.code, RequestId: n.psp}}
 }
 
 // events maps each eventCode normalized into a typed event to its kind and
@@ -285,7 +285,7 @@ func normalize(it *fastjson.Value) *v1.Event {
 	}
 	switch e.kind {
 	case v1.EventKind_EVENT_KIND_PAYMENT:
-		pe := &v1.PaymentEvent{ConnectorTransactionId: firstNonEmpty(n.original, n.psp), MerchantTransactionId: jsonr.Str(it, "merchantReference"),
+		pe := &v1.PaymentEvent{ConnectorTransactionId: pdk.First(n.original, n.psp), MerchantTransactionId: jsonr.Str(it, "merchantReference"),
 			Amount: n.amount, Status: v1.PaymentStatus(status), Error: perr}
 		switch {
 		case n.code == "AUTHORISATION" && !n.success:
@@ -304,7 +304,7 @@ func normalize(it *fastjson.Value) *v1.Event {
 		ev.Payload = &v1.Event_Refund{Refund: &v1.RefundEvent{ConnectorRefundId: n.psp, ConnectorTransactionId: n.original, Amount: n.amount,
 			Status: v1.RefundStatus(status), Error: perr}}
 	case v1.EventKind_EVENT_KIND_PAYOUT:
-		pe := &v1.PayoutEvent{ConnectorPayoutId: firstNonEmpty(n.original, n.psp), MerchantPayoutId: jsonr.Str(it, "merchantReference"), Amount: n.amount,
+		pe := &v1.PayoutEvent{ConnectorPayoutId: pdk.First(n.original, n.psp), MerchantPayoutId: jsonr.Str(it, "merchantReference"), Amount: n.amount,
 			Status: v1.PayoutStatus(status), Error: perr}
 		switch n.code {
 		case "PAYOUT_EXPIRE":
@@ -318,9 +318,9 @@ func normalize(it *fastjson.Value) *v1.Event {
 		// The stored payment method id is recurring.recurringDetailReference
 		// (or the item's pspReference, which Adyen sets to it).
 		ev.Payload = &v1.Event_Mandate{Mandate: &v1.MandateEvent{Status: v1.MandateStatus(status), Error: perr,
-			ConnectorSetupId: firstNonEmpty(n.original, jsonr.Str(it, "originalPsp")),
+			ConnectorSetupId: pdk.First(n.original, jsonr.Str(it, "originalPsp")),
 			Mandate: &v1.MandateReference{Status: v1.MandateStatus(status),
-				ConnectorMandateId:  firstNonEmpty(n.ad("recurring.recurringDetailReference", "tokenization.storedPaymentMethodId"), n.psp),
+				ConnectorMandateId:  pdk.First(n.ad("recurring.recurringDetailReference", "tokenization.storedPaymentMethodId"), n.psp),
 				ConnectorCustomerId: n.ad("recurring.shopperReference", "shopperReference", "tokenization.shopperReference")}}}
 	}
 	return ev
