@@ -2,7 +2,8 @@ package adyen
 
 import (
 	"encoding/hex"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -169,34 +170,46 @@ func (n notification) failure(code v1.ErrorCode) *v1.PaymentError {
 	return &v1.PaymentError{Code: code, Message: pdk.First(n.reason, n.code+" failed"), Connector: &v1.ConnectorError{Message: n.reason, Type: n.code, RequestId: n.psp}}
 }
 
-// events maps each eventCode normalized into a typed event to its kind and
-// the statuses it reports when success is "true" and "false". A failed
-// payment, refund, payout or mandate event carries an error; so do
-// CAPTURE_FAILED, REFUND_FAILED, REFUNDED_REVERSED (the refund came back,
-// e.g. a closed account) and PAYOUT_EXPIRE whatever their success. A failed
-// CANCEL_OR_REFUND / TECHNICAL_CANCEL leaves the payment as it was: UNKNOWN.
-// Any other verified eventCode is EVENT_KIND_OTHER.
-var events = map[string]struct {
-	kind        v1.EventKind
-	ok, failed  int32
-	alwaysError bool
-}{
-	"AUTHORISATION":            {v1.EventKind_EVENT_KIND_PAYMENT, int32(v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED), int32(v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED), false},
-	"AUTHORISATION_ADJUSTMENT": {v1.EventKind_EVENT_KIND_PAYMENT, int32(v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED), int32(v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED), false},
-	"CAPTURE":                  {v1.EventKind_EVENT_KIND_PAYMENT, int32(v1.PaymentStatus_PAYMENT_STATUS_CHARGED), int32(v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED), false},
-	"CAPTURE_FAILED":           {v1.EventKind_EVENT_KIND_PAYMENT, int32(v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED), int32(v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED), true},
-	"CANCELLATION":             {v1.EventKind_EVENT_KIND_PAYMENT, int32(v1.PaymentStatus_PAYMENT_STATUS_VOIDED), int32(v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED), false},
-	"CANCEL_OR_REFUND":         {v1.EventKind_EVENT_KIND_PAYMENT, int32(v1.PaymentStatus_PAYMENT_STATUS_REVERSED), int32(v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN), false},
-	"TECHNICAL_CANCEL":         {v1.EventKind_EVENT_KIND_PAYMENT, int32(v1.PaymentStatus_PAYMENT_STATUS_REVERSED), int32(v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN), false},
-	"REFUND":                   {v1.EventKind_EVENT_KIND_REFUND, int32(v1.RefundStatus_REFUND_STATUS_SUCCEEDED), int32(v1.RefundStatus_REFUND_STATUS_FAILED), false},
-	"REFUND_WITH_DATA":         {v1.EventKind_EVENT_KIND_REFUND, int32(v1.RefundStatus_REFUND_STATUS_SUCCEEDED), int32(v1.RefundStatus_REFUND_STATUS_FAILED), false},
-	"REFUND_FAILED":            {v1.EventKind_EVENT_KIND_REFUND, int32(v1.RefundStatus_REFUND_STATUS_FAILED), int32(v1.RefundStatus_REFUND_STATUS_FAILED), true},
-	"REFUNDED_REVERSED":        {v1.EventKind_EVENT_KIND_REFUND, int32(v1.RefundStatus_REFUND_STATUS_FAILED), int32(v1.RefundStatus_REFUND_STATUS_FAILED), true},
-	"PAYOUT_THIRDPARTY":        {v1.EventKind_EVENT_KIND_PAYOUT, int32(v1.PayoutStatus_PAYOUT_STATUS_PAID), int32(v1.PayoutStatus_PAYOUT_STATUS_FAILED), false},
-	"PAYOUT_DECLINE":           {v1.EventKind_EVENT_KIND_PAYOUT, int32(v1.PayoutStatus_PAYOUT_STATUS_CANCELED), int32(v1.PayoutStatus_PAYOUT_STATUS_CANCELED), false},
-	"PAYOUT_EXPIRE":            {v1.EventKind_EVENT_KIND_PAYOUT, int32(v1.PayoutStatus_PAYOUT_STATUS_FAILED), int32(v1.PayoutStatus_PAYOUT_STATUS_FAILED), true},
-	"PAIDOUT_REVERSED":         {v1.EventKind_EVENT_KIND_PAYOUT, int32(v1.PayoutStatus_PAYOUT_STATUS_REVERSED), int32(v1.PayoutStatus_PAYOUT_STATUS_REVERSED), false},
-	"RECURRING_CONTRACT":       {v1.EventKind_EVENT_KIND_MANDATE, int32(v1.MandateStatus_MANDATE_STATUS_ACTIVE), int32(v1.MandateStatus_MANDATE_STATUS_FAILED), false},
+// paymentEvents, refundEvents and payoutEvents map eventCodes to the
+// status they report when success is "true" and when it is "false". A
+// failed CANCEL_OR_REFUND / TECHNICAL_CANCEL leaves the payment as it was
+// (UNKNOWN); REFUNDED_REVERSED is a refund that came back (a closed
+// account). Any other verified eventCode (besides disputes and
+// RECURRING_CONTRACT) is EVENT_KIND_OTHER.
+var paymentEvents = map[string][2]v1.PaymentStatus{
+	"AUTHORISATION":            {v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED, v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED},
+	"AUTHORISATION_ADJUSTMENT": {v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED, v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED},
+	"CAPTURE":                  {v1.PaymentStatus_PAYMENT_STATUS_CHARGED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED},
+	"CAPTURE_FAILED":           {v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED},
+	"CANCELLATION":             {v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED},
+	"CANCEL_OR_REFUND":         {v1.PaymentStatus_PAYMENT_STATUS_REVERSED, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
+	"TECHNICAL_CANCEL":         {v1.PaymentStatus_PAYMENT_STATUS_REVERSED, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
+}
+
+var refundEvents = map[string][2]v1.RefundStatus{
+	"REFUND":            {v1.RefundStatus_REFUND_STATUS_SUCCEEDED, v1.RefundStatus_REFUND_STATUS_FAILED},
+	"REFUND_WITH_DATA":  {v1.RefundStatus_REFUND_STATUS_SUCCEEDED, v1.RefundStatus_REFUND_STATUS_FAILED},
+	"REFUND_FAILED":     {v1.RefundStatus_REFUND_STATUS_FAILED, v1.RefundStatus_REFUND_STATUS_FAILED},
+	"REFUNDED_REVERSED": {v1.RefundStatus_REFUND_STATUS_FAILED, v1.RefundStatus_REFUND_STATUS_FAILED},
+}
+
+var payoutEvents = map[string][2]v1.PayoutStatus{
+	"PAYOUT_THIRDPARTY": {v1.PayoutStatus_PAYOUT_STATUS_PAID, v1.PayoutStatus_PAYOUT_STATUS_FAILED},
+	"PAYOUT_DECLINE":    {v1.PayoutStatus_PAYOUT_STATUS_CANCELED, v1.PayoutStatus_PAYOUT_STATUS_CANCELED},
+	"PAYOUT_EXPIRE":     {v1.PayoutStatus_PAYOUT_STATUS_FAILED, v1.PayoutStatus_PAYOUT_STATUS_FAILED},
+	"PAIDOUT_REVERSED":  {v1.PayoutStatus_PAYOUT_STATUS_REVERSED, v1.PayoutStatus_PAYOUT_STATUS_REVERSED},
+}
+
+// failing are the eventCodes that report a failure (with an error) whatever
+// their success; any other carries an error only when success is "false".
+var failing = map[string]bool{"CAPTURE_FAILED": true, "REFUND_FAILED": true, "REFUNDED_REVERSED": true}
+
+// outcome picks the status an item reports.
+func outcome[S any](s [2]S, success bool) S {
+	if success {
+		return s[0]
+	}
+	return s[1]
 }
 
 // disputeEvents maps dispute eventCodes to their stage, the additionalData
@@ -230,15 +243,13 @@ var disputeStatuses = map[string]v1.DisputeStatus{
 
 // webhookEventTypes are the eventCodes normalized into typed events, sorted.
 func webhookEventTypes() []string {
-	out := make([]string, 0, len(events)+len(disputeEvents))
-	for code := range events {
-		out = append(out, code)
-	}
-	for code := range disputeEvents {
-		out = append(out, code)
-	}
-	sort.Strings(out)
-	return out
+	codes := []string{"RECURRING_CONTRACT"}
+	codes = append(codes, slices.Collect(maps.Keys(paymentEvents))...)
+	codes = append(codes, slices.Collect(maps.Keys(refundEvents))...)
+	codes = append(codes, slices.Collect(maps.Keys(payoutEvents))...)
+	codes = append(codes, slices.Collect(maps.Keys(disputeEvents))...)
+	slices.Sort(codes)
+	return codes
 }
 
 // normalize turns an item into a typed event. Modifications name the
@@ -270,23 +281,13 @@ func normalize(it *fastjson.Value) *v1.Event {
 		ev.Payload = &v1.Event_Dispute{Dispute: de}
 		return ev
 	}
-	e, ok := events[n.code]
-	if !ok {
-		return ev
-	}
-	ev.Kind = e.kind
-	status, failed := e.ok, e.alwaysError || !n.success
-	if !n.success {
-		status = e.failed
-	}
 	var perr *v1.PaymentError
-	if failed {
+	if failing[n.code] || !n.success {
 		perr = n.failure(v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR)
 	}
-	switch e.kind {
-	case v1.EventKind_EVENT_KIND_PAYMENT:
+	if s, ok := paymentEvents[n.code]; ok {
 		pe := &v1.PaymentEvent{ConnectorTransactionId: pdk.First(n.original, n.psp), MerchantTransactionId: jsonr.Str(it, "merchantReference"),
-			Amount: n.amount, Status: v1.PaymentStatus(status), Error: perr}
+			Amount: n.amount, Status: outcome(s, n.success), Error: perr}
 		switch {
 		case n.code == "AUTHORISATION" && !n.success:
 			pe.ConnectorTransactionId, pe.Error = n.psp, n.failure(refusalCode("", n.reason))
@@ -299,27 +300,31 @@ func normalize(it *fastjson.Value) *v1.Event {
 		case n.code == "CAPTURE" && n.success:
 			pe.CapturedAmount = n.amount
 		}
-		ev.Payload = &v1.Event_Payment{Payment: pe}
-	case v1.EventKind_EVENT_KIND_REFUND:
-		ev.Payload = &v1.Event_Refund{Refund: &v1.RefundEvent{ConnectorRefundId: n.psp, ConnectorTransactionId: n.original, Amount: n.amount,
-			Status: v1.RefundStatus(status), Error: perr}}
-	case v1.EventKind_EVENT_KIND_PAYOUT:
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYMENT, &v1.Event_Payment{Payment: pe}
+	}
+	if s, ok := refundEvents[n.code]; ok {
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_REFUND, &v1.Event_Refund{Refund: &v1.RefundEvent{ConnectorRefundId: n.psp,
+			ConnectorTransactionId: n.original, Amount: n.amount, Status: outcome(s, n.success), Error: perr}}
+	}
+	if s, ok := payoutEvents[n.code]; ok {
 		pe := &v1.PayoutEvent{ConnectorPayoutId: pdk.First(n.original, n.psp), MerchantPayoutId: jsonr.Str(it, "merchantReference"), Amount: n.amount,
-			Status: v1.PayoutStatus(status), Error: perr}
+			Status: outcome(s, n.success)}
 		switch n.code {
+		case "PAYOUT_THIRDPARTY":
+			pe.Error = perr
 		case "PAYOUT_EXPIRE":
 			pe.Error = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "the payout expired before it was confirmed",
 				Connector: &v1.ConnectorError{Type: n.code, Message: n.reason, RequestId: n.psp}}
-		case "PAYOUT_DECLINE", "PAIDOUT_REVERSED":
-			pe.Error = nil
 		}
-		ev.Payload = &v1.Event_Payout{Payout: pe}
-	case v1.EventKind_EVENT_KIND_MANDATE:
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYOUT, &v1.Event_Payout{Payout: pe}
+	}
+	if n.code == "RECURRING_CONTRACT" {
 		// The stored payment method id is recurring.recurringDetailReference
 		// (or the item's pspReference, which Adyen sets to it).
-		ev.Payload = &v1.Event_Mandate{Mandate: &v1.MandateEvent{Status: v1.MandateStatus(status), Error: perr,
+		status := outcome([2]v1.MandateStatus{v1.MandateStatus_MANDATE_STATUS_ACTIVE, v1.MandateStatus_MANDATE_STATUS_FAILED}, n.success)
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_MANDATE, &v1.Event_Mandate{Mandate: &v1.MandateEvent{Status: status, Error: perr,
 			ConnectorSetupId: pdk.First(n.original, jsonr.Str(it, "originalPsp")),
-			Mandate: &v1.MandateReference{Status: v1.MandateStatus(status),
+			Mandate: &v1.MandateReference{Status: status,
 				ConnectorMandateId:  pdk.First(n.ad("recurring.recurringDetailReference", "tokenization.storedPaymentMethodId"), n.psp),
 				ConnectorCustomerId: n.ad("recurring.shopperReference", "shopperReference", "tokenization.shopperReference")}}}
 	}
