@@ -55,6 +55,10 @@ func disputeAnswer(res *pdk.Response, op string) (*fastjson.Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	return disputeResult(v, res.Status, op)
+}
+
+func disputeResult(v *fastjson.Value, httpStatus int, op string) (*fastjson.Value, error) {
 	ok, known := jsonr.Bool(v, "disputeServiceResult", "success")
 	switch {
 	case jsonr.Obj(v, "disputeServiceResult") == nil:
@@ -70,7 +74,7 @@ func disputeAnswer(res *pdk.Response, op string) (*fastjson.Value, error) {
 		kind, code = pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
 	}
 	return nil, &pdk.Error{Kind: kind, Message: op + ": " + msg, Detail: &v1.PaymentError{Code: code, Message: msg,
-		Connector: &v1.ConnectorError{Message: msg, HttpStatus: int32(res.Status), Type: "disputeServiceResult"}}}
+		Connector: &v1.ConnectorError{Message: msg, HttpStatus: int32(httpStatus), Type: "disputeServiceResult"}}}
 }
 
 // buildDisputeGet calls retrieveApplicableDefenseReasons. It is a read whose
@@ -116,48 +120,80 @@ func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.
 	return out, nil
 }
 
-// buildDisputeAccept calls acceptDispute.
-func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*pluginv1.HttpRequest, error) {
-	return disputeCall(c, "acceptDispute", req.GetConnectorDisputeId(), "accept", req.GetMerchantRequestId(), nil)
+// disputeFlow declares a Disputes API operation without documents as a
+// pdk.Call: POST /{op} of {merchantAccountCode, disputePspReference, and
+// what fill adds}. Its idempotency key is "dispute-<keyOp>:" and the
+// merchant's request id or, without one, what fallback reads (the dispute
+// and what the operation says), so the same operation retried shares a key
+// and another one does not.
+func disputeFlow[Req interface {
+	pdk.Message
+	GetConnectorDisputeId() string
+	GetMerchantRequestId() string
+}, Resp pdk.Message](op, keyOp string, check func(*pdk.Context, Req) error, fallback func(Req) string, fill func(Req, *pdk.Body), status v1.DisputeStatus,
+	out func(Req, v1.DisputeStatus) Resp) pdk.Handler[Req, Resp] {
+	return on(disputes, &pdk.Call[Req, Resp]{
+		API: api, Method: "POST", Path: "/" + op, Check: check,
+		Key: pdk.Key[Req]{Op: "dispute-" + keyOp, ID: Req.GetMerchantRequestId, Fallback: fallback},
+		Fill: func(c *pdk.Context, r Req, b *pdk.Body) error {
+			if r.GetConnectorDisputeId() == "" {
+				return pdk.InvalidRequest("connector_dispute_id", "is required (Adyen disputePspReference)")
+			}
+			b.Set("merchantAccountCode", merchant(c))
+			b.Set("disputePspReference", r.GetConnectorDisputeId())
+			if fill != nil {
+				fill(r, b)
+			}
+			return nil
+		},
+		Answer: func(c *pdk.Context, r Req, a *pdk.Answer) (Resp, error) {
+			_, err := disputeResult(a.V, a.HTTPStatus(), op)
+			return out(r, status), err
+		},
+	})
 }
 
-func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
-	if _, err := disputeAnswer(res, "acceptDispute"); err != nil {
-		return nil, err
-	}
-	return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: req.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED}, nil
+// disputeAccept calls acceptDispute.
+func disputeAccept() pdk.Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeServiceAcceptResponse] {
+	return disputeFlow("acceptDispute", "accept", nil, (*v1.DisputeServiceAcceptRequest).GetConnectorDisputeId, nil, v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED,
+		func(r *v1.DisputeServiceAcceptRequest, s v1.DisputeStatus) *v1.DisputeServiceAcceptResponse {
+			return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: s}
+		})
 }
 
-// buildDisputeDefend calls defendDispute. When the request carries evidence
-// that was not supplied yet in this call, it first asks the host to run
+// disputeDefend calls defendDispute. When the request carries evidence that
+// was not supplied yet in this call, it first asks the host to run
 // SubmitEvidence (supplyDefenseDocument) with it: Adyen's order is supply
 // documents, then defend.
-func buildDisputeDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1.HttpRequest, error) {
-	if req.GetDefenseReasonCode() == "" {
-		return nil, pdk.InvalidRequest("defense_reason_code", "is required (one of DisputeService.Get's defense_reasons)")
-	}
-	supplied := c.State.GetValues()[stateEvidence] == req.GetConnectorDisputeId() ||
-		req.GetState().GetValues()[stateEvidence] == req.GetConnectorDisputeId()
-	if len(req.GetEvidence()) > 0 && !supplied {
-		if err := writeDocuments(jsonw.NewObject(), req.GetEvidence()); err != nil {
-			return nil, err
+func disputeDefend() pdk.Handler[*v1.DisputeServiceDefendRequest, *v1.DisputeServiceDefendResponse] {
+	check := func(c *pdk.Context, req *v1.DisputeServiceDefendRequest) error {
+		if req.GetDefenseReasonCode() == "" {
+			return pdk.InvalidRequest("defense_reason_code", "is required (one of DisputeService.Get's defense_reasons)")
 		}
-		return nil, pdk.NeedStep(v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, &v1.DisputeServiceSubmitEvidenceRequest{
+		supplied := c.State.GetValues()[stateEvidence] == req.GetConnectorDisputeId() ||
+			req.GetState().GetValues()[stateEvidence] == req.GetConnectorDisputeId()
+		if len(req.GetEvidence()) == 0 || supplied {
+			return nil
+		}
+		if err := writeDocuments(jsonw.NewObject(), req.GetEvidence()); err != nil {
+			return err
+		}
+		return pdk.NeedStep(v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, &v1.DisputeServiceSubmitEvidenceRequest{
 			ConnectorDisputeId: req.GetConnectorDisputeId(), Evidence: req.GetEvidence(),
 			ConnectorTransactionId: req.GetConnectorTransactionId(), MerchantRequestId: req.GetMerchantRequestId(),
 		})
 	}
-	return disputeCall(c, "defendDispute", req.GetConnectorDisputeId(), "defend", req.GetMerchantRequestId(), func(o *jsonw.Object) error {
-		o.String("defenseReasonCode", req.GetDefenseReasonCode())
-		return nil
-	})
-}
-
-func parseDisputeDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest, res *pdk.Response) (*v1.DisputeServiceDefendResponse, error) {
-	if _, err := disputeAnswer(res, "defendDispute"); err != nil {
-		return nil, err
-	}
-	return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: req.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW}, nil
+	return disputeFlow("defendDispute", "defend", check,
+		func(r *v1.DisputeServiceDefendRequest) string {
+			return r.GetConnectorDisputeId() + ":" + r.GetDefenseReasonCode()
+		},
+		func(r *v1.DisputeServiceDefendRequest, b *pdk.Body) {
+			b.Set("defenseReasonCode", r.GetDefenseReasonCode())
+		},
+		v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
+		func(r *v1.DisputeServiceDefendRequest, s v1.DisputeStatus) *v1.DisputeServiceDefendResponse {
+			return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: s}
+		})
 }
 
 // documentTypeCode is the defenseDocumentTypeCode of a document: the

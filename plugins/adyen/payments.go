@@ -335,23 +335,16 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		return nil, err
 	}
 	out := &v1.PaymentServiceSetupRecurringResponse{ConnectorSetupId: r.psp, NextAction: r.next, Error: r.err,
-		MerchantSetupId: req.GetMerchantSetupId(), State: r.state, Status: v1.MandateStatus_MANDATE_STATUS_UNKNOWN}
+		MerchantSetupId: req.GetMerchantSetupId(), State: r.state}
 	if req.GetAmount().GetMinorAmount() > 0 {
 		out.PaymentStatus = r.status
 	}
 	mandate := r.mandateFor(req.GetCustomer().GetId())
-	switch r.status {
-	case v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED, v1.PaymentStatus_PAYMENT_STATUS_CHARGED:
+	switch out.Status = pdk.MandateStatusOf(r.status); {
+	case out.Status == v1.MandateStatus_MANDATE_STATUS_ACTIVE && mandate == nil:
 		out.Status = v1.MandateStatus_MANDATE_STATUS_PENDING
-		if mandate != nil {
-			out.Status = v1.MandateStatus_MANDATE_STATUS_ACTIVE
-		}
-	case v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING, v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED:
-		out.Status = v1.MandateStatus_MANDATE_STATUS_ACTION_REQUIRED
-	case v1.PaymentStatus_PAYMENT_STATUS_PENDING:
-		out.Status = v1.MandateStatus_MANDATE_STATUS_PENDING
-	case v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, v1.PaymentStatus_PAYMENT_STATUS_FAILURE, v1.PaymentStatus_PAYMENT_STATUS_VOIDED:
-		out.Status, mandate = v1.MandateStatus_MANDATE_STATUS_FAILED, nil
+	case out.Status == v1.MandateStatus_MANDATE_STATUS_FAILED:
+		mandate = nil
 	}
 	if mandate != nil {
 		mandate.Status = out.Status
