@@ -13,7 +13,6 @@ import (
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
-
 func connector() *pdk.Connector {
 	return &pdk.Connector{
 		Manifest: &v1.Manifest{Name: "acme", IdempotencyHeader: "Idempotency-Key"},

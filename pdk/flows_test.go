@@ -48,7 +48,9 @@ func TestEveryABIFlowCanBeRegistered(t *testing.T) {
 // A flow registered twice is a programming error caught at start-up.
 func TestRegisteringAFlowTwicePanics(t *testing.T) {
 	h := H(func(*Context, *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) { return nil, nil },
-		func(*Context, *v1.PaymentServiceGetRequest, *Response) (*v1.PaymentServiceGetResponse, error) { return nil, nil })
+		func(*Context, *v1.PaymentServiceGetRequest, *Response) (*v1.PaymentServiceGetResponse, error) {
+			return nil, nil
+		})
 	defer func() {
 		if recover() == nil {
 			t.Fatal("no panic")
