@@ -27,8 +27,8 @@ import (
 // items become verified events, bad ones are returned unverified with a
 // rejection reason and no payload. A batch with no good item is rejected.
 
-// Rejection reasons of one item, by the rejection of a batch made only of
-// such items.
+// itemRejections are the rejection_reason texts of a bad item, keyed by the
+// reason a batch made only of such items is rejected with.
 var itemRejections = map[pluginv1.RejectionReason]string{
 	pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE:  "missing additionalData.hmacSignature",
 	pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH: "HMAC signature mismatch",
