@@ -82,7 +82,9 @@ func newPayment(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, refField
 			return nil, err
 		}
 	}
-	if s := req.GetThreeDs().GetTransactionStatus(); !strings.Contains(",,A,C,D,I,N,R,U,Y,", ","+s+",") {
+	switch req.GetThreeDs().GetTransactionStatus() {
+	case "", "A", "C", "D", "I", "N", "R", "U", "Y":
+	default:
 		return nil, pdk.InvalidRequest("three_ds.transaction_status", "must be one of A, C, D, I, N, R, U, Y")
 	}
 	// Adyen's limits: 20 entries, 20-character keys and 80-character values.
