@@ -18,7 +18,7 @@ func TestSecretsNeverComeBack(t *testing.T) {
 	req := authorizeReq()
 	card := req.GetPaymentMethod().GetCard()
 	answer := mustJSON(t, map[string]any{
-		"pspReference": card.GetNumber(), "merchantReference": testAPIKey, "resultCode": "Refused",
+		"pspReference": card.GetNumber(), "merchantReference": req.GetMerchantTransactionId(), "resultCode": "Refused",
 		"refusalReason": testHMACHex, "refusalReasonCode": "2",
 		"additionalData": map[string]any{"networkTxReference": testAPIKey, "refusalReasonRaw": card.GetNumber()},
 	})
