@@ -28,12 +28,14 @@ func TestErrorsAreRedactedInEveryLayer(t *testing.T) {
 			})),
 		},
 	}
-	res, err := pdktest.Run(pdktest.New(c), pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{},
-		Credentials: map[string]string{"api_key": key}, Status: 401})
+	req, _ := (&v1.PaymentServiceAuthorizeRequest{}).MarshalVT()
+	out, err := pdktest.New(c).ParseResponse(&pluginv1.ParseResponseInput{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req,
+		Context:      (&pdktest.Call{Credentials: map[string]string{"api_key": key}}).Context(),
+		HttpResponse: &pluginv1.HttpResponse{Status: 401}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := res.ParseError; e.GetKind() != pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS || strings.Contains(e.String(), key) ||
+	if e := out.GetError(); e.GetKind() != pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS || strings.Contains(e.String(), key) ||
 		!strings.HasPrefix(e.GetDetail().GetConnector().GetMessage(), "invalid key ****") {
 		t.Fatalf("error = %v", e)
 	}
