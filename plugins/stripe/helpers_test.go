@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -46,7 +47,7 @@ func run(t *testing.T, c call) *pdktest.Result {
 	if headers == nil {
 		headers = map[string]string{"Content-Type": "application/json", "Request-Id": requestIDHdr}
 	}
-	res, err := pdktest.Run(pdktest.New(New()), pdktest.Call{
+	res, err := conformancetest.Run(New(), pdktest.Call{
 		Flow: c.flow, Request: c.req, Credentials: creds, BaseURL: testBaseURL, Now: testNow,
 		Status: c.status, Headers: headers, Body: []byte(c.body), Truncated: c.trunc,
 	})
