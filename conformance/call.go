@@ -98,7 +98,11 @@ func hostRefusal(err error) *pluginv1.PluginError {
 // the call naming the plugin.
 func callExecutor(m *v1.Manifest, sp *spy, proc executor.Sender, cc *pluginv1.CallContext) (*executor.Executor, executor.Call, error) {
 	name := m.GetName()
-	auth, err := json.Marshal(cc.GetCredentials())
+	creds := cc.GetCredentials()
+	if creds == nil {
+		creds = map[string]string{} // "null" is not a credentials header
+	}
+	auth, err := json.Marshal(creds)
 	if err != nil {
 		return nil, executor.Call{}, fmt.Errorf("encode credentials: %w", err)
 	}

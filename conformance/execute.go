@@ -2,11 +2,9 @@ package conformance
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"sync"
-	"time"
 
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/proto"
@@ -15,7 +13,6 @@ import (
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/credentials"
 	"github.com/connectorhost/connector-host/host/egress"
 	"github.com/connectorhost/connector-host/host/executor"
 	"github.com/connectorhost/connector-host/host/manifest"
@@ -223,21 +220,10 @@ func (r repeating) Read(p []byte) (int, error) {
 // fixture's settings, and the call naming it.
 func (s *suite) executorFor(f *Fixture, sp *spy, proc executor.Sender) (*executor.Executor, executor.Call, error) {
 	cc := s.callContext(f)
-	name := s.m.GetName()
-	auth, err := json.Marshal(cc.GetCredentials())
-	if err != nil {
-		return nil, executor.Call{}, fmt.Errorf("encode credentials: %w", err)
+	if f.BaseURL == "" {
+		cc.BaseUrl = "" // the manifest's sandbox URL, as the host picks it
 	}
-	bases := map[string]string{}
-	if f.BaseURL != "" {
-		bases[name] = f.BaseURL
-	}
-	now := time.UnixMilli(cc.GetNowUnixMs())
-	x := executor.New(executor.Options{
-		Plugins: sp, Sender: proc, BaseURLs: bases, Config: map[string]map[string]string{name: cc.GetConfig()},
-		Now: func() time.Time { return now }, Random: repeating(s.random), Logger: s.log,
-	})
-	return x, executor.Call{Connector: name, Source: credentials.Source{AuthJSON: string(auth)}, RequestID: cc.GetRequestId()}, nil
+	return callExecutor(s.m, sp, proc, cc)
 }
 
 // withState returns a copy of req carrying state in its ConnectorState
