@@ -22,8 +22,7 @@ import (
 )
 
 // RunCall runs one flow invocation c through the host's production executor
-// on plugin p (manifest m) with c's canned processor answer, the way
-// pdktest.Run used to run it beside the executor: credentials are resolved
+// on plugin p (manifest m) with c's canned processor answer: credentials are resolved
 // and checked against the manifest, c.State seeds the call as a caller's
 // state would, parse sees the built request with its secret headers
 // stripped, and the answer passes the integrity check and the secret scan

@@ -25,7 +25,7 @@ const (
 
 var testNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-// call is one native build+parse through pdktest.Run with a canned answer.
+// call is one native call through the host's executor (conformancetest.Run) with a canned answer.
 type call struct {
 	flow    v1.Flow
 	req     pdk.Message
