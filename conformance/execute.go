@@ -34,9 +34,10 @@ type FixtureOutcome struct {
 // newConnector returns, natively (no .wasm), through the host's production
 // executor (host/executor): credentials resolved and checked against the
 // manifest, the fixture's state seeded as a caller's, secret headers
-// stripped before parse, integrity checks, the secret scan, the ids and
-// HTTP status the host fills, error mapping, and webhook verification. The
-// processor is the fixture's canned answer. It checks what the fixture
+// stripped before parse, the egress check (https, egress_hosts), integrity
+// checks, the secret scan, the ids and HTTP status the host fills, error
+// mapping, and webhook verification. The processor is the fixture's canned
+// answer. It checks what the fixture
 // expects (expect_request, expect_response, expect_error_kind,
 // expect_build_error_kind, expect_events, expect_rejection) and, for each
 // genuine webhook sample, that its forgeries (flipped body bytes, corrupted
@@ -184,6 +185,10 @@ func (p *spy) VerifyWebhook(ctx context.Context, in *pluginv1.VerifyWebhookInput
 type cannedProcessor struct {
 	answer *pluginv1.HttpResponse
 	docs   map[string]string
+	// egress applies the host's egress check (egress.Check) to every
+	// request, as production does: https, to egress_hosts or the
+	// operator's base URL only.
+	egress bool
 
 	mu   sync.Mutex
 	sent []*pluginv1.HttpRequest
@@ -197,6 +202,11 @@ func (c *cannedProcessor) Do(_ context.Context, r egress.Request) (*pluginv1.Htt
 	}
 	if c.docs != nil {
 		return &pluginv1.HttpResponse{Status: 404}, nil
+	}
+	if c.egress {
+		if _, err := egress.Check(r); err != nil {
+			return nil, err
+		}
 	}
 	c.sent = append(c.sent, r.HTTP)
 	if c.answer == nil {
@@ -251,7 +261,7 @@ func withState(req abi.Message, state *v1.ConnectorState) abi.Message {
 // executeFlowFixture runs a flow fixture through the executor.
 func (s *suite) executeFlowFixture(ctx context.Context, f *Fixture) ([]string, error) {
 	sp := &spy{t: s.t, m: s.m, stopAtNextStep: true}
-	proc := &cannedProcessor{}
+	proc := &cannedProcessor{egress: true}
 	if f.Response != nil {
 		proc.answer = fixtureResponse(f.Response)
 	}
