@@ -65,9 +65,12 @@ func TestHostFieldsBindToGetters(t *testing.T) {
 				t.Errorf("%s: %s and %s share %s, which idFields does not list: it would be neither checked nor echoed", info.Name(), qd.Name(), rd.Name(), n)
 			}
 		}
-		// Amount rules read the fields they name, through the getters.
+		// Amount rules read the fields they name, through the getters; a
+		// Money field the request and response share has a rule.
 		if rule, ok := amountRules[info.Flow]; ok {
 			checkAmountRule(t, info, rule)
+		} else if shared := sharedMoney(qd, rd); shared != "" {
+			t.Errorf("%s: %s and %s share the Money field %s, which no amount rule checks", info.Name(), qd.Name(), rd.Name(), shared)
 		}
 	}
 	for _, f := range idFields {
@@ -75,6 +78,22 @@ func TestHostFieldsBindToGetters(t *testing.T) {
 			t.Errorf("idFields lists %s, which no flow's request and response share (renamed?)", f.name)
 		}
 	}
+}
+
+// sharedMoney names a Money field the request and response descriptors
+// share, or "".
+func sharedMoney(req, resp protoreflect.MessageDescriptor) string {
+	money := (&v1.Money{}).ProtoReflect().Descriptor().FullName()
+	for i := 0; i < resp.Fields().Len(); i++ {
+		f := resp.Fields().Get(i)
+		if f.Message() == nil || f.Message().FullName() != money {
+			continue
+		}
+		if q := req.Fields().ByName(f.Name()); q != nil && q.Message() != nil && q.Message().FullName() == money {
+			return string(f.Name())
+		}
+	}
+	return ""
 }
 
 // checkAmountRule sets the rule's named Money fields by name and reads them

@@ -52,6 +52,10 @@ var amountRules = map[v1.Flow]amountRule{
 		"amount", (*v1.PaymentServiceVerifyRedirectResponseResponse).GetAmount, false),
 	v1.Flow_FLOW_RECURRING_CHARGE: amounts("amount", (*v1.RecurringPaymentServiceChargeRequest).GetAmount,
 		"amount", (*v1.RecurringPaymentServiceChargeResponse).GetAmount, false),
+	v1.Flow_FLOW_PAYOUT_CREATE: amounts("amount", (*v1.PayoutServiceCreateRequest).GetAmount,
+		"amount", (*v1.PayoutServiceCreateResponse).GetAmount, false),
+	v1.Flow_FLOW_PAYOUT_GET: amounts("amount", (*v1.PayoutServiceGetRequest).GetAmount,
+		"amount", (*v1.PayoutServiceGetResponse).GetAmount, true),
 }
 
 // idField is a string id a request and its response may share: the
