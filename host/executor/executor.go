@@ -283,10 +283,6 @@ func (x *Executor) baseURL(name string, m *v1.Manifest, creds *credentials.Resol
 	return m.GetSandboxBaseUrl(), nil
 }
 
-// Now is the executor's clock (Options.Now): the time every plugin is told,
-// and the time composite flows judge token expiry by.
-func (x *Executor) Now() time.Time { return x.opts.Now() }
-
 // Run executes flow with req on call's connector and returns the flow's
 // unified response message. It is the one entry point for a single flow:
 // the connector state the request carries (its state field) seeds the call,
