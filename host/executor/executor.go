@@ -31,8 +31,8 @@ import (
 	"github.com/connectorhost/connector-host/host/credentials"
 	"github.com/connectorhost/connector-host/host/egress"
 	"github.com/connectorhost/connector-host/host/manifest"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Sender sends a plugin-built request to the processor (egress.Client).
@@ -158,7 +158,7 @@ type Call struct {
 type session struct {
 	x       *Executor
 	call    Call
-	plugin  *sandbox.Plugin
+	plugin  *plugin.Plugin
 	m       *v1.Manifest
 	creds   *credentials.Resolved
 	baseURL string

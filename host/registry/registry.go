@@ -30,12 +30,13 @@ import (
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/manifest"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Gate decides whether a freshly loaded plugin may serve (e.g. the
 // conformance suite). A non-nil error refuses it.
-type Gate func(ctx context.Context, p *sandbox.Plugin, wasm []byte) error
+type Gate func(ctx context.Context, p *plugin.Plugin, wasm []byte) error
 
 // EventKind names what happened to a plugin file.
 type EventKind string
@@ -145,7 +146,7 @@ type entry struct {
 	mu        sync.Mutex
 	manifest  *v1.Manifest
 	sha       string
-	plugin    *sandbox.Plugin // nil while dormant
+	plugin    *plugin.Plugin // nil while dormant
 	state     LoadState
 	loadErr   string
 	loadedAt  time.Time
@@ -328,7 +329,7 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 			return
 		}
 	}
-	p, err := r.opts.Engine.Load(ctx, e.name, wasm)
+	p, err := plugin.Load(ctx, r.opts.Engine, e.name, wasm)
 	if err == nil {
 		if err = r.gate(ctx, p, wasm); err != nil {
 			p.Close()
@@ -365,7 +366,7 @@ func (r *Registry) verify(name string, wasm []byte) error {
 
 // gate runs the gate on p unless its module hash already passed it with
 // the current settings.
-func (r *Registry) gate(ctx context.Context, p *sandbox.Plugin, wasm []byte) error {
+func (r *Registry) gate(ctx context.Context, p *plugin.Plugin, wasm []byte) error {
 	if r.opts.Gate == nil || r.passedGate(p.SHA256()) {
 		return nil
 	}
@@ -399,7 +400,7 @@ func (r *Registry) passedGate(sha string) bool {
 
 // ready records a successful load; when p is not nil it becomes the serving
 // version and the previous one retires after its calls drain.
-func (r *Registry) ready(ctx context.Context, e *entry, m *v1.Manifest, sha string, p *sandbox.Plugin) {
+func (r *Registry) ready(ctx context.Context, e *entry, m *v1.Manifest, sha string, p *plugin.Plugin) {
 	e.mu.Lock()
 	old := e.plugin
 	if p == nil && old != nil {
@@ -474,7 +475,7 @@ var ErrNotReady = errors.New("connector is not available")
 // Acquire returns the serving version of name, activating it when dormant,
 // with a release function the caller must call when the call is done (the
 // version stays open until then, even if a new one replaces it).
-func (r *Registry) Acquire(ctx context.Context, name string) (*sandbox.Plugin, func(), error) {
+func (r *Registry) Acquire(ctx context.Context, name string) (*plugin.Plugin, func(), error) {
 	r.mu.RLock()
 	e, ok := r.entries[name]
 	r.mu.RUnlock()
@@ -509,7 +510,7 @@ func (r *Registry) Acquire(ctx context.Context, name string) (*sandbox.Plugin, f
 }
 
 // activate loads a dormant entry's file for serving.
-func (r *Registry) activate(ctx context.Context, e *entry) (*sandbox.Plugin, error) {
+func (r *Registry) activate(ctx context.Context, e *entry) (*plugin.Plugin, error) {
 	e.activate.Lock()
 	defer e.activate.Unlock()
 	e.mu.Lock()
@@ -525,7 +526,7 @@ func (r *Registry) activate(ctx context.Context, e *entry) (*sandbox.Plugin, err
 	if err := r.verify(e.name, wasm); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
 	}
-	p, err = r.opts.Engine.Load(ctx, e.name, wasm)
+	p, err = plugin.Load(ctx, r.opts.Engine, e.name, wasm)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
 	}

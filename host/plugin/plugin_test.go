@@ -1,4 +1,4 @@
-package sandbox_test
+package plugin_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 )
@@ -27,15 +28,15 @@ func newEngine(t *testing.T, lim sandbox.Limits, obs sandbox.Observer) *sandbox.
 	return e
 }
 
-func load(t *testing.T, e *sandbox.Engine, pkg, name string, ldflags ...string) *sandbox.Plugin {
+func load(t *testing.T, e *sandbox.Engine, pkg, name string, ldflags ...string) *plugin.Plugin {
 	t.Helper()
-	p, err := e.Load(context.Background(), name, wasmbuild.Read(t, pkg, name, ldflags...))
+	p, err := plugin.Load(context.Background(), e, name, wasmbuild.Read(t, pkg, name, ldflags...))
 	require.NoError(t, err)
 	t.Cleanup(p.Close)
 	return p
 }
 
-func authorize(t *testing.T, p *sandbox.Plugin, behaviour string) (*pluginv1.BuildRequestOutput, error) {
+func authorize(t *testing.T, p *plugin.Plugin, behaviour string) (*pluginv1.BuildRequestOutput, error) {
 	t.Helper()
 	req, err := (&v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: behaviour, Amount: &v1.Money{MinorAmount: 100, Currency: "USD"}}).MarshalVT()
 	require.NoError(t, err)
@@ -97,7 +98,7 @@ func TestFaultsFailOnlyTheirOwnCall(t *testing.T) {
 func TestHealthyPluginKeepsServingDuringFaults(t *testing.T) {
 	e := newEngine(t, sandbox.Limits{CallTimeout: 300 * time.Millisecond}, nil)
 	bad := load(t, e, faultyPkg, "faulty")
-	good, err := e.Load(context.Background(), "faulty", wasmbuild.Read(t, faultyPkg, "faulty"))
+	good, err := plugin.Load(context.Background(), e, "faulty", wasmbuild.Read(t, faultyPkg, "faulty"))
 	require.NoError(t, err)
 	t.Cleanup(good.Close)
 
@@ -131,7 +132,7 @@ func TestHealthyPluginKeepsServingDuringFaults(t *testing.T) {
 
 func TestGarbageAndOutOfBoundsOutput(t *testing.T) {
 	e := newEngine(t, sandbox.Limits{}, nil)
-	p, err := e.Load(context.Background(), "rawabi", wasmbuild.Read(t, "./host/sandbox/testdata/rawabi", "rawabi"))
+	p, err := plugin.Load(context.Background(), e, "rawabi", wasmbuild.Read(t, "./host/sandbox/testdata/rawabi", "rawabi"))
 	require.NoError(t, err)
 	defer p.Close()
 
@@ -152,25 +153,25 @@ func TestLoadRefusals(t *testing.T) {
 	e := newEngine(t, sandbox.Limits{}, nil)
 	ctx := context.Background()
 
-	_, err := e.Load(ctx, "junk", []byte("not wasm at all"))
+	_, err := plugin.Load(ctx, e, "junk", []byte("not wasm at all"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `plugin "junk": not a valid WebAssembly module`)
 
-	_, err = e.Load(ctx, "forbidden", wasmbuild.Read(t, "./host/sandbox/testdata/forbidden", "forbidden"))
+	_, err = plugin.Load(ctx, e, "forbidden", wasmbuild.Read(t, "./host/sandbox/testdata/forbidden", "forbidden"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "env.open_socket")
 	assert.Contains(t, err.Error(), "sandbox does not provide")
 
-	_, err = e.Load(ctx, "rawabi", wasmbuild.Read(t, "./host/sandbox/testdata/rawabi", "rawabi", "-X main.abiVersion=2"))
+	_, err = plugin.Load(ctx, e, "rawabi", wasmbuild.Read(t, "./host/sandbox/testdata/rawabi", "rawabi", "-X main.abiVersion=2"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "speaks plugin ABI v2; this host speaks ABI v1")
 
-	_, err = e.Load(ctx, "other_name", wasmbuild.Read(t, faultyPkg, "faulty"))
+	_, err = plugin.Load(ctx, e, "other_name", wasmbuild.Read(t, faultyPkg, "faulty"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `manifest.name "faulty" must equal the file's base name "other_name"`)
 
 	small := newEngine(t, sandbox.Limits{MemoryBytes: 1 << 20}, nil)
-	_, err = small.Load(ctx, "faulty", wasmbuild.Read(t, faultyPkg, "faulty"))
+	_, err = plugin.Load(ctx, small, "faulty", wasmbuild.Read(t, faultyPkg, "faulty"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "needs more memory at start than the 1 MiB limit")
 }
@@ -178,7 +179,7 @@ func TestLoadRefusals(t *testing.T) {
 func TestInputTooLarge(t *testing.T) {
 	e := newEngine(t, sandbox.Limits{MaxInputBytes: 1024}, nil)
 	p := load(t, e, faultyPkg, "faulty")
-	_, f := p.Call(context.Background(), "connector_build_request", make([]byte, 2048))
+	_, f := p.Call(context.Background(), "connector_build_request", make([]byte, 2048), nil)
 	require.NotNil(t, f)
 	assert.Equal(t, sandbox.FaultInputTooLarge, f.Kind)
 	assert.Equal(t, connect.CodeResourceExhausted, f.Code())
@@ -219,7 +220,7 @@ func TestInstancesAreRecycledAfterMaxCalls(t *testing.T) {
 
 func TestRetireWaitsForReferences(t *testing.T) {
 	e := newEngine(t, sandbox.Limits{}, nil)
-	p, err := e.Load(context.Background(), "faulty", wasmbuild.Read(t, faultyPkg, "faulty"))
+	p, err := plugin.Load(context.Background(), e, "faulty", wasmbuild.Read(t, faultyPkg, "faulty"))
 	require.NoError(t, err)
 	require.True(t, p.Acquire())
 	done := p.Retire()
