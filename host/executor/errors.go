@@ -16,7 +16,7 @@ import (
 	"github.com/connectorhost/connector-host/host/breaker"
 	"github.com/connectorhost/connector-host/host/egress"
 	"github.com/connectorhost/connector-host/host/sandbox"
-	"github.com/connectorhost/connector-host/pdk/mask"
+	"github.com/connectorhost/connector-host/mask"
 )
 
 // kindCodes maps a plugin's typed error kind to the Connect code callers see.
