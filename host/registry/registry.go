@@ -469,8 +469,26 @@ func (r *Registry) emit(ev Event) {
 // ErrNotFound is returned by Acquire for a connector the registry does not know.
 var ErrNotFound = errors.New("connector not found")
 
-// ErrNotReady is returned by Acquire for a connector that failed to load.
+// ErrNotReady is returned by Acquire for a connector that failed to load,
+// is still loading or is being replaced.
 var ErrNotReady = errors.New("connector is not available")
+
+// acquireError is an Acquire failure with a message written for the caller:
+// errors.Is matches kind (ErrNotFound or ErrNotReady) and the cause, if any.
+type acquireError struct {
+	kind  error
+	msg   string
+	cause error
+}
+
+func (e *acquireError) Error() string { return e.msg }
+
+func (e *acquireError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.cause}
+}
 
 // Acquire returns the serving version of name, activating it when dormant,
 // with a release function the caller must call when the call is done (the
@@ -480,12 +498,12 @@ func (r *Registry) Acquire(ctx context.Context, name string) (*plugin.Plugin, fu
 	e, ok := r.entries[name]
 	r.mu.RUnlock()
 	if !ok {
-		return nil, nil, fmt.Errorf("%w: %q", ErrNotFound, name)
+		return nil, nil, &acquireError{kind: ErrNotFound, msg: fmt.Sprintf("connector %q is not loaded on this host", name)}
 	}
 	select {
 	case <-e.ready:
 	case <-ctx.Done():
-		return nil, nil, fmt.Errorf("connector %q is still loading: %w", name, ctx.Err())
+		return nil, nil, &acquireError{kind: ErrNotReady, msg: fmt.Sprintf("connector %q is still loading: %v", name, ctx.Err()), cause: ctx.Err()}
 	}
 	e.lastUsed.Store(time.Now().UnixNano())
 	for attempt := 0; attempt < 3; attempt++ {
