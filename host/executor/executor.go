@@ -177,11 +177,9 @@ func (x *Executor) open(ctx context.Context, call Call, webhookOnly bool) (*sess
 	p, release, err := x.opts.Registry.Acquire(ctx, call.Connector)
 	switch {
 	case errors.Is(err, registry.ErrNotFound):
-		return nil, nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("connector %q is not loaded on this host (ConnectorService.ListConnectors lists those that are)", call.Connector))
-	case errors.Is(err, registry.ErrNotReady):
-		return nil, nil, connect.NewError(connect.CodeUnavailable, err)
+		return nil, nil, fmt.Errorf("%w (ConnectorService.ListConnectors lists those that are)", err)
 	case err != nil:
-		return nil, nil, connect.NewError(connect.CodeUnavailable, err)
+		return nil, nil, err // registry.ErrNotReady: host/server gives the code
 	}
 	m := p.Manifest()
 	src := call.Source
@@ -241,10 +239,7 @@ func (x *Executor) Now() time.Time { return x.opts.Now() }
 func (x *Executor) Manifest(ctx context.Context, connector string) (*v1.Manifest, error) {
 	p, release, err := x.opts.Registry.Acquire(ctx, connector)
 	if err != nil {
-		if errors.Is(err, registry.ErrNotFound) {
-			return nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("connector %q is not loaded on this host", connector))
-		}
-		return nil, connect.NewError(connect.CodeUnavailable, err)
+		return nil, err // registry.ErrNotFound or ErrNotReady: host/server gives the code
 	}
 	defer release()
 	return p.Manifest(), nil
@@ -309,7 +304,7 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 			return err
 		})
 		if err != nil {
-			return nil, faultError(err)
+			return nil, err
 		}
 		var hr *pluginv1.HttpRequest
 		switch r := bo.GetResult().(type) {
@@ -341,7 +336,7 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 			return err
 		})
 		if err != nil {
-			return nil, faultError(err)
+			return nil, err
 		}
 		switch r := po.GetResult().(type) {
 		case *pluginv1.ParseResponseOutput_Error:
