@@ -2,8 +2,10 @@
 // the plugin, resolves credentials, asks the plugin to build the processor
 // request, sends it through the egress client, asks the plugin to parse the
 // answer, follows next steps (e.g. fetch an access token first), checks the
-// answer's integrity against the request, and turns every failure into a
-// Connect error with a clear code and a message naming the connector.
+// answer's integrity against the request, and reports every failure with a
+// message naming the connector: the sandbox's faults and the registry's
+// errors as those typed errors (host/server gives them their Connect codes),
+// the rest as Connect errors.
 package executor
 
 import (
