@@ -6,6 +6,7 @@ import (
 
 	"connectrpc.com/connect"
 
+	"github.com/connectorhost/connector-host/host/credentials"
 	"github.com/connectorhost/connector-host/host/registry"
 	"github.com/connectorhost/connector-host/host/sandbox"
 )
@@ -35,12 +36,16 @@ var sentinelCodes = []struct {
 }{
 	{registry.ErrNotFound, connect.CodeNotFound},
 	{registry.ErrNotReady, connect.CodeUnavailable},
+	{credentials.ErrInvalid, connect.CodeInvalidArgument},
+	{credentials.ErrMissing, connect.CodeUnauthenticated},
+	{credentials.ErrWrongConnector, connect.CodePermissionDenied},
 	{context.DeadlineExceeded, connect.CodeDeadlineExceeded},
 	{context.Canceled, connect.CodeCanceled},
 }
 
 // codeOf is the Connect code callers see for err, an error from the
-// executor, registry, plugin client or sandbox: the one table of the host.
+// executor, credentials, registry, plugin client or sandbox: the one table of
+// the host.
 // An error that already is a *connect.Error keeps its code; an error the
 // table does not know is Internal.
 func codeOf(err error) connect.Code {

@@ -8,6 +8,7 @@ import (
 
 	"connectrpc.com/connect"
 
+	"github.com/connectorhost/connector-host/host/credentials"
 	"github.com/connectorhost/connector-host/host/registry"
 	"github.com/connectorhost/connector-host/host/sandbox"
 )
@@ -40,6 +41,9 @@ func TestConnectErrorCodes(t *testing.T) {
 		"unknown connector":        {fmt.Errorf("%w (more)", registry.ErrNotFound), connect.CodeNotFound},
 		"connector not ready":      {fmt.Errorf("x: %w", registry.ErrNotReady), connect.CodeUnavailable},
 		"still loading at timeout": {errors.Join(registry.ErrNotReady, context.DeadlineExceeded), connect.CodeUnavailable},
+		"malformed credentials":    {fmt.Errorf("open: %w", credentials.ErrInvalid), connect.CodeInvalidArgument},
+		"no credentials":           {credentials.ErrMissing, connect.CodeUnauthenticated},
+		"another's account":        {credentials.ErrWrongConnector, connect.CodePermissionDenied},
 		"context deadline":         {fmt.Errorf("send: %w", context.DeadlineExceeded), connect.CodeDeadlineExceeded},
 		"canceled":                 {context.Canceled, connect.CodeCanceled},
 		"coded already":            {fmt.Errorf("wrapped: %w", connect.NewError(connect.CodeNotFound, errors.New("x"))), connect.CodeNotFound},
