@@ -18,6 +18,7 @@ import (
 	"github.com/connectorhost/connector-host/host/credentials"
 	"github.com/connectorhost/connector-host/host/egress"
 	"github.com/connectorhost/connector-host/host/executor"
+	"github.com/connectorhost/connector-host/host/server"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
@@ -54,6 +55,7 @@ func RunCall(ctx context.Context, p abi.Transformer, m *v1.Manifest, c pdktest.C
 		return nil, err
 	}
 	resp, runErr := x.Run(ctx, call, c.Flow, withState(c.Request, c.State))
+	runErr = server.ConnectError(runErr)
 	res := &pdktest.Result{Err: runErr}
 	if runErr == nil {
 		res.Response = resp
@@ -155,6 +157,7 @@ func ExecuteHTTP(ctx context.Context, p abi.Transformer, m *v1.Manifest, client 
 		return nil, err
 	}
 	resp, runErr := x.Run(ctx, call, flow, req)
+	runErr = server.ConnectError(runErr)
 	ex := &Execution{Err: runErr, Exchanges: proc.exchanges}
 	if runErr == nil {
 		ex.Response = resp

@@ -17,6 +17,7 @@ import (
 	"github.com/connectorhost/connector-host/host/executor"
 	"github.com/connectorhost/connector-host/host/manifest"
 	"github.com/connectorhost/connector-host/host/registry"
+	"github.com/connectorhost/connector-host/host/server"
 	"github.com/connectorhost/connector-host/pdk"
 )
 
@@ -270,6 +271,7 @@ func (s *suite) executeFlowFixture(ctx context.Context, f *Fixture) ([]string, e
 		return nil, err
 	}
 	resp, runErr := x.Run(ctx, call, f.flow, withState(f.request, f.state))
+	runErr = server.ConnectError(runErr)
 
 	var probs []string
 	for _, b := range sp.builds {
@@ -435,6 +437,7 @@ func (s *suite) executeWebhook(ctx context.Context, f *Fixture, in *pluginv1.Ver
 		return nil, webhookResult{}, err
 	}
 	v, werr := x.Webhook(ctx, call, in.GetWebhook())
+	werr = server.ConnectError(werr)
 	var last *pluginv1.VerifyWebhookOutput
 	if n := len(sp.verifies); n > 0 {
 		last = sp.verifies[n-1]

@@ -7,14 +7,15 @@ import (
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/plugin"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk"
 )
 
-// The plugins the suite runs are abi.Transformers: *runtime.Plugin (a
+// The plugins the suite runs are abi.Transformers: *plugin.Plugin (a
 // loaded .wasm) and NativeTransformer's in-process connector. Failures of
-// the plugin itself (traps, timeouts) are *runtime.Fault errors.
-var _ abi.Transformer = (*runtime.Plugin)(nil)
+// the plugin itself (traps, timeouts) are *sandbox.Fault errors.
+var _ abi.Transformer = (*plugin.Plugin)(nil)
 
 // native runs a Connector in-process through the same encode/dispatch/decode
 // path the WebAssembly exports use. A panic becomes a FaultTrap; there are no
@@ -43,12 +44,12 @@ func (n *native) call(export string, in, out abi.Message, fn func([]byte) []byte
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = &runtime.Fault{Plugin: n.name, Export: export, Kind: runtime.FaultTrap, Detail: fmt.Sprintf("panicked: %v", r)}
+			err = &sandbox.Fault{Plugin: n.name, Export: export, Kind: sandbox.FaultTrap, Detail: fmt.Sprintf("panicked: %v", r)}
 		}
 	}()
 	raw := fn(b)
 	if err := out.UnmarshalVT(raw); err != nil {
-		return &runtime.Fault{Plugin: n.name, Export: export, Kind: runtime.FaultBadOutput, Detail: err.Error(), Err: err}
+		return &sandbox.Fault{Plugin: n.name, Export: export, Kind: sandbox.FaultBadOutput, Detail: err.Error(), Err: err}
 	}
 	return nil
 }

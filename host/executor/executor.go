@@ -2,8 +2,10 @@
 // the plugin, resolves credentials, asks the plugin to build the processor
 // request, sends it through the egress client, asks the plugin to parse the
 // answer, follows next steps (e.g. fetch an access token first), checks the
-// answer's integrity against the request, and turns every failure into a
-// Connect error with a clear code and a message naming the connector.
+// answer's integrity against the request, and reports every failure with a
+// message naming the connector: the sandbox's faults and the registry's
+// errors as those typed errors (host/server gives them their Connect codes),
+// the rest as Connect errors.
 package executor
 
 import (
@@ -228,11 +230,9 @@ func (x *Executor) open(ctx context.Context, call Call, webhookOnly bool) (*sess
 	p, release, err := x.opts.Plugins.Acquire(ctx, call.Connector)
 	switch {
 	case errors.Is(err, registry.ErrNotFound):
-		return nil, nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("connector %q is not loaded on this host (ConnectorService.ListConnectors lists those that are)", call.Connector))
-	case errors.Is(err, registry.ErrNotReady):
-		return nil, nil, connect.NewError(connect.CodeUnavailable, err)
+		return nil, nil, fmt.Errorf("%w (ConnectorService.ListConnectors lists those that are)", err)
 	case err != nil:
-		return nil, nil, connect.NewError(connect.CodeUnavailable, err)
+		return nil, nil, err // registry.ErrNotReady: host/server gives the code
 	}
 	m := p.Manifest()
 	src := call.Source
@@ -371,7 +371,7 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 			return err
 		})
 		if err != nil {
-			return nil, faultError(err)
+			return nil, err
 		}
 		var hr *pluginv1.HttpRequest
 		switch r := bo.GetResult().(type) {
@@ -403,7 +403,7 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 			return err
 		})
 		if err != nil {
-			return nil, faultError(err)
+			return nil, err
 		}
 		switch r := po.GetResult().(type) {
 		case *pluginv1.ParseResponseOutput_Error:

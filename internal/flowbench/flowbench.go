@@ -8,17 +8,17 @@ package flowbench
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"sort"
 	"testing"
 	"time"
-
-	"fmt"
 
 	"github.com/connectorhost/connector-host/abi"
 	"github.com/connectorhost/connector-host/conformance"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/plugin"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk"
 )
 
@@ -39,7 +39,7 @@ type Case struct {
 // (p50-µs, p99-µs). "wasm-parallel/NAME" runs the Wasm case from every
 // processor at once: its ns/op is the inverse of the transform throughput.
 func Run(b *testing.B, c *pdk.Connector, name string, wasm []byte, cases []Case) {
-	load := func(opts ...func(*runtime.Options)) *runtime.Plugin { return loadModule(b, name, wasm, opts...) }
+	load := func(opts ...func(*sandbox.Options)) *plugin.Plugin { return loadModule(b, name, wasm, opts...) }
 	p := load()
 	native, _, err := conformance.NativeTransformer(c)
 	if err != nil {
@@ -49,7 +49,7 @@ func Run(b *testing.B, c *pdk.Connector, name string, wasm []byte, cases []Case)
 		{"native", native},
 		{"wasm", p},
 		{"wasm-nogc", loadModule(b, name, withoutGCExport(wasm))},
-		{"wasm-ctxdone", load(runtime.ContextDoneChecks)},
+		{"wasm-ctxdone", load(sandbox.ContextDoneChecks)},
 	}
 	runCases(b, p, impls, cases)
 }
@@ -63,17 +63,17 @@ func withoutGCExport(wasm []byte) []byte {
 	return bytes.Replace(wasm, name, renamed, 1)
 }
 
-func loadModule(b *testing.B, name string, wasm []byte, opts ...func(*runtime.Options)) *runtime.Plugin {
-	o := runtime.Options{CacheDir: b.TempDir()}
+func loadModule(b *testing.B, name string, wasm []byte, opts ...func(*sandbox.Options)) *plugin.Plugin {
+	o := sandbox.Options{CacheDir: b.TempDir()}
 	for _, f := range opts {
 		f(&o)
 	}
-	eng, err := runtime.NewEngine(o)
+	eng, err := sandbox.NewEngine(o)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = eng.Close(context.Background()) })
-	p, err := eng.Load(context.Background(), name, wasm)
+	p, err := plugin.Load(context.Background(), eng, name, wasm)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func (p pair) run(ctx context.Context, t abi.Transformer) error {
 	return nil
 }
 
-func runCases(b *testing.B, p *runtime.Plugin, impls []impl, cases []Case) {
+func runCases(b *testing.B, p *plugin.Plugin, impls []impl, cases []Case) {
 	ctx := context.Background()
 	for _, tc := range cases {
 		call, err := newPair(tc)

@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"github.com/connectorhost/connector-host/conformance/conformancetest"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/plugin"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 	"google.golang.org/protobuf/proto"
 )
@@ -24,12 +25,12 @@ func TestWasmPlugin(t *testing.T) {
 	// Built once per test process: the host end-to-end test serves the same file.
 	wasm := wasmbuild.Read(t, "./plugins/adyen/wasm", "adyen")
 	ctx := context.Background()
-	engine, err := runtime.NewEngine(runtime.Options{})
+	engine, err := sandbox.NewEngine(sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = engine.Close(ctx) })
-	p, err := engine.Load(ctx, "adyen", wasm)
+	p, err := plugin.Load(ctx, engine, "adyen", wasm)
 	if err != nil {
 		t.Fatalf("the runtime refuses the plugin: %v", err)
 	}
