@@ -1,6 +1,7 @@
 package braintree
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"strconv"
@@ -124,23 +125,16 @@ func checkMoney(got, want *v1.Money, what string) error {
 		return pdk.InvalidResponse("Braintree's %s has no amount", what)
 	}
 	if want != nil && (got.GetMinorAmount() != want.GetMinorAmount() || got.GetCurrency() != want.GetCurrency()) {
-		return integrityError("Braintree's %s amount %d %s differs from the requested %d %s",
+		return pdk.IntegrityMismatch("Braintree's %s amount %d %s differs from the requested %d %s",
 			what, got.GetMinorAmount(), got.GetCurrency(), want.GetMinorAmount(), want.GetCurrency())
 	}
 	return nil
 }
 
-// integrityError reports an answer that does not match the request.
-func integrityError(format string, args ...any) *pdk.Error {
-	msg := fmt.Sprintf(format, args...)
-	return &pdk.Error{Kind: pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, Message: msg,
-		Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg}}
-}
-
 // sameID refuses an answer about another object than the one asked for.
 func sameID(got, want string) error {
 	if want != "" && got != want {
-		return integrityError("Braintree answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
+		return pdk.IntegrityMismatch("Braintree answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
 	}
 	return nil
 }
@@ -226,8 +220,8 @@ func (ge gqlError) typed(status int) error {
 	case "INTERNAL", "SERVICE_AVAILABILITY":
 		kind, code = pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
 	}
-	msg := firstNonEmpty(ge.message, "Braintree answered with an error")
-	text := "Braintree " + firstNonEmpty(ge.class, "error")
+	msg := cmp.Or(ge.message, "Braintree answered with an error")
+	text := "Braintree " + cmp.Or(ge.class, "error")
 	if ge.legacyCode != "" {
 		text += " " + ge.legacyCode
 	}
@@ -259,7 +253,7 @@ func httpError(res *pdk.Response) error {
 	case res.Status < 400:
 		kind, code = pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, v1.ErrorCode_ERROR_CODE_INVALID_RESPONSE
 	}
-	msg := firstNonEmpty(ge.message, "HTTP "+strconv.Itoa(res.Status))
+	msg := cmp.Or(ge.message, "HTTP "+strconv.Itoa(res.Status))
 	return &pdk.Error{Kind: kind, Message: "Braintree HTTP " + strconv.Itoa(res.Status) + ": " + msg,
 		Detail: &v1.PaymentError{Code: code, Message: msg, Connector: ge.connectorError(res.Status)}}
 }
@@ -271,13 +265,4 @@ func reference(field, id string) error {
 		return pdk.InvalidRequest(field, "must be at most 255 characters at Braintree (orderId, clientMutationId)")
 	}
 	return nil
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

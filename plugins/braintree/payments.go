@@ -1,6 +1,7 @@
 package braintree
 
 import (
+	"cmp"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -98,7 +99,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	if req.GetThreeDs() != nil {
 		return nil, pdk.Unsupported("three_ds: 3-D Secure runs in Braintree's client SDK (verifyCard), whose nonce carries the result; send that nonce as payment_method.token")
 	}
-	ch.customerID = firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	ch.customerID = cmp.Or(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	ch.vault = req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED
 	return ch.build(c)
 }
@@ -128,7 +129,7 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 		return nil, err
 	}
 	return mutation(c, "captureTransaction", "CaptureTransactionInput", "transaction { "+txSelection+" }",
-		firstNonEmpty(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()), func(o *jsonw.Object) {
+		cmp.Or(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()), func(o *jsonw.Object) {
 			o.StringIf("clientMutationId", req.GetMerchantCaptureId())
 			o.String("transactionId", req.GetConnectorTransactionId())
 			o.Object("transaction", func(t *jsonw.Object) { t.String("amount", dec) })
@@ -146,7 +147,7 @@ func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.Htt
 	}
 	sel := "reversal { __typename ... on Transaction { " + txSelection + " } ... on Refund { " + refundSelection + " } }"
 	return mutation(c, "reverseTransaction", "ReverseTransactionInput", sel,
-		firstNonEmpty(req.GetMerchantVoidId(), req.GetConnectorTransactionId()), func(o *jsonw.Object) {
+		cmp.Or(req.GetMerchantVoidId(), req.GetConnectorTransactionId()), func(o *jsonw.Object) {
 			o.StringIf("clientMutationId", req.GetMerchantVoidId())
 			o.String("transactionId", req.GetConnectorTransactionId())
 		})
@@ -207,7 +208,7 @@ func txFrom(o *fastjson.Value, requested *v1.Money, status int) (*transaction, e
 	if t.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED || t.status == v1.PaymentStatus_PAYMENT_STATUS_FAILURE {
 		ge := gqlError{legacyCode: jsonr.Str(o, "processorResponse", "legacyCode"), message: jsonr.Str(o, "processorResponse", "message"), class: raw}
 		if r := jsonr.Str(o, "gatewayRejectionReason"); r != "" && ge.legacyCode == "" {
-			ge.legacyCode, ge.message = r, firstNonEmpty(ge.message, "gateway rejected: "+r)
+			ge.legacyCode, ge.message = r, cmp.Or(ge.message, "gateway rejected: "+r)
 		}
 		t.err = declineError(ge, status)
 	}
@@ -217,7 +218,7 @@ func txFrom(o *fastjson.Value, requested *v1.Money, status int) (*transaction, e
 // declineError is the three-layer error of a declined transaction.
 func declineError(ge gqlError, status int) *v1.PaymentError {
 	e := &v1.PaymentError{Code: legacyCode(ge.legacyCode, v1.ErrorCode_ERROR_CODE_CARD_DECLINED),
-		Message: firstNonEmpty(ge.message, "Braintree declined the transaction"), Connector: ge.connectorError(status)}
+		Message: cmp.Or(ge.message, "Braintree declined the transaction"), Connector: ge.connectorError(status)}
 	if ge.legacyCode != "" {
 		e.Issuer = &v1.IssuerError{DeclineCode: ge.legacyCode, Message: ge.message}
 	}
@@ -353,5 +354,5 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 		return nil, err
 	}
 	return &v1.PaymentServiceGetResponse{ConnectorTransactionId: t.id, Status: t.status, Amount: t.amount, CapturedAmount: t.captured(),
-		Error: t.err, MerchantTransactionId: firstNonEmpty(req.GetMerchantTransactionId(), t.orderID)}, nil
+		Error: t.err, MerchantTransactionId: cmp.Or(req.GetMerchantTransactionId(), t.orderID)}, nil
 }

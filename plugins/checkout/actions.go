@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"cmp"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -75,7 +76,7 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	}
 	return &v1.PaymentServiceCaptureResponse{
 		ConnectorTransactionId: req.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING,
-		ConnectorCaptureId: id, MerchantCaptureId: req.GetMerchantCaptureId(), ConnectorHttpStatus: int32(res.Status),
+		ConnectorCaptureId: id, MerchantCaptureId: req.GetMerchantCaptureId(),
 	}, nil
 }
 
@@ -92,7 +93,7 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	}
 	return &v1.PaymentServiceVoidResponse{
 		ConnectorTransactionId: req.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING,
-		ConnectorVoidId: id, MerchantVoidId: req.GetMerchantVoidId(), ConnectorHttpStatus: int32(res.Status),
+		ConnectorVoidId: id, MerchantVoidId: req.GetMerchantVoidId(),
 	}, nil
 }
 
@@ -114,7 +115,6 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	return &v1.PaymentServiceRefundResponse{
 		ConnectorRefundId: id, Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: req.GetRefundAmount(),
 		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: req.GetConnectorTransactionId(),
-		ConnectorHttpStatus: int32(res.Status),
 	}, nil
 }
 
@@ -133,13 +133,13 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 		return nil, err
 	}
 	if want := req.GetAmount(); want != nil && r.amount != nil && r.amount.GetMinorAmount() != want.GetMinorAmount() {
-		return nil, integrityError("answer amount %d differs from the expected %d", r.amount.GetMinorAmount(), want.GetMinorAmount())
+		return nil, pdk.IntegrityMismatch("answer amount %d differs from the expected %d", r.amount.GetMinorAmount(), want.GetMinorAmount())
 	}
 	return &v1.PaymentServiceGetResponse{
 		ConnectorTransactionId: r.id, Status: r.status, Amount: r.amount, CapturedAmount: r.captured,
 		RefundedAmount: r.refunded, NextAction: r.next, Error: r.err, Mandate: r.mandate(),
-		MerchantTransactionId: firstNonEmpty(r.reference, req.GetMerchantTransactionId()),
-		NetworkTransactionId:  r.schemeID, ConnectorHttpStatus: int32(res.Status),
+		MerchantTransactionId: cmp.Or(r.reference, req.GetMerchantTransactionId()),
+		NetworkTransactionId:  r.schemeID,
 	}, nil
 }
 
@@ -173,16 +173,15 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	out := &v1.RefundServiceGetResponse{
 		ConnectorRefundId: req.GetConnectorRefundId(), ConnectorTransactionId: req.GetConnectorTransactionId(),
 		MerchantRefundId: req.GetMerchantRefundId(), Status: v1.RefundStatus_REFUND_STATUS_PENDING,
-		ConnectorHttpStatus: int32(res.Status),
 	}
 	for _, a := range v {
 		if jsonr.Str(a, "id") != req.GetConnectorRefundId() {
 			continue
 		}
 		if t := jsonr.Str(a, "type"); t != "Refund" {
-			return nil, integrityError("action %s is a %s, not a refund", req.GetConnectorRefundId(), t)
+			return nil, pdk.IntegrityMismatch("action %s is a %s, not a refund", req.GetConnectorRefundId(), t)
 		}
-		out.MerchantRefundId = firstNonEmpty(jsonr.Str(a, "reference"), out.MerchantRefundId)
+		out.MerchantRefundId = cmp.Or(jsonr.Str(a, "reference"), out.MerchantRefundId)
 		cur := req.GetRefundAmount().GetCurrency()
 		if cur != "" {
 			if out.RefundAmount, err = amountAt(a, cur, "amount"); err != nil {
@@ -200,7 +199,7 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 			out.Error = declineError(jsonr.Str(a, "response_code"), jsonr.Str(a, "response_summary"), res.Status, res.Header("Cko-Request-Id"))
 		}
 		if want := req.GetRefundAmount(); want != nil && out.RefundAmount != nil && out.RefundAmount.GetMinorAmount() != want.GetMinorAmount() {
-			return nil, integrityError("refund amount %d differs from the expected %d", out.RefundAmount.GetMinorAmount(), want.GetMinorAmount())
+			return nil, pdk.IntegrityMismatch("refund amount %d differs from the expected %d", out.RefundAmount.GetMinorAmount(), want.GetMinorAmount())
 		}
 		return out, nil
 	}

@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -165,7 +166,7 @@ func httpError(res *pdk.Response) error {
 			Message: msg,
 			Connector: &v1.ConnectorError{
 				Code: raw, Message: strings.Join(codes, ", "), Type: typ,
-				HttpStatus: int32(res.Status), RequestId: firstNonEmpty(jsonr.Str(v, "request_id"), res.Header("Cko-Request-Id")),
+				HttpStatus: int32(res.Status), RequestId: cmp.Or(jsonr.Str(v, "request_id"), res.Header("Cko-Request-Id")),
 			},
 		},
 	}
@@ -190,16 +191,6 @@ func noContent(res *pdk.Response) error {
 	return nil
 }
 
-// integrityError reports an answer that does not match the request.
-func integrityError(format string, args ...any) *pdk.Error {
-	msg := fmt.Sprintf(format, args...)
-	return &pdk.Error{
-		Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
-		Message: msg,
-		Detail:  &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
-	}
-}
-
 // needID refuses a response without the id the caller needs to continue.
 func needID(v *fastjson.Value, key, what string) (string, error) {
 	id := jsonr.Str(v, key)
@@ -207,13 +198,4 @@ func needID(v *fastjson.Value, key, what string) (string, error) {
 		return "", pdk.InvalidResponse("%s's %s answer has no %s", processor, what, key)
 	}
 	return id, nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"cmp"
 	"fmt"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -222,7 +223,7 @@ func (p *paymentPlan) setDescription(d string) error {
 // setReturn sets success_url and failure_url (failure: cancel URL, else the return URL).
 func (p *paymentPlan) setReturn(ret, cancel string) {
 	p.successURL = ret
-	p.failureURL = firstNonEmpty(cancel, ret)
+	p.failureURL = cmp.Or(cancel, ret)
 }
 
 // post builds POST /payments for the plan.
@@ -302,9 +303,8 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 	}
 	out := &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: r.id, Status: r.status, Amount: r.amount, NextAction: r.next, Error: r.err,
-		MerchantTransactionId: firstNonEmpty(r.reference, req.GetMerchantTransactionId()),
+		MerchantTransactionId: cmp.Or(r.reference, req.GetMerchantTransactionId()),
 		NetworkTransactionId:  r.schemeID, ConnectorReferenceId: r.actionID,
-		ConnectorHttpStatus: int32(res.Status),
 	}
 	if r.next != nil {
 		out.State = modeState(mode)
@@ -343,8 +343,8 @@ func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 	}
 	return &v1.PaymentServiceVerifyRedirectResponseResponse{
 		ConnectorTransactionId: r.id, Status: r.status, Amount: r.amount, NextAction: r.next, Error: r.err,
-		MerchantTransactionId: firstNonEmpty(r.reference, req.GetMerchantTransactionId()),
-		NetworkTransactionId:  r.schemeID, Mandate: r.mandate(), ConnectorHttpStatus: int32(res.Status),
+		MerchantTransactionId: cmp.Or(r.reference, req.GetMerchantTransactionId()),
+		NetworkTransactionId:  r.schemeID, Mandate: r.mandate(),
 	}, nil
 }
 
@@ -380,7 +380,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	}
 	out := &v1.PaymentServiceSetupRecurringResponse{
 		ConnectorSetupId: r.id, PaymentStatus: r.status, NextAction: r.next, Error: r.err,
-		MerchantSetupId: req.GetMerchantSetupId(), ConnectorHttpStatus: int32(res.Status),
+		MerchantSetupId: req.GetMerchantSetupId(),
 	}
 	switch {
 	case r.err != nil:
@@ -451,8 +451,8 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	}
 	out := &v1.RecurringPaymentServiceChargeResponse{
 		ConnectorTransactionId: r.id, Status: r.status, Amount: r.amount, NextAction: r.next, Error: r.err,
-		MerchantTransactionId: firstNonEmpty(r.reference, req.GetMerchantTransactionId()),
-		NetworkTransactionId:  r.schemeID, ConnectorHttpStatus: int32(res.Status),
+		MerchantTransactionId: cmp.Or(r.reference, req.GetMerchantTransactionId()),
+		NetworkTransactionId:  r.schemeID,
 	}
 	if r.next != nil {
 		out.State = modeState(mode)

@@ -1,7 +1,8 @@
 package checkout
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,17 +64,10 @@ func disputeEvents() map[string]v1.DisputeStatus {
 // webhookEventTypes lists the event types normalized into typed events; any
 // other verified type becomes EVENT_KIND_OTHER.
 func webhookEventTypes() []string {
-	var out []string
-	for k := range paymentEvents() {
-		out = append(out, k)
-	}
-	for k := range refundEvents() {
-		out = append(out, k)
-	}
-	for k := range disputeEvents() {
-		out = append(out, k)
-	}
-	sort.Strings(out)
+	out := slices.Collect(maps.Keys(paymentEvents()))
+	out = slices.AppendSeq(out, maps.Keys(refundEvents()))
+	out = slices.AppendSeq(out, maps.Keys(disputeEvents()))
+	slices.Sort(out)
 	return out
 }
 

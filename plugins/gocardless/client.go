@@ -141,26 +141,16 @@ func moneyIn(o *fastjson.Value, key, what string, requested *v1.Money) (*v1.Mone
 	}
 	m := &v1.Money{MinorAmount: minor, Currency: cur}
 	if requested != nil && (m.GetMinorAmount() != requested.GetMinorAmount() || m.GetCurrency() != requested.GetCurrency()) {
-		return nil, integrityError("GoCardless's %s amount %d %s differs from the requested %d %s",
+		return nil, pdk.IntegrityMismatch("GoCardless's %s amount %d %s differs from the requested %d %s",
 			what, m.GetMinorAmount(), m.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())
 	}
 	return m, nil
 }
 
-// integrityError reports an answer that does not match the request.
-func integrityError(format string, args ...any) *pdk.Error {
-	msg := fmt.Sprintf(format, args...)
-	return &pdk.Error{
-		Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
-		Message: msg,
-		Detail:  &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
-	}
-}
-
 // sameID refuses an answer about another object than the one asked for.
 func sameID(got, want string) error {
 	if want != "" && got != want {
-		return integrityError("GoCardless answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
+		return pdk.IntegrityMismatch("GoCardless answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
 	}
 	return nil
 }
@@ -249,13 +239,4 @@ func httpError(res *pdk.Response) error {
 		Detail: &v1.PaymentError{Code: code, Message: msg, Connector: &v1.ConnectorError{
 			Code: ae.reason, Message: ae.message, HttpStatus: int32(res.Status), Type: ae.typ, RequestId: ae.requestID}},
 	}
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

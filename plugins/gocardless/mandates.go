@@ -1,6 +1,7 @@
 package gocardless
 
 import (
+	"cmp"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -33,10 +34,10 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 		return nil, err
 	}
 	body := envelope("customers", func(o *jsonw.Object) {
-		o.StringIf("email", firstNonEmpty(cu.GetEmail(), a.GetEmail()))
+		o.StringIf("email", cmp.Or(cu.GetEmail(), a.GetEmail()))
 		o.String("given_name", given)
 		o.String("family_name", family)
-		o.StringIf("phone_number", firstNonEmpty(cu.GetPhone(), a.GetPhone()))
+		o.StringIf("phone_number", cmp.Or(cu.GetPhone(), a.GetPhone()))
 		o.StringIf("address_line1", a.GetLine1())
 		o.StringIf("address_line2", a.GetLine2())
 		o.StringIf("address_line3", a.GetLine3())
@@ -75,7 +76,7 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 // customerID is the GoCardless customer of a call; without one it asks the
 // host to run CustomerService.Create with the call's customer first.
 func customerID(c *pdk.Context, cu *v1.Customer, billing *v1.Address, merchantID string) (string, error) {
-	if id := firstNonEmpty(cu.GetConnectorCustomerId(), c.State.GetConnectorCustomerId()); id != "" {
+	if id := cmp.Or(cu.GetConnectorCustomerId(), c.State.GetConnectorCustomerId()); id != "" {
 		return id, nil
 	}
 	if cu.GetName() == "" && billing.GetLastName() == "" {
@@ -164,7 +165,7 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 	if err != nil {
 		return nil, err
 	}
-	cust := firstNonEmpty(jsonr.Str(o, "links", "customer"), req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	cust := cmp.Or(jsonr.Str(o, "links", "customer"), req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	return &v1.PaymentMethodServiceTokenizeResponse{PaymentMethodToken: id, State: &v1.ConnectorState{
 		ConnectorCustomerId: cust, Values: map[string]string{stateBankAccount: id}}}, nil
 }
@@ -184,11 +185,11 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	if s, ok := schemes()[req.GetPaymentMethod().GetBankDebit().GetKind()]; ok {
 		scheme = s.scheme
 	}
-	ip := firstNonEmpty(req.GetCustomerAcceptance().GetIpAddress(), req.GetBrowserInfo().GetIpAddress())
+	ip := cmp.Or(req.GetCustomerAcceptance().GetIpAddress(), req.GetBrowserInfo().GetIpAddress())
 	if scheme == "ach" && ip == "" {
 		return nil, pdk.InvalidRequest("customer_acceptance.ip_address", "is required for an ACH mandate (payer_ip_address)")
 	}
-	account := firstNonEmpty(req.GetPaymentMethod().GetToken().GetToken(), c.State.GetValues()[stateBankAccount])
+	account := cmp.Or(req.GetPaymentMethod().GetToken().GetToken(), c.State.GetValues()[stateBankAccount])
 	if account == "" {
 		if _, _, err := bankDebit(req.GetPaymentMethod()); err != nil {
 			return nil, err
@@ -228,7 +229,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		}
 		status = mandateStatuses().Get(jsonr.Str(o, "status"))
 	}
-	cust := firstNonEmpty(jsonr.Str(o, "links", "customer"), c.State.GetConnectorCustomerId())
+	cust := cmp.Or(jsonr.Str(o, "links", "customer"), c.State.GetConnectorCustomerId())
 	return &v1.PaymentServiceSetupRecurringResponse{
 		ConnectorSetupId: id, Status: status, MerchantSetupId: req.GetMerchantSetupId(),
 		Mandate: &v1.MandateReference{ConnectorMandateId: id, ConnectorCustomerId: cust, Status: status},
@@ -248,7 +249,7 @@ func buildRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest) (
 			o.SortedStringMap("metadata", map[string]string{"merchant_revoke_id": req.GetMerchantRevokeId()})
 		}
 	})
-	key := idempotencyKey("revoke", firstNonEmpty(req.GetMerchantRevokeId(), req.GetMandate().GetConnectorMandateId()))
+	key := idempotencyKey("revoke", cmp.Or(req.GetMerchantRevokeId(), req.GetMandate().GetConnectorMandateId()))
 	return post(c, "/mandates/"+id+"/actions/cancel", key, body)
 }
 

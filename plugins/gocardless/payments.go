@@ -1,6 +1,7 @@
 package gocardless
 
 import (
+	"cmp"
 	"strconv"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -183,7 +184,7 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	}
 	out := &v1.PaymentServiceGetResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount,
 		CapturedAmount: p.captured(), RefundedAmount: p.refunded, Error: p.failed(), Mandate: p.mandateRef(),
-		MerchantTransactionId: firstNonEmpty(req.GetMerchantTransactionId(), p.merchantID)}
+		MerchantTransactionId: cmp.Or(req.GetMerchantTransactionId(), p.merchantID)}
 	if p.refunded != nil {
 		out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(p.id): strconv.FormatInt(p.refunded.GetMinorAmount(), 10)}}
 	}
@@ -209,7 +210,7 @@ func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.Htt
 			o.SortedStringMap("metadata", meta)
 		}
 	})
-	key := idempotencyKey("cancel", firstNonEmpty(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
+	key := idempotencyKey("cancel", cmp.Or(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
 	return post(c, "/payments/"+id+"/actions/cancel", key, body)
 }
 
@@ -343,5 +344,5 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 		return nil, err
 	}
 	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		MerchantRefundId: firstNonEmpty(req.GetMerchantRefundId(), r.merchantID), ConnectorTransactionId: r.paymentID}, nil
+		MerchantRefundId: cmp.Or(req.GetMerchantRefundId(), r.merchantID), ConnectorTransactionId: r.paymentID}, nil
 }

@@ -1,6 +1,7 @@
 package razorpay
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"regexp"
@@ -143,11 +144,11 @@ func readAPIError(body []byte) apiError {
 // paymentError is the three-layer error of a failed payment: the unified
 // code from the reason, Razorpay's code, reason and description kept.
 func (e apiError) paymentError(httpStatus int) *v1.PaymentError {
-	msg := firstNonEmpty(e.description, e.reason, "payment failed")
+	msg := cmp.Or(e.description, e.reason, "payment failed")
 	return &v1.PaymentError{
 		Code: reasonCode(e.reason, e.code), Message: msg,
 		Connector: &v1.ConnectorError{
-			Code: firstNonEmpty(e.reason, e.code), Message: e.description, Type: e.code, HttpStatus: int32(httpStatus),
+			Code: cmp.Or(e.reason, e.code), Message: e.description, Type: e.code, HttpStatus: int32(httpStatus),
 		},
 		Issuer: &v1.IssuerError{DeclineCode: e.reason},
 	}
@@ -191,7 +192,7 @@ func httpError(res *pdk.Response) error {
 	return &pdk.Error{
 		Kind: kind, Message: msg,
 		Detail: &v1.PaymentError{Code: code, Message: msg, Connector: &v1.ConnectorError{
-			Code: firstNonEmpty(e.reason, e.code), Message: e.description, Type: e.code, HttpStatus: int32(res.Status),
+			Code: cmp.Or(e.reason, e.code), Message: e.description, Type: e.code, HttpStatus: int32(res.Status),
 		}},
 	}
 }
@@ -202,15 +203,6 @@ func object(res *pdk.Response) (*fastjson.Value, error) {
 		return nil, err
 	}
 	return jsonr.Object(res, processor)
-}
-
-// integrityError reports an answer that does not match the request.
-func integrityError(format string, args ...any) *pdk.Error {
-	msg := fmt.Sprintf(format, args...)
-	return &pdk.Error{
-		Kind: pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, Message: msg,
-		Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
-	}
 }
 
 // needID returns the string at key, refusing an answer without it.
@@ -234,13 +226,4 @@ func checkNotes(md map[string]string) error {
 		}
 	}
 	return nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

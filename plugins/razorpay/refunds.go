@@ -1,6 +1,7 @@
 package razorpay
 
 import (
+	"cmp"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -53,13 +54,13 @@ func refundOf(v *fastjson.Value, requested *v1.Money) (*refund, error) {
 	}
 	cur := jsonr.Str(v, "currency")
 	if requested != nil && cur != requested.GetCurrency() {
-		return nil, integrityError("refund currency %s differs from the requested %s", cur, requested.GetCurrency())
+		return nil, pdk.IntegrityMismatch("refund currency %s differs from the requested %s", cur, requested.GetCurrency())
 	}
 	if r.amount, err = amountAt(v, cur, "amount"); err != nil {
 		return nil, err
 	}
 	if requested != nil && r.amount != nil && r.amount.GetMinorAmount() != requested.GetMinorAmount() {
-		return nil, integrityError("refund amount %d differs from the requested %d", r.amount.GetMinorAmount(), requested.GetMinorAmount())
+		return nil, pdk.IntegrityMismatch("refund amount %d differs from the requested %d", r.amount.GetMinorAmount(), requested.GetMinorAmount())
 	}
 	return r, nil
 }
@@ -74,12 +75,11 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 		return nil, err
 	}
 	if r.paymentID != "" && r.paymentID != req.GetConnectorTransactionId() {
-		return nil, integrityError("refund answered for payment %s, not %s", r.paymentID, req.GetConnectorTransactionId())
+		return nil, pdk.IntegrityMismatch("refund answered for payment %s, not %s", r.paymentID, req.GetConnectorTransactionId())
 	}
 	return &v1.PaymentServiceRefundResponse{
 		ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount,
-		MerchantRefundId: firstNonEmpty(r.receipt, req.GetMerchantRefundId()), ConnectorTransactionId: req.GetConnectorTransactionId(),
-		ConnectorHttpStatus: int32(res.Status),
+		MerchantRefundId: cmp.Or(r.receipt, req.GetMerchantRefundId()), ConnectorTransactionId: req.GetConnectorTransactionId(),
 	}, nil
 }
 
@@ -102,11 +102,11 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 		return nil, err
 	}
 	if r.id != req.GetConnectorRefundId() {
-		return nil, integrityError("answered refund %s, not %s", r.id, req.GetConnectorRefundId())
+		return nil, pdk.IntegrityMismatch("answered refund %s, not %s", r.id, req.GetConnectorRefundId())
 	}
 	return &v1.RefundServiceGetResponse{
 		ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount,
-		MerchantRefundId:       firstNonEmpty(r.receipt, req.GetMerchantRefundId()),
-		ConnectorTransactionId: firstNonEmpty(r.paymentID, req.GetConnectorTransactionId()), ConnectorHttpStatus: int32(res.Status),
+		MerchantRefundId:       cmp.Or(r.receipt, req.GetMerchantRefundId()),
+		ConnectorTransactionId: cmp.Or(r.paymentID, req.GetConnectorTransactionId()),
 	}, nil
 }

@@ -1,7 +1,8 @@
 package razorpay
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -44,17 +45,10 @@ func tokenEvents() map[string]v1.MandateStatus {
 // webhookEventTypes lists the events normalized into typed events; any
 // other verified event becomes EVENT_KIND_OTHER.
 func webhookEventTypes() []string {
-	var out []string
-	for k := range paymentEvents() {
-		out = append(out, k)
-	}
-	for k := range refundEvents() {
-		out = append(out, k)
-	}
-	for k := range tokenEvents() {
-		out = append(out, k)
-	}
-	sort.Strings(out)
+	out := slices.Collect(maps.Keys(paymentEvents()))
+	out = slices.AppendSeq(out, maps.Keys(refundEvents()))
+	out = slices.AppendSeq(out, maps.Keys(tokenEvents()))
+	slices.Sort(out)
 	return out
 }
 

@@ -1,6 +1,7 @@
 package square
 
 import (
+	"cmp"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -18,7 +19,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	if given == "" && cu.GetEmail() == "" && cu.GetPhone() == "" {
 		return nil, pdk.InvalidRequest("customer", "needs a name, email or phone at Square")
 	}
-	key := idempotencyKey("customer", firstNonEmpty(req.GetMerchantRequestId(), cu.GetId()))
+	key := idempotencyKey("customer", cmp.Or(req.GetMerchantRequestId(), cu.GetId()))
 	if req.GetMerchantRequestId() == "" && cu.GetId() == "" {
 		key = randomKey(c, "customer")
 	}
@@ -58,7 +59,7 @@ func newCardPlan(c *pdk.Context, op, merchantID string, pm *v1.PaymentMethod, cu
 		return nil, err
 	}
 	p := &cardPlan{source: src, billing: billing, holder: strings.TrimSpace(billing.GetFirstName() + " " + billing.GetLastName())}
-	p.customerID = firstNonEmpty(cu.GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	p.customerID = cmp.Or(cu.GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	if p.customerID == "" {
 		if cu.GetName() == "" && cu.GetEmail() == "" && cu.GetPhone() == "" {
 			return nil, pdk.InvalidRequest("customer.connector_customer_id", "is required: Square stores cards on a customer (or send customer.name, email or phone to create one)")

@@ -132,7 +132,7 @@ func requiredMoney(o *fastjson.Value, key, what string, requested *v1.Money) (*v
 		return nil, pdk.InvalidResponse("Square's %s has no %s", what, key)
 	}
 	if !sameMoney(m, requested) {
-		return nil, integrityError("Square's %s amount %d %s differs from the requested %d %s",
+		return nil, pdk.IntegrityMismatch("Square's %s amount %d %s differs from the requested %d %s",
 			what, m.GetMinorAmount(), m.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())
 	}
 	return m, nil
@@ -141,16 +141,6 @@ func requiredMoney(o *fastjson.Value, key, what string, requested *v1.Money) (*v
 // sameMoney reports whether got equals want (a nil want matches anything).
 func sameMoney(got, want *v1.Money) bool {
 	return want == nil || (got.GetMinorAmount() == want.GetMinorAmount() && got.GetCurrency() == want.GetCurrency())
-}
-
-// integrityError reports an answer that does not match the request.
-func integrityError(format string, args ...any) *pdk.Error {
-	msg := fmt.Sprintf(format, args...)
-	return &pdk.Error{
-		Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
-		Message: msg,
-		Detail:  &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
-	}
 }
 
 // object reads a 2xx answer and returns its member name (payment, refund,

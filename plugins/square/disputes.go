@@ -1,6 +1,7 @@
 package square
 
 import (
+	"cmp"
 	"time"
 	"unicode/utf8"
 
@@ -31,7 +32,7 @@ func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*p
 	if err != nil {
 		return nil, err
 	}
-	return post(c, "/v2/disputes/"+id+"/accept", idempotencyKey("accept", firstNonEmpty(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
+	return post(c, "/v2/disputes/"+id+"/accept", idempotencyKey("accept", cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
 }
 
 // buildDefend builds SubmitEvidence, which sends the evidence added so far
@@ -48,7 +49,7 @@ func buildDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1
 	if req.GetDefenseReasonCode() != "" {
 		return nil, pdk.InvalidRequest("defense_reason_code", "is not taken by Square: explain the defense in a REBUTTAL_EXPLANATION evidence text")
 	}
-	return post(c, "/v2/disputes/"+id+"/submit-evidence", idempotencyKey("defend", firstNonEmpty(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
+	return post(c, "/v2/disputes/"+id+"/submit-evidence", idempotencyKey("defend", cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
 }
 
 // evidenceTypes maps unified evidence types to Square's DisputeEvidenceType.
@@ -112,7 +113,7 @@ func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 			return nil, pdk.InvalidRequest("evidence[0].type", "is required (or evidence[0].connector_evidence_type)")
 		}
 	}
-	key := idempotencyKey("evidence", firstNonEmpty(req.GetMerchantRequestId(),
+	key := idempotencyKey("evidence", cmp.Or(req.GetMerchantRequestId(),
 		sig.SHA256Hex([]byte(req.GetConnectorDisputeId()+"\x00"+typ+"\x00"+text))))
 	o := jsonw.NewObject()
 	o.String("idempotency_key", key)
@@ -143,7 +144,7 @@ type dispute struct {
 
 // readDispute reads a Dispute object.
 func readDispute(o *fastjson.Value) (*dispute, error) {
-	d := &dispute{id: firstNonEmpty(jsonr.Str(o, "id"), jsonr.Str(o, "dispute_id")), paymentID: jsonr.Str(o, "disputed_payment", "payment_id"),
+	d := &dispute{id: cmp.Or(jsonr.Str(o, "id"), jsonr.Str(o, "dispute_id")), paymentID: jsonr.Str(o, "disputed_payment", "payment_id"),
 		reason: jsonr.Str(o, "reason"), state: jsonr.Str(o, "state")}
 	if d.state == "" {
 		return nil, pdk.InvalidResponse("Square's dispute %s has no state", d.id)

@@ -1,6 +1,7 @@
 package square
 
 import (
+	"cmp"
 	"strconv"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -104,7 +105,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
 		return nil, pdk.Unsupported("setup_future_usage: Square stores a card with PaymentService.SetupRecurring (CreateCard), not while paying")
 	}
-	p.customerID = firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), req.GetMandate().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	p.customerID = cmp.Or(req.GetCustomer().GetConnectorCustomerId(), req.GetMandate().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	if id := req.GetMandate().GetConnectorMandateId(); id != "" {
 		p.source = id
 		if p.customerID == "" {
@@ -118,7 +119,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 		return nil, pdk.InvalidRequest("three_ds.authentication_id",
 			"is required for 3-D Secure at Square: run verifyBuyer in the Web Payments SDK and send its verification token")
 	}
-	p.email = firstNonEmpty(req.GetCustomer().GetEmail(), req.GetBillingAddress().GetEmail())
+	p.email = cmp.Or(req.GetCustomer().GetEmail(), req.GetBillingAddress().GetEmail())
 	p.billing, p.shipping = req.GetBillingAddress(), req.GetShippingAddress()
 	return post(c, "/v2/payments", p.key, p.body(c))
 }
@@ -132,7 +133,7 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	if p.source = req.GetMandate().GetConnectorMandateId(); p.source == "" {
 		return nil, pdk.InvalidRequest("mandate.connector_mandate_id", "is required (the Square card id, ccof:...)")
 	}
-	p.customerID = firstNonEmpty(req.GetMandate().GetConnectorCustomerId(), req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	p.customerID = cmp.Or(req.GetMandate().GetConnectorCustomerId(), req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	if p.customerID == "" {
 		return nil, pdk.InvalidRequest("mandate.connector_customer_id", "is required to charge a card on file at Square")
 	}
@@ -169,7 +170,7 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 	if pa := req.GetPaymentAmount(); pa != nil && !sameMoney(req.GetAmountToCapture(), pa) {
 		return nil, pdk.Unsupported("amount_to_capture: Square completes the whole authorized amount; partial capture is not supported")
 	}
-	key := idempotencyKey("capture", firstNonEmpty(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()))
+	key := idempotencyKey("capture", cmp.Or(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()))
 	return post(c, "/v2/payments/"+id+"/complete", key, []byte("{}"))
 }
 
@@ -179,7 +180,7 @@ func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.Htt
 	if err != nil {
 		return nil, err
 	}
-	key := idempotencyKey("void", firstNonEmpty(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
+	key := idempotencyKey("void", cmp.Or(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
 	return post(c, "/v2/payments/"+id+"/cancel", key, nil)
 }
 
@@ -246,7 +247,7 @@ func declined(v *fastjson.Value, se squareError, status int) *payment {
 
 // declineError is the three-layer error of a declined payment.
 func declineError(se squareError, status int) *v1.PaymentError {
-	msg := firstNonEmpty(se.detail, "Square declined the payment")
+	msg := cmp.Or(se.detail, "Square declined the payment")
 	e := &v1.PaymentError{Code: declineCode(se.code), Message: msg, Connector: se.connectorError(status)}
 	if se.code != "" {
 		e.Issuer = &v1.IssuerError{DeclineCode: se.code, Message: se.detail}
@@ -334,23 +335,14 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	}
 	return &v1.PaymentServiceGetResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, CapturedAmount: p.captured(),
-		RefundedAmount: p.refunded, Error: p.err, MerchantTransactionId: firstNonEmpty(req.GetMerchantTransactionId(), p.reference),
+		RefundedAmount: p.refunded, Error: p.err, MerchantTransactionId: cmp.Or(req.GetMerchantTransactionId(), p.reference),
 	}, nil
 }
 
 // sameID refuses an answer about another object than the one asked for.
 func sameID(got, want string) error {
 	if want != "" && got != want {
-		return integrityError("Square answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
+		return pdk.IntegrityMismatch("Square answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
 	}
 	return nil
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
