@@ -17,6 +17,9 @@ import (
 	"github.com/valyala/fastjson"
 )
 
+// processor names Braintree in error messages.
+const processor = "Braintree"
+
 // maxClientMutationID is Braintree's limit on clientMutationId and orderId.
 const maxClientMutationID = 255
 
@@ -131,14 +134,6 @@ func checkMoney(got, want *v1.Money, what string) error {
 	return nil
 }
 
-// sameID refuses an answer about another object than the one asked for.
-func sameID(got, want string) error {
-	if want != "" && got != want {
-		return pdk.IntegrityMismatch("Braintree answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
-	}
-	return nil
-}
-
 // gqlError is the first entry of an answer's errors array.
 type gqlError struct{ message, class, legacyCode, inputPath string }
 
@@ -183,7 +178,7 @@ func payload(res *pdk.Response, field string) (*fastjson.Value, error) {
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	v, err := jsonr.Object(res, "Braintree")
+	v, err := jsonr.Object(res, processor)
 	if err != nil {
 		return nil, err
 	}

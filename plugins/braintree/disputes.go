@@ -69,7 +69,7 @@ func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(d.id, req.GetConnectorDisputeId()); err != nil {
+	if err := pdk.SameID(processor, d.id, req.GetConnectorDisputeId()); err != nil {
 		return nil, err
 	}
 	return &v1.DisputeServiceGetResponse{ConnectorDisputeId: d.id, ConnectorTransactionId: d.transactionID, Status: d.status,
@@ -85,7 +85,7 @@ func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(d.id, req.GetConnectorDisputeId()); err != nil {
+	if err := pdk.SameID(processor, d.id, req.GetConnectorDisputeId()); err != nil {
 		return nil, err
 	}
 	return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: d.id, Status: d.status}, nil
@@ -184,7 +184,7 @@ func parseDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest, res *pdk.R
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(d.id, req.GetConnectorDisputeId()); err != nil {
+	if err := pdk.SameID(processor, d.id, req.GetConnectorDisputeId()); err != nil {
 		return nil, err
 	}
 	return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: d.id, Status: d.status}, nil

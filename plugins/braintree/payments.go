@@ -282,7 +282,7 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(t.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, t.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: t.id, Status: t.status, Error: t.err,
@@ -306,7 +306,7 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 		if err != nil {
 			return nil, err
 		}
-		if err := sameID(t.id, req.GetConnectorTransactionId()); err != nil {
+		if err := pdk.SameID(processor, t.id, req.GetConnectorTransactionId()); err != nil {
 			return nil, err
 		}
 		out.Status, out.Error = t.status, t.err
@@ -318,7 +318,7 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 		if err != nil {
 			return nil, err
 		}
-		if err := sameID(rf.transactionID, req.GetConnectorTransactionId()); err != nil {
+		if err := pdk.SameID(processor, rf.transactionID, req.GetConnectorTransactionId()); err != nil {
 			return nil, err
 		}
 		out.ConnectorVoidId, out.Error = rf.id, rf.err
@@ -350,7 +350,7 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(t.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, t.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.PaymentServiceGetResponse{ConnectorTransactionId: t.id, Status: t.status, Amount: t.amount, CapturedAmount: t.captured(),

@@ -3,7 +3,6 @@ package gocardless
 import (
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -16,6 +15,9 @@ import (
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 	"github.com/valyala/fastjson"
 )
+
+// processor names GoCardless in error messages.
+const processor = "GoCardless"
 
 // maxIdempotencyKey bounds the Idempotency-Key this connector sends. The
 // GoCardless pages read for this connector state no limit; merchant ids are
@@ -70,14 +72,6 @@ func post(c *pdk.Context, path, key string, body []byte) (*pluginv1.HttpRequest,
 // envelope writes {"<name>": {...}}, GoCardless's request shape.
 func envelope(name string, fn func(*jsonw.Object)) []byte {
 	return jsonw.NewObject().Object(name, fn).Bytes()
-}
-
-// pathID escapes an id for a URL path segment and refuses an empty one.
-func pathID(field, id string) (string, error) {
-	if strings.TrimSpace(id) == "" {
-		return "", pdk.InvalidRequest(field, "is required")
-	}
-	return url.PathEscape(id), nil
 }
 
 // metadata merges the request's metadata with the connector's own keys and
@@ -147,14 +141,6 @@ func moneyIn(o *fastjson.Value, key, what string, requested *v1.Money) (*v1.Mone
 	return m, nil
 }
 
-// sameID refuses an answer about another object than the one asked for.
-func sameID(got, want string) error {
-	if want != "" && got != want {
-		return pdk.IntegrityMismatch("GoCardless answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
-	}
-	return nil
-}
-
 // resource reads a 2xx answer's {"<name>": {...}} (payments, refunds,
 // customers, customer_bank_accounts, mandates) with its id and status when
 // status is true; any other HTTP status is a typed error.
@@ -162,7 +148,7 @@ func resource(res *pdk.Response, name string, status bool) (*fastjson.Value, err
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	v, err := jsonr.Object(res, "GoCardless")
+	v, err := jsonr.Object(res, processor)
 	if err != nil {
 		return nil, err
 	}

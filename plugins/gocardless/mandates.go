@@ -240,7 +240,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 // buildRevoke builds POST /mandates/{id}/actions/cancel: no further
 // payments can be created on the mandate.
 func buildRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("mandate.connector_mandate_id", req.GetMandate().GetConnectorMandateId())
+	id, err := pdk.PathID("mandate.connector_mandate_id", req.GetMandate().GetConnectorMandateId())
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +259,7 @@ func parseRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest, r
 		return nil, err
 	}
 	id, raw := jsonr.Str(o, "id"), jsonr.Str(o, "status")
-	if err := sameID(id, req.GetMandate().GetConnectorMandateId()); err != nil {
+	if err := pdk.SameID(processor, id, req.GetMandate().GetConnectorMandateId()); err != nil {
 		return nil, err
 	}
 	out := &v1.RecurringPaymentServiceRevokeResponse{ConnectorMandateId: id, Status: mandateStatuses().Get(raw)}

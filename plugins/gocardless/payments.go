@@ -163,7 +163,7 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 
 // buildGet builds GET /payments/{id}.
 func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	out := &v1.PaymentServiceGetResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount,
@@ -197,7 +197,7 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 // ABI's contract (it may retry after a network failure), and a repeated
 // cancel has no second effect: GoCardless refuses it (cancellation_failed).
 func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, MerchantVoidId: req.GetMerchantVoidId()}
@@ -271,7 +271,7 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 
 // buildRefundGet builds GET /refunds/{id}.
 func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_refund_id", req.GetConnectorRefundId())
+	id, err := pdk.PathID("connector_refund_id", req.GetConnectorRefundId())
 	if err != nil {
 		return nil, err
 	}
@@ -325,7 +325,7 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	if r.paymentID == "" && r.status == v1.RefundStatus_REFUND_STATUS_UNKNOWN {
 		r.paymentID = req.GetConnectorTransactionId() // an idempotent repeat names only the refund
 	}
-	if err := sameID(r.paymentID, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, r.paymentID, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
@@ -337,10 +337,10 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(r.id, req.GetConnectorRefundId()); err != nil {
+	if err := pdk.SameID(processor, r.id, req.GetConnectorRefundId()); err != nil {
 		return nil, err
 	}
-	if err := sameID(r.paymentID, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, r.paymentID, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,

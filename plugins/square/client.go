@@ -3,7 +3,6 @@ package square
 import (
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -16,6 +15,9 @@ import (
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 	"github.com/valyala/fastjson"
 )
+
+// processor names Square in error messages.
+const processor = "Square"
 
 // maxIdempotencyKey is the shortest idempotency_key limit among the Square
 // requests that take one (CreatePayment and CreateDisputeEvidenceText: 45).
@@ -64,14 +66,6 @@ func post(c *pdk.Context, path, key string, body []byte) (*pluginv1.HttpRequest,
 		r.Body("application/json", body)
 	}
 	return r.Build(), nil
-}
-
-// pathID escapes an id for a URL path segment and refuses an empty one.
-func pathID(field, id string) (string, error) {
-	if strings.TrimSpace(id) == "" {
-		return "", pdk.InvalidRequest(field, "is required")
-	}
-	return url.PathEscape(id), nil
 }
 
 // squareMoney validates a unified amount for a Square Money object. Square's
@@ -149,7 +143,7 @@ func object(res *pdk.Response, name string) (*fastjson.Value, error) {
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	v, err := jsonr.Object(res, "Square")
+	v, err := jsonr.Object(res, processor)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ const maxEvidenceText = 500
 
 // buildDisputeGet builds RetrieveDispute.
 func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_dispute_id", req.GetConnectorDisputeId())
+	id, err := pdk.PathID("connector_dispute_id", req.GetConnectorDisputeId())
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv
 
 // buildDisputeAccept builds AcceptDispute (no body: Square takes no key).
 func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_dispute_id", req.GetConnectorDisputeId())
+	id, err := pdk.PathID("connector_dispute_id", req.GetConnectorDisputeId())
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*p
 // (DisputeService.SubmitEvidence) to the bank. Square takes no reason code
 // and no documents on this call.
 func buildDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_dispute_id", req.GetConnectorDisputeId())
+	id, err := pdk.PathID("connector_dispute_id", req.GetConnectorDisputeId())
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func knownEvidenceType(t string) bool {
 // document. The idempotency key is derived from the dispute and the
 // evidence, so a retried upload does not add the text twice.
 func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_dispute_id", req.GetConnectorDisputeId())
+	id, err := pdk.PathID("connector_dispute_id", req.GetConnectorDisputeId())
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(jsonr.Str(o, "dispute_id"), req.GetConnectorDisputeId()); err != nil {
+	if err := pdk.SameID(processor, jsonr.Str(o, "dispute_id"), req.GetConnectorDisputeId()); err != nil {
 		return nil, err
 	}
 	return &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: req.GetConnectorDisputeId(),
@@ -174,7 +174,7 @@ func disputeAnswer(res *pdk.Response, want string) (*dispute, error) {
 	if err != nil {
 		return nil, err
 	}
-	return d, sameID(d.id, want)
+	return d, pdk.SameID(processor, d.id, want)
 }
 
 func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {

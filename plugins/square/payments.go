@@ -2,7 +2,6 @@ package square
 
 import (
 	"cmp"
-	"strconv"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -160,7 +159,7 @@ func sourceID(pm *v1.PaymentMethod) (string, error) {
 
 // buildCapture builds CompletePayment, which completes the whole amount.
 func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +175,7 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 
 // buildVoid builds CancelPayment.
 func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +185,7 @@ func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.Htt
 
 // buildGet builds GetPayment.
 func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +289,7 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err,
@@ -306,7 +305,7 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err, MerchantVoidId: req.GetMerchantVoidId()}
@@ -330,19 +329,11 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.PaymentServiceGetResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, CapturedAmount: p.captured(),
 		RefundedAmount: p.refunded, Error: p.err, MerchantTransactionId: cmp.Or(req.GetMerchantTransactionId(), p.reference),
 	}, nil
-}
-
-// sameID refuses an answer about another object than the one asked for.
-func sameID(got, want string) error {
-	if want != "" && got != want {
-		return pdk.IntegrityMismatch("Square answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
-	}
-	return nil
 }
