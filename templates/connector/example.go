@@ -20,7 +20,6 @@ import (
 // ExamplePay's API facts.
 const (
 	name              = "example" // what callers send in x-connector; the .wasm's base name
-	processor         = "ExamplePay"
 	idempotencyHeader = "Idempotency-Key"
 	signatureHeader   = "Example-Signature"
 	credAPIKey        = "api_key"
@@ -32,7 +31,7 @@ func New() *pdk.Connector {
 	return &pdk.Connector{
 		Manifest: &v1.Manifest{
 			Name:        name,
-			Version:     "0.2.0",
+			Version:     "0.1.0",
 			DisplayName: "ExamplePay (connector template)",
 			PaymentMethods: []v1.PaymentMethodType{
 				v1.PaymentMethodType_PAYMENT_METHOD_TYPE_CARD, v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PROCESSOR_TOKEN,
@@ -55,12 +54,12 @@ func New() *pdk.Connector {
 		},
 		// One handler per flow; the manifest's flows are derived from them.
 		Flows: pdk.Flows{
-			Authorize: pdk.H(buildAuthorize, parseAuthorize),
-			Capture:   pdk.H(buildCapture, parseCapture),
-			Void:      pdk.H(buildVoid, parseVoid),
-			Get:       pdk.H(buildGet, parseGet),
-			Refund:    pdk.H(buildRefund, parseRefund),
-			RefundGet: pdk.H(buildRefundGet, parseRefundGet),
+			Authorize: pdk.H(authorize.Build, authorize.Parse),
+			Capture:   pdk.H(capture.Build, capture.Parse),
+			Void:      pdk.H(void.Build, void.Parse),
+			Get:       pdk.H(get.Build, get.Parse),
+			Refund:    pdk.H(refund.Build, refund.Parse),
+			RefundGet: pdk.H(refundGet.Build, refundGet.Parse),
 		},
 		VerifyWebhook: verifyWebhook,
 		ParseWebhook:  parseWebhook,

@@ -37,29 +37,24 @@ func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, erro
 // normalize turns a webhook body into a unified event; a type it does not
 // know is EVENT_KIND_OTHER without a payload.
 func normalize(body []byte) (*v1.Event, error) {
-	v := jsonr.TryObject(body)
-	ev := &v1.Event{EventId: jsonr.Str(v, "id"), ConnectorEventType: jsonr.Str(v, "type"), Kind: v1.EventKind_EVENT_KIND_OTHER}
-	if ev.EventId == "" || ev.ConnectorEventType == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the body is not an event with an id and a type")
-	}
-	ev.CreatedAtUnix, _, _ = jsonr.Int(v, "created")
-	data := jsonr.Obj(v, "data")
-	amount, err := amountAt(data, "amount")
-	if err != nil {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "%v", err)
-	}
+	a := pdk.NewAnswer(api, jsonr.TryObject(body))
+	ev := &v1.Event{EventId: a.Require("id"), ConnectorEventType: a.Require("type"), Kind: v1.EventKind_EVENT_KIND_OTHER, CreatedAtUnix: a.Int("created")}
+	data := a.At("data")
 	switch ev.ConnectorEventType {
 	case "payment.updated":
+		p := readPayment(data)
 		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYMENT, &v1.Event_Payment{Payment: &v1.PaymentEvent{
-			ConnectorTransactionId: jsonr.Str(data, "id"), MerchantTransactionId: jsonr.Str(data, "reference"),
-			Status: paymentStatuses.Get(jsonr.Str(data, "status")), Amount: amount, Error: failure(data),
+			ConnectorTransactionId: p.id, MerchantTransactionId: p.reference, Status: p.status, Amount: p.amount, Error: p.failure,
 		}}
 	case "refund.updated":
+		r := readRefund(data)
 		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_REFUND, &v1.Event_Refund{Refund: &v1.RefundEvent{
-			ConnectorRefundId: jsonr.Str(data, "id"), ConnectorTransactionId: jsonr.Str(data, "payment"),
-			MerchantRefundId: jsonr.Str(data, "reference"), Status: refundStatuses.Get(jsonr.Str(data, "status")),
-			Amount: amount, Error: failure(data),
+			ConnectorRefundId: r.id, ConnectorTransactionId: r.payment, MerchantRefundId: r.reference, Status: r.status,
+			Amount: r.amount, Error: r.failure,
 		}}
+	}
+	if err := a.Err(); err != nil {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the body is not an ExamplePay event: %v", err)
 	}
 	return ev, nil
 }
