@@ -41,13 +41,11 @@ func checkID(field, id string, re *regexp.Regexp, example string) error {
 
 // call starts a request to path with the secret key as bearer token.
 func call(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	key, err := c.Credential(credSecretKey)
-	if err != nil {
+	r := pdk.NewRequest(method, c.URL(path))
+	if err := api.Auth(c, r); err != nil {
 		return nil, err
 	}
-	return pdk.NewRequest(method, c.URL(path)).
-		SecretHeader("Authorization", "Bearer "+key).
-		Header("Accept", "application/json"), nil
+	return r.Header("Accept", "application/json"), nil
 }
 
 // get builds a GET of path; GETs are safe to retry.
@@ -73,10 +71,44 @@ func send(c *pdk.Context, method, path, op, merchantID string, body []byte) (*pl
 	return r.Build(), nil
 }
 
-// exponents is where Checkout.com's minor units differ from ISO 4217: CLP is
-// sent with two decimals ("Format the amount value": CLP is not among the
-// full-value currencies, so the amount is divided by 100).
-func exponents() money.Exponents { return money.Exponents{"CLP": 2} }
+// api is what the declared calls (actions.go) share: the secret key as
+// bearer token, JSON bodies, Checkout.com's amounts and error answers.
+var api = &pdk.API{
+	Auth: func(c *pdk.Context, r *pdk.Request) error {
+		key, err := c.Credential(credSecretKey)
+		if err != nil {
+			return err
+		}
+		r.SecretHeader("Authorization", "Bearer "+key)
+		return nil
+	},
+	Headers:           [][2]string{{"Accept", "application/json"}},
+	IdempotencyHeader: idempotencyHeader,
+	Encoding:          pdk.JSONEncoded,
+	Amounts:           amounts,
+	ErrorAnswer: func(res *pdk.Response, _ *fastjson.Value) (*pdk.Error, bool) {
+		e, _ := httpError(res).(*pdk.Error) // always an *pdk.Error for a non-2xx answer
+		return e, false
+	},
+}
+
+// amounts converts to and from Checkout.com's minor units. They differ from
+// ISO 4217 for CLP, sent with two decimals ("Format the amount value": CLP is
+// not among the full-value currencies, so the amount is divided by 100).
+// Amounts of the three-decimal currencies must end in 0, and an amount has at
+// most nine digits.
+var amounts = pdk.Amounts{
+	Exponents: money.Exponents{"CLP": 2},
+	Check: func(v int64, cur string) string {
+		switch {
+		case threeDecimal(cur) && v%10 != 0:
+			return "must end in 0 for " + cur + " at Checkout.com (e.g. 1310, not 1312)"
+		case v > maxAmount:
+			return "has more than nine digits in Checkout.com's units"
+		}
+		return ""
+	},
+}
 
 // threeDecimal are the currencies whose amounts must end in 0 at Checkout.com.
 func threeDecimal(cur string) bool {
@@ -90,51 +122,13 @@ func threeDecimal(cur string) bool {
 // maxAmount is Checkout.com's limit: at most nine digits.
 const maxAmount = 999_999_999
 
-// toCko converts a unified amount to Checkout.com's minor units, refusing
-// what Checkout.com would refuse or misread. field names the request field.
-func toCko(field string, m *v1.Money) (int64, string, error) {
-	if m == nil {
-		return 0, "", pdk.InvalidRequest(field, "is required")
-	}
-	cur := m.GetCurrency()
-	if !money.Known(cur) {
-		return 0, "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", cur))
-	}
-	if m.GetMinorAmount() < 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", "must not be negative")
-	}
-	v, err := exponents().ToProcessor(m.GetMinorAmount(), cur)
-	if err != nil {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", err.Error())
-	}
-	if threeDecimal(cur) && v%10 != 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", fmt.Sprintf("must end in 0 for %s at Checkout.com (e.g. 1310, not 1312)", cur))
-	}
-	if v > maxAmount {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", "has more than nine digits in Checkout.com's units")
-	}
-	return v, cur, nil
-}
-
-// fromCko converts Checkout.com minor units to a unified amount.
-func fromCko(value int64, cur string) (*v1.Money, error) {
-	if !money.Known(cur) {
-		return nil, pdk.InvalidResponse("%s answered with unknown currency %q", processor, cur)
-	}
-	v, err := exponents().FromProcessor(value, cur)
-	if err != nil {
-		return nil, pdk.InvalidResponse("amount %d %s: %v", value, cur, err)
-	}
-	return &v1.Money{MinorAmount: v, Currency: cur}, nil
-}
-
 // amountAt reads the integer at keys as an amount in cur; nil when absent.
 func amountAt(v *fastjson.Value, cur string, keys ...string) (*v1.Money, error) {
 	n, ok, err := jsonr.Int(v, keys...)
 	if err != nil || !ok {
 		return nil, err
 	}
-	return fromCko(n, cur)
+	return amounts.From(n, cur)
 }
 
 // httpError classifies a non-2xx answer (pdk.StatusKind: Checkout.com's 403

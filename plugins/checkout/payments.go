@@ -97,7 +97,7 @@ func newPlan(c *pdk.Context, idField, id string, amountField string, amount *v1.
 	if len(id) > 50 {
 		return nil, pdk.InvalidRequest(idField, "must be at most 50 characters (Checkout.com reference)")
 	}
-	v, cur, err := toCko(amountField, amount)
+	v, cur, err := amounts.To(amount, amountField)
 	if err != nil {
 		return nil, err
 	}
