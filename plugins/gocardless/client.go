@@ -8,7 +8,6 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
@@ -101,22 +100,10 @@ func ownKeys(own []string) []string {
 	return ks
 }
 
-// amountOf validates a unified amount. GoCardless amounts are integers in
-// the currency's minor unit (pence, cents), ISO-4217's, so the conversion is
-// the identity, checked by money.
-func amountOf(field string, m *v1.Money) (int64, string, error) {
-	if m == nil {
-		return 0, "", pdk.InvalidRequest(field, "is required")
-	}
-	if m.GetMinorAmount() < 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", "must not be negative")
-	}
-	v, err := money.Exponents(nil).ToProcessor(m.GetMinorAmount(), m.GetCurrency())
-	if err != nil {
-		return 0, "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", m.GetCurrency()))
-	}
-	return v, m.GetCurrency(), nil
-}
+// amounts validates a unified amount. GoCardless amounts are integers in the
+// currency's minor unit (pence, cents), ISO-4217's, so the conversion is the
+// identity, checked by pdk.Amounts.
+var amounts = pdk.Amounts{}
 
 // moneyIn reads the resource's amount member (integer minor units) with its
 // currency; requested, when set, must equal it.
@@ -129,11 +116,10 @@ func moneyIn(o *fastjson.Value, key, what string, requested *v1.Money) (*v1.Mone
 	if !ok || cur == "" {
 		return nil, pdk.InvalidResponse("GoCardless's %s has no %s with a currency", what, key)
 	}
-	minor, err := money.Exponents(nil).FromProcessor(n, cur)
+	m, err := amounts.From(n, cur)
 	if err != nil {
-		return nil, pdk.InvalidResponse("GoCardless's %s %s: %v", what, key, err)
+		return nil, err
 	}
-	m := &v1.Money{MinorAmount: minor, Currency: cur}
 	if requested != nil && (m.GetMinorAmount() != requested.GetMinorAmount() || m.GetCurrency() != requested.GetCurrency()) {
 		return nil, pdk.IntegrityMismatch("GoCardless's %s amount %d %s differs from the requested %d %s",
 			what, m.GetMinorAmount(), m.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())

@@ -175,7 +175,7 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 // Tokenize step of the bank debit first. A mandate collects nothing, so the
 // amount must be 0.
 func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringRequest) (*pluginv1.HttpRequest, error) {
-	if _, _, err := amountOf("amount", req.GetAmount()); err != nil {
+	if _, _, err := amounts.To(req.GetAmount(), "amount"); err != nil {
 		return nil, err
 	}
 	if req.GetAmount().GetMinorAmount() != 0 {

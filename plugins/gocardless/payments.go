@@ -27,7 +27,7 @@ func newCharge(merchantID string, amount *v1.Money, mandate, description string,
 	if merchantID == "" {
 		return nil, pdk.InvalidRequest("merchant_transaction_id", "is required (GoCardless Idempotency-Key)")
 	}
-	if _, _, err := amountOf("amount", amount); err != nil {
+	if _, _, err := amounts.To(amount, "amount"); err != nil {
 		return nil, err
 	}
 	if mandate == "" {
@@ -244,7 +244,7 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	if req.GetMerchantRefundId() == "" {
 		return nil, pdk.InvalidRequest("merchant_refund_id", "is required (GoCardless Idempotency-Key)")
 	}
-	amount, _, err := amountOf("refund_amount", req.GetRefundAmount())
+	amount, _, err := amounts.To(req.GetRefundAmount(), "refund_amount")
 	if err != nil {
 		return nil, err
 	}

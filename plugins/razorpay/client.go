@@ -87,28 +87,15 @@ func idempotencyKey(op, id string) string {
 	return k
 }
 
-// toRazorpay converts a unified amount to Razorpay's subunits (ISO 4217
-// minor units), refusing what Razorpay would refuse. field names the request field.
-func toRazorpay(field string, m *v1.Money) (int64, string, error) {
-	if m == nil {
-		return 0, "", pdk.InvalidRequest(field, "is required")
-	}
-	cur := m.GetCurrency()
-	if !money.Known(cur) {
-		return 0, "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", cur))
-	}
-	if m.GetMinorAmount() < 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", "must not be negative")
-	}
-	v, err := money.Exponents{}.ToProcessor(m.GetMinorAmount(), cur)
-	if err != nil {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", err.Error())
-	}
+// amounts converts to and from Razorpay's subunits (ISO 4217 minor units),
+// refusing what Razorpay would refuse: amounts of three-decimal currencies
+// must end in 0.
+var amounts = pdk.Amounts{Check: func(v int64, cur string) string {
 	if e, _ := money.Exponent(cur); e == 3 && v%10 != 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", fmt.Sprintf("must end in 0 for %s at Razorpay (e.g. 295990 for 295.990)", cur))
+		return "must end in 0 for " + cur + " at Razorpay (e.g. 295990 for 295.990)"
 	}
-	return v, cur, nil
-}
+	return ""
+}}
 
 // amountAt reads the integer at key as an amount in cur; nil when absent.
 func amountAt(v *fastjson.Value, cur, key string) (*v1.Money, error) {
@@ -116,14 +103,7 @@ func amountAt(v *fastjson.Value, cur, key string) (*v1.Money, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	if !money.Known(cur) {
-		return nil, pdk.InvalidResponse("%s answered with unknown currency %q", processor, cur)
-	}
-	minor, err := money.Exponents{}.FromProcessor(n, cur)
-	if err != nil {
-		return nil, pdk.InvalidResponse("amount %d %s: %v", n, cur, err)
-	}
-	return &v1.Money{MinorAmount: minor, Currency: cur}, nil
+	return amounts.From(n, cur)
 }
 
 // apiError is what the connector reads of Razorpay's error object:

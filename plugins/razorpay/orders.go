@@ -70,7 +70,7 @@ func buildCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest) 
 	if len(id) > maxReceipt {
 		return nil, pdk.InvalidRequest("merchant_order_id", "must be at most 40 characters (Razorpay receipt)")
 	}
-	amt, cur, err := toRazorpay("amount", req.GetAmount())
+	amt, cur, err := amounts.To(req.GetAmount(), "amount")
 	if err != nil {
 		return nil, err
 	}

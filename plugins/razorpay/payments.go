@@ -28,7 +28,7 @@ type paymentPlan struct {
 // newPlan checks what every S2S payment needs: an amount, the customer's
 // email and phone (Razorpay requires both) and notes.
 func newPlan(amountField string, amount *v1.Money, cust *v1.Customer, billing *v1.Address, md map[string]string) (*paymentPlan, error) {
-	amt, cur, err := toRazorpay(amountField, amount)
+	amt, cur, err := amounts.To(amount, amountField)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +295,7 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 	if err != nil {
 		return nil, err
 	}
-	amt, cur, err := toRazorpay("amount_to_capture", req.GetAmountToCapture())
+	amt, cur, err := amounts.To(req.GetAmountToCapture(), "amount_to_capture")
 	if err != nil {
 		return nil, err
 	}

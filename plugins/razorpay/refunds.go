@@ -24,7 +24,7 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	if len(id) > maxReceipt {
 		return nil, pdk.InvalidRequest("merchant_refund_id", "must be at most 40 characters (Razorpay receipt)")
 	}
-	amt, _, err := toRazorpay("refund_amount", req.GetRefundAmount())
+	amt, _, err := amounts.To(req.GetRefundAmount(), "refund_amount")
 	if err != nil {
 		return nil, err
 	}

@@ -108,7 +108,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	if req.GetMerchantSetupId() == "" {
 		return nil, pdk.InvalidRequest("merchant_setup_id", "is required (Square idempotency_key)")
 	}
-	if _, _, err := squareMoney("amount", req.GetAmount()); err != nil {
+	if _, _, err := amounts.To(req.GetAmount(), "amount"); err != nil {
 		return nil, err
 	}
 	if req.GetAmount().GetMinorAmount() != 0 {

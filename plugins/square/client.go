@@ -2,13 +2,11 @@ package square
 
 import (
 	"encoding/hex"
-	"fmt"
 	"strconv"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
@@ -68,24 +66,11 @@ func post(c *pdk.Context, path, key string, body []byte) (*pluginv1.HttpRequest,
 	return r.Build(), nil
 }
 
-// squareMoney validates a unified amount for a Square Money object. Square's
+// amounts validates a unified amount for a Square Money object. Square's
 // amount is in the currency's smallest denomination, which is ISO-4217's
 // minor unit (0 decimals for JPY, 3 for BHD), so the conversion is the
-// identity, checked by money.
-func squareMoney(field string, m *v1.Money) (int64, string, error) {
-	if m == nil {
-		return 0, "", pdk.InvalidRequest(field, "is required")
-	}
-	if m.GetMinorAmount() < 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", "must not be negative")
-	}
-	cur := m.GetCurrency()
-	v, err := money.Exponents(nil).ToProcessor(m.GetMinorAmount(), cur)
-	if err != nil {
-		return 0, "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", cur))
-	}
-	return v, cur, nil
-}
+// identity, checked by pdk.Amounts.
+var amounts = pdk.Amounts{}
 
 // writeMoney writes a Square Money object.
 func writeMoney(o *jsonw.Object, key string, amount int64, currency string) {
@@ -108,11 +93,7 @@ func moneyAt(v *fastjson.Value, keys ...string) (*v1.Money, error) {
 	if !ok || cur == "" {
 		return nil, pdk.InvalidResponse("%s is not a Money object {amount, currency}", strings.Join(keys, "."))
 	}
-	minor, err := money.Exponents(nil).FromProcessor(amount, cur)
-	if err != nil {
-		return nil, pdk.InvalidResponse("%s: %v", strings.Join(keys, "."), err)
-	}
-	return &v1.Money{MinorAmount: minor, Currency: cur}, nil
+	return amounts.From(amount, cur)
 }
 
 // requiredMoney reads the Money of an answer's object (what names it in

@@ -71,7 +71,7 @@ func newPlan(merchantID string, amount *v1.Money, capture v1.CaptureMethod, desc
 	if merchantID == "" {
 		return nil, pdk.InvalidRequest("merchant_transaction_id", "is required (Square idempotency_key)")
 	}
-	v, cur, err := squareMoney("amount", amount)
+	v, cur, err := amounts.To(amount, "amount")
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := squareMoney("amount_to_capture", req.GetAmountToCapture()); err != nil {
+	if _, _, err := amounts.To(req.GetAmountToCapture(), "amount_to_capture"); err != nil {
 		return nil, err
 	}
 	if pa := req.GetPaymentAmount(); pa != nil && !sameMoney(req.GetAmountToCapture(), pa) {

@@ -19,7 +19,7 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	if req.GetMerchantRefundId() == "" {
 		return nil, pdk.InvalidRequest("merchant_refund_id", "is required (Square idempotency_key)")
 	}
-	amount, cur, err := squareMoney("refund_amount", req.GetRefundAmount())
+	amount, cur, err := amounts.To(req.GetRefundAmount(), "refund_amount")
 	if err != nil {
 		return nil, err
 	}
