@@ -74,14 +74,7 @@ func send(c *pdk.Context, method, path, op, merchantID string, body []byte) (*pl
 // api is what the declared calls (actions.go) share: the secret key as
 // bearer token, JSON bodies, Checkout.com's amounts and error answers.
 var api = &pdk.API{
-	Auth: func(c *pdk.Context, r *pdk.Request) error {
-		key, err := c.Credential(credSecretKey)
-		if err != nil {
-			return err
-		}
-		r.SecretHeader("Authorization", "Bearer "+key)
-		return nil
-	},
+	Auth:              pdk.BearerAuth(credSecretKey),
 	Headers:           [][2]string{{"Accept", "application/json"}},
 	IdempotencyHeader: idempotencyHeader,
 	Encoding:          pdk.JSONEncoded,

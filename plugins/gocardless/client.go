@@ -40,14 +40,11 @@ func keyFor(c *pdk.Context, op, merchantID string) string {
 
 // request starts a GoCardless request with the access token and version.
 func request(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	token, err := c.Credential(credAccessToken)
-	if err != nil {
+	r := pdk.NewRequest(method, c.URL(path))
+	if err := pdk.BearerAuth(credAccessToken)(c, r); err != nil {
 		return nil, err
 	}
-	return pdk.NewRequest(method, c.URL(path)).
-		SecretHeader("Authorization", "Bearer "+token).
-		Header("GoCardless-Version", APIVersion).
-		Header("Accept", "application/json"), nil
+	return r.Header("GoCardless-Version", APIVersion).Header("Accept", "application/json"), nil
 }
 
 // get builds a GET of path.

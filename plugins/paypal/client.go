@@ -1,7 +1,6 @@
 package paypal
 
 import (
-	"encoding/base64"
 	"encoding/hex"
 	"slices"
 	"strconv"
@@ -30,18 +29,11 @@ const tokenMargin = 60
 // buildToken asks for an access token: POST /v1/oauth2/token with the
 // client id and secret as HTTP Basic credentials (RFC 6749 section 4.4).
 func buildToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessTokenRequest) (*pluginv1.HttpRequest, error) {
-	id, err := c.Credential(credClientID)
-	if err != nil {
+	r := pdk.NewRequest("POST", c.URL("/v1/oauth2/token"))
+	if err := pdk.BasicAuth(credClientID, credClientSecret)(c, r); err != nil {
 		return nil, err
 	}
-	secret, err := c.Credential(credClientSecret)
-	if err != nil {
-		return nil, err
-	}
-	basic := base64.StdEncoding.EncodeToString([]byte(id + ":" + secret))
-	return pdk.NewRequest("POST", c.URL("/v1/oauth2/token")).
-		SecretHeader("Authorization", "Basic "+basic).
-		Header("Accept", "application/json").
+	return r.Header("Accept", "application/json").
 		Idempotent().
 		Body("application/x-www-form-urlencoded", []byte("grant_type=client_credentials")).
 		Build(), nil

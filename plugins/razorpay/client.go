@@ -2,7 +2,6 @@ package razorpay
 
 import (
 	"cmp"
-	"encoding/base64"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -46,16 +45,11 @@ func checkID(field, id string, re *regexp.Regexp, example string) error {
 
 // call starts a request to path with HTTP Basic auth (key_id:key_secret).
 func call(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	id, err := c.Credential(credKeyID)
-	if err != nil {
+	r := pdk.NewRequest(method, c.URL(path))
+	if err := pdk.BasicAuth(credKeyID, credKeySecret)(c, r); err != nil {
 		return nil, err
 	}
-	secret, err := c.Credential(credKeySecret)
-	if err != nil {
-		return nil, err
-	}
-	auth := base64.StdEncoding.EncodeToString([]byte(id + ":" + secret))
-	return pdk.NewRequest(method, c.URL(path)).SecretHeader("Authorization", "Basic "+auth), nil
+	return r, nil
 }
 
 // get builds a GET of path; GETs are safe to retry.

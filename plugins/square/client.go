@@ -32,14 +32,11 @@ func randomKey(c *pdk.Context, op string) string {
 
 // request starts a Square request with the access token and Square-Version.
 func request(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	token, err := c.Credential(credAccessToken)
-	if err != nil {
+	r := pdk.NewRequest(method, c.URL(path))
+	if err := pdk.BearerAuth(credAccessToken)(c, r); err != nil {
 		return nil, err
 	}
-	return pdk.NewRequest(method, c.URL(path)).
-		SecretHeader("Authorization", "Bearer "+token).
-		Header("Square-Version", APIVersion).
-		Header("Accept", "application/json"), nil
+	return r.Header("Square-Version", APIVersion).Header("Accept", "application/json"), nil
 }
 
 // get builds a GET of path.

@@ -13,14 +13,7 @@ import (
 // header, JSON bodies, amounts in ISO-4217 minor units with upper-case
 // currency codes, and error answers read into typed errors.
 var api = &pdk.API{
-	Auth: func(c *pdk.Context, r *pdk.Request) error {
-		key, err := c.Credential(credAPIKey)
-		if err != nil {
-			return err
-		}
-		r.SecretHeader("Authorization", "Bearer "+key)
-		return nil
-	},
+	Auth:              pdk.BearerAuth(credAPIKey),
 	IdempotencyHeader: idempotencyHeader,
 	Encoding:          pdk.JSONEncoded,
 	ErrorAnswer:       errorAnswer,
