@@ -2,7 +2,6 @@ package checkout
 
 import (
 	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -64,11 +63,7 @@ func disputeEvents() map[string]v1.DisputeStatus {
 // webhookEventTypes lists the event types normalized into typed events; any
 // other verified type becomes EVENT_KIND_OTHER.
 func webhookEventTypes() []string {
-	out := slices.Collect(maps.Keys(paymentEvents()))
-	out = slices.AppendSeq(out, maps.Keys(refundEvents()))
-	out = slices.AppendSeq(out, maps.Keys(disputeEvents()))
-	slices.Sort(out)
-	return out
+	return pdk.EventTypes(maps.Keys(paymentEvents()), maps.Keys(refundEvents()), maps.Keys(disputeEvents()))
 }
 
 // verifyWebhook checks Cko-Signature, the lower-case hex HMAC-SHA256 of the

@@ -2,7 +2,6 @@ package razorpay
 
 import (
 	"maps"
-	"slices"
 	"strconv"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -45,11 +44,7 @@ func tokenEvents() map[string]v1.MandateStatus {
 // webhookEventTypes lists the events normalized into typed events; any
 // other verified event becomes EVENT_KIND_OTHER.
 func webhookEventTypes() []string {
-	out := slices.Collect(maps.Keys(paymentEvents()))
-	out = slices.AppendSeq(out, maps.Keys(refundEvents()))
-	out = slices.AppendSeq(out, maps.Keys(tokenEvents()))
-	slices.Sort(out)
-	return out
+	return pdk.EventTypes(maps.Keys(paymentEvents()), maps.Keys(refundEvents()), maps.Keys(tokenEvents()))
 }
 
 // verifyWebhook checks X-Razorpay-Signature, the hex HMAC-SHA256 of the
