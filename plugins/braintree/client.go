@@ -225,28 +225,19 @@ func (ge gqlError) typed(status int) error {
 }
 
 // httpError classifies a non-2xx answer (Braintree answers GraphQL errors
-// with 200; other statuses come from its edge): 401 and 403 are
-// credentials, 429 rate limiting, 5xx unavailability, anything else a
-// rejection. nil for 2xx.
+// with 200; other statuses come from its edge) by pdk.StatusKind, except
+// that 403 is credentials and 409 a rejection. nil for 2xx.
 func httpError(res *pdk.Response) error {
 	if res.Status >= 200 && res.Status < 300 {
 		return nil
 	}
 	ge, _ := firstError(jsonr.TryObject(res.Body))
-	kind, code := pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, v1.ErrorCode_ERROR_CODE_INVALID_REQUEST
-	switch {
-	case res.Status == 401:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS
-	case res.Status == 403:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED
-	case res.Status == 404:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
-	case res.Status == 429:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED, v1.ErrorCode_ERROR_CODE_RATE_LIMITED
-	case res.Status >= 500:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
-	case res.Status < 400:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, v1.ErrorCode_ERROR_CODE_INVALID_RESPONSE
+	kind, code := pdk.StatusKind(res.Status)
+	switch res.Status {
+	case 403: // an API key without the permission
+		kind = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS
+	case 409: // not a state conflict at Braintree's edge: a rejection
+		kind, code = pdk.StatusKind(400)
 	}
 	msg := cmp.Or(ge.message, "HTTP "+strconv.Itoa(res.Status))
 	return &pdk.Error{Kind: kind, Message: "Braintree HTTP " + strconv.Itoa(res.Status) + ": " + msg,

@@ -187,26 +187,17 @@ func httpError(res *pdk.Response) error {
 }
 
 func classify(status int, se squareError) (pluginv1.ErrorKind, v1.ErrorCode) {
+	kind, code := pdk.StatusKind(status)
 	switch {
-	case status == 401:
-		return pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS
-	case status == 403:
-		return pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED
-	case status == 404:
-		return pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
+	case status == 401, status == 404: // pdk.StatusKind's, whatever the code
+	case status == 403: // a token without the permission
+		kind = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS
 	case status == 409, se.code == "IDEMPOTENCY_KEY_REUSED", se.code == "VERSION_MISMATCH":
-		return pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
-	case status == 429:
-		return pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED, v1.ErrorCode_ERROR_CODE_RATE_LIMITED
-	case status >= 500:
-		return pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
-	case status >= 400:
-		code := v1.ErrorCode_ERROR_CODE_INVALID_REQUEST
+		kind, code = pdk.StatusKind(409)
+	case status >= 400 && status < 500 && status != 429:
 		if c, ok := declineCodes()[se.code]; ok {
 			code = c
 		}
-		return pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, code
-	default:
-		return pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, v1.ErrorCode_ERROR_CODE_INVALID_RESPONSE
 	}
+	return kind, code
 }
