@@ -52,14 +52,15 @@ func New() *pdk.Connector {
 			ApiVersion:        "2026-01",
 			Notes:             "A template: a fictional processor, not a real connector.",
 		},
-		// One handler per flow; the manifest's flows are derived from them.
-		Flows: pdk.Flows{
-			Authorize: pdk.H(authorize.Build, authorize.Parse),
-			Capture:   pdk.H(capture.Build, capture.Parse),
-			Void:      pdk.H(void.Build, void.Parse),
-			Get:       pdk.H(get.Build, get.Parse),
-			Refund:    pdk.H(refund.Build, refund.Parse),
-			RefundGet: pdk.H(refundGet.Build, refundGet.Parse),
+		// One registration per flow (generated, named after the Flow enum); the
+		// manifest's flows are derived from the flows registered.
+		Flows: []pdk.Flow{
+			pdk.Authorize(authorize),
+			pdk.Capture(capture),
+			pdk.Void(void),
+			pdk.Get(get),
+			pdk.Refund(refund),
+			pdk.RefundGet(refundGet),
 		},
 		VerifyWebhook: verifyWebhook,
 		ParseWebhook:  parseWebhook,
