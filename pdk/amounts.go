@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/money"
 )
@@ -75,4 +76,18 @@ func (a Amounts) From(amount int64, currency string) (*v1.Money, error) {
 		return nil, InvalidResponse("the answer's amount %d %s: %v", amount, cur, err)
 	}
 	return &v1.Money{MinorAmount: n, Currency: cur}, nil
+}
+
+// CheckAmount is the integrity check of an answer's amount: when the
+// request stated the amount (want), an answer with another amount or
+// currency is an InvalidResponse with detail code INTEGRITY_MISMATCH, never
+// a response. what names the object ("refund re_1"). Nil want or got pass.
+func CheckAmount(want, got *v1.Money, what string) error {
+	if want == nil || got == nil || (want.GetCurrency() == got.GetCurrency() && want.GetMinorAmount() == got.GetMinorAmount()) {
+		return nil
+	}
+	msg := what + " is " + strconv.FormatInt(got.GetMinorAmount(), 10) + " " + got.GetCurrency() +
+		", expected " + strconv.FormatInt(want.GetMinorAmount(), 10) + " " + want.GetCurrency()
+	return &Error{Kind: pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, Message: msg,
+		Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg}}
 }

@@ -109,6 +109,10 @@ type Call[Req, Resp Message] struct {
 	// Path is the path template, with {name} placeholders filled from
 	// Params: "/v1/refunds/{id}/cancel".
 	Path string
+	// Check refuses a request the field maps cannot judge alone (fields
+	// that must agree, one of two required) before anything is built.
+	// Optional.
+	Check func(c *Context, req Req) error
 	// Params fill the Path placeholders.
 	Params Params[Req]
 	// Query fields are added to the URL as ?k=v&... (form-encoded).
@@ -135,13 +139,17 @@ type Call[Req, Resp Message] struct {
 // Params are a Call's path placeholders by name.
 type Params[Req any] map[string]Param[Req]
 
-// Param is a required request field that fills a path placeholder.
+// Param is a required value that fills a path placeholder: a request
+// field (Get) or a credential (Credential, e.g. an account id).
 type Param[Req any] struct {
 	// Field names the request field as the caller writes it, for the
 	// InvalidRequest error when it is empty.
 	Field string
 	// Get reads it from the request.
 	Get func(Req) string
+	// Credential names the credential that fills it instead; a missing one
+	// is a MissingCredential error.
+	Credential string
 }
 
 // Fields are a request field map, written in order.
@@ -171,6 +179,9 @@ type Field[Req any] struct {
 	Name string
 	// Required refuses an empty Str or a nil Money with InvalidRequest(Name).
 	Required bool
+	// Problem is that error's text when it should say more than "is
+	// required" (how to get the value). Optional.
+	Problem string
 }
 
 // Key derives a request's idempotency key from the merchant's id for the
@@ -220,7 +231,12 @@ func (k Key[Req]) derive(c *Context, req Req, max int) (string, error) {
 
 // Build builds the request (Handler).
 func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, error) {
-	path, err := h.fillPath(req)
+	if h.Check != nil {
+		if err := h.Check(c, req); err != nil {
+			return nil, err
+		}
+	}
+	path, err := h.fillPath(c, req)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +290,7 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 }
 
 // fillPath replaces each {name} of Path with its escaped param.
-func (h *Call[Req, Resp]) fillPath(req Req) (string, error) {
+func (h *Call[Req, Resp]) fillPath(c *Context, req Req) (string, error) {
 	var out strings.Builder
 	rest := h.Path
 	for {
@@ -289,12 +305,19 @@ func (h *Call[Req, Resp]) fillPath(req Req) (string, error) {
 		}
 		name := rest[open+1 : open+end]
 		p, ok := h.Params[name]
-		if !ok || p.Get == nil {
+		var v string
+		switch {
+		case ok && p.Credential != "":
+			var err error
+			if v, err = c.Credential(p.Credential); err != nil {
+				return "", err
+			}
+		case ok && p.Get != nil:
+			if v = p.Get(req); strings.TrimSpace(v) == "" {
+				return "", InvalidRequest(p.Field, "is required")
+			}
+		default:
 			return "", Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "path template %q: no param %q", h.Path, name)
-		}
-		v := p.Get(req)
-		if strings.TrimSpace(v) == "" {
-			return "", InvalidRequest(p.Field, "is required")
 		}
 		out.WriteString(rest[:open])
 		out.WriteString(url.PathEscape(v))
@@ -304,12 +327,13 @@ func (h *Call[Req, Resp]) fillPath(req Req) (string, error) {
 
 // write writes the field map into b.
 func (fs Fields[Req]) write(api *API, req Req, b *Body) error {
-	for _, f := range fs {
+	for i := range fs {
+		f := &fs[i]
 		switch {
 		case f.Str != nil:
 			v := f.Str(req)
 			if v == "" && f.Required {
-				return InvalidRequest(f.Name, "is required")
+				return f.missing()
 			}
 			b.SetIf(f.Key, v)
 		case f.Int != nil:
@@ -320,6 +344,8 @@ func (fs Fields[Req]) write(api *API, req Req, b *Body) error {
 			m := f.Money(req)
 			if m == nil && !f.Required {
 				continue
+			} else if m == nil {
+				return f.missing()
 			}
 			n, cur, err := api.Amounts.To(m, f.Name)
 			if err != nil {
@@ -336,6 +362,14 @@ func (fs Fields[Req]) write(api *API, req Req, b *Body) error {
 		}
 	}
 	return nil
+}
+
+// missing is the error for a Required field without a value.
+func (f *Field[Req]) missing() error {
+	if f.Problem != "" {
+		return InvalidRequest(f.Name, f.Problem)
+	}
+	return InvalidRequest(f.Name, "is required")
 }
 
 // Parse reads the answer (Handler).
@@ -356,10 +390,12 @@ func (h *Call[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error
 		}
 	}
 	out, err := h.Answer(c, req, a)
-	if err != nil {
-		return zero, err
+	if rerr := a.Err(); rerr != nil {
+		// An unreadable answer is the first problem: checks on what was
+		// read from it (an amount's integrity) mean nothing.
+		return zero, rerr
 	}
-	if err := a.Err(); err != nil {
+	if err != nil {
 		return zero, err
 	}
 	return out, nil

@@ -67,9 +67,27 @@ func (a *Answer) get(path string) *fastjson.Value {
 		return nil
 	}
 	if path == "" {
-		return a.V
+		return nil
 	}
 	return a.V.Get(strings.Split(path, ".")...)
+}
+
+// HTTPStatus is the answer's HTTP status (200 for an object read with
+// NewAnswer).
+func (a *Answer) HTTPStatus() int {
+	if a.Res == nil {
+		return 200
+	}
+	return a.Res.Status
+}
+
+// Header returns the answer's first header value by name ("" for an object
+// read with NewAnswer).
+func (a *Answer) Header(name string) string {
+	if a.Res == nil {
+		return ""
+	}
+	return a.Res.Header(name)
 }
 
 // Has reports whether path holds a value that is not null.

@@ -334,3 +334,22 @@ func TestCallNoContent(t *testing.T) {
 		t.Error("a body that is there must still be an object")
 	}
 }
+
+func TestChoice(t *testing.T) {
+	other := *testRefundGet
+	other.Path = "/v2/refunds/{id}"
+	ch := &Choice[*refundGetReq, *v1.RefundServiceGetResponse]{
+		If: func(r *refundGetReq) bool { return r.GetMerchantRefundId() == "" }, Then: testRefundGet, Else: &other,
+	}
+	c := testContext(map[string]string{"api_key": "k"})
+	for id, want := range map[string]string{"": "/v1/refunds/re_1", "m1": "/v2/refunds/re_1"} {
+		r, err := ch.Build(c, &refundGetReq{ConnectorRefundId: "re_1", MerchantRefundId: id})
+		if err != nil || !strings.HasPrefix(r.GetUrl(), "https://api.acme.test"+want+"?") {
+			t.Errorf("%q: %v %v", id, r.GetUrl(), err)
+		}
+	}
+	out, err := ch.Parse(c, &refundGetReq{MerchantRefundId: "m1"}, &Response{Status: 200, Body: []byte(`{"id":"re_1","amount":1,"currency":"usd"}`)})
+	if err != nil || out.GetConnectorRefundId() != "re_1" {
+		t.Errorf("parse = %v, %v", out, err)
+	}
+}
