@@ -127,11 +127,7 @@ func checkMoney(got, want *v1.Money, what string) error {
 	if got == nil {
 		return pdk.InvalidResponse("Braintree's %s has no amount", what)
 	}
-	if want != nil && (got.GetMinorAmount() != want.GetMinorAmount() || got.GetCurrency() != want.GetCurrency()) {
-		return pdk.IntegrityMismatch("Braintree's %s amount %d %s differs from the requested %d %s",
-			what, got.GetMinorAmount(), got.GetCurrency(), want.GetMinorAmount(), want.GetCurrency())
-	}
-	return nil
+	return pdk.CheckAmount(want, got, "Braintree's "+what+" amount")
 }
 
 // gqlError is the first entry of an answer's errors array.

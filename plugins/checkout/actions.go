@@ -122,8 +122,8 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if want := req.GetAmount(); want != nil && r.amount != nil && r.amount.GetMinorAmount() != want.GetMinorAmount() {
-		return nil, pdk.IntegrityMismatch("answer amount %d differs from the expected %d", r.amount.GetMinorAmount(), want.GetMinorAmount())
+	if err := pdk.CheckAmount(req.GetAmount(), r.amount, "the payment's amount"); err != nil {
+		return nil, err
 	}
 	return &v1.PaymentServiceGetResponse{
 		ConnectorTransactionId: r.id, Status: r.status, Amount: r.amount, CapturedAmount: r.captured,
@@ -188,8 +188,8 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 			out.Status = v1.RefundStatus_REFUND_STATUS_FAILED
 			out.Error = declineError(jsonr.Str(a, "response_code"), jsonr.Str(a, "response_summary"), res.Status, res.Header("Cko-Request-Id"))
 		}
-		if want := req.GetRefundAmount(); want != nil && out.RefundAmount != nil && out.RefundAmount.GetMinorAmount() != want.GetMinorAmount() {
-			return nil, pdk.IntegrityMismatch("refund amount %d differs from the expected %d", out.RefundAmount.GetMinorAmount(), want.GetMinorAmount())
+		if err := pdk.CheckAmount(req.GetRefundAmount(), out.RefundAmount, "the refund's amount"); err != nil {
+			return nil, err
 		}
 		return out, nil
 	}

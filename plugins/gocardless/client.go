@@ -117,9 +117,8 @@ func moneyIn(o *fastjson.Value, key, what string, requested *v1.Money) (*v1.Mone
 	if err != nil {
 		return nil, err
 	}
-	if requested != nil && (m.GetMinorAmount() != requested.GetMinorAmount() || m.GetCurrency() != requested.GetCurrency()) {
-		return nil, pdk.IntegrityMismatch("GoCardless's %s amount %d %s differs from the requested %d %s",
-			what, m.GetMinorAmount(), m.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())
+	if err := pdk.CheckAmount(requested, m, "GoCardless's "+what+" amount"); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

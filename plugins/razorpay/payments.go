@@ -341,8 +341,8 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if want := req.GetAmount(); want != nil && p.amount != nil && p.amount.GetMinorAmount() != want.GetMinorAmount() {
-		return nil, pdk.IntegrityMismatch("answer amount %d differs from the expected %d", p.amount.GetMinorAmount(), want.GetMinorAmount())
+	if err := pdk.CheckAmount(req.GetAmount(), p.amount, "the payment's amount"); err != nil {
+		return nil, err
 	}
 	out := &v1.PaymentServiceGetResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err, Mandate: p.mandate(),

@@ -59,8 +59,8 @@ func refundOf(v *fastjson.Value, requested *v1.Money) (*refund, error) {
 	if r.amount, err = amountAt(v, cur, "amount"); err != nil {
 		return nil, err
 	}
-	if requested != nil && r.amount != nil && r.amount.GetMinorAmount() != requested.GetMinorAmount() {
-		return nil, pdk.IntegrityMismatch("refund amount %d differs from the requested %d", r.amount.GetMinorAmount(), requested.GetMinorAmount())
+	if err := pdk.CheckAmount(requested, r.amount, "the refund's amount"); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

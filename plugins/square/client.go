@@ -103,9 +103,8 @@ func requiredMoney(o *fastjson.Value, key, what string, requested *v1.Money) (*v
 	if m == nil {
 		return nil, pdk.InvalidResponse("Square's %s has no %s", what, key)
 	}
-	if !sameMoney(m, requested) {
-		return nil, pdk.IntegrityMismatch("Square's %s amount %d %s differs from the requested %d %s",
-			what, m.GetMinorAmount(), m.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())
+	if err := pdk.CheckAmount(requested, m, "Square's "+what+" amount"); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
