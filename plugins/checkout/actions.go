@@ -54,7 +54,7 @@ var capture = &pdk.Call[*captureReq, *v1.PaymentServiceCaptureResponse]{
 		{Key: "reference", Str: (*captureReq).GetMerchantCaptureId},
 		{Key: "metadata", Map: (*captureReq).GetMetadata},
 	},
-	Fill: func(_ *pdk.Context, r *captureReq, _ *pdk.Body) error {
+	Check: func(_ *pdk.Context, r *captureReq) error {
 		return checkAction(r.GetConnectorTransactionId(), "merchant_capture_id", r.GetMerchantCaptureId())
 	},
 	Answer: func(_ *pdk.Context, r *captureReq, a *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
@@ -74,7 +74,7 @@ var void = &pdk.Call[*voidReq, *v1.PaymentServiceVoidResponse]{
 		{Key: "reference", Str: (*voidReq).GetMerchantVoidId},
 		{Key: "metadata", Map: (*voidReq).GetMetadata},
 	},
-	Fill: func(_ *pdk.Context, r *voidReq, _ *pdk.Body) error {
+	Check: func(_ *pdk.Context, r *voidReq) error {
 		return checkAction(r.GetConnectorTransactionId(), "merchant_void_id", r.GetMerchantVoidId())
 	},
 	Answer: func(_ *pdk.Context, r *voidReq, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
@@ -97,7 +97,7 @@ var refund = &pdk.Call[*refundReq, *v1.PaymentServiceRefundResponse]{
 		{Key: "reference", Str: (*refundReq).GetMerchantRefundId},
 		{Key: "metadata", Map: (*refundReq).GetMetadata},
 	},
-	Fill: func(_ *pdk.Context, r *refundReq, _ *pdk.Body) error {
+	Check: func(_ *pdk.Context, r *refundReq) error {
 		return checkAction(r.GetConnectorTransactionId(), "merchant_refund_id", r.GetMerchantRefundId())
 	},
 	Answer: func(_ *pdk.Context, r *refundReq, a *pdk.Answer) (*v1.PaymentServiceRefundResponse, error) {

@@ -46,7 +46,7 @@ func checkID(field, id string, re *regexp.Regexp, example string) error {
 // call starts a request to path with HTTP Basic auth (key_id:key_secret).
 func call(c *pdk.Context, method, path string) (*pdk.Request, error) {
 	r := pdk.NewRequest(method, c.URL(path))
-	if err := pdk.BasicAuth(credKeyID, credKeySecret)(c, r); err != nil {
+	if err := api.Auth(c, r); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -79,6 +79,21 @@ func idempotencyKey(op, id string) string {
 		k = strings.Replace(idemkey.Derive(op, sig.SHA256Hex([]byte(id)), 64), ":", "_", 1)
 	}
 	return k
+}
+
+// api is what Razorpay's declared calls (refunds.go) share: HTTP Basic
+// auth with the key id and secret, JSON bodies, Razorpay's amounts, and
+// error answers read by httpError.
+var api = &pdk.API{
+	Auth:              pdk.BasicAuth(credKeyID, credKeySecret),
+	IdempotencyHeader: idempotencyHeader,
+	MaxKeyLen:         64,
+	Encoding:          pdk.JSONEncoded,
+	Amounts:           amounts,
+	ErrorAnswer: func(res *pdk.Response, _ *fastjson.Value) (*pdk.Error, bool) {
+		e, _ := httpError(res).(*pdk.Error) // always an *pdk.Error for a non-2xx answer
+		return e, false
+	},
 }
 
 // amounts converts to and from Razorpay's subunits (ISO 4217 minor units),
