@@ -302,7 +302,7 @@ func TestAnswerAt(t *testing.T) {
 
 // TestCallIsAHandler registers a Call through the dispatcher, as a plugin does.
 func TestCallIsAHandler(t *testing.T) {
-	d := NewDispatcher(&Connector{Flows: Flows{RefundGet: H(testRefundGet.Build, testRefundGet.Parse)}})
+	d := NewDispatcher(&Connector{Flows: []Flow{RefundGet(testRefundGet)}})
 	req, _ := (&refundGetReq{ConnectorRefundId: "re_1"}).MarshalVT()
 	in, _ := (&pluginv1.BuildRequestInput{Flow: v1.Flow_FLOW_REFUND_GET, Request: req,
 		Context: &pluginv1.CallContext{BaseUrl: "https://x.test", Credentials: map[string]string{"api_key": "k"}}}).MarshalVT()
