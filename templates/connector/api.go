@@ -26,7 +26,9 @@ var api = &pdk.API{
 func errorAnswer(res *pdk.Response, body *fastjson.Value) (*pdk.Error, bool) {
 	e := pdk.StatusError(res, "Request-Id")
 	code, msg := jsonr.Str(body, "error", "code"), jsonr.Str(body, "error", "message")
-	e.Message += " " + code
+	if code != "" {
+		e.Message += " " + code
+	}
 	e.Detail.Connector.Code, e.Detail.Connector.Message = code, msg
 	if res.Status == 402 {
 		e.Detail = declined(code, msg)
