@@ -25,3 +25,17 @@ func SameID(processor, got, want string) error {
 	}
 	return nil
 }
+
+// CheckID refuses an id the caller must send in the processor's format:
+// empty ("is required") or not valid ("must be an id like <example>"),
+// naming field. valid is the format's test, usually a pattern's
+// MatchString; an id that passes is safe in a URL path.
+func CheckID(field, id string, valid func(string) bool, example string) error {
+	if id == "" {
+		return InvalidRequest(field, "is required")
+	}
+	if !valid(id) {
+		return InvalidRequest(field, "must be an id like "+example)
+	}
+	return nil
+}

@@ -35,3 +35,21 @@ func TestSameID(t *testing.T) {
 		t.Errorf("other id: %v", err)
 	}
 }
+
+func TestCheckID(t *testing.T) {
+	valid := func(s string) bool { return len(s) == 6 && s[:4] == "pay_" }
+	if err := CheckID("connector_transaction_id", "pay_12", valid, "pay_12"); err != nil {
+		t.Errorf("a valid id: %v", err)
+	}
+	for id, want := range map[string]string{
+		"":         "connector_transaction_id: is required",
+		"pi_1234":  "connector_transaction_id: must be an id like pay_12",
+		"pay_1/..": "connector_transaction_id: must be an id like pay_12",
+	} {
+		err := CheckID("connector_transaction_id", id, valid, "pay_12")
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST || e.Message != want {
+			t.Errorf("CheckID(%q) = %v, want %q", id, err, want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package checkout
 
 import (
 	"cmp"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,17 +26,6 @@ var (
 	customerIDPattern = regexp.MustCompile(`^cus_\w{26}$`)
 	disputeIDPattern  = regexp.MustCompile(`^dsp_\w{20,26}$`)
 )
-
-// checkID refuses an id that does not have Checkout.com's format, naming the field.
-func checkID(field, id string, re *regexp.Regexp, example string) error {
-	if id == "" {
-		return pdk.InvalidRequest(field, "is required")
-	}
-	if !re.MatchString(id) {
-		return pdk.InvalidRequest(field, fmt.Sprintf("must be a Checkout.com id like %s", example))
-	}
-	return nil
-}
 
 // call starts a request to path with the secret key as bearer token.
 func call(c *pdk.Context, method, path string) (*pdk.Request, error) {

@@ -185,7 +185,7 @@ func (p *paymentPlan) setCustomer(field string, cust *v1.Customer, connectorID s
 		connectorID = cust.GetConnectorCustomerId()
 	}
 	if connectorID != "" {
-		if err := checkID(field, connectorID, customerIDPattern, "cus_..."); err != nil {
+		if err := pdk.CheckID(field, connectorID, customerIDPattern.MatchString, "cus_..."); err != nil {
 			return err
 		}
 		p.customerID = connectorID
@@ -239,7 +239,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	}
 	if id := req.GetMandate().GetConnectorMandateId(); id != "" {
 		// A stored credential: a merchant-initiated charge when off session.
-		if err := checkID("mandate.connector_mandate_id", id, sourceIDPattern, "src_..."); err != nil {
+		if err := pdk.CheckID("mandate.connector_mandate_id", id, sourceIDPattern.MatchString, "src_..."); err != nil {
 			return nil, err
 		}
 		p.setInstrument(id)
@@ -328,7 +328,7 @@ func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 	if id == "" {
 		return nil, pdk.InvalidRequest("params.cko-session-id", "or connector_transaction_id is required")
 	}
-	if err := checkID(field, id, sessionIDPattern, "sid_... or pay_..."); err != nil {
+	if err := pdk.CheckID(field, id, sessionIDPattern.MatchString, "sid_... or pay_..."); err != nil {
 		return nil, err
 	}
 	return get(c, "/payments/"+id)
@@ -422,7 +422,7 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 		return nil, err
 	}
 	id := req.GetMandate().GetConnectorMandateId()
-	if err := checkID("mandate.connector_mandate_id", id, sourceIDPattern, "src_..."); err != nil {
+	if err := pdk.CheckID("mandate.connector_mandate_id", id, sourceIDPattern.MatchString, "src_..."); err != nil {
 		return nil, err
 	}
 	p.setInstrument(id)

@@ -76,7 +76,7 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 	cust := req.GetCustomer()
 	custID := cmp.Or(cust.GetConnectorCustomerId(), req.GetState().GetConnectorCustomerId())
 	if custID != "" {
-		if err := checkID("customer.connector_customer_id", custID, customerIDPattern, "cus_..."); err != nil {
+		if err := pdk.CheckID("customer.connector_customer_id", custID, customerIDPattern.MatchString, "cus_..."); err != nil {
 			return nil, err
 		}
 	}

@@ -2,7 +2,6 @@ package razorpay
 
 import (
 	"cmp"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,17 +30,6 @@ var (
 	// 10 letters, digits, hyphens and underscores.
 	keyPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{10,64}$`)
 )
-
-// checkID refuses an id that does not have Razorpay's format, naming the field.
-func checkID(field, id string, re *regexp.Regexp, example string) error {
-	if id == "" {
-		return pdk.InvalidRequest(field, "is required")
-	}
-	if !re.MatchString(id) {
-		return pdk.InvalidRequest(field, fmt.Sprintf("must be a Razorpay id like %s", example))
-	}
-	return nil
-}
 
 // call starts a request to path with HTTP Basic auth (key_id:key_secret).
 func call(c *pdk.Context, method, path string) (*pdk.Request, error) {
