@@ -69,19 +69,9 @@ func (ch *charge) build(c *pdk.Context) (*pluginv1.HttpRequest, error) {
 
 // paymentMethodID maps a payment method to a Braintree payment method id.
 func paymentMethodID(pm *v1.PaymentMethod) (string, error) {
-	switch m := pm.GetMethod().(type) {
-	case *v1.PaymentMethod_Token:
-		if m.Token.GetToken() == "" {
-			return "", pdk.InvalidRequest("payment_method.token.token", "is required")
-		}
-		return m.Token.GetToken(), nil
-	case *v1.PaymentMethod_Card:
-		return "", pdk.Unsupported("payment_method.card: this connector does not send card numbers to Braintree; tokenize the card with a Braintree client SDK and send its nonce as payment_method.token")
-	case nil:
-		return "", pdk.InvalidRequest("payment_method", "is required")
-	default:
-		return "", pdk.Unsupported("payment_method: Braintree takes payment method ids only (payment_method.token: a client SDK nonce or a vaulted payment method id)")
-	}
+	return pdk.TokenOnly(pm,
+		"this connector does not send card numbers to Braintree; tokenize the card with a Braintree client SDK and send its nonce as payment_method.token",
+		"Braintree takes payment method ids only (payment_method.token: a client SDK nonce or a vaulted payment method id)")
 }
 
 // buildAuthorize builds chargePaymentMethod (automatic capture) or

@@ -142,19 +142,9 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 
 // sourceID maps a payment method to a Square source_id.
 func sourceID(pm *v1.PaymentMethod) (string, error) {
-	switch m := pm.GetMethod().(type) {
-	case *v1.PaymentMethod_Token:
-		if m.Token.GetToken() == "" {
-			return "", pdk.InvalidRequest("payment_method.token.token", "is required")
-		}
-		return m.Token.GetToken(), nil
-	case *v1.PaymentMethod_Card:
-		return "", pdk.Unsupported("payment_method.card: Square does not take card numbers; tokenize the card with the Web Payments SDK and send payment_method.token")
-	case nil:
-		return "", pdk.InvalidRequest("payment_method", "is required")
-	default:
-		return "", pdk.Unsupported("payment_method: Square takes only tokens (payment_method.token: a Web Payments SDK token or a card on file id)")
-	}
+	return pdk.TokenOnly(pm,
+		"Square does not take card numbers; tokenize the card with the Web Payments SDK and send payment_method.token",
+		"Square takes only tokens (payment_method.token: a Web Payments SDK token or a card on file id)")
 }
 
 // buildCapture builds CompletePayment, which completes the whole amount.
