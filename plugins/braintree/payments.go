@@ -277,8 +277,8 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	}
 	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: t.id, Status: t.status, Error: t.err,
 		MerchantCaptureId: req.GetMerchantCaptureId(), CapturedAmount: t.captured()}
-	if t.status != v1.PaymentStatus_PAYMENT_STATUS_CHARGED && t.err == nil {
-		out.Status = notFinal(t.status, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
+	if t.err == nil {
+		out.Status = pdk.ActionStatus(t.status, v1.PaymentStatus_PAYMENT_STATUS_CHARGED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
 	}
 	return out, nil
 }
@@ -300,8 +300,8 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 			return nil, err
 		}
 		out.Status, out.Error = t.status, t.err
-		if t.status != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && t.err == nil {
-			out.Status = notFinal(t.status, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
+		if t.err == nil {
+			out.Status = pdk.ActionStatus(t.status, v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
 		}
 	case "Refund":
 		rf, err := refundFrom(r, req.GetAmount(), res.Status)
@@ -324,15 +324,6 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 		return nil, pdk.InvalidResponse("Braintree's reversal is neither a Transaction nor a Refund")
 	}
 	return out, nil
-}
-
-// notFinal is the status to report when a capture or void answer shows the
-// transaction in another state: UNKNOWN stays UNKNOWN, anything else failed.
-func notFinal(s, failed v1.PaymentStatus) v1.PaymentStatus {
-	if s == v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN {
-		return s
-	}
-	return failed
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {

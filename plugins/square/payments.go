@@ -284,8 +284,8 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	}
 	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err,
 		MerchantCaptureId: req.GetMerchantCaptureId(), CapturedAmount: p.captured()}
-	if p.status != v1.PaymentStatus_PAYMENT_STATUS_CHARGED && p.err == nil {
-		out.Status = notFinal(p.status, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
+	if p.err == nil {
+		out.Status = pdk.ActionStatus(p.status, v1.PaymentStatus_PAYMENT_STATUS_CHARGED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
 	}
 	return out, nil
 }
@@ -299,19 +299,10 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 		return nil, err
 	}
 	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err, MerchantVoidId: req.GetMerchantVoidId()}
-	if p.status != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && p.err == nil {
-		out.Status = notFinal(p.status, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
+	if p.err == nil {
+		out.Status = pdk.ActionStatus(p.status, v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
 	}
 	return out, nil
-}
-
-// notFinal is the status to report when a capture or void answer shows the
-// payment in another state: UNKNOWN stays UNKNOWN, anything else is failed.
-func notFinal(s, failed v1.PaymentStatus) v1.PaymentStatus {
-	if s == v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN {
-		return s
-	}
-	return failed
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
