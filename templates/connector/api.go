@@ -30,11 +30,11 @@ func errorAnswer(res *pdk.Response, body *fastjson.Value) (*pdk.Error, bool) {
 		e.Message += " " + code
 	}
 	e.Detail.Connector.Code, e.Detail.Connector.Message = code, msg
-	if res.Status == 402 {
-		e.Detail = declined(code, msg)
-		return e, true
+	if res.Status != 402 {
+		return e, false
 	}
-	return e, false
+	e.Detail.Code, e.Detail.Message, e.Detail.Issuer = v1.ErrorCode_ERROR_CODE_CARD_DECLINED, msg, &v1.IssuerError{DeclineCode: code}
+	return e, true
 }
 
 // declined is the three-layer error of a declined payment or failed refund.
