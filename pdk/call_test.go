@@ -353,3 +353,24 @@ func TestChoice(t *testing.T) {
 		t.Errorf("parse = %v, %v", out, err)
 	}
 }
+
+func TestBearerAndBasic(t *testing.T) {
+	r := NewRequest("GET", "https://x.test")
+	if err := Bearer("api_key")(testContext(map[string]string{"api_key": "sk_1"}), r); err != nil || header(r.Build(), "Authorization") != "Bearer sk_1" ||
+		len(r.Build().GetSecretHeaders()) != 1 {
+		t.Errorf("bearer: %v %v", r.Build(), err)
+	}
+	for name, creds := range map[string]map[string]string{"missing": nil, "newline": {"api_key": "sk_1\r\nX-Evil: 1"}} {
+		if err := Bearer("api_key")(testContext(creds), NewRequest("GET", "https://x.test")); err == nil ||
+			kindOf(t, err) != pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS || !strings.Contains(err.Error(), "api_key") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	r = NewRequest("GET", "https://x.test")
+	if err := Basic("key_id", "secret")(testContext(map[string]string{"key_id": "u", "secret": "p"}), r); err != nil || header(r.Build(), "Authorization") != "Basic dTpw" {
+		t.Errorf("basic: %v %v", r.Build(), err)
+	}
+	if err := Basic("key_id", "secret")(testContext(map[string]string{"key_id": "u"}), NewRequest("GET", "https://x.test")); err == nil {
+		t.Error("a missing password must be an error")
+	}
+}
