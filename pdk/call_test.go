@@ -374,3 +374,32 @@ func TestBearerAndBasic(t *testing.T) {
 		t.Error("a missing password must be an error")
 	}
 }
+
+func TestBodyArraysOfObjects(t *testing.T) {
+	b := &Body{}
+	b.Set("lineItems[0].id", "a")
+	b.SetInt("lineItems[0].quantity", 2)
+	b.Set("lineItems[1].id", "b")
+	b.Set("tags[0]", "x")
+	if _, got := b.Encode(JSONEncoded); string(got) != `{"lineItems":[{"id":"a","quantity":2},{"id":"b"}],"tags":["x"]}` {
+		t.Errorf("json = %s", got)
+	}
+	if _, got := b.Encode(FormEncoded); string(got) != "lineItems%5B0%5D%5Bid%5D=a&lineItems%5B0%5D%5Bquantity%5D=2&lineItems%5B1%5D%5Bid%5D=b&tags%5B0%5D=x" {
+		t.Errorf("form = %s", got)
+	}
+}
+
+func TestAnswerLists(t *testing.T) {
+	a := NewAnswer(testAPI, fastjson.MustParse(`{"items":[{"id":"a"},2,{"id":"b","n":"x"}],"tags":["p",1,"q"],"s":"x"}`))
+	items := a.List("items")
+	if len(items) != 2 || items[1].Str("id") != "b" || a.List("s") != nil || a.List("missing") != nil {
+		t.Fatalf("List = %v", items)
+	}
+	if got := strings.Join(a.Strings("tags"), ","); got != "p,q" || a.Strings("s") != nil {
+		t.Errorf("Strings = %q", got)
+	}
+	_ = items[1].Int("n")
+	if a.Err() == nil {
+		t.Error("an element's problem must be the answer's")
+	}
+}
