@@ -89,22 +89,26 @@ const (
 //				ConnectorRefundId: a.Require("id"),
 //				Status:            pdk.Status(a, "status", refundStatuses),
 //				RefundAmount:      a.Money("amount", "currency"),
-//			}, a.Err()
+//			}, nil
 //		},
 //	}
 //
-// Build fills the path placeholders (each named param is required and
+//	pdk.Register(&pdk.Connector{Flows: []pdk.Flow{pdk.RefundGet(refundGet)}, ...})
+//
+// Type aliases keep the declarations short (type refundGetIn =
+// v1.RefundServiceGetRequest). Build fills the path placeholders (each named param is required and
 // path-escaped), adds the API's auth and headers, the idempotency key, the
 // query and the body. Parse refuses a truncated, oversized, empty or
 // non-object 2xx answer with InvalidResponse before Answer runs, turns a
 // non-2xx answer into the API's typed error (or OnDecline's response), and
-// returns the first problem Answer's reads met (Answer.Err).
+// returns the first problem Answer's reads met (Answer.Err) before any
+// error Answer returned.
 type Call[Req, Resp Message] struct {
 	// API is the connector-wide part. Required.
 	API *API
 	// Method is the HTTP method; "" means GET. A GET, HEAD or DELETE carries
-	// no body and, without a Key, is marked safe to retry (it only reads or
-	// is idempotent by definition).
+	// no body (unless Body or Fill writes one) and, without a Key, is marked
+	// safe to retry (it only reads or is idempotent by definition).
 	Method string
 	// Path is the path template, with {name} placeholders filled from
 	// Params: "/v1/refunds/{id}/cancel".
@@ -273,9 +277,6 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 	case reads:
 		r.Idempotent()
 	}
-	if reads && len(h.Body) == 0 && h.Fill == nil {
-		return r.Build(), nil
-	}
 	b := &Body{}
 	if err := h.Body.write(h.API, req, b); err != nil {
 		return nil, err
@@ -284,6 +285,9 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 		if err := h.Fill(c, req, b); err != nil {
 			return nil, err
 		}
+	}
+	if reads && b.Len() == 0 {
+		return r.Build(), nil
 	}
 	ct, body := b.Encode(h.API.Encoding)
 	return r.Body(ct, body).Build(), nil

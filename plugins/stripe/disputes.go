@@ -213,9 +213,10 @@ func evidenceFields(docs []*v1.EvidenceDocument) (evidence, error) {
 // reasonEvidence lists, per Stripe dispute reason, the evidence fields
 // Stripe recommends (https://docs.stripe.com/disputes/categories).
 var reasonEvidence = map[string]string{
-	"credit_not_processed":  "refund_policy refund_policy_disclosure refund_refusal_explanation customer_communication receipt",
-	"duplicate":             "duplicate_charge_documentation duplicate_charge_explanation duplicate_charge_id receipt",
-	"fraudulent":            "access_activity_log billing_address customer_communication customer_purchase_ip customer_signature receipt shipping_documentation",
+	"credit_not_processed": "refund_policy refund_policy_disclosure refund_refusal_explanation customer_communication receipt",
+	"duplicate":            "duplicate_charge_documentation duplicate_charge_explanation duplicate_charge_id receipt",
+	"fraudulent": "access_activity_log billing_address customer_communication customer_purchase_ip customer_signature receipt " +
+		"shipping_documentation",
 	"product_not_received":  "shipping_documentation shipping_carrier shipping_tracking_number shipping_date customer_communication receipt",
 	"product_unacceptable":  "product_description refund_policy customer_communication receipt shipping_documentation",
 	"subscription_canceled": "cancellation_policy cancellation_policy_disclosure cancellation_rebuttal customer_communication receipt",

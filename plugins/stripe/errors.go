@@ -122,12 +122,13 @@ var declineCodes = statusmap.Grouped(map[v1.ErrorCode]string{
 var errorCodes = statusmap.Grouped(map[v1.ErrorCode]string{
 	v1.ErrorCode_ERROR_CODE_CARD_DECLINED: "card_declined incorrect_zip payment_method_provider_decline " +
 		"payment_intent_payment_attempt_failed",
-	v1.ErrorCode_ERROR_CODE_EXPIRED_CARD:                 "expired_card",
-	v1.ErrorCode_ERROR_CODE_INCORRECT_CVC:                "incorrect_cvc invalid_cvc",
-	v1.ErrorCode_ERROR_CODE_INCORRECT_NUMBER:             "incorrect_number invalid_number",
-	v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR:             "processing_error",
-	v1.ErrorCode_ERROR_CODE_AUTHENTICATION_REQUIRED:      "authentication_required",
-	v1.ErrorCode_ERROR_CODE_AUTHENTICATION_FAILED:        "payment_intent_authentication_failure setup_intent_authentication_failure payment_intent_payment_attempt_expired",
+	v1.ErrorCode_ERROR_CODE_EXPIRED_CARD:            "expired_card",
+	v1.ErrorCode_ERROR_CODE_INCORRECT_CVC:           "incorrect_cvc invalid_cvc",
+	v1.ErrorCode_ERROR_CODE_INCORRECT_NUMBER:        "incorrect_number invalid_number",
+	v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR:        "processing_error",
+	v1.ErrorCode_ERROR_CODE_AUTHENTICATION_REQUIRED: "authentication_required",
+	v1.ErrorCode_ERROR_CODE_AUTHENTICATION_FAILED: "payment_intent_authentication_failure setup_intent_authentication_failure " +
+		"payment_intent_payment_attempt_expired",
 	v1.ErrorCode_ERROR_CODE_LIMIT_EXCEEDED:               "card_decline_rate_limit_exceeded",
 	v1.ErrorCode_ERROR_CODE_AMOUNT_TOO_LARGE:             "amount_too_large",
 	v1.ErrorCode_ERROR_CODE_AMOUNT_TOO_SMALL:             "amount_too_small",

@@ -78,7 +78,8 @@ func writePaymentMethod(b *pdk.Body, pm *v1.PaymentMethod, p payer) (methodSpec,
 	case pm.GetMethod() == nil:
 		return spec, pdk.InvalidRequest("payment_method", "is required (or mandate.connector_mandate_id)")
 	case pm.GetWallet() != nil && !ok:
-		return spec, pdk.Unsupported("encrypted Apple Pay / Google Pay payloads are not supported; create a Stripe payment method with Stripe.js and send it as payment_method.token")
+		return spec, pdk.Unsupported("encrypted Apple Pay / Google Pay payloads are not supported; " +
+			"create a Stripe payment method with Stripe.js and send it as payment_method.token")
 	case !ok:
 		return spec, pdk.Unsupported("payment method %v is not supported", pdk.MethodType(pm))
 	}

@@ -137,8 +137,11 @@ var verifyRedirectHandler = &pdk.Call[*redirectIn, *v1.PaymentServiceVerifyRedir
 		}}},
 	Query: pdk.Fields[*redirectIn]{{Key: "expand[]", Const: "latest_charge"}},
 	Check: func(_ *pdk.Context, req *redirectIn) error {
-		if id, param := req.GetConnectorTransactionId(), req.GetParams()["payment_intent"]; id != "" && param != "" && id != param {
+		switch id, param := req.GetConnectorTransactionId(), req.GetParams()["payment_intent"]; {
+		case id != "" && param != "" && id != param:
 			return pdk.InvalidRequest("params.payment_intent", "does not match connector_transaction_id")
+		case id == "" && param == "":
+			return pdk.InvalidRequest("connector_transaction_id", "is required (or params.payment_intent from the return URL)")
 		}
 		return nil
 	},
