@@ -62,7 +62,7 @@ func send(c *pdk.Context, method, path, op, merchantID string, body []byte) (*pl
 // api is what the declared calls (actions.go) share: the secret key as
 // bearer token, JSON bodies, Checkout.com's amounts and error answers.
 var api = &pdk.API{
-	Auth:              pdk.BearerAuth(credSecretKey),
+	Auth:              pdk.Bearer(credSecretKey),
 	Headers:           [][2]string{{"Accept", "application/json"}},
 	IdempotencyHeader: idempotencyHeader,
 	Encoding:          pdk.JSONEncoded,

@@ -41,7 +41,7 @@ func keyFor(c *pdk.Context, op, merchantID string) string {
 // request starts a GoCardless request with the access token and version.
 func request(c *pdk.Context, method, path string) (*pdk.Request, error) {
 	r := pdk.NewRequest(method, c.URL(path))
-	if err := pdk.BearerAuth(credAccessToken)(c, r); err != nil {
+	if err := pdk.Bearer(credAccessToken)(c, r); err != nil {
 		return nil, err
 	}
 	return r.Header("GoCardless-Version", APIVersion).Header("Accept", "application/json"), nil

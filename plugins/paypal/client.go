@@ -30,7 +30,7 @@ const tokenMargin = 60
 // client id and secret as HTTP Basic credentials (RFC 6749 section 4.4).
 func buildToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessTokenRequest) (*pluginv1.HttpRequest, error) {
 	r := pdk.NewRequest("POST", c.URL("/v1/oauth2/token"))
-	if err := pdk.BasicAuth(credClientID, credClientSecret)(c, r); err != nil {
+	if err := pdk.Basic(credClientID, credClientSecret)(c, r); err != nil {
 		return nil, err
 	}
 	return r.Header("Accept", "application/json").

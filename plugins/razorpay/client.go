@@ -73,7 +73,7 @@ func idempotencyKey(op, id string) string {
 // auth with the key id and secret, JSON bodies, Razorpay's amounts, and
 // error answers read by httpError.
 var api = &pdk.API{
-	Auth:              pdk.BasicAuth(credKeyID, credKeySecret),
+	Auth:              pdk.Basic(credKeyID, credKeySecret),
 	IdempotencyHeader: idempotencyHeader,
 	MaxKeyLen:         64,
 	Encoding:          pdk.JSONEncoded,

@@ -33,7 +33,7 @@ func randomKey(c *pdk.Context, op string) string {
 // request starts a Square request with the access token and Square-Version.
 func request(c *pdk.Context, method, path string) (*pdk.Request, error) {
 	r := pdk.NewRequest(method, c.URL(path))
-	if err := pdk.BearerAuth(credAccessToken)(c, r); err != nil {
+	if err := pdk.Bearer(credAccessToken)(c, r); err != nil {
 		return nil, err
 	}
 	return r.Header("Square-Version", APIVersion).Header("Accept", "application/json"), nil

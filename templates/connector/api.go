@@ -13,7 +13,7 @@ import (
 // header, JSON bodies, amounts in ISO-4217 minor units with upper-case
 // currency codes, and error answers read into typed errors.
 var api = &pdk.API{
-	Auth:              pdk.BearerAuth(credAPIKey),
+	Auth:              pdk.Bearer(credAPIKey),
 	IdempotencyHeader: idempotencyHeader,
 	Encoding:          pdk.JSONEncoded,
 	ErrorAnswer:       errorAnswer,
