@@ -27,18 +27,9 @@ var (
 	disputeIDPattern  = regexp.MustCompile(`^dsp_\w{20,26}$`)
 )
 
-// call starts a request to path with the secret key as bearer token.
-func call(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	r := pdk.NewRequest(method, c.URL(path))
-	if err := api.Auth(c, r); err != nil {
-		return nil, err
-	}
-	return r.Header("Accept", "application/json"), nil
-}
-
 // get builds a GET of path; GETs are safe to retry.
 func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := call(c, "GET", path)
+	r, err := api.NewRequest(c, "GET", path)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +39,7 @@ func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
 // send builds a mutating request with an idempotency key derived from op and
 // the merchant's id, and a JSON body when body is not nil.
 func send(c *pdk.Context, method, path, op, merchantID string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := call(c, method, path)
+	r, err := api.NewRequest(c, method, path)
 	if err != nil {
 		return nil, err
 	}
@@ -59,8 +50,10 @@ func send(c *pdk.Context, method, path, op, merchantID string, body []byte) (*pl
 	return r.Build(), nil
 }
 
-// api is what the declared calls (actions.go) share: the secret key as
-// bearer token, JSON bodies, Checkout.com's amounts and error answers.
+// api is what every Checkout.com request shares (the declared calls of
+// actions.go and, through api.NewRequest, the hand-written ones): the
+// secret key as bearer token, JSON bodies, Checkout.com's amounts and
+// error answers.
 var api = &pdk.API{
 	Auth:              pdk.Bearer(credSecretKey),
 	Headers:           [][2]string{{"Accept", "application/json"}},

@@ -187,7 +187,7 @@ func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	if err != nil {
 		return nil, err
 	}
-	r, err := call(c, "PUT", path)
+	r, err := api.NewRequest(c, "PUT", path)
 	if err != nil {
 		return nil, err
 	}

@@ -38,18 +38,16 @@ func keyFor(c *pdk.Context, op, merchantID string) string {
 	return idempotencyKey(op, merchantID)
 }
 
-// request starts a GoCardless request with the access token and version.
-func request(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	r := pdk.NewRequest(method, c.URL(path))
-	if err := pdk.Bearer(credAccessToken)(c, r); err != nil {
-		return nil, err
-	}
-	return r.Header("GoCardless-Version", APIVersion).Header("Accept", "application/json"), nil
+// api is how every GoCardless request starts: the access token as bearer token,
+// GoCardless-Version and Accept.
+var api = &pdk.API{
+	Auth:    pdk.Bearer(credAccessToken),
+	Headers: [][2]string{{"GoCardless-Version", APIVersion}, {"Accept", "application/json"}},
 }
 
 // get builds a GET of path.
 func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := request(c, "GET", path)
+	r, err := api.NewRequest(c, "GET", path)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +56,7 @@ func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
 
 // post builds a JSON POST with key as its Idempotency-Key.
 func post(c *pdk.Context, path, key string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := request(c, "POST", path)
+	r, err := api.NewRequest(c, "POST", path)
 	if err != nil {
 		return nil, err
 	}

@@ -31,18 +31,9 @@ var (
 	keyPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{10,64}$`)
 )
 
-// call starts a request to path with HTTP Basic auth (key_id:key_secret).
-func call(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	r := pdk.NewRequest(method, c.URL(path))
-	if err := api.Auth(c, r); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
 // get builds a GET of path; GETs are safe to retry.
 func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := call(c, "GET", path)
+	r, err := api.NewRequest(c, "GET", path)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +43,7 @@ func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
 // post builds a JSON POST carrying the idempotency key of op and the
 // merchant's id (see the manifest notes for why every POST may be retried).
 func post(c *pdk.Context, path, op, merchantID string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := call(c, "POST", path)
+	r, err := api.NewRequest(c, "POST", path)
 	if err != nil {
 		return nil, err
 	}
@@ -69,9 +60,10 @@ func idempotencyKey(op, id string) string {
 	return k
 }
 
-// api is what Razorpay's declared calls (refunds.go) share: HTTP Basic
-// auth with the key id and secret, JSON bodies, Razorpay's amounts, and
-// error answers read by httpError.
+// api is what every Razorpay request shares (the declared calls of
+// refunds.go and, through api.NewRequest, the hand-written ones): HTTP
+// Basic auth with the key id and secret, JSON bodies, Razorpay's amounts,
+// and error answers read by httpError.
 var api = &pdk.API{
 	Auth:              pdk.Basic(credKeyID, credKeySecret),
 	IdempotencyHeader: idempotencyHeader,

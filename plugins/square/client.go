@@ -30,18 +30,16 @@ func randomKey(c *pdk.Context, op string) string {
 	return idempotencyKey(op, hex.EncodeToString(c.Random()))
 }
 
-// request starts a Square request with the access token and Square-Version.
-func request(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	r := pdk.NewRequest(method, c.URL(path))
-	if err := pdk.Bearer(credAccessToken)(c, r); err != nil {
-		return nil, err
-	}
-	return r.Header("Square-Version", APIVersion).Header("Accept", "application/json"), nil
+// api is how every Square request starts: the access token as bearer token,
+// Square-Version and Accept.
+var api = &pdk.API{
+	Auth:    pdk.Bearer(credAccessToken),
+	Headers: [][2]string{{"Square-Version", APIVersion}, {"Accept", "application/json"}},
 }
 
 // get builds a GET of path.
 func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := request(c, "GET", path)
+	r, err := api.NewRequest(c, "GET", path)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +50,7 @@ func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
 // body's idempotency_key when Square's request takes one; it is also sent as
 // the ABI's idempotency header (see idempotencyHeader). body nil sends none.
 func post(c *pdk.Context, path, key string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := request(c, "POST", path)
+	r, err := api.NewRequest(c, "POST", path)
 	if err != nil {
 		return nil, err
 	}
