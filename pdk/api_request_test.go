@@ -38,3 +38,24 @@ func TestAPINewRequestAddsAuthAndHeaders(t *testing.T) {
 		t.Errorf("missing credential: %v", err)
 	}
 }
+
+func TestAPIGetAndSend(t *testing.T) {
+	api := &API{Auth: Bearer("api_key"), IdempotencyHeader: "Idempotency-Key", Encoding: JSONEncoded}
+	c := apiRequestContext(map[string]string{"api_key": "sk_test_1"})
+	g, err := api.Get(c, "/v1/things/t_1")
+	if err != nil || g.GetMethod() != "GET" || !g.GetIdempotent() || len(g.GetBody()) != 0 || Header(g.GetHeaders(), "Idempotency-Key") != "" {
+		t.Errorf("Get = %v, %v; want an idempotent GET without key or body", g, err)
+	}
+	s, err := api.Send(c, "POST", "/v1/things", "thing:o_1", []byte(`{"a":1}`))
+	if err != nil || s.GetMethod() != "POST" || !s.GetIdempotent() || Header(s.GetHeaders(), "Idempotency-Key") != "thing:o_1" ||
+		Header(s.GetHeaders(), "Content-Type") != "application/json" || string(s.GetBody()) != `{"a":1}` {
+		t.Errorf("Send = %v, %v", s, err)
+	}
+	api.Encoding = FormEncoded
+	if f, _ := api.Send(c, "POST", "/v1/things", "k", []byte("a=1")); Header(f.GetHeaders(), "Content-Type") != "application/x-www-form-urlencoded" {
+		t.Errorf("a form body's content type = %q", Header(f.GetHeaders(), "Content-Type"))
+	}
+	if n, _ := api.Send(c, "DELETE", "/v1/things/t_1", "k", nil); n.GetBody() != nil || Header(n.GetHeaders(), "Content-Type") != "" {
+		t.Errorf("no body: %v", n)
+	}
+}

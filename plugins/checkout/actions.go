@@ -114,7 +114,7 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 	if err != nil {
 		return nil, err
 	}
-	return get(c, path)
+	return api.Get(c, path)
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
@@ -147,7 +147,7 @@ func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.
 	if err != nil {
 		return nil, err
 	}
-	return get(c, path)
+	return api.Get(c, path)
 }
 
 // parseRefundGet finds the refund among the payment's actions. A refund

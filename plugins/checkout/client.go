@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
@@ -26,29 +25,6 @@ var (
 	customerIDPattern = regexp.MustCompile(`^cus_\w{26}$`)
 	disputeIDPattern  = regexp.MustCompile(`^dsp_\w{20,26}$`)
 )
-
-// get builds a GET of path; GETs are safe to retry.
-func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := api.NewRequest(c, "GET", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.Idempotent().Build(), nil
-}
-
-// send builds a mutating request with an idempotency key derived from op and
-// the merchant's id, and a JSON body when body is not nil.
-func send(c *pdk.Context, method, path, op, merchantID string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := api.NewRequest(c, method, path)
-	if err != nil {
-		return nil, err
-	}
-	r.IdempotencyKey(idempotencyHeader, op+":"+merchantID)
-	if body != nil {
-		r.Body("application/json", body)
-	}
-	return r.Build(), nil
-}
 
 // api is what every Checkout.com request shares (the declared calls of
 // actions.go and, through api.NewRequest, the hand-written ones): the

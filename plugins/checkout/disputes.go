@@ -28,7 +28,7 @@ func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv
 	if err != nil {
 		return nil, err
 	}
-	return get(c, path)
+	return api.Get(c, path)
 }
 
 func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
@@ -85,7 +85,7 @@ func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*p
 	if err != nil {
 		return nil, err
 	}
-	return send(c, "POST", path, "dispute-accept", cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId()), nil)
+	return api.Send(c, "POST", path, "dispute-accept:"+cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId()), nil)
 }
 
 func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {

@@ -228,7 +228,7 @@ func (p *paymentPlan) setReturn(ret, cancel string) {
 
 // post builds POST /payments for the plan.
 func (p *paymentPlan) post(c *pdk.Context, op string) (*pluginv1.HttpRequest, error) {
-	return send(c, "POST", "/payments", op, p.reference, p.body())
+	return api.Send(c, "POST", "/payments", op+":"+p.reference, p.body())
 }
 
 // buildAuthorize builds POST /payments.
@@ -331,7 +331,7 @@ func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 	if err := pdk.CheckID(field, id, sessionIDPattern.MatchString, "sid_... or pay_..."); err != nil {
 		return nil, err
 	}
-	return get(c, "/payments/"+id)
+	return api.Get(c, "/payments/"+id)
 }
 
 func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRequest, res *pdk.Response) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {

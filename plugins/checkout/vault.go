@@ -38,7 +38,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 		md["merchant_customer_id"] = cust.GetId()
 	}
 	o.SortedStringMap("metadata", md)
-	return send(c, "POST", "/customers", "customer", key, o.Bytes())
+	return api.Send(c, "POST", "/customers", "customer:"+key, o.Bytes())
 }
 
 func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
@@ -101,7 +101,7 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 			}
 		})
 	}
-	return send(c, "POST", "/instruments", "instrument", key, o.Bytes())
+	return api.Send(c, "POST", "/instruments", "instrument:"+key, o.Bytes())
 }
 
 func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, res *pdk.Response) (*v1.PaymentMethodServiceTokenizeResponse, error) {

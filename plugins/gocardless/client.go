@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
@@ -38,29 +37,14 @@ func keyFor(c *pdk.Context, op, merchantID string) string {
 	return idempotencyKey(op, merchantID)
 }
 
-// api is how every GoCardless request starts: the access token as bearer token,
-// GoCardless-Version and Accept.
+// api is how every GoCardless request starts: the access token as bearer
+// token, GoCardless-Version and Accept; mutating requests carry their
+// Idempotency-Key and a JSON body.
 var api = &pdk.API{
-	Auth:    pdk.Bearer(credAccessToken),
-	Headers: [][2]string{{"GoCardless-Version", APIVersion}, {"Accept", "application/json"}},
-}
-
-// get builds a GET of path.
-func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := api.NewRequest(c, "GET", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.Build(), nil
-}
-
-// post builds a JSON POST with key as its Idempotency-Key.
-func post(c *pdk.Context, path, key string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := api.NewRequest(c, "POST", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.IdempotencyKey(idempotencyHeader, key).Body("application/json", body).Build(), nil
+	Auth:              pdk.Bearer(credAccessToken),
+	Headers:           [][2]string{{"GoCardless-Version", APIVersion}, {"Accept", "application/json"}},
+	IdempotencyHeader: idempotencyHeader,
+	Encoding:          pdk.JSONEncoded,
 }
 
 // envelope writes {"<name>": {...}}, GoCardless's request shape.

@@ -49,7 +49,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 			o.SortedStringMap("metadata", meta)
 		}
 	})
-	return post(c, "/customers", keyFor(c, "customer", req.GetMerchantRequestId()), body)
+	return api.Send(c, "POST", "/customers", keyFor(c, "customer", req.GetMerchantRequestId()), body)
 }
 
 // createdID is the id of a created resource: the answer's, or the existing
@@ -157,7 +157,7 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 		o.String("currency", s.currency)
 		o.Object("links", func(l *jsonw.Object) { l.String("customer", cust) })
 	})
-	return post(c, "/customer_bank_accounts", keyFor(c, "bank_account", req.GetMerchantRequestId()), body)
+	return api.Send(c, "POST", "/customer_bank_accounts", keyFor(c, "bank_account", req.GetMerchantRequestId()), body)
 }
 
 func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, res *pdk.Response) (*v1.PaymentMethodServiceTokenizeResponse, error) {
@@ -214,7 +214,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		}
 		o.Object("links", func(l *jsonw.Object) { l.String("customer_bank_account", account) })
 	})
-	return post(c, "/mandates", keyFor(c, "mandate", req.GetMerchantSetupId()), body)
+	return api.Send(c, "POST", "/mandates", keyFor(c, "mandate", req.GetMerchantSetupId()), body)
 }
 
 func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringRequest, res *pdk.Response) (*v1.PaymentServiceSetupRecurringResponse, error) {
@@ -250,7 +250,7 @@ func buildRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest) (
 		}
 	})
 	key := idempotencyKey("revoke", cmp.Or(req.GetMerchantRevokeId(), req.GetMandate().GetConnectorMandateId()))
-	return post(c, "/mandates/"+id+"/actions/cancel", key, body)
+	return api.Send(c, "POST", "/mandates/"+id+"/actions/cancel", key, body)
 }
 
 func parseRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest, res *pdk.Response) (*v1.RecurringPaymentServiceRevokeResponse, error) {

@@ -55,7 +55,7 @@ func (ch *charge) request(c *pdk.Context) (*pluginv1.HttpRequest, error) {
 		o.SortedStringMap("metadata", ch.metadata)
 		o.Object("links", func(l *jsonw.Object) { l.String("mandate", ch.mandate) })
 	})
-	return post(c, "/payments", idempotencyKey("payment", ch.merchantID), body)
+	return api.Send(c, "POST", "/payments", idempotencyKey("payment", ch.merchantID), body)
 }
 
 // buildAuthorize builds POST /payments on the request's mandate: Authorize
@@ -167,7 +167,7 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 	if err != nil {
 		return nil, err
 	}
-	return get(c, "/payments/"+id)
+	return api.Get(c, "/payments/"+id)
 }
 
 // refundedKey is the ConnectorState value holding a payment's refunded
@@ -211,7 +211,7 @@ func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.Htt
 		}
 	})
 	key := idempotencyKey("cancel", cmp.Or(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
-	return post(c, "/payments/"+id+"/actions/cancel", key, body)
+	return api.Send(c, "POST", "/payments/"+id+"/actions/cancel", key, body)
 }
 
 func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
@@ -266,7 +266,7 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 		o.SortedStringMap("metadata", meta)
 		o.Object("links", func(l *jsonw.Object) { l.String("payment", pid) })
 	})
-	return post(c, "/refunds", idempotencyKey("refund", req.GetMerchantRefundId()), body)
+	return api.Send(c, "POST", "/refunds", idempotencyKey("refund", req.GetMerchantRefundId()), body)
 }
 
 // buildRefundGet builds GET /refunds/{id}.
@@ -275,7 +275,7 @@ func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.
 	if err != nil {
 		return nil, err
 	}
-	return get(c, "/refunds/"+id)
+	return api.Get(c, "/refunds/"+id)
 }
 
 // refund is a parsed GoCardless Refund.

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
@@ -30,25 +29,6 @@ var (
 	// 10 letters, digits, hyphens and underscores.
 	keyPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{10,64}$`)
 )
-
-// get builds a GET of path; GETs are safe to retry.
-func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := api.NewRequest(c, "GET", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.Idempotent().Build(), nil
-}
-
-// post builds a JSON POST carrying the idempotency key of op and the
-// merchant's id (see the manifest notes for why every POST may be retried).
-func post(c *pdk.Context, path, op, merchantID string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := api.NewRequest(c, "POST", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.IdempotencyKey(idempotencyHeader, idempotencyKey(op, merchantID)).Body("application/json", body).Build(), nil
-}
 
 // idempotencyKey is "<op>_<id>" when Razorpay accepts that as a key, else
 // "<op>_" and a hash of id (ids with '.' or ':', too short or too long).

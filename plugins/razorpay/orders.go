@@ -119,7 +119,7 @@ func buildCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest) 
 		}
 	}
 	o.SortedStringMap("notes", req.GetMetadata())
-	return post(c, "/v1/orders", "order", id, o.Bytes())
+	return api.Send(c, "POST", "/v1/orders", idempotencyKey("order", id), o.Bytes())
 }
 
 // parseCreateOrder reads the order entity and keeps its id in the state for

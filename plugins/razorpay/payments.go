@@ -158,7 +158,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 			map[string]string{stateCapture: captureValue(req.GetCaptureMethod())})
 	}
 	p.description, p.callback, p.browser = req.GetDescription(), req.GetReturnUrl(), req.GetBrowserInfo()
-	return post(c, "/v1/payments/create/json", "payment", id, p.body())
+	return api.Send(c, "POST", "/v1/payments/create/json", idempotencyKey("payment", id), p.body())
 }
 
 // created is a parsed S2S JSON answer: the payment id and its next step.
@@ -303,7 +303,7 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 		return nil, pdk.InvalidRequest("amount_to_capture", "must equal payment_amount: Razorpay captures the authorized amount only")
 	}
 	o := jsonw.NewObject().Int("amount", amt).String("currency", cur)
-	return post(c, path, "capture", cmp.Or(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()), o.Bytes())
+	return api.Send(c, "POST", path, idempotencyKey("capture", cmp.Or(req.GetMerchantCaptureId(), req.GetConnectorTransactionId())), o.Bytes())
 }
 
 func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk.Response) (*v1.PaymentServiceCaptureResponse, error) {
@@ -333,7 +333,7 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 	if err != nil {
 		return nil, err
 	}
-	return get(c, path)
+	return api.Get(c, path)
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {

@@ -39,7 +39,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	o.StringIf("contact", contact)
 	o.String("fail_existing", "0")
 	o.SortedStringMap("notes", md)
-	return post(c, "/v1/customers", "customer", cmp.Or(req.GetMerchantRequestId(), cu.GetId(), cu.GetEmail()+contact), o.Bytes())
+	return api.Send(c, "POST", "/v1/customers", idempotencyKey("customer", cmp.Or(req.GetMerchantRequestId(), cu.GetId(), cu.GetEmail()+contact)), o.Bytes())
 }
 
 func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
@@ -131,7 +131,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	}
 	p.recurring = true
 	p.description, p.callback, p.browser = req.GetDescription(), req.GetReturnUrl(), req.GetBrowserInfo()
-	return post(c, "/v1/payments/create/json", "setup", id, p.body())
+	return api.Send(c, "POST", "/v1/payments/create/json", idempotencyKey("setup", id), p.body())
 }
 
 // parseSetupRecurring reads the authorization payment's answer. The token
@@ -194,7 +194,7 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	o.String("recurring", "1")
 	o.StringIf("description", req.GetDescription())
 	o.SortedStringMap("notes", req.GetMetadata())
-	return post(c, "/v1/payments/create/recurring", "charge", id, o.Bytes())
+	return api.Send(c, "POST", "/v1/payments/create/recurring", idempotencyKey("charge", id), o.Bytes())
 }
 
 // parseRecurringCharge reads {"razorpay_payment_id", "razorpay_order_id",

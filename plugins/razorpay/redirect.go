@@ -41,7 +41,7 @@ func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 			return nil, pdk.InvalidRequest("params.razorpay_signature", "does not match the payment and its order")
 		}
 	}
-	return get(c, path)
+	return api.Get(c, path)
 }
 
 func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRequest, res *pdk.Response) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {

@@ -32,7 +32,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	o.StringIf("phone_number", cu.GetPhone())
 	o.StringIf("reference_id", cu.GetId())
 	o.StringIf("note", cu.GetDescription())
-	return post(c, "/v2/customers", key, o.Bytes())
+	return api.Send(c, "POST", "/v2/customers", key, o.Bytes())
 }
 
 func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
@@ -99,7 +99,7 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return post(c, "/v2/cards", p.key, p.body())
+	return api.Send(c, "POST", "/v2/cards", p.key, p.body())
 }
 
 // buildSetupRecurring builds CreateCard for later merchant-initiated
@@ -118,7 +118,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	if err != nil {
 		return nil, err
 	}
-	return post(c, "/v2/cards", p.key, p.body())
+	return api.Send(c, "POST", "/v2/cards", p.key, p.body())
 }
 
 // card is a parsed Square Card.

@@ -31,34 +31,14 @@ func randomKey(c *pdk.Context, op string) string {
 }
 
 // api is how every Square request starts: the access token as bearer token,
-// Square-Version and Accept.
+// Square-Version and Accept; mutating requests carry their key (also written
+// into the body's idempotency_key where Square's request takes one) in the
+// ABI's idempotency header (see idempotencyHeader) and a JSON body.
 var api = &pdk.API{
-	Auth:    pdk.Bearer(credAccessToken),
-	Headers: [][2]string{{"Square-Version", APIVersion}, {"Accept", "application/json"}},
-}
-
-// get builds a GET of path.
-func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := api.NewRequest(c, "GET", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.Build(), nil
-}
-
-// post builds a JSON POST. key is the idempotency key, already written into
-// body's idempotency_key when Square's request takes one; it is also sent as
-// the ABI's idempotency header (see idempotencyHeader). body nil sends none.
-func post(c *pdk.Context, path, key string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := api.NewRequest(c, "POST", path)
-	if err != nil {
-		return nil, err
-	}
-	r.IdempotencyKey(idempotencyHeader, key)
-	if body != nil {
-		r.Body("application/json", body)
-	}
-	return r.Build(), nil
+	Auth:              pdk.Bearer(credAccessToken),
+	Headers:           [][2]string{{"Square-Version", APIVersion}, {"Accept", "application/json"}},
+	IdempotencyHeader: idempotencyHeader,
+	Encoding:          pdk.JSONEncoded,
 }
 
 // amounts validates a unified amount for a Square Money object. Square's

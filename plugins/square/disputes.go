@@ -23,7 +23,7 @@ func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv
 	if err != nil {
 		return nil, err
 	}
-	return get(c, "/v2/disputes/"+id)
+	return api.Get(c, "/v2/disputes/"+id)
 }
 
 // buildDisputeAccept builds AcceptDispute (no body: Square takes no key).
@@ -32,7 +32,7 @@ func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*p
 	if err != nil {
 		return nil, err
 	}
-	return post(c, "/v2/disputes/"+id+"/accept", idempotencyKey("accept", cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
+	return api.Send(c, "POST", "/v2/disputes/"+id+"/accept", idempotencyKey("accept", cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
 }
 
 // buildDefend builds SubmitEvidence, which sends the evidence added so far
@@ -49,7 +49,7 @@ func buildDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1
 	if req.GetDefenseReasonCode() != "" {
 		return nil, pdk.InvalidRequest("defense_reason_code", "is not taken by Square: explain the defense in a REBUTTAL_EXPLANATION evidence text")
 	}
-	return post(c, "/v2/disputes/"+id+"/submit-evidence", idempotencyKey("defend", cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
+	return api.Send(c, "POST", "/v2/disputes/"+id+"/submit-evidence", idempotencyKey("defend", cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
 }
 
 // evidenceTypes maps unified evidence types to Square's DisputeEvidenceType.
@@ -119,7 +119,7 @@ func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	o.String("idempotency_key", key)
 	o.String("evidence_type", typ)
 	o.String("evidence_text", text)
-	return post(c, "/v2/disputes/"+id+"/evidence-text", key, o.Bytes())
+	return api.Send(c, "POST", "/v2/disputes/"+id+"/evidence-text", key, o.Bytes())
 }
 
 func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest, res *pdk.Response) (*v1.DisputeServiceSubmitEvidenceResponse, error) {

@@ -120,7 +120,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	}
 	p.email = cmp.Or(req.GetCustomer().GetEmail(), req.GetBillingAddress().GetEmail())
 	p.billing, p.shipping = req.GetBillingAddress(), req.GetShippingAddress()
-	return post(c, "/v2/payments", p.key, p.body(c))
+	return api.Send(c, "POST", "/v2/payments", p.key, p.body(c))
 }
 
 // buildRecurringCharge builds CreatePayment on a card on file.
@@ -137,7 +137,7 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 		return nil, pdk.InvalidRequest("mandate.connector_customer_id", "is required to charge a card on file at Square")
 	}
 	p.email = req.GetCustomer().GetEmail()
-	return post(c, "/v2/payments", p.key, p.body(c))
+	return api.Send(c, "POST", "/v2/payments", p.key, p.body(c))
 }
 
 // sourceID maps a payment method to a Square source_id.
@@ -160,7 +160,7 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 		return nil, pdk.Unsupported("amount_to_capture: Square completes the whole authorized amount; partial capture is not supported")
 	}
 	key := idempotencyKey("capture", cmp.Or(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()))
-	return post(c, "/v2/payments/"+id+"/complete", key, []byte("{}"))
+	return api.Send(c, "POST", "/v2/payments/"+id+"/complete", key, []byte("{}"))
 }
 
 // buildVoid builds CancelPayment.
@@ -170,7 +170,7 @@ func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.Htt
 		return nil, err
 	}
 	key := idempotencyKey("void", cmp.Or(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
-	return post(c, "/v2/payments/"+id+"/cancel", key, nil)
+	return api.Send(c, "POST", "/v2/payments/"+id+"/cancel", key, nil)
 }
 
 // buildGet builds GetPayment.
@@ -179,7 +179,7 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 	if err != nil {
 		return nil, err
 	}
-	return get(c, "/v2/payments/"+id)
+	return api.Get(c, "/v2/payments/"+id)
 }
 
 // payment is a parsed Square Payment.

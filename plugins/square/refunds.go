@@ -32,7 +32,7 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	writeMoney(o, "amount_money", amount, cur)
 	o.String("payment_id", req.GetConnectorTransactionId())
 	o.StringIf("reason", req.GetReason())
-	return post(c, "/v2/refunds", key, o.Bytes())
+	return api.Send(c, "POST", "/v2/refunds", key, o.Bytes())
 }
 
 // buildRefundGet builds GetPaymentRefund.
@@ -41,7 +41,7 @@ func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.
 	if err != nil {
 		return nil, err
 	}
-	return get(c, "/v2/refunds/"+id)
+	return api.Get(c, "/v2/refunds/"+id)
 }
 
 // refund is a parsed PaymentRefund.
