@@ -2,7 +2,6 @@ package braintree
 
 import (
 	"cmp"
-	"encoding/base64"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,26 +30,24 @@ const idempotencyHeader = "Idempotency-Key"
 // idempotencyKey derives the key of an operation from the merchant's id for it.
 func idempotencyKey(op, id string) string { return idemkey.Derive(op, id, maxClientMutationID) }
 
+// api is how every Braintree request starts: HTTP Basic auth with the API
+// key pair, Braintree-Version and Accept.
+var api = &pdk.API{
+	Auth:    pdk.Basic(credPublicKey, credPrivateKey),
+	Headers: [][2]string{{"Braintree-Version", APIVersion}, {"Accept", "application/json"}},
+}
+
 // gql builds the POST /graphql carrying query and its variables (written by
 // vars), with Basic auth from the API key pair and Braintree-Version. key is
 // the idempotency key of a mutation; "" marks a query, safe to repeat.
 func gql(c *pdk.Context, query, key string, vars func(v *jsonw.Object)) (*pluginv1.HttpRequest, error) {
-	pub, err := c.Credential(credPublicKey)
-	if err != nil {
-		return nil, err
-	}
-	priv, err := c.Credential(credPrivateKey)
+	r, err := api.NewRequest(c, "POST", graphqlPath)
 	if err != nil {
 		return nil, err
 	}
 	o := jsonw.NewObject()
 	o.String("query", query)
 	o.Object("variables", vars)
-	auth := base64.StdEncoding.EncodeToString([]byte(pub + ":" + priv))
-	r := pdk.NewRequest("POST", c.URL(graphqlPath)).
-		SecretHeader("Authorization", "Basic "+auth).
-		Header("Braintree-Version", APIVersion).
-		Header("Accept", "application/json")
 	if key != "" {
 		// Braintree's GraphQL API does not deduplicate by this key: it is
 		// sent for tracing only and the request is not marked retry-safe, so
