@@ -158,7 +158,7 @@ func checkRequestHygiene(t *testing.T, r *pluginv1.HttpRequest) {
 		if pdktest.HeaderValue(r, idempotencyHeader) == "" || !r.GetIdempotent() {
 			t.Errorf("POST %s without idempotency key", r.GetUrl())
 		}
-		if got := pdktest.HeaderValue(r, "Content-Type"); got != formContentType {
+		if got := pdktest.HeaderValue(r, "Content-Type"); got != "application/x-www-form-urlencoded" {
 			t.Errorf("Content-Type = %q", got)
 		}
 	} else {

@@ -21,7 +21,7 @@ func TestRefundPartial(t *testing.T) {
 		"metadata[merchant_refund_id]": "refund_1", "metadata[ticket]": "T-9", "metadata[refund_reason]": "-"})
 	want := &v1.PaymentServiceRefundResponse{
 		ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", Status: v1.RefundStatus_REFUND_STATUS_SUCCEEDED, RefundAmount: usd(400),
-		MerchantRefundId: "refund_1", ConnectorTransactionId: testPI, ConnectorHttpStatus: 200,
+		MerchantRefundId: "refund_1", ConnectorTransactionId: testPI,
 	}
 	if !proto.Equal(resp, want) {
 		t.Errorf("response =\n%v\nwant\n%v", resp, want)
@@ -99,7 +99,7 @@ func TestRefundGet(t *testing.T) {
 	wantRequest(t, http, "GET", "/v1/refunds/re_3MtwBwLkdIwHu7ix0ezqsBbC", "")
 	want := &v1.RefundServiceGetResponse{
 		ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: usd(400),
-		MerchantRefundId: "refund_1", ConnectorTransactionId: testPI, ConnectorHttpStatus: 200,
+		MerchantRefundId: "refund_1", ConnectorTransactionId: testPI,
 	}
 	if !proto.Equal(resp, want) {
 		t.Errorf("response =\n%v\nwant\n%v", resp, want)

@@ -20,7 +20,7 @@ func TestGet(t *testing.T) {
 		ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED,
 		Amount: usd(1000), CapturedAmount: usd(1000), RefundedAmount: usd(300),
 		State: &v1.ConnectorState{ConnectorCustomerId: "cus_1"}, MerchantTransactionId: "order_1",
-		NetworkTransactionId: "483297487231504", ConnectorReferenceId: "ch_3MtwBwLkdIwHu7ix28a3tqPa", ConnectorHttpStatus: 200,
+		NetworkTransactionId: "483297487231504", ConnectorReferenceId: "ch_3MtwBwLkdIwHu7ix28a3tqPa",
 	}
 	if !proto.Equal(resp, want) {
 		t.Errorf("response =\n%v\nwant\n%v", resp, want)
