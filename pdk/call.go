@@ -18,14 +18,7 @@ import (
 // of the connector points at it.
 //
 //	var api = &pdk.API{
-//		Auth: func(c *pdk.Context, r *pdk.Request) error {
-//			key, err := c.Credential("api_key")
-//			if err != nil {
-//				return err
-//			}
-//			r.SecretHeader("Authorization", "Bearer "+key)
-//			return nil
-//		},
+//		Auth:              pdk.Bearer("api_key"), // or pdk.Basic, or your own func
 //		Headers:           [][2]string{{"Acme-Version", "2024-06-20"}},
 //		IdempotencyHeader: "Idempotency-Key",
 //		Encoding:          pdk.FormEncoded,
