@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -18,7 +19,7 @@ func cardPM(number, cvc string) *v1.PaymentMethod {
 
 func build(t *testing.T, flow v1.Flow, req pdk.Message) *pdktest.Result {
 	t.Helper()
-	res, err := pdktest.Run(pdktest.New(New()), pdktest.Call{Flow: flow, Request: req, Credentials: creds, BaseURL: SandboxBaseURL})
+	res, err := conformancetest.Run(New(), pdktest.Call{Flow: flow, Request: req, Credentials: creds, BaseURL: SandboxBaseURL})
 	if err != nil {
 		t.Fatal(err)
 	}

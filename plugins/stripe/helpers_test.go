@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -24,7 +25,7 @@ const (
 
 var testNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-// call is one native build+parse through pdktest.Run with a canned answer.
+// call is one native call through the host's executor (conformancetest.Run) with a canned answer.
 type call struct {
 	flow    v1.Flow
 	req     pdk.Message
@@ -46,7 +47,7 @@ func run(t *testing.T, c call) *pdktest.Result {
 	if headers == nil {
 		headers = map[string]string{"Content-Type": "application/json", "Request-Id": requestIDHdr}
 	}
-	res, err := pdktest.Run(pdktest.New(New()), pdktest.Call{
+	res, err := conformancetest.Run(New(), pdktest.Call{
 		Flow: c.flow, Request: c.req, Credentials: creds, BaseURL: testBaseURL, Now: testNow,
 		Status: c.status, Headers: headers, Body: []byte(c.body), Truncated: c.trunc,
 	})
