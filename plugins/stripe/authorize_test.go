@@ -56,6 +56,7 @@ func TestAuthorizeCardAutomaticSucceeded(t *testing.T) {
 	}
 
 	want := &v1.PaymentServiceAuthorizeResponse{
+		ConnectorHttpStatus:    200, // filled by the host's executor
 		ConnectorTransactionId: testPI,
 		Status:                 v1.PaymentStatus_PAYMENT_STATUS_CHARGED,
 		Amount:                 usd(1000),
@@ -341,6 +342,7 @@ func TestAuthorizeDecline402(t *testing.T) {
 	})
 	resp, _ := authorize(t, authorizeReq(), 402, body)
 	want := &v1.PaymentServiceAuthorizeResponse{
+		ConnectorHttpStatus:    402, // filled by the host's executor
 		ConnectorTransactionId: testPI,
 		Status:                 v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED,
 		Amount:                 usd(1000),

@@ -17,6 +17,7 @@ func TestGet(t *testing.T) {
 		t.Errorf("url = %s body = %q", http.GetUrl(), http.GetBody())
 	}
 	want := &v1.PaymentServiceGetResponse{
+		ConnectorHttpStatus:    200, // filled by the host's executor
 		ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED,
 		Amount: usd(1000), CapturedAmount: usd(1000), RefundedAmount: usd(300),
 		State: &v1.ConnectorState{ConnectorCustomerId: "cus_1"}, MerchantTransactionId: "order_1",
