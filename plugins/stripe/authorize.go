@@ -17,20 +17,18 @@ var authorizeHandler = &pdk.Call[*authorizeIn, *v1.PaymentServiceAuthorizeRespon
 		return writeIntent(c, b, req, nil, "merchant_transaction_id", req.GetMerchantTransactionId(),
 			"merchant_order_reference", req.GetMerchantOrderReference())
 	},
-	Answer: func(_ *pdk.Context, req *authorizeIn, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
-		in := readIntent(a)
-		return authorizeResponse(req, in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
+	Answer: func(_ *pdk.Context, _ *authorizeIn, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
+		return authorizeResponse(readIntent(a)), nil
 	},
 	OnDecline: func(_ *pdk.Context, req *authorizeIn, e *pdk.Error, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
-		return authorizeResponse(req, declinedIntent(e, a, req.GetAmount())), nil
+		return authorizeResponse(declinedIntent(e, a, req.GetAmount())), nil
 	},
 }
 
-func authorizeResponse(req *authorizeIn, in *intent) *v1.PaymentServiceAuthorizeResponse {
+func authorizeResponse(in *intent) *v1.PaymentServiceAuthorizeResponse {
 	return &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction, Error: in.Error,
-		Mandate: in.Mandate, State: pdk.CustomerState(in.CustomerID), MerchantTransactionId: req.GetMerchantTransactionId(),
-		NetworkTransactionId: in.NetworkTxnID, ConnectorReferenceId: in.ChargeID,
+		Mandate: in.Mandate, State: pdk.CustomerState(in.CustomerID), NetworkTransactionId: in.NetworkTxnID, ConnectorReferenceId: in.ChargeID,
 		IncrementalAuthorizationAllowed: in.IncrementalAllowed, CapturedAmount: in.Received, CardChecks: in.CardChecks,
 	}
 }

@@ -53,12 +53,12 @@ func readDispute(a *pdk.Answer) *v1.DisputeEvent {
 var disputeGetHandler = &pdk.Call[*disputeGetIn, *v1.DisputeServiceGetResponse]{
 	API: api, Path: "/v1/disputes/{id}",
 	Params: pdk.Params[*disputeGetIn]{"id": {Field: "connector_dispute_id", Get: (*disputeGetIn).GetConnectorDisputeId}},
-	Answer: func(_ *pdk.Context, req *disputeGetIn, a *pdk.Answer) (*v1.DisputeServiceGetResponse, error) {
+	Answer: func(_ *pdk.Context, _ *disputeGetIn, a *pdk.Answer) (*v1.DisputeServiceGetResponse, error) {
 		d := readDispute(a)
 		return &v1.DisputeServiceGetResponse{
 			ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status, Amount: d.Amount, Reason: d.Reason, ReasonCode: d.ReasonCode,
-			ConnectorTransactionId: pdk.First(d.ConnectorTransactionId, req.GetConnectorTransactionId()),
-			EvidenceDueByUnix:      d.EvidenceDueByUnix, DefenseReasons: defenseReasons(d.Reason), Stage: d.Stage,
+			ConnectorTransactionId: d.ConnectorTransactionId, EvidenceDueByUnix: d.EvidenceDueByUnix,
+			DefenseReasons: defenseReasons(d.Reason), Stage: d.Stage,
 		}, nil
 	},
 }

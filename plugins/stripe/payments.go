@@ -30,14 +30,13 @@ var captureHandler = &pdk.Call[*captureIn, *v1.PaymentServiceCaptureResponse]{
 		b.Set("expand[]", "latest_charge")
 		return err
 	},
-	Answer: func(_ *pdk.Context, req *captureIn, a *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
+	Answer: func(_ *pdk.Context, _ *captureIn, a *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
 		in := readIntent(a)
 		return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: in.ID, Status: in.Status, CapturedAmount: in.Received,
-			Error: in.Error, ConnectorCaptureId: in.ChargeID, State: pdk.CustomerState(in.CustomerID), MerchantCaptureId: req.GetMerchantCaptureId()}, nil
+			Error: in.Error, ConnectorCaptureId: in.ChargeID, State: pdk.CustomerState(in.CustomerID)}, nil
 	},
-	OnDecline: func(_ *pdk.Context, req *captureIn, e *pdk.Error, _ *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
-		return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: req.GetConnectorTransactionId(), Error: e.Detail,
-			Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED, MerchantCaptureId: req.GetMerchantCaptureId()}, nil
+	OnDecline: func(_ *pdk.Context, _ *captureIn, e *pdk.Error, _ *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
+		return &v1.PaymentServiceCaptureResponse{Error: e.Detail, Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED}, nil
 	},
 }
 
@@ -48,10 +47,10 @@ var voidHandler = &pdk.Call[*voidIn, *v1.PaymentServiceVoidResponse]{
 	Key:    pdk.Key[*voidIn]{Op: "void", Field: "merchant_void_id", ID: (*voidIn).GetMerchantVoidId},
 	Body: pdk.Fields[*voidIn]{{Key: "cancellation_reason",
 		Str: func(r *voidIn) string { return stripeReason(r.GetCancellationReason(), cancellationReasons) }}},
-	Answer: func(_ *pdk.Context, req *voidIn, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
+	Answer: func(_ *pdk.Context, _ *voidIn, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
 		in := readIntent(a)
 		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: in.ID, Status: in.Status, Error: in.Error,
-			State: pdk.CustomerState(in.CustomerID), MerchantVoidId: req.GetMerchantVoidId()}, nil
+			State: pdk.CustomerState(in.CustomerID)}, nil
 	},
 }
 
@@ -95,17 +94,17 @@ var incrementHandler = &pdk.Call[*incrementIn, *v1.PaymentServiceIncrementalAuth
 		{Key: "amount", Money: (*incrementIn).GetAmount, Name: "amount", Required: true},
 		{Key: "description", Str: (*incrementIn).GetReason},
 	},
-	Answer: func(_ *pdk.Context, req *incrementIn, a *pdk.Answer) (*v1.PaymentServiceIncrementalAuthorizationResponse, error) {
-		return incrementResponse(req, readIntent(a)), nil
+	Answer: func(_ *pdk.Context, _ *incrementIn, a *pdk.Answer) (*v1.PaymentServiceIncrementalAuthorizationResponse, error) {
+		return incrementResponse(readIntent(a)), nil
 	},
-	OnDecline: func(_ *pdk.Context, req *incrementIn, e *pdk.Error, a *pdk.Answer) (*v1.PaymentServiceIncrementalAuthorizationResponse, error) {
-		return incrementResponse(req, declinedIntent(e, a, nil)), nil
+	OnDecline: func(_ *pdk.Context, _ *incrementIn, e *pdk.Error, a *pdk.Answer) (*v1.PaymentServiceIncrementalAuthorizationResponse, error) {
+		return incrementResponse(declinedIntent(e, a, nil)), nil
 	},
 }
 
-func incrementResponse(req *incrementIn, in *intent) *v1.PaymentServiceIncrementalAuthorizationResponse {
-	return &v1.PaymentServiceIncrementalAuthorizationResponse{ConnectorTransactionId: pdk.First(in.ID, req.GetConnectorTransactionId()),
-		Status: in.Status, Amount: in.Amount, Error: in.Error, State: pdk.CustomerState(in.CustomerID)}
+func incrementResponse(in *intent) *v1.PaymentServiceIncrementalAuthorizationResponse {
+	return &v1.PaymentServiceIncrementalAuthorizationResponse{ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount,
+		Error: in.Error, State: pdk.CustomerState(in.CustomerID)}
 }
 
 // getHandler reads a PaymentIntent with its latest charge. A GET only reads, so
@@ -119,9 +118,8 @@ var getHandler = &pdk.Call[*getIn, *v1.PaymentServiceGetResponse]{
 		return &v1.PaymentServiceGetResponse{
 			ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, CapturedAmount: in.Received, RefundedAmount: in.Refunded,
 			NextAction: in.NextAction, Error: in.Error, Mandate: in.Mandate, State: pdk.CustomerState(in.CustomerID),
-			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTxnID),
-			NetworkTransactionId:  in.NetworkTxnID, ConnectorReferenceId: in.ChargeID, CardChecks: in.CardChecks,
-		}, pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
+			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTxnID), NetworkTransactionId: in.NetworkTxnID, ConnectorReferenceId: in.ChargeID, CardChecks: in.CardChecks,
+		}, nil
 	},
 }
 
@@ -151,6 +149,6 @@ var verifyRedirectHandler = &pdk.Call[*redirectIn, *v1.PaymentServiceVerifyRedir
 			ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction, Error: in.Error,
 			Mandate: in.Mandate, State: pdk.CustomerState(in.CustomerID), NetworkTransactionId: in.NetworkTxnID, CardChecks: in.CardChecks,
 			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTxnID),
-		}, pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
+		}, nil
 	},
 }

@@ -54,7 +54,7 @@ var payoutCreateHandler = &pdk.Call[*payoutIn, *v1.PayoutServiceCreateResponse]{
 	Answer: func(_ *pdk.Context, req *payoutIn, a *pdk.Answer) (*v1.PayoutServiceCreateResponse, error) {
 		p := readPayout(a)
 		return &v1.PayoutServiceCreateResponse{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Amount: p.Amount, Error: p.Error,
-			MerchantPayoutId: req.GetMerchantPayoutId(), ArrivalDateUnix: a.Int("arrival_date"),
+			ArrivalDateUnix: a.Int("arrival_date"),
 		}, pdk.CheckAmount(req.GetAmount(), p.Amount, "payout "+p.ConnectorPayoutId)
 	},
 }

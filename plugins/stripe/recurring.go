@@ -42,25 +42,25 @@ var (
 			}, req.GetCustomerAcceptance(), "merchant_setup_id", req.GetMerchantSetupId())
 		},
 		Answer: func(_ *pdk.Context, req *setupIn, a *pdk.Answer) (*setupOut, error) {
+			// The host checks no amount for SetupRecurring: this one charges, so the plugin does.
 			in := readIntent(a)
-			return setupFromIntent(req, in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
+			return setupFromIntent(in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
 		},
 		OnDecline: func(_ *pdk.Context, req *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
-			return setupFromIntent(req, declinedIntent(e, a, req.GetAmount())), nil
+			return setupFromIntent(declinedIntent(e, a, req.GetAmount())), nil
 		},
 	}
 	setupOnly = &pdk.Call[*setupIn, *setupOut]{
 		API: api, Method: "POST", Path: "/v1/setup_intents", Key: setupKey,
 		Body: pdk.Fields[*setupIn]{{Key: "confirm", Const: "true"}},
 		Fill: fillSetupIntent,
-		Answer: func(_ *pdk.Context, req *setupIn, a *pdk.Answer) (*setupOut, error) {
+		Answer: func(_ *pdk.Context, _ *setupIn, a *pdk.Answer) (*setupOut, error) {
 			si := readSetupIntent(a)
 			return &setupOut{ConnectorSetupId: si.ID, Status: si.Status, Mandate: si.Mandate, NextAction: si.NextAction,
-				Error: si.Error, State: pdk.CustomerState(si.CustomerID), MerchantSetupId: req.GetMerchantSetupId()}, nil
+				Error: si.Error, State: pdk.CustomerState(si.CustomerID)}, nil
 		},
-		OnDecline: func(_ *pdk.Context, req *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
-			return &setupOut{Status: v1.MandateStatus_MANDATE_STATUS_FAILED, Error: e.Detail,
-				ConnectorSetupId: a.Str("error.setup_intent.id"), MerchantSetupId: req.GetMerchantSetupId()}, nil
+		OnDecline: func(_ *pdk.Context, _ *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
+			return &setupOut{Status: v1.MandateStatus_MANDATE_STATUS_FAILED, Error: e.Detail, ConnectorSetupId: a.Str("error.setup_intent.id")}, nil
 		},
 	}
 	setupKey = pdk.Key[*setupIn]{Op: "setup", Field: "merchant_setup_id", ID: (*setupIn).GetMerchantSetupId}
@@ -80,9 +80,9 @@ func setupUsage(u v1.FutureUsage) v1.FutureUsage {
 	return u
 }
 
-func setupFromIntent(req *setupIn, in *intent) *setupOut {
+func setupFromIntent(in *intent) *setupOut {
 	return &setupOut{ConnectorSetupId: in.ID, PaymentStatus: in.Status, Status: pdk.MandateStatusOf(in.Status), Mandate: in.Mandate,
-		NextAction: in.NextAction, Error: in.Error, State: pdk.CustomerState(in.CustomerID), MerchantSetupId: req.GetMerchantSetupId()}
+		NextAction: in.NextAction, Error: in.Error, State: pdk.CustomerState(in.CustomerID)}
 }
 
 // fillSetupIntent writes a SetupIntent that stores the payment method for
@@ -156,8 +156,7 @@ var recurringChargeHandler = &pdk.Call[*chargeIn, *v1.RecurringPaymentServiceCha
 		}, nil, "merchant_transaction_id", req.GetMerchantTransactionId())
 	},
 	Answer: func(_ *pdk.Context, req *chargeIn, a *pdk.Answer) (*v1.RecurringPaymentServiceChargeResponse, error) {
-		in := readIntent(a)
-		return chargeResponse(req, in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
+		return chargeResponse(req, readIntent(a)), nil
 	},
 	OnDecline: func(_ *pdk.Context, req *chargeIn, e *pdk.Error, a *pdk.Answer) (*v1.RecurringPaymentServiceChargeResponse, error) {
 		return chargeResponse(req, declinedIntent(e, a, req.GetAmount())), nil
@@ -172,8 +171,7 @@ func chargeResponse(req *chargeIn, in *intent) *v1.RecurringPaymentServiceCharge
 	mandate.ConnectorCustomerId = pdk.First(mandate.ConnectorCustomerId, in.CustomerID)
 	return &v1.RecurringPaymentServiceChargeResponse{
 		ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, Error: in.Error, State: pdk.CustomerState(in.CustomerID),
-		MerchantTransactionId: req.GetMerchantTransactionId(), NetworkTransactionId: in.NetworkTxnID, NextAction: in.NextAction,
-		Mandate: mandate,
+		NetworkTransactionId: in.NetworkTxnID, NextAction: in.NextAction, Mandate: mandate,
 	}
 }
 

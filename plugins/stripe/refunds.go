@@ -56,12 +56,10 @@ var refundHandler = &pdk.Call[*refundIn, *v1.PaymentServiceRefundResponse]{
 		}
 		return writeMetadata(b, req.GetMetadata(), extra...)
 	},
-	Answer: func(_ *pdk.Context, req *refundIn, a *pdk.Answer) (*v1.PaymentServiceRefundResponse, error) {
+	Answer: func(_ *pdk.Context, _ *refundIn, a *pdk.Answer) (*v1.PaymentServiceRefundResponse, error) {
 		r := readRefund(a)
 		return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, RefundAmount: r.Amount,
-			Error: r.Error, MerchantRefundId: req.GetMerchantRefundId(),
-			ConnectorTransactionId: pdk.First(r.ConnectorTransactionId, req.GetConnectorTransactionId()),
-		}, pdk.CheckAmount(req.GetRefundAmount(), r.Amount, "refund "+r.ConnectorRefundId)
+			Error: r.Error, ConnectorTransactionId: r.ConnectorTransactionId}, nil
 	},
 }
 
@@ -73,8 +71,8 @@ var refundGetHandler = &pdk.Call[*refundGetIn, *v1.RefundServiceGetResponse]{
 		r := readRefund(a)
 		return &v1.RefundServiceGetResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, RefundAmount: r.Amount,
 			Error: r.Error, MerchantRefundId: pdk.First(req.GetMerchantRefundId(), r.MerchantRefundId),
-			ConnectorTransactionId: pdk.First(r.ConnectorTransactionId, req.GetConnectorTransactionId()),
-		}, pdk.CheckAmount(req.GetRefundAmount(), r.Amount, "refund "+r.ConnectorRefundId)
+			ConnectorTransactionId: r.ConnectorTransactionId,
+		}, nil
 	},
 }
 

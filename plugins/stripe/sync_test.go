@@ -27,11 +27,8 @@ func TestGet(t *testing.T) {
 		t.Errorf("response =\n%v\nwant\n%v", resp, want)
 	}
 	// The expected amount is checked.
-	e := parseErr(t, call{flow: v1.Flow_FLOW_GET, req: &v1.PaymentServiceGetRequest{ConnectorTransactionId: testPI, Amount: usd(999)}, status: 200, body: piBody(nil)})
-	if e.GetDetail().GetCode() != v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH {
-		t.Errorf("mismatch: %v", e)
-	}
-	e = parseErr(t, call{flow: v1.Flow_FLOW_GET, req: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pi_missing"}, status: 404,
+	integrityErr(t, call{flow: v1.Flow_FLOW_GET, req: &v1.PaymentServiceGetRequest{ConnectorTransactionId: testPI, Amount: usd(999)}, status: 200, body: piBody(nil)})
+	e := parseErr(t, call{flow: v1.Flow_FLOW_GET, req: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pi_missing"}, status: 404,
 		body: errorBody(obj{"type": "invalid_request_error", "code": "resource_missing", "param": "intent", "message": "No such payment_intent: 'pi_missing'"})})
 	wantKind(t, e, pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND)
 }
