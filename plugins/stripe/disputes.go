@@ -1,6 +1,8 @@
 package stripe
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -117,7 +119,7 @@ var disputeDefendHandler = &pdk.Call[*disputeDefendIn, *v1.DisputeServiceDefendR
 	},
 }
 
-// writeEvidence writes evidence[...] in evidenceOrder, submit and the
+// writeEvidence writes evidence[...] in name order, submit and the
 // defense reason code.
 func writeEvidence(b *pdk.Body, docs []*v1.EvidenceDocument, submit bool, reasonCode string) error {
 	fields, err := evidenceFields(docs)
@@ -151,24 +153,11 @@ var evidenceSlots = map[v1.EvidenceType]evidenceSlot{
 	v1.EvidenceType_EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG:            {text: "access_activity_log"},
 }
 
-// evidenceOrder is the order evidence fields are written in.
-var evidenceOrder = strings.Fields("access_activity_log cancellation_policy cancellation_policy_disclosure customer_communication " +
-	"customer_signature duplicate_charge_documentation duplicate_charge_explanation product_description receipt refund_policy " +
-	"refund_policy_disclosure service_documentation shipping_documentation uncategorized_file uncategorized_text")
-
 // evidence is Stripe evidence field name → value.
 type evidence map[string]string
 
-// names lists the fields set, in evidenceOrder.
-func (e evidence) names() []string {
-	var out []string
-	for _, n := range evidenceOrder {
-		if _, ok := e[n]; ok {
-			out = append(out, n)
-		}
-	}
-	return out
-}
+// names lists the fields set, sorted: the order they are written in.
+func (e evidence) names() []string { return slices.Sorted(maps.Keys(e)) }
 
 // evidenceFields maps evidence documents to Stripe's evidence hash. Files
 // must already be uploaded to Stripe (connector_file_id, a file_... id with

@@ -23,6 +23,7 @@ const (
 	credAccountID     = "account_id"
 
 	idempotencyHeader = "Idempotency-Key"
+	requestIDHeader   = "Request-Id"
 	// webhookTolerance is how far (seconds) a webhook's signed timestamp may
 	// be from the host's clock.
 	webhookTolerance = 300

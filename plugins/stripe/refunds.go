@@ -102,8 +102,7 @@ func readRefund(a *pdk.Answer) *v1.RefundEvent {
 	if r.Status == v1.RefundStatus_REFUND_STATUS_FAILED {
 		reason := a.Str("failure_reason")
 		msg := strings.TrimSuffix("refund failed: "+reason, ": ")
-		r.Error = &v1.PaymentError{Code: refundFailureCodes.Get(reason), Message: msg, Connector: &v1.ConnectorError{
-			Code: reason, Message: msg, HttpStatus: int32(a.HTTPStatus()), RequestId: a.Header("Request-Id")}}
+		r.Error = a.Failure(refundFailureCodes.Get(reason), reason, msg, requestIDHeader)
 	}
 	return r
 }
