@@ -169,13 +169,8 @@ func writePaymentMethod(b *pdk.Body, pm *v1.PaymentMethod, p payer) (methodSpec,
 
 // writeCard writes raw card data at prefix (only ever into the form body).
 func writeCard(b *pdk.Body, prefix string, c *v1.Card) error {
-	switch {
-	case c.GetNumber() == "":
-		return pdk.InvalidRequest("payment_method.card.number", "is required")
-	case c.GetExpMonth() < 1 || c.GetExpMonth() > 12:
-		return pdk.InvalidRequest("payment_method.card.exp_month", "must be 1-12")
-	case c.GetExpYear() < 2000:
-		return pdk.InvalidRequest("payment_method.card.exp_year", "must be a four-digit year")
+	if err := pdk.CheckCard(c); err != nil {
+		return err
 	}
 	b.Set(prefix+"number", c.GetNumber())
 	b.SetInt(prefix+"exp_month", int64(c.GetExpMonth()))
