@@ -1,8 +1,6 @@
 package stripe
 
 import (
-	"strings"
-
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 )
@@ -46,7 +44,7 @@ var voidHandler = &pdk.Call[*voidIn, *v1.PaymentServiceVoidResponse]{
 	Params: pdk.Params[*voidIn]{"id": {Field: "connector_transaction_id", Get: (*voidIn).GetConnectorTransactionId}},
 	Key:    pdk.Key[*voidIn]{Op: "void", Field: "merchant_void_id", ID: (*voidIn).GetMerchantVoidId},
 	Body: pdk.Fields[*voidIn]{{Key: "cancellation_reason",
-		Str: func(r *voidIn) string { return stripeReason(r.GetCancellationReason(), cancellationReasons) }}},
+		Str: func(r *voidIn) string { return cancellationReasons.Match(r.GetCancellationReason()) }}},
 	Answer: func(_ *pdk.Context, _ *voidIn, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
 		in := readIntent(a)
 		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: in.ID, Status: in.Status, Error: in.Error,
@@ -56,31 +54,11 @@ var voidHandler = &pdk.Call[*voidIn, *v1.PaymentServiceVoidResponse]{
 
 // cancellationReasons are the reasons Stripe accepts for cancelling a
 // PaymentIntent, in the order they are tried on a free-text reason.
-var cancellationReasons = []reason{
-	{"fraudulent", []string{"fraud"}},
-	{"duplicate", []string{"duplicate"}},
-	{"abandoned", []string{"abandon", "expire", "timeout", "timed out"}},
-	{"requested_by_customer", []string{"customer", "shopper", "requested", "cancel"}},
-}
-
-// reason is one of Stripe's reason values and the words that select it.
-type reason struct {
-	value string
-	words []string
-}
-
-// stripeReason maps a free-text reason to one of Stripe's values: the value
-// itself, else the first whose words the text contains, else "" (omitted).
-func stripeReason(text string, reasons []reason) string {
-	r := strings.ToLower(strings.TrimSpace(text))
-	for _, v := range reasons {
-		for _, w := range append([]string{v.value}, v.words...) {
-			if r != "" && strings.Contains(r, w) {
-				return v.value
-			}
-		}
-	}
-	return ""
+var cancellationReasons = pdk.Reasons{
+	{Value: "fraudulent", Words: []string{"fraud"}},
+	{Value: "duplicate", Words: []string{"duplicate"}},
+	{Value: "abandoned", Words: []string{"abandon", "expire", "timeout", "timed out"}},
+	{Value: "requested_by_customer", Words: []string{"customer", "shopper", "requested", "cancel"}},
 }
 
 // incrementHandler raises an authorization to a new total amount. A declined

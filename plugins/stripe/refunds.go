@@ -34,10 +34,10 @@ var refundFailureCodes = statusmap.Grouped(map[v1.ErrorCode]string{
 
 // refundReasons are Stripe's refund reasons, in the order they are tried on
 // a free-text reason; a text none fits goes to metadata[refund_reason].
-var refundReasons = []reason{
-	{"fraudulent", []string{"fraud"}},
-	{"duplicate", []string{"duplicate"}},
-	{"requested_by_customer", []string{"customer", "shopper", "requested"}},
+var refundReasons = pdk.Reasons{
+	{Value: "fraudulent", Words: []string{"fraud"}},
+	{Value: "duplicate", Words: []string{"duplicate"}},
+	{Value: "requested_by_customer", Words: []string{"customer", "shopper", "requested"}},
 }
 
 // refundHandler refunds a PaymentIntent, in full or in part.
@@ -47,11 +47,11 @@ var refundHandler = &pdk.Call[*refundIn, *v1.PaymentServiceRefundResponse]{
 	Body: pdk.Fields[*refundIn]{
 		{Key: "payment_intent", Str: (*refundIn).GetConnectorTransactionId, Name: "connector_transaction_id", Required: true},
 		{Key: "amount", Money: (*refundIn).GetRefundAmount, Name: "refund_amount", Required: true},
-		{Key: "reason", Str: func(r *refundIn) string { return stripeReason(r.GetReason(), refundReasons) }},
+		{Key: "reason", Str: func(r *refundIn) string { return refundReasons.Match(r.GetReason()) }},
 	},
 	Fill: func(_ *pdk.Context, req *refundIn, b *pdk.Body) error {
 		extra := []string{"merchant_refund_id", req.GetMerchantRefundId()}
-		if stripeReason(req.GetReason(), refundReasons) != strings.TrimSpace(req.GetReason()) {
+		if refundReasons.Match(req.GetReason()) != strings.TrimSpace(req.GetReason()) {
 			extra = append(extra, "refund_reason", req.GetReason())
 		}
 		return writeMetadata(b, req.GetMetadata(), extra...)
