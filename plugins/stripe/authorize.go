@@ -70,7 +70,7 @@ func writeIntent(c *pdk.Context, b *pdk.Body, r *authorizeIn, acceptance *v1.Cus
 	if offSession {
 		b.SetBool("off_session", true)
 	}
-	usage := stripeFutureUsage(r.GetSetupFutureUsage())
+	usage := futureUsages[r.GetSetupFutureUsage()]
 	b.SetIf("setup_future_usage", usage)
 	if spec.Mandate || (usage != "" && spec.ReusableViaSEPA) {
 		writeMandateData(b, acceptance, r.GetBrowserInfo())
@@ -146,15 +146,9 @@ func writeCardOptions(b *pdk.Body, r *authorizeIn, offSession bool) error {
 	return nil
 }
 
-func stripeFutureUsage(u v1.FutureUsage) string {
-	switch u {
-	case v1.FutureUsage_FUTURE_USAGE_OFF_SESSION:
-		return "off_session"
-	case v1.FutureUsage_FUTURE_USAGE_ON_SESSION:
-		return "on_session"
-	}
-	return ""
-}
+// futureUsages are Stripe's setup_future_usage (and SetupIntent usage) values.
+var futureUsages = map[v1.FutureUsage]string{
+	v1.FutureUsage_FUTURE_USAGE_OFF_SESSION: "off_session", v1.FutureUsage_FUTURE_USAGE_ON_SESSION: "on_session"}
 
 // metadataLimits are Stripe's (https://docs.stripe.com/api/metadata).
 var metadataLimits = pdk.Metadata{MaxKeys: 50, MaxKeyLen: 40, MaxValueLen: 500}

@@ -73,6 +73,8 @@ var setupRecurringHandler = &pdk.Choice[*setupIn, *setupOut]{
 	Then: setupWithCharge, Else: setupOnly,
 }
 
+// setupUsage is the usage a stored payment method is set up for: off-session
+// (merchant-initiated charges) unless the request says otherwise.
 func setupUsage(u v1.FutureUsage) v1.FutureUsage {
 	if u == v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
 		return v1.FutureUsage_FUTURE_USAGE_OFF_SESSION
@@ -91,7 +93,7 @@ func fillSetupIntent(c *pdk.Context, req *setupIn, b *pdk.Body) error {
 	if req.GetPaymentMethod() == nil {
 		return pdk.InvalidRequest("payment_method", "is required")
 	}
-	b.Set("usage", stripeFutureUsage(setupUsage(req.GetFutureUsage())))
+	b.Set("usage", futureUsages[setupUsage(req.GetFutureUsage())])
 	spec, err := writePaymentMethod(b, req.GetPaymentMethod(), payer{billing: req.GetBillingAddress(), customer: req.GetCustomer()})
 	if err != nil {
 		return err
