@@ -96,7 +96,8 @@ var getHandler = &pdk.Call[*getIn, *v1.PaymentServiceGetResponse]{
 		return &v1.PaymentServiceGetResponse{
 			ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, CapturedAmount: in.Received, RefundedAmount: in.Refunded,
 			NextAction: in.NextAction, Error: in.Error, Mandate: in.Mandate, State: pdk.CustomerState(in.CustomerID),
-			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTxnID), NetworkTransactionId: in.NetworkTxnID, ConnectorReferenceId: in.ChargeID, CardChecks: in.CardChecks,
+			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTxnID),
+			NetworkTransactionId:  in.NetworkTxnID, ConnectorReferenceId: in.ChargeID, CardChecks: in.CardChecks,
 		}, nil
 	},
 }

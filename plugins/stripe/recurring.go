@@ -52,13 +52,9 @@ var (
 	}
 	setupOnly = &pdk.Call[*setupIn, *setupOut]{
 		API: api, Method: "POST", Path: "/v1/setup_intents", Key: setupKey,
-		Body: pdk.Fields[*setupIn]{{Key: "confirm", Const: "true"}},
-		Fill: fillSetupIntent,
-		Answer: func(_ *pdk.Context, _ *setupIn, a *pdk.Answer) (*setupOut, error) {
-			si := readSetupIntent(a)
-			return &setupOut{ConnectorSetupId: si.ID, Status: si.Status, Mandate: si.Mandate, NextAction: si.NextAction,
-				Error: si.Error, State: pdk.CustomerState(si.CustomerID)}, nil
-		},
+		Body:   pdk.Fields[*setupIn]{{Key: "confirm", Const: "true"}},
+		Fill:   fillSetupIntent,
+		Answer: func(_ *pdk.Context, _ *setupIn, a *pdk.Answer) (*setupOut, error) { return readSetupIntent(a), nil },
 		OnDecline: func(_ *pdk.Context, _ *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
 			return &setupOut{Status: v1.MandateStatus_MANDATE_STATUS_FAILED, Error: e.Detail, ConnectorSetupId: a.Str("error.setup_intent.id")}, nil
 		},
@@ -115,21 +111,13 @@ func fillSetupIntent(c *pdk.Context, req *setupIn, b *pdk.Body) error {
 	return writeMetadata(b, req.GetMetadata(), "merchant_setup_id", req.GetMerchantSetupId())
 }
 
-// setupIntent is the unified reading of a Stripe SetupIntent.
-type setupIntent struct {
-	ID, CustomerID string
-	Status         v1.MandateStatus
-	Mandate        *v1.MandateReference
-	NextAction     *v1.NextAction
-	Error          *v1.PaymentError
-}
-
-// readSetupIntent reads a SetupIntent. The mandate id is the stored payment
-// method's id (what RecurringCharge sends as payment_method).
-func readSetupIntent(a *pdk.Answer) *setupIntent {
+// readSetupIntent reads a SetupIntent, as SetupRecurring answers it. The
+// mandate id is the stored payment method's id (what RecurringCharge sends
+// as payment_method).
+func readSetupIntent(a *pdk.Answer) *setupOut {
 	a.Expect("object", "setup_intent")
-	raw := a.Str("status")
-	si := &setupIntent{ID: a.Require("id"), Status: setupIntentStatuses.Get(raw), CustomerID: idOf(a, "customer")}
+	raw, customer := a.Str("status"), idOf(a, "customer")
+	si := &setupOut{ConnectorSetupId: a.Require("id"), Status: setupIntentStatuses.Get(raw), State: pdk.CustomerState(customer)}
 	if lse := a.At("last_setup_error"); lse.V != nil && (raw == "requires_payment_method" || raw == "canceled") {
 		si.Error, si.Status = paymentError(lse), v1.MandateStatus_MANDATE_STATUS_FAILED
 	}
@@ -137,7 +125,7 @@ func readSetupIntent(a *pdk.Answer) *setupIntent {
 		_, si.NextAction = nextAction(a.At("next_action"))
 	}
 	if pm := idOf(a, "payment_method"); pm != "" {
-		si.Mandate = &v1.MandateReference{ConnectorMandateId: pm, ConnectorCustomerId: si.CustomerID, Status: si.Status}
+		si.Mandate = &v1.MandateReference{ConnectorMandateId: pm, ConnectorCustomerId: customer, Status: si.Status}
 	}
 	return si
 }

@@ -131,7 +131,8 @@ func normalizeEvent(body []byte) (*v1.Event, string, *pdk.Rejection) {
 			Mandate: &v1.MandateReference{ConnectorMandateId: idOf(obj, "payment_method"), Status: status}}}
 	case ev.Kind == v1.EventKind_EVENT_KIND_MANDATE: // setup_intent.*
 		si := readSetupIntent(obj)
-		ev.Payload = &v1.Event_Mandate{Mandate: &v1.MandateEvent{ConnectorSetupId: si.ID, Status: si.Status, Mandate: si.Mandate, Error: si.Error}}
+		ev.Payload = &v1.Event_Mandate{Mandate: &v1.MandateEvent{ConnectorSetupId: si.ConnectorSetupId, Status: si.Status,
+			Mandate: si.Mandate, Error: si.Error}}
 	}
 	return ev, a.Str("account"), nil
 }
