@@ -27,9 +27,9 @@ var authorizeHandler = &pdk.Call[*authorizeIn, *v1.PaymentServiceAuthorizeRespon
 
 func authorizeResponse(in *intent) *v1.PaymentServiceAuthorizeResponse {
 	return &v1.PaymentServiceAuthorizeResponse{
-		ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction, Error: in.Error,
-		Mandate: in.Mandate, State: pdk.CustomerState(in.CustomerID), NetworkTransactionId: in.NetworkTxnID, ConnectorReferenceId: in.ChargeID,
-		IncrementalAuthorizationAllowed: in.IncrementalAllowed, CapturedAmount: in.Received, CardChecks: in.CardChecks,
+		ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction, Error: in.Error,
+		Mandate: in.Mandate, State: in.State, NetworkTransactionId: in.NetworkTransactionId, ConnectorReferenceId: in.ConnectorReferenceId,
+		IncrementalAuthorizationAllowed: in.incrementable, CapturedAmount: in.CapturedAmount, CardChecks: in.CardChecks,
 	}
 }
 

@@ -30,8 +30,8 @@ var captureHandler = &pdk.Call[*captureIn, *v1.PaymentServiceCaptureResponse]{
 	},
 	Answer: func(_ *pdk.Context, _ *captureIn, a *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
 		in := readIntent(a)
-		return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: in.ID, Status: in.Status, CapturedAmount: in.Received,
-			Error: in.Error, ConnectorCaptureId: in.ChargeID, State: pdk.CustomerState(in.CustomerID)}, nil
+		return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status,
+			CapturedAmount: in.CapturedAmount, Error: in.Error, ConnectorCaptureId: in.ConnectorReferenceId, State: in.State}, nil
 	},
 	OnDecline: func(_ *pdk.Context, _ *captureIn, e *pdk.Error, _ *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
 		return &v1.PaymentServiceCaptureResponse{Error: e.Detail, Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED}, nil
@@ -47,8 +47,8 @@ var voidHandler = &pdk.Call[*voidIn, *v1.PaymentServiceVoidResponse]{
 		Str: func(r *voidIn) string { return cancellationReasons.Match(r.GetCancellationReason()) }}},
 	Answer: func(_ *pdk.Context, _ *voidIn, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
 		in := readIntent(a)
-		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: in.ID, Status: in.Status, Error: in.Error,
-			State: pdk.CustomerState(in.CustomerID)}, nil
+		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Error: in.Error,
+			State: in.State}, nil
 	},
 }
 
@@ -81,8 +81,8 @@ var incrementHandler = &pdk.Call[*incrementIn, *v1.PaymentServiceIncrementalAuth
 }
 
 func incrementResponse(in *intent) *v1.PaymentServiceIncrementalAuthorizationResponse {
-	return &v1.PaymentServiceIncrementalAuthorizationResponse{ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount,
-		Error: in.Error, State: pdk.CustomerState(in.CustomerID)}
+	return &v1.PaymentServiceIncrementalAuthorizationResponse{ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status,
+		Amount: in.Amount, Error: in.Error, State: in.State}
 }
 
 // getHandler reads a PaymentIntent with its latest charge. A GET only reads, so
@@ -93,12 +93,8 @@ var getHandler = &pdk.Call[*getIn, *v1.PaymentServiceGetResponse]{
 	Query:  pdk.Fields[*getIn]{{Key: "expand[]", Const: "latest_charge"}},
 	Answer: func(_ *pdk.Context, req *getIn, a *pdk.Answer) (*v1.PaymentServiceGetResponse, error) {
 		in := readIntent(a)
-		return &v1.PaymentServiceGetResponse{
-			ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, CapturedAmount: in.Received, RefundedAmount: in.Refunded,
-			NextAction: in.NextAction, Error: in.Error, Mandate: in.Mandate, State: pdk.CustomerState(in.CustomerID),
-			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTxnID),
-			NetworkTransactionId:  in.NetworkTxnID, ConnectorReferenceId: in.ChargeID, CardChecks: in.CardChecks,
-		}, nil
+		in.MerchantTransactionId = pdk.First(req.GetMerchantTransactionId(), in.MerchantTransactionId)
+		return in.PaymentServiceGetResponse, nil
 	},
 }
 
@@ -125,9 +121,9 @@ var verifyRedirectHandler = &pdk.Call[*redirectIn, *v1.PaymentServiceVerifyRedir
 	Answer: func(_ *pdk.Context, req *redirectIn, a *pdk.Answer) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {
 		in := readIntent(a)
 		return &v1.PaymentServiceVerifyRedirectResponseResponse{
-			ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction, Error: in.Error,
-			Mandate: in.Mandate, State: pdk.CustomerState(in.CustomerID), NetworkTransactionId: in.NetworkTxnID, CardChecks: in.CardChecks,
-			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTxnID),
+			ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction,
+			Error: in.Error, Mandate: in.Mandate, State: in.State, NetworkTransactionId: in.NetworkTransactionId, CardChecks: in.CardChecks,
+			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTransactionId),
 		}, nil
 	},
 }

@@ -44,7 +44,7 @@ var (
 		Answer: func(_ *pdk.Context, req *setupIn, a *pdk.Answer) (*setupOut, error) {
 			// The host checks no amount for SetupRecurring: this one charges, so the plugin does.
 			in := readIntent(a)
-			return setupFromIntent(in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
+			return setupFromIntent(in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ConnectorTransactionId)
 		},
 		OnDecline: func(_ *pdk.Context, req *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
 			return setupFromIntent(declinedIntent(e, a, req.GetAmount())), nil
@@ -79,8 +79,8 @@ func setupUsage(u v1.FutureUsage) v1.FutureUsage {
 }
 
 func setupFromIntent(in *intent) *setupOut {
-	return &setupOut{ConnectorSetupId: in.ID, PaymentStatus: in.Status, Status: pdk.MandateStatusOf(in.Status), Mandate: in.Mandate,
-		NextAction: in.NextAction, Error: in.Error, State: pdk.CustomerState(in.CustomerID)}
+	return &setupOut{ConnectorSetupId: in.ConnectorTransactionId, PaymentStatus: in.Status, Status: pdk.MandateStatusOf(in.Status),
+		Mandate: in.Mandate, NextAction: in.NextAction, Error: in.Error, State: in.State}
 }
 
 // fillSetupIntent writes a SetupIntent that stores the payment method for
@@ -158,10 +158,10 @@ func chargeResponse(req *chargeIn, in *intent) *v1.RecurringPaymentServiceCharge
 	if mandate == nil {
 		mandate = &v1.MandateReference{}
 	}
-	mandate.ConnectorCustomerId = pdk.First(mandate.ConnectorCustomerId, in.CustomerID)
+	mandate.ConnectorCustomerId = pdk.First(mandate.ConnectorCustomerId, in.State.GetConnectorCustomerId())
 	return &v1.RecurringPaymentServiceChargeResponse{
-		ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, Error: in.Error, State: pdk.CustomerState(in.CustomerID),
-		NetworkTransactionId: in.NetworkTxnID, NextAction: in.NextAction, Mandate: mandate,
+		ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.Amount, Error: in.Error, State: in.State,
+		NetworkTransactionId: in.NetworkTransactionId, NextAction: in.NextAction, Mandate: mandate,
 	}
 }
 

@@ -155,8 +155,8 @@ var eventKinds = statusmap.Grouped(map[v1.EventKind]string{
 // paymentEvent reads a payment_intent.* event's PaymentIntent.
 func paymentEvent(typ string, obj *pdk.Answer) *v1.PaymentEvent {
 	in := readIntent(obj)
-	pe := &v1.PaymentEvent{ConnectorTransactionId: in.ID, MerchantTransactionId: in.MerchantTxnID, Status: in.Status,
-		Amount: in.Amount, CapturedAmount: in.Received, Error: in.Error, Mandate: in.Mandate}
+	pe := &v1.PaymentEvent{ConnectorTransactionId: in.ConnectorTransactionId, MerchantTransactionId: in.MerchantTransactionId,
+		Status: in.Status, Amount: in.Amount, CapturedAmount: in.CapturedAmount, Error: in.Error, Mandate: in.Mandate}
 	switch {
 	case typ == "payment_intent.payment_failed" && pe.Status != v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED:
 		pe.Status = v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED
