@@ -3,13 +3,14 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"github.com/connectorhost/connector-host/abi"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Harness runs one generated input at a time against a plugin, with the
@@ -23,7 +24,7 @@ type Harness struct {
 
 // NewHarness prepares a harness for the plugin t with manifest m and the
 // fixtures in fixturesDir (which may be empty: sample requests are used).
-func NewHarness(t Transformer, m *v1.Manifest, fixturesDir string, opts Options) *Harness {
+func NewHarness(t abi.Transformer, m *v1.Manifest, fixturesDir string, opts Options) *Harness {
 	opts = opts.withDefaults()
 	return &Harness{s: newSuite(m, t, nil, &Report{Plugin: m.GetName()}, opts, fixturesDir)}
 }
@@ -106,7 +107,7 @@ func (h *Harness) VerifyWebhook(ctx context.Context, fixture int, body []byte, h
 	return faultErr(fault, err)
 }
 
-func faultErr(f *runtime.Fault, err error) error {
+func faultErr(f *sandbox.Fault, err error) error {
 	if err != nil {
 		return err
 	}

@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/connectorhost/connector-host/abi"
 	"path/filepath"
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/plugin"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk"
 )
 
@@ -24,7 +26,7 @@ func Run(ctx context.Context, wasm []byte, name string, opts Options) (*Report, 
 	if eng == nil {
 		lim := opts.Limits
 		lim.PoolSize = 1
-		e, err := runtime.NewEngine(runtime.Options{Limits: lim, CacheDir: opts.CacheDir, Logger: opts.Logger})
+		e, err := sandbox.NewEngine(sandbox.Options{Limits: lim, CacheDir: opts.CacheDir, Logger: opts.Logger})
 		if err != nil {
 			return nil, fmt.Errorf("conformance: start runtime: %w", err)
 		}
@@ -33,7 +35,7 @@ func Run(ctx context.Context, wasm []byte, name string, opts Options) (*Report, 
 	}
 	sum := sha256.Sum256(wasm)
 	report := &Report{Plugin: name, SHA256: hex.EncodeToString(sum[:])}
-	p, err := eng.Load(ctx, name, wasm)
+	p, err := plugin.Load(ctx, eng, name, wasm)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("conformance: load %s: %w", name, ctx.Err())
@@ -43,8 +45,8 @@ func Run(ctx context.Context, wasm []byte, name string, opts Options) (*Report, 
 		return report, nil
 	}
 	defer p.Close()
-	fresh := func(ctx context.Context) (Transformer, func(), error) {
-		q, err := eng.Load(ctx, name, wasm)
+	fresh := func(ctx context.Context) (abi.Transformer, func(), error) {
+		q, err := plugin.Load(ctx, eng, name, wasm)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -56,24 +58,24 @@ func Run(ctx context.Context, wasm []byte, name string, opts Options) (*Report, 
 // RunPlugin runs the suite on a plugin the caller already loaded (the
 // registry's gate). wasm, when not nil, is loaded once more into a private
 // engine for the determinism check's second instance.
-func RunPlugin(ctx context.Context, p *runtime.Plugin, wasm []byte, opts Options) (*Report, error) {
+func RunPlugin(ctx context.Context, p *plugin.Plugin, wasm []byte, opts Options) (*Report, error) {
 	opts = opts.withDefaults()
 	report := &Report{Plugin: p.Name(), SHA256: p.SHA256()}
 	var fresh freshFunc
 	if wasm != nil {
-		fresh = func(ctx context.Context) (Transformer, func(), error) {
+		fresh = func(ctx context.Context) (abi.Transformer, func(), error) {
 			eng := opts.Engine
 			closeEngine := func() {}
 			if eng == nil {
 				lim := opts.Limits
 				lim.PoolSize = 1
-				e, err := runtime.NewEngine(runtime.Options{Limits: lim, CacheDir: opts.CacheDir, Logger: opts.Logger})
+				e, err := sandbox.NewEngine(sandbox.Options{Limits: lim, CacheDir: opts.CacheDir, Logger: opts.Logger})
 				if err != nil {
 					return nil, nil, err
 				}
 				eng, closeEngine = e, func() { _ = e.Close(context.WithoutCancel(ctx)) }
 			}
-			q, err := eng.Load(ctx, p.Name(), wasm)
+			q, err := plugin.Load(ctx, eng, p.Name(), wasm)
 			if err != nil {
 				closeEngine()
 				return nil, nil, err
@@ -95,7 +97,7 @@ func RunConnector(ctx context.Context, newConnector func() *pdk.Connector, opts 
 		return nil, fmt.Errorf("conformance: %w", err)
 	}
 	report := &Report{Plugin: m.GetName()}
-	fresh := func(context.Context) (Transformer, func(), error) {
+	fresh := func(context.Context) (abi.Transformer, func(), error) {
 		t, _, err := NativeTransformer(newConnector())
 		return t, func() {}, err
 	}
@@ -104,10 +106,10 @@ func RunConnector(ctx context.Context, newConnector func() *pdk.Connector, opts 
 
 // freshFunc starts a second, independent instance of the plugin and returns
 // it with its close function.
-type freshFunc func(ctx context.Context) (Transformer, func(), error)
+type freshFunc func(ctx context.Context) (abi.Transformer, func(), error)
 
 // runSuite runs every check in order and fills report.
-func runSuite(ctx context.Context, m *v1.Manifest, t Transformer, fresh freshFunc, report *Report, opts Options, native bool) (*Report, error) {
+func runSuite(ctx context.Context, m *v1.Manifest, t abi.Transformer, fresh freshFunc, report *Report, opts Options, native bool) (*Report, error) {
 	dir := opts.FixturesDir
 	if dir == "" && opts.FixturesRoot != "" {
 		dir = filepath.Join(opts.FixturesRoot, m.GetName(), "fixtures")

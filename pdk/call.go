@@ -18,14 +18,7 @@ import (
 // of the connector points at it.
 //
 //	var api = &pdk.API{
-//		Auth: func(c *pdk.Context, r *pdk.Request) error {
-//			key, err := c.Credential("api_key")
-//			if err != nil {
-//				return err
-//			}
-//			r.SecretHeader("Authorization", "Bearer "+key)
-//			return nil
-//		},
+//		Auth:              pdk.Bearer("api_key"), // or pdk.Basic, or your own func
 //		Headers:           [][2]string{{"Acme-Version", "2024-06-20"}},
 //		IdempotencyHeader: "Idempotency-Key",
 //		Encoding:          pdk.FormEncoded,
@@ -89,22 +82,26 @@ const (
 //				ConnectorRefundId: a.Require("id"),
 //				Status:            pdk.Status(a, "status", refundStatuses),
 //				RefundAmount:      a.Money("amount", "currency"),
-//			}, a.Err()
+//			}, nil
 //		},
 //	}
 //
-// Build fills the path placeholders (each named param is required and
+//	pdk.Register(&pdk.Connector{Flows: []pdk.Flow{pdk.RefundGet(refundGet)}, ...})
+//
+// Type aliases keep the declarations short (type refundGetIn =
+// v1.RefundServiceGetRequest). Build fills the path placeholders (each named param is required and
 // path-escaped), adds the API's auth and headers, the idempotency key, the
 // query and the body. Parse refuses a truncated, oversized, empty or
 // non-object 2xx answer with InvalidResponse before Answer runs, turns a
 // non-2xx answer into the API's typed error (or OnDecline's response), and
-// returns the first problem Answer's reads met (Answer.Err).
+// returns the first problem Answer's reads met (Answer.Err) before any
+// error Answer returned.
 type Call[Req, Resp Message] struct {
 	// API is the connector-wide part. Required.
 	API *API
 	// Method is the HTTP method; "" means GET. A GET, HEAD or DELETE carries
-	// no body and, without a Key, is marked safe to retry (it only reads or
-	// is idempotent by definition).
+	// no body (unless Body or Fill writes one) and, without a Key, is marked
+	// safe to retry (it only reads or is idempotent by definition).
 	Method string
 	// Path is the path template, with {name} placeholders filled from
 	// Params: "/v1/refunds/{id}/cancel".
@@ -231,6 +228,9 @@ func (k Key[Req]) derive(c *Context, req Req, max int) (string, error) {
 
 // Build builds the request (Handler).
 func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, error) {
+	if h.API == nil || h.Answer == nil {
+		return nil, Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pdk.Call %s %s has no API or no Answer", h.Method, h.Path)
+	}
 	if h.Check != nil {
 		if err := h.Check(c, req); err != nil {
 			return nil, err
@@ -273,9 +273,6 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 	case reads:
 		r.Idempotent()
 	}
-	if reads && len(h.Body) == 0 && h.Fill == nil {
-		return r.Build(), nil
-	}
 	b := &Body{}
 	if err := h.Body.write(h.API, req, b); err != nil {
 		return nil, err
@@ -284,6 +281,9 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 		if err := h.Fill(c, req, b); err != nil {
 			return nil, err
 		}
+	}
+	if reads && b.Len() == 0 {
+		return r.Build(), nil
 	}
 	ct, body := b.Encode(h.API.Encoding)
 	return r.Body(ct, body).Build(), nil
@@ -375,6 +375,9 @@ func (f *Field[Req]) missing() error {
 // Parse reads the answer (Handler).
 func (h *Call[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error) {
 	var zero Resp
+	if h.API == nil || h.Answer == nil {
+		return zero, Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pdk.Call %s %s has no API or no Answer", h.Method, h.Path)
+	}
 	if res.Status < 200 || res.Status > 299 {
 		e, decline := h.API.errorAnswer(res)
 		if decline && h.OnDecline != nil {

@@ -177,3 +177,36 @@ func (a *Answer) Money(amountPath, currencyPath string) *v1.Money {
 func Status[V any](a *Answer, path string, table statusmap.Map[string, V]) V {
 	return table.Get(a.Str(path))
 }
+
+// List returns an Answer on each object element of the array at path
+// (elements that are not objects are skipped), sharing this answer's error.
+func (a *Answer) List(path string) []*Answer {
+	x := a.get(path)
+	if x == nil || x.Type() != fastjson.TypeArray {
+		return nil
+	}
+	items, _ := x.Array()
+	var out []*Answer
+	for _, it := range items {
+		if it.Type() == fastjson.TypeObject {
+			out = append(out, &Answer{V: it, Res: a.Res, api: a.api, parent: a})
+		}
+	}
+	return out
+}
+
+// Strings returns the string elements of the array at path, in order.
+func (a *Answer) Strings(path string) []string {
+	x := a.get(path)
+	if x == nil || x.Type() != fastjson.TypeArray {
+		return nil
+	}
+	items, _ := x.Array()
+	var out []string
+	for _, it := range items {
+		if it.Type() == fastjson.TypeString {
+			out = append(out, string(it.GetStringBytes()))
+		}
+	}
+	return out
+}

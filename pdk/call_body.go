@@ -12,9 +12,15 @@ import (
 // Body is a request body built from dotted keys, written as a form or as
 // JSON (API.Encoding): "card.number" is card[number] in a form and
 // {"card":{"number":...}} in JSON; a key ending in "[]" appends an array
-// element ("expand[]"). Keys keep the order they were first set in, so the
-// bytes are the same on every call.
+// element ("expand[]"); "items[0].name" is items[0][name] in a form and
+// {"items":[{"name":...}]} in JSON (use indexes from 0 upwards, in order).
+// Keys keep the order they were first set in, so the bytes are the same on
+// every call.
 type Body struct{ entries []bodyEntry }
+
+// indexMark starts a path segment that is an array index ("items[0]"):
+// a byte no key the PDK writes can contain.
+const indexMark = "\x00"
 
 type bodyEntry struct {
 	path  []string
@@ -28,7 +34,16 @@ func (b *Body) add(key, value string, raw bool) {
 	if strings.HasSuffix(key, "[]") {
 		key, e.array = key[:len(key)-2], true
 	}
-	e.path = strings.Split(key, ".")
+	for _, seg := range strings.Split(key, ".") {
+		name, idx, _ := strings.Cut(seg, "[")
+		e.path = append(e.path, name)
+		for idx != "" {
+			var n string
+			n, idx, _ = strings.Cut(idx, "]")
+			e.path = append(e.path, indexMark+n)
+			idx = strings.TrimPrefix(idx, "[")
+		}
+	}
 	b.entries = append(b.entries, e)
 }
 
@@ -80,7 +95,7 @@ func (b *Body) encodeForm() []byte {
 		}
 		key := e.path[0]
 		for _, p := range e.path[1:] {
-			key += "[" + p + "]"
+			key += "[" + strings.TrimPrefix(p, indexMark) + "]"
 		}
 		if e.array {
 			key += "[]"
@@ -116,8 +131,8 @@ func (b *Body) encodeJSON() []byte {
 	for i := range b.entries {
 		e := &b.entries[i]
 		n := root
-		for _, p := range e.path[:len(e.path)-1] {
-			n = n.child(p, false)
+		for j, p := range e.path[:len(e.path)-1] {
+			n = n.child(p, strings.HasPrefix(e.path[j+1], indexMark))
 		}
 		last := e.path[len(e.path)-1]
 		if e.array {

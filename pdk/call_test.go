@@ -353,3 +353,69 @@ func TestChoice(t *testing.T) {
 		t.Errorf("parse = %v, %v", out, err)
 	}
 }
+
+func TestBearerAndBasic(t *testing.T) {
+	r := NewRequest("GET", "https://x.test")
+	if err := Bearer("api_key")(testContext(map[string]string{"api_key": "sk_1"}), r); err != nil || header(r.Build(), "Authorization") != "Bearer sk_1" ||
+		len(r.Build().GetSecretHeaders()) != 1 {
+		t.Errorf("bearer: %v %v", r.Build(), err)
+	}
+	for name, creds := range map[string]map[string]string{"missing": nil, "newline": {"api_key": "sk_1\r\nX-Evil: 1"}} {
+		if err := Bearer("api_key")(testContext(creds), NewRequest("GET", "https://x.test")); err == nil ||
+			kindOf(t, err) != pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS || !strings.Contains(err.Error(), "api_key") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	r = NewRequest("GET", "https://x.test")
+	if err := Basic("key_id", "secret")(testContext(map[string]string{"key_id": "u", "secret": "p"}), r); err != nil || header(r.Build(), "Authorization") != "Basic dTpw" {
+		t.Errorf("basic: %v %v", r.Build(), err)
+	}
+	if err := Basic("key_id", "secret")(testContext(map[string]string{"key_id": "u"}), NewRequest("GET", "https://x.test")); err == nil {
+		t.Error("a missing password must be an error")
+	}
+}
+
+func TestBodyArraysOfObjects(t *testing.T) {
+	b := &Body{}
+	b.Set("lineItems[0].id", "a")
+	b.SetInt("lineItems[0].quantity", 2)
+	b.Set("lineItems[1].id", "b")
+	b.Set("tags[0]", "x")
+	if _, got := b.Encode(JSONEncoded); string(got) != `{"lineItems":[{"id":"a","quantity":2},{"id":"b"}],"tags":["x"]}` {
+		t.Errorf("json = %s", got)
+	}
+	if _, got := b.Encode(FormEncoded); string(got) != "lineItems%5B0%5D%5Bid%5D=a&lineItems%5B0%5D%5Bquantity%5D=2&lineItems%5B1%5D%5Bid%5D=b&tags%5B0%5D=x" {
+		t.Errorf("form = %s", got)
+	}
+}
+
+func TestAnswerLists(t *testing.T) {
+	a := NewAnswer(testAPI, fastjson.MustParse(`{"items":[{"id":"a"},2,{"id":"b","n":"x"}],"tags":["p",1,"q"],"s":"x"}`))
+	items := a.List("items")
+	if len(items) != 2 || items[1].Str("id") != "b" || a.List("s") != nil || a.List("missing") != nil {
+		t.Fatalf("List = %v", items)
+	}
+	if got := strings.Join(a.Strings("tags"), ","); got != "p,q" || a.Strings("s") != nil {
+		t.Errorf("Strings = %q", got)
+	}
+	_ = items[1].Int("n")
+	if a.Err() == nil {
+		t.Error("an element's problem must be the answer's")
+	}
+}
+
+func TestIncompleteCallIsAnErrorNotAPanic(t *testing.T) {
+	bad := &Call[*refundGetReq, *v1.RefundServiceGetResponse]{Path: "/v1/refunds/{id}"}
+	if _, err := bad.Build(testContext(nil), &refundGetReq{}); err == nil || kindOf(t, err) != pluginv1.ErrorKind_ERROR_KIND_INTERNAL {
+		t.Errorf("build: %v", err)
+	}
+	if _, err := bad.Parse(testContext(nil), &refundGetReq{}, &Response{Status: 200, Body: []byte(`{}`)}); err == nil {
+		t.Error("parse must fail")
+	}
+	noParam := *testRefundGet
+	noParam.Params = nil
+	if _, err := noParam.Build(testContext(map[string]string{"api_key": "k"}), &refundGetReq{ConnectorRefundId: "re_1"}); err == nil ||
+		kindOf(t, err) != pluginv1.ErrorKind_ERROR_KIND_INTERNAL {
+		t.Errorf("a placeholder without a param: %v", err)
+	}
+}

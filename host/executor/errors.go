@@ -15,8 +15,7 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/breaker"
 	"github.com/connectorhost/connector-host/host/egress"
-	"github.com/connectorhost/connector-host/host/runtime"
-	"github.com/connectorhost/connector-host/pdk/mask"
+	"github.com/connectorhost/connector-host/mask"
 )
 
 // kindCodes maps a plugin's typed error kind to the Connect code callers see.
@@ -47,14 +46,18 @@ var kindErrorCodes = map[pluginv1.ErrorKind]v1.ErrorCode{
 	pluginv1.ErrorKind_ERROR_KIND_INTERNAL:              v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR,
 }
 
+// KindCode is the Connect code callers see for a plugin error of kind.
+func KindCode(kind pluginv1.ErrorKind) connect.Code {
+	if code, ok := kindCodes[kind]; ok {
+		return code
+	}
+	return connect.CodeInternal
+}
+
 // pluginError turns a plugin's typed error into a Connect error with the
 // three-layer PaymentError attached as a detail.
 func pluginError(connector string, pe *pluginv1.PluginError) error {
-	code, ok := kindCodes[pe.GetKind()]
-	if !ok {
-		code = connect.CodeInternal
-	}
-	err := connect.NewError(code, fmt.Errorf("%s: %s", connector, pe.GetMessage()))
+	err := connect.NewError(KindCode(pe.GetKind()), fmt.Errorf("%s: %s", connector, pe.GetMessage()))
 	detail := pe.GetDetail()
 	if detail == nil {
 		detail = &v1.PaymentError{Code: kindErrorCodes[pe.GetKind()], Message: pe.GetMessage()}
@@ -66,15 +69,6 @@ func pluginError(connector string, pe *pluginv1.PluginError) error {
 	}
 	addDetail(err, detail)
 	return err
-}
-
-// faultError turns a runtime fault into a Connect error.
-func faultError(err error) error {
-	var f *runtime.Fault
-	if errors.As(err, &f) {
-		return connect.NewError(f.Code(), f)
-	}
-	return connect.NewError(connect.CodeInternal, err)
 }
 
 // egressError turns a failed processor call into a Connect error.
@@ -136,11 +130,13 @@ func addDetail(err *connect.Error, m proto.Message) {
 }
 
 // redact removes every secret of the session from an error's message and
-// details; a plugin or processor that echoes a key must not leak it.
+// details; a plugin or processor that echoes a key must not leak it. A typed
+// error without a Connect code (a *sandbox.Fault, a registry error) keeps its
+// type for host/server to map; only its message is redacted.
 func (s *session) redact(err error) error {
 	var ce *connect.Error
 	if !errors.As(err, &ce) {
-		return connect.NewError(connect.CodeInternal, errors.New(redactText(err.Error(), s.secrets)))
+		return &redactedError{msg: redactText(err.Error(), s.secrets), err: err}
 	}
 	msg := redactText(ce.Message(), s.secrets)
 	out := connect.NewError(ce.Code(), errors.New(msg))
@@ -169,6 +165,16 @@ func (s *session) redact(err error) error {
 	}
 	return out
 }
+
+// redactedError is an error whose message had the session's secrets
+// removed; errors.Is and errors.As still see the error it came from.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
 
 // codeOf names the Connect code of err for logs ("ok" for nil).
 func codeOf(err error) string {

@@ -22,7 +22,7 @@ import (
 	"github.com/connectorhost/connector-host/host/egress"
 	"github.com/connectorhost/connector-host/host/executor"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 )
 
@@ -102,7 +102,7 @@ func loadTokenized(t *testing.T) *registry.Registry {
 	b, err := os.ReadFile(wasmbuild.Build(t, "./host/executor/testdata/tokenized", "tokenized"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "tokenized.wasm"), b, 0o644))
-	eng, err := runtime.NewEngine(runtime.Options{Limits: runtime.Limits{CallTimeout: 10 * time.Second}})
+	eng, err := sandbox.NewEngine(sandbox.Options{Limits: sandbox.Limits{CallTimeout: 10 * time.Second}})
 	require.NoError(t, err)
 	reg, err := registry.New(context.Background(), registry.Options{Dir: dir, Engine: eng, Eager: true})
 	require.NoError(t, err)
@@ -212,7 +212,7 @@ func TestCredentialsAreChecked(t *testing.T) {
 	bad := call
 	bad.Source = credentials.Source{AuthJSON: `{}`}
 	_, err := x.Run(context.Background(), bad, v1.Flow_FLOW_AUTHORIZE, authorize("order_8"))
-	assert.Equal(t, connect.CodeUnauthenticated, connect.CodeOf(err))
+	assert.ErrorIs(t, err, credentials.ErrMissing, "host/server answers Unauthenticated")
 	assert.True(t, strings.Contains(err.Error(), `needs field "api_key"`), err.Error())
 
 	_, err = x.Run(context.Background(), call, v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pay_1"})

@@ -9,9 +9,6 @@
 package stripe
 
 import (
-	"strings"
-
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 )
@@ -54,17 +51,7 @@ func New() *pdk.Connector {
 // the pinned API version, form bodies, Idempotency-Key, Stripe's amounts
 // and its error object.
 var api = &pdk.API{
-	Auth: func(c *pdk.Context, r *pdk.Request) error {
-		key, err := c.Credential(credAPIKey)
-		if err != nil {
-			return err
-		}
-		if strings.ContainsAny(key, " \t\r\n") {
-			return pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, "credential %q is malformed: it contains whitespace", credAPIKey)
-		}
-		r.SecretHeader("Authorization", "Bearer "+key)
-		return nil
-	},
+	Auth:              pdk.Bearer(credAPIKey),
 	Headers:           [][2]string{{"Stripe-Version", APIVersion}},
 	IdempotencyHeader: idempotencyHeader,
 	Encoding:          pdk.FormEncoded,
