@@ -1,7 +1,6 @@
 package adyen
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -129,53 +128,46 @@ var api = &pdk.API{
 	ErrorAnswer:       func(res *pdk.Response, v *fastjson.Value) (*pdk.Error, bool) { return serviceError(res, v), false },
 }
 
-// on runs a pdk.Call against svc: the Call's path is relative to the
-// service's base URL for this call (pdk.Call builds on c.BaseURL, which is
-// Checkout's).
+// at is c with the base URL of svc for this call: pdk.Call and pdk.API
+// build on c.BaseURL, which is Checkout's.
+func (svc service) at(c *pdk.Context) (*pdk.Context, error) {
+	base, err := svc.base(c)
+	at := *c
+	at.BaseURL = base
+	return &at, err
+}
+
+// on runs a pdk.Call against svc.
 func on[Req, Resp pdk.Message](svc service, call *pdk.Call[Req, Resp]) pdk.Handler[Req, Resp] {
 	return pdk.H(func(c *pdk.Context, req Req) (*pluginv1.HttpRequest, error) {
-		base, err := svc.base(c)
+		at, err := svc.at(c)
 		if err != nil {
 			return nil, err
 		}
-		at := *c
-		at.BaseURL = base
-		return call.Build(&at, req)
+		return call.Build(at, req)
 	}, call.Parse)
 }
 
-// send builds a request the way api does for a body pdk.Call cannot write:
-// a POST carries the JSON body and the Idempotency-Key "<op>:<id>"; a GET
-// or DELETE is retry-safe by itself (Adyen declares Idempotency-Key on POSTs
-// only).
+// send builds a hand-written request to svc the way api does: a POST
+// carries the JSON body and the Idempotency-Key "<op>:<id>"; a GET or DELETE
+// is retry-safe by itself (Adyen declares Idempotency-Key on POSTs only).
 func send(c *pdk.Context, svc service, method, path, op, id string, body []byte) (*pluginv1.HttpRequest, error) {
-	base, err := svc.base(c)
+	at, err := svc.at(c)
 	if err != nil {
 		return nil, err
 	}
-	r := pdk.NewRequest(method, base+path).Header("Accept", "application/json")
-	if err := api.Auth(c, r); err != nil {
+	if method == "POST" {
+		return api.Send(at, method, path, idempotencyKey(op, id), body)
+	}
+	r, err := api.NewRequest(at, method, path)
+	if err != nil {
 		return nil, err
 	}
-	if method != "POST" {
-		return r.Idempotent().Build(), nil
-	}
-	return r.IdempotencyKey(idempotencyHeader, idempotencyKey(op, id)).Body("application/json", body).Build(), nil
+	return r.Idempotent().Build(), nil
 }
 
 // merchant is the merchant account every body names (api.Auth requires it).
 func merchant(c *pdk.Context) string { return c.Credentials[credMerchantAccount] }
-
-// pathSegment escapes an Adyen reference for use as one path segment.
-func pathSegment(field, v string) (string, error) {
-	if v == "" {
-		return "", pdk.InvalidRequest(field, "is required")
-	}
-	if strings.ContainsAny(v, "/?#") {
-		return "", pdk.InvalidRequest(field, fmt.Sprintf("%q is not an Adyen reference", v))
-	}
-	return url.PathEscape(v), nil
-}
 
 // readAnswer reads an Adyen answer: a non-2xx status is a typed error carrying
 // Adyen's ServiceError (errorCode, message, errorType, pspReference); a 2xx

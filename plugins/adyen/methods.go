@@ -69,16 +69,8 @@ func paymentMethod(pm *v1.PaymentMethod, billingCountry string) (method, error) 
 	switch m := pm.GetMethod().(type) {
 	case *v1.PaymentMethod_Card:
 		c := m.Card
-		const f = "payment_method.card"
-		switch n, cvc := c.GetNumber(), c.GetCvc(); {
-		case len(n) < 12 || len(n) > 19 || !digits(n):
-			return method{}, pdk.InvalidRequest(f+".number", "must be 12 to 19 digits")
-		case c.GetExpMonth() < 1 || c.GetExpMonth() > 12:
-			return method{}, pdk.InvalidRequest(f+".exp_month", "must be 1 to 12")
-		case c.GetExpYear() < 2000 || c.GetExpYear() > 2200:
-			return method{}, pdk.InvalidRequest(f+".exp_year", "must be a four-digit year")
-		case cvc != "" && (len(cvc) < 3 || len(cvc) > 4 || !digits(cvc)):
-			return method{}, pdk.InvalidRequest(f+".cvc", "must be 3 or 4 digits")
+		if err := pdk.CheckCard(c); err != nil {
+			return method{}, err
 		}
 		return kind("scheme", "number", c.GetNumber(), "expiryMonth", fmt.Sprintf("%02d", c.GetExpMonth()), "expiryYear", strconv.Itoa(int(c.GetExpYear())),
 			"cvc", c.GetCvc(), "holderName", c.GetHolderName(), "brand", cardBrands[c.GetNetwork()]), nil

@@ -102,13 +102,15 @@ func reversed(a modified) *v1.PaymentServiceReverseResponse {
 	return &v1.PaymentServiceReverseResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING, ConnectorReversalId: a.psp}
 }
 
-// refundMod maps the unified reason to Adyen's merchantRefundReason enum
-// (FRAUD, CUSTOMER REQUEST, RETURN, DUPLICATE, OTHER); free text is OTHER.
+// refundReasons are Adyen's merchantRefundReason values (FRAUD, CUSTOMER
+// REQUEST, RETURN, DUPLICATE; any other reason is OTHER).
+var refundReasons = pdk.Reasons{{Value: "DUPLICATE", Words: []string{"duplicate"}}, {Value: "FRAUD", Words: []string{"fraud"}},
+	{Value: "CUSTOMER REQUEST", Words: []string{"customer"}}, {Value: "RETURN", Words: []string{"return"}}}
+
 func refundMod(r *v1.PaymentServiceRefundRequest) modification {
-	reason := ""
-	if s := strings.ToLower(strings.TrimSpace(r.GetReason())); s != "" {
-		reason = pdk.First(map[string]string{"duplicate": "DUPLICATE", "fraudulent": "FRAUD", "fraud": "FRAUD", "return": "RETURN",
-			"requested_by_customer": "CUSTOMER REQUEST", "customer request": "CUSTOMER REQUEST"}[s], "OTHER")
+	reason := refundReasons.Match(r.GetReason())
+	if reason == "" && strings.TrimSpace(r.GetReason()) != "" {
+		reason = "OTHER"
 	}
 	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantRefundId(), amount: r.GetRefundAmount(), amountField: "refund_amount", reason: reason}
 }

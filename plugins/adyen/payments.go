@@ -416,7 +416,7 @@ func buildRecurringRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeR
 	if err != nil {
 		return nil, err
 	}
-	seg, err := pathSegment("mandate.connector_mandate_id", id)
+	seg, err := pdk.PathID("mandate.connector_mandate_id", id)
 	if err != nil {
 		return nil, err
 	}

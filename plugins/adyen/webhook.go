@@ -241,15 +241,10 @@ var disputeStatuses = map[string]v1.DisputeStatus{
 	"Accepted": v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED, "Won": v1.DisputeStatus_DISPUTE_STATUS_WON,
 }
 
-// webhookEventTypes are the eventCodes normalized into typed events, sorted.
+// webhookEventTypes are the eventCodes normalized into typed events.
 func webhookEventTypes() []string {
-	codes := []string{"RECURRING_CONTRACT"}
-	codes = append(codes, slices.Collect(maps.Keys(paymentEvents))...)
-	codes = append(codes, slices.Collect(maps.Keys(refundEvents))...)
-	codes = append(codes, slices.Collect(maps.Keys(payoutEvents))...)
-	codes = append(codes, slices.Collect(maps.Keys(disputeEvents))...)
-	slices.Sort(codes)
-	return codes
+	return pdk.EventTypes(maps.Keys(paymentEvents), maps.Keys(refundEvents), maps.Keys(payoutEvents), maps.Keys(disputeEvents),
+		slices.Values([]string{"RECURRING_CONTRACT"}))
 }
 
 // normalize turns an item into a typed event. Modifications name the
