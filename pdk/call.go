@@ -18,14 +18,7 @@ import (
 // of the connector points at it.
 //
 //	var api = &pdk.API{
-//		Auth: func(c *pdk.Context, r *pdk.Request) error {
-//			key, err := c.Credential("api_key")
-//			if err != nil {
-//				return err
-//			}
-//			r.SecretHeader("Authorization", "Bearer "+key)
-//			return nil
-//		},
+//		Auth:              pdk.Bearer("api_key"), // or pdk.Basic, or your own func
 //		Headers:           [][2]string{{"Acme-Version", "2024-06-20"}},
 //		IdempotencyHeader: "Idempotency-Key",
 //		Encoding:          pdk.FormEncoded,
@@ -235,6 +228,9 @@ func (k Key[Req]) derive(c *Context, req Req, max int) (string, error) {
 
 // Build builds the request (Handler).
 func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, error) {
+	if h.API == nil || h.Answer == nil {
+		return nil, Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pdk.Call %s %s has no API or no Answer", h.Method, h.Path)
+	}
 	if h.Check != nil {
 		if err := h.Check(c, req); err != nil {
 			return nil, err
@@ -379,6 +375,9 @@ func (f *Field[Req]) missing() error {
 // Parse reads the answer (Handler).
 func (h *Call[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error) {
 	var zero Resp
+	if h.API == nil || h.Answer == nil {
+		return zero, Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pdk.Call %s %s has no API or no Answer", h.Method, h.Path)
+	}
 	if res.Status < 200 || res.Status > 299 {
 		e, decline := h.API.errorAnswer(res)
 		if decline && h.OnDecline != nil {

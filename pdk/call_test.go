@@ -403,3 +403,19 @@ func TestAnswerLists(t *testing.T) {
 		t.Error("an element's problem must be the answer's")
 	}
 }
+
+func TestIncompleteCallIsAnErrorNotAPanic(t *testing.T) {
+	bad := &Call[*refundGetReq, *v1.RefundServiceGetResponse]{Path: "/v1/refunds/{id}"}
+	if _, err := bad.Build(testContext(nil), &refundGetReq{}); err == nil || kindOf(t, err) != pluginv1.ErrorKind_ERROR_KIND_INTERNAL {
+		t.Errorf("build: %v", err)
+	}
+	if _, err := bad.Parse(testContext(nil), &refundGetReq{}, &Response{Status: 200, Body: []byte(`{}`)}); err == nil {
+		t.Error("parse must fail")
+	}
+	noParam := *testRefundGet
+	noParam.Params = nil
+	if _, err := noParam.Build(testContext(map[string]string{"api_key": "k"}), &refundGetReq{ConnectorRefundId: "re_1"}); err == nil ||
+		kindOf(t, err) != pluginv1.ErrorKind_ERROR_KIND_INTERNAL {
+		t.Errorf("a placeholder without a param: %v", err)
+	}
+}

@@ -17,21 +17,19 @@ var authorizeHandler = &pdk.Call[*authorizeIn, *v1.PaymentServiceAuthorizeRespon
 		return writeIntent(c, b, req, nil, "merchant_transaction_id", req.GetMerchantTransactionId(),
 			"merchant_order_reference", req.GetMerchantOrderReference())
 	},
-	Answer: func(_ *pdk.Context, req *authorizeIn, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
-		in := readIntent(a)
-		return authorizeResponse(req, in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
+	Answer: func(_ *pdk.Context, _ *authorizeIn, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
+		return authorizeResponse(readIntent(a)), nil
 	},
 	OnDecline: func(_ *pdk.Context, req *authorizeIn, e *pdk.Error, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
-		return authorizeResponse(req, declinedIntent(e, a, req.GetAmount())), nil
+		return authorizeResponse(declinedIntent(e, a, req.GetAmount())), nil
 	},
 }
 
-func authorizeResponse(req *authorizeIn, in *intent) *v1.PaymentServiceAuthorizeResponse {
+func authorizeResponse(in *intent) *v1.PaymentServiceAuthorizeResponse {
 	return &v1.PaymentServiceAuthorizeResponse{
-		ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction, Error: in.Error,
-		Mandate: in.Mandate, State: pdk.CustomerState(in.CustomerID), MerchantTransactionId: req.GetMerchantTransactionId(),
-		NetworkTransactionId: in.NetworkTxnID, ConnectorReferenceId: in.ChargeID,
-		IncrementalAuthorizationAllowed: in.IncrementalAllowed, CapturedAmount: in.Received, CardChecks: in.CardChecks,
+		ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction, Error: in.Error,
+		Mandate: in.Mandate, State: in.State, NetworkTransactionId: in.NetworkTransactionId, ConnectorReferenceId: in.ConnectorReferenceId,
+		IncrementalAuthorizationAllowed: in.incrementable, CapturedAmount: in.CapturedAmount, CardChecks: in.CardChecks,
 	}
 }
 
@@ -72,7 +70,7 @@ func writeIntent(c *pdk.Context, b *pdk.Body, r *authorizeIn, acceptance *v1.Cus
 	if offSession {
 		b.SetBool("off_session", true)
 	}
-	usage := stripeFutureUsage(r.GetSetupFutureUsage())
+	usage := futureUsages[r.GetSetupFutureUsage()]
 	b.SetIf("setup_future_usage", usage)
 	if spec.Mandate || (usage != "" && spec.ReusableViaSEPA) {
 		writeMandateData(b, acceptance, r.GetBrowserInfo())
@@ -148,15 +146,9 @@ func writeCardOptions(b *pdk.Body, r *authorizeIn, offSession bool) error {
 	return nil
 }
 
-func stripeFutureUsage(u v1.FutureUsage) string {
-	switch u {
-	case v1.FutureUsage_FUTURE_USAGE_OFF_SESSION:
-		return "off_session"
-	case v1.FutureUsage_FUTURE_USAGE_ON_SESSION:
-		return "on_session"
-	}
-	return ""
-}
+// futureUsages are Stripe's setup_future_usage (and SetupIntent usage) values.
+var futureUsages = map[v1.FutureUsage]string{
+	v1.FutureUsage_FUTURE_USAGE_OFF_SESSION: "off_session", v1.FutureUsage_FUTURE_USAGE_ON_SESSION: "on_session"}
 
 // metadataLimits are Stripe's (https://docs.stripe.com/api/metadata).
 var metadataLimits = pdk.Metadata{MaxKeys: 50, MaxKeyLen: 40, MaxValueLen: 500}

@@ -23,6 +23,7 @@ func TestCapturePartial(t *testing.T) {
 	wantRequest(t, http, "POST", "/v1/payment_intents/"+testPI+"/capture", "capture:cap_1")
 	wantForm(t, http, map[string]string{"amount_to_capture": "600", "statement_descriptor_suffix": "SHIP 1", "metadata[merchant_capture_id]": "cap_1", "expand[]": "latest_charge"})
 	want := &v1.PaymentServiceCaptureResponse{
+		ConnectorHttpStatus:    200, // filled by the host's executor
 		ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED,
 		CapturedAmount: usd(600), ConnectorCaptureId: "ch_3MtwBwLkdIwHu7ix28a3tqPa", MerchantCaptureId: "cap_1",
 	}

@@ -1,6 +1,8 @@
 package stripe
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,12 +55,12 @@ func readDispute(a *pdk.Answer) *v1.DisputeEvent {
 var disputeGetHandler = &pdk.Call[*disputeGetIn, *v1.DisputeServiceGetResponse]{
 	API: api, Path: "/v1/disputes/{id}",
 	Params: pdk.Params[*disputeGetIn]{"id": {Field: "connector_dispute_id", Get: (*disputeGetIn).GetConnectorDisputeId}},
-	Answer: func(_ *pdk.Context, req *disputeGetIn, a *pdk.Answer) (*v1.DisputeServiceGetResponse, error) {
+	Answer: func(_ *pdk.Context, _ *disputeGetIn, a *pdk.Answer) (*v1.DisputeServiceGetResponse, error) {
 		d := readDispute(a)
 		return &v1.DisputeServiceGetResponse{
 			ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status, Amount: d.Amount, Reason: d.Reason, ReasonCode: d.ReasonCode,
-			ConnectorTransactionId: pdk.First(d.ConnectorTransactionId, req.GetConnectorTransactionId()),
-			EvidenceDueByUnix:      d.EvidenceDueByUnix, DefenseReasons: defenseReasons(d.Reason), Stage: d.Stage,
+			ConnectorTransactionId: d.ConnectorTransactionId, EvidenceDueByUnix: d.EvidenceDueByUnix,
+			DefenseReasons: defenseReasons(d.Reason), Stage: d.Stage,
 		}, nil
 	},
 }
@@ -117,7 +119,7 @@ var disputeDefendHandler = &pdk.Call[*disputeDefendIn, *v1.DisputeServiceDefendR
 	},
 }
 
-// writeEvidence writes evidence[...] in evidenceOrder, submit and the
+// writeEvidence writes evidence[...] in name order, submit and the
 // defense reason code.
 func writeEvidence(b *pdk.Body, docs []*v1.EvidenceDocument, submit bool, reasonCode string) error {
 	fields, err := evidenceFields(docs)
@@ -151,24 +153,11 @@ var evidenceSlots = map[v1.EvidenceType]evidenceSlot{
 	v1.EvidenceType_EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG:            {text: "access_activity_log"},
 }
 
-// evidenceOrder is the order evidence fields are written in.
-var evidenceOrder = strings.Fields("access_activity_log cancellation_policy cancellation_policy_disclosure customer_communication " +
-	"customer_signature duplicate_charge_documentation duplicate_charge_explanation product_description receipt refund_policy " +
-	"refund_policy_disclosure service_documentation shipping_documentation uncategorized_file uncategorized_text")
-
 // evidence is Stripe evidence field name → value.
 type evidence map[string]string
 
-// names lists the fields set, in evidenceOrder.
-func (e evidence) names() []string {
-	var out []string
-	for _, n := range evidenceOrder {
-		if _, ok := e[n]; ok {
-			out = append(out, n)
-		}
-	}
-	return out
-}
+// names lists the fields set, sorted: the order they are written in.
+func (e evidence) names() []string { return slices.Sorted(maps.Keys(e)) }
 
 // evidenceFields maps evidence documents to Stripe's evidence hash. Files
 // must already be uploaded to Stripe (connector_file_id, a file_... id with

@@ -2,6 +2,7 @@ package stripe
 
 import (
 	"strconv"
+	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -17,21 +18,9 @@ import (
 func readError(res *pdk.Response, body *fastjson.Value) (*pdk.Error, bool) {
 	e := (&pdk.Answer{V: body, Res: res}).At("error")
 	typ, code := e.Str("type"), e.Str("code")
-	msg := "HTTP " + strconv.Itoa(res.Status)
-	for _, s := range []string{typ, code, e.Str("decline_code")} {
-		if s != "" {
-			msg += " " + s
-		}
-	}
-	if m := e.Str("message"); m != "" {
-		msg += ": " + m
-	}
-	if p := e.Str("param"); p != "" {
-		msg += " (param " + p + ")"
-	}
-	if id := res.Header("Request-Id"); id != "" {
-		msg += " [request " + id + "]"
-	}
+	// "HTTP 402 card_error card_declined insufficient_funds: <message> (param <p>) [request <id>]"
+	msg := strings.Join(strings.Fields("HTTP "+strconv.Itoa(res.Status)+" "+typ+" "+code+" "+e.Str("decline_code")), " ") +
+		affix(": ", e.Str("message"), "") + affix(" (param ", e.Str("param"), ")") + affix(" [request ", res.Header(requestIDHeader), "]")
 	return &pdk.Error{Kind: errorKind(res.Status, typ, code), Message: msg, Detail: paymentError(e)}, res.Status == 402 || typ == "card_error"
 }
 
@@ -45,13 +34,21 @@ func paymentError(e *pdk.Answer) *v1.PaymentError {
 		// Stripe: the host prefixes errors with the connector's name.
 		Message: pdk.First(msg, code, typ, "HTTP "+strconv.Itoa(status)+" without an error message"),
 		Connector: &v1.ConnectorError{Code: code, Message: msg, HttpStatus: int32(status), Type: typ,
-			RequestId: e.Header("Request-Id")},
+			RequestId: e.Header(requestIDHeader)},
 	}
 	advice, network := e.Str("network_advice_code"), e.Str("network_decline_code")
 	if decline != "" || advice != "" || network != "" || typ == "card_error" {
 		pe.Issuer = &v1.IssuerError{DeclineCode: decline, AdviceCode: advice, NetworkDeclineCode: network, Message: msg}
 	}
 	return pe
+}
+
+// affix is prefix+s+suffix, or "" when s is empty.
+func affix(prefix, s, suffix string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s + suffix
 }
 
 // conflictCodes are 400 error codes that mean the object's state does not

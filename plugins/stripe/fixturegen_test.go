@@ -44,6 +44,10 @@ func stripeAnswer(status int, body string) *fixtureResponse {
 	return &fixtureResponse{Status: status, Headers: map[string]string{"Content-Type": "application/json", "Request-Id": "req_conformance"}, Body: json.RawMessage(body)}
 }
 
+// flowFixture is one flow's fixture. expect leaves out the merchant ids the
+// request carries (merchant_transaction_id, merchant_refund_id, ...): the
+// host's executor echoes them, not the plugin (host_e2e_test.go asserts
+// them through the host).
 func flowFixture(name string, flow v1.Flow, req proto.Message, er *expectRequest, res *fixtureResponse, expect proto.Message) *fixture {
 	fx := &fixture{Name: name, Flow: flow.String(), Credentials: map[string]string{credAPIKey: fixtureAPIKey}, Request: pj(req), ExpectRequest: er, Response: res}
 	if expect != nil {
@@ -116,7 +120,7 @@ func generateFixtures() []*fixture {
 				"payment_method_data%5Bcard%5D%5Bnumber%5D=4242424242424242", "metadata%5Bmerchant_transaction_id%5D=order_1"),
 			stripeAnswer(200, piFixtureBody(nil)),
 			&v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED, Amount: usd(1000),
-				CapturedAmount: usd(1000), MerchantTransactionId: "order_1", ConnectorReferenceId: "ch_3MtwBwLkdIwHu7ix28a3tqPa"}),
+				CapturedAmount: usd(1000), ConnectorReferenceId: "ch_3MtwBwLkdIwHu7ix28a3tqPa"}),
 		flowFixture("authorize_card_manual_requires_capture", v1.Flow_FLOW_AUTHORIZE, auth("order_2", usd(1000), manual),
 			postPI("order_2", "capture_method=manual"),
 			stripeAnswer(200, piFixtureBody(obj{"status": "requires_capture", "capture_method": "manual", "amount_capturable": 1000, "amount_received": 0})),
@@ -241,7 +245,7 @@ func generateFixtures() []*fixture {
 			&expectRequest{Method: "POST", Path: "/v1/payment_intents/" + testPI + "/capture", IdempotencyKey: "capture:capture_1", BodyContains: []string{"amount_to_capture=600"}},
 			stripeAnswer(200, piFixtureBody(obj{"capture_method": "manual", "amount_received": 600})),
 			&v1.PaymentServiceCaptureResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED,
-				CapturedAmount: usd(600), MerchantCaptureId: "capture_1"}),
+				CapturedAmount: usd(600)}),
 		errorFixture("capture_unexpected_state_400", v1.Flow_FLOW_CAPTURE,
 			&v1.PaymentServiceCaptureRequest{ConnectorTransactionId: testPI, AmountToCapture: usd(1000), MerchantCaptureId: "capture_2"}, nil,
 			stripeAnswer(400, errorBody(obj{"type": "invalid_request_error", "code": "payment_intent_unexpected_state",
@@ -251,7 +255,7 @@ func generateFixtures() []*fixture {
 			&v1.PaymentServiceVoidRequest{ConnectorTransactionId: testPI, MerchantVoidId: "void_1", CancellationReason: "requested_by_customer"},
 			&expectRequest{Method: "POST", Path: "/v1/payment_intents/" + testPI + "/cancel", IdempotencyKey: "void:void_1", BodyContains: []string{"cancellation_reason=requested_by_customer"}},
 			stripeAnswer(200, piFixtureBody(obj{"status": "canceled", "capture_method": "manual", "amount_received": 0, "cancellation_reason": "requested_by_customer"})),
-			&v1.PaymentServiceVoidResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_VOIDED, MerchantVoidId: "void_1"}),
+			&v1.PaymentServiceVoidResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_VOIDED}),
 		flowFixture("get_succeeded_partially_refunded", v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: testPI},
 			&expectRequest{Method: "GET", Path: "/v1/payment_intents/" + testPI},
 			stripeAnswer(200, piBody(obj{"latest_charge": charge(obj{"amount_refunded": 300})})),
@@ -294,10 +298,10 @@ func generateFixtures() []*fixture {
 			&expectRequest{Method: "POST", Path: "/v1/refunds", IdempotencyKey: "refund:refund_1", BodyContains: []string{"payment_intent=" + testPI, "amount=400", "reason=requested_by_customer"}},
 			stripeAnswer(200, refundBody(nil)),
 			&v1.PaymentServiceRefundResponse{ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", Status: v1.RefundStatus_REFUND_STATUS_SUCCEEDED, RefundAmount: usd(400),
-				MerchantRefundId: "refund_1", ConnectorTransactionId: testPI}),
+				ConnectorTransactionId: testPI}),
 		flowFixture("refund_pending", v1.Flow_FLOW_REFUND, refundReq("refund_2", 400), nil,
 			stripeAnswer(200, refundBody(obj{"status": "pending", "metadata": obj{"merchant_refund_id": "refund_2"}})),
-			&v1.PaymentServiceRefundResponse{Status: v1.RefundStatus_REFUND_STATUS_PENDING, MerchantRefundId: "refund_2"}),
+			&v1.PaymentServiceRefundResponse{Status: v1.RefundStatus_REFUND_STATUS_PENDING}),
 		errorFixture("refund_already_refunded_400", v1.Flow_FLOW_REFUND, refundReq("refund_3", 1000), nil,
 			stripeAnswer(400, errorBody(obj{"type": "invalid_request_error", "code": "charge_already_refunded", "message": "Charge ch_3MtwBwLkdIwHu7ix28a3tqPa has already been refunded."})),
 			pluginv1.ErrorKind_ERROR_KIND_CONFLICT),
@@ -325,8 +329,7 @@ func generateFixtures() []*fixture {
 			&expectRequest{Method: "POST", Path: "/v1/setup_intents", IdempotencyKey: "setup:setup_1", BodyContains: []string{"confirm=true", "usage=off_session", "customer=cus_NffrFeUfNV2Hib"}},
 			stripeAnswer(200, setupIntentBody(nil)),
 			&v1.PaymentServiceSetupRecurringResponse{ConnectorSetupId: "seti_1Mm8s8LkdIwHu7ix0OXBfTRG", Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE,
-				Mandate:         &v1.MandateReference{ConnectorMandateId: "pm_1Mm8s8LkdIwHu7ixgIlWBDh1", ConnectorCustomerId: "cus_NffrFeUfNV2Hib", Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE},
-				MerchantSetupId: "setup_1"}),
+				Mandate: &v1.MandateReference{ConnectorMandateId: "pm_1Mm8s8LkdIwHu7ixgIlWBDh1", ConnectorCustomerId: "cus_NffrFeUfNV2Hib", Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE}}),
 		flowFixture("setup_recurring_card_declined", v1.Flow_FLOW_SETUP_RECURRING, setup, nil,
 			stripeAnswer(402, errorBody(obj{"type": "card_error", "code": "card_declined", "decline_code": "do_not_honor", "message": "Your card was declined.",
 				"setup_intent": obj{"id": "seti_declined", "object": "setup_intent", "status": "requires_payment_method"}})),
@@ -339,8 +342,7 @@ func generateFixtures() []*fixture {
 		flowFixture("recurring_charge_succeeded", v1.Flow_FLOW_RECURRING_CHARGE, mitReq,
 			postPI("sub_2026_01", "off_session=true", "payment_method=pm_1Mm8s8LkdIwHu7ixgIlWBDh1", "customer=cus_NffrFeUfNV2Hib"),
 			stripeAnswer(200, piFixtureBody(obj{"amount": 1999, "amount_received": 1999, "customer": "cus_NffrFeUfNV2Hib", "payment_method": "pm_1Mm8s8LkdIwHu7ixgIlWBDh1"})),
-			&v1.RecurringPaymentServiceChargeResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED, Amount: usd(1999),
-				MerchantTransactionId: "sub_2026_01"}),
+			&v1.RecurringPaymentServiceChargeResponse{ConnectorTransactionId: testPI, Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED, Amount: usd(1999)}),
 		flowFixture("recurring_charge_authentication_required", v1.Flow_FLOW_RECURRING_CHARGE, mitReq, nil,
 			stripeAnswer(402, errorBody(obj{"type": "card_error", "code": "authentication_required", "decline_code": "authentication_required",
 				"message":        "Your card was declined. This transaction requires authentication.",
@@ -392,7 +394,7 @@ func generateFixtures() []*fixture {
 				BodyContains: []string{"amount=1100", "currency=usd", "destination=ba_1MtIhL2eZvKYlo2CAElKwKu2"}},
 			stripeAnswer(200, payoutBody(nil)),
 			&v1.PayoutServiceCreateResponse{ConnectorPayoutId: "po_1OaFDbEcg9tTZuTgNYmX0PKB", Status: v1.PayoutStatus_PAYOUT_STATUS_PENDING,
-				Amount: usd1100, MerchantPayoutId: "payout_1", ArrivalDateUnix: 1680652800}),
+				Amount: usd1100, ArrivalDateUnix: 1680652800}),
 		flowFixture("payout_get_failed_account_closed", v1.Flow_FLOW_PAYOUT_GET, &v1.PayoutServiceGetRequest{ConnectorPayoutId: "po_1OaFDbEcg9tTZuTgNYmX0PKB"},
 			&expectRequest{Method: "GET", Path: "/v1/payouts/po_1OaFDbEcg9tTZuTgNYmX0PKB"},
 			stripeAnswer(200, payoutBody(obj{"status": "failed", "failure_code": "account_closed", "failure_message": "The bank account has been closed."})),

@@ -1,11 +1,13 @@
 package stripe
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
 	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -134,6 +136,26 @@ func parseErr(t *testing.T, c call) *pluginv1.PluginError {
 		t.Fatalf("parse succeeded (%v), want an error", res.Response)
 	}
 	return res.ParseError
+}
+
+// integrityErr runs c and fails unless the plugin parsed the answer and the
+// host's executor refused it as not matching the request (amount, currency
+// or ids): an INTEGRITY_MISMATCH, never a response.
+func integrityErr(t *testing.T, c call) {
+	t.Helper()
+	res := run(t, c)
+	var ce *connect.Error
+	if res.ParseError != nil || res.Response != nil || !errors.As(res.Err, &ce) {
+		t.Fatalf("want an integrity error from the host, got parse error %v, response %v, error %v", res.ParseError, res.Response, res.Err)
+	}
+	for _, d := range ce.Details() {
+		if pe, err := d.Value(); err == nil {
+			if pe, ok := pe.(*v1.PaymentError); ok && pe.GetCode() == v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH {
+				return
+			}
+		}
+	}
+	t.Errorf("error %v has no INTEGRITY_MISMATCH detail", res.Err)
 }
 
 // checkRequestHygiene asserts what every request must satisfy: the API key

@@ -21,45 +21,39 @@ var paymentIntentStatuses = statusmap.Grouped(map[v1.PaymentStatus]string{
 }, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN)
 
 // intent is the unified reading of a Stripe PaymentIntent, the object
-// behind every payment flow.
+// behind every payment flow: Get's answer (connector_reference_id is the
+// latest charge, the id in Stripe's dashboard; merchant_transaction_id is
+// metadata[merchant_transaction_id], which Authorize sets; refunded_amount
+// and card_checks come from the expanded latest_charge), which the other
+// payment flows answer from, and whether the authorization can be raised.
 type intent struct {
-	ID, RawStatus, CustomerID string
-	// ChargeID is the latest charge (the id in Stripe's dashboard).
-	ChargeID, NetworkTxnID string
-	// MerchantTxnID is metadata[merchant_transaction_id], set by Authorize.
-	MerchantTxnID              string
-	Status                     v1.PaymentStatus
-	Amount, Received, Refunded *v1.Money // Refunded when latest_charge was expanded
-	NextAction                 *v1.NextAction
-	Error                      *v1.PaymentError
-	Mandate                    *v1.MandateReference
-	IncrementalAllowed         bool
-	// CardChecks are the latest charge's AVS, CVC and 3-D Secure results.
-	CardChecks *v1.CardChecks
+	*v1.PaymentServiceGetResponse
+	incrementable bool
 }
 
 // readIntent reads a PaymentIntent; problems are recorded on a.
 func readIntent(a *pdk.Answer) *intent {
 	a.Expect("object", "payment_intent")
-	in := &intent{
-		ID: a.Require("id"), RawStatus: a.Str("status"), CustomerID: idOf(a, "customer"), ChargeID: idOf(a, "latest_charge"),
-		MerchantTxnID: a.Str("metadata.merchant_transaction_id"),
-		Amount:        a.Money("amount", "currency"), Received: a.Money("amount_received", "currency"),
-	}
+	raw, customer := a.Str("status"), idOf(a, "customer")
+	in := &intent{PaymentServiceGetResponse: &v1.PaymentServiceGetResponse{
+		ConnectorTransactionId: a.Require("id"), State: pdk.CustomerState(customer), ConnectorReferenceId: idOf(a, "latest_charge"),
+		MerchantTransactionId: a.Str("metadata.merchant_transaction_id"),
+		Amount:                a.Money("amount", "currency"), CapturedAmount: a.Money("amount_received", "currency"),
+	}}
 	in.Status, in.NextAction = paymentStatus(a)
-	if lpe := a.At("last_payment_error"); lpe.V != nil && (in.RawStatus == "requires_payment_method" || in.RawStatus == "canceled") {
+	if lpe := a.At("last_payment_error"); lpe.V != nil && (raw == "requires_payment_method" || raw == "canceled") {
 		in.Error = paymentError(lpe)
 	}
 	if ch := a.At("latest_charge"); ch.V != nil {
 		card := ch.At("payment_method_details.card")
-		in.NetworkTxnID = card.Str("network_transaction_id")
-		in.IncrementalAllowed = card.Str("incremental_authorization.status") == "available"
+		in.NetworkTransactionId = card.Str("network_transaction_id")
+		in.incrementable = card.Str("incremental_authorization.status") == "available"
 		in.CardChecks = cardChecks(card)
-		in.Refunded, _ = amounts.From(ch.Int("amount_refunded"), a.Str("currency"))
+		in.RefundedAmount, _ = amounts.From(ch.Int("amount_refunded"), a.Str("currency"))
 	}
 	if pm := idOf(a, "payment_method"); pm != "" && a.Has("setup_future_usage") {
-		in.Mandate = &v1.MandateReference{ConnectorMandateId: pm, ConnectorCustomerId: in.CustomerID,
-			NetworkTransactionId: in.NetworkTxnID, Status: pdk.MandateStatusOf(in.Status)}
+		in.Mandate = &v1.MandateReference{ConnectorMandateId: pm, ConnectorCustomerId: customer,
+			NetworkTransactionId: in.NetworkTransactionId, Status: pdk.MandateStatusOf(in.Status)}
 	}
 	return in
 }
@@ -168,13 +162,14 @@ func cardChecks(card *pdk.Answer) *v1.CardChecks {
 // declinedIntent is the failed payment a decline (402) describes: Stripe
 // names the PaymentIntent it created in error.payment_intent.
 func declinedIntent(e *pdk.Error, a *pdk.Answer, want *v1.Money) *intent {
-	in := &intent{Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, Error: e.Detail, Amount: want}
+	in := &intent{PaymentServiceGetResponse: &v1.PaymentServiceGetResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED,
+		Error: e.Detail, Amount: want}}
 	if e.Detail.GetCode() == v1.ErrorCode_ERROR_CODE_AUTHENTICATION_FAILED {
 		in.Status = v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED
 	}
 	if pi := a.At("error.payment_intent"); pi.V != nil {
-		in.ID, in.RawStatus, in.ChargeID = pi.Str("id"), pi.Str("status"), idOf(pi, "latest_charge")
-		in.CustomerID, in.MerchantTxnID = idOf(pi, "customer"), pi.Str("metadata.merchant_transaction_id")
+		in.ConnectorTransactionId, in.ConnectorReferenceId = pi.Str("id"), idOf(pi, "latest_charge")
+		in.State, in.MerchantTransactionId = pdk.CustomerState(idOf(pi, "customer")), pi.Str("metadata.merchant_transaction_id")
 		if m, err := amounts.From(pi.Int("amount"), pi.Str("currency")); err == nil {
 			in.Amount = m
 		}

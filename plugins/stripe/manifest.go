@@ -1,8 +1,8 @@
 package stripe
 
 import (
-	"sort"
-	"strings"
+	"maps"
+	"slices"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 )
@@ -23,33 +23,12 @@ const (
 	credAccountID     = "account_id"
 
 	idempotencyHeader = "Idempotency-Key"
+	requestIDHeader   = "Request-Id"
 	// webhookTolerance is how far (seconds) a webhook's signed timestamp may
 	// be from the host's clock.
 	webhookTolerance = 300
 	signatureScheme  = "stripe-signature-hmac-sha256"
 )
-
-// supportedMethods lists the payment methods Authorize implements (the
-// keys of methods), in enum order.
-var supportedMethods = func() []v1.PaymentMethodType {
-	out := make([]v1.PaymentMethodType, 0, len(methods))
-	for t := range methods {
-		out = append(out, t)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}()
-
-// webhookEventTypes lists the Stripe event types the plugin normalizes;
-// other types are returned verified as EVENT_KIND_OTHER.
-var webhookEventTypes = strings.Fields(`
-	payment_intent.amount_capturable_updated payment_intent.canceled payment_intent.created payment_intent.partially_funded
-	payment_intent.payment_failed payment_intent.processing payment_intent.requires_action payment_intent.succeeded
-	charge.refunded charge.refund.updated refund.created refund.updated refund.failed
-	charge.dispute.created charge.dispute.updated charge.dispute.closed charge.dispute.funds_withdrawn charge.dispute.funds_reinstated
-	setup_intent.created setup_intent.requires_action setup_intent.succeeded setup_intent.setup_failed setup_intent.canceled
-	payment_method.detached mandate.updated
-	payout.created payout.updated payout.paid payout.failed payout.canceled payout.reconciliation_completed`)
 
 // newManifest returns the plugin's manifest. Flows are derived from the
 // handlers by the PDK.
@@ -59,7 +38,7 @@ func newManifest() *v1.Manifest {
 		Version:        Version,
 		DisplayName:    "Stripe",
 		ApiVersion:     APIVersion,
-		PaymentMethods: append([]v1.PaymentMethodType(nil), supportedMethods...),
+		PaymentMethods: slices.Sorted(maps.Keys(methods)),
 		// Empty: every currency Stripe accepts; amounts are converted with
 		// Stripe's exponents (see amount.go).
 		Currencies: nil,
@@ -76,7 +55,7 @@ func newManifest() *v1.Manifest {
 			Supported:        true,
 			SignatureScheme:  signatureScheme,
 			SecretField:      credWebhookSecret,
-			EventTypes:       append([]string(nil), webhookEventTypes...),
+			EventTypes:       slices.Sorted(slices.Values(eventKinds.Keys())),
 			Timestamped:      true,
 			ToleranceSeconds: webhookTolerance,
 		},

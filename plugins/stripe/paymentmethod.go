@@ -9,7 +9,7 @@ import (
 )
 
 // methodSpec says how a unified payment method maps to a Stripe payment
-// method type and what Stripe requires with it.
+// method type, what Stripe requires with it and where its details go.
 type methodSpec struct {
 	// Type is the Stripe payment method type ("card", "ideal", ...); empty
 	// when an existing payment method id is sent instead.
@@ -28,32 +28,87 @@ type methodSpec struct {
 	// Direct Debit mandate when stored for future use.
 	ReusableViaSEPA                               bool
 	needName, needEmail, needCountry, needAddress bool
+	// data are the method's details (see datum).
+	data []datum
+}
+
+// datum is one detail of a payment method: written at
+// payment_method_data.<type>.key (key itself when it starts with
+// "payment_method_"), when not empty. A datum with a field is checked:
+// by valid when set, else it must not be empty; problem is the message.
+type datum struct {
+	key            string
+	value          func(pm *v1.PaymentMethod, p payer) string
+	field, problem string
+	valid          func(string) bool
+}
+
+// Getters of the details the methods table writes.
+var (
+	bank = func(pm *v1.PaymentMethod, _ payer) string { return strings.ToLower(pm.GetBankRedirect().GetIssuer()) }
+	// bankOptional is the shopper's bank where Stripe lets the shopper pick it later.
+	bankOptional = []datum{{key: "bank", value: bank}}
+	// achData are ACH's account holder (an individual) and account type.
+	achData = []datum{{key: "account_holder_type", value: func(*v1.PaymentMethod, payer) string { return "individual" }},
+		{key: "account_type", field: "payment_method.bank_debit.account_type", problem: "must be checking or savings",
+			value: func(pm *v1.PaymentMethod, _ payer) string { return strings.ToLower(pm.GetBankDebit().GetAccountType()) },
+			valid: func(t string) bool { return t == "" || t == "checking" || t == "savings" }}}
+)
+
+// bankAccount is a bank debit's account number and routing code (dashes
+// removed), Stripe's routingKey, named routing in messages.
+func bankAccount(routingKey, routing string) []datum {
+	const bd = "payment_method.bank_debit."
+	return []datum{
+		{key: "account_number", field: bd + "account_number", problem: "is required",
+			value: func(pm *v1.PaymentMethod, _ payer) string { return pm.GetBankDebit().GetAccountNumber() }},
+		{key: routingKey, field: bd + "routing_number", problem: "is required (the " + routing + ")",
+			value: func(pm *v1.PaymentMethod, _ payer) string {
+				return strings.ReplaceAll(pm.GetBankDebit().GetRoutingNumber(), "-", "")
+			}},
+	}
 }
 
 // methods are the payment methods Authorize implements (the manifest
 // declares exactly these), by unified type.
 var methods = map[v1.PaymentMethodType]methodSpec{
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_CARD:               {Type: "card", Name: "card", Card: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PROCESSOR_TOKEN:    {Name: "payment method"},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PAYPAL:             {Type: "paypal", Name: "PayPal", Redirect: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL:              {Type: "ideal", Name: "iDEAL", Redirect: true, ReusableViaSEPA: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SOFORT:             {Type: "sofort", Name: "Sofort", Redirect: true, ReusableViaSEPA: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_GIROPAY:            {Type: "giropay", Name: "giropay", Redirect: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BANCONTACT:         {Type: "bancontact", Name: "Bancontact", Redirect: true, ReusableViaSEPA: true, needName: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_EPS:                {Type: "eps", Name: "EPS", Redirect: true, needName: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BLIK:               {Type: "blik", Name: "BLIK"},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PRZELEWY24:         {Type: "p24", Name: "Przelewy24", Redirect: true, needEmail: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX: {Type: "fpx", Name: "FPX", Redirect: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SEPA_DEBIT:         {Type: "sepa_debit", Name: "SEPA Direct Debit", Mandate: true, needName: true, needEmail: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ACH_DEBIT:          {Type: "us_bank_account", Name: "ACH Direct Debit", Mandate: true, needName: true},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_CARD:            {Type: "card", Name: "card", Card: true},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PROCESSOR_TOKEN: {Name: "payment method"},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PAYPAL:          {Type: "paypal", Name: "PayPal", Redirect: true},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL:           {Type: "ideal", Name: "iDEAL", Redirect: true, ReusableViaSEPA: true, data: bankOptional},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SOFORT: {Type: "sofort", Name: "Sofort", Redirect: true, ReusableViaSEPA: true,
+		data: []datum{{key: "country", field: "payment_method.bank_redirect.country", problem: "is required for Sofort (or billing_address.country)",
+			value: func(pm *v1.PaymentMethod, p payer) string {
+				return strings.ToUpper(pdk.First(pm.GetBankRedirect().GetCountry(), p.billing.GetCountry()))
+			}}}},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_GIROPAY:    {Type: "giropay", Name: "giropay", Redirect: true},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BANCONTACT: {Type: "bancontact", Name: "Bancontact", Redirect: true, ReusableViaSEPA: true, needName: true},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_EPS:        {Type: "eps", Name: "EPS", Redirect: true, needName: true, data: bankOptional},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BLIK: {Type: "blik", Name: "BLIK", data: []datum{{key: "payment_method_options.blik.code",
+		field: "payment_method.bank_redirect.blik_code", problem: "must be the shopper's six-digit BLIK code",
+		value: func(pm *v1.PaymentMethod, _ payer) string { return pm.GetBankRedirect().GetBlikCode() },
+		valid: func(code string) bool { return len(code) == 6 && strings.Trim(code, "0123456789") == "" }}}},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PRZELEWY24: {Type: "p24", Name: "Przelewy24", Redirect: true, needEmail: true, data: bankOptional},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX: {Type: "fpx", Name: "FPX", Redirect: true, data: []datum{{key: "bank", value: bank,
+		field: "payment_method.bank_redirect.issuer", problem: "is required for FPX (the shopper's bank)"}}},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SEPA_DEBIT: {Type: "sepa_debit", Name: "SEPA Direct Debit", Mandate: true, needName: true, needEmail: true,
+		data: []datum{{key: "iban", field: "payment_method.bank_debit.iban", problem: "is required for SEPA Direct Debit",
+			value: func(pm *v1.PaymentMethod, _ payer) string {
+				return strings.ReplaceAll(pm.GetBankDebit().GetIban(), " ", "")
+			}}}},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ACH_DEBIT: {Type: "us_bank_account", Name: "ACH Direct Debit", Mandate: true, needName: true,
+		data: append(bankAccount("routing_number", "routing number"), achData...)},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BACS_DEBIT: {Type: "bacs_debit", Name: "Bacs Direct Debit", Mandate: true, needName: true,
-		needEmail: true, needAddress: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BECS_DEBIT: {Type: "au_becs_debit", Name: "BECS Direct Debit", Mandate: true, needName: true, needEmail: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KLARNA:     {Type: "klarna", Name: "Klarna", Redirect: true, needEmail: true, needCountry: true},
+		needEmail: true, needAddress: true, data: bankAccount("sort_code", "sort code")},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BECS_DEBIT: {Type: "au_becs_debit", Name: "BECS Direct Debit", Mandate: true, needName: true,
+		needEmail: true, data: bankAccount("bsb_number", "BSB number")},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KLARNA: {Type: "klarna", Name: "Klarna", Redirect: true, needEmail: true, needCountry: true},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_AFTERPAY_CLEARPAY: {Type: "afterpay_clearpay", Name: "Afterpay / Clearpay", Redirect: true,
 		needName: true, needEmail: true, needAddress: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_AFFIRM:  {Type: "affirm", Name: "Affirm", Redirect: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BOLETO:  {Type: "boleto", Name: "Boleto", needName: true, needEmail: true, needAddress: true},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_AFFIRM: {Type: "affirm", Name: "Affirm", Redirect: true},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BOLETO: {Type: "boleto", Name: "Boleto", needName: true, needEmail: true, needAddress: true,
+		data: []datum{{key: "tax_id", field: "payment_method.voucher.tax_id", problem: "is required for Boleto (CPF or CNPJ)",
+			value: func(pm *v1.PaymentMethod, _ payer) string { return pm.GetVoucher().GetTaxId() }}}},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_OXXO:    {Type: "oxxo", Name: "OXXO", needName: true, needEmail: true},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KONBINI: {Type: "konbini", Name: "Konbini", needName: true, needEmail: true},
 }
@@ -106,7 +161,7 @@ func writePaymentMethod(b *pdk.Body, pm *v1.PaymentMethod, p payer) (methodSpec,
 			return spec, err
 		}
 	}
-	if err := writeMethodData(b, pm, p); err != nil {
+	if err := writeMethodData(b, spec, pm, p); err != nil {
 		return spec, err
 	}
 	return spec, writeBillingDetails(b, "payment_method_data.", p, spec)
@@ -114,13 +169,8 @@ func writePaymentMethod(b *pdk.Body, pm *v1.PaymentMethod, p payer) (methodSpec,
 
 // writeCard writes raw card data at prefix (only ever into the form body).
 func writeCard(b *pdk.Body, prefix string, c *v1.Card) error {
-	switch {
-	case c.GetNumber() == "":
-		return pdk.InvalidRequest("payment_method.card.number", "is required")
-	case c.GetExpMonth() < 1 || c.GetExpMonth() > 12:
-		return pdk.InvalidRequest("payment_method.card.exp_month", "must be 1-12")
-	case c.GetExpYear() < 2000:
-		return pdk.InvalidRequest("payment_method.card.exp_year", "must be a four-digit year")
+	if err := pdk.CheckCard(c); err != nil {
+		return err
 	}
 	b.Set(prefix+"number", c.GetNumber())
 	b.SetInt(prefix+"exp_month", int64(c.GetExpMonth()))
@@ -129,70 +179,18 @@ func writeCard(b *pdk.Body, prefix string, c *v1.Card) error {
 	return nil
 }
 
-// writeMethodData writes the method-specific fields of payment_method_data
-// (and the BLIK code, which Stripe takes in payment_method_options).
-func writeMethodData(b *pdk.Body, pm *v1.PaymentMethod, p payer) error {
-	const pmd = "payment_method_data."
-	br, bd := pm.GetBankRedirect(), pm.GetBankDebit()
-	issuer := strings.ToLower(br.GetIssuer())
-	switch pdk.MethodType(pm) {
-	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL, v1.PaymentMethodType_PAYMENT_METHOD_TYPE_EPS, v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PRZELEWY24:
-		b.SetIf(pmd+methods[pdk.MethodType(pm)].Type+".bank", issuer)
-	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX:
-		if issuer == "" {
-			return pdk.InvalidRequest("payment_method.bank_redirect.issuer", "is required for FPX (the shopper's bank)")
+// writeMethodData writes the method's details (spec.data) of pm.
+func writeMethodData(b *pdk.Body, spec methodSpec, pm *v1.PaymentMethod, p payer) error {
+	for _, d := range spec.data {
+		v := d.value(pm, p)
+		if d.field != "" && ((d.valid != nil && !d.valid(v)) || (d.valid == nil && v == "")) {
+			return pdk.InvalidRequest(d.field, d.problem)
 		}
-		b.Set(pmd+"fpx.bank", issuer)
-	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SOFORT:
-		country := pdk.First(br.GetCountry(), p.billing.GetCountry())
-		if country == "" {
-			return pdk.InvalidRequest("payment_method.bank_redirect.country", "is required for Sofort (or billing_address.country)")
+		if !strings.HasPrefix(d.key, "payment_method_") {
+			d.key = "payment_method_data." + spec.Type + "." + d.key
 		}
-		b.Set(pmd+"sofort.country", strings.ToUpper(country))
-	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BLIK:
-		if code := br.GetBlikCode(); len(code) != 6 || strings.Trim(code, "0123456789") != "" {
-			return pdk.InvalidRequest("payment_method.bank_redirect.blik_code", "must be the shopper's six-digit BLIK code")
-		}
-		b.Set("payment_method_options.blik.code", br.GetBlikCode())
-	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SEPA_DEBIT:
-		if bd.GetIban() == "" {
-			return pdk.InvalidRequest("payment_method.bank_debit.iban", "is required for SEPA Direct Debit")
-		}
-		b.Set(pmd+"sepa_debit.iban", strings.ReplaceAll(bd.GetIban(), " ", ""))
-	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ACH_DEBIT:
-		t := strings.ToLower(bd.GetAccountType())
-		if t != "" && t != "checking" && t != "savings" {
-			return pdk.InvalidRequest("payment_method.bank_debit.account_type", "must be checking or savings")
-		}
-		if err := writeAccount(b, bd, "us_bank_account", "routing_number", "routing number"); err != nil {
-			return err
-		}
-		b.Set(pmd+"us_bank_account.account_holder_type", "individual")
-		b.SetIf(pmd+"us_bank_account.account_type", t)
-	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BACS_DEBIT:
-		return writeAccount(b, bd, "bacs_debit", "sort_code", "sort code")
-	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BECS_DEBIT:
-		return writeAccount(b, bd, "au_becs_debit", "bsb_number", "BSB number")
-	case v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BOLETO:
-		if pm.GetVoucher().GetTaxId() == "" {
-			return pdk.InvalidRequest("payment_method.voucher.tax_id", "is required for Boleto (CPF or CNPJ)")
-		}
-		b.Set(pmd+"boleto.tax_id", pm.GetVoucher().GetTaxId())
+		b.SetIf(d.key, v)
 	}
-	return nil
-}
-
-// writeAccount writes a bank debit's account number and routing code
-// (dashes removed) as Stripe's typ[routingKey].
-func writeAccount(b *pdk.Body, bd *v1.BankDebit, typ, routingKey, routing string) error {
-	if bd.GetAccountNumber() == "" {
-		return pdk.InvalidRequest("payment_method.bank_debit.account_number", "is required")
-	}
-	if bd.GetRoutingNumber() == "" {
-		return pdk.InvalidRequest("payment_method.bank_debit.routing_number", "is required (the "+routing+")")
-	}
-	b.Set("payment_method_data."+typ+".account_number", bd.GetAccountNumber())
-	b.Set("payment_method_data."+typ+"."+routingKey, strings.ReplaceAll(bd.GetRoutingNumber(), "-", ""))
 	return nil
 }
 

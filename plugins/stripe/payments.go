@@ -1,8 +1,6 @@
 package stripe
 
 import (
-	"strings"
-
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 )
@@ -30,14 +28,13 @@ var captureHandler = &pdk.Call[*captureIn, *v1.PaymentServiceCaptureResponse]{
 		b.Set("expand[]", "latest_charge")
 		return err
 	},
-	Answer: func(_ *pdk.Context, req *captureIn, a *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
+	Answer: func(_ *pdk.Context, _ *captureIn, a *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
 		in := readIntent(a)
-		return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: in.ID, Status: in.Status, CapturedAmount: in.Received,
-			Error: in.Error, ConnectorCaptureId: in.ChargeID, State: pdk.CustomerState(in.CustomerID), MerchantCaptureId: req.GetMerchantCaptureId()}, nil
+		return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status,
+			CapturedAmount: in.CapturedAmount, Error: in.Error, ConnectorCaptureId: in.ConnectorReferenceId, State: in.State}, nil
 	},
-	OnDecline: func(_ *pdk.Context, req *captureIn, e *pdk.Error, _ *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
-		return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: req.GetConnectorTransactionId(), Error: e.Detail,
-			Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED, MerchantCaptureId: req.GetMerchantCaptureId()}, nil
+	OnDecline: func(_ *pdk.Context, _ *captureIn, e *pdk.Error, _ *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
+		return &v1.PaymentServiceCaptureResponse{Error: e.Detail, Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED}, nil
 	},
 }
 
@@ -47,41 +44,21 @@ var voidHandler = &pdk.Call[*voidIn, *v1.PaymentServiceVoidResponse]{
 	Params: pdk.Params[*voidIn]{"id": {Field: "connector_transaction_id", Get: (*voidIn).GetConnectorTransactionId}},
 	Key:    pdk.Key[*voidIn]{Op: "void", Field: "merchant_void_id", ID: (*voidIn).GetMerchantVoidId},
 	Body: pdk.Fields[*voidIn]{{Key: "cancellation_reason",
-		Str: func(r *voidIn) string { return stripeReason(r.GetCancellationReason(), cancellationReasons) }}},
-	Answer: func(_ *pdk.Context, req *voidIn, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
+		Str: func(r *voidIn) string { return cancellationReasons.Match(r.GetCancellationReason()) }}},
+	Answer: func(_ *pdk.Context, _ *voidIn, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
 		in := readIntent(a)
-		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: in.ID, Status: in.Status, Error: in.Error,
-			State: pdk.CustomerState(in.CustomerID), MerchantVoidId: req.GetMerchantVoidId()}, nil
+		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Error: in.Error,
+			State: in.State}, nil
 	},
 }
 
 // cancellationReasons are the reasons Stripe accepts for cancelling a
 // PaymentIntent, in the order they are tried on a free-text reason.
-var cancellationReasons = []reason{
-	{"fraudulent", []string{"fraud"}},
-	{"duplicate", []string{"duplicate"}},
-	{"abandoned", []string{"abandon", "expire", "timeout", "timed out"}},
-	{"requested_by_customer", []string{"customer", "shopper", "requested", "cancel"}},
-}
-
-// reason is one of Stripe's reason values and the words that select it.
-type reason struct {
-	value string
-	words []string
-}
-
-// stripeReason maps a free-text reason to one of Stripe's values: the value
-// itself, else the first whose words the text contains, else "" (omitted).
-func stripeReason(text string, reasons []reason) string {
-	r := strings.ToLower(strings.TrimSpace(text))
-	for _, v := range reasons {
-		for _, w := range append([]string{v.value}, v.words...) {
-			if r != "" && strings.Contains(r, w) {
-				return v.value
-			}
-		}
-	}
-	return ""
+var cancellationReasons = pdk.Reasons{
+	{Value: "fraudulent", Words: []string{"fraud"}},
+	{Value: "duplicate", Words: []string{"duplicate"}},
+	{Value: "abandoned", Words: []string{"abandon", "expire", "timeout", "timed out"}},
+	{Value: "requested_by_customer", Words: []string{"customer", "shopper", "requested", "cancel"}},
 }
 
 // incrementHandler raises an authorization to a new total amount. A declined
@@ -95,17 +72,17 @@ var incrementHandler = &pdk.Call[*incrementIn, *v1.PaymentServiceIncrementalAuth
 		{Key: "amount", Money: (*incrementIn).GetAmount, Name: "amount", Required: true},
 		{Key: "description", Str: (*incrementIn).GetReason},
 	},
-	Answer: func(_ *pdk.Context, req *incrementIn, a *pdk.Answer) (*v1.PaymentServiceIncrementalAuthorizationResponse, error) {
-		return incrementResponse(req, readIntent(a)), nil
+	Answer: func(_ *pdk.Context, _ *incrementIn, a *pdk.Answer) (*v1.PaymentServiceIncrementalAuthorizationResponse, error) {
+		return incrementResponse(readIntent(a)), nil
 	},
-	OnDecline: func(_ *pdk.Context, req *incrementIn, e *pdk.Error, a *pdk.Answer) (*v1.PaymentServiceIncrementalAuthorizationResponse, error) {
-		return incrementResponse(req, declinedIntent(e, a, nil)), nil
+	OnDecline: func(_ *pdk.Context, _ *incrementIn, e *pdk.Error, a *pdk.Answer) (*v1.PaymentServiceIncrementalAuthorizationResponse, error) {
+		return incrementResponse(declinedIntent(e, a, nil)), nil
 	},
 }
 
-func incrementResponse(req *incrementIn, in *intent) *v1.PaymentServiceIncrementalAuthorizationResponse {
-	return &v1.PaymentServiceIncrementalAuthorizationResponse{ConnectorTransactionId: pdk.First(in.ID, req.GetConnectorTransactionId()),
-		Status: in.Status, Amount: in.Amount, Error: in.Error, State: pdk.CustomerState(in.CustomerID)}
+func incrementResponse(in *intent) *v1.PaymentServiceIncrementalAuthorizationResponse {
+	return &v1.PaymentServiceIncrementalAuthorizationResponse{ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status,
+		Amount: in.Amount, Error: in.Error, State: in.State}
 }
 
 // getHandler reads a PaymentIntent with its latest charge. A GET only reads, so
@@ -116,12 +93,8 @@ var getHandler = &pdk.Call[*getIn, *v1.PaymentServiceGetResponse]{
 	Query:  pdk.Fields[*getIn]{{Key: "expand[]", Const: "latest_charge"}},
 	Answer: func(_ *pdk.Context, req *getIn, a *pdk.Answer) (*v1.PaymentServiceGetResponse, error) {
 		in := readIntent(a)
-		return &v1.PaymentServiceGetResponse{
-			ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, CapturedAmount: in.Received, RefundedAmount: in.Refunded,
-			NextAction: in.NextAction, Error: in.Error, Mandate: in.Mandate, State: pdk.CustomerState(in.CustomerID),
-			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTxnID),
-			NetworkTransactionId:  in.NetworkTxnID, ConnectorReferenceId: in.ChargeID, CardChecks: in.CardChecks,
-		}, pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
+		in.MerchantTransactionId = pdk.First(req.GetMerchantTransactionId(), in.MerchantTransactionId)
+		return in.PaymentServiceGetResponse, nil
 	},
 }
 
@@ -148,9 +121,9 @@ var verifyRedirectHandler = &pdk.Call[*redirectIn, *v1.PaymentServiceVerifyRedir
 	Answer: func(_ *pdk.Context, req *redirectIn, a *pdk.Answer) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {
 		in := readIntent(a)
 		return &v1.PaymentServiceVerifyRedirectResponseResponse{
-			ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction, Error: in.Error,
-			Mandate: in.Mandate, State: pdk.CustomerState(in.CustomerID), NetworkTransactionId: in.NetworkTxnID, CardChecks: in.CardChecks,
-			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTxnID),
-		}, pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
+			ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction,
+			Error: in.Error, Mandate: in.Mandate, State: in.State, NetworkTransactionId: in.NetworkTransactionId, CardChecks: in.CardChecks,
+			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTransactionId),
+		}, nil
 	},
 }

@@ -54,7 +54,7 @@ var payoutCreateHandler = &pdk.Call[*payoutIn, *v1.PayoutServiceCreateResponse]{
 	Answer: func(_ *pdk.Context, req *payoutIn, a *pdk.Answer) (*v1.PayoutServiceCreateResponse, error) {
 		p := readPayout(a)
 		return &v1.PayoutServiceCreateResponse{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Amount: p.Amount, Error: p.Error,
-			MerchantPayoutId: req.GetMerchantPayoutId(), ArrivalDateUnix: a.Int("arrival_date"),
+			ArrivalDateUnix: a.Int("arrival_date"),
 		}, pdk.CheckAmount(req.GetAmount(), p.Amount, "payout "+p.ConnectorPayoutId)
 	},
 }
@@ -103,8 +103,7 @@ var payoutRecipientHandler = &pdk.Call[*payoutRecipientIn, *v1.PayoutServiceCrea
 		// this plugin does not know) is reported as an error, never as usable.
 		if status := a.Str("status"); status != "" && status != "new" && status != "validated" && status != "verified" {
 			msg := "the bank account's status is " + status + ": payouts to it would fail"
-			out.Error = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: msg, Connector: &v1.ConnectorError{
-				Code: status, Message: msg, HttpStatus: int32(a.HTTPStatus()), RequestId: a.Header("Request-Id")}}
+			out.Error = a.Failure(v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, status, msg, requestIDHeader)
 		}
 		return out, nil
 	},
@@ -120,8 +119,7 @@ func readPayout(a *pdk.Answer) *v1.PayoutEvent {
 	}
 	if code := a.Str("failure_code"); code != "" || p.Status == v1.PayoutStatus_PAYOUT_STATUS_FAILED {
 		msg := pdk.First(a.Str("failure_message"), "payout failed")
-		p.Error = &v1.PaymentError{Code: payoutFailureCodes.Get(code), Message: msg, Connector: &v1.ConnectorError{
-			Code: code, Message: msg, HttpStatus: int32(a.HTTPStatus()), RequestId: a.Header("Request-Id")}}
+		p.Error = a.Failure(payoutFailureCodes.Get(code), code, msg, requestIDHeader)
 	}
 	return p
 }

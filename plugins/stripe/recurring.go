@@ -42,25 +42,21 @@ var (
 			}, req.GetCustomerAcceptance(), "merchant_setup_id", req.GetMerchantSetupId())
 		},
 		Answer: func(_ *pdk.Context, req *setupIn, a *pdk.Answer) (*setupOut, error) {
+			// The host checks no amount for SetupRecurring: this one charges, so the plugin does.
 			in := readIntent(a)
-			return setupFromIntent(req, in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
+			return setupFromIntent(in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ConnectorTransactionId)
 		},
 		OnDecline: func(_ *pdk.Context, req *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
-			return setupFromIntent(req, declinedIntent(e, a, req.GetAmount())), nil
+			return setupFromIntent(declinedIntent(e, a, req.GetAmount())), nil
 		},
 	}
 	setupOnly = &pdk.Call[*setupIn, *setupOut]{
 		API: api, Method: "POST", Path: "/v1/setup_intents", Key: setupKey,
-		Body: pdk.Fields[*setupIn]{{Key: "confirm", Const: "true"}},
-		Fill: fillSetupIntent,
-		Answer: func(_ *pdk.Context, req *setupIn, a *pdk.Answer) (*setupOut, error) {
-			si := readSetupIntent(a)
-			return &setupOut{ConnectorSetupId: si.ID, Status: si.Status, Mandate: si.Mandate, NextAction: si.NextAction,
-				Error: si.Error, State: pdk.CustomerState(si.CustomerID), MerchantSetupId: req.GetMerchantSetupId()}, nil
-		},
-		OnDecline: func(_ *pdk.Context, req *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
-			return &setupOut{Status: v1.MandateStatus_MANDATE_STATUS_FAILED, Error: e.Detail,
-				ConnectorSetupId: a.Str("error.setup_intent.id"), MerchantSetupId: req.GetMerchantSetupId()}, nil
+		Body:   pdk.Fields[*setupIn]{{Key: "confirm", Const: "true"}},
+		Fill:   fillSetupIntent,
+		Answer: func(_ *pdk.Context, _ *setupIn, a *pdk.Answer) (*setupOut, error) { return readSetupIntent(a), nil },
+		OnDecline: func(_ *pdk.Context, _ *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
+			return &setupOut{Status: v1.MandateStatus_MANDATE_STATUS_FAILED, Error: e.Detail, ConnectorSetupId: a.Str("error.setup_intent.id")}, nil
 		},
 	}
 	setupKey = pdk.Key[*setupIn]{Op: "setup", Field: "merchant_setup_id", ID: (*setupIn).GetMerchantSetupId}
@@ -73,6 +69,8 @@ var setupRecurringHandler = &pdk.Choice[*setupIn, *setupOut]{
 	Then: setupWithCharge, Else: setupOnly,
 }
 
+// setupUsage is the usage a stored payment method is set up for: off-session
+// (merchant-initiated charges) unless the request says otherwise.
 func setupUsage(u v1.FutureUsage) v1.FutureUsage {
 	if u == v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
 		return v1.FutureUsage_FUTURE_USAGE_OFF_SESSION
@@ -80,9 +78,9 @@ func setupUsage(u v1.FutureUsage) v1.FutureUsage {
 	return u
 }
 
-func setupFromIntent(req *setupIn, in *intent) *setupOut {
-	return &setupOut{ConnectorSetupId: in.ID, PaymentStatus: in.Status, Status: pdk.MandateStatusOf(in.Status), Mandate: in.Mandate,
-		NextAction: in.NextAction, Error: in.Error, State: pdk.CustomerState(in.CustomerID), MerchantSetupId: req.GetMerchantSetupId()}
+func setupFromIntent(in *intent) *setupOut {
+	return &setupOut{ConnectorSetupId: in.ConnectorTransactionId, PaymentStatus: in.Status, Status: pdk.MandateStatusOf(in.Status),
+		Mandate: in.Mandate, NextAction: in.NextAction, Error: in.Error, State: in.State}
 }
 
 // fillSetupIntent writes a SetupIntent that stores the payment method for
@@ -91,7 +89,7 @@ func fillSetupIntent(c *pdk.Context, req *setupIn, b *pdk.Body) error {
 	if req.GetPaymentMethod() == nil {
 		return pdk.InvalidRequest("payment_method", "is required")
 	}
-	b.Set("usage", stripeFutureUsage(setupUsage(req.GetFutureUsage())))
+	b.Set("usage", futureUsages[setupUsage(req.GetFutureUsage())])
 	spec, err := writePaymentMethod(b, req.GetPaymentMethod(), payer{billing: req.GetBillingAddress(), customer: req.GetCustomer()})
 	if err != nil {
 		return err
@@ -113,21 +111,13 @@ func fillSetupIntent(c *pdk.Context, req *setupIn, b *pdk.Body) error {
 	return writeMetadata(b, req.GetMetadata(), "merchant_setup_id", req.GetMerchantSetupId())
 }
 
-// setupIntent is the unified reading of a Stripe SetupIntent.
-type setupIntent struct {
-	ID, CustomerID string
-	Status         v1.MandateStatus
-	Mandate        *v1.MandateReference
-	NextAction     *v1.NextAction
-	Error          *v1.PaymentError
-}
-
-// readSetupIntent reads a SetupIntent. The mandate id is the stored payment
-// method's id (what RecurringCharge sends as payment_method).
-func readSetupIntent(a *pdk.Answer) *setupIntent {
+// readSetupIntent reads a SetupIntent, as SetupRecurring answers it. The
+// mandate id is the stored payment method's id (what RecurringCharge sends
+// as payment_method).
+func readSetupIntent(a *pdk.Answer) *setupOut {
 	a.Expect("object", "setup_intent")
-	raw := a.Str("status")
-	si := &setupIntent{ID: a.Require("id"), Status: setupIntentStatuses.Get(raw), CustomerID: idOf(a, "customer")}
+	raw, customer := a.Str("status"), idOf(a, "customer")
+	si := &setupOut{ConnectorSetupId: a.Require("id"), Status: setupIntentStatuses.Get(raw), State: pdk.CustomerState(customer)}
 	if lse := a.At("last_setup_error"); lse.V != nil && (raw == "requires_payment_method" || raw == "canceled") {
 		si.Error, si.Status = paymentError(lse), v1.MandateStatus_MANDATE_STATUS_FAILED
 	}
@@ -135,7 +125,7 @@ func readSetupIntent(a *pdk.Answer) *setupIntent {
 		_, si.NextAction = nextAction(a.At("next_action"))
 	}
 	if pm := idOf(a, "payment_method"); pm != "" {
-		si.Mandate = &v1.MandateReference{ConnectorMandateId: pm, ConnectorCustomerId: si.CustomerID, Status: si.Status}
+		si.Mandate = &v1.MandateReference{ConnectorMandateId: pm, ConnectorCustomerId: customer, Status: si.Status}
 	}
 	return si
 }
@@ -156,8 +146,7 @@ var recurringChargeHandler = &pdk.Call[*chargeIn, *v1.RecurringPaymentServiceCha
 		}, nil, "merchant_transaction_id", req.GetMerchantTransactionId())
 	},
 	Answer: func(_ *pdk.Context, req *chargeIn, a *pdk.Answer) (*v1.RecurringPaymentServiceChargeResponse, error) {
-		in := readIntent(a)
-		return chargeResponse(req, in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ID)
+		return chargeResponse(req, readIntent(a)), nil
 	},
 	OnDecline: func(_ *pdk.Context, req *chargeIn, e *pdk.Error, a *pdk.Answer) (*v1.RecurringPaymentServiceChargeResponse, error) {
 		return chargeResponse(req, declinedIntent(e, a, req.GetAmount())), nil
@@ -169,11 +158,10 @@ func chargeResponse(req *chargeIn, in *intent) *v1.RecurringPaymentServiceCharge
 	if mandate == nil {
 		mandate = &v1.MandateReference{}
 	}
-	mandate.ConnectorCustomerId = pdk.First(mandate.ConnectorCustomerId, in.CustomerID)
+	mandate.ConnectorCustomerId = pdk.First(mandate.ConnectorCustomerId, in.State.GetConnectorCustomerId())
 	return &v1.RecurringPaymentServiceChargeResponse{
-		ConnectorTransactionId: in.ID, Status: in.Status, Amount: in.Amount, Error: in.Error, State: pdk.CustomerState(in.CustomerID),
-		MerchantTransactionId: req.GetMerchantTransactionId(), NetworkTransactionId: in.NetworkTxnID, NextAction: in.NextAction,
-		Mandate: mandate,
+		ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.Amount, Error: in.Error, State: in.State,
+		NetworkTransactionId: in.NetworkTransactionId, NextAction: in.NextAction, Mandate: mandate,
 	}
 }
 

@@ -32,7 +32,8 @@ func TestSetupRecurringVerifyOnly(t *testing.T) {
 		"amount": "-", "mandate_data[customer_acceptance][type]": "-",
 	})
 	want := &v1.PaymentServiceSetupRecurringResponse{
-		ConnectorSetupId: "seti_1Mm8s8LkdIwHu7ix0OXBfTRG",
+		ConnectorHttpStatus: 200, // filled by the host's executor
+		ConnectorSetupId:    "seti_1Mm8s8LkdIwHu7ix0OXBfTRG",
 		Mandate: &v1.MandateReference{ConnectorMandateId: "pm_1Mm8s8LkdIwHu7ixgIlWBDh1", ConnectorCustomerId: "cus_NffrFeUfNV2Hib",
 			Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE},
 		Status:          v1.MandateStatus_MANDATE_STATUS_ACTIVE,

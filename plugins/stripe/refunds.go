@@ -34,10 +34,10 @@ var refundFailureCodes = statusmap.Grouped(map[v1.ErrorCode]string{
 
 // refundReasons are Stripe's refund reasons, in the order they are tried on
 // a free-text reason; a text none fits goes to metadata[refund_reason].
-var refundReasons = []reason{
-	{"fraudulent", []string{"fraud"}},
-	{"duplicate", []string{"duplicate"}},
-	{"requested_by_customer", []string{"customer", "shopper", "requested"}},
+var refundReasons = pdk.Reasons{
+	{Value: "fraudulent", Words: []string{"fraud"}},
+	{Value: "duplicate", Words: []string{"duplicate"}},
+	{Value: "requested_by_customer", Words: []string{"customer", "shopper", "requested"}},
 }
 
 // refundHandler refunds a PaymentIntent, in full or in part.
@@ -47,21 +47,19 @@ var refundHandler = &pdk.Call[*refundIn, *v1.PaymentServiceRefundResponse]{
 	Body: pdk.Fields[*refundIn]{
 		{Key: "payment_intent", Str: (*refundIn).GetConnectorTransactionId, Name: "connector_transaction_id", Required: true},
 		{Key: "amount", Money: (*refundIn).GetRefundAmount, Name: "refund_amount", Required: true},
-		{Key: "reason", Str: func(r *refundIn) string { return stripeReason(r.GetReason(), refundReasons) }},
+		{Key: "reason", Str: func(r *refundIn) string { return refundReasons.Match(r.GetReason()) }},
 	},
 	Fill: func(_ *pdk.Context, req *refundIn, b *pdk.Body) error {
 		extra := []string{"merchant_refund_id", req.GetMerchantRefundId()}
-		if stripeReason(req.GetReason(), refundReasons) != strings.TrimSpace(req.GetReason()) {
+		if refundReasons.Match(req.GetReason()) != strings.TrimSpace(req.GetReason()) {
 			extra = append(extra, "refund_reason", req.GetReason())
 		}
 		return writeMetadata(b, req.GetMetadata(), extra...)
 	},
-	Answer: func(_ *pdk.Context, req *refundIn, a *pdk.Answer) (*v1.PaymentServiceRefundResponse, error) {
+	Answer: func(_ *pdk.Context, _ *refundIn, a *pdk.Answer) (*v1.PaymentServiceRefundResponse, error) {
 		r := readRefund(a)
 		return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, RefundAmount: r.Amount,
-			Error: r.Error, MerchantRefundId: req.GetMerchantRefundId(),
-			ConnectorTransactionId: pdk.First(r.ConnectorTransactionId, req.GetConnectorTransactionId()),
-		}, pdk.CheckAmount(req.GetRefundAmount(), r.Amount, "refund "+r.ConnectorRefundId)
+			Error: r.Error, ConnectorTransactionId: r.ConnectorTransactionId}, nil
 	},
 }
 
@@ -73,8 +71,8 @@ var refundGetHandler = &pdk.Call[*refundGetIn, *v1.RefundServiceGetResponse]{
 		r := readRefund(a)
 		return &v1.RefundServiceGetResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, RefundAmount: r.Amount,
 			Error: r.Error, MerchantRefundId: pdk.First(req.GetMerchantRefundId(), r.MerchantRefundId),
-			ConnectorTransactionId: pdk.First(r.ConnectorTransactionId, req.GetConnectorTransactionId()),
-		}, pdk.CheckAmount(req.GetRefundAmount(), r.Amount, "refund "+r.ConnectorRefundId)
+			ConnectorTransactionId: r.ConnectorTransactionId,
+		}, nil
 	},
 }
 
@@ -104,8 +102,7 @@ func readRefund(a *pdk.Answer) *v1.RefundEvent {
 	if r.Status == v1.RefundStatus_REFUND_STATUS_FAILED {
 		reason := a.Str("failure_reason")
 		msg := strings.TrimSuffix("refund failed: "+reason, ": ")
-		r.Error = &v1.PaymentError{Code: refundFailureCodes.Get(reason), Message: msg, Connector: &v1.ConnectorError{
-			Code: reason, Message: msg, HttpStatus: int32(a.HTTPStatus()), RequestId: a.Header("Request-Id")}}
+		r.Error = a.Failure(refundFailureCodes.Get(reason), reason, msg, requestIDHeader)
 	}
 	return r
 }

@@ -110,39 +110,53 @@ func normalizeEvent(body []byte) (*v1.Event, string, *pdk.Rejection) {
 	if obj.Str("id") == "" {
 		return ev, a.Str("account"), nil
 	}
-	switch {
-	case strings.HasPrefix(typ, "payment_intent."):
-		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYMENT, &v1.Event_Payment{Payment: paymentEvent(typ, obj)}
+	switch ev.Kind = eventKinds.Get(typ); {
+	case ev.Kind == v1.EventKind_EVENT_KIND_PAYMENT:
+		ev.Payload = &v1.Event_Payment{Payment: paymentEvent(typ, obj)}
 	case typ == "charge.refunded":
-		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_REFUND, &v1.Event_Refund{Refund: chargeRefundedEvent(obj)}
-	case typ == "charge.refund.updated" || strings.HasPrefix(typ, "refund."):
-		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_REFUND, &v1.Event_Refund{Refund: readRefund(obj)}
-	case strings.HasPrefix(typ, "charge.dispute."):
-		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_DISPUTE, &v1.Event_Dispute{Dispute: readDispute(obj)}
-	case strings.HasPrefix(typ, "setup_intent."):
-		si := readSetupIntent(obj)
-		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_MANDATE, &v1.Event_Mandate{Mandate: &v1.MandateEvent{
-			ConnectorSetupId: si.ID, Status: si.Status, Mandate: si.Mandate, Error: si.Error}}
+		ev.Payload = &v1.Event_Refund{Refund: chargeRefundedEvent(obj)}
+	case ev.Kind == v1.EventKind_EVENT_KIND_REFUND:
+		ev.Payload = &v1.Event_Refund{Refund: readRefund(obj)}
+	case ev.Kind == v1.EventKind_EVENT_KIND_DISPUTE:
+		ev.Payload = &v1.Event_Dispute{Dispute: readDispute(obj)}
+	case ev.Kind == v1.EventKind_EVENT_KIND_PAYOUT:
+		ev.Payload = &v1.Event_Payout{Payout: readPayout(obj)}
 	case typ == "payment_method.detached":
 		revoked := v1.MandateStatus_MANDATE_STATUS_REVOKED
-		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_MANDATE, &v1.Event_Mandate{Mandate: &v1.MandateEvent{Status: revoked,
-			Mandate: &v1.MandateReference{ConnectorMandateId: obj.Str("id"), Status: revoked,
-				ConnectorCustomerId: idOf(a, "data.previous_attributes.customer")}}}
-	case strings.HasPrefix(typ, "payout."):
-		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYOUT, &v1.Event_Payout{Payout: readPayout(obj)}
+		ev.Payload = &v1.Event_Mandate{Mandate: &v1.MandateEvent{Status: revoked, Mandate: &v1.MandateReference{
+			ConnectorMandateId: obj.Str("id"), Status: revoked, ConnectorCustomerId: idOf(a, "data.previous_attributes.customer")}}}
 	case typ == "mandate.updated":
 		status := pdk.Status(obj, "status", mandateStatuses)
-		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_MANDATE, &v1.Event_Mandate{Mandate: &v1.MandateEvent{Status: status,
+		ev.Payload = &v1.Event_Mandate{Mandate: &v1.MandateEvent{Status: status,
 			Mandate: &v1.MandateReference{ConnectorMandateId: idOf(obj, "payment_method"), Status: status}}}
+	case ev.Kind == v1.EventKind_EVENT_KIND_MANDATE: // setup_intent.*
+		si := readSetupIntent(obj)
+		ev.Payload = &v1.Event_Mandate{Mandate: &v1.MandateEvent{ConnectorSetupId: si.ConnectorSetupId, Status: si.Status,
+			Mandate: si.Mandate, Error: si.Error}}
 	}
 	return ev, a.Str("account"), nil
 }
 
+// eventKinds are the Stripe event types the plugin normalizes (the manifest
+// declares exactly these), by the unified kind; other types are verified
+// as EVENT_KIND_OTHER.
+var eventKinds = statusmap.Grouped(map[v1.EventKind]string{
+	v1.EventKind_EVENT_KIND_PAYMENT: "payment_intent.amount_capturable_updated payment_intent.canceled payment_intent.created " +
+		"payment_intent.partially_funded payment_intent.payment_failed payment_intent.processing payment_intent.requires_action " +
+		"payment_intent.succeeded",
+	v1.EventKind_EVENT_KIND_REFUND: "charge.refunded charge.refund.updated refund.created refund.updated refund.failed",
+	v1.EventKind_EVENT_KIND_DISPUTE: "charge.dispute.created charge.dispute.updated charge.dispute.closed charge.dispute.funds_withdrawn " +
+		"charge.dispute.funds_reinstated",
+	v1.EventKind_EVENT_KIND_MANDATE: "setup_intent.created setup_intent.requires_action setup_intent.succeeded setup_intent.setup_failed " +
+		"setup_intent.canceled payment_method.detached mandate.updated",
+	v1.EventKind_EVENT_KIND_PAYOUT: "payout.created payout.updated payout.paid payout.failed payout.canceled payout.reconciliation_completed",
+}, v1.EventKind_EVENT_KIND_OTHER)
+
 // paymentEvent reads a payment_intent.* event's PaymentIntent.
 func paymentEvent(typ string, obj *pdk.Answer) *v1.PaymentEvent {
 	in := readIntent(obj)
-	pe := &v1.PaymentEvent{ConnectorTransactionId: in.ID, MerchantTransactionId: in.MerchantTxnID, Status: in.Status,
-		Amount: in.Amount, CapturedAmount: in.Received, Error: in.Error, Mandate: in.Mandate}
+	pe := &v1.PaymentEvent{ConnectorTransactionId: in.ConnectorTransactionId, MerchantTransactionId: in.MerchantTransactionId,
+		Status: in.Status, Amount: in.Amount, CapturedAmount: in.CapturedAmount, Error: in.Error, Mandate: in.Mandate}
 	switch {
 	case typ == "payment_intent.payment_failed" && pe.Status != v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED:
 		pe.Status = v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED
