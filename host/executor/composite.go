@@ -85,11 +85,12 @@ type withState interface {
 
 // tokenThen runs, in one session, an access token step when needed and then
 // flow with (a copy of) req carrying the session's state (setState puts it
-// on the request); field names req in the composite request. It answers the flow's response and the token obtained.
+// on the request); field names req in the composite request. It answers the
+// flow's response and the token obtained.
 func tokenThen[Req withState, Resp abi.Message](ctx context.Context, x *Executor, call Call, name, field string, flow v1.Flow, req Req, setState func(Req, *v1.ConnectorState)) (Resp, *v1.AccessToken, error) {
 	var resp Resp
 	var token *v1.AccessToken
-	if any(req) == nil || !req.ProtoReflect().IsValid() {
+	if !req.ProtoReflect().IsValid() { // a nil message: the field was not sent
 		return resp, nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("%s: required", field))
 	}
 	err := x.composite(ctx, call, name, func(s *session) error {
