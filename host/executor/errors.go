@@ -131,7 +131,12 @@ func (s *session) redact(err error) error {
 	if !errors.As(err, &xe) {
 		return &redactedError{msg: redactText(err.Error(), s.secrets), err: err}
 	}
-	out := &Error{Kind: xe.Kind, Message: redactText(xe.Message, s.secrets), RetryAfter: redactText(xe.RetryAfter, s.secrets), Err: xe.Err}
+	out := &Error{Kind: xe.Kind, Message: redactText(xe.Message, s.secrets), RetryAfter: redactText(xe.RetryAfter, s.secrets)}
+	if xe.Err != nil {
+		// The cause stays reachable for errors.Is and errors.As, its
+		// message redacted too.
+		out.Err = &redactedError{msg: redactText(xe.Err.Error(), s.secrets), err: xe.Err}
+	}
 	if xe.Detail != nil {
 		pe := proto.Clone(xe.Detail).(*v1.PaymentError)
 		pe.Message = redactText(pe.GetMessage(), s.secrets)

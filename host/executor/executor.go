@@ -3,9 +3,11 @@
 // request, sends it through the egress client, asks the plugin to parse the
 // answer, follows next steps (e.g. fetch an access token first), checks the
 // answer's integrity against the request, and reports every failure with a
-// message naming the connector: the sandbox's faults and the registry's
-// errors as those typed errors (host/server gives them their Connect codes),
-// the rest as Connect errors.
+// message naming the connector: the sandbox's faults and the registry's and
+// credentials' errors as those typed errors, the rest as an *Error of a Kind
+// (with the PaymentError callers get as its detail, where there is one).
+// host/server's one table gives each its Connect code: the executor names
+// no codes and imports no Connect package.
 package executor
 
 import (
