@@ -188,6 +188,13 @@ func TestSecretsNeverLeave(t *testing.T) {
 	assert.Equal(t, executor.KindInvalidRequest, kindOf(err))
 	assert.Contains(t, err.Error(), strings.Repeat("*", len(apiKey)), "the PDK masks the key the processor echoed")
 	assert.NotContains(t, err.Error(), apiKey)
+	var xe *executor.Error
+	require.ErrorAs(t, err, &xe)
+	require.NotNil(t, xe.Detail, "the caller gets the PaymentError")
+	assert.NotContains(t, xe.Detail.GetMessage()+xe.Detail.GetConnector().GetMessage(), apiKey)
+	if cause := errors.Unwrap(xe); cause != nil {
+		assert.NotContains(t, cause.Error(), apiKey, "the cause is redacted too")
+	}
 }
 
 func TestEgressFailuresAndRefusals(t *testing.T) {
