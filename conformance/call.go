@@ -87,7 +87,7 @@ func RunCall(ctx context.Context, p abi.Transformer, m *v1.Manifest, c pdktest.C
 func hostRefusal(err error) *pluginv1.PluginError {
 	code := connect.CodeOf(err)
 	for k := pluginv1.ErrorKind(1); pluginv1.ErrorKind_name[int32(k)] != ""; k++ {
-		if executor.KindCode(k) == code {
+		if server.PluginKindCode(k) == code {
 			return &pluginv1.PluginError{Kind: k, Message: "refused by the host: " + err.Error()}
 		}
 	}

@@ -322,7 +322,7 @@ func buildErrorProblems(f *Fixture, sp *spy, proc *cannedProcessor, runErr error
 	if len(sp.builds) == 0 {
 		// The host refused before the plugin ran (e.g. credentials the
 		// manifest requires are missing): the caller sees the same code.
-		if connect.CodeOf(runErr) != executor.KindCode(f.buildErrorKind) {
+		if connect.CodeOf(runErr) != server.PluginKindCode(f.buildErrorKind) {
 			return []string{fmt.Sprintf("build must fail with %s; the host refused the call first with %v", f.ExpectBuildErrorKind, runErr)}
 		}
 		return nil

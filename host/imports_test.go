@@ -185,3 +185,57 @@ func TestSandboxKnowsNoPaymentsTypes(t *testing.T) {
 		}
 	}
 }
+
+// connectEdge lists the host packages that may import connectrpc.com/connect,
+// each with the reason. Everywhere else an error is a typed Go error
+// (*executor.Error, *sandbox.Fault, the registry's and credentials'
+// sentinels), and host/server's one table gives it its Connect code.
+var connectEdge = map[string]string{
+	"host/server":  "the API edge: handlers, and the one table that gives errors their codes",
+	"host/app":     "wires the server; its tests call the API as a client would",
+	"host/auth":    "an interceptor: it answers Unauthenticated before any handler runs",
+	"host/metrics": "an interceptor: it counts API calls by the code callers got",
+}
+
+// Connect codes are given at the API edge only: no host package outside
+// connectEdge imports connectrpc.com/connect, in its code or its tests.
+func TestConnectOnlyAtTheEdge(t *testing.T) {
+	g := newGraph(t, build.Default.GOOS, build.Default.GOARCH)
+	bad := connectImporters(t, g, "host")
+	if len(bad) > 0 {
+		t.Errorf("host packages outside the API edge import connectrpc.com/connect (return a typed error and map it in host/server/errors.go):\n%s", strings.Join(bad, "\n"))
+	}
+	// The check can fail: it finds the edge packages themselves.
+	for rel := range connectEdge {
+		if p := g.pkg(t, rel); p == nil || !importsConnect(slices.Concat(p.Imports, p.TestImports, p.XTestImports)) {
+			t.Errorf("%s is exempted but imports no connectrpc.com/connect: drop it from connectEdge", rel)
+		}
+	}
+}
+
+// connectImporters lists the packages under root, outside connectEdge, whose
+// code or tests import connectrpc.com/connect (or a package under it).
+func connectImporters(t *testing.T, g *graph, root string) []string {
+	t.Helper()
+	var bad []string
+	for _, rel := range g.under(t, root) {
+		if _, ok := connectEdge[rel]; ok {
+			continue
+		}
+		p := g.pkg(t, rel)
+		if importsConnect(slices.Concat(p.Imports, p.TestImports, p.XTestImports)) {
+			bad = append(bad, rel)
+		}
+	}
+	slices.Sort(bad)
+	return bad
+}
+
+func importsConnect(imports []string) bool {
+	for _, imp := range imports {
+		if imp == "connectrpc.com/connect" || strings.HasPrefix(imp, "connectrpc.com/connect/") {
+			return true
+		}
+	}
+	return false
+}

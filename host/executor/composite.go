@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"connectrpc.com/connect"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/connectorhost/connector-host/abi"
@@ -47,7 +46,7 @@ func (s *session) now() time.Time { return time.UnixMilli(s.cc.GetNowUnixMs()) }
 func (s *session) flow(ctx context.Context, flow v1.Flow, req abi.Message) (abi.Message, error) {
 	info, err := abi.Lookup(flow)
 	if err != nil {
-		return nil, connect.NewError(connect.CodeInternal, err)
+		return nil, newError(KindInternal, err)
 	}
 	return s.exec(ctx, info, req)
 }
@@ -69,7 +68,7 @@ func (s *session) tokenIfNeeded(ctx context.Context) (*v1.AccessToken, error) {
 	}
 	res, ok := out.(*v1.MerchantAuthenticationServiceCreateAccessTokenResponse)
 	if !ok {
-		return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("flow %v returned %T", v1.Flow_FLOW_CREATE_ACCESS_TOKEN, out))
+		return nil, newError(KindInternal, fmt.Errorf("flow %v returned %T", v1.Flow_FLOW_CREATE_ACCESS_TOKEN, out))
 	}
 	return res.GetAccessToken(), nil
 }
@@ -91,7 +90,7 @@ func tokenThen[Req withState, Resp abi.Message](ctx context.Context, x *Executor
 	var resp Resp
 	var token *v1.AccessToken
 	if !req.ProtoReflect().IsValid() { // a nil message: the field was not sent
-		return resp, nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("%s: required", field))
+		return resp, nil, newError(KindInvalidRequest, fmt.Errorf("%s: required", field))
 	}
 	err := x.composite(ctx, call, name, func(s *session) error {
 		req = proto.Clone(req).(Req)
@@ -109,7 +108,7 @@ func tokenThen[Req withState, Resp abi.Message](ctx context.Context, x *Executor
 		}
 		r, ok := out.(Resp)
 		if !ok {
-			return connect.NewError(connect.CodeInternal, fmt.Errorf("flow %v returned %T", flow, out))
+			return newError(KindInternal, fmt.Errorf("flow %v returned %T", flow, out))
 		}
 		resp = r
 		return nil
@@ -121,7 +120,7 @@ func tokenThen[Req withState, Resp abi.Message](ctx context.Context, x *Executor
 // (if asked and supported), then authorizes, all on one plugin version.
 func (x *Executor) CompositeAuthorize(ctx context.Context, call Call, req *v1.CompositePaymentServiceCompositeAuthorizeRequest) (*v1.CompositePaymentServiceCompositeAuthorizeResponse, error) {
 	if req.GetAuthorize() == nil {
-		return nil, connect.NewError(connect.CodeInvalidArgument, errors.New("authorize: required"))
+		return nil, newError(KindInvalidRequest, errors.New("authorize: required"))
 	}
 	out := &v1.CompositePaymentServiceCompositeAuthorizeResponse{}
 	err := x.composite(ctx, call, "CompositeAuthorize", func(s *session) error {
@@ -135,10 +134,10 @@ func (x *Executor) CompositeAuthorize(ctx context.Context, call Call, req *v1.Co
 		}
 		if req.GetCreateCustomer() && auth.GetCustomer().GetConnectorCustomerId() == "" && s.state.GetConnectorCustomerId() == "" {
 			if !manifest.Supports(s.m, v1.Flow_FLOW_CREATE_CUSTOMER) {
-				return connect.NewError(connect.CodeUnimplemented, fmt.Errorf("connector %q cannot create customers; send create_customer=false", call.Connector))
+				return newError(KindUnsupported, fmt.Errorf("connector %q cannot create customers; send create_customer=false", call.Connector))
 			}
 			if auth.GetCustomer() == nil {
-				return connect.NewError(connect.CodeInvalidArgument, errors.New("authorize.customer: required when create_customer is true"))
+				return newError(KindInvalidRequest, errors.New("authorize.customer: required when create_customer is true"))
 			}
 			cres, err := s.flow(ctx, v1.Flow_FLOW_CREATE_CUSTOMER, &v1.CustomerServiceCreateRequest{
 				Customer: auth.GetCustomer(), Address: auth.GetBillingAddress(), State: s.stateCopy(),
@@ -149,7 +148,7 @@ func (x *Executor) CompositeAuthorize(ctx context.Context, call Call, req *v1.Co
 			}
 			c, ok := cres.(*v1.CustomerServiceCreateResponse)
 			if !ok {
-				return connect.NewError(connect.CodeInternal, fmt.Errorf("flow %v returned %T", v1.Flow_FLOW_CREATE_CUSTOMER, cres))
+				return newError(KindInternal, fmt.Errorf("flow %v returned %T", v1.Flow_FLOW_CREATE_CUSTOMER, cres))
 			}
 			out.ConnectorCustomerId = c.GetConnectorCustomerId()
 			auth.Customer.ConnectorCustomerId = out.ConnectorCustomerId
@@ -161,7 +160,7 @@ func (x *Executor) CompositeAuthorize(ctx context.Context, call Call, req *v1.Co
 		}
 		a, ok := ares.(*v1.PaymentServiceAuthorizeResponse)
 		if !ok {
-			return connect.NewError(connect.CodeInternal, fmt.Errorf("flow %v returned %T", v1.Flow_FLOW_AUTHORIZE, ares))
+			return newError(KindInternal, fmt.Errorf("flow %v returned %T", v1.Flow_FLOW_AUTHORIZE, ares))
 		}
 		out.Authorize = a
 		return nil

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"connectrpc.com/connect"
-
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	"github.com/connectorhost/connector-host/host/egress"
 	"github.com/connectorhost/connector-host/host/manifest"
@@ -112,11 +110,11 @@ func checkDocumentURL(raw string, allowed []string) error {
 func (s *session) fetchDocuments(ctx context.Context, need *pluginv1.NeedDocuments) ([]*pluginv1.FetchedDocument, error) {
 	urls := need.GetUrls()
 	if len(urls) == 0 || len(urls) > maxDocumentURLs {
-		return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q asked for %d documents; 1 to %d are allowed", s.call.Connector, len(urls), maxDocumentURLs))
+		return nil, newError(KindInternal, fmt.Errorf("connector %q asked for %d documents; 1 to %d are allowed", s.call.Connector, len(urls), maxDocumentURLs))
 	}
 	for _, u := range urls {
 		if err := checkDocumentURL(u, s.m.GetEgressHosts()); err != nil {
-			return nil, connect.NewError(connect.CodeUnauthenticated, fmt.Errorf("%s: webhook not verified: %w", s.call.Connector, err))
+			return nil, newError(KindUnauthenticated, fmt.Errorf("%s: webhook not verified: %w", s.call.Connector, err))
 		}
 	}
 	docs := make([]*pluginv1.FetchedDocument, 0, len(urls))
@@ -144,15 +142,15 @@ func (s *session) fetchDocument(ctx context.Context, raw string) (*pluginv1.Fetc
 		AllowedHosts: s.m.GetEgressHosts(), Tenant: s.tenant,
 	})
 	if err != nil {
-		code := connect.CodeUnavailable
+		kind := KindUnavailable
 		var e *egress.Error
 		if errors.As(err, &e) && e.Kind == egress.KindBlocked {
-			code = connect.CodeUnauthenticated
+			kind = KindUnauthenticated
 		}
-		return nil, connect.NewError(code, fmt.Errorf("%s: fetch document %q for webhook verification: %w", s.call.Connector, raw, err))
+		return nil, newError(kind, fmt.Errorf("%s: fetch document %q for webhook verification: %w", s.call.Connector, raw, err))
 	}
 	if res.GetTruncated() || len(res.GetBody()) > maxDocumentBytes {
-		return nil, connect.NewError(connect.CodeUnauthenticated, fmt.Errorf("%s: document %q is larger than %d KiB; refused", s.call.Connector, raw, maxDocumentBytes>>10))
+		return nil, newError(KindUnauthenticated, fmt.Errorf("%s: document %q is larger than %d KiB; refused", s.call.Connector, raw, maxDocumentBytes>>10))
 	}
 	if res.GetStatus() == 200 {
 		s.x.docs.put(key, res.GetBody(), s.x.opts.Now())

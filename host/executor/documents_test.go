@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"connectrpc.com/connect"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -105,7 +104,7 @@ func TestWebhookDocumentFailuresAreNotCached(t *testing.T) {
 	missing := "https://docs.tokenized.test/missing"
 	for range 2 {
 		_, err := x.Webhook(context.Background(), call, webhookNaming(missing))
-		assert.Equal(t, connect.CodeUnauthenticated, connect.CodeOf(err), "the plugin sees the 404 and rejects")
+		assert.Equal(t, executor.KindUnauthenticated, kindOf(err), "the plugin sees the 404 and rejects")
 	}
 	assert.Equal(t, 2, docs.count(missing), "a 404 is not cached")
 }
@@ -114,21 +113,21 @@ func TestWebhookDocumentURLsAreChecked(t *testing.T) {
 	x, docs, _ := docsSetup(t)
 	for name, tc := range map[string]struct {
 		url  string
-		code connect.Code
+		code executor.Kind
 		want string
 	}{
-		"host not in egress_hosts": {"https://evil.test/cert.pem", connect.CodeUnauthenticated, "egress_hosts"},
-		"operator base URL host":   {"http://127.0.0.1:1/cert.pem", connect.CodeUnauthenticated, "not https"},
-		"plain http":               {"http://docs.tokenized.test/cert.pem", connect.CodeUnauthenticated, "not https"},
-		"other port":               {"https://docs.tokenized.test:8443/cert.pem", connect.CodeUnauthenticated, "port 8443"},
-		"userinfo":                 {"https://u:p@docs.tokenized.test/cert.pem", connect.CodeUnauthenticated, "credentials"},
-		"larger than 64 KiB":       {"https://docs.tokenized.test/big", connect.CodeUnauthenticated, "larger than 64 KiB"},
+		"host not in egress_hosts": {"https://evil.test/cert.pem", executor.KindUnauthenticated, "egress_hosts"},
+		"operator base URL host":   {"http://127.0.0.1:1/cert.pem", executor.KindUnauthenticated, "not https"},
+		"plain http":               {"http://docs.tokenized.test/cert.pem", executor.KindUnauthenticated, "not https"},
+		"other port":               {"https://docs.tokenized.test:8443/cert.pem", executor.KindUnauthenticated, "port 8443"},
+		"userinfo":                 {"https://u:p@docs.tokenized.test/cert.pem", executor.KindUnauthenticated, "credentials"},
+		"larger than 64 KiB":       {"https://docs.tokenized.test/big", executor.KindUnauthenticated, "larger than 64 KiB"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			before := docs.total()
 			_, err := x.Webhook(context.Background(), call, webhookNaming(certURL, tc.url))
 			require.Error(t, err)
-			assert.Equal(t, tc.code, connect.CodeOf(err), err.Error())
+			assert.Equal(t, tc.code, kindOf(err), err.Error())
 			assert.Contains(t, err.Error(), tc.want)
 			if name != "larger than 64 KiB" {
 				assert.Contains(t, err.Error(), tc.url, "the error names the URL")
@@ -144,7 +143,7 @@ func TestWebhookAskingForDocumentsTwiceIsAnError(t *testing.T) {
 	w.Headers = append(w.Headers, &v1.HttpHeader{Name: "X-Ask-Again", Value: "1"})
 	_, err := x.Webhook(context.Background(), call, w)
 	require.Error(t, err)
-	assert.Equal(t, connect.CodeInternal, connect.CodeOf(err))
+	assert.Equal(t, executor.KindInternal, kindOf(err))
 	assert.Contains(t, err.Error(), certURL)
 	assert.Equal(t, 1, docs.count(certURL), "the host fetches once and calls the plugin once more, no loop")
 }
@@ -153,7 +152,7 @@ func TestParseWebhookNeverFetches(t *testing.T) {
 	x, docs, _ := docsSetup(t)
 	_, err := x.ParseWebhook(context.Background(), call, webhookNaming(certURL))
 	require.Error(t, err)
-	assert.Equal(t, connect.CodeInternal, connect.CodeOf(err))
+	assert.Equal(t, executor.KindInternal, kindOf(err))
 	assert.Contains(t, err.Error(), "never fetches")
 	assert.Zero(t, docs.total())
 }

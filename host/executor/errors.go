@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"connectrpc.com/connect"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/connectorhost/connector-host/abi"
@@ -18,18 +17,19 @@ import (
 	"github.com/connectorhost/connector-host/mask"
 )
 
-// kindCodes maps a plugin's typed error kind to the Connect code callers see.
-var kindCodes = map[pluginv1.ErrorKind]connect.Code{
-	pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST:       connect.CodeInvalidArgument,
-	pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS:           connect.CodeUnauthenticated,
-	pluginv1.ErrorKind_ERROR_KIND_UNSUPPORTED:           connect.CodeUnimplemented,
-	pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE:      connect.CodeInternal,
-	pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE: connect.CodeUnavailable,
-	pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED:          connect.CodeResourceExhausted,
-	pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND:             connect.CodeNotFound,
-	pluginv1.ErrorKind_ERROR_KIND_CONFLICT:              connect.CodeFailedPrecondition,
-	pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED:    connect.CodeInvalidArgument,
-	pluginv1.ErrorKind_ERROR_KIND_INTERNAL:              connect.CodeInternal,
+// pluginKinds maps a plugin's typed error kind to the executor's error kind
+// (and so to the Connect code host/server gives it).
+var pluginKinds = map[pluginv1.ErrorKind]Kind{
+	pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST:       KindInvalidRequest,
+	pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS:           KindUnauthenticated,
+	pluginv1.ErrorKind_ERROR_KIND_UNSUPPORTED:           KindUnsupported,
+	pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE:      KindInternal,
+	pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE: KindUnavailable,
+	pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED:          KindRateLimited,
+	pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND:             KindNotFound,
+	pluginv1.ErrorKind_ERROR_KIND_CONFLICT:              KindFailedPrecondition,
+	pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED:    KindInvalidRequest,
+	pluginv1.ErrorKind_ERROR_KIND_INTERNAL:              KindInternal,
 }
 
 // kindErrorCodes gives a unified ErrorCode for a plugin error that carries none.
@@ -46,18 +46,18 @@ var kindErrorCodes = map[pluginv1.ErrorKind]v1.ErrorCode{
 	pluginv1.ErrorKind_ERROR_KIND_INTERNAL:              v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR,
 }
 
-// KindCode is the Connect code callers see for a plugin error of kind.
-func KindCode(kind pluginv1.ErrorKind) connect.Code {
-	if code, ok := kindCodes[kind]; ok {
-		return code
+// PluginKind is the executor's error kind for a plugin error of kind
+// (KindInternal for a kind it does not know).
+func PluginKind(kind pluginv1.ErrorKind) Kind {
+	if k, ok := pluginKinds[kind]; ok {
+		return k
 	}
-	return connect.CodeInternal
+	return KindInternal
 }
 
-// pluginError turns a plugin's typed error into a Connect error with the
-// three-layer PaymentError attached as a detail.
+// pluginError turns a plugin's typed error into an *Error with the
+// three-layer PaymentError attached as its detail.
 func pluginError(connector string, pe *pluginv1.PluginError) error {
-	err := connect.NewError(KindCode(pe.GetKind()), fmt.Errorf("%s: %s", connector, pe.GetMessage()))
 	detail := pe.GetDetail()
 	if detail == nil {
 		detail = &v1.PaymentError{Code: kindErrorCodes[pe.GetKind()], Message: pe.GetMessage()}
@@ -67,39 +67,40 @@ func pluginError(connector string, pe *pluginv1.PluginError) error {
 	if detail.GetCode() == v1.ErrorCode_ERROR_CODE_UNSPECIFIED {
 		detail.Code = kindErrorCodes[pe.GetKind()]
 	}
-	addDetail(err, detail)
+	err := newError(PluginKind(pe.GetKind()), fmt.Errorf("%s: %s", connector, pe.GetMessage()))
+	err.Detail = detail
 	return err
 }
 
-// egressError turns a failed processor call into a Connect error.
+// egressError turns a failed processor call into an *Error.
 func egressError(err error, info abi.FlowInfo) error {
 	var e *egress.Error
 	if !errors.As(err, &e) {
-		var ce *connect.Error
-		if errors.As(err, &ce) {
-			return ce
+		var xe *Error
+		if errors.As(err, &xe) {
+			return xe
 		}
-		return connect.NewError(connect.CodeUnavailable, err)
+		return newError(KindUnavailable, err)
 	}
-	var code connect.Code
+	var kind Kind
 	var unified v1.ErrorCode
 	msg := e.Error()
 	switch e.Kind {
 	case egress.KindBlocked:
-		code, unified = connect.CodeInternal, v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR
+		kind, unified = KindInternal, v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR
 	case egress.KindTimeout:
-		code, unified = connect.CodeDeadlineExceeded, v1.ErrorCode_ERROR_CODE_TIMEOUT
+		kind, unified = KindTimeout, v1.ErrorCode_ERROR_CODE_TIMEOUT
 	case egress.KindConnect:
-		code, unified = connect.CodeUnavailable, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
+		kind, unified = KindUnavailable, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
 	case egress.KindCanceled:
-		code, unified = connect.CodeCanceled, v1.ErrorCode_ERROR_CODE_TIMEOUT
+		kind, unified = KindCanceled, v1.ErrorCode_ERROR_CODE_TIMEOUT
 	case egress.KindCircuitOpen:
-		code, unified = connect.CodeUnavailable, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
+		kind, unified = KindUnavailable, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
 		msg = e.Msg // "circuit open for stripe; retry after N s"
 	case egress.KindClientCert:
-		code, unified = connect.CodeInvalidArgument, v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS
+		kind, unified = KindInvalidRequest, v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS
 	default:
-		code, unified = connect.CodeUnavailable, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
+		kind, unified = KindUnavailable, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
 	}
 	if info.Mutating && (e.Kind == egress.KindTimeout || e.Kind == egress.KindReset) {
 		msg += "; the processor may have acted on it: retry with the same merchant id (it is the idempotency key) or read the status with a Get"
@@ -107,61 +108,45 @@ func egressError(err error, info abi.FlowInfo) error {
 	if e.Attempts > 1 {
 		msg += fmt.Sprintf(" (after %d attempts)", e.Attempts)
 	}
-	ce := connect.NewError(code, errors.New(msg))
+	out := &Error{Kind: kind, Message: msg, Detail: &v1.PaymentError{Code: unified, Message: msg}, Err: err}
 	if e.Kind == egress.KindCircuitOpen {
-		ce.Meta().Set("Retry-After", strconv.Itoa(breaker.RetryAfterSeconds(e.RetryAfter)))
+		out.RetryAfter = strconv.Itoa(breaker.RetryAfterSeconds(e.RetryAfter))
 	}
-	addDetail(ce, &v1.PaymentError{Code: unified, Message: msg})
-	return ce
+	return out
 }
 
 // integrityError reports a processor answer that does not match the request.
 func integrityError(connector string, info abi.FlowInfo, err error) error {
 	msg := fmt.Sprintf("%s: the processor's %s answer does not match the request: %v; the outcome is uncertain, read it with a Get before acting", connector, info.Name(), err)
-	ce := connect.NewError(connect.CodeInternal, errors.New(msg))
-	addDetail(ce, &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg})
-	return ce
-}
-
-func addDetail(err *connect.Error, m proto.Message) {
-	if d, derr := connect.NewErrorDetail(m); derr == nil {
-		err.AddDetail(d)
-	}
+	return &Error{Kind: KindInternal, Message: msg, Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg}, Err: err}
 }
 
 // redact removes every secret of the session from an error's message and
-// details; a plugin or processor that echoes a key must not leak it. A typed
-// error without a Connect code (a *sandbox.Fault, a registry error) keeps its
-// type for host/server to map; only its message is redacted.
+// detail; a plugin or processor that echoes a key must not leak it. An
+// *Error keeps its kind and detail; another typed error (a *sandbox.Fault, a
+// registry error) keeps its type for host/server to map; only its message is
+// redacted.
 func (s *session) redact(err error) error {
-	var ce *connect.Error
-	if !errors.As(err, &ce) {
+	var xe *Error
+	if !errors.As(err, &xe) {
 		return &redactedError{msg: redactText(err.Error(), s.secrets), err: err}
 	}
-	msg := redactText(ce.Message(), s.secrets)
-	out := connect.NewError(ce.Code(), errors.New(msg))
-	for k, vs := range ce.Meta() {
-		for _, v := range vs {
-			out.Meta().Add(k, redactText(v, s.secrets))
-		}
+	out := &Error{Kind: xe.Kind, Message: redactText(xe.Message, s.secrets), RetryAfter: redactText(xe.RetryAfter, s.secrets)}
+	if xe.Err != nil {
+		// The cause stays reachable for errors.Is and errors.As, its
+		// message redacted too.
+		out.Err = &redactedError{msg: redactText(xe.Err.Error(), s.secrets), err: xe.Err}
 	}
-	for _, d := range ce.Details() {
-		v, derr := d.Value()
-		if derr != nil {
-			continue
+	if xe.Detail != nil {
+		pe := proto.Clone(xe.Detail).(*v1.PaymentError)
+		pe.Message = redactText(pe.GetMessage(), s.secrets)
+		if pe.GetConnector() != nil {
+			pe.Connector.Message = redactText(pe.GetConnector().GetMessage(), s.secrets)
 		}
-		if pe, ok := v.(*v1.PaymentError); ok {
-			pe.Message = redactText(pe.GetMessage(), s.secrets)
-			if pe.GetConnector() != nil {
-				pe.Connector.Message = redactText(pe.GetConnector().GetMessage(), s.secrets)
-			}
-			if pe.GetIssuer() != nil {
-				pe.Issuer.Message = redactText(pe.GetIssuer().GetMessage(), s.secrets)
-			}
-			addDetail(out, pe)
-			continue
+		if pe.GetIssuer() != nil {
+			pe.Issuer.Message = redactText(pe.GetIssuer().GetMessage(), s.secrets)
 		}
-		out.AddDetail(d)
+		out.Detail = pe
 	}
 	return out
 }
@@ -176,12 +161,18 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-// codeOf names the Connect code of err for logs ("ok" for nil).
-func codeOf(err error) string {
+// kindOf names the kind of err for logs: "ok" for nil, the *Error's kind,
+// or "unknown" for an error of the packages below (a sandbox fault, a
+// registry or credentials error) that host/server maps itself.
+func kindOf(err error) string {
 	if err == nil {
 		return "ok"
 	}
-	return connect.CodeOf(err).String()
+	var xe *Error
+	if errors.As(err, &xe) {
+		return xe.Kind.String()
+	}
+	return "unknown"
 }
 
 // redactText removes secrets from text: every occurrence of those of 4

@@ -3,9 +3,11 @@
 // request, sends it through the egress client, asks the plugin to parse the
 // answer, follows next steps (e.g. fetch an access token first), checks the
 // answer's integrity against the request, and reports every failure with a
-// message naming the connector: the sandbox's faults and the registry's
-// errors as those typed errors (host/server gives them their Connect codes),
-// the rest as Connect errors.
+// message naming the connector: the sandbox's faults and the registry's and
+// credentials' errors as those typed errors, the rest as an *Error of a Kind
+// (with the PaymentError callers get as its detail, where there is one).
+// host/server's one table gives each its Connect code: the executor names
+// no codes and imports no Connect package.
 package executor
 
 import (
@@ -21,7 +23,6 @@ import (
 	"sort"
 	"time"
 
-	"connectrpc.com/connect"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
@@ -211,7 +212,7 @@ type session struct {
 func (s *session) reseed() error {
 	random := make([]byte, abi.DefaultRandomBytes)
 	if _, err := io.ReadFull(s.x.opts.Random, random); err != nil {
-		return connect.NewError(connect.CodeInternal, fmt.Errorf("read random bytes: %w", err))
+		return newError(KindInternal, fmt.Errorf("read random bytes: %w", err))
 	}
 	cc := s.cc.CloneVT()
 	cc.Random = random
@@ -222,10 +223,10 @@ func (s *session) reseed() error {
 // open acquires the connector's plugin and resolves credentials.
 func (x *Executor) open(ctx context.Context, call Call, webhookOnly bool) (*session, func(), error) {
 	if call.Connector == "" {
-		return nil, nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("the %s header is required: name the connector (e.g. stripe, adyen)", credentials.HeaderConnector))
+		return nil, nil, newError(KindInvalidRequest, fmt.Errorf("the %s header is required: name the connector (e.g. stripe, adyen)", credentials.HeaderConnector))
 	}
 	if x.opts.Plugins == nil {
-		return nil, nil, connect.NewError(connect.CodeUnavailable, errors.New("no plugins are configured on this host"))
+		return nil, nil, newError(KindUnavailable, errors.New("no plugins are configured on this host"))
 	}
 	p, release, err := x.opts.Plugins.Acquire(ctx, call.Connector)
 	switch {
@@ -250,7 +251,7 @@ func (x *Executor) open(ctx context.Context, call Call, webhookOnly bool) (*sess
 	random := make([]byte, abi.DefaultRandomBytes)
 	if _, err := io.ReadFull(x.opts.Random, random); err != nil {
 		release()
-		return nil, nil, connect.NewError(connect.CodeInternal, fmt.Errorf("read random bytes: %w", err))
+		return nil, nil, newError(KindInternal, fmt.Errorf("read random bytes: %w", err))
 	}
 	s := &session{
 		x: x, call: call, plugin: p, m: m, creds: creds, baseURL: base,
@@ -272,11 +273,11 @@ func (x *Executor) baseURL(name string, m *v1.Manifest, creds *credentials.Resol
 	}
 	if creds.Environment == pluginv1.Environment_ENVIRONMENT_LIVE {
 		if m.GetLiveBaseUrl() == "" {
-			return "", connect.NewError(connect.CodeFailedPrecondition, fmt.Errorf("connector %q declares no live environment", name))
+			return "", newError(KindFailedPrecondition, fmt.Errorf("connector %q declares no live environment", name))
 		}
 		u, err := manifest.FillPlaceholders(m.GetLiveBaseUrl(), creds.Fields)
 		if err != nil {
-			return "", connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("connector %q live URL: %w", name, err))
+			return "", newError(KindInvalidRequest, fmt.Errorf("connector %q live URL: %w", name, err))
 		}
 		return u, nil
 	}
@@ -292,7 +293,7 @@ func (x *Executor) Run(ctx context.Context, call Call, flow v1.Flow, req abi.Mes
 	start := time.Now()
 	info, err := abi.Lookup(flow)
 	if err != nil {
-		return nil, connect.NewError(connect.CodeInternal, err)
+		return nil, newError(KindInternal, err)
 	}
 	s, release, err := x.open(ctx, call, false)
 	if err != nil {
@@ -312,7 +313,7 @@ func (x *Executor) logCall(ctx context.Context, call Call, name string, start ti
 	x.log.LogAttrs(ctx, slog.LevelDebug, "flow",
 		slog.String("request_id", call.RequestID), slog.String("connector", call.Connector),
 		slog.String("flow", name), slog.Duration("duration", time.Since(start)),
-		slog.String("code", codeOf(err)))
+		slog.String("kind", kindOf(err)))
 }
 
 // exec runs one top-level flow of the session: it seeds the session's state
@@ -349,7 +350,7 @@ func unsupported(connector string, info abi.FlowInfo, m *v1.Manifest) error {
 	if info.Flow == v1.Flow_FLOW_GET && m.GetWebhooks().GetSupported() {
 		msg += "; it reports payment status through webhooks (EventService.HandleEvent)"
 	}
-	return connect.NewError(connect.CodeUnimplemented, errors.New(msg))
+	return newError(KindUnsupported, errors.New(msg))
 }
 
 // run executes one flow, following next steps, and returns its response.
@@ -358,11 +359,11 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 		return nil, unsupported(s.call.Connector, info, s.m)
 	}
 	if depth > abi.MaxNextSteps {
-		return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q asked for more than %d nested steps", s.call.Connector, abi.MaxNextSteps))
+		return nil, newError(KindInternal, fmt.Errorf("connector %q asked for more than %d nested steps", s.call.Connector, abi.MaxNextSteps))
 	}
 	reqBytes, err := req.MarshalVT()
 	if err != nil {
-		return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("encode request: %w", err))
+		return nil, newError(KindInternal, fmt.Errorf("encode request: %w", err))
 	}
 	for attempt := 0; attempt <= abi.MaxNextSteps; attempt++ {
 		var bo *pluginv1.BuildRequestOutput
@@ -385,7 +386,7 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 		case *pluginv1.BuildRequestOutput_HttpRequest:
 			hr = r.HttpRequest
 		default:
-			return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: build_request returned nothing", s.call.Connector))
+			return nil, newError(KindInternal, fmt.Errorf("connector %q: build_request returned nothing", s.call.Connector))
 		}
 		hres, err := s.x.opts.Sender.Do(ctx, egress.Request{
 			Connector: s.call.Connector, HTTP: hr, AllowedHosts: s.m.GetEgressHosts(), BaseURL: s.x.opts.BaseURLs[s.call.Connector],
@@ -416,7 +417,7 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 		case *pluginv1.ParseResponseOutput_Response:
 			resp := info.NewResponse()
 			if err := resp.UnmarshalVT(r.Response); err != nil {
-				return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q returned an invalid %s response: %w", s.call.Connector, info.Name(), err))
+				return nil, newError(KindInternal, fmt.Errorf("connector %q returned an invalid %s response: %w", s.call.Connector, info.Name(), err))
 			}
 			if err := checkIntegrity(info.Flow, req, resp); err != nil {
 				return nil, integrityError(s.call.Connector, info, err)
@@ -424,21 +425,21 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 			finishResponse(req, resp, s.state, hres.GetStatus())
 			return resp, nil
 		default:
-			return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: parse_response returned nothing", s.call.Connector))
+			return nil, newError(KindInternal, fmt.Errorf("connector %q: parse_response returned nothing", s.call.Connector))
 		}
 	}
-	return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q kept asking for next steps in %s", s.call.Connector, info.Name()))
+	return nil, newError(KindInternal, fmt.Errorf("connector %q kept asking for next steps in %s", s.call.Connector, info.Name()))
 }
 
 // step runs a next step the plugin asked for and merges its state.
 func (s *session) step(ctx context.Context, ns *pluginv1.NextStep, depth int) error {
 	info, err := abi.Lookup(ns.GetFlow())
 	if err != nil {
-		return connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q asked for an unknown step: %w", s.call.Connector, err))
+		return newError(KindInternal, fmt.Errorf("connector %q asked for an unknown step: %w", s.call.Connector, err))
 	}
 	sub := info.NewRequest()
 	if err := sub.UnmarshalVT(ns.GetRequest()); err != nil {
-		return connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q sent an invalid %s step request: %w", s.call.Connector, info.Name(), err))
+		return newError(KindInternal, fmt.Errorf("connector %q sent an invalid %s step request: %w", s.call.Connector, info.Name(), err))
 	}
 	resp, err := s.run(ctx, info, sub, depth+1)
 	if err != nil {

@@ -3,6 +3,7 @@ package executor_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"connectrpc.com/connect"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -157,14 +157,12 @@ func TestIntegrityMismatchIsAnErrorNotASuccess(t *testing.T) {
 			x, p, _ := setup(t)
 			mutate(p)
 			_, err := x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, authorize("order_4"))
-			var ce *connect.Error
-			require.ErrorAs(t, err, &ce)
-			assert.Equal(t, connect.CodeInternal, ce.Code())
-			assert.Contains(t, ce.Message(), "does not match the request")
-			require.Len(t, ce.Details(), 1)
-			v, derr := ce.Details()[0].Value()
-			require.NoError(t, derr)
-			assert.Equal(t, v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, v.(*v1.PaymentError).GetCode())
+			var xe *executor.Error
+			require.ErrorAs(t, err, &xe)
+			assert.Equal(t, executor.KindInternal, xe.Kind)
+			assert.Contains(t, xe.Message, "does not match the request")
+			require.NotNil(t, xe.Detail)
+			assert.Equal(t, v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, xe.Detail.GetCode())
 		})
 	}
 	x, p, _ := setup(t)
@@ -187,23 +185,30 @@ func TestSecretsNeverLeave(t *testing.T) {
 	p.status = 400
 	_, err = x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, authorize("order_6"))
 	require.Error(t, err)
-	assert.Equal(t, connect.CodeInvalidArgument, connect.CodeOf(err))
+	assert.Equal(t, executor.KindInvalidRequest, kindOf(err))
 	assert.Contains(t, err.Error(), strings.Repeat("*", len(apiKey)), "the PDK masks the key the processor echoed")
 	assert.NotContains(t, err.Error(), apiKey)
+	var xe *executor.Error
+	require.ErrorAs(t, err, &xe)
+	require.NotNil(t, xe.Detail, "the caller gets the PaymentError")
+	assert.NotContains(t, xe.Detail.GetMessage()+xe.Detail.GetConnector().GetMessage(), apiKey)
+	if cause := errors.Unwrap(xe); cause != nil {
+		assert.NotContains(t, cause.Error(), apiKey, "the cause is redacted too")
+	}
 }
 
 func TestEgressFailuresAndRefusals(t *testing.T) {
 	x, _, srv := setup(t)
 	_, err := x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, authorize("evil"))
 	require.Error(t, err)
-	assert.Equal(t, connect.CodeInternal, connect.CodeOf(err))
+	assert.Equal(t, executor.KindInternal, kindOf(err))
 	assert.Contains(t, err.Error(), "evil.test")
 	assert.Contains(t, err.Error(), "refused")
 
 	srv.Close()
 	_, err = x.Run(context.Background(), call, v1.Flow_FLOW_AUTHORIZE, authorize("order_7"))
 	require.Error(t, err)
-	assert.Equal(t, connect.CodeUnavailable, connect.CodeOf(err))
+	assert.Equal(t, executor.KindUnavailable, kindOf(err))
 	assert.NotContains(t, err.Error(), apiKey)
 }
 
@@ -216,5 +221,14 @@ func TestCredentialsAreChecked(t *testing.T) {
 	assert.True(t, strings.Contains(err.Error(), `needs field "api_key"`), err.Error())
 
 	_, err = x.Run(context.Background(), call, v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pay_1"})
-	assert.Equal(t, connect.CodeUnimplemented, connect.CodeOf(err))
+	assert.Equal(t, executor.KindUnsupported, kindOf(err))
+}
+
+// kindOf is the kind of err, an *executor.Error (0 for any other error).
+func kindOf(err error) executor.Kind {
+	var xe *executor.Error
+	if errors.As(err, &xe) {
+		return xe.Kind
+	}
+	return 0
 }

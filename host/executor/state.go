@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"connectrpc.com/connect"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -185,11 +184,11 @@ func cardSecrets(m abi.Message) []string {
 func (s *session) checkNoSecrets(resp abi.Message) error {
 	b, err := resp.MarshalVT()
 	if err != nil {
-		return connect.NewError(connect.CodeInternal, fmt.Errorf("encode response: %w", err))
+		return newError(KindInternal, fmt.Errorf("encode response: %w", err))
 	}
 	for _, secret := range s.secrets {
 		if len(secret) >= 8 && bytes.Contains(b, []byte(secret)) {
-			return connect.NewError(connect.CodeInternal, errors.New(s.call.Connector+": the plugin returned a secret (a credential or card number) in its response; refused"))
+			return newError(KindInternal, errors.New(s.call.Connector+": the plugin returned a secret (a credential or card number) in its response; refused"))
 		}
 	}
 	return nil

@@ -6,22 +6,20 @@ import (
 	"log/slog"
 	"time"
 
-	"connectrpc.com/connect"
-
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/credentials"
 )
 
-// rejectionCodes maps a webhook rejection to the Connect code callers see.
-var rejectionCodes = map[pluginv1.RejectionReason]connect.Code{
-	pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE:   connect.CodeUnauthenticated,
-	pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE: connect.CodeUnauthenticated,
-	pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH:  connect.CodeUnauthenticated,
-	pluginv1.RejectionReason_REJECTION_REASON_STALE_TIMESTAMP:     connect.CodeUnauthenticated,
-	pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY:      connect.CodeInvalidArgument,
-	pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET:      connect.CodeFailedPrecondition,
+// rejectionKinds maps a webhook rejection to the kind of error callers get.
+var rejectionKinds = map[pluginv1.RejectionReason]Kind{
+	pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE:   KindUnauthenticated,
+	pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE: KindUnauthenticated,
+	pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH:  KindUnauthenticated,
+	pluginv1.RejectionReason_REJECTION_REASON_STALE_TIMESTAMP:     KindUnauthenticated,
+	pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY:      KindInvalidRequest,
+	pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET:      KindFailedPrecondition,
 }
 
 // Webhook verifies a processor's webhook with the connector's plugin and
@@ -35,7 +33,7 @@ func (x *Executor) Webhook(ctx context.Context, call Call, w *v1.WebhookRequest)
 	}
 	defer release()
 	if !s.m.GetWebhooks().GetSupported() {
-		return nil, connect.NewError(connect.CodeUnimplemented, fmt.Errorf("connector %q does not support webhooks", call.Connector))
+		return nil, newError(KindUnsupported, fmt.Errorf("connector %q does not support webhooks", call.Connector))
 	}
 	out, err := s.verifyWebhook(ctx, w)
 	if err != nil {
@@ -44,13 +42,13 @@ func (x *Executor) Webhook(ctx context.Context, call Call, w *v1.WebhookRequest)
 	var res *pluginv1.VerifiedWebhook
 	switch r := out.GetResult().(type) {
 	case *pluginv1.VerifyWebhookOutput_NeedDocuments:
-		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q asked for documents %q again after the host gave them; refused", call.Connector, r.NeedDocuments.GetUrls()))
+		err = newError(KindInternal, fmt.Errorf("connector %q asked for documents %q again after the host gave them; refused", call.Connector, r.NeedDocuments.GetUrls()))
 	case *pluginv1.VerifyWebhookOutput_Rejection:
-		code, ok := rejectionCodes[r.Rejection.GetReason()]
+		kind, ok := rejectionKinds[r.Rejection.GetReason()]
 		if !ok {
-			code = connect.CodeUnauthenticated
+			kind = KindUnauthenticated
 		}
-		err = connect.NewError(code, fmt.Errorf("%s: webhook rejected (%s): %s", call.Connector, r.Rejection.GetReason(), r.Rejection.GetMessage()))
+		err = newError(kind, fmt.Errorf("%s: webhook rejected (%s): %s", call.Connector, r.Rejection.GetReason(), r.Rejection.GetMessage()))
 	case *pluginv1.VerifyWebhookOutput_Error:
 		err = pluginError(call.Connector, r.Error)
 	case *pluginv1.VerifyWebhookOutput_Verified:
@@ -60,11 +58,11 @@ func (x *Executor) Webhook(ctx context.Context, call Call, w *v1.WebhookRequest)
 		}
 		err = s.checkNoSecrets(res)
 	default:
-		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: verify_webhook returned nothing", call.Connector))
+		err = newError(KindInternal, fmt.Errorf("connector %q: verify_webhook returned nothing", call.Connector))
 	}
 	x.log.LogAttrs(ctx, slog.LevelInfo, "webhook",
 		slog.String("request_id", call.RequestID), slog.String("connector", call.Connector),
-		slog.Int("events", len(res.GetEvents())), slog.Duration("duration", time.Since(start)), slog.String("code", codeOf(err)))
+		slog.Int("events", len(res.GetEvents())), slog.Duration("duration", time.Since(start)), slog.String("kind", kindOf(err)))
 	if err != nil {
 		return nil, s.redact(err)
 	}
@@ -113,7 +111,7 @@ func (x *Executor) ParseWebhook(ctx context.Context, call Call, w *v1.WebhookReq
 	}
 	defer release()
 	if !s.m.GetWebhooks().GetParseSupported() {
-		return nil, connect.NewError(connect.CodeUnimplemented, fmt.Errorf("connector %q cannot parse webhooks without credentials (its manifest does not set webhooks.parse_supported); use EventService.HandleEvent", call.Connector))
+		return nil, newError(KindUnsupported, fmt.Errorf("connector %q cannot parse webhooks without credentials (its manifest does not set webhooks.parse_supported); use EventService.HandleEvent", call.Connector))
 	}
 	var out *pluginv1.VerifyWebhookOutput
 	err = s.traced(ctx, abi.ExportVerifyWebhook, "parse_webhook", func(ctx context.Context) (err error) {
@@ -128,19 +126,19 @@ func (x *Executor) ParseWebhook(ctx context.Context, call Call, w *v1.WebhookReq
 	case *pluginv1.VerifyWebhookOutput_Parsed:
 		res = r.Parsed
 	case *pluginv1.VerifyWebhookOutput_Rejection:
-		err = connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("%s: webhook not readable (%s): %s", call.Connector, r.Rejection.GetReason(), r.Rejection.GetMessage()))
+		err = newError(KindInvalidRequest, fmt.Errorf("%s: webhook not readable (%s): %s", call.Connector, r.Rejection.GetReason(), r.Rejection.GetMessage()))
 	case *pluginv1.VerifyWebhookOutput_Error:
 		err = pluginError(call.Connector, r.Error)
 	case *pluginv1.VerifyWebhookOutput_NeedDocuments:
-		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: asked to parse a webhook, the plugin asked for documents; the host never fetches to parse", call.Connector))
+		err = newError(KindInternal, fmt.Errorf("connector %q: asked to parse a webhook, the plugin asked for documents; the host never fetches to parse", call.Connector))
 	case *pluginv1.VerifyWebhookOutput_Verified:
-		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: asked to parse a webhook, the plugin claimed to verify it without credentials; refused", call.Connector))
+		err = newError(KindInternal, fmt.Errorf("connector %q: asked to parse a webhook, the plugin claimed to verify it without credentials; refused", call.Connector))
 	default:
-		err = connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: verify_webhook (parse only) returned nothing", call.Connector))
+		err = newError(KindInternal, fmt.Errorf("connector %q: verify_webhook (parse only) returned nothing", call.Connector))
 	}
 	x.log.LogAttrs(ctx, slog.LevelInfo, "parse webhook",
 		slog.String("request_id", call.RequestID), slog.String("connector", call.Connector),
-		slog.Int("events", len(res.GetEvents())), slog.Duration("duration", time.Since(start)), slog.String("code", codeOf(err)))
+		slog.Int("events", len(res.GetEvents())), slog.Duration("duration", time.Since(start)), slog.String("kind", kindOf(err)))
 	if err != nil {
 		return nil, s.redact(err)
 	}

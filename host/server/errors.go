@@ -6,10 +6,40 @@ import (
 
 	"connectrpc.com/connect"
 
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	"github.com/connectorhost/connector-host/host/credentials"
+	"github.com/connectorhost/connector-host/host/executor"
 	"github.com/connectorhost/connector-host/host/registry"
 	"github.com/connectorhost/connector-host/host/sandbox"
 )
+
+// kindCodes gives each kind of executor error its Connect code.
+var kindCodes = map[executor.Kind]connect.Code{
+	executor.KindInternal:           connect.CodeInternal,
+	executor.KindInvalidRequest:     connect.CodeInvalidArgument,
+	executor.KindUnauthenticated:    connect.CodeUnauthenticated,
+	executor.KindUnsupported:        connect.CodeUnimplemented,
+	executor.KindNotFound:           connect.CodeNotFound,
+	executor.KindFailedPrecondition: connect.CodeFailedPrecondition,
+	executor.KindUnavailable:        connect.CodeUnavailable,
+	executor.KindRateLimited:        connect.CodeResourceExhausted,
+	executor.KindTimeout:            connect.CodeDeadlineExceeded,
+	executor.KindCanceled:           connect.CodeCanceled,
+}
+
+// KindCode is the Connect code callers see for an executor error of kind
+// (Internal for a kind the table lacks).
+func KindCode(kind executor.Kind) connect.Code {
+	if code, ok := kindCodes[kind]; ok {
+		return code
+	}
+	return connect.CodeInternal
+}
+
+// PluginKindCode is the Connect code callers see for a plugin error of kind.
+func PluginKindCode(kind pluginv1.ErrorKind) connect.Code {
+	return KindCode(executor.PluginKind(kind))
+}
 
 // faultCodes gives each kind of sandbox fault (a plugin's own failure) its
 // Connect code: a plugin past its deadline is DeadlineExceeded, one past a
@@ -46,12 +76,17 @@ var sentinelCodes = []struct {
 // codeOf is the Connect code callers see for err, an error from the
 // executor, credentials, registry, plugin client or sandbox: the one table of
 // the host.
-// An error that already is a *connect.Error keeps its code; an error the
-// table does not know is Internal.
+// An error that already is a *connect.Error keeps its code; an
+// *executor.Error gets its kind's code (before any cause it wraps); an error
+// the table does not know is Internal.
 func codeOf(err error) connect.Code {
 	var ce *connect.Error
 	if errors.As(err, &ce) {
 		return ce.Code()
+	}
+	var xe *executor.Error
+	if errors.As(err, &xe) {
+		return KindCode(xe.Kind)
 	}
 	var f *sandbox.Fault
 	if errors.As(err, &f) {
@@ -75,7 +110,9 @@ func codeOf(err error) connect.Code {
 func ConnectError(err error) error { return connectError(err) }
 
 // connectError is err as a *connect.Error with the code codeOf gives it and
-// err's message (nil for nil). A *connect.Error is returned as it is.
+// err's message (nil for nil); an *executor.Error's PaymentError becomes the
+// error's detail and its Retry-After a header. A *connect.Error is returned
+// as it is.
 func connectError(err error) error {
 	if err == nil {
 		return nil
@@ -84,7 +121,19 @@ func connectError(err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
-	return connect.NewError(codeOf(err), err)
+	out := connect.NewError(codeOf(err), err)
+	var xe *executor.Error
+	if errors.As(err, &xe) {
+		if xe.Detail != nil {
+			if d, derr := connect.NewErrorDetail(xe.Detail); derr == nil {
+				out.AddDetail(d)
+			}
+		}
+		if xe.RetryAfter != "" {
+			out.Meta().Set("Retry-After", xe.RetryAfter)
+		}
+	}
+	return out
 }
 
 // errorCodes is the interceptor that gives every handler's error its Connect

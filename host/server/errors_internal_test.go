@@ -8,7 +8,10 @@ import (
 
 	"connectrpc.com/connect"
 
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/credentials"
+	"github.com/connectorhost/connector-host/host/executor"
 	"github.com/connectorhost/connector-host/host/registry"
 	"github.com/connectorhost/connector-host/host/sandbox"
 )
@@ -48,6 +51,9 @@ func TestConnectErrorCodes(t *testing.T) {
 		"canceled":                 {context.Canceled, connect.CodeCanceled},
 		"coded already":            {fmt.Errorf("wrapped: %w", connect.NewError(connect.CodeNotFound, errors.New("x"))), connect.CodeNotFound},
 		"anything else":            {errors.New("encode input: bad"), connect.CodeInternal},
+		"executor kind over cause": {&executor.Error{Kind: executor.KindInvalidRequest, Message: "m", Err: fault(sandbox.FaultTimeout)}, connect.CodeInvalidArgument},
+		"executor kind unknown":    {&executor.Error{Kind: executor.Kind(99), Message: "m"}, connect.CodeInternal},
+		"wrapped executor error":   {fmt.Errorf("%w", &executor.Error{Kind: executor.KindNotFound, Message: "m"}), connect.CodeNotFound},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := connectError(tc.err)
@@ -74,5 +80,101 @@ func TestEveryFaultKindHasACode(t *testing.T) {
 		if _, ok := faultCodes[k]; !ok {
 			t.Errorf("fault kind %v has no Connect code", k)
 		}
+	}
+}
+
+// Each kind of executor error gets the Connect code callers have always
+// seen for it: the one table of the host, row by row.
+func TestExecutorKindCodes(t *testing.T) {
+	want := map[executor.Kind]connect.Code{
+		executor.KindInternal:           connect.CodeInternal,
+		executor.KindInvalidRequest:     connect.CodeInvalidArgument,
+		executor.KindUnauthenticated:    connect.CodeUnauthenticated,
+		executor.KindUnsupported:        connect.CodeUnimplemented,
+		executor.KindNotFound:           connect.CodeNotFound,
+		executor.KindFailedPrecondition: connect.CodeFailedPrecondition,
+		executor.KindUnavailable:        connect.CodeUnavailable,
+		executor.KindRateLimited:        connect.CodeResourceExhausted,
+		executor.KindTimeout:            connect.CodeDeadlineExceeded,
+		executor.KindCanceled:           connect.CodeCanceled,
+	}
+	kinds := executor.Kinds()
+	if len(kinds) != len(want) {
+		t.Fatalf("executor.Kinds() has %d kinds, the test knows %d: add the new kind's row here and to kindCodes", len(kinds), len(want))
+	}
+	for _, k := range kinds {
+		t.Run(k.String(), func(t *testing.T) {
+			code, ok := want[k]
+			if !ok {
+				t.Fatalf("kind %v has no expected code", k)
+			}
+			if _, ok := kindCodes[k]; !ok {
+				t.Errorf("kind %v has no row in kindCodes", k)
+			}
+			err := connectError(&executor.Error{Kind: k, Message: "connector \"stripe\": what happened"})
+			var ce *connect.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("connectError = %T, want a *connect.Error", err)
+			}
+			if ce.Code() != code {
+				t.Errorf("code %v, want %v", ce.Code(), code)
+			}
+			if ce.Message() != `connector "stripe": what happened` {
+				t.Errorf("message %q, want the executor's own", ce.Message())
+			}
+			if len(ce.Details()) != 0 || ce.Meta().Get("Retry-After") != "" {
+				t.Errorf("an error without detail or Retry-After got details %v, meta %v", ce.Details(), ce.Meta())
+			}
+		})
+	}
+}
+
+// A plugin error's kind keeps the code callers saw before the executor
+// stopped naming codes itself.
+func TestPluginKindCodes(t *testing.T) {
+	for kind, code := range map[pluginv1.ErrorKind]connect.Code{
+		pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST:       connect.CodeInvalidArgument,
+		pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS:           connect.CodeUnauthenticated,
+		pluginv1.ErrorKind_ERROR_KIND_UNSUPPORTED:           connect.CodeUnimplemented,
+		pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE:      connect.CodeInternal,
+		pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE: connect.CodeUnavailable,
+		pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED:          connect.CodeResourceExhausted,
+		pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND:             connect.CodeNotFound,
+		pluginv1.ErrorKind_ERROR_KIND_CONFLICT:              connect.CodeFailedPrecondition,
+		pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED:    connect.CodeInvalidArgument,
+		pluginv1.ErrorKind_ERROR_KIND_INTERNAL:              connect.CodeInternal,
+		pluginv1.ErrorKind_ERROR_KIND_UNSPECIFIED:           connect.CodeInternal,
+	} {
+		if got := PluginKindCode(kind); got != code {
+			t.Errorf("%v: code %v, want %v", kind, got, code)
+		}
+	}
+}
+
+// The executor's PaymentError becomes the Connect error's detail and its
+// Retry-After a header, as callers read them.
+func TestExecutorErrorDetailAndRetryAfter(t *testing.T) {
+	detail := &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE, Message: "circuit open for stripe; retry after 30 s"}
+	err := connectError(&executor.Error{Kind: executor.KindUnavailable, Message: detail.GetMessage(), Detail: detail, RetryAfter: "30"})
+	var ce *connect.Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("connectError = %T, want a *connect.Error", err)
+	}
+	if ce.Code() != connect.CodeUnavailable || ce.Message() != detail.GetMessage() {
+		t.Errorf("got %v %q", ce.Code(), ce.Message())
+	}
+	if got := ce.Meta().Get("Retry-After"); got != "30" {
+		t.Errorf("Retry-After %q, want 30", got)
+	}
+	if len(ce.Details()) != 1 {
+		t.Fatalf("%d details, want the PaymentError", len(ce.Details()))
+	}
+	v, derr := ce.Details()[0].Value()
+	if derr != nil {
+		t.Fatal(derr)
+	}
+	pe, ok := v.(*v1.PaymentError)
+	if !ok || pe.GetCode() != detail.GetCode() || pe.GetMessage() != detail.GetMessage() {
+		t.Errorf("detail %v, want %v", v, detail)
 	}
 }
