@@ -17,6 +17,7 @@ import (
 	"github.com/connectorhost/connector-host/host/executor"
 	"github.com/connectorhost/connector-host/host/manifest"
 	"github.com/connectorhost/connector-host/host/registry"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/host/server"
 	"github.com/connectorhost/connector-host/pdk"
 )
@@ -64,11 +65,11 @@ func ExecuteFixturesOn(ctx context.Context, t abi.Transformer, m *v1.Manifest, d
 		out = append(out, FixtureOutcome{Name: "fixtures", Problems: probs})
 	}
 	for _, f := range s.fixtures {
-		probs, err := s.executeFlowFixture(ctx, f)
+		ff, err := s.runFlowFixture(ctx, f)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, FixtureOutcome{Name: f.label(), Problems: probs})
+		out = append(out, FixtureOutcome{Name: f.label(), Problems: ff.all()})
 	}
 	for _, f := range s.webhooks {
 		probs, err := s.executeWebhookFixture(ctx, f)
@@ -119,6 +120,15 @@ type spy struct {
 	// (recorded in nextStep): the executor gets an error instead.
 	stopAtNextStep bool
 	nextStep       *pluginv1.NextStep
+	// suite, when set, makes the plugin's calls through the suite's
+	// build and parse (timing, resource faults for the limits check); what
+	// names the call in their messages. A fault is recorded (buildFault,
+	// parseFault) and given to the executor as the error; a failure of the
+	// suite itself (a canceled context) is kept in abort.
+	suite                  *suite
+	what                   string
+	buildFault, parseFault *sandbox.Fault
+	abort                  error
 
 	mu       sync.Mutex
 	builds   []*pluginv1.BuildRequestOutput
@@ -137,7 +147,15 @@ func (p *spy) Manifest() *v1.Manifest { return p.m }
 func (p *spy) SHA256() string         { return "conformance" }
 
 func (p *spy) BuildRequest(ctx context.Context, in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error) {
-	out, err := p.t.BuildRequest(ctx, in)
+	var out *pluginv1.BuildRequestOutput
+	var err error
+	if p.suite == nil {
+		out, err = p.t.BuildRequest(ctx, in)
+	} else {
+		var f *sandbox.Fault
+		out, f, err = p.suite.build(ctx, p.t, in, p.what+" build")
+		err = p.failure(f, &p.buildFault, err)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.builds = append(p.builds, out)
@@ -145,6 +163,27 @@ func (p *spy) BuildRequest(ctx context.Context, in *pluginv1.BuildRequestInput) 
 		return &pluginv1.BuildRequestOutput{Result: &pluginv1.BuildRequestOutput_Error{Error: errStopped}}, err
 	}
 	return out, err
+}
+
+// failure records what the suite's classification of a call found: a
+// fault of the plugin (in *fault, the first one) or a failure of the suite
+// (in abort). It returns the error the executor gets.
+func (p *spy) failure(f *sandbox.Fault, fault **sandbox.Fault, err error) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case err != nil:
+		if p.abort == nil {
+			p.abort = err
+		}
+		return err
+	case f != nil:
+		if *fault == nil {
+			*fault = f
+		}
+		return f
+	}
+	return nil
 }
 
 // errStopped is what the executor gets in place of a next step the spy stops at.
@@ -162,7 +201,15 @@ func (p *spy) stop(ns *pluginv1.NextStep) bool {
 }
 
 func (p *spy) ParseResponse(ctx context.Context, in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error) {
-	out, err := p.t.ParseResponse(ctx, in)
+	var out *pluginv1.ParseResponseOutput
+	var err error
+	if p.suite == nil {
+		out, err = p.t.ParseResponse(ctx, in)
+	} else {
+		var f *sandbox.Fault
+		out, f, err = p.suite.parse(ctx, p.t, in, p.what+" parse")
+		err = p.failure(f, &p.parseFault, err)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.parses = append(p.parses, out)
@@ -193,6 +240,8 @@ type cannedProcessor struct {
 
 	mu   sync.Mutex
 	sent []*pluginv1.HttpRequest
+	// refused are the egress check's refusals.
+	refused []error
 }
 
 func (c *cannedProcessor) Do(_ context.Context, r egress.Request) (*pluginv1.HttpResponse, error) {
@@ -206,6 +255,7 @@ func (c *cannedProcessor) Do(_ context.Context, r egress.Request) (*pluginv1.Htt
 	}
 	if c.egress {
 		if _, err := egress.Check(r); err != nil {
+			c.refused = append(c.refused, err)
 			return nil, err
 		}
 	}
@@ -257,57 +307,6 @@ func withState(req abi.Message, state *v1.ConnectorState) abi.Message {
 		}
 	}
 	return out
-}
-
-// executeFlowFixture runs a flow fixture through the executor.
-func (s *suite) executeFlowFixture(ctx context.Context, f *Fixture) ([]string, error) {
-	sp := &spy{t: s.t, m: s.m, stopAtNextStep: true}
-	proc := &cannedProcessor{egress: true}
-	if f.Response != nil {
-		proc.answer = fixtureResponse(f.Response)
-	}
-	x, call, err := s.executorFor(f, sp, proc)
-	if err != nil {
-		return nil, err
-	}
-	resp, runErr := x.Run(ctx, call, f.flow, withState(f.request, f.state))
-	runErr = server.ConnectError(runErr)
-
-	var probs []string
-	for _, b := range sp.builds {
-		if ns := b.GetNextStep(); ns != nil {
-			return []string{fmt.Sprintf("build asked for next step %s: put that step's result in the fixture's state", ns.GetFlow())}, nil
-		}
-	}
-	for _, p := range sp.parses {
-		if ns := p.GetNextStep(); ns != nil {
-			return []string{fmt.Sprintf("parse asked for next step %s; a fixture must end in a response or an error", ns.GetFlow())}, nil
-		}
-	}
-	if f.ExpectBuildErrorKind != "" {
-		return buildErrorProblems(f, sp, proc, runErr), nil
-	}
-	if len(proc.sent) == 0 {
-		return []string{fmt.Sprintf("no request reached the processor: %v", runErr)}, nil
-	}
-	hr := proc.sent[0]
-	probs = append(probs, expectRequestProblems(f.ExpectRequest, hr, s.callContext(f).GetBaseUrl(), s.m.GetIdempotencyHeader())...)
-	if f.ExpectErrorKind != "" {
-		pe := lastParseError(sp)
-		switch {
-		case runErr == nil:
-			probs = append(probs, fmt.Sprintf("the call must fail with %s, got a response %s", f.ExpectErrorKind, render(resp)))
-		case pe == nil:
-			probs = append(probs, fmt.Sprintf("the call must fail with %s from parse, the host answered %v", f.ExpectErrorKind, runErr))
-		case pe.GetKind() != f.parseErrorKind:
-			probs = append(probs, fmt.Sprintf("parse must fail with %s, got %s", f.ExpectErrorKind, errorText(pe)))
-		}
-		return probs, nil
-	}
-	if runErr != nil {
-		return append(probs, fmt.Sprintf("the call failed: %v", runErr)), nil
-	}
-	return append(probs, matchSubset(f.expectResponse, resp.ProtoReflect())...), nil
 }
 
 // buildErrorProblems checks a fixture whose request the plugin (or, for
