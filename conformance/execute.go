@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"sync"
+	"time"
 
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/proto"
@@ -125,10 +126,10 @@ type spy struct {
 	// names the call in their messages. A fault is recorded (buildFault,
 	// parseFault) and given to the executor as the error; a failure of the
 	// suite itself (a canceled context) is kept in abort.
-	suite                  *suite
-	what                   string
-	buildFault, parseFault *sandbox.Fault
-	abort                  error
+	suite                               *suite
+	what                                string
+	buildFault, parseFault, verifyFault *sandbox.Fault
+	abort                               error
 
 	mu       sync.Mutex
 	builds   []*pluginv1.BuildRequestOutput
@@ -220,7 +221,12 @@ func (p *spy) ParseResponse(ctx context.Context, in *pluginv1.ParseResponseInput
 }
 
 func (p *spy) VerifyWebhook(ctx context.Context, in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error) {
+	start := time.Now()
 	out, err := p.t.VerifyWebhook(ctx, in)
+	if p.suite != nil {
+		f, serr := p.suite.classify(ctx, v1.Flow_FLOW_UNSPECIFIED, p.what+" verify", time.Since(start), err)
+		err = p.failure(f, &p.verifyFault, serr)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.verifies = append(p.verifies, out)
@@ -348,34 +354,52 @@ func render(m abi.Message) string {
 	return short(string(b), 300)
 }
 
-// executeWebhookFixture verifies a webhook fixture through the executor,
-// then its forgeries, which must all be refused.
-func (s *suite) executeWebhookFixture(ctx context.Context, f *Fixture) ([]string, error) {
-	in := s.webhookInput(f)
+// webhookSample runs webhook fixture f (as in, its input) through the
+// executor's webhook verification and checks the fixture's expectation
+// (expect_events or expect_rejection). verified is the host's answer when
+// the sample verified as expected; it is nil when the fixture expects a
+// rejection or the plugin faulted.
+func (s *suite) webhookSample(ctx context.Context, f *Fixture, in *pluginv1.VerifyWebhookInput) ([]string, *pluginv1.VerifiedWebhook, error) {
 	out, res, err := s.executeWebhook(ctx, f, in)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if res.fault != nil {
+		if p := faultProblem("verify", res.fault); p != "" {
+			return []string{p}, nil, nil
+		}
+		return nil, nil, nil // a resource fault: the limits check reports it
 	}
 	if f.ExpectRejection != "" {
 		rej := out.GetRejection()
 		switch {
 		case res.err == nil:
-			return []string{fmt.Sprintf("must be rejected with %s, the host accepted it", f.ExpectRejection)}, nil
+			return []string{fmt.Sprintf("must be rejected with %s, the host accepted it", f.ExpectRejection)}, nil, nil
 		case rej == nil:
-			return []string{fmt.Sprintf("must be rejected with %s, the host answered %v", f.ExpectRejection, res.err)}, nil
+			return []string{fmt.Sprintf("must be rejected with %s, the host answered %v", f.ExpectRejection, res.err)}, nil, nil
 		case rej.GetReason() != f.rejectionReason:
-			return []string{fmt.Sprintf("must be rejected with %s, got %s (%s)", f.ExpectRejection, rej.GetReason(), rej.GetMessage())}, nil
+			return []string{fmt.Sprintf("must be rejected with %s, got %s (%s)", f.ExpectRejection, rej.GetReason(), rej.GetMessage())}, nil, nil
 		}
-		return nil, nil
+		return nil, nil, nil
 	}
 	if res.err != nil {
-		return []string{fmt.Sprintf("the sample must verify, the host answered %v", res.err)}, nil
+		return []string{fmt.Sprintf("the sample must verify, the host answered %v", res.err)}, nil, nil
 	}
-	probs := sampleProblems(f, &pluginv1.VerifyWebhookOutput{Result: &pluginv1.VerifyWebhookOutput_Verified{Verified: res.verified}})
-	if len(probs) > 0 {
-		return probs, nil
+	if probs := sampleProblems(f, &pluginv1.VerifyWebhookOutput{Result: &pluginv1.VerifyWebhookOutput_Verified{Verified: res.verified}}); len(probs) > 0 {
+		return probs, nil, nil
 	}
-	orig := verifiedEvents(res.verified)
+	return nil, res.verified, nil
+}
+
+// executeWebhookFixture verifies a webhook fixture through the executor,
+// then its forgeries, which must all be refused.
+func (s *suite) executeWebhookFixture(ctx context.Context, f *Fixture) ([]string, error) {
+	in := s.webhookInput(f)
+	probs, verified, err := s.webhookSample(ctx, f, in)
+	if err != nil || len(probs) > 0 || verified == nil {
+		return probs, err
+	}
+	orig := verifiedEvents(verified)
 	variants := s.tamperedVariants(f, in)
 	reasons := maps.Clone(variantReasons)
 	if s.m.GetWebhooks().GetTimestamped() {
@@ -414,16 +438,18 @@ var variantReasons = map[string]pluginv1.RejectionReason{
 	"wrong webhook secret":     pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH,
 }
 
-// webhookResult is the executor's answer to a webhook.
+// webhookResult is the executor's answer to a webhook, and the plugin's
+// fault when it faulted.
 type webhookResult struct {
 	verified *pluginv1.VerifiedWebhook
 	err      error
+	fault    *sandbox.Fault
 }
 
 // executeWebhook runs in (its webhook, credentials and clock) through the
 // executor's Webhook and returns the plugin's last output with the answer.
 func (s *suite) executeWebhook(ctx context.Context, f *Fixture, in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, webhookResult, error) {
-	sp := &spy{t: s.t, m: s.m}
+	sp := &spy{t: s.t, m: s.m, suite: s, what: "webhook fixture " + f.label()}
 	proc := &cannedProcessor{docs: map[string]string{}}
 	for u, d := range f.Webhook.Documents {
 		proc.docs[u] = d
@@ -436,12 +462,15 @@ func (s *suite) executeWebhook(ctx context.Context, f *Fixture, in *pluginv1.Ver
 		return nil, webhookResult{}, err
 	}
 	v, werr := x.Webhook(ctx, call, in.GetWebhook())
+	if sp.abort != nil {
+		return nil, webhookResult{}, sp.abort
+	}
 	werr = server.ConnectError(werr)
 	var last *pluginv1.VerifyWebhookOutput
 	if n := len(sp.verifies); n > 0 {
 		last = sp.verifies[n-1]
 	}
-	return last, webhookResult{verified: v, err: werr}, nil
+	return last, webhookResult{verified: v, err: werr, fault: sp.verifyFault}, nil
 }
 
 func verifiedEvents(v *pluginv1.VerifiedWebhook) int {
