@@ -64,18 +64,6 @@ func bodyOf(t *testing.T, r *pluginv1.HttpRequest) map[string]any {
 	return m
 }
 
-// at walks a decoded JSON value by keys.
-func at(v any, keys ...string) any {
-	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
-}
-
 func wantKind(t *testing.T, e *pluginv1.PluginError, kind pluginv1.ErrorKind, contains string) {
 	t.Helper()
 	if e == nil {
