@@ -73,152 +73,69 @@ func (s *suite) checkFixtures(context.Context) error {
 	return nil
 }
 
-// flowFindings collects, per check, the problems of a flow's fixtures.
-type flowFindings struct {
-	expected, host, idem, reqSecrets, resp, respSecrets []string
-	built, parsed                                       int
-}
-
-// checkFixtureCases runs every flow fixture: build (request checks), then
-// parse of the fixture's answer (response checks).
+// checkFixtureCases runs every flow fixture through the host's executor
+// (runFlowFixture, the path ExecuteFixtures takes) and reports what it found
+// per flow: the built request (request checks), then the answer (response
+// checks).
 func (s *suite) checkFixtureCases(ctx context.Context) error {
 	for _, flow := range s.declaredFlows() {
 		fs := s.fixturesFor(flow)
 		if len(fs) == 0 {
 			continue
 		}
-		ff := &flowFindings{}
+		var expected, host, idem, reqSecrets, resp, respSecrets []string
+		built, parsed := 0, 0
 		for _, f := range fs {
-			if err := s.runFixture(ctx, f, ff); err != nil {
+			ff, err := s.runFlowFixture(ctx, f)
+			if err != nil {
 				return err
+			}
+			what := "fixture " + f.label()
+			expected = append(expected, prefix(what, ff.expected)...)
+			host = append(host, prefix(what, ff.host)...)
+			idem = append(idem, prefix(what, ff.idem)...)
+			reqSecrets = append(reqSecrets, prefix(what, ff.reqSecrets)...)
+			resp = append(resp, prefix(what, ff.resp)...)
+			respSecrets = append(respSecrets, prefix(what, ff.respSecrets)...)
+			if ff.built {
+				built++
+			}
+			if ff.parsed {
+				parsed++
 			}
 		}
 		info := fs[0].info
-		s.report.add(result(idRequestExpected, CategoryRequest, flow, ff.expected,
+		s.report.add(result(idRequestExpected, CategoryRequest, flow, expected,
 			fmt.Sprintf("%d fixtures built as expected", len(fs)),
 			"Make the built request match the fixture's expect_request (or fix the fixture if the processor's API says otherwise)."))
-		if ff.built == 0 {
+		if built == 0 {
 			continue
 		}
-		s.report.add(result(idRequestHost, CategoryRequest, flow, ff.host,
+		s.report.add(result(idRequestHost, CategoryRequest, flow, host,
 			"requests go to the base URL or egress_hosts",
 			"Build URLs with pdk.Context.URL (the host's base URL) or on a host listed in manifest.egress_hosts; add the host there if it is the processor's."))
 		if info.Mutating {
 			hdr := s.m.GetIdempotencyHeader()
-			s.report.add(result(idIdempotency, CategoryRequest, flow, ff.idem,
+			s.report.add(result(idIdempotency, CategoryRequest, flow, idem,
 				fmt.Sprintf("%s set (the request is retried by the host only when marked idempotent)", hdr),
 				fmt.Sprintf("Mutating flows must call pdk.Request.IdempotencyKey(%q, <the request's merchant id>), which sets the header and marks the request idempotent; "+
 					"where the processor does not deduplicate by the key, pdk.Request.AdvisoryIdempotencyKey sets it without the mark, so the host never repeats the request.", hdr)))
 		}
-		s.report.add(result(idRequestSecrets, CategoryRequest, flow, ff.reqSecrets,
+		s.report.add(result(idRequestSecrets, CategoryRequest, flow, reqSecrets,
 			"no secret outside secret headers",
 			"Send credentials only in headers added with pdk.Request.SecretHeader; never put them in the URL, a plain header or the body; card data may go only in the body of flows that send a card."))
-		s.report.add(result(idResponseExpected, CategoryResponse, flow, ff.resp,
-			fmt.Sprintf("%d fixture answers parsed as expected", ff.parsed),
+		s.report.add(result(idResponseExpected, CategoryResponse, flow, resp,
+			fmt.Sprintf("%d fixture answers parsed as expected", parsed),
 			"Map the processor's answer to the fixture's expect_response (status, amounts, ids) or expect_error_kind."))
-		s.report.add(result(idResponseSecrets, CategoryResponse, flow, ff.respSecrets,
+		s.report.add(result(idResponseSecrets, CategoryResponse, flow, respSecrets,
 			"parsed responses carry no secret",
 			"Never copy credentials or card numbers into a unified response or an error message (mask them with the mask package)."))
 	}
 	return nil
 }
 
-func (s *suite) runFixture(ctx context.Context, f *Fixture, ff *flowFindings) error {
-	reqB, err := f.requestBytes()
-	if err != nil {
-		return err
-	}
-	cc := s.callContext(f)
-	what := "fixture " + f.label()
-	out, fault, err := s.build(ctx, s.t, &pluginv1.BuildRequestInput{Flow: f.flow, Request: reqB, Context: cc, State: f.state}, what+" build")
-	if err != nil {
-		return err
-	}
-	if fault != nil {
-		if p := faultProblem(what+" build", fault); p != "" {
-			ff.expected = append(ff.expected, p)
-		}
-		return nil
-	}
-	if f.ExpectBuildErrorKind != "" {
-		if got := out.GetError().GetKind(); got != f.buildErrorKind {
-			ff.expected = append(ff.expected, fmt.Sprintf("%s: build must fail with %s, got %s", what, f.ExpectBuildErrorKind, describeBuild(out)))
-		}
-		return nil
-	}
-	hr := out.GetHttpRequest()
-	if hr == nil {
-		ff.expected = append(ff.expected, fmt.Sprintf("%s: build must return a request, got %s", what, describeBuild(out)))
-		return nil
-	}
-	ff.built++
-	secrets := secretsFor(s.m, cc.GetCredentials(), f.request)
-	ff.expected = append(ff.expected, prefix(what, expectRequestProblems(f.ExpectRequest, hr, cc.GetBaseUrl(), s.m.GetIdempotencyHeader()))...)
-	ff.host = append(ff.host, prefix(what, hostProblems(hr, cc.GetBaseUrl(), s.m.GetEgressHosts()))...)
-	if f.info.Mutating {
-		ff.idem = append(ff.idem, prefix(what, idempotencyProblems(hr, s.m.GetIdempotencyHeader()))...)
-	}
-	ff.reqSecrets = append(ff.reqSecrets, prefix(what, requestLeaks(hr, secrets))...)
-
-	po, fault, err := s.parse(ctx, s.t, &pluginv1.ParseResponseInput{Flow: f.flow, Request: reqB, Context: cc, State: f.state,
-		HttpRequest: stripSecretHeaders(hr), HttpResponse: fixtureResponse(f.Response)}, what+" parse")
-	if err != nil {
-		return err
-	}
-	if fault != nil {
-		if p := faultProblem(what+" parse", fault); p != "" {
-			ff.resp = append(ff.resp, p)
-		}
-		return nil
-	}
-	ff.parsed++
-	probs, text, err := responseProblems(f, po)
-	if err != nil {
-		return err
-	}
-	ff.resp = append(ff.resp, prefix(what, probs)...)
-	for _, l := range textLeaks(text, secrets) {
-		ff.respSecrets = append(ff.respSecrets, fmt.Sprintf("%s: the parsed result contains the %s", what, l))
-	}
-	return nil
-}
-
 func fixtureResponse(r *FixtureResponse) *pluginv1.HttpResponse {
 	return &pluginv1.HttpResponse{Status: int32(r.Status), Headers: headerList(r.Headers), Body: r.Bytes()}
-}
-
-// responseProblems compares a parse result with the fixture's expectation.
-// text is the result rendered for the secret scan.
-func responseProblems(f *Fixture, po *pluginv1.ParseResponseOutput) (probs []string, text string, err error) {
-	switch r := po.GetResult().(type) {
-	case *pluginv1.ParseResponseOutput_Error:
-		text = r.Error.GetMessage()
-		if f.ExpectErrorKind == "" {
-			return []string{fmt.Sprintf("parse returned %s; the fixture expects a response", errorText(r.Error))}, text, nil
-		}
-		if r.Error.GetKind() != f.parseErrorKind {
-			return []string{fmt.Sprintf("parse must fail with %s, got %s", f.ExpectErrorKind, errorText(r.Error))}, text, nil
-		}
-		return nil, text, nil
-	case *pluginv1.ParseResponseOutput_Response:
-		msg := f.info.NewResponse()
-		if err := msg.UnmarshalVT(r.Response); err != nil {
-			return []string{fmt.Sprintf("parse returned bytes that are not a %s: %v", f.info.Name(), err)}, "", nil
-		}
-		fillHTTPStatus(msg.ProtoReflect(), f.Response.Status)
-		b, err := marshalJSON.Marshal(msg)
-		if err != nil {
-			return nil, "", fmt.Errorf("render response: %w", err)
-		}
-		text = string(b)
-		if f.ExpectErrorKind != "" {
-			return []string{fmt.Sprintf("parse must fail with %s, got a response %s", f.ExpectErrorKind, short(text, 300))}, text, nil
-		}
-		return matchSubset(f.expectResponse, msg.ProtoReflect()), text, nil
-	case *pluginv1.ParseResponseOutput_NextStep:
-		return []string{fmt.Sprintf("parse asked for next step %s; a fixture must end in a response or an error", r.NextStep.GetFlow())}, "", nil
-	}
-	return []string{"parse returned no result"}, "", nil
 }
 
 func describeBuild(out *pluginv1.BuildRequestOutput) string {

@@ -1,9 +1,11 @@
 // Package conformance is the suite every connector plugin must pass before
 // the host loads it in production, and the tool a contributor runs before
 // shipping a .wasm. It needs no credentials and no network: it loads the
-// plugin into the real runtime (host/sandbox, every limit on), drives its
-// transforms with the plugin's fixtures (conformance/FIXTURES.md) and with
-// cases it derives from them, and reports one result per check and flow.
+// plugin into the real runtime (host/sandbox, every limit on), runs the
+// plugin's fixtures (conformance/FIXTURES.md) through the host's executor
+// with the fixture's answer as the processor's (the one fixture path, shared
+// with ExecuteFixtures), drives its transforms directly with cases it derives
+// from them, and reports one result per check and flow.
 //
 // Entry points:
 //
@@ -32,7 +34,7 @@
 //	request.host              requests go to the base URL's host or an egress host, over https
 //	request.idempotency       mutating flows send the idempotency header (marked idempotent, so retried, only where honoured)
 //	request.secrets           no secret outside secret headers (card data only in card flows' bodies)
-//	response.expected         parsed answers match expect_response / expect_error_kind
+//	response.expected         what the caller gets matches expect_response / expect_error_kind
 //	response.secrets          parsed responses and errors carry no secret
 //	robustness.http_errors    400/401/402/404/409/429/500/503 answers never parse into a success
 //	robustness.malformed      empty, HTML, truncated, huge and deeply nested answers give typed errors

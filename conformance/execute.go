@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"sync"
+	"time"
 
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/proto"
@@ -17,6 +18,7 @@ import (
 	"github.com/connectorhost/connector-host/host/executor"
 	"github.com/connectorhost/connector-host/host/manifest"
 	"github.com/connectorhost/connector-host/host/registry"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/host/server"
 	"github.com/connectorhost/connector-host/pdk"
 )
@@ -64,11 +66,11 @@ func ExecuteFixturesOn(ctx context.Context, t abi.Transformer, m *v1.Manifest, d
 		out = append(out, FixtureOutcome{Name: "fixtures", Problems: probs})
 	}
 	for _, f := range s.fixtures {
-		probs, err := s.executeFlowFixture(ctx, f)
+		ff, err := s.runFlowFixture(ctx, f)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, FixtureOutcome{Name: f.label(), Problems: probs})
+		out = append(out, FixtureOutcome{Name: f.label(), Problems: ff.all()})
 	}
 	for _, f := range s.webhooks {
 		probs, err := s.executeWebhookFixture(ctx, f)
@@ -119,6 +121,15 @@ type spy struct {
 	// (recorded in nextStep): the executor gets an error instead.
 	stopAtNextStep bool
 	nextStep       *pluginv1.NextStep
+	// suite, when set, makes the plugin's calls through the suite's
+	// build and parse (timing, resource faults for the limits check); what
+	// names the call in their messages. A fault is recorded (buildFault,
+	// parseFault) and given to the executor as the error; a failure of the
+	// suite itself (a canceled context) is kept in abort.
+	suite                               *suite
+	what                                string
+	buildFault, parseFault, verifyFault *sandbox.Fault
+	abort                               error
 
 	mu       sync.Mutex
 	builds   []*pluginv1.BuildRequestOutput
@@ -137,7 +148,15 @@ func (p *spy) Manifest() *v1.Manifest { return p.m }
 func (p *spy) SHA256() string         { return "conformance" }
 
 func (p *spy) BuildRequest(ctx context.Context, in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error) {
-	out, err := p.t.BuildRequest(ctx, in)
+	var out *pluginv1.BuildRequestOutput
+	var err error
+	if p.suite == nil {
+		out, err = p.t.BuildRequest(ctx, in)
+	} else {
+		var f *sandbox.Fault
+		out, f, err = p.suite.build(ctx, p.t, in, p.what+" build")
+		err = p.failure(f, &p.buildFault, err)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.builds = append(p.builds, out)
@@ -145,6 +164,27 @@ func (p *spy) BuildRequest(ctx context.Context, in *pluginv1.BuildRequestInput) 
 		return &pluginv1.BuildRequestOutput{Result: &pluginv1.BuildRequestOutput_Error{Error: errStopped}}, err
 	}
 	return out, err
+}
+
+// failure records what the suite's classification of a call found: a
+// fault of the plugin (in *fault, the first one) or a failure of the suite
+// (in abort). It returns the error the executor gets.
+func (p *spy) failure(f *sandbox.Fault, fault **sandbox.Fault, err error) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case err != nil:
+		if p.abort == nil {
+			p.abort = err
+		}
+		return err
+	case f != nil:
+		if *fault == nil {
+			*fault = f
+		}
+		return f
+	}
+	return nil
 }
 
 // errStopped is what the executor gets in place of a next step the spy stops at.
@@ -162,7 +202,15 @@ func (p *spy) stop(ns *pluginv1.NextStep) bool {
 }
 
 func (p *spy) ParseResponse(ctx context.Context, in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error) {
-	out, err := p.t.ParseResponse(ctx, in)
+	var out *pluginv1.ParseResponseOutput
+	var err error
+	if p.suite == nil {
+		out, err = p.t.ParseResponse(ctx, in)
+	} else {
+		var f *sandbox.Fault
+		out, f, err = p.suite.parse(ctx, p.t, in, p.what+" parse")
+		err = p.failure(f, &p.parseFault, err)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.parses = append(p.parses, out)
@@ -173,7 +221,12 @@ func (p *spy) ParseResponse(ctx context.Context, in *pluginv1.ParseResponseInput
 }
 
 func (p *spy) VerifyWebhook(ctx context.Context, in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error) {
+	start := time.Now()
 	out, err := p.t.VerifyWebhook(ctx, in)
+	if p.suite != nil {
+		f, serr := p.suite.classify(ctx, v1.Flow_FLOW_UNSPECIFIED, p.what+" verify", time.Since(start), err)
+		err = p.failure(f, &p.verifyFault, serr)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.verifies = append(p.verifies, out)
@@ -193,6 +246,8 @@ type cannedProcessor struct {
 
 	mu   sync.Mutex
 	sent []*pluginv1.HttpRequest
+	// refused are the egress check's refusals.
+	refused []error
 }
 
 func (c *cannedProcessor) Do(_ context.Context, r egress.Request) (*pluginv1.HttpResponse, error) {
@@ -206,6 +261,7 @@ func (c *cannedProcessor) Do(_ context.Context, r egress.Request) (*pluginv1.Htt
 	}
 	if c.egress {
 		if _, err := egress.Check(r); err != nil {
+			c.refused = append(c.refused, err)
 			return nil, err
 		}
 	}
@@ -259,57 +315,6 @@ func withState(req abi.Message, state *v1.ConnectorState) abi.Message {
 	return out
 }
 
-// executeFlowFixture runs a flow fixture through the executor.
-func (s *suite) executeFlowFixture(ctx context.Context, f *Fixture) ([]string, error) {
-	sp := &spy{t: s.t, m: s.m, stopAtNextStep: true}
-	proc := &cannedProcessor{egress: true}
-	if f.Response != nil {
-		proc.answer = fixtureResponse(f.Response)
-	}
-	x, call, err := s.executorFor(f, sp, proc)
-	if err != nil {
-		return nil, err
-	}
-	resp, runErr := x.Run(ctx, call, f.flow, withState(f.request, f.state))
-	runErr = server.ConnectError(runErr)
-
-	var probs []string
-	for _, b := range sp.builds {
-		if ns := b.GetNextStep(); ns != nil {
-			return []string{fmt.Sprintf("build asked for next step %s: put that step's result in the fixture's state", ns.GetFlow())}, nil
-		}
-	}
-	for _, p := range sp.parses {
-		if ns := p.GetNextStep(); ns != nil {
-			return []string{fmt.Sprintf("parse asked for next step %s; a fixture must end in a response or an error", ns.GetFlow())}, nil
-		}
-	}
-	if f.ExpectBuildErrorKind != "" {
-		return buildErrorProblems(f, sp, proc, runErr), nil
-	}
-	if len(proc.sent) == 0 {
-		return []string{fmt.Sprintf("no request reached the processor: %v", runErr)}, nil
-	}
-	hr := proc.sent[0]
-	probs = append(probs, expectRequestProblems(f.ExpectRequest, hr, s.callContext(f).GetBaseUrl(), s.m.GetIdempotencyHeader())...)
-	if f.ExpectErrorKind != "" {
-		pe := lastParseError(sp)
-		switch {
-		case runErr == nil:
-			probs = append(probs, fmt.Sprintf("the call must fail with %s, got a response %s", f.ExpectErrorKind, render(resp)))
-		case pe == nil:
-			probs = append(probs, fmt.Sprintf("the call must fail with %s from parse, the host answered %v", f.ExpectErrorKind, runErr))
-		case pe.GetKind() != f.parseErrorKind:
-			probs = append(probs, fmt.Sprintf("parse must fail with %s, got %s", f.ExpectErrorKind, errorText(pe)))
-		}
-		return probs, nil
-	}
-	if runErr != nil {
-		return append(probs, fmt.Sprintf("the call failed: %v", runErr)), nil
-	}
-	return append(probs, matchSubset(f.expectResponse, resp.ProtoReflect())...), nil
-}
-
 // buildErrorProblems checks a fixture whose request the plugin (or, for
 // missing credentials, the host before it) must refuse.
 func buildErrorProblems(f *Fixture, sp *spy, proc *cannedProcessor, runErr error) []string {
@@ -349,34 +354,52 @@ func render(m abi.Message) string {
 	return short(string(b), 300)
 }
 
-// executeWebhookFixture verifies a webhook fixture through the executor,
-// then its forgeries, which must all be refused.
-func (s *suite) executeWebhookFixture(ctx context.Context, f *Fixture) ([]string, error) {
-	in := s.webhookInput(f)
+// webhookSample runs webhook fixture f (as in, its input) through the
+// executor's webhook verification and checks the fixture's expectation
+// (expect_events or expect_rejection). verified is the host's answer when
+// the sample verified as expected; it is nil when the fixture expects a
+// rejection or the plugin faulted.
+func (s *suite) webhookSample(ctx context.Context, f *Fixture, in *pluginv1.VerifyWebhookInput) ([]string, *pluginv1.VerifiedWebhook, error) {
 	out, res, err := s.executeWebhook(ctx, f, in)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if res.fault != nil {
+		if p := faultProblem("verify", res.fault); p != "" {
+			return []string{p}, nil, nil
+		}
+		return nil, nil, nil // a resource fault: the limits check reports it
 	}
 	if f.ExpectRejection != "" {
 		rej := out.GetRejection()
 		switch {
 		case res.err == nil:
-			return []string{fmt.Sprintf("must be rejected with %s, the host accepted it", f.ExpectRejection)}, nil
+			return []string{fmt.Sprintf("must be rejected with %s, the host accepted it", f.ExpectRejection)}, nil, nil
 		case rej == nil:
-			return []string{fmt.Sprintf("must be rejected with %s, the host answered %v", f.ExpectRejection, res.err)}, nil
+			return []string{fmt.Sprintf("must be rejected with %s, the host answered %v", f.ExpectRejection, res.err)}, nil, nil
 		case rej.GetReason() != f.rejectionReason:
-			return []string{fmt.Sprintf("must be rejected with %s, got %s (%s)", f.ExpectRejection, rej.GetReason(), rej.GetMessage())}, nil
+			return []string{fmt.Sprintf("must be rejected with %s, got %s (%s)", f.ExpectRejection, rej.GetReason(), rej.GetMessage())}, nil, nil
 		}
-		return nil, nil
+		return nil, nil, nil
 	}
 	if res.err != nil {
-		return []string{fmt.Sprintf("the sample must verify, the host answered %v", res.err)}, nil
+		return []string{fmt.Sprintf("the sample must verify, the host answered %v", res.err)}, nil, nil
 	}
-	probs := sampleProblems(f, &pluginv1.VerifyWebhookOutput{Result: &pluginv1.VerifyWebhookOutput_Verified{Verified: res.verified}})
-	if len(probs) > 0 {
-		return probs, nil
+	if probs := sampleProblems(f, &pluginv1.VerifyWebhookOutput{Result: &pluginv1.VerifyWebhookOutput_Verified{Verified: res.verified}}); len(probs) > 0 {
+		return probs, nil, nil
 	}
-	orig := verifiedEvents(res.verified)
+	return nil, res.verified, nil
+}
+
+// executeWebhookFixture verifies a webhook fixture through the executor,
+// then its forgeries, which must all be refused.
+func (s *suite) executeWebhookFixture(ctx context.Context, f *Fixture) ([]string, error) {
+	in := s.webhookInput(f)
+	probs, verified, err := s.webhookSample(ctx, f, in)
+	if err != nil || len(probs) > 0 || verified == nil {
+		return probs, err
+	}
+	orig := verifiedEvents(verified)
 	variants := s.tamperedVariants(f, in)
 	reasons := maps.Clone(variantReasons)
 	if s.m.GetWebhooks().GetTimestamped() {
@@ -415,16 +438,18 @@ var variantReasons = map[string]pluginv1.RejectionReason{
 	"wrong webhook secret":     pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH,
 }
 
-// webhookResult is the executor's answer to a webhook.
+// webhookResult is the executor's answer to a webhook, and the plugin's
+// fault when it faulted.
 type webhookResult struct {
 	verified *pluginv1.VerifiedWebhook
 	err      error
+	fault    *sandbox.Fault
 }
 
 // executeWebhook runs in (its webhook, credentials and clock) through the
 // executor's Webhook and returns the plugin's last output with the answer.
 func (s *suite) executeWebhook(ctx context.Context, f *Fixture, in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, webhookResult, error) {
-	sp := &spy{t: s.t, m: s.m}
+	sp := &spy{t: s.t, m: s.m, suite: s, what: "webhook fixture " + f.label()}
 	proc := &cannedProcessor{docs: map[string]string{}}
 	for u, d := range f.Webhook.Documents {
 		proc.docs[u] = d
@@ -437,12 +462,15 @@ func (s *suite) executeWebhook(ctx context.Context, f *Fixture, in *pluginv1.Ver
 		return nil, webhookResult{}, err
 	}
 	v, werr := x.Webhook(ctx, call, in.GetWebhook())
+	if sp.abort != nil {
+		return nil, webhookResult{}, sp.abort
+	}
 	werr = server.ConnectError(werr)
 	var last *pluginv1.VerifyWebhookOutput
 	if n := len(sp.verifies); n > 0 {
 		last = sp.verifies[n-1]
 	}
-	return last, webhookResult{verified: v, err: werr}, nil
+	return last, webhookResult{verified: v, err: werr, fault: sp.verifyFault}, nil
 }
 
 func verifiedEvents(v *pluginv1.VerifiedWebhook) int {

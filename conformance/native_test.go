@@ -69,7 +69,8 @@ func TestNativeDefectsFailTheirCheck(t *testing.T) {
 		{"manifest without version", testconn.Defects{NoVersion: true}, "manifest.valid",
 			[]string{"manifest.version is empty"}, nil},
 		{"sandbox URL outside egress", testconn.Defects{SandboxOutsideEgress: true}, "manifest.egress",
-			[]string{"manifest.sandbox_base_url", "not in egress_hosts"}, nil},
+			[]string{"manifest.sandbox_base_url", "not in egress_hosts"},
+			[]string{"request.host"}}, // the host's egress check refuses every request to the sandbox URL
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runNative(t, tc.defects, testFixtures)
@@ -209,4 +210,27 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// The suite's fixture checks run the fixtures through the host's executor,
+// as ExecuteFixtures does: the fields the host fills count (TestPay sets
+// neither connector_http_status nor the merchant ids it was sent), and its
+// integrity checks apply.
+func TestSuiteFixtureChecksRunTheExecutorPath(t *testing.T) {
+	t.Run("the host fills the HTTP status and the request's ids", func(t *testing.T) {
+		dir := editedFixtures(t, "capture_succeeded.json",
+			`"status": "PAYMENT_STATUS_CHARGED",`, `"status": "PAYMENT_STATUS_CHARGED", "connectorHttpStatus": 200, "merchantCaptureId": "capture_1002",`)
+		requireFailedExactly(t, runNative(t, testconn.Defects{}, dir))
+	})
+	t.Run("an answer above the request is an integrity error", func(t *testing.T) {
+		dir := editedFixtures(t, "capture_succeeded.json",
+			`"amount_captured": {
+        "value": "25.50"`, `"amount_captured": {
+        "value": "30.00"`,
+			`"capturedAmount": {
+      "minorAmount": "2550"`, `"capturedAmount": {
+      "minorAmount": "3000"`)
+		c := failure(t, runNative(t, testconn.Defects{}, dir), "response.expected")
+		requireContains(t, c.Flow+": "+c.Message, "CAPTURE", "capture_succeeded.json", "captured_amount is 3000, more than the 2550 requested")
+	})
 }

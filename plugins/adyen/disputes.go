@@ -98,8 +98,7 @@ func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.
 	if err != nil {
 		return nil, err
 	}
-	out := &v1.DisputeServiceGetResponse{ConnectorDisputeId: req.GetConnectorDisputeId(), ConnectorTransactionId: req.GetConnectorTransactionId(),
-		Status: v1.DisputeStatus_DISPUTE_STATUS_UNKNOWN}
+	out := &v1.DisputeServiceGetResponse{Status: v1.DisputeStatus_DISPUTE_STATUS_UNKNOWN}
 	for _, r := range jsonr.Objects(v, "defenseReasons") {
 		dr := &v1.DefenseReason{Code: jsonr.Str(r, "defenseReasonCode")}
 		if dr.Code == "" {
@@ -131,7 +130,7 @@ func disputeFlow[Req interface {
 	GetConnectorDisputeId() string
 	GetMerchantRequestId() string
 }, Resp pdk.Message](op, keyOp string, check func(*pdk.Context, Req) error, fallback func(Req) string, fill func(Req, *pdk.Body), status v1.DisputeStatus,
-	out func(Req, v1.DisputeStatus) Resp) pdk.Handler[Req, Resp] {
+	out func(v1.DisputeStatus) Resp) pdk.Handler[Req, Resp] {
 	return on(disputes, &pdk.Call[Req, Resp]{
 		API: api, Method: "POST", Path: "/" + op, Check: check,
 		Key: pdk.Key[Req]{Op: "dispute-" + keyOp, ID: Req.GetMerchantRequestId, Fallback: fallback},
@@ -148,7 +147,7 @@ func disputeFlow[Req interface {
 		},
 		Answer: func(c *pdk.Context, r Req, a *pdk.Answer) (Resp, error) {
 			_, err := disputeResult(a.V, a.HTTPStatus(), op)
-			return out(r, status), err
+			return out(status), err
 		},
 	})
 }
@@ -156,8 +155,8 @@ func disputeFlow[Req interface {
 // disputeAccept calls acceptDispute.
 func disputeAccept() pdk.Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeServiceAcceptResponse] {
 	return disputeFlow("acceptDispute", "accept", nil, (*v1.DisputeServiceAcceptRequest).GetConnectorDisputeId, nil, v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED,
-		func(r *v1.DisputeServiceAcceptRequest, s v1.DisputeStatus) *v1.DisputeServiceAcceptResponse {
-			return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: s}
+		func(s v1.DisputeStatus) *v1.DisputeServiceAcceptResponse {
+			return &v1.DisputeServiceAcceptResponse{Status: s}
 		})
 }
 
@@ -191,8 +190,8 @@ func disputeDefend() pdk.Handler[*v1.DisputeServiceDefendRequest, *v1.DisputeSer
 			b.Set("defenseReasonCode", r.GetDefenseReasonCode())
 		},
 		v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
-		func(r *v1.DisputeServiceDefendRequest, s v1.DisputeStatus) *v1.DisputeServiceDefendResponse {
-			return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: s}
+		func(s v1.DisputeStatus) *v1.DisputeServiceDefendResponse {
+			return &v1.DisputeServiceDefendResponse{Status: s}
 		})
 }
 
@@ -253,7 +252,7 @@ func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	if _, err := disputeAnswer(res, "supplyDefenseDocument"); err != nil {
 		return nil, err
 	}
-	out := &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: req.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
+	out := &v1.DisputeServiceSubmitEvidenceResponse{Status: v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
 		State: &v1.ConnectorState{Values: map[string]string{stateEvidence: req.GetConnectorDisputeId()}}}
 	for _, d := range req.GetEvidence() {
 		out.SubmittedEvidenceIds = append(out.SubmittedEvidenceIds, documentTypeCode(d))

@@ -32,7 +32,7 @@ type modified struct {
 // /payments/{paymentPspReference}/{path} with the idempotency key
 // "<op>:<reference>" (refField names the reference as the caller writes it),
 // mod reading the request and out making the unified response.
-func modFlow[Req, Resp pdk.Message](path, op, refField string, mod func(Req) modification, out func(Req, modified) Resp) pdk.Handler[Req, Resp] {
+func modFlow[Req, Resp pdk.Message](path, op, refField string, mod func(Req) modification, out func(modified) Resp) pdk.Handler[Req, Resp] {
 	return on(checkout, &pdk.Call[Req, Resp]{
 		API: api, Method: "POST", Path: "/payments/{psp}/" + path,
 		Params: pdk.Params[Req]{"psp": {Field: "connector_transaction_id", Get: func(r Req) string { return mod(r).psp }}},
@@ -73,7 +73,7 @@ func modFlow[Req, Resp pdk.Message](path, op, refField string, mod func(Req) mod
 			case got == nil:
 				ack.amount = m.amount
 			}
-			return out(r, ack), nil
+			return out(ack), nil
 		},
 	})
 }
@@ -82,27 +82,24 @@ func captureMod(r *v1.PaymentServiceCaptureRequest) modification {
 	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantCaptureId(), amount: r.GetAmountToCapture(), amountField: "amount_to_capture"}
 }
 
-func captured(r *v1.PaymentServiceCaptureRequest, a modified) *v1.PaymentServiceCaptureResponse {
-	return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING,
-		CapturedAmount: a.amount, ConnectorCaptureId: a.psp, MerchantCaptureId: r.GetMerchantCaptureId()}
+func captured(a modified) *v1.PaymentServiceCaptureResponse {
+	return &v1.PaymentServiceCaptureResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING, CapturedAmount: a.amount, ConnectorCaptureId: a.psp}
 }
 
 func voidMod(r *v1.PaymentServiceVoidRequest) modification {
 	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantVoidId()}
 }
 
-func voided(r *v1.PaymentServiceVoidRequest, a modified) *v1.PaymentServiceVoidResponse {
-	return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING,
-		MerchantVoidId: r.GetMerchantVoidId(), ConnectorVoidId: a.psp}
+func voided(a modified) *v1.PaymentServiceVoidResponse {
+	return &v1.PaymentServiceVoidResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING, ConnectorVoidId: a.psp}
 }
 
 func reverseMod(r *v1.PaymentServiceReverseRequest) modification {
 	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantReversalId()}
 }
 
-func reversed(r *v1.PaymentServiceReverseRequest, a modified) *v1.PaymentServiceReverseResponse {
-	return &v1.PaymentServiceReverseResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING,
-		MerchantReversalId: r.GetMerchantReversalId(), ConnectorReversalId: a.psp}
+func reversed(a modified) *v1.PaymentServiceReverseResponse {
+	return &v1.PaymentServiceReverseResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING, ConnectorReversalId: a.psp}
 }
 
 // refundReasons are Adyen's merchantRefundReason values (FRAUD, CUSTOMER
@@ -118,9 +115,9 @@ func refundMod(r *v1.PaymentServiceRefundRequest) modification {
 	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantRefundId(), amount: r.GetRefundAmount(), amountField: "refund_amount", reason: reason}
 }
 
-func refunded(r *v1.PaymentServiceRefundRequest, a modified) *v1.PaymentServiceRefundResponse {
+func refunded(a modified) *v1.PaymentServiceRefundResponse {
 	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: a.psp, Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: a.amount,
-		MerchantRefundId: r.GetMerchantRefundId(), ConnectorTransactionId: pdk.First(a.paymentPsp, r.GetConnectorTransactionId())}
+		ConnectorTransactionId: a.paymentPsp}
 }
 
 // amountUpdateMod: amountUpdates takes the new total authorised amount, as
@@ -129,7 +126,6 @@ func amountUpdateMod(r *v1.PaymentServiceIncrementalAuthorizationRequest) modifi
 	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantIncrementId(), amount: r.GetAmount(), amountField: "amount"}
 }
 
-func amountUpdated(r *v1.PaymentServiceIncrementalAuthorizationRequest, a modified) *v1.PaymentServiceIncrementalAuthorizationResponse {
-	return &v1.PaymentServiceIncrementalAuthorizationResponse{ConnectorTransactionId: r.GetConnectorTransactionId(),
-		Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZING, Amount: a.amount}
+func amountUpdated(a modified) *v1.PaymentServiceIncrementalAuthorizationResponse {
+	return &v1.PaymentServiceIncrementalAuthorizationResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZING, Amount: a.amount}
 }

@@ -240,7 +240,7 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 	}
 	out := &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: r.psp, Status: r.status, Amount: r.amount, NextAction: r.next, Error: r.err,
-		MerchantTransactionId: pdk.First(r.merchantRef, req.GetMerchantTransactionId()),
+		MerchantTransactionId: r.merchantRef,
 		NetworkTransactionId:  r.networkTxID, State: r.state, CardChecks: r.checks,
 	}
 	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
@@ -296,9 +296,9 @@ func parseDetails(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRe
 		return nil, err
 	}
 	return &v1.PaymentServiceVerifyRedirectResponseResponse{
-		ConnectorTransactionId: pdk.First(r.psp, req.GetConnectorTransactionId()), Status: r.status, Amount: r.amount,
+		ConnectorTransactionId: r.psp, Status: r.status, Amount: r.amount,
 		NextAction: r.next, Error: r.err, Mandate: r.mandateFor(""), State: r.state, CardChecks: r.checks,
-		MerchantTransactionId: pdk.First(r.merchantRef, req.GetMerchantTransactionId()), NetworkTransactionId: r.networkTxID,
+		MerchantTransactionId: r.merchantRef, NetworkTransactionId: r.networkTxID,
 	}, nil
 }
 
@@ -337,7 +337,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		return nil, err
 	}
 	out := &v1.PaymentServiceSetupRecurringResponse{ConnectorSetupId: r.psp, NextAction: r.next, Error: r.err,
-		MerchantSetupId: req.GetMerchantSetupId(), State: r.state}
+		State: r.state}
 	if req.GetAmount().GetMinorAmount() > 0 {
 		out.PaymentStatus = r.status
 	}
@@ -403,7 +403,7 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	}
 	return &v1.RecurringPaymentServiceChargeResponse{
 		ConnectorTransactionId: r.psp, Status: r.status, Amount: r.amount, Error: r.err, NextAction: r.next, State: r.state,
-		MerchantTransactionId: pdk.First(r.merchantRef, req.GetMerchantTransactionId()), NetworkTransactionId: r.networkTxID,
+		MerchantTransactionId: r.merchantRef, NetworkTransactionId: r.networkTxID,
 		Mandate: req.GetMandate(),
 	}, nil
 }

@@ -255,7 +255,7 @@ func parsePayoutCreate(c *pdk.Context, req *v1.PayoutServiceCreateRequest, res *
 	if err != nil {
 		return nil, err
 	}
-	return &v1.PayoutServiceCreateResponse{ConnectorPayoutId: r.id, Status: r.status, Amount: r.amount, Error: r.err, MerchantPayoutId: req.GetMerchantPayoutId()}, nil
+	return &v1.PayoutServiceCreateResponse{ConnectorPayoutId: r.id, Status: r.status, Amount: r.amount, Error: r.err}, nil
 }
 
 // payoutGet reads a transfer: GET /transfers/{id}. The classic API has no
@@ -306,7 +306,7 @@ func parsePayoutCancel(c *pdk.Context, req *v1.PayoutServiceCancelRequest, res *
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	out := &v1.PayoutServiceCancelResponse{ConnectorPayoutId: req.GetConnectorPayoutId(), Status: v1.PayoutStatus_PAYOUT_STATUS_CANCELED}
+	out := &v1.PayoutServiceCancelResponse{Status: v1.PayoutStatus_PAYOUT_STATUS_CANCELED}
 	if balanceAccount(c) != "" {
 		return out, nil
 	}

@@ -149,7 +149,7 @@ func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 		return nil, pdk.InvalidResponse("Braintree's createDisputeTextEvidence answer has no evidence id")
 	}
 	// Evidence is taken only while the dispute is OPEN, which it still is.
-	return &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: req.GetConnectorDisputeId(),
+	return &v1.DisputeServiceSubmitEvidenceResponse{
 		Status: v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE, SubmittedEvidenceIds: []string{id}}, nil
 }
 

@@ -244,7 +244,7 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 		return nil, err
 	}
 	out := &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: t.id, Status: t.status, Amount: t.amount, Error: t.err,
-		MerchantTransactionId: req.GetMerchantTransactionId(), CapturedAmount: t.captured()}
+		CapturedAmount: t.captured()}
 	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
 		out.Mandate = t.mandate()
 	}
@@ -276,7 +276,7 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 		return nil, err
 	}
 	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: t.id, Status: t.status, Error: t.err,
-		MerchantCaptureId: req.GetMerchantCaptureId(), CapturedAmount: t.captured()}
+		CapturedAmount: t.captured()}
 	if t.err == nil {
 		out.Status = pdk.ActionStatus(t.status, v1.PaymentStatus_PAYMENT_STATUS_CHARGED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
 	}
@@ -289,7 +289,7 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 		return nil, err
 	}
 	r := p.Get("reversal")
-	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: req.GetConnectorTransactionId(), MerchantVoidId: req.GetMerchantVoidId()}
+	out := &v1.PaymentServiceVoidResponse{}
 	switch jsonr.Str(r, "__typename") {
 	case "Transaction":
 		t, err := txFrom(r, req.GetAmount(), res.Status)

@@ -84,7 +84,7 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 		return nil, err
 	}
 	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: req.GetConnectorTransactionId()}, nil
+		ConnectorTransactionId: req.GetConnectorTransactionId()}, nil
 }
 
 // buildRefundGet builds the node query of a Refund.
@@ -108,5 +108,5 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 		return nil, err
 	}
 	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: r.transactionID}, nil
+		ConnectorTransactionId: r.transactionID}, nil
 }

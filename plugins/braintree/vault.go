@@ -140,10 +140,10 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		return nil, err
 	}
 	if v.err != nil {
-		return &v1.PaymentServiceSetupRecurringResponse{Status: v1.MandateStatus_MANDATE_STATUS_FAILED, Error: v.err, MerchantSetupId: req.GetMerchantSetupId()}, nil
+		return &v1.PaymentServiceSetupRecurringResponse{Status: v1.MandateStatus_MANDATE_STATUS_FAILED, Error: v.err}, nil
 	}
 	status := v1.MandateStatus_MANDATE_STATUS_ACTIVE
-	out := &v1.PaymentServiceSetupRecurringResponse{ConnectorSetupId: v.id, Status: status, MerchantSetupId: req.GetMerchantSetupId(),
+	out := &v1.PaymentServiceSetupRecurringResponse{ConnectorSetupId: v.id, Status: status,
 		Mandate: &v1.MandateReference{ConnectorMandateId: v.id, ConnectorCustomerId: v.customerID, Status: status}}
 	if v.customerID != "" {
 		out.State = &v1.ConnectorState{ConnectorCustomerId: v.customerID}

@@ -59,8 +59,8 @@ var capture = &pdk.Call[*captureReq, *v1.PaymentServiceCaptureResponse]{
 	},
 	Answer: func(_ *pdk.Context, r *captureReq, a *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
 		return &v1.PaymentServiceCaptureResponse{
-			ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING,
-			ConnectorCaptureId: a.Require("action_id"), MerchantCaptureId: r.GetMerchantCaptureId(),
+			Status:             v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING,
+			ConnectorCaptureId: a.Require("action_id"),
 		}, nil
 	},
 }
@@ -79,8 +79,8 @@ var void = &pdk.Call[*voidReq, *v1.PaymentServiceVoidResponse]{
 	},
 	Answer: func(_ *pdk.Context, r *voidReq, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
 		return &v1.PaymentServiceVoidResponse{
-			ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING,
-			ConnectorVoidId: a.Require("action_id"), MerchantVoidId: r.GetMerchantVoidId(),
+			Status:          v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING,
+			ConnectorVoidId: a.Require("action_id"),
 		}, nil
 	},
 }
@@ -103,7 +103,6 @@ var refund = &pdk.Call[*refundReq, *v1.PaymentServiceRefundResponse]{
 	Answer: func(_ *pdk.Context, r *refundReq, a *pdk.Answer) (*v1.PaymentServiceRefundResponse, error) {
 		return &v1.PaymentServiceRefundResponse{
 			ConnectorRefundId: a.Require("action_id"), Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: r.GetRefundAmount(),
-			MerchantRefundId: r.GetMerchantRefundId(), ConnectorTransactionId: r.GetConnectorTransactionId(),
 		}, nil
 	},
 }
@@ -161,8 +160,7 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 		return nil, err
 	}
 	out := &v1.RefundServiceGetResponse{
-		ConnectorRefundId: req.GetConnectorRefundId(), ConnectorTransactionId: req.GetConnectorTransactionId(),
-		MerchantRefundId: req.GetMerchantRefundId(), Status: v1.RefundStatus_REFUND_STATUS_PENDING,
+		Status: v1.RefundStatus_REFUND_STATUS_PENDING,
 	}
 	for _, a := range v {
 		if jsonr.Str(a, "id") != req.GetConnectorRefundId() {

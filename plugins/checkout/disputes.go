@@ -93,7 +93,7 @@ func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res
 		return nil, err
 	}
 	return &v1.DisputeServiceAcceptResponse{
-		ConnectorDisputeId: req.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED,
+		Status: v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED,
 	}, nil
 }
 
@@ -200,7 +200,7 @@ func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	}
 	_, ids, _ := evidenceBody(req.GetEvidence())
 	return &v1.DisputeServiceSubmitEvidenceResponse{
-		ConnectorDisputeId: req.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
+		Status:               v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
 		SubmittedEvidenceIds: ids,
 	}, nil
 }

@@ -380,7 +380,6 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	}
 	out := &v1.PaymentServiceSetupRecurringResponse{
 		ConnectorSetupId: r.id, PaymentStatus: r.status, NextAction: r.next, Error: r.err,
-		MerchantSetupId: req.GetMerchantSetupId(),
 	}
 	switch {
 	case r.err != nil:

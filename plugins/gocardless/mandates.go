@@ -231,7 +231,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	}
 	cust := cmp.Or(jsonr.Str(o, "links", "customer"), c.State.GetConnectorCustomerId())
 	return &v1.PaymentServiceSetupRecurringResponse{
-		ConnectorSetupId: id, Status: status, MerchantSetupId: req.GetMerchantSetupId(),
+		ConnectorSetupId: id, Status: status,
 		Mandate: &v1.MandateReference{ConnectorMandateId: id, ConnectorCustomerId: cust, Status: status},
 		State:   &v1.ConnectorState{ConnectorCustomerId: cust},
 	}, nil

@@ -149,7 +149,7 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 		return nil, err
 	}
 	return &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.failed(),
-		MerchantTransactionId: req.GetMerchantTransactionId(), Mandate: p.mandateRef(), CapturedAmount: p.captured()}, nil
+		Mandate: p.mandateRef(), CapturedAmount: p.captured()}, nil
 }
 
 func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeRequest, res *pdk.Response) (*v1.RecurringPaymentServiceChargeResponse, error) {
@@ -158,7 +158,7 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 		return nil, err
 	}
 	return &v1.RecurringPaymentServiceChargeResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.failed(),
-		MerchantTransactionId: req.GetMerchantTransactionId(), Mandate: p.mandateRef()}, nil
+		Mandate: p.mandateRef()}, nil
 }
 
 // buildGet builds GET /payments/{id}.
@@ -222,7 +222,7 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
-	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, MerchantVoidId: req.GetMerchantVoidId()}
+	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status}
 	if p.status != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && p.status != v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN {
 		out.Status = v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED
 		out.Error = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "GoCardless reports the payment " + p.raw + " after the cancel",
@@ -329,7 +329,7 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 		return nil, err
 	}
 	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: r.paymentID}, nil
+		ConnectorTransactionId: r.paymentID}, nil
 }
 
 func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {

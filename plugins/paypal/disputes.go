@@ -101,7 +101,7 @@ func parseDisputeAccept(c *pdk.Context, r *v1.DisputeServiceAcceptRequest, res *
 	if err := subsequentAction(res); err != nil {
 		return nil, err
 	}
-	return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED}, nil
+	return &v1.DisputeServiceAcceptResponse{Status: v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED}, nil
 }
 
 // subsequentAction checks the {links} answer of a dispute action.
@@ -153,5 +153,5 @@ func parseSubmitEvidence(c *pdk.Context, r *v1.DisputeServiceSubmitEvidenceReque
 	if err := subsequentAction(res); err != nil {
 		return nil, err
 	}
-	return &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW}, nil
+	return &v1.DisputeServiceSubmitEvidenceResponse{Status: v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW}, nil
 }

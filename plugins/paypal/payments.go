@@ -63,7 +63,7 @@ func buildCapture(c *pdk.Context, r *v1.PaymentServiceCaptureRequest) (*pluginv1
 }
 
 func parseCapture(c *pdk.Context, r *v1.PaymentServiceCaptureRequest, res *pdk.Response) (*v1.PaymentServiceCaptureResponse, error) {
-	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), MerchantCaptureId: r.GetMerchantCaptureId()}
+	out := &v1.PaymentServiceCaptureResponse{}
 	if res.Status == 422 {
 		if pe, ok := declined(res); ok {
 			out.Status, out.Error = v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED, pe
@@ -109,7 +109,7 @@ func buildVoid(c *pdk.Context, r *v1.PaymentServiceVoidRequest) (*pluginv1.HttpR
 }
 
 func parseVoid(c *pdk.Context, r *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
-	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), MerchantVoidId: r.GetMerchantVoidId()}
+	out := &v1.PaymentServiceVoidResponse{}
 	if res.Status == 204 {
 		out.Status = v1.PaymentStatus_PAYMENT_STATUS_VOIDED
 		return out, nil
@@ -157,7 +157,6 @@ func parseRefund(c *pdk.Context, r *v1.PaymentServiceRefundRequest, res *pdk.Res
 	}
 	return &v1.PaymentServiceRefundResponse{
 		ConnectorRefundId: jsonr.Str(v, "id"), Status: refundStatuses.Get(jsonr.Str(v, "status")), RefundAmount: m,
-		MerchantRefundId: r.GetMerchantRefundId(), ConnectorTransactionId: r.GetConnectorTransactionId(),
 		State: withState(c, r.GetConnectorTransactionId(), "", ""),
 	}, nil
 }

@@ -40,7 +40,7 @@ func parseSetupRecurring(c *pdk.Context, r *v1.PaymentServiceSetupRecurringReque
 	}
 	m := &v1.MandateReference{ConnectorMandateId: "card:" + id, ConnectorCustomerId: jsonr.Str(v, "customer", "id"), Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE}
 	return &v1.PaymentServiceSetupRecurringResponse{
-		ConnectorSetupId: id, Mandate: m, Status: m.Status, MerchantSetupId: r.GetMerchantSetupId(),
+		ConnectorSetupId: id, Mandate: m, Status: m.Status,
 		State: &v1.ConnectorState{ConnectorCustomerId: m.ConnectorCustomerId},
 	}, nil
 }

@@ -209,7 +209,7 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 	order, _ := orderFor(c, req.GetConnectorOrderId(), req.GetMerchantTransactionId())
 	return &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: r.paymentID, Status: r.status, Amount: req.GetAmount(), NextAction: r.next, Error: r.err,
-		MerchantTransactionId: req.GetMerchantTransactionId(), ConnectorReferenceId: order,
+		ConnectorReferenceId: order,
 	}, nil
 }
 
@@ -319,7 +319,6 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	}
 	out := &v1.PaymentServiceCaptureResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Error: p.err,
-		MerchantCaptureId: req.GetMerchantCaptureId(),
 	}
 	if p.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
 		out.CapturedAmount = p.amount
@@ -346,7 +345,7 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	}
 	out := &v1.PaymentServiceGetResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err, Mandate: p.mandate(),
-		MerchantTransactionId: req.GetMerchantTransactionId(), ConnectorReferenceId: p.orderID,
+		ConnectorReferenceId: p.orderID,
 		NetworkTransactionId: p.rrn,
 	}
 	if p.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {

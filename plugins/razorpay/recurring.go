@@ -144,8 +144,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	}
 	out := &v1.PaymentServiceSetupRecurringResponse{
 		ConnectorSetupId: r.paymentID, PaymentStatus: r.status, NextAction: r.next, Error: r.err,
-		MerchantSetupId: req.GetMerchantSetupId(),
-		Mandate:         &v1.MandateReference{ConnectorCustomerId: cmp.Or(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())},
+		Mandate: &v1.MandateReference{ConnectorCustomerId: cmp.Or(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())},
 	}
 	switch {
 	case r.err != nil:
@@ -213,6 +212,5 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	}
 	return &v1.RecurringPaymentServiceChargeResponse{
 		ConnectorTransactionId: r.paymentID, Status: r.status, Amount: req.GetAmount(), Error: r.err,
-		MerchantTransactionId: req.GetMerchantTransactionId(),
 	}, nil
 }

@@ -57,6 +57,6 @@ func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 	}
 	return &v1.PaymentServiceVerifyRedirectResponseResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err, Mandate: p.mandate(),
-		MerchantTransactionId: req.GetMerchantTransactionId(), NetworkTransactionId: p.rrn,
+		NetworkTransactionId: p.rrn,
 	}, nil
 }

@@ -48,7 +48,7 @@ var refundCall = &pdk.Call[*refundReq, *v1.PaymentServiceRefundResponse]{
 		}
 		return &v1.PaymentServiceRefundResponse{
 			ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount,
-			MerchantRefundId: cmp.Or(r.receipt, req.GetMerchantRefundId()), ConnectorTransactionId: req.GetConnectorTransactionId(),
+			MerchantRefundId: r.receipt,
 		}, nil
 	},
 }

@@ -175,7 +175,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		status = v1.MandateStatus_MANDATE_STATUS_INACTIVE
 	}
 	return &v1.PaymentServiceSetupRecurringResponse{
-		ConnectorSetupId: k.id, Status: status, MerchantSetupId: req.GetMerchantSetupId(),
+		ConnectorSetupId: k.id, Status: status,
 		Mandate: &v1.MandateReference{ConnectorMandateId: k.id, ConnectorCustomerId: k.customerID, Status: status},
 		State:   &v1.ConnectorState{ConnectorCustomerId: k.customerID},
 	}, nil

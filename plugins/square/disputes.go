@@ -130,7 +130,7 @@ func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	if err := pdk.SameID(processor, jsonr.Str(o, "dispute_id"), req.GetConnectorDisputeId()); err != nil {
 		return nil, err
 	}
-	return &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: req.GetConnectorDisputeId(),
+	return &v1.DisputeServiceSubmitEvidenceResponse{
 		SubmittedEvidenceIds: []string{jsonr.Str(o, "id")}}, nil
 }
 

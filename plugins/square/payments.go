@@ -259,7 +259,7 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 	}
 	return &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err,
-		MerchantTransactionId: req.GetMerchantTransactionId(), CapturedAmount: p.captured(),
+		CapturedAmount: p.captured(),
 	}, nil
 }
 
@@ -270,7 +270,6 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	}
 	return &v1.RecurringPaymentServiceChargeResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err,
-		MerchantTransactionId: req.GetMerchantTransactionId(),
 	}, nil
 }
 
@@ -283,7 +282,7 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 		return nil, err
 	}
 	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err,
-		MerchantCaptureId: req.GetMerchantCaptureId(), CapturedAmount: p.captured()}
+		CapturedAmount: p.captured()}
 	if p.err == nil {
 		out.Status = pdk.ActionStatus(p.status, v1.PaymentStatus_PAYMENT_STATUS_CHARGED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
 	}
@@ -298,7 +297,7 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
-	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err, MerchantVoidId: req.GetMerchantVoidId()}
+	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err}
 	if p.err == nil {
 		out.Status = pdk.ActionStatus(p.status, v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
 	}

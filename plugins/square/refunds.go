@@ -84,7 +84,7 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 		return nil, err
 	}
 	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: r.paymentID}, nil
+		ConnectorTransactionId: r.paymentID}, nil
 }
 
 func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {
@@ -99,5 +99,5 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 		return nil, err
 	}
 	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: r.paymentID}, nil
+		ConnectorTransactionId: r.paymentID}, nil
 }

@@ -40,7 +40,7 @@ var authorize = &pdk.Call[*authReq, *v1.PaymentServiceAuthorizeResponse]{
 	},
 	OnDecline: func(_ *pdk.Context, req *authReq, e *pdk.Error, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
 		return &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: a.Str("error.payment"),
-			Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, MerchantTransactionId: req.GetMerchantTransactionId(), Error: e.Detail}, nil
+			Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, Error: e.Detail}, nil
 	},
 }
 
@@ -79,7 +79,7 @@ var capture = &pdk.Call[*captureReq, *v1.PaymentServiceCaptureResponse]{
 	Answer: func(_ *pdk.Context, req *captureReq, a *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
 		p := readPayment(a)
 		return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: p.id, Status: p.status, CapturedAmount: p.captured,
-			MerchantCaptureId: req.GetMerchantCaptureId(), Error: p.failure}, nil
+			Error: p.failure}, nil
 	},
 }
 
@@ -90,7 +90,7 @@ var void = &pdk.Call[*voidReq, *v1.PaymentServiceVoidResponse]{
 	Key:    pdk.Key[*voidReq]{Op: "cancel", ID: (*voidReq).GetMerchantVoidId, Fallback: (*voidReq).GetConnectorTransactionId},
 	Answer: func(_ *pdk.Context, req *voidReq, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
 		p := readPayment(a)
-		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, MerchantVoidId: req.GetMerchantVoidId(), Error: p.failure}, nil
+		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.failure}, nil
 	},
 }
 

@@ -257,7 +257,7 @@ func (c *conn) parseAuthorize(ctx *pdk.Context, r *v1.PaymentServiceAuthorizeReq
 	}
 	out := &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: p.ID, Status: c.paymentStatuses().Get(p.Status), Amount: amt,
-		MerchantTransactionId: p.Reference, ConnectorHttpStatus: int32(res.Status),
+		MerchantTransactionId: p.Reference,
 	}
 	if p.NextAction != nil && p.NextAction.RedirectURL != "" {
 		out.NextAction = &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{Url: p.NextAction.RedirectURL, Method: "GET"}}}
@@ -284,7 +284,6 @@ func (c *conn) declined(r *v1.PaymentServiceAuthorizeRequest, res *pdk.Response)
 	msg := e.Error.Message
 	return &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: e.Error.Payment, Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED,
-		MerchantTransactionId: r.GetMerchantTransactionId(), ConnectorHttpStatus: int32(res.Status),
 		Error: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_CARD_DECLINED, Message: msg, Issuer: &v1.IssuerError{DeclineCode: e.Error.Code},
 			Connector: &v1.ConnectorError{Code: e.Error.Code, Message: e.Error.Message, HttpStatus: int32(res.Status)}},
 	}, nil
@@ -318,8 +317,7 @@ func (c *conn) parseCapture(ctx *pdk.Context, r *v1.PaymentServiceCaptureRequest
 	if err != nil {
 		return nil, err
 	}
-	return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: p.ID, Status: c.paymentStatuses().Get(p.Status), CapturedAmount: captured,
-		MerchantCaptureId: r.GetMerchantCaptureId(), ConnectorHttpStatus: int32(res.Status)}, nil
+	return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: p.ID, Status: c.paymentStatuses().Get(p.Status), CapturedAmount: captured}, nil
 }
 
 func (c *conn) buildGet(ctx *pdk.Context, r *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
@@ -347,7 +345,7 @@ func (c *conn) parseGet(ctx *pdk.Context, r *v1.PaymentServiceGetRequest, res *p
 		return nil, err
 	}
 	return &v1.PaymentServiceGetResponse{ConnectorTransactionId: p.ID, Status: c.paymentStatuses().Get(p.Status), Amount: amt,
-		CapturedAmount: captured, MerchantTransactionId: p.Reference, ConnectorHttpStatus: int32(res.Status)}, nil
+		CapturedAmount: captured, MerchantTransactionId: p.Reference}, nil
 }
 
 func (c *conn) buildVoid(ctx *pdk.Context, r *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
@@ -367,8 +365,7 @@ func (c *conn) parseVoid(ctx *pdk.Context, r *v1.PaymentServiceVoidRequest, res 
 	if err != nil {
 		return nil, err
 	}
-	return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.ID, Status: c.paymentStatuses().Get(p.Status),
-		MerchantVoidId: r.GetMerchantVoidId(), ConnectorHttpStatus: int32(res.Status)}, nil
+	return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.ID, Status: c.paymentStatuses().Get(p.Status)}, nil
 }
 
 func (c *conn) buildRefund(ctx *pdk.Context, r *v1.PaymentServiceRefundRequest) (*pluginv1.HttpRequest, error) {
@@ -402,5 +399,5 @@ func (c *conn) parseRefund(ctx *pdk.Context, r *v1.PaymentServiceRefundRequest, 
 		return nil, err
 	}
 	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: rf.ID, Status: refundStatuses().Get(rf.Status), RefundAmount: amt,
-		MerchantRefundId: rf.Reference, ConnectorTransactionId: rf.Payment, ConnectorHttpStatus: int32(res.Status)}, nil
+		MerchantRefundId: rf.Reference, ConnectorTransactionId: rf.Payment}, nil
 }
