@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -136,6 +137,10 @@ type Registry struct {
 	// gatePassed remembers module hashes that passed the gate (with GateKey).
 	gateMu     sync.Mutex
 	gatePassed map[string]bool
+
+	// freeMemory asks the memory releaser (releaseMemory) to return freed
+	// heap to the operating system; one pending request stands for any number.
+	freeMemory chan struct{}
 }
 
 // entry is one connector name and its serving version.
@@ -184,8 +189,10 @@ func New(ctx context.Context, opts Options) (*Registry, error) {
 	r := &Registry{
 		opts: opts, log: opts.Logger, entries: map[string]*entry{}, timers: map[string]*time.Timer{},
 		loadSem: make(chan struct{}, max(2, goruntime.GOMAXPROCS(0))), closed: make(chan struct{}),
-		gatePassed: map[string]bool{},
+		gatePassed: map[string]bool{}, freeMemory: make(chan struct{}, 1),
 	}
+	r.wg.Add(1)
+	go r.memoryReleaser()
 	r.ctx, r.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	files, err := filepath.Glob(filepath.Join(opts.Dir, "*.wasm"))
 	if err != nil {
@@ -258,6 +265,33 @@ func (r *Registry) DeactivateIdle(idle time.Duration) int {
 		}
 	}
 	return n
+}
+
+// releaseMemory asks for the heap freed by a load to be returned to the
+// operating system soon, off the caller's path. Compiling a plugin leaves
+// tens of MiB of the compiler's garbage behind (about twice the plugin's
+// compiled code); the Go runtime would hand it back only gradually, so every
+// activation would raise the host's RSS by that much for minutes.
+func (r *Registry) releaseMemory() {
+	select {
+	case r.freeMemory <- struct{}{}:
+	default: // a request is pending already: it covers this one
+	}
+}
+
+// memoryReleaser serves releaseMemory until the registry closes: one forced
+// collection (debug.FreeOSMemory) per pending request, so a burst of
+// activations costs a few collections, not one each.
+func (r *Registry) memoryReleaser() {
+	defer r.wg.Done()
+	for {
+		select {
+		case <-r.closed:
+			return
+		case <-r.freeMemory:
+			debug.FreeOSMemory()
+		}
+	}
 }
 
 // entry returns the entry for name, creating it in the loading state.
@@ -340,16 +374,34 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 	}
 	m := p.Manifest()
 	r.storeManifest(sha, m)
-	if !active && !r.opts.Eager {
+	switch {
+	case !active && !r.opts.Eager:
 		// Dormant: keep only the manifest; the compiled code is cached on disk.
 		p.Close()
 		p = nil
-	} else {
-		// Warm the new version before it takes traffic: the old one serves
-		// until then.
-		p.WarmContext(ctx, p.PoolSize())
+	case active:
+		// A new version of a serving plugin: warm as many instances as the
+		// serving version runs before this one takes its traffic (the old
+		// one serves until then), so no call of that traffic waits for an
+		// instance to start.
+		p.WarmContext(ctx, r.serving(e))
 	}
+	// Eager activation keeps the instance that read the manifest warm; the
+	// pool grows with the traffic (runtime.Plugin starts instances ahead of
+	// demand once it is in use).
+	r.releaseMemory()
 	r.ready(ctx, e, m, sha, p)
+}
+
+// serving is how many instances the version of e now serving runs (at least one).
+func (r *Registry) serving(e *entry) int {
+	e.mu.Lock()
+	p := e.plugin
+	e.mu.Unlock()
+	if p == nil {
+		return 1
+	}
+	return max(1, p.PoolSize()) // LIVE-TODO
 }
 
 // verify checks name's signature when trusted keys are configured.
@@ -543,7 +595,10 @@ func (r *Registry) activate(ctx context.Context, e *entry) (*runtime.Plugin, err
 		return winner, nil
 	}
 	e.plugin = p
-	go p.Warm(p.PoolSize())
+	// The instance that read the manifest stays warm for this call; the pool
+	// grows with the traffic, so a plugin called now and then holds one
+	// instance, not a pool's worth.
+	r.releaseMemory()
 	if p.SHA256() != sha {
 		// The file changed since its manifest was read; the watcher will report it.
 		e.manifest, e.sha = p.Manifest(), p.SHA256()
