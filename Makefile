@@ -111,7 +111,7 @@ conformance: build
 # Short versions of every benchmark scenario (under 5 minutes); see BENCHMARKS.md.
 bench: build
 	$(GO) test -run '^$$' -bench 'Transforms/.*/(authorize_card|get)$$' -benchtime 300x ./plugins/stripe/
-	$(GO) test -run '^$$' -bench 'Compile|Instantiate' -benchtime 2x ./host/runtime/
+	$(GO) test -run '^$$' -bench 'Compile|Instantiate' -benchtime 2x ./host/sandbox/
 	$(GO) run ./cmd/bench all --short
 
 clean:

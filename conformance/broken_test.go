@@ -85,7 +85,7 @@ func TestLoadFailures(t *testing.T) {
 	requireFailedExactly(t, r, "plugin.load")
 	requireContains(t, failure(t, r, "plugin.load").Message, "not a valid WebAssembly module")
 
-	wasm := wasmbuild.Read(t, "./host/runtime/testdata/rawabi", "rawabi", "-X main.abiVersion=2")
+	wasm := wasmbuild.Read(t, "./host/sandbox/testdata/rawabi", "rawabi", "-X main.abiVersion=2")
 	r, err = conformance.Run(ctx, wasm, "rawabi", opts)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 const idDeterminism = "determinism"
@@ -17,7 +17,7 @@ const fixDeterminism = "Outputs must depend only on the input: read time from pd
 	"from package time or crypto/rand; never range over a Go map to produce output (sort the keys); keep no state between calls."
 
 // callFn runs one transform on a Transformer and returns its output.
-type callFn func(ctx context.Context, t Transformer) (proto.Message, *runtime.Fault, error)
+type callFn func(ctx context.Context, t Transformer) (proto.Message, *sandbox.Fault, error)
 
 // checkDeterminism repeats every fixture's calls on one instance and once on
 // a second instance: every output must be byte-identical.
@@ -67,7 +67,7 @@ func (s *suite) checkDeterminism(ctx context.Context) error {
 		var calls []namedCall
 		for _, f := range s.webhooks {
 			in := s.webhookInput(f)
-			calls = append(calls, namedCall{"webhook fixture " + f.label() + " verify", func(ctx context.Context, t Transformer) (proto.Message, *runtime.Fault, error) {
+			calls = append(calls, namedCall{"webhook fixture " + f.label() + " verify", func(ctx context.Context, t Transformer) (proto.Message, *sandbox.Fault, error) {
 				return s.verify(ctx, t, in, "determinism: webhook "+f.label())
 			}})
 		}
@@ -87,7 +87,7 @@ type namedCall struct {
 }
 
 func (s *suite) buildCall(name string, in *pluginv1.BuildRequestInput) namedCall {
-	return namedCall{name, func(ctx context.Context, t Transformer) (proto.Message, *runtime.Fault, error) {
+	return namedCall{name, func(ctx context.Context, t Transformer) (proto.Message, *sandbox.Fault, error) {
 		return s.build(ctx, t, in, "determinism: "+name)
 	}}
 }
@@ -110,7 +110,7 @@ func (s *suite) fixtureCalls(ctx context.Context, f *Fixture) ([]namedCall, erro
 	}
 	pin := &pluginv1.ParseResponseInput{Flow: f.flow, Request: reqB, Context: cc, State: f.state,
 		HttpRequest: stripSecretHeaders(out.GetHttpRequest()), HttpResponse: fixtureResponse(f.Response)}
-	calls = append(calls, namedCall{"fixture " + f.label() + " parse", func(ctx context.Context, t Transformer) (proto.Message, *runtime.Fault, error) {
+	calls = append(calls, namedCall{"fixture " + f.label() + " parse", func(ctx context.Context, t Transformer) (proto.Message, *sandbox.Fault, error) {
 		return s.parse(ctx, t, pin, "determinism: fixture "+f.label()+" parse")
 	}})
 	return calls, nil

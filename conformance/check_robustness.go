@@ -10,7 +10,7 @@ import (
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Robustness check IDs.
@@ -215,7 +215,7 @@ func (s *suite) robustCases(ctx context.Context, flow v1.Flow, bc *baseCase, hr 
 
 // judgeParse returns the problem with a parse of an answer that is not a
 // success, or "" when the plugin coped.
-func judgeParse(info abi.FlowInfo, name string, po *pluginv1.ParseResponseOutput, f *runtime.Fault) string {
+func judgeParse(info abi.FlowInfo, name string, po *pluginv1.ParseResponseOutput, f *sandbox.Fault) string {
 	if f != nil {
 		return faultProblem(name, f)
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Exit codes of Main.
@@ -93,7 +93,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opts := Options{
 		FixturesDir:    *fixtures,
 		FuzzIterations: *fuzz,
-		Limits:         runtime.Limits{CallTimeout: *timeout, MemoryBytes: *memory << 20},
+		Limits:         sandbox.Limits{CallTimeout: *timeout, MemoryBytes: *memory << 20},
 		CacheDir:       *cacheDir,
 		Logger:         slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	}

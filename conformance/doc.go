@@ -1,7 +1,7 @@
 // Package conformance is the suite every connector plugin must pass before
 // the host loads it in production, and the tool a contributor runs before
 // shipping a .wasm. It needs no credentials and no network: it loads the
-// plugin into the real runtime (host/runtime, every limit on), drives its
+// plugin into the real runtime (host/sandbox, every limit on), drives its
 // transforms with the plugin's fixtures (conformance/FIXTURES.md) and with
 // cases it derives from them, and reports one result per check and flow.
 //

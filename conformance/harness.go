@@ -9,7 +9,7 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Harness runs one generated input at a time against a plugin, with the
@@ -106,7 +106,7 @@ func (h *Harness) VerifyWebhook(ctx context.Context, fixture int, body []byte, h
 	return faultErr(fault, err)
 }
 
-func faultErr(f *runtime.Fault, err error) error {
+func faultErr(f *sandbox.Fault, err error) error {
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/connectorhost/connector-host/conformance"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 )
 
@@ -21,7 +21,7 @@ const testFixtures = "testdata/testconn/fixtures"
 // process (loading the same bytes again hits the compilation cache).
 var engine struct {
 	once sync.Once
-	e    *runtime.Engine
+	e    *sandbox.Engine
 	err  error
 }
 
@@ -33,10 +33,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func testEngine(t testing.TB) *runtime.Engine {
+func testEngine(t testing.TB) *sandbox.Engine {
 	t.Helper()
 	engine.once.Do(func() {
-		engine.e, engine.err = runtime.NewEngine(runtime.Options{Limits: runtime.Limits{PoolSize: 1}})
+		engine.e, engine.err = sandbox.NewEngine(sandbox.Options{Limits: sandbox.Limits{PoolSize: 1}})
 	})
 	if engine.err != nil {
 		t.Fatalf("runtime engine: %v", engine.err)
@@ -63,10 +63,10 @@ func runWasm(t testing.TB, wasm []byte, name string, opts conformance.Options) *
 	key := name + "|" + opts.FixturesDir
 	reports.Lock()
 	defer reports.Unlock()
-	if r, ok := reports.m[key]; ok && opts.Limits == (runtime.Limits{}) {
+	if r, ok := reports.m[key]; ok && opts.Limits == (sandbox.Limits{}) {
 		return r
 	}
-	if opts.Engine == nil && opts.Limits == (runtime.Limits{}) {
+	if opts.Engine == nil && opts.Limits == (sandbox.Limits{}) {
 		opts.Engine = testEngine(t)
 	}
 	r, err := conformance.Run(context.Background(), wasm, name, opts)
@@ -76,7 +76,7 @@ func runWasm(t testing.TB, wasm []byte, name string, opts conformance.Options) *
 	if reports.m == nil {
 		reports.m = map[string]*conformance.Report{}
 	}
-	if opts.Limits == (runtime.Limits{}) {
+	if opts.Limits == (sandbox.Limits{}) {
 		reports.m[key] = r
 	}
 	return r

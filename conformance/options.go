@@ -4,7 +4,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Default bounds of the suite's generated cases.
@@ -32,10 +32,10 @@ type Options struct {
 	// Limits are the runtime limits the plugin runs under; zero fields take
 	// the runtime's defaults (the host's production limits). Run always uses a
 	// pool of one instance per loaded copy.
-	Limits runtime.Limits
+	Limits sandbox.Limits
 	// Engine, when set, loads the plugin (its limits apply instead of Limits).
 	// Reusing one engine across runs avoids compiling a module twice.
-	Engine *runtime.Engine
+	Engine *sandbox.Engine
 	// CacheDir keeps compiled code on disk between runs (only without Engine).
 	CacheDir string
 	// FuzzIterations bounds the built-in fuzz check (DefaultFuzzIterations

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk"
 )
 
@@ -24,7 +24,7 @@ func Run(ctx context.Context, wasm []byte, name string, opts Options) (*Report, 
 	if eng == nil {
 		lim := opts.Limits
 		lim.PoolSize = 1
-		e, err := runtime.NewEngine(runtime.Options{Limits: lim, CacheDir: opts.CacheDir, Logger: opts.Logger})
+		e, err := sandbox.NewEngine(sandbox.Options{Limits: lim, CacheDir: opts.CacheDir, Logger: opts.Logger})
 		if err != nil {
 			return nil, fmt.Errorf("conformance: start runtime: %w", err)
 		}
@@ -56,7 +56,7 @@ func Run(ctx context.Context, wasm []byte, name string, opts Options) (*Report, 
 // RunPlugin runs the suite on a plugin the caller already loaded (the
 // registry's gate). wasm, when not nil, is loaded once more into a private
 // engine for the determinism check's second instance.
-func RunPlugin(ctx context.Context, p *runtime.Plugin, wasm []byte, opts Options) (*Report, error) {
+func RunPlugin(ctx context.Context, p *sandbox.Plugin, wasm []byte, opts Options) (*Report, error) {
 	opts = opts.withDefaults()
 	report := &Report{Plugin: p.Name(), SHA256: p.SHA256()}
 	var fresh freshFunc
@@ -67,7 +67,7 @@ func RunPlugin(ctx context.Context, p *runtime.Plugin, wasm []byte, opts Options
 			if eng == nil {
 				lim := opts.Limits
 				lim.PoolSize = 1
-				e, err := runtime.NewEngine(runtime.Options{Limits: lim, CacheDir: opts.CacheDir, Logger: opts.Logger})
+				e, err := sandbox.NewEngine(sandbox.Options{Limits: lim, CacheDir: opts.CacheDir, Logger: opts.Logger})
 				if err != nil {
 					return nil, nil, err
 				}

@@ -14,7 +14,7 @@ import (
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // suite is one conformance run on one plugin.
@@ -197,23 +197,23 @@ func stripSecretHeaders(hr *pluginv1.HttpRequest) *pluginv1.HttpRequest {
 }
 
 // build, parse and verify call the plugin and classify failures: a
-// *runtime.Fault is the plugin's (resource faults are also recorded for the
+// *sandbox.Fault is the plugin's (resource faults are also recorded for the
 // limits check); an error aborts the run.
-func (s *suite) build(ctx context.Context, t Transformer, in *pluginv1.BuildRequestInput, what string) (*pluginv1.BuildRequestOutput, *runtime.Fault, error) {
+func (s *suite) build(ctx context.Context, t Transformer, in *pluginv1.BuildRequestInput, what string) (*pluginv1.BuildRequestOutput, *sandbox.Fault, error) {
 	start := time.Now()
 	out, err := t.BuildRequest(ctx, in)
 	f, err := s.classify(ctx, in.GetFlow(), what, time.Since(start), err)
 	return out, f, err
 }
 
-func (s *suite) parse(ctx context.Context, t Transformer, in *pluginv1.ParseResponseInput, what string) (*pluginv1.ParseResponseOutput, *runtime.Fault, error) {
+func (s *suite) parse(ctx context.Context, t Transformer, in *pluginv1.ParseResponseInput, what string) (*pluginv1.ParseResponseOutput, *sandbox.Fault, error) {
 	start := time.Now()
 	out, err := t.ParseResponse(ctx, in)
 	f, err := s.classify(ctx, in.GetFlow(), what, time.Since(start), err)
 	return out, f, err
 }
 
-func (s *suite) verify(ctx context.Context, t Transformer, in *pluginv1.VerifyWebhookInput, what string) (*pluginv1.VerifyWebhookOutput, *runtime.Fault, error) {
+func (s *suite) verify(ctx context.Context, t Transformer, in *pluginv1.VerifyWebhookInput, what string) (*pluginv1.VerifyWebhookOutput, *sandbox.Fault, error) {
 	start := time.Now()
 	out, err := t.VerifyWebhook(ctx, in)
 	f, err := s.classify(ctx, v1.Flow_FLOW_UNSPECIFIED, what, time.Since(start), err)
@@ -240,7 +240,7 @@ func (s *suite) verify(ctx context.Context, t Transformer, in *pluginv1.VerifyWe
 	return out, f, err
 }
 
-func (s *suite) classify(ctx context.Context, flow v1.Flow, what string, d time.Duration, err error) (*runtime.Fault, error) {
+func (s *suite) classify(ctx context.Context, flow v1.Flow, what string, d time.Duration, err error) (*sandbox.Fault, error) {
 	s.stats.calls++
 	if d > s.stats.slowest {
 		s.stats.slowest, s.stats.slowestCall = d, what
@@ -248,14 +248,14 @@ func (s *suite) classify(ctx context.Context, flow v1.Flow, what string, d time.
 	if err == nil {
 		return nil, nil
 	}
-	var f *runtime.Fault
+	var f *sandbox.Fault
 	if !errors.As(err, &f) {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	if f.Kind == runtime.FaultCanceled || ctx.Err() != nil {
+	if f.Kind == sandbox.FaultCanceled || ctx.Err() != nil {
 		return nil, fmt.Errorf("%s: %w", what, errors.Join(ctx.Err(), err))
 	}
-	if resourceFault(f) && f.Kind != runtime.FaultInputTooLarge {
+	if resourceFault(f) && f.Kind != sandbox.FaultInputTooLarge {
 		if s.stats.faults == nil {
 			s.stats.faults = map[v1.Flow][]string{}
 		}
@@ -265,9 +265,9 @@ func (s *suite) classify(ctx context.Context, flow v1.Flow, what string, d time.
 }
 
 // resourceFault reports faults about time and memory, which the limits check reports.
-func resourceFault(f *runtime.Fault) bool {
+func resourceFault(f *sandbox.Fault) bool {
 	switch f.Kind {
-	case runtime.FaultTimeout, runtime.FaultOutOfMemory, runtime.FaultOutputTooLarge, runtime.FaultInputTooLarge:
+	case sandbox.FaultTimeout, sandbox.FaultOutOfMemory, sandbox.FaultOutputTooLarge, sandbox.FaultInputTooLarge:
 		return true
 	}
 	return false
@@ -275,7 +275,7 @@ func resourceFault(f *runtime.Fault) bool {
 
 // faultProblem is the problem a fault is for the check that made the call,
 // or "" for resource faults (the limits check reports those).
-func faultProblem(what string, f *runtime.Fault) string {
+func faultProblem(what string, f *sandbox.Fault) string {
 	if f == nil || resourceFault(f) {
 		return ""
 	}

@@ -7,21 +7,21 @@ import (
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
-// Transformer runs a plugin's three transforms. *runtime.Plugin implements
+// Transformer runs a plugin's three transforms. *sandbox.Plugin implements
 // it; NativeTransformer adapts a *pdk.Connector for fast native runs.
-// Failures of the plugin itself (traps, timeouts) are *runtime.Fault errors.
+// Failures of the plugin itself (traps, timeouts) are *sandbox.Fault errors.
 type Transformer interface {
 	BuildRequest(ctx context.Context, in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error)
 	ParseResponse(ctx context.Context, in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error)
 	VerifyWebhook(ctx context.Context, in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error)
 }
 
-var _ Transformer = (*runtime.Plugin)(nil)
+var _ Transformer = (*sandbox.Plugin)(nil)
 
 // native runs a Connector in-process through the same encode/dispatch/decode
 // path the WebAssembly exports use. A panic becomes a FaultTrap; there are no
@@ -50,12 +50,12 @@ func (n *native) call(export string, in, out abi.Message, fn func([]byte) []byte
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = &runtime.Fault{Plugin: n.name, Export: export, Kind: runtime.FaultTrap, Detail: fmt.Sprintf("panicked: %v", r)}
+			err = &sandbox.Fault{Plugin: n.name, Export: export, Kind: sandbox.FaultTrap, Detail: fmt.Sprintf("panicked: %v", r)}
 		}
 	}()
 	raw := fn(b)
 	if err := out.UnmarshalVT(raw); err != nil {
-		return &runtime.Fault{Plugin: n.name, Export: export, Kind: runtime.FaultBadOutput, Detail: err.Error(), Err: err}
+		return &sandbox.Fault{Plugin: n.name, Export: export, Kind: sandbox.FaultBadOutput, Detail: err.Error(), Err: err}
 	}
 	return nil
 }
@@ -78,13 +78,13 @@ func (n *native) VerifyWebhook(_ context.Context, in *pluginv1.VerifyWebhookInpu
 // PluginTransformer adapts a loaded plugin to pdktest.Transformer, so a test
 // can run pdktest.Run or pdktest.Execute against the .wasm inside the real
 // runtime. Every call uses ctx.
-func PluginTransformer(ctx context.Context, p *runtime.Plugin) pdktest.Transformer {
+func PluginTransformer(ctx context.Context, p *sandbox.Plugin) pdktest.Transformer {
 	return &pluginTransformer{ctx: ctx, p: p}
 }
 
 type pluginTransformer struct {
 	ctx context.Context //nolint:containedctx // pdktest.Transformer has no context parameter.
-	p   *runtime.Plugin
+	p   *sandbox.Plugin
 }
 
 func (t *pluginTransformer) Manifest() (*v1.Manifest, error) { return t.p.Manifest(), nil }

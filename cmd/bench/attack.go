@@ -20,8 +20,8 @@ import (
 	"github.com/connectorhost/connector-host/gen/connectorhost/v1/connectorhostv1connect"
 )
 
-// hostileDir holds the WAT-built hostile plugins (go generate ./host/runtime/).
-const hostileDir = "host/runtime/testdata/hostile"
+// hostileDir holds the WAT-built hostile plugins (go generate ./host/sandbox/).
+const hostileDir = "host/sandbox/testdata/hostile"
 
 // attack runs issue 11's hostile plugins against a real host process:
 // binary recursion without loops on more goroutines than cores (time to

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // lean measures what one plugin costs the host (issue 13): its size, a cold
@@ -124,7 +124,7 @@ func lean(ctx context.Context, o options, baseline string, reps int) error {
 // coldLoad compiles and loads wasm in a fresh engine with no cache and
 // returns how long it took (compile, rewrite, first instance, manifest).
 func coldLoad(ctx context.Context, wasm []byte) (time.Duration, error) {
-	e, err := runtime.NewEngine(runtime.Options{})
+	e, err := sandbox.NewEngine(sandbox.Options{})
 	if err != nil {
 		return 0, err
 	}

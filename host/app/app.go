@@ -33,7 +33,7 @@ import (
 	"github.com/connectorhost/connector-host/host/logging"
 	"github.com/connectorhost/connector-host/host/metrics"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/host/server"
 	"github.com/connectorhost/connector-host/host/tracing"
 )
@@ -48,7 +48,7 @@ const bodyReadTimeout = 30 * time.Second
 type Host struct {
 	cfg       *config.Config
 	log       *slog.Logger
-	engine    *runtime.Engine
+	engine    *sandbox.Engine
 	registry  *registry.Registry
 	egress    *egress.Client
 	breakers  *breaker.Set
@@ -140,9 +140,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (h *Host, err er
 		}
 	}
 	m := metrics.New()
-	engine, err := runtime.NewEngine(runtime.Options{
+	engine, err := sandbox.NewEngine(sandbox.Options{
 		CacheDir: codeDir, Logger: log, Observer: m,
-		Limits: runtime.Limits{MemoryBytes: uint64(cfg.Plugins.MemoryMiB) << 20, CallTimeout: cfg.Plugins.CallTimeout, PoolSize: cfg.Plugins.PoolSize, LoadTimeout: cfg.Plugins.LoadTimeout},
+		Limits: sandbox.Limits{MemoryBytes: uint64(cfg.Plugins.MemoryMiB) << 20, CallTimeout: cfg.Plugins.CallTimeout, PoolSize: cfg.Plugins.PoolSize, LoadTimeout: cfg.Plugins.LoadTimeout},
 	})
 	if err != nil {
 		return nil, err

@@ -50,7 +50,7 @@ func startHostWith(t *testing.T, opts app.Options) (string, string) {
 	t.Cleanup(processor.Close)
 
 	dir := t.TempDir()
-	b, err := os.ReadFile(wasmbuild.Build(t, "./host/runtime/testdata/faulty", "faulty"))
+	b, err := os.ReadFile(wasmbuild.Build(t, "./host/sandbox/testdata/faulty", "faulty"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "faulty.wasm"), b, 0o644))
 

@@ -48,7 +48,7 @@ const (
 	testWebhookSK = "whsec_TOPSECRET_0123456789"
 )
 
-var plugins = map[string]string{"faulty": "./host/runtime/testdata/faulty", "leaky": "./host/app/testdata/leaky"}
+var plugins = map[string]string{"faulty": "./host/sandbox/testdata/faulty", "leaky": "./host/app/testdata/leaky"}
 
 // pluginDir is a plugin directory holding the named test plugins.
 func pluginDir(t *testing.T, names ...string) string {

@@ -23,14 +23,14 @@ import (
 	"github.com/connectorhost/connector-host/host/app"
 	"github.com/connectorhost/connector-host/host/config"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
-// addHostile copies a WAT-built hostile plugin from host/runtime/testdata/hostile
+// addHostile copies a WAT-built hostile plugin from host/sandbox/testdata/hostile
 // into dir, as file (default NAME.wasm).
 func addHostile(t *testing.T, dir, name, file string) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "runtime", "testdata", "hostile", name+".wasm"))
+	b, err := os.ReadFile(filepath.Join("..", "sandbox", "testdata", "hostile", name+".wasm"))
 	require.NoError(t, err)
 	if file == "" {
 		file = name + ".wasm"
@@ -246,7 +246,7 @@ func TestHostilePluginsRefusedOverTheWire(t *testing.T) {
 // ConnectorService reports each version's own gate result, not a host-wide flag.
 func TestConformanceReportedPerVersion(t *testing.T) {
 	cfg := hostConfig(t, "faulty", "leaky")
-	h := launch(t, cfg, app.Options{GateKey: "t", Gate: func(_ context.Context, p *runtime.Plugin, _ []byte) error {
+	h := launch(t, cfg, app.Options{GateKey: "t", Gate: func(_ context.Context, p *sandbox.Plugin, _ []byte) error {
 		if p.Name() == "leaky" {
 			return errors.New("check X failed")
 		}

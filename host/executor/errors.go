@@ -15,7 +15,7 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/breaker"
 	"github.com/connectorhost/connector-host/host/egress"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk/mask"
 )
 
@@ -70,7 +70,7 @@ func pluginError(connector string, pe *pluginv1.PluginError) error {
 
 // faultError turns a runtime fault into a Connect error.
 func faultError(err error) error {
-	var f *runtime.Fault
+	var f *sandbox.Fault
 	if errors.As(err, &f) {
 		return connect.NewError(f.Code(), f)
 	}

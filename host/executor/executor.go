@@ -32,7 +32,7 @@ import (
 	"github.com/connectorhost/connector-host/host/egress"
 	"github.com/connectorhost/connector-host/host/manifest"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Sender sends a plugin-built request to the processor (egress.Client).
@@ -158,7 +158,7 @@ type Call struct {
 type session struct {
 	x       *Executor
 	call    Call
-	plugin  *runtime.Plugin
+	plugin  *sandbox.Plugin
 	m       *v1.Manifest
 	creds   *credentials.Resolved
 	baseURL string

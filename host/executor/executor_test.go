@@ -22,7 +22,7 @@ import (
 	"github.com/connectorhost/connector-host/host/egress"
 	"github.com/connectorhost/connector-host/host/executor"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 )
 
@@ -102,7 +102,7 @@ func loadTokenized(t *testing.T) *registry.Registry {
 	b, err := os.ReadFile(wasmbuild.Build(t, "./host/executor/testdata/tokenized", "tokenized"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "tokenized.wasm"), b, 0o644))
-	eng, err := runtime.NewEngine(runtime.Options{Limits: runtime.Limits{CallTimeout: 10 * time.Second}})
+	eng, err := sandbox.NewEngine(sandbox.Options{Limits: sandbox.Limits{CallTimeout: 10 * time.Second}})
 	require.NoError(t, err)
 	reg, err := registry.New(context.Background(), registry.Options{Dir: dir, Engine: eng, Eager: true})
 	require.NoError(t, err)

@@ -3,7 +3,7 @@
 // processor call latency, retries and refusals by connector; Wasm transform
 // time by plugin and export; plugin instance pools and recycles; plugin
 // loads, reloads and failures; and circuit breaker states. A Metrics value
-// is the runtime.Observer and egress.Observer of the host it serves.
+// is the sandbox.Observer and egress.Observer of the host it serves.
 package metrics
 
 import (
@@ -21,7 +21,7 @@ import (
 	"github.com/connectorhost/connector-host/host/breaker"
 	"github.com/connectorhost/connector-host/host/credentials"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 const ns = "connector_host"
@@ -120,8 +120,8 @@ func (m *Metrics) PluginEvent(ev registry.Event) {
 	m.pluginEvents.WithLabelValues(ev.Name, string(ev.Kind)).Inc()
 }
 
-// Transform implements runtime.Observer.
-func (m *Metrics) Transform(plugin, export string, d time.Duration, fault *runtime.Fault) {
+// Transform implements sandbox.Observer.
+func (m *Metrics) Transform(plugin, export string, d time.Duration, fault *sandbox.Fault) {
 	result := "ok"
 	if fault != nil {
 		result = fault.Kind.String()
@@ -129,13 +129,13 @@ func (m *Metrics) Transform(plugin, export string, d time.Duration, fault *runti
 	m.transform.WithLabelValues(plugin, export, result).Observe(d.Seconds())
 }
 
-// InstanceStarted implements runtime.Observer.
+// InstanceStarted implements sandbox.Observer.
 func (m *Metrics) InstanceStarted(plugin string, _ time.Duration) {
 	m.instanceStarts.WithLabelValues(plugin).Inc()
 	m.instances.WithLabelValues(plugin).Inc()
 }
 
-// InstanceStopped implements runtime.Observer.
+// InstanceStopped implements sandbox.Observer.
 func (m *Metrics) InstanceStopped(plugin, reason string) {
 	m.instanceStops.WithLabelValues(plugin, reason).Inc()
 	m.instances.WithLabelValues(plugin).Dec()

@@ -13,13 +13,13 @@ import (
 	"github.com/connectorhost/connector-host/host/breaker"
 	"github.com/connectorhost/connector-host/host/metrics"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 func TestMetricsExposition(t *testing.T) {
 	m := metrics.New()
 	m.Transform("stripe", "build_request", 2*time.Millisecond, nil)
-	m.Transform("stripe", "parse_response", time.Millisecond, &runtime.Fault{Kind: runtime.FaultTrap})
+	m.Transform("stripe", "parse_response", time.Millisecond, &sandbox.Fault{Kind: sandbox.FaultTrap})
 	m.InstanceStarted("stripe", time.Millisecond)
 	m.InstanceStarted("stripe", time.Millisecond)
 	m.InstanceStopped("stripe", "recycled_calls")

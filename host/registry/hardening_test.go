@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 )
 
@@ -33,9 +33,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func newEngine(t *testing.T, lim runtime.Limits, obs runtime.Observer) *runtime.Engine {
+func newEngine(t *testing.T, lim sandbox.Limits, obs sandbox.Observer) *sandbox.Engine {
 	t.Helper()
-	eng, err := runtime.NewEngine(runtime.Options{Limits: lim, Observer: obs, CacheDir: codeCache})
+	eng, err := sandbox.NewEngine(sandbox.Options{Limits: lim, Observer: obs, CacheDir: codeCache})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = eng.Close(context.Background()) })
 	return eng
@@ -56,7 +56,7 @@ func start(t *testing.T, opts registry.Options) (*registry.Registry, *events) {
 
 // countingGate passes every version except those whose manifest version is refuse.
 func countingGate(runs *atomic.Int32, refuse string) registry.Gate {
-	return func(_ context.Context, p *runtime.Plugin, _ []byte) error {
+	return func(_ context.Context, p *sandbox.Plugin, _ []byte) error {
 		runs.Add(1)
 		if p.Manifest().GetVersion() == refuse {
 			return errors.New("check X failed")
@@ -71,7 +71,7 @@ func countingGate(runs *atomic.Int32, refuse string) registry.Gate {
 func TestGateRunsWithAWarmManifestCache(t *testing.T) {
 	dir, cache := t.TempDir(), t.TempDir()
 	install(t, dir, wasmbuild.Build(t, faultyPkg, "faulty"))
-	eng := newEngine(t, runtime.Limits{}, nil)
+	eng := newEngine(t, sandbox.Limits{}, nil)
 
 	first, _ := start(t, registry.Options{Dir: dir, Engine: eng, CacheDir: cache})
 	first.Close() // the manifest cache now knows faulty
@@ -113,7 +113,7 @@ func TestGateRunsWithAWarmManifestCache(t *testing.T) {
 func TestGateRunsOnLazyActivation(t *testing.T) {
 	dir := t.TempDir()
 	install(t, dir, wasmbuild.Build(t, faultyPkg, "faulty"))
-	eng := newEngine(t, runtime.Limits{}, nil)
+	eng := newEngine(t, sandbox.Limits{}, nil)
 	var runs atomic.Int32
 	r, _ := start(t, registry.Options{Dir: dir, Engine: eng, CacheDir: t.TempDir(), Gate: countingGate(&runs, "2.0.0")})
 	info, _ := r.Get("faulty")
@@ -129,9 +129,9 @@ func TestGateRunsOnLazyActivation(t *testing.T) {
 
 // A plugin stuck at load does not hold up the others, and Close interrupts
 // it promptly. (That it is refused at the load deadline naming the export is
-// TestLoadDeadlineNamesTheExport in host/runtime.)
+// TestLoadDeadlineNamesTheExport in host/sandbox.)
 func TestStuckLoadBlocksNoOtherPlugin(t *testing.T) {
-	b, err := os.ReadFile("../runtime/testdata/hostile/hang_initialize.wasm")
+	b, err := os.ReadFile("../sandbox/testdata/hostile/hang_initialize.wasm")
 	require.NoError(t, err)
 	hang := func(dir string) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "hang_initialize.wasm"), b, 0o644))
@@ -139,7 +139,7 @@ func TestStuckLoadBlocksNoOtherPlugin(t *testing.T) {
 	dir := t.TempDir()
 	install(t, dir, wasmbuild.Build(t, faultyPkg, "faulty"))
 	hang(dir)
-	eng := newEngine(t, runtime.Limits{LoadTimeout: time.Hour}, nil)
+	eng := newEngine(t, sandbox.Limits{LoadTimeout: time.Hour}, nil)
 	ev := &events{ch: make(chan registry.Event, 100)}
 	r, err := registry.New(context.Background(), registry.Options{Dir: dir, Engine: eng, Eager: true, OnEvent: ev.on})
 	require.NoError(t, err)
@@ -159,7 +159,7 @@ func TestNewVersionIsWarmBeforeItServes(t *testing.T) {
 	install(t, dir, wasmbuild.Build(t, faultyPkg, "faulty"))
 	var started atomic.Int32
 	obs := &startCounter{n: &started}
-	eng := newEngine(t, runtime.Limits{PoolSize: 3}, obs)
+	eng := newEngine(t, sandbox.Limits{PoolSize: 3}, obs)
 	var atLoad atomic.Int32
 	ev := &events{ch: make(chan registry.Event, 100)}
 	_, _ = start(t, registry.Options{Dir: dir, Engine: eng, Eager: true, OnEvent: func(e registry.Event) {
@@ -173,7 +173,7 @@ func TestNewVersionIsWarmBeforeItServes(t *testing.T) {
 
 type startCounter struct{ n *atomic.Int32 }
 
-func (s *startCounter) Transform(string, string, time.Duration, *runtime.Fault) {}
+func (s *startCounter) Transform(string, string, time.Duration, *sandbox.Fault) {}
 func (s *startCounter) InstanceStarted(string, time.Duration)                   { s.n.Add(1) }
 func (s *startCounter) InstanceStopped(string, string)                          {}
 
@@ -187,7 +187,7 @@ func TestSignedPluginsOnly(t *testing.T) {
 	dir := t.TempDir()
 	v1 := wasmbuild.Build(t, faultyPkg, "faulty")
 	install(t, dir, v1)
-	eng := newEngine(t, runtime.Limits{}, nil)
+	eng := newEngine(t, sandbox.Limits{}, nil)
 
 	r, _ := start(t, registry.Options{Dir: dir, Engine: eng, Eager: true, TrustedKeys: []ed25519.PublicKey{pub}})
 	info, _ := r.Get("faulty")

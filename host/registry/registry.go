@@ -31,12 +31,12 @@ import (
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/manifest"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Gate decides whether a freshly loaded plugin may serve (e.g. the
 // conformance suite). A non-nil error refuses it.
-type Gate func(ctx context.Context, p *runtime.Plugin, wasm []byte) error
+type Gate func(ctx context.Context, p *sandbox.Plugin, wasm []byte) error
 
 // EventKind names what happened to a plugin file.
 type EventKind string
@@ -60,7 +60,7 @@ type Event struct {
 type Options struct {
 	// Dir holds the NAME.wasm files.
 	Dir    string
-	Engine *runtime.Engine
+	Engine *sandbox.Engine
 	// CacheDir keeps manifests by file hash so a restart need not load every
 	// plugin to list it. Empty disables the cache.
 	CacheDir string
@@ -150,7 +150,7 @@ type entry struct {
 	mu        sync.Mutex
 	manifest  *v1.Manifest
 	sha       string
-	plugin    *runtime.Plugin // nil while dormant
+	plugin    *sandbox.Plugin // nil while dormant
 	state     LoadState
 	loadErr   string
 	loadedAt  time.Time
@@ -417,7 +417,7 @@ func (r *Registry) verify(name string, wasm []byte) error {
 
 // gate runs the gate on p unless its module hash already passed it with
 // the current settings.
-func (r *Registry) gate(ctx context.Context, p *runtime.Plugin, wasm []byte) error {
+func (r *Registry) gate(ctx context.Context, p *sandbox.Plugin, wasm []byte) error {
 	if r.opts.Gate == nil || r.passedGate(p.SHA256()) {
 		return nil
 	}
@@ -451,7 +451,7 @@ func (r *Registry) passedGate(sha string) bool {
 
 // ready records a successful load; when p is not nil it becomes the serving
 // version and the previous one retires after its calls drain.
-func (r *Registry) ready(ctx context.Context, e *entry, m *v1.Manifest, sha string, p *runtime.Plugin) {
+func (r *Registry) ready(ctx context.Context, e *entry, m *v1.Manifest, sha string, p *sandbox.Plugin) {
 	e.mu.Lock()
 	old := e.plugin
 	if p == nil && old != nil {
@@ -526,7 +526,7 @@ var ErrNotReady = errors.New("connector is not available")
 // Acquire returns the serving version of name, activating it when dormant,
 // with a release function the caller must call when the call is done (the
 // version stays open until then, even if a new one replaces it).
-func (r *Registry) Acquire(ctx context.Context, name string) (*runtime.Plugin, func(), error) {
+func (r *Registry) Acquire(ctx context.Context, name string) (*sandbox.Plugin, func(), error) {
 	r.mu.RLock()
 	e, ok := r.entries[name]
 	r.mu.RUnlock()
@@ -561,7 +561,7 @@ func (r *Registry) Acquire(ctx context.Context, name string) (*runtime.Plugin, f
 }
 
 // activate loads a dormant entry's file for serving.
-func (r *Registry) activate(ctx context.Context, e *entry) (*runtime.Plugin, error) {
+func (r *Registry) activate(ctx context.Context, e *entry) (*sandbox.Plugin, error) {
 	e.activate.Lock()
 	defer e.activate.Unlock()
 	e.mu.Lock()

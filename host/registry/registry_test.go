@@ -16,11 +16,11 @@ import (
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 )
 
-const faultyPkg = "./host/runtime/testdata/faulty"
+const faultyPkg = "./host/sandbox/testdata/faulty"
 
 // events collects registry events so tests wait on them instead of sleeping.
 type events struct {
@@ -48,7 +48,7 @@ func setup(t *testing.T, eager bool) (*registry.Registry, string, *events) {
 	t.Helper()
 	dir := t.TempDir()
 	install(t, dir, wasmbuild.Build(t, faultyPkg, "faulty"))
-	eng, err := runtime.NewEngine(runtime.Options{CacheDir: filepath.Join(t.TempDir(), "code")})
+	eng, err := sandbox.NewEngine(sandbox.Options{CacheDir: filepath.Join(t.TempDir(), "code")})
 	require.NoError(t, err)
 	ev := &events{ch: make(chan registry.Event, 1000)}
 	r, err := registry.New(context.Background(), registry.Options{
@@ -178,11 +178,11 @@ func TestTwentySwapsUnderTrafficLoseNoCall(t *testing.T) {
 func TestGateRefusesPlugin(t *testing.T) {
 	dir := t.TempDir()
 	install(t, dir, wasmbuild.Build(t, faultyPkg, "faulty"))
-	eng, err := runtime.NewEngine(runtime.Options{})
+	eng, err := sandbox.NewEngine(sandbox.Options{})
 	require.NoError(t, err)
 	defer eng.Close(context.Background())
 	r, err := registry.New(context.Background(), registry.Options{Dir: dir, Engine: eng,
-		Gate: func(context.Context, *runtime.Plugin, []byte) error { return errors.New("check X failed") }})
+		Gate: func(context.Context, *sandbox.Plugin, []byte) error { return errors.New("check X failed") }})
 	require.NoError(t, err)
 	defer r.Close()
 	require.NoError(t, r.WaitLoaded(context.Background()))

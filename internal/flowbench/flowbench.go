@@ -15,7 +15,7 @@ import (
 	"github.com/connectorhost/connector-host/abi"
 	"github.com/connectorhost/connector-host/conformance"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
@@ -37,13 +37,13 @@ type Case struct {
 // (p50-µs, p99-µs). "wasm-parallel/NAME" runs the Wasm case from every
 // processor at once: its ns/op is the inverse of the transform throughput.
 func Run(b *testing.B, c *pdk.Connector, name string, wasm []byte, cases []Case) {
-	load := func(opts ...func(*runtime.Options)) *runtime.Plugin { return loadModule(b, name, wasm, opts...) }
+	load := func(opts ...func(*sandbox.Options)) *sandbox.Plugin { return loadModule(b, name, wasm, opts...) }
 	p := load()
 	impls := []impl{
 		{"native", pdktest.New(c)},
 		{"wasm", conformance.PluginTransformer(context.Background(), p)},
 		{"wasm-nogc", conformance.PluginTransformer(context.Background(), loadModule(b, name, withoutGCExport(wasm)))},
-		{"wasm-ctxdone", conformance.PluginTransformer(context.Background(), load(runtime.ContextDoneChecks))},
+		{"wasm-ctxdone", conformance.PluginTransformer(context.Background(), load(sandbox.ContextDoneChecks))},
 	}
 	runCases(b, p, impls, cases)
 }
@@ -57,12 +57,12 @@ func withoutGCExport(wasm []byte) []byte {
 	return bytes.Replace(wasm, name, renamed, 1)
 }
 
-func loadModule(b *testing.B, name string, wasm []byte, opts ...func(*runtime.Options)) *runtime.Plugin {
-	o := runtime.Options{CacheDir: b.TempDir()}
+func loadModule(b *testing.B, name string, wasm []byte, opts ...func(*sandbox.Options)) *sandbox.Plugin {
+	o := sandbox.Options{CacheDir: b.TempDir()}
 	for _, f := range opts {
 		f(&o)
 	}
-	eng, err := runtime.NewEngine(o)
+	eng, err := sandbox.NewEngine(o)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -82,7 +82,7 @@ type impl struct {
 	t     pdktest.Transformer
 }
 
-func runCases(b *testing.B, p *runtime.Plugin, impls []impl, cases []Case) {
+func runCases(b *testing.B, p *sandbox.Plugin, impls []impl, cases []Case) {
 	for _, tc := range cases {
 		call := pdktest.Call{Flow: tc.Flow, Request: tc.Request, Credentials: tc.Credentials, Status: tc.Status, Body: tc.Body,
 			Headers: map[string]string{"Content-Type": "application/json", "Request-Id": "req_bench"}}

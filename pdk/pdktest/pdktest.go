@@ -1,7 +1,7 @@
 // Package pdktest lets a plugin author test handlers natively with go test,
 // through the same encode/dispatch/decode path the WebAssembly exports use.
 // Kit works on a *pdk.Connector; the host's runtime tests run the same cases
-// against the built .wasm (see host/runtime and conformance).
+// against the built .wasm (see host/sandbox and conformance).
 package pdktest
 
 import (

@@ -7,7 +7,7 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/runtime"
+	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 	"google.golang.org/protobuf/proto"
 )
@@ -25,7 +25,7 @@ func TestWasmPlugin(t *testing.T) {
 	// Built once per test process: the host end-to-end test serves the same file.
 	wasm := wasmbuild.Read(t, "./plugins/adyen/wasm", "adyen")
 	ctx := context.Background()
-	engine, err := runtime.NewEngine(runtime.Options{})
+	engine, err := sandbox.NewEngine(sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestWasmPlugin(t *testing.T) {
 // wasmTransformer runs pdktest against a plugin loaded in the runtime.
 type wasmTransformer struct {
 	ctx context.Context //nolint:containedctx // pdktest.Transformer has no context parameter.
-	p   *runtime.Plugin
+	p   *sandbox.Plugin
 }
 
 func (w wasmTransformer) Manifest() (*v1.Manifest, error) { return w.p.Manifest(), nil }

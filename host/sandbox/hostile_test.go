@@ -1,0 +1,154 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/sandbox"
+)
+
+// hostile reads a WAT-built hostile plugin from testdata/hostile.
+func hostile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "hostile", name+".wasm"))
+	require.NoError(t, err, "rebuild with go generate ./host/sandbox/")
+	return b
+}
+
+func hostileBuild(ctx context.Context, p *sandbox.Plugin) error {
+	req, _ := (&v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "x"}).MarshalVT()
+	_, err := p.BuildRequest(ctx, &pluginv1.BuildRequestInput{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, Context: &pluginv1.CallContext{NowUnixMs: 1}})
+	return err
+}
+
+// A guest call at load that never returns is refused at the load deadline,
+// naming the export, whether it loops or recurses without a loop.
+func TestLoadDeadlineNamesTheExport(t *testing.T) {
+	const deadline = 300 * time.Millisecond
+	e := newEngine(t, sandbox.Limits{LoadTimeout: deadline}, nil)
+	for name, export := range map[string]string{
+		"hang_initialize":    "_initialize",
+		"recurse_initialize": "_initialize",
+		"hang_abi_version":   "connector_abi_version",
+		"hang_manifest":      "connector_manifest",
+	} {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			p, err := e.Load(context.Background(), name, hostile(t, name))
+			took := time.Since(start)
+			require.Error(t, err)
+			assert.Nil(t, p)
+			assert.Contains(t, err.Error(), export)
+			assert.Contains(t, err.Error(), "load deadline")
+			var f *sandbox.Fault
+			require.True(t, errors.As(err, &f))
+			assert.Equal(t, connect.CodeDeadlineExceeded, f.Code())
+			// Compilation comes before the deadline starts; a generous bound
+			// still tells a deadline from a hang.
+			assert.Less(t, took, deadline+3*time.Second)
+		})
+	}
+}
+
+// Binary recursion of depth 40 (10^12 calls, no loop instruction) fails at
+// the call deadline: function entries count against the budget.
+func TestRecursionWithoutLoopsHitsTheDeadline(t *testing.T) {
+	const deadline = 300 * time.Millisecond
+	e := newEngine(t, sandbox.Limits{CallTimeout: deadline}, nil)
+	p, err := e.Load(context.Background(), "recurse", hostile(t, "recurse"))
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	start := time.Now()
+	err = hostileBuild(context.Background(), p)
+	took := time.Since(start)
+	var f *sandbox.Fault
+	require.True(t, errors.As(err, &f), "want a fault, got %v", err)
+	assert.Equal(t, sandbox.FaultTimeout, f.Kind)
+	assert.Less(t, took, deadline+250*time.Millisecond)
+}
+
+// Tables live outside linear memory: an unbounded growable one is refused,
+// one whose maximum exceeds the memory cap is refused, and a bounded one is
+// counted against the cap.
+func TestTablesCountAgainstTheMemoryCap(t *testing.T) {
+	e := newEngine(t, sandbox.Limits{MemoryBytes: 32 << 20}, nil)
+	_, err := e.Load(context.Background(), "table_unbounded", hostile(t, "table_unbounded"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "table 0 can grow without limit")
+	_, err = e.Load(context.Background(), "table_huge", hostile(t, "table_huge"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "tables and globals need 2097152 KiB")
+
+	p, err := e.Load(context.Background(), "table_capped", hostile(t, "table_capped"))
+	require.NoError(t, err, "a table bounded at 8 MiB fits a 32 MiB budget")
+	t.Cleanup(p.Close)
+	for range 3 { // the table reaches its maximum; growing past it fails in the guest, not the host
+		require.NoError(t, hostileBuild(context.Background(), p))
+	}
+	// The same plugin with a budget its table alone exceeds is refused.
+	small := newEngine(t, sandbox.Limits{MemoryBytes: 8 << 20}, nil)
+	_, err = small.Load(context.Background(), "table_capped", hostile(t, "table_capped"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "over the 8 MiB memory limit")
+}
+
+func TestImportsOfGlobalsAndTablesAreRefusedByName(t *testing.T) {
+	e := newEngine(t, sandbox.Limits{}, nil)
+	_, err := e.Load(context.Background(), "import_global", hostile(t, "import_global"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "imports env.secret_base (global)")
+	_, err = e.Load(context.Background(), "import_table", hostile(t, "import_table"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "imports env.tbl (table)")
+}
+
+// An instance that returned garbage is discarded, not pooled.
+func TestGarbageOutputDiscardsTheInstance(t *testing.T) {
+	rec := &recorder{stopped: map[string]int{}}
+	e := newEngine(t, sandbox.Limits{}, rec)
+	p, err := e.Load(context.Background(), "garbage", hostile(t, "garbage"))
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	for range 2 {
+		err := hostileBuild(context.Background(), p)
+		var f *sandbox.Fault
+		require.True(t, errors.As(err, &f), "want a fault, got %v", err)
+		assert.Equal(t, sandbox.FaultBadOutput, f.Kind)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	assert.Equal(t, 2, rec.stopped["fault"], "each garbage answer discards its instance")
+}
+
+// A deep (not long) recursion, 400,000 frames, hits the call stack limit
+// (issue 11: stacks were outside the memory cap; wazero grows them to
+// ~100 MiB): ResourceExhausted naming the limit, and the next call works
+// on a fresh instance.
+func TestDeepStackHitsTheStackLimit(t *testing.T) {
+	rec := &recorder{stopped: map[string]int{}}
+	e := newEngine(t, sandbox.Limits{PoolSize: 1}, rec)
+	p, err := e.Load(context.Background(), "deep_stack", hostile(t, "deep_stack"))
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	for range 2 {
+		err := hostileBuild(context.Background(), p)
+		var f *sandbox.Fault
+		require.True(t, errors.As(err, &f), "want a fault, got %v", err)
+		assert.Equal(t, sandbox.FaultOutOfMemory, f.Kind, f.Error())
+		assert.Equal(t, connect.CodeResourceExhausted, f.Code())
+		assert.Contains(t, f.Error(), "exceeded the call stack limit of 16 MiB")
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	assert.Equal(t, 2, rec.stopped["fault"])
+}

@@ -1,0 +1,58 @@
+package sandbox
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/connectorhost/connector-host/host/sandbox/internal/interrupt"
+)
+
+// wasiModule is the only module plugins may import from.
+const wasiModule = "wasi_snapshot_preview1"
+
+// allowedWASI is the set of WASI functions a Go (GOOS=wasip1) reactor
+// imports. wazero serves them with no filesystem, environment, arguments or
+// sockets, a fake clock and a deterministic random source.
+var allowedWASI = map[string]bool{
+	"args_get": true, "args_sizes_get": true, "environ_get": true, "environ_sizes_get": true,
+	"clock_time_get": true, "clock_res_get": true, "fd_write": true, "fd_read": true, "fd_close": true,
+	"fd_fdstat_get": true, "fd_fdstat_set_flags": true, "fd_prestat_get": true, "fd_prestat_dir_name": true,
+	"random_get": true, "poll_oneoff": true, "proc_exit": true, "sched_yield": true,
+}
+
+// AllowedImports lists the imports the sandbox provides, sorted, as "module.name".
+func AllowedImports() []string {
+	out := make([]string, 0, len(allowedWASI))
+	for n := range allowedWASI {
+		out = append(out, wasiModule+"."+n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkImports refuses a module that imports anything but the allowed WASI
+// functions: a filesystem, socket or custom host function is a sandbox escape
+// attempt or a plugin built for another host.
+func checkImports(m wazero.CompiledModule, instrumented bool) error {
+	var bad []string
+	for _, f := range m.ImportedFunctions() {
+		mod, name, _ := f.Import()
+		if instrumented && mod == interrupt.YieldModule && name == interrupt.YieldName {
+			continue // added by the interrupt rewriter
+		}
+		if mod != wasiModule || !allowedWASI[name] {
+			bad = append(bad, mod+"."+name)
+		}
+	}
+	for _, mem := range m.ImportedMemories() {
+		mod, name, _ := mem.Import()
+		bad = append(bad, mod+"."+name+" (memory)")
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("imports %s, which the sandbox does not provide (allowed: WASI functions a Go wasip1 module needs, with no filesystem, network or environment)", strings.Join(bad, ", "))
+	}
+	return nil
+}
