@@ -384,11 +384,11 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 		// serving version runs before this one takes its traffic (the old
 		// one serves until then), so no call of that traffic waits for an
 		// instance to start.
-		p.WarmContext(ctx, r.serving(e))
+		p.WarmContext(ctx, r.serving(e)-p.Live())
 	}
 	// Eager activation keeps the instance that read the manifest warm; the
-	// pool grows with the traffic (runtime.Plugin starts instances ahead of
-	// demand once it is in use).
+	// pool grows with the traffic (sandbox.Plugin starts instances ahead of
+	// concurrent calls).
 	r.releaseMemory()
 	r.ready(ctx, e, m, sha, p)
 }
@@ -401,7 +401,7 @@ func (r *Registry) serving(e *entry) int {
 	if p == nil {
 		return 1
 	}
-	return max(1, p.PoolSize()) // LIVE-TODO
+	return max(1, p.Live())
 }
 
 // verify checks name's signature when trusted keys are configured.

@@ -240,6 +240,9 @@ func (p *Plugin) isClosed() bool {
 	return p.closed
 }
 
+// Live is how many instances of this plugin exist now (idle, busy or starting).
+func (p *Plugin) Live() int { return int(p.live.Load()) }
+
 // PoolSize is the most instances this plugin runs at once.
 func (p *Plugin) PoolSize() int { return cap(p.slots) }
 
@@ -303,6 +306,12 @@ func (p *Plugin) acquire(ctx context.Context, export string) (*instance, *Fault)
 	}
 	select {
 	case inst := <-p.idle:
+		if len(p.idle) == 0 && len(p.slots) > 1 && int(p.live.Load()) < cap(p.slots) {
+			// Concurrent calls took the last warm instance: start one more
+			// ahead of the next, so the pool grows with the traffic rather
+			// than on a call's path (a plugin starts with one instance).
+			go p.Warm(1)
+		}
 		return inst, nil
 	default:
 	}
@@ -365,8 +374,10 @@ func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
 		f.Detail = "failed to start: " + f.Detail
 		return f
 	}
-	mod, err := p.rt.InstantiateModule(ctx, p.compiled, cfg)
+	memory := &memoryRecorder{}
+	mod, err := p.rt.InstantiateModule(memory.context(ctx, p.limits.MemoryBytes), p.compiled, cfg)
 	if err != nil {
+		memory.release()
 		return nil, startFault(err, nil)
 	}
 	var interruptFlag api.MutableGlobal
@@ -382,12 +393,14 @@ func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
 			if ierr == nil {
 				ierr = ctx.Err()
 			}
-			return nil, startFault(ierr, mod.ExportedMemory(abi.ExportMemory))
+			f := startFault(ierr, mod.ExportedMemory(abi.ExportMemory))
+			memory.release()
+			return nil, f
 		}
 	}
 	inst := &instance{
 		interrupt: interruptFlag, stack: mod.ExportedGlobal(interrupt.StackExportName),
-		mod: mod, mem: mod.ExportedMemory(abi.ExportMemory), stderr: stderr,
+		mod: mod, mem: mod.ExportedMemory(abi.ExportMemory), memory: memory, stderr: stderr,
 		abiVersion: mod.ExportedFunction(abi.ExportABIVersion),
 		alloc:      mod.ExportedFunction(abi.ExportAlloc),
 		manifest:   mod.ExportedFunction(abi.ExportManifest),
@@ -397,7 +410,7 @@ func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
 		gc:         optionalGC(mod),
 	}
 	if inst.mem == nil {
-		_ = mod.Close(ctx)
+		inst.close(ctx)
 		return nil, fmt.Errorf("does not export its memory as %q", abi.ExportMemory)
 	}
 	p.live.Add(1)
@@ -473,6 +486,7 @@ type instance struct {
 	stack                                             api.Global
 	mod                                               api.Module
 	mem                                               api.Memory
+	memory                                            *memoryRecorder
 	abiVersion, alloc, manifest, build, parse, verify api.Function
 	stderr                                            *tailBuffer
 	calls                                             int
@@ -530,7 +544,12 @@ func (i *instance) invoke(ctx context.Context, export string, input []byte, maxO
 	return bytes.Clone(view), nil
 }
 
-func (i *instance) close(ctx context.Context) { _ = i.mod.Close(ctx) }
+// close closes the module and releases its linear memory: call it only
+// once no call of the instance runs (memory.go).
+func (i *instance) close(ctx context.Context) {
+	_ = i.mod.Close(ctx)
+	i.memory.release()
+}
 
 // tailBuffer keeps the first limit bytes written to it (a Go panic message
 // comes first) for fault messages.

@@ -165,6 +165,7 @@ func Instrument(wasm []byte) ([]byte, error) {
 		}
 		secs[i].body = body
 	}
+	compactData(secs)
 	out := make([]byte, 0, len(wasm)+len(wasm)/16)
 	out = append(out, wasm[:8]...)
 	for _, s := range secs {
