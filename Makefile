@@ -73,6 +73,7 @@ generate:
 	$(GO) tool buf generate
 	$(GO) tool buf generate --template buf.gen.lite.yaml
 	$(GO) run ./internal/genlite bin/gen-lite gen
+	$(GO) run ./internal/genflows .
 	$(MAKE) --no-print-directory api-doc
 
 # Regenerates the generated documentation: docs/api.md from the protos and
@@ -85,8 +86,11 @@ api-doc:
 	$(GO) run ./internal/apidoc bin/api.binpb docs/api.md
 
 # Fails when the committed generated code differs from what the protos produce.
+# Everything `make generate` writes.
+GENERATED = gen docs/api.md docs/plugin-abi.md abi/flows.gen.go abi/flows_host.gen.go pdk/flows.gen.go pdk/flows_gen_test.go host/server/services.gen.go
+
 check-generate: generate
-	@test -z "$$(git status --porcelain -- gen docs/api.md)" || (git status --porcelain -- gen docs/api.md; echo "generated code or docs/api.md is stale: run 'make generate' and commit"; exit 1)
+	@test -z "$$(git status --porcelain -- $(GENERATED))" || (git status --porcelain -- $(GENERATED); echo "generated code or docs are stale: run 'make generate' and commit"; exit 1)
 
 # Fails when the API changed incompatibly since the previous commit on main.
 breaking:

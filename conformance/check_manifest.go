@@ -27,7 +27,7 @@ const (
 	fixABIVersion     = "Build the plugin with this repository's PDK: pdk.Register fills abi_version and the export."
 	fixEgress         = "Every base URL must be https and its host must match an egress_hosts entry (exact host or *.suffix)."
 	fixCredentials    = "Declare every credential field the plugin reads in manifest.credential_fields, and mark API keys, secrets, passwords and tokens secret: true."
-	fixFlowHandled    = "Implement the flow's handler in pdk.Flows, or remove the flow from manifest.flows."
+	fixFlowHandled    = "Register the flow's handler in Connector.Flows (pdk.<Flow>(handler)), or remove the flow from manifest.flows."
 	fixPaymentMethods = "Handle the payment method in the Authorize builder (a missing case in a type switch returns UNSUPPORTED), or remove it from manifest.payment_methods."
 )
 

@@ -13,61 +13,14 @@ import (
 // Message is a generated protobuf message with vtprotobuf fast paths.
 type Message = abi.Message
 
-// Handler implements one flow. Build turns the unified request into the
-// processor's HTTP request; Parse turns the processor's answer into the
-// unified response. A processor decline is a response (status *_FAILED with
-// error set), not a Go error; return an error for what the caller must fix
-// (InvalidRequest, MissingCredential), for answers that cannot be understood
-// (InvalidResponse) and for transport-level refusals (Errorf with a kind).
-type Handler[Req, Resp Message] struct {
-	Build func(c *Context, req Req) (*pluginv1.HttpRequest, error)
-	Parse func(c *Context, req Req, res *Response) (Resp, error)
-}
-
-func (h Handler[Req, Resp]) set() bool { return h.Build != nil && h.Parse != nil }
-
-// flowImpl is a Handler with its types erased.
-type flowImpl struct {
-	build func(c *Context, req []byte) (*pluginv1.HttpRequest, error)
-	parse func(c *Context, req []byte, res *Response) (Message, error)
-}
-
-func (h Handler[Req, Resp]) impl(newReq func() Req) flowImpl {
-	decode := func(b []byte) (Req, error) {
-		r := newReq()
-		if err := r.UnmarshalVT(b); err != nil {
-			return r, Errorf(pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "decode request: %v", err)
-		}
-		return r, nil
-	}
-	return flowImpl{
-		build: func(c *Context, b []byte) (*pluginv1.HttpRequest, error) {
-			req, err := decode(b)
-			if err != nil {
-				return nil, err
-			}
-			return h.Build(c, req)
-		},
-		parse: func(c *Context, b []byte, res *Response) (Message, error) {
-			req, err := decode(b)
-			if err != nil {
-				return nil, err
-			}
-			out, err := h.Parse(c, req, res)
-			if err != nil {
-				return nil, err
-			}
-			return out, nil
-		},
-	}
-}
-
 // Connector is a plugin: its manifest, flow handlers and webhook verifier.
 type Connector struct {
 	// Manifest describes the connector. Register fills AbiVersion and, when
 	// empty, Flows from the handlers that are set.
 	Manifest *v1.Manifest
-	Flows    Flows
+	// Flows are the connector's flows, each registered with its function:
+	// pdk.Authorize(pdk.H(buildAuthorize, parseAuthorize)), pdk.RefundGet(refundGet), ...
+	Flows []Flow
 	// VerifyWebhook verifies a webhook's signature with the secret in
 	// c.Credentials and normalizes its events. Return a *Rejection for a bad or
 	// missing signature; never return events from an unverified webhook.
@@ -78,7 +31,7 @@ type Connector struct {
 	// (MALFORMED_BODY) for a body it cannot read.
 	ParseWebhook func(c *Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error)
 
-	handlers map[v1.Flow]flowImpl
+	handlers map[v1.Flow]Flow
 }
 
 // Dispatcher runs a Connector's handlers on ABI-encoded inputs. The wasip1
@@ -87,7 +40,13 @@ type Dispatcher struct{ c *Connector }
 
 // NewDispatcher prepares c (fills its manifest) and returns its dispatcher.
 func NewDispatcher(c *Connector) *Dispatcher {
-	c.handlers = c.Flows.table()
+	c.handlers = make(map[v1.Flow]Flow, len(c.Flows))
+	for _, f := range c.Flows {
+		if _, dup := c.handlers[f.flow]; dup {
+			panic("pdk: flow " + f.flow.String() + " registered twice")
+		}
+		c.handlers[f.flow] = f
+	}
 	if c.Manifest == nil {
 		c.Manifest = &v1.Manifest{}
 	}
@@ -138,7 +97,7 @@ func (d *Dispatcher) BuildRequest(input []byte) []byte {
 		if step, perr := stepOrError(err); step != nil {
 			out.Result = &pluginv1.BuildRequestOutput_NextStep{NextStep: step}
 		} else {
-			out.Result = &pluginv1.BuildRequestOutput_Error{Error: perr}
+			out.Result = &pluginv1.BuildRequestOutput_Error{Error: d.redactError(c, perr)}
 		}
 	case req == nil:
 		out.Result = &pluginv1.BuildRequestOutput_Error{Error: toPluginError(errors.New("build returned no request"))}
@@ -169,7 +128,7 @@ func (d *Dispatcher) ParseResponse(input []byte) []byte {
 		if step, perr := stepOrError(err); step != nil {
 			out.Result = &pluginv1.ParseResponseOutput_NextStep{NextStep: step}
 		} else {
-			out.Result = &pluginv1.ParseResponseOutput_Error{Error: perr}
+			out.Result = &pluginv1.ParseResponseOutput_Error{Error: d.redactError(c, perr)}
 		}
 		return mustMarshal(out)
 	}
@@ -178,7 +137,7 @@ func (d *Dispatcher) ParseResponse(input []byte) []byte {
 		out.Result = &pluginv1.ParseResponseOutput_Error{Error: toPluginError(fmt.Errorf("marshal response: %w", err))}
 		return mustMarshal(out)
 	}
-	out.Result = &pluginv1.ParseResponseOutput_Response{Response: b}
+	out.Result = &pluginv1.ParseResponseOutput_Response{Response: c.redact(b, d.c.Manifest)}
 	return mustMarshal(out)
 }
 
@@ -198,7 +157,13 @@ func (d *Dispatcher) VerifyWebhook(input []byte) []byte {
 		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(Unsupported("webhooks are not supported"))}
 		return mustMarshal(out)
 	}
-	res, err := d.c.VerifyWebhook(c.withDocuments(in.GetDocuments()), in.GetWebhook())
+	return c.redact(d.verifyWebhook(c.withDocuments(in.GetDocuments()), in.GetWebhook()), d.c.Manifest)
+}
+
+// verifyWebhook answers a verify_webhook call that verifies.
+func (d *Dispatcher) verifyWebhook(c *Context, w *v1.WebhookRequest) []byte {
+	out := &pluginv1.VerifyWebhookOutput{}
+	res, err := d.c.VerifyWebhook(c, w)
 	var rej *Rejection
 	var docs *DocumentsRequired
 	switch {
@@ -241,6 +206,15 @@ func (d *Dispatcher) parseWebhook(c *Context, w *v1.WebhookRequest) []byte {
 		out.Result = &pluginv1.VerifyWebhookOutput_Parsed{Parsed: &pluginv1.ParsedWebhook{Events: events}}
 	}
 	return mustMarshal(out)
+}
+
+// redactError masks secrets in a handler error's message and detail.
+func (d *Dispatcher) redactError(c *Context, perr *pluginv1.PluginError) *pluginv1.PluginError {
+	perr.Message = string(c.redact([]byte(perr.Message), d.c.Manifest))
+	if perr.Detail != nil {
+		perr.Detail.Message = string(c.redact([]byte(perr.Detail.Message), d.c.Manifest))
+	}
+	return perr
 }
 
 // InvalidRequestInput reports an ABI input the plugin could not decode.

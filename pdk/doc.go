@@ -10,16 +10,22 @@
 //	func init() {
 //		pdk.Register(&pdk.Connector{
 //			Manifest: manifest,
-//			Flows: pdk.Flows{
-//				Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{
-//					Build: buildAuthorize, Parse: parseAuthorize,
-//				},
+//			Flows: []pdk.Flow{
+//				pdk.Authorize(pdk.H(buildAuthorize, parseAuthorize)),
+//				pdk.RefundGet(pdk.H(buildRefundGet, parseRefundGet)),
 //			},
 //			VerifyWebhook: verifyWebhook,
 //		})
 //	}
 //
 //	func main() {}
+//
+// Each flow has its registration function (pdk.Authorize, pdk.RefundGet, ...),
+// generated from the RPCs' (connectorhost.v1.connector_flow) options; only the
+// flows a plugin registers, and their messages' codecs, are linked into its
+// module. The PDK redacts every parsed response, error and verified webhook of
+// the credentials the manifest does not declare non-secret and of the
+// request's card numbers, so plugins need no redaction of their own.
 //
 // Handlers only transform: Build turns a unified request into the processor's
 // HTTP request, Parse turns the processor's HTTP response into a unified
@@ -28,7 +34,7 @@
 // time or crypto/rand packages, and never iterate a map to produce output.
 //
 // The sub-packages hold helpers every connector needs: money (currency
-// exponents), form (Stripe-style form encoding), jsonw (a JSON writer), sig
+// exponents; now the top-level package money), form (Stripe-style form encoding), jsonw (a JSON writer), sig
 // (HMAC and constant-time compares), statusmap (status tables with a safe
 // default), mask (masking secrets) and pdktest (a test kit that runs handlers
 // natively or inside the real runtime).

@@ -14,7 +14,7 @@ func TestHInfersTheFlowTypes(t *testing.T) {
 	parse := func(_ *Context, req *v1.PaymentServiceGetRequest, _ *Response) (*v1.PaymentServiceGetResponse, error) {
 		return &v1.PaymentServiceGetResponse{ConnectorTransactionId: req.GetConnectorTransactionId()}, nil
 	}
-	c := &Connector{Flows: Flows{Get: H(build, parse)}}
+	c := &Connector{Flows: []Flow{Get(H(build, parse))}}
 	d := NewDispatcher(c)
 	if got := c.Manifest.GetFlows(); len(got) != 1 || got[0] != v1.Flow_FLOW_GET {
 		t.Fatalf("flows = %v", got)

@@ -616,7 +616,7 @@ func TestSecretsNeverReachLogsOrErrors(t *testing.T) {
 	}
 	authorize("leaky", "order_ok", leakyAuth(testAPIKey))  // succeeds
 	authorize("leaky", "leak-path", leakyAuth(testAPIKey)) // card number, CVC and key in the URL path; succeeds
-	authorize("leaky", "echo", leakyAuth(testAPIKey))      // the plugin returns the processor's echo: refused
+	authorize("leaky", "echo", leakyAuth(testAPIKey))      // the plugin returns the processor's echo: the PDK masks it; succeeds
 	proc.setStatus(402)
 	authorize("leaky", "order_declined", leakyAuth(testAPIKey)) // the plugin quotes the echo and the key
 	proc.setStatus(503)
@@ -652,7 +652,7 @@ func TestSecretsNeverReachLogsOrErrors(t *testing.T) {
 	assert.Contains(t, proc.paths, "/v1/leak/"+testPAN+"/"+testCVC+"/"+testAPIKey, "the plugin put them in the path")
 	proc.mu.Unlock()
 
-	require.Len(t, errs, 9)
+	require.Len(t, errs, 8)
 	cvc := regexp.MustCompile(`(^|[^0-9])` + testCVC + `([^0-9]|$)`)
 	redacted := 0
 	for _, err := range errs {
@@ -671,12 +671,12 @@ func TestSecretsNeverReachLogsOrErrors(t *testing.T) {
 				assert.NotContains(t, text, secret, "error %q", text)
 			}
 			assert.False(t, cvc.MatchString(text), "error %q has the CVC", text)
-			if strings.Contains(text, "[redacted]") {
+			if strings.Contains(text, "[redacted]") || strings.Contains(text, "*****") {
 				redacted++
 			}
 		}
 	}
-	assert.GreaterOrEqual(t, redacted, 3, "the plugin's attempts to quote secrets were redacted")
+	assert.GreaterOrEqual(t, redacted, 3, "the plugin's attempts to quote secrets were redacted (by the PDK's masks or the host's [redacted])")
 
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
 	require.Greater(t, len(lines), 20)

@@ -46,7 +46,7 @@ func init() {
 			SandboxBaseUrl: "https://bench.test", EgressHosts: []string{"bench.test"}, IdempotencyHeader: "Idempotency-Key",
 			CredentialFields: []*v1.CredentialField{{Name: "api_key", Secret: true, Required: true}},
 		},
-		Flows: pdk.Flows{Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{Build: build, Parse: parse}},
+		Flows: []pdk.Flow{pdk.Authorize(pdk.H(build, parse))},
 	})
 }
 

@@ -11,8 +11,8 @@
 //
 // genlite adds `//go:build !wasip1` to the protoc-gen-go files, and copies each
 // protoc-gen-go-lite file from LITE_DIR next to them as NAME_lite.pb.go after
-// three edits: it drops the blank import of the protovalidate descriptors
-// (which would link google.golang.org/protobuf's runtime back into the guest),
+// three edits: it drops the blank imports of descriptors (protovalidate's,
+// which would link google.golang.org/protobuf's runtime back into the guest),
 // it makes map fields marshal in key order, as proto.MarshalOptions{
 // Deterministic: true} does, so the same input gives the same bytes (see pdk's
 // encoder), and it replaces the decoders' fmt.Errorf calls (about a thousand)
@@ -153,7 +153,9 @@ func tagHost(path string) error {
 }
 
 var (
-	validateImport = regexp.MustCompile(`(?m)^\s*_ "buf\.build/gen/go/bufbuild/protovalidate/[^"]*"\n`)
+	// Blank imports of descriptor packages (protovalidate's rules; descriptor.proto for
+	// the flow options): guests never read options.
+	validateImport = regexp.MustCompile(`(?m)^\s*_ "(buf\.build/gen/go/bufbuild/protovalidate/[^"]*|github\.com/aperturerobotics/protobuf-go-lite/types/descriptorpb)"\n`)
 	// The lite marshaler writes a map's entries in Go's random iteration
 	// order, backwards from the end of the buffer.
 	mapLoop   = regexp.MustCompile(`(?m)^(\s*)for k := range m\.(\w+) \{\n(\s*)v := m\.(\w+)\[k\]\n(\s*)baseI := i\n`)

@@ -9,7 +9,6 @@
 package adyen
 
 import (
-	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 )
 
@@ -18,53 +17,25 @@ import (
 func New() *pdk.Connector {
 	return &pdk.Connector{
 		Manifest: manifest(),
-		Flows: pdk.Flows{
-			Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{
-				Build: buildAuthorize, Parse: parseAuthorize,
-			},
-			VerifyRedirectResponse: pdk.Handler[*v1.PaymentServiceVerifyRedirectResponseRequest, *v1.PaymentServiceVerifyRedirectResponseResponse]{
-				Build: buildDetails, Parse: parseDetails,
-			},
-			Capture: pdk.Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptureResponse]{
-				Build: buildCapture, Parse: parseCapture,
-			},
-			Void: pdk.Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidResponse]{
-				Build: buildVoid, Parse: parseVoid,
-			},
-			Reverse: pdk.Handler[*v1.PaymentServiceReverseRequest, *v1.PaymentServiceReverseResponse]{
-				Build: buildReverse, Parse: parseReverse,
-			},
-			Refund: pdk.Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundResponse]{
-				Build: buildRefund, Parse: parseRefund,
-			},
-			IncrementalAuthorization: pdk.Handler[*v1.PaymentServiceIncrementalAuthorizationRequest, *v1.PaymentServiceIncrementalAuthorizationResponse]{
-				Build: buildAmountUpdate, Parse: parseAmountUpdate,
-			},
-			SetupRecurring: pdk.Handler[*v1.PaymentServiceSetupRecurringRequest, *v1.PaymentServiceSetupRecurringResponse]{
-				Build: buildSetupRecurring, Parse: parseSetupRecurring,
-			},
-			RecurringCharge: pdk.Handler[*v1.RecurringPaymentServiceChargeRequest, *v1.RecurringPaymentServiceChargeResponse]{
-				Build: buildRecurringCharge, Parse: parseRecurringCharge,
-			},
-			RecurringRevoke: pdk.Handler[*v1.RecurringPaymentServiceRevokeRequest, *v1.RecurringPaymentServiceRevokeResponse]{
-				Build: buildRecurringRevoke, Parse: parseRecurringRevoke,
-			},
-			DisputeGet: pdk.Handler[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetResponse]{
-				Build: buildDisputeGet, Parse: parseDisputeGet,
-			},
-			DisputeAccept: pdk.Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeServiceAcceptResponse]{
-				Build: buildDisputeAccept, Parse: parseDisputeAccept,
-			},
-			DisputeDefend: pdk.Handler[*v1.DisputeServiceDefendRequest, *v1.DisputeServiceDefendResponse]{
-				Build: buildDisputeDefend, Parse: parseDisputeDefend,
-			},
-			DisputeSubmitEvidence: pdk.Handler[*v1.DisputeServiceSubmitEvidenceRequest, *v1.DisputeServiceSubmitEvidenceResponse]{
-				Build: buildSubmitEvidence, Parse: parseSubmitEvidence,
-			},
-			PayoutCreate:          payoutCreateHandler,
-			PayoutGet:             payoutGetHandler,
-			PayoutCancel:          payoutCancelHandler,
-			PayoutCreateRecipient: payoutRecipientHandler,
+		Flows: []pdk.Flow{
+			pdk.Authorize(pdk.H(buildAuthorize, parseAuthorize)),
+			pdk.VerifyRedirectResponse(pdk.H(buildDetails, parseDetails)),
+			pdk.Capture(pdk.H(buildCapture, parseCapture)),
+			pdk.Void(pdk.H(buildVoid, parseVoid)),
+			pdk.Reverse(pdk.H(buildReverse, parseReverse)),
+			pdk.Refund(pdk.H(buildRefund, parseRefund)),
+			pdk.IncrementalAuthorization(pdk.H(buildAmountUpdate, parseAmountUpdate)),
+			pdk.SetupRecurring(pdk.H(buildSetupRecurring, parseSetupRecurring)),
+			pdk.RecurringCharge(pdk.H(buildRecurringCharge, parseRecurringCharge)),
+			pdk.RecurringRevoke(pdk.H(buildRecurringRevoke, parseRecurringRevoke)),
+			pdk.DisputeGet(pdk.H(buildDisputeGet, parseDisputeGet)),
+			pdk.DisputeAccept(pdk.H(buildDisputeAccept, parseDisputeAccept)),
+			pdk.DisputeDefend(pdk.H(buildDisputeDefend, parseDisputeDefend)),
+			pdk.DisputeSubmitEvidence(pdk.H(buildSubmitEvidence, parseSubmitEvidence)),
+			pdk.PayoutCreate(payoutCreateHandler),
+			pdk.PayoutGet(payoutGetHandler),
+			pdk.PayoutCancel(payoutCancelHandler),
+			pdk.PayoutCreateRecipient(payoutRecipientHandler),
 		},
 		VerifyWebhook: verifyWebhook,
 		ParseWebhook:  parseWebhook,

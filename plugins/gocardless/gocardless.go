@@ -17,17 +17,17 @@ import "github.com/connectorhost/connector-host/pdk"
 func New() *pdk.Connector {
 	return &pdk.Connector{
 		Manifest: manifest(),
-		Flows: pdk.Flows{
-			CreateCustomer:  pdk.H(buildCreateCustomer, parseCreateCustomer),
-			Tokenize:        pdk.H(buildTokenize, parseTokenize),
-			SetupRecurring:  pdk.H(buildSetupRecurring, parseSetupRecurring),
-			Authorize:       pdk.H(buildAuthorize, parseAuthorize),
-			RecurringCharge: pdk.H(buildRecurringCharge, parseRecurringCharge),
-			RecurringRevoke: pdk.H(buildRevoke, parseRevoke),
-			Get:             pdk.H(buildGet, parseGet),
-			Void:            pdk.H(buildVoid, parseVoid),
-			Refund:          pdk.H(buildRefund, parseRefund),
-			RefundGet:       pdk.H(buildRefundGet, parseRefundGet),
+		Flows: []pdk.Flow{
+			pdk.CreateCustomer(pdk.H(buildCreateCustomer, parseCreateCustomer)),
+			pdk.Tokenize(pdk.H(buildTokenize, parseTokenize)),
+			pdk.SetupRecurring(pdk.H(buildSetupRecurring, parseSetupRecurring)),
+			pdk.Authorize(pdk.H(buildAuthorize, parseAuthorize)),
+			pdk.RecurringCharge(pdk.H(buildRecurringCharge, parseRecurringCharge)),
+			pdk.RecurringRevoke(pdk.H(buildRevoke, parseRevoke)),
+			pdk.Get(pdk.H(buildGet, parseGet)),
+			pdk.Void(pdk.H(buildVoid, parseVoid)),
+			pdk.Refund(pdk.H(buildRefund, parseRefund)),
+			pdk.RefundGet(pdk.H(buildRefundGet, parseRefundGet)),
 		},
 		VerifyWebhook: verifyWebhook,
 		ParseWebhook:  parseWebhook,

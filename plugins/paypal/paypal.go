@@ -50,52 +50,22 @@ const webhookTolerance = 300
 func New() *pdk.Connector {
 	return &pdk.Connector{
 		Manifest: manifest(),
-		Flows: pdk.Flows{
-			CreateAccessToken: pdk.Handler[*v1.MerchantAuthenticationServiceCreateAccessTokenRequest, *v1.MerchantAuthenticationServiceCreateAccessTokenResponse]{
-				Build: buildToken, Parse: parseToken,
-			},
-			CreateOrder: pdk.Handler[*v1.PaymentServiceCreateOrderRequest, *v1.PaymentServiceCreateOrderResponse]{
-				Build: buildCreateOrder, Parse: parseCreateOrder,
-			},
-			Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{
-				Build: buildAuthorize, Parse: parseAuthorize,
-			},
-			VerifyRedirectResponse: pdk.Handler[*v1.PaymentServiceVerifyRedirectResponseRequest, *v1.PaymentServiceVerifyRedirectResponseResponse]{
-				Build: buildComplete, Parse: parseComplete,
-			},
-			Get: pdk.Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]{
-				Build: buildGet, Parse: parseGet,
-			},
-			Capture: pdk.Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptureResponse]{
-				Build: buildCapture, Parse: parseCapture,
-			},
-			Void: pdk.Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidResponse]{
-				Build: buildVoid, Parse: parseVoid,
-			},
-			Refund: pdk.Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundResponse]{
-				Build: buildRefund, Parse: parseRefund,
-			},
-			RefundGet: pdk.Handler[*v1.RefundServiceGetRequest, *v1.RefundServiceGetResponse]{
-				Build: buildRefundGet, Parse: parseRefundGet,
-			},
-			SetupRecurring: pdk.Handler[*v1.PaymentServiceSetupRecurringRequest, *v1.PaymentServiceSetupRecurringResponse]{
-				Build: buildSetupRecurring, Parse: parseSetupRecurring,
-			},
-			RecurringCharge: pdk.Handler[*v1.RecurringPaymentServiceChargeRequest, *v1.RecurringPaymentServiceChargeResponse]{
-				Build: buildRecurringCharge, Parse: parseRecurringCharge,
-			},
-			RecurringRevoke: pdk.Handler[*v1.RecurringPaymentServiceRevokeRequest, *v1.RecurringPaymentServiceRevokeResponse]{
-				Build: buildRevoke, Parse: parseRevoke,
-			},
-			DisputeGet: pdk.Handler[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetResponse]{
-				Build: buildDisputeGet, Parse: parseDisputeGet,
-			},
-			DisputeAccept: pdk.Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeServiceAcceptResponse]{
-				Build: buildDisputeAccept, Parse: parseDisputeAccept,
-			},
-			DisputeSubmitEvidence: pdk.Handler[*v1.DisputeServiceSubmitEvidenceRequest, *v1.DisputeServiceSubmitEvidenceResponse]{
-				Build: buildSubmitEvidence, Parse: parseSubmitEvidence,
-			},
+		Flows: []pdk.Flow{
+			pdk.CreateAccessToken(pdk.H(buildToken, parseToken)),
+			pdk.CreateOrder(pdk.H(buildCreateOrder, parseCreateOrder)),
+			pdk.Authorize(pdk.H(buildAuthorize, parseAuthorize)),
+			pdk.VerifyRedirectResponse(pdk.H(buildComplete, parseComplete)),
+			pdk.Get(pdk.H(buildGet, parseGet)),
+			pdk.Capture(pdk.H(buildCapture, parseCapture)),
+			pdk.Void(pdk.H(buildVoid, parseVoid)),
+			pdk.Refund(pdk.H(buildRefund, parseRefund)),
+			pdk.RefundGet(pdk.H(buildRefundGet, parseRefundGet)),
+			pdk.SetupRecurring(pdk.H(buildSetupRecurring, parseSetupRecurring)),
+			pdk.RecurringCharge(pdk.H(buildRecurringCharge, parseRecurringCharge)),
+			pdk.RecurringRevoke(pdk.H(buildRevoke, parseRevoke)),
+			pdk.DisputeGet(pdk.H(buildDisputeGet, parseDisputeGet)),
+			pdk.DisputeAccept(pdk.H(buildDisputeAccept, parseDisputeAccept)),
+			pdk.DisputeSubmitEvidence(pdk.H(buildSubmitEvidence, parseSubmitEvidence)),
 		},
 		VerifyWebhook: verifyWebhook,
 		ParseWebhook:  parseWebhook,

@@ -19,17 +19,17 @@ import "github.com/connectorhost/connector-host/pdk"
 func New() *pdk.Connector {
 	return &pdk.Connector{
 		Manifest: manifest(),
-		Flows: pdk.Flows{
-			CreateOrder:            pdk.H(buildCreateOrder, parseCreateOrder),
-			Authorize:              pdk.H(buildAuthorize, parseAuthorize),
-			VerifyRedirectResponse: pdk.H(buildVerifyRedirect, parseVerifyRedirect),
-			Capture:                pdk.H(buildCapture, parseCapture),
-			Get:                    pdk.H(buildGet, parseGet),
-			Refund:                 pdk.H(buildRefund, parseRefund),
-			RefundGet:              pdk.H(buildRefundGet, parseRefundGet),
-			CreateCustomer:         pdk.H(buildCreateCustomer, parseCreateCustomer),
-			SetupRecurring:         pdk.H(buildSetupRecurring, parseSetupRecurring),
-			RecurringCharge:        pdk.H(buildRecurringCharge, parseRecurringCharge),
+		Flows: []pdk.Flow{
+			pdk.CreateOrder(pdk.H(buildCreateOrder, parseCreateOrder)),
+			pdk.Authorize(pdk.H(buildAuthorize, parseAuthorize)),
+			pdk.VerifyRedirectResponse(pdk.H(buildVerifyRedirect, parseVerifyRedirect)),
+			pdk.Capture(pdk.H(buildCapture, parseCapture)),
+			pdk.Get(pdk.H(buildGet, parseGet)),
+			pdk.Refund(pdk.H(buildRefund, parseRefund)),
+			pdk.RefundGet(pdk.H(buildRefundGet, parseRefundGet)),
+			pdk.CreateCustomer(pdk.H(buildCreateCustomer, parseCreateCustomer)),
+			pdk.SetupRecurring(pdk.H(buildSetupRecurring, parseSetupRecurring)),
+			pdk.RecurringCharge(pdk.H(buildRecurringCharge, parseRecurringCharge)),
 		},
 		VerifyWebhook: verifyWebhook,
 		ParseWebhook:  parseWebhook,

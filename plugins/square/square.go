@@ -9,7 +9,6 @@
 package square
 
 import (
-	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 )
 
@@ -18,49 +17,21 @@ import (
 func New() *pdk.Connector {
 	return &pdk.Connector{
 		Manifest: manifest(),
-		Flows: pdk.Flows{
-			Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{
-				Build: buildAuthorize, Parse: parseAuthorize,
-			},
-			Capture: pdk.Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptureResponse]{
-				Build: buildCapture, Parse: parseCapture,
-			},
-			Void: pdk.Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidResponse]{
-				Build: buildVoid, Parse: parseVoid,
-			},
-			Get: pdk.Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]{
-				Build: buildGet, Parse: parseGet,
-			},
-			Refund: pdk.Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundResponse]{
-				Build: buildRefund, Parse: parseRefund,
-			},
-			RefundGet: pdk.Handler[*v1.RefundServiceGetRequest, *v1.RefundServiceGetResponse]{
-				Build: buildRefundGet, Parse: parseRefundGet,
-			},
-			CreateCustomer: pdk.Handler[*v1.CustomerServiceCreateRequest, *v1.CustomerServiceCreateResponse]{
-				Build: buildCreateCustomer, Parse: parseCreateCustomer,
-			},
-			Tokenize: pdk.Handler[*v1.PaymentMethodServiceTokenizeRequest, *v1.PaymentMethodServiceTokenizeResponse]{
-				Build: buildTokenize, Parse: parseTokenize,
-			},
-			SetupRecurring: pdk.Handler[*v1.PaymentServiceSetupRecurringRequest, *v1.PaymentServiceSetupRecurringResponse]{
-				Build: buildSetupRecurring, Parse: parseSetupRecurring,
-			},
-			RecurringCharge: pdk.Handler[*v1.RecurringPaymentServiceChargeRequest, *v1.RecurringPaymentServiceChargeResponse]{
-				Build: buildRecurringCharge, Parse: parseRecurringCharge,
-			},
-			DisputeGet: pdk.Handler[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetResponse]{
-				Build: buildDisputeGet, Parse: parseDisputeGet,
-			},
-			DisputeAccept: pdk.Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeServiceAcceptResponse]{
-				Build: buildDisputeAccept, Parse: parseDisputeAccept,
-			},
-			DisputeSubmitEvidence: pdk.Handler[*v1.DisputeServiceSubmitEvidenceRequest, *v1.DisputeServiceSubmitEvidenceResponse]{
-				Build: buildSubmitEvidence, Parse: parseSubmitEvidence,
-			},
-			DisputeDefend: pdk.Handler[*v1.DisputeServiceDefendRequest, *v1.DisputeServiceDefendResponse]{
-				Build: buildDefend, Parse: parseDefend,
-			},
+		Flows: []pdk.Flow{
+			pdk.Authorize(pdk.H(buildAuthorize, parseAuthorize)),
+			pdk.Capture(pdk.H(buildCapture, parseCapture)),
+			pdk.Void(pdk.H(buildVoid, parseVoid)),
+			pdk.Get(pdk.H(buildGet, parseGet)),
+			pdk.Refund(pdk.H(buildRefund, parseRefund)),
+			pdk.RefundGet(pdk.H(buildRefundGet, parseRefundGet)),
+			pdk.CreateCustomer(pdk.H(buildCreateCustomer, parseCreateCustomer)),
+			pdk.Tokenize(pdk.H(buildTokenize, parseTokenize)),
+			pdk.SetupRecurring(pdk.H(buildSetupRecurring, parseSetupRecurring)),
+			pdk.RecurringCharge(pdk.H(buildRecurringCharge, parseRecurringCharge)),
+			pdk.DisputeGet(pdk.H(buildDisputeGet, parseDisputeGet)),
+			pdk.DisputeAccept(pdk.H(buildDisputeAccept, parseDisputeAccept)),
+			pdk.DisputeSubmitEvidence(pdk.H(buildSubmitEvidence, parseSubmitEvidence)),
+			pdk.DisputeDefend(pdk.H(buildDefend, parseDefend)),
 		},
 		VerifyWebhook: verifyWebhook,
 		ParseWebhook:  parseWebhook,

@@ -9,10 +9,7 @@ import (
 	"github.com/connectorhost/connector-host/pdk/form"
 )
 
-var authorizeHandler = pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{
-	Build: buildAuthorize,
-	Parse: parseAuthorize,
-}
+var authorizeHandler = pdk.H(buildAuthorize, parseAuthorize)
 
 // intentRequest is what creating and confirming a PaymentIntent needs; the
 // Authorize, SetupRecurring (with a first charge) and RecurringCharge flows

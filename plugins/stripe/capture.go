@@ -9,10 +9,7 @@ import (
 	"github.com/connectorhost/connector-host/pdk/form"
 )
 
-var captureHandler = pdk.Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptureResponse]{
-	Build: buildCapture,
-	Parse: parseCapture,
-}
+var captureHandler = pdk.H(buildCapture, parseCapture)
 
 // buildCapture builds POST /v1/payment_intents/{id}/capture.
 func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
@@ -70,10 +67,7 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	return out, nil
 }
 
-var voidHandler = pdk.Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidResponse]{
-	Build: buildVoid,
-	Parse: parseVoid,
-}
+var voidHandler = pdk.H(buildVoid, parseVoid)
 
 // cancellationReasons are the reasons Stripe accepts for cancelling a
 // PaymentIntent through the API.
@@ -141,10 +135,7 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	}, nil
 }
 
-var incrementHandler = pdk.Handler[*v1.PaymentServiceIncrementalAuthorizationRequest, *v1.PaymentServiceIncrementalAuthorizationResponse]{
-	Build: buildIncrement,
-	Parse: parseIncrement,
-}
+var incrementHandler = pdk.H(buildIncrement, parseIncrement)
 
 // buildIncrement builds POST /v1/payment_intents/{id}/increment_authorization
 // with the new total amount.

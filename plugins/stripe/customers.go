@@ -9,10 +9,7 @@ import (
 	"github.com/connectorhost/connector-host/pdk/form"
 )
 
-var createCustomerHandler = pdk.Handler[*v1.CustomerServiceCreateRequest, *v1.CustomerServiceCreateResponse]{
-	Build: buildCreateCustomer,
-	Parse: parseCreateCustomer,
-}
+var createCustomerHandler = pdk.H(buildCreateCustomer, parseCreateCustomer)
 
 // buildCreateCustomer builds POST /v1/customers. The idempotency key comes
 // from merchant_request_id, else the merchant's customer id.
@@ -58,10 +55,7 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 	}, nil
 }
 
-var tokenizeHandler = pdk.Handler[*v1.PaymentMethodServiceTokenizeRequest, *v1.PaymentMethodServiceTokenizeResponse]{
-	Build: buildTokenize,
-	Parse: parseTokenize,
-}
+var tokenizeHandler = pdk.H(buildTokenize, parseTokenize)
 
 // buildTokenize vaults a card: POST /v1/payment_methods with type=card.
 // The card number and CVC go only into the form body.

@@ -70,95 +70,83 @@ func readDispute(c *pdk.Context, res *pdk.Response) (*dispute, error) {
 	return parseDispute(a.Obj)
 }
 
-var disputeGetHandler = pdk.Handler[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetResponse]{
-	Build: func(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
-		path, err := objectPath("/v1/disputes", req.GetConnectorDisputeId(), "connector_dispute_id")
-		if err != nil {
-			return nil, err
-		}
-		return get(c, path, nil)
-	},
-	Parse: func(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
-		d, err := readDispute(c, res)
-		if err != nil {
-			return nil, err
-		}
-		return &v1.DisputeServiceGetResponse{
-			ConnectorDisputeId:     d.ID,
-			ConnectorTransactionId: firstNonEmpty(d.TransactionID, req.GetConnectorTransactionId()),
-			Status:                 d.Status,
-			Amount:                 d.Amount,
-			Reason:                 d.Reason,
-			ReasonCode:             d.ReasonCode,
-			EvidenceDueByUnix:      d.DueBy,
-			DefenseReasons:         defenseReasons(d.Reason),
-			Stage:                  d.Stage,
-			ConnectorHttpStatus:    int32(res.Status),
-		}, nil
-	},
-}
+var disputeGetHandler = pdk.H(func(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
+	path, err := objectPath("/v1/disputes", req.GetConnectorDisputeId(), "connector_dispute_id")
+	if err != nil {
+		return nil, err
+	}
+	return get(c, path, nil)
+}, func(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
+	d, err := readDispute(c, res)
+	if err != nil {
+		return nil, err
+	}
+	return &v1.DisputeServiceGetResponse{
+		ConnectorDisputeId:     d.ID,
+		ConnectorTransactionId: firstNonEmpty(d.TransactionID, req.GetConnectorTransactionId()),
+		Status:                 d.Status,
+		Amount:                 d.Amount,
+		Reason:                 d.Reason,
+		ReasonCode:             d.ReasonCode,
+		EvidenceDueByUnix:      d.DueBy,
+		DefenseReasons:         defenseReasons(d.Reason),
+		Stage:                  d.Stage,
+		ConnectorHttpStatus:    int32(res.Status),
+	}, nil
+})
 
-var disputeAcceptHandler = pdk.Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeServiceAcceptResponse]{
-	Build: func(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*pluginv1.HttpRequest, error) {
-		path, err := objectPath("/v1/disputes", req.GetConnectorDisputeId(), "connector_dispute_id", "close")
-		if err != nil {
-			return nil, err
-		}
-		return post(c, path, optionalMerchantID(c, "dispute_accept", req.GetMerchantRequestId(), req.GetConnectorDisputeId()), nil)
-	},
-	Parse: func(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
-		d, err := readDispute(c, res)
-		if err != nil {
-			return nil, err
-		}
-		status := d.Status
-		if d.RawStatus == "lost" {
-			// Closing a dispute concedes it: Stripe marks it lost.
-			status = v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED
-		}
-		return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: d.ID, Status: status, ConnectorHttpStatus: int32(res.Status)}, nil
-	},
-}
+var disputeAcceptHandler = pdk.H(func(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*pluginv1.HttpRequest, error) {
+	path, err := objectPath("/v1/disputes", req.GetConnectorDisputeId(), "connector_dispute_id", "close")
+	if err != nil {
+		return nil, err
+	}
+	return post(c, path, optionalMerchantID(c, "dispute_accept", req.GetMerchantRequestId(), req.GetConnectorDisputeId()), nil)
+}, func(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
+	d, err := readDispute(c, res)
+	if err != nil {
+		return nil, err
+	}
+	status := d.Status
+	if d.RawStatus == "lost" {
+		// Closing a dispute concedes it: Stripe marks it lost.
+		status = v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED
+	}
+	return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: d.ID, Status: status, ConnectorHttpStatus: int32(res.Status)}, nil
+})
 
-var disputeSubmitEvidenceHandler = pdk.Handler[*v1.DisputeServiceSubmitEvidenceRequest, *v1.DisputeServiceSubmitEvidenceResponse]{
-	Build: func(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest) (*pluginv1.HttpRequest, error) {
-		if len(req.GetEvidence()) == 0 {
-			return nil, pdk.InvalidRequest("evidence", "is required")
-		}
-		return buildDisputeUpdate(c, req.GetConnectorDisputeId(), req.GetEvidence(), false, "",
-			optionalMerchantID(c, "dispute_evidence", req.GetMerchantRequestId()))
-	},
-	Parse: func(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest, res *pdk.Response) (*v1.DisputeServiceSubmitEvidenceResponse, error) {
-		d, err := readDispute(c, res)
-		if err != nil {
-			return nil, err
-		}
-		fields, err := evidenceFields(req.GetEvidence())
-		if err != nil {
-			return nil, err
-		}
-		return &v1.DisputeServiceSubmitEvidenceResponse{
-			ConnectorDisputeId:   d.ID,
-			Status:               d.Status,
-			SubmittedEvidenceIds: fields.names(),
-			ConnectorHttpStatus:  int32(res.Status),
-		}, nil
-	},
-}
+var disputeSubmitEvidenceHandler = pdk.H(func(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest) (*pluginv1.HttpRequest, error) {
+	if len(req.GetEvidence()) == 0 {
+		return nil, pdk.InvalidRequest("evidence", "is required")
+	}
+	return buildDisputeUpdate(c, req.GetConnectorDisputeId(), req.GetEvidence(), false, "",
+		optionalMerchantID(c, "dispute_evidence", req.GetMerchantRequestId()))
+}, func(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest, res *pdk.Response) (*v1.DisputeServiceSubmitEvidenceResponse, error) {
+	d, err := readDispute(c, res)
+	if err != nil {
+		return nil, err
+	}
+	fields, err := evidenceFields(req.GetEvidence())
+	if err != nil {
+		return nil, err
+	}
+	return &v1.DisputeServiceSubmitEvidenceResponse{
+		ConnectorDisputeId:   d.ID,
+		Status:               d.Status,
+		SubmittedEvidenceIds: fields.names(),
+		ConnectorHttpStatus:  int32(res.Status),
+	}, nil
+})
 
-var disputeDefendHandler = pdk.Handler[*v1.DisputeServiceDefendRequest, *v1.DisputeServiceDefendResponse]{
-	Build: func(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1.HttpRequest, error) {
-		return buildDisputeUpdate(c, req.GetConnectorDisputeId(), req.GetEvidence(), true, req.GetDefenseReasonCode(),
-			optionalMerchantID(c, "dispute_defend", req.GetMerchantRequestId(), req.GetConnectorDisputeId()))
-	},
-	Parse: func(c *pdk.Context, req *v1.DisputeServiceDefendRequest, res *pdk.Response) (*v1.DisputeServiceDefendResponse, error) {
-		d, err := readDispute(c, res)
-		if err != nil {
-			return nil, err
-		}
-		return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: d.ID, Status: d.Status, ConnectorHttpStatus: int32(res.Status)}, nil
-	},
-}
+var disputeDefendHandler = pdk.H(func(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1.HttpRequest, error) {
+	return buildDisputeUpdate(c, req.GetConnectorDisputeId(), req.GetEvidence(), true, req.GetDefenseReasonCode(),
+		optionalMerchantID(c, "dispute_defend", req.GetMerchantRequestId(), req.GetConnectorDisputeId()))
+}, func(c *pdk.Context, req *v1.DisputeServiceDefendRequest, res *pdk.Response) (*v1.DisputeServiceDefendResponse, error) {
+	d, err := readDispute(c, res)
+	if err != nil {
+		return nil, err
+	}
+	return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: d.ID, Status: d.Status, ConnectorHttpStatus: int32(res.Status)}, nil
+})
 
 // buildDisputeUpdate builds POST /v1/disputes/{id} with evidence[...] and
 // submit. Stripe has no defense reason codes: a given code is recorded in

@@ -258,13 +258,16 @@ func TestStripeMockEndToEnd(t *testing.T) {
 func TestStripeMockRejectsBadRequest(t *testing.T) {
 	base := stripeMockURL(t)
 	c := New()
-	build := c.Flows.Refund.Build
-	c.Flows.Refund.Build = func(ctx *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1.HttpRequest, error) {
-		r, err := build(ctx, req)
-		if err == nil {
-			r.Body = append(r.Body, []byte("&not_a_stripe_param=1")...)
+	for i, f := range c.Flows {
+		if f.ID() == v1.Flow_FLOW_REFUND {
+			c.Flows[i] = pdk.Refund(pdk.H(func(ctx *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1.HttpRequest, error) {
+				r, err := refundHandler.Build(ctx, req)
+				if err == nil {
+					r.Body = append(r.Body, []byte("&not_a_stripe_param=1")...)
+				}
+				return r, err
+			}, refundHandler.Parse))
 		}
-		return r, err
 	}
 	ex, err := pdktest.Execute(mockCtx(t), pdktest.New(c), mockClient(), v1.Flow_FLOW_REFUND, refundReq(), mockContext(base))
 	if err != nil {

@@ -15,18 +15,10 @@ import (
 // POST /v1/payouts/{id}/cancel, POST /v1/accounts/{account}/external_accounts.
 
 var (
-	payoutCreateHandler = pdk.Handler[*v1.PayoutServiceCreateRequest, *v1.PayoutServiceCreateResponse]{
-		Build: buildPayoutCreate, Parse: parsePayoutCreate,
-	}
-	payoutGetHandler = pdk.Handler[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetResponse]{
-		Build: buildPayoutGet, Parse: parsePayoutGet,
-	}
-	payoutCancelHandler = pdk.Handler[*v1.PayoutServiceCancelRequest, *v1.PayoutServiceCancelResponse]{
-		Build: buildPayoutCancel, Parse: parsePayoutCancel,
-	}
-	payoutRecipientHandler = pdk.Handler[*v1.PayoutServiceCreateRecipientRequest, *v1.PayoutServiceCreateRecipientResponse]{
-		Build: buildPayoutRecipient, Parse: parsePayoutRecipient,
-	}
+	payoutCreateHandler    = pdk.H(buildPayoutCreate, parsePayoutCreate)
+	payoutGetHandler       = pdk.H(buildPayoutGet, parsePayoutGet)
+	payoutCancelHandler    = pdk.H(buildPayoutCancel, parsePayoutCancel)
+	payoutRecipientHandler = pdk.H(buildPayoutRecipient, parsePayoutRecipient)
 )
 
 // payoutStatuses maps Payout.status. A paid payout later returned by the

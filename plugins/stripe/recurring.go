@@ -8,10 +8,7 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-var setupRecurringHandler = pdk.Handler[*v1.PaymentServiceSetupRecurringRequest, *v1.PaymentServiceSetupRecurringResponse]{
-	Build: buildSetupRecurring,
-	Parse: parseSetupRecurring,
-}
+var setupRecurringHandler = pdk.H(buildSetupRecurring, parseSetupRecurring)
 
 // setupTypes are the Stripe payment method types a SetupIntent can store
 // for off-session use.
@@ -181,10 +178,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	return out, nil
 }
 
-var recurringChargeHandler = pdk.Handler[*v1.RecurringPaymentServiceChargeRequest, *v1.RecurringPaymentServiceChargeResponse]{
-	Build: buildRecurringCharge,
-	Parse: parseRecurringCharge,
-}
+var recurringChargeHandler = pdk.H(buildRecurringCharge, parseRecurringCharge)
 
 // buildRecurringCharge charges a stored payment method off-session:
 // POST /v1/payment_intents with off_session=true, confirm=true,
@@ -234,10 +228,7 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	}, nil
 }
 
-var recurringRevokeHandler = pdk.Handler[*v1.RecurringPaymentServiceRevokeRequest, *v1.RecurringPaymentServiceRevokeResponse]{
-	Build: buildRecurringRevoke,
-	Parse: parseRecurringRevoke,
-}
+var recurringRevokeHandler = pdk.H(buildRecurringRevoke, parseRecurringRevoke)
 
 // buildRecurringRevoke detaches the stored payment method from its
 // customer: POST /v1/payment_methods/{pm}/detach. A detached payment method

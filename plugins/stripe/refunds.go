@@ -10,10 +10,7 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-var refundHandler = pdk.Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundResponse]{
-	Build: buildRefund,
-	Parse: parseRefundCreate,
-}
+var refundHandler = pdk.H(buildRefund, parseRefundCreate)
 
 // stripeRefundReason maps a free-text reason to Stripe's refund reasons,
 // or "" when nothing fits (the text then goes to metadata[refund_reason]).
@@ -149,10 +146,7 @@ func parseRefundCreate(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res 
 	}, nil
 }
 
-var refundGetHandler = pdk.Handler[*v1.RefundServiceGetRequest, *v1.RefundServiceGetResponse]{
-	Build: buildRefundGet,
-	Parse: parseRefundGet,
-}
+var refundGetHandler = pdk.H(buildRefundGet, parseRefundGet)
 
 // buildRefundGet builds GET /v1/refunds/{id}.
 func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.HttpRequest, error) {
@@ -182,10 +176,7 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	}, nil
 }
 
-var refundCancelHandler = pdk.Handler[*v1.RefundServiceCancelRequest, *v1.RefundServiceCancelResponse]{
-	Build: buildRefundCancel,
-	Parse: parseRefundCancel,
-}
+var refundCancelHandler = pdk.H(buildRefundCancel, parseRefundCancel)
 
 // buildRefundCancel builds POST /v1/refunds/{id}/cancel. Stripe cancels only
 // a refund still in requires_action (a pending refund to a card that needs

@@ -22,29 +22,29 @@ func New() *pdk.Connector {
 }
 
 // flows wires every supported flow to its handler.
-func flows() pdk.Flows {
-	return pdk.Flows{
-		Authorize:                authorizeHandler,
-		Capture:                  captureHandler,
-		Get:                      getHandler,
-		Void:                     voidHandler,
-		Refund:                   refundHandler,
-		SetupRecurring:           setupRecurringHandler,
-		IncrementalAuthorization: incrementHandler,
-		VerifyRedirectResponse:   verifyRedirectHandler,
-		RecurringCharge:          recurringChargeHandler,
-		RecurringRevoke:          recurringRevokeHandler,
-		RefundGet:                refundGetHandler,
-		RefundCancel:             refundCancelHandler,
-		DisputeSubmitEvidence:    disputeSubmitEvidenceHandler,
-		DisputeGet:               disputeGetHandler,
-		DisputeDefend:            disputeDefendHandler,
-		DisputeAccept:            disputeAcceptHandler,
-		Tokenize:                 tokenizeHandler,
-		CreateCustomer:           createCustomerHandler,
-		PayoutCreate:             payoutCreateHandler,
-		PayoutGet:                payoutGetHandler,
-		PayoutCancel:             payoutCancelHandler,
-		PayoutCreateRecipient:    payoutRecipientHandler,
+func flows() []pdk.Flow {
+	return []pdk.Flow{
+		pdk.Authorize(authorizeHandler),
+		pdk.Capture(captureHandler),
+		pdk.Get(getHandler),
+		pdk.Void(voidHandler),
+		pdk.Refund(refundHandler),
+		pdk.SetupRecurring(setupRecurringHandler),
+		pdk.IncrementalAuthorization(incrementHandler),
+		pdk.VerifyRedirectResponse(verifyRedirectHandler),
+		pdk.RecurringCharge(recurringChargeHandler),
+		pdk.RecurringRevoke(recurringRevokeHandler),
+		pdk.RefundGet(refundGetHandler),
+		pdk.RefundCancel(refundCancelHandler),
+		pdk.DisputeSubmitEvidence(disputeSubmitEvidenceHandler),
+		pdk.DisputeGet(disputeGetHandler),
+		pdk.DisputeDefend(disputeDefendHandler),
+		pdk.DisputeAccept(disputeAcceptHandler),
+		pdk.Tokenize(tokenizeHandler),
+		pdk.CreateCustomer(createCustomerHandler),
+		pdk.PayoutCreate(payoutCreateHandler),
+		pdk.PayoutGet(payoutGetHandler),
+		pdk.PayoutCancel(payoutCancelHandler),
+		pdk.PayoutCreateRecipient(payoutRecipientHandler),
 	}
 }

@@ -7,10 +7,7 @@ import (
 	"github.com/connectorhost/connector-host/pdk/form"
 )
 
-var getHandler = pdk.Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]{
-	Build: buildGet,
-	Parse: parseGet,
-}
+var getHandler = pdk.H(buildGet, parseGet)
 
 // getIntent builds GET /v1/payment_intents/{id}?expand[]=latest_charge.
 func getIntent(c *pdk.Context, id, field string) (*pluginv1.HttpRequest, error) {
@@ -67,10 +64,7 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	}, nil
 }
 
-var verifyRedirectHandler = pdk.Handler[*v1.PaymentServiceVerifyRedirectResponseRequest, *v1.PaymentServiceVerifyRedirectResponseResponse]{
-	Build: buildVerifyRedirect,
-	Parse: parseVerifyRedirect,
-}
+var verifyRedirectHandler = pdk.H(buildVerifyRedirect, parseVerifyRedirect)
 
 // redirectIntentID is the PaymentIntent a shopper returned for: the
 // request's id, or the payment_intent query parameter Stripe appends to the

@@ -44,9 +44,9 @@ func New() *pdk.Connector {
 			Notes:             "A template: a fictional processor, not a real connector.",
 		},
 		// One field per flow; the manifest's flows are derived from the handlers set.
-		Flows: pdk.Flows{
-			Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{Build: buildAuthorize, Parse: parseAuthorize},
-			Get:       pdk.Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]{Build: buildGet, Parse: parseGet},
+		Flows: []pdk.Flow{
+			pdk.Authorize(pdk.H(buildAuthorize, parseAuthorize)),
+			pdk.Get(pdk.H(buildGet, parseGet)),
 		},
 	}
 }

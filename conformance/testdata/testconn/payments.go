@@ -282,9 +282,6 @@ func (c *conn) declined(r *v1.PaymentServiceAuthorizeRequest, res *pdk.Response)
 		return nil, pdk.InvalidResponse("HTTP 402 without a TestPay error object")
 	}
 	msg := e.Error.Message
-	if c.d.EchoCardInError {
-		msg += " (card " + r.GetPaymentMethod().GetCard().GetNumber() + ")"
-	}
 	return &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: e.Error.Payment, Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED,
 		MerchantTransactionId: r.GetMerchantTransactionId(), ConnectorHttpStatus: int32(res.Status),

@@ -48,8 +48,6 @@ type Defects struct {
 	WrongEventKind bool
 	// TrapOnControlBytes panics on answers and webhooks with control bytes.
 	TrapOnControlBytes bool
-	// EchoCardInError copies the card number into decline messages.
-	EchoCardInError bool
 	// UnsupportedGooglePay declares Google Pay but refuses it.
 	UnsupportedGooglePay bool
 	// UnhandledReverse declares FLOW_REVERSE without a handler.
@@ -117,12 +115,12 @@ func New(name string, d Defects) *pdk.Connector {
 	if d.SandboxOutsideEgress {
 		m.SandboxBaseUrl = "https://sandbox.testpay.example"
 	}
-	flows := pdk.Flows{
-		Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{Build: c.buildAuthorize, Parse: c.parseAuthorize},
-		Capture:   pdk.Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptureResponse]{Build: c.buildCapture, Parse: c.parseCapture},
-		Get:       pdk.Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]{Build: c.buildGet, Parse: c.parseGet},
-		Void:      pdk.Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidResponse]{Build: c.buildVoid, Parse: c.parseVoid},
-		Refund:    pdk.Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundResponse]{Build: c.buildRefund, Parse: c.parseRefund},
+	flows := []pdk.Flow{
+		pdk.Authorize(pdk.H(c.buildAuthorize, c.parseAuthorize)),
+		pdk.Capture(pdk.H(c.buildCapture, c.parseCapture)),
+		pdk.Get(pdk.H(c.buildGet, c.parseGet)),
+		pdk.Void(pdk.H(c.buildVoid, c.parseVoid)),
+		pdk.Refund(pdk.H(c.buildRefund, c.parseRefund)),
 	}
 	if d.UnhandledReverse {
 		m.Flows = []v1.Flow{v1.Flow_FLOW_AUTHORIZE, v1.Flow_FLOW_CAPTURE, v1.Flow_FLOW_GET, v1.Flow_FLOW_VOID, v1.Flow_FLOW_REVERSE, v1.Flow_FLOW_REFUND}

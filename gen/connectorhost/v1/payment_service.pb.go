@@ -2725,7 +2725,7 @@ var File_connectorhost_v1_payment_service_proto protoreflect.FileDescriptor
 
 const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\n" +
-	"&connectorhost/v1/payment_service.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1dconnectorhost/v1/events.proto\x1a%connectorhost/v1/payment_method.proto\x1a\x1cconnectorhost/v1/types.proto\"\x8c\x0e\n" +
+	"&connectorhost/v1/payment_service.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1dconnectorhost/v1/events.proto\x1a#connectorhost/v1/flow_options.proto\x1a%connectorhost/v1/payment_method.proto\x1a\x1cconnectorhost/v1/types.proto\"\x8c\x0e\n" +
 	"\x1ePaymentServiceAuthorizeRequest\x12V\n" +
 	"\x17merchant_transaction_id\x18\x01 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x15merchantTransactionId\x12\xf0\x01\n" +
 	"\x06amount\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\xbe\x01\xbaH\xba\x01\xba\x01\xb3\x01\n" +
@@ -3006,19 +3006,19 @@ const file_connectorhost_v1_payment_service_proto_rawDesc = "" +
 	"\x0fmessage_version\x18\x04 \x01(\tR\x0emessageVersion\x12-\n" +
 	"\x12transaction_status\x18\x05 \x01(\tR\x11transactionStatus\x12,\n" +
 	"\x12acs_transaction_id\x18\x06 \x01(\tR\x10acsTransactionId\x12+\n" +
-	"\x11authentication_id\x18\a \x01(\tR\x10authenticationId2\xb1\n" +
-	"\n" +
-	"\x0ePaymentService\x12p\n" +
-	"\tAuthorize\x120.connectorhost.v1.PaymentServiceAuthorizeRequest\x1a1.connectorhost.v1.PaymentServiceAuthorizeResponse\x12j\n" +
-	"\aCapture\x12..connectorhost.v1.PaymentServiceCaptureRequest\x1a/.connectorhost.v1.PaymentServiceCaptureResponse\x12^\n" +
-	"\x03Get\x12*.connectorhost.v1.PaymentServiceGetRequest\x1a+.connectorhost.v1.PaymentServiceGetResponse\x12a\n" +
-	"\x04Void\x12+.connectorhost.v1.PaymentServiceVoidRequest\x1a,.connectorhost.v1.PaymentServiceVoidResponse\x12j\n" +
-	"\aReverse\x12..connectorhost.v1.PaymentServiceReverseRequest\x1a/.connectorhost.v1.PaymentServiceReverseResponse\x12g\n" +
-	"\x06Refund\x12-.connectorhost.v1.PaymentServiceRefundRequest\x1a..connectorhost.v1.PaymentServiceRefundResponse\x12v\n" +
-	"\vCreateOrder\x122.connectorhost.v1.PaymentServiceCreateOrderRequest\x1a3.connectorhost.v1.PaymentServiceCreateOrderResponse\x12\x7f\n" +
-	"\x0eSetupRecurring\x125.connectorhost.v1.PaymentServiceSetupRecurringRequest\x1a6.connectorhost.v1.PaymentServiceSetupRecurringResponse\x12\x9d\x01\n" +
-	"\x18IncrementalAuthorization\x12?.connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest\x1a@.connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse\x12\x97\x01\n" +
-	"\x16VerifyRedirectResponse\x12=.connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest\x1a>.connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse\x12v\n" +
+	"\x11authentication_id\x18\a \x01(\tR\x10authenticationId2\xc9\v\n" +
+	"\x0ePaymentService\x12z\n" +
+	"\tAuthorize\x120.connectorhost.v1.PaymentServiceAuthorizeRequest\x1a1.connectorhost.v1.PaymentServiceAuthorizeResponse\"\b\xaa\x9f\x19\x04\b\x01\x10\x01\x12t\n" +
+	"\aCapture\x12..connectorhost.v1.PaymentServiceCaptureRequest\x1a/.connectorhost.v1.PaymentServiceCaptureResponse\"\b\xaa\x9f\x19\x04\b\x02\x10\x01\x12f\n" +
+	"\x03Get\x12*.connectorhost.v1.PaymentServiceGetRequest\x1a+.connectorhost.v1.PaymentServiceGetResponse\"\x06\xaa\x9f\x19\x02\b\x03\x12k\n" +
+	"\x04Void\x12+.connectorhost.v1.PaymentServiceVoidRequest\x1a,.connectorhost.v1.PaymentServiceVoidResponse\"\b\xaa\x9f\x19\x04\b\x04\x10\x01\x12t\n" +
+	"\aReverse\x12..connectorhost.v1.PaymentServiceReverseRequest\x1a/.connectorhost.v1.PaymentServiceReverseResponse\"\b\xaa\x9f\x19\x04\b\x05\x10\x01\x12q\n" +
+	"\x06Refund\x12-.connectorhost.v1.PaymentServiceRefundRequest\x1a..connectorhost.v1.PaymentServiceRefundResponse\"\b\xaa\x9f\x19\x04\b\x06\x10\x01\x12\x80\x01\n" +
+	"\vCreateOrder\x122.connectorhost.v1.PaymentServiceCreateOrderRequest\x1a3.connectorhost.v1.PaymentServiceCreateOrderResponse\"\b\xaa\x9f\x19\x04\b\a\x10\x01\x12\x89\x01\n" +
+	"\x0eSetupRecurring\x125.connectorhost.v1.PaymentServiceSetupRecurringRequest\x1a6.connectorhost.v1.PaymentServiceSetupRecurringResponse\"\b\xaa\x9f\x19\x04\b\b\x10\x01\x12\xa7\x01\n" +
+	"\x18IncrementalAuthorization\x12?.connectorhost.v1.PaymentServiceIncrementalAuthorizationRequest\x1a@.connectorhost.v1.PaymentServiceIncrementalAuthorizationResponse\"\b\xaa\x9f\x19\x04\b\t\x10\x01\x12\xd5\x01\n" +
+	"\x16VerifyRedirectResponse\x12=.connectorhost.v1.PaymentServiceVerifyRedirectResponseRequest\x1a>.connectorhost.v1.PaymentServiceVerifyRedirectResponseResponse\"<\xaa\x9f\x198\b\n" +
+	"\x1a4a read at some processors; send a key where it posts\x12v\n" +
 	"\vHandleEvent\x122.connectorhost.v1.PaymentServiceHandleEventRequest\x1a3.connectorhost.v1.PaymentServiceHandleEventResponseB\xda\x01\n" +
 	"\x14com.connectorhost.v1B\x13PaymentServiceProtoP\x01ZLgithub.com/connectorhost/connector-host/gen/connectorhost/v1;connectorhostv1\xa2\x02\x03CXX\xaa\x02\x10Connectorhost.V1\xca\x02\x10Connectorhost\\V1\xe2\x02\x1cConnectorhost\\V1\\GPBMetadata\xea\x02\x11Connectorhost::V1b\x06proto3"
 
@@ -3231,6 +3231,7 @@ func file_connectorhost_v1_payment_service_proto_init() {
 		return
 	}
 	file_connectorhost_v1_events_proto_init()
+	file_connectorhost_v1_flow_options_proto_init()
 	file_connectorhost_v1_payment_method_proto_init()
 	file_connectorhost_v1_types_proto_init()
 	type x struct{}

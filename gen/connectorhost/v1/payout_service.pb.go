@@ -1146,7 +1146,7 @@ var File_connectorhost_v1_payout_service_proto protoreflect.FileDescriptor
 
 const file_connectorhost_v1_payout_service_proto_rawDesc = "" +
 	"\n" +
-	"%connectorhost/v1/payout_service.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cconnectorhost/v1/types.proto\"\xe3\x02\n" +
+	"%connectorhost/v1/payout_service.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a#connectorhost/v1/flow_options.proto\x1a\x1cconnectorhost/v1/types.proto\"\xe3\x02\n" +
 	"\x11PayoutBankAccount\x12:\n" +
 	"\x13account_holder_name\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x8c\x01R\x11accountHolderName\x12\x12\n" +
@@ -1244,12 +1244,12 @@ const file_connectorhost_v1_payout_service_proto_rawDesc = "" +
 	"\x14PAYOUT_STATUS_FAILED\x10\x04\x12\x1a\n" +
 	"\x16PAYOUT_STATUS_CANCELED\x10\x05\x12\x1a\n" +
 	"\x16PAYOUT_STATUS_REVERSED\x10\x06\x12\x19\n" +
-	"\x15PAYOUT_STATUS_UNKNOWN\x10\a2\xbe\x03\n" +
-	"\rPayoutService\x12e\n" +
-	"\x06Create\x12,.connectorhost.v1.PayoutServiceCreateRequest\x1a-.connectorhost.v1.PayoutServiceCreateResponse\x12\\\n" +
-	"\x03Get\x12).connectorhost.v1.PayoutServiceGetRequest\x1a*.connectorhost.v1.PayoutServiceGetResponse\x12e\n" +
-	"\x06Cancel\x12,.connectorhost.v1.PayoutServiceCancelRequest\x1a-.connectorhost.v1.PayoutServiceCancelResponse\x12\x80\x01\n" +
-	"\x0fCreateRecipient\x125.connectorhost.v1.PayoutServiceCreateRecipientRequest\x1a6.connectorhost.v1.PayoutServiceCreateRecipientResponseB\xd9\x01\n" +
+	"\x15PAYOUT_STATUS_UNKNOWN\x10\a2\xe4\x03\n" +
+	"\rPayoutService\x12o\n" +
+	"\x06Create\x12,.connectorhost.v1.PayoutServiceCreateRequest\x1a-.connectorhost.v1.PayoutServiceCreateResponse\"\b\xaa\x9f\x19\x04\b\x1a\x10\x01\x12d\n" +
+	"\x03Get\x12).connectorhost.v1.PayoutServiceGetRequest\x1a*.connectorhost.v1.PayoutServiceGetResponse\"\x06\xaa\x9f\x19\x02\b\x1b\x12o\n" +
+	"\x06Cancel\x12,.connectorhost.v1.PayoutServiceCancelRequest\x1a-.connectorhost.v1.PayoutServiceCancelResponse\"\b\xaa\x9f\x19\x04\b\x1c\x10\x01\x12\x8a\x01\n" +
+	"\x0fCreateRecipient\x125.connectorhost.v1.PayoutServiceCreateRecipientRequest\x1a6.connectorhost.v1.PayoutServiceCreateRecipientResponse\"\b\xaa\x9f\x19\x04\b\x1d\x10\x01B\xd9\x01\n" +
 	"\x14com.connectorhost.v1B\x12PayoutServiceProtoP\x01ZLgithub.com/connectorhost/connector-host/gen/connectorhost/v1;connectorhostv1\xa2\x02\x03CXX\xaa\x02\x10Connectorhost.V1\xca\x02\x10Connectorhost\\V1\xe2\x02\x1cConnectorhost\\V1\\GPBMetadata\xea\x02\x11Connectorhost::V1b\x06proto3"
 
 var (
@@ -1336,6 +1336,7 @@ func file_connectorhost_v1_payout_service_proto_init() {
 	if File_connectorhost_v1_payout_service_proto != nil {
 		return
 	}
+	file_connectorhost_v1_flow_options_proto_init()
 	file_connectorhost_v1_types_proto_init()
 	file_connectorhost_v1_payout_service_proto_msgTypes[2].OneofWrappers = []any{
 		(*PayoutRecipient_ConnectorRecipientId)(nil),

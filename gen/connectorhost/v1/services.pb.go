@@ -3968,7 +3968,7 @@ var File_connectorhost_v1_services_proto protoreflect.FileDescriptor
 
 const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\n" +
-	"\x1fconnectorhost/v1/services.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1dconnectorhost/v1/events.proto\x1a%connectorhost/v1/payment_method.proto\x1a&connectorhost/v1/payment_service.proto\x1a\x1cconnectorhost/v1/types.proto\"\xf6\a\n" +
+	"\x1fconnectorhost/v1/services.proto\x12\x10connectorhost.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1dconnectorhost/v1/events.proto\x1a#connectorhost/v1/flow_options.proto\x1a%connectorhost/v1/payment_method.proto\x1a&connectorhost/v1/payment_service.proto\x1a\x1cconnectorhost/v1/types.proto\"\xf6\a\n" +
 	"$RecurringPaymentServiceChargeRequest\x12V\n" +
 	"\x17merchant_transaction_id\x18\x01 \x01(\tB\x1e\xbaH\x1br\x192\x17^[A-Za-z0-9_.:-]{1,64}$R\x15merchantTransactionId\x12\xf0\x01\n" +
 	"\x06amount\x18\x02 \x01(\v2\x17.connectorhost.v1.MoneyB\xbe\x01\xbaH\xba\x01\xba\x01\xb3\x01\n" +
@@ -4307,32 +4307,32 @@ const file_connectorhost_v1_services_proto_rawDesc = "" +
 	"\x1fAUTHENTICATION_STATUS_SUCCEEDED\x10\x03\x12 \n" +
 	"\x1cAUTHENTICATION_STATUS_FAILED\x10\x04\x12'\n" +
 	"#AUTHENTICATION_STATUS_NOT_SUPPORTED\x10\x05\x12!\n" +
-	"\x1dAUTHENTICATION_STATUS_UNKNOWN\x10\x062\x8f\x02\n" +
-	"\x17RecurringPaymentService\x12y\n" +
-	"\x06Charge\x126.connectorhost.v1.RecurringPaymentServiceChargeRequest\x1a7.connectorhost.v1.RecurringPaymentServiceChargeResponse\x12y\n" +
-	"\x06Revoke\x126.connectorhost.v1.RecurringPaymentServiceRevokeRequest\x1a7.connectorhost.v1.RecurringPaymentServiceRevokeResponse2\xca\x02\n" +
-	"\rRefundService\x12\\\n" +
-	"\x03Get\x12).connectorhost.v1.RefundServiceGetRequest\x1a*.connectorhost.v1.RefundServiceGetResponse\x12e\n" +
-	"\x06Cancel\x12,.connectorhost.v1.RefundServiceCancelRequest\x1a-.connectorhost.v1.RefundServiceCancelResponse\x12t\n" +
-	"\vHandleEvent\x121.connectorhost.v1.RefundServiceHandleEventRequest\x1a2.connectorhost.v1.RefundServiceHandleEventResponse2\xbb\x04\n" +
-	"\x0eDisputeService\x12\x7f\n" +
-	"\x0eSubmitEvidence\x125.connectorhost.v1.DisputeServiceSubmitEvidenceRequest\x1a6.connectorhost.v1.DisputeServiceSubmitEvidenceResponse\x12^\n" +
-	"\x03Get\x12*.connectorhost.v1.DisputeServiceGetRequest\x1a+.connectorhost.v1.DisputeServiceGetResponse\x12g\n" +
-	"\x06Defend\x12-.connectorhost.v1.DisputeServiceDefendRequest\x1a..connectorhost.v1.DisputeServiceDefendResponse\x12g\n" +
-	"\x06Accept\x12-.connectorhost.v1.DisputeServiceAcceptRequest\x1a..connectorhost.v1.DisputeServiceAcceptResponse\x12v\n" +
-	"\vHandleEvent\x122.connectorhost.v1.DisputeServiceHandleEventRequest\x1a3.connectorhost.v1.DisputeServiceHandleEventResponse2\xa9\x04\n" +
-	"\x1dMerchantAuthenticationService\x12\xa6\x01\n" +
-	"\x11CreateAccessToken\x12G.connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest\x1aH.connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse\x12\xa9\x01\n" +
-	"\x12CreateSessionToken\x12H.connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest\x1aI.connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse\x12\xb2\x01\n" +
-	"\x15CreateSdkSessionToken\x12K.connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest\x1aL.connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse2\xa5\x04\n" +
-	"\"PaymentMethodAuthenticationService\x12\xaa\x01\n" +
-	"\x0fPreAuthenticate\x12J.connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest\x1aK.connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse\x12\xa1\x01\n" +
-	"\fAuthenticate\x12G.connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest\x1aH.connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse\x12\xad\x01\n" +
-	"\x10PostAuthenticate\x12K.connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest\x1aL.connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse2\x91\x01\n" +
-	"\x14PaymentMethodService\x12y\n" +
-	"\bTokenize\x125.connectorhost.v1.PaymentMethodServiceTokenizeRequest\x1a6.connectorhost.v1.PaymentMethodServiceTokenizeResponse2|\n" +
-	"\x0fCustomerService\x12i\n" +
-	"\x06Create\x12..connectorhost.v1.CustomerServiceCreateRequest\x1a/.connectorhost.v1.CustomerServiceCreateResponse2\xf3\x01\n" +
+	"\x1dAUTHENTICATION_STATUS_UNKNOWN\x10\x062\xa5\x02\n" +
+	"\x17RecurringPaymentService\x12\x83\x01\n" +
+	"\x06Charge\x126.connectorhost.v1.RecurringPaymentServiceChargeRequest\x1a7.connectorhost.v1.RecurringPaymentServiceChargeResponse\"\b\xaa\x9f\x19\x04\b\v\x10\x01\x12\x83\x01\n" +
+	"\x06Revoke\x126.connectorhost.v1.RecurringPaymentServiceRevokeRequest\x1a7.connectorhost.v1.RecurringPaymentServiceRevokeResponse\"\b\xaa\x9f\x19\x04\b\f\x10\x012\xdc\x02\n" +
+	"\rRefundService\x12d\n" +
+	"\x03Get\x12).connectorhost.v1.RefundServiceGetRequest\x1a*.connectorhost.v1.RefundServiceGetResponse\"\x06\xaa\x9f\x19\x02\b\r\x12o\n" +
+	"\x06Cancel\x12,.connectorhost.v1.RefundServiceCancelRequest\x1a-.connectorhost.v1.RefundServiceCancelResponse\"\b\xaa\x9f\x19\x04\b\x1e\x10\x01\x12t\n" +
+	"\vHandleEvent\x121.connectorhost.v1.RefundServiceHandleEventRequest\x1a2.connectorhost.v1.RefundServiceHandleEventResponse2\xe2\x04\n" +
+	"\x0eDisputeService\x12\x89\x01\n" +
+	"\x0eSubmitEvidence\x125.connectorhost.v1.DisputeServiceSubmitEvidenceRequest\x1a6.connectorhost.v1.DisputeServiceSubmitEvidenceResponse\"\b\xaa\x9f\x19\x04\b\x0e\x10\x01\x12f\n" +
+	"\x03Get\x12*.connectorhost.v1.DisputeServiceGetRequest\x1a+.connectorhost.v1.DisputeServiceGetResponse\"\x06\xaa\x9f\x19\x02\b\x0f\x12q\n" +
+	"\x06Defend\x12-.connectorhost.v1.DisputeServiceDefendRequest\x1a..connectorhost.v1.DisputeServiceDefendResponse\"\b\xaa\x9f\x19\x04\b\x10\x10\x01\x12q\n" +
+	"\x06Accept\x12-.connectorhost.v1.DisputeServiceAcceptRequest\x1a..connectorhost.v1.DisputeServiceAcceptResponse\"\b\xaa\x9f\x19\x04\b\x11\x10\x01\x12v\n" +
+	"\vHandleEvent\x122.connectorhost.v1.DisputeServiceHandleEventRequest\x1a3.connectorhost.v1.DisputeServiceHandleEventResponse2\xc5\x04\n" +
+	"\x1dMerchantAuthenticationService\x12\xae\x01\n" +
+	"\x11CreateAccessToken\x12G.connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenRequest\x1aH.connectorhost.v1.MerchantAuthenticationServiceCreateAccessTokenResponse\"\x06\xaa\x9f\x19\x02\b\x12\x12\xb3\x01\n" +
+	"\x12CreateSessionToken\x12H.connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenRequest\x1aI.connectorhost.v1.MerchantAuthenticationServiceCreateSessionTokenResponse\"\b\xaa\x9f\x19\x04\b\x13\x10\x01\x12\xbc\x01\n" +
+	"\x15CreateSdkSessionToken\x12K.connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest\x1aL.connectorhost.v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse\"\b\xaa\x9f\x19\x04\b\x14\x10\x012\xc1\x04\n" +
+	"\"PaymentMethodAuthenticationService\x12\xb4\x01\n" +
+	"\x0fPreAuthenticate\x12J.connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateRequest\x1aK.connectorhost.v1.PaymentMethodAuthenticationServicePreAuthenticateResponse\"\b\xaa\x9f\x19\x04\b\x15\x10\x01\x12\xab\x01\n" +
+	"\fAuthenticate\x12G.connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateRequest\x1aH.connectorhost.v1.PaymentMethodAuthenticationServiceAuthenticateResponse\"\b\xaa\x9f\x19\x04\b\x16\x10\x01\x12\xb5\x01\n" +
+	"\x10PostAuthenticate\x12K.connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateRequest\x1aL.connectorhost.v1.PaymentMethodAuthenticationServicePostAuthenticateResponse\"\x06\xaa\x9f\x19\x02\b\x172\x9c\x01\n" +
+	"\x14PaymentMethodService\x12\x83\x01\n" +
+	"\bTokenize\x125.connectorhost.v1.PaymentMethodServiceTokenizeRequest\x1a6.connectorhost.v1.PaymentMethodServiceTokenizeResponse\"\b\xaa\x9f\x19\x04\b\x18\x10\x012\x86\x01\n" +
+	"\x0fCustomerService\x12s\n" +
+	"\x06Create\x12..connectorhost.v1.CustomerServiceCreateRequest\x1a/.connectorhost.v1.CustomerServiceCreateResponse\"\b\xaa\x9f\x19\x04\b\x19\x10\x012\xf3\x01\n" +
 	"\fEventService\x12r\n" +
 	"\vHandleEvent\x120.connectorhost.v1.EventServiceHandleEventRequest\x1a1.connectorhost.v1.EventServiceHandleEventResponse\x12o\n" +
 	"\n" +
@@ -4645,6 +4645,7 @@ func file_connectorhost_v1_services_proto_init() {
 		return
 	}
 	file_connectorhost_v1_events_proto_init()
+	file_connectorhost_v1_flow_options_proto_init()
 	file_connectorhost_v1_payment_method_proto_init()
 	file_connectorhost_v1_payment_service_proto_init()
 	file_connectorhost_v1_types_proto_init()

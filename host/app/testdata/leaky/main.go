@@ -98,7 +98,7 @@ func init() {
 				{Name: "tls_client_key", Secret: true},
 			},
 		},
-		Flows:         pdk.Flows{Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{Build: build, Parse: parse}},
+		Flows:         []pdk.Flow{pdk.Authorize(pdk.H(build, parse))},
 		VerifyWebhook: verify,
 	})
 }

@@ -107,31 +107,22 @@ func modificationOK(res *pdk.Response) error {
 }
 
 var (
-	captureHandler = pdk.Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptureResponse]{
-		Build: func(c *pdk.Context, r *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
-			return buildModification(c, "/capture", r.GetMerchantCaptureId())
-		},
-		Parse: func(_ *pdk.Context, r *v1.PaymentServiceCaptureRequest, res *pdk.Response) (*v1.PaymentServiceCaptureResponse, error) {
-			return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED}, modificationOK(res)
-		},
-	}
-	voidHandler = pdk.Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidResponse]{
-		Build: func(c *pdk.Context, r *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
-			return buildModification(c, "/void", r.GetMerchantVoidId())
-		},
-		Parse: func(_ *pdk.Context, r *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
-			return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_VOIDED}, modificationOK(res)
-		},
-	}
-	refundHandler = pdk.Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundResponse]{
-		Build: func(c *pdk.Context, r *v1.PaymentServiceRefundRequest) (*pluginv1.HttpRequest, error) {
-			return buildModification(c, "/refund", r.GetMerchantRefundId())
-		},
-		Parse: func(_ *pdk.Context, r *v1.PaymentServiceRefundRequest, res *pdk.Response) (*v1.PaymentServiceRefundResponse, error) {
-			return &v1.PaymentServiceRefundResponse{ConnectorRefundId: "re_1", ConnectorTransactionId: r.GetConnectorTransactionId(),
-				Status: v1.RefundStatus_REFUND_STATUS_SUCCEEDED, RefundAmount: r.GetRefundAmount()}, modificationOK(res)
-		},
-	}
+	captureHandler = pdk.H(func(c *pdk.Context, r *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
+		return buildModification(c, "/capture", r.GetMerchantCaptureId())
+	}, func(_ *pdk.Context, r *v1.PaymentServiceCaptureRequest, res *pdk.Response) (*v1.PaymentServiceCaptureResponse, error) {
+		return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_CHARGED}, modificationOK(res)
+	})
+	voidHandler = pdk.H(func(c *pdk.Context, r *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
+		return buildModification(c, "/void", r.GetMerchantVoidId())
+	}, func(_ *pdk.Context, r *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
+		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_VOIDED}, modificationOK(res)
+	})
+	refundHandler = pdk.H(func(c *pdk.Context, r *v1.PaymentServiceRefundRequest) (*pluginv1.HttpRequest, error) {
+		return buildModification(c, "/refund", r.GetMerchantRefundId())
+	}, func(_ *pdk.Context, r *v1.PaymentServiceRefundRequest, res *pdk.Response) (*v1.PaymentServiceRefundResponse, error) {
+		return &v1.PaymentServiceRefundResponse{ConnectorRefundId: "re_1", ConnectorTransactionId: r.GetConnectorTransactionId(),
+			Status: v1.RefundStatus_REFUND_STATUS_SUCCEEDED, RefundAmount: r.GetRefundAmount()}, modificationOK(res)
+	})
 )
 
 func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
@@ -159,12 +150,12 @@ func init() {
 			IdempotencyHeader: "Idempotency-Key", RequiresAccessToken: true,
 			CredentialFields: []*v1.CredentialField{{Name: "api_key", Secret: true, Required: true}},
 		},
-		Flows: pdk.Flows{
-			CreateAccessToken: pdk.Handler[*v1.MerchantAuthenticationServiceCreateAccessTokenRequest, *v1.MerchantAuthenticationServiceCreateAccessTokenResponse]{Build: buildToken, Parse: parseToken},
-			Authorize:         pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{Build: buildAuthorize, Parse: parseAuthorize},
-			Capture:           captureHandler,
-			Void:              voidHandler,
-			Refund:            refundHandler,
+		Flows: []pdk.Flow{
+			pdk.CreateAccessToken(pdk.H(buildToken, parseToken)),
+			pdk.Authorize(pdk.H(buildAuthorize, parseAuthorize)),
+			pdk.Capture(captureHandler),
+			pdk.Void(voidHandler),
+			pdk.Refund(refundHandler),
 		},
 		VerifyWebhook: verifyWebhook,
 		// Parsing asks for the documents too: the PDK and the host refuse.

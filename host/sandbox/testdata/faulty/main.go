@@ -51,7 +51,7 @@ func init() {
 			Name: "faulty", Version: version, DisplayName: "Faulty (test)",
 			SandboxBaseUrl: "https://faulty.test", EgressHosts: []string{"faulty.test"}, IdempotencyHeader: "Idempotency-Key",
 		},
-		Flows: pdk.Flows{Authorize: pdk.Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{Build: build, Parse: parse}},
+		Flows: []pdk.Flow{pdk.Authorize(pdk.H(build, parse))},
 	})
 }
 
