@@ -401,14 +401,11 @@ func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
 	inst := &instance{
 		interrupt: interruptFlag, stack: mod.ExportedGlobal(interrupt.StackExportName),
 		mod: mod, mem: mod.ExportedMemory(abi.ExportMemory), memory: memory, stderr: stderr,
-		abiVersion: mod.ExportedFunction(abi.ExportABIVersion),
-		alloc:      mod.ExportedFunction(abi.ExportAlloc),
-		manifest:   mod.ExportedFunction(abi.ExportManifest),
-		build:      mod.ExportedFunction(abi.ExportBuildRequest),
-		parse:      mod.ExportedFunction(abi.ExportParseResponse),
-		verify:     mod.ExportedFunction(abi.ExportVerifyWebhook),
-		gc:         optionalGC(mod),
 	}
+	if g, ok := mod.ExportedGlobal(interrupt.StackLimitExportName).(api.MutableGlobal); ok {
+		inst.stackLimit = g
+	}
+	inst.exports()
 	if inst.mem == nil {
 		inst.close(ctx)
 		return nil, fmt.Errorf("does not export its memory as %q", abi.ExportMemory)
@@ -495,6 +492,41 @@ type instance struct {
 	// sinceGC counts calls since it last ran (idle.go).
 	gc      api.Function
 	sinceGC int
+
+	// stackLimit is the rewriter's stack limit global (nil without
+	// instrumentation): it leaves interrupt.SoftStackBytes when a call goes
+	// deep (see reuse).
+	stackLimit api.MutableGlobal
+}
+
+// exports (re)takes the instance's export handles.
+func (i *instance) exports() {
+	mod := i.mod
+	i.abiVersion = mod.ExportedFunction(abi.ExportABIVersion)
+	i.alloc = mod.ExportedFunction(abi.ExportAlloc)
+	i.manifest = mod.ExportedFunction(abi.ExportManifest)
+	i.build = mod.ExportedFunction(abi.ExportBuildRequest)
+	i.parse = mod.ExportedFunction(abi.ExportParseResponse)
+	i.verify = mod.ExportedFunction(abi.ExportVerifyWebhook)
+	i.gc = optionalGC(mod)
+}
+
+// reuse readies the export handles for the next call. wazero keeps the stack
+// a call grew in the handle that made it; a pooled handle that made a deep
+// call (up to interrupt.MaxStackBytes, estimated) would keep that stack alive
+// outside the memory cap. The rewriter flags such a call by raising the
+// stack limit global past interrupt.SoftStackBytes; then the handles are
+// taken afresh (the grown stacks become garbage) and the flag is reset.
+// Handles of an ordinary call are kept: a fresh one costs a 10 KiB stack
+// that the call then grows by copying, on every call.
+func (i *instance) reuse() {
+	if i.stackLimit != nil && uint32(i.stackLimit.Get()) == interrupt.SoftStackBytes {
+		return
+	}
+	i.exports()
+	if i.stackLimit != nil {
+		i.stackLimit.Set(interrupt.SoftStackBytes)
+	}
 }
 
 func (i *instance) fn(export string) api.Function {
@@ -514,12 +546,10 @@ func (i *instance) invoke(ctx context.Context, export string, input []byte, maxO
 	if i.fn(export) == nil {
 		return nil, &Fault{Kind: FaultUnavailable, Detail: "unknown export " + export}
 	}
-	// Fresh function handles for every call: wazero keeps the stack a call
-	// grew in its handle, so a pooled handle would keep a deep recursion's
-	// stack (up to interrupt.MaxStackBytes, estimated) alive outside the
-	// memory cap. A fresh handle costs a 10 KiB stack; the grown one is
-	// garbage when the call ends.
-	fn, alloc := i.mod.ExportedFunction(export), i.mod.ExportedFunction(abi.ExportAlloc)
+	// The instance's handles, retaken after a deep call (reuse); without
+	// the rewriter's stack flag, fresh handles for every call.
+	defer i.reuse()
+	fn, alloc := i.fn(export), i.alloc
 	i.stderr.reset()
 	res, err := alloc.Call(ctx, uint64(len(input)))
 	if err != nil {

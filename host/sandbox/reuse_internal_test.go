@@ -1,0 +1,45 @@
+package sandbox
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectorhost/connector-host/abi"
+	"github.com/connectorhost/connector-host/host/sandbox/internal/interrupt"
+)
+
+// An instance keeps its export handles from call to call (no 10 KiB stack
+// to allocate and grow each time), except after a call that went deep: its
+// handle holds the grown stack outside the memory cap, so the handles are
+// taken afresh and the deep-call flag is reset.
+func TestHandlesAreKeptUntilACallGoesDeep(t *testing.T) {
+	ctx := context.Background()
+	wasm, err := os.ReadFile(filepath.Join("testdata", "hostile", "deep_return.wasm"))
+	require.NoError(t, err, "rebuild with go generate ./host/sandbox/")
+	e, err := NewEngine(Options{Limits: Limits{PoolSize: 1}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = e.Close(ctx) })
+	p, err := e.Load(ctx, "deep_return", wasm)
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+
+	inst := <-p.idle
+	require.NotNil(t, inst.stackLimit, "the rewriter exports its stack limit")
+	assert.Equal(t, uint64(interrupt.SoftStackBytes), inst.stackLimit.Get())
+	parse := inst.parse
+	_, err = inst.invoke(ctx, abi.ExportParseResponse, nil, 1<<20)
+	require.NoError(t, err)
+	assert.Same(t, parse, inst.parse, "a shallow call keeps the handles")
+
+	build := inst.build
+	_, err = inst.invoke(ctx, abi.ExportBuildRequest, nil, 1<<20)
+	require.NoError(t, err, "10,000 frames are within the stack limit")
+	assert.NotSame(t, build, inst.build, "a deep call's handles are replaced")
+	assert.Equal(t, uint64(interrupt.SoftStackBytes), inst.stackLimit.Get(), "and the flag is reset")
+	p.idle <- inst
+}
