@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -42,4 +43,26 @@ func TestHandlesAreKeptUntilACallGoesDeep(t *testing.T) {
 	assert.NotSame(t, build, inst.build, "a deep call's handles are replaced")
 	assert.Equal(t, uint64(interrupt.SoftStackBytes), inst.stackLimit.Get(), "and the flag is reset")
 	p.idle <- inst
+}
+
+// A plugin starts with one instance and keeps one under sequential calls; a
+// call that takes the last warm instance while another call is in flight
+// starts one more in the background, so the pool grows with concurrency
+// instead of on a call's path.
+func TestPoolGrowsAheadOfConcurrentCalls(t *testing.T) {
+	p := loadLimited(t, Limits{PoolSize: 3}, nil, "./host/sandbox/testdata/rawabi", "rawabi")
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		_, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1})
+		require.Nil(t, f)
+		p.collecting.Wait()
+	}
+	assert.Equal(t, 1, p.Live(), "sequential calls share one instance")
+
+	p.slots <- struct{}{} // another call in flight
+	defer func() { <-p.slots }()
+	_, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1})
+	require.Nil(t, f)
+	require.Eventually(t, func() bool { return p.Live() == 2 }, 30*time.Second, time.Millisecond,
+		"the call that took the last warm instance beside another call starts one more")
 }
