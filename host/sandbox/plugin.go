@@ -520,13 +520,11 @@ func (i *instance) exports() {
 // Handles of an ordinary call are kept: a fresh one costs a 10 KiB stack
 // that the call then grows by copying, on every call.
 func (i *instance) reuse() {
-	if i.stackLimit != nil && uint32(i.stackLimit.Get()) == interrupt.SoftStackBytes {
+	if i.stackLimit == nil || uint32(i.stackLimit.Get()) == interrupt.SoftStackBytes {
 		return
 	}
 	i.exports()
-	if i.stackLimit != nil {
-		i.stackLimit.Set(interrupt.SoftStackBytes)
-	}
+	i.stackLimit.Set(interrupt.SoftStackBytes)
 }
 
 func (i *instance) fn(export string) api.Function {
@@ -547,9 +545,13 @@ func (i *instance) invoke(ctx context.Context, export string, input []byte, maxO
 		return nil, &Fault{Kind: FaultUnavailable, Detail: "unknown export " + export}
 	}
 	// The instance's handles, retaken after a deep call (reuse); without
-	// the rewriter's stack flag, fresh handles for every call.
-	defer i.reuse()
+	// the rewriter's deep-call flag, fresh handles for every call.
 	fn, alloc := i.fn(export), i.alloc
+	if i.stackLimit == nil {
+		fn, alloc = i.mod.ExportedFunction(export), i.mod.ExportedFunction(abi.ExportAlloc)
+	} else {
+		defer i.reuse()
+	}
 	i.stderr.reset()
 	res, err := alloc.Call(ctx, uint64(len(input)))
 	if err != nil {
