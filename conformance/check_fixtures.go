@@ -118,7 +118,7 @@ func (s *suite) checkFixtureCases(ctx context.Context) error {
 			"Map the processor's answer to the fixture's expect_response (status, amounts, ids) or expect_error_kind."))
 		s.report.add(result(idResponseSecrets, CategoryResponse, flow, ff.respSecrets,
 			"parsed responses carry no secret",
-			"Never copy credentials or card numbers into a unified response or an error message (mask them with pdk/mask)."))
+			"Never copy credentials or card numbers into a unified response or an error message (mask them with the mask package)."))
 	}
 	return nil
 }

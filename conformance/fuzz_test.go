@@ -12,6 +12,7 @@ import (
 
 	"github.com/connectorhost/connector-host/conformance"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 )
 
@@ -82,7 +83,7 @@ func harness(t *testing.T, name string) *conformance.Harness {
 		harnesses.m[name] = nil
 		t.Skipf("plugin %s does not build: %v", name, err)
 	}
-	p, err := testEngine(t).Load(context.Background(), name, wasm)
+	p, err := plugin.Load(context.Background(), testEngine(t), name, wasm)
 	if err != nil {
 		harnesses.m[name] = nil
 		t.Skipf("plugin %s does not load: %v", name, err)

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Gate returns a registry.Gate that runs the suite on every freshly loaded
@@ -15,7 +15,7 @@ import (
 // FixturesRoot/<name>/fixtures) or opts.FixturesDir; without fixtures a
 // plugin fails fixtures.coverage.
 func Gate(opts Options) registry.Gate {
-	return func(ctx context.Context, p *sandbox.Plugin, wasm []byte) error {
+	return func(ctx context.Context, p *plugin.Plugin, wasm []byte) error {
 		r, err := RunPlugin(ctx, p, wasm, opts)
 		if err != nil {
 			return err

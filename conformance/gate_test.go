@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/connectorhost/connector-host/conformance"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/registry"
 )
 
@@ -35,7 +36,7 @@ func TestGate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wasm := testPlugin(t, tc.dir, tc.name)
-			p, err := testEngine(t).Load(ctx, tc.name, wasm)
+			p, err := plugin.Load(ctx, testEngine(t), tc.name, wasm)
 			if err != nil {
 				t.Fatal(err)
 			}

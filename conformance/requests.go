@@ -3,7 +3,6 @@ package conformance
 import (
 	"fmt"
 
-	"github.com/connectorhost/connector-host/abi"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 )
 
@@ -44,103 +43,6 @@ func sampleCard() *v1.PaymentMethod {
 
 func sampleOrderDetails() []*v1.OrderDetail {
 	return []*v1.OrderDetail{{ProductName: "T-shirt", Quantity: 2, UnitAmount: 500, ProductId: "sku_1", Category: "apparel"}}
-}
-
-// minimalRequest returns a valid unified request for flow, with the fields
-// processors usually need filled with sample values.
-func minimalRequest(flow v1.Flow) (abi.Message, error) {
-	const txn, currency = "conf_txn_1", "USD"
-	state := &v1.ConnectorState{}
-	switch flow {
-	case v1.Flow_FLOW_AUTHORIZE:
-		return authorizeRequest(sampleCard(), currency, "US"), nil
-	case v1.Flow_FLOW_CAPTURE:
-		return &v1.PaymentServiceCaptureRequest{ConnectorTransactionId: txn, AmountToCapture: sampleMoney(currency), MerchantCaptureId: "conf_capture_1",
-			MerchantTransactionId: "conf_order_1", FinalCapture: true, PaymentAmount: sampleMoney(currency), State: state}, nil
-	case v1.Flow_FLOW_GET:
-		return &v1.PaymentServiceGetRequest{ConnectorTransactionId: txn, MerchantTransactionId: "conf_order_1", Amount: sampleMoney(currency), State: state}, nil
-	case v1.Flow_FLOW_VOID:
-		return &v1.PaymentServiceVoidRequest{ConnectorTransactionId: txn, MerchantVoidId: "conf_void_1", CancellationReason: "requested_by_customer",
-			Amount: sampleMoney(currency), MerchantTransactionId: "conf_order_1", State: state}, nil
-	case v1.Flow_FLOW_REVERSE:
-		return &v1.PaymentServiceReverseRequest{ConnectorTransactionId: txn, MerchantReversalId: "conf_reversal_1", Amount: sampleMoney(currency),
-			Reason: "requested_by_customer", MerchantTransactionId: "conf_order_1", State: state}, nil
-	case v1.Flow_FLOW_REFUND:
-		return &v1.PaymentServiceRefundRequest{ConnectorTransactionId: txn, MerchantRefundId: "conf_refund_1", RefundAmount: sampleMoney(currency),
-			PaymentAmount: sampleMoney(currency), Reason: "requested_by_customer", MerchantTransactionId: "conf_order_1", State: state}, nil
-	case v1.Flow_FLOW_CREATE_ORDER:
-		return &v1.PaymentServiceCreateOrderRequest{MerchantOrderId: "conf_order_1", Amount: sampleMoney(currency), OrderDetails: sampleOrderDetails(),
-			Customer: sampleCustomer(), ReturnUrl: sampleReturnURL, State: state}, nil
-	case v1.Flow_FLOW_SETUP_RECURRING:
-		return &v1.PaymentServiceSetupRecurringRequest{MerchantSetupId: "conf_setup_1", PaymentMethod: sampleCard(), Customer: sampleCustomer(),
-			BillingAddress: sampleAddress("US"), Amount: &v1.Money{Currency: currency}, FutureUsage: v1.FutureUsage_FUTURE_USAGE_OFF_SESSION,
-			CustomerAcceptance: &v1.CustomerAcceptance{AcceptanceType: "online", AcceptedAtUnix: 1767322800, IpAddress: "192.0.2.10", UserAgent: "Mozilla/5.0"},
-			ReturnUrl:          sampleReturnURL, BrowserInfo: sampleBrowser(), State: state}, nil
-	case v1.Flow_FLOW_INCREMENTAL_AUTHORIZATION:
-		return &v1.PaymentServiceIncrementalAuthorizationRequest{ConnectorTransactionId: txn, Amount: &v1.Money{MinorAmount: 1500, Currency: currency},
-			MerchantIncrementId: "conf_increment_1", MerchantTransactionId: "conf_order_1", State: state}, nil
-	case v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE:
-		return &v1.PaymentServiceVerifyRedirectResponseRequest{ConnectorTransactionId: txn, MerchantTransactionId: "conf_order_1",
-			Params: map[string]string{"redirectResult": "conf_redirect_result", "payment_intent": txn}, Amount: sampleMoney(currency), State: state}, nil
-	case v1.Flow_FLOW_RECURRING_CHARGE:
-		return &v1.RecurringPaymentServiceChargeRequest{MerchantTransactionId: "conf_order_2", Amount: sampleMoney(currency),
-			Mandate:  &v1.MandateReference{ConnectorMandateId: "conf_mandate_1", ConnectorCustomerId: "conf_customer_1", NetworkTransactionId: "conf_ntid_1"},
-			Customer: sampleCustomer(), RecurringModel: "UnscheduledCardOnFile", State: state}, nil
-	case v1.Flow_FLOW_RECURRING_REVOKE:
-		return &v1.RecurringPaymentServiceRevokeRequest{Mandate: &v1.MandateReference{ConnectorMandateId: "conf_mandate_1", ConnectorCustomerId: "conf_customer_1"},
-			MerchantRevokeId: "conf_revoke_1", Customer: sampleCustomer(), State: state}, nil
-	case v1.Flow_FLOW_REFUND_GET:
-		return &v1.RefundServiceGetRequest{ConnectorRefundId: "conf_refund_ref_1", ConnectorTransactionId: txn, MerchantRefundId: "conf_refund_1",
-			RefundAmount: sampleMoney(currency), State: state}, nil
-	case v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE:
-		return &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "conf_dispute_1", ConnectorTransactionId: txn, MerchantRequestId: "conf_evidence_1",
-			Evidence: sampleEvidence(), State: state}, nil
-	case v1.Flow_FLOW_DISPUTE_GET:
-		return &v1.DisputeServiceGetRequest{ConnectorDisputeId: "conf_dispute_1", ConnectorTransactionId: txn, State: state}, nil
-	case v1.Flow_FLOW_DISPUTE_DEFEND:
-		return &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "conf_dispute_1", DefenseReasonCode: "SupplyDefenseMaterial", Evidence: sampleEvidence(),
-			ConnectorTransactionId: txn, MerchantRequestId: "conf_defend_1", State: state}, nil
-	case v1.Flow_FLOW_DISPUTE_ACCEPT:
-		return &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "conf_dispute_1", ConnectorTransactionId: txn, MerchantRequestId: "conf_accept_1", State: state}, nil
-	case v1.Flow_FLOW_CREATE_ACCESS_TOKEN:
-		return &v1.MerchantAuthenticationServiceCreateAccessTokenRequest{State: state}, nil
-	case v1.Flow_FLOW_CREATE_SESSION_TOKEN:
-		return &v1.MerchantAuthenticationServiceCreateSessionTokenRequest{MerchantTransactionId: "conf_order_1", Amount: sampleMoney(currency),
-			Customer: sampleCustomer(), ReturnUrl: sampleReturnURL, State: state}, nil
-	case v1.Flow_FLOW_CREATE_SDK_SESSION_TOKEN:
-		return &v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest{MerchantTransactionId: "conf_order_1", Amount: sampleMoney(currency),
-			PaymentMethodType: v1.PaymentMethodType_PAYMENT_METHOD_TYPE_CARD, Customer: sampleCustomer(), Country: "US", ReturnUrl: sampleReturnURL,
-			Domain: "merchant.example", State: state}, nil
-	case v1.Flow_FLOW_PRE_AUTHENTICATE:
-		return &v1.PaymentMethodAuthenticationServicePreAuthenticateRequest{MerchantTransactionId: "conf_order_1", Amount: sampleMoney(currency),
-			PaymentMethod: sampleCard(), Customer: sampleCustomer(), BillingAddress: sampleAddress("US"), BrowserInfo: sampleBrowser(),
-			ReturnUrl: sampleReturnURL, State: state}, nil
-	case v1.Flow_FLOW_AUTHENTICATE:
-		return &v1.PaymentMethodAuthenticationServiceAuthenticateRequest{AuthenticationId: "conf_auth_1", MerchantTransactionId: "conf_order_1",
-			Amount: sampleMoney(currency), BrowserInfo: sampleBrowser(), DeviceDataJson: `{"threeDSCompInd":"Y"}`, ReturnUrl: sampleReturnURL, State: state}, nil
-	case v1.Flow_FLOW_POST_AUTHENTICATE:
-		return &v1.PaymentMethodAuthenticationServicePostAuthenticateRequest{AuthenticationId: "conf_auth_1", MerchantTransactionId: "conf_order_1",
-			Params: map[string]string{"cres": "conf_cres"}, State: state}, nil
-	case v1.Flow_FLOW_TOKENIZE:
-		return &v1.PaymentMethodServiceTokenizeRequest{PaymentMethod: sampleCard(), Customer: sampleCustomer(), BillingAddress: sampleAddress("US"),
-			MerchantRequestId: "conf_tokenize_1", State: state}, nil
-	case v1.Flow_FLOW_CREATE_CUSTOMER:
-		return &v1.CustomerServiceCreateRequest{Customer: sampleCustomer(), Address: sampleAddress("US"), MerchantRequestId: "conf_customer_req_1", State: state}, nil
-	case v1.Flow_FLOW_PAYOUT_CREATE:
-		return &v1.PayoutServiceCreateRequest{MerchantPayoutId: "conf_payout_1", Amount: sampleMoney(currency), Description: "Conformance payout",
-			Recipient: &v1.PayoutRecipient{Destination: &v1.PayoutRecipient_ConnectorRecipientId{ConnectorRecipientId: "conf_recipient_1"},
-				Customer: sampleCustomer(), Address: sampleAddress("US")}, State: state}, nil
-	case v1.Flow_FLOW_PAYOUT_GET:
-		return &v1.PayoutServiceGetRequest{ConnectorPayoutId: "conf_payout_ref_1", State: state}, nil
-	case v1.Flow_FLOW_PAYOUT_CANCEL:
-		return &v1.PayoutServiceCancelRequest{ConnectorPayoutId: "conf_payout_ref_1", MerchantCancelId: "conf_payout_cancel_1", State: state}, nil
-	case v1.Flow_FLOW_REFUND_CANCEL:
-		return &v1.RefundServiceCancelRequest{ConnectorRefundId: "conf_refund_ref_1", MerchantCancelId: "conf_refund_cancel_1", State: state}, nil
-	case v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT:
-		return &v1.PayoutServiceCreateRecipientRequest{MerchantRecipientId: "conf_recipient_req_1", Customer: sampleCustomer(), Address: sampleAddress("US"),
-			Destination: &v1.PayoutServiceCreateRecipientRequest_ProcessorToken{ProcessorToken: "conf_recipient_token_1"}, State: state}, nil
-	}
-	return nil, fmt.Errorf("no sample request for flow %v", flow)
 }
 
 func sampleEvidence() []*v1.EvidenceDocument {

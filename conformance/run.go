@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk"
 )
@@ -33,7 +34,7 @@ func Run(ctx context.Context, wasm []byte, name string, opts Options) (*Report, 
 	}
 	sum := sha256.Sum256(wasm)
 	report := &Report{Plugin: name, SHA256: hex.EncodeToString(sum[:])}
-	p, err := eng.Load(ctx, name, wasm)
+	p, err := plugin.Load(ctx, eng, name, wasm)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("conformance: load %s: %w", name, ctx.Err())
@@ -44,7 +45,7 @@ func Run(ctx context.Context, wasm []byte, name string, opts Options) (*Report, 
 	}
 	defer p.Close()
 	fresh := func(ctx context.Context) (Transformer, func(), error) {
-		q, err := eng.Load(ctx, name, wasm)
+		q, err := plugin.Load(ctx, eng, name, wasm)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -56,7 +57,7 @@ func Run(ctx context.Context, wasm []byte, name string, opts Options) (*Report, 
 // RunPlugin runs the suite on a plugin the caller already loaded (the
 // registry's gate). wasm, when not nil, is loaded once more into a private
 // engine for the determinism check's second instance.
-func RunPlugin(ctx context.Context, p *sandbox.Plugin, wasm []byte, opts Options) (*Report, error) {
+func RunPlugin(ctx context.Context, p *plugin.Plugin, wasm []byte, opts Options) (*Report, error) {
 	opts = opts.withDefaults()
 	report := &Report{Plugin: p.Name(), SHA256: p.SHA256()}
 	var fresh freshFunc
@@ -73,7 +74,7 @@ func RunPlugin(ctx context.Context, p *sandbox.Plugin, wasm []byte, opts Options
 				}
 				eng, closeEngine = e, func() { _ = e.Close(context.WithoutCancel(ctx)) }
 			}
-			q, err := eng.Load(ctx, p.Name(), wasm)
+			q, err := plugin.Load(ctx, eng, p.Name(), wasm)
 			if err != nil {
 				closeEngine()
 				return nil, nil, err

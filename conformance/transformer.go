@@ -7,12 +7,13 @@ import (
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
-// Transformer runs a plugin's three transforms. *sandbox.Plugin implements
+// Transformer runs a plugin's three transforms. *plugin.Plugin implements
 // it; NativeTransformer adapts a *pdk.Connector for fast native runs.
 // Failures of the plugin itself (traps, timeouts) are *sandbox.Fault errors.
 type Transformer interface {
@@ -21,7 +22,7 @@ type Transformer interface {
 	VerifyWebhook(ctx context.Context, in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error)
 }
 
-var _ Transformer = (*sandbox.Plugin)(nil)
+var _ Transformer = (*plugin.Plugin)(nil)
 
 // native runs a Connector in-process through the same encode/dispatch/decode
 // path the WebAssembly exports use. A panic becomes a FaultTrap; there are no
@@ -78,13 +79,13 @@ func (n *native) VerifyWebhook(_ context.Context, in *pluginv1.VerifyWebhookInpu
 // PluginTransformer adapts a loaded plugin to pdktest.Transformer, so a test
 // can run pdktest.Run or pdktest.Execute against the .wasm inside the real
 // runtime. Every call uses ctx.
-func PluginTransformer(ctx context.Context, p *sandbox.Plugin) pdktest.Transformer {
+func PluginTransformer(ctx context.Context, p *plugin.Plugin) pdktest.Transformer {
 	return &pluginTransformer{ctx: ctx, p: p}
 }
 
 type pluginTransformer struct {
 	ctx context.Context //nolint:containedctx // pdktest.Transformer has no context parameter.
-	p   *sandbox.Plugin
+	p   *plugin.Plugin
 }
 
 func (t *pluginTransformer) Manifest() (*v1.Manifest, error) { return t.p.Manifest(), nil }

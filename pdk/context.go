@@ -28,8 +28,8 @@ type Context struct {
 	nowUnixMs int64
 	random    []byte
 	documents []*pluginv1.FetchedDocument
-	// cardNumbers are the request's card numbers, redacted from the response.
-	cardNumbers []string
+	// accountNumbers are the request's card and bank account numbers, redacted from the response.
+	accountNumbers []string
 }
 
 // NewContext makes a Context from the ABI's CallContext; tests use it through pdktest.

@@ -12,23 +12,45 @@ import (
 // anything the PDK misses here fails loudly rather than leaking.
 const minRedactLen = 8
 
-// paymentMethodHolder is every request that can carry card data.
-type paymentMethodHolder interface{ GetPaymentMethod() *v1.PaymentMethod }
+// The requests that can carry card or bank account numbers.
+type (
+	paymentMethodHolder interface{ GetPaymentMethod() *v1.PaymentMethod }
+	recipientHolder     interface{ GetRecipient() *v1.PayoutRecipient }
+	bankAccountHolder   interface{ GetBankAccount() *v1.PayoutBankAccount }
+)
 
-// noteCardSecrets remembers the card number of req, if it carries one, so
-// that the response can be redacted of it.
+// noteCardSecrets remembers the card number, IBAN and bank account number
+// req carries, if any, so that the response can be redacted of them.
 func (c *Context) noteCardSecrets(req any) {
-	if h, ok := req.(paymentMethodHolder); ok {
-		if n := h.GetPaymentMethod().GetCard().GetNumber(); len(n) >= minRedactLen {
-			c.cardNumbers = append(c.cardNumbers, n)
+	note := func(n string) {
+		if len(n) >= minRedactLen {
+			c.accountNumbers = append(c.accountNumbers, n)
 		}
 	}
+	if h, ok := req.(paymentMethodHolder); ok {
+		pm := h.GetPaymentMethod()
+		note(pm.GetCard().GetNumber())
+		note(pm.GetBankDebit().GetIban())
+		note(pm.GetBankDebit().GetAccountNumber())
+	}
+	var bank *v1.PayoutBankAccount
+	if h, ok := req.(recipientHolder); ok {
+		bank = h.GetRecipient().GetBankAccount()
+	}
+	if h, ok := req.(bankAccountHolder); ok {
+		bank = h.GetBankAccount()
+	}
+	note(bank.GetIban())
+	note(bank.GetAccountNumber())
 }
 
 // redact masks, in an encoded message, every credential value the manifest
-// does not declare non-secret and every card number of the request. The
-// mask has the secret's length, so the encoding stays valid: a card number
-// keeps its first six and last four digits, a credential becomes asterisks.
+// does not declare non-secret and every card number, IBAN and bank account
+// number of the request. The mask has the secret's length, so the encoding
+// stays valid: a card or account number keeps its first and last four
+// characters (a card its first six, the BIN), a credential becomes asterisks.
+// CVCs (three or four digits) are too short to find safely in an encoding:
+// never copy one into a response (the conformance suite checks).
 // Plugins therefore need no redaction of their own: an error message that
 // quotes an API key, or a processor that echoes the card number, is cleaned
 // before it leaves the plugin.
@@ -39,8 +61,12 @@ func (c *Context) redact(b []byte, m *v1.Manifest) []byte {
 		}
 		b = maskAll(b, v, func(s []byte) { fill(s, 0, len(s)) })
 	}
-	for _, n := range c.cardNumbers {
-		b = maskAll(b, n, func(s []byte) { fill(s, 6, len(s)-4) })
+	for _, n := range c.accountNumbers {
+		keep := 4
+		if isDigits(n) && len(n) >= 13 {
+			keep = 6 // a card number's BIN
+		}
+		b = maskAll(b, n, func(s []byte) { fill(s, keep, len(s)-4) })
 	}
 	return b
 }
@@ -73,4 +99,13 @@ func fill(s []byte, from, to int) {
 	for i := from; i < to; i++ {
 		s[i] = '*'
 	}
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

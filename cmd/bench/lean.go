@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
@@ -130,7 +131,7 @@ func coldLoad(ctx context.Context, wasm []byte) (time.Duration, error) {
 	}
 	defer e.Close(ctx)
 	start := time.Now()
-	p, err := e.Load(ctx, "stripe", wasm)
+	p, err := plugin.Load(ctx, e, "stripe", wasm)
 	d := time.Since(start)
 	if err != nil {
 		return 0, err

@@ -22,8 +22,8 @@ import (
 	"github.com/connectorhost/connector-host/gen/connectorhost/v1/connectorhostv1connect"
 	"github.com/connectorhost/connector-host/host/app"
 	"github.com/connectorhost/connector-host/host/config"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // addHostile copies a WAT-built hostile plugin from host/sandbox/testdata/hostile
@@ -246,7 +246,7 @@ func TestHostilePluginsRefusedOverTheWire(t *testing.T) {
 // ConnectorService reports each version's own gate result, not a host-wide flag.
 func TestConformanceReportedPerVersion(t *testing.T) {
 	cfg := hostConfig(t, "faulty", "leaky")
-	h := launch(t, cfg, app.Options{GateKey: "t", Gate: func(_ context.Context, p *sandbox.Plugin, _ []byte) error {
+	h := launch(t, cfg, app.Options{GateKey: "t", Gate: func(_ context.Context, p *plugin.Plugin, _ []byte) error {
 		if p.Name() == "leaky" {
 			return errors.New("check X failed")
 		}

@@ -1,16 +1,17 @@
 // Package credentials resolves a call's processor credentials: from the
 // x-connector-auth header (a JSON object of the connector's declared fields)
 // or from a named account in the host's config (x-connector-account), and
-// checks them against the connector's manifest. Errors never echo a value.
+// checks them against the connector's manifest. Errors never echo a value;
+// they match ErrInvalid, ErrMissing or ErrWrongConnector (errors.Is), which
+// host/server turns into Connect codes.
 package credentials
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
-
-	"connectrpc.com/connect"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -32,6 +33,33 @@ const (
 	// FieldTLSClientKey is the PEM private key of FieldTLSClientCert.
 	FieldTLSClientKey = "tls_client_key"
 )
+
+// The kinds of credential errors a caller can fix; an error of none of them
+// (an account misconfigured on the host) is the operator's.
+var (
+	// ErrInvalid: the caller's credentials or environment are malformed,
+	// name fields the connector does not have, or mix sources.
+	ErrInvalid = errors.New("invalid credentials")
+	// ErrMissing: no credentials, an account the host does not have, or a
+	// required field left out.
+	ErrMissing = errors.New("missing credentials")
+	// ErrWrongConnector: the account named belongs to another connector.
+	ErrWrongConnector = errors.New("credentials of another connector")
+)
+
+// credError is a credential error: its message is the caller's; errors.Is
+// matches its kind.
+type credError struct {
+	kind error
+	msg  string
+}
+
+func (e *credError) Error() string { return e.msg }
+func (e *credError) Unwrap() error { return e.kind }
+
+func fail(kind error, format string, args ...any) error {
+	return &credError{kind: kind, msg: fmt.Sprintf(format, args...)}
+}
 
 // Account is a named set of credentials in the host's config.
 type Account struct {
@@ -77,7 +105,7 @@ func Resolve(connector string, src Source, m *v1.Manifest, accounts Lookup) (*Re
 		res.Fields = map[string]string{}
 		src = Source{Environment: src.Environment, None: true}
 	case src.AuthJSON != "" && src.Account != "":
-		return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("send either %s or %s, not both", HeaderAuth, HeaderAccount))
+		return nil, fail(ErrInvalid, "send either %s or %s, not both", HeaderAuth, HeaderAccount)
 	case src.AuthJSON != "":
 		fields, err := parseAuth(src.AuthJSON)
 		if err != nil {
@@ -90,29 +118,29 @@ func Resolve(connector string, src Source, m *v1.Manifest, accounts Lookup) (*Re
 			acct, ok = accounts(src.Account)
 		}
 		if !ok {
-			return nil, connect.NewError(connect.CodeUnauthenticated, fmt.Errorf("%s: no account named %q is configured", HeaderAccount, src.Account))
+			return nil, fail(ErrMissing, "%s: no account named %q is configured", HeaderAccount, src.Account)
 		}
 		if acct.Connector != connector {
-			return nil, connect.NewError(connect.CodePermissionDenied, fmt.Errorf("%s: account %q belongs to connector %q, not %q", HeaderAccount, src.Account, acct.Connector, connector))
+			return nil, fail(ErrWrongConnector, "%s: account %q belongs to connector %q, not %q", HeaderAccount, src.Account, acct.Connector, connector)
 		}
 		res.Fields, res.Account = acct.Fields, acct.Name
 		if acct.Environment != "" {
 			env, err := ParseEnvironment(acct.Environment)
 			if err != nil {
-				return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("account %q: %w", acct.Name, err))
+				return nil, fmt.Errorf("account %q: %w", acct.Name, err)
 			}
 			res.Environment = env
 		}
 	default:
-		return nil, connect.NewError(connect.CodeUnauthenticated, fmt.Errorf("no credentials for connector %q: send %s (a JSON object with fields %s) or %s", connector, HeaderAuth, fieldList(m), HeaderAccount))
+		return nil, fail(ErrMissing, "no credentials for connector %q: send %s (a JSON object with fields %s) or %s", connector, HeaderAuth, fieldList(m), HeaderAccount)
 	}
 	if src.Environment != "" {
 		env, err := ParseEnvironment(src.Environment)
 		if err != nil {
-			return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("%s: %w", HeaderEnvironment, err))
+			return nil, fail(ErrInvalid, "%s: %v", HeaderEnvironment, err)
 		}
 		if res.Account != "" && env != res.Environment {
-			return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("%s: account %q is configured for another environment", HeaderEnvironment, res.Account))
+			return nil, fail(ErrInvalid, "%s: account %q is configured for another environment", HeaderEnvironment, res.Account)
 		}
 		res.Environment = env
 	}
@@ -139,13 +167,13 @@ func ParseEnvironment(s string) (pluginv1.Environment, error) {
 func parseAuth(raw string) (map[string]string, error) {
 	var obj map[string]any
 	if err := json.Unmarshal([]byte(raw), &obj); err != nil || obj == nil {
-		return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("%s must be a JSON object of string fields", HeaderAuth))
+		return nil, fail(ErrInvalid, "%s must be a JSON object of string fields", HeaderAuth)
 	}
 	fields := make(map[string]string, len(obj))
 	for k, v := range obj {
 		s, ok := v.(string)
 		if !ok {
-			return nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("%s: field %q must be a string", HeaderAuth, k))
+			return nil, fail(ErrInvalid, "%s: field %q must be a string", HeaderAuth, k)
 		}
 		fields[k] = s
 	}
@@ -166,11 +194,11 @@ func check(connector string, fields map[string]string, m *v1.Manifest, requireAl
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("credentials: connector %q has no field(s) %s; its fields are %s", connector, strings.Join(quoteAll(unknown), ", "), fieldList(m)))
+		return fail(ErrInvalid, "credentials: connector %q has no field(s) %s; its fields are %s", connector, strings.Join(quoteAll(unknown), ", "), fieldList(m))
 	}
 	for _, f := range m.GetCredentialFields() {
 		if requireAll && f.GetRequired() && fields[f.GetName()] == "" {
-			return connect.NewError(connect.CodeUnauthenticated, fmt.Errorf("credentials: connector %q needs field %q", connector, f.GetName()))
+			return fail(ErrMissing, "credentials: connector %q needs field %q", connector, f.GetName())
 		}
 	}
 	return nil

@@ -15,8 +15,7 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/breaker"
 	"github.com/connectorhost/connector-host/host/egress"
-	"github.com/connectorhost/connector-host/host/sandbox"
-	"github.com/connectorhost/connector-host/pdk/mask"
+	"github.com/connectorhost/connector-host/mask"
 )
 
 // kindCodes maps a plugin's typed error kind to the Connect code callers see.
@@ -66,15 +65,6 @@ func pluginError(connector string, pe *pluginv1.PluginError) error {
 	}
 	addDetail(err, detail)
 	return err
-}
-
-// faultError turns a runtime fault into a Connect error.
-func faultError(err error) error {
-	var f *sandbox.Fault
-	if errors.As(err, &f) {
-		return connect.NewError(f.Code(), f)
-	}
-	return connect.NewError(connect.CodeInternal, err)
 }
 
 // egressError turns a failed processor call into a Connect error.
@@ -136,11 +126,13 @@ func addDetail(err *connect.Error, m proto.Message) {
 }
 
 // redact removes every secret of the session from an error's message and
-// details; a plugin or processor that echoes a key must not leak it.
+// details; a plugin or processor that echoes a key must not leak it. A typed
+// error without a Connect code (a *sandbox.Fault, a registry error) keeps its
+// type for host/server to map; only its message is redacted.
 func (s *session) redact(err error) error {
 	var ce *connect.Error
 	if !errors.As(err, &ce) {
-		return connect.NewError(connect.CodeInternal, errors.New(redactText(err.Error(), s.secrets)))
+		return &redactedError{msg: redactText(err.Error(), s.secrets), err: err}
 	}
 	msg := redactText(ce.Message(), s.secrets)
 	out := connect.NewError(ce.Code(), errors.New(msg))
@@ -169,6 +161,16 @@ func (s *session) redact(err error) error {
 	}
 	return out
 }
+
+// redactedError is an error whose message had the session's secrets
+// removed; errors.Is and errors.As still see the error it came from.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
 
 // codeOf names the Connect code of err for logs ("ok" for nil).
 func codeOf(err error) string {

@@ -2,8 +2,10 @@
 // the plugin, resolves credentials, asks the plugin to build the processor
 // request, sends it through the egress client, asks the plugin to parse the
 // answer, follows next steps (e.g. fetch an access token first), checks the
-// answer's integrity against the request, and turns every failure into a
-// Connect error with a clear code and a message naming the connector.
+// answer's integrity against the request, and reports every failure with a
+// message naming the connector: the sandbox's faults and the registry's
+// errors as those typed errors (host/server gives them their Connect codes),
+// the rest as Connect errors.
 package executor
 
 import (
@@ -31,8 +33,8 @@ import (
 	"github.com/connectorhost/connector-host/host/credentials"
 	"github.com/connectorhost/connector-host/host/egress"
 	"github.com/connectorhost/connector-host/host/manifest"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/registry"
-	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Sender sends a plugin-built request to the processor (egress.Client).
@@ -158,7 +160,7 @@ type Call struct {
 type session struct {
 	x       *Executor
 	call    Call
-	plugin  *sandbox.Plugin
+	plugin  *plugin.Plugin
 	m       *v1.Manifest
 	creds   *credentials.Resolved
 	baseURL string
@@ -177,11 +179,9 @@ func (x *Executor) open(ctx context.Context, call Call, webhookOnly bool) (*sess
 	p, release, err := x.opts.Registry.Acquire(ctx, call.Connector)
 	switch {
 	case errors.Is(err, registry.ErrNotFound):
-		return nil, nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("connector %q is not loaded on this host (ConnectorService.ListConnectors lists those that are)", call.Connector))
-	case errors.Is(err, registry.ErrNotReady):
-		return nil, nil, connect.NewError(connect.CodeUnavailable, err)
+		return nil, nil, fmt.Errorf("%w (ConnectorService.ListConnectors lists those that are)", err)
 	case err != nil:
-		return nil, nil, connect.NewError(connect.CodeUnavailable, err)
+		return nil, nil, err // registry.ErrNotReady: host/server gives the code
 	}
 	m := p.Manifest()
 	src := call.Source
@@ -241,10 +241,7 @@ func (x *Executor) Now() time.Time { return x.opts.Now() }
 func (x *Executor) Manifest(ctx context.Context, connector string) (*v1.Manifest, error) {
 	p, release, err := x.opts.Registry.Acquire(ctx, connector)
 	if err != nil {
-		if errors.Is(err, registry.ErrNotFound) {
-			return nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("connector %q is not loaded on this host", connector))
-		}
-		return nil, connect.NewError(connect.CodeUnavailable, err)
+		return nil, err // registry.ErrNotFound or ErrNotReady: host/server gives the code
 	}
 	defer release()
 	return p.Manifest(), nil
@@ -309,7 +306,7 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 			return err
 		})
 		if err != nil {
-			return nil, faultError(err)
+			return nil, err
 		}
 		var hr *pluginv1.HttpRequest
 		switch r := bo.GetResult().(type) {
@@ -341,7 +338,7 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 			return err
 		})
 		if err != nil {
-			return nil, faultError(err)
+			return nil, err
 		}
 		switch r := po.GetResult().(type) {
 		case *pluginv1.ParseResponseOutput_Error:

@@ -212,7 +212,7 @@ func TestCredentialsAreChecked(t *testing.T) {
 	bad := call
 	bad.Source = credentials.Source{AuthJSON: `{}`}
 	_, err := x.Run(context.Background(), bad, v1.Flow_FLOW_AUTHORIZE, authorize("order_8"))
-	assert.Equal(t, connect.CodeUnauthenticated, connect.CodeOf(err))
+	assert.ErrorIs(t, err, credentials.ErrMissing, "host/server answers Unauthenticated")
 	assert.True(t, strings.Contains(err.Error(), `needs field "api_key"`), err.Error())
 
 	_, err = x.Run(context.Background(), call, v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pay_1"})

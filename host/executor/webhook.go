@@ -82,7 +82,7 @@ func (s *session) verifyWebhook(ctx context.Context, w *v1.WebhookRequest) (*plu
 		return err
 	}
 	if err := s.traced(ctx, abi.ExportVerifyWebhook, "webhook", run); err != nil {
-		return nil, faultError(err)
+		return nil, err
 	}
 	need := out.GetNeedDocuments()
 	if need == nil {
@@ -94,7 +94,7 @@ func (s *session) verifyWebhook(ctx context.Context, w *v1.WebhookRequest) (*plu
 	}
 	in.Documents = docs
 	if err := s.traced(ctx, abi.ExportVerifyWebhook, "webhook", run); err != nil {
-		return nil, faultError(err)
+		return nil, err
 	}
 	return out, nil
 }
@@ -121,7 +121,7 @@ func (x *Executor) ParseWebhook(ctx context.Context, call Call, w *v1.WebhookReq
 		return err
 	})
 	if err != nil {
-		return nil, s.redact(faultError(err))
+		return nil, s.redact(err)
 	}
 	var res *pluginv1.ParsedWebhook
 	switch r := out.GetResult().(type) {

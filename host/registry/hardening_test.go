@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/registry"
 	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
@@ -56,7 +57,7 @@ func start(t *testing.T, opts registry.Options) (*registry.Registry, *events) {
 
 // countingGate passes every version except those whose manifest version is refuse.
 func countingGate(runs *atomic.Int32, refuse string) registry.Gate {
-	return func(_ context.Context, p *sandbox.Plugin, _ []byte) error {
+	return func(_ context.Context, p *plugin.Plugin, _ []byte) error {
 		runs.Add(1)
 		if p.Manifest().GetVersion() == refuse {
 			return errors.New("check X failed")

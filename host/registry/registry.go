@@ -31,12 +31,13 @@ import (
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/manifest"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/sandbox"
 )
 
 // Gate decides whether a freshly loaded plugin may serve (e.g. the
 // conformance suite). A non-nil error refuses it.
-type Gate func(ctx context.Context, p *sandbox.Plugin, wasm []byte) error
+type Gate func(ctx context.Context, p *plugin.Plugin, wasm []byte) error
 
 // EventKind names what happened to a plugin file.
 type EventKind string
@@ -150,7 +151,7 @@ type entry struct {
 	mu        sync.Mutex
 	manifest  *v1.Manifest
 	sha       string
-	plugin    *sandbox.Plugin // nil while dormant
+	plugin    *plugin.Plugin // nil while dormant
 	state     LoadState
 	loadErr   string
 	loadedAt  time.Time
@@ -362,7 +363,7 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 			return
 		}
 	}
-	p, err := r.opts.Engine.Load(ctx, e.name, wasm)
+	p, err := plugin.Load(ctx, r.opts.Engine, e.name, wasm)
 	if err == nil {
 		if err = r.gate(ctx, p, wasm); err != nil {
 			p.Close()
@@ -417,7 +418,7 @@ func (r *Registry) verify(name string, wasm []byte) error {
 
 // gate runs the gate on p unless its module hash already passed it with
 // the current settings.
-func (r *Registry) gate(ctx context.Context, p *sandbox.Plugin, wasm []byte) error {
+func (r *Registry) gate(ctx context.Context, p *plugin.Plugin, wasm []byte) error {
 	if r.opts.Gate == nil || r.passedGate(p.SHA256()) {
 		return nil
 	}
@@ -451,7 +452,7 @@ func (r *Registry) passedGate(sha string) bool {
 
 // ready records a successful load; when p is not nil it becomes the serving
 // version and the previous one retires after its calls drain.
-func (r *Registry) ready(ctx context.Context, e *entry, m *v1.Manifest, sha string, p *sandbox.Plugin) {
+func (r *Registry) ready(ctx context.Context, e *entry, m *v1.Manifest, sha string, p *plugin.Plugin) {
 	e.mu.Lock()
 	old := e.plugin
 	if p == nil && old != nil {
@@ -520,23 +521,41 @@ func (r *Registry) emit(ev Event) {
 // ErrNotFound is returned by Acquire for a connector the registry does not know.
 var ErrNotFound = errors.New("connector not found")
 
-// ErrNotReady is returned by Acquire for a connector that failed to load.
+// ErrNotReady is returned by Acquire for a connector that failed to load,
+// is still loading or is being replaced.
 var ErrNotReady = errors.New("connector is not available")
+
+// acquireError is an Acquire failure with a message written for the caller:
+// errors.Is matches kind (ErrNotFound or ErrNotReady) and the cause, if any.
+type acquireError struct {
+	kind  error
+	msg   string
+	cause error
+}
+
+func (e *acquireError) Error() string { return e.msg }
+
+func (e *acquireError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.cause}
+}
 
 // Acquire returns the serving version of name, activating it when dormant,
 // with a release function the caller must call when the call is done (the
 // version stays open until then, even if a new one replaces it).
-func (r *Registry) Acquire(ctx context.Context, name string) (*sandbox.Plugin, func(), error) {
+func (r *Registry) Acquire(ctx context.Context, name string) (*plugin.Plugin, func(), error) {
 	r.mu.RLock()
 	e, ok := r.entries[name]
 	r.mu.RUnlock()
 	if !ok {
-		return nil, nil, fmt.Errorf("%w: %q", ErrNotFound, name)
+		return nil, nil, &acquireError{kind: ErrNotFound, msg: fmt.Sprintf("connector %q is not loaded on this host", name)}
 	}
 	select {
 	case <-e.ready:
 	case <-ctx.Done():
-		return nil, nil, fmt.Errorf("connector %q is still loading: %w", name, ctx.Err())
+		return nil, nil, &acquireError{kind: ErrNotReady, msg: fmt.Sprintf("connector %q is still loading: %v", name, ctx.Err()), cause: ctx.Err()}
 	}
 	e.lastUsed.Store(time.Now().UnixNano())
 	for attempt := 0; attempt < 3; attempt++ {
@@ -561,7 +580,7 @@ func (r *Registry) Acquire(ctx context.Context, name string) (*sandbox.Plugin, f
 }
 
 // activate loads a dormant entry's file for serving.
-func (r *Registry) activate(ctx context.Context, e *entry) (*sandbox.Plugin, error) {
+func (r *Registry) activate(ctx context.Context, e *entry) (*plugin.Plugin, error) {
 	e.activate.Lock()
 	defer e.activate.Unlock()
 	e.mu.Lock()
@@ -577,7 +596,7 @@ func (r *Registry) activate(ctx context.Context, e *entry) (*sandbox.Plugin, err
 	if err := r.verify(e.name, wasm); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
 	}
-	p, err = r.opts.Engine.Load(ctx, e.name, wasm)
+	p, err = plugin.Load(ctx, r.opts.Engine, e.name, wasm)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/registry"
 	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
@@ -182,7 +183,7 @@ func TestGateRefusesPlugin(t *testing.T) {
 	require.NoError(t, err)
 	defer eng.Close(context.Background())
 	r, err := registry.New(context.Background(), registry.Options{Dir: dir, Engine: eng,
-		Gate: func(context.Context, *sandbox.Plugin, []byte) error { return errors.New("check X failed") }})
+		Gate: func(context.Context, *plugin.Plugin, []byte) error { return errors.New("check X failed") }})
 	require.NoError(t, err)
 	defer r.Close()
 	require.NoError(t, r.WaitLoaded(context.Background()))

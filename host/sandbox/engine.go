@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,8 +17,6 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/connectorhost/connector-host/abi"
-	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/host/manifest"
 	"github.com/connectorhost/connector-host/host/sandbox/internal/interrupt"
 )
 
@@ -143,11 +142,13 @@ func (e *Engine) Limits() Limits { return e.opts.Limits }
 // Close releases the compilation cache. Close plugins first.
 func (e *Engine) Close(ctx context.Context) error { return e.cache.Close(ctx) }
 
-// Load compiles wasm, checks its imports, exports, ABI version and manifest,
-// and returns the plugin ready to serve. name is the connector name the file
-// was found under (its base name); the manifest must agree. Load starts one
-// instance to read the manifest and keeps it in the pool.
-func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Plugin, error) {
+// Load compiles wasm, checks its imports, exports and ABI version, reads the
+// bytes its connector_manifest export returns, and returns the module ready
+// to serve. name is the connector name the file was found under (its base
+// name), used in faults and logs. Load starts one instance to read the
+// manifest and keeps it in the pool. Decoding and validating the manifest is
+// the plugin-ABI client's job (host/plugin).
+func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Module, error) {
 	sum := sha256.Sum256(wasm)
 	p, err := e.load(ctx, name, wasm)
 	var f *Fault
@@ -161,7 +162,7 @@ func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 	return p, nil
 }
 
-func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, error) {
+func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, error) {
 	lim := e.opts.Limits
 	extra, err := outsideMemory(wasm, lim)
 	if err != nil {
@@ -190,7 +191,7 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 		WithMemoryLimitPages(pages).
 		WithCompilationCache(e.cache)
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
-	fail := func(err error) (*Plugin, error) {
+	fail := func(err error) (*Module, error) {
 		_ = rt.Close(context.WithoutCancel(ctx))
 		return nil, err
 	}
@@ -220,7 +221,7 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 			return fail(fmt.Errorf("instantiate the interrupt yield: %w", err))
 		}
 	}
-	p := &Plugin{
+	p := &Module{
 		name: name, rt: rt, compiled: compiled, limits: lim, log: e.log.With("plugin", name), obs: e.opts.Observer,
 		slots: make(chan struct{}, lim.PoolSize), idle: make(chan *instance, lim.PoolSize),
 	}
@@ -245,10 +246,6 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Plugin, e
 	if err != nil {
 		p.stop(ctx, inst, "fault")
 		return fail(loadFault(err, lim))
-	}
-	if err := manifest.Validate(m, name); err != nil {
-		p.stop(ctx, inst, "fault")
-		return fail(fmt.Errorf("invalid manifest: %w", err))
 	}
 	p.manifest = m
 	p.slots <- struct{}{}
@@ -351,8 +348,9 @@ func sameTypes(a, b []api.ValueType) bool {
 	return true
 }
 
-// readManifest calls connector_manifest, under ctx's deadline, and decodes it.
-func (p *Plugin) readManifest(ctx context.Context, inst *instance) (*v1.Manifest, error) {
+// readManifest calls connector_manifest, under ctx's deadline, and returns a
+// copy of the bytes it points to.
+func (p *Module) readManifest(ctx context.Context, inst *instance) ([]byte, error) {
 	var res []uint64
 	var err error
 	tripped := inst.guard(ctx, func() { res, err = inst.manifest.Call(ctx) })
@@ -370,14 +368,10 @@ func (p *Plugin) readManifest(ctx context.Context, inst *instance) (*v1.Manifest
 	if !ok {
 		return nil, fmt.Errorf("manifest pointer %d+%d is outside memory", ptr, n)
 	}
-	m := &v1.Manifest{}
-	if err := m.UnmarshalVT(b); err != nil {
-		return nil, fmt.Errorf("manifest is not a valid connectorhost.v1.Manifest: %w", err)
-	}
-	return m, nil
+	return bytes.Clone(b), nil
 }
 
-func (p *Plugin) abiVersion(ctx context.Context, inst *instance) (uint32, error) {
+func (p *Module) abiVersion(ctx context.Context, inst *instance) (uint32, error) {
 	var res []uint64
 	var err error
 	tripped := inst.guard(ctx, func() { res, err = inst.abiVersion.Call(ctx) })

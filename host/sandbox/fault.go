@@ -1,12 +1,8 @@
 package sandbox
 
-import (
-	"fmt"
+import "fmt"
 
-	"connectrpc.com/connect"
-)
-
-// FaultKind classifies why a plugin call failed in the runtime (as opposed to
+// FaultKind classifies why a plugin call failed in the sandbox (as opposed to
 // a typed error the plugin returned on purpose).
 type FaultKind int
 
@@ -51,8 +47,9 @@ func (k FaultKind) String() string {
 	return "unknown"
 }
 
-// Fault is a plugin call that failed in the runtime. Its message names the
-// plugin and the export; Code gives the Connect code callers see.
+// Fault is a plugin call that failed in the sandbox. Its message names the
+// plugin and the export; Kind says what happened (host/server maps it to the
+// Connect code callers see).
 type Fault struct {
 	Plugin string
 	Export string
@@ -67,19 +64,3 @@ func (f *Fault) Error() string {
 }
 
 func (f *Fault) Unwrap() error { return f.Err }
-
-// Code is the Connect code for the fault.
-func (f *Fault) Code() connect.Code {
-	switch f.Kind {
-	case FaultTimeout:
-		return connect.CodeDeadlineExceeded
-	case FaultOutOfMemory, FaultOutputTooLarge, FaultInputTooLarge:
-		return connect.CodeResourceExhausted
-	case FaultUnavailable:
-		return connect.CodeUnavailable
-	case FaultCanceled:
-		return connect.CodeCanceled
-	default:
-		return connect.CodeInternal
-	}
-}

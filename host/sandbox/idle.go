@@ -43,7 +43,7 @@ func optionalGC(mod api.Module) api.Function {
 // the background when it has one and its gcCheckEvery-th call since the last
 // check just ended. A fault in connector_gc discards the
 // instance (and starts a replacement) as a fault in a call does.
-func (p *Plugin) releaseAfterGC(ctx context.Context, inst *instance) {
+func (p *Module) releaseAfterGC(ctx context.Context, inst *instance) {
 	inst.sinceGC++
 	if inst.gc == nil || inst.sinceGC < gcCheckEvery || !p.startCollecting() {
 		p.release(ctx, inst)
@@ -76,7 +76,7 @@ func (p *Plugin) releaseAfterGC(ctx context.Context, inst *instance) {
 
 // startCollecting registers a background connector_gc call unless the plugin
 // is closing, in which case the instance is simply released.
-func (p *Plugin) startCollecting() bool {
+func (p *Module) startCollecting() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -88,4 +88,4 @@ func (p *Plugin) startCollecting() bool {
 
 // Collections is how many times an instance of this plugin collected garbage
 // in connector_gc, between calls.
-func (p *Plugin) Collections() int64 { return p.collections.Load() }
+func (p *Module) Collections() int64 { return p.collections.Load() }

@@ -35,15 +35,15 @@ func (s *stops) count(reason string) int {
 	return s.n[reason]
 }
 
-func loadInternal(t *testing.T, pkg, name string, ldflags ...string) *Plugin {
+func loadInternal(t *testing.T, pkg, name string, ldflags ...string) *Module {
 	return loadObserved(t, nil, pkg, name, ldflags...)
 }
 
-func loadObserved(t *testing.T, obs Observer, pkg, name string, ldflags ...string) *Plugin {
+func loadObserved(t *testing.T, obs Observer, pkg, name string, ldflags ...string) *Module {
 	return loadLimited(t, Limits{PoolSize: 1}, obs, pkg, name, ldflags...)
 }
 
-func loadLimited(t *testing.T, lim Limits, obs Observer, pkg, name string, ldflags ...string) *Plugin {
+func loadLimited(t *testing.T, lim Limits, obs Observer, pkg, name string, ldflags ...string) *Module {
 	t.Helper()
 	e, err := NewEngine(Options{Limits: lim, CacheDir: t.TempDir(), Observer: obs})
 	if err != nil {
@@ -65,7 +65,7 @@ func TestGCRunsBetweenCalls(t *testing.T) {
 	p := loadInternal(t, "./host/sandbox/testdata/rawabi", "rawabi")
 	ctx := context.Background()
 	for i := 1; i <= 3*gcCheckEvery; i++ {
-		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}); f != nil {
+		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}, nil); f != nil {
 			t.Fatalf("call %d: %v", i, f)
 		}
 		p.collecting.Wait()
@@ -85,7 +85,7 @@ func TestGCFaultReplacesInstance(t *testing.T) {
 	p := loadObserved(t, obs, "./host/sandbox/testdata/rawabi", "rawabi", "-X main.gcMode=trap")
 	ctx := context.Background()
 	for i := 1; i <= 6*gcCheckEvery && obs.count("fault") < 2; i++ {
-		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}); f != nil {
+		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}, nil); f != nil {
 			t.Fatalf("call %d: %v", i, f)
 		}
 		p.collecting.Wait()
@@ -105,7 +105,7 @@ func TestGCPastDeadlineReplacesInstance(t *testing.T) {
 	p := loadLimited(t, Limits{PoolSize: 1, CallTimeout: 300 * time.Millisecond}, obs, "./host/sandbox/testdata/rawabi", "rawabi", "-X main.gcMode=loop")
 	ctx := context.Background()
 	for i := 1; i <= gcCheckEvery+1; i++ {
-		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}); f != nil {
+		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}, nil); f != nil {
 			t.Fatalf("call %d: %v", i, f)
 		}
 		p.collecting.Wait()
@@ -124,10 +124,13 @@ func TestPDKPluginCollectsBetweenCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &pluginv1.BuildRequestInput{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, Context: &pluginv1.CallContext{BaseUrl: "https://faulty.test", NowUnixMs: 1}}
+	in, err := (&pluginv1.BuildRequestInput{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, Context: &pluginv1.CallContext{BaseUrl: "https://faulty.test", NowUnixMs: 1}}).MarshalVT()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < 2000 && p.Collections() == 0; i++ {
-		if _, err := p.BuildRequest(ctx, in); err != nil {
-			t.Fatalf("call %d: %v", i, err)
+		if _, f := p.Call(ctx, abi.ExportBuildRequest, in, nil); f != nil {
+			t.Fatalf("call %d: %v", i, f)
 		}
 		p.collecting.Wait()
 	}

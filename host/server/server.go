@@ -108,7 +108,7 @@ func New(opts Options) http.Handler {
 			}
 		}
 	}
-	interceptors = append(interceptors, validation)
+	interceptors = append(interceptors, validation, errorCodes())
 	hopts := []connect.HandlerOption{
 		connect.WithInterceptors(interceptors...),
 		connect.WithRecover(func(ctx context.Context, spec connect.Spec, _ http.Header, r any) error {

@@ -15,6 +15,7 @@ import (
 	"github.com/connectorhost/connector-host/abi"
 	"github.com/connectorhost/connector-host/conformance"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
@@ -37,7 +38,7 @@ type Case struct {
 // (p50-µs, p99-µs). "wasm-parallel/NAME" runs the Wasm case from every
 // processor at once: its ns/op is the inverse of the transform throughput.
 func Run(b *testing.B, c *pdk.Connector, name string, wasm []byte, cases []Case) {
-	load := func(opts ...func(*sandbox.Options)) *sandbox.Plugin { return loadModule(b, name, wasm, opts...) }
+	load := func(opts ...func(*sandbox.Options)) *plugin.Plugin { return loadModule(b, name, wasm, opts...) }
 	p := load()
 	impls := []impl{
 		{"native", pdktest.New(c)},
@@ -57,7 +58,7 @@ func withoutGCExport(wasm []byte) []byte {
 	return bytes.Replace(wasm, name, renamed, 1)
 }
 
-func loadModule(b *testing.B, name string, wasm []byte, opts ...func(*sandbox.Options)) *sandbox.Plugin {
+func loadModule(b *testing.B, name string, wasm []byte, opts ...func(*sandbox.Options)) *plugin.Plugin {
 	o := sandbox.Options{CacheDir: b.TempDir()}
 	for _, f := range opts {
 		f(&o)
@@ -67,7 +68,7 @@ func loadModule(b *testing.B, name string, wasm []byte, opts ...func(*sandbox.Op
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = eng.Close(context.Background()) })
-	p, err := eng.Load(context.Background(), name, wasm)
+	p, err := plugin.Load(context.Background(), eng, name, wasm)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -82,7 +83,7 @@ type impl struct {
 	t     pdktest.Transformer
 }
 
-func runCases(b *testing.B, p *sandbox.Plugin, impls []impl, cases []Case) {
+func runCases(b *testing.B, p *plugin.Plugin, impls []impl, cases []Case) {
 	for _, tc := range cases {
 		call := pdktest.Call{Flow: tc.Flow, Request: tc.Request, Credentials: tc.Credentials, Status: tc.Status, Body: tc.Body,
 			Headers: map[string]string{"Content-Type": "application/json", "Request-Id": "req_bench"}}

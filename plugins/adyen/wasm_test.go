@@ -7,6 +7,7 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 	"google.golang.org/protobuf/proto"
@@ -30,7 +31,7 @@ func TestWasmPlugin(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = engine.Close(ctx) })
-	p, err := engine.Load(ctx, "adyen", wasm)
+	p, err := plugin.Load(ctx, engine, "adyen", wasm)
 	if err != nil {
 		t.Fatalf("the runtime refuses the plugin: %v", err)
 	}
@@ -50,7 +51,7 @@ func TestWasmPlugin(t *testing.T) {
 // wasmTransformer runs pdktest against a plugin loaded in the runtime.
 type wasmTransformer struct {
 	ctx context.Context //nolint:containedctx // pdktest.Transformer has no context parameter.
-	p   *sandbox.Plugin
+	p   *plugin.Plugin
 }
 
 func (w wasmTransformer) Manifest() (*v1.Manifest, error) { return w.p.Manifest(), nil }

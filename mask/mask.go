@@ -1,5 +1,9 @@
 // Package mask hides secrets in text that may be logged or returned: card
 // numbers, CVCs, API keys, webhook secrets.
+//
+// It is shared by the host and the plugins (the PDK and connectors) and
+// belongs to neither, like abi and money: the host never imports pdk/, and
+// plugins never import host/.
 package mask
 
 import "strings"

@@ -16,17 +16,17 @@ import (
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/connectorhost/connector-host/abi"
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
-	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/sandbox/internal/interrupt"
 )
 
-// Plugin is one loaded version of a connector plugin. Its methods are safe
-// for concurrent use; each call runs on an instance of its own.
-type Plugin struct {
+// Module is one loaded WebAssembly module (one version of a connector
+// plugin) with its pool of instances. Its methods are safe for concurrent
+// use; each call runs on an instance of its own. It deals in bytes and export
+// names only; host/plugin speaks the plugin ABI's messages on top of it.
+type Module struct {
 	name     string
 	sha256   string
-	manifest *v1.Manifest
+	manifest []byte
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
 	limits   Limits
@@ -54,18 +54,19 @@ type Plugin struct {
 	done     chan struct{}
 }
 
-// Name is the connector name.
-func (p *Plugin) Name() string { return p.name }
+// Name is the connector name the module was loaded under.
+func (p *Module) Name() string { return p.name }
 
 // SHA256 is the hex SHA-256 of the .wasm this plugin was loaded from.
-func (p *Plugin) SHA256() string { return p.sha256 }
+func (p *Module) SHA256() string { return p.sha256 }
 
-// Manifest is the plugin's validated manifest. Do not modify it.
-func (p *Plugin) Manifest() *v1.Manifest { return p.manifest }
+// ManifestBytes is what the module's connector_manifest export returned at
+// load (undecoded). Do not modify it.
+func (p *Module) ManifestBytes() []byte { return p.manifest }
 
 // Acquire takes a reference that keeps the plugin open until Release, and
 // reports false when the plugin is retiring or closed.
-func (p *Plugin) Acquire() bool {
+func (p *Module) Acquire() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.retiring || p.closed {
@@ -76,7 +77,7 @@ func (p *Plugin) Acquire() bool {
 }
 
 // Release drops a reference taken by Acquire.
-func (p *Plugin) Release() {
+func (p *Module) Release() {
 	p.mu.Lock()
 	p.refs--
 	last := p.refs == 0 && p.retiring
@@ -89,7 +90,7 @@ func (p *Plugin) Release() {
 // Retire stops new references and closes the plugin once the last reference
 // is released (immediately when there is none). It returns a channel closed
 // when the plugin has closed.
-func (p *Plugin) Retire() <-chan struct{} {
+func (p *Module) Retire() <-chan struct{} {
 	p.mu.Lock()
 	if p.done == nil {
 		p.done = make(chan struct{})
@@ -105,9 +106,9 @@ func (p *Plugin) Retire() <-chan struct{} {
 }
 
 // Close closes the plugin now, failing calls in flight. Prefer Retire.
-func (p *Plugin) Close() { p.Retire(); p.close() }
+func (p *Module) Close() { p.Retire(); p.close() }
 
-func (p *Plugin) close() {
+func (p *Module) close() {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -135,53 +136,31 @@ func (p *Plugin) close() {
 	close(done)
 }
 
-// BuildRequest runs the plugin's build_request transform.
-func (p *Plugin) BuildRequest(ctx context.Context, in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error) {
-	out := &pluginv1.BuildRequestOutput{}
-	return out, p.transform(ctx, abi.ExportBuildRequest, in, out)
-}
-
-// ParseResponse runs the plugin's parse_response transform.
-func (p *Plugin) ParseResponse(ctx context.Context, in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error) {
-	out := &pluginv1.ParseResponseOutput{}
-	return out, p.transform(ctx, abi.ExportParseResponse, in, out)
-}
-
-// VerifyWebhook runs the plugin's verify_webhook transform.
-func (p *Plugin) VerifyWebhook(ctx context.Context, in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error) {
-	out := &pluginv1.VerifyWebhookOutput{}
-	return out, p.transform(ctx, abi.ExportVerifyWebhook, in, out)
-}
-
-// transform encodes in, runs export on an instance and decodes its output into out.
-func (p *Plugin) transform(ctx context.Context, export string, in, out abi.Message) error {
-	start := time.Now()
-	input, err := in.MarshalVT()
-	if err != nil {
-		return fmt.Errorf("encode %s input: %w", export, err)
-	}
-	_, fault := p.call(ctx, export, input, func(output []byte) *Fault {
-		if err := out.UnmarshalVT(output); err != nil {
-			return &Fault{Plugin: p.name, Export: export, Kind: FaultBadOutput, Detail: fmt.Sprintf("returned bytes that are not a valid %T: %v", out, err), Err: err}
-		}
-		return nil
-	})
-	p.obs.Transform(p.name, export, time.Since(start), fault)
-	if fault != nil {
-		return fault
-	}
-	return nil
-}
-
 // Call runs a transform export on raw ABI bytes and returns its raw output.
-// Runtime failures are returned as a *Fault.
-func (p *Plugin) Call(ctx context.Context, export string, input []byte) ([]byte, *Fault) {
-	return p.call(ctx, export, input, nil)
+// check, when not nil, judges the output: an error from it means the
+// instance returned garbage, so the instance is discarded (not pooled, as
+// docs/plugin-abi.md promises) and the call fails with a FaultBadOutput
+// fault whose detail is the error's message. Failures are returned as a
+// *Fault; the Observer sees every call.
+func (p *Module) Call(ctx context.Context, export string, input []byte, check func(output []byte) error) ([]byte, *Fault) {
+	start := time.Now()
+	var checkOut func([]byte) *Fault
+	if check != nil {
+		checkOut = func(out []byte) *Fault {
+			if err := check(out); err != nil {
+				return &Fault{Plugin: p.name, Export: export, Kind: FaultBadOutput, Detail: err.Error(), Err: err}
+			}
+			return nil
+		}
+	}
+	out, fault := p.call(ctx, export, input, checkOut)
+	p.obs.Transform(p.name, export, time.Since(start), fault)
+	return out, fault
 }
 
 // call is Call with a check of the output: an instance whose output fails
 // it (garbage) is discarded, not pooled, as docs/plugin-abi.md promises.
-func (p *Plugin) call(ctx context.Context, export string, input []byte, check func([]byte) *Fault) ([]byte, *Fault) {
+func (p *Module) call(ctx context.Context, export string, input []byte, check func([]byte) *Fault) ([]byte, *Fault) {
 	if len(input) > p.limits.MaxInputBytes {
 		return nil, &Fault{Plugin: p.name, Export: export, Kind: FaultInputTooLarge,
 			Detail: fmt.Sprintf("input of %d bytes exceeds the %d-byte limit", len(input), p.limits.MaxInputBytes)}
@@ -234,7 +213,7 @@ func (p *Plugin) call(ctx context.Context, export string, input []byte, check fu
 	return out, nil
 }
 
-func (p *Plugin) isClosed() bool {
+func (p *Module) isClosed() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.closed
@@ -244,18 +223,18 @@ func (p *Plugin) isClosed() bool {
 func (p *Plugin) Live() int { return int(p.live.Load()) }
 
 // PoolSize is the most instances this plugin runs at once.
-func (p *Plugin) PoolSize() int { return cap(p.slots) }
+func (p *Module) PoolSize() int { return cap(p.slots) }
 
 // Warm starts up to n idle instances ahead of demand, as far as free pool
 // slots allow, so calls do not pay an instance's start-up (tens of
 // milliseconds for a Go plugin). The host warms a pool when a plugin is
 // activated and replaces recycled instances this way.
-func (p *Plugin) Warm(n int) { p.WarmContext(context.Background(), n) }
+func (p *Module) Warm(n int) { p.WarmContext(context.Background(), n) }
 
 // WarmContext is Warm with a context: when ctx ends, the instance starting
 // is interrupted and warming stops. Each start is also bounded by the load
 // deadline.
-func (p *Plugin) WarmContext(ctx context.Context, n int) {
+func (p *Module) WarmContext(ctx context.Context, n int) {
 	p.mu.Lock()
 	if p.closed || p.retiring {
 		p.mu.Unlock()
@@ -287,7 +266,7 @@ func (p *Plugin) WarmContext(ctx context.Context, n int) {
 }
 
 // acquire takes a pool slot and an idle instance, or starts a new one.
-func (p *Plugin) acquire(ctx context.Context, export string) (*instance, *Fault) {
+func (p *Module) acquire(ctx context.Context, export string) (*instance, *Fault) {
 	p.mu.Lock()
 	closed := p.closed
 	p.mu.Unlock()
@@ -330,7 +309,7 @@ func (p *Plugin) acquire(ctx context.Context, export string) (*instance, *Fault)
 }
 
 // release returns a healthy instance to the pool and frees its slot.
-func (p *Plugin) release(ctx context.Context, inst *instance) {
+func (p *Module) release(ctx context.Context, inst *instance) {
 	p.mu.Lock()
 	closed := p.closed
 	p.mu.Unlock()
@@ -347,20 +326,20 @@ func (p *Plugin) release(ctx context.Context, inst *instance) {
 }
 
 // discard closes an instance and frees its slot.
-func (p *Plugin) discard(ctx context.Context, inst *instance, reason string) {
+func (p *Module) discard(ctx context.Context, inst *instance, reason string) {
 	p.stop(ctx, inst, reason)
 	<-p.slots
 }
 
 // stop closes an instance and accounts for it.
-func (p *Plugin) stop(ctx context.Context, inst *instance, reason string) {
+func (p *Module) stop(ctx context.Context, inst *instance, reason string) {
 	inst.close(ctx)
 	p.live.Add(-1)
 	p.obs.InstanceStopped(p.name, reason)
 }
 
 // newInstance instantiates the module and runs its _initialize.
-func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
+func (p *Module) newInstance(ctx context.Context) (*instance, error) {
 	start := time.Now()
 	stderr := &tailBuffer{limit: 4096}
 	cfg := wazero.NewModuleConfig().
@@ -416,7 +395,7 @@ func (p *Plugin) newInstance(ctx context.Context) (*instance, error) {
 }
 
 // fault classifies an error from calling into inst.
-func (p *Plugin) fault(ctx context.Context, export string, inst *instance, err error) *Fault {
+func (p *Module) fault(ctx context.Context, export string, inst *instance, err error) *Fault {
 	var mem api.Memory
 	var stderr *tailBuffer
 	if inst != nil {

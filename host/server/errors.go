@@ -1,0 +1,94 @@
+package server
+
+import (
+	"context"
+	"errors"
+
+	"connectrpc.com/connect"
+
+	"github.com/connectorhost/connector-host/host/credentials"
+	"github.com/connectorhost/connector-host/host/registry"
+	"github.com/connectorhost/connector-host/host/sandbox"
+)
+
+// faultCodes gives each kind of sandbox fault (a plugin's own failure) its
+// Connect code: a plugin past its deadline is DeadlineExceeded, one past a
+// resource cap ResourceExhausted, an unloaded one Unavailable, and a crash
+// or garbage output Internal.
+var faultCodes = map[sandbox.FaultKind]connect.Code{
+	sandbox.FaultTrap:           connect.CodeInternal,
+	sandbox.FaultBadOutput:      connect.CodeInternal,
+	sandbox.FaultTimeout:        connect.CodeDeadlineExceeded,
+	sandbox.FaultOutOfMemory:    connect.CodeResourceExhausted,
+	sandbox.FaultOutputTooLarge: connect.CodeResourceExhausted,
+	sandbox.FaultInputTooLarge:  connect.CodeResourceExhausted,
+	sandbox.FaultUnavailable:    connect.CodeUnavailable,
+	sandbox.FaultCanceled:       connect.CodeCanceled,
+}
+
+// sentinelCodes gives the sentinel errors of the packages below the API edge
+// their Connect codes, first match wins: the registry's before the context's
+// (a connector still loading when the caller's deadline passed is
+// Unavailable, as any connector not ready).
+var sentinelCodes = []struct {
+	err  error
+	code connect.Code
+}{
+	{registry.ErrNotFound, connect.CodeNotFound},
+	{registry.ErrNotReady, connect.CodeUnavailable},
+	{credentials.ErrInvalid, connect.CodeInvalidArgument},
+	{credentials.ErrMissing, connect.CodeUnauthenticated},
+	{credentials.ErrWrongConnector, connect.CodePermissionDenied},
+	{context.DeadlineExceeded, connect.CodeDeadlineExceeded},
+	{context.Canceled, connect.CodeCanceled},
+}
+
+// codeOf is the Connect code callers see for err, an error from the
+// executor, credentials, registry, plugin client or sandbox: the one table of
+// the host.
+// An error that already is a *connect.Error keeps its code; an error the
+// table does not know is Internal.
+func codeOf(err error) connect.Code {
+	var ce *connect.Error
+	if errors.As(err, &ce) {
+		return ce.Code()
+	}
+	var f *sandbox.Fault
+	if errors.As(err, &f) {
+		if code, ok := faultCodes[f.Kind]; ok {
+			return code
+		}
+		return connect.CodeInternal
+	}
+	for _, s := range sentinelCodes {
+		if errors.Is(err, s.err) {
+			return s.code
+		}
+	}
+	return connect.CodeInternal
+}
+
+// connectError is err as a *connect.Error with the code codeOf gives it and
+// err's message (nil for nil). A *connect.Error is returned as it is.
+func connectError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *connect.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	return connect.NewError(codeOf(err), err)
+}
+
+// errorCodes is the interceptor that gives every handler's error its Connect
+// code (connectError). It runs innermost, so the request-id, metrics and
+// logging interceptors see the code callers get.
+func errorCodes() connect.Interceptor {
+	return connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
+		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+			res, err := next(ctx, req)
+			return res, connectError(err)
+		}
+	})
+}
