@@ -388,7 +388,7 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 		p.WarmContext(ctx, r.serving(e)-p.Live())
 	}
 	// Eager activation keeps the instance that read the manifest warm; the
-	// pool grows with the traffic (sandbox.Plugin starts instances ahead of
+	// pool grows with the traffic (sandbox.Module starts instances ahead of
 	// concurrent calls).
 	r.releaseMemory()
 	r.ready(ctx, e, m, sha, p)

@@ -22,9 +22,9 @@ import (
 // A mapping must never be unmapped while guest code or the host may still
 // touch it (a fault there would take the whole host down, not one call), so
 // wazero's Free (called when a module closes, possibly while a call of it is
-// still running after Plugin.Close) does nothing; the host unmaps the memory
+// still running after Module.Close) does nothing; the host unmaps the memory
 // itself where it knows the instance is done: when the instance stops
-// (Plugin.stop), or when its start fails.
+// (Module.stop), or when its start fails.
 
 // linearMemory is the memory of one instance; release unmaps it (once).
 type linearMemory interface {

@@ -219,8 +219,8 @@ func (p *Module) isClosed() bool {
 	return p.closed
 }
 
-// Live is how many instances of this plugin exist now (idle, busy or starting).
-func (p *Plugin) Live() int { return int(p.live.Load()) }
+// Live is how many instances of this module exist now (idle, busy or starting).
+func (p *Module) Live() int { return int(p.live.Load()) }
 
 // PoolSize is the most instances this plugin runs at once.
 func (p *Module) PoolSize() int { return cap(p.slots) }

@@ -53,7 +53,7 @@ func TestPoolGrowsAheadOfConcurrentCalls(t *testing.T) {
 	p := loadLimited(t, Limits{PoolSize: 3}, nil, "./host/sandbox/testdata/rawabi", "rawabi")
 	ctx := context.Background()
 	for i := 0; i < 5; i++ {
-		_, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1})
+		_, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}, nil)
 		require.Nil(t, f)
 		p.collecting.Wait()
 	}
@@ -61,7 +61,7 @@ func TestPoolGrowsAheadOfConcurrentCalls(t *testing.T) {
 
 	p.slots <- struct{}{} // another call in flight
 	defer func() { <-p.slots }()
-	_, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1})
+	_, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}, nil)
 	require.Nil(t, f)
 	require.Eventually(t, func() bool { return p.Live() == 2 }, 30*time.Second, time.Millisecond,
 		"the call that took the last warm instance beside another call starts one more")
