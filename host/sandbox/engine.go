@@ -224,7 +224,9 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 	p := &Module{
 		name: name, rt: rt, compiled: compiled, limits: lim, log: e.log.With("plugin", name), obs: e.opts.Observer,
 		slots: make(chan struct{}, lim.PoolSize), idle: make(chan *instance, lim.PoolSize),
+		shrinkAfter: shrinkAfter,
 	}
+	p.lastOverlap.Store(time.Now().UnixNano())
 	// Every guest call below runs under the load deadline: a plugin that
 	// never returns from one is refused, naming the export.
 	lctx, cancel := context.WithTimeout(ctx, lim.LoadTimeout)

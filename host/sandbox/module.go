@@ -39,6 +39,11 @@ type Module struct {
 	slots chan struct{}
 	idle  chan *instance
 	live  atomic.Int32
+	// lastOverlap is when (Unix ns) a call last started while another held
+	// an instance; after shrinkAfter without one, a released instance beyond
+	// the first is stopped rather than kept idle (release).
+	lastOverlap atomic.Int64
+	shrinkAfter time.Duration
 
 	// warming tracks Warm calls so close waits for them before closing the runtime.
 	warming sync.WaitGroup
@@ -283,6 +288,9 @@ func (p *Module) acquire(ctx context.Context, export string) (*instance, *Fault)
 		return nil, &Fault{Plugin: p.name, Export: export, Kind: kind,
 			Detail: fmt.Sprintf("all %d instances stayed busy until the deadline", cap(p.slots)), Err: ctx.Err()}
 	}
+	if len(p.slots) > 1 {
+		p.lastOverlap.Store(time.Now().UnixNano())
+	}
 	select {
 	case inst := <-p.idle:
 		if len(p.idle) == 0 && len(p.slots) > 1 && int(p.live.Load()) < cap(p.slots) {
@@ -308,14 +316,24 @@ func (p *Module) acquire(ctx context.Context, export string) (*instance, *Fault)
 	return inst, nil
 }
 
-// release returns a healthy instance to the pool and frees its slot.
+// shrinkAfter is how long a module's calls must go without overlapping
+// before its pool shrinks back towards one instance, one instance a call.
+const shrinkAfter = time.Minute
+
+// release returns a healthy instance to the pool and frees its slot. When
+// no two calls have overlapped for shrinkAfter, an instance beyond the first
+// is stopped instead: the pool grew for a burst that is over.
 func (p *Module) release(ctx context.Context, inst *instance) {
 	p.mu.Lock()
 	closed := p.closed
 	p.mu.Unlock()
-	if closed {
+	switch {
+	case closed:
 		p.stop(ctx, inst, "closed")
-	} else {
+	case time.Since(time.Unix(0, p.lastOverlap.Load())) >= p.shrinkAfter && p.leave():
+		inst.close(ctx)
+		p.obs.InstanceStopped(p.name, "surplus")
+	default:
 		select {
 		case p.idle <- inst:
 		default: // never more idle instances than the pool size
@@ -323,6 +341,21 @@ func (p *Module) release(ctx context.Context, inst *instance) {
 		}
 	}
 	<-p.slots
+}
+
+// leave takes one instance off the live count unless it is the last: the
+// caller then closes that instance itself. Concurrent releases cannot stop
+// the pool's last instance between them.
+func (p *Module) leave() bool {
+	for {
+		n := p.live.Load()
+		if n <= 1 {
+			return false
+		}
+		if p.live.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
 }
 
 // discard closes an instance and frees its slot.

@@ -66,3 +66,24 @@ func TestPoolGrowsAheadOfConcurrentCalls(t *testing.T) {
 	require.Eventually(t, func() bool { return p.Live() == 2 }, 30*time.Second, time.Millisecond,
 		"the call that took the last warm instance beside another call starts one more")
 }
+
+// Once calls stop overlapping (for shrinkAfter), each call's instance beyond
+// the first is stopped as it is released, down to one.
+func TestPoolShrinksWhenCallsStopOverlapping(t *testing.T) {
+	obs := &stops{}
+	p := loadLimited(t, Limits{PoolSize: 3}, obs, "./host/sandbox/testdata/rawabi", "rawabi")
+	ctx := context.Background()
+	p.Warm(2)
+	require.Equal(t, 3, p.Live())
+	_, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}, nil)
+	require.Nil(t, f)
+	assert.Equal(t, 3, p.Live(), "within shrinkAfter of the load the pool is kept")
+
+	p.shrinkAfter = 0 // calls have not overlapped for long enough
+	for i := 0; i < 4; i++ {
+		_, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}, nil)
+		require.Nil(t, f)
+	}
+	assert.Equal(t, 1, p.Live(), "one instance a call goes, the last stays")
+	assert.Equal(t, 2, obs.count("surplus"))
+}
