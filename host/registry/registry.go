@@ -283,9 +283,8 @@ func (r *Registry) releaseMemory() {
 // memoryReleaser serves releaseMemory until the registry closes: one forced
 // collection (debug.FreeOSMemory) per pending request, so a burst of
 // activations costs a few collections, not one each. After each it rests for
-// ten times as long as the collection took (at least a second), so with a
-// large heap (many active plugins) and a burst of loads it takes at most a
-// tenth of a core.
+// twice as long as the collection took, so with a large heap (many active
+// plugins) and a burst of loads it takes at most a third of a core.
 func (r *Registry) memoryReleaser() {
 	defer r.wg.Done()
 	for {
@@ -296,7 +295,7 @@ func (r *Registry) memoryReleaser() {
 		}
 		start := time.Now()
 		debug.FreeOSMemory()
-		rest := time.NewTimer(max(time.Second, 10*time.Since(start)))
+		rest := time.NewTimer(2 * time.Since(start))
 		select {
 		case <-r.closed:
 			rest.Stop()
