@@ -38,17 +38,12 @@ type dataSegment struct {
 }
 
 // compactData merges secs' data segments in place where that is exact (see
-// above); otherwise it leaves them.
-func compactData(secs []section) {
+// above); otherwise it leaves them. dataIndices reports that the code names
+// segments by index (Analysis.DataIndices).
+func compactData(secs []section, dataIndices bool) {
 	di := indexOf(secs, secData)
-	if di < 0 {
+	if di < 0 || dataIndices {
 		return
-	}
-	if ci := indexOf(secs, secCode); ci >= 0 {
-		uses, err := usesDataIndices(secs[ci].body)
-		if err != nil || uses {
-			return // the rewrite of the code section reports errors
-		}
 	}
 	segs, ok := activeConstSegments(secs[di].body)
 	if !ok || len(segs) < 2 {
@@ -130,57 +125,6 @@ func activeConstSegments(body []byte) ([]dataSegment, bool) {
 		return nil, false
 	}
 	return segs, true
-}
-
-// usesDataIndices reports whether any function body in the code section
-// uses memory.init or data.drop (which name data segments by index).
-func usesDataIndices(code []byte) (bool, error) {
-	r := &reader{b: code}
-	n, err := r.u32()
-	if err != nil {
-		return false, err
-	}
-	for i := uint32(0); i < n; i++ {
-		size, err := r.u32()
-		if err != nil {
-			return false, err
-		}
-		fn, err := r.take(int(size))
-		if err != nil {
-			return false, err
-		}
-		b := &reader{b: fn}
-		groups, err := b.u32()
-		if err != nil {
-			return false, err
-		}
-		for g := uint32(0); g < groups; g++ {
-			if _, err := b.u32(); err != nil {
-				return false, err
-			}
-			if _, err := b.byte(); err != nil {
-				return false, err
-			}
-		}
-		for b.pos < len(fn) {
-			op, _ := b.byte()
-			if op == 0xfc {
-				save := b.pos
-				sub, err := b.u32()
-				if err != nil {
-					return false, err
-				}
-				if sub == 8 || sub == 9 { // memory.init, data.drop
-					return true, nil
-				}
-				b.pos = save
-			}
-			if err := b.skipImmediates(op); err != nil {
-				return false, err
-			}
-		}
-	}
-	return false, nil
 }
 
 // s32 decodes a signed LEB128 i32.

@@ -177,7 +177,9 @@ func Instrument(wasm []byte) ([]byte, error) {
 		}
 		secs[i].body = body
 	}
-	compactData(secs)
+	if a, err := Analyze(wasm); err == nil { // else the caller's own Analyze reports it
+		compactData(secs, a.DataIndices)
+	}
 	out := make([]byte, 0, len(wasm)+len(wasm)/16)
 	out = append(out, wasm[:8]...)
 	for _, s := range secs {
