@@ -211,4 +211,3 @@ func TestIdlePluginsAreDeactivatedAndComeBack(t *testing.T) {
 	require.NoError(t, err, "the next call activates it again")
 	assert.Equal(t, "faulty", m.GetName())
 }
-
