@@ -32,6 +32,11 @@
 // reference types and tail calls; a module using anything else (SIMD,
 // exceptions, threads) is refused with ErrUnsupported so the caller can fall
 // back to wazero's mechanism.
+//
+// While it has the module apart, Instrument also merges the data segments
+// where that is exact (data.go), and the stack accounting flags calls that go
+// deep (StackLimitExportName) so the host can keep function handles between
+// calls.
 package interrupt
 
 import (
