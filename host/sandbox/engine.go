@@ -191,11 +191,17 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 		WithMemoryLimitPages(pages).
 		WithCompilationCache(e.cache)
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
+	var compiled wazero.CompiledModule
 	fail := func(err error) (*Module, error) {
 		_ = rt.Close(context.WithoutCancel(ctx))
+		if compiled != nil {
+			// The compilation cache holds compiled modules until they are
+			// closed, also after their runtime closes.
+			_ = compiled.Close(context.WithoutCancel(ctx))
+		}
 		return nil, err
 	}
-	compiled, err := compileModule(ctx, rt, wasm)
+	compiled, err = compileModule(ctx, rt, wasm)
 	if err != nil {
 		if strings.Contains(err.Error(), "over limit") {
 			return fail(fmt.Errorf("needs more memory at start than the %d MiB limit: %w", lim.MemoryBytes>>20, err))

@@ -138,6 +138,12 @@ func (p *Module) close() {
 		break
 	}
 	_ = p.rt.Close(ctx)
+	// The engine's compilation cache (shared by every module) keeps a
+	// compiled module, its machine code and its decoded form, until the
+	// module is closed; closing the runtime does not do it. Without this
+	// every version ever loaded (each reload, each start-up manifest read,
+	// each idle deactivation) would stay in memory until the host exits.
+	_ = p.compiled.Close(ctx)
 	close(done)
 }
 
