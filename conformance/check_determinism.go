@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/connectorhost/connector-host/abi"
 
 	"google.golang.org/protobuf/proto"
 
@@ -16,13 +17,13 @@ const idDeterminism = "determinism"
 const fixDeterminism = "Outputs must depend only on the input: read time from pdk.Context.Now and randomness from pdk.Context.Random, never " +
 	"from package time or crypto/rand; never range over a Go map to produce output (sort the keys); keep no state between calls."
 
-// callFn runs one transform on a Transformer and returns its output.
-type callFn func(ctx context.Context, t Transformer) (proto.Message, *sandbox.Fault, error)
+// callFn runs one transform on an abi.Transformer and returns its output.
+type callFn func(ctx context.Context, t abi.Transformer) (proto.Message, *sandbox.Fault, error)
 
 // checkDeterminism repeats every fixture's calls on one instance and once on
 // a second instance: every output must be byte-identical.
 func (s *suite) checkDeterminism(ctx context.Context) error {
-	var second Transformer
+	var second abi.Transformer
 	note := ""
 	if s.fresh != nil {
 		t, closeFn, err := s.fresh(ctx)
@@ -67,7 +68,7 @@ func (s *suite) checkDeterminism(ctx context.Context) error {
 		var calls []namedCall
 		for _, f := range s.webhooks {
 			in := s.webhookInput(f)
-			calls = append(calls, namedCall{"webhook fixture " + f.label() + " verify", func(ctx context.Context, t Transformer) (proto.Message, *sandbox.Fault, error) {
+			calls = append(calls, namedCall{"webhook fixture " + f.label() + " verify", func(ctx context.Context, t abi.Transformer) (proto.Message, *sandbox.Fault, error) {
 				return s.verify(ctx, t, in, "determinism: webhook "+f.label())
 			}})
 		}
@@ -87,7 +88,7 @@ type namedCall struct {
 }
 
 func (s *suite) buildCall(name string, in *pluginv1.BuildRequestInput) namedCall {
-	return namedCall{name, func(ctx context.Context, t Transformer) (proto.Message, *sandbox.Fault, error) {
+	return namedCall{name, func(ctx context.Context, t abi.Transformer) (proto.Message, *sandbox.Fault, error) {
 		return s.build(ctx, t, in, "determinism: "+name)
 	}}
 }
@@ -110,7 +111,7 @@ func (s *suite) fixtureCalls(ctx context.Context, f *Fixture) ([]namedCall, erro
 	}
 	pin := &pluginv1.ParseResponseInput{Flow: f.flow, Request: reqB, Context: cc, State: f.state,
 		HttpRequest: stripSecretHeaders(out.GetHttpRequest()), HttpResponse: fixtureResponse(f.Response)}
-	calls = append(calls, namedCall{"fixture " + f.label() + " parse", func(ctx context.Context, t Transformer) (proto.Message, *sandbox.Fault, error) {
+	calls = append(calls, namedCall{"fixture " + f.label() + " parse", func(ctx context.Context, t abi.Transformer) (proto.Message, *sandbox.Fault, error) {
 		return s.parse(ctx, t, pin, "determinism: fixture "+f.label()+" parse")
 	}})
 	return calls, nil
@@ -118,12 +119,12 @@ func (s *suite) fixtureCalls(ctx context.Context, f *Fixture) ([]namedCall, erro
 
 // compareRuns runs each call Repeats times on the main instance and once on
 // second (when not nil) and reports outputs that differ from the first.
-func (s *suite) compareRuns(ctx context.Context, calls []namedCall, second Transformer) ([]string, error) {
+func (s *suite) compareRuns(ctx context.Context, calls []namedCall, second abi.Transformer) ([]string, error) {
 	var probs []string
 	for _, c := range calls {
 		var first []byte
 		var firstMsg proto.Message
-		targets := make([]Transformer, 0, s.opts.Repeats+1)
+		targets := make([]abi.Transformer, 0, s.opts.Repeats+1)
 		for i := 0; i < s.opts.Repeats; i++ {
 			targets = append(targets, s.t)
 		}

@@ -205,6 +205,7 @@ func responseProblems(f *Fixture, po *pluginv1.ParseResponseOutput) (probs []str
 		if err := msg.UnmarshalVT(r.Response); err != nil {
 			return []string{fmt.Sprintf("parse returned bytes that are not a %s: %v", f.info.Name(), err)}, "", nil
 		}
+		fillHTTPStatus(msg.ProtoReflect(), f.Response.Status)
 		b, err := marshalJSON.Marshal(msg)
 		if err != nil {
 			return nil, "", fmt.Errorf("render response: %w", err)

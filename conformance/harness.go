@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"github.com/connectorhost/connector-host/abi"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
@@ -23,7 +24,7 @@ type Harness struct {
 
 // NewHarness prepares a harness for the plugin t with manifest m and the
 // fixtures in fixturesDir (which may be empty: sample requests are used).
-func NewHarness(t Transformer, m *v1.Manifest, fixturesDir string, opts Options) *Harness {
+func NewHarness(t abi.Transformer, m *v1.Manifest, fixturesDir string, opts Options) *Harness {
 	opts = opts.withDefaults()
 	return &Harness{s: newSuite(m, t, nil, &Report{Plugin: m.GetName()}, opts, fixturesDir)}
 }

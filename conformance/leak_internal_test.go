@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/abi"
 	"github.com/connectorhost/connector-host/conformance/testdata/testconn"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -14,7 +15,7 @@ import (
 // cardEchoer stands for a plugin built without this repository's PDK (which
 // masks card numbers itself): it copies the request's card number into the
 // message of every declined authorization it parses.
-type cardEchoer struct{ Transformer }
+type cardEchoer struct{ abi.Transformer }
 
 func (e cardEchoer) ParseResponse(ctx context.Context, in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error) {
 	out, err := e.Transformer.ParseResponse(ctx, in)
@@ -40,7 +41,7 @@ func TestCardNumberInAnErrorFailsResponseSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh := func(context.Context) (Transformer, func(), error) {
+	fresh := func(context.Context) (abi.Transformer, func(), error) {
 		t, _, err := NativeTransformer(newConn())
 		return cardEchoer{t}, func() {}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/connectorhost/connector-host/abi"
 	"path/filepath"
 	"strings"
 
@@ -44,7 +45,7 @@ func Run(ctx context.Context, wasm []byte, name string, opts Options) (*Report, 
 		return report, nil
 	}
 	defer p.Close()
-	fresh := func(ctx context.Context) (Transformer, func(), error) {
+	fresh := func(ctx context.Context) (abi.Transformer, func(), error) {
 		q, err := plugin.Load(ctx, eng, name, wasm)
 		if err != nil {
 			return nil, nil, err
@@ -62,7 +63,7 @@ func RunPlugin(ctx context.Context, p *plugin.Plugin, wasm []byte, opts Options)
 	report := &Report{Plugin: p.Name(), SHA256: p.SHA256()}
 	var fresh freshFunc
 	if wasm != nil {
-		fresh = func(ctx context.Context) (Transformer, func(), error) {
+		fresh = func(ctx context.Context) (abi.Transformer, func(), error) {
 			eng := opts.Engine
 			closeEngine := func() {}
 			if eng == nil {
@@ -96,7 +97,7 @@ func RunConnector(ctx context.Context, newConnector func() *pdk.Connector, opts 
 		return nil, fmt.Errorf("conformance: %w", err)
 	}
 	report := &Report{Plugin: m.GetName()}
-	fresh := func(context.Context) (Transformer, func(), error) {
+	fresh := func(context.Context) (abi.Transformer, func(), error) {
 		t, _, err := NativeTransformer(newConnector())
 		return t, func() {}, err
 	}
@@ -105,10 +106,10 @@ func RunConnector(ctx context.Context, newConnector func() *pdk.Connector, opts 
 
 // freshFunc starts a second, independent instance of the plugin and returns
 // it with its close function.
-type freshFunc func(ctx context.Context) (Transformer, func(), error)
+type freshFunc func(ctx context.Context) (abi.Transformer, func(), error)
 
 // runSuite runs every check in order and fills report.
-func runSuite(ctx context.Context, m *v1.Manifest, t Transformer, fresh freshFunc, report *Report, opts Options, native bool) (*Report, error) {
+func runSuite(ctx context.Context, m *v1.Manifest, t abi.Transformer, fresh freshFunc, report *Report, opts Options, native bool) (*Report, error) {
 	dir := opts.FixturesDir
 	if dir == "" && opts.FixturesRoot != "" {
 		dir = filepath.Join(opts.FixturesRoot, m.GetName(), "fixtures")

@@ -22,7 +22,7 @@ type suite struct {
 	opts   Options
 	log    *slog.Logger
 	m      *v1.Manifest
-	t      Transformer
+	t      abi.Transformer
 	fresh  freshFunc
 	report *Report
 
@@ -51,7 +51,7 @@ type callStats struct {
 	slowestCall string
 }
 
-func newSuite(m *v1.Manifest, t Transformer, fresh freshFunc, report *Report, opts Options, dir string) *suite {
+func newSuite(m *v1.Manifest, t abi.Transformer, fresh freshFunc, report *Report, opts Options, dir string) *suite {
 	s := &suite{opts: opts, log: opts.Logger, m: m, t: t, fresh: fresh, report: report, fixturesDir: dir, loadName: report.Plugin,
 		built: map[v1.Flow]*pluginv1.HttpRequest{}}
 	all, errs := LoadFixtures(dir)
@@ -199,21 +199,21 @@ func stripSecretHeaders(hr *pluginv1.HttpRequest) *pluginv1.HttpRequest {
 // build, parse and verify call the plugin and classify failures: a
 // *sandbox.Fault is the plugin's (resource faults are also recorded for the
 // limits check); an error aborts the run.
-func (s *suite) build(ctx context.Context, t Transformer, in *pluginv1.BuildRequestInput, what string) (*pluginv1.BuildRequestOutput, *sandbox.Fault, error) {
+func (s *suite) build(ctx context.Context, t abi.Transformer, in *pluginv1.BuildRequestInput, what string) (*pluginv1.BuildRequestOutput, *sandbox.Fault, error) {
 	start := time.Now()
 	out, err := t.BuildRequest(ctx, in)
 	f, err := s.classify(ctx, in.GetFlow(), what, time.Since(start), err)
 	return out, f, err
 }
 
-func (s *suite) parse(ctx context.Context, t Transformer, in *pluginv1.ParseResponseInput, what string) (*pluginv1.ParseResponseOutput, *sandbox.Fault, error) {
+func (s *suite) parse(ctx context.Context, t abi.Transformer, in *pluginv1.ParseResponseInput, what string) (*pluginv1.ParseResponseOutput, *sandbox.Fault, error) {
 	start := time.Now()
 	out, err := t.ParseResponse(ctx, in)
 	f, err := s.classify(ctx, in.GetFlow(), what, time.Since(start), err)
 	return out, f, err
 }
 
-func (s *suite) verify(ctx context.Context, t Transformer, in *pluginv1.VerifyWebhookInput, what string) (*pluginv1.VerifyWebhookOutput, *sandbox.Fault, error) {
+func (s *suite) verify(ctx context.Context, t abi.Transformer, in *pluginv1.VerifyWebhookInput, what string) (*pluginv1.VerifyWebhookOutput, *sandbox.Fault, error) {
 	start := time.Now()
 	out, err := t.VerifyWebhook(ctx, in)
 	f, err := s.classify(ctx, v1.Flow_FLOW_UNSPECIFIED, what, time.Since(start), err)

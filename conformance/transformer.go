@@ -10,19 +10,12 @@ import (
 	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
-// Transformer runs a plugin's three transforms. *plugin.Plugin implements
-// it; NativeTransformer adapts a *pdk.Connector for fast native runs.
-// Failures of the plugin itself (traps, timeouts) are *sandbox.Fault errors.
-type Transformer interface {
-	BuildRequest(ctx context.Context, in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error)
-	ParseResponse(ctx context.Context, in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error)
-	VerifyWebhook(ctx context.Context, in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error)
-}
-
-var _ Transformer = (*plugin.Plugin)(nil)
+// The plugins the suite runs are abi.Transformers: *plugin.Plugin (a
+// loaded .wasm) and NativeTransformer's in-process connector. Failures of
+// the plugin itself (traps, timeouts) are *sandbox.Fault errors.
+var _ abi.Transformer = (*plugin.Plugin)(nil)
 
 // native runs a Connector in-process through the same encode/dispatch/decode
 // path the WebAssembly exports use. A panic becomes a FaultTrap; there are no
@@ -32,10 +25,10 @@ type native struct {
 	d    *pdk.Dispatcher
 }
 
-// NativeTransformer returns a Transformer running c in this process, and its
+// NativeTransformer returns an abi.Transformer running c in this process, and its
 // manifest as the host would read it. c is prepared by the PDK (its manifest
 // filled); pass a fresh Connector.
-func NativeTransformer(c *pdk.Connector) (Transformer, *v1.Manifest, error) {
+func NativeTransformer(c *pdk.Connector) (abi.Transformer, *v1.Manifest, error) {
 	d := pdk.NewDispatcher(c)
 	m := &v1.Manifest{}
 	if err := m.UnmarshalVT(d.Manifest()); err != nil {
@@ -74,30 +67,4 @@ func (n *native) ParseResponse(_ context.Context, in *pluginv1.ParseResponseInpu
 func (n *native) VerifyWebhook(_ context.Context, in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error) {
 	out := &pluginv1.VerifyWebhookOutput{}
 	return out, n.call(abi.ExportVerifyWebhook, in, out, n.d.VerifyWebhook)
-}
-
-// PluginTransformer adapts a loaded plugin to pdktest.Transformer, so a test
-// can run pdktest.Run or pdktest.Execute against the .wasm inside the real
-// runtime. Every call uses ctx.
-func PluginTransformer(ctx context.Context, p *plugin.Plugin) pdktest.Transformer {
-	return &pluginTransformer{ctx: ctx, p: p}
-}
-
-type pluginTransformer struct {
-	ctx context.Context //nolint:containedctx // pdktest.Transformer has no context parameter.
-	p   *plugin.Plugin
-}
-
-func (t *pluginTransformer) Manifest() (*v1.Manifest, error) { return t.p.Manifest(), nil }
-
-func (t *pluginTransformer) BuildRequest(in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error) {
-	return t.p.BuildRequest(t.ctx, in)
-}
-
-func (t *pluginTransformer) ParseResponse(in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error) {
-	return t.p.ParseResponse(t.ctx, in)
-}
-
-func (t *pluginTransformer) VerifyWebhook(in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error) {
-	return t.p.VerifyWebhook(t.ctx, in)
 }

@@ -208,13 +208,19 @@ func (d *Dispatcher) parseWebhook(c *Context, w *v1.WebhookRequest) []byte {
 	return mustMarshal(out)
 }
 
-// redactError masks secrets in a handler error's message and detail.
+// redactError masks secrets in a handler error: its message and every
+// layer of its detail (the processor's own message, code and request id
+// included), through its encoding as for responses.
 func (d *Dispatcher) redactError(c *Context, perr *pluginv1.PluginError) *pluginv1.PluginError {
-	perr.Message = string(c.redact([]byte(perr.Message), d.c.Manifest))
-	if perr.Detail != nil {
-		perr.Detail.Message = string(c.redact([]byte(perr.Detail.Message), d.c.Manifest))
+	b, err := perr.MarshalVT()
+	if err != nil {
+		return &pluginv1.PluginError{Kind: perr.GetKind(), Message: "error withheld: it could not be checked for secrets"}
 	}
-	return perr
+	out := &pluginv1.PluginError{}
+	if err := out.UnmarshalVT(c.redact(b, d.c.Manifest)); err != nil {
+		return &pluginv1.PluginError{Kind: perr.GetKind(), Message: "error withheld: it could not be checked for secrets"}
+	}
+	return out
 }
 
 // InvalidRequestInput reports an ABI input the plugin could not decode.

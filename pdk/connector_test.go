@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -52,24 +53,68 @@ func connector() *pdk.Connector {
 	}
 }
 
+// dispatch runs c's build_request then, when it built a request, its
+// parse_response on the Kit: the PDK's dispatch of one flow, without the
+// host (conformancetest.Run runs a Call through the host's executor).
+func dispatch(kit *pdktest.Kit, c pdktest.Call) (*pdktest.Result, error) {
+	info, err := abi.Lookup(c.Flow)
+	if err != nil {
+		return nil, err
+	}
+	reqB, err := c.Request.MarshalVT()
+	if err != nil {
+		return nil, err
+	}
+	cc := c.Context()
+	bo, err := kit.BuildRequest(&pluginv1.BuildRequestInput{Flow: c.Flow, Request: reqB, Context: cc, State: c.State})
+	if err != nil {
+		return nil, err
+	}
+	res := &pdktest.Result{BuildError: bo.GetError(), NextStep: bo.GetNextStep(), HTTP: bo.GetHttpRequest()}
+	if res.HTTP == nil {
+		return res, nil
+	}
+	status := c.Status
+	if status == 0 {
+		status = 200
+	}
+	var headers []*v1.HttpHeader
+	for k, v := range c.Headers {
+		headers = append(headers, &v1.HttpHeader{Name: k, Value: v})
+	}
+	po, err := kit.ParseResponse(&pluginv1.ParseResponseInput{Flow: c.Flow, Request: reqB, Context: cc, State: c.State, HttpRequest: res.HTTP,
+		HttpResponse: &pluginv1.HttpResponse{Status: int32(status), Headers: headers, Body: c.Body}})
+	if err != nil {
+		return nil, err
+	}
+	res.ParseError, res.NextStep = po.GetError(), po.GetNextStep()
+	if b := po.GetResponse(); b != nil {
+		res.Response = info.NewResponse()
+		if err := res.Response.UnmarshalVT(b); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func TestDispatchBuildParseStepsAndErrors(t *testing.T) {
 	kit := pdktest.New(connector())
 	req := &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "o1", Amount: &v1.Money{MinorAmount: 5, Currency: "USD"}}
 
-	res, err := pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req})
+	res, err := dispatch(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req})
 	require.NoError(t, err)
 	require.NotNil(t, res.NextStep, "no token in state: the plugin asks for one first")
 	assert.Equal(t, v1.Flow_FLOW_CREATE_ACCESS_TOKEN, res.NextStep.GetFlow())
 
 	withToken := &v1.ConnectorState{AccessToken: &v1.AccessToken{Token: "tok"}}
-	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken})
+	res, err = dispatch(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken})
 	require.NoError(t, err)
 	require.NotNil(t, res.BuildError)
 	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, res.BuildError.GetKind())
 	assert.Contains(t, res.BuildError.GetMessage(), `"api_key"`)
 
 	creds := map[string]string{"api_key": "sk_1"}
-	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken, Credentials: creds,
+	res, err = dispatch(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken, Credentials: creds,
 		Headers: map[string]string{"X-Id": "pay_9"}, BaseURL: "https://acme.test/"})
 	require.NoError(t, err)
 	assert.Equal(t, "https://acme.test/pay", res.HTTP.GetUrl(), "the base URL's trailing slash is trimmed")
@@ -78,21 +123,21 @@ func TestDispatchBuildParseStepsAndErrors(t *testing.T) {
 	assert.Equal(t, "o1", pdktest.HeaderValue(res.HTTP, "idempotency-key"))
 	assert.Equal(t, "pay_9", res.Response.(*v1.PaymentServiceAuthorizeResponse).GetConnectorTransactionId())
 
-	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken, Credentials: creds, Status: 503})
+	res, err = dispatch(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken, Credentials: creds, Status: 503})
 	require.NoError(t, err)
 	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, res.ParseError.GetKind())
 
-	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken, Credentials: creds, Status: 418})
+	res, err = dispatch(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req, State: withToken, Credentials: creds, Status: 418})
 	require.NoError(t, err)
 	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_INTERNAL, res.ParseError.GetKind(), "an untyped error is a plugin bug")
 
 	bad := &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "o2", Amount: &v1.Money{MinorAmount: 5, Currency: "XXX"}}
-	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: bad, State: withToken, Credentials: creds})
+	res, err = dispatch(kit, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: bad, State: withToken, Credentials: creds})
 	require.NoError(t, err)
 	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, res.BuildError.GetKind())
 	assert.Equal(t, "amount.currency: XXX is not accepted", res.BuildError.GetMessage())
 
-	res, err = pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: &v1.PaymentServiceCaptureRequest{}})
+	res, err = dispatch(kit, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: &v1.PaymentServiceCaptureRequest{}})
 	require.NoError(t, err)
 	assert.Equal(t, pluginv1.ErrorKind_ERROR_KIND_UNSUPPORTED, res.BuildError.GetKind())
 }
@@ -146,7 +191,7 @@ func TestResponsesWithMapsEncodeDeterministically(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, first.GetResponse(), again.GetResponse())
 	}
-	res, err := pdktest.Run(kit, pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: &v1.PaymentServiceGetRequest{}})
+	res, err := dispatch(kit, pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: &v1.PaymentServiceGetRequest{}})
 	require.NoError(t, err)
 	assert.True(t, res.HTTP.GetIdempotent())
 	assert.Empty(t, res.HTTP.GetHeaders(), "Idempotent adds no header")

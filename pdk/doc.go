@@ -36,6 +36,7 @@
 // The sub-packages hold helpers every connector needs: money (currency
 // exponents; now the top-level package money), form (Stripe-style form encoding), jsonw (a JSON writer), sig
 // (HMAC and constant-time compares), statusmap (status tables with a safe
-// default), mask (masking secrets) and pdktest (a test kit that runs handlers
-// natively or inside the real runtime).
+// default), mask (masking secrets) and pdktest (a test kit that calls one
+// transform natively; conformance/conformancetest runs whole calls and a
+// plugin's fixtures through the host's executor).
 package pdk

@@ -46,14 +46,18 @@ var kindErrorCodes = map[pluginv1.ErrorKind]v1.ErrorCode{
 	pluginv1.ErrorKind_ERROR_KIND_INTERNAL:              v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR,
 }
 
+// KindCode is the Connect code callers see for a plugin error of kind.
+func KindCode(kind pluginv1.ErrorKind) connect.Code {
+	if code, ok := kindCodes[kind]; ok {
+		return code
+	}
+	return connect.CodeInternal
+}
+
 // pluginError turns a plugin's typed error into a Connect error with the
 // three-layer PaymentError attached as a detail.
 func pluginError(connector string, pe *pluginv1.PluginError) error {
-	code, ok := kindCodes[pe.GetKind()]
-	if !ok {
-		code = connect.CodeInternal
-	}
-	err := connect.NewError(code, fmt.Errorf("%s: %s", connector, pe.GetMessage()))
+	err := connect.NewError(KindCode(pe.GetKind()), fmt.Errorf("%s: %s", connector, pe.GetMessage()))
 	detail := pe.GetDetail()
 	if detail == nil {
 		detail = &v1.PaymentError{Code: kindErrorCodes[pe.GetKind()], Message: pe.GetMessage()}

@@ -33,7 +33,6 @@ import (
 	"github.com/connectorhost/connector-host/host/credentials"
 	"github.com/connectorhost/connector-host/host/egress"
 	"github.com/connectorhost/connector-host/host/manifest"
-	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/registry"
 )
 
@@ -42,8 +41,40 @@ type Sender interface {
 	Do(ctx context.Context, r egress.Request) (*pluginv1.HttpResponse, error)
 }
 
+// Plugin is one loaded version of a connector's plugin: its transforms, its
+// manifest and the hash naming the version. A plugin in the WebAssembly
+// sandbox is one; so is a PDK connector run natively (tests run connectors
+// through this executor that way, see conformance).
+type Plugin interface {
+	abi.Transformer
+	Manifest() *v1.Manifest
+	SHA256() string
+}
+
+// Plugins hands out the serving version of a connector's plugin for one
+// call; release ends the call's hold on it. Errors wrap registry.ErrNotFound
+// (no such connector) or registry.ErrNotReady.
+type Plugins interface {
+	Acquire(ctx context.Context, connector string) (p Plugin, release func(), err error)
+}
+
+// RegistryPlugins serves the registry's loaded plugins as Plugins.
+func RegistryPlugins(r *registry.Registry) Plugins { return registryPlugins{r} }
+
+type registryPlugins struct{ r *registry.Registry }
+
+func (rp registryPlugins) Acquire(ctx context.Context, name string) (Plugin, func(), error) {
+	p, release, err := rp.r.Acquire(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, release, nil
+}
+
 // Options configure an Executor.
 type Options struct {
+	// Plugins serves the plugins calls run on; when nil, Registry's.
+	Plugins  Plugins
 	Registry *registry.Registry
 	Sender   Sender
 	// BaseURLs are operator overrides by connector name (e.g. a mock processor).
@@ -94,6 +125,9 @@ func New(opts Options) *Executor {
 	}
 	if opts.DocumentTTL <= 0 {
 		opts.DocumentTTL = defaultDocumentTTL
+	}
+	if opts.Plugins == nil && opts.Registry != nil {
+		opts.Plugins = RegistryPlugins(opts.Registry)
 	}
 	key := make([]byte, 32)
 	if _, err := io.ReadFull(rand.Reader, key); err != nil {
@@ -160,7 +194,7 @@ type Call struct {
 type session struct {
 	x       *Executor
 	call    Call
-	plugin  *plugin.Plugin
+	plugin  Plugin
 	m       *v1.Manifest
 	creds   *credentials.Resolved
 	baseURL string
@@ -169,6 +203,20 @@ type session struct {
 	secrets []string
 	tenant  string
 	cert    *egress.ClientCert
+	// steps counts the top-level flows run (more than one in a composite call).
+	steps int
+}
+
+// reseed gives the session's call context fresh random bytes.
+func (s *session) reseed() error {
+	random := make([]byte, abi.DefaultRandomBytes)
+	if _, err := io.ReadFull(s.x.opts.Random, random); err != nil {
+		return connect.NewError(connect.CodeInternal, fmt.Errorf("read random bytes: %w", err))
+	}
+	cc := s.cc.CloneVT()
+	cc.Random = random
+	s.cc = cc
+	return nil
 }
 
 // open acquires the connector's plugin and resolves credentials.
@@ -176,7 +224,10 @@ func (x *Executor) open(ctx context.Context, call Call, webhookOnly bool) (*sess
 	if call.Connector == "" {
 		return nil, nil, connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("the %s header is required: name the connector (e.g. stripe, adyen)", credentials.HeaderConnector))
 	}
-	p, release, err := x.opts.Registry.Acquire(ctx, call.Connector)
+	if x.opts.Plugins == nil {
+		return nil, nil, connect.NewError(connect.CodeUnavailable, errors.New("no plugins are configured on this host"))
+	}
+	p, release, err := x.opts.Plugins.Acquire(ctx, call.Connector)
 	switch {
 	case errors.Is(err, registry.ErrNotFound):
 		return nil, nil, fmt.Errorf("%w (ConnectorService.ListConnectors lists those that are)", err)
@@ -232,23 +283,11 @@ func (x *Executor) baseURL(name string, m *v1.Manifest, creds *credentials.Resol
 	return m.GetSandboxBaseUrl(), nil
 }
 
-// Now is the executor's clock (Options.Now): the time every plugin is told,
-// and the time composite flows judge token expiry by.
-func (x *Executor) Now() time.Time { return x.opts.Now() }
-
-// Manifest returns the serving manifest of a connector, for callers that
-// plan composite flows.
-func (x *Executor) Manifest(ctx context.Context, connector string) (*v1.Manifest, error) {
-	p, release, err := x.opts.Registry.Acquire(ctx, connector)
-	if err != nil {
-		return nil, err // registry.ErrNotFound or ErrNotReady: host/server gives the code
-	}
-	defer release()
-	return p.Manifest(), nil
-}
-
 // Run executes flow with req on call's connector and returns the flow's
-// unified response message.
+// unified response message. It is the one entry point for a single flow:
+// the connector state the request carries (its state field) seeds the call,
+// and everything the call learned (access tokens, customers, the plugin's
+// own values) comes back in the response's state field.
 func (x *Executor) Run(ctx context.Context, call Call, flow v1.Flow, req abi.Message) (abi.Message, error) {
 	start := time.Now()
 	info, err := abi.Lookup(flow)
@@ -260,21 +299,47 @@ func (x *Executor) Run(ctx context.Context, call Call, flow v1.Flow, req abi.Mes
 		return nil, err
 	}
 	defer release()
+	resp, err := s.exec(ctx, info, req)
+	x.logCall(ctx, call, info.Name(), start, err)
+	if err != nil {
+		return nil, s.redact(err)
+	}
+	return resp, nil
+}
+
+// logCall logs the outcome of a call at debug level.
+func (x *Executor) logCall(ctx context.Context, call Call, name string, start time.Time, err error) {
+	x.log.LogAttrs(ctx, slog.LevelDebug, "flow",
+		slog.String("request_id", call.RequestID), slog.String("connector", call.Connector),
+		slog.String("flow", name), slog.Duration("duration", time.Since(start)),
+		slog.String("code", codeOf(err)))
+}
+
+// exec runs one top-level flow of the session: it seeds the session's state
+// with the request's, runs the flow with fresh random bytes, refuses a
+// response carrying a secret, and keeps what the response teaches (state,
+// token, customer) for the session's next flow. Errors are not yet redacted.
+func (s *session) exec(ctx context.Context, info abi.FlowInfo, req abi.Message) (abi.Message, error) {
 	s.secrets = append(s.secrets, cardSecrets(req)...)
 	if st := stateOf(req); st != nil {
 		mergeState(s.state, st)
 	}
+	if s.steps > 0 {
+		// A later flow of a composite call gets its own random bytes (the
+		// clock stays the session's).
+		if err := s.reseed(); err != nil {
+			return nil, err
+		}
+	}
+	s.steps++
 	resp, err := s.run(ctx, info, req, 0)
 	if err == nil {
 		err = s.checkNoSecrets(resp)
 	}
-	x.log.LogAttrs(ctx, slog.LevelDebug, "flow",
-		slog.String("request_id", call.RequestID), slog.String("connector", call.Connector),
-		slog.String("flow", info.Name()), slog.Duration("duration", time.Since(start)),
-		slog.String("code", codeOf(err)))
 	if err != nil {
-		return nil, s.redact(err)
+		return nil, err
 	}
+	absorbState(s.state, resp)
 	return resp, nil
 }
 
@@ -356,7 +421,7 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 			if err := checkIntegrity(info.Flow, req, resp); err != nil {
 				return nil, integrityError(s.call.Connector, info, err)
 			}
-			finishResponse(resp, s.state, hres.GetStatus())
+			finishResponse(req, resp, s.state, hres.GetStatus())
 			return resp, nil
 		default:
 			return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("connector %q: parse_response returned nothing", s.call.Connector))
@@ -381,31 +446,4 @@ func (s *session) step(ctx context.Context, ns *pluginv1.NextStep, depth int) er
 	}
 	absorbState(s.state, resp)
 	return nil
-}
-
-// RunIn runs flow inside another call's session so composite flows share
-// state; it is Run with an explicit starting state.
-func (x *Executor) RunIn(ctx context.Context, call Call, flow v1.Flow, req abi.Message, state *v1.ConnectorState) (abi.Message, *v1.ConnectorState, error) {
-	info, err := abi.Lookup(flow)
-	if err != nil {
-		return nil, nil, connect.NewError(connect.CodeInternal, err)
-	}
-	s, release, err := x.open(ctx, call, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer release()
-	s.secrets = append(s.secrets, cardSecrets(req)...)
-	if state != nil {
-		mergeState(s.state, state)
-	}
-	resp, err := s.run(ctx, info, req, 0)
-	if err == nil {
-		err = s.checkNoSecrets(resp)
-	}
-	if err != nil {
-		return nil, nil, s.redact(err)
-	}
-	absorbState(s.state, resp)
-	return resp, s.state, nil
 }

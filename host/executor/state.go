@@ -14,15 +14,44 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 )
 
-// stateOf returns a message's "state" field (ConnectorState), or nil.
+// The executor reads and fills fields of the unified messages through the
+// getters protoc-gen-go generates, never by looking a field up by its name
+// alone: renaming a proto field removes its getter, so the message stops
+// satisfying the interface, and TestHostFieldsBindToGetters (which walks
+// every flow's messages) fails instead of a check silently switching off.
+
+// stateHolder is a unified request or response carrying connector state.
+type stateHolder interface {
+	GetState() *v1.ConnectorState
+}
+
+// httpStatusHolder is a unified response carrying the processor's HTTP status.
+type httpStatusHolder interface {
+	GetConnectorHttpStatus() int32
+}
+
+// httpStatusField is the field httpStatusHolder reads.
+const httpStatusField protoreflect.Name = "connector_http_status"
+
+// stateOf returns a message's connector state, or nil.
 func stateOf(m abi.Message) *v1.ConnectorState {
-	r := m.ProtoReflect()
-	f := r.Descriptor().Fields().ByName("state")
-	if f == nil || !r.Has(f) {
-		return nil
+	if h, ok := m.(stateHolder); ok {
+		return h.GetState()
 	}
-	st, _ := r.Get(f).Message().Interface().(*v1.ConnectorState)
-	return st
+	return nil
+}
+
+// stateFieldOf returns the field of m holding a ConnectorState (found by the
+// field's type, not its name), or nil.
+func stateFieldOf(m protoreflect.Message) protoreflect.FieldDescriptor {
+	want := (&v1.ConnectorState{}).ProtoReflect().Descriptor().FullName()
+	fields := m.Descriptor().Fields()
+	for i := 0; i < fields.Len(); i++ {
+		if f := fields.Get(i); f.Message() != nil && f.Message().FullName() == want && !f.IsList() && !f.IsMap() {
+			return f
+		}
+	}
+	return nil
 }
 
 // mergeState copies what src sets onto dst.
@@ -59,22 +88,41 @@ func absorbState(dst *v1.ConnectorState, resp abi.Message) {
 	}
 }
 
-// finishResponse sets the response's state to everything the call learned
-// (the plugin's own state values win) and its connector_http_status when the
-// plugin left it unset.
-func finishResponse(resp abi.Message, acc *v1.ConnectorState, httpStatus int32) {
+// finishResponse fills what the host knows better than the plugin, so
+// plugins need not set it (docs/plugin-abi.md, "What the host fills"):
+//   - state: everything the call learned (the plugin's own values win);
+//   - connector_http_status: the status of the processor's answer that was
+//     parsed into this response;
+//   - the ids the request and response share (merchant_transaction_id,
+//     connector_transaction_id, merchant_refund_id, ...; see idFields),
+//     copied from the request where the plugin left them empty. A set one
+//     already equals the request's (checkIntegrity).
+func finishResponse(req, resp abi.Message, acc *v1.ConnectorState, httpStatus int32) {
 	r := resp.ProtoReflect()
-	if f := r.Descriptor().Fields().ByName("state"); f != nil {
-		merged := proto.Clone(acc).(*v1.ConnectorState)
-		if own := stateOf(resp); own != nil {
-			mergeState(merged, own)
-		}
-		if !proto.Equal(merged, &v1.ConnectorState{}) {
-			r.Set(f, protoreflect.ValueOfMessage(merged.ProtoReflect()))
+	if _, ok := resp.(stateHolder); ok {
+		if f := stateFieldOf(r); f != nil {
+			merged := proto.Clone(acc).(*v1.ConnectorState)
+			if own := stateOf(resp); own != nil {
+				mergeState(merged, own)
+			}
+			if !proto.Equal(merged, &v1.ConnectorState{}) {
+				r.Set(f, protoreflect.ValueOfMessage(merged.ProtoReflect()))
+			}
 		}
 	}
-	if f := r.Descriptor().Fields().ByName("connector_http_status"); f != nil && f.Kind() == protoreflect.Int32Kind && r.Get(f).Int() == 0 {
-		r.Set(f, protoreflect.ValueOfInt32(httpStatus))
+	if h, ok := resp.(httpStatusHolder); ok && httpStatus != 0 && h.GetConnectorHttpStatus() != httpStatus {
+		if f := r.Descriptor().Fields().ByName(httpStatusField); f != nil && f.Kind() == protoreflect.Int32Kind {
+			r.Set(f, protoreflect.ValueOfInt32(httpStatus))
+		}
+	}
+	for _, idf := range idFields {
+		want, ok := idf.get(req)
+		if !ok || want == "" {
+			continue
+		}
+		if got, ok := idf.get(resp); ok && got == "" {
+			idf.set(resp, want)
+		}
 	}
 }
 

@@ -68,6 +68,12 @@ func codeOf(err error) connect.Code {
 	return connect.CodeInternal
 }
 
+// ConnectError is the error a caller of the API gets for err, an error from
+// the executor (or below it): err as a *connect.Error with the host's code for
+// it. Tests that run the executor directly (conformance) use it to see what
+// a caller would.
+func ConnectError(err error) error { return connectError(err) }
+
 // connectError is err as a *connect.Error with the code codeOf gives it and
 // err's message (nil for nil). A *connect.Error is returned as it is.
 func connectError(err error) error {

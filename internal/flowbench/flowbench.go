@@ -8,17 +8,18 @@ package flowbench
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"sort"
 	"testing"
 	"time"
 
 	"github.com/connectorhost/connector-host/abi"
 	"github.com/connectorhost/connector-host/conformance"
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
 // Case is one flow invocation: the request and the processor's canned answer.
@@ -40,11 +41,15 @@ type Case struct {
 func Run(b *testing.B, c *pdk.Connector, name string, wasm []byte, cases []Case) {
 	load := func(opts ...func(*sandbox.Options)) *plugin.Plugin { return loadModule(b, name, wasm, opts...) }
 	p := load()
+	native, _, err := conformance.NativeTransformer(c)
+	if err != nil {
+		b.Fatal(err)
+	}
 	impls := []impl{
-		{"native", pdktest.New(c)},
-		{"wasm", conformance.PluginTransformer(context.Background(), p)},
-		{"wasm-nogc", conformance.PluginTransformer(context.Background(), loadModule(b, name, withoutGCExport(wasm)))},
-		{"wasm-ctxdone", conformance.PluginTransformer(context.Background(), load(sandbox.ContextDoneChecks))},
+		{"native", native},
+		{"wasm", p},
+		{"wasm-nogc", loadModule(b, name, withoutGCExport(wasm))},
+		{"wasm-ctxdone", load(sandbox.ContextDoneChecks)},
 	}
 	runCases(b, p, impls, cases)
 }
@@ -80,25 +85,73 @@ func loadModule(b *testing.B, name string, wasm []byte, opts ...func(*sandbox.Op
 // impl is one way to run the transforms.
 type impl struct {
 	label string
-	t     pdktest.Transformer
+	t     abi.Transformer
+}
+
+// pair is one build_request + parse_response of a case, as the executor
+// makes them (without the processor round trip).
+type pair struct {
+	build *pluginv1.BuildRequestInput
+	parse *pluginv1.ParseResponseInput
+}
+
+func newPair(tc Case) (pair, error) {
+	reqB, err := tc.Request.MarshalVT()
+	if err != nil {
+		return pair{}, fmt.Errorf("encode request: %w", err)
+	}
+	random := make([]byte, abi.DefaultRandomBytes)
+	cc := &pluginv1.CallContext{Credentials: tc.Credentials, BaseUrl: "https://processor.test", Environment: pluginv1.Environment_ENVIRONMENT_SANDBOX,
+		NowUnixMs: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC).UnixMilli(), Random: random, RequestId: "req_bench"}
+	return pair{
+		build: &pluginv1.BuildRequestInput{Flow: tc.Flow, Request: reqB, Context: cc},
+		parse: &pluginv1.ParseResponseInput{Flow: tc.Flow, Request: reqB, Context: cc, HttpResponse: &pluginv1.HttpResponse{
+			Status: int32(tc.Status), Body: tc.Body, Headers: []*v1.HttpHeader{
+				{Name: "Content-Type", Value: "application/json"}, {Name: "Request-Id", Value: "req_bench"}}}},
+	}, nil
+}
+
+// run builds the request, then parses the case's answer; it fails unless
+// the answer parses to a response.
+func (p pair) run(ctx context.Context, t abi.Transformer) error {
+	bo, err := t.BuildRequest(ctx, p.build)
+	if err != nil {
+		return err
+	}
+	hr := bo.GetHttpRequest()
+	if hr == nil {
+		return fmt.Errorf("build did not return a request: %v", bo)
+	}
+	in := p.parse.CloneVT()
+	in.HttpRequest = hr
+	po, err := t.ParseResponse(ctx, in)
+	if err != nil {
+		return err
+	}
+	if po.GetResponse() == nil {
+		return fmt.Errorf("parse did not return a response: %v", po)
+	}
+	return nil
 }
 
 func runCases(b *testing.B, p *plugin.Plugin, impls []impl, cases []Case) {
+	ctx := context.Background()
 	for _, tc := range cases {
-		call := pdktest.Call{Flow: tc.Flow, Request: tc.Request, Credentials: tc.Credentials, Status: tc.Status, Body: tc.Body,
-			Headers: map[string]string{"Content-Type": "application/json", "Request-Id": "req_bench"}}
+		call, err := newPair(tc)
+		if err != nil {
+			b.Fatal(err)
+		}
 		for _, impl := range impls {
 			b.Run(impl.label+"/"+tc.Name, func(b *testing.B) {
-				res, err := pdktest.Run(impl.t, call)
-				if err != nil || res.Response == nil {
-					b.Fatalf("case does not parse to a response: err=%v build=%v parse=%v", err, res.GetBuildError(), res.GetParseError())
+				if err := call.run(ctx, impl.t); err != nil {
+					b.Fatalf("case does not parse to a response: %v", err)
 				}
 				durations := make([]time.Duration, 0, b.N)
 				b.ReportAllocs()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
 					start := time.Now()
-					if _, err := pdktest.Run(impl.t, call); err != nil {
+					if err := call.run(ctx, impl.t); err != nil {
 						b.Fatal(err)
 					}
 					durations = append(durations, time.Since(start))
@@ -110,10 +163,9 @@ func runCases(b *testing.B, p *plugin.Plugin, impls []impl, cases []Case) {
 			})
 		}
 		b.Run("wasm-parallel/"+tc.Name, func(b *testing.B) {
-			t := conformance.PluginTransformer(context.Background(), p)
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					if _, err := pdktest.Run(t, call); err != nil {
+					if err := call.run(ctx, p); err != nil {
 						b.Error(err)
 						return
 					}

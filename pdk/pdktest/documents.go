@@ -6,13 +6,13 @@ import (
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 )
 
-// VerifyWithDocuments runs verify_webhook on t the way the host does when the
+// VerifyWithDocuments runs verify_webhook on the Kit t the way the host does when the
 // plugin asks for documents: when the answer is NeedDocuments, it calls again
 // once with each asked URL's body from docs (a URL docs lacks answers 404
 // with an empty body). A second NeedDocuments is an error, as on the host.
 // asked lists the URLs the plugin asked for (nil when it asked for none), so
 // tests can prove a refused webhook fetched nothing.
-func VerifyWithDocuments(t Transformer, in *pluginv1.VerifyWebhookInput, docs map[string][]byte) (out *pluginv1.VerifyWebhookOutput, asked []string, err error) {
+func VerifyWithDocuments(t *Kit, in *pluginv1.VerifyWebhookInput, docs map[string][]byte) (out *pluginv1.VerifyWebhookOutput, asked []string, err error) {
 	out, err = t.VerifyWebhook(in)
 	if err != nil {
 		return nil, nil, err

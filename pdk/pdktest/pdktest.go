@@ -1,11 +1,14 @@
-// Package pdktest lets a plugin author test handlers natively with go test,
-// through the same encode/dispatch/decode path the WebAssembly exports use.
-// Kit works on a *pdk.Connector; the host's runtime tests run the same cases
-// against the built .wasm (see host/sandbox and conformance).
+// Package pdktest holds what a plugin author's unit tests share with the
+// fixture runner: Kit calls ONE transform of a *pdk.Connector natively,
+// through the same encode/dispatch/decode path the WebAssembly exports use;
+// Call and Result describe a flow invocation and what it produced. pdktest
+// executes nothing itself: conformancetest.Run runs a Call through the
+// host's production executor, and conformancetest.Fixtures runs a plugin's
+// fixtures (the PDK never imports the host, so the runner lives under
+// conformance/).
 package pdktest
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/connectorhost/connector-host/abi"
@@ -13,16 +16,6 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 )
-
-// Transformer is what runs a plugin's transforms: Kit natively, or the host
-// runtime on a .wasm (an adapter in conformance). Inputs and outputs are the
-// ABI's messages.
-type Transformer interface {
-	Manifest() (*v1.Manifest, error)
-	BuildRequest(in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error)
-	ParseResponse(in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error)
-	VerifyWebhook(in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error)
-}
 
 // Kit runs a Connector natively.
 type Kit struct{ d *pdk.Dispatcher }
@@ -66,8 +59,8 @@ func (k *Kit) VerifyWebhook(in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWe
 	return out, out.UnmarshalVT(k.d.VerifyWebhook(b))
 }
 
-// Call is one flow invocation for Run: the request, the context, and the
-// processor answer to feed to parse.
+// Call is one flow invocation (conformancetest.Run runs it through the
+// host's executor): the request, the context, and the processor's answer.
 type Call struct {
 	Flow        v1.Flow
 	Request     pdk.Message
@@ -86,7 +79,7 @@ type Call struct {
 	Truncated bool
 }
 
-// Result is what Run observed.
+// Result is what running a Call observed.
 type Result struct {
 	// HTTP is the request build produced (nil when build failed or asked for a step).
 	HTTP *pluginv1.HttpRequest
@@ -95,8 +88,12 @@ type Result struct {
 	ParseError *pluginv1.PluginError
 	// NextStep is set when build or parse asked for another flow first.
 	NextStep *pluginv1.NextStep
-	// Response is the decoded unified response.
+	// Response is the decoded unified response (nil when the call failed).
 	Response pdk.Message
+	// Err is the error the host's caller gets when the call failed: a
+	// Connect error from the executor (a plugin error mapped to its code,
+	// an integrity mismatch, refused credentials, ...).
+	Err error
 }
 
 // GetBuildError returns the build error, nil-safe.
@@ -115,7 +112,7 @@ func (r *Result) GetParseError() *pluginv1.PluginError {
 	return r.ParseError
 }
 
-// Context returns the CallContext Run sends for c.
+// Context returns the CallContext a run of c gives the plugin.
 func (c *Call) Context() *pluginv1.CallContext {
 	now := c.Now
 	if now.IsZero() {
@@ -138,66 +135,6 @@ func (c *Call) Context() *pluginv1.CallContext {
 		Environment: env,
 		NowUnixMs:   now.UnixMilli(), Random: random, RequestId: "req_test",
 	}
-}
-
-// Run builds the request for c, then (if build succeeded) parses c's answer.
-func Run(t Transformer, c Call) (*Result, error) {
-	info, err := abi.Lookup(c.Flow)
-	if err != nil {
-		return nil, err
-	}
-	reqBytes, err := c.Request.MarshalVT()
-	if err != nil {
-		return nil, fmt.Errorf("marshal request: %w", err)
-	}
-	cc := c.Context()
-	bo, err := t.BuildRequest(&pluginv1.BuildRequestInput{Flow: c.Flow, Request: reqBytes, Context: cc, State: c.State})
-	if err != nil {
-		return nil, fmt.Errorf("build_request: %w", err)
-	}
-	res := &Result{}
-	switch r := bo.GetResult().(type) {
-	case *pluginv1.BuildRequestOutput_Error:
-		res.BuildError = r.Error
-		return res, nil
-	case *pluginv1.BuildRequestOutput_NextStep:
-		res.NextStep = r.NextStep
-		return res, nil
-	case *pluginv1.BuildRequestOutput_HttpRequest:
-		res.HTTP = r.HttpRequest
-	default:
-		return nil, fmt.Errorf("build_request returned no result")
-	}
-	headers := make([]*v1.HttpHeader, 0, len(c.Headers))
-	for k, v := range c.Headers {
-		headers = append(headers, &v1.HttpHeader{Name: k, Value: v})
-	}
-	status := c.Status
-	if status == 0 {
-		status = 200
-	}
-	po, err := t.ParseResponse(&pluginv1.ParseResponseInput{
-		Flow: c.Flow, Request: reqBytes, Context: cc, State: c.State, HttpRequest: res.HTTP,
-		HttpResponse: &pluginv1.HttpResponse{Status: int32(status), Headers: headers, Body: c.Body, Truncated: c.Truncated},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("parse_response: %w", err)
-	}
-	switch r := po.GetResult().(type) {
-	case *pluginv1.ParseResponseOutput_Error:
-		res.ParseError = r.Error
-	case *pluginv1.ParseResponseOutput_NextStep:
-		res.NextStep = r.NextStep
-	case *pluginv1.ParseResponseOutput_Response:
-		msg := info.NewResponse()
-		if err := msg.UnmarshalVT(r.Response); err != nil {
-			return nil, fmt.Errorf("decode %s response: %w", info.Name(), err)
-		}
-		res.Response = msg
-	default:
-		return nil, fmt.Errorf("parse_response returned no result")
-	}
-	return res, nil
 }
 
 // HeaderValue returns a header of an HttpRequest (case-insensitive), or "".

@@ -1,6 +1,7 @@
 // Package adyen is the Adyen connector: Checkout API v71 for payments,
 // modifications and stored payment methods, Disputes API v30 for chargebacks,
-// and HMAC-signed standard notifications for webhooks.
+// the Transfers API v4 and the classic Payout API v68 for payouts, and
+// HMAC-signed standard notifications for webhooks.
 //
 // The connector only transforms data: every Build handler turns a unified
 // request into one Adyen HTTP request and every Parse handler turns Adyen's
@@ -8,9 +9,7 @@
 // plugins/adyen/wasm) and natively in tests through pdk/pdktest.
 package adyen
 
-import (
-	"github.com/connectorhost/connector-host/pdk"
-)
+import "github.com/connectorhost/connector-host/pdk"
 
 // New returns the Adyen connector with its manifest, flow handlers and
 // webhook verifier. Each call returns a fresh value.
@@ -20,22 +19,22 @@ func New() *pdk.Connector {
 		Flows: []pdk.Flow{
 			pdk.Authorize(pdk.H(buildAuthorize, parseAuthorize)),
 			pdk.VerifyRedirectResponse(pdk.H(buildDetails, parseDetails)),
-			pdk.Capture(pdk.H(buildCapture, parseCapture)),
-			pdk.Void(pdk.H(buildVoid, parseVoid)),
-			pdk.Reverse(pdk.H(buildReverse, parseReverse)),
-			pdk.Refund(pdk.H(buildRefund, parseRefund)),
-			pdk.IncrementalAuthorization(pdk.H(buildAmountUpdate, parseAmountUpdate)),
+			pdk.Capture(modFlow("captures", "capture", "merchant_capture_id", captureMod, captured)),
+			pdk.Void(modFlow("cancels", "void", "merchant_void_id", voidMod, voided)),
+			pdk.Reverse(modFlow("reversals", "reverse", "merchant_reversal_id", reverseMod, reversed)),
+			pdk.Refund(modFlow("refunds", "refund", "merchant_refund_id", refundMod, refunded)),
+			pdk.IncrementalAuthorization(modFlow("amountUpdates", "increment", "merchant_increment_id", amountUpdateMod, amountUpdated)),
 			pdk.SetupRecurring(pdk.H(buildSetupRecurring, parseSetupRecurring)),
 			pdk.RecurringCharge(pdk.H(buildRecurringCharge, parseRecurringCharge)),
 			pdk.RecurringRevoke(pdk.H(buildRecurringRevoke, parseRecurringRevoke)),
 			pdk.DisputeGet(pdk.H(buildDisputeGet, parseDisputeGet)),
-			pdk.DisputeAccept(pdk.H(buildDisputeAccept, parseDisputeAccept)),
-			pdk.DisputeDefend(pdk.H(buildDisputeDefend, parseDisputeDefend)),
+			pdk.DisputeAccept(disputeAccept()),
+			pdk.DisputeDefend(disputeDefend()),
 			pdk.DisputeSubmitEvidence(pdk.H(buildSubmitEvidence, parseSubmitEvidence)),
-			pdk.PayoutCreate(payoutCreateHandler),
-			pdk.PayoutGet(payoutGetHandler),
-			pdk.PayoutCancel(payoutCancelHandler),
-			pdk.PayoutCreateRecipient(payoutRecipientHandler),
+			pdk.PayoutCreate(pdk.H(buildPayoutCreate, parsePayoutCreate)),
+			pdk.PayoutGet(payoutGet()),
+			pdk.PayoutCancel(pdk.H(buildPayoutCancel, parsePayoutCancel)),
+			pdk.PayoutCreateRecipient(pdk.H(buildPayoutRecipient, parsePayoutRecipient)),
 		},
 		VerifyWebhook: verifyWebhook,
 		ParseWebhook:  parseWebhook,

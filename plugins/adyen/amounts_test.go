@@ -3,6 +3,7 @@ package adyen
 import (
 	"testing"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
@@ -27,8 +28,8 @@ func TestAdyenExponents(t *testing.T) {
 		res := mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req,
 			Body: mustJSON(t, map[string]any{"pspReference": "P", "resultCode": "Authorised", "amount": map[string]any{"value": tc.want, "currency": tc.cur}})})
 		b := bodyOf(t, res.HTTP)
-		if got := at(b, "amount", "value"); got != float64(tc.want) || at(b, "amount", "currency") != tc.cur {
-			t.Errorf("%d %s -> Adyen %v %v, want %d", tc.iso, tc.cur, got, at(b, "amount", "currency"), tc.want)
+		if got := conformancetest.JSONAt(b, "amount", "value"); got != float64(tc.want) || conformancetest.JSONAt(b, "amount", "currency") != tc.cur {
+			t.Errorf("%d %s -> Adyen %v %v, want %d", tc.iso, tc.cur, got, conformancetest.JSONAt(b, "amount", "currency"), tc.want)
 		}
 		out := res.Response.(*v1.PaymentServiceAuthorizeResponse)
 		if out.GetAmount().GetMinorAmount() != tc.iso || out.GetAmount().GetCurrency() != tc.cur {
@@ -57,10 +58,10 @@ func TestUnrepresentableAmounts(t *testing.T) {
 }
 
 func TestFromAdyenRefusesFractionalISK(t *testing.T) {
-	if _, err := fromAdyen(279050, "ISK"); err == nil {
+	if _, err := amounts.From(279050, "ISK"); err == nil {
 		t.Fatal("ISK 2790.50 has no ISO representation; want an error")
 	}
-	if m, err := fromAdyen(279000, "ISK"); err != nil || m.GetMinorAmount() != 2790 {
+	if m, err := amounts.From(279000, "ISK"); err != nil || m.GetMinorAmount() != 2790 {
 		t.Fatalf("ISK 279000 -> %v, %v", m, err)
 	}
 }

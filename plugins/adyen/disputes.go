@@ -9,6 +9,7 @@ import (
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 	"github.com/connectorhost/connector-host/pdk/sig"
 	"github.com/valyala/fastjson"
@@ -25,76 +26,55 @@ import (
 // supply step it asks the host to run first.
 const stateEvidence = "adyen_evidence_supplied"
 
-// disputeCall builds one Disputes API call. key is its idempotency key;
-// when empty it is derived from the body, so the same operation retried
-// shares a key and another one (other documents, another reason) does not.
-func disputeCall(c *pdk.Context, op, disputeID, key string, extra func(*jsonw.Object)) (*pluginv1.HttpRequest, error) {
-	cr, err := requireCredentials(c)
-	if err != nil {
-		return nil, err
-	}
+// disputeCall builds one Disputes API call, extra writing its own members.
+// Its idempotency key is made of keyOp and id (the merchant's request id);
+// without an id, of op and the body, so the same operation retried shares
+// a key and another one (other documents, another reason) does not.
+func disputeCall(c *pdk.Context, op, disputeID, keyOp, id string, extra func(*jsonw.Object) error) (*pluginv1.HttpRequest, error) {
 	if disputeID == "" {
 		return nil, pdk.InvalidRequest("connector_dispute_id", "is required (Adyen disputePspReference)")
 	}
-	base, err := disputesBase(c)
-	if err != nil {
-		return nil, err
-	}
-	o := jsonw.NewObject()
-	o.String("merchantAccountCode", cr.merchantAccount)
-	o.String("disputePspReference", disputeID)
+	o := jsonw.NewObject().String("merchantAccountCode", merchant(c)).String("disputePspReference", disputeID)
 	if extra != nil {
-		extra(o)
+		if err := extra(o); err != nil {
+			return nil, err
+		}
 	}
 	body := o.Bytes()
-	if key == "" {
-		key = idempotencyKey("dispute-"+strings.ToLower(op), sig.SHA256Hex(body)[:32])
+	if id == "" {
+		keyOp, id = strings.ToLower(op), sig.SHA256Hex(body)[:32]
 	}
-	return post(base+"/"+op, cr, key, body), nil
+	return send(c, disputes, "POST", "/"+op, "dispute-"+keyOp, id, body)
 }
 
-// disputeResult checks an answer's disputeServiceResult. success false is a
+// disputeAnswer checks an answer's disputeServiceResult. success false is a
 // typed error: NOT_FOUND when Adyen does not know the dispute, otherwise
 // CONFLICT (the dispute's state does not allow the operation).
-func disputeResult(res *pdk.Response, op string) (*fastjson.Value, error) {
-	if err := httpError(res); err != nil {
-		return nil, err
-	}
-	v, err := parseObject(res)
+func disputeAnswer(res *pdk.Response, op string) (*fastjson.Value, error) {
+	v, err := readAnswer(res)
 	if err != nil {
 		return nil, err
 	}
-	r := v.Get("disputeServiceResult")
-	if r == nil || r.Type() != fastjson.TypeObject {
+	return disputeResult(v, res.Status, op)
+}
+
+func disputeResult(v *fastjson.Value, httpStatus int, op string) (*fastjson.Value, error) {
+	ok, known := jsonr.Bool(v, "disputeServiceResult", "success")
+	switch {
+	case jsonr.Obj(v, "disputeServiceResult") == nil:
 		return nil, pdk.InvalidResponse("Adyen's %s answer has no disputeServiceResult", op)
-	}
-	ok := r.Get("success")
-	if ok == nil || (ok.Type() != fastjson.TypeTrue && ok.Type() != fastjson.TypeFalse) {
+	case !known:
 		return nil, pdk.InvalidResponse("Adyen's %s answer has no disputeServiceResult.success", op)
-	}
-	if ok.Type() == fastjson.TypeTrue {
+	case ok:
 		return v, nil
 	}
-	msg := firstNonEmpty(str(r, "errorMessage"), "Adyen refused the dispute operation")
+	msg := pdk.First(jsonr.Str(v, "disputeServiceResult", "errorMessage"), "Adyen refused the dispute operation")
 	kind, code := pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
 	if l := strings.ToLower(msg); strings.Contains(l, "not found") || strings.Contains(l, "unknown dispute") {
 		kind, code = pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
 	}
-	return nil, &pdk.Error{
-		Kind:    kind,
-		Message: fmt.Sprintf("%s: %s", op, msg),
-		Detail: &v1.PaymentError{Code: code, Message: msg,
-			Connector: &v1.ConnectorError{Message: msg, HttpStatus: int32(res.Status), Type: "disputeServiceResult"}},
-	}
-}
-
-// disputeKey is the idempotency key of a dispute operation from the
-// merchant's request id; "" (derive it from the body) when there is none.
-func disputeKey(op, merchantReqID string) string {
-	if merchantReqID == "" {
-		return ""
-	}
-	return idempotencyKey("dispute-"+op, merchantReqID)
+	return nil, &pdk.Error{Kind: kind, Message: op + ": " + msg, Detail: &v1.PaymentError{Code: code, Message: msg,
+		Connector: &v1.ConnectorError{Message: msg, HttpStatus: int32(httpStatus), Type: "disputeServiceResult"}}}
 }
 
 // buildDisputeGet calls retrieveApplicableDefenseReasons. It is a read whose
@@ -106,10 +86,7 @@ func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv
 	if len(id) > 32 {
 		id = id[:32]
 	}
-	if id == "" {
-		id = req.GetConnectorDisputeId()
-	}
-	return disputeCall(c, "retrieveApplicableDefenseReasons", req.GetConnectorDisputeId(), idempotencyKey("dispute-reasons", id), nil)
+	return disputeCall(c, "retrieveApplicableDefenseReasons", req.GetConnectorDisputeId(), "reasons", pdk.First(id, req.GetConnectorDisputeId()), nil)
 }
 
 // parseDisputeGet returns the defense reasons. The Disputes API does not
@@ -117,30 +94,24 @@ func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv
 // Document types with requirementLevel Optional are optional evidence; all
 // others (Required, OneOrMore, AlternativeRequired) are required evidence.
 func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
-	v, err := disputeResult(res, "retrieveApplicableDefenseReasons")
+	v, err := disputeAnswer(res, "retrieveApplicableDefenseReasons")
 	if err != nil {
 		return nil, err
 	}
-	out := &v1.DisputeServiceGetResponse{
-		ConnectorDisputeId:     req.GetConnectorDisputeId(),
-		ConnectorTransactionId: req.GetConnectorTransactionId(),
-		Status:                 v1.DisputeStatus_DISPUTE_STATUS_UNKNOWN,
-		ConnectorHttpStatus:    int32(res.Status),
-	}
-	for _, r := range v.GetArray("defenseReasons") {
-		code := str(r, "defenseReasonCode")
-		if code == "" {
+	out := &v1.DisputeServiceGetResponse{ConnectorDisputeId: req.GetConnectorDisputeId(), ConnectorTransactionId: req.GetConnectorTransactionId(),
+		Status: v1.DisputeStatus_DISPUTE_STATUS_UNKNOWN}
+	for _, r := range jsonr.Objects(v, "defenseReasons") {
+		dr := &v1.DefenseReason{Code: jsonr.Str(r, "defenseReasonCode")}
+		if dr.Code == "" {
 			return nil, pdk.InvalidResponse("a defense reason has no defenseReasonCode")
 		}
-		dr := &v1.DefenseReason{Code: code, Satisfied: r.GetBool("satisfied")}
-		for _, d := range r.GetArray("defenseDocumentTypes") {
-			name := str(d, "defenseDocumentTypeCode")
-			if name == "" {
-				continue
-			}
-			if strings.EqualFold(str(d, "requirementLevel"), "Optional") {
+		dr.Satisfied, _ = jsonr.Bool(r, "satisfied")
+		for _, d := range jsonr.Objects(r, "defenseDocumentTypes") {
+			switch name := jsonr.Str(d, "defenseDocumentTypeCode"); {
+			case name == "":
+			case strings.EqualFold(jsonr.Str(d, "requirementLevel"), "Optional"):
 				dr.OptionalEvidence = append(dr.OptionalEvidence, name)
-			} else {
+			default:
 				dr.RequiredEvidence = append(dr.RequiredEvidence, name)
 			}
 		}
@@ -149,126 +120,129 @@ func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.
 	return out, nil
 }
 
-// buildDisputeAccept calls acceptDispute.
-func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*pluginv1.HttpRequest, error) {
-	return disputeCall(c, "acceptDispute", req.GetConnectorDisputeId(), disputeKey("accept", req.GetMerchantRequestId()), nil)
-}
-
-func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
-	if _, err := disputeResult(res, "acceptDispute"); err != nil {
-		return nil, err
-	}
-	return &v1.DisputeServiceAcceptResponse{
-		ConnectorDisputeId:  req.GetConnectorDisputeId(),
-		Status:              v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED,
-		ConnectorHttpStatus: int32(res.Status),
-	}, nil
-}
-
-// buildDisputeDefend calls defendDispute. When the request carries evidence
-// that was not supplied yet in this call, it first asks the host to run
-// SubmitEvidence (supplyDefenseDocument) with it, then defends.
-func buildDisputeDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1.HttpRequest, error) {
-	if req.GetDefenseReasonCode() == "" {
-		return nil, pdk.InvalidRequest("defense_reason_code", "is required (one of DisputeService.Get's defense_reasons)")
-	}
-	supplied := c.State.GetValues()[stateEvidence] == req.GetConnectorDisputeId() ||
-		req.GetState().GetValues()[stateEvidence] == req.GetConnectorDisputeId()
-	if len(req.GetEvidence()) > 0 && !supplied {
-		if _, err := defenseDocuments(req.GetEvidence(), "evidence"); err != nil {
-			return nil, err
-		}
-		return nil, pdk.NeedStep(v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, &v1.DisputeServiceSubmitEvidenceRequest{
-			ConnectorDisputeId:     req.GetConnectorDisputeId(),
-			Evidence:               req.GetEvidence(),
-			ConnectorTransactionId: req.GetConnectorTransactionId(),
-			MerchantRequestId:      req.GetMerchantRequestId(),
-		})
-	}
-	key := disputeKey("defend", req.GetMerchantRequestId())
-	return disputeCall(c, "defendDispute", req.GetConnectorDisputeId(), key, func(o *jsonw.Object) {
-		o.String("defenseReasonCode", req.GetDefenseReasonCode())
+// disputeFlow declares a Disputes API operation without documents as a
+// pdk.Call: POST /{op} of {merchantAccountCode, disputePspReference, and
+// what fill adds}. Its idempotency key is "dispute-<keyOp>:" and the
+// merchant's request id or, without one, what fallback reads (the dispute
+// and what the operation says), so the same operation retried shares a key
+// and another one does not.
+func disputeFlow[Req interface {
+	pdk.Message
+	GetConnectorDisputeId() string
+	GetMerchantRequestId() string
+}, Resp pdk.Message](op, keyOp string, check func(*pdk.Context, Req) error, fallback func(Req) string, fill func(Req, *pdk.Body), status v1.DisputeStatus,
+	out func(Req, v1.DisputeStatus) Resp) pdk.Handler[Req, Resp] {
+	return on(disputes, &pdk.Call[Req, Resp]{
+		API: api, Method: "POST", Path: "/" + op, Check: check,
+		Key: pdk.Key[Req]{Op: "dispute-" + keyOp, ID: Req.GetMerchantRequestId, Fallback: fallback},
+		Fill: func(c *pdk.Context, r Req, b *pdk.Body) error {
+			if r.GetConnectorDisputeId() == "" {
+				return pdk.InvalidRequest("connector_dispute_id", "is required (Adyen disputePspReference)")
+			}
+			b.Set("merchantAccountCode", merchant(c))
+			b.Set("disputePspReference", r.GetConnectorDisputeId())
+			if fill != nil {
+				fill(r, b)
+			}
+			return nil
+		},
+		Answer: func(c *pdk.Context, r Req, a *pdk.Answer) (Resp, error) {
+			_, err := disputeResult(a.V, a.HTTPStatus(), op)
+			return out(r, status), err
+		},
 	})
 }
 
-func parseDisputeDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest, res *pdk.Response) (*v1.DisputeServiceDefendResponse, error) {
-	if _, err := disputeResult(res, "defendDispute"); err != nil {
-		return nil, err
-	}
-	return &v1.DisputeServiceDefendResponse{
-		ConnectorDisputeId:  req.GetConnectorDisputeId(),
-		Status:              v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
-		ConnectorHttpStatus: int32(res.Status),
-	}, nil
+// disputeAccept calls acceptDispute.
+func disputeAccept() pdk.Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeServiceAcceptResponse] {
+	return disputeFlow("acceptDispute", "accept", nil, (*v1.DisputeServiceAcceptRequest).GetConnectorDisputeId, nil, v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED,
+		func(r *v1.DisputeServiceAcceptRequest, s v1.DisputeStatus) *v1.DisputeServiceAcceptResponse {
+			return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: s}
+		})
 }
 
-// evidenceCode maps unified evidence types to Adyen defenseDocumentTypeCode.
-// Adyen's codes depend on the defense reason; the generic DefenseMaterial is
-// used where no specific code fits.
-func evidenceCode(t v1.EvidenceType) string {
-	switch t {
-	case v1.EvidenceType_EVIDENCE_TYPE_RECEIPT:
-		return "TIDorInvoice"
-	case v1.EvidenceType_EVIDENCE_TYPE_PRODUCT_DESCRIPTION:
-		return "GoodsWereAsDescribed"
+// disputeDefend calls defendDispute. When the request carries evidence that
+// was not supplied yet in this call, it first asks the host to run
+// SubmitEvidence (supplyDefenseDocument) with it: Adyen's order is supply
+// documents, then defend.
+func disputeDefend() pdk.Handler[*v1.DisputeServiceDefendRequest, *v1.DisputeServiceDefendResponse] {
+	check := func(c *pdk.Context, req *v1.DisputeServiceDefendRequest) error {
+		if req.GetDefenseReasonCode() == "" {
+			return pdk.InvalidRequest("defense_reason_code", "is required (one of DisputeService.Get's defense_reasons)")
+		}
+		supplied := c.State.GetValues()[stateEvidence] == req.GetConnectorDisputeId() ||
+			req.GetState().GetValues()[stateEvidence] == req.GetConnectorDisputeId()
+		if len(req.GetEvidence()) == 0 || supplied {
+			return nil
+		}
+		if err := writeDocuments(jsonw.NewObject(), req.GetEvidence()); err != nil {
+			return err
+		}
+		return pdk.NeedStep(v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, &v1.DisputeServiceSubmitEvidenceRequest{
+			ConnectorDisputeId: req.GetConnectorDisputeId(), Evidence: req.GetEvidence(),
+			ConnectorTransactionId: req.GetConnectorTransactionId(), MerchantRequestId: req.GetMerchantRequestId(),
+		})
 	}
-	return "DefenseMaterial"
+	return disputeFlow("defendDispute", "defend", check,
+		func(r *v1.DisputeServiceDefendRequest) string {
+			return r.GetConnectorDisputeId() + ":" + r.GetDefenseReasonCode()
+		},
+		func(r *v1.DisputeServiceDefendRequest, b *pdk.Body) {
+			b.Set("defenseReasonCode", r.GetDefenseReasonCode())
+		},
+		v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
+		func(r *v1.DisputeServiceDefendRequest, s v1.DisputeStatus) *v1.DisputeServiceDefendResponse {
+			return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: r.GetConnectorDisputeId(), Status: s}
+		})
 }
 
 // documentTypeCode is the defenseDocumentTypeCode of a document: the
 // caller's own Adyen code (connector_evidence_type) when set, else the
-// mapping of its unified type.
+// mapping of its unified type. Adyen's codes depend on the defense reason;
+// the generic DefenseMaterial is used where no specific code fits.
 func documentTypeCode(d *v1.EvidenceDocument) string {
 	if code := strings.TrimSpace(d.GetConnectorEvidenceType()); code != "" {
 		return code
 	}
-	return evidenceCode(d.GetType())
+	return pdk.First(map[v1.EvidenceType]string{
+		v1.EvidenceType_EVIDENCE_TYPE_RECEIPT:             "TIDorInvoice",
+		v1.EvidenceType_EVIDENCE_TYPE_PRODUCT_DESCRIPTION: "GoodsWereAsDescribed",
+	}[d.GetType()], "DefenseMaterial")
 }
 
-// defenseDoc is a validated DefenseDocument.
-type defenseDoc struct{ code, contentType, content string }
-
-// defenseDocuments validates evidence: Adyen takes files only (base64 content
-// with a content type), not text or previously uploaded file ids.
-func defenseDocuments(ev []*v1.EvidenceDocument, field string) ([]defenseDoc, error) {
+// writeDocuments writes defenseDocuments after checking them: Adyen takes
+// files only (base64 content with a content type), not text or previously
+// uploaded file ids.
+func writeDocuments(o *jsonw.Object, ev []*v1.EvidenceDocument) error {
 	if len(ev) == 0 {
-		return nil, pdk.InvalidRequest(field, "is required")
+		return pdk.InvalidRequest("evidence", "is required")
 	}
-	out := make([]defenseDoc, 0, len(ev))
 	for i, d := range ev {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		if d.GetConnectorFileId() != "" {
-			return nil, pdk.Unsupported("%s.connector_file_id: Adyen's Disputes API takes document content, not file ids", f)
+		f := fmt.Sprintf("evidence[%d]", i)
+		switch {
+		case d.GetConnectorFileId() != "":
+			return pdk.Unsupported("%s.connector_file_id: Adyen's Disputes API takes document content, not file ids", f)
+		case len(d.GetContent()) == 0:
+			return pdk.InvalidRequest(f+".content", "is required: Adyen takes defense documents as files (PDF, JPEG, TIFF)")
+		case d.GetMimeType() == "":
+			return pdk.InvalidRequest(f+".mime_type", "is required")
 		}
-		if len(d.GetContent()) == 0 {
-			return nil, pdk.InvalidRequest(f+".content", "is required: Adyen takes defense documents as files (PDF, JPEG, TIFF)")
-		}
-		ct := d.GetMimeType()
-		if ct == "" {
-			return nil, pdk.InvalidRequest(f+".mime_type", "is required")
-		}
-		out = append(out, defenseDoc{code: documentTypeCode(d), contentType: ct, content: base64.StdEncoding.EncodeToString(d.GetContent())})
 	}
-	return out, nil
+	o.Array("defenseDocuments", func(a *jsonw.Array) {
+		for _, d := range ev {
+			a.Object(func(w *jsonw.Object) {
+				w.String("content", base64.StdEncoding.EncodeToString(d.GetContent())).String("contentType", d.GetMimeType())
+				w.String("defenseDocumentTypeCode", documentTypeCode(d))
+			})
+		}
+	})
+	return nil
 }
 
 // buildSubmitEvidence calls supplyDefenseDocument.
 func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest) (*pluginv1.HttpRequest, error) {
-	docs, err := defenseDocuments(req.GetEvidence(), "evidence")
-	if err != nil {
-		return nil, err
-	}
-	key := disputeKey("evidence", req.GetMerchantRequestId())
-	return disputeCall(c, "supplyDefenseDocument", req.GetConnectorDisputeId(), key, func(o *jsonw.Object) {
-		o.Array("defenseDocuments", func(a *jsonw.Array) {
-			for _, d := range docs {
-				a.Object(func(w *jsonw.Object) {
-					w.String("content", d.content)
-					w.String("contentType", d.contentType)
-					w.String("defenseDocumentTypeCode", d.code)
-				})
-			}
-		})
+	return disputeCall(c, "supplyDefenseDocument", req.GetConnectorDisputeId(), "evidence", req.GetMerchantRequestId(), func(o *jsonw.Object) error {
+		return writeDocuments(o, req.GetEvidence())
 	})
 }
 
@@ -276,15 +250,11 @@ func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 // submitted (Defend), so the dispute still NEEDS_RESPONSE. The state marks
 // the documents as supplied for a Defend that asked for this step.
 func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest, res *pdk.Response) (*v1.DisputeServiceSubmitEvidenceResponse, error) {
-	if _, err := disputeResult(res, "supplyDefenseDocument"); err != nil {
+	if _, err := disputeAnswer(res, "supplyDefenseDocument"); err != nil {
 		return nil, err
 	}
-	out := &v1.DisputeServiceSubmitEvidenceResponse{
-		ConnectorDisputeId:  req.GetConnectorDisputeId(),
-		Status:              v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
-		ConnectorHttpStatus: int32(res.Status),
-		State:               &v1.ConnectorState{Values: map[string]string{stateEvidence: req.GetConnectorDisputeId()}},
-	}
+	out := &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: req.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
+		State: &v1.ConnectorState{Values: map[string]string{stateEvidence: req.GetConnectorDisputeId()}}}
 	for _, d := range req.GetEvidence() {
 		out.SubmittedEvidenceIds = append(out.SubmittedEvidenceIds, documentTypeCode(d))
 	}

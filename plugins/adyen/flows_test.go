@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
@@ -35,23 +36,23 @@ func TestAuthorizeCardBody(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, b[k], want)
 		}
 	}
-	pm := at(b, "paymentMethod").(map[string]any)
+	pm := conformancetest.JSONAt(b, "paymentMethod").(map[string]any)
 	if pm["type"] != "scheme" || pm["number"] != "4111111111111111" || pm["expiryMonth"] != "03" || pm["expiryYear"] != "2030" || pm["cvc"] != "737" || pm["holderName"] != "John Smith" {
 		t.Errorf("paymentMethod = %v", pm)
 	}
-	if at(b, "additionalData", "manualCapture") != "true" || at(b, "additionalData", "authorisationType") != "PreAuth" {
+	if conformancetest.JSONAt(b, "additionalData", "manualCapture") != "true" || conformancetest.JSONAt(b, "additionalData", "authorisationType") != "PreAuth" {
 		t.Errorf("additionalData = %v", b["additionalData"])
 	}
-	if at(b, "authenticationData", "attemptAuthentication") != "always" {
+	if conformancetest.JSONAt(b, "authenticationData", "attemptAuthentication") != "always" {
 		t.Errorf("authenticationData = %v", b["authenticationData"])
 	}
-	if at(b, "billingAddress", "street") != "Simon Carmiggeltstraat" || at(b, "billingAddress", "houseNumberOrName") != "6-50" {
+	if conformancetest.JSONAt(b, "billingAddress", "street") != "Simon Carmiggeltstraat" || conformancetest.JSONAt(b, "billingAddress", "houseNumberOrName") != "6-50" {
 		t.Errorf("billingAddress = %v", b["billingAddress"])
 	}
-	if at(b, "shopperName", "firstName") != "John" || at(b, "shopperName", "lastName") != "Smith" {
+	if conformancetest.JSONAt(b, "shopperName", "firstName") != "John" || conformancetest.JSONAt(b, "shopperName", "lastName") != "Smith" {
 		t.Errorf("shopperName = %v", b["shopperName"])
 	}
-	if at(b, "browserInfo", "colorDepth") != float64(24) || at(b, "browserInfo", "javaScriptEnabled") != true {
+	if conformancetest.JSONAt(b, "browserInfo", "colorDepth") != float64(24) || conformancetest.JSONAt(b, "browserInfo", "javaScriptEnabled") != true {
 		t.Errorf("browserInfo = %v", b["browserInfo"])
 	}
 	if !strings.Contains(string(res.HTTP.GetBody()), `"metadata":{"alpha":"2","zeta":"1"}`) {
@@ -68,7 +69,7 @@ func TestAuthorizeStoredAndMIT(t *testing.T) {
 	req.PaymentMethod = &v1.PaymentMethod{Method: &v1.PaymentMethod_Token{Token: &v1.ProcessorToken{Token: "M5N7TQ4TG5PFWR50"}}}
 	req.Customer = &v1.Customer{Id: "shopper_123"}
 	b := bodyOf(t, mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req}).HTTP)
-	if at(b, "paymentMethod", "storedPaymentMethodId") != "M5N7TQ4TG5PFWR50" || at(b, "paymentMethod", "type") != "scheme" ||
+	if conformancetest.JSONAt(b, "paymentMethod", "storedPaymentMethodId") != "M5N7TQ4TG5PFWR50" || conformancetest.JSONAt(b, "paymentMethod", "type") != "scheme" ||
 		b["shopperInteraction"] != "ContAuth" || b["recurringProcessingModel"] != "CardOnFile" || b["shopperReference"] != "shopper_123" {
 		t.Errorf("token body = %v", b)
 	}
@@ -77,7 +78,7 @@ func TestAuthorizeStoredAndMIT(t *testing.T) {
 	req.OffSession = true
 	req.Mandate = &v1.MandateReference{ConnectorMandateId: "M5N7", ConnectorCustomerId: "shopper_999"}
 	b = bodyOf(t, mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: req}).HTTP)
-	if at(b, "paymentMethod", "storedPaymentMethodId") != "M5N7" || at(b, "paymentMethod", "number") != nil ||
+	if conformancetest.JSONAt(b, "paymentMethod", "storedPaymentMethodId") != "M5N7" || conformancetest.JSONAt(b, "paymentMethod", "number") != nil ||
 		b["recurringProcessingModel"] != "UnscheduledCardOnFile" || b["shopperReference"] != "shopper_999" {
 		t.Errorf("mandate body = %v", b)
 	}
@@ -330,7 +331,7 @@ func TestRecurringFlows(t *testing.T) {
 	})})
 	b := bodyOf(t, res.HTTP)
 	if b["storePaymentMethod"] != true || b["shopperInteraction"] != "Ecommerce" || b["recurringProcessingModel"] != "Subscription" ||
-		b["shopperReference"] != "shopper_123" || at(b, "amount", "value") != float64(0) {
+		b["shopperReference"] != "shopper_123" || conformancetest.JSONAt(b, "amount", "value") != float64(0) {
 		t.Fatalf("setup body = %v", b)
 	}
 	s := res.Response.(*v1.PaymentServiceSetupRecurringResponse)
@@ -356,7 +357,7 @@ func TestRecurringFlows(t *testing.T) {
 		res = mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Request: charge, Config: cfg,
 			Body: mustJSON(t, map[string]any{"pspReference": "CH1", "resultCode": "Authorised"})})
 		b := bodyOf(t, res.HTTP)
-		if b["recurringProcessingModel"] != want || b["shopperInteraction"] != "ContAuth" || at(b, "paymentMethod", "storedPaymentMethodId") != "8415995487234100" || b["returnUrl"] != cfg["return_url"] {
+		if b["recurringProcessingModel"] != want || b["shopperInteraction"] != "ContAuth" || conformancetest.JSONAt(b, "paymentMethod", "storedPaymentMethodId") != "8415995487234100" || b["returnUrl"] != cfg["return_url"] {
 			t.Fatalf("charge body (%q) = %v", model, b)
 		}
 		if r := res.Response.(*v1.RecurringPaymentServiceChargeResponse); r.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || r.GetConnectorTransactionId() != "CH1" {
@@ -462,7 +463,7 @@ func TestDisputeFlows(t *testing.T) {
 	}
 	res = mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "DSP1", Evidence: own}, Body: ok})
 	docs, _ := bodyOf(t, res.HTTP)["defenseDocuments"].([]any)
-	if len(docs) != 2 || at(docs[0], "defenseDocumentTypeCode") != "GoodsRepairedOrReplaced" || at(docs[1], "defenseDocumentTypeCode") != "TIDorInvoice" {
+	if len(docs) != 2 || conformancetest.JSONAt(docs[0], "defenseDocumentTypeCode") != "GoodsRepairedOrReplaced" || conformancetest.JSONAt(docs[1], "defenseDocumentTypeCode") != "TIDorInvoice" {
 		t.Fatalf("defenseDocuments = %v", docs)
 	}
 	if ids := res.Response.(*v1.DisputeServiceSubmitEvidenceResponse).GetSubmittedEvidenceIds(); strings.Join(ids, ",") != "GoodsRepairedOrReplaced,TIDorInvoice" {

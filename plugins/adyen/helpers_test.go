@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
@@ -23,7 +24,8 @@ func testCreds() map[string]string {
 
 func newKit() *pdktest.Kit { return pdktest.New(New()) }
 
-// run runs one build + parse with a canned Adyen answer.
+// run runs one call with a canned Adyen answer natively through the host's
+// executor (conformancetest.Run).
 func run(t *testing.T, call pdktest.Call) *pdktest.Result {
 	t.Helper()
 	if call.Credentials == nil {
@@ -32,9 +34,9 @@ func run(t *testing.T, call pdktest.Call) *pdktest.Result {
 	if call.BaseURL == "" {
 		call.BaseURL = SandboxBaseURL
 	}
-	res, err := pdktest.Run(newKit(), call)
+	res, err := conformancetest.Run(New(), call)
 	if err != nil {
-		t.Fatalf("pdktest.Run: %v", err)
+		t.Fatalf("conformancetest.Run: %v", err)
 	}
 	return res
 }
@@ -60,18 +62,6 @@ func bodyOf(t *testing.T, r *pluginv1.HttpRequest) map[string]any {
 		t.Fatalf("request body is not JSON: %v\n%s", err, r.GetBody())
 	}
 	return m
-}
-
-// at walks a decoded JSON value by keys.
-func at(v any, keys ...string) any {
-	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
 }
 
 func wantKind(t *testing.T, e *pluginv1.PluginError, kind pluginv1.ErrorKind, contains string) {

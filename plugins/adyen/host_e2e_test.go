@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	"net/http"
 	"os"
 	"os/exec"
@@ -159,18 +160,6 @@ func wantOps(t *testing.T, fake *adyen.SpecFake, ops ...string) []adyen.Exchange
 	return ex
 }
 
-// bodyAt walks a decoded JSON body by keys.
-func bodyAt(v any, keys ...string) any {
-	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
-}
-
 // wantConnectError checks err's Connect code and message and returns its
 // PaymentError detail (nil when it has none).
 func wantConnectError(t *testing.T, err error, code connect.Code, contains ...string) *v1.PaymentError {
@@ -249,7 +238,7 @@ func testHostPayments(t *testing.T, env *hostEnv) {
 		}
 		psp = out.GetConnectorTransactionId()
 		ex := wantOps(t, fake, "post-payments")
-		if ex[0].IdempotencyKey != "authorize:order_manual" || bodyAt(ex[0].Body, "additionalData", "manualCapture") != "true" {
+		if ex[0].IdempotencyKey != "authorize:order_manual" || conformancetest.JSONAt(ex[0].Body, "additionalData", "manualCapture") != "true" {
 			t.Fatalf("Idempotency-Key %q, body %v", ex[0].IdempotencyKey, ex[0].Body)
 		}
 	})
@@ -259,7 +248,7 @@ func testHostPayments(t *testing.T, env *hostEnv) {
 			t.Fatalf("authorize = %v", out)
 		}
 		ex := wantOps(t, fake, "post-payments")
-		if bodyAt(ex[0].Body, "additionalData", "manualCapture") != nil {
+		if conformancetest.JSONAt(ex[0].Body, "additionalData", "manualCapture") != nil {
 			t.Fatalf("automatic capture sent manualCapture: %v", ex[0].Body)
 		}
 	})
@@ -280,8 +269,8 @@ func testHostPayments(t *testing.T, env *hostEnv) {
 		}
 		redirectState = out.GetState()
 		ex := wantOps(t, fake, "post-payments")
-		if bodyAt(ex[0].Body, "paymentMethod", "type") != "ideal" || bodyAt(ex[0].Body, "paymentMethod", "issuer") != "1121" {
-			t.Fatalf("paymentMethod = %v", bodyAt(ex[0].Body, "paymentMethod"))
+		if conformancetest.JSONAt(ex[0].Body, "paymentMethod", "type") != "ideal" || conformancetest.JSONAt(ex[0].Body, "paymentMethod", "issuer") != "1121" {
+			t.Fatalf("paymentMethod = %v", conformancetest.JSONAt(ex[0].Body, "paymentMethod"))
 		}
 	})
 	env.step(t, "Authorize card threeDS2 action", func(t *testing.T) {
@@ -353,7 +342,7 @@ func testHostPayments(t *testing.T, env *hostEnv) {
 				t.Fatalf("capture = %v", out)
 			}
 			ex := wantOps(t, fake, "post-payments-paymentPspReference-captures")
-			if ex[0].Path != "/v71/payments/"+psp+"/captures" || bodyAt(ex[0].Body, "amount", "value") != float64(tc.amt) || ex[0].IdempotencyKey != "capture:"+tc.id {
+			if ex[0].Path != "/v71/payments/"+psp+"/captures" || conformancetest.JSONAt(ex[0].Body, "amount", "value") != float64(tc.amt) || ex[0].IdempotencyKey != "capture:"+tc.id {
 				t.Fatalf("exchange = %+v", ex[0])
 			}
 		})
@@ -385,7 +374,7 @@ func testHostPayments(t *testing.T, env *hostEnv) {
 				t.Fatalf("refund = %v", out)
 			}
 			ex := wantOps(t, fake, "post-payments-paymentPspReference-refunds")
-			if ex[0].Body["merchantRefundReason"] != "CUSTOMER REQUEST" || bodyAt(ex[0].Body, "amount", "value") != float64(tc.amt) {
+			if ex[0].Body["merchantRefundReason"] != "CUSTOMER REQUEST" || conformancetest.JSONAt(ex[0].Body, "amount", "value") != float64(tc.amt) {
 				t.Fatalf("refund body = %v", ex[0].Body)
 			}
 		})
@@ -437,7 +426,7 @@ func testHostRecurring(t *testing.T, env *hostEnv) {
 		ex := wantOps(t, fake, "post-payments")
 		b := ex[0].Body
 		if b["returnUrl"] != "https://merchant.example/3ds-return" || b["shopperInteraction"] != "ContAuth" ||
-			bodyAt(b, "paymentMethod", "storedPaymentMethodId") != "M5N7TQ4TG5PFWR50" || b["shopperReference"] != "shopper_123" {
+			conformancetest.JSONAt(b, "paymentMethod", "storedPaymentMethodId") != "M5N7TQ4TG5PFWR50" || b["shopperReference"] != "shopper_123" {
 			t.Fatalf("charge body = %v", b)
 		}
 	})
@@ -497,7 +486,7 @@ func testHostDisputes(t *testing.T, env *hostEnv) {
 		}
 		ex := wantOps(t, fake, "post-supplyDefenseDocument")
 		docs, _ := ex[0].Body["defenseDocuments"].([]any)
-		if len(docs) != 2 || bodyAt(docs[1], "defenseDocumentTypeCode") != "GoodsRepairedOrReplaced" {
+		if len(docs) != 2 || conformancetest.JSONAt(docs[1], "defenseDocumentTypeCode") != "GoodsRepairedOrReplaced" {
 			t.Fatalf("defenseDocuments = %v", docs)
 		}
 	})
@@ -604,7 +593,7 @@ func testHostWebhooks(t *testing.T, env *hostEnv) {
 	if err := json.Unmarshal(adyen.SignNotification(t, adyen.TestHMACKey, notificationItems()[0]), &n); err != nil {
 		t.Fatal(err)
 	}
-	it := bodyAt(n["notificationItems"].([]any)[0], "NotificationRequestItem").(map[string]any)
+	it := conformancetest.JSONAt(n["notificationItems"].([]any)[0], "NotificationRequestItem").(map[string]any)
 	it["amount"].(map[string]any)["value"] = 100000
 	tampered, err := json.Marshal(n)
 	if err != nil {

@@ -2,56 +2,6 @@ package adyen
 
 import v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 
-// Base URLs and paths of the Adyen APIs this connector speaks.
-const (
-	// SandboxBaseURL is Checkout API v71 on Adyen's test environment.
-	SandboxBaseURL = "https://checkout-test.adyen.com/v71"
-	// LiveBaseURL is Checkout API v71 live; the host or the plugin fills
-	// {live_url_prefix} from the credential of that name.
-	LiveBaseURL = "https://{live_url_prefix}-checkout-live.adyenpayments.com/checkout/v71"
-	// DisputesSandboxURL is Disputes API v30 on the test environment.
-	DisputesSandboxURL = "https://ca-test.adyen.com" + DisputesPath
-	// DisputesLiveURL is Disputes API v30 live.
-	DisputesLiveURL = "https://ca-live.adyen.com" + DisputesPath
-	// DisputesPath is the path of Disputes API v30 on its host; it is appended
-	// to the origin of an operator's base URL override.
-	DisputesPath = "/ca/services/DisputeService/v30"
-)
-
-// Credential field names.
-const (
-	credAPIKey          = "api_key"
-	credMerchantAccount = "merchant_account"
-	credHMACKey         = "hmac_key"
-	credLivePrefix      = "live_url_prefix"
-)
-
-// Operator config keys (non-secret).
-const (
-	// configReturnURL is the returnUrl sent when the unified request has none
-	// (merchant-initiated recurring charges): Checkout v71 requires one.
-	configReturnURL = "return_url"
-	// configDisputesURL overrides the Disputes API v30 base URL.
-	configDisputesURL = "disputes_base_url"
-)
-
-// idempotencyHeader is the header Adyen reads idempotency keys from.
-const idempotencyHeader = "Idempotency-Key"
-
-// webhookEventTypes are the eventCodes normalized into typed events; any other
-// verified eventCode becomes EVENT_KIND_OTHER.
-func webhookEventTypes() []string {
-	return []string{
-		"AUTHORISATION", "AUTHORISATION_ADJUSTMENT", "CANCELLATION", "CANCEL_OR_REFUND",
-		"CAPTURE", "CAPTURE_FAILED", "CHARGEBACK", "CHARGEBACK_REVERSED",
-		"DISPUTE_DEFENSE_PERIOD_ENDED", "INFORMATION_SUPPLIED", "ISSUER_RESPONSE_TIMEFRAME_EXPIRED",
-		"NOTIFICATION_OF_CHARGEBACK", "PREARBITRATION_LOST", "PREARBITRATION_WON",
-		"RECURRING_CONTRACT", "REFUND", "REFUNDED_REVERSED", "REFUND_FAILED", "REFUND_WITH_DATA",
-		"REQUEST_FOR_INFORMATION", "SECOND_CHARGEBACK", "TECHNICAL_CANCEL",
-		"PAYOUT_THIRDPARTY", "PAYOUT_DECLINE", "PAYOUT_EXPIRE", "PAIDOUT_REVERSED",
-	}
-}
-
 // manifest describes the connector. Flows are derived from the handlers set in New.
 func manifest() *v1.Manifest {
 	return &v1.Manifest{

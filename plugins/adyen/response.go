@@ -6,125 +6,94 @@ import (
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/statusmap"
 	"github.com/valyala/fastjson"
 )
 
 // stateCapture is the ConnectorState value that remembers the capture mode
-// of a payment waiting for a redirect or 3DS, so VerifyRedirectResponse can
-// tell AUTHORIZED from CHARGED.
+// ("manual" or "automatic") of a payment waiting for a redirect or 3DS, so
+// VerifyRedirectResponse can tell AUTHORIZED from CHARGED.
 const stateCapture = "adyen_capture"
 
 // paymentResult is a parsed PaymentResponse or PaymentDetailsResponse.
 type paymentResult struct {
-	psp          string
-	merchantRef  string
-	resultCode   string
-	status       v1.PaymentStatus
-	amount       *v1.Money
-	next         *v1.NextAction
-	err          *v1.PaymentError
-	networkTxID  string
-	token        string
-	tokenShopper string
-	checks       *v1.CardChecks
+	psp, merchantRef, networkTxID string
+	status                        v1.PaymentStatus
+	amount                        *v1.Money
+	next                          *v1.NextAction
+	err                           *v1.PaymentError
+	checks                        *v1.CardChecks
+	token, tokenShopper           string
+	state                         *v1.ConnectorState
 }
 
-// parsePayment reads the answer of /payments or /payments/details.
-// requested is the amount asked for (nil after a redirect).
-func parsePayment(res *pdk.Response, mode captureMode, requested *v1.Money) (*paymentResult, error) {
-	if err := httpError(res); err != nil {
-		return nil, err
-	}
-	v, err := parseObject(res)
+// parsePayment reads the answer of /payments or /payments/details. manual is
+// the capture mode (nil when unknown: Authorised then reads AUTHORIZED,
+// funds held and capture not confirmed); requested is the amount asked for
+// (nil after a redirect).
+func parsePayment(res *pdk.Response, manual *bool, requested *v1.Money) (*paymentResult, error) {
+	v, err := readAnswer(res)
 	if err != nil {
 		return nil, err
 	}
+	ad := func(k string) string { return jsonr.Str(v, "additionalData", k) }
 	r := &paymentResult{
-		psp:         str(v, "pspReference"),
-		merchantRef: str(v, "merchantReference"),
-		resultCode:  str(v, "resultCode"),
-		networkTxID: str(v, "additionalData", "networkTxReference"),
-		token: firstNonEmpty(str(v, "additionalData", "tokenization.storedPaymentMethodId"),
-			str(v, "additionalData", "recurring.recurringDetailReference")),
-		tokenShopper: firstNonEmpty(str(v, "additionalData", "tokenization.shopperReference"),
-			str(v, "additionalData", "recurring.shopperReference")),
-		checks: cardChecks(v),
+		psp: jsonr.Str(v, "pspReference"), merchantRef: jsonr.Str(v, "merchantReference"), networkTxID: ad("networkTxReference"),
+		token:        pdk.First(ad("tokenization.storedPaymentMethodId"), ad("recurring.recurringDetailReference")),
+		tokenShopper: pdk.First(ad("tokenization.shopperReference"), ad("recurring.shopperReference")),
+		checks:       cardChecks(ad),
 	}
-	if r.resultCode == "" {
+	code := jsonr.Str(v, "resultCode")
+	if code == "" {
 		return nil, pdk.InvalidResponse("Adyen's payment answer has no resultCode")
 	}
-	r.status = paymentStatus(r.resultCode, mode)
-
-	value, cur, ok, err := amountAt(v, "amount")
-	if err != nil {
+	r.status = resultStatuses.Get(code)
+	if code == "Authorised" && (manual == nil || *manual) {
+		r.status = v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED
+	}
+	if r.amount, err = amountAt(v, "amount"); err != nil {
 		return nil, err
 	}
+	authorized := r.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || r.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED
 	switch {
-	case ok:
-		if requested != nil && cur != requested.GetCurrency() {
-			return nil, integrityError("answer currency %s differs from the requested %s", cur, requested.GetCurrency())
-		}
-		if r.amount, err = fromAdyen(value, cur); err != nil {
-			return nil, pdk.InvalidResponse("amount: %v", err)
-		}
-	case requested != nil && authorizedLike(r.status):
+	case r.amount != nil && requested != nil && r.amount.GetCurrency() != requested.GetCurrency():
+		return nil, pdk.IntegrityMismatch("answer currency %s differs from the requested %s", r.amount.GetCurrency(), requested.GetCurrency())
+	case r.amount == nil && authorized:
 		r.amount = requested
 	}
-
-	if a := v.Get("action"); a != nil && a.Type() == fastjson.TypeObject {
+	if a := jsonr.Obj(v, "action"); a != nil {
 		if r.next, err = nextAction(a); err != nil {
 			return nil, err
 		}
 	}
-	switch r.resultCode {
+	reason, reasonCode := jsonr.Str(v, "refusalReason"), jsonr.Str(v, "refusalReasonCode")
+	switch code {
 	case "Refused":
-		r.err = refusalError(v, res.Status)
-	case "Error":
-		msg := firstNonEmpty(str(v, "refusalReason"), "Adyen reported an error processing the payment")
-		r.err = &v1.PaymentError{
-			Code:    v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR,
-			Message: msg,
-			Connector: &v1.ConnectorError{
-				Code: str(v, "refusalReasonCode"), Message: str(v, "refusalReason"),
-				HttpStatus: int32(res.Status), RequestId: r.psp,
-			},
+		r.err = &v1.PaymentError{Code: refusalCode(reasonCode, reason), Message: pdk.First(reason, "Refused"),
+			Connector: &v1.ConnectorError{Code: reasonCode, Message: reason, HttpStatus: int32(res.Status), Type: "Refused", RequestId: r.psp}}
+		if raw, advice := ad("refusalReasonRaw"), ad("merchantAdviceCode"); raw != "" || advice != "" {
+			// refusalReasonRaw is "<network code> : <text>", e.g. "05 : Do not honor".
+			netCode, text, found := strings.Cut(raw, ":")
+			if !found {
+				netCode, text = "", raw
+			}
+			r.err.Issuer = &v1.IssuerError{DeclineCode: raw, AdviceCode: advice, NetworkDeclineCode: strings.TrimSpace(netCode), Message: strings.TrimSpace(text)}
 		}
+	case "Error":
+		r.err = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: pdk.First(reason, "Adyen reported an error processing the payment"),
+			Connector: &v1.ConnectorError{Code: reasonCode, Message: reason, HttpStatus: int32(res.Status), RequestId: r.psp}}
+	}
+	// A payment that is not final yet remembers its capture mode for VerifyRedirectResponse.
+	switch r.status {
+	case v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING, v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED, v1.PaymentStatus_PAYMENT_STATUS_PENDING:
+		mode := "automatic"
+		if manual != nil && *manual {
+			mode = "manual"
+		}
+		r.state = &v1.ConnectorState{Values: map[string]string{stateCapture: mode}}
 	}
 	return r, nil
-}
-
-func authorizedLike(s v1.PaymentStatus) bool {
-	return s == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || s == v1.PaymentStatus_PAYMENT_STATUS_CHARGED
-}
-
-// refusalError is the three-layer error of a Refused payment.
-func refusalError(v *fastjson.Value, httpStatus int) *v1.PaymentError {
-	code := str(v, "refusalReasonCode")
-	reason := str(v, "refusalReason")
-	raw := str(v, "additionalData", "refusalReasonRaw")
-	e := &v1.PaymentError{
-		Code:    refusalCode(code, reason),
-		Message: firstNonEmpty(reason, "Refused"),
-		Connector: &v1.ConnectorError{
-			Code: code, Message: reason, HttpStatus: int32(httpStatus),
-			Type: "Refused", RequestId: str(v, "pspReference"),
-		},
-	}
-	advice := str(v, "additionalData", "merchantAdviceCode")
-	if raw != "" || advice != "" {
-		// refusalReasonRaw is "<network code> : <text>", e.g. "05 : Do not honor".
-		netCode, text, found := strings.Cut(raw, ":")
-		if !found {
-			netCode, text = "", raw
-		}
-		e.Issuer = &v1.IssuerError{
-			DeclineCode:        raw,
-			AdviceCode:         advice,
-			NetworkDeclineCode: strings.TrimSpace(netCode),
-			Message:            strings.TrimSpace(text),
-		}
-	}
-	return e
 }
 
 // nextAction maps Adyen's action object:
@@ -133,64 +102,48 @@ func refusalError(v *fastjson.Value, httpStatus int) *v1.PaymentError {
 //	voucher   -> DisplayData (reference, instructions, expiry)
 //	threeDS2, await, sdk, qrCode, bank, ... -> sdk_data_json (the action as Adyen sent it)
 func nextAction(a *fastjson.Value) (*v1.NextAction, error) {
-	switch str(a, "type") {
+	switch jsonr.Str(a, "type") {
 	case "":
 		return nil, pdk.InvalidResponse("Adyen's action has no type")
 	case "redirect":
-		u := str(a, "url")
-		if u == "" {
+		if jsonr.Str(a, "url") == "" {
 			return nil, pdk.InvalidResponse("Adyen's redirect action has no url")
 		}
-		method := strings.ToUpper(firstNonEmpty(str(a, "method"), "GET"))
-		rd := &v1.Redirect{Url: u, Method: method}
-		if names, values := stringMembers(a, "data"); len(names) > 0 {
-			rd.FormFields = make(map[string]string, len(names))
-			for i, n := range names {
-				rd.FormFields[n] = values[i]
-			}
-		}
-		return &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: rd}}, nil
+		return &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{Url: jsonr.Str(a, "url"),
+			Method: strings.ToUpper(pdk.First(jsonr.Str(a, "method"), "GET")), FormFields: jsonr.StringMap(a, "data")}}}, nil
 	case "voucher":
 		d := &v1.DisplayData{
-			Reference:       firstNonEmpty(str(a, "reference"), str(a, "alternativeReference")),
-			InstructionsUrl: firstNonEmpty(str(a, "instructionsUrl"), str(a, "downloadUrl")),
+			Reference:       pdk.First(jsonr.Str(a, "reference"), jsonr.Str(a, "alternativeReference")),
+			InstructionsUrl: pdk.First(jsonr.Str(a, "instructionsUrl"), jsonr.Str(a, "downloadUrl")),
 		}
-		if t, err := time.Parse(time.RFC3339, str(a, "expiresAt")); err == nil {
+		if t, err := time.Parse(time.RFC3339, jsonr.Str(a, "expiresAt")); err == nil {
 			d.ExpiresAtUnix = t.Unix()
 		}
 		return &v1.NextAction{Action: &v1.NextAction_Display{Display: d}}, nil
-	default:
-		return &v1.NextAction{Action: &v1.NextAction_SdkDataJson{SdkDataJson: string(a.MarshalTo(nil))}}, nil
 	}
+	return &v1.NextAction{Action: &v1.NextAction_SdkDataJson{SdkDataJson: string(a.MarshalTo(nil))}}, nil
 }
 
-// state is the ConnectorState to return with a payment that is not final
-// yet: it remembers the capture mode for VerifyRedirectResponse.
-func (r *paymentResult) state(mode captureMode) *v1.ConnectorState {
-	switch r.status {
-	case v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING, v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED,
-		v1.PaymentStatus_PAYMENT_STATUS_PENDING:
-	default:
-		return nil
-	}
-	v := "automatic"
-	if mode == captureManual {
-		v = "manual"
-	}
-	return &v1.ConnectorState{Values: map[string]string{stateCapture: v}}
+// manualCapture reports whether a capture method asks for manual capture
+// (unspecified is automatic).
+func manualCapture(m v1.CaptureMethod) bool {
+	return m == v1.CaptureMethod_CAPTURE_METHOD_MANUAL || m == v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE
 }
 
-// captureFromState reads the capture mode remembered by state.
-func captureFromState(states ...*v1.ConnectorState) captureMode {
+// captureFrom is the capture mode a request asked for, else the one
+// remembered in states (nil when none says).
+func captureFrom(m v1.CaptureMethod, states ...*v1.ConnectorState) *bool {
+	manual := manualCapture(m)
+	if m != v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED {
+		return &manual
+	}
 	for _, s := range states {
-		switch s.GetValues()[stateCapture] {
-		case "manual":
-			return captureManual
-		case "automatic":
-			return captureAutomatic
+		if v := s.GetValues()[stateCapture]; v == "manual" || v == "automatic" {
+			manual = v == "manual"
+			return &manual
 		}
 	}
-	return captureUnknown
+	return nil
 }
 
 // mandateFor returns the stored payment method Adyen created, if its answer
@@ -200,12 +153,8 @@ func (r *paymentResult) mandateFor(shopperRef string) *v1.MandateReference {
 	if r.token == "" {
 		return nil
 	}
-	return &v1.MandateReference{
-		ConnectorMandateId:   r.token,
-		ConnectorCustomerId:  firstNonEmpty(r.tokenShopper, shopperRef),
-		NetworkTransactionId: r.networkTxID,
-		Status:               v1.MandateStatus_MANDATE_STATUS_ACTIVE,
-	}
+	return &v1.MandateReference{ConnectorMandateId: r.token, ConnectorCustomerId: pdk.First(r.tokenShopper, shopperRef),
+		NetworkTransactionId: r.networkTxID, Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE}
 }
 
 // cardChecks reads the card results Adyen returns in additionalData when
@@ -214,11 +163,10 @@ func (r *paymentResult) mandateFor(shopperRef string) *v1.MandateReference {
 // threeDAuthenticatedResponse (the ARes/RReq transStatus, e.g. "Y"; else
 // threeDAuthenticated "true"/"false"), as Adyen wrote them. Adyen reports no
 // separate street and postal checks. Nil when none is present.
-func cardChecks(v *fastjson.Value) *v1.CardChecks {
-	ad := func(k string) string { return str(v, "additionalData", k) }
+func cardChecks(ad func(string) string) *v1.CardChecks {
 	cc := &v1.CardChecks{AvsResult: ad("avsResult"), CvcCheck: ad("cvcResult")}
 	eci, version := ad("eci"), ad("threeDSVersion")
-	status := firstNonEmpty(ad("threeDAuthenticatedResponse"), ad("threeDAuthenticated"))
+	status := pdk.First(ad("threeDAuthenticatedResponse"), ad("threeDAuthenticated"))
 	if eci != "" || version != "" || status != "" {
 		cc.ThreeDsResult = &v1.ThreeDsResult{Eci: eci, Version: version, AuthenticationStatus: status}
 	}
@@ -226,4 +174,62 @@ func cardChecks(v *fastjson.Value) *v1.CardChecks {
 		return nil
 	}
 	return cc
+}
+
+// resultStatuses maps Checkout v71 resultCode to unified statuses; Authorised
+// is CHARGED only for automatic capture (parsePayment). Unknown result codes,
+// and AuthenticationFinished, AuthenticationNotRequired and Success (answers
+// of flows this connector does not start), map to UNKNOWN: never to a
+// success.
+var resultStatuses = statusmap.Grouped(map[v1.PaymentStatus]string{
+	v1.PaymentStatus_PAYMENT_STATUS_CHARGED:                "Authorised",
+	v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED:   "PartiallyAuthorised",
+	v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED:   "Refused",
+	v1.PaymentStatus_PAYMENT_STATUS_PENDING:                "Pending Received",
+	v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING: "RedirectShopper IdentifyShopper ChallengeShopper",
+	v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED:        "PresentToShopper",
+	v1.PaymentStatus_PAYMENT_STATUS_VOIDED:                 "Cancelled",
+	v1.PaymentStatus_PAYMENT_STATUS_FAILURE:                "Error",
+}, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN)
+
+// refusals maps Adyen's refusal reasons
+// (https://docs.adyen.com/development-resources/refusal-reasons), each
+// listed as its refusalReasonCode and its refusalReason text, to a unified
+// ErrorCode. An unknown refusal is CARD_DECLINED: a refusal is never
+// anything but a decline.
+var refusals = map[v1.ErrorCode][]string{
+	v1.ErrorCode_ERROR_CODE_CARD_DECLINED: {"2", "Refused", "3", "Referral", "5", "Blocked Card", "17", "Invalid Pin",
+		"25", "Restricted Card", "32", "AVS Declined", "44", "Try another interface"},
+	v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR: {"4", "Acquirer Error", "15", "Cancelled", "19", "Pin validation not possible",
+		"21", "Not Submitted", "40", "Current AID is in Penalty Box", "45", "Chip downgrade mode"},
+	v1.ErrorCode_ERROR_CODE_EXPIRED_CARD:          {"6", "Expired Card"},
+	v1.ErrorCode_ERROR_CODE_INVALID_REQUEST:       {"7", "Invalid Amount"},
+	v1.ErrorCode_ERROR_CODE_INCORRECT_NUMBER:      {"8", "Invalid Card Number"},
+	v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE: {"9", "Issuer Unavailable"},
+	v1.ErrorCode_ERROR_CODE_CARD_NOT_SUPPORTED: {"10", "Not supported", "23", "Transaction Not Permitted",
+		"34", "No checking account available on Card", "35", "No savings account available on Card"},
+	v1.ErrorCode_ERROR_CODE_AUTHENTICATION_FAILED: {"11", "3D Not Authenticated", "16", "Shopper Cancelled",
+		"39", "RReq not received from DS", "42", "3DS Authentication Error"},
+	v1.ErrorCode_ERROR_CODE_INSUFFICIENT_FUNDS: {"12", "Not enough balance"},
+	v1.ErrorCode_ERROR_CODE_FRAUD_SUSPECTED:    {"14", "Acquirer Fraud", "31", "Issuer Suspected Fraud"},
+	v1.ErrorCode_ERROR_CODE_LIMIT_EXCEEDED:     {"18", "Pin tries exceeded", "28", "Withdrawal amount exceeded", "29", "Withdrawal count exceeded"},
+	v1.ErrorCode_ERROR_CODE_RISK_BLOCKED: {"20", "FRAUD", "22", "FRAUD-CANCELLED",
+		"46", "Transaction blocked by Adyen to prevent excessive retry fees"},
+	v1.ErrorCode_ERROR_CODE_INCORRECT_CVC: {"24", "CVC Declined"},
+	v1.ErrorCode_ERROR_CODE_DO_NOT_HONOR:  {"26", "Revocation Of Auth", "27", "Declined Non Generic"},
+	v1.ErrorCode_ERROR_CODE_AUTHENTICATION_REQUIRED: {"33", "Card requires online pin", "36", "Mobile pin required",
+		"37", "Contactless fallback", "38", "Authentication required", "41", "CVM Required Restart Payment", "43", "Online PIN required"},
+}
+
+// refusalCode maps a refusalReasonCode or, when the code is empty (webhooks
+// carry only the text), the refusalReason text in any case.
+func refusalCode(code, reason string) v1.ErrorCode {
+	for unified, rows := range refusals {
+		for i := 0; i+1 < len(rows); i += 2 {
+			if code != "" && rows[i] == code || code == "" && reason != "" && strings.EqualFold(rows[i+1], reason) {
+				return unified
+			}
+		}
+	}
+	return v1.ErrorCode_ERROR_CODE_CARD_DECLINED
 }

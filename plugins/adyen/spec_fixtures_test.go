@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/connectorhost/connector-host/abi"
+	"github.com/connectorhost/connector-host/conformance"
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -26,22 +26,17 @@ func TestFixturesAgainstSpec(t *testing.T) {
 	s := loadSpecs(t)
 	const base = "http://adyen.fake.test"
 	val := newValidator(t, s, base, testAPIKey)
-	files, _ := filepath.Glob(filepath.Join("fixtures", "*.json"))
-	for _, file := range files {
-		raw, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var f fixture
-		if err := json.Unmarshal(raw, &f); err != nil {
-			t.Fatal(err)
-		}
+	fixtures, errs := conformance.LoadFixtures("fixtures")
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	for _, f := range fixtures {
 		t.Run(f.Name, func(t *testing.T) {
 			if f.Webhook != nil {
 				checkNotificationAgainstSpec(t, s.webhooks, []byte(f.Webhook.BodyText))
 				return
 			}
-			if f.ExpectBuildKind != "" {
+			if f.ExpectBuildErrorKind != "" {
 				return
 			}
 			info, _ := abi.Lookup(v1.Flow(v1.Flow_value[f.Flow]))
@@ -54,7 +49,7 @@ func TestFixturesAgainstSpec(t *testing.T) {
 				creds[k] = v
 			}
 			creds[credAPIKey] = testAPIKey
-			res, err := pdktest.Run(newKit(), pdktest.Call{Flow: info.Flow, Request: req, Credentials: creds, Config: f.Config, BaseURL: base + "/v71"})
+			res, err := conformancetest.Run(New(), pdktest.Call{Flow: info.Flow, Request: req, Credentials: creds, Config: f.Config, BaseURL: base + "/v71"})
 			if err != nil || res.HTTP == nil {
 				t.Fatalf("build: %v %v", err, res.BuildError)
 			}

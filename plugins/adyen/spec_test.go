@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -69,13 +70,19 @@ func TestSpecHarnessCatchesBadRequests(t *testing.T) {
 	}
 }
 
-// TestSpecConformance runs every declared flow end to end (pdktest.Execute)
+// TestSpecConformance runs every declared flow end to end through the host's executor (conformancetest)
 // against the fake Adyen, which validates each request against Checkout v71
 // or Disputes v30 and answers in the documented shapes.
-func TestSpecConformance(t *testing.T) { runSpecConformance(t, newKit()) }
+func TestSpecConformance(t *testing.T) {
+	kit, err := conformancetest.Native(New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	runSpecConformance(t, kit)
+}
 
 // runSpecConformance runs the flows on kit (natively, or a loaded .wasm).
-func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
+func runSpecConformance(t *testing.T, kit *conformancetest.Plugin) {
 	s := loadSpecs(t)
 	fake := newFakeAdyen(t, s)
 	cc := (&pdktest.Call{
@@ -85,12 +92,12 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 	}).Context()
 	exec := func(t *testing.T, flow v1.Flow, req pdk.Message) (pdk.Message, []exchange) {
 		t.Helper()
-		ex, err := pdktest.Execute(context.Background(), kit, fake.Client(), flow, req, cc)
+		ex, err := kit.Execute(context.Background(), fake.Client(), flow, req, cc)
 		if err != nil {
 			t.Fatalf("execute %v: %v", flow, err)
 		}
-		if ex.Error != nil {
-			t.Fatalf("%v failed: %v %s", flow, ex.Error.GetKind(), ex.Error.GetMessage())
+		if ex.Err != nil {
+			t.Fatalf("%v failed: %v (plugin error %v)", flow, ex.Err, ex.Error)
 		}
 		return ex.Response, fake.take()
 	}
@@ -233,7 +240,7 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 				req.ReturnUrl = "https://merchant.example/3ds-return"
 			}
 			resp, ex := exec(t, v1.Flow_FLOW_RECURRING_CHARGE, req)
-			if want := firstNonEmpty(req.GetReturnUrl(), "https://merchant.example/return"); ex[0].body["returnUrl"] != want {
+			if want := pdk.First(req.GetReturnUrl(), "https://merchant.example/return"); ex[0].body["returnUrl"] != want {
 				t.Fatalf("returnUrl = %v, want %s", ex[0].body["returnUrl"], want)
 			}
 			if out := resp.(*v1.RecurringPaymentServiceChargeResponse); out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED {
@@ -291,12 +298,12 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 	bpCC := (&pdktest.Call{Credentials: bpCreds, BaseURL: fake.URL() + "/v71"}).Context()
 	execIn := func(t *testing.T, cc *pluginv1.CallContext, flow v1.Flow, req pdk.Message) (pdk.Message, []exchange) {
 		t.Helper()
-		ex, err := pdktest.Execute(context.Background(), kit, fake.Client(), flow, req, cc)
+		ex, err := kit.Execute(context.Background(), fake.Client(), flow, req, cc)
 		if err != nil {
 			t.Fatalf("execute %v: %v", flow, err)
 		}
-		if ex.Error != nil {
-			t.Fatalf("%v failed: %v %s", flow, ex.Error.GetKind(), ex.Error.GetMessage())
+		if ex.Err != nil {
+			t.Fatalf("%v failed: %v (plugin error %v)", flow, ex.Err, ex.Error)
 		}
 		return ex.Response, fake.take()
 	}
@@ -366,7 +373,7 @@ func runSpecConformance(t *testing.T, kit pdktest.Transformer) {
 			return 422, map[string]any{"status": 422, "errorCode": "14_030", "message": "Return URL is missing.", "errorType": "validation", "pspReference": "8816118280275544"}
 		})
 		defer fake.answer("post-payments", nil)
-		ex, err := pdktest.Execute(context.Background(), kit, fake.Client(), v1.Flow_FLOW_AUTHORIZE, authorizeReq(), cc)
+		ex, err := kit.Execute(context.Background(), fake.Client(), v1.Flow_FLOW_AUTHORIZE, authorizeReq(), cc)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,8 +5,7 @@ import (
 	"os/exec"
 	"testing"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
-	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	"github.com/connectorhost/connector-host/host/plugin"
 	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
@@ -14,8 +13,8 @@ import (
 )
 
 // TestWasmPlugin builds plugins/adyen/wasm for wasip1 and runs the fixtures
-// and the spec-validated flows inside the host's WebAssembly runtime, the way
-// the host serves the plugin.
+// and the spec-validated flows inside the host's WebAssembly runtime through
+// the host's executor, the way the host serves the plugin.
 func TestWasmPlugin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the .wasm: skipped with -short")
@@ -43,27 +42,6 @@ func TestWasmPlugin(t *testing.T) {
 	if !proto.Equal(p.Manifest(), native) {
 		t.Fatalf("wasm manifest differs from the native one:\n%v\n%v", p.Manifest(), native)
 	}
-	tr := wasmTransformer{ctx: ctx, p: p}
-	t.Run("fixtures", func(t *testing.T) { runFixtures(t, tr) })
-	t.Run("spec", func(t *testing.T) { runSpecConformance(t, tr) })
-}
-
-// wasmTransformer runs pdktest against a plugin loaded in the runtime.
-type wasmTransformer struct {
-	ctx context.Context //nolint:containedctx // pdktest.Transformer has no context parameter.
-	p   *plugin.Plugin
-}
-
-func (w wasmTransformer) Manifest() (*v1.Manifest, error) { return w.p.Manifest(), nil }
-
-func (w wasmTransformer) BuildRequest(in *pluginv1.BuildRequestInput) (*pluginv1.BuildRequestOutput, error) {
-	return w.p.BuildRequest(w.ctx, in)
-}
-
-func (w wasmTransformer) ParseResponse(in *pluginv1.ParseResponseInput) (*pluginv1.ParseResponseOutput, error) {
-	return w.p.ParseResponse(w.ctx, in)
-}
-
-func (w wasmTransformer) VerifyWebhook(in *pluginv1.VerifyWebhookInput) (*pluginv1.VerifyWebhookOutput, error) {
-	return w.p.VerifyWebhook(w.ctx, in)
+	t.Run("fixtures", func(t *testing.T) { conformancetest.FixturesOn(t, p, p.Manifest(), "fixtures") })
+	t.Run("spec", func(t *testing.T) { runSpecConformance(t, conformancetest.On(p, p.Manifest())) })
 }

@@ -1,13 +1,17 @@
 package adyen
 
 import (
-	"bytes"
 	"encoding/hex"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/sig"
 	"github.com/valyala/fastjson"
 )
@@ -23,35 +27,37 @@ import (
 // items become verified events, bad ones are returned unverified with a
 // rejection reason and no payload. A batch with no good item is rejected.
 
-// itemCheck is the outcome of verifying one item.
-type itemCheck int
-
-const (
-	itemVerified itemCheck = iota
-	itemMissingSignature
-	itemBadSignature
-	itemMalformed
-)
-
-func (k itemCheck) reason() string {
-	switch k {
-	case itemMissingSignature:
-		return "missing additionalData.hmacSignature"
-	case itemBadSignature:
-		return "HMAC signature mismatch"
-	case itemMalformed:
-		return "malformed NotificationRequestItem"
-	}
-	return ""
+// itemRejections are the rejection_reason texts of a bad item, keyed by the
+// reason a batch made only of such items is rejected with.
+var itemRejections = map[pluginv1.RejectionReason]string{
+	pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE:  "missing additionalData.hmacSignature",
+	pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH: "HMAC signature mismatch",
+	pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY:     "malformed NotificationRequestItem",
 }
 
 // acknowledgement is the answer Adyen expects: 200 with body "[accepted]".
 func acknowledgement() *v1.Acknowledgement {
-	return &v1.Acknowledgement{
-		Status:  200,
-		Headers: []*v1.HttpHeader{{Name: "Content-Type", Value: "text/plain"}},
-		Body:    []byte("[accepted]"),
+	return &v1.Acknowledgement{Status: 200, Headers: []*v1.HttpHeader{{Name: "Content-Type", Value: "text/plain"}}, Body: []byte("[accepted]")}
+}
+
+// notificationItems reads a NotificationRequest: its items (nil where an
+// item is not a NotificationRequestItem object) and its live flag.
+func notificationItems(w *v1.WebhookRequest) ([]*fastjson.Value, bool, error) {
+	v, err := jsonr.Object(&pdk.Response{Status: 200, Body: w.GetBody()}, "Adyen")
+	if err != nil {
+		return nil, false, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a JSON NotificationRequest")
 	}
+	if l := jsonr.Str(v, "live"); jsonr.Has(v, "live") && l != "true" && l != "false" {
+		return nil, false, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "live must be \"true\" or \"false\"")
+	}
+	var items []*fastjson.Value
+	for _, wrapper := range jsonr.Array(v, "notificationItems") {
+		items = append(items, jsonr.Obj(wrapper, "NotificationRequestItem"))
+	}
+	if len(items) == 0 {
+		return nil, false, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "notificationItems is missing or empty")
+	}
+	return items, jsonr.Str(v, "live") == "true", nil
 }
 
 // verifyWebhook verifies and normalizes a standard notification.
@@ -64,99 +70,53 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if err != nil || len(key) == 0 {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "credential %q is not a hex HMAC key: cannot verify", credHMACKey)
 	}
-	var p fastjson.Parser
-	body := bytes.TrimSpace(w.GetBody())
-	v, err := p.ParseBytes(body)
-	if err != nil || v.Type() != fastjson.TypeObject {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a JSON NotificationRequest")
+	items, live, err := notificationItems(w)
+	if err != nil {
+		return nil, err
 	}
-	live := false
-	if l := v.Get("live"); l != nil {
-		switch str(v, "live") {
-		case "true":
-			live = true
-		case "false":
-		default:
-			return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "live must be \"true\" or \"false\"")
-		}
-	}
-	items := v.GetArray("notificationItems")
-	if len(items) == 0 {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "notificationItems is missing or empty")
-	}
-
 	out := &pluginv1.VerifiedWebhook{Acknowledgement: acknowledgement()}
-	var counts [itemMalformed + 1]int
-	for _, wrapper := range items {
-		it := wrapper.Get("NotificationRequestItem")
-		check := verifyItem(key, it)
-		counts[check]++
-		if check != itemVerified {
-			out.Events = append(out.Events, &v1.Event{
-				EventId:            eventID(it),
-				ConnectorEventType: str(it, "eventCode"),
-				Verified:           false,
-				RejectionReason:    check.reason(),
-				Livemode:           live,
-			})
-			continue
+	rejected := map[pluginv1.RejectionReason]int{}
+	for _, it := range items {
+		reason := verifyItem(key, it)
+		ev := &v1.Event{EventId: eventID(it), ConnectorEventType: jsonr.Str(it, "eventCode"), Livemode: live, RejectionReason: itemRejections[reason]}
+		if reason == pluginv1.RejectionReason_REJECTION_REASON_UNSPECIFIED {
+			ev = normalize(it)
+			ev.Verified, ev.Livemode = true, live
 		}
-		ev := normalize(it)
-		ev.Verified = true
-		ev.Livemode = live
+		rejected[reason]++
 		out.Events = append(out.Events, ev)
 	}
-	if counts[itemVerified] == 0 {
-		switch {
-		case counts[itemMissingSignature] == len(items):
-			return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no notification item carries additionalData.hmacSignature")
-		case counts[itemMalformed] == len(items):
-			return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "no notification item is a NotificationRequestItem object")
-		default:
-			return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "no notification item has a valid HMAC signature")
-		}
+	switch len(items) {
+	case rejected[pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE]:
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no notification item carries additionalData.hmacSignature")
+	case rejected[pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY]:
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "no notification item is a NotificationRequestItem object")
+	}
+	if rejected[pluginv1.RejectionReason_REJECTION_REASON_UNSPECIFIED] == 0 {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "no notification item has a valid HMAC signature")
 	}
 	return out, nil
 }
 
-// verifyItem checks one item's hmacSignature in constant time.
-func verifyItem(key []byte, it *fastjson.Value) itemCheck {
-	if it == nil || it.Type() != fastjson.TypeObject {
-		return itemMalformed
+// verifyItem checks one item's hmacSignature in constant time; the reason
+// it is rejected, or UNSPECIFIED when it verifies.
+func verifyItem(key []byte, it *fastjson.Value) pluginv1.RejectionReason {
+	switch given := jsonr.Str(it, "additionalData", "hmacSignature"); {
+	case it == nil || jsonr.Has(it, "amount") && jsonr.Obj(it, "amount") == nil:
+		return pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY
+	case given == "":
+		return pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE
+	case !sig.EqualString(sig.HMACSHA256Base64(key, []byte(signingString(it))), given):
+		return pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH
 	}
-	if a := it.Get("amount"); a != nil && a.Type() != fastjson.TypeObject {
-		return itemMalformed
-	}
-	given := str(it, "additionalData", "hmacSignature")
-	if given == "" {
-		return itemMissingSignature
-	}
-	want := sig.HMACSHA256Base64(key, []byte(signingString(it)))
-	if !sig.EqualString(want, given) {
-		return itemBadSignature
-	}
-	return itemVerified
+	return pluginv1.RejectionReason_REJECTION_REASON_UNSPECIFIED
 }
 
 // signingString is the text Adyen signs for an item.
 func signingString(it *fastjson.Value) string {
-	var b strings.Builder
-	for i, f := range []string{
-		str(it, "pspReference"),
-		str(it, "originalReference"),
-		str(it, "merchantAccountCode"),
-		str(it, "merchantReference"),
-		numberText(it, "amount", "value"),
-		str(it, "amount", "currency"),
-		str(it, "eventCode"),
-		str(it, "success"),
-	} {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		b.WriteString(f)
-	}
-	return b.String()
+	return strings.Join([]string{jsonr.Str(it, "pspReference"), jsonr.Str(it, "originalReference"), jsonr.Str(it, "merchantAccountCode"),
+		jsonr.Str(it, "merchantReference"), jsonr.Number(it, "amount", "value"), jsonr.Str(it, "amount", "currency"),
+		jsonr.Str(it, "eventCode"), jsonr.Str(it, "success")}, ":")
 }
 
 // eventID identifies an item for de-duplication: Adyen resends the same
@@ -165,32 +125,203 @@ func eventID(it *fastjson.Value) string {
 	if it == nil {
 		return ""
 	}
-	return str(it, "eventCode") + ":" + str(it, "pspReference") + ":" + str(it, "success")
+	return jsonr.Str(it, "eventCode") + ":" + jsonr.Str(it, "pspReference") + ":" + jsonr.Str(it, "success")
 }
 
 // parseWebhook reads a NotificationRequest without verifying it
 // (ParseEvent): every item normalized as verifyWebhook would, with the
 // merchant account it names, so a caller can pick the account's HMAC key.
 func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
-	var p fastjson.Parser
-	v, err := p.ParseBytes(bytes.TrimSpace(w.GetBody()))
-	if err != nil || v.Type() != fastjson.TypeObject {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a JSON NotificationRequest")
+	items, live, err := notificationItems(w)
+	if err != nil {
+		return nil, err
 	}
-	items := v.GetArray("notificationItems")
-	if len(items) == 0 {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "notificationItems is missing or empty")
-	}
-	live := str(v, "live") == "true"
 	out := make([]*v1.ParsedEvent, 0, len(items))
-	for _, wrapper := range items {
-		it := wrapper.Get("NotificationRequestItem")
-		if it == nil || it.Type() != fastjson.TypeObject {
+	for _, it := range items {
+		if it == nil {
 			return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "a notification item is not a NotificationRequestItem object")
 		}
 		ev := normalize(it)
 		ev.Livemode = live
-		out = append(out, pdk.ParsedFrom(ev, str(it, "merchantAccountCode")))
+		out = append(out, pdk.ParsedFrom(ev, jsonr.Str(it, "merchantAccountCode")))
 	}
 	return out, nil
+}
+
+// notification is a NotificationRequestItem as the normalizers read it.
+type notification struct {
+	it                          *fastjson.Value
+	code, psp, original, reason string
+	success                     bool
+	amount                      *v1.Money
+}
+
+func (n notification) ad(keys ...string) string {
+	for _, k := range keys {
+		if v := jsonr.Str(n.it, "additionalData", k); k != "" && v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// failure is the error of an item that reports a failure.
+func (n notification) failure(code v1.ErrorCode) *v1.PaymentError {
+	return &v1.PaymentError{Code: code, Message: pdk.First(n.reason, n.code+" failed"), Connector: &v1.ConnectorError{Message: n.reason, Type: n.code, RequestId: n.psp}}
+}
+
+// paymentEvents, refundEvents and payoutEvents map eventCodes to the
+// status they report when success is "true" and when it is "false". A
+// failed CANCEL_OR_REFUND / TECHNICAL_CANCEL leaves the payment as it was
+// (UNKNOWN); REFUNDED_REVERSED is a refund that came back (a closed
+// account). Any other verified eventCode (besides disputes and
+// RECURRING_CONTRACT) is EVENT_KIND_OTHER.
+var paymentEvents = map[string][2]v1.PaymentStatus{
+	"AUTHORISATION":            {v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED, v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED},
+	"AUTHORISATION_ADJUSTMENT": {v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED, v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED},
+	"CAPTURE":                  {v1.PaymentStatus_PAYMENT_STATUS_CHARGED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED},
+	"CAPTURE_FAILED":           {v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED},
+	"CANCELLATION":             {v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED},
+	"CANCEL_OR_REFUND":         {v1.PaymentStatus_PAYMENT_STATUS_REVERSED, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
+	"TECHNICAL_CANCEL":         {v1.PaymentStatus_PAYMENT_STATUS_REVERSED, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
+}
+
+var refundEvents = map[string][2]v1.RefundStatus{
+	"REFUND":            {v1.RefundStatus_REFUND_STATUS_SUCCEEDED, v1.RefundStatus_REFUND_STATUS_FAILED},
+	"REFUND_WITH_DATA":  {v1.RefundStatus_REFUND_STATUS_SUCCEEDED, v1.RefundStatus_REFUND_STATUS_FAILED},
+	"REFUND_FAILED":     {v1.RefundStatus_REFUND_STATUS_FAILED, v1.RefundStatus_REFUND_STATUS_FAILED},
+	"REFUNDED_REVERSED": {v1.RefundStatus_REFUND_STATUS_FAILED, v1.RefundStatus_REFUND_STATUS_FAILED},
+}
+
+var payoutEvents = map[string][2]v1.PayoutStatus{
+	"PAYOUT_THIRDPARTY": {v1.PayoutStatus_PAYOUT_STATUS_PAID, v1.PayoutStatus_PAYOUT_STATUS_FAILED},
+	"PAYOUT_DECLINE":    {v1.PayoutStatus_PAYOUT_STATUS_CANCELED, v1.PayoutStatus_PAYOUT_STATUS_CANCELED},
+	"PAYOUT_EXPIRE":     {v1.PayoutStatus_PAYOUT_STATUS_FAILED, v1.PayoutStatus_PAYOUT_STATUS_FAILED},
+	"PAIDOUT_REVERSED":  {v1.PayoutStatus_PAYOUT_STATUS_REVERSED, v1.PayoutStatus_PAYOUT_STATUS_REVERSED},
+}
+
+// failing are the eventCodes that report a failure (with an error) whatever
+// their success; any other carries an error only when success is "false".
+var failing = map[string]bool{"CAPTURE_FAILED": true, "REFUND_FAILED": true, "REFUNDED_REVERSED": true}
+
+// outcome picks the status an item reports.
+func outcome[S any](s [2]S, success bool) S {
+	if success {
+		return s[0]
+	}
+	return s[1]
+}
+
+// disputeEvents maps dispute eventCodes to their stage, the additionalData
+// reason code they carry before chargebackReasonCode, and the status they
+// report when additionalData.disputeStatus does not say (CHARGEBACK: LOST,
+// NEEDS_RESPONSE when defendable).
+var disputeEvents = map[string]struct {
+	stage, reasonKey string
+	status           v1.DisputeStatus
+}{
+	"REQUEST_FOR_INFORMATION":           {"inquiry", "rfiReasonCode", v1.DisputeStatus_DISPUTE_STATUS_INQUIRY},
+	"INFORMATION_SUPPLIED":              {"inquiry", "rfiReasonCode", v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW},
+	"NOTIFICATION_OF_CHARGEBACK":        {"chargeback", "nofReasonCode", v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE},
+	"CHARGEBACK":                        {"chargeback", "", v1.DisputeStatus_DISPUTE_STATUS_LOST},
+	"CHARGEBACK_REVERSED":               {"chargeback", "", v1.DisputeStatus_DISPUTE_STATUS_WON},
+	"ISSUER_RESPONSE_TIMEFRAME_EXPIRED": {"chargeback", "", v1.DisputeStatus_DISPUTE_STATUS_WON},
+	"DISPUTE_DEFENSE_PERIOD_ENDED":      {"chargeback", "", v1.DisputeStatus_DISPUTE_STATUS_UNKNOWN},
+	"SECOND_CHARGEBACK":                 {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_LOST},
+	"PREARBITRATION_WON":                {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_WON},
+	"PREARBITRATION_LOST":               {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_LOST},
+}
+
+// disputeStatuses maps additionalData.disputeStatus, which dispute
+// notifications carry and which wins over the eventCode.
+var disputeStatuses = map[string]v1.DisputeStatus{
+	"Unresponded": v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
+	"Responded":   v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW, "Pending": v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
+	"Expired": v1.DisputeStatus_DISPUTE_STATUS_LOST, "Undefended": v1.DisputeStatus_DISPUTE_STATUS_LOST, "Lost": v1.DisputeStatus_DISPUTE_STATUS_LOST,
+	"Accepted": v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED, "Won": v1.DisputeStatus_DISPUTE_STATUS_WON,
+}
+
+// webhookEventTypes are the eventCodes normalized into typed events.
+func webhookEventTypes() []string {
+	return pdk.EventTypes(maps.Keys(paymentEvents), maps.Keys(refundEvents), maps.Keys(payoutEvents), maps.Keys(disputeEvents),
+		slices.Values([]string{"RECURRING_CONTRACT"}))
+}
+
+// normalize turns an item into a typed event. Modifications name the
+// payment in originalReference, AUTHORISATION in pspReference; a dispute is
+// the item's pspReference. AUTHORISATION means authorised: capture is
+// reported by CAPTURE (or happens automatically).
+func normalize(it *fastjson.Value) *v1.Event {
+	n := notification{it: it, code: jsonr.Str(it, "eventCode"), psp: jsonr.Str(it, "pspReference"), original: jsonr.Str(it, "originalReference"),
+		reason: jsonr.Str(it, "reason"), success: jsonr.Str(it, "success") == "true"}
+	// An amount that cannot be expressed in ISO minor units is left out rather than rounded.
+	n.amount, _ = amountAt(it, "amount")
+	ev := &v1.Event{EventId: eventID(it), ConnectorEventType: n.code, Kind: v1.EventKind_EVENT_KIND_OTHER}
+	if t, err := time.Parse(time.RFC3339, jsonr.Str(it, "eventDate")); err == nil {
+		ev.CreatedAtUnix = t.Unix()
+	}
+	if d, ok := disputeEvents[n.code]; ok {
+		ev.Kind = v1.EventKind_EVENT_KIND_DISPUTE
+		de := &v1.DisputeEvent{ConnectorDisputeId: n.psp, ConnectorTransactionId: n.original, Amount: n.amount, Reason: n.reason, Stage: d.stage,
+			ReasonCode: strings.TrimSpace(n.ad(d.reasonKey, "chargebackReasonCode")), Status: d.status}
+		if t, err := time.Parse(time.RFC3339, n.ad("defensePeriodEndsAt")); err == nil {
+			de.EvidenceDueByUnix = t.Unix()
+		}
+		if defendable, _ := strconv.ParseBool(n.ad("defendable")); n.code == "CHARGEBACK" && defendable {
+			de.Status = v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE
+		}
+		if s, ok := disputeStatuses[n.ad("disputeStatus")]; ok {
+			de.Status = s
+		}
+		ev.Payload = &v1.Event_Dispute{Dispute: de}
+		return ev
+	}
+	var perr *v1.PaymentError
+	if failing[n.code] || !n.success {
+		perr = n.failure(v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR)
+	}
+	if s, ok := paymentEvents[n.code]; ok {
+		pe := &v1.PaymentEvent{ConnectorTransactionId: pdk.First(n.original, n.psp), MerchantTransactionId: jsonr.Str(it, "merchantReference"),
+			Amount: n.amount, Status: outcome(s, n.success), Error: perr}
+		switch {
+		case n.code == "AUTHORISATION" && !n.success:
+			pe.ConnectorTransactionId, pe.Error = n.psp, n.failure(refusalCode("", n.reason))
+		case n.code == "AUTHORISATION":
+			pe.ConnectorTransactionId = n.psp
+			if id := n.ad("tokenization.storedPaymentMethodId", "recurring.recurringDetailReference"); id != "" {
+				pe.Mandate = &v1.MandateReference{ConnectorMandateId: id, NetworkTransactionId: n.ad("networkTxReference"), Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE,
+					ConnectorCustomerId: n.ad("tokenization.shopperReference", "recurring.shopperReference", "shopperReference")}
+			}
+		case n.code == "CAPTURE" && n.success:
+			pe.CapturedAmount = n.amount
+		}
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYMENT, &v1.Event_Payment{Payment: pe}
+	}
+	if s, ok := refundEvents[n.code]; ok {
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_REFUND, &v1.Event_Refund{Refund: &v1.RefundEvent{ConnectorRefundId: n.psp,
+			ConnectorTransactionId: n.original, Amount: n.amount, Status: outcome(s, n.success), Error: perr}}
+	}
+	if s, ok := payoutEvents[n.code]; ok {
+		pe := &v1.PayoutEvent{ConnectorPayoutId: pdk.First(n.original, n.psp), MerchantPayoutId: jsonr.Str(it, "merchantReference"), Amount: n.amount,
+			Status: outcome(s, n.success)}
+		switch n.code {
+		case "PAYOUT_THIRDPARTY":
+			pe.Error = perr
+		case "PAYOUT_EXPIRE":
+			pe.Error = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "the payout expired before it was confirmed",
+				Connector: &v1.ConnectorError{Type: n.code, Message: n.reason, RequestId: n.psp}}
+		}
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYOUT, &v1.Event_Payout{Payout: pe}
+	}
+	if n.code == "RECURRING_CONTRACT" {
+		// The stored payment method id is recurring.recurringDetailReference
+		// (or the item's pspReference, which Adyen sets to it).
+		status := outcome([2]v1.MandateStatus{v1.MandateStatus_MANDATE_STATUS_ACTIVE, v1.MandateStatus_MANDATE_STATUS_FAILED}, n.success)
+		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_MANDATE, &v1.Event_Mandate{Mandate: &v1.MandateEvent{Status: status, Error: perr,
+			ConnectorSetupId: pdk.First(n.original, jsonr.Str(it, "originalPsp")),
+			Mandate: &v1.MandateReference{Status: status,
+				ConnectorMandateId:  pdk.First(n.ad("recurring.recurringDetailReference", "tokenization.storedPaymentMethodId"), n.psp),
+				ConnectorCustomerId: n.ad("recurring.shopperReference", "shopperReference", "tokenization.shopperReference")}}}
+	}
+	return ev
 }

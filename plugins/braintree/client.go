@@ -1,7 +1,7 @@
 package braintree
 
 import (
-	"encoding/base64"
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,6 +16,9 @@ import (
 	"github.com/valyala/fastjson"
 )
 
+// processor names Braintree in error messages.
+const processor = "Braintree"
+
 // maxClientMutationID is Braintree's limit on clientMutationId and orderId.
 const maxClientMutationID = 255
 
@@ -27,26 +30,24 @@ const idempotencyHeader = "Idempotency-Key"
 // idempotencyKey derives the key of an operation from the merchant's id for it.
 func idempotencyKey(op, id string) string { return idemkey.Derive(op, id, maxClientMutationID) }
 
+// api is how every Braintree request starts: HTTP Basic auth with the API
+// key pair, Braintree-Version and Accept.
+var api = &pdk.API{
+	Auth:    pdk.Basic(credPublicKey, credPrivateKey),
+	Headers: [][2]string{{"Braintree-Version", APIVersion}, {"Accept", "application/json"}},
+}
+
 // gql builds the POST /graphql carrying query and its variables (written by
 // vars), with Basic auth from the API key pair and Braintree-Version. key is
 // the idempotency key of a mutation; "" marks a query, safe to repeat.
 func gql(c *pdk.Context, query, key string, vars func(v *jsonw.Object)) (*pluginv1.HttpRequest, error) {
-	pub, err := c.Credential(credPublicKey)
-	if err != nil {
-		return nil, err
-	}
-	priv, err := c.Credential(credPrivateKey)
+	r, err := api.NewRequest(c, "POST", graphqlPath)
 	if err != nil {
 		return nil, err
 	}
 	o := jsonw.NewObject()
 	o.String("query", query)
 	o.Object("variables", vars)
-	auth := base64.StdEncoding.EncodeToString([]byte(pub + ":" + priv))
-	r := pdk.NewRequest("POST", c.URL(graphqlPath)).
-		SecretHeader("Authorization", "Basic "+auth).
-		Header("Braintree-Version", APIVersion).
-		Header("Accept", "application/json")
 	if key != "" {
 		// Braintree's GraphQL API does not deduplicate by this key: it is
 		// sent for tracing only and the request is not marked retry-safe, so
@@ -123,26 +124,7 @@ func checkMoney(got, want *v1.Money, what string) error {
 	if got == nil {
 		return pdk.InvalidResponse("Braintree's %s has no amount", what)
 	}
-	if want != nil && (got.GetMinorAmount() != want.GetMinorAmount() || got.GetCurrency() != want.GetCurrency()) {
-		return integrityError("Braintree's %s amount %d %s differs from the requested %d %s",
-			what, got.GetMinorAmount(), got.GetCurrency(), want.GetMinorAmount(), want.GetCurrency())
-	}
-	return nil
-}
-
-// integrityError reports an answer that does not match the request.
-func integrityError(format string, args ...any) *pdk.Error {
-	msg := fmt.Sprintf(format, args...)
-	return &pdk.Error{Kind: pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, Message: msg,
-		Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg}}
-}
-
-// sameID refuses an answer about another object than the one asked for.
-func sameID(got, want string) error {
-	if want != "" && got != want {
-		return integrityError("Braintree answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
-	}
-	return nil
+	return pdk.CheckAmount(want, got, "Braintree's "+what+" amount")
 }
 
 // gqlError is the first entry of an answer's errors array.
@@ -189,7 +171,7 @@ func payload(res *pdk.Response, field string) (*fastjson.Value, error) {
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	v, err := jsonr.Object(res, "Braintree")
+	v, err := jsonr.Object(res, processor)
 	if err != nil {
 		return nil, err
 	}
@@ -226,8 +208,8 @@ func (ge gqlError) typed(status int) error {
 	case "INTERNAL", "SERVICE_AVAILABILITY":
 		kind, code = pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
 	}
-	msg := firstNonEmpty(ge.message, "Braintree answered with an error")
-	text := "Braintree " + firstNonEmpty(ge.class, "error")
+	msg := cmp.Or(ge.message, "Braintree answered with an error")
+	text := "Braintree " + cmp.Or(ge.class, "error")
 	if ge.legacyCode != "" {
 		text += " " + ge.legacyCode
 	}
@@ -236,30 +218,21 @@ func (ge gqlError) typed(status int) error {
 }
 
 // httpError classifies a non-2xx answer (Braintree answers GraphQL errors
-// with 200; other statuses come from its edge): 401 and 403 are
-// credentials, 429 rate limiting, 5xx unavailability, anything else a
-// rejection. nil for 2xx.
+// with 200; other statuses come from its edge) by pdk.StatusKind, except
+// that 403 is credentials and 409 a rejection. nil for 2xx.
 func httpError(res *pdk.Response) error {
 	if res.Status >= 200 && res.Status < 300 {
 		return nil
 	}
 	ge, _ := firstError(jsonr.TryObject(res.Body))
-	kind, code := pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, v1.ErrorCode_ERROR_CODE_INVALID_REQUEST
-	switch {
-	case res.Status == 401:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS
-	case res.Status == 403:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED
-	case res.Status == 404:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
-	case res.Status == 429:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED, v1.ErrorCode_ERROR_CODE_RATE_LIMITED
-	case res.Status >= 500:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
-	case res.Status < 400:
-		kind, code = pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, v1.ErrorCode_ERROR_CODE_INVALID_RESPONSE
+	kind, code := pdk.StatusKind(res.Status)
+	switch res.Status {
+	case 403: // an API key without the permission
+		kind = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS
+	case 409: // not a state conflict at Braintree's edge: a rejection
+		kind, code = pdk.StatusKind(400)
 	}
-	msg := firstNonEmpty(ge.message, "HTTP "+strconv.Itoa(res.Status))
+	msg := cmp.Or(ge.message, "HTTP "+strconv.Itoa(res.Status))
 	return &pdk.Error{Kind: kind, Message: "Braintree HTTP " + strconv.Itoa(res.Status) + ": " + msg,
 		Detail: &v1.PaymentError{Code: code, Message: msg, Connector: ge.connectorError(res.Status)}}
 }
@@ -271,13 +244,4 @@ func reference(field, id string) error {
 		return pdk.InvalidRequest(field, "must be at most 255 characters at Braintree (orderId, clientMutationId)")
 	}
 	return nil
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

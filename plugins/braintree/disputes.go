@@ -1,6 +1,7 @@
 package braintree
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -29,7 +30,7 @@ func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*p
 		return nil, err
 	}
 	return mutation(c, "acceptDispute", "AcceptDisputeInput", "dispute { "+disputeSelection+" }",
-		firstNonEmpty(req.GetMerchantRequestId(), req.GetConnectorDisputeId()), func(o *jsonw.Object) {
+		cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId()), func(o *jsonw.Object) {
 			o.StringIf("clientMutationId", req.GetMerchantRequestId())
 			o.String("disputeId", req.GetConnectorDisputeId())
 		})
@@ -68,7 +69,7 @@ func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(d.id, req.GetConnectorDisputeId()); err != nil {
+	if err := pdk.SameID(processor, d.id, req.GetConnectorDisputeId()); err != nil {
 		return nil, err
 	}
 	return &v1.DisputeServiceGetResponse{ConnectorDisputeId: d.id, ConnectorTransactionId: d.transactionID, Status: d.status,
@@ -84,7 +85,7 @@ func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(d.id, req.GetConnectorDisputeId()); err != nil {
+	if err := pdk.SameID(processor, d.id, req.GetConnectorDisputeId()); err != nil {
 		return nil, err
 	}
 	return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: d.id, Status: d.status}, nil
@@ -122,7 +123,7 @@ func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	if ev.GetText() == "" {
 		return nil, pdk.InvalidRequest("evidence[0].text", "is required")
 	}
-	category := firstNonEmpty(ev.GetConnectorEvidenceType(), "GENERAL")
+	category := cmp.Or(ev.GetConnectorEvidenceType(), "GENERAL")
 	if !slices.Contains(textCategories(), category) {
 		return nil, pdk.InvalidRequest("evidence[0].connector_evidence_type", "is not a Braintree DisputeTextEvidenceCategory")
 	}
@@ -130,7 +131,7 @@ func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 		return nil, err
 	}
 	return mutation(c, "createDisputeTextEvidence", "CreateDisputeTextEvidenceInput", "evidence { id }",
-		firstNonEmpty(req.GetMerchantRequestId(), req.GetConnectorDisputeId()+":"+hexRandom(c)), func(o *jsonw.Object) {
+		cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId()+":"+hexRandom(c)), func(o *jsonw.Object) {
 			o.StringIf("clientMutationId", req.GetMerchantRequestId())
 			o.String("disputeId", req.GetConnectorDisputeId())
 			o.String("category", category)
@@ -168,7 +169,7 @@ func buildDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1
 		return nil, err
 	}
 	return mutation(c, "finalizeDispute", "FinalizeDisputeInput", "dispute { "+disputeSelection+" }",
-		firstNonEmpty(req.GetMerchantRequestId(), req.GetConnectorDisputeId()), func(o *jsonw.Object) {
+		cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId()), func(o *jsonw.Object) {
 			o.StringIf("clientMutationId", req.GetMerchantRequestId())
 			o.String("disputeId", req.GetConnectorDisputeId())
 		})
@@ -183,7 +184,7 @@ func parseDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest, res *pdk.R
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(d.id, req.GetConnectorDisputeId()); err != nil {
+	if err := pdk.SameID(processor, d.id, req.GetConnectorDisputeId()); err != nil {
 		return nil, err
 	}
 	return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: d.id, Status: d.status}, nil

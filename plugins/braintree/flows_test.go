@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
@@ -31,7 +32,7 @@ func run(t *testing.T, c pdktest.Call) *pdktest.Result {
 		c.Credentials = testCredentials()
 	}
 	c.BaseURL = SandboxBaseURL
-	r, err := pdktest.Run(pdktest.New(New()), c)
+	r, err := conformancetest.Run(New(), c)
 	if err != nil {
 		t.Fatal(err)
 	}

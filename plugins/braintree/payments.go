@@ -1,6 +1,7 @@
 package braintree
 
 import (
+	"cmp"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -68,19 +69,9 @@ func (ch *charge) build(c *pdk.Context) (*pluginv1.HttpRequest, error) {
 
 // paymentMethodID maps a payment method to a Braintree payment method id.
 func paymentMethodID(pm *v1.PaymentMethod) (string, error) {
-	switch m := pm.GetMethod().(type) {
-	case *v1.PaymentMethod_Token:
-		if m.Token.GetToken() == "" {
-			return "", pdk.InvalidRequest("payment_method.token.token", "is required")
-		}
-		return m.Token.GetToken(), nil
-	case *v1.PaymentMethod_Card:
-		return "", pdk.Unsupported("payment_method.card: this connector does not send card numbers to Braintree; tokenize the card with a Braintree client SDK and send its nonce as payment_method.token")
-	case nil:
-		return "", pdk.InvalidRequest("payment_method", "is required")
-	default:
-		return "", pdk.Unsupported("payment_method: Braintree takes payment method ids only (payment_method.token: a client SDK nonce or a vaulted payment method id)")
-	}
+	return pdk.TokenOnly(pm,
+		"this connector does not send card numbers to Braintree; tokenize the card with a Braintree client SDK and send its nonce as payment_method.token",
+		"Braintree takes payment method ids only (payment_method.token: a client SDK nonce or a vaulted payment method id)")
 }
 
 // buildAuthorize builds chargePaymentMethod (automatic capture) or
@@ -98,7 +89,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	if req.GetThreeDs() != nil {
 		return nil, pdk.Unsupported("three_ds: 3-D Secure runs in Braintree's client SDK (verifyCard), whose nonce carries the result; send that nonce as payment_method.token")
 	}
-	ch.customerID = firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	ch.customerID = cmp.Or(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	ch.vault = req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED
 	return ch.build(c)
 }
@@ -128,7 +119,7 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 		return nil, err
 	}
 	return mutation(c, "captureTransaction", "CaptureTransactionInput", "transaction { "+txSelection+" }",
-		firstNonEmpty(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()), func(o *jsonw.Object) {
+		cmp.Or(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()), func(o *jsonw.Object) {
 			o.StringIf("clientMutationId", req.GetMerchantCaptureId())
 			o.String("transactionId", req.GetConnectorTransactionId())
 			o.Object("transaction", func(t *jsonw.Object) { t.String("amount", dec) })
@@ -146,7 +137,7 @@ func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.Htt
 	}
 	sel := "reversal { __typename ... on Transaction { " + txSelection + " } ... on Refund { " + refundSelection + " } }"
 	return mutation(c, "reverseTransaction", "ReverseTransactionInput", sel,
-		firstNonEmpty(req.GetMerchantVoidId(), req.GetConnectorTransactionId()), func(o *jsonw.Object) {
+		cmp.Or(req.GetMerchantVoidId(), req.GetConnectorTransactionId()), func(o *jsonw.Object) {
 			o.StringIf("clientMutationId", req.GetMerchantVoidId())
 			o.String("transactionId", req.GetConnectorTransactionId())
 		})
@@ -207,7 +198,7 @@ func txFrom(o *fastjson.Value, requested *v1.Money, status int) (*transaction, e
 	if t.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED || t.status == v1.PaymentStatus_PAYMENT_STATUS_FAILURE {
 		ge := gqlError{legacyCode: jsonr.Str(o, "processorResponse", "legacyCode"), message: jsonr.Str(o, "processorResponse", "message"), class: raw}
 		if r := jsonr.Str(o, "gatewayRejectionReason"); r != "" && ge.legacyCode == "" {
-			ge.legacyCode, ge.message = r, firstNonEmpty(ge.message, "gateway rejected: "+r)
+			ge.legacyCode, ge.message = r, cmp.Or(ge.message, "gateway rejected: "+r)
 		}
 		t.err = declineError(ge, status)
 	}
@@ -217,7 +208,7 @@ func txFrom(o *fastjson.Value, requested *v1.Money, status int) (*transaction, e
 // declineError is the three-layer error of a declined transaction.
 func declineError(ge gqlError, status int) *v1.PaymentError {
 	e := &v1.PaymentError{Code: legacyCode(ge.legacyCode, v1.ErrorCode_ERROR_CODE_CARD_DECLINED),
-		Message: firstNonEmpty(ge.message, "Braintree declined the transaction"), Connector: ge.connectorError(status)}
+		Message: cmp.Or(ge.message, "Braintree declined the transaction"), Connector: ge.connectorError(status)}
 	if ge.legacyCode != "" {
 		e.Issuer = &v1.IssuerError{DeclineCode: ge.legacyCode, Message: ge.message}
 	}
@@ -281,13 +272,13 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(t.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, t.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: t.id, Status: t.status, Error: t.err,
 		MerchantCaptureId: req.GetMerchantCaptureId(), CapturedAmount: t.captured()}
-	if t.status != v1.PaymentStatus_PAYMENT_STATUS_CHARGED && t.err == nil {
-		out.Status = notFinal(t.status, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
+	if t.err == nil {
+		out.Status = pdk.ActionStatus(t.status, v1.PaymentStatus_PAYMENT_STATUS_CHARGED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
 	}
 	return out, nil
 }
@@ -305,19 +296,19 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 		if err != nil {
 			return nil, err
 		}
-		if err := sameID(t.id, req.GetConnectorTransactionId()); err != nil {
+		if err := pdk.SameID(processor, t.id, req.GetConnectorTransactionId()); err != nil {
 			return nil, err
 		}
 		out.Status, out.Error = t.status, t.err
-		if t.status != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && t.err == nil {
-			out.Status = notFinal(t.status, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
+		if t.err == nil {
+			out.Status = pdk.ActionStatus(t.status, v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
 		}
 	case "Refund":
 		rf, err := refundFrom(r, req.GetAmount(), res.Status)
 		if err != nil {
 			return nil, err
 		}
-		if err := sameID(rf.transactionID, req.GetConnectorTransactionId()); err != nil {
+		if err := pdk.SameID(processor, rf.transactionID, req.GetConnectorTransactionId()); err != nil {
 			return nil, err
 		}
 		out.ConnectorVoidId, out.Error = rf.id, rf.err
@@ -335,23 +326,14 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	return out, nil
 }
 
-// notFinal is the status to report when a capture or void answer shows the
-// transaction in another state: UNKNOWN stays UNKNOWN, anything else failed.
-func notFinal(s, failed v1.PaymentStatus) v1.PaymentStatus {
-	if s == v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN {
-		return s
-	}
-	return failed
-}
-
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
 	t, err := readTransaction(res, "node", req.GetAmount(), false)
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(t.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, t.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.PaymentServiceGetResponse{ConnectorTransactionId: t.id, Status: t.status, Amount: t.amount, CapturedAmount: t.captured(),
-		Error: t.err, MerchantTransactionId: firstNonEmpty(req.GetMerchantTransactionId(), t.orderID)}, nil
+		Error: t.err, MerchantTransactionId: cmp.Or(req.GetMerchantTransactionId(), t.orderID)}, nil
 }

@@ -80,7 +80,7 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(r.transactionID, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, r.transactionID, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
@@ -101,10 +101,10 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(r.id, req.GetConnectorRefundId()); err != nil {
+	if err := pdk.SameID(processor, r.id, req.GetConnectorRefundId()); err != nil {
 		return nil, err
 	}
-	if err := sameID(r.transactionID, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, r.transactionID, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,

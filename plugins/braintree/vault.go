@@ -1,6 +1,7 @@
 package braintree
 
 import (
+	"cmp"
 	"encoding/hex"
 	"strings"
 
@@ -18,11 +19,11 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	if first == "" && cu.GetEmail() == "" && cu.GetPhone() == "" {
 		return nil, pdk.InvalidRequest("customer", "needs a name, email or phone")
 	}
-	id := firstNonEmpty(req.GetMerchantRequestId(), cu.GetId())
+	id := cmp.Or(req.GetMerchantRequestId(), cu.GetId())
 	if err := reference("merchant_request_id", id); err != nil {
 		return nil, err
 	}
-	return mutation(c, "createCustomer", "CreateCustomerInput", "customer { id }", firstNonEmpty(id, hexRandom(c)), func(o *jsonw.Object) {
+	return mutation(c, "createCustomer", "CreateCustomerInput", "customer { id }", cmp.Or(id, hexRandom(c)), func(o *jsonw.Object) {
 		o.StringIf("clientMutationId", id)
 		o.Object("customer", func(w *jsonw.Object) {
 			w.StringIf("firstName", first)
@@ -60,7 +61,7 @@ func vault(c *pdk.Context, merchantID string, pm *v1.PaymentMethod, customerID s
 	if err := reference("merchant_request_id", merchantID); err != nil {
 		return nil, err
 	}
-	return mutation(c, "vaultPaymentMethod", "VaultPaymentMethodInput", vaultSelection, firstNonEmpty(merchantID, nonce), func(o *jsonw.Object) {
+	return mutation(c, "vaultPaymentMethod", "VaultPaymentMethodInput", vaultSelection, cmp.Or(merchantID, nonce), func(o *jsonw.Object) {
 		o.StringIf("clientMutationId", merchantID)
 		o.String("paymentMethodId", nonce)
 		o.StringIf("customerId", customerID)
@@ -70,7 +71,7 @@ func vault(c *pdk.Context, merchantID string, pm *v1.PaymentMethod, customerID s
 // buildTokenize vaults the payment method.
 func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) (*pluginv1.HttpRequest, error) {
 	return vault(c, req.GetMerchantRequestId(), req.GetPaymentMethod(),
-		firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId()))
+		cmp.Or(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId()))
 }
 
 // buildSetupRecurring vaults the payment method for merchant-initiated
@@ -86,7 +87,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		return nil, pdk.InvalidRequest("amount", "must be 0: Braintree vaults a payment method without charging it; charge it with RecurringPaymentService.Charge")
 	}
 	return vault(c, req.GetMerchantSetupId(), req.GetPaymentMethod(),
-		firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId()))
+		cmp.Or(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId()))
 }
 
 // vaulted is a parsed vaultPaymentMethod answer.

@@ -1,121 +1,111 @@
 package checkout
 
 import (
+	"cmp"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
-	"github.com/connectorhost/connector-host/pdk/jsonw"
 )
 
 // paymentPath checks a payment id and returns /payments/{id} + suffix.
 func paymentPath(field, id, suffix string) (string, error) {
-	if err := checkID(field, id, paymentIDPattern, "pay_..."); err != nil {
+	if err := pdk.CheckID(field, id, paymentIDPattern.MatchString, "pay_..."); err != nil {
 		return "", err
 	}
 	return "/payments/" + id + suffix, nil
 }
 
-// actionBody writes a CaptureRequest, RefundRequest or VoidRequest body.
-func actionBody(amount int64, withAmount bool, captureType, reference string, metadata map[string]string) []byte {
-	o := jsonw.NewObject()
-	if withAmount {
-		o.Int("amount", amount)
-	}
-	o.StringIf("capture_type", captureType)
-	o.StringIf("reference", reference)
-	o.SortedStringMap("metadata", metadata)
-	return o.Bytes()
-}
+// Short names for the actions' request types.
+type (
+	captureReq = v1.PaymentServiceCaptureRequest
+	voidReq    = v1.PaymentServiceVoidRequest
+	refundReq  = v1.PaymentServiceRefundRequest
+)
 
-// action posts a capture, refund or void: an idempotent POST keyed by the merchant's id.
-func action(c *pdk.Context, paymentID, kind, idField, merchantID string, body []byte) (*pluginv1.HttpRequest, error) {
-	path, err := paymentPath("connector_transaction_id", paymentID, "/"+kind)
-	if err != nil {
-		return nil, err
-	}
-	if merchantID == "" {
-		return nil, pdk.InvalidRequest(idField, "is required (Checkout.com reference and idempotency key)")
+// checkAction refuses a payment id that is not Checkout.com's and a
+// merchant id (the action's reference) longer than Checkout.com takes.
+func checkAction(paymentID, idField, merchantID string) error {
+	if err := pdk.CheckID("connector_transaction_id", paymentID, paymentIDPattern.MatchString, "pay_..."); err != nil {
+		return err
 	}
 	if len(merchantID) > 50 {
-		return nil, pdk.InvalidRequest(idField, "must be at most 50 characters (Checkout.com reference)")
+		return pdk.InvalidRequest(idField, "must be at most 50 characters (Checkout.com reference)")
 	}
-	return send(c, "POST", path, kind, merchantID, body)
+	return nil
 }
 
-// accepted reads the 202 answer of a capture, refund or void: its action id.
-func accepted(res *pdk.Response, what string) (string, error) {
-	v, err := object(res)
-	if err != nil {
-		return "", err
-	}
-	return needID(v, "action_id", what)
+// capture is POST /payments/{id}/captures (full, or partial with a smaller
+// amount), keyed "captures:<merchant capture id>". Checkout.com accepts it
+// asynchronously (202); the outcome arrives by webhook (payment_captured)
+// or PaymentService.Get.
+var capture = &pdk.Call[*captureReq, *v1.PaymentServiceCaptureResponse]{
+	API: api, Method: "POST", Path: "/payments/{id}/captures",
+	Params: pdk.Params[*captureReq]{"id": {Field: "connector_transaction_id", Get: (*captureReq).GetConnectorTransactionId}},
+	Key:    pdk.Key[*captureReq]{Op: "captures", Field: "merchant_capture_id", ID: (*captureReq).GetMerchantCaptureId},
+	Body: pdk.Fields[*captureReq]{
+		{Key: "amount", Money: (*captureReq).GetAmountToCapture, Name: "amount_to_capture", Required: true},
+		{Key: "capture_type", Str: func(r *captureReq) string {
+			if r.GetFinalCapture() {
+				return "Final"
+			}
+			return ""
+		}},
+		{Key: "reference", Str: (*captureReq).GetMerchantCaptureId},
+		{Key: "metadata", Map: (*captureReq).GetMetadata},
+	},
+	Check: func(_ *pdk.Context, r *captureReq) error {
+		return checkAction(r.GetConnectorTransactionId(), "merchant_capture_id", r.GetMerchantCaptureId())
+	},
+	Answer: func(_ *pdk.Context, r *captureReq, a *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
+		return &v1.PaymentServiceCaptureResponse{
+			ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING,
+			ConnectorCaptureId: a.Require("action_id"), MerchantCaptureId: r.GetMerchantCaptureId(),
+		}, nil
+	},
 }
 
-// buildCapture builds POST /payments/{id}/captures (full, or partial with a smaller amount).
-func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
-	amt, _, err := toCko("amount_to_capture", req.GetAmountToCapture())
-	if err != nil {
-		return nil, err
-	}
-	typ := ""
-	if req.GetFinalCapture() {
-		typ = "Final"
-	}
-	body := actionBody(amt, true, typ, req.GetMerchantCaptureId(), req.GetMetadata())
-	return action(c, req.GetConnectorTransactionId(), "captures", "merchant_capture_id", req.GetMerchantCaptureId(), body)
+// void is POST /payments/{id}/voids, keyed "voids:<merchant void id>" (202).
+var void = &pdk.Call[*voidReq, *v1.PaymentServiceVoidResponse]{
+	API: api, Method: "POST", Path: "/payments/{id}/voids",
+	Params: pdk.Params[*voidReq]{"id": {Field: "connector_transaction_id", Get: (*voidReq).GetConnectorTransactionId}},
+	Key:    pdk.Key[*voidReq]{Op: "voids", Field: "merchant_void_id", ID: (*voidReq).GetMerchantVoidId},
+	Body: pdk.Fields[*voidReq]{
+		{Key: "reference", Str: (*voidReq).GetMerchantVoidId},
+		{Key: "metadata", Map: (*voidReq).GetMetadata},
+	},
+	Check: func(_ *pdk.Context, r *voidReq) error {
+		return checkAction(r.GetConnectorTransactionId(), "merchant_void_id", r.GetMerchantVoidId())
+	},
+	Answer: func(_ *pdk.Context, r *voidReq, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
+		return &v1.PaymentServiceVoidResponse{
+			ConnectorTransactionId: r.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING,
+			ConnectorVoidId: a.Require("action_id"), MerchantVoidId: r.GetMerchantVoidId(),
+		}, nil
+	},
 }
 
-// parseCapture: Checkout.com accepts captures asynchronously (202); the
-// outcome arrives by webhook (payment_captured) or PaymentService.Get.
-func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk.Response) (*v1.PaymentServiceCaptureResponse, error) {
-	id, err := accepted(res, "capture")
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceCaptureResponse{
-		ConnectorTransactionId: req.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING,
-		ConnectorCaptureId: id, MerchantCaptureId: req.GetMerchantCaptureId(), ConnectorHttpStatus: int32(res.Status),
-	}, nil
-}
-
-// buildVoid builds POST /payments/{id}/voids.
-func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
-	body := actionBody(0, false, "", req.GetMerchantVoidId(), req.GetMetadata())
-	return action(c, req.GetConnectorTransactionId(), "voids", "merchant_void_id", req.GetMerchantVoidId(), body)
-}
-
-func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
-	id, err := accepted(res, "void")
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceVoidResponse{
-		ConnectorTransactionId: req.GetConnectorTransactionId(), Status: v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING,
-		ConnectorVoidId: id, MerchantVoidId: req.GetMerchantVoidId(), ConnectorHttpStatus: int32(res.Status),
-	}, nil
-}
-
-// buildRefund builds POST /payments/{id}/refunds (full, or partial with a smaller amount).
-func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1.HttpRequest, error) {
-	amt, _, err := toCko("refund_amount", req.GetRefundAmount())
-	if err != nil {
-		return nil, err
-	}
-	body := actionBody(amt, true, "", req.GetMerchantRefundId(), req.GetMetadata())
-	return action(c, req.GetConnectorTransactionId(), "refunds", "merchant_refund_id", req.GetMerchantRefundId(), body)
-}
-
-func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.Response) (*v1.PaymentServiceRefundResponse, error) {
-	id, err := accepted(res, "refund")
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceRefundResponse{
-		ConnectorRefundId: id, Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: req.GetRefundAmount(),
-		MerchantRefundId: req.GetMerchantRefundId(), ConnectorTransactionId: req.GetConnectorTransactionId(),
-		ConnectorHttpStatus: int32(res.Status),
-	}, nil
+// refund is POST /payments/{id}/refunds (full, or partial with a smaller
+// amount), keyed "refunds:<merchant refund id>" (202); its outcome comes
+// from RefundService.Get (the payment's actions) or webhooks.
+var refund = &pdk.Call[*refundReq, *v1.PaymentServiceRefundResponse]{
+	API: api, Method: "POST", Path: "/payments/{id}/refunds",
+	Params: pdk.Params[*refundReq]{"id": {Field: "connector_transaction_id", Get: (*refundReq).GetConnectorTransactionId}},
+	Key:    pdk.Key[*refundReq]{Op: "refunds", Field: "merchant_refund_id", ID: (*refundReq).GetMerchantRefundId},
+	Body: pdk.Fields[*refundReq]{
+		{Key: "amount", Money: (*refundReq).GetRefundAmount, Name: "refund_amount", Required: true},
+		{Key: "reference", Str: (*refundReq).GetMerchantRefundId},
+		{Key: "metadata", Map: (*refundReq).GetMetadata},
+	},
+	Check: func(_ *pdk.Context, r *refundReq) error {
+		return checkAction(r.GetConnectorTransactionId(), "merchant_refund_id", r.GetMerchantRefundId())
+	},
+	Answer: func(_ *pdk.Context, r *refundReq, a *pdk.Answer) (*v1.PaymentServiceRefundResponse, error) {
+		return &v1.PaymentServiceRefundResponse{
+			ConnectorRefundId: a.Require("action_id"), Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: r.GetRefundAmount(),
+			MerchantRefundId: r.GetMerchantRefundId(), ConnectorTransactionId: r.GetConnectorTransactionId(),
+		}, nil
+	},
 }
 
 // buildGet builds GET /payments/{id}.
@@ -124,7 +114,7 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 	if err != nil {
 		return nil, err
 	}
-	return get(c, path)
+	return api.Get(c, path)
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
@@ -132,14 +122,14 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if want := req.GetAmount(); want != nil && r.amount != nil && r.amount.GetMinorAmount() != want.GetMinorAmount() {
-		return nil, integrityError("answer amount %d differs from the expected %d", r.amount.GetMinorAmount(), want.GetMinorAmount())
+	if err := pdk.CheckAmount(req.GetAmount(), r.amount, "the payment's amount"); err != nil {
+		return nil, err
 	}
 	return &v1.PaymentServiceGetResponse{
 		ConnectorTransactionId: r.id, Status: r.status, Amount: r.amount, CapturedAmount: r.captured,
 		RefundedAmount: r.refunded, NextAction: r.next, Error: r.err, Mandate: r.mandate(),
-		MerchantTransactionId: firstNonEmpty(r.reference, req.GetMerchantTransactionId()),
-		NetworkTransactionId:  r.schemeID, ConnectorHttpStatus: int32(res.Status),
+		MerchantTransactionId: cmp.Or(r.reference, req.GetMerchantTransactionId()),
+		NetworkTransactionId:  r.schemeID,
 	}, nil
 }
 
@@ -157,7 +147,7 @@ func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.
 	if err != nil {
 		return nil, err
 	}
-	return get(c, path)
+	return api.Get(c, path)
 }
 
 // parseRefundGet finds the refund among the payment's actions. A refund
@@ -173,16 +163,15 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	out := &v1.RefundServiceGetResponse{
 		ConnectorRefundId: req.GetConnectorRefundId(), ConnectorTransactionId: req.GetConnectorTransactionId(),
 		MerchantRefundId: req.GetMerchantRefundId(), Status: v1.RefundStatus_REFUND_STATUS_PENDING,
-		ConnectorHttpStatus: int32(res.Status),
 	}
 	for _, a := range v {
 		if jsonr.Str(a, "id") != req.GetConnectorRefundId() {
 			continue
 		}
 		if t := jsonr.Str(a, "type"); t != "Refund" {
-			return nil, integrityError("action %s is a %s, not a refund", req.GetConnectorRefundId(), t)
+			return nil, pdk.IntegrityMismatch("action %s is a %s, not a refund", req.GetConnectorRefundId(), t)
 		}
-		out.MerchantRefundId = firstNonEmpty(jsonr.Str(a, "reference"), out.MerchantRefundId)
+		out.MerchantRefundId = cmp.Or(jsonr.Str(a, "reference"), out.MerchantRefundId)
 		cur := req.GetRefundAmount().GetCurrency()
 		if cur != "" {
 			if out.RefundAmount, err = amountAt(a, cur, "amount"); err != nil {
@@ -199,8 +188,8 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 			out.Status = v1.RefundStatus_REFUND_STATUS_FAILED
 			out.Error = declineError(jsonr.Str(a, "response_code"), jsonr.Str(a, "response_summary"), res.Status, res.Header("Cko-Request-Id"))
 		}
-		if want := req.GetRefundAmount(); want != nil && out.RefundAmount != nil && out.RefundAmount.GetMinorAmount() != want.GetMinorAmount() {
-			return nil, integrityError("refund amount %d differs from the expected %d", out.RefundAmount.GetMinorAmount(), want.GetMinorAmount())
+		if err := pdk.CheckAmount(req.GetRefundAmount(), out.RefundAmount, "the refund's amount"); err != nil {
+			return nil, err
 		}
 		return out, nil
 	}

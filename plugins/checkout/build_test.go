@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -18,7 +19,7 @@ func cardPM(number, cvc string) *v1.PaymentMethod {
 
 func build(t *testing.T, flow v1.Flow, req pdk.Message) *pdktest.Result {
 	t.Helper()
-	res, err := pdktest.Run(pdktest.New(New()), pdktest.Call{Flow: flow, Request: req, Credentials: creds, BaseURL: SandboxBaseURL})
+	res, err := conformancetest.Run(New(), pdktest.Call{Flow: flow, Request: req, Credentials: creds, BaseURL: SandboxBaseURL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,14 +92,14 @@ func TestAmountsInCheckoutUnits(t *testing.T) {
 		{"JPY", 5000, 5000}, {"USD", 1999, 1999}, {"BHD", 50000, 50000}, {"KWD", 1310, 1310}, {"CLP", 5000, 500000}, {"ISK", 700, 700},
 	} {
 		m := &v1.Money{MinorAmount: tc.minor, Currency: tc.cur}
-		got, cur, err := toCko("amount", m)
+		got, cur, err := amounts.To(m, "amount")
 		if err != nil || got != tc.sent || cur != tc.cur {
-			t.Errorf("%s: toCko = %d %s %v, want %d", tc.cur, got, cur, err, tc.sent)
+			t.Errorf("%s: amounts.To = %d %s %v, want %d", tc.cur, got, cur, err, tc.sent)
 			continue
 		}
-		back, err := fromCko(got, cur)
+		back, err := amounts.From(got, cur)
 		if err != nil || back.GetMinorAmount() != tc.minor {
-			t.Errorf("%s: fromCko(%d) = %v %v", tc.cur, got, back, err)
+			t.Errorf("%s: amounts.From(%d) = %v %v", tc.cur, got, back, err)
 		}
 	}
 }

@@ -1,12 +1,11 @@
 package checkout
 
 import (
-	"fmt"
+	"cmp"
 	"regexp"
 	"strconv"
 	"strings"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
@@ -27,55 +26,39 @@ var (
 	disputeIDPattern  = regexp.MustCompile(`^dsp_\w{20,26}$`)
 )
 
-// checkID refuses an id that does not have Checkout.com's format, naming the field.
-func checkID(field, id string, re *regexp.Regexp, example string) error {
-	if id == "" {
-		return pdk.InvalidRequest(field, "is required")
-	}
-	if !re.MatchString(id) {
-		return pdk.InvalidRequest(field, fmt.Sprintf("must be a Checkout.com id like %s", example))
-	}
-	return nil
+// api is what every Checkout.com request shares (the declared calls of
+// actions.go and, through api.NewRequest, the hand-written ones): the
+// secret key as bearer token, JSON bodies, Checkout.com's amounts and
+// error answers.
+var api = &pdk.API{
+	Auth:              pdk.Bearer(credSecretKey),
+	Headers:           [][2]string{{"Accept", "application/json"}},
+	IdempotencyHeader: idempotencyHeader,
+	Encoding:          pdk.JSONEncoded,
+	Amounts:           amounts,
+	ErrorAnswer: func(res *pdk.Response, _ *fastjson.Value) (*pdk.Error, bool) {
+		e, _ := httpError(res).(*pdk.Error) // always an *pdk.Error for a non-2xx answer
+		return e, false
+	},
 }
 
-// call starts a request to path with the secret key as bearer token.
-func call(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	key, err := c.Credential(credSecretKey)
-	if err != nil {
-		return nil, err
-	}
-	return pdk.NewRequest(method, c.URL(path)).
-		SecretHeader("Authorization", "Bearer "+key).
-		Header("Accept", "application/json"), nil
+// amounts converts to and from Checkout.com's minor units. They differ from
+// ISO 4217 for CLP, sent with two decimals ("Format the amount value": CLP is
+// not among the full-value currencies, so the amount is divided by 100).
+// Amounts of the three-decimal currencies must end in 0, and an amount has at
+// most nine digits.
+var amounts = pdk.Amounts{
+	Exponents: money.Exponents{"CLP": 2},
+	Check: func(v int64, cur string) string {
+		switch {
+		case threeDecimal(cur) && v%10 != 0:
+			return "must end in 0 for " + cur + " at Checkout.com (e.g. 1310, not 1312)"
+		case v > maxAmount:
+			return "has more than nine digits in Checkout.com's units"
+		}
+		return ""
+	},
 }
-
-// get builds a GET of path; GETs are safe to retry.
-func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := call(c, "GET", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.Idempotent().Build(), nil
-}
-
-// send builds a mutating request with an idempotency key derived from op and
-// the merchant's id, and a JSON body when body is not nil.
-func send(c *pdk.Context, method, path, op, merchantID string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := call(c, method, path)
-	if err != nil {
-		return nil, err
-	}
-	r.IdempotencyKey(idempotencyHeader, op+":"+merchantID)
-	if body != nil {
-		r.Body("application/json", body)
-	}
-	return r.Build(), nil
-}
-
-// exponents is where Checkout.com's minor units differ from ISO 4217: CLP is
-// sent with two decimals ("Format the amount value": CLP is not among the
-// full-value currencies, so the amount is divided by 100).
-func exponents() money.Exponents { return money.Exponents{"CLP": 2} }
 
 // threeDecimal are the currencies whose amounts must end in 0 at Checkout.com.
 func threeDecimal(cur string) bool {
@@ -89,51 +72,13 @@ func threeDecimal(cur string) bool {
 // maxAmount is Checkout.com's limit: at most nine digits.
 const maxAmount = 999_999_999
 
-// toCko converts a unified amount to Checkout.com's minor units, refusing
-// what Checkout.com would refuse or misread. field names the request field.
-func toCko(field string, m *v1.Money) (int64, string, error) {
-	if m == nil {
-		return 0, "", pdk.InvalidRequest(field, "is required")
-	}
-	cur := m.GetCurrency()
-	if !money.Known(cur) {
-		return 0, "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", cur))
-	}
-	if m.GetMinorAmount() < 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", "must not be negative")
-	}
-	v, err := exponents().ToProcessor(m.GetMinorAmount(), cur)
-	if err != nil {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", err.Error())
-	}
-	if threeDecimal(cur) && v%10 != 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", fmt.Sprintf("must end in 0 for %s at Checkout.com (e.g. 1310, not 1312)", cur))
-	}
-	if v > maxAmount {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", "has more than nine digits in Checkout.com's units")
-	}
-	return v, cur, nil
-}
-
-// fromCko converts Checkout.com minor units to a unified amount.
-func fromCko(value int64, cur string) (*v1.Money, error) {
-	if !money.Known(cur) {
-		return nil, pdk.InvalidResponse("%s answered with unknown currency %q", processor, cur)
-	}
-	v, err := exponents().FromProcessor(value, cur)
-	if err != nil {
-		return nil, pdk.InvalidResponse("amount %d %s: %v", value, cur, err)
-	}
-	return &v1.Money{MinorAmount: v, Currency: cur}, nil
-}
-
 // amountAt reads the integer at keys as an amount in cur; nil when absent.
 func amountAt(v *fastjson.Value, cur string, keys ...string) (*v1.Money, error) {
 	n, ok, err := jsonr.Int(v, keys...)
 	if err != nil || !ok {
 		return nil, err
 	}
-	return fromCko(n, cur)
+	return amounts.From(n, cur)
 }
 
 // httpError classifies a non-2xx answer (pdk.StatusKind: Checkout.com's 403
@@ -165,7 +110,7 @@ func httpError(res *pdk.Response) error {
 			Message: msg,
 			Connector: &v1.ConnectorError{
 				Code: raw, Message: strings.Join(codes, ", "), Type: typ,
-				HttpStatus: int32(res.Status), RequestId: firstNonEmpty(jsonr.Str(v, "request_id"), res.Header("Cko-Request-Id")),
+				HttpStatus: int32(res.Status), RequestId: cmp.Or(jsonr.Str(v, "request_id"), res.Header("Cko-Request-Id")),
 			},
 		},
 	}
@@ -190,16 +135,6 @@ func noContent(res *pdk.Response) error {
 	return nil
 }
 
-// integrityError reports an answer that does not match the request.
-func integrityError(format string, args ...any) *pdk.Error {
-	msg := fmt.Sprintf(format, args...)
-	return &pdk.Error{
-		Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
-		Message: msg,
-		Detail:  &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
-	}
-}
-
 // needID refuses a response without the id the caller needs to continue.
 func needID(v *fastjson.Value, key, what string) (string, error) {
 	id := jsonr.Str(v, key)
@@ -207,13 +142,4 @@ func needID(v *fastjson.Value, key, what string) (string, error) {
 		return "", pdk.InvalidResponse("%s's %s answer has no %s", processor, what, key)
 	}
 	return id, nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

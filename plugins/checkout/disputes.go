@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -15,7 +16,7 @@ import (
 
 // disputePath checks a dispute id and returns /disputes/{id} + suffix.
 func disputePath(id, suffix string) (string, error) {
-	if err := checkID("connector_dispute_id", id, disputeIDPattern, "dsp_..."); err != nil {
+	if err := pdk.CheckID("connector_dispute_id", id, disputeIDPattern.MatchString, "dsp_..."); err != nil {
 		return "", err
 	}
 	return "/disputes/" + id + suffix, nil
@@ -27,7 +28,7 @@ func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv
 	if err != nil {
 		return nil, err
 	}
-	return get(c, path)
+	return api.Get(c, path)
 }
 
 func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
@@ -40,10 +41,10 @@ func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.
 		return nil, err
 	}
 	out := &v1.DisputeServiceGetResponse{
-		ConnectorDisputeId:     firstNonEmpty(d.ConnectorDisputeId, req.GetConnectorDisputeId()),
-		ConnectorTransactionId: firstNonEmpty(d.ConnectorTransactionId, req.GetConnectorTransactionId()),
+		ConnectorDisputeId:     cmp.Or(d.ConnectorDisputeId, req.GetConnectorDisputeId()),
+		ConnectorTransactionId: cmp.Or(d.ConnectorTransactionId, req.GetConnectorTransactionId()),
 		Status:                 d.Status, Amount: d.Amount, Reason: d.Reason, ReasonCode: d.ReasonCode,
-		EvidenceDueByUnix: d.EvidenceDueByUnix, Stage: d.Stage, ConnectorHttpStatus: int32(res.Status),
+		EvidenceDueByUnix: d.EvidenceDueByUnix, Stage: d.Stage,
 	}
 	if ev := jsonr.Strings(v, "relevant_evidence"); len(ev) > 0 {
 		out.DefenseReasons = []*v1.DefenseReason{{Code: d.Reason, OptionalEvidence: ev}}
@@ -57,7 +58,7 @@ func readDispute(v *fastjson.Value) (*v1.DisputeEvent, error) {
 	status := jsonr.Str(v, "status")
 	d := &v1.DisputeEvent{
 		ConnectorDisputeId:     jsonr.Str(v, "id"),
-		ConnectorTransactionId: firstNonEmpty(jsonr.Str(v, "payment", "id"), jsonr.Str(v, "payment_id")),
+		ConnectorTransactionId: cmp.Or(jsonr.Str(v, "payment", "id"), jsonr.Str(v, "payment_id")),
 		Status:                 disputeStatuses().Get(status),
 		Reason:                 jsonr.Str(v, "category"),
 		ReasonCode:             jsonr.Str(v, "reason_code"),
@@ -84,7 +85,7 @@ func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*p
 	if err != nil {
 		return nil, err
 	}
-	return send(c, "POST", path, "dispute-accept", firstNonEmpty(req.GetMerchantRequestId(), req.GetConnectorDisputeId()), nil)
+	return api.Send(c, "POST", path, "dispute-accept:"+cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId()), nil)
 }
 
 func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
@@ -93,7 +94,6 @@ func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res
 	}
 	return &v1.DisputeServiceAcceptResponse{
 		ConnectorDisputeId: req.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED,
-		ConnectorHttpStatus: int32(res.Status),
 	}, nil
 }
 
@@ -187,7 +187,7 @@ func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	if err != nil {
 		return nil, err
 	}
-	r, err := call(c, "PUT", path)
+	r, err := api.NewRequest(c, "PUT", path)
 	if err != nil {
 		return nil, err
 	}
@@ -201,6 +201,6 @@ func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	_, ids, _ := evidenceBody(req.GetEvidence())
 	return &v1.DisputeServiceSubmitEvidenceResponse{
 		ConnectorDisputeId: req.GetConnectorDisputeId(), Status: v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
-		SubmittedEvidenceIds: ids, ConnectorHttpStatus: int32(res.Status),
+		SubmittedEvidenceIds: ids,
 	}, nil
 }

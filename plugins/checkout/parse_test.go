@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -12,7 +13,7 @@ import (
 
 func parse(t *testing.T, flow v1.Flow, req pdk.Message, status int, body string) *pdktest.Result {
 	t.Helper()
-	res, err := pdktest.Run(pdktest.New(New()), pdktest.Call{Flow: flow, Request: req, Credentials: creds, BaseURL: SandboxBaseURL,
+	res, err := conformancetest.Run(New(), pdktest.Call{Flow: flow, Request: req, Credentials: creds, BaseURL: SandboxBaseURL,
 		Status: status, Headers: map[string]string{"Content-Type": "application/json"}, Body: []byte(body)})
 	if err != nil {
 		t.Fatal(err)

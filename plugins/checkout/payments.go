@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"cmp"
 	"fmt"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -96,7 +97,7 @@ func newPlan(c *pdk.Context, idField, id string, amountField string, amount *v1.
 	if len(id) > 50 {
 		return nil, pdk.InvalidRequest(idField, "must be at most 50 characters (Checkout.com reference)")
 	}
-	v, cur, err := toCko(amountField, amount)
+	v, cur, err := amounts.To(amount, amountField)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +185,7 @@ func (p *paymentPlan) setCustomer(field string, cust *v1.Customer, connectorID s
 		connectorID = cust.GetConnectorCustomerId()
 	}
 	if connectorID != "" {
-		if err := checkID(field, connectorID, customerIDPattern, "cus_..."); err != nil {
+		if err := pdk.CheckID(field, connectorID, customerIDPattern.MatchString, "cus_..."); err != nil {
 			return err
 		}
 		p.customerID = connectorID
@@ -222,12 +223,12 @@ func (p *paymentPlan) setDescription(d string) error {
 // setReturn sets success_url and failure_url (failure: cancel URL, else the return URL).
 func (p *paymentPlan) setReturn(ret, cancel string) {
 	p.successURL = ret
-	p.failureURL = firstNonEmpty(cancel, ret)
+	p.failureURL = cmp.Or(cancel, ret)
 }
 
 // post builds POST /payments for the plan.
 func (p *paymentPlan) post(c *pdk.Context, op string) (*pluginv1.HttpRequest, error) {
-	return send(c, "POST", "/payments", op, p.reference, p.body())
+	return api.Send(c, "POST", "/payments", op+":"+p.reference, p.body())
 }
 
 // buildAuthorize builds POST /payments.
@@ -238,7 +239,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	}
 	if id := req.GetMandate().GetConnectorMandateId(); id != "" {
 		// A stored credential: a merchant-initiated charge when off session.
-		if err := checkID("mandate.connector_mandate_id", id, sourceIDPattern, "src_..."); err != nil {
+		if err := pdk.CheckID("mandate.connector_mandate_id", id, sourceIDPattern.MatchString, "src_..."); err != nil {
 			return nil, err
 		}
 		p.setInstrument(id)
@@ -302,9 +303,8 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 	}
 	out := &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: r.id, Status: r.status, Amount: r.amount, NextAction: r.next, Error: r.err,
-		MerchantTransactionId: firstNonEmpty(r.reference, req.GetMerchantTransactionId()),
+		MerchantTransactionId: cmp.Or(r.reference, req.GetMerchantTransactionId()),
 		NetworkTransactionId:  r.schemeID, ConnectorReferenceId: r.actionID,
-		ConnectorHttpStatus: int32(res.Status),
 	}
 	if r.next != nil {
 		out.State = modeState(mode)
@@ -328,10 +328,10 @@ func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 	if id == "" {
 		return nil, pdk.InvalidRequest("params.cko-session-id", "or connector_transaction_id is required")
 	}
-	if err := checkID(field, id, sessionIDPattern, "sid_... or pay_..."); err != nil {
+	if err := pdk.CheckID(field, id, sessionIDPattern.MatchString, "sid_... or pay_..."); err != nil {
 		return nil, err
 	}
-	return get(c, "/payments/"+id)
+	return api.Get(c, "/payments/"+id)
 }
 
 func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRequest, res *pdk.Response) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {
@@ -343,8 +343,8 @@ func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 	}
 	return &v1.PaymentServiceVerifyRedirectResponseResponse{
 		ConnectorTransactionId: r.id, Status: r.status, Amount: r.amount, NextAction: r.next, Error: r.err,
-		MerchantTransactionId: firstNonEmpty(r.reference, req.GetMerchantTransactionId()),
-		NetworkTransactionId:  r.schemeID, Mandate: r.mandate(), ConnectorHttpStatus: int32(res.Status),
+		MerchantTransactionId: cmp.Or(r.reference, req.GetMerchantTransactionId()),
+		NetworkTransactionId:  r.schemeID, Mandate: r.mandate(),
 	}, nil
 }
 
@@ -380,7 +380,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	}
 	out := &v1.PaymentServiceSetupRecurringResponse{
 		ConnectorSetupId: r.id, PaymentStatus: r.status, NextAction: r.next, Error: r.err,
-		MerchantSetupId: req.GetMerchantSetupId(), ConnectorHttpStatus: int32(res.Status),
+		MerchantSetupId: req.GetMerchantSetupId(),
 	}
 	switch {
 	case r.err != nil:
@@ -422,7 +422,7 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 		return nil, err
 	}
 	id := req.GetMandate().GetConnectorMandateId()
-	if err := checkID("mandate.connector_mandate_id", id, sourceIDPattern, "src_..."); err != nil {
+	if err := pdk.CheckID("mandate.connector_mandate_id", id, sourceIDPattern.MatchString, "src_..."); err != nil {
 		return nil, err
 	}
 	p.setInstrument(id)
@@ -451,8 +451,8 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	}
 	out := &v1.RecurringPaymentServiceChargeResponse{
 		ConnectorTransactionId: r.id, Status: r.status, Amount: r.amount, NextAction: r.next, Error: r.err,
-		MerchantTransactionId: firstNonEmpty(r.reference, req.GetMerchantTransactionId()),
-		NetworkTransactionId:  r.schemeID, ConnectorHttpStatus: int32(res.Status),
+		MerchantTransactionId: cmp.Or(r.reference, req.GetMerchantTransactionId()),
+		NetworkTransactionId:  r.schemeID,
 	}
 	if r.next != nil {
 		out.State = modeState(mode)

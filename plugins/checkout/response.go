@@ -41,7 +41,7 @@ func readPayment(res *pdk.Response, mode string, requested *v1.Money) (*paymentR
 
 	if cur := jsonr.Str(v, "currency"); cur != "" {
 		if requested != nil && cur != requested.GetCurrency() {
-			return nil, integrityError("answer currency %s differs from the requested %s", cur, requested.GetCurrency())
+			return nil, pdk.IntegrityMismatch("answer currency %s differs from the requested %s", cur, requested.GetCurrency())
 		}
 		if r.amount, err = amountAt(v, cur, "amount"); err != nil {
 			return nil, err

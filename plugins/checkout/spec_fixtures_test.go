@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/connectorhost/connector-host/conformance"
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/internal/specfake"
 	"github.com/connectorhost/connector-host/pdk"
@@ -58,7 +59,7 @@ func TestFixtureRequestsMeetTheSpec(t *testing.T) {
 			if err := protojson.Unmarshal(f.Request, req); err != nil {
 				t.Fatal(err)
 			}
-			res, err := pdktest.Run(pdktest.New(checkout.New()), pdktest.Call{
+			res, err := conformancetest.Run(checkout.New(), pdktest.Call{
 				Flow: v1.Flow(v1.Flow_value[f.Flow]), Request: req, Credentials: f.Credentials, BaseURL: "http://fake.test",
 			})
 			if err != nil || res.HTTP == nil {

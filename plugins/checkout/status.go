@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"cmp"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/statusmap"
 )
@@ -87,7 +88,7 @@ func declineCode(code string) v1.ErrorCode {
 func declineError(code, summary string, httpStatus int, requestID string) *v1.PaymentError {
 	return &v1.PaymentError{
 		Code:    declineCode(code),
-		Message: firstNonEmpty(summary, "Declined"),
+		Message: cmp.Or(summary, "Declined"),
 		Connector: &v1.ConnectorError{
 			Code: code, Message: summary, HttpStatus: int32(httpStatus), Type: "Declined", RequestId: requestID,
 		},

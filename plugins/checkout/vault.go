@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"cmp"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -16,14 +17,14 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	if cust.GetEmail() == "" {
 		return nil, pdk.InvalidRequest("customer.email", "is required by Checkout.com")
 	}
-	key := firstNonEmpty(req.GetMerchantRequestId(), cust.GetId())
+	key := cmp.Or(req.GetMerchantRequestId(), cust.GetId())
 	if key == "" {
 		return nil, pdk.InvalidRequest("merchant_request_id", "or customer.id is required (idempotency key)")
 	}
 	o := jsonw.NewObject()
 	o.String("email", cust.GetEmail())
 	o.StringIf("name", cust.GetName())
-	if ph := firstNonEmpty(cust.GetPhone(), req.GetAddress().GetPhone()); ph != "" {
+	if ph := cmp.Or(cust.GetPhone(), req.GetAddress().GetPhone()); ph != "" {
 		if len(ph) < 6 || len(ph) > 25 {
 			return nil, pdk.InvalidRequest("customer.phone", "must be 6 to 25 characters at Checkout.com")
 		}
@@ -37,7 +38,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 		md["merchant_customer_id"] = cust.GetId()
 	}
 	o.SortedStringMap("metadata", md)
-	return send(c, "POST", "/customers", "customer", key, o.Bytes())
+	return api.Send(c, "POST", "/customers", "customer:"+key, o.Bytes())
 }
 
 func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
@@ -50,8 +51,8 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 		return nil, err
 	}
 	return &v1.CustomerServiceCreateResponse{
-		ConnectorCustomerId: id, ConnectorHttpStatus: int32(res.Status),
-		State: &v1.ConnectorState{ConnectorCustomerId: id},
+		ConnectorCustomerId: id,
+		State:               &v1.ConnectorState{ConnectorCustomerId: id},
 	}, nil
 }
 
@@ -71,11 +72,11 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 	default:
 		return nil, pdk.Unsupported("Checkout.com stores instruments from card tokens: tokenize %T with Frames (public key) and send payment_method.token", m)
 	}
-	key := firstNonEmpty(req.GetMerchantRequestId(), tok)
+	key := cmp.Or(req.GetMerchantRequestId(), tok)
 	cust := req.GetCustomer()
-	custID := firstNonEmpty(cust.GetConnectorCustomerId(), req.GetState().GetConnectorCustomerId())
+	custID := cmp.Or(cust.GetConnectorCustomerId(), req.GetState().GetConnectorCustomerId())
 	if custID != "" {
-		if err := checkID("customer.connector_customer_id", custID, customerIDPattern, "cus_..."); err != nil {
+		if err := pdk.CheckID("customer.connector_customer_id", custID, customerIDPattern.MatchString, "cus_..."); err != nil {
 			return nil, err
 		}
 	}
@@ -100,7 +101,7 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 			}
 		})
 	}
-	return send(c, "POST", "/instruments", "instrument", key, o.Bytes())
+	return api.Send(c, "POST", "/instruments", "instrument:"+key, o.Bytes())
 }
 
 func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, res *pdk.Response) (*v1.PaymentMethodServiceTokenizeResponse, error) {
@@ -114,7 +115,7 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 	}
 	out := &v1.PaymentMethodServiceTokenizeResponse{
 		PaymentMethodToken: id, CardLast4: jsonr.Str(v, "last4"),
-		CardNetwork: network(jsonr.Str(v, "scheme")), ConnectorHttpStatus: int32(res.Status),
+		CardNetwork: network(jsonr.Str(v, "scheme")),
 	}
 	if len(out.CardLast4) > 4 {
 		out.CardLast4 = out.CardLast4[len(out.CardLast4)-4:]

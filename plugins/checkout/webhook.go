@@ -1,7 +1,7 @@
 package checkout
 
 import (
-	"sort"
+	"maps"
 	"strings"
 	"time"
 
@@ -63,18 +63,7 @@ func disputeEvents() map[string]v1.DisputeStatus {
 // webhookEventTypes lists the event types normalized into typed events; any
 // other verified type becomes EVENT_KIND_OTHER.
 func webhookEventTypes() []string {
-	var out []string
-	for k := range paymentEvents() {
-		out = append(out, k)
-	}
-	for k := range refundEvents() {
-		out = append(out, k)
-	}
-	for k := range disputeEvents() {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return pdk.EventTypes(maps.Keys(paymentEvents()), maps.Keys(refundEvents()), maps.Keys(disputeEvents()))
 }
 
 // verifyWebhook checks Cko-Signature, the lower-case hex HMAC-SHA256 of the

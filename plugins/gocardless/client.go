@@ -3,19 +3,19 @@ package gocardless
 import (
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 	"github.com/valyala/fastjson"
 )
+
+// processor names GoCardless in error messages.
+const processor = "GoCardless"
 
 // maxIdempotencyKey bounds the Idempotency-Key this connector sends. The
 // GoCardless pages read for this connector state no limit; merchant ids are
@@ -37,47 +37,19 @@ func keyFor(c *pdk.Context, op, merchantID string) string {
 	return idempotencyKey(op, merchantID)
 }
 
-// request starts a GoCardless request with the access token and version.
-func request(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	token, err := c.Credential(credAccessToken)
-	if err != nil {
-		return nil, err
-	}
-	return pdk.NewRequest(method, c.URL(path)).
-		SecretHeader("Authorization", "Bearer "+token).
-		Header("GoCardless-Version", APIVersion).
-		Header("Accept", "application/json"), nil
-}
-
-// get builds a GET of path.
-func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := request(c, "GET", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.Build(), nil
-}
-
-// post builds a JSON POST with key as its Idempotency-Key.
-func post(c *pdk.Context, path, key string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := request(c, "POST", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.IdempotencyKey(idempotencyHeader, key).Body("application/json", body).Build(), nil
+// api is how every GoCardless request starts: the access token as bearer
+// token, GoCardless-Version and Accept; mutating requests carry their
+// Idempotency-Key and a JSON body.
+var api = &pdk.API{
+	Auth:              pdk.Bearer(credAccessToken),
+	Headers:           [][2]string{{"GoCardless-Version", APIVersion}, {"Accept", "application/json"}},
+	IdempotencyHeader: idempotencyHeader,
+	Encoding:          pdk.JSONEncoded,
 }
 
 // envelope writes {"<name>": {...}}, GoCardless's request shape.
 func envelope(name string, fn func(*jsonw.Object)) []byte {
 	return jsonw.NewObject().Object(name, fn).Bytes()
-}
-
-// pathID escapes an id for a URL path segment and refuses an empty one.
-func pathID(field, id string) (string, error) {
-	if strings.TrimSpace(id) == "" {
-		return "", pdk.InvalidRequest(field, "is required")
-	}
-	return url.PathEscape(id), nil
 }
 
 // metadata merges the request's metadata with the connector's own keys and
@@ -107,22 +79,10 @@ func ownKeys(own []string) []string {
 	return ks
 }
 
-// amountOf validates a unified amount. GoCardless amounts are integers in
-// the currency's minor unit (pence, cents), ISO-4217's, so the conversion is
-// the identity, checked by money.
-func amountOf(field string, m *v1.Money) (int64, string, error) {
-	if m == nil {
-		return 0, "", pdk.InvalidRequest(field, "is required")
-	}
-	if m.GetMinorAmount() < 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", "must not be negative")
-	}
-	v, err := money.Exponents(nil).ToProcessor(m.GetMinorAmount(), m.GetCurrency())
-	if err != nil {
-		return 0, "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", m.GetCurrency()))
-	}
-	return v, m.GetCurrency(), nil
-}
+// amounts validates a unified amount. GoCardless amounts are integers in the
+// currency's minor unit (pence, cents), ISO-4217's, so the conversion is the
+// identity, checked by pdk.Amounts.
+var amounts = pdk.Amounts{}
 
 // moneyIn reads the resource's amount member (integer minor units) with its
 // currency; requested, when set, must equal it.
@@ -135,34 +95,14 @@ func moneyIn(o *fastjson.Value, key, what string, requested *v1.Money) (*v1.Mone
 	if !ok || cur == "" {
 		return nil, pdk.InvalidResponse("GoCardless's %s has no %s with a currency", what, key)
 	}
-	minor, err := money.Exponents(nil).FromProcessor(n, cur)
+	m, err := amounts.From(n, cur)
 	if err != nil {
-		return nil, pdk.InvalidResponse("GoCardless's %s %s: %v", what, key, err)
+		return nil, err
 	}
-	m := &v1.Money{MinorAmount: minor, Currency: cur}
-	if requested != nil && (m.GetMinorAmount() != requested.GetMinorAmount() || m.GetCurrency() != requested.GetCurrency()) {
-		return nil, integrityError("GoCardless's %s amount %d %s differs from the requested %d %s",
-			what, m.GetMinorAmount(), m.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())
+	if err := pdk.CheckAmount(requested, m, "GoCardless's "+what+" amount"); err != nil {
+		return nil, err
 	}
 	return m, nil
-}
-
-// integrityError reports an answer that does not match the request.
-func integrityError(format string, args ...any) *pdk.Error {
-	msg := fmt.Sprintf(format, args...)
-	return &pdk.Error{
-		Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
-		Message: msg,
-		Detail:  &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
-	}
-}
-
-// sameID refuses an answer about another object than the one asked for.
-func sameID(got, want string) error {
-	if want != "" && got != want {
-		return integrityError("GoCardless answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
-	}
-	return nil
 }
 
 // resource reads a 2xx answer's {"<name>": {...}} (payments, refunds,
@@ -172,7 +112,7 @@ func resource(res *pdk.Response, name string, status bool) (*fastjson.Value, err
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	v, err := jsonr.Object(res, "GoCardless")
+	v, err := jsonr.Object(res, processor)
 	if err != nil {
 		return nil, err
 	}
@@ -249,13 +189,4 @@ func httpError(res *pdk.Response) error {
 		Detail: &v1.PaymentError{Code: code, Message: msg, Connector: &v1.ConnectorError{
 			Code: ae.reason, Message: ae.message, HttpStatus: int32(res.Status), Type: ae.typ, RequestId: ae.requestID}},
 	}
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

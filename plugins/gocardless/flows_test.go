@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
@@ -18,7 +19,7 @@ func run(t *testing.T, c pdktest.Call) *pdktest.Result {
 		c.Credentials = map[string]string{credAccessToken: testAccessToken}
 	}
 	c.BaseURL = SandboxBaseURL
-	r, err := pdktest.Run(pdktest.New(New()), c)
+	r, err := conformancetest.Run(New(), c)
 	if err != nil {
 		t.Fatal(err)
 	}

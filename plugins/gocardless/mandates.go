@@ -1,6 +1,7 @@
 package gocardless
 
 import (
+	"cmp"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -33,10 +34,10 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 		return nil, err
 	}
 	body := envelope("customers", func(o *jsonw.Object) {
-		o.StringIf("email", firstNonEmpty(cu.GetEmail(), a.GetEmail()))
+		o.StringIf("email", cmp.Or(cu.GetEmail(), a.GetEmail()))
 		o.String("given_name", given)
 		o.String("family_name", family)
-		o.StringIf("phone_number", firstNonEmpty(cu.GetPhone(), a.GetPhone()))
+		o.StringIf("phone_number", cmp.Or(cu.GetPhone(), a.GetPhone()))
 		o.StringIf("address_line1", a.GetLine1())
 		o.StringIf("address_line2", a.GetLine2())
 		o.StringIf("address_line3", a.GetLine3())
@@ -48,7 +49,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 			o.SortedStringMap("metadata", meta)
 		}
 	})
-	return post(c, "/customers", keyFor(c, "customer", req.GetMerchantRequestId()), body)
+	return api.Send(c, "POST", "/customers", keyFor(c, "customer", req.GetMerchantRequestId()), body)
 }
 
 // createdID is the id of a created resource: the answer's, or the existing
@@ -75,7 +76,7 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 // customerID is the GoCardless customer of a call; without one it asks the
 // host to run CustomerService.Create with the call's customer first.
 func customerID(c *pdk.Context, cu *v1.Customer, billing *v1.Address, merchantID string) (string, error) {
-	if id := firstNonEmpty(cu.GetConnectorCustomerId(), c.State.GetConnectorCustomerId()); id != "" {
+	if id := cmp.Or(cu.GetConnectorCustomerId(), c.State.GetConnectorCustomerId()); id != "" {
 		return id, nil
 	}
 	if cu.GetName() == "" && billing.GetLastName() == "" {
@@ -156,7 +157,7 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 		o.String("currency", s.currency)
 		o.Object("links", func(l *jsonw.Object) { l.String("customer", cust) })
 	})
-	return post(c, "/customer_bank_accounts", keyFor(c, "bank_account", req.GetMerchantRequestId()), body)
+	return api.Send(c, "POST", "/customer_bank_accounts", keyFor(c, "bank_account", req.GetMerchantRequestId()), body)
 }
 
 func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, res *pdk.Response) (*v1.PaymentMethodServiceTokenizeResponse, error) {
@@ -164,7 +165,7 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 	if err != nil {
 		return nil, err
 	}
-	cust := firstNonEmpty(jsonr.Str(o, "links", "customer"), req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	cust := cmp.Or(jsonr.Str(o, "links", "customer"), req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	return &v1.PaymentMethodServiceTokenizeResponse{PaymentMethodToken: id, State: &v1.ConnectorState{
 		ConnectorCustomerId: cust, Values: map[string]string{stateBankAccount: id}}}, nil
 }
@@ -174,7 +175,7 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 // Tokenize step of the bank debit first. A mandate collects nothing, so the
 // amount must be 0.
 func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringRequest) (*pluginv1.HttpRequest, error) {
-	if _, _, err := amountOf("amount", req.GetAmount()); err != nil {
+	if _, _, err := amounts.To(req.GetAmount(), "amount"); err != nil {
 		return nil, err
 	}
 	if req.GetAmount().GetMinorAmount() != 0 {
@@ -184,11 +185,11 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	if s, ok := schemes()[req.GetPaymentMethod().GetBankDebit().GetKind()]; ok {
 		scheme = s.scheme
 	}
-	ip := firstNonEmpty(req.GetCustomerAcceptance().GetIpAddress(), req.GetBrowserInfo().GetIpAddress())
+	ip := cmp.Or(req.GetCustomerAcceptance().GetIpAddress(), req.GetBrowserInfo().GetIpAddress())
 	if scheme == "ach" && ip == "" {
 		return nil, pdk.InvalidRequest("customer_acceptance.ip_address", "is required for an ACH mandate (payer_ip_address)")
 	}
-	account := firstNonEmpty(req.GetPaymentMethod().GetToken().GetToken(), c.State.GetValues()[stateBankAccount])
+	account := cmp.Or(req.GetPaymentMethod().GetToken().GetToken(), c.State.GetValues()[stateBankAccount])
 	if account == "" {
 		if _, _, err := bankDebit(req.GetPaymentMethod()); err != nil {
 			return nil, err
@@ -213,7 +214,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		}
 		o.Object("links", func(l *jsonw.Object) { l.String("customer_bank_account", account) })
 	})
-	return post(c, "/mandates", keyFor(c, "mandate", req.GetMerchantSetupId()), body)
+	return api.Send(c, "POST", "/mandates", keyFor(c, "mandate", req.GetMerchantSetupId()), body)
 }
 
 func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringRequest, res *pdk.Response) (*v1.PaymentServiceSetupRecurringResponse, error) {
@@ -228,7 +229,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		}
 		status = mandateStatuses().Get(jsonr.Str(o, "status"))
 	}
-	cust := firstNonEmpty(jsonr.Str(o, "links", "customer"), c.State.GetConnectorCustomerId())
+	cust := cmp.Or(jsonr.Str(o, "links", "customer"), c.State.GetConnectorCustomerId())
 	return &v1.PaymentServiceSetupRecurringResponse{
 		ConnectorSetupId: id, Status: status, MerchantSetupId: req.GetMerchantSetupId(),
 		Mandate: &v1.MandateReference{ConnectorMandateId: id, ConnectorCustomerId: cust, Status: status},
@@ -239,7 +240,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 // buildRevoke builds POST /mandates/{id}/actions/cancel: no further
 // payments can be created on the mandate.
 func buildRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("mandate.connector_mandate_id", req.GetMandate().GetConnectorMandateId())
+	id, err := pdk.PathID("mandate.connector_mandate_id", req.GetMandate().GetConnectorMandateId())
 	if err != nil {
 		return nil, err
 	}
@@ -248,8 +249,8 @@ func buildRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest) (
 			o.SortedStringMap("metadata", map[string]string{"merchant_revoke_id": req.GetMerchantRevokeId()})
 		}
 	})
-	key := idempotencyKey("revoke", firstNonEmpty(req.GetMerchantRevokeId(), req.GetMandate().GetConnectorMandateId()))
-	return post(c, "/mandates/"+id+"/actions/cancel", key, body)
+	key := idempotencyKey("revoke", cmp.Or(req.GetMerchantRevokeId(), req.GetMandate().GetConnectorMandateId()))
+	return api.Send(c, "POST", "/mandates/"+id+"/actions/cancel", key, body)
 }
 
 func parseRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest, res *pdk.Response) (*v1.RecurringPaymentServiceRevokeResponse, error) {
@@ -258,7 +259,7 @@ func parseRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeRequest, r
 		return nil, err
 	}
 	id, raw := jsonr.Str(o, "id"), jsonr.Str(o, "status")
-	if err := sameID(id, req.GetMandate().GetConnectorMandateId()); err != nil {
+	if err := pdk.SameID(processor, id, req.GetMandate().GetConnectorMandateId()); err != nil {
 		return nil, err
 	}
 	out := &v1.RecurringPaymentServiceRevokeResponse{ConnectorMandateId: id, Status: mandateStatuses().Get(raw)}

@@ -1,6 +1,7 @@
 package gocardless
 
 import (
+	"cmp"
 	"strconv"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -26,7 +27,7 @@ func newCharge(merchantID string, amount *v1.Money, mandate, description string,
 	if merchantID == "" {
 		return nil, pdk.InvalidRequest("merchant_transaction_id", "is required (GoCardless Idempotency-Key)")
 	}
-	if _, _, err := amountOf("amount", amount); err != nil {
+	if _, _, err := amounts.To(amount, "amount"); err != nil {
 		return nil, err
 	}
 	if mandate == "" {
@@ -54,7 +55,7 @@ func (ch *charge) request(c *pdk.Context) (*pluginv1.HttpRequest, error) {
 		o.SortedStringMap("metadata", ch.metadata)
 		o.Object("links", func(l *jsonw.Object) { l.String("mandate", ch.mandate) })
 	})
-	return post(c, "/payments", idempotencyKey("payment", ch.merchantID), body)
+	return api.Send(c, "POST", "/payments", idempotencyKey("payment", ch.merchantID), body)
 }
 
 // buildAuthorize builds POST /payments on the request's mandate: Authorize
@@ -162,11 +163,11 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 
 // buildGet builds GET /payments/{id}.
 func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
 		return nil, err
 	}
-	return get(c, "/payments/"+id)
+	return api.Get(c, "/payments/"+id)
 }
 
 // refundedKey is the ConnectorState value holding a payment's refunded
@@ -178,12 +179,12 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	out := &v1.PaymentServiceGetResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount,
 		CapturedAmount: p.captured(), RefundedAmount: p.refunded, Error: p.failed(), Mandate: p.mandateRef(),
-		MerchantTransactionId: firstNonEmpty(req.GetMerchantTransactionId(), p.merchantID)}
+		MerchantTransactionId: cmp.Or(req.GetMerchantTransactionId(), p.merchantID)}
 	if p.refunded != nil {
 		out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(p.id): strconv.FormatInt(p.refunded.GetMinorAmount(), 10)}}
 	}
@@ -196,7 +197,7 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 // ABI's contract (it may retry after a network failure), and a repeated
 // cancel has no second effect: GoCardless refuses it (cancellation_failed).
 func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
 		return nil, err
 	}
@@ -209,8 +210,8 @@ func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.Htt
 			o.SortedStringMap("metadata", meta)
 		}
 	})
-	key := idempotencyKey("cancel", firstNonEmpty(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
-	return post(c, "/payments/"+id+"/actions/cancel", key, body)
+	key := idempotencyKey("cancel", cmp.Or(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
+	return api.Send(c, "POST", "/payments/"+id+"/actions/cancel", key, body)
 }
 
 func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
@@ -218,7 +219,7 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, MerchantVoidId: req.GetMerchantVoidId()}
@@ -243,7 +244,7 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	if req.GetMerchantRefundId() == "" {
 		return nil, pdk.InvalidRequest("merchant_refund_id", "is required (GoCardless Idempotency-Key)")
 	}
-	amount, _, err := amountOf("refund_amount", req.GetRefundAmount())
+	amount, _, err := amounts.To(req.GetRefundAmount(), "refund_amount")
 	if err != nil {
 		return nil, err
 	}
@@ -265,16 +266,16 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 		o.SortedStringMap("metadata", meta)
 		o.Object("links", func(l *jsonw.Object) { l.String("payment", pid) })
 	})
-	return post(c, "/refunds", idempotencyKey("refund", req.GetMerchantRefundId()), body)
+	return api.Send(c, "POST", "/refunds", idempotencyKey("refund", req.GetMerchantRefundId()), body)
 }
 
 // buildRefundGet builds GET /refunds/{id}.
 func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_refund_id", req.GetConnectorRefundId())
+	id, err := pdk.PathID("connector_refund_id", req.GetConnectorRefundId())
 	if err != nil {
 		return nil, err
 	}
-	return get(c, "/refunds/"+id)
+	return api.Get(c, "/refunds/"+id)
 }
 
 // refund is a parsed GoCardless Refund.
@@ -324,7 +325,7 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	if r.paymentID == "" && r.status == v1.RefundStatus_REFUND_STATUS_UNKNOWN {
 		r.paymentID = req.GetConnectorTransactionId() // an idempotent repeat names only the refund
 	}
-	if err := sameID(r.paymentID, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, r.paymentID, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
@@ -336,12 +337,12 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(r.id, req.GetConnectorRefundId()); err != nil {
+	if err := pdk.SameID(processor, r.id, req.GetConnectorRefundId()); err != nil {
 		return nil, err
 	}
-	if err := sameID(r.paymentID, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, r.paymentID, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		MerchantRefundId: firstNonEmpty(req.GetMerchantRefundId(), r.merchantID), ConnectorTransactionId: r.paymentID}, nil
+		MerchantRefundId: cmp.Or(req.GetMerchantRefundId(), r.merchantID), ConnectorTransactionId: r.paymentID}, nil
 }

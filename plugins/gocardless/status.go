@@ -1,6 +1,7 @@
 package gocardless
 
 import (
+	"cmp"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/statusmap"
 )
@@ -148,8 +149,8 @@ func failureError(cause, reasonCode, description string) *v1.PaymentError {
 	if !ok {
 		code = v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR
 	}
-	e := &v1.PaymentError{Code: code, Message: firstNonEmpty(description, cause),
-		Connector: &v1.ConnectorError{Code: firstNonEmpty(reasonCode, cause), Message: description, Type: cause}}
+	e := &v1.PaymentError{Code: code, Message: cmp.Or(description, cause),
+		Connector: &v1.ConnectorError{Code: cmp.Or(reasonCode, cause), Message: description, Type: cause}}
 	if reasonCode != "" {
 		e.Issuer = &v1.IssuerError{DeclineCode: reasonCode, Message: description}
 	}

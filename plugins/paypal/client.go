@@ -1,7 +1,6 @@
 package paypal
 
 import (
-	"encoding/base64"
 	"encoding/hex"
 	"slices"
 	"strconv"
@@ -30,18 +29,11 @@ const tokenMargin = 60
 // buildToken asks for an access token: POST /v1/oauth2/token with the
 // client id and secret as HTTP Basic credentials (RFC 6749 section 4.4).
 func buildToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessTokenRequest) (*pluginv1.HttpRequest, error) {
-	id, err := c.Credential(credClientID)
-	if err != nil {
+	r := pdk.NewRequest("POST", c.URL("/v1/oauth2/token"))
+	if err := pdk.Basic(credClientID, credClientSecret)(c, r); err != nil {
 		return nil, err
 	}
-	secret, err := c.Credential(credClientSecret)
-	if err != nil {
-		return nil, err
-	}
-	basic := base64.StdEncoding.EncodeToString([]byte(id + ":" + secret))
-	return pdk.NewRequest("POST", c.URL("/v1/oauth2/token")).
-		SecretHeader("Authorization", "Basic "+basic).
-		Header("Accept", "application/json").
+	return r.Header("Accept", "application/json").
 		Idempotent().
 		Body("application/x-www-form-urlencoded", []byte("grant_type=client_credentials")).
 		Build(), nil
@@ -72,20 +64,19 @@ func needToken() error {
 	return pdk.NeedStep(v1.Flow_FLOW_CREATE_ACCESS_TOKEN, &v1.MerchantAuthenticationServiceCreateAccessTokenRequest{})
 }
 
-// bearer returns a request to path with the state's access token, or asks
-// for a token when the state has none that is valid for another minute.
-func bearer(c *pdk.Context, method, path string) (*pdk.Request, error) {
+// api is how every PayPal REST request starts: the state's access token
+// as bearer token (or a request for a token first) and Accept.
+var api = &pdk.API{Auth: stateToken, Headers: [][2]string{{"Accept", "application/json"}}}
+
+// stateToken sends the state's access token, or asks for a token when the
+// state has none that is valid for another minute.
+func stateToken(c *pdk.Context, r *pdk.Request) error {
 	tok := c.State.GetAccessToken()
 	if tok.GetToken() == "" || (tok.GetExpiresAtUnix() != 0 && tok.GetExpiresAtUnix() <= c.Now().Unix()+tokenMargin) {
-		return nil, needToken()
+		return needToken()
 	}
-	r := pdk.NewRequest(method, c.URL(path)).
-		SecretHeader("Authorization", "Bearer "+tok.GetToken()).
-		Header("Accept", "application/json")
-	if method == "GET" {
-		r.Idempotent()
-	}
-	return r, nil
+	r.SecretHeader("Authorization", "Bearer "+tok.GetToken())
+	return nil
 }
 
 // getByID builds a GET of prefix+id, the id (the request's field) checked.
@@ -94,18 +85,14 @@ func getByID(c *pdk.Context, prefix, field, id string) (*pluginv1.HttpRequest, e
 	if err != nil {
 		return nil, err
 	}
-	r, err := bearer(c, "GET", prefix+id)
-	if err != nil {
-		return nil, err
-	}
-	return r.Build(), nil
+	return api.Get(c, prefix+id)
 }
 
 // post builds a JSON POST carrying PayPal-Request-Id "<op>:<id>"; without a
 // merchant id the key comes from the call's random bytes, so host retries
 // of this call are deduplicated but separate calls are not.
 func post(c *pdk.Context, path, op, id string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := bearer(c, "POST", path)
+	r, err := api.NewRequest(c, "POST", path)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
@@ -26,7 +27,7 @@ func runFlow(t *testing.T, c pdktest.Call) *pdktest.Result {
 	if c.Now.IsZero() {
 		c.Now = now
 	}
-	res, err := pdktest.Run(pdktest.New(paypal.New()), c)
+	res, err := conformancetest.Run(paypal.New(), c)
 	if err != nil {
 		t.Fatal(err)
 	}

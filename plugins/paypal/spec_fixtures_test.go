@@ -9,6 +9,7 @@ import (
 
 	"github.com/connectorhost/connector-host/abi"
 	"github.com/connectorhost/connector-host/conformance"
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/internal/specfake"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
@@ -31,7 +32,10 @@ func TestFixturesAgainstSpec(t *testing.T) {
 	}
 	const base = "http://paypal.fake.test"
 	val := specfake.NewValidator(t, base, specfake.Options{Mounts: mounts, Authenticate: f.authenticate, Check: checkRequestID})
-	kit := pdktest.New(paypal.New())
+	kit, err := conformancetest.Native(paypal.New())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, fx := range fixtures {
 		if fx.Webhook != nil || fx.ExpectBuildErrorKind != "" {
 			continue
@@ -52,7 +56,7 @@ func TestFixturesAgainstSpec(t *testing.T) {
 				}
 			}
 			f.valid[st.GetAccessToken().GetToken()] = true
-			res, err := pdktest.Run(kit, pdktest.Call{Flow: info.Flow, Request: req, State: st, BaseURL: base,
+			res, err := kit.Run(pdktest.Call{Flow: info.Flow, Request: req, State: st, BaseURL: base,
 				Credentials: map[string]string{"client_id": testClientID, "client_secret": testClientSecret}})
 			if err != nil || res.HTTP == nil {
 				t.Fatalf("build: %v %v %v", err, res.GetBuildError(), res.NextStep)

@@ -51,7 +51,7 @@ func buildRevoke(c *pdk.Context, r *v1.RecurringPaymentServiceRevokeRequest) (*p
 	if err != nil {
 		return nil, err
 	}
-	b, err := bearer(c, "DELETE", "/v3/vault/payment-tokens/"+id)
+	b, err := api.NewRequest(c, "DELETE", "/v3/vault/payment-tokens/"+id)
 	if err != nil {
 		return nil, err
 	}

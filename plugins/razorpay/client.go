@@ -1,13 +1,11 @@
 package razorpay
 
 import (
-	"encoding/base64"
-	"fmt"
+	"cmp"
 	"regexp"
 	"strconv"
 	"strings"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
@@ -32,50 +30,6 @@ var (
 	keyPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{10,64}$`)
 )
 
-// checkID refuses an id that does not have Razorpay's format, naming the field.
-func checkID(field, id string, re *regexp.Regexp, example string) error {
-	if id == "" {
-		return pdk.InvalidRequest(field, "is required")
-	}
-	if !re.MatchString(id) {
-		return pdk.InvalidRequest(field, fmt.Sprintf("must be a Razorpay id like %s", example))
-	}
-	return nil
-}
-
-// call starts a request to path with HTTP Basic auth (key_id:key_secret).
-func call(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	id, err := c.Credential(credKeyID)
-	if err != nil {
-		return nil, err
-	}
-	secret, err := c.Credential(credKeySecret)
-	if err != nil {
-		return nil, err
-	}
-	auth := base64.StdEncoding.EncodeToString([]byte(id + ":" + secret))
-	return pdk.NewRequest(method, c.URL(path)).SecretHeader("Authorization", "Basic "+auth), nil
-}
-
-// get builds a GET of path; GETs are safe to retry.
-func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := call(c, "GET", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.Idempotent().Build(), nil
-}
-
-// post builds a JSON POST carrying the idempotency key of op and the
-// merchant's id (see the manifest notes for why every POST may be retried).
-func post(c *pdk.Context, path, op, merchantID string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := call(c, "POST", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.IdempotencyKey(idempotencyHeader, idempotencyKey(op, merchantID)).Body("application/json", body).Build(), nil
-}
-
 // idempotencyKey is "<op>_<id>" when Razorpay accepts that as a key, else
 // "<op>_" and a hash of id (ids with '.' or ':', too short or too long).
 func idempotencyKey(op, id string) string {
@@ -86,28 +40,31 @@ func idempotencyKey(op, id string) string {
 	return k
 }
 
-// toRazorpay converts a unified amount to Razorpay's subunits (ISO 4217
-// minor units), refusing what Razorpay would refuse. field names the request field.
-func toRazorpay(field string, m *v1.Money) (int64, string, error) {
-	if m == nil {
-		return 0, "", pdk.InvalidRequest(field, "is required")
-	}
-	cur := m.GetCurrency()
-	if !money.Known(cur) {
-		return 0, "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", cur))
-	}
-	if m.GetMinorAmount() < 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", "must not be negative")
-	}
-	v, err := money.Exponents{}.ToProcessor(m.GetMinorAmount(), cur)
-	if err != nil {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", err.Error())
-	}
-	if e, _ := money.Exponent(cur); e == 3 && v%10 != 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", fmt.Sprintf("must end in 0 for %s at Razorpay (e.g. 295990 for 295.990)", cur))
-	}
-	return v, cur, nil
+// api is what every Razorpay request shares (the declared calls of
+// refunds.go and, through api.NewRequest, the hand-written ones): HTTP
+// Basic auth with the key id and secret, JSON bodies, Razorpay's amounts,
+// and error answers read by httpError.
+var api = &pdk.API{
+	Auth:              pdk.Basic(credKeyID, credKeySecret),
+	IdempotencyHeader: idempotencyHeader,
+	MaxKeyLen:         64,
+	Encoding:          pdk.JSONEncoded,
+	Amounts:           amounts,
+	ErrorAnswer: func(res *pdk.Response, _ *fastjson.Value) (*pdk.Error, bool) {
+		e, _ := httpError(res).(*pdk.Error) // always an *pdk.Error for a non-2xx answer
+		return e, false
+	},
 }
+
+// amounts converts to and from Razorpay's subunits (ISO 4217 minor units),
+// refusing what Razorpay would refuse: amounts of three-decimal currencies
+// must end in 0.
+var amounts = pdk.Amounts{Check: func(v int64, cur string) string {
+	if e, _ := money.Exponent(cur); e == 3 && v%10 != 0 {
+		return "must end in 0 for " + cur + " at Razorpay (e.g. 295990 for 295.990)"
+	}
+	return ""
+}}
 
 // amountAt reads the integer at key as an amount in cur; nil when absent.
 func amountAt(v *fastjson.Value, cur, key string) (*v1.Money, error) {
@@ -115,14 +72,7 @@ func amountAt(v *fastjson.Value, cur, key string) (*v1.Money, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	if !money.Known(cur) {
-		return nil, pdk.InvalidResponse("%s answered with unknown currency %q", processor, cur)
-	}
-	minor, err := money.Exponents{}.FromProcessor(n, cur)
-	if err != nil {
-		return nil, pdk.InvalidResponse("amount %d %s: %v", n, cur, err)
-	}
-	return &v1.Money{MinorAmount: minor, Currency: cur}, nil
+	return amounts.From(n, cur)
 }
 
 // apiError is what the connector reads of Razorpay's error object:
@@ -143,11 +93,11 @@ func readAPIError(body []byte) apiError {
 // paymentError is the three-layer error of a failed payment: the unified
 // code from the reason, Razorpay's code, reason and description kept.
 func (e apiError) paymentError(httpStatus int) *v1.PaymentError {
-	msg := firstNonEmpty(e.description, e.reason, "payment failed")
+	msg := cmp.Or(e.description, e.reason, "payment failed")
 	return &v1.PaymentError{
 		Code: reasonCode(e.reason, e.code), Message: msg,
 		Connector: &v1.ConnectorError{
-			Code: firstNonEmpty(e.reason, e.code), Message: e.description, Type: e.code, HttpStatus: int32(httpStatus),
+			Code: cmp.Or(e.reason, e.code), Message: e.description, Type: e.code, HttpStatus: int32(httpStatus),
 		},
 		Issuer: &v1.IssuerError{DeclineCode: e.reason},
 	}
@@ -191,7 +141,7 @@ func httpError(res *pdk.Response) error {
 	return &pdk.Error{
 		Kind: kind, Message: msg,
 		Detail: &v1.PaymentError{Code: code, Message: msg, Connector: &v1.ConnectorError{
-			Code: firstNonEmpty(e.reason, e.code), Message: e.description, Type: e.code, HttpStatus: int32(res.Status),
+			Code: cmp.Or(e.reason, e.code), Message: e.description, Type: e.code, HttpStatus: int32(res.Status),
 		}},
 	}
 }
@@ -202,15 +152,6 @@ func object(res *pdk.Response) (*fastjson.Value, error) {
 		return nil, err
 	}
 	return jsonr.Object(res, processor)
-}
-
-// integrityError reports an answer that does not match the request.
-func integrityError(format string, args ...any) *pdk.Error {
-	msg := fmt.Sprintf(format, args...)
-	return &pdk.Error{
-		Kind: pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, Message: msg,
-		Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
-	}
 }
 
 // needID returns the string at key, refusing an answer without it.
@@ -234,13 +175,4 @@ func checkNotes(md map[string]string) error {
 		}
 	}
 	return nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

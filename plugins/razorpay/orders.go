@@ -1,6 +1,7 @@
 package razorpay
 
 import (
+	"cmp"
 	"strconv"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -33,7 +34,7 @@ const maxReceipt = 40
 // this call's state, else "".
 func orderFor(c *pdk.Context, explicit, merchantID string) (string, error) {
 	if explicit != "" {
-		return explicit, checkID("connector_order_id", explicit, orderIDPattern, "order_EKwxwAgItmmXdp")
+		return explicit, pdk.CheckID("connector_order_id", explicit, orderIDPattern.MatchString, "order_EKwxwAgItmmXdp")
 	}
 	vals := c.State.GetValues()
 	if vals[stateOrderFor] == merchantID {
@@ -69,7 +70,7 @@ func buildCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest) 
 	if len(id) > maxReceipt {
 		return nil, pdk.InvalidRequest("merchant_order_id", "must be at most 40 characters (Razorpay receipt)")
 	}
-	amt, cur, err := toRazorpay("amount", req.GetAmount())
+	amt, cur, err := amounts.To(req.GetAmount(), "amount")
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +88,8 @@ func buildCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest) 
 		o.Bool("payment_capture", vals[stateCapture] == "1")
 	}
 	if m := vals[stateMethod]; m != "" {
-		cust := firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), req.GetState().GetConnectorCustomerId())
-		if err := checkID("customer.connector_customer_id", cust, customerIDPattern, "cust_1Aa00000000001"); err != nil {
+		cust := cmp.Or(req.GetCustomer().GetConnectorCustomerId(), req.GetState().GetConnectorCustomerId())
+		if err := pdk.CheckID("customer.connector_customer_id", cust, customerIDPattern.MatchString, "cust_1Aa00000000001"); err != nil {
 			return nil, err
 		}
 		o.String("method", m)
@@ -118,7 +119,7 @@ func buildCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest) 
 		}
 	}
 	o.SortedStringMap("notes", req.GetMetadata())
-	return post(c, "/v1/orders", "order", id, o.Bytes())
+	return api.Send(c, "POST", "/v1/orders", idempotencyKey("order", id), o.Bytes())
 }
 
 // parseCreateOrder reads the order entity and keeps its id in the state for
@@ -133,14 +134,14 @@ func parseCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest, 
 		return nil, err
 	}
 	if cur := jsonr.Str(v, "currency"); cur != req.GetAmount().GetCurrency() {
-		return nil, integrityError("order currency %s differs from the requested %s", cur, req.GetAmount().GetCurrency())
+		return nil, pdk.IntegrityMismatch("order currency %s differs from the requested %s", cur, req.GetAmount().GetCurrency())
 	}
 	amt, err := amountAt(v, req.GetAmount().GetCurrency(), "amount")
 	if err != nil {
 		return nil, err
 	}
 	if amt == nil || amt.GetMinorAmount() != req.GetAmount().GetMinorAmount() {
-		return nil, integrityError("order amount differs from the requested %d", req.GetAmount().GetMinorAmount())
+		return nil, pdk.IntegrityMismatch("order amount differs from the requested %d", req.GetAmount().GetMinorAmount())
 	}
 	status := v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN
 	switch jsonr.Str(v, "status") {
@@ -150,7 +151,7 @@ func parseCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest, 
 		status = v1.PaymentStatus_PAYMENT_STATUS_CHARGED
 	}
 	return &v1.PaymentServiceCreateOrderResponse{
-		ConnectorOrderId: id, Status: status, ConnectorHttpStatus: int32(res.Status),
+		ConnectorOrderId: id, Status: status,
 		State: &v1.ConnectorState{Values: map[string]string{stateOrderID: id, stateOrderFor: req.GetMerchantOrderId()}},
 	}, nil
 }

@@ -1,6 +1,7 @@
 package razorpay
 
 import (
+	"cmp"
 	"fmt"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -27,11 +28,11 @@ type paymentPlan struct {
 // newPlan checks what every S2S payment needs: an amount, the customer's
 // email and phone (Razorpay requires both) and notes.
 func newPlan(amountField string, amount *v1.Money, cust *v1.Customer, billing *v1.Address, md map[string]string) (*paymentPlan, error) {
-	amt, cur, err := toRazorpay(amountField, amount)
+	amt, cur, err := amounts.To(amount, amountField)
 	if err != nil {
 		return nil, err
 	}
-	p := &paymentPlan{amount: amt, currency: cur, email: cust.GetEmail(), contact: firstNonEmpty(cust.GetPhone(), billing.GetPhone()), notes: md}
+	p := &paymentPlan{amount: amt, currency: cur, email: cust.GetEmail(), contact: cmp.Or(cust.GetPhone(), billing.GetPhone()), notes: md}
 	if p.email == "" {
 		return nil, pdk.InvalidRequest("customer.email", "is required by Razorpay payments")
 	}
@@ -144,7 +145,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 		return nil, err
 	}
 	if cid := req.GetCustomer().GetConnectorCustomerId(); cid != "" {
-		if err := checkID("customer.connector_customer_id", cid, customerIDPattern, "cust_1Aa00000000001"); err != nil {
+		if err := pdk.CheckID("customer.connector_customer_id", cid, customerIDPattern.MatchString, "cust_1Aa00000000001"); err != nil {
 			return nil, err
 		}
 		p.customerID = cid
@@ -157,7 +158,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 			map[string]string{stateCapture: captureValue(req.GetCaptureMethod())})
 	}
 	p.description, p.callback, p.browser = req.GetDescription(), req.GetReturnUrl(), req.GetBrowserInfo()
-	return post(c, "/v1/payments/create/json", "payment", id, p.body())
+	return api.Send(c, "POST", "/v1/payments/create/json", idempotencyKey("payment", id), p.body())
 }
 
 // created is a parsed S2S JSON answer: the payment id and its next step.
@@ -209,7 +210,6 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 	return &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: r.paymentID, Status: r.status, Amount: req.GetAmount(), NextAction: r.next, Error: r.err,
 		MerchantTransactionId: req.GetMerchantTransactionId(), ConnectorReferenceId: order,
-		ConnectorHttpStatus: int32(res.Status),
 	}, nil
 }
 
@@ -248,7 +248,7 @@ func paymentOf(v *fastjson.Value, requested *v1.Money, httpStatus int) (*payment
 	p.status = paymentStatuses().Get(raw)
 	cur := jsonr.Str(v, "currency")
 	if requested != nil && cur != requested.GetCurrency() {
-		return nil, integrityError("answer currency %s differs from the requested %s", cur, requested.GetCurrency())
+		return nil, pdk.IntegrityMismatch("answer currency %s differs from the requested %s", cur, requested.GetCurrency())
 	}
 	if p.amount, err = amountAt(v, cur, "amount"); err != nil {
 		return nil, err
@@ -282,7 +282,7 @@ func (p *payment) mandate() *v1.MandateReference {
 
 // paymentPath checks a payment id and returns /v1/payments/{id} + suffix.
 func paymentPath(id, suffix string) (string, error) {
-	if err := checkID("connector_transaction_id", id, paymentIDPattern, "pay_29QQoUBi66xm2f"); err != nil {
+	if err := pdk.CheckID("connector_transaction_id", id, paymentIDPattern.MatchString, "pay_29QQoUBi66xm2f"); err != nil {
 		return "", err
 	}
 	return "/v1/payments/" + id + suffix, nil
@@ -295,7 +295,7 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 	if err != nil {
 		return nil, err
 	}
-	amt, cur, err := toRazorpay("amount_to_capture", req.GetAmountToCapture())
+	amt, cur, err := amounts.To(req.GetAmountToCapture(), "amount_to_capture")
 	if err != nil {
 		return nil, err
 	}
@@ -303,7 +303,7 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 		return nil, pdk.InvalidRequest("amount_to_capture", "must equal payment_amount: Razorpay captures the authorized amount only")
 	}
 	o := jsonw.NewObject().Int("amount", amt).String("currency", cur)
-	return post(c, path, "capture", firstNonEmpty(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()), o.Bytes())
+	return api.Send(c, "POST", path, idempotencyKey("capture", cmp.Or(req.GetMerchantCaptureId(), req.GetConnectorTransactionId())), o.Bytes())
 }
 
 func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk.Response) (*v1.PaymentServiceCaptureResponse, error) {
@@ -312,14 +312,14 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 		return nil, err
 	}
 	if p.id != req.GetConnectorTransactionId() {
-		return nil, integrityError("capture answered for payment %s, not %s", p.id, req.GetConnectorTransactionId())
+		return nil, pdk.IntegrityMismatch("capture answered for payment %s, not %s", p.id, req.GetConnectorTransactionId())
 	}
 	if p.amount.GetMinorAmount() != req.GetAmountToCapture().GetMinorAmount() {
-		return nil, integrityError("capture answered amount %d, not %d", p.amount.GetMinorAmount(), req.GetAmountToCapture().GetMinorAmount())
+		return nil, pdk.IntegrityMismatch("capture answered amount %d, not %d", p.amount.GetMinorAmount(), req.GetAmountToCapture().GetMinorAmount())
 	}
 	out := &v1.PaymentServiceCaptureResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Error: p.err,
-		MerchantCaptureId: req.GetMerchantCaptureId(), ConnectorHttpStatus: int32(res.Status),
+		MerchantCaptureId: req.GetMerchantCaptureId(),
 	}
 	if p.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
 		out.CapturedAmount = p.amount
@@ -333,7 +333,7 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 	if err != nil {
 		return nil, err
 	}
-	return get(c, path)
+	return api.Get(c, path)
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
@@ -341,13 +341,13 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if want := req.GetAmount(); want != nil && p.amount != nil && p.amount.GetMinorAmount() != want.GetMinorAmount() {
-		return nil, integrityError("answer amount %d differs from the expected %d", p.amount.GetMinorAmount(), want.GetMinorAmount())
+	if err := pdk.CheckAmount(req.GetAmount(), p.amount, "the payment's amount"); err != nil {
+		return nil, err
 	}
 	out := &v1.PaymentServiceGetResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err, Mandate: p.mandate(),
 		MerchantTransactionId: req.GetMerchantTransactionId(), ConnectorReferenceId: p.orderID,
-		NetworkTransactionId: p.rrn, ConnectorHttpStatus: int32(res.Status),
+		NetworkTransactionId: p.rrn,
 	}
 	if p.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
 		out.CapturedAmount = p.amount

@@ -1,6 +1,7 @@
 package razorpay
 
 import (
+	"cmp"
 	"strconv"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -15,7 +16,7 @@ import (
 // which also makes a retried create safe.
 func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (*pluginv1.HttpRequest, error) {
 	cu := req.GetCustomer()
-	contact := firstNonEmpty(cu.GetPhone(), req.GetAddress().GetPhone())
+	contact := cmp.Or(cu.GetPhone(), req.GetAddress().GetPhone())
 	if cu.GetEmail() == "" && contact == "" {
 		return nil, pdk.InvalidRequest("customer.email", "or customer.phone is required by Razorpay")
 	}
@@ -38,7 +39,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	o.StringIf("contact", contact)
 	o.String("fail_existing", "0")
 	o.SortedStringMap("notes", md)
-	return post(c, "/v1/customers", "customer", firstNonEmpty(req.GetMerchantRequestId(), cu.GetId(), cu.GetEmail()+contact), o.Bytes())
+	return api.Send(c, "POST", "/v1/customers", idempotencyKey("customer", cmp.Or(req.GetMerchantRequestId(), cu.GetId(), cu.GetEmail()+contact)), o.Bytes())
 }
 
 func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
@@ -51,8 +52,8 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 		return nil, err
 	}
 	return &v1.CustomerServiceCreateResponse{
-		ConnectorCustomerId: id, ConnectorHttpStatus: int32(res.Status),
-		State: &v1.ConnectorState{ConnectorCustomerId: id},
+		ConnectorCustomerId: id,
+		State:               &v1.ConnectorState{ConnectorCustomerId: id},
 	}, nil
 }
 
@@ -111,13 +112,13 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		}
 	}
 	cust := req.GetCustomer()
-	p.customerID = firstNonEmpty(cust.GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	p.customerID = cmp.Or(cust.GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	if p.customerID == "" {
 		return nil, pdk.NeedStep(v1.Flow_FLOW_CREATE_CUSTOMER, &v1.CustomerServiceCreateRequest{
 			Customer: cust, Address: req.GetBillingAddress(), MerchantRequestId: id,
 		})
 	}
-	if err := checkID("customer.connector_customer_id", p.customerID, customerIDPattern, "cust_1Aa00000000001"); err != nil {
+	if err := pdk.CheckID("customer.connector_customer_id", p.customerID, customerIDPattern.MatchString, "cust_1Aa00000000001"); err != nil {
 		return nil, err
 	}
 	if p.orderID, err = orderFor(c, "", id); err != nil {
@@ -130,7 +131,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	}
 	p.recurring = true
 	p.description, p.callback, p.browser = req.GetDescription(), req.GetReturnUrl(), req.GetBrowserInfo()
-	return post(c, "/v1/payments/create/json", "setup", id, p.body())
+	return api.Send(c, "POST", "/v1/payments/create/json", idempotencyKey("setup", id), p.body())
 }
 
 // parseSetupRecurring reads the authorization payment's answer. The token
@@ -143,8 +144,8 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	}
 	out := &v1.PaymentServiceSetupRecurringResponse{
 		ConnectorSetupId: r.paymentID, PaymentStatus: r.status, NextAction: r.next, Error: r.err,
-		MerchantSetupId: req.GetMerchantSetupId(), ConnectorHttpStatus: int32(res.Status),
-		Mandate: &v1.MandateReference{ConnectorCustomerId: firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())},
+		MerchantSetupId: req.GetMerchantSetupId(),
+		Mandate:         &v1.MandateReference{ConnectorCustomerId: cmp.Or(req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())},
 	}
 	switch {
 	case r.err != nil:
@@ -165,11 +166,11 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 		return nil, pdk.InvalidRequest("merchant_transaction_id", "is required (the order's receipt and the idempotency key)")
 	}
 	token := req.GetMandate().GetConnectorMandateId()
-	if err := checkID("mandate.connector_mandate_id", token, tokenIDPattern, "token_1Aa00000000001"); err != nil {
+	if err := pdk.CheckID("mandate.connector_mandate_id", token, tokenIDPattern.MatchString, "token_1Aa00000000001"); err != nil {
 		return nil, err
 	}
-	custID := firstNonEmpty(req.GetMandate().GetConnectorCustomerId(), req.GetCustomer().GetConnectorCustomerId())
-	if err := checkID("mandate.connector_customer_id", custID, customerIDPattern, "cust_1Aa00000000001"); err != nil {
+	custID := cmp.Or(req.GetMandate().GetConnectorCustomerId(), req.GetCustomer().GetConnectorCustomerId())
+	if err := pdk.CheckID("mandate.connector_customer_id", custID, customerIDPattern.MatchString, "cust_1Aa00000000001"); err != nil {
 		return nil, err
 	}
 	p, err := newPlan("amount", req.GetAmount(), req.GetCustomer(), nil, req.GetMetadata())
@@ -193,7 +194,7 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	o.String("recurring", "1")
 	o.StringIf("description", req.GetDescription())
 	o.SortedStringMap("notes", req.GetMetadata())
-	return post(c, "/v1/payments/create/recurring", "charge", id, o.Bytes())
+	return api.Send(c, "POST", "/v1/payments/create/recurring", idempotencyKey("charge", id), o.Bytes())
 }
 
 // parseRecurringCharge reads {"razorpay_payment_id", "razorpay_order_id",
@@ -207,11 +208,11 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	if r.err == nil {
 		want, _ := orderFor(c, "", req.GetMerchantTransactionId())
 		if got := jsonr.Str(jsonr.TryObject(res.Body), "razorpay_order_id"); got != "" && want != "" && got != want {
-			return nil, integrityError("recurring payment answered for order %s, not %s", got, want)
+			return nil, pdk.IntegrityMismatch("recurring payment answered for order %s, not %s", got, want)
 		}
 	}
 	return &v1.RecurringPaymentServiceChargeResponse{
 		ConnectorTransactionId: r.paymentID, Status: r.status, Amount: req.GetAmount(), Error: r.err,
-		MerchantTransactionId: req.GetMerchantTransactionId(), ConnectorHttpStatus: int32(res.Status),
+		MerchantTransactionId: req.GetMerchantTransactionId(),
 	}, nil
 }

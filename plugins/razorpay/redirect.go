@@ -1,6 +1,7 @@
 package razorpay
 
 import (
+	"cmp"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -19,7 +20,7 @@ import (
 // the payment is then read (GET /v1/payments/{id}) for its status.
 func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRequest) (*pluginv1.HttpRequest, error) {
 	params := req.GetParams()
-	id := firstNonEmpty(params["razorpay_payment_id"], req.GetConnectorTransactionId())
+	id := cmp.Or(params["razorpay_payment_id"], req.GetConnectorTransactionId())
 	if req.GetConnectorTransactionId() != "" && params["razorpay_payment_id"] != "" && params["razorpay_payment_id"] != req.GetConnectorTransactionId() {
 		return nil, pdk.InvalidRequest("params.razorpay_payment_id", "names another payment than connector_transaction_id")
 	}
@@ -28,7 +29,7 @@ func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 		return nil, err
 	}
 	if got := strings.ToLower(params["razorpay_signature"]); got != "" {
-		order := firstNonEmpty(req.GetState().GetValues()[stateOrderID], c.State.GetValues()[stateOrderID])
+		order := cmp.Or(req.GetState().GetValues()[stateOrderID], c.State.GetValues()[stateOrderID])
 		if order == "" {
 			return nil, pdk.InvalidRequest("state", "must carry the order Authorize paid (razorpay_order_id) to verify params.razorpay_signature")
 		}
@@ -40,7 +41,7 @@ func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 			return nil, pdk.InvalidRequest("params.razorpay_signature", "does not match the payment and its order")
 		}
 	}
-	return get(c, path)
+	return api.Get(c, path)
 }
 
 func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectResponseRequest, res *pdk.Response) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {
@@ -48,14 +49,14 @@ func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 	if err != nil {
 		return nil, err
 	}
-	if order := firstNonEmpty(req.GetState().GetValues()[stateOrderID], c.State.GetValues()[stateOrderID]); order != "" && p.orderID != order {
-		return nil, integrityError("payment %s belongs to order %s, not %s", p.id, p.orderID, order)
+	if order := cmp.Or(req.GetState().GetValues()[stateOrderID], c.State.GetValues()[stateOrderID]); order != "" && p.orderID != order {
+		return nil, pdk.IntegrityMismatch("payment %s belongs to order %s, not %s", p.id, p.orderID, order)
 	}
 	if want := req.GetAmount(); want != nil && p.amount.GetMinorAmount() != want.GetMinorAmount() {
-		return nil, integrityError("answer amount %d differs from the expected %d", p.amount.GetMinorAmount(), want.GetMinorAmount())
+		return nil, pdk.IntegrityMismatch("answer amount %d differs from the expected %d", p.amount.GetMinorAmount(), want.GetMinorAmount())
 	}
 	return &v1.PaymentServiceVerifyRedirectResponseResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err, Mandate: p.mandate(),
-		MerchantTransactionId: req.GetMerchantTransactionId(), NetworkTransactionId: p.rrn, ConnectorHttpStatus: int32(res.Status),
+		MerchantTransactionId: req.GetMerchantTransactionId(), NetworkTransactionId: p.rrn,
 	}, nil
 }

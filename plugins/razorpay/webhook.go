@@ -1,7 +1,7 @@
 package razorpay
 
 import (
-	"sort"
+	"maps"
 	"strconv"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -44,18 +44,7 @@ func tokenEvents() map[string]v1.MandateStatus {
 // webhookEventTypes lists the events normalized into typed events; any
 // other verified event becomes EVENT_KIND_OTHER.
 func webhookEventTypes() []string {
-	var out []string
-	for k := range paymentEvents() {
-		out = append(out, k)
-	}
-	for k := range refundEvents() {
-		out = append(out, k)
-	}
-	for k := range tokenEvents() {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return pdk.EventTypes(maps.Keys(paymentEvents()), maps.Keys(refundEvents()), maps.Keys(tokenEvents()))
 }
 
 // verifyWebhook checks X-Razorpay-Signature, the hex HMAC-SHA256 of the

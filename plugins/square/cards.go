@@ -1,6 +1,7 @@
 package square
 
 import (
+	"cmp"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -18,7 +19,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	if given == "" && cu.GetEmail() == "" && cu.GetPhone() == "" {
 		return nil, pdk.InvalidRequest("customer", "needs a name, email or phone at Square")
 	}
-	key := idempotencyKey("customer", firstNonEmpty(req.GetMerchantRequestId(), cu.GetId()))
+	key := idempotencyKey("customer", cmp.Or(req.GetMerchantRequestId(), cu.GetId()))
 	if req.GetMerchantRequestId() == "" && cu.GetId() == "" {
 		key = randomKey(c, "customer")
 	}
@@ -31,7 +32,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	o.StringIf("phone_number", cu.GetPhone())
 	o.StringIf("reference_id", cu.GetId())
 	o.StringIf("note", cu.GetDescription())
-	return post(c, "/v2/customers", key, o.Bytes())
+	return api.Send(c, "POST", "/v2/customers", key, o.Bytes())
 }
 
 func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
@@ -58,7 +59,7 @@ func newCardPlan(c *pdk.Context, op, merchantID string, pm *v1.PaymentMethod, cu
 		return nil, err
 	}
 	p := &cardPlan{source: src, billing: billing, holder: strings.TrimSpace(billing.GetFirstName() + " " + billing.GetLastName())}
-	p.customerID = firstNonEmpty(cu.GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	p.customerID = cmp.Or(cu.GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	if p.customerID == "" {
 		if cu.GetName() == "" && cu.GetEmail() == "" && cu.GetPhone() == "" {
 			return nil, pdk.InvalidRequest("customer.connector_customer_id", "is required: Square stores cards on a customer (or send customer.name, email or phone to create one)")
@@ -98,7 +99,7 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return post(c, "/v2/cards", p.key, p.body())
+	return api.Send(c, "POST", "/v2/cards", p.key, p.body())
 }
 
 // buildSetupRecurring builds CreateCard for later merchant-initiated
@@ -107,7 +108,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	if req.GetMerchantSetupId() == "" {
 		return nil, pdk.InvalidRequest("merchant_setup_id", "is required (Square idempotency_key)")
 	}
-	if _, _, err := squareMoney("amount", req.GetAmount()); err != nil {
+	if _, _, err := amounts.To(req.GetAmount(), "amount"); err != nil {
 		return nil, err
 	}
 	if req.GetAmount().GetMinorAmount() != 0 {
@@ -117,7 +118,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	if err != nil {
 		return nil, err
 	}
-	return post(c, "/v2/cards", p.key, p.body())
+	return api.Send(c, "POST", "/v2/cards", p.key, p.body())
 }
 
 // card is a parsed Square Card.

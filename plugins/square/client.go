@@ -2,20 +2,20 @@ package square
 
 import (
 	"encoding/hex"
-	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 	"github.com/valyala/fastjson"
 )
+
+// processor names Square in error messages.
+const processor = "Square"
 
 // maxIdempotencyKey is the shortest idempotency_key limit among the Square
 // requests that take one (CreatePayment and CreateDisputeEvidenceText: 45).
@@ -30,68 +30,22 @@ func randomKey(c *pdk.Context, op string) string {
 	return idempotencyKey(op, hex.EncodeToString(c.Random()))
 }
 
-// request starts a Square request with the access token and Square-Version.
-func request(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	token, err := c.Credential(credAccessToken)
-	if err != nil {
-		return nil, err
-	}
-	return pdk.NewRequest(method, c.URL(path)).
-		SecretHeader("Authorization", "Bearer "+token).
-		Header("Square-Version", APIVersion).
-		Header("Accept", "application/json"), nil
+// api is how every Square request starts: the access token as bearer token,
+// Square-Version and Accept; mutating requests carry their key (also written
+// into the body's idempotency_key where Square's request takes one) in the
+// ABI's idempotency header (see idempotencyHeader) and a JSON body.
+var api = &pdk.API{
+	Auth:              pdk.Bearer(credAccessToken),
+	Headers:           [][2]string{{"Square-Version", APIVersion}, {"Accept", "application/json"}},
+	IdempotencyHeader: idempotencyHeader,
+	Encoding:          pdk.JSONEncoded,
 }
 
-// get builds a GET of path.
-func get(c *pdk.Context, path string) (*pluginv1.HttpRequest, error) {
-	r, err := request(c, "GET", path)
-	if err != nil {
-		return nil, err
-	}
-	return r.Build(), nil
-}
-
-// post builds a JSON POST. key is the idempotency key, already written into
-// body's idempotency_key when Square's request takes one; it is also sent as
-// the ABI's idempotency header (see idempotencyHeader). body nil sends none.
-func post(c *pdk.Context, path, key string, body []byte) (*pluginv1.HttpRequest, error) {
-	r, err := request(c, "POST", path)
-	if err != nil {
-		return nil, err
-	}
-	r.IdempotencyKey(idempotencyHeader, key)
-	if body != nil {
-		r.Body("application/json", body)
-	}
-	return r.Build(), nil
-}
-
-// pathID escapes an id for a URL path segment and refuses an empty one.
-func pathID(field, id string) (string, error) {
-	if strings.TrimSpace(id) == "" {
-		return "", pdk.InvalidRequest(field, "is required")
-	}
-	return url.PathEscape(id), nil
-}
-
-// squareMoney validates a unified amount for a Square Money object. Square's
+// amounts validates a unified amount for a Square Money object. Square's
 // amount is in the currency's smallest denomination, which is ISO-4217's
 // minor unit (0 decimals for JPY, 3 for BHD), so the conversion is the
-// identity, checked by money.
-func squareMoney(field string, m *v1.Money) (int64, string, error) {
-	if m == nil {
-		return 0, "", pdk.InvalidRequest(field, "is required")
-	}
-	if m.GetMinorAmount() < 0 {
-		return 0, "", pdk.InvalidRequest(field+".minor_amount", "must not be negative")
-	}
-	cur := m.GetCurrency()
-	v, err := money.Exponents(nil).ToProcessor(m.GetMinorAmount(), cur)
-	if err != nil {
-		return 0, "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", cur))
-	}
-	return v, cur, nil
-}
+// identity, checked by pdk.Amounts.
+var amounts = pdk.Amounts{}
 
 // writeMoney writes a Square Money object.
 func writeMoney(o *jsonw.Object, key string, amount int64, currency string) {
@@ -114,11 +68,7 @@ func moneyAt(v *fastjson.Value, keys ...string) (*v1.Money, error) {
 	if !ok || cur == "" {
 		return nil, pdk.InvalidResponse("%s is not a Money object {amount, currency}", strings.Join(keys, "."))
 	}
-	minor, err := money.Exponents(nil).FromProcessor(amount, cur)
-	if err != nil {
-		return nil, pdk.InvalidResponse("%s: %v", strings.Join(keys, "."), err)
-	}
-	return &v1.Money{MinorAmount: minor, Currency: cur}, nil
+	return amounts.From(amount, cur)
 }
 
 // requiredMoney reads the Money of an answer's object (what names it in
@@ -131,9 +81,8 @@ func requiredMoney(o *fastjson.Value, key, what string, requested *v1.Money) (*v
 	if m == nil {
 		return nil, pdk.InvalidResponse("Square's %s has no %s", what, key)
 	}
-	if !sameMoney(m, requested) {
-		return nil, integrityError("Square's %s amount %d %s differs from the requested %d %s",
-			what, m.GetMinorAmount(), m.GetCurrency(), requested.GetMinorAmount(), requested.GetCurrency())
+	if err := pdk.CheckAmount(requested, m, "Square's "+what+" amount"); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -143,23 +92,13 @@ func sameMoney(got, want *v1.Money) bool {
 	return want == nil || (got.GetMinorAmount() == want.GetMinorAmount() && got.GetCurrency() == want.GetCurrency())
 }
 
-// integrityError reports an answer that does not match the request.
-func integrityError(format string, args ...any) *pdk.Error {
-	msg := fmt.Sprintf(format, args...)
-	return &pdk.Error{
-		Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
-		Message: msg,
-		Detail:  &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
-	}
-}
-
 // object reads a 2xx answer and returns its member name (payment, refund,
 // customer, card, dispute, evidence); any other status is a typed error.
 func object(res *pdk.Response, name string) (*fastjson.Value, error) {
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	v, err := jsonr.Object(res, "Square")
+	v, err := jsonr.Object(res, processor)
 	if err != nil {
 		return nil, err
 	}
@@ -225,26 +164,17 @@ func httpError(res *pdk.Response) error {
 }
 
 func classify(status int, se squareError) (pluginv1.ErrorKind, v1.ErrorCode) {
+	kind, code := pdk.StatusKind(status)
 	switch {
-	case status == 401:
-		return pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS
-	case status == 403:
-		return pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED
-	case status == 404:
-		return pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND
+	case status == 401, status == 404: // pdk.StatusKind's, whatever the code
+	case status == 403: // a token without the permission
+		kind = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS
 	case status == 409, se.code == "IDEMPOTENCY_KEY_REUSED", se.code == "VERSION_MISMATCH":
-		return pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
-	case status == 429:
-		return pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED, v1.ErrorCode_ERROR_CODE_RATE_LIMITED
-	case status >= 500:
-		return pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE
-	case status >= 400:
-		code := v1.ErrorCode_ERROR_CODE_INVALID_REQUEST
+		kind, code = pdk.StatusKind(409)
+	case status >= 400 && status < 500 && status != 429:
 		if c, ok := declineCodes()[se.code]; ok {
 			code = c
 		}
-		return pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, code
-	default:
-		return pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, v1.ErrorCode_ERROR_CODE_INVALID_RESPONSE
 	}
+	return kind, code
 }

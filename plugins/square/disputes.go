@@ -1,6 +1,7 @@
 package square
 
 import (
+	"cmp"
 	"time"
 	"unicode/utf8"
 
@@ -18,27 +19,27 @@ const maxEvidenceText = 500
 
 // buildDisputeGet builds RetrieveDispute.
 func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_dispute_id", req.GetConnectorDisputeId())
+	id, err := pdk.PathID("connector_dispute_id", req.GetConnectorDisputeId())
 	if err != nil {
 		return nil, err
 	}
-	return get(c, "/v2/disputes/"+id)
+	return api.Get(c, "/v2/disputes/"+id)
 }
 
 // buildDisputeAccept builds AcceptDispute (no body: Square takes no key).
 func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_dispute_id", req.GetConnectorDisputeId())
+	id, err := pdk.PathID("connector_dispute_id", req.GetConnectorDisputeId())
 	if err != nil {
 		return nil, err
 	}
-	return post(c, "/v2/disputes/"+id+"/accept", idempotencyKey("accept", firstNonEmpty(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
+	return api.Send(c, "POST", "/v2/disputes/"+id+"/accept", idempotencyKey("accept", cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
 }
 
 // buildDefend builds SubmitEvidence, which sends the evidence added so far
 // (DisputeService.SubmitEvidence) to the bank. Square takes no reason code
 // and no documents on this call.
 func buildDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_dispute_id", req.GetConnectorDisputeId())
+	id, err := pdk.PathID("connector_dispute_id", req.GetConnectorDisputeId())
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +49,7 @@ func buildDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1
 	if req.GetDefenseReasonCode() != "" {
 		return nil, pdk.InvalidRequest("defense_reason_code", "is not taken by Square: explain the defense in a REBUTTAL_EXPLANATION evidence text")
 	}
-	return post(c, "/v2/disputes/"+id+"/submit-evidence", idempotencyKey("defend", firstNonEmpty(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
+	return api.Send(c, "POST", "/v2/disputes/"+id+"/submit-evidence", idempotencyKey("defend", cmp.Or(req.GetMerchantRequestId(), req.GetConnectorDisputeId())), nil)
 }
 
 // evidenceTypes maps unified evidence types to Square's DisputeEvidenceType.
@@ -84,7 +85,7 @@ func knownEvidenceType(t string) bool {
 // document. The idempotency key is derived from the dispute and the
 // evidence, so a retried upload does not add the text twice.
 func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_dispute_id", req.GetConnectorDisputeId())
+	id, err := pdk.PathID("connector_dispute_id", req.GetConnectorDisputeId())
 	if err != nil {
 		return nil, err
 	}
@@ -112,13 +113,13 @@ func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 			return nil, pdk.InvalidRequest("evidence[0].type", "is required (or evidence[0].connector_evidence_type)")
 		}
 	}
-	key := idempotencyKey("evidence", firstNonEmpty(req.GetMerchantRequestId(),
+	key := idempotencyKey("evidence", cmp.Or(req.GetMerchantRequestId(),
 		sig.SHA256Hex([]byte(req.GetConnectorDisputeId()+"\x00"+typ+"\x00"+text))))
 	o := jsonw.NewObject()
 	o.String("idempotency_key", key)
 	o.String("evidence_type", typ)
 	o.String("evidence_text", text)
-	return post(c, "/v2/disputes/"+id+"/evidence-text", key, o.Bytes())
+	return api.Send(c, "POST", "/v2/disputes/"+id+"/evidence-text", key, o.Bytes())
 }
 
 func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest, res *pdk.Response) (*v1.DisputeServiceSubmitEvidenceResponse, error) {
@@ -126,7 +127,7 @@ func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(jsonr.Str(o, "dispute_id"), req.GetConnectorDisputeId()); err != nil {
+	if err := pdk.SameID(processor, jsonr.Str(o, "dispute_id"), req.GetConnectorDisputeId()); err != nil {
 		return nil, err
 	}
 	return &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: req.GetConnectorDisputeId(),
@@ -143,7 +144,7 @@ type dispute struct {
 
 // readDispute reads a Dispute object.
 func readDispute(o *fastjson.Value) (*dispute, error) {
-	d := &dispute{id: firstNonEmpty(jsonr.Str(o, "id"), jsonr.Str(o, "dispute_id")), paymentID: jsonr.Str(o, "disputed_payment", "payment_id"),
+	d := &dispute{id: cmp.Or(jsonr.Str(o, "id"), jsonr.Str(o, "dispute_id")), paymentID: jsonr.Str(o, "disputed_payment", "payment_id"),
 		reason: jsonr.Str(o, "reason"), state: jsonr.Str(o, "state")}
 	if d.state == "" {
 		return nil, pdk.InvalidResponse("Square's dispute %s has no state", d.id)
@@ -173,7 +174,7 @@ func disputeAnswer(res *pdk.Response, want string) (*dispute, error) {
 	if err != nil {
 		return nil, err
 	}
-	return d, sameID(d.id, want)
+	return d, pdk.SameID(processor, d.id, want)
 }
 
 func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {

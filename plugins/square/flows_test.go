@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
@@ -16,7 +17,7 @@ func run(t *testing.T, c pdktest.Call) *pdktest.Result {
 		c.Credentials = testCredentials()
 	}
 	c.BaseURL = SandboxBaseURL
-	r, err := pdktest.Run(pdktest.New(New()), c)
+	r, err := conformancetest.Run(New(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,9 +44,9 @@ func token(tok string) *v1.PaymentMethod {
 // ways, and codes that are not ISO-4217 are refused naming the field.
 func TestMoneyIsISOMinorUnits(t *testing.T) {
 	for _, m := range []*v1.Money{{MinorAmount: 1500, Currency: "JPY"}, {MinorAmount: 1234, Currency: "BHD"}, {MinorAmount: 1999, Currency: "USD"}} {
-		amount, cur, err := squareMoney("amount", m)
+		amount, cur, err := amounts.To(m, "amount")
 		if err != nil || amount != m.GetMinorAmount() || cur != m.GetCurrency() {
-			t.Fatalf("squareMoney(%v) = %d %s %v", m, amount, cur, err)
+			t.Fatalf("amounts.To(%v) = %d %s %v", m, amount, cur, err)
 		}
 		r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{
 			MerchantTransactionId: "o1", Amount: m, PaymentMethod: token("cnon:ok")},
@@ -55,7 +56,7 @@ func TestMoneyIsISOMinorUnits(t *testing.T) {
 			t.Fatalf("parsed amount = %v, want %v", got, m)
 		}
 	}
-	if _, _, err := squareMoney("refund_amount", &v1.Money{MinorAmount: 1, Currency: "XXY"}); err == nil || !strings.Contains(err.Error(), "refund_amount.currency") {
+	if _, _, err := amounts.To(&v1.Money{MinorAmount: 1, Currency: "XXY"}, "refund_amount"); err == nil || !strings.Contains(err.Error(), "refund_amount.currency") {
 		t.Fatalf("unknown currency error = %v", err)
 	}
 }

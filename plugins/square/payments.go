@@ -1,7 +1,7 @@
 package square
 
 import (
-	"strconv"
+	"cmp"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -71,7 +71,7 @@ func newPlan(merchantID string, amount *v1.Money, capture v1.CaptureMethod, desc
 	if merchantID == "" {
 		return nil, pdk.InvalidRequest("merchant_transaction_id", "is required (Square idempotency_key)")
 	}
-	v, cur, err := squareMoney("amount", amount)
+	v, cur, err := amounts.To(amount, "amount")
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
 		return nil, pdk.Unsupported("setup_future_usage: Square stores a card with PaymentService.SetupRecurring (CreateCard), not while paying")
 	}
-	p.customerID = firstNonEmpty(req.GetCustomer().GetConnectorCustomerId(), req.GetMandate().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	p.customerID = cmp.Or(req.GetCustomer().GetConnectorCustomerId(), req.GetMandate().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	if id := req.GetMandate().GetConnectorMandateId(); id != "" {
 		p.source = id
 		if p.customerID == "" {
@@ -118,9 +118,9 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 		return nil, pdk.InvalidRequest("three_ds.authentication_id",
 			"is required for 3-D Secure at Square: run verifyBuyer in the Web Payments SDK and send its verification token")
 	}
-	p.email = firstNonEmpty(req.GetCustomer().GetEmail(), req.GetBillingAddress().GetEmail())
+	p.email = cmp.Or(req.GetCustomer().GetEmail(), req.GetBillingAddress().GetEmail())
 	p.billing, p.shipping = req.GetBillingAddress(), req.GetShippingAddress()
-	return post(c, "/v2/payments", p.key, p.body(c))
+	return api.Send(c, "POST", "/v2/payments", p.key, p.body(c))
 }
 
 // buildRecurringCharge builds CreatePayment on a card on file.
@@ -132,64 +132,54 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	if p.source = req.GetMandate().GetConnectorMandateId(); p.source == "" {
 		return nil, pdk.InvalidRequest("mandate.connector_mandate_id", "is required (the Square card id, ccof:...)")
 	}
-	p.customerID = firstNonEmpty(req.GetMandate().GetConnectorCustomerId(), req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
+	p.customerID = cmp.Or(req.GetMandate().GetConnectorCustomerId(), req.GetCustomer().GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 	if p.customerID == "" {
 		return nil, pdk.InvalidRequest("mandate.connector_customer_id", "is required to charge a card on file at Square")
 	}
 	p.email = req.GetCustomer().GetEmail()
-	return post(c, "/v2/payments", p.key, p.body(c))
+	return api.Send(c, "POST", "/v2/payments", p.key, p.body(c))
 }
 
 // sourceID maps a payment method to a Square source_id.
 func sourceID(pm *v1.PaymentMethod) (string, error) {
-	switch m := pm.GetMethod().(type) {
-	case *v1.PaymentMethod_Token:
-		if m.Token.GetToken() == "" {
-			return "", pdk.InvalidRequest("payment_method.token.token", "is required")
-		}
-		return m.Token.GetToken(), nil
-	case *v1.PaymentMethod_Card:
-		return "", pdk.Unsupported("payment_method.card: Square does not take card numbers; tokenize the card with the Web Payments SDK and send payment_method.token")
-	case nil:
-		return "", pdk.InvalidRequest("payment_method", "is required")
-	default:
-		return "", pdk.Unsupported("payment_method: Square takes only tokens (payment_method.token: a Web Payments SDK token or a card on file id)")
-	}
+	return pdk.TokenOnly(pm,
+		"Square does not take card numbers; tokenize the card with the Web Payments SDK and send payment_method.token",
+		"Square takes only tokens (payment_method.token: a Web Payments SDK token or a card on file id)")
 }
 
 // buildCapture builds CompletePayment, which completes the whole amount.
 func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := squareMoney("amount_to_capture", req.GetAmountToCapture()); err != nil {
+	if _, _, err := amounts.To(req.GetAmountToCapture(), "amount_to_capture"); err != nil {
 		return nil, err
 	}
 	if pa := req.GetPaymentAmount(); pa != nil && !sameMoney(req.GetAmountToCapture(), pa) {
 		return nil, pdk.Unsupported("amount_to_capture: Square completes the whole authorized amount; partial capture is not supported")
 	}
-	key := idempotencyKey("capture", firstNonEmpty(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()))
-	return post(c, "/v2/payments/"+id+"/complete", key, []byte("{}"))
+	key := idempotencyKey("capture", cmp.Or(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()))
+	return api.Send(c, "POST", "/v2/payments/"+id+"/complete", key, []byte("{}"))
 }
 
 // buildVoid builds CancelPayment.
 func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
 		return nil, err
 	}
-	key := idempotencyKey("void", firstNonEmpty(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
-	return post(c, "/v2/payments/"+id+"/cancel", key, nil)
+	key := idempotencyKey("void", cmp.Or(req.GetMerchantVoidId(), req.GetConnectorTransactionId()))
+	return api.Send(c, "POST", "/v2/payments/"+id+"/cancel", key, nil)
 }
 
 // buildGet builds GetPayment.
 func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_transaction_id", req.GetConnectorTransactionId())
+	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
 		return nil, err
 	}
-	return get(c, "/v2/payments/"+id)
+	return api.Get(c, "/v2/payments/"+id)
 }
 
 // payment is a parsed Square Payment.
@@ -246,7 +236,7 @@ func declined(v *fastjson.Value, se squareError, status int) *payment {
 
 // declineError is the three-layer error of a declined payment.
 func declineError(se squareError, status int) *v1.PaymentError {
-	msg := firstNonEmpty(se.detail, "Square declined the payment")
+	msg := cmp.Or(se.detail, "Square declined the payment")
 	e := &v1.PaymentError{Code: declineCode(se.code), Message: msg, Connector: se.connectorError(status)}
 	if se.code != "" {
 		e.Issuer = &v1.IssuerError{DeclineCode: se.code, Message: se.detail}
@@ -289,13 +279,13 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err,
 		MerchantCaptureId: req.GetMerchantCaptureId(), CapturedAmount: p.captured()}
-	if p.status != v1.PaymentStatus_PAYMENT_STATUS_CHARGED && p.err == nil {
-		out.Status = notFinal(p.status, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
+	if p.err == nil {
+		out.Status = pdk.ActionStatus(p.status, v1.PaymentStatus_PAYMENT_STATUS_CHARGED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
 	}
 	return out, nil
 }
@@ -305,23 +295,14 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err, MerchantVoidId: req.GetMerchantVoidId()}
-	if p.status != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && p.err == nil {
-		out.Status = notFinal(p.status, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
+	if p.err == nil {
+		out.Status = pdk.ActionStatus(p.status, v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
 	}
 	return out, nil
-}
-
-// notFinal is the status to report when a capture or void answer shows the
-// payment in another state: UNKNOWN stays UNKNOWN, anything else is failed.
-func notFinal(s, failed v1.PaymentStatus) v1.PaymentStatus {
-	if s == v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN {
-		return s
-	}
-	return failed
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
@@ -329,28 +310,11 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(p.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.PaymentServiceGetResponse{
 		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, CapturedAmount: p.captured(),
-		RefundedAmount: p.refunded, Error: p.err, MerchantTransactionId: firstNonEmpty(req.GetMerchantTransactionId(), p.reference),
+		RefundedAmount: p.refunded, Error: p.err, MerchantTransactionId: cmp.Or(req.GetMerchantTransactionId(), p.reference),
 	}, nil
-}
-
-// sameID refuses an answer about another object than the one asked for.
-func sameID(got, want string) error {
-	if want != "" && got != want {
-		return integrityError("Square answered about %s, not the requested %s", strconv.Quote(got), strconv.Quote(want))
-	}
-	return nil
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -19,7 +19,7 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	if req.GetMerchantRefundId() == "" {
 		return nil, pdk.InvalidRequest("merchant_refund_id", "is required (Square idempotency_key)")
 	}
-	amount, cur, err := squareMoney("refund_amount", req.GetRefundAmount())
+	amount, cur, err := amounts.To(req.GetRefundAmount(), "refund_amount")
 	if err != nil {
 		return nil, err
 	}
@@ -32,16 +32,16 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	writeMoney(o, "amount_money", amount, cur)
 	o.String("payment_id", req.GetConnectorTransactionId())
 	o.StringIf("reason", req.GetReason())
-	return post(c, "/v2/refunds", key, o.Bytes())
+	return api.Send(c, "POST", "/v2/refunds", key, o.Bytes())
 }
 
 // buildRefundGet builds GetPaymentRefund.
 func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id, err := pathID("connector_refund_id", req.GetConnectorRefundId())
+	id, err := pdk.PathID("connector_refund_id", req.GetConnectorRefundId())
 	if err != nil {
 		return nil, err
 	}
-	return get(c, "/v2/refunds/"+id)
+	return api.Get(c, "/v2/refunds/"+id)
 }
 
 // refund is a parsed PaymentRefund.
@@ -80,7 +80,7 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(r.paymentID, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, r.paymentID, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
@@ -92,10 +92,10 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	if err != nil {
 		return nil, err
 	}
-	if err := sameID(r.id, req.GetConnectorRefundId()); err != nil {
+	if err := pdk.SameID(processor, r.id, req.GetConnectorRefundId()); err != nil {
 		return nil, err
 	}
-	if err := sameID(r.paymentID, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, r.paymentID, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
 	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,

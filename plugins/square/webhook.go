@@ -1,6 +1,7 @@
 package square
 
 import (
+	"cmp"
 	"encoding/base64"
 	"slices"
 	"strings"
@@ -42,7 +43,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if err != nil {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "%s is not base64", signatureHeader)
 	}
-	url := firstNonEmpty(c.Credentials[credWebhookURL], c.Config[configWebhookURL], w.GetUrl())
+	url := cmp.Or(c.Credentials[credWebhookURL], c.Config[configWebhookURL], w.GetUrl())
 	signed := make([]byte, 0, len(url)+len(w.GetBody()))
 	signed = append(append(signed, url...), w.GetBody()...)
 	if !sig.Equal(sig.HMACSHA256([]byte(key), signed), givenMAC) {

@@ -34,7 +34,7 @@ func TestToStripeAmount(t *testing.T) {
 		{100, "usd", 0, "", "amount.currency"},
 		{-1, "USD", 0, "", "amount.minor_amount"},
 	} {
-		got, cur, err := toStripeAmount(&v1.Money{MinorAmount: tc.minor, Currency: tc.currency}, "amount")
+		got, cur, err := amounts.To(&v1.Money{MinorAmount: tc.minor, Currency: tc.currency}, "amount")
 		if tc.errField != "" {
 			var pe *pdk.Error
 			if !asPdkError(err, &pe) || pe.Kind != pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST || !strings.HasPrefix(pe.Message, tc.errField+":") {
@@ -45,21 +45,21 @@ func TestToStripeAmount(t *testing.T) {
 		if err != nil || got != tc.want || cur != tc.wantCur {
 			t.Errorf("%d %s = %d %s, %v; want %d %s", tc.minor, tc.currency, got, cur, err, tc.want, tc.wantCur)
 		}
-		back, err := fromStripeAmount(got, cur)
+		back, err := amounts.From(got, cur)
 		if err != nil || back.GetMinorAmount() != tc.minor || back.GetCurrency() != tc.currency {
 			t.Errorf("round trip %d %s -> %d -> %v, %v", tc.minor, tc.currency, got, back, err)
 		}
 	}
-	if _, _, err := toStripeAmount(nil, "refund_amount"); err == nil || !strings.Contains(err.Error(), "refund_amount") {
+	if _, _, err := amounts.To(nil, "refund_amount"); err == nil || !strings.Contains(err.Error(), "refund_amount") {
 		t.Errorf("nil amount: %v", err)
 	}
 }
 
 func TestFromStripeAmountRejects(t *testing.T) {
-	if _, err := fromStripeAmount(100, "zzz"); err == nil {
+	if _, err := amounts.From(100, "zzz"); err == nil {
 		t.Error("unknown currency accepted")
 	}
-	if _, err := fromStripeAmount(12345, "isk"); err == nil {
+	if _, err := amounts.From(12345, "isk"); err == nil {
 		t.Error("ISK amount with decimals accepted")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
@@ -18,7 +19,7 @@ import (
 func TestOversizedAndNonObjectAnswersAreRefused(t *testing.T) {
 	huge := []byte(`{"id":"pi_1","object":"payment_intent","pad":"` + strings.Repeat("x", 300<<10) + `"}`)
 	for name, body := range map[string][]byte{"huge": huge, "array": []byte(`["succeeded"]`)} {
-		res, err := pdktest.Run(pdktest.New(stripe.New()), pdktest.Call{
+		res, err := conformancetest.Run(stripe.New(), pdktest.Call{
 			Flow: v1.Flow_FLOW_GET, Request: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pi_1"},
 			Credentials: map[string]string{"api_key": "sk_test_123"}, Status: 200, Body: body,
 		})

@@ -1,298 +1,163 @@
 package stripe
 
 import (
-	"fmt"
-
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/form"
 )
 
-var authorizeHandler = pdk.H(buildAuthorize, parseAuthorize)
+type authorizeIn = v1.PaymentServiceAuthorizeRequest
 
-// intentRequest is what creating and confirming a PaymentIntent needs; the
-// Authorize, SetupRecurring (with a first charge) and RecurringCharge flows
-// fill it from their requests.
-type intentRequest struct {
-	// op prefixes the idempotency key; merchantID is the merchant's id for
-	// the operation and merchantIDField its request field.
-	op, merchantID, merchantIDField string
-	amount                          *v1.Money
-	paymentMethod                   *v1.PaymentMethod
-	mandate                         *v1.MandateReference
-	captureMethod                   v1.CaptureMethod
-	authType                        v1.AuthenticationType
-	customerID                      string
-	payer                           payer
-	shipping                        *v1.Address
-	browser                         *v1.BrowserInfo
-	acceptance                      *v1.CustomerAcceptance
-	returnURL                       string
-	description                     string
-	statementDescriptor             string
-	futureUsage                     v1.FutureUsage
-	offSession                      bool
-	incremental                     bool
-	threeDS                         *v1.ThreeDsData
-	metadata                        map[string]string
-	// reconciliation metadata the plugin adds (key, value pairs).
-	extraMetadata []string
+// authorizeHandler creates and confirms a PaymentIntent: POST /v1/payment_intents
+// with confirm=true, keyed by merchant_transaction_id (no prefix: creating
+// the payment is the merchant id's first use).
+var authorizeHandler = &pdk.Call[*authorizeIn, *v1.PaymentServiceAuthorizeResponse]{
+	API: api, Method: "POST", Path: "/v1/payment_intents",
+	Key: pdk.Key[*authorizeIn]{Field: "merchant_transaction_id", ID: (*authorizeIn).GetMerchantTransactionId},
+	Fill: func(c *pdk.Context, req *authorizeIn, b *pdk.Body) error {
+		return writeIntent(c, b, req, nil, "merchant_transaction_id", req.GetMerchantTransactionId(),
+			"merchant_order_reference", req.GetMerchantOrderReference())
+	},
+	Answer: func(_ *pdk.Context, _ *authorizeIn, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
+		return authorizeResponse(readIntent(a)), nil
+	},
+	OnDecline: func(_ *pdk.Context, req *authorizeIn, e *pdk.Error, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
+		return authorizeResponse(declinedIntent(e, a, req.GetAmount())), nil
+	},
 }
 
-func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pluginv1.HttpRequest, error) {
-	return buildIntent(c, &intentRequest{
-		merchantID:          req.GetMerchantTransactionId(),
-		merchantIDField:     "merchant_transaction_id",
-		amount:              req.GetAmount(),
-		paymentMethod:       req.GetPaymentMethod(),
-		mandate:             req.GetMandate(),
-		captureMethod:       req.GetCaptureMethod(),
-		authType:            req.GetAuthenticationType(),
-		customerID:          customerID(c, req.GetCustomer(), req.GetState()),
-		payer:               payer{billing: req.GetBillingAddress(), customer: req.GetCustomer()},
-		shipping:            req.GetShippingAddress(),
-		browser:             req.GetBrowserInfo(),
-		returnURL:           req.GetReturnUrl(),
-		description:         req.GetDescription(),
-		statementDescriptor: req.GetStatementDescriptor(),
-		futureUsage:         req.GetSetupFutureUsage(),
-		offSession:          req.GetOffSession(),
-		incremental:         req.GetRequestIncrementalAuthorization(),
-		threeDS:             req.GetThreeDs(),
-		metadata:            req.GetMetadata(),
-		extraMetadata: []string{
-			"merchant_transaction_id", req.GetMerchantTransactionId(),
-			"merchant_order_reference", req.GetMerchantOrderReference(),
-		},
-	})
+func authorizeResponse(in *intent) *v1.PaymentServiceAuthorizeResponse {
+	return &v1.PaymentServiceAuthorizeResponse{
+		ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction, Error: in.Error,
+		Mandate: in.Mandate, State: in.State, NetworkTransactionId: in.NetworkTransactionId, ConnectorReferenceId: in.ConnectorReferenceId,
+		IncrementalAuthorizationAllowed: in.incrementable, CapturedAmount: in.CapturedAmount, CardChecks: in.CardChecks,
+	}
+}
+
+// writeIntent writes a PaymentIntent confirmed on creation, with the latest
+// charge expanded: it carries the network transaction id, the refunded
+// amount and the incremental-authorization status. SetupRecurring (with a
+// first charge) and RecurringCharge describe their payment as an Authorize
+// request; acceptance is a mandate's customer acceptance (SetupRecurring's)
+// and extra the plugin's reconciliation metadata.
+func writeIntent(c *pdk.Context, b *pdk.Body, r *authorizeIn, acceptance *v1.CustomerAcceptance, extra ...string) error {
+	amount, currency, err := amounts.To(r.GetAmount(), "amount")
+	if err != nil {
+		return err
+	}
+	b.SetInt("amount", amount)
+	b.Set("currency", currency)
+	b.SetBool("confirm", true)
+	manual := r.GetCaptureMethod() == v1.CaptureMethod_CAPTURE_METHOD_MANUAL || r.GetCaptureMethod() == v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE
+	if manual {
+		b.Set("capture_method", "manual")
+	} else {
+		b.Set("capture_method", "automatic")
+	}
+	customer := customerID(c, r.GetCustomer(), r.GetState())
+	p, spec, offSession := payer{billing: r.GetBillingAddress(), customer: r.GetCustomer()}, methodSpec{}, r.GetOffSession()
+	if id := r.GetMandate().GetConnectorMandateId(); id != "" {
+		// A merchant-initiated charge of a stored payment method.
+		b.Set("payment_method", id)
+		customer = pdk.First(r.GetMandate().GetConnectorCustomerId(), customer)
+		spec, offSession = methodSpec{ID: id, Name: "stored payment method"}, true
+	} else if spec, err = writePaymentMethod(b, r.GetPaymentMethod(), p); err != nil {
+		return err
+	}
+	b.SetIf("customer", customer)
+	if err := writeTypes(b, spec, r.GetReturnUrl()); err != nil {
+		return err
+	}
+	if offSession {
+		b.SetBool("off_session", true)
+	}
+	usage := futureUsages[r.GetSetupFutureUsage()]
+	b.SetIf("setup_future_usage", usage)
+	if spec.Mandate || (usage != "" && spec.ReusableViaSEPA) {
+		writeMandateData(b, acceptance, r.GetBrowserInfo())
+	}
+	if spec.Card {
+		if err := writeCardOptions(b, r, offSession); err != nil {
+			return err
+		}
+	}
+	b.SetIf("description", r.GetDescription())
+	if spec.Card || spec.ID != "" {
+		// Stripe refuses statement_descriptor for card payments; the suffix
+		// is appended to the account's prefix.
+		b.SetIf("statement_descriptor_suffix", r.GetStatementDescriptor())
+	} else {
+		b.SetIf("statement_descriptor", r.GetStatementDescriptor())
+	}
+	writeShipping(b, r.GetShippingAddress(), p)
+	if err := writeMetadata(b, r.GetMetadata(), extra...); err != nil {
+		return err
+	}
+	b.Set("expand[]", "latest_charge")
+	return nil
 }
 
 // customerID is the Stripe customer for a payment: the request's customer,
 // else the connector state the caller or an earlier step supplied.
 func customerID(c *pdk.Context, cust *v1.Customer, state *v1.ConnectorState) string {
-	switch {
-	case cust.GetConnectorCustomerId() != "":
-		return cust.GetConnectorCustomerId()
-	case state.GetConnectorCustomerId() != "":
-		return state.GetConnectorCustomerId()
-	}
-	return c.State.GetConnectorCustomerId()
+	return pdk.First(cust.GetConnectorCustomerId(), state.GetConnectorCustomerId(), c.State.GetConnectorCustomerId())
 }
 
-// buildIntent builds POST /v1/payment_intents with confirm=true.
-func buildIntent(c *pdk.Context, r *intentRequest) (*pluginv1.HttpRequest, error) {
-	key, err := requireMerchantID(r.op, r.merchantID, r.merchantIDField)
-	if err != nil {
-		return nil, err
-	}
-	amount, currency, err := toStripeAmount(r.amount, "amount")
-	if err != nil {
-		return nil, err
-	}
-	f := form.New()
-	f.SetInt("amount", amount)
-	f.Set("currency", currency)
-	f.SetBool("confirm", true)
-	f.Set("capture_method", stripeCaptureMethod(r.captureMethod))
-
-	customer := r.customerID
-	var spec methodSpec
-	if id := r.mandate.GetConnectorMandateId(); id != "" {
-		// A merchant-initiated charge of a stored payment method.
-		f.Set("payment_method", id)
-		if cust := r.mandate.GetConnectorCustomerId(); cust != "" {
-			customer = cust
-		}
-		spec = methodSpec{ID: id, Name: "stored payment method"}
-		r.offSession = true
-	} else {
-		if r.paymentMethod == nil {
-			return nil, pdk.InvalidRequest("payment_method", "is required (or mandate.connector_mandate_id)")
-		}
-		if spec, err = encodePaymentMethod(f, r.paymentMethod, r.payer); err != nil {
-			return nil, err
-		}
-	}
-	f.SetIf("customer", customer)
+// writeTypes writes payment_method_types and return_url: a method of a
+// known type names it; a payment method id of any type with nowhere to
+// return to may be used by Stripe, but never with a redirect.
+func writeTypes(b *pdk.Body, spec methodSpec, returnURL string) error {
 	switch {
 	case spec.Type != "":
-		f.Nest("payment_method_types").Append(spec.Type)
-	case r.returnURL == "":
-		// A payment method id of any type and nowhere to return to: let
-		// Stripe use it, but never redirect.
-		apm := f.Nest("automatic_payment_methods")
-		apm.SetBool("enabled", true)
-		apm.Set("allow_redirects", "never")
+		b.Set("payment_method_types[]", spec.Type)
+	case returnURL == "":
+		b.SetBool("automatic_payment_methods.enabled", true)
+		b.Set("automatic_payment_methods.allow_redirects", "never")
 	}
-	if spec.Redirect && r.returnURL == "" {
-		return nil, pdk.InvalidRequest("return_url", "is required for "+spec.Name+": the shopper is redirected")
+	if spec.Redirect && returnURL == "" {
+		return pdk.InvalidRequest("return_url", "is required for "+spec.Name+": the shopper is redirected")
 	}
-	f.SetIf("return_url", r.returnURL)
-	if r.offSession {
-		f.SetBool("off_session", true)
-	}
-	usage := stripeFutureUsage(r.futureUsage)
-	f.SetIf("setup_future_usage", usage)
-	if spec.Mandate || (usage != "" && spec.ReusableViaSEPA) {
-		writeMandateData(f, r.acceptance, r.browser)
-	}
-	if spec.Card {
-		if err := writeCardOptions(f.Nest("payment_method_options").Nest("card"), r); err != nil {
-			return nil, err
-		}
-	}
-	f.SetIf("description", r.description)
-	if spec.Card || spec.ID != "" {
-		// Stripe refuses statement_descriptor for card payments; the suffix
-		// is appended to the account's prefix.
-		f.SetIf("statement_descriptor_suffix", r.statementDescriptor)
-	} else {
-		f.SetIf("statement_descriptor", r.statementDescriptor)
-	}
-	writeShipping(f, r.shipping, r.payer)
-	if err := writeMetadata(f, r.metadata, r.extraMetadata...); err != nil {
-		return nil, err
-	}
-	expandLatestCharge(f)
-	return post(c, "/v1/payment_intents", key, f)
+	b.SetIf("return_url", returnURL)
+	return nil
 }
 
 // writeCardOptions writes payment_method_options[card]: 3-D Secure,
 // incremental and multiple capture, and imported 3DS results.
-func writeCardOptions(card *form.Values, r *intentRequest) error {
-	if r.authType == v1.AuthenticationType_AUTHENTICATION_TYPE_THREE_DS && !r.offSession {
-		card.Set("request_three_d_secure", "any")
+func writeCardOptions(b *pdk.Body, r *authorizeIn, offSession bool) error {
+	const card = "payment_method_options.card."
+	if r.GetAuthenticationType() == v1.AuthenticationType_AUTHENTICATION_TYPE_THREE_DS && !offSession {
+		b.Set(card+"request_three_d_secure", "any")
 	}
-	if r.incremental {
-		card.Set("request_incremental_authorization", "if_available")
+	if r.GetRequestIncrementalAuthorization() {
+		b.Set(card+"request_incremental_authorization", "if_available")
 	}
-	if r.captureMethod == v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE {
-		card.Set("request_multicapture", "if_available")
+	if r.GetCaptureMethod() == v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE {
+		b.Set(card+"request_multicapture", "if_available")
 	}
-	if t := r.threeDS; t != nil && t.GetAuthenticationValue() != "" {
+	if t := r.GetThreeDs(); t.GetAuthenticationValue() != "" {
 		if t.GetDsTransactionId() == "" || t.GetMessageVersion() == "" {
 			return pdk.InvalidRequest("three_ds", "ds_transaction_id and message_version are required with authentication_value")
 		}
-		tds := card.Nest("three_d_secure")
-		tds.Set("cryptogram", t.GetAuthenticationValue())
-		tds.Set("transaction_id", t.GetDsTransactionId())
-		tds.Set("version", t.GetMessageVersion())
-		tds.SetIf("electronic_commerce_indicator", t.GetEci())
-		tds.SetIf("ares_trans_status", t.GetTransactionStatus())
+		b.Set(card+"three_d_secure.cryptogram", t.GetAuthenticationValue())
+		b.Set(card+"three_d_secure.transaction_id", t.GetDsTransactionId())
+		b.Set(card+"three_d_secure.version", t.GetMessageVersion())
+		b.SetIf(card+"three_d_secure.electronic_commerce_indicator", t.GetEci())
+		b.SetIf(card+"three_d_secure.ares_trans_status", t.GetTransactionStatus())
 	}
 	return nil
 }
 
-func stripeCaptureMethod(m v1.CaptureMethod) string {
-	switch m {
-	case v1.CaptureMethod_CAPTURE_METHOD_MANUAL, v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE:
-		return "manual"
-	}
-	return "automatic"
-}
+// futureUsages are Stripe's setup_future_usage (and SetupIntent usage) values.
+var futureUsages = map[v1.FutureUsage]string{
+	v1.FutureUsage_FUTURE_USAGE_OFF_SESSION: "off_session", v1.FutureUsage_FUTURE_USAGE_ON_SESSION: "on_session"}
 
-func stripeFutureUsage(u v1.FutureUsage) string {
-	switch u {
-	case v1.FutureUsage_FUTURE_USAGE_OFF_SESSION:
-		return "off_session"
-	case v1.FutureUsage_FUTURE_USAGE_ON_SESSION:
-		return "on_session"
-	}
-	return ""
-}
+// metadataLimits are Stripe's (https://docs.stripe.com/api/metadata).
+var metadataLimits = pdk.Metadata{MaxKeys: 50, MaxKeyLen: 40, MaxValueLen: 500}
 
-func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res *pdk.Response) (*v1.PaymentServiceAuthorizeResponse, error) {
-	out, err := parseIntentAnswer(c, res, req.GetAmount(), req.GetPaymentMethod())
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceAuthorizeResponse{
-		ConnectorTransactionId:          out.ID,
-		Status:                          out.Status,
-		Amount:                          out.Amount,
-		NextAction:                      out.NextAction,
-		Error:                           out.Error,
-		Mandate:                         out.Mandate,
-		State:                           customerState(out.CustomerID),
-		MerchantTransactionId:           req.GetMerchantTransactionId(),
-		NetworkTransactionId:            out.NetworkTxnID,
-		ConnectorReferenceId:            out.ChargeID,
-		IncrementalAuthorizationAllowed: out.IncrementalAllowed,
-		CapturedAmount:                  out.Received,
-		ConnectorHttpStatus:             int32(res.Status),
-		CardChecks:                      out.CardChecks,
-	}, nil
-}
-
-// parseIntentAnswer reads the answer to a PaymentIntent create/confirm. A
-// decline (HTTP 402) becomes a failed intent carrying the error, not a Go
-// error. want, when set, is checked against the intent's amount.
-func parseIntentAnswer(c *pdk.Context, res *pdk.Response, want *v1.Money, pm *v1.PaymentMethod) (*intent, error) {
-	secrets := secretsOf(c, pm)
-	a, err := readAnswer(res, secrets)
-	if err != nil {
-		return nil, err
-	}
-	if a.Err != nil {
-		if a.Err.isDecline() {
-			return declinedIntent(a.Err, want), nil
-		}
-		return nil, a.Err.pluginError()
-	}
-	in, err := parseIntent(a.Obj, a.Status, a.RequestID, secrets)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkAmount(want, in.Amount, "payment_intent "+in.ID); err != nil {
-		return nil, err
-	}
-	return in, nil
-}
-
-// declinedIntent is the failed payment a 402 describes: Stripe names the
-// PaymentIntent it created in error.payment_intent.
-func declinedIntent(e *apiError, want *v1.Money) *intent {
-	pe := e.paymentError()
-	status := v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED
-	if pe.GetCode() == v1.ErrorCode_ERROR_CODE_AUTHENTICATION_FAILED {
-		status = v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED
-	}
-	in := &intent{Status: status, Error: pe, Amount: want}
-	if pi := e.PaymentIntent; pi != nil {
-		in.ID = str(pi, "id")
-		in.RawStatus = str(pi, "status")
-		in.ChargeID = idOf(pi, "latest_charge")
-		in.CustomerID = idOf(pi, "customer")
-		in.MerchantTxnID = metadataValue(pi, "merchant_transaction_id")
-		if m, err := fromStripeAmount(num(pi, "amount"), str(pi, "currency")); err == nil {
-			in.Amount = m
-		}
-	}
-	return in
-}
-
-// checkAmount reports an integrity error when Stripe's amount differs from
-// the one the request expected.
-func checkAmount(want, got *v1.Money, what string) error {
-	if want == nil || got == nil {
-		return nil
-	}
-	if want.GetCurrency() != got.GetCurrency() || want.GetMinorAmount() != got.GetMinorAmount() {
-		msg := fmt.Sprintf("%s is %d %s, expected %d %s", what, got.GetMinorAmount(), got.GetCurrency(), want.GetMinorAmount(), want.GetCurrency())
-		return &pdk.Error{
-			Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
-			Message: msg,
-			Detail:  &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
-		}
-	}
-	return nil
-}
-
-// customerState returns the connector state to hand back for a customer.
-func customerState(customer string) *v1.ConnectorState {
-	if customer == "" {
-		return nil
-	}
-	return &v1.ConnectorState{ConnectorCustomerId: customer}
+// writeMetadata writes metadata[k]=v in sorted key order. extra pairs (the
+// plugin's own reconciliation keys, e.g. merchant_transaction_id) are added
+// unless the caller set the same key.
+func writeMetadata(b *pdk.Body, md map[string]string, extra ...string) error {
+	all, err := metadataLimits.Merge(md, extra...)
+	b.SetMap("metadata", all)
+	return err
 }

@@ -1,177 +1,137 @@
 package stripe
 
 import (
-	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/form"
-	"github.com/valyala/fastjson"
+	"github.com/connectorhost/connector-host/pdk/statusmap"
 )
 
-// dispute is the unified reading of a Stripe Dispute.
-type dispute struct {
-	ID            string
-	TransactionID string
-	RawStatus     string
-	Status        v1.DisputeStatus
-	Amount        *v1.Money
-	Reason        string
-	ReasonCode    string
-	DueBy         int64
-	Stage         string
-}
+type (
+	disputeGetIn      = v1.DisputeServiceGetRequest
+	disputeAcceptIn   = v1.DisputeServiceAcceptRequest
+	disputeEvidenceIn = v1.DisputeServiceSubmitEvidenceRequest
+	disputeDefendIn   = v1.DisputeServiceDefendRequest
+)
 
-// parseDispute reads a Dispute object.
-func parseDispute(v *fastjson.Value) (*dispute, error) {
-	if obj := str(v, "object"); obj != "" && obj != "dispute" {
-		return nil, pdk.InvalidResponse("answered with a %q object where a dispute was expected", obj)
-	}
-	id, err := requireID(v, "dispute")
-	if err != nil {
-		return nil, err
-	}
-	amount, err := fromStripeAmount(num(v, "amount"), str(v, "currency"))
-	if err != nil {
-		return nil, err
-	}
-	raw := str(v, "status")
-	d := &dispute{
-		ID:            id,
-		TransactionID: firstNonEmpty(idOf(v, "payment_intent"), idOf(v, "charge")),
-		RawStatus:     raw,
-		Status:        disputeStatuses.Get(raw),
-		Amount:        amount,
-		Reason:        str(v, "reason"),
-		ReasonCode:    str(v, "payment_method_details", "card", "network_reason_code"),
-		DueBy:         num(v, "evidence_details", "due_by"),
-		Stage:         str(v, "payment_method_details", "card", "case_type"),
+// disputeStatuses maps Dispute.status. warning_* statuses are inquiries
+// (retrieval requests) that have not become chargebacks.
+var disputeStatuses = statusmap.Grouped(map[v1.DisputeStatus]string{
+	v1.DisputeStatus_DISPUTE_STATUS_INQUIRY:        "warning_needs_response",
+	v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW:   "warning_under_review under_review",
+	v1.DisputeStatus_DISPUTE_STATUS_WARNING_CLOSED: "warning_closed",
+	v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE: "needs_response",
+	v1.DisputeStatus_DISPUTE_STATUS_WON:            "won",
+	v1.DisputeStatus_DISPUTE_STATUS_LOST:           "lost",
+	v1.DisputeStatus_DISPUTE_STATUS_CLOSED:         "prevented charge_refunded",
+}, v1.DisputeStatus_DISPUTE_STATUS_UNKNOWN)
+
+// readDispute reads a Dispute (an answer or an event's object). The stage
+// is payment_method_details.card.case_type when Stripe sends it.
+func readDispute(a *pdk.Answer) *v1.DisputeEvent {
+	a.Expect("object", "dispute")
+	d := &v1.DisputeEvent{
+		ConnectorDisputeId: a.Require("id"), Status: pdk.Status(a, "status", disputeStatuses), Amount: a.Money("amount", "currency"),
+		ConnectorTransactionId: pdk.First(idOf(a, "payment_intent"), idOf(a, "charge")), Reason: a.Str("reason"),
+		ReasonCode: a.Str("payment_method_details.card.network_reason_code"), EvidenceDueByUnix: a.Int("evidence_details.due_by"),
+		Stage: a.Str("payment_method_details.card.case_type"),
 	}
 	if d.Stage == "" {
 		d.Stage = "chargeback"
-		if strings.HasPrefix(raw, "warning_") {
+		if strings.HasPrefix(a.Str("status"), "warning_") {
 			d.Stage = "inquiry"
 		}
 	}
-	return d, nil
+	return d
 }
 
-// readDispute reads an answer carrying a Dispute; errors are typed errors.
-func readDispute(c *pdk.Context, res *pdk.Response) (*dispute, error) {
-	a, err := readAnswer(res, secretsOf(c, nil))
-	if err != nil {
-		return nil, err
-	}
-	if a.Err != nil {
-		return nil, a.Err.pluginError()
-	}
-	return parseDispute(a.Obj)
+// disputeGetHandler reads a Dispute. Stripe has no defense reason codes: the
+// answer names one defense (the dispute's reason) with the evidence fields
+// Stripe recommends for it.
+var disputeGetHandler = &pdk.Call[*disputeGetIn, *v1.DisputeServiceGetResponse]{
+	API: api, Path: "/v1/disputes/{id}",
+	Params: pdk.Params[*disputeGetIn]{"id": {Field: "connector_dispute_id", Get: (*disputeGetIn).GetConnectorDisputeId}},
+	Answer: func(_ *pdk.Context, _ *disputeGetIn, a *pdk.Answer) (*v1.DisputeServiceGetResponse, error) {
+		d := readDispute(a)
+		return &v1.DisputeServiceGetResponse{
+			ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status, Amount: d.Amount, Reason: d.Reason, ReasonCode: d.ReasonCode,
+			ConnectorTransactionId: d.ConnectorTransactionId, EvidenceDueByUnix: d.EvidenceDueByUnix,
+			DefenseReasons: defenseReasons(d.Reason), Stage: d.Stage,
+		}, nil
+	},
 }
 
-var disputeGetHandler = pdk.H(func(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	path, err := objectPath("/v1/disputes", req.GetConnectorDisputeId(), "connector_dispute_id")
-	if err != nil {
-		return nil, err
-	}
-	return get(c, path, nil)
-}, func(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
-	d, err := readDispute(c, res)
-	if err != nil {
-		return nil, err
-	}
-	return &v1.DisputeServiceGetResponse{
-		ConnectorDisputeId:     d.ID,
-		ConnectorTransactionId: firstNonEmpty(d.TransactionID, req.GetConnectorTransactionId()),
-		Status:                 d.Status,
-		Amount:                 d.Amount,
-		Reason:                 d.Reason,
-		ReasonCode:             d.ReasonCode,
-		EvidenceDueByUnix:      d.DueBy,
-		DefenseReasons:         defenseReasons(d.Reason),
-		Stage:                  d.Stage,
-		ConnectorHttpStatus:    int32(res.Status),
-	}, nil
-})
+// disputeAcceptHandler closes a dispute, which concedes it: Stripe marks it lost,
+// answered as ACCEPTED.
+var disputeAcceptHandler = &pdk.Call[*disputeAcceptIn, *v1.DisputeServiceAcceptResponse]{
+	API: api, Method: "POST", Path: "/v1/disputes/{id}/close",
+	Params: pdk.Params[*disputeAcceptIn]{"id": {Field: "connector_dispute_id", Get: (*disputeAcceptIn).GetConnectorDisputeId}},
+	Key: pdk.Key[*disputeAcceptIn]{Op: "dispute_accept", ID: (*disputeAcceptIn).GetMerchantRequestId,
+		Fallback: (*disputeAcceptIn).GetConnectorDisputeId},
+	Answer: func(_ *pdk.Context, _ *disputeAcceptIn, a *pdk.Answer) (*v1.DisputeServiceAcceptResponse, error) {
+		d := readDispute(a)
+		if a.Str("status") == "lost" {
+			d.Status = v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED
+		}
+		return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status}, nil
+	},
+}
 
-var disputeAcceptHandler = pdk.H(func(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*pluginv1.HttpRequest, error) {
-	path, err := objectPath("/v1/disputes", req.GetConnectorDisputeId(), "connector_dispute_id", "close")
-	if err != nil {
-		return nil, err
-	}
-	return post(c, path, optionalMerchantID(c, "dispute_accept", req.GetMerchantRequestId(), req.GetConnectorDisputeId()), nil)
-}, func(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
-	d, err := readDispute(c, res)
-	if err != nil {
-		return nil, err
-	}
-	status := d.Status
-	if d.RawStatus == "lost" {
-		// Closing a dispute concedes it: Stripe marks it lost.
-		status = v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED
-	}
-	return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: d.ID, Status: status, ConnectorHttpStatus: int32(res.Status)}, nil
-})
+// disputeSubmitEvidenceHandler adds evidence without submitting it (submit=false).
+var disputeSubmitEvidenceHandler = &pdk.Call[*disputeEvidenceIn, *v1.DisputeServiceSubmitEvidenceResponse]{
+	API: api, Method: "POST", Path: "/v1/disputes/{id}",
+	Params: pdk.Params[*disputeEvidenceIn]{"id": {Field: "connector_dispute_id", Get: (*disputeEvidenceIn).GetConnectorDisputeId}},
+	Key:    pdk.Key[*disputeEvidenceIn]{Op: "dispute_evidence", ID: (*disputeEvidenceIn).GetMerchantRequestId},
+	Check: func(_ *pdk.Context, req *disputeEvidenceIn) error {
+		if len(req.GetEvidence()) == 0 {
+			return pdk.InvalidRequest("evidence", "is required")
+		}
+		return nil
+	},
+	Fill: func(_ *pdk.Context, req *disputeEvidenceIn, b *pdk.Body) error {
+		return writeEvidence(b, req.GetEvidence(), false, "")
+	},
+	Answer: func(_ *pdk.Context, req *disputeEvidenceIn, a *pdk.Answer) (*v1.DisputeServiceSubmitEvidenceResponse, error) {
+		d := readDispute(a)
+		fields, err := evidenceFields(req.GetEvidence())
+		return &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status,
+			SubmittedEvidenceIds: fields.names()}, err
+	},
+}
 
-var disputeSubmitEvidenceHandler = pdk.H(func(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest) (*pluginv1.HttpRequest, error) {
-	if len(req.GetEvidence()) == 0 {
-		return nil, pdk.InvalidRequest("evidence", "is required")
-	}
-	return buildDisputeUpdate(c, req.GetConnectorDisputeId(), req.GetEvidence(), false, "",
-		optionalMerchantID(c, "dispute_evidence", req.GetMerchantRequestId()))
-}, func(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest, res *pdk.Response) (*v1.DisputeServiceSubmitEvidenceResponse, error) {
-	d, err := readDispute(c, res)
-	if err != nil {
-		return nil, err
-	}
-	fields, err := evidenceFields(req.GetEvidence())
-	if err != nil {
-		return nil, err
-	}
-	return &v1.DisputeServiceSubmitEvidenceResponse{
-		ConnectorDisputeId:   d.ID,
-		Status:               d.Status,
-		SubmittedEvidenceIds: fields.names(),
-		ConnectorHttpStatus:  int32(res.Status),
-	}, nil
-})
+// disputeDefendHandler submits the evidence (submit=true). Stripe has no defense
+// reason codes: a given code is recorded in metadata[defense_reason_code].
+var disputeDefendHandler = &pdk.Call[*disputeDefendIn, *v1.DisputeServiceDefendResponse]{
+	API: api, Method: "POST", Path: "/v1/disputes/{id}",
+	Params: pdk.Params[*disputeDefendIn]{"id": {Field: "connector_dispute_id", Get: (*disputeDefendIn).GetConnectorDisputeId}},
+	Key: pdk.Key[*disputeDefendIn]{Op: "dispute_defend", ID: (*disputeDefendIn).GetMerchantRequestId,
+		Fallback: (*disputeDefendIn).GetConnectorDisputeId},
+	Fill: func(_ *pdk.Context, req *disputeDefendIn, b *pdk.Body) error {
+		return writeEvidence(b, req.GetEvidence(), true, req.GetDefenseReasonCode())
+	},
+	Answer: func(_ *pdk.Context, _ *disputeDefendIn, a *pdk.Answer) (*v1.DisputeServiceDefendResponse, error) {
+		d := readDispute(a)
+		return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status}, nil
+	},
+}
 
-var disputeDefendHandler = pdk.H(func(c *pdk.Context, req *v1.DisputeServiceDefendRequest) (*pluginv1.HttpRequest, error) {
-	return buildDisputeUpdate(c, req.GetConnectorDisputeId(), req.GetEvidence(), true, req.GetDefenseReasonCode(),
-		optionalMerchantID(c, "dispute_defend", req.GetMerchantRequestId(), req.GetConnectorDisputeId()))
-}, func(c *pdk.Context, req *v1.DisputeServiceDefendRequest, res *pdk.Response) (*v1.DisputeServiceDefendResponse, error) {
-	d, err := readDispute(c, res)
-	if err != nil {
-		return nil, err
-	}
-	return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: d.ID, Status: d.Status, ConnectorHttpStatus: int32(res.Status)}, nil
-})
-
-// buildDisputeUpdate builds POST /v1/disputes/{id} with evidence[...] and
-// submit. Stripe has no defense reason codes: a given code is recorded in
-// metadata[defense_reason_code].
-func buildDisputeUpdate(c *pdk.Context, id string, docs []*v1.EvidenceDocument, submit bool, reasonCode, key string) (*pluginv1.HttpRequest, error) {
-	path, err := objectPath("/v1/disputes", id, "connector_dispute_id")
-	if err != nil {
-		return nil, err
-	}
+// writeEvidence writes evidence[...] in name order, submit and the
+// defense reason code.
+func writeEvidence(b *pdk.Body, docs []*v1.EvidenceDocument, submit bool, reasonCode string) error {
 	fields, err := evidenceFields(docs)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	f := form.New()
-	ev := f.Nest("evidence")
-	for _, name := range evidenceOrder {
-		if v, ok := fields[name]; ok {
-			ev.Set(name, v)
-		}
+	for _, name := range fields.names() {
+		b.Set("evidence."+name, fields[name])
 	}
-	f.SetBool("submit", submit)
-	if reasonCode != "" {
-		f.Nest("metadata").Set("defense_reason_code", reasonCode)
-	}
-	return post(c, path, key, f)
+	b.SetBool("submit", submit)
+	b.SetIf("metadata.defense_reason_code", reasonCode)
+	return nil
 }
 
 // evidenceSlot says where a unified evidence type goes in Stripe's
@@ -193,27 +153,11 @@ var evidenceSlots = map[v1.EvidenceType]evidenceSlot{
 	v1.EvidenceType_EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG:            {text: "access_activity_log"},
 }
 
-// evidenceOrder is the order evidence fields are written in.
-var evidenceOrder = []string{
-	"access_activity_log", "cancellation_policy", "cancellation_policy_disclosure", "customer_communication",
-	"customer_signature", "duplicate_charge_documentation", "duplicate_charge_explanation", "product_description",
-	"receipt", "refund_policy", "refund_policy_disclosure", "service_documentation", "shipping_documentation",
-	"uncategorized_file", "uncategorized_text",
-}
-
 // evidence is Stripe evidence field name → value.
 type evidence map[string]string
 
-// names lists the fields set, in evidenceOrder.
-func (e evidence) names() []string {
-	var out []string
-	for _, n := range evidenceOrder {
-		if _, ok := e[n]; ok {
-			out = append(out, n)
-		}
-	}
-	return out
-}
+// names lists the fields set, sorted: the order they are written in.
+func (e evidence) names() []string { return slices.Sorted(maps.Keys(e)) }
 
 // evidenceFields maps evidence documents to Stripe's evidence hash. Files
 // must already be uploaded to Stripe (connector_file_id, a file_... id with
@@ -222,23 +166,19 @@ func (e evidence) names() []string {
 func evidenceFields(docs []*v1.EvidenceDocument) (evidence, error) {
 	out := evidence{}
 	for i, d := range docs {
-		field := fmt.Sprintf("evidence[%d]", i)
+		field := "evidence[" + strconv.Itoa(i) + "]"
 		slot, ok := evidenceSlots[d.GetType()]
-		if !ok {
+		switch {
+		case !ok:
 			return nil, pdk.InvalidRequest(field+".type", "is not a known evidence type")
-		}
-		if d.GetConnectorFileId() == "" && d.GetText() == "" {
-			if len(d.GetContent()) > 0 {
-				return nil, pdk.InvalidRequest(field+".connector_file_id",
-					"is required for files: upload the file to Stripe (purpose dispute_evidence) first; inline content is not supported")
-			}
+		case d.GetConnectorFileId() == "" && d.GetText() == "" && len(d.GetContent()) > 0:
+			return nil, pdk.InvalidRequest(field+".connector_file_id",
+				"is required for files: upload the file to Stripe (purpose dispute_evidence) first; inline content is not supported")
+		case d.GetConnectorFileId() == "" && d.GetText() == "":
 			return nil, pdk.InvalidRequest(field, "has neither text nor connector_file_id")
 		}
 		if id := d.GetConnectorFileId(); id != "" {
-			name := slot.file
-			if name == "" {
-				name = "uncategorized_file"
-			}
+			name := pdk.First(slot.file, "uncategorized_file")
 			if _, dup := out[name]; dup {
 				return nil, pdk.InvalidRequest(field+".connector_file_id", "Stripe takes one file for evidence "+name+": combine the documents")
 			}
@@ -247,8 +187,8 @@ func evidenceFields(docs []*v1.EvidenceDocument) (evidence, error) {
 		if text := strings.TrimSpace(d.GetText()); text != "" {
 			name := slot.text
 			if name == "" {
-				name = "uncategorized_text"
-				text = evidenceLabel(d.GetType()) + ": " + text
+				label := strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(d.GetType().String(), "EVIDENCE_TYPE_")), "_", " ")
+				name, text = "uncategorized_text", strings.ToUpper(label[:1])+label[1:]+": "+text
 			}
 			if prev, ok := out[name]; ok {
 				text = prev + "\n\n" + text
@@ -259,34 +199,29 @@ func evidenceFields(docs []*v1.EvidenceDocument) (evidence, error) {
 	return out, nil
 }
 
-func evidenceLabel(t v1.EvidenceType) string {
-	s := strings.TrimPrefix(t.String(), "EVIDENCE_TYPE_")
-	s = strings.ReplaceAll(strings.ToLower(s), "_", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // reasonEvidence lists, per Stripe dispute reason, the evidence fields
 // Stripe recommends (https://docs.stripe.com/disputes/categories).
-var reasonEvidence = map[string][]string{
-	"credit_not_processed":  {"refund_policy", "refund_policy_disclosure", "refund_refusal_explanation", "customer_communication", "receipt"},
-	"duplicate":             {"duplicate_charge_documentation", "duplicate_charge_explanation", "duplicate_charge_id", "receipt"},
-	"fraudulent":            {"access_activity_log", "billing_address", "customer_communication", "customer_purchase_ip", "customer_signature", "receipt", "shipping_documentation"},
-	"product_not_received":  {"shipping_documentation", "shipping_carrier", "shipping_tracking_number", "shipping_date", "customer_communication", "receipt"},
-	"product_unacceptable":  {"product_description", "refund_policy", "customer_communication", "receipt", "shipping_documentation"},
-	"subscription_canceled": {"cancellation_policy", "cancellation_policy_disclosure", "cancellation_rebuttal", "customer_communication", "receipt"},
-	"general":               {"receipt", "customer_communication", "uncategorized_file", "uncategorized_text"},
-	"unrecognized":          {"receipt", "customer_communication", "access_activity_log", "shipping_documentation"},
+var reasonEvidence = map[string]string{
+	"credit_not_processed": "refund_policy refund_policy_disclosure refund_refusal_explanation customer_communication receipt",
+	"duplicate":            "duplicate_charge_documentation duplicate_charge_explanation duplicate_charge_id receipt",
+	"fraudulent": "access_activity_log billing_address customer_communication customer_purchase_ip customer_signature receipt " +
+		"shipping_documentation",
+	"product_not_received":  "shipping_documentation shipping_carrier shipping_tracking_number shipping_date customer_communication receipt",
+	"product_unacceptable":  "product_description refund_policy customer_communication receipt shipping_documentation",
+	"subscription_canceled": "cancellation_policy cancellation_policy_disclosure cancellation_rebuttal customer_communication receipt",
+	"general":               "receipt customer_communication uncategorized_file uncategorized_text",
+	"unrecognized":          "receipt customer_communication access_activity_log shipping_documentation",
 }
 
 // defenseReasons describes the defense for a dispute's reason: Stripe has
 // one defense per dispute, with the evidence fields it recommends.
 func defenseReasons(reason string) []*v1.DefenseReason {
+	if reason == "" {
+		return nil
+	}
 	fields, ok := reasonEvidence[reason]
 	if !ok {
 		fields = reasonEvidence["general"]
 	}
-	if reason == "" {
-		return nil
-	}
-	return []*v1.DefenseReason{{Code: reason, OptionalEvidence: append([]string(nil), fields...)}}
+	return []*v1.DefenseReason{{Code: reason, OptionalEvidence: strings.Fields(fields)}}
 }

@@ -56,19 +56,3 @@ func TestUnifiedErrorCodePrecedence(t *testing.T) {
 		}
 	}
 }
-
-func TestMandateFromPayment(t *testing.T) {
-	for s, want := range map[v1.PaymentStatus]v1.MandateStatus{
-		v1.PaymentStatus_PAYMENT_STATUS_CHARGED:                v1.MandateStatus_MANDATE_STATUS_ACTIVE,
-		v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED:             v1.MandateStatus_MANDATE_STATUS_ACTIVE,
-		v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING: v1.MandateStatus_MANDATE_STATUS_ACTION_REQUIRED,
-		v1.PaymentStatus_PAYMENT_STATUS_PENDING:                v1.MandateStatus_MANDATE_STATUS_PENDING,
-		v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED:   v1.MandateStatus_MANDATE_STATUS_FAILED,
-		v1.PaymentStatus_PAYMENT_STATUS_VOIDED:                 v1.MandateStatus_MANDATE_STATUS_FAILED,
-		v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN:                v1.MandateStatus_MANDATE_STATUS_UNKNOWN,
-	} {
-		if got := mandateFromPayment(s); got != want {
-			t.Errorf("%v -> %v, want %v", s, got, want)
-		}
-	}
-}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 	"github.com/connectorhost/connector-host/plugins/stripe"
@@ -11,8 +12,9 @@ import (
 
 // Authorize a stored card for manual capture and read Stripe's answer.
 func ExampleNew() {
-	kit := pdktest.New(stripe.New())
-	res, err := pdktest.Run(kit, pdktest.Call{
+	// The call runs natively through the host's executor, with Stripe's
+	// answer canned.
+	res, err := conformancetest.Run(stripe.New(), pdktest.Call{
 		Flow: v1.Flow_FLOW_AUTHORIZE,
 		Request: &v1.PaymentServiceAuthorizeRequest{
 			MerchantTransactionId: "order_1",

@@ -1,11 +1,14 @@
 package stripe
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -24,7 +27,7 @@ const (
 
 var testNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-// call is one native build+parse through pdktest.Run with a canned answer.
+// call is one native call through the host's executor (conformancetest.Run) with a canned answer.
 type call struct {
 	flow    v1.Flow
 	req     pdk.Message
@@ -46,7 +49,7 @@ func run(t *testing.T, c call) *pdktest.Result {
 	if headers == nil {
 		headers = map[string]string{"Content-Type": "application/json", "Request-Id": requestIDHdr}
 	}
-	res, err := pdktest.Run(pdktest.New(New()), pdktest.Call{
+	res, err := conformancetest.Run(New(), pdktest.Call{
 		Flow: c.flow, Request: c.req, Credentials: creds, BaseURL: testBaseURL, Now: testNow,
 		Status: c.status, Headers: headers, Body: []byte(c.body), Truncated: c.trunc,
 	})
@@ -122,6 +125,26 @@ func parseErr(t *testing.T, c call) *pluginv1.PluginError {
 	return res.ParseError
 }
 
+// integrityErr runs c and fails unless the plugin parsed the answer and the
+// host's executor refused it as not matching the request (amount, currency
+// or ids): an INTEGRITY_MISMATCH, never a response.
+func integrityErr(t *testing.T, c call) {
+	t.Helper()
+	res := run(t, c)
+	var ce *connect.Error
+	if res.ParseError != nil || res.Response != nil || !errors.As(res.Err, &ce) {
+		t.Fatalf("want an integrity error from the host, got parse error %v, response %v, error %v", res.ParseError, res.Response, res.Err)
+	}
+	for _, d := range ce.Details() {
+		if pe, err := d.Value(); err == nil {
+			if pe, ok := pe.(*v1.PaymentError); ok && pe.GetCode() == v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH {
+				return
+			}
+		}
+	}
+	t.Errorf("error %v has no INTEGRITY_MISMATCH detail", res.Err)
+}
+
 // checkRequestHygiene asserts what every request must satisfy: the API key
 // only in a secret Authorization header, the pinned Stripe-Version, an
 // idempotency key on every POST, and reads marked safe to retry.
@@ -157,7 +180,7 @@ func checkRequestHygiene(t *testing.T, r *pluginv1.HttpRequest) {
 		if pdktest.HeaderValue(r, idempotencyHeader) == "" || !r.GetIdempotent() {
 			t.Errorf("POST %s without idempotency key", r.GetUrl())
 		}
-		if got := pdktest.HeaderValue(r, "Content-Type"); got != formContentType {
+		if got := pdktest.HeaderValue(r, "Content-Type"); got != "application/x-www-form-urlencoded" {
 			t.Errorf("Content-Type = %q", got)
 		}
 	} else {

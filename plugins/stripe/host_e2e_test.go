@@ -366,6 +366,9 @@ func TestHostEndToEnd(t *testing.T) {
 		wantForm(t, x, map[string]string{"off_session": "true", "confirm": "true", "payment_method": mandate, "customer": customer, "amount": "1999"})
 		wantIdempotencyKey(t, x, "host_mit")
 		checkPayment(t, x, res)
+		if res.GetMerchantTransactionId() != "host_mit" {
+			t.Errorf("merchant_transaction_id = %q, want the request's (the host echoes it)", res.GetMerchantTransactionId())
+		}
 	})
 	t.Run("recurring revoke", func(t *testing.T) {
 		mark := env.rec.mark()

@@ -1,6 +1,9 @@
 package stripe
 
 import (
+	"maps"
+	"slices"
+
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 )
 
@@ -20,72 +23,12 @@ const (
 	credAccountID     = "account_id"
 
 	idempotencyHeader = "Idempotency-Key"
+	requestIDHeader   = "Request-Id"
 	// webhookTolerance is how far (seconds) a webhook's signed timestamp may
 	// be from the host's clock.
 	webhookTolerance = 300
 	signatureScheme  = "stripe-signature-hmac-sha256"
 )
-
-// supportedMethods lists the payment methods Authorize implements, in enum order.
-var supportedMethods = []v1.PaymentMethodType{
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_CARD,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PROCESSOR_TOKEN,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PAYPAL,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SOFORT,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_GIROPAY,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BANCONTACT,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_EPS,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BLIK,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PRZELEWY24,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SEPA_DEBIT,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ACH_DEBIT,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BACS_DEBIT,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BECS_DEBIT,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KLARNA,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_AFTERPAY_CLEARPAY,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_AFFIRM,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BOLETO,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_OXXO,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KONBINI,
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX,
-}
-
-// webhookEventTypes lists the Stripe event types the plugin normalizes;
-// other types are returned verified as EVENT_KIND_OTHER.
-var webhookEventTypes = []string{
-	"payment_intent.amount_capturable_updated",
-	"payment_intent.canceled",
-	"payment_intent.created",
-	"payment_intent.partially_funded",
-	"payment_intent.payment_failed",
-	"payment_intent.processing",
-	"payment_intent.requires_action",
-	"payment_intent.succeeded",
-	"charge.refunded",
-	"charge.refund.updated",
-	"refund.created",
-	"refund.updated",
-	"refund.failed",
-	"charge.dispute.created",
-	"charge.dispute.updated",
-	"charge.dispute.closed",
-	"charge.dispute.funds_withdrawn",
-	"charge.dispute.funds_reinstated",
-	"setup_intent.created",
-	"setup_intent.requires_action",
-	"setup_intent.succeeded",
-	"setup_intent.setup_failed",
-	"setup_intent.canceled",
-	"payment_method.detached",
-	"mandate.updated",
-	"payout.created",
-	"payout.updated",
-	"payout.paid",
-	"payout.failed",
-	"payout.canceled",
-	"payout.reconciliation_completed",
-}
 
 // newManifest returns the plugin's manifest. Flows are derived from the
 // handlers by the PDK.
@@ -95,7 +38,7 @@ func newManifest() *v1.Manifest {
 		Version:        Version,
 		DisplayName:    "Stripe",
 		ApiVersion:     APIVersion,
-		PaymentMethods: append([]v1.PaymentMethodType(nil), supportedMethods...),
+		PaymentMethods: slices.Sorted(maps.Keys(methods)),
 		// Empty: every currency Stripe accepts; amounts are converted with
 		// Stripe's exponents (see amount.go).
 		Currencies: nil,
@@ -112,7 +55,7 @@ func newManifest() *v1.Manifest {
 			Supported:        true,
 			SignatureScheme:  signatureScheme,
 			SecretField:      credWebhookSecret,
-			EventTypes:       append([]string(nil), webhookEventTypes...),
+			EventTypes:       slices.Sorted(slices.Values(eventKinds.Keys())),
 			Timestamped:      true,
 			ToleranceSeconds: webhookTolerance,
 		},

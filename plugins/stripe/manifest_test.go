@@ -62,7 +62,7 @@ func TestManifest(t *testing.T) {
 // Unsupported error.
 func TestPaymentMethodsDeclaredAreImplemented(t *testing.T) {
 	declared := map[v1.PaymentMethodType]bool{}
-	for _, pm := range supportedMethods {
+	for _, pm := range newManifest().GetPaymentMethods() {
 		declared[pm] = true
 	}
 	covered := map[v1.PaymentMethodType]bool{v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PROCESSOR_TOKEN: true}

@@ -3,203 +3,106 @@ package stripe
 import (
 	"strings"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/form"
-	"github.com/valyala/fastjson"
+	"github.com/connectorhost/connector-host/pdk/statusmap"
 )
 
-var refundHandler = pdk.H(buildRefund, parseRefundCreate)
+type (
+	refundIn       = v1.PaymentServiceRefundRequest
+	refundGetIn    = v1.RefundServiceGetRequest
+	refundCancelIn = v1.RefundServiceCancelRequest
+)
 
-// stripeRefundReason maps a free-text reason to Stripe's refund reasons,
-// or "" when nothing fits (the text then goes to metadata[refund_reason]).
-func stripeRefundReason(reason string) string {
-	r := strings.ToLower(strings.TrimSpace(reason))
-	switch {
-	case r == "duplicate" || r == "fraudulent" || r == "requested_by_customer":
-		return r
-	case r == "":
-		return ""
-	case strings.Contains(r, "fraud"):
-		return "fraudulent"
-	case strings.Contains(r, "duplicate"):
-		return "duplicate"
-	case strings.Contains(r, "customer"), strings.Contains(r, "shopper"), strings.Contains(r, "requested"):
-		return "requested_by_customer"
-	}
-	return ""
-}
-
-// buildRefund builds POST /v1/refunds for a PaymentIntent.
-func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1.HttpRequest, error) {
-	if req.GetConnectorTransactionId() == "" {
-		return nil, pdk.InvalidRequest("connector_transaction_id", "is required")
-	}
-	key, err := requireMerchantID("refund", req.GetMerchantRefundId(), "merchant_refund_id")
-	if err != nil {
-		return nil, err
-	}
-	amount, _, err := toStripeAmount(req.GetRefundAmount(), "refund_amount")
-	if err != nil {
-		return nil, err
-	}
-	f := form.New()
-	f.Set("payment_intent", req.GetConnectorTransactionId())
-	f.SetInt("amount", amount)
-	reason := stripeRefundReason(req.GetReason())
-	f.SetIf("reason", reason)
-	extra := []string{"merchant_refund_id", req.GetMerchantRefundId()}
-	if reason != strings.TrimSpace(req.GetReason()) {
-		extra = append(extra, "refund_reason", req.GetReason())
-	}
-	if err := writeMetadata(f, req.GetMetadata(), extra...); err != nil {
-		return nil, err
-	}
-	return post(c, "/v1/refunds", key, f)
-}
-
-// refund is the unified reading of a Stripe Refund.
-type refund struct {
-	ID               string
-	Status           v1.RefundStatus
-	Amount           *v1.Money
-	PaymentIntentID  string
-	MerchantRefundID string
-	Error            *v1.PaymentError
-}
+// refundStatuses maps Refund.status.
+var refundStatuses = statusmap.Grouped(map[v1.RefundStatus]string{
+	v1.RefundStatus_REFUND_STATUS_PENDING:         "pending",
+	v1.RefundStatus_REFUND_STATUS_ACTION_REQUIRED: "requires_action",
+	v1.RefundStatus_REFUND_STATUS_SUCCEEDED:       "succeeded",
+	v1.RefundStatus_REFUND_STATUS_FAILED:          "failed",
+	v1.RefundStatus_REFUND_STATUS_CANCELED:        "canceled",
+}, v1.RefundStatus_REFUND_STATUS_UNKNOWN)
 
 // refundFailureCodes maps Refund.failure_reason.
-var refundFailureCodes = map[string]v1.ErrorCode{
-	"lost_or_stolen_card":                v1.ErrorCode_ERROR_CODE_LOST_OR_STOLEN_CARD,
-	"expired_or_canceled_card":           v1.ErrorCode_ERROR_CODE_EXPIRED_CARD,
-	"charge_for_pending_refund_disputed": v1.ErrorCode_ERROR_CODE_CONFLICT,
-	"insufficient_funds":                 v1.ErrorCode_ERROR_CODE_INSUFFICIENT_FUNDS,
-	"declined":                           v1.ErrorCode_ERROR_CODE_CARD_DECLINED,
+var refundFailureCodes = statusmap.Grouped(map[v1.ErrorCode]string{
+	v1.ErrorCode_ERROR_CODE_LOST_OR_STOLEN_CARD: "lost_or_stolen_card",
+	v1.ErrorCode_ERROR_CODE_EXPIRED_CARD:        "expired_or_canceled_card",
+	v1.ErrorCode_ERROR_CODE_CONFLICT:            "charge_for_pending_refund_disputed",
+	v1.ErrorCode_ERROR_CODE_INSUFFICIENT_FUNDS:  "insufficient_funds",
+	v1.ErrorCode_ERROR_CODE_CARD_DECLINED:       "declined",
+}, v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR)
+
+// refundReasons are Stripe's refund reasons, in the order they are tried on
+// a free-text reason; a text none fits goes to metadata[refund_reason].
+var refundReasons = pdk.Reasons{
+	{Value: "fraudulent", Words: []string{"fraud"}},
+	{Value: "duplicate", Words: []string{"duplicate"}},
+	{Value: "requested_by_customer", Words: []string{"customer", "shopper", "requested"}},
 }
 
-// parseRefund reads a Refund object.
-func parseRefund(v *fastjson.Value, httpStatus int, requestID string) (*refund, error) {
-	if obj := str(v, "object"); obj != "" && obj != "refund" {
-		return nil, pdk.InvalidResponse("answered with a %q object where a refund was expected", obj)
-	}
-	id, err := requireID(v, "refund")
-	if err != nil {
-		return nil, err
-	}
-	amount, err := fromStripeAmount(num(v, "amount"), str(v, "currency"))
-	if err != nil {
-		return nil, err
-	}
-	r := &refund{
-		ID:               id,
-		Status:           refundStatuses.Get(str(v, "status")),
-		Amount:           amount,
-		PaymentIntentID:  idOf(v, "payment_intent"),
-		MerchantRefundID: metadataValue(v, "merchant_refund_id"),
+// refundHandler refunds a PaymentIntent, in full or in part.
+var refundHandler = &pdk.Call[*refundIn, *v1.PaymentServiceRefundResponse]{
+	API: api, Method: "POST", Path: "/v1/refunds",
+	Key: pdk.Key[*refundIn]{Op: "refund", Field: "merchant_refund_id", ID: (*refundIn).GetMerchantRefundId},
+	Body: pdk.Fields[*refundIn]{
+		{Key: "payment_intent", Str: (*refundIn).GetConnectorTransactionId, Name: "connector_transaction_id", Required: true},
+		{Key: "amount", Money: (*refundIn).GetRefundAmount, Name: "refund_amount", Required: true},
+		{Key: "reason", Str: func(r *refundIn) string { return refundReasons.Match(r.GetReason()) }},
+	},
+	Fill: func(_ *pdk.Context, req *refundIn, b *pdk.Body) error {
+		extra := []string{"merchant_refund_id", req.GetMerchantRefundId()}
+		if refundReasons.Match(req.GetReason()) != strings.TrimSpace(req.GetReason()) {
+			extra = append(extra, "refund_reason", req.GetReason())
+		}
+		return writeMetadata(b, req.GetMetadata(), extra...)
+	},
+	Answer: func(_ *pdk.Context, _ *refundIn, a *pdk.Answer) (*v1.PaymentServiceRefundResponse, error) {
+		r := readRefund(a)
+		return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, RefundAmount: r.Amount,
+			Error: r.Error, ConnectorTransactionId: r.ConnectorTransactionId}, nil
+	},
+}
+
+// refundGetHandler reads a Refund.
+var refundGetHandler = &pdk.Call[*refundGetIn, *v1.RefundServiceGetResponse]{
+	API: api, Path: "/v1/refunds/{id}",
+	Params: pdk.Params[*refundGetIn]{"id": {Field: "connector_refund_id", Get: (*refundGetIn).GetConnectorRefundId}},
+	Answer: func(_ *pdk.Context, req *refundGetIn, a *pdk.Answer) (*v1.RefundServiceGetResponse, error) {
+		r := readRefund(a)
+		return &v1.RefundServiceGetResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, RefundAmount: r.Amount,
+			Error: r.Error, MerchantRefundId: pdk.First(req.GetMerchantRefundId(), r.MerchantRefundId),
+			ConnectorTransactionId: r.ConnectorTransactionId,
+		}, nil
+	},
+}
+
+// refundCancelHandler cancels a refund. Stripe cancels only a refund still in
+// requires_action (a pending refund to a card that needs the customer's
+// bank details); any other refund is refused with a 400
+// invalid_request_error, answered as the typed error.
+var refundCancelHandler = &pdk.Call[*refundCancelIn, *v1.RefundServiceCancelResponse]{
+	API: api, Method: "POST", Path: "/v1/refunds/{id}/cancel",
+	Params: pdk.Params[*refundCancelIn]{"id": {Field: "connector_refund_id", Get: (*refundCancelIn).GetConnectorRefundId}},
+	Key:    pdk.Key[*refundCancelIn]{Op: "refund_cancel", Field: "merchant_cancel_id", ID: (*refundCancelIn).GetMerchantCancelId},
+	Answer: func(_ *pdk.Context, _ *refundCancelIn, a *pdk.Answer) (*v1.RefundServiceCancelResponse, error) {
+		r := readRefund(a)
+		return &v1.RefundServiceCancelResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, Error: r.Error}, nil
+	},
+}
+
+// readRefund reads a Refund (an answer or an event's object) into the
+// refundHandler event that has every field the refund flows answer.
+func readRefund(a *pdk.Answer) *v1.RefundEvent {
+	a.Expect("object", "refund")
+	r := &v1.RefundEvent{
+		ConnectorRefundId: a.Require("id"), Status: pdk.Status(a, "status", refundStatuses), Amount: a.Money("amount", "currency"),
+		ConnectorTransactionId: pdk.First(idOf(a, "payment_intent"), idOf(a, "charge")),
+		MerchantRefundId:       a.Str("metadata.merchant_refund_id"),
 	}
 	if r.Status == v1.RefundStatus_REFUND_STATUS_FAILED {
-		reason := str(v, "failure_reason")
-		code, ok := refundFailureCodes[reason]
-		if !ok {
-			code = v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR
-		}
-		msg := "refund failed"
-		if reason != "" {
-			msg += ": " + reason
-		}
-		r.Error = &v1.PaymentError{Code: code, Message: msg, Connector: &v1.ConnectorError{
-			Code: reason, Message: msg, HttpStatus: int32(httpStatus), RequestId: requestID,
-		}}
+		reason := a.Str("failure_reason")
+		msg := strings.TrimSuffix("refund failed: "+reason, ": ")
+		r.Error = a.Failure(refundFailureCodes.Get(reason), reason, msg, requestIDHeader)
 	}
-	return r, nil
-}
-
-// readRefund reads an answer carrying a Refund; errors are typed errors.
-func readRefund(c *pdk.Context, res *pdk.Response) (*refund, error) {
-	a, err := readAnswer(res, secretsOf(c, nil))
-	if err != nil {
-		return nil, err
-	}
-	if a.Err != nil {
-		return nil, a.Err.pluginError()
-	}
-	return parseRefund(a.Obj, a.Status, a.RequestID)
-}
-
-func parseRefundCreate(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.Response) (*v1.PaymentServiceRefundResponse, error) {
-	r, err := readRefund(c, res)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkAmount(req.GetRefundAmount(), r.Amount, "refund "+r.ID); err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceRefundResponse{
-		ConnectorRefundId:      r.ID,
-		Status:                 r.Status,
-		RefundAmount:           r.Amount,
-		Error:                  r.Error,
-		MerchantRefundId:       req.GetMerchantRefundId(),
-		ConnectorTransactionId: firstNonEmpty(r.PaymentIntentID, req.GetConnectorTransactionId()),
-		ConnectorHttpStatus:    int32(res.Status),
-	}, nil
-}
-
-var refundGetHandler = pdk.H(buildRefundGet, parseRefundGet)
-
-// buildRefundGet builds GET /v1/refunds/{id}.
-func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	path, err := objectPath("/v1/refunds", req.GetConnectorRefundId(), "connector_refund_id")
-	if err != nil {
-		return nil, err
-	}
-	return get(c, path, nil)
-}
-
-func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {
-	r, err := readRefund(c, res)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkAmount(req.GetRefundAmount(), r.Amount, "refund "+r.ID); err != nil {
-		return nil, err
-	}
-	return &v1.RefundServiceGetResponse{
-		ConnectorRefundId:      r.ID,
-		Status:                 r.Status,
-		RefundAmount:           r.Amount,
-		Error:                  r.Error,
-		MerchantRefundId:       firstNonEmpty(req.GetMerchantRefundId(), r.MerchantRefundID),
-		ConnectorTransactionId: firstNonEmpty(r.PaymentIntentID, req.GetConnectorTransactionId()),
-		ConnectorHttpStatus:    int32(res.Status),
-	}, nil
-}
-
-var refundCancelHandler = pdk.H(buildRefundCancel, parseRefundCancel)
-
-// buildRefundCancel builds POST /v1/refunds/{id}/cancel. Stripe cancels only
-// a refund still in requires_action (a pending refund to a card that needs
-// the customer's bank details); any other refund is refused with a 400
-// invalid_request_error, answered as the typed error.
-func buildRefundCancel(c *pdk.Context, req *v1.RefundServiceCancelRequest) (*pluginv1.HttpRequest, error) {
-	key, err := requireMerchantID("refund_cancel", req.GetMerchantCancelId(), "merchant_cancel_id")
-	if err != nil {
-		return nil, err
-	}
-	path, err := objectPath("/v1/refunds", req.GetConnectorRefundId(), "connector_refund_id", "cancel")
-	if err != nil {
-		return nil, err
-	}
-	return post(c, path, key, nil)
-}
-
-func parseRefundCancel(c *pdk.Context, _ *v1.RefundServiceCancelRequest, res *pdk.Response) (*v1.RefundServiceCancelResponse, error) {
-	r, err := readRefund(c, res)
-	if err != nil {
-		return nil, err
-	}
-	return &v1.RefundServiceCancelResponse{
-		ConnectorRefundId: r.ID, Status: r.Status, Error: r.Error, ConnectorHttpStatus: int32(res.Status),
-	}, nil
+	return r
 }

@@ -20,8 +20,9 @@ func TestRefundPartial(t *testing.T) {
 	wantForm(t, http, map[string]string{"payment_intent": testPI, "amount": "400", "reason": "requested_by_customer",
 		"metadata[merchant_refund_id]": "refund_1", "metadata[ticket]": "T-9", "metadata[refund_reason]": "-"})
 	want := &v1.PaymentServiceRefundResponse{
-		ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", Status: v1.RefundStatus_REFUND_STATUS_SUCCEEDED, RefundAmount: usd(400),
-		MerchantRefundId: "refund_1", ConnectorTransactionId: testPI, ConnectorHttpStatus: 200,
+		ConnectorHttpStatus: 200, // filled by the host's executor
+		ConnectorRefundId:   "re_3MtwBwLkdIwHu7ix0ezqsBbC", Status: v1.RefundStatus_REFUND_STATUS_SUCCEEDED, RefundAmount: usd(400),
+		MerchantRefundId: "refund_1", ConnectorTransactionId: testPI,
 	}
 	if !proto.Equal(resp, want) {
 		t.Errorf("response =\n%v\nwant\n%v", resp, want)
@@ -72,10 +73,7 @@ func TestRefundZeroDecimal(t *testing.T) {
 		t.Errorf("amount = %v", resp.GetRefundAmount())
 	}
 	// Stripe refunding another amount than asked is an integrity error.
-	e := parseErr(t, call{flow: v1.Flow_FLOW_REFUND, req: refundReq(), status: 200, body: refundBody(obj{"amount": 1000})})
-	if e.GetDetail().GetCode() != v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH {
-		t.Errorf("mismatch: %v", e)
-	}
+	integrityErr(t, call{flow: v1.Flow_FLOW_REFUND, req: refundReq(), status: 200, body: refundBody(obj{"amount": 1000})})
 }
 
 func TestRefundErrors(t *testing.T) {
@@ -98,8 +96,9 @@ func TestRefundGet(t *testing.T) {
 	resp, http := ok[*v1.RefundServiceGetResponse](t, call{flow: v1.Flow_FLOW_REFUND_GET, req: req, status: 200, body: refundBody(obj{"status": "pending"})})
 	wantRequest(t, http, "GET", "/v1/refunds/re_3MtwBwLkdIwHu7ix0ezqsBbC", "")
 	want := &v1.RefundServiceGetResponse{
-		ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: usd(400),
-		MerchantRefundId: "refund_1", ConnectorTransactionId: testPI, ConnectorHttpStatus: 200,
+		ConnectorHttpStatus: 200, // filled by the host's executor
+		ConnectorRefundId:   "re_3MtwBwLkdIwHu7ix0ezqsBbC", Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: usd(400),
+		MerchantRefundId: "refund_1", ConnectorTransactionId: testPI,
 	}
 	if !proto.Equal(resp, want) {
 		t.Errorf("response =\n%v\nwant\n%v", resp, want)

@@ -1,50 +1,101 @@
 // Package stripe is the Stripe connector plugin: it turns the unified
 // payments API into Stripe API requests (PaymentIntents, SetupIntents,
-// Refunds, Customers, PaymentMethods, Disputes) and Stripe's answers and
-// webhooks back into unified responses and events.
+// Refunds, Customers, PaymentMethods, Disputes, Payouts) and Stripe's answers
+// and webhooks back into unified responses and events.
 //
 // The plugin only transforms data; the host sends the requests. Every handler
 // is deterministic: it reads time and randomness only from pdk.Context and
 // never iterates a map to produce output.
 package stripe
 
-import "github.com/connectorhost/connector-host/pdk"
+import (
+	"github.com/connectorhost/connector-host/money"
+	"github.com/connectorhost/connector-host/pdk"
+)
 
 // New returns the Stripe connector: its manifest, flow handlers and webhook
 // verifier. Each call returns a fresh Connector.
 func New() *pdk.Connector {
 	return &pdk.Connector{
-		Manifest:      newManifest(),
-		Flows:         flows(),
+		Manifest: newManifest(),
+		Flows: []pdk.Flow{
+			pdk.Authorize(authorizeHandler),
+			pdk.Capture(captureHandler),
+			pdk.Get(getHandler),
+			pdk.Void(voidHandler),
+			pdk.Refund(refundHandler),
+			pdk.SetupRecurring(setupRecurringHandler),
+			pdk.IncrementalAuthorization(incrementHandler),
+			pdk.VerifyRedirectResponse(verifyRedirectHandler),
+			pdk.RecurringCharge(recurringChargeHandler),
+			pdk.RecurringRevoke(recurringRevokeHandler),
+			pdk.RefundGet(refundGetHandler),
+			pdk.RefundCancel(refundCancelHandler),
+			pdk.DisputeSubmitEvidence(disputeSubmitEvidenceHandler),
+			pdk.DisputeGet(disputeGetHandler),
+			pdk.DisputeDefend(disputeDefendHandler),
+			pdk.DisputeAccept(disputeAcceptHandler),
+			pdk.Tokenize(tokenizeHandler),
+			pdk.CreateCustomer(createCustomerHandler),
+			pdk.PayoutCreate(payoutCreateHandler),
+			pdk.PayoutGet(payoutGetHandler),
+			pdk.PayoutCancel(payoutCancelHandler),
+			pdk.PayoutCreateRecipient(payoutRecipientHandler),
+		},
 		VerifyWebhook: verifyWebhook,
 		ParseWebhook:  parseWebhook,
 	}
 }
 
-// flows wires every supported flow to its handler.
-func flows() []pdk.Flow {
-	return []pdk.Flow{
-		pdk.Authorize(authorizeHandler),
-		pdk.Capture(captureHandler),
-		pdk.Get(getHandler),
-		pdk.Void(voidHandler),
-		pdk.Refund(refundHandler),
-		pdk.SetupRecurring(setupRecurringHandler),
-		pdk.IncrementalAuthorization(incrementHandler),
-		pdk.VerifyRedirectResponse(verifyRedirectHandler),
-		pdk.RecurringCharge(recurringChargeHandler),
-		pdk.RecurringRevoke(recurringRevokeHandler),
-		pdk.RefundGet(refundGetHandler),
-		pdk.RefundCancel(refundCancelHandler),
-		pdk.DisputeSubmitEvidence(disputeSubmitEvidenceHandler),
-		pdk.DisputeGet(disputeGetHandler),
-		pdk.DisputeDefend(disputeDefendHandler),
-		pdk.DisputeAccept(disputeAcceptHandler),
-		pdk.Tokenize(tokenizeHandler),
-		pdk.CreateCustomer(createCustomerHandler),
-		pdk.PayoutCreate(payoutCreateHandler),
-		pdk.PayoutGet(payoutGetHandler),
-		pdk.PayoutCancel(payoutCancelHandler),
-		pdk.PayoutCreateRecipient(payoutRecipientHandler),
+// api is what every Stripe call shares: the secret key as a bearer token,
+// the pinned API version, form bodies, Idempotency-Key, Stripe's amounts
+// and its error object.
+var api = &pdk.API{
+	Auth:              pdk.Bearer(credAPIKey),
+	Headers:           [][2]string{{"Stripe-Version", APIVersion}},
+	IdempotencyHeader: idempotencyHeader,
+	Encoding:          pdk.FormEncoded,
+	Amounts:           amounts,
+	// Stripe's objects are a few KB even with expansions; parsing megabytes
+	// of JSON would exhaust the sandbox's memory.
+	MaxAnswerBytes: 256 << 10,
+	ErrorAnswer:    readError,
+}
+
+// amounts converts with Stripe's exponents (https://docs.stripe.com/currencies);
+// currencies not listed use ISO 4217, in lower case.
+//
+//   - Zero-decimal at Stripe: the amount is sent as-is. MGA is two-decimal in
+//     ISO 4217, so ISO amounts must be whole ariary.
+//   - ISK is zero-decimal in ISO 4217 but two-decimal at Stripe: ISO amounts
+//     are multiplied by 100 when sent and divided by 100 when read.
+//   - HUF and TWD are two-decimal at Stripe, as in ISO 4217.
+//   - BHD JOD KWD OMR TND are three-decimal (as ISO) and Stripe accepts them
+//     only in multiples of 10 minor units.
+var amounts = pdk.Amounts{
+	Exponents: stripeExponents, LowerCurrency: true,
+	Check: func(n int64, cur string) string {
+		switch cur {
+		case "BHD", "JOD", "KWD", "OMR", "TND":
+			if n%10 != 0 {
+				return "must be a multiple of 10: Stripe requires three-decimal amounts to end in 0"
+			}
+		}
+		return ""
+	},
+}
+
+var stripeExponents = money.Exponents{
+	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "JPY": 0, "KMF": 0, "KRW": 0, "MGA": 0,
+	"PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+	"ISK": 2, "HUF": 2, "TWD": 2,
+}
+
+// idOf reads an expandable field: Stripe sends either the id as a string or,
+// when expanded, the object with an "id".
+func idOf(a *pdk.Answer, path string) string {
+	if id := a.Str(path); id != "" {
+		return id
 	}
+	return a.Str(path + ".id")
 }

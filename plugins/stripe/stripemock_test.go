@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	"io"
 	"net/http"
 	"os"
@@ -160,7 +161,7 @@ func patchedSpec(dir string) (string, error) {
 		return "", err
 	}
 	props := func(path string) (map[string]any, error) {
-		p, ok := dig(spec, "paths", path, "post", "requestBody", "content", "application/x-www-form-urlencoded", "schema", "properties").(map[string]any)
+		p, ok := conformancetest.JSONAt(spec, "paths", path, "post", "requestBody", "content", "application/x-www-form-urlencoded", "schema", "properties").(map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("spec has no form properties for POST %s", path)
 		}
@@ -191,17 +192,6 @@ func patchedSpec(dir string) (string, error) {
 	}
 	path := filepath.Join(dir, "spec3.json")
 	return path, os.WriteFile(path, out, 0o644)
-}
-
-func dig(v any, keys ...string) any {
-	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
 }
 
 // mockContext is the call context for stripe-mock.

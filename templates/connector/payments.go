@@ -1,134 +1,134 @@
 package example
 
 import (
-	"net/url"
-
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/jsonw"
-	"github.com/connectorhost/connector-host/pdk/statusmap"
 )
 
-// paymentStatuses maps ExamplePay's payment statuses. A status it does not
-// know is UNKNOWN: never read an unknown answer as a success.
-var paymentStatuses = statusmap.New(map[string]v1.PaymentStatus{
-	"succeeded":       v1.PaymentStatus_PAYMENT_STATUS_CHARGED,
-	"authorized":      v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED,
-	"pending":         v1.PaymentStatus_PAYMENT_STATUS_PENDING,
-	"declined":        v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED,
-	"canceled":        v1.PaymentStatus_PAYMENT_STATUS_VOIDED,
-	"requires_action": v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING,
-}, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN)
+// Short names for the flows' request types.
+type (
+	authReq      = v1.PaymentServiceAuthorizeRequest
+	captureReq   = v1.PaymentServiceCaptureRequest
+	voidReq      = v1.PaymentServiceVoidRequest
+	getReq       = v1.PaymentServiceGetRequest
+	refundReq    = v1.PaymentServiceRefundRequest
+	refundGetReq = v1.RefundServiceGetRequest
+)
 
-// newRequest starts a request to ExamplePay with its credentials. Build
-// every URL on c.URL (sandbox, live or the operator's --base-url), and put
-// credentials only in secret headers.
-func newRequest(c *pdk.Context, method, path string) (*pdk.Request, error) {
-	key, err := c.Credential(credAPIKey)
-	if err != nil {
-		return nil, err
-	}
-	return pdk.NewRequest(method, c.URL(path)).SecretHeader("Authorization", "Bearer "+key), nil
-}
-
-// buildAuthorize builds POST /v1/payments:
+// authorize is POST /v1/payments, keyed by the merchant's id (a retry
+// cannot charge twice):
 //
-//	{"reference":"order_1","amount":{"value":"10.00","currency":"USD"},"capture":"automatic","payment_token":"tok_1"}
-func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pluginv1.HttpRequest, error) {
-	if req.GetMerchantTransactionId() == "" {
-		return nil, pdk.InvalidRequest("merchant_transaction_id", "is required (ExamplePay reference)")
-	}
-	if req.GetAmount() == nil {
-		return nil, pdk.InvalidRequest("amount", "is required")
-	}
-	// ExamplePay takes decimal amounts: convert exactly with money.
-	value, err := money.Decimal(req.GetAmount().GetMinorAmount(), req.GetAmount().GetCurrency())
-	if err != nil {
-		return nil, pdk.InvalidRequest("amount.currency", err.Error())
-	}
-	tok, ok := req.GetPaymentMethod().GetMethod().(*v1.PaymentMethod_Token)
-	if !ok {
-		return nil, pdk.Unsupported("ExamplePay takes processor tokens only, not %T", req.GetPaymentMethod().GetMethod())
-	}
-	if tok.Token.GetToken() == "" {
-		return nil, pdk.InvalidRequest("payment_method.token.token", "is required")
-	}
-	capture := "automatic" // UNSPECIFIED means AUTOMATIC (the API's documented default)
-	if req.GetCaptureMethod() == v1.CaptureMethod_CAPTURE_METHOD_MANUAL {
-		capture = "manual"
-	}
-	body := jsonw.NewObject().
-		String("reference", req.GetMerchantTransactionId()).
-		Object("amount", func(o *jsonw.Object) { o.String("value", value).String("currency", req.GetAmount().GetCurrency()) }).
-		String("capture", capture).
-		String("payment_token", tok.Token.GetToken())
-	r, err := newRequest(c, "POST", "/v1/payments")
-	if err != nil {
-		return nil, err
-	}
-	// The merchant's id is the idempotency key: a retry cannot charge twice.
-	return r.IdempotencyKey(idempotencyHeader, req.GetMerchantTransactionId()).Body("application/json", body.Bytes()).Build(), nil
+//	{"reference":"order_1","amount":1000,"currency":"USD","capture":true,
+//	 "card":{"number":"4242...","exp_month":12,"exp_year":2030,"cvc":"123","holder_name":"A B"}}
+//
+// or "payment_token":"tok_1" instead of "card". A decline (HTTP 402) is a
+// response with a *_FAILED status and its error, not a Go error.
+var authorize = &pdk.Call[*authReq, *v1.PaymentServiceAuthorizeResponse]{
+	API: api, Method: "POST", Path: "/v1/payments",
+	Key: pdk.Key[*authReq]{Field: "merchant_transaction_id", ID: (*authReq).GetMerchantTransactionId},
+	Body: pdk.Fields[*authReq]{
+		{Key: "reference", Str: (*authReq).GetMerchantTransactionId},
+		{Key: "amount", CurrencyKey: "currency", Money: (*authReq).GetAmount, Name: "amount", Required: true},
+		// capture now unless MANUAL (UNSPECIFIED means AUTOMATIC, the API's documented default)
+		{Key: "capture", Bool: func(r *authReq) bool { return r.GetCaptureMethod() != v1.CaptureMethod_CAPTURE_METHOD_MANUAL }},
+	},
+	Fill: writePaymentMethod,
+	Answer: func(_ *pdk.Context, _ *authReq, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
+		p := readPayment(a)
+		return &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount,
+			MerchantTransactionId: p.reference, Error: p.failure}, nil
+	},
+	OnDecline: func(_ *pdk.Context, req *authReq, e *pdk.Error, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
+		return &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: a.Str("error.payment"),
+			Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, MerchantTransactionId: req.GetMerchantTransactionId(), Error: e.Detail}, nil
+	},
 }
 
-// parseAuthorize reads the payment ExamplePay answered. A decline (HTTP 402)
-// is a response with a *_FAILED status, not an error.
-func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res *pdk.Response) (*v1.PaymentServiceAuthorizeResponse, error) {
-	if res.Status == 402 {
-		return declined(req, res)
+// writePaymentMethod writes the card (sent only in the body) or the token.
+// Refuse what the processor cannot take before any call.
+func writePaymentMethod(_ *pdk.Context, req *authReq, b *pdk.Body) error {
+	switch m := req.GetPaymentMethod().GetMethod().(type) {
+	case *v1.PaymentMethod_Card:
+		if m.Card.GetNumber() == "" {
+			return pdk.InvalidRequest("payment_method.card.number", "is required")
+		}
+		b.Set("card.number", m.Card.GetNumber())
+		b.SetInt("card.exp_month", int64(m.Card.GetExpMonth()))
+		b.SetInt("card.exp_year", int64(m.Card.GetExpYear()))
+		b.SetIf("card.cvc", m.Card.GetCvc())
+		b.SetIf("card.holder_name", m.Card.GetHolderName())
+	case *v1.PaymentMethod_Token:
+		if m.Token.GetToken() == "" {
+			return pdk.InvalidRequest("payment_method.token.token", "is required")
+		}
+		b.Set("payment_token", m.Token.GetToken())
+	default:
+		return pdk.Unsupported("ExamplePay takes cards and processor tokens, not %T", m)
 	}
-	p, err := readPayment(res)
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceAuthorizeResponse{
-		ConnectorTransactionId: p.id, Status: paymentStatuses.Get(p.status), Amount: p.amount,
-		MerchantTransactionId: p.reference, ConnectorHttpStatus: int32(res.Status),
-	}, nil
+	return nil
 }
 
-// declined turns a 402 {"error":{"code","message","payment"}} into a failed authorization.
-func declined(req *v1.PaymentServiceAuthorizeRequest, res *pdk.Response) (*v1.PaymentServiceAuthorizeResponse, error) {
-	v, err := parseObject(res)
-	if err != nil {
-		return nil, err
-	}
-	code, msg := str(v, "error", "code"), str(v, "error", "message")
-	if code == "" {
-		return nil, pdk.InvalidResponse("ExamplePay answered HTTP 402 without an error code")
-	}
-	return &v1.PaymentServiceAuthorizeResponse{
-		ConnectorTransactionId: str(v, "error", "payment"), Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED,
-		MerchantTransactionId: req.GetMerchantTransactionId(), ConnectorHttpStatus: int32(res.Status),
-		Error: &v1.PaymentError{
-			Code: v1.ErrorCode_ERROR_CODE_CARD_DECLINED, Message: msg,
-			Issuer:    &v1.IssuerError{DeclineCode: code},
-			Connector: &v1.ConnectorError{Code: code, Message: msg, HttpStatus: int32(res.Status)},
-		},
-	}, nil
+// capture is POST /v1/payments/{id}/capture {"amount":1000,"currency":"USD"}
+// (no amount: the whole authorization). The key is the merchant's capture
+// id, else the payment's id: one capture per payment.
+var capture = &pdk.Call[*captureReq, *v1.PaymentServiceCaptureResponse]{
+	API: api, Method: "POST", Path: "/v1/payments/{id}/capture",
+	Params: pdk.Params[*captureReq]{"id": {Field: "connector_transaction_id", Get: (*captureReq).GetConnectorTransactionId}},
+	Key:    pdk.Key[*captureReq]{Op: "capture", ID: (*captureReq).GetMerchantCaptureId, Fallback: (*captureReq).GetConnectorTransactionId},
+	Body:   pdk.Fields[*captureReq]{{Key: "amount", CurrencyKey: "currency", Money: (*captureReq).GetAmountToCapture, Name: "amount_to_capture"}},
+	Answer: func(_ *pdk.Context, req *captureReq, a *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
+		p := readPayment(a)
+		return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: p.id, Status: p.status, CapturedAmount: p.captured,
+			MerchantCaptureId: req.GetMerchantCaptureId(), Error: p.failure}, nil
+	},
 }
 
-// buildGet builds GET /v1/payments/{id}. A GET needs no idempotency key;
-// Idempotent marks it safe for the host to retry.
-func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	if req.GetConnectorTransactionId() == "" {
-		return nil, pdk.InvalidRequest("connector_transaction_id", "is required")
-	}
-	r, err := newRequest(c, "GET", "/v1/payments/"+url.PathEscape(req.GetConnectorTransactionId()))
-	if err != nil {
-		return nil, err
-	}
-	return r.Idempotent().Build(), nil
+// void is POST /v1/payments/{id}/cancel, keyed like capture.
+var void = &pdk.Call[*voidReq, *v1.PaymentServiceVoidResponse]{
+	API: api, Method: "POST", Path: "/v1/payments/{id}/cancel",
+	Params: pdk.Params[*voidReq]{"id": {Field: "connector_transaction_id", Get: (*voidReq).GetConnectorTransactionId}},
+	Key:    pdk.Key[*voidReq]{Op: "cancel", ID: (*voidReq).GetMerchantVoidId, Fallback: (*voidReq).GetConnectorTransactionId},
+	Answer: func(_ *pdk.Context, req *voidReq, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
+		p := readPayment(a)
+		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, MerchantVoidId: req.GetMerchantVoidId(), Error: p.failure}, nil
+	},
 }
 
-func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
-	p, err := readPayment(res)
-	if err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceGetResponse{
-		ConnectorTransactionId: p.id, Status: paymentStatuses.Get(p.status), Amount: p.amount,
-		MerchantTransactionId: p.reference, ConnectorHttpStatus: int32(res.Status),
-	}, nil
+// get is GET /v1/payments/{id} (payment sync); a GET is safe to retry.
+var get = &pdk.Call[*getReq, *v1.PaymentServiceGetResponse]{
+	API: api, Path: "/v1/payments/{id}",
+	Params: pdk.Params[*getReq]{"id": {Field: "connector_transaction_id", Get: (*getReq).GetConnectorTransactionId}},
+	Answer: func(_ *pdk.Context, _ *getReq, a *pdk.Answer) (*v1.PaymentServiceGetResponse, error) {
+		p := readPayment(a)
+		return &v1.PaymentServiceGetResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount,
+			CapturedAmount: p.captured, MerchantTransactionId: p.reference, Error: p.failure}, nil
+	},
+}
+
+// refund is POST /v1/refunds {"payment":"pay_1","reference":"refund_1","amount":400,"currency":"USD"},
+// keyed "refund:<merchant refund id>" (the prefix keeps it apart from a payment's key).
+var refund = &pdk.Call[*refundReq, *v1.PaymentServiceRefundResponse]{
+	API: api, Method: "POST", Path: "/v1/refunds",
+	Key: pdk.Key[*refundReq]{Op: "refund", Field: "merchant_refund_id", ID: (*refundReq).GetMerchantRefundId},
+	Body: pdk.Fields[*refundReq]{
+		{Key: "payment", Str: (*refundReq).GetConnectorTransactionId, Name: "connector_transaction_id", Required: true},
+		{Key: "reference", Str: (*refundReq).GetMerchantRefundId},
+		{Key: "amount", CurrencyKey: "currency", Money: (*refundReq).GetRefundAmount, Name: "refund_amount", Required: true},
+	},
+	Answer: func(_ *pdk.Context, _ *refundReq, a *pdk.Answer) (*v1.PaymentServiceRefundResponse, error) {
+		r := readRefund(a)
+		return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount,
+			Error: r.failure, MerchantRefundId: r.reference, ConnectorTransactionId: r.payment}, nil
+	},
+}
+
+// refundGet is GET /v1/refunds/{id}.
+var refundGet = &pdk.Call[*refundGetReq, *v1.RefundServiceGetResponse]{
+	API: api, Path: "/v1/refunds/{id}",
+	Params: pdk.Params[*refundGetReq]{"id": {Field: "connector_refund_id", Get: (*refundGetReq).GetConnectorRefundId}},
+	Answer: func(_ *pdk.Context, _ *refundGetReq, a *pdk.Answer) (*v1.RefundServiceGetResponse, error) {
+		r := readRefund(a)
+		return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount,
+			Error: r.failure, MerchantRefundId: r.reference, ConnectorTransactionId: r.payment}, nil
+	},
 }

@@ -1,0 +1,49 @@
+package pdk
+
+import pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+
+// NewRequest starts the request of a hand-written Build function the way
+// a Call starts its own: method and c.URL(path), then the API's Auth and
+// Headers. A connector declares its authentication and headers once, in
+// its API, whether a flow is a Call or two functions.
+func (api *API) NewRequest(c *Context, method, path string) (*Request, error) {
+	r := NewRequest(method, c.URL(path))
+	if api.Auth != nil {
+		if err := api.Auth(c, r); err != nil {
+			return nil, err
+		}
+	}
+	for _, h := range api.Headers {
+		r.Header(h[0], h[1])
+	}
+	return r, nil
+}
+
+// Get builds a GET of path. A GET only reads, so it is marked safe for the
+// host to retry.
+func (api *API) Get(c *Context, path string) (*pluginv1.HttpRequest, error) {
+	r, err := api.NewRequest(c, "GET", path)
+	if err != nil {
+		return nil, err
+	}
+	return r.Idempotent().Build(), nil
+}
+
+// Send builds a mutating request that carries key in API.IdempotencyHeader
+// (marked safe to retry: the processor deduplicates by the key) and, when
+// body is not nil, body with API.Encoding's content type.
+func (api *API) Send(c *Context, method, path, key string, body []byte) (*pluginv1.HttpRequest, error) {
+	r, err := api.NewRequest(c, method, path)
+	if err != nil {
+		return nil, err
+	}
+	r.IdempotencyKey(api.IdempotencyHeader, key)
+	if body != nil {
+		ct := "application/x-www-form-urlencoded"
+		if api.Encoding == JSONEncoded {
+			ct = "application/json"
+		}
+		r.Body(ct, body)
+	}
+	return r.Build(), nil
+}

@@ -1,0 +1,36 @@
+package pdk
+
+import pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+
+// Endpoint is what a Call (or any handler value) offers: the two halves
+// of a flow.
+type Endpoint[Req, Resp Message] interface {
+	Build(c *Context, req Req) (*pluginv1.HttpRequest, error)
+	Parse(c *Context, req Req, res *Response) (Resp, error)
+}
+
+// Choice is a flow the processor serves with two endpoints, chosen by the
+// request: Then when If(req) holds, else Else (a zero-amount setup is a
+// verification, one with an amount a first charge). Build and Parse see the
+// same request, so they always agree on the endpoint.
+type Choice[Req, Resp Message] struct {
+	If         func(Req) bool
+	Then, Else Endpoint[Req, Resp]
+}
+
+func (h *Choice[Req, Resp]) pick(req Req) Endpoint[Req, Resp] {
+	if h.If(req) {
+		return h.Then
+	}
+	return h.Else
+}
+
+// Build builds the chosen endpoint's request (Handler).
+func (h *Choice[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, error) {
+	return h.pick(req).Build(c, req)
+}
+
+// Parse reads the chosen endpoint's answer (Handler).
+func (h *Choice[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error) {
+	return h.pick(req).Parse(c, req, res)
+}

@@ -1,0 +1,22 @@
+package pdk
+
+import (
+	"fmt"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+)
+
+// IntegrityMismatch reports a processor answer that does not match the
+// request: another payment's id, another amount or currency than the one
+// asked for. It is an INVALID_RESPONSE error whose PaymentError code is
+// INTEGRITY_MISMATCH, so the caller never reads the answer as the result of
+// what it asked.
+func IntegrityMismatch(format string, args ...any) *Error {
+	msg := fmt.Sprintf(format, args...)
+	return &Error{
+		Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
+		Message: msg,
+		Detail:  &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg},
+	}
+}
