@@ -76,6 +76,23 @@ func (h *hostProc) RSS() float64 {
 	return 0
 }
 
+// SettledRSS is the host's resident memory in MiB once it stops changing
+// (two samples 200 ms apart within 1 MiB, at most 5 s): what a call leaves
+// behind after the host's background work (warming, returning freed memory)
+// is done, rather than at the instant the call returns.
+func (h *hostProc) SettledRSS() float64 {
+	last := h.RSS()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond) // sampling an external process
+		now := h.RSS()
+		if d := now - last; d < 1 && d > -1 {
+			return now
+		}
+		last = now
+	}
+	return last
+}
+
 // Threads is the host's OS thread count (Linux /proc).
 func (h *hostProc) Threads() int {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", h.cmd.Process.Pid))

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,6 +133,9 @@ func reload(ctx context.Context, o options, swaps int) error {
 	}
 	conns := connectorhostv1connect.NewConnectorServiceClient(hc, h.URL())
 	var swapTimes []time.Duration
+	// The first call once a new version serves, and the call after it (a
+	// warm one): a hot-load should cost the first call nothing extra.
+	var firsts, warms []time.Duration
 	var swapErr error
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -165,6 +169,14 @@ func reload(ctx context.Context, o options, swaps int) error {
 				time.Sleep(10 * time.Millisecond) // polling the host's reported state
 			}
 			swapTimes = append(swapTimes, time.Since(start))
+			for k, into := range []*[]time.Duration{&firsts, &warms} {
+				t0 := time.Now()
+				if err := via(ctx, int64(1_000_000+2*i+k)); err != nil {
+					swapErr = fmt.Errorf("call after swap %d: %w", i, err)
+					return
+				}
+				*into = append(*into, time.Since(t0))
+			}
 		}
 	}()
 	during := openLoop(loadCtx, via, rate, 10*time.Minute, 4096)
@@ -182,6 +194,15 @@ func reload(ctx context.Context, o options, swaps int) error {
 	fmt.Fprintf(w, "| steady, no swaps (%s) | %d | %d | %s | %s | %s |\n", o.duration, base.Sent, base.Errors, ms(base.Pct(.5)), ms(base.Pct(.99)), ms(base.Pct(1)))
 	fmt.Fprintf(w, "| during %d swaps (%s) | %d | **%d** | %s | %s | %s |\n\n", swaps, during.Elapsed.Round(time.Millisecond), during.Sent, during.Errors, ms(during.Pct(.5)), ms(during.Pct(.99)), ms(during.Pct(1)))
 	fmt.Fprintf(w, "Mean time from rename to the new version serving: %s (each swap compiles a new module).\n\n", (total / time.Duration(len(swapTimes))).Round(time.Millisecond))
+	added := make([]time.Duration, len(firsts))
+	for i := range firsts {
+		added[i] = firsts[i] - warms[i]
+	}
+	for _, s := range [][]time.Duration{firsts, warms, added} {
+		slices.Sort(s)
+	}
+	fmt.Fprintf(w, "First call once a new version serves: median %s, max %s; the call after it: median %s; first minus that warm call: median %s, max %s.\n\n",
+		pct(firsts, .5), pct(firsts, 1), pct(warms, .5), pct(added, .5), pct(added, 1))
 	if during.FirstErr != "" {
 		fmt.Fprintf(w, "first error: `%s`\n\n", during.FirstErr)
 	}

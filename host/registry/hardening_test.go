@@ -154,7 +154,11 @@ func TestStuckLoadBlocksNoOtherPlugin(t *testing.T) {
 	assert.Less(t, time.Since(began), 2*time.Second, "Close interrupts the stuck load")
 }
 
-// A new version is warmed (its pool started) before it replaces the old.
+// A plugin starts with one warm instance (the one that read its manifest),
+// not a pool's worth: a connector called now and then holds one instance's
+// memory. A new version of a serving plugin is warmed to as many instances as
+// the serving version runs before it is published, so the traffic that pool
+// carried moves over without waiting for instances to start.
 func TestNewVersionIsWarmBeforeItServes(t *testing.T) {
 	dir := t.TempDir()
 	install(t, dir, wasmbuild.Build(t, faultyPkg, "faulty"))
@@ -162,14 +166,26 @@ func TestNewVersionIsWarmBeforeItServes(t *testing.T) {
 	obs := &startCounter{n: &started}
 	eng := newEngine(t, sandbox.Limits{PoolSize: 3}, obs)
 	var atLoad atomic.Int32
-	ev := &events{ch: make(chan registry.Event, 100)}
-	_, _ = start(t, registry.Options{Dir: dir, Engine: eng, Eager: true, OnEvent: func(e registry.Event) {
+	r, _ := start(t, registry.Options{Dir: dir, Engine: eng, Eager: true, OnEvent: func(e registry.Event) {
 		if e.Kind == registry.EventLoaded {
 			atLoad.Store(started.Load())
 		}
-		ev.on(e)
 	}})
-	assert.Equal(t, int32(3), atLoad.Load(), "all three instances started before the version was published")
+	assert.Equal(t, int32(1), atLoad.Load(), "the first version starts with one warm instance")
+	p, release, err := r.Acquire(context.Background(), "faulty")
+	require.NoError(t, err)
+	p.Warm(2) // the serving version now runs three instances (as under traffic)
+	require.Equal(t, 3, p.Live())
+	release()
+
+	// A new version replaces it (Reload is the watcher's path, synchronous).
+	install(t, dir, wasmbuild.Build(t, faultyPkg, "faulty", "-X main.version=2.0.0"))
+	before := started.Load()
+	r.Reload(context.Background(), "faulty")
+	assert.Equal(t, int32(3), atLoad.Load()-before, "all three instances of the new version started before it was published")
+	m, err := call(context.Background(), r, "ok")
+	require.NoError(t, err)
+	assert.Equal(t, "2.0.0", m.GetVersion())
 }
 
 type startCounter struct{ n *atomic.Int32 }

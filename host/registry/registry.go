@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -86,6 +87,10 @@ type Options struct {
 	// and instances are released and the next call activates it again from
 	// the on-disk cache. Zero keeps activated plugins for good.
 	IdleTimeout time.Duration
+
+	// freeOSMemory returns freed heap to the OS (debug.FreeOSMemory; tests
+	// replace it).
+	freeOSMemory func()
 }
 
 // LoadState is where a connector is in loading.
@@ -137,6 +142,14 @@ type Registry struct {
 	// gatePassed remembers module hashes that passed the gate (with GateKey).
 	gateMu     sync.Mutex
 	gatePassed map[string]bool
+
+	// freeMemory asks the memory releaser (releaseMemory) to return freed
+	// heap to the operating system; one pending request stands for any number.
+	freeMemory chan struct{}
+	// freeRound is closed when the next collection has run (nil until
+	// someone asks for one).
+	freeMu    sync.Mutex
+	freeRound chan struct{}
 }
 
 // entry is one connector name and its serving version.
@@ -170,6 +183,9 @@ func New(ctx context.Context, opts Options) (*Registry, error) {
 	if opts.Debounce == 0 {
 		opts.Debounce = 200 * time.Millisecond
 	}
+	if opts.freeOSMemory == nil {
+		opts.freeOSMemory = debug.FreeOSMemory
+	}
 	st, err := os.Stat(opts.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("plugin directory: %w", err)
@@ -185,8 +201,10 @@ func New(ctx context.Context, opts Options) (*Registry, error) {
 	r := &Registry{
 		opts: opts, log: opts.Logger, entries: map[string]*entry{}, timers: map[string]*time.Timer{},
 		loadSem: make(chan struct{}, max(2, goruntime.GOMAXPROCS(0))), closed: make(chan struct{}),
-		gatePassed: map[string]bool{},
+		gatePassed: map[string]bool{}, freeMemory: make(chan struct{}, 1),
 	}
+	r.wg.Add(1)
+	go r.memoryReleaser()
 	r.ctx, r.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	files, err := filepath.Glob(filepath.Join(opts.Dir, "*.wasm"))
 	if err != nil {
@@ -259,6 +277,64 @@ func (r *Registry) DeactivateIdle(idle time.Duration) int {
 		}
 	}
 	return n
+}
+
+// releaseMemory asks for the heap freed by a load to be returned to the
+// operating system soon, off the caller's path. Compiling a plugin leaves
+// tens of MiB of the compiler's garbage behind (about twice the plugin's
+// compiled code); the Go runtime would hand it back only gradually, so every
+// activation would raise the host's RSS by that much for minutes.
+// The returned channel is closed once a collection that started after the
+// request has finished (never, if the registry closes first).
+func (r *Registry) releaseMemory() <-chan struct{} {
+	r.freeMu.Lock()
+	if r.freeRound == nil {
+		r.freeRound = make(chan struct{})
+	}
+	done := r.freeRound
+	r.freeMu.Unlock()
+	select {
+	case r.freeMemory <- struct{}{}:
+	default: // a request is pending already: it covers this one
+	}
+	return done
+}
+
+// activationMemoryWait bounds how long the call that activated a plugin waits
+// for the compiler's garbage to be returned before it proceeds.
+const activationMemoryWait = 250 * time.Millisecond
+
+// memoryReleaser serves releaseMemory until the registry closes: one forced
+// collection (debug.FreeOSMemory) per pending request, so a burst of
+// activations costs a few collections, not one each. After each it rests for
+// twice as long as the collection took, so with a large heap (many active
+// plugins) and a burst of loads it takes at most a third of a core.
+func (r *Registry) memoryReleaser() {
+	defer r.wg.Done()
+	for {
+		select {
+		case <-r.closed:
+			return
+		case <-r.freeMemory:
+		}
+		r.freeMu.Lock()
+		done := r.freeRound
+		r.freeRound = nil
+		r.freeMu.Unlock()
+		if done == nil {
+			continue // the collection just run covered the request that signalled
+		}
+		start := time.Now()
+		r.opts.freeOSMemory()
+		close(done)
+		rest := time.NewTimer(2 * time.Since(start))
+		select {
+		case <-r.closed:
+			rest.Stop()
+			return
+		case <-rest.C:
+		}
+	}
 }
 
 // entry returns the entry for name, creating it in the loading state.
@@ -341,16 +417,34 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 	}
 	m := p.Manifest()
 	r.storeManifest(sha, m)
-	if !active && !r.opts.Eager {
+	switch {
+	case !active && !r.opts.Eager:
 		// Dormant: keep only the manifest; the compiled code is cached on disk.
 		p.Close()
 		p = nil
-	} else {
-		// Warm the new version before it takes traffic: the old one serves
-		// until then.
-		p.WarmContext(ctx, p.PoolSize())
+	case active:
+		// A new version of a serving plugin: warm as many instances as the
+		// serving version runs before this one takes its traffic (the old
+		// one serves until then), so no call of that traffic waits for an
+		// instance to start.
+		p.WarmContext(ctx, r.serving(e)-p.Live())
 	}
+	// Eager activation keeps the instance that read the manifest warm; the
+	// pool grows with the traffic (sandbox.Module starts instances ahead of
+	// concurrent calls).
+	r.releaseMemory()
 	r.ready(ctx, e, m, sha, p)
+}
+
+// serving is how many instances the version of e now serving runs (at least one).
+func (r *Registry) serving(e *entry) int {
+	e.mu.Lock()
+	p := e.plugin
+	e.mu.Unlock()
+	if p == nil {
+		return 1
+	}
+	return max(1, p.Live())
 }
 
 // verify checks name's signature when trusted keys are configured.
@@ -527,42 +621,66 @@ func (r *Registry) Acquire(ctx context.Context, name string) (*plugin.Plugin, fu
 	return nil, nil, fmt.Errorf("%w: %q is being replaced; retry", ErrNotReady, name)
 }
 
-// activate loads a dormant entry's file for serving.
+// activate loads a dormant entry's file for serving. The call that activated
+// it then waits (at most activationMemoryWait) for the heap the load freed to
+// go back to the operating system, so the host's RSS after a plugin's first
+// call does not carry the compiler's garbage; calls queued behind the
+// activation do not wait for it.
 func (r *Registry) activate(ctx context.Context, e *entry) (*plugin.Plugin, error) {
 	e.activate.Lock()
-	defer e.activate.Unlock()
+	p, released, err := r.activateLocked(ctx, e)
+	e.activate.Unlock()
+	if released != nil {
+		t := time.NewTimer(activationMemoryWait)
+		select {
+		case <-released:
+		case <-t.C:
+		case <-ctx.Done():
+		case <-r.closed:
+		}
+		t.Stop()
+	}
+	return p, err
+}
+
+// activateLocked is activate under e.activate; released is the memory
+// release this activation asked for (nil when it did not load anything).
+func (r *Registry) activateLocked(ctx context.Context, e *entry) (p *plugin.Plugin, released <-chan struct{}, err error) {
 	e.mu.Lock()
 	p, sha := e.plugin, e.sha
 	e.mu.Unlock()
 	if p != nil {
-		return p, nil
+		return p, nil, nil
 	}
 	wasm, err := os.ReadFile(r.path(e.name))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %q: %v", ErrNotReady, e.name, err)
+		return nil, nil, fmt.Errorf("%w: %q: %v", ErrNotReady, e.name, err)
 	}
 	if err := r.verify(e.name, wasm); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
+		return nil, nil, fmt.Errorf("%w: %v", ErrNotReady, err)
 	}
 	p, err = plugin.Load(ctx, r.opts.Engine, e.name, wasm)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
+		return nil, nil, fmt.Errorf("%w: %v", ErrNotReady, err)
 	}
 	// Lazy activation gates too: the manifest may have come from the cache
 	// of a run without the gate, or the file may have changed since.
 	if err := r.gate(ctx, p, wasm); err != nil {
 		p.Close()
-		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
+		return nil, nil, fmt.Errorf("%w: %v", ErrNotReady, err)
 	}
 	e.mu.Lock()
 	if e.plugin != nil { // a reload won the race
 		winner := e.plugin
 		e.mu.Unlock()
 		p.Close()
-		return winner, nil
+		return winner, nil, nil
 	}
 	e.plugin = p
-	go p.Warm(p.PoolSize())
+	// The instance that read the manifest stays warm for this call; the pool
+	// grows with the traffic, so a plugin called now and then holds one
+	// instance, not a pool's worth.
+	released = r.releaseMemory()
 	if p.SHA256() != sha {
 		// The file changed since its manifest was read; the watcher will report it.
 		e.manifest, e.sha = p.Manifest(), p.SHA256()
@@ -570,7 +688,7 @@ func (r *Registry) activate(ctx context.Context, e *entry) (*plugin.Plugin, erro
 	e.gated = r.opts.Gate != nil && r.passedGate(p.SHA256())
 	e.mu.Unlock()
 	r.log.Info("plugin activated", "connector", e.name)
-	return p, nil
+	return p, released, nil
 }
 
 // List describes every known connector, sorted by name.

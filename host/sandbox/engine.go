@@ -191,11 +191,17 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 		WithMemoryLimitPages(pages).
 		WithCompilationCache(e.cache)
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
+	var compiled wazero.CompiledModule
 	fail := func(err error) (*Module, error) {
 		_ = rt.Close(context.WithoutCancel(ctx))
+		if compiled != nil {
+			// The compilation cache holds compiled modules until they are
+			// closed, also after their runtime closes.
+			_ = compiled.Close(context.WithoutCancel(ctx))
+		}
 		return nil, err
 	}
-	compiled, err := compileModule(ctx, rt, wasm)
+	compiled, err = compileModule(ctx, rt, wasm)
 	if err != nil {
 		if strings.Contains(err.Error(), "over limit") {
 			return fail(fmt.Errorf("needs more memory at start than the %d MiB limit: %w", lim.MemoryBytes>>20, err))
@@ -224,7 +230,9 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 	p := &Module{
 		name: name, rt: rt, compiled: compiled, limits: lim, log: e.log.With("plugin", name), obs: e.opts.Observer,
 		slots: make(chan struct{}, lim.PoolSize), idle: make(chan *instance, lim.PoolSize),
+		shrinkAfter: shrinkAfter,
 	}
+	p.lastOverlap.Store(time.Now().UnixNano())
 	// Every guest call below runs under the load deadline: a plugin that
 	// never returns from one is refused, naming the export.
 	lctx, cancel := context.WithTimeout(ctx, lim.LoadTimeout)

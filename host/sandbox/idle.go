@@ -69,6 +69,7 @@ func (p *Module) releaseAfterGC(ctx context.Context, inst *instance) {
 		if len(res) == 1 && uint32(res[0]) == 1 {
 			p.collections.Add(1)
 		}
+		inst.reuse()
 		p.release(ctx, inst)
 	}()
 }

@@ -39,6 +39,11 @@ type Module struct {
 	slots chan struct{}
 	idle  chan *instance
 	live  atomic.Int32
+	// lastOverlap is when (Unix ns) a call last started while another held
+	// an instance; after shrinkAfter without one, a released instance beyond
+	// the first is stopped rather than kept idle (release).
+	lastOverlap atomic.Int64
+	shrinkAfter time.Duration
 
 	// warming tracks Warm calls so close waits for them before closing the runtime.
 	warming sync.WaitGroup
@@ -133,6 +138,12 @@ func (p *Module) close() {
 		break
 	}
 	_ = p.rt.Close(ctx)
+	// The engine's compilation cache (shared by every module) keeps a
+	// compiled module, its machine code and its decoded form, until the
+	// module is closed; closing the runtime does not do it. Without this
+	// every version ever loaded (each reload, each start-up manifest read,
+	// each idle deactivation) would stay in memory until the host exits.
+	_ = p.compiled.Close(ctx)
 	close(done)
 }
 
@@ -219,6 +230,9 @@ func (p *Module) isClosed() bool {
 	return p.closed
 }
 
+// Live is how many instances of this module exist now (idle, busy or starting).
+func (p *Module) Live() int { return int(p.live.Load()) }
+
 // PoolSize is the most instances this plugin runs at once.
 func (p *Module) PoolSize() int { return cap(p.slots) }
 
@@ -280,8 +294,17 @@ func (p *Module) acquire(ctx context.Context, export string) (*instance, *Fault)
 		return nil, &Fault{Plugin: p.name, Export: export, Kind: kind,
 			Detail: fmt.Sprintf("all %d instances stayed busy until the deadline", cap(p.slots)), Err: ctx.Err()}
 	}
+	if len(p.slots) > 1 {
+		p.lastOverlap.Store(time.Now().UnixNano())
+	}
 	select {
 	case inst := <-p.idle:
+		if len(p.idle) == 0 && len(p.slots) > 1 && int(p.live.Load()) < cap(p.slots) {
+			// Concurrent calls took the last warm instance: start one more
+			// ahead of the next, so the pool grows with the traffic rather
+			// than on a call's path (a plugin starts with one instance).
+			go p.Warm(1)
+		}
 		return inst, nil
 	default:
 	}
@@ -299,14 +322,24 @@ func (p *Module) acquire(ctx context.Context, export string) (*instance, *Fault)
 	return inst, nil
 }
 
-// release returns a healthy instance to the pool and frees its slot.
+// shrinkAfter is how long a module's calls must go without overlapping
+// before its pool shrinks back towards one instance, one instance a call.
+const shrinkAfter = time.Minute
+
+// release returns a healthy instance to the pool and frees its slot. When
+// no two calls have overlapped for shrinkAfter, an instance beyond the first
+// is stopped instead: the pool grew for a burst that is over.
 func (p *Module) release(ctx context.Context, inst *instance) {
 	p.mu.Lock()
 	closed := p.closed
 	p.mu.Unlock()
-	if closed {
+	switch {
+	case closed:
 		p.stop(ctx, inst, "closed")
-	} else {
+	case time.Since(time.Unix(0, p.lastOverlap.Load())) >= p.shrinkAfter && p.leave():
+		inst.close(ctx)
+		p.obs.InstanceStopped(p.name, "surplus")
+	default:
 		select {
 		case p.idle <- inst:
 		default: // never more idle instances than the pool size
@@ -314,6 +347,21 @@ func (p *Module) release(ctx context.Context, inst *instance) {
 		}
 	}
 	<-p.slots
+}
+
+// leave takes one instance off the live count unless it is the last: the
+// caller then closes that instance itself. Concurrent releases cannot stop
+// the pool's last instance between them.
+func (p *Module) leave() bool {
+	for {
+		n := p.live.Load()
+		if n <= 1 {
+			return false
+		}
+		if p.live.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
 }
 
 // discard closes an instance and frees its slot.
@@ -344,8 +392,10 @@ func (p *Module) newInstance(ctx context.Context) (*instance, error) {
 		f.Detail = "failed to start: " + f.Detail
 		return f
 	}
-	mod, err := p.rt.InstantiateModule(ctx, p.compiled, cfg)
+	memory := &memoryRecorder{}
+	mod, err := p.rt.InstantiateModule(memory.context(ctx, p.limits.MemoryBytes), p.compiled, cfg)
 	if err != nil {
+		memory.release()
 		return nil, startFault(err, nil)
 	}
 	var interruptFlag api.MutableGlobal
@@ -361,22 +411,21 @@ func (p *Module) newInstance(ctx context.Context) (*instance, error) {
 			if ierr == nil {
 				ierr = ctx.Err()
 			}
-			return nil, startFault(ierr, mod.ExportedMemory(abi.ExportMemory))
+			f := startFault(ierr, mod.ExportedMemory(abi.ExportMemory))
+			memory.release()
+			return nil, f
 		}
 	}
 	inst := &instance{
 		interrupt: interruptFlag, stack: mod.ExportedGlobal(interrupt.StackExportName),
-		mod: mod, mem: mod.ExportedMemory(abi.ExportMemory), stderr: stderr,
-		abiVersion: mod.ExportedFunction(abi.ExportABIVersion),
-		alloc:      mod.ExportedFunction(abi.ExportAlloc),
-		manifest:   mod.ExportedFunction(abi.ExportManifest),
-		build:      mod.ExportedFunction(abi.ExportBuildRequest),
-		parse:      mod.ExportedFunction(abi.ExportParseResponse),
-		verify:     mod.ExportedFunction(abi.ExportVerifyWebhook),
-		gc:         optionalGC(mod),
+		mod: mod, mem: mod.ExportedMemory(abi.ExportMemory), memory: memory, stderr: stderr,
 	}
+	if g, ok := mod.ExportedGlobal(interrupt.StackLimitExportName).(api.MutableGlobal); ok {
+		inst.stackLimit = g
+	}
+	inst.exports()
 	if inst.mem == nil {
-		_ = mod.Close(ctx)
+		inst.close(ctx)
 		return nil, fmt.Errorf("does not export its memory as %q", abi.ExportMemory)
 	}
 	p.live.Add(1)
@@ -452,6 +501,7 @@ type instance struct {
 	stack                                             api.Global
 	mod                                               api.Module
 	mem                                               api.Memory
+	memory                                            *memoryRecorder
 	abiVersion, alloc, manifest, build, parse, verify api.Function
 	stderr                                            *tailBuffer
 	calls                                             int
@@ -460,6 +510,39 @@ type instance struct {
 	// sinceGC counts calls since it last ran (idle.go).
 	gc      api.Function
 	sinceGC int
+
+	// stackLimit is the rewriter's stack limit global (nil without
+	// instrumentation): it leaves interrupt.SoftStackBytes when a call goes
+	// deep (see reuse).
+	stackLimit api.MutableGlobal
+}
+
+// exports (re)takes the instance's export handles.
+func (i *instance) exports() {
+	mod := i.mod
+	i.abiVersion = mod.ExportedFunction(abi.ExportABIVersion)
+	i.alloc = mod.ExportedFunction(abi.ExportAlloc)
+	i.manifest = mod.ExportedFunction(abi.ExportManifest)
+	i.build = mod.ExportedFunction(abi.ExportBuildRequest)
+	i.parse = mod.ExportedFunction(abi.ExportParseResponse)
+	i.verify = mod.ExportedFunction(abi.ExportVerifyWebhook)
+	i.gc = optionalGC(mod)
+}
+
+// reuse readies the export handles for the next call. wazero keeps the stack
+// a call grew in the handle that made it; a pooled handle that made a deep
+// call (up to interrupt.MaxStackBytes, estimated) would keep that stack alive
+// outside the memory cap. The rewriter flags such a call by raising the
+// stack limit global past interrupt.SoftStackBytes; then the handles are
+// taken afresh (the grown stacks become garbage) and the flag is reset.
+// Handles of an ordinary call are kept: a fresh one costs a 10 KiB stack
+// that the call then grows by copying, on every call.
+func (i *instance) reuse() {
+	if i.stackLimit == nil || uint32(i.stackLimit.Get()) == interrupt.SoftStackBytes {
+		return
+	}
+	i.exports()
+	i.stackLimit.Set(interrupt.SoftStackBytes)
 }
 
 func (i *instance) fn(export string) api.Function {
@@ -479,12 +562,14 @@ func (i *instance) invoke(ctx context.Context, export string, input []byte, maxO
 	if i.fn(export) == nil {
 		return nil, &Fault{Kind: FaultUnavailable, Detail: "unknown export " + export}
 	}
-	// Fresh function handles for every call: wazero keeps the stack a call
-	// grew in its handle, so a pooled handle would keep a deep recursion's
-	// stack (up to interrupt.MaxStackBytes, estimated) alive outside the
-	// memory cap. A fresh handle costs a 10 KiB stack; the grown one is
-	// garbage when the call ends.
-	fn, alloc := i.mod.ExportedFunction(export), i.mod.ExportedFunction(abi.ExportAlloc)
+	// The instance's handles, retaken after a deep call (reuse); without
+	// the rewriter's deep-call flag, fresh handles for every call.
+	fn, alloc := i.fn(export), i.alloc
+	if i.stackLimit == nil {
+		fn, alloc = i.mod.ExportedFunction(export), i.mod.ExportedFunction(abi.ExportAlloc)
+	} else {
+		defer i.reuse()
+	}
 	i.stderr.reset()
 	res, err := alloc.Call(ctx, uint64(len(input)))
 	if err != nil {
@@ -509,7 +594,12 @@ func (i *instance) invoke(ctx context.Context, export string, input []byte, maxO
 	return bytes.Clone(view), nil
 }
 
-func (i *instance) close(ctx context.Context) { _ = i.mod.Close(ctx) }
+// close closes the module and releases its linear memory: call it only
+// once no call of the instance runs (memory.go).
+func (i *instance) close(ctx context.Context) {
+	_ = i.mod.Close(ctx)
+	i.memory.release()
+}
 
 // tailBuffer keeps the first limit bytes written to it (a Go panic message
 // comes first) for fault messages.

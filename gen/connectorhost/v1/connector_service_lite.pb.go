@@ -7,7 +7,6 @@
 package connectorhostv1
 
 import (
-	fmt "fmt"
 	protobuf_go_lite "github.com/aperturerobotics/protobuf-go-lite"
 	io "io"
 	slices "slices"
@@ -842,10 +841,10 @@ func (m *ConnectorServiceListConnectorsRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ConnectorServiceListConnectorsRequest: wiretype end group for non-group")
+			return liteErrEndGroup("ConnectorServiceListConnectorsRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ConnectorServiceListConnectorsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ConnectorServiceListConnectorsRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		default:
@@ -884,15 +883,15 @@ func (m *ConnectorServiceListConnectorsResponse) UnmarshalVT(dAtA []byte) error 
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ConnectorServiceListConnectorsResponse: wiretype end group for non-group")
+			return liteErrEndGroup("ConnectorServiceListConnectorsResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ConnectorServiceListConnectorsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ConnectorServiceListConnectorsResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Connectors", wireType)
+				return liteErrWireType("Connectors", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -952,15 +951,15 @@ func (m *ConnectorServiceGetConnectorRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ConnectorServiceGetConnectorRequest: wiretype end group for non-group")
+			return liteErrEndGroup("ConnectorServiceGetConnectorRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ConnectorServiceGetConnectorRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ConnectorServiceGetConnectorRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+				return liteErrWireType("Name", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1016,15 +1015,15 @@ func (m *ConnectorServiceGetConnectorResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ConnectorServiceGetConnectorResponse: wiretype end group for non-group")
+			return liteErrEndGroup("ConnectorServiceGetConnectorResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ConnectorServiceGetConnectorResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ConnectorServiceGetConnectorResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Connector", wireType)
+				return liteErrWireType("Connector", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -1086,15 +1085,15 @@ func (m *ConnectorInfo) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ConnectorInfo: wiretype end group for non-group")
+			return liteErrEndGroup("ConnectorInfo")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ConnectorInfo: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ConnectorInfo", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+				return liteErrWireType("Name", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1116,7 +1115,7 @@ func (m *ConnectorInfo) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Manifest", wireType)
+				return liteErrWireType("Manifest", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -1144,7 +1143,7 @@ func (m *ConnectorInfo) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field LoadState", wireType)
+				return liteErrWireType("LoadState", wireType)
 			}
 			m.LoadState = 0
 			var _v uint64
@@ -1155,7 +1154,7 @@ func (m *ConnectorInfo) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field LoadError", wireType)
+				return liteErrWireType("LoadError", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1177,7 +1176,7 @@ func (m *ConnectorInfo) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Sha256", wireType)
+				return liteErrWireType("Sha256", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1199,7 +1198,7 @@ func (m *ConnectorInfo) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field LoadedAtUnix", wireType)
+				return liteErrWireType("LoadedAtUnix", wireType)
 			}
 			m.LoadedAtUnix = 0
 			m.LoadedAtUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -1208,7 +1207,7 @@ func (m *ConnectorInfo) UnmarshalVT(dAtA []byte) error {
 			}
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BreakerState", wireType)
+				return liteErrWireType("BreakerState", wireType)
 			}
 			m.BreakerState = 0
 			var _v uint64
@@ -1219,7 +1218,7 @@ func (m *ConnectorInfo) UnmarshalVT(dAtA []byte) error {
 			}
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BaseUrl", wireType)
+				return liteErrWireType("BaseUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1241,7 +1240,7 @@ func (m *ConnectorInfo) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConformancePassed", wireType)
+				return liteErrWireType("ConformancePassed", wireType)
 			}
 			var v int
 			var _v uint64

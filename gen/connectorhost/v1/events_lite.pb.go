@@ -7,7 +7,6 @@
 package connectorhostv1
 
 import (
-	fmt "fmt"
 	protobuf_go_lite "github.com/aperturerobotics/protobuf-go-lite"
 	io "io"
 	slices "slices"
@@ -2580,15 +2579,15 @@ func (m *WebhookRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: WebhookRequest: wiretype end group for non-group")
+			return liteErrEndGroup("WebhookRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: WebhookRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("WebhookRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Method", wireType)
+				return liteErrWireType("Method", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -2610,7 +2609,7 @@ func (m *WebhookRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Url", wireType)
+				return liteErrWireType("Url", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -2632,7 +2631,7 @@ func (m *WebhookRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Headers", wireType)
+				return liteErrWireType("Headers", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -2658,7 +2657,7 @@ func (m *WebhookRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Body", wireType)
+				return liteErrWireType("Body", wireType)
 			}
 			var byteLen int
 			var _v uint64
@@ -2718,15 +2717,15 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: Event: wiretype end group for non-group")
+			return liteErrEndGroup("Event")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Event: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("Event", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field EventId", wireType)
+				return liteErrWireType("EventId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -2748,7 +2747,7 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorEventType", wireType)
+				return liteErrWireType("ConnectorEventType", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -2770,7 +2769,7 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+				return liteErrWireType("Kind", wireType)
 			}
 			m.Kind = 0
 			var _v uint64
@@ -2781,7 +2780,7 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CreatedAtUnix", wireType)
+				return liteErrWireType("CreatedAtUnix", wireType)
 			}
 			m.CreatedAtUnix = 0
 			m.CreatedAtUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -2790,7 +2789,7 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 			}
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Payment", wireType)
+				return liteErrWireType("Payment", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -2823,7 +2822,7 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Refund", wireType)
+				return liteErrWireType("Refund", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -2856,7 +2855,7 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Dispute", wireType)
+				return liteErrWireType("Dispute", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -2889,7 +2888,7 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mandate", wireType)
+				return liteErrWireType("Mandate", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -2922,7 +2921,7 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Verified", wireType)
+				return liteErrWireType("Verified", wireType)
 			}
 			var v int
 			var _v uint64
@@ -2934,7 +2933,7 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 			m.Verified = bool(v != 0)
 		case 10:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RejectionReason", wireType)
+				return liteErrWireType("RejectionReason", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -2956,7 +2955,7 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 11:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Livemode", wireType)
+				return liteErrWireType("Livemode", wireType)
 			}
 			var v int
 			var _v uint64
@@ -2968,7 +2967,7 @@ func (m *Event) UnmarshalVT(dAtA []byte) error {
 			m.Livemode = bool(v != 0)
 		case 12:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Payout", wireType)
+				return liteErrWireType("Payout", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3035,15 +3034,15 @@ func (m *PaymentEvent) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentEvent: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentEvent")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentEvent: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentEvent", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3065,7 +3064,7 @@ func (m *PaymentEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3087,7 +3086,7 @@ func (m *PaymentEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -3098,7 +3097,7 @@ func (m *PaymentEvent) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3126,7 +3125,7 @@ func (m *PaymentEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3154,7 +3153,7 @@ func (m *PaymentEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mandate", wireType)
+				return liteErrWireType("Mandate", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3182,7 +3181,7 @@ func (m *PaymentEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CapturedAmount", wireType)
+				return liteErrWireType("CapturedAmount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3244,15 +3243,15 @@ func (m *RefundEvent) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: RefundEvent: wiretype end group for non-group")
+			return liteErrEndGroup("RefundEvent")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RefundEvent: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("RefundEvent", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorRefundId", wireType)
+				return liteErrWireType("ConnectorRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3274,7 +3273,7 @@ func (m *RefundEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3296,7 +3295,7 @@ func (m *RefundEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRefundId", wireType)
+				return liteErrWireType("MerchantRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3318,7 +3317,7 @@ func (m *RefundEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -3329,7 +3328,7 @@ func (m *RefundEvent) UnmarshalVT(dAtA []byte) error {
 			}
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3357,7 +3356,7 @@ func (m *RefundEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3419,15 +3418,15 @@ func (m *DisputeEvent) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisputeEvent: wiretype end group for non-group")
+			return liteErrEndGroup("DisputeEvent")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisputeEvent: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisputeEvent", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorDisputeId", wireType)
+				return liteErrWireType("ConnectorDisputeId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3449,7 +3448,7 @@ func (m *DisputeEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3471,7 +3470,7 @@ func (m *DisputeEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -3482,7 +3481,7 @@ func (m *DisputeEvent) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3510,7 +3509,7 @@ func (m *DisputeEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+				return liteErrWireType("Reason", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3532,7 +3531,7 @@ func (m *DisputeEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+				return liteErrWireType("ReasonCode", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3554,7 +3553,7 @@ func (m *DisputeEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field EvidenceDueByUnix", wireType)
+				return liteErrWireType("EvidenceDueByUnix", wireType)
 			}
 			m.EvidenceDueByUnix = 0
 			m.EvidenceDueByUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -3563,7 +3562,7 @@ func (m *DisputeEvent) UnmarshalVT(dAtA []byte) error {
 			}
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Stage", wireType)
+				return liteErrWireType("Stage", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3619,15 +3618,15 @@ func (m *MandateEvent) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: MandateEvent: wiretype end group for non-group")
+			return liteErrEndGroup("MandateEvent")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: MandateEvent: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("MandateEvent", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mandate", wireType)
+				return liteErrWireType("Mandate", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3655,7 +3654,7 @@ func (m *MandateEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -3666,7 +3665,7 @@ func (m *MandateEvent) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorSetupId", wireType)
+				return liteErrWireType("ConnectorSetupId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3688,7 +3687,7 @@ func (m *MandateEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3750,15 +3749,15 @@ func (m *PayoutEvent) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutEvent: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutEvent")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutEvent: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutEvent", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorPayoutId", wireType)
+				return liteErrWireType("ConnectorPayoutId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3780,7 +3779,7 @@ func (m *PayoutEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantPayoutId", wireType)
+				return liteErrWireType("MerchantPayoutId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3802,7 +3801,7 @@ func (m *PayoutEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -3813,7 +3812,7 @@ func (m *PayoutEvent) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3841,7 +3840,7 @@ func (m *PayoutEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3903,15 +3902,15 @@ func (m *EventReferences) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: EventReferences: wiretype end group for non-group")
+			return liteErrEndGroup("EventReferences")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: EventReferences: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("EventReferences", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3933,7 +3932,7 @@ func (m *EventReferences) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorRefundId", wireType)
+				return liteErrWireType("ConnectorRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3955,7 +3954,7 @@ func (m *EventReferences) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorDisputeId", wireType)
+				return liteErrWireType("ConnectorDisputeId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3977,7 +3976,7 @@ func (m *EventReferences) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorPayoutId", wireType)
+				return liteErrWireType("ConnectorPayoutId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3999,7 +3998,7 @@ func (m *EventReferences) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantAccount", wireType)
+				return liteErrWireType("MerchantAccount", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4021,7 +4020,7 @@ func (m *EventReferences) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantReference", wireType)
+				return liteErrWireType("MerchantReference", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4077,15 +4076,15 @@ func (m *ParsedEvent) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ParsedEvent: wiretype end group for non-group")
+			return liteErrEndGroup("ParsedEvent")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ParsedEvent: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ParsedEvent", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field EventId", wireType)
+				return liteErrWireType("EventId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4107,7 +4106,7 @@ func (m *ParsedEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorEventType", wireType)
+				return liteErrWireType("ConnectorEventType", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4129,7 +4128,7 @@ func (m *ParsedEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+				return liteErrWireType("Kind", wireType)
 			}
 			m.Kind = 0
 			var _v uint64
@@ -4140,7 +4139,7 @@ func (m *ParsedEvent) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field References", wireType)
+				return liteErrWireType("References", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4168,7 +4167,7 @@ func (m *ParsedEvent) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Livemode", wireType)
+				return liteErrWireType("Livemode", wireType)
 			}
 			var v int
 			var _v uint64

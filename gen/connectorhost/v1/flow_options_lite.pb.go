@@ -7,7 +7,6 @@
 package connectorhostv1
 
 import (
-	fmt "fmt"
 	protobuf_go_lite "github.com/aperturerobotics/protobuf-go-lite"
 	io "io"
 	slices "slices"
@@ -191,15 +190,15 @@ func (m *FlowOptions) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: FlowOptions: wiretype end group for non-group")
+			return liteErrEndGroup("FlowOptions")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: FlowOptions: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("FlowOptions", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Flow", wireType)
+				return liteErrWireType("Flow", wireType)
 			}
 			m.Flow = 0
 			var _v uint64
@@ -210,7 +209,7 @@ func (m *FlowOptions) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mutating", wireType)
+				return liteErrWireType("Mutating", wireType)
 			}
 			var v int
 			var _v uint64
@@ -222,7 +221,7 @@ func (m *FlowOptions) UnmarshalVT(dAtA []byte) error {
 			m.Mutating = bool(v != 0)
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Note", wireType)
+				return liteErrWireType("Note", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)

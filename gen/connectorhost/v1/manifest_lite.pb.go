@@ -7,7 +7,6 @@
 package connectorhostv1
 
 import (
-	fmt "fmt"
 	protobuf_go_lite "github.com/aperturerobotics/protobuf-go-lite"
 	io "io"
 	slices "slices"
@@ -1258,15 +1257,15 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: Manifest: wiretype end group for non-group")
+			return liteErrEndGroup("Manifest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Manifest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("Manifest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+				return liteErrWireType("Name", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1288,7 +1287,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Version", wireType)
+				return liteErrWireType("Version", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1310,7 +1309,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field DisplayName", wireType)
+				return liteErrWireType("DisplayName", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1332,7 +1331,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AbiVersion", wireType)
+				return liteErrWireType("AbiVersion", wireType)
 			}
 			m.AbiVersion = 0
 			m.AbiVersion, iNdEx, err = protobuf_go_lite.DecodeVarintUint32(dAtA, iNdEx)
@@ -1382,7 +1381,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 					m.Flows = append(m.Flows, v)
 				}
 			} else {
-				return fmt.Errorf("proto: wrong wireType = %d for field Flows", wireType)
+				return liteErrWireType("Flows", wireType)
 			}
 		case 6:
 			if wireType == 0 {
@@ -1427,11 +1426,11 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 					m.PaymentMethods = append(m.PaymentMethods, v)
 				}
 			} else {
-				return fmt.Errorf("proto: wrong wireType = %d for field PaymentMethods", wireType)
+				return liteErrWireType("PaymentMethods", wireType)
 			}
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Currencies", wireType)
+				return liteErrWireType("Currencies", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1453,7 +1452,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Countries", wireType)
+				return liteErrWireType("Countries", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1516,11 +1515,11 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 					m.CaptureMethods = append(m.CaptureMethods, v)
 				}
 			} else {
-				return fmt.Errorf("proto: wrong wireType = %d for field CaptureMethods", wireType)
+				return liteErrWireType("CaptureMethods", wireType)
 			}
 		case 10:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CredentialFields", wireType)
+				return liteErrWireType("CredentialFields", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -1546,7 +1545,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 11:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Webhooks", wireType)
+				return liteErrWireType("Webhooks", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -1574,7 +1573,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 12:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field SandboxBaseUrl", wireType)
+				return liteErrWireType("SandboxBaseUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1596,7 +1595,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 13:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field LiveBaseUrl", wireType)
+				return liteErrWireType("LiveBaseUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1618,7 +1617,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 14:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field EgressHosts", wireType)
+				return liteErrWireType("EgressHosts", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1640,7 +1639,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 15:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Notes", wireType)
+				return liteErrWireType("Notes", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1662,7 +1661,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 16:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RequiresAccessToken", wireType)
+				return liteErrWireType("RequiresAccessToken", wireType)
 			}
 			var v int
 			var _v uint64
@@ -1674,7 +1673,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			m.RequiresAccessToken = bool(v != 0)
 		case 17:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ApiVersion", wireType)
+				return liteErrWireType("ApiVersion", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1696,7 +1695,7 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 18:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field IdempotencyHeader", wireType)
+				return liteErrWireType("IdempotencyHeader", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1752,15 +1751,15 @@ func (m *CredentialField) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CredentialField: wiretype end group for non-group")
+			return liteErrEndGroup("CredentialField")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CredentialField: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CredentialField", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+				return liteErrWireType("Name", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1782,7 +1781,7 @@ func (m *CredentialField) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Description", wireType)
+				return liteErrWireType("Description", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1804,7 +1803,7 @@ func (m *CredentialField) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Secret", wireType)
+				return liteErrWireType("Secret", wireType)
 			}
 			var v int
 			var _v uint64
@@ -1816,7 +1815,7 @@ func (m *CredentialField) UnmarshalVT(dAtA []byte) error {
 			m.Secret = bool(v != 0)
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Required", wireType)
+				return liteErrWireType("Required", wireType)
 			}
 			var v int
 			var _v uint64
@@ -1862,15 +1861,15 @@ func (m *WebhookSupport) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: WebhookSupport: wiretype end group for non-group")
+			return liteErrEndGroup("WebhookSupport")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: WebhookSupport: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("WebhookSupport", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Supported", wireType)
+				return liteErrWireType("Supported", wireType)
 			}
 			var v int
 			var _v uint64
@@ -1882,7 +1881,7 @@ func (m *WebhookSupport) UnmarshalVT(dAtA []byte) error {
 			m.Supported = bool(v != 0)
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field SignatureScheme", wireType)
+				return liteErrWireType("SignatureScheme", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1904,7 +1903,7 @@ func (m *WebhookSupport) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field SecretField", wireType)
+				return liteErrWireType("SecretField", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1926,7 +1925,7 @@ func (m *WebhookSupport) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field EventTypes", wireType)
+				return liteErrWireType("EventTypes", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -1948,7 +1947,7 @@ func (m *WebhookSupport) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Timestamped", wireType)
+				return liteErrWireType("Timestamped", wireType)
 			}
 			var v int
 			var _v uint64
@@ -1960,7 +1959,7 @@ func (m *WebhookSupport) UnmarshalVT(dAtA []byte) error {
 			m.Timestamped = bool(v != 0)
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ToleranceSeconds", wireType)
+				return liteErrWireType("ToleranceSeconds", wireType)
 			}
 			m.ToleranceSeconds = 0
 			m.ToleranceSeconds, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -1969,7 +1968,7 @@ func (m *WebhookSupport) UnmarshalVT(dAtA []byte) error {
 			}
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ParseSupported", wireType)
+				return liteErrWireType("ParseSupported", wireType)
 			}
 			var v int
 			var _v uint64

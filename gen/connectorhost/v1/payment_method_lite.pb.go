@@ -7,7 +7,6 @@
 package connectorhostv1
 
 import (
-	fmt "fmt"
 	protobuf_go_lite "github.com/aperturerobotics/protobuf-go-lite"
 	io "io"
 	slices "slices"
@@ -3583,15 +3582,15 @@ func (m *PaymentMethod) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentMethod: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentMethod")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentMethod: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentMethod", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Card", wireType)
+				return liteErrWireType("Card", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3624,7 +3623,7 @@ func (m *PaymentMethod) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Token", wireType)
+				return liteErrWireType("Token", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3657,7 +3656,7 @@ func (m *PaymentMethod) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Wallet", wireType)
+				return liteErrWireType("Wallet", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3690,7 +3689,7 @@ func (m *PaymentMethod) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BankRedirect", wireType)
+				return liteErrWireType("BankRedirect", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3723,7 +3722,7 @@ func (m *PaymentMethod) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BankTransfer", wireType)
+				return liteErrWireType("BankTransfer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3756,7 +3755,7 @@ func (m *PaymentMethod) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BankDebit", wireType)
+				return liteErrWireType("BankDebit", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3789,7 +3788,7 @@ func (m *PaymentMethod) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PayLater", wireType)
+				return liteErrWireType("PayLater", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3822,7 +3821,7 @@ func (m *PaymentMethod) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Voucher", wireType)
+				return liteErrWireType("Voucher", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3855,7 +3854,7 @@ func (m *PaymentMethod) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Upi", wireType)
+				return liteErrWireType("Upi", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3922,15 +3921,15 @@ func (m *Card) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: Card: wiretype end group for non-group")
+			return liteErrEndGroup("Card")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Card: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("Card", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+				return liteErrWireType("Number", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3952,7 +3951,7 @@ func (m *Card) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ExpMonth", wireType)
+				return liteErrWireType("ExpMonth", wireType)
 			}
 			m.ExpMonth = 0
 			m.ExpMonth, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -3961,7 +3960,7 @@ func (m *Card) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ExpYear", wireType)
+				return liteErrWireType("ExpYear", wireType)
 			}
 			m.ExpYear = 0
 			m.ExpYear, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -3970,7 +3969,7 @@ func (m *Card) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Cvc", wireType)
+				return liteErrWireType("Cvc", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3992,7 +3991,7 @@ func (m *Card) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field HolderName", wireType)
+				return liteErrWireType("HolderName", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4014,7 +4013,7 @@ func (m *Card) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Network", wireType)
+				return liteErrWireType("Network", wireType)
 			}
 			m.Network = 0
 			var _v uint64
@@ -4025,7 +4024,7 @@ func (m *Card) UnmarshalVT(dAtA []byte) error {
 			}
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field IssuingCountry", wireType)
+				return liteErrWireType("IssuingCountry", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4081,15 +4080,15 @@ func (m *ProcessorToken) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ProcessorToken: wiretype end group for non-group")
+			return liteErrEndGroup("ProcessorToken")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ProcessorToken: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ProcessorToken", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Token", wireType)
+				return liteErrWireType("Token", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4145,15 +4144,15 @@ func (m *Wallet) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: Wallet: wiretype end group for non-group")
+			return liteErrEndGroup("Wallet")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Wallet: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("Wallet", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ApplePay", wireType)
+				return liteErrWireType("ApplePay", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4186,7 +4185,7 @@ func (m *Wallet) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field GooglePay", wireType)
+				return liteErrWireType("GooglePay", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4219,7 +4218,7 @@ func (m *Wallet) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Paypal", wireType)
+				return liteErrWireType("Paypal", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4286,15 +4285,15 @@ func (m *ApplePay) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ApplePay: wiretype end group for non-group")
+			return liteErrEndGroup("ApplePay")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ApplePay: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ApplePay", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PaymentData", wireType)
+				return liteErrWireType("PaymentData", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4316,7 +4315,7 @@ func (m *ApplePay) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field DisplayName", wireType)
+				return liteErrWireType("DisplayName", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4338,7 +4337,7 @@ func (m *ApplePay) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Network", wireType)
+				return liteErrWireType("Network", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4360,7 +4359,7 @@ func (m *ApplePay) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field TransactionIdentifier", wireType)
+				return liteErrWireType("TransactionIdentifier", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4416,15 +4415,15 @@ func (m *GooglePay) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: GooglePay: wiretype end group for non-group")
+			return liteErrEndGroup("GooglePay")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: GooglePay: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("GooglePay", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Token", wireType)
+				return liteErrWireType("Token", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4446,7 +4445,7 @@ func (m *GooglePay) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CardNetwork", wireType)
+				return liteErrWireType("CardNetwork", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4468,7 +4467,7 @@ func (m *GooglePay) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CardDetails", wireType)
+				return liteErrWireType("CardDetails", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4524,15 +4523,15 @@ func (m *PayPalWallet) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayPalWallet: wiretype end group for non-group")
+			return liteErrEndGroup("PayPalWallet")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayPalWallet: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayPalWallet", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Email", wireType)
+				return liteErrWireType("Email", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4588,15 +4587,15 @@ func (m *BankRedirect) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: BankRedirect: wiretype end group for non-group")
+			return liteErrEndGroup("BankRedirect")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: BankRedirect: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("BankRedirect", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+				return liteErrWireType("Kind", wireType)
 			}
 			m.Kind = 0
 			var _v uint64
@@ -4607,7 +4606,7 @@ func (m *BankRedirect) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Issuer", wireType)
+				return liteErrWireType("Issuer", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4629,7 +4628,7 @@ func (m *BankRedirect) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BlikCode", wireType)
+				return liteErrWireType("BlikCode", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4651,7 +4650,7 @@ func (m *BankRedirect) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Country", wireType)
+				return liteErrWireType("Country", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4707,15 +4706,15 @@ func (m *BankTransfer) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: BankTransfer: wiretype end group for non-group")
+			return liteErrEndGroup("BankTransfer")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: BankTransfer: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("BankTransfer", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+				return liteErrWireType("Kind", wireType)
 			}
 			m.Kind = 0
 			var _v uint64
@@ -4726,7 +4725,7 @@ func (m *BankTransfer) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field TaxId", wireType)
+				return liteErrWireType("TaxId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4782,15 +4781,15 @@ func (m *BankDebit) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: BankDebit: wiretype end group for non-group")
+			return liteErrEndGroup("BankDebit")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: BankDebit: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("BankDebit", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+				return liteErrWireType("Kind", wireType)
 			}
 			m.Kind = 0
 			var _v uint64
@@ -4801,7 +4800,7 @@ func (m *BankDebit) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Iban", wireType)
+				return liteErrWireType("Iban", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4823,7 +4822,7 @@ func (m *BankDebit) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccountNumber", wireType)
+				return liteErrWireType("AccountNumber", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4845,7 +4844,7 @@ func (m *BankDebit) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RoutingNumber", wireType)
+				return liteErrWireType("RoutingNumber", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4867,7 +4866,7 @@ func (m *BankDebit) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccountHolderName", wireType)
+				return liteErrWireType("AccountHolderName", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4889,7 +4888,7 @@ func (m *BankDebit) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccountType", wireType)
+				return liteErrWireType("AccountType", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4945,15 +4944,15 @@ func (m *PayLater) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayLater: wiretype end group for non-group")
+			return liteErrEndGroup("PayLater")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayLater: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayLater", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+				return liteErrWireType("Kind", wireType)
 			}
 			m.Kind = 0
 			var _v uint64
@@ -4998,15 +4997,15 @@ func (m *Voucher) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: Voucher: wiretype end group for non-group")
+			return liteErrEndGroup("Voucher")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Voucher: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("Voucher", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+				return liteErrWireType("Kind", wireType)
 			}
 			m.Kind = 0
 			var _v uint64
@@ -5017,7 +5016,7 @@ func (m *Voucher) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field TaxId", wireType)
+				return liteErrWireType("TaxId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5073,15 +5072,15 @@ func (m *Upi) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: Upi: wiretype end group for non-group")
+			return liteErrEndGroup("Upi")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Upi: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("Upi", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Vpa", wireType)
+				return liteErrWireType("Vpa", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5103,7 +5102,7 @@ func (m *Upi) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Intent", wireType)
+				return liteErrWireType("Intent", wireType)
 			}
 			var v int
 			var _v uint64

@@ -7,7 +7,6 @@
 package connectorhostv1
 
 import (
-	fmt "fmt"
 	protobuf_go_lite "github.com/aperturerobotics/protobuf-go-lite"
 	io "io"
 	maps "maps"
@@ -7682,15 +7681,15 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceAuthorizeRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceAuthorizeRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceAuthorizeRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceAuthorizeRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -7712,7 +7711,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -7740,7 +7739,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PaymentMethod", wireType)
+				return liteErrWireType("PaymentMethod", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -7768,7 +7767,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CaptureMethod", wireType)
+				return liteErrWireType("CaptureMethod", wireType)
 			}
 			m.CaptureMethod = 0
 			var _v uint64
@@ -7779,7 +7778,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			}
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AuthenticationType", wireType)
+				return liteErrWireType("AuthenticationType", wireType)
 			}
 			m.AuthenticationType = 0
 			var _v uint64
@@ -7790,7 +7789,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			}
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -7818,7 +7817,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BillingAddress", wireType)
+				return liteErrWireType("BillingAddress", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -7846,7 +7845,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ShippingAddress", wireType)
+				return liteErrWireType("ShippingAddress", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -7874,7 +7873,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BrowserInfo", wireType)
+				return liteErrWireType("BrowserInfo", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -7902,7 +7901,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 10:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReturnUrl", wireType)
+				return liteErrWireType("ReturnUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -7924,7 +7923,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 11:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field WebhookUrl", wireType)
+				return liteErrWireType("WebhookUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -7946,7 +7945,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 12:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Description", wireType)
+				return liteErrWireType("Description", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -7968,7 +7967,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 13:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field StatementDescriptor", wireType)
+				return liteErrWireType("StatementDescriptor", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -7990,7 +7989,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 14:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field SetupFutureUsage", wireType)
+				return liteErrWireType("SetupFutureUsage", wireType)
 			}
 			m.SetupFutureUsage = 0
 			var _v uint64
@@ -8001,7 +8000,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			}
 		case 15:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field OffSession", wireType)
+				return liteErrWireType("OffSession", wireType)
 			}
 			var v int
 			var _v uint64
@@ -8013,7 +8012,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			m.OffSession = bool(v != 0)
 		case 16:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mandate", wireType)
+				return liteErrWireType("Mandate", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8041,7 +8040,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 17:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field OrderDetails", wireType)
+				return liteErrWireType("OrderDetails", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8067,7 +8066,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 18:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Metadata", wireType)
+				return liteErrWireType("Metadata", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8156,7 +8155,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 19:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8184,7 +8183,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 20:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorOrderId", wireType)
+				return liteErrWireType("ConnectorOrderId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8206,7 +8205,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 21:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RequestIncrementalAuthorization", wireType)
+				return liteErrWireType("RequestIncrementalAuthorization", wireType)
 			}
 			var v int
 			var _v uint64
@@ -8218,7 +8217,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			m.RequestIncrementalAuthorization = bool(v != 0)
 		case 22:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ThreeDs", wireType)
+				return liteErrWireType("ThreeDs", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8246,7 +8245,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 23:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CancelUrl", wireType)
+				return liteErrWireType("CancelUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8268,7 +8267,7 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 24:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantOrderReference", wireType)
+				return liteErrWireType("MerchantOrderReference", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8324,15 +8323,15 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceAuthorizeResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceAuthorizeResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceAuthorizeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceAuthorizeResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8354,7 +8353,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -8365,7 +8364,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8393,7 +8392,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NextAction", wireType)
+				return liteErrWireType("NextAction", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8421,7 +8420,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8449,7 +8448,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mandate", wireType)
+				return liteErrWireType("Mandate", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8477,7 +8476,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8505,7 +8504,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8527,7 +8526,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NetworkTransactionId", wireType)
+				return liteErrWireType("NetworkTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8549,7 +8548,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 10:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorReferenceId", wireType)
+				return liteErrWireType("ConnectorReferenceId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8571,7 +8570,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 11:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field IncrementalAuthorizationAllowed", wireType)
+				return liteErrWireType("IncrementalAuthorizationAllowed", wireType)
 			}
 			var v int
 			var _v uint64
@@ -8583,7 +8582,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			m.IncrementalAuthorizationAllowed = bool(v != 0)
 		case 12:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CapturedAmount", wireType)
+				return liteErrWireType("CapturedAmount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8611,7 +8610,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 13:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -8620,7 +8619,7 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 14:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CardChecks", wireType)
+				return liteErrWireType("CardChecks", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8682,15 +8681,15 @@ func (m *CardChecks) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CardChecks: wiretype end group for non-group")
+			return liteErrEndGroup("CardChecks")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CardChecks: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CardChecks", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AvsResult", wireType)
+				return liteErrWireType("AvsResult", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8712,7 +8711,7 @@ func (m *CardChecks) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AddressLine1Check", wireType)
+				return liteErrWireType("AddressLine1Check", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8734,7 +8733,7 @@ func (m *CardChecks) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PostalCodeCheck", wireType)
+				return liteErrWireType("PostalCodeCheck", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8756,7 +8755,7 @@ func (m *CardChecks) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CvcCheck", wireType)
+				return liteErrWireType("CvcCheck", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8778,7 +8777,7 @@ func (m *CardChecks) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ThreeDsResult", wireType)
+				return liteErrWireType("ThreeDsResult", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -8840,15 +8839,15 @@ func (m *ThreeDsResult) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ThreeDsResult: wiretype end group for non-group")
+			return liteErrEndGroup("ThreeDsResult")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ThreeDsResult: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ThreeDsResult", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Eci", wireType)
+				return liteErrWireType("Eci", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8870,7 +8869,7 @@ func (m *ThreeDsResult) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Version", wireType)
+				return liteErrWireType("Version", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8892,7 +8891,7 @@ func (m *ThreeDsResult) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AuthenticationStatus", wireType)
+				return liteErrWireType("AuthenticationStatus", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8948,15 +8947,15 @@ func (m *PaymentServiceCaptureRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceCaptureRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceCaptureRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceCaptureRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceCaptureRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -8978,7 +8977,7 @@ func (m *PaymentServiceCaptureRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AmountToCapture", wireType)
+				return liteErrWireType("AmountToCapture", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9006,7 +9005,7 @@ func (m *PaymentServiceCaptureRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantCaptureId", wireType)
+				return liteErrWireType("MerchantCaptureId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9028,7 +9027,7 @@ func (m *PaymentServiceCaptureRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9050,7 +9049,7 @@ func (m *PaymentServiceCaptureRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field FinalCapture", wireType)
+				return liteErrWireType("FinalCapture", wireType)
 			}
 			var v int
 			var _v uint64
@@ -9062,7 +9061,7 @@ func (m *PaymentServiceCaptureRequest) UnmarshalVT(dAtA []byte) error {
 			m.FinalCapture = bool(v != 0)
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Metadata", wireType)
+				return liteErrWireType("Metadata", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9151,7 +9150,7 @@ func (m *PaymentServiceCaptureRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9179,7 +9178,7 @@ func (m *PaymentServiceCaptureRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PaymentAmount", wireType)
+				return liteErrWireType("PaymentAmount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9207,7 +9206,7 @@ func (m *PaymentServiceCaptureRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field StatementDescriptor", wireType)
+				return liteErrWireType("StatementDescriptor", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9263,15 +9262,15 @@ func (m *PaymentServiceCaptureResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceCaptureResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceCaptureResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceCaptureResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceCaptureResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9293,7 +9292,7 @@ func (m *PaymentServiceCaptureResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -9304,7 +9303,7 @@ func (m *PaymentServiceCaptureResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CapturedAmount", wireType)
+				return liteErrWireType("CapturedAmount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9332,7 +9331,7 @@ func (m *PaymentServiceCaptureResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9360,7 +9359,7 @@ func (m *PaymentServiceCaptureResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9388,7 +9387,7 @@ func (m *PaymentServiceCaptureResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorCaptureId", wireType)
+				return liteErrWireType("ConnectorCaptureId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9410,7 +9409,7 @@ func (m *PaymentServiceCaptureResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantCaptureId", wireType)
+				return liteErrWireType("MerchantCaptureId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9432,7 +9431,7 @@ func (m *PaymentServiceCaptureResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -9475,15 +9474,15 @@ func (m *PaymentServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceGetRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceGetRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceGetRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceGetRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9505,7 +9504,7 @@ func (m *PaymentServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9527,7 +9526,7 @@ func (m *PaymentServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9555,7 +9554,7 @@ func (m *PaymentServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CaptureMethod", wireType)
+				return liteErrWireType("CaptureMethod", wireType)
 			}
 			m.CaptureMethod = 0
 			var _v uint64
@@ -9566,7 +9565,7 @@ func (m *PaymentServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			}
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9628,15 +9627,15 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceGetResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceGetResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceGetResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceGetResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9658,7 +9657,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -9669,7 +9668,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9697,7 +9696,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CapturedAmount", wireType)
+				return liteErrWireType("CapturedAmount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9725,7 +9724,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RefundedAmount", wireType)
+				return liteErrWireType("RefundedAmount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9753,7 +9752,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NextAction", wireType)
+				return liteErrWireType("NextAction", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9781,7 +9780,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9809,7 +9808,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mandate", wireType)
+				return liteErrWireType("Mandate", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9837,7 +9836,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -9865,7 +9864,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 10:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9887,7 +9886,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 11:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NetworkTransactionId", wireType)
+				return liteErrWireType("NetworkTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9909,7 +9908,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 12:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorReferenceId", wireType)
+				return liteErrWireType("ConnectorReferenceId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -9931,7 +9930,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 13:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -9940,7 +9939,7 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 14:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CardChecks", wireType)
+				return liteErrWireType("CardChecks", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10002,15 +10001,15 @@ func (m *PaymentServiceVoidRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceVoidRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceVoidRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceVoidRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceVoidRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10032,7 +10031,7 @@ func (m *PaymentServiceVoidRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantVoidId", wireType)
+				return liteErrWireType("MerchantVoidId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10054,7 +10053,7 @@ func (m *PaymentServiceVoidRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CancellationReason", wireType)
+				return liteErrWireType("CancellationReason", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10076,7 +10075,7 @@ func (m *PaymentServiceVoidRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10104,7 +10103,7 @@ func (m *PaymentServiceVoidRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10132,7 +10131,7 @@ func (m *PaymentServiceVoidRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10154,7 +10153,7 @@ func (m *PaymentServiceVoidRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Metadata", wireType)
+				return liteErrWireType("Metadata", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10277,15 +10276,15 @@ func (m *PaymentServiceVoidResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceVoidResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceVoidResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceVoidResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceVoidResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10307,7 +10306,7 @@ func (m *PaymentServiceVoidResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -10318,7 +10317,7 @@ func (m *PaymentServiceVoidResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10346,7 +10345,7 @@ func (m *PaymentServiceVoidResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10374,7 +10373,7 @@ func (m *PaymentServiceVoidResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantVoidId", wireType)
+				return liteErrWireType("MerchantVoidId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10396,7 +10395,7 @@ func (m *PaymentServiceVoidResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorVoidId", wireType)
+				return liteErrWireType("ConnectorVoidId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10418,7 +10417,7 @@ func (m *PaymentServiceVoidResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -10461,15 +10460,15 @@ func (m *PaymentServiceReverseRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceReverseRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceReverseRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceReverseRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceReverseRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10491,7 +10490,7 @@ func (m *PaymentServiceReverseRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantReversalId", wireType)
+				return liteErrWireType("MerchantReversalId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10513,7 +10512,7 @@ func (m *PaymentServiceReverseRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10541,7 +10540,7 @@ func (m *PaymentServiceReverseRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+				return liteErrWireType("Reason", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10563,7 +10562,7 @@ func (m *PaymentServiceReverseRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10591,7 +10590,7 @@ func (m *PaymentServiceReverseRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10647,15 +10646,15 @@ func (m *PaymentServiceReverseResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceReverseResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceReverseResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceReverseResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceReverseResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10677,7 +10676,7 @@ func (m *PaymentServiceReverseResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -10688,7 +10687,7 @@ func (m *PaymentServiceReverseResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10716,7 +10715,7 @@ func (m *PaymentServiceReverseResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10744,7 +10743,7 @@ func (m *PaymentServiceReverseResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantReversalId", wireType)
+				return liteErrWireType("MerchantReversalId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10766,7 +10765,7 @@ func (m *PaymentServiceReverseResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorReversalId", wireType)
+				return liteErrWireType("ConnectorReversalId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10788,7 +10787,7 @@ func (m *PaymentServiceReverseResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -10831,15 +10830,15 @@ func (m *PaymentServiceRefundRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceRefundRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceRefundRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceRefundRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceRefundRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10861,7 +10860,7 @@ func (m *PaymentServiceRefundRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRefundId", wireType)
+				return liteErrWireType("MerchantRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10883,7 +10882,7 @@ func (m *PaymentServiceRefundRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RefundAmount", wireType)
+				return liteErrWireType("RefundAmount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10911,7 +10910,7 @@ func (m *PaymentServiceRefundRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PaymentAmount", wireType)
+				return liteErrWireType("PaymentAmount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10939,7 +10938,7 @@ func (m *PaymentServiceRefundRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+				return liteErrWireType("Reason", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10961,7 +10960,7 @@ func (m *PaymentServiceRefundRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Metadata", wireType)
+				return liteErrWireType("Metadata", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11050,7 +11049,7 @@ func (m *PaymentServiceRefundRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11078,7 +11077,7 @@ func (m *PaymentServiceRefundRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11100,7 +11099,7 @@ func (m *PaymentServiceRefundRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field WebhookUrl", wireType)
+				return liteErrWireType("WebhookUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11156,15 +11155,15 @@ func (m *PaymentServiceRefundResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceRefundResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceRefundResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceRefundResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceRefundResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorRefundId", wireType)
+				return liteErrWireType("ConnectorRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11186,7 +11185,7 @@ func (m *PaymentServiceRefundResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -11197,7 +11196,7 @@ func (m *PaymentServiceRefundResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RefundAmount", wireType)
+				return liteErrWireType("RefundAmount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11225,7 +11224,7 @@ func (m *PaymentServiceRefundResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11253,7 +11252,7 @@ func (m *PaymentServiceRefundResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11281,7 +11280,7 @@ func (m *PaymentServiceRefundResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRefundId", wireType)
+				return liteErrWireType("MerchantRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11303,7 +11302,7 @@ func (m *PaymentServiceRefundResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11325,7 +11324,7 @@ func (m *PaymentServiceRefundResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -11368,15 +11367,15 @@ func (m *PaymentServiceCreateOrderRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceCreateOrderRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceCreateOrderRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceCreateOrderRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceCreateOrderRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantOrderId", wireType)
+				return liteErrWireType("MerchantOrderId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11398,7 +11397,7 @@ func (m *PaymentServiceCreateOrderRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11426,7 +11425,7 @@ func (m *PaymentServiceCreateOrderRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field OrderDetails", wireType)
+				return liteErrWireType("OrderDetails", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11452,7 +11451,7 @@ func (m *PaymentServiceCreateOrderRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11480,7 +11479,7 @@ func (m *PaymentServiceCreateOrderRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Metadata", wireType)
+				return liteErrWireType("Metadata", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11569,7 +11568,7 @@ func (m *PaymentServiceCreateOrderRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11597,7 +11596,7 @@ func (m *PaymentServiceCreateOrderRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReturnUrl", wireType)
+				return liteErrWireType("ReturnUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11653,15 +11652,15 @@ func (m *PaymentServiceCreateOrderResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceCreateOrderResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceCreateOrderResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceCreateOrderResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceCreateOrderResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorOrderId", wireType)
+				return liteErrWireType("ConnectorOrderId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11683,7 +11682,7 @@ func (m *PaymentServiceCreateOrderResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -11694,7 +11693,7 @@ func (m *PaymentServiceCreateOrderResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ClientSecret", wireType)
+				return liteErrWireType("ClientSecret", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11716,7 +11715,7 @@ func (m *PaymentServiceCreateOrderResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11744,7 +11743,7 @@ func (m *PaymentServiceCreateOrderResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11772,7 +11771,7 @@ func (m *PaymentServiceCreateOrderResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ExpiresAtUnix", wireType)
+				return liteErrWireType("ExpiresAtUnix", wireType)
 			}
 			m.ExpiresAtUnix = 0
 			m.ExpiresAtUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -11781,7 +11780,7 @@ func (m *PaymentServiceCreateOrderResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -11824,15 +11823,15 @@ func (m *CustomerAcceptance) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CustomerAcceptance: wiretype end group for non-group")
+			return liteErrEndGroup("CustomerAcceptance")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CustomerAcceptance: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CustomerAcceptance", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AcceptanceType", wireType)
+				return liteErrWireType("AcceptanceType", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11854,7 +11853,7 @@ func (m *CustomerAcceptance) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AcceptedAtUnix", wireType)
+				return liteErrWireType("AcceptedAtUnix", wireType)
 			}
 			m.AcceptedAtUnix = 0
 			m.AcceptedAtUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -11863,7 +11862,7 @@ func (m *CustomerAcceptance) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field IpAddress", wireType)
+				return liteErrWireType("IpAddress", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11885,7 +11884,7 @@ func (m *CustomerAcceptance) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field UserAgent", wireType)
+				return liteErrWireType("UserAgent", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11941,15 +11940,15 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceSetupRecurringRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceSetupRecurringRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceSetupRecurringRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceSetupRecurringRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantSetupId", wireType)
+				return liteErrWireType("MerchantSetupId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11971,7 +11970,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PaymentMethod", wireType)
+				return liteErrWireType("PaymentMethod", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11999,7 +11998,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12027,7 +12026,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BillingAddress", wireType)
+				return liteErrWireType("BillingAddress", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12055,7 +12054,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12083,7 +12082,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field FutureUsage", wireType)
+				return liteErrWireType("FutureUsage", wireType)
 			}
 			m.FutureUsage = 0
 			var _v uint64
@@ -12094,7 +12093,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			}
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CustomerAcceptance", wireType)
+				return liteErrWireType("CustomerAcceptance", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12122,7 +12121,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReturnUrl", wireType)
+				return liteErrWireType("ReturnUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12144,7 +12143,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BrowserInfo", wireType)
+				return liteErrWireType("BrowserInfo", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12172,7 +12171,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 10:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AuthenticationType", wireType)
+				return liteErrWireType("AuthenticationType", wireType)
 			}
 			m.AuthenticationType = 0
 			var _v uint64
@@ -12183,7 +12182,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			}
 		case 11:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Metadata", wireType)
+				return liteErrWireType("Metadata", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12272,7 +12271,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 12:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12300,7 +12299,7 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 13:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Description", wireType)
+				return liteErrWireType("Description", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12356,15 +12355,15 @@ func (m *PaymentServiceSetupRecurringResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceSetupRecurringResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceSetupRecurringResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceSetupRecurringResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceSetupRecurringResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorSetupId", wireType)
+				return liteErrWireType("ConnectorSetupId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12386,7 +12385,7 @@ func (m *PaymentServiceSetupRecurringResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mandate", wireType)
+				return liteErrWireType("Mandate", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12414,7 +12413,7 @@ func (m *PaymentServiceSetupRecurringResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -12425,7 +12424,7 @@ func (m *PaymentServiceSetupRecurringResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NextAction", wireType)
+				return liteErrWireType("NextAction", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12453,7 +12452,7 @@ func (m *PaymentServiceSetupRecurringResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12481,7 +12480,7 @@ func (m *PaymentServiceSetupRecurringResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12509,7 +12508,7 @@ func (m *PaymentServiceSetupRecurringResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantSetupId", wireType)
+				return liteErrWireType("MerchantSetupId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12531,7 +12530,7 @@ func (m *PaymentServiceSetupRecurringResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PaymentStatus", wireType)
+				return liteErrWireType("PaymentStatus", wireType)
 			}
 			m.PaymentStatus = 0
 			var _v uint64
@@ -12542,7 +12541,7 @@ func (m *PaymentServiceSetupRecurringResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 9:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -12585,15 +12584,15 @@ func (m *PaymentServiceIncrementalAuthorizationRequest) UnmarshalVT(dAtA []byte)
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceIncrementalAuthorizationRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceIncrementalAuthorizationRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceIncrementalAuthorizationRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceIncrementalAuthorizationRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12615,7 +12614,7 @@ func (m *PaymentServiceIncrementalAuthorizationRequest) UnmarshalVT(dAtA []byte)
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12643,7 +12642,7 @@ func (m *PaymentServiceIncrementalAuthorizationRequest) UnmarshalVT(dAtA []byte)
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantIncrementId", wireType)
+				return liteErrWireType("MerchantIncrementId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12665,7 +12664,7 @@ func (m *PaymentServiceIncrementalAuthorizationRequest) UnmarshalVT(dAtA []byte)
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+				return liteErrWireType("Reason", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12687,7 +12686,7 @@ func (m *PaymentServiceIncrementalAuthorizationRequest) UnmarshalVT(dAtA []byte)
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12715,7 +12714,7 @@ func (m *PaymentServiceIncrementalAuthorizationRequest) UnmarshalVT(dAtA []byte)
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12771,15 +12770,15 @@ func (m *PaymentServiceIncrementalAuthorizationResponse) UnmarshalVT(dAtA []byte
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceIncrementalAuthorizationResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceIncrementalAuthorizationResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceIncrementalAuthorizationResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceIncrementalAuthorizationResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12801,7 +12800,7 @@ func (m *PaymentServiceIncrementalAuthorizationResponse) UnmarshalVT(dAtA []byte
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -12812,7 +12811,7 @@ func (m *PaymentServiceIncrementalAuthorizationResponse) UnmarshalVT(dAtA []byte
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12840,7 +12839,7 @@ func (m *PaymentServiceIncrementalAuthorizationResponse) UnmarshalVT(dAtA []byte
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12868,7 +12867,7 @@ func (m *PaymentServiceIncrementalAuthorizationResponse) UnmarshalVT(dAtA []byte
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12896,7 +12895,7 @@ func (m *PaymentServiceIncrementalAuthorizationResponse) UnmarshalVT(dAtA []byte
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -12939,15 +12938,15 @@ func (m *PaymentServiceVerifyRedirectResponseRequest) UnmarshalVT(dAtA []byte) e
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceVerifyRedirectResponseRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceVerifyRedirectResponseRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceVerifyRedirectResponseRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceVerifyRedirectResponseRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12969,7 +12968,7 @@ func (m *PaymentServiceVerifyRedirectResponseRequest) UnmarshalVT(dAtA []byte) e
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12991,7 +12990,7 @@ func (m *PaymentServiceVerifyRedirectResponseRequest) UnmarshalVT(dAtA []byte) e
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Params", wireType)
+				return liteErrWireType("Params", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13080,7 +13079,7 @@ func (m *PaymentServiceVerifyRedirectResponseRequest) UnmarshalVT(dAtA []byte) e
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Payload", wireType)
+				return liteErrWireType("Payload", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13102,7 +13101,7 @@ func (m *PaymentServiceVerifyRedirectResponseRequest) UnmarshalVT(dAtA []byte) e
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13130,7 +13129,7 @@ func (m *PaymentServiceVerifyRedirectResponseRequest) UnmarshalVT(dAtA []byte) e
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13158,7 +13157,7 @@ func (m *PaymentServiceVerifyRedirectResponseRequest) UnmarshalVT(dAtA []byte) e
 			iNdEx = postIndex
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CaptureMethod", wireType)
+				return liteErrWireType("CaptureMethod", wireType)
 			}
 			m.CaptureMethod = 0
 			var _v uint64
@@ -13203,15 +13202,15 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceVerifyRedirectResponseResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceVerifyRedirectResponseResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceVerifyRedirectResponseResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceVerifyRedirectResponseResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13233,7 +13232,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -13244,7 +13243,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13272,7 +13271,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NextAction", wireType)
+				return liteErrWireType("NextAction", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13300,7 +13299,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13328,7 +13327,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mandate", wireType)
+				return liteErrWireType("Mandate", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13356,7 +13355,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13384,7 +13383,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13406,7 +13405,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NetworkTransactionId", wireType)
+				return liteErrWireType("NetworkTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13428,7 +13427,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			iNdEx = postIndex
 		case 10:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -13437,7 +13436,7 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(dAtA []byte) 
 			}
 		case 11:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CardChecks", wireType)
+				return liteErrWireType("CardChecks", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13499,15 +13498,15 @@ func (m *PaymentServiceHandleEventRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceHandleEventRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceHandleEventRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceHandleEventRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceHandleEventRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Webhook", wireType)
+				return liteErrWireType("Webhook", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13569,15 +13568,15 @@ func (m *PaymentServiceHandleEventResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentServiceHandleEventResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentServiceHandleEventResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentServiceHandleEventResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentServiceHandleEventResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Events", wireType)
+				return liteErrWireType("Events", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13603,7 +13602,7 @@ func (m *PaymentServiceHandleEventResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Acknowledgement", wireType)
+				return liteErrWireType("Acknowledgement", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13665,15 +13664,15 @@ func (m *ThreeDsData) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ThreeDsData: wiretype end group for non-group")
+			return liteErrEndGroup("ThreeDsData")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ThreeDsData: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ThreeDsData", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Eci", wireType)
+				return liteErrWireType("Eci", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13695,7 +13694,7 @@ func (m *ThreeDsData) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AuthenticationValue", wireType)
+				return liteErrWireType("AuthenticationValue", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13717,7 +13716,7 @@ func (m *ThreeDsData) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field DsTransactionId", wireType)
+				return liteErrWireType("DsTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13739,7 +13738,7 @@ func (m *ThreeDsData) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MessageVersion", wireType)
+				return liteErrWireType("MessageVersion", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13761,7 +13760,7 @@ func (m *ThreeDsData) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field TransactionStatus", wireType)
+				return liteErrWireType("TransactionStatus", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13783,7 +13782,7 @@ func (m *ThreeDsData) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AcsTransactionId", wireType)
+				return liteErrWireType("AcsTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13805,7 +13804,7 @@ func (m *ThreeDsData) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AuthenticationId", wireType)
+				return liteErrWireType("AuthenticationId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)

@@ -7,7 +7,6 @@
 package connectorhostv1
 
 import (
-	fmt "fmt"
 	protobuf_go_lite "github.com/aperturerobotics/protobuf-go-lite"
 	io "io"
 	maps "maps"
@@ -3105,15 +3104,15 @@ func (m *PayoutBankAccount) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutBankAccount: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutBankAccount")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutBankAccount: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutBankAccount", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccountHolderName", wireType)
+				return liteErrWireType("AccountHolderName", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3135,7 +3134,7 @@ func (m *PayoutBankAccount) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Iban", wireType)
+				return liteErrWireType("Iban", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3157,7 +3156,7 @@ func (m *PayoutBankAccount) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccountNumber", wireType)
+				return liteErrWireType("AccountNumber", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3179,7 +3178,7 @@ func (m *PayoutBankAccount) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RoutingNumber", wireType)
+				return liteErrWireType("RoutingNumber", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3201,7 +3200,7 @@ func (m *PayoutBankAccount) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Bic", wireType)
+				return liteErrWireType("Bic", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3223,7 +3222,7 @@ func (m *PayoutBankAccount) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Country", wireType)
+				return liteErrWireType("Country", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3245,7 +3244,7 @@ func (m *PayoutBankAccount) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Currency", wireType)
+				return liteErrWireType("Currency", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3267,7 +3266,7 @@ func (m *PayoutBankAccount) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccountType", wireType)
+				return liteErrWireType("AccountType", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3289,7 +3288,7 @@ func (m *PayoutBankAccount) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field HolderType", wireType)
+				return liteErrWireType("HolderType", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3345,15 +3344,15 @@ func (m *PayoutCard) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutCard: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutCard")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutCard: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutCard", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Token", wireType)
+				return liteErrWireType("Token", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3375,7 +3374,7 @@ func (m *PayoutCard) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field HolderName", wireType)
+				return liteErrWireType("HolderName", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3431,15 +3430,15 @@ func (m *PayoutRecipient) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutRecipient: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutRecipient")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutRecipient: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutRecipient", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorRecipientId", wireType)
+				return liteErrWireType("ConnectorRecipientId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3461,7 +3460,7 @@ func (m *PayoutRecipient) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BankAccount", wireType)
+				return liteErrWireType("BankAccount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3494,7 +3493,7 @@ func (m *PayoutRecipient) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Card", wireType)
+				return liteErrWireType("Card", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3527,7 +3526,7 @@ func (m *PayoutRecipient) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3555,7 +3554,7 @@ func (m *PayoutRecipient) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Address", wireType)
+				return liteErrWireType("Address", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3583,7 +3582,7 @@ func (m *PayoutRecipient) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field DateOfBirth", wireType)
+				return liteErrWireType("DateOfBirth", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3605,7 +3604,7 @@ func (m *PayoutRecipient) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Nationality", wireType)
+				return liteErrWireType("Nationality", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3661,15 +3660,15 @@ func (m *PayoutServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutServiceCreateRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutServiceCreateRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutServiceCreateRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutServiceCreateRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantPayoutId", wireType)
+				return liteErrWireType("MerchantPayoutId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3691,7 +3690,7 @@ func (m *PayoutServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3719,7 +3718,7 @@ func (m *PayoutServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Recipient", wireType)
+				return liteErrWireType("Recipient", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3747,7 +3746,7 @@ func (m *PayoutServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Description", wireType)
+				return liteErrWireType("Description", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3769,7 +3768,7 @@ func (m *PayoutServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Speed", wireType)
+				return liteErrWireType("Speed", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3791,7 +3790,7 @@ func (m *PayoutServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Metadata", wireType)
+				return liteErrWireType("Metadata", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3880,7 +3879,7 @@ func (m *PayoutServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -3942,15 +3941,15 @@ func (m *PayoutServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutServiceCreateResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutServiceCreateResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutServiceCreateResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutServiceCreateResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorPayoutId", wireType)
+				return liteErrWireType("ConnectorPayoutId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -3972,7 +3971,7 @@ func (m *PayoutServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -3983,7 +3982,7 @@ func (m *PayoutServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4011,7 +4010,7 @@ func (m *PayoutServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4039,7 +4038,7 @@ func (m *PayoutServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4067,7 +4066,7 @@ func (m *PayoutServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantPayoutId", wireType)
+				return liteErrWireType("MerchantPayoutId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4089,7 +4088,7 @@ func (m *PayoutServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ArrivalDateUnix", wireType)
+				return liteErrWireType("ArrivalDateUnix", wireType)
 			}
 			m.ArrivalDateUnix = 0
 			m.ArrivalDateUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -4098,7 +4097,7 @@ func (m *PayoutServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 8:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -4141,15 +4140,15 @@ func (m *PayoutServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutServiceGetRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutServiceGetRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutServiceGetRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutServiceGetRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorPayoutId", wireType)
+				return liteErrWireType("ConnectorPayoutId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4171,7 +4170,7 @@ func (m *PayoutServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4199,7 +4198,7 @@ func (m *PayoutServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4261,15 +4260,15 @@ func (m *PayoutServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutServiceGetResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutServiceGetResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutServiceGetResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutServiceGetResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorPayoutId", wireType)
+				return liteErrWireType("ConnectorPayoutId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4291,7 +4290,7 @@ func (m *PayoutServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -4302,7 +4301,7 @@ func (m *PayoutServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4330,7 +4329,7 @@ func (m *PayoutServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4358,7 +4357,7 @@ func (m *PayoutServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4386,7 +4385,7 @@ func (m *PayoutServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ArrivalDateUnix", wireType)
+				return liteErrWireType("ArrivalDateUnix", wireType)
 			}
 			m.ArrivalDateUnix = 0
 			m.ArrivalDateUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -4395,7 +4394,7 @@ func (m *PayoutServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -4438,15 +4437,15 @@ func (m *PayoutServiceCancelRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutServiceCancelRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutServiceCancelRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutServiceCancelRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutServiceCancelRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorPayoutId", wireType)
+				return liteErrWireType("ConnectorPayoutId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4468,7 +4467,7 @@ func (m *PayoutServiceCancelRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantCancelId", wireType)
+				return liteErrWireType("MerchantCancelId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4490,7 +4489,7 @@ func (m *PayoutServiceCancelRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4552,15 +4551,15 @@ func (m *PayoutServiceCancelResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutServiceCancelResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutServiceCancelResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutServiceCancelResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutServiceCancelResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorPayoutId", wireType)
+				return liteErrWireType("ConnectorPayoutId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4582,7 +4581,7 @@ func (m *PayoutServiceCancelResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -4593,7 +4592,7 @@ func (m *PayoutServiceCancelResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4621,7 +4620,7 @@ func (m *PayoutServiceCancelResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4649,7 +4648,7 @@ func (m *PayoutServiceCancelResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -4692,15 +4691,15 @@ func (m *PayoutServiceCreateRecipientRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutServiceCreateRecipientRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutServiceCreateRecipientRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutServiceCreateRecipientRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutServiceCreateRecipientRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRecipientId", wireType)
+				return liteErrWireType("MerchantRecipientId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4722,7 +4721,7 @@ func (m *PayoutServiceCreateRecipientRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BankAccount", wireType)
+				return liteErrWireType("BankAccount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4755,7 +4754,7 @@ func (m *PayoutServiceCreateRecipientRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Card", wireType)
+				return liteErrWireType("Card", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4788,7 +4787,7 @@ func (m *PayoutServiceCreateRecipientRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4816,7 +4815,7 @@ func (m *PayoutServiceCreateRecipientRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Address", wireType)
+				return liteErrWireType("Address", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4844,7 +4843,7 @@ func (m *PayoutServiceCreateRecipientRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4872,7 +4871,7 @@ func (m *PayoutServiceCreateRecipientRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ProcessorToken", wireType)
+				return liteErrWireType("ProcessorToken", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4894,7 +4893,7 @@ func (m *PayoutServiceCreateRecipientRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field DateOfBirth", wireType)
+				return liteErrWireType("DateOfBirth", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4916,7 +4915,7 @@ func (m *PayoutServiceCreateRecipientRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Nationality", wireType)
+				return liteErrWireType("Nationality", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4972,15 +4971,15 @@ func (m *PayoutServiceCreateRecipientResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PayoutServiceCreateRecipientResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PayoutServiceCreateRecipientResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PayoutServiceCreateRecipientResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PayoutServiceCreateRecipientResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorRecipientId", wireType)
+				return liteErrWireType("ConnectorRecipientId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5002,7 +5001,7 @@ func (m *PayoutServiceCreateRecipientResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field DisplayName", wireType)
+				return liteErrWireType("DisplayName", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5024,7 +5023,7 @@ func (m *PayoutServiceCreateRecipientResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Last4", wireType)
+				return liteErrWireType("Last4", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5046,7 +5045,7 @@ func (m *PayoutServiceCreateRecipientResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5074,7 +5073,7 @@ func (m *PayoutServiceCreateRecipientResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5102,7 +5101,7 @@ func (m *PayoutServiceCreateRecipientResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)

@@ -7,7 +7,6 @@
 package connectorhostv1
 
 import (
-	fmt "fmt"
 	protobuf_go_lite "github.com/aperturerobotics/protobuf-go-lite"
 	io "io"
 	maps "maps"
@@ -10593,15 +10592,15 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: RecurringPaymentServiceChargeRequest: wiretype end group for non-group")
+			return liteErrEndGroup("RecurringPaymentServiceChargeRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RecurringPaymentServiceChargeRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("RecurringPaymentServiceChargeRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10623,7 +10622,7 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10651,7 +10650,7 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mandate", wireType)
+				return liteErrWireType("Mandate", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10679,7 +10678,7 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10707,7 +10706,7 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Description", wireType)
+				return liteErrWireType("Description", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10729,7 +10728,7 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Metadata", wireType)
+				return liteErrWireType("Metadata", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10818,7 +10817,7 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -10846,7 +10845,7 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CaptureMethod", wireType)
+				return liteErrWireType("CaptureMethod", wireType)
 			}
 			m.CaptureMethod = 0
 			var _v uint64
@@ -10857,7 +10856,7 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 			}
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field StatementDescriptor", wireType)
+				return liteErrWireType("StatementDescriptor", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10879,7 +10878,7 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 10:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field WebhookUrl", wireType)
+				return liteErrWireType("WebhookUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10901,7 +10900,7 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 11:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RecurringModel", wireType)
+				return liteErrWireType("RecurringModel", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10923,7 +10922,7 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 12:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReturnUrl", wireType)
+				return liteErrWireType("ReturnUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -10979,15 +10978,15 @@ func (m *RecurringPaymentServiceChargeResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: RecurringPaymentServiceChargeResponse: wiretype end group for non-group")
+			return liteErrEndGroup("RecurringPaymentServiceChargeResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RecurringPaymentServiceChargeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("RecurringPaymentServiceChargeResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11009,7 +11008,7 @@ func (m *RecurringPaymentServiceChargeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -11020,7 +11019,7 @@ func (m *RecurringPaymentServiceChargeResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11048,7 +11047,7 @@ func (m *RecurringPaymentServiceChargeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11076,7 +11075,7 @@ func (m *RecurringPaymentServiceChargeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11104,7 +11103,7 @@ func (m *RecurringPaymentServiceChargeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11126,7 +11125,7 @@ func (m *RecurringPaymentServiceChargeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NetworkTransactionId", wireType)
+				return liteErrWireType("NetworkTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11148,7 +11147,7 @@ func (m *RecurringPaymentServiceChargeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NextAction", wireType)
+				return liteErrWireType("NextAction", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11176,7 +11175,7 @@ func (m *RecurringPaymentServiceChargeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mandate", wireType)
+				return liteErrWireType("Mandate", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11204,7 +11203,7 @@ func (m *RecurringPaymentServiceChargeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 10:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -11247,15 +11246,15 @@ func (m *RecurringPaymentServiceRevokeRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: RecurringPaymentServiceRevokeRequest: wiretype end group for non-group")
+			return liteErrEndGroup("RecurringPaymentServiceRevokeRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RecurringPaymentServiceRevokeRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("RecurringPaymentServiceRevokeRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Mandate", wireType)
+				return liteErrWireType("Mandate", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11283,7 +11282,7 @@ func (m *RecurringPaymentServiceRevokeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRevokeId", wireType)
+				return liteErrWireType("MerchantRevokeId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11305,7 +11304,7 @@ func (m *RecurringPaymentServiceRevokeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11333,7 +11332,7 @@ func (m *RecurringPaymentServiceRevokeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11395,15 +11394,15 @@ func (m *RecurringPaymentServiceRevokeResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: RecurringPaymentServiceRevokeResponse: wiretype end group for non-group")
+			return liteErrEndGroup("RecurringPaymentServiceRevokeResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RecurringPaymentServiceRevokeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("RecurringPaymentServiceRevokeResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -11414,7 +11413,7 @@ func (m *RecurringPaymentServiceRevokeResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11442,7 +11441,7 @@ func (m *RecurringPaymentServiceRevokeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11470,7 +11469,7 @@ func (m *RecurringPaymentServiceRevokeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorMandateId", wireType)
+				return liteErrWireType("ConnectorMandateId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11492,7 +11491,7 @@ func (m *RecurringPaymentServiceRevokeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -11535,15 +11534,15 @@ func (m *RefundServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: RefundServiceGetRequest: wiretype end group for non-group")
+			return liteErrEndGroup("RefundServiceGetRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RefundServiceGetRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("RefundServiceGetRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorRefundId", wireType)
+				return liteErrWireType("ConnectorRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11565,7 +11564,7 @@ func (m *RefundServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11587,7 +11586,7 @@ func (m *RefundServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRefundId", wireType)
+				return liteErrWireType("MerchantRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11609,7 +11608,7 @@ func (m *RefundServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RefundAmount", wireType)
+				return liteErrWireType("RefundAmount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11637,7 +11636,7 @@ func (m *RefundServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11699,15 +11698,15 @@ func (m *RefundServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: RefundServiceGetResponse: wiretype end group for non-group")
+			return liteErrEndGroup("RefundServiceGetResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RefundServiceGetResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("RefundServiceGetResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorRefundId", wireType)
+				return liteErrWireType("ConnectorRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11729,7 +11728,7 @@ func (m *RefundServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -11740,7 +11739,7 @@ func (m *RefundServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RefundAmount", wireType)
+				return liteErrWireType("RefundAmount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11768,7 +11767,7 @@ func (m *RefundServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11796,7 +11795,7 @@ func (m *RefundServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -11824,7 +11823,7 @@ func (m *RefundServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRefundId", wireType)
+				return liteErrWireType("MerchantRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11846,7 +11845,7 @@ func (m *RefundServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11868,7 +11867,7 @@ func (m *RefundServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -11911,15 +11910,15 @@ func (m *RefundServiceCancelRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: RefundServiceCancelRequest: wiretype end group for non-group")
+			return liteErrEndGroup("RefundServiceCancelRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RefundServiceCancelRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("RefundServiceCancelRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorRefundId", wireType)
+				return liteErrWireType("ConnectorRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11941,7 +11940,7 @@ func (m *RefundServiceCancelRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantCancelId", wireType)
+				return liteErrWireType("MerchantCancelId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -11963,7 +11962,7 @@ func (m *RefundServiceCancelRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12025,15 +12024,15 @@ func (m *RefundServiceCancelResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: RefundServiceCancelResponse: wiretype end group for non-group")
+			return liteErrEndGroup("RefundServiceCancelResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RefundServiceCancelResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("RefundServiceCancelResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorRefundId", wireType)
+				return liteErrWireType("ConnectorRefundId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12055,7 +12054,7 @@ func (m *RefundServiceCancelResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -12066,7 +12065,7 @@ func (m *RefundServiceCancelResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12094,7 +12093,7 @@ func (m *RefundServiceCancelResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12122,7 +12121,7 @@ func (m *RefundServiceCancelResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -12165,15 +12164,15 @@ func (m *RefundServiceHandleEventRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: RefundServiceHandleEventRequest: wiretype end group for non-group")
+			return liteErrEndGroup("RefundServiceHandleEventRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RefundServiceHandleEventRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("RefundServiceHandleEventRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Webhook", wireType)
+				return liteErrWireType("Webhook", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12235,15 +12234,15 @@ func (m *RefundServiceHandleEventResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: RefundServiceHandleEventResponse: wiretype end group for non-group")
+			return liteErrEndGroup("RefundServiceHandleEventResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RefundServiceHandleEventResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("RefundServiceHandleEventResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Events", wireType)
+				return liteErrWireType("Events", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12269,7 +12268,7 @@ func (m *RefundServiceHandleEventResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Acknowledgement", wireType)
+				return liteErrWireType("Acknowledgement", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12331,15 +12330,15 @@ func (m *EvidenceDocument) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: EvidenceDocument: wiretype end group for non-group")
+			return liteErrEndGroup("EvidenceDocument")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: EvidenceDocument: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("EvidenceDocument", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Type", wireType)
+				return liteErrWireType("Type", wireType)
 			}
 			m.Type = 0
 			var _v uint64
@@ -12350,7 +12349,7 @@ func (m *EvidenceDocument) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Content", wireType)
+				return liteErrWireType("Content", wireType)
 			}
 			var byteLen int
 			var _v uint64
@@ -12376,7 +12375,7 @@ func (m *EvidenceDocument) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field FileName", wireType)
+				return liteErrWireType("FileName", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12398,7 +12397,7 @@ func (m *EvidenceDocument) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MimeType", wireType)
+				return liteErrWireType("MimeType", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12420,7 +12419,7 @@ func (m *EvidenceDocument) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Text", wireType)
+				return liteErrWireType("Text", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12442,7 +12441,7 @@ func (m *EvidenceDocument) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorFileId", wireType)
+				return liteErrWireType("ConnectorFileId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12464,7 +12463,7 @@ func (m *EvidenceDocument) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorEvidenceType", wireType)
+				return liteErrWireType("ConnectorEvidenceType", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12520,15 +12519,15 @@ func (m *DisputeServiceSubmitEvidenceRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisputeServiceSubmitEvidenceRequest: wiretype end group for non-group")
+			return liteErrEndGroup("DisputeServiceSubmitEvidenceRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisputeServiceSubmitEvidenceRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisputeServiceSubmitEvidenceRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorDisputeId", wireType)
+				return liteErrWireType("ConnectorDisputeId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12550,7 +12549,7 @@ func (m *DisputeServiceSubmitEvidenceRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Evidence", wireType)
+				return liteErrWireType("Evidence", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12576,7 +12575,7 @@ func (m *DisputeServiceSubmitEvidenceRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12598,7 +12597,7 @@ func (m *DisputeServiceSubmitEvidenceRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12626,7 +12625,7 @@ func (m *DisputeServiceSubmitEvidenceRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRequestId", wireType)
+				return liteErrWireType("MerchantRequestId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12682,15 +12681,15 @@ func (m *DisputeServiceSubmitEvidenceResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisputeServiceSubmitEvidenceResponse: wiretype end group for non-group")
+			return liteErrEndGroup("DisputeServiceSubmitEvidenceResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisputeServiceSubmitEvidenceResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisputeServiceSubmitEvidenceResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorDisputeId", wireType)
+				return liteErrWireType("ConnectorDisputeId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12712,7 +12711,7 @@ func (m *DisputeServiceSubmitEvidenceResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -12723,7 +12722,7 @@ func (m *DisputeServiceSubmitEvidenceResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field SubmittedEvidenceIds", wireType)
+				return liteErrWireType("SubmittedEvidenceIds", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12745,7 +12744,7 @@ func (m *DisputeServiceSubmitEvidenceResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12773,7 +12772,7 @@ func (m *DisputeServiceSubmitEvidenceResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12801,7 +12800,7 @@ func (m *DisputeServiceSubmitEvidenceResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -12844,15 +12843,15 @@ func (m *DisputeServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisputeServiceGetRequest: wiretype end group for non-group")
+			return liteErrEndGroup("DisputeServiceGetRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisputeServiceGetRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisputeServiceGetRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorDisputeId", wireType)
+				return liteErrWireType("ConnectorDisputeId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12874,7 +12873,7 @@ func (m *DisputeServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12896,7 +12895,7 @@ func (m *DisputeServiceGetRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -12958,15 +12957,15 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisputeServiceGetResponse: wiretype end group for non-group")
+			return liteErrEndGroup("DisputeServiceGetResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisputeServiceGetResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisputeServiceGetResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorDisputeId", wireType)
+				return liteErrWireType("ConnectorDisputeId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -12988,7 +12987,7 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13010,7 +13009,7 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -13021,7 +13020,7 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13049,7 +13048,7 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+				return liteErrWireType("Reason", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13071,7 +13070,7 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReasonCode", wireType)
+				return liteErrWireType("ReasonCode", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13093,7 +13092,7 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field EvidenceDueByUnix", wireType)
+				return liteErrWireType("EvidenceDueByUnix", wireType)
 			}
 			m.EvidenceDueByUnix = 0
 			m.EvidenceDueByUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -13102,7 +13101,7 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field DefenseReasons", wireType)
+				return liteErrWireType("DefenseReasons", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13128,7 +13127,7 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13156,7 +13155,7 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 10:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13184,7 +13183,7 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 11:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Stage", wireType)
+				return liteErrWireType("Stage", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13206,7 +13205,7 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 12:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -13249,15 +13248,15 @@ func (m *DefenseReason) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DefenseReason: wiretype end group for non-group")
+			return liteErrEndGroup("DefenseReason")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DefenseReason: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DefenseReason", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Code", wireType)
+				return liteErrWireType("Code", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13279,7 +13278,7 @@ func (m *DefenseReason) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RequiredEvidence", wireType)
+				return liteErrWireType("RequiredEvidence", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13301,7 +13300,7 @@ func (m *DefenseReason) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field OptionalEvidence", wireType)
+				return liteErrWireType("OptionalEvidence", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13323,7 +13322,7 @@ func (m *DefenseReason) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Satisfied", wireType)
+				return liteErrWireType("Satisfied", wireType)
 			}
 			var v int
 			var _v uint64
@@ -13369,15 +13368,15 @@ func (m *DisputeServiceDefendRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisputeServiceDefendRequest: wiretype end group for non-group")
+			return liteErrEndGroup("DisputeServiceDefendRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisputeServiceDefendRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisputeServiceDefendRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorDisputeId", wireType)
+				return liteErrWireType("ConnectorDisputeId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13399,7 +13398,7 @@ func (m *DisputeServiceDefendRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field DefenseReasonCode", wireType)
+				return liteErrWireType("DefenseReasonCode", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13421,7 +13420,7 @@ func (m *DisputeServiceDefendRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Evidence", wireType)
+				return liteErrWireType("Evidence", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13447,7 +13446,7 @@ func (m *DisputeServiceDefendRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13469,7 +13468,7 @@ func (m *DisputeServiceDefendRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13497,7 +13496,7 @@ func (m *DisputeServiceDefendRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRequestId", wireType)
+				return liteErrWireType("MerchantRequestId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13553,15 +13552,15 @@ func (m *DisputeServiceDefendResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisputeServiceDefendResponse: wiretype end group for non-group")
+			return liteErrEndGroup("DisputeServiceDefendResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisputeServiceDefendResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisputeServiceDefendResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorDisputeId", wireType)
+				return liteErrWireType("ConnectorDisputeId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13583,7 +13582,7 @@ func (m *DisputeServiceDefendResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -13594,7 +13593,7 @@ func (m *DisputeServiceDefendResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13622,7 +13621,7 @@ func (m *DisputeServiceDefendResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13650,7 +13649,7 @@ func (m *DisputeServiceDefendResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -13693,15 +13692,15 @@ func (m *DisputeServiceAcceptRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisputeServiceAcceptRequest: wiretype end group for non-group")
+			return liteErrEndGroup("DisputeServiceAcceptRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisputeServiceAcceptRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisputeServiceAcceptRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorDisputeId", wireType)
+				return liteErrWireType("ConnectorDisputeId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13723,7 +13722,7 @@ func (m *DisputeServiceAcceptRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorTransactionId", wireType)
+				return liteErrWireType("ConnectorTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13745,7 +13744,7 @@ func (m *DisputeServiceAcceptRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13773,7 +13772,7 @@ func (m *DisputeServiceAcceptRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRequestId", wireType)
+				return liteErrWireType("MerchantRequestId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13829,15 +13828,15 @@ func (m *DisputeServiceAcceptResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisputeServiceAcceptResponse: wiretype end group for non-group")
+			return liteErrEndGroup("DisputeServiceAcceptResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisputeServiceAcceptResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisputeServiceAcceptResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorDisputeId", wireType)
+				return liteErrWireType("ConnectorDisputeId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -13859,7 +13858,7 @@ func (m *DisputeServiceAcceptResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -13870,7 +13869,7 @@ func (m *DisputeServiceAcceptResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13898,7 +13897,7 @@ func (m *DisputeServiceAcceptResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -13926,7 +13925,7 @@ func (m *DisputeServiceAcceptResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -13969,15 +13968,15 @@ func (m *DisputeServiceHandleEventRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisputeServiceHandleEventRequest: wiretype end group for non-group")
+			return liteErrEndGroup("DisputeServiceHandleEventRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisputeServiceHandleEventRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisputeServiceHandleEventRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Webhook", wireType)
+				return liteErrWireType("Webhook", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14039,15 +14038,15 @@ func (m *DisputeServiceHandleEventResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisputeServiceHandleEventResponse: wiretype end group for non-group")
+			return liteErrEndGroup("DisputeServiceHandleEventResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisputeServiceHandleEventResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisputeServiceHandleEventResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Events", wireType)
+				return liteErrWireType("Events", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14073,7 +14072,7 @@ func (m *DisputeServiceHandleEventResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Acknowledgement", wireType)
+				return liteErrWireType("Acknowledgement", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14135,15 +14134,15 @@ func (m *MerchantAuthenticationServiceCreateAccessTokenRequest) UnmarshalVT(dAtA
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateAccessTokenRequest: wiretype end group for non-group")
+			return liteErrEndGroup("MerchantAuthenticationServiceCreateAccessTokenRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateAccessTokenRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("MerchantAuthenticationServiceCreateAccessTokenRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14205,15 +14204,15 @@ func (m *MerchantAuthenticationServiceCreateAccessTokenResponse) UnmarshalVT(dAt
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateAccessTokenResponse: wiretype end group for non-group")
+			return liteErrEndGroup("MerchantAuthenticationServiceCreateAccessTokenResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateAccessTokenResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("MerchantAuthenticationServiceCreateAccessTokenResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccessToken", wireType)
+				return liteErrWireType("AccessToken", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14241,7 +14240,7 @@ func (m *MerchantAuthenticationServiceCreateAccessTokenResponse) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14269,7 +14268,7 @@ func (m *MerchantAuthenticationServiceCreateAccessTokenResponse) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14297,7 +14296,7 @@ func (m *MerchantAuthenticationServiceCreateAccessTokenResponse) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -14340,15 +14339,15 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenRequest) UnmarshalVT(dAt
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateSessionTokenRequest: wiretype end group for non-group")
+			return liteErrEndGroup("MerchantAuthenticationServiceCreateSessionTokenRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateSessionTokenRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("MerchantAuthenticationServiceCreateSessionTokenRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -14370,7 +14369,7 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenRequest) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14398,7 +14397,7 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenRequest) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14426,7 +14425,7 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenRequest) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReturnUrl", wireType)
+				return liteErrWireType("ReturnUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -14448,7 +14447,7 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenRequest) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Metadata", wireType)
+				return liteErrWireType("Metadata", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14537,7 +14536,7 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenRequest) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14599,15 +14598,15 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenResponse) UnmarshalVT(dA
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateSessionTokenResponse: wiretype end group for non-group")
+			return liteErrEndGroup("MerchantAuthenticationServiceCreateSessionTokenResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateSessionTokenResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("MerchantAuthenticationServiceCreateSessionTokenResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field SessionId", wireType)
+				return liteErrWireType("SessionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -14629,7 +14628,7 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenResponse) UnmarshalVT(dA
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field SessionToken", wireType)
+				return liteErrWireType("SessionToken", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -14651,7 +14650,7 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenResponse) UnmarshalVT(dA
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ExpiresAtUnix", wireType)
+				return liteErrWireType("ExpiresAtUnix", wireType)
 			}
 			m.ExpiresAtUnix = 0
 			m.ExpiresAtUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -14660,7 +14659,7 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenResponse) UnmarshalVT(dA
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14688,7 +14687,7 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenResponse) UnmarshalVT(dA
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14716,7 +14715,7 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenResponse) UnmarshalVT(dA
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -14759,15 +14758,15 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) UnmarshalVT(
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateSdkSessionTokenRequest: wiretype end group for non-group")
+			return liteErrEndGroup("MerchantAuthenticationServiceCreateSdkSessionTokenRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateSdkSessionTokenRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("MerchantAuthenticationServiceCreateSdkSessionTokenRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -14789,7 +14788,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) UnmarshalVT(
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14817,7 +14816,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) UnmarshalVT(
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PaymentMethodType", wireType)
+				return liteErrWireType("PaymentMethodType", wireType)
 			}
 			m.PaymentMethodType = 0
 			var _v uint64
@@ -14828,7 +14827,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) UnmarshalVT(
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14856,7 +14855,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) UnmarshalVT(
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Country", wireType)
+				return liteErrWireType("Country", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -14878,7 +14877,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) UnmarshalVT(
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReturnUrl", wireType)
+				return liteErrWireType("ReturnUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -14900,7 +14899,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) UnmarshalVT(
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Domain", wireType)
+				return liteErrWireType("Domain", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -14922,7 +14921,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) UnmarshalVT(
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -14984,15 +14983,15 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) UnmarshalVT
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateSdkSessionTokenResponse: wiretype end group for non-group")
+			return liteErrEndGroup("MerchantAuthenticationServiceCreateSdkSessionTokenResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: MerchantAuthenticationServiceCreateSdkSessionTokenResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("MerchantAuthenticationServiceCreateSdkSessionTokenResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field SdkSessionJson", wireType)
+				return liteErrWireType("SdkSessionJson", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -15014,7 +15013,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) UnmarshalVT
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field SessionId", wireType)
+				return liteErrWireType("SessionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -15036,7 +15035,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) UnmarshalVT
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ExpiresAtUnix", wireType)
+				return liteErrWireType("ExpiresAtUnix", wireType)
 			}
 			m.ExpiresAtUnix = 0
 			m.ExpiresAtUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -15045,7 +15044,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) UnmarshalVT
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15073,7 +15072,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) UnmarshalVT
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15101,7 +15100,7 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) UnmarshalVT
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -15144,15 +15143,15 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateRequest) UnmarshalVT(d
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServicePreAuthenticateRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentMethodAuthenticationServicePreAuthenticateRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServicePreAuthenticateRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentMethodAuthenticationServicePreAuthenticateRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -15174,7 +15173,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateRequest) UnmarshalVT(d
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15202,7 +15201,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateRequest) UnmarshalVT(d
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PaymentMethod", wireType)
+				return liteErrWireType("PaymentMethod", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15230,7 +15229,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateRequest) UnmarshalVT(d
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15258,7 +15257,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateRequest) UnmarshalVT(d
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BillingAddress", wireType)
+				return liteErrWireType("BillingAddress", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15286,7 +15285,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateRequest) UnmarshalVT(d
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BrowserInfo", wireType)
+				return liteErrWireType("BrowserInfo", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15314,7 +15313,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateRequest) UnmarshalVT(d
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReturnUrl", wireType)
+				return liteErrWireType("ReturnUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -15336,7 +15335,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateRequest) UnmarshalVT(d
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15398,15 +15397,15 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateResponse) UnmarshalVT(
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServicePreAuthenticateResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentMethodAuthenticationServicePreAuthenticateResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServicePreAuthenticateResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentMethodAuthenticationServicePreAuthenticateResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AuthenticationId", wireType)
+				return liteErrWireType("AuthenticationId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -15428,7 +15427,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateResponse) UnmarshalVT(
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -15439,7 +15438,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateResponse) UnmarshalVT(
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NextAction", wireType)
+				return liteErrWireType("NextAction", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15467,7 +15466,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateResponse) UnmarshalVT(
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MessageVersion", wireType)
+				return liteErrWireType("MessageVersion", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -15489,7 +15488,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateResponse) UnmarshalVT(
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15517,7 +15516,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateResponse) UnmarshalVT(
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15545,7 +15544,7 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateResponse) UnmarshalVT(
 			iNdEx = postIndex
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -15588,15 +15587,15 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateRequest) UnmarshalVT(dAtA
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServiceAuthenticateRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentMethodAuthenticationServiceAuthenticateRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServiceAuthenticateRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentMethodAuthenticationServiceAuthenticateRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AuthenticationId", wireType)
+				return liteErrWireType("AuthenticationId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -15618,7 +15617,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateRequest) UnmarshalVT(dAtA
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -15640,7 +15639,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateRequest) UnmarshalVT(dAtA
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				return liteErrWireType("Amount", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15668,7 +15667,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateRequest) UnmarshalVT(dAtA
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BrowserInfo", wireType)
+				return liteErrWireType("BrowserInfo", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15696,7 +15695,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateRequest) UnmarshalVT(dAtA
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field DeviceDataJson", wireType)
+				return liteErrWireType("DeviceDataJson", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -15718,7 +15717,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateRequest) UnmarshalVT(dAtA
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReturnUrl", wireType)
+				return liteErrWireType("ReturnUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -15740,7 +15739,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateRequest) UnmarshalVT(dAtA
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15802,15 +15801,15 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateResponse) UnmarshalVT(dAt
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServiceAuthenticateResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentMethodAuthenticationServiceAuthenticateResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServiceAuthenticateResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentMethodAuthenticationServiceAuthenticateResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AuthenticationId", wireType)
+				return liteErrWireType("AuthenticationId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -15832,7 +15831,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateResponse) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -15843,7 +15842,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateResponse) UnmarshalVT(dAt
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NextAction", wireType)
+				return liteErrWireType("NextAction", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15871,7 +15870,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateResponse) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ThreeDs", wireType)
+				return liteErrWireType("ThreeDs", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15899,7 +15898,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateResponse) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15927,7 +15926,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateResponse) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -15955,7 +15954,7 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateResponse) UnmarshalVT(dAt
 			iNdEx = postIndex
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -15998,15 +15997,15 @@ func (m *PaymentMethodAuthenticationServicePostAuthenticateRequest) UnmarshalVT(
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServicePostAuthenticateRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentMethodAuthenticationServicePostAuthenticateRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServicePostAuthenticateRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentMethodAuthenticationServicePostAuthenticateRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AuthenticationId", wireType)
+				return liteErrWireType("AuthenticationId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -16028,7 +16027,7 @@ func (m *PaymentMethodAuthenticationServicePostAuthenticateRequest) UnmarshalVT(
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantTransactionId", wireType)
+				return liteErrWireType("MerchantTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -16050,7 +16049,7 @@ func (m *PaymentMethodAuthenticationServicePostAuthenticateRequest) UnmarshalVT(
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Params", wireType)
+				return liteErrWireType("Params", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16139,7 +16138,7 @@ func (m *PaymentMethodAuthenticationServicePostAuthenticateRequest) UnmarshalVT(
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16201,15 +16200,15 @@ func (m *PaymentMethodAuthenticationServicePostAuthenticateResponse) UnmarshalVT
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServicePostAuthenticateResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentMethodAuthenticationServicePostAuthenticateResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentMethodAuthenticationServicePostAuthenticateResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentMethodAuthenticationServicePostAuthenticateResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AuthenticationId", wireType)
+				return liteErrWireType("AuthenticationId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -16231,7 +16230,7 @@ func (m *PaymentMethodAuthenticationServicePostAuthenticateResponse) UnmarshalVT
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -16242,7 +16241,7 @@ func (m *PaymentMethodAuthenticationServicePostAuthenticateResponse) UnmarshalVT
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ThreeDs", wireType)
+				return liteErrWireType("ThreeDs", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16270,7 +16269,7 @@ func (m *PaymentMethodAuthenticationServicePostAuthenticateResponse) UnmarshalVT
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16298,7 +16297,7 @@ func (m *PaymentMethodAuthenticationServicePostAuthenticateResponse) UnmarshalVT
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16326,7 +16325,7 @@ func (m *PaymentMethodAuthenticationServicePostAuthenticateResponse) UnmarshalVT
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -16369,15 +16368,15 @@ func (m *PaymentMethodServiceTokenizeRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentMethodServiceTokenizeRequest: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentMethodServiceTokenizeRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentMethodServiceTokenizeRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentMethodServiceTokenizeRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PaymentMethod", wireType)
+				return liteErrWireType("PaymentMethod", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16405,7 +16404,7 @@ func (m *PaymentMethodServiceTokenizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16433,7 +16432,7 @@ func (m *PaymentMethodServiceTokenizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BillingAddress", wireType)
+				return liteErrWireType("BillingAddress", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16461,7 +16460,7 @@ func (m *PaymentMethodServiceTokenizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Metadata", wireType)
+				return liteErrWireType("Metadata", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16550,7 +16549,7 @@ func (m *PaymentMethodServiceTokenizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16578,7 +16577,7 @@ func (m *PaymentMethodServiceTokenizeRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRequestId", wireType)
+				return liteErrWireType("MerchantRequestId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -16634,15 +16633,15 @@ func (m *PaymentMethodServiceTokenizeResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentMethodServiceTokenizeResponse: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentMethodServiceTokenizeResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentMethodServiceTokenizeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentMethodServiceTokenizeResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PaymentMethodToken", wireType)
+				return liteErrWireType("PaymentMethodToken", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -16664,7 +16663,7 @@ func (m *PaymentMethodServiceTokenizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CardLast4", wireType)
+				return liteErrWireType("CardLast4", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -16686,7 +16685,7 @@ func (m *PaymentMethodServiceTokenizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CardNetwork", wireType)
+				return liteErrWireType("CardNetwork", wireType)
 			}
 			m.CardNetwork = 0
 			var _v uint64
@@ -16697,7 +16696,7 @@ func (m *PaymentMethodServiceTokenizeResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CardExpMonth", wireType)
+				return liteErrWireType("CardExpMonth", wireType)
 			}
 			m.CardExpMonth = 0
 			m.CardExpMonth, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -16706,7 +16705,7 @@ func (m *PaymentMethodServiceTokenizeResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CardExpYear", wireType)
+				return liteErrWireType("CardExpYear", wireType)
 			}
 			m.CardExpYear = 0
 			m.CardExpYear, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -16715,7 +16714,7 @@ func (m *PaymentMethodServiceTokenizeResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16743,7 +16742,7 @@ func (m *PaymentMethodServiceTokenizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16771,7 +16770,7 @@ func (m *PaymentMethodServiceTokenizeResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -16814,15 +16813,15 @@ func (m *CustomerServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CustomerServiceCreateRequest: wiretype end group for non-group")
+			return liteErrEndGroup("CustomerServiceCreateRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CustomerServiceCreateRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CustomerServiceCreateRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Customer", wireType)
+				return liteErrWireType("Customer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16850,7 +16849,7 @@ func (m *CustomerServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Address", wireType)
+				return liteErrWireType("Address", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16878,7 +16877,7 @@ func (m *CustomerServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Metadata", wireType)
+				return liteErrWireType("Metadata", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16967,7 +16966,7 @@ func (m *CustomerServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -16995,7 +16994,7 @@ func (m *CustomerServiceCreateRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MerchantRequestId", wireType)
+				return liteErrWireType("MerchantRequestId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -17051,15 +17050,15 @@ func (m *CustomerServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CustomerServiceCreateResponse: wiretype end group for non-group")
+			return liteErrEndGroup("CustomerServiceCreateResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CustomerServiceCreateResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CustomerServiceCreateResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorCustomerId", wireType)
+				return liteErrWireType("ConnectorCustomerId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -17081,7 +17080,7 @@ func (m *CustomerServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17109,7 +17108,7 @@ func (m *CustomerServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17137,7 +17136,7 @@ func (m *CustomerServiceCreateResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorHttpStatus", wireType)
+				return liteErrWireType("ConnectorHttpStatus", wireType)
 			}
 			m.ConnectorHttpStatus = 0
 			m.ConnectorHttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -17180,15 +17179,15 @@ func (m *EventServiceParseEventRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: EventServiceParseEventRequest: wiretype end group for non-group")
+			return liteErrEndGroup("EventServiceParseEventRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: EventServiceParseEventRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("EventServiceParseEventRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Webhook", wireType)
+				return liteErrWireType("Webhook", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17250,15 +17249,15 @@ func (m *EventServiceParseEventResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: EventServiceParseEventResponse: wiretype end group for non-group")
+			return liteErrEndGroup("EventServiceParseEventResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: EventServiceParseEventResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("EventServiceParseEventResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Events", wireType)
+				return liteErrWireType("Events", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17284,7 +17283,7 @@ func (m *EventServiceParseEventResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Verified", wireType)
+				return liteErrWireType("Verified", wireType)
 			}
 			var v int
 			var _v uint64
@@ -17330,15 +17329,15 @@ func (m *EventServiceHandleEventRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: EventServiceHandleEventRequest: wiretype end group for non-group")
+			return liteErrEndGroup("EventServiceHandleEventRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: EventServiceHandleEventRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("EventServiceHandleEventRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Webhook", wireType)
+				return liteErrWireType("Webhook", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17400,15 +17399,15 @@ func (m *EventServiceHandleEventResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: EventServiceHandleEventResponse: wiretype end group for non-group")
+			return liteErrEndGroup("EventServiceHandleEventResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: EventServiceHandleEventResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("EventServiceHandleEventResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Events", wireType)
+				return liteErrWireType("Events", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17434,7 +17433,7 @@ func (m *EventServiceHandleEventResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Acknowledgement", wireType)
+				return liteErrWireType("Acknowledgement", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17496,15 +17495,15 @@ func (m *CompositePaymentServiceCompositeAuthorizeRequest) UnmarshalVT(dAtA []by
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeAuthorizeRequest: wiretype end group for non-group")
+			return liteErrEndGroup("CompositePaymentServiceCompositeAuthorizeRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeAuthorizeRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CompositePaymentServiceCompositeAuthorizeRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Authorize", wireType)
+				return liteErrWireType("Authorize", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17532,7 +17531,7 @@ func (m *CompositePaymentServiceCompositeAuthorizeRequest) UnmarshalVT(dAtA []by
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CreateCustomer", wireType)
+				return liteErrWireType("CreateCustomer", wireType)
 			}
 			var v int
 			var _v uint64
@@ -17578,15 +17577,15 @@ func (m *CompositePaymentServiceCompositeAuthorizeResponse) UnmarshalVT(dAtA []b
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeAuthorizeResponse: wiretype end group for non-group")
+			return liteErrEndGroup("CompositePaymentServiceCompositeAuthorizeResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeAuthorizeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CompositePaymentServiceCompositeAuthorizeResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Authorize", wireType)
+				return liteErrWireType("Authorize", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17614,7 +17613,7 @@ func (m *CompositePaymentServiceCompositeAuthorizeResponse) UnmarshalVT(dAtA []b
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorCustomerId", wireType)
+				return liteErrWireType("ConnectorCustomerId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -17636,7 +17635,7 @@ func (m *CompositePaymentServiceCompositeAuthorizeResponse) UnmarshalVT(dAtA []b
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccessToken", wireType)
+				return liteErrWireType("AccessToken", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17698,15 +17697,15 @@ func (m *CompositePaymentServiceCompositeGetRequest) UnmarshalVT(dAtA []byte) er
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeGetRequest: wiretype end group for non-group")
+			return liteErrEndGroup("CompositePaymentServiceCompositeGetRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeGetRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CompositePaymentServiceCompositeGetRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Get", wireType)
+				return liteErrWireType("Get", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17768,15 +17767,15 @@ func (m *CompositePaymentServiceCompositeGetResponse) UnmarshalVT(dAtA []byte) e
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeGetResponse: wiretype end group for non-group")
+			return liteErrEndGroup("CompositePaymentServiceCompositeGetResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeGetResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CompositePaymentServiceCompositeGetResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Get", wireType)
+				return liteErrWireType("Get", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17804,7 +17803,7 @@ func (m *CompositePaymentServiceCompositeGetResponse) UnmarshalVT(dAtA []byte) e
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccessToken", wireType)
+				return liteErrWireType("AccessToken", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17866,15 +17865,15 @@ func (m *CompositePaymentServiceCompositeCaptureRequest) UnmarshalVT(dAtA []byte
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeCaptureRequest: wiretype end group for non-group")
+			return liteErrEndGroup("CompositePaymentServiceCompositeCaptureRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeCaptureRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CompositePaymentServiceCompositeCaptureRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Capture", wireType)
+				return liteErrWireType("Capture", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17936,15 +17935,15 @@ func (m *CompositePaymentServiceCompositeCaptureResponse) UnmarshalVT(dAtA []byt
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeCaptureResponse: wiretype end group for non-group")
+			return liteErrEndGroup("CompositePaymentServiceCompositeCaptureResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeCaptureResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CompositePaymentServiceCompositeCaptureResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Capture", wireType)
+				return liteErrWireType("Capture", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -17972,7 +17971,7 @@ func (m *CompositePaymentServiceCompositeCaptureResponse) UnmarshalVT(dAtA []byt
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccessToken", wireType)
+				return liteErrWireType("AccessToken", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -18034,15 +18033,15 @@ func (m *CompositePaymentServiceCompositeVoidRequest) UnmarshalVT(dAtA []byte) e
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeVoidRequest: wiretype end group for non-group")
+			return liteErrEndGroup("CompositePaymentServiceCompositeVoidRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeVoidRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CompositePaymentServiceCompositeVoidRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Void", wireType)
+				return liteErrWireType("Void", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -18104,15 +18103,15 @@ func (m *CompositePaymentServiceCompositeVoidResponse) UnmarshalVT(dAtA []byte) 
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeVoidResponse: wiretype end group for non-group")
+			return liteErrEndGroup("CompositePaymentServiceCompositeVoidResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeVoidResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CompositePaymentServiceCompositeVoidResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Void", wireType)
+				return liteErrWireType("Void", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -18140,7 +18139,7 @@ func (m *CompositePaymentServiceCompositeVoidResponse) UnmarshalVT(dAtA []byte) 
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccessToken", wireType)
+				return liteErrWireType("AccessToken", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -18202,15 +18201,15 @@ func (m *CompositePaymentServiceCompositeRefundRequest) UnmarshalVT(dAtA []byte)
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeRefundRequest: wiretype end group for non-group")
+			return liteErrEndGroup("CompositePaymentServiceCompositeRefundRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeRefundRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CompositePaymentServiceCompositeRefundRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Refund", wireType)
+				return liteErrWireType("Refund", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -18272,15 +18271,15 @@ func (m *CompositePaymentServiceCompositeRefundResponse) UnmarshalVT(dAtA []byte
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeRefundResponse: wiretype end group for non-group")
+			return liteErrEndGroup("CompositePaymentServiceCompositeRefundResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CompositePaymentServiceCompositeRefundResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CompositePaymentServiceCompositeRefundResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Refund", wireType)
+				return liteErrWireType("Refund", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -18308,7 +18307,7 @@ func (m *CompositePaymentServiceCompositeRefundResponse) UnmarshalVT(dAtA []byte
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccessToken", wireType)
+				return liteErrWireType("AccessToken", wireType)
 			}
 			var msglen int
 			var _v uint64

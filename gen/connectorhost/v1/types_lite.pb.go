@@ -7,7 +7,6 @@
 package connectorhostv1
 
 import (
-	fmt "fmt"
 	protobuf_go_lite "github.com/aperturerobotics/protobuf-go-lite"
 	io "io"
 	maps "maps"
@@ -4027,15 +4026,15 @@ func (m *Money) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: Money: wiretype end group for non-group")
+			return liteErrEndGroup("Money")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Money: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("Money", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MinorAmount", wireType)
+				return liteErrWireType("MinorAmount", wireType)
 			}
 			m.MinorAmount = 0
 			m.MinorAmount, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -4044,7 +4043,7 @@ func (m *Money) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Currency", wireType)
+				return liteErrWireType("Currency", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4100,15 +4099,15 @@ func (m *Address) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: Address: wiretype end group for non-group")
+			return liteErrEndGroup("Address")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Address: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("Address", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field FirstName", wireType)
+				return liteErrWireType("FirstName", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4130,7 +4129,7 @@ func (m *Address) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field LastName", wireType)
+				return liteErrWireType("LastName", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4152,7 +4151,7 @@ func (m *Address) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Line1", wireType)
+				return liteErrWireType("Line1", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4174,7 +4173,7 @@ func (m *Address) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Line2", wireType)
+				return liteErrWireType("Line2", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4196,7 +4195,7 @@ func (m *Address) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Line3", wireType)
+				return liteErrWireType("Line3", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4218,7 +4217,7 @@ func (m *Address) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field City", wireType)
+				return liteErrWireType("City", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4240,7 +4239,7 @@ func (m *Address) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4262,7 +4261,7 @@ func (m *Address) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 8:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PostalCode", wireType)
+				return liteErrWireType("PostalCode", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4284,7 +4283,7 @@ func (m *Address) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Country", wireType)
+				return liteErrWireType("Country", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4306,7 +4305,7 @@ func (m *Address) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 10:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Phone", wireType)
+				return liteErrWireType("Phone", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4328,7 +4327,7 @@ func (m *Address) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 11:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Email", wireType)
+				return liteErrWireType("Email", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4384,15 +4383,15 @@ func (m *Customer) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: Customer: wiretype end group for non-group")
+			return liteErrEndGroup("Customer")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Customer: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("Customer", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+				return liteErrWireType("Id", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4414,7 +4413,7 @@ func (m *Customer) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+				return liteErrWireType("Name", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4436,7 +4435,7 @@ func (m *Customer) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Email", wireType)
+				return liteErrWireType("Email", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4458,7 +4457,7 @@ func (m *Customer) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Phone", wireType)
+				return liteErrWireType("Phone", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4480,7 +4479,7 @@ func (m *Customer) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorCustomerId", wireType)
+				return liteErrWireType("ConnectorCustomerId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4502,7 +4501,7 @@ func (m *Customer) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Description", wireType)
+				return liteErrWireType("Description", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4558,15 +4557,15 @@ func (m *BrowserInfo) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: BrowserInfo: wiretype end group for non-group")
+			return liteErrEndGroup("BrowserInfo")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: BrowserInfo: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("BrowserInfo", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AcceptHeader", wireType)
+				return liteErrWireType("AcceptHeader", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4588,7 +4587,7 @@ func (m *BrowserInfo) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field UserAgent", wireType)
+				return liteErrWireType("UserAgent", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4610,7 +4609,7 @@ func (m *BrowserInfo) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Language", wireType)
+				return liteErrWireType("Language", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4632,7 +4631,7 @@ func (m *BrowserInfo) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ColorDepth", wireType)
+				return liteErrWireType("ColorDepth", wireType)
 			}
 			m.ColorDepth = 0
 			m.ColorDepth, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -4641,7 +4640,7 @@ func (m *BrowserInfo) UnmarshalVT(dAtA []byte) error {
 			}
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ScreenHeight", wireType)
+				return liteErrWireType("ScreenHeight", wireType)
 			}
 			m.ScreenHeight = 0
 			m.ScreenHeight, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -4650,7 +4649,7 @@ func (m *BrowserInfo) UnmarshalVT(dAtA []byte) error {
 			}
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ScreenWidth", wireType)
+				return liteErrWireType("ScreenWidth", wireType)
 			}
 			m.ScreenWidth = 0
 			m.ScreenWidth, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -4659,7 +4658,7 @@ func (m *BrowserInfo) UnmarshalVT(dAtA []byte) error {
 			}
 		case 7:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field TimeZoneOffsetMinutes", wireType)
+				return liteErrWireType("TimeZoneOffsetMinutes", wireType)
 			}
 			m.TimeZoneOffsetMinutes = 0
 			m.TimeZoneOffsetMinutes, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -4668,7 +4667,7 @@ func (m *BrowserInfo) UnmarshalVT(dAtA []byte) error {
 			}
 		case 8:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field JavaEnabled", wireType)
+				return liteErrWireType("JavaEnabled", wireType)
 			}
 			var v int
 			var _v uint64
@@ -4680,7 +4679,7 @@ func (m *BrowserInfo) UnmarshalVT(dAtA []byte) error {
 			m.JavaEnabled = bool(v != 0)
 		case 9:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field JavascriptEnabled", wireType)
+				return liteErrWireType("JavascriptEnabled", wireType)
 			}
 			var v int
 			var _v uint64
@@ -4692,7 +4691,7 @@ func (m *BrowserInfo) UnmarshalVT(dAtA []byte) error {
 			m.JavascriptEnabled = bool(v != 0)
 		case 10:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field IpAddress", wireType)
+				return liteErrWireType("IpAddress", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4748,15 +4747,15 @@ func (m *NextAction) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: NextAction: wiretype end group for non-group")
+			return liteErrEndGroup("NextAction")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: NextAction: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("NextAction", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Redirect", wireType)
+				return liteErrWireType("Redirect", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4789,7 +4788,7 @@ func (m *NextAction) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Html", wireType)
+				return liteErrWireType("Html", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4811,7 +4810,7 @@ func (m *NextAction) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field SdkDataJson", wireType)
+				return liteErrWireType("SdkDataJson", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4833,7 +4832,7 @@ func (m *NextAction) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Display", wireType)
+				return liteErrWireType("Display", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4900,15 +4899,15 @@ func (m *Redirect) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: Redirect: wiretype end group for non-group")
+			return liteErrEndGroup("Redirect")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Redirect: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("Redirect", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Url", wireType)
+				return liteErrWireType("Url", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4930,7 +4929,7 @@ func (m *Redirect) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Method", wireType)
+				return liteErrWireType("Method", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4952,7 +4951,7 @@ func (m *Redirect) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field FormFields", wireType)
+				return liteErrWireType("FormFields", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5075,15 +5074,15 @@ func (m *DisplayData) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: DisplayData: wiretype end group for non-group")
+			return liteErrEndGroup("DisplayData")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: DisplayData: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("DisplayData", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Reference", wireType)
+				return liteErrWireType("Reference", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5105,7 +5104,7 @@ func (m *DisplayData) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field QrCodeUrl", wireType)
+				return liteErrWireType("QrCodeUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5127,7 +5126,7 @@ func (m *DisplayData) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field InstructionsUrl", wireType)
+				return liteErrWireType("InstructionsUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5149,7 +5148,7 @@ func (m *DisplayData) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ExpiresAtUnix", wireType)
+				return liteErrWireType("ExpiresAtUnix", wireType)
 			}
 			m.ExpiresAtUnix = 0
 			m.ExpiresAtUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -5192,15 +5191,15 @@ func (m *AccessToken) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: AccessToken: wiretype end group for non-group")
+			return liteErrEndGroup("AccessToken")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: AccessToken: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("AccessToken", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Token", wireType)
+				return liteErrWireType("Token", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5222,7 +5221,7 @@ func (m *AccessToken) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field TokenType", wireType)
+				return liteErrWireType("TokenType", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5244,7 +5243,7 @@ func (m *AccessToken) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ExpiresAtUnix", wireType)
+				return liteErrWireType("ExpiresAtUnix", wireType)
 			}
 			m.ExpiresAtUnix = 0
 			m.ExpiresAtUnix, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -5287,15 +5286,15 @@ func (m *ConnectorState) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ConnectorState: wiretype end group for non-group")
+			return liteErrEndGroup("ConnectorState")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ConnectorState: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ConnectorState", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AccessToken", wireType)
+				return liteErrWireType("AccessToken", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5323,7 +5322,7 @@ func (m *ConnectorState) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorCustomerId", wireType)
+				return liteErrWireType("ConnectorCustomerId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5345,7 +5344,7 @@ func (m *ConnectorState) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Values", wireType)
+				return liteErrWireType("Values", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5468,15 +5467,15 @@ func (m *MandateReference) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: MandateReference: wiretype end group for non-group")
+			return liteErrEndGroup("MandateReference")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: MandateReference: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("MandateReference", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorMandateId", wireType)
+				return liteErrWireType("ConnectorMandateId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5498,7 +5497,7 @@ func (m *MandateReference) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConnectorCustomerId", wireType)
+				return liteErrWireType("ConnectorCustomerId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5520,7 +5519,7 @@ func (m *MandateReference) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NetworkTransactionId", wireType)
+				return liteErrWireType("NetworkTransactionId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5542,7 +5541,7 @@ func (m *MandateReference) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			var _v uint64
@@ -5587,15 +5586,15 @@ func (m *PaymentError) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PaymentError: wiretype end group for non-group")
+			return liteErrEndGroup("PaymentError")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PaymentError: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PaymentError", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Code", wireType)
+				return liteErrWireType("Code", wireType)
 			}
 			m.Code = 0
 			var _v uint64
@@ -5606,7 +5605,7 @@ func (m *PaymentError) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Message", wireType)
+				return liteErrWireType("Message", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5628,7 +5627,7 @@ func (m *PaymentError) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Issuer", wireType)
+				return liteErrWireType("Issuer", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5656,7 +5655,7 @@ func (m *PaymentError) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Connector", wireType)
+				return liteErrWireType("Connector", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5718,15 +5717,15 @@ func (m *IssuerError) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: IssuerError: wiretype end group for non-group")
+			return liteErrEndGroup("IssuerError")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: IssuerError: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("IssuerError", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field DeclineCode", wireType)
+				return liteErrWireType("DeclineCode", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5748,7 +5747,7 @@ func (m *IssuerError) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AdviceCode", wireType)
+				return liteErrWireType("AdviceCode", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5770,7 +5769,7 @@ func (m *IssuerError) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NetworkDeclineCode", wireType)
+				return liteErrWireType("NetworkDeclineCode", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5792,7 +5791,7 @@ func (m *IssuerError) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Message", wireType)
+				return liteErrWireType("Message", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5848,15 +5847,15 @@ func (m *ConnectorError) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ConnectorError: wiretype end group for non-group")
+			return liteErrEndGroup("ConnectorError")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ConnectorError: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ConnectorError", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Code", wireType)
+				return liteErrWireType("Code", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5878,7 +5877,7 @@ func (m *ConnectorError) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Message", wireType)
+				return liteErrWireType("Message", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5900,7 +5899,7 @@ func (m *ConnectorError) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field HttpStatus", wireType)
+				return liteErrWireType("HttpStatus", wireType)
 			}
 			m.HttpStatus = 0
 			m.HttpStatus, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -5909,7 +5908,7 @@ func (m *ConnectorError) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Type", wireType)
+				return liteErrWireType("Type", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5931,7 +5930,7 @@ func (m *ConnectorError) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RequestId", wireType)
+				return liteErrWireType("RequestId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5987,15 +5986,15 @@ func (m *OrderDetail) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: OrderDetail: wiretype end group for non-group")
+			return liteErrEndGroup("OrderDetail")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: OrderDetail: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("OrderDetail", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ProductName", wireType)
+				return liteErrWireType("ProductName", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -6017,7 +6016,7 @@ func (m *OrderDetail) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Quantity", wireType)
+				return liteErrWireType("Quantity", wireType)
 			}
 			m.Quantity = 0
 			m.Quantity, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -6026,7 +6025,7 @@ func (m *OrderDetail) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field UnitAmount", wireType)
+				return liteErrWireType("UnitAmount", wireType)
 			}
 			m.UnitAmount = 0
 			m.UnitAmount, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -6035,7 +6034,7 @@ func (m *OrderDetail) UnmarshalVT(dAtA []byte) error {
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ProductId", wireType)
+				return liteErrWireType("ProductId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -6057,7 +6056,7 @@ func (m *OrderDetail) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Category", wireType)
+				return liteErrWireType("Category", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -6079,7 +6078,7 @@ func (m *OrderDetail) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field TaxAmount", wireType)
+				return liteErrWireType("TaxAmount", wireType)
 			}
 			m.TaxAmount = 0
 			m.TaxAmount, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -6122,15 +6121,15 @@ func (m *HttpHeader) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: HttpHeader: wiretype end group for non-group")
+			return liteErrEndGroup("HttpHeader")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: HttpHeader: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("HttpHeader", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+				return liteErrWireType("Name", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -6152,7 +6151,7 @@ func (m *HttpHeader) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Value", wireType)
+				return liteErrWireType("Value", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -6208,15 +6207,15 @@ func (m *Acknowledgement) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: Acknowledgement: wiretype end group for non-group")
+			return liteErrEndGroup("Acknowledgement")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Acknowledgement: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("Acknowledgement", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			m.Status, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -6225,7 +6224,7 @@ func (m *Acknowledgement) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Headers", wireType)
+				return liteErrWireType("Headers", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -6251,7 +6250,7 @@ func (m *Acknowledgement) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Body", wireType)
+				return liteErrWireType("Body", wireType)
 			}
 			var byteLen int
 			var _v uint64

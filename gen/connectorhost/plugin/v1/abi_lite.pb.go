@@ -7,7 +7,6 @@
 package pluginv1
 
 import (
-	fmt "fmt"
 	protobuf_go_lite "github.com/aperturerobotics/protobuf-go-lite"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	io "io"
@@ -4005,15 +4004,15 @@ func (m *CallContext) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: CallContext: wiretype end group for non-group")
+			return liteErrEndGroup("CallContext")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CallContext: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("CallContext", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Credentials", wireType)
+				return liteErrWireType("Credentials", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4102,7 +4101,7 @@ func (m *CallContext) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Config", wireType)
+				return liteErrWireType("Config", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4191,7 +4190,7 @@ func (m *CallContext) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field BaseUrl", wireType)
+				return liteErrWireType("BaseUrl", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4213,7 +4212,7 @@ func (m *CallContext) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Environment", wireType)
+				return liteErrWireType("Environment", wireType)
 			}
 			m.Environment = 0
 			var _v uint64
@@ -4224,7 +4223,7 @@ func (m *CallContext) UnmarshalVT(dAtA []byte) error {
 			}
 		case 5:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NowUnixMs", wireType)
+				return liteErrWireType("NowUnixMs", wireType)
 			}
 			m.NowUnixMs = 0
 			m.NowUnixMs, iNdEx, err = protobuf_go_lite.DecodeVarintInt64(dAtA, iNdEx)
@@ -4233,7 +4232,7 @@ func (m *CallContext) UnmarshalVT(dAtA []byte) error {
 			}
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Random", wireType)
+				return liteErrWireType("Random", wireType)
 			}
 			var byteLen int
 			var _v uint64
@@ -4259,7 +4258,7 @@ func (m *CallContext) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 7:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RequestId", wireType)
+				return liteErrWireType("RequestId", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4315,15 +4314,15 @@ func (m *HttpRequest) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: HttpRequest: wiretype end group for non-group")
+			return liteErrEndGroup("HttpRequest")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: HttpRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("HttpRequest", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Method", wireType)
+				return liteErrWireType("Method", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4345,7 +4344,7 @@ func (m *HttpRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Url", wireType)
+				return liteErrWireType("Url", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4367,7 +4366,7 @@ func (m *HttpRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Headers", wireType)
+				return liteErrWireType("Headers", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4393,7 +4392,7 @@ func (m *HttpRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Body", wireType)
+				return liteErrWireType("Body", wireType)
 			}
 			var byteLen int
 			var _v uint64
@@ -4419,7 +4418,7 @@ func (m *HttpRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field SecretHeaders", wireType)
+				return liteErrWireType("SecretHeaders", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4441,7 +4440,7 @@ func (m *HttpRequest) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Idempotent", wireType)
+				return liteErrWireType("Idempotent", wireType)
 			}
 			var v int
 			var _v uint64
@@ -4487,15 +4486,15 @@ func (m *HttpResponse) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: HttpResponse: wiretype end group for non-group")
+			return liteErrEndGroup("HttpResponse")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: HttpResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("HttpResponse", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			m.Status, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -4504,7 +4503,7 @@ func (m *HttpResponse) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Headers", wireType)
+				return liteErrWireType("Headers", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4530,7 +4529,7 @@ func (m *HttpResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Body", wireType)
+				return liteErrWireType("Body", wireType)
 			}
 			var byteLen int
 			var _v uint64
@@ -4556,7 +4555,7 @@ func (m *HttpResponse) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Truncated", wireType)
+				return liteErrWireType("Truncated", wireType)
 			}
 			var v int
 			var _v uint64
@@ -4602,15 +4601,15 @@ func (m *PluginError) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PluginError: wiretype end group for non-group")
+			return liteErrEndGroup("PluginError")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PluginError: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("PluginError", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+				return liteErrWireType("Kind", wireType)
 			}
 			m.Kind = 0
 			var _v uint64
@@ -4621,7 +4620,7 @@ func (m *PluginError) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Message", wireType)
+				return liteErrWireType("Message", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -4643,7 +4642,7 @@ func (m *PluginError) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Detail", wireType)
+				return liteErrWireType("Detail", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4705,15 +4704,15 @@ func (m *BuildRequestInput) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: BuildRequestInput: wiretype end group for non-group")
+			return liteErrEndGroup("BuildRequestInput")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: BuildRequestInput: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("BuildRequestInput", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Flow", wireType)
+				return liteErrWireType("Flow", wireType)
 			}
 			m.Flow = 0
 			var _v uint64
@@ -4724,7 +4723,7 @@ func (m *BuildRequestInput) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Request", wireType)
+				return liteErrWireType("Request", wireType)
 			}
 			var byteLen int
 			var _v uint64
@@ -4750,7 +4749,7 @@ func (m *BuildRequestInput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Context", wireType)
+				return liteErrWireType("Context", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4778,7 +4777,7 @@ func (m *BuildRequestInput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4840,15 +4839,15 @@ func (m *BuildRequestOutput) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: BuildRequestOutput: wiretype end group for non-group")
+			return liteErrEndGroup("BuildRequestOutput")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: BuildRequestOutput: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("BuildRequestOutput", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field HttpRequest", wireType)
+				return liteErrWireType("HttpRequest", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4881,7 +4880,7 @@ func (m *BuildRequestOutput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4914,7 +4913,7 @@ func (m *BuildRequestOutput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NextStep", wireType)
+				return liteErrWireType("NextStep", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -4981,15 +4980,15 @@ func (m *NextStep) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: NextStep: wiretype end group for non-group")
+			return liteErrEndGroup("NextStep")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: NextStep: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("NextStep", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Flow", wireType)
+				return liteErrWireType("Flow", wireType)
 			}
 			m.Flow = 0
 			var _v uint64
@@ -5000,7 +4999,7 @@ func (m *NextStep) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Request", wireType)
+				return liteErrWireType("Request", wireType)
 			}
 			var byteLen int
 			var _v uint64
@@ -5060,15 +5059,15 @@ func (m *ParseResponseInput) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ParseResponseInput: wiretype end group for non-group")
+			return liteErrEndGroup("ParseResponseInput")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ParseResponseInput: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ParseResponseInput", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Flow", wireType)
+				return liteErrWireType("Flow", wireType)
 			}
 			m.Flow = 0
 			var _v uint64
@@ -5079,7 +5078,7 @@ func (m *ParseResponseInput) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Request", wireType)
+				return liteErrWireType("Request", wireType)
 			}
 			var byteLen int
 			var _v uint64
@@ -5105,7 +5104,7 @@ func (m *ParseResponseInput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Context", wireType)
+				return liteErrWireType("Context", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5133,7 +5132,7 @@ func (m *ParseResponseInput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+				return liteErrWireType("State", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5161,7 +5160,7 @@ func (m *ParseResponseInput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field HttpRequest", wireType)
+				return liteErrWireType("HttpRequest", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5189,7 +5188,7 @@ func (m *ParseResponseInput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 6:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field HttpResponse", wireType)
+				return liteErrWireType("HttpResponse", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5251,15 +5250,15 @@ func (m *ParseResponseOutput) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ParseResponseOutput: wiretype end group for non-group")
+			return liteErrEndGroup("ParseResponseOutput")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ParseResponseOutput: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ParseResponseOutput", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Response", wireType)
+				return liteErrWireType("Response", wireType)
 			}
 			var byteLen int
 			var _v uint64
@@ -5284,7 +5283,7 @@ func (m *ParseResponseOutput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5317,7 +5316,7 @@ func (m *ParseResponseOutput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NextStep", wireType)
+				return liteErrWireType("NextStep", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5384,15 +5383,15 @@ func (m *VerifyWebhookInput) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: VerifyWebhookInput: wiretype end group for non-group")
+			return liteErrEndGroup("VerifyWebhookInput")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: VerifyWebhookInput: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("VerifyWebhookInput", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Webhook", wireType)
+				return liteErrWireType("Webhook", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5420,7 +5419,7 @@ func (m *VerifyWebhookInput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Context", wireType)
+				return liteErrWireType("Context", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5448,7 +5447,7 @@ func (m *VerifyWebhookInput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ParseOnly", wireType)
+				return liteErrWireType("ParseOnly", wireType)
 			}
 			var v int
 			var _v uint64
@@ -5460,7 +5459,7 @@ func (m *VerifyWebhookInput) UnmarshalVT(dAtA []byte) error {
 			m.ParseOnly = bool(v != 0)
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Documents", wireType)
+				return liteErrWireType("Documents", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5520,15 +5519,15 @@ func (m *FetchedDocument) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: FetchedDocument: wiretype end group for non-group")
+			return liteErrEndGroup("FetchedDocument")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: FetchedDocument: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("FetchedDocument", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Url", wireType)
+				return liteErrWireType("Url", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5550,7 +5549,7 @@ func (m *FetchedDocument) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return liteErrWireType("Status", wireType)
 			}
 			m.Status = 0
 			m.Status, iNdEx, err = protobuf_go_lite.DecodeVarintInt32(dAtA, iNdEx)
@@ -5559,7 +5558,7 @@ func (m *FetchedDocument) UnmarshalVT(dAtA []byte) error {
 			}
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Body", wireType)
+				return liteErrWireType("Body", wireType)
 			}
 			var byteLen int
 			var _v uint64
@@ -5619,15 +5618,15 @@ func (m *NeedDocuments) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: NeedDocuments: wiretype end group for non-group")
+			return liteErrEndGroup("NeedDocuments")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: NeedDocuments: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("NeedDocuments", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Urls", wireType)
+				return liteErrWireType("Urls", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)
@@ -5683,15 +5682,15 @@ func (m *VerifyWebhookOutput) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: VerifyWebhookOutput: wiretype end group for non-group")
+			return liteErrEndGroup("VerifyWebhookOutput")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: VerifyWebhookOutput: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("VerifyWebhookOutput", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Verified", wireType)
+				return liteErrWireType("Verified", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5724,7 +5723,7 @@ func (m *VerifyWebhookOutput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Rejection", wireType)
+				return liteErrWireType("Rejection", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5757,7 +5756,7 @@ func (m *VerifyWebhookOutput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 3:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Error", wireType)
+				return liteErrWireType("Error", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5790,7 +5789,7 @@ func (m *VerifyWebhookOutput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Parsed", wireType)
+				return liteErrWireType("Parsed", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5823,7 +5822,7 @@ func (m *VerifyWebhookOutput) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 5:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NeedDocuments", wireType)
+				return liteErrWireType("NeedDocuments", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5890,15 +5889,15 @@ func (m *ParsedWebhook) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: ParsedWebhook: wiretype end group for non-group")
+			return liteErrEndGroup("ParsedWebhook")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ParsedWebhook: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("ParsedWebhook", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Events", wireType)
+				return liteErrWireType("Events", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5958,15 +5957,15 @@ func (m *VerifiedWebhook) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: VerifiedWebhook: wiretype end group for non-group")
+			return liteErrEndGroup("VerifiedWebhook")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: VerifiedWebhook: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("VerifiedWebhook", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Events", wireType)
+				return liteErrWireType("Events", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -5992,7 +5991,7 @@ func (m *VerifiedWebhook) UnmarshalVT(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Acknowledgement", wireType)
+				return liteErrWireType("Acknowledgement", wireType)
 			}
 			var msglen int
 			var _v uint64
@@ -6054,15 +6053,15 @@ func (m *WebhookRejection) UnmarshalVT(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: WebhookRejection: wiretype end group for non-group")
+			return liteErrEndGroup("WebhookRejection")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: WebhookRejection: illegal tag %d (wire type %d)", fieldNum, wire)
+			return liteErrIllegalTag("WebhookRejection", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+				return liteErrWireType("Reason", wireType)
 			}
 			m.Reason = 0
 			var _v uint64
@@ -6073,7 +6072,7 @@ func (m *WebhookRejection) UnmarshalVT(dAtA []byte) error {
 			}
 		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Message", wireType)
+				return liteErrWireType("Message", wireType)
 			}
 			var stringLen uint64
 			stringLen, iNdEx, err = protobuf_go_lite.DecodeVarint(dAtA, iNdEx)

@@ -39,6 +39,9 @@ type Analysis struct {
 	Tables  []Table
 	// Globals counts the globals the module defines.
 	Globals uint32
+	// DataIndices reports that some function names data segments by index
+	// (memory.init, data.drop), or that the code could not be decoded.
+	DataIndices bool
 }
 
 // Analyze decodes wasm's imports, tables, globals and code, reporting the
@@ -81,10 +84,11 @@ func Analyze(wasm []byte) (*Analysis, error) {
 		case secCode:
 			if err := a.code(r); errors.Is(err, ErrUnsupported) {
 				// Instructions the decoder does not know: assume every
-				// table may grow.
+				// table may grow and data segments are named.
 				for i := range a.Tables {
 					a.Tables[i].Grown = true
 				}
+				a.DataIndices = true
 			} else if err != nil {
 				return nil, err
 			}
@@ -196,6 +200,9 @@ func (a *Analysis) body(fn []byte) error {
 			sub, err := r.u32()
 			if err != nil {
 				return err
+			}
+			if sub == 8 || sub == 9 { // memory.init, data.drop
+				a.DataIndices = true
 			}
 			if sub == 15 { // table.grow x
 				x, err := r.u32()

@@ -32,6 +32,11 @@
 // reference types and tail calls; a module using anything else (SIMD,
 // exceptions, threads) is refused with ErrUnsupported so the caller can fall
 // back to wazero's mechanism.
+//
+// While it has the module apart, Instrument also merges the data segments
+// where that is exact (data.go), and the stack accounting flags calls that go
+// deep (StackLimitExportName) so the host can keep function handles between
+// calls.
 package interrupt
 
 import (
@@ -46,6 +51,13 @@ const ExportName = "connector_interrupt"
 // call in progress: 0 between calls, above MaxStackBytes when the module
 // trapped on the stack limit.
 const StackExportName = "connector_stack"
+
+// StackLimitExportName is the export of the stack estimate past which a
+// function entry takes its slow path: SoftStackBytes until a call goes
+// deeper, then MaxStackBytes. The host reads it after a call to learn that
+// the call went deep (wazero then holds a grown stack in the function handles
+// it used, which the host drops) and sets it back to SoftStackBytes.
+const StackLimitExportName = "connector_stack_limit"
 
 // Budget is the number of loop iterations and function entries between two
 // slow-path checks.
@@ -111,6 +123,9 @@ func Instrument(wasm []byte) ([]byte, error) {
 	newGlobals = appendS32(newGlobals, Budget)
 	newGlobals = append(newGlobals, 0x0b)
 	newGlobals = append(newGlobals, 0x7f, 0x01, 0x41, 0x00, 0x0b) // stack use: i32, mutable, i32.const 0, end
+	newGlobals = append(newGlobals, 0x7f, 0x01, 0x41)             // stack limit: i32, mutable, i32.const SoftStackBytes, end
+	newGlobals = appendS32(newGlobals, SoftStackBytes)
+	newGlobals = append(newGlobals, 0x0b)
 	var globalIdx uint32
 	if gi >= 0 {
 		gr := &reader{b: secs[gi].body}
@@ -119,12 +134,12 @@ func Instrument(wasm []byte) ([]byte, error) {
 			return nil, err
 		}
 		globalIdx = importedGlobals + n
-		body := appendU32(nil, n+3)
+		body := appendU32(nil, n+4)
 		body = append(body, secs[gi].body[gr.pos:]...)
 		secs[gi].body = append(body, newGlobals...)
 	} else {
 		globalIdx = importedGlobals
-		secs = insertSection(secs, section{secGlobal, append(appendU32(nil, 3), newGlobals...)})
+		secs = insertSection(secs, section{secGlobal, append(appendU32(nil, 4), newGlobals...)})
 	}
 	// Export it.
 	ei := -1
@@ -138,17 +153,19 @@ func Instrument(wasm []byte) ([]byte, error) {
 	exp = appendU32(exp, globalIdx)
 	exp = appendName(exp, StackExportName)
 	exp = appendU32(append(exp, kindGlobal), globalIdx+2)
+	exp = appendName(exp, StackLimitExportName)
+	exp = appendU32(append(exp, kindGlobal), globalIdx+3)
 	if ei >= 0 {
 		er := &reader{b: secs[ei].body}
 		n, err := er.u32()
 		if err != nil {
 			return nil, err
 		}
-		body := appendU32(nil, n+2)
+		body := appendU32(nil, n+3)
 		body = append(body, secs[ei].body[er.pos:]...)
 		secs[ei].body = append(body, exp...)
 	} else {
-		secs = insertSection(secs, section{secExport, append(appendU32(nil, 2), exp...)})
+		secs = insertSection(secs, section{secExport, append(appendU32(nil, 3), exp...)})
 	}
 	// Rewrite every function body.
 	for i, s := range secs {
@@ -164,6 +181,9 @@ func Instrument(wasm []byte) ([]byte, error) {
 			return nil, err
 		}
 		secs[i].body = body
+	}
+	if a, err := Analyze(wasm); err == nil { // else the caller's own Analyze reports it
+		compactData(secs, a.DataIndices)
 	}
 	out := make([]byte, 0, len(wasm)+len(wasm)/16)
 	out = append(out, wasm[:8]...)
@@ -293,6 +313,10 @@ func rewriteCode(sec []byte, global, yield uint32, shift func(uint32) uint32, pa
 const (
 	// MaxStackBytes bounds the estimated call stack of one call.
 	MaxStackBytes = 16 << 20
+	// SoftStackBytes is the estimate past which a call counts as deep (see
+	// StackLimitExportName): far above what a transform of a Go plugin uses
+	// (tens of KiB), far below MaxStackBytes.
+	SoftStackBytes = 1 << 20
 	// frameBytes and slotBytes estimate a frame: a base (return address,
 	// saved registers, spills) and a slot per parameter and local. A
 	// one-parameter function measured about 250 bytes a frame in wazero.
@@ -300,6 +324,8 @@ const (
 	slotBytes  = 16
 )
 
+// rewriteBody rewrites one function body; depth is the index of the stack
+// estimate global and depth+1 that of its limit.
 func rewriteBody(out, fn, check []byte, shift func(uint32) uint32, params, depth uint32) ([]byte, error) {
 	r := &reader{b: fn}
 	groups, err := r.u32()
@@ -325,14 +351,22 @@ func rewriteBody(out, fn, check []byte, shift func(uint32) uint32, params, depth
 	out = append(out, fn[len(appendU32(nil, groups)):r.pos]...)
 	out = append(out, 0x01, 0x7f)
 	weight := int32(min(uint64(frameBytes)+uint64(slotBytes)*(uint64(params)+locals+1), MaxStackBytes))
-	// Entry: depth += weight; if depth > MaxStackBytes { unreachable }.
+	// Entry: depth += weight; if depth > limit { if depth > MaxStackBytes
+	// { unreachable }; limit = MaxStackBytes } (limit is SoftStackBytes
+	// until a call goes deeper).
 	out = appendU32(append(out, opGlobalGet), depth)
 	out = appendS32(append(out, 0x41), weight)
 	out = appendU32(append(out, 0x6a, 0x24), depth) // i32.add, global.set
 	out = appendU32(append(out, opGlobalGet), depth)
+	out = appendU32(append(out, opGlobalGet), depth+1)
+	out = append(out, 0x4b, 0x04, 0x40) // i32.gt_u, if
+	out = appendU32(append(out, opGlobalGet), depth)
 	out = appendS32(append(out, 0x41), MaxStackBytes)
 	out = append(out, 0x4b, 0x04, 0x40, 0x00, 0x0b) // i32.gt_u, if, unreachable, end
-	out = append(out, check...)                     // function entry: calls count against the budget too
+	out = appendS32(append(out, 0x41), MaxStackBytes)
+	out = appendU32(append(out, 0x24), depth+1) // global.set limit
+	out = append(out, 0x0b)                     // end
+	out = append(out, check...)                 // function entry: calls count against the budget too
 	dec := appendU32([]byte{opGlobalGet}, depth)
 	dec = appendS32(append(dec, 0x41), weight)
 	dec = appendU32(append(dec, 0x6b, 0x24), depth)    // i32.sub, global.set

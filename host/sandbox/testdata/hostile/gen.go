@@ -72,6 +72,12 @@ var attacks = map[string]attack{
       (then (i32.add (call $deep (i32.sub (local.get $d) (i32.const 1))) (i32.const 1)))
       (else (i32.const 0))))`,
 		Build: "(drop (call $deep (i32.const 400000))) (i64.const 0)"},
+	"deep_return": {Doc: "build_request recurses 10,000 frames deep (past the soft stack limit, within the hard one) and returns",
+		Extra: `(func $deep (param $d i32) (result i32)
+    (if (result i32) (local.get $d)
+      (then (i32.add (call $deep (i32.sub (local.get $d) (i32.const 1))) (i32.const 1)))
+      (else (i32.const 0))))`,
+		Build: "(drop (call $deep (i32.const 10000))) (i64.const 0)"},
 	"garbage": {Doc: "build_request returns bytes that are not a BuildRequestOutput",
 		Build: "(i64.const 0x0000100000000006)", Extra: `(data (i32.const 4096) "\7f\ff\ff\ff\ff\ff")`},
 }
