@@ -6,19 +6,17 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectorhost/connector-host/host/sandbox"
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 )
 
-// The call that activates a plugin waits for the heap the load freed (the
-// compiler's garbage) to go back to the operating system before it goes on,
-// and no longer than activationMemoryWait when that is slow.
-func TestActivationWaitsBrieflyForTheMemoryRelease(t *testing.T) {
+// An activation returns the compiler's garbage to the operating system in
+// the background: the call that activated the plugin is served while the
+// release is still running.
+func TestActivationDoesNotWaitForTheMemoryRelease(t *testing.T) {
 	dir := t.TempDir()
 	b, err := os.ReadFile(wasmbuild.Build(t, "./host/sandbox/testdata/faulty", "faulty"))
 	require.NoError(t, err)
@@ -26,10 +24,11 @@ func TestActivationWaitsBrieflyForTheMemoryRelease(t *testing.T) {
 	eng, err := sandbox.NewEngine(sandbox.Options{CacheDir: filepath.Join(t.TempDir(), "code")})
 	require.NoError(t, err)
 	var armed atomic.Bool
-	unblock := make(chan struct{})
+	entered, unblock := make(chan struct{}, 1), make(chan struct{})
 	r, err := New(context.Background(), Options{Dir: dir, Engine: eng, CacheDir: t.TempDir(), freeOSMemory: func() {
 		if armed.Load() {
-			<-unblock // a release that takes long
+			entered <- struct{}{}
+			<-unblock // a release that never ends while the call is served
 		}
 	}})
 	require.NoError(t, err)
@@ -38,11 +37,8 @@ func TestActivationWaitsBrieflyForTheMemoryRelease(t *testing.T) {
 	require.NoError(t, r.WaitLoaded(context.Background()))
 
 	armed.Store(true)
-	start := time.Now()
 	_, release, err := r.Acquire(context.Background(), "faulty")
-	require.NoError(t, err)
+	require.NoError(t, err, "the activating call is served while the release runs")
 	release()
-	waited := time.Since(start)
-	assert.GreaterOrEqual(t, waited, activationMemoryWait, "the activating call waited for the release")
-	assert.Less(t, waited, 30*time.Second, "and not for ever")
+	<-entered // and the activation did ask for a release
 }

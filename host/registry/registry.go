@@ -300,10 +300,6 @@ func (r *Registry) releaseMemory() <-chan struct{} {
 	return done
 }
 
-// activationMemoryWait bounds how long the call that activated a plugin waits
-// for the compiler's garbage to be returned before it proceeds.
-const activationMemoryWait = 250 * time.Millisecond
-
 // memoryReleaser serves releaseMemory until the registry closes: one forced
 // collection (debug.FreeOSMemory) per pending request, so a burst of
 // activations costs a few collections, not one each. After each it rests for
@@ -621,66 +617,52 @@ func (r *Registry) Acquire(ctx context.Context, name string) (*plugin.Plugin, fu
 	return nil, nil, fmt.Errorf("%w: %q is being replaced; retry", ErrNotReady, name)
 }
 
-// activate loads a dormant entry's file for serving. The call that activated
-// it then waits (at most activationMemoryWait) for the heap the load freed to
-// go back to the operating system, so the host's RSS after a plugin's first
-// call does not carry the compiler's garbage; calls queued behind the
-// activation do not wait for it.
+// activate loads a dormant entry's file for serving. The heap the load
+// freed (the compiler's garbage) goes back to the operating system in the
+// background (releaseMemory): no call waits for it.
 func (r *Registry) activate(ctx context.Context, e *entry) (*plugin.Plugin, error) {
 	e.activate.Lock()
-	p, released, err := r.activateLocked(ctx, e)
-	e.activate.Unlock()
-	if released != nil {
-		t := time.NewTimer(activationMemoryWait)
-		select {
-		case <-released:
-		case <-t.C:
-		case <-ctx.Done():
-		case <-r.closed:
-		}
-		t.Stop()
-	}
-	return p, err
+	defer e.activate.Unlock()
+	return r.activateLocked(ctx, e)
 }
 
-// activateLocked is activate under e.activate; released is the memory
-// release this activation asked for (nil when it did not load anything).
-func (r *Registry) activateLocked(ctx context.Context, e *entry) (p *plugin.Plugin, released <-chan struct{}, err error) {
+// activateLocked is activate under e.activate.
+func (r *Registry) activateLocked(ctx context.Context, e *entry) (*plugin.Plugin, error) {
 	e.mu.Lock()
 	p, sha := e.plugin, e.sha
 	e.mu.Unlock()
 	if p != nil {
-		return p, nil, nil
+		return p, nil
 	}
 	wasm, err := os.ReadFile(r.path(e.name))
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %q: %v", ErrNotReady, e.name, err)
+		return nil, fmt.Errorf("%w: %q: %v", ErrNotReady, e.name, err)
 	}
 	if err := r.verify(e.name, wasm); err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrNotReady, err)
+		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
 	}
 	p, err = plugin.Load(ctx, r.opts.Engine, e.name, wasm)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrNotReady, err)
+		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
 	}
 	// Lazy activation gates too: the manifest may have come from the cache
 	// of a run without the gate, or the file may have changed since.
 	if err := r.gate(ctx, p, wasm); err != nil {
 		p.Close()
-		return nil, nil, fmt.Errorf("%w: %v", ErrNotReady, err)
+		return nil, fmt.Errorf("%w: %v", ErrNotReady, err)
 	}
 	e.mu.Lock()
 	if e.plugin != nil { // a reload won the race
 		winner := e.plugin
 		e.mu.Unlock()
 		p.Close()
-		return winner, nil, nil
+		return winner, nil
 	}
 	e.plugin = p
 	// The instance that read the manifest stays warm for this call; the pool
 	// grows with the traffic, so a plugin called now and then holds one
 	// instance, not a pool's worth.
-	released = r.releaseMemory()
+	r.releaseMemory()
 	if p.SHA256() != sha {
 		// The file changed since its manifest was read; the watcher will report it.
 		e.manifest, e.sha = p.Manifest(), p.SHA256()
@@ -688,7 +670,7 @@ func (r *Registry) activateLocked(ctx context.Context, e *entry) (p *plugin.Plug
 	e.gated = r.opts.Gate != nil && r.passedGate(p.SHA256())
 	e.mu.Unlock()
 	r.log.Info("plugin activated", "connector", e.name)
-	return p, released, nil
+	return p, nil
 }
 
 // List describes every known connector, sorted by name.
