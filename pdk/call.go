@@ -106,6 +106,11 @@ type Call[Req, Resp Message] struct {
 	// Path is the path template, with {name} placeholders filled from
 	// Params: "/v1/refunds/{id}/cancel".
 	Path string
+	// Base returns the base URL Path is appended to, for a connector that
+	// addresses several APIs (a disputes or payouts API beside payments);
+	// its error (a malformed override, a missing credential) is Build's.
+	// Nil means the call's c.BaseURL.
+	Base func(c *Context) (string, error)
 	// Check refuses a request the field maps cannot judge alone (fields
 	// that must agree, one of two required) before anything is built.
 	// Optional.
@@ -126,6 +131,13 @@ type Call[Req, Resp Message] struct {
 	NoContent bool
 	// Answer reads a 2xx answer into the response. Required.
 	Answer func(c *Context, req Req, a *Answer) (Resp, error)
+	// OnError sees every non-2xx answer that OnDecline does not answer,
+	// with the API's typed error e and the error answer a (a.V may be
+	// nil), and returns the error Parse returns: e itself, another typed
+	// error, or a *StepRequired (NeedStep) asking the host to run another
+	// flow first and then this one again (an expired access token).
+	// Optional; nil (the hook or its result) returns e.
+	OnError func(c *Context, req Req, e *Error, a *Answer) error
 	// OnDecline answers a decline (API.ErrorAnswer's decline) as a response
 	// instead of the error: a payment method refused at capture is a
 	// CAPTURE_FAILED response, not a failed call. a reads the error answer
@@ -152,8 +164,8 @@ type Param[Req any] struct {
 // Fields are a request field map, written in order.
 type Fields[Req any] []Field[Req]
 
-// Field is one entry of a request field map: Key gets Const, or the value
-// of the one getter that is set. Empty strings and nil maps and amounts are
+// Field is one entry of a request field map: Key gets Const, the
+// credential named Credential, or the value of the one getter that is set. Empty strings and nil maps and amounts are
 // omitted unless Required.
 type Field[Req any] struct {
 	// Key is the dotted body key ("payment_method.card.number"); a trailing
@@ -161,6 +173,11 @@ type Field[Req any] struct {
 	Key string
 	// Const is a fixed value (when no getter is set).
 	Const string
+	// Credential names the credential whose value Key gets (a merchant
+	// account every body names); a missing one is a MissingCredential
+	// error. The PDK masks credential values in responses, so an answer
+	// echoing it does not leak it.
+	Credential string
 	// Str, Int, Bool read a scalar.
 	Str  func(Req) string
 	Int  func(Req) int64
@@ -242,7 +259,7 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 	}
 	if len(h.Query) > 0 {
 		q := &Body{}
-		if err := h.Query.write(h.API, req, q); err != nil {
+		if err := h.Query.write(c, h.API, req, q); err != nil {
 			return nil, err
 		}
 		if enc := q.encodeForm(); len(enc) > 0 {
@@ -253,7 +270,15 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 	if method == "" {
 		method = "GET"
 	}
-	r := NewRequest(method, c.URL(path))
+	u := c.URL(path)
+	if h.Base != nil {
+		base, err := h.Base(c)
+		if err != nil {
+			return nil, err
+		}
+		u = strings.TrimRight(base, "/") + path
+	}
+	r := NewRequest(method, u)
 	if h.API.Auth != nil {
 		if err := h.API.Auth(c, r); err != nil {
 			return nil, err
@@ -274,7 +299,7 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 		r.Idempotent()
 	}
 	b := &Body{}
-	if err := h.Body.write(h.API, req, b); err != nil {
+	if err := h.Body.write(c, h.API, req, b); err != nil {
 		return nil, err
 	}
 	if h.Fill != nil {
@@ -326,10 +351,16 @@ func (h *Call[Req, Resp]) fillPath(c *Context, req Req) (string, error) {
 }
 
 // write writes the field map into b.
-func (fs Fields[Req]) write(api *API, req Req, b *Body) error {
+func (fs Fields[Req]) write(c *Context, api *API, req Req, b *Body) error {
 	for i := range fs {
 		f := &fs[i]
 		switch {
+		case f.Credential != "":
+			v, err := c.Credential(f.Credential)
+			if err != nil {
+				return err
+			}
+			b.Set(f.Key, v)
 		case f.Str != nil:
 			v := f.Str(req)
 			if v == "" && f.Required {
@@ -382,6 +413,11 @@ func (h *Call[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error
 		e, decline := h.API.errorAnswer(res)
 		if decline && h.OnDecline != nil {
 			return h.OnDecline(c, req, e, &Answer{V: errorBody(res, h.API.maxAnswer()), Res: res, api: h.API})
+		}
+		if h.OnError != nil {
+			if err := h.OnError(c, req, e, &Answer{V: errorBody(res, h.API.maxAnswer()), Res: res, api: h.API}); err != nil {
+				return zero, err
+			}
 		}
 		return zero, e
 	}

@@ -22,6 +22,11 @@ import (
 //		Status:            pdk.Status(a, "status", refundStatuses),
 //		RefundAmount:      a.Money("amount", "currency"),
 //	}, a.Err()
+//
+// A member whose name itself contains a dot is written with the dot escaped
+// by a backslash: `additionalData.tokenization\.storedPaymentMethodId` reads
+// the member "tokenization.storedPaymentMethodId" of "additionalData" (and
+// `\\` is a literal backslash).
 type Answer struct {
 	// V is the answer's JSON object (nil for an error answer without one).
 	V *fastjson.Value
@@ -69,7 +74,30 @@ func (a *Answer) get(path string) *fastjson.Value {
 	if path == "" {
 		return nil
 	}
-	return a.V.Get(strings.Split(path, ".")...)
+	return a.V.Get(splitPath(path)...)
+}
+
+// splitPath splits an answer path at its unescaped dots; `\.` is a dot and
+// `\\` a backslash within a member name.
+func splitPath(path string) []string {
+	if !strings.Contains(path, `\`) {
+		return strings.Split(path, ".")
+	}
+	var keys []string
+	var cur strings.Builder
+	for i := 0; i < len(path); i++ {
+		switch ch := path[i]; {
+		case ch == '\\' && i+1 < len(path) && (path[i+1] == '.' || path[i+1] == '\\'):
+			i++
+			cur.WriteByte(path[i])
+		case ch == '.':
+			keys = append(keys, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(ch)
+		}
+	}
+	return append(keys, cur.String())
 }
 
 // HTTPStatus is the answer's HTTP status (200 for an object read with

@@ -14,11 +14,27 @@ type Endpoint[Req, Resp Message] interface {
 // verification, one with an amount a first charge). Build and Parse see the
 // same request, so they always agree on the endpoint.
 type Choice[Req, Resp Message] struct {
-	If         func(Req) bool
+	// If chooses Then by the request.
+	If func(Req) bool
+	// When, set instead of If, chooses Then by the call's context too: the
+	// credentials or config (a balance account id selects another API).
+	When       func(c *Context, req Req) bool
 	Then, Else Endpoint[Req, Resp]
 }
 
-func (h *Choice[Req, Resp]) pick(req Req) Endpoint[Req, Resp] {
+// ByCredential is a Choice.When that holds when the credential named name
+// is set.
+func ByCredential[Req any](name string) func(c *Context, req Req) bool {
+	return func(c *Context, _ Req) bool { return c.Credentials[name] != "" }
+}
+
+func (h *Choice[Req, Resp]) pick(c *Context, req Req) Endpoint[Req, Resp] {
+	if h.When != nil {
+		if h.When(c, req) {
+			return h.Then
+		}
+		return h.Else
+	}
 	if h.If(req) {
 		return h.Then
 	}
@@ -27,10 +43,10 @@ func (h *Choice[Req, Resp]) pick(req Req) Endpoint[Req, Resp] {
 
 // Build builds the chosen endpoint's request (Handler).
 func (h *Choice[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, error) {
-	return h.pick(req).Build(c, req)
+	return h.pick(c, req).Build(c, req)
 }
 
 // Parse reads the chosen endpoint's answer (Handler).
 func (h *Choice[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error) {
-	return h.pick(req).Parse(c, req, res)
+	return h.pick(c, req).Parse(c, req, res)
 }

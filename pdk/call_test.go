@@ -419,3 +419,101 @@ func TestIncompleteCallIsAnErrorNotAPanic(t *testing.T) {
 		t.Errorf("a placeholder without a param: %v", err)
 	}
 }
+
+func TestCallBaseAndCredentialFields(t *testing.T) {
+	type accept = v1.DisputeServiceAcceptRequest
+	call := &Call[*accept, *v1.DisputeServiceAcceptResponse]{
+		API: &API{Encoding: JSONEncoded}, Method: "POST", Path: "/acceptDispute",
+		Base: func(c *Context) (string, error) {
+			if c.Config["disputes_url"] == "bad" {
+				return "", InvalidRequest("disputes_url", "is malformed")
+			}
+			return "https://ca.acme.test/v30/", nil
+		},
+		Body: Fields[*accept]{
+			{Key: "merchantAccountCode", Credential: "merchant_account"},
+			{Key: "disputePspReference", Str: (*accept).GetConnectorDisputeId},
+		},
+		Query:  Fields[*accept]{{Key: "account", Credential: "merchant_account"}},
+		Answer: func(*Context, *accept, *Answer) (*v1.DisputeServiceAcceptResponse, error) { return nil, nil },
+	}
+	c := testContext(map[string]string{"merchant_account": "Shop A&B"})
+	r, err := call.Build(c, &accept{ConnectorDisputeId: "D1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.GetUrl() != "https://ca.acme.test/v30/acceptDispute?account=Shop+A%26B" {
+		t.Errorf("url = %s: Base must replace the call's base URL", r.GetUrl())
+	}
+	if string(r.GetBody()) != `{"merchantAccountCode":"Shop A\u0026B","disputePspReference":"D1"}` {
+		t.Errorf("body = %s", r.GetBody())
+	}
+	if _, err := call.Build(testContext(nil), &accept{ConnectorDisputeId: "D1"}); err == nil ||
+		kindOf(t, err) != pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS || !strings.Contains(err.Error(), "merchant_account") {
+		t.Errorf("a missing credential field: %v", err)
+	}
+	c.Config = map[string]string{"disputes_url": "bad"}
+	if _, err := call.Build(c, &accept{ConnectorDisputeId: "D1"}); err == nil || !strings.HasPrefix(err.Error(), "disputes_url:") {
+		t.Errorf("Base's error must be Build's: %v", err)
+	}
+}
+
+func TestAnswerEscapedDots(t *testing.T) {
+	var p fastjson.Parser
+	v, err := p.Parse(`{"additionalData":{"tokenization.storedPaymentMethodId":"pm_1","tokenization":{"storedPaymentMethodId":"wrong"},"a\\b":"slash"}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := NewAnswer(testAPI, v)
+	if got := a.Str(`additionalData.tokenization\.storedPaymentMethodId`); got != "pm_1" {
+		t.Errorf("escaped dot read %q", got)
+	}
+	if got := a.Str("additionalData.tokenization.storedPaymentMethodId"); got != "wrong" {
+		t.Errorf("unescaped dots must still nest: %q", got)
+	}
+	if got := a.Str(`additionalData.a\\b`); got != "slash" {
+		t.Errorf("escaped backslash read %q", got)
+	}
+	if got := a.At("additionalData").Require(`tokenization\.storedPaymentMethodId`); got != "pm_1" || a.Err() != nil {
+		t.Errorf("At + escaped dot: %q %v", got, a.Err())
+	}
+}
+
+func TestCallOnErrorCanAskForAStep(t *testing.T) {
+	get := *testRefundGet
+	get.OnError = func(c *Context, req *refundGetReq, e *Error, a *Answer) error {
+		if a.HTTPStatus() == 401 && a.Str("error") == "invalid_token" {
+			return NeedStep(v1.Flow_FLOW_CREATE_ACCESS_TOKEN, &v1.MerchantAuthenticationServiceCreateAccessTokenRequest{})
+		}
+		return nil
+	}
+	c := testContext(nil)
+	_, err := get.Parse(c, &refundGetReq{}, &Response{Status: 401, Body: []byte(`{"error":"invalid_token"}`)})
+	var step *StepRequired
+	if !errors.As(err, &step) || step.Flow != v1.Flow_FLOW_CREATE_ACCESS_TOKEN {
+		t.Errorf("an expired token must ask for the token flow: %v", err)
+	}
+	_, err = get.Parse(c, &refundGetReq{}, &Response{Status: 401, Body: []byte(`{"error":"invalid_client"}`)})
+	if errors.As(err, &step) || kindOf(t, err) != pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS {
+		t.Errorf("a nil OnError result must keep the API's error: %v", err)
+	}
+	if _, err := get.Parse(c, &refundGetReq{}, &Response{Status: 503, Body: []byte("<html>")}); err == nil ||
+		kindOf(t, err) != pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE {
+		t.Errorf("a body that is not JSON: %v", err)
+	}
+}
+
+func TestChoiceByCredential(t *testing.T) {
+	other := *testRefundGet
+	other.Path = "/v2/refunds/{id}"
+	ch := &Choice[*refundGetReq, *v1.RefundServiceGetResponse]{
+		When: ByCredential[*refundGetReq]("balance_account_id"), Then: &other, Else: testRefundGet,
+	}
+	for bal, want := range map[string]string{"": "/v1/refunds/re_1", "BA1": "/v2/refunds/re_1"} {
+		c := testContext(map[string]string{"api_key": "k", "balance_account_id": bal})
+		r, err := ch.Build(c, &refundGetReq{ConnectorRefundId: "re_1"})
+		if err != nil || !strings.HasPrefix(r.GetUrl(), "https://api.acme.test"+want+"?") {
+			t.Errorf("%q: %v %v", bal, r.GetUrl(), err)
+		}
+	}
+}
