@@ -128,24 +128,14 @@ var api = &pdk.API{
 	ErrorAnswer:       func(res *pdk.Response, v *fastjson.Value) (*pdk.Error, bool) { return serviceError(res, v), false },
 }
 
-// at is c with the base URL of svc for this call: pdk.Call and pdk.API
-// build on c.BaseURL, which is Checkout's.
+// at is c with the base URL of svc for this call: pdk.API's hand-written
+// requests build on c.BaseURL, which is Checkout's (a pdk.Call names its
+// service's base in Call.Base).
 func (svc service) at(c *pdk.Context) (*pdk.Context, error) {
 	base, err := svc.base(c)
 	at := *c
 	at.BaseURL = base
 	return &at, err
-}
-
-// on runs a pdk.Call against svc.
-func on[Req, Resp pdk.Message](svc service, call *pdk.Call[Req, Resp]) pdk.Handler[Req, Resp] {
-	return pdk.H(func(c *pdk.Context, req Req) (*pluginv1.HttpRequest, error) {
-		at, err := svc.at(c)
-		if err != nil {
-			return nil, err
-		}
-		return call.Build(at, req)
-	}, call.Parse)
 }
 
 // send builds a hand-written request to svc the way api does: a POST

@@ -131,14 +131,14 @@ func disputeFlow[Req interface {
 	GetMerchantRequestId() string
 }, Resp pdk.Message](op, keyOp string, check func(*pdk.Context, Req) error, fallback func(Req) string, fill func(Req, *pdk.Body), status v1.DisputeStatus,
 	out func(v1.DisputeStatus) Resp) pdk.Handler[Req, Resp] {
-	return on(disputes, &pdk.Call[Req, Resp]{
-		API: api, Method: "POST", Path: "/" + op, Check: check,
-		Key: pdk.Key[Req]{Op: "dispute-" + keyOp, ID: Req.GetMerchantRequestId, Fallback: fallback},
+	return &pdk.Call[Req, Resp]{
+		API: api, Base: disputes.base, Method: "POST", Path: "/" + op, Check: check,
+		Key:  pdk.Key[Req]{Op: "dispute-" + keyOp, ID: Req.GetMerchantRequestId, Fallback: fallback},
+		Body: pdk.Fields[Req]{{Key: "merchantAccountCode", Credential: credMerchantAccount}},
 		Fill: func(c *pdk.Context, r Req, b *pdk.Body) error {
 			if r.GetConnectorDisputeId() == "" {
 				return pdk.InvalidRequest("connector_dispute_id", "is required (Adyen disputePspReference)")
 			}
-			b.Set("merchantAccountCode", merchant(c))
 			b.Set("disputePspReference", r.GetConnectorDisputeId())
 			if fill != nil {
 				fill(r, b)
@@ -149,7 +149,7 @@ func disputeFlow[Req interface {
 			_, err := disputeResult(a.V, a.HTTPStatus(), op)
 			return out(status), err
 		},
-	})
+	}
 }
 
 // disputeAccept calls acceptDispute.

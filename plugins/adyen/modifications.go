@@ -33,16 +33,16 @@ type modified struct {
 // "<op>:<reference>" (refField names the reference as the caller writes it),
 // mod reading the request and out making the unified response.
 func modFlow[Req, Resp pdk.Message](path, op, refField string, mod func(Req) modification, out func(modified) Resp) pdk.Handler[Req, Resp] {
-	return on(checkout, &pdk.Call[Req, Resp]{
-		API: api, Method: "POST", Path: "/payments/{psp}/" + path,
+	return &pdk.Call[Req, Resp]{
+		API: api, Base: checkout.base, Method: "POST", Path: "/payments/{psp}/" + path,
 		Params: pdk.Params[Req]{"psp": {Field: "connector_transaction_id", Get: func(r Req) string { return mod(r).psp }}},
 		Key:    pdk.Key[Req]{Op: op, Field: refField, ID: func(r Req) string { return mod(r).ref }},
+		Body:   pdk.Fields[Req]{{Key: "merchantAccount", Credential: credMerchantAccount}},
 		Fill: func(c *pdk.Context, r Req, b *pdk.Body) error {
 			m := mod(r)
 			if strings.ContainsAny(m.psp, "/?#") {
 				return pdk.InvalidRequest("connector_transaction_id", "is not an Adyen reference")
 			}
-			b.Set("merchantAccount", c.Credentials[credMerchantAccount])
 			if m.amountField != "" {
 				n, cur, err := amounts.To(m.amount, m.amountField)
 				if err != nil {
@@ -75,7 +75,7 @@ func modFlow[Req, Resp pdk.Message](path, op, refField string, mod func(Req) mod
 			}
 			return out(ack), nil
 		},
-	})
+	}
 }
 
 func captureMod(r *v1.PaymentServiceCaptureRequest) modification {

@@ -261,8 +261,8 @@ func parsePayoutCreate(c *pdk.Context, req *v1.PayoutServiceCreateRequest, res *
 // payoutGet reads a transfer: GET /transfers/{id}. The classic API has no
 // read.
 func payoutGet() pdk.Handler[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetResponse] {
-	get := on(transfers, &pdk.Call[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetResponse]{
-		API: api, Path: "/transfers/{id}",
+	get := &pdk.Call[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetResponse]{
+		API: api, Base: transfers.base, Path: "/transfers/{id}",
 		Params: pdk.Params[*v1.PayoutServiceGetRequest]{"id": {Field: "connector_payout_id", Get: (*v1.PayoutServiceGetRequest).GetConnectorPayoutId}},
 		Answer: func(c *pdk.Context, req *v1.PayoutServiceGetRequest, a *pdk.Answer) (*v1.PayoutServiceGetResponse, error) {
 			r, err := payoutOf(a.V, a.Res.Status, true, req.GetAmount())
@@ -271,7 +271,7 @@ func payoutGet() pdk.Handler[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetRe
 			}
 			return &v1.PayoutServiceGetResponse{ConnectorPayoutId: r.id, Status: r.status, Amount: r.amount, Error: r.err}, nil
 		},
-	})
+	}
 	return pdk.H(func(c *pdk.Context, req *v1.PayoutServiceGetRequest) (*pluginv1.HttpRequest, error) {
 		if balanceAccount(c) == "" {
 			return nil, pdk.Unsupported("Adyen's classic Payout API has no endpoint to read a payout: its outcome arrives by webhook " +
