@@ -120,6 +120,24 @@ func TestUnauthorizedAsksForANewTokenOnlyWhenTheTokenIsBad(t *testing.T) {
 			t.Errorf("%s: %v", body, res.ParseError)
 		}
 	}
+	// The flows declared as pdk.Call (Call.OnError: tokenExpiry) renew it
+	// too, and keep PayPal's typed error for any other refusal.
+	for _, call := range []pdktest.Call{
+		{Flow: v1.Flow_FLOW_REFUND_GET, Request: &v1.RefundServiceGetRequest{ConnectorRefundId: "1JU08902781691411"}},
+		{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "PP-D-27803"}},
+	} {
+		call.State, call.Status = tokenState(now.Add(time.Hour), nil), 401
+		call.Body = []byte(`{"error":"invalid_token","error_description":"Token signature verification failed"}`)
+		if res := runFlow(t, call); res.NextStep.GetFlow() != v1.Flow_FLOW_CREATE_ACCESS_TOKEN {
+			t.Errorf("%v expired token: %v", call.Flow, res.ParseError)
+		}
+		call.Status, call.Body = 404, []byte(`{"name":"RESOURCE_NOT_FOUND","message":"The specified resource does not exist.","debug_id":"d1"}`)
+		res := runFlow(t, call)
+		if res.NextStep != nil || res.ParseError.GetKind() != pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND ||
+			res.ParseError.GetDetail().GetConnector().GetRequestId() != "d1" {
+			t.Errorf("%v 404: %v %v", call.Flow, res.NextStep, res.ParseError)
+		}
+	}
 	res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_CREATE_ACCESS_TOKEN, Request: &v1.MerchantAuthenticationServiceCreateAccessTokenRequest{}, Status: 401,
 		Body: []byte(`{"error":"invalid_token","error_description":"x"}`)})
 	if res.ParseError.GetKind() != pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS {
