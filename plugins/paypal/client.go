@@ -65,20 +65,8 @@ func needToken() error {
 }
 
 // api is how every PayPal REST request starts: the state's access token
-// as bearer token (or a request for a token first) and Accept; PayPal's
-// error bodies read into typed errors. A pdk.Call also sets OnError:
-// tokenExpiry, which turns an expired token's 401 into a token step.
-var api = &pdk.API{Auth: stateToken, Headers: [][2]string{{"Accept", "application/json"}},
-	ErrorAnswer: func(res *pdk.Response, _ *fastjson.Value) (*pdk.Error, bool) { return apiErrorOf(res), false }}
-
-// tokenExpiry is the OnError of PayPal's pdk.Calls: an expired or revoked
-// token asks the host for a new token first.
-func tokenExpiry[Req any](_ *pdk.Context, _ Req, _ *pdk.Error, a *pdk.Answer) error {
-	if expiredToken(a.Res) {
-		return needToken()
-	}
-	return nil
-}
+// as bearer token (or a request for a token first) and Accept.
+var api = &pdk.API{Auth: stateToken, Headers: [][2]string{{"Accept", "application/json"}}}
 
 // stateToken sends the state's access token, or asks for a token when the
 // state has none that is valid for another minute.
@@ -221,26 +209,11 @@ func httpError(res *pdk.Response) error {
 	if res.Status >= 200 && res.Status < 300 {
 		return nil
 	}
-	if expiredToken(res) {
+	e := readAPIError(res.Body)
+	if res.Status == 401 && (e.name == "invalid_token" || e.name == "AUTHENTICATION_FAILURE") && res.Request != nil &&
+		!strings.HasSuffix(res.Request.GetUrl(), "/v1/oauth2/token") {
 		return needToken()
 	}
-	return apiErrorOf(res)
-}
-
-// expiredToken reports an answer refusing the access token (401
-// invalid_token or AUTHENTICATION_FAILURE) to a call other than the token
-// request itself.
-func expiredToken(res *pdk.Response) bool {
-	if res.Status != 401 || res.Request == nil || strings.HasSuffix(res.Request.GetUrl(), "/v1/oauth2/token") {
-		return false
-	}
-	name := readAPIError(res.Body).name
-	return name == "invalid_token" || name == "AUTHENTICATION_FAILURE"
-}
-
-// apiErrorOf is the typed error of a non-2xx answer with PayPal's error body.
-func apiErrorOf(res *pdk.Response) *pdk.Error {
-	e := readAPIError(res.Body)
 	kind, code := pdk.StatusKind(res.Status)
 	if res.Status == 422 && e.issue == "DUPLICATE_INVOICE_ID" || e.issue == "DUPLICATE_REQUEST_ID" {
 		kind, code = pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT

@@ -22,28 +22,27 @@ func disputePath(id string) (string, error) {
 	return "/v1/customer/disputes/" + id, nil
 }
 
-// disputeGet reads a dispute: GET /v1/customer/disputes/{id}.
-var disputeGet = &pdk.Call[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetResponse]{
-	API: api, Path: "/v1/customer/disputes/{id}", OnError: tokenExpiry[*v1.DisputeServiceGetRequest],
-	Check: func(_ *pdk.Context, r *v1.DisputeServiceGetRequest) error {
-		_, err := pathID("connector_dispute_id", r.GetConnectorDisputeId())
-		return err
-	},
-	Params: pdk.Params[*v1.DisputeServiceGetRequest]{"id": {Field: "connector_dispute_id", Get: (*v1.DisputeServiceGetRequest).GetConnectorDisputeId}},
-	Answer: func(_ *pdk.Context, r *v1.DisputeServiceGetRequest, a *pdk.Answer) (*v1.DisputeServiceGetResponse, error) {
-		d, err := readDispute(a.V)
-		if err != nil {
-			return nil, err
-		}
-		out := &v1.DisputeServiceGetResponse{
-			ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status, Amount: d.Amount, Reason: d.Reason, ReasonCode: d.ReasonCode,
-			EvidenceDueByUnix: d.EvidenceDueByUnix, Stage: d.Stage,
-		}
-		if want := r.GetConnectorTransactionId(); want == "" || want == d.ConnectorTransactionId {
-			out.ConnectorTransactionId = d.ConnectorTransactionId
-		}
-		return out, nil
-	},
+func buildDisputeGet(c *pdk.Context, r *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
+	return getByID(c, "/v1/customer/disputes/", "connector_dispute_id", r.GetConnectorDisputeId())
+}
+
+func parseDisputeGet(c *pdk.Context, r *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
+	v, err := answer(res)
+	if err != nil {
+		return nil, err
+	}
+	d, err := readDispute(v)
+	if err != nil {
+		return nil, err
+	}
+	out := &v1.DisputeServiceGetResponse{
+		ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status, Amount: d.Amount, Reason: d.Reason, ReasonCode: d.ReasonCode,
+		EvidenceDueByUnix: d.EvidenceDueByUnix, Stage: d.Stage,
+	}
+	if want := r.GetConnectorTransactionId(); want == "" || want == d.ConnectorTransactionId {
+		out.ConnectorTransactionId = d.ConnectorTransactionId
+	}
+	return out, nil
 }
 
 // readDispute reads a Disputes v1 dispute (also the resource of dispute webhooks).

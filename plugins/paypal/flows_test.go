@@ -120,8 +120,8 @@ func TestUnauthorizedAsksForANewTokenOnlyWhenTheTokenIsBad(t *testing.T) {
 			t.Errorf("%s: %v", body, res.ParseError)
 		}
 	}
-	// The flows declared as pdk.Call (Call.OnError: tokenExpiry) renew it
-	// too, and keep PayPal's typed error for any other refusal.
+	// The read flows renew it too, and keep PayPal's typed error (with its
+	// debug_id) for any other refusal.
 	for _, call := range []pdktest.Call{
 		{Flow: v1.Flow_FLOW_REFUND_GET, Request: &v1.RefundServiceGetRequest{ConnectorRefundId: "1JU08902781691411"}},
 		{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "PP-D-27803"}},

@@ -161,22 +161,17 @@ func parseRefund(c *pdk.Context, r *v1.PaymentServiceRefundRequest, res *pdk.Res
 	}, nil
 }
 
-// refundGet reads a refund: GET /v2/payments/refunds/{id}.
-var refundGet = &pdk.Call[*v1.RefundServiceGetRequest, *v1.RefundServiceGetResponse]{
-	API: api, Path: "/v2/payments/refunds/{id}", OnError: tokenExpiry[*v1.RefundServiceGetRequest],
-	Check: func(_ *pdk.Context, r *v1.RefundServiceGetRequest) error {
-		_, err := pathID("connector_refund_id", r.GetConnectorRefundId())
-		return err
-	},
-	Params: pdk.Params[*v1.RefundServiceGetRequest]{"id": {Field: "connector_refund_id", Get: (*v1.RefundServiceGetRequest).GetConnectorRefundId}},
-	Answer: func(_ *pdk.Context, _ *v1.RefundServiceGetRequest, a *pdk.Answer) (*v1.RefundServiceGetResponse, error) {
-		if a.Str("id") == "" {
-			return nil, pdk.InvalidResponse("PayPal's refund has no id")
-		}
-		m, err := readMoney(a.V, "amount")
-		return &v1.RefundServiceGetResponse{
-			ConnectorRefundId: a.Str("id"), Status: refundStatuses.Get(a.Str("status")), RefundAmount: m,
-			MerchantRefundId: a.Str("custom_id"),
-		}, err
-	},
+func buildRefundGet(c *pdk.Context, r *v1.RefundServiceGetRequest) (*pluginv1.HttpRequest, error) {
+	return getByID(c, "/v2/payments/refunds/", "connector_refund_id", r.GetConnectorRefundId())
+}
+
+func parseRefundGet(c *pdk.Context, r *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {
+	v, m, err := readPayment(res, "refund")
+	if err != nil {
+		return nil, err
+	}
+	return &v1.RefundServiceGetResponse{
+		ConnectorRefundId: jsonr.Str(v, "id"), Status: refundStatuses.Get(jsonr.Str(v, "status")), RefundAmount: m,
+		MerchantRefundId: jsonr.Str(v, "custom_id"),
+	}, nil
 }
