@@ -33,7 +33,7 @@ func New() *pdk.Connector {
 			pdk.DisputeSubmitEvidence(pdk.H(buildSubmitEvidence, parseSubmitEvidence)),
 			pdk.PayoutCreate(pdk.H(buildPayoutCreate, parsePayoutCreate)),
 			pdk.PayoutGet(payoutGet()),
-			pdk.PayoutCancel(pdk.H(buildPayoutCancel, parsePayoutCancel)),
+			pdk.PayoutCancel(payoutCancel()),
 			pdk.PayoutCreateRecipient(pdk.H(buildPayoutRecipient, parsePayoutRecipient)),
 		},
 		VerifyWebhook: verifyWebhook,

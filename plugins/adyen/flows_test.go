@@ -7,6 +7,7 @@ import (
 	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
@@ -474,4 +475,33 @@ func TestDisputeFlows(t *testing.T) {
 		pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "evidence[0].content")
 	res = run(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "DSP1"}, Body: []byte(`{"defenseReasons":[]}`)})
 	wantKind(t, res.ParseError, pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, "disputeServiceResult")
+}
+
+// TestPayoutCancel: the credentials choose the API (balance_account_id: the
+// Transfers API), both need the payout and the cancel id, and a classic
+// decline that is not "[payout-decline-received]" is not read as canceled.
+func TestPayoutCancel(t *testing.T) {
+	transfers := testCreds()
+	transfers[credBalanceAccount] = "BA1"
+	for name, creds := range map[string]map[string]string{"classic": testCreds(), "transfers": transfers} {
+		req := &v1.PayoutServiceCancelRequest{MerchantCancelId: "c1"}
+		wantKind(t, run(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CANCEL, Request: req, Credentials: creds}).BuildError,
+			pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "connector_payout_id")
+		req = &v1.PayoutServiceCancelRequest{ConnectorPayoutId: "P1"}
+		wantKind(t, run(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CANCEL, Request: req, Credentials: creds}).BuildError,
+			pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "merchant_cancel_id")
+		req.MerchantCancelId = "c1"
+		r := mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CANCEL, Request: req, Credentials: creds}).HTTP
+		want := map[string]string{"classic": "https://pal-test.adyen.com/pal/servlet/Payout/v68/declineThirdParty",
+			"transfers": "https://balanceplatform-api-test.adyen.com/btl/v4/transfers/cancel"}[name]
+		if r.GetUrl() != want || !strings.HasPrefix(pdk.Header(r.GetHeaders(), "Idempotency-Key"), "payout_cancel:") {
+			t.Errorf("%s: %s %v", name, r.GetUrl(), r.GetHeaders())
+		}
+	}
+	res := run(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CANCEL, Request: &v1.PayoutServiceCancelRequest{ConnectorPayoutId: "P1", MerchantCancelId: "c1"},
+		Status: 200, Body: []byte(`{"pspReference":"881","response":"[payout-decline-refused]"}`)})
+	out, _ := res.Response.(*v1.PayoutServiceCancelResponse)
+	if out.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_UNKNOWN || out.GetError().GetConnector().GetRequestId() != "881" {
+		t.Errorf("refused decline = %v %v", out, res.ParseError)
+	}
 }

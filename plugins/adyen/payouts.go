@@ -282,43 +282,42 @@ func payoutGet() pdk.Handler[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetRe
 	}, get.Parse)
 }
 
-// buildPayoutCancel builds /transfers/cancel or the classic /declineThirdParty.
-func buildPayoutCancel(c *pdk.Context, req *v1.PayoutServiceCancelRequest) (*pluginv1.HttpRequest, error) {
-	if req.GetConnectorPayoutId() == "" {
-		return nil, pdk.InvalidRequest("connector_payout_id", "is required")
-	}
-	if req.GetMerchantCancelId() == "" {
-		return nil, pdk.InvalidRequest("merchant_cancel_id", "is required: it is the idempotency key")
-	}
-	balance := balanceAccount(c)
-	if balance != "" {
-		body := jsonw.NewObject().Array("transferIds", func(a *jsonw.Array) { a.String(req.GetConnectorPayoutId()) }).Bytes()
-		return send(c, transfers, "POST", "/transfers/cancel", "payout_cancel", req.GetMerchantCancelId(), body)
-	}
-	body := jsonw.NewObject().String("merchantAccount", merchant(c)).String("originalReference", req.GetConnectorPayoutId()).Bytes()
-	return send(c, payouts, "POST", "/declineThirdParty", "payout_cancel", req.GetMerchantCancelId(), body)
-}
+// cancelReq is PayoutService.Cancel's request.
+type cancelReq = v1.PayoutServiceCancelRequest
 
-// parsePayoutCancel reads the cancel answer: an empty 200/202 from
-// /transfers/cancel, or "[payout-decline-received]" from /declineThirdParty.
-// Both mean the payout will not be sent.
-func parsePayoutCancel(c *pdk.Context, req *v1.PayoutServiceCancelRequest, res *pdk.Response) (*v1.PayoutServiceCancelResponse, error) {
-	if err := httpError(res); err != nil {
-		return nil, err
+// payoutCancel cancels a payout: POST /transfers/cancel {transferIds} on the
+// Transfers API (credential balance_account_id), whose empty 2xx answer
+// means the transfer will not be sent, else the classic POST
+// /declineThirdParty {merchantAccount, originalReference}, whose
+// "[payout-decline-received]" does. Both are keyed "payout_cancel:" and the
+// merchant's cancel id.
+func payoutCancel() pdk.Handler[*cancelReq, *v1.PayoutServiceCancelResponse] {
+	key := pdk.Key[*cancelReq]{Op: "payout_cancel", Field: "merchant_cancel_id", ID: (*cancelReq).GetMerchantCancelId}
+	return &pdk.Choice[*cancelReq, *v1.PayoutServiceCancelResponse]{
+		When: pdk.ByCredential[*cancelReq](credBalanceAccount),
+		Then: &pdk.Call[*cancelReq, *v1.PayoutServiceCancelResponse]{
+			API: api, Base: transfers.base, Method: "POST", Path: "/transfers/cancel", Key: key, NoContent: true,
+			Body: pdk.Fields[*cancelReq]{{Key: "transferIds[]", Str: (*cancelReq).GetConnectorPayoutId, Name: "connector_payout_id", Required: true}},
+			Answer: func(*pdk.Context, *cancelReq, *pdk.Answer) (*v1.PayoutServiceCancelResponse, error) {
+				return &v1.PayoutServiceCancelResponse{Status: v1.PayoutStatus_PAYOUT_STATUS_CANCELED}, nil
+			},
+		},
+		Else: &pdk.Call[*cancelReq, *v1.PayoutServiceCancelResponse]{
+			API: api, Base: payouts.base, Method: "POST", Path: "/declineThirdParty", Key: key,
+			Body: pdk.Fields[*cancelReq]{
+				{Key: "merchantAccount", Credential: credMerchantAccount},
+				{Key: "originalReference", Str: (*cancelReq).GetConnectorPayoutId, Name: "connector_payout_id", Required: true},
+			},
+			Answer: func(_ *pdk.Context, _ *cancelReq, a *pdk.Answer) (*v1.PayoutServiceCancelResponse, error) {
+				out := &v1.PayoutServiceCancelResponse{Status: v1.PayoutStatus_PAYOUT_STATUS_CANCELED}
+				if got := a.Str("response"); got != "[payout-decline-received]" {
+					out.Status, out.Error = v1.PayoutStatus_PAYOUT_STATUS_UNKNOWN, &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "decline answered " + got,
+						Connector: &v1.ConnectorError{Code: got, HttpStatus: int32(a.HTTPStatus()), RequestId: a.Str("pspReference")}}
+				}
+				return out, nil
+			},
+		},
 	}
-	out := &v1.PayoutServiceCancelResponse{Status: v1.PayoutStatus_PAYOUT_STATUS_CANCELED}
-	if balanceAccount(c) != "" {
-		return out, nil
-	}
-	v, err := readAnswer(res)
-	if err != nil {
-		return nil, err
-	}
-	if got := jsonr.Str(v, "response"); got != "[payout-decline-received]" {
-		out.Status, out.Error = v1.PayoutStatus_PAYOUT_STATUS_UNKNOWN, &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "decline answered " + got,
-			Connector: &v1.ConnectorError{Code: got, HttpStatus: int32(res.Status), RequestId: jsonr.Str(v, "pspReference")}}
-	}
-	return out, nil
 }
 
 // buildPayoutRecipient builds the classic POST /storeDetail.
