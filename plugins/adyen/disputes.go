@@ -121,7 +121,7 @@ func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.
 
 // disputeFlow declares a Disputes API operation without documents as a
 // pdk.Call: POST /{op} of {merchantAccountCode, disputePspReference, and
-// what fill adds}. Its idempotency key is "dispute-<keyOp>:" and the
+// the extra fields}. Its idempotency key is "dispute-<keyOp>:" and the
 // merchant's request id or, without one, what fallback reads (the dispute
 // and what the operation says), so the same operation retried shares a key
 // and another one does not.
@@ -129,22 +129,16 @@ func disputeFlow[Req interface {
 	pdk.Message
 	GetConnectorDisputeId() string
 	GetMerchantRequestId() string
-}, Resp pdk.Message](op, keyOp string, check func(*pdk.Context, Req) error, fallback func(Req) string, fill func(Req, *pdk.Body), status v1.DisputeStatus,
+}, Resp pdk.Message](op, keyOp string, check func(*pdk.Context, Req) error, fallback func(Req) string, extra pdk.Fields[Req], status v1.DisputeStatus,
 	out func(v1.DisputeStatus) Resp) pdk.Handler[Req, Resp] {
 	return &pdk.Call[Req, Resp]{
 		API: api, Base: disputes.base, Method: "POST", Path: "/" + op, Check: check,
-		Key:  pdk.Key[Req]{Op: "dispute-" + keyOp, ID: Req.GetMerchantRequestId, Fallback: fallback},
-		Body: pdk.Fields[Req]{{Key: "merchantAccountCode", Credential: credMerchantAccount}},
-		Fill: func(c *pdk.Context, r Req, b *pdk.Body) error {
-			if r.GetConnectorDisputeId() == "" {
-				return pdk.InvalidRequest("connector_dispute_id", "is required (Adyen disputePspReference)")
-			}
-			b.Set("disputePspReference", r.GetConnectorDisputeId())
-			if fill != nil {
-				fill(r, b)
-			}
-			return nil
-		},
+		Key: pdk.Key[Req]{Op: "dispute-" + keyOp, ID: Req.GetMerchantRequestId, Fallback: fallback},
+		Body: append(pdk.Fields[Req]{
+			{Key: "merchantAccountCode", Credential: credMerchantAccount},
+			{Key: "disputePspReference", Str: Req.GetConnectorDisputeId, Name: "connector_dispute_id", Required: true,
+				Problem: "is required (Adyen disputePspReference)"},
+		}, extra...),
 		Answer: func(c *pdk.Context, r Req, a *pdk.Answer) (Resp, error) {
 			_, err := disputeResult(a.V, a.HTTPStatus(), op)
 			return out(status), err
@@ -186,9 +180,7 @@ func disputeDefend() pdk.Handler[*v1.DisputeServiceDefendRequest, *v1.DisputeSer
 		func(r *v1.DisputeServiceDefendRequest) string {
 			return r.GetConnectorDisputeId() + ":" + r.GetDefenseReasonCode()
 		},
-		func(r *v1.DisputeServiceDefendRequest, b *pdk.Body) {
-			b.Set("defenseReasonCode", r.GetDefenseReasonCode())
-		},
+		pdk.Fields[*v1.DisputeServiceDefendRequest]{{Key: "defenseReasonCode", Str: (*v1.DisputeServiceDefendRequest).GetDefenseReasonCode}},
 		v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
 		func(s v1.DisputeStatus) *v1.DisputeServiceDefendResponse {
 			return &v1.DisputeServiceDefendResponse{Status: s}
