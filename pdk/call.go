@@ -175,8 +175,8 @@ type Field[Req any] struct {
 	Const string
 	// Credential names the credential whose value Key gets (a merchant
 	// account every body names); a missing one is a MissingCredential
-	// error. The PDK masks credential values in responses, so an answer
-	// echoing it does not leak it.
+	// error. Use it for identifiers (an account), not for secrets: a body is
+	// not a secret header.
 	Credential string
 	// Str, Int, Bool read a scalar.
 	Str  func(Req) string
