@@ -63,6 +63,11 @@ func Reject(reason pluginv1.RejectionReason, format string, args ...any) *Reject
 type StepRequired struct {
 	Flow    v1.Flow
 	Request Message
+
+	// encode encodes Request (deterministically). Only NeedStep links an
+	// interface call of the encoder, so a plugin that never asks for a step
+	// keeps no request encoder (see Flow).
+	encode func() ([]byte, error)
 }
 
 func (s *StepRequired) Error() string { return fmt.Sprintf("step %v required first", s.Flow) }
@@ -70,7 +75,7 @@ func (s *StepRequired) Error() string { return fmt.Sprintf("step %v required fir
 // NeedStep returns an error telling the host to run flow with req first, then
 // call this flow again with the resulting state.
 func NeedStep(flow v1.Flow, req Message) *StepRequired {
-	return &StepRequired{Flow: flow, Request: req}
+	return &StepRequired{Flow: flow, Request: req, encode: stepEncoder(req)}
 }
 
 // toPluginError converts any handler error to the ABI's PluginError.
