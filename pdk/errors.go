@@ -64,9 +64,8 @@ type StepRequired struct {
 	Flow    v1.Flow
 	Request Message
 
-	// encode encodes Request (deterministically). Only NeedStep links an
-	// interface call of the encoder, so a plugin that never asks for a step
-	// keeps no request encoder (see Flow).
+	// encode encodes Request (deterministically) with its concrete type's
+	// encoder (see NeedStep).
 	encode func() ([]byte, error)
 }
 
@@ -74,7 +73,11 @@ func (s *StepRequired) Error() string { return fmt.Sprintf("step %v required fir
 
 // NeedStep returns an error telling the host to run flow with req first, then
 // call this flow again with the resulting state.
-func NeedStep(flow v1.Flow, req Message) *StepRequired {
+//
+// NeedStep is generic so that the request is encoded with its own type's
+// method: a call through the Message interface would make the linker keep
+// the encoder of every request the plugin handles (see Flow).
+func NeedStep[Req Message](flow v1.Flow, req Req) *StepRequired {
 	return &StepRequired{Flow: flow, Request: req, encode: stepEncoder(req)}
 }
 

@@ -16,7 +16,7 @@ func deterministic[Resp Message](func(Resp) ([]byte, error)) func(Resp) ([]byte,
 }
 
 // stepEncoder encodes a NeedStep request deterministically.
-func stepEncoder(req Message) func() ([]byte, error) {
+func stepEncoder[Req Message](req Req) func() ([]byte, error) {
 	return func() ([]byte, error) {
 		return proto.MarshalOptions{Deterministic: true}.Marshal(req)
 	}

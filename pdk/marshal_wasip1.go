@@ -12,6 +12,6 @@ func deterministic[Resp any](encode func(Resp) ([]byte, error)) func(Resp) ([]by
 }
 
 // stepEncoder encodes a NeedStep request with its generated codec.
-func stepEncoder(req Message) func() ([]byte, error) {
+func stepEncoder[Req Message](req Req) func() ([]byte, error) {
 	return req.MarshalVT
 }
