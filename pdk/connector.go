@@ -83,12 +83,12 @@ func (d *Dispatcher) BuildRequest(input []byte) []byte {
 	in := &pluginv1.BuildRequestInput{}
 	if err := in.UnmarshalVT(input); err != nil {
 		out.Result = &pluginv1.BuildRequestOutput_Error{Error: toPluginError(InvalidRequestInput(err))}
-		return mustMarshal(out)
+		return mustMarshal(out.MarshalVT())
 	}
 	h, ok := d.c.handlers[in.GetFlow()]
 	if !ok {
 		out.Result = &pluginv1.BuildRequestOutput_Error{Error: toPluginError(Unsupported("flow %v is not supported", in.GetFlow()))}
-		return mustMarshal(out)
+		return mustMarshal(out.MarshalVT())
 	}
 	c := NewContext(in.GetFlow(), in.GetContext(), in.GetState())
 	req, err := h.build(c, in.GetRequest())
@@ -104,7 +104,7 @@ func (d *Dispatcher) BuildRequest(input []byte) []byte {
 	default:
 		out.Result = &pluginv1.BuildRequestOutput_HttpRequest{HttpRequest: req}
 	}
-	return mustMarshal(out)
+	return mustMarshal(out.MarshalVT())
 }
 
 // ParseResponse runs parse_response on an encoded ParseResponseInput.
@@ -113,32 +113,27 @@ func (d *Dispatcher) ParseResponse(input []byte) []byte {
 	in := &pluginv1.ParseResponseInput{}
 	if err := in.UnmarshalVT(input); err != nil {
 		out.Result = &pluginv1.ParseResponseOutput_Error{Error: toPluginError(InvalidRequestInput(err))}
-		return mustMarshal(out)
+		return mustMarshal(out.MarshalVT())
 	}
 	h, ok := d.c.handlers[in.GetFlow()]
 	if !ok {
 		out.Result = &pluginv1.ParseResponseOutput_Error{Error: toPluginError(Unsupported("flow %v is not supported", in.GetFlow()))}
-		return mustMarshal(out)
+		return mustMarshal(out.MarshalVT())
 	}
 	c := NewContext(in.GetFlow(), in.GetContext(), in.GetState())
 	hr := in.GetHttpResponse()
 	res := &Response{Status: int(hr.GetStatus()), Headers: hr.GetHeaders(), Body: hr.GetBody(), Truncated: hr.GetTruncated(), Request: in.GetHttpRequest()}
-	msg, err := h.parse(c, in.GetRequest(), res)
+	b, err := h.parse(c, in.GetRequest(), res)
 	if err != nil {
 		if step, perr := stepOrError(err); step != nil {
 			out.Result = &pluginv1.ParseResponseOutput_NextStep{NextStep: step}
 		} else {
 			out.Result = &pluginv1.ParseResponseOutput_Error{Error: d.redactError(c, perr)}
 		}
-		return mustMarshal(out)
-	}
-	b, err := marshalDeterministic(msg)
-	if err != nil {
-		out.Result = &pluginv1.ParseResponseOutput_Error{Error: toPluginError(fmt.Errorf("marshal response: %w", err))}
-		return mustMarshal(out)
+		return mustMarshal(out.MarshalVT())
 	}
 	out.Result = &pluginv1.ParseResponseOutput_Response{Response: c.redact(b, d.c.Manifest)}
-	return mustMarshal(out)
+	return mustMarshal(out.MarshalVT())
 }
 
 // VerifyWebhook runs verify_webhook on an encoded VerifyWebhookInput.
@@ -147,7 +142,7 @@ func (d *Dispatcher) VerifyWebhook(input []byte) []byte {
 	in := &pluginv1.VerifyWebhookInput{}
 	if err := in.UnmarshalVT(input); err != nil {
 		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(InvalidRequestInput(err))}
-		return mustMarshal(out)
+		return mustMarshal(out.MarshalVT())
 	}
 	c := NewContext(v1.Flow_FLOW_UNSPECIFIED, in.GetContext(), nil)
 	if in.GetParseOnly() {
@@ -155,7 +150,7 @@ func (d *Dispatcher) VerifyWebhook(input []byte) []byte {
 	}
 	if d.c.VerifyWebhook == nil {
 		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(Unsupported("webhooks are not supported"))}
-		return mustMarshal(out)
+		return mustMarshal(out.MarshalVT())
 	}
 	return c.redact(d.verifyWebhook(c.withDocuments(in.GetDocuments()), in.GetWebhook()), d.c.Manifest)
 }
@@ -182,7 +177,7 @@ func (d *Dispatcher) verifyWebhook(c *Context, w *v1.WebhookRequest) []byte {
 	default:
 		out.Result = &pluginv1.VerifyWebhookOutput_Verified{Verified: res}
 	}
-	return mustMarshal(out)
+	return mustMarshal(out.MarshalVT())
 }
 
 // parseWebhook answers a parse_only verify_webhook call.
@@ -190,7 +185,7 @@ func (d *Dispatcher) parseWebhook(c *Context, w *v1.WebhookRequest) []byte {
 	out := &pluginv1.VerifyWebhookOutput{}
 	if d.c.ParseWebhook == nil {
 		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(Unsupported("parsing webhooks without credentials is not supported"))}
-		return mustMarshal(out)
+		return mustMarshal(out.MarshalVT())
 	}
 	events, err := d.c.ParseWebhook(c, w)
 	var rej *Rejection
@@ -205,7 +200,7 @@ func (d *Dispatcher) parseWebhook(c *Context, w *v1.WebhookRequest) []byte {
 	default:
 		out.Result = &pluginv1.VerifyWebhookOutput_Parsed{Parsed: &pluginv1.ParsedWebhook{Events: events}}
 	}
-	return mustMarshal(out)
+	return mustMarshal(out.MarshalVT())
 }
 
 // redactError masks secrets in a handler error: its message and every
@@ -232,7 +227,10 @@ func InvalidRequestInput(err error) *Error {
 func stepOrError(err error) (*pluginv1.NextStep, *pluginv1.PluginError) {
 	var s *StepRequired
 	if errors.As(err, &s) {
-		b, merr := marshalDeterministic(s.Request)
+		if s.encode == nil {
+			return nil, toPluginError(errors.New("a StepRequired must be made with pdk.NeedStep"))
+		}
+		b, merr := s.encode()
 		if merr != nil {
 			return nil, toPluginError(fmt.Errorf("marshal next step: %w", merr))
 		}
@@ -241,8 +239,9 @@ func stepOrError(err error) (*pluginv1.NextStep, *pluginv1.PluginError) {
 	return nil, toPluginError(err)
 }
 
-func mustMarshal(m Message) []byte {
-	b, err := m.MarshalVT()
+// mustMarshal takes an envelope's MarshalVT results: called on the concrete
+// envelope, never through an interface (see Flow).
+func mustMarshal(b []byte, err error) []byte {
 	if err != nil {
 		panic(fmt.Sprintf("pdk: marshal output: %v", err))
 	}

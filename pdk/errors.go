@@ -63,14 +63,22 @@ func Reject(reason pluginv1.RejectionReason, format string, args ...any) *Reject
 type StepRequired struct {
 	Flow    v1.Flow
 	Request Message
+
+	// encode encodes Request (deterministically) with its concrete type's
+	// encoder (see NeedStep).
+	encode func() ([]byte, error)
 }
 
 func (s *StepRequired) Error() string { return fmt.Sprintf("step %v required first", s.Flow) }
 
 // NeedStep returns an error telling the host to run flow with req first, then
 // call this flow again with the resulting state.
-func NeedStep(flow v1.Flow, req Message) *StepRequired {
-	return &StepRequired{Flow: flow, Request: req}
+//
+// NeedStep is generic so that the request is encoded with its own type's
+// method: a call through the Message interface would make the linker keep
+// the encoder of every request the plugin handles (see Flow).
+func NeedStep[Req Message](flow v1.Flow, req Req) *StepRequired {
+	return &StepRequired{Flow: flow, Request: req, encode: stepEncoder(req)}
 }
 
 // toPluginError converts any handler error to the ABI's PluginError.

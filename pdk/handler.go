@@ -1,6 +1,8 @@
 package pdk
 
 import (
+	"fmt"
+
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 )
@@ -47,24 +49,34 @@ func (f funcs[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error
 // Flow is one registered flow: its handler with the types erased. Make it
 // with the flow's registration function (pdk.Authorize(...)). Only the flows
 // a plugin registers are linked into its module, with their messages' codecs.
+//
+// The erasure uses closures over the concrete codec methods, never an
+// interface: the Go linker keeps a method of every type converted to an
+// interface once any interface call of that method's name exists, so a
+// request converted to Message would keep its encoder and a response its
+// decoder although a plugin only decodes requests and encodes responses.
 type Flow struct {
 	flow  v1.Flow
 	build func(c *Context, req []byte) (*pluginv1.HttpRequest, error)
-	parse func(c *Context, req []byte, res *Response) (Message, error)
+	parse func(c *Context, req []byte, res *Response) ([]byte, error)
 }
 
 // ID is the flow f runs.
 func (f Flow) ID() v1.Flow { return f.flow }
 
-// newFlow erases h's types; the generated registration functions call it.
-func newFlow[Req, Resp Message](flow v1.Flow, h Handler[Req, Resp], newReq func() Req) Flow {
+// newFlow erases h's types; the generated registration functions call it
+// with the request's decoder, the response's encoder and the request's
+// secrets (card and bank account numbers, nil when it carries none), each a
+// closure over the concrete generated method.
+func newFlow[Req, Resp Message](flow v1.Flow, h Handler[Req, Resp], decodeReq func([]byte) (Req, error), encodeResp func(Resp) ([]byte, error), secrets func(Req) []string) Flow {
 	decode := func(b []byte) (Req, error) {
-		r := newReq()
-		if err := r.UnmarshalVT(b); err != nil {
+		r, err := decodeReq(b)
+		if err != nil {
 			return r, Errorf(pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "decode request: %v", err)
 		}
 		return r, nil
 	}
+	encode := deterministic(encodeResp)
 	return Flow{
 		flow: flow,
 		build: func(c *Context, b []byte) (*pluginv1.HttpRequest, error) {
@@ -74,17 +86,23 @@ func newFlow[Req, Resp Message](flow v1.Flow, h Handler[Req, Resp], newReq func(
 			}
 			return h.Build(c, req)
 		},
-		parse: func(c *Context, b []byte, res *Response) (Message, error) {
+		parse: func(c *Context, b []byte, res *Response) ([]byte, error) {
 			req, err := decode(b)
 			if err != nil {
 				return nil, err
 			}
-			c.noteCardSecrets(req)
+			if secrets != nil {
+				c.noteCardSecrets(secrets(req))
+			}
 			out, err := h.Parse(c, req, res)
 			if err != nil {
 				return nil, err
 			}
-			return out, nil
+			enc, err := encode(out)
+			if err != nil {
+				return nil, fmt.Errorf("marshal response: %w", err)
+			}
+			return enc, nil
 		},
 	}
 }

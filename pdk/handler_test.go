@@ -1,6 +1,7 @@
 package pdk
 
 import (
+	"strings"
 	"testing"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -27,5 +28,24 @@ func TestHInfersTheFlowTypes(t *testing.T) {
 	}
 	if out.GetHttpRequest().GetUrl() != "https://x.test/p/p1" {
 		t.Fatalf("build = %v", out)
+	}
+}
+
+// A StepRequired not made with NeedStep (which carries the request's
+// encoder) is an internal error naming NeedStep, not a panic.
+func TestStepRequiredWithoutNeedStepIsAnError(t *testing.T) {
+	build := func(*Context, *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
+		return nil, &StepRequired{Flow: v1.Flow_FLOW_CREATE_ACCESS_TOKEN, Request: &v1.MerchantAuthenticationServiceCreateAccessTokenRequest{}}
+	}
+	d := NewDispatcher(&Connector{Flows: []Flow{Get(H(build, func(*Context, *v1.PaymentServiceGetRequest, *Response) (*v1.PaymentServiceGetResponse, error) {
+		return &v1.PaymentServiceGetResponse{}, nil
+	}))}})
+	in, _ := (&pluginv1.BuildRequestInput{Flow: v1.Flow_FLOW_GET, Context: &pluginv1.CallContext{BaseUrl: "https://x.test"}}).MarshalVT()
+	out := &pluginv1.BuildRequestOutput{}
+	if err := out.UnmarshalVT(d.BuildRequest(in)); err != nil {
+		t.Fatal(err)
+	}
+	if out.GetNextStep() != nil || out.GetError().GetKind() != pluginv1.ErrorKind_ERROR_KIND_INTERNAL || !strings.Contains(out.GetError().GetMessage(), "pdk.NeedStep") {
+		t.Errorf("output = %v, want an internal error naming pdk.NeedStep", out)
 	}
 }

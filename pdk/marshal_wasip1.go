@@ -2,10 +2,16 @@
 
 package pdk
 
-// marshalDeterministic encodes a unified message with map entries in key
-// order. The guest's generated codec (gen/**/*_lite.pb.go, post-processed by
-// internal/genlite) always writes map entries sorted by key, so its MarshalVT
-// is deterministic without protobuf-go's reflection runtime.
-func marshalDeterministic(m Message) ([]byte, error) {
-	return m.MarshalVT()
+// deterministic returns the response encoder unchanged: the guest's
+// generated codec (gen/**/*_lite.pb.go, post-processed by internal/genlite)
+// always writes map entries sorted by key, so its MarshalVT is deterministic
+// without protobuf-go's reflection runtime. The encoder is a closure over the
+// concrete method (see Flow): no interface call of MarshalVT is linked.
+func deterministic[Resp any](encode func(Resp) ([]byte, error)) func(Resp) ([]byte, error) {
+	return encode
+}
+
+// stepEncoder encodes a NeedStep request with its generated codec.
+func stepEncoder[Req Message](req Req) func() ([]byte, error) {
+	return req.MarshalVT
 }

@@ -12,36 +12,25 @@ import (
 // anything the PDK misses here fails loudly rather than leaking.
 const minRedactLen = 8
 
-// The requests that can carry card or bank account numbers.
-type (
-	paymentMethodHolder interface{ GetPaymentMethod() *v1.PaymentMethod }
-	recipientHolder     interface{ GetRecipient() *v1.PayoutRecipient }
-	bankAccountHolder   interface{ GetBankAccount() *v1.PayoutBankAccount }
-)
+// accountNumbers returns the card number, IBAN and bank account numbers of a
+// request's payment method and payout bank accounts (any may be nil). The
+// generated secretsOf functions call it with the request's typed getters.
+func accountNumbers(pm *v1.PaymentMethod, banks ...*v1.PayoutBankAccount) []string {
+	ns := []string{pm.GetCard().GetNumber(), pm.GetBankDebit().GetIban(), pm.GetBankDebit().GetAccountNumber()}
+	for _, b := range banks {
+		ns = append(ns, b.GetIban(), b.GetAccountNumber())
+	}
+	return ns
+}
 
-// noteCardSecrets remembers the card number, IBAN and bank account number
-// req carries, if any, so that the response can be redacted of them.
-func (c *Context) noteCardSecrets(req any) {
-	note := func(n string) {
+// noteCardSecrets remembers the card and account numbers of the request
+// (from its flow's secretsOf) so that the response can be redacted of them.
+func (c *Context) noteCardSecrets(numbers []string) {
+	for _, n := range numbers {
 		if len(n) >= minRedactLen {
 			c.accountNumbers = append(c.accountNumbers, n)
 		}
 	}
-	if h, ok := req.(paymentMethodHolder); ok {
-		pm := h.GetPaymentMethod()
-		note(pm.GetCard().GetNumber())
-		note(pm.GetBankDebit().GetIban())
-		note(pm.GetBankDebit().GetAccountNumber())
-	}
-	var bank *v1.PayoutBankAccount
-	if h, ok := req.(recipientHolder); ok {
-		bank = h.GetRecipient().GetBankAccount()
-	}
-	if h, ok := req.(bankAccountHolder); ok {
-		bank = h.GetBankAccount()
-	}
-	note(bank.GetIban())
-	note(bank.GetAccountNumber())
 }
 
 // redact masks, in an encoded message, every credential value the manifest

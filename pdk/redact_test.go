@@ -71,3 +71,31 @@ func TestParsedResponsesAndErrorsAreRedacted(t *testing.T) {
 		}
 	}
 }
+
+// The payout flows' bank account numbers (a recipient's, or the account a
+// recipient is created with) are masked like a card number.
+func TestPayoutBankAccountNumbersAreRedacted(t *testing.T) {
+	const iban, number = "GB29NWBK60161331926819", "31926819001"
+	bank := &v1.PayoutBankAccount{Iban: iban, AccountNumber: number}
+	echo := func(_ *Context, req *v1.PayoutServiceCreateRecipientRequest, _ *Response) (*v1.PayoutServiceCreateRecipientResponse, error) {
+		a := req.GetBankAccount()
+		return &v1.PayoutServiceCreateRecipientResponse{ConnectorRecipientId: a.GetIban() + " " + a.GetAccountNumber()}, nil
+	}
+	build := func(c *Context, _ *v1.PayoutServiceCreateRecipientRequest) (*pluginv1.HttpRequest, error) {
+		return NewRequest("POST", c.URL("/recipients")).Build(), nil
+	}
+	d := NewDispatcher(&Connector{Manifest: &v1.Manifest{}, Flows: []Flow{PayoutCreateRecipient(H(build, echo))}})
+	req, _ := (&v1.PayoutServiceCreateRecipientRequest{Destination: &v1.PayoutServiceCreateRecipientRequest_BankAccount{BankAccount: bank}}).MarshalVT()
+	in, _ := (&pluginv1.ParseResponseInput{Flow: v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT, Request: req, Context: &pluginv1.CallContext{BaseUrl: "https://p.test"}, HttpResponse: &pluginv1.HttpResponse{Status: 200}}).MarshalVT()
+	out := &pluginv1.ParseResponseOutput{}
+	if err := out.UnmarshalVT(d.ParseResponse(in)); err != nil {
+		t.Fatal(err)
+	}
+	resp := &v1.PayoutServiceCreateRecipientResponse{}
+	if err := resp.UnmarshalVT(out.GetResponse()); err != nil {
+		t.Fatalf("redacted response does not decode: %v (output %v)", err, out)
+	}
+	if got, want := resp.GetConnectorRecipientId(), "GB29**************6819 3192***9001"; got != want {
+		t.Errorf("response = %q, want %q", got, want)
+	}
+}

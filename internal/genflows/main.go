@@ -46,6 +46,11 @@ type flow struct {
 	Response string // PaymentServiceAuthorizeResponse
 	Mutating bool
 	Note     string
+	// Secrets are the Go expressions, on the request r, of the payment
+	// method and the payout bank accounts whose numbers the PDK masks in
+	// the response; empty when the request carries none.
+	PaymentMethod string
+	BankAccounts  []string
 }
 
 // service groups a service's flow RPCs for the server handlers.
@@ -124,6 +129,7 @@ func collect() ([]flow, error) {
 					Request: string(md.Input().Name()), Response: string(md.Output().Name()),
 					Mutating: fo.GetMutating(), Note: fo.GetNote(),
 				})
+				secretFields(&flows[len(flows)-1], md.Input())
 			}
 		}
 		return true
@@ -144,6 +150,29 @@ func collect() ([]flow, error) {
 		}
 	}
 	return flows, nil
+}
+
+// secretFields records which of req's fields carry card or bank account
+// numbers: a PaymentMethod, a PayoutRecipient (its bank account) or a
+// PayoutBankAccount, so that the generated secretsOf reads them with typed
+// getters instead of the request being converted to an interface.
+func secretFields(f *flow, req protoreflect.MessageDescriptor) {
+	fields := req.Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		if fd.Message() == nil || fd.IsList() || fd.IsMap() {
+			continue
+		}
+		getter := "r.Get" + camel(strings.ToUpper(string(fd.Name()))) + "()"
+		switch fd.Message().FullName() {
+		case "connectorhost.v1.PaymentMethod":
+			f.PaymentMethod = getter
+		case "connectorhost.v1.PayoutRecipient":
+			f.BankAccounts = append(f.BankAccounts, getter+".GetBankAccount()")
+		case "connectorhost.v1.PayoutBankAccount":
+			f.BankAccounts = append(f.BankAccounts, getter)
+		}
+	}
 }
 
 func groupByService(flows []flow) []service {
@@ -264,9 +293,17 @@ import v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 {{range .Flows}}
 // {{.GoName}} registers the connector's handler of {{.Enum}} ({{.Service}}.{{.Method}}{{if .Mutating}}; mutating: send an idempotency key{{end}}).
 func {{.GoName}}(h Handler[*v1.{{.Request}}, *v1.{{.Response}}]) Flow {
-	return newFlow(v1.Flow_{{.Enum}}, h, func() *v1.{{.Request}} { return new(v1.{{.Request}}) })
+	return newFlow(v1.Flow_{{.Enum}}, h,
+		func(b []byte) (*v1.{{.Request}}, error) { r := new(v1.{{.Request}}); return r, r.UnmarshalVT(b) },
+		func(m *v1.{{.Response}}) ([]byte, error) { return m.MarshalVT() },
+		{{if or .PaymentMethod .BankAccounts}}secretsOf{{.GoName}}{{else}}nil{{end}})
 }
-{{end}}`))
+{{if or .PaymentMethod .BankAccounts}}
+// secretsOf{{.GoName}} returns the card and bank account numbers r carries.
+func secretsOf{{.GoName}}(r *v1.{{.Request}}) []string {
+	return accountNumbers({{if .PaymentMethod}}{{.PaymentMethod}}{{else}}nil{{end}}{{range .BankAccounts}}, {{.}}{{end}})
+}
+{{end}}{{end}}`))
 
 var serverTmpl = template.Must(template.New("server").Parse(header + `package server
 

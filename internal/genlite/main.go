@@ -18,7 +18,13 @@
 // encoder), and it replaces the decoders' fmt.Errorf calls (about a thousand)
 // by calls of three small functions it writes into each package as
 // lite_errors_lite.pb.go, with the same messages: fmt, and the reflection it
-// brings, is then not linked into a plugin for the codec's sake.
+// brings, is then not linked into a plugin for the codec's sake. Fourth, it
+// turns the encoders' interface assertions on oneof fields (`m.Method.(
+// interface{ SizeVT() int })`) into type switches over the oneof's wrapper
+// types: an interface call of SizeVT or MarshalToSizedBufferVT makes the Go
+// linker keep those methods of every message type converted to an interface
+// anywhere, so a plugin would link the encoder of every request it only
+// decodes (see pdk.Flow).
 //
 // Usage: genlite LITE_DIR GEN_DIR
 package main
@@ -168,6 +174,56 @@ var (
 	packageClause = regexp.MustCompile(`(?m)^package (\w+)$`)
 )
 
+var (
+	// oneofAssert is an encoder's interface assertion on a oneof field:
+	// indent, field, method (MarshalToSizedBufferVT or SizeVT); its body
+	// runs to the line of the indent and a closing brace.
+	oneofAssert = regexp.MustCompile(`(?m)^(\t+)if vtmsg, ok := m\.(\w+)\.\(interface ?\{\s*(MarshalToSizedBufferVT|SizeVT)\((?:\[\]byte)?\) (?:\(int, error\)|int)\s*\}\); ok \{\n`)
+	// encoderFunc is an encoder method's receiver: the message name.
+	encoderFunc = regexp.MustCompile(`(?m)^func \(m \*(\w+)\) (?:MarshalToSizedBufferVT|SizeVT)\(`)
+)
+
+// oneofSwitches rewrites every oneofAssert into a type switch with one case
+// per wrapper type of the oneof (the types with its isMsg_Field marker
+// method), each running the same body on the concrete type.
+func oneofSwitches(src []byte) ([]byte, error) {
+	var out bytes.Buffer
+	last := 0
+	for _, ix := range oneofAssert.FindAllSubmatchIndex(src, -1) {
+		indent, field := src[ix[2]:ix[3]], src[ix[4]:ix[5]]
+		if ix[0] < last {
+			return nil, fmt.Errorf("nested oneof assertion on %s", field)
+		}
+		end := bytes.Index(src[ix[1]:], append(append([]byte("\n"), indent...), "}\n"...))
+		if end < 0 {
+			return nil, fmt.Errorf("oneof assertion on %s has no end", field)
+		}
+		body := src[ix[1] : ix[1]+end+1]
+		stop := ix[1] + end + 1 + len(indent) + 2
+		funcs := encoderFunc.FindAllSubmatch(src[:ix[0]], -1)
+		if len(funcs) == 0 {
+			return nil, fmt.Errorf("oneof assertion on %s outside an encoder", field)
+		}
+		iface := "is" + string(funcs[len(funcs)-1][1]) + "_" + string(field)
+		impls := regexp.MustCompile(`(?m)^func \(\*(\w+)\) `+iface+`\(\) \{\s*\}$`).FindAllSubmatch(src, -1)
+		if len(impls) == 0 {
+			return nil, fmt.Errorf("oneof %s has no wrapper types", iface)
+		}
+		out.Write(src[last:ix[0]])
+		fmt.Fprintf(&out, "%sswitch vtmsg := m.%s.(type) {\n", indent, field)
+		for _, impl := range impls {
+			fmt.Fprintf(&out, "%scase *%s:\n%s", indent, impl[1], body)
+		}
+		fmt.Fprintf(&out, "%s}\n", indent)
+		last = stop
+	}
+	out.Write(src[last:])
+	if oneofAssert.Match(out.Bytes()) {
+		return nil, errors.New("an encoder's oneof assertion was not rewritten: the generator's output changed")
+	}
+	return out.Bytes(), nil
+}
+
 // guest edits one protoc-gen-go-lite file for the guest build.
 func guest(src []byte) ([]byte, error) {
 	if !bytes.HasPrefix(src, []byte(guestTag)) {
@@ -193,6 +249,9 @@ func guest(src []byte) ([]byte, error) {
 	}
 	if bytes.Contains(out, []byte("baseI := i")) && bytes.Count(out, []byte("baseI := i")) != maps {
 		return nil, fmt.Errorf("%d map marshal loops, %d rewritten: the generator's output changed", bytes.Count(out, []byte("baseI := i")), maps)
+	}
+	if out, bad = oneofSwitches(out); bad != nil {
+		return nil, bad
 	}
 	out = errEndGroup.ReplaceAll(out, []byte(`liteErrEndGroup("$1")`))
 	out = errIllegalTag.ReplaceAll(out, []byte(`liteErrIllegalTag("$1", fieldNum, wire)`))

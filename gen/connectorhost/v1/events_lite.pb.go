@@ -1483,9 +1483,32 @@ func (m *Event) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if vtmsg, ok := m.Payload.(interface {
-		MarshalToSizedBufferVT([]byte) (int, error)
-	}); ok {
+	switch vtmsg := m.Payload.(type) {
+	case *Event_Payment:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *Event_Refund:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *Event_Dispute:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *Event_Mandate:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *Event_Payout:
 		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
 			return 0, err
@@ -2252,7 +2275,16 @@ func (m *Event) SizeVT() (n int) {
 	if m.CreatedAtUnix != 0 {
 		n += 1 + protobuf_go_lite.SizeOfVarint(uint64(m.CreatedAtUnix))
 	}
-	if vtmsg, ok := m.Payload.(interface{ SizeVT() int }); ok {
+	switch vtmsg := m.Payload.(type) {
+	case *Event_Payment:
+		n += vtmsg.SizeVT()
+	case *Event_Refund:
+		n += vtmsg.SizeVT()
+	case *Event_Dispute:
+		n += vtmsg.SizeVT()
+	case *Event_Mandate:
+		n += vtmsg.SizeVT()
+	case *Event_Payout:
 		n += vtmsg.SizeVT()
 	}
 	if m.Verified {

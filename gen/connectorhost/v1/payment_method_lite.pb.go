@@ -2192,9 +2192,56 @@ func (m *PaymentMethod) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if vtmsg, ok := m.Method.(interface {
-		MarshalToSizedBufferVT([]byte) (int, error)
-	}); ok {
+	switch vtmsg := m.Method.(type) {
+	case *PaymentMethod_Card:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PaymentMethod_Token:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PaymentMethod_Wallet:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PaymentMethod_BankRedirect:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PaymentMethod_BankTransfer:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PaymentMethod_BankDebit:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PaymentMethod_PayLater:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PaymentMethod_Voucher:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PaymentMethod_Upi:
 		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
 			return 0, err
@@ -2557,9 +2604,20 @@ func (m *Wallet) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if vtmsg, ok := m.Wallet.(interface {
-		MarshalToSizedBufferVT([]byte) (int, error)
-	}); ok {
+	switch vtmsg := m.Wallet.(type) {
+	case *Wallet_ApplePay:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *Wallet_GooglePay:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *Wallet_Paypal:
 		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
 			return 0, err
@@ -3083,9 +3141,14 @@ func (m *Upi) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if vtmsg, ok := m.Flow.(interface {
-		MarshalToSizedBufferVT([]byte) (int, error)
-	}); ok {
+	switch vtmsg := m.Flow.(type) {
+	case *Upi_Vpa:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *Upi_Intent:
 		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
 			return 0, err
@@ -3132,7 +3195,24 @@ func (m *PaymentMethod) SizeVT() (n int) {
 	}
 	var l int
 	_ = l
-	if vtmsg, ok := m.Method.(interface{ SizeVT() int }); ok {
+	switch vtmsg := m.Method.(type) {
+	case *PaymentMethod_Card:
+		n += vtmsg.SizeVT()
+	case *PaymentMethod_Token:
+		n += vtmsg.SizeVT()
+	case *PaymentMethod_Wallet:
+		n += vtmsg.SizeVT()
+	case *PaymentMethod_BankRedirect:
+		n += vtmsg.SizeVT()
+	case *PaymentMethod_BankTransfer:
+		n += vtmsg.SizeVT()
+	case *PaymentMethod_BankDebit:
+		n += vtmsg.SizeVT()
+	case *PaymentMethod_PayLater:
+		n += vtmsg.SizeVT()
+	case *PaymentMethod_Voucher:
+		n += vtmsg.SizeVT()
+	case *PaymentMethod_Upi:
 		n += vtmsg.SizeVT()
 	}
 	n += len(m.unknownFields)
@@ -3320,7 +3400,12 @@ func (m *Wallet) SizeVT() (n int) {
 	}
 	var l int
 	_ = l
-	if vtmsg, ok := m.Wallet.(interface{ SizeVT() int }); ok {
+	switch vtmsg := m.Wallet.(type) {
+	case *Wallet_ApplePay:
+		n += vtmsg.SizeVT()
+	case *Wallet_GooglePay:
+		n += vtmsg.SizeVT()
+	case *Wallet_Paypal:
 		n += vtmsg.SizeVT()
 	}
 	n += len(m.unknownFields)
@@ -3542,7 +3627,10 @@ func (m *Upi) SizeVT() (n int) {
 	}
 	var l int
 	_ = l
-	if vtmsg, ok := m.Flow.(interface{ SizeVT() int }); ok {
+	switch vtmsg := m.Flow.(type) {
+	case *Upi_Vpa:
+		n += vtmsg.SizeVT()
+	case *Upi_Intent:
 		n += vtmsg.SizeVT()
 	}
 	n += len(m.unknownFields)

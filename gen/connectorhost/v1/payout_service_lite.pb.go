@@ -1858,9 +1858,20 @@ func (m *PayoutRecipient) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if vtmsg, ok := m.Destination.(interface {
-		MarshalToSizedBufferVT([]byte) (int, error)
-	}); ok {
+	switch vtmsg := m.Destination.(type) {
+	case *PayoutRecipient_ConnectorRecipientId:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PayoutRecipient_BankAccount:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PayoutRecipient_Card:
 		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
 			return 0, err
@@ -2461,9 +2472,20 @@ func (m *PayoutServiceCreateRecipientRequest) MarshalToSizedBufferVT(dAtA []byte
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if vtmsg, ok := m.Destination.(interface {
-		MarshalToSizedBufferVT([]byte) (int, error)
-	}); ok {
+	switch vtmsg := m.Destination.(type) {
+	case *PayoutServiceCreateRecipientRequest_BankAccount:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PayoutServiceCreateRecipientRequest_Card:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *PayoutServiceCreateRecipientRequest_ProcessorToken:
 		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
 			return 0, err
@@ -2733,7 +2755,12 @@ func (m *PayoutRecipient) SizeVT() (n int) {
 	}
 	var l int
 	_ = l
-	if vtmsg, ok := m.Destination.(interface{ SizeVT() int }); ok {
+	switch vtmsg := m.Destination.(type) {
+	case *PayoutRecipient_ConnectorRecipientId:
+		n += vtmsg.SizeVT()
+	case *PayoutRecipient_BankAccount:
+		n += vtmsg.SizeVT()
+	case *PayoutRecipient_Card:
 		n += vtmsg.SizeVT()
 	}
 	if m.Customer != nil {
@@ -2992,7 +3019,12 @@ func (m *PayoutServiceCreateRecipientRequest) SizeVT() (n int) {
 	if l > 0 {
 		n += 1 + l + protobuf_go_lite.SizeOfVarint(uint64(l))
 	}
-	if vtmsg, ok := m.Destination.(interface{ SizeVT() int }); ok {
+	switch vtmsg := m.Destination.(type) {
+	case *PayoutServiceCreateRecipientRequest_BankAccount:
+		n += vtmsg.SizeVT()
+	case *PayoutServiceCreateRecipientRequest_Card:
+		n += vtmsg.SizeVT()
+	case *PayoutServiceCreateRecipientRequest_ProcessorToken:
 		n += vtmsg.SizeVT()
 	}
 	if m.Customer != nil {

@@ -2771,9 +2771,26 @@ func (m *NextAction) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if vtmsg, ok := m.Action.(interface {
-		MarshalToSizedBufferVT([]byte) (int, error)
-	}); ok {
+	switch vtmsg := m.Action.(type) {
+	case *NextAction_Redirect:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *NextAction_Html:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *NextAction_SdkDataJson:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *NextAction_Display:
 		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
 			return 0, err
@@ -3682,7 +3699,14 @@ func (m *NextAction) SizeVT() (n int) {
 	}
 	var l int
 	_ = l
-	if vtmsg, ok := m.Action.(interface{ SizeVT() int }); ok {
+	switch vtmsg := m.Action.(type) {
+	case *NextAction_Redirect:
+		n += vtmsg.SizeVT()
+	case *NextAction_Html:
+		n += vtmsg.SizeVT()
+	case *NextAction_SdkDataJson:
+		n += vtmsg.SizeVT()
+	case *NextAction_Display:
 		n += vtmsg.SizeVT()
 	}
 	n += len(m.unknownFields)

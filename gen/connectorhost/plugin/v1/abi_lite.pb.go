@@ -2697,9 +2697,20 @@ func (m *BuildRequestOutput) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if vtmsg, ok := m.Result.(interface {
-		MarshalToSizedBufferVT([]byte) (int, error)
-	}); ok {
+	switch vtmsg := m.Result.(type) {
+	case *BuildRequestOutput_HttpRequest:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *BuildRequestOutput_Error:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *BuildRequestOutput_NextStep:
 		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
 			return 0, err
@@ -2938,9 +2949,20 @@ func (m *ParseResponseOutput) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if vtmsg, ok := m.Result.(interface {
-		MarshalToSizedBufferVT([]byte) (int, error)
-	}); ok {
+	switch vtmsg := m.Result.(type) {
+	case *ParseResponseOutput_Response:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *ParseResponseOutput_Error:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *ParseResponseOutput_NextStep:
 		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
 			return 0, err
@@ -3209,9 +3231,32 @@ func (m *VerifyWebhookOutput) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if vtmsg, ok := m.Result.(interface {
-		MarshalToSizedBufferVT([]byte) (int, error)
-	}); ok {
+	switch vtmsg := m.Result.(type) {
+	case *VerifyWebhookOutput_Verified:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *VerifyWebhookOutput_Rejection:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *VerifyWebhookOutput_Error:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *VerifyWebhookOutput_Parsed:
+		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+	case *VerifyWebhookOutput_NeedDocuments:
 		size, err := vtmsg.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
 			return 0, err
@@ -3640,7 +3685,12 @@ func (m *BuildRequestOutput) SizeVT() (n int) {
 	}
 	var l int
 	_ = l
-	if vtmsg, ok := m.Result.(interface{ SizeVT() int }); ok {
+	switch vtmsg := m.Result.(type) {
+	case *BuildRequestOutput_HttpRequest:
+		n += vtmsg.SizeVT()
+	case *BuildRequestOutput_Error:
+		n += vtmsg.SizeVT()
+	case *BuildRequestOutput_NextStep:
 		n += vtmsg.SizeVT()
 	}
 	n += len(m.unknownFields)
@@ -3745,7 +3795,12 @@ func (m *ParseResponseOutput) SizeVT() (n int) {
 	}
 	var l int
 	_ = l
-	if vtmsg, ok := m.Result.(interface{ SizeVT() int }); ok {
+	switch vtmsg := m.Result.(type) {
+	case *ParseResponseOutput_Response:
+		n += vtmsg.SizeVT()
+	case *ParseResponseOutput_Error:
+		n += vtmsg.SizeVT()
+	case *ParseResponseOutput_NextStep:
 		n += vtmsg.SizeVT()
 	}
 	n += len(m.unknownFields)
@@ -3860,7 +3915,16 @@ func (m *VerifyWebhookOutput) SizeVT() (n int) {
 	}
 	var l int
 	_ = l
-	if vtmsg, ok := m.Result.(interface{ SizeVT() int }); ok {
+	switch vtmsg := m.Result.(type) {
+	case *VerifyWebhookOutput_Verified:
+		n += vtmsg.SizeVT()
+	case *VerifyWebhookOutput_Rejection:
+		n += vtmsg.SizeVT()
+	case *VerifyWebhookOutput_Error:
+		n += vtmsg.SizeVT()
+	case *VerifyWebhookOutput_Parsed:
+		n += vtmsg.SizeVT()
+	case *VerifyWebhookOutput_NeedDocuments:
 		n += vtmsg.SizeVT()
 	}
 	n += len(m.unknownFields)
