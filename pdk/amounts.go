@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/money"
 )
@@ -88,6 +87,5 @@ func CheckAmount(want, got *v1.Money, what string) error {
 	}
 	msg := what + " is " + strconv.FormatInt(got.GetMinorAmount(), 10) + " " + got.GetCurrency() +
 		", expected " + strconv.FormatInt(want.GetMinorAmount(), 10) + " " + want.GetCurrency()
-	return &Error{Kind: pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, Message: msg,
-		Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH, Message: msg}}
+	return integrityMismatch(msg)
 }

@@ -7,7 +7,13 @@ import pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugi
 // Headers. A connector declares its authentication and headers once, in
 // its API, whether a flow is a Call or two functions.
 func (api *API) NewRequest(c *Context, method, path string) (*Request, error) {
-	r := NewRequest(method, c.URL(path))
+	return api.start(c, method, c.URL(path))
+}
+
+// start makes a request to url with the API's Auth and Headers: the one way
+// Calls and hand-written Build functions begin.
+func (api *API) start(c *Context, method, url string) (*Request, error) {
+	r := NewRequest(method, url)
 	if api.Auth != nil {
 		if err := api.Auth(c, r); err != nil {
 			return nil, err
@@ -39,11 +45,7 @@ func (api *API) Send(c *Context, method, path, key string, body []byte) (*plugin
 	}
 	r.IdempotencyKey(api.IdempotencyHeader, key)
 	if body != nil {
-		ct := "application/x-www-form-urlencoded"
-		if api.Encoding == JSONEncoded {
-			ct = "application/json"
-		}
-		r.Body(ct, body)
+		r.Body(api.Encoding.contentType(), body)
 	}
 	return r.Build(), nil
 }

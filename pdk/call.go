@@ -278,14 +278,9 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 		}
 		u = strings.TrimRight(base, "/") + path
 	}
-	r := NewRequest(method, u)
-	if h.API.Auth != nil {
-		if err := h.API.Auth(c, r); err != nil {
-			return nil, err
-		}
-	}
-	for _, hv := range h.API.Headers {
-		r.Header(hv[0], hv[1])
+	r, err := h.API.start(c, method, u)
+	if err != nil {
+		return nil, err
 	}
 	reads := method == "GET" || method == "HEAD" || method == "DELETE"
 	switch {

@@ -82,9 +82,17 @@ func (b *Body) Len() int { return len(b.entries) }
 // Encode returns the Content-Type and the body in enc.
 func (b *Body) Encode(enc Encoding) (contentType string, body []byte) {
 	if enc == JSONEncoded {
-		return "application/json", b.encodeJSON()
+		return enc.contentType(), b.encodeJSON()
 	}
-	return "application/x-www-form-urlencoded", b.encodeForm()
+	return enc.contentType(), b.encodeForm()
+}
+
+// contentType is the Content-Type of a body written with enc.
+func (enc Encoding) contentType() string {
+	if enc == JSONEncoded {
+		return "application/json"
+	}
+	return "application/x-www-form-urlencoded"
 }
 
 func (b *Body) encodeForm() []byte {

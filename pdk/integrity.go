@@ -13,7 +13,10 @@ import (
 // INTEGRITY_MISMATCH, so the caller never reads the answer as the result of
 // what it asked.
 func IntegrityMismatch(format string, args ...any) *Error {
-	msg := fmt.Sprintf(format, args...)
+	return integrityMismatch(fmt.Sprintf(format, args...))
+}
+
+func integrityMismatch(msg string) *Error {
 	return &Error{
 		Kind:    pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE,
 		Message: msg,

@@ -52,7 +52,7 @@ func (c *Context) redact(b []byte, m *v1.Manifest) []byte {
 	}
 	for _, n := range c.accountNumbers {
 		keep := 4
-		if isDigits(n) && len(n) >= 13 {
+		if allDigits(n) && len(n) >= 13 {
 			keep = 6 // a card number's BIN
 		}
 		b = maskAll(b, n, func(s []byte) { fill(s, keep, len(s)-4) })
@@ -88,13 +88,4 @@ func fill(s []byte, from, to int) {
 	for i := from; i < to; i++ {
 		s[i] = '*'
 	}
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

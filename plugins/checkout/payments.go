@@ -142,18 +142,8 @@ func (p *paymentPlan) setInstrument(id string) {
 }
 
 func (p *paymentPlan) setCard(c *v1.Card, billing *v1.Address) error {
-	const f = "payment_method.card"
-	if n := c.GetNumber(); len(n) < 12 || len(n) > 19 || !digits(n) {
-		return pdk.InvalidRequest(f+".number", "must be 12 to 19 digits")
-	}
-	if c.GetExpMonth() < 1 || c.GetExpMonth() > 12 {
-		return pdk.InvalidRequest(f+".exp_month", "must be 1 to 12")
-	}
-	if c.GetExpYear() < 2000 || c.GetExpYear() > 2200 {
-		return pdk.InvalidRequest(f+".exp_year", "must be a four-digit year")
-	}
-	if cvc := c.GetCvc(); cvc != "" && (len(cvc) < 3 || len(cvc) > 4 || !digits(cvc)) {
-		return pdk.InvalidRequest(f+".cvc", "must be 3 or 4 digits")
+	if err := pdk.CheckCard(c); err != nil {
+		return err
 	}
 	p.source = func(w *jsonw.Object) {
 		w.String("type", "card")
@@ -457,13 +447,4 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 		out.State = modeState(mode)
 	}
 	return out, nil
-}
-
-func digits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
