@@ -4,16 +4,16 @@ package abi
 
 // Message is the method set generated protobuf messages have in both the
 // host (reflection, protoc-gen-go) and the guest (generated codecs). A wasip1
-// guest links the reflection-free protoc-gen-go-lite code (gen/**/*_lite.pb.go),
-// whose messages have only the generated codec methods.
+// guest links the reflection-free protoc-gen-go-lite structs with the codec
+// of internal/gencodec (gen/**/*_lite.pb.go): these two methods, which hand
+// the message and its field table to abi/wire.
 //
 // In a guest, Message is a constraint and a name, never a way to call these
-// methods: an interface call of any of them would make the Go linker keep
-// that method of every message type that reaches an interface, i.e. the
-// encoder of every request and the decoder of every response a plugin
-// handles (see pdk.Flow and internal/genlite).
+// methods: an interface call of either would make the Go linker keep that
+// method, and with it the field tables, of every message type that reaches
+// an interface, not only those of the flows a plugin registers (see pdk.Flow
+// and internal/gencodec).
 type Message interface {
-	SizeVT() int
 	MarshalVT() ([]byte, error)
 	UnmarshalVT([]byte) error
 }

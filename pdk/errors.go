@@ -76,7 +76,7 @@ func (s *StepRequired) Error() string { return fmt.Sprintf("step %v required fir
 //
 // NeedStep is generic so that the request is encoded with its own type's
 // method: a call through the Message interface would make the linker keep
-// the encoder of every request the plugin handles (see Flow).
+// the codec of every message that reaches an interface (see Flow).
 func NeedStep[Req Message](flow v1.Flow, req Req) *StepRequired {
 	return &StepRequired{Flow: flow, Request: req, encode: stepEncoder(req)}
 }

@@ -3,7 +3,7 @@
 package pdk
 
 // deterministic returns the response encoder unchanged: the guest's
-// generated codec (gen/**/*_lite.pb.go, post-processed by internal/genlite)
+// generated codec (gen/**/*_lite.pb.go, written by internal/gencodec)
 // always writes map entries sorted by key, so its MarshalVT is deterministic
 // without protobuf-go's reflection runtime. The encoder is a closure over the
 // concrete method (see Flow): no interface call of MarshalVT is linked.
