@@ -14,6 +14,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/connectorhost/connector-host/abi"
@@ -97,6 +98,10 @@ type Options struct {
 	CacheDir string
 	Logger   *slog.Logger
 	Observer Observer
+	// CompileWorkers is how many goroutines compile one module's functions
+	// in parallel (default GOMAXPROCS). Loading from the compilation cache
+	// compiles nothing.
+	CompileWorkers int
 
 	contextDoneChecks bool
 }
@@ -122,6 +127,9 @@ func NewEngine(opts Options) (*Engine, error) {
 	}
 	if opts.Observer == nil {
 		opts.Observer = nopObserver{}
+	}
+	if opts.CompileWorkers <= 0 {
+		opts.CompileWorkers = runtime.GOMAXPROCS(0)
 	}
 	var cache wazero.CompilationCache
 	if opts.CacheDir != "" {
@@ -201,7 +209,7 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 		}
 		return nil, err
 	}
-	compiled, err = compileModule(ctx, rt, wasm)
+	compiled, err = compileModule(experimental.WithCompilationWorkers(ctx, e.opts.CompileWorkers), rt, wasm)
 	if err != nil {
 		if strings.Contains(err.Error(), "over limit") {
 			return fail(fmt.Errorf("needs more memory at start than the %d MiB limit: %w", lim.MemoryBytes>>20, err))
