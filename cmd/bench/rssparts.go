@@ -16,9 +16,11 @@ import (
 type rssParts struct {
 	// Code is anonymous executable mappings: wazero's compiled machine code.
 	Code float64
-	// Linear is anonymous mappings made with MAP_NORESERVE: the sandbox's
-	// per-instance linear memories (host/sandbox/memory_linux.go). The Go
-	// runtime maps nothing with that flag.
+	// Linear is anonymous mappings made with MAP_NORESERVE and the
+	// mappings of memfd images: the sandbox's per-instance linear memories
+	// and the initial memory images mapped into them
+	// (host/sandbox/memory_linux.go). The Go runtime maps nothing with that
+	// flag.
 	Linear float64
 	// GoAnon is the other anonymous memory: the Go heap, goroutine stacks
 	// and the runtime's own metadata.
@@ -79,6 +81,8 @@ func readRSSParts(pid int, metricsURL string) (rssParts, error) {
 	for _, m := range maps {
 		anon := m.path == "" || strings.HasPrefix(m.path, "[")
 		switch {
+		case strings.HasPrefix(m.path, "/memfd:"):
+			p.Linear += m.rss
 		case !anon:
 			p.File += m.rss
 		case strings.Contains(m.perms, "x"):

@@ -194,6 +194,19 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 	default:
 		wasm = instrumented
 	}
+	// The data segments become one image in a memfd that every instance
+	// maps copy-on-write, instead of a decoded copy in the compiled module
+	// plus a private copy in each instance.
+	var image *memoryImage
+	if mmapSupported {
+		if stripped, img, ok := interrupt.ExtractImage(wasm); ok {
+			if mi, err := newMemoryImage(img); err == nil {
+				wasm, image = stripped, mi
+			} else {
+				e.log.Warn("keeping the plugin's data segments in the module", "plugin", name, "error", err)
+			}
+		}
+	}
 	cfg := wazero.NewRuntimeConfig().
 		WithCloseOnContextDone(!useInterrupt).
 		WithMemoryLimitPages(pages).
@@ -236,7 +249,7 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 		}
 	}
 	p := &Module{
-		name: name, rt: rt, compiled: compiled, limits: lim, log: e.log.With("plugin", name), obs: e.opts.Observer,
+		name: name, rt: rt, compiled: compiled, image: image, limits: lim, log: e.log.With("plugin", name), obs: e.opts.Observer,
 		slots: make(chan struct{}, lim.PoolSize), idle: make(chan *instance, lim.PoolSize),
 		shrinkAfter: shrinkAfter,
 	}

@@ -29,9 +29,12 @@ type Module struct {
 	manifest []byte
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
-	limits   Limits
-	log      *slog.Logger
-	obs      Observer
+	// image is the initial memory taken out of the module's data segments
+	// (mapped copy-on-write into each instance); nil when they stayed in.
+	image  *memoryImage
+	limits Limits
+	log    *slog.Logger
+	obs    Observer
 
 	// slots bounds calls in progress; idle holds instances ready for a call;
 	// live counts instances (idle, busy or starting), which Warm keeps within
@@ -393,10 +396,15 @@ func (p *Module) newInstance(ctx context.Context) (*instance, error) {
 		return f
 	}
 	memory := &memoryRecorder{}
-	mod, err := p.rt.InstantiateModule(memory.context(ctx, p.limits.MemoryBytes), p.compiled, cfg)
+	mod, err := p.rt.InstantiateModule(memory.context(ctx, p.limits.MemoryBytes, p.image), p.compiled, cfg)
 	if err != nil {
 		memory.release()
 		return nil, startFault(err, nil)
+	}
+	if err := memory.failed(); err != nil {
+		_ = mod.Close(ctx)
+		memory.release()
+		return nil, fmt.Errorf("start an instance: %w", err)
 	}
 	var interruptFlag api.MutableGlobal
 	if g, ok := mod.ExportedGlobal(interrupt.ExportName).(api.MutableGlobal); ok {
