@@ -153,7 +153,7 @@ func lean(ctx context.Context, o options, baseline string, reps int) error {
 			float64(c.size)/float64(b.size), c.compile.Seconds()/b.compile.Seconds(), parallelCompile.Seconds()/b.compile.Seconds(), workers, (c.one-c.idle)/(b.one-b.idle), (c.warmOne-c.warmIdle)/(b.warmOne-b.warmIdle))
 	}
 	fmt.Fprint(w, "\nWhere the settled RSS added by the first call goes (MiB; /proc/PID/smaps and the host's go_memstats; Linux only):\n\n")
-	fmt.Fprintln(w, "| build | host | machine code (anon r-x) | linear memory (MAP_NORESERVE) | Go runtime (other anon) | Go heap in use | Go heap live | file-backed |\n|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| build | host | machine code (anon r-x) | linear memory (MAP_NORESERVE and memfd images) | memfd images, whole | Go runtime (other anon) | Go heap in use | Go heap allocated | file-backed |\n|---|---|---|---|---|---|---|---|---|")
 	for i, v := range vs {
 		r := rows[i]
 		fmt.Fprintf(w, "| %s | cold cache | %s |\n", v.label, r.pSettled.sub(r.pIdle))

@@ -27,6 +27,11 @@ type rssParts struct {
 	GoAnon float64
 	// File is file-backed pages: the host binary and shared libraries.
 	File float64
+	// Images is the size of the memfd initial-memory images mapped (each
+	// counted once): memory the plugins hold whether or not their instances
+	// touched it, and so resident (as shared memory) beyond what Linear
+	// counts of it.
+	Images float64
 	// HeapInuse and HeapAlloc are go_memstats_heap_inuse_bytes and
 	// go_memstats_heap_alloc_bytes (MiB); 0 without a metrics address.
 	HeapInuse, HeapAlloc float64
@@ -42,9 +47,9 @@ func readRSSParts(pid int, metricsURL string) (rssParts, error) {
 	}
 	defer f.Close()
 	type mapping struct {
-		perms, path string
-		rss         float64
-		noreserve   bool
+		perms, path, inode string
+		size, rss          float64
+		noreserve          bool
 	}
 	var maps []*mapping
 	var cur *mapping
@@ -53,7 +58,12 @@ func readRSSParts(pid int, metricsURL string) (rssParts, error) {
 		line := sc.Text()
 		fields := strings.Fields(line)
 		if len(fields) >= 5 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":") {
-			cur = &mapping{perms: fields[1]}
+			cur = &mapping{perms: fields[1], inode: fields[4]}
+			if lo, hi, ok := strings.Cut(fields[0], "-"); ok {
+				a, _ := strconv.ParseUint(lo, 16, 64)
+				b, _ := strconv.ParseUint(hi, 16, 64)
+				cur.size = float64(b-a) / (1 << 20)
+			}
 			if len(fields) >= 6 {
 				cur.path = fields[5]
 			}
@@ -78,11 +88,13 @@ func readRSSParts(pid int, metricsURL string) (rssParts, error) {
 	if err := sc.Err(); err != nil {
 		return p, err
 	}
+	images := map[string]float64{}
 	for _, m := range maps {
 		anon := m.path == "" || strings.HasPrefix(m.path, "[")
 		switch {
 		case strings.HasPrefix(m.path, "/memfd:"):
 			p.Linear += m.rss
+			images[m.inode] = max(images[m.inode], m.size)
 		case !anon:
 			p.File += m.rss
 		case strings.Contains(m.perms, "x"):
@@ -92,6 +104,9 @@ func readRSSParts(pid int, metricsURL string) (rssParts, error) {
 		default:
 			p.GoAnon += m.rss
 		}
+	}
+	for _, size := range images {
+		p.Images += size
 	}
 	if metricsURL != "" {
 		p.HeapInuse, p.HeapAlloc = goHeap(metricsURL)
@@ -132,11 +147,11 @@ func goHeap(url string) (inuse, alloc float64) {
 
 // sub is p minus q, part by part.
 func (p rssParts) sub(q rssParts) rssParts {
-	return rssParts{Code: p.Code - q.Code, Linear: p.Linear - q.Linear, GoAnon: p.GoAnon - q.GoAnon, File: p.File - q.File,
+	return rssParts{Code: p.Code - q.Code, Linear: p.Linear - q.Linear, GoAnon: p.GoAnon - q.GoAnon, File: p.File - q.File, Images: p.Images - q.Images,
 		HeapInuse: p.HeapInuse - q.HeapInuse, HeapAlloc: p.HeapAlloc - q.HeapAlloc}
 }
 
 // String formats the parts as table cells.
 func (p rssParts) String() string {
-	return fmt.Sprintf("%.1f | %.1f | %.1f | %.1f | %.1f | %.1f", p.Code, p.Linear, p.GoAnon, p.HeapInuse, p.HeapAlloc, p.File)
+	return fmt.Sprintf("%.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f", p.Code, p.Linear, p.Images, p.GoAnon, p.HeapInuse, p.HeapAlloc, p.File)
 }

@@ -179,6 +179,20 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 	// Tables and globals live outside linear memory; they take their share
 	// of the plugin's memory budget first.
 	pages := uint32((lim.MemoryBytes - extra) / 65536)
+	// The data segments become one image in a memfd that every instance
+	// maps copy-on-write, instead of a decoded copy in the compiled module
+	// plus a private copy in each instance. (Before the rewrite, which then
+	// has no data segments to merge.)
+	var image *memoryImage
+	if mmapSupported {
+		if stripped, img, ok := interrupt.ExtractImage(wasm); ok {
+			if mi, err := newMemoryImage(img); err == nil {
+				wasm, image = stripped, mi
+			} else {
+				e.log.Warn("keeping the plugin's data segments in the module", "plugin", name, "error", err)
+			}
+		}
+	}
 	// Deadlines: instrument loop headers and function entries with a cheap
 	// interrupt check; only a module the rewriter cannot handle falls back
 	// to wazero's close-on-context-done (correct, but it exits to Go at
@@ -193,19 +207,6 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 		return nil, fmt.Errorf("not a valid WebAssembly module: %w", ierr)
 	default:
 		wasm = instrumented
-	}
-	// The data segments become one image in a memfd that every instance
-	// maps copy-on-write, instead of a decoded copy in the compiled module
-	// plus a private copy in each instance.
-	var image *memoryImage
-	if mmapSupported {
-		if stripped, img, ok := interrupt.ExtractImage(wasm); ok {
-			if mi, err := newMemoryImage(img); err == nil {
-				wasm, image = stripped, mi
-			} else {
-				e.log.Warn("keeping the plugin's data segments in the module", "plugin", name, "error", err)
-			}
-		}
 	}
 	cfg := wazero.NewRuntimeConfig().
 		WithCloseOnContextDone(!useInterrupt).
