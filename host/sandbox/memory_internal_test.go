@@ -74,3 +74,16 @@ func TestInstancesShareTheInitialMemoryImageCopyOnWrite(t *testing.T) {
 	_, err = heapMemoryWith(65536, img)
 	assert.Error(t, err, "an image that does not fit is an error, never a memory without it")
 }
+
+// A Go plugin's data segments come out of the module it compiles into an
+// image its instances map (Linux): the load, which runs the Go runtime's
+// _initialize and the manifest export over that memory, succeeds.
+func TestGoPluginsLoadWithTheirInitialMemoryAsAnImage(t *testing.T) {
+	if !mmapSupported {
+		t.Skip("initial memory images need Linux")
+	}
+	p := loadInternal(t, "./host/sandbox/testdata/faulty", "faulty")
+	require.NotNil(t, p.image, "the data segments were taken out")
+	assert.Greater(t, p.image.size, uint64(64<<10))
+	assert.NotEmpty(t, p.ManifestBytes())
+}
