@@ -239,6 +239,11 @@ func scale(ctx context.Context, o options, countsFlag string) error {
 				return err
 			}
 			b := []byte(strings.Replace(string(tmpl), "bench000", name, 1))
+			// The copies differ only in data, which the host takes out of
+			// the module it compiles (its initial-memory image), so they
+			// would share one compiled module: a custom section naming
+			// each keeps them compiled apart, as distinct connectors are.
+			b = appendCustomSection(b, "connector-bench-id", name)
 			if err := os.WriteFile(filepath.Join(dir, name+".wasm"), b, 0o644); err != nil {
 				return err
 			}
@@ -300,6 +305,27 @@ func soak(ctx context.Context, o options, total, interval time.Duration) error {
 	}
 	fmt.Fprintf(w, "\nTotal: %d calls, %d errors.\n\n", sent, errs)
 	return nil
+}
+
+// appendCustomSection appends a custom section called name holding payload
+// to the module wasm (a custom section may come anywhere; it changes no
+// behaviour, only the module's bytes).
+func appendCustomSection(wasm []byte, name, payload string) []byte {
+	uleb := func(b []byte, v int) []byte {
+		for {
+			c := byte(v & 0x7f)
+			v >>= 7
+			if v == 0 {
+				return append(b, c)
+			}
+			b = append(b, c|0x80)
+		}
+	}
+	body := append(uleb(nil, len(name)), name...)
+	body = append(body, payload...)
+	out := append(append([]byte(nil), wasm...), 0)
+	out = uleb(out, len(body))
+	return append(out, body...)
 }
 
 func buildBenchPlugin(out string) error {

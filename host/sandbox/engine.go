@@ -14,6 +14,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/connectorhost/connector-host/abi"
@@ -97,6 +98,10 @@ type Options struct {
 	CacheDir string
 	Logger   *slog.Logger
 	Observer Observer
+	// CompileWorkers is how many goroutines compile one module's functions
+	// in parallel (default GOMAXPROCS). Loading from the compilation cache
+	// compiles nothing.
+	CompileWorkers int
 
 	contextDoneChecks bool
 }
@@ -122,6 +127,9 @@ func NewEngine(opts Options) (*Engine, error) {
 	}
 	if opts.Observer == nil {
 		opts.Observer = nopObserver{}
+	}
+	if opts.CompileWorkers <= 0 {
+		opts.CompileWorkers = runtime.GOMAXPROCS(0)
 	}
 	var cache wazero.CompilationCache
 	if opts.CacheDir != "" {
@@ -164,13 +172,27 @@ func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Module, e
 
 func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, error) {
 	lim := e.opts.Limits
-	extra, err := outsideMemory(wasm, lim)
+	analysis, extra, err := outsideMemory(wasm, lim)
 	if err != nil {
 		return nil, err
 	}
 	// Tables and globals live outside linear memory; they take their share
 	// of the plugin's memory budget first.
 	pages := uint32((lim.MemoryBytes - extra) / 65536)
+	// The data segments become one image in a memfd that every instance
+	// maps copy-on-write, instead of a decoded copy in the compiled module
+	// plus a private copy in each instance. (Before the rewrite, which then
+	// has no data segments to merge.)
+	var image *memoryImage
+	if mmapSupported {
+		if stripped, img, ok := interrupt.ExtractImage(wasm); ok {
+			if mi, err := newMemoryImage(img); err == nil {
+				wasm, image = stripped, mi
+			} else {
+				e.log.Warn("keeping the plugin's data segments in the module", "plugin", name, "error", err)
+			}
+		}
+	}
 	// Deadlines: instrument loop headers and function entries with a cheap
 	// interrupt check; only a module the rewriter cannot handle falls back
 	// to wazero's close-on-context-done (correct, but it exits to Go at
@@ -201,17 +223,17 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 		}
 		return nil, err
 	}
-	compiled, err = compileModule(ctx, rt, wasm)
+	compiled, err = compileModule(experimental.WithCompilationWorkers(ctx, e.opts.CompileWorkers), rt, wasm)
 	if err != nil {
 		if strings.Contains(err.Error(), "over limit") {
 			return fail(fmt.Errorf("needs more memory at start than the %d MiB limit: %w", lim.MemoryBytes>>20, err))
 		}
 		return fail(fmt.Errorf("not a valid WebAssembly module: %w", err))
 	}
-	if err := checkImports(compiled, useInterrupt); err != nil {
+	if err := checkImports(analysis); err != nil {
 		return fail(err)
 	}
-	if err := checkExports(compiled); err != nil {
+	if err := checkExports(analysis); err != nil {
 		return fail(err)
 	}
 	for _, mem := range compiled.ExportedMemories() {
@@ -228,7 +250,7 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 		}
 	}
 	p := &Module{
-		name: name, rt: rt, compiled: compiled, limits: lim, log: e.log.With("plugin", name), obs: e.opts.Observer,
+		name: name, rt: rt, compiled: compiled, image: image, hasGC: hasGC(analysis), limits: lim, log: e.log.With("plugin", name), obs: e.opts.Observer,
 		slots: make(chan struct{}, lim.PoolSize), idle: make(chan *instance, lim.PoolSize),
 		shrinkAfter: shrinkAfter,
 	}
@@ -283,13 +305,14 @@ func loadFault(err error, lim Limits) error {
 }
 
 // outsideMemory checks what wasm allocates besides its linear memory and
-// returns its size in bytes: tables (TableEntryBytes an entry, at their
-// largest) and globals. Imports of tables or globals are refused (the
-// sandbox provides none), as is a table that can grow without bound.
-func outsideMemory(wasm []byte, lim Limits) (uint64, error) {
+// returns its analysis and that size in bytes: tables (TableEntryBytes an
+// entry, at their largest) and globals. Imports of tables or globals are
+// refused (the sandbox provides none), as is a table that can grow without
+// bound.
+func outsideMemory(wasm []byte, lim Limits) (*interrupt.Analysis, uint64, error) {
 	a, err := interrupt.Analyze(wasm)
 	if err != nil {
-		return 0, fmt.Errorf("not a valid WebAssembly module: %w", err)
+		return nil, 0, fmt.Errorf("not a valid WebAssembly module: %w", err)
 	}
 	var bad []string
 	for _, imp := range a.Imports {
@@ -298,20 +321,20 @@ func outsideMemory(wasm []byte, lim Limits) (uint64, error) {
 		}
 	}
 	if len(bad) > 0 {
-		return 0, fmt.Errorf("imports %s, which the sandbox does not provide (a plugin may import only WASI functions)", strings.Join(bad, ", "))
+		return nil, 0, fmt.Errorf("imports %s, which the sandbox does not provide (a plugin may import only WASI functions)", strings.Join(bad, ", "))
 	}
 	bytes := uint64(a.Globals) * GlobalBytes
 	for i, t := range a.Tables {
 		n, ok := t.MaxEntries()
 		if !ok {
-			return 0, fmt.Errorf("table %d can grow without limit (table.grow with no declared maximum); declare a maximum", i)
+			return nil, 0, fmt.Errorf("table %d can grow without limit (table.grow with no declared maximum); declare a maximum", i)
 		}
 		bytes += uint64(n) * TableEntryBytes
 	}
 	if bytes >= lim.MemoryBytes {
-		return 0, fmt.Errorf("its tables and globals need %d KiB at their largest, over the %d MiB memory limit", bytes>>10, lim.MemoryBytes>>20)
+		return nil, 0, fmt.Errorf("its tables and globals need %d KiB at their largest, over the %d MiB memory limit", bytes>>10, lim.MemoryBytes>>20)
 	}
-	return bytes, nil
+	return a, bytes, nil
 }
 
 // requiredExports are the functions every ABI v1 plugin exports, with their signatures.
@@ -324,24 +347,35 @@ var requiredExports = map[string][2][]api.ValueType{
 	abi.ExportVerifyWebhook: {{api.ValueTypeI32, api.ValueTypeI32}, {api.ValueTypeI64}},
 }
 
-func checkExports(m wazero.CompiledModule) error {
-	fns := m.ExportedFunctions()
+// checkExports checks the ABI's exports and their signatures, and that the
+// module exports its memory, from a (see interrupt.Analysis).
+func checkExports(a *interrupt.Analysis) error {
 	var errs []error
 	for _, name := range []string{abi.ExportABIVersion, abi.ExportAlloc, abi.ExportManifest, abi.ExportBuildRequest, abi.ExportParseResponse, abi.ExportVerifyWebhook} {
 		want := requiredExports[name]
-		f, ok := fns[name]
+		f, ok := a.ExportedFuncs[name]
 		if !ok {
 			errs = append(errs, fmt.Errorf("does not export %s: not a connector plugin (build it with the PDK or implement docs/plugin-abi.md)", name))
 			continue
 		}
-		if !sameTypes(f.ParamTypes(), want[0]) || !sameTypes(f.ResultTypes(), want[1]) {
-			errs = append(errs, fmt.Errorf("export %s has signature %v -> %v; ABI v1 wants %v -> %v", name, f.ParamTypes(), f.ResultTypes(), want[0], want[1]))
+		params, results := valueTypes(f.Params), valueTypes(f.Results)
+		if !sameTypes(params, want[0]) || !sameTypes(results, want[1]) {
+			errs = append(errs, fmt.Errorf("export %s has signature %v -> %v; ABI v1 wants %v -> %v", name, params, results, want[0], want[1]))
 		}
 	}
-	if len(m.ExportedMemories()) == 0 {
+	if len(a.ExportedMemories) == 0 {
 		errs = append(errs, errors.New("does not export its memory"))
 	}
 	return errors.Join(errs...)
+}
+
+// valueTypes converts the binary format's value type bytes.
+func valueTypes(b []byte) []api.ValueType {
+	out := make([]api.ValueType, len(b))
+	for i, t := range b {
+		out[i] = api.ValueType(t)
+	}
+	return out
 }
 
 func sameTypes(a, b []api.ValueType) bool {

@@ -6,6 +6,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/connectorhost/connector-host/abi"
+	"github.com/connectorhost/connector-host/host/sandbox/internal/interrupt"
 )
 
 // Garbage collection between calls.
@@ -25,18 +26,11 @@ import (
 // gcCheckEvery is how many calls an instance serves between connector_gc calls.
 const gcCheckEvery = 8
 
-// optionalGC returns mod's connector_gc export when it has the ABI's
-// signature, else nil.
-func optionalGC(mod api.Module) api.Function {
-	f := mod.ExportedFunction(abi.ExportGC)
-	if f == nil {
-		return nil
-	}
-	d := f.Definition()
-	if len(d.ParamTypes()) != 0 || len(d.ResultTypes()) != 1 || d.ResultTypes()[0] != api.ValueTypeI32 {
-		return nil
-	}
-	return f
+// hasGC reports that the module exports connector_gc with the ABI's
+// signature (no parameters, one i32 result), from its analysis.
+func hasGC(a *interrupt.Analysis) bool {
+	f, ok := a.ExportedFuncs[abi.ExportGC]
+	return ok && len(f.Params) == 0 && len(f.Results) == 1 && api.ValueType(f.Results[0]) == api.ValueTypeI32
 }
 
 // releaseAfterGC returns inst to the pool, first running its connector_gc in

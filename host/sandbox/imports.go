@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/tetratelabs/wazero"
-
 	"github.com/connectorhost/connector-host/host/sandbox/internal/interrupt"
 )
 
@@ -35,21 +33,20 @@ func AllowedImports() []string {
 
 // checkImports refuses a module that imports anything but the allowed WASI
 // functions: a filesystem, socket or custom host function is a sandbox escape
-// attempt or a plugin built for another host.
-func checkImports(m wazero.CompiledModule, instrumented bool) error {
+// attempt or a plugin built for another host. a is the analysis of the
+// module as the plugin shipped it (before the interrupt rewriter adds its
+// yield import); tables and globals are refused by outsideMemory.
+func checkImports(a *interrupt.Analysis) error {
 	var bad []string
-	for _, f := range m.ImportedFunctions() {
-		mod, name, _ := f.Import()
-		if instrumented && mod == interrupt.YieldModule && name == interrupt.YieldName {
-			continue // added by the interrupt rewriter
+	for _, imp := range a.Imports {
+		switch imp.Kind {
+		case "func":
+			if imp.Module != wasiModule || !allowedWASI[imp.Name] {
+				bad = append(bad, imp.Module+"."+imp.Name)
+			}
+		case "memory":
+			bad = append(bad, imp.Module+"."+imp.Name+" (memory)")
 		}
-		if mod != wasiModule || !allowedWASI[name] {
-			bad = append(bad, mod+"."+name)
-		}
-	}
-	for _, mem := range m.ImportedMemories() {
-		mod, name, _ := mem.Import()
-		bad = append(bad, mod+"."+name+" (memory)")
 	}
 	if len(bad) > 0 {
 		return fmt.Errorf("imports %s, which the sandbox does not provide (allowed: WASI functions a Go wasip1 module needs, with no filesystem, network or environment)", strings.Join(bad, ", "))

@@ -38,21 +38,32 @@ type linearMemory interface {
 type memoryRecorder struct {
 	mu  sync.Mutex
 	mem linearMemory
+	err error // the initial memory image could not be put in place
 }
 
-// context returns ctx carrying an allocator that records into r; nil when
-// the platform has no allocator of its own (wazero's Go-heap default).
-func (r *memoryRecorder) context(ctx context.Context, limit uint64) context.Context {
+// context returns ctx carrying an allocator that records into r and puts
+// img (a module's initial memory, when its data segments were taken out of
+// it; nil otherwise) in place; ctx unchanged when the platform has no
+// allocator of its own (wazero's Go-heap default; img is then always nil).
+func (r *memoryRecorder) context(ctx context.Context, limit uint64, img *memoryImage) context.Context {
 	if !mmapSupported {
 		return ctx
 	}
 	return experimental.WithMemoryAllocator(ctx, experimental.MemoryAllocatorFunc(func(capacity, max uint64) experimental.LinearMemory {
-		m := newLinearMemory(capacity, min(max, limit))
+		m, err := newLinearMemory(capacity, min(max, limit), img)
 		r.mu.Lock()
-		r.mem = m
+		r.mem, r.err = m, err
 		r.mu.Unlock()
 		return m
 	}))
+}
+
+// failed reports an allocation whose memory lacks the module's initial
+// image: the instance must not run.
+func (r *memoryRecorder) failed() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
 }
 
 // release unmaps the recorded memory, if any. Call it only when no guest
@@ -73,6 +84,16 @@ func (r *memoryRecorder) release() {
 // heapMemory is a Go-heap linear memory: wazero's own behaviour, used when a
 // mapping cannot be made.
 type heapMemory struct{ buf []byte }
+
+// heapMemoryWith returns a heap memory of capacity bytes holding img (when
+// not nil); the error says the image could not be copied in.
+func heapMemoryWith(capacity uint64, img *memoryImage) (linearMemory, error) {
+	m := &heapMemory{buf: make([]byte, 0, capacity)}
+	if img == nil {
+		return m, nil
+	}
+	return m, img.copyTo(m.buf[:capacity])
+}
 
 func (m *heapMemory) Reallocate(size uint64) []byte {
 	if size <= uint64(cap(m.buf)) {

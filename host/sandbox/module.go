@@ -29,9 +29,14 @@ type Module struct {
 	manifest []byte
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
-	limits   Limits
-	log      *slog.Logger
-	obs      Observer
+	// image is the initial memory taken out of the module's data segments
+	// (mapped copy-on-write into each instance); nil when they stayed in.
+	image *memoryImage
+	// hasGC: the module exports connector_gc with the ABI's signature.
+	hasGC  bool
+	limits Limits
+	log    *slog.Logger
+	obs    Observer
 
 	// slots bounds calls in progress; idle holds instances ready for a call;
 	// live counts instances (idle, busy or starting), which Warm keeps within
@@ -393,10 +398,15 @@ func (p *Module) newInstance(ctx context.Context) (*instance, error) {
 		return f
 	}
 	memory := &memoryRecorder{}
-	mod, err := p.rt.InstantiateModule(memory.context(ctx, p.limits.MemoryBytes), p.compiled, cfg)
+	mod, err := p.rt.InstantiateModule(memory.context(ctx, p.limits.MemoryBytes, p.image), p.compiled, cfg)
 	if err != nil {
 		memory.release()
 		return nil, startFault(err, nil)
+	}
+	if err := memory.failed(); err != nil {
+		_ = mod.Close(ctx)
+		memory.release()
+		return nil, fmt.Errorf("start an instance: %w", err)
 	}
 	var interruptFlag api.MutableGlobal
 	if g, ok := mod.ExportedGlobal(interrupt.ExportName).(api.MutableGlobal); ok {
@@ -417,6 +427,7 @@ func (p *Module) newInstance(ctx context.Context) (*instance, error) {
 		}
 	}
 	inst := &instance{
+		hasGC:     p.hasGC,
 		interrupt: interruptFlag, stack: mod.ExportedGlobal(interrupt.StackExportName),
 		mod: mod, mem: mod.ExportedMemory(abi.ExportMemory), memory: memory, stderr: stderr,
 	}
@@ -509,6 +520,7 @@ type instance struct {
 	// gc is the optional connector_gc export (nil when the plugin lacks it);
 	// sinceGC counts calls since it last ran (idle.go).
 	gc      api.Function
+	hasGC   bool // the module exports connector_gc (gc is taken with the other handles)
 	sinceGC int
 
 	// stackLimit is the rewriter's stack limit global (nil without
@@ -526,7 +538,9 @@ func (i *instance) exports() {
 	i.build = mod.ExportedFunction(abi.ExportBuildRequest)
 	i.parse = mod.ExportedFunction(abi.ExportParseResponse)
 	i.verify = mod.ExportedFunction(abi.ExportVerifyWebhook)
-	i.gc = optionalGC(mod)
+	if i.hasGC {
+		i.gc = mod.ExportedFunction(abi.ExportGC)
+	}
 }
 
 // reuse readies the export handles for the next call. wazero keeps the stack

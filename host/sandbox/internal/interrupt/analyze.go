@@ -12,6 +12,12 @@ type Import struct {
 	Kind string
 }
 
+// FuncType is a function's signature: its parameter and result value types
+// (the binary format's bytes, e.g. 0x7f for i32).
+type FuncType struct {
+	Params, Results []byte
+}
+
 // Table is one table a module imports or defines, in index order.
 type Table struct {
 	Min    uint32
@@ -42,6 +48,13 @@ type Analysis struct {
 	// DataIndices reports that some function names data segments by index
 	// (memory.init, data.drop), or that the code could not be decoded.
 	DataIndices bool
+	// ExportedFuncs maps each exported function's name to its signature;
+	// ExportedMemories lists the names memories are exported under. (The
+	// host reads them here rather than from wazero, whose compiled module
+	// builds a definition of every function, ~260 bytes apiece kept for the
+	// module's life, the first time any is asked for.)
+	ExportedFuncs    map[string]FuncType
+	ExportedMemories []string
 }
 
 // Analyze decodes wasm's imports, tables, globals and code, reporting the
@@ -52,13 +65,35 @@ func Analyze(wasm []byte) (*Analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Analysis{}
+	a := &Analysis{ExportedFuncs: map[string]FuncType{}}
+	var types []FuncType
+	var funcTypes []uint32 // type index of every function, imported ones first
 	for _, s := range secs {
 		r := &reader{b: s.body}
 		switch s.id {
+		case secType:
+			if types, err = readTypes(r); err != nil {
+				return nil, fmt.Errorf("type section: %w", err)
+			}
 		case secImport:
-			if err := a.imports(r); err != nil {
+			if err := a.imports(r, &funcTypes); err != nil {
 				return nil, fmt.Errorf("import section: %w", err)
+			}
+		case secFunction:
+			n, err := r.u32()
+			if err != nil {
+				return nil, err
+			}
+			for i := uint32(0); i < n; i++ {
+				t, err := r.u32()
+				if err != nil {
+					return nil, fmt.Errorf("function section: %w", err)
+				}
+				funcTypes = append(funcTypes, t)
+			}
+		case secExport:
+			if err := a.exports(r, types, funcTypes); err != nil {
+				return nil, fmt.Errorf("export section: %w", err)
 			}
 		case secTable:
 			n, err := r.u32()
@@ -97,7 +132,75 @@ func Analyze(wasm []byte) (*Analysis, error) {
 	return a, nil
 }
 
-func (a *Analysis) imports(r *reader) error {
+// readTypes decodes a type section.
+func readTypes(r *reader) ([]FuncType, error) {
+	n, err := r.u32()
+	if err != nil {
+		return nil, err
+	}
+	types := make([]FuncType, 0, min(n, uint32(len(r.b))))
+	for i := uint32(0); i < n; i++ {
+		form, err := r.byte()
+		if err != nil {
+			return nil, err
+		}
+		if form != 0x60 {
+			return nil, fmt.Errorf("%w: type form 0x%02x", ErrUnsupported, form)
+		}
+		var t FuncType
+		for _, vs := range []*[]byte{&t.Params, &t.Results} {
+			k, err := r.u32()
+			if err != nil {
+				return nil, err
+			}
+			b, err := r.take(int(k))
+			if err != nil {
+				return nil, err
+			}
+			*vs = b
+		}
+		types = append(types, t)
+	}
+	return types, nil
+}
+
+// exports records the exported functions' signatures and memories' names.
+func (a *Analysis) exports(r *reader, types []FuncType, funcTypes []uint32) error {
+	n, err := r.u32()
+	if err != nil {
+		return err
+	}
+	for i := uint32(0); i < n; i++ {
+		l, err := r.u32()
+		if err != nil {
+			return err
+		}
+		name, err := r.take(int(l))
+		if err != nil {
+			return err
+		}
+		kind, err := r.byte()
+		if err != nil {
+			return err
+		}
+		idx, err := r.u32()
+		if err != nil {
+			return err
+		}
+		switch kind {
+		case 0:
+			if idx >= uint32(len(funcTypes)) || funcTypes[idx] >= uint32(len(types)) {
+				return fmt.Errorf("export %q names function %d, which has no type", name, idx)
+			}
+			a.ExportedFuncs[string(name)] = types[funcTypes[idx]]
+		case 2:
+			a.ExportedMemories = append(a.ExportedMemories, string(name))
+		}
+	}
+	return nil
+}
+
+func (a *Analysis) imports(r *reader, funcTypes *[]uint32) error {
 	count, err := r.u32()
 	if err != nil {
 		return err
@@ -123,7 +226,9 @@ func (a *Analysis) imports(r *reader) error {
 		switch kind {
 		case 0:
 			imp.Kind = "func"
-			_, err = r.u32()
+			var t uint32
+			t, err = r.u32()
+			*funcTypes = append(*funcTypes, t)
 		case 1:
 			imp.Kind = "table"
 			var t Table

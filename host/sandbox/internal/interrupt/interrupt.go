@@ -185,7 +185,11 @@ func Instrument(wasm []byte) ([]byte, error) {
 	if a, err := Analyze(wasm); err == nil { // else the caller's own Analyze reports it
 		compactData(secs, a.DataIndices)
 	}
-	out := make([]byte, 0, len(wasm)+len(wasm)/16)
+	size := 8
+	for _, s := range secs {
+		size += 1 + 5 + len(s.body) // id, size (at most 5 bytes), body
+	}
+	out := make([]byte, 0, size)
 	out = append(out, wasm[:8]...)
 	for _, s := range secs {
 		out = append(out, s.id)
