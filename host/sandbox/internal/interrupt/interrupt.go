@@ -7,7 +7,7 @@
 //	if budget == 0 {
 //	  if interrupt { unreachable }
 //	  budget = Budget
-//	  call yield      ;; the host function YieldModule.YieldName: runtime.Gosched
+//	  call yield      ;; the host function YieldModule.YieldName
 //	}
 //
 // A module can only run long by looping or by calling: recursion without a
@@ -15,10 +15,11 @@
 // depth 40 is 10^12 calls). Counting both loop iterations and function
 // entries, a module traps within Budget of either once the host sets the
 // flag, and exits to Go at least every Budget of them.
-// The slow path calls a host function that yields the goroutine: without
-// it, calls looping on every processor would starve the timer that sets the
-// flag and every other goroutine of the host (health checks, other calls)
-// until the Go scheduler's 10 ms preemption. The yield is an import the
+// The slow path calls a host function that yields the goroutine (at most
+// every YieldInterval of a call made WithClock): without it, calls looping
+// on every processor would starve the timer that sets the flag and every
+// other goroutine of the host (health checks, other calls), as the Go
+// scheduler cannot preempt compiled WebAssembly. The yield is an import the
 // rewriter appends to the module's function imports, so the module's own
 // functions move up by one index (calls, exports, the start function,
 // element segments and ref.func are renumbered; the "name" section is

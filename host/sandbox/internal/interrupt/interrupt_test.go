@@ -52,8 +52,17 @@ func TestInterruptStopsAnEndlessLoop(t *testing.T) {
 }
 
 // The slow path exits to Go, so a timer can set the flag even when every
-// processor is busy running looping modules.
+// processor is busy running looping modules, whether each call yields at
+// every slow path or (with a Clock, as the host calls) every YieldInterval.
 func TestInterruptWorksWithEveryProcessorLooping(t *testing.T) {
+	for _, clocked := range []bool{false, true} {
+		t.Run(map[bool]string{false: "yield at every slow path", true: "yield every interval"}[clocked], func(t *testing.T) {
+			interruptEveryProcessorLooping(t, clocked)
+		})
+	}
+}
+
+func interruptEveryProcessorLooping(t *testing.T, clocked bool) {
 	out, err := Instrument(loopModule)
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -71,8 +80,14 @@ func TestInterruptWorksWithEveryProcessorLooping(t *testing.T) {
 		tctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()
 		context.AfterFunc(tctx, func() { flag.Set(1) })
+		cctx := ctx
+		if clocked {
+			c := &Clock{}
+			c.Start()
+			cctx = WithClock(ctx, c)
+		}
 		go func() {
-			_, err := mod.ExportedFunction("run").Call(ctx)
+			_, err := mod.ExportedFunction("run").Call(cctx)
 			done <- err
 		}()
 	}
@@ -84,6 +99,17 @@ func TestInterruptWorksWithEveryProcessorLooping(t *testing.T) {
 			t.Fatal("timers starved: loops did not stop")
 		}
 	}
+}
+
+// A call's Clock lets it yield once YieldInterval has passed since its start
+// or its last yield, and not again before the next interval has passed.
+func TestClockSpacesYields(t *testing.T) {
+	var c Clock
+	c.Start()
+	assert.False(t, c.due(), "a call that just started does not yield")
+	c.last = time.Now().Add(-2 * YieldInterval)
+	assert.True(t, c.due(), "a call running for two intervals yields")
+	assert.False(t, c.due(), "and not again right after")
 }
 
 func TestRefusesWhatItCannotRewrite(t *testing.T) {
