@@ -1,7 +1,8 @@
 // Package interrupt rewrites a WebAssembly module so the host can stop it at
 // any time, cheaply. It adds two mutable i32 globals, an interrupt flag
 // (exported as ExportName) and a budget, and at the head of every loop and
-// at the entry of every function inserts
+// at the entry of every function (unless its body begins with a loop, whose
+// head then counts the call: loopHeadFirst) inserts
 //
 //	budget -= 1
 //	if budget == 0 {
@@ -367,7 +368,9 @@ func rewriteBody(out, fn, check []byte, shift func(uint32) uint32, params, depth
 	out = appendS32(append(out, 0x41), MaxStackBytes)
 	out = appendU32(append(out, 0x24), depth+1) // global.set limit
 	out = append(out, 0x0b)                     // end
-	out = append(out, check...)                 // function entry: calls count against the budget too
+	if !loopHeadFirst(fn[r.pos:]) {
+		out = append(out, check...) // function entry: calls count against the budget too
+	}
 	dec := appendU32([]byte{opGlobalGet}, depth)
 	dec = appendS32(append(dec, 0x41), weight)
 	dec = appendU32(append(dec, 0x6b, 0x24), depth)    // i32.sub, global.set
@@ -458,6 +461,35 @@ func rewriteBody(out, fn, check []byte, shift func(uint32) uint32, params, depth
 		}
 	}
 	return out, nil
+}
+
+// loopHeadFirst reports whether every execution of body (a function's
+// instructions) reaches a loop head, and so its check, before any call or
+// branch: the body starts with straight-line instructions (locals, globals,
+// constants, arithmetic, loads and stores, entering blocks) and then a loop.
+// Such a function's entry check would count the same call twice, so it is
+// left out; the call still counts once, before it can call anything. Go
+// compiles every function that calls into this shape (a loop that resumes
+// it at each call site), so this halves the checks a Go plugin's call runs.
+func loopHeadFirst(body []byte) bool {
+	r := &reader{b: body}
+	for r.pos < len(body) {
+		op, _ := r.byte()
+		switch {
+		case op == opLoop:
+			return true
+		case op == 0x02, op == 0x01, op == 0x1a, op == 0x1b, // block, nop, drop, select
+			op >= 0x20 && op <= 0x24, // local.get/set/tee, global.get/set
+			op >= 0x28 && op <= 0x3f, // loads, stores, memory.size
+			op >= 0x41 && op <= 0xc4: // constants, comparisons, arithmetic, conversions
+		default:
+			return false
+		}
+		if r.skipImmediates(op) != nil {
+			return false
+		}
+	}
+	return false
 }
 
 func slicesContains(s []uint32, v uint32) bool {
@@ -728,3 +760,4 @@ func appendName(b []byte, s string) []byte {
 }
 
 //go:generate wat2wasm testdata/shift.wat -o testdata/shift.wasm
+//go:generate wat2wasm testdata/recurse_loop.wat -o testdata/recurse_loop.wasm

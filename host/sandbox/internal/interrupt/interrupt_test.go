@@ -1,6 +1,7 @@
 package interrupt
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -172,5 +173,46 @@ func TestInstrumentRenumbersFunctions(t *testing.T) {
 		if g := mod.ExportedGlobal(StackExportName); g != nil {
 			assert.Zero(t, g.Get(), "the start function and run left no stack estimate behind")
 		}
+	}
+}
+
+// A function whose body starts with a loop is checked once a call, at its
+// loop head, not also at its entry; recursion through such functions still
+// stops when the flag is set, and computes the same result when it is not.
+func TestLoopFirstFunctionsAreCheckedOnceAndStillStop(t *testing.T) {
+	wasm, err := os.ReadFile("testdata/recurse_loop.wasm")
+	require.NoError(t, err)
+	out, err := Instrument(wasm)
+	require.NoError(t, err)
+	secs, err := sections(out)
+	require.NoError(t, err)
+	code := secs[indexOf(secs, secCode)].body
+	assert.Equal(t, 1, bytes.Count(code, check(0, 1, 0)), "one budget check (the loop head's) in the rewritten function")
+
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	require.NoError(t, InstantiateYield(ctx, rt))
+	defer rt.Close(ctx)
+	mod, err := rt.Instantiate(ctx, out)
+	require.NoError(t, err)
+	res, err := mod.ExportedFunction("run").Call(ctx, 10)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1<<11-1), res[0], "2^11-1 calls, each adding one")
+
+	flag := mod.ExportedGlobal(ExportName).(api.MutableGlobal)
+	tctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	context.AfterFunc(tctx, func() { flag.Set(1) })
+	done := make(chan error, 1)
+	go func() {
+		_, err := mod.ExportedFunction("run").Call(ctx, 40) // 2^40 calls
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "unreachable")
+	case <-time.After(30 * time.Second):
+		t.Fatal("recursion through loop-first functions did not stop after the flag was set")
 	}
 }
