@@ -558,3 +558,29 @@ func TestFormBodyAllocatesLittle(t *testing.T) {
 		t.Errorf("%.0f allocations to build and encode a five-value form, want at most 3 (the body, its entries and the output)", allocs)
 	}
 }
+
+// Within one parse_response call each answer read gets a parser of its own,
+// so an answer read first stays intact while a second one is read; parsers
+// go back to the pool only when the call ends.
+func TestAnswersReadInOneCallStayValid(t *testing.T) {
+	var pool fastjson.ParserPool
+	loan := &parserLoan{pool: &pool}
+	first, err := testAPI.Read(&Response{Status: 200, Body: []byte(`{"id":"pi_1","amount":100}`), parsers: loan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := testAPI.Read(&Response{Status: 200, Body: []byte(`{"id":"re_2222222","amount":7}`), parsers: loan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Str("id") != "pi_1" || first.Int("amount") != 100 || second.Str("id") != "re_2222222" {
+		t.Errorf("first = %s, second = %s", first.V, second.V)
+	}
+	if len(loan.taken) != 2 || loan.taken[0] == loan.taken[1] {
+		t.Fatalf("%d parsers lent for two answers, want two distinct ones", len(loan.taken))
+	}
+	loan.end()
+	if len(loan.taken) != 0 {
+		t.Error("the call's parsers were not returned")
+	}
+}
