@@ -163,9 +163,14 @@ func (b *Body) encodeForm() []byte {
 // without the string url.QueryEscape allocates for each key and value.
 func appendQueryEscape(out []byte, s string) []byte {
 	const hex = "0123456789ABCDEF"
-	for i := 0; i < len(s); i++ {
+	clean := 0 // the leading run that needs no escaping is copied at once
+	for clean < len(s) && unreserved(s[clean]) {
+		clean++
+	}
+	out = append(out, s[:clean]...)
+	for i := clean; i < len(s); i++ {
 		switch c := s[i]; {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
+		case unreserved(c):
 			out = append(out, c)
 		case c == ' ':
 			out = append(out, '+')
@@ -174,6 +179,11 @@ func appendQueryEscape(out []byte, s string) []byte {
 		}
 	}
 	return out
+}
+
+// unreserved reports whether c stands for itself in a query component.
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
 }
 
 // jsonNode is an object member or array element of the JSON being written.
