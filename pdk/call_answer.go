@@ -74,7 +74,19 @@ func (a *Answer) get(path string) *fastjson.Value {
 	if path == "" {
 		return nil
 	}
-	return a.V.Get(splitPath(path)...)
+	if strings.Contains(path, `\`) {
+		return a.V.Get(splitPath(path)...)
+	}
+	// One member at a time: the same lookups as Get(strings.Split(path,
+	// ".")...) without allocating the slice on every read.
+	v := a.V
+	for {
+		key, rest, more := strings.Cut(path, ".")
+		if v = v.Get(key); v == nil || !more {
+			return v
+		}
+		path = rest
+	}
 }
 
 // splitPath splits an answer path at its unescaped dots; `\.` is a dot and

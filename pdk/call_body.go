@@ -1,7 +1,6 @@
 package pdk
 
 import (
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,28 +22,61 @@ type Body struct{ entries []bodyEntry }
 const indexMark = "\x00"
 
 type bodyEntry struct {
-	path  []string
-	array bool
-	raw   bool // a JSON number or boolean, written unquoted in JSON
-	value string
+	// key is the key as set, without a trailing "[]" (array); for a SetMap
+	// entry, the map's key (its path split at dots only) and leaf is the
+	// map entry's key, one more segment taken literally.
+	key     string
+	leaf    string
+	fromMap bool
+	array   bool
+	raw     bool // a JSON number or boolean, written unquoted in JSON
+	value   string
 }
 
+// add records the key as written: its path is taken apart only when the
+// body is encoded (a form key is written straight from it, with no
+// allocation per value; the JSON tree needs the segments).
 func (b *Body) add(key, value string, raw bool) {
 	e := bodyEntry{value: value, raw: raw}
 	if strings.HasSuffix(key, "[]") {
 		key, e.array = key[:len(key)-2], true
 	}
-	for _, seg := range strings.Split(key, ".") {
-		name, idx, _ := strings.Cut(seg, "[")
-		e.path = append(e.path, name)
-		for idx != "" {
-			var n string
-			n, idx, _ = strings.Cut(idx, "]")
-			e.path = append(e.path, indexMark+n)
-			idx = strings.TrimPrefix(idx, "[")
-		}
-	}
+	e.key = key
 	b.entries = append(b.entries, e)
+}
+
+// walk calls name for each member name of e's path and index for each
+// array index ("items[0].name": name "items", index "0", name "name").
+func (e *bodyEntry) walk(name, index func(string)) {
+	for rest := e.key; ; {
+		seg, next, more := strings.Cut(rest, ".")
+		if e.fromMap {
+			name(seg)
+		} else {
+			n, idx, _ := strings.Cut(seg, "[")
+			name(n)
+			for idx != "" {
+				var i string
+				i, idx, _ = strings.Cut(idx, "]")
+				index(i)
+				idx = strings.TrimPrefix(idx, "[")
+			}
+		}
+		if !more {
+			break
+		}
+		rest = next
+	}
+	if e.fromMap {
+		name(e.leaf)
+	}
+}
+
+// path returns e's path segments, an index marked with indexMark.
+func (e *bodyEntry) path() []string {
+	var p []string
+	e.walk(func(n string) { p = append(p, n) }, func(i string) { p = append(p, indexMark+i) })
+	return p
 }
 
 // Set sets key to a string.
@@ -71,8 +103,7 @@ func (b *Body) SetMap(key string, m map[string]string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		e := bodyEntry{path: append(strings.Split(key, "."), k), value: m[k]}
-		b.entries = append(b.entries, e)
+		b.entries = append(b.entries, bodyEntry{key: key, leaf: k, fromMap: true, value: m[k]})
 	}
 }
 
@@ -96,23 +127,63 @@ func (enc Encoding) contentType() string {
 }
 
 func (b *Body) encodeForm() []byte {
-	var out strings.Builder
-	for i, e := range b.entries {
-		if i > 0 {
-			out.WriteByte('&')
-		}
-		key := e.path[0]
-		for _, p := range e.path[1:] {
-			key += "[" + strings.TrimPrefix(p, indexMark) + "]"
-		}
-		if e.array {
-			key += "[]"
-		}
-		out.WriteString(url.QueryEscape(key))
-		out.WriteByte('=')
-		out.WriteString(url.QueryEscape(e.value))
+	n := 0
+	for i := range b.entries {
+		e := &b.entries[i]
+		n += len(e.key) + len(e.leaf) + len(e.value) + 16
 	}
-	return []byte(out.String())
+	out := make([]byte, 0, n+n/4)
+	for i := range b.entries {
+		e := &b.entries[i]
+		if i > 0 {
+			out = append(out, '&')
+		}
+		first := true
+		e.walk(func(name string) {
+			if first {
+				out, first = appendQueryEscape(out, name), false
+				return
+			}
+			out = appendQueryEscape(append(out, "%5B"...), name)
+			out = append(out, "%5D"...)
+		}, func(index string) {
+			out = appendQueryEscape(append(out, "%5B"...), index)
+			out = append(out, "%5D"...)
+		})
+		if e.array {
+			out = append(out, "%5B%5D"...)
+		}
+		out = appendQueryEscape(append(out, '='), e.value)
+	}
+	return out
+}
+
+// appendQueryEscape appends s escaped as url.QueryEscape escapes it
+// (everything but letters, digits and "-_.~" as %XX; a space as "+"),
+// without the string url.QueryEscape allocates for each key and value.
+func appendQueryEscape(out []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	clean := 0 // the leading run that needs no escaping is copied at once
+	for clean < len(s) && unreserved(s[clean]) {
+		clean++
+	}
+	out = append(out, s[:clean]...)
+	for i := clean; i < len(s); i++ {
+		switch c := s[i]; {
+		case unreserved(c):
+			out = append(out, c)
+		case c == ' ':
+			out = append(out, '+')
+		default:
+			out = append(out, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return out
+}
+
+// unreserved reports whether c stands for itself in a query component.
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
 }
 
 // jsonNode is an object member or array element of the JSON being written.
@@ -138,11 +209,12 @@ func (b *Body) encodeJSON() []byte {
 	root := &jsonNode{}
 	for i := range b.entries {
 		e := &b.entries[i]
+		path := e.path()
 		n := root
-		for j, p := range e.path[:len(e.path)-1] {
-			n = n.child(p, strings.HasPrefix(e.path[j+1], indexMark))
+		for j, p := range path[:len(path)-1] {
+			n = n.child(p, strings.HasPrefix(path[j+1], indexMark))
 		}
-		last := e.path[len(e.path)-1]
+		last := path[len(path)-1]
 		if e.array {
 			n = n.child(last, true)
 			n.kids = append(n.kids, &jsonNode{entry: e})

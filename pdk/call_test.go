@@ -2,6 +2,7 @@ package pdk
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -515,5 +516,71 @@ func TestChoiceByCredential(t *testing.T) {
 		if err != nil || !strings.HasPrefix(r.GetUrl(), "https://api.acme.test"+want+"?") {
 			t.Errorf("%q: %v %v", bal, r.GetUrl(), err)
 		}
+	}
+}
+
+// A form body escapes keys and values exactly as url.QueryEscape does.
+func TestFormEscapesAsQueryEscape(t *testing.T) {
+	var all strings.Builder
+	for c := 0; c < 256; c++ {
+		all.WriteByte(byte(c))
+	}
+	for _, s := range []string{"", "plain-_.~AZaz09", "a b&c=d+e/f?g#h[i]", "jane@example.com", "ünï €", all.String()} {
+		if got, want := string(appendQueryEscape(nil, s)), url.QueryEscape(s); got != want {
+			t.Errorf("escape(%q) = %q, want %q", s, got, want)
+		}
+	}
+	b := &Body{}
+	b.Set("card[number].x y", "4242 4242")
+	b.SetMap("meta.data", map[string]string{"k.1[a]": "v&w"})
+	b.Set("expand[]", "x")
+	want := url.QueryEscape("card[number][x y]") + "=" + url.QueryEscape("4242 4242") + "&" +
+		url.QueryEscape("meta[data][k.1[a]]") + "=" + url.QueryEscape("v&w") + "&" + url.QueryEscape("expand[]") + "=x"
+	if _, got := b.Encode(FormEncoded); string(got) != want {
+		t.Errorf("form = %s\nwant   %s", got, want)
+	}
+}
+
+// Building and encoding a form body allocates its entries and its output,
+// not a string or slice per value (it is most of a form processor's
+// build_request in WebAssembly).
+func TestFormBodyAllocatesLittle(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() {
+		b := &Body{entries: make([]bodyEntry, 0, 8)}
+		b.Set("amount", "1000")
+		b.Set("payment_method_data[card][number]", "4242424242424242")
+		b.Set("payment_method_data.billing_details.address.line1", "1 Main St")
+		b.SetInt("items[0].quantity", 2)
+		b.Set("expand[]", "latest_charge")
+		b.Encode(FormEncoded)
+	})
+	if allocs > 3 {
+		t.Errorf("%.0f allocations to build and encode a five-value form, want at most 3 (the body, its entries and the output)", allocs)
+	}
+}
+
+// Within one parse_response call each answer read gets a parser of its own,
+// so an answer read first stays intact while a second one is read; parsers
+// go back to the pool only when the call ends.
+func TestAnswersReadInOneCallStayValid(t *testing.T) {
+	var pool fastjson.ParserPool
+	loan := &parserLoan{pool: &pool}
+	first, err := testAPI.Read(&Response{Status: 200, Body: []byte(`{"id":"pi_1","amount":100}`), parsers: loan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := testAPI.Read(&Response{Status: 200, Body: []byte(`{"id":"re_2222222","amount":7}`), parsers: loan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Str("id") != "pi_1" || first.Int("amount") != 100 || second.Str("id") != "re_2222222" {
+		t.Errorf("first = %s, second = %s", first.V, second.V)
+	}
+	if len(loan.taken) != 2 || loan.taken[0] == loan.taken[1] {
+		t.Fatalf("%d parsers lent for two answers, want two distinct ones", len(loan.taken))
+	}
+	loan.end()
+	if len(loan.taken) != 0 {
+		t.Error("the call's parsers were not returned")
 	}
 }

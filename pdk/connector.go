@@ -8,6 +8,7 @@ import (
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/valyala/fastjson"
 )
 
 // Message is a generated protobuf message with vtprotobuf fast paths.
@@ -36,7 +37,11 @@ type Connector struct {
 
 // Dispatcher runs a Connector's handlers on ABI-encoded inputs. The wasip1
 // exports use the registered one; pdktest uses it natively.
-type Dispatcher struct{ c *Connector }
+type Dispatcher struct {
+	c *Connector
+	// parsers are reused for the answers parse_response reads.
+	parsers fastjson.ParserPool
+}
 
 // NewDispatcher prepares c (fills its manifest) and returns its dispatcher.
 func NewDispatcher(c *Connector) *Dispatcher {
@@ -122,7 +127,9 @@ func (d *Dispatcher) ParseResponse(input []byte) []byte {
 	}
 	c := NewContext(in.GetFlow(), in.GetContext(), in.GetState())
 	hr := in.GetHttpResponse()
-	res := &Response{Status: int(hr.GetStatus()), Headers: hr.GetHeaders(), Body: hr.GetBody(), Truncated: hr.GetTruncated(), Request: in.GetHttpRequest()}
+	loan := &parserLoan{pool: &d.parsers}
+	defer loan.end() // after the output below is encoded: nothing read from the answer is used past it
+	res := &Response{Status: int(hr.GetStatus()), Headers: hr.GetHeaders(), Body: hr.GetBody(), Truncated: hr.GetTruncated(), Request: in.GetHttpRequest(), parsers: loan}
 	b, err := h.parse(c, in.GetRequest(), res)
 	if err != nil {
 		if step, perr := stepOrError(err); step != nil {

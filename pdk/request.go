@@ -74,6 +74,10 @@ type Response struct {
 	Truncated bool
 	// Request is the request the plugin built, without secret header values.
 	Request *pluginv1.HttpRequest
+
+	// parsers lends JSON parsers for the answer for the length of one
+	// parse_response call (nil: each read gets a new parser).
+	parsers *parserLoan
 }
 
 // Header returns the first value of a header (case-insensitive), or "".

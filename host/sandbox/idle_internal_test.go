@@ -138,3 +138,36 @@ func TestPDKPluginCollectsBetweenCalls(t *testing.T) {
 		t.Fatal("no collection between 2000 calls")
 	}
 }
+
+// An instance due for connector_gc collects only while another instance is
+// idle to take the next call (or when it is the only one): two instances
+// collecting at once would leave a call waiting for a whole collection.
+func TestGCWaitsWhileNoOtherInstanceIsIdle(t *testing.T) {
+	p := loadLimited(t, Limits{PoolSize: 2}, nil, "./host/sandbox/testdata/rawabi", "rawabi")
+	p.Warm(2)
+	if got := p.Live(); got != 2 {
+		t.Fatalf("%d live instances after Warm(2), want 2", got)
+	}
+	// A call in flight (or a collection) holds the other instance.
+	p.slots <- struct{}{}
+	busy := <-p.idle
+	ctx := context.Background()
+	for i := 1; i <= 3*gcCheckEvery; i++ {
+		if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}, nil); f != nil {
+			t.Fatalf("call %d: %v", i, f)
+		}
+		p.collecting.Wait()
+	}
+	if got := p.Collections(); got != 0 {
+		t.Fatalf("%d collections while no other instance was idle, want 0", got)
+	}
+	p.release(ctx, busy)
+	// The instance that put its collection off collects at its next release.
+	if _, f := p.Call(ctx, abi.ExportBuildRequest, []byte{1}, nil); f != nil {
+		t.Fatal(f)
+	}
+	p.collecting.Wait()
+	if got := p.Collections(); got != 1 {
+		t.Fatalf("%d collections once the other instance was idle, want 1", got)
+	}
+}

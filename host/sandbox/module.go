@@ -187,6 +187,7 @@ func (p *Module) call(ctx context.Context, export string, input []byte, check fu
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.limits.CallTimeout)
 	defer cancel()
+	ctx = inst.startClock(ctx)
 	var out []byte
 	var err error
 	tripped := inst.guard(ctx, func() { out, err = inst.invoke(ctx, export, input, p.limits.MaxOutputBytes) })
@@ -504,6 +505,14 @@ func (i *instance) guard(ctx context.Context, fn func()) (tripped bool) {
 	return !stop()
 }
 
+// startClock starts a call's yield clock and returns ctx carrying it: the
+// call yields its goroutine every interrupt.YieldInterval, not at every
+// slow path of the instrumentation.
+func (i *instance) startClock(ctx context.Context) context.Context {
+	i.clock.Start()
+	return interrupt.WithClock(ctx, &i.clock)
+}
+
 // instance is one instantiated module with its export handles cached.
 type instance struct {
 	// interrupt is the flag the loop-head checks read (nil without instrumentation).
@@ -522,6 +531,9 @@ type instance struct {
 	gc      api.Function
 	hasGC   bool // the module exports connector_gc (gc is taken with the other handles)
 	sinceGC int
+
+	// clock spaces the yields of the instance's calls (interrupt.Clock).
+	clock interrupt.Clock
 
 	// stackLimit is the rewriter's stack limit global (nil without
 	// instrumentation): it leaves interrupt.SoftStackBytes when a call goes

@@ -63,7 +63,7 @@ func withoutGCExport(wasm []byte) []byte {
 	return bytes.Replace(wasm, name, renamed, 1)
 }
 
-func loadModule(b *testing.B, name string, wasm []byte, opts ...func(*sandbox.Options)) *plugin.Plugin {
+func loadModule(b testing.TB, name string, wasm []byte, opts ...func(*sandbox.Options)) *plugin.Plugin {
 	o := sandbox.Options{CacheDir: b.TempDir()}
 	for _, f := range opts {
 		f(&o)

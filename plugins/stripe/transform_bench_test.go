@@ -29,8 +29,14 @@ const succeededIntent = `{
 // BenchmarkTransforms measures Stripe build_request + parse_response in Wasm
 // (all limits on) beside the same handlers compiled natively: a full-sized
 // card authorization, a sync, and every declared flow's happy-path fixture.
+// STRIPE_BENCH_WASM names a .wasm to measure instead of building the plugin
+// (to compare two builds of it in alternate runs, docs/perf-notes-s4.md).
 func BenchmarkTransforms(b *testing.B) {
-	wasm, err := os.ReadFile(wasmbuild.Build(b, "./plugins/stripe/wasm", "stripe"))
+	path := os.Getenv("STRIPE_BENCH_WASM") // another build of the plugin, for A/B runs
+	if path == "" {
+		path = wasmbuild.Build(b, "./plugins/stripe/wasm", "stripe")
+	}
+	wasm, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,13 +1,14 @@
 // Package interrupt rewrites a WebAssembly module so the host can stop it at
 // any time, cheaply. It adds two mutable i32 globals, an interrupt flag
 // (exported as ExportName) and a budget, and at the head of every loop and
-// at the entry of every function inserts
+// at the entry of every function (unless its body begins with a loop, whose
+// head then counts the call: loopHeadFirst) inserts
 //
 //	budget -= 1
 //	if budget == 0 {
 //	  if interrupt { unreachable }
 //	  budget = Budget
-//	  call yield      ;; the host function YieldModule.YieldName: runtime.Gosched
+//	  call yield      ;; the host function YieldModule.YieldName
 //	}
 //
 // A module can only run long by looping or by calling: recursion without a
@@ -15,10 +16,11 @@
 // depth 40 is 10^12 calls). Counting both loop iterations and function
 // entries, a module traps within Budget of either once the host sets the
 // flag, and exits to Go at least every Budget of them.
-// The slow path calls a host function that yields the goroutine: without
-// it, calls looping on every processor would starve the timer that sets the
-// flag and every other goroutine of the host (health checks, other calls)
-// until the Go scheduler's 10 ms preemption. The yield is an import the
+// The slow path calls a host function that yields the goroutine (at most
+// every YieldInterval of a call made WithClock): without it, calls looping
+// on every processor would starve the timer that sets the flag and every
+// other goroutine of the host (health checks, other calls), as the Go
+// scheduler cannot preempt compiled WebAssembly. The yield is an import the
 // rewriter appends to the module's function imports, so the module's own
 // functions move up by one index (calls, exports, the start function,
 // element segments and ref.func are renumbered; the "name" section is
@@ -370,7 +372,9 @@ func rewriteBody(out, fn, check []byte, shift func(uint32) uint32, params, depth
 	out = appendS32(append(out, 0x41), MaxStackBytes)
 	out = appendU32(append(out, 0x24), depth+1) // global.set limit
 	out = append(out, 0x0b)                     // end
-	out = append(out, check...)                 // function entry: calls count against the budget too
+	if !loopHeadFirst(fn[r.pos:]) {
+		out = append(out, check...) // function entry: calls count against the budget too
+	}
 	dec := appendU32([]byte{opGlobalGet}, depth)
 	dec = appendS32(append(dec, 0x41), weight)
 	dec = appendU32(append(dec, 0x6b, 0x24), depth)    // i32.sub, global.set
@@ -461,6 +465,35 @@ func rewriteBody(out, fn, check []byte, shift func(uint32) uint32, params, depth
 		}
 	}
 	return out, nil
+}
+
+// loopHeadFirst reports whether every execution of body (a function's
+// instructions) reaches a loop head, and so its check, before any call or
+// branch: the body starts with straight-line instructions (locals, globals,
+// constants, arithmetic, loads and stores, entering blocks) and then a loop.
+// Such a function's entry check would count the same call twice, so it is
+// left out; the call still counts once, before it can call anything. Go
+// compiles every function that calls into this shape (a loop that resumes
+// it at each call site), so this halves the checks a Go plugin's call runs.
+func loopHeadFirst(body []byte) bool {
+	r := &reader{b: body}
+	for r.pos < len(body) {
+		op, _ := r.byte()
+		switch {
+		case op == opLoop:
+			return true
+		case op == 0x02, op == 0x01, op == 0x1a, op == 0x1b, // block, nop, drop, select
+			op >= 0x20 && op <= 0x24, // local.get/set/tee, global.get/set
+			op >= 0x28 && op <= 0x3f, // loads, stores, memory.size
+			op >= 0x41 && op <= 0xc4: // constants, comparisons, arithmetic, conversions
+		default:
+			return false
+		}
+		if r.skipImmediates(op) != nil {
+			return false
+		}
+	}
+	return false
 }
 
 func slicesContains(s []uint32, v uint32) bool {
@@ -731,3 +764,4 @@ func appendName(b []byte, s string) []byte {
 }
 
 //go:generate wat2wasm testdata/shift.wat -o testdata/shift.wasm
+//go:generate wat2wasm testdata/recurse_loop.wat -o testdata/recurse_loop.wasm

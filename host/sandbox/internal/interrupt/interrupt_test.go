@@ -1,6 +1,7 @@
 package interrupt
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -52,8 +53,17 @@ func TestInterruptStopsAnEndlessLoop(t *testing.T) {
 }
 
 // The slow path exits to Go, so a timer can set the flag even when every
-// processor is busy running looping modules.
+// processor is busy running looping modules, whether each call yields at
+// every slow path or (with a Clock, as the host calls) every YieldInterval.
 func TestInterruptWorksWithEveryProcessorLooping(t *testing.T) {
+	for _, clocked := range []bool{false, true} {
+		t.Run(map[bool]string{false: "yield at every slow path", true: "yield every interval"}[clocked], func(t *testing.T) {
+			interruptEveryProcessorLooping(t, clocked)
+		})
+	}
+}
+
+func interruptEveryProcessorLooping(t *testing.T, clocked bool) {
 	out, err := Instrument(loopModule)
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -71,8 +81,14 @@ func TestInterruptWorksWithEveryProcessorLooping(t *testing.T) {
 		tctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()
 		context.AfterFunc(tctx, func() { flag.Set(1) })
+		cctx := ctx
+		if clocked {
+			c := &Clock{}
+			c.Start()
+			cctx = WithClock(ctx, c)
+		}
 		go func() {
-			_, err := mod.ExportedFunction("run").Call(ctx)
+			_, err := mod.ExportedFunction("run").Call(cctx)
 			done <- err
 		}()
 	}
@@ -84,6 +100,17 @@ func TestInterruptWorksWithEveryProcessorLooping(t *testing.T) {
 			t.Fatal("timers starved: loops did not stop")
 		}
 	}
+}
+
+// A call's Clock lets it yield once YieldInterval has passed since its start
+// or its last yield, and not again before the next interval has passed.
+func TestClockSpacesYields(t *testing.T) {
+	var c Clock
+	c.Start()
+	assert.False(t, c.due(), "a call that just started does not yield")
+	c.last = time.Now().Add(-2 * YieldInterval)
+	assert.True(t, c.due(), "a call running for two intervals yields")
+	assert.False(t, c.due(), "and not again right after")
 }
 
 func TestRefusesWhatItCannotRewrite(t *testing.T) {
@@ -146,5 +173,46 @@ func TestInstrumentRenumbersFunctions(t *testing.T) {
 		if g := mod.ExportedGlobal(StackExportName); g != nil {
 			assert.Zero(t, g.Get(), "the start function and run left no stack estimate behind")
 		}
+	}
+}
+
+// A function whose body starts with a loop is checked once a call, at its
+// loop head, not also at its entry; recursion through such functions still
+// stops when the flag is set, and computes the same result when it is not.
+func TestLoopFirstFunctionsAreCheckedOnceAndStillStop(t *testing.T) {
+	wasm, err := os.ReadFile("testdata/recurse_loop.wasm")
+	require.NoError(t, err)
+	out, err := Instrument(wasm)
+	require.NoError(t, err)
+	secs, err := sections(out)
+	require.NoError(t, err)
+	code := secs[indexOf(secs, secCode)].body
+	assert.Equal(t, 1, bytes.Count(code, check(0, 1, 0)), "one budget check (the loop head's) in the rewritten function")
+
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	require.NoError(t, InstantiateYield(ctx, rt))
+	defer rt.Close(ctx)
+	mod, err := rt.Instantiate(ctx, out)
+	require.NoError(t, err)
+	res, err := mod.ExportedFunction("run").Call(ctx, 10)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1<<11-1), res[0], "2^11-1 calls, each adding one")
+
+	flag := mod.ExportedGlobal(ExportName).(api.MutableGlobal)
+	tctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	context.AfterFunc(tctx, func() { flag.Set(1) })
+	done := make(chan error, 1)
+	go func() {
+		_, err := mod.ExportedFunction("run").Call(ctx, 40) // 2^40 calls
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "unreachable")
+	case <-time.After(30 * time.Second):
+		t.Fatal("recursion through loop-first functions did not stop after the flag was set")
 	}
 }

@@ -4,27 +4,74 @@ import (
 	"context"
 	"fmt"
 	goruntime "runtime"
+	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 )
 
 // YieldModule and YieldName name the host function the slow path calls:
 // it yields the goroutine, so a plugin running on every processor lets the
-// host's other goroutines (health checks, other calls, timers) run within
-// Budget loop iterations or calls instead of waiting for the Go
-// scheduler's 10 ms preemption.
+// host's other goroutines (health checks, other calls, timers) run instead
+// of waiting for the Go scheduler, which cannot preempt compiled WebAssembly.
 const (
 	YieldModule = "connector_host"
 	YieldName   = "yield"
 )
 
+// YieldInterval is the least time a call runs between two yields when it
+// carries a Clock (WithClock). A yield (runtime.Gosched) with an idle
+// processor wakes a thread for it, two system calls and usually a move of
+// the call to another thread: at every slow path (Budget checks, tens of
+// microseconds of a Go plugin) that was a tenth of a transform's time.
+// One millisecond is a tenth of the Go scheduler's own time slice (10 ms),
+// so goroutines waiting behind a running plugin wait no longer than behind
+// ordinary Go code; a transform shorter than it never yields.
+const YieldInterval = time.Millisecond
+
+// Clock is the time of a call's last yield (or its start). The host keeps
+// one per instance, which runs one call at a time, and resets it with Start
+// before each call.
+type Clock struct{ last time.Time }
+
+// Start marks the start of a call: its first yield comes YieldInterval later.
+func (c *Clock) Start() { c.last = time.Now() }
+
+// due reports whether YieldInterval has passed since the last yield, and if
+// so restarts the interval.
+func (c *Clock) due() bool {
+	now := time.Now()
+	if now.Sub(c.last) < YieldInterval {
+		return false
+	}
+	c.last = now
+	return true
+}
+
+type clockKey struct{}
+
+// WithClock returns ctx carrying c: the yields of a call made with it are
+// spaced by YieldInterval. A call without a Clock yields at every slow path.
+func WithClock(ctx context.Context, c *Clock) context.Context {
+	return context.WithValue(ctx, clockKey{}, c)
+}
+
 // InstantiateYield adds the YieldModule host module to rt; every module
 // Instrument returns imports it.
 func InstantiateYield(ctx context.Context, rt wazero.Runtime) error {
 	_, err := rt.NewHostModuleBuilder(YieldModule).
-		NewFunctionBuilder().WithFunc(func(context.Context) { goruntime.Gosched() }).Export(YieldName).
+		NewFunctionBuilder().WithGoFunction(api.GoFunc(yield), nil, nil).Export(YieldName).
 		Instantiate(ctx)
 	return err
+}
+
+// yield is the slow path's host function (an api.GoFunc: wazero calls it
+// without reflection).
+func yield(ctx context.Context, _ []uint64) {
+	if c, ok := ctx.Value(clockKey{}).(*Clock); ok && !c.due() {
+		return
+	}
+	goruntime.Gosched()
 }
 
 // addYield appends the yield function to the imports (and its type to the
