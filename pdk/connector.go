@@ -86,7 +86,7 @@ func (d *Dispatcher) Manifest() []byte {
 func (d *Dispatcher) BuildRequest(input []byte) []byte {
 	out := &pluginv1.BuildRequestOutput{}
 	in := &pluginv1.BuildRequestInput{}
-	if err := in.UnmarshalVT(input); err != nil {
+	if err := unmarshalInput(in, input); err != nil {
 		out.Result = &pluginv1.BuildRequestOutput_Error{Error: toPluginError(InvalidRequestInput(err))}
 		return mustMarshal(out.MarshalVT())
 	}
@@ -116,7 +116,7 @@ func (d *Dispatcher) BuildRequest(input []byte) []byte {
 func (d *Dispatcher) ParseResponse(input []byte) []byte {
 	out := &pluginv1.ParseResponseOutput{}
 	in := &pluginv1.ParseResponseInput{}
-	if err := in.UnmarshalVT(input); err != nil {
+	if err := unmarshalInput(in, input); err != nil {
 		out.Result = &pluginv1.ParseResponseOutput_Error{Error: toPluginError(InvalidRequestInput(err))}
 		return mustMarshal(out.MarshalVT())
 	}
@@ -147,7 +147,7 @@ func (d *Dispatcher) ParseResponse(input []byte) []byte {
 func (d *Dispatcher) VerifyWebhook(input []byte) []byte {
 	out := &pluginv1.VerifyWebhookOutput{}
 	in := &pluginv1.VerifyWebhookInput{}
-	if err := in.UnmarshalVT(input); err != nil {
+	if err := unmarshalInput(in, input); err != nil {
 		out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(InvalidRequestInput(err))}
 		return mustMarshal(out.MarshalVT())
 	}

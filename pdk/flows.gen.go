@@ -9,7 +9,7 @@ func Authorize(h Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceA
 	return newFlow(v1.Flow_FLOW_AUTHORIZE, h,
 		func(b []byte) (*v1.PaymentServiceAuthorizeRequest, error) {
 			r := new(v1.PaymentServiceAuthorizeRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentServiceAuthorizeResponse) ([]byte, error) { return m.MarshalVT() },
 		secretsOfAuthorize)
@@ -25,7 +25,7 @@ func Capture(h Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptu
 	return newFlow(v1.Flow_FLOW_CAPTURE, h,
 		func(b []byte) (*v1.PaymentServiceCaptureRequest, error) {
 			r := new(v1.PaymentServiceCaptureRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentServiceCaptureResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -36,7 +36,7 @@ func Get(h Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse])
 	return newFlow(v1.Flow_FLOW_GET, h,
 		func(b []byte) (*v1.PaymentServiceGetRequest, error) {
 			r := new(v1.PaymentServiceGetRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -47,7 +47,7 @@ func Void(h Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidRespons
 	return newFlow(v1.Flow_FLOW_VOID, h,
 		func(b []byte) (*v1.PaymentServiceVoidRequest, error) {
 			r := new(v1.PaymentServiceVoidRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentServiceVoidResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -58,7 +58,7 @@ func Reverse(h Handler[*v1.PaymentServiceReverseRequest, *v1.PaymentServiceRever
 	return newFlow(v1.Flow_FLOW_REVERSE, h,
 		func(b []byte) (*v1.PaymentServiceReverseRequest, error) {
 			r := new(v1.PaymentServiceReverseRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentServiceReverseResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -69,7 +69,7 @@ func Refund(h Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundR
 	return newFlow(v1.Flow_FLOW_REFUND, h,
 		func(b []byte) (*v1.PaymentServiceRefundRequest, error) {
 			r := new(v1.PaymentServiceRefundRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentServiceRefundResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -80,7 +80,7 @@ func CreateOrder(h Handler[*v1.PaymentServiceCreateOrderRequest, *v1.PaymentServ
 	return newFlow(v1.Flow_FLOW_CREATE_ORDER, h,
 		func(b []byte) (*v1.PaymentServiceCreateOrderRequest, error) {
 			r := new(v1.PaymentServiceCreateOrderRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentServiceCreateOrderResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -91,7 +91,7 @@ func SetupRecurring(h Handler[*v1.PaymentServiceSetupRecurringRequest, *v1.Payme
 	return newFlow(v1.Flow_FLOW_SETUP_RECURRING, h,
 		func(b []byte) (*v1.PaymentServiceSetupRecurringRequest, error) {
 			r := new(v1.PaymentServiceSetupRecurringRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentServiceSetupRecurringResponse) ([]byte, error) { return m.MarshalVT() },
 		secretsOfSetupRecurring)
@@ -107,7 +107,7 @@ func IncrementalAuthorization(h Handler[*v1.PaymentServiceIncrementalAuthorizati
 	return newFlow(v1.Flow_FLOW_INCREMENTAL_AUTHORIZATION, h,
 		func(b []byte) (*v1.PaymentServiceIncrementalAuthorizationRequest, error) {
 			r := new(v1.PaymentServiceIncrementalAuthorizationRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentServiceIncrementalAuthorizationResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -118,7 +118,7 @@ func VerifyRedirectResponse(h Handler[*v1.PaymentServiceVerifyRedirectResponseRe
 	return newFlow(v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, h,
 		func(b []byte) (*v1.PaymentServiceVerifyRedirectResponseRequest, error) {
 			r := new(v1.PaymentServiceVerifyRedirectResponseRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentServiceVerifyRedirectResponseResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -129,7 +129,7 @@ func RecurringCharge(h Handler[*v1.RecurringPaymentServiceChargeRequest, *v1.Rec
 	return newFlow(v1.Flow_FLOW_RECURRING_CHARGE, h,
 		func(b []byte) (*v1.RecurringPaymentServiceChargeRequest, error) {
 			r := new(v1.RecurringPaymentServiceChargeRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.RecurringPaymentServiceChargeResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -140,7 +140,7 @@ func RecurringRevoke(h Handler[*v1.RecurringPaymentServiceRevokeRequest, *v1.Rec
 	return newFlow(v1.Flow_FLOW_RECURRING_REVOKE, h,
 		func(b []byte) (*v1.RecurringPaymentServiceRevokeRequest, error) {
 			r := new(v1.RecurringPaymentServiceRevokeRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.RecurringPaymentServiceRevokeResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -151,7 +151,7 @@ func RefundGet(h Handler[*v1.RefundServiceGetRequest, *v1.RefundServiceGetRespon
 	return newFlow(v1.Flow_FLOW_REFUND_GET, h,
 		func(b []byte) (*v1.RefundServiceGetRequest, error) {
 			r := new(v1.RefundServiceGetRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.RefundServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -162,7 +162,7 @@ func DisputeSubmitEvidence(h Handler[*v1.DisputeServiceSubmitEvidenceRequest, *v
 	return newFlow(v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, h,
 		func(b []byte) (*v1.DisputeServiceSubmitEvidenceRequest, error) {
 			r := new(v1.DisputeServiceSubmitEvidenceRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.DisputeServiceSubmitEvidenceResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -173,7 +173,7 @@ func DisputeGet(h Handler[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetRes
 	return newFlow(v1.Flow_FLOW_DISPUTE_GET, h,
 		func(b []byte) (*v1.DisputeServiceGetRequest, error) {
 			r := new(v1.DisputeServiceGetRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.DisputeServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -184,7 +184,7 @@ func DisputeDefend(h Handler[*v1.DisputeServiceDefendRequest, *v1.DisputeService
 	return newFlow(v1.Flow_FLOW_DISPUTE_DEFEND, h,
 		func(b []byte) (*v1.DisputeServiceDefendRequest, error) {
 			r := new(v1.DisputeServiceDefendRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.DisputeServiceDefendResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -195,7 +195,7 @@ func DisputeAccept(h Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeService
 	return newFlow(v1.Flow_FLOW_DISPUTE_ACCEPT, h,
 		func(b []byte) (*v1.DisputeServiceAcceptRequest, error) {
 			r := new(v1.DisputeServiceAcceptRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.DisputeServiceAcceptResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -206,7 +206,7 @@ func CreateAccessToken(h Handler[*v1.MerchantAuthenticationServiceCreateAccessTo
 	return newFlow(v1.Flow_FLOW_CREATE_ACCESS_TOKEN, h,
 		func(b []byte) (*v1.MerchantAuthenticationServiceCreateAccessTokenRequest, error) {
 			r := new(v1.MerchantAuthenticationServiceCreateAccessTokenRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.MerchantAuthenticationServiceCreateAccessTokenResponse) ([]byte, error) {
 			return m.MarshalVT()
@@ -219,7 +219,7 @@ func CreateSessionToken(h Handler[*v1.MerchantAuthenticationServiceCreateSession
 	return newFlow(v1.Flow_FLOW_CREATE_SESSION_TOKEN, h,
 		func(b []byte) (*v1.MerchantAuthenticationServiceCreateSessionTokenRequest, error) {
 			r := new(v1.MerchantAuthenticationServiceCreateSessionTokenRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.MerchantAuthenticationServiceCreateSessionTokenResponse) ([]byte, error) {
 			return m.MarshalVT()
@@ -232,7 +232,7 @@ func CreateSdkSessionToken(h Handler[*v1.MerchantAuthenticationServiceCreateSdkS
 	return newFlow(v1.Flow_FLOW_CREATE_SDK_SESSION_TOKEN, h,
 		func(b []byte) (*v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest, error) {
 			r := new(v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse) ([]byte, error) {
 			return m.MarshalVT()
@@ -245,7 +245,7 @@ func PreAuthenticate(h Handler[*v1.PaymentMethodAuthenticationServicePreAuthenti
 	return newFlow(v1.Flow_FLOW_PRE_AUTHENTICATE, h,
 		func(b []byte) (*v1.PaymentMethodAuthenticationServicePreAuthenticateRequest, error) {
 			r := new(v1.PaymentMethodAuthenticationServicePreAuthenticateRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentMethodAuthenticationServicePreAuthenticateResponse) ([]byte, error) {
 			return m.MarshalVT()
@@ -263,7 +263,7 @@ func Authenticate(h Handler[*v1.PaymentMethodAuthenticationServiceAuthenticateRe
 	return newFlow(v1.Flow_FLOW_AUTHENTICATE, h,
 		func(b []byte) (*v1.PaymentMethodAuthenticationServiceAuthenticateRequest, error) {
 			r := new(v1.PaymentMethodAuthenticationServiceAuthenticateRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentMethodAuthenticationServiceAuthenticateResponse) ([]byte, error) {
 			return m.MarshalVT()
@@ -276,7 +276,7 @@ func PostAuthenticate(h Handler[*v1.PaymentMethodAuthenticationServicePostAuthen
 	return newFlow(v1.Flow_FLOW_POST_AUTHENTICATE, h,
 		func(b []byte) (*v1.PaymentMethodAuthenticationServicePostAuthenticateRequest, error) {
 			r := new(v1.PaymentMethodAuthenticationServicePostAuthenticateRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentMethodAuthenticationServicePostAuthenticateResponse) ([]byte, error) {
 			return m.MarshalVT()
@@ -289,7 +289,7 @@ func Tokenize(h Handler[*v1.PaymentMethodServiceTokenizeRequest, *v1.PaymentMeth
 	return newFlow(v1.Flow_FLOW_TOKENIZE, h,
 		func(b []byte) (*v1.PaymentMethodServiceTokenizeRequest, error) {
 			r := new(v1.PaymentMethodServiceTokenizeRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PaymentMethodServiceTokenizeResponse) ([]byte, error) { return m.MarshalVT() },
 		secretsOfTokenize)
@@ -305,7 +305,7 @@ func CreateCustomer(h Handler[*v1.CustomerServiceCreateRequest, *v1.CustomerServ
 	return newFlow(v1.Flow_FLOW_CREATE_CUSTOMER, h,
 		func(b []byte) (*v1.CustomerServiceCreateRequest, error) {
 			r := new(v1.CustomerServiceCreateRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.CustomerServiceCreateResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -316,7 +316,7 @@ func PayoutCreate(h Handler[*v1.PayoutServiceCreateRequest, *v1.PayoutServiceCre
 	return newFlow(v1.Flow_FLOW_PAYOUT_CREATE, h,
 		func(b []byte) (*v1.PayoutServiceCreateRequest, error) {
 			r := new(v1.PayoutServiceCreateRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PayoutServiceCreateResponse) ([]byte, error) { return m.MarshalVT() },
 		secretsOfPayoutCreate)
@@ -332,7 +332,7 @@ func PayoutGet(h Handler[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetRespon
 	return newFlow(v1.Flow_FLOW_PAYOUT_GET, h,
 		func(b []byte) (*v1.PayoutServiceGetRequest, error) {
 			r := new(v1.PayoutServiceGetRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PayoutServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -343,7 +343,7 @@ func PayoutCancel(h Handler[*v1.PayoutServiceCancelRequest, *v1.PayoutServiceCan
 	return newFlow(v1.Flow_FLOW_PAYOUT_CANCEL, h,
 		func(b []byte) (*v1.PayoutServiceCancelRequest, error) {
 			r := new(v1.PayoutServiceCancelRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PayoutServiceCancelResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)
@@ -354,7 +354,7 @@ func PayoutCreateRecipient(h Handler[*v1.PayoutServiceCreateRecipientRequest, *v
 	return newFlow(v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT, h,
 		func(b []byte) (*v1.PayoutServiceCreateRecipientRequest, error) {
 			r := new(v1.PayoutServiceCreateRecipientRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.PayoutServiceCreateRecipientResponse) ([]byte, error) { return m.MarshalVT() },
 		secretsOfPayoutCreateRecipient)
@@ -370,7 +370,7 @@ func RefundCancel(h Handler[*v1.RefundServiceCancelRequest, *v1.RefundServiceCan
 	return newFlow(v1.Flow_FLOW_REFUND_CANCEL, h,
 		func(b []byte) (*v1.RefundServiceCancelRequest, error) {
 			r := new(v1.RefundServiceCancelRequest)
-			return r, r.UnmarshalVT(b)
+			return r, unmarshalInput(r, b)
 		},
 		func(m *v1.RefundServiceCancelResponse) ([]byte, error) { return m.MarshalVT() },
 		nil)

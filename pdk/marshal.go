@@ -21,3 +21,9 @@ func stepEncoder[Req Message](req Req) func() ([]byte, error) {
 		return proto.MarshalOptions{Deterministic: true}.Marshal(req)
 	}
 }
+
+// unmarshalInput decodes what the host sent for this call (the wasip1 build
+// shares the input's memory, see marshal_wasip1.go).
+func unmarshalInput[M interface{ UnmarshalVT([]byte) error }](m M, b []byte) error {
+	return m.UnmarshalVT(b)
+}

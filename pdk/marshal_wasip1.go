@@ -15,3 +15,12 @@ func deterministic[Resp any](encode func(Resp) ([]byte, error)) func(Resp) ([]by
 func stepEncoder[Req Message](req Req) func() ([]byte, error) {
 	return req.MarshalVT
 }
+
+// unmarshalInput decodes what the host wrote for this call (an envelope, or
+// the request inside it). The guest's input buffer is allocated for the call
+// and never written again (connector_alloc), so the message's strings and
+// bytes share its memory instead of copying it: one allocation fewer per
+// field (abi/wire.UnmarshalAliased).
+func unmarshalInput[M interface{ UnmarshalVTUnsafe([]byte) error }](m M, b []byte) error {
+	return m.UnmarshalVTUnsafe(b)
+}

@@ -75,6 +75,17 @@ func Unmarshal(b []byte, m unsafe.Pointer, t *Table) error {
 	return d.err
 }
 
+// UnmarshalAliased decodes as Unmarshal does, except that the strings and
+// bytes fields it sets share b's memory instead of copying it: one
+// allocation fewer per field. b must never change afterwards. The PDK uses
+// it for what the host writes into a buffer allocated for one call (see
+// pdk's connector_alloc); a plugin decoding its own buffers uses Unmarshal.
+func UnmarshalAliased(b []byte, m unsafe.Pointer, t *Table) error {
+	d := Decoder{b: b, alias: true}
+	d.into(m, t, 0)
+	return d.err
+}
+
 // find returns t's field numbered num, looking from *next on (fields mostly
 // arrive in the order they are listed), and moves *next past it.
 func (t *Table) find(num int32, next *int) *Field {
@@ -158,7 +169,7 @@ func (d *Decoder) into(m unsafe.Pointer, t *Table, depth int) {
 
 // nested decodes b, a nested message's contents, into m.
 func (d *Decoder) nested(b []byte, m unsafe.Pointer, t *Table, depth int) {
-	sub := Decoder{b: b}
+	sub := Decoder{b: b, alias: d.alias}
 	sub.into(m, t, depth+1)
 	d.Fail(sub.err)
 }

@@ -22,6 +22,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"unsafe"
 )
 
 // Wire types (https://protobuf.dev/programming-guides/encoding/).
@@ -46,6 +47,7 @@ type Decoder struct {
 	tag   int   // where the current field's tag starts (for Unknown)
 	field int32 // the current field's number
 	typ   int8  // the current field's wire type
+	alias bool  // strings and bytes share b's memory (see UnmarshalAliased)
 	err   error
 }
 
@@ -160,15 +162,27 @@ func (d *Decoder) Message() ([]byte, bool) {
 // String reads a string field.
 func (d *Decoder) String() string {
 	b, _ := d.Message()
+	return d.str(b)
+}
+
+// str is b as a string: b's own memory when the decoder aliases.
+func (d *Decoder) str(b []byte) string {
+	if d.alias && len(b) > 0 {
+		return unsafe.String(&b[0], len(b))
+	}
 	return string(b)
 }
 
 // Bytes reads a bytes field into a new slice (never nil once read, so a
-// oneof's empty bytes stay set).
+// oneof's empty bytes stay set), or, when the decoder aliases, the input's
+// own bytes.
 func (d *Decoder) Bytes() []byte {
 	b, ok := d.Message()
 	if !ok {
 		return nil
+	}
+	if d.alias {
+		return b
 	}
 	return append([]byte{}, b...)
 }
@@ -176,7 +190,7 @@ func (d *Decoder) Bytes() []byte {
 // AppendStrings reads one element of a repeated string field onto s.
 func (d *Decoder) AppendStrings(s []string) []string {
 	if b, ok := d.Message(); ok {
-		return append(s, string(b))
+		return append(s, d.str(b))
 	}
 	return s
 }
@@ -219,7 +233,7 @@ func (d *Decoder) StringMapEntry(m map[string]string) map[string]string {
 		return m
 	}
 	var k, v string
-	entry := Decoder{b: b}
+	entry := Decoder{b: b, alias: d.alias}
 	for entry.Next() {
 		switch entry.field {
 		case 1:

@@ -282,3 +282,32 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+func TestUnmarshalAliasedSharesTheInput(t *testing.T) {
+	b := reference(full())
+	var copied, aliased sample
+	if err := Unmarshal(b, unsafe.Pointer(&copied), &sampleTable); err != nil {
+		t.Fatal(err)
+	}
+	if err := UnmarshalAliased(b, unsafe.Pointer(&aliased), &sampleTable); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := Marshal(unsafe.Pointer(&aliased), &sampleTable), Marshal(unsafe.Pointer(&copied), &sampleTable); !bytes.Equal(got, want) {
+		t.Fatalf("aliased decode differs:\n%x\n%x", got, want)
+	}
+	within := func(p *byte) bool {
+		start := uintptr(unsafe.Pointer(&b[0]))
+		return uintptr(unsafe.Pointer(p)) >= start && uintptr(unsafe.Pointer(p)) < start+uintptr(len(b))
+	}
+	for name, p := range map[string]*byte{
+		"string": unsafe.StringData(aliased.Text), "bytes": &aliased.Raw[0], "nested string": unsafe.StringData(aliased.Child.Text),
+		"list string": unsafe.StringData(aliased.Tags[1]), "map value": unsafe.StringData(aliased.Meta["b"]),
+	} {
+		if !within(p) {
+			t.Errorf("aliased %s does not share the input", name)
+		}
+	}
+	if within(unsafe.StringData(copied.Text)) || within(&copied.Raw[0]) {
+		t.Error("Unmarshal shares the input's memory")
+	}
+}

@@ -132,6 +132,9 @@ func message(g *protogen.GeneratedFile, m *protogen.Message) error {
 	g.P("// UnmarshalVT decodes b into m, merging as protobuf does.")
 	g.P("func (m *", name, ") UnmarshalVT(b []byte) error { return ", wire("Unmarshal"), "(b, ", ptr, "(m), &", table, ") }")
 	g.P()
+	g.P("// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.")
+	g.P("func (m *", name, ") UnmarshalVTUnsafe(b []byte) error { return ", wire("UnmarshalAliased"), "(b, ", ptr, "(m), &", table, ") }")
+	g.P()
 	g.P("// MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.")
 	g.P("func (m *", name, ") MarshalVT() ([]byte, error) { return ", wire("Marshal"), "(", ptr, "(m), &", table, "), nil }")
 	return nil

@@ -21,6 +21,11 @@ func (m *ConnectorServiceListConnectorsRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ConnectorServiceListConnectorsRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ConnectorServiceListConnectorsRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ConnectorServiceListConnectorsRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *ConnectorServiceListConnectorsRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_ConnectorServiceListConnectorsRequest), nil
@@ -38,6 +43,11 @@ var Codec_ConnectorServiceListConnectorsResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ConnectorServiceListConnectorsResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ConnectorServiceListConnectorsResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ConnectorServiceListConnectorsResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ConnectorServiceListConnectorsResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -59,6 +69,11 @@ func (m *ConnectorServiceGetConnectorRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ConnectorServiceGetConnectorRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ConnectorServiceGetConnectorRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ConnectorServiceGetConnectorRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *ConnectorServiceGetConnectorRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_ConnectorServiceGetConnectorRequest), nil
@@ -76,6 +91,11 @@ var Codec_ConnectorServiceGetConnectorResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ConnectorServiceGetConnectorResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ConnectorServiceGetConnectorResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ConnectorServiceGetConnectorResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ConnectorServiceGetConnectorResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -103,6 +123,11 @@ var Codec_ConnectorInfo = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ConnectorInfo) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ConnectorInfo)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ConnectorInfo) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ConnectorInfo)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.

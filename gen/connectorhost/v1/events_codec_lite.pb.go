@@ -26,6 +26,11 @@ func (m *WebhookRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_WebhookRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *WebhookRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_WebhookRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *WebhookRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_WebhookRequest), nil
@@ -116,6 +121,11 @@ func (m *Event) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Event)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *Event) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_Event)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *Event) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_Event), nil
@@ -141,6 +151,11 @@ func (m *PaymentEvent) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentEvent)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentEvent) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentEvent)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentEvent) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentEvent), nil
@@ -163,6 +178,11 @@ var Codec_RefundEvent = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *RefundEvent) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_RefundEvent)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *RefundEvent) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_RefundEvent)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -191,6 +211,11 @@ func (m *DisputeEvent) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisputeEvent)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisputeEvent) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisputeEvent)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *DisputeEvent) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_DisputeEvent), nil
@@ -211,6 +236,11 @@ var Codec_MandateEvent = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *MandateEvent) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_MandateEvent)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *MandateEvent) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_MandateEvent)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -234,6 +264,11 @@ var Codec_PayoutEvent = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PayoutEvent) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutEvent)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutEvent) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutEvent)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -260,6 +295,11 @@ func (m *EventReferences) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_EventReferences)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *EventReferences) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_EventReferences)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *EventReferences) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_EventReferences), nil
@@ -281,6 +321,11 @@ var Codec_ParsedEvent = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ParsedEvent) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ParsedEvent)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ParsedEvent) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ParsedEvent)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.

@@ -25,6 +25,11 @@ func (m *FlowOptions) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_FlowOptions)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *FlowOptions) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_FlowOptions)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *FlowOptions) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_FlowOptions), nil

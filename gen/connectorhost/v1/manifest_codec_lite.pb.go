@@ -40,6 +40,11 @@ func (m *Manifest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Manifest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *Manifest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_Manifest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *Manifest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_Manifest), nil
@@ -60,6 +65,11 @@ var Codec_CredentialField = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *CredentialField) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CredentialField)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CredentialField) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CredentialField)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -85,6 +95,11 @@ var Codec_WebhookSupport = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *WebhookSupport) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_WebhookSupport)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *WebhookSupport) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_WebhookSupport)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.

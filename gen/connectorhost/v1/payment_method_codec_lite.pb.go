@@ -139,6 +139,11 @@ func (m *PaymentMethod) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentMethod)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentMethod) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentMethod)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentMethod) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentMethod), nil
@@ -162,6 +167,11 @@ var Codec_Card = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *Card) UnmarshalVT(b []byte) error { return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Card) }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *Card) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_Card)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *Card) MarshalVT() ([]byte, error) { return wire.Marshal(unsafe.Pointer(m), &Codec_Card), nil }
 
@@ -177,6 +187,11 @@ var Codec_ProcessorToken = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ProcessorToken) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ProcessorToken)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ProcessorToken) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ProcessorToken)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -236,6 +251,11 @@ func (m *Wallet) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Wallet)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *Wallet) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_Wallet)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *Wallet) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_Wallet), nil
@@ -256,6 +276,11 @@ var Codec_ApplePay = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ApplePay) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ApplePay)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ApplePay) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ApplePay)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -279,6 +304,11 @@ func (m *GooglePay) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_GooglePay)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *GooglePay) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_GooglePay)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *GooglePay) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_GooglePay), nil
@@ -296,6 +326,11 @@ var Codec_PayPalWallet = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PayPalWallet) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayPalWallet)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayPalWallet) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayPalWallet)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -320,6 +355,11 @@ func (m *BankRedirect) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_BankRedirect)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *BankRedirect) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_BankRedirect)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *BankRedirect) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_BankRedirect), nil
@@ -338,6 +378,11 @@ var Codec_BankTransfer = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *BankTransfer) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_BankTransfer)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *BankTransfer) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_BankTransfer)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -364,6 +409,11 @@ func (m *BankDebit) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_BankDebit)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *BankDebit) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_BankDebit)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *BankDebit) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_BankDebit), nil
@@ -381,6 +431,11 @@ var Codec_PayLater = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PayLater) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayLater)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayLater) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayLater)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -401,6 +456,11 @@ var Codec_Voucher = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *Voucher) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Voucher)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *Voucher) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_Voucher)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -444,6 +504,11 @@ var Codec_Upi = wire.Table{
 
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *Upi) UnmarshalVT(b []byte) error { return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Upi) }
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *Upi) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_Upi)
+}
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *Upi) MarshalVT() ([]byte, error) { return wire.Marshal(unsafe.Pointer(m), &Codec_Upi), nil }

@@ -46,6 +46,11 @@ func (m *PaymentServiceAuthorizeRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceAuthorizeRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceAuthorizeRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceAuthorizeRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceAuthorizeRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceAuthorizeRequest), nil
@@ -78,6 +83,11 @@ func (m *PaymentServiceAuthorizeResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceAuthorizeResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceAuthorizeResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceAuthorizeResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceAuthorizeResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceAuthorizeResponse), nil
@@ -101,6 +111,11 @@ func (m *CardChecks) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CardChecks)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CardChecks) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CardChecks)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *CardChecks) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_CardChecks), nil
@@ -120,6 +135,11 @@ var Codec_ThreeDsResult = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ThreeDsResult) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ThreeDsResult)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ThreeDsResult) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ThreeDsResult)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -149,6 +169,11 @@ func (m *PaymentServiceCaptureRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceCaptureRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceCaptureRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceCaptureRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceCaptureRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceCaptureRequest), nil
@@ -175,6 +200,11 @@ func (m *PaymentServiceCaptureResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceCaptureResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceCaptureResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceCaptureResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceCaptureResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceCaptureResponse), nil
@@ -196,6 +226,11 @@ var Codec_PaymentServiceGetRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentServiceGetRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceGetRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceGetRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceGetRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -230,6 +265,11 @@ func (m *PaymentServiceGetResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceGetResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceGetResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceGetResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceGetResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceGetResponse), nil
@@ -253,6 +293,11 @@ var Codec_PaymentServiceVoidRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentServiceVoidRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceVoidRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceVoidRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceVoidRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -280,6 +325,11 @@ func (m *PaymentServiceVoidResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceVoidResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceVoidResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceVoidResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceVoidResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceVoidResponse), nil
@@ -302,6 +352,11 @@ var Codec_PaymentServiceReverseRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentServiceReverseRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceReverseRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceReverseRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceReverseRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -327,6 +382,11 @@ var Codec_PaymentServiceReverseResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentServiceReverseResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceReverseResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceReverseResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceReverseResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -356,6 +416,11 @@ func (m *PaymentServiceRefundRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceRefundRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceRefundRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceRefundRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceRefundRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceRefundRequest), nil
@@ -380,6 +445,11 @@ var Codec_PaymentServiceRefundResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentServiceRefundResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceRefundResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceRefundResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceRefundResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -407,6 +477,11 @@ func (m *PaymentServiceCreateOrderRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceCreateOrderRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceCreateOrderRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceCreateOrderRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceCreateOrderRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceCreateOrderRequest), nil
@@ -432,6 +507,11 @@ func (m *PaymentServiceCreateOrderResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceCreateOrderResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceCreateOrderResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceCreateOrderResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceCreateOrderResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceCreateOrderResponse), nil
@@ -452,6 +532,11 @@ var Codec_CustomerAcceptance = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *CustomerAcceptance) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CustomerAcceptance)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CustomerAcceptance) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CustomerAcceptance)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -485,6 +570,11 @@ func (m *PaymentServiceSetupRecurringRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceSetupRecurringRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceSetupRecurringRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceSetupRecurringRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceSetupRecurringRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceSetupRecurringRequest), nil
@@ -512,6 +602,11 @@ func (m *PaymentServiceSetupRecurringResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceSetupRecurringResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceSetupRecurringResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceSetupRecurringResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceSetupRecurringResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceSetupRecurringResponse), nil
@@ -534,6 +629,11 @@ var Codec_PaymentServiceIncrementalAuthorizationRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentServiceIncrementalAuthorizationRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceIncrementalAuthorizationRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceIncrementalAuthorizationRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceIncrementalAuthorizationRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -560,6 +660,11 @@ func (m *PaymentServiceIncrementalAuthorizationResponse) UnmarshalVT(b []byte) e
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceIncrementalAuthorizationResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceIncrementalAuthorizationResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceIncrementalAuthorizationResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceIncrementalAuthorizationResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceIncrementalAuthorizationResponse), nil
@@ -583,6 +688,11 @@ var Codec_PaymentServiceVerifyRedirectResponseRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentServiceVerifyRedirectResponseRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceVerifyRedirectResponseRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceVerifyRedirectResponseRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceVerifyRedirectResponseRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -614,6 +724,11 @@ func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVT(b []byte) err
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceVerifyRedirectResponseResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceVerifyRedirectResponseResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceVerifyRedirectResponseResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentServiceVerifyRedirectResponseResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentServiceVerifyRedirectResponseResponse), nil
@@ -631,6 +746,11 @@ var Codec_PaymentServiceHandleEventRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentServiceHandleEventRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceHandleEventRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceHandleEventRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceHandleEventRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -651,6 +771,11 @@ var Codec_PaymentServiceHandleEventResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentServiceHandleEventResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentServiceHandleEventResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentServiceHandleEventResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentServiceHandleEventResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -676,6 +801,11 @@ var Codec_ThreeDsData = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ThreeDsData) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ThreeDsData)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ThreeDsData) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ThreeDsData)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.

@@ -31,6 +31,11 @@ func (m *PayoutBankAccount) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutBankAccount)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutBankAccount) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutBankAccount)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PayoutBankAccount) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PayoutBankAccount), nil
@@ -49,6 +54,11 @@ var Codec_PayoutCard = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PayoutCard) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutCard)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutCard) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutCard)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -112,6 +122,11 @@ func (m *PayoutRecipient) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutRecipient)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutRecipient) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutRecipient)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PayoutRecipient) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PayoutRecipient), nil
@@ -135,6 +150,11 @@ var Codec_PayoutServiceCreateRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PayoutServiceCreateRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutServiceCreateRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutServiceCreateRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutServiceCreateRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -163,6 +183,11 @@ func (m *PayoutServiceCreateResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutServiceCreateResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutServiceCreateResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutServiceCreateResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PayoutServiceCreateResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PayoutServiceCreateResponse), nil
@@ -182,6 +207,11 @@ var Codec_PayoutServiceGetRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PayoutServiceGetRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutServiceGetRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutServiceGetRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutServiceGetRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -209,6 +239,11 @@ func (m *PayoutServiceGetResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutServiceGetResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutServiceGetResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutServiceGetResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PayoutServiceGetResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PayoutServiceGetResponse), nil
@@ -228,6 +263,11 @@ var Codec_PayoutServiceCancelRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PayoutServiceCancelRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutServiceCancelRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutServiceCancelRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutServiceCancelRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -251,6 +291,11 @@ var Codec_PayoutServiceCancelResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PayoutServiceCancelResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutServiceCancelResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutServiceCancelResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutServiceCancelResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -316,6 +361,11 @@ func (m *PayoutServiceCreateRecipientRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutServiceCreateRecipientRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutServiceCreateRecipientRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutServiceCreateRecipientRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PayoutServiceCreateRecipientRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PayoutServiceCreateRecipientRequest), nil
@@ -338,6 +388,11 @@ var Codec_PayoutServiceCreateRecipientResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PayoutServiceCreateRecipientResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PayoutServiceCreateRecipientResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PayoutServiceCreateRecipientResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PayoutServiceCreateRecipientResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.

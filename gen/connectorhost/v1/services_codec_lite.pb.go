@@ -34,6 +34,11 @@ func (m *RecurringPaymentServiceChargeRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_RecurringPaymentServiceChargeRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *RecurringPaymentServiceChargeRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_RecurringPaymentServiceChargeRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *RecurringPaymentServiceChargeRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_RecurringPaymentServiceChargeRequest), nil
@@ -62,6 +67,11 @@ func (m *RecurringPaymentServiceChargeResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_RecurringPaymentServiceChargeResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *RecurringPaymentServiceChargeResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_RecurringPaymentServiceChargeResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *RecurringPaymentServiceChargeResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_RecurringPaymentServiceChargeResponse), nil
@@ -82,6 +92,11 @@ var Codec_RecurringPaymentServiceRevokeRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *RecurringPaymentServiceRevokeRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_RecurringPaymentServiceRevokeRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *RecurringPaymentServiceRevokeRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_RecurringPaymentServiceRevokeRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -107,6 +122,11 @@ func (m *RecurringPaymentServiceRevokeResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_RecurringPaymentServiceRevokeResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *RecurringPaymentServiceRevokeResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_RecurringPaymentServiceRevokeResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *RecurringPaymentServiceRevokeResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_RecurringPaymentServiceRevokeResponse), nil
@@ -128,6 +148,11 @@ var Codec_RefundServiceGetRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *RefundServiceGetRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_RefundServiceGetRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *RefundServiceGetRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_RefundServiceGetRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -156,6 +181,11 @@ func (m *RefundServiceGetResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_RefundServiceGetResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *RefundServiceGetResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_RefundServiceGetResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *RefundServiceGetResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_RefundServiceGetResponse), nil
@@ -175,6 +205,11 @@ var Codec_RefundServiceCancelRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *RefundServiceCancelRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_RefundServiceCancelRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *RefundServiceCancelRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_RefundServiceCancelRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -200,6 +235,11 @@ func (m *RefundServiceCancelResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_RefundServiceCancelResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *RefundServiceCancelResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_RefundServiceCancelResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *RefundServiceCancelResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_RefundServiceCancelResponse), nil
@@ -217,6 +257,11 @@ var Codec_RefundServiceHandleEventRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *RefundServiceHandleEventRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_RefundServiceHandleEventRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *RefundServiceHandleEventRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_RefundServiceHandleEventRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -237,6 +282,11 @@ var Codec_RefundServiceHandleEventResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *RefundServiceHandleEventResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_RefundServiceHandleEventResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *RefundServiceHandleEventResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_RefundServiceHandleEventResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -264,6 +314,11 @@ func (m *EvidenceDocument) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_EvidenceDocument)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *EvidenceDocument) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_EvidenceDocument)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *EvidenceDocument) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_EvidenceDocument), nil
@@ -285,6 +340,11 @@ var Codec_DisputeServiceSubmitEvidenceRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *DisputeServiceSubmitEvidenceRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisputeServiceSubmitEvidenceRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisputeServiceSubmitEvidenceRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisputeServiceSubmitEvidenceRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -311,6 +371,11 @@ func (m *DisputeServiceSubmitEvidenceResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisputeServiceSubmitEvidenceResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisputeServiceSubmitEvidenceResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisputeServiceSubmitEvidenceResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *DisputeServiceSubmitEvidenceResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_DisputeServiceSubmitEvidenceResponse), nil
@@ -330,6 +395,11 @@ var Codec_DisputeServiceGetRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *DisputeServiceGetRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisputeServiceGetRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisputeServiceGetRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisputeServiceGetRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -362,6 +432,11 @@ func (m *DisputeServiceGetResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisputeServiceGetResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisputeServiceGetResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisputeServiceGetResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *DisputeServiceGetResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_DisputeServiceGetResponse), nil
@@ -382,6 +457,11 @@ var Codec_DefenseReason = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *DefenseReason) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DefenseReason)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DefenseReason) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DefenseReason)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -408,6 +488,11 @@ func (m *DisputeServiceDefendRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisputeServiceDefendRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisputeServiceDefendRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisputeServiceDefendRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *DisputeServiceDefendRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_DisputeServiceDefendRequest), nil
@@ -431,6 +516,11 @@ func (m *DisputeServiceDefendResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisputeServiceDefendResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisputeServiceDefendResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisputeServiceDefendResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *DisputeServiceDefendResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_DisputeServiceDefendResponse), nil
@@ -451,6 +541,11 @@ var Codec_DisputeServiceAcceptRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *DisputeServiceAcceptRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisputeServiceAcceptRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisputeServiceAcceptRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisputeServiceAcceptRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -476,6 +571,11 @@ func (m *DisputeServiceAcceptResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisputeServiceAcceptResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisputeServiceAcceptResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisputeServiceAcceptResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *DisputeServiceAcceptResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_DisputeServiceAcceptResponse), nil
@@ -493,6 +593,11 @@ var Codec_DisputeServiceHandleEventRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *DisputeServiceHandleEventRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisputeServiceHandleEventRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisputeServiceHandleEventRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisputeServiceHandleEventRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -515,6 +620,11 @@ func (m *DisputeServiceHandleEventResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisputeServiceHandleEventResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisputeServiceHandleEventResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisputeServiceHandleEventResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *DisputeServiceHandleEventResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_DisputeServiceHandleEventResponse), nil
@@ -534,6 +644,11 @@ var Codec_MerchantAuthenticationServiceCreateAccessTokenRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *MerchantAuthenticationServiceCreateAccessTokenRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateAccessTokenRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *MerchantAuthenticationServiceCreateAccessTokenRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateAccessTokenRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -558,6 +673,11 @@ var Codec_MerchantAuthenticationServiceCreateAccessTokenResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *MerchantAuthenticationServiceCreateAccessTokenResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateAccessTokenResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *MerchantAuthenticationServiceCreateAccessTokenResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateAccessTokenResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -586,6 +706,11 @@ func (m *MerchantAuthenticationServiceCreateSessionTokenRequest) UnmarshalVT(b [
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateSessionTokenRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *MerchantAuthenticationServiceCreateSessionTokenRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateSessionTokenRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *MerchantAuthenticationServiceCreateSessionTokenRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateSessionTokenRequest), nil
@@ -610,6 +735,11 @@ var Codec_MerchantAuthenticationServiceCreateSessionTokenResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *MerchantAuthenticationServiceCreateSessionTokenResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateSessionTokenResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *MerchantAuthenticationServiceCreateSessionTokenResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateSessionTokenResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -640,6 +770,11 @@ func (m *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) UnmarshalVT(
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateSdkSessionTokenRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateSdkSessionTokenRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateSdkSessionTokenRequest), nil
@@ -664,6 +799,11 @@ var Codec_MerchantAuthenticationServiceCreateSdkSessionTokenResponse = wire.Tabl
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateSdkSessionTokenResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_MerchantAuthenticationServiceCreateSdkSessionTokenResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -694,6 +834,11 @@ func (m *PaymentMethodAuthenticationServicePreAuthenticateRequest) UnmarshalVT(b
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServicePreAuthenticateRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentMethodAuthenticationServicePreAuthenticateRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServicePreAuthenticateRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentMethodAuthenticationServicePreAuthenticateRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServicePreAuthenticateRequest), nil
@@ -719,6 +864,11 @@ var Codec_PaymentMethodAuthenticationServicePreAuthenticateResponse = wire.Table
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentMethodAuthenticationServicePreAuthenticateResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServicePreAuthenticateResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentMethodAuthenticationServicePreAuthenticateResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServicePreAuthenticateResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -748,6 +898,11 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateRequest) UnmarshalVT(b []
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServiceAuthenticateRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentMethodAuthenticationServiceAuthenticateRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServiceAuthenticateRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentMethodAuthenticationServiceAuthenticateRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServiceAuthenticateRequest), nil
@@ -775,6 +930,11 @@ func (m *PaymentMethodAuthenticationServiceAuthenticateResponse) UnmarshalVT(b [
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServiceAuthenticateResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentMethodAuthenticationServiceAuthenticateResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServiceAuthenticateResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentMethodAuthenticationServiceAuthenticateResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServiceAuthenticateResponse), nil
@@ -797,6 +957,11 @@ var Codec_PaymentMethodAuthenticationServicePostAuthenticateRequest = wire.Table
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentMethodAuthenticationServicePostAuthenticateRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServicePostAuthenticateRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentMethodAuthenticationServicePostAuthenticateRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServicePostAuthenticateRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -825,6 +990,11 @@ func (m *PaymentMethodAuthenticationServicePostAuthenticateResponse) UnmarshalVT
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServicePostAuthenticateResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentMethodAuthenticationServicePostAuthenticateResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServicePostAuthenticateResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentMethodAuthenticationServicePostAuthenticateResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentMethodAuthenticationServicePostAuthenticateResponse), nil
@@ -847,6 +1017,11 @@ var Codec_PaymentMethodServiceTokenizeRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentMethodServiceTokenizeRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentMethodServiceTokenizeRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentMethodServiceTokenizeRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentMethodServiceTokenizeRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -875,6 +1050,11 @@ func (m *PaymentMethodServiceTokenizeResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentMethodServiceTokenizeResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentMethodServiceTokenizeResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentMethodServiceTokenizeResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PaymentMethodServiceTokenizeResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PaymentMethodServiceTokenizeResponse), nil
@@ -896,6 +1076,11 @@ var Codec_CustomerServiceCreateRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *CustomerServiceCreateRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CustomerServiceCreateRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CustomerServiceCreateRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CustomerServiceCreateRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -920,6 +1105,11 @@ func (m *CustomerServiceCreateResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CustomerServiceCreateResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CustomerServiceCreateResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CustomerServiceCreateResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *CustomerServiceCreateResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_CustomerServiceCreateResponse), nil
@@ -937,6 +1127,11 @@ var Codec_EventServiceParseEventRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *EventServiceParseEventRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_EventServiceParseEventRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *EventServiceParseEventRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_EventServiceParseEventRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -959,6 +1154,11 @@ func (m *EventServiceParseEventResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_EventServiceParseEventResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *EventServiceParseEventResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_EventServiceParseEventResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *EventServiceParseEventResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_EventServiceParseEventResponse), nil
@@ -976,6 +1176,11 @@ var Codec_EventServiceHandleEventRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *EventServiceHandleEventRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_EventServiceHandleEventRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *EventServiceHandleEventRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_EventServiceHandleEventRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -998,6 +1203,11 @@ func (m *EventServiceHandleEventResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_EventServiceHandleEventResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *EventServiceHandleEventResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_EventServiceHandleEventResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *EventServiceHandleEventResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_EventServiceHandleEventResponse), nil
@@ -1016,6 +1226,11 @@ var Codec_CompositePaymentServiceCompositeAuthorizeRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *CompositePaymentServiceCompositeAuthorizeRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeAuthorizeRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CompositePaymentServiceCompositeAuthorizeRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeAuthorizeRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -1039,6 +1254,11 @@ func (m *CompositePaymentServiceCompositeAuthorizeResponse) UnmarshalVT(b []byte
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeAuthorizeResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CompositePaymentServiceCompositeAuthorizeResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeAuthorizeResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *CompositePaymentServiceCompositeAuthorizeResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeAuthorizeResponse), nil
@@ -1056,6 +1276,11 @@ var Codec_CompositePaymentServiceCompositeGetRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *CompositePaymentServiceCompositeGetRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeGetRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CompositePaymentServiceCompositeGetRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeGetRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -1078,6 +1303,11 @@ func (m *CompositePaymentServiceCompositeGetResponse) UnmarshalVT(b []byte) erro
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeGetResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CompositePaymentServiceCompositeGetResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeGetResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *CompositePaymentServiceCompositeGetResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeGetResponse), nil
@@ -1095,6 +1325,11 @@ var Codec_CompositePaymentServiceCompositeCaptureRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *CompositePaymentServiceCompositeCaptureRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeCaptureRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CompositePaymentServiceCompositeCaptureRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeCaptureRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -1117,6 +1352,11 @@ func (m *CompositePaymentServiceCompositeCaptureResponse) UnmarshalVT(b []byte) 
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeCaptureResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CompositePaymentServiceCompositeCaptureResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeCaptureResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *CompositePaymentServiceCompositeCaptureResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeCaptureResponse), nil
@@ -1134,6 +1374,11 @@ var Codec_CompositePaymentServiceCompositeVoidRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *CompositePaymentServiceCompositeVoidRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeVoidRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CompositePaymentServiceCompositeVoidRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeVoidRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -1156,6 +1401,11 @@ func (m *CompositePaymentServiceCompositeVoidResponse) UnmarshalVT(b []byte) err
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeVoidResponse)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CompositePaymentServiceCompositeVoidResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeVoidResponse)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *CompositePaymentServiceCompositeVoidResponse) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeVoidResponse), nil
@@ -1173,6 +1423,11 @@ var Codec_CompositePaymentServiceCompositeRefundRequest = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *CompositePaymentServiceCompositeRefundRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeRefundRequest)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CompositePaymentServiceCompositeRefundRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeRefundRequest)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -1193,6 +1448,11 @@ var Codec_CompositePaymentServiceCompositeRefundResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *CompositePaymentServiceCompositeRefundResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeRefundResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CompositePaymentServiceCompositeRefundResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CompositePaymentServiceCompositeRefundResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.

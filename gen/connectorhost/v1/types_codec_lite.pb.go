@@ -24,6 +24,11 @@ func (m *Money) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Money)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *Money) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_Money)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *Money) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_Money), nil
@@ -53,6 +58,11 @@ func (m *Address) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Address)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *Address) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_Address)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *Address) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_Address), nil
@@ -75,6 +85,11 @@ var Codec_Customer = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *Customer) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Customer)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *Customer) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_Customer)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -103,6 +118,11 @@ var Codec_BrowserInfo = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *BrowserInfo) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_BrowserInfo)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *BrowserInfo) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_BrowserInfo)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -175,6 +195,11 @@ func (m *NextAction) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_NextAction)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *NextAction) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_NextAction)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *NextAction) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_NextAction), nil
@@ -194,6 +219,11 @@ var Codec_Redirect = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *Redirect) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Redirect)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *Redirect) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_Redirect)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -218,6 +248,11 @@ func (m *DisplayData) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_DisplayData)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *DisplayData) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_DisplayData)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *DisplayData) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_DisplayData), nil
@@ -239,6 +274,11 @@ func (m *AccessToken) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_AccessToken)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *AccessToken) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_AccessToken)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *AccessToken) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_AccessToken), nil
@@ -258,6 +298,11 @@ var Codec_ConnectorState = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ConnectorState) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ConnectorState)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ConnectorState) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ConnectorState)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -282,6 +327,11 @@ func (m *MandateReference) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_MandateReference)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *MandateReference) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_MandateReference)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *MandateReference) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_MandateReference), nil
@@ -302,6 +352,11 @@ var Codec_PaymentError = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentError) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PaymentError)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PaymentError) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PaymentError)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -326,6 +381,11 @@ func (m *IssuerError) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_IssuerError)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *IssuerError) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_IssuerError)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *IssuerError) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_IssuerError), nil
@@ -347,6 +407,11 @@ var Codec_ConnectorError = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ConnectorError) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ConnectorError)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ConnectorError) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ConnectorError)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -373,6 +438,11 @@ func (m *OrderDetail) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_OrderDetail)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *OrderDetail) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_OrderDetail)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *OrderDetail) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_OrderDetail), nil
@@ -391,6 +461,11 @@ var Codec_HttpHeader = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *HttpHeader) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_HttpHeader)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *HttpHeader) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_HttpHeader)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -412,6 +487,11 @@ var Codec_Acknowledgement = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *Acknowledgement) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Acknowledgement)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *Acknowledgement) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_Acknowledgement)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.

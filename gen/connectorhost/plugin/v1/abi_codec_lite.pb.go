@@ -30,6 +30,11 @@ func (m *CallContext) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_CallContext)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *CallContext) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_CallContext)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *CallContext) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_CallContext), nil
@@ -54,6 +59,11 @@ func (m *HttpRequest) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_HttpRequest)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *HttpRequest) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_HttpRequest)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *HttpRequest) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_HttpRequest), nil
@@ -74,6 +84,11 @@ var Codec_HttpResponse = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *HttpResponse) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_HttpResponse)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *HttpResponse) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_HttpResponse)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -97,6 +112,11 @@ func (m *PluginError) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_PluginError)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *PluginError) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_PluginError)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *PluginError) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_PluginError), nil
@@ -117,6 +137,11 @@ var Codec_BuildRequestInput = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *BuildRequestInput) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_BuildRequestInput)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *BuildRequestInput) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_BuildRequestInput)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -176,6 +201,11 @@ func (m *BuildRequestOutput) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_BuildRequestOutput)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *BuildRequestOutput) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_BuildRequestOutput)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *BuildRequestOutput) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_BuildRequestOutput), nil
@@ -194,6 +224,11 @@ var Codec_NextStep = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *NextStep) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_NextStep)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *NextStep) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_NextStep)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -218,6 +253,11 @@ var Codec_ParseResponseInput = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ParseResponseInput) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ParseResponseInput)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ParseResponseInput) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ParseResponseInput)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -277,6 +317,11 @@ func (m *ParseResponseOutput) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ParseResponseOutput)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ParseResponseOutput) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ParseResponseOutput)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *ParseResponseOutput) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_ParseResponseOutput), nil
@@ -297,6 +342,11 @@ var Codec_VerifyWebhookInput = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *VerifyWebhookInput) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_VerifyWebhookInput)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *VerifyWebhookInput) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_VerifyWebhookInput)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -320,6 +370,11 @@ func (m *FetchedDocument) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_FetchedDocument)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *FetchedDocument) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_FetchedDocument)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *FetchedDocument) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_FetchedDocument), nil
@@ -337,6 +392,11 @@ var Codec_NeedDocuments = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *NeedDocuments) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_NeedDocuments)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *NeedDocuments) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_NeedDocuments)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -422,6 +482,11 @@ func (m *VerifyWebhookOutput) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_VerifyWebhookOutput)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *VerifyWebhookOutput) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_VerifyWebhookOutput)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *VerifyWebhookOutput) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_VerifyWebhookOutput), nil
@@ -439,6 +504,11 @@ var Codec_ParsedWebhook = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ParsedWebhook) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_ParsedWebhook)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *ParsedWebhook) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_ParsedWebhook)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
@@ -461,6 +531,11 @@ func (m *VerifiedWebhook) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_VerifiedWebhook)
 }
 
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *VerifiedWebhook) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_VerifiedWebhook)
+}
+
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
 func (m *VerifiedWebhook) MarshalVT() ([]byte, error) {
 	return wire.Marshal(unsafe.Pointer(m), &Codec_VerifiedWebhook), nil
@@ -479,6 +554,11 @@ var Codec_WebhookRejection = wire.Table{
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *WebhookRejection) UnmarshalVT(b []byte) error {
 	return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_WebhookRejection)
+}
+
+// UnmarshalVTUnsafe decodes b into m as UnmarshalVT does, but m's strings and bytes share b's memory: b must never change afterwards.
+func (m *WebhookRejection) UnmarshalVTUnsafe(b []byte) error {
+	return wire.UnmarshalAliased(b, unsafe.Pointer(m), &Codec_WebhookRejection)
 }
 
 // MarshalVT encodes m: protobuf-go's bytes with Deterministic: true.
