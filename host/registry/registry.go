@@ -401,7 +401,13 @@ func (r *Registry) load(ctx context.Context, e *entry) {
 			return
 		}
 	}
-	p, err := plugin.Load(ctx, r.opts.Engine, e.name, wasm)
+	loadCtx := ctx
+	if active {
+		// A new version of a serving plugin: the old one answers until this
+		// one is ready, so the compile need not take every core from it.
+		loadCtx = sandbox.WithCompileWorkers(ctx, 1)
+	}
+	p, err := plugin.Load(loadCtx, r.opts.Engine, e.name, wasm)
 	if err == nil {
 		if err = r.gate(ctx, p, wasm); err != nil {
 			p.Close()

@@ -106,6 +106,26 @@ type Options struct {
 	contextDoneChecks bool
 }
 
+// compileWorkersKey is the context key of WithCompileWorkers.
+type compileWorkersKey struct{}
+
+// WithCompileWorkers returns ctx asking Engine.Load to compile with n
+// goroutines instead of Options.CompileWorkers. The registry compiles a new
+// version of a plugin that is serving with one: no caller waits for that
+// compile, and on a small host parallel workers would take every core from
+// the calls the serving version answers meanwhile.
+func WithCompileWorkers(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, compileWorkersKey{}, n)
+}
+
+// compileWorkers is the worker count for a Load with ctx.
+func (e *Engine) compileWorkers(ctx context.Context) int {
+	if n, ok := ctx.Value(compileWorkersKey{}).(int); ok && n > 0 {
+		return n
+	}
+	return e.opts.CompileWorkers
+}
+
 // ContextDoneChecks makes the engine rely on wazero's close-on-context-done
 // instead of the host's loop-head instrumentation. Both enforce the same
 // deadlines; this one costs Go plugins several times the transform time. It
@@ -223,7 +243,7 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 		}
 		return nil, err
 	}
-	compiled, err = compileModule(experimental.WithCompilationWorkers(ctx, e.opts.CompileWorkers), rt, wasm)
+	compiled, err = compileModule(experimental.WithCompilationWorkers(ctx, e.compileWorkers(ctx)), rt, wasm)
 	if err != nil {
 		if strings.Contains(err.Error(), "over limit") {
 			return fail(fmt.Errorf("needs more memory at start than the %d MiB limit: %w", lim.MemoryBytes>>20, err))
