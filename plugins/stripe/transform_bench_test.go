@@ -30,7 +30,7 @@ const succeededIntent = `{
 // (all limits on) beside the same handlers compiled natively: a full-sized
 // card authorization, a sync, and every declared flow's happy-path fixture.
 // STRIPE_BENCH_WASM names a .wasm to measure instead of building the plugin
-// (to compare two builds of it in alternate runs, docs/perf-notes-s4.md).
+// (to compare two builds of it in alternate runs; BENCHMARKS.md, "Session 4 notes").
 func BenchmarkTransforms(b *testing.B) {
 	path := os.Getenv("STRIPE_BENCH_WASM") // another build of the plugin, for A/B runs
 	if path == "" {
