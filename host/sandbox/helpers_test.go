@@ -24,13 +24,39 @@ type recorder struct {
 	mu      sync.Mutex
 	stopped map[string]int
 	started int
+	// startedCh, when set, gets a value after each start (see waitStarted).
+	startedCh chan struct{}
 }
 
 func (r *recorder) Transform(string, string, time.Duration, *sandbox.Fault) {}
 func (r *recorder) InstanceStarted(string, time.Duration) {
 	r.mu.Lock()
 	r.started++
+	ch := r.startedCh
 	r.mu.Unlock()
+	if ch != nil {
+		ch <- struct{}{}
+	}
+}
+
+// waitStarted waits until n instances have started in all (each start
+// signals startedCh, which must be buffered or drained by this).
+func (r *recorder) waitStarted(t *testing.T, n int) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		r.mu.Lock()
+		got := r.started
+		r.mu.Unlock()
+		if got >= n {
+			return
+		}
+		select {
+		case <-r.startedCh:
+		case <-timeout:
+			t.Fatalf("%d instances started, want %d", got, n)
+		}
+	}
 }
 func (r *recorder) InstanceStopped(_, reason string) {
 	r.mu.Lock()

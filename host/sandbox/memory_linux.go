@@ -84,7 +84,8 @@ func (m *mmapMemory) release() {
 // interrupt.ExtractImage) in a sealed memfd, mapped copy-on-write into each
 // instance: the module and its instances share one copy of the pages no
 // instance writes. The file stays open as long as the Module can start
-// instances; os.File closes it when the Module is collected.
+// instances; Module.Close closes it (instances still running keep their
+// mappings, which hold the file's pages themselves).
 type memoryImage struct {
 	f      *os.File
 	offset uint64 // where the image starts in linear memory (a 64 KiB multiple)
@@ -127,4 +128,11 @@ func (img *memoryImage) copyTo(buf []byte) error {
 		return fmt.Errorf("read the initial memory image: %w", err)
 	}
 	return nil
+}
+
+// close releases the image's file descriptor.
+func (img *memoryImage) close() {
+	if img != nil {
+		_ = img.f.Close()
+	}
 }

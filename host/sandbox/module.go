@@ -149,6 +149,7 @@ func (p *Module) close() {
 	// every version ever loaded (each reload, each start-up manifest read,
 	// each idle deactivation) would stay in memory until the host exits.
 	_ = p.compiled.Close(ctx)
+	p.image.close()
 	close(done)
 }
 

@@ -176,18 +176,25 @@ func TestRejectedOutputDiscardsTheInstance(t *testing.T) {
 }
 
 func TestInstancesAreRecycledAfterMaxCalls(t *testing.T) {
-	rec := &recorder{stopped: map[string]int{}}
+	rec := &recorder{stopped: map[string]int{}, startedCh: make(chan struct{}, 16)}
 	e := newEngine(t, sandbox.Limits{MaxCallsPerInstance: 3, PoolSize: 1}, rec)
 	m := load(t, e, faultyPkg, "faulty")
-	for i := 0; i < 7; i++ {
+	rec.waitStarted(t, 1)
+	for i := 1; i <= 7; i++ {
 		_, err := authorize(t, m, "ok")
 		require.NoError(t, err)
+		if i%3 == 0 {
+			// The replacement starts in the background; the next call waits
+			// for it so it is the one serving (a call arriving first would
+			// start an instance of its own and share the calls).
+			rec.waitStarted(t, i/3+1)
+		}
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	// Each instance serves 3 calls, then is replaced (in the background).
+	// Each instance serves 3 calls, then is replaced.
 	assert.Equal(t, 2, rec.stopped["recycled_calls"])
-	assert.GreaterOrEqual(t, rec.started, 3)
+	assert.Equal(t, 3, rec.started)
 }
 
 func TestRetireWaitsForReferences(t *testing.T) {
