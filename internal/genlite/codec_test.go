@@ -24,6 +24,9 @@ import (
 // crosses the ABI, filled in every field (each oneof case in turn, maps with
 // several keys, repeated fields, nested messages): then a plugin's output does
 // not depend on which codec it was built with, and the ABI bytes are unchanged.
+// The guest program also decodes each message with the aliasing decoder and
+// damaged copies of it (see testdata/roundtrip), trapping on any difference
+// or panic.
 func TestGuestCodecWritesProtobufGoDeterministicBytes(t *testing.T) {
 	var in, want bytes.Buffer
 	cases := 0
