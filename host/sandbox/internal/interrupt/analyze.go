@@ -80,17 +80,11 @@ func Analyze(wasm []byte) (*Analysis, error) {
 				return nil, fmt.Errorf("import section: %w", err)
 			}
 		case secFunction:
-			n, err := r.u32()
+			defined, err := readFuncTypes(r)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("function section: %w", err)
 			}
-			for i := uint32(0); i < n; i++ {
-				t, err := r.u32()
-				if err != nil {
-					return nil, fmt.Errorf("function section: %w", err)
-				}
-				funcTypes = append(funcTypes, t)
-			}
+			funcTypes = append(funcTypes, defined...)
 		case secExport:
 			if err := a.exports(r, types, funcTypes); err != nil {
 				return nil, fmt.Errorf("export section: %w", err)
@@ -162,6 +156,24 @@ func readTypes(r *reader) ([]FuncType, error) {
 		types = append(types, t)
 	}
 	return types, nil
+}
+
+// readFuncTypes reads the function section: each defined function's type
+// index.
+func readFuncTypes(r *reader) ([]uint32, error) {
+	n, err := r.u32()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]uint32, 0, min(n, uint32(len(r.b))))
+	for i := uint32(0); i < n; i++ {
+		t, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // exports records the exported functions' signatures and memories' names.

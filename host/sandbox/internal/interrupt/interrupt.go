@@ -508,54 +508,24 @@ func slicesContains(s []uint32, v uint32) bool {
 // definedParams returns the parameter count of each function the module
 // defines, in code section order.
 func definedParams(secs []section) ([]uint32, error) {
-	var types []uint32
+	var types []FuncType
 	if ti := indexOf(secs, secType); ti >= 0 {
-		r := &reader{b: secs[ti].body}
-		n, err := r.u32()
-		if err != nil {
+		var err error
+		if types, err = readTypes(&reader{b: secs[ti].body}); err != nil {
 			return nil, err
-		}
-		for i := uint32(0); i < n; i++ {
-			form, err := r.byte()
-			if err != nil {
-				return nil, err
-			}
-			if form != 0x60 {
-				return nil, fmt.Errorf("%w: type form 0x%02x", ErrUnsupported, form)
-			}
-			np, err := r.u32()
-			if err != nil {
-				return nil, err
-			}
-			if _, err := r.take(int(np)); err != nil {
-				return nil, err
-			}
-			nr, err := r.u32()
-			if err != nil {
-				return nil, err
-			}
-			if _, err := r.take(int(nr)); err != nil {
-				return nil, err
-			}
-			types = append(types, np)
 		}
 	}
 	var out []uint32
 	if fi := indexOf(secs, secFunction); fi >= 0 {
-		r := &reader{b: secs[fi].body}
-		n, err := r.u32()
+		funcTypes, err := readFuncTypes(&reader{b: secs[fi].body})
 		if err != nil {
 			return nil, err
 		}
-		for i := uint32(0); i < n; i++ {
-			t, err := r.u32()
-			if err != nil {
-				return nil, err
-			}
+		for _, t := range funcTypes {
 			if int(t) >= len(types) {
 				return nil, errors.New("interrupt: function of an undefined type")
 			}
-			out = append(out, types[t])
+			out = append(out, uint32(len(types[t].Params)))
 		}
 	}
 	return out, nil
