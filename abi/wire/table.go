@@ -70,7 +70,7 @@ var errTooDeep = errors.New("proto: messages nested too deeply")
 // protobuf does: scalars are replaced, nested messages merged, repeated
 // fields and maps appended to.
 func Unmarshal(b []byte, m unsafe.Pointer, t *Table) error {
-	d := Decoder{b: b}
+	d := decoder{b: b}
 	d.into(m, t, 0)
 	return d.err
 }
@@ -81,7 +81,7 @@ func Unmarshal(b []byte, m unsafe.Pointer, t *Table) error {
 // it for what the host writes into a buffer allocated for one call (see
 // pdk's connector_alloc); a plugin decoding its own buffers uses Unmarshal.
 func UnmarshalAliased(b []byte, m unsafe.Pointer, t *Table) error {
-	d := Decoder{b: b, alias: true}
+	d := decoder{b: b, alias: true}
 	d.into(m, t, 0)
 	return d.err
 }
@@ -104,7 +104,7 @@ func (t *Table) find(num int32, next *int) *Field {
 }
 
 // into decodes d's remaining fields into m.
-func (d *Decoder) into(m unsafe.Pointer, t *Table, depth int) {
+func (d *decoder) into(m unsafe.Pointer, t *Table, depth int) {
 	if depth > maxDepth {
 		d.Fail(errTooDeep)
 		return
@@ -158,7 +158,7 @@ func (d *Decoder) into(m unsafe.Pointer, t *Table, depth int) {
 		case Strings:
 			*(*[]string)(v) = d.AppendStrings(*(*[]string)(v))
 		case Enums:
-			*(*[]int32)(v) = AppendEnums(d, *(*[]int32)(v))
+			*(*[]int32)(v) = appendEnums(d, *(*[]int32)(v))
 		case StringMap:
 			*(*map[string]string)(v) = d.StringMapEntry(*(*map[string]string)(v))
 		default:
@@ -168,8 +168,8 @@ func (d *Decoder) into(m unsafe.Pointer, t *Table, depth int) {
 }
 
 // nested decodes b, a nested message's contents, into m.
-func (d *Decoder) nested(b []byte, m unsafe.Pointer, t *Table, depth int) {
-	sub := Decoder{b: b, alias: d.alias}
+func (d *decoder) nested(b []byte, m unsafe.Pointer, t *Table, depth int) {
+	sub := decoder{b: b, alias: d.alias}
 	sub.into(m, t, depth+1)
 	d.Fail(sub.err)
 }
@@ -179,13 +179,13 @@ func Marshal(m unsafe.Pointer, t *Table) []byte {
 	if m == nil {
 		return nil
 	}
-	var e Encoder
+	var e encoder
 	e.from(m, t)
 	return e.b
 }
 
 // from appends the fields of the message at m.
-func (e *Encoder) from(m unsafe.Pointer, t *Table) {
+func (e *encoder) from(m unsafe.Pointer, t *Table) {
 	for i := range t.Fields {
 		f := &t.Fields[i]
 		v := unsafe.Add(m, f.Offset)
@@ -232,7 +232,7 @@ func (e *Encoder) from(m unsafe.Pointer, t *Table) {
 		case Strings:
 			e.Strings(f.Num, *(*[]string)(v))
 		case Enums:
-			PackedEnums(e, f.Num, *(*[]int32)(v))
+			packedEnums(e, f.Num, *(*[]int32)(v))
 		case StringMap:
 			e.StringMap(f.Num, *(*map[string]string)(v))
 		}
@@ -242,7 +242,7 @@ func (e *Encoder) from(m unsafe.Pointer, t *Table) {
 
 // message writes a nested message field (empty when p is nil, as
 // protobuf-go writes a oneof member or list element holding nil).
-func (e *Encoder) message(num int32, p unsafe.Pointer, t *Table) {
+func (e *encoder) message(num int32, p unsafe.Pointer, t *Table) {
 	at := e.Open(num)
 	if p != nil {
 		e.from(p, t)

@@ -1,7 +1,7 @@
 // Package wire is the guest's protobuf codec: Unmarshal and Marshal walk a
 // message described by a Table (one per generated message, written as data
-// by internal/gencodec into gen/**/*_codec_lite.pb.go), using the Decoder and
-// Encoder of the wire format.
+// by internal/gencodec into gen/**/*_codec_lite.pb.go), using the decoder and
+// encoder of the wire format.
 //
 // Protobuf code generators usually write two or three functions per message
 // (an inlined varint loop per field, a size pass). In a Go Wasm plugin those
@@ -38,10 +38,9 @@ const (
 // errTruncated is the error for input that ends inside a field.
 var errTruncated = errors.New("proto: unexpected end of input")
 
-// Decoder reads one message's fields in turn. The zero Decoder reads an
-// empty message; NewDecoder reads b. A generated UnmarshalVT loops
-// `for d.Next() { switch d.Field() { ... } }` and returns d.Err().
-type Decoder struct {
+// decoder reads one message's fields in turn (see into, which loops
+// `for d.Next()` and dispatches on d.field); the first problem is kept in err.
+type decoder struct {
 	b     []byte
 	i     int   // the next byte to read
 	tag   int   // where the current field's tag starts (for Unknown)
@@ -51,12 +50,9 @@ type Decoder struct {
 	err   error
 }
 
-// NewDecoder returns a Decoder reading the message encoded in b.
-func NewDecoder(b []byte) Decoder { return Decoder{b: b} }
-
 // Next reads the next field's tag, reporting false at the end of the
 // message or after an error.
-func (d *Decoder) Next() bool {
+func (d *decoder) Next() bool {
 	if d.err != nil || d.i >= len(d.b) {
 		return false
 	}
@@ -77,21 +73,21 @@ func (d *Decoder) Next() bool {
 }
 
 // Field is the current field's number.
-func (d *Decoder) Field() int32 { return d.field }
+func (d *decoder) Field() int32 { return d.field }
 
 // Err returns the first problem found, or nil.
-func (d *Decoder) Err() error { return d.err }
+func (d *decoder) Err() error { return d.err }
 
 // Fail records err (a nested message's error) unless a problem was found
 // already.
-func (d *Decoder) Fail(err error) {
+func (d *decoder) Fail(err error) {
 	if d.err == nil && err != nil {
 		d.err = err
 	}
 }
 
 // varint reads a base-128 varint at the read position.
-func (d *Decoder) varint() uint64 {
+func (d *decoder) varint() uint64 {
 	var v uint64
 	for shift := uint(0); shift < 70; shift += 7 {
 		if d.i >= len(d.b) {
@@ -110,7 +106,7 @@ func (d *Decoder) varint() uint64 {
 }
 
 // want checks the current field's wire type.
-func (d *Decoder) want(typ int8) bool {
+func (d *decoder) want(typ int8) bool {
 	if d.typ == typ {
 		return true
 	}
@@ -121,7 +117,7 @@ func (d *Decoder) want(typ int8) bool {
 }
 
 // Uint64 reads a varint field (uint64, or the bits of any varint scalar).
-func (d *Decoder) Uint64() uint64 {
+func (d *decoder) Uint64() uint64 {
 	if !d.want(typeVarint) {
 		return 0
 	}
@@ -129,20 +125,20 @@ func (d *Decoder) Uint64() uint64 {
 }
 
 // Int64 reads an int64 field.
-func (d *Decoder) Int64() int64 { return int64(d.Uint64()) }
+func (d *decoder) Int64() int64 { return int64(d.Uint64()) }
 
 // Int32 reads an int32 or enum field (the low 32 bits, as protobuf-go does).
-func (d *Decoder) Int32() int32 { return int32(d.Uint64()) }
+func (d *decoder) Int32() int32 { return int32(d.Uint64()) }
 
 // Uint32 reads a uint32 field.
-func (d *Decoder) Uint32() uint32 { return uint32(d.Uint64()) }
+func (d *decoder) Uint32() uint32 { return uint32(d.Uint64()) }
 
 // Bool reads a bool field.
-func (d *Decoder) Bool() bool { return d.Uint64() != 0 }
+func (d *decoder) Bool() bool { return d.Uint64() != 0 }
 
 // Message reads a length-delimited field's contents (a nested message, in
 // the input's memory), reporting whether there was one.
-func (d *Decoder) Message() ([]byte, bool) {
+func (d *decoder) Message() ([]byte, bool) {
 	if !d.want(typeLen) {
 		return nil, false
 	}
@@ -160,13 +156,13 @@ func (d *Decoder) Message() ([]byte, bool) {
 }
 
 // String reads a string field.
-func (d *Decoder) String() string {
+func (d *decoder) String() string {
 	b, _ := d.Message()
 	return d.str(b)
 }
 
 // str is b as a string: b's own memory when the decoder aliases.
-func (d *Decoder) str(b []byte) string {
+func (d *decoder) str(b []byte) string {
 	if d.alias && len(b) > 0 {
 		return unsafe.String(&b[0], len(b))
 	}
@@ -176,7 +172,7 @@ func (d *Decoder) str(b []byte) string {
 // Bytes reads a bytes field into a new slice (never nil once read, so a
 // oneof's empty bytes stay set), or, when the decoder aliases, the input's
 // own bytes.
-func (d *Decoder) Bytes() []byte {
+func (d *decoder) Bytes() []byte {
 	b, ok := d.Message()
 	if !ok {
 		return nil
@@ -188,7 +184,7 @@ func (d *Decoder) Bytes() []byte {
 }
 
 // AppendStrings reads one element of a repeated string field onto s.
-func (d *Decoder) AppendStrings(s []string) []string {
+func (d *decoder) AppendStrings(s []string) []string {
 	if b, ok := d.Message(); ok {
 		return append(s, d.str(b))
 	}
@@ -197,7 +193,7 @@ func (d *Decoder) AppendStrings(s []string) []string {
 
 // appendVarints reads a repeated varint field, packed or not, onto s
 // (conv makes each element from its varint's bits).
-func appendVarints[T any](d *Decoder, s []T, conv func(uint64) T) []T {
+func appendVarints[T any](d *decoder, s []T, conv func(uint64) T) []T {
 	if d.typ == typeVarint {
 		v := d.varint()
 		if d.err != nil {
@@ -209,7 +205,7 @@ func appendVarints[T any](d *Decoder, s []T, conv func(uint64) T) []T {
 	if !ok {
 		return s
 	}
-	packed := Decoder{b: b}
+	packed := decoder{b: b}
 	for packed.i < len(b) && packed.err == nil {
 		v := packed.varint()
 		if packed.err == nil {
@@ -220,20 +216,20 @@ func appendVarints[T any](d *Decoder, s []T, conv func(uint64) T) []T {
 	return s
 }
 
-// AppendEnums reads a repeated enum field, packed or not, onto s.
-func AppendEnums[E ~int32](d *Decoder, s []E) []E {
+// appendEnums reads a repeated enum field, packed or not, onto s.
+func appendEnums[E ~int32](d *decoder, s []E) []E {
 	return appendVarints(d, s, func(v uint64) E { return E(int32(v)) })
 }
 
 // StringMapEntry reads one entry of a map<string, string> field into m,
 // making m when it is nil, and returns m.
-func (d *Decoder) StringMapEntry(m map[string]string) map[string]string {
+func (d *decoder) StringMapEntry(m map[string]string) map[string]string {
 	b, ok := d.Message()
 	if !ok {
 		return m
 	}
 	var k, v string
-	entry := Decoder{b: b, alias: d.alias}
+	entry := decoder{b: b, alias: d.alias}
 	for entry.Next() {
 		switch entry.field {
 		case 1:
@@ -256,7 +252,7 @@ func (d *Decoder) StringMapEntry(m map[string]string) map[string]string {
 }
 
 // skip moves past the current field's value.
-func (d *Decoder) skip() {
+func (d *decoder) skip() {
 	switch d.typ {
 	case typeVarint:
 		d.varint()
@@ -284,7 +280,7 @@ func (d *Decoder) skip() {
 // Unknown skips a field the message does not declare, appending its bytes
 // (tag and value) to unknown, and returns unknown: a message keeps what it
 // does not know and writes it back unchanged.
-func (d *Decoder) Unknown(unknown []byte) []byte {
+func (d *decoder) Unknown(unknown []byte) []byte {
 	d.skip()
 	if d.err != nil {
 		return unknown
@@ -292,15 +288,15 @@ func (d *Decoder) Unknown(unknown []byte) []byte {
 	return append(unknown, d.b[d.tag:d.i]...)
 }
 
-// Encoder appends fields to a message's encoding. The zero Encoder is ready.
+// encoder appends fields to a message's encoding. The zero encoder is ready.
 // Its methods write what they are given; which fields to leave out (proto3's
 // zero values) is the caller's decision (see Marshal).
-type Encoder struct{ b []byte }
+type encoder struct{ b []byte }
 
 // Encoded returns the encoding.
-func (e *Encoder) Encoded() []byte { return e.b }
+func (e *encoder) Encoded() []byte { return e.b }
 
-func (e *Encoder) varint(v uint64) {
+func (e *encoder) varint(v uint64) {
 	for v >= 0x80 {
 		e.b = append(e.b, byte(v)|0x80)
 		v >>= 7
@@ -308,26 +304,26 @@ func (e *Encoder) varint(v uint64) {
 	e.b = append(e.b, byte(v))
 }
 
-func (e *Encoder) tag(num int32, typ int) { e.varint(uint64(num)<<3 | uint64(typ)) }
+func (e *encoder) tag(num int32, typ int) { e.varint(uint64(num)<<3 | uint64(typ)) }
 
 // Uint64 writes a varint field (uint64, or any varint scalar's bits).
-func (e *Encoder) Uint64(num int32, v uint64) {
+func (e *encoder) Uint64(num int32, v uint64) {
 	e.tag(num, typeVarint)
 	e.varint(v)
 }
 
 // Int64 writes an int64 field.
-func (e *Encoder) Int64(num int32, v int64) { e.Uint64(num, uint64(v)) }
+func (e *encoder) Int64(num int32, v int64) { e.Uint64(num, uint64(v)) }
 
 // Int32 writes an int32 or enum field (negative values take ten bytes,
 // sign-extended, as protobuf-go writes them).
-func (e *Encoder) Int32(num int32, v int32) { e.Uint64(num, uint64(int64(v))) }
+func (e *encoder) Int32(num int32, v int32) { e.Uint64(num, uint64(int64(v))) }
 
 // Uint32 writes a uint32 field.
-func (e *Encoder) Uint32(num int32, v uint32) { e.Uint64(num, uint64(v)) }
+func (e *encoder) Uint32(num int32, v uint32) { e.Uint64(num, uint64(v)) }
 
 // Bool writes a bool field.
-func (e *Encoder) Bool(num int32, v bool) {
+func (e *encoder) Bool(num int32, v bool) {
 	var n uint64
 	if v {
 		n = 1
@@ -336,21 +332,21 @@ func (e *Encoder) Bool(num int32, v bool) {
 }
 
 // String writes a string field.
-func (e *Encoder) String(num int32, v string) {
+func (e *encoder) String(num int32, v string) {
 	e.tag(num, typeLen)
 	e.varint(uint64(len(v)))
 	e.b = append(e.b, v...)
 }
 
 // Bytes writes a bytes field.
-func (e *Encoder) Bytes(num int32, v []byte) {
+func (e *encoder) Bytes(num int32, v []byte) {
 	e.tag(num, typeLen)
 	e.varint(uint64(len(v)))
 	e.b = append(e.b, v...)
 }
 
 // Strings writes a repeated string field.
-func (e *Encoder) Strings(num int32, s []string) {
+func (e *encoder) Strings(num int32, s []string) {
 	for _, v := range s {
 		e.String(num, v)
 	}
@@ -358,7 +354,7 @@ func (e *Encoder) Strings(num int32, s []string) {
 
 // packedVarints writes a repeated varint field, packed (proto3's default),
 // bits giving each element's varint.
-func packedVarints[T any](e *Encoder, num int32, s []T, bits func(T) uint64) {
+func packedVarints[T any](e *encoder, num int32, s []T, bits func(T) uint64) {
 	if len(s) == 0 {
 		return
 	}
@@ -369,14 +365,14 @@ func packedVarints[T any](e *Encoder, num int32, s []T, bits func(T) uint64) {
 	e.Close(at)
 }
 
-// PackedEnums writes a repeated enum field, packed.
-func PackedEnums[E ~int32](e *Encoder, num int32, s []E) {
+// packedEnums writes a repeated enum field, packed.
+func packedEnums[E ~int32](e *encoder, num int32, s []E) {
 	packedVarints(e, num, s, func(v E) uint64 { return uint64(int64(v)) })
 }
 
 // StringMap writes a map<string, string> field, its entries in key order
 // (as protobuf-go's Deterministic option does), each with key and value.
-func (e *Encoder) StringMap(num int32, m map[string]string) {
+func (e *encoder) StringMap(num int32, m map[string]string) {
 	if len(m) == 0 {
 		return
 	}
@@ -390,7 +386,7 @@ func (e *Encoder) StringMap(num int32, m map[string]string) {
 
 // Open starts a length-delimited field (a nested message) and returns what
 // Close needs to finish it: the message's fields are appended in between.
-func (e *Encoder) Open(num int32) int {
+func (e *encoder) Open(num int32) int {
 	e.tag(num, typeLen)
 	e.b = append(e.b, 0) // the length, one byte until Close knows better
 	return len(e.b)
@@ -399,7 +395,7 @@ func (e *Encoder) Open(num int32) int {
 // Close finishes the field Open started at, writing its length: in place
 // when it fits the byte reserved for it, else moving the contents to make
 // room.
-func (e *Encoder) Close(at int) {
+func (e *encoder) Close(at int) {
 	n := len(e.b) - at
 	if n < 0x80 {
 		e.b[at-1] = byte(n)
@@ -422,4 +418,4 @@ func (e *Encoder) Close(at int) {
 }
 
 // Raw appends bytes already encoded (a message's unknown fields).
-func (e *Encoder) Raw(b []byte) { e.b = append(e.b, b...) }
+func (e *encoder) Raw(b []byte) { e.b = append(e.b, b...) }
