@@ -1,8 +1,9 @@
 // Command gencodec is the protoc plugin (run by `make generate` through
 // buf.gen.lite.yaml) that writes the guest's protobuf codec beside
 // protoc-gen-go-lite's reflection-free structs: for every message of proto/,
-// a field table (Codec_NAME, an abi/wire.Table) and UnmarshalVT and MarshalVT
-// methods that hand the message and its table to abi/wire's interpreter, in
+// a field table (Codec_NAME, an abi/wire.Table) and UnmarshalVT,
+// UnmarshalVTUnsafe (strings and bytes share the input) and MarshalVT methods
+// that hand the message and its table to abi/wire's interpreter, in
 // NAME_codec.pb.go (//go:build wasip1). internal/genlite then moves the files
 // into gen/ as *_lite.pb.go.
 //
