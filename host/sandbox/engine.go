@@ -264,6 +264,9 @@ func (e *Engine) load(ctx context.Context, name string, wasm []byte) (*Module, e
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		return fail(fmt.Errorf("instantiate WASI: %w", err))
 	}
+	if err := instantiateCrypto(ctx, rt); err != nil {
+		return fail(fmt.Errorf("instantiate the crypto functions: %w", err))
+	}
 	if useInterrupt {
 		if err := interrupt.InstantiateYield(ctx, rt); err != nil {
 			return fail(fmt.Errorf("instantiate the interrupt yield: %w", err))

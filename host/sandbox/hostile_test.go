@@ -169,3 +169,33 @@ func TestDeepStackHitsTheStackLimit(t *testing.T) {
 	defer rec.mu.Unlock()
 	assert.Equal(t, 2, rec.stopped["fault"])
 }
+
+// The host's crypto functions read and write only the guest memory their
+// arguments name: a range past the end of memory fails that call as a trap,
+// the instance is discarded, and the module keeps serving.
+func TestCryptoFunctionOutsideMemoryFailsOnlyItsCall(t *testing.T) {
+	rec := &recorder{stopped: map[string]int{}}
+	e := newEngine(t, sandbox.Limits{PoolSize: 1}, rec)
+	p, err := e.Load(context.Background(), "crypto_out_of_bounds", hostile(t, "crypto_out_of_bounds"))
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	for range 2 {
+		err := hostileBuild(context.Background(), p)
+		var f *sandbox.Fault
+		require.True(t, errors.As(err, &f), "want a fault, got %v", err)
+		assert.Equal(t, sandbox.FaultTrap, f.Kind)
+		assert.Contains(t, err.Error(), "outside the plugin's memory")
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	assert.Equal(t, 2, rec.stopped["fault"], "each failed call discards its instance")
+}
+
+// An import of a crypto function with another signature than the ABI's is
+// refused at load, naming it.
+func TestCryptoFunctionWithAnotherSignatureIsRefused(t *testing.T) {
+	e := newEngine(t, sandbox.Limits{}, nil)
+	_, err := e.Load(context.Background(), "crypto_wrong_type", hostile(t, "crypto_wrong_type"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "digest")
+}

@@ -5,10 +5,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/connectorhost/connector-host/abi"
 	"github.com/connectorhost/connector-host/host/sandbox/internal/interrupt"
 )
 
-// wasiModule is the only module plugins may import from.
+// wasiModule is the module of the WASI functions plugins may import; the
+// host's crypto functions (abi.CryptoModule) are the only others.
 const wasiModule = "wasi_snapshot_preview1"
 
 // allowedWASI is the set of WASI functions a Go (GOOS=wasip1) reactor
@@ -23,16 +25,31 @@ var allowedWASI = map[string]bool{
 
 // AllowedImports lists the imports the sandbox provides, sorted, as "module.name".
 func AllowedImports() []string {
-	out := make([]string, 0, len(allowedWASI))
+	out := make([]string, 0, len(allowedWASI)+len(cryptoFunctions))
 	for n := range allowedWASI {
 		out = append(out, wasiModule+"."+n)
+	}
+	for n := range cryptoFunctions {
+		out = append(out, abi.CryptoModule+"."+n)
 	}
 	sort.Strings(out)
 	return out
 }
 
+// allowedImport reports whether the sandbox provides module.name.
+func allowedImport(module, name string) bool {
+	switch module {
+	case wasiModule:
+		return allowedWASI[name]
+	case abi.CryptoModule:
+		_, ok := cryptoFunctions[name]
+		return ok
+	}
+	return false
+}
+
 // checkImports refuses a module that imports anything but the allowed WASI
-// functions: a filesystem, socket or custom host function is a sandbox escape
+// and crypto functions: a filesystem, socket or custom host function is a sandbox escape
 // attempt or a plugin built for another host. a is the analysis of the
 // module as the plugin shipped it (before the interrupt rewriter adds its
 // yield import); tables and globals are refused by outsideMemory.
@@ -41,7 +58,7 @@ func checkImports(a *interrupt.Analysis) error {
 	for _, imp := range a.Imports {
 		switch imp.Kind {
 		case "func":
-			if imp.Module != wasiModule || !allowedWASI[imp.Name] {
+			if !allowedImport(imp.Module, imp.Name) {
 				bad = append(bad, imp.Module+"."+imp.Name)
 			}
 		case "memory":
@@ -49,7 +66,7 @@ func checkImports(a *interrupt.Analysis) error {
 		}
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("imports %s, which the sandbox does not provide (allowed: WASI functions a Go wasip1 module needs, with no filesystem, network or environment)", strings.Join(bad, ", "))
+		return fmt.Errorf("imports %s, which the sandbox does not provide (allowed: WASI functions a Go wasip1 module needs, with no filesystem, network or environment, and the host's %s functions)", strings.Join(bad, ", "), abi.CryptoModule)
 	}
 	return nil
 }

@@ -2,8 +2,6 @@ package braintree
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
@@ -12,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/money"
@@ -33,10 +32,7 @@ const maxPayload = 1 << 20
 // signature is hex(HMAC-SHA1(SHA1(privateKey), payload)), as Braintree's
 // SDKs compute it (Braintree::Digest.hexdigest).
 func signature(privateKey string, payload []byte) []byte {
-	k := sha1.Sum([]byte(privateKey))
-	m := hmac.New(sha1.New, k[:])
-	m.Write(payload)
-	return m.Sum(nil)
+	return sig.HMAC(abi.SHA1, sig.Digest(abi.SHA1, []byte(privateKey)), payload)
 }
 
 // form reads the bt_signature and bt_payload of a webhook body.

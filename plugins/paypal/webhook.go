@@ -1,22 +1,20 @@
 package paypal
 
 import (
-	"crypto"
-	"crypto/rsa"
-	"crypto/sha256"
+	"bytes"
 	_ "embed"
 	"encoding/base64"
 	"hash/crc32"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
-	"github.com/connectorhost/connector-host/pdk/rsacert"
+	"github.com/connectorhost/connector-host/pdk/sig"
 )
 
 // certHosts are the hosts PayPal publishes webhook signing certificates on
@@ -68,7 +66,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if algo != "SHA256withRSA" {
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "paypal-auth-algo %q is not SHA256withRSA", truncate(algo, 32))
 	}
-	if u, err := url.Parse(certURL); err != nil || u.Scheme != "https" || !certHosts[u.Hostname()] || u.Port() != "" || u.User != nil {
+	if !isCertURL(certURL) {
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "paypal-cert-url is not https on api.paypal.com or api.sandbox.paypal.com")
 	}
 	signature, err := base64.StdEncoding.DecodeString(sigB64)
@@ -94,14 +92,9 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if !ok {
 		return nil, pdk.NeedDocuments(certURL)
 	}
-	pub, err := signingKey(doc, anchors, c.Now())
-	if err != nil {
-		return nil, err
-	}
 	msg := id + "|" + ts + "|" + webhookID + "|" + strconv.FormatUint(uint64(crc32.ChecksumIEEE(w.GetBody())), 10)
-	sum := sha256.Sum256([]byte(msg))
-	if rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], signature) != nil {
-		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "the signature does not match the body, transmission or webhook id")
+	if err := checkSigner(doc, anchors, c.Now(), []byte(msg), signature); err != nil {
+		return nil, err
 	}
 	ev, err := event(w.GetBody())
 	if err != nil {
@@ -110,84 +103,56 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}, Acknowledgement: &v1.Acknowledgement{Status: 200}}, nil
 }
 
-// trustAnchors are the certificates of webhook_cert_pem when the operator
-// pins some, else the DigiCert roots pinned in the plugin.
-func trustAnchors(pinned string) ([]*rsacert.Cert, error) {
+// trustAnchors are the PEM certificates a chain must lead to: the
+// operator's pinned webhook_cert_pem when set, else the DigiCert roots. A
+// pin that does not parse is refused before the certificate is fetched.
+func trustAnchors(pinned string) ([]byte, error) {
 	if strings.TrimSpace(pinned) == "" {
-		certs, err := rsacert.ParsePEM(digicertRoots)
-		if err != nil {
-			return nil, pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pinned DigiCert roots: %v", err)
-		}
-		return certs, nil
+		return digicertRoots, nil
 	}
-	certs, err := rsacert.ParsePEM([]byte(pinned))
-	if err != nil {
+	if _, err := sig.CountCertificates([]byte(pinned)); err != nil {
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q: %v", credWebhookCert, err)
 	}
-	return certs, nil
+	return []byte(pinned), nil
 }
 
-// signingKey reads the certificate chain the host fetched from
-// paypal-cert-url, checks that each certificate is valid at now and signed
-// by the next (a CA), that the chain ends at a trust anchor (or at a
-// certificate an anchor signed), and that the leaf is PayPal's message
-// verification certificate; it returns the leaf's key.
-func signingKey(doc pdk.Document, anchors []*rsacert.Cert, now time.Time) (*rsa.PublicKey, error) {
+// checkSigner checks the certificate chain PayPal served (doc): at most
+// maxChain certificates, the first chaining to an anchor at now (the host's
+// X.509 path verification: validity, CA constraints, signatures), issued to
+// PayPal's message verification name, and its key's SHA256withRSA signature
+// over msg.
+func checkSigner(doc pdk.Document, anchors []byte, now time.Time, msg, signature []byte) error {
 	mismatch := func(format string, args ...any) error {
 		return reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, format, args...)
 	}
 	if doc.Status != 200 {
-		return nil, mismatch("paypal-cert-url answered HTTP %d, not a certificate", doc.Status)
+		return mismatch("paypal-cert-url answered HTTP %d, not a certificate", doc.Status)
 	}
-	chain, err := rsacert.ParsePEM(doc.Body)
+	if n := bytes.Count(doc.Body, []byte("-----BEGIN CERTIFICATE-----")); n > maxChain {
+		return mismatch("paypal-cert-url holds %d certificates; at most %d are read", n, maxChain)
+	}
+	cn, err := sig.VerifyCertificate(doc.Body, anchors, now, abi.SHA256WithRSA, msg, signature)
 	if err != nil {
-		return nil, mismatch("the certificate at paypal-cert-url: %v", err)
+		return mismatch("paypal-cert-url: %v (the signature covers the transmission id and time, the webhook id and the body)", err)
 	}
-	if len(chain) > maxChain {
-		return nil, mismatch("paypal-cert-url holds %d certificates; at most %d are read", len(chain), maxChain)
+	if !signerNames[cn] {
+		return mismatch("the certificate at paypal-cert-url is issued to %q, not PayPal's message verification certificate", truncate(cn, 64))
 	}
-	for i, cert := range chain {
-		if !cert.ValidAt(now) {
-			return nil, mismatch("certificate %d at paypal-cert-url is not valid now (%s to %s)",
-				i+1, cert.NotBefore.Format(time.DateOnly), cert.NotAfter.Format(time.DateOnly))
-		}
-		if i > 0 && !cert.IsCA {
-			return nil, mismatch("certificate %d at paypal-cert-url signs another but is not a CA", i+1)
-		}
-		if i+1 < len(chain) {
-			if err := cert.CheckSignatureFrom(chain[i+1]); err != nil {
-				return nil, mismatch("certificate %d at paypal-cert-url: %v", i+1, err)
-			}
-		}
-	}
-	if !anchored(chain, anchors, now) {
-		return nil, mismatch("the certificate at paypal-cert-url does not chain to a pinned root (DigiCert, or %q when set)", credWebhookCert)
-	}
-	if leaf := chain[0]; !signerNames[leaf.Subject.CommonName] {
-		return nil, mismatch("the certificate at paypal-cert-url is issued to %q, not PayPal's message verification certificate", truncate(leaf.Subject.CommonName, 64))
-	}
-	return chain[0].Key, nil
+	return nil
 }
 
-// anchored reports whether a certificate of the (already checked) chain is
-// a trust anchor, or its last certificate was signed by an anchor that is a
-// CA. The anchor must be valid at now.
-func anchored(chain, anchors []*rsacert.Cert, now time.Time) bool {
-	last := chain[len(chain)-1]
-	for _, a := range anchors {
-		if !a.ValidAt(now) {
-			continue
-		}
-		if a.IsCA && last.CheckSignatureFrom(a) == nil {
-			return true
-		}
-		for _, c := range chain {
-			if c.Equal(a) {
-				return true
-			}
-		}
+// isCertURL reports whether u is an https URL on one of certHosts, with no
+// port, user information or control characters.
+func isCertURL(u string) bool {
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok || strings.ContainsFunc(u, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return false
 	}
-	return false
+	host, _, _ := strings.Cut(rest, "/")
+	if i := strings.IndexAny(host, "?#"); i >= 0 {
+		host = host[:i]
+	}
+	return certHosts[host]
 }
 
 // parseWebhook reads an event without verifying it (EventService.ParseEvent):

@@ -308,7 +308,7 @@ func mustPEM(t *testing.T, text string) []byte {
 func TestPinnedDigiCertRootsParse(t *testing.T) {
 	s := newWebhookSigner(t, false)
 	out := s.verify(t, s.sign(t, []byte(refundBody), now), map[string]string{"webhook_id": s.webhookID}, now)
-	if !strings.Contains(out.GetRejection().GetMessage(), "does not chain to a pinned root") {
+	if !strings.Contains(out.GetRejection().GetMessage(), "does not chain to a trusted root") {
 		t.Fatalf("without webhook_cert_pem: %v", out)
 	}
 }
