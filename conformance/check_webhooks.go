@@ -175,7 +175,7 @@ func (s *suite) checkWebhooks(ctx context.Context) error {
 	}
 	s.report.add(forWebhooks(result(idWebhookStale, CategoryWebhooks, 0, staleProbs,
 		fmt.Sprintf("%d samples refused once older than the %ds tolerance", staleRuns, s.m.GetWebhooks().GetToleranceSeconds()),
-		"Compare the signed timestamp with pdk.Context.Now() and reject (REJECTION_REASON_STALE_TIMESTAMP) beyond manifest.webhooks.tolerance_seconds.")))
+		"Compare the signed timestamp with pdk.Context.NowUnix() and reject (REJECTION_REASON_STALE_TIMESTAMP) beyond manifest.webhooks.tolerance_seconds.")))
 	return nil
 }
 

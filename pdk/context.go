@@ -1,8 +1,6 @@
 package pdk
 
 import (
-	"time"
-
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 )
@@ -61,8 +59,13 @@ func NewContext(flow v1.Flow, cc *pluginv1.CallContext, state *v1.ConnectorState
 	}
 }
 
-// Now is the host's current time for this call.
-func (c *Context) Now() time.Time { return time.UnixMilli(c.nowUnixMs).UTC() }
+// NowUnix is the host's current time for this call, in Unix seconds. (The
+// PDK does not use package time: it adds about a quarter of a megabyte to a
+// plugin. pdk/timestamp reads processors' timestamps.)
+func (c *Context) NowUnix() int64 { return c.nowUnixMs / 1000 }
+
+// NowUnixMilli is the host's current time for this call, in Unix milliseconds.
+func (c *Context) NowUnixMilli() int64 { return c.nowUnixMs }
 
 // Random is the host's random bytes for this call (32 bytes).
 func (c *Context) Random() []byte { return c.random }

@@ -13,7 +13,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"time"
 
 	"github.com/connectorhost/connector-host/abi"
 )
@@ -86,14 +85,14 @@ func (e *certError) Error() string        { return e.reason }
 func (e *certError) Is(target error) bool { return target == ErrCertificate }
 
 // VerifyCertificate checks that the first PEM certificate of chain chains,
-// through the others, to one of the PEM roots at now (validity, CA
-// constraints and key usage as crypto/x509 checks them, on the host), and
-// that its key made signature over msg under alg. It returns the leaf's
+// through the others, to one of the PEM roots at now, in Unix seconds
+// (validity, CA constraints and key usage as crypto/x509 checks them, on the
+// host), and that its key made signature over msg under alg. It returns the leaf's
 // subject common name, for the caller to check against the signer it
 // expects. Each PEM input is at most abi.MaxCertificateInput bytes and a
 // chain at most abi.MaxChainCertificates certificates.
-func VerifyCertificate(chain, roots []byte, now time.Time, alg abi.SignatureAlgorithm, msg, signature []byte) (string, error) {
-	cn, reason, ok := verifyCertificate(chain, roots, now.Unix(), alg, msg, signature)
+func VerifyCertificate(chain, roots []byte, now int64, alg abi.SignatureAlgorithm, msg, signature []byte) (string, error) {
+	cn, reason, ok := verifyCertificate(chain, roots, now, alg, msg, signature)
 	if !ok {
 		return "", &certError{reason}
 	}

@@ -2,12 +2,12 @@ package adyen
 
 import (
 	"strings"
-	"time"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/statusmap"
+	"github.com/connectorhost/connector-host/pdk/timestamp"
 	"github.com/valyala/fastjson"
 )
 
@@ -116,8 +116,8 @@ func nextAction(a *fastjson.Value) (*v1.NextAction, error) {
 			Reference:       pdk.First(jsonr.Str(a, "reference"), jsonr.Str(a, "alternativeReference")),
 			InstructionsUrl: pdk.First(jsonr.Str(a, "instructionsUrl"), jsonr.Str(a, "downloadUrl")),
 		}
-		if t, err := time.Parse(time.RFC3339, jsonr.Str(a, "expiresAt")); err == nil {
-			d.ExpiresAtUnix = t.Unix()
+		if t, ok := timestamp.ParseRFC3339(jsonr.Str(a, "expiresAt")); ok {
+			d.ExpiresAtUnix = t
 		}
 		return &v1.NextAction{Action: &v1.NextAction_Display{Display: d}}, nil
 	}

@@ -6,13 +6,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/sig"
+	"github.com/connectorhost/connector-host/pdk/timestamp"
 	"github.com/valyala/fastjson"
 )
 
@@ -257,15 +257,15 @@ func normalize(it *fastjson.Value) *v1.Event {
 	// An amount that cannot be expressed in ISO minor units is left out rather than rounded.
 	n.amount, _ = amountAt(it, "amount")
 	ev := &v1.Event{EventId: eventID(it), ConnectorEventType: n.code, Kind: v1.EventKind_EVENT_KIND_OTHER}
-	if t, err := time.Parse(time.RFC3339, jsonr.Str(it, "eventDate")); err == nil {
-		ev.CreatedAtUnix = t.Unix()
+	if t, ok := timestamp.ParseRFC3339(jsonr.Str(it, "eventDate")); ok {
+		ev.CreatedAtUnix = t
 	}
 	if d, ok := disputeEvents[n.code]; ok {
 		ev.Kind = v1.EventKind_EVENT_KIND_DISPUTE
 		de := &v1.DisputeEvent{ConnectorDisputeId: n.psp, ConnectorTransactionId: n.original, Amount: n.amount, Reason: n.reason, Stage: d.stage,
 			ReasonCode: strings.TrimSpace(n.ad(d.reasonKey, "chargebackReasonCode")), Status: d.status}
-		if t, err := time.Parse(time.RFC3339, n.ad("defensePeriodEndsAt")); err == nil {
-			de.EvidenceDueByUnix = t.Unix()
+		if t, ok := timestamp.ParseRFC3339(n.ad("defensePeriodEndsAt")); ok {
+			de.EvidenceDueByUnix = t
 		}
 		if defendable, _ := strconv.ParseBool(n.ad("defendable")); n.code == "CHARGEBACK" && defendable {
 			de.Status = v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE

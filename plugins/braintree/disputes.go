@@ -3,13 +3,13 @@ package braintree
 import (
 	"cmp"
 	"slices"
-	"time"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
+	"github.com/connectorhost/connector-host/pdk/timestamp"
 	"github.com/valyala/fastjson"
 )
 
@@ -54,8 +54,8 @@ func disputeFrom(o *fastjson.Value) (*dispute, error) {
 	if d.amount, err = moneyAt(o, "amountDisputed"); err != nil {
 		return nil, err
 	}
-	if t, err := time.Parse(time.DateOnly, jsonr.Str(o, "replyByDate")); err == nil {
-		d.dueBy = t.Unix()
+	if t, ok := timestamp.ParseDate(jsonr.Str(o, "replyByDate")); ok {
+		d.dueBy = t
 	}
 	return d, nil
 }

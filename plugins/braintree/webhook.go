@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -16,6 +15,7 @@ import (
 	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/sig"
+	"github.com/connectorhost/connector-host/pdk/timestamp"
 )
 
 // Braintree posts a notification as a form body bt_signature=...&bt_payload=...
@@ -149,9 +149,9 @@ func normalize(payload string) (*v1.Event, string, error) {
 		return nil, "", malformed("bt_payload is not a Braintree notification with a kind")
 	}
 	ev := &v1.Event{ConnectorEventType: n.Kind, Kind: v1.EventKind_EVENT_KIND_OTHER}
-	ts, err := time.Parse(time.RFC3339, strings.TrimSpace(n.Timestamp))
-	if err == nil {
-		ev.CreatedAtUnix = ts.Unix()
+	ts, ok := timestamp.ParseRFC3339(strings.TrimSpace(n.Timestamp))
+	if ok {
+		ev.CreatedAtUnix = ts
 	}
 	subjectID, account := "", ""
 	switch t, dp := n.Subject.Transaction, n.Subject.Dispute; {
@@ -191,8 +191,8 @@ func normalize(payload string) (*v1.Event, string, error) {
 	}
 	de := &v1.DisputeEvent{ConnectorDisputeId: dp.ID, ConnectorTransactionId: dp.Transaction.ID, Amount: amount,
 		Status: disputeStatuses().Get(strings.ToUpper(dp.Status)), Reason: dp.Reason, ReasonCode: dp.Reason, Stage: dp.Kind}
-	if t, err := time.Parse(time.DateOnly, strings.TrimSpace(dp.ReplyBy)); err == nil {
-		de.EvidenceDueByUnix = t.Unix()
+	if t, ok := timestamp.ParseDate(strings.TrimSpace(dp.ReplyBy)); ok {
+		de.EvidenceDueByUnix = t
 	}
 	ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_DISPUTE, &v1.Event_Dispute{Dispute: de}
 	return ev, account, nil

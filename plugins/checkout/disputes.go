@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"fmt"
 	"strings"
-	"time"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
+	"github.com/connectorhost/connector-host/pdk/timestamp"
 	"github.com/valyala/fastjson"
 )
 
@@ -73,8 +73,8 @@ func readDispute(v *fastjson.Value) (*v1.DisputeEvent, error) {
 			return nil, err
 		}
 	}
-	if t, err := time.Parse(time.RFC3339, jsonr.Str(v, "evidence_required_by")); err == nil {
-		d.EvidenceDueByUnix = t.Unix()
+	if t, ok := timestamp.ParseRFC3339(jsonr.Str(v, "evidence_required_by")); ok {
+		d.EvidenceDueByUnix = t
 	}
 	return d, nil
 }

@@ -3,12 +3,12 @@ package checkout
 import (
 	"maps"
 	"strings"
-	"time"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/timestamp"
 	"github.com/valyala/fastjson"
 )
 
@@ -106,8 +106,8 @@ func normalize(v *fastjson.Value) (*v1.Event, error) {
 	if ev.EventId == "" || typ == "" {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the notification has no id or type")
 	}
-	if t, err := time.Parse(time.RFC3339, jsonr.Str(v, "created_on")); err == nil {
-		ev.CreatedAtUnix = t.Unix()
+	if t, ok := timestamp.ParseRFC3339(jsonr.Str(v, "created_on")); ok {
+		ev.CreatedAtUnix = t
 	}
 	data := v.Get("data")
 	if data == nil || data.Type() != fastjson.TypeObject {

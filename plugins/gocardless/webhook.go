@@ -2,12 +2,12 @@ package gocardless
 
 import (
 	"slices"
-	"time"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/timestamp"
 	"github.com/valyala/fastjson"
 )
 
@@ -101,8 +101,8 @@ func normalize(it *fastjson.Value) (*v1.Event, error) {
 		return nil, malformed("an event needs id, resource_type and action")
 	}
 	ev := &v1.Event{EventId: id, ConnectorEventType: res + "." + action, Kind: v1.EventKind_EVENT_KIND_OTHER}
-	if t, err := time.Parse(time.RFC3339Nano, jsonr.Str(it, "created_at")); err == nil {
-		ev.CreatedAtUnix = t.Unix()
+	if t, ok := timestamp.ParseRFC3339(jsonr.Str(it, "created_at")); ok {
+		ev.CreatedAtUnix = t
 	}
 	link := func(k string) (string, error) {
 		if s := jsonr.Str(it, "links", k); s != "" {

@@ -55,7 +55,7 @@ func parseToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessT
 		typ = "Bearer"
 	}
 	return &v1.MerchantAuthenticationServiceCreateAccessTokenResponse{
-		AccessToken: &v1.AccessToken{Token: tok, TokenType: typ, ExpiresAtUnix: c.Now().Unix() + exp},
+		AccessToken: &v1.AccessToken{Token: tok, TokenType: typ, ExpiresAtUnix: c.NowUnix() + exp},
 	}, nil
 }
 
@@ -72,7 +72,7 @@ var api = &pdk.API{Auth: stateToken, Headers: [][2]string{{"Accept", "applicatio
 // state has none that is valid for another minute.
 func stateToken(c *pdk.Context, r *pdk.Request) error {
 	tok := c.State.GetAccessToken()
-	if tok.GetToken() == "" || (tok.GetExpiresAtUnix() != 0 && tok.GetExpiresAtUnix() <= c.Now().Unix()+tokenMargin) {
+	if tok.GetToken() == "" || (tok.GetExpiresAtUnix() != 0 && tok.GetExpiresAtUnix() <= c.NowUnix()+tokenMargin) {
 		return needToken()
 	}
 	r.SecretHeader("Authorization", "Bearer "+tok.GetToken())

@@ -3,13 +3,13 @@ package paypal
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/multipart"
+	"github.com/connectorhost/connector-host/pdk/timestamp"
 	"github.com/valyala/fastjson"
 )
 
@@ -69,11 +69,11 @@ func readDispute(v *fastjson.Value) (*v1.DisputeEvent, error) {
 		d.ConnectorTransactionId = jsonr.Str(t[0], "seller_transaction_id")
 	}
 	if due := jsonr.Str(v, "seller_response_due_date"); due != "" {
-		ts, err := time.Parse(time.RFC3339, due)
-		if err != nil {
+		ts, ok := timestamp.ParseRFC3339(due)
+		if !ok {
 			return nil, pdk.InvalidResponse("PayPal's seller_response_due_date %q is not a time", due)
 		}
-		d.EvidenceDueByUnix = ts.Unix()
+		d.EvidenceDueByUnix = ts
 	}
 	return d, nil
 }

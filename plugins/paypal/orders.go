@@ -357,7 +357,7 @@ func parseGet(c *pdk.Context, r *v1.PaymentServiceGetRequest, res *pdk.Response)
 		return nil, err
 	}
 	st := o.state()
-	st.Values[stateReadAt] = strconv.FormatInt(c.Now().UnixMilli(), 10)
+	st.Values[stateReadAt] = strconv.FormatInt(c.NowUnixMilli(), 10)
 	return &v1.PaymentServiceGetResponse{
 		ConnectorTransactionId: o.id, Status: o.status, Amount: o.amount, CapturedAmount: o.captured, RefundedAmount: o.refunded,
 		NextAction: o.next, Error: o.err, Mandate: o.mandate, State: st, MerchantTransactionId: o.customID,

@@ -20,7 +20,7 @@ func paymentID(c *pdk.Context, field, orderID, key string) (string, error) {
 	}
 	vals := c.State.GetValues()
 	id := vals[key]
-	if vals[stateOrder] != orderID || id == "" && vals[stateReadAt] != strconv.FormatInt(c.Now().UnixMilli(), 10) {
+	if vals[stateOrder] != orderID || id == "" && vals[stateReadAt] != strconv.FormatInt(c.NowUnixMilli(), 10) {
 		return "", pdk.NeedStep(v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: orderID})
 	}
 	if id == "" {

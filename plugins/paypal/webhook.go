@@ -7,7 +7,6 @@ import (
 	"hash/crc32"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -15,6 +14,7 @@ import (
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/sig"
+	"github.com/connectorhost/connector-host/pdk/timestamp"
 )
 
 // certHosts are the hosts PayPal publishes webhook signing certificates on
@@ -73,12 +73,12 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if err != nil || len(signature) == 0 {
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "paypal-transmission-sig is not base64")
 	}
-	sent, err := time.Parse(time.RFC3339, ts)
-	if err != nil {
+	sent, ok := timestamp.ParseRFC3339(ts)
+	if !ok {
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "paypal-transmission-time is not an RFC 3339 time")
 	}
-	if d := c.Now().Sub(sent); d > webhookTolerance*time.Second || d < -webhookTolerance*time.Second {
-		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_STALE_TIMESTAMP, "paypal-transmission-time is %s away from now", d.Round(time.Second))
+	if d := c.NowUnix() - sent; d > webhookTolerance || d < -webhookTolerance {
+		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_STALE_TIMESTAMP, "paypal-transmission-time is %d s away from now", d)
 	}
 	webhookID := c.Credentials[credWebhookID]
 	if webhookID == "" {
@@ -93,7 +93,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 		return nil, pdk.NeedDocuments(certURL)
 	}
 	msg := id + "|" + ts + "|" + webhookID + "|" + strconv.FormatUint(uint64(crc32.ChecksumIEEE(w.GetBody())), 10)
-	if err := checkSigner(doc, anchors, c.Now(), []byte(msg), signature); err != nil {
+	if err := checkSigner(doc, anchors, c.NowUnix(), []byte(msg), signature); err != nil {
 		return nil, err
 	}
 	ev, err := event(w.GetBody())
@@ -121,7 +121,7 @@ func trustAnchors(pinned string) ([]byte, error) {
 // X.509 path verification: validity, CA constraints, signatures), issued to
 // PayPal's message verification name, and its key's SHA256withRSA signature
 // over msg.
-func checkSigner(doc pdk.Document, anchors []byte, now time.Time, msg, signature []byte) error {
+func checkSigner(doc pdk.Document, anchors []byte, now int64, msg, signature []byte) error {
 	mismatch := func(format string, args ...any) error {
 		return reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, format, args...)
 	}
@@ -178,8 +178,8 @@ func event(body []byte) (*v1.Event, error) {
 	if ev.EventId == "" || typ == "" {
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the webhook event has no id or event_type")
 	}
-	if t, err := time.Parse(time.RFC3339, jsonr.Str(v, "create_time")); err == nil {
-		ev.CreatedAtUnix = t.Unix()
+	if t, ok := timestamp.ParseRFC3339(jsonr.Str(v, "create_time")); ok {
+		ev.CreatedAtUnix = t
 	}
 	if res == nil {
 		return ev, nil

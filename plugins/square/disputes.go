@@ -2,7 +2,6 @@ package square
 
 import (
 	"cmp"
-	"time"
 	"unicode/utf8"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -11,6 +10,7 @@ import (
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 	"github.com/connectorhost/connector-host/pdk/sig"
+	"github.com/connectorhost/connector-host/pdk/timestamp"
 	"github.com/valyala/fastjson"
 )
 
@@ -155,11 +155,11 @@ func readDispute(o *fastjson.Value) (*dispute, error) {
 		return nil, err
 	}
 	if due := jsonr.Str(o, "due_at"); due != "" {
-		t, err := time.Parse(time.RFC3339, due)
-		if err != nil {
+		t, ok := timestamp.ParseRFC3339(due)
+		if !ok {
 			return nil, pdk.InvalidResponse("Square's dispute due_at %q is not RFC 3339", due)
 		}
-		d.dueBy = t.Unix()
+		d.dueBy = t
 	}
 	return d, nil
 }

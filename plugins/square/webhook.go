@@ -5,13 +5,13 @@ import (
 	"encoding/base64"
 	"slices"
 	"strings"
-	"time"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/sig"
+	"github.com/connectorhost/connector-host/pdk/timestamp"
 	"github.com/valyala/fastjson"
 )
 
@@ -82,8 +82,8 @@ func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, erro
 func normalize(v *fastjson.Value) (*v1.Event, error) {
 	typ := jsonr.Str(v, "type")
 	ev := &v1.Event{EventId: jsonr.Str(v, "event_id"), ConnectorEventType: typ, Kind: v1.EventKind_EVENT_KIND_OTHER}
-	if t, err := time.Parse(time.RFC3339Nano, jsonr.Str(v, "created_at")); err == nil {
-		ev.CreatedAtUnix = t.Unix()
+	if t, ok := timestamp.ParseRFC3339(jsonr.Str(v, "created_at")); ok {
+		ev.CreatedAtUnix = t
 	}
 	if !slices.Contains(webhookEventTypes(), typ) {
 		return ev, nil

@@ -40,7 +40,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if rej != nil {
 		return nil, rej
 	}
-	if age := c.Now().Unix() - ts; age > webhookTolerance || age < -webhookTolerance {
+	if age := c.NowUnix() - ts; age > webhookTolerance || age < -webhookTolerance {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_STALE_TIMESTAMP,
 			"the signature timestamp is %d s from now; the tolerance is %d s", age, webhookTolerance)
 	}

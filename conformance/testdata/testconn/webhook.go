@@ -59,7 +59,7 @@ func (c *conn) verifyWebhook(ctx *pdk.Context, w *v1.WebhookRequest) (*pluginv1.
 	if ts == 0 || len(given) == 0 {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "%s lacks t or v1", signatureHeader)
 	}
-	if age := ctx.Now().Unix() - ts; !c.d.AcceptStale && (age > webhookTolerance || age < -webhookTolerance) {
+	if age := ctx.NowUnix() - ts; !c.d.AcceptStale && (age > webhookTolerance || age < -webhookTolerance) {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_STALE_TIMESTAMP, "signed %ds from now; tolerance %ds", age, webhookTolerance)
 	}
 	var ev event
