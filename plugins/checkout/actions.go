@@ -10,7 +10,7 @@ import (
 
 // paymentPath checks a payment id and returns /payments/{id} + suffix.
 func paymentPath(field, id, suffix string) (string, error) {
-	if err := pdk.CheckID(field, id, paymentIDPattern.MatchString, "pay_..."); err != nil {
+	if err := pdk.CheckID(field, id, paymentIDPattern.Match, "pay_..."); err != nil {
 		return "", err
 	}
 	return "/payments/" + id + suffix, nil
@@ -26,7 +26,7 @@ type (
 // checkAction refuses a payment id that is not Checkout.com's and a
 // merchant id (the action's reference) longer than Checkout.com takes.
 func checkAction(paymentID, idField, merchantID string) error {
-	if err := pdk.CheckID("connector_transaction_id", paymentID, paymentIDPattern.MatchString, "pay_..."); err != nil {
+	if err := pdk.CheckID("connector_transaction_id", paymentID, paymentIDPattern.Match, "pay_..."); err != nil {
 		return err
 	}
 	if len(merchantID) > 50 {

@@ -2,7 +2,6 @@ package checkout
 
 import (
 	"cmp"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -16,14 +15,14 @@ import (
 // processor names Checkout.com in error messages.
 const processor = "Checkout.com"
 
-// Checkout.com's id formats (the spec's patterns).
+// Checkout.com's id formats (the spec's patterns, e.g. ^pay_\w{26}$).
 var (
-	paymentIDPattern  = regexp.MustCompile(`^pay_\w{26}$`)
-	sessionIDPattern  = regexp.MustCompile(`^(pay|sid)_\w{26}$`)
-	sourceIDPattern   = regexp.MustCompile(`^src_\w{26}$`)
-	tokenPattern      = regexp.MustCompile(`^tok_\w{26}$`)
-	customerIDPattern = regexp.MustCompile(`^cus_\w{26}$`)
-	disputeIDPattern  = regexp.MustCompile(`^dsp_\w{20,26}$`)
+	paymentIDPattern  = pdk.IDShape{Prefixes: []string{"pay_"}, Min: 26, Max: 26, Chars: pdk.WordChar}
+	sessionIDPattern  = pdk.IDShape{Prefixes: []string{"pay_", "sid_"}, Min: 26, Max: 26, Chars: pdk.WordChar}
+	sourceIDPattern   = pdk.IDShape{Prefixes: []string{"src_"}, Min: 26, Max: 26, Chars: pdk.WordChar}
+	tokenPattern      = pdk.IDShape{Prefixes: []string{"tok_"}, Min: 26, Max: 26, Chars: pdk.WordChar}
+	customerIDPattern = pdk.IDShape{Prefixes: []string{"cus_"}, Min: 26, Max: 26, Chars: pdk.WordChar}
+	disputeIDPattern  = pdk.IDShape{Prefixes: []string{"dsp_"}, Min: 20, Max: 26, Chars: pdk.WordChar}
 )
 
 // api is what every Checkout.com request shares (the declared calls of

@@ -16,7 +16,7 @@ import (
 
 // disputePath checks a dispute id and returns /disputes/{id} + suffix.
 func disputePath(id, suffix string) (string, error) {
-	if err := pdk.CheckID("connector_dispute_id", id, disputeIDPattern.MatchString, "dsp_..."); err != nil {
+	if err := pdk.CheckID("connector_dispute_id", id, disputeIDPattern.Match, "dsp_..."); err != nil {
 		return "", err
 	}
 	return "/disputes/" + id + suffix, nil

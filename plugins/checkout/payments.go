@@ -115,9 +115,9 @@ func (p *paymentPlan) setSource(pm *v1.PaymentMethod, billing *v1.Address) error
 	case *v1.PaymentMethod_Token:
 		tok := m.Token.GetToken()
 		switch {
-		case sourceIDPattern.MatchString(tok):
+		case sourceIDPattern.Match(tok):
 			p.setInstrument(tok)
-		case tokenPattern.MatchString(tok):
+		case tokenPattern.Match(tok):
 			p.source = func(w *jsonw.Object) {
 				w.String("type", "token")
 				w.String("token", tok)
@@ -175,7 +175,7 @@ func (p *paymentPlan) setCustomer(field string, cust *v1.Customer, connectorID s
 		connectorID = cust.GetConnectorCustomerId()
 	}
 	if connectorID != "" {
-		if err := pdk.CheckID(field, connectorID, customerIDPattern.MatchString, "cus_..."); err != nil {
+		if err := pdk.CheckID(field, connectorID, customerIDPattern.Match, "cus_..."); err != nil {
 			return err
 		}
 		p.customerID = connectorID
@@ -229,7 +229,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	}
 	if id := req.GetMandate().GetConnectorMandateId(); id != "" {
 		// A stored credential: a merchant-initiated charge when off session.
-		if err := pdk.CheckID("mandate.connector_mandate_id", id, sourceIDPattern.MatchString, "src_..."); err != nil {
+		if err := pdk.CheckID("mandate.connector_mandate_id", id, sourceIDPattern.Match, "src_..."); err != nil {
 			return nil, err
 		}
 		p.setInstrument(id)
@@ -318,7 +318,7 @@ func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 	if id == "" {
 		return nil, pdk.InvalidRequest("params.cko-session-id", "or connector_transaction_id is required")
 	}
-	if err := pdk.CheckID(field, id, sessionIDPattern.MatchString, "sid_... or pay_..."); err != nil {
+	if err := pdk.CheckID(field, id, sessionIDPattern.Match, "sid_... or pay_..."); err != nil {
 		return nil, err
 	}
 	return api.Get(c, "/payments/"+id)
@@ -411,7 +411,7 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 		return nil, err
 	}
 	id := req.GetMandate().GetConnectorMandateId()
-	if err := pdk.CheckID("mandate.connector_mandate_id", id, sourceIDPattern.MatchString, "src_..."); err != nil {
+	if err := pdk.CheckID("mandate.connector_mandate_id", id, sourceIDPattern.Match, "src_..."); err != nil {
 		return nil, err
 	}
 	p.setInstrument(id)

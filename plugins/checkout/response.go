@@ -71,7 +71,7 @@ func readPayment(res *pdk.Response, mode string, requested *v1.Money) (*paymentR
 
 // mandate is the stored instrument a card payment created, if the answer names one.
 func (r *paymentResult) mandate() *v1.MandateReference {
-	if r.sourceID == "" || !sourceIDPattern.MatchString(r.sourceID) {
+	if r.sourceID == "" || !sourceIDPattern.Match(r.sourceID) {
 		return nil
 	}
 	return &v1.MandateReference{

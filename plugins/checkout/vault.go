@@ -64,7 +64,7 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 	switch m := req.GetPaymentMethod().GetMethod().(type) {
 	case *v1.PaymentMethod_Token:
 		tok = m.Token.GetToken()
-		if !tokenPattern.MatchString(tok) {
+		if !tokenPattern.Match(tok) {
 			return nil, pdk.InvalidRequest("payment_method.token.token", "must be a Checkout.com card token (tok_...) from Frames or POST /tokens")
 		}
 	case nil:
@@ -76,7 +76,7 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 	cust := req.GetCustomer()
 	custID := cmp.Or(cust.GetConnectorCustomerId(), req.GetState().GetConnectorCustomerId())
 	if custID != "" {
-		if err := pdk.CheckID("customer.connector_customer_id", custID, customerIDPattern.MatchString, "cus_..."); err != nil {
+		if err := pdk.CheckID("customer.connector_customer_id", custID, customerIDPattern.Match, "cus_..."); err != nil {
 			return nil, err
 		}
 	}

@@ -2,7 +2,6 @@ package razorpay
 
 import (
 	"cmp"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -20,21 +19,21 @@ const processor = "Razorpay"
 
 // Razorpay's id formats: a prefix and 14 base-62 characters.
 var (
-	paymentIDPattern  = regexp.MustCompile(`^pay_[A-Za-z0-9]{14}$`)
-	orderIDPattern    = regexp.MustCompile(`^order_[A-Za-z0-9]{14}$`)
-	refundIDPattern   = regexp.MustCompile(`^rfnd_[A-Za-z0-9]{14}$`)
-	customerIDPattern = regexp.MustCompile(`^cust_[A-Za-z0-9]{14}$`)
-	tokenIDPattern    = regexp.MustCompile(`^token_[A-Za-z0-9]{14}$`)
-	// keyPattern is what Razorpay accepts as X-Refund-Idempotency: at least
-	// 10 letters, digits, hyphens and underscores.
-	keyPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{10,64}$`)
+	paymentIDPattern  = pdk.IDShape{Prefixes: []string{"pay_"}, Min: 14, Max: 14, Chars: pdk.AlphaNumeric}
+	orderIDPattern    = pdk.IDShape{Prefixes: []string{"order_"}, Min: 14, Max: 14, Chars: pdk.AlphaNumeric}
+	refundIDPattern   = pdk.IDShape{Prefixes: []string{"rfnd_"}, Min: 14, Max: 14, Chars: pdk.AlphaNumeric}
+	customerIDPattern = pdk.IDShape{Prefixes: []string{"cust_"}, Min: 14, Max: 14, Chars: pdk.AlphaNumeric}
+	tokenIDPattern    = pdk.IDShape{Prefixes: []string{"token_"}, Min: 14, Max: 14, Chars: pdk.AlphaNumeric}
+	// keyPattern is what Razorpay accepts as X-Refund-Idempotency: 10 to 64
+	// letters, digits, hyphens and underscores.
+	keyPattern = pdk.IDShape{Min: 10, Max: 64, Chars: func(c byte) bool { return pdk.WordChar(c) || c == '-' }}
 )
 
 // idempotencyKey is "<op>_<id>" when Razorpay accepts that as a key, else
 // "<op>_" and a hash of id (ids with '.' or ':', too short or too long).
 func idempotencyKey(op, id string) string {
 	k := strings.Replace(idemkey.Derive(op, id, 64), ":", "_", 1)
-	if !keyPattern.MatchString(k) {
+	if !keyPattern.Match(k) {
 		k = strings.Replace(idemkey.Derive(op, sig.SHA256Hex([]byte(id)), 64), ":", "_", 1)
 	}
 	return k

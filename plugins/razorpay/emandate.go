@@ -1,7 +1,6 @@
 package razorpay
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
@@ -33,13 +32,17 @@ const (
 // methodEmandate is Razorpay's payment method for NACH e-mandates.
 const methodEmandate = "emandate"
 
-var (
-	// ifscPattern is an Indian Financial System Code: four letters (the
-	// bank, also Razorpay's bank code), a zero and six branch characters.
-	ifscPattern = regexp.MustCompile(`^[A-Z]{4}0[A-Z0-9]{6}$`)
-	// accountNumberPattern is an Indian bank account number.
-	accountNumberPattern = regexp.MustCompile(`^[0-9A-Za-z]{5,35}$`)
-)
+// accountNumberPattern is an Indian bank account number: 5 to 35 letters and digits.
+var accountNumberPattern = pdk.IDShape{Min: 5, Max: 35, Chars: pdk.AlphaNumeric}
+
+// isIFSC reports whether s is an Indian Financial System Code
+// (^[A-Z]{4}0[A-Z0-9]{6}$): four letters (the bank, also Razorpay's bank
+// code), a zero and six branch characters.
+func isIFSC(s string) bool {
+	bank := pdk.IDShape{Min: 4, Max: 4, Chars: pdk.Upper}
+	branch := pdk.IDShape{Min: 6, Max: 6, Chars: func(c byte) bool { return pdk.Upper(c) || c >= '0' && c <= '9' }}
+	return len(s) == 11 && bank.Match(s[:4]) && s[4] == '0' && branch.Match(s[5:])
+}
 
 // authTypes are the e-mandate authentication types Razorpay offers.
 var authTypes = []string{"netbanking", "debitcard", "aadhaar"}
@@ -75,10 +78,10 @@ func newEmandate(d *v1.BankDebit, currency string, md map[string]string) (*emand
 	if e.name == "" {
 		return nil, pdk.InvalidRequest("payment_method.bank_debit.account_holder_name", "is required for a NACH e-mandate (the beneficiary name)")
 	}
-	if !accountNumberPattern.MatchString(e.number) {
+	if !accountNumberPattern.Match(e.number) {
 		return nil, pdk.InvalidRequest("payment_method.bank_debit.account_number", "must be 5 to 35 letters or digits")
 	}
-	if !ifscPattern.MatchString(e.ifsc) {
+	if !isIFSC(e.ifsc) {
 		return nil, pdk.InvalidRequest("payment_method.bank_debit.routing_number", "must be the branch's IFSC, like HDFC0000001")
 	}
 	if e.accountType == "" {
@@ -102,8 +105,8 @@ func emandateFromState(vals map[string]string) (*emandate, error) {
 		authType: vals[stateAuthType], name: vals[stateAccountName], number: vals[stateAccountNumber],
 		accountType: vals[stateAccountType], ifsc: vals[stateIFSC],
 	}
-	if !slices.Contains(authTypes, e.authType) || e.name == "" || !accountNumberPattern.MatchString(e.number) ||
-		!ifscPattern.MatchString(e.ifsc) || !slices.Contains(accountTypes, e.accountType) {
+	if !slices.Contains(authTypes, e.authType) || e.name == "" || !accountNumberPattern.Match(e.number) ||
+		!isIFSC(e.ifsc) || !slices.Contains(accountTypes, e.accountType) {
 		return nil, pdk.InvalidRequest("state.values", "an e-mandate order needs the bank account SetupRecurring puts in the order step")
 	}
 	return e, nil

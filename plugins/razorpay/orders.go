@@ -34,7 +34,7 @@ const maxReceipt = 40
 // this call's state, else "".
 func orderFor(c *pdk.Context, explicit, merchantID string) (string, error) {
 	if explicit != "" {
-		return explicit, pdk.CheckID("connector_order_id", explicit, orderIDPattern.MatchString, "order_EKwxwAgItmmXdp")
+		return explicit, pdk.CheckID("connector_order_id", explicit, orderIDPattern.Match, "order_EKwxwAgItmmXdp")
 	}
 	vals := c.State.GetValues()
 	if vals[stateOrderFor] == merchantID {
@@ -89,7 +89,7 @@ func buildCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest) 
 	}
 	if m := vals[stateMethod]; m != "" {
 		cust := cmp.Or(req.GetCustomer().GetConnectorCustomerId(), req.GetState().GetConnectorCustomerId())
-		if err := pdk.CheckID("customer.connector_customer_id", cust, customerIDPattern.MatchString, "cust_1Aa00000000001"); err != nil {
+		if err := pdk.CheckID("customer.connector_customer_id", cust, customerIDPattern.Match, "cust_1Aa00000000001"); err != nil {
 			return nil, err
 		}
 		o.String("method", m)

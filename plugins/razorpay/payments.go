@@ -145,7 +145,7 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 		return nil, err
 	}
 	if cid := req.GetCustomer().GetConnectorCustomerId(); cid != "" {
-		if err := pdk.CheckID("customer.connector_customer_id", cid, customerIDPattern.MatchString, "cust_1Aa00000000001"); err != nil {
+		if err := pdk.CheckID("customer.connector_customer_id", cid, customerIDPattern.Match, "cust_1Aa00000000001"); err != nil {
 			return nil, err
 		}
 		p.customerID = cid
@@ -282,7 +282,7 @@ func (p *payment) mandate() *v1.MandateReference {
 
 // paymentPath checks a payment id and returns /v1/payments/{id} + suffix.
 func paymentPath(id, suffix string) (string, error) {
-	if err := pdk.CheckID("connector_transaction_id", id, paymentIDPattern.MatchString, "pay_29QQoUBi66xm2f"); err != nil {
+	if err := pdk.CheckID("connector_transaction_id", id, paymentIDPattern.Match, "pay_29QQoUBi66xm2f"); err != nil {
 		return "", err
 	}
 	return "/v1/payments/" + id + suffix, nil

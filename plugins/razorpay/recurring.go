@@ -118,7 +118,7 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 			Customer: cust, Address: req.GetBillingAddress(), MerchantRequestId: id,
 		})
 	}
-	if err := pdk.CheckID("customer.connector_customer_id", p.customerID, customerIDPattern.MatchString, "cust_1Aa00000000001"); err != nil {
+	if err := pdk.CheckID("customer.connector_customer_id", p.customerID, customerIDPattern.Match, "cust_1Aa00000000001"); err != nil {
 		return nil, err
 	}
 	if p.orderID, err = orderFor(c, "", id); err != nil {
@@ -165,11 +165,11 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 		return nil, pdk.InvalidRequest("merchant_transaction_id", "is required (the order's receipt and the idempotency key)")
 	}
 	token := req.GetMandate().GetConnectorMandateId()
-	if err := pdk.CheckID("mandate.connector_mandate_id", token, tokenIDPattern.MatchString, "token_1Aa00000000001"); err != nil {
+	if err := pdk.CheckID("mandate.connector_mandate_id", token, tokenIDPattern.Match, "token_1Aa00000000001"); err != nil {
 		return nil, err
 	}
 	custID := cmp.Or(req.GetMandate().GetConnectorCustomerId(), req.GetCustomer().GetConnectorCustomerId())
-	if err := pdk.CheckID("mandate.connector_customer_id", custID, customerIDPattern.MatchString, "cust_1Aa00000000001"); err != nil {
+	if err := pdk.CheckID("mandate.connector_customer_id", custID, customerIDPattern.Match, "cust_1Aa00000000001"); err != nil {
 		return nil, err
 	}
 	p, err := newPlan("amount", req.GetAmount(), req.GetCustomer(), nil, req.GetMetadata())

@@ -19,7 +19,7 @@ type (
 var refundCall = &pdk.Call[*refundReq, *v1.PaymentServiceRefundResponse]{
 	API: api, Method: "POST", Path: "/v1/payments/{id}/refund",
 	Check: func(_ *pdk.Context, r *refundReq) error {
-		if err := pdk.CheckID("connector_transaction_id", r.GetConnectorTransactionId(), paymentIDPattern.MatchString, "pay_29QQoUBi66xm2f"); err != nil {
+		if err := pdk.CheckID("connector_transaction_id", r.GetConnectorTransactionId(), paymentIDPattern.Match, "pay_29QQoUBi66xm2f"); err != nil {
 			return err
 		}
 		switch id := r.GetMerchantRefundId(); {
@@ -57,7 +57,7 @@ var refundCall = &pdk.Call[*refundReq, *v1.PaymentServiceRefundResponse]{
 var refundGet = &pdk.Call[*refundGetReq, *v1.RefundServiceGetResponse]{
 	API: api, Path: "/v1/refunds/{id}",
 	Check: func(_ *pdk.Context, r *refundGetReq) error {
-		return pdk.CheckID("connector_refund_id", r.GetConnectorRefundId(), refundIDPattern.MatchString, "rfnd_FP8QHiV938haTz")
+		return pdk.CheckID("connector_refund_id", r.GetConnectorRefundId(), refundIDPattern.Match, "rfnd_FP8QHiV938haTz")
 	},
 	Params: pdk.Params[*refundGetReq]{"id": {Field: "connector_refund_id", Get: (*refundGetReq).GetConnectorRefundId}},
 	Answer: func(_ *pdk.Context, req *refundGetReq, a *pdk.Answer) (*v1.RefundServiceGetResponse, error) {
