@@ -2,7 +2,6 @@ package paypal
 
 import (
 	"bytes"
-	_ "embed"
 	"encoding/base64"
 	"hash/crc32"
 	"strconv"
@@ -29,12 +28,6 @@ var signerNames = map[string]bool{
 
 // maxChain bounds the certificates read from paypal-cert-url.
 const maxChain = 5
-
-// digicertRoots are the trust anchors pinned in the plugin: PayPal's signing
-// certificates chain to DigiCert.
-//
-//go:embed digicert_roots.pem
-var digicertRoots []byte
 
 // webhookEventTypes are the event types normalized into typed events; any
 // other verified event becomes EVENT_KIND_OTHER.
@@ -108,7 +101,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 // pin that does not parse is refused before the certificate is fetched.
 func trustAnchors(pinned string) ([]byte, error) {
 	if strings.TrimSpace(pinned) == "" {
-		return digicertRoots, nil
+		return []byte(digicertRoots), nil
 	}
 	if _, err := sig.CountCertificates([]byte(pinned)); err != nil {
 		return nil, reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q: %v", credWebhookCert, err)
