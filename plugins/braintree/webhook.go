@@ -5,15 +5,15 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/xml"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/hexstr"
+	"github.com/connectorhost/connector-host/internal/weburl"
 	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/sig"
@@ -41,18 +41,18 @@ func signature(privateKey string, payload []byte) []byte {
 
 // form reads the bt_signature and bt_payload of a webhook body.
 func form(w *v1.WebhookRequest) (signature, payload string, err error) {
-	q, perr := url.ParseQuery(string(w.GetBody()))
+	q, perr := weburl.ParseQuery(string(w.GetBody()))
 	if perr != nil {
 		return "", "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a form with bt_signature and bt_payload")
 	}
-	payload = q.Get("bt_payload")
+	payload = weburl.First(q, "bt_payload")
 	if payload == "" || len(payload) > maxPayload {
 		return "", "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body has no bt_payload (or one over 1 MiB)")
 	}
 	if strings.Trim(payload, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n") != "" {
 		return "", "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "bt_payload contains characters outside base64")
 	}
-	return q.Get("bt_signature"), payload, nil
+	return weburl.First(q, "bt_signature"), payload, nil
 }
 
 // verifyWebhook verifies a notification and normalizes its one event.
@@ -78,7 +78,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if given == "" {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "bt_signature has no signature for this public key")
 	}
-	mac, herr := hex.DecodeString(given)
+	mac, herr := hexstr.DecodeString(given)
 	if herr != nil {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "bt_signature is not hex")
 	}
