@@ -1,9 +1,17 @@
 package pdk
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"go/parser"
+	"go/token"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,4 +56,149 @@ func TestGuestLinksOnlyTheCodecsItUses(t *testing.T) {
 			t.Errorf("the codec table of %s is linked into a plugin whose one flow never uses it", m)
 		}
 	}
+}
+
+// forbiddenInPlugins are the packages no bundled plugin may link for
+// GOOS=wasip1: each costs a Wasm module hundreds of KB (fmt about 700 KB
+// with reflect and os, net/url about 500 KB). Plugins format with
+// internal/textf, escape with internal/weburl and encode hex with
+// internal/hexstr instead.
+var forbiddenInPlugins = []string{"fmt", "reflect", "net/url", "encoding/json", "encoding/xml", "encoding/hex"}
+
+// pendingHostCrypto are the packages, and files of this module, whose
+// imports TestPluginsLinkNoFmt does not follow yet: their crypto (and the
+// fmt that comes with crypto/rsa, math/big and encoding/hex) is being
+// replaced by host functions. Remove an entry once its code is gone, and
+// add the crypto packages (crypto/sha256, crypto/hmac, crypto/rsa, ...) to
+// forbiddenInPlugins when no entry needs them.
+var pendingHostCrypto = []string{
+	"github.com/connectorhost/connector-host/pdk/sig",
+	"github.com/connectorhost/connector-host/pdk/rsacert",
+	"github.com/connectorhost/connector-host/pdk/idemkey",
+	"pdk/webhook_hmac.go",
+	"plugins/paypal/webhook.go",
+}
+
+// bundledPlugins are the main packages built to Wasm: every plugin, the
+// connector template and the bench plugin.
+func bundledPlugins(t *testing.T, root string) []string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(root, "plugins", "*", "wasm"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no plugins/*/wasm under %s: %v", root, err)
+	}
+	var pkgs []string
+	for _, d := range dirs {
+		rel, _ := filepath.Rel(root, d)
+		pkgs = append(pkgs, "./"+filepath.ToSlash(rel))
+	}
+	return append(pkgs, "./templates/connector/wasm", "./internal/benchplugin")
+}
+
+// listedPackage is the part of `go list -json` the graph needs.
+type listedPackage struct {
+	ImportPath string
+	Dir        string
+	GoFiles    []string
+	Imports    []string
+	Module     *struct{ Path string }
+}
+
+// No bundled plugin links fmt, reflect, net/url or encoding/json (see
+// forbiddenInPlugins): the import graph `go list -deps` gives for wasip1,
+// where this module's packages count only the imports of the files built
+// (pendingHostCrypto's are left out), reaches none of them from a plugin.
+func TestPluginsLinkNoFmt(t *testing.T) {
+	root := wasmbuild.ModuleRoot()
+	plugins := bundledPlugins(t, root)
+	cmd := exec.Command("go", append([]string{"list", "-deps", "-json=ImportPath,Dir,GoFiles,Imports,Module"}, plugins...)...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.Bytes())
+	}
+	const module = "github.com/connectorhost/connector-host"
+	imports := map[string][]string{}
+	var mains []string
+	for dec := json.NewDecoder(bytes.NewReader(out)); ; {
+		var p listedPackage
+		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatalf("go list output: %v", err)
+		}
+		switch {
+		case slices.Contains(pendingHostCrypto, p.ImportPath):
+			imports[p.ImportPath] = nil
+		case p.Module != nil && p.Module.Path == module:
+			imports[p.ImportPath] = fileImports(t, root, p)
+		default:
+			imports[p.ImportPath] = p.Imports
+		}
+		for _, pl := range plugins {
+			if p.ImportPath == module+strings.TrimPrefix(pl, ".") {
+				mains = append(mains, p.ImportPath)
+			}
+		}
+	}
+	if len(mains) != len(plugins) {
+		t.Fatalf("go list gave %d of the %d plugins: %v", len(mains), len(plugins), mains)
+	}
+	for _, m := range mains {
+		// Breadth first from the plugin, keeping who imported what first.
+		from := map[string]string{m: ""}
+		queue := []string{m}
+		for len(queue) > 0 {
+			p := queue[0]
+			queue = queue[1:]
+			for _, q := range imports[p] {
+				if _, seen := from[q]; !seen {
+					from[q] = p
+					queue = append(queue, q)
+				}
+			}
+		}
+		for _, bad := range forbiddenInPlugins {
+			if _, ok := from[bad]; !ok {
+				continue
+			}
+			chain := []string{bad}
+			for p := from[bad]; p != ""; p = from[p] {
+				chain = append(chain, p)
+			}
+			slices.Reverse(chain)
+			t.Errorf("%s links %s: %s", m, bad, strings.Join(chain, " -> "))
+		}
+	}
+}
+
+// fileImports are the imports of p's built files, leaving out the files
+// of pendingHostCrypto.
+func fileImports(t *testing.T, root string, p listedPackage) []string {
+	t.Helper()
+	var imps []string
+	fset := token.NewFileSet()
+	for _, name := range p.GoFiles {
+		path := filepath.Join(p.Dir, name)
+		if rel, err := filepath.Rel(root, path); err == nil && slices.Contains(pendingHostCrypto, filepath.ToSlash(rel)) {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatalf("parse %s: %v", path, err)
+		}
+		for _, imp := range f.Imports {
+			ip, err := strconv.Unquote(imp.Path.Value)
+			if err != nil {
+				t.Fatalf("%s: import %s: %v", path, imp.Path.Value, err)
+			}
+			if !slices.Contains(imps, ip) {
+				imps = append(imps, ip)
+			}
+		}
+	}
+	return imps
 }
