@@ -1,11 +1,9 @@
 package braintree
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
-	"encoding/xml"
 	"slices"
 	"strings"
 	"time"
@@ -107,34 +105,6 @@ func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, erro
 	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, account)}, nil
 }
 
-// notification is the decoded bt_payload.
-type notification struct {
-	Kind      string `xml:"kind"`
-	Timestamp string `xml:"timestamp"`
-	Subject   struct {
-		Transaction *xmlTransaction `xml:"transaction"`
-		Dispute     *struct {
-			ID          string         `xml:"id"`
-			Amount      string         `xml:"amount"`
-			Currency    string         `xml:"currency-iso-code"`
-			Status      string         `xml:"status"`
-			Reason      string         `xml:"reason"`
-			Kind        string         `xml:"kind"`
-			ReplyBy     string         `xml:"reply-by-date"`
-			Transaction xmlTransaction `xml:"transaction"`
-		} `xml:"dispute"`
-	} `xml:"subject"`
-}
-
-type xmlTransaction struct {
-	ID       string `xml:"id"`
-	Status   string `xml:"status"`
-	Amount   string `xml:"amount"`
-	Currency string `xml:"currency-iso-code"`
-	OrderID  string `xml:"order-id"`
-	Account  string `xml:"merchant-account-id"`
-}
-
 func malformed(format string, args ...any) error {
 	return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, format, args...)
 }
@@ -147,9 +117,8 @@ func normalize(payload string) (*v1.Event, string, error) {
 	if err != nil {
 		return nil, "", malformed("bt_payload is not base64")
 	}
-	var n notification
-	d := xml.NewDecoder(bytes.NewReader(raw))
-	if err := d.Decode(&n); err != nil || n.Kind == "" {
+	n, err := decodeNotification(raw)
+	if err != nil || n.Kind == "" {
 		return nil, "", malformed("bt_payload is not a Braintree notification with a kind")
 	}
 	ev := &v1.Event{ConnectorEventType: n.Kind, Kind: v1.EventKind_EVENT_KIND_OTHER}
