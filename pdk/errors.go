@@ -19,7 +19,12 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// Errorf returns an *Error of kind with a formatted message.
+// Errorf returns an *Error of kind with a formatted message. The format is
+// printed as fmt.Sprintf prints it, by internal/textf (plugins do not link
+// fmt): %v %s %q %d %x and the flags for strings, integers, bools, floats,
+// errors, Stringers (enums), []string and []byte. %T and other types print
+// a %!verb(...) marker; name a payment method's type with MethodGoType.
+// Unsupported, InvalidResponse, IntegrityMismatch and Reject format alike.
 func Errorf(kind pluginv1.ErrorKind, format string, args ...any) *Error {
 	return &Error{Kind: kind, Message: textf.Sprintf(format, args...)}
 }
