@@ -60,6 +60,7 @@ run-platform: platform plugins
 # closing "N passed, N failed, N skipped" line (internal/testsum).
 test: build
 	$(GO) run ./internal/testsum -count=1 -timeout 30m ./...
+	cd third_party/fastjson && $(GO) test -count=1 ./...
 
 # The checks CI runs besides the tests.
 check: lint check-generate breaking

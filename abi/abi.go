@@ -6,9 +6,8 @@
 package abi
 
 import (
-	"fmt"
-
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 )
 
 // Version is the ABI version this module describes. A plugin exports it from
@@ -72,7 +71,7 @@ var byFlow = func() map[v1.Flow]FlowInfo {
 func Lookup(flow v1.Flow) (FlowInfo, error) {
 	f, ok := byFlow[flow]
 	if !ok {
-		return FlowInfo{}, fmt.Errorf("abi: unknown flow %v", flow)
+		return FlowInfo{}, textf.Errorf("abi: unknown flow %v", flow)
 	}
 	return f, nil
 }

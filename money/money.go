@@ -7,10 +7,11 @@ package money
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/connectorhost/connector-host/internal/textf"
 )
 
 // iso4217 maps each active ISO-4217 alphabetic code to its minor-unit exponent.
@@ -43,7 +44,7 @@ var ErrPrecision = errors.New("amount cannot be represented exactly")
 func Exponent(currency string) (int, error) {
 	e, ok := iso4217[currency]
 	if !ok {
-		return 0, fmt.Errorf("%w: %q", ErrUnknownCurrency, currency)
+		return 0, textf.Errorf("%w: %q", ErrUnknownCurrency, currency)
 	}
 	return e, nil
 }
@@ -102,13 +103,13 @@ func Rescale(amount int64, from, to int) (int64, error) {
 	case to > from:
 		f := pow10(to - from)
 		if amount > math.MaxInt64/f || amount < math.MinInt64/f {
-			return 0, fmt.Errorf("%w: %d overflows", ErrPrecision, amount)
+			return 0, textf.Errorf("%w: %d overflows", ErrPrecision, amount)
 		}
 		return amount * f, nil
 	default:
 		f := pow10(from - to)
 		if amount%f != 0 {
-			return 0, fmt.Errorf("%w: %d has more than %d decimals", ErrPrecision, amount, to)
+			return 0, textf.Errorf("%w: %d has more than %d decimals", ErrPrecision, amount, to)
 		}
 		return amount / f, nil
 	}
@@ -155,7 +156,7 @@ func ParseDecimal(s, currency string) (int64, error) {
 // ParseDecimalExp parses a decimal string into minor units with exponent e.
 func ParseDecimalExp(s string, e int) (int64, error) {
 	if s == "" {
-		return 0, fmt.Errorf("parse amount: empty string")
+		return 0, errors.New("parse amount: empty string")
 	}
 	neg := strings.HasPrefix(s, "-")
 	if neg {
@@ -164,7 +165,7 @@ func ParseDecimalExp(s string, e int) (int64, error) {
 	whole, frac, _ := strings.Cut(s, ".")
 	frac = strings.TrimRight(frac, "0")
 	if len(frac) > e {
-		return 0, fmt.Errorf("%w: %q has more than %d decimals", ErrPrecision, s, e)
+		return 0, textf.Errorf("%w: %q has more than %d decimals", ErrPrecision, s, e)
 	}
 	frac += strings.Repeat("0", e-len(frac))
 	if whole == "" {
@@ -172,12 +173,12 @@ func ParseDecimalExp(s string, e int) (int64, error) {
 	}
 	for _, r := range whole + frac {
 		if r < '0' || r > '9' {
-			return 0, fmt.Errorf("parse amount %q: not a decimal number", s)
+			return 0, textf.Errorf("parse amount %q: not a decimal number", s)
 		}
 	}
 	v, err := strconv.ParseInt(whole+frac, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("parse amount %q: %w", s, err)
+		return 0, textf.Errorf("parse amount %q: %w", s, err)
 	}
 	if neg {
 		v = -v

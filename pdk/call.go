@@ -1,13 +1,13 @@
 package pdk
 
 import (
-	"encoding/hex"
-	"net/url"
 	"strconv"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/hexstr"
+	"github.com/connectorhost/connector-host/internal/weburl"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/valyala/fastjson"
 )
@@ -229,7 +229,7 @@ func (k Key[Req]) derive(c *Context, req Req, max int) (string, error) {
 	case id == "" && k.Field != "":
 		return "", InvalidRequest(k.Field, "is required: it is the idempotency key")
 	case id == "":
-		id = "rnd_" + hex.EncodeToString(c.Random())
+		id = "rnd_" + hexstr.EncodeToString(c.Random())
 	}
 	if max <= 0 {
 		max = 255
@@ -340,7 +340,7 @@ func (h *Call[Req, Resp]) fillPath(c *Context, req Req) (string, error) {
 			return "", Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "path template %q: no param %q", h.Path, name)
 		}
 		out.WriteString(rest[:open])
-		out.WriteString(url.PathEscape(v))
+		out.WriteString(weburl.PathEscape(v))
 		rest = rest[open+end+1:]
 	}
 }

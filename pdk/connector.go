@@ -2,12 +2,12 @@ package pdk
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 	"github.com/valyala/fastjson"
 )
 
@@ -77,7 +77,7 @@ func NewDispatcher(c *Connector) *Dispatcher {
 func (d *Dispatcher) Manifest() []byte {
 	b, err := d.c.Manifest.MarshalVT()
 	if err != nil {
-		panic(fmt.Sprintf("pdk: marshal manifest: %v", err))
+		panic(textf.Sprintf("pdk: marshal manifest: %v", err))
 	}
 	return b
 }
@@ -171,7 +171,7 @@ func (d *Dispatcher) verifyWebhook(c *Context, w *v1.WebhookRequest) []byte {
 	switch {
 	case errors.As(err, &docs):
 		if len(docs.URLs) == 0 || len(docs.URLs) > MaxDocuments {
-			out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(fmt.Errorf("NeedDocuments asked for %d documents; 1 to %d are allowed", len(docs.URLs), MaxDocuments))}
+			out.Result = &pluginv1.VerifyWebhookOutput_Error{Error: toPluginError(textf.Errorf("NeedDocuments asked for %d documents; 1 to %d are allowed", len(docs.URLs), MaxDocuments))}
 			break
 		}
 		out.Result = &pluginv1.VerifyWebhookOutput_NeedDocuments{NeedDocuments: &pluginv1.NeedDocuments{Urls: docs.URLs}}
@@ -239,7 +239,7 @@ func stepOrError(err error) (*pluginv1.NextStep, *pluginv1.PluginError) {
 		}
 		b, merr := s.encode()
 		if merr != nil {
-			return nil, toPluginError(fmt.Errorf("marshal next step: %w", merr))
+			return nil, toPluginError(textf.Errorf("marshal next step: %w", merr))
 		}
 		return &pluginv1.NextStep{Flow: s.Flow, Request: b}, nil
 	}
@@ -250,7 +250,7 @@ func stepOrError(err error) (*pluginv1.NextStep, *pluginv1.PluginError) {
 // envelope, never through an interface (see Flow).
 func mustMarshal(b []byte, err error) []byte {
 	if err != nil {
-		panic(fmt.Sprintf("pdk: marshal output: %v", err))
+		panic(textf.Sprintf("pdk: marshal output: %v", err))
 	}
 	return b
 }

@@ -1,9 +1,8 @@
 package pdk
 
 import (
-	"fmt"
-
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 )
 
 // MaxDocuments is how many documents one verify_webhook call may ask the
@@ -18,7 +17,7 @@ type DocumentsRequired struct {
 }
 
 func (d *DocumentsRequired) Error() string {
-	return fmt.Sprintf("documents required first: %v", d.URLs)
+	return textf.Sprintf("documents required first: %v", d.URLs)
 }
 
 // NeedDocuments returns an error telling the host to fetch urls and call

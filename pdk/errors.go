@@ -2,10 +2,10 @@ package pdk
 
 import (
 	"errors"
-	"fmt"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 )
 
 // Error is a typed error a handler returns; its Kind decides the Connect code
@@ -19,9 +19,14 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// Errorf returns an *Error of kind with a formatted message.
+// Errorf returns an *Error of kind with a formatted message. The format is
+// printed as fmt.Sprintf prints it, by internal/textf (plugins do not link
+// fmt): %v %s %q %d %x and the flags for strings, integers, bools, floats,
+// errors, Stringers (enums), []string and []byte. %T and other types print
+// a %!verb(...) marker; name a payment method's type with MethodGoType.
+// Unsupported, InvalidResponse, IntegrityMismatch and Reject format alike.
 func Errorf(kind pluginv1.ErrorKind, format string, args ...any) *Error {
-	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: kind, Message: textf.Sprintf(format, args...)}
 }
 
 // InvalidRequest reports that the unified request lacks or has a wrong field.
@@ -55,7 +60,7 @@ func (r *Rejection) Error() string { return r.Message }
 
 // Reject returns a webhook rejection with a reason and message.
 func Reject(reason pluginv1.RejectionReason, format string, args ...any) *Rejection {
-	return &Rejection{Reason: reason, Message: fmt.Sprintf(format, args...)}
+	return &Rejection{Reason: reason, Message: textf.Sprintf(format, args...)}
 }
 
 // StepRequired asks the host to run another flow first (e.g. get an access
@@ -69,7 +74,7 @@ type StepRequired struct {
 	encode func() ([]byte, error)
 }
 
-func (s *StepRequired) Error() string { return fmt.Sprintf("step %v required first", s.Flow) }
+func (s *StepRequired) Error() string { return "step " + s.Flow.String() + " required first" }
 
 // NeedStep returns an error telling the host to run flow with req first, then
 // call this flow again with the resulting state.

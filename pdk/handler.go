@@ -1,10 +1,9 @@
 package pdk
 
 import (
-	"fmt"
-
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 )
 
 // Handler implements one flow. Build turns the unified request into the
@@ -100,7 +99,7 @@ func newFlow[Req, Resp Message](flow v1.Flow, h Handler[Req, Resp], decodeReq fu
 			}
 			enc, err := encode(out)
 			if err != nil {
-				return nil, fmt.Errorf("marshal response: %w", err)
+				return nil, textf.Errorf("marshal response: %w", err)
 			}
 			return enc, nil
 		},

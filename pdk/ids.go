@@ -1,9 +1,10 @@
 package pdk
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/connectorhost/connector-host/internal/weburl"
 )
 
 // PathID returns id escaped for one URL path segment
@@ -13,7 +14,7 @@ func PathID(field, id string) (string, error) {
 	if strings.TrimSpace(id) == "" {
 		return "", InvalidRequest(field, "is required")
 	}
-	return url.PathEscape(id), nil
+	return weburl.PathEscape(id), nil
 }
 
 // SameID refuses an answer about another object than the one asked for:

@@ -36,7 +36,9 @@ func (s IDShape) Match(id string) bool {
 }
 
 // AlphaNumeric is [A-Za-z0-9].
-func AlphaNumeric(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+func AlphaNumeric(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
 // WordChar is regexp's \w: [A-Za-z0-9_].
 func WordChar(c byte) bool { return AlphaNumeric(c) || c == '_' }

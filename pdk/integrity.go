@@ -1,10 +1,9 @@
 package pdk
 
 import (
-	"fmt"
-
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 )
 
 // IntegrityMismatch reports a processor answer that does not match the
@@ -13,7 +12,7 @@ import (
 // INTEGRITY_MISMATCH, so the caller never reads the answer as the result of
 // what it asked.
 func IntegrityMismatch(format string, args ...any) *Error {
-	return integrityMismatch(fmt.Sprintf(format, args...))
+	return integrityMismatch(textf.Sprintf(format, args...))
 }
 
 func integrityMismatch(msg string) *Error {

@@ -74,3 +74,34 @@ var voucherTypes = map[v1.VoucherKind]v1.PaymentMethodType{
 	v1.VoucherKind_VOUCHER_KIND_OXXO:    v1.PaymentMethodType_PAYMENT_METHOD_TYPE_OXXO,
 	v1.VoucherKind_VOUCHER_KIND_KONBINI: v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KONBINI,
 }
+
+// MethodGoType is the Go type of a payment method's oneof value as fmt's
+// %T prints it ("*connectorhostv1.PaymentMethod_Card", "<nil>" for none): plugins name
+// the method they refuse this way without linking fmt and reflect.
+//
+//	pdk.Unsupported("payment method %s is not supported", pdk.MethodGoType(pm.GetMethod()))
+func MethodGoType(method any) string {
+	switch method.(type) {
+	case nil:
+		return "<nil>"
+	case *v1.PaymentMethod_Card:
+		return "*connectorhostv1.PaymentMethod_Card"
+	case *v1.PaymentMethod_Token:
+		return "*connectorhostv1.PaymentMethod_Token"
+	case *v1.PaymentMethod_Wallet:
+		return "*connectorhostv1.PaymentMethod_Wallet"
+	case *v1.PaymentMethod_BankRedirect:
+		return "*connectorhostv1.PaymentMethod_BankRedirect"
+	case *v1.PaymentMethod_BankTransfer:
+		return "*connectorhostv1.PaymentMethod_BankTransfer"
+	case *v1.PaymentMethod_BankDebit:
+		return "*connectorhostv1.PaymentMethod_BankDebit"
+	case *v1.PaymentMethod_PayLater:
+		return "*connectorhostv1.PaymentMethod_PayLater"
+	case *v1.PaymentMethod_Voucher:
+		return "*connectorhostv1.PaymentMethod_Voucher"
+	case *v1.PaymentMethod_Upi:
+		return "*connectorhostv1.PaymentMethod_Upi"
+	}
+	return "?"
+}

@@ -1,6 +1,7 @@
 package pdk
 
 import (
+	"fmt"
 	"testing"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -22,5 +23,27 @@ func TestMethodType(t *testing.T) {
 	}
 	if MethodType(nil) != v1.PaymentMethodType_PAYMENT_METHOD_TYPE_UNSPECIFIED {
 		t.Error("nil")
+	}
+}
+
+// MethodGoType prints what fmt's %T prints for every kind of the
+// PaymentMethod oneof (a kind added to the proto fails here until it is
+// added there).
+func TestMethodGoType(t *testing.T) {
+	kinds := []any{
+		nil, &v1.PaymentMethod_Card{}, &v1.PaymentMethod_Token{}, &v1.PaymentMethod_Wallet{},
+		&v1.PaymentMethod_BankRedirect{}, &v1.PaymentMethod_BankTransfer{}, &v1.PaymentMethod_BankDebit{},
+		&v1.PaymentMethod_PayLater{}, &v1.PaymentMethod_Voucher{}, &v1.PaymentMethod_Upi{},
+	}
+	for _, m := range kinds {
+		if got, want := MethodGoType(m), fmt.Sprintf("%T", m); got != want {
+			t.Errorf("MethodGoType(%T) = %q, want %q", m, got, want)
+		}
+	}
+	if n := (&v1.PaymentMethod{}).ProtoReflect().Descriptor().Oneofs().ByName("method").Fields().Len(); n != len(kinds)-1 {
+		t.Errorf("the PaymentMethod oneof has %d kinds, MethodGoType names %d", n, len(kinds)-1)
+	}
+	if got := MethodGoType(&v1.PaymentMethod{}); got != "?" {
+		t.Errorf("MethodGoType of another type = %q, want ?", got)
 	}
 }

@@ -1,11 +1,11 @@
 package pdk
 
 import (
-	"encoding/hex"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/hexstr"
 	"github.com/connectorhost/connector-host/pdk/sig"
 )
 
@@ -25,7 +25,7 @@ func VerifyBodyHMACSHA256Hex(c *Context, w *v1.WebhookRequest, header, secretFie
 	if given == "" {
 		return Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no %s header", header)
 	}
-	mac, err := hex.DecodeString(given)
+	mac, err := hexstr.DecodeString(given)
 	if err != nil || len(mac) != 32 {
 		return Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "%s is not a hex HMAC-SHA256", header)
 	}

@@ -12,9 +12,10 @@
 package form
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/connectorhost/connector-host/internal/weburl"
 )
 
 // Values is an ordered form.
@@ -95,9 +96,9 @@ func (v *Values) Encode() []byte {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		b.WriteString(url.QueryEscape(p.key))
+		b.WriteString(weburl.QueryEscape(p.key))
 		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(p.value))
+		b.WriteString(weburl.QueryEscape(p.value))
 	}
 	return []byte(b.String())
 }

@@ -10,9 +10,10 @@ package multipart
 
 import (
 	"bytes"
-	"encoding/hex"
 	"errors"
 	"strings"
+
+	"github.com/connectorhost/connector-host/internal/hexstr"
 )
 
 // ErrBoundaryInContent reports a part that contains the boundary.
@@ -26,7 +27,7 @@ type Body struct {
 
 // New starts a body whose boundary is derived from random.
 func New(random []byte) *Body {
-	return &Body{boundary: "pdk-" + hex.EncodeToString(random)}
+	return &Body{boundary: "pdk-" + hexstr.EncodeToString(random)}
 }
 
 // quote removes what would end a quoted header value or the header line.

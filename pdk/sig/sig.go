@@ -11,10 +11,10 @@ package sig
 
 import (
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 
 	"github.com/connectorhost/connector-host/abi"
+	"github.com/connectorhost/connector-host/internal/hexstr"
 )
 
 // HMAC returns HMAC(key, msg) over alg. It panics on an algorithm the ABI
@@ -40,7 +40,7 @@ func Digest(alg abi.HashAlgorithm, msg []byte) []byte {
 func HMACSHA256(key, msg []byte) []byte { return HMAC(abi.SHA256, key, msg) }
 
 // HMACSHA256Hex returns HMAC-SHA256(key, msg) as lower-case hex.
-func HMACSHA256Hex(key, msg []byte) string { return hex.EncodeToString(HMACSHA256(key, msg)) }
+func HMACSHA256Hex(key, msg []byte) string { return hexstr.EncodeToString(HMACSHA256(key, msg)) }
 
 // HMACSHA256Base64 returns HMAC-SHA256(key, msg) as standard base64.
 func HMACSHA256Base64(key, msg []byte) string {
@@ -48,7 +48,7 @@ func HMACSHA256Base64(key, msg []byte) string {
 }
 
 // SHA256Hex returns the SHA-256 of b as lower-case hex.
-func SHA256Hex(b []byte) string { return hex.EncodeToString(Digest(abi.SHA256, b)) }
+func SHA256Hex(b []byte) string { return hexstr.EncodeToString(Digest(abi.SHA256, b)) }
 
 // Equal compares two MACs in constant time (their lengths may leak).
 func Equal(a, b []byte) bool {

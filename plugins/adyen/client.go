@@ -1,12 +1,12 @@
 package adyen
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/weburl"
 	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
@@ -92,7 +92,7 @@ func (s service) base(c *pdk.Context) (string, error) {
 	if err != nil || s == checkout {
 		return strings.TrimRight(base, "/"), err
 	}
-	u, err := url.Parse(base)
+	u, err := weburl.Parse(base)
 	if err != nil || u.Host == "" {
 		return "", pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "base URL %q is not an absolute URL", base)
 	}

@@ -2,12 +2,12 @@ package adyen
 
 import (
 	"encoding/base64"
-	"encoding/hex"
-	"fmt"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/hexstr"
+	"github.com/connectorhost/connector-host/internal/textf"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
@@ -82,7 +82,7 @@ func disputeResult(v *fastjson.Value, httpStatus int, op string) (*fastjson.Valu
 // the host's per-call randomness: a retry of this call reuses it, a later
 // Get is not answered from Adyen's idempotency cache.
 func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	id := hex.EncodeToString(c.Random())
+	id := hexstr.EncodeToString(c.Random())
 	if len(id) > 32 {
 		id = id[:32]
 	}
@@ -209,7 +209,7 @@ func writeDocuments(o *jsonw.Object, ev []*v1.EvidenceDocument) error {
 		return pdk.InvalidRequest("evidence", "is required")
 	}
 	for i, d := range ev {
-		f := fmt.Sprintf("evidence[%d]", i)
+		f := textf.Sprintf("evidence[%d]", i)
 		switch {
 		case d.GetConnectorFileId() != "":
 			return pdk.Unsupported("%s.connector_file_id: Adyen's Disputes API takes document content, not file ids", f)

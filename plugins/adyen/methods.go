@@ -2,11 +2,11 @@ package adyen
 
 import (
 	"encoding/base64"
-	"fmt"
 	"strconv"
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 )
@@ -72,7 +72,7 @@ func paymentMethod(pm *v1.PaymentMethod, billingCountry string) (method, error) 
 		if err := pdk.CheckCard(c); err != nil {
 			return method{}, err
 		}
-		return kind("scheme", "number", c.GetNumber(), "expiryMonth", fmt.Sprintf("%02d", c.GetExpMonth()), "expiryYear", strconv.Itoa(int(c.GetExpYear())),
+		return kind("scheme", "number", c.GetNumber(), "expiryMonth", textf.Sprintf("%02d", c.GetExpMonth()), "expiryYear", strconv.Itoa(int(c.GetExpYear())),
 			"cvc", c.GetCvc(), "holderName", c.GetHolderName(), "brand", cardBrands[c.GetNetwork()]), nil
 	case *v1.PaymentMethod_Token:
 		if m.Token.GetToken() == "" {
@@ -116,7 +116,7 @@ func paymentMethod(pm *v1.PaymentMethod, billingCountry string) (method, error) 
 		return method{}, pdk.InvalidRequest("payment_method", "is required")
 	}
 	// Bank transfers, vouchers, UPI and any method added later.
-	t := fmt.Sprintf("%T", pm.GetMethod())
+	t := pdk.MethodGoType(pm.GetMethod())
 	return method{}, pdk.Unsupported("payment method %s is not supported by the adyen connector", strings.ToLower(t[strings.LastIndexByte(t, '_')+1:]))
 }
 

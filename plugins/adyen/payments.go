@@ -1,12 +1,12 @@
 package adyen
 
 import (
-	"fmt"
-	"net/url"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
+	"github.com/connectorhost/connector-host/internal/weburl"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 	"github.com/connectorhost/connector-host/pdk/sig"
@@ -92,7 +92,7 @@ func newPayment(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, refField
 		return nil, err
 	}
 	for i, d := range req.GetOrderDetails() {
-		f, cur := fmt.Sprintf("order_details[%d]", i), req.GetAmount().GetCurrency()
+		f, cur := textf.Sprintf("order_details[%d]", i), req.GetAmount().GetCurrency()
 		unit, err := toAdyen(f+".unit_amount", &v1.Money{MinorAmount: d.GetUnitAmount(), Currency: cur})
 		if err != nil {
 			return nil, err
@@ -420,7 +420,7 @@ func buildRecurringRevoke(c *pdk.Context, req *v1.RecurringPaymentServiceRevokeR
 	if err != nil {
 		return nil, err
 	}
-	return send(c, checkout, "DELETE", "/storedPaymentMethods/"+seg+"?shopperReference="+url.QueryEscape(shopper)+"&merchantAccount="+url.QueryEscape(merchant(c)), "", "", nil)
+	return send(c, checkout, "DELETE", "/storedPaymentMethods/"+seg+"?shopperReference="+weburl.QueryEscape(shopper)+"&merchantAccount="+weburl.QueryEscape(merchant(c)), "", "", nil)
 }
 
 // parseRecurringRevoke: 204 No Content (or any 2xx) means the token is deleted.

@@ -2,12 +2,12 @@ package braintree
 
 import (
 	"cmp"
-	"fmt"
 	"strconv"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
@@ -88,7 +88,7 @@ func decimal(field string, m *v1.Money, allowZero bool) (string, error) {
 	}
 	s, err := money.Decimal(m.GetMinorAmount(), m.GetCurrency())
 	if err != nil {
-		return "", pdk.InvalidRequest(field+".currency", fmt.Sprintf("%q is not an ISO-4217 currency", m.GetCurrency()))
+		return "", pdk.InvalidRequest(field+".currency", textf.Sprintf("%q is not an ISO-4217 currency", m.GetCurrency()))
 	}
 	return s, nil
 }

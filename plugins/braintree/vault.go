@@ -2,11 +2,11 @@ package braintree
 
 import (
 	"cmp"
-	"encoding/hex"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/hexstr"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
@@ -153,7 +153,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 
 // hexRandom is the host's random bytes in hex: the key of a create call the
 // caller gave no id for, reused by the host's retries of this call.
-func hexRandom(c *pdk.Context) string { return hex.EncodeToString(c.Random()) }
+func hexRandom(c *pdk.Context) string { return hexstr.EncodeToString(c.Random()) }
 
 func cardNetworks() map[string]v1.CardNetwork {
 	return map[string]v1.CardNetwork{

@@ -1,17 +1,15 @@
 package braintree
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/hex"
-	"encoding/xml"
-	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/hexstr"
+	"github.com/connectorhost/connector-host/internal/weburl"
 	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/sig"
@@ -37,18 +35,18 @@ func signature(privateKey string, payload []byte) []byte {
 
 // form reads the bt_signature and bt_payload of a webhook body.
 func form(w *v1.WebhookRequest) (signature, payload string, err error) {
-	q, perr := url.ParseQuery(string(w.GetBody()))
+	q, perr := weburl.ParseQuery(string(w.GetBody()))
 	if perr != nil {
 		return "", "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a form with bt_signature and bt_payload")
 	}
-	payload = q.Get("bt_payload")
+	payload = weburl.First(q, "bt_payload")
 	if payload == "" || len(payload) > maxPayload {
 		return "", "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body has no bt_payload (or one over 1 MiB)")
 	}
 	if strings.Trim(payload, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n") != "" {
 		return "", "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "bt_payload contains characters outside base64")
 	}
-	return q.Get("bt_signature"), payload, nil
+	return weburl.First(q, "bt_signature"), payload, nil
 }
 
 // verifyWebhook verifies a notification and normalizes its one event.
@@ -74,7 +72,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if given == "" {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "bt_signature has no signature for this public key")
 	}
-	mac, herr := hex.DecodeString(given)
+	mac, herr := hexstr.DecodeString(given)
 	if herr != nil {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "bt_signature is not hex")
 	}
@@ -103,34 +101,6 @@ func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, erro
 	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, account)}, nil
 }
 
-// notification is the decoded bt_payload.
-type notification struct {
-	Kind      string `xml:"kind"`
-	Timestamp string `xml:"timestamp"`
-	Subject   struct {
-		Transaction *xmlTransaction `xml:"transaction"`
-		Dispute     *struct {
-			ID          string         `xml:"id"`
-			Amount      string         `xml:"amount"`
-			Currency    string         `xml:"currency-iso-code"`
-			Status      string         `xml:"status"`
-			Reason      string         `xml:"reason"`
-			Kind        string         `xml:"kind"`
-			ReplyBy     string         `xml:"reply-by-date"`
-			Transaction xmlTransaction `xml:"transaction"`
-		} `xml:"dispute"`
-	} `xml:"subject"`
-}
-
-type xmlTransaction struct {
-	ID       string `xml:"id"`
-	Status   string `xml:"status"`
-	Amount   string `xml:"amount"`
-	Currency string `xml:"currency-iso-code"`
-	OrderID  string `xml:"order-id"`
-	Account  string `xml:"merchant-account-id"`
-}
-
 func malformed(format string, args ...any) error {
 	return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, format, args...)
 }
@@ -143,9 +113,8 @@ func normalize(payload string) (*v1.Event, string, error) {
 	if err != nil {
 		return nil, "", malformed("bt_payload is not base64")
 	}
-	var n notification
-	d := xml.NewDecoder(bytes.NewReader(raw))
-	if err := d.Decode(&n); err != nil || n.Kind == "" {
+	n, err := decodeNotification(raw)
+	if err != nil || n.Kind == "" {
 		return nil, "", malformed("bt_payload is not a Braintree notification with a kind")
 	}
 	ev := &v1.Event{ConnectorEventType: n.Kind, Kind: v1.EventKind_EVENT_KIND_OTHER}

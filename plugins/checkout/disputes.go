@@ -2,11 +2,11 @@ package checkout
 
 import (
 	"cmp"
-	"fmt"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
@@ -130,11 +130,11 @@ func evidenceBody(docs []*v1.EvidenceDocument) ([]byte, []string, error) {
 	vals := map[string]string{}
 	var ids []string
 	for i, d := range docs {
-		f := fmt.Sprintf("evidence[%d]", i)
+		f := textf.Sprintf("evidence[%d]", i)
 		stem := evidenceField(d.GetType())
 		if t := d.GetConnectorEvidenceType(); t != "" {
 			if stem = strings.TrimSuffix(strings.TrimSuffix(t, "_file"), "_text"); !contains(evidenceFields, stem) {
-				return nil, nil, pdk.InvalidRequest(f+".connector_evidence_type", fmt.Sprintf("%q is not a Checkout.com evidence field (%s)", t, strings.Join(evidenceFields, ", ")))
+				return nil, nil, pdk.InvalidRequest(f+".connector_evidence_type", textf.Sprintf("%q is not a Checkout.com evidence field (%s)", t, strings.Join(evidenceFields, ", ")))
 			}
 		}
 		switch {

@@ -2,10 +2,10 @@ package checkout
 
 import (
 	"cmp"
-	"fmt"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 )
@@ -130,7 +130,7 @@ func (p *paymentPlan) setSource(pm *v1.PaymentMethod, billing *v1.Address) error
 	case nil:
 		return pdk.InvalidRequest(f, "is required")
 	}
-	return pdk.Unsupported("payment method %T is not supported by the checkout connector (cards and tokens only)", pm.GetMethod())
+	return pdk.Unsupported("payment method %s is not supported by the checkout connector (cards and tokens only)", pdk.MethodGoType(pm.GetMethod()))
 }
 
 // setInstrument pays with a stored instrument (source type "id").
@@ -401,7 +401,7 @@ func recurringType(model string) (string, error) {
 	case "UnscheduledCardOnFile", "CardOnFile":
 		return typeRegular, nil
 	}
-	return "", pdk.InvalidRequest("recurring_model", fmt.Sprintf("%q is not one of Subscription, Installment, UnscheduledCardOnFile, CardOnFile", model))
+	return "", pdk.InvalidRequest("recurring_model", textf.Sprintf("%q is not one of Subscription, Installment, UnscheduledCardOnFile, CardOnFile", model))
 }
 
 // buildRecurringCharge charges a stored instrument, merchant-initiated.

@@ -70,7 +70,7 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 	case nil:
 		return nil, pdk.InvalidRequest("payment_method", "is required")
 	default:
-		return nil, pdk.Unsupported("Checkout.com stores instruments from card tokens: tokenize %T with Frames (public key) and send payment_method.token", m)
+		return nil, pdk.Unsupported("Checkout.com stores instruments from card tokens: tokenize %s with Frames (public key) and send payment_method.token", pdk.MethodGoType(m))
 	}
 	key := cmp.Or(req.GetMerchantRequestId(), tok)
 	cust := req.GetCustomer()

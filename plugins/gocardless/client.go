@@ -1,12 +1,12 @@
 package gocardless
 
 import (
-	"encoding/hex"
-	"fmt"
 	"strconv"
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/hexstr"
+	"github.com/connectorhost/connector-host/internal/textf"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
@@ -32,7 +32,7 @@ func idempotencyKey(op, id string) string { return idemkey.Derive(op, id, maxIde
 // from the host's random bytes (the host's retries of this call reuse them).
 func keyFor(c *pdk.Context, op, merchantID string) string {
 	if merchantID == "" {
-		merchantID = hex.EncodeToString(c.Random())
+		merchantID = hexstr.EncodeToString(c.Random())
 	}
 	return idempotencyKey(op, merchantID)
 }
@@ -65,7 +65,7 @@ func metadata(field string, from map[string]string, own ...string) (map[string]s
 		}
 	}
 	if len(m) > maxMetadataKeys {
-		return nil, pdk.InvalidRequest(field, fmt.Sprintf("GoCardless takes at most %d metadata keys, %d with the connector's own (%s)",
+		return nil, pdk.InvalidRequest(field, textf.Sprintf("GoCardless takes at most %d metadata keys, %d with the connector's own (%s)",
 			maxMetadataKeys, len(m), strings.Join(ownKeys(own), ", ")))
 	}
 	return m, nil

@@ -1,7 +1,6 @@
 package paypal
 
 import (
-	"encoding/hex"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/hexstr"
 	"github.com/connectorhost/connector-host/money"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
@@ -97,7 +97,7 @@ func post(c *pdk.Context, path, op, id string, body []byte) (*pluginv1.HttpReque
 		return nil, err
 	}
 	if id == "" {
-		id = hex.EncodeToString(c.Random())
+		id = hexstr.EncodeToString(c.Random())
 	}
 	key := idemkey.Derive(op, id, min(abi.IdempotencyKeyMaxLen, maxRequestID))
 	r.Header("Prefer", "return=representation").IdempotencyKey(idempotencyHeader, key)

@@ -1,13 +1,13 @@
 package paypal
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
@@ -236,7 +236,7 @@ func cardSource(card *v1.Card, billing *v1.Address, rd redirects, store bool) fu
 				name = fullName(billing, nil)
 			}
 			x.StringIf("name", name).String("number", card.GetNumber()).StringIf("security_code", card.GetCvc()).
-				String("expiry", fmt.Sprintf("%04d-%02d", card.GetExpYear(), card.GetExpMonth()))
+				String("expiry", textf.Sprintf("%04d-%02d", card.GetExpYear(), card.GetExpMonth()))
 			if billing.GetCountry() != "" {
 				x.Object("billing_address", func(a *jsonw.Object) { writeAddress(a, billing) })
 			}

@@ -2,10 +2,10 @@ package razorpay
 
 import (
 	"cmp"
-	"fmt"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/textf"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/jsonw"
@@ -56,8 +56,8 @@ func (p *paymentPlan) setMethod(pm *v1.PaymentMethod) error {
 			o.Object("card", func(w *jsonw.Object) {
 				w.String("number", card.GetNumber())
 				w.StringIf("name", card.GetHolderName())
-				w.String("expiry_month", fmt.Sprintf("%02d", card.GetExpMonth()))
-				w.String("expiry_year", fmt.Sprintf("%d", card.GetExpYear()))
+				w.String("expiry_month", textf.Sprintf("%02d", card.GetExpMonth()))
+				w.String("expiry_year", textf.Sprintf("%d", card.GetExpYear()))
 				w.String("cvv", card.GetCvc())
 			})
 		}

@@ -1,12 +1,12 @@
 package square
 
 import (
-	"encoding/hex"
 	"strconv"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/hexstr"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
@@ -27,7 +27,7 @@ func idempotencyKey(op, id string) string { return idemkey.Derive(op, id, maxIde
 // randomKey is the key of a create call the caller gave no id for: the
 // host's random bytes, so the host's retries of this call reuse it.
 func randomKey(c *pdk.Context, op string) string {
-	return idempotencyKey(op, hex.EncodeToString(c.Random()))
+	return idempotencyKey(op, hexstr.EncodeToString(c.Random()))
 }
 
 // api is how every Square request starts: the access token as bearer token,

@@ -63,7 +63,7 @@ func writePaymentMethod(_ *pdk.Context, req *authReq, b *pdk.Body) error {
 		}
 		b.Set("payment_token", m.Token.GetToken())
 	default:
-		return pdk.Unsupported("ExamplePay takes cards and processor tokens, not %T", m)
+		return pdk.Unsupported("ExamplePay takes cards and processor tokens, not %s", pdk.MethodGoType(m))
 	}
 	return nil
 }
