@@ -11,7 +11,7 @@ func Authorize(h Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceA
 			r := new(v1.PaymentServiceAuthorizeRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentServiceAuthorizeResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PaymentServiceAuthorizeResponse).MarshalVT,
 		secretsOfAuthorize)
 }
 
@@ -27,7 +27,7 @@ func Capture(h Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptu
 			r := new(v1.PaymentServiceCaptureRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentServiceCaptureResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PaymentServiceCaptureResponse).MarshalVT,
 		nil)
 }
 
@@ -38,7 +38,7 @@ func Get(h Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse])
 			r := new(v1.PaymentServiceGetRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PaymentServiceGetResponse).MarshalVT,
 		nil)
 }
 
@@ -49,7 +49,7 @@ func Void(h Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidRespons
 			r := new(v1.PaymentServiceVoidRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentServiceVoidResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PaymentServiceVoidResponse).MarshalVT,
 		nil)
 }
 
@@ -60,7 +60,7 @@ func Reverse(h Handler[*v1.PaymentServiceReverseRequest, *v1.PaymentServiceRever
 			r := new(v1.PaymentServiceReverseRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentServiceReverseResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PaymentServiceReverseResponse).MarshalVT,
 		nil)
 }
 
@@ -71,7 +71,7 @@ func Refund(h Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundR
 			r := new(v1.PaymentServiceRefundRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentServiceRefundResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PaymentServiceRefundResponse).MarshalVT,
 		nil)
 }
 
@@ -82,7 +82,7 @@ func CreateOrder(h Handler[*v1.PaymentServiceCreateOrderRequest, *v1.PaymentServ
 			r := new(v1.PaymentServiceCreateOrderRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentServiceCreateOrderResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PaymentServiceCreateOrderResponse).MarshalVT,
 		nil)
 }
 
@@ -93,7 +93,7 @@ func SetupRecurring(h Handler[*v1.PaymentServiceSetupRecurringRequest, *v1.Payme
 			r := new(v1.PaymentServiceSetupRecurringRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentServiceSetupRecurringResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PaymentServiceSetupRecurringResponse).MarshalVT,
 		secretsOfSetupRecurring)
 }
 
@@ -109,7 +109,7 @@ func IncrementalAuthorization(h Handler[*v1.PaymentServiceIncrementalAuthorizati
 			r := new(v1.PaymentServiceIncrementalAuthorizationRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentServiceIncrementalAuthorizationResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PaymentServiceIncrementalAuthorizationResponse).MarshalVT,
 		nil)
 }
 
@@ -120,7 +120,7 @@ func VerifyRedirectResponse(h Handler[*v1.PaymentServiceVerifyRedirectResponseRe
 			r := new(v1.PaymentServiceVerifyRedirectResponseRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentServiceVerifyRedirectResponseResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PaymentServiceVerifyRedirectResponseResponse).MarshalVT,
 		nil)
 }
 
@@ -131,7 +131,7 @@ func RecurringCharge(h Handler[*v1.RecurringPaymentServiceChargeRequest, *v1.Rec
 			r := new(v1.RecurringPaymentServiceChargeRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.RecurringPaymentServiceChargeResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.RecurringPaymentServiceChargeResponse).MarshalVT,
 		nil)
 }
 
@@ -142,7 +142,7 @@ func RecurringRevoke(h Handler[*v1.RecurringPaymentServiceRevokeRequest, *v1.Rec
 			r := new(v1.RecurringPaymentServiceRevokeRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.RecurringPaymentServiceRevokeResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.RecurringPaymentServiceRevokeResponse).MarshalVT,
 		nil)
 }
 
@@ -153,7 +153,7 @@ func RefundGet(h Handler[*v1.RefundServiceGetRequest, *v1.RefundServiceGetRespon
 			r := new(v1.RefundServiceGetRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.RefundServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.RefundServiceGetResponse).MarshalVT,
 		nil)
 }
 
@@ -164,7 +164,7 @@ func DisputeSubmitEvidence(h Handler[*v1.DisputeServiceSubmitEvidenceRequest, *v
 			r := new(v1.DisputeServiceSubmitEvidenceRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.DisputeServiceSubmitEvidenceResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.DisputeServiceSubmitEvidenceResponse).MarshalVT,
 		nil)
 }
 
@@ -175,7 +175,7 @@ func DisputeGet(h Handler[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetRes
 			r := new(v1.DisputeServiceGetRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.DisputeServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.DisputeServiceGetResponse).MarshalVT,
 		nil)
 }
 
@@ -186,7 +186,7 @@ func DisputeDefend(h Handler[*v1.DisputeServiceDefendRequest, *v1.DisputeService
 			r := new(v1.DisputeServiceDefendRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.DisputeServiceDefendResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.DisputeServiceDefendResponse).MarshalVT,
 		nil)
 }
 
@@ -197,7 +197,7 @@ func DisputeAccept(h Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeService
 			r := new(v1.DisputeServiceAcceptRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.DisputeServiceAcceptResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.DisputeServiceAcceptResponse).MarshalVT,
 		nil)
 }
 
@@ -208,9 +208,7 @@ func CreateAccessToken(h Handler[*v1.MerchantAuthenticationServiceCreateAccessTo
 			r := new(v1.MerchantAuthenticationServiceCreateAccessTokenRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.MerchantAuthenticationServiceCreateAccessTokenResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
+		(*v1.MerchantAuthenticationServiceCreateAccessTokenResponse).MarshalVT,
 		nil)
 }
 
@@ -221,9 +219,7 @@ func CreateSessionToken(h Handler[*v1.MerchantAuthenticationServiceCreateSession
 			r := new(v1.MerchantAuthenticationServiceCreateSessionTokenRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.MerchantAuthenticationServiceCreateSessionTokenResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
+		(*v1.MerchantAuthenticationServiceCreateSessionTokenResponse).MarshalVT,
 		nil)
 }
 
@@ -234,9 +230,7 @@ func CreateSdkSessionToken(h Handler[*v1.MerchantAuthenticationServiceCreateSdkS
 			r := new(v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
+		(*v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse).MarshalVT,
 		nil)
 }
 
@@ -247,9 +241,7 @@ func PreAuthenticate(h Handler[*v1.PaymentMethodAuthenticationServicePreAuthenti
 			r := new(v1.PaymentMethodAuthenticationServicePreAuthenticateRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentMethodAuthenticationServicePreAuthenticateResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
+		(*v1.PaymentMethodAuthenticationServicePreAuthenticateResponse).MarshalVT,
 		secretsOfPreAuthenticate)
 }
 
@@ -265,9 +257,7 @@ func Authenticate(h Handler[*v1.PaymentMethodAuthenticationServiceAuthenticateRe
 			r := new(v1.PaymentMethodAuthenticationServiceAuthenticateRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentMethodAuthenticationServiceAuthenticateResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
+		(*v1.PaymentMethodAuthenticationServiceAuthenticateResponse).MarshalVT,
 		nil)
 }
 
@@ -278,9 +268,7 @@ func PostAuthenticate(h Handler[*v1.PaymentMethodAuthenticationServicePostAuthen
 			r := new(v1.PaymentMethodAuthenticationServicePostAuthenticateRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentMethodAuthenticationServicePostAuthenticateResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
+		(*v1.PaymentMethodAuthenticationServicePostAuthenticateResponse).MarshalVT,
 		nil)
 }
 
@@ -291,7 +279,7 @@ func Tokenize(h Handler[*v1.PaymentMethodServiceTokenizeRequest, *v1.PaymentMeth
 			r := new(v1.PaymentMethodServiceTokenizeRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PaymentMethodServiceTokenizeResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PaymentMethodServiceTokenizeResponse).MarshalVT,
 		secretsOfTokenize)
 }
 
@@ -307,7 +295,7 @@ func CreateCustomer(h Handler[*v1.CustomerServiceCreateRequest, *v1.CustomerServ
 			r := new(v1.CustomerServiceCreateRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.CustomerServiceCreateResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.CustomerServiceCreateResponse).MarshalVT,
 		nil)
 }
 
@@ -318,7 +306,7 @@ func PayoutCreate(h Handler[*v1.PayoutServiceCreateRequest, *v1.PayoutServiceCre
 			r := new(v1.PayoutServiceCreateRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PayoutServiceCreateResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PayoutServiceCreateResponse).MarshalVT,
 		secretsOfPayoutCreate)
 }
 
@@ -334,7 +322,7 @@ func PayoutGet(h Handler[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetRespon
 			r := new(v1.PayoutServiceGetRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PayoutServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PayoutServiceGetResponse).MarshalVT,
 		nil)
 }
 
@@ -345,7 +333,7 @@ func PayoutCancel(h Handler[*v1.PayoutServiceCancelRequest, *v1.PayoutServiceCan
 			r := new(v1.PayoutServiceCancelRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PayoutServiceCancelResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PayoutServiceCancelResponse).MarshalVT,
 		nil)
 }
 
@@ -356,7 +344,7 @@ func PayoutCreateRecipient(h Handler[*v1.PayoutServiceCreateRecipientRequest, *v
 			r := new(v1.PayoutServiceCreateRecipientRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.PayoutServiceCreateRecipientResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.PayoutServiceCreateRecipientResponse).MarshalVT,
 		secretsOfPayoutCreateRecipient)
 }
 
@@ -372,6 +360,6 @@ func RefundCancel(h Handler[*v1.RefundServiceCancelRequest, *v1.RefundServiceCan
 			r := new(v1.RefundServiceCancelRequest)
 			return r, unmarshalInput(r, b)
 		},
-		func(m *v1.RefundServiceCancelResponse) ([]byte, error) { return m.MarshalVT() },
+		(*v1.RefundServiceCancelResponse).MarshalVT,
 		nil)
 }

@@ -295,7 +295,7 @@ import v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 func {{.GoName}}(h Handler[*v1.{{.Request}}, *v1.{{.Response}}]) Flow {
 	return newFlow(v1.Flow_{{.Enum}}, h,
 		func(b []byte) (*v1.{{.Request}}, error) { r := new(v1.{{.Request}}); return r, unmarshalInput(r, b) },
-		func(m *v1.{{.Response}}) ([]byte, error) { return m.MarshalVT() },
+		(*v1.{{.Response}}).MarshalVT,
 		{{if or .PaymentMethod .BankAccounts}}secretsOf{{.GoName}}{{else}}nil{{end}})
 }
 {{if or .PaymentMethod .BankAccounts}}
