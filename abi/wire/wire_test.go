@@ -311,3 +311,19 @@ func TestUnmarshalAliasedSharesTheInput(t *testing.T) {
 		t.Error("Unmarshal shares the input's memory")
 	}
 }
+
+func TestEnumName(t *testing.T) {
+	const names = "ZEROONETWO"
+	index := []uint16{0, 4, 7, 10}
+	for v, want := range map[int32]string{0: "ZERO", 1: "ONE", 2: "TWO", 3: "3", -1: "-1", 1 << 30: "1073741824"} {
+		if got := EnumName(names, index, v); got != want {
+			t.Errorf("EnumName(%d) = %q, want %q", v, got, want)
+		}
+	}
+	// A damaged table gives numbers, never a panic.
+	for _, index := range [][]uint16{nil, {0}, {4, 0}, {0, 40}} {
+		if got := EnumName(names, index, 0); got != "0" {
+			t.Errorf("EnumName(0) with index %v = %q, want \"0\"", index, got)
+		}
+	}
+}

@@ -16,7 +16,9 @@
 // link google.golang.org/protobuf's runtime back into the guest, and
 // descriptor.proto's for the flow options), the CloneMessageVT methods
 // (their interface wants protoc-gen-go-lite's codec, which is not generated)
-// and the Reset methods (see resetMethod).
+// and the Reset methods (see resetMethod), and replacing each enum's
+// X_name and X_value maps with constant data its String method reads (see
+// staticEnums): guests have no X_name and X_value.
 //
 // Usage: genlite LITE_DIR GEN_DIR
 package main
@@ -122,7 +124,10 @@ func guest(src []byte) ([]byte, error) {
 	if !bytes.HasPrefix(src, []byte(guestTag)) {
 		return nil, errors.New("not generated with buildTag=wasip1")
 	}
-	out := resetMethod.ReplaceAll(cloneMessage.ReplaceAll(validateImport.ReplaceAll(src, nil), nil), nil)
+	out, err := staticEnums(resetMethod.ReplaceAll(cloneMessage.ReplaceAll(validateImport.ReplaceAll(src, nil), nil), nil))
+	if err != nil {
+		return nil, err
+	}
 	if !bytes.Contains(out, []byte("protobuf_go_lite.")) {
 		out = liteImport.ReplaceAll(out, nil)
 	}

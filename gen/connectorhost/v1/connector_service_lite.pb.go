@@ -7,8 +7,8 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	slices "slices"
-	strconv "strconv"
 )
 
 // ConnectorLoadState is where a plugin file is in loading.
@@ -24,21 +24,11 @@ const (
 	ConnectorLoadState_CONNECTOR_LOAD_STATE_FAILED ConnectorLoadState = 3
 )
 
-// Enum value maps for ConnectorLoadState.
-var (
-	ConnectorLoadState_name = map[int32]string{
-		0: "CONNECTOR_LOAD_STATE_UNSPECIFIED",
-		1: "CONNECTOR_LOAD_STATE_LOADING",
-		2: "CONNECTOR_LOAD_STATE_READY",
-		3: "CONNECTOR_LOAD_STATE_FAILED",
-	}
-	ConnectorLoadState_value = map[string]int32{
-		"CONNECTOR_LOAD_STATE_UNSPECIFIED": 0,
-		"CONNECTOR_LOAD_STATE_LOADING":     1,
-		"CONNECTOR_LOAD_STATE_READY":       2,
-		"CONNECTOR_LOAD_STATE_FAILED":      3,
-	}
-)
+// _ConnectorLoadState_names holds ConnectorLoadState's value names, the name of value v being
+// _ConnectorLoadState_names[_ConnectorLoadState_index[v]:_ConnectorLoadState_index[v+1]].
+const _ConnectorLoadState_names = "CONNECTOR_LOAD_STATE_UNSPECIFIEDCONNECTOR_LOAD_STATE_LOADINGCONNECTOR_LOAD_STATE_READYCONNECTOR_LOAD_STATE_FAILED"
+
+var _ConnectorLoadState_index = [...]uint16{0, 32, 60, 86, 113}
 
 func (x ConnectorLoadState) Enum() *ConnectorLoadState {
 	p := new(ConnectorLoadState)
@@ -47,11 +37,7 @@ func (x ConnectorLoadState) Enum() *ConnectorLoadState {
 }
 
 func (x ConnectorLoadState) String() string {
-	name, valid := ConnectorLoadState_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_ConnectorLoadState_names, _ConnectorLoadState_index[:], int32(x))
 }
 
 // BreakerState is a circuit breaker's state.
@@ -64,21 +50,11 @@ const (
 	BreakerState_BREAKER_STATE_HALF_OPEN   BreakerState = 3
 )
 
-// Enum value maps for BreakerState.
-var (
-	BreakerState_name = map[int32]string{
-		0: "BREAKER_STATE_UNSPECIFIED",
-		1: "BREAKER_STATE_CLOSED",
-		2: "BREAKER_STATE_OPEN",
-		3: "BREAKER_STATE_HALF_OPEN",
-	}
-	BreakerState_value = map[string]int32{
-		"BREAKER_STATE_UNSPECIFIED": 0,
-		"BREAKER_STATE_CLOSED":      1,
-		"BREAKER_STATE_OPEN":        2,
-		"BREAKER_STATE_HALF_OPEN":   3,
-	}
-)
+// _BreakerState_names holds BreakerState's value names, the name of value v being
+// _BreakerState_names[_BreakerState_index[v]:_BreakerState_index[v+1]].
+const _BreakerState_names = "BREAKER_STATE_UNSPECIFIEDBREAKER_STATE_CLOSEDBREAKER_STATE_OPENBREAKER_STATE_HALF_OPEN"
+
+var _BreakerState_index = [...]uint16{0, 25, 45, 63, 86}
 
 func (x BreakerState) Enum() *BreakerState {
 	p := new(BreakerState)
@@ -87,11 +63,7 @@ func (x BreakerState) Enum() *BreakerState {
 }
 
 func (x BreakerState) String() string {
-	name, valid := BreakerState_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_BreakerState_names, _BreakerState_index[:], int32(x))
 }
 
 // ConnectorServiceListConnectorsRequest lists connectors.

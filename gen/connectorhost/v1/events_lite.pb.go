@@ -7,8 +7,8 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	slices "slices"
-	strconv "strconv"
 )
 
 // EventKind is what a webhook event is about.
@@ -25,27 +25,11 @@ const (
 	EventKind_EVENT_KIND_PAYOUT EventKind = 6
 )
 
-// Enum value maps for EventKind.
-var (
-	EventKind_name = map[int32]string{
-		0: "EVENT_KIND_UNSPECIFIED",
-		1: "EVENT_KIND_PAYMENT",
-		2: "EVENT_KIND_REFUND",
-		3: "EVENT_KIND_DISPUTE",
-		4: "EVENT_KIND_MANDATE",
-		5: "EVENT_KIND_OTHER",
-		6: "EVENT_KIND_PAYOUT",
-	}
-	EventKind_value = map[string]int32{
-		"EVENT_KIND_UNSPECIFIED": 0,
-		"EVENT_KIND_PAYMENT":     1,
-		"EVENT_KIND_REFUND":      2,
-		"EVENT_KIND_DISPUTE":     3,
-		"EVENT_KIND_MANDATE":     4,
-		"EVENT_KIND_OTHER":       5,
-		"EVENT_KIND_PAYOUT":      6,
-	}
-)
+// _EventKind_names holds EventKind's value names, the name of value v being
+// _EventKind_names[_EventKind_index[v]:_EventKind_index[v+1]].
+const _EventKind_names = "EVENT_KIND_UNSPECIFIEDEVENT_KIND_PAYMENTEVENT_KIND_REFUNDEVENT_KIND_DISPUTEEVENT_KIND_MANDATEEVENT_KIND_OTHEREVENT_KIND_PAYOUT"
+
+var _EventKind_index = [...]uint16{0, 22, 40, 57, 75, 93, 109, 126}
 
 func (x EventKind) Enum() *EventKind {
 	p := new(EventKind)
@@ -54,11 +38,7 @@ func (x EventKind) Enum() *EventKind {
 }
 
 func (x EventKind) String() string {
-	name, valid := EventKind_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_EventKind_names, _EventKind_index[:], int32(x))
 }
 
 // WebhookRequest is a processor's webhook exactly as the merchant's endpoint

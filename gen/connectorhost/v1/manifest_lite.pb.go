@@ -7,8 +7,8 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	slices "slices"
-	strconv "strconv"
 )
 
 // Flow is one transform a connector implements. Each flow's request and
@@ -51,75 +51,11 @@ const (
 	Flow_FLOW_REFUND_CANCEL             Flow = 30
 )
 
-// Enum value maps for Flow.
-var (
-	Flow_name = map[int32]string{
-		0:  "FLOW_UNSPECIFIED",
-		1:  "FLOW_AUTHORIZE",
-		2:  "FLOW_CAPTURE",
-		3:  "FLOW_GET",
-		4:  "FLOW_VOID",
-		5:  "FLOW_REVERSE",
-		6:  "FLOW_REFUND",
-		7:  "FLOW_CREATE_ORDER",
-		8:  "FLOW_SETUP_RECURRING",
-		9:  "FLOW_INCREMENTAL_AUTHORIZATION",
-		10: "FLOW_VERIFY_REDIRECT_RESPONSE",
-		11: "FLOW_RECURRING_CHARGE",
-		12: "FLOW_RECURRING_REVOKE",
-		13: "FLOW_REFUND_GET",
-		14: "FLOW_DISPUTE_SUBMIT_EVIDENCE",
-		15: "FLOW_DISPUTE_GET",
-		16: "FLOW_DISPUTE_DEFEND",
-		17: "FLOW_DISPUTE_ACCEPT",
-		18: "FLOW_CREATE_ACCESS_TOKEN",
-		19: "FLOW_CREATE_SESSION_TOKEN",
-		20: "FLOW_CREATE_SDK_SESSION_TOKEN",
-		21: "FLOW_PRE_AUTHENTICATE",
-		22: "FLOW_AUTHENTICATE",
-		23: "FLOW_POST_AUTHENTICATE",
-		24: "FLOW_TOKENIZE",
-		25: "FLOW_CREATE_CUSTOMER",
-		26: "FLOW_PAYOUT_CREATE",
-		27: "FLOW_PAYOUT_GET",
-		28: "FLOW_PAYOUT_CANCEL",
-		29: "FLOW_PAYOUT_CREATE_RECIPIENT",
-		30: "FLOW_REFUND_CANCEL",
-	}
-	Flow_value = map[string]int32{
-		"FLOW_UNSPECIFIED":               0,
-		"FLOW_AUTHORIZE":                 1,
-		"FLOW_CAPTURE":                   2,
-		"FLOW_GET":                       3,
-		"FLOW_VOID":                      4,
-		"FLOW_REVERSE":                   5,
-		"FLOW_REFUND":                    6,
-		"FLOW_CREATE_ORDER":              7,
-		"FLOW_SETUP_RECURRING":           8,
-		"FLOW_INCREMENTAL_AUTHORIZATION": 9,
-		"FLOW_VERIFY_REDIRECT_RESPONSE":  10,
-		"FLOW_RECURRING_CHARGE":          11,
-		"FLOW_RECURRING_REVOKE":          12,
-		"FLOW_REFUND_GET":                13,
-		"FLOW_DISPUTE_SUBMIT_EVIDENCE":   14,
-		"FLOW_DISPUTE_GET":               15,
-		"FLOW_DISPUTE_DEFEND":            16,
-		"FLOW_DISPUTE_ACCEPT":            17,
-		"FLOW_CREATE_ACCESS_TOKEN":       18,
-		"FLOW_CREATE_SESSION_TOKEN":      19,
-		"FLOW_CREATE_SDK_SESSION_TOKEN":  20,
-		"FLOW_PRE_AUTHENTICATE":          21,
-		"FLOW_AUTHENTICATE":              22,
-		"FLOW_POST_AUTHENTICATE":         23,
-		"FLOW_TOKENIZE":                  24,
-		"FLOW_CREATE_CUSTOMER":           25,
-		"FLOW_PAYOUT_CREATE":             26,
-		"FLOW_PAYOUT_GET":                27,
-		"FLOW_PAYOUT_CANCEL":             28,
-		"FLOW_PAYOUT_CREATE_RECIPIENT":   29,
-		"FLOW_REFUND_CANCEL":             30,
-	}
-)
+// _Flow_names holds Flow's value names, the name of value v being
+// _Flow_names[_Flow_index[v]:_Flow_index[v+1]].
+const _Flow_names = "FLOW_UNSPECIFIEDFLOW_AUTHORIZEFLOW_CAPTUREFLOW_GETFLOW_VOIDFLOW_REVERSEFLOW_REFUNDFLOW_CREATE_ORDERFLOW_SETUP_RECURRINGFLOW_INCREMENTAL_AUTHORIZATIONFLOW_VERIFY_REDIRECT_RESPONSEFLOW_RECURRING_CHARGEFLOW_RECURRING_REVOKEFLOW_REFUND_GETFLOW_DISPUTE_SUBMIT_EVIDENCEFLOW_DISPUTE_GETFLOW_DISPUTE_DEFENDFLOW_DISPUTE_ACCEPTFLOW_CREATE_ACCESS_TOKENFLOW_CREATE_SESSION_TOKENFLOW_CREATE_SDK_SESSION_TOKENFLOW_PRE_AUTHENTICATEFLOW_AUTHENTICATEFLOW_POST_AUTHENTICATEFLOW_TOKENIZEFLOW_CREATE_CUSTOMERFLOW_PAYOUT_CREATEFLOW_PAYOUT_GETFLOW_PAYOUT_CANCELFLOW_PAYOUT_CREATE_RECIPIENTFLOW_REFUND_CANCEL"
+
+var _Flow_index = [...]uint16{0, 16, 30, 42, 50, 59, 71, 82, 99, 119, 149, 178, 199, 220, 235, 263, 279, 298, 317, 341, 366, 395, 416, 433, 455, 468, 488, 506, 521, 539, 567, 585}
 
 func (x Flow) Enum() *Flow {
 	p := new(Flow)
@@ -128,11 +64,7 @@ func (x Flow) Enum() *Flow {
 }
 
 func (x Flow) String() string {
-	name, valid := Flow_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_Flow_names, _Flow_index[:], int32(x))
 }
 
 // Manifest describes a plugin. The host reads it once at load.

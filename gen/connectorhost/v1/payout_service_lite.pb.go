@@ -7,9 +7,9 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	maps "maps"
 	slices "slices"
-	strconv "strconv"
 )
 
 // PayoutStatus is where a payout is. PAID is final unless the bank returns the
@@ -34,29 +34,11 @@ const (
 	PayoutStatus_PAYOUT_STATUS_UNKNOWN PayoutStatus = 7
 )
 
-// Enum value maps for PayoutStatus.
-var (
-	PayoutStatus_name = map[int32]string{
-		0: "PAYOUT_STATUS_UNSPECIFIED",
-		1: "PAYOUT_STATUS_PENDING",
-		2: "PAYOUT_STATUS_IN_TRANSIT",
-		3: "PAYOUT_STATUS_PAID",
-		4: "PAYOUT_STATUS_FAILED",
-		5: "PAYOUT_STATUS_CANCELED",
-		6: "PAYOUT_STATUS_REVERSED",
-		7: "PAYOUT_STATUS_UNKNOWN",
-	}
-	PayoutStatus_value = map[string]int32{
-		"PAYOUT_STATUS_UNSPECIFIED": 0,
-		"PAYOUT_STATUS_PENDING":     1,
-		"PAYOUT_STATUS_IN_TRANSIT":  2,
-		"PAYOUT_STATUS_PAID":        3,
-		"PAYOUT_STATUS_FAILED":      4,
-		"PAYOUT_STATUS_CANCELED":    5,
-		"PAYOUT_STATUS_REVERSED":    6,
-		"PAYOUT_STATUS_UNKNOWN":     7,
-	}
-)
+// _PayoutStatus_names holds PayoutStatus's value names, the name of value v being
+// _PayoutStatus_names[_PayoutStatus_index[v]:_PayoutStatus_index[v+1]].
+const _PayoutStatus_names = "PAYOUT_STATUS_UNSPECIFIEDPAYOUT_STATUS_PENDINGPAYOUT_STATUS_IN_TRANSITPAYOUT_STATUS_PAIDPAYOUT_STATUS_FAILEDPAYOUT_STATUS_CANCELEDPAYOUT_STATUS_REVERSEDPAYOUT_STATUS_UNKNOWN"
+
+var _PayoutStatus_index = [...]uint16{0, 25, 46, 70, 88, 108, 130, 152, 173}
 
 func (x PayoutStatus) Enum() *PayoutStatus {
 	p := new(PayoutStatus)
@@ -65,11 +47,7 @@ func (x PayoutStatus) Enum() *PayoutStatus {
 }
 
 func (x PayoutStatus) String() string {
-	name, valid := PayoutStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_PayoutStatus_names, _PayoutStatus_index[:], int32(x))
 }
 
 // PayoutBankAccount is a bank account to pay into.

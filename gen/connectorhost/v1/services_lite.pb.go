@@ -7,9 +7,9 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	maps "maps"
 	slices "slices"
-	strconv "strconv"
 )
 
 // EvidenceType is a kind of dispute evidence.
@@ -30,37 +30,11 @@ const (
 	EvidenceType_EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG            EvidenceType = 11
 )
 
-// Enum value maps for EvidenceType.
-var (
-	EvidenceType_name = map[int32]string{
-		0:  "EVIDENCE_TYPE_UNSPECIFIED",
-		1:  "EVIDENCE_TYPE_RECEIPT",
-		2:  "EVIDENCE_TYPE_CUSTOMER_COMMUNICATION",
-		3:  "EVIDENCE_TYPE_SHIPPING_DOCUMENTATION",
-		4:  "EVIDENCE_TYPE_REFUND_POLICY",
-		5:  "EVIDENCE_TYPE_CANCELLATION_POLICY",
-		6:  "EVIDENCE_TYPE_SERVICE_DOCUMENTATION",
-		7:  "EVIDENCE_TYPE_CUSTOMER_SIGNATURE",
-		8:  "EVIDENCE_TYPE_UNCATEGORIZED",
-		9:  "EVIDENCE_TYPE_DUPLICATE_CHARGE_DOCUMENTATION",
-		10: "EVIDENCE_TYPE_PRODUCT_DESCRIPTION",
-		11: "EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG",
-	}
-	EvidenceType_value = map[string]int32{
-		"EVIDENCE_TYPE_UNSPECIFIED":                    0,
-		"EVIDENCE_TYPE_RECEIPT":                        1,
-		"EVIDENCE_TYPE_CUSTOMER_COMMUNICATION":         2,
-		"EVIDENCE_TYPE_SHIPPING_DOCUMENTATION":         3,
-		"EVIDENCE_TYPE_REFUND_POLICY":                  4,
-		"EVIDENCE_TYPE_CANCELLATION_POLICY":            5,
-		"EVIDENCE_TYPE_SERVICE_DOCUMENTATION":          6,
-		"EVIDENCE_TYPE_CUSTOMER_SIGNATURE":             7,
-		"EVIDENCE_TYPE_UNCATEGORIZED":                  8,
-		"EVIDENCE_TYPE_DUPLICATE_CHARGE_DOCUMENTATION": 9,
-		"EVIDENCE_TYPE_PRODUCT_DESCRIPTION":            10,
-		"EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG":            11,
-	}
-)
+// _EvidenceType_names holds EvidenceType's value names, the name of value v being
+// _EvidenceType_names[_EvidenceType_index[v]:_EvidenceType_index[v+1]].
+const _EvidenceType_names = "EVIDENCE_TYPE_UNSPECIFIEDEVIDENCE_TYPE_RECEIPTEVIDENCE_TYPE_CUSTOMER_COMMUNICATIONEVIDENCE_TYPE_SHIPPING_DOCUMENTATIONEVIDENCE_TYPE_REFUND_POLICYEVIDENCE_TYPE_CANCELLATION_POLICYEVIDENCE_TYPE_SERVICE_DOCUMENTATIONEVIDENCE_TYPE_CUSTOMER_SIGNATUREEVIDENCE_TYPE_UNCATEGORIZEDEVIDENCE_TYPE_DUPLICATE_CHARGE_DOCUMENTATIONEVIDENCE_TYPE_PRODUCT_DESCRIPTIONEVIDENCE_TYPE_ACCESS_ACTIVITY_LOG"
+
+var _EvidenceType_index = [...]uint16{0, 25, 46, 82, 118, 145, 178, 213, 245, 272, 316, 349, 382}
 
 func (x EvidenceType) Enum() *EvidenceType {
 	p := new(EvidenceType)
@@ -69,11 +43,7 @@ func (x EvidenceType) Enum() *EvidenceType {
 }
 
 func (x EvidenceType) String() string {
-	name, valid := EvidenceType_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_EvidenceType_names, _EvidenceType_index[:], int32(x))
 }
 
 // AuthenticationStatus is the state of a 3DS authentication.
@@ -89,27 +59,11 @@ const (
 	AuthenticationStatus_AUTHENTICATION_STATUS_UNKNOWN            AuthenticationStatus = 6
 )
 
-// Enum value maps for AuthenticationStatus.
-var (
-	AuthenticationStatus_name = map[int32]string{
-		0: "AUTHENTICATION_STATUS_UNSPECIFIED",
-		1: "AUTHENTICATION_STATUS_PENDING",
-		2: "AUTHENTICATION_STATUS_CHALLENGE_REQUIRED",
-		3: "AUTHENTICATION_STATUS_SUCCEEDED",
-		4: "AUTHENTICATION_STATUS_FAILED",
-		5: "AUTHENTICATION_STATUS_NOT_SUPPORTED",
-		6: "AUTHENTICATION_STATUS_UNKNOWN",
-	}
-	AuthenticationStatus_value = map[string]int32{
-		"AUTHENTICATION_STATUS_UNSPECIFIED":        0,
-		"AUTHENTICATION_STATUS_PENDING":            1,
-		"AUTHENTICATION_STATUS_CHALLENGE_REQUIRED": 2,
-		"AUTHENTICATION_STATUS_SUCCEEDED":          3,
-		"AUTHENTICATION_STATUS_FAILED":             4,
-		"AUTHENTICATION_STATUS_NOT_SUPPORTED":      5,
-		"AUTHENTICATION_STATUS_UNKNOWN":            6,
-	}
-)
+// _AuthenticationStatus_names holds AuthenticationStatus's value names, the name of value v being
+// _AuthenticationStatus_names[_AuthenticationStatus_index[v]:_AuthenticationStatus_index[v+1]].
+const _AuthenticationStatus_names = "AUTHENTICATION_STATUS_UNSPECIFIEDAUTHENTICATION_STATUS_PENDINGAUTHENTICATION_STATUS_CHALLENGE_REQUIREDAUTHENTICATION_STATUS_SUCCEEDEDAUTHENTICATION_STATUS_FAILEDAUTHENTICATION_STATUS_NOT_SUPPORTEDAUTHENTICATION_STATUS_UNKNOWN"
+
+var _AuthenticationStatus_index = [...]uint16{0, 33, 62, 102, 133, 161, 196, 225}
 
 func (x AuthenticationStatus) Enum() *AuthenticationStatus {
 	p := new(AuthenticationStatus)
@@ -118,11 +72,7 @@ func (x AuthenticationStatus) Enum() *AuthenticationStatus {
 }
 
 func (x AuthenticationStatus) String() string {
-	name, valid := AuthenticationStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_AuthenticationStatus_names, _AuthenticationStatus_index[:], int32(x))
 }
 
 // RecurringPaymentServiceChargeRequest charges a stored mandate.

@@ -7,9 +7,9 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	maps "maps"
 	slices "slices"
-	strconv "strconv"
 )
 
 // PaymentStatus is the unified lifecycle of a payment.
@@ -60,55 +60,11 @@ const (
 	PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING PaymentStatus = 20
 )
 
-// Enum value maps for PaymentStatus.
-var (
-	PaymentStatus_name = map[int32]string{
-		0:  "PAYMENT_STATUS_UNSPECIFIED",
-		1:  "PAYMENT_STATUS_STARTED",
-		2:  "PAYMENT_STATUS_AUTHENTICATION_PENDING",
-		3:  "PAYMENT_STATUS_AUTHENTICATION_FAILED",
-		4:  "PAYMENT_STATUS_PENDING",
-		5:  "PAYMENT_STATUS_AUTHORIZING",
-		6:  "PAYMENT_STATUS_AUTHORIZED",
-		7:  "PAYMENT_STATUS_PARTIALLY_AUTHORIZED",
-		8:  "PAYMENT_STATUS_AUTHORIZATION_FAILED",
-		9:  "PAYMENT_STATUS_CAPTURE_PENDING",
-		10: "PAYMENT_STATUS_CHARGED",
-		11: "PAYMENT_STATUS_PARTIALLY_CAPTURED",
-		12: "PAYMENT_STATUS_CAPTURE_FAILED",
-		13: "PAYMENT_STATUS_VOID_PENDING",
-		14: "PAYMENT_STATUS_VOIDED",
-		15: "PAYMENT_STATUS_VOID_FAILED",
-		16: "PAYMENT_STATUS_REVERSED",
-		17: "PAYMENT_STATUS_FAILURE",
-		18: "PAYMENT_STATUS_UNKNOWN",
-		19: "PAYMENT_STATUS_ACTION_REQUIRED",
-		20: "PAYMENT_STATUS_REVERSAL_PENDING",
-	}
-	PaymentStatus_value = map[string]int32{
-		"PAYMENT_STATUS_UNSPECIFIED":            0,
-		"PAYMENT_STATUS_STARTED":                1,
-		"PAYMENT_STATUS_AUTHENTICATION_PENDING": 2,
-		"PAYMENT_STATUS_AUTHENTICATION_FAILED":  3,
-		"PAYMENT_STATUS_PENDING":                4,
-		"PAYMENT_STATUS_AUTHORIZING":            5,
-		"PAYMENT_STATUS_AUTHORIZED":             6,
-		"PAYMENT_STATUS_PARTIALLY_AUTHORIZED":   7,
-		"PAYMENT_STATUS_AUTHORIZATION_FAILED":   8,
-		"PAYMENT_STATUS_CAPTURE_PENDING":        9,
-		"PAYMENT_STATUS_CHARGED":                10,
-		"PAYMENT_STATUS_PARTIALLY_CAPTURED":     11,
-		"PAYMENT_STATUS_CAPTURE_FAILED":         12,
-		"PAYMENT_STATUS_VOID_PENDING":           13,
-		"PAYMENT_STATUS_VOIDED":                 14,
-		"PAYMENT_STATUS_VOID_FAILED":            15,
-		"PAYMENT_STATUS_REVERSED":               16,
-		"PAYMENT_STATUS_FAILURE":                17,
-		"PAYMENT_STATUS_UNKNOWN":                18,
-		"PAYMENT_STATUS_ACTION_REQUIRED":        19,
-		"PAYMENT_STATUS_REVERSAL_PENDING":       20,
-	}
-)
+// _PaymentStatus_names holds PaymentStatus's value names, the name of value v being
+// _PaymentStatus_names[_PaymentStatus_index[v]:_PaymentStatus_index[v+1]].
+const _PaymentStatus_names = "PAYMENT_STATUS_UNSPECIFIEDPAYMENT_STATUS_STARTEDPAYMENT_STATUS_AUTHENTICATION_PENDINGPAYMENT_STATUS_AUTHENTICATION_FAILEDPAYMENT_STATUS_PENDINGPAYMENT_STATUS_AUTHORIZINGPAYMENT_STATUS_AUTHORIZEDPAYMENT_STATUS_PARTIALLY_AUTHORIZEDPAYMENT_STATUS_AUTHORIZATION_FAILEDPAYMENT_STATUS_CAPTURE_PENDINGPAYMENT_STATUS_CHARGEDPAYMENT_STATUS_PARTIALLY_CAPTUREDPAYMENT_STATUS_CAPTURE_FAILEDPAYMENT_STATUS_VOID_PENDINGPAYMENT_STATUS_VOIDEDPAYMENT_STATUS_VOID_FAILEDPAYMENT_STATUS_REVERSEDPAYMENT_STATUS_FAILUREPAYMENT_STATUS_UNKNOWNPAYMENT_STATUS_ACTION_REQUIREDPAYMENT_STATUS_REVERSAL_PENDING"
+
+var _PaymentStatus_index = [...]uint16{0, 26, 48, 85, 121, 143, 169, 194, 229, 264, 294, 316, 349, 378, 405, 426, 452, 475, 497, 519, 549, 580}
 
 func (x PaymentStatus) Enum() *PaymentStatus {
 	p := new(PaymentStatus)
@@ -117,11 +73,7 @@ func (x PaymentStatus) Enum() *PaymentStatus {
 }
 
 func (x PaymentStatus) String() string {
-	name, valid := PaymentStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_PaymentStatus_names, _PaymentStatus_index[:], int32(x))
 }
 
 // RefundStatus is the unified lifecycle of a refund.
@@ -139,27 +91,11 @@ const (
 	RefundStatus_REFUND_STATUS_UNKNOWN RefundStatus = 6
 )
 
-// Enum value maps for RefundStatus.
-var (
-	RefundStatus_name = map[int32]string{
-		0: "REFUND_STATUS_UNSPECIFIED",
-		1: "REFUND_STATUS_PENDING",
-		2: "REFUND_STATUS_SUCCEEDED",
-		3: "REFUND_STATUS_FAILED",
-		4: "REFUND_STATUS_CANCELED",
-		5: "REFUND_STATUS_ACTION_REQUIRED",
-		6: "REFUND_STATUS_UNKNOWN",
-	}
-	RefundStatus_value = map[string]int32{
-		"REFUND_STATUS_UNSPECIFIED":     0,
-		"REFUND_STATUS_PENDING":         1,
-		"REFUND_STATUS_SUCCEEDED":       2,
-		"REFUND_STATUS_FAILED":          3,
-		"REFUND_STATUS_CANCELED":        4,
-		"REFUND_STATUS_ACTION_REQUIRED": 5,
-		"REFUND_STATUS_UNKNOWN":         6,
-	}
-)
+// _RefundStatus_names holds RefundStatus's value names, the name of value v being
+// _RefundStatus_names[_RefundStatus_index[v]:_RefundStatus_index[v+1]].
+const _RefundStatus_names = "REFUND_STATUS_UNSPECIFIEDREFUND_STATUS_PENDINGREFUND_STATUS_SUCCEEDEDREFUND_STATUS_FAILEDREFUND_STATUS_CANCELEDREFUND_STATUS_ACTION_REQUIREDREFUND_STATUS_UNKNOWN"
+
+var _RefundStatus_index = [...]uint16{0, 25, 46, 69, 89, 111, 140, 161}
 
 func (x RefundStatus) Enum() *RefundStatus {
 	p := new(RefundStatus)
@@ -168,11 +104,7 @@ func (x RefundStatus) Enum() *RefundStatus {
 }
 
 func (x RefundStatus) String() string {
-	name, valid := RefundStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_RefundStatus_names, _RefundStatus_index[:], int32(x))
 }
 
 // DisputeStatus is the unified lifecycle of a dispute (chargeback).
@@ -200,33 +132,11 @@ const (
 	DisputeStatus_DISPUTE_STATUS_UNKNOWN DisputeStatus = 9
 )
 
-// Enum value maps for DisputeStatus.
-var (
-	DisputeStatus_name = map[int32]string{
-		0: "DISPUTE_STATUS_UNSPECIFIED",
-		1: "DISPUTE_STATUS_INQUIRY",
-		2: "DISPUTE_STATUS_NEEDS_RESPONSE",
-		3: "DISPUTE_STATUS_UNDER_REVIEW",
-		4: "DISPUTE_STATUS_WON",
-		5: "DISPUTE_STATUS_LOST",
-		6: "DISPUTE_STATUS_ACCEPTED",
-		7: "DISPUTE_STATUS_CLOSED",
-		8: "DISPUTE_STATUS_WARNING_CLOSED",
-		9: "DISPUTE_STATUS_UNKNOWN",
-	}
-	DisputeStatus_value = map[string]int32{
-		"DISPUTE_STATUS_UNSPECIFIED":    0,
-		"DISPUTE_STATUS_INQUIRY":        1,
-		"DISPUTE_STATUS_NEEDS_RESPONSE": 2,
-		"DISPUTE_STATUS_UNDER_REVIEW":   3,
-		"DISPUTE_STATUS_WON":            4,
-		"DISPUTE_STATUS_LOST":           5,
-		"DISPUTE_STATUS_ACCEPTED":       6,
-		"DISPUTE_STATUS_CLOSED":         7,
-		"DISPUTE_STATUS_WARNING_CLOSED": 8,
-		"DISPUTE_STATUS_UNKNOWN":        9,
-	}
-)
+// _DisputeStatus_names holds DisputeStatus's value names, the name of value v being
+// _DisputeStatus_names[_DisputeStatus_index[v]:_DisputeStatus_index[v+1]].
+const _DisputeStatus_names = "DISPUTE_STATUS_UNSPECIFIEDDISPUTE_STATUS_INQUIRYDISPUTE_STATUS_NEEDS_RESPONSEDISPUTE_STATUS_UNDER_REVIEWDISPUTE_STATUS_WONDISPUTE_STATUS_LOSTDISPUTE_STATUS_ACCEPTEDDISPUTE_STATUS_CLOSEDDISPUTE_STATUS_WARNING_CLOSEDDISPUTE_STATUS_UNKNOWN"
+
+var _DisputeStatus_index = [...]uint16{0, 26, 48, 77, 104, 122, 141, 164, 185, 214, 236}
 
 func (x DisputeStatus) Enum() *DisputeStatus {
 	p := new(DisputeStatus)
@@ -235,11 +145,7 @@ func (x DisputeStatus) Enum() *DisputeStatus {
 }
 
 func (x DisputeStatus) String() string {
-	name, valid := DisputeStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_DisputeStatus_names, _DisputeStatus_index[:], int32(x))
 }
 
 // MandateStatus is the lifecycle of a stored credential / mandate.
@@ -256,29 +162,11 @@ const (
 	MandateStatus_MANDATE_STATUS_UNKNOWN         MandateStatus = 7
 )
 
-// Enum value maps for MandateStatus.
-var (
-	MandateStatus_name = map[int32]string{
-		0: "MANDATE_STATUS_UNSPECIFIED",
-		1: "MANDATE_STATUS_PENDING",
-		2: "MANDATE_STATUS_ACTIVE",
-		3: "MANDATE_STATUS_INACTIVE",
-		4: "MANDATE_STATUS_REVOKED",
-		5: "MANDATE_STATUS_FAILED",
-		6: "MANDATE_STATUS_ACTION_REQUIRED",
-		7: "MANDATE_STATUS_UNKNOWN",
-	}
-	MandateStatus_value = map[string]int32{
-		"MANDATE_STATUS_UNSPECIFIED":     0,
-		"MANDATE_STATUS_PENDING":         1,
-		"MANDATE_STATUS_ACTIVE":          2,
-		"MANDATE_STATUS_INACTIVE":        3,
-		"MANDATE_STATUS_REVOKED":         4,
-		"MANDATE_STATUS_FAILED":          5,
-		"MANDATE_STATUS_ACTION_REQUIRED": 6,
-		"MANDATE_STATUS_UNKNOWN":         7,
-	}
-)
+// _MandateStatus_names holds MandateStatus's value names, the name of value v being
+// _MandateStatus_names[_MandateStatus_index[v]:_MandateStatus_index[v+1]].
+const _MandateStatus_names = "MANDATE_STATUS_UNSPECIFIEDMANDATE_STATUS_PENDINGMANDATE_STATUS_ACTIVEMANDATE_STATUS_INACTIVEMANDATE_STATUS_REVOKEDMANDATE_STATUS_FAILEDMANDATE_STATUS_ACTION_REQUIREDMANDATE_STATUS_UNKNOWN"
+
+var _MandateStatus_index = [...]uint16{0, 26, 48, 69, 92, 114, 135, 165, 187}
 
 func (x MandateStatus) Enum() *MandateStatus {
 	p := new(MandateStatus)
@@ -287,11 +175,7 @@ func (x MandateStatus) Enum() *MandateStatus {
 }
 
 func (x MandateStatus) String() string {
-	name, valid := MandateStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_MandateStatus_names, _MandateStatus_index[:], int32(x))
 }
 
 // CaptureMethod says when funds are captured. UNSPECIFIED, in every request
@@ -308,21 +192,11 @@ const (
 	CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE CaptureMethod = 3
 )
 
-// Enum value maps for CaptureMethod.
-var (
-	CaptureMethod_name = map[int32]string{
-		0: "CAPTURE_METHOD_UNSPECIFIED",
-		1: "CAPTURE_METHOD_AUTOMATIC",
-		2: "CAPTURE_METHOD_MANUAL",
-		3: "CAPTURE_METHOD_MANUAL_MULTIPLE",
-	}
-	CaptureMethod_value = map[string]int32{
-		"CAPTURE_METHOD_UNSPECIFIED":     0,
-		"CAPTURE_METHOD_AUTOMATIC":       1,
-		"CAPTURE_METHOD_MANUAL":          2,
-		"CAPTURE_METHOD_MANUAL_MULTIPLE": 3,
-	}
-)
+// _CaptureMethod_names holds CaptureMethod's value names, the name of value v being
+// _CaptureMethod_names[_CaptureMethod_index[v]:_CaptureMethod_index[v+1]].
+const _CaptureMethod_names = "CAPTURE_METHOD_UNSPECIFIEDCAPTURE_METHOD_AUTOMATICCAPTURE_METHOD_MANUALCAPTURE_METHOD_MANUAL_MULTIPLE"
+
+var _CaptureMethod_index = [...]uint16{0, 26, 50, 71, 101}
 
 func (x CaptureMethod) Enum() *CaptureMethod {
 	p := new(CaptureMethod)
@@ -331,11 +205,7 @@ func (x CaptureMethod) Enum() *CaptureMethod {
 }
 
 func (x CaptureMethod) String() string {
-	name, valid := CaptureMethod_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_CaptureMethod_names, _CaptureMethod_index[:], int32(x))
 }
 
 // AuthenticationType says whether 3-D Secure should be attempted.
@@ -349,19 +219,11 @@ const (
 	AuthenticationType_AUTHENTICATION_TYPE_NO_THREE_DS AuthenticationType = 2
 )
 
-// Enum value maps for AuthenticationType.
-var (
-	AuthenticationType_name = map[int32]string{
-		0: "AUTHENTICATION_TYPE_UNSPECIFIED",
-		1: "AUTHENTICATION_TYPE_THREE_DS",
-		2: "AUTHENTICATION_TYPE_NO_THREE_DS",
-	}
-	AuthenticationType_value = map[string]int32{
-		"AUTHENTICATION_TYPE_UNSPECIFIED": 0,
-		"AUTHENTICATION_TYPE_THREE_DS":    1,
-		"AUTHENTICATION_TYPE_NO_THREE_DS": 2,
-	}
-)
+// _AuthenticationType_names holds AuthenticationType's value names, the name of value v being
+// _AuthenticationType_names[_AuthenticationType_index[v]:_AuthenticationType_index[v+1]].
+const _AuthenticationType_names = "AUTHENTICATION_TYPE_UNSPECIFIEDAUTHENTICATION_TYPE_THREE_DSAUTHENTICATION_TYPE_NO_THREE_DS"
+
+var _AuthenticationType_index = [...]uint16{0, 31, 59, 90}
 
 func (x AuthenticationType) Enum() *AuthenticationType {
 	p := new(AuthenticationType)
@@ -370,11 +232,7 @@ func (x AuthenticationType) Enum() *AuthenticationType {
 }
 
 func (x AuthenticationType) String() string {
-	name, valid := AuthenticationType_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_AuthenticationType_names, _AuthenticationType_index[:], int32(x))
 }
 
 // FutureUsage declares how a stored payment method will be used again. What
@@ -389,19 +247,11 @@ const (
 	FutureUsage_FUTURE_USAGE_ON_SESSION FutureUsage = 2
 )
 
-// Enum value maps for FutureUsage.
-var (
-	FutureUsage_name = map[int32]string{
-		0: "FUTURE_USAGE_UNSPECIFIED",
-		1: "FUTURE_USAGE_OFF_SESSION",
-		2: "FUTURE_USAGE_ON_SESSION",
-	}
-	FutureUsage_value = map[string]int32{
-		"FUTURE_USAGE_UNSPECIFIED": 0,
-		"FUTURE_USAGE_OFF_SESSION": 1,
-		"FUTURE_USAGE_ON_SESSION":  2,
-	}
-)
+// _FutureUsage_names holds FutureUsage's value names, the name of value v being
+// _FutureUsage_names[_FutureUsage_index[v]:_FutureUsage_index[v+1]].
+const _FutureUsage_names = "FUTURE_USAGE_UNSPECIFIEDFUTURE_USAGE_OFF_SESSIONFUTURE_USAGE_ON_SESSION"
+
+var _FutureUsage_index = [...]uint16{0, 24, 48, 71}
 
 func (x FutureUsage) Enum() *FutureUsage {
 	p := new(FutureUsage)
@@ -410,11 +260,7 @@ func (x FutureUsage) Enum() *FutureUsage {
 }
 
 func (x FutureUsage) String() string {
-	name, valid := FutureUsage_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_FutureUsage_names, _FutureUsage_index[:], int32(x))
 }
 
 // ErrorCode is our own, documented list of error categories (see docs/errors.md).
@@ -458,71 +304,11 @@ const (
 	ErrorCode_ERROR_CODE_RISK_BLOCKED       ErrorCode = 28
 )
 
-// Enum value maps for ErrorCode.
-var (
-	ErrorCode_name = map[int32]string{
-		0:  "ERROR_CODE_UNSPECIFIED",
-		1:  "ERROR_CODE_CARD_DECLINED",
-		2:  "ERROR_CODE_INSUFFICIENT_FUNDS",
-		3:  "ERROR_CODE_EXPIRED_CARD",
-		4:  "ERROR_CODE_INCORRECT_CVC",
-		5:  "ERROR_CODE_INCORRECT_NUMBER",
-		6:  "ERROR_CODE_LOST_OR_STOLEN_CARD",
-		7:  "ERROR_CODE_FRAUD_SUSPECTED",
-		8:  "ERROR_CODE_DO_NOT_HONOR",
-		9:  "ERROR_CODE_LIMIT_EXCEEDED",
-		10: "ERROR_CODE_AUTHENTICATION_REQUIRED",
-		11: "ERROR_CODE_AUTHENTICATION_FAILED",
-		12: "ERROR_CODE_PAYMENT_METHOD_NOT_SUPPORTED",
-		13: "ERROR_CODE_CURRENCY_NOT_SUPPORTED",
-		14: "ERROR_CODE_INVALID_REQUEST",
-		15: "ERROR_CODE_INVALID_CREDENTIALS",
-		16: "ERROR_CODE_PERMISSION_DENIED",
-		17: "ERROR_CODE_NOT_FOUND",
-		18: "ERROR_CODE_CONFLICT",
-		19: "ERROR_CODE_RATE_LIMITED",
-		20: "ERROR_CODE_PROCESSOR_UNAVAILABLE",
-		21: "ERROR_CODE_PROCESSING_ERROR",
-		22: "ERROR_CODE_INTEGRITY_MISMATCH",
-		23: "ERROR_CODE_INVALID_RESPONSE",
-		24: "ERROR_CODE_TIMEOUT",
-		25: "ERROR_CODE_AMOUNT_TOO_LARGE",
-		26: "ERROR_CODE_AMOUNT_TOO_SMALL",
-		27: "ERROR_CODE_CARD_NOT_SUPPORTED",
-		28: "ERROR_CODE_RISK_BLOCKED",
-	}
-	ErrorCode_value = map[string]int32{
-		"ERROR_CODE_UNSPECIFIED":                  0,
-		"ERROR_CODE_CARD_DECLINED":                1,
-		"ERROR_CODE_INSUFFICIENT_FUNDS":           2,
-		"ERROR_CODE_EXPIRED_CARD":                 3,
-		"ERROR_CODE_INCORRECT_CVC":                4,
-		"ERROR_CODE_INCORRECT_NUMBER":             5,
-		"ERROR_CODE_LOST_OR_STOLEN_CARD":          6,
-		"ERROR_CODE_FRAUD_SUSPECTED":              7,
-		"ERROR_CODE_DO_NOT_HONOR":                 8,
-		"ERROR_CODE_LIMIT_EXCEEDED":               9,
-		"ERROR_CODE_AUTHENTICATION_REQUIRED":      10,
-		"ERROR_CODE_AUTHENTICATION_FAILED":        11,
-		"ERROR_CODE_PAYMENT_METHOD_NOT_SUPPORTED": 12,
-		"ERROR_CODE_CURRENCY_NOT_SUPPORTED":       13,
-		"ERROR_CODE_INVALID_REQUEST":              14,
-		"ERROR_CODE_INVALID_CREDENTIALS":          15,
-		"ERROR_CODE_PERMISSION_DENIED":            16,
-		"ERROR_CODE_NOT_FOUND":                    17,
-		"ERROR_CODE_CONFLICT":                     18,
-		"ERROR_CODE_RATE_LIMITED":                 19,
-		"ERROR_CODE_PROCESSOR_UNAVAILABLE":        20,
-		"ERROR_CODE_PROCESSING_ERROR":             21,
-		"ERROR_CODE_INTEGRITY_MISMATCH":           22,
-		"ERROR_CODE_INVALID_RESPONSE":             23,
-		"ERROR_CODE_TIMEOUT":                      24,
-		"ERROR_CODE_AMOUNT_TOO_LARGE":             25,
-		"ERROR_CODE_AMOUNT_TOO_SMALL":             26,
-		"ERROR_CODE_CARD_NOT_SUPPORTED":           27,
-		"ERROR_CODE_RISK_BLOCKED":                 28,
-	}
-)
+// _ErrorCode_names holds ErrorCode's value names, the name of value v being
+// _ErrorCode_names[_ErrorCode_index[v]:_ErrorCode_index[v+1]].
+const _ErrorCode_names = "ERROR_CODE_UNSPECIFIEDERROR_CODE_CARD_DECLINEDERROR_CODE_INSUFFICIENT_FUNDSERROR_CODE_EXPIRED_CARDERROR_CODE_INCORRECT_CVCERROR_CODE_INCORRECT_NUMBERERROR_CODE_LOST_OR_STOLEN_CARDERROR_CODE_FRAUD_SUSPECTEDERROR_CODE_DO_NOT_HONORERROR_CODE_LIMIT_EXCEEDEDERROR_CODE_AUTHENTICATION_REQUIREDERROR_CODE_AUTHENTICATION_FAILEDERROR_CODE_PAYMENT_METHOD_NOT_SUPPORTEDERROR_CODE_CURRENCY_NOT_SUPPORTEDERROR_CODE_INVALID_REQUESTERROR_CODE_INVALID_CREDENTIALSERROR_CODE_PERMISSION_DENIEDERROR_CODE_NOT_FOUNDERROR_CODE_CONFLICTERROR_CODE_RATE_LIMITEDERROR_CODE_PROCESSOR_UNAVAILABLEERROR_CODE_PROCESSING_ERRORERROR_CODE_INTEGRITY_MISMATCHERROR_CODE_INVALID_RESPONSEERROR_CODE_TIMEOUTERROR_CODE_AMOUNT_TOO_LARGEERROR_CODE_AMOUNT_TOO_SMALLERROR_CODE_CARD_NOT_SUPPORTEDERROR_CODE_RISK_BLOCKED"
+
+var _ErrorCode_index = [...]uint16{0, 22, 46, 75, 98, 122, 149, 179, 205, 228, 253, 287, 319, 358, 391, 417, 447, 475, 495, 514, 537, 569, 596, 625, 652, 670, 697, 724, 753, 776}
 
 func (x ErrorCode) Enum() *ErrorCode {
 	p := new(ErrorCode)
@@ -531,11 +317,7 @@ func (x ErrorCode) Enum() *ErrorCode {
 }
 
 func (x ErrorCode) String() string {
-	name, valid := ErrorCode_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_ErrorCode_names, _ErrorCode_index[:], int32(x))
 }
 
 // Money is an amount in the currency's minor unit (cents for USD, yen for JPY,

@@ -7,10 +7,10 @@
 package pluginv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	maps "maps"
 	slices "slices"
-	strconv "strconv"
 )
 
 // Package connectorhost.plugin.v1 is the plugin ABI: the messages a connector
@@ -26,19 +26,11 @@ const (
 	Environment_ENVIRONMENT_LIVE        Environment = 2
 )
 
-// Enum value maps for Environment.
-var (
-	Environment_name = map[int32]string{
-		0: "ENVIRONMENT_UNSPECIFIED",
-		1: "ENVIRONMENT_SANDBOX",
-		2: "ENVIRONMENT_LIVE",
-	}
-	Environment_value = map[string]int32{
-		"ENVIRONMENT_UNSPECIFIED": 0,
-		"ENVIRONMENT_SANDBOX":     1,
-		"ENVIRONMENT_LIVE":        2,
-	}
-)
+// _Environment_names holds Environment's value names, the name of value v being
+// _Environment_names[_Environment_index[v]:_Environment_index[v+1]].
+const _Environment_names = "ENVIRONMENT_UNSPECIFIEDENVIRONMENT_SANDBOXENVIRONMENT_LIVE"
+
+var _Environment_index = [...]uint16{0, 23, 42, 58}
 
 func (x Environment) Enum() *Environment {
 	p := new(Environment)
@@ -47,11 +39,7 @@ func (x Environment) Enum() *Environment {
 }
 
 func (x Environment) String() string {
-	name, valid := Environment_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_Environment_names, _Environment_index[:], int32(x))
 }
 
 // ErrorKind is the category of a plugin-reported error; it decides the Connect code.
@@ -81,35 +69,11 @@ const (
 	ErrorKind_ERROR_KIND_INTERNAL ErrorKind = 10
 )
 
-// Enum value maps for ErrorKind.
-var (
-	ErrorKind_name = map[int32]string{
-		0:  "ERROR_KIND_UNSPECIFIED",
-		1:  "ERROR_KIND_INVALID_REQUEST",
-		2:  "ERROR_KIND_CREDENTIALS",
-		3:  "ERROR_KIND_UNSUPPORTED",
-		4:  "ERROR_KIND_INVALID_RESPONSE",
-		5:  "ERROR_KIND_PROCESSOR_UNAVAILABLE",
-		6:  "ERROR_KIND_RATE_LIMITED",
-		7:  "ERROR_KIND_NOT_FOUND",
-		8:  "ERROR_KIND_CONFLICT",
-		9:  "ERROR_KIND_PROCESSOR_REJECTED",
-		10: "ERROR_KIND_INTERNAL",
-	}
-	ErrorKind_value = map[string]int32{
-		"ERROR_KIND_UNSPECIFIED":           0,
-		"ERROR_KIND_INVALID_REQUEST":       1,
-		"ERROR_KIND_CREDENTIALS":           2,
-		"ERROR_KIND_UNSUPPORTED":           3,
-		"ERROR_KIND_INVALID_RESPONSE":      4,
-		"ERROR_KIND_PROCESSOR_UNAVAILABLE": 5,
-		"ERROR_KIND_RATE_LIMITED":          6,
-		"ERROR_KIND_NOT_FOUND":             7,
-		"ERROR_KIND_CONFLICT":              8,
-		"ERROR_KIND_PROCESSOR_REJECTED":    9,
-		"ERROR_KIND_INTERNAL":              10,
-	}
-)
+// _ErrorKind_names holds ErrorKind's value names, the name of value v being
+// _ErrorKind_names[_ErrorKind_index[v]:_ErrorKind_index[v+1]].
+const _ErrorKind_names = "ERROR_KIND_UNSPECIFIEDERROR_KIND_INVALID_REQUESTERROR_KIND_CREDENTIALSERROR_KIND_UNSUPPORTEDERROR_KIND_INVALID_RESPONSEERROR_KIND_PROCESSOR_UNAVAILABLEERROR_KIND_RATE_LIMITEDERROR_KIND_NOT_FOUNDERROR_KIND_CONFLICTERROR_KIND_PROCESSOR_REJECTEDERROR_KIND_INTERNAL"
+
+var _ErrorKind_index = [...]uint16{0, 22, 48, 70, 92, 119, 151, 174, 194, 213, 242, 261}
 
 func (x ErrorKind) Enum() *ErrorKind {
 	p := new(ErrorKind)
@@ -118,11 +82,7 @@ func (x ErrorKind) Enum() *ErrorKind {
 }
 
 func (x ErrorKind) String() string {
-	name, valid := ErrorKind_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_ErrorKind_names, _ErrorKind_index[:], int32(x))
 }
 
 // RejectionReason says why a webhook was refused.
@@ -138,27 +98,11 @@ const (
 	RejectionReason_REJECTION_REASON_MISSING_SECRET      RejectionReason = 6
 )
 
-// Enum value maps for RejectionReason.
-var (
-	RejectionReason_name = map[int32]string{
-		0: "REJECTION_REASON_UNSPECIFIED",
-		1: "REJECTION_REASON_MISSING_SIGNATURE",
-		2: "REJECTION_REASON_MALFORMED_SIGNATURE",
-		3: "REJECTION_REASON_SIGNATURE_MISMATCH",
-		4: "REJECTION_REASON_STALE_TIMESTAMP",
-		5: "REJECTION_REASON_MALFORMED_BODY",
-		6: "REJECTION_REASON_MISSING_SECRET",
-	}
-	RejectionReason_value = map[string]int32{
-		"REJECTION_REASON_UNSPECIFIED":         0,
-		"REJECTION_REASON_MISSING_SIGNATURE":   1,
-		"REJECTION_REASON_MALFORMED_SIGNATURE": 2,
-		"REJECTION_REASON_SIGNATURE_MISMATCH":  3,
-		"REJECTION_REASON_STALE_TIMESTAMP":     4,
-		"REJECTION_REASON_MALFORMED_BODY":      5,
-		"REJECTION_REASON_MISSING_SECRET":      6,
-	}
-)
+// _RejectionReason_names holds RejectionReason's value names, the name of value v being
+// _RejectionReason_names[_RejectionReason_index[v]:_RejectionReason_index[v+1]].
+const _RejectionReason_names = "REJECTION_REASON_UNSPECIFIEDREJECTION_REASON_MISSING_SIGNATUREREJECTION_REASON_MALFORMED_SIGNATUREREJECTION_REASON_SIGNATURE_MISMATCHREJECTION_REASON_STALE_TIMESTAMPREJECTION_REASON_MALFORMED_BODYREJECTION_REASON_MISSING_SECRET"
+
+var _RejectionReason_index = [...]uint16{0, 28, 62, 98, 133, 165, 196, 227}
 
 func (x RejectionReason) Enum() *RejectionReason {
 	p := new(RejectionReason)
@@ -167,11 +111,7 @@ func (x RejectionReason) Enum() *RejectionReason {
 }
 
 func (x RejectionReason) String() string {
-	name, valid := RejectionReason_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_RejectionReason_names, _RejectionReason_index[:], int32(x))
 }
 
 // CallContext is what the host gives every transform besides the request.
