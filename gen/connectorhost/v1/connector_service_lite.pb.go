@@ -76,7 +76,7 @@ func (*ConnectorServiceListConnectorsRequest) ProtoMessage() {}
 // ConnectorServiceListConnectorsResponse is every known connector.
 type ConnectorServiceListConnectorsResponse struct {
 	unknownFields []byte
-	Connectors    []*ConnectorInfo `protobuf:"bytes,1,rep,name=connectors,proto3" json:"connectors,omitempty"`
+	Connectors    []*ConnectorInfo
 }
 
 func (*ConnectorServiceListConnectorsResponse) ProtoMessage() {}
@@ -91,7 +91,7 @@ func (x *ConnectorServiceListConnectorsResponse) GetConnectors() []*ConnectorInf
 // ConnectorServiceGetConnectorRequest names a connector.
 type ConnectorServiceGetConnectorRequest struct {
 	unknownFields []byte
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name          string
 }
 
 func (*ConnectorServiceGetConnectorRequest) ProtoMessage() {}
@@ -106,7 +106,7 @@ func (x *ConnectorServiceGetConnectorRequest) GetName() string {
 // ConnectorServiceGetConnectorResponse describes the connector.
 type ConnectorServiceGetConnectorResponse struct {
 	unknownFields []byte
-	Connector     *ConnectorInfo `protobuf:"bytes,1,opt,name=connector,proto3" json:"connector,omitempty"`
+	Connector     *ConnectorInfo
 }
 
 func (*ConnectorServiceGetConnectorResponse) ProtoMessage() {}
@@ -121,20 +121,20 @@ func (x *ConnectorServiceGetConnectorResponse) GetConnector() *ConnectorInfo {
 // ConnectorInfo is a connector's manifest and its state in this host.
 type ConnectorInfo struct {
 	unknownFields []byte
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name          string
 	// The manifest of the version that is serving (empty while loading for the first time).
-	Manifest  *Manifest          `protobuf:"bytes,2,opt,name=manifest,proto3" json:"manifest,omitempty"`
-	LoadState ConnectorLoadState `protobuf:"varint,3,opt,name=load_state,json=loadState,proto3" json:"loadState,omitempty"`
+	Manifest  *Manifest
+	LoadState ConnectorLoadState
 	// Why the latest file version failed to load, when it did.
-	LoadError string `protobuf:"bytes,4,opt,name=load_error,json=loadError,proto3" json:"loadError,omitempty"`
+	LoadError string
 	// SHA-256 of the serving .wasm, hex.
-	Sha256       string       `protobuf:"bytes,5,opt,name=sha256,proto3" json:"sha256,omitempty"`
-	LoadedAtUnix int64        `protobuf:"varint,6,opt,name=loaded_at_unix,json=loadedAtUnix,proto3" json:"loadedAtUnix,omitempty"`
-	BreakerState BreakerState `protobuf:"varint,7,opt,name=breaker_state,json=breakerState,proto3" json:"breakerState,omitempty"`
+	Sha256       string
+	LoadedAtUnix int64
+	BreakerState BreakerState
 	// Base URL calls go to (operator override, else the manifest's).
-	BaseUrl string `protobuf:"bytes,8,opt,name=base_url,json=baseUrl,proto3" json:"baseUrl,omitempty"`
+	BaseUrl string
 	// Whether the plugin passed the conformance suite at load (when required).
-	ConformancePassed bool `protobuf:"varint,9,opt,name=conformance_passed,json=conformancePassed,proto3" json:"conformancePassed,omitempty"`
+	ConformancePassed bool
 }
 
 func (*ConnectorInfo) ProtoMessage() {}

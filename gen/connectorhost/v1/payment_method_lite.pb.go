@@ -255,7 +255,7 @@ type PaymentMethod struct {
 	//	*PaymentMethod_PayLater
 	//	*PaymentMethod_Voucher
 	//	*PaymentMethod_Upi
-	Method isPaymentMethod_Method `protobuf_oneof:"method"`
+	Method isPaymentMethod_Method
 }
 
 func (*PaymentMethod) ProtoMessage() {}
@@ -335,40 +335,40 @@ type isPaymentMethod_Method interface {
 }
 
 type PaymentMethod_Card struct {
-	Card *Card `protobuf:"bytes,1,opt,name=card,proto3,oneof"`
+	Card *Card
 }
 
 type PaymentMethod_Token struct {
 	// A processor token (Stripe pm_..., Adyen storedPaymentMethodId, ...).
-	Token *ProcessorToken `protobuf:"bytes,2,opt,name=token,proto3,oneof"`
+	Token *ProcessorToken
 }
 
 type PaymentMethod_Wallet struct {
-	Wallet *Wallet `protobuf:"bytes,3,opt,name=wallet,proto3,oneof"`
+	Wallet *Wallet
 }
 
 type PaymentMethod_BankRedirect struct {
-	BankRedirect *BankRedirect `protobuf:"bytes,4,opt,name=bank_redirect,json=bankRedirect,proto3,oneof"`
+	BankRedirect *BankRedirect
 }
 
 type PaymentMethod_BankTransfer struct {
-	BankTransfer *BankTransfer `protobuf:"bytes,5,opt,name=bank_transfer,json=bankTransfer,proto3,oneof"`
+	BankTransfer *BankTransfer
 }
 
 type PaymentMethod_BankDebit struct {
-	BankDebit *BankDebit `protobuf:"bytes,6,opt,name=bank_debit,json=bankDebit,proto3,oneof"`
+	BankDebit *BankDebit
 }
 
 type PaymentMethod_PayLater struct {
-	PayLater *PayLater `protobuf:"bytes,7,opt,name=pay_later,json=payLater,proto3,oneof"`
+	PayLater *PayLater
 }
 
 type PaymentMethod_Voucher struct {
-	Voucher *Voucher `protobuf:"bytes,8,opt,name=voucher,proto3,oneof"`
+	Voucher *Voucher
 }
 
 type PaymentMethod_Upi struct {
-	Upi *Upi `protobuf:"bytes,9,opt,name=upi,proto3,oneof"`
+	Upi *Upi
 }
 
 func (*PaymentMethod_Card) isPaymentMethod_Method() {}
@@ -393,17 +393,17 @@ func (*PaymentMethod_Upi) isPaymentMethod_Method() {}
 type Card struct {
 	unknownFields []byte
 	// Primary account number, digits only.
-	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	Number string
 	// Expiry month, 1-12.
-	ExpMonth int32 `protobuf:"varint,2,opt,name=exp_month,json=expMonth,proto3" json:"expMonth,omitempty"`
+	ExpMonth int32
 	// Four-digit expiry year.
-	ExpYear int32 `protobuf:"varint,3,opt,name=exp_year,json=expYear,proto3" json:"expYear,omitempty"`
+	ExpYear int32
 	// Card verification code; empty when not collected (e.g. MIT).
-	Cvc        string      `protobuf:"bytes,4,opt,name=cvc,proto3" json:"cvc,omitempty"`
-	HolderName string      `protobuf:"bytes,5,opt,name=holder_name,json=holderName,proto3" json:"holderName,omitempty"`
-	Network    CardNetwork `protobuf:"varint,6,opt,name=network,proto3" json:"network,omitempty"`
+	Cvc        string
+	HolderName string
+	Network    CardNetwork
 	// Issuing country, ISO-3166-1 alpha-2, when known.
-	IssuingCountry string `protobuf:"bytes,7,opt,name=issuing_country,json=issuingCountry,proto3" json:"issuingCountry,omitempty"`
+	IssuingCountry string
 }
 
 func (*Card) ProtoMessage() {}
@@ -460,7 +460,7 @@ func (x *Card) GetIssuingCountry() string {
 // ProcessorToken is a payment method already tokenized at the processor.
 type ProcessorToken struct {
 	unknownFields []byte
-	Token         string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	Token         string
 }
 
 func (*ProcessorToken) ProtoMessage() {}
@@ -480,7 +480,7 @@ type Wallet struct {
 	//	*Wallet_ApplePay
 	//	*Wallet_GooglePay
 	//	*Wallet_Paypal
-	Wallet isWallet_Wallet `protobuf_oneof:"wallet"`
+	Wallet isWallet_Wallet
 }
 
 func (*Wallet) ProtoMessage() {}
@@ -518,15 +518,15 @@ type isWallet_Wallet interface {
 }
 
 type Wallet_ApplePay struct {
-	ApplePay *ApplePay `protobuf:"bytes,1,opt,name=apple_pay,json=applePay,proto3,oneof"`
+	ApplePay *ApplePay
 }
 
 type Wallet_GooglePay struct {
-	GooglePay *GooglePay `protobuf:"bytes,2,opt,name=google_pay,json=googlePay,proto3,oneof"`
+	GooglePay *GooglePay
 }
 
 type Wallet_Paypal struct {
-	Paypal *PayPalWallet `protobuf:"bytes,3,opt,name=paypal,proto3,oneof"`
+	Paypal *PayPalWallet
 }
 
 func (*Wallet_ApplePay) isWallet_Wallet() {}
@@ -539,10 +539,10 @@ func (*Wallet_Paypal) isWallet_Wallet() {}
 type ApplePay struct {
 	unknownFields []byte
 	// The PKPaymentToken paymentData, as JSON (encrypted by Apple).
-	PaymentData           string `protobuf:"bytes,1,opt,name=payment_data,json=paymentData,proto3" json:"paymentData,omitempty"`
-	DisplayName           string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"displayName,omitempty"`
-	Network               string `protobuf:"bytes,3,opt,name=network,proto3" json:"network,omitempty"`
-	TransactionIdentifier string `protobuf:"bytes,4,opt,name=transaction_identifier,json=transactionIdentifier,proto3" json:"transactionIdentifier,omitempty"`
+	PaymentData           string
+	DisplayName           string
+	Network               string
+	TransactionIdentifier string
 }
 
 func (*ApplePay) ProtoMessage() {}
@@ -579,9 +579,9 @@ func (x *ApplePay) GetTransactionIdentifier() string {
 type GooglePay struct {
 	unknownFields []byte
 	// paymentMethodData.tokenizationData.token, as JSON.
-	Token       string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
-	CardNetwork string `protobuf:"bytes,2,opt,name=card_network,json=cardNetwork,proto3" json:"cardNetwork,omitempty"`
-	CardDetails string `protobuf:"bytes,3,opt,name=card_details,json=cardDetails,proto3" json:"cardDetails,omitempty"`
+	Token       string
+	CardNetwork string
+	CardDetails string
 }
 
 func (*GooglePay) ProtoMessage() {}
@@ -610,7 +610,7 @@ func (x *GooglePay) GetCardDetails() string {
 // PayPalWallet redirects the shopper to PayPal.
 type PayPalWallet struct {
 	unknownFields []byte
-	Email         string `protobuf:"bytes,1,opt,name=email,proto3" json:"email,omitempty"`
+	Email         string
 }
 
 func (*PayPalWallet) ProtoMessage() {}
@@ -625,13 +625,13 @@ func (x *PayPalWallet) GetEmail() string {
 // BankRedirect sends the shopper to their bank.
 type BankRedirect struct {
 	unknownFields []byte
-	Kind          BankRedirectKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind          BankRedirectKind
 	// Issuer / bank code where the scheme needs one (iDEAL bank, EPS bank).
-	Issuer string `protobuf:"bytes,2,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	Issuer string
 	// BLIK six-digit code.
-	BlikCode string `protobuf:"bytes,3,opt,name=blik_code,json=blikCode,proto3" json:"blikCode,omitempty"`
+	BlikCode string
 	// Shopper's country, ISO-3166-1 alpha-2 (Sofort).
-	Country string `protobuf:"bytes,4,opt,name=country,proto3" json:"country,omitempty"`
+	Country string
 }
 
 func (*BankRedirect) ProtoMessage() {}
@@ -667,9 +667,9 @@ func (x *BankRedirect) GetCountry() string {
 // BankTransfer asks the shopper to push funds.
 type BankTransfer struct {
 	unknownFields []byte
-	Kind          BankTransferKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind          BankTransferKind
 	// Shopper's tax id where the scheme needs it (PIX CPF/CNPJ).
-	TaxId string `protobuf:"bytes,2,opt,name=tax_id,json=taxId,proto3" json:"taxId,omitempty"`
+	TaxId string
 }
 
 func (*BankTransfer) ProtoMessage() {}
@@ -691,17 +691,17 @@ func (x *BankTransfer) GetTaxId() string {
 // BankDebit debits the shopper's bank account under a mandate.
 type BankDebit struct {
 	unknownFields []byte
-	Kind          BankDebitKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind          BankDebitKind
 	// IBAN (SEPA).
-	Iban string `protobuf:"bytes,2,opt,name=iban,proto3" json:"iban,omitempty"`
+	Iban string
 	// Account number (ACH, BACS, BECS, NACH).
-	AccountNumber string `protobuf:"bytes,3,opt,name=account_number,json=accountNumber,proto3" json:"accountNumber,omitempty"`
+	AccountNumber string
 	// Routing number (ACH), sort code (BACS), BSB (BECS), IFSC (NACH).
-	RoutingNumber     string `protobuf:"bytes,4,opt,name=routing_number,json=routingNumber,proto3" json:"routingNumber,omitempty"`
-	AccountHolderName string `protobuf:"bytes,5,opt,name=account_holder_name,json=accountHolderName,proto3" json:"accountHolderName,omitempty"`
+	RoutingNumber     string
+	AccountHolderName string
 	// checking or savings (ACH); savings, current, cc (cash credit), nre or
 	// nro (NACH).
-	AccountType string `protobuf:"bytes,6,opt,name=account_type,json=accountType,proto3" json:"accountType,omitempty"`
+	AccountType string
 }
 
 func (*BankDebit) ProtoMessage() {}
@@ -751,7 +751,7 @@ func (x *BankDebit) GetAccountType() string {
 // PayLater is a BNPL payment; order_details on the request are usually required.
 type PayLater struct {
 	unknownFields []byte
-	Kind          PayLaterKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind          PayLaterKind
 }
 
 func (*PayLater) ProtoMessage() {}
@@ -766,9 +766,9 @@ func (x *PayLater) GetKind() PayLaterKind {
 // Voucher is a cash payment slip the shopper pays at a store or bank.
 type Voucher struct {
 	unknownFields []byte
-	Kind          VoucherKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind          VoucherKind
 	// Shopper's tax id (Boleto CPF/CNPJ).
-	TaxId string `protobuf:"bytes,2,opt,name=tax_id,json=taxId,proto3" json:"taxId,omitempty"`
+	TaxId string
 }
 
 func (*Voucher) ProtoMessage() {}
@@ -794,7 +794,7 @@ type Upi struct {
 	//
 	//	*Upi_Vpa
 	//	*Upi_Intent
-	Flow isUpi_Flow `protobuf_oneof:"flow"`
+	Flow isUpi_Flow
 }
 
 func (*Upi) ProtoMessage() {}
@@ -826,12 +826,12 @@ type isUpi_Flow interface {
 
 type Upi_Vpa struct {
 	// Collect request to a VPA, e.g. "name@bank".
-	Vpa string `protobuf:"bytes,1,opt,name=vpa,proto3,oneof"`
+	Vpa string
 }
 
 type Upi_Intent struct {
 	// Intent flow: the shopper's UPI app opens from a link.
-	Intent bool `protobuf:"varint,2,opt,name=intent,proto3,oneof"`
+	Intent bool
 }
 
 func (*Upi_Vpa) isUpi_Flow() {}

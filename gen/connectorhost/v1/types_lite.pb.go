@@ -330,9 +330,9 @@ type Money struct {
 	// connector converts it to three decimals or to a JSON number. Flows that
 	// move money (Authorize, Capture, Refund, IncrementalAuthorization,
 	// CreateOrder, RecurringPaymentService.Charge) refuse zero as well.
-	MinorAmount int64 `protobuf:"varint,1,opt,name=minor_amount,json=minorAmount,proto3" json:"minorAmount,omitempty"`
+	MinorAmount int64
 	// ISO-4217 alphabetic currency code, upper case (USD, EUR, JPY, BHD).
-	Currency string `protobuf:"bytes,2,opt,name=currency,proto3" json:"currency,omitempty"`
+	Currency string
 }
 
 func (*Money) ProtoMessage() {}
@@ -354,18 +354,18 @@ func (x *Money) GetCurrency() string {
 // Address is a postal address.
 type Address struct {
 	unknownFields []byte
-	FirstName     string `protobuf:"bytes,1,opt,name=first_name,json=firstName,proto3" json:"firstName,omitempty"`
-	LastName      string `protobuf:"bytes,2,opt,name=last_name,json=lastName,proto3" json:"lastName,omitempty"`
-	Line1         string `protobuf:"bytes,3,opt,name=line1,proto3" json:"line1,omitempty"`
-	Line2         string `protobuf:"bytes,4,opt,name=line2,proto3" json:"line2,omitempty"`
-	Line3         string `protobuf:"bytes,5,opt,name=line3,proto3" json:"line3,omitempty"`
-	City          string `protobuf:"bytes,6,opt,name=city,proto3" json:"city,omitempty"`
-	State         string `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
-	PostalCode    string `protobuf:"bytes,8,opt,name=postal_code,json=postalCode,proto3" json:"postalCode,omitempty"`
+	FirstName     string
+	LastName      string
+	Line1         string
+	Line2         string
+	Line3         string
+	City          string
+	State         string
+	PostalCode    string
 	// ISO-3166-1 alpha-2 country code.
-	Country string `protobuf:"bytes,9,opt,name=country,proto3" json:"country,omitempty"`
-	Phone   string `protobuf:"bytes,10,opt,name=phone,proto3" json:"phone,omitempty"`
-	Email   string `protobuf:"bytes,11,opt,name=email,proto3" json:"email,omitempty"`
+	Country string
+	Phone   string
+	Email   string
 }
 
 func (*Address) ProtoMessage() {}
@@ -451,13 +451,13 @@ func (x *Address) GetEmail() string {
 type Customer struct {
 	unknownFields []byte
 	// The merchant's own customer id.
-	Id    string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Name  string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
-	Email string `protobuf:"bytes,3,opt,name=email,proto3" json:"email,omitempty"`
-	Phone string `protobuf:"bytes,4,opt,name=phone,proto3" json:"phone,omitempty"`
+	Id    string
+	Name  string
+	Email string
+	Phone string
 	// The processor's customer id, when already created (e.g. Stripe cus_...).
-	ConnectorCustomerId string `protobuf:"bytes,5,opt,name=connector_customer_id,json=connectorCustomerId,proto3" json:"connectorCustomerId,omitempty"`
-	Description         string `protobuf:"bytes,6,opt,name=description,proto3" json:"description,omitempty"`
+	ConnectorCustomerId string
+	Description         string
 }
 
 func (*Customer) ProtoMessage() {}
@@ -507,17 +507,17 @@ func (x *Customer) GetDescription() string {
 // BrowserInfo is what 3-D Secure 2 needs about the shopper's browser.
 type BrowserInfo struct {
 	unknownFields []byte
-	AcceptHeader  string `protobuf:"bytes,1,opt,name=accept_header,json=acceptHeader,proto3" json:"acceptHeader,omitempty"`
-	UserAgent     string `protobuf:"bytes,2,opt,name=user_agent,json=userAgent,proto3" json:"userAgent,omitempty"`
-	Language      string `protobuf:"bytes,3,opt,name=language,proto3" json:"language,omitempty"`
-	ColorDepth    int32  `protobuf:"varint,4,opt,name=color_depth,json=colorDepth,proto3" json:"colorDepth,omitempty"`
-	ScreenHeight  int32  `protobuf:"varint,5,opt,name=screen_height,json=screenHeight,proto3" json:"screenHeight,omitempty"`
-	ScreenWidth   int32  `protobuf:"varint,6,opt,name=screen_width,json=screenWidth,proto3" json:"screenWidth,omitempty"`
+	AcceptHeader  string
+	UserAgent     string
+	Language      string
+	ColorDepth    int32
+	ScreenHeight  int32
+	ScreenWidth   int32
 	// Minutes from UTC, as JavaScript's getTimezoneOffset.
-	TimeZoneOffsetMinutes int32  `protobuf:"varint,7,opt,name=time_zone_offset_minutes,json=timeZoneOffsetMinutes,proto3" json:"timeZoneOffsetMinutes,omitempty"`
-	JavaEnabled           bool   `protobuf:"varint,8,opt,name=java_enabled,json=javaEnabled,proto3" json:"javaEnabled,omitempty"`
-	JavascriptEnabled     bool   `protobuf:"varint,9,opt,name=javascript_enabled,json=javascriptEnabled,proto3" json:"javascriptEnabled,omitempty"`
-	IpAddress             string `protobuf:"bytes,10,opt,name=ip_address,json=ipAddress,proto3" json:"ipAddress,omitempty"`
+	TimeZoneOffsetMinutes int32
+	JavaEnabled           bool
+	JavascriptEnabled     bool
+	IpAddress             string
 }
 
 func (*BrowserInfo) ProtoMessage() {}
@@ -602,7 +602,7 @@ type NextAction struct {
 	//	*NextAction_Html
 	//	*NextAction_SdkDataJson
 	//	*NextAction_Display
-	Action isNextAction_Action `protobuf_oneof:"action"`
+	Action isNextAction_Action
 }
 
 func (*NextAction) ProtoMessage() {}
@@ -647,22 +647,22 @@ type isNextAction_Action interface {
 }
 
 type NextAction_Redirect struct {
-	Redirect *Redirect `protobuf:"bytes,1,opt,name=redirect,proto3,oneof"`
+	Redirect *Redirect
 }
 
 type NextAction_Html struct {
 	// Raw HTML to render (some 3DS ACS pages).
-	Html string `protobuf:"bytes,2,opt,name=html,proto3,oneof"`
+	Html string
 }
 
 type NextAction_SdkDataJson struct {
 	// SDK-specific data (e.g. 3DS2 fingerprint/challenge token) as JSON.
-	SdkDataJson string `protobuf:"bytes,3,opt,name=sdk_data_json,json=sdkDataJson,proto3,oneof"`
+	SdkDataJson string
 }
 
 type NextAction_Display struct {
 	// A voucher or QR to show the shopper.
-	Display *DisplayData `protobuf:"bytes,4,opt,name=display,proto3,oneof"`
+	Display *DisplayData
 }
 
 func (*NextAction_Redirect) isNextAction_Action() {}
@@ -676,11 +676,11 @@ func (*NextAction_Display) isNextAction_Action() {}
 // Redirect sends the shopper's browser to url with method and form fields.
 type Redirect struct {
 	unknownFields []byte
-	Url           string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
+	Url           string
 	// GET or POST.
-	Method string `protobuf:"bytes,2,opt,name=method,proto3" json:"method,omitempty"`
+	Method string
 	// Fields to post as an HTML form when method is POST.
-	FormFields map[string]string `protobuf:"bytes,3,rep,name=form_fields,json=formFields,proto3" json:"formFields,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
+	FormFields map[string]string
 }
 
 func (*Redirect) ProtoMessage() {}
@@ -709,10 +709,10 @@ func (x *Redirect) GetFormFields() map[string]string {
 // DisplayData is something to show the shopper instead of redirecting.
 type DisplayData struct {
 	unknownFields   []byte
-	Reference       string `protobuf:"bytes,1,opt,name=reference,proto3" json:"reference,omitempty"`
-	QrCodeUrl       string `protobuf:"bytes,2,opt,name=qr_code_url,json=qrCodeUrl,proto3" json:"qrCodeUrl,omitempty"`
-	InstructionsUrl string `protobuf:"bytes,3,opt,name=instructions_url,json=instructionsUrl,proto3" json:"instructionsUrl,omitempty"`
-	ExpiresAtUnix   int64  `protobuf:"varint,4,opt,name=expires_at_unix,json=expiresAtUnix,proto3" json:"expiresAtUnix,omitempty"`
+	Reference       string
+	QrCodeUrl       string
+	InstructionsUrl string
+	ExpiresAtUnix   int64
 }
 
 func (*DisplayData) ProtoMessage() {}
@@ -749,10 +749,10 @@ func (x *DisplayData) GetExpiresAtUnix() int64 {
 // sends back (the host is stateless).
 type AccessToken struct {
 	unknownFields []byte
-	Token         string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
-	TokenType     string `protobuf:"bytes,2,opt,name=token_type,json=tokenType,proto3" json:"tokenType,omitempty"`
+	Token         string
+	TokenType     string
 	// Expiry as Unix seconds; 0 when the processor gave none.
-	ExpiresAtUnix int64 `protobuf:"varint,3,opt,name=expires_at_unix,json=expiresAtUnix,proto3" json:"expiresAtUnix,omitempty"`
+	ExpiresAtUnix int64
 }
 
 func (*AccessToken) ProtoMessage() {}
@@ -782,11 +782,11 @@ func (x *AccessToken) GetExpiresAtUnix() int64 {
 // none: responses return it and callers send it back on the next call.
 type ConnectorState struct {
 	unknownFields []byte
-	AccessToken   *AccessToken `protobuf:"bytes,1,opt,name=access_token,json=accessToken,proto3" json:"accessToken,omitempty"`
+	AccessToken   *AccessToken
 	// The processor's id for the customer.
-	ConnectorCustomerId string `protobuf:"bytes,2,opt,name=connector_customer_id,json=connectorCustomerId,proto3" json:"connectorCustomerId,omitempty"`
+	ConnectorCustomerId string
 	// Other connector-specific values (opaque to the caller).
-	Values map[string]string `protobuf:"bytes,3,rep,name=values,proto3" json:"values,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
+	Values map[string]string
 }
 
 func (*ConnectorState) ProtoMessage() {}
@@ -817,13 +817,13 @@ type MandateReference struct {
 	unknownFields []byte
 	// The processor's mandate / stored payment method id (e.g. pm_..., a
 	// storedPaymentMethodId, a billing agreement).
-	ConnectorMandateId string `protobuf:"bytes,1,opt,name=connector_mandate_id,json=connectorMandateId,proto3" json:"connectorMandateId,omitempty"`
+	ConnectorMandateId string
 	// The processor's customer the mandate belongs to, when it has one.
-	ConnectorCustomerId string `protobuf:"bytes,2,opt,name=connector_customer_id,json=connectorCustomerId,proto3" json:"connectorCustomerId,omitempty"`
+	ConnectorCustomerId string
 	// The scheme's network transaction id from the first payment, for
 	// network-token / card-on-file MIT chaining.
-	NetworkTransactionId string        `protobuf:"bytes,3,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"networkTransactionId,omitempty"`
-	Status               MandateStatus `protobuf:"varint,4,opt,name=status,proto3" json:"status,omitempty"`
+	NetworkTransactionId string
+	Status               MandateStatus
 }
 
 func (*MandateReference) ProtoMessage() {}
@@ -863,13 +863,13 @@ func (x *MandateReference) GetStatus() MandateStatus {
 type PaymentError struct {
 	unknownFields []byte
 	// Our unified category.
-	Code ErrorCode `protobuf:"varint,1,opt,name=code,proto3" json:"code,omitempty"`
+	Code ErrorCode
 	// A human-readable message safe to show an operator (never secrets).
-	Message string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	Message string
 	// The issuer / card network layer.
-	Issuer *IssuerError `protobuf:"bytes,3,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	Issuer *IssuerError
 	// The processor's raw layer.
-	Connector *ConnectorError `protobuf:"bytes,4,opt,name=connector,proto3" json:"connector,omitempty"`
+	Connector *ConnectorError
 }
 
 func (*PaymentError) ProtoMessage() {}
@@ -906,12 +906,12 @@ func (x *PaymentError) GetConnector() *ConnectorError {
 type IssuerError struct {
 	unknownFields []byte
 	// The issuer's decline code as the processor reports it (e.g. "insufficient_funds", "51").
-	DeclineCode string `protobuf:"bytes,1,opt,name=decline_code,json=declineCode,proto3" json:"declineCode,omitempty"`
+	DeclineCode string
 	// Network advice code (e.g. Visa/Mastercard "retry after", "do not retry").
-	AdviceCode string `protobuf:"bytes,2,opt,name=advice_code,json=adviceCode,proto3" json:"adviceCode,omitempty"`
+	AdviceCode string
 	// The network's raw response code.
-	NetworkDeclineCode string `protobuf:"bytes,3,opt,name=network_decline_code,json=networkDeclineCode,proto3" json:"networkDeclineCode,omitempty"`
-	Message            string `protobuf:"bytes,4,opt,name=message,proto3" json:"message,omitempty"`
+	NetworkDeclineCode string
+	Message            string
 }
 
 func (*IssuerError) ProtoMessage() {}
@@ -947,14 +947,14 @@ func (x *IssuerError) GetMessage() string {
 // ConnectorError is the processor's raw error.
 type ConnectorError struct {
 	unknownFields []byte
-	Code          string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
-	Message       string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	Code          string
+	Message       string
 	// The processor's HTTP status.
-	HttpStatus int32 `protobuf:"varint,3,opt,name=http_status,json=httpStatus,proto3" json:"httpStatus,omitempty"`
+	HttpStatus int32
 	// The processor's error type / category (e.g. Stripe's "card_error").
-	Type string `protobuf:"bytes,4,opt,name=type,proto3" json:"type,omitempty"`
+	Type string
 	// The processor's request id, for support tickets.
-	RequestId string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"requestId,omitempty"`
+	RequestId string
 }
 
 func (*ConnectorError) ProtoMessage() {}
@@ -997,13 +997,13 @@ func (x *ConnectorError) GetRequestId() string {
 // OrderDetail is one line of the order (BNPL and Level 3 data need it).
 type OrderDetail struct {
 	unknownFields []byte
-	ProductName   string `protobuf:"bytes,1,opt,name=product_name,json=productName,proto3" json:"productName,omitempty"`
-	Quantity      int64  `protobuf:"varint,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	ProductName   string
+	Quantity      int64
 	// Unit price in minor units of the payment currency.
-	UnitAmount int64  `protobuf:"varint,3,opt,name=unit_amount,json=unitAmount,proto3" json:"unitAmount,omitempty"`
-	ProductId  string `protobuf:"bytes,4,opt,name=product_id,json=productId,proto3" json:"productId,omitempty"`
-	Category   string `protobuf:"bytes,5,opt,name=category,proto3" json:"category,omitempty"`
-	TaxAmount  int64  `protobuf:"varint,6,opt,name=tax_amount,json=taxAmount,proto3" json:"taxAmount,omitempty"`
+	UnitAmount int64
+	ProductId  string
+	Category   string
+	TaxAmount  int64
 }
 
 func (*OrderDetail) ProtoMessage() {}
@@ -1053,8 +1053,8 @@ func (x *OrderDetail) GetTaxAmount() int64 {
 // HttpHeader is one HTTP header.
 type HttpHeader struct {
 	unknownFields []byte
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Name          string
+	Value         string
 }
 
 func (*HttpHeader) ProtoMessage() {}
@@ -1076,9 +1076,9 @@ func (x *HttpHeader) GetValue() string {
 // Acknowledgement is the exact HTTP answer a processor expects for a webhook.
 type Acknowledgement struct {
 	unknownFields []byte
-	Status        int32         `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
-	Headers       []*HttpHeader `protobuf:"bytes,2,rep,name=headers,proto3" json:"headers,omitempty"`
-	Body          []byte        `protobuf:"bytes,3,opt,name=body,proto3" json:"body,omitempty"`
+	Status        int32
+	Headers       []*HttpHeader
+	Body          []byte
 }
 
 func (*Acknowledgement) ProtoMessage() {}
@@ -1106,8 +1106,8 @@ func (x *Acknowledgement) GetBody() []byte {
 
 type Redirect_FormFieldsEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*Redirect_FormFieldsEntry) ProtoMessage() {}
@@ -1128,8 +1128,8 @@ func (x *Redirect_FormFieldsEntry) GetValue() string {
 
 type ConnectorState_ValuesEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*ConnectorState_ValuesEntry) ProtoMessage() {}
