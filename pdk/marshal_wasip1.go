@@ -2,13 +2,35 @@
 
 package pdk
 
-// deterministic returns the response encoder unchanged: the guest's
-// generated codec (gen/**/*_lite.pb.go, written by internal/gencodec)
-// always writes map entries sorted by key, so its MarshalVT is deterministic
-// without protobuf-go's reflection runtime. The encoder is a closure over the
-// concrete method (see Flow): no interface call of MarshalVT is linked.
-func deterministic[Resp any](encode func(Resp) ([]byte, error)) func(Resp) ([]byte, error) {
-	return encode
+import (
+	"unsafe"
+
+	"github.com/connectorhost/connector-host/abi/wire"
+)
+
+// flowCodec decodes a flow's request and encodes its response with the
+// guest's generated field tables (abi/wire), req the request's and resp the
+// response's: the generated flows_codec_wasip1.gen.go holds one per flow,
+// each with the tables of its own Req and Resp. The codec calls abi/wire
+// directly, as the generated UnmarshalVTUnsafe and MarshalVT would, so a
+// flow links no closure or method of its messages, only their tables. The
+// encoding is deterministic: the generated codec always writes map entries
+// sorted by key, as protobuf-go does with Deterministic: true.
+type flowCodec[Req, Resp Message] struct {
+	req, resp *wire.Table
+}
+
+// decode returns a new request holding b, sharing its memory as
+// unmarshalInput does (wire.UnmarshalAliased).
+func (f flowCodec[Req, Resp]) decode(b []byte) (Req, error) {
+	p := f.req.New()
+	err := wire.UnmarshalAliased(b, p, f.req)
+	return *(*Req)(unsafe.Pointer(&p)), err // Req is the pointer type f.req describes
+}
+
+// encode writes m.
+func (f flowCodec[Req, Resp]) encode(m Resp) ([]byte, error) {
+	return wire.Marshal(*(*unsafe.Pointer)(unsafe.Pointer(&m)), f.resp), nil // Resp is the pointer type f.resp describes
 }
 
 // stepEncoder encodes a NeedStep request with its generated codec.
