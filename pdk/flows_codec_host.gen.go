@@ -4,38 +4,36 @@
 
 package pdk
 
-import v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-
-// The codec of each flow (protobuf-go's, see flowCodec).
+// The codec of each flow: protobuf-go's, which needs no data (see flowCodec).
 var (
-	codecAuthorize                = flowCodec[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]{}
-	codecCapture                  = flowCodec[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptureResponse]{}
-	codecGet                      = flowCodec[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]{}
-	codecVoid                     = flowCodec[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidResponse]{}
-	codecReverse                  = flowCodec[*v1.PaymentServiceReverseRequest, *v1.PaymentServiceReverseResponse]{}
-	codecRefund                   = flowCodec[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundResponse]{}
-	codecCreateOrder              = flowCodec[*v1.PaymentServiceCreateOrderRequest, *v1.PaymentServiceCreateOrderResponse]{}
-	codecSetupRecurring           = flowCodec[*v1.PaymentServiceSetupRecurringRequest, *v1.PaymentServiceSetupRecurringResponse]{}
-	codecIncrementalAuthorization = flowCodec[*v1.PaymentServiceIncrementalAuthorizationRequest, *v1.PaymentServiceIncrementalAuthorizationResponse]{}
-	codecVerifyRedirectResponse   = flowCodec[*v1.PaymentServiceVerifyRedirectResponseRequest, *v1.PaymentServiceVerifyRedirectResponseResponse]{}
-	codecRecurringCharge          = flowCodec[*v1.RecurringPaymentServiceChargeRequest, *v1.RecurringPaymentServiceChargeResponse]{}
-	codecRecurringRevoke          = flowCodec[*v1.RecurringPaymentServiceRevokeRequest, *v1.RecurringPaymentServiceRevokeResponse]{}
-	codecRefundGet                = flowCodec[*v1.RefundServiceGetRequest, *v1.RefundServiceGetResponse]{}
-	codecDisputeSubmitEvidence    = flowCodec[*v1.DisputeServiceSubmitEvidenceRequest, *v1.DisputeServiceSubmitEvidenceResponse]{}
-	codecDisputeGet               = flowCodec[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetResponse]{}
-	codecDisputeDefend            = flowCodec[*v1.DisputeServiceDefendRequest, *v1.DisputeServiceDefendResponse]{}
-	codecDisputeAccept            = flowCodec[*v1.DisputeServiceAcceptRequest, *v1.DisputeServiceAcceptResponse]{}
-	codecCreateAccessToken        = flowCodec[*v1.MerchantAuthenticationServiceCreateAccessTokenRequest, *v1.MerchantAuthenticationServiceCreateAccessTokenResponse]{}
-	codecCreateSessionToken       = flowCodec[*v1.MerchantAuthenticationServiceCreateSessionTokenRequest, *v1.MerchantAuthenticationServiceCreateSessionTokenResponse]{}
-	codecCreateSdkSessionToken    = flowCodec[*v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest, *v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse]{}
-	codecPreAuthenticate          = flowCodec[*v1.PaymentMethodAuthenticationServicePreAuthenticateRequest, *v1.PaymentMethodAuthenticationServicePreAuthenticateResponse]{}
-	codecAuthenticate             = flowCodec[*v1.PaymentMethodAuthenticationServiceAuthenticateRequest, *v1.PaymentMethodAuthenticationServiceAuthenticateResponse]{}
-	codecPostAuthenticate         = flowCodec[*v1.PaymentMethodAuthenticationServicePostAuthenticateRequest, *v1.PaymentMethodAuthenticationServicePostAuthenticateResponse]{}
-	codecTokenize                 = flowCodec[*v1.PaymentMethodServiceTokenizeRequest, *v1.PaymentMethodServiceTokenizeResponse]{}
-	codecCreateCustomer           = flowCodec[*v1.CustomerServiceCreateRequest, *v1.CustomerServiceCreateResponse]{}
-	codecPayoutCreate             = flowCodec[*v1.PayoutServiceCreateRequest, *v1.PayoutServiceCreateResponse]{}
-	codecPayoutGet                = flowCodec[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetResponse]{}
-	codecPayoutCancel             = flowCodec[*v1.PayoutServiceCancelRequest, *v1.PayoutServiceCancelResponse]{}
-	codecPayoutCreateRecipient    = flowCodec[*v1.PayoutServiceCreateRecipientRequest, *v1.PayoutServiceCreateRecipientResponse]{}
-	codecRefundCancel             = flowCodec[*v1.RefundServiceCancelRequest, *v1.RefundServiceCancelResponse]{}
+	codecAuthorize                = flowCodec{}
+	codecCapture                  = flowCodec{}
+	codecGet                      = flowCodec{}
+	codecVoid                     = flowCodec{}
+	codecReverse                  = flowCodec{}
+	codecRefund                   = flowCodec{}
+	codecCreateOrder              = flowCodec{}
+	codecSetupRecurring           = flowCodec{}
+	codecIncrementalAuthorization = flowCodec{}
+	codecVerifyRedirectResponse   = flowCodec{}
+	codecRecurringCharge          = flowCodec{}
+	codecRecurringRevoke          = flowCodec{}
+	codecRefundGet                = flowCodec{}
+	codecDisputeSubmitEvidence    = flowCodec{}
+	codecDisputeGet               = flowCodec{}
+	codecDisputeDefend            = flowCodec{}
+	codecDisputeAccept            = flowCodec{}
+	codecCreateAccessToken        = flowCodec{}
+	codecCreateSessionToken       = flowCodec{}
+	codecCreateSdkSessionToken    = flowCodec{}
+	codecPreAuthenticate          = flowCodec{}
+	codecAuthenticate             = flowCodec{}
+	codecPostAuthenticate         = flowCodec{}
+	codecTokenize                 = flowCodec{}
+	codecCreateCustomer           = flowCodec{}
+	codecPayoutCreate             = flowCodec{}
+	codecPayoutGet                = flowCodec{}
+	codecPayoutCancel             = flowCodec{}
+	codecPayoutCreateRecipient    = flowCodec{}
+	codecRefundCancel             = flowCodec{}
 )

@@ -76,15 +76,15 @@ func (f Flow) ID() v1.Flow { return f.flow }
 // registration function (about 2.7 KB of wasm per flow a plugin registers).
 //
 //go:noinline
-func newFlow[Req, Resp Message](flow v1.Flow, h Handler[Req, Resp], codec flowCodec[Req, Resp], secrets func(Req) []string) Flow {
+func newFlow[Req, Resp Message](flow v1.Flow, h Handler[Req, Resp], codec flowCodec, secrets func(Req) []string) Flow {
 	decode := func(b []byte) (Req, error) {
-		r, err := codec.decode(b)
+		r, err := decodeRequest[Req](codec, b)
 		if err != nil {
 			return r, Errorf(pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "decode request: %v", err)
 		}
 		return r, nil
 	}
-	encode := codec.encode
+	encode := func(m Resp) ([]byte, error) { return encodeResponse(codec, m) }
 	return Flow{
 		flow: flow,
 		build: func(c *Context, b []byte) (*pluginv1.HttpRequest, error) {

@@ -315,19 +315,17 @@ import v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 // links the tables of the flows it registers and no others.
 var (
 {{- range .Flows}}
-	codec{{.GoName}} = flowCodec[*v1.{{.Request}}, *v1.{{.Response}}]{req: &v1.Codec_{{.Request}}, resp: &v1.Codec_{{.Response}}}
+	codec{{.GoName}} = flowCodec{req: &v1.Codec_{{.Request}}, resp: &v1.Codec_{{.Response}}}
 {{- end}}
 )
 `))
 
 var pdkHostCodecTmpl = template.Must(template.New("pdkhost").Parse("//go:build !wasip1\n\n" + header + `package pdk
 
-import v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-
-// The codec of each flow (protobuf-go's, see flowCodec).
+// The codec of each flow: protobuf-go's, which needs no data (see flowCodec).
 var (
 {{- range .Flows}}
-	codec{{.GoName}} = flowCodec[*v1.{{.Request}}, *v1.{{.Response}}]{}
+	codec{{.GoName}} = flowCodec{}
 {{- end}}
 )
 `))
