@@ -6,13 +6,7 @@ import v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 
 // Authorize registers the connector's handler of FLOW_AUTHORIZE (PaymentService.Authorize; mutating: send an idempotency key).
 func Authorize(h Handler[*v1.PaymentServiceAuthorizeRequest, *v1.PaymentServiceAuthorizeResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_AUTHORIZE, h,
-		func(b []byte) (*v1.PaymentServiceAuthorizeRequest, error) {
-			r := new(v1.PaymentServiceAuthorizeRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentServiceAuthorizeResponse) ([]byte, error) { return m.MarshalVT() },
-		secretsOfAuthorize)
+	return newFlow(v1.Flow_FLOW_AUTHORIZE, h, codecAuthorize, secretsOfAuthorize)
 }
 
 // secretsOfAuthorize returns the card and bank account numbers r carries.
@@ -22,79 +16,37 @@ func secretsOfAuthorize(r *v1.PaymentServiceAuthorizeRequest) []string {
 
 // Capture registers the connector's handler of FLOW_CAPTURE (PaymentService.Capture; mutating: send an idempotency key).
 func Capture(h Handler[*v1.PaymentServiceCaptureRequest, *v1.PaymentServiceCaptureResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_CAPTURE, h,
-		func(b []byte) (*v1.PaymentServiceCaptureRequest, error) {
-			r := new(v1.PaymentServiceCaptureRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentServiceCaptureResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_CAPTURE, h, codecCapture, nil)
 }
 
 // Get registers the connector's handler of FLOW_GET (PaymentService.Get).
 func Get(h Handler[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_GET, h,
-		func(b []byte) (*v1.PaymentServiceGetRequest, error) {
-			r := new(v1.PaymentServiceGetRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_GET, h, codecGet, nil)
 }
 
 // Void registers the connector's handler of FLOW_VOID (PaymentService.Void; mutating: send an idempotency key).
 func Void(h Handler[*v1.PaymentServiceVoidRequest, *v1.PaymentServiceVoidResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_VOID, h,
-		func(b []byte) (*v1.PaymentServiceVoidRequest, error) {
-			r := new(v1.PaymentServiceVoidRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentServiceVoidResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_VOID, h, codecVoid, nil)
 }
 
 // Reverse registers the connector's handler of FLOW_REVERSE (PaymentService.Reverse; mutating: send an idempotency key).
 func Reverse(h Handler[*v1.PaymentServiceReverseRequest, *v1.PaymentServiceReverseResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_REVERSE, h,
-		func(b []byte) (*v1.PaymentServiceReverseRequest, error) {
-			r := new(v1.PaymentServiceReverseRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentServiceReverseResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_REVERSE, h, codecReverse, nil)
 }
 
 // Refund registers the connector's handler of FLOW_REFUND (PaymentService.Refund; mutating: send an idempotency key).
 func Refund(h Handler[*v1.PaymentServiceRefundRequest, *v1.PaymentServiceRefundResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_REFUND, h,
-		func(b []byte) (*v1.PaymentServiceRefundRequest, error) {
-			r := new(v1.PaymentServiceRefundRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentServiceRefundResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_REFUND, h, codecRefund, nil)
 }
 
 // CreateOrder registers the connector's handler of FLOW_CREATE_ORDER (PaymentService.CreateOrder; mutating: send an idempotency key).
 func CreateOrder(h Handler[*v1.PaymentServiceCreateOrderRequest, *v1.PaymentServiceCreateOrderResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_CREATE_ORDER, h,
-		func(b []byte) (*v1.PaymentServiceCreateOrderRequest, error) {
-			r := new(v1.PaymentServiceCreateOrderRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentServiceCreateOrderResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_CREATE_ORDER, h, codecCreateOrder, nil)
 }
 
 // SetupRecurring registers the connector's handler of FLOW_SETUP_RECURRING (PaymentService.SetupRecurring; mutating: send an idempotency key).
 func SetupRecurring(h Handler[*v1.PaymentServiceSetupRecurringRequest, *v1.PaymentServiceSetupRecurringResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_SETUP_RECURRING, h,
-		func(b []byte) (*v1.PaymentServiceSetupRecurringRequest, error) {
-			r := new(v1.PaymentServiceSetupRecurringRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentServiceSetupRecurringResponse) ([]byte, error) { return m.MarshalVT() },
-		secretsOfSetupRecurring)
+	return newFlow(v1.Flow_FLOW_SETUP_RECURRING, h, codecSetupRecurring, secretsOfSetupRecurring)
 }
 
 // secretsOfSetupRecurring returns the card and bank account numbers r carries.
@@ -104,153 +56,67 @@ func secretsOfSetupRecurring(r *v1.PaymentServiceSetupRecurringRequest) []string
 
 // IncrementalAuthorization registers the connector's handler of FLOW_INCREMENTAL_AUTHORIZATION (PaymentService.IncrementalAuthorization; mutating: send an idempotency key).
 func IncrementalAuthorization(h Handler[*v1.PaymentServiceIncrementalAuthorizationRequest, *v1.PaymentServiceIncrementalAuthorizationResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_INCREMENTAL_AUTHORIZATION, h,
-		func(b []byte) (*v1.PaymentServiceIncrementalAuthorizationRequest, error) {
-			r := new(v1.PaymentServiceIncrementalAuthorizationRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentServiceIncrementalAuthorizationResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_INCREMENTAL_AUTHORIZATION, h, codecIncrementalAuthorization, nil)
 }
 
 // VerifyRedirectResponse registers the connector's handler of FLOW_VERIFY_REDIRECT_RESPONSE (PaymentService.VerifyRedirectResponse).
 func VerifyRedirectResponse(h Handler[*v1.PaymentServiceVerifyRedirectResponseRequest, *v1.PaymentServiceVerifyRedirectResponseResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, h,
-		func(b []byte) (*v1.PaymentServiceVerifyRedirectResponseRequest, error) {
-			r := new(v1.PaymentServiceVerifyRedirectResponseRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentServiceVerifyRedirectResponseResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, h, codecVerifyRedirectResponse, nil)
 }
 
 // RecurringCharge registers the connector's handler of FLOW_RECURRING_CHARGE (RecurringPaymentService.Charge; mutating: send an idempotency key).
 func RecurringCharge(h Handler[*v1.RecurringPaymentServiceChargeRequest, *v1.RecurringPaymentServiceChargeResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_RECURRING_CHARGE, h,
-		func(b []byte) (*v1.RecurringPaymentServiceChargeRequest, error) {
-			r := new(v1.RecurringPaymentServiceChargeRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.RecurringPaymentServiceChargeResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_RECURRING_CHARGE, h, codecRecurringCharge, nil)
 }
 
 // RecurringRevoke registers the connector's handler of FLOW_RECURRING_REVOKE (RecurringPaymentService.Revoke; mutating: send an idempotency key).
 func RecurringRevoke(h Handler[*v1.RecurringPaymentServiceRevokeRequest, *v1.RecurringPaymentServiceRevokeResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_RECURRING_REVOKE, h,
-		func(b []byte) (*v1.RecurringPaymentServiceRevokeRequest, error) {
-			r := new(v1.RecurringPaymentServiceRevokeRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.RecurringPaymentServiceRevokeResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_RECURRING_REVOKE, h, codecRecurringRevoke, nil)
 }
 
 // RefundGet registers the connector's handler of FLOW_REFUND_GET (RefundService.Get).
 func RefundGet(h Handler[*v1.RefundServiceGetRequest, *v1.RefundServiceGetResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_REFUND_GET, h,
-		func(b []byte) (*v1.RefundServiceGetRequest, error) {
-			r := new(v1.RefundServiceGetRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.RefundServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_REFUND_GET, h, codecRefundGet, nil)
 }
 
 // DisputeSubmitEvidence registers the connector's handler of FLOW_DISPUTE_SUBMIT_EVIDENCE (DisputeService.SubmitEvidence; mutating: send an idempotency key).
 func DisputeSubmitEvidence(h Handler[*v1.DisputeServiceSubmitEvidenceRequest, *v1.DisputeServiceSubmitEvidenceResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, h,
-		func(b []byte) (*v1.DisputeServiceSubmitEvidenceRequest, error) {
-			r := new(v1.DisputeServiceSubmitEvidenceRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.DisputeServiceSubmitEvidenceResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, h, codecDisputeSubmitEvidence, nil)
 }
 
 // DisputeGet registers the connector's handler of FLOW_DISPUTE_GET (DisputeService.Get).
 func DisputeGet(h Handler[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_DISPUTE_GET, h,
-		func(b []byte) (*v1.DisputeServiceGetRequest, error) {
-			r := new(v1.DisputeServiceGetRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.DisputeServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_DISPUTE_GET, h, codecDisputeGet, nil)
 }
 
 // DisputeDefend registers the connector's handler of FLOW_DISPUTE_DEFEND (DisputeService.Defend; mutating: send an idempotency key).
 func DisputeDefend(h Handler[*v1.DisputeServiceDefendRequest, *v1.DisputeServiceDefendResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_DISPUTE_DEFEND, h,
-		func(b []byte) (*v1.DisputeServiceDefendRequest, error) {
-			r := new(v1.DisputeServiceDefendRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.DisputeServiceDefendResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_DISPUTE_DEFEND, h, codecDisputeDefend, nil)
 }
 
 // DisputeAccept registers the connector's handler of FLOW_DISPUTE_ACCEPT (DisputeService.Accept; mutating: send an idempotency key).
 func DisputeAccept(h Handler[*v1.DisputeServiceAcceptRequest, *v1.DisputeServiceAcceptResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_DISPUTE_ACCEPT, h,
-		func(b []byte) (*v1.DisputeServiceAcceptRequest, error) {
-			r := new(v1.DisputeServiceAcceptRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.DisputeServiceAcceptResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_DISPUTE_ACCEPT, h, codecDisputeAccept, nil)
 }
 
 // CreateAccessToken registers the connector's handler of FLOW_CREATE_ACCESS_TOKEN (MerchantAuthenticationService.CreateAccessToken).
 func CreateAccessToken(h Handler[*v1.MerchantAuthenticationServiceCreateAccessTokenRequest, *v1.MerchantAuthenticationServiceCreateAccessTokenResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_CREATE_ACCESS_TOKEN, h,
-		func(b []byte) (*v1.MerchantAuthenticationServiceCreateAccessTokenRequest, error) {
-			r := new(v1.MerchantAuthenticationServiceCreateAccessTokenRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.MerchantAuthenticationServiceCreateAccessTokenResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
-		nil)
+	return newFlow(v1.Flow_FLOW_CREATE_ACCESS_TOKEN, h, codecCreateAccessToken, nil)
 }
 
 // CreateSessionToken registers the connector's handler of FLOW_CREATE_SESSION_TOKEN (MerchantAuthenticationService.CreateSessionToken; mutating: send an idempotency key).
 func CreateSessionToken(h Handler[*v1.MerchantAuthenticationServiceCreateSessionTokenRequest, *v1.MerchantAuthenticationServiceCreateSessionTokenResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_CREATE_SESSION_TOKEN, h,
-		func(b []byte) (*v1.MerchantAuthenticationServiceCreateSessionTokenRequest, error) {
-			r := new(v1.MerchantAuthenticationServiceCreateSessionTokenRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.MerchantAuthenticationServiceCreateSessionTokenResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
-		nil)
+	return newFlow(v1.Flow_FLOW_CREATE_SESSION_TOKEN, h, codecCreateSessionToken, nil)
 }
 
 // CreateSdkSessionToken registers the connector's handler of FLOW_CREATE_SDK_SESSION_TOKEN (MerchantAuthenticationService.CreateSdkSessionToken; mutating: send an idempotency key).
 func CreateSdkSessionToken(h Handler[*v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest, *v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_CREATE_SDK_SESSION_TOKEN, h,
-		func(b []byte) (*v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest, error) {
-			r := new(v1.MerchantAuthenticationServiceCreateSdkSessionTokenRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.MerchantAuthenticationServiceCreateSdkSessionTokenResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
-		nil)
+	return newFlow(v1.Flow_FLOW_CREATE_SDK_SESSION_TOKEN, h, codecCreateSdkSessionToken, nil)
 }
 
 // PreAuthenticate registers the connector's handler of FLOW_PRE_AUTHENTICATE (PaymentMethodAuthenticationService.PreAuthenticate; mutating: send an idempotency key).
 func PreAuthenticate(h Handler[*v1.PaymentMethodAuthenticationServicePreAuthenticateRequest, *v1.PaymentMethodAuthenticationServicePreAuthenticateResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_PRE_AUTHENTICATE, h,
-		func(b []byte) (*v1.PaymentMethodAuthenticationServicePreAuthenticateRequest, error) {
-			r := new(v1.PaymentMethodAuthenticationServicePreAuthenticateRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentMethodAuthenticationServicePreAuthenticateResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
-		secretsOfPreAuthenticate)
+	return newFlow(v1.Flow_FLOW_PRE_AUTHENTICATE, h, codecPreAuthenticate, secretsOfPreAuthenticate)
 }
 
 // secretsOfPreAuthenticate returns the card and bank account numbers r carries.
@@ -260,39 +126,17 @@ func secretsOfPreAuthenticate(r *v1.PaymentMethodAuthenticationServicePreAuthent
 
 // Authenticate registers the connector's handler of FLOW_AUTHENTICATE (PaymentMethodAuthenticationService.Authenticate; mutating: send an idempotency key).
 func Authenticate(h Handler[*v1.PaymentMethodAuthenticationServiceAuthenticateRequest, *v1.PaymentMethodAuthenticationServiceAuthenticateResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_AUTHENTICATE, h,
-		func(b []byte) (*v1.PaymentMethodAuthenticationServiceAuthenticateRequest, error) {
-			r := new(v1.PaymentMethodAuthenticationServiceAuthenticateRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentMethodAuthenticationServiceAuthenticateResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
-		nil)
+	return newFlow(v1.Flow_FLOW_AUTHENTICATE, h, codecAuthenticate, nil)
 }
 
 // PostAuthenticate registers the connector's handler of FLOW_POST_AUTHENTICATE (PaymentMethodAuthenticationService.PostAuthenticate).
 func PostAuthenticate(h Handler[*v1.PaymentMethodAuthenticationServicePostAuthenticateRequest, *v1.PaymentMethodAuthenticationServicePostAuthenticateResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_POST_AUTHENTICATE, h,
-		func(b []byte) (*v1.PaymentMethodAuthenticationServicePostAuthenticateRequest, error) {
-			r := new(v1.PaymentMethodAuthenticationServicePostAuthenticateRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentMethodAuthenticationServicePostAuthenticateResponse) ([]byte, error) {
-			return m.MarshalVT()
-		},
-		nil)
+	return newFlow(v1.Flow_FLOW_POST_AUTHENTICATE, h, codecPostAuthenticate, nil)
 }
 
 // Tokenize registers the connector's handler of FLOW_TOKENIZE (PaymentMethodService.Tokenize; mutating: send an idempotency key).
 func Tokenize(h Handler[*v1.PaymentMethodServiceTokenizeRequest, *v1.PaymentMethodServiceTokenizeResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_TOKENIZE, h,
-		func(b []byte) (*v1.PaymentMethodServiceTokenizeRequest, error) {
-			r := new(v1.PaymentMethodServiceTokenizeRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PaymentMethodServiceTokenizeResponse) ([]byte, error) { return m.MarshalVT() },
-		secretsOfTokenize)
+	return newFlow(v1.Flow_FLOW_TOKENIZE, h, codecTokenize, secretsOfTokenize)
 }
 
 // secretsOfTokenize returns the card and bank account numbers r carries.
@@ -302,24 +146,12 @@ func secretsOfTokenize(r *v1.PaymentMethodServiceTokenizeRequest) []string {
 
 // CreateCustomer registers the connector's handler of FLOW_CREATE_CUSTOMER (CustomerService.Create; mutating: send an idempotency key).
 func CreateCustomer(h Handler[*v1.CustomerServiceCreateRequest, *v1.CustomerServiceCreateResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_CREATE_CUSTOMER, h,
-		func(b []byte) (*v1.CustomerServiceCreateRequest, error) {
-			r := new(v1.CustomerServiceCreateRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.CustomerServiceCreateResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_CREATE_CUSTOMER, h, codecCreateCustomer, nil)
 }
 
 // PayoutCreate registers the connector's handler of FLOW_PAYOUT_CREATE (PayoutService.Create; mutating: send an idempotency key).
 func PayoutCreate(h Handler[*v1.PayoutServiceCreateRequest, *v1.PayoutServiceCreateResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_PAYOUT_CREATE, h,
-		func(b []byte) (*v1.PayoutServiceCreateRequest, error) {
-			r := new(v1.PayoutServiceCreateRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PayoutServiceCreateResponse) ([]byte, error) { return m.MarshalVT() },
-		secretsOfPayoutCreate)
+	return newFlow(v1.Flow_FLOW_PAYOUT_CREATE, h, codecPayoutCreate, secretsOfPayoutCreate)
 }
 
 // secretsOfPayoutCreate returns the card and bank account numbers r carries.
@@ -329,35 +161,17 @@ func secretsOfPayoutCreate(r *v1.PayoutServiceCreateRequest) []string {
 
 // PayoutGet registers the connector's handler of FLOW_PAYOUT_GET (PayoutService.Get).
 func PayoutGet(h Handler[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_PAYOUT_GET, h,
-		func(b []byte) (*v1.PayoutServiceGetRequest, error) {
-			r := new(v1.PayoutServiceGetRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PayoutServiceGetResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_PAYOUT_GET, h, codecPayoutGet, nil)
 }
 
 // PayoutCancel registers the connector's handler of FLOW_PAYOUT_CANCEL (PayoutService.Cancel; mutating: send an idempotency key).
 func PayoutCancel(h Handler[*v1.PayoutServiceCancelRequest, *v1.PayoutServiceCancelResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_PAYOUT_CANCEL, h,
-		func(b []byte) (*v1.PayoutServiceCancelRequest, error) {
-			r := new(v1.PayoutServiceCancelRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PayoutServiceCancelResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_PAYOUT_CANCEL, h, codecPayoutCancel, nil)
 }
 
 // PayoutCreateRecipient registers the connector's handler of FLOW_PAYOUT_CREATE_RECIPIENT (PayoutService.CreateRecipient; mutating: send an idempotency key).
 func PayoutCreateRecipient(h Handler[*v1.PayoutServiceCreateRecipientRequest, *v1.PayoutServiceCreateRecipientResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT, h,
-		func(b []byte) (*v1.PayoutServiceCreateRecipientRequest, error) {
-			r := new(v1.PayoutServiceCreateRecipientRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.PayoutServiceCreateRecipientResponse) ([]byte, error) { return m.MarshalVT() },
-		secretsOfPayoutCreateRecipient)
+	return newFlow(v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT, h, codecPayoutCreateRecipient, secretsOfPayoutCreateRecipient)
 }
 
 // secretsOfPayoutCreateRecipient returns the card and bank account numbers r carries.
@@ -367,11 +181,5 @@ func secretsOfPayoutCreateRecipient(r *v1.PayoutServiceCreateRecipientRequest) [
 
 // RefundCancel registers the connector's handler of FLOW_REFUND_CANCEL (RefundService.Cancel; mutating: send an idempotency key).
 func RefundCancel(h Handler[*v1.RefundServiceCancelRequest, *v1.RefundServiceCancelResponse]) Flow {
-	return newFlow(v1.Flow_FLOW_REFUND_CANCEL, h,
-		func(b []byte) (*v1.RefundServiceCancelRequest, error) {
-			r := new(v1.RefundServiceCancelRequest)
-			return r, unmarshalInput(r, b)
-		},
-		func(m *v1.RefundServiceCancelResponse) ([]byte, error) { return m.MarshalVT() },
-		nil)
+	return newFlow(v1.Flow_FLOW_REFUND_CANCEL, h, codecRefundCancel, nil)
 }

@@ -4,15 +4,26 @@ package pdk
 
 import "google.golang.org/protobuf/proto"
 
-// deterministic returns an encoder that writes map entries in key order:
-// vtprotobuf's fast path writes maps in Go's random iteration order, which
-// would make the same input give different output bytes. Envelopes (which
-// hold no maps a plugin writes) keep the fast path. The wasip1 build
-// (marshal_wasip1.go) gets the same bytes from the generated lite codec.
-func deterministic[Resp Message](func(Resp) ([]byte, error)) func(Resp) ([]byte, error) {
-	return func(m Resp) ([]byte, error) {
-		return proto.MarshalOptions{Deterministic: true}.Marshal(m)
-	}
+// flowCodec decodes a flow's request and encodes its response. In this build
+// (the host's tests, pdktest) the generated messages are protobuf-go's and
+// the codec carries nothing: the request is made from its type's descriptor,
+// and the response is written with Deterministic: true, map entries in key
+// order (vtprotobuf's fast path writes maps in Go's random iteration order,
+// which would make the same input give different output bytes). The wasip1
+// build (marshal_wasip1.go) gets the same bytes from the generated lite
+// codec. The generated flows_codec_host.gen.go holds one per flow.
+type flowCodec struct{}
+
+// decodeRequest returns a new request holding b.
+func decodeRequest[Req Message](_ flowCodec, b []byte) (Req, error) {
+	var zero Req
+	r := zero.ProtoReflect().Type().New().Interface().(Req)
+	return r, unmarshalInput(r, b)
+}
+
+// encodeResponse writes m deterministically.
+func encodeResponse[Resp Message](_ flowCodec, m Resp) ([]byte, error) {
+	return proto.MarshalOptions{Deterministic: true}.Marshal(m)
 }
 
 // stepEncoder encodes a NeedStep request deterministically.

@@ -2,13 +2,38 @@
 
 package pdk
 
-// deterministic returns the response encoder unchanged: the guest's
-// generated codec (gen/**/*_lite.pb.go, written by internal/gencodec)
-// always writes map entries sorted by key, so its MarshalVT is deterministic
-// without protobuf-go's reflection runtime. The encoder is a closure over the
-// concrete method (see Flow): no interface call of MarshalVT is linked.
-func deterministic[Resp any](encode func(Resp) ([]byte, error)) func(Resp) ([]byte, error) {
-	return encode
+import (
+	"unsafe"
+
+	"github.com/connectorhost/connector-host/abi/wire"
+)
+
+// flowCodec decodes a flow's request and encodes its response with the
+// guest's generated field tables (abi/wire), req the request's and resp the
+// response's: the generated flows_codec_wasip1.gen.go holds one per flow,
+// with the tables of its registration function's Req and Resp. The codec
+// calls abi/wire directly, as the generated UnmarshalVTUnsafe and MarshalVT
+// would, so a flow links no closure or method of its messages, only their
+// tables. It is not generic: a type per flow would put a type descriptor
+// and its name in every plugin. The encoding is deterministic: the generated
+// codec always writes map entries sorted by key, as protobuf-go does with
+// Deterministic: true.
+type flowCodec struct {
+	req, resp *wire.Table
+}
+
+// decodeRequest returns a new request holding b, sharing its memory as
+// unmarshalInput does (wire.UnmarshalAliased). Req is the pointer type
+// c.req describes.
+func decodeRequest[Req Message](c flowCodec, b []byte) (Req, error) {
+	p := c.req.New()
+	err := wire.UnmarshalAliased(b, p, c.req)
+	return *(*Req)(unsafe.Pointer(&p)), err
+}
+
+// encodeResponse writes m. Resp is the pointer type c.resp describes.
+func encodeResponse[Resp Message](c flowCodec, m Resp) ([]byte, error) {
+	return wire.Marshal(*(*unsafe.Pointer)(unsafe.Pointer(&m)), c.resp), nil
 }
 
 // stepEncoder encodes a NeedStep request with its generated codec.

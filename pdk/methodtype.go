@@ -21,22 +21,32 @@ func MethodType(pm *v1.PaymentMethod) v1.PaymentMethodType {
 			return v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PAYPAL
 		}
 	case *v1.PaymentMethod_BankRedirect:
-		return redirectTypes[m.BankRedirect.GetKind()]
+		return kindType(redirectTypes[:], m.BankRedirect.GetKind())
 	case *v1.PaymentMethod_BankTransfer:
-		return transferTypes[m.BankTransfer.GetKind()]
+		return kindType(transferTypes[:], m.BankTransfer.GetKind())
 	case *v1.PaymentMethod_BankDebit:
-		return debitTypes[m.BankDebit.GetKind()]
+		return kindType(debitTypes[:], m.BankDebit.GetKind())
 	case *v1.PaymentMethod_PayLater:
-		return payLaterTypes[m.PayLater.GetKind()]
+		return kindType(payLaterTypes[:], m.PayLater.GetKind())
 	case *v1.PaymentMethod_Voucher:
-		return voucherTypes[m.Voucher.GetKind()]
+		return kindType(voucherTypes[:], m.Voucher.GetKind())
 	case *v1.PaymentMethod_Upi:
 		return v1.PaymentMethodType_PAYMENT_METHOD_TYPE_UPI
 	}
 	return v1.PaymentMethodType_PAYMENT_METHOD_TYPE_UNSPECIFIED
 }
 
-var redirectTypes = map[v1.BankRedirectKind]v1.PaymentMethodType{
+// kindType returns types[k], UNSPECIFIED for a kind outside types. The
+// tables are arrays indexed by kind rather than maps: constant data instead of
+// map literals built by the package's init.
+func kindType[K ~int32](types []v1.PaymentMethodType, k K) v1.PaymentMethodType {
+	if k < 0 || int64(k) >= int64(len(types)) {
+		return v1.PaymentMethodType_PAYMENT_METHOD_TYPE_UNSPECIFIED
+	}
+	return types[k]
+}
+
+var redirectTypes = [...]v1.PaymentMethodType{
 	v1.BankRedirectKind_BANK_REDIRECT_KIND_IDEAL:              v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL,
 	v1.BankRedirectKind_BANK_REDIRECT_KIND_SOFORT:             v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SOFORT,
 	v1.BankRedirectKind_BANK_REDIRECT_KIND_GIROPAY:            v1.PaymentMethodType_PAYMENT_METHOD_TYPE_GIROPAY,
@@ -48,14 +58,14 @@ var redirectTypes = map[v1.BankRedirectKind]v1.PaymentMethodType{
 	v1.BankRedirectKind_BANK_REDIRECT_KIND_ONLINE_BANKING_FPX: v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX,
 }
 
-var transferTypes = map[v1.BankTransferKind]v1.PaymentMethodType{
+var transferTypes = [...]v1.PaymentMethodType{
 	v1.BankTransferKind_BANK_TRANSFER_KIND_PIX:         v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PIX,
 	v1.BankTransferKind_BANK_TRANSFER_KIND_SEPA_CREDIT: v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SEPA_CREDIT_TRANSFER,
 	v1.BankTransferKind_BANK_TRANSFER_KIND_ACH_CREDIT:  v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ACH_CREDIT_TRANSFER,
 	v1.BankTransferKind_BANK_TRANSFER_KIND_MULTIBANCO:  v1.PaymentMethodType_PAYMENT_METHOD_TYPE_MULTIBANCO,
 }
 
-var debitTypes = map[v1.BankDebitKind]v1.PaymentMethodType{
+var debitTypes = [...]v1.PaymentMethodType{
 	v1.BankDebitKind_BANK_DEBIT_KIND_SEPA: v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SEPA_DEBIT,
 	v1.BankDebitKind_BANK_DEBIT_KIND_ACH:  v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ACH_DEBIT,
 	v1.BankDebitKind_BANK_DEBIT_KIND_BACS: v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BACS_DEBIT,
@@ -63,13 +73,13 @@ var debitTypes = map[v1.BankDebitKind]v1.PaymentMethodType{
 	v1.BankDebitKind_BANK_DEBIT_KIND_NACH: v1.PaymentMethodType_PAYMENT_METHOD_TYPE_NACH_DEBIT,
 }
 
-var payLaterTypes = map[v1.PayLaterKind]v1.PaymentMethodType{
+var payLaterTypes = [...]v1.PaymentMethodType{
 	v1.PayLaterKind_PAY_LATER_KIND_KLARNA:            v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KLARNA,
 	v1.PayLaterKind_PAY_LATER_KIND_AFTERPAY_CLEARPAY: v1.PaymentMethodType_PAYMENT_METHOD_TYPE_AFTERPAY_CLEARPAY,
 	v1.PayLaterKind_PAY_LATER_KIND_AFFIRM:            v1.PaymentMethodType_PAYMENT_METHOD_TYPE_AFFIRM,
 }
 
-var voucherTypes = map[v1.VoucherKind]v1.PaymentMethodType{
+var voucherTypes = [...]v1.PaymentMethodType{
 	v1.VoucherKind_VOUCHER_KIND_BOLETO:  v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BOLETO,
 	v1.VoucherKind_VOUCHER_KIND_OXXO:    v1.PaymentMethodType_PAYMENT_METHOD_TYPE_OXXO,
 	v1.VoucherKind_VOUCHER_KIND_KONBINI: v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KONBINI,

@@ -8,7 +8,9 @@
 //   - abi/flows_host.gen.go: FlowInfo.NewRequest/NewResponse for the host;
 //   - pdk/flows.gen.go: one registration function per flow (pdk.Authorize, ...),
 //     so a plugin links the codecs of the flows it registers and no others,
-//     and pdk/flows_gen_test.go, which registers every one of them;
+//     with each flow's codec in pdk/flows_codec_wasip1.gen.go (the guest's
+//     field tables) and pdk/flows_codec_host.gen.go (protobuf-go), and
+//     pdk/flows_gen_test.go, which registers every one of them;
 //   - host/server/services.gen.go: the RPC handlers that run a flow;
 //   - the flow table of docs/plugin-abi.md (between its flow-table markers).
 //
@@ -85,6 +87,8 @@ func run(root string) error {
 		{"abi/flows.gen.go", abiTmpl},
 		{"abi/flows_host.gen.go", abiHostTmpl},
 		{"pdk/flows.gen.go", pdkTmpl},
+		{"pdk/flows_codec_wasip1.gen.go", pdkGuestCodecTmpl},
+		{"pdk/flows_codec_host.gen.go", pdkHostCodecTmpl},
 		{"pdk/flows_gen_test.go", pdkTestTmpl},
 		{"host/server/services.gen.go", serverTmpl},
 	} {
@@ -293,10 +297,7 @@ import v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 {{range .Flows}}
 // {{.GoName}} registers the connector's handler of {{.Enum}} ({{.Service}}.{{.Method}}{{if .Mutating}}; mutating: send an idempotency key{{end}}).
 func {{.GoName}}(h Handler[*v1.{{.Request}}, *v1.{{.Response}}]) Flow {
-	return newFlow(v1.Flow_{{.Enum}}, h,
-		func(b []byte) (*v1.{{.Request}}, error) { r := new(v1.{{.Request}}); return r, unmarshalInput(r, b) },
-		func(m *v1.{{.Response}}) ([]byte, error) { return m.MarshalVT() },
-		{{if or .PaymentMethod .BankAccounts}}secretsOf{{.GoName}}{{else}}nil{{end}})
+	return newFlow(v1.Flow_{{.Enum}}, h, codec{{.GoName}}, {{if or .PaymentMethod .BankAccounts}}secretsOf{{.GoName}}{{else}}nil{{end}})
 }
 {{if or .PaymentMethod .BankAccounts}}
 // secretsOf{{.GoName}} returns the card and bank account numbers r carries.
@@ -304,6 +305,30 @@ func secretsOf{{.GoName}}(r *v1.{{.Request}}) []string {
 	return accountNumbers({{if .PaymentMethod}}{{.PaymentMethod}}{{else}}nil{{end}}{{range .BankAccounts}}, {{.}}{{end}})
 }
 {{end}}{{end}}`))
+
+var pdkGuestCodecTmpl = template.Must(template.New("pdkguest").Parse("//go:build wasip1\n\n" + header + `package pdk
+
+import v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+
+// The codec of each flow: its request's and response's tables (abi/wire).
+// Only the registration function of a flow refers to its codec, so a plugin
+// links the tables of the flows it registers and no others.
+var (
+{{- range .Flows}}
+	codec{{.GoName}} = flowCodec{req: &v1.Codec_{{.Request}}, resp: &v1.Codec_{{.Response}}}
+{{- end}}
+)
+`))
+
+var pdkHostCodecTmpl = template.Must(template.New("pdkhost").Parse("//go:build !wasip1\n\n" + header + `package pdk
+
+// The codec of each flow: protobuf-go's, which needs no data (see flowCodec).
+var (
+{{- range .Flows}}
+	codec{{.GoName}} = flowCodec{}
+{{- end}}
+)
+`))
 
 var serverTmpl = template.Must(template.New("server").Parse(header + `package server
 

@@ -15,8 +15,11 @@
 // dropping the blank imports of descriptors (protovalidate's, which would
 // link google.golang.org/protobuf's runtime back into the guest, and
 // descriptor.proto's for the flow options), the CloneMessageVT methods
-// (their interface wants protoc-gen-go-lite's codec, which is not generated)
-// and the Reset methods (see resetMethod).
+// (their interface wants protoc-gen-go-lite's codec, which is not generated),
+// the Reset methods (see resetMethod) and the fields' struct tags (see
+// structTag), and replacing each enum's X_name and X_value maps with constant
+// data its String method reads (see staticEnums): guests have no X_name and
+// X_value.
 //
 // Usage: genlite LITE_DIR GEN_DIR
 package main
@@ -122,12 +125,22 @@ func guest(src []byte) ([]byte, error) {
 	if !bytes.HasPrefix(src, []byte(guestTag)) {
 		return nil, errors.New("not generated with buildTag=wasip1")
 	}
-	out := resetMethod.ReplaceAll(cloneMessage.ReplaceAll(validateImport.ReplaceAll(src, nil), nil), nil)
+	out := structTag.ReplaceAll(src, nil)
+	out, err := staticEnums(resetMethod.ReplaceAll(cloneMessage.ReplaceAll(validateImport.ReplaceAll(out, nil), nil), nil))
+	if err != nil {
+		return nil, err
+	}
 	if !bytes.Contains(out, []byte("protobuf_go_lite.")) {
 		out = liteImport.ReplaceAll(out, nil)
 	}
 	return out, nil
 }
+
+// structTag matches the struct tags of message fields (protobuf:"...",
+// json:"...", protobuf_oneof:"..."). Nothing in a guest reads them (the codec
+// uses internal/gencodec's tables, and no guest reflects on messages), but
+// each is a string in the module's data: about 40 KB in a plugin.
+var structTag = regexp.MustCompile("(?m)[ \t]+`protobuf(?:_oneof)?:\"[^`\n]*`$")
 
 // resetMethod matches protoc-gen-go-lite's Reset methods. No guest resets a
 // message, but any interface call of a Reset() method (hash.Hash's, in every

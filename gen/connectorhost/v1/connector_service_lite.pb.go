@@ -7,8 +7,8 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	slices "slices"
-	strconv "strconv"
 )
 
 // ConnectorLoadState is where a plugin file is in loading.
@@ -24,21 +24,11 @@ const (
 	ConnectorLoadState_CONNECTOR_LOAD_STATE_FAILED ConnectorLoadState = 3
 )
 
-// Enum value maps for ConnectorLoadState.
-var (
-	ConnectorLoadState_name = map[int32]string{
-		0: "CONNECTOR_LOAD_STATE_UNSPECIFIED",
-		1: "CONNECTOR_LOAD_STATE_LOADING",
-		2: "CONNECTOR_LOAD_STATE_READY",
-		3: "CONNECTOR_LOAD_STATE_FAILED",
-	}
-	ConnectorLoadState_value = map[string]int32{
-		"CONNECTOR_LOAD_STATE_UNSPECIFIED": 0,
-		"CONNECTOR_LOAD_STATE_LOADING":     1,
-		"CONNECTOR_LOAD_STATE_READY":       2,
-		"CONNECTOR_LOAD_STATE_FAILED":      3,
-	}
-)
+// _ConnectorLoadState_names holds ConnectorLoadState's value names, the name of value v being
+// _ConnectorLoadState_names[_ConnectorLoadState_index[v]:_ConnectorLoadState_index[v+1]].
+const _ConnectorLoadState_names = "CONNECTOR_LOAD_STATE_UNSPECIFIEDCONNECTOR_LOAD_STATE_LOADINGCONNECTOR_LOAD_STATE_READYCONNECTOR_LOAD_STATE_FAILED"
+
+var _ConnectorLoadState_index = [...]uint16{0, 32, 60, 86, 113}
 
 func (x ConnectorLoadState) Enum() *ConnectorLoadState {
 	p := new(ConnectorLoadState)
@@ -47,11 +37,7 @@ func (x ConnectorLoadState) Enum() *ConnectorLoadState {
 }
 
 func (x ConnectorLoadState) String() string {
-	name, valid := ConnectorLoadState_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_ConnectorLoadState_names, _ConnectorLoadState_index[:], int32(x))
 }
 
 // BreakerState is a circuit breaker's state.
@@ -64,21 +50,11 @@ const (
 	BreakerState_BREAKER_STATE_HALF_OPEN   BreakerState = 3
 )
 
-// Enum value maps for BreakerState.
-var (
-	BreakerState_name = map[int32]string{
-		0: "BREAKER_STATE_UNSPECIFIED",
-		1: "BREAKER_STATE_CLOSED",
-		2: "BREAKER_STATE_OPEN",
-		3: "BREAKER_STATE_HALF_OPEN",
-	}
-	BreakerState_value = map[string]int32{
-		"BREAKER_STATE_UNSPECIFIED": 0,
-		"BREAKER_STATE_CLOSED":      1,
-		"BREAKER_STATE_OPEN":        2,
-		"BREAKER_STATE_HALF_OPEN":   3,
-	}
-)
+// _BreakerState_names holds BreakerState's value names, the name of value v being
+// _BreakerState_names[_BreakerState_index[v]:_BreakerState_index[v+1]].
+const _BreakerState_names = "BREAKER_STATE_UNSPECIFIEDBREAKER_STATE_CLOSEDBREAKER_STATE_OPENBREAKER_STATE_HALF_OPEN"
+
+var _BreakerState_index = [...]uint16{0, 25, 45, 63, 86}
 
 func (x BreakerState) Enum() *BreakerState {
 	p := new(BreakerState)
@@ -87,11 +63,7 @@ func (x BreakerState) Enum() *BreakerState {
 }
 
 func (x BreakerState) String() string {
-	name, valid := BreakerState_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_BreakerState_names, _BreakerState_index[:], int32(x))
 }
 
 // ConnectorServiceListConnectorsRequest lists connectors.
@@ -104,7 +76,7 @@ func (*ConnectorServiceListConnectorsRequest) ProtoMessage() {}
 // ConnectorServiceListConnectorsResponse is every known connector.
 type ConnectorServiceListConnectorsResponse struct {
 	unknownFields []byte
-	Connectors    []*ConnectorInfo `protobuf:"bytes,1,rep,name=connectors,proto3" json:"connectors,omitempty"`
+	Connectors    []*ConnectorInfo
 }
 
 func (*ConnectorServiceListConnectorsResponse) ProtoMessage() {}
@@ -119,7 +91,7 @@ func (x *ConnectorServiceListConnectorsResponse) GetConnectors() []*ConnectorInf
 // ConnectorServiceGetConnectorRequest names a connector.
 type ConnectorServiceGetConnectorRequest struct {
 	unknownFields []byte
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name          string
 }
 
 func (*ConnectorServiceGetConnectorRequest) ProtoMessage() {}
@@ -134,7 +106,7 @@ func (x *ConnectorServiceGetConnectorRequest) GetName() string {
 // ConnectorServiceGetConnectorResponse describes the connector.
 type ConnectorServiceGetConnectorResponse struct {
 	unknownFields []byte
-	Connector     *ConnectorInfo `protobuf:"bytes,1,opt,name=connector,proto3" json:"connector,omitempty"`
+	Connector     *ConnectorInfo
 }
 
 func (*ConnectorServiceGetConnectorResponse) ProtoMessage() {}
@@ -149,20 +121,20 @@ func (x *ConnectorServiceGetConnectorResponse) GetConnector() *ConnectorInfo {
 // ConnectorInfo is a connector's manifest and its state in this host.
 type ConnectorInfo struct {
 	unknownFields []byte
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name          string
 	// The manifest of the version that is serving (empty while loading for the first time).
-	Manifest  *Manifest          `protobuf:"bytes,2,opt,name=manifest,proto3" json:"manifest,omitempty"`
-	LoadState ConnectorLoadState `protobuf:"varint,3,opt,name=load_state,json=loadState,proto3" json:"loadState,omitempty"`
+	Manifest  *Manifest
+	LoadState ConnectorLoadState
 	// Why the latest file version failed to load, when it did.
-	LoadError string `protobuf:"bytes,4,opt,name=load_error,json=loadError,proto3" json:"loadError,omitempty"`
+	LoadError string
 	// SHA-256 of the serving .wasm, hex.
-	Sha256       string       `protobuf:"bytes,5,opt,name=sha256,proto3" json:"sha256,omitempty"`
-	LoadedAtUnix int64        `protobuf:"varint,6,opt,name=loaded_at_unix,json=loadedAtUnix,proto3" json:"loadedAtUnix,omitempty"`
-	BreakerState BreakerState `protobuf:"varint,7,opt,name=breaker_state,json=breakerState,proto3" json:"breakerState,omitempty"`
+	Sha256       string
+	LoadedAtUnix int64
+	BreakerState BreakerState
 	// Base URL calls go to (operator override, else the manifest's).
-	BaseUrl string `protobuf:"bytes,8,opt,name=base_url,json=baseUrl,proto3" json:"baseUrl,omitempty"`
+	BaseUrl string
 	// Whether the plugin passed the conformance suite at load (when required).
-	ConformancePassed bool `protobuf:"varint,9,opt,name=conformance_passed,json=conformancePassed,proto3" json:"conformancePassed,omitempty"`
+	ConformancePassed bool
 }
 
 func (*ConnectorInfo) ProtoMessage() {}

@@ -7,8 +7,8 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	slices "slices"
-	strconv "strconv"
 )
 
 // EventKind is what a webhook event is about.
@@ -25,27 +25,11 @@ const (
 	EventKind_EVENT_KIND_PAYOUT EventKind = 6
 )
 
-// Enum value maps for EventKind.
-var (
-	EventKind_name = map[int32]string{
-		0: "EVENT_KIND_UNSPECIFIED",
-		1: "EVENT_KIND_PAYMENT",
-		2: "EVENT_KIND_REFUND",
-		3: "EVENT_KIND_DISPUTE",
-		4: "EVENT_KIND_MANDATE",
-		5: "EVENT_KIND_OTHER",
-		6: "EVENT_KIND_PAYOUT",
-	}
-	EventKind_value = map[string]int32{
-		"EVENT_KIND_UNSPECIFIED": 0,
-		"EVENT_KIND_PAYMENT":     1,
-		"EVENT_KIND_REFUND":      2,
-		"EVENT_KIND_DISPUTE":     3,
-		"EVENT_KIND_MANDATE":     4,
-		"EVENT_KIND_OTHER":       5,
-		"EVENT_KIND_PAYOUT":      6,
-	}
-)
+// _EventKind_names holds EventKind's value names, the name of value v being
+// _EventKind_names[_EventKind_index[v]:_EventKind_index[v+1]].
+const _EventKind_names = "EVENT_KIND_UNSPECIFIEDEVENT_KIND_PAYMENTEVENT_KIND_REFUNDEVENT_KIND_DISPUTEEVENT_KIND_MANDATEEVENT_KIND_OTHEREVENT_KIND_PAYOUT"
+
+var _EventKind_index = [...]uint16{0, 22, 40, 57, 75, 93, 109, 126}
 
 func (x EventKind) Enum() *EventKind {
 	p := new(EventKind)
@@ -54,22 +38,18 @@ func (x EventKind) Enum() *EventKind {
 }
 
 func (x EventKind) String() string {
-	name, valid := EventKind_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_EventKind_names, _EventKind_index[:], int32(x))
 }
 
 // WebhookRequest is a processor's webhook exactly as the merchant's endpoint
 // received it. The body must be the raw bytes: signatures cover them.
 type WebhookRequest struct {
 	unknownFields []byte
-	Method        string `protobuf:"bytes,1,opt,name=method,proto3" json:"method,omitempty"`
+	Method        string
 	// The full URL the processor called (some schemes sign it).
-	Url     string        `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
-	Headers []*HttpHeader `protobuf:"bytes,3,rep,name=headers,proto3" json:"headers,omitempty"`
-	Body    []byte        `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"`
+	Url     string
+	Headers []*HttpHeader
+	Body    []byte
 }
 
 func (*WebhookRequest) ProtoMessage() {}
@@ -106,11 +86,11 @@ func (x *WebhookRequest) GetBody() []byte {
 type Event struct {
 	unknownFields []byte
 	// The processor's event id, for de-duplication.
-	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"eventId,omitempty"`
+	EventId string
 	// The processor's raw event type (payment_intent.succeeded, AUTHORISATION).
-	ConnectorEventType string    `protobuf:"bytes,2,opt,name=connector_event_type,json=connectorEventType,proto3" json:"connectorEventType,omitempty"`
-	Kind               EventKind `protobuf:"varint,3,opt,name=kind,proto3" json:"kind,omitempty"`
-	CreatedAtUnix      int64     `protobuf:"varint,4,opt,name=created_at_unix,json=createdAtUnix,proto3" json:"createdAtUnix,omitempty"`
+	ConnectorEventType string
+	Kind               EventKind
+	CreatedAtUnix      int64
 	// Types that are assignable to Payload:
 	//
 	//	*Event_Payment
@@ -118,13 +98,13 @@ type Event struct {
 	//	*Event_Dispute
 	//	*Event_Mandate
 	//	*Event_Payout
-	Payload isEvent_Payload `protobuf_oneof:"payload"`
+	Payload isEvent_Payload
 	// True when this event's signature was verified. Events that failed
 	// verification are never returned as verified; in batches (Adyen) a bad
 	// item is returned with verified=false and rejection_reason set.
-	Verified        bool   `protobuf:"varint,9,opt,name=verified,proto3" json:"verified,omitempty"`
-	RejectionReason string `protobuf:"bytes,10,opt,name=rejection_reason,json=rejectionReason,proto3" json:"rejectionReason,omitempty"`
-	Livemode        bool   `protobuf:"varint,11,opt,name=livemode,proto3" json:"livemode,omitempty"`
+	Verified        bool
+	RejectionReason string
+	Livemode        bool
 }
 
 func (*Event) ProtoMessage() {}
@@ -225,23 +205,23 @@ type isEvent_Payload interface {
 }
 
 type Event_Payment struct {
-	Payment *PaymentEvent `protobuf:"bytes,5,opt,name=payment,proto3,oneof"`
+	Payment *PaymentEvent
 }
 
 type Event_Refund struct {
-	Refund *RefundEvent `protobuf:"bytes,6,opt,name=refund,proto3,oneof"`
+	Refund *RefundEvent
 }
 
 type Event_Dispute struct {
-	Dispute *DisputeEvent `protobuf:"bytes,7,opt,name=dispute,proto3,oneof"`
+	Dispute *DisputeEvent
 }
 
 type Event_Mandate struct {
-	Mandate *MandateEvent `protobuf:"bytes,8,opt,name=mandate,proto3,oneof"`
+	Mandate *MandateEvent
 }
 
 type Event_Payout struct {
-	Payout *PayoutEvent `protobuf:"bytes,12,opt,name=payout,proto3,oneof"`
+	Payout *PayoutEvent
 }
 
 func (*Event_Payment) isEvent_Payload() {}
@@ -257,13 +237,13 @@ func (*Event_Payout) isEvent_Payload() {}
 // PaymentEvent is a payment status change.
 type PaymentEvent struct {
 	unknownFields          []byte
-	ConnectorTransactionId string            `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	MerchantTransactionId  string            `protobuf:"bytes,2,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
-	Status                 PaymentStatus     `protobuf:"varint,3,opt,name=status,proto3" json:"status,omitempty"`
-	Amount                 *Money            `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
-	Error                  *PaymentError     `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
-	Mandate                *MandateReference `protobuf:"bytes,6,opt,name=mandate,proto3" json:"mandate,omitempty"`
-	CapturedAmount         *Money            `protobuf:"bytes,7,opt,name=captured_amount,json=capturedAmount,proto3" json:"capturedAmount,omitempty"`
+	ConnectorTransactionId string
+	MerchantTransactionId  string
+	Status                 PaymentStatus
+	Amount                 *Money
+	Error                  *PaymentError
+	Mandate                *MandateReference
+	CapturedAmount         *Money
 }
 
 func (*PaymentEvent) ProtoMessage() {}
@@ -320,12 +300,12 @@ func (x *PaymentEvent) GetCapturedAmount() *Money {
 // RefundEvent is a refund status change.
 type RefundEvent struct {
 	unknownFields          []byte
-	ConnectorRefundId      string        `protobuf:"bytes,1,opt,name=connector_refund_id,json=connectorRefundId,proto3" json:"connectorRefundId,omitempty"`
-	ConnectorTransactionId string        `protobuf:"bytes,2,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	MerchantRefundId       string        `protobuf:"bytes,3,opt,name=merchant_refund_id,json=merchantRefundId,proto3" json:"merchantRefundId,omitempty"`
-	Status                 RefundStatus  `protobuf:"varint,4,opt,name=status,proto3" json:"status,omitempty"`
-	Amount                 *Money        `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
-	Error                  *PaymentError `protobuf:"bytes,6,opt,name=error,proto3" json:"error,omitempty"`
+	ConnectorRefundId      string
+	ConnectorTransactionId string
+	MerchantRefundId       string
+	Status                 RefundStatus
+	Amount                 *Money
+	Error                  *PaymentError
 }
 
 func (*RefundEvent) ProtoMessage() {}
@@ -375,15 +355,15 @@ func (x *RefundEvent) GetError() *PaymentError {
 // DisputeEvent is a dispute status change.
 type DisputeEvent struct {
 	unknownFields          []byte
-	ConnectorDisputeId     string        `protobuf:"bytes,1,opt,name=connector_dispute_id,json=connectorDisputeId,proto3" json:"connectorDisputeId,omitempty"`
-	ConnectorTransactionId string        `protobuf:"bytes,2,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	Status                 DisputeStatus `protobuf:"varint,3,opt,name=status,proto3" json:"status,omitempty"`
-	Amount                 *Money        `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
-	Reason                 string        `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
-	ReasonCode             string        `protobuf:"bytes,6,opt,name=reason_code,json=reasonCode,proto3" json:"reasonCode,omitempty"`
-	EvidenceDueByUnix      int64         `protobuf:"varint,7,opt,name=evidence_due_by_unix,json=evidenceDueByUnix,proto3" json:"evidenceDueByUnix,omitempty"`
+	ConnectorDisputeId     string
+	ConnectorTransactionId string
+	Status                 DisputeStatus
+	Amount                 *Money
+	Reason                 string
+	ReasonCode             string
+	EvidenceDueByUnix      int64
 	// inquiry, chargeback, pre_arbitration, arbitration.
-	Stage string `protobuf:"bytes,8,opt,name=stage,proto3" json:"stage,omitempty"`
+	Stage string
 }
 
 func (*DisputeEvent) ProtoMessage() {}
@@ -447,10 +427,10 @@ func (x *DisputeEvent) GetStage() string {
 // MandateEvent is a stored credential status change.
 type MandateEvent struct {
 	unknownFields    []byte
-	Mandate          *MandateReference `protobuf:"bytes,1,opt,name=mandate,proto3" json:"mandate,omitempty"`
-	Status           MandateStatus     `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	ConnectorSetupId string            `protobuf:"bytes,3,opt,name=connector_setup_id,json=connectorSetupId,proto3" json:"connectorSetupId,omitempty"`
-	Error            *PaymentError     `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	Mandate          *MandateReference
+	Status           MandateStatus
+	ConnectorSetupId string
+	Error            *PaymentError
 }
 
 func (*MandateEvent) ProtoMessage() {}
@@ -486,11 +466,11 @@ func (x *MandateEvent) GetError() *PaymentError {
 // PayoutEvent is a payout status change (paid, failed, reversed, ...).
 type PayoutEvent struct {
 	unknownFields     []byte
-	ConnectorPayoutId string        `protobuf:"bytes,1,opt,name=connector_payout_id,json=connectorPayoutId,proto3" json:"connectorPayoutId,omitempty"`
-	MerchantPayoutId  string        `protobuf:"bytes,2,opt,name=merchant_payout_id,json=merchantPayoutId,proto3" json:"merchantPayoutId,omitempty"`
-	Status            PayoutStatus  `protobuf:"varint,3,opt,name=status,proto3" json:"status,omitempty"`
-	Amount            *Money        `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
-	Error             *PaymentError `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
+	ConnectorPayoutId string
+	MerchantPayoutId  string
+	Status            PayoutStatus
+	Amount            *Money
+	Error             *PaymentError
 }
 
 func (*PayoutEvent) ProtoMessage() {}
@@ -535,15 +515,15 @@ func (x *PayoutEvent) GetError() *PaymentError {
 // can find which account's secret verifies the webhook.
 type EventReferences struct {
 	unknownFields          []byte
-	ConnectorTransactionId string `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	ConnectorRefundId      string `protobuf:"bytes,2,opt,name=connector_refund_id,json=connectorRefundId,proto3" json:"connectorRefundId,omitempty"`
-	ConnectorDisputeId     string `protobuf:"bytes,3,opt,name=connector_dispute_id,json=connectorDisputeId,proto3" json:"connectorDisputeId,omitempty"`
-	ConnectorPayoutId      string `protobuf:"bytes,4,opt,name=connector_payout_id,json=connectorPayoutId,proto3" json:"connectorPayoutId,omitempty"`
+	ConnectorTransactionId string
+	ConnectorRefundId      string
+	ConnectorDisputeId     string
+	ConnectorPayoutId      string
 	// The processor account the event belongs to (Stripe Connect account,
 	// Adyen merchant account, ...).
-	MerchantAccount string `protobuf:"bytes,5,opt,name=merchant_account,json=merchantAccount,proto3" json:"merchantAccount,omitempty"`
+	MerchantAccount string
 	// The merchant's own reference, when the payload carries it.
-	MerchantReference string `protobuf:"bytes,6,opt,name=merchant_reference,json=merchantReference,proto3" json:"merchantReference,omitempty"`
+	MerchantReference string
 }
 
 func (*EventReferences) ProtoMessage() {}
@@ -594,11 +574,11 @@ func (x *EventReferences) GetMerchantReference() string {
 // signature: nothing in it may be trusted until HandleEvent verifies it.
 type ParsedEvent struct {
 	unknownFields      []byte
-	EventId            string           `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"eventId,omitempty"`
-	ConnectorEventType string           `protobuf:"bytes,2,opt,name=connector_event_type,json=connectorEventType,proto3" json:"connectorEventType,omitempty"`
-	Kind               EventKind        `protobuf:"varint,3,opt,name=kind,proto3" json:"kind,omitempty"`
-	References         *EventReferences `protobuf:"bytes,4,opt,name=references,proto3" json:"references,omitempty"`
-	Livemode           bool             `protobuf:"varint,5,opt,name=livemode,proto3" json:"livemode,omitempty"`
+	EventId            string
+	ConnectorEventType string
+	Kind               EventKind
+	References         *EventReferences
+	Livemode           bool
 }
 
 func (*ParsedEvent) ProtoMessage() {}

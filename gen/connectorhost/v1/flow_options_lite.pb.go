@@ -20,13 +20,13 @@ import (
 type FlowOptions struct {
 	unknownFields []byte
 	// The flow the RPC runs; unique across all RPCs.
-	Flow Flow `protobuf:"varint,1,opt,name=flow,proto3" json:"flow,omitempty"`
+	Flow Flow
 	// Mutating flows change state at the processor: the plugin must send an
 	// idempotency key derived from the merchant's id for the operation.
-	Mutating bool `protobuf:"varint,2,opt,name=mutating,proto3" json:"mutating,omitempty"`
+	Mutating bool
 	// A remark for the documentation's flow table (e.g. why a flow is not
 	// marked mutating although some processors take it as a POST).
-	Note string `protobuf:"bytes,3,opt,name=note,proto3" json:"note,omitempty"`
+	Note string
 }
 
 func (*FlowOptions) ProtoMessage() {}

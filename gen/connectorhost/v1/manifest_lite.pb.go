@@ -7,8 +7,8 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	slices "slices"
-	strconv "strconv"
 )
 
 // Flow is one transform a connector implements. Each flow's request and
@@ -51,75 +51,11 @@ const (
 	Flow_FLOW_REFUND_CANCEL             Flow = 30
 )
 
-// Enum value maps for Flow.
-var (
-	Flow_name = map[int32]string{
-		0:  "FLOW_UNSPECIFIED",
-		1:  "FLOW_AUTHORIZE",
-		2:  "FLOW_CAPTURE",
-		3:  "FLOW_GET",
-		4:  "FLOW_VOID",
-		5:  "FLOW_REVERSE",
-		6:  "FLOW_REFUND",
-		7:  "FLOW_CREATE_ORDER",
-		8:  "FLOW_SETUP_RECURRING",
-		9:  "FLOW_INCREMENTAL_AUTHORIZATION",
-		10: "FLOW_VERIFY_REDIRECT_RESPONSE",
-		11: "FLOW_RECURRING_CHARGE",
-		12: "FLOW_RECURRING_REVOKE",
-		13: "FLOW_REFUND_GET",
-		14: "FLOW_DISPUTE_SUBMIT_EVIDENCE",
-		15: "FLOW_DISPUTE_GET",
-		16: "FLOW_DISPUTE_DEFEND",
-		17: "FLOW_DISPUTE_ACCEPT",
-		18: "FLOW_CREATE_ACCESS_TOKEN",
-		19: "FLOW_CREATE_SESSION_TOKEN",
-		20: "FLOW_CREATE_SDK_SESSION_TOKEN",
-		21: "FLOW_PRE_AUTHENTICATE",
-		22: "FLOW_AUTHENTICATE",
-		23: "FLOW_POST_AUTHENTICATE",
-		24: "FLOW_TOKENIZE",
-		25: "FLOW_CREATE_CUSTOMER",
-		26: "FLOW_PAYOUT_CREATE",
-		27: "FLOW_PAYOUT_GET",
-		28: "FLOW_PAYOUT_CANCEL",
-		29: "FLOW_PAYOUT_CREATE_RECIPIENT",
-		30: "FLOW_REFUND_CANCEL",
-	}
-	Flow_value = map[string]int32{
-		"FLOW_UNSPECIFIED":               0,
-		"FLOW_AUTHORIZE":                 1,
-		"FLOW_CAPTURE":                   2,
-		"FLOW_GET":                       3,
-		"FLOW_VOID":                      4,
-		"FLOW_REVERSE":                   5,
-		"FLOW_REFUND":                    6,
-		"FLOW_CREATE_ORDER":              7,
-		"FLOW_SETUP_RECURRING":           8,
-		"FLOW_INCREMENTAL_AUTHORIZATION": 9,
-		"FLOW_VERIFY_REDIRECT_RESPONSE":  10,
-		"FLOW_RECURRING_CHARGE":          11,
-		"FLOW_RECURRING_REVOKE":          12,
-		"FLOW_REFUND_GET":                13,
-		"FLOW_DISPUTE_SUBMIT_EVIDENCE":   14,
-		"FLOW_DISPUTE_GET":               15,
-		"FLOW_DISPUTE_DEFEND":            16,
-		"FLOW_DISPUTE_ACCEPT":            17,
-		"FLOW_CREATE_ACCESS_TOKEN":       18,
-		"FLOW_CREATE_SESSION_TOKEN":      19,
-		"FLOW_CREATE_SDK_SESSION_TOKEN":  20,
-		"FLOW_PRE_AUTHENTICATE":          21,
-		"FLOW_AUTHENTICATE":              22,
-		"FLOW_POST_AUTHENTICATE":         23,
-		"FLOW_TOKENIZE":                  24,
-		"FLOW_CREATE_CUSTOMER":           25,
-		"FLOW_PAYOUT_CREATE":             26,
-		"FLOW_PAYOUT_GET":                27,
-		"FLOW_PAYOUT_CANCEL":             28,
-		"FLOW_PAYOUT_CREATE_RECIPIENT":   29,
-		"FLOW_REFUND_CANCEL":             30,
-	}
-)
+// _Flow_names holds Flow's value names, the name of value v being
+// _Flow_names[_Flow_index[v]:_Flow_index[v+1]].
+const _Flow_names = "FLOW_UNSPECIFIEDFLOW_AUTHORIZEFLOW_CAPTUREFLOW_GETFLOW_VOIDFLOW_REVERSEFLOW_REFUNDFLOW_CREATE_ORDERFLOW_SETUP_RECURRINGFLOW_INCREMENTAL_AUTHORIZATIONFLOW_VERIFY_REDIRECT_RESPONSEFLOW_RECURRING_CHARGEFLOW_RECURRING_REVOKEFLOW_REFUND_GETFLOW_DISPUTE_SUBMIT_EVIDENCEFLOW_DISPUTE_GETFLOW_DISPUTE_DEFENDFLOW_DISPUTE_ACCEPTFLOW_CREATE_ACCESS_TOKENFLOW_CREATE_SESSION_TOKENFLOW_CREATE_SDK_SESSION_TOKENFLOW_PRE_AUTHENTICATEFLOW_AUTHENTICATEFLOW_POST_AUTHENTICATEFLOW_TOKENIZEFLOW_CREATE_CUSTOMERFLOW_PAYOUT_CREATEFLOW_PAYOUT_GETFLOW_PAYOUT_CANCELFLOW_PAYOUT_CREATE_RECIPIENTFLOW_REFUND_CANCEL"
+
+var _Flow_index = [...]uint16{0, 16, 30, 42, 50, 59, 71, 82, 99, 119, 149, 178, 199, 220, 235, 263, 279, 298, 317, 341, 366, 395, 416, 433, 455, 468, 488, 506, 521, 539, 567, 585}
 
 func (x Flow) Enum() *Flow {
 	p := new(Flow)
@@ -128,11 +64,7 @@ func (x Flow) Enum() *Flow {
 }
 
 func (x Flow) String() string {
-	name, valid := Flow_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_Flow_names, _Flow_index[:], int32(x))
 }
 
 // Manifest describes a plugin. The host reads it once at load.
@@ -140,36 +72,36 @@ type Manifest struct {
 	unknownFields []byte
 	// Connector name used in x-connector; lower case [a-z0-9_]; must equal the
 	// .wasm file's base name.
-	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name string
 	// Plugin version (semver).
-	Version     string `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
-	DisplayName string `protobuf:"bytes,3,opt,name=display_name,json=displayName,proto3" json:"displayName,omitempty"`
+	Version     string
+	DisplayName string
 	// ABI version the plugin speaks (must equal the export abi_version()).
-	AbiVersion     uint32              `protobuf:"varint,4,opt,name=abi_version,json=abiVersion,proto3" json:"abiVersion,omitempty"`
-	Flows          []Flow              `protobuf:"varint,5,rep,packed,name=flows,proto3" json:"flows,omitempty"`
-	PaymentMethods []PaymentMethodType `protobuf:"varint,6,rep,packed,name=payment_methods,json=paymentMethods,proto3" json:"paymentMethods,omitempty"`
+	AbiVersion     uint32
+	Flows          []Flow
+	PaymentMethods []PaymentMethodType
 	// ISO-4217 codes; empty means any currency the processor accepts.
-	Currencies []string `protobuf:"bytes,7,rep,name=currencies,proto3" json:"currencies,omitempty"`
+	Currencies []string
 	// ISO-3166-1 alpha-2 codes; empty means any.
-	Countries        []string           `protobuf:"bytes,8,rep,name=countries,proto3" json:"countries,omitempty"`
-	CaptureMethods   []CaptureMethod    `protobuf:"varint,9,rep,packed,name=capture_methods,json=captureMethods,proto3" json:"captureMethods,omitempty"`
-	CredentialFields []*CredentialField `protobuf:"bytes,10,rep,name=credential_fields,json=credentialFields,proto3" json:"credentialFields,omitempty"`
-	Webhooks         *WebhookSupport    `protobuf:"bytes,11,opt,name=webhooks,proto3" json:"webhooks,omitempty"`
+	Countries        []string
+	CaptureMethods   []CaptureMethod
+	CredentialFields []*CredentialField
+	Webhooks         *WebhookSupport
 	// Base URL of the processor's test environment.
-	SandboxBaseUrl string `protobuf:"bytes,12,opt,name=sandbox_base_url,json=sandboxBaseUrl,proto3" json:"sandboxBaseUrl,omitempty"`
+	SandboxBaseUrl string
 	// Base URL of the live environment; may contain {placeholders} filled from
 	// credential fields (e.g. Adyen's live URL prefix).
-	LiveBaseUrl string `protobuf:"bytes,13,opt,name=live_base_url,json=liveBaseUrl,proto3" json:"liveBaseUrl,omitempty"`
+	LiveBaseUrl string
 	// Hosts the plugin's requests may go to (exact host names, or "*.suffix").
-	EgressHosts []string `protobuf:"bytes,14,rep,name=egress_hosts,json=egressHosts,proto3" json:"egressHosts,omitempty"`
+	EgressHosts []string
 	// Free-form notes shown in docs/connectors.md.
-	Notes string `protobuf:"bytes,15,opt,name=notes,proto3" json:"notes,omitempty"`
+	Notes string
 	// Flows that must be preceded by FLOW_CREATE_ACCESS_TOKEN when the state has no valid token.
-	RequiresAccessToken bool `protobuf:"varint,16,opt,name=requires_access_token,json=requiresAccessToken,proto3" json:"requiresAccessToken,omitempty"`
+	RequiresAccessToken bool
 	// Processor API version the plugin is pinned to (e.g. Stripe-Version).
-	ApiVersion string `protobuf:"bytes,17,opt,name=api_version,json=apiVersion,proto3" json:"apiVersion,omitempty"`
+	ApiVersion string
 	// Processor HTTP header carrying the idempotency key (e.g. Idempotency-Key).
-	IdempotencyHeader string `protobuf:"bytes,18,opt,name=idempotency_header,json=idempotencyHeader,proto3" json:"idempotencyHeader,omitempty"`
+	IdempotencyHeader string
 }
 
 func (*Manifest) ProtoMessage() {}
@@ -303,11 +235,11 @@ func (x *Manifest) GetIdempotencyHeader() string {
 // CredentialField is one field of the x-connector-auth JSON object.
 type CredentialField struct {
 	unknownFields []byte
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Description   string `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	Name          string
+	Description   string
 	// Secret fields are never logged, returned, or placed outside auth headers.
-	Secret   bool `protobuf:"varint,3,opt,name=secret,proto3" json:"secret,omitempty"`
-	Required bool `protobuf:"varint,4,opt,name=required,proto3" json:"required,omitempty"`
+	Secret   bool
+	Required bool
 }
 
 func (*CredentialField) ProtoMessage() {}
@@ -343,18 +275,18 @@ func (x *CredentialField) GetRequired() bool {
 // WebhookSupport describes a connector's webhooks.
 type WebhookSupport struct {
 	unknownFields []byte
-	Supported     bool `protobuf:"varint,1,opt,name=supported,proto3" json:"supported,omitempty"`
+	Supported     bool
 	// e.g. "stripe-signature-hmac-sha256", "adyen-hmac-sha256".
-	SignatureScheme string `protobuf:"bytes,2,opt,name=signature_scheme,json=signatureScheme,proto3" json:"signatureScheme,omitempty"`
+	SignatureScheme string
 	// The credential field holding the webhook secret.
-	SecretField string `protobuf:"bytes,3,opt,name=secret_field,json=secretField,proto3" json:"secretField,omitempty"`
+	SecretField string
 	// Processor event types the plugin normalizes.
-	EventTypes []string `protobuf:"bytes,4,rep,name=event_types,json=eventTypes,proto3" json:"eventTypes,omitempty"`
+	EventTypes []string
 	// Whether signatures carry a timestamp checked against tolerance.
-	Timestamped      bool  `protobuf:"varint,5,opt,name=timestamped,proto3" json:"timestamped,omitempty"`
-	ToleranceSeconds int64 `protobuf:"varint,6,opt,name=tolerance_seconds,json=toleranceSeconds,proto3" json:"toleranceSeconds,omitempty"`
+	Timestamped      bool
+	ToleranceSeconds int64
 	// The plugin reads webhooks without credentials (EventService.ParseEvent).
-	ParseSupported bool `protobuf:"varint,7,opt,name=parse_supported,json=parseSupported,proto3" json:"parseSupported,omitempty"`
+	ParseSupported bool
 }
 
 func (*WebhookSupport) ProtoMessage() {}

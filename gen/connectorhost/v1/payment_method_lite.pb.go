@@ -7,8 +7,8 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	slices "slices"
-	strconv "strconv"
 )
 
 // CardNetwork is the card's scheme.
@@ -29,37 +29,11 @@ const (
 	CardNetwork_CARD_NETWORK_RUPAY            CardNetwork = 11
 )
 
-// Enum value maps for CardNetwork.
-var (
-	CardNetwork_name = map[int32]string{
-		0:  "CARD_NETWORK_UNSPECIFIED",
-		1:  "CARD_NETWORK_VISA",
-		2:  "CARD_NETWORK_MASTERCARD",
-		3:  "CARD_NETWORK_AMEX",
-		4:  "CARD_NETWORK_DISCOVER",
-		5:  "CARD_NETWORK_JCB",
-		6:  "CARD_NETWORK_DINERS",
-		7:  "CARD_NETWORK_UNIONPAY",
-		8:  "CARD_NETWORK_CARTES_BANCAIRES",
-		9:  "CARD_NETWORK_MAESTRO",
-		10: "CARD_NETWORK_INTERAC",
-		11: "CARD_NETWORK_RUPAY",
-	}
-	CardNetwork_value = map[string]int32{
-		"CARD_NETWORK_UNSPECIFIED":      0,
-		"CARD_NETWORK_VISA":             1,
-		"CARD_NETWORK_MASTERCARD":       2,
-		"CARD_NETWORK_AMEX":             3,
-		"CARD_NETWORK_DISCOVER":         4,
-		"CARD_NETWORK_JCB":              5,
-		"CARD_NETWORK_DINERS":           6,
-		"CARD_NETWORK_UNIONPAY":         7,
-		"CARD_NETWORK_CARTES_BANCAIRES": 8,
-		"CARD_NETWORK_MAESTRO":          9,
-		"CARD_NETWORK_INTERAC":          10,
-		"CARD_NETWORK_RUPAY":            11,
-	}
-)
+// _CardNetwork_names holds CardNetwork's value names, the name of value v being
+// _CardNetwork_names[_CardNetwork_index[v]:_CardNetwork_index[v+1]].
+const _CardNetwork_names = "CARD_NETWORK_UNSPECIFIEDCARD_NETWORK_VISACARD_NETWORK_MASTERCARDCARD_NETWORK_AMEXCARD_NETWORK_DISCOVERCARD_NETWORK_JCBCARD_NETWORK_DINERSCARD_NETWORK_UNIONPAYCARD_NETWORK_CARTES_BANCAIRESCARD_NETWORK_MAESTROCARD_NETWORK_INTERACCARD_NETWORK_RUPAY"
+
+var _CardNetwork_index = [...]uint16{0, 24, 41, 64, 81, 102, 118, 137, 158, 187, 207, 227, 245}
 
 func (x CardNetwork) Enum() *CardNetwork {
 	p := new(CardNetwork)
@@ -68,11 +42,7 @@ func (x CardNetwork) Enum() *CardNetwork {
 }
 
 func (x CardNetwork) String() string {
-	name, valid := CardNetwork_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_CardNetwork_names, _CardNetwork_index[:], int32(x))
 }
 
 // BankRedirectKind is a bank redirect scheme.
@@ -91,33 +61,11 @@ const (
 	BankRedirectKind_BANK_REDIRECT_KIND_ONLINE_BANKING_FPX BankRedirectKind = 9
 )
 
-// Enum value maps for BankRedirectKind.
-var (
-	BankRedirectKind_name = map[int32]string{
-		0: "BANK_REDIRECT_KIND_UNSPECIFIED",
-		1: "BANK_REDIRECT_KIND_IDEAL",
-		2: "BANK_REDIRECT_KIND_SOFORT",
-		3: "BANK_REDIRECT_KIND_GIROPAY",
-		4: "BANK_REDIRECT_KIND_BANCONTACT",
-		5: "BANK_REDIRECT_KIND_EPS",
-		6: "BANK_REDIRECT_KIND_BLIK",
-		7: "BANK_REDIRECT_KIND_PRZELEWY24",
-		8: "BANK_REDIRECT_KIND_TRUSTLY",
-		9: "BANK_REDIRECT_KIND_ONLINE_BANKING_FPX",
-	}
-	BankRedirectKind_value = map[string]int32{
-		"BANK_REDIRECT_KIND_UNSPECIFIED":        0,
-		"BANK_REDIRECT_KIND_IDEAL":              1,
-		"BANK_REDIRECT_KIND_SOFORT":             2,
-		"BANK_REDIRECT_KIND_GIROPAY":            3,
-		"BANK_REDIRECT_KIND_BANCONTACT":         4,
-		"BANK_REDIRECT_KIND_EPS":                5,
-		"BANK_REDIRECT_KIND_BLIK":               6,
-		"BANK_REDIRECT_KIND_PRZELEWY24":         7,
-		"BANK_REDIRECT_KIND_TRUSTLY":            8,
-		"BANK_REDIRECT_KIND_ONLINE_BANKING_FPX": 9,
-	}
-)
+// _BankRedirectKind_names holds BankRedirectKind's value names, the name of value v being
+// _BankRedirectKind_names[_BankRedirectKind_index[v]:_BankRedirectKind_index[v+1]].
+const _BankRedirectKind_names = "BANK_REDIRECT_KIND_UNSPECIFIEDBANK_REDIRECT_KIND_IDEALBANK_REDIRECT_KIND_SOFORTBANK_REDIRECT_KIND_GIROPAYBANK_REDIRECT_KIND_BANCONTACTBANK_REDIRECT_KIND_EPSBANK_REDIRECT_KIND_BLIKBANK_REDIRECT_KIND_PRZELEWY24BANK_REDIRECT_KIND_TRUSTLYBANK_REDIRECT_KIND_ONLINE_BANKING_FPX"
+
+var _BankRedirectKind_index = [...]uint16{0, 30, 54, 79, 105, 134, 156, 179, 208, 234, 271}
 
 func (x BankRedirectKind) Enum() *BankRedirectKind {
 	p := new(BankRedirectKind)
@@ -126,11 +74,7 @@ func (x BankRedirectKind) Enum() *BankRedirectKind {
 }
 
 func (x BankRedirectKind) String() string {
-	name, valid := BankRedirectKind_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_BankRedirectKind_names, _BankRedirectKind_index[:], int32(x))
 }
 
 // BankTransferKind is a push payment scheme.
@@ -144,23 +88,11 @@ const (
 	BankTransferKind_BANK_TRANSFER_KIND_MULTIBANCO  BankTransferKind = 4
 )
 
-// Enum value maps for BankTransferKind.
-var (
-	BankTransferKind_name = map[int32]string{
-		0: "BANK_TRANSFER_KIND_UNSPECIFIED",
-		1: "BANK_TRANSFER_KIND_PIX",
-		2: "BANK_TRANSFER_KIND_SEPA_CREDIT",
-		3: "BANK_TRANSFER_KIND_ACH_CREDIT",
-		4: "BANK_TRANSFER_KIND_MULTIBANCO",
-	}
-	BankTransferKind_value = map[string]int32{
-		"BANK_TRANSFER_KIND_UNSPECIFIED": 0,
-		"BANK_TRANSFER_KIND_PIX":         1,
-		"BANK_TRANSFER_KIND_SEPA_CREDIT": 2,
-		"BANK_TRANSFER_KIND_ACH_CREDIT":  3,
-		"BANK_TRANSFER_KIND_MULTIBANCO":  4,
-	}
-)
+// _BankTransferKind_names holds BankTransferKind's value names, the name of value v being
+// _BankTransferKind_names[_BankTransferKind_index[v]:_BankTransferKind_index[v+1]].
+const _BankTransferKind_names = "BANK_TRANSFER_KIND_UNSPECIFIEDBANK_TRANSFER_KIND_PIXBANK_TRANSFER_KIND_SEPA_CREDITBANK_TRANSFER_KIND_ACH_CREDITBANK_TRANSFER_KIND_MULTIBANCO"
+
+var _BankTransferKind_index = [...]uint16{0, 30, 52, 82, 111, 140}
 
 func (x BankTransferKind) Enum() *BankTransferKind {
 	p := new(BankTransferKind)
@@ -169,11 +101,7 @@ func (x BankTransferKind) Enum() *BankTransferKind {
 }
 
 func (x BankTransferKind) String() string {
-	name, valid := BankTransferKind_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_BankTransferKind_names, _BankTransferKind_index[:], int32(x))
 }
 
 // BankDebitKind is a pull payment scheme.
@@ -191,25 +119,11 @@ const (
 	BankDebitKind_BANK_DEBIT_KIND_NACH BankDebitKind = 5
 )
 
-// Enum value maps for BankDebitKind.
-var (
-	BankDebitKind_name = map[int32]string{
-		0: "BANK_DEBIT_KIND_UNSPECIFIED",
-		1: "BANK_DEBIT_KIND_SEPA",
-		2: "BANK_DEBIT_KIND_ACH",
-		3: "BANK_DEBIT_KIND_BACS",
-		4: "BANK_DEBIT_KIND_BECS",
-		5: "BANK_DEBIT_KIND_NACH",
-	}
-	BankDebitKind_value = map[string]int32{
-		"BANK_DEBIT_KIND_UNSPECIFIED": 0,
-		"BANK_DEBIT_KIND_SEPA":        1,
-		"BANK_DEBIT_KIND_ACH":         2,
-		"BANK_DEBIT_KIND_BACS":        3,
-		"BANK_DEBIT_KIND_BECS":        4,
-		"BANK_DEBIT_KIND_NACH":        5,
-	}
-)
+// _BankDebitKind_names holds BankDebitKind's value names, the name of value v being
+// _BankDebitKind_names[_BankDebitKind_index[v]:_BankDebitKind_index[v+1]].
+const _BankDebitKind_names = "BANK_DEBIT_KIND_UNSPECIFIEDBANK_DEBIT_KIND_SEPABANK_DEBIT_KIND_ACHBANK_DEBIT_KIND_BACSBANK_DEBIT_KIND_BECSBANK_DEBIT_KIND_NACH"
+
+var _BankDebitKind_index = [...]uint16{0, 27, 47, 66, 86, 106, 126}
 
 func (x BankDebitKind) Enum() *BankDebitKind {
 	p := new(BankDebitKind)
@@ -218,11 +132,7 @@ func (x BankDebitKind) Enum() *BankDebitKind {
 }
 
 func (x BankDebitKind) String() string {
-	name, valid := BankDebitKind_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_BankDebitKind_names, _BankDebitKind_index[:], int32(x))
 }
 
 // PayLaterKind is a buy-now-pay-later provider.
@@ -235,21 +145,11 @@ const (
 	PayLaterKind_PAY_LATER_KIND_AFFIRM            PayLaterKind = 3
 )
 
-// Enum value maps for PayLaterKind.
-var (
-	PayLaterKind_name = map[int32]string{
-		0: "PAY_LATER_KIND_UNSPECIFIED",
-		1: "PAY_LATER_KIND_KLARNA",
-		2: "PAY_LATER_KIND_AFTERPAY_CLEARPAY",
-		3: "PAY_LATER_KIND_AFFIRM",
-	}
-	PayLaterKind_value = map[string]int32{
-		"PAY_LATER_KIND_UNSPECIFIED":       0,
-		"PAY_LATER_KIND_KLARNA":            1,
-		"PAY_LATER_KIND_AFTERPAY_CLEARPAY": 2,
-		"PAY_LATER_KIND_AFFIRM":            3,
-	}
-)
+// _PayLaterKind_names holds PayLaterKind's value names, the name of value v being
+// _PayLaterKind_names[_PayLaterKind_index[v]:_PayLaterKind_index[v+1]].
+const _PayLaterKind_names = "PAY_LATER_KIND_UNSPECIFIEDPAY_LATER_KIND_KLARNAPAY_LATER_KIND_AFTERPAY_CLEARPAYPAY_LATER_KIND_AFFIRM"
+
+var _PayLaterKind_index = [...]uint16{0, 26, 47, 79, 100}
 
 func (x PayLaterKind) Enum() *PayLaterKind {
 	p := new(PayLaterKind)
@@ -258,11 +158,7 @@ func (x PayLaterKind) Enum() *PayLaterKind {
 }
 
 func (x PayLaterKind) String() string {
-	name, valid := PayLaterKind_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_PayLaterKind_names, _PayLaterKind_index[:], int32(x))
 }
 
 // VoucherKind is a cash voucher scheme.
@@ -275,21 +171,11 @@ const (
 	VoucherKind_VOUCHER_KIND_KONBINI     VoucherKind = 3
 )
 
-// Enum value maps for VoucherKind.
-var (
-	VoucherKind_name = map[int32]string{
-		0: "VOUCHER_KIND_UNSPECIFIED",
-		1: "VOUCHER_KIND_BOLETO",
-		2: "VOUCHER_KIND_OXXO",
-		3: "VOUCHER_KIND_KONBINI",
-	}
-	VoucherKind_value = map[string]int32{
-		"VOUCHER_KIND_UNSPECIFIED": 0,
-		"VOUCHER_KIND_BOLETO":      1,
-		"VOUCHER_KIND_OXXO":        2,
-		"VOUCHER_KIND_KONBINI":     3,
-	}
-)
+// _VoucherKind_names holds VoucherKind's value names, the name of value v being
+// _VoucherKind_names[_VoucherKind_index[v]:_VoucherKind_index[v+1]].
+const _VoucherKind_names = "VOUCHER_KIND_UNSPECIFIEDVOUCHER_KIND_BOLETOVOUCHER_KIND_OXXOVOUCHER_KIND_KONBINI"
+
+var _VoucherKind_index = [...]uint16{0, 24, 43, 60, 80}
 
 func (x VoucherKind) Enum() *VoucherKind {
 	p := new(VoucherKind)
@@ -298,11 +184,7 @@ func (x VoucherKind) Enum() *VoucherKind {
 }
 
 func (x VoucherKind) String() string {
-	name, valid := VoucherKind_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_VoucherKind_names, _VoucherKind_index[:], int32(x))
 }
 
 // PaymentMethodType names a payment method kind in manifests and the feature matrix.
@@ -343,75 +225,11 @@ const (
 	PaymentMethodType_PAYMENT_METHOD_TYPE_NACH_DEBIT PaymentMethodType = 30
 )
 
-// Enum value maps for PaymentMethodType.
-var (
-	PaymentMethodType_name = map[int32]string{
-		0:  "PAYMENT_METHOD_TYPE_UNSPECIFIED",
-		1:  "PAYMENT_METHOD_TYPE_CARD",
-		2:  "PAYMENT_METHOD_TYPE_PROCESSOR_TOKEN",
-		3:  "PAYMENT_METHOD_TYPE_APPLE_PAY",
-		4:  "PAYMENT_METHOD_TYPE_GOOGLE_PAY",
-		5:  "PAYMENT_METHOD_TYPE_PAYPAL",
-		6:  "PAYMENT_METHOD_TYPE_IDEAL",
-		7:  "PAYMENT_METHOD_TYPE_SOFORT",
-		8:  "PAYMENT_METHOD_TYPE_GIROPAY",
-		9:  "PAYMENT_METHOD_TYPE_BANCONTACT",
-		10: "PAYMENT_METHOD_TYPE_EPS",
-		11: "PAYMENT_METHOD_TYPE_BLIK",
-		12: "PAYMENT_METHOD_TYPE_PRZELEWY24",
-		13: "PAYMENT_METHOD_TYPE_TRUSTLY",
-		14: "PAYMENT_METHOD_TYPE_PIX",
-		15: "PAYMENT_METHOD_TYPE_SEPA_CREDIT_TRANSFER",
-		16: "PAYMENT_METHOD_TYPE_ACH_CREDIT_TRANSFER",
-		17: "PAYMENT_METHOD_TYPE_SEPA_DEBIT",
-		18: "PAYMENT_METHOD_TYPE_ACH_DEBIT",
-		19: "PAYMENT_METHOD_TYPE_BACS_DEBIT",
-		20: "PAYMENT_METHOD_TYPE_BECS_DEBIT",
-		21: "PAYMENT_METHOD_TYPE_KLARNA",
-		22: "PAYMENT_METHOD_TYPE_AFTERPAY_CLEARPAY",
-		23: "PAYMENT_METHOD_TYPE_AFFIRM",
-		24: "PAYMENT_METHOD_TYPE_BOLETO",
-		25: "PAYMENT_METHOD_TYPE_OXXO",
-		26: "PAYMENT_METHOD_TYPE_KONBINI",
-		27: "PAYMENT_METHOD_TYPE_UPI",
-		28: "PAYMENT_METHOD_TYPE_MULTIBANCO",
-		29: "PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX",
-		30: "PAYMENT_METHOD_TYPE_NACH_DEBIT",
-	}
-	PaymentMethodType_value = map[string]int32{
-		"PAYMENT_METHOD_TYPE_UNSPECIFIED":          0,
-		"PAYMENT_METHOD_TYPE_CARD":                 1,
-		"PAYMENT_METHOD_TYPE_PROCESSOR_TOKEN":      2,
-		"PAYMENT_METHOD_TYPE_APPLE_PAY":            3,
-		"PAYMENT_METHOD_TYPE_GOOGLE_PAY":           4,
-		"PAYMENT_METHOD_TYPE_PAYPAL":               5,
-		"PAYMENT_METHOD_TYPE_IDEAL":                6,
-		"PAYMENT_METHOD_TYPE_SOFORT":               7,
-		"PAYMENT_METHOD_TYPE_GIROPAY":              8,
-		"PAYMENT_METHOD_TYPE_BANCONTACT":           9,
-		"PAYMENT_METHOD_TYPE_EPS":                  10,
-		"PAYMENT_METHOD_TYPE_BLIK":                 11,
-		"PAYMENT_METHOD_TYPE_PRZELEWY24":           12,
-		"PAYMENT_METHOD_TYPE_TRUSTLY":              13,
-		"PAYMENT_METHOD_TYPE_PIX":                  14,
-		"PAYMENT_METHOD_TYPE_SEPA_CREDIT_TRANSFER": 15,
-		"PAYMENT_METHOD_TYPE_ACH_CREDIT_TRANSFER":  16,
-		"PAYMENT_METHOD_TYPE_SEPA_DEBIT":           17,
-		"PAYMENT_METHOD_TYPE_ACH_DEBIT":            18,
-		"PAYMENT_METHOD_TYPE_BACS_DEBIT":           19,
-		"PAYMENT_METHOD_TYPE_BECS_DEBIT":           20,
-		"PAYMENT_METHOD_TYPE_KLARNA":               21,
-		"PAYMENT_METHOD_TYPE_AFTERPAY_CLEARPAY":    22,
-		"PAYMENT_METHOD_TYPE_AFFIRM":               23,
-		"PAYMENT_METHOD_TYPE_BOLETO":               24,
-		"PAYMENT_METHOD_TYPE_OXXO":                 25,
-		"PAYMENT_METHOD_TYPE_KONBINI":              26,
-		"PAYMENT_METHOD_TYPE_UPI":                  27,
-		"PAYMENT_METHOD_TYPE_MULTIBANCO":           28,
-		"PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX":   29,
-		"PAYMENT_METHOD_TYPE_NACH_DEBIT":           30,
-	}
-)
+// _PaymentMethodType_names holds PaymentMethodType's value names, the name of value v being
+// _PaymentMethodType_names[_PaymentMethodType_index[v]:_PaymentMethodType_index[v+1]].
+const _PaymentMethodType_names = "PAYMENT_METHOD_TYPE_UNSPECIFIEDPAYMENT_METHOD_TYPE_CARDPAYMENT_METHOD_TYPE_PROCESSOR_TOKENPAYMENT_METHOD_TYPE_APPLE_PAYPAYMENT_METHOD_TYPE_GOOGLE_PAYPAYMENT_METHOD_TYPE_PAYPALPAYMENT_METHOD_TYPE_IDEALPAYMENT_METHOD_TYPE_SOFORTPAYMENT_METHOD_TYPE_GIROPAYPAYMENT_METHOD_TYPE_BANCONTACTPAYMENT_METHOD_TYPE_EPSPAYMENT_METHOD_TYPE_BLIKPAYMENT_METHOD_TYPE_PRZELEWY24PAYMENT_METHOD_TYPE_TRUSTLYPAYMENT_METHOD_TYPE_PIXPAYMENT_METHOD_TYPE_SEPA_CREDIT_TRANSFERPAYMENT_METHOD_TYPE_ACH_CREDIT_TRANSFERPAYMENT_METHOD_TYPE_SEPA_DEBITPAYMENT_METHOD_TYPE_ACH_DEBITPAYMENT_METHOD_TYPE_BACS_DEBITPAYMENT_METHOD_TYPE_BECS_DEBITPAYMENT_METHOD_TYPE_KLARNAPAYMENT_METHOD_TYPE_AFTERPAY_CLEARPAYPAYMENT_METHOD_TYPE_AFFIRMPAYMENT_METHOD_TYPE_BOLETOPAYMENT_METHOD_TYPE_OXXOPAYMENT_METHOD_TYPE_KONBINIPAYMENT_METHOD_TYPE_UPIPAYMENT_METHOD_TYPE_MULTIBANCOPAYMENT_METHOD_TYPE_ONLINE_BANKING_FPXPAYMENT_METHOD_TYPE_NACH_DEBIT"
+
+var _PaymentMethodType_index = [...]uint16{0, 31, 55, 90, 119, 149, 175, 200, 226, 253, 283, 306, 330, 360, 387, 410, 450, 489, 519, 548, 578, 608, 634, 671, 697, 723, 747, 774, 797, 827, 865, 895}
 
 func (x PaymentMethodType) Enum() *PaymentMethodType {
 	p := new(PaymentMethodType)
@@ -420,11 +238,7 @@ func (x PaymentMethodType) Enum() *PaymentMethodType {
 }
 
 func (x PaymentMethodType) String() string {
-	name, valid := PaymentMethodType_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_PaymentMethodType_names, _PaymentMethodType_index[:], int32(x))
 }
 
 // PaymentMethod is how the shopper pays. Exactly one kind is set.
@@ -441,7 +255,7 @@ type PaymentMethod struct {
 	//	*PaymentMethod_PayLater
 	//	*PaymentMethod_Voucher
 	//	*PaymentMethod_Upi
-	Method isPaymentMethod_Method `protobuf_oneof:"method"`
+	Method isPaymentMethod_Method
 }
 
 func (*PaymentMethod) ProtoMessage() {}
@@ -521,40 +335,40 @@ type isPaymentMethod_Method interface {
 }
 
 type PaymentMethod_Card struct {
-	Card *Card `protobuf:"bytes,1,opt,name=card,proto3,oneof"`
+	Card *Card
 }
 
 type PaymentMethod_Token struct {
 	// A processor token (Stripe pm_..., Adyen storedPaymentMethodId, ...).
-	Token *ProcessorToken `protobuf:"bytes,2,opt,name=token,proto3,oneof"`
+	Token *ProcessorToken
 }
 
 type PaymentMethod_Wallet struct {
-	Wallet *Wallet `protobuf:"bytes,3,opt,name=wallet,proto3,oneof"`
+	Wallet *Wallet
 }
 
 type PaymentMethod_BankRedirect struct {
-	BankRedirect *BankRedirect `protobuf:"bytes,4,opt,name=bank_redirect,json=bankRedirect,proto3,oneof"`
+	BankRedirect *BankRedirect
 }
 
 type PaymentMethod_BankTransfer struct {
-	BankTransfer *BankTransfer `protobuf:"bytes,5,opt,name=bank_transfer,json=bankTransfer,proto3,oneof"`
+	BankTransfer *BankTransfer
 }
 
 type PaymentMethod_BankDebit struct {
-	BankDebit *BankDebit `protobuf:"bytes,6,opt,name=bank_debit,json=bankDebit,proto3,oneof"`
+	BankDebit *BankDebit
 }
 
 type PaymentMethod_PayLater struct {
-	PayLater *PayLater `protobuf:"bytes,7,opt,name=pay_later,json=payLater,proto3,oneof"`
+	PayLater *PayLater
 }
 
 type PaymentMethod_Voucher struct {
-	Voucher *Voucher `protobuf:"bytes,8,opt,name=voucher,proto3,oneof"`
+	Voucher *Voucher
 }
 
 type PaymentMethod_Upi struct {
-	Upi *Upi `protobuf:"bytes,9,opt,name=upi,proto3,oneof"`
+	Upi *Upi
 }
 
 func (*PaymentMethod_Card) isPaymentMethod_Method() {}
@@ -579,17 +393,17 @@ func (*PaymentMethod_Upi) isPaymentMethod_Method() {}
 type Card struct {
 	unknownFields []byte
 	// Primary account number, digits only.
-	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	Number string
 	// Expiry month, 1-12.
-	ExpMonth int32 `protobuf:"varint,2,opt,name=exp_month,json=expMonth,proto3" json:"expMonth,omitempty"`
+	ExpMonth int32
 	// Four-digit expiry year.
-	ExpYear int32 `protobuf:"varint,3,opt,name=exp_year,json=expYear,proto3" json:"expYear,omitempty"`
+	ExpYear int32
 	// Card verification code; empty when not collected (e.g. MIT).
-	Cvc        string      `protobuf:"bytes,4,opt,name=cvc,proto3" json:"cvc,omitempty"`
-	HolderName string      `protobuf:"bytes,5,opt,name=holder_name,json=holderName,proto3" json:"holderName,omitempty"`
-	Network    CardNetwork `protobuf:"varint,6,opt,name=network,proto3" json:"network,omitempty"`
+	Cvc        string
+	HolderName string
+	Network    CardNetwork
 	// Issuing country, ISO-3166-1 alpha-2, when known.
-	IssuingCountry string `protobuf:"bytes,7,opt,name=issuing_country,json=issuingCountry,proto3" json:"issuingCountry,omitempty"`
+	IssuingCountry string
 }
 
 func (*Card) ProtoMessage() {}
@@ -646,7 +460,7 @@ func (x *Card) GetIssuingCountry() string {
 // ProcessorToken is a payment method already tokenized at the processor.
 type ProcessorToken struct {
 	unknownFields []byte
-	Token         string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	Token         string
 }
 
 func (*ProcessorToken) ProtoMessage() {}
@@ -666,7 +480,7 @@ type Wallet struct {
 	//	*Wallet_ApplePay
 	//	*Wallet_GooglePay
 	//	*Wallet_Paypal
-	Wallet isWallet_Wallet `protobuf_oneof:"wallet"`
+	Wallet isWallet_Wallet
 }
 
 func (*Wallet) ProtoMessage() {}
@@ -704,15 +518,15 @@ type isWallet_Wallet interface {
 }
 
 type Wallet_ApplePay struct {
-	ApplePay *ApplePay `protobuf:"bytes,1,opt,name=apple_pay,json=applePay,proto3,oneof"`
+	ApplePay *ApplePay
 }
 
 type Wallet_GooglePay struct {
-	GooglePay *GooglePay `protobuf:"bytes,2,opt,name=google_pay,json=googlePay,proto3,oneof"`
+	GooglePay *GooglePay
 }
 
 type Wallet_Paypal struct {
-	Paypal *PayPalWallet `protobuf:"bytes,3,opt,name=paypal,proto3,oneof"`
+	Paypal *PayPalWallet
 }
 
 func (*Wallet_ApplePay) isWallet_Wallet() {}
@@ -725,10 +539,10 @@ func (*Wallet_Paypal) isWallet_Wallet() {}
 type ApplePay struct {
 	unknownFields []byte
 	// The PKPaymentToken paymentData, as JSON (encrypted by Apple).
-	PaymentData           string `protobuf:"bytes,1,opt,name=payment_data,json=paymentData,proto3" json:"paymentData,omitempty"`
-	DisplayName           string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"displayName,omitempty"`
-	Network               string `protobuf:"bytes,3,opt,name=network,proto3" json:"network,omitempty"`
-	TransactionIdentifier string `protobuf:"bytes,4,opt,name=transaction_identifier,json=transactionIdentifier,proto3" json:"transactionIdentifier,omitempty"`
+	PaymentData           string
+	DisplayName           string
+	Network               string
+	TransactionIdentifier string
 }
 
 func (*ApplePay) ProtoMessage() {}
@@ -765,9 +579,9 @@ func (x *ApplePay) GetTransactionIdentifier() string {
 type GooglePay struct {
 	unknownFields []byte
 	// paymentMethodData.tokenizationData.token, as JSON.
-	Token       string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
-	CardNetwork string `protobuf:"bytes,2,opt,name=card_network,json=cardNetwork,proto3" json:"cardNetwork,omitempty"`
-	CardDetails string `protobuf:"bytes,3,opt,name=card_details,json=cardDetails,proto3" json:"cardDetails,omitempty"`
+	Token       string
+	CardNetwork string
+	CardDetails string
 }
 
 func (*GooglePay) ProtoMessage() {}
@@ -796,7 +610,7 @@ func (x *GooglePay) GetCardDetails() string {
 // PayPalWallet redirects the shopper to PayPal.
 type PayPalWallet struct {
 	unknownFields []byte
-	Email         string `protobuf:"bytes,1,opt,name=email,proto3" json:"email,omitempty"`
+	Email         string
 }
 
 func (*PayPalWallet) ProtoMessage() {}
@@ -811,13 +625,13 @@ func (x *PayPalWallet) GetEmail() string {
 // BankRedirect sends the shopper to their bank.
 type BankRedirect struct {
 	unknownFields []byte
-	Kind          BankRedirectKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind          BankRedirectKind
 	// Issuer / bank code where the scheme needs one (iDEAL bank, EPS bank).
-	Issuer string `protobuf:"bytes,2,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	Issuer string
 	// BLIK six-digit code.
-	BlikCode string `protobuf:"bytes,3,opt,name=blik_code,json=blikCode,proto3" json:"blikCode,omitempty"`
+	BlikCode string
 	// Shopper's country, ISO-3166-1 alpha-2 (Sofort).
-	Country string `protobuf:"bytes,4,opt,name=country,proto3" json:"country,omitempty"`
+	Country string
 }
 
 func (*BankRedirect) ProtoMessage() {}
@@ -853,9 +667,9 @@ func (x *BankRedirect) GetCountry() string {
 // BankTransfer asks the shopper to push funds.
 type BankTransfer struct {
 	unknownFields []byte
-	Kind          BankTransferKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind          BankTransferKind
 	// Shopper's tax id where the scheme needs it (PIX CPF/CNPJ).
-	TaxId string `protobuf:"bytes,2,opt,name=tax_id,json=taxId,proto3" json:"taxId,omitempty"`
+	TaxId string
 }
 
 func (*BankTransfer) ProtoMessage() {}
@@ -877,17 +691,17 @@ func (x *BankTransfer) GetTaxId() string {
 // BankDebit debits the shopper's bank account under a mandate.
 type BankDebit struct {
 	unknownFields []byte
-	Kind          BankDebitKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind          BankDebitKind
 	// IBAN (SEPA).
-	Iban string `protobuf:"bytes,2,opt,name=iban,proto3" json:"iban,omitempty"`
+	Iban string
 	// Account number (ACH, BACS, BECS, NACH).
-	AccountNumber string `protobuf:"bytes,3,opt,name=account_number,json=accountNumber,proto3" json:"accountNumber,omitempty"`
+	AccountNumber string
 	// Routing number (ACH), sort code (BACS), BSB (BECS), IFSC (NACH).
-	RoutingNumber     string `protobuf:"bytes,4,opt,name=routing_number,json=routingNumber,proto3" json:"routingNumber,omitempty"`
-	AccountHolderName string `protobuf:"bytes,5,opt,name=account_holder_name,json=accountHolderName,proto3" json:"accountHolderName,omitempty"`
+	RoutingNumber     string
+	AccountHolderName string
 	// checking or savings (ACH); savings, current, cc (cash credit), nre or
 	// nro (NACH).
-	AccountType string `protobuf:"bytes,6,opt,name=account_type,json=accountType,proto3" json:"accountType,omitempty"`
+	AccountType string
 }
 
 func (*BankDebit) ProtoMessage() {}
@@ -937,7 +751,7 @@ func (x *BankDebit) GetAccountType() string {
 // PayLater is a BNPL payment; order_details on the request are usually required.
 type PayLater struct {
 	unknownFields []byte
-	Kind          PayLaterKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind          PayLaterKind
 }
 
 func (*PayLater) ProtoMessage() {}
@@ -952,9 +766,9 @@ func (x *PayLater) GetKind() PayLaterKind {
 // Voucher is a cash payment slip the shopper pays at a store or bank.
 type Voucher struct {
 	unknownFields []byte
-	Kind          VoucherKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind          VoucherKind
 	// Shopper's tax id (Boleto CPF/CNPJ).
-	TaxId string `protobuf:"bytes,2,opt,name=tax_id,json=taxId,proto3" json:"taxId,omitempty"`
+	TaxId string
 }
 
 func (*Voucher) ProtoMessage() {}
@@ -980,7 +794,7 @@ type Upi struct {
 	//
 	//	*Upi_Vpa
 	//	*Upi_Intent
-	Flow isUpi_Flow `protobuf_oneof:"flow"`
+	Flow isUpi_Flow
 }
 
 func (*Upi) ProtoMessage() {}
@@ -1012,12 +826,12 @@ type isUpi_Flow interface {
 
 type Upi_Vpa struct {
 	// Collect request to a VPA, e.g. "name@bank".
-	Vpa string `protobuf:"bytes,1,opt,name=vpa,proto3,oneof"`
+	Vpa string
 }
 
 type Upi_Intent struct {
 	// Intent flow: the shopper's UPI app opens from a link.
-	Intent bool `protobuf:"varint,2,opt,name=intent,proto3,oneof"`
+	Intent bool
 }
 
 func (*Upi_Vpa) isUpi_Flow() {}

@@ -16,47 +16,47 @@ type PaymentServiceAuthorizeRequest struct {
 	unknownFields []byte
 	// The merchant's id for this payment; also the idempotency key connectors
 	// send, so a retry cannot double-charge. 1-64 characters of [A-Za-z0-9_.:-].
-	MerchantTransactionId string `protobuf:"bytes,1,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
+	MerchantTransactionId string
 	// Required, more than zero and at most Money's bound.
-	Amount        *Money         `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	PaymentMethod *PaymentMethod `protobuf:"bytes,3,opt,name=payment_method,json=paymentMethod,proto3" json:"paymentMethod,omitempty"`
+	Amount        *Money
+	PaymentMethod *PaymentMethod
 	// When funds are captured. UNSPECIFIED (or absent) means AUTOMATIC: the
 	// payment is charged at once. Send CAPTURE_METHOD_MANUAL to only hold funds.
-	CaptureMethod CaptureMethod `protobuf:"varint,4,opt,name=capture_method,json=captureMethod,proto3" json:"captureMethod,omitempty"`
+	CaptureMethod CaptureMethod
 	// UNSPECIFIED leaves 3-D Secure to the connector's and issuer's defaults.
-	AuthenticationType AuthenticationType `protobuf:"varint,5,opt,name=authentication_type,json=authenticationType,proto3" json:"authenticationType,omitempty"`
-	Customer           *Customer          `protobuf:"bytes,6,opt,name=customer,proto3" json:"customer,omitempty"`
-	BillingAddress     *Address           `protobuf:"bytes,7,opt,name=billing_address,json=billingAddress,proto3" json:"billingAddress,omitempty"`
-	ShippingAddress    *Address           `protobuf:"bytes,8,opt,name=shipping_address,json=shippingAddress,proto3" json:"shippingAddress,omitempty"`
-	BrowserInfo        *BrowserInfo       `protobuf:"bytes,9,opt,name=browser_info,json=browserInfo,proto3" json:"browserInfo,omitempty"`
+	AuthenticationType AuthenticationType
+	Customer           *Customer
+	BillingAddress     *Address
+	ShippingAddress    *Address
+	BrowserInfo        *BrowserInfo
 	// Where the shopper returns after a redirect or 3DS challenge.
-	ReturnUrl string `protobuf:"bytes,10,opt,name=return_url,json=returnUrl,proto3" json:"returnUrl,omitempty"`
+	ReturnUrl string
 	// Where the processor should send webhooks for this payment (if per-payment).
-	WebhookUrl  string `protobuf:"bytes,11,opt,name=webhook_url,json=webhookUrl,proto3" json:"webhookUrl,omitempty"`
-	Description string `protobuf:"bytes,12,opt,name=description,proto3" json:"description,omitempty"`
+	WebhookUrl  string
+	Description string
 	// Text on the shopper's statement.
-	StatementDescriptor string `protobuf:"bytes,13,opt,name=statement_descriptor,json=statementDescriptor,proto3" json:"statementDescriptor,omitempty"`
+	StatementDescriptor string
 	// Store the payment method for future use. UNSPECIFIED (or absent): it is
 	// not stored.
-	SetupFutureUsage FutureUsage `protobuf:"varint,14,opt,name=setup_future_usage,json=setupFutureUsage,proto3" json:"setupFutureUsage,omitempty"`
+	SetupFutureUsage FutureUsage
 	// A merchant-initiated charge with the shopper absent.
-	OffSession bool `protobuf:"varint,15,opt,name=off_session,json=offSession,proto3" json:"offSession,omitempty"`
+	OffSession bool
 	// Charge a stored credential (MIT) instead of payment_method data.
-	Mandate      *MandateReference `protobuf:"bytes,16,opt,name=mandate,proto3" json:"mandate,omitempty"`
-	OrderDetails []*OrderDetail    `protobuf:"bytes,17,rep,name=order_details,json=orderDetails,proto3" json:"orderDetails,omitempty"`
+	Mandate      *MandateReference
+	OrderDetails []*OrderDetail
 	// Free-form metadata forwarded to the processor where supported.
-	Metadata map[string]string `protobuf:"bytes,18,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
-	State    *ConnectorState   `protobuf:"bytes,19,opt,name=state,proto3" json:"state,omitempty"`
+	Metadata map[string]string
+	State    *ConnectorState
 	// The processor order id from CreateOrder, when the processor needs one.
-	ConnectorOrderId string `protobuf:"bytes,20,opt,name=connector_order_id,json=connectorOrderId,proto3" json:"connectorOrderId,omitempty"`
+	ConnectorOrderId string
 	// Ask the processor to allow IncrementalAuthorization on this payment.
-	RequestIncrementalAuthorization bool `protobuf:"varint,21,opt,name=request_incremental_authorization,json=requestIncrementalAuthorization,proto3" json:"requestIncrementalAuthorization,omitempty"`
+	RequestIncrementalAuthorization bool
 	// Results of an external 3DS authentication (PaymentMethodAuthenticationService).
-	ThreeDs *ThreeDsData `protobuf:"bytes,22,opt,name=three_ds,json=threeDs,proto3" json:"threeDs,omitempty"`
+	ThreeDs *ThreeDsData
 	// Where the shopper's browser should go when the payment is declined (some APMs).
-	CancelUrl string `protobuf:"bytes,23,opt,name=cancel_url,json=cancelUrl,proto3" json:"cancelUrl,omitempty"`
+	CancelUrl string
 	// Merchant order / invoice id shown to the shopper.
-	MerchantOrderReference string `protobuf:"bytes,24,opt,name=merchant_order_reference,json=merchantOrderReference,proto3" json:"merchantOrderReference,omitempty"`
+	MerchantOrderReference string
 }
 
 func (*PaymentServiceAuthorizeRequest) ProtoMessage() {}
@@ -233,30 +233,30 @@ func (x *PaymentServiceAuthorizeRequest) GetMerchantOrderReference() string {
 type PaymentServiceAuthorizeResponse struct {
 	unknownFields []byte
 	// The processor's id for the payment.
-	ConnectorTransactionId string        `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	Status                 PaymentStatus `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
+	ConnectorTransactionId string
+	Status                 PaymentStatus
 	// The amount the processor authorized (may be less: PARTIALLY_AUTHORIZED).
-	Amount *Money `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	Amount *Money
 	// Set when status is AUTHENTICATION_PENDING or ACTION_REQUIRED.
-	NextAction *NextAction `protobuf:"bytes,4,opt,name=next_action,json=nextAction,proto3" json:"nextAction,omitempty"`
+	NextAction *NextAction
 	// Set when the payment failed or was declined.
-	Error *PaymentError `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
+	Error *PaymentError
 	// Set when the payment method was stored (setup_future_usage).
-	Mandate *MandateReference `protobuf:"bytes,6,opt,name=mandate,proto3" json:"mandate,omitempty"`
+	Mandate *MandateReference
 	// State to send back on the next call for this payment.
-	State                 *ConnectorState `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantTransactionId string          `protobuf:"bytes,8,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
+	State                 *ConnectorState
+	MerchantTransactionId string
 	// The scheme's transaction id, for later MITs.
-	NetworkTransactionId string `protobuf:"bytes,9,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"networkTransactionId,omitempty"`
+	NetworkTransactionId string
 	// The processor's secondary reference (e.g. a charge id) shown in its dashboard.
-	ConnectorReferenceId            string `protobuf:"bytes,10,opt,name=connector_reference_id,json=connectorReferenceId,proto3" json:"connectorReferenceId,omitempty"`
-	IncrementalAuthorizationAllowed bool   `protobuf:"varint,11,opt,name=incremental_authorization_allowed,json=incrementalAuthorizationAllowed,proto3" json:"incrementalAuthorizationAllowed,omitempty"`
+	ConnectorReferenceId            string
+	IncrementalAuthorizationAllowed bool
 	// The amount captured so far.
-	CapturedAmount *Money `protobuf:"bytes,12,opt,name=captured_amount,json=capturedAmount,proto3" json:"capturedAmount,omitempty"`
+	CapturedAmount *Money
 	// The processor's HTTP status for the final call.
-	ConnectorHttpStatus int32 `protobuf:"varint,13,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorHttpStatus int32
 	// The card checks (AVS, CVC, 3-D Secure) when the processor reports them.
-	CardChecks *CardChecks `protobuf:"bytes,14,opt,name=card_checks,json=cardChecks,proto3" json:"cardChecks,omitempty"`
+	CardChecks *CardChecks
 }
 
 func (*PaymentServiceAuthorizeResponse) ProtoMessage() {}
@@ -366,15 +366,15 @@ func (x *PaymentServiceAuthorizeResponse) GetCardChecks() *CardChecks {
 type CardChecks struct {
 	unknownFields []byte
 	// The processor's combined address verification result.
-	AvsResult string `protobuf:"bytes,1,opt,name=avs_result,json=avsResult,proto3" json:"avsResult,omitempty"`
+	AvsResult string
 	// The street address check.
-	AddressLine1Check string `protobuf:"bytes,2,opt,name=address_line1_check,json=addressLine1Check,proto3" json:"addressLine1Check,omitempty"`
+	AddressLine1Check string
 	// The postal code check.
-	PostalCodeCheck string `protobuf:"bytes,3,opt,name=postal_code_check,json=postalCodeCheck,proto3" json:"postalCodeCheck,omitempty"`
+	PostalCodeCheck string
 	// The card security code (CVC/CVV) check.
-	CvcCheck string `protobuf:"bytes,4,opt,name=cvc_check,json=cvcCheck,proto3" json:"cvcCheck,omitempty"`
+	CvcCheck string
 	// The 3-D Secure authentication, when there was one.
-	ThreeDsResult *ThreeDsResult `protobuf:"bytes,5,opt,name=three_ds_result,json=threeDsResult,proto3" json:"threeDsResult,omitempty"`
+	ThreeDsResult *ThreeDsResult
 }
 
 func (*CardChecks) ProtoMessage() {}
@@ -418,11 +418,11 @@ func (x *CardChecks) GetThreeDsResult() *ThreeDsResult {
 type ThreeDsResult struct {
 	unknownFields []byte
 	// The electronic commerce indicator (e.g. "05", "07").
-	Eci string `protobuf:"bytes,1,opt,name=eci,proto3" json:"eci,omitempty"`
+	Eci string
 	// The protocol version (e.g. "2.2.0").
-	Version string `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
+	Version string
 	// The processor's authentication result (e.g. "authenticated", "Y").
-	AuthenticationStatus string `protobuf:"bytes,3,opt,name=authentication_status,json=authenticationStatus,proto3" json:"authenticationStatus,omitempty"`
+	AuthenticationStatus string
 }
 
 func (*ThreeDsResult) ProtoMessage() {}
@@ -451,20 +451,20 @@ func (x *ThreeDsResult) GetAuthenticationStatus() string {
 // PaymentServiceCaptureRequest captures an authorized payment.
 type PaymentServiceCaptureRequest struct {
 	unknownFields          []byte
-	ConnectorTransactionId string `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
+	ConnectorTransactionId string
 	// The amount to capture, more than zero; less than authorized for a partial capture.
-	AmountToCapture *Money `protobuf:"bytes,2,opt,name=amount_to_capture,json=amountToCapture,proto3" json:"amountToCapture,omitempty"`
+	AmountToCapture *Money
 	// The merchant's id for this capture; the idempotency key.
-	MerchantCaptureId string `protobuf:"bytes,3,opt,name=merchant_capture_id,json=merchantCaptureId,proto3" json:"merchantCaptureId,omitempty"`
+	MerchantCaptureId string
 	// The payment's merchant_transaction_id, where the processor needs it.
-	MerchantTransactionId string `protobuf:"bytes,4,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
+	MerchantTransactionId string
 	// Whether more captures may follow (multiple partial captures).
-	FinalCapture bool              `protobuf:"varint,5,opt,name=final_capture,json=finalCapture,proto3" json:"finalCapture,omitempty"`
-	Metadata     map[string]string `protobuf:"bytes,6,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
-	State        *ConnectorState   `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
+	FinalCapture bool
+	Metadata     map[string]string
+	State        *ConnectorState
 	// The original authorized amount, where the processor needs it.
-	PaymentAmount       *Money `protobuf:"bytes,8,opt,name=payment_amount,json=paymentAmount,proto3" json:"paymentAmount,omitempty"`
-	StatementDescriptor string `protobuf:"bytes,9,opt,name=statement_descriptor,json=statementDescriptor,proto3" json:"statementDescriptor,omitempty"`
+	PaymentAmount       *Money
+	StatementDescriptor string
 }
 
 func (*PaymentServiceCaptureRequest) ProtoMessage() {}
@@ -535,16 +535,16 @@ func (x *PaymentServiceCaptureRequest) GetStatementDescriptor() string {
 // PaymentServiceCaptureResponse is the outcome of Capture.
 type PaymentServiceCaptureResponse struct {
 	unknownFields          []byte
-	ConnectorTransactionId string        `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	Status                 PaymentStatus `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
+	ConnectorTransactionId string
+	Status                 PaymentStatus
 	// The amount captured by this call as the processor reports it.
-	CapturedAmount *Money          `protobuf:"bytes,3,opt,name=captured_amount,json=capturedAmount,proto3" json:"capturedAmount,omitempty"`
-	Error          *PaymentError   `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State          *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
+	CapturedAmount *Money
+	Error          *PaymentError
+	State          *ConnectorState
 	// The processor's id for this capture, when it has one.
-	ConnectorCaptureId  string `protobuf:"bytes,6,opt,name=connector_capture_id,json=connectorCaptureId,proto3" json:"connectorCaptureId,omitempty"`
-	MerchantCaptureId   string `protobuf:"bytes,7,opt,name=merchant_capture_id,json=merchantCaptureId,proto3" json:"merchantCaptureId,omitempty"`
-	ConnectorHttpStatus int32  `protobuf:"varint,8,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorCaptureId  string
+	MerchantCaptureId   string
+	ConnectorHttpStatus int32
 }
 
 func (*PaymentServiceCaptureResponse) ProtoMessage() {}
@@ -608,15 +608,15 @@ func (x *PaymentServiceCaptureResponse) GetConnectorHttpStatus() int32 {
 // PaymentServiceGetRequest reads a payment's status.
 type PaymentServiceGetRequest struct {
 	unknownFields          []byte
-	ConnectorTransactionId string `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	MerchantTransactionId  string `protobuf:"bytes,2,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
+	ConnectorTransactionId string
+	MerchantTransactionId  string
 	// The expected amount; a processor answer with another amount is an integrity error.
-	Amount *Money `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	Amount *Money
 	// The capture method of the original Authorize, so an authorized payment
 	// reads as AUTHORIZED or CHARGED. It moves no money; UNSPECIFIED leaves the
 	// reading to the processor's answer and the state Authorize returned.
-	CaptureMethod CaptureMethod   `protobuf:"varint,4,opt,name=capture_method,json=captureMethod,proto3" json:"captureMethod,omitempty"`
-	State         *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
+	CaptureMethod CaptureMethod
+	State         *ConnectorState
 }
 
 func (*PaymentServiceGetRequest) ProtoMessage() {}
@@ -659,21 +659,21 @@ func (x *PaymentServiceGetRequest) GetState() *ConnectorState {
 // PaymentServiceGetResponse is a payment's current status.
 type PaymentServiceGetResponse struct {
 	unknownFields          []byte
-	ConnectorTransactionId string            `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	Status                 PaymentStatus     `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Amount                 *Money            `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
-	CapturedAmount         *Money            `protobuf:"bytes,4,opt,name=captured_amount,json=capturedAmount,proto3" json:"capturedAmount,omitempty"`
-	RefundedAmount         *Money            `protobuf:"bytes,5,opt,name=refunded_amount,json=refundedAmount,proto3" json:"refundedAmount,omitempty"`
-	NextAction             *NextAction       `protobuf:"bytes,6,opt,name=next_action,json=nextAction,proto3" json:"nextAction,omitempty"`
-	Error                  *PaymentError     `protobuf:"bytes,7,opt,name=error,proto3" json:"error,omitempty"`
-	Mandate                *MandateReference `protobuf:"bytes,8,opt,name=mandate,proto3" json:"mandate,omitempty"`
-	State                  *ConnectorState   `protobuf:"bytes,9,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantTransactionId  string            `protobuf:"bytes,10,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
-	NetworkTransactionId   string            `protobuf:"bytes,11,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"networkTransactionId,omitempty"`
-	ConnectorReferenceId   string            `protobuf:"bytes,12,opt,name=connector_reference_id,json=connectorReferenceId,proto3" json:"connectorReferenceId,omitempty"`
-	ConnectorHttpStatus    int32             `protobuf:"varint,13,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorTransactionId string
+	Status                 PaymentStatus
+	Amount                 *Money
+	CapturedAmount         *Money
+	RefundedAmount         *Money
+	NextAction             *NextAction
+	Error                  *PaymentError
+	Mandate                *MandateReference
+	State                  *ConnectorState
+	MerchantTransactionId  string
+	NetworkTransactionId   string
+	ConnectorReferenceId   string
+	ConnectorHttpStatus    int32
 	// The card checks (AVS, CVC, 3-D Secure) when the processor reports them.
-	CardChecks *CardChecks `protobuf:"bytes,14,opt,name=card_checks,json=cardChecks,proto3" json:"cardChecks,omitempty"`
+	CardChecks *CardChecks
 }
 
 func (*PaymentServiceGetResponse) ProtoMessage() {}
@@ -779,16 +779,16 @@ func (x *PaymentServiceGetResponse) GetCardChecks() *CardChecks {
 // PaymentServiceVoidRequest releases an authorization.
 type PaymentServiceVoidRequest struct {
 	unknownFields          []byte
-	ConnectorTransactionId string `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
+	ConnectorTransactionId string
 	// The merchant's id for this void; the idempotency key.
-	MerchantVoidId string `protobuf:"bytes,2,opt,name=merchant_void_id,json=merchantVoidId,proto3" json:"merchantVoidId,omitempty"`
+	MerchantVoidId string
 	// Why: duplicate, fraudulent, requested_by_customer, abandoned, or free text.
-	CancellationReason string          `protobuf:"bytes,3,opt,name=cancellation_reason,json=cancellationReason,proto3" json:"cancellationReason,omitempty"`
-	State              *ConnectorState `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	CancellationReason string
+	State              *ConnectorState
 	// The authorized amount, where the processor needs it.
-	Amount                *Money            `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
-	MerchantTransactionId string            `protobuf:"bytes,6,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
-	Metadata              map[string]string `protobuf:"bytes,7,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
+	Amount                *Money
+	MerchantTransactionId string
+	Metadata              map[string]string
 }
 
 func (*PaymentServiceVoidRequest) ProtoMessage() {}
@@ -845,14 +845,14 @@ func (x *PaymentServiceVoidRequest) GetMetadata() map[string]string {
 // PaymentServiceVoidResponse is the outcome of Void.
 type PaymentServiceVoidResponse struct {
 	unknownFields          []byte
-	ConnectorTransactionId string          `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	Status                 PaymentStatus   `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Error                  *PaymentError   `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
-	State                  *ConnectorState `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantVoidId         string          `protobuf:"bytes,5,opt,name=merchant_void_id,json=merchantVoidId,proto3" json:"merchantVoidId,omitempty"`
+	ConnectorTransactionId string
+	Status                 PaymentStatus
+	Error                  *PaymentError
+	State                  *ConnectorState
+	MerchantVoidId         string
 	// The processor's id for the cancellation, when it has one.
-	ConnectorVoidId     string `protobuf:"bytes,6,opt,name=connector_void_id,json=connectorVoidId,proto3" json:"connectorVoidId,omitempty"`
-	ConnectorHttpStatus int32  `protobuf:"varint,7,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorVoidId     string
+	ConnectorHttpStatus int32
 }
 
 func (*PaymentServiceVoidResponse) ProtoMessage() {}
@@ -909,13 +909,13 @@ func (x *PaymentServiceVoidResponse) GetConnectorHttpStatus() int32 {
 // PaymentServiceReverseRequest undoes a payment whatever its state.
 type PaymentServiceReverseRequest struct {
 	unknownFields          []byte
-	ConnectorTransactionId string `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
+	ConnectorTransactionId string
 	// The merchant's id for this reversal; the idempotency key.
-	MerchantReversalId    string          `protobuf:"bytes,2,opt,name=merchant_reversal_id,json=merchantReversalId,proto3" json:"merchantReversalId,omitempty"`
-	Amount                *Money          `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
-	Reason                string          `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
-	State                 *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantTransactionId string          `protobuf:"bytes,6,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
+	MerchantReversalId    string
+	Amount                *Money
+	Reason                string
+	State                 *ConnectorState
+	MerchantTransactionId string
 }
 
 func (*PaymentServiceReverseRequest) ProtoMessage() {}
@@ -965,13 +965,13 @@ func (x *PaymentServiceReverseRequest) GetMerchantTransactionId() string {
 // PaymentServiceReverseResponse is the outcome of Reverse.
 type PaymentServiceReverseResponse struct {
 	unknownFields          []byte
-	ConnectorTransactionId string          `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	Status                 PaymentStatus   `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Error                  *PaymentError   `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
-	State                  *ConnectorState `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantReversalId     string          `protobuf:"bytes,5,opt,name=merchant_reversal_id,json=merchantReversalId,proto3" json:"merchantReversalId,omitempty"`
-	ConnectorReversalId    string          `protobuf:"bytes,6,opt,name=connector_reversal_id,json=connectorReversalId,proto3" json:"connectorReversalId,omitempty"`
-	ConnectorHttpStatus    int32           `protobuf:"varint,7,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorTransactionId string
+	Status                 PaymentStatus
+	Error                  *PaymentError
+	State                  *ConnectorState
+	MerchantReversalId     string
+	ConnectorReversalId    string
+	ConnectorHttpStatus    int32
 }
 
 func (*PaymentServiceReverseResponse) ProtoMessage() {}
@@ -1028,19 +1028,19 @@ func (x *PaymentServiceReverseResponse) GetConnectorHttpStatus() int32 {
 // PaymentServiceRefundRequest refunds a captured payment.
 type PaymentServiceRefundRequest struct {
 	unknownFields          []byte
-	ConnectorTransactionId string `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
+	ConnectorTransactionId string
 	// The merchant's id for this refund; the idempotency key.
-	MerchantRefundId string `protobuf:"bytes,2,opt,name=merchant_refund_id,json=merchantRefundId,proto3" json:"merchantRefundId,omitempty"`
+	MerchantRefundId string
 	// The amount to refund, more than zero; less than captured for a partial refund.
-	RefundAmount *Money `protobuf:"bytes,3,opt,name=refund_amount,json=refundAmount,proto3" json:"refundAmount,omitempty"`
+	RefundAmount *Money
 	// The payment's captured amount, where the processor needs it.
-	PaymentAmount *Money `protobuf:"bytes,4,opt,name=payment_amount,json=paymentAmount,proto3" json:"paymentAmount,omitempty"`
+	PaymentAmount *Money
 	// duplicate, fraudulent, requested_by_customer, or free text.
-	Reason                string            `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
-	Metadata              map[string]string `protobuf:"bytes,6,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
-	State                 *ConnectorState   `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantTransactionId string            `protobuf:"bytes,8,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
-	WebhookUrl            string            `protobuf:"bytes,9,opt,name=webhook_url,json=webhookUrl,proto3" json:"webhookUrl,omitempty"`
+	Reason                string
+	Metadata              map[string]string
+	State                 *ConnectorState
+	MerchantTransactionId string
+	WebhookUrl            string
 }
 
 func (*PaymentServiceRefundRequest) ProtoMessage() {}
@@ -1111,14 +1111,14 @@ func (x *PaymentServiceRefundRequest) GetWebhookUrl() string {
 // PaymentServiceRefundResponse is the outcome of Refund.
 type PaymentServiceRefundResponse struct {
 	unknownFields          []byte
-	ConnectorRefundId      string          `protobuf:"bytes,1,opt,name=connector_refund_id,json=connectorRefundId,proto3" json:"connectorRefundId,omitempty"`
-	Status                 RefundStatus    `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	RefundAmount           *Money          `protobuf:"bytes,3,opt,name=refund_amount,json=refundAmount,proto3" json:"refundAmount,omitempty"`
-	Error                  *PaymentError   `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State                  *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantRefundId       string          `protobuf:"bytes,6,opt,name=merchant_refund_id,json=merchantRefundId,proto3" json:"merchantRefundId,omitempty"`
-	ConnectorTransactionId string          `protobuf:"bytes,7,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	ConnectorHttpStatus    int32           `protobuf:"varint,8,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorRefundId      string
+	Status                 RefundStatus
+	RefundAmount           *Money
+	Error                  *PaymentError
+	State                  *ConnectorState
+	MerchantRefundId       string
+	ConnectorTransactionId string
+	ConnectorHttpStatus    int32
 }
 
 func (*PaymentServiceRefundResponse) ProtoMessage() {}
@@ -1183,14 +1183,14 @@ func (x *PaymentServiceRefundResponse) GetConnectorHttpStatus() int32 {
 type PaymentServiceCreateOrderRequest struct {
 	unknownFields []byte
 	// The merchant's id for the order; the idempotency key.
-	MerchantOrderId string `protobuf:"bytes,1,opt,name=merchant_order_id,json=merchantOrderId,proto3" json:"merchantOrderId,omitempty"`
+	MerchantOrderId string
 	// More than zero.
-	Amount       *Money            `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	OrderDetails []*OrderDetail    `protobuf:"bytes,3,rep,name=order_details,json=orderDetails,proto3" json:"orderDetails,omitempty"`
-	Customer     *Customer         `protobuf:"bytes,4,opt,name=customer,proto3" json:"customer,omitempty"`
-	Metadata     map[string]string `protobuf:"bytes,5,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
-	State        *ConnectorState   `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
-	ReturnUrl    string            `protobuf:"bytes,7,opt,name=return_url,json=returnUrl,proto3" json:"returnUrl,omitempty"`
+	Amount       *Money
+	OrderDetails []*OrderDetail
+	Customer     *Customer
+	Metadata     map[string]string
+	State        *ConnectorState
+	ReturnUrl    string
 }
 
 func (*PaymentServiceCreateOrderRequest) ProtoMessage() {}
@@ -1247,14 +1247,14 @@ func (x *PaymentServiceCreateOrderRequest) GetReturnUrl() string {
 // PaymentServiceCreateOrderResponse is the created order.
 type PaymentServiceCreateOrderResponse struct {
 	unknownFields    []byte
-	ConnectorOrderId string        `protobuf:"bytes,1,opt,name=connector_order_id,json=connectorOrderId,proto3" json:"connectorOrderId,omitempty"`
-	Status           PaymentStatus `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
+	ConnectorOrderId string
+	Status           PaymentStatus
 	// A client secret / session data a front-end SDK needs, when the processor returns one.
-	ClientSecret        string          `protobuf:"bytes,3,opt,name=client_secret,json=clientSecret,proto3" json:"clientSecret,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	ExpiresAtUnix       int64           `protobuf:"varint,6,opt,name=expires_at_unix,json=expiresAtUnix,proto3" json:"expiresAtUnix,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,7,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ClientSecret        string
+	Error               *PaymentError
+	State               *ConnectorState
+	ExpiresAtUnix       int64
+	ConnectorHttpStatus int32
 }
 
 func (*PaymentServiceCreateOrderResponse) ProtoMessage() {}
@@ -1312,10 +1312,10 @@ func (x *PaymentServiceCreateOrderResponse) GetConnectorHttpStatus() int32 {
 type CustomerAcceptance struct {
 	unknownFields []byte
 	// online or offline.
-	AcceptanceType string `protobuf:"bytes,1,opt,name=acceptance_type,json=acceptanceType,proto3" json:"acceptanceType,omitempty"`
-	AcceptedAtUnix int64  `protobuf:"varint,2,opt,name=accepted_at_unix,json=acceptedAtUnix,proto3" json:"acceptedAtUnix,omitempty"`
-	IpAddress      string `protobuf:"bytes,3,opt,name=ip_address,json=ipAddress,proto3" json:"ipAddress,omitempty"`
-	UserAgent      string `protobuf:"bytes,4,opt,name=user_agent,json=userAgent,proto3" json:"userAgent,omitempty"`
+	AcceptanceType string
+	AcceptedAtUnix int64
+	IpAddress      string
+	UserAgent      string
 }
 
 func (*CustomerAcceptance) ProtoMessage() {}
@@ -1352,23 +1352,23 @@ func (x *CustomerAcceptance) GetUserAgent() string {
 type PaymentServiceSetupRecurringRequest struct {
 	unknownFields []byte
 	// The merchant's id for this setup; the idempotency key.
-	MerchantSetupId string         `protobuf:"bytes,1,opt,name=merchant_setup_id,json=merchantSetupId,proto3" json:"merchantSetupId,omitempty"`
-	PaymentMethod   *PaymentMethod `protobuf:"bytes,2,opt,name=payment_method,json=paymentMethod,proto3" json:"paymentMethod,omitempty"`
-	Customer        *Customer      `protobuf:"bytes,3,opt,name=customer,proto3" json:"customer,omitempty"`
-	BillingAddress  *Address       `protobuf:"bytes,4,opt,name=billing_address,json=billingAddress,proto3" json:"billingAddress,omitempty"`
+	MerchantSetupId string
+	PaymentMethod   *PaymentMethod
+	Customer        *Customer
+	BillingAddress  *Address
 	// Zero for a verification-only setup (the only flow where a zero amount is
 	// accepted); otherwise a first charge.
-	Amount *Money `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
+	Amount *Money
 	// How the stored method will be used. UNSPECIFIED (or absent) means
 	// OFF_SESSION: merchant-initiated charges with the shopper absent.
-	FutureUsage        FutureUsage         `protobuf:"varint,6,opt,name=future_usage,json=futureUsage,proto3" json:"futureUsage,omitempty"`
-	CustomerAcceptance *CustomerAcceptance `protobuf:"bytes,7,opt,name=customer_acceptance,json=customerAcceptance,proto3" json:"customerAcceptance,omitempty"`
-	ReturnUrl          string              `protobuf:"bytes,8,opt,name=return_url,json=returnUrl,proto3" json:"returnUrl,omitempty"`
-	BrowserInfo        *BrowserInfo        `protobuf:"bytes,9,opt,name=browser_info,json=browserInfo,proto3" json:"browserInfo,omitempty"`
-	AuthenticationType AuthenticationType  `protobuf:"varint,10,opt,name=authentication_type,json=authenticationType,proto3" json:"authenticationType,omitempty"`
-	Metadata           map[string]string   `protobuf:"bytes,11,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
-	State              *ConnectorState     `protobuf:"bytes,12,opt,name=state,proto3" json:"state,omitempty"`
-	Description        string              `protobuf:"bytes,13,opt,name=description,proto3" json:"description,omitempty"`
+	FutureUsage        FutureUsage
+	CustomerAcceptance *CustomerAcceptance
+	ReturnUrl          string
+	BrowserInfo        *BrowserInfo
+	AuthenticationType AuthenticationType
+	Metadata           map[string]string
+	State              *ConnectorState
+	Description        string
 }
 
 func (*PaymentServiceSetupRecurringRequest) ProtoMessage() {}
@@ -1468,16 +1468,16 @@ func (x *PaymentServiceSetupRecurringRequest) GetDescription() string {
 type PaymentServiceSetupRecurringResponse struct {
 	unknownFields []byte
 	// The processor's id for the setup operation (SetupIntent, pspReference).
-	ConnectorSetupId string            `protobuf:"bytes,1,opt,name=connector_setup_id,json=connectorSetupId,proto3" json:"connectorSetupId,omitempty"`
-	Mandate          *MandateReference `protobuf:"bytes,2,opt,name=mandate,proto3" json:"mandate,omitempty"`
-	Status           MandateStatus     `protobuf:"varint,3,opt,name=status,proto3" json:"status,omitempty"`
-	NextAction       *NextAction       `protobuf:"bytes,4,opt,name=next_action,json=nextAction,proto3" json:"nextAction,omitempty"`
-	Error            *PaymentError     `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
-	State            *ConnectorState   `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantSetupId  string            `protobuf:"bytes,7,opt,name=merchant_setup_id,json=merchantSetupId,proto3" json:"merchantSetupId,omitempty"`
+	ConnectorSetupId string
+	Mandate          *MandateReference
+	Status           MandateStatus
+	NextAction       *NextAction
+	Error            *PaymentError
+	State            *ConnectorState
+	MerchantSetupId  string
 	// The payment's status when the setup included a first charge.
-	PaymentStatus       PaymentStatus `protobuf:"varint,8,opt,name=payment_status,json=paymentStatus,proto3" json:"paymentStatus,omitempty"`
-	ConnectorHttpStatus int32         `protobuf:"varint,9,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	PaymentStatus       PaymentStatus
+	ConnectorHttpStatus int32
 }
 
 func (*PaymentServiceSetupRecurringResponse) ProtoMessage() {}
@@ -1548,13 +1548,13 @@ func (x *PaymentServiceSetupRecurringResponse) GetConnectorHttpStatus() int32 {
 // PaymentServiceIncrementalAuthorizationRequest raises an authorization.
 type PaymentServiceIncrementalAuthorizationRequest struct {
 	unknownFields          []byte
-	ConnectorTransactionId string `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	Amount                 *Money `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	ConnectorTransactionId string
+	Amount                 *Money
 	// The merchant's id for this increment; the idempotency key.
-	MerchantIncrementId   string          `protobuf:"bytes,3,opt,name=merchant_increment_id,json=merchantIncrementId,proto3" json:"merchantIncrementId,omitempty"`
-	Reason                string          `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
-	State                 *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantTransactionId string          `protobuf:"bytes,6,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
+	MerchantIncrementId   string
+	Reason                string
+	State                 *ConnectorState
+	MerchantTransactionId string
 }
 
 func (*PaymentServiceIncrementalAuthorizationRequest) ProtoMessage() {}
@@ -1604,13 +1604,13 @@ func (x *PaymentServiceIncrementalAuthorizationRequest) GetMerchantTransactionId
 // PaymentServiceIncrementalAuthorizationResponse is the outcome of the increment.
 type PaymentServiceIncrementalAuthorizationResponse struct {
 	unknownFields          []byte
-	ConnectorTransactionId string        `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	Status                 PaymentStatus `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
+	ConnectorTransactionId string
+	Status                 PaymentStatus
 	// The total authorized amount after the call.
-	Amount              *Money          `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,6,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	Amount              *Money
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*PaymentServiceIncrementalAuthorizationResponse) ProtoMessage() {}
@@ -1660,17 +1660,17 @@ func (x *PaymentServiceIncrementalAuthorizationResponse) GetConnectorHttpStatus(
 // PaymentServiceVerifyRedirectResponseRequest completes a redirect / 3DS flow.
 type PaymentServiceVerifyRedirectResponseRequest struct {
 	unknownFields          []byte
-	ConnectorTransactionId string `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	MerchantTransactionId  string `protobuf:"bytes,2,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
+	ConnectorTransactionId string
+	MerchantTransactionId  string
 	// Query parameters or form fields the shopper's browser brought back.
-	Params map[string]string `protobuf:"bytes,3,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
+	Params map[string]string
 	// The raw redirect payload, when the processor signs it whole.
-	Payload string          `protobuf:"bytes,4,opt,name=payload,proto3" json:"payload,omitempty"`
-	Amount  *Money          `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
-	State   *ConnectorState `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
+	Payload string
+	Amount  *Money
+	State   *ConnectorState
 	// The capture method of the original Authorize, so an authorized payment maps to AUTHORIZED or CHARGED.
 	// It moves no money; UNSPECIFIED uses the one remembered in the state Authorize returned.
-	CaptureMethod CaptureMethod `protobuf:"varint,7,opt,name=capture_method,json=captureMethod,proto3" json:"captureMethod,omitempty"`
+	CaptureMethod CaptureMethod
 }
 
 func (*PaymentServiceVerifyRedirectResponseRequest) ProtoMessage() {}
@@ -1727,19 +1727,19 @@ func (x *PaymentServiceVerifyRedirectResponseRequest) GetCaptureMethod() Capture
 // PaymentServiceVerifyRedirectResponseResponse is the payment after the redirect.
 type PaymentServiceVerifyRedirectResponseResponse struct {
 	unknownFields          []byte
-	ConnectorTransactionId string            `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	Status                 PaymentStatus     `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Amount                 *Money            `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
-	NextAction             *NextAction       `protobuf:"bytes,4,opt,name=next_action,json=nextAction,proto3" json:"nextAction,omitempty"`
-	Error                  *PaymentError     `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
-	Mandate                *MandateReference `protobuf:"bytes,6,opt,name=mandate,proto3" json:"mandate,omitempty"`
-	State                  *ConnectorState   `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantTransactionId  string            `protobuf:"bytes,8,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
-	NetworkTransactionId   string            `protobuf:"bytes,9,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"networkTransactionId,omitempty"`
-	ConnectorHttpStatus    int32             `protobuf:"varint,10,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorTransactionId string
+	Status                 PaymentStatus
+	Amount                 *Money
+	NextAction             *NextAction
+	Error                  *PaymentError
+	Mandate                *MandateReference
+	State                  *ConnectorState
+	MerchantTransactionId  string
+	NetworkTransactionId   string
+	ConnectorHttpStatus    int32
 	// The card checks (AVS, CVC, 3-D Secure) when the processor reports them:
 	// after a 3-D Secure redirect, this is where its result arrives.
-	CardChecks *CardChecks `protobuf:"bytes,11,opt,name=card_checks,json=cardChecks,proto3" json:"cardChecks,omitempty"`
+	CardChecks *CardChecks
 }
 
 func (*PaymentServiceVerifyRedirectResponseResponse) ProtoMessage() {}
@@ -1824,7 +1824,7 @@ func (x *PaymentServiceVerifyRedirectResponseResponse) GetCardChecks() *CardChec
 // PaymentServiceHandleEventRequest carries a payment webhook as received.
 type PaymentServiceHandleEventRequest struct {
 	unknownFields []byte
-	Webhook       *WebhookRequest `protobuf:"bytes,1,opt,name=webhook,proto3" json:"webhook,omitempty"`
+	Webhook       *WebhookRequest
 }
 
 func (*PaymentServiceHandleEventRequest) ProtoMessage() {}
@@ -1839,9 +1839,9 @@ func (x *PaymentServiceHandleEventRequest) GetWebhook() *WebhookRequest {
 // PaymentServiceHandleEventResponse is the verified payment events and the ack.
 type PaymentServiceHandleEventResponse struct {
 	unknownFields []byte
-	Events        []*Event `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
+	Events        []*Event
 	// The exact answer the processor expects.
-	Acknowledgement *Acknowledgement `protobuf:"bytes,2,opt,name=acknowledgement,proto3" json:"acknowledgement,omitempty"`
+	Acknowledgement *Acknowledgement
 }
 
 func (*PaymentServiceHandleEventResponse) ProtoMessage() {}
@@ -1864,17 +1864,17 @@ func (x *PaymentServiceHandleEventResponse) GetAcknowledgement() *Acknowledgemen
 type ThreeDsData struct {
 	unknownFields []byte
 	// Electronic commerce indicator.
-	Eci string `protobuf:"bytes,1,opt,name=eci,proto3" json:"eci,omitempty"`
+	Eci string
 	// CAVV / AAV authentication value.
-	AuthenticationValue string `protobuf:"bytes,2,opt,name=authentication_value,json=authenticationValue,proto3" json:"authenticationValue,omitempty"`
+	AuthenticationValue string
 	// Directory server transaction id.
-	DsTransactionId string `protobuf:"bytes,3,opt,name=ds_transaction_id,json=dsTransactionId,proto3" json:"dsTransactionId,omitempty"`
+	DsTransactionId string
 	// 2.1.0, 2.2.0, ...
-	MessageVersion string `protobuf:"bytes,4,opt,name=message_version,json=messageVersion,proto3" json:"messageVersion,omitempty"`
+	MessageVersion string
 	// Y, A, N, U, R, C.
-	TransactionStatus string `protobuf:"bytes,5,opt,name=transaction_status,json=transactionStatus,proto3" json:"transactionStatus,omitempty"`
-	AcsTransactionId  string `protobuf:"bytes,6,opt,name=acs_transaction_id,json=acsTransactionId,proto3" json:"acsTransactionId,omitempty"`
-	AuthenticationId  string `protobuf:"bytes,7,opt,name=authentication_id,json=authenticationId,proto3" json:"authenticationId,omitempty"`
+	TransactionStatus string
+	AcsTransactionId  string
+	AuthenticationId  string
 }
 
 func (*ThreeDsData) ProtoMessage() {}
@@ -1930,8 +1930,8 @@ func (x *ThreeDsData) GetAuthenticationId() string {
 
 type PaymentServiceAuthorizeRequest_MetadataEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*PaymentServiceAuthorizeRequest_MetadataEntry) ProtoMessage() {}
@@ -1952,8 +1952,8 @@ func (x *PaymentServiceAuthorizeRequest_MetadataEntry) GetValue() string {
 
 type PaymentServiceCaptureRequest_MetadataEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*PaymentServiceCaptureRequest_MetadataEntry) ProtoMessage() {}
@@ -1974,8 +1974,8 @@ func (x *PaymentServiceCaptureRequest_MetadataEntry) GetValue() string {
 
 type PaymentServiceVoidRequest_MetadataEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*PaymentServiceVoidRequest_MetadataEntry) ProtoMessage() {}
@@ -1996,8 +1996,8 @@ func (x *PaymentServiceVoidRequest_MetadataEntry) GetValue() string {
 
 type PaymentServiceRefundRequest_MetadataEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*PaymentServiceRefundRequest_MetadataEntry) ProtoMessage() {}
@@ -2018,8 +2018,8 @@ func (x *PaymentServiceRefundRequest_MetadataEntry) GetValue() string {
 
 type PaymentServiceCreateOrderRequest_MetadataEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*PaymentServiceCreateOrderRequest_MetadataEntry) ProtoMessage() {}
@@ -2040,8 +2040,8 @@ func (x *PaymentServiceCreateOrderRequest_MetadataEntry) GetValue() string {
 
 type PaymentServiceSetupRecurringRequest_MetadataEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*PaymentServiceSetupRecurringRequest_MetadataEntry) ProtoMessage() {}
@@ -2062,8 +2062,8 @@ func (x *PaymentServiceSetupRecurringRequest_MetadataEntry) GetValue() string {
 
 type PaymentServiceVerifyRedirectResponseRequest_ParamsEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*PaymentServiceVerifyRedirectResponseRequest_ParamsEntry) ProtoMessage() {}

@@ -7,9 +7,9 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	maps "maps"
 	slices "slices"
-	strconv "strconv"
 )
 
 // PayoutStatus is where a payout is. PAID is final unless the bank returns the
@@ -34,29 +34,11 @@ const (
 	PayoutStatus_PAYOUT_STATUS_UNKNOWN PayoutStatus = 7
 )
 
-// Enum value maps for PayoutStatus.
-var (
-	PayoutStatus_name = map[int32]string{
-		0: "PAYOUT_STATUS_UNSPECIFIED",
-		1: "PAYOUT_STATUS_PENDING",
-		2: "PAYOUT_STATUS_IN_TRANSIT",
-		3: "PAYOUT_STATUS_PAID",
-		4: "PAYOUT_STATUS_FAILED",
-		5: "PAYOUT_STATUS_CANCELED",
-		6: "PAYOUT_STATUS_REVERSED",
-		7: "PAYOUT_STATUS_UNKNOWN",
-	}
-	PayoutStatus_value = map[string]int32{
-		"PAYOUT_STATUS_UNSPECIFIED": 0,
-		"PAYOUT_STATUS_PENDING":     1,
-		"PAYOUT_STATUS_IN_TRANSIT":  2,
-		"PAYOUT_STATUS_PAID":        3,
-		"PAYOUT_STATUS_FAILED":      4,
-		"PAYOUT_STATUS_CANCELED":    5,
-		"PAYOUT_STATUS_REVERSED":    6,
-		"PAYOUT_STATUS_UNKNOWN":     7,
-	}
-)
+// _PayoutStatus_names holds PayoutStatus's value names, the name of value v being
+// _PayoutStatus_names[_PayoutStatus_index[v]:_PayoutStatus_index[v+1]].
+const _PayoutStatus_names = "PAYOUT_STATUS_UNSPECIFIEDPAYOUT_STATUS_PENDINGPAYOUT_STATUS_IN_TRANSITPAYOUT_STATUS_PAIDPAYOUT_STATUS_FAILEDPAYOUT_STATUS_CANCELEDPAYOUT_STATUS_REVERSEDPAYOUT_STATUS_UNKNOWN"
+
+var _PayoutStatus_index = [...]uint16{0, 25, 46, 70, 88, 108, 130, 152, 173}
 
 func (x PayoutStatus) Enum() *PayoutStatus {
 	p := new(PayoutStatus)
@@ -65,33 +47,29 @@ func (x PayoutStatus) Enum() *PayoutStatus {
 }
 
 func (x PayoutStatus) String() string {
-	name, valid := PayoutStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_PayoutStatus_names, _PayoutStatus_index[:], int32(x))
 }
 
 // PayoutBankAccount is a bank account to pay into.
 type PayoutBankAccount struct {
 	unknownFields     []byte
-	AccountHolderName string `protobuf:"bytes,1,opt,name=account_holder_name,json=accountHolderName,proto3" json:"accountHolderName,omitempty"`
+	AccountHolderName string
 	// IBAN (SEPA and other IBAN countries); or account_number with routing_number.
-	Iban string `protobuf:"bytes,2,opt,name=iban,proto3" json:"iban,omitempty"`
+	Iban string
 	// Account number (ACH, BACS, BECS, ...).
-	AccountNumber string `protobuf:"bytes,3,opt,name=account_number,json=accountNumber,proto3" json:"accountNumber,omitempty"`
+	AccountNumber string
 	// Routing number (ACH), sort code (BACS), BSB (BECS).
-	RoutingNumber string `protobuf:"bytes,4,opt,name=routing_number,json=routingNumber,proto3" json:"routingNumber,omitempty"`
+	RoutingNumber string
 	// BIC / SWIFT code, where the processor needs it.
-	Bic string `protobuf:"bytes,5,opt,name=bic,proto3" json:"bic,omitempty"`
+	Bic string
 	// ISO-3166-1 alpha-2 country of the account.
-	Country string `protobuf:"bytes,6,opt,name=country,proto3" json:"country,omitempty"`
+	Country string
 	// ISO-4217 currency of the account.
-	Currency string `protobuf:"bytes,7,opt,name=currency,proto3" json:"currency,omitempty"`
+	Currency string
 	// checking or savings (ACH); empty otherwise.
-	AccountType string `protobuf:"bytes,8,opt,name=account_type,json=accountType,proto3" json:"accountType,omitempty"`
+	AccountType string
 	// individual or company.
-	HolderType string `protobuf:"bytes,9,opt,name=holder_type,json=holderType,proto3" json:"holderType,omitempty"`
+	HolderType string
 }
 
 func (*PayoutBankAccount) ProtoMessage() {}
@@ -165,8 +143,8 @@ type PayoutCard struct {
 	unknownFields []byte
 	// The processor's token for the card (a Stripe card id, an Adyen
 	// recurringDetailReference, ...).
-	Token      string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
-	HolderName string `protobuf:"bytes,2,opt,name=holder_name,json=holderName,proto3" json:"holderName,omitempty"`
+	Token      string
+	HolderName string
 }
 
 func (*PayoutCard) ProtoMessage() {}
@@ -193,15 +171,15 @@ type PayoutRecipient struct {
 	//	*PayoutRecipient_ConnectorRecipientId
 	//	*PayoutRecipient_BankAccount
 	//	*PayoutRecipient_Card
-	Destination isPayoutRecipient_Destination `protobuf_oneof:"destination"`
+	Destination isPayoutRecipient_Destination
 	// The recipient's name and contact, where the processor needs them.
-	Customer *Customer `protobuf:"bytes,4,opt,name=customer,proto3" json:"customer,omitempty"`
-	Address  *Address  `protobuf:"bytes,5,opt,name=address,proto3" json:"address,omitempty"`
+	Customer *Customer
+	Address  *Address
 	// The recipient's date of birth, YYYY-MM-DD, where the rail requires it
 	// (Adyen's classic payouts to a person).
-	DateOfBirth string `protobuf:"bytes,6,opt,name=date_of_birth,json=dateOfBirth,proto3" json:"dateOfBirth,omitempty"`
+	DateOfBirth string
 	// The recipient's nationality, ISO-3166-1 alpha-2, where the rail requires it.
-	Nationality string `protobuf:"bytes,7,opt,name=nationality,proto3" json:"nationality,omitempty"`
+	Nationality string
 }
 
 func (*PayoutRecipient) ProtoMessage() {}
@@ -268,15 +246,15 @@ type isPayoutRecipient_Destination interface {
 
 type PayoutRecipient_ConnectorRecipientId struct {
 	// A recipient registered with CreateRecipient (its connector_recipient_id).
-	ConnectorRecipientId string `protobuf:"bytes,1,opt,name=connector_recipient_id,json=connectorRecipientId,proto3,oneof"`
+	ConnectorRecipientId string
 }
 
 type PayoutRecipient_BankAccount struct {
-	BankAccount *PayoutBankAccount `protobuf:"bytes,2,opt,name=bank_account,json=bankAccount,proto3,oneof"`
+	BankAccount *PayoutBankAccount
 }
 
 type PayoutRecipient_Card struct {
-	Card *PayoutCard `protobuf:"bytes,3,opt,name=card,proto3,oneof"`
+	Card *PayoutCard
 }
 
 func (*PayoutRecipient_ConnectorRecipientId) isPayoutRecipient_Destination() {}
@@ -290,16 +268,16 @@ type PayoutServiceCreateRequest struct {
 	unknownFields []byte
 	// The merchant's id for this payout; also the processor-side idempotency
 	// key, so a retry cannot pay twice.
-	MerchantPayoutId string `protobuf:"bytes,1,opt,name=merchant_payout_id,json=merchantPayoutId,proto3" json:"merchantPayoutId,omitempty"`
+	MerchantPayoutId string
 	// The amount to send; must be greater than zero.
-	Amount    *Money           `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	Recipient *PayoutRecipient `protobuf:"bytes,3,opt,name=recipient,proto3" json:"recipient,omitempty"`
+	Amount    *Money
+	Recipient *PayoutRecipient
 	// Shown to the recipient where the rail allows (statement text).
-	Description string `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
+	Description string
 	// standard or instant, where the processor offers both; empty means standard.
-	Speed    string            `protobuf:"bytes,5,opt,name=speed,proto3" json:"speed,omitempty"`
-	Metadata map[string]string `protobuf:"bytes,6,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
-	State    *ConnectorState   `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
+	Speed    string
+	Metadata map[string]string
+	State    *ConnectorState
 }
 
 func (*PayoutServiceCreateRequest) ProtoMessage() {}
@@ -356,16 +334,16 @@ func (x *PayoutServiceCreateRequest) GetState() *ConnectorState {
 // PayoutServiceCreateResponse is the payout as the processor accepted it.
 type PayoutServiceCreateResponse struct {
 	unknownFields     []byte
-	ConnectorPayoutId string       `protobuf:"bytes,1,opt,name=connector_payout_id,json=connectorPayoutId,proto3" json:"connectorPayoutId,omitempty"`
-	Status            PayoutStatus `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Amount            *Money       `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	ConnectorPayoutId string
+	Status            PayoutStatus
+	Amount            *Money
 	// Set when the processor refused the payout.
-	Error            *PaymentError   `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State            *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantPayoutId string          `protobuf:"bytes,6,opt,name=merchant_payout_id,json=merchantPayoutId,proto3" json:"merchantPayoutId,omitempty"`
+	Error            *PaymentError
+	State            *ConnectorState
+	MerchantPayoutId string
 	// Expected arrival, Unix seconds, when the processor says.
-	ArrivalDateUnix     int64 `protobuf:"varint,7,opt,name=arrival_date_unix,json=arrivalDateUnix,proto3" json:"arrivalDateUnix,omitempty"`
-	ConnectorHttpStatus int32 `protobuf:"varint,8,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ArrivalDateUnix     int64
+	ConnectorHttpStatus int32
 }
 
 func (*PayoutServiceCreateResponse) ProtoMessage() {}
@@ -429,10 +407,10 @@ func (x *PayoutServiceCreateResponse) GetConnectorHttpStatus() int32 {
 // PayoutServiceGetRequest reads a payout.
 type PayoutServiceGetRequest struct {
 	unknownFields     []byte
-	ConnectorPayoutId string `protobuf:"bytes,1,opt,name=connector_payout_id,json=connectorPayoutId,proto3" json:"connectorPayoutId,omitempty"`
+	ConnectorPayoutId string
 	// The expected amount; another amount in the answer is an integrity error.
-	Amount *Money          `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	State  *ConnectorState `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`
+	Amount *Money
+	State  *ConnectorState
 }
 
 func (*PayoutServiceGetRequest) ProtoMessage() {}
@@ -461,13 +439,13 @@ func (x *PayoutServiceGetRequest) GetState() *ConnectorState {
 // PayoutServiceGetResponse is a payout's current status.
 type PayoutServiceGetResponse struct {
 	unknownFields       []byte
-	ConnectorPayoutId   string          `protobuf:"bytes,1,opt,name=connector_payout_id,json=connectorPayoutId,proto3" json:"connectorPayoutId,omitempty"`
-	Status              PayoutStatus    `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Amount              *Money          `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	ArrivalDateUnix     int64           `protobuf:"varint,6,opt,name=arrival_date_unix,json=arrivalDateUnix,proto3" json:"arrivalDateUnix,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,7,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorPayoutId   string
+	Status              PayoutStatus
+	Amount              *Money
+	Error               *PaymentError
+	State               *ConnectorState
+	ArrivalDateUnix     int64
+	ConnectorHttpStatus int32
 }
 
 func (*PayoutServiceGetResponse) ProtoMessage() {}
@@ -524,10 +502,10 @@ func (x *PayoutServiceGetResponse) GetConnectorHttpStatus() int32 {
 // PayoutServiceCancelRequest cancels a payout not yet sent.
 type PayoutServiceCancelRequest struct {
 	unknownFields     []byte
-	ConnectorPayoutId string `protobuf:"bytes,1,opt,name=connector_payout_id,json=connectorPayoutId,proto3" json:"connectorPayoutId,omitempty"`
+	ConnectorPayoutId string
 	// The merchant's id for this cancellation; the idempotency key.
-	MerchantCancelId string          `protobuf:"bytes,2,opt,name=merchant_cancel_id,json=merchantCancelId,proto3" json:"merchantCancelId,omitempty"`
-	State            *ConnectorState `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`
+	MerchantCancelId string
+	State            *ConnectorState
 }
 
 func (*PayoutServiceCancelRequest) ProtoMessage() {}
@@ -556,11 +534,11 @@ func (x *PayoutServiceCancelRequest) GetState() *ConnectorState {
 // PayoutServiceCancelResponse is the payout after the cancellation.
 type PayoutServiceCancelResponse struct {
 	unknownFields       []byte
-	ConnectorPayoutId   string          `protobuf:"bytes,1,opt,name=connector_payout_id,json=connectorPayoutId,proto3" json:"connectorPayoutId,omitempty"`
-	Status              PayoutStatus    `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,5,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorPayoutId   string
+	Status              PayoutStatus
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*PayoutServiceCancelResponse) ProtoMessage() {}
@@ -604,19 +582,19 @@ func (x *PayoutServiceCancelResponse) GetConnectorHttpStatus() int32 {
 type PayoutServiceCreateRecipientRequest struct {
 	unknownFields []byte
 	// The merchant's id for this recipient; the idempotency key.
-	MerchantRecipientId string `protobuf:"bytes,1,opt,name=merchant_recipient_id,json=merchantRecipientId,proto3" json:"merchantRecipientId,omitempty"`
+	MerchantRecipientId string
 	// Types that are assignable to Destination:
 	//
 	//	*PayoutServiceCreateRecipientRequest_BankAccount
 	//	*PayoutServiceCreateRecipientRequest_Card
 	//	*PayoutServiceCreateRecipientRequest_ProcessorToken
-	Destination isPayoutServiceCreateRecipientRequest_Destination `protobuf_oneof:"destination"`
-	Customer    *Customer                                         `protobuf:"bytes,4,opt,name=customer,proto3" json:"customer,omitempty"`
-	Address     *Address                                          `protobuf:"bytes,5,opt,name=address,proto3" json:"address,omitempty"`
-	State       *ConnectorState                                   `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
+	Destination isPayoutServiceCreateRecipientRequest_Destination
+	Customer    *Customer
+	Address     *Address
+	State       *ConnectorState
 	// As in PayoutRecipient.
-	DateOfBirth string `protobuf:"bytes,8,opt,name=date_of_birth,json=dateOfBirth,proto3" json:"dateOfBirth,omitempty"`
-	Nationality string `protobuf:"bytes,9,opt,name=nationality,proto3" json:"nationality,omitempty"`
+	DateOfBirth string
+	Nationality string
 }
 
 func (*PayoutServiceCreateRecipientRequest) ProtoMessage() {}
@@ -696,17 +674,17 @@ type isPayoutServiceCreateRecipientRequest_Destination interface {
 }
 
 type PayoutServiceCreateRecipientRequest_BankAccount struct {
-	BankAccount *PayoutBankAccount `protobuf:"bytes,2,opt,name=bank_account,json=bankAccount,proto3,oneof"`
+	BankAccount *PayoutBankAccount
 }
 
 type PayoutServiceCreateRecipientRequest_Card struct {
-	Card *PayoutCard `protobuf:"bytes,3,opt,name=card,proto3,oneof"`
+	Card *PayoutCard
 }
 
 type PayoutServiceCreateRecipientRequest_ProcessorToken struct {
 	// A processor token for the destination, made client-side (a Stripe
 	// bank account token btok_... or card token tok_...).
-	ProcessorToken string `protobuf:"bytes,7,opt,name=processor_token,json=processorToken,proto3,oneof"`
+	ProcessorToken string
 }
 
 func (*PayoutServiceCreateRecipientRequest_BankAccount) isPayoutServiceCreateRecipientRequest_Destination() {
@@ -722,13 +700,13 @@ func (*PayoutServiceCreateRecipientRequest_ProcessorToken) isPayoutServiceCreate
 type PayoutServiceCreateRecipientResponse struct {
 	unknownFields []byte
 	// Pass as PayoutRecipient.connector_recipient_id to pay it.
-	ConnectorRecipientId string `protobuf:"bytes,1,opt,name=connector_recipient_id,json=connectorRecipientId,proto3" json:"connectorRecipientId,omitempty"`
+	ConnectorRecipientId string
 	// Safe to show: bank name or card brand, and the last four digits.
-	DisplayName         string          `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"displayName,omitempty"`
-	Last4               string          `protobuf:"bytes,3,opt,name=last4,proto3" json:"last4,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,6,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	DisplayName         string
+	Last4               string
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*PayoutServiceCreateRecipientResponse) ProtoMessage() {}
@@ -777,8 +755,8 @@ func (x *PayoutServiceCreateRecipientResponse) GetConnectorHttpStatus() int32 {
 
 type PayoutServiceCreateRequest_MetadataEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*PayoutServiceCreateRequest_MetadataEntry) ProtoMessage() {}

@@ -7,9 +7,9 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	maps "maps"
 	slices "slices"
-	strconv "strconv"
 )
 
 // EvidenceType is a kind of dispute evidence.
@@ -30,37 +30,11 @@ const (
 	EvidenceType_EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG            EvidenceType = 11
 )
 
-// Enum value maps for EvidenceType.
-var (
-	EvidenceType_name = map[int32]string{
-		0:  "EVIDENCE_TYPE_UNSPECIFIED",
-		1:  "EVIDENCE_TYPE_RECEIPT",
-		2:  "EVIDENCE_TYPE_CUSTOMER_COMMUNICATION",
-		3:  "EVIDENCE_TYPE_SHIPPING_DOCUMENTATION",
-		4:  "EVIDENCE_TYPE_REFUND_POLICY",
-		5:  "EVIDENCE_TYPE_CANCELLATION_POLICY",
-		6:  "EVIDENCE_TYPE_SERVICE_DOCUMENTATION",
-		7:  "EVIDENCE_TYPE_CUSTOMER_SIGNATURE",
-		8:  "EVIDENCE_TYPE_UNCATEGORIZED",
-		9:  "EVIDENCE_TYPE_DUPLICATE_CHARGE_DOCUMENTATION",
-		10: "EVIDENCE_TYPE_PRODUCT_DESCRIPTION",
-		11: "EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG",
-	}
-	EvidenceType_value = map[string]int32{
-		"EVIDENCE_TYPE_UNSPECIFIED":                    0,
-		"EVIDENCE_TYPE_RECEIPT":                        1,
-		"EVIDENCE_TYPE_CUSTOMER_COMMUNICATION":         2,
-		"EVIDENCE_TYPE_SHIPPING_DOCUMENTATION":         3,
-		"EVIDENCE_TYPE_REFUND_POLICY":                  4,
-		"EVIDENCE_TYPE_CANCELLATION_POLICY":            5,
-		"EVIDENCE_TYPE_SERVICE_DOCUMENTATION":          6,
-		"EVIDENCE_TYPE_CUSTOMER_SIGNATURE":             7,
-		"EVIDENCE_TYPE_UNCATEGORIZED":                  8,
-		"EVIDENCE_TYPE_DUPLICATE_CHARGE_DOCUMENTATION": 9,
-		"EVIDENCE_TYPE_PRODUCT_DESCRIPTION":            10,
-		"EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG":            11,
-	}
-)
+// _EvidenceType_names holds EvidenceType's value names, the name of value v being
+// _EvidenceType_names[_EvidenceType_index[v]:_EvidenceType_index[v+1]].
+const _EvidenceType_names = "EVIDENCE_TYPE_UNSPECIFIEDEVIDENCE_TYPE_RECEIPTEVIDENCE_TYPE_CUSTOMER_COMMUNICATIONEVIDENCE_TYPE_SHIPPING_DOCUMENTATIONEVIDENCE_TYPE_REFUND_POLICYEVIDENCE_TYPE_CANCELLATION_POLICYEVIDENCE_TYPE_SERVICE_DOCUMENTATIONEVIDENCE_TYPE_CUSTOMER_SIGNATUREEVIDENCE_TYPE_UNCATEGORIZEDEVIDENCE_TYPE_DUPLICATE_CHARGE_DOCUMENTATIONEVIDENCE_TYPE_PRODUCT_DESCRIPTIONEVIDENCE_TYPE_ACCESS_ACTIVITY_LOG"
+
+var _EvidenceType_index = [...]uint16{0, 25, 46, 82, 118, 145, 178, 213, 245, 272, 316, 349, 382}
 
 func (x EvidenceType) Enum() *EvidenceType {
 	p := new(EvidenceType)
@@ -69,11 +43,7 @@ func (x EvidenceType) Enum() *EvidenceType {
 }
 
 func (x EvidenceType) String() string {
-	name, valid := EvidenceType_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_EvidenceType_names, _EvidenceType_index[:], int32(x))
 }
 
 // AuthenticationStatus is the state of a 3DS authentication.
@@ -89,27 +59,11 @@ const (
 	AuthenticationStatus_AUTHENTICATION_STATUS_UNKNOWN            AuthenticationStatus = 6
 )
 
-// Enum value maps for AuthenticationStatus.
-var (
-	AuthenticationStatus_name = map[int32]string{
-		0: "AUTHENTICATION_STATUS_UNSPECIFIED",
-		1: "AUTHENTICATION_STATUS_PENDING",
-		2: "AUTHENTICATION_STATUS_CHALLENGE_REQUIRED",
-		3: "AUTHENTICATION_STATUS_SUCCEEDED",
-		4: "AUTHENTICATION_STATUS_FAILED",
-		5: "AUTHENTICATION_STATUS_NOT_SUPPORTED",
-		6: "AUTHENTICATION_STATUS_UNKNOWN",
-	}
-	AuthenticationStatus_value = map[string]int32{
-		"AUTHENTICATION_STATUS_UNSPECIFIED":        0,
-		"AUTHENTICATION_STATUS_PENDING":            1,
-		"AUTHENTICATION_STATUS_CHALLENGE_REQUIRED": 2,
-		"AUTHENTICATION_STATUS_SUCCEEDED":          3,
-		"AUTHENTICATION_STATUS_FAILED":             4,
-		"AUTHENTICATION_STATUS_NOT_SUPPORTED":      5,
-		"AUTHENTICATION_STATUS_UNKNOWN":            6,
-	}
-)
+// _AuthenticationStatus_names holds AuthenticationStatus's value names, the name of value v being
+// _AuthenticationStatus_names[_AuthenticationStatus_index[v]:_AuthenticationStatus_index[v+1]].
+const _AuthenticationStatus_names = "AUTHENTICATION_STATUS_UNSPECIFIEDAUTHENTICATION_STATUS_PENDINGAUTHENTICATION_STATUS_CHALLENGE_REQUIREDAUTHENTICATION_STATUS_SUCCEEDEDAUTHENTICATION_STATUS_FAILEDAUTHENTICATION_STATUS_NOT_SUPPORTEDAUTHENTICATION_STATUS_UNKNOWN"
+
+var _AuthenticationStatus_index = [...]uint16{0, 33, 62, 102, 133, 161, 196, 225}
 
 func (x AuthenticationStatus) Enum() *AuthenticationStatus {
 	p := new(AuthenticationStatus)
@@ -118,33 +72,29 @@ func (x AuthenticationStatus) Enum() *AuthenticationStatus {
 }
 
 func (x AuthenticationStatus) String() string {
-	name, valid := AuthenticationStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_AuthenticationStatus_names, _AuthenticationStatus_index[:], int32(x))
 }
 
 // RecurringPaymentServiceChargeRequest charges a stored mandate.
 type RecurringPaymentServiceChargeRequest struct {
 	unknownFields []byte
 	// The merchant's id for this charge; the idempotency key.
-	MerchantTransactionId string `protobuf:"bytes,1,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
+	MerchantTransactionId string
 	// More than zero.
-	Amount      *Money            `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	Mandate     *MandateReference `protobuf:"bytes,3,opt,name=mandate,proto3" json:"mandate,omitempty"`
-	Customer    *Customer         `protobuf:"bytes,4,opt,name=customer,proto3" json:"customer,omitempty"`
-	Description string            `protobuf:"bytes,5,opt,name=description,proto3" json:"description,omitempty"`
-	Metadata    map[string]string `protobuf:"bytes,6,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
-	State       *ConnectorState   `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
+	Amount      *Money
+	Mandate     *MandateReference
+	Customer    *Customer
+	Description string
+	Metadata    map[string]string
+	State       *ConnectorState
 	// UNSPECIFIED (or absent) means AUTOMATIC: the charge is captured at once.
-	CaptureMethod       CaptureMethod `protobuf:"varint,8,opt,name=capture_method,json=captureMethod,proto3" json:"captureMethod,omitempty"`
-	StatementDescriptor string        `protobuf:"bytes,9,opt,name=statement_descriptor,json=statementDescriptor,proto3" json:"statementDescriptor,omitempty"`
-	WebhookUrl          string        `protobuf:"bytes,10,opt,name=webhook_url,json=webhookUrl,proto3" json:"webhookUrl,omitempty"`
+	CaptureMethod       CaptureMethod
+	StatementDescriptor string
+	WebhookUrl          string
 	// Subscription, UnscheduledCardOnFile, CardOnFile (processor-neutral names).
-	RecurringModel string `protobuf:"bytes,11,opt,name=recurring_model,json=recurringModel,proto3" json:"recurringModel,omitempty"`
+	RecurringModel string
 	// Where the shopper returns if the issuer asks for authentication (some processors require it).
-	ReturnUrl string `protobuf:"bytes,12,opt,name=return_url,json=returnUrl,proto3" json:"returnUrl,omitempty"`
+	ReturnUrl string
 }
 
 func (*RecurringPaymentServiceChargeRequest) ProtoMessage() {}
@@ -236,16 +186,16 @@ func (x *RecurringPaymentServiceChargeRequest) GetReturnUrl() string {
 // RecurringPaymentServiceChargeResponse is the outcome of a mandate charge.
 type RecurringPaymentServiceChargeResponse struct {
 	unknownFields          []byte
-	ConnectorTransactionId string            `protobuf:"bytes,1,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	Status                 PaymentStatus     `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Amount                 *Money            `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
-	Error                  *PaymentError     `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State                  *ConnectorState   `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantTransactionId  string            `protobuf:"bytes,6,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
-	NetworkTransactionId   string            `protobuf:"bytes,7,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"networkTransactionId,omitempty"`
-	NextAction             *NextAction       `protobuf:"bytes,8,opt,name=next_action,json=nextAction,proto3" json:"nextAction,omitempty"`
-	Mandate                *MandateReference `protobuf:"bytes,9,opt,name=mandate,proto3" json:"mandate,omitempty"`
-	ConnectorHttpStatus    int32             `protobuf:"varint,10,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorTransactionId string
+	Status                 PaymentStatus
+	Amount                 *Money
+	Error                  *PaymentError
+	State                  *ConnectorState
+	MerchantTransactionId  string
+	NetworkTransactionId   string
+	NextAction             *NextAction
+	Mandate                *MandateReference
+	ConnectorHttpStatus    int32
 }
 
 func (*RecurringPaymentServiceChargeResponse) ProtoMessage() {}
@@ -323,11 +273,11 @@ func (x *RecurringPaymentServiceChargeResponse) GetConnectorHttpStatus() int32 {
 // RecurringPaymentServiceRevokeRequest revokes a mandate.
 type RecurringPaymentServiceRevokeRequest struct {
 	unknownFields []byte
-	Mandate       *MandateReference `protobuf:"bytes,1,opt,name=mandate,proto3" json:"mandate,omitempty"`
+	Mandate       *MandateReference
 	// The merchant's id for this revocation; the idempotency key.
-	MerchantRevokeId string          `protobuf:"bytes,2,opt,name=merchant_revoke_id,json=merchantRevokeId,proto3" json:"merchantRevokeId,omitempty"`
-	Customer         *Customer       `protobuf:"bytes,3,opt,name=customer,proto3" json:"customer,omitempty"`
-	State            *ConnectorState `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	MerchantRevokeId string
+	Customer         *Customer
+	State            *ConnectorState
 }
 
 func (*RecurringPaymentServiceRevokeRequest) ProtoMessage() {}
@@ -363,11 +313,11 @@ func (x *RecurringPaymentServiceRevokeRequest) GetState() *ConnectorState {
 // RecurringPaymentServiceRevokeResponse is the mandate after revocation.
 type RecurringPaymentServiceRevokeResponse struct {
 	unknownFields       []byte
-	Status              MandateStatus   `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,2,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorMandateId  string          `protobuf:"bytes,4,opt,name=connector_mandate_id,json=connectorMandateId,proto3" json:"connectorMandateId,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,5,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	Status              MandateStatus
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorMandateId  string
+	ConnectorHttpStatus int32
 }
 
 func (*RecurringPaymentServiceRevokeResponse) ProtoMessage() {}
@@ -410,12 +360,12 @@ func (x *RecurringPaymentServiceRevokeResponse) GetConnectorHttpStatus() int32 {
 // RefundServiceGetRequest reads a refund.
 type RefundServiceGetRequest struct {
 	unknownFields          []byte
-	ConnectorRefundId      string `protobuf:"bytes,1,opt,name=connector_refund_id,json=connectorRefundId,proto3" json:"connectorRefundId,omitempty"`
-	ConnectorTransactionId string `protobuf:"bytes,2,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	MerchantRefundId       string `protobuf:"bytes,3,opt,name=merchant_refund_id,json=merchantRefundId,proto3" json:"merchantRefundId,omitempty"`
+	ConnectorRefundId      string
+	ConnectorTransactionId string
+	MerchantRefundId       string
 	// The expected amount; another amount in the answer is an integrity error.
-	RefundAmount *Money          `protobuf:"bytes,4,opt,name=refund_amount,json=refundAmount,proto3" json:"refundAmount,omitempty"`
-	State        *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
+	RefundAmount *Money
+	State        *ConnectorState
 }
 
 func (*RefundServiceGetRequest) ProtoMessage() {}
@@ -458,14 +408,14 @@ func (x *RefundServiceGetRequest) GetState() *ConnectorState {
 // RefundServiceGetResponse is a refund's current status.
 type RefundServiceGetResponse struct {
 	unknownFields          []byte
-	ConnectorRefundId      string          `protobuf:"bytes,1,opt,name=connector_refund_id,json=connectorRefundId,proto3" json:"connectorRefundId,omitempty"`
-	Status                 RefundStatus    `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	RefundAmount           *Money          `protobuf:"bytes,3,opt,name=refund_amount,json=refundAmount,proto3" json:"refundAmount,omitempty"`
-	Error                  *PaymentError   `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State                  *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantRefundId       string          `protobuf:"bytes,6,opt,name=merchant_refund_id,json=merchantRefundId,proto3" json:"merchantRefundId,omitempty"`
-	ConnectorTransactionId string          `protobuf:"bytes,7,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	ConnectorHttpStatus    int32           `protobuf:"varint,8,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorRefundId      string
+	Status                 RefundStatus
+	RefundAmount           *Money
+	Error                  *PaymentError
+	State                  *ConnectorState
+	MerchantRefundId       string
+	ConnectorTransactionId string
+	ConnectorHttpStatus    int32
 }
 
 func (*RefundServiceGetResponse) ProtoMessage() {}
@@ -529,10 +479,10 @@ func (x *RefundServiceGetResponse) GetConnectorHttpStatus() int32 {
 // RefundServiceCancelRequest cancels a pending refund.
 type RefundServiceCancelRequest struct {
 	unknownFields     []byte
-	ConnectorRefundId string `protobuf:"bytes,1,opt,name=connector_refund_id,json=connectorRefundId,proto3" json:"connectorRefundId,omitempty"`
+	ConnectorRefundId string
 	// The merchant's id for this cancellation; the idempotency key.
-	MerchantCancelId string          `protobuf:"bytes,2,opt,name=merchant_cancel_id,json=merchantCancelId,proto3" json:"merchantCancelId,omitempty"`
-	State            *ConnectorState `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`
+	MerchantCancelId string
+	State            *ConnectorState
 }
 
 func (*RefundServiceCancelRequest) ProtoMessage() {}
@@ -561,11 +511,11 @@ func (x *RefundServiceCancelRequest) GetState() *ConnectorState {
 // RefundServiceCancelResponse is the refund after the cancellation.
 type RefundServiceCancelResponse struct {
 	unknownFields       []byte
-	ConnectorRefundId   string          `protobuf:"bytes,1,opt,name=connector_refund_id,json=connectorRefundId,proto3" json:"connectorRefundId,omitempty"`
-	Status              RefundStatus    `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,5,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorRefundId   string
+	Status              RefundStatus
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*RefundServiceCancelResponse) ProtoMessage() {}
@@ -608,7 +558,7 @@ func (x *RefundServiceCancelResponse) GetConnectorHttpStatus() int32 {
 // RefundServiceHandleEventRequest carries a refund webhook.
 type RefundServiceHandleEventRequest struct {
 	unknownFields []byte
-	Webhook       *WebhookRequest `protobuf:"bytes,1,opt,name=webhook,proto3" json:"webhook,omitempty"`
+	Webhook       *WebhookRequest
 }
 
 func (*RefundServiceHandleEventRequest) ProtoMessage() {}
@@ -623,8 +573,8 @@ func (x *RefundServiceHandleEventRequest) GetWebhook() *WebhookRequest {
 // RefundServiceHandleEventResponse is the verified refund events and the ack.
 type RefundServiceHandleEventResponse struct {
 	unknownFields   []byte
-	Events          []*Event         `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
-	Acknowledgement *Acknowledgement `protobuf:"bytes,2,opt,name=acknowledgement,proto3" json:"acknowledgement,omitempty"`
+	Events          []*Event
+	Acknowledgement *Acknowledgement
 }
 
 func (*RefundServiceHandleEventResponse) ProtoMessage() {}
@@ -646,17 +596,17 @@ func (x *RefundServiceHandleEventResponse) GetAcknowledgement() *Acknowledgement
 // EvidenceDocument is one piece of evidence: a file, a text, or a processor file id.
 type EvidenceDocument struct {
 	unknownFields []byte
-	Type          EvidenceType `protobuf:"varint,1,opt,name=type,proto3" json:"type,omitempty"`
+	Type          EvidenceType
 	// File content (PDF, JPEG, PNG) inline.
-	Content  []byte `protobuf:"bytes,2,opt,name=content,proto3" json:"content,omitempty"`
-	FileName string `protobuf:"bytes,3,opt,name=file_name,json=fileName,proto3" json:"fileName,omitempty"`
-	MimeType string `protobuf:"bytes,4,opt,name=mime_type,json=mimeType,proto3" json:"mimeType,omitempty"`
+	Content  []byte
+	FileName string
+	MimeType string
 	// A text explanation, for text evidence fields.
-	Text string `protobuf:"bytes,5,opt,name=text,proto3" json:"text,omitempty"`
+	Text string
 	// A file already uploaded to the processor.
-	ConnectorFileId string `protobuf:"bytes,6,opt,name=connector_file_id,json=connectorFileId,proto3" json:"connectorFileId,omitempty"`
+	ConnectorFileId string
 	// The processor's own evidence/document type code, overriding the mapping of type.
-	ConnectorEvidenceType string `protobuf:"bytes,7,opt,name=connector_evidence_type,json=connectorEvidenceType,proto3" json:"connectorEvidenceType,omitempty"`
+	ConnectorEvidenceType string
 }
 
 func (*EvidenceDocument) ProtoMessage() {}
@@ -713,12 +663,12 @@ func (x *EvidenceDocument) GetConnectorEvidenceType() string {
 // DisputeServiceSubmitEvidenceRequest uploads evidence.
 type DisputeServiceSubmitEvidenceRequest struct {
 	unknownFields          []byte
-	ConnectorDisputeId     string              `protobuf:"bytes,1,opt,name=connector_dispute_id,json=connectorDisputeId,proto3" json:"connectorDisputeId,omitempty"`
-	Evidence               []*EvidenceDocument `protobuf:"bytes,2,rep,name=evidence,proto3" json:"evidence,omitempty"`
-	ConnectorTransactionId string              `protobuf:"bytes,3,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	State                  *ConnectorState     `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	ConnectorDisputeId     string
+	Evidence               []*EvidenceDocument
+	ConnectorTransactionId string
+	State                  *ConnectorState
 	// The merchant's id for this submission; the idempotency key.
-	MerchantRequestId string `protobuf:"bytes,5,opt,name=merchant_request_id,json=merchantRequestId,proto3" json:"merchantRequestId,omitempty"`
+	MerchantRequestId string
 }
 
 func (*DisputeServiceSubmitEvidenceRequest) ProtoMessage() {}
@@ -761,12 +711,12 @@ func (x *DisputeServiceSubmitEvidenceRequest) GetMerchantRequestId() string {
 // DisputeServiceSubmitEvidenceResponse is the dispute after the upload.
 type DisputeServiceSubmitEvidenceResponse struct {
 	unknownFields        []byte
-	ConnectorDisputeId   string          `protobuf:"bytes,1,opt,name=connector_dispute_id,json=connectorDisputeId,proto3" json:"connectorDisputeId,omitempty"`
-	Status               DisputeStatus   `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	SubmittedEvidenceIds []string        `protobuf:"bytes,3,rep,name=submitted_evidence_ids,json=submittedEvidenceIds,proto3" json:"submittedEvidenceIds,omitempty"`
-	Error                *PaymentError   `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State                *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus  int32           `protobuf:"varint,6,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorDisputeId   string
+	Status               DisputeStatus
+	SubmittedEvidenceIds []string
+	Error                *PaymentError
+	State                *ConnectorState
+	ConnectorHttpStatus  int32
 }
 
 func (*DisputeServiceSubmitEvidenceResponse) ProtoMessage() {}
@@ -816,9 +766,9 @@ func (x *DisputeServiceSubmitEvidenceResponse) GetConnectorHttpStatus() int32 {
 // DisputeServiceGetRequest reads a dispute.
 type DisputeServiceGetRequest struct {
 	unknownFields          []byte
-	ConnectorDisputeId     string          `protobuf:"bytes,1,opt,name=connector_dispute_id,json=connectorDisputeId,proto3" json:"connectorDisputeId,omitempty"`
-	ConnectorTransactionId string          `protobuf:"bytes,2,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	State                  *ConnectorState `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`
+	ConnectorDisputeId     string
+	ConnectorTransactionId string
+	State                  *ConnectorState
 }
 
 func (*DisputeServiceGetRequest) ProtoMessage() {}
@@ -847,19 +797,19 @@ func (x *DisputeServiceGetRequest) GetState() *ConnectorState {
 // DisputeServiceGetResponse is a dispute's details.
 type DisputeServiceGetResponse struct {
 	unknownFields          []byte
-	ConnectorDisputeId     string        `protobuf:"bytes,1,opt,name=connector_dispute_id,json=connectorDisputeId,proto3" json:"connectorDisputeId,omitempty"`
-	ConnectorTransactionId string        `protobuf:"bytes,2,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	Status                 DisputeStatus `protobuf:"varint,3,opt,name=status,proto3" json:"status,omitempty"`
-	Amount                 *Money        `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
-	Reason                 string        `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
-	ReasonCode             string        `protobuf:"bytes,6,opt,name=reason_code,json=reasonCode,proto3" json:"reasonCode,omitempty"`
-	EvidenceDueByUnix      int64         `protobuf:"varint,7,opt,name=evidence_due_by_unix,json=evidenceDueByUnix,proto3" json:"evidenceDueByUnix,omitempty"`
+	ConnectorDisputeId     string
+	ConnectorTransactionId string
+	Status                 DisputeStatus
+	Amount                 *Money
+	Reason                 string
+	ReasonCode             string
+	EvidenceDueByUnix      int64
 	// Defense reason codes the processor accepts for this dispute.
-	DefenseReasons      []*DefenseReason `protobuf:"bytes,8,rep,name=defense_reasons,json=defenseReasons,proto3" json:"defenseReasons,omitempty"`
-	Error               *PaymentError    `protobuf:"bytes,9,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState  `protobuf:"bytes,10,opt,name=state,proto3" json:"state,omitempty"`
-	Stage               string           `protobuf:"bytes,11,opt,name=stage,proto3" json:"stage,omitempty"`
-	ConnectorHttpStatus int32            `protobuf:"varint,12,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	DefenseReasons      []*DefenseReason
+	Error               *PaymentError
+	State               *ConnectorState
+	Stage               string
+	ConnectorHttpStatus int32
 }
 
 func (*DisputeServiceGetResponse) ProtoMessage() {}
@@ -951,10 +901,10 @@ func (x *DisputeServiceGetResponse) GetConnectorHttpStatus() int32 {
 // DefenseReason is a defense the processor accepts and the evidence it needs.
 type DefenseReason struct {
 	unknownFields    []byte
-	Code             string   `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
-	RequiredEvidence []string `protobuf:"bytes,2,rep,name=required_evidence,json=requiredEvidence,proto3" json:"requiredEvidence,omitempty"`
-	OptionalEvidence []string `protobuf:"bytes,3,rep,name=optional_evidence,json=optionalEvidence,proto3" json:"optionalEvidence,omitempty"`
-	Satisfied        bool     `protobuf:"varint,4,opt,name=satisfied,proto3" json:"satisfied,omitempty"`
+	Code             string
+	RequiredEvidence []string
+	OptionalEvidence []string
+	Satisfied        bool
 }
 
 func (*DefenseReason) ProtoMessage() {}
@@ -990,13 +940,13 @@ func (x *DefenseReason) GetSatisfied() bool {
 // DisputeServiceDefendRequest submits a defense.
 type DisputeServiceDefendRequest struct {
 	unknownFields      []byte
-	ConnectorDisputeId string `protobuf:"bytes,1,opt,name=connector_dispute_id,json=connectorDisputeId,proto3" json:"connectorDisputeId,omitempty"`
+	ConnectorDisputeId string
 	// The defense reason code (from Get's defense_reasons, where the processor has them).
-	DefenseReasonCode      string              `protobuf:"bytes,2,opt,name=defense_reason_code,json=defenseReasonCode,proto3" json:"defenseReasonCode,omitempty"`
-	Evidence               []*EvidenceDocument `protobuf:"bytes,3,rep,name=evidence,proto3" json:"evidence,omitempty"`
-	ConnectorTransactionId string              `protobuf:"bytes,4,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	State                  *ConnectorState     `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantRequestId      string              `protobuf:"bytes,6,opt,name=merchant_request_id,json=merchantRequestId,proto3" json:"merchantRequestId,omitempty"`
+	DefenseReasonCode      string
+	Evidence               []*EvidenceDocument
+	ConnectorTransactionId string
+	State                  *ConnectorState
+	MerchantRequestId      string
 }
 
 func (*DisputeServiceDefendRequest) ProtoMessage() {}
@@ -1046,11 +996,11 @@ func (x *DisputeServiceDefendRequest) GetMerchantRequestId() string {
 // DisputeServiceDefendResponse is the dispute after the defense.
 type DisputeServiceDefendResponse struct {
 	unknownFields       []byte
-	ConnectorDisputeId  string          `protobuf:"bytes,1,opt,name=connector_dispute_id,json=connectorDisputeId,proto3" json:"connectorDisputeId,omitempty"`
-	Status              DisputeStatus   `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,5,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorDisputeId  string
+	Status              DisputeStatus
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*DisputeServiceDefendResponse) ProtoMessage() {}
@@ -1093,10 +1043,10 @@ func (x *DisputeServiceDefendResponse) GetConnectorHttpStatus() int32 {
 // DisputeServiceAcceptRequest accepts a dispute.
 type DisputeServiceAcceptRequest struct {
 	unknownFields          []byte
-	ConnectorDisputeId     string          `protobuf:"bytes,1,opt,name=connector_dispute_id,json=connectorDisputeId,proto3" json:"connectorDisputeId,omitempty"`
-	ConnectorTransactionId string          `protobuf:"bytes,2,opt,name=connector_transaction_id,json=connectorTransactionId,proto3" json:"connectorTransactionId,omitempty"`
-	State                  *ConnectorState `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`
-	MerchantRequestId      string          `protobuf:"bytes,4,opt,name=merchant_request_id,json=merchantRequestId,proto3" json:"merchantRequestId,omitempty"`
+	ConnectorDisputeId     string
+	ConnectorTransactionId string
+	State                  *ConnectorState
+	MerchantRequestId      string
 }
 
 func (*DisputeServiceAcceptRequest) ProtoMessage() {}
@@ -1132,11 +1082,11 @@ func (x *DisputeServiceAcceptRequest) GetMerchantRequestId() string {
 // DisputeServiceAcceptResponse is the dispute after acceptance.
 type DisputeServiceAcceptResponse struct {
 	unknownFields       []byte
-	ConnectorDisputeId  string          `protobuf:"bytes,1,opt,name=connector_dispute_id,json=connectorDisputeId,proto3" json:"connectorDisputeId,omitempty"`
-	Status              DisputeStatus   `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,5,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorDisputeId  string
+	Status              DisputeStatus
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*DisputeServiceAcceptResponse) ProtoMessage() {}
@@ -1179,7 +1129,7 @@ func (x *DisputeServiceAcceptResponse) GetConnectorHttpStatus() int32 {
 // DisputeServiceHandleEventRequest carries a dispute webhook.
 type DisputeServiceHandleEventRequest struct {
 	unknownFields []byte
-	Webhook       *WebhookRequest `protobuf:"bytes,1,opt,name=webhook,proto3" json:"webhook,omitempty"`
+	Webhook       *WebhookRequest
 }
 
 func (*DisputeServiceHandleEventRequest) ProtoMessage() {}
@@ -1194,8 +1144,8 @@ func (x *DisputeServiceHandleEventRequest) GetWebhook() *WebhookRequest {
 // DisputeServiceHandleEventResponse is the verified dispute events and the ack.
 type DisputeServiceHandleEventResponse struct {
 	unknownFields   []byte
-	Events          []*Event         `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
-	Acknowledgement *Acknowledgement `protobuf:"bytes,2,opt,name=acknowledgement,proto3" json:"acknowledgement,omitempty"`
+	Events          []*Event
+	Acknowledgement *Acknowledgement
 }
 
 func (*DisputeServiceHandleEventResponse) ProtoMessage() {}
@@ -1217,7 +1167,7 @@ func (x *DisputeServiceHandleEventResponse) GetAcknowledgement() *Acknowledgemen
 // MerchantAuthenticationServiceCreateAccessTokenRequest asks for an access token.
 type MerchantAuthenticationServiceCreateAccessTokenRequest struct {
 	unknownFields []byte
-	State         *ConnectorState `protobuf:"bytes,1,opt,name=state,proto3" json:"state,omitempty"`
+	State         *ConnectorState
 }
 
 func (*MerchantAuthenticationServiceCreateAccessTokenRequest) ProtoMessage() {}
@@ -1232,10 +1182,10 @@ func (x *MerchantAuthenticationServiceCreateAccessTokenRequest) GetState() *Conn
 // MerchantAuthenticationServiceCreateAccessTokenResponse is the token.
 type MerchantAuthenticationServiceCreateAccessTokenResponse struct {
 	unknownFields       []byte
-	AccessToken         *AccessToken    `protobuf:"bytes,1,opt,name=access_token,json=accessToken,proto3" json:"accessToken,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,2,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,4,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	AccessToken         *AccessToken
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*MerchantAuthenticationServiceCreateAccessTokenResponse) ProtoMessage() {}
@@ -1271,12 +1221,12 @@ func (x *MerchantAuthenticationServiceCreateAccessTokenResponse) GetConnectorHtt
 // MerchantAuthenticationServiceCreateSessionTokenRequest asks for a payment session.
 type MerchantAuthenticationServiceCreateSessionTokenRequest struct {
 	unknownFields         []byte
-	MerchantTransactionId string            `protobuf:"bytes,1,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
-	Amount                *Money            `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	Customer              *Customer         `protobuf:"bytes,3,opt,name=customer,proto3" json:"customer,omitempty"`
-	ReturnUrl             string            `protobuf:"bytes,4,opt,name=return_url,json=returnUrl,proto3" json:"returnUrl,omitempty"`
-	Metadata              map[string]string `protobuf:"bytes,5,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
-	State                 *ConnectorState   `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
+	MerchantTransactionId string
+	Amount                *Money
+	Customer              *Customer
+	ReturnUrl             string
+	Metadata              map[string]string
+	State                 *ConnectorState
 }
 
 func (*MerchantAuthenticationServiceCreateSessionTokenRequest) ProtoMessage() {}
@@ -1326,12 +1276,12 @@ func (x *MerchantAuthenticationServiceCreateSessionTokenRequest) GetState() *Con
 // MerchantAuthenticationServiceCreateSessionTokenResponse is the session.
 type MerchantAuthenticationServiceCreateSessionTokenResponse struct {
 	unknownFields       []byte
-	SessionId           string          `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"sessionId,omitempty"`
-	SessionToken        string          `protobuf:"bytes,2,opt,name=session_token,json=sessionToken,proto3" json:"sessionToken,omitempty"`
-	ExpiresAtUnix       int64           `protobuf:"varint,3,opt,name=expires_at_unix,json=expiresAtUnix,proto3" json:"expiresAtUnix,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,6,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	SessionId           string
+	SessionToken        string
+	ExpiresAtUnix       int64
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*MerchantAuthenticationServiceCreateSessionTokenResponse) ProtoMessage() {}
@@ -1381,16 +1331,16 @@ func (x *MerchantAuthenticationServiceCreateSessionTokenResponse) GetConnectorHt
 // MerchantAuthenticationServiceCreateSdkSessionTokenRequest asks for SDK session data.
 type MerchantAuthenticationServiceCreateSdkSessionTokenRequest struct {
 	unknownFields         []byte
-	MerchantTransactionId string            `protobuf:"bytes,1,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
-	Amount                *Money            `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	PaymentMethodType     PaymentMethodType `protobuf:"varint,3,opt,name=payment_method_type,json=paymentMethodType,proto3" json:"paymentMethodType,omitempty"`
-	Customer              *Customer         `protobuf:"bytes,4,opt,name=customer,proto3" json:"customer,omitempty"`
+	MerchantTransactionId string
+	Amount                *Money
+	PaymentMethodType     PaymentMethodType
+	Customer              *Customer
 	// Shopper country, ISO-3166-1 alpha-2.
-	Country   string `protobuf:"bytes,5,opt,name=country,proto3" json:"country,omitempty"`
-	ReturnUrl string `protobuf:"bytes,6,opt,name=return_url,json=returnUrl,proto3" json:"returnUrl,omitempty"`
+	Country   string
+	ReturnUrl string
 	// The merchant's domain (Apple Pay merchant validation).
-	Domain string          `protobuf:"bytes,7,opt,name=domain,proto3" json:"domain,omitempty"`
-	State  *ConnectorState `protobuf:"bytes,8,opt,name=state,proto3" json:"state,omitempty"`
+	Domain string
+	State  *ConnectorState
 }
 
 func (*MerchantAuthenticationServiceCreateSdkSessionTokenRequest) ProtoMessage() {}
@@ -1455,12 +1405,12 @@ func (x *MerchantAuthenticationServiceCreateSdkSessionTokenRequest) GetState() *
 type MerchantAuthenticationServiceCreateSdkSessionTokenResponse struct {
 	unknownFields []byte
 	// Processor-specific session data for the client SDK, as JSON.
-	SdkSessionJson      string          `protobuf:"bytes,1,opt,name=sdk_session_json,json=sdkSessionJson,proto3" json:"sdkSessionJson,omitempty"`
-	SessionId           string          `protobuf:"bytes,2,opt,name=session_id,json=sessionId,proto3" json:"sessionId,omitempty"`
-	ExpiresAtUnix       int64           `protobuf:"varint,3,opt,name=expires_at_unix,json=expiresAtUnix,proto3" json:"expiresAtUnix,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,6,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	SdkSessionJson      string
+	SessionId           string
+	ExpiresAtUnix       int64
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*MerchantAuthenticationServiceCreateSdkSessionTokenResponse) ProtoMessage() {}
@@ -1510,14 +1460,14 @@ func (x *MerchantAuthenticationServiceCreateSdkSessionTokenResponse) GetConnecto
 // PaymentMethodAuthenticationServicePreAuthenticateRequest starts 3DS.
 type PaymentMethodAuthenticationServicePreAuthenticateRequest struct {
 	unknownFields         []byte
-	MerchantTransactionId string          `protobuf:"bytes,1,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
-	Amount                *Money          `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	PaymentMethod         *PaymentMethod  `protobuf:"bytes,3,opt,name=payment_method,json=paymentMethod,proto3" json:"paymentMethod,omitempty"`
-	Customer              *Customer       `protobuf:"bytes,4,opt,name=customer,proto3" json:"customer,omitempty"`
-	BillingAddress        *Address        `protobuf:"bytes,5,opt,name=billing_address,json=billingAddress,proto3" json:"billingAddress,omitempty"`
-	BrowserInfo           *BrowserInfo    `protobuf:"bytes,6,opt,name=browser_info,json=browserInfo,proto3" json:"browserInfo,omitempty"`
-	ReturnUrl             string          `protobuf:"bytes,7,opt,name=return_url,json=returnUrl,proto3" json:"returnUrl,omitempty"`
-	State                 *ConnectorState `protobuf:"bytes,8,opt,name=state,proto3" json:"state,omitempty"`
+	MerchantTransactionId string
+	Amount                *Money
+	PaymentMethod         *PaymentMethod
+	Customer              *Customer
+	BillingAddress        *Address
+	BrowserInfo           *BrowserInfo
+	ReturnUrl             string
+	State                 *ConnectorState
 }
 
 func (*PaymentMethodAuthenticationServicePreAuthenticateRequest) ProtoMessage() {}
@@ -1581,13 +1531,13 @@ func (x *PaymentMethodAuthenticationServicePreAuthenticateRequest) GetState() *C
 // PaymentMethodAuthenticationServicePreAuthenticateResponse is the first 3DS step.
 type PaymentMethodAuthenticationServicePreAuthenticateResponse struct {
 	unknownFields       []byte
-	AuthenticationId    string               `protobuf:"bytes,1,opt,name=authentication_id,json=authenticationId,proto3" json:"authenticationId,omitempty"`
-	Status              AuthenticationStatus `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	NextAction          *NextAction          `protobuf:"bytes,3,opt,name=next_action,json=nextAction,proto3" json:"nextAction,omitempty"`
-	MessageVersion      string               `protobuf:"bytes,4,opt,name=message_version,json=messageVersion,proto3" json:"messageVersion,omitempty"`
-	Error               *PaymentError        `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState      `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32                `protobuf:"varint,7,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	AuthenticationId    string
+	Status              AuthenticationStatus
+	NextAction          *NextAction
+	MessageVersion      string
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*PaymentMethodAuthenticationServicePreAuthenticateResponse) ProtoMessage() {}
@@ -1644,14 +1594,14 @@ func (x *PaymentMethodAuthenticationServicePreAuthenticateResponse) GetConnector
 // PaymentMethodAuthenticationServiceAuthenticateRequest continues 3DS.
 type PaymentMethodAuthenticationServiceAuthenticateRequest struct {
 	unknownFields         []byte
-	AuthenticationId      string       `protobuf:"bytes,1,opt,name=authentication_id,json=authenticationId,proto3" json:"authenticationId,omitempty"`
-	MerchantTransactionId string       `protobuf:"bytes,2,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
-	Amount                *Money       `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
-	BrowserInfo           *BrowserInfo `protobuf:"bytes,4,opt,name=browser_info,json=browserInfo,proto3" json:"browserInfo,omitempty"`
+	AuthenticationId      string
+	MerchantTransactionId string
+	Amount                *Money
+	BrowserInfo           *BrowserInfo
 	// Device / fingerprint data the client SDK collected, as JSON.
-	DeviceDataJson string          `protobuf:"bytes,5,opt,name=device_data_json,json=deviceDataJson,proto3" json:"deviceDataJson,omitempty"`
-	ReturnUrl      string          `protobuf:"bytes,6,opt,name=return_url,json=returnUrl,proto3" json:"returnUrl,omitempty"`
-	State          *ConnectorState `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
+	DeviceDataJson string
+	ReturnUrl      string
+	State          *ConnectorState
 }
 
 func (*PaymentMethodAuthenticationServiceAuthenticateRequest) ProtoMessage() {}
@@ -1708,13 +1658,13 @@ func (x *PaymentMethodAuthenticationServiceAuthenticateRequest) GetState() *Conn
 // PaymentMethodAuthenticationServiceAuthenticateResponse is a challenge or the result.
 type PaymentMethodAuthenticationServiceAuthenticateResponse struct {
 	unknownFields       []byte
-	AuthenticationId    string               `protobuf:"bytes,1,opt,name=authentication_id,json=authenticationId,proto3" json:"authenticationId,omitempty"`
-	Status              AuthenticationStatus `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	NextAction          *NextAction          `protobuf:"bytes,3,opt,name=next_action,json=nextAction,proto3" json:"nextAction,omitempty"`
-	ThreeDs             *ThreeDsData         `protobuf:"bytes,4,opt,name=three_ds,json=threeDs,proto3" json:"threeDs,omitempty"`
-	Error               *PaymentError        `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState      `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32                `protobuf:"varint,7,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	AuthenticationId    string
+	Status              AuthenticationStatus
+	NextAction          *NextAction
+	ThreeDs             *ThreeDsData
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*PaymentMethodAuthenticationServiceAuthenticateResponse) ProtoMessage() {}
@@ -1771,10 +1721,10 @@ func (x *PaymentMethodAuthenticationServiceAuthenticateResponse) GetConnectorHtt
 // PaymentMethodAuthenticationServicePostAuthenticateRequest reads the final result.
 type PaymentMethodAuthenticationServicePostAuthenticateRequest struct {
 	unknownFields         []byte
-	AuthenticationId      string            `protobuf:"bytes,1,opt,name=authentication_id,json=authenticationId,proto3" json:"authenticationId,omitempty"`
-	MerchantTransactionId string            `protobuf:"bytes,2,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchantTransactionId,omitempty"`
-	Params                map[string]string `protobuf:"bytes,3,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
-	State                 *ConnectorState   `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	AuthenticationId      string
+	MerchantTransactionId string
+	Params                map[string]string
+	State                 *ConnectorState
 }
 
 func (*PaymentMethodAuthenticationServicePostAuthenticateRequest) ProtoMessage() {}
@@ -1810,12 +1760,12 @@ func (x *PaymentMethodAuthenticationServicePostAuthenticateRequest) GetState() *
 // PaymentMethodAuthenticationServicePostAuthenticateResponse is the final 3DS result.
 type PaymentMethodAuthenticationServicePostAuthenticateResponse struct {
 	unknownFields       []byte
-	AuthenticationId    string               `protobuf:"bytes,1,opt,name=authentication_id,json=authenticationId,proto3" json:"authenticationId,omitempty"`
-	Status              AuthenticationStatus `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	ThreeDs             *ThreeDsData         `protobuf:"bytes,3,opt,name=three_ds,json=threeDs,proto3" json:"threeDs,omitempty"`
-	Error               *PaymentError        `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState      `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32                `protobuf:"varint,6,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	AuthenticationId    string
+	Status              AuthenticationStatus
+	ThreeDs             *ThreeDsData
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*PaymentMethodAuthenticationServicePostAuthenticateResponse) ProtoMessage() {}
@@ -1865,13 +1815,13 @@ func (x *PaymentMethodAuthenticationServicePostAuthenticateResponse) GetConnecto
 // PaymentMethodServiceTokenizeRequest vaults a payment method.
 type PaymentMethodServiceTokenizeRequest struct {
 	unknownFields  []byte
-	PaymentMethod  *PaymentMethod    `protobuf:"bytes,1,opt,name=payment_method,json=paymentMethod,proto3" json:"paymentMethod,omitempty"`
-	Customer       *Customer         `protobuf:"bytes,2,opt,name=customer,proto3" json:"customer,omitempty"`
-	BillingAddress *Address          `protobuf:"bytes,3,opt,name=billing_address,json=billingAddress,proto3" json:"billingAddress,omitempty"`
-	Metadata       map[string]string `protobuf:"bytes,4,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
-	State          *ConnectorState   `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"`
+	PaymentMethod  *PaymentMethod
+	Customer       *Customer
+	BillingAddress *Address
+	Metadata       map[string]string
+	State          *ConnectorState
 	// The merchant's id for this request; the idempotency key.
-	MerchantRequestId string `protobuf:"bytes,6,opt,name=merchant_request_id,json=merchantRequestId,proto3" json:"merchantRequestId,omitempty"`
+	MerchantRequestId string
 }
 
 func (*PaymentMethodServiceTokenizeRequest) ProtoMessage() {}
@@ -1921,15 +1871,15 @@ func (x *PaymentMethodServiceTokenizeRequest) GetMerchantRequestId() string {
 // PaymentMethodServiceTokenizeResponse is the token and safe card details.
 type PaymentMethodServiceTokenizeResponse struct {
 	unknownFields      []byte
-	PaymentMethodToken string `protobuf:"bytes,1,opt,name=payment_method_token,json=paymentMethodToken,proto3" json:"paymentMethodToken,omitempty"`
+	PaymentMethodToken string
 	// Last four digits only.
-	CardLast4           string          `protobuf:"bytes,2,opt,name=card_last4,json=cardLast4,proto3" json:"cardLast4,omitempty"`
-	CardNetwork         CardNetwork     `protobuf:"varint,3,opt,name=card_network,json=cardNetwork,proto3" json:"cardNetwork,omitempty"`
-	CardExpMonth        int32           `protobuf:"varint,4,opt,name=card_exp_month,json=cardExpMonth,proto3" json:"cardExpMonth,omitempty"`
-	CardExpYear         int32           `protobuf:"varint,5,opt,name=card_exp_year,json=cardExpYear,proto3" json:"cardExpYear,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,6,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,8,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	CardLast4           string
+	CardNetwork         CardNetwork
+	CardExpMonth        int32
+	CardExpYear         int32
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*PaymentMethodServiceTokenizeResponse) ProtoMessage() {}
@@ -1993,12 +1943,12 @@ func (x *PaymentMethodServiceTokenizeResponse) GetConnectorHttpStatus() int32 {
 // CustomerServiceCreateRequest creates a customer.
 type CustomerServiceCreateRequest struct {
 	unknownFields []byte
-	Customer      *Customer         `protobuf:"bytes,1,opt,name=customer,proto3" json:"customer,omitempty"`
-	Address       *Address          `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
-	Metadata      map[string]string `protobuf:"bytes,3,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
-	State         *ConnectorState   `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	Customer      *Customer
+	Address       *Address
+	Metadata      map[string]string
+	State         *ConnectorState
 	// The merchant's id for this request; the idempotency key (defaults to customer.id).
-	MerchantRequestId string `protobuf:"bytes,5,opt,name=merchant_request_id,json=merchantRequestId,proto3" json:"merchantRequestId,omitempty"`
+	MerchantRequestId string
 }
 
 func (*CustomerServiceCreateRequest) ProtoMessage() {}
@@ -2041,10 +1991,10 @@ func (x *CustomerServiceCreateRequest) GetMerchantRequestId() string {
 // CustomerServiceCreateResponse is the processor's customer.
 type CustomerServiceCreateResponse struct {
 	unknownFields       []byte
-	ConnectorCustomerId string          `protobuf:"bytes,1,opt,name=connector_customer_id,json=connectorCustomerId,proto3" json:"connectorCustomerId,omitempty"`
-	Error               *PaymentError   `protobuf:"bytes,2,opt,name=error,proto3" json:"error,omitempty"`
-	State               *ConnectorState `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`
-	ConnectorHttpStatus int32           `protobuf:"varint,4,opt,name=connector_http_status,json=connectorHttpStatus,proto3" json:"connectorHttpStatus,omitempty"`
+	ConnectorCustomerId string
+	Error               *PaymentError
+	State               *ConnectorState
+	ConnectorHttpStatus int32
 }
 
 func (*CustomerServiceCreateResponse) ProtoMessage() {}
@@ -2080,7 +2030,7 @@ func (x *CustomerServiceCreateResponse) GetConnectorHttpStatus() int32 {
 // EventServiceParseEventRequest carries any webhook, as received.
 type EventServiceParseEventRequest struct {
 	unknownFields []byte
-	Webhook       *WebhookRequest `protobuf:"bytes,1,opt,name=webhook,proto3" json:"webhook,omitempty"`
+	Webhook       *WebhookRequest
 }
 
 func (*EventServiceParseEventRequest) ProtoMessage() {}
@@ -2095,10 +2045,10 @@ func (x *EventServiceParseEventRequest) GetWebhook() *WebhookRequest {
 // EventServiceParseEventResponse is what the payload says, unverified.
 type EventServiceParseEventResponse struct {
 	unknownFields []byte
-	Events        []*ParsedEvent `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
+	Events        []*ParsedEvent
 	// Always false: ParseEvent never checks a signature. Call HandleEvent with
 	// the account's credentials before acting on any event.
-	Verified bool `protobuf:"varint,2,opt,name=verified,proto3" json:"verified,omitempty"`
+	Verified bool
 }
 
 func (*EventServiceParseEventResponse) ProtoMessage() {}
@@ -2120,7 +2070,7 @@ func (x *EventServiceParseEventResponse) GetVerified() bool {
 // EventServiceHandleEventRequest carries any webhook.
 type EventServiceHandleEventRequest struct {
 	unknownFields []byte
-	Webhook       *WebhookRequest `protobuf:"bytes,1,opt,name=webhook,proto3" json:"webhook,omitempty"`
+	Webhook       *WebhookRequest
 }
 
 func (*EventServiceHandleEventRequest) ProtoMessage() {}
@@ -2135,9 +2085,9 @@ func (x *EventServiceHandleEventRequest) GetWebhook() *WebhookRequest {
 // EventServiceHandleEventResponse is the verified events and the ack.
 type EventServiceHandleEventResponse struct {
 	unknownFields []byte
-	Events        []*Event `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
+	Events        []*Event
 	// The exact answer the processor expects back.
-	Acknowledgement *Acknowledgement `protobuf:"bytes,2,opt,name=acknowledgement,proto3" json:"acknowledgement,omitempty"`
+	Acknowledgement *Acknowledgement
 }
 
 func (*EventServiceHandleEventResponse) ProtoMessage() {}
@@ -2159,9 +2109,9 @@ func (x *EventServiceHandleEventResponse) GetAcknowledgement() *Acknowledgement 
 // CompositePaymentServiceCompositeAuthorizeRequest authorizes with set-up steps.
 type CompositePaymentServiceCompositeAuthorizeRequest struct {
 	unknownFields []byte
-	Authorize     *PaymentServiceAuthorizeRequest `protobuf:"bytes,1,opt,name=authorize,proto3" json:"authorize,omitempty"`
+	Authorize     *PaymentServiceAuthorizeRequest
 	// Create the customer at the processor first when authorize.customer has no connector_customer_id.
-	CreateCustomer bool `protobuf:"varint,2,opt,name=create_customer,json=createCustomer,proto3" json:"createCustomer,omitempty"`
+	CreateCustomer bool
 }
 
 func (*CompositePaymentServiceCompositeAuthorizeRequest) ProtoMessage() {}
@@ -2183,11 +2133,11 @@ func (x *CompositePaymentServiceCompositeAuthorizeRequest) GetCreateCustomer() b
 // CompositePaymentServiceCompositeAuthorizeResponse is the authorization and the steps' results.
 type CompositePaymentServiceCompositeAuthorizeResponse struct {
 	unknownFields []byte
-	Authorize     *PaymentServiceAuthorizeResponse `protobuf:"bytes,1,opt,name=authorize,proto3" json:"authorize,omitempty"`
+	Authorize     *PaymentServiceAuthorizeResponse
 	// Set when a customer was created.
-	ConnectorCustomerId string `protobuf:"bytes,2,opt,name=connector_customer_id,json=connectorCustomerId,proto3" json:"connectorCustomerId,omitempty"`
+	ConnectorCustomerId string
 	// Set when an access token was obtained.
-	AccessToken *AccessToken `protobuf:"bytes,3,opt,name=access_token,json=accessToken,proto3" json:"accessToken,omitempty"`
+	AccessToken *AccessToken
 }
 
 func (*CompositePaymentServiceCompositeAuthorizeResponse) ProtoMessage() {}
@@ -2216,7 +2166,7 @@ func (x *CompositePaymentServiceCompositeAuthorizeResponse) GetAccessToken() *Ac
 // CompositePaymentServiceCompositeGetRequest reads a payment with set-up steps.
 type CompositePaymentServiceCompositeGetRequest struct {
 	unknownFields []byte
-	Get           *PaymentServiceGetRequest `protobuf:"bytes,1,opt,name=get,proto3" json:"get,omitempty"`
+	Get           *PaymentServiceGetRequest
 }
 
 func (*CompositePaymentServiceCompositeGetRequest) ProtoMessage() {}
@@ -2231,8 +2181,8 @@ func (x *CompositePaymentServiceCompositeGetRequest) GetGet() *PaymentServiceGet
 // CompositePaymentServiceCompositeGetResponse is the payment and the token used.
 type CompositePaymentServiceCompositeGetResponse struct {
 	unknownFields []byte
-	Get           *PaymentServiceGetResponse `protobuf:"bytes,1,opt,name=get,proto3" json:"get,omitempty"`
-	AccessToken   *AccessToken               `protobuf:"bytes,2,opt,name=access_token,json=accessToken,proto3" json:"accessToken,omitempty"`
+	Get           *PaymentServiceGetResponse
+	AccessToken   *AccessToken
 }
 
 func (*CompositePaymentServiceCompositeGetResponse) ProtoMessage() {}
@@ -2254,7 +2204,7 @@ func (x *CompositePaymentServiceCompositeGetResponse) GetAccessToken() *AccessTo
 // CompositePaymentServiceCompositeCaptureRequest captures with set-up steps.
 type CompositePaymentServiceCompositeCaptureRequest struct {
 	unknownFields []byte
-	Capture       *PaymentServiceCaptureRequest `protobuf:"bytes,1,opt,name=capture,proto3" json:"capture,omitempty"`
+	Capture       *PaymentServiceCaptureRequest
 }
 
 func (*CompositePaymentServiceCompositeCaptureRequest) ProtoMessage() {}
@@ -2269,9 +2219,9 @@ func (x *CompositePaymentServiceCompositeCaptureRequest) GetCapture() *PaymentSe
 // CompositePaymentServiceCompositeCaptureResponse is the capture and the token used.
 type CompositePaymentServiceCompositeCaptureResponse struct {
 	unknownFields []byte
-	Capture       *PaymentServiceCaptureResponse `protobuf:"bytes,1,opt,name=capture,proto3" json:"capture,omitempty"`
+	Capture       *PaymentServiceCaptureResponse
 	// Set when an access token was obtained.
-	AccessToken *AccessToken `protobuf:"bytes,2,opt,name=access_token,json=accessToken,proto3" json:"accessToken,omitempty"`
+	AccessToken *AccessToken
 }
 
 func (*CompositePaymentServiceCompositeCaptureResponse) ProtoMessage() {}
@@ -2293,7 +2243,7 @@ func (x *CompositePaymentServiceCompositeCaptureResponse) GetAccessToken() *Acce
 // CompositePaymentServiceCompositeVoidRequest voids with set-up steps.
 type CompositePaymentServiceCompositeVoidRequest struct {
 	unknownFields []byte
-	Void          *PaymentServiceVoidRequest `protobuf:"bytes,1,opt,name=void,proto3" json:"void,omitempty"`
+	Void          *PaymentServiceVoidRequest
 }
 
 func (*CompositePaymentServiceCompositeVoidRequest) ProtoMessage() {}
@@ -2308,8 +2258,8 @@ func (x *CompositePaymentServiceCompositeVoidRequest) GetVoid() *PaymentServiceV
 // CompositePaymentServiceCompositeVoidResponse is the void and the token used.
 type CompositePaymentServiceCompositeVoidResponse struct {
 	unknownFields []byte
-	Void          *PaymentServiceVoidResponse `protobuf:"bytes,1,opt,name=void,proto3" json:"void,omitempty"`
-	AccessToken   *AccessToken                `protobuf:"bytes,2,opt,name=access_token,json=accessToken,proto3" json:"accessToken,omitempty"`
+	Void          *PaymentServiceVoidResponse
+	AccessToken   *AccessToken
 }
 
 func (*CompositePaymentServiceCompositeVoidResponse) ProtoMessage() {}
@@ -2331,7 +2281,7 @@ func (x *CompositePaymentServiceCompositeVoidResponse) GetAccessToken() *AccessT
 // CompositePaymentServiceCompositeRefundRequest refunds with set-up steps.
 type CompositePaymentServiceCompositeRefundRequest struct {
 	unknownFields []byte
-	Refund        *PaymentServiceRefundRequest `protobuf:"bytes,1,opt,name=refund,proto3" json:"refund,omitempty"`
+	Refund        *PaymentServiceRefundRequest
 }
 
 func (*CompositePaymentServiceCompositeRefundRequest) ProtoMessage() {}
@@ -2346,8 +2296,8 @@ func (x *CompositePaymentServiceCompositeRefundRequest) GetRefund() *PaymentServ
 // CompositePaymentServiceCompositeRefundResponse is the refund and the token used.
 type CompositePaymentServiceCompositeRefundResponse struct {
 	unknownFields []byte
-	Refund        *PaymentServiceRefundResponse `protobuf:"bytes,1,opt,name=refund,proto3" json:"refund,omitempty"`
-	AccessToken   *AccessToken                  `protobuf:"bytes,2,opt,name=access_token,json=accessToken,proto3" json:"accessToken,omitempty"`
+	Refund        *PaymentServiceRefundResponse
+	AccessToken   *AccessToken
 }
 
 func (*CompositePaymentServiceCompositeRefundResponse) ProtoMessage() {}
@@ -2368,8 +2318,8 @@ func (x *CompositePaymentServiceCompositeRefundResponse) GetAccessToken() *Acces
 
 type RecurringPaymentServiceChargeRequest_MetadataEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*RecurringPaymentServiceChargeRequest_MetadataEntry) ProtoMessage() {}
@@ -2390,8 +2340,8 @@ func (x *RecurringPaymentServiceChargeRequest_MetadataEntry) GetValue() string {
 
 type MerchantAuthenticationServiceCreateSessionTokenRequest_MetadataEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*MerchantAuthenticationServiceCreateSessionTokenRequest_MetadataEntry) ProtoMessage() {}
@@ -2412,8 +2362,8 @@ func (x *MerchantAuthenticationServiceCreateSessionTokenRequest_MetadataEntry) G
 
 type PaymentMethodAuthenticationServicePostAuthenticateRequest_ParamsEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*PaymentMethodAuthenticationServicePostAuthenticateRequest_ParamsEntry) ProtoMessage() {}
@@ -2434,8 +2384,8 @@ func (x *PaymentMethodAuthenticationServicePostAuthenticateRequest_ParamsEntry) 
 
 type PaymentMethodServiceTokenizeRequest_MetadataEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*PaymentMethodServiceTokenizeRequest_MetadataEntry) ProtoMessage() {}
@@ -2456,8 +2406,8 @@ func (x *PaymentMethodServiceTokenizeRequest_MetadataEntry) GetValue() string {
 
 type CustomerServiceCreateRequest_MetadataEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*CustomerServiceCreateRequest_MetadataEntry) ProtoMessage() {}

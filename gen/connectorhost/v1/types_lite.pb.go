@@ -7,9 +7,9 @@
 package connectorhostv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	maps "maps"
 	slices "slices"
-	strconv "strconv"
 )
 
 // PaymentStatus is the unified lifecycle of a payment.
@@ -60,55 +60,11 @@ const (
 	PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING PaymentStatus = 20
 )
 
-// Enum value maps for PaymentStatus.
-var (
-	PaymentStatus_name = map[int32]string{
-		0:  "PAYMENT_STATUS_UNSPECIFIED",
-		1:  "PAYMENT_STATUS_STARTED",
-		2:  "PAYMENT_STATUS_AUTHENTICATION_PENDING",
-		3:  "PAYMENT_STATUS_AUTHENTICATION_FAILED",
-		4:  "PAYMENT_STATUS_PENDING",
-		5:  "PAYMENT_STATUS_AUTHORIZING",
-		6:  "PAYMENT_STATUS_AUTHORIZED",
-		7:  "PAYMENT_STATUS_PARTIALLY_AUTHORIZED",
-		8:  "PAYMENT_STATUS_AUTHORIZATION_FAILED",
-		9:  "PAYMENT_STATUS_CAPTURE_PENDING",
-		10: "PAYMENT_STATUS_CHARGED",
-		11: "PAYMENT_STATUS_PARTIALLY_CAPTURED",
-		12: "PAYMENT_STATUS_CAPTURE_FAILED",
-		13: "PAYMENT_STATUS_VOID_PENDING",
-		14: "PAYMENT_STATUS_VOIDED",
-		15: "PAYMENT_STATUS_VOID_FAILED",
-		16: "PAYMENT_STATUS_REVERSED",
-		17: "PAYMENT_STATUS_FAILURE",
-		18: "PAYMENT_STATUS_UNKNOWN",
-		19: "PAYMENT_STATUS_ACTION_REQUIRED",
-		20: "PAYMENT_STATUS_REVERSAL_PENDING",
-	}
-	PaymentStatus_value = map[string]int32{
-		"PAYMENT_STATUS_UNSPECIFIED":            0,
-		"PAYMENT_STATUS_STARTED":                1,
-		"PAYMENT_STATUS_AUTHENTICATION_PENDING": 2,
-		"PAYMENT_STATUS_AUTHENTICATION_FAILED":  3,
-		"PAYMENT_STATUS_PENDING":                4,
-		"PAYMENT_STATUS_AUTHORIZING":            5,
-		"PAYMENT_STATUS_AUTHORIZED":             6,
-		"PAYMENT_STATUS_PARTIALLY_AUTHORIZED":   7,
-		"PAYMENT_STATUS_AUTHORIZATION_FAILED":   8,
-		"PAYMENT_STATUS_CAPTURE_PENDING":        9,
-		"PAYMENT_STATUS_CHARGED":                10,
-		"PAYMENT_STATUS_PARTIALLY_CAPTURED":     11,
-		"PAYMENT_STATUS_CAPTURE_FAILED":         12,
-		"PAYMENT_STATUS_VOID_PENDING":           13,
-		"PAYMENT_STATUS_VOIDED":                 14,
-		"PAYMENT_STATUS_VOID_FAILED":            15,
-		"PAYMENT_STATUS_REVERSED":               16,
-		"PAYMENT_STATUS_FAILURE":                17,
-		"PAYMENT_STATUS_UNKNOWN":                18,
-		"PAYMENT_STATUS_ACTION_REQUIRED":        19,
-		"PAYMENT_STATUS_REVERSAL_PENDING":       20,
-	}
-)
+// _PaymentStatus_names holds PaymentStatus's value names, the name of value v being
+// _PaymentStatus_names[_PaymentStatus_index[v]:_PaymentStatus_index[v+1]].
+const _PaymentStatus_names = "PAYMENT_STATUS_UNSPECIFIEDPAYMENT_STATUS_STARTEDPAYMENT_STATUS_AUTHENTICATION_PENDINGPAYMENT_STATUS_AUTHENTICATION_FAILEDPAYMENT_STATUS_PENDINGPAYMENT_STATUS_AUTHORIZINGPAYMENT_STATUS_AUTHORIZEDPAYMENT_STATUS_PARTIALLY_AUTHORIZEDPAYMENT_STATUS_AUTHORIZATION_FAILEDPAYMENT_STATUS_CAPTURE_PENDINGPAYMENT_STATUS_CHARGEDPAYMENT_STATUS_PARTIALLY_CAPTUREDPAYMENT_STATUS_CAPTURE_FAILEDPAYMENT_STATUS_VOID_PENDINGPAYMENT_STATUS_VOIDEDPAYMENT_STATUS_VOID_FAILEDPAYMENT_STATUS_REVERSEDPAYMENT_STATUS_FAILUREPAYMENT_STATUS_UNKNOWNPAYMENT_STATUS_ACTION_REQUIREDPAYMENT_STATUS_REVERSAL_PENDING"
+
+var _PaymentStatus_index = [...]uint16{0, 26, 48, 85, 121, 143, 169, 194, 229, 264, 294, 316, 349, 378, 405, 426, 452, 475, 497, 519, 549, 580}
 
 func (x PaymentStatus) Enum() *PaymentStatus {
 	p := new(PaymentStatus)
@@ -117,11 +73,7 @@ func (x PaymentStatus) Enum() *PaymentStatus {
 }
 
 func (x PaymentStatus) String() string {
-	name, valid := PaymentStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_PaymentStatus_names, _PaymentStatus_index[:], int32(x))
 }
 
 // RefundStatus is the unified lifecycle of a refund.
@@ -139,27 +91,11 @@ const (
 	RefundStatus_REFUND_STATUS_UNKNOWN RefundStatus = 6
 )
 
-// Enum value maps for RefundStatus.
-var (
-	RefundStatus_name = map[int32]string{
-		0: "REFUND_STATUS_UNSPECIFIED",
-		1: "REFUND_STATUS_PENDING",
-		2: "REFUND_STATUS_SUCCEEDED",
-		3: "REFUND_STATUS_FAILED",
-		4: "REFUND_STATUS_CANCELED",
-		5: "REFUND_STATUS_ACTION_REQUIRED",
-		6: "REFUND_STATUS_UNKNOWN",
-	}
-	RefundStatus_value = map[string]int32{
-		"REFUND_STATUS_UNSPECIFIED":     0,
-		"REFUND_STATUS_PENDING":         1,
-		"REFUND_STATUS_SUCCEEDED":       2,
-		"REFUND_STATUS_FAILED":          3,
-		"REFUND_STATUS_CANCELED":        4,
-		"REFUND_STATUS_ACTION_REQUIRED": 5,
-		"REFUND_STATUS_UNKNOWN":         6,
-	}
-)
+// _RefundStatus_names holds RefundStatus's value names, the name of value v being
+// _RefundStatus_names[_RefundStatus_index[v]:_RefundStatus_index[v+1]].
+const _RefundStatus_names = "REFUND_STATUS_UNSPECIFIEDREFUND_STATUS_PENDINGREFUND_STATUS_SUCCEEDEDREFUND_STATUS_FAILEDREFUND_STATUS_CANCELEDREFUND_STATUS_ACTION_REQUIREDREFUND_STATUS_UNKNOWN"
+
+var _RefundStatus_index = [...]uint16{0, 25, 46, 69, 89, 111, 140, 161}
 
 func (x RefundStatus) Enum() *RefundStatus {
 	p := new(RefundStatus)
@@ -168,11 +104,7 @@ func (x RefundStatus) Enum() *RefundStatus {
 }
 
 func (x RefundStatus) String() string {
-	name, valid := RefundStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_RefundStatus_names, _RefundStatus_index[:], int32(x))
 }
 
 // DisputeStatus is the unified lifecycle of a dispute (chargeback).
@@ -200,33 +132,11 @@ const (
 	DisputeStatus_DISPUTE_STATUS_UNKNOWN DisputeStatus = 9
 )
 
-// Enum value maps for DisputeStatus.
-var (
-	DisputeStatus_name = map[int32]string{
-		0: "DISPUTE_STATUS_UNSPECIFIED",
-		1: "DISPUTE_STATUS_INQUIRY",
-		2: "DISPUTE_STATUS_NEEDS_RESPONSE",
-		3: "DISPUTE_STATUS_UNDER_REVIEW",
-		4: "DISPUTE_STATUS_WON",
-		5: "DISPUTE_STATUS_LOST",
-		6: "DISPUTE_STATUS_ACCEPTED",
-		7: "DISPUTE_STATUS_CLOSED",
-		8: "DISPUTE_STATUS_WARNING_CLOSED",
-		9: "DISPUTE_STATUS_UNKNOWN",
-	}
-	DisputeStatus_value = map[string]int32{
-		"DISPUTE_STATUS_UNSPECIFIED":    0,
-		"DISPUTE_STATUS_INQUIRY":        1,
-		"DISPUTE_STATUS_NEEDS_RESPONSE": 2,
-		"DISPUTE_STATUS_UNDER_REVIEW":   3,
-		"DISPUTE_STATUS_WON":            4,
-		"DISPUTE_STATUS_LOST":           5,
-		"DISPUTE_STATUS_ACCEPTED":       6,
-		"DISPUTE_STATUS_CLOSED":         7,
-		"DISPUTE_STATUS_WARNING_CLOSED": 8,
-		"DISPUTE_STATUS_UNKNOWN":        9,
-	}
-)
+// _DisputeStatus_names holds DisputeStatus's value names, the name of value v being
+// _DisputeStatus_names[_DisputeStatus_index[v]:_DisputeStatus_index[v+1]].
+const _DisputeStatus_names = "DISPUTE_STATUS_UNSPECIFIEDDISPUTE_STATUS_INQUIRYDISPUTE_STATUS_NEEDS_RESPONSEDISPUTE_STATUS_UNDER_REVIEWDISPUTE_STATUS_WONDISPUTE_STATUS_LOSTDISPUTE_STATUS_ACCEPTEDDISPUTE_STATUS_CLOSEDDISPUTE_STATUS_WARNING_CLOSEDDISPUTE_STATUS_UNKNOWN"
+
+var _DisputeStatus_index = [...]uint16{0, 26, 48, 77, 104, 122, 141, 164, 185, 214, 236}
 
 func (x DisputeStatus) Enum() *DisputeStatus {
 	p := new(DisputeStatus)
@@ -235,11 +145,7 @@ func (x DisputeStatus) Enum() *DisputeStatus {
 }
 
 func (x DisputeStatus) String() string {
-	name, valid := DisputeStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_DisputeStatus_names, _DisputeStatus_index[:], int32(x))
 }
 
 // MandateStatus is the lifecycle of a stored credential / mandate.
@@ -256,29 +162,11 @@ const (
 	MandateStatus_MANDATE_STATUS_UNKNOWN         MandateStatus = 7
 )
 
-// Enum value maps for MandateStatus.
-var (
-	MandateStatus_name = map[int32]string{
-		0: "MANDATE_STATUS_UNSPECIFIED",
-		1: "MANDATE_STATUS_PENDING",
-		2: "MANDATE_STATUS_ACTIVE",
-		3: "MANDATE_STATUS_INACTIVE",
-		4: "MANDATE_STATUS_REVOKED",
-		5: "MANDATE_STATUS_FAILED",
-		6: "MANDATE_STATUS_ACTION_REQUIRED",
-		7: "MANDATE_STATUS_UNKNOWN",
-	}
-	MandateStatus_value = map[string]int32{
-		"MANDATE_STATUS_UNSPECIFIED":     0,
-		"MANDATE_STATUS_PENDING":         1,
-		"MANDATE_STATUS_ACTIVE":          2,
-		"MANDATE_STATUS_INACTIVE":        3,
-		"MANDATE_STATUS_REVOKED":         4,
-		"MANDATE_STATUS_FAILED":          5,
-		"MANDATE_STATUS_ACTION_REQUIRED": 6,
-		"MANDATE_STATUS_UNKNOWN":         7,
-	}
-)
+// _MandateStatus_names holds MandateStatus's value names, the name of value v being
+// _MandateStatus_names[_MandateStatus_index[v]:_MandateStatus_index[v+1]].
+const _MandateStatus_names = "MANDATE_STATUS_UNSPECIFIEDMANDATE_STATUS_PENDINGMANDATE_STATUS_ACTIVEMANDATE_STATUS_INACTIVEMANDATE_STATUS_REVOKEDMANDATE_STATUS_FAILEDMANDATE_STATUS_ACTION_REQUIREDMANDATE_STATUS_UNKNOWN"
+
+var _MandateStatus_index = [...]uint16{0, 26, 48, 69, 92, 114, 135, 165, 187}
 
 func (x MandateStatus) Enum() *MandateStatus {
 	p := new(MandateStatus)
@@ -287,11 +175,7 @@ func (x MandateStatus) Enum() *MandateStatus {
 }
 
 func (x MandateStatus) String() string {
-	name, valid := MandateStatus_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_MandateStatus_names, _MandateStatus_index[:], int32(x))
 }
 
 // CaptureMethod says when funds are captured. UNSPECIFIED, in every request
@@ -308,21 +192,11 @@ const (
 	CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE CaptureMethod = 3
 )
 
-// Enum value maps for CaptureMethod.
-var (
-	CaptureMethod_name = map[int32]string{
-		0: "CAPTURE_METHOD_UNSPECIFIED",
-		1: "CAPTURE_METHOD_AUTOMATIC",
-		2: "CAPTURE_METHOD_MANUAL",
-		3: "CAPTURE_METHOD_MANUAL_MULTIPLE",
-	}
-	CaptureMethod_value = map[string]int32{
-		"CAPTURE_METHOD_UNSPECIFIED":     0,
-		"CAPTURE_METHOD_AUTOMATIC":       1,
-		"CAPTURE_METHOD_MANUAL":          2,
-		"CAPTURE_METHOD_MANUAL_MULTIPLE": 3,
-	}
-)
+// _CaptureMethod_names holds CaptureMethod's value names, the name of value v being
+// _CaptureMethod_names[_CaptureMethod_index[v]:_CaptureMethod_index[v+1]].
+const _CaptureMethod_names = "CAPTURE_METHOD_UNSPECIFIEDCAPTURE_METHOD_AUTOMATICCAPTURE_METHOD_MANUALCAPTURE_METHOD_MANUAL_MULTIPLE"
+
+var _CaptureMethod_index = [...]uint16{0, 26, 50, 71, 101}
 
 func (x CaptureMethod) Enum() *CaptureMethod {
 	p := new(CaptureMethod)
@@ -331,11 +205,7 @@ func (x CaptureMethod) Enum() *CaptureMethod {
 }
 
 func (x CaptureMethod) String() string {
-	name, valid := CaptureMethod_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_CaptureMethod_names, _CaptureMethod_index[:], int32(x))
 }
 
 // AuthenticationType says whether 3-D Secure should be attempted.
@@ -349,19 +219,11 @@ const (
 	AuthenticationType_AUTHENTICATION_TYPE_NO_THREE_DS AuthenticationType = 2
 )
 
-// Enum value maps for AuthenticationType.
-var (
-	AuthenticationType_name = map[int32]string{
-		0: "AUTHENTICATION_TYPE_UNSPECIFIED",
-		1: "AUTHENTICATION_TYPE_THREE_DS",
-		2: "AUTHENTICATION_TYPE_NO_THREE_DS",
-	}
-	AuthenticationType_value = map[string]int32{
-		"AUTHENTICATION_TYPE_UNSPECIFIED": 0,
-		"AUTHENTICATION_TYPE_THREE_DS":    1,
-		"AUTHENTICATION_TYPE_NO_THREE_DS": 2,
-	}
-)
+// _AuthenticationType_names holds AuthenticationType's value names, the name of value v being
+// _AuthenticationType_names[_AuthenticationType_index[v]:_AuthenticationType_index[v+1]].
+const _AuthenticationType_names = "AUTHENTICATION_TYPE_UNSPECIFIEDAUTHENTICATION_TYPE_THREE_DSAUTHENTICATION_TYPE_NO_THREE_DS"
+
+var _AuthenticationType_index = [...]uint16{0, 31, 59, 90}
 
 func (x AuthenticationType) Enum() *AuthenticationType {
 	p := new(AuthenticationType)
@@ -370,11 +232,7 @@ func (x AuthenticationType) Enum() *AuthenticationType {
 }
 
 func (x AuthenticationType) String() string {
-	name, valid := AuthenticationType_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_AuthenticationType_names, _AuthenticationType_index[:], int32(x))
 }
 
 // FutureUsage declares how a stored payment method will be used again. What
@@ -389,19 +247,11 @@ const (
 	FutureUsage_FUTURE_USAGE_ON_SESSION FutureUsage = 2
 )
 
-// Enum value maps for FutureUsage.
-var (
-	FutureUsage_name = map[int32]string{
-		0: "FUTURE_USAGE_UNSPECIFIED",
-		1: "FUTURE_USAGE_OFF_SESSION",
-		2: "FUTURE_USAGE_ON_SESSION",
-	}
-	FutureUsage_value = map[string]int32{
-		"FUTURE_USAGE_UNSPECIFIED": 0,
-		"FUTURE_USAGE_OFF_SESSION": 1,
-		"FUTURE_USAGE_ON_SESSION":  2,
-	}
-)
+// _FutureUsage_names holds FutureUsage's value names, the name of value v being
+// _FutureUsage_names[_FutureUsage_index[v]:_FutureUsage_index[v+1]].
+const _FutureUsage_names = "FUTURE_USAGE_UNSPECIFIEDFUTURE_USAGE_OFF_SESSIONFUTURE_USAGE_ON_SESSION"
+
+var _FutureUsage_index = [...]uint16{0, 24, 48, 71}
 
 func (x FutureUsage) Enum() *FutureUsage {
 	p := new(FutureUsage)
@@ -410,11 +260,7 @@ func (x FutureUsage) Enum() *FutureUsage {
 }
 
 func (x FutureUsage) String() string {
-	name, valid := FutureUsage_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_FutureUsage_names, _FutureUsage_index[:], int32(x))
 }
 
 // ErrorCode is our own, documented list of error categories (see docs/errors.md).
@@ -458,71 +304,11 @@ const (
 	ErrorCode_ERROR_CODE_RISK_BLOCKED       ErrorCode = 28
 )
 
-// Enum value maps for ErrorCode.
-var (
-	ErrorCode_name = map[int32]string{
-		0:  "ERROR_CODE_UNSPECIFIED",
-		1:  "ERROR_CODE_CARD_DECLINED",
-		2:  "ERROR_CODE_INSUFFICIENT_FUNDS",
-		3:  "ERROR_CODE_EXPIRED_CARD",
-		4:  "ERROR_CODE_INCORRECT_CVC",
-		5:  "ERROR_CODE_INCORRECT_NUMBER",
-		6:  "ERROR_CODE_LOST_OR_STOLEN_CARD",
-		7:  "ERROR_CODE_FRAUD_SUSPECTED",
-		8:  "ERROR_CODE_DO_NOT_HONOR",
-		9:  "ERROR_CODE_LIMIT_EXCEEDED",
-		10: "ERROR_CODE_AUTHENTICATION_REQUIRED",
-		11: "ERROR_CODE_AUTHENTICATION_FAILED",
-		12: "ERROR_CODE_PAYMENT_METHOD_NOT_SUPPORTED",
-		13: "ERROR_CODE_CURRENCY_NOT_SUPPORTED",
-		14: "ERROR_CODE_INVALID_REQUEST",
-		15: "ERROR_CODE_INVALID_CREDENTIALS",
-		16: "ERROR_CODE_PERMISSION_DENIED",
-		17: "ERROR_CODE_NOT_FOUND",
-		18: "ERROR_CODE_CONFLICT",
-		19: "ERROR_CODE_RATE_LIMITED",
-		20: "ERROR_CODE_PROCESSOR_UNAVAILABLE",
-		21: "ERROR_CODE_PROCESSING_ERROR",
-		22: "ERROR_CODE_INTEGRITY_MISMATCH",
-		23: "ERROR_CODE_INVALID_RESPONSE",
-		24: "ERROR_CODE_TIMEOUT",
-		25: "ERROR_CODE_AMOUNT_TOO_LARGE",
-		26: "ERROR_CODE_AMOUNT_TOO_SMALL",
-		27: "ERROR_CODE_CARD_NOT_SUPPORTED",
-		28: "ERROR_CODE_RISK_BLOCKED",
-	}
-	ErrorCode_value = map[string]int32{
-		"ERROR_CODE_UNSPECIFIED":                  0,
-		"ERROR_CODE_CARD_DECLINED":                1,
-		"ERROR_CODE_INSUFFICIENT_FUNDS":           2,
-		"ERROR_CODE_EXPIRED_CARD":                 3,
-		"ERROR_CODE_INCORRECT_CVC":                4,
-		"ERROR_CODE_INCORRECT_NUMBER":             5,
-		"ERROR_CODE_LOST_OR_STOLEN_CARD":          6,
-		"ERROR_CODE_FRAUD_SUSPECTED":              7,
-		"ERROR_CODE_DO_NOT_HONOR":                 8,
-		"ERROR_CODE_LIMIT_EXCEEDED":               9,
-		"ERROR_CODE_AUTHENTICATION_REQUIRED":      10,
-		"ERROR_CODE_AUTHENTICATION_FAILED":        11,
-		"ERROR_CODE_PAYMENT_METHOD_NOT_SUPPORTED": 12,
-		"ERROR_CODE_CURRENCY_NOT_SUPPORTED":       13,
-		"ERROR_CODE_INVALID_REQUEST":              14,
-		"ERROR_CODE_INVALID_CREDENTIALS":          15,
-		"ERROR_CODE_PERMISSION_DENIED":            16,
-		"ERROR_CODE_NOT_FOUND":                    17,
-		"ERROR_CODE_CONFLICT":                     18,
-		"ERROR_CODE_RATE_LIMITED":                 19,
-		"ERROR_CODE_PROCESSOR_UNAVAILABLE":        20,
-		"ERROR_CODE_PROCESSING_ERROR":             21,
-		"ERROR_CODE_INTEGRITY_MISMATCH":           22,
-		"ERROR_CODE_INVALID_RESPONSE":             23,
-		"ERROR_CODE_TIMEOUT":                      24,
-		"ERROR_CODE_AMOUNT_TOO_LARGE":             25,
-		"ERROR_CODE_AMOUNT_TOO_SMALL":             26,
-		"ERROR_CODE_CARD_NOT_SUPPORTED":           27,
-		"ERROR_CODE_RISK_BLOCKED":                 28,
-	}
-)
+// _ErrorCode_names holds ErrorCode's value names, the name of value v being
+// _ErrorCode_names[_ErrorCode_index[v]:_ErrorCode_index[v+1]].
+const _ErrorCode_names = "ERROR_CODE_UNSPECIFIEDERROR_CODE_CARD_DECLINEDERROR_CODE_INSUFFICIENT_FUNDSERROR_CODE_EXPIRED_CARDERROR_CODE_INCORRECT_CVCERROR_CODE_INCORRECT_NUMBERERROR_CODE_LOST_OR_STOLEN_CARDERROR_CODE_FRAUD_SUSPECTEDERROR_CODE_DO_NOT_HONORERROR_CODE_LIMIT_EXCEEDEDERROR_CODE_AUTHENTICATION_REQUIREDERROR_CODE_AUTHENTICATION_FAILEDERROR_CODE_PAYMENT_METHOD_NOT_SUPPORTEDERROR_CODE_CURRENCY_NOT_SUPPORTEDERROR_CODE_INVALID_REQUESTERROR_CODE_INVALID_CREDENTIALSERROR_CODE_PERMISSION_DENIEDERROR_CODE_NOT_FOUNDERROR_CODE_CONFLICTERROR_CODE_RATE_LIMITEDERROR_CODE_PROCESSOR_UNAVAILABLEERROR_CODE_PROCESSING_ERRORERROR_CODE_INTEGRITY_MISMATCHERROR_CODE_INVALID_RESPONSEERROR_CODE_TIMEOUTERROR_CODE_AMOUNT_TOO_LARGEERROR_CODE_AMOUNT_TOO_SMALLERROR_CODE_CARD_NOT_SUPPORTEDERROR_CODE_RISK_BLOCKED"
+
+var _ErrorCode_index = [...]uint16{0, 22, 46, 75, 98, 122, 149, 179, 205, 228, 253, 287, 319, 358, 391, 417, 447, 475, 495, 514, 537, 569, 596, 625, 652, 670, 697, 724, 753, 776}
 
 func (x ErrorCode) Enum() *ErrorCode {
 	p := new(ErrorCode)
@@ -531,11 +317,7 @@ func (x ErrorCode) Enum() *ErrorCode {
 }
 
 func (x ErrorCode) String() string {
-	name, valid := ErrorCode_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_ErrorCode_names, _ErrorCode_index[:], int32(x))
 }
 
 // Money is an amount in the currency's minor unit (cents for USD, yen for JPY,
@@ -548,9 +330,9 @@ type Money struct {
 	// connector converts it to three decimals or to a JSON number. Flows that
 	// move money (Authorize, Capture, Refund, IncrementalAuthorization,
 	// CreateOrder, RecurringPaymentService.Charge) refuse zero as well.
-	MinorAmount int64 `protobuf:"varint,1,opt,name=minor_amount,json=minorAmount,proto3" json:"minorAmount,omitempty"`
+	MinorAmount int64
 	// ISO-4217 alphabetic currency code, upper case (USD, EUR, JPY, BHD).
-	Currency string `protobuf:"bytes,2,opt,name=currency,proto3" json:"currency,omitempty"`
+	Currency string
 }
 
 func (*Money) ProtoMessage() {}
@@ -572,18 +354,18 @@ func (x *Money) GetCurrency() string {
 // Address is a postal address.
 type Address struct {
 	unknownFields []byte
-	FirstName     string `protobuf:"bytes,1,opt,name=first_name,json=firstName,proto3" json:"firstName,omitempty"`
-	LastName      string `protobuf:"bytes,2,opt,name=last_name,json=lastName,proto3" json:"lastName,omitempty"`
-	Line1         string `protobuf:"bytes,3,opt,name=line1,proto3" json:"line1,omitempty"`
-	Line2         string `protobuf:"bytes,4,opt,name=line2,proto3" json:"line2,omitempty"`
-	Line3         string `protobuf:"bytes,5,opt,name=line3,proto3" json:"line3,omitempty"`
-	City          string `protobuf:"bytes,6,opt,name=city,proto3" json:"city,omitempty"`
-	State         string `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
-	PostalCode    string `protobuf:"bytes,8,opt,name=postal_code,json=postalCode,proto3" json:"postalCode,omitempty"`
+	FirstName     string
+	LastName      string
+	Line1         string
+	Line2         string
+	Line3         string
+	City          string
+	State         string
+	PostalCode    string
 	// ISO-3166-1 alpha-2 country code.
-	Country string `protobuf:"bytes,9,opt,name=country,proto3" json:"country,omitempty"`
-	Phone   string `protobuf:"bytes,10,opt,name=phone,proto3" json:"phone,omitempty"`
-	Email   string `protobuf:"bytes,11,opt,name=email,proto3" json:"email,omitempty"`
+	Country string
+	Phone   string
+	Email   string
 }
 
 func (*Address) ProtoMessage() {}
@@ -669,13 +451,13 @@ func (x *Address) GetEmail() string {
 type Customer struct {
 	unknownFields []byte
 	// The merchant's own customer id.
-	Id    string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Name  string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
-	Email string `protobuf:"bytes,3,opt,name=email,proto3" json:"email,omitempty"`
-	Phone string `protobuf:"bytes,4,opt,name=phone,proto3" json:"phone,omitempty"`
+	Id    string
+	Name  string
+	Email string
+	Phone string
 	// The processor's customer id, when already created (e.g. Stripe cus_...).
-	ConnectorCustomerId string `protobuf:"bytes,5,opt,name=connector_customer_id,json=connectorCustomerId,proto3" json:"connectorCustomerId,omitempty"`
-	Description         string `protobuf:"bytes,6,opt,name=description,proto3" json:"description,omitempty"`
+	ConnectorCustomerId string
+	Description         string
 }
 
 func (*Customer) ProtoMessage() {}
@@ -725,17 +507,17 @@ func (x *Customer) GetDescription() string {
 // BrowserInfo is what 3-D Secure 2 needs about the shopper's browser.
 type BrowserInfo struct {
 	unknownFields []byte
-	AcceptHeader  string `protobuf:"bytes,1,opt,name=accept_header,json=acceptHeader,proto3" json:"acceptHeader,omitempty"`
-	UserAgent     string `protobuf:"bytes,2,opt,name=user_agent,json=userAgent,proto3" json:"userAgent,omitempty"`
-	Language      string `protobuf:"bytes,3,opt,name=language,proto3" json:"language,omitempty"`
-	ColorDepth    int32  `protobuf:"varint,4,opt,name=color_depth,json=colorDepth,proto3" json:"colorDepth,omitempty"`
-	ScreenHeight  int32  `protobuf:"varint,5,opt,name=screen_height,json=screenHeight,proto3" json:"screenHeight,omitempty"`
-	ScreenWidth   int32  `protobuf:"varint,6,opt,name=screen_width,json=screenWidth,proto3" json:"screenWidth,omitempty"`
+	AcceptHeader  string
+	UserAgent     string
+	Language      string
+	ColorDepth    int32
+	ScreenHeight  int32
+	ScreenWidth   int32
 	// Minutes from UTC, as JavaScript's getTimezoneOffset.
-	TimeZoneOffsetMinutes int32  `protobuf:"varint,7,opt,name=time_zone_offset_minutes,json=timeZoneOffsetMinutes,proto3" json:"timeZoneOffsetMinutes,omitempty"`
-	JavaEnabled           bool   `protobuf:"varint,8,opt,name=java_enabled,json=javaEnabled,proto3" json:"javaEnabled,omitempty"`
-	JavascriptEnabled     bool   `protobuf:"varint,9,opt,name=javascript_enabled,json=javascriptEnabled,proto3" json:"javascriptEnabled,omitempty"`
-	IpAddress             string `protobuf:"bytes,10,opt,name=ip_address,json=ipAddress,proto3" json:"ipAddress,omitempty"`
+	TimeZoneOffsetMinutes int32
+	JavaEnabled           bool
+	JavascriptEnabled     bool
+	IpAddress             string
 }
 
 func (*BrowserInfo) ProtoMessage() {}
@@ -820,7 +602,7 @@ type NextAction struct {
 	//	*NextAction_Html
 	//	*NextAction_SdkDataJson
 	//	*NextAction_Display
-	Action isNextAction_Action `protobuf_oneof:"action"`
+	Action isNextAction_Action
 }
 
 func (*NextAction) ProtoMessage() {}
@@ -865,22 +647,22 @@ type isNextAction_Action interface {
 }
 
 type NextAction_Redirect struct {
-	Redirect *Redirect `protobuf:"bytes,1,opt,name=redirect,proto3,oneof"`
+	Redirect *Redirect
 }
 
 type NextAction_Html struct {
 	// Raw HTML to render (some 3DS ACS pages).
-	Html string `protobuf:"bytes,2,opt,name=html,proto3,oneof"`
+	Html string
 }
 
 type NextAction_SdkDataJson struct {
 	// SDK-specific data (e.g. 3DS2 fingerprint/challenge token) as JSON.
-	SdkDataJson string `protobuf:"bytes,3,opt,name=sdk_data_json,json=sdkDataJson,proto3,oneof"`
+	SdkDataJson string
 }
 
 type NextAction_Display struct {
 	// A voucher or QR to show the shopper.
-	Display *DisplayData `protobuf:"bytes,4,opt,name=display,proto3,oneof"`
+	Display *DisplayData
 }
 
 func (*NextAction_Redirect) isNextAction_Action() {}
@@ -894,11 +676,11 @@ func (*NextAction_Display) isNextAction_Action() {}
 // Redirect sends the shopper's browser to url with method and form fields.
 type Redirect struct {
 	unknownFields []byte
-	Url           string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
+	Url           string
 	// GET or POST.
-	Method string `protobuf:"bytes,2,opt,name=method,proto3" json:"method,omitempty"`
+	Method string
 	// Fields to post as an HTML form when method is POST.
-	FormFields map[string]string `protobuf:"bytes,3,rep,name=form_fields,json=formFields,proto3" json:"formFields,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
+	FormFields map[string]string
 }
 
 func (*Redirect) ProtoMessage() {}
@@ -927,10 +709,10 @@ func (x *Redirect) GetFormFields() map[string]string {
 // DisplayData is something to show the shopper instead of redirecting.
 type DisplayData struct {
 	unknownFields   []byte
-	Reference       string `protobuf:"bytes,1,opt,name=reference,proto3" json:"reference,omitempty"`
-	QrCodeUrl       string `protobuf:"bytes,2,opt,name=qr_code_url,json=qrCodeUrl,proto3" json:"qrCodeUrl,omitempty"`
-	InstructionsUrl string `protobuf:"bytes,3,opt,name=instructions_url,json=instructionsUrl,proto3" json:"instructionsUrl,omitempty"`
-	ExpiresAtUnix   int64  `protobuf:"varint,4,opt,name=expires_at_unix,json=expiresAtUnix,proto3" json:"expiresAtUnix,omitempty"`
+	Reference       string
+	QrCodeUrl       string
+	InstructionsUrl string
+	ExpiresAtUnix   int64
 }
 
 func (*DisplayData) ProtoMessage() {}
@@ -967,10 +749,10 @@ func (x *DisplayData) GetExpiresAtUnix() int64 {
 // sends back (the host is stateless).
 type AccessToken struct {
 	unknownFields []byte
-	Token         string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
-	TokenType     string `protobuf:"bytes,2,opt,name=token_type,json=tokenType,proto3" json:"tokenType,omitempty"`
+	Token         string
+	TokenType     string
 	// Expiry as Unix seconds; 0 when the processor gave none.
-	ExpiresAtUnix int64 `protobuf:"varint,3,opt,name=expires_at_unix,json=expiresAtUnix,proto3" json:"expiresAtUnix,omitempty"`
+	ExpiresAtUnix int64
 }
 
 func (*AccessToken) ProtoMessage() {}
@@ -1000,11 +782,11 @@ func (x *AccessToken) GetExpiresAtUnix() int64 {
 // none: responses return it and callers send it back on the next call.
 type ConnectorState struct {
 	unknownFields []byte
-	AccessToken   *AccessToken `protobuf:"bytes,1,opt,name=access_token,json=accessToken,proto3" json:"accessToken,omitempty"`
+	AccessToken   *AccessToken
 	// The processor's id for the customer.
-	ConnectorCustomerId string `protobuf:"bytes,2,opt,name=connector_customer_id,json=connectorCustomerId,proto3" json:"connectorCustomerId,omitempty"`
+	ConnectorCustomerId string
 	// Other connector-specific values (opaque to the caller).
-	Values map[string]string `protobuf:"bytes,3,rep,name=values,proto3" json:"values,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
+	Values map[string]string
 }
 
 func (*ConnectorState) ProtoMessage() {}
@@ -1035,13 +817,13 @@ type MandateReference struct {
 	unknownFields []byte
 	// The processor's mandate / stored payment method id (e.g. pm_..., a
 	// storedPaymentMethodId, a billing agreement).
-	ConnectorMandateId string `protobuf:"bytes,1,opt,name=connector_mandate_id,json=connectorMandateId,proto3" json:"connectorMandateId,omitempty"`
+	ConnectorMandateId string
 	// The processor's customer the mandate belongs to, when it has one.
-	ConnectorCustomerId string `protobuf:"bytes,2,opt,name=connector_customer_id,json=connectorCustomerId,proto3" json:"connectorCustomerId,omitempty"`
+	ConnectorCustomerId string
 	// The scheme's network transaction id from the first payment, for
 	// network-token / card-on-file MIT chaining.
-	NetworkTransactionId string        `protobuf:"bytes,3,opt,name=network_transaction_id,json=networkTransactionId,proto3" json:"networkTransactionId,omitempty"`
-	Status               MandateStatus `protobuf:"varint,4,opt,name=status,proto3" json:"status,omitempty"`
+	NetworkTransactionId string
+	Status               MandateStatus
 }
 
 func (*MandateReference) ProtoMessage() {}
@@ -1081,13 +863,13 @@ func (x *MandateReference) GetStatus() MandateStatus {
 type PaymentError struct {
 	unknownFields []byte
 	// Our unified category.
-	Code ErrorCode `protobuf:"varint,1,opt,name=code,proto3" json:"code,omitempty"`
+	Code ErrorCode
 	// A human-readable message safe to show an operator (never secrets).
-	Message string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	Message string
 	// The issuer / card network layer.
-	Issuer *IssuerError `protobuf:"bytes,3,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	Issuer *IssuerError
 	// The processor's raw layer.
-	Connector *ConnectorError `protobuf:"bytes,4,opt,name=connector,proto3" json:"connector,omitempty"`
+	Connector *ConnectorError
 }
 
 func (*PaymentError) ProtoMessage() {}
@@ -1124,12 +906,12 @@ func (x *PaymentError) GetConnector() *ConnectorError {
 type IssuerError struct {
 	unknownFields []byte
 	// The issuer's decline code as the processor reports it (e.g. "insufficient_funds", "51").
-	DeclineCode string `protobuf:"bytes,1,opt,name=decline_code,json=declineCode,proto3" json:"declineCode,omitempty"`
+	DeclineCode string
 	// Network advice code (e.g. Visa/Mastercard "retry after", "do not retry").
-	AdviceCode string `protobuf:"bytes,2,opt,name=advice_code,json=adviceCode,proto3" json:"adviceCode,omitempty"`
+	AdviceCode string
 	// The network's raw response code.
-	NetworkDeclineCode string `protobuf:"bytes,3,opt,name=network_decline_code,json=networkDeclineCode,proto3" json:"networkDeclineCode,omitempty"`
-	Message            string `protobuf:"bytes,4,opt,name=message,proto3" json:"message,omitempty"`
+	NetworkDeclineCode string
+	Message            string
 }
 
 func (*IssuerError) ProtoMessage() {}
@@ -1165,14 +947,14 @@ func (x *IssuerError) GetMessage() string {
 // ConnectorError is the processor's raw error.
 type ConnectorError struct {
 	unknownFields []byte
-	Code          string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
-	Message       string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	Code          string
+	Message       string
 	// The processor's HTTP status.
-	HttpStatus int32 `protobuf:"varint,3,opt,name=http_status,json=httpStatus,proto3" json:"httpStatus,omitempty"`
+	HttpStatus int32
 	// The processor's error type / category (e.g. Stripe's "card_error").
-	Type string `protobuf:"bytes,4,opt,name=type,proto3" json:"type,omitempty"`
+	Type string
 	// The processor's request id, for support tickets.
-	RequestId string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"requestId,omitempty"`
+	RequestId string
 }
 
 func (*ConnectorError) ProtoMessage() {}
@@ -1215,13 +997,13 @@ func (x *ConnectorError) GetRequestId() string {
 // OrderDetail is one line of the order (BNPL and Level 3 data need it).
 type OrderDetail struct {
 	unknownFields []byte
-	ProductName   string `protobuf:"bytes,1,opt,name=product_name,json=productName,proto3" json:"productName,omitempty"`
-	Quantity      int64  `protobuf:"varint,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	ProductName   string
+	Quantity      int64
 	// Unit price in minor units of the payment currency.
-	UnitAmount int64  `protobuf:"varint,3,opt,name=unit_amount,json=unitAmount,proto3" json:"unitAmount,omitempty"`
-	ProductId  string `protobuf:"bytes,4,opt,name=product_id,json=productId,proto3" json:"productId,omitempty"`
-	Category   string `protobuf:"bytes,5,opt,name=category,proto3" json:"category,omitempty"`
-	TaxAmount  int64  `protobuf:"varint,6,opt,name=tax_amount,json=taxAmount,proto3" json:"taxAmount,omitempty"`
+	UnitAmount int64
+	ProductId  string
+	Category   string
+	TaxAmount  int64
 }
 
 func (*OrderDetail) ProtoMessage() {}
@@ -1271,8 +1053,8 @@ func (x *OrderDetail) GetTaxAmount() int64 {
 // HttpHeader is one HTTP header.
 type HttpHeader struct {
 	unknownFields []byte
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Name          string
+	Value         string
 }
 
 func (*HttpHeader) ProtoMessage() {}
@@ -1294,9 +1076,9 @@ func (x *HttpHeader) GetValue() string {
 // Acknowledgement is the exact HTTP answer a processor expects for a webhook.
 type Acknowledgement struct {
 	unknownFields []byte
-	Status        int32         `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
-	Headers       []*HttpHeader `protobuf:"bytes,2,rep,name=headers,proto3" json:"headers,omitempty"`
-	Body          []byte        `protobuf:"bytes,3,opt,name=body,proto3" json:"body,omitempty"`
+	Status        int32
+	Headers       []*HttpHeader
+	Body          []byte
 }
 
 func (*Acknowledgement) ProtoMessage() {}
@@ -1324,8 +1106,8 @@ func (x *Acknowledgement) GetBody() []byte {
 
 type Redirect_FormFieldsEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*Redirect_FormFieldsEntry) ProtoMessage() {}
@@ -1346,8 +1128,8 @@ func (x *Redirect_FormFieldsEntry) GetValue() string {
 
 type ConnectorState_ValuesEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*ConnectorState_ValuesEntry) ProtoMessage() {}

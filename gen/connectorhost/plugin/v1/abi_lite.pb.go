@@ -7,10 +7,10 @@
 package pluginv1
 
 import (
+	wire "github.com/connectorhost/connector-host/abi/wire"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	maps "maps"
 	slices "slices"
-	strconv "strconv"
 )
 
 // Package connectorhost.plugin.v1 is the plugin ABI: the messages a connector
@@ -26,19 +26,11 @@ const (
 	Environment_ENVIRONMENT_LIVE        Environment = 2
 )
 
-// Enum value maps for Environment.
-var (
-	Environment_name = map[int32]string{
-		0: "ENVIRONMENT_UNSPECIFIED",
-		1: "ENVIRONMENT_SANDBOX",
-		2: "ENVIRONMENT_LIVE",
-	}
-	Environment_value = map[string]int32{
-		"ENVIRONMENT_UNSPECIFIED": 0,
-		"ENVIRONMENT_SANDBOX":     1,
-		"ENVIRONMENT_LIVE":        2,
-	}
-)
+// _Environment_names holds Environment's value names, the name of value v being
+// _Environment_names[_Environment_index[v]:_Environment_index[v+1]].
+const _Environment_names = "ENVIRONMENT_UNSPECIFIEDENVIRONMENT_SANDBOXENVIRONMENT_LIVE"
+
+var _Environment_index = [...]uint16{0, 23, 42, 58}
 
 func (x Environment) Enum() *Environment {
 	p := new(Environment)
@@ -47,11 +39,7 @@ func (x Environment) Enum() *Environment {
 }
 
 func (x Environment) String() string {
-	name, valid := Environment_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_Environment_names, _Environment_index[:], int32(x))
 }
 
 // ErrorKind is the category of a plugin-reported error; it decides the Connect code.
@@ -81,35 +69,11 @@ const (
 	ErrorKind_ERROR_KIND_INTERNAL ErrorKind = 10
 )
 
-// Enum value maps for ErrorKind.
-var (
-	ErrorKind_name = map[int32]string{
-		0:  "ERROR_KIND_UNSPECIFIED",
-		1:  "ERROR_KIND_INVALID_REQUEST",
-		2:  "ERROR_KIND_CREDENTIALS",
-		3:  "ERROR_KIND_UNSUPPORTED",
-		4:  "ERROR_KIND_INVALID_RESPONSE",
-		5:  "ERROR_KIND_PROCESSOR_UNAVAILABLE",
-		6:  "ERROR_KIND_RATE_LIMITED",
-		7:  "ERROR_KIND_NOT_FOUND",
-		8:  "ERROR_KIND_CONFLICT",
-		9:  "ERROR_KIND_PROCESSOR_REJECTED",
-		10: "ERROR_KIND_INTERNAL",
-	}
-	ErrorKind_value = map[string]int32{
-		"ERROR_KIND_UNSPECIFIED":           0,
-		"ERROR_KIND_INVALID_REQUEST":       1,
-		"ERROR_KIND_CREDENTIALS":           2,
-		"ERROR_KIND_UNSUPPORTED":           3,
-		"ERROR_KIND_INVALID_RESPONSE":      4,
-		"ERROR_KIND_PROCESSOR_UNAVAILABLE": 5,
-		"ERROR_KIND_RATE_LIMITED":          6,
-		"ERROR_KIND_NOT_FOUND":             7,
-		"ERROR_KIND_CONFLICT":              8,
-		"ERROR_KIND_PROCESSOR_REJECTED":    9,
-		"ERROR_KIND_INTERNAL":              10,
-	}
-)
+// _ErrorKind_names holds ErrorKind's value names, the name of value v being
+// _ErrorKind_names[_ErrorKind_index[v]:_ErrorKind_index[v+1]].
+const _ErrorKind_names = "ERROR_KIND_UNSPECIFIEDERROR_KIND_INVALID_REQUESTERROR_KIND_CREDENTIALSERROR_KIND_UNSUPPORTEDERROR_KIND_INVALID_RESPONSEERROR_KIND_PROCESSOR_UNAVAILABLEERROR_KIND_RATE_LIMITEDERROR_KIND_NOT_FOUNDERROR_KIND_CONFLICTERROR_KIND_PROCESSOR_REJECTEDERROR_KIND_INTERNAL"
+
+var _ErrorKind_index = [...]uint16{0, 22, 48, 70, 92, 119, 151, 174, 194, 213, 242, 261}
 
 func (x ErrorKind) Enum() *ErrorKind {
 	p := new(ErrorKind)
@@ -118,11 +82,7 @@ func (x ErrorKind) Enum() *ErrorKind {
 }
 
 func (x ErrorKind) String() string {
-	name, valid := ErrorKind_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_ErrorKind_names, _ErrorKind_index[:], int32(x))
 }
 
 // RejectionReason says why a webhook was refused.
@@ -138,27 +98,11 @@ const (
 	RejectionReason_REJECTION_REASON_MISSING_SECRET      RejectionReason = 6
 )
 
-// Enum value maps for RejectionReason.
-var (
-	RejectionReason_name = map[int32]string{
-		0: "REJECTION_REASON_UNSPECIFIED",
-		1: "REJECTION_REASON_MISSING_SIGNATURE",
-		2: "REJECTION_REASON_MALFORMED_SIGNATURE",
-		3: "REJECTION_REASON_SIGNATURE_MISMATCH",
-		4: "REJECTION_REASON_STALE_TIMESTAMP",
-		5: "REJECTION_REASON_MALFORMED_BODY",
-		6: "REJECTION_REASON_MISSING_SECRET",
-	}
-	RejectionReason_value = map[string]int32{
-		"REJECTION_REASON_UNSPECIFIED":         0,
-		"REJECTION_REASON_MISSING_SIGNATURE":   1,
-		"REJECTION_REASON_MALFORMED_SIGNATURE": 2,
-		"REJECTION_REASON_SIGNATURE_MISMATCH":  3,
-		"REJECTION_REASON_STALE_TIMESTAMP":     4,
-		"REJECTION_REASON_MALFORMED_BODY":      5,
-		"REJECTION_REASON_MISSING_SECRET":      6,
-	}
-)
+// _RejectionReason_names holds RejectionReason's value names, the name of value v being
+// _RejectionReason_names[_RejectionReason_index[v]:_RejectionReason_index[v+1]].
+const _RejectionReason_names = "REJECTION_REASON_UNSPECIFIEDREJECTION_REASON_MISSING_SIGNATUREREJECTION_REASON_MALFORMED_SIGNATUREREJECTION_REASON_SIGNATURE_MISMATCHREJECTION_REASON_STALE_TIMESTAMPREJECTION_REASON_MALFORMED_BODYREJECTION_REASON_MISSING_SECRET"
+
+var _RejectionReason_index = [...]uint16{0, 28, 62, 98, 133, 165, 196, 227}
 
 func (x RejectionReason) Enum() *RejectionReason {
 	p := new(RejectionReason)
@@ -167,29 +111,25 @@ func (x RejectionReason) Enum() *RejectionReason {
 }
 
 func (x RejectionReason) String() string {
-	name, valid := RejectionReason_name[int32(x)]
-	if valid {
-		return name
-	}
-	return strconv.Itoa(int(x))
+	return wire.EnumName(_RejectionReason_names, _RejectionReason_index[:], int32(x))
 }
 
 // CallContext is what the host gives every transform besides the request.
 type CallContext struct {
 	unknownFields []byte
 	// Credential fields as the caller or the host's account config supplied them.
-	Credentials map[string]string `protobuf:"bytes,1,rep,name=credentials,proto3" json:"credentials,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
+	Credentials map[string]string
 	// Operator configuration for this connector (non-secret settings).
-	Config map[string]string `protobuf:"bytes,2,rep,name=config,proto3" json:"config,omitempty" protobuf_key:"bytes,1,opt,name=key,proto3" protobuf_val:"bytes,2,opt,name=value,proto3"`
+	Config map[string]string
 	// The base URL the plugin must build URLs on (sandbox, live, or operator override).
-	BaseUrl     string      `protobuf:"bytes,3,opt,name=base_url,json=baseUrl,proto3" json:"baseUrl,omitempty"`
-	Environment Environment `protobuf:"varint,4,opt,name=environment,proto3" json:"environment,omitempty"`
+	BaseUrl     string
+	Environment Environment
 	// The current time, Unix milliseconds. Plugins must not read a clock.
-	NowUnixMs int64 `protobuf:"varint,5,opt,name=now_unix_ms,json=nowUnixMs,proto3" json:"nowUnixMs,omitempty"`
+	NowUnixMs int64
 	// 32 random bytes from the host. Plugins must not use another source.
-	Random []byte `protobuf:"bytes,6,opt,name=random,proto3" json:"random,omitempty"`
+	Random []byte
 	// The caller's request id, for correlation headers.
-	RequestId string `protobuf:"bytes,7,opt,name=request_id,json=requestId,proto3" json:"requestId,omitempty"`
+	RequestId string
 }
 
 func (*CallContext) ProtoMessage() {}
@@ -246,16 +186,16 @@ func (x *CallContext) GetRequestId() string {
 // HttpRequest is the processor request a plugin builds; the host sends it.
 type HttpRequest struct {
 	unknownFields []byte
-	Method        string `protobuf:"bytes,1,opt,name=method,proto3" json:"method,omitempty"`
+	Method        string
 	// Absolute URL; its host must be an egress host or the operator's base URL.
-	Url     string           `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
-	Headers []*v1.HttpHeader `protobuf:"bytes,3,rep,name=headers,proto3" json:"headers,omitempty"`
-	Body    []byte           `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"`
+	Url     string
+	Headers []*v1.HttpHeader
+	Body    []byte
 	// Names of headers that carry secrets (never logged).
-	SecretHeaders []string `protobuf:"bytes,5,rep,name=secret_headers,json=secretHeaders,proto3" json:"secretHeaders,omitempty"`
+	SecretHeaders []string
 	// True when the request carries an idempotency key the processor honours,
 	// so the host may retry it safely.
-	Idempotent bool `protobuf:"varint,6,opt,name=idempotent,proto3" json:"idempotent,omitempty"`
+	Idempotent bool
 }
 
 func (*HttpRequest) ProtoMessage() {}
@@ -305,11 +245,11 @@ func (x *HttpRequest) GetIdempotent() bool {
 // HttpResponse is the processor's answer as the host received it.
 type HttpResponse struct {
 	unknownFields []byte
-	Status        int32            `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
-	Headers       []*v1.HttpHeader `protobuf:"bytes,2,rep,name=headers,proto3" json:"headers,omitempty"`
-	Body          []byte           `protobuf:"bytes,3,opt,name=body,proto3" json:"body,omitempty"`
+	Status        int32
+	Headers       []*v1.HttpHeader
+	Body          []byte
 	// True when the host cut the body at its size limit.
-	Truncated bool `protobuf:"varint,4,opt,name=truncated,proto3" json:"truncated,omitempty"`
+	Truncated bool
 }
 
 func (*HttpResponse) ProtoMessage() {}
@@ -345,11 +285,11 @@ func (x *HttpResponse) GetTruncated() bool {
 // PluginError is a typed error from a transform.
 type PluginError struct {
 	unknownFields []byte
-	Kind          ErrorKind `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind          ErrorKind
 	// Message for the caller; names the field when about input. No secrets.
-	Message string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	Message string
 	// The three-layer detail, when the processor gave one.
-	Detail *v1.PaymentError `protobuf:"bytes,3,opt,name=detail,proto3" json:"detail,omitempty"`
+	Detail *v1.PaymentError
 }
 
 func (*PluginError) ProtoMessage() {}
@@ -378,12 +318,12 @@ func (x *PluginError) GetDetail() *v1.PaymentError {
 // BuildRequestInput is the argument of build_request.
 type BuildRequestInput struct {
 	unknownFields []byte
-	Flow          v1.Flow `protobuf:"varint,1,opt,name=flow,proto3" json:"flow,omitempty"`
+	Flow          v1.Flow
 	// The serialized unified request message for flow.
-	Request []byte       `protobuf:"bytes,2,opt,name=request,proto3" json:"request,omitempty"`
-	Context *CallContext `protobuf:"bytes,3,opt,name=context,proto3" json:"context,omitempty"`
+	Request []byte
+	Context *CallContext
 	// Results of earlier steps of the same call (e.g. the access token just obtained).
-	State *v1.ConnectorState `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	State *v1.ConnectorState
 }
 
 func (*BuildRequestInput) ProtoMessage() {}
@@ -424,7 +364,7 @@ type BuildRequestOutput struct {
 	//	*BuildRequestOutput_HttpRequest
 	//	*BuildRequestOutput_Error
 	//	*BuildRequestOutput_NextStep
-	Result isBuildRequestOutput_Result `protobuf_oneof:"result"`
+	Result isBuildRequestOutput_Result
 }
 
 func (*BuildRequestOutput) ProtoMessage() {}
@@ -462,16 +402,16 @@ type isBuildRequestOutput_Result interface {
 }
 
 type BuildRequestOutput_HttpRequest struct {
-	HttpRequest *HttpRequest `protobuf:"bytes,1,opt,name=http_request,json=httpRequest,proto3,oneof"`
+	HttpRequest *HttpRequest
 }
 
 type BuildRequestOutput_Error struct {
-	Error *PluginError `protobuf:"bytes,2,opt,name=error,proto3,oneof"`
+	Error *PluginError
 }
 
 type BuildRequestOutput_NextStep struct {
 	// Run this step first, then call build_request again with its state.
-	NextStep *NextStep `protobuf:"bytes,3,opt,name=next_step,json=nextStep,proto3,oneof"`
+	NextStep *NextStep
 }
 
 func (*BuildRequestOutput_HttpRequest) isBuildRequestOutput_Result() {}
@@ -485,9 +425,9 @@ func (*BuildRequestOutput_NextStep) isBuildRequestOutput_Result() {}
 // into the current state, and retries the original flow.
 type NextStep struct {
 	unknownFields []byte
-	Flow          v1.Flow `protobuf:"varint,1,opt,name=flow,proto3" json:"flow,omitempty"`
+	Flow          v1.Flow
 	// The serialized unified request for that flow.
-	Request []byte `protobuf:"bytes,2,opt,name=request,proto3" json:"request,omitempty"`
+	Request []byte
 }
 
 func (*NextStep) ProtoMessage() {}
@@ -509,14 +449,14 @@ func (x *NextStep) GetRequest() []byte {
 // ParseResponseInput is the argument of parse_response.
 type ParseResponseInput struct {
 	unknownFields []byte
-	Flow          v1.Flow `protobuf:"varint,1,opt,name=flow,proto3" json:"flow,omitempty"`
+	Flow          v1.Flow
 	// The serialized unified request message (the same bytes as in build).
-	Request []byte             `protobuf:"bytes,2,opt,name=request,proto3" json:"request,omitempty"`
-	Context *CallContext       `protobuf:"bytes,3,opt,name=context,proto3" json:"context,omitempty"`
-	State   *v1.ConnectorState `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	Request []byte
+	Context *CallContext
+	State   *v1.ConnectorState
 	// The request the plugin built (secret headers removed).
-	HttpRequest  *HttpRequest  `protobuf:"bytes,5,opt,name=http_request,json=httpRequest,proto3" json:"httpRequest,omitempty"`
-	HttpResponse *HttpResponse `protobuf:"bytes,6,opt,name=http_response,json=httpResponse,proto3" json:"httpResponse,omitempty"`
+	HttpRequest  *HttpRequest
+	HttpResponse *HttpResponse
 }
 
 func (*ParseResponseInput) ProtoMessage() {}
@@ -571,7 +511,7 @@ type ParseResponseOutput struct {
 	//	*ParseResponseOutput_Response
 	//	*ParseResponseOutput_Error
 	//	*ParseResponseOutput_NextStep
-	Result isParseResponseOutput_Result `protobuf_oneof:"result"`
+	Result isParseResponseOutput_Result
 }
 
 func (*ParseResponseOutput) ProtoMessage() {}
@@ -610,15 +550,15 @@ type isParseResponseOutput_Result interface {
 
 type ParseResponseOutput_Response struct {
 	// The serialized unified response message for flow.
-	Response []byte `protobuf:"bytes,1,opt,name=response,proto3,oneof"`
+	Response []byte
 }
 
 type ParseResponseOutput_Error struct {
-	Error *PluginError `protobuf:"bytes,2,opt,name=error,proto3,oneof"`
+	Error *PluginError
 }
 
 type ParseResponseOutput_NextStep struct {
-	NextStep *NextStep `protobuf:"bytes,3,opt,name=next_step,json=nextStep,proto3,oneof"`
+	NextStep *NextStep
 }
 
 func (*ParseResponseOutput_Response) isParseResponseOutput_Result() {}
@@ -630,18 +570,18 @@ func (*ParseResponseOutput_NextStep) isParseResponseOutput_Result() {}
 // VerifyWebhookInput is the argument of verify_webhook.
 type VerifyWebhookInput struct {
 	unknownFields []byte
-	Webhook       *v1.WebhookRequest `protobuf:"bytes,1,opt,name=webhook,proto3" json:"webhook,omitempty"`
-	Context       *CallContext       `protobuf:"bytes,2,opt,name=context,proto3" json:"context,omitempty"`
+	Webhook       *v1.WebhookRequest
+	Context       *CallContext
 	// Read the webhook without verifying it (EventService.ParseEvent): the
 	// context carries no credentials, and the plugin answers parsed, never
 	// verified. Sent only to plugins whose manifest sets
 	// webhooks.parse_supported.
-	ParseOnly bool `protobuf:"varint,3,opt,name=parse_only,json=parseOnly,proto3" json:"parseOnly,omitempty"`
+	ParseOnly bool
 	// The documents the plugin asked for with NeedDocuments, as the host
 	// fetched them (allowlisted https hosts only, size-capped, cached). Empty
 	// on the first call and on parse_only calls: the host never fetches for
 	// EventService.ParseEvent.
-	Documents []*FetchedDocument `protobuf:"bytes,4,rep,name=documents,proto3" json:"documents,omitempty"`
+	Documents []*FetchedDocument
 }
 
 func (*VerifyWebhookInput) ProtoMessage() {}
@@ -678,10 +618,10 @@ func (x *VerifyWebhookInput) GetDocuments() []*FetchedDocument {
 type FetchedDocument struct {
 	unknownFields []byte
 	// The URL exactly as the plugin asked for it.
-	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
+	Url string
 	// The HTTP status the host received.
-	Status int32  `protobuf:"varint,2,opt,name=status,proto3" json:"status,omitempty"`
-	Body   []byte `protobuf:"bytes,3,opt,name=body,proto3" json:"body,omitempty"`
+	Status int32
+	Body   []byte
 }
 
 func (*FetchedDocument) ProtoMessage() {}
@@ -713,7 +653,7 @@ func (x *FetchedDocument) GetBody() []byte {
 // most once per webhook and refuses more than a few URLs.
 type NeedDocuments struct {
 	unknownFields []byte
-	Urls          []string `protobuf:"bytes,1,rep,name=urls,proto3" json:"urls,omitempty"`
+	Urls          []string
 }
 
 func (*NeedDocuments) ProtoMessage() {}
@@ -735,7 +675,7 @@ type VerifyWebhookOutput struct {
 	//	*VerifyWebhookOutput_Error
 	//	*VerifyWebhookOutput_Parsed
 	//	*VerifyWebhookOutput_NeedDocuments
-	Result isVerifyWebhookOutput_Result `protobuf_oneof:"result"`
+	Result isVerifyWebhookOutput_Result
 }
 
 func (*VerifyWebhookOutput) ProtoMessage() {}
@@ -787,25 +727,25 @@ type isVerifyWebhookOutput_Result interface {
 }
 
 type VerifyWebhookOutput_Verified struct {
-	Verified *VerifiedWebhook `protobuf:"bytes,1,opt,name=verified,proto3,oneof"`
+	Verified *VerifiedWebhook
 }
 
 type VerifyWebhookOutput_Rejection struct {
-	Rejection *WebhookRejection `protobuf:"bytes,2,opt,name=rejection,proto3,oneof"`
+	Rejection *WebhookRejection
 }
 
 type VerifyWebhookOutput_Error struct {
-	Error *PluginError `protobuf:"bytes,3,opt,name=error,proto3,oneof"`
+	Error *PluginError
 }
 
 type VerifyWebhookOutput_Parsed struct {
 	// The answer to a parse_only call.
-	Parsed *ParsedWebhook `protobuf:"bytes,4,opt,name=parsed,proto3,oneof"`
+	Parsed *ParsedWebhook
 }
 
 type VerifyWebhookOutput_NeedDocuments struct {
 	// Fetch these documents and call verify_webhook again with them.
-	NeedDocuments *NeedDocuments `protobuf:"bytes,5,opt,name=need_documents,json=needDocuments,proto3,oneof"`
+	NeedDocuments *NeedDocuments
 }
 
 func (*VerifyWebhookOutput_Verified) isVerifyWebhookOutput_Result() {}
@@ -821,7 +761,7 @@ func (*VerifyWebhookOutput_NeedDocuments) isVerifyWebhookOutput_Result() {}
 // ParsedWebhook is a webhook read without verification.
 type ParsedWebhook struct {
 	unknownFields []byte
-	Events        []*v1.ParsedEvent `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
+	Events        []*v1.ParsedEvent
 }
 
 func (*ParsedWebhook) ProtoMessage() {}
@@ -836,8 +776,8 @@ func (x *ParsedWebhook) GetEvents() []*v1.ParsedEvent {
 // VerifiedWebhook is a webhook whose signature checked out.
 type VerifiedWebhook struct {
 	unknownFields   []byte
-	Events          []*v1.Event         `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
-	Acknowledgement *v1.Acknowledgement `protobuf:"bytes,2,opt,name=acknowledgement,proto3" json:"acknowledgement,omitempty"`
+	Events          []*v1.Event
+	Acknowledgement *v1.Acknowledgement
 }
 
 func (*VerifiedWebhook) ProtoMessage() {}
@@ -859,8 +799,8 @@ func (x *VerifiedWebhook) GetAcknowledgement() *v1.Acknowledgement {
 // WebhookRejection is a refused webhook.
 type WebhookRejection struct {
 	unknownFields []byte
-	Reason        RejectionReason `protobuf:"varint,1,opt,name=reason,proto3" json:"reason,omitempty"`
-	Message       string          `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	Reason        RejectionReason
+	Message       string
 }
 
 func (*WebhookRejection) ProtoMessage() {}
@@ -881,8 +821,8 @@ func (x *WebhookRejection) GetMessage() string {
 
 type CallContext_CredentialsEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*CallContext_CredentialsEntry) ProtoMessage() {}
@@ -903,8 +843,8 @@ func (x *CallContext_CredentialsEntry) GetValue() string {
 
 type CallContext_ConfigEntry struct {
 	unknownFields []byte
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Key           string
+	Value         string
 }
 
 func (*CallContext_ConfigEntry) ProtoMessage() {}
