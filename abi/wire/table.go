@@ -49,61 +49,15 @@ type Field struct {
 	Case   *Case   // set for the members of a oneof
 }
 
-// Case describes a oneof member. Its oneof's field holds it as a pointer to
-// its wrapper type, a struct whose one field is the member's value, so the
-// wrapper's address is its value's: a Case reaches the value through the
-// interface's two words, with no code per member.
+// Case reaches a oneof member's value inside its wrapper type (the one-field
+// struct stored in the oneof's interface field). Both functions take the
+// address of the interface field and return the address of the wrapper's
+// value field.
 type Case struct {
-	// Member is the address of a variable of the oneof's interface type
-	// holding a nil pointer to the member's wrapper type: the interface's
-	// first word (its itab) is what the oneof's field holds when the member
-	// is set.
-	Member unsafe.Pointer
-}
-
-// iface is the layout of a non-empty interface value: its itab, which
-// identifies the dynamic type, and its data word, here the wrapper's address.
-type iface struct {
-	itab unsafe.Pointer
-	data unsafe.Pointer
-}
-
-// get returns the address of the member's value in the oneof field at
-// oneof, or nil unless the field holds this member (as the type assertion
-// to the wrapper type would tell).
-func (c *Case) get(oneof unsafe.Pointer) unsafe.Pointer {
-	f := (*iface)(oneof)
-	if f.itab == nil || f.itab != (*iface)(c.Member).itab {
-		return nil
-	}
-	return f.data
-}
-
-// set stores a new wrapper of the member, whose value is of kind k, in the
-// oneof field at oneof and returns the value's address. The wrapper is
-// allocated as its one field's type: the same size and pointer layout.
-func (c *Case) set(oneof unsafe.Pointer, k Kind) unsafe.Pointer {
-	var w unsafe.Pointer
-	switch k {
-	case Bool:
-		w = unsafe.Pointer(new(bool))
-	case Int32:
-		w = unsafe.Pointer(new(int32))
-	case Int64:
-		w = unsafe.Pointer(new(int64))
-	case Uint32:
-		w = unsafe.Pointer(new(uint32))
-	case String:
-		w = unsafe.Pointer(new(string))
-	case Bytes:
-		w = unsafe.Pointer(new([]byte))
-	case Message:
-		w = unsafe.Pointer(new(unsafe.Pointer))
-	default:
-		return nil
-	}
-	*(*iface)(oneof) = iface{itab: (*iface)(c.Member).itab, data: w}
-	return w
+	// Set stores a new wrapper of this member in the oneof.
+	Set func(oneof unsafe.Pointer) unsafe.Pointer
+	// Get returns nil unless the oneof holds this member.
+	Get func(oneof unsafe.Pointer) unsafe.Pointer
 }
 
 // maxDepth bounds message nesting in Unmarshal (the API nests a few levels;
@@ -167,11 +121,10 @@ func (d *decoder) into(m unsafe.Pointer, t *Table, depth int) {
 		if f.Case != nil {
 			// A member already set is merged into (messages); any other
 			// member is replaced by a new wrapper.
-			if got := f.Case.get(v); got != nil && f.Kind == Message {
+			if got := f.Case.Get(v); got != nil && f.Kind == Message {
 				v = got
-			} else if v = f.Case.set(v, f.Kind); v == nil {
-				d.Fail(errors.New("proto: oneof field " + strconv.Itoa(int(f.Num)) + " has no known kind"))
-				return
+			} else {
+				v = f.Case.Set(v)
 			}
 		}
 		switch f.Kind {
@@ -238,7 +191,7 @@ func (e *encoder) from(m unsafe.Pointer, t *Table) {
 		v := unsafe.Add(m, f.Offset)
 		always := false // a oneof member is written even when zero
 		if f.Case != nil {
-			if v = f.Case.get(v); v == nil {
+			if v = f.Case.Get(v); v == nil {
 				continue
 			}
 			always = true

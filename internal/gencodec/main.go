@@ -103,7 +103,6 @@ func message(g *protogen.GeneratedFile, m *protogen.Message) error {
 			fields = append(fields, o.Fields...)
 		}
 	}
-	var members []*protogen.Field
 	for _, f := range fields {
 		kind, err := kindOf(f)
 		if err != nil {
@@ -121,21 +120,15 @@ func message(g *protogen.GeneratedFile, m *protogen.Message) error {
 			g.P(line, "},")
 			continue
 		}
-		g.P(line, ", Case: &", wire("Case"), "{Member: ", ptr, "(&", memberName(f), ")}},")
-		members = append(members, f)
+		iface := "is" + f.Oneof.GoIdent.GoName
+		wrapper := g.QualifiedGoIdent(f.GoIdent)
+		g.P(line, ", Case: &", wire("Case"), "{")
+		g.P("Set: func(p ", ptr, ") ", ptr, " { w := new(", wrapper, "); *(*", iface, ")(p) = w; return ", ptr, "(&w.", f.GoName, ") },")
+		g.P("Get: func(p ", ptr, ") ", ptr, " { if w, ok := (*(*", iface, ")(p)).(*", wrapper, "); ok { return ", ptr, "(&w.", f.GoName, ") }; return nil },")
+		g.P("}},")
 	}
 	g.P("},")
 	g.P("}")
-	if len(members) > 0 {
-		// Data, not code: each member's interface value (see wire.Case).
-		g.P()
-		g.P("// The oneof members of ", name, " as their oneofs hold them, for ", table, ".")
-		g.P("var (")
-		for _, f := range members {
-			g.P(memberName(f), " is", f.Oneof.GoIdent.GoName, " = (*", g.QualifiedGoIdent(f.GoIdent), ")(nil)")
-		}
-		g.P(")")
-	}
 	g.P()
 	g.P("// UnmarshalVT decodes b into m, merging as protobuf does.")
 	g.P("func (m *", name, ") UnmarshalVT(b []byte) error { return ", wire("Unmarshal"), "(b, ", ptr, "(m), &", table, ") }")
@@ -147,9 +140,6 @@ func message(g *protogen.GeneratedFile, m *protogen.Message) error {
 	g.P("func (m *", name, ") MarshalVT() ([]byte, error) { return ", wire("Marshal"), "(", ptr, "(m), &", table, "), nil }")
 	return nil
 }
-
-// memberName is the variable holding the oneof member f as its oneof does.
-func memberName(f *protogen.Field) string { return "member_" + f.GoIdent.GoName }
 
 // inOneof reports whether f is a member of a real (not synthetic) oneof.
 func inOneof(f *protogen.Field) bool { return f.Oneof != nil && !f.Oneof.Desc.IsSynthetic() }

@@ -48,22 +48,73 @@ var Codec_Event = wire.Table{
 		{Num: 9, Kind: wire.Bool, Offset: unsafe.Offsetof(Event{}.Verified)},
 		{Num: 10, Kind: wire.String, Offset: unsafe.Offsetof(Event{}.RejectionReason)},
 		{Num: 11, Kind: wire.Bool, Offset: unsafe.Offsetof(Event{}.Livemode)},
-		{Num: 5, Kind: wire.Message, Offset: unsafe.Offsetof(Event{}.Payload), Sub: &Codec_PaymentEvent, Case: &wire.Case{Member: unsafe.Pointer(&member_Event_Payment)}},
-		{Num: 6, Kind: wire.Message, Offset: unsafe.Offsetof(Event{}.Payload), Sub: &Codec_RefundEvent, Case: &wire.Case{Member: unsafe.Pointer(&member_Event_Refund)}},
-		{Num: 7, Kind: wire.Message, Offset: unsafe.Offsetof(Event{}.Payload), Sub: &Codec_DisputeEvent, Case: &wire.Case{Member: unsafe.Pointer(&member_Event_Dispute)}},
-		{Num: 8, Kind: wire.Message, Offset: unsafe.Offsetof(Event{}.Payload), Sub: &Codec_MandateEvent, Case: &wire.Case{Member: unsafe.Pointer(&member_Event_Mandate)}},
-		{Num: 12, Kind: wire.Message, Offset: unsafe.Offsetof(Event{}.Payload), Sub: &Codec_PayoutEvent, Case: &wire.Case{Member: unsafe.Pointer(&member_Event_Payout)}},
+		{Num: 5, Kind: wire.Message, Offset: unsafe.Offsetof(Event{}.Payload), Sub: &Codec_PaymentEvent, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(Event_Payment)
+				*(*isEvent_Payload)(p) = w
+				return unsafe.Pointer(&w.Payment)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isEvent_Payload)(p)).(*Event_Payment); ok {
+					return unsafe.Pointer(&w.Payment)
+				}
+				return nil
+			},
+		}},
+		{Num: 6, Kind: wire.Message, Offset: unsafe.Offsetof(Event{}.Payload), Sub: &Codec_RefundEvent, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(Event_Refund)
+				*(*isEvent_Payload)(p) = w
+				return unsafe.Pointer(&w.Refund)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isEvent_Payload)(p)).(*Event_Refund); ok {
+					return unsafe.Pointer(&w.Refund)
+				}
+				return nil
+			},
+		}},
+		{Num: 7, Kind: wire.Message, Offset: unsafe.Offsetof(Event{}.Payload), Sub: &Codec_DisputeEvent, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(Event_Dispute)
+				*(*isEvent_Payload)(p) = w
+				return unsafe.Pointer(&w.Dispute)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isEvent_Payload)(p)).(*Event_Dispute); ok {
+					return unsafe.Pointer(&w.Dispute)
+				}
+				return nil
+			},
+		}},
+		{Num: 8, Kind: wire.Message, Offset: unsafe.Offsetof(Event{}.Payload), Sub: &Codec_MandateEvent, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(Event_Mandate)
+				*(*isEvent_Payload)(p) = w
+				return unsafe.Pointer(&w.Mandate)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isEvent_Payload)(p)).(*Event_Mandate); ok {
+					return unsafe.Pointer(&w.Mandate)
+				}
+				return nil
+			},
+		}},
+		{Num: 12, Kind: wire.Message, Offset: unsafe.Offsetof(Event{}.Payload), Sub: &Codec_PayoutEvent, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(Event_Payout)
+				*(*isEvent_Payload)(p) = w
+				return unsafe.Pointer(&w.Payout)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isEvent_Payload)(p)).(*Event_Payout); ok {
+					return unsafe.Pointer(&w.Payout)
+				}
+				return nil
+			},
+		}},
 	},
 }
-
-// The oneof members of Event as their oneofs hold them, for Codec_Event.
-var (
-	member_Event_Payment isEvent_Payload = (*Event_Payment)(nil)
-	member_Event_Refund  isEvent_Payload = (*Event_Refund)(nil)
-	member_Event_Dispute isEvent_Payload = (*Event_Dispute)(nil)
-	member_Event_Mandate isEvent_Payload = (*Event_Mandate)(nil)
-	member_Event_Payout  isEvent_Payload = (*Event_Payout)(nil)
-)
 
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *Event) UnmarshalVT(b []byte) error {

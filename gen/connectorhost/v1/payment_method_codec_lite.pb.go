@@ -14,30 +14,125 @@ var Codec_PaymentMethod = wire.Table{
 	New:     func() unsafe.Pointer { return unsafe.Pointer(new(PaymentMethod)) },
 	Unknown: unsafe.Offsetof(PaymentMethod{}.unknownFields),
 	Fields: []wire.Field{
-		{Num: 1, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_Card, Case: &wire.Case{Member: unsafe.Pointer(&member_PaymentMethod_Card)}},
-		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_ProcessorToken, Case: &wire.Case{Member: unsafe.Pointer(&member_PaymentMethod_Token)}},
-		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_Wallet, Case: &wire.Case{Member: unsafe.Pointer(&member_PaymentMethod_Wallet)}},
-		{Num: 4, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_BankRedirect, Case: &wire.Case{Member: unsafe.Pointer(&member_PaymentMethod_BankRedirect)}},
-		{Num: 5, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_BankTransfer, Case: &wire.Case{Member: unsafe.Pointer(&member_PaymentMethod_BankTransfer)}},
-		{Num: 6, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_BankDebit, Case: &wire.Case{Member: unsafe.Pointer(&member_PaymentMethod_BankDebit)}},
-		{Num: 7, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_PayLater, Case: &wire.Case{Member: unsafe.Pointer(&member_PaymentMethod_PayLater)}},
-		{Num: 8, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_Voucher, Case: &wire.Case{Member: unsafe.Pointer(&member_PaymentMethod_Voucher)}},
-		{Num: 9, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_Upi, Case: &wire.Case{Member: unsafe.Pointer(&member_PaymentMethod_Upi)}},
+		{Num: 1, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_Card, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PaymentMethod_Card)
+				*(*isPaymentMethod_Method)(p) = w
+				return unsafe.Pointer(&w.Card)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPaymentMethod_Method)(p)).(*PaymentMethod_Card); ok {
+					return unsafe.Pointer(&w.Card)
+				}
+				return nil
+			},
+		}},
+		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_ProcessorToken, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PaymentMethod_Token)
+				*(*isPaymentMethod_Method)(p) = w
+				return unsafe.Pointer(&w.Token)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPaymentMethod_Method)(p)).(*PaymentMethod_Token); ok {
+					return unsafe.Pointer(&w.Token)
+				}
+				return nil
+			},
+		}},
+		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_Wallet, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PaymentMethod_Wallet)
+				*(*isPaymentMethod_Method)(p) = w
+				return unsafe.Pointer(&w.Wallet)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPaymentMethod_Method)(p)).(*PaymentMethod_Wallet); ok {
+					return unsafe.Pointer(&w.Wallet)
+				}
+				return nil
+			},
+		}},
+		{Num: 4, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_BankRedirect, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PaymentMethod_BankRedirect)
+				*(*isPaymentMethod_Method)(p) = w
+				return unsafe.Pointer(&w.BankRedirect)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPaymentMethod_Method)(p)).(*PaymentMethod_BankRedirect); ok {
+					return unsafe.Pointer(&w.BankRedirect)
+				}
+				return nil
+			},
+		}},
+		{Num: 5, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_BankTransfer, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PaymentMethod_BankTransfer)
+				*(*isPaymentMethod_Method)(p) = w
+				return unsafe.Pointer(&w.BankTransfer)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPaymentMethod_Method)(p)).(*PaymentMethod_BankTransfer); ok {
+					return unsafe.Pointer(&w.BankTransfer)
+				}
+				return nil
+			},
+		}},
+		{Num: 6, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_BankDebit, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PaymentMethod_BankDebit)
+				*(*isPaymentMethod_Method)(p) = w
+				return unsafe.Pointer(&w.BankDebit)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPaymentMethod_Method)(p)).(*PaymentMethod_BankDebit); ok {
+					return unsafe.Pointer(&w.BankDebit)
+				}
+				return nil
+			},
+		}},
+		{Num: 7, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_PayLater, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PaymentMethod_PayLater)
+				*(*isPaymentMethod_Method)(p) = w
+				return unsafe.Pointer(&w.PayLater)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPaymentMethod_Method)(p)).(*PaymentMethod_PayLater); ok {
+					return unsafe.Pointer(&w.PayLater)
+				}
+				return nil
+			},
+		}},
+		{Num: 8, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_Voucher, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PaymentMethod_Voucher)
+				*(*isPaymentMethod_Method)(p) = w
+				return unsafe.Pointer(&w.Voucher)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPaymentMethod_Method)(p)).(*PaymentMethod_Voucher); ok {
+					return unsafe.Pointer(&w.Voucher)
+				}
+				return nil
+			},
+		}},
+		{Num: 9, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentMethod{}.Method), Sub: &Codec_Upi, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PaymentMethod_Upi)
+				*(*isPaymentMethod_Method)(p) = w
+				return unsafe.Pointer(&w.Upi)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPaymentMethod_Method)(p)).(*PaymentMethod_Upi); ok {
+					return unsafe.Pointer(&w.Upi)
+				}
+				return nil
+			},
+		}},
 	},
 }
-
-// The oneof members of PaymentMethod as their oneofs hold them, for Codec_PaymentMethod.
-var (
-	member_PaymentMethod_Card         isPaymentMethod_Method = (*PaymentMethod_Card)(nil)
-	member_PaymentMethod_Token        isPaymentMethod_Method = (*PaymentMethod_Token)(nil)
-	member_PaymentMethod_Wallet       isPaymentMethod_Method = (*PaymentMethod_Wallet)(nil)
-	member_PaymentMethod_BankRedirect isPaymentMethod_Method = (*PaymentMethod_BankRedirect)(nil)
-	member_PaymentMethod_BankTransfer isPaymentMethod_Method = (*PaymentMethod_BankTransfer)(nil)
-	member_PaymentMethod_BankDebit    isPaymentMethod_Method = (*PaymentMethod_BankDebit)(nil)
-	member_PaymentMethod_PayLater     isPaymentMethod_Method = (*PaymentMethod_PayLater)(nil)
-	member_PaymentMethod_Voucher      isPaymentMethod_Method = (*PaymentMethod_Voucher)(nil)
-	member_PaymentMethod_Upi          isPaymentMethod_Method = (*PaymentMethod_Upi)(nil)
-)
 
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PaymentMethod) UnmarshalVT(b []byte) error {
@@ -109,18 +204,47 @@ var Codec_Wallet = wire.Table{
 	New:     func() unsafe.Pointer { return unsafe.Pointer(new(Wallet)) },
 	Unknown: unsafe.Offsetof(Wallet{}.unknownFields),
 	Fields: []wire.Field{
-		{Num: 1, Kind: wire.Message, Offset: unsafe.Offsetof(Wallet{}.Wallet), Sub: &Codec_ApplePay, Case: &wire.Case{Member: unsafe.Pointer(&member_Wallet_ApplePay)}},
-		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(Wallet{}.Wallet), Sub: &Codec_GooglePay, Case: &wire.Case{Member: unsafe.Pointer(&member_Wallet_GooglePay)}},
-		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(Wallet{}.Wallet), Sub: &Codec_PayPalWallet, Case: &wire.Case{Member: unsafe.Pointer(&member_Wallet_Paypal)}},
+		{Num: 1, Kind: wire.Message, Offset: unsafe.Offsetof(Wallet{}.Wallet), Sub: &Codec_ApplePay, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(Wallet_ApplePay)
+				*(*isWallet_Wallet)(p) = w
+				return unsafe.Pointer(&w.ApplePay)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isWallet_Wallet)(p)).(*Wallet_ApplePay); ok {
+					return unsafe.Pointer(&w.ApplePay)
+				}
+				return nil
+			},
+		}},
+		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(Wallet{}.Wallet), Sub: &Codec_GooglePay, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(Wallet_GooglePay)
+				*(*isWallet_Wallet)(p) = w
+				return unsafe.Pointer(&w.GooglePay)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isWallet_Wallet)(p)).(*Wallet_GooglePay); ok {
+					return unsafe.Pointer(&w.GooglePay)
+				}
+				return nil
+			},
+		}},
+		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(Wallet{}.Wallet), Sub: &Codec_PayPalWallet, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(Wallet_Paypal)
+				*(*isWallet_Wallet)(p) = w
+				return unsafe.Pointer(&w.Paypal)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isWallet_Wallet)(p)).(*Wallet_Paypal); ok {
+					return unsafe.Pointer(&w.Paypal)
+				}
+				return nil
+			},
+		}},
 	},
 }
-
-// The oneof members of Wallet as their oneofs hold them, for Codec_Wallet.
-var (
-	member_Wallet_ApplePay  isWallet_Wallet = (*Wallet_ApplePay)(nil)
-	member_Wallet_GooglePay isWallet_Wallet = (*Wallet_GooglePay)(nil)
-	member_Wallet_Paypal    isWallet_Wallet = (*Wallet_Paypal)(nil)
-)
 
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *Wallet) UnmarshalVT(b []byte) error {
@@ -349,16 +473,34 @@ var Codec_Upi = wire.Table{
 	New:     func() unsafe.Pointer { return unsafe.Pointer(new(Upi)) },
 	Unknown: unsafe.Offsetof(Upi{}.unknownFields),
 	Fields: []wire.Field{
-		{Num: 1, Kind: wire.String, Offset: unsafe.Offsetof(Upi{}.Flow), Case: &wire.Case{Member: unsafe.Pointer(&member_Upi_Vpa)}},
-		{Num: 2, Kind: wire.Bool, Offset: unsafe.Offsetof(Upi{}.Flow), Case: &wire.Case{Member: unsafe.Pointer(&member_Upi_Intent)}},
+		{Num: 1, Kind: wire.String, Offset: unsafe.Offsetof(Upi{}.Flow), Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(Upi_Vpa)
+				*(*isUpi_Flow)(p) = w
+				return unsafe.Pointer(&w.Vpa)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isUpi_Flow)(p)).(*Upi_Vpa); ok {
+					return unsafe.Pointer(&w.Vpa)
+				}
+				return nil
+			},
+		}},
+		{Num: 2, Kind: wire.Bool, Offset: unsafe.Offsetof(Upi{}.Flow), Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(Upi_Intent)
+				*(*isUpi_Flow)(p) = w
+				return unsafe.Pointer(&w.Intent)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isUpi_Flow)(p)).(*Upi_Intent); ok {
+					return unsafe.Pointer(&w.Intent)
+				}
+				return nil
+			},
+		}},
 	},
 }
-
-// The oneof members of Upi as their oneofs hold them, for Codec_Upi.
-var (
-	member_Upi_Vpa    isUpi_Flow = (*Upi_Vpa)(nil)
-	member_Upi_Intent isUpi_Flow = (*Upi_Intent)(nil)
-)
 
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *Upi) UnmarshalVT(b []byte) error { return wire.Unmarshal(b, unsafe.Pointer(m), &Codec_Upi) }

@@ -75,18 +75,47 @@ var Codec_PayoutRecipient = wire.Table{
 		{Num: 5, Kind: wire.Message, Offset: unsafe.Offsetof(PayoutRecipient{}.Address), Sub: &Codec_Address},
 		{Num: 6, Kind: wire.String, Offset: unsafe.Offsetof(PayoutRecipient{}.DateOfBirth)},
 		{Num: 7, Kind: wire.String, Offset: unsafe.Offsetof(PayoutRecipient{}.Nationality)},
-		{Num: 1, Kind: wire.String, Offset: unsafe.Offsetof(PayoutRecipient{}.Destination), Case: &wire.Case{Member: unsafe.Pointer(&member_PayoutRecipient_ConnectorRecipientId)}},
-		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(PayoutRecipient{}.Destination), Sub: &Codec_PayoutBankAccount, Case: &wire.Case{Member: unsafe.Pointer(&member_PayoutRecipient_BankAccount)}},
-		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(PayoutRecipient{}.Destination), Sub: &Codec_PayoutCard, Case: &wire.Case{Member: unsafe.Pointer(&member_PayoutRecipient_Card)}},
+		{Num: 1, Kind: wire.String, Offset: unsafe.Offsetof(PayoutRecipient{}.Destination), Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PayoutRecipient_ConnectorRecipientId)
+				*(*isPayoutRecipient_Destination)(p) = w
+				return unsafe.Pointer(&w.ConnectorRecipientId)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPayoutRecipient_Destination)(p)).(*PayoutRecipient_ConnectorRecipientId); ok {
+					return unsafe.Pointer(&w.ConnectorRecipientId)
+				}
+				return nil
+			},
+		}},
+		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(PayoutRecipient{}.Destination), Sub: &Codec_PayoutBankAccount, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PayoutRecipient_BankAccount)
+				*(*isPayoutRecipient_Destination)(p) = w
+				return unsafe.Pointer(&w.BankAccount)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPayoutRecipient_Destination)(p)).(*PayoutRecipient_BankAccount); ok {
+					return unsafe.Pointer(&w.BankAccount)
+				}
+				return nil
+			},
+		}},
+		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(PayoutRecipient{}.Destination), Sub: &Codec_PayoutCard, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PayoutRecipient_Card)
+				*(*isPayoutRecipient_Destination)(p) = w
+				return unsafe.Pointer(&w.Card)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPayoutRecipient_Destination)(p)).(*PayoutRecipient_Card); ok {
+					return unsafe.Pointer(&w.Card)
+				}
+				return nil
+			},
+		}},
 	},
 }
-
-// The oneof members of PayoutRecipient as their oneofs hold them, for Codec_PayoutRecipient.
-var (
-	member_PayoutRecipient_ConnectorRecipientId isPayoutRecipient_Destination = (*PayoutRecipient_ConnectorRecipientId)(nil)
-	member_PayoutRecipient_BankAccount          isPayoutRecipient_Destination = (*PayoutRecipient_BankAccount)(nil)
-	member_PayoutRecipient_Card                 isPayoutRecipient_Destination = (*PayoutRecipient_Card)(nil)
-)
 
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PayoutRecipient) UnmarshalVT(b []byte) error {
@@ -285,18 +314,47 @@ var Codec_PayoutServiceCreateRecipientRequest = wire.Table{
 		{Num: 6, Kind: wire.Message, Offset: unsafe.Offsetof(PayoutServiceCreateRecipientRequest{}.State), Sub: &Codec_ConnectorState},
 		{Num: 8, Kind: wire.String, Offset: unsafe.Offsetof(PayoutServiceCreateRecipientRequest{}.DateOfBirth)},
 		{Num: 9, Kind: wire.String, Offset: unsafe.Offsetof(PayoutServiceCreateRecipientRequest{}.Nationality)},
-		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(PayoutServiceCreateRecipientRequest{}.Destination), Sub: &Codec_PayoutBankAccount, Case: &wire.Case{Member: unsafe.Pointer(&member_PayoutServiceCreateRecipientRequest_BankAccount)}},
-		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(PayoutServiceCreateRecipientRequest{}.Destination), Sub: &Codec_PayoutCard, Case: &wire.Case{Member: unsafe.Pointer(&member_PayoutServiceCreateRecipientRequest_Card)}},
-		{Num: 7, Kind: wire.String, Offset: unsafe.Offsetof(PayoutServiceCreateRecipientRequest{}.Destination), Case: &wire.Case{Member: unsafe.Pointer(&member_PayoutServiceCreateRecipientRequest_ProcessorToken)}},
+		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(PayoutServiceCreateRecipientRequest{}.Destination), Sub: &Codec_PayoutBankAccount, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PayoutServiceCreateRecipientRequest_BankAccount)
+				*(*isPayoutServiceCreateRecipientRequest_Destination)(p) = w
+				return unsafe.Pointer(&w.BankAccount)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPayoutServiceCreateRecipientRequest_Destination)(p)).(*PayoutServiceCreateRecipientRequest_BankAccount); ok {
+					return unsafe.Pointer(&w.BankAccount)
+				}
+				return nil
+			},
+		}},
+		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(PayoutServiceCreateRecipientRequest{}.Destination), Sub: &Codec_PayoutCard, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PayoutServiceCreateRecipientRequest_Card)
+				*(*isPayoutServiceCreateRecipientRequest_Destination)(p) = w
+				return unsafe.Pointer(&w.Card)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPayoutServiceCreateRecipientRequest_Destination)(p)).(*PayoutServiceCreateRecipientRequest_Card); ok {
+					return unsafe.Pointer(&w.Card)
+				}
+				return nil
+			},
+		}},
+		{Num: 7, Kind: wire.String, Offset: unsafe.Offsetof(PayoutServiceCreateRecipientRequest{}.Destination), Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(PayoutServiceCreateRecipientRequest_ProcessorToken)
+				*(*isPayoutServiceCreateRecipientRequest_Destination)(p) = w
+				return unsafe.Pointer(&w.ProcessorToken)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isPayoutServiceCreateRecipientRequest_Destination)(p)).(*PayoutServiceCreateRecipientRequest_ProcessorToken); ok {
+					return unsafe.Pointer(&w.ProcessorToken)
+				}
+				return nil
+			},
+		}},
 	},
 }
-
-// The oneof members of PayoutServiceCreateRecipientRequest as their oneofs hold them, for Codec_PayoutServiceCreateRecipientRequest.
-var (
-	member_PayoutServiceCreateRecipientRequest_BankAccount    isPayoutServiceCreateRecipientRequest_Destination = (*PayoutServiceCreateRecipientRequest_BankAccount)(nil)
-	member_PayoutServiceCreateRecipientRequest_Card           isPayoutServiceCreateRecipientRequest_Destination = (*PayoutServiceCreateRecipientRequest_Card)(nil)
-	member_PayoutServiceCreateRecipientRequest_ProcessorToken isPayoutServiceCreateRecipientRequest_Destination = (*PayoutServiceCreateRecipientRequest_ProcessorToken)(nil)
-)
 
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *PayoutServiceCreateRecipientRequest) UnmarshalVT(b []byte) error {

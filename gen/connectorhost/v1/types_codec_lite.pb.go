@@ -135,20 +135,60 @@ var Codec_NextAction = wire.Table{
 	New:     func() unsafe.Pointer { return unsafe.Pointer(new(NextAction)) },
 	Unknown: unsafe.Offsetof(NextAction{}.unknownFields),
 	Fields: []wire.Field{
-		{Num: 1, Kind: wire.Message, Offset: unsafe.Offsetof(NextAction{}.Action), Sub: &Codec_Redirect, Case: &wire.Case{Member: unsafe.Pointer(&member_NextAction_Redirect)}},
-		{Num: 2, Kind: wire.String, Offset: unsafe.Offsetof(NextAction{}.Action), Case: &wire.Case{Member: unsafe.Pointer(&member_NextAction_Html)}},
-		{Num: 3, Kind: wire.String, Offset: unsafe.Offsetof(NextAction{}.Action), Case: &wire.Case{Member: unsafe.Pointer(&member_NextAction_SdkDataJson)}},
-		{Num: 4, Kind: wire.Message, Offset: unsafe.Offsetof(NextAction{}.Action), Sub: &Codec_DisplayData, Case: &wire.Case{Member: unsafe.Pointer(&member_NextAction_Display)}},
+		{Num: 1, Kind: wire.Message, Offset: unsafe.Offsetof(NextAction{}.Action), Sub: &Codec_Redirect, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(NextAction_Redirect)
+				*(*isNextAction_Action)(p) = w
+				return unsafe.Pointer(&w.Redirect)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isNextAction_Action)(p)).(*NextAction_Redirect); ok {
+					return unsafe.Pointer(&w.Redirect)
+				}
+				return nil
+			},
+		}},
+		{Num: 2, Kind: wire.String, Offset: unsafe.Offsetof(NextAction{}.Action), Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(NextAction_Html)
+				*(*isNextAction_Action)(p) = w
+				return unsafe.Pointer(&w.Html)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isNextAction_Action)(p)).(*NextAction_Html); ok {
+					return unsafe.Pointer(&w.Html)
+				}
+				return nil
+			},
+		}},
+		{Num: 3, Kind: wire.String, Offset: unsafe.Offsetof(NextAction{}.Action), Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(NextAction_SdkDataJson)
+				*(*isNextAction_Action)(p) = w
+				return unsafe.Pointer(&w.SdkDataJson)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isNextAction_Action)(p)).(*NextAction_SdkDataJson); ok {
+					return unsafe.Pointer(&w.SdkDataJson)
+				}
+				return nil
+			},
+		}},
+		{Num: 4, Kind: wire.Message, Offset: unsafe.Offsetof(NextAction{}.Action), Sub: &Codec_DisplayData, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(NextAction_Display)
+				*(*isNextAction_Action)(p) = w
+				return unsafe.Pointer(&w.Display)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isNextAction_Action)(p)).(*NextAction_Display); ok {
+					return unsafe.Pointer(&w.Display)
+				}
+				return nil
+			},
+		}},
 	},
 }
-
-// The oneof members of NextAction as their oneofs hold them, for Codec_NextAction.
-var (
-	member_NextAction_Redirect    isNextAction_Action = (*NextAction_Redirect)(nil)
-	member_NextAction_Html        isNextAction_Action = (*NextAction_Html)(nil)
-	member_NextAction_SdkDataJson isNextAction_Action = (*NextAction_SdkDataJson)(nil)
-	member_NextAction_Display     isNextAction_Action = (*NextAction_Display)(nil)
-)
 
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *NextAction) UnmarshalVT(b []byte) error {

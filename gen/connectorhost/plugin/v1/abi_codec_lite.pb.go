@@ -154,18 +154,47 @@ var Codec_BuildRequestOutput = wire.Table{
 	New:     func() unsafe.Pointer { return unsafe.Pointer(new(BuildRequestOutput)) },
 	Unknown: unsafe.Offsetof(BuildRequestOutput{}.unknownFields),
 	Fields: []wire.Field{
-		{Num: 1, Kind: wire.Message, Offset: unsafe.Offsetof(BuildRequestOutput{}.Result), Sub: &Codec_HttpRequest, Case: &wire.Case{Member: unsafe.Pointer(&member_BuildRequestOutput_HttpRequest)}},
-		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(BuildRequestOutput{}.Result), Sub: &Codec_PluginError, Case: &wire.Case{Member: unsafe.Pointer(&member_BuildRequestOutput_Error)}},
-		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(BuildRequestOutput{}.Result), Sub: &Codec_NextStep, Case: &wire.Case{Member: unsafe.Pointer(&member_BuildRequestOutput_NextStep)}},
+		{Num: 1, Kind: wire.Message, Offset: unsafe.Offsetof(BuildRequestOutput{}.Result), Sub: &Codec_HttpRequest, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(BuildRequestOutput_HttpRequest)
+				*(*isBuildRequestOutput_Result)(p) = w
+				return unsafe.Pointer(&w.HttpRequest)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isBuildRequestOutput_Result)(p)).(*BuildRequestOutput_HttpRequest); ok {
+					return unsafe.Pointer(&w.HttpRequest)
+				}
+				return nil
+			},
+		}},
+		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(BuildRequestOutput{}.Result), Sub: &Codec_PluginError, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(BuildRequestOutput_Error)
+				*(*isBuildRequestOutput_Result)(p) = w
+				return unsafe.Pointer(&w.Error)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isBuildRequestOutput_Result)(p)).(*BuildRequestOutput_Error); ok {
+					return unsafe.Pointer(&w.Error)
+				}
+				return nil
+			},
+		}},
+		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(BuildRequestOutput{}.Result), Sub: &Codec_NextStep, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(BuildRequestOutput_NextStep)
+				*(*isBuildRequestOutput_Result)(p) = w
+				return unsafe.Pointer(&w.NextStep)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isBuildRequestOutput_Result)(p)).(*BuildRequestOutput_NextStep); ok {
+					return unsafe.Pointer(&w.NextStep)
+				}
+				return nil
+			},
+		}},
 	},
 }
-
-// The oneof members of BuildRequestOutput as their oneofs hold them, for Codec_BuildRequestOutput.
-var (
-	member_BuildRequestOutput_HttpRequest isBuildRequestOutput_Result = (*BuildRequestOutput_HttpRequest)(nil)
-	member_BuildRequestOutput_Error       isBuildRequestOutput_Result = (*BuildRequestOutput_Error)(nil)
-	member_BuildRequestOutput_NextStep    isBuildRequestOutput_Result = (*BuildRequestOutput_NextStep)(nil)
-)
 
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *BuildRequestOutput) UnmarshalVT(b []byte) error {
@@ -241,18 +270,47 @@ var Codec_ParseResponseOutput = wire.Table{
 	New:     func() unsafe.Pointer { return unsafe.Pointer(new(ParseResponseOutput)) },
 	Unknown: unsafe.Offsetof(ParseResponseOutput{}.unknownFields),
 	Fields: []wire.Field{
-		{Num: 1, Kind: wire.Bytes, Offset: unsafe.Offsetof(ParseResponseOutput{}.Result), Case: &wire.Case{Member: unsafe.Pointer(&member_ParseResponseOutput_Response)}},
-		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(ParseResponseOutput{}.Result), Sub: &Codec_PluginError, Case: &wire.Case{Member: unsafe.Pointer(&member_ParseResponseOutput_Error)}},
-		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(ParseResponseOutput{}.Result), Sub: &Codec_NextStep, Case: &wire.Case{Member: unsafe.Pointer(&member_ParseResponseOutput_NextStep)}},
+		{Num: 1, Kind: wire.Bytes, Offset: unsafe.Offsetof(ParseResponseOutput{}.Result), Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(ParseResponseOutput_Response)
+				*(*isParseResponseOutput_Result)(p) = w
+				return unsafe.Pointer(&w.Response)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isParseResponseOutput_Result)(p)).(*ParseResponseOutput_Response); ok {
+					return unsafe.Pointer(&w.Response)
+				}
+				return nil
+			},
+		}},
+		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(ParseResponseOutput{}.Result), Sub: &Codec_PluginError, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(ParseResponseOutput_Error)
+				*(*isParseResponseOutput_Result)(p) = w
+				return unsafe.Pointer(&w.Error)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isParseResponseOutput_Result)(p)).(*ParseResponseOutput_Error); ok {
+					return unsafe.Pointer(&w.Error)
+				}
+				return nil
+			},
+		}},
+		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(ParseResponseOutput{}.Result), Sub: &Codec_NextStep, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(ParseResponseOutput_NextStep)
+				*(*isParseResponseOutput_Result)(p) = w
+				return unsafe.Pointer(&w.NextStep)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isParseResponseOutput_Result)(p)).(*ParseResponseOutput_NextStep); ok {
+					return unsafe.Pointer(&w.NextStep)
+				}
+				return nil
+			},
+		}},
 	},
 }
-
-// The oneof members of ParseResponseOutput as their oneofs hold them, for Codec_ParseResponseOutput.
-var (
-	member_ParseResponseOutput_Response isParseResponseOutput_Result = (*ParseResponseOutput_Response)(nil)
-	member_ParseResponseOutput_Error    isParseResponseOutput_Result = (*ParseResponseOutput_Error)(nil)
-	member_ParseResponseOutput_NextStep isParseResponseOutput_Result = (*ParseResponseOutput_NextStep)(nil)
-)
 
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *ParseResponseOutput) UnmarshalVT(b []byte) error {
@@ -351,22 +409,73 @@ var Codec_VerifyWebhookOutput = wire.Table{
 	New:     func() unsafe.Pointer { return unsafe.Pointer(new(VerifyWebhookOutput)) },
 	Unknown: unsafe.Offsetof(VerifyWebhookOutput{}.unknownFields),
 	Fields: []wire.Field{
-		{Num: 1, Kind: wire.Message, Offset: unsafe.Offsetof(VerifyWebhookOutput{}.Result), Sub: &Codec_VerifiedWebhook, Case: &wire.Case{Member: unsafe.Pointer(&member_VerifyWebhookOutput_Verified)}},
-		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(VerifyWebhookOutput{}.Result), Sub: &Codec_WebhookRejection, Case: &wire.Case{Member: unsafe.Pointer(&member_VerifyWebhookOutput_Rejection)}},
-		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(VerifyWebhookOutput{}.Result), Sub: &Codec_PluginError, Case: &wire.Case{Member: unsafe.Pointer(&member_VerifyWebhookOutput_Error)}},
-		{Num: 4, Kind: wire.Message, Offset: unsafe.Offsetof(VerifyWebhookOutput{}.Result), Sub: &Codec_ParsedWebhook, Case: &wire.Case{Member: unsafe.Pointer(&member_VerifyWebhookOutput_Parsed)}},
-		{Num: 5, Kind: wire.Message, Offset: unsafe.Offsetof(VerifyWebhookOutput{}.Result), Sub: &Codec_NeedDocuments, Case: &wire.Case{Member: unsafe.Pointer(&member_VerifyWebhookOutput_NeedDocuments)}},
+		{Num: 1, Kind: wire.Message, Offset: unsafe.Offsetof(VerifyWebhookOutput{}.Result), Sub: &Codec_VerifiedWebhook, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(VerifyWebhookOutput_Verified)
+				*(*isVerifyWebhookOutput_Result)(p) = w
+				return unsafe.Pointer(&w.Verified)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isVerifyWebhookOutput_Result)(p)).(*VerifyWebhookOutput_Verified); ok {
+					return unsafe.Pointer(&w.Verified)
+				}
+				return nil
+			},
+		}},
+		{Num: 2, Kind: wire.Message, Offset: unsafe.Offsetof(VerifyWebhookOutput{}.Result), Sub: &Codec_WebhookRejection, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(VerifyWebhookOutput_Rejection)
+				*(*isVerifyWebhookOutput_Result)(p) = w
+				return unsafe.Pointer(&w.Rejection)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isVerifyWebhookOutput_Result)(p)).(*VerifyWebhookOutput_Rejection); ok {
+					return unsafe.Pointer(&w.Rejection)
+				}
+				return nil
+			},
+		}},
+		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(VerifyWebhookOutput{}.Result), Sub: &Codec_PluginError, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(VerifyWebhookOutput_Error)
+				*(*isVerifyWebhookOutput_Result)(p) = w
+				return unsafe.Pointer(&w.Error)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isVerifyWebhookOutput_Result)(p)).(*VerifyWebhookOutput_Error); ok {
+					return unsafe.Pointer(&w.Error)
+				}
+				return nil
+			},
+		}},
+		{Num: 4, Kind: wire.Message, Offset: unsafe.Offsetof(VerifyWebhookOutput{}.Result), Sub: &Codec_ParsedWebhook, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(VerifyWebhookOutput_Parsed)
+				*(*isVerifyWebhookOutput_Result)(p) = w
+				return unsafe.Pointer(&w.Parsed)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isVerifyWebhookOutput_Result)(p)).(*VerifyWebhookOutput_Parsed); ok {
+					return unsafe.Pointer(&w.Parsed)
+				}
+				return nil
+			},
+		}},
+		{Num: 5, Kind: wire.Message, Offset: unsafe.Offsetof(VerifyWebhookOutput{}.Result), Sub: &Codec_NeedDocuments, Case: &wire.Case{
+			Set: func(p unsafe.Pointer) unsafe.Pointer {
+				w := new(VerifyWebhookOutput_NeedDocuments)
+				*(*isVerifyWebhookOutput_Result)(p) = w
+				return unsafe.Pointer(&w.NeedDocuments)
+			},
+			Get: func(p unsafe.Pointer) unsafe.Pointer {
+				if w, ok := (*(*isVerifyWebhookOutput_Result)(p)).(*VerifyWebhookOutput_NeedDocuments); ok {
+					return unsafe.Pointer(&w.NeedDocuments)
+				}
+				return nil
+			},
+		}},
 	},
 }
-
-// The oneof members of VerifyWebhookOutput as their oneofs hold them, for Codec_VerifyWebhookOutput.
-var (
-	member_VerifyWebhookOutput_Verified      isVerifyWebhookOutput_Result = (*VerifyWebhookOutput_Verified)(nil)
-	member_VerifyWebhookOutput_Rejection     isVerifyWebhookOutput_Result = (*VerifyWebhookOutput_Rejection)(nil)
-	member_VerifyWebhookOutput_Error         isVerifyWebhookOutput_Result = (*VerifyWebhookOutput_Error)(nil)
-	member_VerifyWebhookOutput_Parsed        isVerifyWebhookOutput_Result = (*VerifyWebhookOutput_Parsed)(nil)
-	member_VerifyWebhookOutput_NeedDocuments isVerifyWebhookOutput_Result = (*VerifyWebhookOutput_NeedDocuments)(nil)
-)
 
 // UnmarshalVT decodes b into m, merging as protobuf does.
 func (m *VerifyWebhookOutput) UnmarshalVT(b []byte) error {
