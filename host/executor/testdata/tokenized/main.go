@@ -47,7 +47,7 @@ func parseToken(c *pdk.Context, _ *v1.MerchantAuthenticationServiceCreateAccessT
 		return nil, pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, "token endpoint answered %d", res.Status)
 	}
 	return &v1.MerchantAuthenticationServiceCreateAccessTokenResponse{
-		AccessToken: &v1.AccessToken{Token: body.Token, ExpiresAtUnix: c.Now().Unix() + body.ExpiresIn},
+		AccessToken: &v1.AccessToken{Token: body.Token, ExpiresAtUnix: c.NowUnix() + body.ExpiresIn},
 	}, nil
 }
 
