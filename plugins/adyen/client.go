@@ -39,6 +39,7 @@ const (
 	credAPIKey          = "api_key"
 	credMerchantAccount = "merchant_account"
 	credHMACKey         = "hmac_key"
+	credBPHMACKey       = "balance_platform_hmac_key"
 	credLivePrefix      = "live_url_prefix"
 	// credBalanceAccount selects the Transfers API v4 for payouts.
 	credBalanceAccount = "balance_account_id"

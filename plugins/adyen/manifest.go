@@ -35,6 +35,7 @@ func manifest() *v1.Manifest {
 			{Name: credAPIKey, Description: "Adyen API key of a web service user (sent only in the X-API-Key header).", Secret: true, Required: true},
 			{Name: credMerchantAccount, Description: "Adyen merchant account name (merchantAccount / merchantAccountCode).", Required: true},
 			{Name: credHMACKey, Description: "HMAC key of the standard notification webhook, hex-encoded; needed to verify webhooks.", Secret: true},
+			{Name: credBPHMACKey, Description: "HMAC key of the Balance Platform transfer webhook, hex-encoded; when unset, hmac_key verifies those webhooks too.", Secret: true},
 			{Name: credLivePrefix, Description: "Live endpoint prefix from the Customer Area (Developers > API URLs), e.g. 1797a841fbb37ca7-AdyenDemo; required live."},
 			{Name: credBalanceAccount, Description: "Balance account id (Adyen for Platforms): when set, payouts use the Transfers API v4 from it; otherwise the classic Payout API v68."},
 		},

@@ -60,15 +60,28 @@ func notificationItems(w *v1.WebhookRequest) ([]*fastjson.Value, bool, error) {
 	return items, jsonr.Str(v, "live") == "true", nil
 }
 
-// verifyWebhook verifies and normalizes a standard notification.
-func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
-	keyHex := strings.TrimSpace(c.Credentials[credHMACKey])
+// hmacKey is the hex-decoded HMAC key in credential field.
+func hmacKey(c *pdk.Context, field string) ([]byte, error) {
+	keyHex := strings.TrimSpace(c.Credentials[field])
 	if keyHex == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing: cannot verify Adyen webhooks", credHMACKey)
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing: cannot verify Adyen webhooks", field)
 	}
 	key, err := hexstr.DecodeString(keyHex)
 	if err != nil || len(key) == 0 {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "credential %q is not a hex HMAC key: cannot verify", credHMACKey)
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "credential %q is not a hex HMAC key: cannot verify", field)
+	}
+	return key, nil
+}
+
+// verifyWebhook verifies and normalizes a standard notification, or a
+// Balance Platform transfer webhook (transfer_webhook.go).
+func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
+	if v := transferNotification(w.GetBody()); v != nil {
+		return verifyTransferWebhook(c, w, v)
+	}
+	key, err := hmacKey(c, credHMACKey)
+	if err != nil {
+		return nil, err
 	}
 	items, live, err := notificationItems(w)
 	if err != nil {
@@ -132,6 +145,9 @@ func eventID(it *fastjson.Value) string {
 // (ParseEvent): every item normalized as verifyWebhook would, with the
 // merchant account it names, so a caller can pick the account's HMAC key.
 func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+	if v := transferNotification(w.GetBody()); v != nil {
+		return parseTransferWebhook(v)
+	}
 	items, live, err := notificationItems(w)
 	if err != nil {
 		return nil, err
@@ -244,7 +260,7 @@ var disputeStatuses = map[string]v1.DisputeStatus{
 // webhookEventTypes are the eventCodes normalized into typed events.
 func webhookEventTypes() []string {
 	return pdk.EventTypes(maps.Keys(paymentEvents), maps.Keys(refundEvents), maps.Keys(payoutEvents), maps.Keys(disputeEvents),
-		slices.Values([]string{"RECURRING_CONTRACT"}))
+		slices.Values([]string{"RECURRING_CONTRACT"}), slices.Values(transferEventTypes))
 }
 
 // normalize turns an item into a typed event. Modifications name the
