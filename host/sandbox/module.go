@@ -220,11 +220,11 @@ func (p *Module) call(ctx context.Context, export string, input []byte, check fu
 	inst.calls++
 	switch {
 	case inst.calls >= p.limits.MaxCallsPerInstance:
-		p.discard(ctx, inst, "recycled_calls")
-		go p.Warm(1)
+		p.stop(ctx, inst, "recycled_calls")
+		go p.replace()
 	case uint64(inst.mem.Size()) > p.limits.RecycleMemoryBytes:
-		p.discard(ctx, inst, "recycled_memory")
-		go p.Warm(1)
+		p.stop(ctx, inst, "recycled_memory")
+		go p.replace()
 	default:
 		p.releaseAfterGC(ctx, inst)
 	}
@@ -281,6 +281,16 @@ func (p *Module) WarmContext(ctx context.Context, n int) {
 			return
 		}
 	}
+}
+
+// replace starts an instance in place of a recycled one, off the caller's
+// path, on the pool slot the recycled instance's call held, and frees that
+// slot once the new instance is idle (or could not start). A call arriving
+// meanwhile waits for it, as for any busy instance, instead of starting one
+// more instance than the pool holds.
+func (p *Module) replace() {
+	defer func() { <-p.slots }()
+	p.Warm(1)
 }
 
 // acquire takes a pool slot and an idle instance, or starts a new one.
