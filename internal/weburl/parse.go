@@ -13,6 +13,9 @@ type URL struct {
 	Scheme string
 	// Host is host or host:port, as url.URL's.
 	Host string
+	// User reports whether the URL has user information (url.URL's User is
+	// not nil).
+	User bool
 }
 
 // Hostname is Host without its port or IPv6 brackets (url.URL.Hostname).
@@ -30,7 +33,7 @@ func (u *URL) Hostname() string {
 // Parse parses rawURL as url.Parse does and returns its scheme and host:
 // it fails exactly when url.Parse does (with the same message), and
 // Scheme and Host are url.Parse's (the path, query, fragment and user
-// are checked, not kept).
+// are checked, not kept; User says whether there was one).
 func Parse(rawURL string) (*URL, error) {
 	u, frag, _ := strings.Cut(rawURL, "#")
 	url, err := parse(u)
@@ -87,7 +90,7 @@ func parse(rawURL string) (*URL, error) {
 		if i := strings.Index(authority, "/"); i >= 0 {
 			authority, rest = authority[:i], authority[i:]
 		}
-		url.Host, err = parseAuthority(url.Scheme, authority)
+		url.Host, url.User, err = parseAuthority(url.Scheme, authority)
 		if err != nil {
 			return nil, err
 		}
@@ -121,28 +124,29 @@ func getScheme(rawURL string) (scheme, path string, err error) {
 	return "", rawURL, nil
 }
 
-// parseAuthority is net/url's, returning the host (the user is checked).
-func parseAuthority(scheme, authority string) (host string, err error) {
+// parseAuthority is net/url's, returning the host and whether there is
+// user information (which is checked, not kept).
+func parseAuthority(scheme, authority string) (host string, user bool, err error) {
 	i := strings.LastIndex(authority, "@")
 	host, err = parseHost(scheme, authority[i+1:])
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if i < 0 {
-		return host, nil
+		return host, false, nil
 	}
 	userinfo := authority[:i]
 	if !validUserinfo(userinfo) {
-		return "", errors.New("net/url: invalid userinfo")
+		return "", false, errors.New("net/url: invalid userinfo")
 	}
 	username, password, _ := strings.Cut(userinfo, ":")
 	if _, err = unescape(username, encodeUserPassword); err != nil {
-		return "", err
+		return "", false, err
 	}
 	if _, err = unescape(password, encodeUserPassword); err != nil {
-		return "", err
+		return "", false, err
 	}
-	return host, nil
+	return host, true, nil
 }
 
 // parseHost is net/url's (with its default urlstrictcolons setting).

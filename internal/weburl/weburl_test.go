@@ -115,8 +115,9 @@ func checkParse(t *testing.T, s string) {
 		}
 		return
 	}
-	if got.Scheme != want.Scheme || got.Host != want.Host || got.Hostname() != want.Hostname() {
-		t.Fatalf("Parse(%q) = %q %q %q; net/url gives %q %q %q", s, got.Scheme, got.Host, got.Hostname(), want.Scheme, want.Host, want.Hostname())
+	if got.Scheme != want.Scheme || got.Host != want.Host || got.Hostname() != want.Hostname() || got.User != (want.User != nil) {
+		t.Fatalf("Parse(%q) = %q %q %q user %v; net/url gives %q %q %q user %v", s, got.Scheme, got.Host, got.Hostname(), got.User,
+			want.Scheme, want.Host, want.Hostname(), want.User != nil)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/connectorhost/connector-host/abi"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/internal/weburl"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/sig"
@@ -134,18 +135,11 @@ func checkSigner(doc pdk.Document, anchors []byte, now int64, msg, signature []b
 	return nil
 }
 
-// isCertURL reports whether u is an https URL on one of certHosts, with no
-// port, user information or control characters.
-func isCertURL(u string) bool {
-	rest, ok := strings.CutPrefix(u, "https://")
-	if !ok || strings.ContainsFunc(u, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return false
-	}
-	host, _, _ := strings.Cut(rest, "/")
-	if i := strings.IndexAny(host, "?#"); i >= 0 {
-		host = host[:i]
-	}
-	return certHosts[host]
+// isCertURL reports whether raw is a valid https URL on one of certHosts,
+// with no port and no user information.
+func isCertURL(raw string) bool {
+	u, err := weburl.Parse(raw)
+	return err == nil && u.Scheme == "https" && certHosts[u.Host] && !u.User
 }
 
 // parseWebhook reads an event without verifying it (EventService.ParseEvent):
