@@ -90,16 +90,13 @@ func normalizeTransfer(v *fastjson.Value) (*v1.Event, error) {
 	if jsonr.Str(data, "category") != "bank" || jsonr.Str(data, "direction") != "outgoing" {
 		return ev, nil
 	}
-	r, err := parseTransfer(data, 200)
+	r, err := parseTransfer(data, 0) // a webhook has no HTTP answer
 	if err != nil {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the Balance Platform webhook's transfer: %v", err)
 	}
 	ev.Kind = v1.EventKind_EVENT_KIND_PAYOUT
 	ev.Payload = &v1.Event_Payout{Payout: &v1.PayoutEvent{ConnectorPayoutId: r.id, MerchantPayoutId: jsonr.Str(data, "reference"),
 		Status: r.status, Amount: r.amount, Error: r.err}}
-	if r.err != nil {
-		r.err.Connector.HttpStatus = 0 // a webhook has no HTTP answer
-	}
 	return ev, nil
 }
 
