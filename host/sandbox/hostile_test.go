@@ -132,20 +132,29 @@ func TestImportsOfGlobalsAndTablesAreRefusedByName(t *testing.T) {
 
 // An instance that returned garbage is discarded, not pooled.
 func TestGarbageOutputDiscardsTheInstance(t *testing.T) {
+	eachCallFaultsAndDiscards(t, sandbox.Limits{}, "garbage", sandbox.FaultBadOutput, "")
+}
+
+// eachCallFaultsAndDiscards calls build_request of the hostile module name
+// twice: each call fails with a fault of kind whose message holds detail,
+// and discards its instance (the module keeps serving on a new one).
+func eachCallFaultsAndDiscards(t *testing.T, lim sandbox.Limits, name string, kind sandbox.FaultKind, detail string) {
+	t.Helper()
 	rec := &recorder{stopped: map[string]int{}}
-	e := newEngine(t, sandbox.Limits{}, rec)
-	p, err := e.Load(context.Background(), "garbage", hostile(t, "garbage"))
+	e := newEngine(t, lim, rec)
+	p, err := e.Load(context.Background(), name, hostile(t, name))
 	require.NoError(t, err)
 	t.Cleanup(p.Close)
 	for range 2 {
 		err := hostileBuild(context.Background(), p)
 		var f *sandbox.Fault
 		require.True(t, errors.As(err, &f), "want a fault, got %v", err)
-		assert.Equal(t, sandbox.FaultBadOutput, f.Kind)
+		assert.Equal(t, kind, f.Kind, f.Error())
+		assert.Contains(t, f.Error(), detail)
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	assert.Equal(t, 2, rec.stopped["fault"], "each garbage answer discards its instance")
+	assert.Equal(t, 2, rec.stopped["fault"], "each failed call discards its instance")
 }
 
 // A deep (not long) recursion, 400,000 frames, hits the call stack limit
@@ -153,42 +162,14 @@ func TestGarbageOutputDiscardsTheInstance(t *testing.T) {
 // ~100 MiB): ResourceExhausted naming the limit, and the next call works
 // on a fresh instance.
 func TestDeepStackHitsTheStackLimit(t *testing.T) {
-	rec := &recorder{stopped: map[string]int{}}
-	e := newEngine(t, sandbox.Limits{PoolSize: 1}, rec)
-	p, err := e.Load(context.Background(), "deep_stack", hostile(t, "deep_stack"))
-	require.NoError(t, err)
-	t.Cleanup(p.Close)
-	for range 2 {
-		err := hostileBuild(context.Background(), p)
-		var f *sandbox.Fault
-		require.True(t, errors.As(err, &f), "want a fault, got %v", err)
-		assert.Equal(t, sandbox.FaultOutOfMemory, f.Kind, f.Error())
-		assert.Contains(t, f.Error(), "exceeded the call stack limit of 16 MiB")
-	}
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	assert.Equal(t, 2, rec.stopped["fault"])
+	eachCallFaultsAndDiscards(t, sandbox.Limits{PoolSize: 1}, "deep_stack", sandbox.FaultOutOfMemory, "exceeded the call stack limit of 16 MiB")
 }
 
 // The host's crypto functions read and write only the guest memory their
 // arguments name: a range past the end of memory fails that call as a trap,
 // the instance is discarded, and the module keeps serving.
 func TestCryptoFunctionOutsideMemoryFailsOnlyItsCall(t *testing.T) {
-	rec := &recorder{stopped: map[string]int{}}
-	e := newEngine(t, sandbox.Limits{PoolSize: 1}, rec)
-	p, err := e.Load(context.Background(), "crypto_out_of_bounds", hostile(t, "crypto_out_of_bounds"))
-	require.NoError(t, err)
-	t.Cleanup(p.Close)
-	for range 2 {
-		err := hostileBuild(context.Background(), p)
-		var f *sandbox.Fault
-		require.True(t, errors.As(err, &f), "want a fault, got %v", err)
-		assert.Equal(t, sandbox.FaultTrap, f.Kind)
-		assert.Contains(t, err.Error(), "outside the plugin's memory")
-	}
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	assert.Equal(t, 2, rec.stopped["fault"], "each failed call discards its instance")
+	eachCallFaultsAndDiscards(t, sandbox.Limits{PoolSize: 1}, "crypto_out_of_bounds", sandbox.FaultTrap, "outside the plugin's memory")
 }
 
 // An import of a crypto function with another signature than the ABI's is
