@@ -107,3 +107,11 @@ func (v *TimestampedHMAC) parse(h string) (ts int64, sigs []string, problem stri
 	}
 	return ts, sigs, ""
 }
+
+// Support is the manifest's webhook section for this scheme: the secret
+// field, a timestamped signature and its tolerance, with the scheme's name
+// and the event types the connector normalizes.
+func (v *TimestampedHMAC) Support(scheme string, eventTypes []string) *v1.WebhookSupport {
+	return &v1.WebhookSupport{Supported: true, SignatureScheme: scheme, SecretField: v.SecretField, EventTypes: eventTypes,
+		Timestamped: true, ToleranceSeconds: v.Tolerance}
+}

@@ -82,3 +82,12 @@ func TestTimestampedHMAC(t *testing.T) {
 		t.Errorf("another timestamp: %v", rej)
 	}
 }
+
+func TestTimestampedHMACSupport(t *testing.T) {
+	v := &TimestampedHMAC{SecretField: "webhook_secret", Tolerance: 300}
+	got := v.Support("acme-hmac", []string{"a.b"})
+	if !got.GetSupported() || got.GetSignatureScheme() != "acme-hmac" || got.GetSecretField() != "webhook_secret" ||
+		!got.GetTimestamped() || got.GetToleranceSeconds() != 300 || len(got.GetEventTypes()) != 1 {
+		t.Errorf("Support = %v", got)
+	}
+}

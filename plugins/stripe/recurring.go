@@ -27,9 +27,9 @@ var setupIntentStatuses = statusmap.Grouped(map[v1.MandateStatus]string{
 var setupTypes = statusmap.Grouped(map[bool]string{
 	true: "card sepa_debit us_bank_account bacs_debit au_becs_debit ideal bancontact sofort paypal"}, false)
 
-// SetupRecurring stores a payment method for later merchant-initiated
-// charges: POST /v1/setup_intents for a zero amount, else a PaymentIntent
-// with setup_future_usage that charges the first amount. Both are keyed by
+// SetupRecurring stores a payment method for merchant-initiated charges: a
+// SetupIntent for a zero amount, else a PaymentIntent with
+// setup_future_usage that charges the first amount; both keyed by
 // setup:<merchant_setup_id>.
 var (
 	setupWithCharge = &pdk.Call[*setupIn, *setupOut]{
@@ -44,17 +44,15 @@ var (
 		Answer: func(_ *pdk.Context, req *setupIn, a *pdk.Answer) (*setupOut, error) {
 			// The host checks no amount for SetupRecurring: this one charges, so the plugin does.
 			in := readIntent(a)
-			return setupFromIntent(in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ConnectorTransactionId)
+			return in.setup(), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ConnectorTransactionId)
 		},
-		OnDecline: func(_ *pdk.Context, req *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
-			return setupFromIntent(declinedIntent(e, a, req.GetAmount())), nil
-		},
+		OnDecline: declined((*setupIn).GetAmount, (*intent).setup),
 	}
 	setupOnly = &pdk.Call[*setupIn, *setupOut]{
 		API: api, Method: "POST", Path: "/v1/setup_intents", Key: setupKey,
-		Body:   pdk.Fields[*setupIn]{{Key: "confirm", Const: "true"}},
-		Fill:   fillSetupIntent,
-		Answer: func(_ *pdk.Context, _ *setupIn, a *pdk.Answer) (*setupOut, error) { return readSetupIntent(a), nil },
+		Body: pdk.Fields[*setupIn]{{Key: "confirm", Const: "true"}},
+		Fill: fillSetupIntent,
+		Read: readSetupIntent,
 		OnDecline: func(_ *pdk.Context, _ *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
 			return &setupOut{Status: v1.MandateStatus_MANDATE_STATUS_FAILED, Error: e.Detail, ConnectorSetupId: a.Str("error.setup_intent.id")}, nil
 		},
@@ -78,7 +76,7 @@ func setupUsage(u v1.FutureUsage) v1.FutureUsage {
 	return u
 }
 
-func setupFromIntent(in *intent) *setupOut {
+func (in *intent) setup() *setupOut {
 	return &setupOut{ConnectorSetupId: in.ConnectorTransactionId, PaymentStatus: in.Status, Status: pdk.MandateStatusOf(in.Status),
 		Mandate: in.Mandate, NextAction: in.NextAction, Error: in.Error, State: in.State}
 }
@@ -172,8 +170,8 @@ var recurringRevokeHandler = &pdk.Call[*revokeIn, *v1.RecurringPaymentServiceRev
 	Params: pdk.Params[*revokeIn]{"pm": {Field: "mandate.connector_mandate_id",
 		Get: func(r *revokeIn) string { return r.GetMandate().GetConnectorMandateId() }}},
 	Key: pdk.Key[*revokeIn]{Op: "revoke", Field: "merchant_revoke_id", ID: (*revokeIn).GetMerchantRevokeId},
-	Answer: func(_ *pdk.Context, _ *revokeIn, a *pdk.Answer) (*v1.RecurringPaymentServiceRevokeResponse, error) {
+	Read: func(a *pdk.Answer) *v1.RecurringPaymentServiceRevokeResponse {
 		a.Expect("object", "payment_method")
-		return &v1.RecurringPaymentServiceRevokeResponse{Status: v1.MandateStatus_MANDATE_STATUS_REVOKED, ConnectorMandateId: a.Require("id")}, nil
+		return &v1.RecurringPaymentServiceRevokeResponse{Status: v1.MandateStatus_MANDATE_STATUS_REVOKED, ConnectorMandateId: a.Require("id")}
 	},
 }

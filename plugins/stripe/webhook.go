@@ -7,9 +7,6 @@ import (
 	"github.com/connectorhost/connector-host/pdk/statusmap"
 )
 
-// signatureHeader is the header Stripe signs webhooks in.
-const signatureHeader = "Stripe-Signature"
-
 // mandateStatuses maps the Mandate object's status (mandate.updated events).
 var mandateStatuses = statusmap.Grouped(map[v1.MandateStatus]string{
 	v1.MandateStatus_MANDATE_STATUS_ACTIVE: "active", v1.MandateStatus_MANDATE_STATUS_INACTIVE: "inactive",
@@ -19,7 +16,7 @@ var mandateStatuses = statusmap.Grouped(map[v1.MandateStatus]string{
 // signature is the Stripe-Signature header (https://docs.stripe.com/webhooks#verify-manually):
 // "t=<unix>,v1=<hex>", v1 being HMAC-SHA256 of "<t>.<body>" with the
 // endpoint's secret; several v1 while a secret is rolled; t within 300 s.
-var signature = &pdk.TimestampedHMAC{Name: "Stripe", Header: signatureHeader, SecretField: credWebhookSecret, Separator: ",",
+var signature = &pdk.TimestampedHMAC{Name: "Stripe", Header: "Stripe-Signature", SecretField: credWebhookSecret, Separator: ",",
 	TimestampKey: "t", SignatureKey: "v1", Join: ".", Tolerance: webhookTolerance}
 
 // verifyWebhook checks the signature, and only then parses and normalizes
