@@ -8,6 +8,74 @@ import (
 	"github.com/connectorhost/connector-host/pdk"
 )
 
+type (
+	customerIn = v1.CustomerServiceCreateRequest
+	tokenizeIn = v1.PaymentMethodServiceTokenizeRequest
+)
+
+// createCustomerHandler creates a Customer, keyed by merchant_request_id,
+// else the merchant's customer id.
+var createCustomerHandler = &pdk.Call[*customerIn, *v1.CustomerServiceCreateResponse]{
+	API: api, Method: "POST", Path: "/v1/customers",
+	Key: pdk.Key[*customerIn]{Op: "customer", ID: (*customerIn).GetMerchantRequestId,
+		Fallback: func(r *customerIn) string { return r.GetCustomer().GetId() }},
+	Check: pdk.Required("customer", func(r *customerIn) bool { return r.GetCustomer() != nil }),
+	Body: pdk.Fields[*customerIn]{
+		{Key: "name", Str: func(r *customerIn) string { return r.GetCustomer().GetName() }},
+		{Key: "email", Str: func(r *customerIn) string { return r.GetCustomer().GetEmail() }},
+		{Key: "phone", Str: func(r *customerIn) string { return r.GetCustomer().GetPhone() }},
+		{Key: "description", Str: func(r *customerIn) string { return r.GetCustomer().GetDescription() }},
+	},
+	Fill: func(_ *pdk.Context, req *customerIn, b *pdk.Body) error {
+		writeAddress(b, "address.", req.GetAddress())
+		return writeMetadata(b, req.GetMetadata(), "merchant_customer_id", req.GetCustomer().GetId())
+	},
+	Read: func(a *pdk.Answer) *v1.CustomerServiceCreateResponse {
+		a.Expect("object", "customer")
+		id := a.Require("id")
+		return &v1.CustomerServiceCreateResponse{ConnectorCustomerId: id, State: pdk.CustomerState(id)}
+	},
+}
+
+// tokenizeHandler vaults a card as a PaymentMethod (number and CVC only in
+// the form body), answered with its id and the card's safe details; a card
+// Stripe declines at creation (402) is a response with the error, no token.
+var tokenizeHandler = &pdk.Call[*tokenizeIn, *v1.PaymentMethodServiceTokenizeResponse]{
+	API: api, Method: "POST", Path: "/v1/payment_methods",
+	Key: pdk.Key[*tokenizeIn]{Op: "tokenize", ID: (*tokenizeIn).GetMerchantRequestId},
+	Check: func(_ *pdk.Context, req *tokenizeIn) error {
+		if req.GetPaymentMethod().GetCard() == nil {
+			return pdk.Unsupported("only cards can be tokenized")
+		}
+		return nil
+	},
+	Body: pdk.Fields[*tokenizeIn]{{Key: "type", Const: "card"}},
+	Fill: func(_ *pdk.Context, req *tokenizeIn, b *pdk.Body) error {
+		card := req.GetPaymentMethod().GetCard()
+		if err := writeCard(b, "card.", card); err != nil {
+			return err
+		}
+		p := payer{billing: req.GetBillingAddress(), customer: req.GetCustomer(), holder: card.GetHolderName()}
+		if err := writeBillingDetails(b, "", p, methodSpec{Name: "card"}); err != nil {
+			return err
+		}
+		return writeMetadata(b, req.GetMetadata())
+	},
+	Read: func(a *pdk.Answer) *v1.PaymentMethodServiceTokenizeResponse {
+		a.Expect("object", "payment_method")
+		out := &v1.PaymentMethodServiceTokenizeResponse{PaymentMethodToken: a.Require("id"),
+			CardNetwork:  pdk.CardNetworkNamed(a.Str("card.brand")),
+			CardExpMonth: int32(a.Int("card.exp_month")), CardExpYear: int32(a.Int("card.exp_year"))}
+		if last4 := a.Str("card.last4"); len(last4) <= 4 {
+			out.CardLast4 = last4
+		}
+		return out
+	},
+	OnDecline: func(_ *pdk.Context, _ *tokenizeIn, e *pdk.Error, _ *pdk.Answer) (*v1.PaymentMethodServiceTokenizeResponse, error) {
+		return &v1.PaymentMethodServiceTokenizeResponse{Error: e.Detail}, nil
+	},
+}
+
 // methodSpec says how a unified payment method maps to a Stripe payment
 // method type, what Stripe requires with it and where its details go.
 type methodSpec struct {
