@@ -152,7 +152,7 @@ func writeIntent(c *pdk.Context, b *pdk.Body, r *authorizeIn, acceptance *v1.Cus
 	}
 	b.Set("capture_method", capture)
 	customer := customerID(c, r.GetCustomer(), r.GetState())
-	p, spec, offSession := payer{billing: r.GetBillingAddress(), customer: r.GetCustomer()}, methodSpec{}, r.GetOffSession()
+	p, spec, offSession := pdk.Payer{Billing: r.GetBillingAddress(), Customer: r.GetCustomer()}, methodSpec{}, r.GetOffSession()
 	if id := r.GetMandate().GetConnectorMandateId(); id != "" {
 		// A merchant-initiated charge of a stored payment method.
 		b.Set("payment_method", id)

@@ -88,7 +88,7 @@ func fillSetupIntent(c *pdk.Context, req *setupIn, b *pdk.Body) error {
 		return pdk.InvalidRequest("payment_method", "is required")
 	}
 	b.Set("usage", futureUsages[setupUsage(req.GetFutureUsage())])
-	spec, err := writePaymentMethod(b, req.GetPaymentMethod(), payer{billing: req.GetBillingAddress(), customer: req.GetCustomer()})
+	spec, err := writePaymentMethod(b, req.GetPaymentMethod(), pdk.Payer{Billing: req.GetBillingAddress(), Customer: req.GetCustomer()})
 	if err != nil {
 		return err
 	}
