@@ -79,32 +79,24 @@ var tokenizeHandler = &pdk.Call[*tokenizeIn, *v1.PaymentMethodServiceTokenizeRes
 // methodSpec says how a unified payment method maps to a Stripe payment
 // method type, what Stripe requires with it and where its details go.
 type methodSpec struct {
-	// Type is the Stripe payment method type ("card", "ideal", ...); empty
-	// when an existing payment method id is sent instead.
-	Type string
-	// ID is an existing Stripe payment method (pm_..., card_..., src_...).
-	ID string
-	// Name is the method's display name for error messages.
-	Name string
-	// Card is set when card options (3DS, incremental auth) apply.
-	Card bool
-	// Redirect methods send the shopper away: return_url is required.
-	Redirect bool
-	// Mandate methods need mandate_data when confirmed.
-	Mandate bool
-	// ReusableViaSEPA methods (iDEAL, Bancontact, Sofort) create a SEPA
-	// Direct Debit mandate when stored for future use.
-	ReusableViaSEPA bool
-	// needs are what the method needs of the payer.
+	// Type is the Stripe type ("card", "ideal"), empty when ID, an existing
+	// payment method (pm_..., card_..., src_...), is sent instead; Name is
+	// the display name for messages.
+	Type, ID, Name string
+	// Card methods take card options (3DS, incremental auth); Redirect
+	// methods need a return_url; Mandate methods need mandate_data; the
+	// ReusableViaSEPA (iDEAL, Bancontact, Sofort) create a SEPA Direct Debit
+	// mandate when stored for future use.
+	Card, Redirect, Mandate, ReusableViaSEPA bool
+	// needs is what the method needs of the payer; data are its details.
 	needs pdk.Needs
-	// data are the method's details (see datum).
-	data []datum
+	data  []datum
 }
 
-// datum is one detail of a payment method: written at
-// payment_method_data.<type>.key (key itself when it starts with
-// "payment_method_"), when not empty. A datum with a field is checked:
-// by valid when set, else it must not be empty; problem is the message.
+// datum is a payment method's detail, written at payment_method_data.<type>.key
+// (key itself when it starts with "payment_method_") when not empty. One
+// with a field is checked by valid, else must not be empty; problem is the
+// message.
 type datum struct {
 	key            string
 	value          func(pm *v1.PaymentMethod, p pdk.Payer) string
@@ -112,7 +104,6 @@ type datum struct {
 	valid          func(string) bool
 }
 
-// Getters of the details the methods table writes.
 var (
 	bank = func(pm *v1.PaymentMethod, _ pdk.Payer) string {
 		return strings.ToLower(pm.GetBankRedirect().GetIssuer())
@@ -192,7 +183,7 @@ var methods = map[v1.PaymentMethodType]methodSpec{
 
 // writePaymentMethod writes pm into a PaymentIntent or SetupIntent:
 // payment_method for an existing id, else payment_method_data (and
-// payment_method_options where Stripe wants method data there).
+// payment_method_options where Stripe wants it).
 func writePaymentMethod(b *pdk.Body, pm *v1.PaymentMethod, p pdk.Payer) (methodSpec, error) {
 	spec, ok := methods[pdk.MethodType(pm)]
 	switch {
@@ -283,8 +274,7 @@ func writeAddress(b *pdk.Body, prefix string, a *v1.Address) {
 	b.SetIf(prefix+"country", strings.ToUpper(a.GetCountry()))
 }
 
-// writeShipping writes the shipping hash (Stripe requires a name and an
-// address).
+// writeShipping writes the shipping hash, which needs a name and an address.
 func writeShipping(b *pdk.Body, a *v1.Address, p pdk.Payer) {
 	name := pdk.First(strings.TrimSpace(a.GetFirstName()+" "+a.GetLastName()), p.Name())
 	if name == "" || a.GetLine1()+a.GetCity()+a.GetPostalCode()+a.GetCountry()+a.GetState() == "" {

@@ -102,10 +102,9 @@ var getHandler = &pdk.Call[*getIn, *v1.PaymentServiceGetResponse]{
 	},
 }
 
-// verifyRedirectHandler reads the PaymentIntent a shopper returned for: the
-// redirect's parameters are not trusted for the outcome. The id is the
-// request's, or the payment_intent parameter Stripe appends to the
-// return_url; when both are present they must agree.
+// verifyRedirectHandler reads the PaymentIntent a shopper returned for (the
+// redirect's parameters are not trusted for the outcome): the request's id,
+// or the payment_intent Stripe appends to the return_url; both must agree.
 var verifyRedirectHandler = &pdk.Call[*redirectIn, *v1.PaymentServiceVerifyRedirectResponseResponse]{
 	API: api, Path: "/v1/payment_intents/{id}",
 	Params: pdk.Params[*redirectIn]{"id": {Field: "connector_transaction_id",
@@ -132,12 +131,11 @@ var verifyRedirectHandler = &pdk.Call[*redirectIn, *v1.PaymentServiceVerifyRedir
 	},
 }
 
-// writeIntent writes a PaymentIntent confirmed on creation, with the latest
-// charge expanded: it carries the network transaction id, the refunded
-// amount and the incremental-authorization status. SetupRecurring (with a
-// first charge) and RecurringCharge describe their payment as an Authorize
-// request; acceptance is a mandate's customer acceptance (SetupRecurring's)
-// and extra the plugin's reconciliation metadata.
+// writeIntent writes a PaymentIntent confirmed on creation, its latest
+// charge expanded (network transaction id, refunded amount, incremental
+// authorization). SetupRecurring and RecurringCharge describe their payment
+// as an Authorize request; acceptance is SetupRecurring's mandate
+// acceptance, extra the reconciliation metadata.
 func writeIntent(c *pdk.Context, b *pdk.Body, r *authorizeIn, acceptance *v1.CustomerAcceptance, extra ...string) error {
 	amount, currency, err := amounts.To(r.GetAmount(), "amount")
 	if err != nil {
@@ -201,8 +199,8 @@ func customerID(c *pdk.Context, cust *v1.Customer, state *v1.ConnectorState) str
 }
 
 // writeTypes writes payment_method_types and return_url: a method of a
-// known type names it; a payment method id of any type with nowhere to
-// return to may be used by Stripe, but never with a redirect.
+// known type names it; a payment method id without a return_url may be of
+// any type, but never one that redirects.
 func writeTypes(b *pdk.Body, spec methodSpec, returnURL string) error {
 	switch {
 	case spec.Type != "":

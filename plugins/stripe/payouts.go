@@ -80,10 +80,9 @@ var payoutCancelHandler = &pdk.Call[*payoutCancelIn, *v1.PayoutServiceCancelResp
 	},
 }
 
-// payoutRecipientHandler attaches a bank account or card token (processor_token or
-// card.token: btok_..., tok_...) to the Stripe account named by the
-// account_id credential. Stripe's API takes only tokens here, so raw bank
-// details are refused with the way to make one.
+// payoutRecipientHandler attaches a bank account or card token (btok_...,
+// tok_...) to the account_id credential's account. Stripe takes only tokens
+// here: raw bank details are refused with the way to make one.
 var payoutRecipientHandler = &pdk.Call[*payoutRecipientIn, *v1.PayoutServiceCreateRecipientResponse]{
 	API: api, Method: "POST", Path: "/v1/accounts/{account}/external_accounts",
 	Params: pdk.Params[*payoutRecipientIn]{"account": {Credential: credAccountID}},

@@ -22,8 +22,7 @@ var setupIntentStatuses = statusmap.Grouped(map[v1.MandateStatus]string{
 	v1.MandateStatus_MANDATE_STATUS_ACTIVE:          "succeeded",
 }, v1.MandateStatus_MANDATE_STATUS_UNKNOWN)
 
-// setupTypes are the Stripe payment method types a SetupIntent can store
-// for off-session use.
+// setupTypes are the payment method types a SetupIntent can store.
 var setupTypes = statusmap.Grouped(map[bool]string{
 	true: "card sepa_debit us_bank_account bacs_debit au_becs_debit ideal bancontact sofort paypal"}, false)
 
@@ -60,8 +59,7 @@ var (
 	setupKey = pdk.Key[*setupIn]{Op: "setup", Field: "merchant_setup_id", ID: (*setupIn).GetMerchantSetupId}
 )
 
-// setupRecurringHandler charges when the request has an amount, else only
-// verifies and stores the payment method.
+// setupRecurringHandler charges when the request has an amount.
 var setupRecurringHandler = &pdk.Choice[*setupIn, *setupOut]{
 	If:   func(req *setupIn) bool { return req.GetAmount().GetMinorAmount() > 0 },
 	Then: setupWithCharge, Else: setupOnly,
@@ -81,8 +79,7 @@ func (in *intent) setup() *setupOut {
 		Mandate: in.Mandate, NextAction: in.NextAction, Error: in.Error, State: in.State}
 }
 
-// fillSetupIntent writes a SetupIntent that stores the payment method for
-// off-session use.
+// fillSetupIntent writes a SetupIntent storing the payment method.
 func fillSetupIntent(c *pdk.Context, req *setupIn, b *pdk.Body) error {
 	if req.GetPaymentMethod() == nil {
 		return pdk.InvalidRequest("payment_method", "is required")
@@ -109,9 +106,8 @@ func fillSetupIntent(c *pdk.Context, req *setupIn, b *pdk.Body) error {
 	return writeMetadata(b, req.GetMetadata(), "merchant_setup_id", req.GetMerchantSetupId())
 }
 
-// readSetupIntent reads a SetupIntent, as SetupRecurring answers it. The
-// mandate id is the stored payment method's id (what RecurringCharge sends
-// as payment_method).
+// readSetupIntent reads a SetupIntent as SetupRecurring answers it. The
+// mandate id is the stored payment method (RecurringCharge's payment_method).
 func readSetupIntent(a *pdk.Answer) *setupOut {
 	a.Expect("object", "setup_intent")
 	raw, customer := a.Str("status"), idOf(a, "customer")
@@ -128,9 +124,8 @@ func readSetupIntent(a *pdk.Answer) *setupOut {
 	return si
 }
 
-// recurringChargeHandler charges a stored payment method off-session:
-// POST /v1/payment_intents with off_session=true, confirm=true,
-// payment_method=mandate id and its customer.
+// recurringChargeHandler charges a stored payment method (the mandate id)
+// off-session, with its customer.
 var recurringChargeHandler = &pdk.Call[*chargeIn, *v1.RecurringPaymentServiceChargeResponse]{
 	API: api, Method: "POST", Path: "/v1/payment_intents",
 	Key: pdk.Key[*chargeIn]{Field: "merchant_transaction_id", ID: (*chargeIn).GetMerchantTransactionId},
@@ -163,8 +158,8 @@ func chargeResponse(req *chargeIn, in *intent) *v1.RecurringPaymentServiceCharge
 	}
 }
 
-// recurringRevokeHandler detaches the stored payment method from its customer: a
-// detached payment method can no longer be charged.
+// recurringRevokeHandler detaches the stored payment method from its
+// customer: it can no longer be charged.
 var recurringRevokeHandler = &pdk.Call[*revokeIn, *v1.RecurringPaymentServiceRevokeResponse]{
 	API: api, Method: "POST", Path: "/v1/payment_methods/{pm}/detach",
 	Params: pdk.Params[*revokeIn]{"pm": {Field: "mandate.connector_mandate_id",
