@@ -63,27 +63,18 @@ func readIntent(a *pdk.Answer) *intent {
 // manual capture of less than the amount.
 func paymentStatus(a *pdk.Answer) (v1.PaymentStatus, *v1.NextAction) {
 	amount, received, capturable := a.Int("amount"), a.Int("amount_received"), a.Int("amount_capturable")
-	switch a.Str("status") {
-	case "requires_payment_method":
-		if a.Obj("last_payment_error") != nil {
-			if a.Str("last_payment_error.code") == "payment_intent_authentication_failure" {
-				return v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED, nil
-			}
-			return v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, nil
+	switch raw := a.Str("status"); {
+	case raw == "requires_payment_method" && a.Obj("last_payment_error") != nil:
+		if a.Str("last_payment_error.code") == "payment_intent_authentication_failure" {
+			return v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED, nil
 		}
-	case "requires_action":
+		return v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, nil
+	case raw == "requires_action":
 		return nextAction(a.At("next_action"))
-	case "requires_capture":
-		switch {
-		case received > 0:
-			return v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED, nil
-		case capturable > 0 && capturable < amount:
-			return v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED, nil
-		}
-	case "succeeded":
-		if a.Str("capture_method") == "manual" && received < amount {
-			return v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED, nil
-		}
+	case raw == "requires_capture" && received > 0, raw == "succeeded" && a.Str("capture_method") == "manual" && received < amount:
+		return v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED, nil
+	case raw == "requires_capture" && capturable > 0 && capturable < amount:
+		return v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED, nil
 	}
 	return pdk.Status(a, "status", paymentIntentStatuses), nil
 }
