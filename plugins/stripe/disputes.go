@@ -127,9 +127,8 @@ func writeEvidence(b *pdk.Body, docs []*v1.EvidenceDocument, submit bool, reason
 	return nil
 }
 
-// evidenceSlot says where a unified evidence type goes in Stripe's
-// evidence hash: a file field and a text field ("" when Stripe has none;
-// texts then go to uncategorized_text, files to uncategorized_file).
+// evidenceSlot is where a unified evidence type goes in the evidence hash:
+// a file and a text field (none: uncategorized_file, uncategorized_text).
 type evidenceSlot struct{ file, text string }
 
 var evidenceSlots = map[v1.EvidenceType]evidenceSlot{
@@ -146,10 +145,9 @@ var evidenceSlots = map[v1.EvidenceType]evidenceSlot{
 	v1.EvidenceType_EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG:            {text: "access_activity_log"},
 }
 
-// evidenceFields maps evidence documents to Stripe's evidence hash. Files
-// must already be uploaded to Stripe (connector_file_id, a file_... id with
-// purpose dispute_evidence); Stripe takes one file per field. Texts for the
-// same field are joined by blank lines.
+// evidenceFields maps evidence documents to the evidence hash. Files must be
+// uploaded to Stripe first (connector_file_id: file_..., purpose
+// dispute_evidence), one per field; texts for one field are joined by blank lines.
 func evidenceFields(docs []*v1.EvidenceDocument) (map[string]string, error) {
 	out := map[string]string{}
 	for i, d := range docs {

@@ -34,9 +34,8 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 		Headers: []*v1.HttpHeader{{Name: "Content-Type", Value: "application/json"}}, Body: []byte(`{"received":true}`)}}, nil
 }
 
-// normalizeEvent turns a Stripe Event into a unified event (types the
-// plugin does not normalize are EVENT_KIND_OTHER) and reads the Connect
-// account it belongs to.
+// normalizeEvent turns a Stripe Event into a unified event (EVENT_KIND_OTHER
+// for types not in eventKinds) and reads the Connect account it belongs to.
 func normalizeEvent(body []byte) (*v1.Event, string, *pdk.Rejection) {
 	a, err := api.Read(&pdk.Response{Status: 200, Body: body})
 	if err != nil {
@@ -79,9 +78,8 @@ func normalizeEvent(body []byte) (*v1.Event, string, *pdk.Rejection) {
 	return ev, a.Str("account"), nil
 }
 
-// eventKinds are the Stripe event types the plugin normalizes (the manifest
-// declares exactly these), by the unified kind; other types are verified
-// as EVENT_KIND_OTHER.
+// eventKinds are the event types the plugin normalizes (the manifest
+// declares exactly these), by unified kind.
 var eventKinds = statusmap.Grouped(map[v1.EventKind]string{
 	v1.EventKind_EVENT_KIND_PAYMENT: "payment_intent.amount_capturable_updated payment_intent.canceled payment_intent.created " +
 		"payment_intent.partially_funded payment_intent.payment_failed payment_intent.processing payment_intent.requires_action " +
@@ -109,10 +107,9 @@ func paymentEvent(typ string, obj *pdk.Answer) *v1.PaymentEvent {
 	return pe
 }
 
-// chargeRefundedEvent reads charge.refunded: the charge with its total
-// refunded amount. When the charge embeds its refunds, the latest refund
-// gives the id and status; otherwise the refund is reported PENDING (a
-// refund.updated event follows with its final status).
+// chargeRefundedEvent reads charge.refunded, the charge with its total
+// refunded amount: the latest embedded refund gives the id and status, else
+// it is PENDING (a refund.updated event follows with its final status).
 func chargeRefundedEvent(obj *pdk.Answer) *v1.RefundEvent {
 	re := &v1.RefundEvent{ConnectorTransactionId: pdk.First(idOf(obj, "payment_intent"), obj.Str("id")),
 		Status: v1.RefundStatus_REFUND_STATUS_PENDING}
@@ -124,9 +121,8 @@ func chargeRefundedEvent(obj *pdk.Answer) *v1.RefundEvent {
 	return re
 }
 
-// parseWebhook reads a Stripe event without verifying it (ParseEvent): the
-// same normalization as verifyWebhook, plus the Connect account the event
-// belongs to ("account"), so a platform can pick that account's secret.
+// parseWebhook reads an event without verifying it (ParseEvent), with the
+// Connect account it belongs to, so a platform can pick that account's secret.
 func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
 	ev, account, rej := normalizeEvent(w.GetBody())
 	if rej != nil {
