@@ -129,8 +129,14 @@ type Call[Req, Resp Message] struct {
 	// NoContent accepts a 2xx answer without a body (204): Answer then runs
 	// with a nil a.V. Otherwise an empty answer is an InvalidResponse.
 	NoContent bool
-	// Answer reads a 2xx answer into the response. Required.
+	// Answer reads a 2xx answer into the response. Required unless Read is
+	// set.
 	Answer func(c *Context, req Req, a *Answer) (Resp, error)
+	// Read is the short form of Answer for the common answer that needs
+	// neither the context nor the request and has no error of its own (its
+	// reads' problems are still returned): Read: readRefund. Used when Answer
+	// is nil.
+	Read func(a *Answer) Resp
 	// OnError sees every non-2xx answer that OnDecline does not answer,
 	// with the API's typed error e and the error answer a (a.V may be
 	// nil), and returns the error Parse returns: e itself, another typed
@@ -245,7 +251,7 @@ func (k Key[Req]) derive(c *Context, req Req, max int) (string, error) {
 
 // Build builds the request (Handler).
 func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, error) {
-	if h.API == nil || h.Answer == nil {
+	if h.API == nil || (h.Answer == nil && h.Read == nil) {
 		return nil, Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pdk.Call %s %s has no API or no Answer", h.Method, h.Path)
 	}
 	if h.Check != nil {
@@ -401,7 +407,7 @@ func (f *Field[Req]) missing() error {
 // Parse reads the answer (Handler).
 func (h *Call[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error) {
 	var zero Resp
-	if h.API == nil || h.Answer == nil {
+	if h.API == nil || (h.Answer == nil && h.Read == nil) {
 		return zero, Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pdk.Call %s %s has no API or no Answer", h.Method, h.Path)
 	}
 	if res.Status < 200 || res.Status > 299 {
@@ -423,7 +429,13 @@ func (h *Call[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error
 			return zero, err
 		}
 	}
-	out, err := h.Answer(c, req, a)
+	var out Resp
+	var err error
+	if h.Answer != nil {
+		out, err = h.Answer(c, req, a)
+	} else {
+		out = h.Read(a)
+	}
 	if rerr := a.Err(); rerr != nil {
 		// An unreadable answer is the first problem: checks on what was
 		// read from it (an amount's integrity) mean nothing.

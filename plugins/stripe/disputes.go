@@ -55,29 +55,27 @@ func readDispute(a *pdk.Answer) *v1.DisputeEvent {
 var disputeGetHandler = &pdk.Call[*disputeGetIn, *v1.DisputeServiceGetResponse]{
 	API: api, Path: "/v1/disputes/{id}",
 	Params: pdk.Params[*disputeGetIn]{"id": {Field: "connector_dispute_id", Get: (*disputeGetIn).GetConnectorDisputeId}},
-	Answer: func(_ *pdk.Context, _ *disputeGetIn, a *pdk.Answer) (*v1.DisputeServiceGetResponse, error) {
+	Read: func(a *pdk.Answer) *v1.DisputeServiceGetResponse {
 		d := readDispute(a)
-		return &v1.DisputeServiceGetResponse{
-			ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status, Amount: d.Amount, Reason: d.Reason, ReasonCode: d.ReasonCode,
-			ConnectorTransactionId: d.ConnectorTransactionId, EvidenceDueByUnix: d.EvidenceDueByUnix,
-			DefenseReasons: defenseReasons(d.Reason), Stage: d.Stage,
-		}, nil
+		return &v1.DisputeServiceGetResponse{ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status, Amount: d.Amount,
+			Reason: d.Reason, ReasonCode: d.ReasonCode, ConnectorTransactionId: d.ConnectorTransactionId,
+			EvidenceDueByUnix: d.EvidenceDueByUnix, DefenseReasons: defenseReasons(d.Reason), Stage: d.Stage}
 	},
 }
 
-// disputeAcceptHandler closes a dispute, which concedes it: Stripe marks it lost,
-// answered as ACCEPTED.
+// disputeAcceptHandler closes a dispute, which concedes it: Stripe marks it
+// lost, answered as ACCEPTED.
 var disputeAcceptHandler = &pdk.Call[*disputeAcceptIn, *v1.DisputeServiceAcceptResponse]{
 	API: api, Method: "POST", Path: "/v1/disputes/{id}/close",
 	Params: pdk.Params[*disputeAcceptIn]{"id": {Field: "connector_dispute_id", Get: (*disputeAcceptIn).GetConnectorDisputeId}},
 	Key: pdk.Key[*disputeAcceptIn]{Op: "dispute_accept", ID: (*disputeAcceptIn).GetMerchantRequestId,
 		Fallback: (*disputeAcceptIn).GetConnectorDisputeId},
-	Answer: func(_ *pdk.Context, _ *disputeAcceptIn, a *pdk.Answer) (*v1.DisputeServiceAcceptResponse, error) {
+	Read: func(a *pdk.Answer) *v1.DisputeServiceAcceptResponse {
 		d := readDispute(a)
 		if a.Str("status") == "lost" {
 			d.Status = v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED
 		}
-		return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status}, nil
+		return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status}
 	},
 }
 
@@ -86,12 +84,7 @@ var disputeSubmitEvidenceHandler = &pdk.Call[*disputeEvidenceIn, *v1.DisputeServ
 	API: api, Method: "POST", Path: "/v1/disputes/{id}",
 	Params: pdk.Params[*disputeEvidenceIn]{"id": {Field: "connector_dispute_id", Get: (*disputeEvidenceIn).GetConnectorDisputeId}},
 	Key:    pdk.Key[*disputeEvidenceIn]{Op: "dispute_evidence", ID: (*disputeEvidenceIn).GetMerchantRequestId},
-	Check: func(_ *pdk.Context, req *disputeEvidenceIn) error {
-		if len(req.GetEvidence()) == 0 {
-			return pdk.InvalidRequest("evidence", "is required")
-		}
-		return nil
-	},
+	Check:  pdk.Required("evidence", func(r *disputeEvidenceIn) bool { return len(r.GetEvidence()) > 0 }),
 	Fill: func(_ *pdk.Context, req *disputeEvidenceIn, b *pdk.Body) error {
 		return writeEvidence(b, req.GetEvidence(), false, "")
 	},
@@ -99,12 +92,12 @@ var disputeSubmitEvidenceHandler = &pdk.Call[*disputeEvidenceIn, *v1.DisputeServ
 		d := readDispute(a)
 		fields, err := evidenceFields(req.GetEvidence())
 		return &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status,
-			SubmittedEvidenceIds: fields.names()}, err
+			SubmittedEvidenceIds: slices.Sorted(maps.Keys(fields))}, err
 	},
 }
 
-// disputeDefendHandler submits the evidence (submit=true). Stripe has no defense
-// reason codes: a given code is recorded in metadata[defense_reason_code].
+// disputeDefendHandler submits the evidence (submit=true). Stripe has no
+// defense reason codes: a given code goes to metadata[defense_reason_code].
 var disputeDefendHandler = &pdk.Call[*disputeDefendIn, *v1.DisputeServiceDefendResponse]{
 	API: api, Method: "POST", Path: "/v1/disputes/{id}",
 	Params: pdk.Params[*disputeDefendIn]{"id": {Field: "connector_dispute_id", Get: (*disputeDefendIn).GetConnectorDisputeId}},
@@ -113,20 +106,20 @@ var disputeDefendHandler = &pdk.Call[*disputeDefendIn, *v1.DisputeServiceDefendR
 	Fill: func(_ *pdk.Context, req *disputeDefendIn, b *pdk.Body) error {
 		return writeEvidence(b, req.GetEvidence(), true, req.GetDefenseReasonCode())
 	},
-	Answer: func(_ *pdk.Context, _ *disputeDefendIn, a *pdk.Answer) (*v1.DisputeServiceDefendResponse, error) {
+	Read: func(a *pdk.Answer) *v1.DisputeServiceDefendResponse {
 		d := readDispute(a)
-		return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status}, nil
+		return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status}
 	},
 }
 
-// writeEvidence writes evidence[...] in name order, submit and the
-// defense reason code.
+// writeEvidence writes evidence[...] in name order (the order
+// SubmittedEvidenceIds lists), submit and the defense reason code.
 func writeEvidence(b *pdk.Body, docs []*v1.EvidenceDocument, submit bool, reasonCode string) error {
 	fields, err := evidenceFields(docs)
 	if err != nil {
 		return err
 	}
-	for _, name := range fields.names() {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		b.Set("evidence."+name, fields[name])
 	}
 	b.SetBool("submit", submit)
@@ -134,9 +127,8 @@ func writeEvidence(b *pdk.Body, docs []*v1.EvidenceDocument, submit bool, reason
 	return nil
 }
 
-// evidenceSlot says where a unified evidence type goes in Stripe's
-// evidence hash: a file field and a text field ("" when Stripe has none;
-// texts then go to uncategorized_text, files to uncategorized_file).
+// evidenceSlot is where a unified evidence type goes in the evidence hash:
+// a file and a text field (none: uncategorized_file, uncategorized_text).
 type evidenceSlot struct{ file, text string }
 
 var evidenceSlots = map[v1.EvidenceType]evidenceSlot{
@@ -153,18 +145,11 @@ var evidenceSlots = map[v1.EvidenceType]evidenceSlot{
 	v1.EvidenceType_EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG:            {text: "access_activity_log"},
 }
 
-// evidence is Stripe evidence field name → value.
-type evidence map[string]string
-
-// names lists the fields set, sorted: the order they are written in.
-func (e evidence) names() []string { return slices.Sorted(maps.Keys(e)) }
-
-// evidenceFields maps evidence documents to Stripe's evidence hash. Files
-// must already be uploaded to Stripe (connector_file_id, a file_... id with
-// purpose dispute_evidence); Stripe takes one file per field. Texts for the
-// same field are joined by blank lines.
-func evidenceFields(docs []*v1.EvidenceDocument) (evidence, error) {
-	out := evidence{}
+// evidenceFields maps evidence documents to the evidence hash. Files must be
+// uploaded to Stripe first (connector_file_id: file_..., purpose
+// dispute_evidence), one per field; texts for one field are joined by blank lines.
+func evidenceFields(docs []*v1.EvidenceDocument) (map[string]string, error) {
+	out := map[string]string{}
 	for i, d := range docs {
 		field := "evidence[" + strconv.Itoa(i) + "]"
 		slot, ok := evidenceSlots[d.GetType()]

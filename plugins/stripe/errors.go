@@ -11,10 +11,9 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// readError reads an error answer's Stripe error object
-// (https://docs.stripe.com/api/errors) into the typed error with its
-// three-layer detail. A 402 or a card_error is a payment decline, which the
-// flows that create or capture payments answer as a failed response.
+// readError reads an error answer's error object (https://docs.stripe.com/api/errors)
+// into the typed error with its three-layer detail. A 402 or a card_error is
+// a decline, which the flows creating or capturing payments answer as such.
 func readError(res *pdk.Response, body *fastjson.Value) (*pdk.Error, bool) {
 	e := (&pdk.Answer{V: body, Res: res}).At("error")
 	typ, code := e.Str("type"), e.Str("code")

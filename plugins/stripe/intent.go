@@ -6,11 +6,9 @@ import (
 	"github.com/connectorhost/connector-host/pdk/statusmap"
 )
 
-// Status tables. Each has an explicit fallback for statuses Stripe may add
-// later: *_UNKNOWN, which callers treat as pending (never as success).
-
 // paymentIntentStatuses maps PaymentIntent.status to the base unified
-// status; paymentStatus refines it with the rest of the object.
+// status; paymentStatus refines it. Every status table falls back to
+// *_UNKNOWN for statuses Stripe may add: pending, never success.
 var paymentIntentStatuses = statusmap.Grouped(map[v1.PaymentStatus]string{
 	v1.PaymentStatus_PAYMENT_STATUS_STARTED:                "requires_payment_method requires_confirmation",
 	v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING: "requires_action",
@@ -20,12 +18,11 @@ var paymentIntentStatuses = statusmap.Grouped(map[v1.PaymentStatus]string{
 	v1.PaymentStatus_PAYMENT_STATUS_CHARGED:                "succeeded",
 }, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN)
 
-// intent is the unified reading of a Stripe PaymentIntent, the object
-// behind every payment flow: Get's answer (connector_reference_id is the
-// latest charge, the id in Stripe's dashboard; merchant_transaction_id is
-// metadata[merchant_transaction_id], which Authorize sets; refunded_amount
-// and card_checks come from the expanded latest_charge), which the other
-// payment flows answer from, and whether the authorization can be raised.
+// intent is a PaymentIntent read as Get's answer, which the other payment
+// flows answer from, and whether the authorization can be raised.
+// connector_reference_id is the latest charge (the id in Stripe's
+// dashboard); merchant_transaction_id is the metadata Authorize sets;
+// refunded_amount and card_checks come from the expanded latest_charge.
 type intent struct {
 	*v1.PaymentServiceGetResponse
 	incrementable bool
@@ -58,41 +55,26 @@ func readIntent(a *pdk.Answer) *intent {
 	return in
 }
 
-// paymentStatus maps a PaymentIntent's status, refined by its amounts,
-// last_payment_error and next_action:
-//
-//   - requires_payment_method: AUTHORIZATION_FAILED after a failed attempt
-//     (AUTHENTICATION_FAILED when 3DS failed), else STARTED.
-//   - requires_action: AUTHENTICATION_PENDING (3DS, redirects, SDK actions)
-//     or ACTION_REQUIRED (vouchers, QR codes, microdeposits), with the action.
-//   - requires_capture: AUTHORIZED; PARTIALLY_CAPTURED once part was
-//     captured; PARTIALLY_AUTHORIZED when less than the amount is capturable.
-//   - succeeded: CHARGED; PARTIALLY_CAPTURED for a manual capture of less
-//     than the amount.
-//   - any status this table does not know: UNKNOWN.
+// paymentStatus maps a PaymentIntent's status, refined: a failed attempt
+// of requires_payment_method is AUTHORIZATION_FAILED (AUTHENTICATION_FAILED
+// when 3DS failed); requires_action is nextAction's; requires_capture is
+// PARTIALLY_CAPTURED once part was captured, PARTIALLY_AUTHORIZED when less
+// than the amount is capturable; succeeded is PARTIALLY_CAPTURED for a
+// manual capture of less than the amount.
 func paymentStatus(a *pdk.Answer) (v1.PaymentStatus, *v1.NextAction) {
 	amount, received, capturable := a.Int("amount"), a.Int("amount_received"), a.Int("amount_capturable")
-	switch a.Str("status") {
-	case "requires_payment_method":
-		if a.Obj("last_payment_error") != nil {
-			if a.Str("last_payment_error.code") == "payment_intent_authentication_failure" {
-				return v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED, nil
-			}
-			return v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, nil
+	switch raw := a.Str("status"); {
+	case raw == "requires_payment_method" && a.Obj("last_payment_error") != nil:
+		if a.Str("last_payment_error.code") == "payment_intent_authentication_failure" {
+			return v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED, nil
 		}
-	case "requires_action":
+		return v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, nil
+	case raw == "requires_action":
 		return nextAction(a.At("next_action"))
-	case "requires_capture":
-		switch {
-		case received > 0:
-			return v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED, nil
-		case capturable > 0 && capturable < amount:
-			return v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED, nil
-		}
-	case "succeeded":
-		if a.Str("capture_method") == "manual" && received < amount {
-			return v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED, nil
-		}
+	case raw == "requires_capture" && received > 0, raw == "succeeded" && a.Str("capture_method") == "manual" && received < amount:
+		return v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED, nil
+	case raw == "requires_capture" && capturable > 0 && capturable < amount:
+		return v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED, nil
 	}
 	return pdk.Status(a, "status", paymentIntentStatuses), nil
 }
@@ -109,19 +91,15 @@ var displays = map[string]struct{ ref, url, qr, expires string }{
 	"display_bank_transfer_instructions": {"reference", "hosted_instructions_url", "", ""},
 }
 
-// nextAction maps a PaymentIntent's (or SetupIntent's) next_action to the
-// unified action and the status it implies. Actions the shopper completes
-// by authenticating (redirects, 3DS in Stripe.js, BLIK in the bank app) are
-// AUTHENTICATION_PENDING; vouchers, QR codes, transfer instructions and
-// microdeposit verification are ACTION_REQUIRED. Unknown actions are passed
-// to the caller as sdk_data_json.
+// nextAction maps a PaymentIntent's (or SetupIntent's) next_action and the
+// status it implies: AUTHENTICATION_PENDING for what the shopper completes
+// by authenticating (redirects, 3DS in Stripe.js, BLIK in the bank app),
+// ACTION_REQUIRED for displays and microdeposits. Unknown actions are
+// passed on as sdk_data_json.
 func nextAction(na *pdk.Answer) (v1.PaymentStatus, *v1.NextAction) {
 	pending, action := v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING, v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED
 	if na.V == nil {
 		return pending, nil
-	}
-	redirect := func(url string) *v1.NextAction {
-		return &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{Url: url, Method: "GET"}}}
 	}
 	typ := na.Str("type")
 	if d, ok := displays[typ]; ok {
@@ -131,24 +109,19 @@ func nextAction(na *pdk.Answer) (v1.PaymentStatus, *v1.NextAction) {
 	}
 	switch url := na.Str(typ + ".hosted_verification_url"); {
 	case typ == "redirect_to_url" && na.Str("redirect_to_url.url") != "":
-		return pending, redirect(na.Str("redirect_to_url.url"))
+		return pending, pdk.RedirectAction(na.Str("redirect_to_url.url"))
 	case typ == "verify_with_microdeposits" && url != "":
-		return action, redirect(url)
+		return action, pdk.RedirectAction(url)
 	}
 	return pending, &v1.NextAction{Action: &v1.NextAction_SdkDataJson{SdkDataJson: na.V.String()}}
 }
 
-// cardChecks reads a charge's payment_method_details.card: checks
-// (address_line1_check, address_postal_code_check, cvc_check: pass, fail,
-// unavailable or unchecked) and three_d_secure (electronic_commerce_indicator,
-// version, result), as Stripe wrote them. Stripe reports no combined AVS
-// code, so avs_result stays empty. Nil when the charge reports none.
+// cardChecks reads a charge's payment_method_details.card checks and
+// three_d_secure as Stripe wrote them (pass, fail, unavailable...); Stripe
+// has no combined AVS code, so avs_result stays empty. Nil when none.
 func cardChecks(card *pdk.Answer) *v1.CardChecks {
-	cc := &v1.CardChecks{
-		AddressLine1Check: card.Str("checks.address_line1_check"),
-		PostalCodeCheck:   card.Str("checks.address_postal_code_check"),
-		CvcCheck:          card.Str("checks.cvc_check"),
-	}
+	cc := &v1.CardChecks{AddressLine1Check: card.Str("checks.address_line1_check"),
+		PostalCodeCheck: card.Str("checks.address_postal_code_check"), CvcCheck: card.Str("checks.cvc_check")}
 	if tds := card.At("three_d_secure"); tds.V != nil {
 		cc.ThreeDsResult = &v1.ThreeDsResult{Eci: tds.Str("electronic_commerce_indicator"), Version: tds.Str("version"),
 			AuthenticationStatus: tds.Str("result")}
@@ -157,6 +130,36 @@ func cardChecks(card *pdk.Answer) *v1.CardChecks {
 		return nil
 	}
 	return cc
+}
+
+// fromIntent answers a flow from the PaymentIntent of its answer.
+func fromIntent[R any](project func(*intent) R) func(*pdk.Answer) R {
+	return func(a *pdk.Answer) R { return project(readIntent(a)) }
+}
+
+// declined answers a decline from the failed payment it describes; want
+// reads the amount asked for (nil: none).
+func declined[Req, R any](want func(Req) *v1.Money, project func(*intent) R) func(*pdk.Context, Req, *pdk.Error, *pdk.Answer) (R, error) {
+	return func(_ *pdk.Context, req Req, e *pdk.Error, a *pdk.Answer) (R, error) {
+		var amount *v1.Money
+		if want != nil {
+			amount = want(req)
+		}
+		return project(declinedIntent(e, a, amount)), nil
+	}
+}
+
+func (in *intent) authorize() *v1.PaymentServiceAuthorizeResponse {
+	return &v1.PaymentServiceAuthorizeResponse{
+		ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction, Error: in.Error,
+		Mandate: in.Mandate, State: in.State, NetworkTransactionId: in.NetworkTransactionId, ConnectorReferenceId: in.ConnectorReferenceId,
+		IncrementalAuthorizationAllowed: in.incrementable, CapturedAmount: in.CapturedAmount, CardChecks: in.CardChecks,
+	}
+}
+
+func (in *intent) increment() *v1.PaymentServiceIncrementalAuthorizationResponse {
+	return &v1.PaymentServiceIncrementalAuthorizationResponse{ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status,
+		Amount: in.Amount, Error: in.Error, State: in.State}
 }
 
 // declinedIntent is the failed payment a decline (402) describes: Stripe

@@ -8,50 +8,114 @@ import (
 	"github.com/connectorhost/connector-host/pdk"
 )
 
+type (
+	customerIn = v1.CustomerServiceCreateRequest
+	tokenizeIn = v1.PaymentMethodServiceTokenizeRequest
+)
+
+// createCustomerHandler creates a Customer, keyed by merchant_request_id,
+// else the merchant's customer id.
+var createCustomerHandler = &pdk.Call[*customerIn, *v1.CustomerServiceCreateResponse]{
+	API: api, Method: "POST", Path: "/v1/customers",
+	Key: pdk.Key[*customerIn]{Op: "customer", ID: (*customerIn).GetMerchantRequestId,
+		Fallback: func(r *customerIn) string { return r.GetCustomer().GetId() }},
+	Check: pdk.Required("customer", func(r *customerIn) bool { return r.GetCustomer() != nil }),
+	Body: pdk.Fields[*customerIn]{
+		{Key: "name", Str: func(r *customerIn) string { return r.GetCustomer().GetName() }},
+		{Key: "email", Str: func(r *customerIn) string { return r.GetCustomer().GetEmail() }},
+		{Key: "phone", Str: func(r *customerIn) string { return r.GetCustomer().GetPhone() }},
+		{Key: "description", Str: func(r *customerIn) string { return r.GetCustomer().GetDescription() }},
+	},
+	Fill: func(_ *pdk.Context, req *customerIn, b *pdk.Body) error {
+		writeAddress(b, "address.", req.GetAddress())
+		return writeMetadata(b, req.GetMetadata(), "merchant_customer_id", req.GetCustomer().GetId())
+	},
+	Read: func(a *pdk.Answer) *v1.CustomerServiceCreateResponse {
+		a.Expect("object", "customer")
+		id := a.Require("id")
+		return &v1.CustomerServiceCreateResponse{ConnectorCustomerId: id, State: pdk.CustomerState(id)}
+	},
+}
+
+// tokenizeHandler vaults a card as a PaymentMethod (number and CVC only in
+// the form body), answered with its id and the card's safe details; a card
+// Stripe declines at creation (402) is a response with the error, no token.
+var tokenizeHandler = &pdk.Call[*tokenizeIn, *v1.PaymentMethodServiceTokenizeResponse]{
+	API: api, Method: "POST", Path: "/v1/payment_methods",
+	Key: pdk.Key[*tokenizeIn]{Op: "tokenize", ID: (*tokenizeIn).GetMerchantRequestId},
+	Check: func(_ *pdk.Context, req *tokenizeIn) error {
+		if req.GetPaymentMethod().GetCard() == nil {
+			return pdk.Unsupported("only cards can be tokenized")
+		}
+		return nil
+	},
+	Body: pdk.Fields[*tokenizeIn]{{Key: "type", Const: "card"}},
+	Fill: func(_ *pdk.Context, req *tokenizeIn, b *pdk.Body) error {
+		card := req.GetPaymentMethod().GetCard()
+		if err := writeCard(b, "card.", card); err != nil {
+			return err
+		}
+		p := pdk.Payer{Billing: req.GetBillingAddress(), Customer: req.GetCustomer(), Holder: card.GetHolderName()}
+		if err := writeBillingDetails(b, "", p, methodSpec{Name: "card"}); err != nil {
+			return err
+		}
+		return writeMetadata(b, req.GetMetadata())
+	},
+	Read: func(a *pdk.Answer) *v1.PaymentMethodServiceTokenizeResponse {
+		a.Expect("object", "payment_method")
+		out := &v1.PaymentMethodServiceTokenizeResponse{PaymentMethodToken: a.Require("id"),
+			CardNetwork:  pdk.CardNetworkNamed(a.Str("card.brand")),
+			CardExpMonth: int32(a.Int("card.exp_month")), CardExpYear: int32(a.Int("card.exp_year"))}
+		if last4 := a.Str("card.last4"); len(last4) <= 4 {
+			out.CardLast4 = last4
+		}
+		return out
+	},
+	OnDecline: func(_ *pdk.Context, _ *tokenizeIn, e *pdk.Error, _ *pdk.Answer) (*v1.PaymentMethodServiceTokenizeResponse, error) {
+		return &v1.PaymentMethodServiceTokenizeResponse{Error: e.Detail}, nil
+	},
+}
+
 // methodSpec says how a unified payment method maps to a Stripe payment
 // method type, what Stripe requires with it and where its details go.
 type methodSpec struct {
-	// Type is the Stripe payment method type ("card", "ideal", ...); empty
-	// when an existing payment method id is sent instead.
-	Type string
-	// ID is an existing Stripe payment method (pm_..., card_..., src_...).
-	ID string
-	// Name is the method's display name for error messages.
-	Name string
-	// Card is set when card options (3DS, incremental auth) apply.
-	Card bool
-	// Redirect methods send the shopper away: return_url is required.
-	Redirect bool
-	// Mandate methods need mandate_data when confirmed.
-	Mandate bool
-	// ReusableViaSEPA methods (iDEAL, Bancontact, Sofort) create a SEPA
-	// Direct Debit mandate when stored for future use.
-	ReusableViaSEPA                               bool
-	needName, needEmail, needCountry, needAddress bool
-	// data are the method's details (see datum).
-	data []datum
+	// Type is the Stripe type ("card", "ideal"), empty when ID, an existing
+	// payment method (pm_..., card_..., src_...), is sent instead; Name is
+	// the display name for messages.
+	Type, ID, Name string
+	// Card methods take card options (3DS, incremental auth); Redirect
+	// methods need a return_url; Mandate methods need mandate_data; the
+	// ReusableViaSEPA (iDEAL, Bancontact, Sofort) create a SEPA Direct Debit
+	// mandate when stored for future use.
+	Card, Redirect, Mandate, ReusableViaSEPA bool
+	// needs is what the method needs of the payer; data are its details.
+	needs pdk.Needs
+	data  []datum
 }
 
-// datum is one detail of a payment method: written at
-// payment_method_data.<type>.key (key itself when it starts with
-// "payment_method_"), when not empty. A datum with a field is checked:
-// by valid when set, else it must not be empty; problem is the message.
+// datum is a payment method's detail, written at payment_method_data.<type>.key
+// (key itself when it starts with "payment_method_") when not empty. One
+// with a field is checked by valid, else must not be empty; problem is the
+// message.
 type datum struct {
 	key            string
-	value          func(pm *v1.PaymentMethod, p payer) string
+	value          func(pm *v1.PaymentMethod, p pdk.Payer) string
 	field, problem string
 	valid          func(string) bool
 }
 
-// Getters of the details the methods table writes.
 var (
-	bank = func(pm *v1.PaymentMethod, _ payer) string { return strings.ToLower(pm.GetBankRedirect().GetIssuer()) }
+	bank = func(pm *v1.PaymentMethod, _ pdk.Payer) string {
+		return strings.ToLower(pm.GetBankRedirect().GetIssuer())
+	}
 	// bankOptional is the shopper's bank where Stripe lets the shopper pick it later.
 	bankOptional = []datum{{key: "bank", value: bank}}
 	// achData are ACH's account holder (an individual) and account type.
-	achData = []datum{{key: "account_holder_type", value: func(*v1.PaymentMethod, payer) string { return "individual" }},
+	achData = []datum{{key: "account_holder_type", value: func(*v1.PaymentMethod, pdk.Payer) string { return "individual" }},
 		{key: "account_type", field: "payment_method.bank_debit.account_type", problem: "must be checking or savings",
-			value: func(pm *v1.PaymentMethod, _ payer) string { return strings.ToLower(pm.GetBankDebit().GetAccountType()) },
+			value: func(pm *v1.PaymentMethod, _ pdk.Payer) string {
+				return strings.ToLower(pm.GetBankDebit().GetAccountType())
+			},
 			valid: func(t string) bool { return t == "" || t == "checking" || t == "savings" }}}
 )
 
@@ -61,9 +125,9 @@ func bankAccount(routingKey, routing string) []datum {
 	const bd = "payment_method.bank_debit."
 	return []datum{
 		{key: "account_number", field: bd + "account_number", problem: "is required",
-			value: func(pm *v1.PaymentMethod, _ payer) string { return pm.GetBankDebit().GetAccountNumber() }},
+			value: func(pm *v1.PaymentMethod, _ pdk.Payer) string { return pm.GetBankDebit().GetAccountNumber() }},
 		{key: routingKey, field: bd + "routing_number", problem: "is required (the " + routing + ")",
-			value: func(pm *v1.PaymentMethod, _ payer) string {
+			value: func(pm *v1.PaymentMethod, _ pdk.Payer) string {
 				return strings.ReplaceAll(pm.GetBankDebit().GetRoutingNumber(), "-", "")
 			}},
 	}
@@ -75,59 +139,52 @@ var methods = map[v1.PaymentMethodType]methodSpec{
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_CARD:            {Type: "card", Name: "card", Card: true},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PROCESSOR_TOKEN: {Name: "payment method"},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PAYPAL:          {Type: "paypal", Name: "PayPal", Redirect: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL:           {Type: "ideal", Name: "iDEAL", Redirect: true, ReusableViaSEPA: true, data: bankOptional},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL: {Type: "ideal", Name: "iDEAL", Redirect: true, ReusableViaSEPA: true,
+		data: bankOptional},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SOFORT: {Type: "sofort", Name: "Sofort", Redirect: true, ReusableViaSEPA: true,
 		data: []datum{{key: "country", field: "payment_method.bank_redirect.country", problem: "is required for Sofort (or billing_address.country)",
-			value: func(pm *v1.PaymentMethod, p payer) string {
-				return strings.ToUpper(pdk.First(pm.GetBankRedirect().GetCountry(), p.billing.GetCountry()))
+			value: func(pm *v1.PaymentMethod, p pdk.Payer) string {
+				return strings.ToUpper(pdk.First(pm.GetBankRedirect().GetCountry(), p.Billing.GetCountry()))
 			}}}},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_GIROPAY:    {Type: "giropay", Name: "giropay", Redirect: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BANCONTACT: {Type: "bancontact", Name: "Bancontact", Redirect: true, ReusableViaSEPA: true, needName: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_EPS:        {Type: "eps", Name: "EPS", Redirect: true, needName: true, data: bankOptional},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_GIROPAY: {Type: "giropay", Name: "giropay", Redirect: true},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BANCONTACT: {Type: "bancontact", Name: "Bancontact", Redirect: true, ReusableViaSEPA: true,
+		needs: pdk.NeedName},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_EPS: {Type: "eps", Name: "EPS", Redirect: true, needs: pdk.NeedName, data: bankOptional},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BLIK: {Type: "blik", Name: "BLIK", data: []datum{{key: "payment_method_options.blik.code",
 		field: "payment_method.bank_redirect.blik_code", problem: "must be the shopper's six-digit BLIK code",
-		value: func(pm *v1.PaymentMethod, _ payer) string { return pm.GetBankRedirect().GetBlikCode() },
+		value: func(pm *v1.PaymentMethod, _ pdk.Payer) string { return pm.GetBankRedirect().GetBlikCode() },
 		valid: func(code string) bool { return len(code) == 6 && strings.Trim(code, "0123456789") == "" }}}},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PRZELEWY24: {Type: "p24", Name: "Przelewy24", Redirect: true, needEmail: true, data: bankOptional},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PRZELEWY24: {Type: "p24", Name: "Przelewy24", Redirect: true, needs: pdk.NeedEmail,
+		data: bankOptional},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX: {Type: "fpx", Name: "FPX", Redirect: true, data: []datum{{key: "bank", value: bank,
 		field: "payment_method.bank_redirect.issuer", problem: "is required for FPX (the shopper's bank)"}}},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SEPA_DEBIT: {Type: "sepa_debit", Name: "SEPA Direct Debit", Mandate: true, needName: true, needEmail: true,
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SEPA_DEBIT: {Type: "sepa_debit", Name: "SEPA Direct Debit", Mandate: true,
+		needs: pdk.NeedName | pdk.NeedEmail,
 		data: []datum{{key: "iban", field: "payment_method.bank_debit.iban", problem: "is required for SEPA Direct Debit",
-			value: func(pm *v1.PaymentMethod, _ payer) string {
+			value: func(pm *v1.PaymentMethod, _ pdk.Payer) string {
 				return strings.ReplaceAll(pm.GetBankDebit().GetIban(), " ", "")
 			}}}},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ACH_DEBIT: {Type: "us_bank_account", Name: "ACH Direct Debit", Mandate: true, needName: true,
-		data: append(bankAccount("routing_number", "routing number"), achData...)},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BACS_DEBIT: {Type: "bacs_debit", Name: "Bacs Direct Debit", Mandate: true, needName: true,
-		needEmail: true, needAddress: true, data: bankAccount("sort_code", "sort code")},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BECS_DEBIT: {Type: "au_becs_debit", Name: "BECS Direct Debit", Mandate: true, needName: true,
-		needEmail: true, data: bankAccount("bsb_number", "BSB number")},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KLARNA: {Type: "klarna", Name: "Klarna", Redirect: true, needEmail: true, needCountry: true},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ACH_DEBIT: {Type: "us_bank_account", Name: "ACH Direct Debit", Mandate: true,
+		needs: pdk.NeedName, data: append(bankAccount("routing_number", "routing number"), achData...)},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BACS_DEBIT: {Type: "bacs_debit", Name: "Bacs Direct Debit", Mandate: true,
+		needs: pdk.NeedName | pdk.NeedEmail | pdk.NeedAddress, data: bankAccount("sort_code", "sort code")},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BECS_DEBIT: {Type: "au_becs_debit", Name: "BECS Direct Debit", Mandate: true,
+		needs: pdk.NeedName | pdk.NeedEmail, data: bankAccount("bsb_number", "BSB number")},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KLARNA: {Type: "klarna", Name: "Klarna", Redirect: true, needs: pdk.NeedEmail | pdk.NeedCountry},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_AFTERPAY_CLEARPAY: {Type: "afterpay_clearpay", Name: "Afterpay / Clearpay", Redirect: true,
-		needName: true, needEmail: true, needAddress: true},
+		needs: pdk.NeedName | pdk.NeedEmail | pdk.NeedAddress},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_AFFIRM: {Type: "affirm", Name: "Affirm", Redirect: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BOLETO: {Type: "boleto", Name: "Boleto", needName: true, needEmail: true, needAddress: true,
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BOLETO: {Type: "boleto", Name: "Boleto", needs: pdk.NeedName | pdk.NeedEmail | pdk.NeedAddress,
 		data: []datum{{key: "tax_id", field: "payment_method.voucher.tax_id", problem: "is required for Boleto (CPF or CNPJ)",
-			value: func(pm *v1.PaymentMethod, _ payer) string { return pm.GetVoucher().GetTaxId() }}}},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_OXXO:    {Type: "oxxo", Name: "OXXO", needName: true, needEmail: true},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KONBINI: {Type: "konbini", Name: "Konbini", needName: true, needEmail: true},
-}
-
-// payer is who pays: what Stripe's billing_details are made from.
-type payer struct {
-	billing  *v1.Address
-	customer *v1.Customer
-	holder   string
-}
-
-func (p payer) name() string {
-	return pdk.First(strings.TrimSpace(p.billing.GetFirstName()+" "+p.billing.GetLastName()), p.holder, p.customer.GetName())
+			value: func(pm *v1.PaymentMethod, _ pdk.Payer) string { return pm.GetVoucher().GetTaxId() }}}},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_OXXO:    {Type: "oxxo", Name: "OXXO", needs: pdk.NeedName | pdk.NeedEmail},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KONBINI: {Type: "konbini", Name: "Konbini", needs: pdk.NeedName | pdk.NeedEmail},
 }
 
 // writePaymentMethod writes pm into a PaymentIntent or SetupIntent:
 // payment_method for an existing id, else payment_method_data (and
-// payment_method_options where Stripe wants method data there).
-func writePaymentMethod(b *pdk.Body, pm *v1.PaymentMethod, p payer) (methodSpec, error) {
+// payment_method_options where Stripe wants it).
+func writePaymentMethod(b *pdk.Body, pm *v1.PaymentMethod, p pdk.Payer) (methodSpec, error) {
 	spec, ok := methods[pdk.MethodType(pm)]
 	switch {
 	case pm.GetMethod() == nil:
@@ -156,7 +213,7 @@ func writePaymentMethod(b *pdk.Body, pm *v1.PaymentMethod, p payer) (methodSpec,
 	}
 	b.Set("payment_method_data.type", spec.Type)
 	if card := pm.GetCard(); card != nil {
-		p.holder = pdk.First(p.holder, card.GetHolderName())
+		p.Holder = pdk.First(p.Holder, card.GetHolderName())
 		if err := writeCard(b, "payment_method_data.card.", card); err != nil {
 			return spec, err
 		}
@@ -180,7 +237,7 @@ func writeCard(b *pdk.Body, prefix string, c *v1.Card) error {
 }
 
 // writeMethodData writes the method's details (spec.data) of pm.
-func writeMethodData(b *pdk.Body, spec methodSpec, pm *v1.PaymentMethod, p payer) error {
+func writeMethodData(b *pdk.Body, spec methodSpec, pm *v1.PaymentMethod, p pdk.Payer) error {
 	for _, d := range spec.data {
 		v := d.value(pm, p)
 		if d.field != "" && ((d.valid != nil && !d.valid(v)) || (d.valid == nil && v == "")) {
@@ -194,25 +251,16 @@ func writeMethodData(b *pdk.Body, spec methodSpec, pm *v1.PaymentMethod, p payer
 	return nil
 }
 
-// writeBillingDetails writes billing_details at prefix and
-// checks what the method requires of them.
-func writeBillingDetails(b *pdk.Body, prefix string, p payer, spec methodSpec) error {
-	name, email := p.name(), pdk.First(p.billing.GetEmail(), p.customer.GetEmail())
-	phone, addr := pdk.First(p.billing.GetPhone(), p.customer.GetPhone()), p.billing
-	switch {
-	case spec.needName && name == "":
-		return pdk.InvalidRequest("billing_address.first_name", spec.Name+" requires the shopper's name (billing_address or customer.name)")
-	case spec.needEmail && email == "":
-		return pdk.InvalidRequest("billing_address.email", spec.Name+" requires the shopper's email (billing_address or customer.email)")
-	case (spec.needCountry || spec.needAddress) && addr.GetCountry() == "":
-		return pdk.InvalidRequest("billing_address.country", spec.Name+" requires the billing country")
-	case spec.needAddress && addr.GetLine1() == "":
-		return pdk.InvalidRequest("billing_address.line1", spec.Name+" requires the billing address")
+// writeBillingDetails writes billing_details at prefix, after checking
+// what the method needs of the payer.
+func writeBillingDetails(b *pdk.Body, prefix string, p pdk.Payer, spec methodSpec) error {
+	if err := p.Check(spec.Name, spec.needs); err != nil {
+		return err
 	}
-	b.SetIf(prefix+"billing_details.name", name)
-	b.SetIf(prefix+"billing_details.email", email)
-	b.SetIf(prefix+"billing_details.phone", phone)
-	writeAddress(b, prefix+"billing_details.address.", addr)
+	b.SetIf(prefix+"billing_details.name", p.Name())
+	b.SetIf(prefix+"billing_details.email", p.Email())
+	b.SetIf(prefix+"billing_details.phone", p.Phone())
+	writeAddress(b, prefix+"billing_details.address.", p.Billing)
 	return nil
 }
 
@@ -226,10 +274,9 @@ func writeAddress(b *pdk.Body, prefix string, a *v1.Address) {
 	b.SetIf(prefix+"country", strings.ToUpper(a.GetCountry()))
 }
 
-// writeShipping writes the shipping hash (Stripe requires a name and an
-// address).
-func writeShipping(b *pdk.Body, a *v1.Address, p payer) {
-	name := pdk.First(strings.TrimSpace(a.GetFirstName()+" "+a.GetLastName()), p.name())
+// writeShipping writes the shipping hash, which needs a name and an address.
+func writeShipping(b *pdk.Body, a *v1.Address, p pdk.Payer) {
+	name := pdk.First(strings.TrimSpace(a.GetFirstName()+" "+a.GetLastName()), p.Name())
 	if name == "" || a.GetLine1()+a.GetCity()+a.GetPostalCode()+a.GetCountry()+a.GetState() == "" {
 		return
 	}

@@ -9,7 +9,6 @@ import (
 // Payouts move money from the Stripe balance to one of the account's own
 // external accounts (a bank account or debit card registered with
 // CreateRecipient).
-
 type (
 	payoutIn          = v1.PayoutServiceCreateRequest
 	payoutGetIn       = v1.PayoutServiceGetRequest
@@ -75,16 +74,15 @@ var payoutCancelHandler = &pdk.Call[*payoutCancelIn, *v1.PayoutServiceCancelResp
 	API: api, Method: "POST", Path: "/v1/payouts/{id}/cancel",
 	Params: pdk.Params[*payoutCancelIn]{"id": {Field: "connector_payout_id", Get: (*payoutCancelIn).GetConnectorPayoutId}},
 	Key:    pdk.Key[*payoutCancelIn]{Op: "payout_cancel", Field: "merchant_cancel_id", ID: (*payoutCancelIn).GetMerchantCancelId},
-	Answer: func(_ *pdk.Context, _ *payoutCancelIn, a *pdk.Answer) (*v1.PayoutServiceCancelResponse, error) {
+	Read: func(a *pdk.Answer) *v1.PayoutServiceCancelResponse {
 		p := readPayout(a)
-		return &v1.PayoutServiceCancelResponse{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Error: p.Error}, nil
+		return &v1.PayoutServiceCancelResponse{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Error: p.Error}
 	},
 }
 
-// payoutRecipientHandler attaches a bank account or card token (processor_token or
-// card.token: btok_..., tok_...) to the Stripe account named by the
-// account_id credential. Stripe's API takes only tokens here, so raw bank
-// details are refused with the way to make one.
+// payoutRecipientHandler attaches a bank account or card token (btok_...,
+// tok_...) to the account_id credential's account. Stripe takes only tokens
+// here: raw bank details are refused with the way to make one.
 var payoutRecipientHandler = &pdk.Call[*payoutRecipientIn, *v1.PayoutServiceCreateRecipientResponse]{
 	API: api, Method: "POST", Path: "/v1/accounts/{account}/external_accounts",
 	Params: pdk.Params[*payoutRecipientIn]{"account": {Credential: credAccountID}},
@@ -96,7 +94,7 @@ var payoutRecipientHandler = &pdk.Call[*payoutRecipientIn, *v1.PayoutServiceCrea
 				"account token btok_... or card token tok_... made with Stripe.js or the Tokens API), not raw bank details"},
 		{Key: "metadata.merchant_recipient_id", Str: (*payoutRecipientIn).GetMerchantRecipientId},
 	},
-	Answer: func(_ *pdk.Context, _ *payoutRecipientIn, a *pdk.Answer) (*v1.PayoutServiceCreateRecipientResponse, error) {
+	Read: func(a *pdk.Answer) *v1.PayoutServiceCreateRecipientResponse {
 		out := &v1.PayoutServiceCreateRecipientResponse{ConnectorRecipientId: a.Require("id"),
 			DisplayName: pdk.First(a.Str("bank_name"), a.Str("brand")), Last4: a.Str("last4")}
 		// A bank account carries a status; one Stripe cannot pay into (or one
@@ -105,7 +103,7 @@ var payoutRecipientHandler = &pdk.Call[*payoutRecipientIn, *v1.PayoutServiceCrea
 			msg := "the bank account's status is " + status + ": payouts to it would fail"
 			out.Error = a.Failure(v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, status, msg, requestIDHeader)
 		}
-		return out, nil
+		return out
 	},
 }
 

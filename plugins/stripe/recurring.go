@@ -22,14 +22,13 @@ var setupIntentStatuses = statusmap.Grouped(map[v1.MandateStatus]string{
 	v1.MandateStatus_MANDATE_STATUS_ACTIVE:          "succeeded",
 }, v1.MandateStatus_MANDATE_STATUS_UNKNOWN)
 
-// setupTypes are the Stripe payment method types a SetupIntent can store
-// for off-session use.
+// setupTypes are the payment method types a SetupIntent can store.
 var setupTypes = statusmap.Grouped(map[bool]string{
 	true: "card sepa_debit us_bank_account bacs_debit au_becs_debit ideal bancontact sofort paypal"}, false)
 
-// SetupRecurring stores a payment method for later merchant-initiated
-// charges: POST /v1/setup_intents for a zero amount, else a PaymentIntent
-// with setup_future_usage that charges the first amount. Both are keyed by
+// SetupRecurring stores a payment method for merchant-initiated charges: a
+// SetupIntent for a zero amount, else a PaymentIntent with
+// setup_future_usage that charges the first amount; both keyed by
 // setup:<merchant_setup_id>.
 var (
 	setupWithCharge = &pdk.Call[*setupIn, *setupOut]{
@@ -44,17 +43,15 @@ var (
 		Answer: func(_ *pdk.Context, req *setupIn, a *pdk.Answer) (*setupOut, error) {
 			// The host checks no amount for SetupRecurring: this one charges, so the plugin does.
 			in := readIntent(a)
-			return setupFromIntent(in), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ConnectorTransactionId)
+			return in.setup(), pdk.CheckAmount(req.GetAmount(), in.Amount, "payment_intent "+in.ConnectorTransactionId)
 		},
-		OnDecline: func(_ *pdk.Context, req *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
-			return setupFromIntent(declinedIntent(e, a, req.GetAmount())), nil
-		},
+		OnDecline: declined((*setupIn).GetAmount, (*intent).setup),
 	}
 	setupOnly = &pdk.Call[*setupIn, *setupOut]{
 		API: api, Method: "POST", Path: "/v1/setup_intents", Key: setupKey,
-		Body:   pdk.Fields[*setupIn]{{Key: "confirm", Const: "true"}},
-		Fill:   fillSetupIntent,
-		Answer: func(_ *pdk.Context, _ *setupIn, a *pdk.Answer) (*setupOut, error) { return readSetupIntent(a), nil },
+		Body: pdk.Fields[*setupIn]{{Key: "confirm", Const: "true"}},
+		Fill: fillSetupIntent,
+		Read: readSetupIntent,
 		OnDecline: func(_ *pdk.Context, _ *setupIn, e *pdk.Error, a *pdk.Answer) (*setupOut, error) {
 			return &setupOut{Status: v1.MandateStatus_MANDATE_STATUS_FAILED, Error: e.Detail, ConnectorSetupId: a.Str("error.setup_intent.id")}, nil
 		},
@@ -62,8 +59,7 @@ var (
 	setupKey = pdk.Key[*setupIn]{Op: "setup", Field: "merchant_setup_id", ID: (*setupIn).GetMerchantSetupId}
 )
 
-// setupRecurringHandler charges when the request has an amount, else only
-// verifies and stores the payment method.
+// setupRecurringHandler charges when the request has an amount.
 var setupRecurringHandler = &pdk.Choice[*setupIn, *setupOut]{
 	If:   func(req *setupIn) bool { return req.GetAmount().GetMinorAmount() > 0 },
 	Then: setupWithCharge, Else: setupOnly,
@@ -78,19 +74,18 @@ func setupUsage(u v1.FutureUsage) v1.FutureUsage {
 	return u
 }
 
-func setupFromIntent(in *intent) *setupOut {
+func (in *intent) setup() *setupOut {
 	return &setupOut{ConnectorSetupId: in.ConnectorTransactionId, PaymentStatus: in.Status, Status: pdk.MandateStatusOf(in.Status),
 		Mandate: in.Mandate, NextAction: in.NextAction, Error: in.Error, State: in.State}
 }
 
-// fillSetupIntent writes a SetupIntent that stores the payment method for
-// off-session use.
+// fillSetupIntent writes a SetupIntent storing the payment method.
 func fillSetupIntent(c *pdk.Context, req *setupIn, b *pdk.Body) error {
 	if req.GetPaymentMethod() == nil {
 		return pdk.InvalidRequest("payment_method", "is required")
 	}
 	b.Set("usage", futureUsages[setupUsage(req.GetFutureUsage())])
-	spec, err := writePaymentMethod(b, req.GetPaymentMethod(), payer{billing: req.GetBillingAddress(), customer: req.GetCustomer()})
+	spec, err := writePaymentMethod(b, req.GetPaymentMethod(), pdk.Payer{Billing: req.GetBillingAddress(), Customer: req.GetCustomer()})
 	if err != nil {
 		return err
 	}
@@ -111,9 +106,8 @@ func fillSetupIntent(c *pdk.Context, req *setupIn, b *pdk.Body) error {
 	return writeMetadata(b, req.GetMetadata(), "merchant_setup_id", req.GetMerchantSetupId())
 }
 
-// readSetupIntent reads a SetupIntent, as SetupRecurring answers it. The
-// mandate id is the stored payment method's id (what RecurringCharge sends
-// as payment_method).
+// readSetupIntent reads a SetupIntent as SetupRecurring answers it. The
+// mandate id is the stored payment method (RecurringCharge's payment_method).
 func readSetupIntent(a *pdk.Answer) *setupOut {
 	a.Expect("object", "setup_intent")
 	raw, customer := a.Str("status"), idOf(a, "customer")
@@ -130,9 +124,8 @@ func readSetupIntent(a *pdk.Answer) *setupOut {
 	return si
 }
 
-// recurringChargeHandler charges a stored payment method off-session:
-// POST /v1/payment_intents with off_session=true, confirm=true,
-// payment_method=mandate id and its customer.
+// recurringChargeHandler charges a stored payment method (the mandate id)
+// off-session, with its customer.
 var recurringChargeHandler = &pdk.Call[*chargeIn, *v1.RecurringPaymentServiceChargeResponse]{
 	API: api, Method: "POST", Path: "/v1/payment_intents",
 	Key: pdk.Key[*chargeIn]{Field: "merchant_transaction_id", ID: (*chargeIn).GetMerchantTransactionId},
@@ -165,15 +158,15 @@ func chargeResponse(req *chargeIn, in *intent) *v1.RecurringPaymentServiceCharge
 	}
 }
 
-// recurringRevokeHandler detaches the stored payment method from its customer: a
-// detached payment method can no longer be charged.
+// recurringRevokeHandler detaches the stored payment method from its
+// customer: it can no longer be charged.
 var recurringRevokeHandler = &pdk.Call[*revokeIn, *v1.RecurringPaymentServiceRevokeResponse]{
 	API: api, Method: "POST", Path: "/v1/payment_methods/{pm}/detach",
 	Params: pdk.Params[*revokeIn]{"pm": {Field: "mandate.connector_mandate_id",
 		Get: func(r *revokeIn) string { return r.GetMandate().GetConnectorMandateId() }}},
 	Key: pdk.Key[*revokeIn]{Op: "revoke", Field: "merchant_revoke_id", ID: (*revokeIn).GetMerchantRevokeId},
-	Answer: func(_ *pdk.Context, _ *revokeIn, a *pdk.Answer) (*v1.RecurringPaymentServiceRevokeResponse, error) {
+	Read: func(a *pdk.Answer) *v1.RecurringPaymentServiceRevokeResponse {
 		a.Expect("object", "payment_method")
-		return &v1.RecurringPaymentServiceRevokeResponse{Status: v1.MandateStatus_MANDATE_STATUS_REVOKED, ConnectorMandateId: a.Require("id")}, nil
+		return &v1.RecurringPaymentServiceRevokeResponse{Status: v1.MandateStatus_MANDATE_STATUS_REVOKED, ConnectorMandateId: a.Require("id")}
 	},
 }

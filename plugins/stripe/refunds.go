@@ -56,10 +56,10 @@ var refundHandler = &pdk.Call[*refundIn, *v1.PaymentServiceRefundResponse]{
 		}
 		return writeMetadata(b, req.GetMetadata(), extra...)
 	},
-	Answer: func(_ *pdk.Context, _ *refundIn, a *pdk.Answer) (*v1.PaymentServiceRefundResponse, error) {
+	Read: func(a *pdk.Answer) *v1.PaymentServiceRefundResponse {
 		r := readRefund(a)
 		return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, RefundAmount: r.Amount,
-			Error: r.Error, ConnectorTransactionId: r.ConnectorTransactionId}, nil
+			Error: r.Error, ConnectorTransactionId: r.ConnectorTransactionId}
 	},
 }
 
@@ -71,27 +71,25 @@ var refundGetHandler = &pdk.Call[*refundGetIn, *v1.RefundServiceGetResponse]{
 		r := readRefund(a)
 		return &v1.RefundServiceGetResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, RefundAmount: r.Amount,
 			Error: r.Error, MerchantRefundId: pdk.First(req.GetMerchantRefundId(), r.MerchantRefundId),
-			ConnectorTransactionId: r.ConnectorTransactionId,
-		}, nil
+			ConnectorTransactionId: r.ConnectorTransactionId}, nil
 	},
 }
 
-// refundCancelHandler cancels a refund. Stripe cancels only a refund still in
-// requires_action (a pending refund to a card that needs the customer's
-// bank details); any other refund is refused with a 400
-// invalid_request_error, answered as the typed error.
+// refundCancelHandler cancels a refund. Stripe cancels only a refund in
+// requires_action (to a card that needs the customer's bank details); any
+// other is refused with a 400 invalid_request_error, the typed error.
 var refundCancelHandler = &pdk.Call[*refundCancelIn, *v1.RefundServiceCancelResponse]{
 	API: api, Method: "POST", Path: "/v1/refunds/{id}/cancel",
 	Params: pdk.Params[*refundCancelIn]{"id": {Field: "connector_refund_id", Get: (*refundCancelIn).GetConnectorRefundId}},
 	Key:    pdk.Key[*refundCancelIn]{Op: "refund_cancel", Field: "merchant_cancel_id", ID: (*refundCancelIn).GetMerchantCancelId},
-	Answer: func(_ *pdk.Context, _ *refundCancelIn, a *pdk.Answer) (*v1.RefundServiceCancelResponse, error) {
+	Read: func(a *pdk.Answer) *v1.RefundServiceCancelResponse {
 		r := readRefund(a)
-		return &v1.RefundServiceCancelResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, Error: r.Error}, nil
+		return &v1.RefundServiceCancelResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, Error: r.Error}
 	},
 }
 
 // readRefund reads a Refund (an answer or an event's object) into the
-// refundHandler event that has every field the refund flows answer.
+// event, which has every field the refund flows answer.
 func readRefund(a *pdk.Answer) *v1.RefundEvent {
 	a.Expect("object", "refund")
 	r := &v1.RefundEvent{
@@ -101,8 +99,7 @@ func readRefund(a *pdk.Answer) *v1.RefundEvent {
 	}
 	if r.Status == v1.RefundStatus_REFUND_STATUS_FAILED {
 		reason := a.Str("failure_reason")
-		msg := strings.TrimSuffix("refund failed: "+reason, ": ")
-		r.Error = a.Failure(refundFailureCodes.Get(reason), reason, msg, requestIDHeader)
+		r.Error = a.Failure(refundFailureCodes.Get(reason), reason, strings.TrimSuffix("refund failed: "+reason, ": "), requestIDHeader)
 	}
 	return r
 }

@@ -1,18 +1,11 @@
 package stripe
 
 import (
-	"strconv"
-	"strings"
-
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/sig"
 	"github.com/connectorhost/connector-host/pdk/statusmap"
 )
-
-// signatureHeader is the header Stripe signs webhooks in.
-const signatureHeader = "Stripe-Signature"
 
 // mandateStatuses maps the Mandate object's status (mandate.updated events).
 var mandateStatuses = statusmap.Grouped(map[v1.MandateStatus]string{
@@ -20,37 +13,17 @@ var mandateStatuses = statusmap.Grouped(map[v1.MandateStatus]string{
 	v1.MandateStatus_MANDATE_STATUS_PENDING: "pending",
 }, v1.MandateStatus_MANDATE_STATUS_UNKNOWN)
 
-// verifyWebhook checks the Stripe-Signature header
-// (https://docs.stripe.com/webhooks#verify-manually): "t=<unix>,v1=<hex>",
-// where v1 is HMAC-SHA256 of "<t>.<body>" with the endpoint's secret.
-// Several v1 entries may be present while a secret is rolled; one match is
-// enough. The timestamp must be within 300 s of the host's clock (either
-// way), which stops replays. Only then is the body parsed and normalized.
+// signature is the Stripe-Signature header (https://docs.stripe.com/webhooks#verify-manually):
+// "t=<unix>,v1=<hex>", v1 being HMAC-SHA256 of "<t>.<body>" with the
+// endpoint's secret; several v1 while a secret is rolled; t within 300 s.
+var signature = &pdk.TimestampedHMAC{Name: "Stripe", Header: "Stripe-Signature", SecretField: credWebhookSecret, Separator: ",",
+	TimestampKey: "t", SignatureKey: "v1", Join: ".", Tolerance: webhookTolerance}
+
+// verifyWebhook checks the signature, and only then parses and normalizes
+// the body.
 func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
-	secret := c.Credentials[credWebhookSecret]
-	if secret == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET,
-			"credential %q is required to verify Stripe webhooks", credWebhookSecret)
-	}
-	header := pdk.Header(w.GetHeaders(), signatureHeader)
-	if strings.TrimSpace(header) == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "the %s header is missing", signatureHeader)
-	}
-	ts, sigs, rej := parseSignatureHeader(header)
-	if rej != nil {
+	if rej := signature.Verify(c, w); rej != nil {
 		return nil, rej
-	}
-	if age := c.NowUnix() - ts; age > webhookTolerance || age < -webhookTolerance {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_STALE_TIMESTAMP,
-			"the signature timestamp is %d s from now; the tolerance is %d s", age, webhookTolerance)
-	}
-	expected := sig.HMACSHA256Hex([]byte(secret), append(strconv.AppendInt(nil, ts, 10), append([]byte{'.'}, w.GetBody()...)...))
-	match := false
-	for _, s := range sigs {
-		match = sig.EqualString(expected, strings.ToLower(s)) || match // every entry is compared: constant time
-	}
-	if !match {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "no v1 signature matches the body")
 	}
 	ev, _, rej := normalizeEvent(w.GetBody())
 	if rej != nil {
@@ -61,40 +34,8 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 		Headers: []*v1.HttpHeader{{Name: "Content-Type", Value: "application/json"}}, Body: []byte(`{"received":true}`)}}, nil
 }
 
-// parseSignatureHeader reads "t=...,v1=...[,v1=...][,v0=...]". Unknown
-// schemes are ignored; a header without a timestamp or without any v1
-// signature is malformed.
-func parseSignatureHeader(h string) (ts int64, sigs []string, rej *pdk.Rejection) {
-	malformed := func(problem string) (int64, []string, *pdk.Rejection) {
-		return 0, nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "the %s header %s", signatureHeader, problem)
-	}
-	for _, item := range strings.Split(h, ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(item), "=")
-		switch {
-		case !ok || k == "":
-			return malformed("has an item without '='")
-		case k == "t":
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n <= 0 || ts != 0 {
-				return malformed("has a bad timestamp")
-			}
-			ts = n
-		case k == "v1" && v != "":
-			sigs = append(sigs, v)
-		}
-	}
-	switch {
-	case ts == 0:
-		return malformed("has no timestamp")
-	case len(sigs) == 0:
-		return malformed("has no v1 signature")
-	}
-	return ts, sigs, nil
-}
-
-// normalizeEvent turns a Stripe Event into a unified event (types the
-// plugin does not normalize are EVENT_KIND_OTHER) and reads the Connect
-// account it belongs to.
+// normalizeEvent turns a Stripe Event into a unified event (EVENT_KIND_OTHER
+// for types not in eventKinds) and reads the Connect account it belongs to.
 func normalizeEvent(body []byte) (*v1.Event, string, *pdk.Rejection) {
 	a, err := api.Read(&pdk.Response{Status: 200, Body: body})
 	if err != nil {
@@ -137,9 +78,8 @@ func normalizeEvent(body []byte) (*v1.Event, string, *pdk.Rejection) {
 	return ev, a.Str("account"), nil
 }
 
-// eventKinds are the Stripe event types the plugin normalizes (the manifest
-// declares exactly these), by the unified kind; other types are verified
-// as EVENT_KIND_OTHER.
+// eventKinds are the event types the plugin normalizes (the manifest
+// declares exactly these), by unified kind.
 var eventKinds = statusmap.Grouped(map[v1.EventKind]string{
 	v1.EventKind_EVENT_KIND_PAYMENT: "payment_intent.amount_capturable_updated payment_intent.canceled payment_intent.created " +
 		"payment_intent.partially_funded payment_intent.payment_failed payment_intent.processing payment_intent.requires_action " +
@@ -167,10 +107,9 @@ func paymentEvent(typ string, obj *pdk.Answer) *v1.PaymentEvent {
 	return pe
 }
 
-// chargeRefundedEvent reads charge.refunded: the charge with its total
-// refunded amount. When the charge embeds its refunds, the latest refund
-// gives the id and status; otherwise the refund is reported PENDING (a
-// refund.updated event follows with its final status).
+// chargeRefundedEvent reads charge.refunded, the charge with its total
+// refunded amount: the latest embedded refund gives the id and status, else
+// it is PENDING (a refund.updated event follows with its final status).
 func chargeRefundedEvent(obj *pdk.Answer) *v1.RefundEvent {
 	re := &v1.RefundEvent{ConnectorTransactionId: pdk.First(idOf(obj, "payment_intent"), obj.Str("id")),
 		Status: v1.RefundStatus_REFUND_STATUS_PENDING}
@@ -182,9 +121,8 @@ func chargeRefundedEvent(obj *pdk.Answer) *v1.RefundEvent {
 	return re
 }
 
-// parseWebhook reads a Stripe event without verifying it (ParseEvent): the
-// same normalization as verifyWebhook, plus the Connect account the event
-// belongs to ("account"), so a platform can pick that account's secret.
+// parseWebhook reads an event without verifying it (ParseEvent), with the
+// Connect account it belongs to, so a platform can pick that account's secret.
 func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
 	ev, account, rej := normalizeEvent(w.GetBody())
 	if rej != nil {
