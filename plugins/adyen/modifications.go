@@ -29,12 +29,12 @@ type modified struct {
 }
 
 // modFlow declares a modification flow: POST
-// /payments/{paymentPspReference}/{path} with the idempotency key
-// "<op>:<reference>" (refField names the reference as the caller writes it),
-// mod reading the request and out making the unified response.
+// /payments/{paymentPspReference}/{path} keyed "<op>:<reference>" (refField
+// names the reference as the caller writes it), mod reading the request and
+// out making the unified response.
 func modFlow[Req, Resp pdk.Message](path, op, refField string, mod func(Req) modification, out func(modified) Resp) pdk.Handler[Req, Resp] {
 	return &pdk.Call[Req, Resp]{
-		API: api, Base: checkout.base, Method: "POST", Path: "/payments/{psp}/" + path,
+		API: api, Base: checkout.Base, Method: "POST", Path: "/payments/{psp}/" + path,
 		Params: pdk.Params[Req]{"psp": {Field: "connector_transaction_id", Get: func(r Req) string { return mod(r).psp }}},
 		Key:    pdk.Key[Req]{Op: op, Field: refField, ID: func(r Req) string { return mod(r).ref }},
 		Body:   pdk.Fields[Req]{{Key: "merchantAccount", Credential: credMerchantAccount}},
@@ -48,8 +48,7 @@ func modFlow[Req, Resp pdk.Message](path, op, refField string, mod func(Req) mod
 				if err != nil {
 					return err
 				}
-				b.Set("amount.currency", cur)
-				b.SetInt("amount.value", n)
+				setAmount(b, "amount", n, cur)
 			}
 			b.Set("reference", m.ref)
 			b.SetIf("merchantRefundReason", m.reason)
@@ -57,21 +56,22 @@ func modFlow[Req, Resp pdk.Message](path, op, refField string, mod func(Req) mod
 		},
 		Answer: func(c *pdk.Context, r Req, a *pdk.Answer) (Resp, error) {
 			m, ack := mod(r), modified{psp: a.Str("pspReference"), paymentPsp: a.Str("paymentPspReference")}
-			ack.amount, _ = amountAt(a.V, "amount")
-			switch got := ack.amount; {
+			switch {
 			case a.Str("status") != "received":
 				a.Fail(pdk.InvalidResponse("Adyen's %s answer has status %q, expected \"received\"", op, a.Str("status")))
 			case ack.psp == "":
 				a.Fail(pdk.InvalidResponse("Adyen's %s answer has no pspReference", op))
 			case ack.paymentPsp != "" && ack.paymentPsp != m.psp:
 				a.Fail(pdk.IntegrityMismatch("%s answer is for payment %s, not %s", op, ack.paymentPsp, m.psp))
-			case a.Has("amount") && got == nil:
-				a.Fail(pdk.InvalidResponse("Adyen's %s answer has a malformed amount", op))
+			}
+			switch got := amountAt(a, "amount"); {
 			case got != nil && m.amount != nil && (got.GetMinorAmount() != m.amount.GetMinorAmount() || got.GetCurrency() != m.amount.GetCurrency()):
 				a.Fail(pdk.IntegrityMismatch("%s answer amount %d %s differs from the requested %d %s", op,
 					got.GetMinorAmount(), got.GetCurrency(), m.amount.GetMinorAmount(), m.amount.GetCurrency()))
 			case got == nil:
 				ack.amount = m.amount
+			default:
+				ack.amount = got
 			}
 			return out(ack), nil
 		},
