@@ -10,21 +10,16 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// Base URLs and paths of the Adyen APIs this connector speaks.
+// Base URLs of the Adyen APIs this connector speaks; {live_url_prefix} is
+// filled (by the host or the plugin) from the credential of that name.
 const (
-	// SandboxBaseURL is Checkout API v71 on Adyen's test environment.
-	SandboxBaseURL = "https://checkout-test.adyen.com/v71"
-	// LiveBaseURL is Checkout API v71 live; the host or the plugin fills
-	// {live_url_prefix} from the credential of that name.
-	LiveBaseURL = "https://{live_url_prefix}-checkout-live.adyenpayments.com/checkout/v71"
-	// DisputesSandboxURL is Disputes API v30 on the test environment.
-	DisputesSandboxURL = "https://ca-test.adyen.com" + DisputesPath
-	// DisputesLiveURL is Disputes API v30 live.
-	DisputesLiveURL = "https://ca-live.adyen.com" + DisputesPath
-	// DisputesPath is the path of Disputes API v30 on its host; it is appended
-	// to the origin of an operator's base URL override.
-	DisputesPath = "/ca/services/DisputeService/v30"
-
+	SandboxBaseURL     = "https://checkout-test.adyen.com/v71" // Checkout API v71
+	LiveBaseURL        = "https://{live_url_prefix}-checkout-live.adyenpayments.com/checkout/v71"
+	DisputesSandboxURL = "https://ca-test.adyen.com" + DisputesPath // Disputes API v30
+	DisputesLiveURL    = "https://ca-live.adyen.com" + DisputesPath
+	// DisputesPath is Disputes API v30's path on its host, and on the origin
+	// of an operator's base URL override.
+	DisputesPath  = "/ca/services/DisputeService/v30"
 	payoutPath    = "/pal/servlet/Payout/v68"
 	transfersPath = "/btl/v4"
 )
@@ -36,10 +31,8 @@ const (
 	credHMACKey         = "hmac_key"
 	credBPHMACKey       = "balance_platform_hmac_key"
 	credLivePrefix      = "live_url_prefix"
-	// credBalanceAccount selects the Transfers API v4 for payouts.
-	credBalanceAccount = "balance_account_id"
-
-	// configReturnURL is the returnUrl sent when the unified request has none
+	credBalanceAccount  = "balance_account_id" // selects the Transfers API v4 for payouts
+	// configReturnURL is the returnUrl sent when the request has none
 	// (merchant-initiated recurring charges): Checkout v71 requires one.
 	configReturnURL = "return_url"
 )
@@ -50,11 +43,11 @@ const (
 	maxIdempotencyKey = 64
 )
 
-// checkout is Checkout v71, the main API, addressed by the host's base URL.
-// The other APIs are found from it (pdk.Service): an operator config key
-// overrides each; a Checkout base on checkout-test.adyen.com gives the test
-// URL; one off Adyen's domains (a fake, a proxy) gives its origin + the
-// service's path; a live environment or a live Checkout host gives the live URL.
+// checkout is Checkout v71, the API the host's base URL addresses; the
+// others are found from it (pdk.Service): an operator config key overrides
+// each; a Checkout base on checkout-test.adyen.com gives the test URL, one
+// off Adyen's domains (a fake, a proxy) its origin + the service's path, a
+// live environment or Checkout host the live URL.
 var checkout = &pdk.Service{Main: &pdk.MainAPI{
 	Sandbox: SandboxBaseURL, Live: LiveBaseURL, Domains: []string{".adyen.com", ".adyenpayments.com"},
 	TestHosts: []string{"checkout-test.adyen.com"}, LiveHosts: []string{"-checkout-live.adyenpayments.com"},
@@ -122,8 +115,7 @@ func serviceError(res *pdk.Response, v *fastjson.Value) *pdk.Error {
 // refused.
 var amounts = pdk.Amounts{Exponents: money.Exponents{"CLP": 2, "CVE": 0, "IDR": 0, "ISK": 2}}
 
-// amountAt reads an Adyen Amount {value, currency} at path: nil when
-// absent, recorded as INVALID_RESPONSE when malformed.
+// amountAt reads an Adyen Amount at path (nil when absent).
 func amountAt(a *pdk.Answer, path string) *v1.Money { return a.MoneyObject(path, "value", "currency") }
 
 // setAmount writes an Adyen Amount at key.

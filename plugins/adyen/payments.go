@@ -248,20 +248,19 @@ var authorize = payments("authorize", (*authorizeIn).GetMerchantTransactionId,
 	},
 	func(_ *pdk.Context, req *authorizeIn, a *pdk.Answer) (*authorizeOut, error) {
 		manual := manualCapture(req.GetCaptureMethod())
-		r, err := parsePayment(a, &manual, req.GetAmount())
+		out, err := parsePayment(a, &manual, req.GetAmount())
 		if err != nil {
 			return nil, err
 		}
-		out := &authorizeOut{ConnectorTransactionId: r.psp, Status: r.status, Amount: r.amount, NextAction: r.next, Error: r.err,
-			MerchantTransactionId: r.merchantRef, NetworkTransactionId: r.networkTxID, State: r.state, CardChecks: r.checks}
-		if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
-			out.Mandate = r.mandateFor(pdk.First(req.GetCustomer().GetId(), req.GetMandate().GetConnectorCustomerId()))
+		out.Mandate = withShopper(out.Mandate, pdk.First(req.GetCustomer().GetId(), req.GetMandate().GetConnectorCustomerId()))
+		if req.GetSetupFutureUsage() == v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
+			out.Mandate = nil
 		}
-		if r.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || r.status == v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED {
+		if s := out.Status; s == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || s == v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED {
 			out.IncrementalAuthorizationAllowed = req.GetRequestIncrementalAuthorization()
 		}
-		if r.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
-			out.CapturedAmount = r.amount
+		if out.Status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+			out.CapturedAmount = out.Amount
 		}
 		return out, nil
 	})
@@ -309,9 +308,9 @@ var details = &pdk.Call[*detailsIn, *detailsOut]{
 		if err != nil {
 			return nil, err
 		}
-		return &detailsOut{ConnectorTransactionId: r.psp, Status: r.status, Amount: r.amount, NextAction: r.next, Error: r.err,
-			Mandate: r.mandateFor(""), State: r.state, CardChecks: r.checks, MerchantTransactionId: r.merchantRef,
-			NetworkTransactionId: r.networkTxID}, nil
+		return &detailsOut{ConnectorTransactionId: r.ConnectorTransactionId, Status: r.Status, Amount: r.Amount, NextAction: r.NextAction,
+			Error: r.Error, Mandate: r.Mandate, State: r.State, CardChecks: r.CardChecks, MerchantTransactionId: r.MerchantTransactionId,
+			NetworkTransactionId: r.NetworkTransactionId}, nil
 	},
 }
 
@@ -347,12 +346,12 @@ var setupRecurring = payments("setup", (*setupIn).GetMerchantSetupId,
 		if err != nil {
 			return nil, err
 		}
-		out := &setupOut{ConnectorSetupId: r.psp, NextAction: r.next, Error: r.err, State: r.state}
+		out := &setupOut{ConnectorSetupId: r.ConnectorTransactionId, NextAction: r.NextAction, Error: r.Error, State: r.State}
 		if req.GetAmount().GetMinorAmount() > 0 {
-			out.PaymentStatus = r.status
+			out.PaymentStatus = r.Status
 		}
-		mandate := r.mandateFor(req.GetCustomer().GetId())
-		switch out.Status = pdk.MandateStatusOf(r.status); {
+		mandate := withShopper(r.Mandate, req.GetCustomer().GetId())
+		switch out.Status = pdk.MandateStatusOf(r.Status); {
 		case out.Status == v1.MandateStatus_MANDATE_STATUS_ACTIVE && mandate == nil:
 			out.Status = v1.MandateStatus_MANDATE_STATUS_PENDING
 		case out.Status == v1.MandateStatus_MANDATE_STATUS_FAILED:
@@ -410,8 +409,9 @@ var recurringCharge = payments("charge", (*chargeIn).GetMerchantTransactionId,
 		if err != nil {
 			return nil, err
 		}
-		return &chargeOut{ConnectorTransactionId: r.psp, Status: r.status, Amount: r.amount, Error: r.err, NextAction: r.next, State: r.state,
-			MerchantTransactionId: r.merchantRef, NetworkTransactionId: r.networkTxID, Mandate: req.GetMandate()}, nil
+		return &chargeOut{ConnectorTransactionId: r.ConnectorTransactionId, Status: r.Status, Amount: r.Amount, Error: r.Error,
+			NextAction: r.NextAction, State: r.State, MerchantTransactionId: r.MerchantTransactionId,
+			NetworkTransactionId: r.NetworkTransactionId, Mandate: req.GetMandate()}, nil
 	})
 
 // recurringRevoke is DELETE /storedPaymentMethods/{storedPaymentMethodId}

@@ -11,21 +11,19 @@ import (
 
 // Payouts speak one of two Adyen APIs, chosen by the credentials:
 //
-//   - With credential balance_account_id (Adyen for Platforms / Balance
-//     Platform): Transfers API v4. Create is POST /transfers (category bank)
-//     from that balance account, Get is GET /transfers/{id}, Cancel is
-//     POST /transfers/cancel. Registering a payout destination is a transfer
-//     instrument of the Legal Entity Management API, which this connector
-//     does not speak: CreateRecipient is refused in this mode.
-//   - Without it: the classic Payout API v68. CreateRecipient is
-//     POST /storeDetail (a PAYOUT contract for the shopper), Create is
-//     POST /storeDetailAndSubmitThirdParty (bank details inline) or
-//     POST /submitThirdParty (a stored recipient), Cancel is
-//     POST /declineThirdParty. Submitted payouts wait for a reviewer's
-//     confirmation in Adyen (/confirmThirdParty, with a reviewer's own
-//     credentials), so Create answers PENDING. The classic API has no read:
-//     outcomes arrive by webhook (PAYOUT_THIRDPARTY, PAYOUT_DECLINE,
-//     PAYOUT_EXPIRE, PAIDOUT_REVERSED), and Get is refused in this mode.
+//   - With credential balance_account_id (Adyen for Platforms): Transfers API
+//     v4 from that balance account. Create is POST /transfers (category bank),
+//     Get GET /transfers/{id}, Cancel POST /transfers/cancel. A payout
+//     destination is a transfer instrument of the Legal Entity Management
+//     API, which this connector does not speak: CreateRecipient is refused.
+//   - Without it: the classic Payout API v68. CreateRecipient is POST
+//     /storeDetail (a PAYOUT contract for the shopper), Create POST
+//     /storeDetailAndSubmitThirdParty (bank details inline) or
+//     /submitThirdParty (a stored recipient), Cancel /declineThirdParty.
+//     Submitted payouts wait for a reviewer's confirmation in Adyen
+//     (/confirmThirdParty, with a reviewer's own credentials), so Create
+//     answers PENDING. There is no read (Get is refused): outcomes arrive by
+//     webhook (PAYOUT_THIRDPARTY, PAYOUT_DECLINE, PAYOUT_EXPIRE, PAIDOUT_REVERSED).
 
 // transferStatuses maps Transfer.status for outgoing bank transfers.
 var transferStatuses = statusmap.Grouped(map[v1.PayoutStatus]string{
@@ -39,17 +37,14 @@ var transferStatuses = statusmap.Grouped(map[v1.PayoutStatus]string{
 
 // transferReasons maps Transfer.reason of a failed transfer; others are
 // PROCESSING_ERROR with the raw reason kept.
-var transferReasons = statusmap.New(map[string]v1.ErrorCode{
-	"notEnoughBalance":            v1.ErrorCode_ERROR_CODE_INSUFFICIENT_FUNDS,
-	"amountLimitExceeded":         v1.ErrorCode_ERROR_CODE_LIMIT_EXCEEDED,
-	"declinedByTransactionRule":   v1.ErrorCode_ERROR_CODE_RISK_BLOCKED,
-	"counterpartyAccountBlocked":  v1.ErrorCode_ERROR_CODE_CARD_DECLINED,
-	"counterpartyAccountClosed":   v1.ErrorCode_ERROR_CODE_CARD_DECLINED,
-	"counterpartyAccountNotFound": v1.ErrorCode_ERROR_CODE_INVALID_REQUEST,
-	"invalidToAccount":            v1.ErrorCode_ERROR_CODE_INVALID_REQUEST,
-	"refusedByCounterpartyBank":   v1.ErrorCode_ERROR_CODE_CARD_DECLINED,
-	"counterpartyBankUnavailable": v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE,
-	"counterpartyBankTimedOut":    v1.ErrorCode_ERROR_CODE_TIMEOUT,
+var transferReasons = statusmap.Grouped(map[v1.ErrorCode]string{
+	v1.ErrorCode_ERROR_CODE_INSUFFICIENT_FUNDS:    "notEnoughBalance",
+	v1.ErrorCode_ERROR_CODE_LIMIT_EXCEEDED:        "amountLimitExceeded",
+	v1.ErrorCode_ERROR_CODE_RISK_BLOCKED:          "declinedByTransactionRule",
+	v1.ErrorCode_ERROR_CODE_CARD_DECLINED:         "counterpartyAccountBlocked counterpartyAccountClosed refusedByCounterpartyBank",
+	v1.ErrorCode_ERROR_CODE_INVALID_REQUEST:       "counterpartyAccountNotFound invalidToAccount",
+	v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE: "counterpartyBankUnavailable",
+	v1.ErrorCode_ERROR_CODE_TIMEOUT:               "counterpartyBankTimedOut",
 }, v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR)
 
 type (

@@ -15,80 +15,72 @@ import (
 // VerifyRedirectResponse can tell AUTHORIZED from CHARGED.
 const stateCapture = "adyen_capture"
 
-// paymentResult is a parsed PaymentResponse or PaymentDetailsResponse.
-type paymentResult struct {
-	psp, merchantRef, networkTxID string
-	status                        v1.PaymentStatus
-	amount                        *v1.Money
-	next                          *v1.NextAction
-	err                           *v1.PaymentError
-	checks                        *v1.CardChecks
-	token, tokenShopper           string
-	state                         *v1.ConnectorState
-}
-
-// parsePayment reads the answer of /payments or /payments/details. manual is
-// the capture mode (nil when unknown: Authorised then reads AUTHORIZED,
-// funds held and capture not confirmed); requested is the amount asked for
-// (nil after a redirect).
-func parsePayment(a *pdk.Answer, manual *bool, requested *v1.Money) (*paymentResult, error) {
+// parsePayment reads the answer of /payments or /payments/details as the
+// Authorize response the other payment flows copy from. manual is the
+// capture mode (nil when unknown: Authorised then reads AUTHORIZED, funds
+// held and capture not confirmed); requested is the amount asked for (nil
+// after a redirect). Its mandate is the stored payment method Adyen created,
+// when the answer names one (additionalData
+// tokenization.storedPaymentMethodId, or the deprecated
+// recurring.recurringDetailReference).
+func parsePayment(a *pdk.Answer, manual *bool, requested *v1.Money) (*authorizeOut, error) {
 	ad := a.At("additionalData")
-	r := &paymentResult{
-		psp: a.Str("pspReference"), merchantRef: a.Str("merchantReference"), networkTxID: ad.Str("networkTxReference"),
-		token:        pdk.First(ad.Str(`tokenization\.storedPaymentMethodId`), ad.Str(`recurring\.recurringDetailReference`)),
-		tokenShopper: pdk.First(ad.Str(`tokenization\.shopperReference`), ad.Str(`recurring\.shopperReference`)),
-		checks:       cardChecks(ad),
+	r := &authorizeOut{ConnectorTransactionId: a.Str("pspReference"), MerchantTransactionId: a.Str("merchantReference"),
+		NetworkTransactionId: ad.Str("networkTxReference"), CardChecks: cardChecks(ad)}
+	if id := pdk.First(ad.Str(`tokenization\.storedPaymentMethodId`), ad.Str(`recurring\.recurringDetailReference`)); id != "" {
+		r.Mandate = &v1.MandateReference{ConnectorMandateId: id, NetworkTransactionId: r.NetworkTransactionId, Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE,
+			ConnectorCustomerId: pdk.First(ad.Str(`tokenization\.shopperReference`), ad.Str(`recurring\.shopperReference`))}
 	}
 	code := a.Str("resultCode")
 	if code == "" {
 		return nil, pdk.InvalidResponse("Adyen's payment answer has no resultCode")
 	}
-	r.status = resultStatuses.Get(code)
+	r.Status = resultStatuses.Get(code)
 	if code == "Authorised" && (manual == nil || *manual) {
-		r.status = v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED
+		r.Status = v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED
 	}
-	if r.amount = amountAt(a, "amount"); a.Err() != nil {
+	if r.Amount = amountAt(a, "amount"); a.Err() != nil {
 		return nil, a.Err()
 	}
-	authorized := r.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || r.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED
+	authorized := r.Status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || r.Status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED
 	switch {
-	case r.amount != nil && requested != nil && r.amount.GetCurrency() != requested.GetCurrency():
-		return nil, pdk.IntegrityMismatch("answer currency %s differs from the requested %s", r.amount.GetCurrency(), requested.GetCurrency())
-	case r.amount == nil && authorized:
-		r.amount = requested
+	case r.Amount != nil && requested != nil && r.Amount.GetCurrency() != requested.GetCurrency():
+		return nil, pdk.IntegrityMismatch("answer currency %s differs from the requested %s", r.Amount.GetCurrency(), requested.GetCurrency())
+	case r.Amount == nil && authorized:
+		r.Amount = requested
 	}
 	var err error
 	if a.Obj("action") != nil {
-		if r.next, err = nextAction(a.At("action")); err != nil {
+		if r.NextAction, err = nextAction(a.At("action")); err != nil {
 			return nil, err
 		}
 	}
 	reason, reasonCode := a.Str("refusalReason"), a.Str("refusalReasonCode")
-	ce := &v1.ConnectorError{Code: reasonCode, Message: reason, HttpStatus: int32(a.HTTPStatus()), RequestId: r.psp}
+	ce := &v1.ConnectorError{Code: reasonCode, Message: reason, HttpStatus: int32(a.HTTPStatus()), RequestId: r.ConnectorTransactionId}
 	switch code {
 	case "Refused":
 		ce.Type = "Refused"
-		r.err = &v1.PaymentError{Code: refusalCode(reasonCode, reason), Message: pdk.First(reason, "Refused"), Connector: ce}
+		r.Error = &v1.PaymentError{Code: refusalCode(reasonCode, reason), Message: pdk.First(reason, "Refused"), Connector: ce}
 		if raw, advice := ad.Str("refusalReasonRaw"), ad.Str("merchantAdviceCode"); raw != "" || advice != "" {
 			// refusalReasonRaw is "<network code> : <text>", e.g. "05 : Do not honor".
 			netCode, text, found := strings.Cut(raw, ":")
 			if !found {
 				netCode, text = "", raw
 			}
-			r.err.Issuer = &v1.IssuerError{DeclineCode: raw, AdviceCode: advice, NetworkDeclineCode: strings.TrimSpace(netCode), Message: strings.TrimSpace(text)}
+			r.Error.Issuer = &v1.IssuerError{DeclineCode: raw, AdviceCode: advice, NetworkDeclineCode: strings.TrimSpace(netCode), Message: strings.TrimSpace(text)}
 		}
 	case "Error":
-		r.err = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: pdk.First(reason, "Adyen reported an error processing the payment"),
+		r.Error = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: pdk.First(reason, "Adyen reported an error processing the payment"),
 			Connector: ce}
 	}
 	// A payment that is not final yet remembers its capture mode for VerifyRedirectResponse.
-	switch r.status {
+	switch r.Status {
 	case v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING, v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED, v1.PaymentStatus_PAYMENT_STATUS_PENDING:
 		mode := "automatic"
 		if manual != nil && *manual {
 			mode = "manual"
 		}
-		r.state = &v1.ConnectorState{Values: map[string]string{stateCapture: mode}}
+		r.State = &v1.ConnectorState{Values: map[string]string{stateCapture: mode}}
 	}
 	return r, nil
 }
@@ -141,15 +133,12 @@ func captureFrom(m v1.CaptureMethod, states ...*v1.ConnectorState) *bool {
 	return nil
 }
 
-// mandateFor returns the stored payment method Adyen created, if its answer
-// names one (additionalData tokenization.storedPaymentMethodId, or the
-// deprecated recurring.recurringDetailReference).
-func (r *paymentResult) mandateFor(shopperRef string) *v1.MandateReference {
-	if r.token == "" {
-		return nil
+// withShopper is a mandate whose shopper is, when the answer named none, ref.
+func withShopper(m *v1.MandateReference, ref string) *v1.MandateReference {
+	if m != nil {
+		m.ConnectorCustomerId = pdk.First(m.ConnectorCustomerId, ref)
 	}
-	return &v1.MandateReference{ConnectorMandateId: r.token, ConnectorCustomerId: pdk.First(r.tokenShopper, shopperRef),
-		NetworkTransactionId: r.networkTxID, Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE}
+	return m
 }
 
 // cardChecks reads the card results Adyen returns in additionalData when
