@@ -22,14 +22,6 @@ const (
 type (
 	authorizeIn  = v1.PaymentServiceAuthorizeRequest
 	authorizeOut = v1.PaymentServiceAuthorizeResponse
-	detailsIn    = v1.PaymentServiceVerifyRedirectResponseRequest
-	detailsOut   = v1.PaymentServiceVerifyRedirectResponseResponse
-	setupIn      = v1.PaymentServiceSetupRecurringRequest
-	setupOut     = v1.PaymentServiceSetupRecurringResponse
-	chargeIn     = v1.RecurringPaymentServiceChargeRequest
-	chargeOut    = v1.RecurringPaymentServiceChargeResponse
-	revokeIn     = v1.RecurringPaymentServiceRevokeRequest
-	revokeOut    = v1.RecurringPaymentServiceRevokeResponse
 )
 
 // payment is a validated /payments request (Checkout v71 PaymentRequest).
@@ -274,6 +266,11 @@ var detailsKeys = []string{
 	"threeds2.challengeResult", "threeds2.fingerprint", "vaultToken",
 }
 
+type (
+	detailsIn  = v1.PaymentServiceVerifyRedirectResponseRequest
+	detailsOut = v1.PaymentServiceVerifyRedirectResponseResponse
+)
+
 // details is POST /payments/details with the shopper's redirect result: the
 // parameters Adyen's details object accepts, sorted by name (others, the
 // merchant's own on the return URL, are dropped); a raw payload without any
@@ -313,6 +310,11 @@ var details = &pdk.Call[*detailsIn, *detailsOut]{
 			NetworkTransactionId: r.NetworkTransactionId}, nil
 	},
 }
+
+type (
+	setupIn  = v1.PaymentServiceSetupRecurringRequest
+	setupOut = v1.PaymentServiceSetupRecurringResponse
+)
 
 // setupRecurring is a zero-amount (or first) /payments call that stores the
 // payment method: storePaymentMethod, shopperReference, shopperInteraction
@@ -380,6 +382,11 @@ func storedShopper(m *v1.MandateReference, cust *v1.Customer) (id, shopper strin
 	return id, shopper, checkShopper(field, shopper)
 }
 
+type (
+	chargeIn  = v1.RecurringPaymentServiceChargeRequest
+	chargeOut = v1.RecurringPaymentServiceChargeResponse
+)
+
 // recurringCharge charges a stored payment method: POST /payments with
 // paymentMethod.storedPaymentMethodId, shopperInteraction ContAuth and
 // recurringProcessingModel (default Subscription).
@@ -413,6 +420,11 @@ var recurringCharge = payments("charge", (*chargeIn).GetMerchantTransactionId,
 			NextAction: r.NextAction, State: r.State, MerchantTransactionId: r.MerchantTransactionId,
 			NetworkTransactionId: r.NetworkTransactionId, Mandate: req.GetMandate()}, nil
 	})
+
+type (
+	revokeIn  = v1.RecurringPaymentServiceRevokeRequest
+	revokeOut = v1.RecurringPaymentServiceRevokeResponse
+)
 
 // recurringRevoke is DELETE /storedPaymentMethods/{storedPaymentMethodId}
 // ?shopperReference=...&merchantAccount=... (both required in v71),

@@ -48,12 +48,8 @@ var transferReasons = statusmap.Grouped(map[v1.ErrorCode]string{
 }, v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR)
 
 type (
-	payoutIn    = v1.PayoutServiceCreateRequest
-	payoutOut   = v1.PayoutServiceCreateResponse
-	payoutGetIn = v1.PayoutServiceGetRequest
-	cancelIn    = v1.PayoutServiceCancelRequest
-	cancelOut   = v1.PayoutServiceCancelResponse
-	recipientIn = v1.PayoutServiceCreateRecipientRequest
+	payoutIn  = v1.PayoutServiceCreateRequest
+	payoutOut = v1.PayoutServiceCreateResponse
 )
 
 // transfersMode picks the payout API: with credential balance_account_id,
@@ -239,6 +235,8 @@ func parseTransfer(a *pdk.Answer, httpStatus int) (*payoutResult, error) {
 	return r, nil
 }
 
+type payoutGetIn = v1.PayoutServiceGetRequest
+
 // payoutGet reads a transfer: GET /transfers/{id}. The classic API has no read.
 var payoutGet = &pdk.Call[*payoutGetIn, *v1.PayoutServiceGetResponse]{
 	API: api, Base: transfers.Base, Path: "/transfers/{id}",
@@ -256,6 +254,11 @@ var payoutGet = &pdk.Call[*payoutGetIn, *v1.PayoutServiceGetResponse]{
 		return &v1.PayoutServiceGetResponse{ConnectorPayoutId: r.id, Status: r.status, Amount: r.amount, Error: r.err}, err
 	},
 }
+
+type (
+	cancelIn  = v1.PayoutServiceCancelRequest
+	cancelOut = v1.PayoutServiceCancelResponse
+)
 
 // payoutCancel cancels a payout: POST /transfers/cancel {transferIds} on the
 // Transfers API, whose empty 2xx answer means the transfer will not be sent,
@@ -290,6 +293,8 @@ func payoutCancel() pdk.Handler[*cancelIn, *cancelOut] {
 		},
 	}
 }
+
+type recipientIn = v1.PayoutServiceCreateRecipientRequest
 
 // payoutRecipient is the classic POST /storeDetail; it answers the recipient
 // id a classic payout to a stored recipient needs:
