@@ -24,153 +24,96 @@ type (
 	authorizeOut = v1.PaymentServiceAuthorizeResponse
 )
 
-// payment is a validated /payments request (Checkout v71 PaymentRequest).
-// SetupRecurring and RecurringPaymentService.Charge are written as the
-// Authorize request they amount to, then adjusted.
-type payment struct {
-	req                            *authorizeIn
-	value                          int64
-	returnURL                      string
-	method                         method
-	shopperRef, interaction, model string
-	store                          bool
-	lines                          [][2]int64 // per order detail: unit amount and tax in Adyen's minor units
-}
-
-// payments declares a POST /payments flow keyed "<op>:<reference>": pay
-// validates the request into a payment, read maps the answer.
-func payments[Req, Resp pdk.Message](op string, ref func(Req) string, pay func(*pdk.Context, Req) (*payment, error),
+// payments declares a POST /payments flow keyed "<op>:<reference>": fill
+// checks the request and writes its PaymentRequest (SetupRecurring and
+// RecurringPaymentService.Charge as the Authorize request they amount to),
+// read maps the answer.
+func payments[Req, Resp pdk.Message](op string, ref func(Req) string, fill func(*pdk.Context, Req, *pdk.Body) error,
 	read func(*pdk.Context, Req, *pdk.Answer) (Resp, error)) *pdk.Call[Req, Resp] {
-	return &pdk.Call[Req, Resp]{
-		API: api, Base: checkout.Base, Method: "POST", Path: "/payments", Key: pdk.Key[Req]{Op: op, ID: ref}, Answer: read,
-		Fill: func(c *pdk.Context, req Req, b *pdk.Body) error {
-			p, err := pay(c, req)
-			if err == nil {
-				p.write(c.Credentials[credMerchantAccount], b)
-			}
-			return err
-		},
-	}
+	return &pdk.Call[Req, Resp]{API: api, Base: checkout.Base, Method: "POST", Path: "/payments", Key: pdk.Key[Req]{Op: op, ID: ref},
+		Fill: fill, Answer: read}
 }
 
-// newPayment validates an Authorize request into a /payments call; refField
-// names the merchant's reference (also the idempotency key) as the caller
-// wrote it.
-func newPayment(c *pdk.Context, req *authorizeIn, refField string) (*payment, error) {
+// writePayment checks an Authorize request and writes its PaymentRequest,
+// in a fixed field order; refField names the merchant's reference (also the
+// idempotency key) as the caller wrote it, model (when set) is the
+// recurringProcessingModel the flow asks for.
+func writePayment(c *pdk.Context, req *authorizeIn, refField, model string, b *pdk.Body) error {
 	if req.GetMerchantTransactionId() == "" {
-		return nil, pdk.InvalidRequest(refField, "is required (Adyen reference and idempotency key)")
+		return pdk.InvalidRequest(refField, "is required (Adyen reference and idempotency key)")
 	}
-	value, _, err := amounts.To(req.GetAmount(), "amount")
+	value, cur, err := amounts.To(req.GetAmount(), "amount")
 	if err != nil {
-		return nil, err
+		return err
 	}
+	b.Set("merchantAccount", c.Credentials[credMerchantAccount])
+	b.Set("reference", req.GetMerchantTransactionId())
+	setAmount(b, "amount", value, cur)
 	// Checkout v71 requires returnUrl on every /payments call, merchant-initiated ones included.
-	p := &payment{req: req, value: value, returnURL: pdk.First(req.GetReturnUrl(), c.Config[configReturnURL])}
-	if p.returnURL == "" {
-		return nil, pdk.InvalidRequest("return_url", "is required by Adyen Checkout v71 (or set the connector config return_url)")
+	returnURL := pdk.First(req.GetReturnUrl(), c.Config[configReturnURL])
+	if returnURL == "" {
+		return pdk.InvalidRequest("return_url", "is required by Adyen Checkout v71 (or set the connector config return_url)")
 	}
 	// A mandate (stored credential) takes the place of payment_method data.
+	var m method
 	if id := req.GetMandate().GetConnectorMandateId(); id != "" {
-		p.method = storedMethod(id)
-	} else if p.method, err = paymentMethod(req.GetPaymentMethod(), req.GetBillingAddress().GetCountry()); err != nil {
-		return nil, err
+		m = storedMethod(id)
+	} else if m, err = paymentMethod(req.GetPaymentMethod(), req.GetBillingAddress().GetCountry()); err != nil {
+		return err
 	}
+	b.SetPairs("paymentMethod.", m.fields...)
+	b.Set("returnUrl", returnURL)
 	ref, field := req.GetCustomer().GetId(), "customer.id"
 	if ref == "" {
 		ref, field = req.GetMandate().GetConnectorCustomerId(), "mandate.connector_customer_id"
 	}
+	var interaction, derived string
+	var store bool
 	switch usage := req.GetSetupFutureUsage(); {
-	case p.method.stored: // charging a token: card on file, merchant-initiated when off session
-		p.interaction, p.model = interactionCont, modelCardOnFile
+	case m.stored: // charging a token: card on file, merchant-initiated when off session
+		interaction, derived = interactionCont, modelCardOnFile
 		if req.GetOffSession() {
-			p.model = modelUnscheduled
+			derived = modelUnscheduled
 		}
 	case usage != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED:
-		p.store, p.interaction, p.model = true, interactionEcom, modelCardOnFile
+		interaction, store, derived = interactionEcom, true, modelCardOnFile
 		if usage == v1.FutureUsage_FUTURE_USAGE_OFF_SESSION {
-			p.model = modelUnscheduled
+			derived = modelUnscheduled
 		}
 	case req.GetOffSession():
-		p.interaction, p.model = interactionCont, modelUnscheduled
+		interaction, derived = interactionCont, modelUnscheduled
 	}
-	if ref == "" && (p.method.stored || p.store) {
-		return nil, pdk.InvalidRequest("customer.id", "is required to store or charge a stored payment method at Adyen (shopperReference)")
+	model = pdk.First(model, derived)
+	if ref == "" && (m.stored || store) {
+		return pdk.InvalidRequest("customer.id", "is required to store or charge a stored payment method at Adyen (shopperReference)")
 	}
-	if p.shopperRef = ref; ref != "" {
+	if ref != "" {
 		if err := checkShopper(field, ref); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	switch req.GetThreeDs().GetTransactionStatus() {
+	b.SetPairs("", "shopperReference", ref, "shopperInteraction", interaction, "recurringProcessingModel", model)
+	if store {
+		b.SetBool("storePaymentMethod", true)
+	}
+	t := req.GetThreeDs()
+	switch s := t.GetTransactionStatus(); s {
 	case "", "A", "C", "D", "I", "N", "R", "U", "Y":
 	default:
-		return nil, pdk.InvalidRequest("three_ds.transaction_status", "must be one of A, C, D, I, N, R, U, Y")
+		return pdk.InvalidRequest("three_ds.transaction_status", "must be one of A, C, D, I, N, R, U, Y")
 	}
 	// Adyen's limits: 20 entries, 20-character keys and 80-character values.
 	if _, err := (pdk.Metadata{MaxKeys: 20, MaxKeyLen: 20, MaxValueLen: 80}).Merge(req.GetMetadata()); err != nil {
-		return nil, err
+		return err
 	}
-	for i, d := range req.GetOrderDetails() {
-		f, cur := textf.Sprintf("order_details[%d]", i), req.GetAmount().GetCurrency()
-		unit, _, err := amounts.To(&v1.Money{MinorAmount: d.GetUnitAmount(), Currency: cur}, f+".unit_amount")
-		if err != nil {
-			return nil, err
-		}
-		tax, _, err := amounts.To(&v1.Money{MinorAmount: d.GetTaxAmount(), Currency: cur}, f+".tax_amount")
-		if err != nil {
-			return nil, err
-		}
-		p.lines = append(p.lines, [2]int64{unit, tax})
-	}
-	switch {
-	case p.method.needsOrder && len(p.lines) == 0:
-		return nil, pdk.InvalidRequest("order_details", "is required for buy-now-pay-later methods at Adyen")
-	case p.method.needsOrder && p.country() == "":
-		return nil, pdk.InvalidRequest("billing_address.country", "is required for buy-now-pay-later methods at Adyen")
-	case p.method.needsCountry && p.country() == "":
-		return nil, pdk.InvalidRequest("payment_method.bank_redirect.country", "is required for Sofort (or billing_address.country)")
-	}
-	return p, nil
-}
-
-// checkShopper checks Adyen's shopperReference: 3 to 256 characters.
-func checkShopper(field, ref string) error {
-	if len(ref) < 3 || len(ref) > 256 {
-		return pdk.InvalidRequest(field, "must be 3 to 256 characters (Adyen shopperReference)")
-	}
-	return nil
-}
-
-// country is the shopper's country: the method's own (Sofort), else billing.
-func (p *payment) country() string {
-	return pdk.First(p.method.country, p.req.GetBillingAddress().GetCountry())
-}
-
-// attempts maps authentication_type to authenticationData.attemptAuthentication.
-var attempts = map[v1.AuthenticationType]string{
-	v1.AuthenticationType_AUTHENTICATION_TYPE_THREE_DS: "always", v1.AuthenticationType_AUTHENTICATION_TYPE_NO_THREE_DS: "never",
-}
-
-// write writes the PaymentRequest in a fixed field order.
-func (p *payment) write(merchant string, b *pdk.Body) {
-	r := p.req
-	b.Set("merchantAccount", merchant)
-	b.Set("reference", r.GetMerchantTransactionId())
-	setAmount(b, "amount", p.value, r.GetAmount().GetCurrency())
-	b.SetPairs("paymentMethod.", p.method.fields...)
-	b.Set("returnUrl", p.returnURL)
-	b.SetPairs("", "shopperReference", p.shopperRef, "shopperInteraction", p.interaction, "recurringProcessingModel", p.model)
-	if p.store {
-		b.SetBool("storePaymentMethod", true)
-	}
-	if r.GetRequestIncrementalAuthorization() {
+	if req.GetRequestIncrementalAuthorization() {
 		b.Set("additionalData.authorisationType", "PreAuth")
 	}
-	if manualCapture(r.GetCaptureMethod()) {
+	if manualCapture(req.GetCaptureMethod()) {
 		b.Set("additionalData.manualCapture", "true")
 	}
-	b.SetPairs("authenticationData.", "attemptAuthentication", attempts[r.GetAuthenticationType()])
-	if t := r.GetThreeDs(); t != nil {
+	b.SetPairs("authenticationData.", "attemptAuthentication", attempts[req.GetAuthenticationType()])
+	if t != nil {
 		s, answered := t.GetTransactionStatus(), ""
 		if s == "Y" || s == "N" || s == "U" || s == "A" {
 			answered = s
@@ -178,7 +121,7 @@ func (p *payment) write(merchant string, b *pdk.Body) {
 		b.SetPairs("mpiData.", "authenticationResponse", answered, "cavv", t.GetAuthenticationValue(), "directoryResponse", s,
 			"dsTransID", t.GetDsTransactionId(), "eci", t.GetEci(), "threeDSVersion", t.GetMessageVersion())
 	}
-	if bi := r.GetBrowserInfo(); bi != nil {
+	if bi := req.GetBrowserInfo(); bi != nil {
 		b.Set("browserInfo.acceptHeader", bi.GetAcceptHeader())
 		b.SetInt("browserInfo.colorDepth", int64(bi.GetColorDepth()))
 		b.SetBool("browserInfo.javaEnabled", bi.GetJavaEnabled())
@@ -190,9 +133,9 @@ func (p *payment) write(merchant string, b *pdk.Body) {
 		b.Set("browserInfo.userAgent", bi.GetUserAgent())
 		b.SetIf("shopperIP", bi.GetIpAddress())
 	}
-	billing, cust := r.GetBillingAddress(), r.GetCustomer()
+	billing, cust := req.GetBillingAddress(), req.GetCustomer()
 	writeAddress(b, "billingAddress.", billing, false)
-	writeAddress(b, "deliveryAddress.", r.GetShippingAddress(), true)
+	writeAddress(b, "deliveryAddress.", req.GetShippingAddress(), true)
 	b.SetPairs("", "shopperEmail", pdk.First(cust.GetEmail(), billing.GetEmail()), "telephoneNumber", pdk.First(cust.GetPhone(), billing.GetPhone()))
 	first, last := billing.GetFirstName(), billing.GetLastName()
 	if first == "" || last == "" {
@@ -201,18 +144,50 @@ func (p *payment) write(merchant string, b *pdk.Body) {
 	if last = strings.TrimSpace(last); first != "" && last != "" {
 		b.SetPairs("shopperName.", "firstName", first, "lastName", last)
 	}
-	b.SetIf("countryCode", p.country())
-	for i, d := range r.GetOrderDetails() {
-		k := "lineItems[" + strconv.Itoa(i) + "]."
+	// The shopper's country: the method's own (Sofort), else billing.
+	country := pdk.First(m.country, billing.GetCountry())
+	b.SetIf("countryCode", country)
+	for i, d := range req.GetOrderDetails() {
+		f, k := textf.Sprintf("order_details[%d]", i), "lineItems["+strconv.Itoa(i)+"]."
+		unit, _, err := amounts.To(&v1.Money{MinorAmount: d.GetUnitAmount(), Currency: cur}, f+".unit_amount")
+		if err != nil {
+			return err
+		}
+		tax, _, err := amounts.To(&v1.Money{MinorAmount: d.GetTaxAmount(), Currency: cur}, f+".tax_amount")
+		if err != nil {
+			return err
+		}
 		b.SetPairs(k, "id", d.GetProductId(), "description", d.GetProductName(), "itemCategory", d.GetCategory())
 		b.SetInt(k+"quantity", d.GetQuantity())
-		b.SetInt(k+"amountIncludingTax", p.lines[i][0])
+		b.SetInt(k+"amountIncludingTax", unit)
 		if d.GetTaxAmount() != 0 {
-			b.SetInt(k+"taxAmount", p.lines[i][1])
+			b.SetInt(k+"taxAmount", tax)
 		}
 	}
-	b.SetMap("metadata", r.GetMetadata())
-	b.SetPairs("", "shopperStatement", r.GetStatementDescriptor(), "merchantOrderReference", r.GetMerchantOrderReference())
+	switch {
+	case m.needsOrder && len(req.GetOrderDetails()) == 0:
+		return pdk.InvalidRequest("order_details", "is required for buy-now-pay-later methods at Adyen")
+	case m.needsOrder && country == "":
+		return pdk.InvalidRequest("billing_address.country", "is required for buy-now-pay-later methods at Adyen")
+	case m.needsCountry && country == "":
+		return pdk.InvalidRequest("payment_method.bank_redirect.country", "is required for Sofort (or billing_address.country)")
+	}
+	b.SetMap("metadata", req.GetMetadata())
+	b.SetPairs("", "shopperStatement", req.GetStatementDescriptor(), "merchantOrderReference", req.GetMerchantOrderReference())
+	return nil
+}
+
+// checkShopper checks Adyen's shopperReference: 3 to 256 characters.
+func checkShopper(field, ref string) error {
+	if len(ref) < 3 || len(ref) > 256 {
+		return pdk.InvalidRequest(field, "must be 3 to 256 characters (Adyen shopperReference)")
+	}
+	return nil
+}
+
+// attempts maps authentication_type to authenticationData.attemptAuthentication.
+var attempts = map[v1.AuthenticationType]string{
+	v1.AuthenticationType_AUTHENTICATION_TYPE_THREE_DS: "always", v1.AuthenticationType_AUTHENTICATION_TYPE_NO_THREE_DS: "never",
 }
 
 // writeAddress writes a BillingAddress or DeliveryAddress (only when it has
@@ -235,8 +210,8 @@ func writeAddress(b *pdk.Body, k string, a *v1.Address, names bool) {
 }
 
 var authorize = payments("authorize", (*authorizeIn).GetMerchantTransactionId,
-	func(c *pdk.Context, req *authorizeIn) (*payment, error) {
-		return newPayment(c, req, "merchant_transaction_id")
+	func(c *pdk.Context, req *authorizeIn, b *pdk.Body) error {
+		return writePayment(c, req, "merchant_transaction_id", "", b)
 	},
 	func(_ *pdk.Context, req *authorizeIn, a *pdk.Answer) (*authorizeOut, error) {
 		manual := manualCapture(req.GetCaptureMethod())
@@ -323,24 +298,22 @@ type (
 // returns; Authorised without one is PENDING: the id then arrives in the
 // AUTHORISATION / RECURRING_CONTRACT webhook.
 var setupRecurring = payments("setup", (*setupIn).GetMerchantSetupId,
-	func(c *pdk.Context, req *setupIn) (*payment, error) {
+	func(c *pdk.Context, req *setupIn, b *pdk.Body) error {
 		if req.GetCustomer().GetId() == "" {
-			return nil, pdk.InvalidRequest("customer.id", "is required: Adyen stores payment methods per shopperReference")
+			return pdk.InvalidRequest("customer.id", "is required: Adyen stores payment methods per shopperReference")
 		}
 		if _, stored := req.GetPaymentMethod().GetMethod().(*v1.PaymentMethod_Token); stored {
-			return nil, pdk.InvalidRequest("payment_method", "is already a stored payment method")
+			return pdk.InvalidRequest("payment_method", "is already a stored payment method")
 		}
-		p, err := newPayment(c, &authorizeIn{
+		model := modelSubscription
+		if req.GetFutureUsage() == v1.FutureUsage_FUTURE_USAGE_ON_SESSION {
+			model = modelCardOnFile
+		}
+		return writePayment(c, &authorizeIn{
 			MerchantTransactionId: req.GetMerchantSetupId(), Amount: req.GetAmount(), PaymentMethod: req.GetPaymentMethod(),
 			Customer: req.GetCustomer(), BillingAddress: req.GetBillingAddress(), BrowserInfo: req.GetBrowserInfo(), ReturnUrl: req.GetReturnUrl(),
 			Metadata: req.GetMetadata(), AuthenticationType: req.GetAuthenticationType(), SetupFutureUsage: v1.FutureUsage_FUTURE_USAGE_OFF_SESSION,
-		}, "merchant_setup_id")
-		if err == nil {
-			if p.model = modelSubscription; req.GetFutureUsage() == v1.FutureUsage_FUTURE_USAGE_ON_SESSION {
-				p.model = modelCardOnFile
-			}
-		}
-		return p, err
+		}, "merchant_setup_id", model, b)
 	},
 	func(_ *pdk.Context, req *setupIn, a *pdk.Answer) (*setupOut, error) {
 		automatic := false
@@ -391,24 +364,20 @@ type (
 // paymentMethod.storedPaymentMethodId, shopperInteraction ContAuth and
 // recurringProcessingModel (default Subscription).
 var recurringCharge = payments("charge", (*chargeIn).GetMerchantTransactionId,
-	func(c *pdk.Context, req *chargeIn) (*payment, error) {
+	func(c *pdk.Context, req *chargeIn, b *pdk.Body) error {
 		id, shopper, err := storedShopper(req.GetMandate(), req.GetCustomer())
 		if err != nil {
-			return nil, err
+			return err
 		}
 		model := pdk.First(req.GetRecurringModel(), modelSubscription)
 		if model != modelSubscription && model != modelCardOnFile && model != modelUnscheduled {
-			return nil, pdk.InvalidRequest("recurring_model", "must be Subscription, UnscheduledCardOnFile or CardOnFile")
+			return pdk.InvalidRequest("recurring_model", "must be Subscription, UnscheduledCardOnFile or CardOnFile")
 		}
-		p, err := newPayment(c, &authorizeIn{
+		return writePayment(c, &authorizeIn{
 			MerchantTransactionId: req.GetMerchantTransactionId(), Amount: req.GetAmount(), Mandate: &v1.MandateReference{ConnectorMandateId: id},
 			Customer: &v1.Customer{Id: shopper, Email: req.GetCustomer().GetEmail()}, ReturnUrl: req.GetReturnUrl(), Metadata: req.GetMetadata(),
 			StatementDescriptor: req.GetStatementDescriptor(), CaptureMethod: req.GetCaptureMethod(),
-		}, "merchant_transaction_id")
-		if err == nil {
-			p.model = model
-		}
-		return p, err
+		}, "merchant_transaction_id", model, b)
 	},
 	func(_ *pdk.Context, req *chargeIn, a *pdk.Answer) (*chargeOut, error) {
 		manual := manualCapture(req.GetCaptureMethod())
