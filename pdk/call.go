@@ -214,11 +214,12 @@ type Key[Req any] struct {
 	// empty, a request without an id gets a key from the host's random bytes
 	// for the call, so the host can still retry that request safely.
 	Field string
-	// Derive, when set, makes the key of a request without an id (ID nil or
-	// empty) from the call and the body as sent: "<op>:<id>" of what it
-	// returns (a digest of the body, so the same request retried shares a
-	// key and another one does not; or part of the host's random bytes).
-	// Adyen keys its redirect details and undocumented dispute calls so.
+	// Derive, when set, makes the key of a request without an id (ID and
+	// Fallback nil or empty; Field is then not required) from the call and
+	// the body as sent: "<op>:<id>" of what it returns (a digest of the body,
+	// so the same request retried shares a key and another one does not; or
+	// part of the host's random bytes). Adyen keys /payments/details and its
+	// dispute calls without a merchant id so.
 	Derive func(c *Context, req Req, body []byte) (op, id string)
 }
 
@@ -309,7 +310,11 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 			return nil, err
 		}
 	}
-	ct, body := b.Encode(h.API.Encoding)
+	var ct string
+	var body []byte
+	if !reads || b.Len() > 0 {
+		ct, body = b.Encode(h.API.Encoding)
+	}
 	if h.Key.set() && key == "" {
 		op, id := h.Key.Derive(c, req, body)
 		key = idemkey.Derive(op, id, h.API.maxKeyLen())
@@ -320,7 +325,7 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 	case reads:
 		r.Idempotent()
 	}
-	if reads && b.Len() == 0 {
+	if ct == "" {
 		return r.Build(), nil
 	}
 	return r.Body(ct, body).Build(), nil

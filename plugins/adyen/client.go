@@ -107,12 +107,10 @@ func serviceError(res *pdk.Response, v *fastjson.Value) *pdk.Error {
 	return e
 }
 
-// amounts uses Adyen's exponents where they differ from ISO 4217. Source:
-// https://docs.adyen.com/development-resources/currency-codes ("For CLP,
-// CVE, IDR, and ISK the standard has a different number of decimals than
-// shown in our currency codes table"): CLP 2, CVE 0, IDR 0, ISK 2. An amount
-// Adyen cannot represent exactly (IDR 100.50: Adyen takes whole rupiah) is
-// refused.
+// amounts uses Adyen's exponents where they differ from ISO 4217
+// (docs.adyen.com/development-resources/currency-codes: "For CLP, CVE, IDR,
+// and ISK the standard has a different number of decimals"); an amount Adyen
+// cannot represent exactly (IDR 100.50: Adyen takes whole rupiah) is refused.
 var amounts = pdk.Amounts{Exponents: money.Exponents{"CLP": 2, "CVE": 0, "IDR": 0, "ISK": 2}}
 
 // amountAt reads an Adyen Amount at path (nil when absent).

@@ -32,12 +32,11 @@ type (
 	evidenceIn      = v1.DisputeServiceSubmitEvidenceRequest
 )
 
-// disputeCall declares a Disputes API operation: POST /{op} of
-// {merchantAccountCode, disputePspReference, the extra fields, what fill
-// writes}, keyed by key; read maps an answer whose disputeServiceResult
-// succeeded. Without the merchant's request id a key is made of what the
-// operation says, so the same operation retried shares a key and another
-// one (other documents, another reason) does not.
+// disputeCall declares POST /{op} of {merchantAccountCode,
+// disputePspReference, extra, what fill writes}; read maps an answer whose
+// disputeServiceResult succeeded. Without the merchant's request id a key is
+// made of what the operation says: the same operation retried shares a key,
+// another one (other documents, another reason) does not.
 func disputeCall[Req interface {
 	pdk.Message
 	GetConnectorDisputeId() string

@@ -21,12 +21,10 @@ type modified struct {
 	amount          *v1.Money
 }
 
-// modFlow declares a modification flow: POST
-// /payments/{paymentPspReference}/{path} keyed "<op>:<reference>", ref
-// reading the merchant's id for it (Adyen's reference; refField as the
-// caller writes it) and amount the amount, when the operation takes one
-// (/cancels and /reversals act on the whole payment); reason the
-// merchantRefundReason (refunds); out making the unified response.
+// modFlow declares POST /payments/{paymentPspReference}/{path} keyed
+// "<op>:<reference>": ref reads the merchant's id (refField as the caller
+// writes it), amount the amount of an operation that takes one (/cancels and
+// /reversals act on the whole payment), reason the merchantRefundReason.
 func modFlow[Req interface {
 	pdk.Message
 	GetConnectorTransactionId() string

@@ -19,10 +19,8 @@ const stateCapture = "adyen_capture"
 // Authorize response the other payment flows copy from. manual is the
 // capture mode (nil when unknown: Authorised then reads AUTHORIZED, funds
 // held and capture not confirmed); requested is the amount asked for (nil
-// after a redirect). Its mandate is the stored payment method Adyen created,
-// when the answer names one (additionalData
-// tokenization.storedPaymentMethodId, or the deprecated
-// recurring.recurringDetailReference).
+// after a redirect). Its mandate is the stored payment method Adyen names
+// (tokenization.storedPaymentMethodId, or the deprecated recurringDetailReference).
 func parsePayment(a *pdk.Answer, manual *bool, requested *v1.Money) (*authorizeOut, error) {
 	ad := a.At("additionalData")
 	r := &authorizeOut{ConnectorTransactionId: a.Str("pspReference"), MerchantTransactionId: a.Str("merchantReference"),

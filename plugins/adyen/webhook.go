@@ -22,18 +22,15 @@ import (
 //	base64(HMAC-SHA256(hex-decoded hmac_key,
 //	  pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success))
 //
-// with empty strings for absent fields. Items are verified one by one: good
-// items become verified events, bad ones are returned unverified with a
-// rejection reason and no payload. A batch with no good item is rejected.
+// with empty strings for absent fields. Good items become verified events,
+// bad ones unverified with a rejection reason and no payload; a batch with no
+// good item is rejected.
 //
-// Balance Platform transfer webhooks (balancePlatform.transfer.created and
-// .updated, BalancePlatformTransferNotification v4) are one
-// TransferNotificationRequest per POST, {type, environment, timestamp, data:
-// Transfer}, signed as a whole: HmacSignature is base64(HMAC-SHA256(hex-decoded
-// key, the exact raw body)), the key being credential balance_platform_hmac_key,
-// or hmac_key when that is not set. An outgoing bank transfer (a payout made
-// with the Transfers API) becomes a payout event; any other transfer
-// (top-ups, internal transfers, card movements) is a verified event of kind OTHER.
+// Balance Platform transfer webhooks (BalancePlatformTransferNotification v4)
+// are one {type, environment, timestamp, data: Transfer} per POST, signed as a
+// whole in HmacSignature with credential balance_platform_hmac_key (else
+// hmac_key). An outgoing bank transfer (a Transfers API payout) is a payout
+// event; any other transfer (top-ups, internal transfers) a verified OTHER event.
 
 // transferEventTypes are the Balance Platform webhook types this plugin reads.
 var transferEventTypes = []string{"balancePlatform.transfer.created", "balancePlatform.transfer.updated"}
