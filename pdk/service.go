@@ -8,9 +8,9 @@ import (
 )
 
 // Service locates one API of a processor that serves several on different
-// hosts (Adyen's Checkout beside its Disputes, Payout and Transfers APIs;
-// PayPal's or Worldpay's regional and reporting hosts): its Base is a
-// Call.Base. The main API is the one the host's base URL (c.BaseURL: sandbox,
+// hosts (Adyen's Checkout beside its Disputes, Payout and Transfers APIs; any
+// processor whose disputes, payouts or reporting API lives on another host
+// than its payments): its Base is a Call.Base. The main API is the one the host's base URL (c.BaseURL: sandbox,
 // live or an operator override) addresses; a Service with no Test URL is the
 // main API itself. For another one the rules are, in order:
 //

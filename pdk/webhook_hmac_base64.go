@@ -14,7 +14,7 @@ import (
 // (surrounding white space ignored): a missing one is a MISSING_SECRET
 // rejection, one that is not hex a SIGNATURE_MISMATCH (nothing can verify
 // against it). Adyen's notification and Balance Platform HMAC keys are
-// hex; so are Worldpay's and Mollie's.
+// hex; any connector whose webhook secret is handed out as hex can use it.
 func HexKey(c *Context, field string) ([]byte, *Rejection) {
 	keyHex := strings.TrimSpace(c.Credentials[field])
 	if keyHex == "" {
