@@ -129,6 +129,10 @@ type Call[Req, Resp Message] struct {
 	// NoContent accepts a 2xx answer without a body (204): Answer then runs
 	// with a nil a.V. Otherwise an empty answer is an InvalidResponse.
 	NoContent bool
+	// IgnoreBody answers a 2xx by its status alone: the body, if any, is not
+	// read (Answer runs with a nil a.V) unless it was truncated. For a DELETE
+	// whose answer says nothing more (Adyen's stored payment method removal).
+	IgnoreBody bool
 	// Answer reads a 2xx answer into the response. Required.
 	Answer func(c *Context, req Req, a *Answer) (Resp, error)
 	// OnError sees every non-2xx answer that OnDecline does not answer,
@@ -447,7 +451,7 @@ func (h *Call[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error
 		return zero, e
 	}
 	a := &Answer{Res: res, api: h.API}
-	if !h.NoContent || len(trimSpace(res.Body)) > 0 || res.Truncated {
+	if res.Truncated || !h.IgnoreBody && (!h.NoContent || len(trimSpace(res.Body)) > 0) {
 		var err error
 		if a, err = h.API.Read(res); err != nil {
 			return zero, err

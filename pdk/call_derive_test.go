@@ -46,3 +46,28 @@ func TestCallKeyDerive(t *testing.T) {
 		t.Errorf("headers %v", hs)
 	}
 }
+
+// IgnoreBody answers a 2xx by its status: any body but a truncated one.
+func TestCallIgnoreBody(t *testing.T) {
+	call := &Call[*refundReq, *v1.PaymentServiceRefundResponse]{
+		API: testAPI, Method: "DELETE", Path: "/v1/things/x", IgnoreBody: true,
+		Answer: func(_ *Context, _ *refundReq, a *Answer) (*v1.PaymentServiceRefundResponse, error) {
+			if a.V != nil {
+				t.Error("the body was read")
+			}
+			return &v1.PaymentServiceRefundResponse{ConnectorRefundId: "gone"}, nil
+		},
+	}
+	c := NewContext(v1.Flow_FLOW_REFUND, &pluginv1.CallContext{BaseUrl: "https://api.example.com"}, nil)
+	for _, body := range []string{"", "OK", `{"deleted":true}`, "[]"} {
+		if out, err := call.Parse(c, &refundReq{}, &Response{Status: 200, Body: []byte(body)}); err != nil || out.GetConnectorRefundId() != "gone" {
+			t.Errorf("%q: %v, %v", body, out, err)
+		}
+	}
+	if _, err := call.Parse(c, &refundReq{}, &Response{Status: 200, Body: []byte("{"), Truncated: true}); err == nil {
+		t.Error("a truncated answer was accepted")
+	}
+	if _, err := call.Parse(c, &refundReq{}, &Response{Status: 404, Body: []byte("{}")}); err == nil {
+		t.Error("a 404 was accepted")
+	}
+}

@@ -399,7 +399,7 @@ type (
 // ?shopperReference=...&merchantAccount=... (both required in v71),
 // answered 204 No Content (any 2xx: the token is deleted).
 var recurringRevoke = &pdk.Call[*revokeIn, *revokeOut]{
-	API: api, Base: checkout.Base, Method: "DELETE", Path: "/storedPaymentMethods/{id}", NoContent: true,
+	API: api, Base: checkout.Base, Method: "DELETE", Path: "/storedPaymentMethods/{id}", IgnoreBody: true,
 	Check: func(_ *pdk.Context, req *revokeIn) error {
 		_, _, err := storedShopper(req.GetMandate(), req.GetCustomer())
 		return err
