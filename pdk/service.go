@@ -30,6 +30,7 @@ type Service struct {
 	Path string
 	// Main holds the main API's sandbox and live base URLs (the manifest's),
 	// used when c.BaseURL is empty, and the hosts that tell them apart.
+	// Required; Services of one connector share it.
 	Main *MainAPI
 }
 
