@@ -129,6 +129,10 @@ type Call[Req, Resp Message] struct {
 	// NoContent accepts a 2xx answer without a body (204): Answer then runs
 	// with a nil a.V. Otherwise an empty answer is an InvalidResponse.
 	NoContent bool
+	// IgnoreBody answers a 2xx by its status alone: the body, if any, is not
+	// read (Answer runs with a nil a.V) unless it was truncated. For a DELETE
+	// whose answer says nothing more (Adyen's stored payment method removal).
+	IgnoreBody bool
 	// Answer reads a 2xx answer into the response. Required unless Read is
 	// set.
 	Answer func(c *Context, req Req, a *Answer) (Resp, error)
@@ -220,18 +224,30 @@ type Key[Req any] struct {
 	// empty, a request without an id gets a key from the host's random bytes
 	// for the call, so the host can still retry that request safely.
 	Field string
+	// Derive, when set, makes the key of a request without an id (ID and
+	// Fallback nil or empty; Field is then not required) from the call and
+	// the body as sent: "<op>:<id>" of what it returns (a digest of the body,
+	// so the same request retried shares a key and another one does not; or
+	// part of the host's random bytes). Adyen keys /payments/details and its
+	// dispute calls without a merchant id so.
+	Derive func(c *Context, req Req, body []byte) (op, id string)
 }
 
 // set reports whether a key is configured.
-func (k Key[Req]) set() bool { return k.ID != nil }
+func (k Key[Req]) set() bool { return k.ID != nil || k.Derive != nil }
 
 // derive returns the key for req.
 func (k Key[Req]) derive(c *Context, req Req, max int) (string, error) {
-	id := k.ID(req)
+	var id string
+	if k.ID != nil {
+		id = k.ID(req)
+	}
 	if id == "" && k.Fallback != nil {
 		id = k.Fallback(req)
 	}
 	switch {
+	case id == "" && k.Derive != nil:
+		return "", nil // from the body, once written
 	case id == "" && k.Field != "":
 		return "", InvalidRequest(k.Field, "is required: it is the idempotency key")
 	case id == "":
@@ -289,15 +305,11 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 		return nil, err
 	}
 	reads := method == "GET" || method == "HEAD" || method == "DELETE"
-	switch {
-	case h.Key.set():
-		key, err := h.Key.derive(c, req, h.API.MaxKeyLen)
-		if err != nil {
+	var key string
+	if h.Key.set() {
+		if key, err = h.Key.derive(c, req, h.API.MaxKeyLen); err != nil {
 			return nil, err
 		}
-		r.IdempotencyKey(h.API.IdempotencyHeader, key)
-	case reads:
-		r.Idempotent()
 	}
 	b := &Body{}
 	if err := h.Body.write(c, h.API, req, b); err != nil {
@@ -308,11 +320,33 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 			return nil, err
 		}
 	}
-	if reads && b.Len() == 0 {
+	var ct string
+	var body []byte
+	if !reads || b.Len() > 0 {
+		ct, body = b.Encode(h.API.Encoding)
+	}
+	if h.Key.set() && key == "" {
+		op, id := h.Key.Derive(c, req, body)
+		key = idemkey.Derive(op, id, h.API.maxKeyLen())
+	}
+	switch {
+	case key != "":
+		r.IdempotencyKey(h.API.IdempotencyHeader, key)
+	case reads:
+		r.Idempotent()
+	}
+	if ct == "" {
 		return r.Build(), nil
 	}
-	ct, body := b.Encode(h.API.Encoding)
 	return r.Body(ct, body).Build(), nil
+}
+
+// maxKeyLen is MaxKeyLen, 255 when unset.
+func (api *API) maxKeyLen() int {
+	if api.MaxKeyLen > 0 {
+		return api.MaxKeyLen
+	}
+	return 255
 }
 
 // fillPath replaces each {name} of Path with its escaped param.
@@ -423,7 +457,7 @@ func (h *Call[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error
 		return zero, e
 	}
 	a := &Answer{Res: res, api: h.API}
-	if !h.NoContent || len(trimSpace(res.Body)) > 0 || res.Truncated {
+	if res.Truncated || !h.IgnoreBody && (!h.NoContent || len(trimSpace(res.Body)) > 0) {
 		var err error
 		if a, err = h.API.Read(res); err != nil {
 			return zero, err

@@ -8,12 +8,11 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/internal/textf"
 	"github.com/connectorhost/connector-host/pdk"
-	"github.com/connectorhost/connector-host/pdk/jsonw"
 )
 
 // method is an Adyen paymentMethod object (every member of the variants
-// this connector sends is a string, written in order as pairs) and what the
-// rest of the payment request needs to know about it.
+// this connector sends is a string: key, value pairs written in order, empty
+// values left out) and what the rest of the payment request needs to know.
 type method struct {
 	fields []string
 	// stored: a storedPaymentMethodId (token or mandate); needs shopperReference.
@@ -25,25 +24,8 @@ type method struct {
 	country      string
 }
 
-func (m method) write(o *jsonw.Object) {
-	o.Object("paymentMethod", func(p *jsonw.Object) {
-		for i := 0; i+1 < len(m.fields); i += 2 {
-			p.String(m.fields[i], m.fields[i+1])
-		}
-	})
-}
-
-// kind returns a method of Adyen type t with more key, value pairs; pairs
-// with an empty value are left out.
-func kind(t string, kv ...string) method {
-	m := method{fields: []string{"type", t}}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] != "" {
-			m.fields = append(m.fields, kv[i], kv[i+1])
-		}
-	}
-	return m
-}
+// kind returns a method of Adyen type t with more key, value pairs.
+func kind(t string, kv ...string) method { return method{fields: append([]string{"type", t}, kv...)} }
 
 // storedMethod is a card token: Checkout v71 CardDetails with storedPaymentMethodId.
 func storedMethod(id string) method {
@@ -134,7 +116,7 @@ func bankRedirect(b *v1.BankRedirect) (method, error) {
 		}
 		return kind("eps", "issuer", b.GetIssuer()), nil
 	case v1.BankRedirectKind_BANK_REDIRECT_KIND_BLIK:
-		if c := b.GetBlikCode(); len(c) != 6 || !digits(c) {
+		if c := b.GetBlikCode(); len(c) != 6 || !pdk.Digits(c) {
 			return method{}, pdk.InvalidRequest("payment_method.bank_redirect.blik_code", "must be the shopper's six-digit BLIK code")
 		}
 		return kind("blik", "blikCode", b.GetBlikCode()), nil
@@ -171,13 +153,4 @@ func bankDebit(b *v1.BankDebit) (method, error) {
 		return kind("directdebit_GB", "bankAccountNumber", number, "bankLocationId", routing, "holderName", holder), nil
 	}
 	return method{}, pdk.Unsupported("bank debit %s is not supported by the adyen connector", b.GetKind())
-}
-
-func digits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }

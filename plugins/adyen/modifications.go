@@ -14,118 +14,105 @@ import (
 // REVERSAL_PENDING (a reversal is a cancel or a refund, Adyen's choice),
 // REFUND_STATUS_PENDING and AUTHORIZING (Adyen is deciding the new amount).
 
-// modification is what one modification request says.
-type modification struct {
-	psp, ref    string    // paymentPspReference; the merchant's id for the modification (Adyen reference)
-	amount      *v1.Money // nil for /cancels and /reversals, which act on the whole payment
-	amountField string
-	reason      string // merchantRefundReason (refunds only)
-}
-
-// modified is Adyen's acknowledgement of a modification.
+// modified is Adyen's acknowledgement of a modification: its pspReference,
+// the payment's, and the amount (the requested one when not echoed).
 type modified struct {
 	psp, paymentPsp string
 	amount          *v1.Money
 }
 
-// modFlow declares a modification flow: POST
-// /payments/{paymentPspReference}/{path} with the idempotency key
-// "<op>:<reference>" (refField names the reference as the caller writes it),
-// mod reading the request and out making the unified response.
-func modFlow[Req, Resp pdk.Message](path, op, refField string, mod func(Req) modification, out func(modified) Resp) pdk.Handler[Req, Resp] {
+// modFlow declares POST /payments/{paymentPspReference}/{path} keyed
+// "<op>:<reference>": ref reads the merchant's id (refField as the caller
+// writes it), amount the amount of an operation that takes one (/cancels and
+// /reversals act on the whole payment), reason the merchantRefundReason.
+func modFlow[Req interface {
+	pdk.Message
+	GetConnectorTransactionId() string
+}, Resp pdk.Message](path, op, refField string, ref func(Req) string, amountField string, amount func(Req) *v1.Money,
+	reason func(Req) string, out func(modified) Resp) pdk.Handler[Req, Resp] {
 	return &pdk.Call[Req, Resp]{
-		API: api, Base: checkout.base, Method: "POST", Path: "/payments/{psp}/" + path,
-		Params: pdk.Params[Req]{"psp": {Field: "connector_transaction_id", Get: func(r Req) string { return mod(r).psp }}},
-		Key:    pdk.Key[Req]{Op: op, Field: refField, ID: func(r Req) string { return mod(r).ref }},
+		API: api, Base: checkout.Base, Method: "POST", Path: "/payments/{psp}/" + path,
+		Params: pdk.Params[Req]{"psp": {Field: "connector_transaction_id", Get: Req.GetConnectorTransactionId}},
+		Key:    pdk.Key[Req]{Op: op, Field: refField, ID: ref},
 		Body:   pdk.Fields[Req]{{Key: "merchantAccount", Credential: credMerchantAccount}},
 		Fill: func(c *pdk.Context, r Req, b *pdk.Body) error {
-			m := mod(r)
-			if strings.ContainsAny(m.psp, "/?#") {
+			if strings.ContainsAny(r.GetConnectorTransactionId(), "/?#") {
 				return pdk.InvalidRequest("connector_transaction_id", "is not an Adyen reference")
 			}
-			if m.amountField != "" {
-				n, cur, err := amounts.To(m.amount, m.amountField)
+			if amount != nil {
+				n, cur, err := amounts.To(amount(r), amountField)
 				if err != nil {
 					return err
 				}
-				b.Set("amount.currency", cur)
-				b.SetInt("amount.value", n)
+				setAmount(b, "amount", n, cur)
 			}
-			b.Set("reference", m.ref)
-			b.SetIf("merchantRefundReason", m.reason)
+			b.Set("reference", ref(r))
+			if reason != nil {
+				b.SetIf("merchantRefundReason", reason(r))
+			}
 			return nil
 		},
 		Answer: func(c *pdk.Context, r Req, a *pdk.Answer) (Resp, error) {
-			m, ack := mod(r), modified{psp: a.Str("pspReference"), paymentPsp: a.Str("paymentPspReference")}
-			ack.amount, _ = amountAt(a.V, "amount")
-			switch got := ack.amount; {
+			ack, psp := modified{psp: a.Str("pspReference"), paymentPsp: a.Str("paymentPspReference")}, r.GetConnectorTransactionId()
+			switch {
 			case a.Str("status") != "received":
 				a.Fail(pdk.InvalidResponse("Adyen's %s answer has status %q, expected \"received\"", op, a.Str("status")))
 			case ack.psp == "":
 				a.Fail(pdk.InvalidResponse("Adyen's %s answer has no pspReference", op))
-			case ack.paymentPsp != "" && ack.paymentPsp != m.psp:
-				a.Fail(pdk.IntegrityMismatch("%s answer is for payment %s, not %s", op, ack.paymentPsp, m.psp))
-			case a.Has("amount") && got == nil:
-				a.Fail(pdk.InvalidResponse("Adyen's %s answer has a malformed amount", op))
-			case got != nil && m.amount != nil && (got.GetMinorAmount() != m.amount.GetMinorAmount() || got.GetCurrency() != m.amount.GetCurrency()):
+			case ack.paymentPsp != "" && ack.paymentPsp != psp:
+				a.Fail(pdk.IntegrityMismatch("%s answer is for payment %s, not %s", op, ack.paymentPsp, psp))
+			}
+			var want *v1.Money
+			if amount != nil {
+				want = amount(r)
+			}
+			switch ack.amount = amountAt(a, "amount"); {
+			case ack.amount == nil:
+				ack.amount = want
+			case want != nil && (ack.amount.GetMinorAmount() != want.GetMinorAmount() || ack.amount.GetCurrency() != want.GetCurrency()):
 				a.Fail(pdk.IntegrityMismatch("%s answer amount %d %s differs from the requested %d %s", op,
-					got.GetMinorAmount(), got.GetCurrency(), m.amount.GetMinorAmount(), m.amount.GetCurrency()))
-			case got == nil:
-				ack.amount = m.amount
+					ack.amount.GetMinorAmount(), ack.amount.GetCurrency(), want.GetMinorAmount(), want.GetCurrency()))
 			}
 			return out(ack), nil
 		},
 	}
 }
 
-func captureMod(r *v1.PaymentServiceCaptureRequest) modification {
-	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantCaptureId(), amount: r.GetAmountToCapture(), amountField: "amount_to_capture"}
-}
+var capture = modFlow("captures", "capture", "merchant_capture_id", (*v1.PaymentServiceCaptureRequest).GetMerchantCaptureId,
+	"amount_to_capture", (*v1.PaymentServiceCaptureRequest).GetAmountToCapture, nil, func(a modified) *v1.PaymentServiceCaptureResponse {
+		return &v1.PaymentServiceCaptureResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING, CapturedAmount: a.amount, ConnectorCaptureId: a.psp}
+	})
 
-func captured(a modified) *v1.PaymentServiceCaptureResponse {
-	return &v1.PaymentServiceCaptureResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_PENDING, CapturedAmount: a.amount, ConnectorCaptureId: a.psp}
-}
+var void = modFlow("cancels", "void", "merchant_void_id", (*v1.PaymentServiceVoidRequest).GetMerchantVoidId, "", nil, nil,
+	func(a modified) *v1.PaymentServiceVoidResponse {
+		return &v1.PaymentServiceVoidResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING, ConnectorVoidId: a.psp}
+	})
 
-func voidMod(r *v1.PaymentServiceVoidRequest) modification {
-	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantVoidId()}
-}
-
-func voided(a modified) *v1.PaymentServiceVoidResponse {
-	return &v1.PaymentServiceVoidResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING, ConnectorVoidId: a.psp}
-}
-
-func reverseMod(r *v1.PaymentServiceReverseRequest) modification {
-	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantReversalId()}
-}
-
-func reversed(a modified) *v1.PaymentServiceReverseResponse {
-	return &v1.PaymentServiceReverseResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING, ConnectorReversalId: a.psp}
-}
+var reverse = modFlow("reversals", "reverse", "merchant_reversal_id", (*v1.PaymentServiceReverseRequest).GetMerchantReversalId, "", nil, nil,
+	func(a modified) *v1.PaymentServiceReverseResponse {
+		return &v1.PaymentServiceReverseResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_REVERSAL_PENDING, ConnectorReversalId: a.psp}
+	})
 
 // refundReasons are Adyen's merchantRefundReason values (FRAUD, CUSTOMER
 // REQUEST, RETURN, DUPLICATE; any other reason is OTHER).
 var refundReasons = pdk.Reasons{{Value: "DUPLICATE", Words: []string{"duplicate"}}, {Value: "FRAUD", Words: []string{"fraud"}},
 	{Value: "CUSTOMER REQUEST", Words: []string{"customer"}}, {Value: "RETURN", Words: []string{"return"}}}
 
-func refundMod(r *v1.PaymentServiceRefundRequest) modification {
-	reason := refundReasons.Match(r.GetReason())
-	if reason == "" && strings.TrimSpace(r.GetReason()) != "" {
-		reason = "OTHER"
-	}
-	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantRefundId(), amount: r.GetRefundAmount(), amountField: "refund_amount", reason: reason}
-}
+var refund = modFlow("refunds", "refund", "merchant_refund_id", (*v1.PaymentServiceRefundRequest).GetMerchantRefundId,
+	"refund_amount", (*v1.PaymentServiceRefundRequest).GetRefundAmount, func(r *v1.PaymentServiceRefundRequest) string {
+		if reason := refundReasons.Match(r.GetReason()); reason != "" || strings.TrimSpace(r.GetReason()) == "" {
+			return reason
+		}
+		return "OTHER"
+	}, func(a modified) *v1.PaymentServiceRefundResponse {
+		return &v1.PaymentServiceRefundResponse{ConnectorRefundId: a.psp, Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: a.amount,
+			ConnectorTransactionId: a.paymentPsp}
+	})
 
-func refunded(a modified) *v1.PaymentServiceRefundResponse {
-	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: a.psp, Status: v1.RefundStatus_REFUND_STATUS_PENDING, RefundAmount: a.amount,
-		ConnectorTransactionId: a.paymentPsp}
-}
-
-// amountUpdateMod: amountUpdates takes the new total authorised amount, as
-// the unified request does.
-func amountUpdateMod(r *v1.PaymentServiceIncrementalAuthorizationRequest) modification {
-	return modification{psp: r.GetConnectorTransactionId(), ref: r.GetMerchantIncrementId(), amount: r.GetAmount(), amountField: "amount"}
-}
-
-func amountUpdated(a modified) *v1.PaymentServiceIncrementalAuthorizationResponse {
-	return &v1.PaymentServiceIncrementalAuthorizationResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZING, Amount: a.amount}
-}
+// amountUpdate: amountUpdates takes the new total authorised amount, as the
+// unified request does.
+var amountUpdate = modFlow("amountUpdates", "increment", "merchant_increment_id",
+	(*v1.PaymentServiceIncrementalAuthorizationRequest).GetMerchantIncrementId, "amount", (*v1.PaymentServiceIncrementalAuthorizationRequest).GetAmount,
+	nil, func(a modified) *v1.PaymentServiceIncrementalAuthorizationResponse {
+		return &v1.PaymentServiceIncrementalAuthorizationResponse{Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZING, Amount: a.amount}
+	})

@@ -8,7 +8,6 @@ import (
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/statusmap"
 	"github.com/connectorhost/connector-host/pdk/timestamp"
-	"github.com/valyala/fastjson"
 )
 
 // stateCapture is the ConnectorState value that remembers the capture mode
@@ -16,82 +15,70 @@ import (
 // VerifyRedirectResponse can tell AUTHORIZED from CHARGED.
 const stateCapture = "adyen_capture"
 
-// paymentResult is a parsed PaymentResponse or PaymentDetailsResponse.
-type paymentResult struct {
-	psp, merchantRef, networkTxID string
-	status                        v1.PaymentStatus
-	amount                        *v1.Money
-	next                          *v1.NextAction
-	err                           *v1.PaymentError
-	checks                        *v1.CardChecks
-	token, tokenShopper           string
-	state                         *v1.ConnectorState
-}
-
-// parsePayment reads the answer of /payments or /payments/details. manual is
-// the capture mode (nil when unknown: Authorised then reads AUTHORIZED,
-// funds held and capture not confirmed); requested is the amount asked for
-// (nil after a redirect).
-func parsePayment(res *pdk.Response, manual *bool, requested *v1.Money) (*paymentResult, error) {
-	v, err := readAnswer(res)
-	if err != nil {
-		return nil, err
+// parsePayment reads the answer of /payments or /payments/details as the
+// Authorize response the other payment flows copy from. manual is the
+// capture mode (nil when unknown: Authorised then reads AUTHORIZED, funds
+// held and capture not confirmed); requested is the amount asked for (nil
+// after a redirect). Its mandate is the stored payment method Adyen names
+// (tokenization.storedPaymentMethodId, or the deprecated recurringDetailReference).
+func parsePayment(a *pdk.Answer, manual *bool, requested *v1.Money) (*authorizeOut, error) {
+	ad := a.At("additionalData")
+	r := &authorizeOut{ConnectorTransactionId: a.Str("pspReference"), MerchantTransactionId: a.Str("merchantReference"),
+		NetworkTransactionId: ad.Str("networkTxReference"), CardChecks: cardChecks(ad)}
+	if id := pdk.First(ad.Str(`tokenization\.storedPaymentMethodId`), ad.Str(`recurring\.recurringDetailReference`)); id != "" {
+		r.Mandate = &v1.MandateReference{ConnectorMandateId: id, NetworkTransactionId: r.NetworkTransactionId, Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE,
+			ConnectorCustomerId: pdk.First(ad.Str(`tokenization\.shopperReference`), ad.Str(`recurring\.shopperReference`))}
 	}
-	ad := func(k string) string { return jsonr.Str(v, "additionalData", k) }
-	r := &paymentResult{
-		psp: jsonr.Str(v, "pspReference"), merchantRef: jsonr.Str(v, "merchantReference"), networkTxID: ad("networkTxReference"),
-		token:        pdk.First(ad("tokenization.storedPaymentMethodId"), ad("recurring.recurringDetailReference")),
-		tokenShopper: pdk.First(ad("tokenization.shopperReference"), ad("recurring.shopperReference")),
-		checks:       cardChecks(ad),
-	}
-	code := jsonr.Str(v, "resultCode")
+	code := a.Str("resultCode")
 	if code == "" {
 		return nil, pdk.InvalidResponse("Adyen's payment answer has no resultCode")
 	}
-	r.status = resultStatuses.Get(code)
+	r.Status = resultStatuses.Get(code)
 	if code == "Authorised" && (manual == nil || *manual) {
-		r.status = v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED
+		r.Status = v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED
 	}
-	if r.amount, err = amountAt(v, "amount"); err != nil {
-		return nil, err
+	if r.Amount = amountAt(a, "amount"); a.Err() != nil {
+		return nil, a.Err()
 	}
-	authorized := r.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || r.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED
+	authorized := r.Status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || r.Status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED
 	switch {
-	case r.amount != nil && requested != nil && r.amount.GetCurrency() != requested.GetCurrency():
-		return nil, pdk.IntegrityMismatch("answer currency %s differs from the requested %s", r.amount.GetCurrency(), requested.GetCurrency())
-	case r.amount == nil && authorized:
-		r.amount = requested
+	case r.Amount != nil && requested != nil && r.Amount.GetCurrency() != requested.GetCurrency():
+		return nil, pdk.IntegrityMismatch("answer currency %s differs from the requested %s", r.Amount.GetCurrency(), requested.GetCurrency())
+	case r.Amount == nil && authorized:
+		r.Amount = requested
 	}
-	if a := jsonr.Obj(v, "action"); a != nil {
-		if r.next, err = nextAction(a); err != nil {
+	var err error
+	if a.Obj("action") != nil {
+		if r.NextAction, err = nextAction(a.At("action")); err != nil {
 			return nil, err
 		}
 	}
-	reason, reasonCode := jsonr.Str(v, "refusalReason"), jsonr.Str(v, "refusalReasonCode")
+	reason, reasonCode := a.Str("refusalReason"), a.Str("refusalReasonCode")
+	ce := &v1.ConnectorError{Code: reasonCode, Message: reason, HttpStatus: int32(a.HTTPStatus()), RequestId: r.ConnectorTransactionId}
 	switch code {
 	case "Refused":
-		r.err = &v1.PaymentError{Code: refusalCode(reasonCode, reason), Message: pdk.First(reason, "Refused"),
-			Connector: &v1.ConnectorError{Code: reasonCode, Message: reason, HttpStatus: int32(res.Status), Type: "Refused", RequestId: r.psp}}
-		if raw, advice := ad("refusalReasonRaw"), ad("merchantAdviceCode"); raw != "" || advice != "" {
+		ce.Type = "Refused"
+		r.Error = &v1.PaymentError{Code: refusalCode(reasonCode, reason), Message: pdk.First(reason, "Refused"), Connector: ce}
+		if raw, advice := ad.Str("refusalReasonRaw"), ad.Str("merchantAdviceCode"); raw != "" || advice != "" {
 			// refusalReasonRaw is "<network code> : <text>", e.g. "05 : Do not honor".
 			netCode, text, found := strings.Cut(raw, ":")
 			if !found {
 				netCode, text = "", raw
 			}
-			r.err.Issuer = &v1.IssuerError{DeclineCode: raw, AdviceCode: advice, NetworkDeclineCode: strings.TrimSpace(netCode), Message: strings.TrimSpace(text)}
+			r.Error.Issuer = &v1.IssuerError{DeclineCode: raw, AdviceCode: advice, NetworkDeclineCode: strings.TrimSpace(netCode), Message: strings.TrimSpace(text)}
 		}
 	case "Error":
-		r.err = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: pdk.First(reason, "Adyen reported an error processing the payment"),
-			Connector: &v1.ConnectorError{Code: reasonCode, Message: reason, HttpStatus: int32(res.Status), RequestId: r.psp}}
+		r.Error = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: pdk.First(reason, "Adyen reported an error processing the payment"),
+			Connector: ce}
 	}
 	// A payment that is not final yet remembers its capture mode for VerifyRedirectResponse.
-	switch r.status {
+	switch r.Status {
 	case v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING, v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED, v1.PaymentStatus_PAYMENT_STATUS_PENDING:
 		mode := "automatic"
 		if manual != nil && *manual {
 			mode = "manual"
 		}
-		r.state = &v1.ConnectorState{Values: map[string]string{stateCapture: mode}}
+		r.State = &v1.ConnectorState{Values: map[string]string{stateCapture: mode}}
 	}
 	return r, nil
 }
@@ -101,27 +88,25 @@ func parsePayment(res *pdk.Response, manual *bool, requested *v1.Money) (*paymen
 //	redirect  -> Redirect (GET url, or POST url with the data fields as form fields)
 //	voucher   -> DisplayData (reference, instructions, expiry)
 //	threeDS2, await, sdk, qrCode, bank, ... -> sdk_data_json (the action as Adyen sent it)
-func nextAction(a *fastjson.Value) (*v1.NextAction, error) {
-	switch jsonr.Str(a, "type") {
+func nextAction(a *pdk.Answer) (*v1.NextAction, error) {
+	switch a.Str("type") {
 	case "":
 		return nil, pdk.InvalidResponse("Adyen's action has no type")
 	case "redirect":
-		if jsonr.Str(a, "url") == "" {
+		if a.Str("url") == "" {
 			return nil, pdk.InvalidResponse("Adyen's redirect action has no url")
 		}
-		return &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{Url: jsonr.Str(a, "url"),
-			Method: strings.ToUpper(pdk.First(jsonr.Str(a, "method"), "GET")), FormFields: jsonr.StringMap(a, "data")}}}, nil
+		return &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{Url: a.Str("url"),
+			Method: strings.ToUpper(pdk.First(a.Str("method"), "GET")), FormFields: jsonr.StringMap(a.V, "data")}}}, nil
 	case "voucher":
 		d := &v1.DisplayData{
-			Reference:       pdk.First(jsonr.Str(a, "reference"), jsonr.Str(a, "alternativeReference")),
-			InstructionsUrl: pdk.First(jsonr.Str(a, "instructionsUrl"), jsonr.Str(a, "downloadUrl")),
+			Reference:       pdk.First(a.Str("reference"), a.Str("alternativeReference")),
+			InstructionsUrl: pdk.First(a.Str("instructionsUrl"), a.Str("downloadUrl")),
 		}
-		if t, ok := timestamp.ParseRFC3339(jsonr.Str(a, "expiresAt")); ok {
-			d.ExpiresAtUnix = t
-		}
+		d.ExpiresAtUnix, _ = timestamp.ParseRFC3339(a.Str("expiresAt"))
 		return &v1.NextAction{Action: &v1.NextAction_Display{Display: d}}, nil
 	}
-	return &v1.NextAction{Action: &v1.NextAction_SdkDataJson{SdkDataJson: string(a.MarshalTo(nil))}}, nil
+	return &v1.NextAction{Action: &v1.NextAction_SdkDataJson{SdkDataJson: string(a.V.MarshalTo(nil))}}, nil
 }
 
 // manualCapture reports whether a capture method asks for manual capture
@@ -146,15 +131,12 @@ func captureFrom(m v1.CaptureMethod, states ...*v1.ConnectorState) *bool {
 	return nil
 }
 
-// mandateFor returns the stored payment method Adyen created, if its answer
-// names one (additionalData tokenization.storedPaymentMethodId, or the
-// deprecated recurring.recurringDetailReference).
-func (r *paymentResult) mandateFor(shopperRef string) *v1.MandateReference {
-	if r.token == "" {
-		return nil
+// withShopper is a mandate whose shopper is, when the answer named none, ref.
+func withShopper(m *v1.MandateReference, ref string) *v1.MandateReference {
+	if m != nil {
+		m.ConnectorCustomerId = pdk.First(m.ConnectorCustomerId, ref)
 	}
-	return &v1.MandateReference{ConnectorMandateId: r.token, ConnectorCustomerId: pdk.First(r.tokenShopper, shopperRef),
-		NetworkTransactionId: r.networkTxID, Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE}
+	return m
 }
 
 // cardChecks reads the card results Adyen returns in additionalData when
@@ -163,10 +145,10 @@ func (r *paymentResult) mandateFor(shopperRef string) *v1.MandateReference {
 // threeDAuthenticatedResponse (the ARes/RReq transStatus, e.g. "Y"; else
 // threeDAuthenticated "true"/"false"), as Adyen wrote them. Adyen reports no
 // separate street and postal checks. Nil when none is present.
-func cardChecks(ad func(string) string) *v1.CardChecks {
-	cc := &v1.CardChecks{AvsResult: ad("avsResult"), CvcCheck: ad("cvcResult")}
-	eci, version := ad("eci"), ad("threeDSVersion")
-	status := pdk.First(ad("threeDAuthenticatedResponse"), ad("threeDAuthenticated"))
+func cardChecks(ad *pdk.Answer) *v1.CardChecks {
+	cc := &v1.CardChecks{AvsResult: ad.Str("avsResult"), CvcCheck: ad.Str("cvcResult")}
+	eci, version := ad.Str("eci"), ad.Str("threeDSVersion")
+	status := pdk.First(ad.Str("threeDAuthenticatedResponse"), ad.Str("threeDAuthenticated"))
 	if eci != "" || version != "" || status != "" {
 		cc.ThreeDsResult = &v1.ThreeDsResult{Eci: eci, Version: version, AuthenticationStatus: status}
 	}

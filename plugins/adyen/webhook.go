@@ -8,7 +8,6 @@ import (
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/internal/hexstr"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/sig"
@@ -23,9 +22,18 @@ import (
 //	base64(HMAC-SHA256(hex-decoded hmac_key,
 //	  pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success))
 //
-// with empty strings for absent fields. Items are verified one by one: good
-// items become verified events, bad ones are returned unverified with a
-// rejection reason and no payload. A batch with no good item is rejected.
+// with empty strings for absent fields. Good items become verified events,
+// bad ones unverified with a rejection reason and no payload; a batch with no
+// good item is rejected.
+//
+// Balance Platform transfer webhooks (BalancePlatformTransferNotification v4)
+// are one {type, environment, timestamp, data: Transfer} per POST, signed as a
+// whole in HmacSignature with credential balance_platform_hmac_key (else
+// hmac_key). An outgoing bank transfer (a Transfers API payout) is a payout
+// event; any other transfer (top-ups, internal transfers) a verified OTHER event.
+
+// transferEventTypes are the Balance Platform webhook types this plugin reads.
+var transferEventTypes = []string{"balancePlatform.transfer.created", "balancePlatform.transfer.updated"}
 
 // itemRejections are the rejection_reason texts of a bad item, keyed by the
 // reason a batch made only of such items is rejected with.
@@ -38,6 +46,15 @@ var itemRejections = map[pluginv1.RejectionReason]string{
 // acknowledgement is the answer Adyen expects: 200 with body "[accepted]".
 func acknowledgement() *v1.Acknowledgement {
 	return &v1.Acknowledgement{Status: 200, Headers: []*v1.HttpHeader{{Name: "Content-Type", Value: "text/plain"}}, Body: []byte("[accepted]")}
+}
+
+// transferNotification returns the body as a TransferNotificationRequest, or
+// nil when it is not one (a standard NotificationRequest).
+func transferNotification(body []byte) *fastjson.Value {
+	if v := jsonr.TryObject(body); v != nil && strings.HasPrefix(jsonr.Str(v, "type"), "balancePlatform.") {
+		return v
+	}
+	return nil
 }
 
 // notificationItems reads a NotificationRequest: its items (nil where an
@@ -60,34 +77,37 @@ func notificationItems(w *v1.WebhookRequest) ([]*fastjson.Value, bool, error) {
 	return items, jsonr.Str(v, "live") == "true", nil
 }
 
-// hmacKey is the hex-decoded HMAC key in credential field.
-func hmacKey(c *pdk.Context, field string) ([]byte, error) {
-	keyHex := strings.TrimSpace(c.Credentials[field])
-	if keyHex == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing: cannot verify Adyen webhooks", field)
-	}
-	key, err := hexstr.DecodeString(keyHex)
-	if err != nil || len(key) == 0 {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "credential %q is not a hex HMAC key: cannot verify", field)
-	}
-	return key, nil
-}
-
 // verifyWebhook verifies and normalizes a standard notification, or a
-// Balance Platform transfer webhook (transfer_webhook.go).
+// Balance Platform transfer webhook (its HmacSignature, in constant time).
 func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
+	out := &pluginv1.VerifiedWebhook{Acknowledgement: acknowledgement()}
 	if v := transferNotification(w.GetBody()); v != nil {
-		return verifyTransferWebhook(c, w, v)
+		field := credBPHMACKey
+		if strings.TrimSpace(c.Credentials[field]) == "" {
+			field = credHMACKey
+		}
+		key, rej := pdk.HexKey(c, field)
+		if rej == nil {
+			rej = pdk.VerifyBodyHMACSHA256Base64(w, "HmacSignature", key, "credential "+strconv.Quote(field))
+		}
+		if rej != nil {
+			return nil, rej
+		}
+		ev, err := normalizeTransfer(v)
+		if err != nil {
+			return nil, err
+		}
+		ev.Verified, out.Events = true, []*v1.Event{ev}
+		return out, nil
 	}
-	key, err := hmacKey(c, credHMACKey)
-	if err != nil {
-		return nil, err
+	key, rej := pdk.HexKey(c, credHMACKey)
+	if rej != nil {
+		return nil, rej
 	}
 	items, live, err := notificationItems(w)
 	if err != nil {
 		return nil, err
 	}
-	out := &pluginv1.VerifiedWebhook{Acknowledgement: acknowledgement()}
 	rejected := map[pluginv1.RejectionReason]int{}
 	for _, it := range items {
 		reason := verifyItem(key, it)
@@ -146,7 +166,11 @@ func eventID(it *fastjson.Value) string {
 // merchant account it names, so a caller can pick the account's HMAC key.
 func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
 	if v := transferNotification(w.GetBody()); v != nil {
-		return parseTransferWebhook(v)
+		ev, err := normalizeTransfer(v)
+		if err != nil {
+			return nil, err
+		}
+		return []*v1.ParsedEvent{pdk.ParsedFrom(ev, jsonr.Str(v, "data", "balanceAccount", "id"))}, nil
 	}
 	items, live, err := notificationItems(w)
 	if err != nil {
@@ -164,6 +188,7 @@ func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, erro
 	return out, nil
 }
 
+// notification is a NotificationRequestItem as the normalizers read it.
 // notification is a NotificationRequestItem as the normalizers read it.
 type notification struct {
 	it                          *fastjson.Value
@@ -271,18 +296,14 @@ func normalize(it *fastjson.Value) *v1.Event {
 	n := notification{it: it, code: jsonr.Str(it, "eventCode"), psp: jsonr.Str(it, "pspReference"), original: jsonr.Str(it, "originalReference"),
 		reason: jsonr.Str(it, "reason"), success: jsonr.Str(it, "success") == "true"}
 	// An amount that cannot be expressed in ISO minor units is left out rather than rounded.
-	n.amount, _ = amountAt(it, "amount")
+	n.amount = amountAt(pdk.NewAnswer(api, it), "amount")
 	ev := &v1.Event{EventId: eventID(it), ConnectorEventType: n.code, Kind: v1.EventKind_EVENT_KIND_OTHER}
-	if t, ok := timestamp.ParseRFC3339(jsonr.Str(it, "eventDate")); ok {
-		ev.CreatedAtUnix = t
-	}
+	ev.CreatedAtUnix, _ = timestamp.ParseRFC3339(jsonr.Str(it, "eventDate"))
 	if d, ok := disputeEvents[n.code]; ok {
 		ev.Kind = v1.EventKind_EVENT_KIND_DISPUTE
 		de := &v1.DisputeEvent{ConnectorDisputeId: n.psp, ConnectorTransactionId: n.original, Amount: n.amount, Reason: n.reason, Stage: d.stage,
 			ReasonCode: strings.TrimSpace(n.ad(d.reasonKey, "chargebackReasonCode")), Status: d.status}
-		if t, ok := timestamp.ParseRFC3339(n.ad("defensePeriodEndsAt")); ok {
-			de.EvidenceDueByUnix = t
-		}
+		de.EvidenceDueByUnix, _ = timestamp.ParseRFC3339(n.ad("defensePeriodEndsAt"))
 		if defendable, _ := strconv.ParseBool(n.ad("defendable")); n.code == "CHARGEBACK" && defendable {
 			de.Status = v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE
 		}
@@ -340,4 +361,29 @@ func normalize(it *fastjson.Value) *v1.Event {
 				ConnectorCustomerId: n.ad("recurring.shopperReference", "shopperReference", "tokenization.shopperReference")}}}
 	}
 	return ev
+}
+
+// normalizeTransfer reads a TransferNotificationRequest as one event.
+func normalizeTransfer(v *fastjson.Value) (*v1.Event, error) {
+	typ, data := jsonr.Str(v, "type"), jsonr.Obj(v, "data")
+	id := jsonr.Str(data, "id")
+	if data == nil || id == "" {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the Balance Platform webhook has no data.id")
+	}
+	// Adyen numbers the webhooks of one transfer from 1; a resend keeps its number.
+	seq := pdk.First(jsonr.Number(data, "sequenceNumber"), typ+":"+jsonr.Str(data, "status"))
+	ev := &v1.Event{EventId: "transfer:" + id + ":" + seq, ConnectorEventType: typ, Kind: v1.EventKind_EVENT_KIND_OTHER,
+		Livemode: jsonr.Str(v, "environment") == "live"}
+	ev.CreatedAtUnix, _ = timestamp.ParseRFC3339(jsonr.Str(v, "timestamp"))
+	if jsonr.Str(data, "category") != "bank" || jsonr.Str(data, "direction") != "outgoing" {
+		return ev, nil
+	}
+	r, err := parseTransfer(pdk.NewAnswer(api, data), 0) // a webhook has no HTTP answer
+	if err != nil {
+		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the Balance Platform webhook's transfer: %v", err)
+	}
+	ev.Kind = v1.EventKind_EVENT_KIND_PAYOUT
+	ev.Payload = &v1.Event_Payout{Payout: &v1.PayoutEvent{ConnectorPayoutId: r.id, MerchantPayoutId: jsonr.Str(data, "reference"),
+		Status: r.status, Amount: r.amount, Error: r.err}}
+	return ev, nil
 }
