@@ -43,7 +43,7 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 	if id == "" {
 		return nil, pdk.InvalidResponse("Braintree's createCustomer answer has no customer id")
 	}
-	return &v1.CustomerServiceCreateResponse{ConnectorCustomerId: id, State: &v1.ConnectorState{ConnectorCustomerId: id}}, nil
+	return pdk.CustomerCreated(id), nil
 }
 
 // vaultSelection is what vaultPaymentMethod answers select.

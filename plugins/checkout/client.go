@@ -133,12 +133,3 @@ func noContent(res *pdk.Response) error {
 	}
 	return nil
 }
-
-// needID refuses a response without the id the caller needs to continue.
-func needID(v *fastjson.Value, key, what string) (string, error) {
-	id := jsonr.Str(v, key)
-	if id == "" {
-		return "", pdk.InvalidResponse("%s's %s answer has no %s", processor, what, key)
-	}
-	return id, nil
-}

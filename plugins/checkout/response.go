@@ -31,7 +31,7 @@ func readPayment(res *pdk.Response, mode string, requested *v1.Money) (*paymentR
 		rawStatus: jsonr.Str(v, "status"), schemeID: jsonr.Str(v, "scheme_id"),
 		sourceID: jsonr.Str(v, "source", "id"), customerID: jsonr.Str(v, "customer", "id"),
 	}
-	if r.id, err = needID(v, "id", "payment"); err != nil {
+	if r.id, err = jsonr.NeedStr(v, processor, "payment", "id"); err != nil {
 		return nil, err
 	}
 	if r.rawStatus == "" {

@@ -46,14 +46,11 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 	if err != nil {
 		return nil, err
 	}
-	id, err := needID(v, "id", "customer")
+	id, err := jsonr.NeedStr(v, processor, "customer", "id")
 	if err != nil {
 		return nil, err
 	}
-	return &v1.CustomerServiceCreateResponse{
-		ConnectorCustomerId: id,
-		State:               &v1.ConnectorState{ConnectorCustomerId: id},
-	}, nil
+	return pdk.CustomerCreated(id), nil
 }
 
 // buildTokenize stores a Frames card token as an instrument (POST /instruments,
@@ -109,7 +106,7 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 	if err != nil {
 		return nil, err
 	}
-	id, err := needID(v, "id", "instrument")
+	id, err := jsonr.NeedStr(v, processor, "instrument", "id")
 	if err != nil {
 		return nil, err
 	}

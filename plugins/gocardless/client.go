@@ -112,16 +112,9 @@ func resource(res *pdk.Response, name string, status bool) (*fastjson.Value, err
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	v, err := jsonr.Object(res, processor)
+	o, err := jsonr.Member(res, processor, name)
 	if err != nil {
 		return nil, err
-	}
-	o := v.Get(name)
-	if o == nil || o.Type() != fastjson.TypeObject {
-		return nil, pdk.InvalidResponse("GoCardless's answer (HTTP %d) has no %s object", res.Status, name)
-	}
-	if jsonr.Str(o, "id") == "" {
-		return nil, pdk.InvalidResponse("GoCardless's %s has no id", name)
 	}
 	if status && jsonr.Str(o, "status") == "" {
 		return nil, pdk.InvalidResponse("GoCardless's %s %s has no status", name, jsonr.Str(o, "id"))

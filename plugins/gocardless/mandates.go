@@ -70,7 +70,7 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 	if err != nil {
 		return nil, err
 	}
-	return &v1.CustomerServiceCreateResponse{ConnectorCustomerId: id, State: &v1.ConnectorState{ConnectorCustomerId: id}}, nil
+	return pdk.CustomerCreated(id), nil
 }
 
 // customerID is the GoCardless customer of a call; without one it asks the

@@ -153,15 +153,6 @@ func object(res *pdk.Response) (*fastjson.Value, error) {
 	return jsonr.Object(res, processor)
 }
 
-// needID returns the string at key, refusing an answer without it.
-func needID(v *fastjson.Value, key, what string) (string, error) {
-	id := jsonr.Str(v, key)
-	if id == "" {
-		return "", pdk.InvalidResponse("%s's %s answer has no %s", processor, what, key)
-	}
-	return id, nil
-}
-
 // checkNotes refuses metadata Razorpay's notes cannot hold (at most 15
 // entries of at most 256 characters).
 func checkNotes(md map[string]string) error {

@@ -129,7 +129,7 @@ func parseCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest, 
 	if err != nil {
 		return nil, err
 	}
-	id, err := needID(v, "id", "order")
+	id, err := jsonr.NeedStr(v, processor, "order", "id")
 	if err != nil {
 		return nil, err
 	}

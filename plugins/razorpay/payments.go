@@ -184,7 +184,7 @@ func readCreated(res *pdk.Response) (*created, error) {
 	if err != nil {
 		return nil, err
 	}
-	id, err := needID(v, "razorpay_payment_id", "payment")
+	id, err := jsonr.NeedStr(v, processor, "payment", "razorpay_payment_id")
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func paymentOf(v *fastjson.Value, requested *v1.Money, httpStatus int) (*payment
 		method: jsonr.Str(v, "method"),
 	}
 	var err error
-	if p.id, err = needID(v, "id", "payment"); err != nil {
+	if p.id, err = jsonr.NeedStr(v, processor, "payment", "id"); err != nil {
 		return nil, err
 	}
 	raw := jsonr.Str(v, "status")

@@ -47,14 +47,11 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 	if err != nil {
 		return nil, err
 	}
-	id, err := needID(v, "id", "customer")
+	id, err := jsonr.NeedStr(v, processor, "customer", "id")
 	if err != nil {
 		return nil, err
 	}
-	return &v1.CustomerServiceCreateResponse{
-		ConnectorCustomerId: id,
-		State:               &v1.ConnectorState{ConnectorCustomerId: id},
-	}, nil
+	return pdk.CustomerCreated(id), nil
 }
 
 // buildSetupRecurring starts a recurring authorization: the authorization

@@ -40,8 +40,7 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 	if err != nil {
 		return nil, err
 	}
-	id := jsonr.Str(o, "id")
-	return &v1.CustomerServiceCreateResponse{ConnectorCustomerId: id, State: &v1.ConnectorState{ConnectorCustomerId: id}}, nil
+	return pdk.CustomerCreated(jsonr.Str(o, "id")), nil
 }
 
 // cardPlan is a validated CreateCard request.

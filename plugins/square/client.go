@@ -98,18 +98,7 @@ func object(res *pdk.Response, name string) (*fastjson.Value, error) {
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	v, err := jsonr.Object(res, processor)
-	if err != nil {
-		return nil, err
-	}
-	o := v.Get(name)
-	if o == nil || o.Type() != fastjson.TypeObject {
-		return nil, pdk.InvalidResponse("Square's answer (HTTP %d) has no %s object", res.Status, name)
-	}
-	if jsonr.Str(o, "id") == "" {
-		return nil, pdk.InvalidResponse("Square's %s has no id", name)
-	}
-	return o, nil
+	return jsonr.Member(res, processor, name)
 }
 
 // squareError is the first entry of an answer's errors list.
