@@ -1,7 +1,6 @@
 package gocardless
 
 import (
-	"strconv"
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -168,18 +167,6 @@ func httpError(res *pdk.Response) error {
 	if c, ok := errorReasons()[ae.reason]; ok && res.Status >= 400 && res.Status < 500 {
 		code = c
 	}
-	msg := ae.message
-	if msg == "" {
-		msg = "HTTP " + strconv.Itoa(res.Status)
-	}
-	text := "HTTP " + strconv.Itoa(res.Status)
-	if ae.reason != "" {
-		text += " " + ae.reason
-	}
-	return &pdk.Error{
-		Kind:    kind,
-		Message: text + ": " + msg,
-		Detail: &v1.PaymentError{Code: code, Message: msg, Connector: &v1.ConnectorError{
-			Code: ae.reason, Message: ae.message, HttpStatus: int32(res.Status), Type: ae.typ, RequestId: ae.requestID}},
-	}
+	return pdk.HTTPAnswerError(kind, code, res.Status, ae.reason, ae.message, &v1.ConnectorError{
+		Code: ae.reason, Message: ae.message, HttpStatus: int32(res.Status), Type: ae.typ, RequestId: ae.requestID})
 }

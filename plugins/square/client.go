@@ -1,7 +1,6 @@
 package square
 
 import (
-	"strconv"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -137,19 +136,7 @@ func httpError(res *pdk.Response) error {
 	}
 	se := firstError(jsonr.TryObject(res.Body))
 	kind, code := classify(res.Status, se)
-	msg := se.detail
-	if msg == "" {
-		msg = "HTTP " + strconv.Itoa(res.Status)
-	}
-	text := "HTTP " + strconv.Itoa(res.Status)
-	if se.code != "" {
-		text += " " + se.code
-	}
-	return &pdk.Error{
-		Kind:    kind,
-		Message: text + ": " + msg,
-		Detail:  &v1.PaymentError{Code: code, Message: msg, Connector: se.connectorError(res.Status)},
-	}
+	return pdk.HTTPAnswerError(kind, code, res.Status, se.code, se.detail, se.connectorError(res.Status))
 }
 
 func classify(status int, se squareError) (pluginv1.ErrorKind, v1.ErrorCode) {
