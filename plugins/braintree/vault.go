@@ -126,7 +126,7 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 	if v.err != nil {
 		return nil, &pdk.Error{Kind: pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, Message: "Braintree did not verify the payment method: " + v.err.GetMessage(), Detail: v.err}
 	}
-	out := &v1.PaymentMethodServiceTokenizeResponse{PaymentMethodToken: v.id, CardLast4: v.last4, CardNetwork: cardNetworks()[v.brand],
+	out := &v1.PaymentMethodServiceTokenizeResponse{PaymentMethodToken: v.id, CardLast4: v.last4, CardNetwork: pdk.CardNetworkNamed(v.brand),
 		CardExpMonth: int32(v.expMonth), CardExpYear: int32(v.expYear)}
 	if v.customerID != "" {
 		out.State = &v1.ConnectorState{ConnectorCustomerId: v.customerID}
@@ -154,12 +154,3 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 // hexRandom is the host's random bytes in hex: the key of a create call the
 // caller gave no id for, reused by the host's retries of this call.
 func hexRandom(c *pdk.Context) string { return hexstr.EncodeToString(c.Random()) }
-
-func cardNetworks() map[string]v1.CardNetwork {
-	return map[string]v1.CardNetwork{
-		"VISA": v1.CardNetwork_CARD_NETWORK_VISA, "MASTERCARD": v1.CardNetwork_CARD_NETWORK_MASTERCARD,
-		"AMEX": v1.CardNetwork_CARD_NETWORK_AMEX, "DISCOVER": v1.CardNetwork_CARD_NETWORK_DISCOVER,
-		"DINERS": v1.CardNetwork_CARD_NETWORK_DINERS, "JCB": v1.CardNetwork_CARD_NETWORK_JCB,
-		"UNION_PAY": v1.CardNetwork_CARD_NETWORK_UNIONPAY,
-	}
-}

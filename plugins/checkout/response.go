@@ -59,7 +59,7 @@ func readPayment(res *pdk.Response, mode string, requested *v1.Money) (*paymentR
 
 	if href := jsonr.Str(v, "_links", "redirect", "href"); href != "" && r.rawStatus == "Pending" {
 		r.status = v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING
-		r.next = &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{Url: href, Method: "GET"}}}
+		r.next = pdk.RedirectAction(href)
 	}
 	approved, hasApproved := jsonr.Bool(v, "approved")
 	if r.rawStatus == "Declined" || (hasApproved && !approved && r.status != v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN) {

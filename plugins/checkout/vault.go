@@ -2,7 +2,6 @@ package checkout
 
 import (
 	"cmp"
-	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -112,7 +111,7 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 	}
 	out := &v1.PaymentMethodServiceTokenizeResponse{
 		PaymentMethodToken: id, CardLast4: jsonr.Str(v, "last4"),
-		CardNetwork: network(jsonr.Str(v, "scheme")),
+		CardNetwork: pdk.CardNetworkNamed(jsonr.Str(v, "scheme")),
 	}
 	if len(out.CardLast4) > 4 {
 		out.CardLast4 = out.CardLast4[len(out.CardLast4)-4:]
@@ -127,16 +126,4 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 		out.State = &v1.ConnectorState{ConnectorCustomerId: cid}
 	}
 	return out, nil
-}
-
-// network maps Checkout.com's scheme names to card networks.
-func network(scheme string) v1.CardNetwork {
-	return map[string]v1.CardNetwork{
-		"visa": v1.CardNetwork_CARD_NETWORK_VISA, "mastercard": v1.CardNetwork_CARD_NETWORK_MASTERCARD,
-		"amex": v1.CardNetwork_CARD_NETWORK_AMEX, "american express": v1.CardNetwork_CARD_NETWORK_AMEX,
-		"discover": v1.CardNetwork_CARD_NETWORK_DISCOVER, "jcb": v1.CardNetwork_CARD_NETWORK_JCB,
-		"diners": v1.CardNetwork_CARD_NETWORK_DINERS, "diners club international": v1.CardNetwork_CARD_NETWORK_DINERS,
-		"cartes_bancaires": v1.CardNetwork_CARD_NETWORK_CARTES_BANCAIRES, "cartes bancaires": v1.CardNetwork_CARD_NETWORK_CARTES_BANCAIRES,
-		"maestro": v1.CardNetwork_CARD_NETWORK_MAESTRO, "china union pay": v1.CardNetwork_CARD_NETWORK_UNIONPAY, "unionpay": v1.CardNetwork_CARD_NETWORK_UNIONPAY,
-	}[strings.ToLower(scheme)]
 }

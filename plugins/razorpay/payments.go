@@ -194,7 +194,7 @@ func readCreated(res *pdk.Response) (*created, error) {
 		case "redirect", "intent":
 			if r.next == nil && jsonr.Str(n, "url") != "" {
 				r.status = v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING
-				r.next = &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{Url: jsonr.Str(n, "url"), Method: "GET"}}}
+				r.next = pdk.RedirectAction(jsonr.Str(n, "url"))
 			}
 		}
 	}

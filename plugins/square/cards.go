@@ -134,7 +134,7 @@ func readCard(res *pdk.Response) (*card, error) {
 		return nil, err
 	}
 	k := &card{id: jsonr.Str(o, "id"), customerID: jsonr.Str(o, "customer_id"), last4: jsonr.Str(o, "last_4"),
-		network: cardNetworks()[jsonr.Str(o, "card_brand")]}
+		network: pdk.CardNetworkNamed(jsonr.Str(o, "card_brand"))}
 	if k.expMonth, _, err = jsonr.Int(o, "exp_month"); err != nil {
 		return nil, err
 	}
@@ -144,15 +144,6 @@ func readCard(res *pdk.Response) (*card, error) {
 	e := o.Get("enabled")
 	k.enabled = e == nil || e.Type() == fastjson.TypeTrue
 	return k, nil
-}
-
-func cardNetworks() map[string]v1.CardNetwork {
-	return map[string]v1.CardNetwork{
-		"VISA": v1.CardNetwork_CARD_NETWORK_VISA, "MASTERCARD": v1.CardNetwork_CARD_NETWORK_MASTERCARD,
-		"AMERICAN_EXPRESS": v1.CardNetwork_CARD_NETWORK_AMEX, "DISCOVER": v1.CardNetwork_CARD_NETWORK_DISCOVER,
-		"DISCOVER_DINERS": v1.CardNetwork_CARD_NETWORK_DINERS, "JCB": v1.CardNetwork_CARD_NETWORK_JCB,
-		"CHINA_UNIONPAY": v1.CardNetwork_CARD_NETWORK_UNIONPAY, "INTERAC": v1.CardNetwork_CARD_NETWORK_INTERAC,
-	}
 }
 
 func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, res *pdk.Response) (*v1.PaymentMethodServiceTokenizeResponse, error) {
