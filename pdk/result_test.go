@@ -97,3 +97,36 @@ func TestReportedFailure(t *testing.T) {
 		t.Errorf("status 0 is left out: %v", e)
 	}
 }
+
+func TestDisputeResultResponses(t *testing.T) {
+	d := &DisputeResult{ID: "dp1", PaymentID: "p1", Status: v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
+		Amount: &v1.Money{MinorAmount: 900, Currency: "USD"}, Reason: "FRAUD", ReasonCode: "10.4", Stage: "CHARGEBACK", DueBy: 1700000000}
+	get, err := d.GetResponse("Acme", &v1.DisputeServiceGetRequest{ConnectorDisputeId: "dp1"})
+	if err != nil || get.GetConnectorDisputeId() != "dp1" || get.GetConnectorTransactionId() != "p1" || get.GetAmount() != d.Amount ||
+		get.GetReason() != "FRAUD" || get.GetReasonCode() != "10.4" || get.GetStage() != "CHARGEBACK" ||
+		get.GetEvidenceDueByUnix() != 1700000000 || get.GetStatus() != v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE {
+		t.Errorf("get: %v, %v", get, err)
+	}
+	if _, err := d.GetResponse("Acme", &v1.DisputeServiceGetRequest{ConnectorDisputeId: "dp2"}); kindOf(t, err) !=
+		pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE {
+		t.Errorf("get of another dispute: %v", err)
+	}
+	acc, err := d.AcceptResponse("Acme", &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "dp1"})
+	if err != nil || acc.GetConnectorDisputeId() != "dp1" || acc.GetStatus() != d.Status {
+		t.Errorf("accept: %v, %v", acc, err)
+	}
+	if _, err := d.AcceptResponse("Acme", &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "dp2"}); err == nil {
+		t.Errorf("accept of another dispute must fail")
+	}
+	def, err := d.DefendResponse("Acme", &v1.DisputeServiceDefendRequest{})
+	if err != nil || def.GetConnectorDisputeId() != "dp1" || def.GetStatus() != d.Status {
+		t.Errorf("defend: %v, %v", def, err)
+	}
+	if _, err := d.DefendResponse("Acme", &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "dp2"}); err == nil {
+		t.Errorf("defend of another dispute must fail")
+	}
+	if ev := d.Event(); ev.GetConnectorDisputeId() != "dp1" || ev.GetConnectorTransactionId() != "p1" || ev.GetReasonCode() != "10.4" ||
+		ev.GetEvidenceDueByUnix() != 1700000000 || ev.GetStage() != "CHARGEBACK" || ev.GetAmount() != d.Amount {
+		t.Errorf("event: %v", ev)
+	}
+}

@@ -147,12 +147,11 @@ func disputeEvent(ev *v1.Event, o *fastjson.Value) error {
 		return malformed("dispute")
 	}
 	d, err := readDispute(o)
-	if err != nil || d.id == "" {
+	if err != nil || d.ID == "" {
 		return malformed("dispute")
 	}
 	ev.Kind = v1.EventKind_EVENT_KIND_DISPUTE
-	ev.Payload = &v1.Event_Dispute{Dispute: &v1.DisputeEvent{ConnectorDisputeId: d.id, ConnectorTransactionId: d.paymentID,
-		Status: d.status, Amount: d.amount, Reason: d.reason, ReasonCode: d.reason, EvidenceDueByUnix: d.dueBy, Stage: d.state}}
+	ev.Payload = &v1.Event_Dispute{Dispute: d.Event()}
 	return nil
 }
 
