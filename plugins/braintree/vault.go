@@ -2,7 +2,6 @@ package braintree
 
 import (
 	"cmp"
-	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -15,7 +14,7 @@ import (
 // buildCreateCustomer builds createCustomer.
 func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (*pluginv1.HttpRequest, error) {
 	cu := req.GetCustomer()
-	first, last, _ := strings.Cut(strings.TrimSpace(cu.GetName()), " ")
+	first, last := pdk.NameParts(cu.GetName())
 	if first == "" && cu.GetEmail() == "" && cu.GetPhone() == "" {
 		return nil, pdk.InvalidRequest("customer", "needs a name, email or phone")
 	}
@@ -27,7 +26,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 		o.StringIf("clientMutationId", id)
 		o.Object("customer", func(w *jsonw.Object) {
 			w.StringIf("firstName", first)
-			w.StringIf("lastName", strings.TrimSpace(last))
+			w.StringIf("lastName", last)
 			w.StringIf("email", cu.GetEmail())
 			w.StringIf("phoneNumber", cu.GetPhone())
 		})

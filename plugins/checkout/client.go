@@ -35,10 +35,7 @@ var api = &pdk.API{
 	IdempotencyHeader: idempotencyHeader,
 	Encoding:          pdk.JSONEncoded,
 	Amounts:           amounts,
-	ErrorAnswer: func(res *pdk.Response, _ *fastjson.Value) (*pdk.Error, bool) {
-		e, _ := httpError(res).(*pdk.Error) // always an *pdk.Error for a non-2xx answer
-		return e, false
-	},
+	ErrorAnswer:       pdk.ErrorAnswerOf(httpError), // always an *pdk.Error for a non-2xx answer
 }
 
 // amounts converts to and from Checkout.com's minor units. They differ from

@@ -15,7 +15,7 @@ import (
 // buildCreateCustomer builds CreateCustomer.
 func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (*pluginv1.HttpRequest, error) {
 	cu := req.GetCustomer()
-	given, family, _ := strings.Cut(strings.TrimSpace(cu.GetName()), " ")
+	given, family := pdk.NameParts(cu.GetName())
 	if given == "" && cu.GetEmail() == "" && cu.GetPhone() == "" {
 		return nil, pdk.InvalidRequest("customer", "needs a name, email or phone at Square")
 	}
@@ -26,7 +26,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	o := jsonw.NewObject()
 	o.String("idempotency_key", key)
 	o.StringIf("given_name", given)
-	o.StringIf("family_name", strings.TrimSpace(family))
+	o.StringIf("family_name", family)
 	o.StringIf("email_address", cu.GetEmail())
 	writeAddress(o, "address", req.GetAddress())
 	o.StringIf("phone_number", cu.GetPhone())
