@@ -280,18 +280,14 @@ func (p *payment) mandate() *v1.MandateReference {
 	return &v1.MandateReference{ConnectorMandateId: p.tokenID, ConnectorCustomerId: p.customerID, Status: status}
 }
 
-// paymentPath checks a payment id and returns /v1/payments/{id} + suffix.
-func paymentPath(id, suffix string) (string, error) {
-	if err := pdk.CheckID("connector_transaction_id", id, paymentIDPattern.Match, "pay_29QQoUBi66xm2f"); err != nil {
-		return "", err
-	}
-	return "/v1/payments/" + id + suffix, nil
-}
+// payments addresses a payment by its id: /v1/payments/{id} + suffix.
+var payments = pdk.IDPath{Prefix: "/v1/payments/", Field: "connector_transaction_id", Shape: paymentIDPattern,
+	Example: "pay_29QQoUBi66xm2f"}
 
 // buildCapture builds POST /v1/payments/{id}/capture. Razorpay captures the
 // authorized amount only.
 func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
-	path, err := paymentPath(req.GetConnectorTransactionId(), "/capture")
+	path, err := payments.Of(req.GetConnectorTransactionId(), "/capture")
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +324,7 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 
 // buildGet builds GET /v1/payments/{id}.
 func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	path, err := paymentPath(req.GetConnectorTransactionId(), "")
+	path, err := payments.Of(req.GetConnectorTransactionId(), "")
 	if err != nil {
 		return nil, err
 	}
