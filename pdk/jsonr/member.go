@@ -36,3 +36,24 @@ func NeedStr(v *fastjson.Value, processor, what, key string) (string, error) {
 	}
 	return s, nil
 }
+
+// ObjectWithID reads a 2xx answer as one JSON object after check (the
+// connector's reader of its error answers: nil for a 2xx answer, else the
+// typed error) and returns it with the string at key, which the caller
+// needs to continue (a created object's id): an answer without it is
+// NeedStr's InvalidResponse. Checkout.com and Razorpay read the customers,
+// instruments, orders and payments they create with it.
+func ObjectWithID(res *pdk.Response, processor string, check func(*pdk.Response) error, what, key string) (*fastjson.Value, string, error) {
+	if err := check(res); err != nil {
+		return nil, "", err
+	}
+	v, err := Object(res, processor)
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := NeedStr(v, processor, what, key)
+	if err != nil {
+		return nil, "", err
+	}
+	return v, id, nil
+}

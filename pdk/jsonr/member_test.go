@@ -37,3 +37,28 @@ func TestNeedStr(t *testing.T) {
 		t.Errorf("an empty member: %v", err)
 	}
 }
+
+func TestObjectWithID(t *testing.T) {
+	check := func(res *pdk.Response) error {
+		if res.Status >= 300 {
+			return pdk.Errorf(pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, "HTTP %d", res.Status)
+		}
+		return nil
+	}
+	v, id, err := ObjectWithID(&pdk.Response{Status: 201, Body: []byte(`{"id":"cust_1","name":"A"}`)}, "Acme", check, "customer", "id")
+	if err != nil || id != "cust_1" || Str(v, "name") != "A" {
+		t.Fatalf("ObjectWithID: %v, %q, %v", v, id, err)
+	}
+	if _, _, err := ObjectWithID(&pdk.Response{Status: 404, Body: []byte(`{"id":"x"}`)}, "Acme", check, "customer", "id"); err == nil ||
+		kindOf(t, err) != pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND {
+		t.Errorf("check's error comes first: %v", err)
+	}
+	if _, _, err := ObjectWithID(&pdk.Response{Status: 200, Body: []byte(`oops`)}, "Acme", check, "customer", "id"); err == nil ||
+		kindOf(t, err) != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE {
+		t.Errorf("not an object: %v", err)
+	}
+	if _, _, err := ObjectWithID(&pdk.Response{Status: 200, Body: []byte(`{"name":"A"}`)}, "Acme", check, "customer", "id"); err == nil ||
+		!strings.Contains(err.Error(), "Acme's customer answer has no id") {
+		t.Errorf("no id: %v", err)
+	}
+}

@@ -41,11 +41,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 }
 
 func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
-	v, err := object(res)
-	if err != nil {
-		return nil, err
-	}
-	id, err := jsonr.NeedStr(v, processor, "customer", "id")
+	_, id, err := jsonr.ObjectWithID(res, processor, httpError, "customer", "id")
 	if err != nil {
 		return nil, err
 	}
@@ -101,11 +97,7 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 }
 
 func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, res *pdk.Response) (*v1.PaymentMethodServiceTokenizeResponse, error) {
-	v, err := object(res)
-	if err != nil {
-		return nil, err
-	}
-	id, err := jsonr.NeedStr(v, processor, "instrument", "id")
+	v, id, err := jsonr.ObjectWithID(res, processor, httpError, "instrument", "id")
 	if err != nil {
 		return nil, err
 	}

@@ -180,11 +180,7 @@ func readCreated(res *pdk.Response) (*created, error) {
 			return &created{paymentID: e.paymentID, status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, err: e.paymentError(res.Status)}, nil
 		}
 	}
-	v, err := object(res)
-	if err != nil {
-		return nil, err
-	}
-	id, err := jsonr.NeedStr(v, processor, "payment", "razorpay_payment_id")
+	v, id, err := jsonr.ObjectWithID(res, processor, httpError, "payment", "razorpay_payment_id")
 	if err != nil {
 		return nil, err
 	}

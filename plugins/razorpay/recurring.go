@@ -43,11 +43,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 }
 
 func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
-	v, err := object(res)
-	if err != nil {
-		return nil, err
-	}
-	id, err := jsonr.NeedStr(v, processor, "customer", "id")
+	_, id, err := jsonr.ObjectWithID(res, processor, httpError, "customer", "id")
 	if err != nil {
 		return nil, err
 	}
