@@ -49,11 +49,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if !sig.Equal(sig.HMACSHA256([]byte(key), signed), givenMAC) {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "%s does not match the body and notification URL", signatureHeader)
 	}
-	v := jsonr.TryObject(w.GetBody())
-	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
-	}
-	ev, err := normalize(v)
+	_, ev, err := event(w)
 	if err != nil {
 		return nil, err
 	}
@@ -63,15 +59,22 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 // parseWebhook reads an event without verifying it (EventService.ParseEvent):
 // the verifier's normalization, and the seller (merchant_id) it is for.
 func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
-	v := jsonr.TryObject(w.GetBody())
-	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
-	}
-	ev, err := normalize(v)
+	v, ev, err := event(w)
 	if err != nil {
 		return nil, err
 	}
 	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, jsonr.Str(v, "merchant_id"))}, nil
+}
+
+// event reads the body's one event, which must be a Square event with type
+// and event_id, and normalizes it.
+func event(w *v1.WebhookRequest) (*fastjson.Value, *v1.Event, error) {
+	v := jsonr.TryObject(w.GetBody())
+	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
+		return nil, nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
+	}
+	ev, err := normalize(v)
+	return v, ev, err
 }
 
 // normalize turns a verified event into a unified Event: the types of
