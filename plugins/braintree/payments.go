@@ -240,9 +240,7 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
 		out.Mandate = t.mandate()
 	}
-	if t.customerID != "" {
-		out.State = &v1.ConnectorState{ConnectorCustomerId: t.customerID}
-	}
+	out.State = pdk.CustomerState(t.customerID)
 	return out, nil
 }
 

@@ -127,9 +127,7 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 	}
 	out := &v1.PaymentMethodServiceTokenizeResponse{PaymentMethodToken: v.id, CardLast4: v.last4, CardNetwork: pdk.CardNetworkNamed(v.brand),
 		CardExpMonth: int32(v.expMonth), CardExpYear: int32(v.expYear)}
-	if v.customerID != "" {
-		out.State = &v1.ConnectorState{ConnectorCustomerId: v.customerID}
-	}
+	out.State = pdk.CustomerState(v.customerID)
 	return out, nil
 }
 
@@ -144,9 +142,7 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	status := v1.MandateStatus_MANDATE_STATUS_ACTIVE
 	out := &v1.PaymentServiceSetupRecurringResponse{ConnectorSetupId: v.id, Status: status,
 		Mandate: &v1.MandateReference{ConnectorMandateId: v.id, ConnectorCustomerId: v.customerID, Status: status}}
-	if v.customerID != "" {
-		out.State = &v1.ConnectorState{ConnectorCustomerId: v.customerID}
-	}
+	out.State = pdk.CustomerState(v.customerID)
 	return out, nil
 }
 

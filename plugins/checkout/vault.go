@@ -114,8 +114,6 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 	if n, ok, _ := jsonr.Int(v, "expiry_year"); ok && n >= 2000 && n <= 2200 {
 		out.CardExpYear = int32(n)
 	}
-	if cid := jsonr.Str(v, "customer", "id"); cid != "" {
-		out.State = &v1.ConnectorState{ConnectorCustomerId: cid}
-	}
+	out.State = pdk.CustomerState(jsonr.Str(v, "customer", "id"))
 	return out, nil
 }
