@@ -1,5 +1,7 @@
 package pdk
 
+import pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+
 // IDPath is a REST resource addressed by an id the caller sends in the
 // processor's format: Prefix, the id, then a suffix for a sub-resource or
 // an action ("/payments/" + "pay_..." + "/captures"). Checkout.com's
@@ -23,4 +25,13 @@ func (p IDPath) Of(id, suffix string) (string, error) {
 		return "", err
 	}
 	return p.Prefix + id + suffix, nil
+}
+
+// Get builds api's GET of the resource id names (Of(id, "")).
+func (p IDPath) Get(c *Context, api *API, id string) (*pluginv1.HttpRequest, error) {
+	path, err := p.Of(id, "")
+	if err != nil {
+		return nil, err
+	}
+	return api.Get(c, path)
 }

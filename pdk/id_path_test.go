@@ -24,3 +24,15 @@ func TestIDPath(t *testing.T) {
 		}
 	}
 }
+
+func TestIDPathGet(t *testing.T) {
+	disputes := IDPath{Prefix: "/v1/disputes/", Field: "connector_dispute_id", Example: "dsp_...",
+		Shape: IDShape{Prefixes: []string{"dsp_"}, Min: 2, Max: 8, Chars: AlphaNumeric}}
+	r, err := disputes.Get(testContext(map[string]string{"api_key": "k"}), testAPI, "dsp_x1")
+	if err != nil || r.GetMethod() != "GET" || r.GetUrl() != "https://api.acme.test/v1/disputes/dsp_x1" {
+		t.Fatalf("Get: %v, %v", r, err)
+	}
+	if _, err := disputes.Get(testContext(nil), testAPI, "dsp_x1?expand=all"); err == nil {
+		t.Errorf("an id without the shape must not reach the URL")
+	}
+}

@@ -104,11 +104,7 @@ var refund = &pdk.Call[*refundReq, *v1.PaymentServiceRefundResponse]{
 
 // buildGet builds GET /payments/{id}.
 func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	path, err := payments.Of(req.GetConnectorTransactionId(), "")
-	if err != nil {
-		return nil, err
-	}
-	return api.Get(c, path)
+	return payments.Get(c, api, req.GetConnectorTransactionId())
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {

@@ -19,11 +19,7 @@ var disputes = pdk.IDPath{Prefix: "/disputes/", Field: "connector_dispute_id", S
 
 // buildDisputeGet builds GET /disputes/{id}.
 func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	path, err := disputes.Of(req.GetConnectorDisputeId(), "")
-	if err != nil {
-		return nil, err
-	}
-	return api.Get(c, path)
+	return disputes.Get(c, api, req.GetConnectorDisputeId())
 }
 
 func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
