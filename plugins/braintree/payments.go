@@ -149,7 +149,8 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 }
 
 // transaction is a parsed Braintree Transaction (its MerchantID the
-// orderId).
+// orderId); its whole amount is captured once submitted for settlement
+// (CHARGED).
 type transaction struct {
 	pdk.PaymentResult
 	paymentMethodID, customerID string

@@ -83,7 +83,8 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	return ch.request(c)
 }
 
-// payment is a parsed GoCardless Payment.
+// payment is a parsed GoCardless Payment; its whole amount is collected
+// (captured) once confirmed (CHARGED).
 type payment struct {
 	pdk.PaymentResult
 	mandate, raw string
