@@ -36,26 +36,20 @@ func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*p
 		})
 }
 
-// dispute is a parsed Braintree Dispute.
-type dispute struct {
-	id, transactionID, reason, kind string
-	status                          v1.DisputeStatus
-	amount                          *v1.Money
-	dueBy                           int64
-}
-
-func disputeFrom(o *fastjson.Value) (*dispute, error) {
+// disputeFrom reads a Braintree Dispute (its reason is also the reason
+// code, its type the stage).
+func disputeFrom(o *fastjson.Value) (*pdk.DisputeResult, error) {
 	if o == nil || o.Type() != fastjson.TypeObject || jsonr.Str(o, "id") == "" {
 		return nil, pdk.InvalidResponse("Braintree's answer has no dispute with an id")
 	}
-	d := &dispute{id: jsonr.Str(o, "id"), transactionID: jsonr.Str(o, "transaction", "id"), reason: jsonr.Str(o, "reason"),
-		kind: jsonr.Str(o, "type"), status: disputeStatuses().Get(jsonr.Str(o, "status"))}
+	d := &pdk.DisputeResult{ID: jsonr.Str(o, "id"), PaymentID: jsonr.Str(o, "transaction", "id"), Reason: jsonr.Str(o, "reason"),
+		ReasonCode: jsonr.Str(o, "reason"), Stage: jsonr.Str(o, "type"), Status: disputeStatuses().Get(jsonr.Str(o, "status"))}
 	var err error
-	if d.amount, err = moneyAt(o, "amountDisputed"); err != nil {
+	if d.Amount, err = moneyAt(o, "amountDisputed"); err != nil {
 		return nil, err
 	}
 	if t, ok := timestamp.ParseDate(jsonr.Str(o, "replyByDate")); ok {
-		d.dueBy = t
+		d.DueBy = t
 	}
 	return d, nil
 }
@@ -69,11 +63,7 @@ func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, d.id, req.GetConnectorDisputeId()); err != nil {
-		return nil, err
-	}
-	return &v1.DisputeServiceGetResponse{ConnectorDisputeId: d.id, ConnectorTransactionId: d.transactionID, Status: d.status,
-		Amount: d.amount, Reason: d.reason, ReasonCode: d.reason, EvidenceDueByUnix: d.dueBy, Stage: d.kind}, nil
+	return d.GetResponse(processor, req)
 }
 
 func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
@@ -85,10 +75,7 @@ func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, d.id, req.GetConnectorDisputeId()); err != nil {
-		return nil, err
-	}
-	return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: d.id, Status: d.status}, nil
+	return d.AcceptResponse(processor, req)
 }
 
 // textCategories are Braintree's DisputeTextEvidenceCategory values
@@ -184,8 +171,5 @@ func parseDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest, res *pdk.R
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, d.id, req.GetConnectorDisputeId()); err != nil {
-		return nil, err
-	}
-	return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: d.id, Status: d.status}, nil
+	return d.DefendResponse(processor, req)
 }

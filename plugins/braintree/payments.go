@@ -148,12 +148,12 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 	return node(c, "connector_transaction_id", req.GetConnectorTransactionId(), "Transaction", txSelection)
 }
 
-// transaction is a parsed Braintree Transaction.
+// transaction is a parsed Braintree Transaction (its MerchantID the
+// orderId); its whole amount is captured once submitted for settlement
+// (CHARGED).
 type transaction struct {
-	id, orderID, paymentMethodID, customerID string
-	status                                   v1.PaymentStatus
-	amount                                   *v1.Money
-	err                                      *v1.PaymentError
+	pdk.PaymentResult
+	paymentMethodID, customerID string
 }
 
 // readTransaction reads data.<field>.transaction (data.node for "node").
@@ -163,7 +163,8 @@ type transaction struct {
 func readTransaction(res *pdk.Response, field string, requested *v1.Money, charging bool) (*transaction, error) {
 	if charging && res.Status == 200 {
 		if ge, ok := firstError(jsonr.TryObject(res.Body)); ok && ge.isDecline() {
-			return &transaction{status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, err: declineError(ge, res.Status)}, nil
+			failed := pdk.PaymentResult{Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, Error: declineError(ge, res.Status)}
+			return &transaction{PaymentResult: failed}, nil
 		}
 	}
 	p, err := payload(res, field)
@@ -181,26 +182,26 @@ func txFrom(o *fastjson.Value, requested *v1.Money, status int) (*transaction, e
 	if o == nil || o.Type() != fastjson.TypeObject || jsonr.Str(o, "id") == "" {
 		return nil, pdk.InvalidResponse("Braintree's answer has no transaction with an id")
 	}
-	t := &transaction{id: jsonr.Str(o, "id"), orderID: jsonr.Str(o, "orderId"),
-		paymentMethodID: jsonr.Str(o, "paymentMethod", "id"), customerID: jsonr.Str(o, "customer", "id")}
+	t := &transaction{paymentMethodID: jsonr.Str(o, "paymentMethod", "id"), customerID: jsonr.Str(o, "customer", "id")}
+	t.ID, t.MerchantID = jsonr.Str(o, "id"), jsonr.Str(o, "orderId")
 	raw := jsonr.Str(o, "status")
 	if raw == "" {
-		return nil, pdk.InvalidResponse("Braintree's transaction %s has no status", t.id)
+		return nil, pdk.InvalidResponse("Braintree's transaction %s has no status", t.ID)
 	}
-	t.status = transactionStatuses().Get(raw)
+	t.Status = transactionStatuses().Get(raw)
 	var err error
-	if t.amount, err = moneyAt(o, "amount"); err != nil {
+	if t.Amount, err = moneyAt(o, "amount"); err != nil {
 		return nil, err
 	}
-	if err := checkMoney(t.amount, requested, "transaction "+t.id); err != nil {
+	if err := checkMoney(t.Amount, requested, "transaction "+t.ID); err != nil {
 		return nil, err
 	}
-	if t.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED || t.status == v1.PaymentStatus_PAYMENT_STATUS_FAILURE {
+	if t.Status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED || t.Status == v1.PaymentStatus_PAYMENT_STATUS_FAILURE {
 		ge := gqlError{legacyCode: jsonr.Str(o, "processorResponse", "legacyCode"), message: jsonr.Str(o, "processorResponse", "message"), class: raw}
 		if r := jsonr.Str(o, "gatewayRejectionReason"); r != "" && ge.legacyCode == "" {
 			ge.legacyCode, ge.message = r, cmp.Or(ge.message, "gateway rejected: "+r)
 		}
-		t.err = declineError(ge, status)
+		t.Error = declineError(ge, status)
 	}
 	return t, nil
 }
@@ -213,14 +214,6 @@ func declineError(ge gqlError, status int) *v1.PaymentError {
 		e.Issuer = &v1.IssuerError{DeclineCode: ge.legacyCode, Message: ge.message}
 	}
 	return e
-}
-
-// captured is the amount captured: the whole amount once submitted for settlement.
-func (t *transaction) captured() *v1.Money {
-	if t.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
-		return t.amount
-	}
-	return nil
 }
 
 // mandate is the vaulted payment method a transaction stored, if any.
@@ -243,14 +236,12 @@ func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res 
 	if err != nil {
 		return nil, err
 	}
-	out := &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: t.id, Status: t.status, Amount: t.amount, Error: t.err,
-		CapturedAmount: t.captured()}
+	out := &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: t.ID, Status: t.Status, Amount: t.Amount, Error: t.Error,
+		CapturedAmount: t.Captured()}
 	if req.GetSetupFutureUsage() != v1.FutureUsage_FUTURE_USAGE_UNSPECIFIED {
 		out.Mandate = t.mandate()
 	}
-	if t.customerID != "" {
-		out.State = &v1.ConnectorState{ConnectorCustomerId: t.customerID}
-	}
+	out.State = pdk.CustomerState(t.customerID)
 	return out, nil
 }
 
@@ -263,7 +254,7 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	if err != nil {
 		return nil, err
 	}
-	return &v1.RecurringPaymentServiceChargeResponse{ConnectorTransactionId: t.id, Status: t.status, Amount: t.amount, Error: t.err,
+	return &v1.RecurringPaymentServiceChargeResponse{ConnectorTransactionId: t.ID, Status: t.Status, Amount: t.Amount, Error: t.Error,
 		MerchantTransactionId: req.GetMerchantTransactionId()}, nil
 }
 
@@ -272,15 +263,7 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, t.id, req.GetConnectorTransactionId()); err != nil {
-		return nil, err
-	}
-	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: t.id, Status: t.status, Error: t.err,
-		CapturedAmount: t.captured()}
-	if t.err == nil {
-		out.Status = pdk.ActionStatus(t.status, v1.PaymentStatus_PAYMENT_STATUS_CHARGED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
-	}
-	return out, nil
+	return t.CaptureResponse(processor, req)
 }
 
 func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
@@ -296,23 +279,23 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 		if err != nil {
 			return nil, err
 		}
-		if err := pdk.SameID(processor, t.id, req.GetConnectorTransactionId()); err != nil {
+		if err := pdk.SameID(processor, t.ID, req.GetConnectorTransactionId()); err != nil {
 			return nil, err
 		}
-		out.Status, out.Error = t.status, t.err
-		if t.err == nil {
-			out.Status = pdk.ActionStatus(t.status, v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
+		out.Status, out.Error = t.Status, t.Error
+		if t.Error == nil {
+			out.Status = pdk.ActionStatus(t.Status, v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
 		}
 	case "Refund":
 		rf, err := refundFrom(r, req.GetAmount(), res.Status)
 		if err != nil {
 			return nil, err
 		}
-		if err := pdk.SameID(processor, rf.transactionID, req.GetConnectorTransactionId()); err != nil {
+		if err := pdk.SameID(processor, rf.PaymentID, req.GetConnectorTransactionId()); err != nil {
 			return nil, err
 		}
-		out.ConnectorVoidId, out.Error = rf.id, rf.err
-		switch rf.status {
+		out.ConnectorVoidId, out.Error = rf.ID, rf.Error
+		switch rf.Status {
 		case v1.RefundStatus_REFUND_STATUS_FAILED, v1.RefundStatus_REFUND_STATUS_CANCELED:
 			out.Status = v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED
 		case v1.RefundStatus_REFUND_STATUS_SUCCEEDED:
@@ -331,9 +314,5 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, t.id, req.GetConnectorTransactionId()); err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceGetResponse{ConnectorTransactionId: t.id, Status: t.status, Amount: t.amount, CapturedAmount: t.captured(),
-		Error: t.err, MerchantTransactionId: cmp.Or(req.GetMerchantTransactionId(), t.orderID)}, nil
+	return t.GetResponse(processor, req)
 }

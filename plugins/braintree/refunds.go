@@ -38,35 +38,26 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	})
 }
 
-// refund is a parsed Braintree Refund.
-type refund struct {
-	id, transactionID string
-	status            v1.RefundStatus
-	amount            *v1.Money
-	err               *v1.PaymentError
-}
-
 // refundFrom reads a Refund object; requested, when set, must equal its amount.
-func refundFrom(o *fastjson.Value, requested *v1.Money, status int) (*refund, error) {
+func refundFrom(o *fastjson.Value, requested *v1.Money, status int) (*pdk.RefundResult, error) {
 	if o == nil || o.Type() != fastjson.TypeObject || jsonr.Str(o, "id") == "" {
 		return nil, pdk.InvalidResponse("Braintree's answer has no refund with an id")
 	}
-	r := &refund{id: jsonr.Str(o, "id"), transactionID: jsonr.Str(o, "refundedTransaction", "id")}
+	r := &pdk.RefundResult{ID: jsonr.Str(o, "id"), PaymentID: jsonr.Str(o, "refundedTransaction", "id")}
 	raw := jsonr.Str(o, "status")
 	if raw == "" {
-		return nil, pdk.InvalidResponse("Braintree's refund %s has no status", r.id)
+		return nil, pdk.InvalidResponse("Braintree's refund %s has no status", r.ID)
 	}
-	r.status = refundStatuses().Get(raw)
+	r.Status = refundStatuses().Get(raw)
 	var err error
-	if r.amount, err = moneyAt(o, "amount"); err != nil {
+	if r.Amount, err = moneyAt(o, "amount"); err != nil {
 		return nil, err
 	}
-	if err := checkMoney(r.amount, requested, "refund "+r.id); err != nil {
+	if err := checkMoney(r.Amount, requested, "refund "+r.ID); err != nil {
 		return nil, err
 	}
-	if r.status == v1.RefundStatus_REFUND_STATUS_FAILED {
-		r.err = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "Braintree reports the refund " + raw,
-			Connector: &v1.ConnectorError{Code: raw, HttpStatus: int32(status)}}
+	if r.Status == v1.RefundStatus_REFUND_STATUS_FAILED {
+		r.Error = pdk.ReportedFailure(processor, "refund", raw, status)
 	}
 	return r, nil
 }
@@ -80,10 +71,10 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, r.transactionID, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, r.PaymentID, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
-	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
+	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.ID, Status: r.Status, RefundAmount: r.Amount, Error: r.Error,
 		ConnectorTransactionId: req.GetConnectorTransactionId()}, nil
 }
 
@@ -101,12 +92,5 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, r.id, req.GetConnectorRefundId()); err != nil {
-		return nil, err
-	}
-	if err := pdk.SameID(processor, r.transactionID, req.GetConnectorTransactionId()); err != nil {
-		return nil, err
-	}
-	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		ConnectorTransactionId: r.transactionID}, nil
+	return r.GetResponse(processor, req)
 }

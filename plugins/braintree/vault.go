@@ -2,7 +2,6 @@ package braintree
 
 import (
 	"cmp"
-	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -15,7 +14,7 @@ import (
 // buildCreateCustomer builds createCustomer.
 func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (*pluginv1.HttpRequest, error) {
 	cu := req.GetCustomer()
-	first, last, _ := strings.Cut(strings.TrimSpace(cu.GetName()), " ")
+	first, last := pdk.NameParts(cu.GetName())
 	if first == "" && cu.GetEmail() == "" && cu.GetPhone() == "" {
 		return nil, pdk.InvalidRequest("customer", "needs a name, email or phone")
 	}
@@ -27,7 +26,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 		o.StringIf("clientMutationId", id)
 		o.Object("customer", func(w *jsonw.Object) {
 			w.StringIf("firstName", first)
-			w.StringIf("lastName", strings.TrimSpace(last))
+			w.StringIf("lastName", last)
 			w.StringIf("email", cu.GetEmail())
 			w.StringIf("phoneNumber", cu.GetPhone())
 		})
@@ -43,7 +42,7 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 	if id == "" {
 		return nil, pdk.InvalidResponse("Braintree's createCustomer answer has no customer id")
 	}
-	return &v1.CustomerServiceCreateResponse{ConnectorCustomerId: id, State: &v1.ConnectorState{ConnectorCustomerId: id}}, nil
+	return pdk.CustomerCreated(id), nil
 }
 
 // vaultSelection is what vaultPaymentMethod answers select.
@@ -126,11 +125,9 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 	if v.err != nil {
 		return nil, &pdk.Error{Kind: pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, Message: "Braintree did not verify the payment method: " + v.err.GetMessage(), Detail: v.err}
 	}
-	out := &v1.PaymentMethodServiceTokenizeResponse{PaymentMethodToken: v.id, CardLast4: v.last4, CardNetwork: cardNetworks()[v.brand],
+	out := &v1.PaymentMethodServiceTokenizeResponse{PaymentMethodToken: v.id, CardLast4: v.last4, CardNetwork: pdk.CardNetworkNamed(v.brand),
 		CardExpMonth: int32(v.expMonth), CardExpYear: int32(v.expYear)}
-	if v.customerID != "" {
-		out.State = &v1.ConnectorState{ConnectorCustomerId: v.customerID}
-	}
+	out.State = pdk.CustomerState(v.customerID)
 	return out, nil
 }
 
@@ -145,21 +142,10 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 	status := v1.MandateStatus_MANDATE_STATUS_ACTIVE
 	out := &v1.PaymentServiceSetupRecurringResponse{ConnectorSetupId: v.id, Status: status,
 		Mandate: &v1.MandateReference{ConnectorMandateId: v.id, ConnectorCustomerId: v.customerID, Status: status}}
-	if v.customerID != "" {
-		out.State = &v1.ConnectorState{ConnectorCustomerId: v.customerID}
-	}
+	out.State = pdk.CustomerState(v.customerID)
 	return out, nil
 }
 
 // hexRandom is the host's random bytes in hex: the key of a create call the
 // caller gave no id for, reused by the host's retries of this call.
 func hexRandom(c *pdk.Context) string { return hexstr.EncodeToString(c.Random()) }
-
-func cardNetworks() map[string]v1.CardNetwork {
-	return map[string]v1.CardNetwork{
-		"VISA": v1.CardNetwork_CARD_NETWORK_VISA, "MASTERCARD": v1.CardNetwork_CARD_NETWORK_MASTERCARD,
-		"AMEX": v1.CardNetwork_CARD_NETWORK_AMEX, "DISCOVER": v1.CardNetwork_CARD_NETWORK_DISCOVER,
-		"DINERS": v1.CardNetwork_CARD_NETWORK_DINERS, "JCB": v1.CardNetwork_CARD_NETWORK_JCB,
-		"UNION_PAY": v1.CardNetwork_CARD_NETWORK_UNIONPAY,
-	}
-}

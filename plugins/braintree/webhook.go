@@ -83,9 +83,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if err != nil {
 		return nil, err
 	}
-	ev.Verified = true
-	ev.Livemode = c.Environment == pluginv1.Environment_ENVIRONMENT_LIVE
-	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}, Acknowledgement: &v1.Acknowledgement{Status: 200}}, nil
+	return pdk.VerifiedEvents(c, ev), nil
 }
 
 // parseWebhook reads a notification without verifying it (ParseEvent).

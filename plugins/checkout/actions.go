@@ -8,13 +8,8 @@ import (
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 )
 
-// paymentPath checks a payment id and returns /payments/{id} + suffix.
-func paymentPath(field, id, suffix string) (string, error) {
-	if err := pdk.CheckID(field, id, paymentIDPattern.Match, "pay_..."); err != nil {
-		return "", err
-	}
-	return "/payments/" + id + suffix, nil
-}
+// payments addresses a payment by its id: /payments/{id} + suffix.
+var payments = pdk.IDPath{Prefix: "/payments/", Field: "connector_transaction_id", Shape: paymentIDPattern, Example: "pay_..."}
 
 // Short names for the actions' request types.
 type (
@@ -109,11 +104,7 @@ var refund = &pdk.Call[*refundReq, *v1.PaymentServiceRefundResponse]{
 
 // buildGet builds GET /payments/{id}.
 func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	path, err := paymentPath("connector_transaction_id", req.GetConnectorTransactionId(), "")
-	if err != nil {
-		return nil, err
-	}
-	return api.Get(c, path)
+	return payments.Get(c, api, req.GetConnectorTransactionId())
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
@@ -142,7 +133,7 @@ func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.
 	if req.GetConnectorRefundId() == "" {
 		return nil, pdk.InvalidRequest("connector_refund_id", "is required (the refund's action id, act_...)")
 	}
-	path, err := paymentPath("connector_transaction_id", req.GetConnectorTransactionId(), "/actions")
+	path, err := payments.Of(req.GetConnectorTransactionId(), "/actions")
 	if err != nil {
 		return nil, err
 	}

@@ -35,10 +35,7 @@ var api = &pdk.API{
 	IdempotencyHeader: idempotencyHeader,
 	Encoding:          pdk.JSONEncoded,
 	Amounts:           amounts,
-	ErrorAnswer: func(res *pdk.Response, _ *fastjson.Value) (*pdk.Error, bool) {
-		e, _ := httpError(res).(*pdk.Error) // always an *pdk.Error for a non-2xx answer
-		return e, false
-	},
+	ErrorAnswer:       pdk.ErrorAnswerOf(httpError), // always an *pdk.Error for a non-2xx answer
 }
 
 // amounts converts to and from Checkout.com's minor units. They differ from
@@ -132,13 +129,4 @@ func noContent(res *pdk.Response) error {
 		return pdk.InvalidResponse("%s answered HTTP %d where 204 was expected", processor, res.Status)
 	}
 	return nil
-}
-
-// needID refuses a response without the id the caller needs to continue.
-func needID(v *fastjson.Value, key, what string) (string, error) {
-	id := jsonr.Str(v, key)
-	if id == "" {
-		return "", pdk.InvalidResponse("%s's %s answer has no %s", processor, what, key)
-	}
-	return id, nil
 }

@@ -14,21 +14,12 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// disputePath checks a dispute id and returns /disputes/{id} + suffix.
-func disputePath(id, suffix string) (string, error) {
-	if err := pdk.CheckID("connector_dispute_id", id, disputeIDPattern.Match, "dsp_..."); err != nil {
-		return "", err
-	}
-	return "/disputes/" + id + suffix, nil
-}
+// disputes addresses a dispute by its id: /disputes/{id} + suffix.
+var disputes = pdk.IDPath{Prefix: "/disputes/", Field: "connector_dispute_id", Shape: disputeIDPattern, Example: "dsp_..."}
 
 // buildDisputeGet builds GET /disputes/{id}.
 func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	path, err := disputePath(req.GetConnectorDisputeId(), "")
-	if err != nil {
-		return nil, err
-	}
-	return api.Get(c, path)
+	return disputes.Get(c, api, req.GetConnectorDisputeId())
 }
 
 func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
@@ -81,7 +72,7 @@ func readDispute(v *fastjson.Value) (*v1.DisputeEvent, error) {
 
 // buildDisputeAccept builds POST /disputes/{id}/accept (204).
 func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*pluginv1.HttpRequest, error) {
-	path, err := disputePath(req.GetConnectorDisputeId(), "/accept")
+	path, err := disputes.Of(req.GetConnectorDisputeId(), "/accept")
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +167,7 @@ func contains(list []string, s string) bool {
 // /disputes/{id}/evidence), which the spec allows only with an OAuth token:
 // the dashboard submits it, or Checkout.com does at the deadline.
 func buildSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceRequest) (*pluginv1.HttpRequest, error) {
-	path, err := disputePath(req.GetConnectorDisputeId(), "/evidence")
+	path, err := disputes.Of(req.GetConnectorDisputeId(), "/evidence")
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func readPayment(res *pdk.Response, mode string, requested *v1.Money) (*paymentR
 		rawStatus: jsonr.Str(v, "status"), schemeID: jsonr.Str(v, "scheme_id"),
 		sourceID: jsonr.Str(v, "source", "id"), customerID: jsonr.Str(v, "customer", "id"),
 	}
-	if r.id, err = needID(v, "id", "payment"); err != nil {
+	if r.id, err = jsonr.NeedStr(v, processor, "payment", "id"); err != nil {
 		return nil, err
 	}
 	if r.rawStatus == "" {
@@ -59,7 +59,7 @@ func readPayment(res *pdk.Response, mode string, requested *v1.Money) (*paymentR
 
 	if href := jsonr.Str(v, "_links", "redirect", "href"); href != "" && r.rawStatus == "Pending" {
 		r.status = v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING
-		r.next = &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{Url: href, Method: "GET"}}}
+		r.next = pdk.RedirectAction(href)
 	}
 	approved, hasApproved := jsonr.Bool(v, "approved")
 	if r.rawStatus == "Declined" || (hasApproved && !approved && r.status != v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN) {

@@ -2,7 +2,6 @@ package checkout
 
 import (
 	"cmp"
-	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -42,18 +41,11 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 }
 
 func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
-	v, err := object(res)
+	_, id, err := jsonr.ObjectWithID(res, processor, httpError, "customer", "id")
 	if err != nil {
 		return nil, err
 	}
-	id, err := needID(v, "id", "customer")
-	if err != nil {
-		return nil, err
-	}
-	return &v1.CustomerServiceCreateResponse{
-		ConnectorCustomerId: id,
-		State:               &v1.ConnectorState{ConnectorCustomerId: id},
-	}, nil
+	return pdk.CustomerCreated(id), nil
 }
 
 // buildTokenize stores a Frames card token as an instrument (POST /instruments,
@@ -105,17 +97,13 @@ func buildTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest) 
 }
 
 func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, res *pdk.Response) (*v1.PaymentMethodServiceTokenizeResponse, error) {
-	v, err := object(res)
-	if err != nil {
-		return nil, err
-	}
-	id, err := needID(v, "id", "instrument")
+	v, id, err := jsonr.ObjectWithID(res, processor, httpError, "instrument", "id")
 	if err != nil {
 		return nil, err
 	}
 	out := &v1.PaymentMethodServiceTokenizeResponse{
 		PaymentMethodToken: id, CardLast4: jsonr.Str(v, "last4"),
-		CardNetwork: network(jsonr.Str(v, "scheme")),
+		CardNetwork: pdk.CardNetworkNamed(jsonr.Str(v, "scheme")),
 	}
 	if len(out.CardLast4) > 4 {
 		out.CardLast4 = out.CardLast4[len(out.CardLast4)-4:]
@@ -126,20 +114,6 @@ func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, 
 	if n, ok, _ := jsonr.Int(v, "expiry_year"); ok && n >= 2000 && n <= 2200 {
 		out.CardExpYear = int32(n)
 	}
-	if cid := jsonr.Str(v, "customer", "id"); cid != "" {
-		out.State = &v1.ConnectorState{ConnectorCustomerId: cid}
-	}
+	out.State = pdk.CustomerState(jsonr.Str(v, "customer", "id"))
 	return out, nil
-}
-
-// network maps Checkout.com's scheme names to card networks.
-func network(scheme string) v1.CardNetwork {
-	return map[string]v1.CardNetwork{
-		"visa": v1.CardNetwork_CARD_NETWORK_VISA, "mastercard": v1.CardNetwork_CARD_NETWORK_MASTERCARD,
-		"amex": v1.CardNetwork_CARD_NETWORK_AMEX, "american express": v1.CardNetwork_CARD_NETWORK_AMEX,
-		"discover": v1.CardNetwork_CARD_NETWORK_DISCOVER, "jcb": v1.CardNetwork_CARD_NETWORK_JCB,
-		"diners": v1.CardNetwork_CARD_NETWORK_DINERS, "diners club international": v1.CardNetwork_CARD_NETWORK_DINERS,
-		"cartes_bancaires": v1.CardNetwork_CARD_NETWORK_CARTES_BANCAIRES, "cartes bancaires": v1.CardNetwork_CARD_NETWORK_CARTES_BANCAIRES,
-		"maestro": v1.CardNetwork_CARD_NETWORK_MAESTRO, "china union pay": v1.CardNetwork_CARD_NETWORK_UNIONPAY, "unionpay": v1.CardNetwork_CARD_NETWORK_UNIONPAY,
-	}[strings.ToLower(scheme)]
 }

@@ -1,7 +1,6 @@
 package gocardless
 
 import (
-	"strconv"
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -112,16 +111,9 @@ func resource(res *pdk.Response, name string, status bool) (*fastjson.Value, err
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	v, err := jsonr.Object(res, processor)
+	o, err := jsonr.Member(res, processor, name)
 	if err != nil {
 		return nil, err
-	}
-	o := v.Get(name)
-	if o == nil || o.Type() != fastjson.TypeObject {
-		return nil, pdk.InvalidResponse("GoCardless's answer (HTTP %d) has no %s object", res.Status, name)
-	}
-	if jsonr.Str(o, "id") == "" {
-		return nil, pdk.InvalidResponse("GoCardless's %s has no id", name)
 	}
 	if status && jsonr.Str(o, "status") == "" {
 		return nil, pdk.InvalidResponse("GoCardless's %s %s has no status", name, jsonr.Str(o, "id"))
@@ -175,18 +167,6 @@ func httpError(res *pdk.Response) error {
 	if c, ok := errorReasons()[ae.reason]; ok && res.Status >= 400 && res.Status < 500 {
 		code = c
 	}
-	msg := ae.message
-	if msg == "" {
-		msg = "HTTP " + strconv.Itoa(res.Status)
-	}
-	text := "HTTP " + strconv.Itoa(res.Status)
-	if ae.reason != "" {
-		text += " " + ae.reason
-	}
-	return &pdk.Error{
-		Kind:    kind,
-		Message: text + ": " + msg,
-		Detail: &v1.PaymentError{Code: code, Message: msg, Connector: &v1.ConnectorError{
-			Code: ae.reason, Message: ae.message, HttpStatus: int32(res.Status), Type: ae.typ, RequestId: ae.requestID}},
-	}
+	return pdk.HTTPAnswerError(kind, code, res.Status, ae.reason, ae.message, &v1.ConnectorError{
+		Code: ae.reason, Message: ae.message, HttpStatus: int32(res.Status), Type: ae.typ, RequestId: ae.requestID})
 }

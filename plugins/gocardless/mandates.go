@@ -23,8 +23,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	cu, a := req.GetCustomer(), req.GetAddress()
 	given, family := a.GetFirstName(), a.GetLastName()
 	if given == "" || family == "" {
-		given, family, _ = strings.Cut(strings.TrimSpace(cu.GetName()), " ")
-		family = strings.TrimSpace(family)
+		given, family = pdk.NameParts(cu.GetName())
 	}
 	if given == "" || family == "" {
 		return nil, pdk.InvalidRequest("customer.name", "is required: GoCardless needs a given and a family name (\"Frank Osborne\", or address.first_name and address.last_name)")
@@ -70,7 +69,7 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 	if err != nil {
 		return nil, err
 	}
-	return &v1.CustomerServiceCreateResponse{ConnectorCustomerId: id, State: &v1.ConnectorState{ConnectorCustomerId: id}}, nil
+	return pdk.CustomerCreated(id), nil
 }
 
 // customerID is the GoCardless customer of a call; without one it asks the

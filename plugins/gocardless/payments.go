@@ -83,12 +83,11 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	return ch.request(c)
 }
 
-// payment is a parsed GoCardless Payment.
+// payment is a parsed GoCardless Payment; its whole amount is collected
+// (captured) once confirmed (CHARGED).
 type payment struct {
-	id, mandate, merchantID string
-	raw                     string
-	status                  v1.PaymentStatus
-	amount, refunded        *v1.Money
+	pdk.PaymentResult
+	mandate, raw string
 }
 
 // readPayment reads a {"payments": {...}} answer; requested, when set, must
@@ -97,35 +96,30 @@ type payment struct {
 // is UNKNOWN until PaymentService.Get.
 func readPayment(res *pdk.Response, requested *v1.Money) (*payment, error) {
 	if id := conflictID(res); id != "" {
-		return &payment{id: id, status: v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN}, nil
+		return &payment{PaymentResult: pdk.PaymentResult{ID: id, Status: v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN}}, nil
 	}
 	o, err := resource(res, "payments", true)
 	if err != nil {
 		return nil, err
 	}
-	p := &payment{id: jsonr.Str(o, "id"), mandate: jsonr.Str(o, "links", "mandate"),
-		merchantID: jsonr.Str(o, "metadata", "merchant_transaction_id"), raw: jsonr.Str(o, "status")}
-	p.status = paymentStatuses().Get(p.raw)
-	if p.amount, err = moneyIn(o, "amount", "payment "+p.id, requested); err != nil {
+	p := &payment{mandate: jsonr.Str(o, "links", "mandate"), raw: jsonr.Str(o, "status")}
+	p.ID, p.MerchantID = jsonr.Str(o, "id"), jsonr.Str(o, "metadata", "merchant_transaction_id")
+	p.Status = paymentStatuses().Get(p.raw)
+	if p.Amount, err = moneyIn(o, "amount", "payment "+p.ID, requested); err != nil {
 		return nil, err
 	}
 	if jsonr.Has(o, "amount_refunded") {
-		if p.refunded, err = moneyIn(o, "amount_refunded", "payment "+p.id, nil); err != nil {
+		if p.Refunded, err = moneyIn(o, "amount_refunded", "payment "+p.ID, nil); err != nil {
 			return nil, err
 		}
 	}
-	return p, nil
-}
-
-// failed is the error of a payment GoCardless reports failed or denied;
-// the cause arrives with the webhook event, so only the status is known.
-func (p *payment) failed() *v1.PaymentError {
-	switch p.status {
+	// A payment GoCardless reports failed or denied: the cause arrives with
+	// the webhook event, so only the status is known.
+	switch p.Status {
 	case v1.PaymentStatus_PAYMENT_STATUS_FAILURE, v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED:
-		return &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "GoCardless reports the payment " + p.raw,
-			Connector: &v1.ConnectorError{Code: p.raw}}
+		p.Error = pdk.ReportedFailure(processor, "payment", p.raw, 0)
 	}
-	return nil
+	return p, nil
 }
 
 func (p *payment) mandateRef() *v1.MandateReference {
@@ -135,21 +129,13 @@ func (p *payment) mandateRef() *v1.MandateReference {
 	return &v1.MandateReference{ConnectorMandateId: p.mandate}
 }
 
-// captured is the amount collected: the whole amount once confirmed.
-func (p *payment) captured() *v1.Money {
-	if p.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
-		return p.amount
-	}
-	return nil
-}
-
 func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res *pdk.Response) (*v1.PaymentServiceAuthorizeResponse, error) {
 	p, err := readPayment(res, req.GetAmount())
 	if err != nil {
 		return nil, err
 	}
-	return &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.failed(),
-		Mandate: p.mandateRef(), CapturedAmount: p.captured()}, nil
+	return &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: p.ID, Status: p.Status, Amount: p.Amount, Error: p.Error,
+		Mandate: p.mandateRef(), CapturedAmount: p.Captured()}, nil
 }
 
 func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeRequest, res *pdk.Response) (*v1.RecurringPaymentServiceChargeResponse, error) {
@@ -157,7 +143,7 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	if err != nil {
 		return nil, err
 	}
-	return &v1.RecurringPaymentServiceChargeResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.failed(),
+	return &v1.RecurringPaymentServiceChargeResponse{ConnectorTransactionId: p.ID, Status: p.Status, Amount: p.Amount, Error: p.Error,
 		Mandate: p.mandateRef()}, nil
 }
 
@@ -179,14 +165,13 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
+	out, err := p.GetResponse(processor, req)
+	if err != nil {
 		return nil, err
 	}
-	out := &v1.PaymentServiceGetResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount,
-		CapturedAmount: p.captured(), RefundedAmount: p.refunded, Error: p.failed(), Mandate: p.mandateRef(),
-		MerchantTransactionId: cmp.Or(req.GetMerchantTransactionId(), p.merchantID)}
-	if p.refunded != nil {
-		out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(p.id): strconv.FormatInt(p.refunded.GetMinorAmount(), 10)}}
+	out.Mandate = p.mandateRef()
+	if p.Refunded != nil {
+		out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(p.ID): strconv.FormatInt(p.Refunded.GetMinorAmount(), 10)}}
 	}
 	return out, nil
 }
@@ -219,11 +204,11 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
+	if err := pdk.SameID(processor, p.ID, req.GetConnectorTransactionId()); err != nil {
 		return nil, err
 	}
-	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status}
-	if p.status != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && p.status != v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN {
+	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.ID, Status: p.Status}
+	if p.Status != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && p.Status != v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN {
 		out.Status = v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED
 		out.Error = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "GoCardless reports the payment " + p.raw + " after the cancel",
 			Connector: &v1.ConnectorError{Code: p.raw, HttpStatus: int32(res.Status)}}
@@ -280,10 +265,8 @@ func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.
 
 // refund is a parsed GoCardless Refund.
 type refund struct {
-	id, paymentID, merchantID string
-	status                    v1.RefundStatus
-	amount                    *v1.Money
-	err                       *v1.PaymentError
+	pdk.RefundResult
+	merchantID string
 }
 
 // readRefund reads a {"refunds": {...}} answer; requested, when set, must
@@ -292,7 +275,7 @@ type refund struct {
 // UNKNOWN until RefundService.Get).
 func readRefund(res *pdk.Response, requested *v1.Money) (*refund, error) {
 	if id := conflictID(res); id != "" {
-		return &refund{id: id, status: v1.RefundStatus_REFUND_STATUS_UNKNOWN}, nil
+		return &refund{RefundResult: pdk.RefundResult{ID: id, Status: v1.RefundStatus_REFUND_STATUS_UNKNOWN}}, nil
 	}
 	o, err := resource(res, "refunds", true)
 	if err != nil {
@@ -302,17 +285,16 @@ func readRefund(res *pdk.Response, requested *v1.Money) (*refund, error) {
 }
 
 func refundFrom(o *fastjson.Value, requested *v1.Money) (*refund, error) {
-	r := &refund{id: jsonr.Str(o, "id"), paymentID: jsonr.Str(o, "links", "payment"),
+	r := &refund{RefundResult: pdk.RefundResult{ID: jsonr.Str(o, "id"), PaymentID: jsonr.Str(o, "links", "payment")},
 		merchantID: jsonr.Str(o, "metadata", "merchant_refund_id")}
 	raw := jsonr.Str(o, "status")
-	r.status = refundStatuses().Get(raw)
+	r.Status = refundStatuses().Get(raw)
 	var err error
-	if r.amount, err = moneyIn(o, "amount", "refund "+r.id, requested); err != nil {
+	if r.Amount, err = moneyIn(o, "amount", "refund "+r.ID, requested); err != nil {
 		return nil, err
 	}
-	if r.status == v1.RefundStatus_REFUND_STATUS_FAILED {
-		r.err = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "GoCardless reports the refund " + raw,
-			Connector: &v1.ConnectorError{Code: raw}}
+	if r.Status == v1.RefundStatus_REFUND_STATUS_FAILED {
+		r.Error = pdk.ReportedFailure(processor, "refund", raw, 0)
 	}
 	return r, nil
 }
@@ -322,14 +304,10 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	if err != nil {
 		return nil, err
 	}
-	if r.paymentID == "" && r.status == v1.RefundStatus_REFUND_STATUS_UNKNOWN {
-		r.paymentID = req.GetConnectorTransactionId() // an idempotent repeat names only the refund
+	if r.PaymentID == "" && r.Status == v1.RefundStatus_REFUND_STATUS_UNKNOWN {
+		r.PaymentID = req.GetConnectorTransactionId() // an idempotent repeat names only the refund
 	}
-	if err := pdk.SameID(processor, r.paymentID, req.GetConnectorTransactionId()); err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		ConnectorTransactionId: r.paymentID}, nil
+	return r.RefundResponse(processor, req)
 }
 
 func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {
@@ -337,12 +315,10 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, r.id, req.GetConnectorRefundId()); err != nil {
+	out, err := r.GetResponse(processor, req)
+	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, r.paymentID, req.GetConnectorTransactionId()); err != nil {
-		return nil, err
-	}
-	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		MerchantRefundId: cmp.Or(req.GetMerchantRefundId(), r.merchantID), ConnectorTransactionId: r.paymentID}, nil
+	out.MerchantRefundId = cmp.Or(req.GetMerchantRefundId(), r.merchantID)
+	return out, nil
 }

@@ -50,11 +50,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if err != nil {
 		return nil, err
 	}
-	for _, ev := range events {
-		ev.Verified = true
-		ev.Livemode = c.Environment == pluginv1.Environment_ENVIRONMENT_LIVE
-	}
-	return &pluginv1.VerifiedWebhook{Events: events, Acknowledgement: &v1.Acknowledgement{Status: 200}}, nil
+	return pdk.VerifiedEvents(c, events...), nil
 }
 
 // parseWebhook reads the events without verifying them (ParseEvent).

@@ -467,7 +467,7 @@ func orderOf(v *fastjson.Value) (o *order, err error) {
 	}
 	if link := linkOf(v, "payer-action", "approve"); link != "" && (o.status == v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED ||
 		o.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING || o.status == v1.PaymentStatus_PAYMENT_STATUS_STARTED) {
-		o.next = &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{Url: link, Method: "GET"}}}
+		o.next = pdk.RedirectAction(link)
 		if o.status == v1.PaymentStatus_PAYMENT_STATUS_STARTED {
 			o.status = v1.PaymentStatus_PAYMENT_STATUS_ACTION_REQUIRED
 		}

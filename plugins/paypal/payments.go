@@ -125,10 +125,8 @@ func parseVoid(c *pdk.Context, r *v1.PaymentServiceVoidRequest, res *pdk.Respons
 		return nil, err
 	}
 	out.ConnectorVoidId = jsonr.Str(v, "id")
-	out.Status = authorizationStatuses.Get(jsonr.Str(v, "status"))
-	if out.Status != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && out.Status != v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN {
-		out.Status = v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED
-	}
+	out.Status = pdk.ActionStatus(authorizationStatuses.Get(jsonr.Str(v, "status")), v1.PaymentStatus_PAYMENT_STATUS_VOIDED,
+		v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
 	return out, nil
 }
 

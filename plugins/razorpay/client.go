@@ -49,10 +49,7 @@ var api = &pdk.API{
 	MaxKeyLen:         64,
 	Encoding:          pdk.JSONEncoded,
 	Amounts:           amounts,
-	ErrorAnswer: func(res *pdk.Response, _ *fastjson.Value) (*pdk.Error, bool) {
-		e, _ := httpError(res).(*pdk.Error) // always an *pdk.Error for a non-2xx answer
-		return e, false
-	},
+	ErrorAnswer:       pdk.ErrorAnswerOf(httpError), // always an *pdk.Error for a non-2xx answer
 }
 
 // amounts converts to and from Razorpay's subunits (ISO 4217 minor units),
@@ -151,15 +148,6 @@ func object(res *pdk.Response) (*fastjson.Value, error) {
 		return nil, err
 	}
 	return jsonr.Object(res, processor)
-}
-
-// needID returns the string at key, refusing an answer without it.
-func needID(v *fastjson.Value, key, what string) (string, error) {
-	id := jsonr.Str(v, key)
-	if id == "" {
-		return "", pdk.InvalidResponse("%s's %s answer has no %s", processor, what, key)
-	}
-	return id, nil
 }
 
 // checkNotes refuses metadata Razorpay's notes cannot hold (at most 15

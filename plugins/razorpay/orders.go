@@ -125,11 +125,7 @@ func buildCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest) 
 // parseCreateOrder reads the order entity and keeps its id in the state for
 // the payment that asked for it.
 func parseCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest, res *pdk.Response) (*v1.PaymentServiceCreateOrderResponse, error) {
-	v, err := object(res)
-	if err != nil {
-		return nil, err
-	}
-	id, err := needID(v, "id", "order")
+	v, id, err := jsonr.ObjectWithID(res, processor, httpError, "order", "id")
 	if err != nil {
 		return nil, err
 	}

@@ -180,11 +180,7 @@ func readCreated(res *pdk.Response) (*created, error) {
 			return &created{paymentID: e.paymentID, status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, err: e.paymentError(res.Status)}, nil
 		}
 	}
-	v, err := object(res)
-	if err != nil {
-		return nil, err
-	}
-	id, err := needID(v, "razorpay_payment_id", "payment")
+	v, id, err := jsonr.ObjectWithID(res, processor, httpError, "payment", "razorpay_payment_id")
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +190,7 @@ func readCreated(res *pdk.Response) (*created, error) {
 		case "redirect", "intent":
 			if r.next == nil && jsonr.Str(n, "url") != "" {
 				r.status = v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING
-				r.next = &v1.NextAction{Action: &v1.NextAction_Redirect{Redirect: &v1.Redirect{Url: jsonr.Str(n, "url"), Method: "GET"}}}
+				r.next = pdk.RedirectAction(jsonr.Str(n, "url"))
 			}
 		}
 	}
@@ -238,7 +234,7 @@ func paymentOf(v *fastjson.Value, requested *v1.Money, httpStatus int) (*payment
 		method: jsonr.Str(v, "method"),
 	}
 	var err error
-	if p.id, err = needID(v, "id", "payment"); err != nil {
+	if p.id, err = jsonr.NeedStr(v, processor, "payment", "id"); err != nil {
 		return nil, err
 	}
 	raw := jsonr.Str(v, "status")
@@ -280,18 +276,14 @@ func (p *payment) mandate() *v1.MandateReference {
 	return &v1.MandateReference{ConnectorMandateId: p.tokenID, ConnectorCustomerId: p.customerID, Status: status}
 }
 
-// paymentPath checks a payment id and returns /v1/payments/{id} + suffix.
-func paymentPath(id, suffix string) (string, error) {
-	if err := pdk.CheckID("connector_transaction_id", id, paymentIDPattern.Match, "pay_29QQoUBi66xm2f"); err != nil {
-		return "", err
-	}
-	return "/v1/payments/" + id + suffix, nil
-}
+// payments addresses a payment by its id: /v1/payments/{id} + suffix.
+var payments = pdk.IDPath{Prefix: "/v1/payments/", Field: "connector_transaction_id", Shape: paymentIDPattern,
+	Example: "pay_29QQoUBi66xm2f"}
 
 // buildCapture builds POST /v1/payments/{id}/capture. Razorpay captures the
 // authorized amount only.
 func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
-	path, err := paymentPath(req.GetConnectorTransactionId(), "/capture")
+	path, err := payments.Of(req.GetConnectorTransactionId(), "/capture")
 	if err != nil {
 		return nil, err
 	}
@@ -328,11 +320,7 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 
 // buildGet builds GET /v1/payments/{id}.
 func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
-	path, err := paymentPath(req.GetConnectorTransactionId(), "")
-	if err != nil {
-		return nil, err
-	}
-	return api.Get(c, path)
+	return payments.Get(c, api, req.GetConnectorTransactionId())
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {

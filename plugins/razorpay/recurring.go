@@ -43,18 +43,11 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 }
 
 func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, res *pdk.Response) (*v1.CustomerServiceCreateResponse, error) {
-	v, err := object(res)
+	_, id, err := jsonr.ObjectWithID(res, processor, httpError, "customer", "id")
 	if err != nil {
 		return nil, err
 	}
-	id, err := needID(v, "id", "customer")
-	if err != nil {
-		return nil, err
-	}
-	return &v1.CustomerServiceCreateResponse{
-		ConnectorCustomerId: id,
-		State:               &v1.ConnectorState{ConnectorCustomerId: id},
-	}, nil
+	return pdk.CustomerCreated(id), nil
 }
 
 // buildSetupRecurring starts a recurring authorization: the authorization

@@ -24,7 +24,7 @@ func buildVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 	if req.GetConnectorTransactionId() != "" && params["razorpay_payment_id"] != "" && params["razorpay_payment_id"] != req.GetConnectorTransactionId() {
 		return nil, pdk.InvalidRequest("params.razorpay_payment_id", "names another payment than connector_transaction_id")
 	}
-	path, err := paymentPath(id, "")
+	path, err := payments.Of(id, "")
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,7 @@ type refund struct {
 func refundOf(v *fastjson.Value, requested *v1.Money) (*refund, error) {
 	r := &refund{paymentID: jsonr.Str(v, "payment_id"), receipt: jsonr.Str(v, "receipt"), status: refundStatuses().Get(jsonr.Str(v, "status"))}
 	var err error
-	if r.id, err = needID(v, "id", "refund"); err != nil {
+	if r.id, err = jsonr.NeedStr(v, processor, "refund", "id"); err != nil {
 		return nil, err
 	}
 	cur := jsonr.Str(v, "currency")

@@ -15,7 +15,7 @@ import (
 // buildCreateCustomer builds CreateCustomer.
 func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (*pluginv1.HttpRequest, error) {
 	cu := req.GetCustomer()
-	given, family, _ := strings.Cut(strings.TrimSpace(cu.GetName()), " ")
+	given, family := pdk.NameParts(cu.GetName())
 	if given == "" && cu.GetEmail() == "" && cu.GetPhone() == "" {
 		return nil, pdk.InvalidRequest("customer", "needs a name, email or phone at Square")
 	}
@@ -26,7 +26,7 @@ func buildCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest) (
 	o := jsonw.NewObject()
 	o.String("idempotency_key", key)
 	o.StringIf("given_name", given)
-	o.StringIf("family_name", strings.TrimSpace(family))
+	o.StringIf("family_name", family)
 	o.StringIf("email_address", cu.GetEmail())
 	writeAddress(o, "address", req.GetAddress())
 	o.StringIf("phone_number", cu.GetPhone())
@@ -40,8 +40,7 @@ func parseCreateCustomer(c *pdk.Context, req *v1.CustomerServiceCreateRequest, r
 	if err != nil {
 		return nil, err
 	}
-	id := jsonr.Str(o, "id")
-	return &v1.CustomerServiceCreateResponse{ConnectorCustomerId: id, State: &v1.ConnectorState{ConnectorCustomerId: id}}, nil
+	return pdk.CustomerCreated(jsonr.Str(o, "id")), nil
 }
 
 // cardPlan is a validated CreateCard request.
@@ -135,7 +134,7 @@ func readCard(res *pdk.Response) (*card, error) {
 		return nil, err
 	}
 	k := &card{id: jsonr.Str(o, "id"), customerID: jsonr.Str(o, "customer_id"), last4: jsonr.Str(o, "last_4"),
-		network: cardNetworks()[jsonr.Str(o, "card_brand")]}
+		network: pdk.CardNetworkNamed(jsonr.Str(o, "card_brand"))}
 	if k.expMonth, _, err = jsonr.Int(o, "exp_month"); err != nil {
 		return nil, err
 	}
@@ -145,15 +144,6 @@ func readCard(res *pdk.Response) (*card, error) {
 	e := o.Get("enabled")
 	k.enabled = e == nil || e.Type() == fastjson.TypeTrue
 	return k, nil
-}
-
-func cardNetworks() map[string]v1.CardNetwork {
-	return map[string]v1.CardNetwork{
-		"VISA": v1.CardNetwork_CARD_NETWORK_VISA, "MASTERCARD": v1.CardNetwork_CARD_NETWORK_MASTERCARD,
-		"AMERICAN_EXPRESS": v1.CardNetwork_CARD_NETWORK_AMEX, "DISCOVER": v1.CardNetwork_CARD_NETWORK_DISCOVER,
-		"DISCOVER_DINERS": v1.CardNetwork_CARD_NETWORK_DINERS, "JCB": v1.CardNetwork_CARD_NETWORK_JCB,
-		"CHINA_UNIONPAY": v1.CardNetwork_CARD_NETWORK_UNIONPAY, "INTERAC": v1.CardNetwork_CARD_NETWORK_INTERAC,
-	}
 }
 
 func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, res *pdk.Response) (*v1.PaymentMethodServiceTokenizeResponse, error) {

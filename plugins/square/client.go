@@ -1,7 +1,6 @@
 package square
 
 import (
-	"strconv"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -98,18 +97,7 @@ func object(res *pdk.Response, name string) (*fastjson.Value, error) {
 	if err := httpError(res); err != nil {
 		return nil, err
 	}
-	v, err := jsonr.Object(res, processor)
-	if err != nil {
-		return nil, err
-	}
-	o := v.Get(name)
-	if o == nil || o.Type() != fastjson.TypeObject {
-		return nil, pdk.InvalidResponse("Square's answer (HTTP %d) has no %s object", res.Status, name)
-	}
-	if jsonr.Str(o, "id") == "" {
-		return nil, pdk.InvalidResponse("Square's %s has no id", name)
-	}
-	return o, nil
+	return jsonr.Member(res, processor, name)
 }
 
 // squareError is the first entry of an answer's errors list.
@@ -148,19 +136,7 @@ func httpError(res *pdk.Response) error {
 	}
 	se := firstError(jsonr.TryObject(res.Body))
 	kind, code := classify(res.Status, se)
-	msg := se.detail
-	if msg == "" {
-		msg = "HTTP " + strconv.Itoa(res.Status)
-	}
-	text := "HTTP " + strconv.Itoa(res.Status)
-	if se.code != "" {
-		text += " " + se.code
-	}
-	return &pdk.Error{
-		Kind:    kind,
-		Message: text + ": " + msg,
-		Detail:  &v1.PaymentError{Code: code, Message: msg, Connector: se.connectorError(res.Status)},
-	}
+	return pdk.HTTPAnswerError(kind, code, res.Status, se.code, se.detail, se.connectorError(res.Status))
 }
 
 func classify(status int, se squareError) (pluginv1.ErrorKind, v1.ErrorCode) {

@@ -134,24 +134,18 @@ func parseSubmitEvidence(c *pdk.Context, req *v1.DisputeServiceSubmitEvidenceReq
 		SubmittedEvidenceIds: []string{jsonr.Str(o, "id")}}, nil
 }
 
-// dispute is a parsed Square Dispute.
-type dispute struct {
-	id, paymentID, reason, state string
-	status                       v1.DisputeStatus
-	amount                       *v1.Money
-	dueBy                        int64
-}
-
-// readDispute reads a Dispute object.
-func readDispute(o *fastjson.Value) (*dispute, error) {
-	d := &dispute{id: cmp.Or(jsonr.Str(o, "id"), jsonr.Str(o, "dispute_id")), paymentID: jsonr.Str(o, "disputed_payment", "payment_id"),
-		reason: jsonr.Str(o, "reason"), state: jsonr.Str(o, "state")}
-	if d.state == "" {
-		return nil, pdk.InvalidResponse("Square's dispute %s has no state", d.id)
+// readDispute reads a Dispute object (its reason is also the reason code,
+// its state the stage).
+func readDispute(o *fastjson.Value) (*pdk.DisputeResult, error) {
+	d := &pdk.DisputeResult{ID: cmp.Or(jsonr.Str(o, "id"), jsonr.Str(o, "dispute_id")),
+		PaymentID: jsonr.Str(o, "disputed_payment", "payment_id"), Reason: jsonr.Str(o, "reason"), ReasonCode: jsonr.Str(o, "reason"),
+		Stage: jsonr.Str(o, "state")}
+	if d.Stage == "" {
+		return nil, pdk.InvalidResponse("Square's dispute %s has no state", d.ID)
 	}
-	d.status = disputeStates().Get(d.state)
+	d.Status = disputeStates().Get(d.Stage)
 	var err error
-	if d.amount, err = moneyAt(o, "amount_money"); err != nil {
+	if d.Amount, err = moneyAt(o, "amount_money"); err != nil {
 		return nil, err
 	}
 	if due := jsonr.Str(o, "due_at"); due != "" {
@@ -159,45 +153,40 @@ func readDispute(o *fastjson.Value) (*dispute, error) {
 		if !ok {
 			return nil, pdk.InvalidResponse("Square's dispute due_at %q is not RFC 3339", due)
 		}
-		d.dueBy = t
+		d.DueBy = t
 	}
 	return d, nil
 }
 
-// disputeAnswer reads a {dispute} answer about the requested dispute.
-func disputeAnswer(res *pdk.Response, want string) (*dispute, error) {
+// disputeAnswer reads a {dispute} answer.
+func disputeAnswer(res *pdk.Response) (*pdk.DisputeResult, error) {
 	o, err := object(res, "dispute")
 	if err != nil {
 		return nil, err
 	}
-	d, err := readDispute(o)
-	if err != nil {
-		return nil, err
-	}
-	return d, pdk.SameID(processor, d.id, want)
+	return readDispute(o)
 }
 
 func parseDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest, res *pdk.Response) (*v1.DisputeServiceGetResponse, error) {
-	d, err := disputeAnswer(res, req.GetConnectorDisputeId())
+	d, err := disputeAnswer(res)
 	if err != nil {
 		return nil, err
 	}
-	return &v1.DisputeServiceGetResponse{ConnectorDisputeId: d.id, ConnectorTransactionId: d.paymentID, Status: d.status,
-		Amount: d.amount, Reason: d.reason, ReasonCode: d.reason, EvidenceDueByUnix: d.dueBy, Stage: d.state}, nil
+	return d.GetResponse(processor, req)
 }
 
 func parseDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest, res *pdk.Response) (*v1.DisputeServiceAcceptResponse, error) {
-	d, err := disputeAnswer(res, req.GetConnectorDisputeId())
+	d, err := disputeAnswer(res)
 	if err != nil {
 		return nil, err
 	}
-	return &v1.DisputeServiceAcceptResponse{ConnectorDisputeId: d.id, Status: d.status}, nil
+	return d.AcceptResponse(processor, req)
 }
 
 func parseDefend(c *pdk.Context, req *v1.DisputeServiceDefendRequest, res *pdk.Response) (*v1.DisputeServiceDefendResponse, error) {
-	d, err := disputeAnswer(res, req.GetConnectorDisputeId())
+	d, err := disputeAnswer(res)
 	if err != nil {
 		return nil, err
 	}
-	return &v1.DisputeServiceDefendResponse{ConnectorDisputeId: d.id, Status: d.status}, nil
+	return d.DefendResponse(processor, req)
 }

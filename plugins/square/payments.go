@@ -182,19 +182,11 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 	return api.Get(c, "/v2/payments/"+id)
 }
 
-// payment is a parsed Square Payment.
-type payment struct {
-	id, reference, customerID string
-	status                    v1.PaymentStatus
-	amount, refunded          *v1.Money
-	err                       *v1.PaymentError
-}
-
 // readPayment reads a Payment answer; requested, when set, must equal the
 // answer's amount. For CreatePayment (charging), a 4xx whose first error is
 // a PAYMENT_METHOD_ERROR is a decline: AUTHORIZATION_FAILED with the error,
 // not a Go error.
-func readPayment(res *pdk.Response, requested *v1.Money, charging bool) (*payment, error) {
+func readPayment(res *pdk.Response, requested *v1.Money, charging bool) (*pdk.PaymentResult, error) {
 	if charging && res.Status >= 400 && res.Status < 500 {
 		v := jsonr.TryObject(res.Body)
 		if se := firstError(v); se.category == "PAYMENT_METHOD_ERROR" {
@@ -205,31 +197,31 @@ func readPayment(res *pdk.Response, requested *v1.Money, charging bool) (*paymen
 	if err != nil {
 		return nil, err
 	}
-	p := &payment{id: jsonr.Str(o, "id"), reference: jsonr.Str(o, "reference_id"), customerID: jsonr.Str(o, "customer_id")}
+	p := &pdk.PaymentResult{ID: jsonr.Str(o, "id"), MerchantID: jsonr.Str(o, "reference_id")}
 	raw := jsonr.Str(o, "status")
 	if raw == "" {
-		return nil, pdk.InvalidResponse("Square's payment %s has no status", p.id)
+		return nil, pdk.InvalidResponse("Square's payment %s has no status", p.ID)
 	}
-	p.status = paymentStatuses().Get(raw)
-	if p.amount, err = requiredMoney(o, "amount_money", "payment "+p.id, requested); err != nil {
+	p.Status = paymentStatuses().Get(raw)
+	if p.Amount, err = requiredMoney(o, "amount_money", "payment "+p.ID, requested); err != nil {
 		return nil, err
 	}
-	if p.refunded, err = moneyAt(o, "refunded_money"); err != nil {
+	if p.Refunded, err = moneyAt(o, "refunded_money"); err != nil {
 		return nil, err
 	}
-	if p.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED {
+	if p.Status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED {
 		se := firstError(o.Get("card_details"))
-		p.err = declineError(se, res.Status)
+		p.Error = declineError(se, res.Status)
 	}
 	return p, nil
 }
 
 // declined is the payment of a decline answer: nothing was authorized, so
 // it has no amount.
-func declined(v *fastjson.Value, se squareError, status int) *payment {
-	p := &payment{status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, err: declineError(se, status)}
+func declined(v *fastjson.Value, se squareError, status int) *pdk.PaymentResult {
+	p := &pdk.PaymentResult{Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, Error: declineError(se, status)}
 	if o := v.Get("payment"); o != nil && o.Type() == fastjson.TypeObject {
-		p.id, p.reference = jsonr.Str(o, "id"), jsonr.Str(o, "reference_id")
+		p.ID, p.MerchantID = jsonr.Str(o, "id"), jsonr.Str(o, "reference_id")
 	}
 	return p
 }
@@ -244,22 +236,14 @@ func declineError(se squareError, status int) *v1.PaymentError {
 	return e
 }
 
-// captured is the amount captured: the whole amount once COMPLETED.
-func (p *payment) captured() *v1.Money {
-	if p.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
-		return p.amount
-	}
-	return nil
-}
-
 func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res *pdk.Response) (*v1.PaymentServiceAuthorizeResponse, error) {
 	p, err := readPayment(res, req.GetAmount(), true)
 	if err != nil {
 		return nil, err
 	}
 	return &v1.PaymentServiceAuthorizeResponse{
-		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err,
-		CapturedAmount: p.captured(),
+		ConnectorTransactionId: p.ID, Status: p.Status, Amount: p.Amount, Error: p.Error,
+		CapturedAmount: p.Captured(),
 	}, nil
 }
 
@@ -269,7 +253,7 @@ func parseRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 		return nil, err
 	}
 	return &v1.RecurringPaymentServiceChargeResponse{
-		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err,
+		ConnectorTransactionId: p.ID, Status: p.Status, Amount: p.Amount, Error: p.Error,
 	}, nil
 }
 
@@ -278,15 +262,7 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
-		return nil, err
-	}
-	out := &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err,
-		CapturedAmount: p.captured()}
-	if p.err == nil {
-		out.Status = pdk.ActionStatus(p.status, v1.PaymentStatus_PAYMENT_STATUS_CHARGED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED)
-	}
-	return out, nil
+	return p.CaptureResponse(processor, req)
 }
 
 func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
@@ -294,14 +270,7 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
-		return nil, err
-	}
-	out := &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.err}
-	if p.err == nil {
-		out.Status = pdk.ActionStatus(p.status, v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED)
-	}
-	return out, nil
+	return p.VoidResponse(processor, req)
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
@@ -309,11 +278,5 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, p.id, req.GetConnectorTransactionId()); err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceGetResponse{
-		ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, CapturedAmount: p.captured(),
-		RefundedAmount: p.refunded, Error: p.err, MerchantTransactionId: cmp.Or(req.GetMerchantTransactionId(), p.reference),
-	}, nil
+	return p.GetResponse(processor, req)
 }

@@ -44,33 +44,24 @@ func buildRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest) (*pluginv1.
 	return api.Get(c, "/v2/refunds/"+id)
 }
 
-// refund is a parsed PaymentRefund.
-type refund struct {
-	id, paymentID string
-	status        v1.RefundStatus
-	amount        *v1.Money
-	err           *v1.PaymentError
-}
-
 // readRefund reads a PaymentRefund answer; requested, when set, must equal
 // the refunded amount.
-func readRefund(res *pdk.Response, requested *v1.Money) (*refund, error) {
+func readRefund(res *pdk.Response, requested *v1.Money) (*pdk.RefundResult, error) {
 	o, err := object(res, "refund")
 	if err != nil {
 		return nil, err
 	}
-	r := &refund{id: jsonr.Str(o, "id"), paymentID: jsonr.Str(o, "payment_id")}
+	r := &pdk.RefundResult{ID: jsonr.Str(o, "id"), PaymentID: jsonr.Str(o, "payment_id")}
 	raw := jsonr.Str(o, "status")
 	if raw == "" {
-		return nil, pdk.InvalidResponse("Square's refund %s has no status", r.id)
+		return nil, pdk.InvalidResponse("Square's refund %s has no status", r.ID)
 	}
-	r.status = refundStatuses().Get(raw)
-	if r.amount, err = requiredMoney(o, "amount_money", "refund "+r.id, requested); err != nil {
+	r.Status = refundStatuses().Get(raw)
+	if r.Amount, err = requiredMoney(o, "amount_money", "refund "+r.ID, requested); err != nil {
 		return nil, err
 	}
-	if r.status == v1.RefundStatus_REFUND_STATUS_FAILED {
-		r.err = &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "Square reports the refund " + raw,
-			Connector: &v1.ConnectorError{Code: raw, HttpStatus: int32(res.Status)}}
+	if r.Status == v1.RefundStatus_REFUND_STATUS_FAILED {
+		r.Error = pdk.ReportedFailure(processor, "refund", raw, res.Status)
 	}
 	return r, nil
 }
@@ -80,11 +71,7 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, r.paymentID, req.GetConnectorTransactionId()); err != nil {
-		return nil, err
-	}
-	return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		ConnectorTransactionId: r.paymentID}, nil
+	return r.RefundResponse(processor, req)
 }
 
 func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {
@@ -92,12 +79,5 @@ func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Re
 	if err != nil {
 		return nil, err
 	}
-	if err := pdk.SameID(processor, r.id, req.GetConnectorRefundId()); err != nil {
-		return nil, err
-	}
-	if err := pdk.SameID(processor, r.paymentID, req.GetConnectorTransactionId()); err != nil {
-		return nil, err
-	}
-	return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount, Error: r.err,
-		ConnectorTransactionId: r.paymentID}, nil
+	return r.GetResponse(processor, req)
 }

@@ -49,31 +49,32 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	if !sig.Equal(sig.HMACSHA256([]byte(key), signed), givenMAC) {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "%s does not match the body and notification URL", signatureHeader)
 	}
-	v := jsonr.TryObject(w.GetBody())
-	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
-	}
-	ev, err := normalize(v)
+	_, ev, err := event(w)
 	if err != nil {
 		return nil, err
 	}
-	ev.Verified = true
-	ev.Livemode = c.Environment == pluginv1.Environment_ENVIRONMENT_LIVE
-	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}, Acknowledgement: &v1.Acknowledgement{Status: 200}}, nil
+	return pdk.VerifiedEvents(c, ev), nil
 }
 
 // parseWebhook reads an event without verifying it (EventService.ParseEvent):
 // the verifier's normalization, and the seller (merchant_id) it is for.
 func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
-	v := jsonr.TryObject(w.GetBody())
-	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
-	}
-	ev, err := normalize(v)
+	v, ev, err := event(w)
 	if err != nil {
 		return nil, err
 	}
 	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, jsonr.Str(v, "merchant_id"))}, nil
+}
+
+// event reads the body's one event, which must be a Square event with type
+// and event_id, and normalizes it.
+func event(w *v1.WebhookRequest) (*fastjson.Value, *v1.Event, error) {
+	v := jsonr.TryObject(w.GetBody())
+	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
+		return nil, nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
+	}
+	ev, err := normalize(v)
+	return v, ev, err
 }
 
 // normalize turns a verified event into a unified Event: the types of
@@ -147,12 +148,11 @@ func disputeEvent(ev *v1.Event, o *fastjson.Value) error {
 		return malformed("dispute")
 	}
 	d, err := readDispute(o)
-	if err != nil || d.id == "" {
+	if err != nil || d.ID == "" {
 		return malformed("dispute")
 	}
 	ev.Kind = v1.EventKind_EVENT_KIND_DISPUTE
-	ev.Payload = &v1.Event_Dispute{Dispute: &v1.DisputeEvent{ConnectorDisputeId: d.id, ConnectorTransactionId: d.paymentID,
-		Status: d.status, Amount: d.amount, Reason: d.reason, ReasonCode: d.reason, EvidenceDueByUnix: d.dueBy, Stage: d.state}}
+	ev.Payload = &v1.Event_Dispute{Dispute: d.Event()}
 	return nil
 }
 
