@@ -33,10 +33,10 @@ var authorize = &pdk.Call[*authReq, *v1.PaymentServiceAuthorizeResponse]{
 		{Key: "capture", Bool: func(r *authReq) bool { return r.GetCaptureMethod() != v1.CaptureMethod_CAPTURE_METHOD_MANUAL }},
 	},
 	Fill: writePaymentMethod,
-	Answer: func(_ *pdk.Context, _ *authReq, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
+	Read: func(a *pdk.Answer) *v1.PaymentServiceAuthorizeResponse {
 		p := readPayment(a)
 		return &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount,
-			MerchantTransactionId: p.reference, Error: p.failure}, nil
+			MerchantTransactionId: p.reference, Error: p.failure}
 	},
 	OnDecline: func(_ *pdk.Context, req *authReq, e *pdk.Error, a *pdk.Answer) (*v1.PaymentServiceAuthorizeResponse, error) {
 		return &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: a.Str("error.payment"),
@@ -76,10 +76,10 @@ var capture = &pdk.Call[*captureReq, *v1.PaymentServiceCaptureResponse]{
 	Params: pdk.Params[*captureReq]{"id": {Field: "connector_transaction_id", Get: (*captureReq).GetConnectorTransactionId}},
 	Key:    pdk.Key[*captureReq]{Op: "capture", ID: (*captureReq).GetMerchantCaptureId, Fallback: (*captureReq).GetConnectorTransactionId},
 	Body:   pdk.Fields[*captureReq]{{Key: "amount", CurrencyKey: "currency", Money: (*captureReq).GetAmountToCapture, Name: "amount_to_capture"}},
-	Answer: func(_ *pdk.Context, req *captureReq, a *pdk.Answer) (*v1.PaymentServiceCaptureResponse, error) {
+	Read: func(a *pdk.Answer) *v1.PaymentServiceCaptureResponse {
 		p := readPayment(a)
 		return &v1.PaymentServiceCaptureResponse{ConnectorTransactionId: p.id, Status: p.status, CapturedAmount: p.captured,
-			Error: p.failure}, nil
+			Error: p.failure}
 	},
 }
 
@@ -88,9 +88,9 @@ var void = &pdk.Call[*voidReq, *v1.PaymentServiceVoidResponse]{
 	API: api, Method: "POST", Path: "/v1/payments/{id}/cancel",
 	Params: pdk.Params[*voidReq]{"id": {Field: "connector_transaction_id", Get: (*voidReq).GetConnectorTransactionId}},
 	Key:    pdk.Key[*voidReq]{Op: "cancel", ID: (*voidReq).GetMerchantVoidId, Fallback: (*voidReq).GetConnectorTransactionId},
-	Answer: func(_ *pdk.Context, req *voidReq, a *pdk.Answer) (*v1.PaymentServiceVoidResponse, error) {
+	Read: func(a *pdk.Answer) *v1.PaymentServiceVoidResponse {
 		p := readPayment(a)
-		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.failure}, nil
+		return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: p.id, Status: p.status, Error: p.failure}
 	},
 }
 
@@ -98,10 +98,10 @@ var void = &pdk.Call[*voidReq, *v1.PaymentServiceVoidResponse]{
 var get = &pdk.Call[*getReq, *v1.PaymentServiceGetResponse]{
 	API: api, Path: "/v1/payments/{id}",
 	Params: pdk.Params[*getReq]{"id": {Field: "connector_transaction_id", Get: (*getReq).GetConnectorTransactionId}},
-	Answer: func(_ *pdk.Context, _ *getReq, a *pdk.Answer) (*v1.PaymentServiceGetResponse, error) {
+	Read: func(a *pdk.Answer) *v1.PaymentServiceGetResponse {
 		p := readPayment(a)
 		return &v1.PaymentServiceGetResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount,
-			CapturedAmount: p.captured, MerchantTransactionId: p.reference, Error: p.failure}, nil
+			CapturedAmount: p.captured, MerchantTransactionId: p.reference, Error: p.failure}
 	},
 }
 
@@ -115,10 +115,10 @@ var refund = &pdk.Call[*refundReq, *v1.PaymentServiceRefundResponse]{
 		{Key: "reference", Str: (*refundReq).GetMerchantRefundId},
 		{Key: "amount", CurrencyKey: "currency", Money: (*refundReq).GetRefundAmount, Name: "refund_amount", Required: true},
 	},
-	Answer: func(_ *pdk.Context, _ *refundReq, a *pdk.Answer) (*v1.PaymentServiceRefundResponse, error) {
+	Read: func(a *pdk.Answer) *v1.PaymentServiceRefundResponse {
 		r := readRefund(a)
 		return &v1.PaymentServiceRefundResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount,
-			Error: r.failure, MerchantRefundId: r.reference, ConnectorTransactionId: r.payment}, nil
+			Error: r.failure, MerchantRefundId: r.reference, ConnectorTransactionId: r.payment}
 	},
 }
 
@@ -126,9 +126,9 @@ var refund = &pdk.Call[*refundReq, *v1.PaymentServiceRefundResponse]{
 var refundGet = &pdk.Call[*refundGetReq, *v1.RefundServiceGetResponse]{
 	API: api, Path: "/v1/refunds/{id}",
 	Params: pdk.Params[*refundGetReq]{"id": {Field: "connector_refund_id", Get: (*refundGetReq).GetConnectorRefundId}},
-	Answer: func(_ *pdk.Context, _ *refundGetReq, a *pdk.Answer) (*v1.RefundServiceGetResponse, error) {
+	Read: func(a *pdk.Answer) *v1.RefundServiceGetResponse {
 		r := readRefund(a)
 		return &v1.RefundServiceGetResponse{ConnectorRefundId: r.id, Status: r.status, RefundAmount: r.amount,
-			Error: r.failure, MerchantRefundId: r.reference, ConnectorTransactionId: r.payment}, nil
+			Error: r.failure, MerchantRefundId: r.reference, ConnectorTransactionId: r.payment}
 	},
 }
