@@ -268,7 +268,7 @@ func (k Key[Req]) derive(c *Context, req Req, max int) (string, error) {
 // Build builds the request (Handler).
 func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, error) {
 	if h.API == nil || (h.Answer == nil && h.Read == nil) {
-		return nil, Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pdk.Call %s %s has no API or no Answer", h.Method, h.Path)
+		return nil, Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pdk.Call %s %s has no API, or neither Answer nor Read", h.Method, h.Path)
 	}
 	if h.Check != nil {
 		if err := h.Check(c, req); err != nil {
@@ -442,7 +442,7 @@ func (f *Field[Req]) missing() error {
 func (h *Call[Req, Resp]) Parse(c *Context, req Req, res *Response) (Resp, error) {
 	var zero Resp
 	if h.API == nil || (h.Answer == nil && h.Read == nil) {
-		return zero, Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pdk.Call %s %s has no API or no Answer", h.Method, h.Path)
+		return zero, Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "pdk.Call %s %s has no API, or neither Answer nor Read", h.Method, h.Path)
 	}
 	if res.Status < 200 || res.Status > 299 {
 		e, decline := h.API.errorAnswer(res)
