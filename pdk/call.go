@@ -48,7 +48,8 @@ type API struct {
 	// three-layer PaymentError. body is the answer's JSON object, or nil
 	// when the body is not one (a proxy's page, an empty or cut body).
 	// decline reports a payment decline: a Call with OnDecline answers it
-	// as a response. Nil means StatusError.
+	// as a response. Nil, or a nil e, means StatusError: a non-2xx answer
+	// is never read as a success.
 	ErrorAnswer func(res *Response, body *fastjson.Value) (e *Error, decline bool)
 }
 
@@ -508,7 +509,9 @@ func (api *API) ReadError(res *Response) (*Error, bool) { return api.errorAnswer
 func (api *API) errorAnswer(res *Response) (*Error, bool) {
 	body := errorBody(res, api.maxAnswer())
 	if api.ErrorAnswer != nil {
-		return api.ErrorAnswer(res, body)
+		if e, decline := api.ErrorAnswer(res, body); e != nil {
+			return e, decline
+		}
 	}
 	return StatusError(res, ""), false
 }

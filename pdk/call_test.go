@@ -268,6 +268,23 @@ func TestCallErrorAnswers(t *testing.T) {
 	}
 }
 
+// An ErrorAnswer that finds nothing to say (a nil error) must not make a
+// non-2xx answer a success, nor return a nil *Error inside a non-nil error.
+func TestCallErrorAnswerWithoutAnError(t *testing.T) {
+	silent := *testAPI
+	silent.ErrorAnswer = func(*Response, *fastjson.Value) (*Error, bool) { return nil, false }
+	get := *testRefundGet
+	get.API = &silent
+	out, err := get.Parse(testContext(nil), &refundGetReq{}, &Response{Status: 500, Body: []byte(`{}`)})
+	var e *Error
+	if out != nil || !errors.As(err, &e) || e == nil || e.Kind != pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE {
+		t.Fatalf("HTTP 500 with a silent ErrorAnswer = %v, %v; want StatusError's PROCESSOR_UNAVAILABLE", out, err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "500") {
+		t.Errorf("message %q does not name the status", msg)
+	}
+}
+
 func TestAmounts(t *testing.T) {
 	a := Amounts{Exponents: money.Exponents{"JPY": 0, "MGA": 0}, Check: func(n int64, cur string) string {
 		if cur == "BHD" && n%10 != 0 {
