@@ -105,6 +105,10 @@ func newFlow[Req, Resp Message](flow v1.Flow, h Handler[Req, Resp], codec flowCo
 			if err != nil {
 				return nil, err
 			}
+			var none Resp
+			if any(out) == any(none) { // messages are pointers: comparable
+				return nil, Errorf(pluginv1.ErrorKind_ERROR_KIND_INTERNAL, "the handler's Parse returned neither a response nor an error")
+			}
 			enc, err := encode(out)
 			if err != nil {
 				return nil, textf.Errorf("marshal response: %w", err)

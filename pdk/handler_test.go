@@ -49,3 +49,24 @@ func TestStepRequiredWithoutNeedStepIsAnError(t *testing.T) {
 		t.Errorf("output = %v, want an internal error naming pdk.NeedStep", out)
 	}
 }
+
+// A Parse that returns neither a response nor an error is a plugin bug, not
+// a successful call with an empty response.
+func TestParseWithoutResponseOrErrorIsAnError(t *testing.T) {
+	build := func(c *Context, _ *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
+		return NewRequest("GET", c.URL("/p")).Build(), nil
+	}
+	parse := func(*Context, *v1.PaymentServiceGetRequest, *Response) (*v1.PaymentServiceGetResponse, error) {
+		return nil, nil
+	}
+	d := NewDispatcher(&Connector{Flows: []Flow{Get(H(build, parse))}})
+	in, _ := (&pluginv1.ParseResponseInput{Flow: v1.Flow_FLOW_GET, Context: &pluginv1.CallContext{BaseUrl: "https://x.test"},
+		HttpResponse: &pluginv1.HttpResponse{Status: 200, Body: []byte(`{}`)}}).MarshalVT()
+	out := &pluginv1.ParseResponseOutput{}
+	if err := out.UnmarshalVT(d.ParseResponse(in)); err != nil {
+		t.Fatal(err)
+	}
+	if out.GetError().GetKind() != pluginv1.ErrorKind_ERROR_KIND_INTERNAL || len(out.GetResponse()) != 0 {
+		t.Errorf("output = %v, want an internal error", out)
+	}
+}
