@@ -1,6 +1,11 @@
 package pdk
 
-import pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+import (
+	"strings"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	"github.com/connectorhost/connector-host/pdk/idemkey"
+)
 
 // NewRequest starts the request of a hand-written Build function the way
 // a Call starts its own: method and c.URL(path), then the API's Auth and
@@ -37,11 +42,21 @@ func (api *API) Get(c *Context, path string) (*pluginv1.HttpRequest, error) {
 
 // Send builds a mutating request that carries key in API.IdempotencyHeader
 // (marked safe to retry: the processor deduplicates by the key) and, when
-// body is not nil, body with API.Encoding's content type.
+// body is not nil, body with API.Encoding's content type. A key longer than
+// API.MaxKeyLen (255 when unset, the ABI's limit) is bounded as pdk/idemkey
+// bounds "<op>:<id>": the part before its first ':' kept, the rest hashed,
+// so a retry of the same request still sends the same key.
 func (api *API) Send(c *Context, method, path, key string, body []byte) (*pluginv1.HttpRequest, error) {
 	r, err := api.NewRequest(c, method, path)
 	if err != nil {
 		return nil, err
+	}
+	if max := api.maxKeyLen(); len(key) > max {
+		op, id, found := strings.Cut(key, ":")
+		if !found || len(op) >= max/2 {
+			op, id = "key", key
+		}
+		key = idemkey.Derive(op, id, max)
 	}
 	r.IdempotencyKey(api.IdempotencyHeader, key)
 	if body != nil {

@@ -2,6 +2,7 @@ package pdk
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -57,5 +58,37 @@ func TestAPIGetAndSend(t *testing.T) {
 	}
 	if n, _ := api.Send(c, "DELETE", "/v1/things/t_1", "k", nil); n.GetBody() != nil || Header(n.GetHeaders(), "Content-Type") != "" {
 		t.Errorf("no body: %v", n)
+	}
+}
+
+// A key over the limit (a merchant id of any length after "<op>:") is
+// bounded the same way on every retry; keys within it go out as given.
+func TestAPISendBoundsLongKeys(t *testing.T) {
+	api := &API{Auth: Bearer("api_key"), IdempotencyHeader: "Idempotency-Key", Encoding: JSONEncoded}
+	c := apiRequestContext(map[string]string{"api_key": "sk_test_1"})
+	long := "customer:" + strings.Repeat("m", 300)
+	key := func(k string) string {
+		r, err := api.Send(c, "POST", "/v1/customers", k, []byte(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Header(r.GetHeaders(), "Idempotency-Key")
+	}
+	got := key(long)
+	if len(got) > 255 || !strings.HasPrefix(got, "customer:") || got != key(long) {
+		t.Errorf("long key = %q (%d characters); want a stable customer:<hash> within 255", got, len(got))
+	}
+	if other := key(long + "x"); other == got {
+		t.Errorf("two long ids share the key %q", got)
+	}
+	if k := strings.Repeat("k", 255); key(k) != k {
+		t.Errorf("a 255-character key was changed")
+	}
+	api.MaxKeyLen = 64
+	if got := key("payment:" + strings.Repeat("p", 80)); len(got) != 64 || !strings.HasPrefix(got, "payment:") {
+		t.Errorf("with MaxKeyLen 64: %q", got)
+	}
+	if got := key(strings.Repeat("x", 100)); len(got) != 64 || !strings.HasPrefix(got, "key:") {
+		t.Errorf("a long key without an op: %q", got)
 	}
 }
