@@ -7,7 +7,6 @@ import (
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/internal/hexstr"
-	"github.com/connectorhost/connector-host/pdk/sig"
 )
 
 // HexKey returns the hex-decoded webhook key held in the credential field
@@ -34,16 +33,5 @@ func HexKey(c *Context, field string) ([]byte, *Rejection) {
 // mismatch message (the credential it came from). It answers a *Rejection
 // naming what is wrong, or nil when the body is authentic.
 func VerifyBodyHMACSHA256Base64(w *v1.WebhookRequest, header string, key []byte, keyName string) *Rejection {
-	given := strings.TrimSpace(Header(w.GetHeaders(), header))
-	if given == "" {
-		return Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no %s header", header)
-	}
-	mac, err := base64.StdEncoding.DecodeString(given)
-	if err != nil || len(mac) != 32 {
-		return Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "%s is not a base64 HMAC-SHA256", header)
-	}
-	if !sig.Equal(sig.HMACSHA256(key, w.GetBody()), mac) {
-		return Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "%s does not match the body (%s)", header, keyName)
-	}
-	return nil
+	return verifyBodyHMAC(w, header, key, base64.StdEncoding.DecodeString, "base64", " ("+keyName+")")
 }
