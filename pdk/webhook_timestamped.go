@@ -63,9 +63,11 @@ func (v *TimestampedHMAC) Verify(c *Context, w *v1.WebhookRequest) *Rejection {
 			"the signature timestamp is %d s from now; the tolerance is %d s", age, v.Tolerance)
 	}
 	signed := append(append(strconv.AppendInt(nil, ts, 10), v.Join...), w.GetBody()...)
-	expected := sig.HMACSHA256Hex([]byte(secret), signed)
+	var expected string
 	if v.Base64 {
 		expected = sig.HMACSHA256Base64([]byte(secret), signed)
+	} else {
+		expected = sig.HMACSHA256Hex([]byte(secret), signed)
 	}
 	match := false
 	for _, s := range sigs {
