@@ -3,8 +3,11 @@
 // errors, and nil-safe accessors that never panic on a missing or mistyped
 // member. It is the reading counterpart of pdk/jsonw.
 //
-// Nesting is bounded by fastjson's parser (MaxDepth), so a hostile answer
-// nested 100,000 deep is an error, not a stack overflow.
+// Size and nesting are bounded: an object of more than MaxObjectBytes is an
+// InvalidResponse before any parsing (a parsed value costs several times its
+// text, and a guest has a few tens of MiB), and fastjson's parser bounds
+// nesting (MaxDepth), so a hostile answer nested 100,000 deep is an error,
+// not a stack overflow.
 package jsonr
 
 import (
@@ -16,11 +19,18 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// Object parses res.Body, which must be one JSON object. processor names the
-// processor in error messages ("Checkout.com answered HTTP 200 with ...").
-// Parse every answer with a fresh call: the returned value owns its parser.
+// MaxObjectBytes bounds the objects Object (and Member, ObjectWithID) and
+// TryObject parse: 1 MiB, pdk.API's default answer bound. No processor
+// object this project reads comes near it; lists are bounded by ArrayOf's
+// caller.
+const MaxObjectBytes = 1 << 20
+
+// Object parses res.Body, which must be one JSON object of at most
+// MaxObjectBytes. processor names the processor in error messages
+// ("Checkout.com answered HTTP 200 with ..."). Parse every answer with a
+// fresh call: the returned value owns its parser.
 func Object(res *pdk.Response, processor string) (*fastjson.Value, error) {
-	return parse(res, processor, '{', "object")
+	return parse(res, processor, '{', "object", MaxObjectBytes)
 }
 
 // ArrayOf parses res.Body, which must be one JSON array (a list answer) of
@@ -29,10 +39,7 @@ func Object(res *pdk.Response, processor string) (*fastjson.Value, error) {
 // lists it reads to what the processor can really send (a guest has a few
 // tens of MiB): a larger answer is an InvalidResponse, not a trap.
 func ArrayOf(res *pdk.Response, processor string, maxBytes int) ([]*fastjson.Value, error) {
-	if len(res.Body) > maxBytes {
-		return nil, pdk.InvalidResponse("%s answered HTTP %d with a list of %d bytes, more than the %d expected", processor, res.Status, len(res.Body), maxBytes)
-	}
-	v, err := parse(res, processor, '[', "array")
+	v, err := parse(res, processor, '[', "array", maxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -40,11 +47,15 @@ func ArrayOf(res *pdk.Response, processor string, maxBytes int) ([]*fastjson.Val
 	return a, nil
 }
 
-// parse checks the body starts with open (so an HTML page or an empty body
-// is refused before any parsing) and parses it.
-func parse(res *pdk.Response, processor string, open byte, what string) (*fastjson.Value, error) {
+// parse checks the body's size (at most maxBytes) and that it starts with
+// open (so an HTML page or an empty body is refused before any parsing),
+// and parses it.
+func parse(res *pdk.Response, processor string, open byte, what string, maxBytes int) (*fastjson.Value, error) {
 	if res.Truncated {
 		return nil, pdk.InvalidResponse("%s's answer (HTTP %d) was truncated", processor, res.Status)
+	}
+	if len(res.Body) > maxBytes {
+		return nil, pdk.InvalidResponse("%s answered HTTP %d with %d bytes, more than the %d expected", processor, res.Status, len(res.Body), maxBytes)
 	}
 	body := bytes.TrimSpace(res.Body)
 	if len(body) == 0 {
@@ -63,11 +74,12 @@ func parse(res *pdk.Response, processor string, open byte, what string) (*fastjs
 }
 
 // TryObject parses body as a JSON object and returns nil when it is not one
-// (an error answer from a proxy, an empty body): for reading optional error
-// details, where a non-JSON body is not itself an error.
+// (an error answer from a proxy, an empty body) or is larger than
+// MaxObjectBytes: for reading optional error details, where a non-JSON body
+// is not itself an error.
 func TryObject(body []byte) *fastjson.Value {
 	body = bytes.TrimSpace(body)
-	if len(body) == 0 || body[0] != '{' {
+	if len(body) == 0 || len(body) > MaxObjectBytes || body[0] != '{' {
 		return nil
 	}
 	var p fastjson.Parser

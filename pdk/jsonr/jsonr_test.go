@@ -26,6 +26,7 @@ func TestObjectRefusesWhatIsNotAnObject(t *testing.T) {
 		"truncated": {Status: 200, Body: []byte(`{"id":"pay_1"`)},
 		"cut":       {Status: 200, Body: []byte(`{"id":"pay_1"}`), Truncated: true},
 		"deep":      {Status: 200, Body: []byte(`{"a":` + strings.Repeat("[", 100000))},
+		"too large": {Status: 200, Body: []byte(`{"a":"` + strings.Repeat("x", MaxObjectBytes) + `"}`)},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Object(res, "Acme")
@@ -99,5 +100,26 @@ func TestArrayOf(t *testing.T) {
 		} else if k := kindOf(t, err); k != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE {
 			t.Errorf("ArrayOf(%q) kind = %v", body, k)
 		}
+	}
+}
+
+func TestObjectSizeBound(t *testing.T) {
+	// An object just within the bound parses; one byte more is refused
+	// before parsing, by Object and its callers, and TryObject gives nil.
+	pad := MaxObjectBytes - len(`{"a":""}`)
+	fits := []byte(`{"a":"` + strings.Repeat("x", pad) + `"}`)
+	if v, err := Object(&pdk.Response{Status: 200, Body: fits}, "Acme"); err != nil || len(Str(v, "a")) != pad {
+		t.Fatalf("Object of exactly MaxObjectBytes: %v", err)
+	}
+	if TryObject(fits) == nil {
+		t.Fatal("TryObject of exactly MaxObjectBytes gave nil")
+	}
+	over := []byte(`{"a":"` + strings.Repeat("x", pad+1) + `"}`)
+	_, err := Member(&pdk.Response{Status: 200, Body: over}, "Acme", "a")
+	if err == nil || !strings.Contains(err.Error(), "more than the 1048576 expected") {
+		t.Fatalf("Member of MaxObjectBytes+1: %v", err)
+	}
+	if TryObject(over) != nil {
+		t.Fatal("TryObject of MaxObjectBytes+1 parsed it")
 	}
 }
