@@ -257,21 +257,15 @@ func writeBillingDetails(b *pdk.Body, prefix string, p pdk.Payer, spec methodSpe
 	if err := p.Check(spec.Name, spec.needs); err != nil {
 		return err
 	}
-	b.SetIf(prefix+"billing_details.name", p.Name())
-	b.SetIf(prefix+"billing_details.email", p.Email())
-	b.SetIf(prefix+"billing_details.phone", p.Phone())
+	b.SetPairs(prefix+"billing_details.", "name", p.Name(), "email", p.Email(), "phone", p.Phone())
 	writeAddress(b, prefix+"billing_details.address.", p.Billing)
 	return nil
 }
 
 // writeAddress writes a Stripe address hash at prefix, when a has one.
 func writeAddress(b *pdk.Body, prefix string, a *v1.Address) {
-	b.SetIf(prefix+"line1", a.GetLine1())
-	b.SetIf(prefix+"line2", strings.TrimSpace(a.GetLine2()+" "+a.GetLine3()))
-	b.SetIf(prefix+"city", a.GetCity())
-	b.SetIf(prefix+"state", a.GetState())
-	b.SetIf(prefix+"postal_code", a.GetPostalCode())
-	b.SetIf(prefix+"country", strings.ToUpper(a.GetCountry()))
+	b.SetPairs(prefix, "line1", a.GetLine1(), "line2", strings.TrimSpace(a.GetLine2()+" "+a.GetLine3()), "city", a.GetCity(),
+		"state", a.GetState(), "postal_code", a.GetPostalCode(), "country", strings.ToUpper(a.GetCountry()))
 }
 
 // writeShipping writes the shipping hash, which needs a name and an address.
@@ -301,7 +295,6 @@ func writeMandateData(b *pdk.Body, acc *v1.CustomerAcceptance, browser *v1.Brows
 		b.Set(ca+"accepted_at", strconv.FormatInt(acc.GetAcceptedAtUnix(), 10))
 	}
 	if online {
-		b.Set(ca+"online.ip_address", ip)
-		b.Set(ca+"online.user_agent", ua)
+		b.SetPairs(ca+"online.", "ip_address", ip, "user_agent", ua)
 	}
 }
