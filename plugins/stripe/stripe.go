@@ -66,8 +66,8 @@ func New() *pdk.Connector {
 			pdk.PayoutCancel(payoutCancelHandler),
 			pdk.PayoutCreateRecipient(payoutRecipientHandler),
 		},
-		VerifyWebhook: verifyWebhook,
-		ParseWebhook:  parseWebhook,
+		VerifyWebhook: webhooks.Verify,
+		ParseWebhook:  webhooks.Parse,
 	}
 }
 
