@@ -115,15 +115,10 @@ var disputeDefendHandler = &pdk.Call[*disputeDefendIn, *v1.DisputeServiceDefendR
 // SubmittedEvidenceIds lists), submit and the defense reason code.
 func writeEvidence(b *pdk.Body, docs []*v1.EvidenceDocument, submit bool, reasonCode string) error {
 	fields, err := evidence.Fields(docs)
-	if err != nil {
-		return err
-	}
-	for _, name := range slices.Sorted(maps.Keys(fields)) {
-		b.Set("evidence."+name, fields[name])
-	}
+	b.SetMap("evidence", fields)
 	b.SetBool("submit", submit)
 	b.SetIf("metadata.defense_reason_code", reasonCode)
-	return nil
+	return err
 }
 
 // evidence maps documents to the evidence hash. Files must be uploaded to
