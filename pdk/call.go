@@ -116,10 +116,7 @@ type Call[Req, Resp Message] struct {
 	// that must agree, one of two required) before anything is built.
 	// Optional.
 	Check func(c *Context, req Req) error
-	// Params fill the Path placeholders. A placeholder named after a
-	// connector id of the request ({connector_transaction_id},
-	// {connector_refund_id}, {connector_dispute_id}, {connector_payout_id})
-	// needs none: the request's field of that name fills it, required.
+	// Params fill the Path placeholders.
 	Params Params[Req]
 	// Query fields are added to the URL as ?k=v&... (form-encoded).
 	Query Fields[Req]
@@ -369,9 +366,6 @@ func (h *Call[Req, Resp]) fillPath(c *Context, req Req) (string, error) {
 		}
 		name := rest[open+1 : open+end]
 		p, ok := h.Params[name]
-		if !ok {
-			p, ok = requestIDParam[Req](name)
-		}
 		var v string
 		switch {
 		case ok && p.Credential != "":

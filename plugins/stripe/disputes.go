@@ -11,6 +11,7 @@ import (
 )
 
 type (
+	disputeGetIn      = v1.DisputeServiceGetRequest
 	disputeAcceptIn   = v1.DisputeServiceAcceptRequest
 	disputeEvidenceIn = v1.DisputeServiceSubmitEvidenceRequest
 	disputeDefendIn   = v1.DisputeServiceDefendRequest
@@ -50,8 +51,9 @@ func readDispute(a *pdk.Answer) *v1.DisputeEvent {
 // disputeGetHandler reads a Dispute. Stripe has no defense reason codes: the
 // answer names one defense (the dispute's reason) with the evidence fields
 // Stripe recommends for it.
-var disputeGetHandler = &pdk.Call[*v1.DisputeServiceGetRequest, *v1.DisputeServiceGetResponse]{
-	API: api, Path: "/v1/disputes/{connector_dispute_id}",
+var disputeGetHandler = &pdk.Call[*disputeGetIn, *v1.DisputeServiceGetResponse]{
+	API: api, Path: "/v1/disputes/{id}",
+	Params: pdk.Params[*disputeGetIn]{"id": {Field: "connector_dispute_id", Get: (*disputeGetIn).GetConnectorDisputeId}},
 	Read: func(a *pdk.Answer) *v1.DisputeServiceGetResponse {
 		d := readDispute(a)
 		return &v1.DisputeServiceGetResponse{ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status, Amount: d.Amount,
@@ -63,7 +65,8 @@ var disputeGetHandler = &pdk.Call[*v1.DisputeServiceGetRequest, *v1.DisputeServi
 // disputeAcceptHandler closes a dispute, which concedes it: Stripe marks it
 // lost, answered as ACCEPTED.
 var disputeAcceptHandler = &pdk.Call[*disputeAcceptIn, *v1.DisputeServiceAcceptResponse]{
-	API: api, Method: "POST", Path: "/v1/disputes/{connector_dispute_id}/close",
+	API: api, Method: "POST", Path: "/v1/disputes/{id}/close",
+	Params: pdk.Params[*disputeAcceptIn]{"id": {Field: "connector_dispute_id", Get: (*disputeAcceptIn).GetConnectorDisputeId}},
 	Key: pdk.Key[*disputeAcceptIn]{Op: "dispute_accept", ID: (*disputeAcceptIn).GetMerchantRequestId,
 		Fallback: (*disputeAcceptIn).GetConnectorDisputeId},
 	Read: func(a *pdk.Answer) *v1.DisputeServiceAcceptResponse {
@@ -77,9 +80,10 @@ var disputeAcceptHandler = &pdk.Call[*disputeAcceptIn, *v1.DisputeServiceAcceptR
 
 // disputeSubmitEvidenceHandler adds evidence without submitting it (submit=false).
 var disputeSubmitEvidenceHandler = &pdk.Call[*disputeEvidenceIn, *v1.DisputeServiceSubmitEvidenceResponse]{
-	API: api, Method: "POST", Path: "/v1/disputes/{connector_dispute_id}",
-	Key:   pdk.Key[*disputeEvidenceIn]{Op: "dispute_evidence", ID: (*disputeEvidenceIn).GetMerchantRequestId},
-	Check: pdk.Required("evidence", func(r *disputeEvidenceIn) bool { return len(r.GetEvidence()) > 0 }),
+	API: api, Method: "POST", Path: "/v1/disputes/{id}",
+	Params: pdk.Params[*disputeEvidenceIn]{"id": {Field: "connector_dispute_id", Get: (*disputeEvidenceIn).GetConnectorDisputeId}},
+	Key:    pdk.Key[*disputeEvidenceIn]{Op: "dispute_evidence", ID: (*disputeEvidenceIn).GetMerchantRequestId},
+	Check:  pdk.Required("evidence", func(r *disputeEvidenceIn) bool { return len(r.GetEvidence()) > 0 }),
 	Fill: func(_ *pdk.Context, req *disputeEvidenceIn, b *pdk.Body) error {
 		return writeEvidence(b, req.GetEvidence(), false, "")
 	},
@@ -94,7 +98,8 @@ var disputeSubmitEvidenceHandler = &pdk.Call[*disputeEvidenceIn, *v1.DisputeServ
 // disputeDefendHandler submits the evidence (submit=true). Stripe has no
 // defense reason codes: a given code goes to metadata[defense_reason_code].
 var disputeDefendHandler = &pdk.Call[*disputeDefendIn, *v1.DisputeServiceDefendResponse]{
-	API: api, Method: "POST", Path: "/v1/disputes/{connector_dispute_id}",
+	API: api, Method: "POST", Path: "/v1/disputes/{id}",
+	Params: pdk.Params[*disputeDefendIn]{"id": {Field: "connector_dispute_id", Get: (*disputeDefendIn).GetConnectorDisputeId}},
 	Key: pdk.Key[*disputeDefendIn]{Op: "dispute_defend", ID: (*disputeDefendIn).GetMerchantRequestId,
 		Fallback: (*disputeDefendIn).GetConnectorDisputeId},
 	Fill: func(_ *pdk.Context, req *disputeDefendIn, b *pdk.Body) error {

@@ -10,6 +10,7 @@ type (
 	captureIn   = v1.PaymentServiceCaptureRequest
 	voidIn      = v1.PaymentServiceVoidRequest
 	incrementIn = v1.PaymentServiceIncrementalAuthorizationRequest
+	getIn       = v1.PaymentServiceGetRequest
 	redirectIn  = v1.PaymentServiceVerifyRedirectResponseRequest
 )
 
@@ -30,8 +31,9 @@ var authorizeHandler = &pdk.Call[*authorizeIn, *v1.PaymentServiceAuthorizeRespon
 // captureHandler captures an authorized PaymentIntent, in full or in part. A 402
 // (the payment method refused at capture) is a CAPTURE_FAILED response.
 var captureHandler = &pdk.Call[*captureIn, *v1.PaymentServiceCaptureResponse]{
-	API: api, Method: "POST", Path: "/v1/payment_intents/{connector_transaction_id}/capture",
-	Key: pdk.Key[*captureIn]{Op: "capture", Field: "merchant_capture_id", ID: (*captureIn).GetMerchantCaptureId},
+	API: api, Method: "POST", Path: "/v1/payment_intents/{id}/capture",
+	Params: pdk.Params[*captureIn]{"id": {Field: "connector_transaction_id", Get: (*captureIn).GetConnectorTransactionId}},
+	Key:    pdk.Key[*captureIn]{Op: "capture", Field: "merchant_capture_id", ID: (*captureIn).GetMerchantCaptureId},
 	Body: pdk.Fields[*captureIn]{
 		{Key: "amount_to_capture", Money: (*captureIn).GetAmountToCapture, Name: "amount_to_capture", Required: true},
 		{Key: "statement_descriptor_suffix", Str: (*captureIn).GetStatementDescriptor},
@@ -52,8 +54,9 @@ var captureHandler = &pdk.Call[*captureIn, *v1.PaymentServiceCaptureResponse]{
 
 // voidHandler cancels a PaymentIntent that is not captured.
 var voidHandler = &pdk.Call[*voidIn, *v1.PaymentServiceVoidResponse]{
-	API: api, Method: "POST", Path: "/v1/payment_intents/{connector_transaction_id}/cancel",
-	Key: pdk.Key[*voidIn]{Op: "void", Field: "merchant_void_id", ID: (*voidIn).GetMerchantVoidId},
+	API: api, Method: "POST", Path: "/v1/payment_intents/{id}/cancel",
+	Params: pdk.Params[*voidIn]{"id": {Field: "connector_transaction_id", Get: (*voidIn).GetConnectorTransactionId}},
+	Key:    pdk.Key[*voidIn]{Op: "void", Field: "merchant_void_id", ID: (*voidIn).GetMerchantVoidId},
 	Body: pdk.Fields[*voidIn]{{Key: "cancellation_reason",
 		Str: func(r *voidIn) string { return cancellationReasons.Match(r.GetCancellationReason()) }}},
 	Read: fromIntent(func(in *intent) *v1.PaymentServiceVoidResponse {
@@ -75,8 +78,9 @@ var cancellationReasons = pdk.Reasons{
 // (402) is AUTHORIZATION_FAILED with the error; the original authorization
 // still stands.
 var incrementHandler = &pdk.Call[*incrementIn, *v1.PaymentServiceIncrementalAuthorizationResponse]{
-	API: api, Method: "POST", Path: "/v1/payment_intents/{connector_transaction_id}/increment_authorization",
-	Key: pdk.Key[*incrementIn]{Op: "increment", Field: "merchant_increment_id", ID: (*incrementIn).GetMerchantIncrementId},
+	API: api, Method: "POST", Path: "/v1/payment_intents/{id}/increment_authorization",
+	Params: pdk.Params[*incrementIn]{"id": {Field: "connector_transaction_id", Get: (*incrementIn).GetConnectorTransactionId}},
+	Key:    pdk.Key[*incrementIn]{Op: "increment", Field: "merchant_increment_id", ID: (*incrementIn).GetMerchantIncrementId},
 	Body: pdk.Fields[*incrementIn]{
 		{Key: "amount", Money: (*incrementIn).GetAmount, Name: "amount", Required: true},
 		{Key: "description", Str: (*incrementIn).GetReason},
@@ -87,10 +91,11 @@ var incrementHandler = &pdk.Call[*incrementIn, *v1.PaymentServiceIncrementalAuth
 
 // getHandler reads a PaymentIntent with its latest charge (a GET: the host
 // may repeat it after a timeout or a 429/5xx).
-var getHandler = &pdk.Call[*v1.PaymentServiceGetRequest, *v1.PaymentServiceGetResponse]{
-	API: api, Path: "/v1/payment_intents/{connector_transaction_id}",
-	Query: pdk.Fields[*v1.PaymentServiceGetRequest]{{Key: "expand[]", Const: "latest_charge"}},
-	Answer: func(_ *pdk.Context, req *v1.PaymentServiceGetRequest, a *pdk.Answer) (*v1.PaymentServiceGetResponse, error) {
+var getHandler = &pdk.Call[*getIn, *v1.PaymentServiceGetResponse]{
+	API: api, Path: "/v1/payment_intents/{id}",
+	Params: pdk.Params[*getIn]{"id": {Field: "connector_transaction_id", Get: (*getIn).GetConnectorTransactionId}},
+	Query:  pdk.Fields[*getIn]{{Key: "expand[]", Const: "latest_charge"}},
+	Answer: func(_ *pdk.Context, req *getIn, a *pdk.Answer) (*v1.PaymentServiceGetResponse, error) {
 		in := readIntent(a)
 		in.MerchantTransactionId = pdk.First(req.GetMerchantTransactionId(), in.MerchantTransactionId)
 		return in.PaymentServiceGetResponse, nil

@@ -11,6 +11,7 @@ import (
 // CreateRecipient).
 type (
 	payoutIn          = v1.PayoutServiceCreateRequest
+	payoutGetIn       = v1.PayoutServiceGetRequest
 	payoutCancelIn    = v1.PayoutServiceCancelRequest
 	payoutRecipientIn = v1.PayoutServiceCreateRecipientRequest
 )
@@ -58,9 +59,10 @@ var payoutCreateHandler = &pdk.Call[*payoutIn, *v1.PayoutServiceCreateResponse]{
 }
 
 // payoutGetHandler reads a Payout.
-var payoutGetHandler = &pdk.Call[*v1.PayoutServiceGetRequest, *v1.PayoutServiceGetResponse]{
-	API: api, Path: "/v1/payouts/{connector_payout_id}",
-	Answer: func(_ *pdk.Context, req *v1.PayoutServiceGetRequest, a *pdk.Answer) (*v1.PayoutServiceGetResponse, error) {
+var payoutGetHandler = &pdk.Call[*payoutGetIn, *v1.PayoutServiceGetResponse]{
+	API: api, Path: "/v1/payouts/{id}",
+	Params: pdk.Params[*payoutGetIn]{"id": {Field: "connector_payout_id", Get: (*payoutGetIn).GetConnectorPayoutId}},
+	Answer: func(_ *pdk.Context, req *payoutGetIn, a *pdk.Answer) (*v1.PayoutServiceGetResponse, error) {
 		p := readPayout(a)
 		return &v1.PayoutServiceGetResponse{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Amount: p.Amount, Error: p.Error,
 			ArrivalDateUnix: a.Int("arrival_date")}, pdk.CheckAmount(req.GetAmount(), p.Amount, "payout "+p.ConnectorPayoutId)
@@ -69,8 +71,9 @@ var payoutGetHandler = &pdk.Call[*v1.PayoutServiceGetRequest, *v1.PayoutServiceG
 
 // payoutCancelHandler cancels a pending payout.
 var payoutCancelHandler = &pdk.Call[*payoutCancelIn, *v1.PayoutServiceCancelResponse]{
-	API: api, Method: "POST", Path: "/v1/payouts/{connector_payout_id}/cancel",
-	Key: pdk.Key[*payoutCancelIn]{Op: "payout_cancel", Field: "merchant_cancel_id", ID: (*payoutCancelIn).GetMerchantCancelId},
+	API: api, Method: "POST", Path: "/v1/payouts/{id}/cancel",
+	Params: pdk.Params[*payoutCancelIn]{"id": {Field: "connector_payout_id", Get: (*payoutCancelIn).GetConnectorPayoutId}},
+	Key:    pdk.Key[*payoutCancelIn]{Op: "payout_cancel", Field: "merchant_cancel_id", ID: (*payoutCancelIn).GetMerchantCancelId},
 	Read: func(a *pdk.Answer) *v1.PayoutServiceCancelResponse {
 		p := readPayout(a)
 		return &v1.PayoutServiceCancelResponse{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Error: p.Error}

@@ -10,6 +10,7 @@ import (
 
 type (
 	refundIn       = v1.PaymentServiceRefundRequest
+	refundGetIn    = v1.RefundServiceGetRequest
 	refundCancelIn = v1.RefundServiceCancelRequest
 )
 
@@ -63,9 +64,10 @@ var refundHandler = &pdk.Call[*refundIn, *v1.PaymentServiceRefundResponse]{
 }
 
 // refundGetHandler reads a Refund.
-var refundGetHandler = &pdk.Call[*v1.RefundServiceGetRequest, *v1.RefundServiceGetResponse]{
-	API: api, Path: "/v1/refunds/{connector_refund_id}",
-	Answer: func(_ *pdk.Context, req *v1.RefundServiceGetRequest, a *pdk.Answer) (*v1.RefundServiceGetResponse, error) {
+var refundGetHandler = &pdk.Call[*refundGetIn, *v1.RefundServiceGetResponse]{
+	API: api, Path: "/v1/refunds/{id}",
+	Params: pdk.Params[*refundGetIn]{"id": {Field: "connector_refund_id", Get: (*refundGetIn).GetConnectorRefundId}},
+	Answer: func(_ *pdk.Context, req *refundGetIn, a *pdk.Answer) (*v1.RefundServiceGetResponse, error) {
 		r := readRefund(a)
 		return &v1.RefundServiceGetResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, RefundAmount: r.Amount,
 			Error: r.Error, MerchantRefundId: pdk.First(req.GetMerchantRefundId(), r.MerchantRefundId),
@@ -77,8 +79,9 @@ var refundGetHandler = &pdk.Call[*v1.RefundServiceGetRequest, *v1.RefundServiceG
 // requires_action (to a card that needs the customer's bank details); any
 // other is refused with a 400 invalid_request_error, the typed error.
 var refundCancelHandler = &pdk.Call[*refundCancelIn, *v1.RefundServiceCancelResponse]{
-	API: api, Method: "POST", Path: "/v1/refunds/{connector_refund_id}/cancel",
-	Key: pdk.Key[*refundCancelIn]{Op: "refund_cancel", Field: "merchant_cancel_id", ID: (*refundCancelIn).GetMerchantCancelId},
+	API: api, Method: "POST", Path: "/v1/refunds/{id}/cancel",
+	Params: pdk.Params[*refundCancelIn]{"id": {Field: "connector_refund_id", Get: (*refundCancelIn).GetConnectorRefundId}},
+	Key:    pdk.Key[*refundCancelIn]{Op: "refund_cancel", Field: "merchant_cancel_id", ID: (*refundCancelIn).GetMerchantCancelId},
 	Read: func(a *pdk.Answer) *v1.RefundServiceCancelResponse {
 		r := readRefund(a)
 		return &v1.RefundServiceCancelResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, Error: r.Error}
