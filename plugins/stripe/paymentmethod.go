@@ -32,8 +32,7 @@ var createCustomerHandler = &pdk.Call[*customerIn, *v1.CustomerServiceCreateResp
 	},
 	Read: func(a *pdk.Answer) *v1.CustomerServiceCreateResponse {
 		a.Expect("object", "customer")
-		id := a.Require("id")
-		return &v1.CustomerServiceCreateResponse{ConnectorCustomerId: id, State: pdk.CustomerState(id)}
+		return pdk.CustomerCreated(a.Require("id"))
 	},
 }
 
