@@ -17,9 +17,9 @@ type OneEventWebhook struct {
 	// Check verifies the webhook's signature: nil when authentic, else the
 	// Rejection (TimestampedHMAC.Verify, VerifyBodyHMACSHA256Hex...).
 	Check func(c *Context, w *v1.WebhookRequest) *Rejection
-	// Read normalizes the body's event and names the processor account it
-	// belongs to ("" when it names none); a body that is not an event is a
-	// Rejection (MALFORMED_BODY).
+	// Read normalizes the body's event (Livemode included, as the body
+	// says) and names the processor account it belongs to ("" when it names
+	// none); a body that is not an event is a Rejection (MALFORMED_BODY).
 	Read func(body []byte) (ev *v1.Event, account string, err error)
 	// Ack is the acknowledgement the processor expects (a copy is
 	// returned); nil is an HTTP 200 without a body.
