@@ -3,7 +3,6 @@ package stripe
 import (
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -90,7 +89,7 @@ var disputeSubmitEvidenceHandler = &pdk.Call[*disputeEvidenceIn, *v1.DisputeServ
 	},
 	Answer: func(_ *pdk.Context, req *disputeEvidenceIn, a *pdk.Answer) (*v1.DisputeServiceSubmitEvidenceResponse, error) {
 		d := readDispute(a)
-		fields, err := evidenceFields(req.GetEvidence())
+		fields, err := evidence.Fields(req.GetEvidence())
 		return &v1.DisputeServiceSubmitEvidenceResponse{ConnectorDisputeId: d.ConnectorDisputeId, Status: d.Status,
 			SubmittedEvidenceIds: slices.Sorted(maps.Keys(fields))}, err
 	},
@@ -115,74 +114,31 @@ var disputeDefendHandler = &pdk.Call[*disputeDefendIn, *v1.DisputeServiceDefendR
 // writeEvidence writes evidence[...] in name order (the order
 // SubmittedEvidenceIds lists), submit and the defense reason code.
 func writeEvidence(b *pdk.Body, docs []*v1.EvidenceDocument, submit bool, reasonCode string) error {
-	fields, err := evidenceFields(docs)
-	if err != nil {
-		return err
-	}
-	for _, name := range slices.Sorted(maps.Keys(fields)) {
-		b.Set("evidence."+name, fields[name])
-	}
+	fields, err := evidence.Fields(docs)
+	b.SetMap("evidence", fields)
 	b.SetBool("submit", submit)
 	b.SetIf("metadata.defense_reason_code", reasonCode)
-	return nil
+	return err
 }
 
-// evidenceSlot is where a unified evidence type goes in the evidence hash:
-// a file and a text field (none: uncategorized_file, uncategorized_text).
-type evidenceSlot struct{ file, text string }
-
-var evidenceSlots = map[v1.EvidenceType]evidenceSlot{
-	v1.EvidenceType_EVIDENCE_TYPE_RECEIPT:                        {file: "receipt"},
-	v1.EvidenceType_EVIDENCE_TYPE_CUSTOMER_COMMUNICATION:         {file: "customer_communication"},
-	v1.EvidenceType_EVIDENCE_TYPE_SHIPPING_DOCUMENTATION:         {file: "shipping_documentation"},
-	v1.EvidenceType_EVIDENCE_TYPE_REFUND_POLICY:                  {file: "refund_policy", text: "refund_policy_disclosure"},
-	v1.EvidenceType_EVIDENCE_TYPE_CANCELLATION_POLICY:            {file: "cancellation_policy", text: "cancellation_policy_disclosure"},
-	v1.EvidenceType_EVIDENCE_TYPE_SERVICE_DOCUMENTATION:          {file: "service_documentation"},
-	v1.EvidenceType_EVIDENCE_TYPE_CUSTOMER_SIGNATURE:             {file: "customer_signature"},
-	v1.EvidenceType_EVIDENCE_TYPE_UNCATEGORIZED:                  {file: "uncategorized_file", text: "uncategorized_text"},
-	v1.EvidenceType_EVIDENCE_TYPE_DUPLICATE_CHARGE_DOCUMENTATION: {file: "duplicate_charge_documentation", text: "duplicate_charge_explanation"},
-	v1.EvidenceType_EVIDENCE_TYPE_PRODUCT_DESCRIPTION:            {text: "product_description"},
-	v1.EvidenceType_EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG:            {text: "access_activity_log"},
-}
-
-// evidenceFields maps evidence documents to the evidence hash. Files must be
-// uploaded to Stripe first (connector_file_id: file_..., purpose
-// dispute_evidence), one per field; texts for one field are joined by blank lines.
-func evidenceFields(docs []*v1.EvidenceDocument) (map[string]string, error) {
-	out := map[string]string{}
-	for i, d := range docs {
-		field := "evidence[" + strconv.Itoa(i) + "]"
-		slot, ok := evidenceSlots[d.GetType()]
-		switch {
-		case !ok:
-			return nil, pdk.InvalidRequest(field+".type", "is not a known evidence type")
-		case d.GetConnectorFileId() == "" && d.GetText() == "" && len(d.GetContent()) > 0:
-			return nil, pdk.InvalidRequest(field+".connector_file_id",
-				"is required for files: upload the file to Stripe (purpose dispute_evidence) first; inline content is not supported")
-		case d.GetConnectorFileId() == "" && d.GetText() == "":
-			return nil, pdk.InvalidRequest(field, "has neither text nor connector_file_id")
-		}
-		if id := d.GetConnectorFileId(); id != "" {
-			name := pdk.First(slot.file, "uncategorized_file")
-			if _, dup := out[name]; dup {
-				return nil, pdk.InvalidRequest(field+".connector_file_id", "Stripe takes one file for evidence "+name+": combine the documents")
-			}
-			out[name] = id
-		}
-		if text := strings.TrimSpace(d.GetText()); text != "" {
-			name := slot.text
-			if name == "" {
-				label := strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(d.GetType().String(), "EVIDENCE_TYPE_")), "_", " ")
-				name, text = "uncategorized_text", strings.ToUpper(label[:1])+label[1:]+": "+text
-			}
-			if prev, ok := out[name]; ok {
-				text = prev + "\n\n" + text
-			}
-			out[name] = text
-		}
-	}
-	return out, nil
-}
+// evidence maps documents to the evidence hash. Files must be uploaded to
+// Stripe first (connector_file_id: file_..., purpose dispute_evidence), one
+// per field; texts for one field are joined by blank lines; a file or text
+// whose type has no field of its kind is uncategorized.
+var evidence = pdk.EvidenceSlots{Slots: map[v1.EvidenceType]pdk.EvidenceSlot{
+	v1.EvidenceType_EVIDENCE_TYPE_RECEIPT:                        {File: "receipt"},
+	v1.EvidenceType_EVIDENCE_TYPE_CUSTOMER_COMMUNICATION:         {File: "customer_communication"},
+	v1.EvidenceType_EVIDENCE_TYPE_SHIPPING_DOCUMENTATION:         {File: "shipping_documentation"},
+	v1.EvidenceType_EVIDENCE_TYPE_REFUND_POLICY:                  {File: "refund_policy", Text: "refund_policy_disclosure"},
+	v1.EvidenceType_EVIDENCE_TYPE_CANCELLATION_POLICY:            {File: "cancellation_policy", Text: "cancellation_policy_disclosure"},
+	v1.EvidenceType_EVIDENCE_TYPE_SERVICE_DOCUMENTATION:          {File: "service_documentation"},
+	v1.EvidenceType_EVIDENCE_TYPE_CUSTOMER_SIGNATURE:             {File: "customer_signature"},
+	v1.EvidenceType_EVIDENCE_TYPE_UNCATEGORIZED:                  {File: "uncategorized_file", Text: "uncategorized_text"},
+	v1.EvidenceType_EVIDENCE_TYPE_DUPLICATE_CHARGE_DOCUMENTATION: {File: "duplicate_charge_documentation", Text: "duplicate_charge_explanation"},
+	v1.EvidenceType_EVIDENCE_TYPE_PRODUCT_DESCRIPTION:            {Text: "product_description"},
+	v1.EvidenceType_EVIDENCE_TYPE_ACCESS_ACTIVITY_LOG:            {Text: "access_activity_log"},
+}, Other: pdk.EvidenceSlot{File: "uncategorized_file", Text: "uncategorized_text"}, Join: "\n\n",
+	Processor: "Stripe", Upload: "upload the file to Stripe (purpose dispute_evidence) first"}
 
 // reasonEvidence lists, per Stripe dispute reason, the evidence fields
 // Stripe recommends (https://docs.stripe.com/disputes/categories).

@@ -32,8 +32,7 @@ var createCustomerHandler = &pdk.Call[*customerIn, *v1.CustomerServiceCreateResp
 	},
 	Read: func(a *pdk.Answer) *v1.CustomerServiceCreateResponse {
 		a.Expect("object", "customer")
-		id := a.Require("id")
-		return &v1.CustomerServiceCreateResponse{ConnectorCustomerId: id, State: pdk.CustomerState(id)}
+		return pdk.CustomerCreated(a.Require("id"))
 	},
 }
 
@@ -90,18 +89,7 @@ type methodSpec struct {
 	Card, Redirect, Mandate, ReusableViaSEPA bool
 	// needs is what the method needs of the payer; data are its details.
 	needs pdk.Needs
-	data  []datum
-}
-
-// datum is a payment method's detail, written at payment_method_data.<type>.key
-// (key itself when it starts with "payment_method_") when not empty. One
-// with a field is checked by valid, else must not be empty; problem is the
-// message.
-type datum struct {
-	key            string
-	value          func(pm *v1.PaymentMethod, p pdk.Payer) string
-	field, problem string
-	valid          func(string) bool
+	data  pdk.MethodDetails
 }
 
 var (
@@ -109,25 +97,26 @@ var (
 		return strings.ToLower(pm.GetBankRedirect().GetIssuer())
 	}
 	// bankOptional is the shopper's bank where Stripe lets the shopper pick it later.
-	bankOptional = []datum{{key: "bank", value: bank}}
+	bankOptional = pdk.MethodDetails{{Key: "bank", Value: bank}}
 	// achData are ACH's account holder (an individual) and account type.
-	achData = []datum{{key: "account_holder_type", value: func(*v1.PaymentMethod, pdk.Payer) string { return "individual" }},
-		{key: "account_type", field: "payment_method.bank_debit.account_type", problem: "must be checking or savings",
-			value: func(pm *v1.PaymentMethod, _ pdk.Payer) string {
+	achData = pdk.MethodDetails{
+		{Key: "account_holder_type", Value: func(*v1.PaymentMethod, pdk.Payer) string { return "individual" }},
+		{Key: "account_type", Field: "payment_method.bank_debit.account_type", Problem: "must be checking or savings",
+			Value: func(pm *v1.PaymentMethod, _ pdk.Payer) string {
 				return strings.ToLower(pm.GetBankDebit().GetAccountType())
 			},
-			valid: func(t string) bool { return t == "" || t == "checking" || t == "savings" }}}
+			Valid: func(t string) bool { return t == "" || t == "checking" || t == "savings" }}}
 )
 
 // bankAccount is a bank debit's account number and routing code (dashes
 // removed), Stripe's routingKey, named routing in messages.
-func bankAccount(routingKey, routing string) []datum {
+func bankAccount(routingKey, routing string) pdk.MethodDetails {
 	const bd = "payment_method.bank_debit."
-	return []datum{
-		{key: "account_number", field: bd + "account_number", problem: "is required",
-			value: func(pm *v1.PaymentMethod, _ pdk.Payer) string { return pm.GetBankDebit().GetAccountNumber() }},
-		{key: routingKey, field: bd + "routing_number", problem: "is required (the " + routing + ")",
-			value: func(pm *v1.PaymentMethod, _ pdk.Payer) string {
+	return pdk.MethodDetails{
+		{Key: "account_number", Field: bd + "account_number", Problem: "is required",
+			Value: func(pm *v1.PaymentMethod, _ pdk.Payer) string { return pm.GetBankDebit().GetAccountNumber() }},
+		{Key: routingKey, Field: bd + "routing_number", Problem: "is required (the " + routing + ")",
+			Value: func(pm *v1.PaymentMethod, _ pdk.Payer) string {
 				return strings.ReplaceAll(pm.GetBankDebit().GetRoutingNumber(), "-", "")
 			}},
 	}
@@ -142,26 +131,28 @@ var methods = map[v1.PaymentMethodType]methodSpec{
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL: {Type: "ideal", Name: "iDEAL", Redirect: true, ReusableViaSEPA: true,
 		data: bankOptional},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SOFORT: {Type: "sofort", Name: "Sofort", Redirect: true, ReusableViaSEPA: true,
-		data: []datum{{key: "country", field: "payment_method.bank_redirect.country", problem: "is required for Sofort (or billing_address.country)",
-			value: func(pm *v1.PaymentMethod, p pdk.Payer) string {
+		data: pdk.MethodDetails{{Key: "country", Field: "payment_method.bank_redirect.country",
+			Problem: "is required for Sofort (or billing_address.country)", Value: func(pm *v1.PaymentMethod, p pdk.Payer) string {
 				return strings.ToUpper(pdk.First(pm.GetBankRedirect().GetCountry(), p.Billing.GetCountry()))
 			}}}},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_GIROPAY: {Type: "giropay", Name: "giropay", Redirect: true},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BANCONTACT: {Type: "bancontact", Name: "Bancontact", Redirect: true, ReusableViaSEPA: true,
 		needs: pdk.NeedName},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_EPS: {Type: "eps", Name: "EPS", Redirect: true, needs: pdk.NeedName, data: bankOptional},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BLIK: {Type: "blik", Name: "BLIK", data: []datum{{key: "payment_method_options.blik.code",
-		field: "payment_method.bank_redirect.blik_code", problem: "must be the shopper's six-digit BLIK code",
-		value: func(pm *v1.PaymentMethod, _ pdk.Payer) string { return pm.GetBankRedirect().GetBlikCode() },
-		valid: func(code string) bool { return len(code) == 6 && strings.Trim(code, "0123456789") == "" }}}},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BLIK: {Type: "blik", Name: "BLIK", data: pdk.MethodDetails{{
+		At: "payment_method_options.blik.code", Field: "payment_method.bank_redirect.blik_code",
+		Problem: "must be the shopper's six-digit BLIK code",
+		Valid:   func(code string) bool { return len(code) == 6 && pdk.Digits(code) },
+		Value:   func(pm *v1.PaymentMethod, _ pdk.Payer) string { return pm.GetBankRedirect().GetBlikCode() }}}},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_PRZELEWY24: {Type: "p24", Name: "Przelewy24", Redirect: true, needs: pdk.NeedEmail,
 		data: bankOptional},
-	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX: {Type: "fpx", Name: "FPX", Redirect: true, data: []datum{{key: "bank", value: bank,
-		field: "payment_method.bank_redirect.issuer", problem: "is required for FPX (the shopper's bank)"}}},
+	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ONLINE_BANKING_FPX: {Type: "fpx", Name: "FPX", Redirect: true,
+		data: pdk.MethodDetails{{Key: "bank", Value: bank, Field: "payment_method.bank_redirect.issuer",
+			Problem: "is required for FPX (the shopper's bank)"}}},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_SEPA_DEBIT: {Type: "sepa_debit", Name: "SEPA Direct Debit", Mandate: true,
 		needs: pdk.NeedName | pdk.NeedEmail,
-		data: []datum{{key: "iban", field: "payment_method.bank_debit.iban", problem: "is required for SEPA Direct Debit",
-			value: func(pm *v1.PaymentMethod, _ pdk.Payer) string {
+		data: pdk.MethodDetails{{Key: "iban", Field: "payment_method.bank_debit.iban", Problem: "is required for SEPA Direct Debit",
+			Value: func(pm *v1.PaymentMethod, _ pdk.Payer) string {
 				return strings.ReplaceAll(pm.GetBankDebit().GetIban(), " ", "")
 			}}}},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_ACH_DEBIT: {Type: "us_bank_account", Name: "ACH Direct Debit", Mandate: true,
@@ -175,8 +166,8 @@ var methods = map[v1.PaymentMethodType]methodSpec{
 		needs: pdk.NeedName | pdk.NeedEmail | pdk.NeedAddress},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_AFFIRM: {Type: "affirm", Name: "Affirm", Redirect: true},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_BOLETO: {Type: "boleto", Name: "Boleto", needs: pdk.NeedName | pdk.NeedEmail | pdk.NeedAddress,
-		data: []datum{{key: "tax_id", field: "payment_method.voucher.tax_id", problem: "is required for Boleto (CPF or CNPJ)",
-			value: func(pm *v1.PaymentMethod, _ pdk.Payer) string { return pm.GetVoucher().GetTaxId() }}}},
+		data: pdk.MethodDetails{{Key: "tax_id", Field: "payment_method.voucher.tax_id", Problem: "is required for Boleto (CPF or CNPJ)",
+			Value: func(pm *v1.PaymentMethod, _ pdk.Payer) string { return pm.GetVoucher().GetTaxId() }}}},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_OXXO:    {Type: "oxxo", Name: "OXXO", needs: pdk.NeedName | pdk.NeedEmail},
 	v1.PaymentMethodType_PAYMENT_METHOD_TYPE_KONBINI: {Type: "konbini", Name: "Konbini", needs: pdk.NeedName | pdk.NeedEmail},
 }
@@ -218,7 +209,7 @@ func writePaymentMethod(b *pdk.Body, pm *v1.PaymentMethod, p pdk.Payer) (methodS
 			return spec, err
 		}
 	}
-	if err := writeMethodData(b, spec, pm, p); err != nil {
+	if err := spec.data.Write(b, "payment_method_data."+spec.Type+".", pm, p); err != nil {
 		return spec, err
 	}
 	return spec, writeBillingDetails(b, "payment_method_data.", p, spec)
@@ -236,42 +227,21 @@ func writeCard(b *pdk.Body, prefix string, c *v1.Card) error {
 	return nil
 }
 
-// writeMethodData writes the method's details (spec.data) of pm.
-func writeMethodData(b *pdk.Body, spec methodSpec, pm *v1.PaymentMethod, p pdk.Payer) error {
-	for _, d := range spec.data {
-		v := d.value(pm, p)
-		if d.field != "" && ((d.valid != nil && !d.valid(v)) || (d.valid == nil && v == "")) {
-			return pdk.InvalidRequest(d.field, d.problem)
-		}
-		if !strings.HasPrefix(d.key, "payment_method_") {
-			d.key = "payment_method_data." + spec.Type + "." + d.key
-		}
-		b.SetIf(d.key, v)
-	}
-	return nil
-}
-
 // writeBillingDetails writes billing_details at prefix, after checking
 // what the method needs of the payer.
 func writeBillingDetails(b *pdk.Body, prefix string, p pdk.Payer, spec methodSpec) error {
 	if err := p.Check(spec.Name, spec.needs); err != nil {
 		return err
 	}
-	b.SetIf(prefix+"billing_details.name", p.Name())
-	b.SetIf(prefix+"billing_details.email", p.Email())
-	b.SetIf(prefix+"billing_details.phone", p.Phone())
+	b.SetPairs(prefix+"billing_details.", "name", p.Name(), "email", p.Email(), "phone", p.Phone())
 	writeAddress(b, prefix+"billing_details.address.", p.Billing)
 	return nil
 }
 
 // writeAddress writes a Stripe address hash at prefix, when a has one.
 func writeAddress(b *pdk.Body, prefix string, a *v1.Address) {
-	b.SetIf(prefix+"line1", a.GetLine1())
-	b.SetIf(prefix+"line2", strings.TrimSpace(a.GetLine2()+" "+a.GetLine3()))
-	b.SetIf(prefix+"city", a.GetCity())
-	b.SetIf(prefix+"state", a.GetState())
-	b.SetIf(prefix+"postal_code", a.GetPostalCode())
-	b.SetIf(prefix+"country", strings.ToUpper(a.GetCountry()))
+	b.SetPairs(prefix, "line1", a.GetLine1(), "line2", strings.TrimSpace(a.GetLine2()+" "+a.GetLine3()), "city", a.GetCity(),
+		"state", a.GetState(), "postal_code", a.GetPostalCode(), "country", strings.ToUpper(a.GetCountry()))
 }
 
 // writeShipping writes the shipping hash, which needs a name and an address.
@@ -301,7 +271,6 @@ func writeMandateData(b *pdk.Body, acc *v1.CustomerAcceptance, browser *v1.Brows
 		b.Set(ca+"accepted_at", strconv.FormatInt(acc.GetAcceptedAtUnix(), 10))
 	}
 	if online {
-		b.Set(ca+"online.ip_address", ip)
-		b.Set(ca+"online.user_agent", ua)
+		b.SetPairs(ca+"online.", "ip_address", ip, "user_agent", ua)
 	}
 }

@@ -233,11 +233,8 @@ func writeCardOptions(b *pdk.Body, r *authorizeIn, offSession bool) error {
 		if t.GetDsTransactionId() == "" || t.GetMessageVersion() == "" {
 			return pdk.InvalidRequest("three_ds", "ds_transaction_id and message_version are required with authentication_value")
 		}
-		b.Set(card+"three_d_secure.cryptogram", t.GetAuthenticationValue())
-		b.Set(card+"three_d_secure.transaction_id", t.GetDsTransactionId())
-		b.Set(card+"three_d_secure.version", t.GetMessageVersion())
-		b.SetIf(card+"three_d_secure.electronic_commerce_indicator", t.GetEci())
-		b.SetIf(card+"three_d_secure.ares_trans_status", t.GetTransactionStatus())
+		b.SetPairs(card+"three_d_secure.", "cryptogram", t.GetAuthenticationValue(), "transaction_id", t.GetDsTransactionId(),
+			"version", t.GetMessageVersion(), "electronic_commerce_indicator", t.GetEci(), "ares_trans_status", t.GetTransactionStatus())
 	}
 	return nil
 }

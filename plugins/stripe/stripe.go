@@ -1,11 +1,8 @@
-// Package stripe is the Stripe connector plugin: it turns the unified
-// payments API into Stripe API requests (PaymentIntents, SetupIntents,
-// Refunds, Customers, PaymentMethods, Disputes, Payouts) and Stripe's answers
-// and webhooks back into unified responses and events.
-//
-// The plugin only transforms data; the host sends the requests. Every handler
-// is deterministic: it reads time and randomness only from pdk.Context and
-// never iterates a map to produce output.
+// Package stripe is the Stripe connector plugin: unified payments requests
+// to Stripe API requests (PaymentIntents, SetupIntents, Refunds, Customers,
+// PaymentMethods, Disputes, Payouts), Stripe's answers and webhooks back to
+// unified responses and events. It only transforms, deterministically: time
+// and randomness come from pdk.Context, and no map is iterated into output.
 package stripe
 
 import (
@@ -66,8 +63,8 @@ func New() *pdk.Connector {
 			pdk.PayoutCancel(payoutCancelHandler),
 			pdk.PayoutCreateRecipient(payoutRecipientHandler),
 		},
-		VerifyWebhook: verifyWebhook,
-		ParseWebhook:  parseWebhook,
+		VerifyWebhook: webhooks.Verify,
+		ParseWebhook:  webhooks.Parse,
 	}
 }
 
@@ -91,9 +88,7 @@ func newManifest() *v1.Manifest {
 	}
 }
 
-// api is what every Stripe call shares: the secret key as a bearer token,
-// the pinned API version, form bodies, Idempotency-Key, Stripe's amounts
-// and its error object.
+// api is what every Stripe call shares.
 var api = &pdk.API{
 	Auth:              pdk.Bearer(credAPIKey),
 	Headers:           [][2]string{{"Stripe-Version", APIVersion}},

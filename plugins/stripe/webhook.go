@@ -19,24 +19,14 @@ var mandateStatuses = statusmap.Grouped(map[v1.MandateStatus]string{
 var signature = &pdk.TimestampedHMAC{Name: "Stripe", Header: "Stripe-Signature", SecretField: credWebhookSecret, Separator: ",",
 	TimestampKey: "t", SignatureKey: "v1", Join: ".", Tolerance: webhookTolerance}
 
-// verifyWebhook checks the signature, and only then parses and normalizes
-// the body.
-func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
-	if rej := signature.Verify(c, w); rej != nil {
-		return nil, rej
-	}
-	ev, _, rej := normalizeEvent(w.GetBody())
-	if rej != nil {
-		return nil, rej
-	}
-	// Stripe expects any 2xx; we send {"received":true}.
-	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}, Acknowledgement: &v1.Acknowledgement{Status: 200,
-		Headers: []*v1.HttpHeader{{Name: "Content-Type", Value: "application/json"}}, Body: []byte(`{"received":true}`)}}, nil
-}
+// webhooks verifies (the signature, then the event) and parses Stripe's
+// one-event webhooks. Stripe expects any 2xx; we send {"received":true}.
+var webhooks = &pdk.OneEventWebhook{Check: signature.Verify, Read: normalizeEvent, Ack: &v1.Acknowledgement{Status: 200,
+	Headers: []*v1.HttpHeader{{Name: "Content-Type", Value: "application/json"}}, Body: []byte(`{"received":true}`)}}
 
 // normalizeEvent turns a Stripe Event into a unified event (EVENT_KIND_OTHER
 // for types not in eventKinds) and reads the Connect account it belongs to.
-func normalizeEvent(body []byte) (*v1.Event, string, *pdk.Rejection) {
+func normalizeEvent(body []byte) (*v1.Event, string, error) {
 	a, err := api.Read(&pdk.Response{Status: 200, Body: body})
 	if err != nil {
 		return nil, "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the webhook body is not a JSON object of a plausible size")
@@ -46,7 +36,7 @@ func normalizeEvent(body []byte) (*v1.Event, string, *pdk.Rejection) {
 		return nil, "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the webhook body is not a Stripe event (no id or type)")
 	}
 	ev := &v1.Event{EventId: id, ConnectorEventType: typ, Kind: v1.EventKind_EVENT_KIND_OTHER, CreatedAtUnix: a.Int("created"),
-		Verified: true, Livemode: a.Bool("livemode")}
+		Livemode: a.Bool("livemode")}
 	obj := a.At("data.object")
 	if obj.Str("id") == "" {
 		return ev, a.Str("account"), nil
@@ -119,14 +109,4 @@ func chargeRefundedEvent(obj *pdk.Answer) *v1.RefundEvent {
 		re.Status = pdk.Status(latest, "status", refundStatuses)
 	}
 	return re
-}
-
-// parseWebhook reads an event without verifying it (ParseEvent), with the
-// Connect account it belongs to, so a platform can pick that account's secret.
-func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
-	ev, account, rej := normalizeEvent(w.GetBody())
-	if rej != nil {
-		return nil, rej
-	}
-	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, account)}, nil
 }

@@ -1,0 +1,55 @@
+package pdk
+
+import (
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+)
+
+// OneEventWebhook is the VerifyWebhook and ParseWebhook pair of a processor
+// whose webhooks carry one event each, read by one function whether the
+// webhook is verified or only parsed (EventService.ParseEvent, without
+// credentials), so both read a body the same way: Stripe's events, and
+// Square's (whose verifyWebhook and parseWebhook share its event reader).
+//
+//	var webhooks = &pdk.OneEventWebhook{Check: signature.Verify, Read: readEvent}
+//	... VerifyWebhook: webhooks.Verify, ParseWebhook: webhooks.Parse
+type OneEventWebhook struct {
+	// Check verifies the webhook's signature: nil when authentic, else the
+	// Rejection (TimestampedHMAC.Verify, VerifyBodyHMACSHA256Hex...).
+	Check func(c *Context, w *v1.WebhookRequest) *Rejection
+	// Read normalizes the body's event (Livemode included, as the body
+	// says) and names the processor account it belongs to ("" when it names
+	// none); a body that is not an event is a Rejection (MALFORMED_BODY).
+	Read func(body []byte) (ev *v1.Event, account string, err error)
+	// Ack is the acknowledgement the processor expects (a copy is
+	// returned); nil is an HTTP 200 without a body.
+	Ack *v1.Acknowledgement
+}
+
+// Verify checks the signature and only then reads the event, marked
+// verified (Connector.VerifyWebhook).
+func (h *OneEventWebhook) Verify(c *Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
+	if rej := h.Check(c, w); rej != nil {
+		return nil, rej
+	}
+	ev, _, err := h.Read(w.GetBody())
+	if err != nil {
+		return nil, err
+	}
+	ev.Verified = true
+	ack := &v1.Acknowledgement{Status: 200}
+	if h.Ack != nil {
+		ack = h.Ack.CloneVT()
+	}
+	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}, Acknowledgement: ack}, nil
+}
+
+// Parse reads the event without verifying it (Connector.ParseWebhook), with
+// the account it belongs to, so a platform can pick that account's secret.
+func (h *OneEventWebhook) Parse(_ *Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+	ev, account, err := h.Read(w.GetBody())
+	if err != nil {
+		return nil, err
+	}
+	return []*v1.ParsedEvent{ParsedFrom(ev, account)}, nil
+}
