@@ -65,8 +65,8 @@ func payoutCreate() pdk.Handler[*payoutIn, *payoutOut] {
 	create := func(svc *pdk.Service, path string, fill func(*pdk.Context, *payoutIn, *pdk.Body) error, transfer bool) *pdk.Call[*payoutIn, *payoutOut] {
 		return &pdk.Call[*payoutIn, *payoutOut]{API: api, Base: svc.Base, Method: "POST", Path: path, Key: key, Fill: fill,
 			Answer: func(_ *pdk.Context, req *payoutIn, a *pdk.Answer) (*payoutOut, error) {
-				r, err := payoutOf(a, transfer, req.GetAmount())
-				return &payoutOut{ConnectorPayoutId: r.id, Status: r.status, Amount: r.amount, Error: r.err}, err
+				p, err := payoutOf(a, transfer, req.GetAmount())
+				return &payoutOut{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Amount: p.Amount, Error: p.Error}, err
 			}}
 	}
 	return &pdk.Choice[*payoutIn, *payoutOut]{
@@ -184,55 +184,49 @@ func writeTransferBank(b *pdk.Body, ba *v1.PayoutBankAccount) error {
 	return nil
 }
 
-// payoutResult is an Adyen payout answer, in either API.
-type payoutResult struct {
-	id     string
-	status v1.PayoutStatus
-	amount *v1.Money
-	err    *v1.PaymentError
-}
-
 // payoutOf reads a Transfer (transfer true) or a classic submit answer
 // (resultCode "[payout-submit-received]", waiting for review, or a
 // refusal), and checks the amount against the requested one.
-func payoutOf(a *pdk.Answer, transfer bool, requested *v1.Money) (*payoutResult, error) {
-	r, err := &payoutResult{id: a.Str("pspReference"), amount: requested, status: v1.PayoutStatus_PAYOUT_STATUS_UNKNOWN}, error(nil)
+func payoutOf(a *pdk.Answer, transfer bool, requested *v1.Money) (*v1.PayoutEvent, error) {
+	if transfer {
+		p, err := readTransfer(a, a.HTTPStatus())
+		if err == nil {
+			err = pdk.CheckAmount(requested, p.Amount, "Adyen's payout "+p.ConnectorPayoutId)
+		}
+		return p, err
+	}
+	p := &v1.PayoutEvent{ConnectorPayoutId: a.Str("pspReference"), Amount: requested, Status: v1.PayoutStatus_PAYOUT_STATUS_UNKNOWN}
 	switch code := a.Str("resultCode"); {
-	case transfer:
-		r, err = parseTransfer(a, a.HTTPStatus())
-	case r.id == "":
-		err = pdk.InvalidResponse("the payout answer has no pspReference")
+	case p.ConnectorPayoutId == "":
+		return p, pdk.InvalidResponse("the payout answer has no pspReference")
 	case code == "[payout-submit-received]" || code == "Received" || code == "Authorised":
-		r.status = v1.PayoutStatus_PAYOUT_STATUS_PENDING
+		p.Status = v1.PayoutStatus_PAYOUT_STATUS_PENDING
 	case code == "Refused" || code == "Error":
 		reason := pdk.First(a.Str("refusalReason"), code)
-		r.status, r.err = v1.PayoutStatus_PAYOUT_STATUS_FAILED, &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: reason,
-			Connector: &v1.ConnectorError{Code: code, Message: reason, HttpStatus: int32(a.HTTPStatus()), RequestId: r.id}}
+		p.Status, p.Error = v1.PayoutStatus_PAYOUT_STATUS_FAILED, a.Failure(v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, code, reason, "")
+		p.Error.Connector.RequestId = p.ConnectorPayoutId
 	}
-	if err == nil {
-		err = pdk.CheckAmount(requested, r.amount, "Adyen's payout "+r.id)
-	}
-	return r, err
+	return p, nil
 }
 
-// parseTransfer reads a Transfer (httpStatus 0 for a webhook's).
-func parseTransfer(a *pdk.Answer, httpStatus int) (*payoutResult, error) {
-	r := &payoutResult{id: a.Str("id"), status: transferStatuses.Get(a.Str("status"))}
-	if r.id == "" {
-		return r, pdk.InvalidResponse("the transfer answer has no id")
+// readTransfer reads a Transfer (httpStatus 0 for a webhook's).
+func readTransfer(a *pdk.Answer, httpStatus int) (*v1.PayoutEvent, error) {
+	p := &v1.PayoutEvent{ConnectorPayoutId: a.Str("id"), MerchantPayoutId: a.Str("reference"), Status: transferStatuses.Get(a.Str("status"))}
+	if p.ConnectorPayoutId == "" {
+		return p, pdk.InvalidResponse("the transfer answer has no id")
 	}
-	if r.amount = amountAt(a, "amount"); a.Err() != nil {
-		return r, a.Err()
+	if p.Amount = amountAt(a, "amount"); a.Err() != nil {
+		return p, a.Err()
 	}
-	if r.status == v1.PayoutStatus_PAYOUT_STATUS_FAILED {
+	if p.Status == v1.PayoutStatus_PAYOUT_STATUS_FAILED {
 		reason := a.Str("reason")
 		msg := "transfer " + a.Str("status")
 		if reason != "" {
 			msg += ": " + reason
 		}
-		r.err = &v1.PaymentError{Code: transferReasons.Get(reason), Message: msg, Connector: &v1.ConnectorError{Code: reason, Message: msg, HttpStatus: int32(httpStatus)}}
+		p.Error = &v1.PaymentError{Code: transferReasons.Get(reason), Message: msg, Connector: &v1.ConnectorError{Code: reason, Message: msg, HttpStatus: int32(httpStatus)}}
 	}
-	return r, nil
+	return p, nil
 }
 
 type payoutGetIn = v1.PayoutServiceGetRequest
@@ -250,8 +244,8 @@ var payoutGet = &pdk.Call[*payoutGetIn, *v1.PayoutServiceGetResponse]{
 	},
 	Params: pdk.Params[*payoutGetIn]{"id": {Field: "connector_payout_id", Get: (*payoutGetIn).GetConnectorPayoutId}},
 	Answer: func(_ *pdk.Context, req *payoutGetIn, a *pdk.Answer) (*v1.PayoutServiceGetResponse, error) {
-		r, err := payoutOf(a, true, req.GetAmount())
-		return &v1.PayoutServiceGetResponse{ConnectorPayoutId: r.id, Status: r.status, Amount: r.amount, Error: r.err}, err
+		p, err := payoutOf(a, true, req.GetAmount())
+		return &v1.PayoutServiceGetResponse{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Amount: p.Amount, Error: p.Error}, err
 	},
 }
 

@@ -189,7 +189,6 @@ func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, erro
 }
 
 // notification is a NotificationRequestItem as the normalizers read it.
-// notification is a NotificationRequestItem as the normalizers read it.
 type notification struct {
 	it                          *fastjson.Value
 	code, psp, original, reason string
@@ -378,12 +377,10 @@ func normalizeTransfer(v *fastjson.Value) (*v1.Event, error) {
 	if jsonr.Str(data, "category") != "bank" || jsonr.Str(data, "direction") != "outgoing" {
 		return ev, nil
 	}
-	r, err := parseTransfer(pdk.NewAnswer(api, data), 0) // a webhook has no HTTP answer
+	p, err := readTransfer(pdk.NewAnswer(api, data), 0) // a webhook has no HTTP answer
 	if err != nil {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the Balance Platform webhook's transfer: %v", err)
 	}
-	ev.Kind = v1.EventKind_EVENT_KIND_PAYOUT
-	ev.Payload = &v1.Event_Payout{Payout: &v1.PayoutEvent{ConnectorPayoutId: r.id, MerchantPayoutId: jsonr.Str(data, "reference"),
-		Status: r.status, Amount: r.amount, Error: r.err}}
+	ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYOUT, &v1.Event_Payout{Payout: p}
 	return ev, nil
 }
