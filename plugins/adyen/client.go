@@ -44,10 +44,8 @@ const (
 )
 
 // checkout is Checkout v71, the API the host's base URL addresses; the
-// others are found from it (pdk.Service): an operator config key overrides
-// each; a Checkout base on checkout-test.adyen.com gives the test URL, one
-// off Adyen's domains (a fake, a proxy) its origin + the service's path, a
-// live environment or Checkout host the live URL.
+// others are found from it (pdk.Service): a config key, else the test URL for
+// checkout-test.adyen.com, origin + path off Adyen's domains, else live.
 var checkout = &pdk.Service{Main: &pdk.MainAPI{
 	Sandbox: SandboxBaseURL, Live: LiveBaseURL, Domains: []string{".adyen.com", ".adyenpayments.com"},
 	TestHosts: []string{"checkout-test.adyen.com"}, LiveHosts: []string{"-checkout-live.adyenpayments.com"},
@@ -61,10 +59,8 @@ var (
 		Live: "https://balanceplatform-api-live.adyen.com" + transfersPath, Path: transfersPath, Main: checkout.Main}
 )
 
-// api is what every Adyen call shares: the API key in a secret header (and
-// the merchant account, which every body names), JSON bodies, "<op>:<id>"
-// idempotency keys hashed to Adyen's 64 characters, Adyen's exponents and
-// ServiceError answers.
+// api is what every Adyen call shares: the API key in a secret header (and the
+// merchant account every body names), JSON, keys hashed to 64 characters, ServiceErrors.
 var api = &pdk.API{
 	Auth: func(c *pdk.Context, r *pdk.Request) error {
 		key, err := c.Credential(credAPIKey)

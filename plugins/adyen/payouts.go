@@ -11,19 +11,14 @@ import (
 
 // Payouts speak one of two Adyen APIs, chosen by the credentials:
 //
-//   - With credential balance_account_id (Adyen for Platforms): Transfers API
-//     v4 from that balance account. Create is POST /transfers (category bank),
-//     Get GET /transfers/{id}, Cancel POST /transfers/cancel. A payout
-//     destination is a transfer instrument of the Legal Entity Management
-//     API, which this connector does not speak: CreateRecipient is refused.
-//   - Without it: the classic Payout API v68. CreateRecipient is POST
-//     /storeDetail (a PAYOUT contract for the shopper), Create POST
-//     /storeDetailAndSubmitThirdParty (bank details inline) or
-//     /submitThirdParty (a stored recipient), Cancel /declineThirdParty.
-//     Submitted payouts wait for a reviewer's confirmation in Adyen
-//     (/confirmThirdParty, with a reviewer's own credentials), so Create
-//     answers PENDING. There is no read (Get is refused): outcomes arrive by
-//     webhook (PAYOUT_THIRDPARTY, PAYOUT_DECLINE, PAYOUT_EXPIRE, PAIDOUT_REVERSED).
+//   - With balance_account_id (Adyen for Platforms): the Transfers API v4 from
+//     that balance account (POST /transfers, GET /transfers/{id}, POST
+//     /transfers/cancel). Destinations are transfer instruments of the Legal
+//     Entity Management API, which this connector does not speak: CreateRecipient is refused.
+//   - Without it: the classic Payout API v68 (/storeDetail for a recipient,
+//     /storeDetailAndSubmitThirdParty or /submitThirdParty, /declineThirdParty).
+//     Submitted payouts wait for a reviewer's /confirmThirdParty, so Create
+//     answers PENDING; there is no read: outcomes arrive by webhook.
 
 // transferStatuses maps Transfer.status for outgoing bank transfers.
 var transferStatuses = statusmap.Grouped(map[v1.PayoutStatus]string{
@@ -48,18 +43,20 @@ var transferReasons = statusmap.Grouped(map[v1.ErrorCode]string{
 }, v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR)
 
 type (
-	payoutIn  = v1.PayoutServiceCreateRequest
-	payoutOut = v1.PayoutServiceCreateResponse
+	payoutIn    = v1.PayoutServiceCreateRequest
+	payoutOut   = v1.PayoutServiceCreateResponse
+	payoutGetIn = v1.PayoutServiceGetRequest
+	cancelIn    = v1.PayoutServiceCancelRequest
+	cancelOut   = v1.PayoutServiceCancelResponse
+	recipientIn = v1.PayoutServiceCreateRecipientRequest
 )
 
-// transfersMode picks the payout API: with credential balance_account_id,
-// the Transfers API v4 from that balance account; else the classic Payout API v68.
+// transfersMode reports whether payouts use the Transfers API (credential balance_account_id).
 func transfersMode[Req any](c *pdk.Context, _ Req) bool {
 	return strings.TrimSpace(c.Credentials[credBalanceAccount]) != ""
 }
 
-// payoutCreate builds the payout in the API the credentials select: a
-// transfer, or a classic submit to a stored recipient or with bank details inline.
+// payoutCreate is a transfer, or a classic submit to a stored recipient or with bank details inline.
 func payoutCreate() pdk.Handler[*payoutIn, *payoutOut] {
 	key := pdk.Key[*payoutIn]{Op: "payout", Field: "merchant_payout_id", ID: (*payoutIn).GetMerchantPayoutId}
 	create := func(svc *pdk.Service, path string, fill func(*pdk.Context, *payoutIn, *pdk.Body) error, transfer bool) *pdk.Call[*payoutIn, *payoutOut] {
@@ -136,10 +133,8 @@ func writeClassicPayout(c *pdk.Context, req *payoutIn, b *pdk.Body) error {
 	return pdk.InvalidRequest("recipient", "must be a bank_account or a connector_recipient_id for Adyen payouts (card payouts need Adyen's card tokenization)")
 }
 
-// writeClassicRecipient writes what the classic Payout API requires of a
-// recipient: shopperEmail, shopperReference, dateOfBirth, nationality,
-// entityType and the bank account. prefix is where the fields sit in the
-// unified request.
+// writeClassicRecipient writes (and requires) what the classic Payout API
+// needs of a recipient; prefix is where its fields sit in the unified request.
 func writeClassicRecipient(b *pdk.Body, cust *v1.Customer, dob, nationality string, ba *v1.PayoutBankAccount, prefix string) error {
 	for _, f := range [][2]string{{"customer.email", cust.GetEmail()}, {"customer.id", cust.GetId()}, {"date_of_birth", dob}, {"nationality", nationality}} {
 		if f[1] == "" {
@@ -229,8 +224,6 @@ func readTransfer(a *pdk.Answer, httpStatus int) (*v1.PayoutEvent, error) {
 	return p, nil
 }
 
-type payoutGetIn = v1.PayoutServiceGetRequest
-
 // payoutGet reads a transfer: GET /transfers/{id}. The classic API has no read.
 var payoutGet = &pdk.Call[*payoutGetIn, *v1.PayoutServiceGetResponse]{
 	API: api, Base: transfers.Base, Path: "/transfers/{id}",
@@ -249,16 +242,9 @@ var payoutGet = &pdk.Call[*payoutGetIn, *v1.PayoutServiceGetResponse]{
 	},
 }
 
-type (
-	cancelIn  = v1.PayoutServiceCancelRequest
-	cancelOut = v1.PayoutServiceCancelResponse
-)
-
-// payoutCancel cancels a payout: POST /transfers/cancel {transferIds} on the
-// Transfers API, whose empty 2xx answer means the transfer will not be sent,
-// else the classic POST /declineThirdParty {merchantAccount,
-// originalReference}, whose "[payout-decline-received]" does. Both are keyed
-// "payout_cancel:" and the merchant's cancel id.
+// payoutCancel is POST /transfers/cancel, whose empty 2xx answer means the
+// transfer will not be sent, or the classic /declineThirdParty, whose
+// "[payout-decline-received]" does.
 func payoutCancel() pdk.Handler[*cancelIn, *cancelOut] {
 	key := pdk.Key[*cancelIn]{Op: "payout_cancel", Field: "merchant_cancel_id", ID: (*cancelIn).GetMerchantCancelId}
 	return &pdk.Choice[*cancelIn, *cancelOut]{
@@ -288,11 +274,8 @@ func payoutCancel() pdk.Handler[*cancelIn, *cancelOut] {
 	}
 }
 
-type recipientIn = v1.PayoutServiceCreateRecipientRequest
-
-// payoutRecipient is the classic POST /storeDetail; it answers the recipient
-// id a classic payout to a stored recipient needs:
-// "shopperReference:recurringDetailReference".
+// payoutRecipient is the classic POST /storeDetail, answering the recipient
+// id "shopperReference:recurringDetailReference".
 var payoutRecipient = &pdk.Call[*recipientIn, *v1.PayoutServiceCreateRecipientResponse]{
 	API: api, Base: payouts.Base, Method: "POST", Path: "/storeDetail",
 	Check: func(c *pdk.Context, req *recipientIn) error {
