@@ -85,22 +85,20 @@ var api = &pdk.API{
 // CONFLICT. It carries Adyen's ServiceError (errorCode, message, errorType,
 // pspReference) when v is one (nil: a proxy's page).
 func serviceError(res *pdk.Response, v *fastjson.Value) *pdk.Error {
-	e, a := pdk.StatusError(res, ""), pdk.NewAnswer(nil, v)
+	a, raw := pdk.NewAnswer(nil, v), ""
 	code, msg := a.Str("errorCode"), a.Str("message")
-	ce := e.Detail.Connector
-	ce.Code, ce.Message, ce.Type, ce.RequestId = code, msg, a.Str("errorType"), a.Str("pspReference")
 	if code != "" {
-		e.Message += " error " + code
+		raw = "error " + code
 	}
-	e.Detail.Message = pdk.First(msg, e.Detail.Message)
-	e.Message += ": " + e.Detail.Message
+	kind, unified := pdk.StatusKind(res.Status)
 	switch {
 	case res.Status == 403:
-		e.Kind = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS
+		kind = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS
 	case res.Status == 422 && (code == "704" || strings.Contains(strings.ToLower(msg), "idempotency")):
-		e.Kind, e.Detail.Code = pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
+		kind, unified = pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
 	}
-	return e
+	return pdk.HTTPAnswerError(kind, unified, res.Status, raw, msg, &v1.ConnectorError{Code: code, Message: msg, Type: a.Str("errorType"),
+		HttpStatus: int32(res.Status), RequestId: a.Str("pspReference")})
 }
 
 // amounts uses Adyen's exponents where they differ from ISO 4217
