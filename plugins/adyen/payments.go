@@ -22,14 +22,6 @@ const (
 type (
 	authorizeIn  = v1.PaymentServiceAuthorizeRequest
 	authorizeOut = v1.PaymentServiceAuthorizeResponse
-	detailsIn    = v1.PaymentServiceVerifyRedirectResponseRequest
-	detailsOut   = v1.PaymentServiceVerifyRedirectResponseResponse
-	setupIn      = v1.PaymentServiceSetupRecurringRequest
-	setupOut     = v1.PaymentServiceSetupRecurringResponse
-	chargeIn     = v1.RecurringPaymentServiceChargeRequest
-	chargeOut    = v1.RecurringPaymentServiceChargeResponse
-	revokeIn     = v1.RecurringPaymentServiceRevokeRequest
-	revokeOut    = v1.RecurringPaymentServiceRevokeResponse
 )
 
 // payments declares a POST /payments flow keyed "<op>:<reference>" (SetupRecurring and
@@ -243,6 +235,11 @@ var detailsKeys = []string{
 	"threeds2.challengeResult", "threeds2.fingerprint", "vaultToken",
 }
 
+type (
+	detailsIn  = v1.PaymentServiceVerifyRedirectResponseRequest
+	detailsOut = v1.PaymentServiceVerifyRedirectResponseResponse
+)
+
 // details is POST /payments/details with the redirect parameters Adyen
 // accepts, sorted (the merchant's own on the return URL are dropped); a raw
 // payload without any is sent as returnUrlQueryString. Its key is a digest
@@ -280,6 +277,11 @@ var details = &pdk.Call[*detailsIn, *detailsOut]{
 			NetworkTransactionId: r.NetworkTransactionId}, nil
 	},
 }
+
+type (
+	setupIn  = v1.PaymentServiceSetupRecurringRequest
+	setupOut = v1.PaymentServiceSetupRecurringResponse
+)
 
 // setupRecurring is a zero-amount (or first) /payments call that stores the
 // payment method (recurringProcessingModel CardOnFile for on-session reuse,
@@ -343,6 +345,11 @@ func storedShopper(m *v1.MandateReference, cust *v1.Customer) (id, shopper strin
 	return id, shopper, checkShopper(field, shopper)
 }
 
+type (
+	chargeIn  = v1.RecurringPaymentServiceChargeRequest
+	chargeOut = v1.RecurringPaymentServiceChargeResponse
+)
+
 // recurringCharge charges a stored payment method (ContAuth, default model Subscription).
 var recurringCharge = payments("charge", (*chargeIn).GetMerchantTransactionId,
 	func(c *pdk.Context, req *chargeIn, b *pdk.Body) error {
@@ -370,6 +377,11 @@ var recurringCharge = payments("charge", (*chargeIn).GetMerchantTransactionId,
 			NextAction: r.NextAction, State: r.State, MerchantTransactionId: r.MerchantTransactionId,
 			NetworkTransactionId: r.NetworkTransactionId, Mandate: req.GetMandate()}, nil
 	})
+
+type (
+	revokeIn  = v1.RecurringPaymentServiceRevokeRequest
+	revokeOut = v1.RecurringPaymentServiceRevokeResponse
+)
 
 // recurringRevoke is DELETE /storedPaymentMethods/{id} with shopperReference and
 // merchantAccount (both required in v71), answered 204 (any 2xx: the token is deleted).

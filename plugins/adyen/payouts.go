@@ -43,12 +43,8 @@ var transferReasons = statusmap.Grouped(map[v1.ErrorCode]string{
 }, v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR)
 
 type (
-	payoutIn    = v1.PayoutServiceCreateRequest
-	payoutOut   = v1.PayoutServiceCreateResponse
-	payoutGetIn = v1.PayoutServiceGetRequest
-	cancelIn    = v1.PayoutServiceCancelRequest
-	cancelOut   = v1.PayoutServiceCancelResponse
-	recipientIn = v1.PayoutServiceCreateRecipientRequest
+	payoutIn  = v1.PayoutServiceCreateRequest
+	payoutOut = v1.PayoutServiceCreateResponse
 )
 
 // transfersMode reports whether payouts use the Transfers API (credential balance_account_id).
@@ -224,6 +220,8 @@ func readTransfer(a *pdk.Answer, httpStatus int) (*v1.PayoutEvent, error) {
 	return p, nil
 }
 
+type payoutGetIn = v1.PayoutServiceGetRequest
+
 // payoutGet reads a transfer: GET /transfers/{id}. The classic API has no read.
 var payoutGet = &pdk.Call[*payoutGetIn, *v1.PayoutServiceGetResponse]{
 	API: api, Base: transfers.Base, Path: "/transfers/{id}",
@@ -241,6 +239,11 @@ var payoutGet = &pdk.Call[*payoutGetIn, *v1.PayoutServiceGetResponse]{
 		return &v1.PayoutServiceGetResponse{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Amount: p.Amount, Error: p.Error}, err
 	},
 }
+
+type (
+	cancelIn  = v1.PayoutServiceCancelRequest
+	cancelOut = v1.PayoutServiceCancelResponse
+)
 
 // payoutCancel is POST /transfers/cancel, whose empty 2xx answer means the
 // transfer will not be sent, or the classic /declineThirdParty, whose
@@ -273,6 +276,8 @@ func payoutCancel() pdk.Handler[*cancelIn, *cancelOut] {
 		},
 	}
 }
+
+type recipientIn = v1.PayoutServiceCreateRecipientRequest
 
 // payoutRecipient is the classic POST /storeDetail, answering the recipient
 // id "shopperReference:recurringDetailReference".
