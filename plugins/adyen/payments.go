@@ -93,9 +93,7 @@ func writePayment(c *pdk.Context, req *authorizeIn, refField, model string, b *p
 		b.SetBool("storePaymentMethod", true)
 	}
 	t := req.GetThreeDs()
-	switch s := t.GetTransactionStatus(); s {
-	case "", "A", "C", "D", "I", "N", "R", "U", "Y":
-	default:
+	if s := t.GetTransactionStatus(); len(s) > 1 || !strings.Contains("ACDINRUY", s) {
 		return pdk.InvalidRequest("three_ds.transaction_status", "must be one of A, C, D, I, N, R, U, Y")
 	}
 	// Adyen's limits: 20 entries, 20-character keys and 80-character values.
@@ -110,8 +108,9 @@ func writePayment(c *pdk.Context, req *authorizeIn, refField, model string, b *p
 	}
 	b.SetPairs("authenticationData.", "attemptAuthentication", attempts[req.GetAuthenticationType()])
 	if t != nil {
+		// authenticationResponse (the RReq) takes only Y, N, U and A.
 		s, answered := t.GetTransactionStatus(), ""
-		if s == "Y" || s == "N" || s == "U" || s == "A" {
+		if strings.Contains("YNUA", s) {
 			answered = s
 		}
 		b.SetPairs("mpiData.", "authenticationResponse", answered, "cavv", t.GetAuthenticationValue(), "directoryResponse", s,
