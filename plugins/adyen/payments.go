@@ -134,7 +134,7 @@ func writePayment(c *pdk.Context, req *authorizeIn, refField, model string, b *p
 	b.SetPairs("", "shopperEmail", pdk.First(cust.GetEmail(), billing.GetEmail()), "telephoneNumber", pdk.First(cust.GetPhone(), billing.GetPhone()))
 	first, last := billing.GetFirstName(), billing.GetLastName()
 	if first == "" || last == "" {
-		first, last, _ = strings.Cut(strings.TrimSpace(cust.GetName()), " ")
+		first, last = pdk.NameParts(cust.GetName())
 	}
 	if last = strings.TrimSpace(last); first != "" && last != "" {
 		b.SetPairs("shopperName.", "firstName", first, "lastName", last)
