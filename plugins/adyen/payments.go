@@ -83,10 +83,8 @@ func writePayment(c *pdk.Context, req *authorizeIn, refField, model string, b *p
 	if ref == "" && (m.stored || store) {
 		return pdk.InvalidRequest("customer.id", "is required to store or charge a stored payment method at Adyen (shopperReference)")
 	}
-	if ref != "" {
-		if err := checkShopper(field, ref); err != nil {
-			return err
-		}
+	if err := checkShopper(field, ref); err != nil {
+		return err
 	}
 	b.SetPairs("", "shopperReference", ref, "shopperInteraction", interaction, "recurringProcessingModel", model)
 	if store {
@@ -172,9 +170,9 @@ func writePayment(c *pdk.Context, req *authorizeIn, refField, model string, b *p
 	return nil
 }
 
-// checkShopper checks Adyen's shopperReference: 3 to 256 characters.
+// checkShopper checks Adyen's shopperReference, when set: 3 to 256 characters.
 func checkShopper(field, ref string) error {
-	if len(ref) < 3 || len(ref) > 256 {
+	if ref != "" && (len(ref) < 3 || len(ref) > 256) {
 		return pdk.InvalidRequest(field, "must be 3 to 256 characters (Adyen shopperReference)")
 	}
 	return nil
