@@ -1,18 +1,12 @@
 // Package adyen is the Adyen connector: Checkout API v71 for payments,
 // modifications and stored payment methods, Disputes API v30 for chargebacks,
 // the Transfers API v4 and the classic Payout API v68 for payouts, and
-// HMAC-signed standard notifications for webhooks.
-//
-// The connector only transforms data: every Build handler turns a unified
-// request into one Adyen HTTP request and every Parse handler turns Adyen's
-// answer into a unified response. It runs inside WebAssembly (see
-// plugins/adyen/wasm) and natively in tests through pdk/pdktest.
+// HMAC-signed notifications for webhooks. It runs in WebAssembly (plugins/adyen/wasm).
 package adyen
 
 import "github.com/connectorhost/connector-host/pdk"
 
-// New returns the Adyen connector with its manifest, flow handlers and
-// webhook verifier. Each call returns a fresh value.
+// New returns the Adyen connector. Each call returns a fresh value.
 func New() *pdk.Connector {
 	return &pdk.Connector{
 		Manifest: manifest(),

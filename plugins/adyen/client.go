@@ -44,10 +44,8 @@ const (
 )
 
 // checkout is Checkout v71, the API the host's base URL addresses; the
-// others are found from it (pdk.Service): an operator config key overrides
-// each; a Checkout base on checkout-test.adyen.com gives the test URL, one
-// off Adyen's domains (a fake, a proxy) its origin + the service's path, a
-// live environment or Checkout host the live URL.
+// others are found from it (pdk.Service): a config key, else the test URL for
+// checkout-test.adyen.com, origin + path off Adyen's domains, else live.
 var checkout = &pdk.Service{Main: &pdk.MainAPI{
 	Sandbox: SandboxBaseURL, Live: LiveBaseURL, Domains: []string{".adyen.com", ".adyenpayments.com"},
 	TestHosts: []string{"checkout-test.adyen.com"}, LiveHosts: []string{"-checkout-live.adyenpayments.com"},
@@ -61,10 +59,8 @@ var (
 		Live: "https://balanceplatform-api-live.adyen.com" + transfersPath, Path: transfersPath, Main: checkout.Main}
 )
 
-// api is what every Adyen call shares: the API key in a secret header (and
-// the merchant account, which every body names), JSON bodies, "<op>:<id>"
-// idempotency keys hashed to Adyen's 64 characters, Adyen's exponents and
-// ServiceError answers.
+// api is what every Adyen call shares: the API key in a secret header (and the
+// merchant account every body names), JSON, keys hashed to 64 characters, ServiceErrors.
 var api = &pdk.API{
 	Auth: func(c *pdk.Context, r *pdk.Request) error {
 		key, err := c.Credential(credAPIKey)
@@ -89,22 +85,20 @@ var api = &pdk.API{
 // CONFLICT. It carries Adyen's ServiceError (errorCode, message, errorType,
 // pspReference) when v is one (nil: a proxy's page).
 func serviceError(res *pdk.Response, v *fastjson.Value) *pdk.Error {
-	e, a := pdk.StatusError(res, ""), pdk.NewAnswer(nil, v)
+	a, raw := pdk.NewAnswer(nil, v), ""
 	code, msg := a.Str("errorCode"), a.Str("message")
-	ce := e.Detail.Connector
-	ce.Code, ce.Message, ce.Type, ce.RequestId = code, msg, a.Str("errorType"), a.Str("pspReference")
 	if code != "" {
-		e.Message += " error " + code
+		raw = "error " + code
 	}
-	e.Detail.Message = pdk.First(msg, e.Detail.Message)
-	e.Message += ": " + e.Detail.Message
+	kind, unified := pdk.StatusKind(res.Status)
 	switch {
 	case res.Status == 403:
-		e.Kind = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS
+		kind = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS
 	case res.Status == 422 && (code == "704" || strings.Contains(strings.ToLower(msg), "idempotency")):
-		e.Kind, e.Detail.Code = pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
+		kind, unified = pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
 	}
-	return e
+	return pdk.HTTPAnswerError(kind, unified, res.Status, raw, msg, &v1.ConnectorError{Code: code, Message: msg, Type: a.Str("errorType"),
+		HttpStatus: int32(res.Status), RequestId: a.Str("pspReference")})
 }
 
 // amounts uses Adyen's exponents where they differ from ISO 4217

@@ -14,15 +14,11 @@ import (
 	"github.com/connectorhost/connector-host/pdk/sig"
 )
 
-// Disputes API v30: every operation is a POST of
-// {merchantAccountCode, disputePspReference, ...} answered with
-// {disputeServiceResult: {success, errorMessage}}. connector_dispute_id is
-// the dispute's pspReference (the pspReference of the CHARGEBACK /
-// NOTIFICATION_OF_CHARGEBACK webhook).
+// Disputes API v30: connector_dispute_id is the dispute's pspReference
+// (that of the CHARGEBACK / NOTIFICATION_OF_CHARGEBACK webhook).
 
 // stateEvidence is the ConnectorState value SubmitEvidence sets to the
-// dispute id whose documents it supplied; Defend uses it to skip the
-// supply step it asks the host to run first.
+// dispute whose documents it supplied, so Defend skips that step.
 const stateEvidence = "adyen_evidence_supplied"
 
 type (
@@ -34,9 +30,8 @@ type (
 
 // disputeCall declares POST /{op} of {merchantAccountCode,
 // disputePspReference, extra, what fill writes}; read maps an answer whose
-// disputeServiceResult succeeded. Without the merchant's request id a key is
-// made of what the operation says: the same operation retried shares a key,
-// another one (other documents, another reason) does not.
+// disputeServiceResult succeeded. Without the merchant's request id the key
+// is made of what the operation says: another reason or documents, another key.
 func disputeCall[Req interface {
 	pdk.Message
 	GetConnectorDisputeId() string
@@ -81,13 +76,12 @@ func disputeResult(a *pdk.Answer, op string) error {
 		Connector: &v1.ConnectorError{Message: msg, HttpStatus: int32(a.HTTPStatus()), Type: "disputeServiceResult"}}}
 }
 
-// disputeGet calls retrieveApplicableDefenseReasons. It is a read whose
-// answer changes as documents are supplied, so its key comes from the host's
-// per-call randomness: a retry of this call reuses it, a later Get is not
-// answered from Adyen's idempotency cache. The Disputes API does not report
-// the dispute's status or amount (webhooks do), so status is UNKNOWN.
-// Document types with requirementLevel Optional are optional evidence; all
-// others (Required, OneOrMore, AlternativeRequired) are required evidence.
+// disputeGet calls retrieveApplicableDefenseReasons. Its answer changes as
+// documents are supplied, so its key is the host's per-call randomness (a
+// retry reuses it, a later Get is not answered from Adyen's idempotency
+// cache). Adyen does not report the dispute's status or amount here
+// (webhooks do): status is UNKNOWN. Document types with requirementLevel
+// Optional are optional evidence, all others required.
 var disputeGet = disputeCall("retrieveApplicableDefenseReasons",
 	pdk.Key[*disputeGetIn]{Derive: func(c *pdk.Context, r *disputeGetIn, _ []byte) (string, string) {
 		id := hexstr.EncodeToString(c.Random())
@@ -121,10 +115,8 @@ var disputeAccept = disputeCall("acceptDispute",
 		return &v1.DisputeServiceAcceptResponse{Status: v1.DisputeStatus_DISPUTE_STATUS_ACCEPTED}
 	})
 
-// disputeDefend calls defendDispute. When the request carries evidence that
-// was not supplied yet in this call, it first asks the host to run
-// SubmitEvidence (supplyDefenseDocument) with it: Adyen's order is supply
-// documents, then defend.
+// disputeDefend calls defendDispute. Evidence not supplied yet is first
+// sent by a SubmitEvidence step: Adyen's order is supply documents, then defend.
 func disputeDefend() pdk.Handler[*disputeDefendIn, *v1.DisputeServiceDefendResponse] {
 	h := disputeCall("defendDispute", pdk.Key[*disputeDefendIn]{Op: "dispute-defend", ID: (*disputeDefendIn).GetMerchantRequestId,
 		Fallback: func(r *disputeDefendIn) string { return r.GetConnectorDisputeId() + ":" + r.GetDefenseReasonCode() }},
@@ -152,10 +144,9 @@ func disputeDefend() pdk.Handler[*disputeDefendIn, *v1.DisputeServiceDefendRespo
 	return h
 }
 
-// documentTypeCode is the defenseDocumentTypeCode of a document: the
-// caller's own Adyen code (connector_evidence_type) when set, else the
-// mapping of its unified type. Adyen's codes depend on the defense reason;
-// the generic DefenseMaterial is used where no specific code fits.
+// documentTypeCode is a document's defenseDocumentTypeCode: the caller's
+// connector_evidence_type, else its type's code. Adyen's codes depend on the
+// defense reason; the generic DefenseMaterial is used where none fits.
 func documentTypeCode(d *v1.EvidenceDocument) string {
 	if code := strings.TrimSpace(d.GetConnectorEvidenceType()); code != "" {
 		return code
@@ -167,8 +158,7 @@ func documentTypeCode(d *v1.EvidenceDocument) string {
 }
 
 // writeDocuments writes defenseDocuments after checking them: Adyen takes
-// files only (base64 content with a content type), not text or previously
-// uploaded file ids.
+// files only (base64 content with a content type), not text or file ids.
 func writeDocuments(b *pdk.Body, ev []*v1.EvidenceDocument) error {
 	if len(ev) == 0 {
 		return pdk.InvalidRequest("evidence", "is required")
@@ -193,10 +183,9 @@ func writeDocuments(b *pdk.Body, ev []*v1.EvidenceDocument) error {
 	return nil
 }
 
-// submitEvidence calls supplyDefenseDocument. The documents are supplied,
-// the defense itself is still to be submitted (Defend), so the dispute still
-// NEEDS_RESPONSE; the state marks the documents as supplied for a Defend
-// that asked for this step.
+// submitEvidence calls supplyDefenseDocument. The defense is still to be
+// submitted (Defend), so the dispute still NEEDS_RESPONSE; the state marks
+// the documents supplied for a Defend that asked for this step.
 var submitEvidence = disputeCall("supplyDefenseDocument",
 	pdk.Key[*evidenceIn]{Op: "dispute-evidence", ID: (*evidenceIn).GetMerchantRequestId,
 		Derive: func(_ *pdk.Context, _ *evidenceIn, body []byte) (string, string) {

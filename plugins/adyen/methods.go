@@ -10,8 +10,7 @@ import (
 	"github.com/connectorhost/connector-host/pdk"
 )
 
-// method is an Adyen paymentMethod object (every member of the variants
-// this connector sends is a string: key, value pairs written in order, empty
+// method is an Adyen paymentMethod object (string key, value pairs, empty
 // values left out) and what the rest of the payment request needs to know.
 type method struct {
 	fields []string
@@ -44,9 +43,8 @@ var cardBrands = map[v1.CardNetwork]string{
 	v1.CardNetwork_CARD_NETWORK_MAESTRO: "maestro",
 }
 
-// paymentMethod maps a unified payment method to Adyen's. billingCountry
-// picks Afterpay's variant (clearpay in GB). Errors never echo a card
-// number or CVC.
+// paymentMethod maps a unified payment method to Adyen's; billingCountry picks
+// Afterpay's variant (clearpay in GB). Errors never echo a card number or CVC.
 func paymentMethod(pm *v1.PaymentMethod, billingCountry string) (method, error) {
 	switch m := pm.GetMethod().(type) {
 	case *v1.PaymentMethod_Card:

@@ -7,24 +7,19 @@ import (
 	"github.com/connectorhost/connector-host/pdk"
 )
 
-// Modifications (Checkout v71 /payments/{paymentPspReference}/...) answer
-// 201 with status "received": the outcome arrives by webhook (CAPTURE,
-// CANCELLATION, CANCEL_OR_REFUND, REFUND, AUTHORISATION_ADJUSTMENT), so the
-// unified responses carry pending statuses: CAPTURE_PENDING, VOID_PENDING,
-// REVERSAL_PENDING (a reversal is a cancel or a refund, Adyen's choice),
-// REFUND_STATUS_PENDING and AUTHORIZING (Adyen is deciding the new amount).
+// Modifications (/payments/{paymentPspReference}/...) answer 201 "received":
+// the outcome arrives by webhook, so the responses carry pending statuses
+// (a reversal is a cancel or a refund, Adyen's choice; AUTHORIZING while
+// Adyen decides a new amount).
 
-// modified is Adyen's acknowledgement of a modification: its pspReference,
-// the payment's, and the amount (the requested one when not echoed).
+// modified is Adyen's acknowledgement: its pspReference, the payment's, and the amount (else the requested one).
 type modified struct {
 	psp, paymentPsp string
 	amount          *v1.Money
 }
 
-// modFlow declares POST /payments/{paymentPspReference}/{path} keyed
-// "<op>:<reference>": ref reads the merchant's id (refField as the caller
-// writes it), amount the amount of an operation that takes one (/cancels and
-// /reversals act on the whole payment), reason the merchantRefundReason.
+// modFlow declares POST /payments/{psp}/{path} keyed "<op>:<reference>": amount reads the
+// amount of an operation that takes one (not /cancels, /reversals), reason the merchantRefundReason.
 func modFlow[Req interface {
 	pdk.Message
 	GetConnectorTransactionId() string
@@ -109,8 +104,7 @@ var refund = modFlow("refunds", "refund", "merchant_refund_id", (*v1.PaymentServ
 			ConnectorTransactionId: a.paymentPsp}
 	})
 
-// amountUpdate: amountUpdates takes the new total authorised amount, as the
-// unified request does.
+// amountUpdate: amountUpdates takes the new total amount, as the unified request does.
 var amountUpdate = modFlow("amountUpdates", "increment", "merchant_increment_id",
 	(*v1.PaymentServiceIncrementalAuthorizationRequest).GetMerchantIncrementId, "amount", (*v1.PaymentServiceIncrementalAuthorizationRequest).GetAmount,
 	nil, func(a modified) *v1.PaymentServiceIncrementalAuthorizationResponse {

@@ -24,20 +24,16 @@ type (
 	authorizeOut = v1.PaymentServiceAuthorizeResponse
 )
 
-// payments declares a POST /payments flow keyed "<op>:<reference>": fill
-// checks the request and writes its PaymentRequest (SetupRecurring and
-// RecurringPaymentService.Charge as the Authorize request they amount to),
-// read maps the answer.
+// payments declares a POST /payments flow keyed "<op>:<reference>" (SetupRecurring and
+// RecurringPaymentService.Charge write the Authorize request they amount to).
 func payments[Req, Resp pdk.Message](op string, ref func(Req) string, fill func(*pdk.Context, Req, *pdk.Body) error,
 	read func(*pdk.Context, Req, *pdk.Answer) (Resp, error)) *pdk.Call[Req, Resp] {
 	return &pdk.Call[Req, Resp]{API: api, Base: checkout.Base, Method: "POST", Path: "/payments", Key: pdk.Key[Req]{Op: op, ID: ref},
 		Fill: fill, Answer: read}
 }
 
-// writePayment checks an Authorize request and writes its PaymentRequest,
-// in a fixed field order; refField names the merchant's reference (also the
-// idempotency key) as the caller wrote it, model (when set) is the
-// recurringProcessingModel the flow asks for.
+// writePayment checks an Authorize request and writes its PaymentRequest; refField names
+// the merchant's reference as the caller wrote it, model the recurringProcessingModel the flow asks for.
 func writePayment(c *pdk.Context, req *authorizeIn, refField, model string, b *pdk.Body) error {
 	if req.GetMerchantTransactionId() == "" {
 		return pdk.InvalidRequest(refField, "is required (Adyen reference and idempotency key)")
@@ -87,19 +83,15 @@ func writePayment(c *pdk.Context, req *authorizeIn, refField, model string, b *p
 	if ref == "" && (m.stored || store) {
 		return pdk.InvalidRequest("customer.id", "is required to store or charge a stored payment method at Adyen (shopperReference)")
 	}
-	if ref != "" {
-		if err := checkShopper(field, ref); err != nil {
-			return err
-		}
+	if err := checkShopper(field, ref); err != nil {
+		return err
 	}
 	b.SetPairs("", "shopperReference", ref, "shopperInteraction", interaction, "recurringProcessingModel", model)
 	if store {
 		b.SetBool("storePaymentMethod", true)
 	}
 	t := req.GetThreeDs()
-	switch s := t.GetTransactionStatus(); s {
-	case "", "A", "C", "D", "I", "N", "R", "U", "Y":
-	default:
+	if s := t.GetTransactionStatus(); len(s) > 1 || !strings.Contains("ACDINRUY", s) {
 		return pdk.InvalidRequest("three_ds.transaction_status", "must be one of A, C, D, I, N, R, U, Y")
 	}
 	// Adyen's limits: 20 entries, 20-character keys and 80-character values.
@@ -114,8 +106,9 @@ func writePayment(c *pdk.Context, req *authorizeIn, refField, model string, b *p
 	}
 	b.SetPairs("authenticationData.", "attemptAuthentication", attempts[req.GetAuthenticationType()])
 	if t != nil {
+		// authenticationResponse (the RReq) takes only Y, N, U and A.
 		s, answered := t.GetTransactionStatus(), ""
-		if s == "Y" || s == "N" || s == "U" || s == "A" {
+		if strings.Contains("YNUA", s) {
 			answered = s
 		}
 		b.SetPairs("mpiData.", "authenticationResponse", answered, "cavv", t.GetAuthenticationValue(), "directoryResponse", s,
@@ -139,7 +132,7 @@ func writePayment(c *pdk.Context, req *authorizeIn, refField, model string, b *p
 	b.SetPairs("", "shopperEmail", pdk.First(cust.GetEmail(), billing.GetEmail()), "telephoneNumber", pdk.First(cust.GetPhone(), billing.GetPhone()))
 	first, last := billing.GetFirstName(), billing.GetLastName()
 	if first == "" || last == "" {
-		first, last, _ = strings.Cut(strings.TrimSpace(cust.GetName()), " ")
+		first, last = pdk.NameParts(cust.GetName())
 	}
 	if last = strings.TrimSpace(last); first != "" && last != "" {
 		b.SetPairs("shopperName.", "firstName", first, "lastName", last)
@@ -177,9 +170,9 @@ func writePayment(c *pdk.Context, req *authorizeIn, refField, model string, b *p
 	return nil
 }
 
-// checkShopper checks Adyen's shopperReference: 3 to 256 characters.
+// checkShopper checks Adyen's shopperReference, when set: 3 to 256 characters.
 func checkShopper(field, ref string) error {
-	if len(ref) < 3 || len(ref) > 256 {
+	if ref != "" && (len(ref) < 3 || len(ref) > 256) {
 		return pdk.InvalidRequest(field, "must be 3 to 256 characters (Adyen shopperReference)")
 	}
 	return nil
@@ -190,10 +183,8 @@ var attempts = map[v1.AuthenticationType]string{
 	v1.AuthenticationType_AUTHENTICATION_TYPE_THREE_DS: "always", v1.AuthenticationType_AUTHENTICATION_TYPE_NO_THREE_DS: "never",
 }
 
-// writeAddress writes a BillingAddress or DeliveryAddress (only when it has
-// a country). Adyen requires street, houseNumberOrName, city, postalCode
-// and country; line1 is the street and line2 the house number or name
-// (empty when the caller has no separate one).
+// writeAddress writes a BillingAddress or DeliveryAddress that has a country. Adyen requires
+// street, houseNumberOrName, city, postalCode and country: line2 is the house number or name (may be empty).
 func writeAddress(b *pdk.Body, k string, a *v1.Address, names bool) {
 	if a.GetCountry() == "" {
 		return
@@ -246,14 +237,12 @@ type (
 	detailsOut = v1.PaymentServiceVerifyRedirectResponseResponse
 )
 
-// details is POST /payments/details with the shopper's redirect result: the
-// parameters Adyen's details object accepts, sorted by name (others, the
-// merchant's own on the return URL, are dropped); a raw payload without any
-// known parameter is sent as returnUrlQueryString. The same redirect result
-// retried gets the same key (a digest of the body); another one (a 3DS step
-// then a bank redirect) gets its own. The capture mode is the request's
-// capture_method when set, else the one remembered in the state Authorize
-// returned; without either, Authorised is AUTHORIZED.
+// details is POST /payments/details with the redirect parameters Adyen
+// accepts, sorted (the merchant's own on the return URL are dropped); a raw
+// payload without any is sent as returnUrlQueryString. Its key is a digest
+// of the body: a retry shares it, another redirect result (a 3DS step then a
+// bank redirect) does not. The capture mode is the request's, else the one
+// Authorize remembered in its state; without either, Authorised is AUTHORIZED.
 var details = &pdk.Call[*detailsIn, *detailsOut]{
 	API: api, Base: checkout.Base, Method: "POST", Path: "/payments/details",
 	Key: pdk.Key[*detailsIn]{Derive: func(_ *pdk.Context, _ *detailsIn, body []byte) (string, string) {
@@ -292,11 +281,10 @@ type (
 )
 
 // setupRecurring is a zero-amount (or first) /payments call that stores the
-// payment method: storePaymentMethod, shopperReference, shopperInteraction
-// Ecommerce and recurringProcessingModel (CardOnFile for on-session reuse,
-// Subscription otherwise). The mandate is the stored payment method id Adyen
-// returns; Authorised without one is PENDING: the id then arrives in the
-// AUTHORISATION / RECURRING_CONTRACT webhook.
+// payment method (recurringProcessingModel CardOnFile for on-session reuse,
+// else Subscription). The mandate is the stored payment method id Adyen
+// returns; Authorised without one is PENDING: the id then arrives by webhook
+// (AUTHORISATION / RECURRING_CONTRACT).
 var setupRecurring = payments("setup", (*setupIn).GetMerchantSetupId,
 	func(c *pdk.Context, req *setupIn, b *pdk.Body) error {
 		if req.GetCustomer().GetId() == "" {
@@ -339,8 +327,7 @@ var setupRecurring = payments("setup", (*setupIn).GetMerchantSetupId,
 		return out, nil
 	})
 
-// storedShopper is the stored payment method and the shopper a recurring
-// request names (the mandate's customer, else the request's customer).
+// storedShopper is the stored payment method and the shopper (the mandate's, else the customer) a request names.
 func storedShopper(m *v1.MandateReference, cust *v1.Customer) (id, shopper string, err error) {
 	if id = m.GetConnectorMandateId(); id == "" {
 		return "", "", pdk.InvalidRequest("mandate.connector_mandate_id", "is required (Adyen storedPaymentMethodId)")
@@ -360,9 +347,7 @@ type (
 	chargeOut = v1.RecurringPaymentServiceChargeResponse
 )
 
-// recurringCharge charges a stored payment method: POST /payments with
-// paymentMethod.storedPaymentMethodId, shopperInteraction ContAuth and
-// recurringProcessingModel (default Subscription).
+// recurringCharge charges a stored payment method (ContAuth, default model Subscription).
 var recurringCharge = payments("charge", (*chargeIn).GetMerchantTransactionId,
 	func(c *pdk.Context, req *chargeIn, b *pdk.Body) error {
 		id, shopper, err := storedShopper(req.GetMandate(), req.GetCustomer())
@@ -395,9 +380,8 @@ type (
 	revokeOut = v1.RecurringPaymentServiceRevokeResponse
 )
 
-// recurringRevoke is DELETE /storedPaymentMethods/{storedPaymentMethodId}
-// ?shopperReference=...&merchantAccount=... (both required in v71),
-// answered 204 No Content (any 2xx: the token is deleted).
+// recurringRevoke is DELETE /storedPaymentMethods/{id} with shopperReference and
+// merchantAccount (both required in v71), answered 204 (any 2xx: the token is deleted).
 var recurringRevoke = &pdk.Call[*revokeIn, *revokeOut]{
 	API: api, Base: checkout.Base, Method: "DELETE", Path: "/storedPaymentMethods/{id}", IgnoreBody: true,
 	Check: func(_ *pdk.Context, req *revokeIn) error {

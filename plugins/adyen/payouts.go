@@ -11,19 +11,14 @@ import (
 
 // Payouts speak one of two Adyen APIs, chosen by the credentials:
 //
-//   - With credential balance_account_id (Adyen for Platforms): Transfers API
-//     v4 from that balance account. Create is POST /transfers (category bank),
-//     Get GET /transfers/{id}, Cancel POST /transfers/cancel. A payout
-//     destination is a transfer instrument of the Legal Entity Management
-//     API, which this connector does not speak: CreateRecipient is refused.
-//   - Without it: the classic Payout API v68. CreateRecipient is POST
-//     /storeDetail (a PAYOUT contract for the shopper), Create POST
-//     /storeDetailAndSubmitThirdParty (bank details inline) or
-//     /submitThirdParty (a stored recipient), Cancel /declineThirdParty.
-//     Submitted payouts wait for a reviewer's confirmation in Adyen
-//     (/confirmThirdParty, with a reviewer's own credentials), so Create
-//     answers PENDING. There is no read (Get is refused): outcomes arrive by
-//     webhook (PAYOUT_THIRDPARTY, PAYOUT_DECLINE, PAYOUT_EXPIRE, PAIDOUT_REVERSED).
+//   - With balance_account_id (Adyen for Platforms): the Transfers API v4 from
+//     that balance account (POST /transfers, GET /transfers/{id}, POST
+//     /transfers/cancel). Destinations are transfer instruments of the Legal
+//     Entity Management API, which this connector does not speak: CreateRecipient is refused.
+//   - Without it: the classic Payout API v68 (/storeDetail for a recipient,
+//     /storeDetailAndSubmitThirdParty or /submitThirdParty, /declineThirdParty).
+//     Submitted payouts wait for a reviewer's /confirmThirdParty, so Create
+//     answers PENDING; there is no read: outcomes arrive by webhook.
 
 // transferStatuses maps Transfer.status for outgoing bank transfers.
 var transferStatuses = statusmap.Grouped(map[v1.PayoutStatus]string{
@@ -52,21 +47,19 @@ type (
 	payoutOut = v1.PayoutServiceCreateResponse
 )
 
-// transfersMode picks the payout API: with credential balance_account_id,
-// the Transfers API v4 from that balance account; else the classic Payout API v68.
+// transfersMode reports whether payouts use the Transfers API (credential balance_account_id).
 func transfersMode[Req any](c *pdk.Context, _ Req) bool {
 	return strings.TrimSpace(c.Credentials[credBalanceAccount]) != ""
 }
 
-// payoutCreate builds the payout in the API the credentials select: a
-// transfer, or a classic submit to a stored recipient or with bank details inline.
+// payoutCreate is a transfer, or a classic submit to a stored recipient or with bank details inline.
 func payoutCreate() pdk.Handler[*payoutIn, *payoutOut] {
 	key := pdk.Key[*payoutIn]{Op: "payout", Field: "merchant_payout_id", ID: (*payoutIn).GetMerchantPayoutId}
 	create := func(svc *pdk.Service, path string, fill func(*pdk.Context, *payoutIn, *pdk.Body) error, transfer bool) *pdk.Call[*payoutIn, *payoutOut] {
 		return &pdk.Call[*payoutIn, *payoutOut]{API: api, Base: svc.Base, Method: "POST", Path: path, Key: key, Fill: fill,
 			Answer: func(_ *pdk.Context, req *payoutIn, a *pdk.Answer) (*payoutOut, error) {
-				r, err := payoutOf(a, transfer, req.GetAmount())
-				return &payoutOut{ConnectorPayoutId: r.id, Status: r.status, Amount: r.amount, Error: r.err}, err
+				p, err := payoutOf(a, transfer, req.GetAmount())
+				return &payoutOut{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Amount: p.Amount, Error: p.Error}, err
 			}}
 	}
 	return &pdk.Choice[*payoutIn, *payoutOut]{
@@ -136,10 +129,8 @@ func writeClassicPayout(c *pdk.Context, req *payoutIn, b *pdk.Body) error {
 	return pdk.InvalidRequest("recipient", "must be a bank_account or a connector_recipient_id for Adyen payouts (card payouts need Adyen's card tokenization)")
 }
 
-// writeClassicRecipient writes what the classic Payout API requires of a
-// recipient: shopperEmail, shopperReference, dateOfBirth, nationality,
-// entityType and the bank account. prefix is where the fields sit in the
-// unified request.
+// writeClassicRecipient writes (and requires) what the classic Payout API
+// needs of a recipient; prefix is where its fields sit in the unified request.
 func writeClassicRecipient(b *pdk.Body, cust *v1.Customer, dob, nationality string, ba *v1.PayoutBankAccount, prefix string) error {
 	for _, f := range [][2]string{{"customer.email", cust.GetEmail()}, {"customer.id", cust.GetId()}, {"date_of_birth", dob}, {"nationality", nationality}} {
 		if f[1] == "" {
@@ -184,55 +175,49 @@ func writeTransferBank(b *pdk.Body, ba *v1.PayoutBankAccount) error {
 	return nil
 }
 
-// payoutResult is an Adyen payout answer, in either API.
-type payoutResult struct {
-	id     string
-	status v1.PayoutStatus
-	amount *v1.Money
-	err    *v1.PaymentError
-}
-
 // payoutOf reads a Transfer (transfer true) or a classic submit answer
 // (resultCode "[payout-submit-received]", waiting for review, or a
 // refusal), and checks the amount against the requested one.
-func payoutOf(a *pdk.Answer, transfer bool, requested *v1.Money) (*payoutResult, error) {
-	r, err := &payoutResult{id: a.Str("pspReference"), amount: requested, status: v1.PayoutStatus_PAYOUT_STATUS_UNKNOWN}, error(nil)
+func payoutOf(a *pdk.Answer, transfer bool, requested *v1.Money) (*v1.PayoutEvent, error) {
+	if transfer {
+		p, err := readTransfer(a, a.HTTPStatus())
+		if err == nil {
+			err = pdk.CheckAmount(requested, p.Amount, "Adyen's payout "+p.ConnectorPayoutId)
+		}
+		return p, err
+	}
+	p := &v1.PayoutEvent{ConnectorPayoutId: a.Str("pspReference"), Amount: requested, Status: v1.PayoutStatus_PAYOUT_STATUS_UNKNOWN}
 	switch code := a.Str("resultCode"); {
-	case transfer:
-		r, err = parseTransfer(a, a.HTTPStatus())
-	case r.id == "":
-		err = pdk.InvalidResponse("the payout answer has no pspReference")
+	case p.ConnectorPayoutId == "":
+		return p, pdk.InvalidResponse("the payout answer has no pspReference")
 	case code == "[payout-submit-received]" || code == "Received" || code == "Authorised":
-		r.status = v1.PayoutStatus_PAYOUT_STATUS_PENDING
+		p.Status = v1.PayoutStatus_PAYOUT_STATUS_PENDING
 	case code == "Refused" || code == "Error":
 		reason := pdk.First(a.Str("refusalReason"), code)
-		r.status, r.err = v1.PayoutStatus_PAYOUT_STATUS_FAILED, &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: reason,
-			Connector: &v1.ConnectorError{Code: code, Message: reason, HttpStatus: int32(a.HTTPStatus()), RequestId: r.id}}
+		p.Status, p.Error = v1.PayoutStatus_PAYOUT_STATUS_FAILED, a.Failure(v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, code, reason, "")
+		p.Error.Connector.RequestId = p.ConnectorPayoutId
 	}
-	if err == nil {
-		err = pdk.CheckAmount(requested, r.amount, "Adyen's payout "+r.id)
-	}
-	return r, err
+	return p, nil
 }
 
-// parseTransfer reads a Transfer (httpStatus 0 for a webhook's).
-func parseTransfer(a *pdk.Answer, httpStatus int) (*payoutResult, error) {
-	r := &payoutResult{id: a.Str("id"), status: transferStatuses.Get(a.Str("status"))}
-	if r.id == "" {
-		return r, pdk.InvalidResponse("the transfer answer has no id")
+// readTransfer reads a Transfer (httpStatus 0 for a webhook's).
+func readTransfer(a *pdk.Answer, httpStatus int) (*v1.PayoutEvent, error) {
+	p := &v1.PayoutEvent{ConnectorPayoutId: a.Str("id"), MerchantPayoutId: a.Str("reference"), Status: transferStatuses.Get(a.Str("status"))}
+	if p.ConnectorPayoutId == "" {
+		return p, pdk.InvalidResponse("the transfer answer has no id")
 	}
-	if r.amount = amountAt(a, "amount"); a.Err() != nil {
-		return r, a.Err()
+	if p.Amount = amountAt(a, "amount"); a.Err() != nil {
+		return p, a.Err()
 	}
-	if r.status == v1.PayoutStatus_PAYOUT_STATUS_FAILED {
+	if p.Status == v1.PayoutStatus_PAYOUT_STATUS_FAILED {
 		reason := a.Str("reason")
 		msg := "transfer " + a.Str("status")
 		if reason != "" {
 			msg += ": " + reason
 		}
-		r.err = &v1.PaymentError{Code: transferReasons.Get(reason), Message: msg, Connector: &v1.ConnectorError{Code: reason, Message: msg, HttpStatus: int32(httpStatus)}}
+		p.Error = &v1.PaymentError{Code: transferReasons.Get(reason), Message: msg, Connector: &v1.ConnectorError{Code: reason, Message: msg, HttpStatus: int32(httpStatus)}}
 	}
-	return r, nil
+	return p, nil
 }
 
 type payoutGetIn = v1.PayoutServiceGetRequest
@@ -250,8 +235,8 @@ var payoutGet = &pdk.Call[*payoutGetIn, *v1.PayoutServiceGetResponse]{
 	},
 	Params: pdk.Params[*payoutGetIn]{"id": {Field: "connector_payout_id", Get: (*payoutGetIn).GetConnectorPayoutId}},
 	Answer: func(_ *pdk.Context, req *payoutGetIn, a *pdk.Answer) (*v1.PayoutServiceGetResponse, error) {
-		r, err := payoutOf(a, true, req.GetAmount())
-		return &v1.PayoutServiceGetResponse{ConnectorPayoutId: r.id, Status: r.status, Amount: r.amount, Error: r.err}, err
+		p, err := payoutOf(a, true, req.GetAmount())
+		return &v1.PayoutServiceGetResponse{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Amount: p.Amount, Error: p.Error}, err
 	},
 }
 
@@ -260,11 +245,9 @@ type (
 	cancelOut = v1.PayoutServiceCancelResponse
 )
 
-// payoutCancel cancels a payout: POST /transfers/cancel {transferIds} on the
-// Transfers API, whose empty 2xx answer means the transfer will not be sent,
-// else the classic POST /declineThirdParty {merchantAccount,
-// originalReference}, whose "[payout-decline-received]" does. Both are keyed
-// "payout_cancel:" and the merchant's cancel id.
+// payoutCancel is POST /transfers/cancel, whose empty 2xx answer means the
+// transfer will not be sent, or the classic /declineThirdParty, whose
+// "[payout-decline-received]" does.
 func payoutCancel() pdk.Handler[*cancelIn, *cancelOut] {
 	key := pdk.Key[*cancelIn]{Op: "payout_cancel", Field: "merchant_cancel_id", ID: (*cancelIn).GetMerchantCancelId}
 	return &pdk.Choice[*cancelIn, *cancelOut]{
@@ -296,9 +279,8 @@ func payoutCancel() pdk.Handler[*cancelIn, *cancelOut] {
 
 type recipientIn = v1.PayoutServiceCreateRecipientRequest
 
-// payoutRecipient is the classic POST /storeDetail; it answers the recipient
-// id a classic payout to a stored recipient needs:
-// "shopperReference:recurringDetailReference".
+// payoutRecipient is the classic POST /storeDetail, answering the recipient
+// id "shopperReference:recurringDetailReference".
 var payoutRecipient = &pdk.Call[*recipientIn, *v1.PayoutServiceCreateRecipientResponse]{
 	API: api, Base: payouts.Base, Method: "POST", Path: "/storeDetail",
 	Check: func(c *pdk.Context, req *recipientIn) error {

@@ -10,21 +10,19 @@ import (
 	"github.com/connectorhost/connector-host/pdk/timestamp"
 )
 
-// stateCapture is the ConnectorState value that remembers the capture mode
-// ("manual" or "automatic") of a payment waiting for a redirect or 3DS, so
-// VerifyRedirectResponse can tell AUTHORIZED from CHARGED.
+// stateCapture is the ConnectorState value remembering the capture mode ("manual" or
+// "automatic") of a payment awaiting a redirect, so VerifyRedirectResponse can tell AUTHORIZED from CHARGED.
 const stateCapture = "adyen_capture"
 
 // parsePayment reads the answer of /payments or /payments/details as the
 // Authorize response the other payment flows copy from. manual is the
-// capture mode (nil when unknown: Authorised then reads AUTHORIZED, funds
-// held and capture not confirmed); requested is the amount asked for (nil
-// after a redirect). Its mandate is the stored payment method Adyen names
-// (tokenization.storedPaymentMethodId, or the deprecated recurringDetailReference).
+// capture mode (nil when unknown: Authorised then reads AUTHORIZED, capture
+// not confirmed); requested is the amount asked for (nil after a redirect).
 func parsePayment(a *pdk.Answer, manual *bool, requested *v1.Money) (*authorizeOut, error) {
 	ad := a.At("additionalData")
 	r := &authorizeOut{ConnectorTransactionId: a.Str("pspReference"), MerchantTransactionId: a.Str("merchantReference"),
 		NetworkTransactionId: ad.Str("networkTxReference"), CardChecks: cardChecks(ad)}
+	// The mandate: tokenization.storedPaymentMethodId, or the deprecated recurringDetailReference.
 	if id := pdk.First(ad.Str(`tokenization\.storedPaymentMethodId`), ad.Str(`recurring\.recurringDetailReference`)); id != "" {
 		r.Mandate = &v1.MandateReference{ConnectorMandateId: id, NetworkTransactionId: r.NetworkTransactionId, Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE,
 			ConnectorCustomerId: pdk.First(ad.Str(`tokenization\.shopperReference`), ad.Str(`recurring\.shopperReference`))}
@@ -109,14 +107,12 @@ func nextAction(a *pdk.Answer) (*v1.NextAction, error) {
 	return &v1.NextAction{Action: &v1.NextAction_SdkDataJson{SdkDataJson: string(a.V.MarshalTo(nil))}}, nil
 }
 
-// manualCapture reports whether a capture method asks for manual capture
-// (unspecified is automatic).
+// manualCapture reports whether a capture method asks for manual capture (unspecified is automatic).
 func manualCapture(m v1.CaptureMethod) bool {
 	return m == v1.CaptureMethod_CAPTURE_METHOD_MANUAL || m == v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE
 }
 
-// captureFrom is the capture mode a request asked for, else the one
-// remembered in states (nil when none says).
+// captureFrom is the capture mode a request asked for, else the one remembered in states (nil when none says).
 func captureFrom(m v1.CaptureMethod, states ...*v1.ConnectorState) *bool {
 	manual := manualCapture(m)
 	if m != v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED {
@@ -139,12 +135,12 @@ func withShopper(m *v1.MandateReference, ref string) *v1.MandateReference {
 	return m
 }
 
-// cardChecks reads the card results Adyen returns in additionalData when
-// the merchant account enables them: avsResult ("4 AVS not supported for
-// this card type"), cvcResult ("1 Matches"), eci, threeDSVersion and
-// threeDAuthenticatedResponse (the ARes/RReq transStatus, e.g. "Y"; else
-// threeDAuthenticated "true"/"false"), as Adyen wrote them. Adyen reports no
-// separate street and postal checks. Nil when none is present.
+// cardChecks reads, as Adyen wrote them, the card results additionalData
+// carries when the merchant account enables them: avsResult ("4 AVS not
+// supported for this card type"), cvcResult ("1 Matches"), eci,
+// threeDSVersion and threeDAuthenticatedResponse (the ARes/RReq transStatus;
+// else threeDAuthenticated "true"/"false"). Adyen has no separate street and
+// postal checks. Nil when none is present.
 func cardChecks(ad *pdk.Answer) *v1.CardChecks {
 	cc := &v1.CardChecks{AvsResult: ad.Str("avsResult"), CvcCheck: ad.Str("cvcResult")}
 	eci, version := ad.Str("eci"), ad.Str("threeDSVersion")

@@ -35,17 +35,14 @@ import (
 // transferEventTypes are the Balance Platform webhook types this plugin reads.
 var transferEventTypes = []string{"balancePlatform.transfer.created", "balancePlatform.transfer.updated"}
 
-// itemRejections are the rejection_reason texts of a bad item, keyed by the
-// reason a batch made only of such items is rejected with.
-var itemRejections = map[pluginv1.RejectionReason]string{
-	pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE:  "missing additionalData.hmacSignature",
-	pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH: "HMAC signature mismatch",
-	pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY:     "malformed NotificationRequestItem",
-}
-
-// acknowledgement is the answer Adyen expects: 200 with body "[accepted]".
-func acknowledgement() *v1.Acknowledgement {
-	return &v1.Acknowledgement{Status: 200, Headers: []*v1.HttpHeader{{Name: "Content-Type", Value: "text/plain"}}, Body: []byte("[accepted]")}
+// itemRejections are the rejection_reason text of a bad item and the
+// message a batch made only of such items is rejected with.
+var itemRejections = map[pluginv1.RejectionReason][2]string{
+	pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE: {"missing additionalData.hmacSignature",
+		"no notification item carries additionalData.hmacSignature"},
+	pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH: {"HMAC signature mismatch", "no notification item has a valid HMAC signature"},
+	pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY: {"malformed NotificationRequestItem",
+		"no notification item is a NotificationRequestItem object"},
 }
 
 // transferNotification returns the body as a TransferNotificationRequest, or
@@ -80,7 +77,9 @@ func notificationItems(w *v1.WebhookRequest) ([]*fastjson.Value, bool, error) {
 // verifyWebhook verifies and normalizes a standard notification, or a
 // Balance Platform transfer webhook (its HmacSignature, in constant time).
 func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
-	out := &pluginv1.VerifiedWebhook{Acknowledgement: acknowledgement()}
+	// Adyen expects 200 with body "[accepted]".
+	out := &pluginv1.VerifiedWebhook{Acknowledgement: &v1.Acknowledgement{Status: 200,
+		Headers: []*v1.HttpHeader{{Name: "Content-Type", Value: "text/plain"}}, Body: []byte("[accepted]")}}
 	if v := transferNotification(w.GetBody()); v != nil {
 		field := credBPHMACKey
 		if strings.TrimSpace(c.Credentials[field]) == "" {
@@ -111,7 +110,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 	rejected := map[pluginv1.RejectionReason]int{}
 	for _, it := range items {
 		reason := verifyItem(key, it)
-		ev := &v1.Event{EventId: eventID(it), ConnectorEventType: jsonr.Str(it, "eventCode"), Livemode: live, RejectionReason: itemRejections[reason]}
+		ev := &v1.Event{EventId: eventID(it), ConnectorEventType: jsonr.Str(it, "eventCode"), Livemode: live, RejectionReason: itemRejections[reason][0]}
 		if reason == pluginv1.RejectionReason_REJECTION_REASON_UNSPECIFIED {
 			ev = normalize(it)
 			ev.Verified, ev.Livemode = true, live
@@ -119,16 +118,17 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 		rejected[reason]++
 		out.Events = append(out.Events, ev)
 	}
-	switch len(items) {
-	case rejected[pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE]:
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no notification item carries additionalData.hmacSignature")
-	case rejected[pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY]:
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "no notification item is a NotificationRequestItem object")
+	if rejected[pluginv1.RejectionReason_REJECTION_REASON_UNSPECIFIED] > 0 {
+		return out, nil
 	}
-	if rejected[pluginv1.RejectionReason_REJECTION_REASON_UNSPECIFIED] == 0 {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "no notification item has a valid HMAC signature")
+	// No good item: the batch is rejected for what all its items share, else as a mismatch.
+	reason := pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH
+	for r, n := range rejected {
+		if n == len(items) {
+			reason = r
+		}
 	}
-	return out, nil
+	return nil, pdk.Reject(reason, itemRejections[reason][1])
 }
 
 // verifyItem checks one item's hmacSignature in constant time; the reason
@@ -188,7 +188,6 @@ func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, erro
 	return out, nil
 }
 
-// notification is a NotificationRequestItem as the normalizers read it.
 // notification is a NotificationRequestItem as the normalizers read it.
 type notification struct {
 	it                          *fastjson.Value
@@ -378,12 +377,10 @@ func normalizeTransfer(v *fastjson.Value) (*v1.Event, error) {
 	if jsonr.Str(data, "category") != "bank" || jsonr.Str(data, "direction") != "outgoing" {
 		return ev, nil
 	}
-	r, err := parseTransfer(pdk.NewAnswer(api, data), 0) // a webhook has no HTTP answer
+	p, err := readTransfer(pdk.NewAnswer(api, data), 0) // a webhook has no HTTP answer
 	if err != nil {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the Balance Platform webhook's transfer: %v", err)
 	}
-	ev.Kind = v1.EventKind_EVENT_KIND_PAYOUT
-	ev.Payload = &v1.Event_Payout{Payout: &v1.PayoutEvent{ConnectorPayoutId: r.id, MerchantPayoutId: jsonr.Str(data, "reference"),
-		Status: r.status, Amount: r.amount, Error: r.err}}
+	ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYOUT, &v1.Event_Payout{Payout: p}
 	return ev, nil
 }
