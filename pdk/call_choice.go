@@ -1,6 +1,10 @@
 package pdk
 
-import pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+import (
+	"strings"
+
+	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+)
 
 // Endpoint is what a Call (or any handler value) offers: the two halves
 // of a flow.
@@ -23,9 +27,10 @@ type Choice[Req, Resp Message] struct {
 }
 
 // ByCredential is a Choice.When that holds when the credential named name
-// is set.
+// is set: not empty nor only spaces (a blank field in an operator's
+// credential form is unset).
 func ByCredential[Req any](name string) func(c *Context, req Req) bool {
-	return func(c *Context, _ Req) bool { return c.Credentials[name] != "" }
+	return func(c *Context, _ Req) bool { return strings.TrimSpace(c.Credentials[name]) != "" }
 }
 
 func (h *Choice[Req, Resp]) pick(c *Context, req Req) Endpoint[Req, Resp] {

@@ -527,7 +527,7 @@ func TestChoiceByCredential(t *testing.T) {
 	ch := &Choice[*refundGetReq, *v1.RefundServiceGetResponse]{
 		When: ByCredential[*refundGetReq]("balance_account_id"), Then: &other, Else: testRefundGet,
 	}
-	for bal, want := range map[string]string{"": "/v1/refunds/re_1", "BA1": "/v2/refunds/re_1"} {
+	for bal, want := range map[string]string{"": "/v1/refunds/re_1", " \t": "/v1/refunds/re_1", "BA1": "/v2/refunds/re_1"} {
 		c := testContext(map[string]string{"api_key": "k", "balance_account_id": bal})
 		r, err := ch.Build(c, &refundGetReq{ConnectorRefundId: "re_1"})
 		if err != nil || !strings.HasPrefix(r.GetUrl(), "https://api.acme.test"+want+"?") {

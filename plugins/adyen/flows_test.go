@@ -478,12 +478,13 @@ func TestDisputeFlows(t *testing.T) {
 }
 
 // TestPayoutCancel: the credentials choose the API (balance_account_id: the
-// Transfers API), both need the payout and the cancel id, and a classic
-// decline that is not "[payout-decline-received]" is not read as canceled.
+// Transfers API; a blank one is unset, as for Create), both need the payout
+// and the cancel id, and a classic decline that is not
+// "[payout-decline-received]" is not read as canceled.
 func TestPayoutCancel(t *testing.T) {
-	transfers := testCreds()
-	transfers[credBalanceAccount] = "BA1"
-	for name, creds := range map[string]map[string]string{"classic": testCreds(), "transfers": transfers} {
+	transfers, blank := testCreds(), testCreds()
+	transfers[credBalanceAccount], blank[credBalanceAccount] = "BA1", "  "
+	for name, creds := range map[string]map[string]string{"classic": testCreds(), "classic blank": blank, "transfers": transfers} {
 		req := &v1.PayoutServiceCancelRequest{MerchantCancelId: "c1"}
 		wantKind(t, run(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CANCEL, Request: req, Credentials: creds}).BuildError,
 			pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "connector_payout_id")
@@ -493,7 +494,7 @@ func TestPayoutCancel(t *testing.T) {
 		req.MerchantCancelId = "c1"
 		r := mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CANCEL, Request: req, Credentials: creds}).HTTP
 		want := map[string]string{"classic": "https://pal-test.adyen.com/pal/servlet/Payout/v68/declineThirdParty",
-			"transfers": "https://balanceplatform-api-test.adyen.com/btl/v4/transfers/cancel"}[name]
+			"transfers": "https://balanceplatform-api-test.adyen.com/btl/v4/transfers/cancel"}[strings.TrimSuffix(name, " blank")]
 		if r.GetUrl() != want || !strings.HasPrefix(pdk.Header(r.GetHeaders(), "Idempotency-Key"), "payout_cancel:") {
 			t.Errorf("%s: %s %v", name, r.GetUrl(), r.GetHeaders())
 		}

@@ -47,9 +47,10 @@ type (
 	payoutOut = v1.PayoutServiceCreateResponse
 )
 
-// transfersMode reports whether payouts use the Transfers API (credential balance_account_id).
-func transfersMode[Req any](c *pdk.Context, _ Req) bool {
-	return strings.TrimSpace(c.Credentials[credBalanceAccount]) != ""
+// transfersMode reports whether payouts use the Transfers API (credential
+// balance_account_id set); every payout flow chooses its API with it.
+func transfersMode[Req any](c *pdk.Context, req Req) bool {
+	return pdk.ByCredential[Req](credBalanceAccount)(c, req)
 }
 
 // payoutCreate is a transfer, or a classic submit to a stored recipient or with bank details inline.
@@ -251,7 +252,7 @@ type (
 func payoutCancel() pdk.Handler[*cancelIn, *cancelOut] {
 	key := pdk.Key[*cancelIn]{Op: "payout_cancel", Field: "merchant_cancel_id", ID: (*cancelIn).GetMerchantCancelId}
 	return &pdk.Choice[*cancelIn, *cancelOut]{
-		When: pdk.ByCredential[*cancelIn](credBalanceAccount),
+		When: transfersMode[*cancelIn],
 		Then: &pdk.Call[*cancelIn, *cancelOut]{
 			API: api, Base: transfers.Base, Method: "POST", Path: "/transfers/cancel", Key: key, NoContent: true,
 			Body: pdk.Fields[*cancelIn]{{Key: "transferIds[]", Str: (*cancelIn).GetConnectorPayoutId, Name: "connector_payout_id", Required: true}},
