@@ -14,8 +14,10 @@ import (
 	"github.com/connectorhost/connector-host/pdk/sig"
 )
 
-// Disputes API v30: connector_dispute_id is the dispute's pspReference
-// (that of the CHARGEBACK / NOTIFICATION_OF_CHARGEBACK webhook).
+// Disputes API v30: every operation is a POST of {merchantAccountCode,
+// disputePspReference, ...} answered with {disputeServiceResult: {success,
+// errorMessage}}. connector_dispute_id is the dispute's pspReference (that
+// of the CHARGEBACK / NOTIFICATION_OF_CHARGEBACK webhook).
 
 // stateEvidence is the ConnectorState value SubmitEvidence sets to the
 // dispute whose documents it supplied, so Defend skips that step.

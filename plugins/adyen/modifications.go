@@ -8,7 +8,8 @@ import (
 )
 
 // Modifications (/payments/{paymentPspReference}/...) answer 201 "received":
-// the outcome arrives by webhook, so the responses carry pending statuses
+// the outcome arrives by webhook (CAPTURE, CANCELLATION, CANCEL_OR_REFUND,
+// REFUND, AUTHORISATION_ADJUSTMENT), so the responses carry pending statuses
 // (a reversal is a cancel or a refund, Adyen's choice; AUTHORIZING while
 // Adyen decides a new amount).
 

@@ -17,8 +17,10 @@ import (
 //     Entity Management API, which this connector does not speak: CreateRecipient is refused.
 //   - Without it: the classic Payout API v68 (/storeDetail for a recipient,
 //     /storeDetailAndSubmitThirdParty or /submitThirdParty, /declineThirdParty).
-//     Submitted payouts wait for a reviewer's /confirmThirdParty, so Create
-//     answers PENDING; there is no read: outcomes arrive by webhook.
+//     Submitted payouts wait for a reviewer's /confirmThirdParty (with the
+//     reviewer's own credentials), so Create answers PENDING; there is no
+//     read: outcomes arrive by webhook (PAYOUT_THIRDPARTY, PAYOUT_DECLINE,
+//     PAYOUT_EXPIRE, PAIDOUT_REVERSED).
 
 // transferStatuses maps Transfer.status for outgoing bank transfers.
 var transferStatuses = statusmap.Grouped(map[v1.PayoutStatus]string{
