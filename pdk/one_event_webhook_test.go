@@ -56,3 +56,24 @@ func TestOneEventWebhook(t *testing.T) {
 		t.Errorf("Parse = %v, %v", parsed, err)
 	}
 }
+
+func TestOneEventWebhookLiveByEnvironment(t *testing.T) {
+	h := &OneEventWebhook{
+		Check: func(*Context, *v1.WebhookRequest) *Rejection { return nil },
+		Read:  func([]byte) (*v1.Event, string, error) { return &v1.Event{EventId: "evt_1"}, "", nil },
+	}
+	live := &Context{Environment: pluginv1.Environment_ENVIRONMENT_LIVE}
+	if out, _ := h.Verify(live, &v1.WebhookRequest{}); out.GetEvents()[0].GetLivemode() {
+		t.Errorf("without LiveByEnvironment, Livemode is Read's (false)")
+	}
+	h.LiveByEnvironment = true
+	if out, _ := h.Verify(live, &v1.WebhookRequest{}); !out.GetEvents()[0].GetLivemode() {
+		t.Errorf("live environment: Livemode = false")
+	}
+	if out, _ := h.Verify(&Context{}, &v1.WebhookRequest{}); out.GetEvents()[0].GetLivemode() {
+		t.Errorf("test environment: Livemode = true")
+	}
+	if parsed, _ := h.Parse(live, &v1.WebhookRequest{}); parsed[0].GetLivemode() {
+		t.Errorf("Parse: Livemode = true, want Read's")
+	}
+}
