@@ -8,8 +8,8 @@ import (
 // OneEventWebhook is the VerifyWebhook and ParseWebhook pair of a processor
 // whose webhooks carry one event each, read by one function whether the
 // webhook is verified or only parsed (EventService.ParseEvent, without
-// credentials), so both read a body the same way: Stripe's events, and
-// Square's (whose verifyWebhook and parseWebhook share its event reader).
+// credentials), so both read a body the same way: Stripe's, Square's and
+// Braintree's notifications.
 //
 //	var webhooks = &pdk.OneEventWebhook{Check: signature.Verify, Read: readEvent}
 //	... VerifyWebhook: webhooks.Verify, ParseWebhook: webhooks.Parse
