@@ -8,8 +8,8 @@ import (
 // OneEventWebhook is the VerifyWebhook and ParseWebhook pair of a processor
 // whose webhooks carry one event each, read by one function whether the
 // webhook is verified or only parsed (EventService.ParseEvent, without
-// credentials), so both read a body the same way: Stripe's, Square's and
-// Braintree's notifications.
+// credentials), so both read a body the same way: Stripe's, Square's,
+// Braintree's and Razorpay's notifications.
 //
 //	var webhooks = &pdk.OneEventWebhook{Check: signature.Verify, Read: readEvent}
 //	... VerifyWebhook: webhooks.Verify, ParseWebhook: webhooks.Parse
@@ -17,10 +17,12 @@ type OneEventWebhook struct {
 	// Check verifies the webhook's signature: nil when authentic, else the
 	// Rejection (TimestampedHMAC.Verify, VerifyBodyHMACSHA256Hex...).
 	Check func(c *Context, w *v1.WebhookRequest) *Rejection
-	// Read normalizes the body's event (Livemode included, as the body
+	// Read normalizes the webhook's event (Livemode included, as the body
 	// says) and names the processor account it belongs to ("" when it names
 	// none); a body that is not an event is a Rejection (MALFORMED_BODY).
-	Read func(body []byte) (ev *v1.Event, account string, err error)
+	// It reads the body, and headers where the processor puts part of the
+	// event there (Razorpay's X-Razorpay-Event-Id).
+	Read func(w *v1.WebhookRequest) (ev *v1.Event, account string, err error)
 	// Ack is the acknowledgement the processor expects; nil is an HTTP 200
 	// without a body. Verify returns a new Acknowledgement sharing Ack's
 	// headers and body (a shallow copy: CloneVT would add ~3 KB of wasm to
@@ -38,7 +40,7 @@ func (h *OneEventWebhook) Verify(c *Context, w *v1.WebhookRequest) (*pluginv1.Ve
 	if rej := h.Check(c, w); rej != nil {
 		return nil, rej
 	}
-	ev, _, err := h.Read(w.GetBody())
+	ev, _, err := h.Read(w)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +58,7 @@ func (h *OneEventWebhook) Verify(c *Context, w *v1.WebhookRequest) (*pluginv1.Ve
 // Parse reads the event without verifying it (Connector.ParseWebhook), with
 // the account it belongs to, so a platform can pick that account's secret.
 func (h *OneEventWebhook) Parse(_ *Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
-	ev, account, err := h.Read(w.GetBody())
+	ev, account, err := h.Read(w)
 	if err != nil {
 		return nil, err
 	}

@@ -93,8 +93,8 @@ func malformed(format string, args ...any) error {
 // normalize decodes a webhook body's payload into a unified Event (and the
 // merchant account it names): the kinds of webhookKinds get a typed
 // payload, any other kind is EVENT_KIND_OTHER with none.
-func normalize(body []byte) (*v1.Event, string, error) {
-	_, payload, rej := form(body)
+func normalize(w *v1.WebhookRequest) (*v1.Event, string, error) {
+	_, payload, rej := form(w.GetBody())
 	if rej != nil {
 		return nil, "", rej
 	}

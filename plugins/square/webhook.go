@@ -60,8 +60,8 @@ func checkSignature(c *pdk.Context, w *v1.WebhookRequest) *pdk.Rejection {
 // and event_id, and the seller (merchant_id) it is for. The types of
 // webhookEventTypes get their typed payload, any other type is
 // EVENT_KIND_OTHER with no payload.
-func event(body []byte) (*v1.Event, string, error) {
-	v := jsonr.TryObject(body)
+func event(w *v1.WebhookRequest) (*v1.Event, string, error) {
+	v := jsonr.TryObject(w.GetBody())
 	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
 		return nil, "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
 	}
