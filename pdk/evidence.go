@@ -15,8 +15,11 @@ type EvidenceSlot struct{ File, Text string }
 // EvidenceSlots maps dispute evidence documents to the flat evidence fields
 // of a processor whose disputes take, per kind of evidence, the id of a file
 // uploaded beforehand and/or a text: Stripe's evidence hash (receipt,
-// refund_policy_disclosure, ...) and Checkout.com's ProvideEvidenceRequest
-// (<stem>_file and <stem>_text) are of this shape.
+// refund_policy_disclosure, ...). Checkout.com's ProvideEvidenceRequest
+// (<stem>_file and <stem>_text) looks alike but keeps its own code: it
+// takes connector_evidence_type as the field, limits texts to 500
+// characters, sends texts untrimmed and unlabelled, and words its errors
+// otherwise.
 type EvidenceSlots struct {
 	// Slots are the fields by unified type; a type not listed is refused.
 	Slots map[v1.EvidenceType]EvidenceSlot

@@ -5,8 +5,10 @@ import v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 // MethodDetail is a detail a processor takes with a payment method besides
 // its type (an IBAN, the shopper's bank, a BLIK code, an account type): how
 // it is read from the request, when it is refused and where it is written.
-// Stripe's payment_method_data.<type> members and Adyen's paymentMethod
-// members (issuer, iban, blikCode, bankAccountType...) are such details.
+// Stripe's payment_method_data.<type> members are such details. Adyen's
+// paymentMethod members (issuer, iban, blikCode...) are too, but its
+// key/value pairs with inline checks are shorter than a table of these, and
+// it checks some details together (ACH's account and routing numbers).
 type MethodDetail struct {
 	// Key is where the value is written, after Write's prefix; At, when
 	// set, is the whole key instead (an option kept apart from the method's

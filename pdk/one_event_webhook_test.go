@@ -17,12 +17,12 @@ func TestOneEventWebhook(t *testing.T) {
 			}
 			return nil
 		},
-		Read: func(body []byte) (*v1.Event, string, error) {
+		Read: func(w *v1.WebhookRequest) (*v1.Event, string, error) {
 			reads++
-			if string(body) != "refund" {
+			if string(w.GetBody()) != "refund" {
 				return nil, "", Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "not an event")
 			}
-			return &v1.Event{EventId: "evt_1", Kind: v1.EventKind_EVENT_KIND_REFUND,
+			return &v1.Event{EventId: First(Header(w.GetHeaders(), "Event-Id"), "evt_1"), Kind: v1.EventKind_EVENT_KIND_REFUND,
 				Payload: &v1.Event_Refund{Refund: &v1.RefundEvent{ConnectorRefundId: "re_1"}}}, "acct_1", nil
 		},
 	}
@@ -54,5 +54,32 @@ func TestOneEventWebhook(t *testing.T) {
 	if err != nil || len(parsed) != 1 || parsed[0].GetEventId() != "evt_1" || parsed[0].GetReferences().GetMerchantAccount() != "acct_1" ||
 		parsed[0].GetReferences().GetConnectorRefundId() != "re_1" {
 		t.Errorf("Parse = %v, %v", parsed, err)
+	}
+
+	// Read sees the whole request: here the event id may come from a header.
+	forged.Headers = []*v1.HttpHeader{{Name: "Event-Id", Value: "evt_h"}}
+	if parsed, err := h.Parse(&Context{}, forged); err != nil || parsed[0].GetEventId() != "evt_h" {
+		t.Errorf("Parse with Event-Id = %v, %v", parsed, err)
+	}
+}
+
+func TestOneEventWebhookLiveByEnvironment(t *testing.T) {
+	h := &OneEventWebhook{
+		Check: func(*Context, *v1.WebhookRequest) *Rejection { return nil },
+		Read:  func(*v1.WebhookRequest) (*v1.Event, string, error) { return &v1.Event{EventId: "evt_1"}, "", nil },
+	}
+	live := &Context{Environment: pluginv1.Environment_ENVIRONMENT_LIVE}
+	if out, _ := h.Verify(live, &v1.WebhookRequest{}); out.GetEvents()[0].GetLivemode() {
+		t.Errorf("without LiveByEnvironment, Livemode is Read's (false)")
+	}
+	h.LiveByEnvironment = true
+	if out, _ := h.Verify(live, &v1.WebhookRequest{}); !out.GetEvents()[0].GetLivemode() {
+		t.Errorf("live environment: Livemode = false")
+	}
+	if out, _ := h.Verify(&Context{}, &v1.WebhookRequest{}); out.GetEvents()[0].GetLivemode() {
+		t.Errorf("test environment: Livemode = true")
+	}
+	if parsed, _ := h.Parse(live, &v1.WebhookRequest{}); parsed[0].GetLivemode() {
+		t.Errorf("Parse: Livemode = true, want Read's")
 	}
 }

@@ -34,8 +34,8 @@ func signature(privateKey string, payload []byte) []byte {
 }
 
 // form reads the bt_signature and bt_payload of a webhook body.
-func form(w *v1.WebhookRequest) (signature, payload string, err error) {
-	q, perr := weburl.ParseQuery(string(w.GetBody()))
+func form(body []byte) (signature, payload string, err *pdk.Rejection) {
+	q, perr := weburl.ParseQuery(string(body))
 	if perr != nil {
 		return "", "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a form with bt_signature and bt_payload")
 	}
@@ -49,18 +49,22 @@ func form(w *v1.WebhookRequest) (signature, payload string, err error) {
 	return weburl.First(q, "bt_signature"), payload, nil
 }
 
-// verifyWebhook verifies a notification and normalizes its one event.
-func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
+// webhooks verifies Braintree's notifications and reads their one event.
+// The payload does not say whether it is live: the environment does.
+var webhooks = &pdk.OneEventWebhook{Check: checkSignature, Read: normalize, LiveByEnvironment: true}
+
+// checkSignature checks bt_signature against bt_payload (see maxPayload).
+func checkSignature(c *pdk.Context, w *v1.WebhookRequest) *pdk.Rejection {
 	pub, priv := c.Credentials[credPublicKey], c.Credentials[credPrivateKey]
 	if pub == "" || priv == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credentials %q and %q are needed to verify Braintree webhooks", credPublicKey, credPrivateKey)
+		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credentials %q and %q are needed to verify Braintree webhooks", credPublicKey, credPrivateKey)
 	}
-	signatures, payload, err := form(w)
-	if err != nil {
-		return nil, err
+	signatures, payload, rej := form(w.GetBody())
+	if rej != nil {
+		return rej
 	}
 	if signatures == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "body has no bt_signature")
+		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "body has no bt_signature")
 	}
 	var given string
 	for _, pair := range strings.Split(signatures, "&") {
@@ -70,43 +74,30 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 		}
 	}
 	if given == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "bt_signature has no signature for this public key")
+		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "bt_signature has no signature for this public key")
 	}
 	mac, herr := hexstr.DecodeString(given)
 	if herr != nil {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "bt_signature is not hex")
+		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "bt_signature is not hex")
 	}
 	if !sig.Equal(signature(priv, []byte(payload)), mac) {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "bt_signature does not match bt_payload")
+		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "bt_signature does not match bt_payload")
 	}
-	ev, _, err := normalize(payload)
-	if err != nil {
-		return nil, err
-	}
-	return pdk.VerifiedEvents(c, ev), nil
-}
-
-// parseWebhook reads a notification without verifying it (ParseEvent).
-func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
-	_, payload, err := form(w)
-	if err != nil {
-		return nil, err
-	}
-	ev, account, err := normalize(payload)
-	if err != nil {
-		return nil, err
-	}
-	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, account)}, nil
+	return nil
 }
 
 func malformed(format string, args ...any) error {
 	return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, format, args...)
 }
 
-// normalize decodes a payload into a unified Event (and the merchant
-// account it names): the kinds of webhookKinds get a typed payload, any
-// other kind is EVENT_KIND_OTHER with none.
-func normalize(payload string) (*v1.Event, string, error) {
+// normalize decodes a webhook body's payload into a unified Event (and the
+// merchant account it names): the kinds of webhookKinds get a typed
+// payload, any other kind is EVENT_KIND_OTHER with none.
+func normalize(w *v1.WebhookRequest) (*v1.Event, string, error) {
+	_, payload, rej := form(w.GetBody())
+	if rej != nil {
+		return nil, "", rej
+	}
 	raw, err := base64.StdEncoding.DecodeString(strings.NewReplacer("\n", "", "\r", "").Replace(payload))
 	if err != nil {
 		return nil, "", malformed("bt_payload is not base64")

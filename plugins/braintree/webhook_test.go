@@ -46,7 +46,7 @@ func sample(pub, priv, xml, extraPairs string) (body, payload string) {
 func verify(t *testing.T, creds map[string]string, body string) (*pluginv1.VerifiedWebhook, error) {
 	t.Helper()
 	c := pdk.NewContext(v1.Flow_FLOW_UNSPECIFIED, &pluginv1.CallContext{Credentials: creds}, nil)
-	return verifyWebhook(c, &v1.WebhookRequest{Body: []byte(body)})
+	return webhooks.Verify(c, &v1.WebhookRequest{Body: []byte(body)})
 }
 
 func wantRejection(t *testing.T, err error, reason pluginv1.RejectionReason) {
@@ -109,7 +109,7 @@ func TestWebhookTamperedRefused(t *testing.T) {
 // references without any key, and refuses a body that is not one.
 func TestParseWebhookWithoutCredentials(t *testing.T) {
 	body, _ := sample(docPublicKey, docPrivateKey, settledXML, "")
-	evs, err := parseWebhook(pdk.NewContext(v1.Flow_FLOW_UNSPECIFIED, &pluginv1.CallContext{}, nil), &v1.WebhookRequest{Body: []byte(body)})
+	evs, err := webhooks.Parse(pdk.NewContext(v1.Flow_FLOW_UNSPECIFIED, &pluginv1.CallContext{}, nil), &v1.WebhookRequest{Body: []byte(body)})
 	if err != nil || len(evs) != 1 {
 		t.Fatalf("parse = %v, %v", evs, err)
 	}
@@ -117,6 +117,6 @@ func TestParseWebhookWithoutCredentials(t *testing.T) {
 	if refs.GetConnectorTransactionId() != "my_id" || refs.GetMerchantAccount() != "ogaotkivejpfayqfeaimuktty" || evs[0].GetKind() != v1.EventKind_EVENT_KIND_PAYMENT {
 		t.Fatalf("parsed = %v", evs[0])
 	}
-	_, err = parseWebhook(pdk.NewContext(v1.Flow_FLOW_UNSPECIFIED, &pluginv1.CallContext{}, nil), &v1.WebhookRequest{Body: []byte("bt_payload=PHg%2B")})
+	_, err = webhooks.Parse(pdk.NewContext(v1.Flow_FLOW_UNSPECIFIED, &pluginv1.CallContext{}, nil), &v1.WebhookRequest{Body: []byte("bt_payload=PHg%2B")})
 	wantRejection(t, err, pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY)
 }

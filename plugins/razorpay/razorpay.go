@@ -31,7 +31,7 @@ func New() *pdk.Connector {
 			pdk.SetupRecurring(pdk.H(buildSetupRecurring, parseSetupRecurring)),
 			pdk.RecurringCharge(pdk.H(buildRecurringCharge, parseRecurringCharge)),
 		},
-		VerifyWebhook: verifyWebhook,
-		ParseWebhook:  parseWebhook,
+		VerifyWebhook: webhooks.Verify,
+		ParseWebhook:  webhooks.Parse,
 	}
 }

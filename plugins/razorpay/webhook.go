@@ -47,29 +47,17 @@ func webhookEventTypes() []string {
 	return pdk.EventTypes(maps.Keys(paymentEvents()), maps.Keys(refundEvents()), maps.Keys(tokenEvents()))
 }
 
-// verifyWebhook checks X-Razorpay-Signature, the hex HMAC-SHA256 of the
-// exact raw body keyed with the webhook secret, in constant time, then
-// normalizes the one event the body carries.
-func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
-	if rej := pdk.VerifyBodyHMACSHA256Hex(c, w, signatureHeader, credWebhookSecret); rej != nil {
-		return nil, rej
-	}
-	ev, err := normalize(w)
-	if err != nil {
-		return nil, err
-	}
-	ev.Verified = true
-	return &pluginv1.VerifiedWebhook{Events: []*v1.Event{ev}}, nil
-}
+// webhooks verifies Razorpay's one-event webhooks: X-Razorpay-Signature is
+// the hex HMAC-SHA256 of the exact raw body keyed with the webhook secret,
+// checked in constant time.
+var webhooks = &pdk.OneEventWebhook{Read: event, Check: func(c *pdk.Context, w *v1.WebhookRequest) *pdk.Rejection {
+	return pdk.VerifyBodyHMACSHA256Hex(c, w, signatureHeader, credWebhookSecret)
+}}
 
-// parseWebhook reads an event without verifying it (ParseEvent): the same
-// normalization as verifyWebhook, plus the account it belongs to.
-func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
+// event normalizes the webhook's event and names the account it belongs to.
+func event(w *v1.WebhookRequest) (*v1.Event, string, error) {
 	ev, err := normalize(w)
-	if err != nil {
-		return nil, err
-	}
-	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, jsonr.Str(jsonr.TryObject(w.GetBody()), "account_id"))}, nil
+	return ev, jsonr.Str(jsonr.TryObject(w.GetBody()), "account_id"), err
 }
 
 // normalize turns a notification into a unified event. Its id is the

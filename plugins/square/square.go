@@ -33,7 +33,7 @@ func New() *pdk.Connector {
 			pdk.DisputeSubmitEvidence(pdk.H(buildSubmitEvidence, parseSubmitEvidence)),
 			pdk.DisputeDefend(pdk.H(buildDefend, parseDefend)),
 		},
-		VerifyWebhook: verifyWebhook,
-		ParseWebhook:  parseWebhook,
+		VerifyWebhook: webhooks.Verify,
+		ParseWebhook:  webhooks.Parse,
 	}
 }

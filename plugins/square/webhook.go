@@ -29,78 +29,63 @@ const signatureHeader = "x-square-hmacsha256-signature"
 // configWebhookURL is the operator config key that may hold the notification URL.
 const configWebhookURL = "webhook_notification_url"
 
-// verifyWebhook verifies a notification and normalizes its one event.
-func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebhook, error) {
+// webhooks verifies Square's notifications and reads their one event. The
+// body does not say whether it is live: the environment does.
+var webhooks = &pdk.OneEventWebhook{Check: checkSignature, Read: event, LiveByEnvironment: true}
+
+// checkSignature checks the notification's signature (see signatureHeader).
+func checkSignature(c *pdk.Context, w *v1.WebhookRequest) *pdk.Rejection {
 	key := c.Credentials[credWebhookKey]
 	if key == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing: cannot verify Square webhooks", credWebhookKey)
+		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SECRET, "credential %q is missing: cannot verify Square webhooks", credWebhookKey)
 	}
 	given := strings.TrimSpace(pdk.Header(w.GetHeaders(), signatureHeader))
 	if given == "" {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no %s header", signatureHeader)
+		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MISSING_SIGNATURE, "no %s header", signatureHeader)
 	}
 	givenMAC, err := base64.StdEncoding.DecodeString(given)
 	if err != nil {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "%s is not base64", signatureHeader)
+		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "%s is not base64", signatureHeader)
 	}
 	url := cmp.Or(c.Credentials[credWebhookURL], c.Config[configWebhookURL], w.GetUrl())
 	signed := make([]byte, 0, len(url)+len(w.GetBody()))
 	signed = append(append(signed, url...), w.GetBody()...)
 	if !sig.Equal(sig.HMACSHA256([]byte(key), signed), givenMAC) {
-		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "%s does not match the body and notification URL", signatureHeader)
+		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "%s does not match the body and notification URL", signatureHeader)
 	}
-	_, ev, err := event(w)
-	if err != nil {
-		return nil, err
-	}
-	return pdk.VerifiedEvents(c, ev), nil
-}
-
-// parseWebhook reads an event without verifying it (EventService.ParseEvent):
-// the verifier's normalization, and the seller (merchant_id) it is for.
-func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, error) {
-	v, ev, err := event(w)
-	if err != nil {
-		return nil, err
-	}
-	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, jsonr.Str(v, "merchant_id"))}, nil
+	return nil
 }
 
 // event reads the body's one event, which must be a Square event with type
-// and event_id, and normalizes it.
-func event(w *v1.WebhookRequest) (*fastjson.Value, *v1.Event, error) {
-	v := jsonr.TryObject(w.GetBody())
-	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
-		return nil, nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
-	}
-	ev, err := normalize(v)
-	return v, ev, err
-}
-
-// normalize turns a verified event into a unified Event: the types of
+// and event_id, and the seller (merchant_id) it is for. The types of
 // webhookEventTypes get their typed payload, any other type is
 // EVENT_KIND_OTHER with no payload.
-func normalize(v *fastjson.Value) (*v1.Event, error) {
-	typ := jsonr.Str(v, "type")
+func event(w *v1.WebhookRequest) (*v1.Event, string, error) {
+	v := jsonr.TryObject(w.GetBody())
+	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
+		return nil, "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "body is not a Square event with type and event_id")
+	}
+	typ, seller := jsonr.Str(v, "type"), jsonr.Str(v, "merchant_id")
 	ev := &v1.Event{EventId: jsonr.Str(v, "event_id"), ConnectorEventType: typ, Kind: v1.EventKind_EVENT_KIND_OTHER}
 	if t, ok := timestamp.ParseRFC3339(jsonr.Str(v, "created_at")); ok {
 		ev.CreatedAtUnix = t
 	}
 	if !slices.Contains(webhookEventTypes(), typ) {
-		return ev, nil
+		return ev, seller, nil
 	}
 	obj := v.Get("data", "object")
+	var err error
 	switch {
 	case strings.HasPrefix(typ, "payment."):
-		return ev, paymentEvent(ev, obj.Get("payment"))
+		err = paymentEvent(ev, obj.Get("payment"))
 	case strings.HasPrefix(typ, "refund."):
-		return ev, refundEvent(ev, obj.Get("refund"))
+		err = refundEvent(ev, obj.Get("refund"))
 	case strings.HasPrefix(typ, "dispute."):
-		return ev, disputeEvent(ev, obj.Get("dispute"))
+		err = disputeEvent(ev, obj.Get("dispute"))
 	case strings.HasPrefix(typ, "card."):
-		return ev, cardEvent(ev, typ, obj.Get("card"))
+		err = cardEvent(ev, typ, obj.Get("card"))
 	}
-	return ev, nil
+	return ev, seller, err
 }
 
 func isObject(o *fastjson.Value) bool { return o != nil && o.Type() == fastjson.TypeObject }

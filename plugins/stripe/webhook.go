@@ -26,8 +26,8 @@ var webhooks = &pdk.OneEventWebhook{Check: signature.Verify, Read: normalizeEven
 
 // normalizeEvent turns a Stripe Event into a unified event (EVENT_KIND_OTHER
 // for types not in eventKinds) and reads the Connect account it belongs to.
-func normalizeEvent(body []byte) (*v1.Event, string, error) {
-	a, err := api.Read(&pdk.Response{Status: 200, Body: body})
+func normalizeEvent(w *v1.WebhookRequest) (*v1.Event, string, error) {
+	a, err := api.Read(&pdk.Response{Status: 200, Body: w.GetBody()})
 	if err != nil {
 		return nil, "", pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the webhook body is not a JSON object of a plausible size")
 	}
