@@ -96,8 +96,10 @@ var getHandler = &pdk.Call[*getIn, *v1.PaymentServiceGetResponse]{
 	Params: pdk.Params[*getIn]{"id": {Field: "connector_transaction_id", Get: (*getIn).GetConnectorTransactionId}},
 	Query:  pdk.Fields[*getIn]{{Key: "expand[]", Const: "latest_charge"}},
 	Answer: func(_ *pdk.Context, req *getIn, a *pdk.Answer) (*v1.PaymentServiceGetResponse, error) {
+		// The PaymentIntent's own merchant id (metadata) wins over the
+		// request's, so the host refuses an answer about another order.
 		in := readIntent(a)
-		in.MerchantTransactionId = pdk.First(req.GetMerchantTransactionId(), in.MerchantTransactionId)
+		in.MerchantTransactionId = pdk.First(in.MerchantTransactionId, req.GetMerchantTransactionId())
 		return in.PaymentServiceGetResponse, nil
 	},
 }
@@ -105,6 +107,8 @@ var getHandler = &pdk.Call[*getIn, *v1.PaymentServiceGetResponse]{
 // verifyRedirectHandler reads the PaymentIntent a shopper returned for (the
 // redirect's parameters are not trusted for the outcome): the request's id,
 // or the payment_intent Stripe appends to the return_url; both must agree.
+// The shopper controls the return URL: the intent's merchant id (metadata)
+// is answered, so the host refuses another order's payment (as Get does).
 var verifyRedirectHandler = &pdk.Call[*redirectIn, *v1.PaymentServiceVerifyRedirectResponseResponse]{
 	API: api, Path: "/v1/payment_intents/{id}",
 	Params: pdk.Params[*redirectIn]{"id": {Field: "connector_transaction_id",
@@ -126,7 +130,7 @@ var verifyRedirectHandler = &pdk.Call[*redirectIn, *v1.PaymentServiceVerifyRedir
 		return &v1.PaymentServiceVerifyRedirectResponseResponse{
 			ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction,
 			Error: in.Error, Mandate: in.Mandate, State: in.State, NetworkTransactionId: in.NetworkTransactionId, CardChecks: in.CardChecks,
-			MerchantTransactionId: pdk.First(req.GetMerchantTransactionId(), in.MerchantTransactionId),
+			MerchantTransactionId: pdk.First(in.MerchantTransactionId, req.GetMerchantTransactionId()),
 		}, nil
 	},
 }

@@ -60,3 +60,22 @@ func TestVerifyRedirect(t *testing.T) {
 	http = build(t, v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, &v1.PaymentServiceVerifyRedirectResponseRequest{ConnectorTransactionId: "pi_direct"})
 	wantRequest(t, http, "GET", "/v1/payment_intents/pi_direct", "")
 }
+
+// TestSyncAnswerAboutAnotherOrder: a PaymentIntent whose metadata names
+// another merchant_transaction_id than the request's belongs to another
+// order (a shopper can put any payment_intent in the return URL): Get and
+// VerifyRedirectResponse report its own merchant id, so the host's
+// integrity check refuses it instead of answering it as this order's.
+func TestSyncAnswerAboutAnotherOrder(t *testing.T) {
+	params := map[string]string{"payment_intent": testPI, "redirect_status": "succeeded"}
+	integrityErr(t, call{flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, status: 200, body: piBody(nil),
+		req: &v1.PaymentServiceVerifyRedirectResponseRequest{Params: params, MerchantTransactionId: "order_other"}})
+	integrityErr(t, call{flow: v1.Flow_FLOW_GET, status: 200, body: piBody(nil),
+		req: &v1.PaymentServiceGetRequest{ConnectorTransactionId: testPI, MerchantTransactionId: "order_other"}})
+	// Without the metadata, the request's id stands (the host echoes it).
+	resp, _ := ok[*v1.PaymentServiceVerifyRedirectResponseResponse](t, call{flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, status: 200,
+		body: piBody(obj{"metadata": obj{}}), req: &v1.PaymentServiceVerifyRedirectResponseRequest{Params: params, MerchantTransactionId: "order_other"}})
+	if resp.GetMerchantTransactionId() != "order_other" {
+		t.Errorf("merchant_transaction_id = %q", resp.GetMerchantTransactionId())
+	}
+}
