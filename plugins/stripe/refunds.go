@@ -63,14 +63,15 @@ var refundHandler = &pdk.Call[*refundIn, *v1.PaymentServiceRefundResponse]{
 	},
 }
 
-// refundGetHandler reads a Refund.
+// refundGetHandler reads a Refund. Its own merchant id (metadata) wins over
+// the request's, so the host refuses an answer about another refund.
 var refundGetHandler = &pdk.Call[*refundGetIn, *v1.RefundServiceGetResponse]{
 	API: api, Path: "/v1/refunds/{id}",
 	Params: pdk.Params[*refundGetIn]{"id": {Field: "connector_refund_id", Get: (*refundGetIn).GetConnectorRefundId}},
 	Answer: func(_ *pdk.Context, req *refundGetIn, a *pdk.Answer) (*v1.RefundServiceGetResponse, error) {
 		r := readRefund(a)
 		return &v1.RefundServiceGetResponse{ConnectorRefundId: r.ConnectorRefundId, Status: r.Status, RefundAmount: r.Amount,
-			Error: r.Error, MerchantRefundId: pdk.First(req.GetMerchantRefundId(), r.MerchantRefundId),
+			Error: r.Error, MerchantRefundId: pdk.First(r.MerchantRefundId, req.GetMerchantRefundId()),
 			ConnectorTransactionId: r.ConnectorTransactionId}, nil
 	},
 }

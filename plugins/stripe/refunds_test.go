@@ -105,3 +105,11 @@ func TestRefundGet(t *testing.T) {
 	}
 	wantKind(t, buildErr(t, v1.Flow_FLOW_REFUND_GET, &v1.RefundServiceGetRequest{}), pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST)
 }
+
+// TestRefundGetAnotherMerchantRefund: a Refund whose metadata names another
+// merchant_refund_id than the request's is refused by the host's integrity
+// check, not answered as the requested refund.
+func TestRefundGetAnotherMerchantRefund(t *testing.T) {
+	integrityErr(t, call{flow: v1.Flow_FLOW_REFUND_GET, status: 200, body: refundBody(nil),
+		req: &v1.RefundServiceGetRequest{ConnectorRefundId: "re_3MtwBwLkdIwHu7ix0ezqsBbC", MerchantRefundId: "refund_other"}})
+}
