@@ -97,9 +97,10 @@ func paymentEvent(typ string, obj *pdk.Answer) *v1.PaymentEvent {
 	return pe
 }
 
-// chargeRefundedEvent reads charge.refunded, the charge with its total
-// refunded amount: the latest embedded refund gives the id and status, else
-// it is PENDING (a refund.updated event follows with its final status).
+// chargeRefundedEvent reads charge.refunded: the latest embedded refund
+// (refunds.data[0], newest first) gives the id, status and amount; without
+// one it is PENDING with the charge's total refunded amount (a
+// refund.updated event follows with the refund and its final status).
 func chargeRefundedEvent(obj *pdk.Answer) *v1.RefundEvent {
 	re := &v1.RefundEvent{ConnectorTransactionId: pdk.First(idOf(obj, "payment_intent"), obj.Str("id")),
 		Status: v1.RefundStatus_REFUND_STATUS_PENDING}
@@ -107,6 +108,9 @@ func chargeRefundedEvent(obj *pdk.Answer) *v1.RefundEvent {
 	if latest := obj.At("refunds.data.0"); latest.V != nil {
 		re.ConnectorRefundId, re.MerchantRefundId = latest.Str("id"), latest.Str("metadata.merchant_refund_id")
 		re.Status = pdk.Status(latest, "status", refundStatuses)
+		if m, err := amounts.From(latest.Int("amount"), latest.Str("currency")); err == nil {
+			re.Amount = m
+		}
 	}
 	return re
 }

@@ -328,3 +328,17 @@ func TestWebhookSecretRotation(t *testing.T) {
 	wantRejection(t, verify(t, body, map[string]string{"Stripe-Signature": fmt.Sprintf("t=%d,v1=%s,v1=%s", ts.Unix(), old, old)}, secretCreds(), testNow),
 		pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH)
 }
+
+// TestWebhookChargeRefundedSecondRefund: charge.refunded after a second
+// partial refund names the newest refund (refunds.data[0]); its amount is
+// that refund's, not the charge's total refunded so far.
+func TestWebhookChargeRefundedSecondRefund(t *testing.T) {
+	second := decode(refundBody(obj{"id": "re_second", "amount": 300, "metadata": obj{"merchant_refund_id": "refund_2"}}))
+	first := decode(refundBody(nil))
+	ev := verified(t, eventBody("evt_refund_2", "charge.refunded", charge(obj{"amount_refunded": 700,
+		"refunds": obj{"object": "list", "has_more": false, "data": []any{second, first}}}), nil))
+	r := ev.GetRefund()
+	if r.GetConnectorRefundId() != "re_second" || r.GetMerchantRefundId() != "refund_2" || r.GetAmount().GetMinorAmount() != 300 || r.GetAmount().GetCurrency() != "USD" {
+		t.Errorf("refund = %v, want re_second / refund_2 / 300 USD", r)
+	}
+}
