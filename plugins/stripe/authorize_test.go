@@ -526,3 +526,22 @@ func TestAuthorizeBuildErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthorizePartialAuthorizationAmount: Stripe keeps a partially
+// authorized PaymentIntent's amount as requested and reports what the issuer
+// approved in amount_capturable; Authorize answers that amount (the response
+// field is "the amount the processor authorized").
+func TestAuthorizePartialAuthorizationAmount(t *testing.T) {
+	resp, _ := authorize(t, authorizeReq(), 200, piBody(obj{"status": "requires_capture", "capture_method": "manual",
+		"amount_capturable": 700, "amount_received": 0}))
+	if resp.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED || resp.GetAmount().GetMinorAmount() != 700 ||
+		resp.GetAmount().GetCurrency() != "USD" {
+		t.Errorf("status %v amount %v, want PARTIALLY_AUTHORIZED 700 USD", resp.GetStatus(), resp.GetAmount())
+	}
+	// A full authorization answers the amount.
+	resp, _ = authorize(t, authorizeReq(), 200, piBody(obj{"status": "requires_capture", "capture_method": "manual",
+		"amount_capturable": 1000, "amount_received": 0}))
+	if resp.GetAmount().GetMinorAmount() != 1000 {
+		t.Errorf("amount %v, want 1000", resp.GetAmount())
+	}
+}

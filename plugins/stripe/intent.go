@@ -19,13 +19,17 @@ var paymentIntentStatuses = statusmap.Grouped(map[v1.PaymentStatus]string{
 }, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN)
 
 // intent is a PaymentIntent read as Get's answer, which the other payment
-// flows answer from, and whether the authorization can be raised.
+// flows answer from, whether the authorization can be raised, and the
+// amount the issuer authorized when less than requested (Stripe keeps amount
+// as requested; a partial authorization's approved amount is
+// amount_capturable).
 // connector_reference_id is the latest charge (the id in Stripe's
 // dashboard); merchant_transaction_id is the metadata Authorize sets;
 // refunded_amount and card_checks come from the expanded latest_charge.
 type intent struct {
 	*v1.PaymentServiceGetResponse
 	incrementable bool
+	authorized    *v1.Money
 }
 
 // readIntent reads a PaymentIntent; problems are recorded on a.
@@ -38,6 +42,9 @@ func readIntent(a *pdk.Answer) *intent {
 		Amount:                a.Money("amount", "currency"), CapturedAmount: a.Money("amount_received", "currency"),
 	}}
 	in.Status, in.NextAction = paymentStatus(a)
+	if in.Status == v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED {
+		in.authorized = a.Money("amount_capturable", "currency")
+	}
 	if lpe := a.At("last_payment_error"); lpe.V != nil && (raw == "requires_payment_method" || raw == "canceled") {
 		in.Error = paymentError(lpe)
 	}
@@ -150,8 +157,12 @@ func declined[Req, R any](want func(Req) *v1.Money, project func(*intent) R) fun
 }
 
 func (in *intent) authorize() *v1.PaymentServiceAuthorizeResponse {
+	amount := in.Amount
+	if in.authorized != nil {
+		amount = in.authorized
+	}
 	return &v1.PaymentServiceAuthorizeResponse{
-		ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction, Error: in.Error,
+		ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: amount, NextAction: in.NextAction, Error: in.Error,
 		Mandate: in.Mandate, State: in.State, NetworkTransactionId: in.NetworkTransactionId, ConnectorReferenceId: in.ConnectorReferenceId,
 		IncrementalAuthorizationAllowed: in.incrementable, CapturedAmount: in.CapturedAmount, CardChecks: in.CardChecks,
 	}
