@@ -156,13 +156,18 @@ func declined[Req, R any](want func(Req) *v1.Money, project func(*intent) R) fun
 	}
 }
 
-func (in *intent) authorize() *v1.PaymentServiceAuthorizeResponse {
-	amount := in.Amount
+// authorizedAmount is what the issuer authorized: the amount, or less for a
+// partial authorization.
+func (in *intent) authorizedAmount() *v1.Money {
 	if in.authorized != nil {
-		amount = in.authorized
+		return in.authorized
 	}
+	return in.Amount
+}
+
+func (in *intent) authorize() *v1.PaymentServiceAuthorizeResponse {
 	return &v1.PaymentServiceAuthorizeResponse{
-		ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: amount, NextAction: in.NextAction, Error: in.Error,
+		ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.authorizedAmount(), NextAction: in.NextAction, Error: in.Error,
 		Mandate: in.Mandate, State: in.State, NetworkTransactionId: in.NetworkTransactionId, ConnectorReferenceId: in.ConnectorReferenceId,
 		IncrementalAuthorizationAllowed: in.incrementable, CapturedAmount: in.CapturedAmount, CardChecks: in.CardChecks,
 	}

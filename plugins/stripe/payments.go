@@ -128,7 +128,7 @@ var verifyRedirectHandler = &pdk.Call[*redirectIn, *v1.PaymentServiceVerifyRedir
 	Answer: func(_ *pdk.Context, req *redirectIn, a *pdk.Answer) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {
 		in := readIntent(a)
 		return &v1.PaymentServiceVerifyRedirectResponseResponse{
-			ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.Amount, NextAction: in.NextAction,
+			ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.authorizedAmount(), NextAction: in.NextAction,
 			Error: in.Error, Mandate: in.Mandate, State: in.State, NetworkTransactionId: in.NetworkTransactionId, CardChecks: in.CardChecks,
 			MerchantTransactionId: pdk.First(in.MerchantTransactionId, req.GetMerchantTransactionId()),
 		}, nil

@@ -79,3 +79,15 @@ func TestSyncAnswerAboutAnotherOrder(t *testing.T) {
 		t.Errorf("merchant_transaction_id = %q", resp.GetMerchantTransactionId())
 	}
 }
+
+// TestVerifyRedirectPartialAuthorization: after a redirect, a partially
+// authorized PaymentIntent answers the authorized amount (amount_capturable),
+// as Authorize does.
+func TestVerifyRedirectPartialAuthorization(t *testing.T) {
+	resp, _ := ok[*v1.PaymentServiceVerifyRedirectResponseResponse](t, call{flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, status: 200,
+		req:  &v1.PaymentServiceVerifyRedirectResponseRequest{ConnectorTransactionId: testPI},
+		body: piBody(obj{"status": "requires_capture", "capture_method": "manual", "amount_capturable": 700, "amount_received": 0})})
+	if resp.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED || resp.GetAmount().GetMinorAmount() != 700 {
+		t.Errorf("status %v amount %v, want PARTIALLY_AUTHORIZED 700", resp.GetStatus(), resp.GetAmount())
+	}
+}
