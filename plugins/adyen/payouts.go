@@ -212,6 +212,12 @@ func readTransfer(a *pdk.Answer, httpStatus int) (*v1.PayoutEvent, error) {
 	if p.Amount = amountAt(a, "amount"); a.Err() != nil {
 		return p, a.Err()
 	}
+	// A booked bank transfer stays booked: the webhook's tracking (ConfirmationTrackingData)
+	// reports the funds credited to the counterparty (docs.adyen.com/payouts/payout-service/payout-lifecycle).
+	credited := a.Str("tracking.type") == "confirmation" && a.Str("tracking.status") == "credited"
+	if p.Status == v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT && credited {
+		p.Status = v1.PayoutStatus_PAYOUT_STATUS_PAID
+	}
 	if p.Status == v1.PayoutStatus_PAYOUT_STATUS_FAILED {
 		reason := a.Str("reason")
 		msg := "transfer " + a.Str("status")
