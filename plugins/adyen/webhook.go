@@ -273,7 +273,8 @@ var disputeEvents = map[string]struct {
 }
 
 // disputeStatuses maps additionalData.disputeStatus, which dispute
-// notifications carry and which wins over the eventCode.
+// notifications carry and which wins over the eventCode (Undefended is LOST
+// only when the chargeback is not defendable).
 var disputeStatuses = map[string]v1.DisputeStatus{
 	"Unresponded": v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
 	"Responded":   v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW, "Pending": v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
@@ -303,11 +304,16 @@ func normalize(it *fastjson.Value) *v1.Event {
 		de := &v1.DisputeEvent{ConnectorDisputeId: n.psp, ConnectorTransactionId: n.original, Amount: n.amount, Reason: n.reason, Stage: d.stage,
 			ReasonCode: strings.TrimSpace(n.ad(d.reasonKey, "chargebackReasonCode")), Status: d.status}
 		de.EvidenceDueByUnix, _ = timestamp.ParseRFC3339(n.ad("defensePeriodEndsAt"))
-		if defendable, _ := strconv.ParseBool(n.ad("defendable")); n.code == "CHARGEBACK" && defendable {
+		defendable, _ := strconv.ParseBool(n.ad("defendable"))
+		if n.code == "CHARGEBACK" && defendable {
 			de.Status = v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE
 		}
 		if s, ok := disputeStatuses[n.ad("disputeStatus")]; ok {
 			de.Status = s
+		}
+		// Undefended is a chargeback not defended yet: open to a defense while it is defendable.
+		if n.ad("disputeStatus") == "Undefended" && defendable {
+			de.Status = v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE
 		}
 		ev.Payload = &v1.Event_Dispute{Dispute: de}
 		return ev

@@ -274,6 +274,10 @@ func TestWebhookNormalization(t *testing.T) {
 		{"CHARGEBACK", "true", map[string]any{"defendable": "true"}, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_NEEDS_RESPONSE"}},
 		{"CHARGEBACK", "true", map[string]any{"defendable": "false"}, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
 		{"CHARGEBACK", "true", map[string]any{"disputeStatus": "Responded"}, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_UNDER_REVIEW"}},
+		// Undefended: the chargeback is open and can still be defended (when defendable), not lost.
+		{"CHARGEBACK", "true", map[string]any{"disputeStatus": "Undefended", "defendable": "true"},
+			want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_NEEDS_RESPONSE"}},
+		{"CHARGEBACK", "true", map[string]any{"disputeStatus": "Undefended", "defendable": "false"}, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
 		{"NOTIFICATION_OF_CHARGEBACK", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_NEEDS_RESPONSE"}},
 		{"REQUEST_FOR_INFORMATION", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_INQUIRY"}},
 		{"CHARGEBACK_REVERSED", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_WON"}},
