@@ -518,3 +518,28 @@ func TestPayoutGetRefusesAnotherTransfer(t *testing.T) {
 		Credentials: creds, Status: 200, Body: body})
 	wantKind(t, res.ParseError, pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, "OTHER")
 }
+
+// TestClassicPayoutAnswersWithoutBrackets: Payout v68 documents the submit and
+// decline answers both as "[payout-submit-received]" (examples) and as
+// "payout-submit-received" (SubmitResponse / ModifyResponse descriptions);
+// either is a received submit or decline, never an unknown outcome.
+func TestClassicPayoutAnswersWithoutBrackets(t *testing.T) {
+	req := &v1.PayoutServiceCreateRequest{MerchantPayoutId: "payout_2", Amount: eur(1000), Recipient: &v1.PayoutRecipient{
+		Destination: &v1.PayoutRecipient_ConnectorRecipientId{ConnectorRecipientId: "shopper_ref_42:8415718415172200"},
+		Customer:    &v1.Customer{Email: "s.hopper@example.com"}}}
+	for _, code := range []string{"[payout-submit-received]", "payout-submit-received"} {
+		res := run(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CREATE, Request: req, Status: 200,
+			Body: []byte(`{"pspReference":"8815131762537886","resultCode":"` + code + `"}`)})
+		if out, _ := res.Response.(*v1.PayoutServiceCreateResponse); out.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_PENDING {
+			t.Errorf("%s: payout = %v %v", code, out, res.ParseError)
+		}
+	}
+	cancel := &v1.PayoutServiceCancelRequest{ConnectorPayoutId: "P1", MerchantCancelId: "c1"}
+	for _, got := range []string{"[payout-decline-received]", "payout-decline-received"} {
+		res := run(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CANCEL, Request: cancel, Status: 200,
+			Body: []byte(`{"pspReference":"881","response":"` + got + `"}`)})
+		if out, _ := res.Response.(*v1.PayoutServiceCancelResponse); out.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_CANCELED || out.GetError() != nil {
+			t.Errorf("%s: cancel = %v %v", got, out, res.ParseError)
+		}
+	}
+}

@@ -180,7 +180,9 @@ func writeTransferBank(b *pdk.Body, ba *v1.PayoutBankAccount) error {
 
 // payoutOf reads a Transfer (transfer true) or a classic submit answer
 // (resultCode "[payout-submit-received]", waiting for review, or a
-// refusal), and checks the amount against the requested one.
+// refusal), and checks the amount against the requested one. Payout v68
+// writes the submit and decline answers with brackets in its examples and
+// without in its schema descriptions: both are read.
 func payoutOf(a *pdk.Answer, transfer bool, requested *v1.Money) (*v1.PayoutEvent, error) {
 	if transfer {
 		p, err := readTransfer(a, a.HTTPStatus())
@@ -193,7 +195,7 @@ func payoutOf(a *pdk.Answer, transfer bool, requested *v1.Money) (*v1.PayoutEven
 	switch code := a.Str("resultCode"); {
 	case p.ConnectorPayoutId == "":
 		return p, pdk.InvalidResponse("the payout answer has no pspReference")
-	case code == "[payout-submit-received]" || code == "Received" || code == "Authorised":
+	case strings.Trim(code, "[]") == "payout-submit-received" || code == "Received" || code == "Authorised":
 		p.Status = v1.PayoutStatus_PAYOUT_STATUS_PENDING
 	case code == "Refused" || code == "Error":
 		reason := pdk.First(a.Str("refusalReason"), code)
@@ -279,7 +281,7 @@ func payoutCancel() pdk.Handler[*cancelIn, *cancelOut] {
 			},
 			Answer: func(_ *pdk.Context, _ *cancelIn, a *pdk.Answer) (*cancelOut, error) {
 				out := &cancelOut{Status: v1.PayoutStatus_PAYOUT_STATUS_CANCELED}
-				if got := a.Str("response"); got != "[payout-decline-received]" {
+				if got := a.Str("response"); strings.Trim(got, "[]") != "payout-decline-received" {
 					out.Status, out.Error = v1.PayoutStatus_PAYOUT_STATUS_UNKNOWN, &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR,
 						Message: "decline answered " + got, Connector: &v1.ConnectorError{Code: got, HttpStatus: int32(a.HTTPStatus()), RequestId: a.Str("pspReference")}}
 				}
