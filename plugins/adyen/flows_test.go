@@ -507,18 +507,6 @@ func TestPayoutCancel(t *testing.T) {
 	}
 }
 
-// TestPayoutGetRefusesAnotherTransfer: GET /transfers/{id} answered with
-// another transfer is an integrity error, not that transfer's status read as
-// the requested payout's.
-func TestPayoutGetRefusesAnotherTransfer(t *testing.T) {
-	creds := testCreds()
-	creds[credBalanceAccount] = "BA1"
-	body := []byte(`{"id":"OTHER","status":"credited","category":"bank","direction":"outgoing","amount":{"value":100,"currency":"EUR"}}`)
-	res := run(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_GET, Request: &v1.PayoutServiceGetRequest{ConnectorPayoutId: "1W1UG35U8A9J5ZLG"},
-		Credentials: creds, Status: 200, Body: body})
-	wantKind(t, res.ParseError, pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, "OTHER")
-}
-
 // TestClassicPayoutAnswersWithoutBrackets: Payout v68 documents the submit and
 // decline answers both as "[payout-submit-received]" (examples) and as
 // "payout-submit-received" (SubmitResponse / ModifyResponse descriptions);

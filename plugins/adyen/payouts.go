@@ -247,9 +247,6 @@ var payoutGet = &pdk.Call[*payoutGetIn, *v1.PayoutServiceGetResponse]{
 	Params: pdk.Params[*payoutGetIn]{"id": {Field: "connector_payout_id", Get: (*payoutGetIn).GetConnectorPayoutId}},
 	Answer: func(_ *pdk.Context, req *payoutGetIn, a *pdk.Answer) (*v1.PayoutServiceGetResponse, error) {
 		p, err := payoutOf(a, true, req.GetAmount())
-		if err == nil {
-			err = pdk.SameID("Adyen", p.ConnectorPayoutId, req.GetConnectorPayoutId())
-		}
 		return &v1.PayoutServiceGetResponse{ConnectorPayoutId: p.ConnectorPayoutId, Status: p.Status, Amount: p.Amount, Error: p.Error}, err
 	},
 }
