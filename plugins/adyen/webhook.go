@@ -308,6 +308,10 @@ func normalize(it *fastjson.Value) *v1.Event {
 		if n.code == "CHARGEBACK" && defendable {
 			de.Status = v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE
 		}
+		// autoDefended: Adyen defended the dispute itself, as INFORMATION_SUPPLIED reports.
+		if auto, _ := strconv.ParseBool(n.ad("autoDefended")); auto && de.Status == v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE {
+			de.Status = v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW
+		}
 		if s, ok := disputeStatuses[n.ad("disputeStatus")]; ok {
 			de.Status = s
 		}

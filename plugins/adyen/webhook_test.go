@@ -279,6 +279,9 @@ func TestWebhookNormalization(t *testing.T) {
 			want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_NEEDS_RESPONSE"}},
 		{"CHARGEBACK", "true", map[string]any{"disputeStatus": "Undefended", "defendable": "false"}, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
 		{"NOTIFICATION_OF_CHARGEBACK", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_NEEDS_RESPONSE"}},
+		// Adyen defended it itself (autoDefended): under review, nothing for the merchant to send.
+		{"NOTIFICATION_OF_CHARGEBACK", "true", map[string]any{"defendable": "false", "autoDefended": "true"},
+			want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_UNDER_REVIEW"}},
 		{"REQUEST_FOR_INFORMATION", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_INQUIRY"}},
 		{"CHARGEBACK_REVERSED", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_WON"}},
 		{"SECOND_CHARGEBACK", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
