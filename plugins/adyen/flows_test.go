@@ -531,3 +531,16 @@ func TestClassicPayoutAnswersWithoutBrackets(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreDetailRefusal: a /storeDetail answer whose resultCode is not Success
+// stored nothing, so it carries no recurringDetailReference; it is the
+// processor's refusal, not a malformed answer.
+func TestStoreDetailRefusal(t *testing.T) {
+	req := &v1.PayoutServiceCreateRecipientRequest{MerchantRecipientId: "rcpt_1", DateOfBirth: "1982-07-17", Nationality: "NL",
+		Destination: &v1.PayoutServiceCreateRecipientRequest_BankAccount{BankAccount: &v1.PayoutBankAccount{AccountHolderName: "Simon Hopper",
+			Iban: "NL13TEST0123456789", Country: "NL", Currency: "EUR"}},
+		Customer: &v1.Customer{Id: "shopper_ref_42", Email: "s.hopper@example.com"}}
+	res := run(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT, Request: req, Status: 200,
+		Body: []byte(`{"pspReference":"991617894326362D","resultCode":"Refused"}`)})
+	wantKind(t, res.ParseError, pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, "storeDetail answered Refused")
+}

@@ -312,14 +312,15 @@ var payoutRecipient = &pdk.Call[*recipientIn, *v1.PayoutServiceCreateRecipientRe
 		return writeClassicRecipient(b, req.GetCustomer(), req.GetDateOfBirth(), req.GetNationality(), req.GetBankAccount(), "")
 	},
 	Answer: func(_ *pdk.Context, req *recipientIn, a *pdk.Answer) (*v1.PayoutServiceCreateRecipientResponse, error) {
-		detail := a.Str("recurringDetailReference")
-		if detail == "" || strings.Contains(detail, ":") {
-			return nil, pdk.InvalidResponse("the storeDetail answer has no usable recurringDetailReference")
-		}
+		// Anything but Success stored nothing (and names no recurringDetailReference).
 		if code := a.Str("resultCode"); code != "Success" {
 			return nil, &pdk.Error{Kind: pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, Message: "storeDetail answered " + code,
 				Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "storeDetail answered " + code,
 					Connector: &v1.ConnectorError{Code: code, HttpStatus: int32(a.HTTPStatus()), RequestId: a.Str("pspReference")}}}
+		}
+		detail := a.Str("recurringDetailReference")
+		if detail == "" || strings.Contains(detail, ":") {
+			return nil, pdk.InvalidResponse("the storeDetail answer has no usable recurringDetailReference")
 		}
 		last4 := pdk.First(req.GetBankAccount().GetIban(), req.GetBankAccount().GetAccountNumber())
 		return &v1.PayoutServiceCreateRecipientResponse{ConnectorRecipientId: req.GetCustomer().GetId() + ":" + detail, DisplayName: "bank account",
