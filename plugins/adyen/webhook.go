@@ -252,10 +252,12 @@ func outcome[S any](s [2]S, success bool) S {
 	return s[1]
 }
 
-// disputeEvents maps dispute eventCodes to their stage, the additionalData
-// reason code they carry before chargebackReasonCode, and the status they
-// report when additionalData.disputeStatus does not say (CHARGEBACK: LOST,
-// NEEDS_RESPONSE when defendable).
+// disputeEvents maps dispute eventCodes (Webhooks-v1) to their stage, the
+// additionalData reason code they carry before chargebackReasonCode, and the
+// status they report when additionalData.disputeStatus does not say
+// (CHARGEBACK: LOST, NEEDS_RESPONSE when defendable). PREARBITRATION_ACCEPTED
+// and _DECLINED do not say by whom ("the pre-arbitration case was accepted"):
+// UNKNOWN unless disputeStatus says.
 var disputeEvents = map[string]struct {
 	stage, reasonKey string
 	status           v1.DisputeStatus
@@ -270,6 +272,13 @@ var disputeEvents = map[string]struct {
 	"SECOND_CHARGEBACK":                 {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_LOST},
 	"PREARBITRATION_WON":                {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_WON},
 	"PREARBITRATION_LOST":               {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_LOST},
+	"PREARBITRATION_OPEN":               {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE},
+	"PREARBITRATION_ACCEPTED":           {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_UNKNOWN},
+	"PREARBITRATION_DECLINED":           {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_UNKNOWN},
+	"PREARBITRATION_ISSUER_WITHDRAWN":   {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_WON},
+	"SCHEME_ARBITRATION":                {"arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW},
+	"SCHEME_ARBITRATION_WON":            {"arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_WON},
+	"SCHEME_ARBITRATION_LOST":           {"arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_LOST},
 }
 
 // disputeStatuses maps additionalData.disputeStatus, which dispute

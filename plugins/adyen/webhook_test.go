@@ -287,6 +287,14 @@ func TestWebhookNormalization(t *testing.T) {
 		{"SECOND_CHARGEBACK", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
 		{"PREARBITRATION_WON", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_WON"}},
 		{"PREARBITRATION_LOST", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
+		// The rest of Webhooks-v1's pre-arbitration and scheme arbitration events.
+		{"PREARBITRATION_OPEN", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_NEEDS_RESPONSE"}},
+		{"PREARBITRATION_ACCEPTED", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_UNKNOWN"}},
+		{"PREARBITRATION_DECLINED", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_UNKNOWN"}},
+		{"PREARBITRATION_ISSUER_WITHDRAWN", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_WON"}},
+		{"SCHEME_ARBITRATION", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_UNDER_REVIEW"}},
+		{"SCHEME_ARBITRATION_WON", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_WON"}},
+		{"SCHEME_ARBITRATION_LOST", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
 		{"RECURRING_CONTRACT", "true", map[string]any{"recurring.recurringDetailReference": "M5N7", "recurring.shopperReference": "shopper_123"}, want{v1.EventKind_EVENT_KIND_MANDATE, "MANDATE_STATUS_ACTIVE"}},
 		{"REPORT_AVAILABLE", "true", nil, want{v1.EventKind_EVENT_KIND_OTHER, ""}},
 	}
