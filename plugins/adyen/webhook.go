@@ -214,7 +214,8 @@ func (n notification) failure(code v1.ErrorCode) *v1.PaymentError {
 // status they report when success is "true" and when it is "false". A
 // failed CANCEL_OR_REFUND / TECHNICAL_CANCEL leaves the payment as it was
 // (UNKNOWN); REFUNDED_REVERSED is a refund that came back (a closed
-// account). Any other verified eventCode (besides disputes and
+// account); OFFER_CLOSED is a payment the shopper never completed ("the offer
+// expired"), EXPIRE an authorisation whose uncaptured amount expired. Any other verified eventCode (besides disputes and
 // RECURRING_CONTRACT) is EVENT_KIND_OTHER.
 var paymentEvents = map[string][2]v1.PaymentStatus{
 	"AUTHORISATION":            {v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED, v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED},
@@ -224,6 +225,8 @@ var paymentEvents = map[string][2]v1.PaymentStatus{
 	"CANCELLATION":             {v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED},
 	"CANCEL_OR_REFUND":         {v1.PaymentStatus_PAYMENT_STATUS_REVERSED, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
 	"TECHNICAL_CANCEL":         {v1.PaymentStatus_PAYMENT_STATUS_REVERSED, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
+	"OFFER_CLOSED":             {v1.PaymentStatus_PAYMENT_STATUS_FAILURE, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
+	"EXPIRE":                   {v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
 }
 
 var refundEvents = map[string][2]v1.RefundStatus{
@@ -242,7 +245,7 @@ var payoutEvents = map[string][2]v1.PayoutStatus{
 
 // failing are the eventCodes that report a failure (with an error) whatever
 // their success; any other carries an error only when success is "false".
-var failing = map[string]bool{"CAPTURE_FAILED": true, "REFUND_FAILED": true, "REFUNDED_REVERSED": true}
+var failing = map[string]bool{"CAPTURE_FAILED": true, "REFUND_FAILED": true, "REFUNDED_REVERSED": true, "OFFER_CLOSED": true}
 
 // outcome picks the status an item reports.
 func outcome[S any](s [2]S, success bool) S {

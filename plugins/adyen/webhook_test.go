@@ -267,6 +267,9 @@ func TestWebhookNormalization(t *testing.T) {
 		{"CANCEL_OR_REFUND", "false", nil, want{v1.EventKind_EVENT_KIND_PAYMENT, "PAYMENT_STATUS_UNKNOWN"}},
 		{"TECHNICAL_CANCEL", "true", nil, want{v1.EventKind_EVENT_KIND_PAYMENT, "PAYMENT_STATUS_REVERSED"}},
 		{"AUTHORISATION_ADJUSTMENT", "true", nil, want{v1.EventKind_EVENT_KIND_PAYMENT, "PAYMENT_STATUS_AUTHORIZED"}},
+		// An abandoned offer (a redirect never completed) failed; an expired authorisation was released.
+		{"OFFER_CLOSED", "true", nil, want{v1.EventKind_EVENT_KIND_PAYMENT, "PAYMENT_STATUS_FAILURE"}},
+		{"EXPIRE", "true", nil, want{v1.EventKind_EVENT_KIND_PAYMENT, "PAYMENT_STATUS_VOIDED"}},
 		{"REFUND", "true", nil, want{v1.EventKind_EVENT_KIND_REFUND, "REFUND_STATUS_SUCCEEDED"}},
 		{"REFUND", "false", nil, want{v1.EventKind_EVENT_KIND_REFUND, "REFUND_STATUS_FAILED"}},
 		{"REFUND_FAILED", "true", nil, want{v1.EventKind_EVENT_KIND_REFUND, "REFUND_STATUS_FAILED"}},
