@@ -35,6 +35,12 @@ type API struct {
 	IdempotencyHeader string
 	// MaxKeyLen bounds idempotency keys (see pdk/idemkey); 0 means 255.
 	MaxKeyLen int
+	// KeyScope, when set, names the account a Call's idempotency key must be
+	// unique in when the processor keeps keys wider than the credentials'
+	// account (Adyen: per company account, which holds several merchant
+	// accounts): the key is "<op>:<scope>:<id>", so one merchant id used in
+	// two such accounts never shares a key (and a stored answer).
+	KeyScope func(*Context) string
 	// Encoding is how a Call's Body is written: FormEncoded or JSONEncoded.
 	Encoding Encoding
 	// Amounts converts Money fields and answers to and from the
@@ -232,6 +238,16 @@ type Key[Req any] struct {
 	// part of the host's random bytes). Adyen keys /payments/details and its
 	// dispute calls without a merchant id so.
 	Derive func(c *Context, req Req, body []byte) (op, id string)
+	// scope is API.KeyScope's answer for the call being built.
+	scope string
+}
+
+// scoped is id within the key's scope (API.KeyScope), if any.
+func (k Key[Req]) scoped(id string) string {
+	if k.scope == "" {
+		return id
+	}
+	return k.scope + ":" + id
 }
 
 // set reports whether a key is configured.
@@ -254,6 +270,7 @@ func (k Key[Req]) derive(c *Context, req Req, max int) (string, error) {
 	case id == "":
 		id = "rnd_" + hexstr.EncodeToString(c.Random())
 	}
+	id = k.scoped(id)
 	if max <= 0 {
 		max = 255
 	}
@@ -307,8 +324,12 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 	}
 	reads := method == "GET" || method == "HEAD" || method == "DELETE"
 	var key string
-	if h.Key.set() {
-		if key, err = h.Key.derive(c, req, h.API.MaxKeyLen); err != nil {
+	k := h.Key
+	if h.API.KeyScope != nil {
+		k.scope = h.API.KeyScope(c)
+	}
+	if k.set() {
+		if key, err = k.derive(c, req, h.API.MaxKeyLen); err != nil {
 			return nil, err
 		}
 	}
@@ -326,9 +347,9 @@ func (h *Call[Req, Resp]) Build(c *Context, req Req) (*pluginv1.HttpRequest, err
 	if !reads || b.Len() > 0 {
 		ct, body = b.Encode(h.API.Encoding)
 	}
-	if h.Key.set() && key == "" {
-		op, id := h.Key.Derive(c, req, body)
-		key = idemkey.Derive(op, id, h.API.maxKeyLen())
+	if k.set() && key == "" {
+		op, id := k.Derive(c, req, body)
+		key = idemkey.Derive(op, k.scoped(id), h.API.maxKeyLen())
 	}
 	switch {
 	case key != "":

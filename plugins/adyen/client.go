@@ -61,6 +61,9 @@ var (
 
 // api is what every Adyen call shares: the API key in a secret header (and the
 // merchant account every body names), JSON, keys hashed to 64 characters, ServiceErrors.
+// Adyen stores idempotency keys per company account, across its merchant
+// accounts (docs.adyen.com/development-resources/api-idempotency): keys name
+// the merchant account, so one order id in two of them is two operations.
 var api = &pdk.API{
 	Auth: func(c *pdk.Context, r *pdk.Request) error {
 		key, err := c.Credential(credAPIKey)
@@ -73,6 +76,7 @@ var api = &pdk.API{
 	Headers:           [][2]string{{"Accept", "application/json"}},
 	IdempotencyHeader: idempotencyHeader,
 	MaxKeyLen:         maxIdempotencyKey,
+	KeyScope:          func(c *pdk.Context) string { return c.Credentials[credMerchantAccount] },
 	Encoding:          pdk.JSONEncoded,
 	Amounts:           amounts,
 	ErrorAnswer:       func(res *pdk.Response, v *fastjson.Value) (*pdk.Error, bool) { return serviceError(res, v), false },

@@ -506,3 +506,41 @@ func TestPayoutCancel(t *testing.T) {
 		t.Errorf("refused decline = %v %v", out, res.ParseError)
 	}
 }
+
+// TestClassicPayoutAnswersWithoutBrackets: Payout v68 documents the submit and
+// decline answers both as "[payout-submit-received]" (examples) and as
+// "payout-submit-received" (SubmitResponse / ModifyResponse descriptions);
+// either is a received submit or decline, never an unknown outcome.
+func TestClassicPayoutAnswersWithoutBrackets(t *testing.T) {
+	req := &v1.PayoutServiceCreateRequest{MerchantPayoutId: "payout_2", Amount: eur(1000), Recipient: &v1.PayoutRecipient{
+		Destination: &v1.PayoutRecipient_ConnectorRecipientId{ConnectorRecipientId: "shopper_ref_42:8415718415172200"},
+		Customer:    &v1.Customer{Email: "s.hopper@example.com"}}}
+	for _, code := range []string{"[payout-submit-received]", "payout-submit-received"} {
+		res := run(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CREATE, Request: req, Status: 200,
+			Body: []byte(`{"pspReference":"8815131762537886","resultCode":"` + code + `"}`)})
+		if out, _ := res.Response.(*v1.PayoutServiceCreateResponse); out.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_PENDING {
+			t.Errorf("%s: payout = %v %v", code, out, res.ParseError)
+		}
+	}
+	cancel := &v1.PayoutServiceCancelRequest{ConnectorPayoutId: "P1", MerchantCancelId: "c1"}
+	for _, got := range []string{"[payout-decline-received]", "payout-decline-received"} {
+		res := run(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CANCEL, Request: cancel, Status: 200,
+			Body: []byte(`{"pspReference":"881","response":"` + got + `"}`)})
+		if out, _ := res.Response.(*v1.PayoutServiceCancelResponse); out.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_CANCELED || out.GetError() != nil {
+			t.Errorf("%s: cancel = %v %v", got, out, res.ParseError)
+		}
+	}
+}
+
+// TestStoreDetailRefusal: a /storeDetail answer whose resultCode is not Success
+// stored nothing, so it carries no recurringDetailReference; it is the
+// processor's refusal, not a malformed answer.
+func TestStoreDetailRefusal(t *testing.T) {
+	req := &v1.PayoutServiceCreateRecipientRequest{MerchantRecipientId: "rcpt_1", DateOfBirth: "1982-07-17", Nationality: "NL",
+		Destination: &v1.PayoutServiceCreateRecipientRequest_BankAccount{BankAccount: &v1.PayoutBankAccount{AccountHolderName: "Simon Hopper",
+			Iban: "NL13TEST0123456789", Country: "NL", Currency: "EUR"}},
+		Customer: &v1.Customer{Id: "shopper_ref_42", Email: "s.hopper@example.com"}}
+	res := run(t, pdktest.Call{Flow: v1.Flow_FLOW_PAYOUT_CREATE_RECIPIENT, Request: req, Status: 200,
+		Body: []byte(`{"pspReference":"991617894326362D","resultCode":"Refused"}`)})
+	wantKind(t, res.ParseError, pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, "storeDetail answered Refused")
+}

@@ -238,7 +238,7 @@ func testHostPayments(t *testing.T, env *hostEnv) {
 		}
 		psp = out.GetConnectorTransactionId()
 		ex := wantOps(t, fake, "post-payments")
-		if ex[0].IdempotencyKey != "authorize:order_manual" || conformancetest.JSONAt(ex[0].Body, "additionalData", "manualCapture") != "true" {
+		if ex[0].IdempotencyKey != "authorize:"+adyen.TestMerchant+":order_manual" || conformancetest.JSONAt(ex[0].Body, "additionalData", "manualCapture") != "true" {
 			t.Fatalf("Idempotency-Key %q, body %v", ex[0].IdempotencyKey, ex[0].Body)
 		}
 	})
@@ -342,7 +342,7 @@ func testHostPayments(t *testing.T, env *hostEnv) {
 				t.Fatalf("capture = %v", out)
 			}
 			ex := wantOps(t, fake, "post-payments-paymentPspReference-captures")
-			if ex[0].Path != "/v71/payments/"+psp+"/captures" || conformancetest.JSONAt(ex[0].Body, "amount", "value") != float64(tc.amt) || ex[0].IdempotencyKey != "capture:"+tc.id {
+			if ex[0].Path != "/v71/payments/"+psp+"/captures" || conformancetest.JSONAt(ex[0].Body, "amount", "value") != float64(tc.amt) || ex[0].IdempotencyKey != "capture:"+adyen.TestMerchant+":"+tc.id {
 				t.Fatalf("exchange = %+v", ex[0])
 			}
 		})

@@ -180,7 +180,9 @@ func writeTransferBank(b *pdk.Body, ba *v1.PayoutBankAccount) error {
 
 // payoutOf reads a Transfer (transfer true) or a classic submit answer
 // (resultCode "[payout-submit-received]", waiting for review, or a
-// refusal), and checks the amount against the requested one.
+// refusal), and checks the amount against the requested one. Payout v68
+// writes the submit and decline answers with brackets in its examples and
+// without in its schema descriptions: both are read.
 func payoutOf(a *pdk.Answer, transfer bool, requested *v1.Money) (*v1.PayoutEvent, error) {
 	if transfer {
 		p, err := readTransfer(a, a.HTTPStatus())
@@ -193,7 +195,7 @@ func payoutOf(a *pdk.Answer, transfer bool, requested *v1.Money) (*v1.PayoutEven
 	switch code := a.Str("resultCode"); {
 	case p.ConnectorPayoutId == "":
 		return p, pdk.InvalidResponse("the payout answer has no pspReference")
-	case code == "[payout-submit-received]" || code == "Received" || code == "Authorised":
+	case strings.Trim(code, "[]") == "payout-submit-received" || code == "Received" || code == "Authorised":
 		p.Status = v1.PayoutStatus_PAYOUT_STATUS_PENDING
 	case code == "Refused" || code == "Error":
 		reason := pdk.First(a.Str("refusalReason"), code)
@@ -211,6 +213,12 @@ func readTransfer(a *pdk.Answer, httpStatus int) (*v1.PayoutEvent, error) {
 	}
 	if p.Amount = amountAt(a, "amount"); a.Err() != nil {
 		return p, a.Err()
+	}
+	// A booked bank transfer stays booked: the webhook's tracking (ConfirmationTrackingData)
+	// reports the funds credited to the counterparty (docs.adyen.com/payouts/payout-service/payout-lifecycle).
+	credited := a.Str("tracking.type") == "confirmation" && a.Str("tracking.status") == "credited"
+	if p.Status == v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT && credited {
+		p.Status = v1.PayoutStatus_PAYOUT_STATUS_PAID
 	}
 	if p.Status == v1.PayoutStatus_PAYOUT_STATUS_FAILED {
 		reason := a.Str("reason")
@@ -270,7 +278,7 @@ func payoutCancel() pdk.Handler[*cancelIn, *cancelOut] {
 			},
 			Answer: func(_ *pdk.Context, _ *cancelIn, a *pdk.Answer) (*cancelOut, error) {
 				out := &cancelOut{Status: v1.PayoutStatus_PAYOUT_STATUS_CANCELED}
-				if got := a.Str("response"); got != "[payout-decline-received]" {
+				if got := a.Str("response"); strings.Trim(got, "[]") != "payout-decline-received" {
 					out.Status, out.Error = v1.PayoutStatus_PAYOUT_STATUS_UNKNOWN, &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR,
 						Message: "decline answered " + got, Connector: &v1.ConnectorError{Code: got, HttpStatus: int32(a.HTTPStatus()), RequestId: a.Str("pspReference")}}
 				}
@@ -304,14 +312,15 @@ var payoutRecipient = &pdk.Call[*recipientIn, *v1.PayoutServiceCreateRecipientRe
 		return writeClassicRecipient(b, req.GetCustomer(), req.GetDateOfBirth(), req.GetNationality(), req.GetBankAccount(), "")
 	},
 	Answer: func(_ *pdk.Context, req *recipientIn, a *pdk.Answer) (*v1.PayoutServiceCreateRecipientResponse, error) {
-		detail := a.Str("recurringDetailReference")
-		if detail == "" || strings.Contains(detail, ":") {
-			return nil, pdk.InvalidResponse("the storeDetail answer has no usable recurringDetailReference")
-		}
+		// Anything but Success stored nothing (and names no recurringDetailReference).
 		if code := a.Str("resultCode"); code != "Success" {
 			return nil, &pdk.Error{Kind: pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, Message: "storeDetail answered " + code,
 				Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR, Message: "storeDetail answered " + code,
 					Connector: &v1.ConnectorError{Code: code, HttpStatus: int32(a.HTTPStatus()), RequestId: a.Str("pspReference")}}}
+		}
+		detail := a.Str("recurringDetailReference")
+		if detail == "" || strings.Contains(detail, ":") {
+			return nil, pdk.InvalidResponse("the storeDetail answer has no usable recurringDetailReference")
 		}
 		last4 := pdk.First(req.GetBankAccount().GetIban(), req.GetBankAccount().GetAccountNumber())
 		return &v1.PayoutServiceCreateRecipientResponse{ConnectorRecipientId: req.GetCustomer().GetId() + ":" + detail, DisplayName: "bank account",

@@ -8,6 +8,7 @@ import (
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/idemkey"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
@@ -26,26 +27,26 @@ func flowCalls() []struct {
 		key   string
 		noKey bool
 	}{
-		{call: pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: authorizeReq()}, key: "authorize:order_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: authorizeReq()}, key: "authorize:TestMerchantECOM:order_1"},
 		{call: pdktest.Call{Flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, Request: &v1.PaymentServiceVerifyRedirectResponseRequest{
 			MerchantTransactionId: "order_1", Params: map[string]string{"redirectResult": "X6XtfGC3!Y"}}}},
-		{call: pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: captureReq()}, key: "capture:cap_1"},
-		{call: pdktest.Call{Flow: v1.Flow_FLOW_VOID, Request: &v1.PaymentServiceVoidRequest{ConnectorTransactionId: "PSP1", MerchantVoidId: "void_1"}}, key: "void:void_1"},
-		{call: pdktest.Call{Flow: v1.Flow_FLOW_REVERSE, Request: &v1.PaymentServiceReverseRequest{ConnectorTransactionId: "PSP1", MerchantReversalId: "rev_1"}}, key: "reverse:rev_1"},
-		{call: pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "PSP1", MerchantRefundId: "ref_1", RefundAmount: eur(500)}}, key: "refund:ref_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: captureReq()}, key: "capture:TestMerchantECOM:cap_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_VOID, Request: &v1.PaymentServiceVoidRequest{ConnectorTransactionId: "PSP1", MerchantVoidId: "void_1"}}, key: "void:TestMerchantECOM:void_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_REVERSE, Request: &v1.PaymentServiceReverseRequest{ConnectorTransactionId: "PSP1", MerchantReversalId: "rev_1"}}, key: "reverse:TestMerchantECOM:rev_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "PSP1", MerchantRefundId: "ref_1", RefundAmount: eur(500)}}, key: "refund:TestMerchantECOM:ref_1"},
 		{call: pdktest.Call{Flow: v1.Flow_FLOW_INCREMENTAL_AUTHORIZATION, Request: &v1.PaymentServiceIncrementalAuthorizationRequest{
-			ConnectorTransactionId: "PSP1", MerchantIncrementId: "inc_1", Amount: eur(1500)}}, key: "increment:inc_1"},
+			ConnectorTransactionId: "PSP1", MerchantIncrementId: "inc_1", Amount: eur(1500)}}, key: "increment:TestMerchantECOM:inc_1"},
 		{call: pdktest.Call{Flow: v1.Flow_FLOW_SETUP_RECURRING, Request: &v1.PaymentServiceSetupRecurringRequest{
 			MerchantSetupId: "setup_1", PaymentMethod: testCard(), Customer: &v1.Customer{Id: "shopper_123"}, Amount: eur(0),
-			ReturnUrl: "https://merchant.example/return"}}, key: "setup:setup_1"},
+			ReturnUrl: "https://merchant.example/return"}}, key: "setup:TestMerchantECOM:setup_1"},
 		{call: pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Config: map[string]string{"return_url": "https://merchant.example/return"},
-			Request: &v1.RecurringPaymentServiceChargeRequest{MerchantTransactionId: "sub_1", Amount: eur(999), Mandate: mandate}}, key: "charge:sub_1"},
+			Request: &v1.RecurringPaymentServiceChargeRequest{MerchantTransactionId: "sub_1", Amount: eur(999), Mandate: mandate}}, key: "charge:TestMerchantECOM:sub_1"},
 		// Checkout v71 declares Idempotency-Key on POSTs only; deleting a token is idempotent by itself.
 		{call: pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_REVOKE, Request: &v1.RecurringPaymentServiceRevokeRequest{Mandate: mandate, MerchantRevokeId: "revoke_1"}}, noKey: true},
-		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "DSP1"}}, key: "dispute-reasons:000102030405060708090a0b0c0d0e0f"},
-		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_ACCEPT, Request: &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "DSP1", MerchantRequestId: "acc_1"}}, key: "dispute-accept:acc_1"},
-		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_DEFEND, Request: &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "DSP1", DefenseReasonCode: "GoodsWereAsDescribed", MerchantRequestId: "def_1"}}, key: "dispute-defend:def_1"},
-		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "DSP1", Evidence: evidence, MerchantRequestId: "ev_1"}}, key: "dispute-evidence:ev_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "DSP1"}}, key: idemkey.Derive("dispute-reasons", "TestMerchantECOM:000102030405060708090a0b0c0d0e0f", maxIdempotencyKey)},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_ACCEPT, Request: &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: "DSP1", MerchantRequestId: "acc_1"}}, key: "dispute-accept:TestMerchantECOM:acc_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_DEFEND, Request: &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "DSP1", DefenseReasonCode: "GoodsWereAsDescribed", MerchantRequestId: "def_1"}}, key: "dispute-defend:TestMerchantECOM:def_1"},
+		{call: pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "DSP1", Evidence: evidence, MerchantRequestId: "ev_1"}}, key: "dispute-evidence:TestMerchantECOM:ev_1"},
 	}
 }
 
@@ -74,6 +75,14 @@ func TestIdempotencyKeys(t *testing.T) {
 				t.Fatal("build is not deterministic")
 			}
 		})
+	}
+	// Adyen keeps keys per company account: the same merchant id in two of its
+	// merchant accounts must not share a key (and so the other's stored answer).
+	pos := flowCalls()[0].call
+	pos.Credentials = testCreds()
+	pos.Credentials[credMerchantAccount] = "TestMerchantPOS"
+	if k := pdktest.HeaderValue(mustBuild(t, pos).HTTP, "Idempotency-Key"); k != "authorize:TestMerchantPOS:order_1" {
+		t.Fatalf("other merchant account's key = %q", k)
 	}
 	// A merchant id too long for "<op>:<id>" is hashed to Adyen's 64 characters.
 	keyOf := func(id string) string {

@@ -121,7 +121,7 @@ func runSpecConformance(t *testing.T, kit *conformancetest.Plugin) {
 		if out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || out.GetConnectorTransactionId() == "" || !out.GetIncrementalAuthorizationAllowed() || out.GetNetworkTransactionId() != "NTX123456789" {
 			t.Fatalf("authorize = %v", out)
 		}
-		if len(ex) != 1 || ex[0].operation != "post-payments" || ex[0].idempotencyKey != "authorize:order_1" {
+		if len(ex) != 1 || ex[0].operation != "post-payments" || ex[0].idempotencyKey != "authorize:TestMerchantECOM:order_1" {
 			t.Fatalf("exchanges = %+v", ex)
 		}
 	})
@@ -328,7 +328,7 @@ func runSpecConformance(t *testing.T, kit *conformancetest.Plugin) {
 			if out := resp.(*v1.PayoutServiceCreateResponse); out.GetStatus() != v1.PayoutStatus_PAYOUT_STATUS_PENDING || out.GetConnectorPayoutId() == "" {
 				t.Fatalf("payout = %v", out)
 			}
-			if ex[0].idempotencyKey != "payout:payout_1" || ex[0].body["recurring"].(map[string]any)["contract"] != "PAYOUT" {
+			if ex[0].idempotencyKey != "payout:TestMerchantECOM:payout_1" || ex[0].body["recurring"].(map[string]any)["contract"] != "PAYOUT" {
 				t.Fatalf("exchange = %+v", ex[0])
 			}
 		})

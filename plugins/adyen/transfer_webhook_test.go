@@ -168,3 +168,30 @@ func TestTransferWebhookSpecExamples(t *testing.T) {
 		t.Error("no example is an outgoing bank transfer")
 	}
 }
+
+// An instant bank transfer stays "booked": Adyen reports the funds' arrival in
+// the webhook's tracking object (ConfirmationTrackingData, status credited),
+// which is the payout's PAID. Tracking that only estimates the arrival leaves it in transit.
+func TestTransferWebhookTrackingCredited(t *testing.T) {
+	for _, c := range []struct {
+		tracking map[string]any
+		want     v1.PayoutStatus
+	}{
+		{map[string]any{"type": "confirmation", "status": "credited"}, v1.PayoutStatus_PAYOUT_STATUS_PAID},
+		{map[string]any{"type": "estimation", "estimatedArrivalTime": "2026-01-03T10:00:00+01:00"}, v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT},
+		{nil, v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT},
+	} {
+		var v map[string]any
+		if err := json.Unmarshal(transferBody(t, "booked", "approved"), &v); err != nil {
+			t.Fatal(err)
+		}
+		if c.tracking != nil {
+			v["data"].(map[string]any)["tracking"] = c.tracking
+		}
+		body := mustJSON(t, v)
+		ev := wantVerified(t, verifyTransfer(t, testCreds(), body, hmacHeader(t, testHMACHex, body))).GetEvents()
+		if len(ev) != 1 || ev[0].GetPayout().GetStatus() != c.want || ev[0].GetPayout().GetError() != nil {
+			t.Errorf("tracking %v: events = %v, want status %v", c.tracking, ev, c.want)
+		}
+	}
+}

@@ -214,7 +214,8 @@ func (n notification) failure(code v1.ErrorCode) *v1.PaymentError {
 // status they report when success is "true" and when it is "false". A
 // failed CANCEL_OR_REFUND / TECHNICAL_CANCEL leaves the payment as it was
 // (UNKNOWN); REFUNDED_REVERSED is a refund that came back (a closed
-// account). Any other verified eventCode (besides disputes and
+// account); OFFER_CLOSED is a payment the shopper never completed ("the offer
+// expired"), EXPIRE an authorisation whose uncaptured amount expired. Any other verified eventCode (besides disputes and
 // RECURRING_CONTRACT) is EVENT_KIND_OTHER.
 var paymentEvents = map[string][2]v1.PaymentStatus{
 	"AUTHORISATION":            {v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED, v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED},
@@ -224,6 +225,8 @@ var paymentEvents = map[string][2]v1.PaymentStatus{
 	"CANCELLATION":             {v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED},
 	"CANCEL_OR_REFUND":         {v1.PaymentStatus_PAYMENT_STATUS_REVERSED, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
 	"TECHNICAL_CANCEL":         {v1.PaymentStatus_PAYMENT_STATUS_REVERSED, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
+	"OFFER_CLOSED":             {v1.PaymentStatus_PAYMENT_STATUS_FAILURE, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
+	"EXPIRE":                   {v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN},
 }
 
 var refundEvents = map[string][2]v1.RefundStatus{
@@ -242,7 +245,7 @@ var payoutEvents = map[string][2]v1.PayoutStatus{
 
 // failing are the eventCodes that report a failure (with an error) whatever
 // their success; any other carries an error only when success is "false".
-var failing = map[string]bool{"CAPTURE_FAILED": true, "REFUND_FAILED": true, "REFUNDED_REVERSED": true}
+var failing = map[string]bool{"CAPTURE_FAILED": true, "REFUND_FAILED": true, "REFUNDED_REVERSED": true, "OFFER_CLOSED": true}
 
 // outcome picks the status an item reports.
 func outcome[S any](s [2]S, success bool) S {
@@ -252,10 +255,12 @@ func outcome[S any](s [2]S, success bool) S {
 	return s[1]
 }
 
-// disputeEvents maps dispute eventCodes to their stage, the additionalData
-// reason code they carry before chargebackReasonCode, and the status they
-// report when additionalData.disputeStatus does not say (CHARGEBACK: LOST,
-// NEEDS_RESPONSE when defendable).
+// disputeEvents maps dispute eventCodes (Webhooks-v1) to their stage, the
+// additionalData reason code they carry before chargebackReasonCode, and the
+// status they report when additionalData.disputeStatus does not say
+// (CHARGEBACK: LOST, NEEDS_RESPONSE when defendable). PREARBITRATION_ACCEPTED
+// and _DECLINED do not say by whom ("the pre-arbitration case was accepted"):
+// UNKNOWN unless disputeStatus says.
 var disputeEvents = map[string]struct {
 	stage, reasonKey string
 	status           v1.DisputeStatus
@@ -270,10 +275,18 @@ var disputeEvents = map[string]struct {
 	"SECOND_CHARGEBACK":                 {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_LOST},
 	"PREARBITRATION_WON":                {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_WON},
 	"PREARBITRATION_LOST":               {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_LOST},
+	"PREARBITRATION_OPEN":               {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE},
+	"PREARBITRATION_ACCEPTED":           {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_UNKNOWN},
+	"PREARBITRATION_DECLINED":           {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_UNKNOWN},
+	"PREARBITRATION_ISSUER_WITHDRAWN":   {"pre_arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_WON},
+	"SCHEME_ARBITRATION":                {"arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW},
+	"SCHEME_ARBITRATION_WON":            {"arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_WON},
+	"SCHEME_ARBITRATION_LOST":           {"arbitration", "", v1.DisputeStatus_DISPUTE_STATUS_LOST},
 }
 
 // disputeStatuses maps additionalData.disputeStatus, which dispute
-// notifications carry and which wins over the eventCode.
+// notifications carry and which wins over the eventCode (Undefended is LOST
+// only when the chargeback is not defendable).
 var disputeStatuses = map[string]v1.DisputeStatus{
 	"Unresponded": v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE,
 	"Responded":   v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW, "Pending": v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW,
@@ -303,11 +316,20 @@ func normalize(it *fastjson.Value) *v1.Event {
 		de := &v1.DisputeEvent{ConnectorDisputeId: n.psp, ConnectorTransactionId: n.original, Amount: n.amount, Reason: n.reason, Stage: d.stage,
 			ReasonCode: strings.TrimSpace(n.ad(d.reasonKey, "chargebackReasonCode")), Status: d.status}
 		de.EvidenceDueByUnix, _ = timestamp.ParseRFC3339(n.ad("defensePeriodEndsAt"))
-		if defendable, _ := strconv.ParseBool(n.ad("defendable")); n.code == "CHARGEBACK" && defendable {
+		defendable, _ := strconv.ParseBool(n.ad("defendable"))
+		if n.code == "CHARGEBACK" && defendable {
 			de.Status = v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE
+		}
+		// autoDefended: Adyen defended the dispute itself, as INFORMATION_SUPPLIED reports.
+		if auto, _ := strconv.ParseBool(n.ad("autoDefended")); auto && de.Status == v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE {
+			de.Status = v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW
 		}
 		if s, ok := disputeStatuses[n.ad("disputeStatus")]; ok {
 			de.Status = s
+		}
+		// Undefended is a chargeback not defended yet: open to a defense while it is defendable.
+		if n.ad("disputeStatus") == "Undefended" && defendable {
+			de.Status = v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE
 		}
 		ev.Payload = &v1.Event_Dispute{Dispute: de}
 		return ev

@@ -267,6 +267,9 @@ func TestWebhookNormalization(t *testing.T) {
 		{"CANCEL_OR_REFUND", "false", nil, want{v1.EventKind_EVENT_KIND_PAYMENT, "PAYMENT_STATUS_UNKNOWN"}},
 		{"TECHNICAL_CANCEL", "true", nil, want{v1.EventKind_EVENT_KIND_PAYMENT, "PAYMENT_STATUS_REVERSED"}},
 		{"AUTHORISATION_ADJUSTMENT", "true", nil, want{v1.EventKind_EVENT_KIND_PAYMENT, "PAYMENT_STATUS_AUTHORIZED"}},
+		// An abandoned offer (a redirect never completed) failed; an expired authorisation was released.
+		{"OFFER_CLOSED", "true", nil, want{v1.EventKind_EVENT_KIND_PAYMENT, "PAYMENT_STATUS_FAILURE"}},
+		{"EXPIRE", "true", nil, want{v1.EventKind_EVENT_KIND_PAYMENT, "PAYMENT_STATUS_VOIDED"}},
 		{"REFUND", "true", nil, want{v1.EventKind_EVENT_KIND_REFUND, "REFUND_STATUS_SUCCEEDED"}},
 		{"REFUND", "false", nil, want{v1.EventKind_EVENT_KIND_REFUND, "REFUND_STATUS_FAILED"}},
 		{"REFUND_FAILED", "true", nil, want{v1.EventKind_EVENT_KIND_REFUND, "REFUND_STATUS_FAILED"}},
@@ -274,12 +277,27 @@ func TestWebhookNormalization(t *testing.T) {
 		{"CHARGEBACK", "true", map[string]any{"defendable": "true"}, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_NEEDS_RESPONSE"}},
 		{"CHARGEBACK", "true", map[string]any{"defendable": "false"}, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
 		{"CHARGEBACK", "true", map[string]any{"disputeStatus": "Responded"}, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_UNDER_REVIEW"}},
+		// Undefended: the chargeback is open and can still be defended (when defendable), not lost.
+		{"CHARGEBACK", "true", map[string]any{"disputeStatus": "Undefended", "defendable": "true"},
+			want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_NEEDS_RESPONSE"}},
+		{"CHARGEBACK", "true", map[string]any{"disputeStatus": "Undefended", "defendable": "false"}, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
 		{"NOTIFICATION_OF_CHARGEBACK", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_NEEDS_RESPONSE"}},
+		// Adyen defended it itself (autoDefended): under review, nothing for the merchant to send.
+		{"NOTIFICATION_OF_CHARGEBACK", "true", map[string]any{"defendable": "false", "autoDefended": "true"},
+			want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_UNDER_REVIEW"}},
 		{"REQUEST_FOR_INFORMATION", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_INQUIRY"}},
 		{"CHARGEBACK_REVERSED", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_WON"}},
 		{"SECOND_CHARGEBACK", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
 		{"PREARBITRATION_WON", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_WON"}},
 		{"PREARBITRATION_LOST", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
+		// The rest of Webhooks-v1's pre-arbitration and scheme arbitration events.
+		{"PREARBITRATION_OPEN", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_NEEDS_RESPONSE"}},
+		{"PREARBITRATION_ACCEPTED", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_UNKNOWN"}},
+		{"PREARBITRATION_DECLINED", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_UNKNOWN"}},
+		{"PREARBITRATION_ISSUER_WITHDRAWN", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_WON"}},
+		{"SCHEME_ARBITRATION", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_UNDER_REVIEW"}},
+		{"SCHEME_ARBITRATION_WON", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_WON"}},
+		{"SCHEME_ARBITRATION_LOST", "true", nil, want{v1.EventKind_EVENT_KIND_DISPUTE, "DISPUTE_STATUS_LOST"}},
 		{"RECURRING_CONTRACT", "true", map[string]any{"recurring.recurringDetailReference": "M5N7", "recurring.shopperReference": "shopper_123"}, want{v1.EventKind_EVENT_KIND_MANDATE, "MANDATE_STATUS_ACTIVE"}},
 		{"REPORT_AVAILABLE", "true", nil, want{v1.EventKind_EVENT_KIND_OTHER, ""}},
 	}
