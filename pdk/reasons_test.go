@@ -24,3 +24,21 @@ func TestReasonsMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestReasonsExact(t *testing.T) {
+	rs := Reasons{
+		{Value: "fraudulent", Words: []string{"fraud"}, Exact: true},
+		{Value: "requested_by_customer", Words: []string{"customer"}},
+	}
+	for text, want := range map[string]string{
+		"fraud":                         "fraudulent",
+		" Fraudulent ":                  "fraudulent",
+		"FRAUD":                         "fraudulent",
+		"customer says it is not fraud": "requested_by_customer", // a mention is not the reason
+		"fraud on the card":             "",
+	} {
+		if got := rs.Match(text); got != want {
+			t.Errorf("Match(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

@@ -34,8 +34,11 @@ var refundFailureCodes = statusmap.Grouped(map[v1.ErrorCode]string{
 
 // refundReasons are Stripe's refund reasons, in the order they are tried on
 // a free-text reason; a text none fits goes to metadata[refund_reason].
+// fraudulent adds the card and email to the account's block lists
+// (https://docs.stripe.com/api/refunds/create): it is sent only when the
+// reason is exactly "fraud" or "fraudulent", never for a text mentioning it.
 var refundReasons = pdk.Reasons{
-	{Value: "fraudulent", Words: []string{"fraud"}},
+	{Value: "fraudulent", Words: []string{"fraud"}, Exact: true},
 	{Value: "duplicate", Words: []string{"duplicate"}},
 	{Value: "requested_by_customer", Words: []string{"customer", "shopper", "requested"}},
 }

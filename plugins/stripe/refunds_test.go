@@ -32,7 +32,12 @@ func TestRefundPartial(t *testing.T) {
 func TestRefundReasons(t *testing.T) {
 	for _, tc := range []struct{ reason, stripe, meta string }{
 		{"duplicate", "duplicate", "-"},
-		{"Fraud on the card", "fraudulent", "Fraud on the card"},
+		{"fraud", "fraudulent", "fraud"},
+		{"Fraudulent", "fraudulent", "Fraudulent"},
+		// fraudulent blocks the card and email: a text that only mentions
+		// fraud never sends it (the text is kept in metadata).
+		{"Fraud on the card", "-", "Fraud on the card"},
+		{"customer says it is not fraud", "requested_by_customer", "customer says it is not fraud"},
 		{"customer request", "requested_by_customer", "customer request"},
 		{"damaged goods", "-", "damaged goods"},
 		{"", "-", "-"},
