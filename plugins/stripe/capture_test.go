@@ -115,3 +115,44 @@ func TestIncrementalAuthorization(t *testing.T) {
 		t.Errorf("declined increment: %v", resp)
 	}
 }
+
+// TestMulticapture: an authorization Stripe made multicapture-available
+// says so in its state; a Capture given that state back keeps the rest of
+// the hold (final_capture=false) unless it is the final one, and a Capture
+// without it sends no final_capture (Stripe refuses it on other payments).
+func TestMulticapture(t *testing.T) {
+	req := authorizeReq()
+	req.CaptureMethod = v1.CaptureMethod_CAPTURE_METHOD_MANUAL_MULTIPLE
+	mc := charge(obj{"payment_method_details": obj{"type": "card", "card": obj{"brand": "visa", "multicapture": obj{"status": "available"}}}})
+	auth, http := ok[*v1.PaymentServiceAuthorizeResponse](t, call{flow: v1.Flow_FLOW_AUTHORIZE, req: req, status: 200,
+		body: piBody(obj{"status": "requires_capture", "capture_method": "manual", "amount_received": 0, "amount_capturable": 1000, "latest_charge": mc})})
+	wantForm(t, http, map[string]string{"payment_method_options[card][request_multicapture]": "if_available"})
+	if auth.GetState().GetValues()[stateMulticapture] != "available" {
+		t.Fatalf("authorize state = %v", auth.GetState())
+	}
+	noMulti, _ := ok[*v1.PaymentServiceAuthorizeResponse](t, call{flow: v1.Flow_FLOW_AUTHORIZE, req: req, status: 200,
+		body: piBody(obj{"status": "requires_capture", "capture_method": "manual", "amount_received": 0, "amount_capturable": 1000})})
+	if _, set := noMulti.GetState().GetValues()[stateMulticapture]; set {
+		t.Fatalf("state without multicapture = %v", noMulti.GetState())
+	}
+
+	for _, tc := range []struct {
+		name  string
+		state *v1.ConnectorState
+		final bool
+		want  string
+	}{
+		{"partial of a multicapture payment", auth.GetState(), false, "false"},
+		{"final capture", auth.GetState(), true, "-"},
+		{"no state", nil, false, "-"},
+	} {
+		c := captureReq(600)
+		c.State, c.FinalCapture = tc.state, tc.final
+		wantForm(t, build(t, v1.Flow_FLOW_CAPTURE, c), map[string]string{"final_capture": tc.want})
+	}
+	capture, _ := ok[*v1.PaymentServiceCaptureResponse](t, call{flow: v1.Flow_FLOW_CAPTURE, req: captureReq(600), status: 200,
+		body: piBody(obj{"status": "requires_capture", "capture_method": "manual", "amount_received": 600, "amount_capturable": 400, "latest_charge": mc})})
+	if capture.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED || capture.GetState().GetValues()[stateMulticapture] != "available" {
+		t.Errorf("partial capture = %v", capture)
+	}
+}

@@ -32,6 +32,28 @@ type intent struct {
 	authorized    *v1.Money
 }
 
+// stateMulticapture is the ConnectorState value a payment's answers carry
+// when Stripe made several captures available (an Authorize with capture
+// method MANUAL_MULTIPLE, card multicapture.status "available"). Capture,
+// given that state back, sends final_capture=false unless the request's
+// final_capture is set, so a partial capture keeps the rest of the hold for
+// the next one; Stripe refuses final_capture on any other payment, and
+// releases the rest at the first capture without it
+// (https://docs.stripe.com/payments/multicapture).
+const stateMulticapture = "stripe_multicapture"
+
+// withValue is s (a new state when nil) with values[k] = v.
+func withValue(s *v1.ConnectorState, k, v string) *v1.ConnectorState {
+	if s == nil {
+		s = &v1.ConnectorState{}
+	}
+	if s.Values == nil {
+		s.Values = map[string]string{}
+	}
+	s.Values[k] = v
+	return s
+}
+
 // readIntent reads a PaymentIntent; problems are recorded on a.
 func readIntent(a *pdk.Answer) *intent {
 	a.Expect("object", "payment_intent")
@@ -52,6 +74,9 @@ func readIntent(a *pdk.Answer) *intent {
 		card := ch.At("payment_method_details.card")
 		in.NetworkTransactionId = card.Str("network_transaction_id")
 		in.incrementable = card.Str("incremental_authorization.status") == "available"
+		if card.Str("multicapture.status") == "available" {
+			in.State = withValue(in.State, stateMulticapture, "available")
+		}
 		in.CardChecks = cardChecks(card)
 		in.RefundedAmount, _ = amounts.From(ch.Int("amount_refunded"), a.Str("currency"))
 	}

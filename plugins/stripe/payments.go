@@ -28,8 +28,9 @@ var authorizeHandler = &pdk.Call[*authorizeIn, *v1.PaymentServiceAuthorizeRespon
 	OnDecline: declined((*authorizeIn).GetAmount, (*intent).authorize),
 }
 
-// captureHandler captures an authorized PaymentIntent, in full or in part. A 402
-// (the payment method refused at capture) is a CAPTURE_FAILED response.
+// captureHandler captures an authorized PaymentIntent, in full or in part
+// (more captures may follow on a multicapture payment: stateMulticapture). A
+// 402 (the payment method refused at capture) is a CAPTURE_FAILED response.
 var captureHandler = &pdk.Call[*captureIn, *v1.PaymentServiceCaptureResponse]{
 	API: api, Method: "POST", Path: "/v1/payment_intents/{id}/capture",
 	Params: pdk.Params[*captureIn]{"id": {Field: "connector_transaction_id", Get: (*captureIn).GetConnectorTransactionId}},
@@ -38,7 +39,10 @@ var captureHandler = &pdk.Call[*captureIn, *v1.PaymentServiceCaptureResponse]{
 		{Key: "amount_to_capture", Money: (*captureIn).GetAmountToCapture, Name: "amount_to_capture", Required: true},
 		{Key: "statement_descriptor_suffix", Str: (*captureIn).GetStatementDescriptor},
 	},
-	Fill: func(_ *pdk.Context, req *captureIn, b *pdk.Body) error {
+	Fill: func(c *pdk.Context, req *captureIn, b *pdk.Body) error {
+		if !req.GetFinalCapture() && pdk.First(req.GetState().GetValues()[stateMulticapture], c.State.GetValues()[stateMulticapture]) != "" {
+			b.SetBool("final_capture", false)
+		}
 		err := writeMetadata(b, req.GetMetadata(), "merchant_capture_id", req.GetMerchantCaptureId())
 		b.Set("expand[]", "latest_charge")
 		return err
