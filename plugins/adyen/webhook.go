@@ -214,9 +214,10 @@ func (n notification) failure(code v1.ErrorCode) *v1.PaymentError {
 // status they report when success is "true" and when it is "false". A
 // failed CANCEL_OR_REFUND / TECHNICAL_CANCEL leaves the payment as it was
 // (UNKNOWN); REFUNDED_REVERSED is a refund that came back (a closed
-// account); OFFER_CLOSED is a payment the shopper never completed ("the offer
-// expired"), EXPIRE an authorisation whose uncaptured amount expired. Any other verified eventCode (besides disputes and
-// RECURRING_CONTRACT) is EVENT_KIND_OTHER.
+// account); OFFER_CLOSED is a payment the shopper never completed ("the
+// offer expired"), EXPIRE an authorisation whose uncaptured amount expired.
+// Any other verified eventCode (besides disputes and RECURRING_CONTRACT) is
+// EVENT_KIND_OTHER.
 var paymentEvents = map[string][2]v1.PaymentStatus{
 	"AUTHORISATION":            {v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED, v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED},
 	"AUTHORISATION_ADJUSTMENT": {v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED, v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED},
