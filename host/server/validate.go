@@ -56,6 +56,9 @@ func validationInterceptor() (connect.UnaryInterceptorFunc, error) {
 			if err := checkCurrencies(m.ProtoReflect(), nil, json); err != nil {
 				return nil, connect.NewError(connect.CodeInvalidArgument, err)
 			}
+			if err := checkPaymentCurrency(m, json); err != nil {
+				return nil, connect.NewError(connect.CodeInvalidArgument, err)
+			}
 			res, err := next(ctx, req)
 			if err != nil && json {
 				err = jsonFieldNames(err, m.ProtoReflect().Descriptor())
@@ -219,6 +222,32 @@ func jsonPath(md protoreflect.MessageDescriptor, path string) (string, bool) {
 		}
 	}
 	return strings.Join(out, "."), true
+}
+
+// checkPaymentCurrency refuses a Capture or Refund whose amount is in
+// another currency than the payment_amount the caller says the payment has.
+// Processors take a capture's or refund's amount in the payment's currency
+// without a currency of their own (Stripe's amount_to_capture): USD 10.00
+// against a JPY payment would capture ¥1000 before any answer could be
+// checked.
+func checkPaymentCurrency(m proto.Message, json bool) error {
+	var moved, payment *v1.Money
+	var movedField string
+	switch r := m.(type) {
+	case *v1.PaymentServiceCaptureRequest:
+		moved, payment, movedField = r.GetAmountToCapture(), r.GetPaymentAmount(), "amount_to_capture"
+	case *v1.PaymentServiceRefundRequest:
+		moved, payment, movedField = r.GetRefundAmount(), r.GetPaymentAmount(), "refund_amount"
+	default:
+		return nil
+	}
+	if payment.GetCurrency() == "" || moved.GetCurrency() == "" || payment.GetCurrency() == moved.GetCurrency() {
+		return nil
+	}
+	fields := m.ProtoReflect().Descriptor().Fields()
+	return fmt.Errorf("%s: %s differs from %s.currency %s: the amount must be in the payment's currency",
+		joinPath([]string{fieldName(fields.ByName(protoreflect.Name(movedField)), json), "currency"}), moved.GetCurrency(),
+		fieldName(fields.ByName("payment_amount"), json), payment.GetCurrency())
 }
 
 // checkCurrencies refuses a Money whose currency is not in the ISO-4217 list.

@@ -595,7 +595,8 @@ type PaymentServiceCaptureRequest struct {
 	FinalCapture bool              `protobuf:"varint,5,opt,name=final_capture,json=finalCapture,proto3" json:"final_capture,omitempty"`
 	Metadata     map[string]string `protobuf:"bytes,6,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	State        *ConnectorState   `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`
-	// The original authorized amount, where the processor needs it.
+	// The original authorized amount, where the processor needs it. When set,
+	// its currency must be amount_to_capture's (the API edge refuses others).
 	PaymentAmount       *Money `protobuf:"bytes,8,opt,name=payment_amount,json=paymentAmount,proto3" json:"payment_amount,omitempty"`
 	StatementDescriptor string `protobuf:"bytes,9,opt,name=statement_descriptor,json=statementDescriptor,proto3" json:"statement_descriptor,omitempty"`
 	unknownFields       protoimpl.UnknownFields
@@ -1406,7 +1407,8 @@ type PaymentServiceRefundRequest struct {
 	MerchantRefundId string `protobuf:"bytes,2,opt,name=merchant_refund_id,json=merchantRefundId,proto3" json:"merchant_refund_id,omitempty"`
 	// The amount to refund, more than zero; less than captured for a partial refund.
 	RefundAmount *Money `protobuf:"bytes,3,opt,name=refund_amount,json=refundAmount,proto3" json:"refund_amount,omitempty"`
-	// The payment's captured amount, where the processor needs it.
+	// The payment's captured amount, where the processor needs it. When set,
+	// its currency must be refund_amount's (the API edge refuses others).
 	PaymentAmount *Money `protobuf:"bytes,4,opt,name=payment_amount,json=paymentAmount,proto3" json:"payment_amount,omitempty"`
 	// duplicate, fraudulent, requested_by_customer, or free text.
 	Reason                string            `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`

@@ -462,7 +462,8 @@ type PaymentServiceCaptureRequest struct {
 	FinalCapture bool
 	Metadata     map[string]string
 	State        *ConnectorState
-	// The original authorized amount, where the processor needs it.
+	// The original authorized amount, where the processor needs it. When set,
+	// its currency must be amount_to_capture's (the API edge refuses others).
 	PaymentAmount       *Money
 	StatementDescriptor string
 }
@@ -1033,7 +1034,8 @@ type PaymentServiceRefundRequest struct {
 	MerchantRefundId string
 	// The amount to refund, more than zero; less than captured for a partial refund.
 	RefundAmount *Money
-	// The payment's captured amount, where the processor needs it.
+	// The payment's captured amount, where the processor needs it. When set,
+	// its currency must be refund_amount's (the API edge refuses others).
 	PaymentAmount *Money
 	// duplicate, fraudulent, requested_by_customer, or free text.
 	Reason                string
