@@ -500,6 +500,17 @@ func (s *Service) Attempts(ctx context.Context, tenant, id, cursor string, limit
 	return out, rows.Err()
 }
 
+// captureRequest is the host request capturing amt of in, keyed key. An
+// intent is captured once: it is the final capture, so the processor
+// releases what is not captured.
+func captureRequest(in *Intent, amt int64, key string) *v1.PaymentServiceCaptureRequest {
+	return &v1.PaymentServiceCaptureRequest{
+		ConnectorTransactionId: in.ConnectorTransactionID, AmountToCapture: &v1.Money{MinorAmount: amt, Currency: in.Currency},
+		MerchantCaptureId: key, MerchantTransactionId: in.ID, PaymentAmount: &v1.Money{MinorAmount: in.Amount, Currency: in.Currency},
+		FinalCapture: true,
+	}
+}
+
 // Capture captures all (amount nil) or part of an authorized intent. Two
 // captures, or a capture racing a cancel, have exactly one winner.
 func (s *Service) Capture(ctx context.Context, tenant, id string, amount *int64) (*Intent, error) {
@@ -531,10 +542,7 @@ func (s *Service) Capture(ctx context.Context, tenant, id string, amount *int64)
 		return nil, err
 	}
 	key := in.ID + "_capture"
-	cr, err := s.gw.Capture(ctx, c.target(), &v1.PaymentServiceCaptureRequest{
-		ConnectorTransactionId: in.ConnectorTransactionID, AmountToCapture: &v1.Money{MinorAmount: amt, Currency: in.Currency},
-		MerchantCaptureId: key, MerchantTransactionId: in.ID, PaymentAmount: &v1.Money{MinorAmount: in.Amount, Currency: in.Currency},
-	})
+	cr, err := s.gw.Capture(ctx, c.target(), captureRequest(in, amt, key))
 	att := &Attempt{IntentID: in.ID, Kind: "capture", Attempt: in.attempt, ConnectorID: c.ID, IdempotencyKey: key, Amount: amt, ConnectorTransactionID: in.ConnectorTransactionID}
 	if err != nil {
 		att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "error", connect.CodeOf(err).String(), errMessage(err), connectors.Retryable(err)

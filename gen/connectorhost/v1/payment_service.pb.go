@@ -591,7 +591,10 @@ type PaymentServiceCaptureRequest struct {
 	MerchantCaptureId string `protobuf:"bytes,3,opt,name=merchant_capture_id,json=merchantCaptureId,proto3" json:"merchant_capture_id,omitempty"`
 	// The payment's merchant_transaction_id, where the processor needs it.
 	MerchantTransactionId string `protobuf:"bytes,4,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchant_transaction_id,omitempty"`
-	// Whether more captures may follow (multiple partial captures).
+	// True for the last capture of a payment: the processor releases what is
+	// left of the authorization. False (the default) leaves the rest
+	// authorized, for a later capture or a void, where the payment allows
+	// multiple partial captures (capture method MANUAL_MULTIPLE).
 	FinalCapture bool              `protobuf:"varint,5,opt,name=final_capture,json=finalCapture,proto3" json:"final_capture,omitempty"`
 	Metadata     map[string]string `protobuf:"bytes,6,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	State        *ConnectorState   `protobuf:"bytes,7,opt,name=state,proto3" json:"state,omitempty"`

@@ -458,7 +458,10 @@ type PaymentServiceCaptureRequest struct {
 	MerchantCaptureId string
 	// The payment's merchant_transaction_id, where the processor needs it.
 	MerchantTransactionId string
-	// Whether more captures may follow (multiple partial captures).
+	// True for the last capture of a payment: the processor releases what is
+	// left of the authorization. False (the default) leaves the rest
+	// authorized, for a later capture or a void, where the payment allows
+	// multiple partial captures (capture method MANUAL_MULTIPLE).
 	FinalCapture bool
 	Metadata     map[string]string
 	State        *ConnectorState
