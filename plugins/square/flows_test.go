@@ -8,6 +8,7 @@ import (
 	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
@@ -197,5 +198,26 @@ func TestErrorAnswersMapped(t *testing.T) {
 				t.Fatalf("parse error = %v", e)
 			}
 		})
+	}
+}
+
+// TestTemporaryErrorIsRetryable: TEMPORARY_ERROR is in Square's
+// PAYMENT_METHOD_ERROR category, but Square says to retry it with the same
+// idempotency key (api.json, ErrorCode): a retryable PROCESSOR_UNAVAILABLE,
+// never a final decline.
+func TestTemporaryErrorIsRetryable(t *testing.T) {
+	body := []byte(`{"errors":[{"category":"PAYMENT_METHOD_ERROR","code":"TEMPORARY_ERROR","detail":"try again"}]}`)
+	for _, status := range []int{400, 402, 500} {
+		for _, flow := range []v1.Flow{v1.Flow_FLOW_AUTHORIZE, v1.Flow_FLOW_REFUND} {
+			var req pdk.Message
+			req = &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "o1", Amount: usd(100), PaymentMethod: token("cnon:ok")}
+			if flow == v1.Flow_FLOW_REFUND {
+				req = &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "P1", MerchantRefundId: "r1", RefundAmount: usd(100)}
+			}
+			r := run(t, pdktest.Call{Flow: flow, Status: status, Request: req, Body: body})
+			if e := r.GetParseError(); e.GetKind() != pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE {
+				t.Fatalf("%v HTTP %d: result = %v, want a PROCESSOR_UNAVAILABLE error", flow, status, r)
+			}
+		}
 	}
 }

@@ -184,12 +184,12 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 
 // readPayment reads a Payment answer; requested, when set, must equal the
 // answer's amount. For CreatePayment (charging), a 4xx whose first error is
-// a PAYMENT_METHOD_ERROR is a decline: AUTHORIZATION_FAILED with the error,
-// not a Go error.
+// a PAYMENT_METHOD_ERROR other than TEMPORARY_ERROR is a decline:
+// AUTHORIZATION_FAILED with the error, not a Go error.
 func readPayment(res *pdk.Response, requested *v1.Money, charging bool) (*pdk.PaymentResult, error) {
 	if charging && res.Status >= 400 && res.Status < 500 {
 		v := jsonr.TryObject(res.Body)
-		if se := firstError(v); se.category == "PAYMENT_METHOD_ERROR" {
+		if se := firstError(v); se.category == "PAYMENT_METHOD_ERROR" && se.code != temporaryError {
 			return declined(v, se, res.Status), nil
 		}
 	}
