@@ -221,3 +221,30 @@ func TestTemporaryErrorIsRetryable(t *testing.T) {
 		}
 	}
 }
+
+// TestLengthLimitsCountCharacters: Square's maxLength (note 500,
+// statement_description_identifier 20, refund reason 192) counts
+// characters, so text at the limit in a non-ASCII script is sent, and one
+// character more is refused.
+func TestLengthLimitsCountCharacters(t *testing.T) {
+	authorize := func(description, statement string) *pdktest.Result {
+		return run(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "o1",
+			Amount: usd(100), PaymentMethod: token("cnon:ok"), Description: description, StatementDescriptor: statement}})
+	}
+	refund := func(reason string) *pdktest.Result {
+		return run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: &v1.PaymentServiceRefundRequest{
+			ConnectorTransactionId: "P1", MerchantRefundId: "r1", RefundAmount: usd(100), Reason: reason}})
+	}
+	note, statement, reason := strings.Repeat("日", maxNote), strings.Repeat("é", maxStatement), strings.Repeat("ü", maxRefundReason)
+	if r := authorize(note, statement); r.GetBuildError() != nil || !strings.Contains(string(r.HTTP.GetBody()), `"note":"`+note+`"`) ||
+		!strings.Contains(string(r.HTTP.GetBody()), `"statement_description_identifier":"`+statement+`"`) {
+		t.Fatalf("authorize at the limits = %v", r)
+	}
+	if r := refund(reason); r.GetBuildError() != nil || !strings.Contains(string(r.HTTP.GetBody()), `"reason":"`+reason+`"`) {
+		t.Fatalf("refund at the limit = %v", r)
+	}
+	invalid := pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST
+	wantBuildError(t, authorize(note+"日", ""), invalid, "description")
+	wantBuildError(t, authorize("", statement+"é"), invalid, "statement_descriptor")
+	wantBuildError(t, refund(reason+"ü"), invalid, "reason")
+}

@@ -2,6 +2,7 @@ package square
 
 import (
 	"cmp"
+	"unicode/utf8"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -11,7 +12,8 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// Square's limits on CreatePayment fields.
+// Square's limits on CreatePayment fields, in characters (the spec's
+// maxLength), not bytes.
 const (
 	maxReferenceID = 40
 	maxNote        = 500
@@ -86,10 +88,10 @@ func newPlan(merchantID string, amount *v1.Money, capture v1.CaptureMethod, desc
 	if len(merchantID) <= maxReferenceID {
 		p.reference = merchantID
 	}
-	if len(description) > maxNote {
+	if utf8.RuneCountInString(description) > maxNote {
 		return nil, pdk.InvalidRequest("description", "must be at most 500 characters at Square (note)")
 	}
-	if len(statement) > maxStatement {
+	if utf8.RuneCountInString(statement) > maxStatement {
 		return nil, pdk.InvalidRequest("statement_descriptor", "must be at most 20 characters at Square (statement_description_identifier)")
 	}
 	return p, nil
