@@ -248,3 +248,16 @@ func TestLengthLimitsCountCharacters(t *testing.T) {
 	wantBuildError(t, authorize("", statement+"é"), invalid, "statement_descriptor")
 	wantBuildError(t, refund(reason+"ü"), invalid, "reason")
 }
+
+// TestRequestTimeoutIsRetryable: Square's 408 REQUEST_TIMEOUT means the
+// request was not received whole (RFC 9110 15.5.9); repeating it with the
+// same key is right, so it is PROCESSOR_UNAVAILABLE, not a rejection the
+// merchant must fix.
+func TestRequestTimeoutIsRetryable(t *testing.T) {
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Status: 408,
+		Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "P1", MerchantRefundId: "r1", RefundAmount: usd(100)},
+		Body:    []byte(`{"errors":[{"category":"INVALID_REQUEST_ERROR","code":"REQUEST_TIMEOUT","detail":"Request Timeout"}]}`)})
+	if e := r.GetParseError(); e.GetKind() != pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE || e.GetDetail().GetConnector().GetCode() != "REQUEST_TIMEOUT" {
+		t.Fatalf("parse error = %v, want PROCESSOR_UNAVAILABLE keeping REQUEST_TIMEOUT", e)
+	}
+}
