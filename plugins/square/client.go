@@ -100,6 +100,13 @@ func object(res *pdk.Response, name string) (*fastjson.Value, error) {
 	return jsonr.Member(res, processor, name)
 }
 
+// temporaryError is the ErrorCode of a failure Square asks to retry: "A
+// temporary internal error occurred. You can safely retry your call using the
+// same idempotency key" (api.json, ErrorCode). Its category is
+// PAYMENT_METHOD_ERROR, yet it is no decline. A 408 (REQUEST_TIMEOUT) is
+// retryable too: Square did not receive the whole request (RFC 9110 15.5.9).
+const temporaryError = "TEMPORARY_ERROR"
+
 // squareError is the first entry of an answer's errors list.
 type squareError struct{ category, code, detail, field string }
 
@@ -127,7 +134,7 @@ func (se squareError) connectorError(status int) *v1.ConnectorError {
 //	404                                   -> NOT_FOUND
 //	409, IDEMPOTENCY_KEY_REUSED, VERSION_MISMATCH -> CONFLICT
 //	429                                   -> RATE_LIMITED
-//	5xx                                   -> PROCESSOR_UNAVAILABLE
+//	5xx, 408, TEMPORARY_ERROR             -> PROCESSOR_UNAVAILABLE
 //	other 4xx (402 declines included)     -> PROCESSOR_REJECTED, code mapped
 //	1xx, 3xx                              -> INVALID_RESPONSE
 func httpError(res *pdk.Response) error {
@@ -147,6 +154,8 @@ func classify(status int, se squareError) (pluginv1.ErrorKind, v1.ErrorCode) {
 		kind = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS
 	case status == 409, se.code == "IDEMPOTENCY_KEY_REUSED", se.code == "VERSION_MISMATCH":
 		kind, code = pdk.StatusKind(409)
+	case se.code == temporaryError, status == 408: // retryable with the same key
+		kind, code = pdk.StatusKind(503)
 	case status >= 400 && status < 500 && status != 429:
 		if c, ok := declineCodes()[se.code]; ok {
 			code = c

@@ -8,6 +8,7 @@ import (
 	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
@@ -197,5 +198,66 @@ func TestErrorAnswersMapped(t *testing.T) {
 				t.Fatalf("parse error = %v", e)
 			}
 		})
+	}
+}
+
+// TestTemporaryErrorIsRetryable: TEMPORARY_ERROR is in Square's
+// PAYMENT_METHOD_ERROR category, but Square says to retry it with the same
+// idempotency key (api.json, ErrorCode): a retryable PROCESSOR_UNAVAILABLE,
+// never a final decline.
+func TestTemporaryErrorIsRetryable(t *testing.T) {
+	body := []byte(`{"errors":[{"category":"PAYMENT_METHOD_ERROR","code":"TEMPORARY_ERROR","detail":"try again"}]}`)
+	for _, status := range []int{400, 402, 500} {
+		for _, flow := range []v1.Flow{v1.Flow_FLOW_AUTHORIZE, v1.Flow_FLOW_REFUND} {
+			var req pdk.Message
+			req = &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "o1", Amount: usd(100), PaymentMethod: token("cnon:ok")}
+			if flow == v1.Flow_FLOW_REFUND {
+				req = &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "P1", MerchantRefundId: "r1", RefundAmount: usd(100)}
+			}
+			r := run(t, pdktest.Call{Flow: flow, Status: status, Request: req, Body: body})
+			if e := r.GetParseError(); e.GetKind() != pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE {
+				t.Fatalf("%v HTTP %d: result = %v, want a PROCESSOR_UNAVAILABLE error", flow, status, r)
+			}
+		}
+	}
+}
+
+// TestLengthLimitsCountCharacters: Square's maxLength (note 500,
+// statement_description_identifier 20, refund reason 192) counts
+// characters, so text at the limit in a non-ASCII script is sent, and one
+// character more is refused.
+func TestLengthLimitsCountCharacters(t *testing.T) {
+	authorize := func(description, statement string) *pdktest.Result {
+		return run(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, Request: &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "o1",
+			Amount: usd(100), PaymentMethod: token("cnon:ok"), Description: description, StatementDescriptor: statement}})
+	}
+	refund := func(reason string) *pdktest.Result {
+		return run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: &v1.PaymentServiceRefundRequest{
+			ConnectorTransactionId: "P1", MerchantRefundId: "r1", RefundAmount: usd(100), Reason: reason}})
+	}
+	note, statement, reason := strings.Repeat("日", maxNote), strings.Repeat("é", maxStatement), strings.Repeat("ü", maxRefundReason)
+	if r := authorize(note, statement); r.GetBuildError() != nil || !strings.Contains(string(r.HTTP.GetBody()), `"note":"`+note+`"`) ||
+		!strings.Contains(string(r.HTTP.GetBody()), `"statement_description_identifier":"`+statement+`"`) {
+		t.Fatalf("authorize at the limits = %v", r)
+	}
+	if r := refund(reason); r.GetBuildError() != nil || !strings.Contains(string(r.HTTP.GetBody()), `"reason":"`+reason+`"`) {
+		t.Fatalf("refund at the limit = %v", r)
+	}
+	invalid := pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST
+	wantBuildError(t, authorize(note+"日", ""), invalid, "description")
+	wantBuildError(t, authorize("", statement+"é"), invalid, "statement_descriptor")
+	wantBuildError(t, refund(reason+"ü"), invalid, "reason")
+}
+
+// TestRequestTimeoutIsRetryable: Square's 408 REQUEST_TIMEOUT means the
+// request was not received whole (RFC 9110 15.5.9); repeating it with the
+// same key is right, so it is PROCESSOR_UNAVAILABLE, not a rejection the
+// merchant must fix.
+func TestRequestTimeoutIsRetryable(t *testing.T) {
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Status: 408,
+		Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "P1", MerchantRefundId: "r1", RefundAmount: usd(100)},
+		Body:    []byte(`{"errors":[{"category":"INVALID_REQUEST_ERROR","code":"REQUEST_TIMEOUT","detail":"Request Timeout"}]}`)})
+	if e := r.GetParseError(); e.GetKind() != pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE || e.GetDetail().GetConnector().GetCode() != "REQUEST_TIMEOUT" {
+		t.Fatalf("parse error = %v, want PROCESSOR_UNAVAILABLE keeping REQUEST_TIMEOUT", e)
 	}
 }

@@ -2,6 +2,7 @@ package square
 
 import (
 	"cmp"
+	"unicode/utf8"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -11,7 +12,8 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// Square's limits on CreatePayment fields.
+// Square's limits on CreatePayment fields, in characters (the spec's
+// maxLength), not bytes.
 const (
 	maxReferenceID = 40
 	maxNote        = 500
@@ -86,10 +88,10 @@ func newPlan(merchantID string, amount *v1.Money, capture v1.CaptureMethod, desc
 	if len(merchantID) <= maxReferenceID {
 		p.reference = merchantID
 	}
-	if len(description) > maxNote {
+	if utf8.RuneCountInString(description) > maxNote {
 		return nil, pdk.InvalidRequest("description", "must be at most 500 characters at Square (note)")
 	}
-	if len(statement) > maxStatement {
+	if utf8.RuneCountInString(statement) > maxStatement {
 		return nil, pdk.InvalidRequest("statement_descriptor", "must be at most 20 characters at Square (statement_description_identifier)")
 	}
 	return p, nil
@@ -184,12 +186,12 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 
 // readPayment reads a Payment answer; requested, when set, must equal the
 // answer's amount. For CreatePayment (charging), a 4xx whose first error is
-// a PAYMENT_METHOD_ERROR is a decline: AUTHORIZATION_FAILED with the error,
-// not a Go error.
+// a PAYMENT_METHOD_ERROR other than TEMPORARY_ERROR is a decline:
+// AUTHORIZATION_FAILED with the error, not a Go error.
 func readPayment(res *pdk.Response, requested *v1.Money, charging bool) (*pdk.PaymentResult, error) {
 	if charging && res.Status >= 400 && res.Status < 500 {
 		v := jsonr.TryObject(res.Body)
-		if se := firstError(v); se.category == "PAYMENT_METHOD_ERROR" {
+		if se := firstError(v); se.category == "PAYMENT_METHOD_ERROR" && se.code != temporaryError {
 			return declined(v, se, res.Status), nil
 		}
 	}

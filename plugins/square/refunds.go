@@ -1,6 +1,8 @@
 package square
 
 import (
+	"unicode/utf8"
+
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
@@ -8,7 +10,8 @@ import (
 	"github.com/connectorhost/connector-host/pdk/jsonw"
 )
 
-// maxRefundReason is Square's limit on RefundPaymentRequest.reason.
+// maxRefundReason is Square's limit on RefundPaymentRequest.reason, in
+// characters (the spec's maxLength).
 const maxRefundReason = 192
 
 // buildRefund builds RefundPayment.
@@ -23,7 +26,7 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	if err != nil {
 		return nil, err
 	}
-	if len(req.GetReason()) > maxRefundReason {
+	if utf8.RuneCountInString(req.GetReason()) > maxRefundReason {
 		return nil, pdk.InvalidRequest("reason", "must be at most 192 characters at Square")
 	}
 	key := idempotencyKey("refund", req.GetMerchantRefundId())
