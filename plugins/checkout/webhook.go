@@ -107,7 +107,9 @@ func normalize(v *fastjson.Value) (*v1.Event, error) {
 	if ev.EventId == "" || typ == "" {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the notification has no id or type")
 	}
-	if t, ok := timestamp.ParseRFC3339(jsonr.Str(v, "created_on")); ok {
+	// Notifications name their time created_on, or timestamp (the documented
+	// payment_captured example has only the latter).
+	if t, ok := timestamp.ParseRFC3339(cmp.Or(jsonr.Str(v, "created_on"), jsonr.Str(v, "timestamp"))); ok {
 		ev.CreatedAtUnix = t
 	}
 	data := v.Get("data")

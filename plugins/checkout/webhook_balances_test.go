@@ -36,3 +36,17 @@ func TestPartialCaptureWebhook(t *testing.T) {
 		t.Errorf("last partial capture = %v", second)
 	}
 }
+
+// TestWebhookTimestampField: the documented payment_captured example names
+// its time "timestamp" (no created_on); the event keeps it.
+func TestWebhookTimestampField(t *testing.T) {
+	body := `{"id":"evt_fkfqht6yonme7bk7jawrgzbbxq","source":"gwc_notifier1","type":"payment_captured","timestamp":"2023-05-24T09:12:32.357+00:00",` +
+		`"version":"1.0.29","data":{"id":"pay_vti5layihapu5bhbn5tjtk6eem","action_id":"act_uqlj3642dyyuroivzdwfg2fysq","amount":20,"currency":"EUR"}}`
+	out, err := verify(t, body, hmacHex(vectorKey, body), vectorKey)
+	if err != nil || len(out.GetVerified().GetEvents()) != 1 {
+		t.Fatalf("verify = %v, %v", out, err)
+	}
+	if got := out.GetVerified().GetEvents()[0].GetCreatedAtUnix(); got != 1684919552 {
+		t.Errorf("created_at = %d, want 1684919552 (2023-05-24T09:12:32Z)", got)
+	}
+}
