@@ -33,7 +33,9 @@ func checkAction(paymentID, idField, merchantID string) error {
 // capture is POST /payments/{id}/captures (full, or partial with a smaller
 // amount), keyed "captures:<merchant capture id>". Checkout.com accepts it
 // asynchronously (202); the outcome arrives by webhook (payment_captured)
-// or PaymentService.Get.
+// or PaymentService.Get. capture_type is always sent: Checkout.com's default
+// is Final, which voids what a partial capture leaves, so a capture without
+// final_capture (more may follow) is NonFinal.
 var capture = &pdk.Call[*captureReq, *v1.PaymentServiceCaptureResponse]{
 	API: api, Method: "POST", Path: "/payments/{id}/captures",
 	Params: pdk.Params[*captureReq]{"id": {Field: "connector_transaction_id", Get: (*captureReq).GetConnectorTransactionId}},
@@ -44,7 +46,7 @@ var capture = &pdk.Call[*captureReq, *v1.PaymentServiceCaptureResponse]{
 			if r.GetFinalCapture() {
 				return "Final"
 			}
-			return ""
+			return "NonFinal"
 		}},
 		{Key: "reference", Str: (*captureReq).GetMerchantCaptureId},
 		{Key: "metadata", Map: (*captureReq).GetMetadata},

@@ -40,11 +40,14 @@ var api = &pdk.API{
 
 // amounts converts to and from Checkout.com's minor units. They differ from
 // ISO 4217 for CLP, sent with two decimals ("Format the amount value": CLP is
-// not among the full-value currencies, so the amount is divided by 100).
+// not among the full-value currencies, so the amount is divided by 100), and
+// for CLF (four decimals in ISO 4217), which the page the spec links
+// (docs.checkout.com/resources/calculating-the-value) lists as a full-value
+// currency: 1 CLF is amount 1, not 10000.
 // Amounts of the three-decimal currencies must end in 0, and an amount has at
 // most nine digits.
 var amounts = pdk.Amounts{
-	Exponents: money.Exponents{"CLP": 2},
+	Exponents: money.Exponents{"CLP": 2, "CLF": 0},
 	Check: func(v int64, cur string) string {
 		switch {
 		case threeDecimal(cur) && v%10 != 0:

@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"cmp"
 	"maps"
 	"strings"
 
@@ -106,7 +107,9 @@ func normalize(v *fastjson.Value) (*v1.Event, error) {
 	if ev.EventId == "" || typ == "" {
 		return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "the notification has no id or type")
 	}
-	if t, ok := timestamp.ParseRFC3339(jsonr.Str(v, "created_on")); ok {
+	// Notifications name their time created_on, or timestamp (the documented
+	// payment_captured example has only the latter).
+	if t, ok := timestamp.ParseRFC3339(cmp.Or(jsonr.Str(v, "created_on"), jsonr.Str(v, "timestamp"))); ok {
 		ev.CreatedAtUnix = t
 	}
 	data := v.Get("data")
@@ -126,6 +129,9 @@ func normalize(v *fastjson.Value) (*v1.Event, error) {
 		switch s {
 		case v1.PaymentStatus_PAYMENT_STATUS_CHARGED:
 			p.CapturedAmount = amount
+			if err := readBalances(data, cur, p); err != nil {
+				return nil, err
+			}
 		case v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED,
 			v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED, v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED:
 			p.Error = declineError(jsonr.Str(data, "response_code"), jsonr.Str(data, "response_summary"), 0, "")
@@ -154,4 +160,33 @@ func normalize(v *fastjson.Value) (*v1.Event, error) {
 		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_DISPUTE, &v1.Event_Dispute{Dispute: d}
 	}
 	return ev, nil
+}
+
+// readBalances reads the payment's balances a payment_captured event carries
+// (webhook version 1.0.29 on): data.amount is this capture's amount, which
+// may be one of several partial captures (capture_type NonFinal). The
+// payment's amount is total_authorized, its captured amount total_captured,
+// and a payment with available_to_capture left is PARTIALLY_CAPTURED.
+func readBalances(data *fastjson.Value, cur string, p *v1.PaymentEvent) error {
+	if cur == "" || data.Get("balances") == nil {
+		return nil
+	}
+	authorized, err := amountAt(data, cur, "balances", "total_authorized")
+	if err != nil {
+		return err
+	}
+	captured, err := amountAt(data, cur, "balances", "total_captured")
+	if err != nil {
+		return err
+	}
+	rest, _, err := jsonr.Int(data, "balances", "available_to_capture")
+	if err != nil {
+		return err
+	}
+	p.Amount = cmp.Or(authorized, p.Amount)
+	p.CapturedAmount = cmp.Or(captured, p.CapturedAmount)
+	if rest > 0 {
+		p.Status = v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED
+	}
+	return nil
 }
