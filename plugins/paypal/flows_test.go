@@ -149,3 +149,23 @@ func TestUnauthorizedAsksForANewTokenOnlyWhenTheTokenIsBad(t *testing.T) {
 		t.Errorf("missing secret: %v", res.BuildError)
 	}
 }
+
+// TestCreateOrderAndAuthorizeKeysDiffer: CreateOrder and an Authorize with
+// the same merchant id (fixtures 03 and 04 both use order_1) create two
+// different orders, so they must not share a PayPal-Request-Id: PayPal
+// answers a reused one with the first request's order, and the card of the
+// Authorize would never be charged.
+func TestCreateOrderAndAuthorizeKeysDiffer(t *testing.T) {
+	st := tokenState(now.Add(time.Hour), nil)
+	created := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_CREATE_ORDER, State: st,
+		Request: &v1.PaymentServiceCreateOrderRequest{MerchantOrderId: "pay_1", Amount: usd(1000), ReturnUrl: "https://merchant.example/return"}})
+	authorized := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, State: st,
+		Request: &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "pay_1", Amount: usd(1000), PaymentMethod: testCard()}})
+	if created.HTTP == nil || authorized.HTTP == nil {
+		t.Fatalf("build: %v %v", created.BuildError, authorized.BuildError)
+	}
+	k1, k2 := pdktest.HeaderValue(created.HTTP, "PayPal-Request-Id"), pdktest.HeaderValue(authorized.HTTP, "PayPal-Request-Id")
+	if k1 == "" || k1 == k2 {
+		t.Fatalf("CreateOrder key %q, Authorize key %q: one key for two orders", k1, k2)
+	}
+}

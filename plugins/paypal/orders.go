@@ -308,7 +308,10 @@ func buildCreateOrder(c *pdk.Context, r *v1.PaymentServiceCreateOrderRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	return post(c, "/v2/checkout/orders", "order", r.GetMerchantOrderId(), body)
+	// Not "order": an Authorize of the same merchant id creates another
+	// order (with a payment source), and PayPal answers a reused
+	// PayPal-Request-Id with the first request's order.
+	return post(c, "/v2/checkout/orders", "create-order", r.GetMerchantOrderId(), body)
 }
 
 func parseCreateOrder(c *pdk.Context, r *v1.PaymentServiceCreateOrderRequest, res *pdk.Response) (*v1.PaymentServiceCreateOrderResponse, error) {
