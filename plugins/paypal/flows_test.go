@@ -169,3 +169,29 @@ func TestCreateOrderAndAuthorizeKeysDiffer(t *testing.T) {
 		t.Fatalf("CreateOrder key %q, Authorize key %q: one key for two orders", k1, k2)
 	}
 }
+
+// TestDisputeStageIsTheUnifiedVocabulary: dispute_life_cycle_stage
+// (INQUIRY, CHARGEBACK, PRE_ARBITRATION, ARBITRATION) is answered in the
+// unified stage vocabulary (inquiry, chargeback, pre_arbitration,
+// arbitration), as the other connectors answer it; an inquiry awaiting the
+// seller stays INQUIRY.
+func TestDisputeStageIsTheUnifiedVocabulary(t *testing.T) {
+	for stage, want := range map[string]struct {
+		stage  string
+		status v1.DisputeStatus
+	}{
+		"INQUIRY":         {"inquiry", v1.DisputeStatus_DISPUTE_STATUS_INQUIRY},
+		"CHARGEBACK":      {"chargeback", v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE},
+		"PRE_ARBITRATION": {"pre_arbitration", v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE},
+		"ARBITRATION":     {"arbitration", v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE},
+	} {
+		body := `{"dispute_id":"PP-D-27803","status":"WAITING_FOR_SELLER_RESPONSE","dispute_life_cycle_stage":"` + stage +
+			`","dispute_amount":{"currency_code":"USD","value":"10.00"}}`
+		res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "PP-D-27803"},
+			State: tokenState(now.Add(time.Hour), nil), Status: 200, Body: []byte(body)})
+		got, ok := res.Response.(*v1.DisputeServiceGetResponse)
+		if !ok || got.GetStage() != want.stage || got.GetStatus() != want.status {
+			t.Errorf("%s: %v %v, want stage %q status %v", stage, res.Response, res.ParseError, want.stage, want.status)
+		}
+	}
+}
