@@ -195,3 +195,39 @@ func TestDisputeStageIsTheUnifiedVocabulary(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyRedirectCompletesTheOrderAsAuthorizeAsked: a VerifyRedirectResponse
+// without capture_method (the proto: UNSPECIFIED uses the capture method
+// remembered in the state Authorize returned) authorizes an order created
+// with intent AUTHORIZE instead of capturing it; without that state it
+// captures, as before.
+func TestVerifyRedirectCompletesTheOrderAsAuthorizeAsked(t *testing.T) {
+	later := now.Add(time.Hour)
+	auth := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, State: tokenState(later, nil), Status: 201,
+		Request: &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "pay_2", Amount: usd(1000), CaptureMethod: v1.CaptureMethod_CAPTURE_METHOD_MANUAL,
+			ReturnUrl: "https://merchant.example/return",
+			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Wallet{Wallet: &v1.Wallet{
+				Wallet: &v1.Wallet_Paypal{Paypal: &v1.PayPalWallet{}}}}}},
+		Body: []byte(`{"id":"5O190127TN364715T","intent":"AUTHORIZE","status":"PAYER_ACTION_REQUIRED",
+			"purchase_units":[{"amount":{"currency_code":"USD","value":"10.00"}}],
+			"links":[{"rel":"payer-action","href":"https://www.sandbox.paypal.com/checkoutnow?token=5O190127TN364715T"}]}`)})
+	resp, ok := auth.Response.(*v1.PaymentServiceAuthorizeResponse)
+	if !ok {
+		t.Fatalf("authorize: %v %v %v", auth.BuildError, auth.ParseError, auth.Response)
+	}
+	verify := &v1.PaymentServiceVerifyRedirectResponseRequest{ConnectorTransactionId: "5O190127TN364715T",
+		Params: map[string]string{"token": "5O190127TN364715T"}}
+	for name, c := range map[string]struct {
+		vals map[string]string
+		want string
+	}{
+		"state of the authorize": {resp.GetState().GetValues(), "/v2/checkout/orders/5O190127TN364715T/authorize"},
+		"no state":               {nil, "/v2/checkout/orders/5O190127TN364715T/capture"},
+		"state of another order": {map[string]string{"paypal.order_id": "OTHER", "paypal.intent": "AUTHORIZE"}, "/v2/checkout/orders/5O190127TN364715T/capture"},
+	} {
+		res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, Request: verify, State: tokenState(later, c.vals)})
+		if res.HTTP == nil || !strings.HasSuffix(res.HTTP.GetUrl(), c.want) {
+			t.Errorf("%s: %v %v, want POST %s", name, res.HTTP.GetUrl(), res.BuildError, c.want)
+		}
+	}
+}
