@@ -55,14 +55,16 @@ func readDispute(v *fastjson.Value) (*v1.DisputeEvent, error) {
 	if err != nil {
 		return nil, err
 	}
+	// dispute_life_cycle_stage (INQUIRY, CHARGEBACK, PRE_ARBITRATION,
+	// ARBITRATION) lower-cased is the unified stage vocabulary.
 	d := &v1.DisputeEvent{
 		ConnectorDisputeId: id, Amount: amount, Reason: jsonr.Str(v, "reason"), ReasonCode: jsonr.Str(v, "external_reason_code"),
-		Stage: jsonr.Str(v, "dispute_life_cycle_stage"), Status: disputeStatuses.Get(jsonr.Str(v, "status")),
+		Stage: strings.ToLower(jsonr.Str(v, "dispute_life_cycle_stage")), Status: disputeStatuses.Get(jsonr.Str(v, "status")),
 	}
 	if d.Status == v1.DisputeStatus_DISPUTE_STATUS_CLOSED {
 		d.Status = disputeOutcomes.Get(jsonr.Str(v, "dispute_outcome", "outcome_code"))
 	}
-	if d.Status == v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE && d.Stage == "INQUIRY" {
+	if d.Status == v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE && d.Stage == "inquiry" {
 		d.Status = v1.DisputeStatus_DISPUTE_STATUS_INQUIRY
 	}
 	if t := jsonr.Objects(v, "disputed_transactions"); len(t) > 0 {

@@ -149,3 +149,85 @@ func TestUnauthorizedAsksForANewTokenOnlyWhenTheTokenIsBad(t *testing.T) {
 		t.Errorf("missing secret: %v", res.BuildError)
 	}
 }
+
+// TestCreateOrderAndAuthorizeKeysDiffer: CreateOrder and an Authorize with
+// the same merchant id (fixtures 03 and 04 both use order_1) create two
+// different orders, so they must not share a PayPal-Request-Id: PayPal
+// answers a reused one with the first request's order, and the card of the
+// Authorize would never be charged.
+func TestCreateOrderAndAuthorizeKeysDiffer(t *testing.T) {
+	st := tokenState(now.Add(time.Hour), nil)
+	created := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_CREATE_ORDER, State: st,
+		Request: &v1.PaymentServiceCreateOrderRequest{MerchantOrderId: "pay_1", Amount: usd(1000), ReturnUrl: "https://merchant.example/return"}})
+	authorized := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, State: st,
+		Request: &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "pay_1", Amount: usd(1000), PaymentMethod: testCard()}})
+	if created.HTTP == nil || authorized.HTTP == nil {
+		t.Fatalf("build: %v %v", created.BuildError, authorized.BuildError)
+	}
+	k1, k2 := pdktest.HeaderValue(created.HTTP, "PayPal-Request-Id"), pdktest.HeaderValue(authorized.HTTP, "PayPal-Request-Id")
+	if k1 == "" || k1 == k2 {
+		t.Fatalf("CreateOrder key %q, Authorize key %q: one key for two orders", k1, k2)
+	}
+}
+
+// TestDisputeStageIsTheUnifiedVocabulary: dispute_life_cycle_stage
+// (INQUIRY, CHARGEBACK, PRE_ARBITRATION, ARBITRATION) is answered in the
+// unified stage vocabulary (inquiry, chargeback, pre_arbitration,
+// arbitration), as the other connectors answer it; an inquiry awaiting the
+// seller stays INQUIRY.
+func TestDisputeStageIsTheUnifiedVocabulary(t *testing.T) {
+	for stage, want := range map[string]struct {
+		stage  string
+		status v1.DisputeStatus
+	}{
+		"INQUIRY":         {"inquiry", v1.DisputeStatus_DISPUTE_STATUS_INQUIRY},
+		"CHARGEBACK":      {"chargeback", v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE},
+		"PRE_ARBITRATION": {"pre_arbitration", v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE},
+		"ARBITRATION":     {"arbitration", v1.DisputeStatus_DISPUTE_STATUS_NEEDS_RESPONSE},
+	} {
+		body := `{"dispute_id":"PP-D-27803","status":"WAITING_FOR_SELLER_RESPONSE","dispute_life_cycle_stage":"` + stage +
+			`","dispute_amount":{"currency_code":"USD","value":"10.00"}}`
+		res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "PP-D-27803"},
+			State: tokenState(now.Add(time.Hour), nil), Status: 200, Body: []byte(body)})
+		got, ok := res.Response.(*v1.DisputeServiceGetResponse)
+		if !ok || got.GetStage() != want.stage || got.GetStatus() != want.status {
+			t.Errorf("%s: %v %v, want stage %q status %v", stage, res.Response, res.ParseError, want.stage, want.status)
+		}
+	}
+}
+
+// TestVerifyRedirectCompletesTheOrderAsAuthorizeAsked: a VerifyRedirectResponse
+// without capture_method (the proto: UNSPECIFIED uses the capture method
+// remembered in the state Authorize returned) authorizes an order created
+// with intent AUTHORIZE instead of capturing it; without that state it
+// captures, as before.
+func TestVerifyRedirectCompletesTheOrderAsAuthorizeAsked(t *testing.T) {
+	later := now.Add(time.Hour)
+	auth := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, State: tokenState(later, nil), Status: 201,
+		Request: &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "pay_2", Amount: usd(1000), CaptureMethod: v1.CaptureMethod_CAPTURE_METHOD_MANUAL,
+			ReturnUrl: "https://merchant.example/return",
+			PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Wallet{Wallet: &v1.Wallet{
+				Wallet: &v1.Wallet_Paypal{Paypal: &v1.PayPalWallet{}}}}}},
+		Body: []byte(`{"id":"5O190127TN364715T","intent":"AUTHORIZE","status":"PAYER_ACTION_REQUIRED",
+			"purchase_units":[{"amount":{"currency_code":"USD","value":"10.00"}}],
+			"links":[{"rel":"payer-action","href":"https://www.sandbox.paypal.com/checkoutnow?token=5O190127TN364715T"}]}`)})
+	resp, ok := auth.Response.(*v1.PaymentServiceAuthorizeResponse)
+	if !ok {
+		t.Fatalf("authorize: %v %v %v", auth.BuildError, auth.ParseError, auth.Response)
+	}
+	verify := &v1.PaymentServiceVerifyRedirectResponseRequest{ConnectorTransactionId: "5O190127TN364715T",
+		Params: map[string]string{"token": "5O190127TN364715T"}}
+	for name, c := range map[string]struct {
+		vals map[string]string
+		want string
+	}{
+		"state of the authorize": {resp.GetState().GetValues(), "/v2/checkout/orders/5O190127TN364715T/authorize"},
+		"no state":               {nil, "/v2/checkout/orders/5O190127TN364715T/capture"},
+		"state of another order": {map[string]string{"paypal.order_id": "OTHER", "paypal.intent": "AUTHORIZE"}, "/v2/checkout/orders/5O190127TN364715T/capture"},
+	} {
+		res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, Request: verify, State: tokenState(later, c.vals)})
+		if res.HTTP == nil || !strings.HasSuffix(res.HTTP.GetUrl(), c.want) {
+			t.Errorf("%s: %v %v, want POST %s", name, res.HTTP.GetUrl(), res.BuildError, c.want)
+		}
+	}
+}

@@ -24,6 +24,10 @@ const (
 	// equal to the current call's time, it says the order was read in this
 	// very call, so a missing id is really missing (no second read).
 	stateReadAt = "paypal.read_at_ms"
+	// stateIntent is the order's intent (AUTHORIZE or CAPTURE) while it has
+	// no payment yet, so a VerifyRedirectResponse without capture_method
+	// completes the order the way Authorize asked.
+	stateIntent = "paypal.intent"
 )
 
 // unit is the one purchase unit of an order.
@@ -308,7 +312,10 @@ func buildCreateOrder(c *pdk.Context, r *v1.PaymentServiceCreateOrderRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	return post(c, "/v2/checkout/orders", "order", r.GetMerchantOrderId(), body)
+	// Not "order": an Authorize of the same merchant id creates another
+	// order (with a payment source), and PayPal answers a reused
+	// PayPal-Request-Id with the first request's order.
+	return post(c, "/v2/checkout/orders", "create-order", r.GetMerchantOrderId(), body)
 }
 
 func parseCreateOrder(c *pdk.Context, r *v1.PaymentServiceCreateOrderRequest, res *pdk.Response) (*v1.PaymentServiceCreateOrderResponse, error) {
@@ -333,7 +340,11 @@ func buildComplete(c *pdk.Context, r *v1.PaymentServiceVerifyRedirectResponseReq
 	if tok := r.GetParams()["token"]; tok != "" && tok != id {
 		return nil, pdk.InvalidRequest("params.token", "names another PayPal order than connector_transaction_id")
 	}
-	return post(c, "/v2/checkout/orders/"+id+"/"+intentPath(r.GetCaptureMethod()), "complete", id, []byte("{}"))
+	m, vals := r.GetCaptureMethod(), c.State.GetValues()
+	if m == v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED && vals[stateOrder] == id && vals[stateIntent] == "AUTHORIZE" {
+		m = v1.CaptureMethod_CAPTURE_METHOD_MANUAL
+	}
+	return post(c, "/v2/checkout/orders/"+id+"/"+intentPath(m), "complete", id, []byte("{}"))
 }
 
 func parseComplete(c *pdk.Context, r *v1.PaymentServiceVerifyRedirectResponseRequest, res *pdk.Response) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {
@@ -410,6 +421,7 @@ func parseRecurringCharge(c *pdk.Context, r *v1.RecurringPaymentServiceChargeReq
 // order is what the unified responses need from a PayPal order.
 type order struct {
 	id, customID, paymentID, ntid string
+	intent                        string
 	authorizationID, captureID    string
 	status                        v1.PaymentStatus
 	amount, captured, refunded    *v1.Money
@@ -424,6 +436,9 @@ func (o *order) state() *v1.ConnectorState {
 		return nil
 	}
 	vals := map[string]string{stateOrder: o.id}
+	if o.intent != "" && o.paymentID == "" {
+		vals[stateIntent] = o.intent
+	}
 	if o.authorizationID != "" {
 		vals[stateAuthorization] = o.authorizationID
 	}
@@ -450,7 +465,7 @@ func readOrder(res *pdk.Response, pay bool) (*order, error) {
 
 // orderOf reads an order object (an API answer or a webhook resource).
 func orderOf(v *fastjson.Value) (o *order, err error) {
-	o = &order{id: jsonr.Str(v, "id"), status: orderStatuses.Get(jsonr.Str(v, "status"))}
+	o = &order{id: jsonr.Str(v, "id"), intent: jsonr.Str(v, "intent"), status: orderStatuses.Get(jsonr.Str(v, "status"))}
 	if o.id == "" {
 		return nil, pdk.InvalidResponse("PayPal's order has no id")
 	}
