@@ -128,7 +128,7 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 			reason = r
 		}
 	}
-	return nil, pdk.Reject(reason, itemRejections[reason][1])
+	return nil, pdk.Reject(reason, "%s", itemRejections[reason][1])
 }
 
 // verifyItem checks one item's hmacSignature in constant time; the reason
