@@ -233,13 +233,12 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	if err != nil {
 		return nil, err
 	}
-	done, ok := c.State.GetValues()[refundedKey(pid)]
-	if !ok {
-		return nil, pdk.NeedStep(v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: pid})
+	before, known, err := refundedBefore(c, pid)
+	if err != nil {
+		return nil, err
 	}
-	before, err := strconv.ParseInt(done, 10, 64)
-	if err != nil || before < 0 {
-		return nil, pdk.InvalidRequest("state.values", "holds a malformed refunded total for "+pid)
+	if !known {
+		return nil, pdk.NeedStep(v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: pid})
 	}
 	meta, err := metadata("metadata", req.GetMetadata(), "merchant_refund_id", req.GetMerchantRefundId(), "reason", req.GetReason())
 	if err != nil {
@@ -252,6 +251,20 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 		o.Object("links", func(l *jsonw.Object) { l.String("payment", pid) })
 	})
 	return api.Send(c, "POST", "/refunds", idempotencyKey("refund", req.GetMerchantRefundId()), body)
+}
+
+// refundedBefore reads the payment's refunded total from the state; known
+// is false when the state has none or an empty one (cleared by parseRefund).
+func refundedBefore(c *pdk.Context, pid string) (total int64, known bool, err error) {
+	done := c.State.GetValues()[refundedKey(pid)]
+	if done == "" {
+		return 0, false, nil
+	}
+	total, err = strconv.ParseInt(done, 10, 64)
+	if err != nil || total < 0 {
+		return 0, false, pdk.InvalidRequest("state.values", "holds a malformed refunded total for "+pid)
+	}
+	return total, true, nil
 }
 
 // buildRefundGet builds GET /refunds/{id}.
@@ -307,7 +320,21 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	if r.PaymentID == "" && r.Status == v1.RefundStatus_REFUND_STATUS_UNKNOWN {
 		r.PaymentID = req.GetConnectorTransactionId() // an idempotent repeat names only the refund
 	}
-	return r.RefundResponse(processor, req)
+	// The state goes back to the caller, who sends it with the next refund:
+	// it must hold the payment's new refunded total. GoCardless created this
+	// refund only because before+amount was the total, so that is the total
+	// now; after an idempotent repeat it is not known, and the cleared value
+	// makes the next refund read it again (PaymentService.Get).
+	total := ""
+	if before, known, err := refundedBefore(c, req.GetConnectorTransactionId()); err == nil && known && r.Amount != nil {
+		total = strconv.FormatInt(before+r.Amount.GetMinorAmount(), 10)
+	}
+	out, err := r.RefundResponse(processor, req)
+	if err != nil {
+		return nil, err
+	}
+	out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(req.GetConnectorTransactionId()): total}}
+	return out, nil
 }
 
 func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {
