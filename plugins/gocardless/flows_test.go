@@ -254,3 +254,22 @@ func TestRefundUpdatesTheRefundedTotal(t *testing.T) {
 		t.Fatalf("with a cleared total = %v, want a Get step", r)
 	}
 }
+
+// TestRefundInAnotherCurrencyIsRefusedBeforeSending: POST /refunds has no
+// currency (GoCardless refunds in the payment's currency), so a refund_amount
+// in another currency would refund that number of the payment's minor units
+// and only then fail the amount check. The Get step records the payment's
+// currency; a refund in another one is refused at build time.
+func TestRefundInAnotherCurrencyIsRefusedBeforeSending(t *testing.T) {
+	g := run(t, pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "PM1"},
+		Status: 200, Body: []byte(`{"payments":{"id":"PM1","status":"confirmed","amount":100,"amount_refunded":30,"currency":"EUR"}}`)})
+	state := g.Response.(*v1.PaymentServiceGetResponse).GetState()
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, State: state,
+		Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "PM1", MerchantRefundId: "r1", RefundAmount: gbp(25)}})
+	wantBuildError(t, r, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "refund_amount.currency")
+	r = run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, State: state, Request: &v1.PaymentServiceRefundRequest{
+		ConnectorTransactionId: "PM1", MerchantRefundId: "r1", RefundAmount: &v1.Money{MinorAmount: 25, Currency: "EUR"}}})
+	if !strings.Contains(string(r.HTTP.GetBody()), `"amount":25,"total_amount_confirmation":55`) {
+		t.Fatalf("refund in the payment's currency: body = %s, error %v", r.HTTP.GetBody(), r.GetBuildError())
+	}
+}

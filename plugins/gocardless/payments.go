@@ -160,6 +160,12 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 // total (minor units), which Get sets and Refund reads.
 func refundedKey(paymentID string) string { return "amount_refunded:" + paymentID }
 
+// currencyKey is the ConnectorState value holding a payment's currency,
+// which Get sets and Refund checks: POST /refunds takes no currency (a
+// refund is in its payment's currency), so a refund_amount in another one
+// would refund that number of the payment's minor units.
+func currencyKey(paymentID string) string { return "currency:" + paymentID }
+
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
 	p, err := readPayment(res, req.GetAmount())
 	if err != nil {
@@ -171,7 +177,8 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	}
 	out.Mandate = p.mandateRef()
 	if p.Refunded != nil {
-		out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(p.ID): strconv.FormatInt(p.Refunded.GetMinorAmount(), 10)}}
+		out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(p.ID): strconv.FormatInt(p.Refunded.GetMinorAmount(), 10),
+			currencyKey(p.ID): p.Amount.GetCurrency()}}
 	}
 	return out, nil
 }
@@ -229,9 +236,12 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	if req.GetMerchantRefundId() == "" {
 		return nil, pdk.InvalidRequest("merchant_refund_id", "is required (GoCardless Idempotency-Key)")
 	}
-	amount, _, err := amounts.To(req.GetRefundAmount(), "refund_amount")
+	amount, cur, err := amounts.To(req.GetRefundAmount(), "refund_amount")
 	if err != nil {
 		return nil, err
+	}
+	if paid := c.State.GetValues()[currencyKey(pid)]; paid != "" && paid != cur {
+		return nil, pdk.InvalidRequest("refund_amount.currency", "must be the payment's currency "+paid+": GoCardless refunds in it")
 	}
 	before, known, err := refundedBefore(c, pid)
 	if err != nil {
