@@ -227,3 +227,49 @@ func TestRepeatedCreateReportsTheExistingResource(t *testing.T) {
 		t.Fatalf("a conflict naming no resource = %v, want a CONFLICT error", r)
 	}
 }
+
+// TestRefundUpdatesTheRefundedTotal: the host returns the call's state to
+// the caller, who sends it back with the next refund. A created refund must
+// leave the payment's new refunded total there (GoCardless has just
+// confirmed it: total_amount_confirmation), else the next partial refund
+// sends the stale total and GoCardless refuses it
+// (total_amount_confirmation_invalid). After an idempotent repeat the total
+// is not known: the value is cleared and the next refund reads it again.
+func TestRefundUpdatesTheRefundedTotal(t *testing.T) {
+	req := &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "PM1", MerchantRefundId: "r2", RefundAmount: gbp(25)}
+	state := &v1.ConnectorState{Values: map[string]string{refundedKey("PM1"): "30"}}
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: req, State: state,
+		Status: 201, Body: []byte(`{"refunds":{"id":"RF2","status":"created","amount":25,"currency":"GBP","links":{"payment":"PM1"}}}`)})
+	if got := r.Response.(*v1.PaymentServiceRefundResponse).GetState().GetValues()[refundedKey("PM1")]; got != "55" {
+		t.Fatalf("refunded total after the refund = %q, want 55 (30 + 25)", got)
+	}
+	r = run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: req, State: state, Status: 409,
+		Body: []byte(`{"error":{"type":"invalid_state","code":409,"errors":[{"reason":"idempotent_creation_conflict","links":{"conflicting_resource_id":"RF2"}}]}}`)})
+	got, ok := r.Response.(*v1.PaymentServiceRefundResponse).GetState().GetValues()[refundedKey("PM1")]
+	if !ok || got != "" {
+		t.Fatalf("refunded total after a repeated refund = %q (set %v), want it cleared", got, ok)
+	}
+	r = run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, Request: req, State: &v1.ConnectorState{Values: map[string]string{refundedKey("PM1"): ""}}})
+	if r.NextStep.GetFlow() != v1.Flow_FLOW_GET {
+		t.Fatalf("with a cleared total = %v, want a Get step", r)
+	}
+}
+
+// TestRefundInAnotherCurrencyIsRefusedBeforeSending: POST /refunds has no
+// currency (GoCardless refunds in the payment's currency), so a refund_amount
+// in another currency would refund that number of the payment's minor units
+// and only then fail the amount check. The Get step records the payment's
+// currency; a refund in another one is refused at build time.
+func TestRefundInAnotherCurrencyIsRefusedBeforeSending(t *testing.T) {
+	g := run(t, pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "PM1"},
+		Status: 200, Body: []byte(`{"payments":{"id":"PM1","status":"confirmed","amount":100,"amount_refunded":30,"currency":"EUR"}}`)})
+	state := g.Response.(*v1.PaymentServiceGetResponse).GetState()
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, State: state,
+		Request: &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "PM1", MerchantRefundId: "r1", RefundAmount: gbp(25)}})
+	wantBuildError(t, r, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "refund_amount.currency")
+	r = run(t, pdktest.Call{Flow: v1.Flow_FLOW_REFUND, State: state, Request: &v1.PaymentServiceRefundRequest{
+		ConnectorTransactionId: "PM1", MerchantRefundId: "r1", RefundAmount: &v1.Money{MinorAmount: 25, Currency: "EUR"}}})
+	if !strings.Contains(string(r.HTTP.GetBody()), `"amount":25,"total_amount_confirmation":55`) {
+		t.Fatalf("refund in the payment's currency: body = %s, error %v", r.HTTP.GetBody(), r.GetBuildError())
+	}
+}

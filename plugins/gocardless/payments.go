@@ -160,6 +160,12 @@ func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpR
 // total (minor units), which Get sets and Refund reads.
 func refundedKey(paymentID string) string { return "amount_refunded:" + paymentID }
 
+// currencyKey is the ConnectorState value holding a payment's currency,
+// which Get sets and Refund checks: POST /refunds takes no currency (a
+// refund is in its payment's currency), so a refund_amount in another one
+// would refund that number of the payment's minor units.
+func currencyKey(paymentID string) string { return "currency:" + paymentID }
+
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
 	p, err := readPayment(res, req.GetAmount())
 	if err != nil {
@@ -171,7 +177,8 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	}
 	out.Mandate = p.mandateRef()
 	if p.Refunded != nil {
-		out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(p.ID): strconv.FormatInt(p.Refunded.GetMinorAmount(), 10)}}
+		out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(p.ID): strconv.FormatInt(p.Refunded.GetMinorAmount(), 10),
+			currencyKey(p.ID): p.Amount.GetCurrency()}}
 	}
 	return out, nil
 }
@@ -229,17 +236,19 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 	if req.GetMerchantRefundId() == "" {
 		return nil, pdk.InvalidRequest("merchant_refund_id", "is required (GoCardless Idempotency-Key)")
 	}
-	amount, _, err := amounts.To(req.GetRefundAmount(), "refund_amount")
+	amount, cur, err := amounts.To(req.GetRefundAmount(), "refund_amount")
 	if err != nil {
 		return nil, err
 	}
-	done, ok := c.State.GetValues()[refundedKey(pid)]
-	if !ok {
-		return nil, pdk.NeedStep(v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: pid})
+	if paid := c.State.GetValues()[currencyKey(pid)]; paid != "" && paid != cur {
+		return nil, pdk.InvalidRequest("refund_amount.currency", "must be the payment's currency "+paid+": GoCardless refunds in it")
 	}
-	before, err := strconv.ParseInt(done, 10, 64)
-	if err != nil || before < 0 {
-		return nil, pdk.InvalidRequest("state.values", "holds a malformed refunded total for "+pid)
+	before, known, err := refundedBefore(c, pid)
+	if err != nil {
+		return nil, err
+	}
+	if !known {
+		return nil, pdk.NeedStep(v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: pid})
 	}
 	meta, err := metadata("metadata", req.GetMetadata(), "merchant_refund_id", req.GetMerchantRefundId(), "reason", req.GetReason())
 	if err != nil {
@@ -252,6 +261,20 @@ func buildRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest) (*pluginv1
 		o.Object("links", func(l *jsonw.Object) { l.String("payment", pid) })
 	})
 	return api.Send(c, "POST", "/refunds", idempotencyKey("refund", req.GetMerchantRefundId()), body)
+}
+
+// refundedBefore reads the payment's refunded total from the state; known
+// is false when the state has none or an empty one (cleared by parseRefund).
+func refundedBefore(c *pdk.Context, pid string) (total int64, known bool, err error) {
+	done := c.State.GetValues()[refundedKey(pid)]
+	if done == "" {
+		return 0, false, nil
+	}
+	total, err = strconv.ParseInt(done, 10, 64)
+	if err != nil || total < 0 {
+		return 0, false, pdk.InvalidRequest("state.values", "holds a malformed refunded total for "+pid)
+	}
+	return total, true, nil
 }
 
 // buildRefundGet builds GET /refunds/{id}.
@@ -307,7 +330,21 @@ func parseRefund(c *pdk.Context, req *v1.PaymentServiceRefundRequest, res *pdk.R
 	if r.PaymentID == "" && r.Status == v1.RefundStatus_REFUND_STATUS_UNKNOWN {
 		r.PaymentID = req.GetConnectorTransactionId() // an idempotent repeat names only the refund
 	}
-	return r.RefundResponse(processor, req)
+	// The state goes back to the caller, who sends it with the next refund:
+	// it must hold the payment's new refunded total. GoCardless created this
+	// refund only because before+amount was the total, so that is the total
+	// now; after an idempotent repeat it is not known, and the cleared value
+	// makes the next refund read it again (PaymentService.Get).
+	total := ""
+	if before, known, err := refundedBefore(c, req.GetConnectorTransactionId()); err == nil && known && r.Amount != nil {
+		total = strconv.FormatInt(before+r.Amount.GetMinorAmount(), 10)
+	}
+	out, err := r.RefundResponse(processor, req)
+	if err != nil {
+		return nil, err
+	}
+	out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(req.GetConnectorTransactionId()): total}}
+	return out, nil
 }
 
 func parseRefundGet(c *pdk.Context, req *v1.RefundServiceGetRequest, res *pdk.Response) (*v1.RefundServiceGetResponse, error) {
