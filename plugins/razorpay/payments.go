@@ -261,16 +261,23 @@ func paymentOf(v *fastjson.Value, requested *v1.Money, httpStatus int) (*payment
 	return p, nil
 }
 
-// mandate is the token a recurring payment's authorization created, if any.
-// A card or UPI token is active once its authorization is; an e-mandate
-// token stays pending until the customer's bank confirms the mandate
-// (token.confirmed or token.rejected), which takes days.
+// mandate is the token a recurring payment names (its authorization's or the
+// one it debits), if any. The token's state follows the authorization
+// payment's (Razorpay's "Token States"): a card or UPI token is active once
+// the payment is authorized or captured, pending while the payment is
+// created; an e-mandate token stays pending until the customer's bank
+// confirms the mandate (token.confirmed or token.rejected), which takes
+// days. A failed payment says nothing sure about its token (a failed
+// authorization leaves it unusable, a failed debit does not): UNKNOWN.
 func (p *payment) mandate() *v1.MandateReference {
 	if p.tokenID == "" {
 		return nil
 	}
-	status := v1.MandateStatus_MANDATE_STATUS_ACTIVE
-	if p.method == methodEmandate {
+	status := pdk.MandateStatusOf(p.status)
+	switch {
+	case status == v1.MandateStatus_MANDATE_STATUS_FAILED:
+		status = v1.MandateStatus_MANDATE_STATUS_UNKNOWN
+	case status == v1.MandateStatus_MANDATE_STATUS_ACTIVE && p.method == methodEmandate:
 		status = v1.MandateStatus_MANDATE_STATUS_PENDING
 	}
 	return &v1.MandateReference{ConnectorMandateId: p.tokenID, ConnectorCustomerId: p.customerID, Status: status}
