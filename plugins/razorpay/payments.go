@@ -242,6 +242,11 @@ func paymentOf(v *fastjson.Value, requested *v1.Money, httpStatus int) (*payment
 		return nil, pdk.InvalidResponse("%s's payment answer has no status", processor)
 	}
 	p.status = paymentStatuses().Get(raw)
+	if captured, ok := jsonr.Bool(v, "captured"); ok && !captured && raw == "refunded" {
+		// Razorpay auto-refunds an authorization left uncaptured ("Auto-refunds":
+		// captured is always false): the money went back, it was never charged.
+		p.status = v1.PaymentStatus_PAYMENT_STATUS_REVERSED
+	}
 	cur := jsonr.Str(v, "currency")
 	if requested != nil && cur != requested.GetCurrency() {
 		return nil, pdk.IntegrityMismatch("answer currency %s differs from the requested %s", cur, requested.GetCurrency())

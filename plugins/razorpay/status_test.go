@@ -1,0 +1,36 @@
+package razorpay
+
+import (
+	"testing"
+
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/pdk"
+)
+
+// Razorpay auto-refunds an authorized payment that is not captured in time
+// (https://razorpay.com/docs/payments/refunds/auto-refunds: "An auto-refunded
+// payment was never captured, so the value [captured] is always false"); its
+// status becomes refunded. It was never charged: REVERSED with no captured
+// amount, not CHARGED. A captured payment refunded later stays CHARGED.
+func TestGetAutoRefundedPaymentIsNotCharged(t *testing.T) {
+	for _, tc := range []struct {
+		captured string
+		want     v1.PaymentStatus
+		charged  bool
+	}{
+		{"false", v1.PaymentStatus_PAYMENT_STATUS_REVERSED, false},
+		{"true", v1.PaymentStatus_PAYMENT_STATUS_CHARGED, true},
+	} {
+		body := `{"id":"pay_G8VQzjPLoAvm6D","entity":"payment","amount":50000,"currency":"INR","status":"refunded",` +
+			`"order_id":"order_IluGWxBm9U8zJ8","method":"card","amount_refunded":50000,"refund_status":"full","captured":` + tc.captured + `}`
+		r, err := parseGet(nil, &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pay_G8VQzjPLoAvm6D"},
+			&pdk.Response{Status: 200, Body: []byte(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.GetStatus() != tc.want || (r.GetCapturedAmount() != nil) != tc.charged || r.GetRefundedAmount().GetMinorAmount() != 50000 {
+			t.Errorf("captured %s: status %v, captured amount %v, refunded %v; want %v, captured amount set %v, refunded 50000",
+				tc.captured, r.GetStatus(), r.GetCapturedAmount(), r.GetRefundedAmount(), tc.want, tc.charged)
+		}
+	}
+}
