@@ -340,6 +340,9 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	if err != nil {
 		return nil, err
 	}
+	if p.id != req.GetConnectorTransactionId() {
+		return nil, pdk.IntegrityMismatch("answered payment %s, not %s", p.id, req.GetConnectorTransactionId())
+	}
 	if err := pdk.CheckAmount(req.GetAmount(), p.amount, "the payment's amount"); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package razorpay
 
 import (
+	"strings"
 	"testing"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -32,5 +33,29 @@ func TestGetAutoRefundedPaymentIsNotCharged(t *testing.T) {
 			t.Errorf("captured %s: status %v, captured amount %v, refunded %v; want %v, captured amount set %v, refunded 50000",
 				tc.captured, r.GetStatus(), r.GetCapturedAmount(), r.GetRefundedAmount(), tc.want, tc.charged)
 		}
+	}
+}
+
+// PaymentService.Get and VerifyRedirectResponse read GET /v1/payments/{id}:
+// an answer about another payment is an integrity error, as it already is
+// for Capture, Refund and RefundService.Get, never that payment's status.
+func TestPaymentReadAnswerForAnotherPaymentRefused(t *testing.T) {
+	body := []byte(`{"id":"pay_Other000000001","entity":"payment","amount":50000,"currency":"INR","status":"captured",` +
+		`"order_id":"order_IluGWxBm9U8zJ8","method":"card","amount_refunded":0,"captured":true}`)
+	res := &pdk.Response{Status: 200, Body: body}
+	if r, err := parseGet(nil, &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pay_G8VQzjPLoAvm6D"}, res); err == nil {
+		t.Errorf("Get accepted an answer about pay_Other000000001: %v", r)
+	}
+	ctx := &pdk.Context{}
+	vr := &v1.PaymentServiceVerifyRedirectResponseRequest{Params: map[string]string{"razorpay_payment_id": "pay_G8VQzjPLoAvm6D"}}
+	if r, err := parseVerifyRedirect(ctx, vr, res); err == nil {
+		t.Errorf("VerifyRedirectResponse accepted an answer about pay_Other000000001: %v", r)
+	}
+	same := &pdk.Response{Status: 200, Body: []byte(strings.Replace(string(body), "pay_Other000000001", "pay_G8VQzjPLoAvm6D", 1))}
+	if _, err := parseGet(nil, &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pay_G8VQzjPLoAvm6D"}, same); err != nil {
+		t.Errorf("Get refused its own payment: %v", err)
+	}
+	if _, err := parseVerifyRedirect(ctx, vr, same); err != nil {
+		t.Errorf("VerifyRedirectResponse refused its own payment: %v", err)
 	}
 }
