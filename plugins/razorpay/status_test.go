@@ -59,3 +59,22 @@ func TestPaymentReadAnswerForAnotherPaymentRefused(t *testing.T) {
 		t.Errorf("VerifyRedirectResponse refused its own payment: %v", err)
 	}
 }
+
+// CreateOrder sends the merchant id as the receipt with unique_receipt, so
+// the order answered must carry that receipt: an order made for another
+// receipt (another purchase) must not be paid for this one.
+func TestCreateOrderAnswerForAnotherReceiptRefused(t *testing.T) {
+	req := &v1.PaymentServiceCreateOrderRequest{MerchantOrderId: "rcptid_11", Amount: &v1.Money{MinorAmount: 50000, Currency: "INR"}}
+	answer := func(receipt string) *pdk.Response {
+		return &pdk.Response{Status: 200, Body: []byte(`{"id":"order_IluGWxBm9U8zJ8","entity":"order","amount":50000,` +
+			`"amount_paid":0,"amount_due":50000,"currency":"INR","receipt":` + receipt + `,"status":"created","attempts":0}`)}
+	}
+	if r, err := parseCreateOrder(nil, req, answer(`"rcptid_99"`)); err == nil {
+		t.Errorf("CreateOrder accepted the order of receipt rcptid_99: %v", r)
+	}
+	for _, receipt := range []string{`"rcptid_11"`, `null`} {
+		if _, err := parseCreateOrder(nil, req, answer(receipt)); err != nil {
+			t.Errorf("receipt %s: %v", receipt, err)
+		}
+	}
+}
