@@ -12,28 +12,28 @@ import (
 // https://razorpay.com/docs/payments/payment-gateway/s2s-integration/recurring-payments/cards/tokens).
 // A created or failed authorization must never report its token ACTIVE.
 func TestMandateStatusFollowsThePayment(t *testing.T) {
-	for _, tc := range []struct {
-		status, method string
-		want           v1.MandateStatus
-	}{
-		{"captured", "card", v1.MandateStatus_MANDATE_STATUS_ACTIVE},
-		{"authorized", "upi", v1.MandateStatus_MANDATE_STATUS_ACTIVE},
-		{"created", "upi", v1.MandateStatus_MANDATE_STATUS_PENDING},
-		{"failed", "card", v1.MandateStatus_MANDATE_STATUS_UNKNOWN},
-		{"failed", "upi", v1.MandateStatus_MANDATE_STATUS_UNKNOWN},
-		{"authorized", "emandate", v1.MandateStatus_MANDATE_STATUS_PENDING},
-		{"created", "emandate", v1.MandateStatus_MANDATE_STATUS_PENDING},
-		{"failed", "emandate", v1.MandateStatus_MANDATE_STATUS_UNKNOWN},
-		{"some_new_status", "card", v1.MandateStatus_MANDATE_STATUS_UNKNOWN},
-	} {
-		body := `{"id":"pay_G8VQzjPLoAvm6D","entity":"payment","amount":100,"currency":"INR","status":"` + tc.status +
-			`","method":"` + tc.method + `","customer_id":"cust_DtHaBuooGHTuyZ","token_id":"token_FHfAzGzREc1ug6"}`
+	// payment status and method -> the token's status
+	want := map[[2]string]v1.MandateStatus{
+		{"captured", "card"}:        v1.MandateStatus_MANDATE_STATUS_ACTIVE,
+		{"authorized", "upi"}:       v1.MandateStatus_MANDATE_STATUS_ACTIVE,
+		{"created", "upi"}:          v1.MandateStatus_MANDATE_STATUS_PENDING,
+		{"failed", "card"}:          v1.MandateStatus_MANDATE_STATUS_UNKNOWN,
+		{"failed", "upi"}:           v1.MandateStatus_MANDATE_STATUS_UNKNOWN,
+		{"authorized", "emandate"}:  v1.MandateStatus_MANDATE_STATUS_PENDING,
+		{"created", "emandate"}:     v1.MandateStatus_MANDATE_STATUS_PENDING,
+		{"failed", "emandate"}:      v1.MandateStatus_MANDATE_STATUS_UNKNOWN,
+		{"some_new_status", "card"}: v1.MandateStatus_MANDATE_STATUS_UNKNOWN,
+	}
+	for k, w := range want {
+		status, method := k[0], k[1]
+		body := `{"id":"pay_G8VQzjPLoAvm6D","entity":"payment","amount":100,"currency":"INR","status":"` + status +
+			`","method":"` + method + `","customer_id":"cust_DtHaBuooGHTuyZ","token_id":"token_FHfAzGzREc1ug6"}`
 		p, err := paymentOf(jsonr.TryObject([]byte(body)), nil, 200)
 		if err != nil {
-			t.Fatalf("%s %s: %v", tc.status, tc.method, err)
+			t.Fatalf("%s %s: %v", status, method, err)
 		}
-		if got := p.mandate().GetStatus(); got != tc.want {
-			t.Errorf("%s %s payment: mandate status %v, want %v", tc.method, tc.status, got, tc.want)
+		if got := p.mandate().GetStatus(); got != w {
+			t.Errorf("%s %s payment: mandate status %v, want %v", method, status, got, w)
 		}
 	}
 }
