@@ -129,6 +129,9 @@ func parseCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest, 
 	if err != nil {
 		return nil, err
 	}
+	if r := jsonr.Str(v, "receipt"); r != "" && r != req.GetMerchantOrderId() {
+		return nil, pdk.IntegrityMismatch("order %s has receipt %s, not %s", id, r, req.GetMerchantOrderId())
+	}
 	if cur := jsonr.Str(v, "currency"); cur != req.GetAmount().GetCurrency() {
 		return nil, pdk.IntegrityMismatch("order currency %s differs from the requested %s", cur, req.GetAmount().GetCurrency())
 	}

@@ -242,6 +242,11 @@ func paymentOf(v *fastjson.Value, requested *v1.Money, httpStatus int) (*payment
 		return nil, pdk.InvalidResponse("%s's payment answer has no status", processor)
 	}
 	p.status = paymentStatuses().Get(raw)
+	if captured, ok := jsonr.Bool(v, "captured"); ok && !captured && raw == "refunded" {
+		// Razorpay auto-refunds an authorization left uncaptured ("Auto-refunds":
+		// captured is always false): the money went back, it was never charged.
+		p.status = v1.PaymentStatus_PAYMENT_STATUS_REVERSED
+	}
 	cur := jsonr.Str(v, "currency")
 	if requested != nil && cur != requested.GetCurrency() {
 		return nil, pdk.IntegrityMismatch("answer currency %s differs from the requested %s", cur, requested.GetCurrency())
@@ -261,16 +266,23 @@ func paymentOf(v *fastjson.Value, requested *v1.Money, httpStatus int) (*payment
 	return p, nil
 }
 
-// mandate is the token a recurring payment's authorization created, if any.
-// A card or UPI token is active once its authorization is; an e-mandate
-// token stays pending until the customer's bank confirms the mandate
-// (token.confirmed or token.rejected), which takes days.
+// mandate is the token a recurring payment names (its authorization's or the
+// one it debits), if any. The token's state follows the authorization
+// payment's (Razorpay's "Token States"): a card or UPI token is active once
+// the payment is authorized or captured, pending while the payment is
+// created; an e-mandate token stays pending until the customer's bank
+// confirms the mandate (token.confirmed or token.rejected), which takes
+// days. A failed payment says nothing sure about its token (a failed
+// authorization leaves it unusable, a failed debit does not): UNKNOWN.
 func (p *payment) mandate() *v1.MandateReference {
 	if p.tokenID == "" {
 		return nil
 	}
-	status := v1.MandateStatus_MANDATE_STATUS_ACTIVE
-	if p.method == methodEmandate {
+	status := pdk.MandateStatusOf(p.status)
+	switch {
+	case status == v1.MandateStatus_MANDATE_STATUS_FAILED:
+		status = v1.MandateStatus_MANDATE_STATUS_UNKNOWN
+	case status == v1.MandateStatus_MANDATE_STATUS_ACTIVE && p.method == methodEmandate:
 		status = v1.MandateStatus_MANDATE_STATUS_PENDING
 	}
 	return &v1.MandateReference{ConnectorMandateId: p.tokenID, ConnectorCustomerId: p.customerID, Status: status}
@@ -327,6 +339,9 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 	p, err := readPayment(res, req.GetAmount())
 	if err != nil {
 		return nil, err
+	}
+	if p.id != req.GetConnectorTransactionId() {
+		return nil, pdk.IntegrityMismatch("answered payment %s, not %s", p.id, req.GetConnectorTransactionId())
 	}
 	if err := pdk.CheckAmount(req.GetAmount(), p.amount, "the payment's amount"); err != nil {
 		return nil, err

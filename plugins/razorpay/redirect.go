@@ -49,6 +49,9 @@ func parseVerifyRedirect(c *pdk.Context, req *v1.PaymentServiceVerifyRedirectRes
 	if err != nil {
 		return nil, err
 	}
+	if want := cmp.Or(req.GetParams()["razorpay_payment_id"], req.GetConnectorTransactionId()); p.id != want {
+		return nil, pdk.IntegrityMismatch("answered payment %s, not %s", p.id, want)
+	}
 	if order := cmp.Or(req.GetState().GetValues()[stateOrderID], c.State.GetValues()[stateOrderID]); order != "" && p.orderID != order {
 		return nil, pdk.IntegrityMismatch("payment %s belongs to order %s, not %s", p.id, p.orderID, order)
 	}

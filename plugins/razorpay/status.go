@@ -7,7 +7,8 @@ import (
 
 // paymentStatuses maps the payment entity's status ("Payment States" in
 // Razorpay's docs) to a unified status. A refunded payment stays CHARGED
-// (its refunds are in refunded_amount). Anything else is UNKNOWN, never a success.
+// (its refunds are in refunded_amount) unless it was never captured (an
+// auto-refund: paymentOf makes it REVERSED). Anything else is UNKNOWN, never a success.
 func paymentStatuses() statusmap.Map[string, v1.PaymentStatus] {
 	return statusmap.New(map[string]v1.PaymentStatus{
 		"created":    v1.PaymentStatus_PAYMENT_STATUS_PENDING,

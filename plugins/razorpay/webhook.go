@@ -96,6 +96,12 @@ func normalize(w *v1.WebhookRequest) (*v1.Event, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The entity is a snapshot taken when the event fired: refund.created
+		// of a refund processed at once carries status processed, and
+		// Razorpay does not order events, so a final entity status wins.
+		if r.status == v1.RefundStatus_REFUND_STATUS_SUCCEEDED || r.status == v1.RefundStatus_REFUND_STATUS_FAILED {
+			s = r.status
+		}
 		re := &v1.RefundEvent{ConnectorRefundId: r.id, ConnectorTransactionId: r.paymentID, MerchantRefundId: r.receipt, Status: s, Amount: r.amount}
 		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_REFUND, &v1.Event_Refund{Refund: re}
 		return withID(ev, r.id), nil

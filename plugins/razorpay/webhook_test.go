@@ -133,3 +133,29 @@ func TestParseWebhookWithoutCredentials(t *testing.T) {
 		t.Fatal("a body that is not an event parsed")
 	}
 }
+
+// refund.created whose refund entity is already processed (Razorpay's own
+// sample payload, https://razorpay.com/docs/webhooks/refunds/) reports the
+// refund SUCCEEDED, not PENDING: events arrive in no guaranteed order, so a
+// PENDING here could overwrite the SUCCEEDED of an earlier refund.processed.
+func TestWebhookRefundCreatedProcessedEntity(t *testing.T) {
+	body := `{"entity":"event","account_id":"acc_E7OQJcEANmBHTC","event":"refund.created","contains":["refund","payment"],` +
+		`"payload":{"refund":{"entity":{"id":"rfnd_FS8TWyPrCsa0OB","entity":"refund","amount":50000,"currency":"INR",` +
+		`"payment_id":"pay_FPoJKWQQ8lK13n","receipt":null,"created_at":1597734071,"status":"processed",` +
+		`"speed_processed":"normal","speed_requested":"optimum"}}},"created_at":1597734071}`
+	ev, err := normalize(hook(body, "", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := ev.GetRefund().GetStatus(); s != v1.RefundStatus_REFUND_STATUS_SUCCEEDED {
+		t.Fatalf("refund.created with a processed refund: status %v, want SUCCEEDED", s)
+	}
+	pending := strings.Replace(body, `"status":"processed"`, `"status":"pending"`, 1)
+	if ev, err = normalize(hook(pending, "", "")); err != nil || ev.GetRefund().GetStatus() != v1.RefundStatus_REFUND_STATUS_PENDING {
+		t.Fatalf("refund.created with a pending refund: %v, %v; want PENDING", ev.GetRefund(), err)
+	}
+	stale := strings.Replace(pending, "refund.created", "refund.processed", 1)
+	if ev, err = normalize(hook(stale, "", "")); err != nil || ev.GetRefund().GetStatus() != v1.RefundStatus_REFUND_STATUS_SUCCEEDED {
+		t.Fatalf("refund.processed with a pending entity: %v, %v; want SUCCEEDED (never downgraded)", ev.GetRefund(), err)
+	}
+}
