@@ -80,7 +80,10 @@ func checkSignature(c *pdk.Context, w *v1.WebhookRequest) *pdk.Rejection {
 	if herr != nil {
 		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "bt_signature is not hex")
 	}
-	if !sig.Equal(signature(priv, []byte(payload)), mac) {
+	// Braintree's SDKs also accept the signature of the payload followed by
+	// "\n" (braintree_ruby webhook_notification_gateway.rb _verify_signature):
+	// the signed base64 may end with a line break that form handling strips.
+	if !sig.Equal(signature(priv, []byte(payload)), mac) && !sig.Equal(signature(priv, []byte(payload+"\n")), mac) {
 		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "bt_signature does not match bt_payload")
 	}
 	return nil

@@ -120,3 +120,26 @@ func TestParseWebhookWithoutCredentials(t *testing.T) {
 	_, err = webhooks.Parse(pdk.NewContext(v1.Flow_FLOW_UNSPECIFIED, &pluginv1.CallContext{}, nil), &v1.WebhookRequest{Body: []byte("bt_payload=PHg%2B")})
 	wantRejection(t, err, pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY)
 }
+
+// TestWebhookSignatureOfPayloadWithNewline: Braintree's SDKs accept a
+// bt_signature computed over bt_payload followed by "\n" as well as over
+// bt_payload itself (braintree_ruby lib/braintree/webhook_notification_gateway.rb
+// _verify_signature: [payload, payload + "\n"]): the base64 payload Braintree
+// signs may end with a line break that form handling strips. Such a
+// notification is genuine.
+func TestWebhookSignatureOfPayloadWithNewline(t *testing.T) {
+	payload := base64.StdEncoding.EncodeToString([]byte(settledXML))
+	pair := docPublicKey + "|" + hex.EncodeToString(signature(docPrivateKey, []byte(payload+"\n")))
+	body := url.Values{"bt_signature": {pair}, "bt_payload": {payload}}.Encode()
+	out, err := verify(t, testCredentials(), body)
+	if err != nil {
+		t.Fatalf("genuine notification refused: %v", err)
+	}
+	if p := out.GetEvents()[0].GetPayment(); p.GetConnectorTransactionId() != "my_id" {
+		t.Fatalf("event = %v", out.GetEvents()[0])
+	}
+	// Still bound to the key: the same construction with another key is refused.
+	pair = docPublicKey + "|" + hex.EncodeToString(signature("not-the-key", []byte(payload+"\n")))
+	_, err = verify(t, testCredentials(), url.Values{"bt_signature": {pair}, "bt_payload": {payload}}.Encode())
+	wantRejection(t, err, pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH)
+}
