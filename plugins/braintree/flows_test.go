@@ -319,3 +319,32 @@ func mustParse(t *testing.T, s string) *fastjson.Value {
 	}
 	return v
 }
+
+// TestPartialSuccessIsTheMutationsResult: Braintree's GraphQL answers may mix
+// data and errors ("partial success",
+// https://developer.paypal.com/braintree/in-person/guides/graphql-error-handling).
+// When data.chargePaymentMethod holds the transaction, the charge happened
+// and an error about a nested field (here the customer, which the API key may
+// not read) must not turn it into a failure the caller would retry (charging
+// twice, since Braintree does not deduplicate mutations).
+func TestPartialSuccessIsTheMutationsResult(t *testing.T) {
+	body := `{"data":{"chargePaymentMethod":{"transaction":{"id":"tx_p","status":"SUBMITTED_FOR_SETTLEMENT","orderId":"o1",` +
+		`"amount":{"value":"10.00","currencyCode":"USD"},"processorResponse":{"legacyCode":"1000","message":"Approved"},` +
+		`"gatewayRejectionReason":null,"paymentMethod":null,"customer":null}}},` +
+		`"errors":[{"message":"Unauthorized","path":["chargePaymentMethod","transaction","customer"],` +
+		`"extensions":{"errorClass":"AUTHORIZATION"}}]}`
+	r := authorizeAnswer(t, body)
+	if e := r.GetParseError(); e != nil {
+		t.Fatalf("charged transaction reported as error %v", e)
+	}
+	got := r.Response.(*v1.PaymentServiceAuthorizeResponse)
+	if got.GetConnectorTransactionId() != "tx_p" || got.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+		t.Fatalf("response = %v", got)
+	}
+	// A decline code among the errors does not make a returned transaction a decline.
+	body = strings.Replace(body, `"extensions":{"errorClass":"AUTHORIZATION"}`, `"extensions":{"errorClass":"VALIDATION","legacyCode":"2001"}`, 1)
+	r = authorizeAnswer(t, body)
+	if got, ok := r.Response.(*v1.PaymentServiceAuthorizeResponse); !ok || got.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+		t.Fatalf("result = %v / %v", r.Response, r.GetParseError())
+	}
+}

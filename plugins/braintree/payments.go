@@ -159,10 +159,12 @@ type transaction struct {
 // readTransaction reads data.<field>.transaction (data.node for "node").
 // requested, when set, must equal the answer's amount. When charging, a
 // GraphQL error carrying a processor response code (legacyCode 2000-3000)
-// is a decline: AUTHORIZATION_FAILED with the error, not a Go error.
+// without a transaction is a decline: AUTHORIZATION_FAILED with the error,
+// not a Go error.
 func readTransaction(res *pdk.Response, field string, requested *v1.Money, charging bool) (*transaction, error) {
 	if charging && res.Status == 200 {
-		if ge, ok := firstError(jsonr.TryObject(res.Body)); ok && ge.isDecline() {
+		v := jsonr.TryObject(res.Body)
+		if ge, ok := firstError(v); ok && ge.isDecline() && dataObject(v, field) == nil {
 			failed := pdk.PaymentResult{Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, Error: declineError(ge, res.Status)}
 			return &transaction{PaymentResult: failed}, nil
 		}
