@@ -348,3 +348,44 @@ func TestPartialSuccessIsTheMutationsResult(t *testing.T) {
 		t.Fatalf("result = %v / %v", r.Response, r.GetParseError())
 	}
 }
+
+// TestDisputeSelectionMatchesSchema: Braintree's Dispute type has no
+// reason field; the reason and the processor's reason code are in
+// processorResponse (DisputeProcessorResponse) — braintree/graphql-api
+// schema.graphql, type Dispute, and
+// https://developer.paypal.com/braintree/graphql/reference/types/dispute-processor-response.
+// GraphQL refuses a query naming a field its type lacks, so every dispute
+// flow must select only Dispute's fields, and read the reason where it is.
+func TestDisputeSelectionMatchesSchema(t *testing.T) {
+	disputeFields := map[string]bool{"id": true, "legacyId": true, "amountDisputed": true, "amountWon": true, "caseNumber": true,
+		"createdAt": true, "receivedDate": true, "referenceNumber": true, "responseDeadline": true, "replyByDate": true, "type": true,
+		"evidence": true, "originalDispute": true, "processorResponse": true, "status": true, "statusHistory": true, "transaction": true,
+		"chargebackProtectionLevel": true, "protectionLevel": true, "evidenceSubmittable": true, "preDisputeProgram": true}
+	q := decodeRequest(t, run(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "dp_1"}})).Query
+	_, sel, _ := strings.Cut(q, "... on Dispute { ")
+	depth := 0
+	for _, tok := range strings.Fields(sel) {
+		switch tok {
+		case "{":
+			depth++
+		case "}":
+			depth--
+		default:
+			if depth == 0 && !disputeFields[tok] {
+				t.Fatalf("query selects %q, not a field of Braintree's Dispute: %s", tok, q)
+			}
+		}
+		if depth < 0 {
+			break
+		}
+	}
+	body := `{"data":{"node":{"id":"dp_1","status":"OPEN","type":"CHARGEBACK","replyByDate":"2026-01-20",` +
+		`"amountDisputed":{"value":"11.23","currencyCode":"USD"},"processorResponse":{"reason":"FRAUD","reasonCode":"83"},` +
+		`"transaction":{"id":"tx_1"}}}}`
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Status: 200, Body: []byte(body),
+		Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "dp_1"}})
+	got, ok := r.Response.(*v1.DisputeServiceGetResponse)
+	if !ok || got.GetReason() != "FRAUD" || got.GetReasonCode() != "83" {
+		t.Fatalf("response = %v / %v", r.Response, r.GetParseError())
+	}
+}
