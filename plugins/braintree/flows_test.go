@@ -330,7 +330,7 @@ func mustParse(t *testing.T, s string) *fastjson.Value {
 func TestPartialSuccessIsTheMutationsResult(t *testing.T) {
 	body := `{"data":{"chargePaymentMethod":{"transaction":{"id":"tx_p","status":"SUBMITTED_FOR_SETTLEMENT","orderId":"o1",` +
 		`"amount":{"value":"10.00","currencyCode":"USD"},"processorResponse":{"legacyCode":"1000","message":"Approved"},` +
-		`"gatewayRejectionReason":null,"paymentMethod":null,"customer":null}}},` +
+		`"statusHistory":[{}],"paymentMethod":null,"customer":null}}},` +
 		`"errors":[{"message":"Unauthorized","path":["chargePaymentMethod","transaction","customer"],` +
 		`"extensions":{"errorClass":"AUTHORIZATION"}}]}`
 	r := authorizeAnswer(t, body)
@@ -362,23 +362,7 @@ func TestDisputeSelectionMatchesSchema(t *testing.T) {
 		"evidence": true, "originalDispute": true, "processorResponse": true, "status": true, "statusHistory": true, "transaction": true,
 		"chargebackProtectionLevel": true, "protectionLevel": true, "evidenceSubmittable": true, "preDisputeProgram": true}
 	q := decodeRequest(t, run(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "dp_1"}})).Query
-	_, sel, _ := strings.Cut(q, "... on Dispute { ")
-	depth := 0
-	for _, tok := range strings.Fields(sel) {
-		switch tok {
-		case "{":
-			depth++
-		case "}":
-			depth--
-		default:
-			if depth == 0 && !disputeFields[tok] {
-				t.Fatalf("query selects %q, not a field of Braintree's Dispute: %s", tok, q)
-			}
-		}
-		if depth < 0 {
-			break
-		}
-	}
+	checkSelection(t, q, "... on Dispute { ", "Dispute", disputeFields)
 	body := `{"data":{"node":{"id":"dp_1","status":"OPEN","type":"CHARGEBACK","replyByDate":"2026-01-20",` +
 		`"amountDisputed":{"value":"11.23","currencyCode":"USD"},"processorResponse":{"reason":"FRAUD","reasonCode":"83"},` +
 		`"transaction":{"id":"tx_1"}}}}`
@@ -387,5 +371,58 @@ func TestDisputeSelectionMatchesSchema(t *testing.T) {
 	got, ok := r.Response.(*v1.DisputeServiceGetResponse)
 	if !ok || got.GetReason() != "FRAUD" || got.GetReasonCode() != "83" {
 		t.Fatalf("response = %v / %v", r.Response, r.GetParseError())
+	}
+}
+
+// checkSelection fails when the selection set opening after marker in query
+// names, at its top level, a field not in fields (the schema's type typ).
+func checkSelection(t *testing.T, query, marker, typ string, fields map[string]bool) {
+	t.Helper()
+	_, sel, ok := strings.Cut(query, marker)
+	if !ok {
+		t.Fatalf("query has no %q: %s", marker, query)
+	}
+	depth := 0
+	for _, tok := range strings.Fields(sel) {
+		switch {
+		case tok == "{":
+			depth++
+		case tok == "}":
+			depth--
+		case depth == 0 && !fields[tok]:
+			t.Fatalf("query selects %q, not a field of Braintree's %s: %s", tok, typ, query)
+		}
+		if depth < 0 {
+			return
+		}
+	}
+}
+
+// TestTransactionSelectionMatchesSchema: Braintree's Transaction type has no
+// gatewayRejectionReason field (braintree/graphql-api schema.graphql, type
+// Transaction; GatewayRejectionReason is used by GatewayRejectedEvent and
+// Verification only:
+// https://developer.paypal.com/braintree/graphql/reference/types/gateway-rejection-reason),
+// so a selection naming it is refused and no transaction flow could work.
+// The reason is read from the transaction's statusHistory, and its enum
+// values (upper case) map like the legacy lower-case ones.
+func TestTransactionSelectionMatchesSchema(t *testing.T) {
+	txFields := map[string]bool{"id": true, "legacyId": true, "createdAt": true, "paymentMethodSnapshot": true, "paymentMethod": true,
+		"amount": true, "initialRequestedAuthorizationAmount": true, "customFields": true, "merchantId": true, "merchantAccountId": true,
+		"merchantName": true, "merchantAddress": true, "orderId": true, "purchaseOrderNumber": true, "status": true,
+		"processorResponse": true, "riskData": true, "descriptor": true, "statusHistory": true, "channel": true, "source": true,
+		"customer": true, "shipping": true, "tax": true, "refunds": true, "disputes": true, "billingAddress": true}
+	q := decodeRequest(t, run(t, pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "tx_1"}})).Query
+	checkSelection(t, q, "... on Transaction { ", "Transaction", txFields)
+	q = decodeRequest(t, authorizeAnswer(t, "{}")).Query
+	checkSelection(t, q, "transaction { ", "Transaction", txFields)
+
+	body := `{"data":{"chargePaymentMethod":{"transaction":{"id":"tx_g","status":"GATEWAY_REJECTED","orderId":"o1",` +
+		`"amount":{"value":"10.00","currencyCode":"USD"},"processorResponse":null,` +
+		`"statusHistory":[{"gatewayRejectionReason":"CVV"},{}]}}}}`
+	got, ok := authorizeAnswer(t, body).Response.(*v1.PaymentServiceAuthorizeResponse)
+	if !ok || got.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED ||
+		got.GetError().GetCode() != v1.ErrorCode_ERROR_CODE_INCORRECT_CVC || got.GetError().GetConnector().GetCode() != "CVV" {
+		t.Fatalf("response = %v", got)
 	}
 }

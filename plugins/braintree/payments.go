@@ -10,9 +10,10 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// txSelection is what every transaction answer selects.
-const txSelection = "id status orderId amount { value currencyCode } " +
-	"processorResponse { legacyCode message } gatewayRejectionReason paymentMethod { id } customer { id }"
+// txSelection is what every transaction answer selects. Transaction has no
+// gatewayRejectionReason: it is on the GatewayRejectedEvent of statusHistory.
+const txSelection = "id status orderId amount { value currencyCode } processorResponse { legacyCode message } " +
+	"statusHistory { ... on GatewayRejectedEvent { gatewayRejectionReason } } paymentMethod { id } customer { id }"
 
 // charge is a validated authorizePaymentMethod / chargePaymentMethod.
 type charge struct {
@@ -200,12 +201,23 @@ func txFrom(o *fastjson.Value, requested *v1.Money, status int) (*transaction, e
 	}
 	if t.Status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED || t.Status == v1.PaymentStatus_PAYMENT_STATUS_FAILURE {
 		ge := gqlError{legacyCode: jsonr.Str(o, "processorResponse", "legacyCode"), message: jsonr.Str(o, "processorResponse", "message"), class: raw}
-		if r := jsonr.Str(o, "gatewayRejectionReason"); r != "" && ge.legacyCode == "" {
+		if r := gatewayRejectionReason(o); r != "" && ge.legacyCode == "" {
 			ge.legacyCode, ge.message = r, cmp.Or(ge.message, "gateway rejected: "+r)
 		}
 		t.Error = declineError(ge, status)
 	}
 	return t, nil
+}
+
+// gatewayRejectionReason is the reason of the latest GatewayRejectedEvent in
+// a transaction's statusHistory (most recent first); "" when none.
+func gatewayRejectionReason(o *fastjson.Value) string {
+	for _, e := range jsonr.Objects(o, "statusHistory") {
+		if r := jsonr.Str(e, "gatewayRejectionReason"); r != "" {
+			return r
+		}
+	}
+	return ""
 }
 
 // declineError is the three-layer error of a declined transaction.
