@@ -98,7 +98,7 @@ func TestRequestsFieldByField(t *testing.T) {
 		{"recurring charge", "reference/mutations/charge-payment-method", "chargePaymentMethod(input: $input)", "chargePaymentMethod:sub_1",
 			pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Credentials: map[string]string{credPublicKey: docPublicKey, credPrivateKey: docPrivateKey, credMerchantID: "acct_default"},
 				Request: &v1.RecurringPaymentServiceChargeRequest{MerchantTransactionId: "sub_1", Amount: &v1.Money{MinorAmount: 1005, Currency: "BHD"}, Mandate: &v1.MandateReference{ConnectorMandateId: "pm_vaulted"}}},
-			`{"input":{"clientMutationId":"sub_1","paymentMethodId":"pm_vaulted","transaction":{"amount":"1.005","merchantAccountId":"acct_default","orderId":"sub_1"}}}`},
+			`{"input":{"clientMutationId":"sub_1","paymentMethodId":"pm_vaulted","transaction":{"amount":"1.005","merchantAccountId":"acct_default","orderId":"sub_1","paymentInitiator":"RECURRING"}}}`},
 		{"capture", "reference/mutations/capture-transaction", "captureTransaction(input: $input)", "captureTransaction:cap_1",
 			pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: &v1.PaymentServiceCaptureRequest{ConnectorTransactionId: "tx_1", AmountToCapture: &v1.Money{MinorAmount: 1500, Currency: "JPY"}, MerchantCaptureId: "cap_1"}},
 			`{"input":{"clientMutationId":"cap_1","transactionId":"tx_1","transaction":{"amount":"1500"}}}`},
@@ -424,5 +424,30 @@ func TestTransactionSelectionMatchesSchema(t *testing.T) {
 	if !ok || got.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED ||
 		got.GetError().GetCode() != v1.ErrorCode_ERROR_CODE_INCORRECT_CVC || got.GetError().GetConnector().GetCode() != "CVV" {
 		t.Fatalf("response = %v", got)
+	}
+}
+
+// TestRecurringChargeIsMerchantInitiated: RecurringPaymentService.Charge is a
+// merchant-initiated charge of a stored payment method, which Braintree is
+// told with TransactionInput.paymentInitiator (braintree/graphql-api
+// schema.graphql: "If the transaction is an ecommerce transaction initiated
+// by the customer, no value is passed"; enum PaymentInitiator: RECURRING for
+// scheduled subsequent payments, UNSCHEDULED for unscheduled ones). Without
+// it the charge goes out as a customer-initiated e-commerce payment.
+// recurring_model picks the value as the other connectors do (empty is
+// Subscription; CardOnFile is a customer-initiated use of the stored card).
+func TestRecurringChargeIsMerchantInitiated(t *testing.T) {
+	for model, want := range map[string]any{"": "RECURRING", "Subscription": "RECURRING", "UnscheduledCardOnFile": "UNSCHEDULED", "CardOnFile": nil} {
+		r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Request: &v1.RecurringPaymentServiceChargeRequest{
+			MerchantTransactionId: "sub_1", Amount: usd(100), Mandate: &v1.MandateReference{ConnectorMandateId: "pm_1"}, RecurringModel: model}})
+		tx := decodeRequest(t, r).Variables["input"].(map[string]any)["transaction"].(map[string]any)
+		if got := tx["paymentInitiator"]; got != want {
+			t.Fatalf("recurring_model %q: paymentInitiator = %v, want %v", model, got, want)
+		}
+	}
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Request: &v1.RecurringPaymentServiceChargeRequest{
+		MerchantTransactionId: "sub_1", Amount: usd(100), Mandate: &v1.MandateReference{ConnectorMandateId: "pm_1"}, RecurringModel: "Weekly"}})
+	if r.BuildError.GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST {
+		t.Fatalf("unknown recurring_model: build error = %v", r.BuildError)
 	}
 }

@@ -240,7 +240,7 @@ func TestHostEndToEnd(t *testing.T) {
 	fake.answer("chargePaymentMethod", txAnswer("chargePaymentMethod", "tx_rec", "SUBMITTED_FOR_SETTLEMENT", "9.99", "null"))
 	rc := ok[v1.RecurringPaymentServiceChargeResponse](t)(recurring.Charge(ctx, bt(t, &v1.RecurringPaymentServiceChargeRequest{
 		MerchantTransactionId: "sub_e2e", Amount: usd(999), Mandate: &v1.MandateReference{ConnectorMandateId: "pm_e2e"}})))
-	wantVars(t, fake.take(t, "chargePaymentMethod"), `{"input":{"clientMutationId":"sub_e2e","paymentMethodId":"pm_e2e","transaction":{"amount":"9.99","orderId":"sub_e2e"}}}`)
+	wantVars(t, fake.take(t, "chargePaymentMethod"), `{"input":{"clientMutationId":"sub_e2e","paymentMethodId":"pm_e2e","transaction":{"amount":"9.99","orderId":"sub_e2e","paymentInitiator":"RECURRING"}}}`)
 	if rc.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || rc.GetConnectorTransactionId() != "tx_rec" {
 		t.Fatalf("recurring charge = %v", rc)
 	}

@@ -17,8 +17,8 @@ const txSelection = "id status orderId amount { value currencyCode } processorRe
 
 // charge is a validated authorizePaymentMethod / chargePaymentMethod.
 type charge struct {
-	merchantID, paymentMethodID, customerID, amount, account, descriptor string
-	capture, vault                                                       bool
+	merchantID, paymentMethodID, customerID, amount, account, descriptor, initiator string
+	capture, vault                                                                  bool
 }
 
 // newCharge validates what every transaction-creating mutation needs.
@@ -57,6 +57,7 @@ func (ch *charge) build(c *pdk.Context) (*pluginv1.HttpRequest, error) {
 			t.String("amount", ch.amount)
 			t.StringIf("merchantAccountId", ch.account)
 			t.String("orderId", ch.merchantID)
+			t.StringIf("paymentInitiator", ch.initiator)
 			t.StringIf("customerId", ch.customerID)
 			if ch.descriptor != "" {
 				t.Object("descriptor", func(d *jsonw.Object) { d.String("name", ch.descriptor) })
@@ -103,6 +104,17 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	}
 	if ch.paymentMethodID = req.GetMandate().GetConnectorMandateId(); ch.paymentMethodID == "" {
 		return nil, pdk.InvalidRequest("mandate.connector_mandate_id", "is required (the vaulted Braintree payment method id)")
+	}
+	// The charge is merchant-initiated: Braintree's TransactionInput.paymentInitiator
+	// says so (no value is a customer-initiated e-commerce payment).
+	switch req.GetRecurringModel() {
+	case "", "Subscription":
+		ch.initiator = "RECURRING"
+	case "UnscheduledCardOnFile":
+		ch.initiator = "UNSCHEDULED"
+	case "CardOnFile": // the customer uses the stored card: customer-initiated
+	default:
+		return nil, pdk.InvalidRequest("recurring_model", "must be Subscription, UnscheduledCardOnFile or CardOnFile")
 	}
 	return ch.build(c)
 }
