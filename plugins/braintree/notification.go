@@ -36,6 +36,7 @@ type xmlDispute struct {
 	Reason      string         // <reason>
 	Kind        string         // <kind>
 	ReplyBy     string         // <reply-by-date>
+	Account     string         // <merchant-account-id>
 	Transaction xmlTransaction // <transaction>
 }
 
@@ -123,6 +124,8 @@ func decodeDispute(d *goxml.Decoder, p *xmlDispute) error {
 			return text(d, &p.Kind)
 		case "reply-by-date":
 			return text(d, &p.ReplyBy)
+		case "merchant-account-id":
+			return text(d, &p.Account)
 		case "transaction":
 			return decodeTransaction(d, &p.Transaction)
 		}

@@ -119,7 +119,7 @@ func normalize(w *v1.WebhookRequest) (*v1.Event, string, error) {
 	case t != nil:
 		subjectID, account = t.ID, t.Account
 	case dp != nil:
-		subjectID = dp.ID
+		subjectID, account = dp.ID, dp.Account
 	}
 	ev.EventId = n.Kind + ":" + subjectID + ":" + strings.TrimSpace(n.Timestamp)
 	if !slices.Contains(webhookKinds(), n.Kind) {

@@ -143,3 +143,23 @@ func TestWebhookSignatureOfPayloadWithNewline(t *testing.T) {
 	_, err = verify(t, testCredentials(), url.Values{"bt_signature": {pair}, "bt_payload": {payload}}.Encode())
 	wantRejection(t, err, pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH)
 }
+
+// TestDisputeWebhookNamesItsMerchantAccount: a dispute notification carries
+// the merchant account in <dispute><merchant-account-id> (braintree_ruby
+// lib/braintree/webhook_testing_gateway.rb, _new_dispute_opened_sample_xml),
+// which ParseEvent reports so a platform can pick that account's secret, as
+// it does for transaction notifications.
+func TestDisputeWebhookNamesItsMerchantAccount(t *testing.T) {
+	const xml = `<notification><timestamp type="datetime">2026-01-02T03:04:05Z</timestamp><kind>dispute_opened</kind>` +
+		`<subject><dispute><id>dp_1</id><amount>100.00</amount><currency-iso-code>USD</currency-iso-code><kind>chargeback</kind>` +
+		`<merchant-account-id>ytnlulaloidoqwvzxjrdqputg</merchant-account-id><reason>fraud</reason><status>open</status>` +
+		`<transaction><id>tx_1</id><amount>100.00</amount></transaction></dispute></subject></notification>`
+	body, _ := sample(docPublicKey, docPrivateKey, xml, "")
+	evs, err := webhooks.Parse(pdk.NewContext(v1.Flow_FLOW_UNSPECIFIED, &pluginv1.CallContext{}, nil), &v1.WebhookRequest{Body: []byte(body)})
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("parse = %v, %v", evs, err)
+	}
+	if refs := evs[0].GetReferences(); refs.GetMerchantAccount() != "ytnlulaloidoqwvzxjrdqputg" || refs.GetConnectorDisputeId() != "dp_1" {
+		t.Fatalf("references = %v", refs)
+	}
+}
