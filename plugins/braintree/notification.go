@@ -34,6 +34,7 @@ type xmlDispute struct {
 	Currency    string         // <currency-iso-code>
 	Status      string         // <status>
 	Reason      string         // <reason>
+	ReasonCode  string         // <reason-code>
 	Kind        string         // <kind>
 	ReplyBy     string         // <reply-by-date>
 	Account     string         // <merchant-account-id>
@@ -120,6 +121,8 @@ func decodeDispute(d *goxml.Decoder, p *xmlDispute) error {
 			return text(d, &p.Status)
 		case "reason":
 			return text(d, &p.Reason)
+		case "reason-code":
+			return text(d, &p.ReasonCode)
 		case "kind":
 			return text(d, &p.Kind)
 		case "reply-by-date":

@@ -1,6 +1,7 @@
 package braintree
 
 import (
+	"cmp"
 	"encoding/base64"
 	"slices"
 	"strings"
@@ -151,7 +152,8 @@ func normalize(w *v1.WebhookRequest) (*v1.Event, string, error) {
 		return nil, "", err
 	}
 	de := &v1.DisputeEvent{ConnectorDisputeId: dp.ID, ConnectorTransactionId: dp.Transaction.ID, Amount: amount,
-		Status: disputeStatuses().Get(strings.ToUpper(dp.Status)), Reason: dp.Reason, ReasonCode: dp.Reason, Stage: dp.Kind}
+		Status: disputeStatuses().Get(strings.ToUpper(dp.Status)), Reason: dp.Reason,
+		ReasonCode: cmp.Or(strings.TrimSpace(dp.ReasonCode), dp.Reason), Stage: dp.Kind}
 	if t, ok := timestamp.ParseDate(strings.TrimSpace(dp.ReplyBy)); ok {
 		de.EvidenceDueByUnix = t
 	}

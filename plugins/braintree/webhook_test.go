@@ -163,3 +163,24 @@ func TestDisputeWebhookNamesItsMerchantAccount(t *testing.T) {
 		t.Fatalf("references = %v", refs)
 	}
 }
+
+// TestDisputeWebhookReasonCode: a dispute notification's reason code is the
+// processor's <reason-code> when Braintree gives one (braintree_ruby
+// lib/braintree/webhook_testing_gateway.rb _new_dispute_*_sample_xml carry
+// <reason-code> beside <reason>), as DisputeService.Get reads
+// processorResponse.reasonCode; without one it stays the reason.
+func TestDisputeWebhookReasonCode(t *testing.T) {
+	for code, want := range map[string]string{`<reason-code>83</reason-code>`: "83", `<reason-code nil="true"/>`: "fraud"} {
+		xml := `<notification><timestamp type="datetime">2026-01-02T03:04:05Z</timestamp><kind>dispute_opened</kind>` +
+			`<subject><dispute><id>dp_1</id><amount>100.00</amount><currency-iso-code>USD</currency-iso-code><kind>chargeback</kind>` +
+			`<reason>fraud</reason>` + code + `<status>open</status><transaction><id>tx_1</id></transaction></dispute></subject></notification>`
+		body, _ := sample(docPublicKey, docPrivateKey, xml, "")
+		out, err := verify(t, testCredentials(), body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := out.GetEvents()[0].GetDispute(); d.GetReasonCode() != want || d.GetReason() != "fraud" {
+			t.Fatalf("%s: dispute = %v", code, d)
+		}
+	}
+}
