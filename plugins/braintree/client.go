@@ -166,7 +166,11 @@ func (ge gqlError) isDecline() bool {
 
 // payload reads an answer and returns data.<field>: non-2xx answers and
 // GraphQL errors (which come with HTTP 200) are typed errors carrying the
-// three-layer PaymentError.
+// three-layer PaymentError. An answer may mix data and errors ("partial
+// success", https://developer.paypal.com/braintree/in-person/guides/graphql-error-handling):
+// when data.<field> is an object the operation ran and the errors are about
+// nested fields, so the data is the result (a mutation reported as failed
+// could be retried and charge twice).
 func payload(res *pdk.Response, field string) (*fastjson.Value, error) {
 	if err := httpError(res); err != nil {
 		return nil, err
@@ -175,14 +179,21 @@ func payload(res *pdk.Response, field string) (*fastjson.Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p := dataObject(v, field); p != nil {
+		return p, nil
+	}
 	if ge, ok := firstError(v); ok {
 		return nil, ge.typed(res.Status)
 	}
-	p := v.Get("data", field)
-	if p == nil || p.Type() != fastjson.TypeObject {
-		return nil, pdk.InvalidResponse("Braintree's answer (HTTP %d) has no data.%s object", res.Status, field)
+	return nil, pdk.InvalidResponse("Braintree's answer (HTTP %d) has no data.%s object", res.Status, field)
+}
+
+// dataObject is data.<field> of an answer when it is an object, else nil.
+func dataObject(v *fastjson.Value, field string) *fastjson.Value {
+	if p := v.Get("data", field); p != nil && p.Type() == fastjson.TypeObject {
+		return p
 	}
-	return p, nil
+	return nil
 }
 
 // typed is the Go error of a GraphQL error, by its errorClass

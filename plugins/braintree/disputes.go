@@ -13,8 +13,11 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// disputeSelection is what every dispute answer selects.
-const disputeSelection = "id status type caseNumber reason replyByDate amountDisputed { value currencyCode } transaction { id }"
+// disputeSelection is what every dispute answer selects. Dispute has no
+// reason field: the reason and the processor's reason code are in
+// processorResponse (DisputeProcessorResponse).
+const disputeSelection = "id status type caseNumber replyByDate amountDisputed { value currencyCode } " +
+	"processorResponse { reason reasonCode } transaction { id }"
 
 // buildDisputeGet builds the node query of a Dispute.
 func buildDisputeGet(c *pdk.Context, req *v1.DisputeServiceGetRequest) (*pluginv1.HttpRequest, error) {
@@ -36,14 +39,16 @@ func buildDisputeAccept(c *pdk.Context, req *v1.DisputeServiceAcceptRequest) (*p
 		})
 }
 
-// disputeFrom reads a Braintree Dispute (its reason is also the reason
-// code, its type the stage).
+// disputeFrom reads a Braintree Dispute (the reason code is the
+// processor's, else the reason; its type is the stage).
 func disputeFrom(o *fastjson.Value) (*pdk.DisputeResult, error) {
 	if o == nil || o.Type() != fastjson.TypeObject || jsonr.Str(o, "id") == "" {
 		return nil, pdk.InvalidResponse("Braintree's answer has no dispute with an id")
 	}
-	d := &pdk.DisputeResult{ID: jsonr.Str(o, "id"), PaymentID: jsonr.Str(o, "transaction", "id"), Reason: jsonr.Str(o, "reason"),
-		ReasonCode: jsonr.Str(o, "reason"), Stage: jsonr.Str(o, "type"), Status: disputeStatuses().Get(jsonr.Str(o, "status"))}
+	reason := jsonr.Str(o, "processorResponse", "reason")
+	d := &pdk.DisputeResult{ID: jsonr.Str(o, "id"), PaymentID: jsonr.Str(o, "transaction", "id"), Reason: reason,
+		ReasonCode: cmp.Or(jsonr.Str(o, "processorResponse", "reasonCode"), reason), Stage: jsonr.Str(o, "type"),
+		Status: disputeStatuses().Get(jsonr.Str(o, "status"))}
 	var err error
 	if d.Amount, err = moneyAt(o, "amountDisputed"); err != nil {
 		return nil, err

@@ -98,7 +98,7 @@ func TestRequestsFieldByField(t *testing.T) {
 		{"recurring charge", "reference/mutations/charge-payment-method", "chargePaymentMethod(input: $input)", "chargePaymentMethod:sub_1",
 			pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Credentials: map[string]string{credPublicKey: docPublicKey, credPrivateKey: docPrivateKey, credMerchantID: "acct_default"},
 				Request: &v1.RecurringPaymentServiceChargeRequest{MerchantTransactionId: "sub_1", Amount: &v1.Money{MinorAmount: 1005, Currency: "BHD"}, Mandate: &v1.MandateReference{ConnectorMandateId: "pm_vaulted"}}},
-			`{"input":{"clientMutationId":"sub_1","paymentMethodId":"pm_vaulted","transaction":{"amount":"1.005","merchantAccountId":"acct_default","orderId":"sub_1"}}}`},
+			`{"input":{"clientMutationId":"sub_1","paymentMethodId":"pm_vaulted","transaction":{"amount":"1.005","merchantAccountId":"acct_default","orderId":"sub_1","paymentInitiator":"RECURRING"}}}`},
 		{"capture", "reference/mutations/capture-transaction", "captureTransaction(input: $input)", "captureTransaction:cap_1",
 			pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, Request: &v1.PaymentServiceCaptureRequest{ConnectorTransactionId: "tx_1", AmountToCapture: &v1.Money{MinorAmount: 1500, Currency: "JPY"}, MerchantCaptureId: "cap_1"}},
 			`{"input":{"clientMutationId":"cap_1","transactionId":"tx_1","transaction":{"amount":"1500"}}}`},
@@ -318,4 +318,136 @@ func mustParse(t *testing.T, s string) *fastjson.Value {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestPartialSuccessIsTheMutationsResult: Braintree's GraphQL answers may mix
+// data and errors ("partial success",
+// https://developer.paypal.com/braintree/in-person/guides/graphql-error-handling).
+// When data.chargePaymentMethod holds the transaction, the charge happened
+// and an error about a nested field (here the customer, which the API key may
+// not read) must not turn it into a failure the caller would retry (charging
+// twice, since Braintree does not deduplicate mutations).
+func TestPartialSuccessIsTheMutationsResult(t *testing.T) {
+	body := `{"data":{"chargePaymentMethod":{"transaction":{"id":"tx_p","status":"SUBMITTED_FOR_SETTLEMENT","orderId":"o1",` +
+		`"amount":{"value":"10.00","currencyCode":"USD"},"processorResponse":{"legacyCode":"1000","message":"Approved"},` +
+		`"statusHistory":[{}],"paymentMethod":null,"customer":null}}},` +
+		`"errors":[{"message":"Unauthorized","path":["chargePaymentMethod","transaction","customer"],` +
+		`"extensions":{"errorClass":"AUTHORIZATION"}}]}`
+	r := authorizeAnswer(t, body)
+	if e := r.GetParseError(); e != nil {
+		t.Fatalf("charged transaction reported as error %v", e)
+	}
+	got := r.Response.(*v1.PaymentServiceAuthorizeResponse)
+	if got.GetConnectorTransactionId() != "tx_p" || got.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+		t.Fatalf("response = %v", got)
+	}
+	// A decline code among the errors does not make a returned transaction a decline.
+	body = strings.Replace(body, `"extensions":{"errorClass":"AUTHORIZATION"}`, `"extensions":{"errorClass":"VALIDATION","legacyCode":"2001"}`, 1)
+	r = authorizeAnswer(t, body)
+	if got, ok := r.Response.(*v1.PaymentServiceAuthorizeResponse); !ok || got.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+		t.Fatalf("result = %v / %v", r.Response, r.GetParseError())
+	}
+}
+
+// TestDisputeSelectionMatchesSchema: Braintree's Dispute type has no
+// reason field; the reason and the processor's reason code are in
+// processorResponse (DisputeProcessorResponse) — braintree/graphql-api
+// schema.graphql, type Dispute, and
+// https://developer.paypal.com/braintree/graphql/reference/types/dispute-processor-response.
+// GraphQL refuses a query naming a field its type lacks, so every dispute
+// flow must select only Dispute's fields, and read the reason where it is.
+func TestDisputeSelectionMatchesSchema(t *testing.T) {
+	disputeFields := map[string]bool{"id": true, "legacyId": true, "amountDisputed": true, "amountWon": true, "caseNumber": true,
+		"createdAt": true, "receivedDate": true, "referenceNumber": true, "responseDeadline": true, "replyByDate": true, "type": true,
+		"evidence": true, "originalDispute": true, "processorResponse": true, "status": true, "statusHistory": true, "transaction": true,
+		"chargebackProtectionLevel": true, "protectionLevel": true, "evidenceSubmittable": true, "preDisputeProgram": true}
+	q := decodeRequest(t, run(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "dp_1"}})).Query
+	checkSelection(t, q, "... on Dispute { ", "Dispute", disputeFields)
+	body := `{"data":{"node":{"id":"dp_1","status":"OPEN","type":"CHARGEBACK","replyByDate":"2026-01-20",` +
+		`"amountDisputed":{"value":"11.23","currencyCode":"USD"},"processorResponse":{"reason":"FRAUD","reasonCode":"83"},` +
+		`"transaction":{"id":"tx_1"}}}}`
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_GET, Status: 200, Body: []byte(body),
+		Request: &v1.DisputeServiceGetRequest{ConnectorDisputeId: "dp_1"}})
+	got, ok := r.Response.(*v1.DisputeServiceGetResponse)
+	if !ok || got.GetReason() != "FRAUD" || got.GetReasonCode() != "83" {
+		t.Fatalf("response = %v / %v", r.Response, r.GetParseError())
+	}
+}
+
+// checkSelection fails when the selection set opening after marker in query
+// names, at its top level, a field not in fields (the schema's type typ).
+func checkSelection(t *testing.T, query, marker, typ string, fields map[string]bool) {
+	t.Helper()
+	_, sel, ok := strings.Cut(query, marker)
+	if !ok {
+		t.Fatalf("query has no %q: %s", marker, query)
+	}
+	depth := 0
+	for _, tok := range strings.Fields(sel) {
+		switch {
+		case tok == "{":
+			depth++
+		case tok == "}":
+			depth--
+		case depth == 0 && !fields[tok]:
+			t.Fatalf("query selects %q, not a field of Braintree's %s: %s", tok, typ, query)
+		}
+		if depth < 0 {
+			return
+		}
+	}
+}
+
+// TestTransactionSelectionMatchesSchema: Braintree's Transaction type has no
+// gatewayRejectionReason field (braintree/graphql-api schema.graphql, type
+// Transaction; GatewayRejectionReason is used by GatewayRejectedEvent and
+// Verification only:
+// https://developer.paypal.com/braintree/graphql/reference/types/gateway-rejection-reason),
+// so a selection naming it is refused and no transaction flow could work.
+// The reason is read from the transaction's statusHistory, and its enum
+// values (upper case) map like the legacy lower-case ones.
+func TestTransactionSelectionMatchesSchema(t *testing.T) {
+	txFields := map[string]bool{"id": true, "legacyId": true, "createdAt": true, "paymentMethodSnapshot": true, "paymentMethod": true,
+		"amount": true, "initialRequestedAuthorizationAmount": true, "customFields": true, "merchantId": true, "merchantAccountId": true,
+		"merchantName": true, "merchantAddress": true, "orderId": true, "purchaseOrderNumber": true, "status": true,
+		"processorResponse": true, "riskData": true, "descriptor": true, "statusHistory": true, "channel": true, "source": true,
+		"customer": true, "shipping": true, "tax": true, "refunds": true, "disputes": true, "billingAddress": true}
+	q := decodeRequest(t, run(t, pdktest.Call{Flow: v1.Flow_FLOW_GET, Request: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "tx_1"}})).Query
+	checkSelection(t, q, "... on Transaction { ", "Transaction", txFields)
+	q = decodeRequest(t, authorizeAnswer(t, "{}")).Query
+	checkSelection(t, q, "transaction { ", "Transaction", txFields)
+
+	body := `{"data":{"chargePaymentMethod":{"transaction":{"id":"tx_g","status":"GATEWAY_REJECTED","orderId":"o1",` +
+		`"amount":{"value":"10.00","currencyCode":"USD"},"processorResponse":null,` +
+		`"statusHistory":[{"gatewayRejectionReason":"CVV"},{}]}}}}`
+	got, ok := authorizeAnswer(t, body).Response.(*v1.PaymentServiceAuthorizeResponse)
+	if !ok || got.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED ||
+		got.GetError().GetCode() != v1.ErrorCode_ERROR_CODE_INCORRECT_CVC || got.GetError().GetConnector().GetCode() != "CVV" {
+		t.Fatalf("response = %v", got)
+	}
+}
+
+// TestRecurringChargeIsMerchantInitiated: RecurringPaymentService.Charge is a
+// merchant-initiated charge of a stored payment method, which Braintree is
+// told with TransactionInput.paymentInitiator (braintree/graphql-api
+// schema.graphql: "If the transaction is an ecommerce transaction initiated
+// by the customer, no value is passed"; enum PaymentInitiator: RECURRING for
+// scheduled subsequent payments, UNSCHEDULED for unscheduled ones). Without
+// it the charge goes out as a customer-initiated e-commerce payment.
+// recurring_model picks the value as the other connectors do (empty is
+// Subscription; CardOnFile is a customer-initiated use of the stored card).
+func TestRecurringChargeIsMerchantInitiated(t *testing.T) {
+	for model, want := range map[string]any{"": "RECURRING", "Subscription": "RECURRING", "UnscheduledCardOnFile": "UNSCHEDULED", "CardOnFile": nil} {
+		r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Request: &v1.RecurringPaymentServiceChargeRequest{
+			MerchantTransactionId: "sub_1", Amount: usd(100), Mandate: &v1.MandateReference{ConnectorMandateId: "pm_1"}, RecurringModel: model}})
+		tx := decodeRequest(t, r).Variables["input"].(map[string]any)["transaction"].(map[string]any)
+		if got := tx["paymentInitiator"]; got != want {
+			t.Fatalf("recurring_model %q: paymentInitiator = %v, want %v", model, got, want)
+		}
+	}
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_RECURRING_CHARGE, Request: &v1.RecurringPaymentServiceChargeRequest{
+		MerchantTransactionId: "sub_1", Amount: usd(100), Mandate: &v1.MandateReference{ConnectorMandateId: "pm_1"}, RecurringModel: "Weekly"}})
+	if r.BuildError.GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST {
+		t.Fatalf("unknown recurring_model: build error = %v", r.BuildError)
+	}
 }

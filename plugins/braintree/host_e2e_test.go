@@ -240,7 +240,7 @@ func TestHostEndToEnd(t *testing.T) {
 	fake.answer("chargePaymentMethod", txAnswer("chargePaymentMethod", "tx_rec", "SUBMITTED_FOR_SETTLEMENT", "9.99", "null"))
 	rc := ok[v1.RecurringPaymentServiceChargeResponse](t)(recurring.Charge(ctx, bt(t, &v1.RecurringPaymentServiceChargeRequest{
 		MerchantTransactionId: "sub_e2e", Amount: usd(999), Mandate: &v1.MandateReference{ConnectorMandateId: "pm_e2e"}})))
-	wantVars(t, fake.take(t, "chargePaymentMethod"), `{"input":{"clientMutationId":"sub_e2e","paymentMethodId":"pm_e2e","transaction":{"amount":"9.99","orderId":"sub_e2e"}}}`)
+	wantVars(t, fake.take(t, "chargePaymentMethod"), `{"input":{"clientMutationId":"sub_e2e","paymentMethodId":"pm_e2e","transaction":{"amount":"9.99","orderId":"sub_e2e","paymentInitiator":"RECURRING"}}}`)
 	if rc.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || rc.GetConnectorTransactionId() != "tx_rec" {
 		t.Fatalf("recurring charge = %v", rc)
 	}
@@ -263,7 +263,7 @@ func TestHostEndToEnd(t *testing.T) {
 	if len(se.GetSubmittedEvidenceIds()) != 1 || se.GetSubmittedEvidenceIds()[0] != "ev_e2e" {
 		t.Fatalf("submit evidence = %v", se)
 	}
-	fake.answer("finalizeDispute", `{"data":{"finalizeDispute":{"dispute":{"id":"dp_e2e","status":"DISPUTED","type":"CHARGEBACK","reason":"FRAUD","amountDisputed":{"value":"40.00","currencyCode":"USD"},"transaction":{"id":"tx_e2e"}}}}}`)
+	fake.answer("finalizeDispute", `{"data":{"finalizeDispute":{"dispute":{"id":"dp_e2e","status":"DISPUTED","type":"CHARGEBACK","processorResponse":{"reason":"FRAUD"},"amountDisputed":{"value":"40.00","currencyCode":"USD"},"transaction":{"id":"tx_e2e"}}}}}`)
 	df := ok[v1.DisputeServiceDefendResponse](t)(disputes.Defend(ctx, bt(t, &v1.DisputeServiceDefendRequest{ConnectorDisputeId: "dp_e2e"})))
 	wantVars(t, fake.take(t, "finalizeDispute"), `{"input":{"disputeId":"dp_e2e"}}`)
 	if df.GetStatus() != v1.DisputeStatus_DISPUTE_STATUS_UNDER_REVIEW {

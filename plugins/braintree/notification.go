@@ -34,8 +34,10 @@ type xmlDispute struct {
 	Currency    string         // <currency-iso-code>
 	Status      string         // <status>
 	Reason      string         // <reason>
+	ReasonCode  string         // <reason-code>
 	Kind        string         // <kind>
 	ReplyBy     string         // <reply-by-date>
+	Account     string         // <merchant-account-id>
 	Transaction xmlTransaction // <transaction>
 }
 
@@ -119,10 +121,14 @@ func decodeDispute(d *goxml.Decoder, p *xmlDispute) error {
 			return text(d, &p.Status)
 		case "reason":
 			return text(d, &p.Reason)
+		case "reason-code":
+			return text(d, &p.ReasonCode)
 		case "kind":
 			return text(d, &p.Kind)
 		case "reply-by-date":
 			return text(d, &p.ReplyBy)
+		case "merchant-account-id":
+			return text(d, &p.Account)
 		case "transaction":
 			return decodeTransaction(d, &p.Transaction)
 		}

@@ -21,8 +21,10 @@ type xmlNotification struct {
 			Currency    string             `xml:"currency-iso-code"`
 			Status      string             `xml:"status"`
 			Reason      string             `xml:"reason"`
+			ReasonCode  string             `xml:"reason-code"`
 			Kind        string             `xml:"kind"`
 			ReplyBy     string             `xml:"reply-by-date"`
+			Account     string             `xml:"merchant-account-id"`
 			Transaction xmlTransactionTags `xml:"transaction"`
 		} `xml:"dispute"`
 	} `xml:"subject"`
@@ -48,7 +50,8 @@ func stdDecode(raw []byte) (notification, error) {
 	}
 	if p := x.Subject.Dispute; p != nil {
 		n.Subject.Dispute = &xmlDispute{ID: p.ID, Amount: p.Amount, Currency: p.Currency, Status: p.Status,
-			Reason: p.Reason, Kind: p.Kind, ReplyBy: p.ReplyBy, Transaction: xmlTransaction(p.Transaction)}
+			Reason: p.Reason, ReasonCode: p.ReasonCode, Kind: p.Kind, ReplyBy: p.ReplyBy, Account: p.Account,
+			Transaction: xmlTransaction(p.Transaction)}
 	}
 	return n, err
 }

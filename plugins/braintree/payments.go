@@ -10,14 +10,15 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// txSelection is what every transaction answer selects.
-const txSelection = "id status orderId amount { value currencyCode } " +
-	"processorResponse { legacyCode message } gatewayRejectionReason paymentMethod { id } customer { id }"
+// txSelection is what every transaction answer selects. Transaction has no
+// gatewayRejectionReason: it is on the GatewayRejectedEvent of statusHistory.
+const txSelection = "id status orderId amount { value currencyCode } processorResponse { legacyCode message } " +
+	"statusHistory { ... on GatewayRejectedEvent { gatewayRejectionReason } } paymentMethod { id } customer { id }"
 
 // charge is a validated authorizePaymentMethod / chargePaymentMethod.
 type charge struct {
-	merchantID, paymentMethodID, customerID, amount, account, descriptor string
-	capture, vault                                                       bool
+	merchantID, paymentMethodID, customerID, amount, account, descriptor, initiator string
+	capture, vault                                                                  bool
 }
 
 // newCharge validates what every transaction-creating mutation needs.
@@ -56,6 +57,7 @@ func (ch *charge) build(c *pdk.Context) (*pluginv1.HttpRequest, error) {
 			t.String("amount", ch.amount)
 			t.StringIf("merchantAccountId", ch.account)
 			t.String("orderId", ch.merchantID)
+			t.StringIf("paymentInitiator", ch.initiator)
 			t.StringIf("customerId", ch.customerID)
 			if ch.descriptor != "" {
 				t.Object("descriptor", func(d *jsonw.Object) { d.String("name", ch.descriptor) })
@@ -102,6 +104,17 @@ func buildRecurringCharge(c *pdk.Context, req *v1.RecurringPaymentServiceChargeR
 	}
 	if ch.paymentMethodID = req.GetMandate().GetConnectorMandateId(); ch.paymentMethodID == "" {
 		return nil, pdk.InvalidRequest("mandate.connector_mandate_id", "is required (the vaulted Braintree payment method id)")
+	}
+	// The charge is merchant-initiated: Braintree's TransactionInput.paymentInitiator
+	// says so (no value is a customer-initiated e-commerce payment).
+	switch req.GetRecurringModel() {
+	case "", "Subscription":
+		ch.initiator = "RECURRING"
+	case "UnscheduledCardOnFile":
+		ch.initiator = "UNSCHEDULED"
+	case "CardOnFile": // the customer uses the stored card: customer-initiated
+	default:
+		return nil, pdk.InvalidRequest("recurring_model", "must be Subscription, UnscheduledCardOnFile or CardOnFile")
 	}
 	return ch.build(c)
 }
@@ -159,10 +172,12 @@ type transaction struct {
 // readTransaction reads data.<field>.transaction (data.node for "node").
 // requested, when set, must equal the answer's amount. When charging, a
 // GraphQL error carrying a processor response code (legacyCode 2000-3000)
-// is a decline: AUTHORIZATION_FAILED with the error, not a Go error.
+// without a transaction is a decline: AUTHORIZATION_FAILED with the error,
+// not a Go error.
 func readTransaction(res *pdk.Response, field string, requested *v1.Money, charging bool) (*transaction, error) {
 	if charging && res.Status == 200 {
-		if ge, ok := firstError(jsonr.TryObject(res.Body)); ok && ge.isDecline() {
+		v := jsonr.TryObject(res.Body)
+		if ge, ok := firstError(v); ok && ge.isDecline() && dataObject(v, field) == nil {
 			failed := pdk.PaymentResult{Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, Error: declineError(ge, res.Status)}
 			return &transaction{PaymentResult: failed}, nil
 		}
@@ -198,12 +213,23 @@ func txFrom(o *fastjson.Value, requested *v1.Money, status int) (*transaction, e
 	}
 	if t.Status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED || t.Status == v1.PaymentStatus_PAYMENT_STATUS_FAILURE {
 		ge := gqlError{legacyCode: jsonr.Str(o, "processorResponse", "legacyCode"), message: jsonr.Str(o, "processorResponse", "message"), class: raw}
-		if r := jsonr.Str(o, "gatewayRejectionReason"); r != "" && ge.legacyCode == "" {
+		if r := gatewayRejectionReason(o); r != "" && ge.legacyCode == "" {
 			ge.legacyCode, ge.message = r, cmp.Or(ge.message, "gateway rejected: "+r)
 		}
 		t.Error = declineError(ge, status)
 	}
 	return t, nil
+}
+
+// gatewayRejectionReason is the reason of the latest GatewayRejectedEvent in
+// a transaction's statusHistory (most recent first); "" when none.
+func gatewayRejectionReason(o *fastjson.Value) string {
+	for _, e := range jsonr.Objects(o, "statusHistory") {
+		if r := jsonr.Str(e, "gatewayRejectionReason"); r != "" {
+			return r
+		}
+	}
+	return ""
 }
 
 // declineError is the three-layer error of a declined transaction.

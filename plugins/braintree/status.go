@@ -2,6 +2,7 @@ package braintree
 
 import (
 	"strconv"
+	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk/statusmap"
@@ -94,9 +95,11 @@ func legacyCodes() map[string]v1.ErrorCode {
 	}
 }
 
-// legacyCode maps a legacy code; codes not listed are fallback.
+// legacyCode maps a legacy code; codes not listed are fallback. The
+// GraphQL GatewayRejectionReason values (CVV, RISK_THRESHOLD) map like the
+// lower-case gateway rejection reasons listed.
 func legacyCode(code string, fallback v1.ErrorCode) v1.ErrorCode {
-	if c, ok := legacyCodes()[code]; ok {
+	if c, ok := legacyCodes()[strings.ToLower(code)]; ok {
 		return c
 	}
 	return fallback

@@ -1,6 +1,7 @@
 package braintree
 
 import (
+	"cmp"
 	"encoding/base64"
 	"slices"
 	"strings"
@@ -80,7 +81,10 @@ func checkSignature(c *pdk.Context, w *v1.WebhookRequest) *pdk.Rejection {
 	if herr != nil {
 		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_SIGNATURE, "bt_signature is not hex")
 	}
-	if !sig.Equal(signature(priv, []byte(payload)), mac) {
+	// Braintree's SDKs also accept the signature of the payload followed by
+	// "\n" (braintree_ruby webhook_notification_gateway.rb _verify_signature):
+	// the signed base64 may end with a line break that form handling strips.
+	if !sig.Equal(signature(priv, []byte(payload)), mac) && !sig.Equal(signature(priv, []byte(payload+"\n")), mac) {
 		return pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH, "bt_signature does not match bt_payload")
 	}
 	return nil
@@ -116,7 +120,7 @@ func normalize(w *v1.WebhookRequest) (*v1.Event, string, error) {
 	case t != nil:
 		subjectID, account = t.ID, t.Account
 	case dp != nil:
-		subjectID = dp.ID
+		subjectID, account = dp.ID, dp.Account
 	}
 	ev.EventId = n.Kind + ":" + subjectID + ":" + strings.TrimSpace(n.Timestamp)
 	if !slices.Contains(webhookKinds(), n.Kind) {
@@ -148,7 +152,8 @@ func normalize(w *v1.WebhookRequest) (*v1.Event, string, error) {
 		return nil, "", err
 	}
 	de := &v1.DisputeEvent{ConnectorDisputeId: dp.ID, ConnectorTransactionId: dp.Transaction.ID, Amount: amount,
-		Status: disputeStatuses().Get(strings.ToUpper(dp.Status)), Reason: dp.Reason, ReasonCode: dp.Reason, Stage: dp.Kind}
+		Status: disputeStatuses().Get(strings.ToUpper(dp.Status)), Reason: dp.Reason,
+		ReasonCode: cmp.Or(strings.TrimSpace(dp.ReasonCode), dp.Reason), Stage: dp.Kind}
 	if t, ok := timestamp.ParseDate(strings.TrimSpace(dp.ReplyBy)); ok {
 		de.EvidenceDueByUnix = t
 	}

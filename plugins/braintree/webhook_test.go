@@ -120,3 +120,67 @@ func TestParseWebhookWithoutCredentials(t *testing.T) {
 	_, err = webhooks.Parse(pdk.NewContext(v1.Flow_FLOW_UNSPECIFIED, &pluginv1.CallContext{}, nil), &v1.WebhookRequest{Body: []byte("bt_payload=PHg%2B")})
 	wantRejection(t, err, pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY)
 }
+
+// TestWebhookSignatureOfPayloadWithNewline: Braintree's SDKs accept a
+// bt_signature computed over bt_payload followed by "\n" as well as over
+// bt_payload itself (braintree_ruby lib/braintree/webhook_notification_gateway.rb
+// _verify_signature: [payload, payload + "\n"]): the base64 payload Braintree
+// signs may end with a line break that form handling strips. Such a
+// notification is genuine.
+func TestWebhookSignatureOfPayloadWithNewline(t *testing.T) {
+	payload := base64.StdEncoding.EncodeToString([]byte(settledXML))
+	pair := docPublicKey + "|" + hex.EncodeToString(signature(docPrivateKey, []byte(payload+"\n")))
+	body := url.Values{"bt_signature": {pair}, "bt_payload": {payload}}.Encode()
+	out, err := verify(t, testCredentials(), body)
+	if err != nil {
+		t.Fatalf("genuine notification refused: %v", err)
+	}
+	if p := out.GetEvents()[0].GetPayment(); p.GetConnectorTransactionId() != "my_id" {
+		t.Fatalf("event = %v", out.GetEvents()[0])
+	}
+	// Still bound to the key: the same construction with another key is refused.
+	pair = docPublicKey + "|" + hex.EncodeToString(signature("not-the-key", []byte(payload+"\n")))
+	_, err = verify(t, testCredentials(), url.Values{"bt_signature": {pair}, "bt_payload": {payload}}.Encode())
+	wantRejection(t, err, pluginv1.RejectionReason_REJECTION_REASON_SIGNATURE_MISMATCH)
+}
+
+// TestDisputeWebhookNamesItsMerchantAccount: a dispute notification carries
+// the merchant account in <dispute><merchant-account-id> (braintree_ruby
+// lib/braintree/webhook_testing_gateway.rb, _new_dispute_opened_sample_xml),
+// which ParseEvent reports so a platform can pick that account's secret, as
+// it does for transaction notifications.
+func TestDisputeWebhookNamesItsMerchantAccount(t *testing.T) {
+	const xml = `<notification><timestamp type="datetime">2026-01-02T03:04:05Z</timestamp><kind>dispute_opened</kind>` +
+		`<subject><dispute><id>dp_1</id><amount>100.00</amount><currency-iso-code>USD</currency-iso-code><kind>chargeback</kind>` +
+		`<merchant-account-id>ytnlulaloidoqwvzxjrdqputg</merchant-account-id><reason>fraud</reason><status>open</status>` +
+		`<transaction><id>tx_1</id><amount>100.00</amount></transaction></dispute></subject></notification>`
+	body, _ := sample(docPublicKey, docPrivateKey, xml, "")
+	evs, err := webhooks.Parse(pdk.NewContext(v1.Flow_FLOW_UNSPECIFIED, &pluginv1.CallContext{}, nil), &v1.WebhookRequest{Body: []byte(body)})
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("parse = %v, %v", evs, err)
+	}
+	if refs := evs[0].GetReferences(); refs.GetMerchantAccount() != "ytnlulaloidoqwvzxjrdqputg" || refs.GetConnectorDisputeId() != "dp_1" {
+		t.Fatalf("references = %v", refs)
+	}
+}
+
+// TestDisputeWebhookReasonCode: a dispute notification's reason code is the
+// processor's <reason-code> when Braintree gives one (braintree_ruby
+// lib/braintree/webhook_testing_gateway.rb _new_dispute_*_sample_xml carry
+// <reason-code> beside <reason>), as DisputeService.Get reads
+// processorResponse.reasonCode; without one it stays the reason.
+func TestDisputeWebhookReasonCode(t *testing.T) {
+	for code, want := range map[string]string{`<reason-code>83</reason-code>`: "83", `<reason-code nil="true"/>`: "fraud"} {
+		xml := `<notification><timestamp type="datetime">2026-01-02T03:04:05Z</timestamp><kind>dispute_opened</kind>` +
+			`<subject><dispute><id>dp_1</id><amount>100.00</amount><currency-iso-code>USD</currency-iso-code><kind>chargeback</kind>` +
+			`<reason>fraud</reason>` + code + `<status>open</status><transaction><id>tx_1</id></transaction></dispute></subject></notification>`
+		body, _ := sample(docPublicKey, docPrivateKey, xml, "")
+		out, err := verify(t, testCredentials(), body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := out.GetEvents()[0].GetDispute(); d.GetReasonCode() != want || d.GetReason() != "fraud" {
+			t.Fatalf("%s: dispute = %v", code, d)
+		}
+	}
+}
