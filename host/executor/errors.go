@@ -30,6 +30,7 @@ var pluginKinds = map[pluginv1.ErrorKind]Kind{
 	pluginv1.ErrorKind_ERROR_KIND_CONFLICT:              KindFailedPrecondition,
 	pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED:    KindInvalidRequest,
 	pluginv1.ErrorKind_ERROR_KIND_INTERNAL:              KindInternal,
+	pluginv1.ErrorKind_ERROR_KIND_IN_PROGRESS:           KindInProgress,
 }
 
 // kindErrorCodes gives a unified ErrorCode for a plugin error that carries none.
@@ -44,6 +45,7 @@ var kindErrorCodes = map[pluginv1.ErrorKind]v1.ErrorCode{
 	pluginv1.ErrorKind_ERROR_KIND_CONFLICT:              v1.ErrorCode_ERROR_CODE_CONFLICT,
 	pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED:    v1.ErrorCode_ERROR_CODE_INVALID_REQUEST,
 	pluginv1.ErrorKind_ERROR_KIND_INTERNAL:              v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR,
+	pluginv1.ErrorKind_ERROR_KIND_IN_PROGRESS:           v1.ErrorCode_ERROR_CODE_CONFLICT,
 }
 
 // PluginKind is the executor's error kind for a plugin error of kind

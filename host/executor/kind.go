@@ -39,6 +39,10 @@ const (
 	KindTimeout
 	// KindCanceled is a call its caller gave up on.
 	KindCanceled
+	// KindInProgress is a call the processor refused because an earlier
+	// one with the same idempotency key is still running: its outcome is
+	// unknown; the caller retries later with the same key.
+	KindInProgress
 )
 
 var kindNames = map[Kind]string{
@@ -52,12 +56,13 @@ var kindNames = map[Kind]string{
 	KindRateLimited:        "rate_limited",
 	KindTimeout:            "timeout",
 	KindCanceled:           "canceled",
+	KindInProgress:         "in_progress",
 }
 
 // Kinds lists every kind, in order.
 func Kinds() []Kind {
 	out := make([]Kind, 0, len(kindNames))
-	for k := KindInternal; k <= KindCanceled; k++ {
+	for k := KindInternal; k <= KindInProgress; k++ {
 		out = append(out, k)
 	}
 	return out

@@ -25,6 +25,7 @@ var kindCodes = map[executor.Kind]connect.Code{
 	executor.KindRateLimited:        connect.CodeResourceExhausted,
 	executor.KindTimeout:            connect.CodeDeadlineExceeded,
 	executor.KindCanceled:           connect.CodeCanceled,
+	executor.KindInProgress:         connect.CodeAborted,
 }
 
 // KindCode is the Connect code callers see for an executor error of kind

@@ -97,6 +97,7 @@ func TestExecutorKindCodes(t *testing.T) {
 		executor.KindRateLimited:        connect.CodeResourceExhausted,
 		executor.KindTimeout:            connect.CodeDeadlineExceeded,
 		executor.KindCanceled:           connect.CodeCanceled,
+		executor.KindInProgress:         connect.CodeAborted,
 	}
 	kinds := executor.Kinds()
 	if len(kinds) != len(want) {

@@ -84,9 +84,9 @@ var api = &pdk.API{
 
 // serviceError classifies a non-2xx answer by pdk.StatusKind, except: 403
 // is CREDENTIALS (Adyen answers it to an API key without the role the call
-// needs, which only new credentials fix), and 422 with error 704 (request
-// already processed or in progress) or another idempotency refusal is
-// CONFLICT. It carries Adyen's ServiceError (errorCode, message, errorType,
+// needs, which only new credentials fix); 422 with error 704 (request
+// already processed or in progress) is IN_PROGRESS, another idempotency
+// refusal CONFLICT. It carries Adyen's ServiceError (errorCode, message, errorType,
 // pspReference) when v is one (nil: a proxy's page).
 func serviceError(res *pdk.Response, v *fastjson.Value) *pdk.Error {
 	a, raw := pdk.NewAnswer(nil, v), ""
@@ -98,7 +98,11 @@ func serviceError(res *pdk.Response, v *fastjson.Value) *pdk.Error {
 	switch {
 	case res.Status == 403:
 		kind = pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS
-	case res.Status == 422 && (code == "704" || strings.Contains(strings.ToLower(msg), "idempotency")):
+	case res.Status == 422 && code == "704":
+		// "Request already processed or in progress": a request with the same
+		// key still running (a finished one is answered from Adyen's store).
+		kind, unified = pluginv1.ErrorKind_ERROR_KIND_IN_PROGRESS, v1.ErrorCode_ERROR_CODE_CONFLICT
+	case res.Status == 422 && strings.Contains(strings.ToLower(msg), "idempotency"):
 		kind, unified = pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT
 	}
 	return pdk.HTTPAnswerError(kind, unified, res.Status, raw, msg, &v1.ConnectorError{Code: code, Message: msg, Type: a.Str("errorType"),

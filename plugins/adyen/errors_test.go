@@ -24,7 +24,9 @@ func TestHTTPErrorClasses(t *testing.T) {
 		{"404", 404, se(404, "000", "Not found", "validation"), pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND},
 		{"409", 409, se(409, "000", "Conflict", "validation"), pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT},
 		{"422 validation", 422, se(422, "14_030", "Return URL is missing.", "validation"), pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, v1.ErrorCode_ERROR_CODE_INVALID_REQUEST},
-		{"422 idempotency", 422, se(422, "704", "request already processed or in progress", "validation"), pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT},
+		// 704: the same key still running, its outcome unknown (retry later with the key).
+		{"422 in progress", 422, se(422, "704", "request already processed or in progress", "validation"), pluginv1.ErrorKind_ERROR_KIND_IN_PROGRESS, v1.ErrorCode_ERROR_CODE_CONFLICT},
+		{"422 idempotency", 422, se(422, "0", "Idempotency key reused with a different request", "validation"), pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT},
 		{"400", 400, se(400, "702", "Structure of the request is not valid", "validation"), pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED, v1.ErrorCode_ERROR_CODE_INVALID_REQUEST},
 		{"429", 429, nil, pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED, v1.ErrorCode_ERROR_CODE_RATE_LIMITED},
 		{"500", 500, se(500, "905", "Payment details are not supported", "configuration"), pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE, v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE},

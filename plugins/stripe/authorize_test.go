@@ -419,7 +419,10 @@ func TestAuthorizeErrorClasses(t *testing.T) {
 			false, pluginv1.ErrorKind_ERROR_KIND_CREDENTIALS, v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED, false},
 		{"404", 404, errorBody(obj{"type": "invalid_request_error", "code": "resource_missing", "param": "intent", "message": "No such payment_intent: 'pi_x'"}),
 			false, pluginv1.ErrorKind_ERROR_KIND_NOT_FOUND, v1.ErrorCode_ERROR_CODE_NOT_FOUND, false},
+		// The same key still running: no failure, its outcome is unknown (retry later with the key).
 		{"409", 409, errorBody(obj{"type": "idempotency_error", "code": "idempotency_key_in_use", "message": "There is currently another in-progress request using this Idempotent Key"}),
+			false, pluginv1.ErrorKind_ERROR_KIND_IN_PROGRESS, v1.ErrorCode_ERROR_CODE_CONFLICT, false},
+		{"400 idempotency_error", 400, errorBody(obj{"type": "idempotency_error", "message": "Keys for idempotent requests can only be used with the same parameters they were first used with."}),
 			false, pluginv1.ErrorKind_ERROR_KIND_CONFLICT, v1.ErrorCode_ERROR_CODE_CONFLICT, false},
 		{"429", 429, errorBody(obj{"type": "invalid_request_error", "code": "rate_limit", "message": "Too many requests"}),
 			false, pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED, v1.ErrorCode_ERROR_CODE_RATE_LIMITED, false},

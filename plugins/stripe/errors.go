@@ -57,8 +57,12 @@ var conflictCodes = statusmap.Grouped(map[bool]string{true: "payment_intent_unex
 
 // errorKind is the project's status table (pdk.StatusKind) but for
 // conflicts Stripe answers with 400, and 403: a key without the permission.
+// idempotency_key_in_use (409) is a request with the same key still
+// running, whose outcome is unknown: IN_PROGRESS, retried later with the key.
 func errorKind(status int, typ, code string) pluginv1.ErrorKind {
 	switch {
+	case code == "idempotency_key_in_use":
+		return pluginv1.ErrorKind_ERROR_KIND_IN_PROGRESS
 	case typ == "idempotency_error" || conflictCodes.Get(code):
 		return pluginv1.ErrorKind_ERROR_KIND_CONFLICT
 	case status == 403:

@@ -215,7 +215,7 @@ func generateFixtures() []*fixture {
 		errorFixture("authorize_idempotency_conflict_409", v1.Flow_FLOW_AUTHORIZE, auth("order_16", usd(1000), automatic), nil,
 			stripeAnswer(409, errorBody(obj{"type": "idempotency_error", "code": "idempotency_key_in_use",
 				"message": "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): order_16."})),
-			pluginv1.ErrorKind_ERROR_KIND_CONFLICT),
+			pluginv1.ErrorKind_ERROR_KIND_IN_PROGRESS),
 		errorFixture("authorize_rate_limited_429", v1.Flow_FLOW_AUTHORIZE, auth("order_17", usd(1000), automatic), nil,
 			stripeAnswer(429, errorBody(obj{"type": "invalid_request_error", "code": "rate_limit", "message": "Request rate limit exceeded."})),
 			pluginv1.ErrorKind_ERROR_KIND_RATE_LIMITED),

@@ -103,6 +103,11 @@ const (
 	ErrorKind_ERROR_KIND_PROCESSOR_REJECTED ErrorKind = 9
 	// Bug in the plugin (Internal).
 	ErrorKind_ERROR_KIND_INTERNAL ErrorKind = 10
+	// An earlier request with the same idempotency key is still being
+	// processed: its outcome is not known yet, so this is no failure. Retry
+	// later with the same key (Aborted). Stripe's 409 idempotency_key_in_use,
+	// Adyen's 422 error 704.
+	ErrorKind_ERROR_KIND_IN_PROGRESS ErrorKind = 11
 )
 
 // Enum value maps for ErrorKind.
@@ -119,6 +124,7 @@ var (
 		8:  "ERROR_KIND_CONFLICT",
 		9:  "ERROR_KIND_PROCESSOR_REJECTED",
 		10: "ERROR_KIND_INTERNAL",
+		11: "ERROR_KIND_IN_PROGRESS",
 	}
 	ErrorKind_value = map[string]int32{
 		"ERROR_KIND_UNSPECIFIED":           0,
@@ -132,6 +138,7 @@ var (
 		"ERROR_KIND_CONFLICT":              8,
 		"ERROR_KIND_PROCESSOR_REJECTED":    9,
 		"ERROR_KIND_INTERNAL":              10,
+		"ERROR_KIND_IN_PROGRESS":           11,
 	}
 )
 
@@ -1524,7 +1531,7 @@ const file_connectorhost_plugin_v1_abi_proto_rawDesc = "" +
 	"\vEnvironment\x12\x1b\n" +
 	"\x17ENVIRONMENT_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13ENVIRONMENT_SANDBOX\x10\x01\x12\x14\n" +
-	"\x10ENVIRONMENT_LIVE\x10\x02*\xd2\x02\n" +
+	"\x10ENVIRONMENT_LIVE\x10\x02*\xee\x02\n" +
 	"\tErrorKind\x12\x1a\n" +
 	"\x16ERROR_KIND_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aERROR_KIND_INVALID_REQUEST\x10\x01\x12\x1a\n" +
@@ -1537,7 +1544,8 @@ const file_connectorhost_plugin_v1_abi_proto_rawDesc = "" +
 	"\x13ERROR_KIND_CONFLICT\x10\b\x12!\n" +
 	"\x1dERROR_KIND_PROCESSOR_REJECTED\x10\t\x12\x17\n" +
 	"\x13ERROR_KIND_INTERNAL\x10\n" +
-	"*\x9e\x02\n" +
+	"\x12\x1a\n" +
+	"\x16ERROR_KIND_IN_PROGRESS\x10\v*\x9e\x02\n" +
 	"\x0fRejectionReason\x12 \n" +
 	"\x1cREJECTION_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"REJECTION_REASON_MISSING_SIGNATURE\x10\x01\x12(\n" +

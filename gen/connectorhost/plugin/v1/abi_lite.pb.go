@@ -67,13 +67,18 @@ const (
 	ErrorKind_ERROR_KIND_PROCESSOR_REJECTED ErrorKind = 9
 	// Bug in the plugin (Internal).
 	ErrorKind_ERROR_KIND_INTERNAL ErrorKind = 10
+	// An earlier request with the same idempotency key is still being
+	// processed: its outcome is not known yet, so this is no failure. Retry
+	// later with the same key (Aborted). Stripe's 409 idempotency_key_in_use,
+	// Adyen's 422 error 704.
+	ErrorKind_ERROR_KIND_IN_PROGRESS ErrorKind = 11
 )
 
 // _ErrorKind_names holds ErrorKind's value names, the name of value v being
 // _ErrorKind_names[_ErrorKind_index[v]:_ErrorKind_index[v+1]].
-const _ErrorKind_names = "ERROR_KIND_UNSPECIFIEDERROR_KIND_INVALID_REQUESTERROR_KIND_CREDENTIALSERROR_KIND_UNSUPPORTEDERROR_KIND_INVALID_RESPONSEERROR_KIND_PROCESSOR_UNAVAILABLEERROR_KIND_RATE_LIMITEDERROR_KIND_NOT_FOUNDERROR_KIND_CONFLICTERROR_KIND_PROCESSOR_REJECTEDERROR_KIND_INTERNAL"
+const _ErrorKind_names = "ERROR_KIND_UNSPECIFIEDERROR_KIND_INVALID_REQUESTERROR_KIND_CREDENTIALSERROR_KIND_UNSUPPORTEDERROR_KIND_INVALID_RESPONSEERROR_KIND_PROCESSOR_UNAVAILABLEERROR_KIND_RATE_LIMITEDERROR_KIND_NOT_FOUNDERROR_KIND_CONFLICTERROR_KIND_PROCESSOR_REJECTEDERROR_KIND_INTERNALERROR_KIND_IN_PROGRESS"
 
-var _ErrorKind_index = [...]uint16{0, 22, 48, 70, 92, 119, 151, 174, 194, 213, 242, 261}
+var _ErrorKind_index = [...]uint16{0, 22, 48, 70, 92, 119, 151, 174, 194, 213, 242, 261, 283}
 
 func (x ErrorKind) Enum() *ErrorKind {
 	p := new(ErrorKind)
