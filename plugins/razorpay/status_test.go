@@ -4,8 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorhost/connector-host/conformance/conformancetest"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
+	"github.com/connectorhost/connector-host/pdk/pdktest"
 )
 
 // Razorpay auto-refunds an authorized payment that is not captured in time
@@ -43,8 +45,15 @@ func TestPaymentReadAnswerForAnotherPaymentRefused(t *testing.T) {
 	body := []byte(`{"id":"pay_Other000000001","entity":"payment","amount":50000,"currency":"INR","status":"captured",` +
 		`"order_id":"order_IluGWxBm9U8zJ8","method":"card","amount_refunded":0,"captured":true}`)
 	res := &pdk.Response{Status: 200, Body: body}
-	if r, err := parseGet(nil, &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pay_G8VQzjPLoAvm6D"}, res); err == nil {
-		t.Errorf("Get accepted an answer about pay_Other000000001: %v", r)
+	// Get answers the payment's own id, which the host's executor compares
+	// with the request's.
+	get, err := conformancetest.Run(New(), pdktest.Call{Flow: v1.Flow_FLOW_GET, Credentials: testCreds, Status: 200, Body: body,
+		Request: &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pay_G8VQzjPLoAvm6D"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if get.Err == nil || !strings.Contains(get.Err.Error(), "pay_Other000000001") {
+		t.Errorf("Get accepted an answer about pay_Other000000001: %v / %v", get.Response, get.Err)
 	}
 	ctx := &pdk.Context{}
 	vr := &v1.PaymentServiceVerifyRedirectResponseRequest{Params: map[string]string{"razorpay_payment_id": "pay_G8VQzjPLoAvm6D"}}
