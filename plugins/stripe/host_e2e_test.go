@@ -672,6 +672,22 @@ func TestHostWebhooks(t *testing.T) {
 		}
 	})
 
+	t.Run("an unreadable verified event is an error, never acknowledged", func(t *testing.T) {
+		odd := map[string]any{}
+		for k, v := range intent {
+			odd[k] = v
+		}
+		odd["currency"] = "zzz"
+		body := stripeEvent("evt_host_8", "payment_intent.succeeded", now, odd)
+		// The caller gets no events and no acknowledgement: its endpoint
+		// answers Stripe with an error, and Stripe sends the event again.
+		ce := invokeErr(t, env, webhookAuth, c.events.HandleEvent, &v1.EventServiceHandleEventRequest{Webhook: webhookFor(t, body, now)})
+		if ce.Code() != connect.CodeInternal || !strings.Contains(ce.Message(), "evt_host_8") {
+			t.Errorf("error = %v, want Internal naming the event", ce)
+		}
+		namedOnce(t, ce)
+	})
+
 	body := stripeEvent("evt_host_5", "payment_intent.succeeded", now, intent)
 	for _, tc := range []struct {
 		name   string

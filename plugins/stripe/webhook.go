@@ -26,6 +26,10 @@ var webhooks = &pdk.OneEventWebhook{Check: signature.Verify, Read: normalizeEven
 
 // normalizeEvent turns a Stripe Event into a unified event (EVENT_KIND_OTHER
 // for types not in eventKinds) and reads the Connect account it belongs to.
+// An event of a known type whose object cannot be read (an amount that is
+// not an integer, an unknown currency) is an InvalidResponse, as the same
+// object answered to a call would be: never an event without its amount,
+// which the host would acknowledge and Stripe would not send again.
 func normalizeEvent(w *v1.WebhookRequest) (*v1.Event, string, error) {
 	a, err := api.Read(&pdk.Response{Status: 200, Body: w.GetBody()})
 	if err != nil {
@@ -64,6 +68,9 @@ func normalizeEvent(w *v1.WebhookRequest) (*v1.Event, string, error) {
 		si := readSetupIntent(obj)
 		ev.Payload = &v1.Event_Mandate{Mandate: &v1.MandateEvent{ConnectorSetupId: si.ConnectorSetupId, Status: si.Status,
 			Mandate: si.Mandate, Error: si.Error}}
+	}
+	if err := a.Err(); err != nil {
+		return nil, "", pdk.InvalidResponse("event %s (%s) cannot be read: %v", id, typ, err)
 	}
 	return ev, a.Str("account"), nil
 }
@@ -104,13 +111,11 @@ func paymentEvent(typ string, obj *pdk.Answer) *v1.PaymentEvent {
 func chargeRefundedEvent(obj *pdk.Answer) *v1.RefundEvent {
 	re := &v1.RefundEvent{ConnectorTransactionId: pdk.First(idOf(obj, "payment_intent"), obj.Str("id")),
 		Status: v1.RefundStatus_REFUND_STATUS_PENDING}
-	re.Amount, _ = amounts.From(obj.Int("amount_refunded"), obj.Str("currency"))
+	re.Amount = obj.Money("amount_refunded", "currency")
 	if latest := obj.At("refunds.data.0"); latest.V != nil {
 		re.ConnectorRefundId, re.MerchantRefundId = latest.Str("id"), latest.Str("metadata.merchant_refund_id")
 		re.Status = pdk.Status(latest, "status", refundStatuses)
-		if m, err := amounts.From(latest.Int("amount"), latest.Str("currency")); err == nil {
-			re.Amount = m
-		}
+		re.Amount = latest.Money("amount", "currency")
 	}
 	return re
 }

@@ -224,10 +224,49 @@ func TestWebhookOtherEvent(t *testing.T) {
 	if ev.GetKind() != v1.EventKind_EVENT_KIND_OTHER || ev.GetEventId() != "evt_cus" || ev.GetConnectorEventType() != "customer.created" || ev.GetPayload() != nil {
 		t.Errorf("event = %v", ev)
 	}
-	// A known type with an object the plugin cannot read is still a verified event.
-	ev = verified(t, eventBody("evt_odd", "payment_intent.succeeded", obj{"id": "pi_odd", "object": "payment_intent", "status": "succeeded", "amount": 1, "currency": "zzz"}, nil))
-	if ev.GetPayment().GetConnectorTransactionId() != "pi_odd" || ev.GetPayment().GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
-		t.Errorf("event = %v", ev)
+}
+
+// TestWebhookUnreadableObject: a verified event of a known type whose
+// object cannot be read (an unknown currency, an amount that is not an
+// integer) fails with INVALID_RESPONSE, whether verified or only parsed,
+// instead of answering an event without its amount that the host would
+// acknowledge (Stripe would then never send it again).
+func TestWebhookUnreadableObject(t *testing.T) {
+	refund := decode(refundBody(nil))
+	refund["amount"] = "400"
+	for _, tc := range []struct {
+		name, typ string
+		o         obj
+	}{
+		{"unknown currency", "payment_intent.succeeded", obj{"id": "pi_odd", "object": "payment_intent", "status": "succeeded", "amount": 1, "currency": "zzz"}},
+		{"fractional amount", "payment_intent.succeeded", decode(piBody(obj{"amount": 10.5}))},
+		{"charge refunded string amount", "charge.refunded", charge(obj{"amount_refunded": "400"})},
+		{"latest refund string amount", "charge.refunded", charge(obj{"amount_refunded": 400, "refunds": obj{"object": "list", "data": []any{refund}}})},
+		{"refund string amount", "refund.updated", refund},
+		{"dispute unknown currency", "charge.dispute.created", decode(disputeBody(obj{"currency": "zzz"}))},
+		{"payout fractional amount", "payout.paid", obj{"id": "po_1", "object": "payout", "status": "paid", "amount": 1.5, "currency": "usd"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := eventBody("evt_odd", tc.typ, tc.o, nil)
+			header := sign(body, testWebhookSecret, testNow.Add(-10*time.Second))
+			out := verify(t, body, map[string]string{"Stripe-Signature": header}, secretCreds(), testNow)
+			if out.GetVerified() != nil || out.GetRejection() != nil {
+				t.Fatalf("got %v, want an INVALID_RESPONSE error", out)
+			}
+			wantKind(t, out.GetError(), pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE)
+			if !strings.Contains(out.GetError().GetMessage(), "evt_odd") {
+				t.Errorf("message %q does not name the event", out.GetError().GetMessage())
+			}
+			parsed, err := pdktest.New(New()).VerifyWebhook(&pluginv1.VerifyWebhookInput{ParseOnly: true,
+				Webhook: &v1.WebhookRequest{Method: "POST", Body: body}, Context: (&pdktest.Call{Now: testNow}).Context()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if parsed.GetParsed() != nil {
+				t.Fatalf("parsed %v, want an INVALID_RESPONSE error", parsed)
+			}
+			wantKind(t, parsed.GetError(), pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE)
+		})
 	}
 }
 
