@@ -1,6 +1,8 @@
 package stripe
 
 import (
+	"strconv"
+
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/statusmap"
@@ -38,7 +40,8 @@ var payoutFailureCodes = statusmap.Grouped(map[v1.ErrorCode]string{
 // payoutCreateHandler pays out to a registered external account.
 var payoutCreateHandler = &pdk.Call[*payoutIn, *v1.PayoutServiceCreateResponse]{
 	API: api, Method: "POST", Path: "/v1/payouts",
-	Key: pdk.Key[*payoutIn]{Op: "payout", Field: "merchant_payout_id", ID: (*payoutIn).GetMerchantPayoutId},
+	Check: func(_ *pdk.Context, req *payoutIn) error { return checkPayoutAmount(req.GetAmount(), "amount") },
+	Key:   pdk.Key[*payoutIn]{Op: "payout", Field: "merchant_payout_id", ID: (*payoutIn).GetMerchantPayoutId},
 	Body: pdk.Fields[*payoutIn]{
 		{Key: "amount", CurrencyKey: "currency", Money: (*payoutIn).GetAmount, Name: "amount", Required: true},
 		{Key: "destination", Str: func(r *payoutIn) string { return r.GetRecipient().GetConnectorRecipientId() },
@@ -56,6 +59,22 @@ var payoutCreateHandler = &pdk.Call[*payoutIn, *v1.PayoutServiceCreateResponse]{
 			ArrivalDateUnix: a.Int("arrival_date"),
 		}, pdk.CheckAmount(req.GetAmount(), p.Amount, "payout "+p.ConnectorPayoutId)
 	},
+}
+
+// checkPayoutAmount refuses, before anything is sent, a payout amount Stripe
+// would refuse: HUF and TWD are two-decimal for charges but paid out in
+// whole units only, so their amount must be divisible by 100
+// (https://docs.stripe.com/currencies, special cases). field names the
+// amount as the caller wrote it.
+func checkPayoutAmount(m *v1.Money, field string) error {
+	switch cur := m.GetCurrency(); cur {
+	case "HUF", "TWD":
+		if n := m.GetMinorAmount(); n%100 != 0 {
+			return pdk.InvalidRequest(field+".minor_amount", strconv.FormatInt(n, 10)+" "+cur+
+				" must be a multiple of 100: Stripe pays out "+cur+" in whole units only")
+		}
+	}
+	return nil
 }
 
 // payoutGetHandler reads a Payout.

@@ -108,7 +108,8 @@ var api = &pdk.API{
 //     ISO 4217, so ISO amounts must be whole ariary.
 //   - ISK is zero-decimal in ISO 4217 but two-decimal at Stripe: ISO amounts
 //     are multiplied by 100 when sent and divided by 100 when read.
-//   - HUF and TWD are two-decimal at Stripe, as in ISO 4217.
+//   - HUF and TWD are two-decimal at Stripe, as in ISO 4217, but paid out in
+//     whole units only (checkPayoutAmount).
 //   - BHD JOD KWD OMR TND are three-decimal (as ISO) and Stripe accepts them
 //     only in multiples of 10 minor units.
 var amounts = pdk.Amounts{
