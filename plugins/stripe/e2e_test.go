@@ -153,6 +153,8 @@ func e2eCases() []e2eCase {
 		e2eCase{"get", v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: "pi_123"}, paymentOK},
 		e2eCase{"verify redirect", v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, &v1.PaymentServiceVerifyRedirectResponseRequest{
 			Params: map[string]string{"payment_intent": "pi_123", "redirect_status": "succeeded"}}, paymentOK},
+		e2eCase{"verify setup redirect", v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, &v1.PaymentServiceVerifyRedirectResponseRequest{
+			Params: map[string]string{"setup_intent": "seti_123", "redirect_status": "succeeded"}}, paymentOK},
 		e2eCase{"incremental authorization", v1.Flow_FLOW_INCREMENTAL_AUTHORIZATION, &v1.PaymentServiceIncrementalAuthorizationRequest{
 			ConnectorTransactionId: "pi_123", Amount: usd(1500), MerchantIncrementId: "e2e_inc", Reason: "minibar"}, paymentOK},
 		e2eCase{"refund", v1.Flow_FLOW_REFUND, &v1.PaymentServiceRefundRequest{ConnectorTransactionId: "pi_123", MerchantRefundId: "e2e_refund",

@@ -1,6 +1,8 @@
 package stripe
 
 import (
+	"strings"
+
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 )
@@ -12,6 +14,7 @@ type (
 	incrementIn = v1.PaymentServiceIncrementalAuthorizationRequest
 	getIn       = v1.PaymentServiceGetRequest
 	redirectIn  = v1.PaymentServiceVerifyRedirectResponseRequest
+	redirectOut = v1.PaymentServiceVerifyRedirectResponseResponse
 )
 
 // authorizeHandler creates and confirms a PaymentIntent, keyed by
@@ -108,12 +111,42 @@ var getHandler = &pdk.Call[*getIn, *v1.PaymentServiceGetResponse]{
 	},
 }
 
-// verifyRedirectHandler reads the PaymentIntent a shopper returned for (the
+// verifyRedirectHandler reads the intent a shopper returned for: the
+// SetupIntent after SetupRecurring's redirect (see isSetupRedirect), else the
+// PaymentIntent.
+var verifyRedirectHandler = &pdk.Choice[*redirectIn, *redirectOut]{
+	If: isSetupRedirect, Then: verifySetupRedirect, Else: verifyPaymentRedirect,
+}
+
+// isSetupRedirect tells a return from a SetupIntent's redirect, to which
+// Stripe appends setup_intent (and setup_intent_client_secret) instead of
+// payment_intent: setup_intent, or a connector_transaction_id naming one
+// (seti_...), and nothing naming a PaymentIntent.
+func isSetupRedirect(r *redirectIn) bool {
+	id, params := r.GetConnectorTransactionId(), r.GetParams()
+	return params["payment_intent"] == "" && !strings.HasPrefix(id, "pi_") &&
+		(params["setup_intent"] != "" || strings.HasPrefix(id, "seti_"))
+}
+
+// redirectID is the intent a redirect names: the request's id or the return
+// URL's parameter (param), which must agree when both are set.
+func redirectID(r *redirectIn, param string) (string, error) {
+	switch id, p := r.GetConnectorTransactionId(), r.GetParams()[param]; {
+	case id != "" && p != "" && id != p:
+		return "", pdk.InvalidRequest("params."+param, "does not match connector_transaction_id")
+	case id == "" && p == "":
+		return "", pdk.InvalidRequest("connector_transaction_id", "is required (or params.payment_intent or params.setup_intent from the return URL)")
+	default:
+		return pdk.First(id, p), nil
+	}
+}
+
+// verifyPaymentRedirect reads the PaymentIntent a shopper returned for (the
 // redirect's parameters are not trusted for the outcome): the request's id,
 // or the payment_intent Stripe appends to the return_url; both must agree.
 // The shopper controls the return URL: the intent's merchant id (metadata)
 // is answered, so the host refuses another order's payment (as Get does).
-var verifyRedirectHandler = &pdk.Call[*redirectIn, *v1.PaymentServiceVerifyRedirectResponseResponse]{
+var verifyPaymentRedirect = &pdk.Call[*redirectIn, *redirectOut]{
 	API: api, Path: "/v1/payment_intents/{id}",
 	Params: pdk.Params[*redirectIn]{"id": {Field: "connector_transaction_id",
 		Get: func(r *redirectIn) string {
@@ -121,20 +154,40 @@ var verifyRedirectHandler = &pdk.Call[*redirectIn, *v1.PaymentServiceVerifyRedir
 		}}},
 	Query: pdk.Fields[*redirectIn]{{Key: "expand[]", Const: "latest_charge"}},
 	Check: func(_ *pdk.Context, req *redirectIn) error {
-		switch id, param := req.GetConnectorTransactionId(), req.GetParams()["payment_intent"]; {
-		case id != "" && param != "" && id != param:
-			return pdk.InvalidRequest("params.payment_intent", "does not match connector_transaction_id")
-		case id == "" && param == "":
-			return pdk.InvalidRequest("connector_transaction_id", "is required (or params.payment_intent from the return URL)")
-		}
-		return nil
+		_, err := redirectID(req, "payment_intent")
+		return err
 	},
-	Answer: func(_ *pdk.Context, req *redirectIn, a *pdk.Answer) (*v1.PaymentServiceVerifyRedirectResponseResponse, error) {
+	Answer: func(_ *pdk.Context, req *redirectIn, a *pdk.Answer) (*redirectOut, error) {
 		in := readIntent(a)
-		return &v1.PaymentServiceVerifyRedirectResponseResponse{
+		return &redirectOut{
 			ConnectorTransactionId: in.ConnectorTransactionId, Status: in.Status, Amount: in.authorizedAmount(), NextAction: in.NextAction,
 			Error: in.Error, Mandate: in.Mandate, State: in.State, NetworkTransactionId: in.NetworkTransactionId, CardChecks: in.CardChecks,
 			MerchantTransactionId: pdk.First(in.MerchantTransactionId, req.GetMerchantTransactionId()),
+		}, nil
+	},
+}
+
+// verifySetupRedirect reads the SetupIntent a shopper returned for after
+// SetupRecurring's redirect, with the same id checks as a PaymentIntent's:
+// its status and the mandate (the stored payment method) as SetupRecurring
+// answers them, and no amount (a SetupIntent moves no money). The intent's
+// merchant_setup_id is answered as merchant_transaction_id, so the host
+// refuses another setup's intent put in the return URL.
+var verifySetupRedirect = &pdk.Call[*redirectIn, *redirectOut]{
+	API: api, Path: "/v1/setup_intents/{id}",
+	Params: pdk.Params[*redirectIn]{"id": {Field: "connector_transaction_id",
+		Get: func(r *redirectIn) string {
+			return pdk.First(r.GetConnectorTransactionId(), r.GetParams()["setup_intent"])
+		}}},
+	Check: func(_ *pdk.Context, req *redirectIn) error {
+		_, err := redirectID(req, "setup_intent")
+		return err
+	},
+	Answer: func(_ *pdk.Context, req *redirectIn, a *pdk.Answer) (*redirectOut, error) {
+		si := readSetupIntent(a)
+		return &redirectOut{ConnectorTransactionId: si.ConnectorSetupId, Status: setupPaymentStatus(a), NextAction: si.NextAction,
+			Error: si.Error, Mandate: si.Mandate, State: si.State,
+			MerchantTransactionId: pdk.First(a.Str("metadata.merchant_setup_id"), req.GetMerchantTransactionId()),
 		}, nil
 	},
 }

@@ -22,6 +22,35 @@ var setupIntentStatuses = statusmap.Grouped(map[v1.MandateStatus]string{
 	v1.MandateStatus_MANDATE_STATUS_ACTIVE:          "succeeded",
 }, v1.MandateStatus_MANDATE_STATUS_UNKNOWN)
 
+// setupPaymentStatuses maps SetupIntent.status to the payment status
+// VerifyRedirectResponse answers for it (setupPaymentStatus refines it): a
+// payment method verified and stored is AUTHORIZED, as a zero-amount card
+// verification is, and the mandate's status is MandateStatusOf of it.
+var setupPaymentStatuses = statusmap.Grouped(map[v1.PaymentStatus]string{
+	v1.PaymentStatus_PAYMENT_STATUS_STARTED:                "requires_payment_method requires_confirmation",
+	v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING: "requires_action",
+	v1.PaymentStatus_PAYMENT_STATUS_PENDING:                "processing",
+	v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED:             "succeeded",
+	v1.PaymentStatus_PAYMENT_STATUS_VOIDED:                 "canceled",
+}, v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN)
+
+// setupPaymentStatus is a SetupIntent's payment status: a failed attempt
+// (requires_payment_method with a last_setup_error) is AUTHORIZATION_FAILED,
+// AUTHENTICATION_FAILED when 3DS failed; requires_action is nextAction's.
+func setupPaymentStatus(a *pdk.Answer) v1.PaymentStatus {
+	switch raw := a.Str("status"); {
+	case raw == "requires_payment_method" && a.Obj("last_setup_error") != nil:
+		if a.Str("last_setup_error.code") == "setup_intent_authentication_failure" {
+			return v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED
+		}
+		return v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED
+	case raw == "requires_action":
+		status, _ := nextAction(a.At("next_action"))
+		return status
+	}
+	return pdk.Status(a, "status", setupPaymentStatuses)
+}
+
 // setupTypes are the payment method types a SetupIntent can store.
 var setupTypes = statusmap.Grouped(map[bool]string{
 	true: "card sepa_debit us_bank_account bacs_debit au_becs_debit ideal bancontact sofort paypal"}, false)

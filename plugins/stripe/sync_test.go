@@ -91,3 +91,81 @@ func TestVerifyRedirectPartialAuthorization(t *testing.T) {
 		t.Errorf("status %v amount %v, want PARTIALLY_AUTHORIZED 700", resp.GetStatus(), resp.GetAmount())
 	}
 }
+
+// TestVerifyRedirectSetupIntent: after SetupRecurring's redirect Stripe
+// appends setup_intent (not payment_intent) to the return URL.
+// VerifyRedirectResponse then reads the SetupIntent and answers its status
+// and the mandate (the stored payment method) as SetupRecurring does, with
+// the same id checks as a PaymentIntent's return.
+func TestVerifyRedirectSetupIntent(t *testing.T) {
+	const seti, pm = "seti_1Mm8s8LkdIwHu7ix0OXBfTRG", "pm_1Mm8s8LkdIwHu7ixgIlWBDh1"
+	params := map[string]string{"setup_intent": seti, "setup_intent_client_secret": seti + "_secret_x", "redirect_status": "succeeded"}
+	resp, http := ok[*v1.PaymentServiceVerifyRedirectResponseResponse](t, call{flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, status: 200,
+		req:  &v1.PaymentServiceVerifyRedirectResponseRequest{Params: params, MerchantTransactionId: "setup_1"},
+		body: setupIntentBody(nil)})
+	wantRequest(t, http, "GET", "/v1/setup_intents/"+seti, "")
+	want := &v1.PaymentServiceVerifyRedirectResponseResponse{
+		ConnectorHttpStatus: 200, ConnectorTransactionId: seti, Status: v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED,
+		Mandate: &v1.MandateReference{ConnectorMandateId: pm, ConnectorCustomerId: "cus_NffrFeUfNV2Hib", Status: v1.MandateStatus_MANDATE_STATUS_ACTIVE},
+		State:   &v1.ConnectorState{ConnectorCustomerId: "cus_NffrFeUfNV2Hib"}, MerchantTransactionId: "setup_1",
+	}
+	if !proto.Equal(resp, want) {
+		t.Errorf("response =\n%v\nwant\n%v", resp, want)
+	}
+
+	// The outcome is Stripe's, whatever redirect_status says.
+	for _, tc := range []struct {
+		name    string
+		over    obj
+		status  v1.PaymentStatus
+		mandate v1.MandateStatus
+	}{
+		{"authentication failed", obj{"status": "requires_payment_method", "payment_method": nil, "last_setup_error": obj{"type": "invalid_request_error",
+			"code": "setup_intent_authentication_failure", "message": "We are unable to authenticate your payment method."}},
+			v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED, v1.MandateStatus_MANDATE_STATUS_UNSPECIFIED},
+		{"declined", obj{"status": "requires_payment_method", "payment_method": nil, "last_setup_error": obj{"type": "card_error",
+			"code": "card_declined", "message": "Your card was declined."}},
+			v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, v1.MandateStatus_MANDATE_STATUS_UNSPECIFIED},
+		{"still requires action", obj{"status": "requires_action", "next_action": obj{"type": "redirect_to_url",
+			"redirect_to_url": obj{"url": "https://hooks.stripe.com/3d_secure/x", "return_url": "https://merchant.example/back"}}},
+			v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING, v1.MandateStatus_MANDATE_STATUS_ACTION_REQUIRED},
+		{"processing", obj{"status": "processing"}, v1.PaymentStatus_PAYMENT_STATUS_PENDING, v1.MandateStatus_MANDATE_STATUS_PENDING},
+		{"canceled", obj{"status": "canceled"}, v1.PaymentStatus_PAYMENT_STATUS_VOIDED, v1.MandateStatus_MANDATE_STATUS_FAILED},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, _ := ok[*v1.PaymentServiceVerifyRedirectResponseResponse](t, call{flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, status: 200,
+				req: &v1.PaymentServiceVerifyRedirectResponseRequest{Params: params}, body: setupIntentBody(tc.over)})
+			if resp.GetStatus() != tc.status || resp.GetMandate().GetStatus() != tc.mandate || resp.GetConnectorTransactionId() != seti {
+				t.Errorf("got %v, want %v with mandate %v", resp, tc.status, tc.mandate)
+			}
+			if failed := tc.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED || tc.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED; failed != (resp.GetError() != nil) {
+				t.Errorf("error = %v", resp.GetError())
+			}
+			if tc.status == v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING && resp.GetNextAction().GetRedirect().GetUrl() != "https://hooks.stripe.com/3d_secure/x" {
+				t.Errorf("next action = %v", resp.GetNextAction())
+			}
+		})
+	}
+
+	// connector_transaction_id naming the SetupIntent reads it too; one
+	// naming another intent than the return URL's is refused.
+	wantRequest(t, build(t, v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, &v1.PaymentServiceVerifyRedirectResponseRequest{ConnectorTransactionId: seti}),
+		"GET", "/v1/setup_intents/"+seti, "")
+	wantRequest(t, build(t, v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, &v1.PaymentServiceVerifyRedirectResponseRequest{ConnectorTransactionId: seti, Params: params}),
+		"GET", "/v1/setup_intents/"+seti, "")
+	for _, bad := range []*v1.PaymentServiceVerifyRedirectResponseRequest{
+		{ConnectorTransactionId: "seti_other", Params: params},
+		{ConnectorTransactionId: seti, Params: map[string]string{"payment_intent": testPI}},
+	} {
+		wantKind(t, buildErr(t, v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, bad), pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST)
+	}
+	// A PaymentIntent's return stays a PaymentIntent's, even with a stray setup_intent.
+	wantRequest(t, build(t, v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, &v1.PaymentServiceVerifyRedirectResponseRequest{ConnectorTransactionId: testPI, Params: params}),
+		"GET", "/v1/payment_intents/"+testPI, "")
+	// A SetupIntent made for another setup is refused by the host's integrity check.
+	integrityErr(t, call{flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, status: 200, body: setupIntentBody(nil),
+		req: &v1.PaymentServiceVerifyRedirectResponseRequest{Params: params, MerchantTransactionId: "setup_other"}})
+	// An answer about another object is not read as the SetupIntent.
+	wantKind(t, parseErr(t, call{flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, status: 200, body: piBody(nil),
+		req: &v1.PaymentServiceVerifyRedirectResponseRequest{Params: params}}), pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE)
+}
