@@ -37,7 +37,7 @@ var transferStatuses = statusmap.Grouped(map[v1.PayoutStatus]string{
 var transferReasons = statusmap.Grouped(map[v1.ErrorCode]string{
 	v1.ErrorCode_ERROR_CODE_INSUFFICIENT_FUNDS:    "notEnoughBalance",
 	v1.ErrorCode_ERROR_CODE_LIMIT_EXCEEDED:        "amountLimitExceeded",
-	v1.ErrorCode_ERROR_CODE_RISK_BLOCKED:          "declinedByTransactionRule",
+	v1.ErrorCode_ERROR_CODE_RISK_BLOCKED:          "declinedByTransactionRule refusedForRegulatoryReasons internalReview",
 	v1.ErrorCode_ERROR_CODE_CARD_DECLINED:         "counterpartyAccountBlocked counterpartyAccountClosed refusedByCounterpartyBank",
 	v1.ErrorCode_ERROR_CODE_INVALID_REQUEST:       "counterpartyAccountNotFound invalidToAccount",
 	v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE: "counterpartyBankUnavailable",
@@ -214,15 +214,25 @@ func readTransfer(a *pdk.Answer, httpStatus int) (*v1.PayoutEvent, error) {
 	if p.Amount = amountAt(a, "amount"); a.Err() != nil {
 		return p, a.Err()
 	}
-	// A booked bank transfer stays booked: the webhook's tracking (ConfirmationTrackingData)
-	// reports the funds credited to the counterparty (docs.adyen.com/payouts/payout-service/payout-lifecycle).
-	credited := a.Str("tracking.type") == "confirmation" && a.Str("tracking.status") == "credited"
-	if p.Status == v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT && credited {
-		p.Status = v1.PayoutStatus_PAYOUT_STATUS_PAID
+	// A booked bank transfer stays booked: the webhook's tracking reports
+	// what follows (docs.adyen.com/payouts/payout-service/payout-lifecycle):
+	// the funds credited to the counterparty (ConfirmationTrackingData), or
+	// the payout held for Adyen's internal review (InternalReviewTrackingData:
+	// status pending, not sent yet) and refused by it (status failed, with
+	// its reason).
+	reason, msg := a.Str("reason"), "transfer "+a.Str("status")
+	if p.Status == v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT || p.Status == v1.PayoutStatus_PAYOUT_STATUS_PENDING {
+		switch track := a.Str("tracking.type") + " " + a.Str("tracking.status"); {
+		case track == "confirmation credited" && p.Status == v1.PayoutStatus_PAYOUT_STATUS_IN_TRANSIT:
+			p.Status = v1.PayoutStatus_PAYOUT_STATUS_PAID
+		case track == "internalReview pending":
+			p.Status = v1.PayoutStatus_PAYOUT_STATUS_PENDING
+		case track == "internalReview failed":
+			p.Status, reason = v1.PayoutStatus_PAYOUT_STATUS_FAILED, pdk.First(a.Str("tracking.reason"), "internalReview")
+			msg = "transfer failed Adyen's internal review"
+		}
 	}
 	if p.Status == v1.PayoutStatus_PAYOUT_STATUS_FAILED {
-		reason := a.Str("reason")
-		msg := "transfer " + a.Str("status")
 		if reason != "" {
 			msg += ": " + reason
 		}

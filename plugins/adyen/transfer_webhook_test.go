@@ -169,6 +169,44 @@ func TestTransferWebhookSpecExamples(t *testing.T) {
 	}
 }
 
+// A payout Adyen holds for its internal review (InternalReviewTrackingData in
+// the transfer webhook's tracking, status pending) is not sent yet: PENDING,
+// not in transit and not failed. One that failed the review (status failed,
+// reason refusedForRegulatoryReasons) is FAILED, RISK_BLOCKED, with the reason.
+func TestTransferWebhookTrackingInternalReview(t *testing.T) {
+	for _, c := range []struct {
+		status   string
+		tracking map[string]any
+		want     v1.PayoutStatus
+		code     v1.ErrorCode
+		reason   string
+	}{
+		{"booked", map[string]any{"type": "internalReview", "status": "pending"}, v1.PayoutStatus_PAYOUT_STATUS_PENDING, 0, ""},
+		{"authorised", map[string]any{"type": "internalReview", "status": "pending"}, v1.PayoutStatus_PAYOUT_STATUS_PENDING, 0, ""},
+		{"booked", map[string]any{"type": "internalReview", "status": "failed", "reason": "refusedForRegulatoryReasons"},
+			v1.PayoutStatus_PAYOUT_STATUS_FAILED, v1.ErrorCode_ERROR_CODE_RISK_BLOCKED, "refusedForRegulatoryReasons"},
+		{"booked", map[string]any{"type": "internalReview", "status": "failed"},
+			v1.PayoutStatus_PAYOUT_STATUS_FAILED, v1.ErrorCode_ERROR_CODE_RISK_BLOCKED, "internalReview"},
+		// A final status stays as Adyen wrote it.
+		{"returned", map[string]any{"type": "internalReview", "status": "pending"}, v1.PayoutStatus_PAYOUT_STATUS_REVERSED, 0, ""},
+	} {
+		var v map[string]any
+		if err := json.Unmarshal(transferBody(t, c.status, "approved"), &v); err != nil {
+			t.Fatal(err)
+		}
+		v["data"].(map[string]any)["tracking"] = c.tracking
+		body := mustJSON(t, v)
+		ev := wantVerified(t, verifyTransfer(t, testCreds(), body, hmacHeader(t, testHMACHex, body))).GetEvents()
+		if len(ev) != 1 {
+			t.Fatalf("events = %v", ev)
+		}
+		p := ev[0].GetPayout()
+		if p.GetStatus() != c.want || p.GetError().GetCode() != c.code || p.GetError().GetConnector().GetCode() != c.reason {
+			t.Errorf("%s with tracking %v: payout = %v, want %v %v %q", c.status, c.tracking, p, c.want, c.code, c.reason)
+		}
+	}
+}
+
 // An instant bank transfer stays "booked": Adyen reports the funds' arrival in
 // the webhook's tracking object (ConfirmationTrackingData, status credited),
 // which is the payout's PAID. Tracking that only estimates the arrival leaves it in transit.
