@@ -267,6 +267,56 @@ func TestVerifyRedirectResponse(t *testing.T) {
 	wantKind(t, res.BuildError, pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST, "params")
 }
 
+// TestVerifyRedirectPartialAuthorisation: /payments/details answers amount,
+// the "Authorised amount in the transaction" (Checkout v71
+// PaymentDetailsResponse). Authorised for less than the request's amount is
+// PARTIALLY_AUTHORIZED with the authorised amount, as PartiallyAuthorised is
+// and as Authorize's /payments answer is; never the full amount.
+func TestVerifyRedirectPartialAuthorisation(t *testing.T) {
+	answer := func(code string, value int) []byte {
+		return mustJSON(t, map[string]any{"resultCode": code, "pspReference": "V4", "merchantReference": "order_1",
+			"amount": map[string]any{"value": value, "currency": "EUR"}})
+	}
+	for _, tc := range []struct {
+		code    string
+		value   int
+		capture v1.CaptureMethod
+		want    v1.PaymentStatus
+	}{
+		{"Authorised", 600, v1.CaptureMethod_CAPTURE_METHOD_MANUAL, v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED},
+		{"Authorised", 600, v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC, v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED},
+		{"PartiallyAuthorised", 600, v1.CaptureMethod_CAPTURE_METHOD_MANUAL, v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED},
+		{"Authorised", 1000, v1.CaptureMethod_CAPTURE_METHOD_MANUAL, v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED},
+		{"Authorised", 1000, v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC, v1.PaymentStatus_PAYMENT_STATUS_CHARGED},
+	} {
+		req := &v1.PaymentServiceVerifyRedirectResponseRequest{MerchantTransactionId: "order_1", Amount: eur(1000), CaptureMethod: tc.capture,
+			Params: map[string]string{"redirectResult": "X6XtfGC3!Y"}}
+		out := mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, Request: req, Body: answer(tc.code, tc.value)}).
+			Response.(*v1.PaymentServiceVerifyRedirectResponseResponse)
+		if out.GetStatus() != tc.want || out.GetAmount().GetMinorAmount() != int64(tc.value) || out.GetAmount().GetCurrency() != "EUR" {
+			t.Errorf("%s %d (%v): status %v amount %v, want %v %d EUR", tc.code, tc.value, tc.capture, out.GetStatus(), out.GetAmount(), tc.want, tc.value)
+		}
+		// Authorize reads /payments the same way.
+		aout := authorizeWith(t, tc.capture, map[string]any{"resultCode": tc.code, "pspReference": "V4",
+			"amount": map[string]any{"value": tc.value, "currency": "EUR"}})
+		if aout.GetStatus() != tc.want || aout.GetAmount().GetMinorAmount() != int64(tc.value) {
+			t.Errorf("Authorize %s %d (%v): status %v amount %v, want %v", tc.code, tc.value, tc.capture, aout.GetStatus(), aout.GetAmount(), tc.want)
+		}
+		if partial := tc.want == v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED; partial && aout.GetCapturedAmount() != nil {
+			t.Errorf("Authorize %s %d: captured %v of a partial authorisation", tc.code, tc.value, aout.GetCapturedAmount())
+		}
+	}
+	// Without the amount in the request there is nothing to compare with:
+	// the answer's amount is answered as it is.
+	req := &v1.PaymentServiceVerifyRedirectResponseRequest{CaptureMethod: v1.CaptureMethod_CAPTURE_METHOD_MANUAL,
+		Params: map[string]string{"redirectResult": "X6XtfGC3!Y"}}
+	out := mustBuild(t, pdktest.Call{Flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, Request: req, Body: answer("Authorised", 600)}).
+		Response.(*v1.PaymentServiceVerifyRedirectResponseResponse)
+	if out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZED || out.GetAmount().GetMinorAmount() != 600 {
+		t.Errorf("without a requested amount: status %v amount %v", out.GetStatus(), out.GetAmount())
+	}
+}
+
 func TestModifications(t *testing.T) {
 	received := func(psp string, amount map[string]any) []byte {
 		m := map[string]any{"merchantAccount": testMerchant, "paymentPspReference": "PSP1", "pspReference": psp, "status": "received", "reference": "x"}

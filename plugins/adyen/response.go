@@ -17,7 +17,9 @@ const stateCapture = "adyen_capture"
 // parsePayment reads the answer of /payments or /payments/details as the
 // Authorize response the other payment flows copy from. manual is the
 // capture mode (nil when unknown: Authorised then reads AUTHORIZED, capture
-// not confirmed); requested is the amount asked for (nil after a redirect).
+// not confirmed); requested is the amount asked for (nil after a redirect
+// when the caller does not restate it), against which an Authorised answer
+// for less is PARTIALLY_AUTHORIZED.
 func parsePayment(a *pdk.Answer, manual *bool, requested *v1.Money) (*authorizeOut, error) {
 	ad := a.At("additionalData")
 	r := &authorizeOut{ConnectorTransactionId: a.Str("pspReference"), MerchantTransactionId: a.Str("merchantReference"),
@@ -44,6 +46,11 @@ func parsePayment(a *pdk.Answer, manual *bool, requested *v1.Money) (*authorizeO
 		return nil, pdk.IntegrityMismatch("answer currency %s differs from the requested %s", r.Amount.GetCurrency(), requested.GetCurrency())
 	case r.Amount == nil && authorized:
 		r.Amount = requested
+	case authorized && requested != nil && r.Amount.GetMinorAmount() < requested.GetMinorAmount():
+		// amount is the "Authorised amount in the transaction" (Checkout v71
+		// PaymentResponse and PaymentDetailsResponse): Authorised for less
+		// than asked is a partial authorisation, as PartiallyAuthorised is.
+		r.Status = v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_AUTHORIZED
 	}
 	var err error
 	if a.Obj("action") != nil {
