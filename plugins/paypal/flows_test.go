@@ -1,6 +1,11 @@
 package paypal_test
 
 import (
+	"bytes"
+	"io"
+	"mime"
+	"mime/multipart"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -229,5 +234,58 @@ func TestVerifyRedirectCompletesTheOrderAsAuthorizeAsked(t *testing.T) {
 		if res.HTTP == nil || !strings.HasSuffix(res.HTTP.GetUrl(), c.want) {
 			t.Errorf("%s: %v %v, want POST %s", name, res.HTTP.GetUrl(), res.BuildError, c.want)
 		}
+	}
+}
+
+// TestTextEvidenceIsSentAsNotes: PayPal takes JPG, GIF, PNG and PDF evidence
+// files only (https://developer.paypal.com/platforms/disputes/reference/supported-file-types-sizes);
+// text evidence is an evidence's notes (customer_disputes_v1 evidence.notes,
+// at most 2000 characters) in the form's JSON part "input". So a text is
+// never uploaded as a .txt file, a file keeps its own part and name, the
+// caller's connector_evidence_type wins over the type's mapping, and notes
+// longer than PayPal takes are refused before sending.
+func TestTextEvidenceIsSentAsNotes(t *testing.T) {
+	req := &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "PP-D-27803", MerchantRequestId: "ev_1", Evidence: []*v1.EvidenceDocument{
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_SHIPPING_DOCUMENTATION, Text: "Delivered 2026-01-01"},
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_RECEIPT, Content: []byte("%PDF-1.4 receipt"), MimeType: "application/pdf"},
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_CUSTOMER_COMMUNICATION, Text: "Customer confirmed receipt by e-mail", ConnectorEvidenceType: "MERCHANT_RESPONSE"},
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_UNCATEGORIZED, Text: "See the attached receipt"},
+	}}
+	res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: req, State: tokenState(now.Add(time.Hour), nil)})
+	if res.HTTP == nil {
+		t.Fatalf("build: %v", res.BuildError)
+	}
+	_, params, err := mime.ParseMediaType(pdktest.HeaderValue(res.HTTP, "Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type part struct{ name, file, ctype, body string }
+	var got []part
+	r := multipart.NewReader(bytes.NewReader(res.HTTP.GetBody()), params["boundary"])
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p)
+		got = append(got, part{p.FormName(), p.FileName(), p.Header.Get("Content-Type"), string(b)})
+	}
+	want := []part{
+		{"input", "", "application/json", `{"evidences":[{"evidence_type":"PROOF_OF_FULFILLMENT","notes":"Delivered 2026-01-01"},` +
+			`{"evidence_type":"MERCHANT_RESPONSE","notes":"Customer confirmed receipt by e-mail"},{"evidence_type":"OTHER","notes":"See the attached receipt"}]}`},
+		{"evidence-file", "receipt.pdf", "application/pdf", "%PDF-1.4 receipt"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("parts:\n%+v\nwant\n%+v", got, want)
+	}
+
+	long := &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "PP-D-27803", MerchantRequestId: "ev_2", Evidence: []*v1.EvidenceDocument{
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_UNCATEGORIZED, Text: strings.Repeat("x", 2001)}}}
+	res = runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: long, State: tokenState(now.Add(time.Hour), nil)})
+	if e := res.GetBuildError(); e.GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST || !strings.Contains(e.GetMessage(), "evidence[0].text") {
+		t.Fatalf("notes of 2001 characters: %v, want INVALID_REQUEST naming evidence[0].text", e)
 	}
 }
