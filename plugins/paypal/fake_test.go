@@ -51,10 +51,14 @@ func paypalDocs(t *testing.T) []*openapi3.T {
 				docsErr = err
 				return
 			}
-			if f == "customer_disputes_v1.json" {
-				if docsErr = withEvidenceInput(d); docsErr != nil {
-					return
-				}
+			switch f {
+			case "customer_disputes_v1.json":
+				docsErr = withEvidenceInput(d)
+			case "checkout_orders_v2.json":
+				docsErr = withProcessingInstruction(d)
+			}
+			if docsErr != nil {
+				return
 			}
 			docs = append(docs, d)
 		}
@@ -95,6 +99,25 @@ func withEvidenceInput(d *openapi3.T) error {
 	input.AdditionalProperties = openapi3.AdditionalProperties{Has: &closed}
 	input.Properties = openapi3.Schemas{"evidences": openapi3.NewSchemaRef("", evidences)}
 	mt.Schema.Value.Properties["input"] = openapi3.NewSchemaRef("", input)
+	return nil
+}
+
+// withProcessingInstruction lets orders.create take processing_instruction,
+// which this snapshot of Orders v2 has on the order it answers and on
+// confirm_order_request but not on order_request, while orders.create's own
+// 422 answers ORDER_COMPLETE_ON_PAYMENT_APPROVAL ("A processing_instruction
+// of ORDER_COMPLETE_ON_PAYMENT_APPROVAL is required for the specified
+// payment_source") and PayPal's alternative payment method guides send it
+// at the top level of the create order request. The value is the document's
+// own processing_instruction enum.
+func withProcessingInstruction(d *openapi3.T) error {
+	req, pi := d.Components.Schemas["order_request"], d.Components.Schemas["processing_instruction"]
+	if req == nil || req.Value == nil || pi == nil {
+		return errors.New("Orders v2 has no order_request or processing_instruction schema")
+	}
+	if req.Value.Properties["processing_instruction"] == nil {
+		req.Value.Properties["processing_instruction"] = pi
+	}
 	return nil
 }
 

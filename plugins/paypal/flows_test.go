@@ -289,3 +289,48 @@ func TestTextEvidenceIsSentAsNotes(t *testing.T) {
 		t.Fatalf("notes of 2001 characters: %v, want INVALID_REQUEST naming evidence[0].text", e)
 	}
 }
+
+// TestBankRedirectOrderCompletesOnApproval: PayPal requires
+// processing_instruction ORDER_COMPLETE_ON_PAYMENT_APPROVAL on an order
+// created with an alternative payment method as payment_source (Orders v2:
+// orders.create answers 422 ORDER_COMPLETE_ON_PAYMENT_APPROVAL without it)
+// and then captures the order itself once the payer approves. So a bank
+// redirect order carries it (a card order does not), the Authorize state
+// remembers it, and the VerifyRedirectResponse after the bank reads the
+// order (GET) instead of capturing it a second time.
+func TestBankRedirectOrderCompletesOnApproval(t *testing.T) {
+	later := now.Add(time.Hour)
+	ideal := &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "pay_3", Amount: &v1.Money{MinorAmount: 1000, Currency: "EUR"},
+		ReturnUrl: "https://merchant.example/return", BillingAddress: &v1.Address{FirstName: "Jan", LastName: "de Vries", Country: "NL"},
+		PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_BankRedirect{BankRedirect: &v1.BankRedirect{Kind: v1.BankRedirectKind_BANK_REDIRECT_KIND_IDEAL}}}}
+	auth := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, State: tokenState(later, nil), Request: ideal, Status: 200,
+		Body: []byte(`{"id":"5O190127TN364715T","intent":"CAPTURE","status":"PAYER_ACTION_REQUIRED",
+			"purchase_units":[{"amount":{"currency_code":"EUR","value":"10.00"}}],
+			"links":[{"rel":"payer-action","href":"https://www.sandbox.paypal.com/checkoutnow?token=5O190127TN364715T"}]}`)})
+	if !strings.Contains(string(auth.HTTP.GetBody()), `"processing_instruction":"ORDER_COMPLETE_ON_PAYMENT_APPROVAL"`) {
+		t.Fatalf("iDEAL order body = %s", auth.HTTP.GetBody())
+	}
+	resp, ok := auth.Response.(*v1.PaymentServiceAuthorizeResponse)
+	if !ok || resp.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING {
+		t.Fatalf("authorize: %v %v %v", auth.BuildError, auth.ParseError, auth.Response)
+	}
+	card := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, State: tokenState(later, nil), Request: &v1.PaymentServiceAuthorizeRequest{
+		MerchantTransactionId: "pay_4", Amount: usd(1000), PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Card{Card: &v1.Card{
+			Number: "4111111111111111", ExpMonth: 3, ExpYear: 2030, Cvc: "123", HolderName: "Jane Doe"}}}}})
+	if card.HTTP == nil || strings.Contains(string(card.HTTP.GetBody()), "processing_instruction") {
+		t.Fatalf("card order: %v, body without processing_instruction expected", card.BuildError)
+	}
+
+	verify := &v1.PaymentServiceVerifyRedirectResponseRequest{ConnectorTransactionId: "5O190127TN364715T", Amount: &v1.Money{MinorAmount: 1000, Currency: "EUR"},
+		Params: map[string]string{"token": "5O190127TN364715T"}}
+	done := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, Request: verify, State: tokenState(later, resp.GetState().GetValues()), Status: 200,
+		Body: []byte(`{"id":"5O190127TN364715T","intent":"CAPTURE","status":"COMPLETED","processing_instruction":"ORDER_COMPLETE_ON_PAYMENT_APPROVAL",
+			"purchase_units":[{"amount":{"currency_code":"EUR","value":"10.00"},"payments":{"captures":[{"id":"42311647XV020574X","status":"COMPLETED",
+			"amount":{"currency_code":"EUR","value":"10.00"}}]}}]}`)})
+	if done.HTTP.GetMethod() != "GET" || !strings.HasSuffix(done.HTTP.GetUrl(), "/v2/checkout/orders/5O190127TN364715T") {
+		t.Fatalf("after the bank: %s %s, want GET of the order", done.HTTP.GetMethod(), done.HTTP.GetUrl())
+	}
+	if out, _ := done.Response.(*v1.PaymentServiceVerifyRedirectResponseResponse); out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+		t.Fatalf("after the bank: %v %v", done.Response, done.Err)
+	}
+}
