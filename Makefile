@@ -79,9 +79,13 @@ check: lint check-generate breaking plugin-sizes
 # -printf.funcs: plugin code formats with internal/textf, not fmt; naming its
 # Sprintf lets vet check the format strings of every printf-style PDK helper
 # (pdk.Errorf, pdk.Unsupported, pdk.Reject, ...) that forwards to it.
+# The plugins are vetted a second time as they are built, for wasip1 (the lite
+# generated code); their tests that need the host (conformance, host/app, the
+# Connect clients, protobuf reflection) carry //go:build !wasip1.
 lint:
 	$(GO) tool buf lint
 	$(GO) vet -printf.funcs=github.com/connectorhost/connector-host/internal/textf.Sprintf ./...
+	GOOS=wasip1 GOARCH=wasm $(GO) vet -printf.funcs=github.com/connectorhost/connector-host/internal/textf.Sprintf ./plugins/...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 generate:

@@ -38,6 +38,13 @@ func (b *Body) Field(name, value string) error {
 	return b.part(`form-data; name="`+quote.Replace(name)+`"`, "", []byte(value))
 }
 
+// Part adds a form field whose content has a media type, e.g. a JSON
+// document (contentType "application/json"); "" writes no Content-Type, as
+// Field does.
+func (b *Body) Part(name, contentType string, content []byte) error {
+	return b.part(`form-data; name="`+quote.Replace(name)+`"`, quote.Replace(contentType), content)
+}
+
 // File adds a file part; contentType defaults to application/octet-stream.
 func (b *Body) File(name, fileName, contentType string, content []byte) error {
 	if contentType == "" {

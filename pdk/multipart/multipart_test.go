@@ -53,3 +53,23 @@ func TestBoundaryInContentRefused(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestPartCarriesItsContentType: a field added with Part has its media type
+// and no file name, so a reader decodes it (e.g. as JSON) rather than as a file.
+func TestPartCarriesItsContentType(t *testing.T) {
+	b := New(bytes.Repeat([]byte{9}, 16))
+	if err := b.Part("input", "application/json", []byte(`{"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(b.ContentType())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := stdmultipart.NewReader(bytes.NewReader(b.Bytes()), params["boundary"]).NextPart()
+	if err != nil || p.FormName() != "input" || p.FileName() != "" || p.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("part: %v %v", p.Header, err)
+	}
+	if v, _ := io.ReadAll(p); string(v) != `{"a":1}` {
+		t.Fatalf("content = %q", v)
+	}
+}

@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package adyen
 
 // Exports for the external tests of package adyen_test (host_e2e_test.go):

@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package adyen_test
 
 // End to end through the real host: the plugin is built to .wasm, served by

@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package adyen
 
 // A fake Adyen that validates every request against Adyen's published

@@ -93,8 +93,18 @@ func buildSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 type vaulted struct {
 	id, customerID, last4, brand string
 	expMonth, expYear            int64
-	err                          *v1.PaymentError
+	// pending: the verification has not finished (VerificationStatus
+	// PENDING or VERIFYING); the payment method is vaulted but not yet
+	// verified.
+	pending bool
+	err     *v1.PaymentError
 }
+
+// verificationPending reports whether a VerificationStatus is one whose
+// outcome is still to come: PENDING ("the verification is pending") and
+// VERIFYING ("in the process of verifying") in Braintree's GraphQL schema.
+// FAILED, GATEWAY_REJECTED and PROCESSOR_DECLINED are the unsuccessful ones.
+func verificationPending(status string) bool { return status == "PENDING" || status == "VERIFYING" }
 
 func readVaulted(res *pdk.Response) (*vaulted, error) {
 	p, err := payload(res, "vaultPaymentMethod")
@@ -103,7 +113,9 @@ func readVaulted(res *pdk.Response) (*vaulted, error) {
 	}
 	v := &vaulted{id: jsonr.Str(p, "paymentMethod", "id"), customerID: jsonr.Str(p, "paymentMethod", "customer", "id"),
 		last4: jsonr.Str(p, "paymentMethod", "details", "last4"), brand: jsonr.Str(p, "paymentMethod", "details", "brandCode")}
-	if status := jsonr.Str(p, "verification", "status"); status != "" && status != "VERIFIED" {
+	status := jsonr.Str(p, "verification", "status")
+	v.pending = verificationPending(status)
+	if status != "" && status != "VERIFIED" && !v.pending {
 		ge := gqlError{legacyCode: jsonr.Str(p, "verification", "processorResponse", "legacyCode"),
 			message: jsonr.Str(p, "verification", "processorResponse", "message"), class: status}
 		v.err = declineError(ge, res.Status)
@@ -117,6 +129,9 @@ func readVaulted(res *pdk.Response) (*vaulted, error) {
 	return v, nil
 }
 
+// parseTokenize reads the vaulted payment method. One whose verification is
+// still pending (PENDING, VERIFYING) is vaulted and is returned: Braintree
+// finishes verifying it later; only an unsuccessful verification is an error.
 func parseTokenize(c *pdk.Context, req *v1.PaymentMethodServiceTokenizeRequest, res *pdk.Response) (*v1.PaymentMethodServiceTokenizeResponse, error) {
 	v, err := readVaulted(res)
 	if err != nil {
@@ -140,6 +155,9 @@ func parseSetupRecurring(c *pdk.Context, req *v1.PaymentServiceSetupRecurringReq
 		return &v1.PaymentServiceSetupRecurringResponse{Status: v1.MandateStatus_MANDATE_STATUS_FAILED, Error: v.err}, nil
 	}
 	status := v1.MandateStatus_MANDATE_STATUS_ACTIVE
+	if v.pending {
+		status = v1.MandateStatus_MANDATE_STATUS_PENDING
+	}
 	out := &v1.PaymentServiceSetupRecurringResponse{ConnectorSetupId: v.id, Status: status,
 		Mandate: &v1.MandateReference{ConnectorMandateId: v.id, ConnectorCustomerId: v.customerID, Status: status}}
 	out.State = pdk.CustomerState(v.customerID)

@@ -132,6 +132,10 @@ func normalize(v *fastjson.Value) (*v1.Event, error) {
 			if err := readBalances(data, cur, p); err != nil {
 				return nil, err
 			}
+		case v1.PaymentStatus_PAYMENT_STATUS_VOIDED:
+			if err := readVoidBalances(data, cur, p); err != nil {
+				return nil, err
+			}
 		case v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED,
 			v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED, v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED:
 			p.Error = declineError(jsonr.Str(data, "response_code"), jsonr.Str(data, "response_summary"), 0, "")
@@ -188,5 +192,32 @@ func readBalances(data *fastjson.Value, cur string, p *v1.PaymentEvent) error {
 	if rest > 0 {
 		p.Status = v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED
 	}
+	return nil
+}
+
+// readVoidBalances reads the balances a payment_voided (or expired,
+// canceled) event carries (webhook version 1.0.29 on). A void after a
+// partial capture releases only the authorization's remainder
+// (https://www.checkout.com/docs/payments/manage-payments/void-a-payment:
+// for Visa, Mastercard and American Express a void of a partially captured
+// payment releases the remaining funds); data.amount is then the amount
+// released. A payment with total_captured above zero was captured in part,
+// not voided: it is PARTIALLY_CAPTURED, with total_authorized as its amount
+// and total_captured as its captured amount.
+func readVoidBalances(data *fastjson.Value, cur string, p *v1.PaymentEvent) error {
+	if cur == "" || data.Get("balances") == nil {
+		return nil
+	}
+	captured, err := amountAt(data, cur, "balances", "total_captured")
+	if err != nil || captured.GetMinorAmount() == 0 {
+		return err
+	}
+	authorized, err := amountAt(data, cur, "balances", "total_authorized")
+	if err != nil {
+		return err
+	}
+	p.Status = v1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_CAPTURED
+	p.Amount = cmp.Or(authorized, p.Amount)
+	p.CapturedAmount = captured
 	return nil
 }

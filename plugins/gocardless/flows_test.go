@@ -1,6 +1,12 @@
+//go:build !wasip1
+
 package gocardless
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -271,5 +277,81 @@ func TestRefundInAnotherCurrencyIsRefusedBeforeSending(t *testing.T) {
 		ConnectorTransactionId: "PM1", MerchantRefundId: "r1", RefundAmount: &v1.Money{MinorAmount: 25, Currency: "EUR"}}})
 	if !strings.Contains(string(r.HTTP.GetBody()), `"amount":25,"total_amount_confirmation":55`) {
 		t.Fatalf("refund in the payment's currency: body = %s, error %v", r.HTTP.GetBody(), r.GetBuildError())
+	}
+}
+
+// scripted is a fake GoCardless answering each request with the next of its
+// answers, in order, and recording what it was asked.
+type scripted struct {
+	t       *testing.T
+	answers []scriptedAnswer
+	asked   []string
+}
+
+type scriptedAnswer struct {
+	status int
+	body   string
+}
+
+func (s *scripted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.asked = append(s.asked, r.Method+" "+r.URL.Path)
+	if len(s.answers) == 0 {
+		s.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+		w.WriteHeader(http.StatusTeapot)
+		return
+	}
+	a := s.answers[0]
+	s.answers = s.answers[1:]
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(a.status)
+	_, _ = w.Write([]byte(a.body))
+}
+
+// TestRetriedCancelOfACancelledPaymentIsVoided: GoCardless refuses a cancel
+// with 422 cancellation_failed whenever the payment is not
+// pending_submission (API reference, "Cancel a payment"), so the retry of a
+// cancel whose answer was lost is refused although the payment is
+// cancelled. The connector reads the payment (a Get step run by the host):
+// cancelled is VOIDED; any other status keeps GoCardless's refusal.
+func TestRetriedCancelOfACancelledPaymentIsVoided(t *testing.T) {
+	const refused = `{"error":{"message":"This payment cannot be cancelled","type":"invalid_state","code":422,` +
+		`"request_id":"r1","errors":[{"reason":"cancellation_failed","message":"This payment cannot be cancelled"}]}}`
+	payment := func(status string) string {
+		return `{"payments":{"id":"PM1","status":"` + status + `","amount":100,"currency":"GBP","links":{"mandate":"MD1"}}}`
+	}
+	kit, err := conformancetest.Native(New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		status string
+		want   v1.PaymentStatus // UNSPECIFIED: the call fails with GoCardless's refusal
+	}{
+		{"cancelled", v1.PaymentStatus_PAYMENT_STATUS_VOIDED},
+		{"submitted", v1.PaymentStatus_PAYMENT_STATUS_UNSPECIFIED},
+		{"confirmed", v1.PaymentStatus_PAYMENT_STATUS_UNSPECIFIED},
+	} {
+		fake := &scripted{t: t, answers: []scriptedAnswer{{422, refused}, {200, payment(tc.status)}, {422, refused}}}
+		srv := httptest.NewServer(fake)
+		cc := (&pdktest.Call{Credentials: map[string]string{credAccessToken: testAccessToken}, BaseURL: srv.URL}).Context()
+		ex, err := kit.Execute(context.Background(), srv.Client(), v1.Flow_FLOW_VOID,
+			&v1.PaymentServiceVoidRequest{ConnectorTransactionId: "PM1", MerchantVoidId: "void_1"}, cc)
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"POST /payments/PM1/actions/cancel", "GET /payments/PM1", "POST /payments/PM1/actions/cancel"}; !reflect.DeepEqual(fake.asked, want) {
+			t.Fatalf("%s: requests %v, want %v", tc.status, fake.asked, want)
+		}
+		if tc.want == v1.PaymentStatus_PAYMENT_STATUS_UNSPECIFIED {
+			if ex.Err == nil || ex.Error.GetKind() != pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED || ex.Error.GetDetail().GetConnector().GetCode() != "cancellation_failed" {
+				t.Fatalf("%s: response %v, error %v (plugin %v), want GoCardless's cancellation_failed", tc.status, ex.Response, ex.Err, ex.Error)
+			}
+			continue
+		}
+		out, _ := ex.Response.(*v1.PaymentServiceVoidResponse)
+		if ex.Err != nil || out.GetStatus() != tc.want || out.GetError() != nil || out.GetConnectorTransactionId() != "PM1" {
+			t.Fatalf("%s: void = %v, error %v, want %v", tc.status, out, ex.Err, tc.want)
+		}
 	}
 }

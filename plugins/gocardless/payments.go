@@ -3,6 +3,7 @@ package gocardless
 import (
 	"cmp"
 	"strconv"
+	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -180,6 +181,15 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 		out.State = &v1.ConnectorState{Values: map[string]string{refundedKey(p.ID): strconv.FormatInt(p.Refunded.GetMinorAmount(), 10),
 			currencyKey(p.ID): p.Amount.GetCurrency()}}
 	}
+	if _, asked := req.GetState().GetValues()[cancelCheckKey(p.ID)]; asked {
+		if out.State == nil {
+			out.State = &v1.ConnectorState{}
+		}
+		if out.State.Values == nil {
+			out.State.Values = map[string]string{}
+		}
+		out.State.Values[cancelCheckKey(p.ID)] = strconv.FormatInt(c.NowUnixMilli(), 10) + " " + p.raw
+	}
 	return out, nil
 }
 
@@ -187,7 +197,9 @@ func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Respons
 // accepts while the payment is not yet submitted to the bank. GoCardless
 // honours Idempotency-Key on creates; on this action the key is the host
 // ABI's contract (it may retry after a network failure), and a repeated
-// cancel has no second effect: GoCardless refuses it (cancellation_failed).
+// cancel has no second effect: GoCardless refuses it (cancellation_failed),
+// and parseVoid reads the payment to tell a cancel that already happened
+// from one that cannot.
 func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.HttpRequest, error) {
 	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
@@ -206,7 +218,46 @@ func buildVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest) (*pluginv1.Htt
 	return api.Send(c, "POST", "/payments/"+id+"/actions/cancel", key, body)
 }
 
+// cancelCheckKey is the ConnectorState value in which a Get step run for
+// parseVoid reports the payment's status: "<call time, Unix ms> <status>".
+// Set in the Get request's state, it asks parseGet for that report.
+func cancelCheckKey(paymentID string) string { return "cancel_check:" + paymentID }
+
+// cancelRefused reports whether res is GoCardless's refusal of a cancel:
+// 422 invalid_state with reason cancellation_failed, which GoCardless answers
+// whenever the payment is not pending_submission, including when it is
+// already cancelled (GoCardless API reference, "Cancel a payment").
+func cancelRefused(res *pdk.Response) bool {
+	return res.Status == 422 && readAPIError(res.Body).reason == "cancellation_failed"
+}
+
+// checkedStatus is the payment status a Get step of this call reported under
+// cancelCheckKey; ok is false when no Get of this call did (a value from an
+// earlier call is stale).
+func checkedStatus(c *pdk.Context, paymentID string) (status string, ok bool) {
+	at, status, found := strings.Cut(c.State.GetValues()[cancelCheckKey(paymentID)], " ")
+	if !found || at != strconv.FormatInt(c.NowUnixMilli(), 10) {
+		return "", false
+	}
+	return status, true
+}
+
+// parseVoid reads the cancel's answer. A refused cancel (cancellation_failed)
+// may be the retry of a cancel whose answer was lost: the payment is then
+// already cancelled, and the void did happen. The payment is read first (a
+// Get step); cancelled is VOIDED, any other status keeps GoCardless's error.
 func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Response) (*v1.PaymentServiceVoidResponse, error) {
+	if cancelRefused(res) {
+		pid := req.GetConnectorTransactionId()
+		status, ok := checkedStatus(c, pid)
+		if !ok {
+			return nil, pdk.NeedStep(v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: pid,
+				State: &v1.ConnectorState{Values: map[string]string{cancelCheckKey(pid): "requested"}}})
+		}
+		if paymentStatuses().Get(status) == v1.PaymentStatus_PAYMENT_STATUS_VOIDED {
+			return &v1.PaymentServiceVoidResponse{ConnectorTransactionId: pid, Status: v1.PaymentStatus_PAYMENT_STATUS_VOIDED}, nil
+		}
+	}
 	p, err := readPayment(res, req.GetAmount())
 	if err != nil {
 		return nil, err

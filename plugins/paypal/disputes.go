@@ -8,6 +8,7 @@ import (
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/pdk"
 	"github.com/connectorhost/connector-host/pdk/jsonr"
+	"github.com/connectorhost/connector-host/pdk/jsonw"
 	"github.com/connectorhost/connector-host/pdk/multipart"
 	"github.com/connectorhost/connector-host/pdk/timestamp"
 	"github.com/valyala/fastjson"
@@ -121,6 +122,34 @@ func subsequentAction(res *pdk.Response) error {
 // maxEvidenceFiles is PayPal's limit of files per provide-evidence call.
 const maxEvidenceFiles = 10
 
+// maxEvidenceNotes is PayPal's limit on an evidence's notes
+// (customer_disputes_v1 evidence.notes maxLength).
+const maxEvidenceNotes = 2000
+
+// evidenceTypes maps unified evidence types to PayPal's evidence_type for
+// text evidence; a type not listed is OTHER.
+func evidenceTypes() map[v1.EvidenceType]string {
+	return map[v1.EvidenceType]string{
+		v1.EvidenceType_EVIDENCE_TYPE_SHIPPING_DOCUMENTATION: "PROOF_OF_FULFILLMENT",
+		v1.EvidenceType_EVIDENCE_TYPE_RECEIPT:                "PROOF_OF_RECEIPT_COPY",
+		v1.EvidenceType_EVIDENCE_TYPE_REFUND_POLICY:          "RETURN_POLICY",
+		v1.EvidenceType_EVIDENCE_TYPE_PRODUCT_DESCRIPTION:    "ITEM_DESCRIPTION",
+		v1.EvidenceType_EVIDENCE_TYPE_CUSTOMER_SIGNATURE:     "PROOF_OF_DELIVERY_SIGNATURE",
+	}
+}
+
+// fileExtensions is the file name extension of the document types PayPal
+// takes as evidence (JPG, GIF, PNG, PDF), by MIME type: a file sent without
+// a name is named after its evidence type with this extension.
+func fileExtensions() map[string]string {
+	return map[string]string{"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif"}
+}
+
+// buildSubmitEvidence builds POST provide-evidence, a multipart body. Files
+// are evidence-file parts (PayPal takes JPG, GIF, PNG and PDF files); text
+// evidence is no file: it is an evidence's notes in the "input" part's JSON
+// {"evidences": [{"evidence_type", "notes"}]}, the caller's
+// connector_evidence_type or the type's mapping as evidence_type.
 func buildSubmitEvidence(c *pdk.Context, r *v1.DisputeServiceSubmitEvidenceRequest) (*pluginv1.HttpRequest, error) {
 	p, err := disputePath(r.GetConnectorDisputeId())
 	if err != nil {
@@ -130,22 +159,43 @@ func buildSubmitEvidence(c *pdk.Context, r *v1.DisputeServiceSubmitEvidenceReque
 		return nil, pdk.InvalidRequest("evidence", "PayPal takes at most 10 files per submission")
 	}
 	m := multipart.New(c.Random())
+	var notes []*v1.EvidenceDocument
 	for i, e := range r.GetEvidence() {
 		field := "evidence[" + strconv.Itoa(i) + "]"
-		name := e.GetFileName()
-		if name == "" {
-			name = strings.ToLower(strings.TrimPrefix(e.GetType().String(), "EVIDENCE_TYPE_")) + ".txt"
-		}
 		switch {
 		case len(e.GetContent()) > 0:
-			err = m.File("evidence-file", name, e.GetMimeType(), e.GetContent())
 		case e.GetText() != "":
-			err = m.File("evidence-file", name, "text/plain", []byte(e.GetText()))
+			if len(e.GetText()) > maxEvidenceNotes {
+				return nil, pdk.InvalidRequest(field+".text", "PayPal takes at most 2000 characters of notes per evidence")
+			}
+			notes = append(notes, e)
 		default:
 			return nil, pdk.InvalidRequest(field, "needs content or text (PayPal has no uploaded file ids)")
 		}
-		if err != nil {
-			return nil, pdk.InvalidRequest(field, err.Error())
+	}
+	if len(notes) > 0 {
+		input := jsonw.NewObject().Array("evidences", func(a *jsonw.Array) {
+			for _, e := range notes {
+				a.Object(func(o *jsonw.Object) {
+					o.String("evidence_type", pdk.First(strings.TrimSpace(e.GetConnectorEvidenceType()), evidenceTypes()[e.GetType()], "OTHER"))
+					o.String("notes", e.GetText())
+				})
+			}
+		}).Bytes()
+		if err := m.Part("input", "application/json", input); err != nil {
+			return nil, pdk.InvalidRequest("evidence", err.Error())
+		}
+	}
+	for i, e := range r.GetEvidence() {
+		if len(e.GetContent()) == 0 {
+			continue
+		}
+		name := e.GetFileName()
+		if name == "" {
+			name = strings.ToLower(strings.TrimPrefix(e.GetType().String(), "EVIDENCE_TYPE_")) + fileExtensions()[e.GetMimeType()]
+		}
+		if err := m.File("evidence-file", name, e.GetMimeType(), e.GetContent()); err != nil {
+			return nil, pdk.InvalidRequest("evidence["+strconv.Itoa(i)+"]", err.Error())
 		}
 	}
 	return postMultipart(c, p+"/provide-evidence", "evidence", r.GetMerchantRequestId(), m)

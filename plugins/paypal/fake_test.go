@@ -51,6 +51,15 @@ func paypalDocs(t *testing.T) []*openapi3.T {
 				docsErr = err
 				return
 			}
+			switch f {
+			case "customer_disputes_v1.json":
+				docsErr = withEvidenceInput(d)
+			case "checkout_orders_v2.json":
+				docsErr = withProcessingInstruction(d)
+			}
+			if docsErr != nil {
+				return
+			}
 			docs = append(docs, d)
 		}
 		var tok *openapi3.T
@@ -62,6 +71,54 @@ func paypalDocs(t *testing.T) []*openapi3.T {
 		t.Fatalf("load PayPal's OpenAPI documents: %v", docsErr)
 	}
 	return docs
+}
+
+// withEvidenceInput declares the "input" part of provide-evidence, which the
+// published Disputes v1 document leaves out of its multipart schema (it
+// lists only evidence-file) while the operation's description says to
+// "specify the evidence in the JSON request body" and PayPal's Postman
+// collection sends it as the form part "input":
+// {"evidences": [{"evidence_type", "evidence_info", "notes"}]}. The part is a
+// JSON object whose evidences are the document's own (closed) evidence
+// schema, so what the connector sends there is still checked field by field.
+func withEvidenceInput(d *openapi3.T) error {
+	rb := d.Components.RequestBodies["evidences"]
+	ev := d.Components.Schemas["evidence"]
+	if rb == nil || rb.Value == nil || ev == nil {
+		return errors.New("Disputes v1 has no evidences request body or evidence schema")
+	}
+	mt := rb.Value.Content.Get("multipart/form-data")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil || mt.Schema.Value.Properties["evidence-file"] == nil {
+		return errors.New("Disputes v1's provide-evidence body is not the multipart form with evidence-file")
+	}
+	closed := false
+	evidences := openapi3.NewArraySchema()
+	evidences.MinItems, evidences.Items = 1, ev
+	input := openapi3.NewObjectSchema()
+	input.Required = []string{"evidences"}
+	input.AdditionalProperties = openapi3.AdditionalProperties{Has: &closed}
+	input.Properties = openapi3.Schemas{"evidences": openapi3.NewSchemaRef("", evidences)}
+	mt.Schema.Value.Properties["input"] = openapi3.NewSchemaRef("", input)
+	return nil
+}
+
+// withProcessingInstruction lets orders.create take processing_instruction,
+// which this snapshot of Orders v2 has on the order it answers and on
+// confirm_order_request but not on order_request, while orders.create's own
+// 422 answers ORDER_COMPLETE_ON_PAYMENT_APPROVAL ("A processing_instruction
+// of ORDER_COMPLETE_ON_PAYMENT_APPROVAL is required for the specified
+// payment_source") and PayPal's alternative payment method guides send it
+// at the top level of the create order request. The value is the document's
+// own processing_instruction enum.
+func withProcessingInstruction(d *openapi3.T) error {
+	req, pi := d.Components.Schemas["order_request"], d.Components.Schemas["processing_instruction"]
+	if req == nil || req.Value == nil || pi == nil {
+		return errors.New("Orders v2 has no order_request or processing_instruction schema")
+	}
+	if req.Value.Properties["processing_instruction"] == nil {
+		req.Value.Properties["processing_instruction"] = pi
+	}
+	return nil
 }
 
 // tokenDoc describes the token endpoint the documents name in their OAuth 2.0

@@ -1,6 +1,13 @@
+//go:build !wasip1
+
 package paypal_test
 
 import (
+	"bytes"
+	"io"
+	"mime"
+	"mime/multipart"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -229,5 +236,103 @@ func TestVerifyRedirectCompletesTheOrderAsAuthorizeAsked(t *testing.T) {
 		if res.HTTP == nil || !strings.HasSuffix(res.HTTP.GetUrl(), c.want) {
 			t.Errorf("%s: %v %v, want POST %s", name, res.HTTP.GetUrl(), res.BuildError, c.want)
 		}
+	}
+}
+
+// TestTextEvidenceIsSentAsNotes: PayPal takes JPG, GIF, PNG and PDF evidence
+// files only (https://developer.paypal.com/platforms/disputes/reference/supported-file-types-sizes);
+// text evidence is an evidence's notes (customer_disputes_v1 evidence.notes,
+// at most 2000 characters) in the form's JSON part "input". So a text is
+// never uploaded as a .txt file, a file keeps its own part and name, the
+// caller's connector_evidence_type wins over the type's mapping, and notes
+// longer than PayPal takes are refused before sending.
+func TestTextEvidenceIsSentAsNotes(t *testing.T) {
+	req := &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "PP-D-27803", MerchantRequestId: "ev_1", Evidence: []*v1.EvidenceDocument{
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_SHIPPING_DOCUMENTATION, Text: "Delivered 2026-01-01"},
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_RECEIPT, Content: []byte("%PDF-1.4 receipt"), MimeType: "application/pdf"},
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_CUSTOMER_COMMUNICATION, Text: "Customer confirmed receipt by e-mail", ConnectorEvidenceType: "MERCHANT_RESPONSE"},
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_UNCATEGORIZED, Text: "See the attached receipt"},
+	}}
+	res := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: req, State: tokenState(now.Add(time.Hour), nil)})
+	if res.HTTP == nil {
+		t.Fatalf("build: %v", res.BuildError)
+	}
+	_, params, err := mime.ParseMediaType(pdktest.HeaderValue(res.HTTP, "Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type part struct{ name, file, ctype, body string }
+	var got []part
+	r := multipart.NewReader(bytes.NewReader(res.HTTP.GetBody()), params["boundary"])
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p)
+		got = append(got, part{p.FormName(), p.FileName(), p.Header.Get("Content-Type"), string(b)})
+	}
+	want := []part{
+		{"input", "", "application/json", `{"evidences":[{"evidence_type":"PROOF_OF_FULFILLMENT","notes":"Delivered 2026-01-01"},` +
+			`{"evidence_type":"MERCHANT_RESPONSE","notes":"Customer confirmed receipt by e-mail"},{"evidence_type":"OTHER","notes":"See the attached receipt"}]}`},
+		{"evidence-file", "receipt.pdf", "application/pdf", "%PDF-1.4 receipt"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("parts:\n%+v\nwant\n%+v", got, want)
+	}
+
+	long := &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: "PP-D-27803", MerchantRequestId: "ev_2", Evidence: []*v1.EvidenceDocument{
+		{Type: v1.EvidenceType_EVIDENCE_TYPE_UNCATEGORIZED, Text: strings.Repeat("x", 2001)}}}
+	res = runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_DISPUTE_SUBMIT_EVIDENCE, Request: long, State: tokenState(now.Add(time.Hour), nil)})
+	if e := res.GetBuildError(); e.GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_REQUEST || !strings.Contains(e.GetMessage(), "evidence[0].text") {
+		t.Fatalf("notes of 2001 characters: %v, want INVALID_REQUEST naming evidence[0].text", e)
+	}
+}
+
+// TestBankRedirectOrderCompletesOnApproval: PayPal requires
+// processing_instruction ORDER_COMPLETE_ON_PAYMENT_APPROVAL on an order
+// created with an alternative payment method as payment_source (Orders v2:
+// orders.create answers 422 ORDER_COMPLETE_ON_PAYMENT_APPROVAL without it)
+// and then captures the order itself once the payer approves. So a bank
+// redirect order carries it (a card order does not), the Authorize state
+// remembers it, and the VerifyRedirectResponse after the bank reads the
+// order (GET) instead of capturing it a second time.
+func TestBankRedirectOrderCompletesOnApproval(t *testing.T) {
+	later := now.Add(time.Hour)
+	ideal := &v1.PaymentServiceAuthorizeRequest{MerchantTransactionId: "pay_3", Amount: &v1.Money{MinorAmount: 1000, Currency: "EUR"},
+		ReturnUrl: "https://merchant.example/return", BillingAddress: &v1.Address{FirstName: "Jan", LastName: "de Vries", Country: "NL"},
+		PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_BankRedirect{BankRedirect: &v1.BankRedirect{Kind: v1.BankRedirectKind_BANK_REDIRECT_KIND_IDEAL}}}}
+	auth := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, State: tokenState(later, nil), Request: ideal, Status: 200,
+		Body: []byte(`{"id":"5O190127TN364715T","intent":"CAPTURE","status":"PAYER_ACTION_REQUIRED",
+			"purchase_units":[{"amount":{"currency_code":"EUR","value":"10.00"}}],
+			"links":[{"rel":"payer-action","href":"https://www.sandbox.paypal.com/checkoutnow?token=5O190127TN364715T"}]}`)})
+	if !strings.Contains(string(auth.HTTP.GetBody()), `"processing_instruction":"ORDER_COMPLETE_ON_PAYMENT_APPROVAL"`) {
+		t.Fatalf("iDEAL order body = %s", auth.HTTP.GetBody())
+	}
+	resp, ok := auth.Response.(*v1.PaymentServiceAuthorizeResponse)
+	if !ok || resp.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_PENDING {
+		t.Fatalf("authorize: %v %v %v", auth.BuildError, auth.ParseError, auth.Response)
+	}
+	card := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_AUTHORIZE, State: tokenState(later, nil), Request: &v1.PaymentServiceAuthorizeRequest{
+		MerchantTransactionId: "pay_4", Amount: usd(1000), PaymentMethod: &v1.PaymentMethod{Method: &v1.PaymentMethod_Card{Card: &v1.Card{
+			Number: "4111111111111111", ExpMonth: 3, ExpYear: 2030, Cvc: "123", HolderName: "Jane Doe"}}}}})
+	if card.HTTP == nil || strings.Contains(string(card.HTTP.GetBody()), "processing_instruction") {
+		t.Fatalf("card order: %v, body without processing_instruction expected", card.BuildError)
+	}
+
+	verify := &v1.PaymentServiceVerifyRedirectResponseRequest{ConnectorTransactionId: "5O190127TN364715T", Amount: &v1.Money{MinorAmount: 1000, Currency: "EUR"},
+		Params: map[string]string{"token": "5O190127TN364715T"}}
+	done := runFlow(t, pdktest.Call{Flow: v1.Flow_FLOW_VERIFY_REDIRECT_RESPONSE, Request: verify, State: tokenState(later, resp.GetState().GetValues()), Status: 200,
+		Body: []byte(`{"id":"5O190127TN364715T","intent":"CAPTURE","status":"COMPLETED","processing_instruction":"ORDER_COMPLETE_ON_PAYMENT_APPROVAL",
+			"purchase_units":[{"amount":{"currency_code":"EUR","value":"10.00"},"payments":{"captures":[{"id":"42311647XV020574X","status":"COMPLETED",
+			"amount":{"currency_code":"EUR","value":"10.00"}}]}}]}`)})
+	if done.HTTP.GetMethod() != "GET" || !strings.HasSuffix(done.HTTP.GetUrl(), "/v2/checkout/orders/5O190127TN364715T") {
+		t.Fatalf("after the bank: %s %s, want GET of the order", done.HTTP.GetMethod(), done.HTTP.GetUrl())
+	}
+	if out, _ := done.Response.(*v1.PaymentServiceVerifyRedirectResponseResponse); out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+		t.Fatalf("after the bank: %v %v", done.Response, done.Err)
 	}
 }

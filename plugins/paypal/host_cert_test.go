@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package paypal_test
 
 // Webhook verification through the real host with the certificate the host

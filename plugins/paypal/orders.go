@@ -28,7 +28,20 @@ const (
 	// no payment yet, so a VerifyRedirectResponse without capture_method
 	// completes the order the way Authorize asked.
 	stateIntent = "paypal.intent"
+	// stateInstruction is the processing_instruction an order was created
+	// with while it has no payment yet: ORDER_COMPLETE_ON_PAYMENT_APPROVAL
+	// says PayPal completes it itself once the payer approves, so a
+	// VerifyRedirectResponse reads the order instead of completing it.
+	stateInstruction = "paypal.processing_instruction"
 )
+
+// completeOnApproval is the processing_instruction PayPal requires for the
+// alternative payment methods created with a payment_source (iDEAL,
+// Bancontact, BLIK, eps, giropay, P24, Sofort, Trustly, ...): PayPal
+// captures the order itself once the payer approves it (Orders v2
+// processing_instruction; orders.create answers 422
+// ORDER_COMPLETE_ON_PAYMENT_APPROVAL without it).
+const completeOnApproval = "ORDER_COMPLETE_ON_PAYMENT_APPROVAL"
 
 // unit is the one purchase unit of an order.
 type unit struct {
@@ -41,8 +54,9 @@ type unit struct {
 	shipping       *v1.Address
 }
 
-// orderBody builds POST /v2/checkout/orders.
-func orderBody(manual bool, u unit, source func(*jsonw.Object)) ([]byte, error) {
+// orderBody builds POST /v2/checkout/orders; instruction, when set, is the
+// order's processing_instruction.
+func orderBody(manual bool, instruction string, u unit, source func(*jsonw.Object)) ([]byte, error) {
 	val, err := amountValue(u.field, u.amount)
 	if err != nil {
 		return nil, err
@@ -74,6 +88,7 @@ func orderBody(manual bool, u unit, source func(*jsonw.Object)) ([]byte, error) 
 	if source != nil {
 		o.Object("payment_source", source)
 	}
+	o.StringIf("processing_instruction", instruction)
 	return o.Bytes(), nil
 }
 
@@ -266,7 +281,7 @@ func buildAuthorize(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest) (*plug
 	if err != nil {
 		return nil, err
 	}
-	body, err := orderBody(isManual(r.GetCaptureMethod()), unit{
+	body, err := orderBody(isManual(r.GetCaptureMethod()), instructionFor(r), unit{
 		amount: r.GetAmount(), field: "amount", customID: r.GetMerchantTransactionId(), invoiceID: r.GetMerchantOrderReference(),
 		description: r.GetDescription(), softDescriptor: r.GetStatementDescriptor(), shipping: r.GetShippingAddress(),
 	}, src)
@@ -274,6 +289,15 @@ func buildAuthorize(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest) (*plug
 		return nil, err
 	}
 	return post(c, "/v2/checkout/orders", "order", r.GetMerchantTransactionId(), body)
+}
+
+// instructionFor is the processing_instruction of an Authorize's new order:
+// completeOnApproval for a bank redirect, none otherwise.
+func instructionFor(r *v1.PaymentServiceAuthorizeRequest) string {
+	if r.GetPaymentMethod().GetBankRedirect() != nil {
+		return completeOnApproval
+	}
+	return ""
 }
 
 // intentPath is the order action that completes an approved order.
@@ -289,9 +313,13 @@ func parseAuthorize(c *pdk.Context, r *v1.PaymentServiceAuthorizeRequest, res *p
 	if err != nil {
 		return nil, err
 	}
+	st := o.state()
+	if in := instructionFor(r); in != "" && r.GetConnectorOrderId() == "" && st != nil && o.paymentID == "" {
+		st.Values[stateInstruction] = in
+	}
 	return &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: o.id, Status: o.status, Amount: o.amount, NextAction: o.next, Error: o.err, Mandate: o.mandate,
-		State: o.state(), MerchantTransactionId: o.customID, NetworkTransactionId: o.ntid, ConnectorReferenceId: o.paymentID,
+		State: st, MerchantTransactionId: o.customID, NetworkTransactionId: o.ntid, ConnectorReferenceId: o.paymentID,
 		CapturedAmount: o.captured,
 	}, nil
 }
@@ -306,7 +334,7 @@ func buildCreateOrder(c *pdk.Context, r *v1.PaymentServiceCreateOrderRequest) (*
 			})
 		}
 	}
-	body, err := orderBody(r.GetMetadata()["capture_method"] == "manual", unit{
+	body, err := orderBody(r.GetMetadata()["capture_method"] == "manual", "", unit{
 		amount: r.GetAmount(), field: "amount", customID: r.GetMerchantOrderId(),
 	}, src)
 	if err != nil {
@@ -331,7 +359,9 @@ func parseCreateOrder(c *pdk.Context, r *v1.PaymentServiceCreateOrderRequest, re
 }
 
 // buildComplete authorizes or captures an order the payer approved (after
-// the PayPal, bank or 3-D Secure redirect).
+// the PayPal, bank or 3-D Secure redirect). An order created with
+// ORDER_COMPLETE_ON_PAYMENT_APPROVAL (a bank redirect, the state says) is
+// completed by PayPal itself: it is read, not captured a second time.
 func buildComplete(c *pdk.Context, r *v1.PaymentServiceVerifyRedirectResponseRequest) (*pluginv1.HttpRequest, error) {
 	id, err := pathID("connector_transaction_id", r.GetConnectorTransactionId())
 	if err != nil {
@@ -341,6 +371,9 @@ func buildComplete(c *pdk.Context, r *v1.PaymentServiceVerifyRedirectResponseReq
 		return nil, pdk.InvalidRequest("params.token", "names another PayPal order than connector_transaction_id")
 	}
 	m, vals := r.GetCaptureMethod(), c.State.GetValues()
+	if vals[stateOrder] == id && vals[stateInstruction] == completeOnApproval {
+		return getByID(c, "/v2/checkout/orders/", "connector_transaction_id", id)
+	}
 	if m == v1.CaptureMethod_CAPTURE_METHOD_UNSPECIFIED && vals[stateOrder] == id && vals[stateIntent] == "AUTHORIZE" {
 		m = v1.CaptureMethod_CAPTURE_METHOD_MANUAL
 	}
@@ -385,7 +418,7 @@ func buildRecurringCharge(c *pdk.Context, r *v1.RecurringPaymentServiceChargeReq
 	if strings.Contains(strings.ToLower(r.GetRecurringModel()), "subscription") || strings.EqualFold(r.GetRecurringModel(), "recurring") {
 		payType = "RECURRING"
 	}
-	body, err := orderBody(isManual(r.GetCaptureMethod()), unit{
+	body, err := orderBody(isManual(r.GetCaptureMethod()), "", unit{
 		amount: r.GetAmount(), field: "amount", customID: r.GetMerchantTransactionId(),
 		description: r.GetDescription(), softDescriptor: r.GetStatementDescriptor(),
 	}, func(o *jsonw.Object) {

@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package stripe
 
 // Exported for the external host end-to-end test (package stripe_test),
