@@ -112,7 +112,12 @@ func verifyWebhook(c *pdk.Context, w *v1.WebhookRequest) (*pluginv1.VerifiedWebh
 		reason := verifyItem(key, it)
 		ev := &v1.Event{EventId: eventID(it), ConnectorEventType: jsonr.Str(it, "eventCode"), Livemode: live, RejectionReason: itemRejections[reason][0]}
 		if reason == pluginv1.RejectionReason_REJECTION_REASON_UNSPECIFIED {
-			ev = normalize(it)
+			// An item that cannot be read fails the whole notification: Adyen
+			// gets no "[accepted]" and sends it again (the good items too,
+			// which their event ids de-duplicate).
+			if ev, err = normalize(it); err != nil {
+				return nil, err
+			}
 			ev.Verified, ev.Livemode = true, live
 		}
 		rejected[reason]++
@@ -181,7 +186,10 @@ func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, erro
 		if it == nil {
 			return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "a notification item is not a NotificationRequestItem object")
 		}
-		ev := normalize(it)
+		ev, err := normalize(it)
+		if err != nil {
+			return nil, err
+		}
 		ev.Livemode = live
 		out = append(out, pdk.ParsedFrom(ev, jsonr.Str(it, "merchantAccountCode")))
 	}
@@ -301,15 +309,34 @@ func webhookEventTypes() []string {
 		slices.Values([]string{"RECURRING_CONTRACT"}), slices.Values(transferEventTypes))
 }
 
-// normalize turns an item into a typed event. Modifications name the
-// payment in originalReference, AUTHORISATION in pspReference; a dispute is
-// the item's pspReference. AUTHORISATION means authorised: capture is
-// reported by CAPTURE (or happens automatically).
-func normalize(it *fastjson.Value) *v1.Event {
+// normalize turns an item into a typed event (see normalizeItem). An item
+// of a payment, refund, payout or dispute eventCode whose amount cannot be
+// read (an unknown currency, a value that is not an integer, an Adyen
+// amount with no exact ISO value) or that has no pspReference (which every
+// NotificationRequestItem of Webhooks-v1 requires) is an InvalidResponse
+// naming the item: never an event without its amount or id, which the host
+// would acknowledge and Adyen would not send again. Items of other
+// eventCodes are not read for an amount.
+func normalize(it *fastjson.Value) (*v1.Event, error) {
+	a := pdk.NewAnswer(api, it)
+	ev := normalizeItem(it, amountAt(a, "amount"))
+	switch ev.Kind {
+	case v1.EventKind_EVENT_KIND_PAYMENT, v1.EventKind_EVENT_KIND_REFUND, v1.EventKind_EVENT_KIND_PAYOUT, v1.EventKind_EVENT_KIND_DISPUTE:
+		a.Require("pspReference")
+		if err := a.Err(); err != nil {
+			return nil, pdk.InvalidResponse("notification item %s cannot be read: %v", ev.EventId, err)
+		}
+	}
+	return ev, nil
+}
+
+// normalizeItem builds an item's event with its amount already read.
+// Modifications name the payment in originalReference, AUTHORISATION in
+// pspReference; a dispute is the item's pspReference. AUTHORISATION means
+// authorised: capture is reported by CAPTURE (or happens automatically).
+func normalizeItem(it *fastjson.Value, amount *v1.Money) *v1.Event {
 	n := notification{it: it, code: jsonr.Str(it, "eventCode"), psp: jsonr.Str(it, "pspReference"), original: jsonr.Str(it, "originalReference"),
-		reason: jsonr.Str(it, "reason"), success: jsonr.Str(it, "success") == "true"}
-	// An amount that cannot be expressed in ISO minor units is left out rather than rounded.
-	n.amount = amountAt(pdk.NewAnswer(api, it), "amount")
+		reason: jsonr.Str(it, "reason"), success: jsonr.Str(it, "success") == "true", amount: amount}
 	ev := &v1.Event{EventId: eventID(it), ConnectorEventType: n.code, Kind: v1.EventKind_EVENT_KIND_OTHER}
 	ev.CreatedAtUnix, _ = timestamp.ParseRFC3339(jsonr.Str(it, "eventDate"))
 	if d, ok := disputeEvents[n.code]; ok {

@@ -417,3 +417,56 @@ func TestParseWebhookNamesEachItemsAccount(t *testing.T) {
 		t.Errorf("parse of a non-object = %v, %v", bad, err)
 	}
 }
+
+// TestWebhookUnreadableItem: a verified item of an eventCode the plugin
+// reads (payment, refund, payout, dispute) whose amount cannot be read (an
+// unknown currency, a value that is not an integer, an Adyen amount with no
+// exact ISO value) or that has no pspReference fails the whole notification
+// with INVALID_RESPONSE naming the item, verified or only parsed: never an
+// event without its amount acknowledged with "[accepted]", after which Adyen
+// would not send the item again. An item of an eventCode the plugin does not
+// read is still a verified OTHER event.
+func TestWebhookUnreadableItem(t *testing.T) {
+	for _, tc := range []struct {
+		name, code string
+		change     func(it item)
+	}{
+		{"unknown currency", "AUTHORISATION", func(it item) { it["amount"] = map[string]any{"value": 1000, "currency": "ZZZ"} }},
+		{"fractional value", "CAPTURE", func(it item) { it["amount"] = map[string]any{"value": 10.5, "currency": "EUR"} }},
+		{"value not a number", "REFUND", func(it item) { it["amount"] = map[string]any{"value": "ten", "currency": "EUR"} }},
+		{"no currency", "PAYOUT_THIRDPARTY", func(it item) { it["amount"] = map[string]any{"value": 1000} }},
+		{"no exact ISO amount", "CHARGEBACK", func(it item) { it["amount"] = map[string]any{"value": 1050, "currency": "CLP"} }},
+		{"no pspReference", "REFUND", func(it item) { delete(it, "pspReference") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			it := baseItem()
+			it["eventCode"] = tc.code
+			tc.change(it)
+			good := signItem(t, baseItem(), testHMACHex)
+			body := notificationBody(t, good, signItem(t, it, testHMACHex))
+			out := verifyBody(t, testCreds(), body)
+			if out.GetVerified() != nil || out.GetRejection() != nil {
+				t.Fatalf("got %v, want an INVALID_RESPONSE error and no acknowledgement", out)
+			}
+			wantKind(t, out.GetError(), pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, tc.code+":")
+			parsed, err := newKit().VerifyWebhook(&pluginv1.VerifyWebhookInput{
+				Webhook: &v1.WebhookRequest{Method: "POST", Body: body}, Context: (&pdktest.Call{}).Context(), ParseOnly: true,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if parsed.GetParsed() != nil {
+				t.Fatalf("parsed %v, want an INVALID_RESPONSE error", parsed)
+			}
+			wantKind(t, parsed.GetError(), pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE, tc.code+":")
+		})
+	}
+	t.Run("an eventCode not read is still verified", func(t *testing.T) {
+		it := baseItem()
+		it["eventCode"], it["amount"] = "REPORT_AVAILABLE", map[string]any{"value": 10.5, "currency": "ZZZ"}
+		ev := wantVerified(t, verifyBody(t, testCreds(), notificationBody(t, signItem(t, it, testHMACHex)))).GetEvents()
+		if len(ev) != 1 || !ev[0].GetVerified() || ev[0].GetKind() != v1.EventKind_EVENT_KIND_OTHER {
+			t.Fatalf("events = %v", ev)
+		}
+	})
+}

@@ -186,3 +186,37 @@ func TestDisputeWebhookReasonCode(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookUnreadableAmountRefused: a verified transaction or dispute
+// notification whose amount or currency cannot be read, or without its
+// subject id, is refused as MALFORMED_BODY (no acknowledgement, so
+// Braintree sends it again), never an event without its amount.
+func TestWebhookUnreadableAmountRefused(t *testing.T) {
+	creds := testCredentials()
+	dispute := `<notification><timestamp type="datetime">2026-01-02T03:04:05Z</timestamp><kind>dispute_opened</kind>` +
+		`<subject><dispute><id>dp_1</id><amount>100.00</amount><currency-iso-code>USD</currency-iso-code><kind>chargeback</kind>` +
+		`<status>open</status><transaction><id>tx_1</id></transaction></dispute></subject></notification>`
+	for _, xml := range []string{settledXML, dispute} { // as they are, both verify with their amount
+		body, _ := sample(creds[credPublicKey], creds[credPrivateKey], xml, "")
+		if out, err := verify(t, creds, body); err != nil || len(out.GetEvents()) != 1 || out.GetEvents()[0].GetKind() == v1.EventKind_EVENT_KIND_OTHER {
+			t.Fatalf("verify = %v, %v", out, err)
+		}
+	}
+	for name, xml := range map[string]string{
+		"amount not a decimal":       strings.Replace(settledXML, "<amount>100.00</amount>", "<amount>abc</amount>", 1),
+		"amount beyond the currency": strings.Replace(settledXML, "<amount>100.00</amount>", "<amount>100.005</amount>", 1),
+		"no amount":                  strings.Replace(settledXML, "<amount>100.00</amount>", "", 1),
+		"unknown currency":           strings.Replace(settledXML, ">USD<", ">ZZZ<", 1),
+		"no transaction id":          strings.Replace(settledXML, "<id>my_id</id>", "", 1),
+		"dispute no currency":        strings.Replace(dispute, "<currency-iso-code>USD</currency-iso-code>", "", 1),
+		"dispute no id":              strings.Replace(dispute, "<id>dp_1</id>", "", 1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			body, _ := sample(creds[credPublicKey], creds[credPrivateKey], xml, "")
+			_, err := verify(t, creds, body)
+			wantRejection(t, err, pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY)
+			_, err = webhooks.Parse(&pdk.Context{}, &v1.WebhookRequest{Body: []byte(body)})
+			wantRejection(t, err, pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY)
+		})
+	}
+}

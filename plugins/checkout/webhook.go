@@ -3,6 +3,7 @@ package checkout
 import (
 	"cmp"
 	"maps"
+	"slices"
 	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -100,7 +101,10 @@ func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, erro
 	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, "")}, nil
 }
 
-// normalize turns a verified notification into a unified event.
+// normalize turns a verified notification into a unified event: the types
+// of paymentEvents, refundEvents and disputeEvents get a typed payload read
+// from data (see readData); any other type is EVENT_KIND_OTHER, its data
+// not read.
 func normalize(v *fastjson.Value) (*v1.Event, error) {
 	typ := jsonr.Str(v, "type")
 	ev := &v1.Event{EventId: jsonr.Str(v, "id"), ConnectorEventType: typ, Kind: v1.EventKind_EVENT_KIND_OTHER, Verified: true}
@@ -112,16 +116,37 @@ func normalize(v *fastjson.Value) (*v1.Event, error) {
 	if t, ok := timestamp.ParseRFC3339(cmp.Or(jsonr.Str(v, "created_on"), jsonr.Str(v, "timestamp"))); ok {
 		ev.CreatedAtUnix = t
 	}
-	data := v.Get("data")
-	if data == nil || data.Type() != fastjson.TypeObject {
+	if !slices.Contains(webhookEventTypes(), typ) {
 		return ev, nil
 	}
+	if err := readData(ev, typ, jsonr.Obj(v, "data")); err != nil {
+		return nil, pdk.InvalidResponse("event %s (%s) cannot be read: %v", ev.EventId, typ, err)
+	}
+	return ev, nil
+}
+
+// readData reads the data of an event of a type the plugin reads into ev's
+// payload. Data that cannot be read (absent, without the payment id, the
+// refund's action_id or the dispute id, an amount that is not an integer,
+// in an unknown currency or without one) is an error: never an event
+// without its amount or id, which the host would acknowledge and
+// Checkout.com would not send again.
+func readData(ev *v1.Event, typ string, data *fastjson.Value) error {
+	if data == nil {
+		return pdk.InvalidResponse("it has no data object")
+	}
+	if jsonr.Str(data, "id") == "" {
+		return pdk.InvalidResponse("data has no id")
+	}
 	cur := jsonr.Str(data, "currency")
+	if cur == "" && (jsonr.Has(data, "amount") || jsonr.Has(data, "balances")) {
+		return pdk.InvalidResponse("data has an amount but no currency")
+	}
 	var amount *v1.Money
 	if cur != "" {
 		var err error
 		if amount, err = amountAt(data, cur, "amount"); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if s, ok := paymentEvents()[typ]; ok {
@@ -130,40 +155,41 @@ func normalize(v *fastjson.Value) (*v1.Event, error) {
 		case v1.PaymentStatus_PAYMENT_STATUS_CHARGED:
 			p.CapturedAmount = amount
 			if err := readBalances(data, cur, p); err != nil {
-				return nil, err
+				return err
 			}
 		case v1.PaymentStatus_PAYMENT_STATUS_VOIDED:
 			if err := readVoidBalances(data, cur, p); err != nil {
-				return nil, err
+				return err
 			}
 		case v1.PaymentStatus_PAYMENT_STATUS_AUTHORIZATION_FAILED, v1.PaymentStatus_PAYMENT_STATUS_CAPTURE_FAILED,
 			v1.PaymentStatus_PAYMENT_STATUS_VOID_FAILED, v1.PaymentStatus_PAYMENT_STATUS_AUTHENTICATION_FAILED:
 			p.Error = declineError(jsonr.Str(data, "response_code"), jsonr.Str(data, "response_summary"), 0, "")
 		}
 		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYMENT, &v1.Event_Payment{Payment: p}
-		return ev, nil
+		return nil
 	}
 	if s, ok := refundEvents()[typ]; ok {
 		r := &v1.RefundEvent{ConnectorRefundId: jsonr.Str(data, "action_id"), ConnectorTransactionId: jsonr.Str(data, "id"),
 			MerchantRefundId: jsonr.Str(data, "reference"), Status: s, Amount: amount}
+		if r.ConnectorRefundId == "" {
+			return pdk.InvalidResponse("data has no action_id")
+		}
 		if s == v1.RefundStatus_REFUND_STATUS_FAILED {
 			r.Error = declineError(jsonr.Str(data, "response_code"), jsonr.Str(data, "response_summary"), 0, "")
 		}
 		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_REFUND, &v1.Event_Refund{Refund: r}
-		return ev, nil
+		return nil
 	}
-	if s, ok := disputeEvents()[typ]; ok {
-		d, err := readDispute(data)
-		if err != nil {
-			return nil, err
-		}
-		d.Status = s
-		if strings.HasPrefix(typ, "dispute_arbitration_") {
-			d.Stage = "arbitration"
-		}
-		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_DISPUTE, &v1.Event_Dispute{Dispute: d}
+	d, err := readDispute(data)
+	if err != nil {
+		return err
 	}
-	return ev, nil
+	d.Status = disputeEvents()[typ]
+	if strings.HasPrefix(typ, "dispute_arbitration_") {
+		d.Stage = "arbitration"
+	}
+	ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_DISPUTE, &v1.Event_Dispute{Dispute: d}
+	return nil
 }
 
 // readBalances reads the payment's balances a payment_captured event carries

@@ -110,3 +110,60 @@ func TestWebhookSignedButNotJSONIsMalformed(t *testing.T) {
 func hmacHex(key, body string) string {
 	return sig.HMACSHA256Hex([]byte(key), []byte(body))
 }
+
+// TestWebhookUnreadableEvent: a verified event of a type the plugin reads
+// (payment, refund, dispute) whose data cannot be read (an unknown currency,
+// an amount that is not an integer, an amount without a currency, no data,
+// no payment, refund action or dispute id) fails with INVALID_RESPONSE
+// naming the event, verified or only parsed: never an event without its
+// amount or id, which the host would acknowledge and Checkout.com would not
+// send again. An event of a type the plugin does not read is still a
+// verified OTHER event, whatever its data.
+func TestWebhookUnreadableEvent(t *testing.T) {
+	for _, tc := range []struct{ name, typ, data string }{
+		{"unknown currency", "payment_captured", `{"id":"pay_1","amount":1000,"currency":"ZZZ"}`},
+		{"fractional amount", "payment_approved", `{"id":"pay_1","amount":10.5,"currency":"USD"}`},
+		{"amount without currency", "payment_approved", `{"id":"pay_1","amount":6540}`},
+		{"balances without currency", "payment_captured", `{"id":"pay_1","balances":{"total_authorized":100,"total_captured":20,"available_to_capture":80}}`},
+		{"no data", "payment_captured", ``},
+		{"no payment id", "payment_captured", `{"amount":1000,"currency":"USD"}`},
+		{"refund amount not a number", "payment_refunded", `{"id":"pay_1","action_id":"act_1","amount":"1000","currency":"USD"}`},
+		{"no refund action id", "payment_refunded", `{"id":"pay_1","amount":1000,"currency":"USD"}`},
+		{"dispute amount without currency", "dispute_received", `{"id":"dsp_1","amount":999,"payment_id":"pay_1"}`},
+		{"no dispute id", "dispute_won", `{"amount":999,"currency":"GBP","payment_id":"pay_1"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := `{"id":"evt_odd","type":"` + tc.typ + `","created_on":"2019-08-24T14:15:22Z"`
+			if tc.data != "" {
+				body += `,"data":` + tc.data
+			}
+			body += `}`
+			out, err := verify(t, body, hmacHex(vectorKey, body), vectorKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.GetVerified() != nil || out.GetRejection() != nil || out.GetError().GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE ||
+				!strings.Contains(out.GetError().GetMessage(), "evt_odd") {
+				t.Fatalf("result = %v, want an INVALID_RESPONSE error naming the event", out)
+			}
+			parsed, err := pdktest.New(New()).VerifyWebhook(&pluginv1.VerifyWebhookInput{ParseOnly: true,
+				Webhook: &v1.WebhookRequest{Method: "POST", Body: []byte(body)}, Context: (&pdktest.Call{}).Context()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if parsed.GetParsed() != nil || parsed.GetError().GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE {
+				t.Fatalf("parsed = %v, want an INVALID_RESPONSE error", parsed)
+			}
+		})
+	}
+	t.Run("a type not read is still verified", func(t *testing.T) {
+		body := `{"id":"evt_other","type":"payment_returned","data":{"id":"pay_1","amount":"ten","currency":"ZZZ"}}`
+		out, err := verify(t, body, hmacHex(vectorKey, body), vectorKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if evs := out.GetVerified().GetEvents(); len(evs) != 1 || evs[0].GetKind() != v1.EventKind_EVENT_KIND_OTHER || !evs[0].GetVerified() {
+			t.Fatalf("result = %v, want a verified OTHER event", out)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"hash/crc32"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/connectorhost/connector-host/pdk/jsonr"
 	"github.com/connectorhost/connector-host/pdk/sig"
 	"github.com/connectorhost/connector-host/pdk/timestamp"
+	"github.com/valyala/fastjson"
 )
 
 // certHosts are the hosts PayPal publishes webhook signing certificates on
@@ -154,7 +156,16 @@ func parseWebhook(_ *pdk.Context, w *v1.WebhookRequest) ([]*v1.ParsedEvent, erro
 	return []*v1.ParsedEvent{pdk.ParsedFrom(ev, "")}, nil
 }
 
-// event normalizes a verified webhook event.
+// readPrefixes are the event type prefixes whose resource event reads into
+// a typed payload; any other type is EVENT_KIND_OTHER, its resource not read.
+var readPrefixes = []string{"PAYMENT.CAPTURE.", "PAYMENT.AUTHORIZATION.", "CHECKOUT.ORDER.", "CUSTOMER.DISPUTE.", "VAULT.PAYMENT-TOKEN."}
+
+// event normalizes a verified webhook event. An event of a type it reads
+// (readPrefixes) whose resource cannot be read (absent, an amount that is
+// not a decimal or in an unknown currency, a refund, order, dispute or
+// payment token without its id) is an InvalidResponse naming the event:
+// never an event without its amount or id, which the host would
+// acknowledge and PayPal would not send again.
 func event(body []byte) (*v1.Event, error) {
 	v := jsonr.TryObject(body)
 	if v == nil {
@@ -168,23 +179,39 @@ func event(body []byte) (*v1.Event, error) {
 	if t, ok := timestamp.ParseRFC3339(jsonr.Str(v, "create_time")); ok {
 		ev.CreatedAtUnix = t
 	}
-	if res == nil {
+	if !slices.ContainsFunc(readPrefixes, func(p string) bool { return strings.HasPrefix(typ, p) }) {
 		return ev, nil
+	}
+	if err := readResource(ev, typ, res); err != nil {
+		return nil, pdk.InvalidResponse("event %s (%s) cannot be read: %v", ev.EventId, typ, err)
+	}
+	return ev, nil
+}
+
+// readResource reads the resource of an event of a type in readPrefixes
+// into ev's payload.
+func readResource(ev *v1.Event, typ string, res *fastjson.Value) error {
+	if res == nil {
+		return pdk.InvalidResponse("it has no resource object")
 	}
 	orderID := jsonr.Str(res, "supplementary_data", "related_ids", "order_id")
 	switch {
 	case typ == "PAYMENT.CAPTURE.REFUNDED":
 		amount, err := readMoney(res, "amount")
 		if err != nil {
-			return nil, err
+			return err
+		}
+		id, err := jsonr.NeedStr(res, "PayPal", "refund", "id")
+		if err != nil {
+			return err
 		}
 		ev.Kind = v1.EventKind_EVENT_KIND_REFUND
-		ev.Payload = &v1.Event_Refund{Refund: &v1.RefundEvent{ConnectorRefundId: jsonr.Str(res, "id"), ConnectorTransactionId: orderID,
+		ev.Payload = &v1.Event_Refund{Refund: &v1.RefundEvent{ConnectorRefundId: id, ConnectorTransactionId: orderID,
 			MerchantRefundId: jsonr.Str(res, "custom_id"), Status: refundStatuses.Get(jsonr.Str(res, "status")), Amount: amount}}
 	case strings.HasPrefix(typ, "PAYMENT.CAPTURE.") || strings.HasPrefix(typ, "PAYMENT.AUTHORIZATION."):
 		amount, err := readMoney(res, "amount")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		statuses := captureStatuses
 		if strings.HasPrefix(typ, "PAYMENT.AUTHORIZATION.") {
@@ -200,17 +227,21 @@ func event(body []byte) (*v1.Event, error) {
 	case strings.HasPrefix(typ, "CHECKOUT.ORDER."):
 		o, err := orderOf(res)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_PAYMENT, &v1.Event_Payment{Payment: &v1.PaymentEvent{ConnectorTransactionId: o.id,
 			MerchantTransactionId: o.customID, Status: o.status, Amount: o.amount, Error: o.err, Mandate: o.mandate, CapturedAmount: o.captured}}
 	case strings.HasPrefix(typ, "CUSTOMER.DISPUTE."):
 		d, err := readDispute(res)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_DISPUTE, &v1.Event_Dispute{Dispute: d}
-	case strings.HasPrefix(typ, "VAULT.PAYMENT-TOKEN."):
+	default: // VAULT.PAYMENT-TOKEN.
+		id, err := jsonr.NeedStr(res, "PayPal", "payment token", "id")
+		if err != nil {
+			return err
+		}
 		st := v1.MandateStatus_MANDATE_STATUS_ACTIVE
 		if typ == "VAULT.PAYMENT-TOKEN.DELETED" {
 			st = v1.MandateStatus_MANDATE_STATUS_REVOKED
@@ -219,8 +250,8 @@ func event(body []byte) (*v1.Event, error) {
 		if jsonr.Obj(res, "payment_source", "paypal") != nil {
 			src = "paypal"
 		}
-		m := &v1.MandateReference{ConnectorMandateId: src + ":" + jsonr.Str(res, "id"), ConnectorCustomerId: jsonr.Str(res, "customer", "id"), Status: st}
+		m := &v1.MandateReference{ConnectorMandateId: src + ":" + id, ConnectorCustomerId: jsonr.Str(res, "customer", "id"), Status: st}
 		ev.Kind, ev.Payload = v1.EventKind_EVENT_KIND_MANDATE, &v1.Event_Mandate{Mandate: &v1.MandateEvent{Mandate: m, Status: st}}
 	}
-	return ev, nil
+	return nil
 }

@@ -374,3 +374,52 @@ func TestWebhookEvents(t *testing.T) {
 		t.Errorf("a signed non-object body: %v", out)
 	}
 }
+
+// TestWebhookUnreadableEvent: a verified event of a type the plugin reads
+// whose resource cannot be read (no resource, an amount that is not a
+// decimal or in an unknown currency, a refund, dispute or payment token
+// without its id) fails with INVALID_RESPONSE naming the event, verified or
+// only parsed: never an event without its amount or id, which the host
+// would acknowledge (200) and PayPal would not send again. An event of a
+// type the plugin does not read still verifies as OTHER, whatever its
+// resource.
+func TestWebhookUnreadableEvent(t *testing.T) {
+	s := newWebhookSigner(t, false)
+	for _, tc := range []struct{ name, typ, resource string }{
+		{"no resource", "PAYMENT.CAPTURE.COMPLETED", ``},
+		{"resource not an object", "PAYMENT.CAPTURE.REFUNDED", `"1JU08902781691411"`},
+		{"capture amount not a decimal", "PAYMENT.CAPTURE.COMPLETED", `{"id":"CAP1","status":"COMPLETED","amount":{"currency_code":"USD","value":"ten"}}`},
+		{"refund unknown currency", "PAYMENT.CAPTURE.REFUNDED", `{"id":"REF1","status":"COMPLETED","amount":{"currency_code":"ZZZ","value":"5.00"}}`},
+		{"refund without id", "PAYMENT.CAPTURE.REFUNDED", `{"status":"COMPLETED","amount":{"currency_code":"USD","value":"5.00"}}`},
+		{"dispute without id", "CUSTOMER.DISPUTE.CREATED", `{"status":"OPEN","dispute_amount":{"currency_code":"USD","value":"10.00"}}`},
+		{"payment token without id", "VAULT.PAYMENT-TOKEN.CREATED", `{"payment_source":{"card":{}}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := `{"id":"WH-ODD","event_type":"` + tc.typ + `"`
+			if tc.resource != "" {
+				body += `,"resource":` + tc.resource
+			}
+			body += `}`
+			out := s.verify(t, s.sign(t, []byte(body), now), s.creds(), now)
+			if out.GetVerified() != nil || out.GetRejection() != nil || out.GetError().GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE ||
+				!strings.Contains(out.GetError().GetMessage(), "WH-ODD") {
+				t.Fatalf("result = %v, want an INVALID_RESPONSE error naming the event", out)
+			}
+			parsed, err := pdktest.New(paypal.New()).VerifyWebhook(&pluginv1.VerifyWebhookInput{ParseOnly: true,
+				Webhook: &v1.WebhookRequest{Method: "POST", Body: []byte(body)}, Context: &pluginv1.CallContext{NowUnixMs: now.UnixMilli()}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if parsed.GetParsed() != nil || parsed.GetError().GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE {
+				t.Fatalf("parsed = %v, want an INVALID_RESPONSE error", parsed)
+			}
+		})
+	}
+	t.Run("a type not read is still verified", func(t *testing.T) {
+		body := `{"id":"WH-OTHER","event_type":"BILLING.SUBSCRIPTION.CREATED","resource":{"amount":{"currency_code":"ZZZ","value":"ten"}}}`
+		out := s.verify(t, s.sign(t, []byte(body), now), s.creds(), now)
+		if evs := out.GetVerified().GetEvents(); len(evs) != 1 || evs[0].GetKind() != v1.EventKind_EVENT_KIND_OTHER || !evs[0].GetVerified() {
+			t.Fatalf("result = %v, want a verified OTHER event", out)
+		}
+	})
+}

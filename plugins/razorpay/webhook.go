@@ -63,7 +63,11 @@ func event(w *v1.WebhookRequest) (*v1.Event, string, error) {
 // normalize turns a notification into a unified event. Its id is the
 // X-Razorpay-Event-Id header (Razorpay's body has none); without the header
 // it is derived from the event, entity id and time, which stay the same
-// on redelivery.
+// on redelivery. An event of a type it reads without its entity is
+// MALFORMED_BODY, and one whose entity cannot be read (no id, an amount
+// that is not an integer or in an unknown currency) an InvalidResponse
+// naming the event: never an OTHER event or one without its amount, which
+// the host would acknowledge and Razorpay would not send again.
 func normalize(w *v1.WebhookRequest) (*v1.Event, error) {
 	v := jsonr.TryObject(w.GetBody())
 	typ := jsonr.Str(v, "event")
@@ -74,10 +78,16 @@ func normalize(w *v1.WebhookRequest) (*v1.Event, error) {
 	pay := v.Get("payload", "payment", "entity")
 	ev := &v1.Event{ConnectorEventType: typ, Kind: v1.EventKind_EVENT_KIND_OTHER, CreatedAtUnix: created}
 	ev.EventId = pdk.Header(w.GetHeaders(), eventIDHeader)
-	if s, ok := paymentEvents()[typ]; ok && pay != nil {
+	cannotRead := func(err error) error {
+		return pdk.InvalidResponse("event %q (%s) cannot be read: %v", ev.EventId, typ, err)
+	}
+	if s, ok := paymentEvents()[typ]; ok {
+		if pay == nil {
+			return nil, pdk.Reject(pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY, "%s has no payment entity", typ)
+		}
 		p, err := paymentOf(pay, nil, 0)
 		if err != nil {
-			return nil, err
+			return nil, cannotRead(err)
 		}
 		pe := &v1.PaymentEvent{ConnectorTransactionId: p.id, Status: s, Amount: p.amount, Error: p.err, Mandate: p.mandate(),
 			MerchantTransactionId: jsonr.Str(v, "payload", "order", "entity", "receipt")} // order.paid names the receipt
@@ -94,7 +104,7 @@ func normalize(w *v1.WebhookRequest) (*v1.Event, error) {
 		}
 		r, err := refundOf(rv, nil)
 		if err != nil {
-			return nil, err
+			return nil, cannotRead(err)
 		}
 		// The entity is a snapshot taken when the event fired: refund.created
 		// of a refund processed at once carries status processed, and

@@ -159,3 +159,55 @@ func TestWebhookRefundCreatedProcessedEntity(t *testing.T) {
 		t.Fatalf("refund.processed with a pending entity: %v, %v; want SUCCEEDED (never downgraded)", ev.GetRefund(), err)
 	}
 }
+
+// TestWebhookUnreadableEvent: a verified event of a type the plugin reads
+// whose entity is missing is refused as MALFORMED_BODY (as a refund or token
+// event without its entity already was), and one whose entity cannot be
+// read (an unknown currency, an amount that is not an integer, no id) fails
+// with INVALID_RESPONSE naming the event, verified or only parsed: never an
+// OTHER event or an event without its amount, which the host would
+// acknowledge and Razorpay would not send again. An event of a type the
+// plugin does not read is still a verified OTHER event.
+func TestWebhookUnreadableEvent(t *testing.T) {
+	payment := `{"id":"pay_1","entity":"payment","amount":100,"currency":"INR","status":"captured"}`
+	for _, tc := range []struct {
+		name, typ, payload string
+		rejected           bool
+	}{
+		{"payment event without its payment", "payment.captured", `{"order":{"entity":{"id":"order_1"}}}`, true},
+		{"order.paid without its payment", "order.paid", `{"order":{"entity":{"id":"order_1","receipt":"r1"}}}`, true},
+		{"payment unknown currency", "payment.authorized", `{"payment":{"entity":` + strings.Replace(payment, "INR", "ZZZ", 1) + `}}`, false},
+		{"payment amount not an integer", "payment.captured", `{"payment":{"entity":` + strings.Replace(payment, "100", "10.5", 1) + `}}`, false},
+		{"payment without id", "payment.failed", `{"payment":{"entity":` + strings.Replace(payment, `"id":"pay_1",`, "", 1) + `}}`, false},
+		{"refund amount a string", "refund.processed", `{"refund":{"entity":{"id":"rfnd_1","amount":"100","currency":"INR","payment_id":"pay_1","status":"processed"}}}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := `{"entity":"event","account_id":"acc_1","event":"` + tc.typ + `","contains":["payment"],"payload":` + tc.payload + `,"created_at":1567674606}`
+			w := hook(body, sig.HMACSHA256Hex([]byte(vectorSecret), []byte(body)), "EvtOdd1")
+			out := verify(t, w, vectorSecret)
+			parsed, err := pdktest.New(New()).VerifyWebhook(&pluginv1.VerifyWebhookInput{ParseOnly: true, Webhook: w, Context: (&pdktest.Call{}).Context()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.GetVerified() != nil || parsed.GetParsed() != nil {
+				t.Fatalf("verified %v, parsed %v: want the event refused", out, parsed)
+			}
+			for _, o := range []*pluginv1.VerifyWebhookOutput{out, parsed} {
+				if tc.rejected {
+					if o.GetRejection().GetReason() != pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY {
+						t.Errorf("result = %v, want a MALFORMED_BODY rejection", o)
+					}
+				} else if o.GetError().GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE || !strings.Contains(o.GetError().GetMessage(), "EvtOdd1") {
+					t.Errorf("result = %v, want an INVALID_RESPONSE error naming the event", o)
+				}
+			}
+		})
+	}
+	t.Run("a type not read is still verified", func(t *testing.T) {
+		body := `{"entity":"event","event":"payout.processed","contains":["payout"],"payload":{"payout":{"entity":{"id":"pout_1","amount":"ten","currency":"ZZZ"}}},"created_at":1}`
+		out := verify(t, hook(body, sig.HMACSHA256Hex([]byte(vectorSecret), []byte(body)), ""), vectorSecret)
+		if evs := out.GetVerified().GetEvents(); len(evs) != 1 || evs[0].GetKind() != v1.EventKind_EVENT_KIND_OTHER || !evs[0].GetVerified() {
+			t.Fatalf("result = %v, want a verified OTHER event", out)
+		}
+	})
+}

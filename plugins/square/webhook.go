@@ -59,7 +59,11 @@ func checkSignature(c *pdk.Context, w *v1.WebhookRequest) *pdk.Rejection {
 // event reads the body's one event, which must be a Square event with type
 // and event_id, and the seller (merchant_id) it is for. The types of
 // webhookEventTypes get their typed payload, any other type is
-// EVENT_KIND_OTHER with no payload.
+// EVENT_KIND_OTHER with no payload. An object of a typed event that cannot
+// be read (no id, a payment or refund without amount_money, as the flows
+// refuse, an amount that does not convert) is MALFORMED_BODY: never an
+// event without its amount, which the host would acknowledge and Square
+// would not send again.
 func event(w *v1.WebhookRequest) (*v1.Event, string, error) {
 	v := jsonr.TryObject(w.GetBody())
 	if v == nil || jsonr.Str(v, "type") == "" || jsonr.Str(v, "event_id") == "" {
@@ -98,7 +102,7 @@ func paymentEvent(ev *v1.Event, o *fastjson.Value) error {
 	if !isObject(o) || jsonr.Str(o, "id") == "" {
 		return malformed("payment")
 	}
-	amount, err := moneyAt(o, "amount_money")
+	amount, err := requiredMoney(o, "amount_money", "payment", nil)
 	if err != nil {
 		return malformed("payment.amount_money")
 	}
@@ -118,7 +122,7 @@ func refundEvent(ev *v1.Event, o *fastjson.Value) error {
 	if !isObject(o) || jsonr.Str(o, "id") == "" {
 		return malformed("refund")
 	}
-	amount, err := moneyAt(o, "amount_money")
+	amount, err := requiredMoney(o, "amount_money", "refund", nil)
 	if err != nil {
 		return malformed("refund.amount_money")
 	}

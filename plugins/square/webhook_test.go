@@ -125,3 +125,30 @@ func TestWebhookEventsNormalized(t *testing.T) {
 	bad := `{"type":"payment.updated","event_id":"e6","data":{"object":{"payment":"P1"}}}`
 	wantRejected(t, verify(t, bad, sign(bad), creds, ""), pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY)
 }
+
+// TestWebhookWithoutAmountRefused: a payment or refund event whose object
+// has no amount_money (PaymentRefund requires it in Square's api.json, and
+// the payment and refund flows refuse an answer without it) or one that
+// cannot be read is refused as MALFORMED_BODY, verified or only parsed:
+// never an event without its amount, which the host would acknowledge and
+// Square would not send again.
+func TestWebhookWithoutAmountRefused(t *testing.T) {
+	creds := map[string]string{credWebhookKey: testWebhookKey, credWebhookURL: testWebhookURL}
+	for name, body := range map[string]string{
+		"payment without amount":          `{"type":"payment.updated","event_id":"e1","data":{"object":{"payment":{"id":"P1","status":"COMPLETED"}}}}`,
+		"refund without amount":           `{"type":"refund.updated","event_id":"e2","data":{"object":{"refund":{"id":"R1","payment_id":"P1","status":"COMPLETED"}}}}`,
+		"payment amount unknown currency": `{"type":"payment.created","event_id":"e3","data":{"object":{"payment":{"id":"P1","status":"APPROVED","amount_money":{"amount":5,"currency":"ZZZ"}}}}}`,
+		"refund amount not an integer":    `{"type":"refund.created","event_id":"e4","data":{"object":{"refund":{"id":"R1","status":"PENDING","amount_money":{"amount":5.5,"currency":"USD"}}}}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			wantRejected(t, verify(t, body, sig.HMACSHA256Base64([]byte(testWebhookKey), []byte(testWebhookURL+body)), creds, ""),
+				pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY)
+			parsed, err := pdktest.New(New()).VerifyWebhook(&pluginv1.VerifyWebhookInput{ParseOnly: true,
+				Webhook: &v1.WebhookRequest{Method: "POST", Body: []byte(body)}, Context: &pluginv1.CallContext{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantRejected(t, parsed, pluginv1.RejectionReason_REJECTION_REASON_MALFORMED_BODY)
+		})
+	}
+}

@@ -26,10 +26,11 @@ var webhooks = &pdk.OneEventWebhook{Check: signature.Verify, Read: normalizeEven
 
 // normalizeEvent turns a Stripe Event into a unified event (EVENT_KIND_OTHER
 // for types not in eventKinds) and reads the Connect account it belongs to.
-// An event of a known type whose object cannot be read (an amount that is
-// not an integer, an unknown currency) is an InvalidResponse, as the same
-// object answered to a call would be: never an event without its amount,
-// which the host would acknowledge and Stripe would not send again.
+// An event of a known type whose object cannot be read (absent or without
+// id, an amount that is not an integer, an unknown currency) is an
+// InvalidResponse, as the same object answered to a call would be: never
+// an event without its amount or id, which the host would acknowledge and
+// Stripe would not send again.
 func normalizeEvent(w *v1.WebhookRequest) (*v1.Event, string, error) {
 	a, err := api.Read(&pdk.Response{Status: 200, Body: w.GetBody()})
 	if err != nil {
@@ -41,9 +42,14 @@ func normalizeEvent(w *v1.WebhookRequest) (*v1.Event, string, error) {
 	}
 	ev := &v1.Event{EventId: id, ConnectorEventType: typ, Kind: v1.EventKind_EVENT_KIND_OTHER, CreatedAtUnix: a.Int("created"),
 		Livemode: a.Bool("livemode")}
+	if eventKinds.Get(typ) == v1.EventKind_EVENT_KIND_OTHER {
+		return ev, a.Str("account"), nil
+	}
+	// A known type's object names what the event is about: without its id
+	// (or without an object) the event cannot be read.
 	obj := a.At("data.object")
 	if obj.Str("id") == "" {
-		return ev, a.Str("account"), nil
+		return nil, "", pdk.InvalidResponse("event %s (%s) cannot be read: data.object has no id", id, typ)
 	}
 	switch ev.Kind = eventKinds.Get(typ); {
 	case ev.Kind == v1.EventKind_EVENT_KIND_PAYMENT:

@@ -230,7 +230,7 @@ func TestWebhookOtherEvent(t *testing.T) {
 
 // TestWebhookUnreadableObject: a verified event of a known type whose
 // object cannot be read (an unknown currency, an amount that is not an
-// integer) fails with INVALID_RESPONSE, whether verified or only parsed,
+// integer, no object or an object without id) fails with INVALID_RESPONSE, whether verified or only parsed,
 // instead of answering an event without its amount that the host would
 // acknowledge (Stripe would then never send it again).
 func TestWebhookUnreadableObject(t *testing.T) {
@@ -247,6 +247,9 @@ func TestWebhookUnreadableObject(t *testing.T) {
 		{"refund string amount", "refund.updated", refund},
 		{"dispute unknown currency", "charge.dispute.created", decode(disputeBody(obj{"currency": "zzz"}))},
 		{"payout fractional amount", "payout.paid", obj{"id": "po_1", "object": "payout", "status": "paid", "amount": 1.5, "currency": "usd"}},
+		// A known type whose object has no id (or is absent) cannot name what it is about.
+		{"payment object without id", "payment_intent.succeeded", obj{"object": "payment_intent", "status": "succeeded", "amount": 1, "currency": "usd"}},
+		{"refund without object", "refund.updated", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			body := eventBody("evt_odd", tc.typ, tc.o, nil)
