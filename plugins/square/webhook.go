@@ -85,7 +85,7 @@ func event(w *v1.WebhookRequest) (*v1.Event, string, error) {
 	case strings.HasPrefix(typ, "refund."):
 		err = refundEvent(ev, obj.Get("refund"))
 	case strings.HasPrefix(typ, "dispute."):
-		err = disputeEvent(ev, obj.Get("dispute"))
+		err = disputeEvent(ev, disputeObject(obj))
 	case strings.HasPrefix(typ, "card."):
 		err = cardEvent(ev, typ, obj.Get("card"))
 	}
@@ -130,6 +130,19 @@ func refundEvent(ev *v1.Event, o *fastjson.Value) error {
 	ev.Payload = &v1.Event_Refund{Refund: &v1.RefundEvent{ConnectorRefundId: jsonr.Str(o, "id"),
 		ConnectorTransactionId: jsonr.Str(o, "payment_id"), Status: refundStatuses().Get(jsonr.Str(o, "status")), Amount: amount}}
 	return nil
+}
+
+// disputeObject is a dispute event's dispute. Square documents two shapes:
+// its webhook reference's example payloads put it at data.object.dispute,
+// while its OpenAPI spec and SDK types (DisputeCreatedEventObject,
+// DisputeStateChangedEventObject: a field named "object") put it at
+// data.object.object. Both are read, dispute first; a body with neither is
+// malformed.
+func disputeObject(obj *fastjson.Value) *fastjson.Value {
+	if d := obj.Get("dispute"); d != nil {
+		return d
+	}
+	return obj.Get("object")
 }
 
 func disputeEvent(ev *v1.Event, o *fastjson.Value) error {

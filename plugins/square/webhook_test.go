@@ -109,6 +109,13 @@ func TestWebhookEventsNormalized(t *testing.T) {
 			func(e *v1.Event) bool { return e.GetRefund().GetStatus() == v1.RefundStatus_REFUND_STATUS_FAILED }},
 		{"forgotten card", `{"type":"card.forgotten","event_id":"e4","data":{"object":{"card":{"id":"ccof:1","customer_id":"C1","enabled":false}}}}`,
 			func(e *v1.Event) bool { return e.GetMandate().GetStatus() == v1.MandateStatus_MANDATE_STATUS_REVOKED }},
+		// Square's OpenAPI spec and SDKs name the dispute "object"
+		// (DisputeCreatedEventObject), its reference examples "dispute".
+		{"dispute in the spec's shape", `{"type":"dispute.created","event_id":"e7","data":{"type":"dispute","id":"D1","object":{"object":{"id":"D1","state":"EVIDENCE_REQUIRED","reason":"NOT_AS_DESCRIBED","amount_money":{"amount":8801,"currency":"USD"},"disputed_payment":{"payment_id":"P1"}}}}}`,
+			func(e *v1.Event) bool {
+				d := e.GetDispute()
+				return d.GetConnectorDisputeId() == "D1" && d.GetConnectorTransactionId() == "P1" && d.GetAmount().GetMinorAmount() == 8801
+			}},
 		{"unknown payment status is never a success", `{"type":"payment.updated","event_id":"e5","data":{"object":{"payment":{"id":"P3","status":"BRAND_NEW","amount_money":{"amount":5,"currency":"USD"}}}}}`,
 			func(e *v1.Event) bool { return e.GetPayment().GetStatus() == v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN }},
 	}
