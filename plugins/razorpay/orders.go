@@ -3,6 +3,7 @@ package razorpay
 import (
 	"cmp"
 	"strconv"
+	"strings"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
@@ -24,7 +25,84 @@ const (
 	// recurring authorization order (token object) for SetupRecurring.
 	stateMethod    = "razorpay_recurring_method"
 	stateMaxAmount = "razorpay_token_max_amount"
+	// stateOrderStatus, set in CreateOrder's request state, asks it to
+	// report "<order id> <status>" there, stamped with the call's clock
+	// (pdk.Context.Stamp), when the order already had payments.
+	stateOrderStatus = "razorpay_order_status"
 )
+
+// orderPaymentsKey is the ConnectorState value in which a Get step naming
+// an order (its id as connector_transaction_id) reports the payment that
+// already paid it: its id, or noPayment, stamped with the call's clock. Set
+// in the Get request's state, it asks buildGet to read the order's payments
+// (GET /v1/orders/{id}/payments) instead of a payment.
+func orderPaymentsKey(orderID string) string { return "razorpay_order_payments:" + orderID }
+
+// noPayment is the report of an order none of whose payments is authorized
+// or captured.
+const noPayment = "none"
+
+// orders addresses an order by its id: /v1/orders/{id} + suffix.
+var orders = pdk.IDPath{Prefix: "/v1/orders/", Field: "connector_transaction_id", Shape: orderIDPattern,
+	Example: "order_EKwxwAgItmmXdp"}
+
+// orderTried reports whether the CreateOrder step of this call answered
+// orderID with status attempted or paid: a payment was made on it before,
+// so this payment may be the retry of one whose answer was lost (the order
+// is the same: its receipt is the merchant id, with unique_receipt).
+// Razorpay: "No further payment requests are allowed once the order moves
+// to the paid state", nor on an attempted order whose payment is authorized
+// (docs/payments/orders); and for a create-payment retry, "Fetch the order's
+// payments first, then retry on the same order" (S2S "Retries and
+// Idempotency").
+func orderTried(c *pdk.Context, orderID string) bool {
+	report, ok := c.Stamped(stateOrderStatus)
+	id, status, _ := strings.Cut(report, " ")
+	return ok && id == orderID && (status == "attempted" || status == "paid")
+}
+
+// earlierPayment is the payment that already paid orderID (authorized or
+// captured), when orderTried and a Get step of this call read the order's
+// payments; "" when none did or none was read.
+func earlierPayment(c *pdk.Context, orderID string) string {
+	if found, ok := c.Stamped(orderPaymentsKey(orderID)); ok && found != noPayment && orderTried(c, orderID) {
+		return found
+	}
+	return ""
+}
+
+// buildOrderPayments builds GET /v1/orders/{id}/payments.
+func buildOrderPayments(c *pdk.Context, orderID string) (*pluginv1.HttpRequest, error) {
+	path, err := orders.Of(orderID, "/payments")
+	if err != nil {
+		return nil, err
+	}
+	return api.Get(c, path)
+}
+
+// parseOrderPayments reads the order's payments (a collection of payment
+// entities) and reports under orderPaymentsKey the one that is authorized or
+// captured (Razorpay allows one per order), else noPayment.
+func parseOrderPayments(c *pdk.Context, orderID string, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
+	v, err := object(res)
+	if err != nil {
+		return nil, err
+	}
+	found := noPayment
+	for _, item := range jsonr.Objects(v, "items") {
+		if o := jsonr.Str(item, "order_id"); o != orderID {
+			return nil, pdk.IntegrityMismatch("the payments of order %s include one of order %s", orderID, o)
+		}
+		if st := jsonr.Str(item, "status"); found == noPayment && (st == "authorized" || st == "captured") {
+			found = jsonr.Str(item, "id")
+			if !paymentIDPattern.Match(found) {
+				return nil, pdk.InvalidResponse("%s's %s payment of order %s has no valid id", processor, st, orderID)
+			}
+		}
+	}
+	return &v1.PaymentServiceGetResponse{ConnectorTransactionId: orderID, Status: v1.PaymentStatus_PAYMENT_STATUS_UNKNOWN,
+		State: &v1.ConnectorState{Values: map[string]string{orderPaymentsKey(orderID): c.Stamp(found)}}}, nil
+}
 
 // maxReceipt is the length limit of an order's or refund's receipt.
 const maxReceipt = 40
@@ -149,8 +227,9 @@ func parseCreateOrder(c *pdk.Context, req *v1.PaymentServiceCreateOrderRequest, 
 	case "paid":
 		status = v1.PaymentStatus_PAYMENT_STATUS_CHARGED
 	}
-	return &v1.PaymentServiceCreateOrderResponse{
-		ConnectorOrderId: id, Status: status,
-		State: &v1.ConnectorState{Values: map[string]string{stateOrderID: id, stateOrderFor: req.GetMerchantOrderId()}},
-	}, nil
+	st := &v1.ConnectorState{Values: map[string]string{stateOrderID: id, stateOrderFor: req.GetMerchantOrderId()}}
+	if raw := jsonr.Str(v, "status"); raw != "created" && pdk.Asked(req.GetState(), stateOrderStatus) {
+		st.Values[stateOrderStatus] = c.Stamp(id + " " + raw)
+	}
+	return &v1.PaymentServiceCreateOrderResponse{ConnectorOrderId: id, Status: status, State: st}, nil
 }

@@ -155,7 +155,19 @@ func buildAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest) (*pl
 	}
 	if p.orderID == "" {
 		return nil, needOrder(id, req.GetAmount(), req.GetCustomer(), req.GetMetadata(),
-			map[string]string{stateCapture: captureValue(req.GetCaptureMethod())})
+			map[string]string{stateCapture: captureValue(req.GetCaptureMethod()), stateOrderStatus: "requested"})
+	}
+	if orderTried(c, p.orderID) {
+		// A retry whose first answer was lost finds the order already
+		// paid: read its payments first (a Get step); the one that paid it
+		// is read and answered (parseAuthorize) instead of a refused payment.
+		if _, read := c.Stamped(orderPaymentsKey(p.orderID)); !read {
+			return nil, pdk.NeedStep(v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: p.orderID,
+				State: pdk.AskState(orderPaymentsKey(p.orderID))})
+		}
+		if paid := earlierPayment(c, p.orderID); paid != "" {
+			return payments.Get(c, api, paid)
+		}
 	}
 	p.description, p.callback, p.browser = req.GetDescription(), req.GetReturnUrl(), req.GetBrowserInfo()
 	return api.Send(c, "POST", "/v1/payments/create/json", idempotencyKey("payment", id), p.body())
@@ -198,15 +210,45 @@ func readCreated(res *pdk.Response) (*created, error) {
 }
 
 func parseAuthorize(c *pdk.Context, req *v1.PaymentServiceAuthorizeRequest, res *pdk.Response) (*v1.PaymentServiceAuthorizeResponse, error) {
+	order, _ := orderFor(c, req.GetConnectorOrderId(), req.GetMerchantTransactionId())
+	if paid := earlierPayment(c, order); paid != "" {
+		return parseEarlierPayment(req, res, paid, order)
+	}
 	r, err := readCreated(res)
 	if err != nil {
 		return nil, err
 	}
-	order, _ := orderFor(c, req.GetConnectorOrderId(), req.GetMerchantTransactionId())
 	return &v1.PaymentServiceAuthorizeResponse{
 		ConnectorTransactionId: r.paymentID, Status: r.status, Amount: req.GetAmount(), NextAction: r.next, Error: r.err,
 		ConnectorReferenceId: order,
 	}, nil
+}
+
+// parseEarlierPayment answers an Authorize whose order was already paid
+// with the payment that paid it (buildAuthorize read it: GET
+// /v1/payments/{id}). It must be that payment, of this order (whose receipt
+// is the merchant id, checked by parseCreateOrder), for the requested amount
+// and currency.
+func parseEarlierPayment(req *v1.PaymentServiceAuthorizeRequest, res *pdk.Response, paid, order string) (*v1.PaymentServiceAuthorizeResponse, error) {
+	p, err := readPayment(res, req.GetAmount())
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case p.id != paid:
+		return nil, pdk.IntegrityMismatch("the payment read is %s, not %s", p.id, paid)
+	case p.orderID != order:
+		return nil, pdk.IntegrityMismatch("payment %s is of order %s, not %s", p.id, p.orderID, order)
+	}
+	if err := pdk.CheckAmount(req.GetAmount(), p.amount, "the order's earlier payment's amount"); err != nil {
+		return nil, err
+	}
+	out := &v1.PaymentServiceAuthorizeResponse{ConnectorTransactionId: p.id, Status: p.status, Amount: p.amount, Error: p.err,
+		ConnectorReferenceId: order}
+	if p.status == v1.PaymentStatus_PAYMENT_STATUS_CHARGED {
+		out.CapturedAmount = p.amount
+	}
+	return out, nil
 }
 
 // payment is a parsed payment entity.
@@ -330,12 +372,19 @@ func parseCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest, res *pdk
 	return out, nil
 }
 
-// buildGet builds GET /v1/payments/{id}.
+// buildGet builds GET /v1/payments/{id}; for an Authorize's step asking
+// for an order's payments (orderPaymentsKey), GET /v1/orders/{id}/payments.
 func buildGet(c *pdk.Context, req *v1.PaymentServiceGetRequest) (*pluginv1.HttpRequest, error) {
+	if id := req.GetConnectorTransactionId(); pdk.Asked(req.GetState(), orderPaymentsKey(id)) {
+		return buildOrderPayments(c, id)
+	}
 	return payments.Get(c, api, req.GetConnectorTransactionId())
 }
 
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
+	if id := req.GetConnectorTransactionId(); pdk.Asked(req.GetState(), orderPaymentsKey(id)) {
+		return parseOrderPayments(c, id, res)
+	}
 	p, err := readPayment(res, req.GetAmount())
 	if err != nil {
 		return nil, err

@@ -3,6 +3,9 @@
 package square
 
 import (
+	"context"
+	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -68,7 +71,7 @@ func TestMoneyIsISOMinorUnits(t *testing.T) {
 // reporting another amount than the one asked for is never a success.
 func TestAnswerWithAnotherAmountIsAnIntegrityError(t *testing.T) {
 	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE,
-		Request: &v1.PaymentServiceCaptureRequest{ConnectorTransactionId: "P1", AmountToCapture: usd(500), MerchantCaptureId: "c1"},
+		Request: &v1.PaymentServiceCaptureRequest{ConnectorTransactionId: "P1", AmountToCapture: usd(500), PaymentAmount: usd(500), MerchantCaptureId: "c1"},
 		Body:    []byte(`{"payment":{"id":"P1","status":"COMPLETED","amount_money":{"amount":1000,"currency":"USD"}}}`)})
 	if e := r.GetParseError(); e.GetKind() != pluginv1.ErrorKind_ERROR_KIND_INVALID_RESPONSE || e.GetDetail().GetCode() != v1.ErrorCode_ERROR_CODE_INTEGRITY_MISMATCH {
 		t.Fatalf("parse = %v, want an integrity error", r)
@@ -261,5 +264,67 @@ func TestRequestTimeoutIsRetryable(t *testing.T) {
 		Body:    []byte(`{"errors":[{"category":"INVALID_REQUEST_ERROR","code":"REQUEST_TIMEOUT","detail":"Request Timeout"}]}`)})
 	if e := r.GetParseError(); e.GetKind() != pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_UNAVAILABLE || e.GetDetail().GetConnector().GetCode() != "REQUEST_TIMEOUT" {
 		t.Fatalf("parse error = %v, want PROCESSOR_UNAVAILABLE keeping REQUEST_TIMEOUT", e)
+	}
+}
+
+// TestCaptureWithoutPaymentAmountReadsThePaymentFirst: CompletePayment takes
+// no amount and completes the whole payment, so a capture of less than the
+// authorized amount must be refused before it is sent. Without
+// payment_amount the connector reads the payment first (a Get step the host
+// runs): another amount is refused with nothing completed; the authorized
+// amount is completed.
+func TestCaptureWithoutPaymentAmountReadsThePaymentFirst(t *testing.T) {
+	const approved = `{"payment":{"id":"P1","status":"APPROVED","amount_money":{"amount":1000,"currency":"USD"}}}`
+	const completed = `{"payment":{"id":"P1","status":"COMPLETED","amount_money":{"amount":1000,"currency":"USD"}}}`
+	kit, err := conformancetest.Native(New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		capture *v1.Money
+		answers []conformancetest.Answer
+		asked   []string
+		charged bool // else refused as UNSUPPORTED
+	}{
+		{usd(500), []conformancetest.Answer{{Status: 200, Body: approved}}, []string{"GET /v2/payments/P1"}, false},
+		{usd(1500), []conformancetest.Answer{{Status: 200, Body: approved}}, []string{"GET /v2/payments/P1"}, false},
+		{&v1.Money{MinorAmount: 1000, Currency: "EUR"}, []conformancetest.Answer{{Status: 200, Body: approved}}, []string{"GET /v2/payments/P1"}, false},
+		{usd(1000), []conformancetest.Answer{{Status: 200, Body: approved}, {Status: 200, Body: completed}},
+			[]string{"GET /v2/payments/P1", "POST /v2/payments/P1/complete"}, true},
+	} {
+		fake := &conformancetest.Scripted{T: t, Answers: tc.answers}
+		srv := httptest.NewServer(fake)
+		cc := (&pdktest.Call{Credentials: testCredentials(), BaseURL: srv.URL}).Context()
+		ex, err := kit.Execute(context.Background(), srv.Client(), v1.Flow_FLOW_CAPTURE,
+			&v1.PaymentServiceCaptureRequest{ConnectorTransactionId: "P1", AmountToCapture: tc.capture, MerchantCaptureId: "c1"}, cc)
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fake.Asked(); !reflect.DeepEqual(got, tc.asked) {
+			t.Fatalf("capture %v: requests %v, want %v", tc.capture, got, tc.asked)
+		}
+		if !tc.charged {
+			if ex.Err == nil || ex.Error.GetKind() != pluginv1.ErrorKind_ERROR_KIND_UNSUPPORTED || !strings.Contains(ex.Error.GetMessage(), "partial capture") {
+				t.Fatalf("capture %v: response %v, error %v (plugin %v), want UNSUPPORTED partial capture", tc.capture, ex.Response, ex.Err, ex.Error)
+			}
+			continue
+		}
+		out, _ := ex.Response.(*v1.PaymentServiceCaptureResponse)
+		if ex.Err != nil || out.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || out.GetCapturedAmount().GetMinorAmount() != 1000 {
+			t.Fatalf("capture %v = %v, error %v, want CHARGED 1000", tc.capture, out, ex.Err)
+		}
+	}
+}
+
+// TestCaptureDoesNotTrustAnEarlierCallsAmount: an amount reported in an
+// earlier call's state (sent back by the caller) is stale: the payment is
+// read again.
+func TestCaptureDoesNotTrustAnEarlierCallsAmount(t *testing.T) {
+	stale := &v1.ConnectorState{Values: map[string]string{authorizedKey("P1"): "1 500 USD"}}
+	r := run(t, pdktest.Call{Flow: v1.Flow_FLOW_CAPTURE, State: stale,
+		Request: &v1.PaymentServiceCaptureRequest{ConnectorTransactionId: "P1", AmountToCapture: usd(500), MerchantCaptureId: "c1"}})
+	if r.NextStep.GetFlow() != v1.Flow_FLOW_GET || r.HTTP != nil {
+		t.Fatalf("capture with a stale amount = %v, want a Get step before sending", r)
 	}
 }

@@ -180,7 +180,7 @@ func TestHostConnectAPI(t *testing.T) {
 		if capt.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || capt.GetCapturedAmount().GetMinorAmount() != 1000 {
 			t.Fatalf("capture = %v", capt)
 		}
-		env.wantOps(t, "CompletePayment")
+		env.wantOps(t, "GetPayment", "CompletePayment") // no payment_amount: the authorized amount is read first
 		got := must[v1.PaymentServiceGetResponse](t)(env.payments.Get(ctx, req(t, &v1.PaymentServiceGetRequest{ConnectorTransactionId: id, Amount: usd(1000)})))
 		if got.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_CHARGED || got.GetMerchantTransactionId() != "order_e2e_1" {
 			t.Fatalf("get = %v", got)
@@ -206,12 +206,18 @@ func TestHostConnectAPI(t *testing.T) {
 
 	t.Run("authorize and void", func(t *testing.T) {
 		auth := must[v1.PaymentServiceAuthorizeResponse](t)(env.payments.Authorize(ctx, req(t, tokenAuthorize("order_e2e_2", v1.CaptureMethod_CAPTURE_METHOD_MANUAL, usd(2500)))))
+		// A partial capture without payment_amount: the payment is read, and
+		// the capture refused before CompletePayment (which would complete all of it).
+		_, err := env.payments.Capture(ctx, req(t, &v1.PaymentServiceCaptureRequest{
+			ConnectorTransactionId: auth.GetConnectorTransactionId(), AmountToCapture: usd(1000), MerchantCaptureId: "cap_e2e_2"}))
+		wantConnectError(t, err, connect.CodeUnimplemented, "partial capture")
+		env.wantOps(t, "CreatePayment", "GetPayment")
 		void := must[v1.PaymentServiceVoidResponse](t)(env.payments.Void(ctx, req(t, &v1.PaymentServiceVoidRequest{
 			ConnectorTransactionId: auth.GetConnectorTransactionId(), MerchantVoidId: "void_e2e_2"})))
 		if void.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_VOIDED {
 			t.Fatalf("void = %v", void)
 		}
-		env.wantOps(t, "CreatePayment", "CancelPayment")
+		env.wantOps(t, "CancelPayment")
 	})
 
 	t.Run("automatic capture in zero-decimal JPY", func(t *testing.T) {

@@ -2,6 +2,8 @@ package square
 
 import (
 	"cmp"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
@@ -150,6 +152,10 @@ func sourceID(pm *v1.PaymentMethod) (string, error) {
 }
 
 // buildCapture builds CompletePayment, which completes the whole amount.
+// CompletePayment takes no amount, so a capture of another amount than the
+// authorized one is refused before sending. The authorized amount is the
+// request's payment_amount; without it, the payment is read first (a Get
+// step, whose report under authorizedKey is the payment's amount_money).
 func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*pluginv1.HttpRequest, error) {
 	id, err := pdk.PathID("connector_transaction_id", req.GetConnectorTransactionId())
 	if err != nil {
@@ -158,7 +164,18 @@ func buildCapture(c *pdk.Context, req *v1.PaymentServiceCaptureRequest) (*plugin
 	if _, _, err := amounts.To(req.GetAmountToCapture(), "amount_to_capture"); err != nil {
 		return nil, err
 	}
-	if pa := req.GetPaymentAmount(); pa != nil && !sameMoney(req.GetAmountToCapture(), pa) {
+	authorized := req.GetPaymentAmount()
+	if authorized == nil {
+		report, ok := c.Stamped(authorizedKey(id))
+		if !ok {
+			return nil, pdk.NeedStep(v1.Flow_FLOW_GET, &v1.PaymentServiceGetRequest{ConnectorTransactionId: id,
+				State: pdk.AskState(authorizedKey(id))})
+		}
+		if authorized, err = readAuthorized(report); err != nil {
+			return nil, err
+		}
+	}
+	if !sameMoney(req.GetAmountToCapture(), authorized) {
 		return nil, pdk.Unsupported("amount_to_capture: Square completes the whole authorized amount; partial capture is not supported")
 	}
 	key := idempotencyKey("capture", cmp.Or(req.GetMerchantCaptureId(), req.GetConnectorTransactionId()))
@@ -275,10 +292,37 @@ func parseVoid(c *pdk.Context, req *v1.PaymentServiceVoidRequest, res *pdk.Respo
 	return p.VoidResponse(processor, req)
 }
 
+// parseGet reads GetPayment's answer. Asked by a Capture's step (the
+// request's state holds authorizedKey), it also reports the payment's
+// amount_money there, stamped with the call's clock.
 func parseGet(c *pdk.Context, req *v1.PaymentServiceGetRequest, res *pdk.Response) (*v1.PaymentServiceGetResponse, error) {
 	p, err := readPayment(res, req.GetAmount(), false)
 	if err != nil {
 		return nil, err
 	}
-	return p.GetResponse(processor, req)
+	out, err := p.GetResponse(processor, req)
+	if err != nil {
+		return nil, err
+	}
+	if key := authorizedKey(p.ID); pdk.Asked(req.GetState(), key) {
+		amount := strconv.FormatInt(p.Amount.GetMinorAmount(), 10) + " " + p.Amount.GetCurrency()
+		out.State = &v1.ConnectorState{Values: map[string]string{key: c.Stamp(amount)}}
+	}
+	return out, nil
+}
+
+// authorizedKey is the ConnectorState value in which a Get step run for
+// buildCapture reports the payment's amount_money, "<amount> <currency>"
+// stamped by pdk.Context.Stamp. Set in the Get request's state, it asks
+// parseGet for that report.
+func authorizedKey(paymentID string) string { return "authorized_amount:" + paymentID }
+
+// readAuthorized reads the amount a Get step reported under authorizedKey.
+func readAuthorized(report string) (*v1.Money, error) {
+	amount, currency, _ := strings.Cut(report, " ")
+	v, err := strconv.ParseInt(amount, 10, 64)
+	if err != nil || currency == "" {
+		return nil, pdk.InvalidResponse("the payment's amount read before the capture is %q, not <amount> <currency>", report)
+	}
+	return amounts.From(v, currency)
 }
