@@ -69,6 +69,9 @@ func pluginError(connector string, pe *pluginv1.PluginError) error {
 	if detail.GetCode() == v1.ErrorCode_ERROR_CODE_UNSPECIFIED {
 		detail.Code = kindErrorCodes[pe.GetKind()]
 	}
+	// Only the host knows whether a request reached the processor: a
+	// plugin's claim is dropped (run marks build-phase errors itself).
+	detail.NotSent = false
 	err := newError(PluginKind(pe.GetKind()), fmt.Errorf("%s: %s", connector, pe.GetMessage()))
 	err.Detail = detail
 	return err
