@@ -681,7 +681,7 @@ type callFailure struct {
 // because the connector could not be reached, f.code for a refusal.
 func (s *Service) failCall(ctx context.Context, tenant string, c *Connector, att *Attempt, err error, f callFailure) error {
 	outcome := connectors.Classify(err)
-	att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "error", connect.CodeOf(err).String(), errMessage(err), outcome != connectors.Rejected
+	att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "error", connect.CodeOf(err).String(), errMessage(err), outcome == connectors.Unknown || connectors.Unreachable(err)
 	switch {
 	case outcome == connectors.Unknown:
 		att.Status = "unknown"
