@@ -249,7 +249,26 @@ type Error struct {
 	Attempts int
 	// RetryAfter, for KindCircuitOpen, is when the breaker lets a probe through.
 	RetryAfter time.Duration
-	Err        error
+	// Reached is true when an earlier attempt of the same call may have
+	// reached the processor (it was answered, timed out or broke during the
+	// exchange), even if this last attempt never did: the call as a whole
+	// may then have been acted on. See NotSent.
+	Reached bool
+	Err     error
+}
+
+// NotSent reports whether no attempt of the failed call could have reached
+// the processor: the request was blocked, its client certificate unusable,
+// the breaker open, or no connection could be made, on every attempt.
+func (e *Error) NotSent() bool {
+	if e.Reached {
+		return false
+	}
+	switch e.Kind {
+	case KindBlocked, KindConnect, KindCircuitOpen, KindClientCert:
+		return true
+	}
+	return false
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Connector, e.Msg) }
@@ -312,7 +331,12 @@ func (c *Client) Do(ctx context.Context, r Request) (*pluginv1.HttpResponse, err
 	}
 	var res *pluginv1.HttpResponse
 	var aerr *Error
+	// reached: an attempt before the last may have reached the processor.
+	reached := false
 	for attempt := 1; ; attempt++ {
+		if attempt > 1 && (aerr == nil || !aerr.NotSent()) {
+			reached = true
+		}
 		var ticket *breaker.Ticket
 		if c.opts.Breakers != nil {
 			t, err := c.opts.Breakers.Allow(r.Connector, r.Tenant)
@@ -323,7 +347,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*pluginv1.HttpResponse, err
 				if attempt > 1 {
 					// The breaker opened during this call: report what the
 					// processor did rather than the breaker.
-					return c.finish(res, aerr, attempt-1)
+					return c.finish(res, aerr, attempt-1, reached)
 				}
 				return nil, &Error{Kind: KindCircuitOpen, Connector: r.Connector, Msg: oe.Error(), RetryAfter: oe.RetryAfter, Err: err}
 			}
@@ -336,22 +360,24 @@ func (c *Client) Do(ctx context.Context, r Request) (*pluginv1.HttpResponse, err
 			retry = false // the wait would outlast the budget
 		}
 		if !retry {
-			return c.finish(res, aerr, attempt)
+			return c.finish(res, aerr, attempt, reached)
 		}
 		c.obs.Retry(r.Connector, reason)
 		c.log.LogAttrs(ctx, slog.LevelWarn, "retrying processor call",
 			slog.String("connector", r.Connector), slog.Int("attempt", attempt), slog.String("reason", reason),
 			slog.Duration("backoff", wait), slog.String("host", u.Host))
 		if err := c.opts.Sleep(ctx, wait); err != nil {
-			return c.finish(res, aerr, attempt)
+			return c.finish(res, aerr, attempt, reached)
 		}
 	}
 }
 
-// finish returns the last attempt's answer or error.
-func (c *Client) finish(res *pluginv1.HttpResponse, err *Error, attempts int) (*pluginv1.HttpResponse, error) {
+// finish returns the last attempt's answer or error; reached tells whether
+// an earlier attempt may have reached the processor.
+func (c *Client) finish(res *pluginv1.HttpResponse, err *Error, attempts int, reached bool) (*pluginv1.HttpResponse, error) {
 	if err != nil {
 		err.Attempts = attempts
+		err.Reached = err.Reached || reached
 		return nil, err
 	}
 	return res, nil

@@ -28,10 +28,13 @@ func (x *Executor) composite(ctx context.Context, call Call, name string, fn fun
 	start := time.Now()
 	s, release, err := x.open(ctx, call, false)
 	if err != nil {
-		return err
+		return markNotSent(err)
 	}
 	defer release()
 	err = fn(s)
+	if err != nil && !s.reached {
+		err = markNotSent(err)
+	}
 	x.logCall(ctx, call, name, start, err)
 	if err != nil {
 		return s.redact(err)

@@ -69,6 +69,9 @@ func pluginError(connector string, pe *pluginv1.PluginError) error {
 	if detail.GetCode() == v1.ErrorCode_ERROR_CODE_UNSPECIFIED {
 		detail.Code = kindErrorCodes[pe.GetKind()]
 	}
+	// Only the host knows whether a request reached the processor: a
+	// plugin's claim is dropped (run marks build-phase errors itself).
+	detail.NotSent = false
 	err := newError(PluginKind(pe.GetKind()), fmt.Errorf("%s: %s", connector, pe.GetMessage()))
 	err.Detail = detail
 	return err
@@ -110,11 +113,85 @@ func egressError(err error, info abi.FlowInfo) error {
 	if e.Attempts > 1 {
 		msg += fmt.Sprintf(" (after %d attempts)", e.Attempts)
 	}
-	out := &Error{Kind: kind, Message: msg, Detail: &v1.PaymentError{Code: unified, Message: msg}, Err: err}
+	out := &Error{Kind: kind, Message: msg, Detail: &v1.PaymentError{Code: unified, Message: msg, NotSent: e.NotSent()}, Err: err}
 	if e.Kind == egress.KindCircuitOpen {
 		out.RetryAfter = strconv.Itoa(breaker.RetryAfterSeconds(e.RetryAfter))
 	}
 	return out
+}
+
+// kindCodes gives the unified ErrorCode of a not-sent *Error that carries
+// no PaymentError of its own.
+var kindCodes = map[Kind]v1.ErrorCode{
+	KindInvalidRequest:     v1.ErrorCode_ERROR_CODE_INVALID_REQUEST,
+	KindUnauthenticated:    v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS,
+	KindUnsupported:        v1.ErrorCode_ERROR_CODE_PAYMENT_METHOD_NOT_SUPPORTED,
+	KindNotFound:           v1.ErrorCode_ERROR_CODE_NOT_FOUND,
+	KindFailedPrecondition: v1.ErrorCode_ERROR_CODE_INVALID_REQUEST,
+	KindUnavailable:        v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE,
+	KindRateLimited:        v1.ErrorCode_ERROR_CODE_RATE_LIMITED,
+	KindTimeout:            v1.ErrorCode_ERROR_CODE_TIMEOUT,
+	KindCanceled:           v1.ErrorCode_ERROR_CODE_TIMEOUT,
+	KindInProgress:         v1.ErrorCode_ERROR_CODE_CONFLICT,
+}
+
+// notSentError marks an error of the packages below the executor (a
+// *sandbox.Fault, a registry or credentials error) as one that happened
+// before any request reached the processor; errors.Is and errors.As still
+// see the error it wraps, and its message is that error's.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
+// markNotSent marks err as a failure before any request reached the
+// processor (PaymentError.not_sent): an *Error gets a copy of its detail
+// (a new one when it had none) with not_sent set; any other error is
+// wrapped so NotSent reports it.
+func markNotSent(err error) error {
+	if err == nil || NotSent(err) {
+		return err
+	}
+	var xe *Error
+	if !errors.As(err, &xe) {
+		return &notSentError{err: err}
+	}
+	out := *xe
+	if xe.Detail != nil {
+		out.Detail = proto.Clone(xe.Detail).(*v1.PaymentError)
+	} else {
+		code, ok := kindCodes[xe.Kind]
+		if !ok {
+			code = v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR
+		}
+		out.Detail = &v1.PaymentError{Code: code, Message: xe.Message}
+	}
+	out.Detail.NotSent = true
+	return &out
+}
+
+// clearNotSent is err without the not-sent mark of its *Error's detail.
+func clearNotSent(err error) error {
+	var xe *Error
+	if !errors.As(err, &xe) || !xe.Detail.GetNotSent() {
+		return err
+	}
+	out := *xe
+	out.Detail = proto.Clone(xe.Detail).(*v1.PaymentError)
+	out.Detail.NotSent = false
+	return &out
+}
+
+// NotSent reports whether err, an error of an executor call, happened
+// before any request of the call could have reached the processor, so
+// nothing happened there (the PaymentError's not_sent).
+func NotSent(err error) bool {
+	var ns *notSentError
+	if errors.As(err, &ns) {
+		return true
+	}
+	var xe *Error
+	return errors.As(err, &xe) && xe.Detail.GetNotSent()
 }
 
 // integrityError reports a processor answer that does not match the request.

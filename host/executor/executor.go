@@ -206,6 +206,10 @@ type session struct {
 	cert    *egress.ClientCert
 	// steps counts the top-level flows run (more than one in a composite call).
 	steps int
+	// reached is true once a request of this session may have reached the
+	// processor (it was answered, or failed after a connection was made):
+	// from then on no error of the session is not_sent.
+	reached bool
 }
 
 // reseed gives the session's call context fresh random bytes.
@@ -297,7 +301,7 @@ func (x *Executor) Run(ctx context.Context, call Call, flow v1.Flow, req abi.Mes
 	}
 	s, release, err := x.open(ctx, call, false)
 	if err != nil {
-		return nil, err
+		return nil, markNotSent(err)
 	}
 	defer release()
 	resp, err := s.exec(ctx, info, req)
@@ -354,7 +358,24 @@ func unsupported(connector string, info abi.FlowInfo, m *v1.Manifest) error {
 }
 
 // run executes one flow, following next steps, and returns its response.
+// An error before any request of the session may have reached the processor
+// is marked not sent (PaymentError.not_sent).
 func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, depth int) (abi.Message, error) {
+	resp, err := s.runFlow(ctx, info, req, depth)
+	switch {
+	case err == nil:
+		return resp, nil
+	case s.reached:
+		// An egress failure that sent nothing (connection refused) after
+		// an earlier request of the session reached the processor.
+		return nil, clearNotSent(err)
+	default:
+		return nil, markNotSent(err)
+	}
+}
+
+// runFlow is run without the not_sent marking.
+func (s *session) runFlow(ctx context.Context, info abi.FlowInfo, req abi.Message, depth int) (abi.Message, error) {
 	if !manifest.Supports(s.m, info.Flow) {
 		return nil, unsupported(s.call.Connector, info, s.m)
 	}
@@ -393,8 +414,14 @@ func (s *session) run(ctx context.Context, info abi.FlowInfo, req abi.Message, d
 			Tenant: s.tenant, ClientCert: s.cert,
 		})
 		if err != nil {
-			return nil, egressError(err, info)
+			xe := egressError(err, info)
+			var ee *egress.Error
+			if !errors.As(err, &ee) || !ee.NotSent() {
+				s.reached = true
+			}
+			return nil, xe
 		}
+		s.reached = true
 		var po *pluginv1.ParseResponseOutput
 		err = s.traced(ctx, abi.ExportParseResponse, info.Name(), func(ctx context.Context) (err error) {
 			po, err = s.plugin.ParseResponse(ctx, &pluginv1.ParseResponseInput{

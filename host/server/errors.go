@@ -7,6 +7,7 @@ import (
 	"connectrpc.com/connect"
 
 	pluginv1 "github.com/connectorhost/connector-host/gen/connectorhost/plugin/v1"
+	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/host/credentials"
 	"github.com/connectorhost/connector-host/host/executor"
 	"github.com/connectorhost/connector-host/host/registry"
@@ -133,8 +134,52 @@ func connectError(err error) error {
 		if xe.RetryAfter != "" {
 			out.Meta().Set("Retry-After", xe.RetryAfter)
 		}
+		return out
+	}
+	if notSent(err) {
+		// An error that never reached a plugin's request (the connector not
+		// loaded, credentials refused, a plugin fault while building): say
+		// so, so the caller knows the processor did nothing.
+		pe := &v1.PaymentError{Code: notSentCodes[out.Code()], Message: out.Message(), NotSent: true}
+		if pe.Code == v1.ErrorCode_ERROR_CODE_UNSPECIFIED {
+			pe.Code = v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR
+		}
+		if d, derr := connect.NewErrorDetail(pe); derr == nil {
+			out.AddDetail(d)
+		}
 	}
 	return out
+}
+
+// notSentSentinels are the errors of the packages below the API edge that
+// come before any request is built: nothing reached the processor.
+var notSentSentinels = []error{registry.ErrNotFound, registry.ErrNotReady, credentials.ErrInvalid, credentials.ErrMissing, credentials.ErrWrongConnector}
+
+// notSent reports whether err, an error that is not an *executor.Error,
+// happened before any request could reach the processor.
+func notSent(err error) bool {
+	if executor.NotSent(err) {
+		return true
+	}
+	for _, s := range notSentSentinels {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// notSentCodes gives the PaymentError code of a not-sent error by its
+// Connect code.
+var notSentCodes = map[connect.Code]v1.ErrorCode{
+	connect.CodeNotFound:          v1.ErrorCode_ERROR_CODE_NOT_FOUND,
+	connect.CodeUnavailable:       v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE,
+	connect.CodeInvalidArgument:   v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS,
+	connect.CodeUnauthenticated:   v1.ErrorCode_ERROR_CODE_INVALID_CREDENTIALS,
+	connect.CodePermissionDenied:  v1.ErrorCode_ERROR_CODE_PERMISSION_DENIED,
+	connect.CodeDeadlineExceeded:  v1.ErrorCode_ERROR_CODE_TIMEOUT,
+	connect.CodeResourceExhausted: v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR,
+	connect.CodeInternal:          v1.ErrorCode_ERROR_CODE_PROCESSING_ERROR,
 }
 
 // errorCodes is the interceptor that gives every handler's error its Connect

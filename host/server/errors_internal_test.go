@@ -179,3 +179,56 @@ func TestExecutorErrorDetailAndRetryAfter(t *testing.T) {
 		t.Errorf("detail %v, want %v", v, detail)
 	}
 }
+
+// paymentErrorOf is the PaymentError detail of err, nil when none.
+func paymentErrorOf(t *testing.T, err error) *v1.PaymentError {
+	t.Helper()
+	var ce *connect.Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("connectError = %T, want a *connect.Error", err)
+	}
+	for _, d := range ce.Details() {
+		if v, derr := d.Value(); derr == nil {
+			if pe, ok := v.(*v1.PaymentError); ok {
+				return pe
+			}
+		}
+	}
+	return nil
+}
+
+// Errors that never reached a plugin's request (the connector unknown or
+// not ready, credentials refused) carry a PaymentError saying not_sent: the
+// caller may send the payment elsewhere. Errors that may have reached the
+// processor do not say it.
+func TestNotSentDetailAtTheEdge(t *testing.T) {
+	for name, err := range map[string]error{
+		"unknown connector":     fmt.Errorf("%w (more)", registry.ErrNotFound),
+		"connector not ready":   fmt.Errorf("x: %w", registry.ErrNotReady),
+		"malformed credentials": fmt.Errorf("open: %w", credentials.ErrInvalid),
+		"no credentials":        redacted{credentials.ErrMissing},
+		"another's account":     credentials.ErrWrongConnector,
+	} {
+		t.Run(name, func(t *testing.T) {
+			pe := paymentErrorOf(t, connectError(err))
+			if pe == nil || !pe.GetNotSent() || pe.GetCode() == v1.ErrorCode_ERROR_CODE_UNSPECIFIED {
+				t.Errorf("detail %v, want not_sent with a code", pe)
+			}
+		})
+	}
+	for name, err := range map[string]error{
+		"context deadline": fmt.Errorf("send: %w", context.DeadlineExceeded),
+		"plugin fault":     &sandbox.Fault{Plugin: "stripe", Export: "connector_parse_response", Kind: sandbox.FaultTrap},
+		"timeout":          &executor.Error{Kind: executor.KindTimeout, Message: "m", Detail: &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_TIMEOUT}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if pe := paymentErrorOf(t, connectError(err)); pe.GetNotSent() {
+				t.Errorf("detail %v says not_sent", pe)
+			}
+		})
+	}
+	detail := &v1.PaymentError{Code: v1.ErrorCode_ERROR_CODE_PROCESSOR_UNAVAILABLE, NotSent: true}
+	if pe := paymentErrorOf(t, connectError(&executor.Error{Kind: executor.KindUnavailable, Message: "m", Detail: detail})); !pe.GetNotSent() {
+		t.Errorf("the executor's not_sent is lost: %v", pe)
+	}
+}

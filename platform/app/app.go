@@ -44,6 +44,8 @@ type Config struct {
 	Webhooks webhooks.DispatcherOptions
 	// Lease is how long a claimed intent stays processing before a retry may re-drive it.
 	Lease time.Duration
+	// ConnectorTimeout bounds each call to a connector host (default 60 s).
+	ConnectorTimeout time.Duration
 	// RateLimit is each API key's requests per second (0: unlimited), RateBurst its burst.
 	RateLimit float64
 	RateBurst int
@@ -135,7 +137,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (a *App, err error) {
 	if a.local != nil {
 		localURL = a.local.URL()
 	}
-	gw := connectors.NewGateway(localURL, 0)
+	gw := connectors.NewGateway(localURL, cfg.ConnectorTimeout)
 	whs := &webhooks.Store{DB: a.db, Ring: ring}
 	wopts := cfg.Webhooks
 	wopts.Logger = log

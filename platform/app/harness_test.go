@@ -138,14 +138,23 @@ func plugins(t testing.TB) (dir, cache string) {
 // stripeProxy is the lifecycle proxy described above.
 type stripeProxy struct {
 	*httptest.Server
-	n        atomic.Int64
-	mu       sync.Mutex
-	keys     []string // Idempotency-Key of each POST /v1/payment_intents
-	hold     chan struct{}
-	held     chan struct{}
-	holdNext atomic.Bool
+	n    atomic.Int64
+	mu   sync.Mutex
+	keys []string // Idempotency-Key of each POST /v1/payment_intents
+	// captureKeys: Idempotency-Key of each POST /v1/payment_intents/{id}/capture
+	captureKeys []string
+	hold        chan struct{}
+	held        chan struct{}
+	holdNext    atomic.Bool
 	// holdCancel holds the next POST /v1/refunds/{id}/cancel like holdNext.
 	holdCancel atomic.Bool
+	// holdCapture holds the next POST /v1/payment_intents/{id}/capture like holdNext.
+	holdCapture atomic.Bool
+	// holdRefund holds the next POST /v1/refunds like holdNext.
+	holdRefund atomic.Bool
+	// inUseNext answers the next POST /v1/payment_intents with Stripe's 409
+	// idempotency_key_in_use (an earlier request with the key still running).
+	inUseNext atomic.Bool
 }
 
 func newStripeProxy(t testing.TB) *stripeProxy {
@@ -166,6 +175,25 @@ func newStripeProxy(t testing.TB) *stripeProxy {
 				p.held <- struct{}{}
 				<-p.hold
 			}
+			if p.inUseNext.CompareAndSwap(true, false) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusConflict)
+				io.WriteString(w, `{"error":{"type":"idempotency_error","code":"idempotency_key_in_use","message":"There is currently another in-progress request using this Idempotent Key."}}`)
+				return
+			}
+		}
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/refunds" && p.holdRefund.CompareAndSwap(true, false) {
+			p.held <- struct{}{}
+			<-p.hold
+		}
+		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v1/payment_intents/") && strings.HasSuffix(r.URL.Path, "/capture") {
+			p.mu.Lock()
+			p.captureKeys = append(p.captureKeys, r.Header.Get("Idempotency-Key"))
+			p.mu.Unlock()
+			if p.holdCapture.CompareAndSwap(true, false) {
+				p.held <- struct{}{}
+				<-p.hold
+			}
 		}
 		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v1/refunds/") && strings.HasSuffix(r.URL.Path, "/cancel") &&
 			p.holdCancel.CompareAndSwap(true, false) {
@@ -182,6 +210,12 @@ func (p *stripeProxy) idempotencyKeys() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.keys...)
+}
+
+func (p *stripeProxy) captureIdempotencyKeys() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.captureKeys...)
 }
 
 func (p *stripeProxy) rewrite(res *http.Response) error {
@@ -291,6 +325,8 @@ type platformOpts struct {
 	baseURLs map[string]string
 	// rateLimit per key per second (0: none).
 	rateLimit float64
+	// connectorTimeout bounds each call to a connector host (0: the default).
+	connectorTimeout time.Duration
 }
 
 func startPlatform(t testing.TB, o platformOpts) *platform {
@@ -313,7 +349,7 @@ func startPlatform(t testing.TB, o platformOpts) *platform {
 	delivered := make(chan string, 64)
 	a, err := app.New(ctx, app.Config{
 		Listen: "127.0.0.1:0", DatabaseURL: o.dbURL, EncryptionKeys: o.keys, PluginsDir: dir, PluginCacheDir: cache,
-		BaseURLs: bases, RateLimit: o.rateLimit,
+		BaseURLs: bases, RateLimit: o.rateLimit, ConnectorTimeout: o.connectorTimeout,
 		Webhooks: webhooks.DispatcherOptions{Poll: 50 * time.Millisecond, Backoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxAttempts: o.webhookMax,
 			OnAttempt: func(_, typ, status string) {
 				if status == "succeeded" {

@@ -11,7 +11,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -41,6 +43,9 @@ type clients struct {
 	connectors connectorhostv1connect.ConnectorServiceClient
 }
 
+// errNoHost: a connector with no host to run on; nothing was sent.
+var errNoHost = errors.New("no in-process connector host is running and the connector names no host_url")
+
 // Gateway sends unified calls to connector hosts.
 type Gateway struct {
 	local string
@@ -67,7 +72,7 @@ func (g *Gateway) clientsFor(t Target) (*clients, error) {
 		base = g.local
 	}
 	if base == "" {
-		return nil, connect.NewError(connect.CodeUnavailable, errors.New("no in-process connector host is running and the connector names no host_url"))
+		return nil, connect.NewError(connect.CodeUnavailable, errNoHost)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -191,14 +196,107 @@ func (g *Gateway) GetConnector(ctx context.Context, t Target) (*v1.ConnectorServ
 	}, &v1.ConnectorServiceGetConnectorRequest{Name: t.Plugin})
 }
 
-// Retryable reports whether err means the connector could not be reached
-// or did not answer in time (unavailable, timeout, circuit open, host
-// down): the payment was not declined, and another connector may be tried.
-// A decline is never an error, so never retryable.
-func Retryable(err error) bool {
+// Outcome says what a failed connector call means for the money: whether
+// the processor can have acted on it.
+type Outcome int
+
+// The outcomes of a failed connector call.
+const (
+	// NotSent: nothing reached the processor (the connector host says
+	// not_sent, or the platform could not reach the connector host at
+	// all); the payment may be sent elsewhere.
+	NotSent Outcome = iota + 1
+	// Rejected: the processor (or the host, for it) answered with a
+	// definite refusal; nothing was done.
+	Rejected
+	// Unknown: the processor may have acted (a timeout, a broken
+	// connection, a 5xx, a request with the same key still running, an
+	// answer the host could not read): only the same request, with the same
+	// idempotency key, to the same connector is safe.
+	Unknown
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case NotSent:
+		return "not_sent"
+	case Rejected:
+		return "rejected"
+	case Unknown:
+		return "unknown"
+	}
+	return "outcome(" + strconv.Itoa(int(o)) + ")"
+}
+
+// PaymentError is the connector host's PaymentError detail of err, nil when
+// it carries none.
+func PaymentError(err error) *v1.PaymentError {
+	var ce *connect.Error
+	if !errors.As(err, &ce) {
+		return nil
+	}
+	for _, d := range ce.Details() {
+		v, derr := d.Value()
+		if derr != nil {
+			continue
+		}
+		if pe, ok := v.(*v1.PaymentError); ok {
+			return pe
+		}
+	}
+	return nil
+}
+
+// Classify says what a failed connector call (a non-nil err from a Gateway
+// method) means: NotSent when the connector host says nothing reached the
+// processor (PaymentError.not_sent) or the platform could not even connect
+// to the host; Rejected for a definite refusal (InvalidArgument,
+// FailedPrecondition, Unimplemented, Unauthenticated, PermissionDenied,
+// NotFound, OutOfRange, and ResourceExhausted when the processor asked to
+// slow down); Unknown for everything else (DeadlineExceeded, Canceled,
+// Aborted, Unavailable without not_sent, Internal, Unknown...).
+func Classify(err error) Outcome {
+	if err == nil {
+		return Rejected // not a failure; callers never ask
+	}
+	if errors.Is(err, errNoHost) || dialFailed(err) {
+		return NotSent
+	}
+	pe := PaymentError(err)
+	if pe.GetNotSent() {
+		return NotSent
+	}
 	switch connect.CodeOf(err) {
-	case connect.CodeUnavailable, connect.CodeDeadlineExceeded:
+	case connect.CodeInvalidArgument, connect.CodeFailedPrecondition, connect.CodeUnimplemented, connect.CodeUnauthenticated,
+		connect.CodePermissionDenied, connect.CodeNotFound, connect.CodeOutOfRange:
+		return Rejected
+	case connect.CodeResourceExhausted:
+		if pe.GetCode() == v1.ErrorCode_ERROR_CODE_RATE_LIMITED {
+			return Rejected
+		}
+	}
+	return Unknown
+}
+
+// Unreachable reports whether err is a NotSent failure that means the
+// connector could not take the call (its host or processor unreachable,
+// its circuit open, a deadline passed before anything was sent), so the
+// payment may go to the next connector; a NotSent refusal (bad
+// credentials, a request the plugin would not build) is not.
+func Unreachable(err error) bool {
+	if Classify(err) != NotSent {
+		return false
+	}
+	switch connect.CodeOf(err) {
+	case connect.CodeUnavailable, connect.CodeResourceExhausted, connect.CodeDeadlineExceeded:
 		return true
 	}
-	return errors.Is(err, context.DeadlineExceeded)
+	return false
+}
+
+// dialFailed reports whether err is the platform's own failure to connect
+// to the connector host (nothing was sent to it).
+func dialFailed(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "dial"
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/platform/connectors"
 	"github.com/connectorhost/connector-host/platform/perr"
 	"github.com/connectorhost/connector-host/platform/store"
 	"github.com/connectorhost/connector-host/platform/webhooks"
@@ -246,6 +247,10 @@ func (s *Service) SubmitEvidence(ctx context.Context, tenant, id string, docs []
 		return nil, err
 	}
 	res, err := s.gw.SubmitEvidence(ctx, c.target(), req)
+	if err != nil && connectors.Classify(err) == connectors.Unknown {
+		return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "outcome_unknown", Param: "evidence",
+			Message: "the connector did not give a definite answer (" + errMessage(err) + "): the evidence may have been submitted; read the dispute before sending it again", Err: err}
+	}
 	if err != nil {
 		return nil, &perr.Error{Kind: perr.Unprocessable, Code: "evidence_rejected", Param: "evidence", Message: "the connector did not accept the evidence: " + errMessage(err), Err: err}
 	}
@@ -271,7 +276,13 @@ func (s *Service) CloseDispute(ctx context.Context, tenant, id string) (*Dispute
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.gw.AcceptDispute(ctx, c.target(), &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: d.ConnectorDisputeID, ConnectorTransactionId: d.ConnectorTransactionID, MerchantRequestId: store.NewID("acc")})
+		// One key per dispute: closing again after an answer that never
+		// came resends the same request.
+		res, err := s.gw.AcceptDispute(ctx, c.target(), &v1.DisputeServiceAcceptRequest{ConnectorDisputeId: d.ConnectorDisputeID, ConnectorTransactionId: d.ConnectorTransactionID, MerchantRequestId: "acc_" + d.ID})
+		if err != nil && connectors.Classify(err) == connectors.Unknown {
+			return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "outcome_unknown",
+				Message: "the connector did not give a definite answer (" + errMessage(err) + "): the dispute may have been accepted; close it again to resend the same request", Err: err}
+		}
 		if err != nil {
 			return nil, &perr.Error{Kind: perr.Unprocessable, Code: "dispute_accept_failed", Message: "the connector did not accept the dispute: " + errMessage(err), Err: err}
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
+	"strings"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
 	"github.com/connectorhost/connector-host/platform/perr"
@@ -96,8 +98,22 @@ func (s *Service) applyEvent(ctx context.Context, tenant string, c *Connector, e
 		}
 		var id string
 		var amount int64
-		err := s.db.SQL.QueryRowContext(ctx, `SELECT id, amount FROM intents WHERE tenant_id = $1 AND connector_id = $2 AND connector_transaction_id = $3`,
-			tenant, c.ID, p.GetConnectorTransactionId()).Scan(&id, &amount)
+		err := sql.ErrNoRows
+		if p.GetConnectorTransactionId() != "" {
+			err = s.db.SQL.QueryRowContext(ctx, `SELECT id, amount FROM intents WHERE tenant_id = $1 AND connector_id = $2 AND connector_transaction_id = $3`,
+				tenant, c.ID, p.GetConnectorTransactionId()).Scan(&id, &amount)
+		}
+		// An intent whose authorization try got no definite answer has no
+		// transaction id yet: the event names it by the try's idempotency
+		// key (<intent>_<attempt>_<seq>), sent as the merchant id.
+		unresolved := false
+		if errors.Is(err, sql.ErrNoRows) {
+			if intent, attempt, seq, ok := parseTryKey(p.GetMerchantTransactionId()); ok {
+				err = s.db.SQL.QueryRowContext(ctx, `SELECT id, amount FROM intents WHERE tenant_id = $1 AND id = $2 AND connector_id = $3 AND attempt = $4 AND unresolved_seq = $5
+					AND status = 'processing' AND connector_transaction_id = ''`, tenant, intent, c.ID, attempt, seq).Scan(&id, &amount)
+				unresolved = err == nil
+			}
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", nil // not ours (or not recorded yet: the confirm's answer records it)
 		}
@@ -109,7 +125,9 @@ func (s *Service) applyEvent(ctx context.Context, tenant string, c *Connector, e
 			// A capture or void in flight (processing, with a transaction id)
 			// is only overtaken by a final outcome; an authorization event
 			// must not pull it back to requires_capture under the capture.
-			if st == StatusProcessing && target != StatusSucceeded && target != StatusCanceled {
+			// An unresolved authorization (processing, no transaction id)
+			// is resolved by any outcome.
+			if st == StatusProcessing && !unresolved && target != StatusSucceeded && target != StatusCanceled {
 				continue
 			}
 			if r < rank[target] {
@@ -127,9 +145,11 @@ func (s *Service) applyEvent(ctx context.Context, tenant string, c *Connector, e
 		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 			// status IN (…lower ranks): the same SQL for both databases.
 			q := `UPDATE intents SET status = $1, amount_captured = CASE WHEN $2 > 0 THEN $2 ELSE amount_captured END,
-				amount_capturable = CASE WHEN $1 = 'requires_capture' THEN amount ELSE 0 END, locked_until = 0, next_action = '', version = version + 1, updated_at = $3
-				WHERE id = $4 AND status IN (` + placeholders(5, len(lower)) + `)`
-			args := []any{target, captured, store.Now(), id}
+				amount_capturable = CASE WHEN $1 = 'requires_capture' THEN amount ELSE 0 END, locked_until = 0, next_action = '', version = version + 1, updated_at = $3,
+				connector_transaction_id = CASE WHEN connector_transaction_id = '' THEN $5 ELSE connector_transaction_id END,
+				last_error = CASE WHEN unresolved_seq >= 0 THEN '' ELSE last_error END, unresolved_seq = -1
+				WHERE id = $4 AND status IN (` + placeholders(6, len(lower)) + `)`
+			args := []any{target, captured, store.Now(), id, p.GetConnectorTransactionId()}
 			for _, l := range lower {
 				args = append(args, l)
 			}
@@ -182,6 +202,25 @@ func (s *Service) applyEvent(ctx context.Context, tenant string, c *Connector, e
 		return "", nil
 	}
 	return "", nil
+}
+
+// parseTryKey reads an authorization try's idempotency key,
+// <intent>_<attempt>_<seq> (the intent id holds underscores itself).
+func parseTryKey(key string) (intent string, attempt, seq int, ok bool) {
+	i := strings.LastIndexByte(key, '_')
+	if i <= 0 {
+		return "", 0, 0, false
+	}
+	j := strings.LastIndexByte(key[:i], '_')
+	if j <= 0 {
+		return "", 0, 0, false
+	}
+	a, aerr := strconv.Atoi(key[j+1 : i])
+	n, nerr := strconv.Atoi(key[i+1:])
+	if aerr != nil || nerr != nil || a < 1 || n < 0 {
+		return "", 0, 0, false
+	}
+	return key[:j], a, n, true
 }
 
 func placeholders(from, n int) string {

@@ -119,14 +119,15 @@ func (s *Service) CreateIntent(ctx context.Context, tenant string, x IntentInput
 }
 
 const intentCols = `id, tenant_id, status, amount, currency, capture_method, customer_id, payment_method_id, country, description, metadata, connector_id,
-	connector_transaction_id, amount_capturable, amount_captured, amount_refunded, attempt, next_action, last_error, version, created_at, updated_at`
+	connector_transaction_id, amount_capturable, amount_captured, amount_refunded, attempt, next_action, last_error, version, created_at, updated_at,
+	unresolved_seq, confirm_return_url`
 
 func scanIntent(row interface{ Scan(...any) error }) (*Intent, error) {
 	in := &Intent{Object: "payment_intent"}
 	var meta, next, lastErr string
 	if err := row.Scan(&in.ID, &in.tenant, &in.Status, &in.Amount, &in.Currency, &in.CaptureMethod, &in.CustomerID, &in.PaymentMethodID, &in.Country,
 		&in.Description, &meta, &in.ConnectorID, &in.ConnectorTransactionID, &in.AmountCapturable, &in.AmountReceived, &in.AmountRefunded,
-		&in.attempt, &next, &lastErr, &in.Version, &in.Created, &in.Updated); err != nil {
+		&in.attempt, &next, &lastErr, &in.Version, &in.Created, &in.Updated, &in.unresolvedSeq, &in.returnURL); err != nil {
 		return nil, err
 	}
 	in.Created, in.Updated = in.Created/1000, in.Updated/1000
@@ -240,12 +241,29 @@ type ConfirmInput struct {
 	ReturnURL       *string `json:"return_url"`
 }
 
-// Confirm authorizes the intent through the routed connectors: a
-// retryable failure (connector unavailable or timing out) falls back to
-// the next eligible connector; a decline does not. Every try is recorded.
-// The processor-side idempotency key is intent id + attempt + position, so
-// a confirm retried after a crash re-sends the same keys and cannot charge
-// twice.
+// outcomeUnknownMessage tells the caller what an authorization without a
+// definite answer means and what to do.
+const outcomeUnknownMessage = "the connector did not give a definite answer (%s): the payment may have been authorized. " +
+	"Confirm again to resend the SAME request (same idempotency key %s) to the SAME connector %s; it will not be sent to another connector"
+
+// try is one authorization try: a connector and its position in the route
+// (the seq of the idempotency key).
+type try struct {
+	c   *Connector
+	seq int
+}
+
+// Confirm authorizes the intent through the routed connectors. Only a
+// failure that sent nothing to the processor and means the connector could
+// not take the call (its host or processor unreachable, its circuit open)
+// falls back to the next eligible connector; a refusal or a decline does
+// not. A failure after which the processor may have acted (a timeout, a
+// broken connection, a 5xx, the same key still running) leaves the intent
+// processing, bound to that try (connector and idempotency key), and
+// answers outcome_unknown: a confirm again resends exactly that try, never
+// another connector's, so the customer cannot be charged twice. Every try
+// is recorded. The processor-side idempotency key is intent id + attempt +
+// position, so a confirm retried after a crash re-sends the same key.
 func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput) (*Intent, error) {
 	if x.PaymentMethodID != nil && *x.PaymentMethodID != "" {
 		if _, err := s.AttachMethod(ctx, tenant, id, *x.PaymentMethodID); err != nil {
@@ -254,16 +272,18 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 	}
 	now := store.Now()
 	lease := now + s.opts.Lease.Milliseconds()
-	res, err := s.db.SQL.ExecContext(ctx, `UPDATE intents SET status = 'processing', attempt = attempt + 1, locked_until = $1, last_error = '', version = version + 1, updated_at = $2
+	res, err := s.db.SQL.ExecContext(ctx, `UPDATE intents SET status = 'processing', attempt = attempt + 1, unresolved_seq = -1, locked_until = $1, last_error = '', version = version + 1, updated_at = $2
 		WHERE id = $3 AND tenant_id = $4 AND status = 'requires_confirmation'`, lease, now, id, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("claim intent: %w", err)
 	}
 	if store.Affected(res) == 0 {
-		// A confirm that died after claiming (the lease ran out) is driven
-		// again with the same attempt number, hence the same keys.
+		// A confirm that died after claiming (the lease ran out), or whose
+		// try got no definite answer (unresolved, lease released), is
+		// driven again with the same attempt number, hence the same keys.
 		res, err = s.db.SQL.ExecContext(ctx, `UPDATE intents SET locked_until = $1, version = version + 1, updated_at = $2
-			WHERE id = $3 AND tenant_id = $4 AND status = 'processing' AND locked_until > 0 AND locked_until < $2 AND connector_transaction_id = ''`, lease, now, id, tenant)
+			WHERE id = $3 AND tenant_id = $4 AND status = 'processing' AND connector_transaction_id = ''
+			AND ((locked_until > 0 AND locked_until < $2) OR (unresolved_seq >= 0 AND locked_until = 0))`, lease, now, id, tenant)
 		if err != nil {
 			return nil, fmt.Errorf("reclaim intent: %w", err)
 		}
@@ -285,36 +305,75 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 	// fail releases the claim with le; the caller may confirm again.
 	fail := func(status string, le *LastError) error {
 		b, _ := json.Marshal(le)
-		_, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), `UPDATE intents SET status = $1, locked_until = 0, last_error = $2, version = version + 1, updated_at = $3
+		_, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), `UPDATE intents SET status = $1, locked_until = 0, last_error = $2, unresolved_seq = -1,
+			connector_id = CASE WHEN connector_transaction_id = '' THEN '' ELSE connector_id END, version = version + 1, updated_at = $3
 			WHERE id = $4 AND status = 'processing' AND attempt = $5`, status, string(b), store.Now(), id, in.attempt)
 		if err != nil {
 			return fmt.Errorf("release intent %s: %w", id, err)
 		}
 		return nil
 	}
+	// keep releases the claim of an unresolved intent and leaves it bound
+	// to its try, with le when not nil.
+	keep := func(le *LastError) error {
+		q, args := `UPDATE intents SET locked_until = 0, version = version + 1, updated_at = $1 WHERE id = $2 AND status = 'processing' AND attempt = $3`, []any{store.Now(), id, in.attempt}
+		if le != nil {
+			b, _ := json.Marshal(le)
+			q, args = `UPDATE intents SET locked_until = 0, last_error = $4, version = version + 1, updated_at = $1 WHERE id = $2 AND status = 'processing' AND attempt = $3`, append(args, string(b))
+		}
+		if _, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), q, args...); err != nil {
+			return fmt.Errorf("release intent %s: %w", id, err)
+		}
+		return nil
+	}
+	unresolved := in.unresolvedSeq >= 0
 	m, err := s.GetMethod(ctx, tenant, in.PaymentMethodID)
 	if err != nil {
+		if unresolved {
+			return nil, errors.Join(keep(nil), &perr.Error{Kind: perr.Conflict, Code: "payment_method_missing",
+				Message: "the payment method of the unresolved authorization was deleted: it cannot be resent; the processor's webhook resolves the intent"})
+		}
 		if err := fail(StatusRequiresPaymentMethod, &LastError{Code: "payment_method_missing", Message: "the payment method was deleted"}); err != nil {
 			return nil, err
 		}
 		return nil, perr.NotFoundf("payment_method_id", "no payment method %s", in.PaymentMethodID)
 	}
-	cands, err := s.route(ctx, tenant, in, m)
-	if err != nil {
-		return nil, errors.Join(err, fail(StatusRequiresConfirmation, &LastError{Code: "routing_failed", Message: "routing failed"}))
+	var tries []try
+	returnURL := ""
+	if x.ReturnURL != nil {
+		returnURL = *x.ReturnURL
 	}
-	if len(cands) == 0 {
-		if err := fail(StatusRequiresConfirmation, &LastError{Code: "no_connector", Message: "no enabled connector matches this payment"}); err != nil {
-			return nil, err
+	if unresolved {
+		// Resend exactly the try without a definite answer: same
+		// connector, same key, same request.
+		c, err := s.GetConnector(ctx, tenant, in.ConnectorID)
+		if err != nil || !c.Enabled {
+			return nil, errors.Join(keep(nil), &perr.Error{Kind: perr.Conflict, Code: "connector_unavailable",
+				Message: fmt.Sprintf("the intent's unresolved authorization was sent to connector %s, which is deleted or disabled: it cannot be resent there, and is never sent to another connector; enable the connector and confirm again, or let the processor's webhook resolve the intent", in.ConnectorID)})
 		}
-		return nil, &perr.Error{Kind: perr.Unprocessable, Code: "no_connector", Message: "no enabled connector matches this payment; add a connector or a routing rule"}
+		tries, returnURL = []try{{c: c, seq: in.unresolvedSeq}}, in.returnURL
+	} else {
+		cands, err := s.route(ctx, tenant, in, m)
+		if err != nil {
+			return nil, errors.Join(err, fail(StatusRequiresConfirmation, &LastError{Code: "routing_failed", Message: "routing failed"}))
+		}
+		if len(cands) == 0 {
+			if err := fail(StatusRequiresConfirmation, &LastError{Code: "no_connector", Message: "no enabled connector matches this payment"}); err != nil {
+				return nil, err
+			}
+			return nil, &perr.Error{Kind: perr.Unprocessable, Code: "no_connector", Message: "no enabled connector matches this payment; add a connector or a routing rule"}
+		}
+		for seq, c := range cands {
+			tries = append(tries, try{c: c, seq: seq})
+		}
 	}
 	capture := v1.CaptureMethod_CAPTURE_METHOD_AUTOMATIC
 	if in.CaptureMethod == "manual" {
 		capture = v1.CaptureMethod_CAPTURE_METHOD_MANUAL
 	}
 	var lastErr error
-	for seq, c := range cands {
+	for _, tr := range tries {
+		c, seq := tr.c, tr.seq
 		key := fmt.Sprintf("%s_%d_%d", in.ID, in.attempt, seq)
 		req := &v1.PaymentServiceAuthorizeRequest{
 			MerchantTransactionId: key,
@@ -323,22 +382,41 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 			CaptureMethod:         capture,
 			Description:           in.Description,
 			Metadata:              map[string]string{"intent_id": in.ID},
+			ReturnUrl:             returnURL,
 		}
 		if cust := firstNonEmpty(in.CustomerID, m.CustomerID); cust != "" {
 			req.Customer = &v1.Customer{Id: cust}
 		}
-		if x.ReturnURL != nil {
-			req.ReturnUrl = *x.ReturnURL
+		// Bind the intent to this try before sending it: a crash while it
+		// is in flight leaves it to be resent, not routed afresh.
+		if _, err := s.db.SQL.ExecContext(ctx, `UPDATE intents SET connector_id = $1, unresolved_seq = $2, confirm_return_url = $3, updated_at = $4
+			WHERE id = $5 AND status = 'processing' AND attempt = $6`, c.ID, seq, returnURL, store.Now(), in.ID, in.attempt); err != nil {
+			return nil, errors.Join(fmt.Errorf("record try: %w", err), keep(nil))
 		}
 		ar, err := s.gw.Authorize(ctx, c.target(), req)
 		att := &Attempt{IntentID: in.ID, Kind: "authorize", Attempt: in.attempt, Seq: seq, ConnectorID: c.ID, IdempotencyKey: key, Amount: in.Amount}
 		if err != nil {
-			att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "error", connect.CodeOf(err).String(), errMessage(err), connectors.Retryable(err)
-			s.recordAttempt(ctx, tenant, att)
+			outcome := connectors.Classify(err)
+			att.Status, att.ErrorCode, att.ErrorMessage = "error", connect.CodeOf(err).String(), errMessage(err)
 			lastErr = err
-			if att.Retryable {
+			switch {
+			case outcome == connectors.NotSent && (unresolved || connectors.Unreachable(err)):
+				// Nothing was sent: try the next connector, or, for an
+				// unresolved try, keep it unresolved (a refusal to send it
+				// again says nothing about the first send).
+				att.Retryable = connectors.Unreachable(err)
+				s.recordAttempt(ctx, tenant, att)
 				continue
+			case outcome == connectors.Unknown:
+				att.Status, att.Retryable = "unknown", true
+				s.recordAttempt(ctx, tenant, att)
+				msg := fmt.Sprintf(outcomeUnknownMessage, errMessage(err), key, c.ID)
+				if ferr := keep(&LastError{Code: "outcome_unknown", Message: msg, ConnectorID: c.ID}); ferr != nil {
+					return nil, ferr
+				}
+				return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "outcome_unknown", Message: msg, Err: err}
 			}
+			s.recordAttempt(ctx, tenant, att)
 			if ferr := fail(StatusRequiresConfirmation, &LastError{Code: "connector_error", Message: errMessage(err), ConnectorID: c.ID}); ferr != nil {
 				return nil, ferr
 			}
@@ -354,10 +432,20 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 		s.recordAttempt(ctx, tenant, att)
 		return s.finishAuthorize(ctx, tenant, in, c, ar, "")
 	}
+	if unresolved {
+		// Nothing reached the processor this time (the connector could not
+		// be reached, or refused to send): the first send's outcome is
+		// still unknown.
+		msg := fmt.Sprintf(outcomeUnknownMessage, errMessage(lastErr), fmt.Sprintf("%s_%d_%d", in.ID, in.attempt, in.unresolvedSeq), in.ConnectorID)
+		if ferr := keep(&LastError{Code: "outcome_unknown", Message: msg, ConnectorID: in.ConnectorID}); ferr != nil {
+			return nil, ferr
+		}
+		return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "outcome_unknown", Message: msg, Err: lastErr}
+	}
 	if ferr := fail(StatusRequiresConfirmation, &LastError{Code: "connectors_unavailable", Message: "every eligible connector was unavailable: " + errMessage(lastErr)}); ferr != nil {
 		return nil, ferr
 	}
-	return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "connectors_unavailable", Message: "every eligible connector was unavailable; the intent was not charged and may be confirmed again", Err: lastErr}
+	return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "connectors_unavailable", Message: "every eligible connector was unreachable (nothing was sent to any processor); the intent was not charged and may be confirmed again", Err: lastErr}
 }
 
 func errMessage(err error) string {
@@ -423,7 +511,7 @@ func (s *Service) finishAuthorize(ctx context.Context, tenant string, in *Intent
 	txID := firstNonEmpty(ar.GetConnectorTransactionId(), prevTx)
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE intents SET status = $1, connector_id = $2, connector_transaction_id = $3, amount_capturable = $4, amount_captured = $5,
-			next_action = $6, last_error = $7, connector_state = $8, locked_until = 0, version = version + 1, updated_at = $9
+			next_action = $6, last_error = $7, connector_state = $8, locked_until = 0, unresolved_seq = -1, version = version + 1, updated_at = $9
 			WHERE id = $10 AND status = 'processing' AND attempt = $11`,
 			status, c.ID, txID, capturable, captured, next, lastErr, state, store.Now(), in.ID, in.attempt)
 		if err != nil {
@@ -545,13 +633,12 @@ func (s *Service) Capture(ctx context.Context, tenant, id string, amount *int64)
 	cr, err := s.gw.Capture(ctx, c.target(), captureRequest(in, amt, key))
 	att := &Attempt{IntentID: in.ID, Kind: "capture", Attempt: in.attempt, ConnectorID: c.ID, IdempotencyKey: key, Amount: amt, ConnectorTransactionID: in.ConnectorTransactionID}
 	if err != nil {
-		att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "error", connect.CodeOf(err).String(), errMessage(err), connectors.Retryable(err)
-		s.recordAttempt(ctx, tenant, att)
-		s.release(ctx, id, StatusRequiresCapture, &LastError{Code: "capture_failed", Message: errMessage(err), ConnectorID: c.ID})
-		if att.Retryable {
-			return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "connector_unavailable", Message: "the connector is unavailable; nothing was captured, retry later", Err: err}
-		}
-		return nil, &perr.Error{Kind: perr.Unprocessable, Code: "capture_failed", Message: errMessage(err), Err: err}
+		// After no definite answer the processor may have captured: a
+		// retry resends the same request (same key), which it answers
+		// without capturing twice.
+		return nil, s.failCall(ctx, tenant, c, att, err, callFailure{release: StatusRequiresCapture, code: "capture_failed",
+			unknown:     "the capture may have happened. Retry the capture with the same amount: it resends the same request (idempotency key " + key + "), which the processor answers without capturing twice",
+			unavailable: "the connector is unavailable; nothing was sent to the processor, so nothing was captured; retry later"})
 	}
 	att.Status = cr.GetStatus().String()
 	s.recordAttempt(ctx, tenant, att)
@@ -574,6 +661,42 @@ func (s *Service) Capture(ctx context.Context, tenant, id string, amount *int64)
 	}
 	s.opts.OnEvent()
 	return s.GetIntent(ctx, tenant, id)
+}
+
+// callFailure says how a failed connector call on a claimed intent ends.
+type callFailure struct {
+	// release is the status the intent returns to.
+	release string
+	// code is the error code of a refusal (capture_failed).
+	code string
+	// unknown says, after no definite answer, what may have happened and
+	// how to retry; unavailable, after nothing was sent, what to do.
+	unknown, unavailable string
+}
+
+// failCall records att, the failed call err to connector c on the claimed
+// intent att.IntentID, releases the intent to f.release and returns the
+// caller's error: outcome_unknown when the processor may have acted (the
+// try recorded as unknown), connector_unavailable when nothing was sent
+// because the connector could not be reached, f.code for a refusal.
+func (s *Service) failCall(ctx context.Context, tenant string, c *Connector, att *Attempt, err error, f callFailure) error {
+	outcome := connectors.Classify(err)
+	att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "error", connect.CodeOf(err).String(), errMessage(err), outcome == connectors.Unknown || connectors.Unreachable(err)
+	switch {
+	case outcome == connectors.Unknown:
+		att.Status = "unknown"
+		s.recordAttempt(ctx, tenant, att)
+		msg := fmt.Sprintf("the connector did not give a definite answer (%s): %s", errMessage(err), f.unknown)
+		s.release(ctx, att.IntentID, f.release, &LastError{Code: "outcome_unknown", Message: msg, ConnectorID: c.ID})
+		return &perr.Error{Kind: perr.ConnectorUnavailable, Code: "outcome_unknown", Message: msg, Err: err}
+	case outcome == connectors.NotSent && connectors.Unreachable(err):
+		s.recordAttempt(ctx, tenant, att)
+		s.release(ctx, att.IntentID, f.release, &LastError{Code: f.code, Message: errMessage(err), ConnectorID: c.ID})
+		return &perr.Error{Kind: perr.ConnectorUnavailable, Code: "connector_unavailable", Message: f.unavailable, Err: err}
+	}
+	s.recordAttempt(ctx, tenant, att)
+	s.release(ctx, att.IntentID, f.release, &LastError{Code: f.code, Message: errMessage(err), ConnectorID: c.ID})
+	return &perr.Error{Kind: perr.Unprocessable, Code: f.code, Message: errMessage(err), Err: err}
 }
 
 // release returns a claimed intent to status with le.
@@ -628,10 +751,19 @@ func (s *Service) Cancel(ctx context.Context, tenant, id, reason string) (*Inten
 	vr, err := s.gw.Void(ctx, c.target(), &v1.PaymentServiceVoidRequest{ConnectorTransactionId: in.ConnectorTransactionID, MerchantVoidId: key,
 		CancellationReason: reason, MerchantTransactionId: in.ID, Amount: &v1.Money{MinorAmount: in.Amount, Currency: in.Currency}})
 	att := &Attempt{IntentID: in.ID, Kind: "void", Attempt: in.attempt, ConnectorID: c.ID, IdempotencyKey: key, Amount: in.Amount, ConnectorTransactionID: in.ConnectorTransactionID}
+	if err != nil && connectors.Classify(err) == connectors.Unknown {
+		// The processor may have voided: say so, and let a retry resend the
+		// same request (same key).
+		att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "unknown", connect.CodeOf(err).String(), errMessage(err), true
+		s.recordAttempt(ctx, tenant, att)
+		msg := fmt.Sprintf("the connector did not give a definite answer (%s): the authorization may have been voided. Cancel again: it resends the same request (idempotency key %s)", errMessage(err), key)
+		s.release(ctx, id, StatusRequiresCapture, &LastError{Code: "outcome_unknown", Message: msg, ConnectorID: c.ID})
+		return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "outcome_unknown", Message: msg, Err: err}
+	}
 	if err != nil || (vr.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && vr.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING) {
 		att.Status = vr.GetStatus().String()
 		if err != nil {
-			att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "error", connect.CodeOf(err).String(), errMessage(err), connectors.Retryable(err)
+			att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "error", connect.CodeOf(err).String(), errMessage(err), connectors.Unreachable(err)
 		}
 		s.recordAttempt(ctx, tenant, att)
 		s.release(ctx, id, StatusRequiresCapture, &LastError{Code: "void_failed", Message: errMessage(err), ConnectorID: c.ID})

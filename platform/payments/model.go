@@ -60,6 +60,11 @@ type Intent struct {
 	Updated                int64             `json:"updated"`
 	attempt                int
 	tenant                 string
+	// unresolvedSeq is the position of the authorization try of attempt
+	// (at ConnectorID) still without a definite answer; -1 when none.
+	unresolvedSeq int
+	// returnURL is the return URL the unresolved try was sent with.
+	returnURL string
 }
 
 // LastError is the last failure on an intent or refund.

@@ -11,6 +11,7 @@ import (
 	"connectrpc.com/connect"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
+	"github.com/connectorhost/connector-host/platform/connectors"
 	"github.com/connectorhost/connector-host/platform/perr"
 	"github.com/connectorhost/connector-host/platform/store"
 	"github.com/connectorhost/connector-host/platform/webhooks"
@@ -89,6 +90,16 @@ func (s *Service) CreateRefund(ctx context.Context, tenant string, x RefundInput
 		PaymentAmount: &v1.Money{MinorAmount: in.Amount, Currency: in.Currency}, Reason: r.Reason, MerchantTransactionId: in.ID,
 	})
 	switch {
+	case err != nil && connectors.Classify(err) == connectors.Unknown:
+		// The processor may have refunded: the refund stays pending (its
+		// amount reserved, so it cannot be refunded again under a new key)
+		// until the processor's webhook, which names it by its id (the
+		// idempotency key), settles it.
+		le, _ := json.Marshal(&LastError{Code: "outcome_unknown", ConnectorID: c.ID, Message: "the connector did not give a definite answer (" + errMessage(err) +
+			"): the refund may have been made; it stays pending, its amount reserved, until the processor's webhook settles it"})
+		if _, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), `UPDATE refunds SET last_error = $1, updated_at = $2 WHERE id = $3 AND status = 'pending'`, string(le), store.Now(), r.ID); err != nil {
+			return nil, fmt.Errorf("record refund outcome: %w", err)
+		}
 	case err != nil:
 		s.settleRefund(ctx, tenant, r.ID, "failed", "", &LastError{Code: "connector_error", Message: errMessage(err), ConnectorID: c.ID})
 	case rr.GetStatus() == v1.RefundStatus_REFUND_STATUS_SUCCEEDED:

@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 
-	"connectrpc.com/connect"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	v1 "github.com/connectorhost/connector-host/gen/connectorhost/v1"
-	"github.com/connectorhost/connector-host/platform/connectors"
 	"github.com/connectorhost/connector-host/platform/perr"
 	"github.com/connectorhost/connector-host/platform/store"
 )
@@ -88,13 +86,12 @@ func (s *Service) CompleteThreeDS(ctx context.Context, tenant, id string, x Thre
 	vr, err := s.gw.VerifyRedirect(ctx, c.target(), req)
 	att := &Attempt{IntentID: id, Kind: "3ds_complete", Attempt: in.attempt, ConnectorID: c.ID, IdempotencyKey: key, Amount: in.Amount, ConnectorTransactionID: in.ConnectorTransactionID}
 	if err != nil {
-		att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "error", connect.CodeOf(err).String(), errMessage(err), connectors.Retryable(err)
-		s.recordAttempt(ctx, tenant, att)
-		s.release(ctx, id, StatusRequiresAction, &LastError{Code: "3ds_failed", Message: errMessage(err), ConnectorID: c.ID})
-		if att.Retryable {
-			return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "connector_unavailable", Message: "the connector is unavailable; retry", Err: err}
-		}
-		return nil, &perr.Error{Kind: perr.Unprocessable, Code: "3ds_failed", Message: errMessage(err), Err: err}
+		// After no definite answer the processor may have completed the
+		// payment: the intent stays at this connector and transaction
+		// (there is no other to fall back to).
+		return nil, s.failCall(ctx, tenant, c, att, err, callFailure{release: StatusRequiresAction, code: "3ds_failed",
+			unknown:     "the payment may have been authorized. Complete again with the same parameters: it asks the same connector about the same payment",
+			unavailable: "the connector is unavailable (nothing was sent); retry"})
 	}
 	att.Status, att.ConnectorTransactionID = vr.GetStatus().String(), firstNonEmpty(vr.GetConnectorTransactionId(), in.ConnectorTransactionID)
 	att.CardChecks = cardChecksFrom(vr.GetCardChecks())

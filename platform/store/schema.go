@@ -255,3 +255,16 @@ func init() {
 ALTER TABLE intent_attempts ADD COLUMN card_checks TEXT NOT NULL DEFAULT ''
 `})
 }
+
+// An intent whose last authorization try got no definite answer (a timeout,
+// a broken connection: the processor may have charged) stays processing,
+// bound to that try: connector_id and unresolved_seq name it (with attempt,
+// the idempotency key <intent>_<attempt>_<seq>), so a confirm again resends
+// exactly that request to that connector. -1: no try is unresolved.
+// confirm_return_url is the return URL that try was sent with.
+func init() {
+	migrations = append(migrations, Migration{Version: 5, Name: "unresolved authorization try", SQL: `
+ALTER TABLE intents ADD COLUMN unresolved_seq INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE intents ADD COLUMN confirm_return_url TEXT NOT NULL DEFAULT ''
+`})
+}

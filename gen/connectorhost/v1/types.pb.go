@@ -1511,7 +1511,18 @@ type PaymentError struct {
 	// The issuer / card network layer.
 	Issuer *IssuerError `protobuf:"bytes,3,opt,name=issuer,proto3" json:"issuer,omitempty"`
 	// The processor's raw layer.
-	Connector     *ConnectorError `protobuf:"bytes,4,opt,name=connector,proto3" json:"connector,omitempty"`
+	Connector *ConnectorError `protobuf:"bytes,4,opt,name=connector,proto3" json:"connector,omitempty"`
+	// True when the call failed before any request reached the processor: the
+	// plugin refused to build it, the credentials were missing or invalid, the
+	// connector was not loaded or not ready, the egress allowlist blocked the
+	// request, the client certificate was unusable, no connection could be
+	// made (on every attempt), or the circuit breaker was open. Nothing
+	// happened at the processor, so the caller may send the payment elsewhere.
+	// False (the default) means the processor may have acted on the request
+	// (a timeout, a broken connection, an answer of any kind): retry with the
+	// same merchant id (the idempotency key) on the same connector, or read the
+	// outcome with a Get, never send it to another processor.
+	NotSent       bool `protobuf:"varint,5,opt,name=not_sent,json=notSent,proto3" json:"not_sent,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1572,6 +1583,13 @@ func (x *PaymentError) GetConnector() *ConnectorError {
 		return x.Connector
 	}
 	return nil
+}
+
+func (x *PaymentError) GetNotSent() bool {
+	if x != nil {
+		return x.NotSent
+	}
+	return false
 }
 
 // IssuerError is the issuer / network layer of a decline.
@@ -2010,12 +2028,13 @@ const file_connectorhost_v1_types_proto_rawDesc = "" +
 	"\x14connector_mandate_id\x18\x01 \x01(\tR\x12connectorMandateId\x122\n" +
 	"\x15connector_customer_id\x18\x02 \x01(\tR\x13connectorCustomerId\x124\n" +
 	"\x16network_transaction_id\x18\x03 \x01(\tR\x14networkTransactionId\x127\n" +
-	"\x06status\x18\x04 \x01(\x0e2\x1f.connectorhost.v1.MandateStatusR\x06status\"\xd0\x01\n" +
+	"\x06status\x18\x04 \x01(\x0e2\x1f.connectorhost.v1.MandateStatusR\x06status\"\xeb\x01\n" +
 	"\fPaymentError\x12/\n" +
 	"\x04code\x18\x01 \x01(\x0e2\x1b.connectorhost.v1.ErrorCodeR\x04code\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\x125\n" +
 	"\x06issuer\x18\x03 \x01(\v2\x1d.connectorhost.v1.IssuerErrorR\x06issuer\x12>\n" +
-	"\tconnector\x18\x04 \x01(\v2 .connectorhost.v1.ConnectorErrorR\tconnector\"\x9d\x01\n" +
+	"\tconnector\x18\x04 \x01(\v2 .connectorhost.v1.ConnectorErrorR\tconnector\x12\x19\n" +
+	"\bnot_sent\x18\x05 \x01(\bR\anotSent\"\x9d\x01\n" +
 	"\vIssuerError\x12!\n" +
 	"\fdecline_code\x18\x01 \x01(\tR\vdeclineCode\x12\x1f\n" +
 	"\vadvice_code\x18\x02 \x01(\tR\n" +

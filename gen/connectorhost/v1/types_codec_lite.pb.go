@@ -346,6 +346,7 @@ var Codec_PaymentError = wire.Table{
 		{Num: 2, Kind: wire.String, Offset: unsafe.Offsetof(PaymentError{}.Message)},
 		{Num: 3, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentError{}.Issuer), Sub: &Codec_IssuerError},
 		{Num: 4, Kind: wire.Message, Offset: unsafe.Offsetof(PaymentError{}.Connector), Sub: &Codec_ConnectorError},
+		{Num: 5, Kind: wire.Bool, Offset: unsafe.Offsetof(PaymentError{}.NotSent)},
 	},
 }
 

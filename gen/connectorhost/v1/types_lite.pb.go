@@ -870,6 +870,17 @@ type PaymentError struct {
 	Issuer *IssuerError
 	// The processor's raw layer.
 	Connector *ConnectorError
+	// True when the call failed before any request reached the processor: the
+	// plugin refused to build it, the credentials were missing or invalid, the
+	// connector was not loaded or not ready, the egress allowlist blocked the
+	// request, the client certificate was unusable, no connection could be
+	// made (on every attempt), or the circuit breaker was open. Nothing
+	// happened at the processor, so the caller may send the payment elsewhere.
+	// False (the default) means the processor may have acted on the request
+	// (a timeout, a broken connection, an answer of any kind): retry with the
+	// same merchant id (the idempotency key) on the same connector, or read the
+	// outcome with a Get, never send it to another processor.
+	NotSent bool
 }
 
 func (*PaymentError) ProtoMessage() {}
@@ -900,6 +911,13 @@ func (x *PaymentError) GetConnector() *ConnectorError {
 		return x.Connector
 	}
 	return nil
+}
+
+func (x *PaymentError) GetNotSent() bool {
+	if x != nil {
+		return x.NotSent
+	}
+	return false
 }
 
 // IssuerError is the issuer / network layer of a decline.
@@ -1372,6 +1390,7 @@ func (m *PaymentError) CloneVT() *PaymentError {
 	r.Message = m.Message
 	r.Issuer = m.Issuer.CloneVT()
 	r.Connector = m.Connector.CloneVT()
+	r.NotSent = m.NotSent
 	if len(m.unknownFields) > 0 {
 		r.unknownFields = slices.Clone(m.unknownFields)
 	}

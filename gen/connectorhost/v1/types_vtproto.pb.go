@@ -287,6 +287,7 @@ func (m *PaymentError) CloneVT() *PaymentError {
 	r.Message = m.Message
 	r.Issuer = m.Issuer.CloneVT()
 	r.Connector = m.Connector.CloneVT()
+	r.NotSent = m.NotSent
 	if len(m.unknownFields) > 0 {
 		r.unknownFields = make([]byte, len(m.unknownFields))
 		copy(r.unknownFields, m.unknownFields)
@@ -836,6 +837,9 @@ func (this *PaymentError) EqualVT(that *PaymentError) bool {
 		return false
 	}
 	if !this.Connector.EqualVT(that.Connector) {
+		return false
+	}
+	if this.NotSent != that.NotSent {
 		return false
 	}
 	return string(this.unknownFields) == string(that.unknownFields)
@@ -1784,6 +1788,16 @@ func (m *PaymentError) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if m.NotSent {
+		i--
+		if m.NotSent {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x28
+	}
 	if m.Connector != nil {
 		size, err := m.Connector.MarshalToSizedBufferVT(dAtA[:i])
 		if err != nil {
@@ -2472,6 +2486,9 @@ func (m *PaymentError) SizeVT() (n int) {
 	if m.Connector != nil {
 		l = m.Connector.SizeVT()
 		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
+	}
+	if m.NotSent {
+		n += 2
 	}
 	n += len(m.unknownFields)
 	return n
@@ -4950,6 +4967,26 @@ func (m *PaymentError) UnmarshalVT(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NotSent", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.NotSent = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := protohelpers.Skip(dAtA[iNdEx:])
