@@ -221,8 +221,13 @@ func TestCaptureTimeoutSaysTheOutcomeIsUnknown(t *testing.T) {
 // TestWebhookResolvesUnresolvedIntent: the processor's webhook about the
 // unresolved try (it names the try's key as the merchant id; the intent has
 // no transaction id yet) resolves the intent.
+// Both databases: the resolving UPDATE's CASE expressions take parameters.
 func TestWebhookResolvesUnresolvedIntent(t *testing.T) {
-	p := startPlatform(t, platformOpts{dbURL: storetest.SQLiteURL(t), connectorTimeout: 3 * time.Second})
+	storetest.Each(t, func(t *testing.T, dbURL string) { webhookResolvesUnresolvedIntent(t, dbURL) })
+}
+
+func webhookResolvesUnresolvedIntent(t *testing.T, dbURL string) {
+	p := startPlatform(t, platformOpts{dbURL: dbURL, connectorTimeout: 3 * time.Second})
 	conn, pm := setup(t, p)
 	id := createIntent(t, p, 1000, "automatic", pm)
 	confirmTimesOut(t, p, id)
