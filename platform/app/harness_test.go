@@ -158,6 +158,33 @@ type stripeProxy struct {
 	inUseNext atomic.Bool
 	// refundKeys: Idempotency-Key of each POST /v1/refunds
 	refundKeys []string
+	// rateLimited answers every POST /v1/payment_intents and /v1/refunds
+	// with Stripe's 429 rate_limit while set.
+	rateLimited atomic.Bool
+}
+
+// recordAndHold appends r's Idempotency-Key to keys, then holds r when hold
+// is set (clearing it) until the test releases it.
+func (p *stripeProxy) recordAndHold(keys *[]string, r *http.Request, hold *atomic.Bool) {
+	p.mu.Lock()
+	*keys = append(*keys, r.Header.Get("Idempotency-Key"))
+	p.mu.Unlock()
+	if hold.CompareAndSwap(true, false) {
+		p.held <- struct{}{}
+		<-p.hold
+	}
+}
+
+// answerRateLimited answers with Stripe's 429 rate_limit while the proxy
+// is told to.
+func (p *stripeProxy) answerRateLimited(w http.ResponseWriter) bool {
+	if !p.rateLimited.Load() {
+		return false
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusTooManyRequests)
+	io.WriteString(w, `{"error":{"type":"invalid_request_error","code":"rate_limit","message":"Too many requests hit the API too quickly."}}`)
+	return true
 }
 
 func newStripeProxy(t testing.TB) *stripeProxy {
@@ -171,12 +198,9 @@ func newStripeProxy(t testing.TB) *stripeProxy {
 		r.Body = io.NopCloser(bytes.NewReader(raw))
 		r = r.WithContext(context.WithValue(r.Context(), formKey{}, vals))
 		if r.Method == http.MethodPost && r.URL.Path == "/v1/payment_intents" {
-			p.mu.Lock()
-			p.keys = append(p.keys, r.Header.Get("Idempotency-Key"))
-			p.mu.Unlock()
-			if p.holdNext.CompareAndSwap(true, false) {
-				p.held <- struct{}{}
-				<-p.hold
+			p.recordAndHold(&p.keys, r, &p.holdNext)
+			if p.answerRateLimited(w) {
+				return
 			}
 			if p.inUseNext.CompareAndSwap(true, false) {
 				w.Header().Set("Content-Type", "application/json")
@@ -186,22 +210,13 @@ func newStripeProxy(t testing.TB) *stripeProxy {
 			}
 		}
 		if r.Method == http.MethodPost && r.URL.Path == "/v1/refunds" {
-			p.mu.Lock()
-			p.refundKeys = append(p.refundKeys, r.Header.Get("Idempotency-Key"))
-			p.mu.Unlock()
-			if p.holdRefund.CompareAndSwap(true, false) {
-				p.held <- struct{}{}
-				<-p.hold
+			p.recordAndHold(&p.refundKeys, r, &p.holdRefund)
+			if p.answerRateLimited(w) {
+				return
 			}
 		}
 		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v1/payment_intents/") && strings.HasSuffix(r.URL.Path, "/capture") {
-			p.mu.Lock()
-			p.captureKeys = append(p.captureKeys, r.Header.Get("Idempotency-Key"))
-			p.mu.Unlock()
-			if p.holdCapture.CompareAndSwap(true, false) {
-				p.held <- struct{}{}
-				<-p.hold
-			}
+			p.recordAndHold(&p.captureKeys, r, &p.holdCapture)
 		}
 		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v1/refunds/") && strings.HasSuffix(r.URL.Path, "/cancel") &&
 			p.holdCancel.CompareAndSwap(true, false) {

@@ -276,3 +276,57 @@ func TestResolversRaceResendOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestRateLimitedResendStaysUnresolved: a resend the processor refuses
+// with a rate limit (429, after the host's own retries) says nothing about
+// the first send, which may have charged or refunded: the intent and the
+// refund stay unresolved (not failed, which would let a new try with a new
+// key charge or refund again) and the next resend resolves them.
+func TestRateLimitedResendStaysUnresolved(t *testing.T) {
+	clk := newFakeClock()
+	p, paid, rid := unresolvedRefund(t, platformOpts{dbURL: storetest.SQLiteURL(t)}, clk)
+	_, pm := setup(t, p)
+	id := createIntent(t, p, 1500, "automatic", pm)
+	confirmTimesOut(t, p, id)
+
+	clk.advance(30 * time.Second)
+	p.proxy.rateLimited.Store(true)
+	got := p.pass(t)
+	p.proxy.rateLimited.Store(false)
+	if got != (payments.ResolvePass{Intents: 1, Refunds: 1}) {
+		t.Errorf("rate-limited pass = %+v, want both resent, neither resolved", got)
+	}
+	if in := p.call("GET", "/intents/"+id, nil).must(t, 200); in.str("status") != "processing" || in.str("last_error", "code") != "outcome_unknown" {
+		t.Errorf("intent after a rate-limited resend = %s", in.raw)
+	}
+	if rf := p.call("GET", "/refunds/"+rid, nil).must(t, 200); rf.str("status") != "pending" || rf.str("last_error", "code") != "outcome_unknown" {
+		t.Errorf("refund after a rate-limited resend = %s", rf.raw)
+	}
+	if in := p.call("GET", "/intents/"+paid, nil).must(t, 200); in.num("amount_refunded") != 1000 {
+		t.Errorf("the unresolved refund's amount was released: %s", in.raw)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	clk.advance(time.Minute)
+	if got := p.pass(t); got != (payments.ResolvePass{Intents: 1, Refunds: 1, Resolved: 2}) {
+		t.Fatalf("pass after 1 m = %+v, want both resent and resolved", got)
+	}
+	if in := p.call("GET", "/intents/"+id, nil).must(t, 200); in.str("status") != "succeeded" || in.num("amount_received") != 1500 {
+		t.Fatalf("intent = %s", in.raw)
+	}
+	for _, k := range p.proxy.idempotencyKeys()[1:] {
+		if k != id+"_1_0" {
+			t.Fatalf("processor keys %v: every send of the intent must be its first try, %s_1_0", p.proxy.idempotencyKeys(), id)
+		}
+	}
+	if rf := p.call("GET", "/refunds/"+rid, nil).must(t, 200); rf.str("status") != "succeeded" {
+		t.Fatalf("refund = %s", rf.raw)
+	}
+	for _, k := range p.proxy.refundIdempotencyKeys() {
+		if k != "refund:"+rid {
+			t.Fatalf("processor refund keys %v", p.proxy.refundIdempotencyKeys())
+		}
+	}
+}

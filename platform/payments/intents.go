@@ -413,11 +413,16 @@ func (s *Service) authorizeClaimed(ctx context.Context, tenant, id, returnURL st
 			att.Status, att.ErrorCode, att.ErrorMessage = "error", connect.CodeOf(err).String(), errMessage(err)
 			lastErr = err
 			switch {
-			case outcome == connectors.NotSent && (unresolved || connectors.Unreachable(err)):
-				// Nothing was sent: try the next connector, or, for an
-				// unresolved try, keep it unresolved (a refusal to send it
+			case (outcome == connectors.NotSent || rateLimited(err)) && unresolved:
+				// Nothing was sent, or the processor would not take it now:
+				// the unresolved try stays unresolved (a refusal to send it
 				// again says nothing about the first send).
-				att.Retryable = connectors.Unreachable(err)
+				att.Retryable = connectors.Unreachable(err) || rateLimited(err)
+				s.recordAttempt(ctx, tenant, att)
+				continue
+			case outcome == connectors.NotSent && connectors.Unreachable(err):
+				// Nothing was sent: try the next connector.
+				att.Retryable = true
 				s.recordAttempt(ctx, tenant, att)
 				continue
 			case outcome == connectors.Unknown:

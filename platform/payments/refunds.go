@@ -110,7 +110,8 @@ func refundRequest(in *Intent, r *Refund) *v1.PaymentServiceRefundRequest {
 // refunded) keeps it unresolved, its amount reserved, to be resent with the
 // same key after the next backoff. resend says an earlier send got no
 // definite answer: then a failure that sent nothing this time keeps it
-// unresolved too, since it says nothing about the earlier send.
+// unresolved too, as does a rate limit: neither says anything about the
+// earlier send.
 func (s *Service) sendRefund(ctx context.Context, tenant, id string, resend bool) (*Refund, error) {
 	r, err := s.GetRefund(ctx, tenant, id)
 	if err != nil {
@@ -146,7 +147,7 @@ func (s *Service) sendRefund(ctx context.Context, tenant, id string, resend bool
 	rr, err := s.gw.Refund(ctx, c.target(), refundRequest(in, r))
 	outcome := connectors.Classify(err)
 	switch {
-	case err != nil && (outcome == connectors.Unknown || (resend && outcome == connectors.NotSent)):
+	case err != nil && (outcome == connectors.Unknown || (resend && (outcome == connectors.NotSent || rateLimited(err)))):
 		if err := keep(&LastError{Code: "outcome_unknown", ConnectorID: c.ID, Message: fmt.Sprintf(refundOutcomeUnknown, errMessage(err), id, id)}); err != nil {
 			return nil, err
 		}
@@ -163,6 +164,12 @@ func (s *Service) sendRefund(ctx context.Context, tenant, id string, resend bool
 		}
 	}
 	return s.GetRefund(ctx, tenant, id)
+}
+
+// rateLimited reports whether err is a refusal to take the call now because
+// of a rate limit: it says nothing about an earlier send with the same key.
+func rateLimited(err error) bool {
+	return connect.CodeOf(err) == connect.CodeResourceExhausted && connectors.PaymentError(err).GetCode() == v1.ErrorCode_ERROR_CODE_RATE_LIMITED
 }
 
 // RetryRefund resends now a refund whose send got no definite answer (the
