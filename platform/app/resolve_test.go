@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/connectorhost/connector-host/platform/payments"
+	"github.com/connectorhost/connector-host/platform/store"
 	"github.com/connectorhost/connector-host/platform/store/storetest"
 )
 
@@ -328,5 +329,61 @@ func TestRateLimitedResendStaysUnresolved(t *testing.T) {
 		if k != "refund:"+rid {
 			t.Fatalf("processor refund keys %v", p.proxy.refundIdempotencyKeys())
 		}
+	}
+}
+
+// TestRefundCutShortIsResent: a refund is unresolved from its creation,
+// under its creator's claim: the resolver leaves it alone while it is
+// being sent, and resends one whose creator stopped before recording an
+// answer once that claim has expired.
+func TestRefundCutShortIsResent(t *testing.T) {
+	clk := newFakeClock()
+	p := resolvingPlatform(t, storetest.SQLiteURL(t), clk)
+	_, pm := setup(t, p)
+	id := createIntent(t, p, 1000, "automatic", pm)
+	p.call("POST", "/intents/"+id+"/confirm", nil).must(t, 200)
+
+	p.proxy.holdRefund.Store(true)
+	answer := make(chan *response, 1)
+	go func() { answer <- p.call("POST", "/refunds", map[string]any{"intent_id": id, "amount": 400}) }()
+	<-p.proxy.held
+	var unresolved int
+	var lockedUntil int64
+	if err := p.app.DB().QueryRow(`SELECT unresolved, locked_until FROM refunds WHERE intent_id = $1`, id).Scan(&unresolved, &lockedUntil); err != nil {
+		t.Fatal(err)
+	}
+	if unresolved != 1 || lockedUntil <= store.Now() {
+		t.Errorf("refund being sent: unresolved %d, locked until %d: a crash now would leave it pending for ever", unresolved, lockedUntil)
+	}
+	clk.advance(time.Hour)
+	if got := p.pass(t); got != (payments.ResolvePass{}) {
+		t.Errorf("a pass while the refund is being sent did %+v", got)
+	}
+	p.proxy.hold <- struct{}{}
+	if rf := (<-answer).must(t, 201); rf.str("status") != "succeeded" {
+		t.Fatalf("refund = %s", rf.raw)
+	}
+
+	// What a creator that stopped mid-send leaves: the amount reserved, the
+	// refund pending and unresolved, its claim expired.
+	rid, now := store.NewID("re"), store.Now()
+	if _, err := p.app.DB().Exec(`UPDATE intents SET amount_refunded = amount_refunded + 600 WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.app.DB().Exec(`INSERT INTO refunds (id, tenant_id, intent_id, amount, currency, status, unresolved, locked_until, created_at, updated_at)
+		VALUES ($1, 'acme', $2, 600, 'USD', 'pending', 1, $3, $4, $4)`, rid, id, now-1, now); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.pass(t); got != (payments.ResolvePass{Refunds: 1, Resolved: 1}) {
+		t.Fatalf("pass = %+v, want the cut-short refund resent", got)
+	}
+	if rf := p.call("GET", "/refunds/"+rid, nil).must(t, 200); rf.str("status") != "succeeded" || rf.num("amount") != 600 {
+		t.Fatalf("refund = %s", rf.raw)
+	}
+	if keys := p.proxy.refundIdempotencyKeys(); len(keys) != 2 || keys[1] != "refund:"+rid {
+		t.Fatalf("processor refund keys %v", keys)
+	}
+	if in := p.call("GET", "/intents/"+id, nil).must(t, 200); in.num("amount_refunded") != 1000 {
+		t.Fatalf("intent = %s", in.raw)
 	}
 }
