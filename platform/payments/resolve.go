@@ -150,7 +150,10 @@ func (r *Resolver) Pass(ctx context.Context) (ResolvePass, error) {
 			WHERE id = $3 AND status = 'processing' AND connector_transaction_id = '' AND unresolved_seq >= 0 AND locked_until < $2 AND next_resolve_at <= $4`,
 		send: func(ctx context.Context, tenant, id string) (bool, error) {
 			_, err := s.authorizeClaimed(ctx, tenant, id, "")
-			return err == nil, err
+			// A refusal is a definite answer too (the intent is no longer
+			// bound to the try).
+			in, gerr := s.GetIntent(context.WithoutCancel(ctx), tenant, id)
+			return gerr == nil && in.unresolvedSeq < 0, err
 		},
 		count: &p.Intents,
 	}, {
