@@ -478,14 +478,19 @@ func (s *Server) routes() {
 		x, err := svc.GetRefund(r.Context(), p.tenant, r.PathValue("id"))
 		return http.StatusOK, x, err
 	})
-	s.route("POST /refunds/{id}/cancel", "refunds:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {
-		var in struct{} // no parameters; unknown fields are refused
-		if err := decode(body, &in); err != nil {
-			return 0, nil, err
+	// refundAction is a POST on one refund without parameters.
+	refundAction := func(act func(ctx context.Context, tenant, id string) (*payments.Refund, error)) handlerFunc {
+		return func(r *http.Request, p *principal, body []byte) (int, any, error) {
+			var in struct{} // no parameters; unknown fields are refused
+			if err := decode(body, &in); err != nil {
+				return 0, nil, err
+			}
+			x, err := act(r.Context(), p.tenant, r.PathValue("id"))
+			return http.StatusOK, x, err
 		}
-		x, err := svc.CancelRefund(r.Context(), p.tenant, r.PathValue("id"))
-		return http.StatusOK, x, err
-	})
+	}
+	s.route("POST /refunds/{id}/cancel", "refunds:write", refundAction(svc.CancelRefund))
+	s.route("POST /refunds/{id}/retry", "refunds:write", refundAction(svc.RetryRefund))
 
 	// Disputes.
 	s.route("POST /disputes", "disputes:write", func(r *http.Request, p *principal, body []byte) (int, any, error) {

@@ -46,6 +46,12 @@ type Config struct {
 	Lease time.Duration
 	// ConnectorTimeout bounds each call to a connector host (default 60 s).
 	ConnectorTimeout time.Duration
+	// Resolve tunes the background resolver, which resends each connector
+	// call without a definite answer (same request, same idempotency key,
+	// same connector) until the processor answers: first after 30 s, then
+	// doubling up to 1 h, looking every 10 s, 20 intents and 20 refunds a
+	// pass (the defaults).
+	Resolve payments.ResolveOptions
 	// RateLimit is each API key's requests per second (0: unlimited), RateBurst its burst.
 	RateLimit float64
 	RateBurst int
@@ -92,6 +98,7 @@ type App struct {
 	local      *connectors.Local
 	svc        *payments.Service
 	dispatcher *webhooks.Dispatcher
+	resolver   *payments.Resolver
 	ln         net.Listener
 	srv        *http.Server
 	extra      []mount
@@ -142,7 +149,9 @@ func New(ctx context.Context, cfg Config, opts ...Option) (a *App, err error) {
 	wopts := cfg.Webhooks
 	wopts.Logger = log
 	a.dispatcher = webhooks.NewDispatcher(whs, wopts)
-	a.svc = payments.New(payments.Options{DB: a.db, Ring: ring, Gateway: gw, OnEvent: a.dispatcher.Notify, Lease: cfg.Lease, Logger: log})
+	a.svc = payments.New(payments.Options{DB: a.db, Ring: ring, Gateway: gw, OnEvent: a.dispatcher.Notify, Lease: cfg.Lease,
+		Resolve: cfg.Resolve, Logger: log})
+	a.resolver = payments.NewResolver(a.svc)
 	if n, err := a.svc.RotateCredentials(ctx); err != nil {
 		return nil, fmt.Errorf("re-encrypt stored secrets under the active key: %w", err)
 	} else if n > 0 {
@@ -213,6 +222,10 @@ func (a *App) Handler() http.Handler { return a.mux }
 // Service is the domain service.
 func (a *App) Service() *payments.Service { return a.svc }
 
+// Resolver is the background resolver of calls without a definite answer
+// (Serve runs it; Notify starts a pass now, Pass makes one).
+func (a *App) Resolver() *payments.Resolver { return a.resolver }
+
 // LocalHostURL is the in-process connector host's URL ("" when none).
 func (a *App) LocalHostURL() string {
 	if a.local == nil {
@@ -222,11 +235,13 @@ func (a *App) LocalHostURL() string {
 }
 
 // Serve serves until ctx ends, then drains requests and stops the
-// dispatcher and the in-process connector host.
+// dispatcher, the resolver and the in-process connector host.
 func (a *App) Serve(ctx context.Context) error {
 	dctx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))
 	dispatched := make(chan struct{})
 	go func() { defer close(dispatched); a.dispatcher.Run(dctx) }()
+	resolved := make(chan struct{})
+	go func() { defer close(resolved); a.resolver.Run(dctx) }()
 	go a.purge(dctx)
 	var modules sync.WaitGroup
 	for _, m := range a.modules {
@@ -254,6 +269,7 @@ func (a *App) Serve(ctx context.Context) error {
 	shutErr := a.srv.Shutdown(sctx)
 	stopDispatch()
 	<-dispatched
+	<-resolved
 	modules.Wait()
 	a.close()
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {

@@ -24,6 +24,7 @@ import (
 	"github.com/connectorhost/connector-host/internal/wasmbuild"
 	"github.com/connectorhost/connector-host/platform/api"
 	"github.com/connectorhost/connector-host/platform/app"
+	"github.com/connectorhost/connector-host/platform/payments"
 	"github.com/connectorhost/connector-host/platform/secrets"
 	"github.com/connectorhost/connector-host/platform/webhooks"
 )
@@ -155,6 +156,35 @@ type stripeProxy struct {
 	// inUseNext answers the next POST /v1/payment_intents with Stripe's 409
 	// idempotency_key_in_use (an earlier request with the key still running).
 	inUseNext atomic.Bool
+	// refundKeys: Idempotency-Key of each POST /v1/refunds
+	refundKeys []string
+	// rateLimited answers every POST /v1/payment_intents and /v1/refunds
+	// with Stripe's 429 rate_limit while set.
+	rateLimited atomic.Bool
+}
+
+// recordAndHold appends r's Idempotency-Key to keys, then holds r when hold
+// is set (clearing it) until the test releases it.
+func (p *stripeProxy) recordAndHold(keys *[]string, r *http.Request, hold *atomic.Bool) {
+	p.mu.Lock()
+	*keys = append(*keys, r.Header.Get("Idempotency-Key"))
+	p.mu.Unlock()
+	if hold.CompareAndSwap(true, false) {
+		p.held <- struct{}{}
+		<-p.hold
+	}
+}
+
+// answerRateLimited answers with Stripe's 429 rate_limit while the proxy
+// is told to.
+func (p *stripeProxy) answerRateLimited(w http.ResponseWriter) bool {
+	if !p.rateLimited.Load() {
+		return false
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusTooManyRequests)
+	io.WriteString(w, `{"error":{"type":"invalid_request_error","code":"rate_limit","message":"Too many requests hit the API too quickly."}}`)
+	return true
 }
 
 func newStripeProxy(t testing.TB) *stripeProxy {
@@ -168,12 +198,9 @@ func newStripeProxy(t testing.TB) *stripeProxy {
 		r.Body = io.NopCloser(bytes.NewReader(raw))
 		r = r.WithContext(context.WithValue(r.Context(), formKey{}, vals))
 		if r.Method == http.MethodPost && r.URL.Path == "/v1/payment_intents" {
-			p.mu.Lock()
-			p.keys = append(p.keys, r.Header.Get("Idempotency-Key"))
-			p.mu.Unlock()
-			if p.holdNext.CompareAndSwap(true, false) {
-				p.held <- struct{}{}
-				<-p.hold
+			p.recordAndHold(&p.keys, r, &p.holdNext)
+			if p.answerRateLimited(w) {
+				return
 			}
 			if p.inUseNext.CompareAndSwap(true, false) {
 				w.Header().Set("Content-Type", "application/json")
@@ -182,18 +209,14 @@ func newStripeProxy(t testing.TB) *stripeProxy {
 				return
 			}
 		}
-		if r.Method == http.MethodPost && r.URL.Path == "/v1/refunds" && p.holdRefund.CompareAndSwap(true, false) {
-			p.held <- struct{}{}
-			<-p.hold
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/refunds" {
+			p.recordAndHold(&p.refundKeys, r, &p.holdRefund)
+			if p.answerRateLimited(w) {
+				return
+			}
 		}
 		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v1/payment_intents/") && strings.HasSuffix(r.URL.Path, "/capture") {
-			p.mu.Lock()
-			p.captureKeys = append(p.captureKeys, r.Header.Get("Idempotency-Key"))
-			p.mu.Unlock()
-			if p.holdCapture.CompareAndSwap(true, false) {
-				p.held <- struct{}{}
-				<-p.hold
-			}
+			p.recordAndHold(&p.captureKeys, r, &p.holdCapture)
 		}
 		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v1/refunds/") && strings.HasSuffix(r.URL.Path, "/cancel") &&
 			p.holdCancel.CompareAndSwap(true, false) {
@@ -210,6 +233,12 @@ func (p *stripeProxy) idempotencyKeys() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.keys...)
+}
+
+func (p *stripeProxy) refundIdempotencyKeys() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.refundKeys...)
 }
 
 func (p *stripeProxy) captureIdempotencyKeys() []string {
@@ -327,6 +356,30 @@ type platformOpts struct {
 	rateLimit float64
 	// connectorTimeout bounds each call to a connector host (0: the default).
 	connectorTimeout time.Duration
+	// resolve tunes the resolver. Unless set, its clock is a fakeClock
+	// that never moves by itself and it polls hourly: it resends nothing
+	// unless a test moves the clock and asks for a pass.
+	resolve payments.ResolveOptions
+}
+
+// fakeClock is a resolver clock that moves only when told to.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: time.Now()} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 func startPlatform(t testing.TB, o platformOpts) *platform {
@@ -345,11 +398,27 @@ func startPlatform(t testing.TB, o platformOpts) *platform {
 	for k, v := range o.baseURLs {
 		bases[k] = v
 	}
+	if o.resolve.Now == nil {
+		o.resolve.Now = newFakeClock().Now
+	}
+	if o.resolve.Poll == 0 {
+		o.resolve.Poll = time.Hour
+	}
+	// The resolver's first pass runs as the platform starts: wait for it,
+	// so that it never runs in the middle of a test.
+	firstPass, onPass := make(chan struct{}), o.resolve.OnPass
+	var firstOnce sync.Once
+	o.resolve.OnPass = func(r payments.ResolvePass) {
+		firstOnce.Do(func() { close(firstPass) })
+		if onPass != nil {
+			onPass(r)
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	delivered := make(chan string, 64)
 	a, err := app.New(ctx, app.Config{
 		Listen: "127.0.0.1:0", DatabaseURL: o.dbURL, EncryptionKeys: o.keys, PluginsDir: dir, PluginCacheDir: cache,
-		BaseURLs: bases, RateLimit: o.rateLimit, ConnectorTimeout: o.connectorTimeout,
+		BaseURLs: bases, RateLimit: o.rateLimit, ConnectorTimeout: o.connectorTimeout, Resolve: o.resolve,
 		Webhooks: webhooks.DispatcherOptions{Poll: 50 * time.Millisecond, Backoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxAttempts: o.webhookMax,
 			OnAttempt: func(_, typ, status string) {
 				if status == "succeeded" {
@@ -363,6 +432,12 @@ func startPlatform(t testing.TB, o platformOpts) *platform {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx) }()
+	select {
+	case <-firstPass:
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("the resolver made no pass within 30 s of the start")
+	}
 	var once sync.Once
 	p := &platform{t: t, app: a, url: "http://" + a.Addr() + api.Base, dbURL: o.dbURL, keys: o.keys, proxy: o.proxy, client: &http.Client{Timeout: 60 * time.Second}, delivered: delivered}
 	p.stop = func() {

@@ -120,14 +120,14 @@ func (s *Service) CreateIntent(ctx context.Context, tenant string, x IntentInput
 
 const intentCols = `id, tenant_id, status, amount, currency, capture_method, customer_id, payment_method_id, country, description, metadata, connector_id,
 	connector_transaction_id, amount_capturable, amount_captured, amount_refunded, attempt, next_action, last_error, version, created_at, updated_at,
-	unresolved_seq, confirm_return_url`
+	unresolved_seq, confirm_return_url, resolve_tries`
 
 func scanIntent(row interface{ Scan(...any) error }) (*Intent, error) {
 	in := &Intent{Object: "payment_intent"}
 	var meta, next, lastErr string
 	if err := row.Scan(&in.ID, &in.tenant, &in.Status, &in.Amount, &in.Currency, &in.CaptureMethod, &in.CustomerID, &in.PaymentMethodID, &in.Country,
 		&in.Description, &meta, &in.ConnectorID, &in.ConnectorTransactionID, &in.AmountCapturable, &in.AmountReceived, &in.AmountRefunded,
-		&in.attempt, &next, &lastErr, &in.Version, &in.Created, &in.Updated, &in.unresolvedSeq, &in.returnURL); err != nil {
+		&in.attempt, &next, &lastErr, &in.Version, &in.Created, &in.Updated, &in.unresolvedSeq, &in.returnURL, &in.resolveTries); err != nil {
 		return nil, err
 	}
 	in.Created, in.Updated = in.Created/1000, in.Updated/1000
@@ -272,7 +272,8 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 	}
 	now := store.Now()
 	lease := now + s.opts.Lease.Milliseconds()
-	res, err := s.db.SQL.ExecContext(ctx, `UPDATE intents SET status = 'processing', attempt = attempt + 1, unresolved_seq = -1, locked_until = $1, last_error = '', version = version + 1, updated_at = $2
+	res, err := s.db.SQL.ExecContext(ctx, `UPDATE intents SET status = 'processing', attempt = attempt + 1, unresolved_seq = -1, resolve_tries = 0, next_resolve_at = 0,
+		locked_until = $1, last_error = '', version = version + 1, updated_at = $2
 		WHERE id = $3 AND tenant_id = $4 AND status = 'requires_confirmation'`, lease, now, id, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("claim intent: %w", err)
@@ -298,6 +299,18 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 			return nil, perr.Conflictf("intent_unexpected_state", "cannot confirm: the intent is %s", in.Status)
 		}
 	}
+	returnURL := ""
+	if x.ReturnURL != nil {
+		returnURL = *x.ReturnURL
+	}
+	return s.authorizeClaimed(ctx, tenant, id, returnURL)
+}
+
+// authorizeClaimed sends the authorization of the intent id, claimed by
+// the caller (processing, under its lease): the unresolved try again when
+// there is one, else the routed connectors in order (returnURL is sent with
+// a new try). It releases the claim whatever happens.
+func (s *Service) authorizeClaimed(ctx context.Context, tenant, id, returnURL string) (*Intent, error) {
 	in, err := s.GetIntent(ctx, tenant, id)
 	if err != nil {
 		return nil, err
@@ -314,12 +327,16 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 		return nil
 	}
 	// keep releases the claim of an unresolved intent and leaves it bound
-	// to its try, with le when not nil.
+	// to its try, with le when not nil; the resolver resends the try after
+	// the next backoff.
 	keep := func(le *LastError) error {
-		q, args := `UPDATE intents SET locked_until = 0, version = version + 1, updated_at = $1 WHERE id = $2 AND status = 'processing' AND attempt = $3`, []any{store.Now(), id, in.attempt}
+		tries := in.resolveTries + 1
+		q, args := `UPDATE intents SET locked_until = 0, resolve_tries = $4, next_resolve_at = $5, version = version + 1, updated_at = $1
+			WHERE id = $2 AND status = 'processing' AND attempt = $3`, []any{store.Now(), id, in.attempt, tries, s.nextResolve(tries)}
 		if le != nil {
 			b, _ := json.Marshal(le)
-			q, args = `UPDATE intents SET locked_until = 0, last_error = $4, version = version + 1, updated_at = $1 WHERE id = $2 AND status = 'processing' AND attempt = $3`, append(args, string(b))
+			q, args = `UPDATE intents SET locked_until = 0, resolve_tries = $4, next_resolve_at = $5, last_error = $6, version = version + 1, updated_at = $1
+				WHERE id = $2 AND status = 'processing' AND attempt = $3`, append(args, string(b))
 		}
 		if _, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), q, args...); err != nil {
 			return fmt.Errorf("release intent %s: %w", id, err)
@@ -339,10 +356,6 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 		return nil, perr.NotFoundf("payment_method_id", "no payment method %s", in.PaymentMethodID)
 	}
 	var tries []try
-	returnURL := ""
-	if x.ReturnURL != nil {
-		returnURL = *x.ReturnURL
-	}
 	if unresolved {
 		// Resend exactly the try without a definite answer: same
 		// connector, same key, same request.
@@ -400,11 +413,16 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 			att.Status, att.ErrorCode, att.ErrorMessage = "error", connect.CodeOf(err).String(), errMessage(err)
 			lastErr = err
 			switch {
-			case outcome == connectors.NotSent && (unresolved || connectors.Unreachable(err)):
-				// Nothing was sent: try the next connector, or, for an
-				// unresolved try, keep it unresolved (a refusal to send it
+			case (outcome == connectors.NotSent || rateLimited(err)) && unresolved:
+				// Nothing was sent, or the processor would not take it now:
+				// the unresolved try stays unresolved (a refusal to send it
 				// again says nothing about the first send).
-				att.Retryable = connectors.Unreachable(err)
+				att.Retryable = connectors.Unreachable(err) || rateLimited(err)
+				s.recordAttempt(ctx, tenant, att)
+				continue
+			case outcome == connectors.NotSent && connectors.Unreachable(err):
+				// Nothing was sent: try the next connector.
+				att.Retryable = true
 				s.recordAttempt(ctx, tenant, att)
 				continue
 			case outcome == connectors.Unknown:

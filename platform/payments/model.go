@@ -65,6 +65,9 @@ type Intent struct {
 	unresolvedSeq int
 	// returnURL is the return URL the unresolved try was sent with.
 	returnURL string
+	// resolveTries counts the sends of the unresolved try that got no
+	// definite answer (the resolver's backoff).
+	resolveTries int
 }
 
 // LastError is the last failure on an intent or refund.
@@ -111,6 +114,10 @@ type Refund struct {
 	LastError         *LastError `json:"last_error"`
 	Created           int64      `json:"created"`
 	Updated           int64      `json:"updated"`
+	// unresolved: the refund's send has no definite answer yet (it is
+	// resent); resolveTries counts the sends that got none.
+	unresolved   bool
+	resolveTries int
 }
 
 // Connector is a configured processor account. Credentials are write-only.
@@ -171,8 +178,10 @@ type Options struct {
 	OnEvent func()
 	// Lease is how long a claimed intent stays "processing" before a
 	// retried confirm may re-drive the same attempt (default 2m).
-	Lease  time.Duration
-	Logger *slog.Logger
+	Lease time.Duration
+	// Resolve tunes the resolution of tries without a definite answer.
+	Resolve ResolveOptions
+	Logger  *slog.Logger
 }
 
 // Service runs the domain.
@@ -195,6 +204,7 @@ func New(opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	opts.Resolve = opts.Resolve.withDefaults()
 	return &Service{db: opts.DB, ring: opts.Ring, gw: opts.Gateway, opts: opts, log: opts.Logger}
 }
 

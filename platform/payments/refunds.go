@@ -72,46 +72,133 @@ func (s *Service) CreateRefund(ctx context.Context, tenant string, x RefundInput
 			return &perr.Error{Kind: perr.Conflict, Code: "amount_exceeds_refundable", Param: "amount",
 				Message: fmt.Sprintf("amount %d exceeds what remains refundable (%d captured, %d already refunded or pending)", amt, cur.AmountReceived, cur.AmountRefunded)}
 		}
+		// The refund is unresolved from the start, under this call's
+		// claim: if the platform stops before an answer is recorded, the
+		// resolver resends it once the claim expires.
 		now := store.Now()
-		_, err = tx.ExecContext(ctx, `INSERT INTO refunds (id, tenant_id, intent_id, amount, currency, status, reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7)`,
-			r.ID, tenant, in.ID, amt, in.Currency, r.Reason, now)
+		_, err = tx.ExecContext(ctx, `INSERT INTO refunds (id, tenant_id, intent_id, amount, currency, status, reason, unresolved, locked_until, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, 'pending', $6, 1, $7, $8, $8)`,
+			r.ID, tenant, in.ID, amt, in.Currency, r.Reason, now+s.opts.Lease.Milliseconds(), now)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	return s.sendRefund(ctx, tenant, r.ID, false)
+}
+
+// refundOutcomeUnknown tells the caller what a refund without a definite
+// answer means and what happens next.
+const refundOutcomeUnknown = "the connector did not give a definite answer (%s): the refund may have been made. It stays pending, its amount reserved, " +
+	"and the SAME request (same idempotency key %s) is resent to the same connector in the background until the processor answers " +
+	"(POST /refunds/%s/retry resends it now); the processor's webhook settles it too"
+
+// refundRequest is the connector request of refund r of intent in: built
+// from what is stored only, so every send of r is the same request.
+func refundRequest(in *Intent, r *Refund) *v1.PaymentServiceRefundRequest {
+	return &v1.PaymentServiceRefundRequest{
+		ConnectorTransactionId: in.ConnectorTransactionID, MerchantRefundId: r.ID, RefundAmount: &v1.Money{MinorAmount: r.Amount, Currency: r.Currency},
+		PaymentAmount: &v1.Money{MinorAmount: in.Amount, Currency: in.Currency}, Reason: r.Reason, MerchantTransactionId: in.ID,
+	}
+}
+
+// sendRefund sends the refund id, claimed by the caller (pending,
+// unresolved, under its lease), to its intent's connector and records the
+// answer: a final one settles it (settleRefund), a pending one leaves it
+// pending at the processor for its webhook, and none (a timeout, a broken
+// connection, a 5xx, the same key still running: the processor may have
+// refunded) keeps it unresolved, its amount reserved, to be resent with the
+// same key after the next backoff. resend says an earlier send got no
+// definite answer: then a failure that sent nothing this time keeps it
+// unresolved too, as does a rate limit: neither says anything about the
+// earlier send.
+func (s *Service) sendRefund(ctx context.Context, tenant, id string, resend bool) (*Refund, error) {
+	r, err := s.GetRefund(ctx, tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.GetIntent(ctx, tenant, r.IntentID)
+	if err != nil {
+		return nil, fmt.Errorf("refund %s: %w", id, err)
+	}
+	// keep releases the claim and leaves the refund unresolved until the
+	// next backoff.
+	keep := func(le *LastError) error {
+		b, _ := json.Marshal(le)
+		tries := r.resolveTries + 1
+		if _, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), `UPDATE refunds SET last_error = $1, locked_until = 0, resolve_tries = $2, next_resolve_at = $3, updated_at = $4
+			WHERE id = $5 AND status = 'pending' AND unresolved = 1`, string(b), tries, s.nextResolve(tries), store.Now(), id); err != nil {
+			return fmt.Errorf("record refund outcome: %w", err)
+		}
+		return nil
+	}
 	c, err := s.GetConnector(ctx, tenant, in.ConnectorID)
 	if err != nil {
-		s.settleRefund(ctx, tenant, r.ID, "failed", "", &LastError{Code: "connector_missing", Message: "the intent's connector was deleted"})
-		return s.GetRefund(ctx, tenant, r.ID)
-	}
-	rr, err := s.gw.Refund(ctx, c.target(), &v1.PaymentServiceRefundRequest{
-		ConnectorTransactionId: in.ConnectorTransactionID, MerchantRefundId: r.ID, RefundAmount: &v1.Money{MinorAmount: amt, Currency: in.Currency},
-		PaymentAmount: &v1.Money{MinorAmount: in.Amount, Currency: in.Currency}, Reason: r.Reason, MerchantTransactionId: in.ID,
-	})
-	switch {
-	case err != nil && connectors.Classify(err) == connectors.Unknown:
-		// The processor may have refunded: the refund stays pending (its
-		// amount reserved, so it cannot be refunded again under a new key)
-		// until the processor's webhook, which names it by its id (the
-		// idempotency key), settles it.
-		le, _ := json.Marshal(&LastError{Code: "outcome_unknown", ConnectorID: c.ID, Message: "the connector did not give a definite answer (" + errMessage(err) +
-			"): the refund may have been made; it stays pending, its amount reserved, until the processor's webhook settles it"})
-		if _, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), `UPDATE refunds SET last_error = $1, updated_at = $2 WHERE id = $3 AND status = 'pending'`, string(le), store.Now(), r.ID); err != nil {
-			return nil, fmt.Errorf("record refund outcome: %w", err)
+		if resend {
+			if err := keep(&LastError{Code: "outcome_unknown", Message: "the refund may have been made, and its connector " + in.ConnectorID +
+				" was deleted: it cannot be resent; it stays pending, its amount reserved, until the processor's webhook settles it"}); err != nil {
+				return nil, err
+			}
+			return s.GetRefund(ctx, tenant, id)
 		}
-	case err != nil:
-		s.settleRefund(ctx, tenant, r.ID, "failed", "", &LastError{Code: "connector_error", Message: errMessage(err), ConnectorID: c.ID})
-	case rr.GetStatus() == v1.RefundStatus_REFUND_STATUS_SUCCEEDED:
-		s.settleRefund(ctx, tenant, r.ID, "succeeded", rr.GetConnectorRefundId(), nil)
-	case rr.GetStatus() == v1.RefundStatus_REFUND_STATUS_FAILED || rr.GetStatus() == v1.RefundStatus_REFUND_STATUS_CANCELED:
-		s.settleRefund(ctx, tenant, r.ID, "failed", rr.GetConnectorRefundId(), &LastError{Code: "refund_failed", Message: rr.GetError().GetMessage(), ConnectorID: c.ID})
-	default: // pending at the processor: a webhook settles it
-		if _, err := s.db.SQL.ExecContext(ctx, `UPDATE refunds SET connector_refund_id = $1, updated_at = $2 WHERE id = $3`, rr.GetConnectorRefundId(), store.Now(), r.ID); err != nil {
+		s.settleRefund(ctx, tenant, id, "failed", "", &LastError{Code: "connector_missing", Message: "the intent's connector was deleted"})
+		return s.GetRefund(ctx, tenant, id)
+	}
+	rr, err := s.gw.Refund(ctx, c.target(), refundRequest(in, r))
+	outcome := connectors.Classify(err)
+	switch {
+	case err != nil && (outcome == connectors.Unknown || (resend && (outcome == connectors.NotSent || rateLimited(err)))):
+		if err := keep(&LastError{Code: "outcome_unknown", ConnectorID: c.ID, Message: fmt.Sprintf(refundOutcomeUnknown, errMessage(err), id, id)}); err != nil {
 			return nil, err
 		}
+	case err != nil:
+		s.settleRefund(ctx, tenant, id, "failed", "", &LastError{Code: "connector_error", Message: errMessage(err), ConnectorID: c.ID})
+	case rr.GetStatus() == v1.RefundStatus_REFUND_STATUS_SUCCEEDED:
+		s.settleRefund(ctx, tenant, id, "succeeded", rr.GetConnectorRefundId(), nil)
+	case rr.GetStatus() == v1.RefundStatus_REFUND_STATUS_FAILED || rr.GetStatus() == v1.RefundStatus_REFUND_STATUS_CANCELED:
+		s.settleRefund(ctx, tenant, id, "failed", rr.GetConnectorRefundId(), &LastError{Code: "refund_failed", Message: rr.GetError().GetMessage(), ConnectorID: c.ID})
+	default: // pending at the processor: a webhook settles it
+		if _, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), `UPDATE refunds SET connector_refund_id = $1, unresolved = 0, locked_until = 0, last_error = '', updated_at = $2
+			WHERE id = $3 AND status = 'pending'`, rr.GetConnectorRefundId(), store.Now(), id); err != nil {
+			return nil, fmt.Errorf("record pending refund: %w", err)
+		}
 	}
-	return s.GetRefund(ctx, tenant, r.ID)
+	return s.GetRefund(ctx, tenant, id)
+}
+
+// rateLimited reports whether err is a refusal to take the call now because
+// of a rate limit: it says nothing about an earlier send with the same key.
+func rateLimited(err error) bool {
+	return connect.CodeOf(err) == connect.CodeResourceExhausted && connectors.PaymentError(err).GetCode() == v1.ErrorCode_ERROR_CODE_RATE_LIMITED
+}
+
+// RetryRefund resends now a refund whose send got no definite answer (the
+// same request, the same idempotency key, to the same connector) and
+// records the answer as CreateRefund does. Any other refund (final, pending
+// at the processor, or being sent right now) is a 409.
+func (s *Service) RetryRefund(ctx context.Context, tenant, id string) (*Refund, error) {
+	if _, err := s.GetRefund(ctx, tenant, id); err != nil {
+		return nil, err
+	}
+	now := store.Now()
+	res, err := s.db.SQL.ExecContext(ctx, `UPDATE refunds SET locked_until = $1, updated_at = $2
+		WHERE id = $3 AND tenant_id = $4 AND status = 'pending' AND unresolved = 1 AND locked_until <= $2`, now+s.opts.Lease.Milliseconds(), now, id, tenant)
+	if err != nil {
+		return nil, fmt.Errorf("claim refund: %w", err)
+	}
+	if store.Affected(res) == 0 {
+		r, err := s.GetRefund(ctx, tenant, id)
+		switch {
+		case err != nil:
+			return nil, err
+		case r.Status != "pending":
+			return nil, perr.Conflictf("refund_not_retryable", "cannot retry: the refund already %s", r.Status)
+		case !r.unresolved:
+			return nil, perr.Conflictf("refund_not_retryable", "cannot retry: the processor accepted the refund, which is pending there; its webhook settles it")
+		}
+		return nil, perr.Conflictf("refund_not_retryable", "cannot retry: the refund is being sent right now; read it again")
+	}
+	return s.sendRefund(ctx, tenant, id, true)
 }
 
 // settleRefund moves a pending refund to its final status once (later and
@@ -126,8 +213,8 @@ func (s *Service) settleRefund(ctx context.Context, tenant, id, status, connecto
 	}
 	moved := false
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = $1, connector_refund_id = CASE WHEN $2 = '' THEN connector_refund_id ELSE $2 END, last_error = $3, updated_at = $4
-			WHERE id = $5 AND status = 'pending'`, status, connectorRefundID, lastErr, store.Now(), id)
+		res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = $1, connector_refund_id = CASE WHEN $2 = '' THEN connector_refund_id ELSE $2 END, last_error = $3, updated_at = $4,
+			unresolved = 0, locked_until = 0 WHERE id = $5 AND status = 'pending'`, status, connectorRefundID, lastErr, store.Now(), id)
 		if err != nil || store.Affected(res) == 0 {
 			return err
 		}
@@ -220,12 +307,12 @@ func refundStatusName(st v1.RefundStatus) string {
 	return strings.ToLower(strings.TrimPrefix(st.String(), "REFUND_STATUS_"))
 }
 
-const refundCols = `id, intent_id, amount, currency, status, reason, connector_refund_id, last_error, created_at, updated_at`
+const refundCols = `id, intent_id, amount, currency, status, reason, connector_refund_id, last_error, created_at, updated_at, unresolved, resolve_tries`
 
 func scanRefund(row interface{ Scan(...any) error }) (*Refund, error) {
 	r := &Refund{Object: "refund"}
 	var lastErr string
-	if err := row.Scan(&r.ID, &r.IntentID, &r.Amount, &r.Currency, &r.Status, &r.Reason, &r.ConnectorRefundID, &lastErr, &r.Created, &r.Updated); err != nil {
+	if err := row.Scan(&r.ID, &r.IntentID, &r.Amount, &r.Currency, &r.Status, &r.Reason, &r.ConnectorRefundID, &lastErr, &r.Created, &r.Updated, &r.unresolved, &r.resolveTries); err != nil {
 		return nil, err
 	}
 	r.Created, r.Updated = r.Created/1000, r.Updated/1000

@@ -268,3 +268,26 @@ ALTER TABLE intents ADD COLUMN unresolved_seq INTEGER NOT NULL DEFAULT -1;
 ALTER TABLE intents ADD COLUMN confirm_return_url TEXT NOT NULL DEFAULT ''
 `})
 }
+
+// The background resolver resends every try without a definite answer
+// (same request, same idempotency key, same connector) until it gets one.
+// intents: resolve_tries counts the sends of the unresolved authorization try
+// that got no answer; next_resolve_at is when it may be resent next (the
+// backoff), on the resolver's clock. refunds: unresolved = 1 while the
+// refund's send has no definite answer (set when it is created, so a crash
+// mid-send leaves it to be resent once its claim, locked_until, expires);
+// resolve_tries and next_resolve_at as for intents. A pending refund that
+// already got no definite answer is marked unresolved.
+func init() {
+	migrations = append(migrations, Migration{Version: 6, Name: "resolve unknown outcomes", SQL: `
+ALTER TABLE intents ADD COLUMN resolve_tries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE intents ADD COLUMN next_resolve_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX intents_unresolved ON intents (next_resolve_at) WHERE unresolved_seq >= 0;
+ALTER TABLE refunds ADD COLUMN unresolved INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE refunds ADD COLUMN resolve_tries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE refunds ADD COLUMN next_resolve_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE refunds ADD COLUMN locked_until BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX refunds_unresolved ON refunds (next_resolve_at) WHERE unresolved = 1;
+UPDATE refunds SET unresolved = 1, resolve_tries = 1 WHERE status = 'pending' AND connector_refund_id = '' AND last_error LIKE '%"code":"outcome_unknown"%'
+`})
+}
