@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,11 +33,11 @@ func (p *platform) pass(t *testing.T) payments.ResolvePass {
 
 // passWhileHeld makes a resolver pass while the proxy holds the request
 // flag marks past the platform's timeout, then lets it go on.
-func (p *platform) passWhileHeld(t *testing.T, flag interface{ Store(bool) }) payments.ResolvePass {
+func (p *platform) passWhileHeld(t *testing.T, flag *atomic.Bool) payments.ResolvePass {
 	t.Helper()
 	flag.Store(true)
 	r := p.pass(t)
-	p.release()
+	p.releaseIfHeld(flag)
 	return r
 }
 
