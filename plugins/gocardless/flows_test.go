@@ -4,7 +4,6 @@ package gocardless
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strconv"
@@ -280,33 +279,6 @@ func TestRefundInAnotherCurrencyIsRefusedBeforeSending(t *testing.T) {
 	}
 }
 
-// scripted is a fake GoCardless answering each request with the next of its
-// answers, in order, and recording what it was asked.
-type scripted struct {
-	t       *testing.T
-	answers []scriptedAnswer
-	asked   []string
-}
-
-type scriptedAnswer struct {
-	status int
-	body   string
-}
-
-func (s *scripted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.asked = append(s.asked, r.Method+" "+r.URL.Path)
-	if len(s.answers) == 0 {
-		s.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
-		w.WriteHeader(http.StatusTeapot)
-		return
-	}
-	a := s.answers[0]
-	s.answers = s.answers[1:]
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(a.status)
-	_, _ = w.Write([]byte(a.body))
-}
-
 // TestRetriedCancelOfACancelledPaymentIsVoided: GoCardless refuses a cancel
 // with 422 cancellation_failed whenever the payment is not
 // pending_submission (API reference, "Cancel a payment"), so the retry of a
@@ -331,7 +303,7 @@ func TestRetriedCancelOfACancelledPaymentIsVoided(t *testing.T) {
 		{"submitted", v1.PaymentStatus_PAYMENT_STATUS_UNSPECIFIED},
 		{"confirmed", v1.PaymentStatus_PAYMENT_STATUS_UNSPECIFIED},
 	} {
-		fake := &scripted{t: t, answers: []scriptedAnswer{{422, refused}, {200, payment(tc.status)}, {422, refused}}}
+		fake := &conformancetest.Scripted{T: t, Answers: []conformancetest.Answer{{Status: 422, Body: refused}, {Status: 200, Body: payment(tc.status)}, {Status: 422, Body: refused}}}
 		srv := httptest.NewServer(fake)
 		cc := (&pdktest.Call{Credentials: map[string]string{credAccessToken: testAccessToken}, BaseURL: srv.URL}).Context()
 		ex, err := kit.Execute(context.Background(), srv.Client(), v1.Flow_FLOW_VOID,
@@ -340,8 +312,8 @@ func TestRetriedCancelOfACancelledPaymentIsVoided(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := []string{"POST /payments/PM1/actions/cancel", "GET /payments/PM1", "POST /payments/PM1/actions/cancel"}; !reflect.DeepEqual(fake.asked, want) {
-			t.Fatalf("%s: requests %v, want %v", tc.status, fake.asked, want)
+		if want := []string{"POST /payments/PM1/actions/cancel", "GET /payments/PM1", "POST /payments/PM1/actions/cancel"}; !reflect.DeepEqual(fake.Asked(), want) {
+			t.Fatalf("%s: requests %v, want %v", tc.status, fake.Asked(), want)
 		}
 		if tc.want == v1.PaymentStatus_PAYMENT_STATUS_UNSPECIFIED {
 			if ex.Err == nil || ex.Error.GetKind() != pluginv1.ErrorKind_ERROR_KIND_PROCESSOR_REJECTED || ex.Error.GetDetail().GetConnector().GetCode() != "cancellation_failed" {
