@@ -21,9 +21,11 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/connectorhost/connector-host/platform/api"
 	"github.com/connectorhost/connector-host/platform/app"
+	"github.com/connectorhost/connector-host/platform/payments"
 	"github.com/connectorhost/connector-host/platform/secrets"
 )
 
@@ -73,10 +75,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	plugins := fs.String("plugins", env("PAYMENTS_PLUGINS_DIR", "bin/plugins"), "plugin directory for the in-process connector host; empty: none (env PAYMENTS_PLUGINS_DIR)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	rateLimit := fs.Float64("rate-limit", 100, "requests per second per API key (bursts of the same size); 0: unlimited")
+	connectorTimeout := fs.Duration("connector-timeout", 60*time.Second, "bound on each call to a connector host; a call past it has an unknown outcome")
+	resolveBackoff := fs.Duration("resolve-backoff", 30*time.Second, "delay before the resolver first resends a call without a definite answer (doubled after each)")
+	resolveMaxBackoff := fs.Duration("resolve-max-backoff", time.Hour, "longest delay between the resolver's resends of one call")
+	resolvePoll := fs.Duration("resolve-poll", 10*time.Second, "how often the resolver looks for calls due for a resend")
 	var baseURLs multi
 	fs.Var(&baseURLs, "base-url", "NAME=URL: point the in-process host's connector NAME at URL (repeatable)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"connector-timeout", *connectorTimeout}, {"resolve-backoff", *resolveBackoff}, {"resolve-max-backoff", *resolveMaxBackoff}, {"resolve-poll", *resolvePoll}} {
+		if d.v <= 0 {
+			return fmt.Errorf("--%s must be a positive duration (like 30s), got %v", d.name, d.v)
+		}
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
@@ -98,7 +112,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		log.Info("T-0 PaymentIntentService not served: set " + envTzeroKey + " (payments-platform tzero gen-key)")
 	}
 	a, err := app.New(ctx, app.Config{Listen: *listen, DatabaseURL: *dbURL, EncryptionKeys: os.Getenv(secrets.EnvKeys),
-		PluginsDir: *plugins, BaseURLs: bases, RateLimit: *rateLimit, Logger: log}, opts...)
+		PluginsDir: *plugins, BaseURLs: bases, RateLimit: *rateLimit, Logger: log, ConnectorTimeout: *connectorTimeout,
+		Resolve: payments.ResolveOptions{Backoff: *resolveBackoff, MaxBackoff: *resolveMaxBackoff, Poll: *resolvePoll}}, opts...)
 	if err != nil {
 		return err
 	}

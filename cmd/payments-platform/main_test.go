@@ -125,3 +125,14 @@ func TestTzeroCommandNeedsTheKey(t *testing.T) {
 		t.Fatalf("err = %v, want one naming %s", err, envTzeroKey)
 	}
 }
+
+// TestServeRefusesNonPositiveDurations: a zero or negative timeout or
+// resolver delay is refused before anything starts, naming the flag.
+func TestServeRefusesNonPositiveDurations(t *testing.T) {
+	for _, flag := range []string{"--connector-timeout", "--resolve-backoff", "--resolve-max-backoff", "--resolve-poll"} {
+		err := run(context.Background(), []string{"serve", "--database", "sqlite::memory:", "--plugins", "", flag, "0s"}, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), flag+" must be a positive duration") {
+			t.Errorf("%s 0s: err = %v", flag, err)
+		}
+	}
+}
