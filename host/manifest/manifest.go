@@ -64,6 +64,9 @@ func Validate(m *v1.Manifest, fileName string) error {
 	if mutating && m.GetIdempotencyHeader() == "" {
 		add("manifest.idempotency_header is empty but the plugin declares mutating flows")
 	}
+	if w := m.GetIdempotencyWindowSeconds(); w < 0 {
+		add("manifest.idempotency_window_seconds is %d; it must be 0 (no deduplication) or the seconds the processor keeps a key", w)
+	}
 	creds := map[string]bool{}
 	for i, c := range m.GetCredentialFields() {
 		if c.GetName() == "" {

@@ -39,6 +39,7 @@ func TestValidateNamesEachProblem(t *testing.T) {
 		"no flows":            {func(m *v1.Manifest) { m.Flows = nil }, "manifest.flows is empty"},
 		"unknown flow":        {func(m *v1.Manifest) { m.Flows = append(m.Flows, 999) }, "unknown flow"},
 		"no idempotency":      {func(m *v1.Manifest) { m.IdempotencyHeader = "" }, "manifest.idempotency_header"},
+		"negative window":     {func(m *v1.Manifest) { m.IdempotencyWindowSeconds = -1 }, "manifest.idempotency_window_seconds is -1"},
 		"base outside egress": {func(m *v1.Manifest) { m.SandboxBaseUrl = "https://evil.test/v1" }, "manifest.sandbox_base_url: host"},
 		"http base":           {func(m *v1.Manifest) { m.SandboxBaseUrl = "http://api.acme.test" }, "must use https"},
 		"bad placeholder":     {func(m *v1.Manifest) { m.LiveBaseUrl = "https://{nope}.acme-live.test" }, "placeholder {nope}"},

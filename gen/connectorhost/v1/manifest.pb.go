@@ -195,8 +195,17 @@ type Manifest struct {
 	ApiVersion string `protobuf:"bytes,17,opt,name=api_version,json=apiVersion,proto3" json:"api_version,omitempty"`
 	// Processor HTTP header carrying the idempotency key (e.g. Idempotency-Key).
 	IdempotencyHeader string `protobuf:"bytes,18,opt,name=idempotency_header,json=idempotencyHeader,proto3" json:"idempotency_header,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// How long, in seconds, the processor is documented to remember an
+	// idempotency key: a mutating call resent with the same key (the same
+	// merchant id) within this window is answered without acting twice. Past
+	// it the processor may treat the resend as a new request, so a caller
+	// resending a call whose outcome is unknown (a timeout) must stop at this
+	// window and read the outcome instead. 0: the processor does not
+	// deduplicate, or documents no window: a resend may act twice, and a call
+	// with an unknown outcome must never be resent automatically.
+	IdempotencyWindowSeconds int64 `protobuf:"varint,19,opt,name=idempotency_window_seconds,json=idempotencyWindowSeconds,proto3" json:"idempotency_window_seconds,omitempty"`
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
 }
 
 func (x *Manifest) Reset() {
@@ -353,6 +362,13 @@ func (x *Manifest) GetIdempotencyHeader() string {
 		return x.IdempotencyHeader
 	}
 	return ""
+}
+
+func (x *Manifest) GetIdempotencyWindowSeconds() int64 {
+	if x != nil {
+		return x.IdempotencyWindowSeconds
+	}
+	return 0
 }
 
 // CredentialField is one field of the x-connector-auth JSON object.
@@ -527,7 +543,7 @@ var File_connectorhost_v1_manifest_proto protoreflect.FileDescriptor
 
 const file_connectorhost_v1_manifest_proto_rawDesc = "" +
 	"\n" +
-	"\x1fconnectorhost/v1/manifest.proto\x12\x10connectorhost.v1\x1a%connectorhost/v1/payment_method.proto\x1a\x1cconnectorhost/v1/types.proto\"\x99\x06\n" +
+	"\x1fconnectorhost/v1/manifest.proto\x12\x10connectorhost.v1\x1a%connectorhost/v1/payment_method.proto\x1a\x1cconnectorhost/v1/types.proto\"\xd7\x06\n" +
 	"\bManifest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12!\n" +
@@ -551,7 +567,8 @@ const file_connectorhost_v1_manifest_proto_rawDesc = "" +
 	"\x15requires_access_token\x18\x10 \x01(\bR\x13requiresAccessToken\x12\x1f\n" +
 	"\vapi_version\x18\x11 \x01(\tR\n" +
 	"apiVersion\x12-\n" +
-	"\x12idempotency_header\x18\x12 \x01(\tR\x11idempotencyHeader\"{\n" +
+	"\x12idempotency_header\x18\x12 \x01(\tR\x11idempotencyHeader\x12<\n" +
+	"\x1aidempotency_window_seconds\x18\x13 \x01(\x03R\x18idempotencyWindowSeconds\"{\n" +
 	"\x0fCredentialField\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x16\n" +

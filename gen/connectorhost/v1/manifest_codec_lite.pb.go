@@ -32,6 +32,7 @@ var Codec_Manifest = wire.Table{
 		{Num: 16, Kind: wire.Bool, Offset: unsafe.Offsetof(Manifest{}.RequiresAccessToken)},
 		{Num: 17, Kind: wire.String, Offset: unsafe.Offsetof(Manifest{}.ApiVersion)},
 		{Num: 18, Kind: wire.String, Offset: unsafe.Offsetof(Manifest{}.IdempotencyHeader)},
+		{Num: 19, Kind: wire.Int64, Offset: unsafe.Offsetof(Manifest{}.IdempotencyWindowSeconds)},
 	},
 }
 

@@ -102,6 +102,15 @@ type Manifest struct {
 	ApiVersion string
 	// Processor HTTP header carrying the idempotency key (e.g. Idempotency-Key).
 	IdempotencyHeader string
+	// How long, in seconds, the processor is documented to remember an
+	// idempotency key: a mutating call resent with the same key (the same
+	// merchant id) within this window is answered without acting twice. Past
+	// it the processor may treat the resend as a new request, so a caller
+	// resending a call whose outcome is unknown (a timeout) must stop at this
+	// window and read the outcome instead. 0: the processor does not
+	// deduplicate, or documents no window: a resend may act twice, and a call
+	// with an unknown outcome must never be resent automatically.
+	IdempotencyWindowSeconds int64
 }
 
 func (*Manifest) ProtoMessage() {}
@@ -232,6 +241,13 @@ func (x *Manifest) GetIdempotencyHeader() string {
 	return ""
 }
 
+func (x *Manifest) GetIdempotencyWindowSeconds() int64 {
+	if x != nil {
+		return x.IdempotencyWindowSeconds
+	}
+	return 0
+}
+
 // CredentialField is one field of the x-connector-auth JSON object.
 type CredentialField struct {
 	unknownFields []byte
@@ -356,6 +372,7 @@ func (m *Manifest) CloneVT() *Manifest {
 	r.RequiresAccessToken = m.RequiresAccessToken
 	r.ApiVersion = m.ApiVersion
 	r.IdempotencyHeader = m.IdempotencyHeader
+	r.IdempotencyWindowSeconds = m.IdempotencyWindowSeconds
 	if rhs := m.Flows; rhs != nil {
 		r.Flows = slices.Clone(rhs)
 	}

@@ -37,6 +37,7 @@ func (m *Manifest) CloneVT() *Manifest {
 	r.RequiresAccessToken = m.RequiresAccessToken
 	r.ApiVersion = m.ApiVersion
 	r.IdempotencyHeader = m.IdempotencyHeader
+	r.IdempotencyWindowSeconds = m.IdempotencyWindowSeconds
 	if rhs := m.Flows; rhs != nil {
 		tmpContainer := make([]Flow, len(rhs))
 		copy(tmpContainer, rhs)
@@ -242,6 +243,9 @@ func (this *Manifest) EqualVT(that *Manifest) bool {
 	if this.IdempotencyHeader != that.IdempotencyHeader {
 		return false
 	}
+	if this.IdempotencyWindowSeconds != that.IdempotencyWindowSeconds {
+		return false
+	}
 	return string(this.unknownFields) == string(that.unknownFields)
 }
 
@@ -352,6 +356,13 @@ func (m *Manifest) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 	if m.unknownFields != nil {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
+	}
+	if m.IdempotencyWindowSeconds != 0 {
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(m.IdempotencyWindowSeconds))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x98
 	}
 	if len(m.IdempotencyHeader) > 0 {
 		i -= len(m.IdempotencyHeader)
@@ -795,6 +806,9 @@ func (m *Manifest) SizeVT() (n int) {
 	l = len(m.IdempotencyHeader)
 	if l > 0 {
 		n += 2 + l + protohelpers.SizeOfVarint(uint64(l))
+	}
+	if m.IdempotencyWindowSeconds != 0 {
+		n += 2 + protohelpers.SizeOfVarint(uint64(m.IdempotencyWindowSeconds))
 	}
 	n += len(m.unknownFields)
 	return n
@@ -1557,6 +1571,25 @@ func (m *Manifest) UnmarshalVT(dAtA []byte) error {
 			}
 			m.IdempotencyHeader = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		case 19:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field IdempotencyWindowSeconds", wireType)
+			}
+			m.IdempotencyWindowSeconds = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.IdempotencyWindowSeconds |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := protohelpers.Skip(dAtA[iNdEx:])
