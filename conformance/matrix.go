@@ -42,6 +42,9 @@ type MatrixConnector struct {
 	DisplayName string `json:"display_name"`
 	Version     string `json:"version"`
 	APIVersion  string `json:"api_version,omitempty"`
+	// IdempotencyWindowSeconds is how long the processor remembers an
+	// idempotency key (0: it does not deduplicate, or documents no window).
+	IdempotencyWindowSeconds int64 `json:"idempotency_window_seconds,omitempty"`
 	// Passed is the whole conformance verdict.
 	Passed bool `json:"passed"`
 	// FailedChecks are the IDs of failed checks, sorted.
@@ -111,6 +114,7 @@ func matrixConnector(r *Report) MatrixConnector {
 		return c
 	}
 	c.DisplayName, c.APIVersion, c.Notes, c.Currencies = mf.GetDisplayName(), mf.GetApiVersion(), mf.GetNotes(), mf.GetCurrencies()
+	c.IdempotencyWindowSeconds = mf.GetIdempotencyWindowSeconds()
 	for _, cm := range mf.GetCaptureMethods() {
 		c.CaptureMethods = append(c.CaptureMethods, strings.TrimPrefix(cm.String(), "CAPTURE_METHOD_"))
 	}

@@ -71,6 +71,7 @@ func (m *Matrix) Markdown() []byte {
 	row("Name (`x-connector`)", func(c MatrixConnector) string { return "`" + c.Name + "`" })
 	row("Plugin version", func(c MatrixConnector) string { return mdEscape(c.Version) })
 	row("Processor API", func(c MatrixConnector) string { return mdEscape(c.APIVersion) })
+	row("Idempotency window", func(c MatrixConnector) string { return idempotencyWindow(c.IdempotencyWindowSeconds) })
 	row("Conformance", func(c MatrixConnector) string {
 		switch {
 		case c.Passed:
@@ -145,4 +146,20 @@ func (m *Matrix) Markdown() []byte {
 		p("\n- **%s**: %s\n", mdEscape(c.DisplayName), strings.Join(strings.Fields(note), " "))
 	}
 	return b.Bytes()
+}
+
+// idempotencyWindow describes how long a processor remembers an idempotency
+// key: in days or hours when whole, else seconds; "none" when it does not
+// deduplicate or documents no window (a call with an unknown outcome must
+// not be resent automatically).
+func idempotencyWindow(seconds int64) string {
+	switch {
+	case seconds <= 0:
+		return "none: do not resend automatically"
+	case seconds%86400 == 0:
+		return fmt.Sprintf("%d d", seconds/86400)
+	case seconds%3600 == 0:
+		return fmt.Sprintf("%d h", seconds/3600)
+	}
+	return fmt.Sprintf("%d s", seconds)
 }

@@ -21,7 +21,7 @@ func TestMatrixFromReports(t *testing.T) {
 		PaymentMethods:   []v1.PaymentMethodType{v1.PaymentMethodType_PAYMENT_METHOD_TYPE_CARD, v1.PaymentMethodType_PAYMENT_METHOD_TYPE_IDEAL},
 		CredentialFields: []*v1.CredentialField{{Name: "api_key", Secret: true, Required: true, Description: "API key | secret"}},
 		Webhooks:         &v1.WebhookSupport{Supported: true, SignatureScheme: "acme-hmac", Timestamped: true, ToleranceSeconds: 300, EventTypes: []string{"a", "b"}},
-		Notes:            "Line one.\nLine two.",
+		Notes:            "Line one.\nLine two.", IdempotencyWindowSeconds: 6 * 3600,
 	}, Checks: []conformance.CheckResult{
 		{ID: "manifest.flows", Flow: "FLOW_AUTHORIZE", Passed: true},
 		{ID: "manifest.payment_methods", Flow: "FLOW_AUTHORIZE", PaymentMethod: "PAYMENT_METHOD_TYPE_CARD", Passed: true},
@@ -59,7 +59,7 @@ func TestMatrixFromReports(t *testing.T) {
 		"| PaymentService.Refund | ❌ | — |", "| ideal | ❌ | — |", "| card | ✅ | — |",
 		"❌ failed: manifest.payment_methods, response.expected", "❌ does not load",
 		"✅ `acme-hmac`, 2 event types, timestamped (±300s)", "| `api_key` | yes | yes | API key \\| secret |",
-		"- **Acme Pay**: Line one. Line two.")
+		"- **Acme Pay**: Line one. Line two.", "| Idempotency window | 6 h | — |")
 	if !bytes.Equal(m.Markdown(), conformance.NewMatrix([]*conformance.Report{acme, broken}).Markdown()) {
 		t.Error("the Markdown depends on the order of reports")
 	}

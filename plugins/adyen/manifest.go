@@ -40,6 +40,10 @@ func manifest() *v1.Manifest {
 			"balanceplatform-api-test.adyen.com", "balanceplatform-api-live.adyen.com"},
 		ApiVersion:        "Checkout API v71; Disputes API v30; Payout API v68; Transfers API v4",
 		IdempotencyHeader: idempotencyHeader,
+		// Adyen keeps an Idempotency-Key "for a minimum period of 7 days
+		// after first submission" (docs.adyen.com/development-resources/
+		// api-idempotency; older pages said 31 days): the shorter is declared.
+		IdempotencyWindowSeconds: 7 * 24 * 60 * 60,
 		Notes: "Checkout API v71 has no endpoint to read a payment: PaymentService.Get is not implemented " +
 			"and final outcomes (authorisations after redirects, captures, cancels, refunds, chargebacks) arrive by webhook. " +
 			"Capture, Void, Reverse, Refund and IncrementalAuthorization answer with a pending status (Adyen's \"received\"). " +

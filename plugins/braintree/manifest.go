@@ -66,6 +66,9 @@ func manifest() *v1.Manifest {
 		EgressHosts:       []string{"payments.sandbox.braintree-api.com", "payments.braintree-api.com"},
 		ApiVersion:        "Braintree-Version " + APIVersion,
 		IdempotencyHeader: idempotencyHeader,
+		// No IdempotencyWindowSeconds: Braintree's GraphQL API does not
+		// deduplicate mutations (see the README's "Idempotency"), so a call
+		// whose outcome is unknown must never be resent automatically.
 		Notes: "GraphQL API. Payment methods are Braintree payment method ids: a single-use nonce from a client SDK " +
 			"(Drop-in, Hosted Fields, PayPal, Venmo, Apple Pay, Google Pay) or a vaulted multi-use id; raw card numbers are refused. " +
 			"Amounts are decimal strings; the currency is the merchant account's (credential merchant_account_id or config " +

@@ -54,8 +54,12 @@ func manifest() *v1.Manifest {
 		EgressHosts:       []string{"api.sandbox.checkout.com", "api.checkout.com"},
 		ApiVersion:        "Checkout.com unified payments API (NAS)",
 		IdempotencyHeader: idempotencyHeader,
-		Currencies:        currencies(),
-		Countries:         countries(),
+		// "By default, keys expire after 24 hours for both the sandbox and
+		// production environments" (checkout.com/docs/payments/
+		// manage-payments/idempotency); an account may have a longer window.
+		IdempotencyWindowSeconds: 24 * 60 * 60,
+		Currencies:               currencies(),
+		Countries:                countries(),
 		Notes: "Cards (raw, Frames tokens tok_..., stored instruments src_...) with 3-D Secure redirects; " +
 			"captures, voids and refunds are asynchronous (HTTP 202): their outcome comes from RefundService.Get (payment actions), " +
 			"PaymentService.Get or webhooks. Tokenize stores a Frames token as an instrument (POST /instruments). " +

@@ -54,6 +54,9 @@ func manifest() *v1.Manifest {
 		EgressHosts:       []string{"api-sandbox.gocardless.com", "api.gocardless.com"},
 		ApiVersion:        "GoCardless-Version " + APIVersion,
 		IdempotencyHeader: idempotencyHeader,
+		// No IdempotencyWindowSeconds: GoCardless documents no retention
+		// period for its keys, and answers a repeated create
+		// 409 idempotent_creation_conflict rather than the first result.
 		Notes: "Bank debits only: SEPA Core, Bacs, ACH and BECS. SetupRecurring creates a mandate server to server " +
 			"(POST /mandates; restricted by GoCardless to Pro/Enterprise accounts with approved payment pages), after CustomerService.Create and " +
 			"PaymentMethodService.Tokenize (a customer bank account) when the call has no customer or bank account id yet. " +

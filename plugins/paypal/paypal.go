@@ -118,12 +118,16 @@ func manifest() *v1.Manifest {
 			Timestamped:      true,
 			ToleranceSeconds: webhookTolerance,
 		},
-		SandboxBaseUrl:      SandboxBaseURL,
-		LiveBaseUrl:         LiveBaseURL,
-		EgressHosts:         []string{"api-m.sandbox.paypal.com", "api-m.paypal.com", "api.sandbox.paypal.com", "api.paypal.com"},
-		ApiVersion:          "Orders v2; Payments v2; Vault v3; Disputes v1",
-		IdempotencyHeader:   idempotencyHeader,
-		RequiresAccessToken: true,
+		SandboxBaseUrl:    SandboxBaseURL,
+		LiveBaseUrl:       LiveBaseURL,
+		EgressHosts:       []string{"api-m.sandbox.paypal.com", "api-m.paypal.com", "api.sandbox.paypal.com", "api.paypal.com"},
+		ApiVersion:        "Orders v2; Payments v2; Vault v3; Disputes v1",
+		IdempotencyHeader: idempotencyHeader,
+		// The shortest PayPal-Request-Id retention of the APIs the plugin
+		// calls (the specs' PayPal-Request-Id parameter): Vault v3 3 hours,
+		// Orders v2 6 hours, Payments v2 45 days.
+		IdempotencyWindowSeconds: 3 * 60 * 60,
+		RequiresAccessToken:      true,
 		Notes: "connector_transaction_id is the PayPal order id; capture, void and refund find the authorization or capture " +
 			"in the state (paypal.authorization_id / paypal.capture_id) or read the order first. Authorize with the PayPal wallet " +
 			"or a bank method answers ACTION_REQUIRED with the approval link; VerifyRedirectResponse then authorizes or captures the order. " +

@@ -56,8 +56,11 @@ func manifest() *v1.Manifest {
 		EgressHosts:       []string{"api.razorpay.com"},
 		ApiVersion:        "Razorpay API v1 (S2S JSON payments)",
 		IdempotencyHeader: idempotencyHeader,
-		Currencies:        currencies(),
-		Countries:         []string{"IN", "MY", "SG", "US"},
+		// No IdempotencyWindowSeconds: Razorpay's only idempotency header is
+		// X-Refund-Idempotency (orders are deduplicated by receipt instead),
+		// and it documents no retention period.
+		Currencies: currencies(),
+		Countries:  []string{"IN", "MY", "SG", "US"},
 		Notes: "Every payment needs an order: Authorize, SetupRecurring and RecurringCharge ask the host to run CreateOrder first " +
 			"(receipt = the merchant id, unique_receipt) unless connector_order_id is given. Cards and UPI go through the S2S JSON API " +
 			"(POST /v1/payments/create/json, an on-demand Razorpay feature). Razorpay honours " + idempotencyHeader + " on refunds only; " +

@@ -69,6 +69,9 @@ func manifest() *v1.Manifest {
 		EgressHosts:       []string{"connect.squareupsandbox.com", "connect.squareup.com"},
 		ApiVersion:        "Square-Version " + APIVersion,
 		IdempotencyHeader: idempotencyHeader,
+		// No IdempotencyWindowSeconds: Square does not publish how long it
+		// keeps idempotency keys (Square's developer forum, "How long are
+		// idempotency keys retained for the CreatePayment endpoint?").
 		Notes: "Payment methods are Square source ids: a Web Payments SDK token (card, Apple Pay, Google Pay, ACH, " +
 			"Afterpay, Cash App Pay) or a card on file (ccof:...); raw card numbers are refused. " +
 			"Manual capture is autocomplete=false; Capture completes the whole authorized amount (no partial capture). " +
