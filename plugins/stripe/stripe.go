@@ -82,6 +82,7 @@ func newManifest() *v1.Manifest {
 		},
 		Webhooks:       signature.Support("stripe-signature-hmac-sha256", slices.Sorted(slices.Values(eventKinds.Keys()))),
 		SandboxBaseUrl: BaseURL, LiveBaseUrl: BaseURL, EgressHosts: []string{"api.stripe.com"}, IdempotencyHeader: idempotencyHeader,
+		IdempotencyWindowSeconds: 24 * 60 * 60,
 		Notes: "Stripe API " + APIVersion + ". Test and live mode are chosen by the API key. " +
 			"Raw card data needs a Stripe account enabled for raw card numbers; otherwise send a pm_/tok_ ProcessorToken. " +
 			"Dispute evidence files must be uploaded to Stripe first (connector_file_id).",
