@@ -234,6 +234,16 @@ func (a *App) LocalHostURL() string {
 	return a.local.URL()
 }
 
+// WaitConnectorsLoaded blocks until the in-process connector host (if any)
+// has loaded each plugin present at its start, so it serves their
+// manifests (a connector's idempotency window), or ctx ends.
+func (a *App) WaitConnectorsLoaded(ctx context.Context) error {
+	if a.local == nil {
+		return nil
+	}
+	return a.local.WaitLoaded(ctx)
+}
+
 // Serve serves until ctx ends, then drains requests and stops the
 // dispatcher, the resolver and the in-process connector host.
 func (a *App) Serve(ctx context.Context) error {
@@ -241,7 +251,16 @@ func (a *App) Serve(ctx context.Context) error {
 	dispatched := make(chan struct{})
 	go func() { defer close(dispatched); a.dispatcher.Run(dctx) }()
 	resolved := make(chan struct{})
-	go func() { defer close(resolved); a.resolver.Run(dctx) }()
+	go func() {
+		defer close(resolved)
+		// The in-process host serves a plugin's manifest (its idempotency
+		// window, without which nothing is resent) once the plugin is
+		// loaded: the resolver starts then.
+		if err := a.WaitConnectorsLoaded(dctx); err != nil {
+			return
+		}
+		a.resolver.Run(dctx)
+	}()
 	go a.purge(dctx)
 	var modules sync.WaitGroup
 	for _, m := range a.modules {

@@ -292,10 +292,7 @@ func TestRateLimitedResendStaysUnresolved(t *testing.T) {
 	confirmTimesOut(t, p, id)
 
 	clk.advance(30 * time.Second)
-	p.proxy.rateLimited.Store(true)
-	got := p.pass(t)
-	p.proxy.rateLimited.Store(false)
-	if got != (payments.ResolvePass{Intents: 1, Refunds: 1}) {
+	if got := p.passRateLimited(t); got != (payments.ResolvePass{Intents: 1, Refunds: 1}) {
 		t.Errorf("rate-limited pass = %+v, want both resent, neither resolved", got)
 	}
 	if in := p.call("GET", "/intents/"+id, nil).must(t, 200); in.str("status") != "processing" || in.str("last_error", "code") != "outcome_unknown" {
@@ -371,8 +368,8 @@ func TestRefundCutShortIsResent(t *testing.T) {
 	if _, err := p.app.DB().Exec(`UPDATE intents SET amount_refunded = amount_refunded + 600 WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.app.DB().Exec(`INSERT INTO refunds (id, tenant_id, intent_id, amount, currency, status, unresolved, locked_until, created_at, updated_at)
-		VALUES ($1, 'acme', $2, 600, 'USD', 'pending', 1, $3, $4, $4)`, rid, id, now-1, now); err != nil {
+	if _, err := p.app.DB().Exec(`INSERT INTO refunds (id, tenant_id, intent_id, amount, currency, status, unresolved, locked_until, created_at, updated_at, unresolved_since)
+		VALUES ($1, 'acme', $2, 600, 'USD', 'pending', 1, $3, $4, $4, $5)`, rid, id, now-1, now, clk.Now().UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
 	if got := p.pass(t); got != (payments.ResolvePass{Refunds: 1, Resolved: 1}) {

@@ -61,6 +61,12 @@ func StartLocal(ctx context.Context, opts LocalOptions) (*Local, error) {
 // URL is the host's base URL.
 func (l *Local) URL() string { return l.url }
 
+// WaitLoaded blocks until the host has finished loading each plugin
+// present when it started (its manifest served), or ctx ends.
+func (l *Local) WaitLoaded(ctx context.Context) error {
+	return l.host.Registry().WaitLoaded(ctx)
+}
+
 // Close stops the host, draining calls in flight.
 func (l *Local) Close() error {
 	l.stop()

@@ -120,16 +120,19 @@ func (s *Service) CreateIntent(ctx context.Context, tenant string, x IntentInput
 
 const intentCols = `id, tenant_id, status, amount, currency, capture_method, customer_id, payment_method_id, country, description, metadata, connector_id,
 	connector_transaction_id, amount_capturable, amount_captured, amount_refunded, attempt, next_action, last_error, version, created_at, updated_at,
-	unresolved_seq, confirm_return_url, resolve_tries`
+	unresolved_seq, confirm_return_url, resolve_tries, unresolved_since, resend_stopped`
 
 func scanIntent(row interface{ Scan(...any) error }) (*Intent, error) {
 	in := &Intent{Object: "payment_intent"}
 	var meta, next, lastErr string
+	var stopped int
 	if err := row.Scan(&in.ID, &in.tenant, &in.Status, &in.Amount, &in.Currency, &in.CaptureMethod, &in.CustomerID, &in.PaymentMethodID, &in.Country,
 		&in.Description, &meta, &in.ConnectorID, &in.ConnectorTransactionID, &in.AmountCapturable, &in.AmountReceived, &in.AmountRefunded,
-		&in.attempt, &next, &lastErr, &in.Version, &in.Created, &in.Updated, &in.unresolvedSeq, &in.returnURL, &in.resolveTries); err != nil {
+		&in.attempt, &next, &lastErr, &in.Version, &in.Created, &in.Updated, &in.unresolvedSeq, &in.returnURL, &in.resolveTries,
+		&in.unresolvedSince, &stopped); err != nil {
 		return nil, err
 	}
+	in.resendStopped = stopped == 1
 	in.Created, in.Updated = in.Created/1000, in.Updated/1000
 	if err := json.Unmarshal([]byte(meta), &in.Metadata); err != nil {
 		return nil, fmt.Errorf("intent %s metadata: %w", in.ID, err)
@@ -261,7 +264,10 @@ type try struct {
 // broken connection, a 5xx, the same key still running) leaves the intent
 // processing, bound to that try (connector and idempotency key), and
 // answers outcome_unknown: a confirm again resends exactly that try, never
-// another connector's, so the customer cannot be charged twice. Every try
+// another connector's, so the customer cannot be charged twice — while the
+// processor still deduplicates its key (its idempotency window since the
+// try's first send): past it, a 409 outcome_unknown_expired (or
+// outcome_unknown_no_dedup) and nothing is resent. Every try
 // is recorded. The processor-side idempotency key is intent id + attempt +
 // position, so a confirm retried after a crash re-sends the same key.
 func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput) (*Intent, error) {
@@ -273,7 +279,7 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 	now := store.Now()
 	lease := now + s.opts.Lease.Milliseconds()
 	res, err := s.db.SQL.ExecContext(ctx, `UPDATE intents SET status = 'processing', attempt = attempt + 1, unresolved_seq = -1, resolve_tries = 0, next_resolve_at = 0,
-		locked_until = $1, last_error = '', version = version + 1, updated_at = $2
+		unresolved_since = 0, resend_stopped = 0, locked_until = $1, last_error = '', version = version + 1, updated_at = $2
 		WHERE id = $3 AND tenant_id = $4 AND status = 'requires_confirmation'`, lease, now, id, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("claim intent: %w", err)
@@ -281,9 +287,11 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 	if store.Affected(res) == 0 {
 		// A confirm that died after claiming (the lease ran out), or whose
 		// try got no definite answer (unresolved, lease released), is
-		// driven again with the same attempt number, hence the same keys.
+		// driven again with the same attempt number, hence the same keys
+		// (unless the try is no longer resent: past the processor's
+		// idempotency window).
 		res, err = s.db.SQL.ExecContext(ctx, `UPDATE intents SET locked_until = $1, version = version + 1, updated_at = $2
-			WHERE id = $3 AND tenant_id = $4 AND status = 'processing' AND connector_transaction_id = ''
+			WHERE id = $3 AND tenant_id = $4 AND status = 'processing' AND connector_transaction_id = '' AND resend_stopped = 0
 			AND ((locked_until > 0 AND locked_until < $2) OR (unresolved_seq >= 0 AND locked_until = 0))`, lease, now, id, tenant)
 		if err != nil {
 			return nil, fmt.Errorf("reclaim intent: %w", err)
@@ -295,6 +303,9 @@ func (s *Service) Confirm(ctx context.Context, tenant, id string, x ConfirmInput
 			}
 			if in.Status == StatusRequiresPaymentMethod {
 				return nil, &perr.Error{Kind: perr.InvalidRequest, Code: "payment_method_missing", Param: "payment_method_id", Message: "attach a payment method before confirming"}
+			}
+			if in.Status == StatusProcessing && in.unresolvedSeq >= 0 && in.resendStopped {
+				return nil, stopped(in.LastError)
 			}
 			return nil, perr.Conflictf("intent_unexpected_state", "cannot confirm: the intent is %s", in.Status)
 		}
@@ -364,6 +375,25 @@ func (s *Service) authorizeClaimed(ctx context.Context, tenant, id, returnURL st
 			return nil, errors.Join(keep(nil), &perr.Error{Kind: perr.Conflict, Code: "connector_unavailable",
 				Message: fmt.Sprintf("the intent's unresolved authorization was sent to connector %s, which is deleted or disabled: it cannot be resent there, and is never sent to another connector; enable the connector and confirm again, or let the processor's webhook resolve the intent", in.ConnectorID)})
 		}
+		// Only while the processor still deduplicates the key.
+		key := fmt.Sprintf("%s_%d_%d", in.ID, in.attempt, in.unresolvedSeq)
+		switch v, werr := s.mayResend(ctx, c, in.unresolvedSince); v {
+		case resendOK:
+		case resendUnknownWindow:
+			msg := fmt.Sprintf("the intent's authorization (idempotency key %s) got no definite answer and was not resent: the idempotency window of connector %s "+
+				"could not be read (%s), and a resend is safe only within it; it is tried again later, and the processor's webhook resolves the intent", key, c.ID, errMessage(werr))
+			return nil, errors.Join(keep(&LastError{Code: "outcome_unknown", Message: msg, ConnectorID: c.ID}),
+				&perr.Error{Kind: perr.ConnectorUnavailable, Code: "outcome_unknown", Message: msg, Err: werr})
+		default:
+			pe := stoppedError(v, "authorization", key, c.ID)
+			b, _ := json.Marshal(&LastError{Code: pe.Code, Message: pe.Message, ConnectorID: c.ID})
+			if _, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), `UPDATE intents SET locked_until = 0, resend_stopped = 1, last_error = $1, version = version + 1, updated_at = $2
+				WHERE id = $3 AND status = 'processing' AND attempt = $4`, string(b), store.Now(), id, in.attempt); err != nil {
+				return nil, fmt.Errorf("stop resending intent %s: %w", id, err)
+			}
+			s.log.Warn("unresolved authorization no longer resent: reconcile it", "intent", id, "connector", c.ID, "code", pe.Code)
+			return nil, pe
+		}
 		tries, returnURL = []try{{c: c, seq: in.unresolvedSeq}}, in.returnURL
 	} else {
 		cands, err := s.route(ctx, tenant, in, m)
@@ -402,8 +432,14 @@ func (s *Service) authorizeClaimed(ctx context.Context, tenant, id, returnURL st
 		}
 		// Bind the intent to this try before sending it: a crash while it
 		// is in flight leaves it to be resent, not routed afresh.
-		if _, err := s.db.SQL.ExecContext(ctx, `UPDATE intents SET connector_id = $1, unresolved_seq = $2, confirm_return_url = $3, updated_at = $4
-			WHERE id = $5 AND status = 'processing' AND attempt = $6`, c.ID, seq, returnURL, store.Now(), in.ID, in.attempt); err != nil {
+		// A new try's first send starts the processor's idempotency window
+		// (on the resolver's clock); a resend keeps it.
+		since := in.unresolvedSince
+		if !unresolved {
+			since = s.opts.Resolve.Now().UnixMilli()
+		}
+		if _, err := s.db.SQL.ExecContext(ctx, `UPDATE intents SET connector_id = $1, unresolved_seq = $2, confirm_return_url = $3, updated_at = $4, unresolved_since = $7
+			WHERE id = $5 AND status = 'processing' AND attempt = $6`, c.ID, seq, returnURL, store.Now(), in.ID, in.attempt, since); err != nil {
 			return nil, errors.Join(fmt.Errorf("record try: %w", err), keep(nil))
 		}
 		ar, err := s.gw.Authorize(ctx, c.target(), req)

@@ -68,6 +68,11 @@ type Intent struct {
 	// resolveTries counts the sends of the unresolved try that got no
 	// definite answer (the resolver's backoff).
 	resolveTries int
+	// unresolvedSince is when the unresolved try was first sent (unix ms,
+	// the resolver's clock); resendStopped says it is never resent again
+	// (past the processor's idempotency window).
+	unresolvedSince int64
+	resendStopped   bool
 }
 
 // LastError is the last failure on an intent or refund.
@@ -118,6 +123,10 @@ type Refund struct {
 	// resent); resolveTries counts the sends that got none.
 	unresolved   bool
 	resolveTries int
+	// unresolvedSince is when the refund was first sent (unix ms, the
+	// resolver's clock); resendStopped says it is never resent again.
+	unresolvedSince int64
+	resendStopped   bool
 }
 
 // Connector is a configured processor account. Credentials are write-only.
@@ -191,6 +200,8 @@ type Service struct {
 	gw   *connectors.Gateway
 	opts Options
 	log  *slog.Logger
+	// windows caches the connectors' idempotency windows.
+	windows *windows
 }
 
 // New returns the service.
@@ -205,7 +216,7 @@ func New(opts Options) *Service {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	opts.Resolve = opts.Resolve.withDefaults()
-	return &Service{db: opts.DB, ring: opts.Ring, gw: opts.Gateway, opts: opts, log: opts.Logger}
+	return &Service{db: opts.DB, ring: opts.Ring, gw: opts.Gateway, opts: opts, log: opts.Logger, windows: &windows{m: map[[2]string]windowEntry{}}}
 }
 
 // DB is the service's database.

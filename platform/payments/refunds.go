@@ -74,11 +74,13 @@ func (s *Service) CreateRefund(ctx context.Context, tenant string, x RefundInput
 		}
 		// The refund is unresolved from the start, under this call's
 		// claim: if the platform stops before an answer is recorded, the
-		// resolver resends it once the claim expires.
+		// resolver resends it once the claim expires. Its first send,
+		// now, starts the processor's idempotency window (on the
+		// resolver's clock).
 		now := store.Now()
-		_, err = tx.ExecContext(ctx, `INSERT INTO refunds (id, tenant_id, intent_id, amount, currency, status, reason, unresolved, locked_until, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, 'pending', $6, 1, $7, $8, $8)`,
-			r.ID, tenant, in.ID, amt, in.Currency, r.Reason, now+s.opts.Lease.Milliseconds(), now)
+		_, err = tx.ExecContext(ctx, `INSERT INTO refunds (id, tenant_id, intent_id, amount, currency, status, reason, unresolved, locked_until, created_at, updated_at, unresolved_since)
+			VALUES ($1, $2, $3, $4, $5, 'pending', $6, 1, $7, $8, $8, $9)`,
+			r.ID, tenant, in.ID, amt, in.Currency, r.Reason, now+s.opts.Lease.Milliseconds(), now, s.opts.Resolve.Now().UnixMilli())
 		return err
 	})
 	if err != nil {
@@ -90,7 +92,7 @@ func (s *Service) CreateRefund(ctx context.Context, tenant string, x RefundInput
 // refundOutcomeUnknown tells the caller what a refund without a definite
 // answer means and what happens next.
 const refundOutcomeUnknown = "the connector did not give a definite answer (%s): the refund may have been made. It stays pending, its amount reserved, " +
-	"and the SAME request (same idempotency key %s) is resent to the same connector in the background until the processor answers " +
+	"and the SAME request (same idempotency key %s) is resent to the same connector in the background until the processor answers, while it still deduplicates the key " +
 	"(POST /refunds/%s/retry resends it now); the processor's webhook settles it too"
 
 // refundRequest is the connector request of refund r of intent in: built
@@ -111,7 +113,11 @@ func refundRequest(in *Intent, r *Refund) *v1.PaymentServiceRefundRequest {
 // same key after the next backoff. resend says an earlier send got no
 // definite answer: then a failure that sent nothing this time keeps it
 // unresolved too, as does a rate limit: neither says anything about the
-// earlier send.
+// earlier send. A resend is made only within the processor's idempotency
+// window since the first send (resendDecision): past it, or at a processor
+// that does not deduplicate, the refund is marked as no longer resent and
+// the error says so (isStopped); when the window cannot be read it stays
+// unresolved, not resent, until the next backoff.
 func (s *Service) sendRefund(ctx context.Context, tenant, id string, resend bool) (*Refund, error) {
 	r, err := s.GetRefund(ctx, tenant, id)
 	if err != nil {
@@ -144,6 +150,27 @@ func (s *Service) sendRefund(ctx context.Context, tenant, id string, resend bool
 		s.settleRefund(ctx, tenant, id, "failed", "", &LastError{Code: "connector_missing", Message: "the intent's connector was deleted"})
 		return s.GetRefund(ctx, tenant, id)
 	}
+	if resend {
+		switch v, werr := s.mayResend(ctx, c, r.unresolvedSince); v {
+		case resendOK:
+		case resendUnknownWindow:
+			if err := keep(&LastError{Code: "outcome_unknown", ConnectorID: c.ID, Message: fmt.Sprintf("the refund (idempotency key %s) got no definite answer and was not resent: "+
+				"the idempotency window of connector %s could not be read (%s), and a resend is safe only within it; it is tried again later, and the processor's webhook settles it",
+				id, c.ID, errMessage(werr))}); err != nil {
+				return nil, err
+			}
+			return s.GetRefund(ctx, tenant, id)
+		default:
+			pe := stoppedError(v, "refund", id, c.ID)
+			b, _ := json.Marshal(&LastError{Code: pe.Code, Message: pe.Message, ConnectorID: c.ID})
+			if _, err := s.db.SQL.ExecContext(context.WithoutCancel(ctx), `UPDATE refunds SET last_error = $1, locked_until = 0, resend_stopped = 1, updated_at = $2
+				WHERE id = $3 AND status = 'pending' AND unresolved = 1`, string(b), store.Now(), id); err != nil {
+				return nil, fmt.Errorf("stop resending refund %s: %w", id, err)
+			}
+			s.log.Warn("unresolved refund no longer resent: reconcile it", "refund", id, "connector", c.ID, "code", pe.Code)
+			return nil, pe
+		}
+	}
 	rr, err := s.gw.Refund(ctx, c.target(), refundRequest(in, r))
 	outcome := connectors.Classify(err)
 	switch {
@@ -175,14 +202,17 @@ func rateLimited(err error) bool {
 // RetryRefund resends now a refund whose send got no definite answer (the
 // same request, the same idempotency key, to the same connector) and
 // records the answer as CreateRefund does. Any other refund (final, pending
-// at the processor, or being sent right now) is a 409.
+// at the processor, or being sent right now) is a 409, as is a refund past
+// its processor's idempotency window (outcome_unknown_expired) or at a
+// processor that does not deduplicate (outcome_unknown_no_dedup): a resend
+// could refund twice.
 func (s *Service) RetryRefund(ctx context.Context, tenant, id string) (*Refund, error) {
 	if _, err := s.GetRefund(ctx, tenant, id); err != nil {
 		return nil, err
 	}
 	now := store.Now()
 	res, err := s.db.SQL.ExecContext(ctx, `UPDATE refunds SET locked_until = $1, updated_at = $2
-		WHERE id = $3 AND tenant_id = $4 AND status = 'pending' AND unresolved = 1 AND locked_until <= $2`, now+s.opts.Lease.Milliseconds(), now, id, tenant)
+		WHERE id = $3 AND tenant_id = $4 AND status = 'pending' AND unresolved = 1 AND resend_stopped = 0 AND locked_until <= $2`, now+s.opts.Lease.Milliseconds(), now, id, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("claim refund: %w", err)
 	}
@@ -195,6 +225,8 @@ func (s *Service) RetryRefund(ctx context.Context, tenant, id string) (*Refund, 
 			return nil, perr.Conflictf("refund_not_retryable", "cannot retry: the refund already %s", r.Status)
 		case !r.unresolved:
 			return nil, perr.Conflictf("refund_not_retryable", "cannot retry: the processor accepted the refund, which is pending there; its webhook settles it")
+		case r.resendStopped:
+			return nil, stopped(r.LastError)
 		}
 		return nil, perr.Conflictf("refund_not_retryable", "cannot retry: the refund is being sent right now; read it again")
 	}
@@ -307,14 +339,18 @@ func refundStatusName(st v1.RefundStatus) string {
 	return strings.ToLower(strings.TrimPrefix(st.String(), "REFUND_STATUS_"))
 }
 
-const refundCols = `id, intent_id, amount, currency, status, reason, connector_refund_id, last_error, created_at, updated_at, unresolved, resolve_tries`
+const refundCols = `id, intent_id, amount, currency, status, reason, connector_refund_id, last_error, created_at, updated_at, unresolved, resolve_tries,
+	unresolved_since, resend_stopped`
 
 func scanRefund(row interface{ Scan(...any) error }) (*Refund, error) {
 	r := &Refund{Object: "refund"}
 	var lastErr string
-	if err := row.Scan(&r.ID, &r.IntentID, &r.Amount, &r.Currency, &r.Status, &r.Reason, &r.ConnectorRefundID, &lastErr, &r.Created, &r.Updated, &r.unresolved, &r.resolveTries); err != nil {
+	var stopped int
+	if err := row.Scan(&r.ID, &r.IntentID, &r.Amount, &r.Currency, &r.Status, &r.Reason, &r.ConnectorRefundID, &lastErr, &r.Created, &r.Updated, &r.unresolved, &r.resolveTries,
+		&r.unresolvedSince, &stopped); err != nil {
 		return nil, err
 	}
+	r.resendStopped = stopped == 1
 	r.Created, r.Updated = r.Created/1000, r.Updated/1000
 	if lastErr != "" {
 		r.LastError = new(LastError)

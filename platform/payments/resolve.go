@@ -69,13 +69,21 @@ type ResolvePass struct {
 	Intents, Refunds int
 	// Resolved are those of them that got a definite answer.
 	Resolved int
+	// Stopped are the unresolved calls the pass claimed but did not resend,
+	// and will never resend: past their processor's idempotency window, or
+	// at a processor that does not deduplicate. They wait for
+	// reconciliation (the processor's webhook).
+	Stopped int
 }
 
 // Resolver resends, in the background, every connector call whose outcome
 // is unknown — an intent processing, bound to an authorization try without
 // a definite answer, and a refund pending without one — with the same
 // request and the same idempotency key to the same connector, after a
-// backoff per call, until the processor answers. Each call is claimed with
+// backoff per call, until the processor answers or its idempotency window
+// (the connector's manifest, less a safety margin) has passed since the
+// call's first send: then it is marked as needing reconciliation and never
+// resent again (see resendDecision). Each call is claimed with
 // a conditional UPDATE, so several platform instances on one database
 // resend it once.
 type Resolver struct {
@@ -138,16 +146,17 @@ func (r *Resolver) Pass(ctx context.Context) (ResolvePass, error) {
 		// Batch); claim takes one ($1 lease, $2 now, $3 id, $4 clock).
 		due, claim string
 		// send resends the claimed call and records its answer; resolved
-		// says it got a definite one.
+		// says it got a definite one; an isStopped err, that it was not
+		// resent (past its processor's idempotency window).
 		send  func(ctx context.Context, tenant, id string) (resolved bool, err error)
 		count *int
 	}{{
 		name: "intent",
-		due: `SELECT id, tenant_id FROM intents WHERE unresolved_seq >= 0 AND status = 'processing' AND connector_transaction_id = ''
+		due: `SELECT id, tenant_id FROM intents WHERE unresolved_seq >= 0 AND status = 'processing' AND connector_transaction_id = '' AND resend_stopped = 0
 			AND locked_until < $1 AND next_resolve_at <= $2 ORDER BY next_resolve_at, id LIMIT $3`,
 		// Confirm's reclaim of an unresolved try, once it is due.
 		claim: `UPDATE intents SET locked_until = $1, version = version + 1, updated_at = $2
-			WHERE id = $3 AND status = 'processing' AND connector_transaction_id = '' AND unresolved_seq >= 0 AND locked_until < $2 AND next_resolve_at <= $4`,
+			WHERE id = $3 AND status = 'processing' AND connector_transaction_id = '' AND unresolved_seq >= 0 AND resend_stopped = 0 AND locked_until < $2 AND next_resolve_at <= $4`,
 		send: func(ctx context.Context, tenant, id string) (bool, error) {
 			_, err := s.authorizeClaimed(ctx, tenant, id, "")
 			// A refusal is a definite answer too (the intent is no longer
@@ -158,10 +167,10 @@ func (r *Resolver) Pass(ctx context.Context) (ResolvePass, error) {
 		count: &p.Intents,
 	}, {
 		name: "refund",
-		due: `SELECT id, tenant_id FROM refunds WHERE unresolved = 1 AND status = 'pending'
+		due: `SELECT id, tenant_id FROM refunds WHERE unresolved = 1 AND status = 'pending' AND resend_stopped = 0
 			AND locked_until <= $1 AND next_resolve_at <= $2 ORDER BY next_resolve_at, id LIMIT $3`,
 		claim: `UPDATE refunds SET locked_until = $1, updated_at = $2
-			WHERE id = $3 AND status = 'pending' AND unresolved = 1 AND locked_until <= $2 AND next_resolve_at <= $4`,
+			WHERE id = $3 AND status = 'pending' AND unresolved = 1 AND resend_stopped = 0 AND locked_until <= $2 AND next_resolve_at <= $4`,
 		send: func(ctx context.Context, tenant, id string) (bool, error) {
 			rf, err := s.sendRefund(ctx, tenant, id, true)
 			return err == nil && (rf.Status != "pending" || !rf.unresolved), err
@@ -186,8 +195,12 @@ func (r *Resolver) Pass(ctx context.Context) (ResolvePass, error) {
 			if store.Affected(res) == 0 {
 				continue
 			}
-			*k.count++
 			resolved, err := k.send(ctx, d.tenant, d.id)
+			if isStopped(err) {
+				p.Stopped++
+				continue
+			}
+			*k.count++
 			if resolved {
 				p.Resolved++
 			}

@@ -291,3 +291,25 @@ CREATE INDEX refunds_unresolved ON refunds (next_resolve_at) WHERE unresolved = 
 UPDATE refunds SET unresolved = 1, resolve_tries = 1 WHERE status = 'pending' AND connector_refund_id = '' AND last_error LIKE '%"code":"outcome_unknown"%'
 `})
 }
+
+// A resend of a call without a definite answer is safe only while the
+// processor still remembers its idempotency key (the connector manifest's
+// idempotency_window_seconds). unresolved_since is when the unresolved
+// authorization try (intents) or refund was first sent, in unix
+// milliseconds on the resolver's clock, kept across resends; resend_stopped
+// = 1 once the window has passed (or the processor does not deduplicate):
+// the call is never resent again and waits for reconciliation (the
+// processor's webhook). Calls already unresolved take the earliest record
+// of their send: the try's first recorded attempt (else the intent's
+// creation), the refund's creation.
+func init() {
+	migrations = append(migrations, Migration{Version: 7, Name: "idempotency window", SQL: `
+ALTER TABLE intents ADD COLUMN unresolved_since BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE intents ADD COLUMN resend_stopped INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE refunds ADD COLUMN unresolved_since BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE refunds ADD COLUMN resend_stopped INTEGER NOT NULL DEFAULT 0;
+UPDATE intents SET unresolved_since = COALESCE((SELECT MIN(a.created_at) FROM intent_attempts a WHERE a.intent_id = intents.id AND a.kind = 'authorize'
+	AND a.attempt = intents.attempt AND a.seq = intents.unresolved_seq), intents.created_at) WHERE unresolved_seq >= 0;
+UPDATE refunds SET unresolved_since = created_at WHERE unresolved = 1
+`})
+}
