@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -219,7 +220,7 @@ func (s *Service) SubmitEvidence(ctx context.Context, tenant, id string, docs []
 	if d.ConnectorDisputeID == "" || d.ConnectorID == "" {
 		return nil, perr.Conflictf("dispute_not_at_connector", "this dispute was entered by hand without a connector dispute id; evidence cannot be sent")
 	}
-	req := &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: d.ConnectorDisputeID, ConnectorTransactionId: d.ConnectorTransactionID, MerchantRequestId: store.NewID("ev")}
+	req := &v1.DisputeServiceSubmitEvidenceRequest{ConnectorDisputeId: d.ConnectorDisputeID, ConnectorTransactionId: d.ConnectorTransactionID}
 	var recs []map[string]any
 	for i, e := range docs {
 		t, ok := v1.EvidenceType_value["EVIDENCE_TYPE_"+strings.ToUpper(e.Type)]
@@ -242,6 +243,7 @@ func (s *Service) SubmitEvidence(ctx context.Context, tenant, id string, docs []
 		req.Evidence = append(req.Evidence, doc)
 		recs = append(recs, rec)
 	}
+	req.MerchantRequestId = evidenceKey(d.ID, req.GetEvidence())
 	c, err := s.GetConnector(ctx, tenant, d.ConnectorID)
 	if err != nil {
 		return nil, err
@@ -249,7 +251,8 @@ func (s *Service) SubmitEvidence(ctx context.Context, tenant, id string, docs []
 	res, err := s.gw.SubmitEvidence(ctx, c.target(), req)
 	if err != nil && connectors.Classify(err) == connectors.Unknown {
 		return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "outcome_unknown", Param: "evidence",
-			Message: "the connector did not give a definite answer (" + errMessage(err) + "): the evidence may have been submitted; read the dispute before sending it again", Err: err}
+			Message: "the connector did not give a definite answer (" + errMessage(err) + "): the evidence may have been submitted. " +
+				"Sending the same evidence again resends it with the same idempotency key (" + req.GetMerchantRequestId() + "); read the dispute before sending other evidence", Err: err}
 	}
 	if err != nil {
 		return nil, &perr.Error{Kind: perr.Unprocessable, Code: "evidence_rejected", Param: "evidence", Message: "the connector did not accept the evidence: " + errMessage(err), Err: err}
@@ -359,4 +362,28 @@ func (s *Service) applyDisputeEvent(ctx context.Context, tenant string, c *Conne
 		return "", err
 	}
 	return id, nil
+}
+
+// evidenceKey is the merchant request id (hence the processor's idempotency
+// key) of a submission of docs to dispute id: a digest of the dispute and of
+// every document (type, text, file name, MIME type, content), so the same
+// evidence sent again (a retry after no definite answer) carries the same
+// key, and different evidence a different one.
+func evidenceKey(disputeID string, docs []*v1.EvidenceDocument) string {
+	h := sha256.New()
+	field := func(b []byte) {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	field([]byte(disputeID))
+	for _, d := range docs {
+		field([]byte(d.GetType().String()))
+		field([]byte(d.GetText()))
+		field([]byte(d.GetFileName()))
+		field([]byte(d.GetMimeType()))
+		field(d.GetContent())
+	}
+	return "ev_" + hex.EncodeToString(h.Sum(nil))[:24]
 }
