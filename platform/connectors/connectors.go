@@ -270,12 +270,19 @@ func Classify(err error) Outcome {
 	case connect.CodeInvalidArgument, connect.CodeFailedPrecondition, connect.CodeUnimplemented, connect.CodeUnauthenticated,
 		connect.CodePermissionDenied, connect.CodeNotFound, connect.CodeOutOfRange:
 		return Rejected
-	case connect.CodeResourceExhausted:
-		if pe.GetCode() == v1.ErrorCode_ERROR_CODE_RATE_LIMITED {
-			return Rejected
-		}
+	}
+	if RateLimited(err) {
+		return Rejected
 	}
 	return Unknown
+}
+
+// RateLimited reports whether err is the processor's refusal to take the
+// call now because of a rate limit (ResourceExhausted with a RATE_LIMITED
+// PaymentError): nothing was done, and it says nothing about an earlier
+// send of the same request.
+func RateLimited(err error) bool {
+	return connect.CodeOf(err) == connect.CodeResourceExhausted && PaymentError(err).GetCode() == v1.ErrorCode_ERROR_CODE_RATE_LIMITED
 }
 
 // Unreachable reports whether err is a NotSent failure that means the

@@ -204,7 +204,14 @@ func (s *Service) applyEvent(ctx context.Context, tenant string, c *Connector, e
 	return "", nil
 }
 
-// parseTryKey reads an authorization try's idempotency key,
+// tryKey is the idempotency key (the merchant id sent to the connector) of
+// the authorization try seq of the intent's confirm attempt: the same for
+// every send of that try.
+func tryKey(intent string, attempt, seq int) string {
+	return intent + "_" + strconv.Itoa(attempt) + "_" + strconv.Itoa(seq)
+}
+
+// parseTryKey reads an authorization try's idempotency key (tryKey),
 // <intent>_<attempt>_<seq> (the intent id holds underscores itself).
 func parseTryKey(key string) (intent string, attempt, seq int, ok bool) {
 	i := strings.LastIndexByte(key, '_')

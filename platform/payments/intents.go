@@ -376,7 +376,7 @@ func (s *Service) authorizeClaimed(ctx context.Context, tenant, id, returnURL st
 				Message: fmt.Sprintf("the intent's unresolved authorization was sent to connector %s, which is deleted or disabled: it cannot be resent there, and is never sent to another connector; enable the connector and confirm again, or let the processor's webhook resolve the intent", in.ConnectorID)})
 		}
 		// Only while the processor still deduplicates the key.
-		key := fmt.Sprintf("%s_%d_%d", in.ID, in.attempt, in.unresolvedSeq)
+		key := tryKey(in.ID, in.attempt, in.unresolvedSeq)
 		switch v, werr := s.mayResend(ctx, c, in.unresolvedSince); v {
 		case resendOK:
 		case resendUnknownWindow:
@@ -417,7 +417,7 @@ func (s *Service) authorizeClaimed(ctx context.Context, tenant, id, returnURL st
 	var lastErr error
 	for _, tr := range tries {
 		c, seq := tr.c, tr.seq
-		key := fmt.Sprintf("%s_%d_%d", in.ID, in.attempt, seq)
+		key := tryKey(in.ID, in.attempt, seq)
 		req := &v1.PaymentServiceAuthorizeRequest{
 			MerchantTransactionId: key,
 			Amount:                &v1.Money{MinorAmount: in.Amount, Currency: in.Currency},
@@ -449,11 +449,11 @@ func (s *Service) authorizeClaimed(ctx context.Context, tenant, id, returnURL st
 			att.Status, att.ErrorCode, att.ErrorMessage = "error", connect.CodeOf(err).String(), errMessage(err)
 			lastErr = err
 			switch {
-			case (outcome == connectors.NotSent || rateLimited(err)) && unresolved:
+			case (outcome == connectors.NotSent || connectors.RateLimited(err)) && unresolved:
 				// Nothing was sent, or the processor would not take it now:
 				// the unresolved try stays unresolved (a refusal to send it
 				// again says nothing about the first send).
-				att.Retryable = connectors.Unreachable(err) || rateLimited(err)
+				att.Retryable = connectors.Unreachable(err) || connectors.RateLimited(err)
 				s.recordAttempt(ctx, tenant, att)
 				continue
 			case outcome == connectors.NotSent && connectors.Unreachable(err):
@@ -490,7 +490,7 @@ func (s *Service) authorizeClaimed(ctx context.Context, tenant, id, returnURL st
 		// Nothing reached the processor this time (the connector could not
 		// be reached, or refused to send): the first send's outcome is
 		// still unknown.
-		msg := fmt.Sprintf(outcomeUnknownMessage, errMessage(lastErr), fmt.Sprintf("%s_%d_%d", in.ID, in.attempt, in.unresolvedSeq), in.ConnectorID)
+		msg := fmt.Sprintf(outcomeUnknownMessage, errMessage(lastErr), tryKey(in.ID, in.attempt, in.unresolvedSeq), in.ConnectorID)
 		if ferr := keep(&LastError{Code: "outcome_unknown", Message: msg, ConnectorID: in.ConnectorID}); ferr != nil {
 			return nil, ferr
 		}
@@ -805,23 +805,18 @@ func (s *Service) Cancel(ctx context.Context, tenant, id, reason string) (*Inten
 	vr, err := s.gw.Void(ctx, c.target(), &v1.PaymentServiceVoidRequest{ConnectorTransactionId: in.ConnectorTransactionID, MerchantVoidId: key,
 		CancellationReason: reason, MerchantTransactionId: in.ID, Amount: &v1.Money{MinorAmount: in.Amount, Currency: in.Currency}})
 	att := &Attempt{IntentID: in.ID, Kind: "void", Attempt: in.attempt, ConnectorID: c.ID, IdempotencyKey: key, Amount: in.Amount, ConnectorTransactionID: in.ConnectorTransactionID}
-	if err != nil && connectors.Classify(err) == connectors.Unknown {
-		// The processor may have voided: say so, and let a retry resend the
-		// same request (same key).
-		att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "unknown", connect.CodeOf(err).String(), errMessage(err), true
-		s.recordAttempt(ctx, tenant, att)
-		msg := fmt.Sprintf("the connector did not give a definite answer (%s): the authorization may have been voided. Cancel again: it resends the same request (idempotency key %s)", errMessage(err), key)
-		s.release(ctx, id, StatusRequiresCapture, &LastError{Code: "outcome_unknown", Message: msg, ConnectorID: c.ID})
-		return nil, &perr.Error{Kind: perr.ConnectorUnavailable, Code: "outcome_unknown", Message: msg, Err: err}
+	if err != nil {
+		// After no definite answer the processor may have voided: a cancel
+		// again resends the same request (same key).
+		return nil, s.failCall(ctx, tenant, c, att, err, callFailure{release: StatusRequiresCapture, code: "void_failed",
+			unknown:     "the authorization may have been voided. Cancel again: it resends the same request (idempotency key " + key + ")",
+			unavailable: "the connector is unavailable; nothing was sent to the processor, so nothing was voided; retry later"})
 	}
-	if err != nil || (vr.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && vr.GetStatus() != v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING) {
-		att.Status = vr.GetStatus().String()
-		if err != nil {
-			att.Status, att.ErrorCode, att.ErrorMessage, att.Retryable = "error", connect.CodeOf(err).String(), errMessage(err), connectors.Unreachable(err)
-		}
+	if st := vr.GetStatus(); st != v1.PaymentStatus_PAYMENT_STATUS_VOIDED && st != v1.PaymentStatus_PAYMENT_STATUS_VOID_PENDING {
+		att.Status = st.String()
 		s.recordAttempt(ctx, tenant, att)
-		s.release(ctx, id, StatusRequiresCapture, &LastError{Code: "void_failed", Message: errMessage(err), ConnectorID: c.ID})
-		return nil, &perr.Error{Kind: perr.Unprocessable, Code: "void_failed", Message: "the connector did not void the authorization", Err: err}
+		s.release(ctx, id, StatusRequiresCapture, &LastError{Code: "void_failed", Message: vr.GetError().GetMessage(), ConnectorID: c.ID})
+		return nil, &perr.Error{Kind: perr.Unprocessable, Code: "void_failed", Message: "the connector did not void the authorization: " + st.String()}
 	}
 	att.Status = vr.GetStatus().String()
 	s.recordAttempt(ctx, tenant, att)

@@ -174,7 +174,7 @@ func (s *Service) sendRefund(ctx context.Context, tenant, id string, resend bool
 	rr, err := s.gw.Refund(ctx, c.target(), refundRequest(in, r))
 	outcome := connectors.Classify(err)
 	switch {
-	case err != nil && (outcome == connectors.Unknown || (resend && (outcome == connectors.NotSent || rateLimited(err)))):
+	case err != nil && (outcome == connectors.Unknown || (resend && (outcome == connectors.NotSent || connectors.RateLimited(err)))):
 		if err := keep(&LastError{Code: "outcome_unknown", ConnectorID: c.ID, Message: fmt.Sprintf(refundOutcomeUnknown, errMessage(err), id, id)}); err != nil {
 			return nil, err
 		}
@@ -191,12 +191,6 @@ func (s *Service) sendRefund(ctx context.Context, tenant, id string, resend bool
 		}
 	}
 	return s.GetRefund(ctx, tenant, id)
-}
-
-// rateLimited reports whether err is a refusal to take the call now because
-// of a rate limit: it says nothing about an earlier send with the same key.
-func rateLimited(err error) bool {
-	return connect.CodeOf(err) == connect.CodeResourceExhausted && connectors.PaymentError(err).GetCode() == v1.ErrorCode_ERROR_CODE_RATE_LIMITED
 }
 
 // RetryRefund resends now a refund whose send got no definite answer (the
